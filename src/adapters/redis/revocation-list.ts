@@ -1,0 +1,241 @@
+import type { Redis } from 'ioredis';
+import { UnavailableError } from '../../domain/errors';
+import type { Logger } from '../../domain/logger';
+import type { RevocationList, RevocationStatus } from '../../domain/ports';
+import { describe } from '../../domain/outbox-relay';
+
+export interface RedisRevocationKeys {
+  /** Prefix of the key named by a suspended or deleted client's id; empty by default so a gateway's `GET <id>` sees it. */
+  clientKeyPrefix: string;
+  /** Prefix of a revoked session's key. */
+  sessionKeyPrefix: string;
+  /** Sorted set of every live entry, scored by expiry (ms), for loading at start. */
+  indexKey: string;
+  /** Pub/sub channel on which instances tell each other of changes. */
+  syncChannel: string;
+}
+
+export const DEFAULT_KEYS: Omit<RedisRevocationKeys, 'clientKeyPrefix'> = {
+  sessionKeyPrefix: 'clientauth:revoked-session:',
+  indexKey: 'clientauth:revocations',
+  syncChannel: 'clientauth:revocation-sync',
+};
+
+type ClientMark = 'suspended' | 'deleted';
+type Change =
+  | { op: 'suspend'; id: string }
+  | { op: 'reinstate'; id: string }
+  | { op: 'delete'; id: string; until: number }
+  | { op: 'session'; id: string; until: number };
+
+const FOREVER = Number.POSITIVE_INFINITY;
+const SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * The revocation list in Redis, mirrored in each instance's memory.
+ *
+ * Redis holds the truth: `<prefix><client id>` = "suspended" (no expiry) or "deleted"
+ * (expiring), `<session prefix><sid>` = "revoked" (expiring), and an index sorted set to
+ * load them all. Each instance loads the index at start and follows changes on a pub/sub
+ * channel, so `status` answers from memory. While the subscription is down or re-syncing,
+ * `status` asks Redis instead; if Redis cannot answer, it throws (fails closed).
+ */
+export class RedisRevocationList implements RevocationList {
+  private clients = new Map<string, { mark: ClientMark; until: number }>();
+  private sessions = new Map<string, number>();
+  private synced = false;
+  /** Changes that arrive while a snapshot loads, replayed on top of it. */
+  private buffered: Change[] | null = null;
+  private readonly sweeper: NodeJS.Timeout;
+
+  private constructor(
+    private readonly redis: Redis,
+    private readonly subscriber: Redis,
+    private readonly keys: RedisRevocationKeys,
+    private readonly log: Logger,
+    private readonly now: () => number,
+  ) {
+    this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  /** Subscribes, loads the list and returns once this instance is in sync. */
+  static async start(redis: Redis, subscriber: Redis, keys: RedisRevocationKeys, log: Logger, now: () => number = Date.now): Promise<RedisRevocationList> {
+    const list = new RedisRevocationList(redis, subscriber, keys, log, now);
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === keys.syncChannel) list.receive(message);
+    });
+    subscriber.on('close', () => list.lostSync());
+    subscriber.on('ready', () => void list.resync());
+    await list.resync();
+    if (!list.synced) throw new Error('could not load the revocation list from Redis');
+    return list;
+  }
+
+  async status(clientId: string, sessionId: string): Promise<RevocationStatus> {
+    if (this.synced) return this.fromMemory(clientId, sessionId);
+    let values: (string | null)[];
+    try {
+      values = await this.redis.mget(this.clientKey(clientId), this.sessionKey(sessionId));
+    } catch (error) {
+      throw new UnavailableError('the revocation list', { cause: error });
+    }
+    if (values[0] === 'suspended') return 'CLIENT_SUSPENDED';
+    if (values[0] === 'deleted') return 'CLIENT_DELETED';
+    return values[1] !== null && values[1] !== undefined ? 'SESSION_REVOKED' : null;
+  }
+
+  async suspendClient(clientId: string): Promise<void> {
+    const change: Change = { op: 'suspend', id: clientId };
+    this.apply(change);
+    await this.write(change, (multi) =>
+      multi.set(this.clientKey(clientId), 'suspended').zadd(this.keys.indexKey, '+inf', `suspended:${clientId}`),
+    );
+  }
+
+  async reinstateClient(clientId: string): Promise<void> {
+    const change: Change = { op: 'reinstate', id: clientId };
+    this.apply(change);
+    await this.write(change, (multi) =>
+      multi.zrem(this.keys.indexKey, `suspended:${clientId}`).eval(DELETE_IF_SUSPENDED, 1, this.clientKey(clientId)),
+    );
+  }
+
+  async markClientDeleted(clientId: string, until: number): Promise<void> {
+    const change: Change = { op: 'delete', id: clientId, until };
+    this.apply(change);
+    if (until <= this.now()) return;
+    await this.write(change, (multi) =>
+      multi
+        .set(this.clientKey(clientId), 'deleted', 'PXAT', until)
+        .zrem(this.keys.indexKey, `suspended:${clientId}`)
+        .zadd(this.keys.indexKey, until, `deleted:${clientId}`),
+    );
+  }
+
+  async revokeSession(sessionId: string, until: number): Promise<void> {
+    const change: Change = { op: 'session', id: sessionId, until };
+    this.apply(change);
+    if (until <= this.now()) return;
+    await this.write(change, (multi) =>
+      multi.set(this.sessionKey(sessionId), 'revoked', 'PXAT', until).zadd(this.keys.indexKey, until, `session:${sessionId}`),
+    );
+  }
+
+  size(): { clients: number; sessions: number } {
+    return { clients: this.clients.size, sessions: this.sessions.size };
+  }
+
+  /** Whether `status` is answering from memory. */
+  isSynced(): boolean {
+    return this.synced;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    this.synced = false;
+  }
+
+  private fromMemory(clientId: string, sessionId: string): RevocationStatus {
+    const now = this.now();
+    const client = this.clients.get(clientId);
+    if (client && client.until > now) return client.mark === 'suspended' ? 'CLIENT_SUSPENDED' : 'CLIENT_DELETED';
+    const session = this.sessions.get(sessionId);
+    if (session !== undefined && session > now) return 'SESSION_REVOKED';
+    return null;
+  }
+
+  private async write(change: Change, build: (multi: ReturnType<Redis['multi']>) => ReturnType<Redis['multi']>): Promise<void> {
+    try {
+      const results = await build(this.redis.multi()).publish(this.keys.syncChannel, JSON.stringify(change)).exec();
+      const failed = results?.find(([error]) => error !== null);
+      if (!results || failed) throw failed?.[0] ?? new Error('transaction discarded');
+    } catch (error) {
+      throw new UnavailableError('the revocation list', { cause: error });
+    }
+  }
+
+  private apply(change: Change): void {
+    if (this.buffered) this.buffered.push(change);
+    switch (change.op) {
+      case 'suspend':
+        if (this.clients.get(change.id)?.mark !== 'deleted') this.clients.set(change.id, { mark: 'suspended', until: FOREVER });
+        return;
+      case 'reinstate':
+        if (this.clients.get(change.id)?.mark === 'suspended') this.clients.delete(change.id);
+        return;
+      case 'delete':
+        this.clients.set(change.id, { mark: 'deleted', until: change.until });
+        return;
+      case 'session':
+        this.sessions.set(change.id, Math.max(change.until, this.sessions.get(change.id) ?? 0));
+        return;
+    }
+  }
+
+  private receive(message: string): void {
+    let change: Change;
+    try {
+      change = JSON.parse(message) as Change;
+    } catch {
+      this.log.warn({}, 'ignored a malformed revocation message');
+      return;
+    }
+    this.apply(change);
+  }
+
+  private lostSync(): void {
+    if (this.synced) this.log.warn({}, 'revocation subscription lost; asking Redis on every check until re-synced');
+    this.synced = false;
+  }
+
+  /** Subscribes, loads the index, replays what arrived meanwhile, then answers from memory again. */
+  private async resync(): Promise<void> {
+    if (this.buffered) return;
+    this.buffered = [];
+    try {
+      await this.subscriber.subscribe(this.keys.syncChannel);
+      const now = this.now();
+      const entries = await this.redis.zrangebyscore(this.keys.indexKey, `(${now}`, '+inf', 'WITHSCORES');
+      const buffered = this.buffered;
+      this.clients = new Map();
+      this.sessions = new Map();
+      this.buffered = null;
+      for (let i = 0; i < entries.length; i += 2) {
+        const member = entries[i]!;
+        const score = entries[i + 1] === 'inf' ? FOREVER : Number(entries[i + 1]);
+        const colon = member.indexOf(':');
+        const kind = member.slice(0, colon);
+        const id = member.slice(colon + 1);
+        if (kind === 'suspended') this.apply({ op: 'suspend', id });
+        else if (kind === 'deleted') this.apply({ op: 'delete', id, until: score });
+        else if (kind === 'session') this.apply({ op: 'session', id, until: score });
+      }
+      for (const change of buffered) this.apply(change);
+      this.synced = this.subscriber.status === 'ready';
+      if (this.synced) this.log.info({ clients: this.clients.size, sessions: this.sessions.size }, 'revocation list in sync');
+    } catch (error) {
+      this.buffered = null;
+      this.synced = false;
+      this.log.warn({ err: describe(error) }, 'revocation list could not sync; will retry when Redis is back');
+    }
+  }
+
+  private async sweep(): Promise<void> {
+    const now = this.now();
+    for (const [id, mark] of this.clients) if (mark.until <= now) this.clients.delete(id);
+    for (const [id, until] of this.sessions) if (until <= now) this.sessions.delete(id);
+    await this.redis.zremrangebyscore(this.keys.indexKey, '-inf', now).catch(() => {});
+  }
+
+  private clientKey(clientId: string): string {
+    return this.keys.clientKeyPrefix + clientId;
+  }
+
+  private sessionKey(sessionId: string): string {
+    return this.keys.sessionKeyPrefix + sessionId;
+  }
+}
+
+/** Reinstating must not remove a deletion mark that took the key's place. */
+const DELETE_IF_SUSPENDED = "if redis.call('GET', KEYS[1]) == 'suspended' then return redis.call('DEL', KEYS[1]) end return 0";

@@ -1,0 +1,135 @@
+import type { MongoClient } from 'mongodb';
+import type { Redis } from 'ioredis';
+import type { Config } from './config';
+import { ClientAuthService } from './domain/client-auth-service';
+import type { Logger } from './domain/logger';
+import { OutboxRelay } from './domain/outbox-relay';
+import { PasswordHasher } from './domain/password-hasher';
+import type { ClientStore, EventBus, Outbox, RevocationList, SessionStore } from './domain/ports';
+import { TokenIssuer } from './domain/token-issuer';
+import { connectMongo } from './adapters/mongo/connect';
+import { MongoClientStore } from './adapters/mongo/client-store';
+import { MongoSessionStore } from './adapters/mongo/session-store';
+import { MongoOutbox } from './adapters/mongo/outbox';
+import { connectRedis } from './adapters/redis/connect';
+import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
+import { RedisEventBus } from './adapters/redis/event-bus';
+
+/** The adapters behind the ports, and how to release them. */
+export interface Adapters {
+  clients: ClientStore;
+  sessions: SessionStore;
+  outbox: Outbox;
+  revocations: RevocationList;
+  events: EventBus;
+  description: string;
+  close(): Promise<void>;
+}
+
+/** A wired service: the domain with its adapters and relay running. */
+export interface App {
+  service: ClientAuthService;
+  adapters: Adapters;
+  relay: OutboxRelay;
+  close(): Promise<void>;
+}
+
+const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+
+/** Connects MongoDB and Redis (waiting for them, bounded), builds the service and starts its relay. */
+export async function buildApp(config: Config, log: Logger): Promise<App> {
+  const secret = config.jwt.secret;
+  if (secret === null) throw new Error('JWT_SECRET_KEY is not set');
+  const adapters = await connectAdapters(config, log);
+  try {
+    const lifetimes = {
+      accessToken: config.jwt.accessTokenTtlSeconds,
+      serviceToken: config.jwt.serviceTokenTtlSeconds,
+      refreshToken: config.jwt.refreshTokenTtlSeconds,
+    };
+    const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
+    const relay = new OutboxRelay(adapters.outbox, adapters.revocations, adapters.events, longestTokenMs, log);
+    const service = new ClientAuthService({
+      clients: adapters.clients,
+      sessions: adapters.sessions,
+      outbox: adapters.outbox,
+      revocations: adapters.revocations,
+      relay,
+      hasher: new PasswordHasher(config.bcryptCost),
+      tokens: new TokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
+      lifetimes,
+      log,
+    });
+    if (config.admin) {
+      const admin = await service.ensureAdmin(config.admin.email, config.admin.password);
+      log.info({ adminId: admin.id }, 'admin from ADMIN_EMAIL is ready');
+    }
+    relay.start(config.outboxRelayIntervalMs);
+    const sweeper = setInterval(() => {
+      adapters.sessions.sweepExpired(new Date()).catch(() => {});
+    }, SWEEP_INTERVAL_MS);
+    sweeper.unref();
+    log.info({ adapters: adapters.description }, 'client-auth is wired');
+    return {
+      service,
+      adapters,
+      relay,
+      close: async () => {
+        clearInterval(sweeper);
+        await relay.stop();
+        await adapters.close();
+      },
+    };
+  } catch (error) {
+    await adapters.close();
+    throw error;
+  }
+}
+
+async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
+  if (config.mongo === null || config.redis === null) {
+    throw new Error('MongoDB and Redis must both be configured (MONGODB_URI or DB_HOST, REDIS_URL or REDIS_HOST)');
+  }
+  const timeout = config.startupTimeoutMs;
+  let mongo: MongoClient | null = null;
+  const redisConnections: Redis[] = [];
+  try {
+    const connected = await connectMongo(config.mongo.uri, config.mongo.dbName, timeout, log);
+    mongo = connected.client;
+    const clients = new MongoClientStore(connected.db);
+    const sessions = new MongoSessionStore(connected.db);
+    const outbox = new MongoOutbox(connected.db);
+    await clients.ensureIndexes();
+    await sessions.ensureIndexes();
+    await outbox.ensureIndexes();
+
+    const redis = await connectRedis(config.redis.url, timeout, log, 'commands');
+    redisConnections.push(redis);
+    const subscriber = await connectRedis(config.redis.url, timeout, log, 'subscriber');
+    redisConnections.push(subscriber);
+    const revocations = await RedisRevocationList.start(redis, subscriber, { ...DEFAULT_KEYS, clientKeyPrefix: config.revocationKeyPrefix }, log);
+    const events = new RedisEventBus(redis, {
+      deletionChannel: config.deletionChannel,
+      deletionStream: config.deletionStream,
+      clientEventsChannel: config.clientEventsChannel,
+    });
+    const mongoClient = mongo;
+    return {
+      clients,
+      sessions,
+      outbox,
+      revocations,
+      events,
+      description: 'MongoDB + Redis (shared: any number of instances)',
+      close: async () => {
+        await revocations.close();
+        for (const connection of redisConnections) connection.disconnect();
+        await mongoClient.close();
+      },
+    };
+  } catch (error) {
+    for (const connection of redisConnections) connection.disconnect();
+    await mongo?.close();
+    throw error;
+  }
+}

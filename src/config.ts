@@ -1,0 +1,228 @@
+/**
+ * The only reader of the environment. `loadConfig` turns it into a typed, validated,
+ * frozen Config, or throws a ConfigError naming the variable at fault.
+ */
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Config {
+  readonly production: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly grpc: { readonly host: string; readonly port: number; readonly maxMessageBytes: number };
+  readonly bridge: {
+    readonly host: string;
+    readonly port: number;
+    /** host:port of the gRPC server the bridge calls. */
+    readonly upstream: string;
+    readonly allowedOrigins: readonly string[];
+    readonly cookieSecure: boolean;
+    readonly accessCookieName: string;
+    readonly refreshCookieName: string;
+    readonly callTimeoutMs: number;
+    readonly bodyLimitBytes: number;
+  };
+  readonly jwt: {
+    /** Null when not configured: only the embedded set-up may then generate one. */
+    readonly secret: string | null;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTokenTtlSeconds: number;
+    readonly serviceTokenTtlSeconds: number;
+    readonly refreshTokenTtlSeconds: number;
+  };
+  readonly bcryptCost: number;
+  /** Null when MongoDB is not configured. */
+  readonly mongo: { readonly uri: string; readonly dbName: string } | null;
+  /** Null when Redis is not configured. */
+  readonly redis: { readonly url: string } | null;
+  readonly dataDir: string;
+  readonly revocationKeyPrefix: string;
+  readonly deletionChannel: string;
+  readonly deletionStream: string;
+  readonly clientEventsChannel: string;
+  readonly outboxRelayIntervalMs: number;
+  readonly startupTimeoutMs: number;
+  readonly admin: { readonly email: string; readonly password: string } | null;
+  readonly metricsPort: number | null;
+}
+
+const MIN_PRODUCTION_SECRET_BYTES = 32;
+
+export function loadConfig(env: Env): Config {
+  const read = new Reader(env);
+  const production = env['NODE_ENV'] === 'production';
+
+  const secret = read.optional('JWT_SECRET_KEY');
+  if (secret !== null && production && Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
+    throw new ConfigError(`JWT_SECRET_KEY must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`);
+  }
+
+  const mongo = mongoFrom(read);
+  const redis = redisFrom(read);
+  if ((mongo === null) !== (redis === null)) {
+    const missing = mongo === null ? 'MongoDB (MONGODB_URI or DB_HOST)' : 'Redis (REDIS_URL or REDIS_HOST)';
+    throw new ConfigError(
+      `${missing} is not configured while the other store is: configure both for the shared set-up, ` +
+        'or neither for the embedded one (an in-process revocation list cannot serve several instances)',
+    );
+  }
+  if (secret === null && (production || mongo !== null)) {
+    throw new ConfigError(
+      production
+        ? 'JWT_SECRET_KEY is required when NODE_ENV=production'
+        : 'JWT_SECRET_KEY is required with MongoDB and Redis: every instance must sign with the same secret',
+    );
+  }
+
+  const adminEmail = read.optional('ADMIN_EMAIL');
+  const adminPassword = read.optional('ADMIN_PASSWORD');
+  if ((adminEmail === null) !== (adminPassword === null)) {
+    throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+
+  const grpcPort = read.int('GRPC_PORT', 50051, 0, 65535);
+  const metricsPort = read.optional('METRICS_PORT');
+
+  return deepFreeze({
+    production,
+    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    grpc: {
+      host: read.string('GRPC_HOST', '0.0.0.0'),
+      port: grpcPort,
+      maxMessageBytes: read.int('GRPC_MAX_MESSAGE_BYTES', 64 * 1024, 1024, 4 * 1024 * 1024),
+    },
+    bridge: {
+      host: read.string('BRIDGE_HOST', '0.0.0.0'),
+      port: read.int('BRIDGE_PORT', 8000, 0, 65535),
+      upstream: read.string('BRIDGE_GRPC_TARGET', `127.0.0.1:${grpcPort || 50051}`),
+      allowedOrigins: read.list('CORS_ORIGINS').map((origin) => checkOrigin('CORS_ORIGINS', origin)),
+      cookieSecure: read.bool('COOKIE_SECURE', production),
+      accessCookieName: read.string('ACCESS_COOKIE_NAME', 'token'),
+      refreshCookieName: read.string('REFRESH_COOKIE_NAME', 'refresh_token'),
+      callTimeoutMs: read.int('BRIDGE_CALL_TIMEOUT_MS', 5000, 100, 60000),
+      bodyLimitBytes: read.int('BRIDGE_BODY_LIMIT_BYTES', 16 * 1024, 256, 1024 * 1024),
+    },
+    jwt: {
+      secret,
+      issuer: read.string('JWT_ISSUER', 'client-auth'),
+      audience: read.string('JWT_AUDIENCE', 'client-auth'),
+      accessTokenTtlSeconds: read.int('JWT_TOKEN_EXP_MIN', 15, 1, 24 * 60) * 60,
+      serviceTokenTtlSeconds: read.int('SERVICE_TOKEN_EXP_MIN', 15, 1, 24 * 60) * 60,
+      refreshTokenTtlSeconds: read.int('REFRESH_TOKEN_EXP_DAYS', 30, 1, 365) * 24 * 3600,
+    },
+    bcryptCost: read.int('BCRYPT_COST', 12, 4, 15),
+    mongo,
+    redis,
+    dataDir: read.string('DATA_DIR', './data'),
+    revocationKeyPrefix: read.string('REVOCATION_KEY_PREFIX', '', { allowEmpty: true }),
+    deletionChannel: read.string('DELETION_CHANNEL', 'client-data-deletion-request'),
+    deletionStream: read.string('DELETION_STREAM', 'client-data-deletion-requests'),
+    clientEventsChannel: read.string('CLIENT_EVENTS_CHANNEL', 'client-events'),
+    outboxRelayIntervalMs: read.int('OUTBOX_RELAY_INTERVAL_MS', 2000, 50, 600000),
+    startupTimeoutMs: read.int('STARTUP_TIMEOUT_MS', 30000, 0, 600000),
+    admin: adminEmail !== null && adminPassword !== null ? { email: adminEmail, password: adminPassword } : null,
+    metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
+  });
+}
+
+function mongoFrom(read: Reader): Config['mongo'] {
+  const dbName = read.string('DB_NAME', 'client_auth');
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(dbName)) throw new ConfigError('DB_NAME must be 1 to 63 letters, digits, _ or -');
+  const uri = read.optional('MONGODB_URI');
+  if (uri !== null) {
+    if (!/^mongodb(\+srv)?:\/\//.test(uri)) throw new ConfigError('MONGODB_URI must start with mongodb:// or mongodb+srv://');
+    return { uri, dbName };
+  }
+  const host = read.optional('DB_HOST');
+  if (host === null) return null;
+  const port = read.int('DB_PORT', 27017, 1, 65535);
+  const user = read.optional('DB_USER');
+  const password = read.optional('DB_PASSWORD');
+  const auth = user === null ? '' : `${encodeURIComponent(user)}:${encodeURIComponent(password ?? '')}@`;
+  const query = user === null ? '' : '?authSource=admin';
+  return { uri: `mongodb://${auth}${host}:${port}/${query}`, dbName };
+}
+
+function redisFrom(read: Reader): Config['redis'] {
+  const url = read.optional('REDIS_URL');
+  if (url !== null) {
+    if (!/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+    return { url };
+  }
+  const host = read.optional('REDIS_HOST');
+  if (host === null) return null;
+  const port = read.int('REDIS_PORT', 6379, 1, 65535);
+  const password = read.optional('REDIS_PASSWORD');
+  const auth = password === null ? '' : `:${encodeURIComponent(password)}@`;
+  return { url: `redis://${auth}${host}:${port}` };
+}
+
+function checkOrigin(name: string, origin: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    throw new ConfigError(`${name} entries must be origins like https://app.example.com; got "${origin}"`);
+  }
+  if (parsed.origin !== origin) throw new ConfigError(`${name} entries must be bare origins (scheme://host[:port]); got "${origin}"`);
+  return origin;
+}
+
+class Reader {
+  constructor(private readonly env: Env) {}
+
+  optional(name: string): string | null {
+    const value = this.env[name];
+    return value === undefined || value === '' ? null : value;
+  }
+
+  string(name: string, fallback: string, options: { allowEmpty?: boolean } = {}): string {
+    const value = this.env[name];
+    if (value === undefined) return fallback;
+    if (value === '' && !options.allowEmpty) return fallback;
+    if (/[\u0000-\u001f]/.test(value)) throw new ConfigError(`${name} must not contain control characters`);
+    return value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
+    const value = Number(raw.trim());
+    if (value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+    throw new ConfigError(`${name} must be true or false; got "${raw}"`);
+  }
+
+  oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(', ')}; got "${raw}"`);
+    return raw as T;
+  }
+
+  list(name: string): string[] {
+    const raw = this.optional(name);
+    if (raw === null) return [];
+    return raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

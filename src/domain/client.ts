@@ -1,0 +1,51 @@
+/** The client model shared by the domain and its ports. */
+
+export type ClientKind = 'user' | 'service';
+
+/** Groups every client of a kind has, whatever an admin sets. */
+export const BASE_GROUP: Record<ClientKind, string> = { user: 'user', service: 'service' };
+export const ADMIN_GROUP = 'admin';
+
+/** A client as stored. The hashes never leave the domain (see `publicClient`). */
+export interface ClientRecord {
+  id: string;
+  kind: ClientKind;
+  email: string;
+  firstName: string;
+  lastName: string;
+  phoneNumber: string;
+  name: string;
+  groups: string[];
+  attributes: Record<string, string>;
+  /** bcrypt hash of a user's password; null for services. */
+  passwordHash: string | null;
+  /** SHA-256 (hex) of a service's client secret; null for users. */
+  secretHash: string | null;
+  suspended: boolean;
+  suspensionReason: string;
+  suspendedAt: Date | null;
+  suspendedBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What a caller may see of a client: the record without its hashes. */
+export type PublicClient = Omit<ClientRecord, 'passwordHash' | 'secretHash'>;
+
+export function publicClient(record: ClientRecord): PublicClient {
+  const { passwordHash: _p, secretHash: _s, ...rest } = record;
+  return rest;
+}
+
+/** Who is calling, as proven by a valid access token. */
+export interface Principal {
+  clientId: string;
+  kind: ClientKind;
+  groups: string[];
+  sessionId: string;
+  expiresAt: Date;
+}
+
+export function isAdmin(principal: Principal): boolean {
+  return principal.groups.includes(ADMIN_GROUP);
+}

@@ -1,0 +1,94 @@
+import type { Logger } from './logger';
+import type { EventBus, Outbox, OutboxEntry, RevocationList } from './ports';
+
+const BATCH = 100;
+
+/**
+ * Moves outbox entries to the revocation list and the event bus, in the order they were
+ * written, and marks each delivered only after both accepted it. A failure stops the run
+ * and leaves the entry and everything after it pending for the next run, so nothing is
+ * lost and nothing overtakes. Runs are serialised within an instance; across instances an
+ * entry may be delivered twice, which the consumers' idempotence absorbs.
+ */
+export class OutboxRelay {
+  private tail: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly revocations: RevocationList,
+    private readonly events: EventBus,
+    /** How long a deleted client stays on the revocation list: the longest token lifetime. */
+    private readonly deletedClientListedMs: number,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Delivers every pending entry; resolves true when none is left pending. Never rejects. */
+  flush(): Promise<boolean> {
+    const run = this.tail.then(() => this.deliverPending());
+    this.tail = run;
+    return run;
+  }
+
+  /** Flushes now and then every `intervalMs`. */
+  start(intervalMs: number): void {
+    void this.flush();
+    this.timer = setInterval(() => void this.flush(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.tail;
+  }
+
+  private async deliverPending(): Promise<boolean> {
+    try {
+      for (;;) {
+        const entries = await this.outbox.pending(BATCH);
+        for (const entry of entries) {
+          await this.deliver(entry);
+          await this.outbox.markDelivered(entry.id, new Date(this.now()));
+        }
+        if (entries.length < BATCH) return true;
+      }
+    } catch (error) {
+      this.log.warn({ err: describe(error) }, 'outbox delivery failed; pending entries will be retried');
+      return false;
+    }
+  }
+
+  private async deliver(entry: OutboxEntry): Promise<void> {
+    switch (entry.type) {
+      case 'client.deletion_requested':
+        await this.revocations.markClientDeleted(entry.clientId, entry.at.getTime() + this.deletedClientListedMs);
+        await this.events.publishDeletionRequest({
+          clientId: entry.clientId,
+          kind: entry.clientKind,
+          requestedAt: entry.at,
+          requestedBy: entry.by,
+        });
+        return;
+      case 'client.suspended':
+        await this.revocations.suspendClient(entry.clientId);
+        break;
+      case 'client.reinstated':
+        await this.revocations.reinstateClient(entry.clientId);
+        break;
+    }
+    await this.events.publishClientEvent({
+      type: entry.type,
+      clientId: entry.clientId,
+      at: entry.at,
+      by: entry.by,
+      reason: entry.reason,
+    });
+  }
+}
+
+/** An error's name and message only: adapters' errors carry no secrets, but stacks are noise. */
+export function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,134 @@
+import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
+import type { ClientAuthService } from '../domain/client-auth-service';
+import { invalidArgument } from '../domain/errors';
+import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto } from './convert';
+import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary';
+
+/** The ClientAuth handlers: decode, call the domain service once, encode. No logic of their own. */
+export function clientAuthHandlers(service: ClientAuthService, options: UnaryOptions): ClientAuthServer {
+  const caller = (context: CallContext) => service.validateToken(bearerToken(context.metadata));
+
+  return {
+    registerUser: unary('RegisterUser', async (request) => {
+      const client = await service.registerUser({
+        email: request.email,
+        password: request.password,
+        firstName: request.firstName,
+        lastName: request.lastName,
+        phoneNumber: request.phoneNumber,
+        attributes: request.attributes,
+      });
+      return { client: clientToProto(client) };
+    }, options),
+
+    registerService: unary('RegisterService', async (request, context) => {
+      const result = await service.registerService(await caller(context), {
+        email: request.email,
+        name: request.name,
+        groups: request.groups,
+      });
+      return { client: clientToProto(result.client), clientSecret: result.clientSecret };
+    }, options),
+
+    issueServiceToken: unary('IssueServiceToken', async (request) => {
+      const issued = await service.issueServiceToken({ clientId: request.clientId, clientSecret: request.clientSecret });
+      return { accessToken: issued.token, accessTokenExpireTime: issued.expiresAt };
+    }, options),
+
+    login: unary('Login', async (request) => {
+      const pair = await service.login({ email: request.email, password: request.password });
+      return {
+        accessToken: pair.access.token,
+        accessTokenExpireTime: pair.access.expiresAt,
+        refreshToken: pair.refresh.token,
+        refreshTokenExpireTime: pair.refresh.expiresAt,
+        client: clientToProto(pair.client),
+      };
+    }, options),
+
+    refreshToken: unary('RefreshToken', async (request) => {
+      const pair = await service.refresh({ refreshToken: request.refreshToken });
+      return {
+        accessToken: pair.access.token,
+        accessTokenExpireTime: pair.access.expiresAt,
+        refreshToken: pair.refresh.token,
+        refreshTokenExpireTime: pair.refresh.expiresAt,
+        client: clientToProto(pair.client),
+      };
+    }, options),
+
+    logout: unary('Logout', async (_request, context) => {
+      await service.logout(bearerToken(context.metadata));
+      return {};
+    }, options),
+
+    validateToken: unary('ValidateToken', async (request) => {
+      const principal = await service.validateToken(request.token);
+      return {
+        clientId: principal.clientId,
+        kind: kindToProto(principal.kind),
+        groups: principal.groups,
+        sessionId: principal.sessionId,
+        expireTime: principal.expiresAt,
+      };
+    }, options),
+
+    getMe: unary('GetMe', async (_request, context) => {
+      return { client: clientToProto(await service.getMe(await caller(context))) };
+    }, options),
+
+    changePassword: unary('ChangePassword', async (request, context) => {
+      await service.changePassword(await caller(context), {
+        currentPassword: request.currentPassword,
+        newPassword: request.newPassword,
+      });
+      return {};
+    }, options),
+
+    deleteClient: unary('DeleteClient', async (request, context) => {
+      const deletion = await service.deleteClient(await caller(context), { clientId: request.clientId });
+      return { deletionRequest: deletionRequestToProto(deletion) };
+    }, options),
+
+    getClient: unary('GetClient', async (request, context) => {
+      return { client: clientToProto(await service.getClient(await caller(context), { clientId: request.clientId })) };
+    }, options),
+
+    listClients: unary('ListClients', async (request, context) => {
+      const principal = await caller(context);
+      const kind = kindFromProto(request.kind);
+      if (kind === 'invalid') throw invalidArgument('kind', 'kind is not a known client kind');
+      const page = await service.listClients(principal, {
+        pageSize: request.pageSize,
+        pageToken: request.pageToken,
+        emailPrefix: request.emailPrefix,
+        ...(kind ? { kind } : {}),
+        ...(request.suspended !== undefined ? { suspended: request.suspended } : {}),
+      });
+      return { clients: page.clients.map(clientToProto), nextPageToken: page.nextPageToken };
+    }, options),
+
+    setClientGroups: unary('SetClientGroups', async (request, context) => {
+      const client = await service.setClientGroups(await caller(context), { clientId: request.clientId, groups: request.groups });
+      return { client: clientToProto(client) };
+    }, options),
+
+    suspendClient: unary('SuspendClient', async (request, context) => {
+      const client = await service.suspendClient(await caller(context), { clientId: request.clientId, reason: request.reason });
+      return { client: clientToProto(client) };
+    }, options),
+
+    reinstateClient: unary('ReinstateClient', async (request, context) => {
+      const client = await service.reinstateClient(await caller(context), { clientId: request.clientId });
+      return { client: clientToProto(client) };
+    }, options),
+
+    listDeletionRequests: unary('ListDeletionRequests', async (request, context) => {
+      const requests = await service.listDeletionRequests(await caller(context), {
+        pageSize: request.pageSize,
+        pendingOnly: request.pendingOnly,
+      });
+      return { deletionRequests: requests.map(deletionRequestToProto) };
+    }, options),
+  };
+}

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import { ClientAuthService as ClientAuthDefinition } from '../../gen/clientauth/v1/client_auth';
+import type { ClientAuthService } from '../domain/client-auth-service';
+import { projectRoot } from '../project-root';
+import { clientAuthHandlers } from './handlers';
+import type { UnaryOptions } from './unary';
+
+export const SERVICE_NAME = 'clientauth.v1.ClientAuth';
+
+export interface GrpcServerOptions extends UnaryOptions {
+  /** Larger requests are refused with RESOURCE_EXHAUSTED before any handler runs. */
+  maxMessageBytes: number;
+}
+
+export interface RunningGrpcServer {
+  server: Server;
+  port: number;
+  health: HealthImplementation;
+  /** Stops taking calls, lets running ones finish (bounded), then closes. */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+/** Builds the server: ClientAuth, grpc.health.v1 and reflection (so grpcurl can list and describe). */
+export function createGrpcServer(service: ClientAuthService, options: GrpcServerOptions): { server: Server; health: HealthImplementation } {
+  const server = new Server({
+    'grpc.max_receive_message_length': options.maxMessageBytes,
+    'grpc.keepalive_permit_without_calls': 1,
+  });
+  server.addService(ClientAuthDefinition, clientAuthHandlers(service, options));
+
+  const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
+  health.addToServer(server);
+
+  const definitions = loadSync([join(projectRoot(), 'proto/clientauth/v1/client_auth.proto'), healthProtoPath], {
+    includeDirs: [join(projectRoot(), 'proto'), join(healthProtoPath, '../../..')],
+  });
+  new ReflectionService(definitions).addToServer(server);
+  return { server, health };
+}
+
+/** Binds to host:port (0 picks a free one) and starts serving. */
+export async function startGrpcServer(service: ClientAuthService, address: { host: string; port: number }, options: GrpcServerOptions): Promise<RunningGrpcServer> {
+  const { server, health } = createGrpcServer(service, options);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${address.host}:${address.port}`, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+  return {
+    server,
+    port,
+    health,
+    shutdown: (graceMs = 10_000) =>
+      new Promise<void>((resolve) => {
+        health.setStatus('', 'NOT_SERVING');
+        health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+        const force = setTimeout(() => server.forceShutdown(), graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}

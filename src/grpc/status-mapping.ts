@@ -1,0 +1,59 @@
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { ErrorDetail } from '../../gen/clientauth/v1/client';
+import { DomainError, type ErrorKind } from '../domain/errors';
+import type { Logger } from '../domain/logger';
+import { describe } from '../domain/outbox-relay';
+
+/** Trailing metadata keys that carry the reason. */
+export const ERROR_DETAIL_KEY = 'clientauth-error-bin';
+export const REASON_KEY = 'clientauth-reason';
+
+const CODE_OF: Record<ErrorKind, status> = {
+  invalid_argument: status.INVALID_ARGUMENT,
+  unauthenticated: status.UNAUTHENTICATED,
+  permission_denied: status.PERMISSION_DENIED,
+  not_found: status.NOT_FOUND,
+  already_exists: status.ALREADY_EXISTS,
+  failed_precondition: status.FAILED_PRECONDITION,
+  resource_exhausted: status.RESOURCE_EXHAUSTED,
+  unavailable: status.UNAVAILABLE,
+};
+
+/** Driver errors that mean a store is unreachable rather than that we have a bug. */
+const OUTAGE_ERRORS = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoTopologyClosedError',
+  'MongoNotConnectedError',
+]);
+
+/**
+ * The one mapping from any thrown value to a gRPC status. Domain errors keep their
+ * message and reason; store outages become UNAVAILABLE; anything else is INTERNAL with no
+ * internal text, and is logged here.
+ */
+export function toServiceError(error: unknown, log: Logger, method: string): Partial<ServiceError> & { code: status } {
+  if (error instanceof DomainError) {
+    return withDetail(CODE_OF[error.kind], error.message, error.reason, error.field);
+  }
+  if (error instanceof Error && OUTAGE_ERRORS.has(error.name)) {
+    log.warn({ method, err: describe(error) }, 'store unavailable');
+    return withDetail(status.UNAVAILABLE, 'a store is unavailable; retry later', 'UNAVAILABLE');
+  }
+  log.error({ method, err: describe(error), stack: error instanceof Error ? error.stack : undefined }, 'unexpected error');
+  return withDetail(status.INTERNAL, 'internal error', 'INTERNAL');
+}
+
+function withDetail(code: status, details: string, reason: string, field?: string): Partial<ServiceError> & { code: status } {
+  const metadata = new Metadata();
+  metadata.set(ERROR_DETAIL_KEY, Buffer.from(ErrorDetail.encode({ reason, field: field ?? '' }).finish()));
+  metadata.set(REASON_KEY, reason);
+  return { code, details, metadata };
+}
+
+/** Reads the reason and field a client-auth error carries (for clients of the service). */
+export function errorDetailOf(error: { metadata?: Metadata }): ErrorDetail | null {
+  const value = error.metadata?.get(ERROR_DETAIL_KEY)[0];
+  return Buffer.isBuffer(value) ? ErrorDetail.decode(value) : null;
+}

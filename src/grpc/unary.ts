@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
+import type { Logger } from '../domain/logger';
+import { toServiceError } from './status-mapping';
+
+/** The metadata key that carries a request id across the bridge and the server. */
+export const REQUEST_ID_KEY = 'x-request-id';
+
+export interface CallContext {
+  metadata: Metadata;
+  requestId: string;
+}
+
+/** Told of every finished call, for metrics. */
+export type CallObserver = (method: string, code: status, seconds: number) => void;
+
+export interface UnaryOptions {
+  log: Logger;
+  observe?: CallObserver;
+}
+
+/**
+ * Wraps an async handler so every call ends exactly once: with its result, or with the
+ * status the one error mapping gives. grpc-js would otherwise turn a throw into UNKNOWN
+ * with the message inside, and ignore a rejected promise. Logs one line per call.
+ */
+export function unary<Req, Res>(
+  method: string,
+  handler: (request: Req, context: CallContext) => Promise<Res>,
+  options: UnaryOptions,
+): handleUnaryCall<Req, Res> {
+  return (call: ServerUnaryCall<Req, Res>, callback) => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdOf(call.metadata);
+    const finish = (code: status) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      options.observe?.(method, code, seconds);
+      options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'rpc');
+    };
+    handler(call.request, { metadata: call.metadata, requestId }).then(
+      (response) => {
+        finish(status.OK);
+        callback(null, response);
+      },
+      (error: unknown) => {
+        const serviceError = toServiceError(error, options.log, method);
+        finish(serviceError.code);
+        callback(serviceError);
+      },
+    );
+  };
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+function requestIdOf(metadata: Metadata): string {
+  const given = metadata.get(REQUEST_ID_KEY)[0];
+  return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+}
+
+/** The bearer token of the `authorization` metadata, or '' when there is none. */
+export function bearerToken(metadata: Metadata): string {
+  const value = metadata.get('authorization')[0];
+  if (typeof value !== 'string') return '';
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(value);
+  return match ? match[1]! : '';
+}
