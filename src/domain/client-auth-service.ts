@@ -11,13 +11,14 @@ import {
 import {
   DomainError,
   DuplicateKeyError,
+  UnavailableError,
   clientNotFound,
   invalidArgument,
   permissionDenied,
   unauthenticated,
 } from './errors';
 import { newId } from './ids';
-import type { OutboxRelay } from './outbox-relay';
+import { describe, type OutboxRelay } from './outbox-relay';
 import type { Logger } from './logger';
 import type { PasswordHasher } from './password-hasher';
 import type { ClientStore, Outbox, OutboxEntry, OutboxEventType, RevocationList, SessionStore } from './ports';
@@ -198,15 +199,17 @@ export class ClientAuthService {
     if (!token) throw invalidRefreshToken();
     if (await this.sessions.isRetired(hash)) return this.rejectReuse(token.sessionId);
 
+    // The client's state comes first: a suspension revokes every session, and the holder
+    // of a refresh token should learn why it stopped working.
+    const client = await this.clients.findById(token.clientId);
+    if (!client) throw unauthenticated('CLIENT_DELETED', 'the client has been deleted');
+    if (client.suspended) throw suspended();
     const now = this.now();
     const session = await this.sessions.findSession(token.sessionId);
     if (!session || session.revokedAt) throw sessionRevoked();
     if (token.expiresAt.getTime() <= now || session.expiresAt.getTime() <= now) {
       throw unauthenticated('TOKEN_EXPIRED', 'the refresh token has expired; log in again');
     }
-    const client = await this.clients.findById(token.clientId);
-    if (!client) throw unauthenticated('CLIENT_DELETED', 'the client has been deleted');
-    if (client.suspended) throw suspended();
 
     const refreshToken = newSecret();
     const won = await this.sessions.rotate(hash, {
@@ -257,6 +260,30 @@ export class ClientAuthService {
         throw unauthenticated('CLIENT_SUSPENDED', 'the client is suspended');
       case 'CLIENT_DELETED':
         throw unauthenticated('CLIENT_DELETED', 'the client has been deleted');
+    }
+  }
+
+  /**
+   * Authenticates the caller of an RPC other than ValidateToken. Like `validateToken`,
+   * except that when the revocation list cannot answer, the stores are asked instead:
+   * they hold the truth about sessions and suspensions, and these calls read them anyway.
+   * A token with no stored session (a service token) still fails closed then.
+   */
+  async authenticate(token: string): Promise<Principal> {
+    try {
+      return await this.validateToken(token);
+    } catch (error) {
+      if (!(error instanceof UnavailableError)) throw error;
+      const principal = this.tokens.verify(token);
+      const [client, session] = await Promise.all([
+        this.clients.findById(principal.clientId),
+        this.sessions.findSession(principal.sessionId),
+      ]);
+      if (!client) throw unauthenticated('CLIENT_DELETED', 'the client has been deleted');
+      if (client.suspended) throw unauthenticated('CLIENT_SUSPENDED', 'the client is suspended');
+      if (!session || session.clientId !== client.id) throw error;
+      if (session.revokedAt) throw sessionRevoked();
+      return principal;
     }
   }
 
@@ -384,9 +411,16 @@ export class ClientAuthService {
       updatedAt: now,
     });
     if (!updated) throw clientNotFound();
-    await this.sessions.revokeAllOfClient(client.id, now);
+    const revoked = await this.sessions.revokeAllOfClient(client.id, now);
     await this.record('client.suspended', client, caller.clientId, reason);
     await this.relay.flush();
+    // While suspended, the client mark refuses every token; listing the sessions too keeps
+    // their access tokens dead after a reinstatement. The suspension itself is durable in
+    // the store and the outbox, so a revocation list that is down now does not fail the call.
+    const until = now.getTime() + this.lifetimes.accessToken * 1000;
+    await Promise.all(revoked.map((sessionId) => this.revocations.revokeSession(sessionId, until))).catch((error: unknown) => {
+      this.log.warn({ clientId: client.id, err: describe(error) }, 'suspended sessions not yet on the revocation list');
+    });
     return publicClient(updated);
   }
 

@@ -6,7 +6,7 @@ import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary
 
 /** The ClientAuth handlers: decode, call the domain service once, encode. No logic of their own. */
 export function clientAuthHandlers(service: ClientAuthService, options: UnaryOptions): ClientAuthServer {
-  const caller = (context: CallContext) => service.validateToken(bearerToken(context.metadata));
+  const caller = (context: CallContext) => service.authenticate(bearerToken(context.metadata));
 
   return {
     registerUser: unary('RegisterUser', async (request) => {

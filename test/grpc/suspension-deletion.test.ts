@@ -1,0 +1,226 @@
+import { status } from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { Redis } from 'ioredis';
+import jwt from 'jsonwebtoken';
+import { ClientKind } from '../../gen/clientauth/v1/client';
+import { canControlRedis, requireServices, startRedis, stopRedis } from '../support/services';
+import { TEST_SECRET, failure, startTestServer, testEnv, type TestServer } from '../support/server';
+
+const PASSWORD = 'correct horse battery';
+const ADMIN = { email: 'root@example.com', password: 'admin password 1' };
+
+/** Collects the messages of one pub/sub channel. */
+async function listen(url: string, channel: string): Promise<{ messages: string[]; close(): void }> {
+  const subscriber = new Redis(url);
+  const messages: string[] = [];
+  subscriber.on('message', (_channel: string, message: string) => messages.push(message));
+  await subscriber.subscribe(channel);
+  return { messages, close: () => subscriber.disconnect() };
+}
+
+async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('Suspension and the deletion cascade', function () {
+  this.timeout(40000);
+  let server: TestServer;
+  let adminToken: string;
+  let adminId: string;
+  let redisUrl: string;
+  let counter = 0;
+  const email = () => `person${++counter}.${Date.now()}@example.net`;
+
+  before(async function () {
+    const services = requireServices(this);
+    redisUrl = services.redisUrl;
+    server = await startTestServer(testEnv(services, 'suspension', {
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      OUTBOX_RELAY_INTERVAL_MS: '200',
+    }));
+    const login = await server.api.login(ADMIN);
+    adminToken = login.accessToken;
+    adminId = login.client!.id;
+  });
+  after(async () => server?.close());
+
+  const registerAndLogin = async () => {
+    const address = email();
+    const { client } = await server.api.registerUser({ email: address, password: PASSWORD, firstName: 'Grace', lastName: 'Hopper', phoneNumber: '', attributes: {} });
+    const session = await server.api.login({ email: address, password: PASSWORD });
+    return { client: client!, session };
+  };
+
+  describe('SuspendClient', () => {
+    it('records who, why and when, and locks the client out of every credential path at once', async () => {
+      const { client, session } = await registerAndLogin();
+      const before = Date.now();
+      const { client: suspended } = await server.api.suspendClient({ clientId: client.id, reason: 'chargeback fraud' }, { token: adminToken });
+      expect(suspended).to.deep.include({ suspended: true, suspensionReason: 'chargeback fraud', suspendedBy: adminId });
+      expect(suspended!.suspendTime!.getTime()).to.be.within(before - 1000, Date.now() + 1000);
+
+      expect(await failure(server.api.validateToken({ token: session.accessToken }))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
+      expect(await failure(server.api.refreshToken({ refreshToken: session.refreshToken }))).to.include({ code: status.PERMISSION_DENIED, reason: 'CLIENT_SUSPENDED' });
+      expect(await failure(server.api.login({ email: client.email, password: PASSWORD }))).to.include({ code: status.PERMISSION_DENIED, reason: 'CLIENT_SUSPENDED' });
+      expect(await server.db.collection('sessions').countDocuments({ clientId: client.id, revokedAt: null })).to.equal(0);
+    });
+
+    it('reveals nothing to a password guesser: a wrong password on a suspended client is INVALID_CREDENTIALS', async () => {
+      const { client } = await registerAndLogin();
+      await server.api.suspendClient({ clientId: client.id, reason: '' }, { token: adminToken });
+      expect(await failure(server.api.login({ email: client.email, password: 'a wrong guess' }))).to.include({ reason: 'INVALID_CREDENTIALS' });
+    });
+
+    it('refuses a suspended service its client-credentials token', async () => {
+      const { client, clientSecret } = await server.api.registerService({ email: email(), name: 'batch', groups: [] }, { token: adminToken });
+      const token = (await server.api.issueServiceToken({ clientId: client!.id, clientSecret })).accessToken;
+      await server.api.suspendClient({ clientId: client!.id, reason: 'leaked secret' }, { token: adminToken });
+      expect(await failure(server.api.issueServiceToken({ clientId: client!.id, clientSecret }))).to.include({ code: status.PERMISSION_DENIED, reason: 'CLIENT_SUSPENDED' });
+      expect(await failure(server.api.validateToken({ token }))).to.include({ reason: 'CLIENT_SUSPENDED' });
+    });
+
+    it('is published on the client events channel, and so is the reinstatement', async () => {
+      const events = await listen(redisUrl, server.config.clientEventsChannel);
+      try {
+        const { client } = await registerAndLogin();
+        await server.api.suspendClient({ clientId: client.id, reason: 'review' }, { token: adminToken });
+        await server.api.reinstateClient({ clientId: client.id }, { token: adminToken });
+        const received = await eventually(() => (events.messages.length >= 2 ? events.messages.map((m) => JSON.parse(m)) : undefined));
+        expect(received.map((e) => [e.type, e.client_id, e.by])).to.deep.equal([
+          ['client.suspended', client.id, adminId],
+          ['client.reinstated', client.id, adminId],
+        ]);
+        expect(received[0].reason).to.equal('review');
+      } finally {
+        events.close();
+      }
+    });
+  });
+
+  describe('ReinstateClient', () => {
+    it('lifts the suspension: the key and the flag go, the client logs in again, old sessions stay revoked', async () => {
+      const { client, session } = await registerAndLogin();
+      await server.api.suspendClient({ clientId: client.id, reason: 'mistake' }, { token: adminToken });
+      const { client: reinstated } = await server.api.reinstateClient({ clientId: client.id }, { token: adminToken });
+      expect(reinstated).to.deep.include({ suspended: false, suspensionReason: '', suspendedBy: '' });
+      expect(reinstated!.suspendTime).to.equal(undefined);
+      expect(await server.redis.get(client.id)).to.equal(null);
+      const fresh = await server.api.login({ email: client.email, password: PASSWORD });
+      expect((await server.api.validateToken({ token: fresh.accessToken })).clientId).to.equal(client.id);
+      expect(await failure(server.api.validateToken({ token: session.accessToken }))).to.include({ reason: 'SESSION_REVOKED' });
+    });
+  });
+
+  describe('as the API gateway sees it', () => {
+    it('verifies the JWT with the shared secret, sees GET <id> after a suspension, and hears the deletion on the channel', async () => {
+      const deletions = await listen(redisUrl, server.config.deletionChannel);
+      try {
+        const { session } = await registerAndLogin();
+        const claims = jwt.verify(session.accessToken, TEST_SECRET, { algorithms: ['HS256'] }) as jwt.JwtPayload;
+        const id = claims['id'] as string;
+        expect(await server.redis.get(id)).to.equal(null);
+
+        await server.api.suspendClient({ clientId: id, reason: 'abuse' }, { token: adminToken });
+        expect(await server.redis.get(id)).to.equal('suspended');
+        expect(await server.redis.pttl(id)).to.equal(-1);
+
+        await server.api.deleteClient({ clientId: id }, { token: adminToken });
+        expect(await eventually(() => (deletions.messages.includes(id) ? true : undefined))).to.equal(true);
+        expect(await server.redis.get(id)).to.equal('deleted');
+      } finally {
+        deletions.close();
+      }
+    });
+  });
+
+  describe('DeleteClient', () => {
+    it('lets a client delete itself: record and sessions go, tokens die at once, the request reaches stream and channel', async () => {
+      const deletions = await listen(redisUrl, server.config.deletionChannel);
+      try {
+        const { client, session } = await registerAndLogin();
+        const { deletionRequest } = await server.api.deleteClient({ clientId: '' }, { token: session.accessToken });
+        expect(deletionRequest).to.deep.include({ clientId: client.id, kind: ClientKind.CLIENT_KIND_USER, requestedBy: client.id, delivered: true });
+
+        expect(await failure(server.api.validateToken({ token: session.accessToken }))).to.include({ reason: 'CLIENT_DELETED' });
+        expect(await failure(server.api.login({ email: client.email, password: PASSWORD }))).to.include({ reason: 'INVALID_CREDENTIALS' });
+        expect(await failure(server.api.refreshToken({ refreshToken: session.refreshToken }))).to.include({ reason: 'TOKEN_INVALID' });
+        expect(await server.db.collection('clients').countDocuments({ _id: client.id as never })).to.equal(0);
+        expect(await server.db.collection('sessions').countDocuments({ clientId: client.id })).to.equal(0);
+
+        const ttl = await server.redis.pttl(client.id);
+        expect(ttl).to.be.within(14 * 60 * 1000, 15 * 60 * 1000);
+        const entries = await server.redis.xrange(server.config.deletionStream, '-', '+');
+        const entry = entries.map(([, fields]) => toObject(fields)).find((fields) => fields['client_id'] === client.id);
+        expect(entry).to.include({ client_id: client.id, kind: 'user', requested_by: client.id });
+        expect(Date.parse(entry!['requested_at']!)).to.be.closeTo(Date.now(), 10000);
+        await eventually(() => (deletions.messages.includes(client.id) ? true : undefined));
+      } finally {
+        deletions.close();
+      }
+    });
+
+    it('lets an admin delete anyone and nobody else delete another client', async () => {
+      const victim = await registerAndLogin();
+      const other = await registerAndLogin();
+      expect(await failure(server.api.deleteClient({ clientId: victim.client.id }, { token: other.session.accessToken })))
+        .to.include({ code: status.PERMISSION_DENIED });
+      const { deletionRequest } = await server.api.deleteClient({ clientId: victim.client.id }, { token: adminToken });
+      expect(deletionRequest!.requestedBy).to.equal(adminId);
+      expect(await failure(server.api.deleteClient({ clientId: victim.client.id }, { token: adminToken }))).to.include({ code: status.NOT_FOUND, reason: 'CLIENT_NOT_FOUND' });
+      const listed = await server.api.listDeletionRequests({ pageSize: 10, pendingOnly: false }, { token: adminToken });
+      expect(listed.deletionRequests[0]).to.deep.include({ clientId: victim.client.id, requestedBy: adminId, delivered: true });
+    });
+
+    it('loses nothing while Redis is down: the caller succeeds, validation fails closed, and the request arrives once Redis is back', async function () {
+      if (!canControlRedis()) this.skip();
+      const { client, session } = await registerAndLogin();
+      await stopRedis();
+      let restarted = false;
+      try {
+        const { deletionRequest } = await server.api.deleteClient({ clientId: '' }, { token: session.accessToken });
+        expect(deletionRequest).to.deep.include({ clientId: client.id, delivered: false });
+        expect(await server.db.collection('clients').countDocuments({ _id: client.id as never })).to.equal(0);
+        // Admin calls check the caller against the stores while the revocation list is down...
+        const pending = await server.api.listDeletionRequests({ pageSize: 5, pendingOnly: true }, { token: adminToken });
+        expect(pending.deletionRequests.map((r) => [r.clientId, r.delivered])).to.deep.include([client.id, false]);
+        // ...but the gateway's check reads no store, so it fails closed.
+        expect(await failure(server.api.validateToken({ token: session.accessToken }))).to.include({ code: status.UNAVAILABLE, reason: 'UNAVAILABLE' });
+        expect(await failure(server.api.validateToken({ token: adminToken }))).to.include({ code: status.UNAVAILABLE, reason: 'UNAVAILABLE' });
+        expect(await server.db.collection('outbox').countDocuments({ clientId: client.id, deliveredAt: null })).to.equal(1);
+
+        await startRedis();
+        restarted = true;
+        const deletions = await listen(redisUrl, server.config.deletionChannel);
+        try {
+          await eventually(() => (deletions.messages.includes(client.id) ? true : undefined), 15000);
+        } finally {
+          deletions.close();
+        }
+        const entries = await server.redis.xrange(server.config.deletionStream, '-', '+');
+        expect(entries.map(([, fields]) => toObject(fields)).filter((fields) => fields['client_id'] === client.id)).to.have.length(1);
+        expect(await server.db.collection('outbox').countDocuments({ clientId: client.id, deliveredAt: null })).to.equal(0);
+        // Once re-synced, the instance answers from memory again, and the id is on the list.
+        const reason = await eventually(async () => {
+          const failed = await failure(server.api.validateToken({ token: session.accessToken })).catch(() => undefined);
+          return failed?.reason === 'CLIENT_DELETED' ? failed.reason : undefined;
+        }, 10000);
+        expect(reason).to.equal('CLIENT_DELETED');
+      } finally {
+        if (!restarted) await startRedis();
+      }
+    });
+  });
+});
+
+function toObject(fields: string[]): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (let i = 0; i < fields.length; i += 2) result[fields[i]!] = fields[i + 1]!;
+  return result;
+}
