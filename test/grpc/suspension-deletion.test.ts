@@ -195,10 +195,13 @@ describe('Suspension and the deletion cascade', function () {
         expect(await failure(server.api.validateToken({ token: adminToken }))).to.include({ code: status.UNAVAILABLE, reason: 'UNAVAILABLE' });
         expect(await server.db.collection('outbox').countDocuments({ clientId: client.id, deliveredAt: null })).to.equal(1);
 
+        // Hold the relay while Redis comes back, so the test's subscriber is listening first.
+        await server.app.relay.stop();
         await startRedis();
         restarted = true;
         const deletions = await listen(redisUrl, server.config.deletionChannel);
         try {
+          server.app.relay.start(200);
           await eventually(() => (deletions.messages.includes(client.id) ? true : undefined), 15000);
         } finally {
           deletions.close();

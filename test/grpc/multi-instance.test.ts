@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { createClientAuthClient, type ClientAuthPromiseClient } from '../../src/client';
+import { freePort, repoRoot, requireServices } from '../support/services';
+import { failure, startTestServer, testEnv, type TestServer } from '../support/server';
+
+const PASSWORD = 'correct horse battery';
+const ADMIN = { email: 'root@example.com', password: 'admin password 1' };
+
+/** Starts `node dist/src/main.js server` as its own process and waits until it serves. */
+async function startServerProcess(env: Record<string, string>): Promise<{ child: ChildProcess; api: ClientAuthPromiseClient; output: string[] }> {
+  const port = await freePort();
+  const output: string[] = [];
+  const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/main.js'), 'server'], {
+    env: { PATH: process.env['PATH'] ?? '', ...env, GRPC_PORT: String(port), LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const api = createClientAuthClient(`127.0.0.1:${port}`, { deadlineMs: 2000 });
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server process exited: ${output.join('')}`);
+    const up = await api.validateToken({ token: 'x' }).then(() => true, (error: { code?: number }) => error.code === 16);
+    if (up) return { child, api, output };
+    if (Date.now() > deadline) throw new Error(`server process did not start: ${output.join('')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('Two server processes sharing one Redis', function () {
+  this.timeout(60000);
+  let first: TestServer;
+  let second: { child: ChildProcess; api: ClientAuthPromiseClient; output: string[] };
+
+  before(async function () {
+    const services = requireServices(this);
+    const env = testEnv(services, 'multi', { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+    first = await startTestServer(env);
+    second = await startServerProcess({ ...env, LOG_LEVEL: 'info' });
+  });
+  after(async () => {
+    second?.api.close();
+    if (second && second.child.exitCode === null) {
+      const exited = new Promise((resolve) => second.child.once('exit', resolve));
+      second.child.kill('SIGTERM');
+      await exited;
+    }
+    await first?.close();
+  });
+
+  it('sees a suspension made through one instance in the other\'s ValidateToken within 100 ms', async () => {
+    const adminToken = (await first.api.login(ADMIN)).accessToken;
+    const email = `shared${Date.now()}@example.com`;
+    const { client } = await first.api.registerUser({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+    const { accessToken } = await second.api.login({ email, password: PASSWORD });
+    expect((await second.api.validateToken({ token: accessToken })).clientId).to.equal(client!.id);
+
+    await first.api.suspendClient({ clientId: client!.id, reason: 'multi-instance check' }, { token: adminToken });
+    const suspendedAt = Date.now();
+    let reason = '';
+    while (Date.now() - suspendedAt < 2000) {
+      reason = (await failure(second.api.validateToken({ token: accessToken })).catch(() => ({ reason: '' }))).reason;
+      if (reason) break;
+    }
+    const elapsed = Date.now() - suspendedAt;
+    expect(reason).to.equal('CLIENT_SUSPENDED');
+    expect(elapsed).to.be.below(100);
+
+    await first.api.reinstateClient({ clientId: client!.id }, { token: adminToken });
+    const fresh = await first.api.login({ email, password: PASSWORD });
+    const reinstatedAt = Date.now();
+    let clientId = '';
+    while (!clientId && Date.now() - reinstatedAt < 2000) {
+      clientId = (await second.api.validateToken({ token: fresh.accessToken }).catch(() => ({ clientId: '' }))).clientId;
+    }
+    expect(clientId).to.equal(client!.id);
+  });
+
+  it('sees a logout made through one instance in the other at once', async () => {
+    const email = `logout${Date.now()}@example.com`;
+    await first.api.registerUser({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+    const { accessToken } = await first.api.login({ email, password: PASSWORD });
+    await second.api.logout({}, { token: accessToken });
+    expect(await failure(first.api.validateToken({ token: accessToken }))).to.include({ reason: 'SESSION_REVOKED' });
+  });
+
+  it('logs JSON lines with the method, code and duration of each call, and no token', async () => {
+    const lines = second.output.join('').split('\n').filter((line) => line.includes('"msg":"rpc"'));
+    expect(lines.length).to.be.greaterThan(0);
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(parsed.some((entry) => entry['method'] === 'ValidateToken' && entry['code'] === 'OK' && typeof entry['ms'] === 'number')).to.equal(true);
+    expect(second.output.join('')).not.to.match(/eyJ[A-Za-z0-9_-]+\.eyJ/);
+  });
+});
