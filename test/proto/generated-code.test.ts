@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { expect } from 'chai';
+import { repoRoot } from '../support/services';
+
+const root = repoRoot();
+const buf = join(root, 'node_modules/.bin/buf');
+const env = { ...process.env, PATH: `${join(root, 'node_modules/.bin')}:${process.env['PATH'] ?? ''}` };
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('The protos and gen/', function () {
+  this.timeout(60000);
+
+  it('pass buf lint', () => {
+    const output = execFileSync(buf, ['lint'], { cwd: root, env, encoding: 'utf8' });
+    expect(output.trim()).to.equal('');
+  });
+
+  it('match gen/ exactly: gen/ holds what the protos generate and nothing else', () => {
+    const out = mkdtempSync(join(tmpdir(), 'client-auth-gen-'));
+    try {
+      execFileSync(buf, ['generate', '--output', out], { cwd: root, env, encoding: 'utf8' });
+      const fresh = filesUnder(join(out, 'gen')).map((path) => relative(join(out, 'gen'), path)).sort();
+      const committed = filesUnder(join(root, 'gen')).map((path) => relative(join(root, 'gen'), path)).sort();
+      expect(committed).to.deep.equal(fresh);
+      for (const file of fresh) {
+        const same = readFileSync(join(out, 'gen', file), 'utf8') === readFileSync(join(root, 'gen', file), 'utf8');
+        expect(same, `gen/${file} differs from what the protos generate: run npm run gen`).to.equal(true);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});

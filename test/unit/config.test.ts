@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import { loadConfig } from '../../src/config';
+
+const SHARED = { MONGODB_URI: 'mongodb://127.0.0.1:27017', REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET_KEY: 'k'.repeat(32) };
+
+describe('Configuration', () => {
+  it('reads the original service\'s variable names', () => {
+    const config = loadConfig({
+      JWT_SECRET_KEY: 's'.repeat(40),
+      JWT_TOKEN_EXP_MIN: '30',
+      DB_HOST: 'mongo',
+      DB_PORT: '27018',
+      DB_USER: 'app',
+      DB_PASSWORD: 'p@ss word',
+      DB_NAME: 'clients',
+      REDIS_HOST: 'redis',
+      REDIS_PORT: '6380',
+      REDIS_PASSWORD: 'r3dis',
+    });
+    expect(config.mongo).to.deep.equal({ uri: 'mongodb://app:p%40ss%20word@mongo:27018/?authSource=admin', dbName: 'clients' });
+    expect(config.redis).to.deep.equal({ url: 'redis://:r3dis@redis:6380' });
+    expect(config.jwt.accessTokenTtlSeconds).to.equal(1800);
+  });
+
+  it('has secure, documented defaults', () => {
+    const config = loadConfig(SHARED);
+    expect(config.grpc.port).to.equal(50051);
+    expect(config.bridge.port).to.equal(8000);
+    expect(config.jwt.accessTokenTtlSeconds).to.equal(900);
+    expect(config.bcryptCost).to.equal(12);
+    expect(config.deletionChannel).to.equal('client-data-deletion-request');
+    expect(config.revocationKeyPrefix).to.equal('');
+    expect(config.bridge.allowedOrigins).to.deep.equal([]);
+    expect(Object.isFrozen(config.jwt)).to.equal(true);
+  });
+
+  const bad: Array<[string, Record<string, string>, RegExp]> = [
+    ['a non-numeric JWT_TOKEN_EXP_MIN', { JWT_TOKEN_EXP_MIN: 'soon' }, /JWT_TOKEN_EXP_MIN must be a whole number/],
+    ['a zero JWT_TOKEN_EXP_MIN', { JWT_TOKEN_EXP_MIN: '0' }, /JWT_TOKEN_EXP_MIN/],
+    ['an out-of-range GRPC_PORT', { GRPC_PORT: '70000' }, /GRPC_PORT/],
+    ['a BCRYPT_COST below 4', { BCRYPT_COST: '3' }, /BCRYPT_COST/],
+    ['a malformed MONGODB_URI', { MONGODB_URI: 'http://db' }, /MONGODB_URI must start with mongodb:\/\//],
+    ['a malformed REDIS_URL', { REDIS_URL: 'tcp://r' }, /REDIS_URL/],
+    ['an unknown LOG_LEVEL', { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
+    ['a CORS origin with a path', { CORS_ORIGINS: 'https://app.example.com/path' }, /CORS_ORIGINS/],
+    ['ADMIN_EMAIL without ADMIN_PASSWORD', { ADMIN_EMAIL: 'a@b.co' }, /ADMIN_EMAIL and ADMIN_PASSWORD/],
+    ['a short secret in production', { NODE_ENV: 'production', JWT_SECRET_KEY: 'short' }, /JWT_SECRET_KEY must be at least 32 bytes/],
+  ];
+  for (const [what, env, message] of bad) {
+    it(`stops on ${what}, naming the variable`, () => {
+      expect(() => loadConfig({ ...SHARED, ...env })).to.throw(message);
+    });
+  }
+
+  it('requires JWT_SECRET_KEY with MongoDB and Redis, so every instance signs alike', () => {
+    expect(() => loadConfig({ MONGODB_URI: SHARED.MONGODB_URI, REDIS_URL: SHARED.REDIS_URL })).to.throw(/JWT_SECRET_KEY is required/);
+  });
+
+  it('refuses MongoDB without Redis and says why', () => {
+    expect(() => loadConfig({ MONGODB_URI: SHARED.MONGODB_URI, JWT_SECRET_KEY: SHARED.JWT_SECRET_KEY })).to.throw(/Redis .* not configured.*in-process revocation list cannot serve several instances/);
+  });
+});

@@ -1,0 +1,43 @@
+import { status } from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { DomainError, invalidArgument } from '../../src/domain/errors';
+import { errorDetailOf, toServiceError } from '../../src/grpc/status-mapping';
+import { recordingLogger } from '../support/server';
+
+describe('The error to gRPC status mapping', () => {
+  it('keeps a domain error\'s message, reason and field', () => {
+    const mapped = toServiceError(invalidArgument('email', 'email is not a valid email address'), recordingLogger([]), 'RegisterUser');
+    expect(mapped.code).to.equal(status.INVALID_ARGUMENT);
+    expect(mapped.details).to.equal('email is not a valid email address');
+    expect(errorDetailOf(mapped)).to.deep.equal({ reason: 'INVALID_ARGUMENT', field: 'email' });
+    expect(mapped.metadata!.get('clientauth-reason')).to.deep.equal(['INVALID_ARGUMENT']);
+  });
+
+  it('maps every kind of domain error to its code', () => {
+    const cases: Array<[DomainError, status]> = [
+      [new DomainError('unauthenticated', 'TOKEN_EXPIRED', 'x'), status.UNAUTHENTICATED],
+      [new DomainError('permission_denied', 'CLIENT_SUSPENDED', 'x'), status.PERMISSION_DENIED],
+      [new DomainError('not_found', 'CLIENT_NOT_FOUND', 'x'), status.NOT_FOUND],
+      [new DomainError('already_exists', 'EMAIL_TAKEN', 'x'), status.ALREADY_EXISTS],
+      [new DomainError('failed_precondition', 'NOT_A_USER', 'x'), status.FAILED_PRECONDITION],
+      [new DomainError('unavailable', 'UNAVAILABLE', 'x'), status.UNAVAILABLE],
+    ];
+    for (const [error, code] of cases) expect(toServiceError(error, recordingLogger([]), 'M').code).to.equal(code);
+  });
+
+  it('turns an unexpected error into INTERNAL with no internal text, and logs the cause', () => {
+    const logs: string[] = [];
+    const mapped = toServiceError(new TypeError('cannot read secretHash of undefined at /srv/app.js'), recordingLogger(logs), 'Login');
+    expect(mapped.code).to.equal(status.INTERNAL);
+    expect(mapped.details).to.equal('internal error');
+    expect(errorDetailOf(mapped)!.reason).to.equal('INTERNAL');
+    expect(logs.join('\n')).to.contain('cannot read secretHash');
+  });
+
+  it('turns a database outage into UNAVAILABLE', () => {
+    const outage = Object.assign(new Error('connection refused'), { name: 'MongoServerSelectionError' });
+    const mapped = toServiceError(outage, recordingLogger([]), 'Login');
+    expect(mapped.code).to.equal(status.UNAVAILABLE);
+    expect(mapped.details).not.to.contain('connection refused');
+  });
+});
