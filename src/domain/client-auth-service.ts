@@ -455,6 +455,23 @@ export class ClientAuthService {
     }));
   }
 
+  /**
+   * Puts every suspended client on the revocation list. Run at start-up: the stores are
+   * the truth, and a revocation list that lost its data (a Redis restarted without
+   * persistence) must not let suspended clients back in. Returns how many it restored.
+   */
+  async restoreSuspensions(): Promise<number> {
+    let restored = 0;
+    let afterId: string | undefined;
+    for (;;) {
+      const page = await this.clients.list({ suspended: true, limit: LIST_PAGE_MAX, ...(afterId ? { afterId } : {}) });
+      for (const client of page) await this.revocations.suspendClient(client.id);
+      restored += page.length;
+      if (page.length < LIST_PAGE_MAX) return restored;
+      afterId = page[page.length - 1]!.id;
+    }
+  }
+
   // --- internals --------------------------------------------------------------------------
 
   private newRecord(kind: ClientKind, email: string, fields: Partial<ClientRecord>): ClientRecord {

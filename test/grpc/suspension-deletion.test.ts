@@ -104,6 +104,25 @@ describe('Suspension and the deletion cascade', function () {
     });
   });
 
+  describe('after Redis lost its data', () => {
+    it('restores every suspended client to the revocation list when an instance starts', async function () {
+      const { client, session } = await registerAndLogin();
+      await server.api.suspendClient({ clientId: client.id, reason: 'lost and found' }, { token: adminToken });
+      await server.redis.del(client.id);
+      await server.redis.zrem('clientauth:revocations', `suspended:${client.id}`);
+      expect(await server.redis.get(client.id)).to.equal(null);
+
+      const services = requireServices(this);
+      const restarted = await startTestServer({ ...testEnv(services, 'suspension-restart'), DB_NAME: server.config.mongo!.dbName });
+      try {
+        expect(await server.redis.get(client.id)).to.equal('suspended');
+        expect(await failure(restarted.api.validateToken({ token: session.accessToken }))).to.include({ reason: 'CLIENT_SUSPENDED' });
+      } finally {
+        await restarted.close();
+      }
+    });
+  });
+
   describe('ReinstateClient', () => {
     it('lifts the suspension: the key and the flag go, the client logs in again, old sessions stay revoked', async () => {
       const { client, session } = await registerAndLogin();
