@@ -14,6 +14,8 @@ import { MongoOutbox } from './adapters/mongo/outbox';
 import { connectRedis } from './adapters/redis/connect';
 import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
 import { RedisEventBus } from './adapters/redis/event-bus';
+import { developmentSecret } from './adapters/embedded/development-secret';
+import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
 
 /** The adapters behind the ports, and how to release them. */
 export interface Adapters {
@@ -36,11 +38,16 @@ export interface App {
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
-/** Connects MongoDB and Redis (waiting for them, bounded), builds the service and starts its relay. */
+/**
+ * Connects the adapters (MongoDB and Redis, waiting for them, bounded; or the embedded set
+ * when neither is configured), builds the service and starts its relay.
+ */
 export async function buildApp(config: Config, log: Logger): Promise<App> {
-  const secret = config.jwt.secret;
+  const embedded = config.mongo === null && config.redis === null;
+  // loadConfig allows a missing secret only in the embedded set-up outside production.
+  const secret = config.jwt.secret ?? (embedded ? developmentSecret(config.dataDir, log) : null);
   if (secret === null) throw new Error('JWT_SECRET_KEY is not set');
-  const adapters = await connectAdapters(config, log);
+  const adapters = embedded ? openEmbeddedAdapters(config.dataDir, log) : await connectAdapters(config, log);
   try {
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,
@@ -64,12 +71,14 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       const admin = await service.ensureAdmin(config.admin.email, config.admin.password);
       log.info({ adminId: admin.id }, 'admin from ADMIN_EMAIL is ready');
     }
+    const restored = await service.restoreSuspensions();
+    if (restored > 0) log.info({ restored }, 'suspended clients restored to the revocation list');
     relay.start(config.outboxRelayIntervalMs);
     const sweeper = setInterval(() => {
       adapters.sessions.sweepExpired(new Date()).catch(() => {});
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();
-    log.info({ adapters: adapters.description }, 'client-auth is wired');
+    log.info({}, `client-auth is wired on ${adapters.description}`);
     return {
       service,
       adapters,
@@ -88,7 +97,9 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
 
 async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
   if (config.mongo === null || config.redis === null) {
-    throw new Error('MongoDB and Redis must both be configured (MONGODB_URI or DB_HOST, REDIS_URL or REDIS_HOST)');
+    throw new Error(
+      'MongoDB and Redis must both be configured (MONGODB_URI or DB_HOST, REDIS_URL or REDIS_HOST), or neither for the embedded set-up',
+    );
   }
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;

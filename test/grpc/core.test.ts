@@ -5,20 +5,18 @@ import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { ClientKind } from '../../gen/clientauth/v1/client';
 import type { LoginResponse } from '../../gen/clientauth/v1/client_auth';
-import { requireServices } from '../support/services';
-import { TEST_SECRET, failure, startTestServer, testEnv, type TestServer } from '../support/server';
+import { SETUPS, SETUP_TITLES, TEST_SECRET, failure, setupEnv, startTestServer, type TestServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery';
 
-describe('ClientAuth over gRPC on FerretDB and Redis', function () {
+for (const setup of SETUPS) describe(`ClientAuth over gRPC on ${SETUP_TITLES[setup]}`, function () {
   this.timeout(30000);
   let server: TestServer;
   let counter = 0;
   const email = () => `user${++counter}.${Date.now()}@example.com`;
 
   before(async function () {
-    const services = requireServices(this);
-    server = await startTestServer(testEnv(services, 'core', { BCRYPT_COST: '5' }));
+    server = await startTestServer(setupEnv(setup, this, 'core', { BCRYPT_COST: '5' }));
   });
   after(async () => server?.close());
 
@@ -34,7 +32,7 @@ describe('ClientAuth over gRPC on FerretDB and Redis', function () {
   const login = (address: string, password = PASSWORD) => server.api.login({ email: address, password });
   const validate = (token: string) => server.api.validateToken({ token });
   const refresh = (refreshToken: string) => server.api.refreshToken({ refreshToken });
-  const stored = (id: string) => server.db.collection('clients').findOne({ _id: id as never });
+  const stored = (id: string) => server.store.client(id);
 
   describe('RegisterUser', () => {
     it('registers a user with a normalised email in the "user" group only, and returns no hash', async () => {
@@ -66,7 +64,7 @@ describe('ClientAuth over gRPC on FerretDB and Redis', function () {
       expect(ok).to.have.length(1);
       expect(reasons).to.have.length(49);
       expect(reasons.every((r) => r.reason === 'EMAIL_TAKEN')).to.equal(true);
-      expect(await server.db.collection('clients').countDocuments({ email: address })).to.equal(1);
+      expect(await server.store.countClients({ email: address })).to.equal(1);
     });
 
     const badInputs: Array<[string, string, string, string]> = [
@@ -79,11 +77,11 @@ describe('ClientAuth over gRPC on FerretDB and Redis', function () {
     for (const [what, address, password, field] of badInputs) {
       it(`refuses ${what} with INVALID_ARGUMENT naming ${field}, and stores nothing`, async () => {
         const used = address === 'x' ? email() : address;
-        const before = await server.db.collection('clients').countDocuments();
+        const before = await server.store.countClients();
         const failed = await failure(register(used, password));
         expect(failed).to.include({ code: status.INVALID_ARGUMENT, reason: 'INVALID_ARGUMENT', field });
         expect(failed.message).to.be.a('string').and.not.equal('');
-        expect(await server.db.collection('clients').countDocuments()).to.equal(before);
+        expect(await server.store.countClients()).to.equal(before);
       });
     }
 
@@ -160,7 +158,7 @@ describe('ClientAuth over gRPC on FerretDB and Redis', function () {
     it('re-hashes a password stored with a lower cost at the next successful login', async () => {
       const address = email();
       const { client } = await register(address);
-      await server.db.collection('clients').updateOne({ _id: client!.id as never }, { $set: { passwordHash: await bcrypt.hash(PASSWORD, 4) } });
+      await server.store.updateClient(client!.id, { passwordHash: await bcrypt.hash(PASSWORD, 4) });
       await login(address);
       const record = await stored(client!.id);
       expect(bcrypt.getRounds(record!['passwordHash'] as string)).to.equal(5);
@@ -241,7 +239,7 @@ describe('ClientAuth over gRPC on FerretDB and Redis', function () {
     it('lets exactly one of 10 concurrent rotations of one token win', async () => {
       const results = await Promise.allSettled(Array.from({ length: 10 }, () => refresh(session.refreshToken)));
       expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
-      expect(await server.db.collection('refresh_tokens').countDocuments({ parent: createHash('sha256').update(session.refreshToken).digest('hex') })).to.equal(1);
+      expect(await server.store.countRefreshTokens({ parent: createHash('sha256').update(session.refreshToken).digest('hex') })).to.equal(1);
     });
 
     it('refuses an unknown or empty refresh token with a clear reason', async () => {
@@ -251,8 +249,8 @@ describe('ClientAuth over gRPC on FerretDB and Redis', function () {
 
     it('stores refresh tokens only as SHA-256 hashes', async () => {
       const digest = createHash('sha256').update(session.refreshToken).digest('hex');
-      expect(await server.db.collection('refresh_tokens').countDocuments({ _id: digest as never })).to.equal(1);
-      const everything = JSON.stringify(await server.db.collection('refresh_tokens').find().toArray());
+      expect(await server.store.countRefreshTokens({ hash: digest })).to.equal(1);
+      const everything = await server.store.dumpRefreshTokens();
       expect(everything).not.to.contain(session.refreshToken);
     });
   });
@@ -330,7 +328,7 @@ describe('ClientAuth over gRPC on FerretDB and Redis', function () {
     before(async () => {
       const address = email();
       const { client } = await register(address);
-      await server.db.collection('clients').updateOne({ _id: client!.id as never }, { $set: { groups: ['user', 'admin'] } });
+      await server.store.updateClient(client!.id, { groups: ['user', 'admin'] });
       adminToken = (await login(address)).accessToken;
     });
 

@@ -1,4 +1,10 @@
-/** Starts the real service (FerretDB + Redis adapters, gRPC on localhost:0) and a generated client for a test suite. */
+/**
+ * Starts the real service (gRPC on localhost:0) and a generated client for a test suite,
+ * on either set-up: 'shared' (FerretDB + Redis) or 'embedded' (SQLite file, in process).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
 import { MongoClient, type Db } from 'mongodb';
 import { Redis } from 'ioredis';
@@ -8,18 +14,32 @@ import { loadConfig, type Config } from '../../src/config';
 import type { Logger } from '../../src/domain/logger';
 import { startGrpcServer, type RunningGrpcServer } from '../../src/grpc/server';
 import { errorDetailOf } from '../../src/grpc/status-mapping';
+import { requireServices } from './services';
+import { mongoStoredState, sqliteStoredState, type StoredState } from './stored-state';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 
+/** The two ways the service runs; the end-to-end suites run once on each. */
+export type Setup = 'shared' | 'embedded';
+export const SETUPS: readonly Setup[] = ['shared', 'embedded'];
+export const SETUP_TITLES: Readonly<Record<Setup, string>> = {
+  shared: 'FerretDB and Redis',
+  embedded: 'the embedded default (SQLite and in-process)',
+};
+
 export interface TestServer {
+  setup: Setup;
   config: Config;
   app: App;
   grpc: RunningGrpcServer;
   address: string;
   /** The typed client a service author would use. */
   api: ClientAuthPromiseClient;
-  /** Direct access to the stored state, for assertions. */
+  /** The stored state, read around the service, on either set-up. */
+  store: StoredState;
+  /** Direct access to MongoDB; the 'shared' set-up only (throws on 'embedded'). */
   db: Db;
+  /** Direct access to Redis; the 'shared' set-up only (throws on 'embedded'). */
   redis: Redis;
   /** Lines the service logged, as JSON strings. */
   logs: string[];
@@ -62,6 +82,41 @@ export function testEnv(services: { mongoUri: string; redisUrl: string }, label:
   };
 }
 
+const dataDirs: string[] = [];
+
+/** A new, empty DATA_DIR, removed when the test process exits. */
+export function freshDataDir(): string {
+  if (dataDirs.length === 0) {
+    process.once('exit', () => {
+      for (const dir of dataDirs) fs.rmSync(dir, { recursive: true, force: true });
+    });
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-auth-data-'));
+  dataDirs.push(dir);
+  return dir;
+}
+
+/** The embedded set-up: no MongoDB or Redis, a fresh DATA_DIR, and TEST_SECRET so tests can check signatures. */
+export function embeddedEnv(env: Record<string, string> = {}): Record<string, string> {
+  return {
+    DATA_DIR: freshDataDir(),
+    JWT_SECRET_KEY: TEST_SECRET,
+    BCRYPT_COST: '4',
+    LOG_LEVEL: 'silent',
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    ...env,
+  };
+}
+
+/**
+ * The environment of a test server on `setup`. Call from a `before` hook with its `this`:
+ * on 'shared' the suite is skipped (or fails in CI) when FerretDB and Redis are missing.
+ */
+export function setupEnv(setup: Setup, ctx: Mocha.Context, label: string, env: Record<string, string> = {}): Record<string, string> {
+  return setup === 'shared' ? testEnv(requireServices(ctx), label, env) : embeddedEnv(env);
+}
+
 export async function startTestServer(env: Record<string, string>): Promise<TestServer> {
   const config = loadConfig(env);
   const logs: string[] = [];
@@ -70,22 +125,54 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
   const grpc = await startGrpcServer(app.service, { host: '127.0.0.1', port: 0 }, { log, maxMessageBytes: config.grpc.maxMessageBytes });
   const address = `127.0.0.1:${grpc.port}`;
   const api = createClientAuthClient(address);
-  const mongo = new MongoClient(config.mongo!.uri);
+  const shutdown = async () => {
+    api.close();
+    await grpc.shutdown(2000);
+    await app.close();
+  };
+  if (config.mongo === null || config.redis === null) {
+    const store = sqliteStoredState(config.dataDir);
+    const sharedOnly = (what: string) => {
+      throw new Error(`server.${what} exists on the 'shared' set-up only; use server.store`);
+    };
+    return {
+      setup: 'embedded',
+      config,
+      app,
+      grpc,
+      address,
+      api,
+      store,
+      get db(): Db {
+        return sharedOnly('db');
+      },
+      get redis(): Redis {
+        return sharedOnly('redis');
+      },
+      logs,
+      close: async () => {
+        await shutdown();
+        await store.close();
+      },
+    };
+  }
+  const mongo = new MongoClient(config.mongo.uri);
   await mongo.connect();
-  const redis = new Redis(config.redis!.url);
+  const redis = new Redis(config.redis.url);
+  const db = mongo.db(config.mongo.dbName);
   return {
+    setup: 'shared',
     config,
     app,
     grpc,
     address,
     api,
-    db: mongo.db(config.mongo!.dbName),
+    store: mongoStoredState(db),
+    db,
     redis,
     logs,
     close: async () => {
-      api.close();
-      await grpc.shutdown(2000);
-      await app.close();
+      await shutdown();
       await mongo.close();
       redis.disconnect();
     },

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Logger } from '../../domain/logger';
+import { ensureDataDir } from './sqlite-database';
+
+export const SECRET_FILE_NAME = 'jwt-secret';
+
+/** 48 random bytes: above the 32 that production demands, base64url so it survives copy-paste. */
+const GENERATED_SECRET_BYTES = 48;
+const MIN_SECRET_BYTES = 32;
+
+/**
+ * The JWT signing secret of an embedded set-up started without JWT_SECRET_KEY: read from
+ * DATA_DIR/jwt-secret, or generated there once (mode 0600) so tokens survive a restart.
+ * Warns every time, since a secret chosen by no one must never reach production.
+ */
+export function developmentSecret(dataDir: string, log: Logger): string {
+  const file = path.join(ensureDataDir(dataDir), SECRET_FILE_NAME);
+  let created = false;
+  try {
+    // 'wx' fails if the file exists, so two starts at once cannot each write a different secret.
+    fs.writeFileSync(file, randomBytes(GENERATED_SECRET_BYTES).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    created = true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  if (!created && (fs.statSync(file).mode & 0o077) !== 0) {
+    log.warn({ file }, `${file} can be read by other users of this machine; restrict it with chmod 600`);
+  }
+  const secret = fs.readFileSync(file, 'utf8').trim();
+  if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
+    throw new Error(`${file} holds fewer than ${MIN_SECRET_BYTES} bytes; delete it to have a new secret generated, or set JWT_SECRET_KEY`);
+  }
+  log.warn(
+    { file },
+    `JWT_SECRET_KEY is not set: signing tokens with a secret ${created ? 'generated into' : 'read from'} ${file}. ` +
+      'You MUST set JWT_SECRET_KEY in production',
+  );
+  return secret;
+}

@@ -1,0 +1,35 @@
+import type { Logger } from '../../domain/logger';
+import { MemoryEventBus } from './memory-event-bus';
+import { MemoryRevocationList } from './memory-revocation-list';
+import { SqliteClientStore } from './sqlite-client-store';
+import { openSqliteDatabase, sqliteFilePath } from './sqlite-database';
+import { SqliteOutbox } from './sqlite-outbox';
+import { SqliteRevocationPersistence } from './sqlite-revocation-persistence';
+import { SqliteSessionStore } from './sqlite-session-store';
+
+/**
+ * The adapters of the embedded set-up: one SQLite file under `dataDir` for clients,
+ * sessions, the outbox and the revocation list's entries, and an in-process revocation
+ * list and event bus. Nothing to install, and one instance only: a second process would
+ * not hear of the first one's revocations.
+ */
+export function openEmbeddedAdapters(dataDir: string, log: Logger) {
+  const db = openSqliteDatabase(dataDir);
+  const revocations = new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(db) });
+  const events = new MemoryEventBus(log);
+  return {
+    clients: new SqliteClientStore(db),
+    sessions: new SqliteSessionStore(db),
+    outbox: new SqliteOutbox(db),
+    revocations,
+    events,
+    description:
+      `embedded adapters: SQLite at ${sqliteFilePath(dataDir)}, in-process revocation list and event bus — ` +
+      'serves ONE instance only; configure MongoDB and Redis to run several',
+    close: async () => {
+      await revocations.close();
+      await events.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,174 @@
+import type { ClientKind, ClientRecord } from '../../domain/client';
+import { DuplicateKeyError } from '../../domain/errors';
+import type { ClientQuery, ClientStore } from '../../domain/ports';
+import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database';
+
+interface ClientRow {
+  id: string;
+  kind: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  phone_number: string;
+  name: string;
+  groups_json: string;
+  attributes_json: string;
+  password_hash: string | null;
+  secret_hash: string | null;
+  suspended: number;
+  suspension_reason: string;
+  suspended_at: number | null;
+  suspended_by: string;
+  created_at: number;
+  updated_at: number;
+}
+
+type ClientChanges = Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>;
+
+/** How each changeable field is stored: its column and its encoding. */
+const COLUMNS: { [K in keyof Required<ClientChanges>]: [column: keyof ClientRow, encode: (value: ClientRecord[K]) => unknown] } = {
+  email: ['email', (value) => value],
+  firstName: ['first_name', (value) => value],
+  lastName: ['last_name', (value) => value],
+  phoneNumber: ['phone_number', (value) => value],
+  name: ['name', (value) => value],
+  groups: ['groups_json', (value) => JSON.stringify(value)],
+  attributes: ['attributes_json', (value) => JSON.stringify(value)],
+  passwordHash: ['password_hash', (value) => value],
+  secretHash: ['secret_hash', (value) => value],
+  suspended: ['suspended', (value) => (value ? 1 : 0)],
+  suspensionReason: ['suspension_reason', (value) => value],
+  suspendedAt: ['suspended_at', (value) => toMillis(value)],
+  suspendedBy: ['suspended_by', (value) => value],
+  updatedAt: ['updated_at', (value) => toMillis(value)],
+};
+
+/** Clients in the `clients` table; its UNIQUE email column makes registration atomic. */
+export class SqliteClientStore implements ClientStore {
+  private readonly insertStatement;
+  private readonly byId;
+  private readonly byEmail;
+  private readonly deleteStatement;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.insertStatement = db.prepare(`
+      INSERT INTO clients (id, kind, email, first_name, last_name, phone_number, name, groups_json, attributes_json,
+        password_hash, secret_hash, suspended, suspension_reason, suspended_at, suspended_by, created_at, updated_at)
+      VALUES (@id, @kind, @email, @first_name, @last_name, @phone_number, @name, @groups_json, @attributes_json,
+        @password_hash, @secret_hash, @suspended, @suspension_reason, @suspended_at, @suspended_by, @created_at, @updated_at)`);
+    this.byId = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE id = ?');
+    this.byEmail = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE email = ?');
+    this.deleteStatement = db.prepare<[string]>('DELETE FROM clients WHERE id = ?');
+  }
+
+  async insert(client: ClientRecord): Promise<void> {
+    try {
+      this.insertStatement.run(toRow(client));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateKeyError('email');
+      throw error;
+    }
+  }
+
+  async findById(id: string): Promise<ClientRecord | null> {
+    return fromRow(this.byId.get(id));
+  }
+
+  async findByEmail(email: string): Promise<ClientRecord | null> {
+    return fromRow(this.byEmail.get(email));
+  }
+
+  async update(id: string, changes: ClientChanges): Promise<ClientRecord | null> {
+    const assignments: string[] = [];
+    const values: unknown[] = [];
+    for (const [field, value] of Object.entries(changes)) {
+      if (value === undefined) continue;
+      const mapping = COLUMNS[field as keyof ClientChanges] as [string, (value: unknown) => unknown] | undefined;
+      if (!mapping) throw new Error(`SqliteClientStore.update cannot change "${field}"`);
+      assignments.push(`${mapping[0]} = ?`);
+      values.push(mapping[1](value));
+    }
+    if (assignments.length === 0) return this.findById(id);
+    const update = this.db.prepare<unknown[], ClientRow>(`UPDATE clients SET ${assignments.join(', ')} WHERE id = ? RETURNING *`);
+    try {
+      return fromRow(update.get(...values, id));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateKeyError('email');
+      throw error;
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.deleteStatement.run(id).changes === 1;
+  }
+
+  async list(query: ClientQuery): Promise<ClientRecord[]> {
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    if (query.kind) {
+      conditions.push('kind = ?');
+      values.push(query.kind);
+    }
+    if (query.suspended !== undefined) {
+      conditions.push('suspended = ?');
+      values.push(query.suspended ? 1 : 0);
+    }
+    if (query.emailPrefix) {
+      // Not LIKE: it is case-insensitive and treats % and _ as wildcards; the prefix is literal.
+      conditions.push('substr(email, 1, length(?)) = ?');
+      values.push(query.emailPrefix, query.emailPrefix);
+    }
+    if (query.afterId) {
+      conditions.push('id > ?');
+      values.push(query.afterId);
+    }
+    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    const rows = this.db.prepare<unknown[], ClientRow>(`SELECT * FROM clients ${where} ORDER BY id LIMIT ?`).all(...values, query.limit);
+    return rows.map((row) => fromRow(row)!);
+  }
+}
+
+function toRow(client: ClientRecord): ClientRow {
+  return {
+    id: client.id,
+    kind: client.kind,
+    email: client.email,
+    first_name: client.firstName,
+    last_name: client.lastName,
+    phone_number: client.phoneNumber,
+    name: client.name,
+    groups_json: JSON.stringify(client.groups),
+    attributes_json: JSON.stringify(client.attributes),
+    password_hash: client.passwordHash,
+    secret_hash: client.secretHash,
+    suspended: client.suspended ? 1 : 0,
+    suspension_reason: client.suspensionReason,
+    suspended_at: toMillis(client.suspendedAt),
+    suspended_by: client.suspendedBy,
+    created_at: toMillis(client.createdAt),
+    updated_at: toMillis(client.updatedAt),
+  };
+}
+
+function fromRow(row: ClientRow | undefined): ClientRecord | null {
+  if (!row) return null;
+  return {
+    id: row.id,
+    kind: row.kind as ClientKind,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    phoneNumber: row.phone_number,
+    name: row.name,
+    groups: JSON.parse(row.groups_json) as string[],
+    attributes: JSON.parse(row.attributes_json) as Record<string, string>,
+    passwordHash: row.password_hash,
+    secretHash: row.secret_hash,
+    suspended: row.suspended === 1,
+    suspensionReason: row.suspension_reason,
+    suspendedAt: fromMillis(row.suspended_at),
+    suspendedBy: row.suspended_by,
+    createdAt: fromMillis(row.created_at),
+    updatedAt: fromMillis(row.updated_at),
+  };
+}

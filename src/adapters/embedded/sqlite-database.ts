@@ -1,0 +1,156 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+
+/** The database file of the embedded set-up, inside DATA_DIR. */
+export const SQLITE_FILE_NAME = 'client-auth.sqlite';
+
+export type SqliteDatabase = Database.Database;
+
+/** Where the embedded set-up keeps its database for a given DATA_DIR. */
+export function sqliteFilePath(dataDir: string): string {
+  return path.resolve(dataDir, SQLITE_FILE_NAME);
+}
+
+/**
+ * Creates DATA_DIR if needed, owner-only: it holds the database and may hold the
+ * generated JWT secret, and neither is anyone else's business.
+ */
+export function ensureDataDir(dataDir: string): string {
+  const absolute = path.resolve(dataDir);
+  try {
+    fs.mkdirSync(absolute, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new Error(`DATA_DIR ${absolute} cannot be created: ${(error as Error).message}`, { cause: error });
+  }
+  return absolute;
+}
+
+/**
+ * Opens (creating if needed) the embedded set-up's SQLite database under `dataDir` and
+ * brings its schema up to date.
+ */
+export function openSqliteDatabase(dataDir: string): SqliteDatabase {
+  ensureDataDir(dataDir);
+  const file = sqliteFilePath(dataDir);
+  // Password hashes live here: create the file owner-only (SQLite gives its -wal and -shm files the same mode).
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  const db = new Database(file);
+  try {
+    // WAL lets a reader (a backup, a test, sqlite3 on the command line) look while the service writes.
+    db.pragma('journal_mode = WAL');
+    // Another connection to the file may hold the write lock briefly; wait rather than fail.
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Schema versions, applied in order and recorded in `user_version`. Append a new entry to
+ * change the schema; never edit one that has shipped, since files in DATA_DIR carry it.
+ * Times are milliseconds since the epoch; lists and maps are JSON text.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE clients (
+    id                TEXT PRIMARY KEY,
+    kind              TEXT NOT NULL,
+    email             TEXT NOT NULL UNIQUE,
+    first_name        TEXT NOT NULL,
+    last_name         TEXT NOT NULL,
+    phone_number      TEXT NOT NULL,
+    name              TEXT NOT NULL,
+    groups_json       TEXT NOT NULL,
+    attributes_json   TEXT NOT NULL,
+    password_hash     TEXT,
+    secret_hash       TEXT,
+    suspended         INTEGER NOT NULL,
+    suspension_reason TEXT NOT NULL,
+    suspended_at      INTEGER,
+    suspended_by      TEXT NOT NULL,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL
+  );
+
+  CREATE TABLE sessions (
+    id         TEXT PRIMARY KEY,
+    client_id  TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX sessions_client ON sessions (client_id);
+
+  -- UNIQUE (parent) is what makes rotation exactly-once: the second successor cannot be inserted.
+  CREATE TABLE refresh_tokens (
+    hash       TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    client_id  TEXT NOT NULL,
+    parent     TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX refresh_tokens_client ON refresh_tokens (client_id);
+
+  CREATE TABLE outbox (
+    id           TEXT PRIMARY KEY,
+    type         TEXT NOT NULL,
+    client_id    TEXT NOT NULL,
+    client_kind  TEXT NOT NULL,
+    at           INTEGER NOT NULL,
+    by           TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    delivered_at INTEGER
+  );
+  CREATE INDEX outbox_pending ON outbox (id) WHERE delivered_at IS NULL;
+
+  -- The in-process revocation list, kept so that a restart does not lift a logout,
+  -- a suspension or a deletion. until: ms since epoch, NULL for "until reinstated".
+  CREATE TABLE revoked_clients (
+    id    TEXT PRIMARY KEY,
+    mark  TEXT NOT NULL,
+    until INTEGER
+  );
+  CREATE TABLE revoked_sessions (
+    id    TEXT PRIMARY KEY,
+    until INTEGER NOT NULL
+  );
+  `,
+];
+
+function migrate(db: SqliteDatabase): void {
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  if (version() > MIGRATIONS.length) {
+    throw new Error(
+      `the database in DATA_DIR has schema version ${version()}, newer than this build knows (${MIGRATIONS.length}); ` +
+        'run a newer client-auth or point DATA_DIR elsewhere',
+    );
+  }
+  if (version() === MIGRATIONS.length) return;
+  // Read the version again under the write lock: another process may have migrated meanwhile.
+  db.transaction(() => {
+    for (let next = version(); next < MIGRATIONS.length; next++) db.exec(MIGRATIONS[next]!);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+/** SQLite's unique-constraint failure (not a primary-key one, which has its own code). */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+export function toMillis(date: Date): number;
+export function toMillis(date: Date | null): number | null;
+export function toMillis(date: Date | null): number | null {
+  return date === null ? null : date.getTime();
+}
+
+export function fromMillis(millis: number): Date;
+export function fromMillis(millis: number | null): Date | null;
+export function fromMillis(millis: number | null): Date | null {
+  return millis === null ? null : new Date(millis);
+}

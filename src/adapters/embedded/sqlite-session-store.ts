@@ -1,0 +1,145 @@
+import type { RefreshTokenRecord, SessionRecord, SessionStore } from '../../domain/ports';
+import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database';
+
+interface SessionRow {
+  id: string;
+  client_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+interface TokenRow {
+  hash: string;
+  session_id: string;
+  client_id: string;
+  parent: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/**
+ * Sessions in `sessions`, refresh tokens in `refresh_tokens` keyed by their hash. The
+ * UNIQUE constraint on `parent` lets each token have one successor only: rotation is a
+ * single insert, and the loser of a race gets a constraint failure, whichever process it
+ * runs in.
+ */
+export class SqliteSessionStore implements SessionStore {
+  private readonly statements;
+  private readonly createBoth;
+  private readonly deleteBoth;
+
+  constructor(db: SqliteDatabase) {
+    this.statements = {
+      insertSession: db.prepare(
+        'INSERT INTO sessions (id, client_id, created_at, expires_at, revoked_at) VALUES (@id, @client_id, @created_at, @expires_at, @revoked_at)',
+      ),
+      insertToken: db.prepare(
+        'INSERT INTO refresh_tokens (hash, session_id, client_id, parent, created_at, expires_at) VALUES (@hash, @session_id, @client_id, @parent, @created_at, @expires_at)',
+      ),
+      session: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
+      token: db.prepare<[string], TokenRow>('SELECT * FROM refresh_tokens WHERE hash = ?'),
+      hasSuccessor: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM refresh_tokens WHERE parent = ? LIMIT 1'),
+      revoke: db.prepare<[number, string]>('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+      revokeLiveOfClient: db
+        .prepare<[number, string, number, string | null], string>(
+          'UPDATE sessions SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL AND expires_at > ? AND id IS NOT ? RETURNING id',
+        )
+        .pluck(),
+      deleteTokensOfClient: db.prepare<[string]>('DELETE FROM refresh_tokens WHERE client_id = ?'),
+      deleteSessionsOfClient: db.prepare<[string]>('DELETE FROM sessions WHERE client_id = ?'),
+      deleteExpiredTokens: db.prepare<[number]>('DELETE FROM refresh_tokens WHERE expires_at <= ?'),
+      deleteExpiredSessions: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
+    };
+    this.createBoth = db.transaction((session: SessionRow, token: TokenRow) => {
+      this.statements.insertSession.run(session);
+      this.statements.insertToken.run(token);
+    });
+    this.deleteBoth = db.transaction((clientId: string) => {
+      this.statements.deleteTokensOfClient.run(clientId);
+      this.statements.deleteSessionsOfClient.run(clientId);
+    });
+  }
+
+  async create(session: SessionRecord, firstToken: RefreshTokenRecord): Promise<void> {
+    this.createBoth(
+      {
+        id: session.id,
+        client_id: session.clientId,
+        created_at: toMillis(session.createdAt),
+        expires_at: toMillis(session.expiresAt),
+        revoked_at: toMillis(session.revokedAt),
+      },
+      tokenRow(firstToken),
+    );
+  }
+
+  async findSession(id: string): Promise<SessionRecord | null> {
+    const row = this.statements.session.get(id);
+    if (!row) return null;
+    return {
+      id: row.id,
+      clientId: row.client_id,
+      createdAt: fromMillis(row.created_at),
+      expiresAt: fromMillis(row.expires_at),
+      revokedAt: fromMillis(row.revoked_at),
+    };
+  }
+
+  async findToken(hash: string): Promise<RefreshTokenRecord | null> {
+    const row = this.statements.token.get(hash);
+    if (!row) return null;
+    return {
+      hash: row.hash,
+      sessionId: row.session_id,
+      clientId: row.client_id,
+      parent: row.parent,
+      createdAt: fromMillis(row.created_at),
+      expiresAt: fromMillis(row.expires_at),
+    };
+  }
+
+  async isRetired(hash: string): Promise<boolean> {
+    return this.statements.hasSuccessor.get(hash) !== undefined;
+  }
+
+  async rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean> {
+    try {
+      this.statements.insertToken.run(tokenRow({ ...next, parent: parentHash }));
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async revoke(sessionId: string, at: Date): Promise<void> {
+    this.statements.revoke.run(toMillis(at), sessionId);
+  }
+
+  async revokeAllOfClient(clientId: string, at: Date, exceptSessionId?: string): Promise<string[]> {
+    const millis = toMillis(at);
+    return this.statements.revokeLiveOfClient.all(millis, clientId, millis, exceptSessionId ?? null);
+  }
+
+  async deleteAllOfClient(clientId: string): Promise<void> {
+    this.deleteBoth(clientId);
+  }
+
+  async sweepExpired(now: Date): Promise<number> {
+    const millis = toMillis(now);
+    this.statements.deleteExpiredTokens.run(millis);
+    return this.statements.deleteExpiredSessions.run(millis).changes;
+  }
+}
+
+function tokenRow(token: RefreshTokenRecord): TokenRow {
+  return {
+    hash: token.hash,
+    session_id: token.sessionId,
+    client_id: token.clientId,
+    parent: token.parent,
+    created_at: toMillis(token.createdAt),
+    expires_at: toMillis(token.expiresAt),
+  };
+}

@@ -1,0 +1,189 @@
+/** The ClientStore port's guarantees, asserted against every adapter. */
+import { expect } from 'chai';
+import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store';
+import { MongoClientStore } from '../../src/adapters/mongo/client-store';
+import type { ClientRecord } from '../../src/domain/client';
+import { DuplicateKeyError } from '../../src/domain/errors';
+import { newId } from '../../src/domain/ids';
+import type { ClientStore } from '../../src/domain/ports';
+import { ferretDatabases, openSqlite } from './backends';
+
+type OpenClientStore = () => Promise<{ store: ClientStore; close(): Promise<void> }>;
+
+let sequence = 0;
+
+function aClient(fields: Partial<ClientRecord> = {}): ClientRecord {
+  const createdAt = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
+  return {
+    id: newId(),
+    kind: 'user',
+    email: `client${++sequence}@example.com`,
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    phoneNumber: '+44 20 0000',
+    name: '',
+    groups: ['user'],
+    attributes: { team: 'engines', 'note ü': 'ÿes' },
+    passwordHash: '$2b$04$abcdefghijklmnopqrstuuO3dAWlXJ0QmM1L5wHGZKQ9UvS7xU2Gi',
+    secretHash: null,
+    suspended: false,
+    suspensionReason: '',
+    suspendedAt: null,
+    suspendedBy: '',
+    createdAt,
+    updatedAt: createdAt,
+    ...fields,
+  };
+}
+
+function clientStoreContract(open: OpenClientStore): void {
+  let store: ClientStore;
+  let close: () => Promise<void>;
+  beforeEach(async () => {
+    ({ store, close } = await open());
+  });
+  afterEach(async () => close?.());
+
+  const ids = (clients: ClientRecord[]) => clients.map((client) => client.id);
+
+  it('keeps every field of a client: dates come back as dates, groups and attributes as given', async () => {
+    const service = aClient({
+      kind: 'service',
+      name: 'billing',
+      groups: ['service', 'billing'],
+      passwordHash: null,
+      secretHash: 'a'.repeat(64),
+      suspended: true,
+      suspensionReason: 'unpaid',
+      suspendedAt: new Date(Date.UTC(2026, 5, 1)),
+      suspendedBy: newId(),
+    });
+    await store.insert(service);
+    const byId = await store.findById(service.id);
+    expect(byId).to.deep.equal(service);
+    expect(byId!.createdAt).to.be.instanceOf(Date);
+    expect(byId!.suspendedAt).to.be.instanceOf(Date);
+    expect(await store.findByEmail(service.email)).to.deep.equal(service);
+  });
+
+  it('answers null for an id or an email it does not hold', async () => {
+    await store.insert(aClient());
+    expect(await store.findById(newId())).to.equal(null);
+    expect(await store.findByEmail('nobody@example.com')).to.equal(null);
+  });
+
+  it('lets exactly one of 50 concurrent inserts of one email succeed; every other throws DuplicateKeyError("email")', async () => {
+    const email = 'contended@example.com';
+    const contenders = Array.from({ length: 50 }, () => aClient({ email }));
+    const results = await Promise.allSettled(contenders.map((client) => store.insert(client)));
+    const won = results.flatMap((result, index) => (result.status === 'fulfilled' ? [contenders[index]!] : []));
+    const errors = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+    expect(won).to.have.length(1);
+    expect(errors).to.have.length(49);
+    for (const error of errors) expect(error).to.be.instanceOf(DuplicateKeyError).with.property('key', 'email');
+    expect((await store.findByEmail(email))!.id).to.equal(won[0]!.id);
+    expect(await store.list({ limit: 100 })).to.have.length(1);
+  });
+
+  it('updates only the given fields and returns the new record', async () => {
+    const client = aClient();
+    const other = aClient();
+    await store.insert(client);
+    await store.insert(other);
+    const at = new Date(Date.UTC(2026, 6, 7, 8, 9, 10, 11));
+    const updated = await store.update(client.id, { groups: ['user', 'admin'], suspended: true, suspendedAt: at, updatedAt: at });
+    const expected = { ...client, groups: ['user', 'admin'], suspended: true, suspendedAt: at, updatedAt: at };
+    expect(updated).to.deep.equal(expected);
+    expect(await store.findById(client.id)).to.deep.equal(expected);
+    expect(await store.findById(other.id)).to.deep.equal(other);
+  });
+
+  it('answers an update of an unknown id with null and stores nothing', async () => {
+    const missing = newId();
+    expect(await store.update(missing, { firstName: 'Nobody' })).to.equal(null);
+    expect(await store.findById(missing)).to.equal(null);
+    expect(await store.list({ limit: 10 })).to.deep.equal([]);
+  });
+
+  it('deletes a client and says whether it existed', async () => {
+    const client = aClient();
+    await store.insert(client);
+    expect(await store.delete(client.id)).to.equal(true);
+    expect(await store.findById(client.id)).to.equal(null);
+    expect(await store.findByEmail(client.email)).to.equal(null);
+    expect(await store.delete(client.id)).to.equal(false);
+  });
+
+  it('lists in id order whatever the insertion order, and afterId pages through each client exactly once', async () => {
+    const start = Date.now();
+    const clients = Array.from({ length: 7 }, (_, i) => aClient({ id: newId(start + i) }));
+    for (const index of [4, 0, 6, 2, 5, 1, 3]) await store.insert(clients[index]!);
+    expect(ids(await store.list({ limit: 100 }))).to.deep.equal(ids(clients));
+
+    const seen: string[] = [];
+    let afterId: string | undefined;
+    for (;;) {
+      const page = await store.list({ limit: 3, ...(afterId ? { afterId } : {}) });
+      seen.push(...ids(page));
+      if (page.length < 3) break;
+      afterId = page[page.length - 1]!.id;
+    }
+    expect(seen).to.deep.equal(ids(clients));
+  });
+
+  it('filters by kind and by suspension, alone and together', async () => {
+    const start = Date.now();
+    const user = aClient({ id: newId(start) });
+    const suspendedUser = aClient({ id: newId(start + 1), suspended: true });
+    const service = aClient({ id: newId(start + 2), kind: 'service', groups: ['service'] });
+    const suspendedService = aClient({ id: newId(start + 3), kind: 'service', groups: ['service'], suspended: true });
+    for (const client of [service, user, suspendedService, suspendedUser]) await store.insert(client);
+    expect(ids(await store.list({ kind: 'user', limit: 10 }))).to.deep.equal(ids([user, suspendedUser]));
+    expect(ids(await store.list({ kind: 'service', limit: 10 }))).to.deep.equal(ids([service, suspendedService]));
+    expect(ids(await store.list({ suspended: true, limit: 10 }))).to.deep.equal(ids([suspendedUser, suspendedService]));
+    expect(ids(await store.list({ suspended: false, limit: 10 }))).to.deep.equal(ids([user, service]));
+    expect(ids(await store.list({ kind: 'service', suspended: false, limit: 10 }))).to.deep.equal(ids([service]));
+  });
+
+  it('matches the email prefix literally: "+", ".", "%" and "_" are characters, not patterns', async () => {
+    const start = Date.now();
+    const emails = ['a+b.c@x.io', 'aab.c@x.io', 'a+bxc@x.io', 'a+b.cd@x.io', 'b+b.c@x.io', '50%_off@x.io', '50xyoff@x.io'];
+    const clients = emails.map((email, i) => aClient({ id: newId(start + i), email }));
+    for (const client of clients) await store.insert(client);
+    const emailsFor = async (emailPrefix: string) => (await store.list({ emailPrefix, limit: 10 })).map((client) => client.email);
+    expect(await emailsFor('a+b.c')).to.deep.equal(['a+b.c@x.io', 'a+b.cd@x.io']);
+    expect(await emailsFor('a+')).to.deep.equal(['a+b.c@x.io', 'a+bxc@x.io', 'a+b.cd@x.io']);
+    expect(await emailsFor('50%_')).to.deep.equal(['50%_off@x.io']);
+    expect(await emailsFor('x.io')).to.deep.equal([]);
+  });
+
+  it('combines a filter with paging and never returns more than the limit', async () => {
+    const start = Date.now();
+    const clients = Array.from({ length: 6 }, (_, i) => aClient({ id: newId(start + i), email: `${i % 2 ? 'odd' : 'even'}${i}@x.io` }));
+    for (const client of clients) await store.insert(client);
+    const evens = clients.filter((_, i) => i % 2 === 0);
+    const first = await store.list({ emailPrefix: 'even', limit: 2 });
+    expect(ids(first)).to.deep.equal(ids(evens.slice(0, 2)));
+    const rest = await store.list({ emailPrefix: 'even', afterId: first[1]!.id, limit: 2 });
+    expect(ids(rest)).to.deep.equal(ids(evens.slice(2)));
+  });
+}
+
+describe('ClientStore contract', () => {
+  describe('on SQLite (embedded)', () => {
+    clientStoreContract(async () => {
+      const sqlite = await openSqlite();
+      return { store: new SqliteClientStore(sqlite.db), close: sqlite.close };
+    });
+  });
+
+  describe('on FerretDB (MongoDB wire protocol)', () => {
+    const openDatabase = ferretDatabases();
+    clientStoreContract(async () => {
+      const { db, close } = await openDatabase();
+      const store = new MongoClientStore(db);
+      await store.ensureIndexes();
+      return { store, close };
+    });
+  });
+});

@@ -1,0 +1,251 @@
+/** The RevocationList port's guarantees, asserted against every adapter. */
+import { expect } from 'chai';
+import type { Redis } from 'ioredis';
+import { MemoryRevocationList } from '../../src/adapters/embedded/memory-revocation-list';
+import { SqliteRevocationPersistence } from '../../src/adapters/embedded/sqlite-revocation-persistence';
+import { DEFAULT_KEYS, RedisRevocationList, type RedisRevocationKeys } from '../../src/adapters/redis/revocation-list';
+import { newId } from '../../src/domain/ids';
+import { silentLogger } from '../../src/domain/logger';
+import type { RevocationList, RevocationStatus } from '../../src/domain/ports';
+import { manualClock, openSqlite, redisConnections, uniqueName } from './backends';
+
+type Clock = ReturnType<typeof manualClock>;
+type OpenRevocationList = (clock: Clock) => Promise<{ list: RevocationList; close(): Promise<void> }>;
+
+const MINUTE = 60_000;
+
+function revocationListContract(open: OpenRevocationList): void {
+  let clock: Clock;
+  let list: RevocationList;
+  let close: () => Promise<void>;
+  beforeEach(async () => {
+    clock = manualClock();
+    ({ list, close } = await open(clock));
+  });
+  afterEach(async () => close?.());
+
+  it('lists nobody it was not told about', async () => {
+    expect(await list.status(newId(), newId())).to.equal(null);
+    expect(list.size()).to.deep.equal({ clients: 0, sessions: 0 });
+  });
+
+  it('refuses every session of a suspended client with CLIENT_SUSPENDED until the client is reinstated', async () => {
+    const client = newId();
+    await list.suspendClient(client);
+    expect(await list.status(client, newId())).to.equal('CLIENT_SUSPENDED');
+    expect(await list.status(client, newId())).to.equal('CLIENT_SUSPENDED');
+    expect(await list.status(newId(), newId())).to.equal(null);
+    clock.advance(365 * 24 * 60 * MINUTE);
+    expect(await list.status(client, newId())).to.equal('CLIENT_SUSPENDED');
+    await list.reinstateClient(client);
+    expect(await list.status(client, newId())).to.equal(null);
+  });
+
+  it('takes a repeated suspension or reinstatement as one', async () => {
+    const client = newId();
+    await list.suspendClient(client);
+    await list.suspendClient(client);
+    await list.reinstateClient(client);
+    expect(await list.status(client, newId())).to.equal(null);
+    await list.reinstateClient(client);
+    await list.reinstateClient(newId());
+    expect(await list.status(client, newId())).to.equal(null);
+  });
+
+  it('lists a deleted client until `until`; reinstating does not lift the deletion', async () => {
+    const client = newId();
+    await list.markClientDeleted(client, clock.now() + MINUTE);
+    expect(await list.status(client, newId())).to.equal('CLIENT_DELETED');
+    await list.reinstateClient(client);
+    expect(await list.status(client, newId())).to.equal('CLIENT_DELETED');
+    clock.advance(MINUTE - 1);
+    expect(await list.status(client, newId())).to.equal('CLIENT_DELETED');
+    clock.advance(1);
+    expect(await list.status(client, newId())).to.equal(null);
+  });
+
+  it('lets a deletion replace a suspension, and a later reinstatement leaves it in place', async () => {
+    const client = newId();
+    await list.suspendClient(client);
+    await list.markClientDeleted(client, clock.now() + MINUTE);
+    expect(await list.status(client, newId())).to.equal('CLIENT_DELETED');
+    await list.reinstateClient(client);
+    expect(await list.status(client, newId())).to.equal('CLIENT_DELETED');
+  });
+
+  it('refuses a revoked session until `until`, and no other session of its client', async () => {
+    const client = newId();
+    const session = newId();
+    await list.revokeSession(session, clock.now() + MINUTE);
+    await list.revokeSession(session, clock.now() + MINUTE);
+    expect(await list.status(client, session)).to.equal('SESSION_REVOKED');
+    expect(await list.status(client, newId())).to.equal(null);
+    clock.advance(MINUTE);
+    expect(await list.status(client, session)).to.equal(null);
+  });
+
+  it('names the client\'s state before the session\'s when both are listed', async () => {
+    const client = newId();
+    const session = newId();
+    await list.revokeSession(session, clock.now() + MINUTE);
+    await list.suspendClient(client);
+    expect(await list.status(client, session)).to.equal('CLIENT_SUSPENDED');
+  });
+
+  it('refuses nothing for a deletion or a session revocation whose time has already passed', async () => {
+    const client = newId();
+    const session = newId();
+    await list.markClientDeleted(client, clock.now() - 1);
+    await list.revokeSession(session, clock.now());
+    expect(await list.status(client, session)).to.equal(null);
+  });
+
+  it('reports how many clients and sessions it holds', async () => {
+    await list.suspendClient(newId());
+    await list.markClientDeleted(newId(), clock.now() + MINUTE);
+    await list.revokeSession(newId(), clock.now() + MINUTE);
+    expect(list.size()).to.deep.equal({ clients: 2, sessions: 1 });
+  });
+}
+
+/** Polls `check` until it gives `expected` or a second has passed; returns what it last gave. */
+async function eventually(check: () => Promise<RevocationStatus>, expected: RevocationStatus): Promise<RevocationStatus> {
+  const deadline = Date.now() + 1000;
+  for (;;) {
+    const value = await check();
+    if (value === expected || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('RevocationList contract', () => {
+  describe('in process (memory only)', () => {
+    revocationListContract(async (clock) => {
+      const list = new MemoryRevocationList({ now: clock.now });
+      return { list, close: () => list.close() };
+    });
+  });
+
+  describe('in process, kept in SQLite (embedded)', () => {
+    revocationListContract(async (clock) => {
+      const sqlite = await openSqlite();
+      const list = new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(sqlite.db), now: clock.now });
+      return {
+        list,
+        close: async () => {
+          await list.close();
+          await sqlite.close();
+        },
+      };
+    });
+
+    it('still refuses after a restart what was listed before it, and forgets what has expired', async () => {
+      const sqlite = await openSqlite();
+      const clock = manualClock();
+      const reopen = () => new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(sqlite.reopen()), now: clock.now });
+      try {
+        const [suspended, deleted, reinstated, session] = [newId(), newId(), newId(), newId()];
+        const before = reopen();
+        await before.suspendClient(suspended);
+        await before.markClientDeleted(deleted, clock.now() + MINUTE);
+        await before.suspendClient(reinstated);
+        await before.reinstateClient(reinstated);
+        await before.revokeSession(session, clock.now() + MINUTE);
+        await before.close();
+
+        const after = reopen();
+        expect(await after.status(suspended, newId())).to.equal('CLIENT_SUSPENDED');
+        expect(await after.status(deleted, newId())).to.equal('CLIENT_DELETED');
+        expect(await after.status(reinstated, newId())).to.equal(null);
+        expect(await after.status(newId(), session)).to.equal('SESSION_REVOKED');
+        await after.close();
+
+        clock.advance(MINUTE);
+        const muchLater = reopen();
+        expect(muchLater.size()).to.deep.equal({ clients: 1, sessions: 0 });
+        expect(await muchLater.status(suspended, newId())).to.equal('CLIENT_SUSPENDED');
+        await muchLater.close();
+      } finally {
+        await sqlite.close();
+      }
+    });
+  });
+
+  describe('on Redis', () => {
+    const connect = redisConnections();
+    /** Starts an instance on `keys` with connections of its own, as another process would. */
+    const startInstance = async (keys: RedisRevocationKeys, clock?: Clock) => {
+      const redis = await connect();
+      const subscriber = await connect();
+      const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger, clock?.now);
+      return {
+        list,
+        redis,
+        close: async () => {
+          await list.close();
+          redis.disconnect();
+          subscriber.disconnect();
+        },
+      };
+    };
+    const uniqueKeys = (): RedisRevocationKeys => {
+      const tag = uniqueName('revocations');
+      return { clientKeyPrefix: `${tag}:`, sessionKeyPrefix: `${tag}:${DEFAULT_KEYS.sessionKeyPrefix}`, indexKey: `${tag}:index`, syncChannel: `${tag}:sync` };
+    };
+
+    revocationListContract((clock) => startInstance(uniqueKeys(), clock));
+
+    describe('shared by several instances', () => {
+      let keys: RedisRevocationKeys;
+      let instances: Array<{ list: RedisRevocationList; redis: Redis; close(): Promise<void> }>;
+      beforeEach(async () => {
+        keys = uniqueKeys();
+        instances = [await startInstance(keys), await startInstance(keys)];
+      });
+      afterEach(async () => {
+        for (const instance of instances) await instance.close();
+      });
+
+      it('shows a change made through one instance to another within a second, in memory', async () => {
+        const [first, second] = instances as [(typeof instances)[0], (typeof instances)[0]];
+        const [client, deleted, session] = [newId(), newId(), newId()];
+        await first.list.suspendClient(client);
+        expect(await eventually(() => second.list.status(client, newId()), 'CLIENT_SUSPENDED')).to.equal('CLIENT_SUSPENDED');
+        await first.list.reinstateClient(client);
+        expect(await eventually(() => second.list.status(client, newId()), null)).to.equal(null);
+        await first.list.markClientDeleted(deleted, Date.now() + MINUTE);
+        expect(await eventually(() => second.list.status(deleted, newId()), 'CLIENT_DELETED')).to.equal('CLIENT_DELETED');
+        await first.list.revokeSession(session, Date.now() + MINUTE);
+        expect(await eventually(() => second.list.status(newId(), session), 'SESSION_REVOKED')).to.equal('SESSION_REVOKED');
+        expect(second.list.isSynced()).to.equal(true);
+      });
+
+      it('loads every live entry into an instance that starts after the changes', async () => {
+        const [first] = instances as [(typeof instances)[0]];
+        const [client, deleted, session] = [newId(), newId(), newId()];
+        await first.list.suspendClient(client);
+        await first.list.markClientDeleted(deleted, Date.now() + MINUTE);
+        await first.list.revokeSession(session, Date.now() + MINUTE);
+        const late = await startInstance(keys);
+        instances.push(late);
+        expect(await late.list.status(client, newId())).to.equal('CLIENT_SUSPENDED');
+        expect(await late.list.status(deleted, newId())).to.equal('CLIENT_DELETED');
+        expect(await late.list.status(newId(), session)).to.equal('SESSION_REVOKED');
+      });
+
+      it('keeps the gateway-visible key <prefix><client id>: "suspended" without expiry, then "deleted" until `until`', async () => {
+        const [first] = instances as [(typeof instances)[0]];
+        const client = newId();
+        const key = `${keys.clientKeyPrefix}${client}`;
+        await first.list.suspendClient(client);
+        expect(await first.redis.get(key)).to.equal('suspended');
+        expect(await first.redis.pttl(key)).to.equal(-1);
+        await first.list.markClientDeleted(client, Date.now() + MINUTE);
+        expect(await first.redis.get(key)).to.equal('deleted');
+        expect(await first.redis.pttl(key)).to.be.within(1, MINUTE);
+        await first.list.reinstateClient(client);
+        expect(await first.redis.get(key)).to.equal('deleted');
+      });
+    });
+  });
+});

@@ -1,0 +1,192 @@
+/** The SessionStore port's guarantees, asserted against every adapter. */
+import { createHash, randomBytes } from 'node:crypto';
+import { expect } from 'chai';
+import { SqliteSessionStore } from '../../src/adapters/embedded/sqlite-session-store';
+import { MongoSessionStore } from '../../src/adapters/mongo/session-store';
+import { newId } from '../../src/domain/ids';
+import type { RefreshTokenRecord, SessionRecord, SessionStore } from '../../src/domain/ports';
+import { ferretDatabases, openSqlite } from './backends';
+
+type OpenSessionStore = () => Promise<{ store: SessionStore; close(): Promise<void> }>;
+
+const HOUR = 3600_000;
+const NOW = new Date(Date.UTC(2026, 3, 4, 5, 6, 7, 890));
+const later = (ms: number) => new Date(NOW.getTime() + ms);
+
+function aHash(): string {
+  return createHash('sha256').update(randomBytes(32)).digest('hex');
+}
+
+/** A session of `clientId` with its first refresh token. */
+function aSession(clientId: string, fields: Partial<SessionRecord> = {}): { session: SessionRecord; token: RefreshTokenRecord } {
+  const session: SessionRecord = { id: newId(), clientId, createdAt: NOW, expiresAt: later(24 * HOUR), revokedAt: null, ...fields };
+  const token: RefreshTokenRecord = {
+    hash: aHash(),
+    sessionId: session.id,
+    clientId,
+    parent: `root:${session.id}`,
+    createdAt: session.createdAt,
+    expiresAt: session.expiresAt,
+  };
+  return { session, token };
+}
+
+/** The token that would replace `token` (its parent is set by `rotate`). */
+function successorOf(token: RefreshTokenRecord): RefreshTokenRecord {
+  return { ...token, hash: aHash(), parent: 'set-by-rotate', createdAt: later(1000) };
+}
+
+function sessionStoreContract(open: OpenSessionStore): void {
+  let store: SessionStore;
+  let close: () => Promise<void>;
+  beforeEach(async () => {
+    ({ store, close } = await open());
+  });
+  afterEach(async () => close?.());
+
+  const create = async (clientId: string, fields: Partial<SessionRecord> = {}) => {
+    const created = aSession(clientId, fields);
+    await store.create(created.session, created.token);
+    return created;
+  };
+
+  it('keeps a session and its first token, with dates as dates', async () => {
+    const { session, token } = await create(newId());
+    expect(await store.findSession(session.id)).to.deep.equal(session);
+    expect(await store.findToken(token.hash)).to.deep.equal(token);
+    expect((await store.findSession(session.id))!.expiresAt).to.be.instanceOf(Date);
+    expect(await store.findSession(newId())).to.equal(null);
+    expect(await store.findToken(aHash())).to.equal(null);
+  });
+
+  it('rotates a token once: the successor is stored with the parent\'s hash and the parent is retired', async () => {
+    const { token } = await create(newId());
+    expect(await store.isRetired(token.hash)).to.equal(false);
+    const next = successorOf(token);
+    expect(await store.rotate(token.hash, next)).to.equal(true);
+    expect(await store.findToken(next.hash)).to.deep.equal({ ...next, parent: token.hash });
+    expect(await store.isRetired(token.hash)).to.equal(true);
+    expect(await store.isRetired(next.hash)).to.equal(false);
+  });
+
+  it('refuses a second rotation of a retired token and stores nothing for it', async () => {
+    const { token } = await create(newId());
+    await store.rotate(token.hash, successorOf(token));
+    const late = successorOf(token);
+    expect(await store.rotate(token.hash, late)).to.equal(false);
+    expect(await store.findToken(late.hash)).to.equal(null);
+  });
+
+  it('lets exactly one of 20 concurrent rotations of one token win; only the winner\'s token is stored', async () => {
+    const { token } = await create(newId());
+    const contenders = Array.from({ length: 20 }, () => successorOf(token));
+    const results = await Promise.all(contenders.map((next) => store.rotate(token.hash, next)));
+    expect(results.filter(Boolean)).to.have.length(1);
+    const stored = await Promise.all(contenders.map((next) => store.findToken(next.hash)));
+    expect(stored.filter((found) => found !== null)).to.have.length(1);
+    expect(stored[results.indexOf(true)]).to.not.equal(null);
+  });
+
+  it('says no token is retired when it has no successor, known or not', async () => {
+    const { token } = await create(newId());
+    expect(await store.isRetired(token.hash)).to.equal(false);
+    expect(await store.isRetired(aHash())).to.equal(false);
+  });
+
+  it('revokes a session once: a second revocation keeps the first time', async () => {
+    const { session } = await create(newId());
+    await store.revoke(session.id, later(1000));
+    await store.revoke(session.id, later(2000));
+    expect((await store.findSession(session.id))!.revokedAt).to.deep.equal(later(1000));
+  });
+
+  it('revokes every live session of a client but the one excepted, and returns exactly those ids', async () => {
+    const clientId = newId();
+    const kept = await create(clientId);
+    const live1 = await create(clientId);
+    const live2 = await create(clientId);
+    const alreadyRevoked = await create(clientId, { revokedAt: later(-HOUR) });
+    const expired = await create(clientId, { expiresAt: later(-1) });
+    const otherClient = await create(newId());
+    const at = later(5000);
+
+    const revoked = await store.revokeAllOfClient(clientId, at, kept.session.id);
+    expect([...revoked].sort()).to.deep.equal([live1.session.id, live2.session.id].sort());
+    expect((await store.findSession(live1.session.id))!.revokedAt).to.deep.equal(at);
+    expect((await store.findSession(live2.session.id))!.revokedAt).to.deep.equal(at);
+    expect((await store.findSession(kept.session.id))!.revokedAt).to.equal(null);
+    expect((await store.findSession(alreadyRevoked.session.id))!.revokedAt).to.deep.equal(later(-HOUR));
+    expect((await store.findSession(expired.session.id))!.revokedAt).to.equal(null);
+    expect((await store.findSession(otherClient.session.id))!.revokedAt).to.equal(null);
+
+    expect(await store.revokeAllOfClient(clientId, later(6000))).to.deep.equal([kept.session.id]);
+  });
+
+  it('deletes every session and refresh token of a client, and nobody else\'s', async () => {
+    const clientId = newId();
+    const first = await create(clientId);
+    const second = await create(clientId);
+    const rotated = successorOf(first.token);
+    await store.rotate(first.token.hash, rotated);
+    const other = await create(newId());
+
+    await store.deleteAllOfClient(clientId);
+    for (const { session, token } of [first, second]) {
+      expect(await store.findSession(session.id)).to.equal(null);
+      expect(await store.findToken(token.hash)).to.equal(null);
+    }
+    expect(await store.findToken(rotated.hash)).to.equal(null);
+    expect(await store.findSession(other.session.id)).to.deep.equal(other.session);
+    expect(await store.findToken(other.token.hash)).to.deep.equal(other.token);
+  });
+
+  it('sweeps sessions and tokens that expired before now, counts the sessions, and keeps the live ones', async () => {
+    const clientId = newId();
+    const expired1 = await create(clientId, { expiresAt: later(-2000) });
+    const expired2 = await create(newId(), { expiresAt: later(-1) });
+    const live = await create(clientId, { expiresAt: later(HOUR) });
+
+    expect(await store.sweepExpired(NOW)).to.equal(2);
+    for (const { session, token } of [expired1, expired2]) {
+      expect(await store.findSession(session.id)).to.equal(null);
+      expect(await store.findToken(token.hash)).to.equal(null);
+    }
+    expect(await store.findSession(live.session.id)).to.deep.equal(live.session);
+    expect(await store.findToken(live.token.hash)).to.deep.equal(live.token);
+    expect(await store.sweepExpired(NOW)).to.equal(0);
+  });
+}
+
+describe('SessionStore contract', () => {
+  describe('on SQLite (embedded)', () => {
+    sessionStoreContract(async () => {
+      const sqlite = await openSqlite();
+      return { store: new SqliteSessionStore(sqlite.db), close: sqlite.close };
+    });
+
+    it('keeps rotation exactly-once across two connections to one file, as two processes would', async () => {
+      const sqlite = await openSqlite();
+      try {
+        const first = new SqliteSessionStore(sqlite.db);
+        const second = new SqliteSessionStore(sqlite.reopen());
+        const { session, token } = aSession(newId());
+        await first.create(session, token);
+        expect(await first.rotate(token.hash, successorOf(token))).to.equal(true);
+        expect(await second.rotate(token.hash, successorOf(token))).to.equal(false);
+        expect(await second.isRetired(token.hash)).to.equal(true);
+      } finally {
+        await sqlite.close();
+      }
+    });
+  });
+
+  describe('on FerretDB (MongoDB wire protocol)', () => {
+    const openDatabase = ferretDatabases();
+    sessionStoreContract(async () => {
+      const { db, close } = await openDatabase();
+      const store = new MongoSessionStore(db);
+      await store.ensureIndexes();
+      return { store, close };
+    });
+  });
+});

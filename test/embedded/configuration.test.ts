@@ -1,0 +1,43 @@
+/** Which set-up a configuration selects, and what it refuses. */
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const LONG_SECRET = 's'.repeat(32);
+const MONGO = { MONGODB_URI: 'mongodb://127.0.0.1:27017' };
+const REDIS = { REDIS_URL: 'redis://127.0.0.1:6379' };
+
+describe('Choosing between the embedded and the shared set-up', () => {
+  it('runs embedded with nothing configured: no stores, no secret yet, DATA_DIR ./data', () => {
+    const config = loadConfig({});
+    expect(config.mongo).to.equal(null);
+    expect(config.redis).to.equal(null);
+    expect(config.jwt.secret).to.equal(null);
+    expect(config.dataDir).to.equal('./data');
+  });
+
+  const halfShared: Array<[string, Record<string, string>, string]> = [
+    ['MONGODB_URI without Redis', MONGO, 'Redis (REDIS_URL or REDIS_HOST) is not configured'],
+    ['DB_HOST without Redis', { DB_HOST: 'mongo' }, 'Redis (REDIS_URL or REDIS_HOST) is not configured'],
+    ['REDIS_URL without MongoDB', REDIS, 'MongoDB (MONGODB_URI or DB_HOST) is not configured'],
+    ['REDIS_HOST without MongoDB', { REDIS_HOST: 'redis' }, 'MongoDB (MONGODB_URI or DB_HOST) is not configured'],
+  ];
+  for (const [what, env, missing] of halfShared) {
+    it(`refuses ${what}, saying an in-process revocation list cannot serve several instances`, () => {
+      const refuse = () => loadConfig({ ...env, JWT_SECRET_KEY: LONG_SECRET });
+      expect(refuse).to.throw(ConfigError, missing);
+      expect(refuse).to.throw(ConfigError, 'an in-process revocation list cannot serve several instances');
+    });
+  }
+
+  it('stops a production start without JWT_SECRET_KEY, even embedded', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, 'JWT_SECRET_KEY is required when NODE_ENV=production');
+  });
+
+  it('stops a production start on a JWT_SECRET_KEY shorter than 32 bytes, and takes one of 32', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: 's'.repeat(31) })).to.throw(
+      ConfigError,
+      'JWT_SECRET_KEY must be at least 32 bytes when NODE_ENV=production',
+    );
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: LONG_SECRET }).jwt.secret).to.equal(LONG_SECRET);
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * What a test server has stored, read straight from its database (not through the
+ * service), with one interface for both set-ups so an end-to-end suite asserts the same
+ * stored state on FerretDB and on SQLite.
+ */
+import type { Db } from 'mongodb';
+import type { ClientRecord } from '../../src/domain/client';
+import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store';
+import { openSqliteDatabase, type SqliteDatabase } from '../../src/adapters/embedded/sqlite-database';
+
+export type StoredClientChanges = Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>;
+
+export interface StoredState {
+  /** The client as stored, hashes included; null when none has the id. */
+  client(id: string): Promise<ClientRecord | null>;
+  /** Changes a stored client directly, around the service's rules (e.g. to make an admin). */
+  updateClient(id: string, changes: StoredClientChanges): Promise<void>;
+  /** How many clients are stored, or how many with this email. */
+  countClients(filter?: { email?: string }): Promise<number>;
+  /** How many refresh tokens have this hash, or this parent (i.e. replaced the token with that hash). */
+  countRefreshTokens(filter: { hash: string } | { parent: string }): Promise<number>;
+  /** Every stored refresh-token row as JSON: what a copy of the database would reveal. */
+  dumpRefreshTokens(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Stored state in MongoDB/FerretDB, from the raw collections. */
+export function mongoStoredState(db: Db): StoredState {
+  const clients = db.collection('clients');
+  const tokens = db.collection('refresh_tokens');
+  return {
+    async client(id) {
+      const document = await clients.findOne({ _id: id as never });
+      if (!document) return null;
+      const { _id, ...rest } = document;
+      return { id: _id as unknown as string, ...rest } as ClientRecord;
+    },
+    async updateClient(id, changes) {
+      await clients.updateOne({ _id: id as never }, { $set: changes });
+    },
+    countClients: (filter = {}) => clients.countDocuments(filter.email === undefined ? {} : { email: filter.email }),
+    countRefreshTokens: (filter) => tokens.countDocuments('hash' in filter ? { _id: filter.hash as never } : { parent: filter.parent }),
+    dumpRefreshTokens: async () => JSON.stringify(await tokens.find().toArray()),
+    close: async () => {},
+  };
+}
+
+/** Stored state in the embedded set-up's SQLite file, on a connection of its own. */
+export function sqliteStoredState(dataDir: string): StoredState {
+  const db: SqliteDatabase = openSqliteDatabase(dataDir);
+  const clients = new SqliteClientStore(db);
+  return {
+    client: (id) => clients.findById(id),
+    async updateClient(id, changes) {
+      await clients.update(id, changes);
+    },
+    async countClients(filter = {}) {
+      return filter.email === undefined
+        ? (db.prepare('SELECT count(*) FROM clients').pluck().get() as number)
+        : (db.prepare('SELECT count(*) FROM clients WHERE email = ?').pluck().get(filter.email) as number);
+    },
+    async countRefreshTokens(filter) {
+      return 'hash' in filter
+        ? (db.prepare('SELECT count(*) FROM refresh_tokens WHERE hash = ?').pluck().get(filter.hash) as number)
+        : (db.prepare('SELECT count(*) FROM refresh_tokens WHERE parent = ?').pluck().get(filter.parent) as number);
+    },
+    dumpRefreshTokens: async () => JSON.stringify(db.prepare('SELECT * FROM refresh_tokens').all()),
+    close: async () => {
+      db.close();
+    },
+  };
+}
