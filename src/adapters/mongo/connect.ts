@@ -10,7 +10,9 @@ export async function connectMongo(uri: string, dbName: string, timeoutMs: numbe
   const deadline = Date.now() + timeoutMs;
   let delay = 200;
   for (let attempt = 1; ; attempt++) {
-    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 2000, connectTimeoutMS: 2000, retryWrites: false });
+    // Leave time for a retry: one attempt never takes more than half of what is left.
+    const selectionMs = Math.max(250, Math.min(2000, (deadline - Date.now()) / 2));
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: selectionMs, connectTimeoutMS: selectionMs, retryWrites: false });
     try {
       await client.connect();
       const db = client.db(dbName);
@@ -18,9 +20,10 @@ export async function connectMongo(uri: string, dbName: string, timeoutMs: numbe
       return { client, db };
     } catch (error) {
       await client.close().catch(() => {});
-      if (Date.now() + delay > deadline) throw new Error(`MongoDB did not answer within ${timeoutMs} ms: ${describe(error)}`);
-      log.info({ attempt, retryInMs: delay }, 'waiting for MongoDB');
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`MongoDB did not answer within ${timeoutMs} ms: ${describe(error)}`);
+      log.info({ attempt, retryInMs: Math.min(delay, remaining), err: describe(error) }, 'waiting for MongoDB');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(delay, remaining)));
       delay = Math.min(delay * 2, 2000);
     }
   }

@@ -27,9 +27,10 @@ export async function connectRedis(url: string, timeoutMs: number, log: Logger, 
       return redis;
     } catch (error) {
       redis.disconnect();
-      if (Date.now() + delay > deadline) throw new Error(`Redis (${role}) did not answer within ${timeoutMs} ms: ${describe(error)}`);
-      log.info({ attempt, role, retryInMs: delay }, 'waiting for Redis');
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`Redis (${role}) did not answer within ${timeoutMs} ms: ${describe(error)}`);
+      log.info({ attempt, role, retryInMs: Math.min(delay, remaining), err: describe(error) }, 'waiting for Redis');
+      await new Promise((resolve) => setTimeout(resolve, Math.min(delay, remaining)));
       delay = Math.min(delay * 2, 2000);
     }
   }

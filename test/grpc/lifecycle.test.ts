@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { createClientAuthClient } from '../../src/client';
+import { freePort, repoRoot, requireServices } from '../support/services';
+import { testEnv } from '../support/server';
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startProcess(env: Record<string, string>): Running {
+  let output = '';
+  const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/main.js'), 'server'], {
+    env: { PATH: process.env['PATH'] ?? '', ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('The server process', function () {
+  this.timeout(60000);
+  const started: Running[] = [];
+  after(() => {
+    for (const running of started) if (running.child.exitCode === null) running.child.kill('SIGKILL');
+  });
+
+  it('waits for a Redis that comes up late, logging what it waits for, then serves', async function () {
+    const services = requireServices(this);
+    const redisPort = await freePort();
+    const grpcPort = await freePort();
+    const running = startProcess({ ...testEnv(services, 'late-redis'), REDIS_URL: `redis://127.0.0.1:${redisPort}`, GRPC_PORT: String(grpcPort), LOG_LEVEL: 'info' });
+    started.push(running);
+    await waitFor(() => running.output().includes('waiting for Redis'), 15000, 'the waiting log line');
+    const dir = mkdtempSync(join(tmpdir(), 'client-auth-late-redis-'));
+    const redis = spawn(process.env['REDIS_SERVER_BIN'] ?? 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--dir', dir], { stdio: 'ignore' });
+    try {
+      await waitFor(() => running.output().includes('gRPC server listening'), 20000, 'the server to listen');
+      const api = createClientAuthClient(`127.0.0.1:${grpcPort}`);
+      const { client } = await api.registerUser({ email: `late${Date.now()}@example.com`, password: 'correct horse battery', firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+      expect(client!.groups).to.deep.equal(['user']);
+      api.close();
+
+      running.child.kill('SIGTERM');
+      expect(await running.exited).to.equal(0);
+      expect(running.output()).to.contain('shutting down');
+    } finally {
+      redis.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives up after STARTUP_TIMEOUT_MS when MongoDB never answers, and says so', async function () {
+    const services = requireServices(this);
+    const deadPort = await freePort();
+    const running = startProcess({ ...testEnv(services, 'no-mongo'), MONGODB_URI: `mongodb://127.0.0.1:${deadPort}/`, STARTUP_TIMEOUT_MS: '1500', GRPC_PORT: '0' });
+    started.push(running);
+    expect(await running.exited).to.equal(1);
+    expect(running.output()).to.contain('waiting for MongoDB');
+    expect(running.output()).to.match(/MongoDB did not answer within 1500 ms/);
+  });
+
+  it('refuses to start on a bad configuration value, naming the variable', async () => {
+    const running = startProcess({ JWT_TOKEN_EXP_MIN: 'forever', DATA_DIR: mkdtempSync(join(tmpdir(), 'client-auth-bad-config-')) });
+    started.push(running);
+    expect(await running.exited).to.equal(78);
+    expect(running.output()).to.contain('JWT_TOKEN_EXP_MIN must be a whole number');
+  });
+});
