@@ -20,6 +20,10 @@ export interface Config {
     readonly upstream: string;
     readonly allowedOrigins: readonly string[];
     readonly cookieSecure: boolean;
+    /** Name the cookies `__Host-<access>` and `__Secure-<refresh>`; needs cookieSecure. */
+    readonly cookieHostPrefix: boolean;
+    /** Believe X-Forwarded-Proto/-Host from a TLS-terminating proxy in front of the bridge. */
+    readonly trustProxy: boolean;
     readonly accessCookieName: string;
     readonly refreshCookieName: string;
     readonly callTimeoutMs: number;
@@ -85,6 +89,11 @@ export function loadConfig(env: Env): Config {
   }
 
   const grpcPort = read.int('GRPC_PORT', 50051, 0, 65535);
+  const cookieSecure = read.bool('COOKIE_SECURE', production);
+  const cookieHostPrefix = read.bool('COOKIE_HOST_PREFIX', false);
+  if (cookieHostPrefix && !cookieSecure) {
+    throw new ConfigError('COOKIE_HOST_PREFIX=true needs COOKIE_SECURE=true: browsers drop __Host- cookies without Secure');
+  }
   const metricsPort = read.optional('METRICS_PORT');
 
   return deepFreeze({
@@ -100,9 +109,11 @@ export function loadConfig(env: Env): Config {
       port: read.int('BRIDGE_PORT', 8000, 0, 65535),
       upstream: read.string('BRIDGE_GRPC_TARGET', `127.0.0.1:${grpcPort || 50051}`),
       allowedOrigins: read.list('CORS_ORIGINS').map((origin) => checkOrigin('CORS_ORIGINS', origin)),
-      cookieSecure: read.bool('COOKIE_SECURE', production),
-      accessCookieName: read.string('ACCESS_COOKIE_NAME', 'token'),
-      refreshCookieName: read.string('REFRESH_COOKIE_NAME', 'refresh_token'),
+      cookieSecure,
+      cookieHostPrefix,
+      trustProxy: read.bool('BRIDGE_TRUST_PROXY', false),
+      accessCookieName: checkCookieName('ACCESS_COOKIE_NAME', read.string('ACCESS_COOKIE_NAME', 'token')),
+      refreshCookieName: checkCookieName('REFRESH_COOKIE_NAME', read.string('REFRESH_COOKIE_NAME', 'refresh_token')),
       callTimeoutMs: read.int('BRIDGE_CALL_TIMEOUT_MS', 5000, 100, 60000),
       bodyLimitBytes: read.int('BRIDGE_BODY_LIMIT_BYTES', 16 * 1024, 256, 1024 * 1024),
     },
@@ -159,6 +170,14 @@ function redisFrom(read: Reader): Config['redis'] {
   const password = read.optional('REDIS_PASSWORD');
   const auth = password === null ? '' : `:${encodeURIComponent(password)}@`;
   return { url: `redis://${auth}${host}:${port}` };
+}
+
+function checkCookieName(name: string, value: string): string {
+  // RFC 6265 cookie-name (an HTTP token); the prefixes are added by COOKIE_HOST_PREFIX, not by hand.
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/.test(value) || /^__(Host|Secure)-/i.test(value)) {
+    throw new ConfigError(`${name} must be a cookie name of 1 to 64 token characters without a __Host-/__Secure- prefix; got "${value}"`);
+  }
+  return value;
 }
 
 function checkOrigin(name: string, origin: string): string {

@@ -1,0 +1,49 @@
+/**
+ * The Koa bridge: browser routes in, gRPC calls out, JSON and Set-Cookie back. The order
+ * of the middleware is the design: every request gets an id and a log line, every
+ * failure passes the one error mapping, and the cross-site guard runs before any route.
+ */
+import Koa from 'koa';
+import type { Config } from '../src/config';
+import type { ClientAuthPromiseClient } from '../src/client';
+import type { Logger } from '../src/domain/logger';
+import { CookiePolicy } from './cookie-policy';
+import { crossSiteGuard } from './cross-site-guard';
+import { errorMiddleware } from './error-middleware';
+import { requestLog } from './request-log';
+import { bridgeRoutes } from './routes';
+import type { UpstreamHealth } from './upstream-health';
+
+export interface BridgeAppOptions {
+  config: Config['bridge'];
+  api: ClientAuthPromiseClient;
+  health: UpstreamHealth;
+  log: Logger;
+}
+
+export function createBridgeApp({ config, api, health, log }: BridgeAppOptions): Koa {
+  const app = new Koa({ proxy: config.trustProxy });
+  // The error middleware answers and logs every failure; Koa's own handler would only
+  // repeat it on stderr.
+  app.silent = true;
+  const router = bridgeRoutes({
+    api,
+    health,
+    cookies: new CookiePolicy(config),
+    callTimeoutMs: config.callTimeoutMs,
+    bodyLimitBytes: config.bodyLimitBytes,
+  });
+
+  app.use(requestLog(log));
+  app.use(async (ctx, next) => {
+    // Answers carry clients and set credentials: no cache may keep them.
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    await next();
+  });
+  app.use(errorMiddleware(log));
+  app.use(crossSiteGuard(config.allowedOrigins));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}

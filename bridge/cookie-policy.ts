@@ -1,0 +1,92 @@
+/**
+ * Every decision about the session cookies, in one place: their names, their attributes,
+ * and how they are read back.
+ *
+ * - The access token goes in `token` (the gateway reads that name): HttpOnly, SameSite=Lax,
+ *   Path=/, Max-Age its remaining lifetime in seconds.
+ * - The refresh token goes in its own HttpOnly cookie scoped to /refresh, so it travels
+ *   with no other request.
+ * - Secure when configured or when the request came over TLS; with COOKIE_HOST_PREFIX the
+ *   names carry `__Host-` (access) and `__Secure-` (refresh: `__Host-` demands Path=/), so
+ *   a sibling subdomain cannot plant a cookie that shadows ours.
+ */
+import type { Context } from 'koa';
+import type { Config } from '../src/config';
+
+/** Where the refresh cookie is sent: both GET and POST /refresh live here. */
+export const REFRESH_PATH = '/refresh';
+
+/** A token and when it expires, as the service issued them. */
+export interface IssuedToken {
+  value: string;
+  expiresAt: Date | undefined;
+}
+
+/** Characters a JWT or a base64url secret consists of; anything else is not ours. */
+const TOKEN_VALUE = /^[A-Za-z0-9._~+/=-]{1,4096}$/;
+
+export class CookiePolicy {
+  readonly accessName: string;
+  readonly refreshName: string;
+
+  constructor(
+    private readonly config: Pick<Config['bridge'], 'accessCookieName' | 'refreshCookieName' | 'cookieSecure' | 'cookieHostPrefix'>,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.accessName = config.cookieHostPrefix ? `__Host-${config.accessCookieName}` : config.accessCookieName;
+    this.refreshName = config.cookieHostPrefix ? `__Secure-${config.refreshCookieName}` : config.refreshCookieName;
+    if (this.accessName === this.refreshName) throw new Error('ACCESS_COOKIE_NAME and REFRESH_COOKIE_NAME must differ');
+  }
+
+  /** Sets both cookies of a fresh session (after Login or RefreshToken). */
+  setSession(ctx: Context, access: IssuedToken, refresh: IssuedToken): void {
+    ctx.append('Set-Cookie', this.serialize(ctx, this.accessName, access.value, '/', this.maxAgeOf(access.expiresAt)));
+    ctx.append('Set-Cookie', this.serialize(ctx, this.refreshName, refresh.value, REFRESH_PATH, this.maxAgeOf(refresh.expiresAt)));
+  }
+
+  /** Tells the browser to drop both cookies: same name and path, Max-Age=0. */
+  clearSession(ctx: Context): void {
+    ctx.append('Set-Cookie', this.serialize(ctx, this.accessName, '', '/', 0));
+    ctx.append('Set-Cookie', this.serialize(ctx, this.refreshName, '', REFRESH_PATH, 0));
+  }
+
+  readAccess(ctx: Context): string | undefined {
+    return readCookie(ctx.get('Cookie'), this.accessName);
+  }
+
+  readRefresh(ctx: Context): string | undefined {
+    return readCookie(ctx.get('Cookie'), this.refreshName);
+  }
+
+  /** Whether a cookie value (or bearer token) could be a token we issued, and is safe to forward. */
+  static isTokenShaped(value: string): boolean {
+    return TOKEN_VALUE.test(value);
+  }
+
+  private maxAgeOf(expiresAt: Date | undefined): number {
+    if (!expiresAt) throw new Error('the service issued a token without an expiry');
+    return Math.max(0, Math.round((expiresAt.getTime() - this.now()) / 1000));
+  }
+
+  private serialize(ctx: Context, name: string, value: string, path: string, maxAge: number): string {
+    if (value !== '' && !TOKEN_VALUE.test(value)) throw new Error('a token holds characters a cookie cannot carry');
+    const secure = this.config.cookieSecure || ctx.secure;
+    return `${name}=${value}; Max-Age=${maxAge}; Path=${path}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+  }
+}
+
+/**
+ * The first value of a cookie in a Cookie header. Browsers list the cookie with the
+ * longest path first, so for equal names the most specific one wins.
+ */
+export function readCookie(header: string, name: string): string | undefined {
+  for (const pair of header.split(';')) {
+    const separator = pair.indexOf('=');
+    if (separator < 0) continue;
+    if (pair.slice(0, separator).trim() !== name) continue;
+    let value = pair.slice(separator + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    return value === '' ? undefined : value;
+  }
+  return undefined;
+}

@@ -1,0 +1,99 @@
+/**
+ * The one place where failures become HTTP responses. gRPC statuses map to HTTP statuses,
+ * the service's reason and message pass through, and anything unexpected becomes a bare
+ * 500 whose cause is logged here and never shown.
+ */
+import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import type { Middleware } from 'koa';
+import { errorDetailOf } from '../src/client';
+import type { Logger } from '../src/domain/logger';
+import { HttpError } from './http-error';
+
+/** The JSON body of every error response. */
+export interface ErrorBody {
+  message: string;
+  reason: string;
+  /** The request field at fault, for 400 INVALID_ARGUMENT. */
+  field?: string;
+}
+
+const HTTP_STATUS_OF: Partial<Record<GrpcStatus, number>> = {
+  [GrpcStatus.INVALID_ARGUMENT]: 400,
+  [GrpcStatus.FAILED_PRECONDITION]: 400,
+  [GrpcStatus.UNAUTHENTICATED]: 401,
+  [GrpcStatus.PERMISSION_DENIED]: 403,
+  [GrpcStatus.NOT_FOUND]: 404,
+  [GrpcStatus.ALREADY_EXISTS]: 409,
+  [GrpcStatus.RESOURCE_EXHAUSTED]: 429,
+  [GrpcStatus.UNAVAILABLE]: 503,
+  // An upstream that never answers is as unavailable as one that refuses connections.
+  [GrpcStatus.DEADLINE_EXCEEDED]: 503,
+};
+
+/**
+ * What the caller sees when the failure did not come from the service's own error
+ * mapping (no ErrorDetail): grpc-js's text then describes our network, not the request.
+ */
+const TRANSPORT_FAILURE: Partial<Record<GrpcStatus, ErrorBody>> = {
+  [GrpcStatus.UNAVAILABLE]: { message: 'the authentication service is unavailable; retry later', reason: 'UNAVAILABLE' },
+  [GrpcStatus.DEADLINE_EXCEEDED]: { message: 'the authentication service did not answer in time; retry later', reason: 'DEADLINE_EXCEEDED' },
+  [GrpcStatus.RESOURCE_EXHAUSTED]: { message: 'the request is too large', reason: 'MESSAGE_TOO_LARGE' },
+};
+
+const INTERNAL: ErrorBody = { message: 'internal error', reason: 'INTERNAL' };
+
+/** Renames the gRPC request fields a route exposes under other JSON names (e.g. client_id -> id). */
+export type JsonFieldNames = Readonly<Record<string, string>>;
+
+export function errorMiddleware(log: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      // The router answers an unknown path or method with a bare status; give it a body too.
+      if (ctx.body == null && ctx.status === 404) throw new HttpError(404, 'NOT_FOUND', `no route ${ctx.method} ${ctx.path}`);
+      if (ctx.body == null && ctx.status === 405) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}; see the Allow header`);
+      if (ctx.body == null && ctx.status === 501) throw new HttpError(501, 'NOT_IMPLEMENTED', `${ctx.method} is not implemented`);
+    } catch (error) {
+      const { status, body } = toHttpError(error, ctx.state['jsonFieldNames'] as JsonFieldNames | undefined);
+      if (status === 500) {
+        log.error({ requestId: ctx.state['requestId'], method: ctx.method, path: ctx.path, err: describe(error) }, 'request failed unexpectedly');
+      }
+      ctx.status = status;
+      ctx.body = body;
+    }
+  };
+}
+
+/** Maps any thrown value to an HTTP status and the JSON error body. */
+export function toHttpError(error: unknown, fieldNames: JsonFieldNames = {}): { status: number; body: ErrorBody } {
+  if (error instanceof HttpError) {
+    return { status: error.status, body: withField({ message: error.message, reason: error.reason }, error.field) };
+  }
+  if (isServiceError(error)) {
+    const status = HTTP_STATUS_OF[error.code];
+    if (status === undefined) return { status: 500, body: INTERNAL };
+    const detail = errorDetailOf(error);
+    if (!detail) {
+      const fixed = TRANSPORT_FAILURE[error.code];
+      return fixed ? { status, body: fixed } : { status: 500, body: INTERNAL };
+    }
+    const jsonField = detail.field ? (fieldNames[detail.field] ?? detail.field) : undefined;
+    const message = jsonField && jsonField !== detail.field && error.details.startsWith(detail.field)
+      ? jsonField + error.details.slice(detail.field.length)
+      : error.details;
+    return { status, body: withField({ message, reason: detail.reason || GrpcStatus[error.code] }, jsonField) };
+  }
+  return { status: 500, body: INTERNAL };
+}
+
+function withField(body: ErrorBody, field: string | undefined): ErrorBody {
+  return field ? { ...body, field } : body;
+}
+
+function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'metadata' in error;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

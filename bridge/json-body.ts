@@ -1,0 +1,90 @@
+/**
+ * Reads a request body as a JSON object, with a size limit, without a body-parser: a
+ * non-JSON content type is 415, a body over the limit 413 (refused from Content-Length
+ * before reading when possible), bytes that are not UTF-8 JSON or not an object 400.
+ */
+import type { Context } from 'koa';
+import { HttpError } from './http-error';
+
+export type JsonObject = Record<string, unknown>;
+
+export async function readJsonObject(ctx: Context, limitBytes: number): Promise<JsonObject> {
+  if (!hasBody(ctx)) return {};
+  if (!ctx.is('application/json', '+json')) {
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be JSON, sent with Content-Type: application/json');
+  }
+  const declared = ctx.request.length;
+  if (declared !== undefined && declared > limitBytes) throw tooLarge(ctx, limitBytes);
+
+  const raw = await readLimited(ctx, limitBytes);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw invalidJson('the body is not valid UTF-8');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw invalidJson('the body is not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidJson('the body must be a JSON object');
+  }
+  return value as JsonObject;
+}
+
+function hasBody(ctx: Context): boolean {
+  return ctx.get('Transfer-Encoding') !== '' || (ctx.request.length ?? 0) > 0;
+}
+
+function readLimited(ctx: Context, limitBytes: number): Promise<Buffer> {
+  const stream = ctx.req;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const cleanup = () => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('aborted', onAborted);
+    };
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limitBytes) {
+        cleanup();
+        stream.pause();
+        reject(tooLarge(ctx, limitBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks, received));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onAborted = () => {
+      cleanup();
+      reject(new HttpError(400, 'REQUEST_ABORTED', 'the request body was cut off'));
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('aborted', onAborted);
+  });
+}
+
+function tooLarge(ctx: Context, limitBytes: number): HttpError {
+  // The rest of the body is never read; closing the connection stops the sender.
+  ctx.set('Connection', 'close');
+  return new HttpError(413, 'BODY_TOO_LARGE', `the body must be at most ${limitBytes} bytes`);
+}
+
+function invalidJson(message: string): HttpError {
+  return new HttpError(400, 'INVALID_JSON', message);
+}

@@ -1,0 +1,184 @@
+/**
+ * The browser routes: each reads its input, makes one gRPC call, and answers with JSON
+ * and cookies. No business logic lives here; the service decides, the bridge translates.
+ */
+import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { ClientAuthCallOptions, ClientAuthPromiseClient } from '../src/client';
+import { CookiePolicy, REFRESH_PATH } from './cookie-policy';
+import type { JsonFieldNames } from './error-middleware';
+import { HttpError } from './http-error';
+import { readJsonObject } from './json-body';
+import { stringField, stringListField, stringMapField } from './request-fields';
+import { clientJson, deletionRequestJson, timeJson } from './response-json';
+import type { UpstreamHealth } from './upstream-health';
+
+export interface RouteDependencies {
+  api: ClientAuthPromiseClient;
+  health: UpstreamHealth;
+  cookies: CookiePolicy;
+  callTimeoutMs: number;
+  bodyLimitBytes: number;
+}
+
+/** The admin routes name the target client `id`; the service calls it client_id. */
+const TARGET_ID_FIELD: JsonFieldNames = { client_id: 'id' };
+
+export function bridgeRoutes(deps: RouteDependencies): Router {
+  const { api, cookies } = deps;
+  // Exact paths only: the cookie paths and the cross-site guard name them exactly.
+  const router = new Router({ strict: true, sensitive: true });
+
+  const body = (ctx: Context) => readJsonObject(ctx, deps.bodyLimitBytes);
+  const callOptions = (ctx: Context, token?: string): ClientAuthCallOptions => ({
+    deadlineMs: deps.callTimeoutMs,
+    requestId: ctx.state['requestId'] as string,
+    ...(token ? { token } : {}),
+  });
+  /** The caller's access token: an Authorization header (non-browser callers) or the cookie. */
+  const accessToken = (ctx: Context): string | undefined => {
+    const header = ctx.get('Authorization');
+    const token = header === '' ? cookies.readAccess(ctx) : /^Bearer +(\S+) *$/i.exec(header)?.[1];
+    if (header !== '' && token === undefined) throw new HttpError(401, 'TOKEN_INVALID', 'the Authorization header must be "Bearer <token>"');
+    if (token !== undefined && !CookiePolicy.isTokenShaped(token)) throw new HttpError(401, 'TOKEN_INVALID', 'the token is malformed');
+    return token;
+  };
+  const authenticated = (ctx: Context) => callOptions(ctx, accessToken(ctx));
+
+  const registerUser = async (ctx: Context) => {
+    const input = await body(ctx);
+    const { client } = await api.registerUser(
+      {
+        email: stringField(input, 'email'),
+        password: stringField(input, 'password'),
+        firstName: stringField(input, 'first_name'),
+        lastName: stringField(input, 'last_name'),
+        phoneNumber: stringField(input, 'phone_number'),
+        attributes: stringMapField(input, 'attributes'),
+      },
+      callOptions(ctx),
+    );
+    ctx.status = 201;
+    ctx.body = { client: clientJson(client) };
+  };
+  router.post('/register', registerUser);
+  router.post('/register-user', registerUser);
+
+  router.post('/register-service', async (ctx) => {
+    const input = await body(ctx);
+    const request = { email: stringField(input, 'email'), name: stringField(input, 'name'), groups: stringListField(input, 'groups') };
+    const response = await api.registerService(request, authenticated(ctx));
+    ctx.status = 201;
+    ctx.body = { client: clientJson(response.client), client_secret: response.clientSecret };
+  });
+
+  router.post('/login', async (ctx) => {
+    const input = await body(ctx);
+    const session = await api.login({ email: stringField(input, 'email'), password: stringField(input, 'password') }, callOptions(ctx));
+    cookies.setSession(
+      ctx,
+      { value: session.accessToken, expiresAt: session.accessTokenExpireTime },
+      { value: session.refreshToken, expiresAt: session.refreshTokenExpireTime },
+    );
+    ctx.body = {
+      client: clientJson(session.client),
+      access_token_expire_time: timeJson(session.accessTokenExpireTime),
+      refresh_token_expire_time: timeJson(session.refreshTokenExpireTime),
+    };
+  });
+
+  const refresh = async (ctx: Context) => {
+    const refreshToken = cookies.readRefresh(ctx);
+    if (refreshToken === undefined) throw new HttpError(401, 'TOKEN_MISSING', 'no refresh cookie; log in again');
+    if (!CookiePolicy.isTokenShaped(refreshToken)) {
+      cookies.clearSession(ctx);
+      throw new HttpError(401, 'TOKEN_INVALID', 'the refresh cookie is malformed; log in again');
+    }
+    try {
+      const session = await api.refreshToken({ refreshToken }, callOptions(ctx));
+      cookies.setSession(
+        ctx,
+        { value: session.accessToken, expiresAt: session.accessTokenExpireTime },
+        { value: session.refreshToken, expiresAt: session.refreshTokenExpireTime },
+      );
+      ctx.body = {
+        client: clientJson(session.client),
+        access_token_expire_time: timeJson(session.accessTokenExpireTime),
+        refresh_token_expire_time: timeJson(session.refreshTokenExpireTime),
+      };
+    } catch (error) {
+      // A refresh token the service refused (reused, revoked, expired) will never work
+      // again: drop the cookies so the page sees a logged-out state, not a loop of 401s.
+      if (isGrpcStatus(error, GrpcStatus.UNAUTHENTICATED)) cookies.clearSession(ctx);
+      throw error;
+    }
+  };
+  router.get(REFRESH_PATH, refresh);
+  router.post(REFRESH_PATH, refresh);
+
+  router.get('/me', async (ctx) => {
+    const { client } = await api.getMe({}, authenticated(ctx));
+    ctx.body = { client: clientJson(client) };
+  });
+
+  router.post('/logout', async (ctx) => {
+    // The cookies go whatever happens next: a browser asking to log out must end up
+    // logged out, even when the session is already gone or the service cannot be reached.
+    cookies.clearSession(ctx);
+    let token: string | undefined;
+    try {
+      token = accessToken(ctx);
+    } catch {
+      token = undefined;
+    }
+    if (token !== undefined) {
+      try {
+        await api.logout({}, callOptions(ctx, token));
+      } catch (error) {
+        // Expired, invalid or already revoked: there is no session left to end.
+        if (!isGrpcStatus(error, GrpcStatus.UNAUTHENTICATED)) throw error;
+      }
+    }
+    ctx.status = 204;
+  });
+
+  const deleteCaller = async (ctx: Context) => {
+    const { deletionRequest } = await api.deleteClient({ clientId: '' }, authenticated(ctx));
+    cookies.clearSession(ctx);
+    ctx.body = { deletion_request: deletionRequestJson(deletionRequest) };
+  };
+  router.post('/delete', deleteCaller);
+  router.delete('/me', deleteCaller);
+
+  router.post('/suspend', async (ctx) => {
+    ctx.state['jsonFieldNames'] = TARGET_ID_FIELD;
+    const input = await body(ctx);
+    const request = { clientId: stringField(input, 'id'), reason: stringField(input, 'reason') };
+    const { client } = await api.suspendClient(request, authenticated(ctx));
+    ctx.body = { client: clientJson(client) };
+  });
+
+  router.post('/reinstate', async (ctx) => {
+    ctx.state['jsonFieldNames'] = TARGET_ID_FIELD;
+    const input = await body(ctx);
+    const { client } = await api.reinstateClient({ clientId: stringField(input, 'id') }, authenticated(ctx));
+    ctx.body = { client: clientJson(client) };
+  });
+
+  router.get('/healthz', async (ctx) => {
+    const upstream = await deps.health.check(deps.callTimeoutMs);
+    if (upstream === 'SERVING') {
+      ctx.body = { status: upstream };
+      return;
+    }
+    ctx.status = 503;
+    ctx.body = { message: 'the gRPC upstream is not serving', reason: 'UNAVAILABLE', status: upstream };
+  });
+
+  return router;
+}
+
+function isGrpcStatus(error: unknown, code: GrpcStatus): boolean {
+  return typeof error === 'object' && error !== null && (error as Partial<ServiceError>).code === code;
+}

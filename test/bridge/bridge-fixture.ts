@@ -1,0 +1,106 @@
+/**
+ * Test support for the bridge: a real bridge on 127.0.0.1:0 in front of a real gRPC
+ * server, and a small cookie-keeping HTTP client that behaves like a browser would with
+ * our cookies (names, paths, Max-Age=0 deletion), so flows read like a user's session.
+ */
+import { loadConfig } from '../../src/config';
+import { recordingLogger } from '../support/server';
+import { startBridge, type RunningBridge } from '../../bridge/server';
+
+export interface TestBridge extends RunningBridge {
+  /** Lines the bridge logged, as JSON strings. */
+  logs: string[];
+}
+
+/** Starts a bridge calling `upstream` (host:port), with extra environment variables. */
+export async function startTestBridge(upstream: string, env: Record<string, string> = {}): Promise<TestBridge> {
+  const config = loadConfig({ BRIDGE_HOST: '127.0.0.1', BRIDGE_PORT: '0', BRIDGE_GRPC_TARGET: upstream, ...env });
+  const logs: string[] = [];
+  const bridge = await startBridge(config.bridge, { log: recordingLogger(logs) });
+  return Object.assign(bridge, { logs });
+}
+
+/** One Set-Cookie header, parsed. Attribute names are lower-cased. */
+export interface SetCookie {
+  name: string;
+  value: string;
+  attributes: Record<string, string | true>;
+}
+
+export function parseSetCookie(header: string): SetCookie {
+  const [pair, ...rest] = header.split(';');
+  const separator = pair!.indexOf('=');
+  const attributes: Record<string, string | true> = {};
+  for (const part of rest) {
+    const [key, ...value] = part.trim().split('=');
+    attributes[key!.toLowerCase()] = value.length > 0 ? value.join('=') : true;
+  }
+  return { name: pair!.slice(0, separator).trim(), value: pair!.slice(separator + 1).trim(), attributes };
+}
+
+export function setCookiesOf(response: Response): SetCookie[] {
+  return response.headers.getSetCookie().map(parseSetCookie);
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+  cookies: SetCookie[];
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  /** Sent as is, instead of JSON.stringify(body). */
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/** A client that keeps the bridge's cookies the way a browser does, minus the SameSite rules. */
+export class CookieClient {
+  private readonly jar = new Map<string, { value: string; path: string }>();
+
+  constructor(private readonly baseUrl: string) {}
+
+  get(path: string, options?: RequestOptions) {
+    return this.send('GET', path, options);
+  }
+
+  post(path: string, body?: unknown, options: RequestOptions = {}) {
+    return this.send('POST', path, { ...options, ...(body !== undefined ? { body } : {}) });
+  }
+
+  delete(path: string, options?: RequestOptions) {
+    return this.send('DELETE', path, options);
+  }
+
+  cookie(name: string): string | undefined {
+    return this.jar.get(name)?.value;
+  }
+
+  setCookie(name: string, value: string, path = '/'): void {
+    this.jar.set(name, { value, path });
+  }
+
+  async send(method: string, path: string, options: RequestOptions = {}): Promise<JsonResponse> {
+    const headers: Record<string, string> = { ...options.headers };
+    const cookieHeader = [...this.jar.entries()]
+      .filter(([, cookie]) => path === cookie.path || path.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`) || cookie.path === '/')
+      .map(([name, cookie]) => `${name}=${cookie.value}`)
+      .join('; ');
+    if (cookieHeader !== '' && headers['Cookie'] === undefined) headers['Cookie'] = cookieHeader;
+    let body: string | Buffer | undefined = options.rawBody;
+    if (body === undefined && options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['Content-Type'] ??= 'application/json';
+    }
+    const response = await fetch(this.baseUrl + path, { method, headers, ...(body !== undefined ? { body: body as BodyInit } : {}) });
+    const cookies = setCookiesOf(response);
+    for (const cookie of cookies) {
+      if (cookie.attributes['max-age'] === '0') this.jar.delete(cookie.name);
+      else this.jar.set(cookie.name, { value: cookie.value, path: String(cookie.attributes['path'] ?? '/') });
+    }
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text), cookies };
+  }
+}

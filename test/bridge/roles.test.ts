@@ -1,0 +1,102 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { freePort, repoRoot, requireServices } from '../support/services';
+import { testEnv } from '../support/server';
+
+interface Started {
+  child: ChildProcess;
+  /** Log lines by message, once the process said it listens. */
+  lines: Array<Record<string, unknown>>;
+  exit: Promise<number | null>;
+}
+
+/** Runs `node dist/src/main.js <role>` and waits until every expected "listening" line is logged. */
+async function run(role: string[], env: Record<string, string>, expected: string[]): Promise<Started> {
+  const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/main.js'), ...role], {
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Array<Record<string, unknown>> = [];
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  await new Promise<void>((resolve, reject) => {
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        try {
+          lines.push(JSON.parse(line));
+        } catch {
+          // not a log line
+        }
+        if (expected.every((message) => lines.some((entry) => entry['msg'] === message))) resolve();
+      }
+    });
+    void exit.then((code) => reject(new Error(`main.js ${role.join(' ')} exited with ${code} before listening: ${stderr}`)));
+  });
+  return { child, lines, exit };
+}
+
+const portOf = (started: Started, message: string) => started.lines.find((entry) => entry['msg'] === message)!['port'] as number;
+
+describe('node dist/src/main.js runs the gRPC server, the bridge, or both', function () {
+  this.timeout(30000);
+  let env: Record<string, string>;
+  const running: Started[] = [];
+
+  before(function () {
+    const services = requireServices(this);
+    env = testEnv(services, 'roles', { LOG_LEVEL: 'info', GRPC_PORT: '0', BRIDGE_HOST: '127.0.0.1', BRIDGE_PORT: '0' });
+  });
+  afterEach(async () => {
+    for (const started of running.splice(0)) {
+      if (started.child.exitCode === null) started.child.kill('SIGKILL');
+      await started.exit;
+    }
+  });
+
+  it('runs both by default, the bridge calling the in-process server on its actual port, and stops both on SIGTERM', async () => {
+    const both = await run([], env, ['gRPC server listening', 'bridge listening']);
+    running.push(both);
+    const grpcPort = portOf(both, 'gRPC server listening');
+    expect(both.lines.find((entry) => entry['msg'] === 'bridge listening')!['upstream']).to.equal(`127.0.0.1:${grpcPort}`);
+    const bridgeUrl = `http://127.0.0.1:${portOf(both, 'bridge listening')}`;
+    const health = await fetch(`${bridgeUrl}/healthz`);
+    expect(health.status).to.equal(200);
+
+    both.child.kill('SIGTERM');
+    expect(await both.exit).to.equal(0);
+    const refused = await fetch(`${bridgeUrl}/healthz`).then(() => 'answered', () => 'refused');
+    expect(refused).to.equal('refused');
+  });
+
+  it('runs only the gRPC server with "server", and only the bridge with "bridge", which then reaches that server', async () => {
+    const server = await run(['server'], env, ['gRPC server listening']);
+    running.push(server);
+    const grpcPort = portOf(server, 'gRPC server listening');
+    expect(server.lines.some((entry) => entry['msg'] === 'bridge listening')).to.equal(false);
+
+    const bridge = await run(['bridge'], { ...env, BRIDGE_GRPC_TARGET: `127.0.0.1:${grpcPort}` }, ['bridge listening']);
+    running.push(bridge);
+    expect(bridge.lines.some((entry) => entry['msg'] === 'gRPC server listening')).to.equal(false);
+    const response = await fetch(`http://127.0.0.1:${portOf(bridge, 'bridge listening')}/healthz`);
+    expect(response.status).to.equal(200);
+  });
+
+  it('answers 503 from a bridge whose gRPC target is down', async () => {
+    const bridge = await run(['bridge'], { ...env, BRIDGE_GRPC_TARGET: `127.0.0.1:${await freePort()}` }, ['bridge listening']);
+    running.push(bridge);
+    const response = await fetch(`http://127.0.0.1:${portOf(bridge, 'bridge listening')}/healthz`);
+    expect(response.status).to.equal(503);
+  });
+
+  it('refuses an unknown role with exit code 64', async () => {
+    const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/main.js'), 'gateway'], { stdio: 'ignore' });
+    expect(await new Promise((resolve) => child.on('exit', resolve))).to.equal(64);
+  });
+});
