@@ -289,12 +289,14 @@ export class ClientAuthService {
 
   /**
    * Ends the session of `token`: its refresh token stops working and the access token
-   * fails validation from the next call on. A session already revoked ends quietly, so a
-   * client can always log out.
+   * fails validation from the next call on. A session already revoked, or an access token
+   * already expired, ends quietly, so a client can always log out.
    */
   async logout(token: string): Promise<void> {
     if (token === '') throw unauthenticated('TOKEN_MISSING', 'a token is required');
-    const principal = this.tokens.verify(token);
+    // An expired access token still names its session: a browser that comes back after
+    // the token expired must be able to end the session its refresh token keeps alive.
+    const principal = this.tokens.verify(token, { allowExpired: true });
     await this.revocations.revokeSession(principal.sessionId, principal.expiresAt.getTime());
     await this.sessions.revoke(principal.sessionId, new Date(this.now()));
   }

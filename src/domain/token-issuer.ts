@@ -65,8 +65,12 @@ export class TokenIssuer {
     return { token, expiresAt: new Date(claims.exp * 1000) };
   }
 
-  /** Verifies signature, algorithm, `exp`, `iss` and `aud`; throws TOKEN_INVALID or TOKEN_EXPIRED. */
-  verify(token: string): Principal {
+  /**
+   * Verifies signature, algorithm, `exp`, `iss` and `aud`; throws TOKEN_INVALID or
+   * TOKEN_EXPIRED. `allowExpired` accepts an expired but authentic token: only for
+   * giving something up (logout), never for gaining access.
+   */
+  verify(token: string, options: { allowExpired?: boolean } = {}): Principal {
     if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw invalidToken();
     let payload: unknown;
     try {
@@ -75,6 +79,7 @@ export class TokenIssuer {
         issuer: this.settings.issuer,
         audience: this.settings.audience,
         clockTimestamp: Math.floor(this.now() / 1000),
+        ignoreExpiration: options.allowExpired === true,
       });
     } catch (error) {
       if (error instanceof jwt.TokenExpiredError) throw unauthenticated('TOKEN_EXPIRED', 'the token has expired');

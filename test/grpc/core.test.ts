@@ -256,6 +256,20 @@ for (const setup of SETUPS) describe(`ClientAuth over gRPC on ${SETUP_TITLES[set
   });
 
   describe('Logout', () => {
+    it('accepts an expired access token, so a returning browser can still end its session', async () => {
+      const address = email();
+      await register(address);
+      const session = await login(address);
+      const claims = jwt.decode(session.accessToken) as jwt.JwtPayload;
+      const now = Math.floor(Date.now() / 1000);
+      const expired = jwt.sign({ ...claims, iat: now - 1000, exp: now - 100 }, TEST_SECRET, { algorithm: 'HS256' });
+      expect(await failure(validate(expired))).to.include({ reason: 'TOKEN_EXPIRED' });
+      await server.api.logout({}, { token: expired });
+      expect(await failure(refresh(session.refreshToken))).to.include({ code: status.UNAUTHENTICATED, reason: 'SESSION_REVOKED' });
+      const forged = jwt.sign({ ...claims, iat: now - 1000, exp: now - 100 }, 'another-secret-of-sufficient-length!!', { algorithm: 'HS256' });
+      expect(await failure(server.api.logout({}, { token: forged }))).to.include({ reason: 'TOKEN_INVALID' });
+    });
+
     it('revokes the session: the refresh token stops working and the access token fails at once', async () => {
       const address = email();
       await register(address);

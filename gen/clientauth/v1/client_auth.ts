@@ -3316,8 +3316,9 @@ export const ClientAuthService = {
   },
   /**
    * Logs the caller out (bearer): the session's refresh token stops working and its
-   * access token fails ValidateToken from the next call on. Fails with UNAUTHENTICATED /
-   * TOKEN_MISSING, TOKEN_INVALID or TOKEN_EXPIRED; an already revoked session succeeds.
+   * access token fails ValidateToken from the next call on. An expired access token is
+   * accepted here (it still names its session), and an already revoked session succeeds.
+   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID.
    */
   logout: {
     path: "/clientauth.v1.ClientAuth/Logout" as const,
@@ -3521,8 +3522,9 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   refreshToken: handleUnaryCall<RefreshTokenRequest, RefreshTokenResponse>;
   /**
    * Logs the caller out (bearer): the session's refresh token stops working and its
-   * access token fails ValidateToken from the next call on. Fails with UNAUTHENTICATED /
-   * TOKEN_MISSING, TOKEN_INVALID or TOKEN_EXPIRED; an already revoked session succeeds.
+   * access token fails ValidateToken from the next call on. An expired access token is
+   * accepted here (it still names its session), and an already revoked session succeeds.
+   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID.
    */
   logout: handleUnaryCall<LogoutRequest, LogoutResponse>;
   /**
@@ -3697,8 +3699,9 @@ export interface ClientAuthClient extends Client {
   ): ClientUnaryCall;
   /**
    * Logs the caller out (bearer): the session's refresh token stops working and its
-   * access token fails ValidateToken from the next call on. Fails with UNAUTHENTICATED /
-   * TOKEN_MISSING, TOKEN_INVALID or TOKEN_EXPIRED; an already revoked session succeeds.
+   * access token fails ValidateToken from the next call on. An expired access token is
+   * accepted here (it still names its session), and an already revoked session succeeds.
+   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID.
    */
   logout(
     request: LogoutRequest,
