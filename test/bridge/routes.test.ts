@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import { requireServices } from '../support/services';
-import { startTestServer, testEnv, type TestServer } from '../support/server';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server';
 import { CookieClient, startTestBridge, type TestBridge } from './bridge-fixture';
 
 const PASSWORD = 'correct horse battery';
 
-describe('The Koa bridge routes, over a real gRPC server', function () {
+for (const setup of SETUPS) describe(`The Koa bridge routes, over a real gRPC server (${SETUP_TITLES[setup]})`, function () {
   this.timeout(30000);
   let server: TestServer;
   let bridge: TestBridge;
@@ -14,8 +13,7 @@ describe('The Koa bridge routes, over a real gRPC server', function () {
   const browser = () => new CookieClient(bridge.url);
 
   before(async function () {
-    const services = requireServices(this);
-    server = await startTestServer(testEnv(services, 'bridge_routes'));
+    server = await startTestServer(setupEnv(setup, this, 'bridge_routes'));
     bridge = await startTestBridge(server.address);
   });
   after(async () => {
@@ -46,7 +44,7 @@ describe('The Koa bridge routes, over a real gRPC server', function () {
     const client = browser();
     const address = email();
     const { body } = await client.post('/register', registration(address));
-    await server.db.collection('clients').updateOne({ _id: body.client.id }, { $set: { groups: ['user', 'admin'] } });
+    await server.store.updateClient(body.client.id, { groups: ['user', 'admin'] });
     expect((await client.post('/login', { email: address, password: PASSWORD })).status).to.equal(200);
     return client;
   }
@@ -68,7 +66,7 @@ describe('The Koa bridge routes, over a real gRPC server', function () {
       expect(response.body.client.attributes).to.deep.equal({ team: 'engines' });
       expect(new Date(response.body.client.create_time).toISOString()).to.equal(response.body.client.create_time);
       expect(JSON.stringify(response.body)).not.to.match(/\$2[aby]\$|password/i);
-      expect(await server.db.collection('clients').countDocuments({ email: address })).to.equal(1);
+      expect(await server.store.countClients({ email: address })).to.equal(1);
     });
 
     it('accepts the original /register-user path as an alias', async () => {
@@ -89,7 +87,7 @@ describe('The Koa bridge routes, over a real gRPC server', function () {
       const response = await browser().post('/register', { ...registration('not-an-email') });
       expect(response.status).to.equal(400);
       expect(response.body).to.include({ reason: 'INVALID_ARGUMENT', field: 'email' });
-      expect(await server.db.collection('clients').countDocuments({ email: 'not-an-email' })).to.equal(0);
+      expect(await server.store.countClients({ email: 'not-an-email' })).to.equal(0);
     });
 
     const wrongTypes: Array<[string, Record<string, unknown>]> = [
@@ -262,7 +260,7 @@ describe('The Koa bridge routes, over a real gRPC server', function () {
           ['token', '0'],
           ['refresh_token', '0'],
         ]);
-        expect(await server.db.collection('clients').countDocuments({ _id: id as never })).to.equal(0);
+        expect(await server.store.client(id)).to.equal(null);
         const login = await browser().post('/login', { email: address, password: PASSWORD });
         expect(login.status).to.equal(401);
       });
@@ -332,14 +330,13 @@ describe('The Koa bridge routes, over a real gRPC server', function () {
       const response = await client.post('/suspend', { id });
       expect(response.status).to.equal(403);
       expect(response.body.reason).to.equal('PERMISSION_DENIED');
-      const stored = await server.db.collection('clients').findOne({ _id: id as never });
-      expect(stored!['suspended']).to.not.equal(true);
+      const stored = await server.store.client(id);
+      expect(stored!.suspended).to.equal(false);
     });
 
     it('POST /suspend and /reinstate answer 404 CLIENT_NOT_FOUND for an unknown id', async () => {
       const admin = await loggedInAdmin();
-      const { id } = await loggedIn();
-      await server.db.collection('clients').deleteOne({ _id: id as never });
+      const id = '0190d6a8-0000-7000-8000-000000000000';
       for (const path of ['/suspend', '/reinstate']) {
         const response = await admin.post(path, { id });
         expect(response.status, path).to.equal(404);
