@@ -25,6 +25,8 @@ export interface Adapters {
   revocations: RevocationList;
   events: EventBus;
   description: string;
+  /** Whether each store is reachable now, for metrics. */
+  storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
   close(): Promise<void>;
 }
 
@@ -132,6 +134,10 @@ async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
       revocations,
       events,
       description: 'MongoDB + Redis (shared: any number of instances)',
+      storesUp: async () => ({
+        mongodb: await connected.db.command({ ping: 1 }).then(() => true, () => false),
+        redis: redis.status === 'ready' && subscriber.status === 'ready',
+      }),
       close: async () => {
         await revocations.close();
         for (const connection of redisConnections) connection.disconnect();

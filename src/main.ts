@@ -8,6 +8,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
+import { createMetrics } from './metrics';
 
 const ROLES = ['all', 'server', 'bridge'] as const;
 type Role = (typeof ROLES)[number];
@@ -30,8 +31,22 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel, 'client-auth');
   const app = role === 'bridge' ? null : await buildApp(config, log);
-  const grpc = app === null ? null : await startGrpcServer(app.service, config.grpc, { log, maxMessageBytes: config.grpc.maxMessageBytes });
+  const metrics =
+    config.metricsPort === null
+      ? null
+      : createMetrics(app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {});
+  const grpc =
+    app === null
+      ? null
+      : await startGrpcServer(app.service, config.grpc, {
+          log,
+          maxMessageBytes: config.grpc.maxMessageBytes,
+          ...(metrics ? { observe: metrics.observeRpc } : {}),
+        });
   if (grpc) log.info({ port: grpc.port }, 'gRPC server listening');
+  if (metrics && config.metricsPort !== null) {
+    log.info({ port: await metrics.start(config.metricsPort, config.grpc.host) }, 'metrics served at /metrics');
+  }
   // In one process the bridge calls the server's actual port (GRPC_PORT may be 0).
   const upstream = grpc ? `${localHostOf(config.grpc.host)}:${grpc.port}` : config.bridge.upstream;
   const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, upstream });
@@ -45,6 +60,7 @@ async function main(): Promise<void> {
     await bridge?.close();
     await grpc?.shutdown();
     await app?.close();
+    await metrics?.close();
     log.info({}, 'stopped');
     process.exit(0);
   };

@@ -112,6 +112,13 @@ export interface Outbox {
 /** Why a token is refused by the revocation list, or null when it is not. */
 export type RevocationStatus = 'CLIENT_SUSPENDED' | 'CLIENT_DELETED' | 'SESSION_REVOKED' | null;
 
+/** How many suspended clients, deleted clients and revoked sessions a revocation list holds. */
+export interface RevocationListSize {
+  suspended: number;
+  deleted: number;
+  sessions: number;
+}
+
 /**
  * The live list of suspended and deleted clients and revoked sessions, shared by every
  * instance.
@@ -131,7 +138,7 @@ export interface RevocationList {
   markClientDeleted(clientId: string, until: number): Promise<void>;
   revokeSession(sessionId: string, until: number): Promise<void>;
   /** Entries held in memory, for metrics. */
-  size(): { clients: number; sessions: number };
+  size(): RevocationListSize;
   close(): Promise<void>;
 }
 

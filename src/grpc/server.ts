@@ -1,12 +1,9 @@
-import { join } from 'node:path';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
-import { HealthImplementation, protoPath as healthProtoPath } from 'grpc-health-check';
+import { HealthImplementation } from 'grpc-health-check';
 import { ClientAuthService as ClientAuthDefinition } from '../../gen/clientauth/v1/client_auth';
 import type { ClientAuthService } from '../domain/client-auth-service';
-import { projectRoot } from '../project-root';
 import { clientAuthHandlers } from './handlers';
+import { addReflection } from './reflection';
 import type { UnaryOptions } from './unary';
 
 export const SERVICE_NAME = 'clientauth.v1.ClientAuth';
@@ -35,10 +32,7 @@ export function createGrpcServer(service: ClientAuthService, options: GrpcServer
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
 
-  const definitions = loadSync([join(projectRoot(), 'proto/clientauth/v1/client_auth.proto'), healthProtoPath], {
-    includeDirs: [join(projectRoot(), 'proto'), join(healthProtoPath, '../../..')],
-  });
-  new ReflectionService(definitions).addToServer(server);
+  addReflection(server);
   return { server, health };
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '../domain/logger';
-import { toServiceError } from './status-mapping';
+import { REASON_KEY, toServiceError } from './status-mapping';
 
 /** The metadata key that carries a request id across the bridge and the server. */
 export const REQUEST_ID_KEY = 'x-request-id';
@@ -11,8 +11,8 @@ export interface CallContext {
   requestId: string;
 }
 
-/** Told of every finished call, for metrics. */
-export type CallObserver = (method: string, code: status, seconds: number) => void;
+/** Told of every finished call, for metrics: its method, status, duration and reason ('' when OK). */
+export type CallObserver = (method: string, code: status, seconds: number, reason: string) => void;
 
 export interface UnaryOptions {
   log: Logger;
@@ -32,19 +32,19 @@ export function unary<Req, Res>(
   return (call: ServerUnaryCall<Req, Res>, callback) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(call.metadata);
-    const finish = (code: status) => {
+    const finish = (code: status, reason: string) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      options.observe?.(method, code, seconds);
+      options.observe?.(method, code, seconds, reason);
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'rpc');
     };
     handler(call.request, { metadata: call.metadata, requestId }).then(
       (response) => {
-        finish(status.OK);
+        finish(status.OK, '');
         callback(null, response);
       },
       (error: unknown) => {
         const serviceError = toServiceError(error, options.log, method);
-        finish(serviceError.code);
+        finish(serviceError.code, String(serviceError.metadata?.get(REASON_KEY)[0] ?? ''));
         callback(serviceError);
       },
     );

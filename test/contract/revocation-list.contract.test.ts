@@ -26,7 +26,7 @@ function revocationListContract(open: OpenRevocationList): void {
 
   it('lists nobody it was not told about', async () => {
     expect(await list.status(newId(), newId())).to.equal(null);
-    expect(list.size()).to.deep.equal({ clients: 0, sessions: 0 });
+    expect(list.size()).to.deep.equal({ suspended: 0, deleted: 0, sessions: 0 });
   });
 
   it('refuses every session of a suspended client with CLIENT_SUSPENDED until the client is reinstated', async () => {
@@ -104,7 +104,7 @@ function revocationListContract(open: OpenRevocationList): void {
     await list.suspendClient(newId());
     await list.markClientDeleted(newId(), clock.now() + MINUTE);
     await list.revokeSession(newId(), clock.now() + MINUTE);
-    expect(list.size()).to.deep.equal({ clients: 2, sessions: 1 });
+    expect(list.size()).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1 });
   });
 }
 
@@ -162,7 +162,7 @@ describe('RevocationList contract', () => {
 
         clock.advance(MINUTE);
         const muchLater = reopen();
-        expect(muchLater.size()).to.deep.equal({ clients: 1, sessions: 0 });
+        expect(muchLater.size()).to.deep.equal({ suspended: 1, deleted: 0, sessions: 0 });
         expect(await muchLater.status(suspended, newId())).to.equal('CLIENT_SUSPENDED');
         await muchLater.close();
       } finally {

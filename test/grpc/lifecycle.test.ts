@@ -44,7 +44,14 @@ describe('The server process', function () {
     const services = requireServices(this);
     const redisPort = await freePort();
     const grpcPort = await freePort();
-    const running = startProcess({ ...testEnv(services, 'late-redis'), REDIS_URL: `redis://127.0.0.1:${redisPort}`, GRPC_PORT: String(grpcPort), LOG_LEVEL: 'info' });
+    const metricsPort = await freePort();
+    const running = startProcess({
+      ...testEnv(services, 'late-redis'),
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      GRPC_PORT: String(grpcPort),
+      GRPC_HOST: '127.0.0.1',
+      METRICS_PORT: String(metricsPort),
+    });
     started.push(running);
     await waitFor(() => running.output().includes('waiting for Redis'), 15000, 'the waiting log line');
     const dir = mkdtempSync(join(tmpdir(), 'client-auth-late-redis-'));
@@ -54,7 +61,17 @@ describe('The server process', function () {
       const api = createClientAuthClient(`127.0.0.1:${grpcPort}`);
       const { client } = await api.registerUser({ email: `late${Date.now()}@example.com`, password: 'correct horse battery', firstName: '', lastName: '', phoneNumber: '', attributes: {} });
       expect(client!.groups).to.deep.equal(['user']);
+      await api.login({ email: client!.email, password: 'correct horse battery' });
+      await api.login({ email: client!.email, password: 'a wrong password' }).catch(() => {});
       api.close();
+
+      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      expect(metrics).to.contain('clientauth_rpc_total{method="RegisterUser",code="OK"} 1');
+      expect(metrics).to.contain('clientauth_logins_total{outcome="success"} 1');
+      expect(metrics).to.contain('clientauth_logins_total{outcome="invalid_credentials"} 1');
+      expect(metrics).to.contain('clientauth_store_up{store="mongodb"} 1');
+      expect(metrics).to.contain('clientauth_store_up{store="redis"} 1');
+      expect(metrics).to.match(/^clientauth_outbox_backlog 0$/m);
 
       running.child.kill('SIGTERM');
       expect(await running.exited).to.equal(0);

@@ -26,6 +26,7 @@ export function openEmbeddedAdapters(dataDir: string, log: Logger) {
     description:
       `embedded adapters: SQLite at ${sqliteFilePath(dataDir)}, in-process revocation list and event bus — ` +
       'serves ONE instance only; configure MongoDB and Redis to run several',
+    storesUp: async () => ({ sqlite: db.open }),
     close: async () => {
       await revocations.close();
       await events.close();

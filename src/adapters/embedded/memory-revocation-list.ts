@@ -1,5 +1,5 @@
 import { UnavailableError } from '../../domain/errors';
-import type { RevocationList, RevocationStatus } from '../../domain/ports';
+import type { RevocationList, RevocationListSize, RevocationStatus } from '../../domain/ports';
 
 export type ClientMark = 'suspended' | 'deleted';
 
@@ -83,8 +83,10 @@ export class MemoryRevocationList implements RevocationList {
     this.persist((store) => store.putSession(sessionId, longest));
   }
 
-  size(): { clients: number; sessions: number } {
-    return { clients: this.clients.size, sessions: this.sessions.size };
+  size(): RevocationListSize {
+    let suspended = 0;
+    for (const entry of this.clients.values()) if (entry.mark === 'suspended') suspended++;
+    return { suspended, deleted: this.clients.size - suspended, sessions: this.sessions.size };
   }
 
   async close(): Promise<void> {

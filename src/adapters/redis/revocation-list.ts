@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { UnavailableError } from '../../domain/errors';
 import type { Logger } from '../../domain/logger';
-import type { RevocationList, RevocationStatus } from '../../domain/ports';
+import type { RevocationList, RevocationListSize, RevocationStatus } from '../../domain/ports';
 import { describe } from '../../domain/outbox-relay';
 
 export interface RedisRevocationKeys {
@@ -122,8 +122,10 @@ export class RedisRevocationList implements RevocationList {
     );
   }
 
-  size(): { clients: number; sessions: number } {
-    return { clients: this.clients.size, sessions: this.sessions.size };
+  size(): RevocationListSize {
+    let suspended = 0;
+    for (const entry of this.clients.values()) if (entry.mark === 'suspended') suspended++;
+    return { suspended, deleted: this.clients.size - suspended, sessions: this.sessions.size };
   }
 
   /** Whether `status` is answering from memory. */

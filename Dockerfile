@@ -1,0 +1,54 @@
+# syntax=docker/dockerfile:1
+#
+# client-auth: one image for the gRPC server, the browser bridge, or both.
+#
+#   docker build -t client-auth .
+#   docker run client-auth            # both: gRPC on 50051, bridge on 8000
+#   docker run client-auth server     # the gRPC server only
+#   docker run client-auth bridge     # the bridge only (set BRIDGE_GRPC_TARGET)
+#
+# Stages: a toolchain with what native modules need, a full build that compiles the
+# TypeScript, a production-only install, and a slim runtime that gets just the last two.
+
+FROM node:20-bookworm-slim AS toolchain
+# bcrypt and better-sqlite3 are native: compile them here, from the sources on the npm
+# registry, rather than fetch prebuilt binaries from elsewhere at install time.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends python3 make g++ \
+    && rm -rf /var/lib/apt/lists/*
+# node-gyp takes the headers of the Node in this image instead of downloading them.
+ENV npm_config_build_from_source=true \
+    npm_config_nodedir=/usr/local
+WORKDIR /app
+COPY package.json package-lock.json ./
+
+FROM toolchain AS build
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY gen ./gen
+COPY src ./src
+COPY bridge ./bridge
+RUN npx tsc -p .
+
+FROM toolchain AS production-dependencies
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=production-dependencies /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+# The embedded (SQLite) set-up keeps its files in DATA_DIR (./data); mount a volume there
+# to keep them. The MongoDB + Redis set-up writes nothing locally.
+RUN mkdir -p /app/data && chown node:node /app/data
+# The `node` user of the base image, by number so that runAsNonRoot can verify it.
+USER 1000:1000
+# gRPC, the bridge, and Prometheus metrics when METRICS_PORT=9464.
+EXPOSE 50051 8000 9464
+# Probes whichever of the gRPC health service and the bridge's /healthz this container
+# runs (src/healthcheck.ts), so the same check is right for all, server and bridge.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["node", "dist/src/healthcheck.js"]
+ENTRYPOINT ["node", "dist/src/main.js"]
+CMD ["all"]

@@ -1,0 +1,75 @@
+/**
+ * The Go command-line tools the tests drive (grpcurl, grpc-health-probe), built by
+ * .ci/run into .cache/bin. Missing in CI is a failure; elsewhere the suite skips and
+ * says how to build them.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { repoRoot } from '../support/services';
+
+export const TOOLS_BIN = join(repoRoot(), '.cache', 'bin');
+
+const INSTALL_HINT: Record<string, string> = {
+  grpcurl: 'GOBIN=$PWD/.cache/bin go install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.3',
+  'grpc-health-probe': 'GOBIN=$PWD/.cache/bin go install github.com/grpc-ecosystem/grpc-health-probe@v0.4.63',
+  jq: 'apt-get install jq',
+};
+
+/** Where `name` is: .cache/bin first, then PATH. */
+export function findTool(name: string): string | null {
+  for (const dir of [TOOLS_BIN, ...(process.env['PATH'] ?? '').split(delimiter)]) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return null;
+}
+
+/** The tool's path; skips the suite (or fails it in CI) when it is missing. */
+export function requireTool(context: Mocha.Context, name: string): string {
+  const found = findTool(name);
+  if (found) return found;
+  const reason = `${name} is not in .cache/bin or on PATH; build it with: ${INSTALL_HINT[name] ?? name}`;
+  if (process.env['CI'] === 'true') throw new Error(reason);
+  console.log(`[tools] skipping: ${reason}`);
+  context.skip();
+}
+
+export interface ToolRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program (no shell) and collects its output; never rejects on a non-zero exit. */
+export function run(file: string, args: readonly string[], timeoutMs = 15_000): Promise<ToolRun> {
+  return collect(spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs }));
+}
+
+/** Runs a bash script with .cache/bin first on PATH, as a reader would in their shell. */
+export function runBash(script: string, timeoutMs = 30_000): Promise<ToolRun> {
+  return collect(
+    spawn('bash', ['-c', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+      env: { ...process.env, PATH: `${TOOLS_BIN}${delimiter}${process.env['PATH'] ?? ''}` },
+    }),
+  );
+}
+
+function collect(child: ReturnType<typeof spawn>): Promise<ToolRun> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ exitCode: code ?? (signal ? 128 : -1), stdout, stderr }));
+  });
+}
