@@ -5,6 +5,7 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import Router from '@koa/router';
 import type { Context } from 'koa';
+import type { LoginResponse, RefreshTokenResponse } from '../gen/clientauth/v1/client_auth';
 import type { ClientAuthCallOptions, ClientAuthPromiseClient } from '../src/client';
 import { CookiePolicy, REFRESH_PATH } from './cookie-policy';
 import type { JsonFieldNames } from './error-middleware';
@@ -45,6 +46,19 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
     return token;
   };
   const authenticated = (ctx: Context) => callOptions(ctx, accessToken(ctx));
+  /** A new or rotated session: the tokens go into cookies only, never into the body. */
+  const answerWithSession = (ctx: Context, session: LoginResponse | RefreshTokenResponse) => {
+    cookies.setSession(
+      ctx,
+      { value: session.accessToken, expiresAt: session.accessTokenExpireTime },
+      { value: session.refreshToken, expiresAt: session.refreshTokenExpireTime },
+    );
+    ctx.body = {
+      client: clientJson(session.client),
+      access_token_expire_time: timeJson(session.accessTokenExpireTime),
+      refresh_token_expire_time: timeJson(session.refreshTokenExpireTime),
+    };
+  };
 
   const registerUser = async (ctx: Context) => {
     const input = await body(ctx);
@@ -76,16 +90,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   router.post('/login', async (ctx) => {
     const input = await body(ctx);
     const session = await api.login({ email: stringField(input, 'email'), password: stringField(input, 'password') }, callOptions(ctx));
-    cookies.setSession(
-      ctx,
-      { value: session.accessToken, expiresAt: session.accessTokenExpireTime },
-      { value: session.refreshToken, expiresAt: session.refreshTokenExpireTime },
-    );
-    ctx.body = {
-      client: clientJson(session.client),
-      access_token_expire_time: timeJson(session.accessTokenExpireTime),
-      refresh_token_expire_time: timeJson(session.refreshTokenExpireTime),
-    };
+    answerWithSession(ctx, session);
   });
 
   const refresh = async (ctx: Context) => {
@@ -96,17 +101,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
       throw new HttpError(401, 'TOKEN_INVALID', 'the refresh cookie is malformed; log in again');
     }
     try {
-      const session = await api.refreshToken({ refreshToken }, callOptions(ctx));
-      cookies.setSession(
-        ctx,
-        { value: session.accessToken, expiresAt: session.accessTokenExpireTime },
-        { value: session.refreshToken, expiresAt: session.refreshTokenExpireTime },
-      );
-      ctx.body = {
-        client: clientJson(session.client),
-        access_token_expire_time: timeJson(session.accessTokenExpireTime),
-        refresh_token_expire_time: timeJson(session.refreshTokenExpireTime),
-      };
+      answerWithSession(ctx, await api.refreshToken({ refreshToken }, callOptions(ctx)));
     } catch (error) {
       // A refresh token the service refused (reused, revoked, expired) will never work
       // again: drop the cookies so the page sees a logged-out state, not a loop of 401s.

@@ -1,7 +1,8 @@
 /** Domain values to and from their generated protobuf shapes. */
 import { ClientKind as ProtoKind, type Client, type DeletionRequest } from '../../gen/clientauth/v1/client';
 import type { ClientKind, PublicClient } from '../domain/client';
-import type { DeletionRequestView } from '../domain/client-auth-service';
+import type { DeletionRequestView, TokenPair } from '../domain/client-auth-service';
+import type { LoginResponse } from '../../gen/clientauth/v1/client_auth';
 
 export function kindToProto(kind: ClientKind): ProtoKind {
   return kind === 'user' ? ProtoKind.CLIENT_KIND_USER : ProtoKind.CLIENT_KIND_SERVICE;
@@ -49,5 +50,16 @@ export function deletionRequestToProto(request: DeletionRequestView): DeletionRe
     requestedBy: request.requestedBy,
     delivered: request.deliveredAt !== null,
     deliverTime: request.deliveredAt ?? undefined,
+  };
+}
+
+/** Login and RefreshToken answer alike: both tokens, their expiry, and the client. */
+export function tokenPairToProto(pair: TokenPair): LoginResponse {
+  return {
+    accessToken: pair.access.token,
+    accessTokenExpireTime: pair.access.expiresAt,
+    refreshToken: pair.refresh.token,
+    refreshTokenExpireTime: pair.refresh.expiresAt,
+    client: clientToProto(pair.client),
   };
 }

@@ -1,7 +1,7 @@
 import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
 import type { ClientAuthService } from '../domain/client-auth-service';
 import { invalidArgument } from '../domain/errors';
-import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto } from './convert';
+import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert';
 import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary';
 
 /** The ClientAuth handlers: decode, call the domain service once, encode. No logic of their own. */
@@ -36,25 +36,11 @@ export function clientAuthHandlers(service: ClientAuthService, options: UnaryOpt
     }, options),
 
     login: unary('Login', async (request) => {
-      const pair = await service.login({ email: request.email, password: request.password });
-      return {
-        accessToken: pair.access.token,
-        accessTokenExpireTime: pair.access.expiresAt,
-        refreshToken: pair.refresh.token,
-        refreshTokenExpireTime: pair.refresh.expiresAt,
-        client: clientToProto(pair.client),
-      };
+      return tokenPairToProto(await service.login({ email: request.email, password: request.password }));
     }, options),
 
     refreshToken: unary('RefreshToken', async (request) => {
-      const pair = await service.refresh({ refreshToken: request.refreshToken });
-      return {
-        accessToken: pair.access.token,
-        accessTokenExpireTime: pair.access.expiresAt,
-        refreshToken: pair.refresh.token,
-        refreshTokenExpireTime: pair.refresh.expiresAt,
-        client: clientToProto(pair.client),
-      };
+      return tokenPairToProto(await service.refresh({ refreshToken: request.refreshToken }));
     }, options),
 
     logout: unary('Logout', async (_request, context) => {
