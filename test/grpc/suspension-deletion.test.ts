@@ -104,6 +104,26 @@ describe('Suspension and the deletion cascade', function () {
     });
   });
 
+  describe('when the revocation subscription drops', () => {
+    it('still sees a suspension whose message it missed: it asks Redis, then re-syncs from the index', async () => {
+      const { client, session } = await registerAndLogin();
+      expect((await server.api.validateToken({ token: session.accessToken })).clientId).to.equal(client.id);
+      // Drop every pub/sub connection, then record a suspension as another instance would,
+      // but without the message this instance would have heard.
+      await server.redis.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+      await server.redis.multi().set(client.id, 'suspended').zadd('clientauth:revocations', '+inf', `suspended:${client.id}`).exec();
+      const reason = await eventually(async () => {
+        const failed = await failure(server.api.validateToken({ token: session.accessToken })).catch(() => undefined);
+        return failed?.reason;
+      });
+      expect(reason).to.equal('CLIENT_SUSPENDED');
+      // Once re-synced it answers from memory, and still refuses.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await failure(server.api.validateToken({ token: session.accessToken }))).to.include({ reason: 'CLIENT_SUSPENDED' });
+      await server.redis.multi().del(client.id).zrem('clientauth:revocations', `suspended:${client.id}`).exec();
+    });
+  });
+
   describe('after Redis lost its data', () => {
     it('restores every suspended client to the revocation list when an instance starts', async function () {
       const { client, session } = await registerAndLogin();
