@@ -1,0 +1,28 @@
+/**
+ * The protocol between the benchmark runner and the processes it starts: a child says
+ * it is ready (with what the runner needs, such as its port) over the IPC channel, and
+ * ends itself when the channel closes, so nothing outlives the runner, however it ends.
+ */
+
+/** Tells the runner this process is ready. */
+export function announce(message: Record<string, unknown>): void {
+  if (!process.send) throw new Error('this script is started by test/bench/run.js, over an IPC channel');
+  process.send(message);
+}
+
+/** Runs `stop` (bounded) and exits when the runner goes away or asks this process to stop. */
+export function stopWithRunner(stop: () => Promise<void>, graceMs = 5000): void {
+  let stopping = false;
+  const end = () => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(0), graceMs).unref();
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('disconnect', end);
+  process.on('SIGTERM', end);
+  process.on('SIGINT', end);
+}

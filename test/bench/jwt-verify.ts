@@ -1,0 +1,63 @@
+/**
+ * How fast an HS256 token verifies: jsonwebtoken with a string secret (which it turns
+ * into a key on every call), with a KeyObject made once, and through TokenIssuer.verify,
+ * the ValidateToken hot path, both for tokens it has not seen (a new one each call) and
+ * for the same token again (as a gateway checks one session's token on every request).
+ * Started by run.ts on the server's core; announces the verifications per second of each.
+ */
+import { createSecretKey } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { TokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/domain/token-issuer';
+import { announce, stopWithRunner } from './child';
+
+interface Settings {
+  secret: string;
+  issuer: string;
+  audience: string;
+  warmUpSeconds: number;
+  seconds: number;
+}
+
+/** Calls `verify` in batches for the warm-up and then the measured time; verifications per second. */
+function rate(verify: () => unknown, warmUpSeconds: number, seconds: number): number {
+  const batch = 50;
+  const warmUntil = performance.now() + warmUpSeconds * 1000;
+  while (performance.now() < warmUntil) for (let i = 0; i < batch; i++) verify();
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  let count = 0;
+  while (performance.now() < until) {
+    for (let i = 0; i < batch; i++) verify();
+    count += batch;
+  }
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** More distinct tokens than TokenIssuer remembers, so cycling through them never finds one it knows. */
+const DISTINCT_TOKENS = 2 * VERIFIED_TOKENS_REMEMBERED;
+
+function main(): void {
+  stopWithRunner(async () => {});
+  const settings = JSON.parse(process.argv[2]!) as Settings;
+  const issuer = new TokenIssuer({ secret: settings.secret, issuer: settings.issuer, audience: settings.audience });
+  const tokens = Array.from({ length: DISTINCT_TOKENS }, (_, i) =>
+    issuer.issue({ clientId: `bench-client-${i}`, kind: 'user', groups: ['user'], sessionId: `bench-session-${i}` }, 3600).token,
+  );
+  const token = tokens[0]!;
+  const options: jwt.VerifyOptions = { algorithms: ['HS256'], issuer: settings.issuer, audience: settings.audience };
+  const key = createSecretKey(Buffer.from(settings.secret, 'utf8'));
+  let next = 0;
+  announce({
+    stringSecret: rate(() => jwt.verify(token, settings.secret, options), settings.warmUpSeconds, settings.seconds),
+    keyObject: rate(() => jwt.verify(token, key, options), settings.warmUpSeconds, settings.seconds),
+    tokenIssuerNewToken: rate(() => issuer.verify(tokens[next++ % tokens.length]!), settings.warmUpSeconds, settings.seconds),
+    tokenIssuerSameToken: rate(() => issuer.verify(token), settings.warmUpSeconds, settings.seconds),
+  });
+}
+
+try {
+  main();
+} catch (error: unknown) {
+  process.stderr.write(`jwt verify: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,474 @@
+/**
+ * `npm run bench`: the throughput and latency of client-auth's hot paths, each as a ratio
+ * to a baseline measured in the same run, because these machines are noisy.
+ *
+ *   ValidateToken   vs a bare grpc-js echo RPC       (h2load, 64 in flight, one connection)
+ *   Login           vs raw bcrypt.compare, same cost (ghz, 8 in flight)
+ *   RefreshToken    refreshes per second             (a Node client chaining 16 sessions)
+ *   HS256 verify    jsonwebtoken with a string secret vs a KeyObject, and TokenIssuer.verify
+ *
+ * The first three are measured for the shared set-up (FerretDB + Redis, the primary
+ * figure) and the embedded one (SQLite, in-process revocation list). Servers and
+ * in-process baselines run pinned to CPU 0; load generators, FerretDB and Redis (started
+ * as the tests start them) to CPU 1. Only 127.0.0.1 is used. Every process started here
+ * is stopped at the end, and the run is bounded in time. Targets are reported, never
+ * enforced: the exit code is 0 unless the benchmark itself could not run.
+ *
+ * Options (after `npm run bench --`):
+ *   --log-level=LEVEL   the servers' LOG_LEVEL (default info, the service's default)
+ *   --metrics           per-RPC Prometheus metrics on, as compose runs it (METRICS_PORT)
+ *   --shared-only       skip the embedded set-up
+ *   --cpu-prof          write V8 CPU profiles of the servers to .cache/bench-profiles/
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth';
+import { createClientAuthClient } from '../../src/client';
+import { mochaGlobalSetup, mochaGlobalTeardown, repoRoot } from '../support/services';
+import { ensureGhz, ensureH2load, ghz, h2load, pooled, type H2loadResult, type LoadFigures } from './load-generators';
+import { LOAD_CPU, SERVER_CPU, killAll, pinSelf, pinningProblem, runNodeChild, startNodeChild, type NodeChild } from './processes';
+
+const ROOT = repoRoot();
+const BENCH_DIST = path.join(ROOT, 'dist', 'test', 'bench');
+const RUN_LIMIT_MS = 5 * 60_000;
+const READY_TIMEOUT_MS = 60_000;
+
+const VALIDATE = { inFlight: 64, rounds: 3, warmUpSeconds: 1, seconds: 4 };
+const LOGIN = { inFlight: 8, warmUpSeconds: 1, seconds: 10 };
+const BCRYPT = { cost: 10, warmUpSeconds: 1, seconds: 10 };
+const REFRESH = { sessions: 16, warmUpSeconds: 2, seconds: 8 };
+const JWT = { warmUpSeconds: 0.3, seconds: 1.5 };
+const TARGETS = { validateThroughput: 0.8, validateP99Ms: 2, loginThroughput: 0.9 };
+
+const ISSUER = 'client-auth';
+const AUDIENCE = 'client-auth';
+
+interface Options {
+  logLevel: string;
+  cpuProfile: boolean;
+  metrics: boolean;
+  embedded: boolean;
+}
+
+function say(line: string): void {
+  process.stdout.write(`[bench] ${line}\n`);
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { logLevel: 'info', cpuProfile: false, metrics: false, embedded: true };
+  for (const arg of argv) {
+    if (arg === '--cpu-prof') options.cpuProfile = true;
+    else if (arg === '--metrics') options.metrics = true;
+    else if (arg === '--shared-only') options.embedded = false;
+    else if (arg.startsWith('--log-level=')) options.logLevel = arg.slice('--log-level='.length);
+    else throw new Error(`unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof)`);
+  }
+  return options;
+}
+
+/** One way of running client-auth: its stores, and the server and user measured against it. */
+interface SetUp {
+  name: 'shared' | 'embedded';
+  server: NodeChild;
+  logFile: string;
+  address: string;
+  adapters: string;
+  email: string;
+  password: string;
+  token: string;
+}
+
+interface SetUpResults {
+  name: SetUp['name'];
+  adapters: string;
+  validate: LoadFigures;
+  validateRounds: number[];
+  validateLog: LogCount;
+  login: (LoadFigures & { statuses: Record<string, number> }) | { skipped: string };
+  refresh: { perSecond: number; refreshes: number; p50Ms: number; p99Ms: number; failures: Record<string, number> };
+}
+
+interface Results {
+  echo: LoadFigures;
+  echoRounds: number[];
+  setUps: SetUpResults[];
+  bcrypt: { perSecond: number; compares: number; mismatches: number };
+  jwt: { stringSecret: number; keyObject: number; tokenIssuerNewToken: number; tokenIssuerSameToken: number };
+  tokenLength: number;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const limit = setTimeout(() => {
+    say(`the run took longer than ${RUN_LIMIT_MS / 60_000} minutes; stopping everything`);
+    killAll();
+    process.exit(2);
+  }, RUN_LIMIT_MS);
+  limit.unref();
+
+  const pinning = pinningProblem();
+  if (pinning) say(`NOT pinning processes to cores (${pinning}); the figures mean less`);
+  ensureH2load(say);
+  let ghzBin: string | null = null;
+  let ghzMissing = '';
+  try {
+    ghzBin = ensureGhz(ROOT, say);
+  } catch (error) {
+    ghzMissing = (error as Error).message;
+    say(`Login will not be measured: ${ghzMissing}`);
+  }
+
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-auth-bench-'));
+  const children: NodeChild[] = [];
+  try {
+    // FerretDB and Redis inherit this core: off the server's core, as a database on
+    // another machine would be. The runner itself is idle while anything is measured.
+    pinSelf(LOAD_CPU);
+    await mochaGlobalSetup();
+    const mongoUri = process.env['TEST_MONGODB_URI'];
+    const redisUrl = process.env['TEST_REDIS_URL'];
+    if (!mongoUri || !redisUrl) throw new Error('FerretDB and Redis could not be started (see the lines above)');
+    const results = await measure(options, { mongoUri, redisUrl }, ghzBin, ghzMissing, workDir, children);
+    for (const child of children) await child.stop();
+    await mochaGlobalTeardown();
+    printReport(results, options);
+  } finally {
+    for (const child of children) await child.stop();
+    await mochaGlobalTeardown();
+    fs.rmSync(workDir, { recursive: true, force: true });
+    clearTimeout(limit);
+  }
+}
+
+async function measure(
+  options: Options,
+  services: { mongoUri: string; redisUrl: string },
+  ghzBin: string | null,
+  ghzMissing: string,
+  workDir: string,
+  children: NodeChild[],
+): Promise<Results> {
+  const secret = randomBytes(48).toString('base64url');
+  const profileDir = path.join(ROOT, '.cache', 'bench-profiles');
+
+  say(`starting the echo baseline and client-auth (${options.embedded ? 'shared and embedded set-ups' : 'shared set-up'}) on CPU ${SERVER_CPU}`);
+  const echoServer = startNodeChild(SERVER_CPU, path.join(BENCH_DIST, 'echo-server.js'), [], {
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    outputFile: path.join(workDir, 'echo.log'),
+  });
+  children.push(echoServer);
+  const serverEnv = {
+    JWT_SECRET_KEY: secret,
+    JWT_ISSUER: ISSUER,
+    JWT_AUDIENCE: AUDIENCE,
+    BCRYPT_COST: String(BCRYPT.cost),
+    LOG_LEVEL: options.logLevel,
+    GRPC_HOST: '127.0.0.1',
+    GRPC_PORT: '0',
+    ...(options.metrics ? { METRICS_PORT: '0' } : {}),
+  };
+  const startServer = (name: SetUp['name'], env: Record<string, string>) => {
+    const logFile = path.join(workDir, `client-auth-${name}.log`);
+    const server = startNodeChild(SERVER_CPU, path.join(BENCH_DIST, 'client-auth-server.js'), [], {
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      outputFile: logFile,
+      nodeFlags: options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      env: { ...serverEnv, ...env },
+    });
+    children.push(server);
+    return { name, server, logFile };
+  };
+  const starting = [
+    startServer('shared', { MONGODB_URI: services.mongoUri, REDIS_URL: services.redisUrl, DB_NAME: `bench_${Date.now().toString(36)}` }),
+  ];
+  // The embedded set-up is the one configured with neither MongoDB nor Redis.
+  if (options.embedded) starting.push(startServer('embedded', { DATA_DIR: path.join(workDir, 'embedded-data') }));
+  const echoAddress = `127.0.0.1:${(await echoServer.ready)['port']}`;
+  const setUps: SetUp[] = [];
+  for (const { name, server, logFile } of starting) {
+    const ready = await server.ready;
+    const address = `127.0.0.1:${ready['port']}`;
+    setUps.push({ name, server, logFile, address, adapters: String(ready['adapters']), ...(await prepareUser(address)) });
+  }
+  const token = setUps[0]!.token;
+
+  say(
+    `ValidateToken (${setUps.map((s) => s.name).join(', ')}) and echo, ${VALIDATE.rounds} alternating rounds of ` +
+      `${VALIDATE.warmUpSeconds} s warm-up + ${VALIDATE.seconds} s each, ${VALIDATE.inFlight} in flight`,
+  );
+  const common = { inFlight: VALIDATE.inFlight, warmUpSeconds: VALIDATE.warmUpSeconds, seconds: VALIDATE.seconds, workDir };
+  const echoRuns: H2loadResult[] = [];
+  const validateRuns = new Map<SetUp['name'], H2loadResult[]>(setUps.map((s) => [s.name, []]));
+  const logFrom = new Map(setUps.map((s) => [s.name, fs.statSync(s.logFile).size]));
+  for (let round = 0; round < VALIDATE.rounds; round++) {
+    echoRuns.push(await h2load({ ...common, address: echoAddress, path: '/bench.v1.Echo/Echo', message: stringField(1, token) }));
+    for (const setUp of setUps) {
+      const message = ValidateTokenRequest.encode({ token: setUp.token }).finish();
+      validateRuns.get(setUp.name)!.push(await h2load({ ...common, address: setUp.address, path: '/clientauth.v1.ClientAuth/ValidateToken', message }));
+    }
+  }
+
+  const logins = new Map<SetUp['name'], SetUpResults['login']>();
+  for (const setUp of setUps) {
+    if (ghzBin === null) {
+      logins.set(setUp.name, { skipped: ghzMissing });
+      continue;
+    }
+    say(`Login (${setUp.name}) with ghz, ${LOGIN.inFlight} in flight, ${LOGIN.warmUpSeconds} s warm-up + ${LOGIN.seconds} s`);
+    logins.set(
+      setUp.name,
+      await ghz({
+        ghz: ghzBin,
+        address: setUp.address,
+        protoFile: path.join(ROOT, 'proto', 'clientauth', 'v1', 'client_auth.proto'),
+        importPath: path.join(ROOT, 'proto'),
+        call: 'clientauth.v1.ClientAuth.Login',
+        data: { email: setUp.email, password: setUp.password },
+        concurrency: LOGIN.inFlight,
+        warmUpSeconds: LOGIN.warmUpSeconds,
+        seconds: LOGIN.seconds,
+      }),
+    );
+  }
+
+  const refreshes = new Map<SetUp['name'], SetUpResults['refresh']>();
+  for (const setUp of setUps) {
+    say(
+      `RefreshToken (${setUp.name}) with a Node client on CPU ${LOAD_CPU}, ${REFRESH.sessions} chained sessions, ` +
+        `${REFRESH.warmUpSeconds} s warm-up + ${REFRESH.seconds} s`,
+    );
+    refreshes.set(
+      setUp.name,
+      await runNodeChild<SetUpResults['refresh']>(
+        LOAD_CPU,
+        path.join(BENCH_DIST, 'refresh-driver.js'),
+        [JSON.stringify({ address: setUp.address, email: setUp.email, password: setUp.password, ...REFRESH })],
+        { readyTimeoutMs: (REFRESH.warmUpSeconds + REFRESH.seconds + 60) * 1000, outputFile: path.join(workDir, `refresh-${setUp.name}.log`) },
+      ),
+    );
+  }
+
+  for (const setUp of setUps) await setUp.server.stop();
+  await echoServer.stop();
+
+  say(`raw bcrypt.compare on CPU ${SERVER_CPU}, cost ${BCRYPT.cost}, ${LOGIN.inFlight} in flight, ${BCRYPT.warmUpSeconds} s warm-up + ${BCRYPT.seconds} s`);
+  const bcrypt = await runNodeChild<Results['bcrypt']>(
+    SERVER_CPU,
+    path.join(BENCH_DIST, 'bcrypt-baseline.js'),
+    [JSON.stringify({ cost: BCRYPT.cost, password: setUps[0]!.password, inFlight: LOGIN.inFlight, warmUpSeconds: BCRYPT.warmUpSeconds, seconds: BCRYPT.seconds })],
+    { readyTimeoutMs: (BCRYPT.warmUpSeconds + BCRYPT.seconds + 60) * 1000, outputFile: path.join(workDir, 'bcrypt.log') },
+  );
+
+  say(`HS256 verification on CPU ${SERVER_CPU}`);
+  const jwt = await runNodeChild<Results['jwt']>(
+    SERVER_CPU,
+    path.join(BENCH_DIST, 'jwt-verify.js'),
+    [JSON.stringify({ secret, issuer: ISSUER, audience: AUDIENCE, ...JWT })],
+    { readyTimeoutMs: 60_000, outputFile: path.join(workDir, 'jwt.log') },
+  );
+  if (options.cpuProfile) say(`server CPU profiles written to ${profileDir}`);
+
+  return {
+    echo: pooled(echoRuns),
+    echoRounds: echoRuns.map((run) => pooled([run]).perSecond),
+    setUps: setUps.map((setUp) => ({
+      name: setUp.name,
+      adapters: setUp.adapters,
+      validate: pooled(validateRuns.get(setUp.name)!),
+      validateRounds: validateRuns.get(setUp.name)!.map((run) => pooled([run]).perSecond),
+      // Counted once the server has exited, so its log is flushed; no later phase calls ValidateToken.
+      validateLog: countLoggedCalls(setUp.logFile, logFrom.get(setUp.name)!, 'ValidateToken'),
+      login: logins.get(setUp.name)!,
+      refresh: refreshes.get(setUp.name)!,
+    })),
+    bcrypt,
+    jwt,
+    tokenLength: token.length,
+  };
+}
+
+/** Registers a user, logs it in and checks its token validates: the state every phase starts from. */
+async function prepareUser(address: string): Promise<{ email: string; password: string; token: string }> {
+  const password = `bench-${randomBytes(12).toString('base64url')}`;
+  const email = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}@example.com`;
+  const api = createClientAuthClient(address, { deadlineMs: 10_000 });
+  try {
+    await api.registerUser({ email, password, firstName: 'Bench', lastName: 'User', phoneNumber: '', attributes: {} });
+    const token = (await api.login({ email, password })).accessToken;
+    await api.validateToken({ token });
+    return { email, password, token };
+  } finally {
+    api.close();
+  }
+}
+
+interface LogCount {
+  ok: number;
+  notOk: Record<string, number>;
+}
+
+/** The calls of `method` the server logged after byte `from`, by status: its record of how they ended. */
+function countLoggedCalls(logFile: string, from: number, method: string): LogCount {
+  const text = readFrom(logFile, from);
+  const count: LogCount = { ok: 0, notOk: {} };
+  for (const line of text.split('\n')) {
+    if (!line.includes(`"method":"${method}"`)) continue;
+    const code = /"code":"([A-Z_]+)"/.exec(line)?.[1] ?? 'unknown';
+    if (code === 'OK') count.ok += 1;
+    else count.notOk[code] = (count.notOk[code] ?? 0) + 1;
+  }
+  return count;
+}
+
+function readFrom(file: string, from: number): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const length = fs.fstatSync(fd).size - from;
+    const buffer = Buffer.alloc(Math.max(0, length));
+    fs.readSync(fd, buffer, 0, buffer.length, from);
+    return buffer.toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A protobuf message with one string field: tag, varint length, UTF-8 bytes. */
+function stringField(fieldNumber: number, text: string): Uint8Array {
+  const bytes = Buffer.from(text, 'utf8');
+  const length: number[] = [];
+  let n = bytes.length;
+  while (n >= 0x80) {
+    length.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  length.push(n);
+  return Buffer.concat([Buffer.from([(fieldNumber << 3) | 2, ...length]), bytes]);
+}
+
+// --- the report -------------------------------------------------------------------------
+
+function printReport(r: Results, options: Options): void {
+  const lines: string[] = [];
+  const out = (line = '') => lines.push(line);
+  const pinning = pinningProblem();
+  out();
+  out('client-auth benchmark');
+  out(`  node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'})`);
+  out(pinning ? `  NOT pinned: ${pinning}` : `  servers and in-process baselines on CPU ${SERVER_CPU}; load generators, FerretDB and Redis on CPU ${LOAD_CPU}`);
+  out(`  server: LOG_LEVEL=${options.logLevel}, BCRYPT_COST=${BCRYPT.cost}, metrics ${options.metrics ? 'on' : 'off (METRICS_PORT unset)'}`);
+  const where = {
+    shared: ` (the primary figure): FerretDB (SQLite backend) and Redis on CPU ${LOAD_CPU}`,
+    embedded: `: all in the server process on CPU ${SERVER_CPU}`,
+  };
+  for (const s of r.setUps) out(`  ${s.name} set-up${where[s.name]}; the server reports "${s.adapters.split(' — ')[0]}"`);
+  out();
+
+  out(`ValidateToken vs a bare grpc-js echo: h2load, one HTTP/2 connection, ${VALIDATE.inFlight} calls in flight,`);
+  out(`  ${VALIDATE.rounds} alternating rounds of ${VALIDATE.seconds} s each after ${VALIDATE.warmUpSeconds} s warm-up; echo carries a ${r.tokenLength}-character string (the token)`);
+  out(row('', 'calls/s', 'p50 ms', 'p99 ms'));
+  out(row('  echo (baseline)', int(r.echo.perSecond), ms(r.echo.p50Ms), ms(r.echo.p99Ms)));
+  for (const s of r.setUps) out(row(`  ValidateToken, ${s.name}`, int(s.validate.perSecond), ms(s.validate.p50Ms), ms(s.validate.p99Ms)));
+  for (const s of r.setUps) {
+    out(row(`  ${s.name} / echo`, ratio(s.validate.perSecond / r.echo.perSecond), ratio(s.validate.p50Ms / r.echo.p50Ms), ratio(s.validate.p99Ms / r.echo.p99Ms)));
+  }
+  out(row('  target', `>= ${TARGETS.validateThroughput.toFixed(2)}`, '', `< ${TARGETS.validateP99Ms} ms`));
+  for (const s of r.setUps) {
+    out(row(`  result, ${s.name}`, verdict(s.validate.perSecond / r.echo.perSecond >= TARGETS.validateThroughput), '', verdict(s.validate.p99Ms < TARGETS.validateP99Ms)));
+  }
+  for (const s of r.setUps) {
+    const notOk = Object.entries(s.validateLog.notOk);
+    const logged =
+      s.validateLog.ok + notOk.length === 0
+        ? `no ValidateToken calls (LOG_LEVEL=${options.logLevel}), so their statuses are unchecked`
+        : `${int(s.validateLog.ok)} ValidateToken calls OK` + (notOk.length ? `, NOT OK: ${notOk.map(([c, n]) => `${n} ${c}`).join(', ')}` : ', none failed');
+    out(`  checks, ${s.name}: h2load saw ${s.validate.failed === 0 ? 'no failed streams' : `${s.validate.failed} failed streams`}; the server logged ${logged}`);
+  }
+  const rounds = (runs: number[]) => runs.map((n) => int(n)).join(' / ');
+  out(`  each round, calls/s: echo ${rounds(r.echoRounds)}; ${r.setUps.map((s) => `${s.name} ${rounds(s.validateRounds)}`).join('; ')}`);
+  const echoMeanMs = (VALIDATE.inFlight / r.echo.perSecond) * 1000;
+  if (echoMeanMs >= TARGETS.validateP99Ms / 2) {
+    out(`  note: with ${VALIDATE.inFlight} calls in flight the mean latency is in flight / throughput: ${ms(echoMeanMs)} ms for the bare echo`);
+    out(`        itself, so a p99 under ${TARGETS.validateP99Ms} ms at this concurrency needs more than one core's throughput`);
+  }
+  out();
+
+  out(`Login vs raw bcrypt.compare at cost ${BCRYPT.cost}, ${LOGIN.inFlight} in flight, both on CPU ${SERVER_CPU}, ${LOGIN.seconds} s after ${LOGIN.warmUpSeconds} s warm-up`);
+  out(row('', 'per s', 'p50 ms', 'p99 ms'));
+  out(row('  bcrypt.compare (baseline)', num(r.bcrypt.perSecond), '', ''));
+  for (const s of r.setUps) {
+    if ('skipped' in s.login) out(`  Login, ${s.name}: not measured (${s.login.skipped})`);
+    else out(row(`  Login, ${s.name} (ghz)`, num(s.login.perSecond), ms(s.login.p50Ms), ms(s.login.p99Ms)));
+  }
+  for (const s of r.setUps) if (!('skipped' in s.login)) out(row(`  ${s.name} / bcrypt.compare`, ratio(s.login.perSecond / r.bcrypt.perSecond), '', ''));
+  out(row('  target', `>= ${TARGETS.loginThroughput.toFixed(2)}`, '', ''));
+  for (const s of r.setUps) {
+    if ('skipped' in s.login) continue;
+    out(row(`  result, ${s.name}`, verdict(s.login.perSecond / r.bcrypt.perSecond >= TARGETS.loginThroughput), '', ''));
+  }
+  for (const s of r.setUps) {
+    if ('skipped' in s.login) continue;
+    const statuses = Object.entries(s.login.statuses).map(([code, n]) => `${n} ${code}`).join(', ');
+    out(`  checks, ${s.name}: ghz statuses of the calls that ended in the window: ${statuses}`);
+  }
+  if (r.bcrypt.mismatches) out(`  checks: bcrypt.compare said "no match" ${r.bcrypt.mismatches} times`);
+  out();
+
+  out(`RefreshToken: a Node gRPC client on CPU ${LOAD_CPU} (not a native generator: each call needs the previous answer's token),`);
+  out(`  ${REFRESH.sessions} sessions each chaining refreshes, ${REFRESH.seconds} s after ${REFRESH.warmUpSeconds} s warm-up`);
+  out(row('', 'per s', 'p50 ms', 'p99 ms'));
+  for (const s of r.setUps) out(row(`  RefreshToken, ${s.name}`, num(s.refresh.perSecond), ms(s.refresh.p50Ms), ms(s.refresh.p99Ms)));
+  for (const s of r.setUps) {
+    const failures = Object.entries(s.refresh.failures);
+    out(`  checks, ${s.name}: ${int(s.refresh.refreshes)} refreshes measured, ${failures.length ? `FAILED: ${failures.map(([c, n]) => `${n} ${c}`).join(', ')}` : 'none failed'}`);
+  }
+  out();
+
+  out(`HS256 verification on one core (jsonwebtoken), ${JWT.seconds} s each`);
+  out(row('', 'per s', 'ratio', ''));
+  out(row('  jwt.verify, string secret', int(r.jwt.stringSecret), '1.00', ''));
+  out(row('  jwt.verify, KeyObject', int(r.jwt.keyObject), ratio(r.jwt.keyObject / r.jwt.stringSecret), ''));
+  out(row('  TokenIssuer.verify, new token', int(r.jwt.tokenIssuerNewToken), ratio(r.jwt.tokenIssuerNewToken / r.jwt.stringSecret), ''));
+  out(row('  TokenIssuer.verify, same token', int(r.jwt.tokenIssuerSameToken), ratio(r.jwt.tokenIssuerSameToken / r.jwt.stringSecret), ''));
+  const usesKeyObject = r.jwt.tokenIssuerNewToken > Math.sqrt(r.jwt.keyObject * r.jwt.stringSecret);
+  out(
+    `  the hot path (TokenIssuer.verify) checks a token it has not seen at ${ratio(r.jwt.tokenIssuerNewToken / r.jwt.keyObject)} of the KeyObject rate: ` +
+      (usesKeyObject ? 'it uses the KeyObject' : 'it pays the string-secret cost'),
+  );
+  out();
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function row(label: string, a: string, b: string, c: string): string {
+  return `${label.padEnd(30)}${a.padStart(12)}${b.padStart(10)}${c.padStart(13)}`.trimEnd();
+}
+
+function verdict(met: boolean): string {
+  return met ? 'met' : 'below target';
+}
+
+function int(n: number): string {
+  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-';
+}
+
+function num(n: number): string {
+  return Number.isFinite(n) ? (n >= 100 ? int(n) : n.toFixed(1)) : '-';
+}
+
+function ms(n: number): string {
+  return Number.isFinite(n) ? n.toFixed(2) : '-';
+}
+
+function ratio(n: number): string {
+  return Number.isFinite(n) ? n.toFixed(2) : '-';
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`[bench] failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    killAll();
+    process.exit(1);
+  },
+);
