@@ -4,24 +4,35 @@ import { isDuplicateKey } from './connect';
 
 type SessionDocument = Omit<SessionRecord, 'id'> & { _id: string };
 type TokenDocument = Omit<RefreshTokenRecord, 'hash'> & { _id: string };
+/** The claim that a token has been rotated, keyed by the retired token's hash. */
+interface RotationDocument {
+  _id: string;
+  sessionId: string;
+  clientId: string;
+  expiresAt: Date;
+}
 
 /**
- * Sessions in `sessions`, refresh tokens in `refresh_tokens` keyed by their hash. A unique
- * index on `parent` lets each token have one successor only: rotation is a single insert,
- * which is atomic on MongoDB and FerretDB alike (FerretDB's updates are not isolated).
+ * Sessions in `sessions`, refresh tokens in `refresh_tokens` keyed by their hash.
+ * Rotation first claims the old token in `refresh_token_rotations`, keyed by its hash:
+ * an insert on `_id`, which is atomic on MongoDB and FerretDB alike (FerretDB's updates are
+ * not isolated), so exactly one caller wins; only the winner then stores the new token.
+ * Keying the claim by `_id` also makes the reuse check a primary-key lookup.
  */
 export class MongoSessionStore implements SessionStore {
   private readonly sessions: Collection<SessionDocument>;
   private readonly tokens: Collection<TokenDocument>;
+  private readonly rotations: Collection<RotationDocument>;
 
   constructor(db: Db) {
     this.sessions = db.collection<SessionDocument>('sessions');
     this.tokens = db.collection<TokenDocument>('refresh_tokens');
+    this.rotations = db.collection<RotationDocument>('refresh_token_rotations');
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.tokens.createIndex({ parent: 1 }, { unique: true, name: 'parent_unique' });
     await this.tokens.createIndex({ clientId: 1 }, { name: 'client' });
+    await this.rotations.createIndex({ clientId: 1 }, { name: 'client' });
     await this.sessions.createIndex({ clientId: 1 }, { name: 'client' });
   }
 
@@ -46,17 +57,20 @@ export class MongoSessionStore implements SessionStore {
   }
 
   async isRetired(hash: string): Promise<boolean> {
-    return (await this.tokens.countDocuments({ parent: hash }, { limit: 1 })) > 0;
+    return (await this.rotations.findOne({ _id: hash }, { projection: { _id: 1 } })) !== null;
   }
 
   async rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean> {
     try {
-      await this.tokens.insertOne(tokenDocument({ ...next, parent: parentHash }));
-      return true;
+      await this.rotations.insertOne({ _id: parentHash, sessionId: next.sessionId, clientId: next.clientId, expiresAt: next.expiresAt });
     } catch (error) {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
+    // Should this insert fail, the old token stays retired with no successor: the session
+    // must log in again, which is the safe side.
+    await this.tokens.insertOne(tokenDocument({ ...next, parent: parentHash }));
+    return true;
   }
 
   async revoke(sessionId: string, at: Date): Promise<void> {
@@ -74,11 +88,13 @@ export class MongoSessionStore implements SessionStore {
 
   async deleteAllOfClient(clientId: string): Promise<void> {
     await this.tokens.deleteMany({ clientId });
+    await this.rotations.deleteMany({ clientId });
     await this.sessions.deleteMany({ clientId });
   }
 
   async sweepExpired(now: Date): Promise<number> {
     await this.tokens.deleteMany({ expiresAt: { $lte: now } });
+    await this.rotations.deleteMany({ expiresAt: { $lte: now } });
     const result = await this.sessions.deleteMany({ expiresAt: { $lte: now } });
     return result.deletedCount;
   }
