@@ -324,8 +324,7 @@ export class ClientAuthService {
     const now = new Date(this.now());
     await this.clients.update(client.id, { passwordHash: await this.hasher.hash(newPassword), updatedAt: now });
     const revoked = await this.sessions.revokeAllOfClient(client.id, now, caller.sessionId);
-    const until = now.getTime() + this.lifetimes.accessToken * 1000;
-    await Promise.all(revoked.map((sessionId) => this.revocations.revokeSession(sessionId, until)));
+    await this.revokeAccessTokensOf(client.id, revoked, now);
   }
 
   // --- deletion -------------------------------------------------------------------------
@@ -417,12 +416,8 @@ export class ClientAuthService {
     await this.record('client.suspended', client, caller.clientId, reason);
     await this.relay.flush();
     // While suspended, the client mark refuses every token; listing the sessions too keeps
-    // their access tokens dead after a reinstatement. The suspension itself is durable in
-    // the store and the outbox, so a revocation list that is down now does not fail the call.
-    const until = now.getTime() + this.lifetimes.accessToken * 1000;
-    await Promise.all(revoked.map((sessionId) => this.revocations.revokeSession(sessionId, until))).catch((error: unknown) => {
-      this.log.warn({ clientId: client.id, err: describe(error) }, 'suspended sessions not yet on the revocation list');
-    });
+    // their access tokens dead after a reinstatement.
+    await this.revokeAccessTokensOf(client.id, revoked, now);
     return publicClient(updated);
   }
 
@@ -543,6 +538,19 @@ export class ClientAuthService {
 
   private issueAccess(client: ClientRecord, sessionId: string, ttlSeconds: number): IssuedToken {
     return this.tokens.issue({ clientId: client.id, kind: client.kind, groups: client.groups, sessionId }, ttlSeconds);
+  }
+
+  /**
+   * Puts sessions just revoked in the store on the revocation list, so their access tokens
+   * fail at once rather than at expiry. The change that caused it is already stored (their
+   * refresh tokens are dead), so a revocation list that cannot be reached now is logged,
+   * not reported as a failure of that change: its tokens die within one access lifetime.
+   */
+  private async revokeAccessTokensOf(clientId: string, sessionIds: string[], now: Date): Promise<void> {
+    const until = now.getTime() + this.lifetimes.accessToken * 1000;
+    await Promise.all(sessionIds.map((sessionId) => this.revocations.revokeSession(sessionId, until))).catch((error: unknown) => {
+      this.log.warn({ clientId, sessions: sessionIds.length, err: describe(error) }, 'revoked sessions not yet on the revocation list');
+    });
   }
 
   /** The family of a replayed refresh token is revoked: both the thief and the owner must log in again. */

@@ -217,6 +217,21 @@ describe('Suspension and the deletion cascade', function () {
       expect(listed.deletionRequests[0]).to.deep.include({ clientId: victim.client.id, requestedBy: adminId, delivered: true });
     });
 
+    it('changes a password while Redis is down: the change stands and the other sessions\' refresh tokens die', async function () {
+      if (!canControlRedis()) this.skip();
+      const { client, session } = await registerAndLogin();
+      const other = await server.api.login({ email: client.email, password: PASSWORD });
+      await stopRedis();
+      try {
+        await server.api.changePassword({ currentPassword: PASSWORD, newPassword: 'changed while redis was down' }, { token: session.accessToken });
+        expect(await failure(server.api.refreshToken({ refreshToken: other.refreshToken }))).to.include({ reason: 'SESSION_REVOKED' });
+      } finally {
+        await startRedis();
+      }
+      expect(await failure(server.api.login({ email: client.email, password: PASSWORD }))).to.include({ reason: 'INVALID_CREDENTIALS' });
+      await server.api.login({ email: client.email, password: 'changed while redis was down' });
+    });
+
     it('loses nothing while Redis is down: the caller succeeds, validation fails closed, and the request arrives once Redis is back', async function () {
       if (!canControlRedis()) this.skip();
       const { client, session } = await registerAndLogin();
