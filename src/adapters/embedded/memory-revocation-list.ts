@@ -1,13 +1,8 @@
 import { UnavailableError } from '../../domain/errors';
 import type { RevocationList, RevocationListSize, RevocationStatus } from '../../domain/ports';
+import { RevocationEntries, type ListedClient } from '../../domain/revocation-entries';
 
-export type ClientMark = 'suspended' | 'deleted';
-
-/** A listed client: `until` is ms since the epoch, Infinity for a suspension. */
-export interface ListedClient {
-  mark: ClientMark;
-  until: number;
-}
+export type { ClientMark, ListedClient } from '../../domain/revocation-entries';
 
 /**
  * Where an in-process revocation list keeps its entries, so that a restart does not lift a
@@ -32,70 +27,47 @@ const SWEEP_INTERVAL_MS = 60_000;
  * embedded set-up serves one instance only.
  */
 export class MemoryRevocationList implements RevocationList {
-  private readonly clients: Map<string, ListedClient>;
-  private readonly sessions: Map<string, number>;
+  private readonly entries: RevocationEntries;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly options: { persistence?: RevocationPersistence; now?: () => number } = {},
   ) {
-    const loaded = options.persistence?.load(this.now());
-    this.clients = loaded?.clients ?? new Map();
-    this.sessions = loaded?.sessions ?? new Map();
+    const now = () => (this.options.now ?? Date.now)();
+    this.entries = new RevocationEntries(now, options.persistence?.load(now()) ?? {});
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
 
   async status(clientId: string, sessionId: string): Promise<RevocationStatus> {
-    const now = this.now();
-    const client = this.clients.get(clientId);
-    if (client && client.until > now) return client.mark === 'suspended' ? 'CLIENT_SUSPENDED' : 'CLIENT_DELETED';
-    const session = this.sessions.get(sessionId);
-    if (session !== undefined && session > now) return 'SESSION_REVOKED';
-    return null;
+    return this.entries.status(clientId, sessionId);
   }
 
   async suspendClient(clientId: string): Promise<void> {
-    const current = this.clients.get(clientId);
-    // A deletion outranks a suspension: the client is gone, suspending it changes nothing.
-    if (current?.mark === 'deleted' && current.until > this.now()) return;
-    this.setClient(clientId, { mark: 'suspended', until: Number.POSITIVE_INFINITY });
+    const stored = this.entries.suspend(clientId);
+    if (stored) this.persist((store) => store.putClient(clientId, stored));
   }
 
   async reinstateClient(clientId: string): Promise<void> {
-    if (this.clients.get(clientId)?.mark !== 'suspended') return;
-    this.clients.delete(clientId);
-    this.persist((store) => store.removeClient(clientId));
+    if (this.entries.reinstate(clientId)) this.persist((store) => store.removeClient(clientId));
   }
 
   async markClientDeleted(clientId: string, until: number): Promise<void> {
-    // A listing that has already lapsed would refuse nothing: every token of the client has expired.
-    if (until <= this.now()) return;
-    const current = this.clients.get(clientId);
-    const longest = current?.mark === 'deleted' ? Math.max(until, current.until) : until;
-    this.setClient(clientId, { mark: 'deleted', until: longest });
+    const stored = this.entries.markDeleted(clientId, until);
+    if (stored) this.persist((store) => store.putClient(clientId, stored));
   }
 
   async revokeSession(sessionId: string, until: number): Promise<void> {
-    const longest = Math.max(until, this.sessions.get(sessionId) ?? 0);
-    if (longest <= this.now()) return;
-    this.sessions.set(sessionId, longest);
-    this.persist((store) => store.putSession(sessionId, longest));
+    const stored = this.entries.revokeSession(sessionId, until);
+    if (stored !== null) this.persist((store) => store.putSession(sessionId, stored));
   }
 
   size(): RevocationListSize {
-    let suspended = 0;
-    for (const entry of this.clients.values()) if (entry.mark === 'suspended') suspended++;
-    return { suspended, deleted: this.clients.size - suspended, sessions: this.sessions.size };
+    return this.entries.size();
   }
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
-  }
-
-  private setClient(clientId: string, entry: ListedClient): void {
-    this.clients.set(clientId, entry);
-    this.persist((store) => store.putClient(clientId, entry));
   }
 
   /**
@@ -112,17 +84,11 @@ export class MemoryRevocationList implements RevocationList {
   }
 
   private sweep(): void {
-    const now = this.now();
-    for (const [id, entry] of this.clients) if (entry.until <= now) this.clients.delete(id);
-    for (const [id, until] of this.sessions) if (until <= now) this.sessions.delete(id);
+    this.entries.sweep();
     try {
-      this.options.persistence?.sweep(now);
+      this.options.persistence?.sweep((this.options.now ?? Date.now)());
     } catch {
       // Expired rows are ignored at load; the next sweep retries.
     }
-  }
-
-  private now(): number {
-    return (this.options.now ?? Date.now)();
   }
 }

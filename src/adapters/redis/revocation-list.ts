@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { UnavailableError } from '../../domain/errors';
 import type { Logger } from '../../domain/logger';
 import type { RevocationList, RevocationListSize, RevocationStatus } from '../../domain/ports';
+import { RevocationEntries } from '../../domain/revocation-entries';
 import { describe } from '../../domain/outbox-relay';
 
 export interface RedisRevocationKeys {
@@ -21,14 +22,12 @@ export const DEFAULT_KEYS: Omit<RedisRevocationKeys, 'clientKeyPrefix'> = {
   syncChannel: 'clientauth:revocation-sync',
 };
 
-type ClientMark = 'suspended' | 'deleted';
 type Change =
   | { op: 'suspend'; id: string }
   | { op: 'reinstate'; id: string }
   | { op: 'delete'; id: string; until: number }
   | { op: 'session'; id: string; until: number };
 
-const FOREVER = Number.POSITIVE_INFINITY;
 const SWEEP_INTERVAL_MS = 60_000;
 
 /**
@@ -41,8 +40,7 @@ const SWEEP_INTERVAL_MS = 60_000;
  * `status` asks Redis instead; if Redis cannot answer, it throws (fails closed).
  */
 export class RedisRevocationList implements RevocationList {
-  private clients = new Map<string, { mark: ClientMark; until: number }>();
-  private sessions = new Map<string, number>();
+  private entries: RevocationEntries;
   private synced = false;
   /** Changes that arrive while a snapshot loads, replayed on top of it. */
   private buffered: Change[] | null = null;
@@ -55,6 +53,7 @@ export class RedisRevocationList implements RevocationList {
     private readonly log: Logger,
     private readonly now: () => number,
   ) {
+    this.entries = new RevocationEntries(now);
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
@@ -73,7 +72,7 @@ export class RedisRevocationList implements RevocationList {
   }
 
   async status(clientId: string, sessionId: string): Promise<RevocationStatus> {
-    if (this.synced) return this.fromMemory(clientId, sessionId);
+    if (this.synced) return this.entries.status(clientId, sessionId);
     let values: (string | null)[];
     try {
       values = await this.redis.mget(this.clientKey(clientId), this.sessionKey(sessionId));
@@ -103,8 +102,7 @@ export class RedisRevocationList implements RevocationList {
 
   async markClientDeleted(clientId: string, until: number): Promise<void> {
     const change: Change = { op: 'delete', id: clientId, until };
-    this.apply(change);
-    if (until <= this.now()) return;
+    if (!this.apply(change)) return;
     await this.write(change, (multi) =>
       multi
         .set(this.clientKey(clientId), 'deleted', 'PXAT', until)
@@ -115,17 +113,14 @@ export class RedisRevocationList implements RevocationList {
 
   async revokeSession(sessionId: string, until: number): Promise<void> {
     const change: Change = { op: 'session', id: sessionId, until };
-    this.apply(change);
-    if (until <= this.now()) return;
+    if (!this.apply(change)) return;
     await this.write(change, (multi) =>
       multi.set(this.sessionKey(sessionId), 'revoked', 'PXAT', until).zadd(this.keys.indexKey, until, `session:${sessionId}`),
     );
   }
 
   size(): RevocationListSize {
-    let suspended = 0;
-    for (const entry of this.clients.values()) if (entry.mark === 'suspended') suspended++;
-    return { suspended, deleted: this.clients.size - suspended, sessions: this.sessions.size };
+    return this.entries.size();
   }
 
   /** Whether `status` is answering from memory. */
@@ -138,15 +133,6 @@ export class RedisRevocationList implements RevocationList {
     this.synced = false;
   }
 
-  private fromMemory(clientId: string, sessionId: string): RevocationStatus {
-    const now = this.now();
-    const client = this.clients.get(clientId);
-    if (client && client.until > now) return client.mark === 'suspended' ? 'CLIENT_SUSPENDED' : 'CLIENT_DELETED';
-    const session = this.sessions.get(sessionId);
-    if (session !== undefined && session > now) return 'SESSION_REVOKED';
-    return null;
-  }
-
   private async write(change: Change, build: (multi: ReturnType<Redis['multi']>) => ReturnType<Redis['multi']>): Promise<void> {
     try {
       const results = await build(this.redis.multi()).publish(this.keys.syncChannel, JSON.stringify(change)).exec();
@@ -157,21 +143,18 @@ export class RedisRevocationList implements RevocationList {
     }
   }
 
-  private apply(change: Change): void {
+  /** Applies a change to this instance's copy; false when it changed nothing (e.g. it had lapsed). */
+  private apply(change: Change): boolean {
     if (this.buffered) this.buffered.push(change);
     switch (change.op) {
       case 'suspend':
-        if (this.clients.get(change.id)?.mark !== 'deleted') this.clients.set(change.id, { mark: 'suspended', until: FOREVER });
-        return;
+        return this.entries.suspend(change.id) !== null;
       case 'reinstate':
-        if (this.clients.get(change.id)?.mark === 'suspended') this.clients.delete(change.id);
-        return;
+        return this.entries.reinstate(change.id);
       case 'delete':
-        this.clients.set(change.id, { mark: 'deleted', until: change.until });
-        return;
+        return this.entries.markDeleted(change.id, change.until) !== null;
       case 'session':
-        this.sessions.set(change.id, Math.max(change.until, this.sessions.get(change.id) ?? 0));
-        return;
+        return this.entries.revokeSession(change.id, change.until) !== null;
     }
   }
 
@@ -200,12 +183,11 @@ export class RedisRevocationList implements RevocationList {
       const now = this.now();
       const entries = await this.redis.zrangebyscore(this.keys.indexKey, `(${now}`, '+inf', 'WITHSCORES');
       const buffered = this.buffered;
-      this.clients = new Map();
-      this.sessions = new Map();
+      this.entries = new RevocationEntries(this.now);
       this.buffered = null;
       for (let i = 0; i < entries.length; i += 2) {
         const member = entries[i]!;
-        const score = entries[i + 1] === 'inf' ? FOREVER : Number(entries[i + 1]);
+        const score = entries[i + 1] === 'inf' ? Number.POSITIVE_INFINITY : Number(entries[i + 1]);
         const colon = member.indexOf(':');
         const kind = member.slice(0, colon);
         const id = member.slice(colon + 1);
@@ -215,7 +197,7 @@ export class RedisRevocationList implements RevocationList {
       }
       for (const change of buffered) this.apply(change);
       this.synced = this.subscriber.status === 'ready';
-      if (this.synced) this.log.info({ clients: this.clients.size, sessions: this.sessions.size }, 'revocation list in sync');
+      if (this.synced) this.log.info(this.entries.size(), 'revocation list in sync');
     } catch (error) {
       this.buffered = null;
       this.synced = false;
@@ -224,10 +206,8 @@ export class RedisRevocationList implements RevocationList {
   }
 
   private async sweep(): Promise<void> {
-    const now = this.now();
-    for (const [id, mark] of this.clients) if (mark.until <= now) this.clients.delete(id);
-    for (const [id, until] of this.sessions) if (until <= now) this.sessions.delete(id);
-    await this.redis.zremrangebyscore(this.keys.indexKey, '-inf', now).catch(() => {});
+    this.entries.sweep();
+    await this.redis.zremrangebyscore(this.keys.indexKey, '-inf', this.now()).catch(() => {});
   }
 
   private clientKey(clientId: string): string {
