@@ -5,7 +5,7 @@ import { ClientAuthService } from './domain/client-auth-service';
 import type { Logger } from './domain/logger';
 import { OutboxRelay } from './domain/outbox-relay';
 import { PasswordHasher } from './domain/password-hasher';
-import type { ClientStore, EventBus, Outbox, RevocationList, SessionStore } from './domain/ports';
+import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
 import { TokenIssuer } from './domain/token-issuer';
 import { connectMongo } from './adapters/mongo/connect';
 import { MongoClientStore } from './adapters/mongo/client-store';
@@ -14,6 +14,7 @@ import { MongoOutbox } from './adapters/mongo/outbox';
 import { connectRedis } from './adapters/redis/connect';
 import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
 import { RedisEventBus } from './adapters/redis/event-bus';
+import { RedisLoginThrottle } from './adapters/redis/login-throttle';
 import { developmentSecret } from './adapters/embedded/development-secret';
 import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
 
@@ -24,6 +25,7 @@ export interface Adapters {
   outbox: Outbox;
   revocations: RevocationList;
   events: EventBus;
+  loginThrottle: LoginThrottle;
   description: string;
   /** Whether each store is reachable now, for metrics. */
   storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
@@ -49,7 +51,9 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   // loadConfig allows a missing secret only in the embedded set-up outside production.
   const secret = config.jwt.secret ?? (embedded ? developmentSecret(config.dataDir, log) : null);
   if (secret === null) throw new Error('JWT_SECRET_KEY is not set');
-  const adapters = embedded ? openEmbeddedAdapters(config.dataDir, log) : await connectAdapters(config, log);
+  const adapters = embedded
+    ? openEmbeddedAdapters(config.dataDir, log, { loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000 })
+    : await connectAdapters(config, log);
   try {
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,
@@ -63,6 +67,8 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       sessions: adapters.sessions,
       outbox: adapters.outbox,
       revocations: adapters.revocations,
+      loginThrottle: adapters.loginThrottle,
+      loginLimit: config.loginThrottle,
       relay,
       hasher: new PasswordHasher(config.bcryptCost),
       tokens: new TokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
@@ -126,6 +132,7 @@ async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
       deletionStream: config.deletionStream,
       clientEventsChannel: config.clientEventsChannel,
     });
+    const loginThrottle = new RedisLoginThrottle(redis, { windowMs: config.loginThrottle.windowSeconds * 1000 });
     const mongoClient = mongo;
     return {
       clients,
@@ -133,6 +140,7 @@ async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
       outbox,
       revocations,
       events,
+      loginThrottle,
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
         mongodb: await connected.db.command({ ping: 1 }).then(() => true, () => false),

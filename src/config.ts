@@ -39,6 +39,8 @@ export interface Config {
     readonly refreshTokenTtlSeconds: number;
   };
   readonly bcryptCost: number;
+  /** A login key (email) with `maxFailures` failed logins in `windowSeconds` is refused until its window ends. */
+  readonly loginThrottle: { readonly maxFailures: number; readonly windowSeconds: number };
   /** Null when MongoDB is not configured. */
   readonly mongo: { readonly uri: string; readonly dbName: string } | null;
   /** Null when Redis is not configured. */
@@ -126,6 +128,10 @@ export function loadConfig(env: Env): Config {
       refreshTokenTtlSeconds: read.int('REFRESH_TOKEN_EXP_DAYS', 30, 1, 365) * 24 * 3600,
     },
     bcryptCost: read.int('BCRYPT_COST', 12, 4, 15),
+    loginThrottle: {
+      maxFailures: read.int('LOGIN_MAX_FAILURES', 10, 1, 1000),
+      windowSeconds: read.int('LOGIN_FAILURE_WINDOW_MIN', 15, 1, 24 * 60) * 60,
+    },
     mongo,
     redis,
     dataDir: read.string('DATA_DIR', './data'),

@@ -21,7 +21,7 @@ import { newId } from './ids';
 import { describe, type OutboxRelay } from './outbox-relay';
 import type { Logger } from './logger';
 import type { PasswordHasher } from './password-hasher';
-import type { ClientStore, Outbox, OutboxEntry, OutboxEventType, RevocationList, SessionStore } from './ports';
+import type { ClientStore, LoginThrottle, Outbox, OutboxEntry, OutboxEventType, RevocationList, SessionStore } from './ports';
 import { hashSecret, newSecret, sameHash } from './secrets';
 import type { IssuedToken, TokenIssuer } from './token-issuer';
 import * as v from './validation';
@@ -38,12 +38,20 @@ export interface ClientAuthDeps {
   sessions: SessionStore;
   outbox: Outbox;
   revocations: RevocationList;
+  loginThrottle: LoginThrottle;
+  loginLimit: LoginLimit;
   relay: OutboxRelay;
   hasher: PasswordHasher;
   tokens: TokenIssuer;
   lifetimes: Lifetimes;
   log: Logger;
   now?: () => number;
+}
+
+/** An email with `maxFailures` failed logins within `windowSeconds` is refused until the window ends. */
+export interface LoginLimit {
+  maxFailures: number;
+  windowSeconds: number;
 }
 
 export interface TokenPair {
@@ -75,6 +83,10 @@ export class ClientAuthService {
   private readonly sessions: SessionStore;
   private readonly outbox: Outbox;
   private readonly revocations: RevocationList;
+  private readonly loginThrottle: LoginThrottle;
+  private readonly loginLimit: LoginLimit;
+  /** Whether the last call to the login throttle failed, so an outage is logged once, not per login. */
+  private loginThrottleDown = false;
   private readonly relay: OutboxRelay;
   private readonly hasher: PasswordHasher;
   private readonly tokens: TokenIssuer;
@@ -87,6 +99,8 @@ export class ClientAuthService {
     this.sessions = deps.sessions;
     this.outbox = deps.outbox;
     this.revocations = deps.revocations;
+    this.loginThrottle = deps.loginThrottle;
+    this.loginLimit = deps.loginLimit;
     this.relay = deps.relay;
     this.hasher = deps.hasher;
     this.tokens = deps.tokens;
@@ -170,17 +184,28 @@ export class ClientAuthService {
 
   // --- credentials ----------------------------------------------------------------------
 
-  /** Logs a user in; unknown email and wrong password are indistinguishable, in answer and time. */
+  /**
+   * Logs a user in; unknown email and wrong password are indistinguishable, in answer and
+   * time. Failed logins are counted per email, registered or not, and an email at the limit
+   * is refused before its password is checked, so the refusal says nothing of the account.
+   */
   async login(input: { email: string; password: string }): Promise<TokenPair> {
     const email = v.normalizeEmail('email', input.email);
     if (input.password === '') throw invalidArgument('password', 'password is required');
     if (Buffer.byteLength(input.password, 'utf8') > v.PASSWORD_MAX_BYTES) {
       throw invalidArgument('password', `password must be at most ${v.PASSWORD_MAX_BYTES} bytes of UTF-8`);
     }
+    const failures = await this.throttled(() => this.loginThrottle.failures(email), 0);
+    if (failures >= this.loginLimit.maxFailures) throw tooManyAttempts(this.loginLimit.windowSeconds);
     const found = await this.clients.findByEmail(email);
     const client = found?.kind === 'user' ? found : null;
     const matches = await this.hasher.verify(input.password, client?.passwordHash ?? null);
-    if (!client || !matches || client.passwordHash === null) throw invalidCredentials();
+    if (!client || !matches || client.passwordHash === null) {
+      await this.throttled(() => this.loginThrottle.recordFailure(email), 0);
+      throw invalidCredentials();
+    }
+    // The password was right, so whoever this is is not guessing it, suspended or not.
+    await this.throttled(() => this.loginThrottle.reset(email), undefined);
     if (client.suspended) throw suspended();
 
     if (this.hasher.needsRehash(client.passwordHash)) {
@@ -188,6 +213,31 @@ export class ClientAuthService {
       await this.clients.update(client.id, { passwordHash, updatedAt: new Date(this.now()) });
     }
     return this.startSession(client);
+  }
+
+  /**
+   * Calls the login throttle, failing open: while its store is unreachable, logins go on
+   * unlimited (logged once per outage) instead of failing. The throttle only slows
+   * guessing and every password is still checked, whereas failing closed would turn a
+   * Redis outage into an outage of every login. The price: failures made during an outage
+   * go uncounted.
+   */
+  private async throttled<T>(call: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      const result = await call();
+      if (this.loginThrottleDown) {
+        this.loginThrottleDown = false;
+        this.log.info({}, 'login throttle reachable again; failed logins are counted');
+      }
+      return result;
+    } catch (error) {
+      if (!this.loginThrottleDown) {
+        this.loginThrottleDown = true;
+        const cause = error instanceof UnavailableError ? (error as { cause?: unknown }).cause : undefined;
+        this.log.warn({ err: describe(cause ?? error) }, 'login throttle unavailable; failed logins are NOT counted or limited until it is back');
+      }
+      return fallback;
+    }
   }
 
   /** Rotates a refresh token; a retired one coming back revokes its whole family. */
@@ -591,6 +641,16 @@ function withBaseGroup(kind: ClientKind, groups: string[]): string[] {
 
 function invalidCredentials(): DomainError {
   return unauthenticated('INVALID_CREDENTIALS', 'the credentials are not valid');
+}
+
+/** Names no account: an unknown email at the limit gets exactly this answer too. */
+function tooManyAttempts(windowSeconds: number): DomainError {
+  const minutes = Math.ceil(windowSeconds / 60);
+  return new DomainError(
+    'resource_exhausted',
+    'TOO_MANY_ATTEMPTS',
+    `too many failed logins for this email; wait up to ${minutes} minute${minutes === 1 ? '' : 's'} and try again`,
+  );
 }
 
 function invalidRefreshToken(): DomainError {

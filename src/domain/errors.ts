@@ -33,6 +33,7 @@ export type Reason =
   | 'NOT_A_SERVICE'
   | 'PERMISSION_DENIED'
   | 'MESSAGE_TOO_LARGE'
+  | 'TOO_MANY_ATTEMPTS'
   | 'UNAVAILABLE';
 
 /**

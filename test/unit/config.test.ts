@@ -45,12 +45,24 @@ describe('Configuration', () => {
     ['a CORS origin with a path', { CORS_ORIGINS: 'https://app.example.com/path' }, /CORS_ORIGINS/],
     ['ADMIN_EMAIL without ADMIN_PASSWORD', { ADMIN_EMAIL: 'a@b.co' }, /ADMIN_EMAIL and ADMIN_PASSWORD/],
     ['a short secret in production', { NODE_ENV: 'production', JWT_SECRET_KEY: 'short' }, /JWT_SECRET_KEY must be at least 32 bytes/],
+    ['a LOGIN_MAX_FAILURES of 0', { LOGIN_MAX_FAILURES: '0' }, /LOGIN_MAX_FAILURES must be a whole number from 1 to 1000; got "0"/],
+    ['a LOGIN_MAX_FAILURES over 1000', { LOGIN_MAX_FAILURES: '1001' }, /LOGIN_MAX_FAILURES must be a whole number from 1 to 1000/],
+    ['a non-numeric LOGIN_MAX_FAILURES', { LOGIN_MAX_FAILURES: 'ten' }, /LOGIN_MAX_FAILURES must be a whole number/],
+    ['a LOGIN_FAILURE_WINDOW_MIN of 0', { LOGIN_FAILURE_WINDOW_MIN: '0' }, /LOGIN_FAILURE_WINDOW_MIN must be a whole number from 1 to 1440; got "0"/],
+    ['a LOGIN_FAILURE_WINDOW_MIN over a day', { LOGIN_FAILURE_WINDOW_MIN: '1441' }, /LOGIN_FAILURE_WINDOW_MIN must be a whole number from 1 to 1440/],
+    ['a negative LOGIN_FAILURE_WINDOW_MIN', { LOGIN_FAILURE_WINDOW_MIN: '-5' }, /LOGIN_FAILURE_WINDOW_MIN must be a whole number/],
   ];
   for (const [what, env, message] of bad) {
     it(`stops on ${what}, naming the variable`, () => {
       expect(() => loadConfig({ ...SHARED, ...env })).to.throw(message);
     });
   }
+
+  it('limits an email to 10 failed logins in 15 minutes by default, and reads LOGIN_MAX_FAILURES and LOGIN_FAILURE_WINDOW_MIN', () => {
+    expect(loadConfig(SHARED).loginThrottle).to.deep.equal({ maxFailures: 10, windowSeconds: 15 * 60 });
+    expect(loadConfig({ ...SHARED, LOGIN_MAX_FAILURES: '5', LOGIN_FAILURE_WINDOW_MIN: '60' }).loginThrottle)
+      .to.deep.equal({ maxFailures: 5, windowSeconds: 3600 });
+  });
 
   it('requires JWT_SECRET_KEY with MongoDB and Redis, so every instance signs alike', () => {
     expect(() => loadConfig({ MONGODB_URI: SHARED.MONGODB_URI, REDIS_URL: SHARED.REDIS_URL })).to.throw(/JWT_SECRET_KEY is required/);

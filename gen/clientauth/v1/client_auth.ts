@@ -3286,7 +3286,10 @@ export const ClientAuthService = {
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
    * and a wrong password alike, and PERMISSION_DENIED / CLIENT_SUSPENDED (only after the
-   * password was right) for a suspended user.
+   * password was right) for a suspended user. Once one email, registered or not, has had
+   * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
+   * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
+   * checking the password until that window ends; a successful login starts the count over.
    */
   login: {
     path: "/clientauth.v1.ClientAuth/Login" as const,
@@ -3509,7 +3512,10 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
    * and a wrong password alike, and PERMISSION_DENIED / CLIENT_SUSPENDED (only after the
-   * password was right) for a suspended user.
+   * password was right) for a suspended user. Once one email, registered or not, has had
+   * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
+   * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
+   * checking the password until that window ends; a successful login starts the count over.
    */
   login: handleUnaryCall<LoginRequest, LoginResponse>;
   /**
@@ -3658,7 +3664,10 @@ export interface ClientAuthClient extends Client {
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
    * and a wrong password alike, and PERMISSION_DENIED / CLIENT_SUSPENDED (only after the
-   * password was right) for a suspended user.
+   * password was right) for a suspended user. Once one email, registered or not, has had
+   * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
+   * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
+   * checking the password until that window ends; a successful login starts the count over.
    */
   login(
     request: LoginRequest,
