@@ -220,6 +220,36 @@ describe('RevocationList contract', () => {
         expect(second.list.isSynced()).to.equal(true);
       });
 
+      it('is not undone by its own changes coming back late on the channel', async () => {
+        const redis = await connect();
+        const subscriber = await connect();
+        // Hold back each message a little longer than the one before, so this instance hears
+        // its suspension 30 ms and its reinstatement 60 ms after making them.
+        const on = subscriber.on.bind(subscriber);
+        let heard = 0;
+        subscriber.on = ((event: string, listener: (...args: unknown[]) => void) =>
+          event === 'message'
+            ? on(event, (...args: unknown[]) => void setTimeout(() => listener(...args), 30 * ++heard))
+            : on(event, listener)) as typeof subscriber.on;
+        const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger);
+        try {
+          const client = newId();
+          await list.suspendClient(client);
+          await list.reinstateClient(client);
+          const seen = new Set<string | null>();
+          const until = Date.now() + 90;
+          while (Date.now() < until) {
+            seen.add(await list.status(client, newId()));
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+          expect([...seen]).to.deep.equal([null]);
+        } finally {
+          await list.close();
+          redis.disconnect();
+          subscriber.disconnect();
+        }
+      });
+
       it('loads every live entry into an instance that starts after the changes', async () => {
         const [first] = instances as [(typeof instances)[0]];
         const [client, deleted, session] = [newId(), newId(), newId()];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { UnavailableError } from '../../domain/errors';
 import type { Logger } from '../../domain/logger';
@@ -41,6 +42,8 @@ const SWEEP_INTERVAL_MS = 60_000;
  */
 export class RedisRevocationList implements RevocationList {
   private entries: RevocationEntries;
+  /** Tells this instance's own messages apart from other instances'. */
+  private readonly origin = randomUUID();
   private synced = false;
   /** Changes that arrive while a snapshot loads, replayed on top of it. */
   private buffered: Change[] | null = null;
@@ -135,7 +138,8 @@ export class RedisRevocationList implements RevocationList {
 
   private async write(change: Change, build: (multi: ReturnType<Redis['multi']>) => ReturnType<Redis['multi']>): Promise<void> {
     try {
-      const results = await build(this.redis.multi()).publish(this.keys.syncChannel, JSON.stringify(change)).exec();
+      const message = JSON.stringify({ ...change, origin: this.origin });
+      const results = await build(this.redis.multi()).publish(this.keys.syncChannel, message).exec();
       const failed = results?.find(([error]) => error !== null);
       if (!results || failed) throw failed?.[0] ?? new Error('transaction discarded');
     } catch (error) {
@@ -159,13 +163,16 @@ export class RedisRevocationList implements RevocationList {
   }
 
   private receive(message: string): void {
-    let change: Change;
+    let change: Change & { origin?: string };
     try {
-      change = JSON.parse(message) as Change;
+      change = JSON.parse(message) as Change & { origin?: string };
     } catch {
       this.log.warn({}, 'ignored a malformed revocation message');
       return;
     }
+    // This instance applied its own changes when it made them; hearing one back later could
+    // undo a change it has made since (a suspension echoed after the reinstatement).
+    if (change.origin === this.origin) return;
     this.apply(change);
   }
 
