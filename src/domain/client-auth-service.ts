@@ -205,7 +205,7 @@ export class ClientAuthService {
       throw invalidCredentials();
     }
     // The password was right, so whoever this is is not guessing it, suspended or not.
-    await this.throttled(() => this.loginThrottle.reset(email), undefined);
+    if (failures > 0) await this.throttled(() => this.loginThrottle.reset(email), undefined);
     if (client.suspended) throw suspended();
 
     if (this.hasher.needsRehash(client.passwordHash)) {
