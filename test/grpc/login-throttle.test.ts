@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { CookieClient, startTestBridge, type TestBridge } from '../bridge/bridge-fixture';
-import { canControlRedis, startRedis, stopRedis } from '../support/services';
+import { requireRedisControl, startRedis, stopRedis } from '../support/services';
 import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery';
@@ -106,7 +106,7 @@ for (const setup of SETUPS) describe(`Login's limit on failed logins per email (
 
   if (setup === 'shared') {
     it('lets logins through, right and wrong alike, while Redis is down, and logs the outage once', async function () {
-      if (!canControlRedis()) this.skip();
+      requireRedisControl(this);
       const address = await register();
       const warningsBefore = server.logs.filter((line) => line.includes('login throttle unavailable')).length;
       await stopRedis();

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { ClientKind } from '../../gen/clientauth/v1/client';
-import { canControlRedis, requireServices, startRedis, stopRedis } from '../support/services';
+import { requireRedisControl, requireServices, startRedis, stopRedis } from '../support/services';
 import { TEST_SECRET, failure, startTestServer, testEnv, type TestServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery';
@@ -218,7 +218,7 @@ describe('Suspension and the deletion cascade', function () {
     });
 
     it('changes a password while Redis is down: the change stands and the other sessions\' refresh tokens die', async function () {
-      if (!canControlRedis()) this.skip();
+      requireRedisControl(this);
       const { client, session } = await registerAndLogin();
       const other = await server.api.login({ email: client.email, password: PASSWORD });
       await stopRedis();
@@ -233,7 +233,7 @@ describe('Suspension and the deletion cascade', function () {
     });
 
     it('loses nothing while Redis is down: the caller succeeds, validation fails closed, and the request arrives once Redis is back', async function () {
-      if (!canControlRedis()) this.skip();
+      requireRedisControl(this);
       const { client, session } = await registerAndLogin();
       await stopRedis();
       let restarted = false;

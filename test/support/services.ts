@@ -515,6 +515,18 @@ export function canControlRedis(): boolean {
 }
 
 /**
+ * For a test that stops and restarts Redis: skips it, saying why, when this run did not
+ * start Redis itself (TEST_REDIS_URL came from outside); with CI=true that fails instead.
+ */
+export function requireRedisControl(ctx: Mocha.Context): void {
+  if (canControlRedis()) return;
+  const reason = 'this test stops and restarts Redis, and this run did not start Redis itself (TEST_REDIS_URL was given)';
+  if (process.env['CI'] === 'true') throw new Error(`cannot run in CI: ${reason}`);
+  console.log(`    skipping: ${reason}`);
+  ctx.skip();
+}
+
+/**
  * Stops the harness's Redis (SIGTERM, SIGKILL after a grace period), so clients see connection refused.
  * The port is remembered (not held) for startRedis(). No-op if it is already stopped.
  */
