@@ -18,7 +18,8 @@ import {
   unauthenticated,
 } from './errors';
 import { newId } from './ids';
-import { describe, type OutboxRelay } from './outbox-relay';
+import { describe } from './describe-error';
+import type { OutboxRelay } from './outbox-relay';
 import type { Logger } from './logger';
 import type { PasswordHasher } from './password-hasher';
 import type { ClientStore, LoginThrottle, Outbox, OutboxEntry, OutboxEventType, RevocationList, SessionStore } from './ports';

@@ -1,3 +1,4 @@
+import { describe } from './describe-error';
 import type { Logger } from './logger';
 import type { EventBus, Outbox, OutboxEntry, RevocationList } from './ports';
 
@@ -86,9 +87,4 @@ export class OutboxRelay {
       reason: entry.reason,
     });
   }
-}
-
-/** An error's name and message only: adapters' errors carry no secrets, but stacks are noise. */
-export function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

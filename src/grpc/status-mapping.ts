@@ -2,7 +2,7 @@ import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { ErrorDetail } from '../../gen/clientauth/v1/client';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import type { Logger } from '../domain/logger';
-import { describe } from '../domain/outbox-relay';
+import { describe } from '../domain/describe-error';
 
 /** Trailing metadata keys that carry the reason. */
 export const ERROR_DETAIL_KEY = 'clientauth-error-bin';

@@ -1,4 +1,4 @@
-import { describe } from '../../domain/outbox-relay';
+import { describe } from '../../domain/describe-error';
 import type { Logger } from '../../domain/logger';
 import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/ports';
 

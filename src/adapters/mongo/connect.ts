@@ -1,6 +1,6 @@
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
 import type { Logger } from '../../domain/logger';
-import { describe } from '../../domain/outbox-relay';
+import { describe } from '../../domain/describe-error';
 
 /**
  * Connects to MongoDB, retrying with back-off until `timeoutMs` has passed, and logs what

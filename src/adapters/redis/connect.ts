@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../../domain/logger';
-import { describe } from '../../domain/outbox-relay';
+import { describe } from '../../domain/describe-error';
 
 /**
  * Opens a Redis connection and waits for it, retrying until `timeoutMs`, logging what it

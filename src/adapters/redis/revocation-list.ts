@@ -4,7 +4,7 @@ import { UnavailableError } from '../../domain/errors';
 import type { Logger } from '../../domain/logger';
 import type { RevocationList, RevocationListSize, RevocationStatus } from '../../domain/ports';
 import { RevocationEntries } from '../../domain/revocation-entries';
-import { describe } from '../../domain/outbox-relay';
+import { describe } from '../../domain/describe-error';
 
 export interface RedisRevocationKeys {
   /** Prefix of the key named by a suspended or deleted client's id; empty by default so a gateway's `GET <id>` sees it. */
