@@ -1,7 +1,9 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { ClientAuthService as ClientAuthDefinition } from '../../gen/clientauth/v1/client_auth';
+import { AuthorizationService as ExtAuthzDefinition } from '../../gen/envoy/service/auth/v3/external_auth';
 import type { ClientAuthService } from '../domain/client-auth-service';
+import { extAuthzHandlers } from './ext-authz';
 import { clientAuthHandlers } from './handlers';
 import { addReflection } from './reflection';
 import type { UnaryOptions } from './unary';
@@ -11,6 +13,8 @@ export const SERVICE_NAME = 'clientauth.v1.ClientAuth';
 export interface GrpcServerOptions extends UnaryOptions {
   /** Larger requests are refused with RESOURCE_EXHAUSTED before any handler runs. */
   maxMessageBytes: number;
+  /** The access-token cookie as browsers send it, for ext_authz (default `token`). */
+  accessCookieName?: string;
 }
 
 export interface RunningGrpcServer {
@@ -21,13 +25,15 @@ export interface RunningGrpcServer {
   shutdown(graceMs?: number): Promise<void>;
 }
 
-/** Builds the server: ClientAuth, grpc.health.v1 and reflection (so grpcurl can list and describe). */
+/** Builds the server: ClientAuth, Envoy's ext_authz, grpc.health.v1 and reflection (so grpcurl can list and describe). */
 export function createGrpcServer(service: ClientAuthService, options: GrpcServerOptions): { server: Server; health: HealthImplementation } {
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
   });
   server.addService(ClientAuthDefinition, clientAuthHandlers(service, options));
+  const accessCookieName = options.accessCookieName ?? 'token';
+  server.addService(ExtAuthzDefinition, extAuthzHandlers((token) => service.validateToken(token), { ...options, accessCookieName }));
 
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);

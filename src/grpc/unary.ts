@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '../domain/logger';
+import type { AccessLogPolicy } from './access-log';
 import { REASON_KEY, toServiceError } from './status-mapping';
 
 /** The metadata key that carries a request id across the bridge and the server. */
@@ -17,12 +18,15 @@ export type CallObserver = (method: string, code: status, seconds: number, reaso
 export interface UnaryOptions {
   log: Logger;
   observe?: CallObserver;
+  /** Which calls get a log line; every call when absent. */
+  accessLog?: AccessLogPolicy;
 }
 
 /**
  * Wraps an async handler so every call ends exactly once: with its result, or with the
  * status the one error mapping gives. grpc-js would otherwise turn a throw into UNKNOWN
- * with the message inside, and ignore a rejected promise. Logs one line per call.
+ * with the message inside, and ignore a rejected promise. Logs one line per call, or
+ * the calls the access log policy picks.
  */
 export function unary<Req, Res>(
   method: string,
@@ -35,6 +39,7 @@ export function unary<Req, Res>(
     const finish = (code: status, reason: string) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       options.observe?.(method, code, seconds, reason);
+      if (options.accessLog && !options.accessLog.logs(method, code)) return;
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'rpc');
     };
     handler(call.request, { metadata: call.metadata, requestId }).then(
