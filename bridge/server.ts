@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createClientAuthClient } from '../src/client';
 import type { Config } from '../src/config';
 import type { Logger } from '../src/domain/logger';
-import { createBridgeApp } from './app';
+import { createBridgeApp, type BridgeAppOptions } from './app';
 import { upstreamHealth } from './upstream-health';
 
 export interface RunningBridge {
@@ -20,11 +20,15 @@ export interface RunningBridge {
 const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Starts the bridge on config.host:config.port (0 picks a free one), calling the gRPC server at `upstream`. */
-export async function startBridge(config: Config['bridge'], options: { log: Logger; upstream?: string }): Promise<RunningBridge> {
+export async function startBridge(
+  config: Config['bridge'],
+  options: { log: Logger; upstream?: string } & Pick<BridgeAppOptions, 'identityOf' | 'accessLog' | 'observe'>,
+): Promise<RunningBridge> {
   const upstream = options.upstream ?? config.upstream;
   const api = createClientAuthClient(upstream, { deadlineMs: config.callTimeoutMs });
   const health = upstreamHealth(upstream);
-  const app = createBridgeApp({ config, api, health, log: options.log });
+  const { upstream: _upstream, ...appOptions } = options;
+  const app = createBridgeApp({ ...appOptions, config, api, health });
   const server = createServer(app.callback());
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = Math.min(server.headersTimeout, REQUEST_TIMEOUT_MS);

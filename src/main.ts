@@ -3,9 +3,13 @@
  * `node dist/src/main.js [all|server|bridge]`: both (the default), only the gRPC server,
  * or only the bridge (calling BRIDGE_GRPC_TARGET).
  */
+import { CookiePolicy } from '../bridge/cookie-policy';
+import { identityInProcess } from '../bridge/forward-auth';
 import { startBridge } from '../bridge/server';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { gatewayCheck } from './gateway-identity';
+import { sampledAccessLog } from './grpc/access-log';
 import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
 import { createMetrics } from './metrics';
@@ -35,13 +39,17 @@ async function main(): Promise<void> {
     config.metricsPort === null
       ? null
       : createMetrics(app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {});
+  const accessLog = sampledAccessLog(config.accessLogSample);
+  const observe = metrics ? { observe: metrics.observeRpc } : {};
   const grpc =
     app === null
       ? null
       : await startGrpcServer(app.service, config.grpc, {
           log,
           maxMessageBytes: config.grpc.maxMessageBytes,
-          ...(metrics ? { observe: metrics.observeRpc } : {}),
+          accessCookieName: new CookiePolicy(config.bridge).accessName,
+          accessLog,
+          ...observe,
         });
   if (grpc) log.info({ port: grpc.port }, 'gRPC server listening');
   if (metrics && config.metricsPort !== null) {
@@ -49,7 +57,9 @@ async function main(): Promise<void> {
   }
   // In one process the bridge calls the server's actual port (GRPC_PORT may be 0).
   const upstream = grpc ? `${localHostOf(config.grpc.host)}:${grpc.port}` : config.bridge.upstream;
-  const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, upstream });
+  // Beside the server, forward auth asks the service in process rather than over loopback.
+  const identityOf = app ? { identityOf: identityInProcess(gatewayCheck(app.service), log) } : {};
+  const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, upstream, accessLog, ...identityOf, ...observe });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
 
   let stopping = false;

@@ -9,7 +9,7 @@
 import { status } from '@grpc/grpc-js';
 
 /** The per-request checks gateways make. */
-export const HOT_PATH_METHODS: ReadonlySet<string> = new Set(['ValidateToken', 'Check', 'GET /auth']);
+export const HOT_PATH_METHODS: ReadonlySet<string> = new Set(['ValidateToken', 'Check', 'ForwardAuth']);
 
 const ORDINARY_OUTCOMES: ReadonlySet<status> = new Set([status.OK, status.UNAUTHENTICATED, status.PERMISSION_DENIED, status.INVALID_ARGUMENT]);
 

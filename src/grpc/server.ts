@@ -3,6 +3,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { ClientAuthService as ClientAuthDefinition } from '../../gen/clientauth/v1/client_auth';
 import { AuthorizationService as ExtAuthzDefinition } from '../../gen/envoy/service/auth/v3/external_auth';
 import type { ClientAuthService } from '../domain/client-auth-service';
+import { gatewayCheck } from '../gateway-identity';
 import { extAuthzHandlers } from './ext-authz';
 import { clientAuthHandlers } from './handlers';
 import { addReflection } from './reflection';
@@ -33,7 +34,7 @@ export function createGrpcServer(service: ClientAuthService, options: GrpcServer
   });
   server.addService(ClientAuthDefinition, clientAuthHandlers(service, options));
   const accessCookieName = options.accessCookieName ?? 'token';
-  server.addService(ExtAuthzDefinition, extAuthzHandlers((token) => service.validateToken(token), { ...options, accessCookieName }));
+  server.addService(ExtAuthzDefinition, extAuthzHandlers(gatewayCheck(service), { ...options, accessCookieName }));
 
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
