@@ -18,6 +18,7 @@ import { ClientKind as ProtoKind } from '../gen/clientauth/v1/client';
 import type { ClientAuthPromiseClient } from '../src/client';
 import type { ClientKind, Principal } from '../src/domain/client';
 import { accessRequirement, requireAccess, type AccessRequirement } from '../src/domain/access-requirement';
+import { DomainError } from '../src/domain/errors';
 import type { Logger } from '../src/domain/logger';
 import { bearerOf, identityHeaders } from '../src/gateway-identity';
 import { codeOfHttpStatus, type AccessLogPolicy } from '../src/grpc/access-log';
@@ -56,10 +57,15 @@ export function identityInProcess(check: (token: string) => Promise<Principal>, 
     try {
       return await check(token);
     } catch (error) {
-      const mapped = toServiceError(error, log, FORWARD_AUTH_METHOD);
-      throw Object.assign(new Error(mapped.details), mapped);
+      throw asCallError(error, log);
     }
   };
+}
+
+/** A failure as the gRPC call would have reported it, for the bridge's one error mapping. */
+function asCallError(error: unknown, log: Logger): Error {
+  const mapped = toServiceError(error, log, FORWARD_AUTH_METHOD);
+  return Object.assign(new Error(mapped.details), mapped);
 }
 
 export interface ForwardAuthOptions {
@@ -100,9 +106,10 @@ export function forwardAuth(options: ForwardAuthOptions): Middleware {
       requireAccess(identity, requirement);
       for (const [name, value] of identityHeaders(identity)) ctx.set(name, value);
       ctx.status = 200;
-      ctx.body = null;
+      // Empty, not null: Koa turns a null body into 204, which some gateways do not pass.
+      ctx.body = '';
     } catch (error) {
-      const { status, body } = toHttpError(error);
+      const { status, body } = toHttpError(error instanceof DomainError ? asCallError(error, log) : error);
       if (status === 500) log.error({ requestId, method: ctx.method, path: ctx.path, err: String(error) }, 'request failed unexpectedly');
       if (status === 401) ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
       ctx.status = status;
