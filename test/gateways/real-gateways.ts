@@ -72,37 +72,78 @@ export function template(text: string, replacements: ReadonlyArray<readonly [str
   return result;
 }
 
-export async function startGateway(name: GatewayName, bin: string, bridge: string, upstream: string): Promise<RunningGateway> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `client-auth-${name}-`));
-  // NGINX's workers drop root for nobody and must still reach their temp directories here.
-  fs.chmodSync(dir, 0o755);
-  const port = await freePort();
+/** How to start a program: as it is, or pinned to a core (the benchmark's `pinned`). */
+export type Launcher = (command: string, args: string[]) => { command: string; args: string[] };
+const asIs: Launcher = (command, args) => ({ command, args });
+
+export async function startGateway(name: GatewayName, bin: string, bridge: string, upstream: string, launch: Launcher = asIs): Promise<RunningGateway> {
   const addresses = [
     ['127.0.0.1:8000', bridge],
     ['127.0.0.1:3000', upstream],
   ] as const;
-  const logFile = path.join(dir, 'output.log');
-  let args: string[];
-  let env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '' };
   if (name === 'nginx') {
     const shipped = fs.readFileSync(path.join(GATEWAY_CONFIGS, 'nginx.conf'), 'utf8');
-    fs.writeFileSync(path.join(dir, 'nginx.conf'), template(shipped, [...addresses, ['listen 8080;', `listen 127.0.0.1:${port};`]], 'nginx.conf'));
     const identity = fs.readFileSync(path.join(GATEWAY_CONFIGS, 'client-auth-identity.conf'), 'utf8');
-    fs.writeFileSync(path.join(dir, 'client-auth-identity.conf'), identity);
-    fs.mkdirSync(path.join(dir, 'logs'));
-    args = ['-p', `${dir}/`, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log'), '-g', `daemon off; pid ${path.join(dir, 'nginx.pid')};`];
-  } else {
-    const shipped = fs.readFileSync(path.join(GATEWAY_CONFIGS, 'Caddyfile'), 'utf8');
-    // Global options of the test run only: no admin endpoint (it would claim localhost:2019).
-    const config = `{\n\tadmin off\n}\n\n${template(shipped, [...addresses, [':8080 {', `http://127.0.0.1:${port} {`]], 'Caddyfile')}`;
-    fs.writeFileSync(path.join(dir, 'Caddyfile'), config);
-    args = ['run', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile', '--pidfile', path.join(dir, 'caddy.pid')];
-    // Caddy keeps its state under $HOME / $XDG_*; keep it in the temp directory.
-    env = { ...env, HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
+    return startNginx(bin, (port) => template(shipped, [...addresses, ['listen 8080;', `listen 127.0.0.1:${port};`]], 'nginx.conf'), { 'client-auth-identity.conf': identity }, launch);
   }
+  const dir = gatewayDir('caddy');
+  const port = await freePort();
+  const shipped = fs.readFileSync(path.join(GATEWAY_CONFIGS, 'Caddyfile'), 'utf8');
+  // Global options of the test run only: no admin endpoint (it would claim localhost:2019).
+  const config = `{\n\tadmin off\n}\n\n${template(shipped, [...addresses, [':8080 {', `http://127.0.0.1:${port} {`]], 'Caddyfile')}`;
+  fs.writeFileSync(path.join(dir, 'Caddyfile'), config);
+  const args = ['run', '--config', path.join(dir, 'Caddyfile'), '--adapter', 'caddyfile', '--pidfile', path.join(dir, 'caddy.pid')];
+  // Caddy keeps its state under $HOME / $XDG_*; keep it in the temp directory.
+  const env = { HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
+  return runGateway('caddy', launch(bin, args), dir, port, env);
+}
 
-  const out = fs.openSync(logFile, 'a');
-  const child = spawn(bin, args, { stdio: ['ignore', out, out], env });
+/** NGINX proxying to `upstream` with no check at all: the benchmark's baseline. */
+export function startPlainNginx(bin: string, upstream: string, launch: Launcher = asIs): Promise<RunningGateway> {
+  return startNginx(
+    bin,
+    (port) => `worker_processes auto;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    upstream app { server ${upstream}; keepalive 16; }
+    server {
+        listen 127.0.0.1:${port};
+        location / {
+            proxy_pass http://app;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+        }
+    }
+}
+`,
+    {},
+    launch,
+  );
+}
+
+async function startNginx(bin: string, config: (port: number) => string, files: Record<string, string>, launch: Launcher): Promise<RunningGateway> {
+  const dir = gatewayDir('nginx');
+  const port = await freePort();
+  fs.writeFileSync(path.join(dir, 'nginx.conf'), config(port));
+  for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
+  fs.mkdirSync(path.join(dir, 'logs'));
+  const args = ['-p', `${dir}/`, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log'), '-g', `daemon off; pid ${path.join(dir, 'nginx.pid')};`];
+  return runGateway('nginx', launch(bin, args), dir, port, {});
+}
+
+function gatewayDir(name: GatewayName): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `client-auth-${name}-`));
+  // NGINX's workers drop root for nobody and must still reach their temp directories here.
+  fs.chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** Starts the gateway in the foreground, with its output in `dir`, and waits until it listens. */
+async function runGateway(name: GatewayName, command: { command: string; args: string[] }, dir: string, port: number, env: NodeJS.ProcessEnv): Promise<RunningGateway> {
+  const out = fs.openSync(path.join(dir, 'output.log'), 'a');
+  const child = spawn(command.command, command.args, { stdio: ['ignore', out, out], env: { PATH: process.env['PATH'] ?? '', ...env } });
   fs.closeSync(out);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const killOnExit = () => child.kill('SIGKILL');
