@@ -35,7 +35,6 @@ export class CookiePolicy {
   ) {
     this.accessName = config.cookieHostPrefix ? `__Host-${config.accessCookieName}` : config.accessCookieName;
     this.refreshName = config.cookieHostPrefix ? `__Secure-${config.refreshCookieName}` : config.refreshCookieName;
-    if (this.accessName === this.refreshName) throw new Error('ACCESS_COOKIE_NAME and REFRESH_COOKIE_NAME must differ');
   }
 
   /** Sets both cookies of a fresh session (after Login or RefreshToken). */

@@ -255,13 +255,16 @@ describe('docker-compose.yml', () => {
   it('is accepted by loadConfig as a production MongoDB + Redis set-up with the given secrets', () => {
     const config = loadConfig({ ...runtimeEnv, ...environmentOf(clientAuth) });
     expect(config.production).to.equal(true);
-    expect(config.jwt.secret).to.equal(SAMPLE_SECRETS.JWT_SECRET_KEY);
     expect(config.jwt.accessTokenTtlSeconds).to.equal(15 * 60);
-    expect(config.mongo).to.deep.equal({
-      uri: `mongodb://client_auth:${encodeURIComponent(SAMPLE_SECRETS.DB_PASSWORD)}@mongo:27017/?authSource=admin`,
-      dbName: 'client_auth',
+    expect(config.stores).to.deep.equal({
+      kind: 'shared',
+      mongo: {
+        uri: `mongodb://client_auth:${encodeURIComponent(SAMPLE_SECRETS.DB_PASSWORD)}@mongo:27017/?authSource=admin`,
+        dbName: 'client_auth',
+      },
+      redis: { url: `redis://:${encodeURIComponent(SAMPLE_SECRETS.REDIS_PASSWORD)}@redis:6379` },
+      jwtSecret: SAMPLE_SECRETS.JWT_SECRET_KEY,
     });
-    expect(config.redis).to.deep.equal({ url: `redis://:${encodeURIComponent(SAMPLE_SECRETS.REDIS_PASSWORD)}@redis:6379` });
     expect(config.metricsPort).to.equal(9464);
   });
 

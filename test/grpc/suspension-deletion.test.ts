@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { ClientKind } from '../../gen/clientauth/v1/client';
 import { requireRedisControl, requireServices, startRedis, stopRedis } from '../support/services';
-import { TEST_SECRET, failure, startTestServer, testEnv, type TestServer } from '../support/server';
+import { TEST_SECRET, dbNameOf, failure, startTestServer, testEnv, type TestServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'root@example.com', password: 'admin password 1' };
@@ -133,7 +133,7 @@ describe('Suspension and the deletion cascade', function () {
       expect(await server.redis.get(client.id)).to.equal(null);
 
       const services = requireServices(this);
-      const restarted = await startTestServer({ ...testEnv(services, 'suspension-restart'), DB_NAME: server.config.mongo!.dbName });
+      const restarted = await startTestServer({ ...testEnv(services, 'suspension-restart'), DB_NAME: dbNameOf(server.config) });
       try {
         expect(await server.redis.get(client.id)).to.equal('suspended');
         expect(await failure(restarted.api.validateToken({ token: session.accessToken }))).to.include({ reason: 'CLIENT_SUSPENDED' });
