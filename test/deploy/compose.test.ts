@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, loadConfig } from '../../src/config';
-import { repoRoot } from '../support/services';
+import { repoRoot } from '../support/paths';
 
 const root = repoRoot();
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
