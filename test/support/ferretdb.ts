@@ -2,20 +2,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
-import { log, makeTempDir, MissingError, spawnLogged, waitReady } from './managed-process';
-import { isExecutable, freePort, repoRoot } from './paths';
+import { log, makeTempDir, spawnLogged, waitReady } from './managed-process';
+import { executableFromEnv, freePort, isExecutable, repoRoot } from './paths';
 
 function ferretBinary(): string {
-  const fromEnv = process.env['FERRETDB_BIN'];
-  if (fromEnv) {
-    if (!isExecutable(fromEnv)) {
-      throw new MissingError(`FERRETDB_BIN=${fromEnv} is not an executable file.`);
-    }
-    return fromEnv;
-  }
+  const fromEnv = executableFromEnv('FERRETDB_BIN');
+  if (fromEnv) return fromEnv;
   const bin = path.join(repoRoot(), '.cache', 'ferretdb');
   if (!isExecutable(bin)) {
-    throw new MissingError(
+    throw new Error(
       `FerretDB binary not found at ${bin}; build it from the repo root with ` +
         `\`go -C test/ferretdb build -o ../../.cache/ferretdb .\` (Go >= 1.24, fetches modules from the Go module proxy; ` +
         `.ci/run does this too), or set FERRETDB_BIN, or set TEST_MONGODB_URI to an existing MongoDB/FerretDB.`,

@@ -27,9 +27,6 @@ const running = new Set<Managed>();
 const tempDirs: string[] = [];
 let exitHooksInstalled = false;
 
-/** A binary the harness needs is not there. */
-export class MissingError extends Error {}
-
 export function log(msg: string): void {
   console.log(`${LOG_PREFIX} ${msg}`);
 }

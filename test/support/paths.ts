@@ -27,6 +27,17 @@ export function isExecutable(file: string): boolean {
   }
 }
 
+/**
+ * The executable the environment variable `variable` names, or undefined when it is unset;
+ * throws when it is set to anything else, since a given path is never silently ignored.
+ */
+export function executableFromEnv(variable: string): string | undefined {
+  const fromEnv = process.env[variable];
+  if (!fromEnv) return undefined;
+  if (!isExecutable(fromEnv)) throw new Error(`${variable}=${fromEnv} is not an executable file.`);
+  return fromEnv;
+}
+
 /** The first executable `cmd` in `dirs` (PATH when not given). */
 export function findExecutable(cmd: string, dirs: readonly string[] = (process.env['PATH'] ?? '').split(path.delimiter)): string | undefined {
   for (const dir of dirs) {

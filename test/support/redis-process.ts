@@ -7,24 +7,17 @@
  */
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { LOG_PREFIX, log, makeTempDir, MissingError, spawnLogged, stopProcess, waitReady, type Managed } from './managed-process';
-import { findExecutable, freePort, isExecutable } from './paths';
+import { LOG_PREFIX, log, makeTempDir, spawnLogged, stopProcess, waitReady, type Managed } from './managed-process';
+import { executableFromEnv, findExecutable, freePort } from './paths';
 
 let redis: Managed | undefined;
 /** Binary, port and directory of the Redis started here; kept so startRedis() reuses them. */
 let started: { bin: string; port: number; dir: string } | undefined;
 
 function redisBinary(): string {
-  const fromEnv = process.env['REDIS_SERVER_BIN'];
-  if (fromEnv) {
-    if (!isExecutable(fromEnv)) {
-      throw new MissingError(`REDIS_SERVER_BIN=${fromEnv} is not an executable file.`);
-    }
-    return fromEnv;
-  }
-  const bin = findExecutable('redis-server');
+  const bin = executableFromEnv('REDIS_SERVER_BIN') ?? findExecutable('redis-server');
   if (!bin) {
-    throw new MissingError(
+    throw new Error(
       'redis-server not found on PATH; install it with `apt-get install -y redis-server` ' +
         '(.ci/run does this too), or set REDIS_SERVER_BIN, or set TEST_REDIS_URL to an existing Redis.',
     );
