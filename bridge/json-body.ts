@@ -36,6 +36,8 @@ export async function readJsonObject(ctx: Context, limitBytes: number): Promise<
   return value as JsonObject;
 }
 
+// Not type-is's hasBody (what Koa's ctx.is uses): it counts `Content-Length: 0` as a body,
+// and an empty POST without a Content-Type would then get 415 instead of reading as {}.
 function hasBody(ctx: Context): boolean {
   return ctx.get('Transfer-Encoding') !== '' || (ctx.request.length ?? 0) > 0;
 }
