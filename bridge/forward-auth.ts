@@ -23,6 +23,7 @@ import type { Logger } from '../src/domain/logger';
 import { bearerOf, identityHeaders } from '../src/gateway-identity';
 import { codeOfHttpStatus, type AccessLogPolicy } from '../src/grpc/access-log';
 import { toServiceError } from '../src/grpc/status-mapping';
+import { requestIdFrom } from '../src/request-id';
 import type { CallObserver } from '../src/grpc/unary';
 import type { CookiePolicy } from './cookie-policy';
 import { toHttpError } from './error-middleware';
@@ -77,8 +78,6 @@ export interface ForwardAuthOptions {
 }
 
 const REQUIREMENTS_REMEMBERED = 64;
-/** The same pattern the other routes and the gRPC server accept for X-Request-Id. */
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function forwardAuth(options: ForwardAuthOptions): Middleware {
   const { identityOf, cookies, log } = options;
@@ -97,8 +96,7 @@ export function forwardAuth(options: ForwardAuthOptions): Middleware {
   return async (ctx, next) => {
     if (ctx.path !== FORWARD_AUTH_PATH) return next();
     const started = process.hrtime.bigint();
-    const given = ctx.get('X-Request-Id');
-    const requestId = given !== '' && REQUEST_ID_PATTERN.test(given) ? given : '';
+    const requestId = requestIdFrom(ctx.get('X-Request-Id'));
     ctx.set('Cache-Control', 'no-store');
     try {
       const requirement = requirementOf(ctx.querystring);

@@ -5,6 +5,7 @@
  * them itself, so gateways strip every incoming header for which `isIdentityHeader` holds.
  */
 import type { ClientAuthService } from './domain/client-auth-service';
+import { parseBearer } from './bearer-token';
 import type { Principal } from './domain/client';
 
 /**
@@ -42,8 +43,7 @@ export function identityHeaders(principal: Pick<Principal, 'clientId' | 'kind' |
  */
 export function bearerOf(authorization: string | undefined): string | null {
   if (authorization === undefined || authorization === '') return '';
-  const match = /^Bearer +(\S+) *$/i.exec(authorization);
-  return match ? match[1]! : null;
+  return parseBearer(authorization) ?? null;
 }
 
 /**

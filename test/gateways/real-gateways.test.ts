@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { CookieClient } from '../bridge/bridge-fixture';
+import { skipOrFailInCI } from '../support/skip-or-fail';
 import { ADMIN, startGatewayService, suspend, type GatewayService } from './gateway-fixture';
 import { gatewayBinary, startEchoUpstream, startGateway, type EchoUpstream, type GatewayName, type RunningGateway } from './real-gateways';
 
@@ -14,12 +15,7 @@ for (const name of ['nginx', 'caddy'] as const satisfies readonly GatewayName[])
 
     before(async function () {
       const bin = gatewayBinary(name);
-      if (bin === null) {
-        const reason = `${name} is not installed (apt-get install ${name}; .ci/run does it)`;
-        if (process.env['CI'] === 'true') throw new Error(reason);
-        console.log(`[gateways] skipping: ${reason}`);
-        this.skip();
-      }
+      if (bin === null) skipOrFailInCI(this, `${name} is not installed (apt-get install ${name}; .ci/run does it)`);
       service = await startGatewayService(this, 'embedded', 'in-process', `gateway-${name}`);
       upstream = await startEchoUpstream();
       gateway = await startGateway(name, bin!, `127.0.0.1:${service.bridge.port}`, upstream.address);

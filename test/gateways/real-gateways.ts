@@ -11,7 +11,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findTool } from '../tools/go-tools';
-import { freePort, repoRoot } from '../support/services';
+import { freePort, repoRoot } from '../support/paths';
 
 export const GATEWAY_CONFIGS = path.join(repoRoot(), 'deploy', 'gateways');
 const START_TIMEOUT_MS = 15_000;
