@@ -32,10 +32,17 @@ export class OutboxRelay {
     return run;
   }
 
-  /** Flushes now and then every `intervalMs`. */
-  start(intervalMs: number): void {
-    void this.flush();
-    this.timer = setInterval(() => void this.flush(), intervalMs);
+  /**
+   * Flushes now and then every `intervalMs`; `beforeEachPass` (which must not reject) runs
+   * before each of these passes, for work that writes entries the pass should deliver.
+   */
+  start(intervalMs: number, beforeEachPass?: () => Promise<unknown>): void {
+    const pass = async () => {
+      await beforeEachPass?.();
+      await this.flush();
+    };
+    void pass();
+    this.timer = setInterval(() => void pass(), intervalMs);
     this.timer.unref();
   }
 
