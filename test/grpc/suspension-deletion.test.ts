@@ -97,20 +97,20 @@ describe('Suspension and the deletion cascade', function () {
         await server.api.suspendClient({ clientId: id, reason: 'review' }, { token: adminToken });
       }
       const bearer = { token: session.accessToken };
-      const calls: Array<[string, Promise<unknown>]> = [
-        ['Login', server.api.login({ email: client.email, password: PASSWORD })],
-        ['RefreshToken', server.api.refreshToken({ refreshToken: session.refreshToken })],
-        ['IssueServiceToken', server.api.issueServiceToken({ clientId: service.client!.id, clientSecret: service.clientSecret })],
-        ['ValidateToken', server.api.validateToken({ token: session.accessToken })],
-        ['ValidateToken (service)', server.api.validateToken({ token: serviceToken })],
-        ['GetMe', server.api.getMe({}, bearer)],
-        ['GetMe (service)', server.api.getMe({}, { token: serviceToken })],
-        ['ChangePassword', server.api.changePassword({ currentPassword: PASSWORD, newPassword: 'another long password' }, bearer)],
-        ['DeleteClient', server.api.deleteClient({ clientId: '' }, bearer)],
-        ['ListClients', server.api.listClients({ pageSize: 1, pageToken: '', kind: ClientKind.CLIENT_KIND_UNSPECIFIED, emailPrefix: '' }, { token: adminSession.accessToken })],
+      const calls: Array<[string, () => Promise<unknown>]> = [
+        ['Login', () => server.api.login({ email: client.email, password: PASSWORD })],
+        ['RefreshToken', () => server.api.refreshToken({ refreshToken: session.refreshToken })],
+        ['IssueServiceToken', () => server.api.issueServiceToken({ clientId: service.client!.id, clientSecret: service.clientSecret })],
+        ['ValidateToken', () => server.api.validateToken({ token: session.accessToken })],
+        ['ValidateToken (service)', () => server.api.validateToken({ token: serviceToken })],
+        ['GetMe', () => server.api.getMe({}, bearer)],
+        ['GetMe (service)', () => server.api.getMe({}, { token: serviceToken })],
+        ['ChangePassword', () => server.api.changePassword({ currentPassword: PASSWORD, newPassword: 'another long password' }, bearer)],
+        ['DeleteClient', () => server.api.deleteClient({ clientId: '' }, bearer)],
+        ['ListClients', () => server.api.listClients({ pageSize: 1, pageToken: '', kind: ClientKind.CLIENT_KIND_UNSPECIFIED, emailPrefix: '' }, { token: adminSession.accessToken })],
       ];
       for (const [rpc, call] of calls) {
-        expect(await failure(call), rpc).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
+        expect(await failure(call()), rpc).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
       }
       expect(await server.store.client(client.id)).to.not.equal(null);
     });
