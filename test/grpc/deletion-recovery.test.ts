@@ -103,6 +103,22 @@ for (const setup of SETUPS) describe(`DeleteClient interrupted by a crash (${SET
     });
   }
 
+  it("is finished by the relay's periodic pass, without a restart", async () => {
+    const { email, principal } = await registerAndLogin();
+    await crashingDeletion('queued').deleteClient(principal, { clientId: '' }).catch(() => undefined);
+    server.app.relay.start(50, () => server.app.useCases.deletion.finishPendingDeletions());
+    try {
+      const deadline = Date.now() + 5000;
+      while ((await server.store.countClients({ email })) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      await server.app.relay.stop();
+    }
+    expect(await server.store.countClients({ email })).to.equal(0);
+    const requests = await deletionRequestsFor(principal.clientId);
+    expect(requests).to.have.length(1);
+    expect(requests[0]!.deliveredAt).to.be.instanceOf(Date);
+  });
+
   if (setup === 'shared') {
     it('finishes an interrupted deletion when an instance starts', async function () {
       const { email, principal } = await registerAndLogin();
