@@ -22,8 +22,9 @@ describe('Suspension: SuspendClient and ReinstateClient (unit, with fakes)', () 
     expect(reinstated).to.deep.include({ suspended: false, suspensionReason: '', suspendedAt: null, suspendedBy: '' });
     expect(await reasonOf(w.useCases.tokenValidation.validateToken(pair.access.token))).to.equal('SESSION_REVOKED');
     await w.useCases.sessionTokens.login({ email, password: 'correct horse battery' });
-    w.clock.advance(LIFETIMES.accessToken * 1000);
     expect(w.outbox.entries.map((entry) => entry.type)).to.deep.equal(['client.suspended', 'client.reinstated']);
+    w.clock.advance(LIFETIMES.accessToken * 1000);
+    expect(await reasonOf(w.useCases.tokenValidation.validateToken(pair.access.token))).to.equal('TOKEN_EXPIRED');
   });
 
   it('refuses a non-admin and an unknown client', async () => {
