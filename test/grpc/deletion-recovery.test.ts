@@ -8,7 +8,8 @@ import { expect } from 'chai';
 import type { Principal } from '../../src/domain/client';
 import { Deletion, type DeletionStep } from '../../src/domain/deletion';
 import { silentLogger } from '../../src/domain/logger';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, testEnv, type TestServer } from '../support/server';
+import { SETUPS, SETUP_TITLES, dbNameOf, failure, setupEnv, startTestServer, testEnv, type TestServer } from '../support/server';
+import { eventually } from '../support/eventually';
 import { requireServices } from '../support/services';
 
 const PASSWORD = 'correct horse battery';
@@ -108,8 +109,7 @@ for (const setup of SETUPS) describe(`DeleteClient interrupted by a crash (${SET
     await crashingDeletion('queued').deleteClient(principal, { clientId: '' }).catch(() => undefined);
     server.app.relay.start(50, () => server.app.useCases.deletion.finishPendingDeletions());
     try {
-      const deadline = Date.now() + 5000;
-      while ((await server.store.countClients({ email })) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await eventually(() => server.store.countClients({ email }), { until: (count: number) => count === 0, what: 'the record removed' });
     } finally {
       await server.app.relay.stop();
     }
@@ -123,7 +123,7 @@ for (const setup of SETUPS) describe(`DeleteClient interrupted by a crash (${SET
     it('finishes an interrupted deletion when an instance starts', async function () {
       const { email, principal } = await registerAndLogin();
       await crashingDeletion('marked').deleteClient(principal, { clientId: '' }).catch(() => undefined);
-      const restarted = await startTestServer({ ...testEnv(requireServices(this), 'deletion-recovery-restart'), DB_NAME: server.config.mongo!.dbName });
+      const restarted = await startTestServer({ ...testEnv(requireServices(this), 'deletion-recovery-restart'), DB_NAME: dbNameOf(server.config) });
       try {
         expect(await server.store.countClients({ email })).to.equal(0);
         expect(await deletionRequestsFor(principal.clientId)).to.have.length(1);
