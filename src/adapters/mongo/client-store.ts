@@ -33,11 +33,11 @@ export class MongoClientStore implements ClientStore {
   }
 
   async findById(id: string): Promise<ClientRecord | null> {
-    return fromDocument(await this.collection.findOne({ _id: id, ...LIVE }));
+    return fromDocument(live(await this.collection.findOne({ _id: id })));
   }
 
   async findByEmail(email: string): Promise<ClientRecord | null> {
-    return fromDocument(await this.collection.findOne({ email, ...LIVE }));
+    return fromDocument(live(await this.collection.findOne({ email })));
   }
 
   async update(id: string, changes: Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>): Promise<ClientRecord | null> {
@@ -82,6 +82,14 @@ function fromDocument(document: ClientDocument | null): ClientRecord | null {
   if (!document) return null;
   const { _id, deletion: _deletion, ...rest } = document;
   return { id: _id, ...rest };
+}
+
+/**
+ * The document unless it is marked deleted. Lookups by a unique key filter here rather than
+ * in the query, so they keep the plain equality FerretDB serves from its index.
+ */
+function live(document: ClientDocument | null): ClientDocument | null {
+  return document && document.deletion === undefined ? document : null;
 }
 
 function markedOf(document: ClientDocument | null): MarkedClient | null {
