@@ -2,21 +2,10 @@
 import { publicClient, type Principal, type PublicClient } from './client';
 import { revokeAccessTokensOf } from './access-revocation';
 import { domainError, invalidArgument } from './errors';
-import type { Logger } from './logger';
-import type { PasswordHasher } from './password-hasher';
-import type { ClientStore, RevocationList, SessionStore } from './ports';
-import type { Lifetimes } from './token-issuer';
 import * as v from './validation';
+import type { Dependencies } from './dependencies';
 
-export interface AccountDeps {
-  clients: ClientStore;
-  sessions: SessionStore;
-  revocations: RevocationList;
-  hasher: PasswordHasher;
-  lifetimes: Pick<Lifetimes, 'accessToken'>;
-  log: Logger;
-  now: () => number;
-}
+export type AccountDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'hasher' | 'lifetimes' | 'log' | 'now'>;
 
 export class Account {
   constructor(private readonly deps: AccountDeps) {}

@@ -2,15 +2,10 @@
 import { ADMIN_GROUP, BASE_GROUP, publicClient, type ClientRecord, type PublicClient } from './client';
 import { insertNewClient, newClientRecord } from './client-records';
 import { DomainError, domainError, invalidArgument } from './errors';
-import type { PasswordHasher } from './password-hasher';
-import type { ClientStore } from './ports';
 import * as v from './validation';
+import type { Dependencies } from './dependencies';
 
-export interface AdminBootstrapDeps {
-  clients: ClientStore;
-  hasher: PasswordHasher;
-  now: () => number;
-}
+export type AdminBootstrapDeps = Pick<Dependencies, 'clients' | 'hasher' | 'now'>;
 
 export class AdminBootstrap {
   constructor(private readonly deps: AdminBootstrapDeps) {}

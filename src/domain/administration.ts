@@ -4,14 +4,10 @@ import { requireClient, withBaseGroup } from './client-records';
 import type { DeletionRequestView } from './deletion';
 import { domainError } from './errors';
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from './page-token';
-import type { ClientStore, Outbox } from './ports';
 import * as v from './validation';
+import type { Dependencies } from './dependencies';
 
-export interface AdministrationDeps {
-  clients: ClientStore;
-  outbox: Outbox;
-  now: () => number;
-}
+export type AdministrationDeps = Pick<Dependencies, 'clients' | 'outbox' | 'now'>;
 
 export class Administration {
   constructor(private readonly deps: AdministrationDeps) {}

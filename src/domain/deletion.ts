@@ -14,11 +14,10 @@ import { isAdmin, type ClientKind, type Principal } from './client';
 import { describe } from './describe-error';
 import { domainError } from './errors';
 import { newId } from './ids';
-import type { Logger } from './logger';
 import { newOutboxEntry } from './outbox-entry';
-import type { OutboxRelay } from './outbox-relay';
-import type { ClientStore, MarkedClient, Outbox, SessionStore } from './ports';
+import type { MarkedClient } from './ports';
 import * as v from './validation';
+import type { Dependencies } from './dependencies';
 
 /** A deletion request as callers see it. */
 export interface DeletionRequestView {
@@ -38,15 +37,7 @@ export type DeletionStep = 'found' | 'marked' | 'queued' | 'sessions-removed';
  */
 export type DeletionStepHook = (step: DeletionStep, clientId: string) => void | Promise<void>;
 
-export interface DeletionDeps {
-  clients: ClientStore;
-  sessions: SessionStore;
-  outbox: Outbox;
-  relay: Pick<OutboxRelay, 'flush'>;
-  log: Logger;
-  now: () => number;
-  afterStep?: DeletionStepHook;
-}
+export type DeletionDeps = Pick<Dependencies, 'clients' | 'sessions' | 'outbox' | 'relay' | 'log' | 'now'> & { afterStep?: DeletionStepHook; };
 
 /** How many half-done deletions one recovery pass finishes at most. */
 const RECOVERY_BATCH = 100;

@@ -1,16 +1,11 @@
 /** RegisterUser and RegisterService. */
 import { BASE_GROUP, publicClient, requireAdmin, type Principal, type PublicClient } from './client';
 import { insertNewClient, newClientRecord, withBaseGroup } from './client-records';
-import type { PasswordHasher } from './password-hasher';
-import type { ClientStore } from './ports';
 import { hashSecret, newSecret } from './secrets';
 import * as v from './validation';
+import type { Dependencies } from './dependencies';
 
-export interface RegistrationDeps {
-  clients: ClientStore;
-  hasher: PasswordHasher;
-  now: () => number;
-}
+export type RegistrationDeps = Pick<Dependencies, 'clients' | 'hasher' | 'now'>;
 
 export class Registration {
   constructor(private readonly deps: RegistrationDeps) {}

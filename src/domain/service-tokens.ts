@@ -1,20 +1,15 @@
 /** IssueServiceToken: the client-credentials exchange of service clients. */
 import { domainError, invalidArgument } from './errors';
 import { newId } from './ids';
-import type { ClientStore } from './ports';
 import { hashSecret, sameHash } from './secrets';
-import type { IssuedToken, Lifetimes, TokenIssuer } from './token-issuer';
+import type { IssuedToken } from './token-issuer';
 import * as v from './validation';
+import type { Dependencies } from './dependencies';
 
 const MAX_SECRET_LENGTH = 128;
 const DUMMY_SECRET_HASH = hashSecret('no client has this secret');
 
-export interface ServiceTokensDeps {
-  clients: ClientStore;
-  tokens: TokenIssuer;
-  lifetimes: Pick<Lifetimes, 'serviceToken'>;
-  now: () => number;
-}
+export type ServiceTokensDeps = Pick<Dependencies, 'clients' | 'tokens' | 'lifetimes' | 'now'>;
 
 export class ServiceTokens {
   constructor(private readonly deps: ServiceTokensDeps) {}

@@ -5,29 +5,16 @@
 import { publicClient, type ClientRecord, type PublicClient } from './client';
 import { domainError, invalidArgument } from './errors';
 import { newId } from './ids';
-import type { Logger } from './logger';
-import { FailOpenLoginThrottle, tooManyAttempts, type LoginLimit } from './login-limit';
-import type { PasswordHasher } from './password-hasher';
-import type { ClientStore, LoginThrottle, RevocationList, SessionStore } from './ports';
+import { FailOpenLoginThrottle, tooManyAttempts } from './login-limit';
 import { hashSecret, newSecret } from './secrets';
-import type { IssuedToken, Lifetimes, TokenIssuer } from './token-issuer';
+import type { IssuedToken } from './token-issuer';
 import * as v from './validation';
+import type { Dependencies } from './dependencies';
 
 /** Refresh tokens are 43 base64url characters; anything much longer is not one of ours. */
 const MAX_REFRESH_TOKEN_LENGTH = 128;
 
-export interface SessionTokensDeps {
-  clients: ClientStore;
-  sessions: SessionStore;
-  revocations: RevocationList;
-  loginThrottle: LoginThrottle;
-  loginLimit: LoginLimit;
-  hasher: PasswordHasher;
-  tokens: TokenIssuer;
-  lifetimes: Lifetimes;
-  log: Logger;
-  now: () => number;
-}
+export type SessionTokensDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'loginThrottle' | 'loginLimit' | 'hasher' | 'tokens' | 'lifetimes' | 'log' | 'now'>;
 
 /** What Login and RefreshToken hand out. */
 export interface TokenPair {

@@ -3,23 +3,11 @@ import { revokeAccessTokensOf } from './access-revocation';
 import { publicClient, requireAdmin, type Principal, type PublicClient } from './client';
 import { requireClient } from './client-records';
 import { domainError } from './errors';
-import type { Logger } from './logger';
 import { newOutboxEntry } from './outbox-entry';
-import type { OutboxRelay } from './outbox-relay';
-import type { ClientStore, Outbox, RevocationList, SessionStore } from './ports';
-import type { Lifetimes } from './token-issuer';
 import * as v from './validation';
+import type { Dependencies } from './dependencies';
 
-export interface SuspensionDeps {
-  clients: ClientStore;
-  sessions: SessionStore;
-  outbox: Outbox;
-  revocations: RevocationList;
-  relay: Pick<OutboxRelay, 'flush'>;
-  lifetimes: Pick<Lifetimes, 'accessToken'>;
-  log: Logger;
-  now: () => number;
-}
+export type SuspensionDeps = Pick<Dependencies, 'clients' | 'sessions' | 'outbox' | 'revocations' | 'relay' | 'lifetimes' | 'log' | 'now'>;
 
 export class Suspension {
   constructor(private readonly deps: SuspensionDeps) {}

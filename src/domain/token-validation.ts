@@ -1,15 +1,9 @@
 /** ValidateToken, and the authentication of the bearer of every other RPC. */
 import type { Principal } from './client';
 import { UnavailableError, domainError } from './errors';
-import type { ClientStore, RevocationList, SessionStore } from './ports';
-import type { TokenIssuer } from './token-issuer';
+import type { Dependencies } from './dependencies';
 
-export interface TokenValidationDeps {
-  clients: ClientStore;
-  sessions: SessionStore;
-  revocations: RevocationList;
-  tokens: TokenIssuer;
-}
+export type TokenValidationDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'tokens'>;
 
 export class TokenValidation {
   constructor(private readonly deps: TokenValidationDeps) {}

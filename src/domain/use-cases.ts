@@ -7,35 +7,19 @@ import { Account } from './account';
 import { AdminBootstrap } from './admin-bootstrap';
 import { Administration } from './administration';
 import { Deletion, type DeletionStepHook } from './deletion';
-import type { Logger } from './logger';
-import type { LoginLimit } from './login-limit';
-import type { OutboxRelay } from './outbox-relay';
-import type { PasswordHasher } from './password-hasher';
-import type { ClientStore, LoginThrottle, Outbox, RevocationList, SessionStore } from './ports';
+import type { Dependencies } from './dependencies';
 import { Registration } from './registration';
 import { ServiceTokens } from './service-tokens';
 import { SessionTokens } from './session-tokens';
 import { Suspension } from './suspension';
-import type { Lifetimes, TokenIssuer } from './token-issuer';
 import { TokenValidation } from './token-validation';
 
-export interface UseCaseDeps {
-  clients: ClientStore;
-  sessions: SessionStore;
-  outbox: Outbox;
-  revocations: RevocationList;
-  loginThrottle: LoginThrottle;
-  loginLimit: LoginLimit;
-  relay: Pick<OutboxRelay, 'flush'>;
-  hasher: PasswordHasher;
-  tokens: TokenIssuer;
-  lifetimes: Lifetimes;
-  log: Logger;
-  /** The clock, ms since the epoch; tests pass one they move by hand. */
+/** The ports and settings every use case is built from; the clock defaults to the system's. */
+export type UseCaseDeps = Omit<Dependencies, 'now'> & {
   now?: () => number;
   /** Test-only: called between the steps of a deletion, to stand for a crash there. */
   afterDeletionStep?: DeletionStepHook;
-}
+};
 
 export interface UseCases {
   registration: Registration;
