@@ -1,12 +1,13 @@
 import type { MongoClient } from 'mongodb';
 import type { Redis } from 'ioredis';
 import type { Config, StoresConfig } from './config';
-import { ClientAuthService } from './domain/client-auth-service';
 import type { Logger } from './domain/logger';
 import { OutboxRelay } from './domain/outbox-relay';
-import { PasswordHasher } from './domain/password-hasher';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
-import { TokenIssuer } from './domain/token-issuer';
+import { restoreSuspensions } from './domain/revocation-restore';
+import { createUseCases, type UseCases } from './domain/use-cases';
+import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
+import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
 import { connectMongo } from './adapters/mongo/connect';
 import { MongoClientStore } from './adapters/mongo/client-store';
 import { MongoSessionStore } from './adapters/mongo/session-store';
@@ -32,9 +33,9 @@ export interface Adapters {
   close(): Promise<void>;
 }
 
-/** A wired service: the domain with its adapters and relay running. */
+/** A wired service: the use cases with their adapters and relay running. */
 export interface App {
-  service: ClientAuthService;
+  useCases: UseCases;
   adapters: Adapters;
   relay: OutboxRelay;
   close(): Promise<void>;
@@ -63,7 +64,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     };
     const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
     const relay = new OutboxRelay(adapters.outbox, adapters.revocations, adapters.events, longestTokenMs, log);
-    const service = new ClientAuthService({
+    const useCases = createUseCases({
       clients: adapters.clients,
       sessions: adapters.sessions,
       outbox: adapters.outbox,
@@ -71,25 +72,28 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       loginThrottle: adapters.loginThrottle,
       loginLimit: config.loginThrottle,
       relay,
-      hasher: new PasswordHasher(config.bcryptCost),
-      tokens: new TokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
+      hasher: new BcryptPasswordHasher(config.bcryptCost),
+      tokens: new JwtTokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
       lifetimes,
       log,
     });
     if (config.admin) {
-      const admin = await service.ensureAdmin(config.admin.email, config.admin.password);
+      const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);
       log.info({ adminId: admin.id }, 'admin from ADMIN_EMAIL is ready');
     }
-    const restored = await service.restoreSuspensions();
+    const finished = await useCases.deletion.finishPendingDeletions();
+    if (finished > 0) log.info({ finished }, 'interrupted deletions finished');
+    const restored = await restoreSuspensions(adapters.clients, adapters.revocations);
     if (restored > 0) log.info({ restored }, 'suspended clients restored to the revocation list');
-    relay.start(config.outboxRelayIntervalMs);
+    // Every relay pass first finishes deletions a crash interrupted, so their requests go out too.
+    relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
     const sweeper = setInterval(() => {
       adapters.sessions.sweepExpired(new Date()).catch(() => {});
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();
     log.info({}, `client-auth is wired on ${adapters.description}`);
     return {
-      service,
+      useCases,
       adapters,
       relay,
       close: async () => {

@@ -4,7 +4,7 @@
  * answers with them, and Envoy's ext_authz sets them. A client must never be able to send
  * them itself, so gateways strip every incoming header for which `isIdentityHeader` holds.
  */
-import type { ClientAuthService } from './domain/client-auth-service';
+import type { UseCases } from './domain/use-cases';
 import { parseBearer } from './bearer-token';
 import type { Principal } from './domain/client';
 
@@ -12,8 +12,8 @@ import type { Principal } from './domain/client';
  * The check every gateway dialect shares (ValidateToken, ext_authz Check, forward auth):
  * signature, expiry and the revocation list, no database read.
  */
-export function gatewayCheck(service: Pick<ClientAuthService, 'validateToken'>): (token: string) => Promise<Principal> {
-  return (token) => service.validateToken(token);
+export function gatewayCheck(useCases: Pick<UseCases, 'tokenValidation'>): (token: string) => Promise<Principal> {
+  return (token) => useCases.tokenValidation.validateToken(token);
 }
 
 export const CLIENT_ID_HEADER = 'x-client-id';

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const grpc =
     app === null
       ? null
-      : await startGrpcServer(app.service, config.grpc, {
+      : await startGrpcServer(app.useCases, config.grpc, {
           log,
           maxMessageBytes: config.grpc.maxMessageBytes,
           accessCookieName: new CookiePolicy(config.bridge).accessName,
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   // In one process the bridge calls the server's actual port (GRPC_PORT may be 0).
   const upstream = grpc ? `${localHostOf(config.grpc.host)}:${grpc.port}` : config.bridge.upstream;
   // Beside the server, forward auth asks the service in process rather than over loopback.
-  const identityOf = app ? { identityOf: identityInProcess(gatewayCheck(app.service), log) } : {};
+  const identityOf = app ? { identityOf: identityInProcess(gatewayCheck(app.useCases), log) } : {};
   const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, upstream, accessLog, ...identityOf, ...observe });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
 

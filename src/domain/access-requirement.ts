@@ -5,7 +5,7 @@
  * guarded by either gateway admits the same callers.
  */
 import type { ClientKind, Principal } from './client';
-import { invalidArgument, permissionDenied } from './errors';
+import { domainError, invalidArgument } from './errors';
 import { groups as checkGroups } from './validation';
 
 export interface AccessRequirement {
@@ -30,9 +30,9 @@ export function accessRequirement(group: string | undefined, kind: string | unde
 /** Throws PERMISSION_DENIED when the principal does not meet the requirement. */
 export function requireAccess(principal: Pick<Principal, 'kind' | 'groups'>, requirement: AccessRequirement): void {
   if (requirement.kind !== null && principal.kind !== requirement.kind) {
-    throw permissionDenied('PERMISSION_DENIED', `this location is for ${requirement.kind} clients`);
+    throw domainError('PERMISSION_DENIED', `this location is for ${requirement.kind} clients`);
   }
   if (requirement.group !== null && !principal.groups.includes(requirement.group)) {
-    throw permissionDenied('PERMISSION_DENIED', `this location needs the group ${requirement.group}`);
+    throw domainError('PERMISSION_DENIED', `this location needs the group ${requirement.group}`);
   }
 }

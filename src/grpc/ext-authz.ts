@@ -15,7 +15,7 @@ import type { AttributeContext_HttpRequest } from '../../gen/envoy/service/auth/
 import type { AuthorizationServer, CheckRequest, CheckResponse } from '../../gen/envoy/service/auth/v3/external_auth';
 import type { Principal } from '../domain/client';
 import { accessRequirement, requireAccess } from '../domain/access-requirement';
-import { unauthenticated } from '../domain/errors';
+import { domainError } from '../domain/errors';
 import { bearerOf, cookieValue, identityHeaders, isIdentityHeader } from '../gateway-identity';
 import { HTTP_STATUS_OF } from './http-status';
 import { REASON_KEY, toServiceError } from './status-mapping';
@@ -92,7 +92,7 @@ function headersOf(http: AttributeContext_HttpRequest | undefined): Record<strin
 
 function tokenOf(headers: Record<string, string>, cookieName: string): string {
   const bearer = bearerOf(headers['authorization']);
-  if (bearer === null) throw unauthenticated('TOKEN_INVALID', 'the Authorization header must be "Bearer <token>"');
+  if (bearer === null) throw domainError('TOKEN_INVALID', 'the Authorization header must be "Bearer <token>"');
   return bearer !== '' ? bearer : (cookieValue(headers['cookie'], cookieName) ?? '');
 }
 

@@ -30,12 +30,12 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel, 'client-auth');
   const app = await buildApp(config, log);
   const accessLog = sampledAccessLog(config.accessLogSample);
-  const grpc = await startGrpcServer(app.service, config.grpc, { log, maxMessageBytes: config.grpc.maxMessageBytes, accessLog });
+  const grpc = await startGrpcServer(app.useCases, config.grpc, { log, maxMessageBytes: config.grpc.maxMessageBytes, accessLog });
   const bridge = await startBridge(config.bridge, {
     log,
     upstream: `127.0.0.1:${grpc.port}`,
     accessLog,
-    identityOf: identityInProcess(gatewayCheck(app.service), log),
+    identityOf: identityInProcess(gatewayCheck(app.useCases), log),
   });
 
   const bare = new Koa();

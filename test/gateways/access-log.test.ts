@@ -52,10 +52,10 @@ describe('The gateway checks with ACCESS_LOG_SAMPLE=0, as a server runs them by 
     metrics = createMetrics({});
     const accessLog = sampledAccessLog(config.accessLogSample);
     const options = { log, maxMessageBytes: config.grpc.maxMessageBytes, accessLog, observe: metrics.observeRpc };
-    grpc = await startGrpcServer(app.service, { host: '127.0.0.1', port: 0 }, options);
+    grpc = await startGrpcServer(app.useCases, { host: '127.0.0.1', port: 0 }, options);
     bridge = await startBridge(
       { ...config.bridge, host: '127.0.0.1', port: 0 },
-      { log, upstream: `127.0.0.1:${grpc.port}`, accessLog, observe: metrics.observeRpc, identityOf: identityInProcess(gatewayCheck(app.service), log) },
+      { log, upstream: `127.0.0.1:${grpc.port}`, accessLog, observe: metrics.observeRpc, identityOf: identityInProcess(gatewayCheck(app.useCases), log) },
     );
     api = createClientAuthClient(`127.0.0.1:${grpc.port}`);
     await api.registerUser({ email: 'quiet@example.com', password: 'a quiet password', firstName: '', lastName: '', phoneNumber: '', attributes: {} });

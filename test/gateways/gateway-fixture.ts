@@ -43,7 +43,7 @@ async function inProcessBridge(server: TestServer): Promise<TestBridge> {
   const log = recordingLogger(logs);
   const bridge = await startBridge(
     { ...server.config.bridge, host: '127.0.0.1', port: 0 },
-    { log, upstream: server.address, identityOf: identityInProcess(gatewayCheck(server.app.service), log) },
+    { log, upstream: server.address, identityOf: identityInProcess(gatewayCheck(server.app.useCases), log) },
   );
   return Object.assign(bridge, { logs });
 }
