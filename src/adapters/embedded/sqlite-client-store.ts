@@ -2,6 +2,7 @@ import type { ClientKind, ClientRecord } from '../../domain/client';
 import { DuplicateKeyError } from '../../domain/errors';
 import type { ClientQuery, ClientStore } from '../../domain/ports';
 import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database';
+import { withSqliteOutages } from './sqlite-outages';
 
 interface ClientRow {
   id: string;
@@ -59,6 +60,8 @@ export class SqliteClientStore implements ClientStore {
     this.byId = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE id = ?');
     this.byEmail = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE email = ?');
     this.deleteStatement = db.prepare<[string]>('DELETE FROM clients WHERE id = ?');
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withSqliteOutages(this, 'the client store');
   }
 
   async insert(client: ClientRecord): Promise<void> {

@@ -1,6 +1,7 @@
 import type { ClientKind } from '../../domain/client';
 import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/ports';
 import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database';
+import { withSqliteOutages } from './sqlite-outages';
 
 interface OutboxRow {
   id: string;
@@ -30,6 +31,8 @@ export class SqliteOutbox implements Outbox {
       markDelivered: db.prepare<[number, string]>('UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL'),
       backlog: db.prepare<[], number>('SELECT count(*) FROM outbox WHERE delivered_at IS NULL').pluck(),
     };
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withSqliteOutages(this, 'the outbox');
   }
 
   async add(entry: OutboxEntry): Promise<void> {

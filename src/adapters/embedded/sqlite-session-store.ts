@@ -1,5 +1,6 @@
 import type { RefreshTokenRecord, SessionRecord, SessionStore } from '../../domain/ports';
 import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database';
+import { withSqliteOutages } from './sqlite-outages';
 
 interface SessionRow {
   id: string;
@@ -59,6 +60,8 @@ export class SqliteSessionStore implements SessionStore {
       this.statements.deleteTokensOfClient.run(clientId);
       this.statements.deleteSessionsOfClient.run(clientId);
     });
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withSqliteOutages(this, 'the session store');
   }
 
   async create(session: SessionRecord, firstToken: RefreshTokenRecord): Promise<void> {

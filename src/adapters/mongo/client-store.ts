@@ -3,6 +3,7 @@ import type { ClientRecord } from '../../domain/client';
 import { DuplicateKeyError } from '../../domain/errors';
 import type { ClientQuery, ClientStore } from '../../domain/ports';
 import { isDuplicateKey } from './connect';
+import { withMongoOutages } from './outages';
 
 type ClientDocument = Omit<ClientRecord, 'id'> & { _id: string };
 
@@ -12,6 +13,8 @@ export class MongoClientStore implements ClientStore {
 
   constructor(db: Db) {
     this.collection = db.collection<ClientDocument>('clients');
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withMongoOutages(this, 'the client store');
   }
 
   /** One index per call: FerretDB builds them one at a time. */

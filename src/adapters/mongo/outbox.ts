@@ -1,5 +1,6 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/ports';
+import { withMongoOutages } from './outages';
 
 type OutboxDocument = Omit<OutboxEntry, 'id'> & { _id: string };
 
@@ -9,6 +10,8 @@ export class MongoOutbox implements Outbox {
 
   constructor(db: Db) {
     this.collection = db.collection<OutboxDocument>('outbox');
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withMongoOutages(this, 'the outbox');
   }
 
   async ensureIndexes(): Promise<void> {

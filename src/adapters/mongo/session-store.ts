@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { RefreshTokenRecord, SessionRecord, SessionStore } from '../../domain/ports';
 import { isDuplicateKey } from './connect';
+import { withMongoOutages } from './outages';
 
 type SessionDocument = Omit<SessionRecord, 'id'> & { _id: string };
 type TokenDocument = Omit<RefreshTokenRecord, 'hash'> & { _id: string };
@@ -28,6 +29,8 @@ export class MongoSessionStore implements SessionStore {
     this.sessions = db.collection<SessionDocument>('sessions');
     this.tokens = db.collection<TokenDocument>('refresh_tokens');
     this.rotations = db.collection<RotationDocument>('refresh_token_rotations');
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withMongoOutages(this, 'the session store');
   }
 
   async ensureIndexes(): Promise<void> {
