@@ -3,7 +3,9 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config';
 import { ClientAuthService } from './domain/client-auth-service';
 import type { Logger } from './domain/logger';
+import { OutageLog } from './domain/outage-log';
 import { OutboxRelay } from './domain/outbox-relay';
+import { rebuildRevocations } from './domain/revocation-rebuild';
 import { PasswordHasher } from './domain/password-hasher';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
 import { TokenIssuer } from './domain/token-issuer';
@@ -79,12 +81,15 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       const admin = await service.ensureAdmin(config.admin.email, config.admin.password);
       log.info({ adminId: admin.id }, 'admin from ADMIN_EMAIL is ready');
     }
-    const restored = await service.restoreSuspensions();
-    if (restored > 0) log.info({ restored }, 'suspended clients restored to the revocation list');
+    // The stores are the truth: fill the revocation list from them now, and again whenever
+    // it is lost (a Redis restarted empty), failing closed meanwhile.
+    await adapters.revocations.refillWith(async () => {
+      const rebuilt = await rebuildRevocations({ ...adapters, listedMs: longestTokenMs });
+      log.info(rebuilt, 'revocation list rebuilt from the stores');
+    });
     relay.start(config.outboxRelayIntervalMs);
-    const sweeper = setInterval(() => {
-      adapters.sessions.sweepExpired(new Date()).catch(() => {});
-    }, SWEEP_INTERVAL_MS);
+    const sweepLog = new OutageLog(log, 'sweep of expired sessions');
+    const sweeper = setInterval(() => void sweepLog.run(() => adapters.sessions.sweepExpired(new Date())), SWEEP_INTERVAL_MS);
     sweeper.unref();
     log.info({}, `client-auth is wired on ${adapters.description}`);
     return {

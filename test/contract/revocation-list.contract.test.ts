@@ -178,6 +178,7 @@ describe('RevocationList contract', () => {
       const redis = await connect();
       const subscriber = await connect();
       const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger, clock?.now);
+      await list.refillWith(async () => {});
       return {
         list,
         redis,
@@ -190,7 +191,7 @@ describe('RevocationList contract', () => {
     };
     const uniqueKeys = (): RedisRevocationKeys => {
       const tag = uniqueName('revocations');
-      return { clientKeyPrefix: `${tag}:`, sessionKeyPrefix: `${tag}:${DEFAULT_KEYS.sessionKeyPrefix}`, indexKey: `${tag}:index`, syncChannel: `${tag}:sync` };
+      return { clientKeyPrefix: `${tag}:`, sessionKeyPrefix: `${tag}:${DEFAULT_KEYS.sessionKeyPrefix}`, indexKey: `${tag}:index`, syncChannel: `${tag}:sync`, markerKey: `${tag}:refilled` };
     };
 
     revocationListContract((clock) => startInstance(uniqueKeys(), clock));
@@ -232,6 +233,7 @@ describe('RevocationList contract', () => {
             ? on(event, (...args: unknown[]) => void setTimeout(() => listener(...args), 30 * ++heard))
             : on(event, listener)) as typeof subscriber.on;
         const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger);
+        await list.refillWith(async () => {});
         try {
           const client = newId();
           await list.suspendClient(client);

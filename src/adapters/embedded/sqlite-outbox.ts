@@ -56,7 +56,7 @@ export class SqliteOutbox implements Outbox {
     this.statements.markDelivered.run(toMillis(at), id);
   }
 
-  async list(query: { type?: OutboxEventType; pendingOnly?: boolean; limit: number }): Promise<OutboxEntry[]> {
+  async list(query: { type?: OutboxEventType; pendingOnly?: boolean; beforeId?: string; limit: number }): Promise<OutboxEntry[]> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     if (query.type) {
@@ -64,6 +64,10 @@ export class SqliteOutbox implements Outbox {
       values.push(query.type);
     }
     if (query.pendingOnly) conditions.push('delivered_at IS NULL');
+    if (query.beforeId !== undefined) {
+      conditions.push('id < ?');
+      values.push(query.beforeId);
+    }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     return this.db
       .prepare<unknown[], OutboxRow>(`SELECT * FROM outbox ${where} ORDER BY id DESC LIMIT ?`)

@@ -32,10 +32,11 @@ export class MongoOutbox implements Outbox {
     await this.collection.updateOne({ _id: id, deliveredAt: null }, { $set: { deliveredAt: at } });
   }
 
-  async list(query: { type?: OutboxEventType; pendingOnly?: boolean; limit: number }): Promise<OutboxEntry[]> {
+  async list(query: { type?: OutboxEventType; pendingOnly?: boolean; beforeId?: string; limit: number }): Promise<OutboxEntry[]> {
     const filter: Filter<OutboxDocument> = {};
     if (query.type) filter.type = query.type;
     if (query.pendingOnly) filter.deliveredAt = null;
+    if (query.beforeId !== undefined) filter._id = { $lt: query.beforeId };
     const documents = await this.collection.find(filter).sort({ _id: -1 }).limit(query.limit).toArray();
     return documents.map(fromDocument);
   }
