@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   }
   // In one process the bridge calls the server's actual port (GRPC_PORT may be 0).
   const upstream = grpc ? `${localHostOf(config.grpc.host)}:${grpc.port}` : config.bridge.upstream;
-  const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, upstream });
+  const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, upstream, ...(grpc ? { internalPass: grpc.internalPass } : {}) });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
 
   let stopping = false;
@@ -57,6 +57,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: draining calls');
+    // Both stop taking work at once; the bridge's running requests may still call the server.
+    bridge?.stopTakingRequests();
+    grpc?.stopTakingCalls();
     await bridge?.close();
     await grpc?.shutdown();
     await app?.close();

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '../domain/logger';
+import { DomainError } from '../domain/errors';
+import type { CallGate } from './call-gate';
 import { REASON_KEY, toServiceError } from './status-mapping';
 
 /** The metadata key that carries a request id across the bridge and the server. */
@@ -17,6 +19,8 @@ export type CallObserver = (method: string, code: status, seconds: number, reaso
 export interface UnaryOptions {
   log: Logger;
   observe?: CallObserver;
+  /** When closed (shutting down), new calls end UNAVAILABLE before their handler runs. */
+  gate?: CallGate;
 }
 
 /**
@@ -37,7 +41,11 @@ export function unary<Req, Res>(
       options.observe?.(method, code, seconds, reason);
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'rpc');
     };
-    handler(call.request, { metadata: call.metadata, requestId }).then(
+    const admitted = options.gate?.admits(call.metadata) ?? true;
+    const running = admitted
+      ? handler(call.request, { metadata: call.metadata, requestId })
+      : Promise.reject(new DomainError('unavailable', 'UNAVAILABLE', 'this instance is shutting down; retry later'));
+    running.then(
       (response) => {
         finish(status.OK, '');
         callback(null, response);
