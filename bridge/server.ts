@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClientAuthClient } from '../src/client';
 import { INTERNAL_PASS_KEY } from '../src/grpc/call-gate';
+import { hostPort, loopbackFor } from '../src/loopback';
 import type { Config } from '../src/config';
 import type { Logger } from '../src/domain/logger';
 import { createBridgeApp } from './app';
@@ -71,11 +72,10 @@ export async function startBridge(
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {
     server,
     port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `http://${hostPort(loopbackFor(config.host), port)}`,
     stopTakingRequests: () => {
       draining = true;
     },

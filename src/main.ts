@@ -8,6 +8,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
+import { hostPort, loopbackFor } from './loopback';
 import { createMetrics } from './metrics';
 
 const ROLES = ['all', 'server', 'bridge'] as const;
@@ -34,7 +35,10 @@ async function main(): Promise<void> {
   const metrics =
     config.metricsPort === null
       ? null
-      : createMetrics(app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {});
+      : createMetrics(
+          app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {},
+          { log },
+        );
   const grpc =
     app === null
       ? null
@@ -48,7 +52,7 @@ async function main(): Promise<void> {
     log.info({ port: await metrics.start(config.metricsPort, config.grpc.host) }, 'metrics served at /metrics');
   }
   // In one process the bridge calls the server's actual port (GRPC_PORT may be 0).
-  const upstream = grpc ? `${localHostOf(config.grpc.host)}:${grpc.port}` : config.bridge.upstream;
+  const upstream = grpc ? hostPort(loopbackFor(config.grpc.host), grpc.port) : config.bridge.upstream;
   const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, upstream, ...(grpc ? { internalPass: grpc.internalPass } : {}) });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
 
@@ -69,13 +73,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-}
-
-/** An address this process can reach its own gRPC server on. */
-function localHostOf(bindHost: string): string {
-  if (bindHost === '0.0.0.0' || bindHost === '') return '127.0.0.1';
-  if (bindHost === '::') return '[::1]';
-  return bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost;
 }
 
 main().catch((error: unknown) => {
