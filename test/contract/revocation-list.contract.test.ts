@@ -265,6 +265,39 @@ describe('RevocationList contract', () => {
         expect(await late.list.status(newId(), session)).to.equal('SESSION_REVOKED');
       });
 
+      it('notices that Redis lost the list (marker gone), fails closed, and refills itself from the given source', async function () {
+        this.timeout(15000);
+        const redis = await connect();
+        const subscriber = await connect();
+        // Keys of its own: another instance's refill would put the marker back first, rightly.
+        const keys = uniqueKeys();
+        const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger);
+        const suspended = newId();
+        let refills = 0;
+        await list.refillWith(async () => {
+          refills++;
+          await list.suspendClient(suspended);
+        });
+        try {
+          expect(await redis.get(`${keys.clientKeyPrefix}${suspended}`)).to.equal('suspended');
+          await redis.del(keys.markerKey, keys.indexKey, `${keys.clientKeyPrefix}${suspended}`);
+          const seen = new Set<string>();
+          const deadline = Date.now() + 8000;
+          while (refills < 2 || (await redis.get(keys.markerKey)) === null) {
+            seen.add(await list.status(suspended, newId()).then(String, (error: Error) => error.name));
+            expect(Date.now(), 'no refill within 8 s').to.be.below(deadline);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          expect([...seen].filter((outcome) => outcome !== 'CLIENT_SUSPENDED' && outcome !== 'DomainError')).to.deep.equal([]);
+          expect(await list.status(suspended, newId())).to.equal('CLIENT_SUSPENDED');
+          expect(await redis.get(`${keys.clientKeyPrefix}${suspended}`)).to.equal('suspended');
+        } finally {
+          await list.close();
+          redis.disconnect();
+          subscriber.disconnect();
+        }
+      });
+
       it('keeps the gateway-visible key <prefix><client id>: "suspended" without expiry, then "deleted" until `until`', async () => {
         const [first] = instances as [(typeof instances)[0]];
         const client = newId();
