@@ -53,17 +53,18 @@ export class RevocationRefill {
    */
   async check(): Promise<void> {
     const [info, marker] = await Promise.all([this.redis.info('server'), this.redis.get(this.markerKey)]);
-    const runId = /^run_id:(\w+)/m.exec(info)?.[1] ?? '';
+    const runId = runIdOf(info);
     const replaced = this.runId !== null && runId !== this.runId;
     this.runId = runId;
-    if (!replaced && marker !== null) return;
     if (this.refill === null) return;
-    this.lost(replaced ? 'Redis was replaced or restarted' : 'the revocation list is missing from Redis');
+    if (replaced) this.lost('Redis was replaced or restarted');
+    // While a refill is due the marker is missing by design; the pending refill covers it.
+    else if (marker === null && !this.due) this.lost('the revocation list is missing from Redis');
   }
 
   /** Seen by a read that found the marker gone: the same as a failed check. */
   markerMissing(): void {
-    if (this.refill !== null) this.lost('the revocation list is missing from Redis');
+    if (this.refill !== null && !this.due) this.lost('the revocation list is missing from Redis');
   }
 
   close(): void {
@@ -91,15 +92,13 @@ export class RevocationRefill {
     if (this.refill === null || !this.due) return null;
     const losses = this.losses;
     try {
-      const info = await this.redis.info('server');
-      const runId = /^run_id:(\w+)/m.exec(info)?.[1] ?? '';
+      const runId = runIdOf(await this.redis.info('server'));
       await this.refill();
       await this.redis.set(this.markerKey, runId);
       this.runId = runId;
       if (losses !== this.losses) return null;
       this.due = false;
       this.failures.succeeded();
-      this.log.info({}, 'revocation list refilled from the stores');
       return null;
     } catch (error) {
       this.failures.failed(error);
@@ -113,4 +112,9 @@ export class RevocationRefill {
       return error instanceof Error ? error : new Error(String(error));
     }
   }
+}
+
+/** The id Redis gives itself at each start (INFO server); a new one means a new, possibly empty, data set. */
+function runIdOf(info: string): string {
+  return /^run_id:(\w+)/m.exec(info)?.[1] ?? '';
 }
