@@ -6,6 +6,7 @@
 import { startBridge } from '../bridge/server';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { describe } from './domain/describe-error';
 import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
 import { hostPort, loopbackFor } from './loopback';
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`client-auth: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  // An adapter's UnavailableError names the store; its cause says what the driver saw.
+  const cause = error instanceof Error && error.cause !== undefined ? ` (${describe(error.cause)})` : '';
+  process.stderr.write(`client-auth: failed to start: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
   process.exit(1);
 });
