@@ -109,7 +109,10 @@ describe('The server process', function () {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ email, password: PASSWORD }),
       });
+      let loginSettled = false;
+      void inFlightLogin.finally(() => (loginSettled = true)).catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(loginSettled, 'the login must still be running when the signal arrives').to.equal(false);
       running.child.kill('SIGTERM');
       await waitFor(() => running.output().includes('shutting down'), 5000, 'the shutdown log line');
 
