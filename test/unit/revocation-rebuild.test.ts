@@ -13,26 +13,9 @@ const LISTED_MS = 15 * 60_000;
 
 function aClient(fields: Partial<ClientRecord> = {}): ClientRecord {
   const at = new Date(NOW - 86_400_000);
-  return {
-    id: newId(),
-    kind: 'user',
-    email: `${newId()}@example.com`,
-    firstName: '',
-    lastName: '',
-    phoneNumber: '',
-    name: '',
-    groups: ['user'],
-    attributes: {},
-    passwordHash: null,
-    secretHash: null,
-    suspended: false,
-    suspensionReason: '',
-    suspendedAt: null,
-    suspendedBy: '',
-    createdAt: at,
-    updatedAt: at,
-    ...fields,
-  };
+  const names = { firstName: '', lastName: '', phoneNumber: '', name: '' };
+  const suspension = { suspended: false, suspensionReason: '', suspendedAt: null, suspendedBy: '' };
+  return { id: newId(), kind: 'user', email: `${newId()}@example.com`, ...names, groups: ['user'], attributes: {}, passwordHash: null, secretHash: null, ...suspension, createdAt: at, updatedAt: at, ...fields };
 }
 
 describe('Rebuilding the revocation list from the stores', () => {
