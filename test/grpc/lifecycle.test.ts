@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { createClientAuthClient } from '../../src/client';
-import { freePort, repoRoot, requireServices } from '../support/services';
+import { freePort, repoRoot } from '../support/paths';
+import { eventually } from '../support/eventually';
+import { requireServices } from '../support/services';
 import { failure, testEnv } from '../support/server';
 import { upstreamHealth } from '../../bridge/upstream-health';
 
@@ -29,14 +31,6 @@ function startProcess(env: Record<string, string>, role: string[] = ['server']):
   return { child, output: () => output, exited };
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('The server process', function () {
   this.timeout(60000);
   const started: Running[] = [];
@@ -57,11 +51,11 @@ describe('The server process', function () {
       METRICS_PORT: String(metricsPort),
     });
     started.push(running);
-    await waitFor(() => running.output().includes('waiting for Redis'), 15000, 'the waiting log line');
+    await eventually(() => running.output().includes('waiting for Redis'), { timeoutMs: 15000, intervalMs: 50, what: 'the waiting log line' });
     const dir = mkdtempSync(join(tmpdir(), 'client-auth-late-redis-'));
     const redis = spawn(process.env['REDIS_SERVER_BIN'] ?? 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--dir', dir], { stdio: 'ignore' });
     try {
-      await waitFor(() => running.output().includes('gRPC server listening'), 20000, 'the server to listen');
+      await eventually(() => running.output().includes('gRPC server listening'), { timeoutMs: 20000, intervalMs: 50, what: 'the server to listen' });
       const api = createClientAuthClient(`127.0.0.1:${grpcPort}`);
       const { client } = await api.registerUser({ email: `late${Date.now()}@example.com`, password: 'correct horse battery', firstName: '', lastName: '', phoneNumber: '', attributes: {} });
       expect(client!.groups).to.deep.equal(['user']);
@@ -95,7 +89,7 @@ describe('The server process', function () {
       [],
     );
     started.push(running);
-    await waitFor(() => running.output().includes('bridge listening'), 20000, 'the bridge to listen');
+    await eventually(() => running.output().includes('bridge listening'), { timeoutMs: 20000, intervalMs: 50, what: 'the bridge to listen' });
     const api = createClientAuthClient(`127.0.0.1:${grpcPort}`, { deadlineMs: 20000 });
     const health = upstreamHealth(`127.0.0.1:${grpcPort}`);
     try {
@@ -114,7 +108,7 @@ describe('The server process', function () {
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect(loginSettled, 'the login must still be running when the signal arrives').to.equal(false);
       running.child.kill('SIGTERM');
-      await waitFor(() => running.output().includes('shutting down'), 5000, 'the shutdown log line');
+      await eventually(() => running.output().includes('shutting down'), { timeoutMs: 5000, intervalMs: 50, what: 'the shutdown log line' });
 
       expect(await failure(api.validateToken({ token: 'anything' }))).to.include({ code: status.UNAVAILABLE, reason: 'UNAVAILABLE' });
       expect(await health.check(2000)).to.equal('NOT_SERVING');

@@ -4,7 +4,8 @@ import { connectRedis } from '../../src/adapters/redis/connect';
 import { OutageLog } from '../../src/domain/outage-log';
 import { createMetrics } from '../../src/metrics';
 import { recordingLogger } from '../support/server';
-import { requireRedisControl, requireServices, startRedis, stopRedis } from '../support/services';
+import { startRedis, stopRedis } from '../support/redis-process';
+import { requireRedisControl, requireServices } from '../support/services';
 
 const parsed = (lines: string[]) => lines.map((line) => JSON.parse(line) as { level: string; msg: string; err?: string });
 
