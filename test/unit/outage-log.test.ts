@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { connectRedis } from '../../src/adapters/redis/connect';
 import { OutageLog } from '../../src/domain/outage-log';
 import { createMetrics } from '../../src/metrics';
+import { eventually } from '../support/eventually';
 import { recordingLogger } from '../support/server';
 import { startRedis, stopRedis } from '../support/redis-process';
 import { requireRedisControl, requireServices } from '../support/services';
@@ -59,8 +60,8 @@ describe('Failures of background work', () => {
       } finally {
         await startRedis();
       }
-      const deadline = Date.now() + 10000;
-      while (redis.status !== 'ready' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      const connection = redis;
+      await eventually(() => connection.status === 'ready', { timeoutMs: 10000, what: 'the connection to be ready again' });
       await redis.ping();
       expect(parsed(lines).map(({ level, msg }) => [level, msg])).to.deep.equal([
         ['warn', 'Redis connection (commands) failing; logged again once it works'],
