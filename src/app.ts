@@ -1,14 +1,14 @@
 import type { MongoClient } from 'mongodb';
 import type { Redis } from 'ioredis';
 import type { Config, StoresConfig } from './config';
-import { ClientAuthService } from './domain/client-auth-service';
 import type { Logger } from './domain/logger';
 import { OutageLog } from './domain/outage-log';
 import { OutboxRelay } from './domain/outbox-relay';
 import { rebuildRevocations } from './domain/revocation-rebuild';
-import { PasswordHasher } from './domain/password-hasher';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
-import { TokenIssuer } from './domain/token-issuer';
+import { createUseCases, type UseCases } from './domain/use-cases';
+import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
+import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
 import { connectMongo } from './adapters/mongo/connect';
 import { MongoClientStore } from './adapters/mongo/client-store';
 import { MongoSessionStore } from './adapters/mongo/session-store';
@@ -34,9 +34,9 @@ export interface Adapters {
   close(): Promise<void>;
 }
 
-/** A wired service: the domain with its adapters and relay running. */
+/** A wired service: the use cases with their adapters and relay running. */
 export interface App {
-  service: ClientAuthService;
+  useCases: UseCases;
   adapters: Adapters;
   relay: OutboxRelay;
   close(): Promise<void>;
@@ -65,7 +65,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     };
     const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
     const relay = new OutboxRelay(adapters.outbox, adapters.revocations, adapters.events, longestTokenMs, log);
-    const service = new ClientAuthService({
+    const useCases = createUseCases({
       clients: adapters.clients,
       sessions: adapters.sessions,
       outbox: adapters.outbox,
@@ -73,28 +73,31 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       loginThrottle: adapters.loginThrottle,
       loginLimit: config.loginThrottle,
       relay,
-      hasher: new PasswordHasher(config.bcryptCost),
-      tokens: new TokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
+      hasher: new BcryptPasswordHasher(config.bcryptCost),
+      tokens: new JwtTokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
       lifetimes,
       log,
     });
     if (config.admin) {
-      const admin = await service.ensureAdmin(config.admin.email, config.admin.password);
+      const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);
       log.info({ adminId: admin.id }, 'admin from ADMIN_EMAIL is ready');
     }
+    const finished = await useCases.deletion.finishPendingDeletions();
+    if (finished > 0) log.info({ finished }, 'interrupted deletions finished');
     // The stores are the truth: fill the revocation list from them now, and again whenever
     // it is lost (a Redis restarted empty), failing closed meanwhile.
     await adapters.revocations.refillWith(async () => {
       const rebuilt = await rebuildRevocations({ ...adapters, listedMs: longestTokenMs });
       log.info(rebuilt, 'revocation list rebuilt from the stores');
     });
-    relay.start(config.outboxRelayIntervalMs);
+    // Every relay pass first finishes deletions a crash interrupted, so their requests go out too.
+    relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
     const sweepLog = new OutageLog(log, 'sweep of expired sessions');
     const sweeper = setInterval(() => void sweepLog.run(() => adapters.sessions.sweepExpired(new Date())), SWEEP_INTERVAL_MS);
     sweeper.unref();
     log.info({}, `client-auth is wired on ${adapters.description}`);
     return {
-      service,
+      useCases,
       adapters,
       relay,
       close: async () => {

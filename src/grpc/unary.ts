@@ -1,6 +1,6 @@
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '../domain/logger';
-import { DomainError } from '../domain/errors';
+import { domainError } from '../domain/errors';
 import { parseBearer } from '../bearer-token';
 import { REQUEST_ID_KEY, requestIdFrom } from '../request-id';
 import type { CallGate } from './call-gate';
@@ -43,7 +43,7 @@ export function unary<Req, Res>(
     const admitted = options.gate?.admits(call.metadata) ?? true;
     const running = admitted
       ? handler(call.request, { metadata: call.metadata, requestId })
-      : Promise.reject(new DomainError('unavailable', 'UNAVAILABLE', 'this instance is shutting down; retry later'));
+      : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));
     running.then(
       (response) => {
         finish(status.OK, '');
