@@ -237,11 +237,14 @@ export class FakeLoginThrottle implements LoginThrottle {
 
 /** Hashes are readable (`fake:<cost>:<password>`), so tests can see which cost made one. */
 export class FakePasswordHasher implements PasswordHasher {
+  /** The hash each `verify` was asked to compare against (null: an unknown account). */
+  readonly verified: Array<string | null> = [];
   constructor(public cost = 10) {}
   async hash(password: string): Promise<string> {
     return `fake:${this.cost}:${password}`;
   }
   async verify(password: string, hash: string | null): Promise<boolean> {
+    this.verified.push(hash);
     return hash !== null && hash.replace(/^fake:\d+:/, '') === password;
   }
   needsRehash(hash: string): boolean {
