@@ -8,10 +8,12 @@ import { identityInProcess } from '../bridge/forward-auth';
 import { startBridge } from '../bridge/server';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { describe } from './domain/describe-error';
 import { gatewayCheck } from './gateway-identity';
 import { sampledAccessLog } from './grpc/access-log';
 import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
+import { hostPort, loopbackFor } from './loopback';
 import { createMetrics } from './metrics';
 
 const ROLES = ['all', 'server', 'bridge'] as const;
@@ -38,7 +40,10 @@ async function main(): Promise<void> {
   const metrics =
     config.metricsPort === null
       ? null
-      : createMetrics(app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {});
+      : createMetrics(
+          app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {},
+          { log },
+        );
   const accessLog = sampledAccessLog(config.accessLogSample);
   const observe = metrics ? { observe: metrics.observeRpc } : {};
   const grpc =
@@ -56,10 +61,13 @@ async function main(): Promise<void> {
     log.info({ port: await metrics.start(config.metricsPort, config.grpc.host) }, 'metrics served at /metrics');
   }
   // In one process the bridge calls the server's actual port (GRPC_PORT may be 0).
-  const upstream = grpc ? `${localHostOf(config.grpc.host)}:${grpc.port}` : config.bridge.upstream;
+  const upstream = grpc ? hostPort(loopbackFor(config.grpc.host), grpc.port) : config.bridge.upstream;
   // Beside the server, forward auth asks the service in process rather than over loopback.
   const identityOf = app ? { identityOf: identityInProcess(gatewayCheck(app.useCases), log) } : {};
-  const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, upstream, accessLog, ...identityOf, ...observe });
+  const bridge =
+    role === 'server'
+      ? null
+      : await startBridge(config.bridge, { log, upstream, accessLog, ...identityOf, ...observe, ...(grpc ? { internalPass: grpc.internalPass } : {}) });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
 
   let stopping = false;
@@ -67,6 +75,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: draining calls');
+    // Both stop taking work at once; the bridge's running requests may still call the server.
+    bridge?.stopTakingRequests();
+    grpc?.stopTakingCalls();
     await bridge?.close();
     await grpc?.shutdown();
     await app?.close();
@@ -78,14 +89,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-/** An address this process can reach its own gRPC server on. */
-function localHostOf(bindHost: string): string {
-  if (bindHost === '0.0.0.0' || bindHost === '') return '127.0.0.1';
-  if (bindHost === '::') return '[::1]';
-  return bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost;
-}
-
 main().catch((error: unknown) => {
-  process.stderr.write(`client-auth: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  // An adapter's UnavailableError names the store; its cause says what the driver saw.
+  const cause = error instanceof Error && error.cause !== undefined ? ` (${describe(error.cause)})` : '';
+  process.stderr.write(`client-auth: failed to start: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
   process.exit(1);
 });

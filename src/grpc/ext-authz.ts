@@ -7,7 +7,7 @@
  * A decision is always a CheckResponse, never a gRPC error: Envoy treats a failed call
  * according to its failure_mode_allow, which a denial must not depend on.
  */
-import { status, type handleUnaryCall } from '@grpc/grpc-js';
+import { status, type Metadata, type handleUnaryCall } from '@grpc/grpc-js';
 import type { HeaderValueOption } from '../../gen/envoy/config/core/v3/base';
 import { HeaderValueOption_HeaderAppendAction as AppendAction } from '../../gen/envoy/config/core/v3/base';
 import type { StatusCode } from '../../gen/envoy/type/v3/http_status';
@@ -41,10 +41,12 @@ const DENIED_HEADERS_401: HeaderValueOption[] = [
 const DENIED_HEADERS: HeaderValueOption[] = DENIED_HEADERS_401.slice(1);
 
 export function extAuthzHandlers(check: TokenCheck, options: ExtAuthzOptions): AuthorizationServer {
-  const decide = async (request: CheckRequest): Promise<Decision> => {
+  const decide = async (request: CheckRequest, metadata: Metadata): Promise<Decision> => {
     const http = request.attributes?.request?.http;
     const context = request.attributes?.contextExtensions ?? {};
     try {
+      // Shutting down: Envoy should ask another instance (a denial it can retry, 503).
+      if (options.gate && !options.gate.admits(metadata)) throw domainError('UNAVAILABLE', 'this instance is shutting down; retry later');
       const headers = headersOf(http);
       const token = tokenOf(headers, options.accessCookieName);
       const requirement = accessRequirement(context['group'], context['kind']);
@@ -57,7 +59,7 @@ export function extAuthzHandlers(check: TokenCheck, options: ExtAuthzOptions): A
   };
   const check_: handleUnaryCall<CheckRequest, CheckResponse> = (call, callback) => {
     const started = process.hrtime.bigint();
-    void decide(call.request).then(({ response, code, reason }) => {
+    void decide(call.request, call.metadata).then(({ response, code, reason }) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       options.observe?.(EXT_AUTHZ_METHOD, code, seconds, reason);
       if (!options.accessLog || options.accessLog.logs(EXT_AUTHZ_METHOD, code)) {

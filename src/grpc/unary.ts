@@ -1,8 +1,10 @@
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '../domain/logger';
+import { domainError } from '../domain/errors';
 import { parseBearer } from '../bearer-token';
 import { REQUEST_ID_KEY, requestIdFrom } from '../request-id';
 import type { AccessLogPolicy } from './access-log';
+import type { CallGate } from './call-gate';
 import { REASON_KEY, toServiceError } from './status-mapping';
 
 export interface CallContext {
@@ -18,6 +20,8 @@ export interface UnaryOptions {
   observe?: CallObserver;
   /** Which calls get a log line; every call when absent. */
   accessLog?: AccessLogPolicy;
+  /** When closed (shutting down), new calls end UNAVAILABLE before their handler runs. */
+  gate?: CallGate;
 }
 
 /**
@@ -40,7 +44,11 @@ export function unary<Req, Res>(
       if (options.accessLog && !options.accessLog.logs(method, code)) return;
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'rpc');
     };
-    handler(call.request, { metadata: call.metadata, requestId }).then(
+    const admitted = options.gate?.admits(call.metadata) ?? true;
+    const running = admitted
+      ? handler(call.request, { metadata: call.metadata, requestId })
+      : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));
+    running.then(
       (response) => {
         finish(status.OK, '');
         callback(null, response);
