@@ -87,7 +87,8 @@ function headersOf(http: AttributeContext_HttpRequest | undefined): Record<strin
   for (const { key, value, rawValue } of list) {
     const text = value !== '' ? value : Buffer.from(rawValue).toString('latin1');
     const name = key.toLowerCase();
-    headers[name] = headers[name] === undefined ? text : `${headers[name]},${text}`;
+    // Repeated headers join with a comma, except cookies, whose pairs join with "; " (RFC 9113 8.2.3).
+    headers[name] = headers[name] === undefined ? text : `${headers[name]}${name === 'cookie' ? '; ' : ','}${text}`;
   }
   return headers;
 }

@@ -157,3 +157,43 @@ for (const [title, checkerOf] of [
     });
   });
 }
+
+describe('Envoy ext_authz Check with encode_raw_headers (headers in header_map, values as bytes)', function () {
+  this.timeout(30000);
+  let service: GatewayService;
+
+  before(async function () {
+    service = await startGatewayService(this, 'embedded', 'grpc', 'ext-authz-raw');
+  });
+  after(async () => service?.close());
+
+  it('reads the token from header_map, joins repeated headers, and removes spoofed ones listed there', async () => {
+    const user = await browserLogin(service);
+    const raw = (key: string, value: string) => ({ key, value: '', rawValue: Buffer.from(value, 'latin1') });
+    const client = new AuthorizationClient(service.server.address, ChannelCredentials.createInsecure());
+    try {
+      const request: CheckRequest = {
+        attributes: {
+          request: {
+            http: {
+              id: 'raw',
+              method: 'GET',
+              path: '/',
+              host: 'app.example.com',
+              headers: {},
+              headerMap: { headers: [raw('cookie', 'theme=dark'), raw('Cookie', `token=${user.token}`), raw('x-client-tenant', 'other')] },
+            },
+          },
+          contextExtensions: {},
+        },
+      };
+      const response = await new Promise<CheckResponse>((resolve, reject) => client.check(request, (error, answer) => (error ? reject(error) : resolve(answer))));
+      expect(response.httpResponse?.$case).to.equal('okResponse');
+      const ok = response.httpResponse!.value as { headers: { header?: { key: string; value: string } }[]; headersToRemove: string[] };
+      expect(ok.headers.find((h) => h.header!.key === 'x-client-id')!.header!.value).to.equal(user.id);
+      expect(ok.headersToRemove).to.deep.equal(['x-client-tenant']);
+    } finally {
+      client.close();
+    }
+  });
+});
