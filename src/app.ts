@@ -5,7 +5,8 @@ import type { Logger } from './domain/logger';
 import { OutageLog } from './domain/outage-log';
 import { OutboxRelay } from './domain/outbox-relay';
 import { rebuildRevocations } from './domain/revocation-rebuild';
-import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
+import { Audit } from './domain/audit';
+import type { AuditLog, AuditStream, ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
@@ -13,6 +14,8 @@ import { connectMongo } from './adapters/mongo/connect';
 import { MongoClientStore } from './adapters/mongo/client-store';
 import { MongoSessionStore } from './adapters/mongo/session-store';
 import { MongoOutbox } from './adapters/mongo/outbox';
+import { MongoAuditLog } from './adapters/mongo/audit-log';
+import { RedisAuditStream } from './adapters/redis/audit-stream';
 import { connectRedis } from './adapters/redis/connect';
 import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
 import { RedisEventBus } from './adapters/redis/event-bus';
@@ -28,6 +31,9 @@ export interface Adapters {
   revocations: RevocationList;
   events: EventBus;
   loginThrottle: LoginThrottle;
+  auditLog: AuditLog;
+  /** Null where no stream is configured (the embedded set-up). */
+  auditStream: AuditStream | null;
   description: string;
   /** Whether each store is reachable now, for metrics. */
   storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
@@ -39,6 +45,7 @@ export interface App {
   useCases: UseCases;
   adapters: Adapters;
   relay: OutboxRelay;
+  audit: Audit;
   close(): Promise<void>;
 }
 
@@ -64,6 +71,8 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       refreshToken: config.jwt.refreshTokenTtlSeconds,
     };
     const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
+    const { retentionDays, queueMax } = config.audit;
+    const audit = new Audit({ store: adapters.auditLog, stream: adapters.auditStream, log, retentionDays, queueMax });
     const relay = new OutboxRelay(adapters.outbox, adapters.revocations, adapters.events, longestTokenMs, log);
     const useCases = createUseCases({
       clients: adapters.clients,
@@ -77,6 +86,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       tokens: new JwtTokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
       lifetimes,
       log,
+      audit,
     });
     if (config.admin) {
       const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);
@@ -93,16 +103,24 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     // Every relay pass first finishes deletions a crash interrupted, so their requests go out too.
     relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
     const sweepLog = new OutageLog(log, 'sweep of expired sessions');
-    const sweeper = setInterval(() => void sweepLog.run(() => adapters.sessions.sweepExpired(new Date())), SWEEP_INTERVAL_MS);
+    const auditSweepLog = new OutageLog(log, 'sweep of audit records past AUDIT_RETENTION_DAYS');
+    const sweep = () => {
+      void sweepLog.run(() => adapters.sessions.sweepExpired(new Date()));
+      void auditSweepLog.run(() => audit.sweepExpired());
+    };
+    void auditSweepLog.run(() => audit.sweepExpired());
+    const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
     sweeper.unref();
     log.info({}, `client-auth is wired on ${adapters.description}`);
     return {
       useCases,
       adapters,
       relay,
+      audit,
       close: async () => {
         clearInterval(sweeper);
         await relay.stop();
+        await audit.close();
         await adapters.close();
       },
     };
@@ -125,6 +143,8 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     await clients.ensureIndexes();
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
+    const auditLog = new MongoAuditLog(connected.db);
+    await auditLog.ensureIndexes();
 
     const redis = await connectRedis(stores.redis.url, timeout, log, 'commands');
     redisConnections.push(redis);
@@ -145,6 +165,8 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       revocations,
       events,
       loginThrottle,
+      auditLog,
+      auditStream: new RedisAuditStream(redis, config.audit.stream, config.audit.retentionDays * 24 * 3600 * 1000),
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
         mongodb: await connected.db.command({ ping: 1 }).then(() => true, () => false),

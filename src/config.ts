@@ -78,6 +78,8 @@ export interface Config {
   readonly metricsPort: number | null;
   /** The share of gateway checks (ValidateToken, Check, GET /auth) logged when they end as usual, 0 to 1. */
   readonly accessLogSample: number;
+  /** Audit records are kept `retentionDays`, published on `stream`; at most `queueMax` wait for an unreachable store. */
+  readonly audit: { readonly retentionDays: number; readonly stream: string; readonly queueMax: number };
 }
 
 const MIN_PRODUCTION_SECRET_BYTES = 32;
@@ -150,6 +152,11 @@ export function loadConfig(env: Env): Config {
     admin: adminEmail !== null && adminPassword !== null ? { email: adminEmail, password: adminPassword } : null,
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
     accessLogSample: read.fraction('ACCESS_LOG_SAMPLE', 0),
+    audit: {
+      retentionDays: read.int('AUDIT_RETENTION_DAYS', 90, 1, 3650),
+      stream: read.string('AUDIT_STREAM', 'client-auth-audit'),
+      queueMax: read.int('AUDIT_QUEUE_MAX', 10000, 10, 1_000_000),
+    },
   });
 }
 

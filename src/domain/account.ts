@@ -1,11 +1,12 @@
 /** GetMe and ChangePassword: what a client does with its own record. */
 import { publicClient, type Principal, type PublicClient } from './client';
 import { revokeAccessTokensOf } from './access-revocation';
+import { NO_REQUEST, type RequestContext } from './audit-event';
 import { domainError, invalidArgument } from './errors';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type AccountDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'hasher' | 'lifetimes' | 'log' | 'now'>;
+export type AccountDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'hasher' | 'lifetimes' | 'log' | 'audit' | 'now'>;
 
 export class Account {
   constructor(private readonly deps: AccountDeps) {}
@@ -18,7 +19,7 @@ export class Account {
   }
 
   /** Changes a user's password and revokes all its other sessions. */
-  async changePassword(caller: Principal, input: { currentPassword: string; newPassword: string }): Promise<void> {
+  async changePassword(caller: Principal, input: { currentPassword: string; newPassword: string }, request: RequestContext = NO_REQUEST): Promise<void> {
     const { clients, sessions, hasher } = this.deps;
     if (caller.kind !== 'user') throw domainError('NOT_A_USER');
     if (input.currentPassword === '') throw invalidArgument('current_password', 'current_password is required');
@@ -28,11 +29,16 @@ export class Account {
     const currentOk =
       Buffer.byteLength(input.currentPassword, 'utf8') <= v.PASSWORD_MAX_BYTES &&
       (await hasher.verify(input.currentPassword, client.passwordHash));
-    if (!currentOk) throw domainError('INVALID_CREDENTIALS');
+    const record = { type: 'password.changed', actor: client.id, target: client.id, sessionId: caller.sessionId } as const;
+    if (!currentOk) {
+      this.deps.audit.record({ ...record, outcome: 'failure', details: { reason: 'INVALID_CREDENTIALS' } }, request);
+      throw domainError('INVALID_CREDENTIALS');
+    }
 
     const now = new Date(this.deps.now());
     await clients.update(client.id, { passwordHash: await hasher.hash(newPassword), updatedAt: now });
     const revoked = await sessions.revokeAllOfClient(client.id, now, caller.sessionId);
     await revokeAccessTokensOf(this.deps, client.id, revoked, now.getTime() + this.deps.lifetimes.accessToken * 1000);
+    this.deps.audit.record({ ...record, outcome: 'success' }, request);
   }
 }

@@ -1,11 +1,12 @@
 /** The admin named by ADMIN_EMAIL and ADMIN_PASSWORD, made ready at start-up. */
 import { ADMIN_GROUP, BASE_GROUP, publicClient, type ClientRecord, type PublicClient } from './client';
+import { SYSTEM } from './audit-event';
 import { insertNewClient, newClientRecord } from './client-records';
 import { DomainError, domainError, invalidArgument } from './errors';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type AdminBootstrapDeps = Pick<Dependencies, 'clients' | 'hasher' | 'now'>;
+export type AdminBootstrapDeps = Pick<Dependencies, 'clients' | 'hasher' | 'audit' | 'now'>;
 
 export class AdminBootstrap {
   constructor(private readonly deps: AdminBootstrapDeps) {}
@@ -25,6 +26,7 @@ export class AdminBootstrap {
       );
       try {
         await insertNewClient(clients, record);
+        this.recordBootstrap(record.id, [], record.groups);
         return publicClient(record);
       } catch (error) {
         // Another instance created it at the same moment: bring that one up to date.
@@ -41,6 +43,12 @@ export class AdminBootstrap {
     if (Object.keys(changes).length === 0) return publicClient(existing);
     const updated = await clients.update(existing.id, { ...changes, updatedAt: new Date(this.deps.now()) });
     if (!updated) throw domainError('CLIENT_NOT_FOUND');
+    this.recordBootstrap(existing.id, existing.groups, updated.groups);
     return publicClient(updated);
+  }
+
+  /** Recorded only when the admin was created or changed, so a restart adds no record. */
+  private recordBootstrap(target: string, groupsBefore: string[], groupsAfter: string[]): void {
+    this.deps.audit.record({ type: 'admin.bootstrapped', outcome: 'success', actor: SYSTEM, target, details: { groupsBefore, groupsAfter } });
   }
 }

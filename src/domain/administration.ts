@@ -2,12 +2,13 @@
 import { publicClient, requireAdmin, type ClientKind, type Principal, type PublicClient } from './client';
 import { requireClient, withBaseGroup } from './client-records';
 import type { DeletionRequestView } from './deletion';
+import { NO_REQUEST, type RequestContext } from './audit-event';
 import { domainError } from './errors';
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from './page-token';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type AdministrationDeps = Pick<Dependencies, 'clients' | 'outbox' | 'now'>;
+export type AdministrationDeps = Pick<Dependencies, 'clients' | 'outbox' | 'audit' | 'now'>;
 
 export class Administration {
   constructor(private readonly deps: AdministrationDeps) {}
@@ -43,7 +44,7 @@ export class Administration {
   }
 
   /** Replaces a client's groups, keeping its kind's base group. The only path to "admin". */
-  async setClientGroups(caller: Principal, input: { clientId: string; groups: string[] }): Promise<PublicClient> {
+  async setClientGroups(caller: Principal, input: { clientId: string; groups: string[] }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
     requireAdmin(caller);
     const groups = v.groups('groups', input.groups);
     const client = await requireClient(this.deps.clients, input.clientId);
@@ -52,6 +53,8 @@ export class Administration {
       updatedAt: new Date(this.deps.now()),
     });
     if (!updated) throw domainError('CLIENT_NOT_FOUND');
+    const details = { groupsBefore: client.groups, groupsAfter: updated.groups };
+    this.deps.audit.record({ type: 'groups.changed', outcome: 'success', actor: caller.clientId, target: client.id, details }, request);
     return publicClient(updated);
   }
 

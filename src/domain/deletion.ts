@@ -11,6 +11,7 @@
  * through the same remaining steps, announcing it exactly once.
  */
 import { isAdmin, type ClientKind, type Principal } from './client';
+import { NO_REQUEST, type RequestContext } from './audit-event';
 import { describe } from './describe-error';
 import { domainError } from './errors';
 import { newId } from './ids';
@@ -37,7 +38,7 @@ export type DeletionStep = 'found' | 'marked' | 'queued' | 'sessions-removed';
  */
 export type DeletionStepHook = (step: DeletionStep, clientId: string) => void | Promise<void>;
 
-export type DeletionDeps = Pick<Dependencies, 'clients' | 'sessions' | 'outbox' | 'relay' | 'log' | 'now'> & { afterStep?: DeletionStepHook; };
+export type DeletionDeps = Pick<Dependencies, 'clients' | 'sessions' | 'outbox' | 'relay' | 'log' | 'audit' | 'now'> & { afterStep?: DeletionStepHook; };
 
 /** How many half-done deletions one recovery pass finishes at most. */
 const RECOVERY_BATCH = 100;
@@ -52,7 +53,7 @@ export class Deletion {
    * Deletes a client (itself, or anyone for an admin) and requests the deletion of its
    * data everywhere; the relay delivers the request now if it can and retries until it can.
    */
-  async deleteClient(caller: Principal, input: { clientId: string }): Promise<DeletionRequestView> {
+  async deleteClient(caller: Principal, input: { clientId: string }, request: RequestContext = NO_REQUEST): Promise<DeletionRequestView> {
     const targetId = input.clientId === '' ? caller.clientId : input.clientId;
     if (targetId !== caller.clientId && !isAdmin(caller)) throw domainError('PERMISSION_DENIED', 'only an admin may delete another client');
     v.clientId('client_id', targetId);
@@ -64,6 +65,7 @@ export class Deletion {
     const marked = await this.deps.clients.markDeleted(client.id, { requestId: newId(now), at: new Date(now), by: caller.clientId });
     if (!marked) throw domainError('CLIENT_NOT_FOUND');
     await this.step('marked', client.id);
+    this.deps.audit.record({ type: 'client.deleted', outcome: 'success', actor: caller.clientId, target: client.id }, request);
     await this.finish(marked);
 
     const delivered = await this.deps.relay.flush();

@@ -1,3 +1,4 @@
+import type { AuditRecorder } from './audit';
 import type { Logger } from './logger';
 import type { LoginLimit } from './login-limit';
 import type { OutboxRelay } from './outbox-relay';
@@ -22,6 +23,8 @@ export interface Dependencies {
   tokens: TokenIssuer;
   lifetimes: Lifetimes;
   log: Logger;
+  /** The audit trail; records are written off the caller's path. */
+  audit: AuditRecorder;
   /** The clock, ms since the epoch; tests pass one they move by hand. */
   now: () => number;
 }

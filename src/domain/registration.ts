@@ -1,11 +1,12 @@
 /** RegisterUser and RegisterService. */
 import { BASE_GROUP, publicClient, requireAdmin, type Principal, type PublicClient } from './client';
 import { insertNewClient, newClientRecord, withBaseGroup } from './client-records';
+import { ANONYMOUS, NO_REQUEST, type RequestContext } from './audit-event';
 import { hashSecret, newSecret } from './secrets';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type RegistrationDeps = Pick<Dependencies, 'clients' | 'hasher' | 'now'>;
+export type RegistrationDeps = Pick<Dependencies, 'clients' | 'hasher' | 'audit' | 'now'>;
 
 export class Registration {
   constructor(private readonly deps: RegistrationDeps) {}
@@ -18,7 +19,7 @@ export class Registration {
     lastName: string;
     phoneNumber: string;
     attributes: Record<string, string>;
-  }): Promise<PublicClient> {
+  }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
     const email = v.normalizeEmail('email', input.email);
     const password = v.checkPassword('password', input.password);
     const fields = {
@@ -30,6 +31,7 @@ export class Registration {
     };
     const record = newClientRecord('user', email, { ...fields, passwordHash: await this.deps.hasher.hash(password) }, this.deps.now());
     await insertNewClient(this.deps.clients, record);
+    this.deps.audit.record({ type: 'client.registered', outcome: 'success', actor: ANONYMOUS, target: record.id, details: { email } }, request);
     return publicClient(record);
   }
 
@@ -37,6 +39,7 @@ export class Registration {
   async registerService(
     caller: Principal,
     input: { email: string; name: string; groups: string[] },
+    request: RequestContext = NO_REQUEST,
   ): Promise<{ client: PublicClient; clientSecret: string }> {
     requireAdmin(caller);
     const email = v.normalizeEmail('email', input.email);
@@ -45,6 +48,7 @@ export class Registration {
     const clientSecret = newSecret();
     const record = newClientRecord('service', email, { name, groups, secretHash: hashSecret(clientSecret) }, this.deps.now());
     await insertNewClient(this.deps.clients, record);
+    this.deps.audit.record({ type: 'service.registered', outcome: 'success', actor: caller.clientId, target: record.id, details: { email, groupsAfter: groups } }, request);
     return { client: publicClient(record), clientSecret };
   }
 }

@@ -1,4 +1,7 @@
 /** IssueServiceToken: the client-credentials exchange of service clients. */
+import { NO_REQUEST, type RequestContext } from './audit-event';
+import { serviceTokenRecords } from './audit-records';
+import { audited } from './audited';
 import { domainError, invalidArgument } from './errors';
 import { newId } from './ids';
 import { hashSecret, sameHash } from './secrets';
@@ -9,18 +12,25 @@ import type { Dependencies } from './dependencies';
 const MAX_SECRET_LENGTH = 128;
 const DUMMY_SECRET_HASH = hashSecret('no client has this secret');
 
-export type ServiceTokensDeps = Pick<Dependencies, 'clients' | 'tokens' | 'lifetimes' | 'now'>;
+export type ServiceTokensDeps = Pick<Dependencies, 'clients' | 'tokens' | 'lifetimes' | 'audit' | 'now'>;
 
 export class ServiceTokens {
   constructor(private readonly deps: ServiceTokensDeps) {}
 
   /** Exchanges a service client's id and secret for a short-lived access token. */
-  async issueServiceToken(input: { clientId: string; clientSecret: string }): Promise<IssuedToken> {
+  issueServiceToken(input: { clientId: string; clientSecret: string }, request: RequestContext = NO_REQUEST): Promise<IssuedToken> {
+    const attempt = { known: false };
+    const records = serviceTokenRecords(input.clientId, () => attempt.known);
+    return audited(this.deps.audit, request, () => this.checkSecret(input, attempt), records);
+  }
+
+  private async checkSecret(input: { clientId: string; clientSecret: string }, attempt: { known: boolean }): Promise<IssuedToken> {
     if (input.clientId === '') throw invalidArgument('client_id', 'client_id is required');
     if (input.clientSecret === '') throw invalidArgument('client_secret', 'client_secret is required');
     if (input.clientSecret.length > MAX_SECRET_LENGTH) throw domainError('INVALID_CREDENTIALS');
     const found = v.isClientId(input.clientId) ? await this.deps.clients.findById(input.clientId) : null;
     const client = found?.kind === 'service' && found.secretHash !== null ? found : null;
+    attempt.known = client !== null;
     const presented = hashSecret(input.clientSecret);
     // Compare against something even for an unknown id, so timing says nothing.
     const matches = sameHash(presented, client?.secretHash ?? DUMMY_SECRET_HASH) && client !== null;

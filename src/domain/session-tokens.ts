@@ -2,11 +2,15 @@
  * Login, RefreshToken and Logout: a login session is one family of refresh tokens, each
  * used once; a retired one that comes back revokes its whole family.
  */
+import { ANONYMOUS, NO_REQUEST, type RequestContext } from './audit-event';
+import { loginRecords, type LoginAttempt } from './audit-records';
+import { audited } from './audited';
 import { publicClient, type ClientRecord, type PublicClient } from './client';
 import { domainError, invalidArgument } from './errors';
 import { newId } from './ids';
 import { FailOpenLoginThrottle, tooManyAttempts } from './login-limit';
 import { hashSecret, newSecret } from './secrets';
+import type { RefreshTokenRecord } from './ports';
 import type { IssuedToken } from './token-issuer';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
@@ -14,13 +18,14 @@ import type { Dependencies } from './dependencies';
 /** Refresh tokens are 43 base64url characters; anything much longer is not one of ours. */
 const MAX_REFRESH_TOKEN_LENGTH = 128;
 
-export type SessionTokensDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'loginThrottle' | 'loginLimit' | 'hasher' | 'tokens' | 'lifetimes' | 'log' | 'now'>;
+export type SessionTokensDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'loginThrottle' | 'loginLimit' | 'hasher' | 'tokens' | 'lifetimes' | 'log' | 'audit' | 'now'>;
 
 /** What Login and RefreshToken hand out. */
 export interface TokenPair {
   access: IssuedToken;
   refresh: IssuedToken;
   client: PublicClient;
+  sessionId: string;
 }
 
 export class SessionTokens {
@@ -35,7 +40,12 @@ export class SessionTokens {
    * time. Failed logins are counted per email, registered or not, and an email at the limit
    * is refused before its password is checked, so the refusal says nothing of the account.
    */
-  async login(input: { email: string; password: string }): Promise<TokenPair> {
+  login(input: { email: string; password: string }, request: RequestContext = NO_REQUEST): Promise<TokenPair> {
+    const attempt: LoginAttempt = { email: input.email, target: '' };
+    return audited(this.deps.audit, request, () => this.checkLogin(input, attempt), loginRecords(attempt));
+  }
+
+  private async checkLogin(input: { email: string; password: string }, attempt: LoginAttempt): Promise<TokenPair> {
     const { clients, hasher, loginLimit } = this.deps;
     const email = v.normalizeEmail('email', input.email);
     if (input.password === '') throw invalidArgument('password', 'password is required');
@@ -46,6 +56,7 @@ export class SessionTokens {
     if (failures >= loginLimit.maxFailures) throw tooManyAttempts(loginLimit.windowSeconds);
     const found = await clients.findByEmail(email);
     const client = found?.kind === 'user' ? found : null;
+    attempt.target = client?.id ?? '';
     const matches = await hasher.verify(input.password, client?.passwordHash ?? null);
     if (!client || !matches || client.passwordHash === null) {
       await this.throttle.recordFailure(email);
@@ -63,14 +74,14 @@ export class SessionTokens {
   }
 
   /** Rotates a refresh token; a retired one coming back revokes its whole family. */
-  async refresh(input: { refreshToken: string }): Promise<TokenPair> {
+  async refresh(input: { refreshToken: string }, request: RequestContext = NO_REQUEST): Promise<TokenPair> {
     const { clients, sessions } = this.deps;
     if (input.refreshToken === '') throw invalidArgument('refresh_token', 'refresh_token is required');
     if (input.refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) throw invalidRefreshToken();
     const hash = hashSecret(input.refreshToken);
     const token = await sessions.findToken(hash);
     if (!token) throw invalidRefreshToken();
-    if (await sessions.isRetired(hash)) return this.rejectReuse(token.sessionId);
+    if (await sessions.isRetired(hash)) return this.rejectReuse(token, request);
 
     // The client's state comes first: a suspension revokes every session, and the holder
     // of a refresh token should learn why it stopped working.
@@ -93,11 +104,13 @@ export class SessionTokens {
       createdAt: new Date(now),
       expiresAt: session.expiresAt,
     });
-    if (!won) return this.rejectReuse(session.id);
+    if (!won) return this.rejectReuse(token, request);
+    this.deps.audit.record({ type: 'token.refreshed', outcome: 'success', actor: client.id, target: client.id, sessionId: session.id }, request);
     return {
       access: this.issueAccess(client, session.id),
       refresh: { token: refreshToken, expiresAt: session.expiresAt },
       client: publicClient(client),
+      sessionId: session.id,
     };
   }
 
@@ -109,13 +122,15 @@ export class SessionTokens {
    * list unreachable the refresh token must still stop rotating (the call then fails, so
    * the caller retries, and the access token dies within its lifetime at worst).
    */
-  async logout(token: string): Promise<void> {
+  async logout(token: string, request: RequestContext = NO_REQUEST): Promise<void> {
     if (token === '') throw domainError('TOKEN_MISSING');
     // An expired access token still names its session: a browser that comes back after
     // the token expired must be able to end the session its refresh token keeps alive.
     const principal = this.deps.tokens.verify(token, { allowExpired: true });
     await this.deps.sessions.revoke(principal.sessionId, new Date(this.deps.now()));
     await this.deps.revocations.revokeSession(principal.sessionId, principal.expiresAt.getTime());
+    const { clientId, sessionId } = principal;
+    this.deps.audit.record({ type: 'logout', outcome: 'success', actor: clientId, target: clientId, sessionId }, request);
   }
 
   private async startSession(client: ClientRecord): Promise<TokenPair> {
@@ -138,6 +153,7 @@ export class SessionTokens {
       access: this.issueAccess(client, sessionId),
       refresh: { token: refreshToken, expiresAt },
       client: publicClient(client),
+      sessionId,
     };
   }
 
@@ -147,8 +163,10 @@ export class SessionTokens {
   }
 
   /** The family of a replayed refresh token is revoked: both the thief and the owner must log in again. */
-  private async rejectReuse(sessionId: string): Promise<never> {
+  private async rejectReuse({ sessionId, clientId }: RefreshTokenRecord, request: RequestContext): Promise<never> {
     const now = this.deps.now();
+    const record = { type: 'refresh_token.reused', outcome: 'failure', actor: ANONYMOUS, target: clientId, sessionId } as const;
+    this.deps.audit.record({ ...record, details: { reason: 'REFRESH_TOKEN_REUSED' } }, request);
     this.deps.log.warn({ sessionId }, 'refresh token reused; revoking its session');
     await this.deps.sessions.revoke(sessionId, new Date(now));
     await this.deps.revocations.revokeSession(sessionId, now + this.deps.lifetimes.accessToken * 1000);

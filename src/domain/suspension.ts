@@ -2,18 +2,19 @@
 import { revokeAccessTokensOf } from './access-revocation';
 import { publicClient, requireAdmin, type Principal, type PublicClient } from './client';
 import { requireClient } from './client-records';
+import { NO_REQUEST, type RequestContext } from './audit-event';
 import { domainError } from './errors';
 import { newOutboxEntry } from './outbox-entry';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type SuspensionDeps = Pick<Dependencies, 'clients' | 'sessions' | 'outbox' | 'revocations' | 'relay' | 'lifetimes' | 'log' | 'now'>;
+export type SuspensionDeps = Pick<Dependencies, 'clients' | 'sessions' | 'outbox' | 'revocations' | 'relay' | 'lifetimes' | 'log' | 'audit' | 'now'>;
 
 export class Suspension {
   constructor(private readonly deps: SuspensionDeps) {}
 
   /** Suspends a client everywhere: record, sessions, revocation list, event. Idempotent. */
-  async suspendClient(caller: Principal, input: { clientId: string; reason: string }): Promise<PublicClient> {
+  async suspendClient(caller: Principal, input: { clientId: string; reason: string }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
     const { clients, sessions, outbox, relay } = this.deps;
     requireAdmin(caller);
     const reason = v.text('reason', input.reason, 500);
@@ -33,11 +34,12 @@ export class Suspension {
     // While suspended, the client mark refuses every token; listing the sessions too keeps
     // their access tokens dead after a reinstatement.
     await revokeAccessTokensOf(this.deps, client.id, revoked, now.getTime() + this.deps.lifetimes.accessToken * 1000);
+    this.deps.audit.record({ type: 'client.suspended', outcome: 'success', actor: caller.clientId, target: client.id, details: { reason } }, request);
     return publicClient(updated);
   }
 
   /** Lifts a suspension. Sessions revoked by it stay revoked. Idempotent. */
-  async reinstateClient(caller: Principal, input: { clientId: string }): Promise<PublicClient> {
+  async reinstateClient(caller: Principal, input: { clientId: string }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
     const { clients, outbox, relay } = this.deps;
     requireAdmin(caller);
     const client = await requireClient(clients, input.clientId);
@@ -52,6 +54,7 @@ export class Suspension {
     if (!updated) throw domainError('CLIENT_NOT_FOUND');
     await outbox.add(newOutboxEntry('client.reinstated', client, { by: caller.clientId, at: now }));
     await relay.flush();
+    this.deps.audit.record({ type: 'client.reinstated', outcome: 'success', actor: caller.clientId, target: client.id }, request);
     return publicClient(updated);
   }
 }

@@ -10,7 +10,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
   const caller = (context: CallContext) => tokenValidation.authenticate(bearerToken(context.metadata));
 
   return {
-    registerUser: unary('RegisterUser', async (request) => {
+    registerUser: unary('RegisterUser', async (request, context) => {
       const client = await registration.registerUser({
         email: request.email,
         password: request.password,
@@ -18,7 +18,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
         lastName: request.lastName,
         phoneNumber: request.phoneNumber,
         attributes: request.attributes,
-      });
+      }, context.request);
       return { client: clientToProto(client) };
     }, options),
 
@@ -27,25 +27,25 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
         email: request.email,
         name: request.name,
         groups: request.groups,
-      });
+      }, context.request);
       return { client: clientToProto(result.client), clientSecret: result.clientSecret };
     }, options),
 
-    issueServiceToken: unary('IssueServiceToken', async (request) => {
-      const issued = await serviceTokens.issueServiceToken({ clientId: request.clientId, clientSecret: request.clientSecret });
+    issueServiceToken: unary('IssueServiceToken', async (request, context) => {
+      const issued = await serviceTokens.issueServiceToken({ clientId: request.clientId, clientSecret: request.clientSecret }, context.request);
       return { accessToken: issued.token, accessTokenExpireTime: issued.expiresAt };
     }, options),
 
-    login: unary('Login', async (request) => {
-      return tokenPairToProto(await sessionTokens.login({ email: request.email, password: request.password }));
+    login: unary('Login', async (request, context) => {
+      return tokenPairToProto(await sessionTokens.login({ email: request.email, password: request.password }, context.request));
     }, options),
 
-    refreshToken: unary('RefreshToken', async (request) => {
-      return tokenPairToProto(await sessionTokens.refresh({ refreshToken: request.refreshToken }));
+    refreshToken: unary('RefreshToken', async (request, context) => {
+      return tokenPairToProto(await sessionTokens.refresh({ refreshToken: request.refreshToken }, context.request));
     }, options),
 
     logout: unary('Logout', async (_request, context) => {
-      await sessionTokens.logout(bearerToken(context.metadata));
+      await sessionTokens.logout(bearerToken(context.metadata), context.request);
       return {};
     }, options),
 
@@ -68,12 +68,12 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
       await account.changePassword(await caller(context), {
         currentPassword: request.currentPassword,
         newPassword: request.newPassword,
-      });
+      }, context.request);
       return {};
     }, options),
 
     deleteClient: unary('DeleteClient', async (request, context) => {
-      const requested = await deletion.deleteClient(await caller(context), { clientId: request.clientId });
+      const requested = await deletion.deleteClient(await caller(context), { clientId: request.clientId }, context.request);
       return { deletionRequest: deletionRequestToProto(requested) };
     }, options),
 
@@ -96,17 +96,17 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
     }, options),
 
     setClientGroups: unary('SetClientGroups', async (request, context) => {
-      const client = await administration.setClientGroups(await caller(context), { clientId: request.clientId, groups: request.groups });
+      const client = await administration.setClientGroups(await caller(context), { clientId: request.clientId, groups: request.groups }, context.request);
       return { client: clientToProto(client) };
     }, options),
 
     suspendClient: unary('SuspendClient', async (request, context) => {
-      const client = await suspension.suspendClient(await caller(context), { clientId: request.clientId, reason: request.reason });
+      const client = await suspension.suspendClient(await caller(context), { clientId: request.clientId, reason: request.reason }, context.request);
       return { client: clientToProto(client) };
     }, options),
 
     reinstateClient: unary('ReinstateClient', async (request, context) => {
-      const client = await suspension.reinstateClient(await caller(context), { clientId: request.clientId });
+      const client = await suspension.reinstateClient(await caller(context), { clientId: request.clientId }, context.request);
       return { client: clientToProto(client) };
     }, options),
 

@@ -1,15 +1,19 @@
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
+import type { RequestContext } from '../domain/audit-event';
 import type { Logger } from '../domain/logger';
 import { domainError } from '../domain/errors';
 import { parseBearer } from '../bearer-token';
 import { REQUEST_ID_KEY, requestIdFrom } from '../request-id';
 import type { AccessLogPolicy } from './access-log';
 import type { CallGate } from './call-gate';
+import { peerIp, requestContextOf } from './request-context';
 import { REASON_KEY, toServiceError } from './status-mapping';
 
 export interface CallContext {
   metadata: Metadata;
   requestId: string;
+  /** Where the call comes from, for the audit trail. */
+  request: RequestContext;
 }
 
 /** Told of every finished call, for metrics: its method, status, duration and reason ('' when OK). */
@@ -46,7 +50,7 @@ export function unary<Req, Res>(
     };
     const admitted = options.gate?.admits(call.metadata) ?? true;
     const running = admitted
-      ? handler(call.request, { metadata: call.metadata, requestId })
+      ? handler(call.request, { metadata: call.metadata, requestId, request: requestContextOf(call.metadata, requestId, peerIp(call.getPeer())) })
       : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));
     running.then(
       (response) => {

@@ -2,6 +2,7 @@ import type { Logger } from '../../domain/logger';
 import { MemoryEventBus } from './memory-event-bus';
 import { MemoryLoginThrottle } from './memory-login-throttle';
 import { MemoryRevocationList } from './memory-revocation-list';
+import { SqliteAuditLog } from './sqlite-audit-log';
 import { SqliteClientStore } from './sqlite-client-store';
 import { openSqliteDatabase, sqliteFilePath } from './sqlite-database';
 import { SqliteOutbox } from './sqlite-outbox';
@@ -25,6 +26,8 @@ export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { lo
     revocations,
     events,
     loginThrottle: new MemoryLoginThrottle({ windowMs: options.loginFailureWindowMs }),
+    auditLog: new SqliteAuditLog(db),
+    auditStream: null,
     description:
       `embedded adapters: SQLite at ${sqliteFilePath(dataDir)}, in-process revocation list and event bus — ` +
       'serves ONE instance only; configure MongoDB and Redis to run several',

@@ -129,6 +129,25 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE clients ADD COLUMN deletion_by TEXT;
   CREATE INDEX clients_marked_deleted ON clients (deletion_at) WHERE deletion_request_id IS NOT NULL;
   `,
+  `
+  -- The audit trail; id is time-ordered, so "newest first" is ORDER BY id DESC.
+  CREATE TABLE audit_events (
+    id           TEXT PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    type         TEXT NOT NULL,
+    outcome      TEXT NOT NULL,
+    actor        TEXT NOT NULL,
+    target       TEXT NOT NULL,
+    session_id   TEXT NOT NULL,
+    ip           TEXT NOT NULL,
+    user_agent   TEXT NOT NULL,
+    request_id   TEXT NOT NULL,
+    details_json TEXT NOT NULL
+  );
+  CREATE INDEX audit_events_at ON audit_events (at);
+  CREATE INDEX audit_events_target ON audit_events (target, id);
+  CREATE INDEX audit_events_actor ON audit_events (actor, id);
+  `,
 ];
 
 function migrate(db: SqliteDatabase): void {

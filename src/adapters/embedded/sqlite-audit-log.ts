@@ -1,0 +1,100 @@
+import type { AuditEvent, AuditEventType, AuditOutcome } from '../../domain/audit-event';
+import type { AuditLog, AuditQuery } from '../../domain/ports';
+import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database';
+import { withSqliteOutages } from './sqlite-outages';
+
+interface AuditRow {
+  id: string;
+  at: number;
+  type: string;
+  outcome: string;
+  actor: string;
+  target: string;
+  session_id: string;
+  ip: string;
+  user_agent: string;
+  request_id: string;
+  details_json: string;
+}
+
+/** The audit trail in the `audit_events` table, kept until `sweep` removes what is past retention. */
+export class SqliteAuditLog implements AuditLog {
+  private readonly statements;
+
+  constructor(private readonly db: SqliteDatabase) {
+    const insert = db.prepare(
+      'INSERT OR IGNORE INTO audit_events (id, at, type, outcome, actor, target, session_id, ip, user_agent, request_id, details_json) ' +
+        'VALUES (@id, @at, @type, @outcome, @actor, @target, @session_id, @ip, @user_agent, @request_id, @details_json)',
+    );
+    this.statements = {
+      // One transaction per batch: one fsync, not one per record.
+      insertAll: db.transaction((events: readonly AuditEvent[]) => {
+        for (const event of events) insert.run(toRow(event));
+      }),
+      sweep: db.prepare<[number]>('DELETE FROM audit_events WHERE at < ?'),
+    };
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withSqliteOutages(this, 'the audit log');
+  }
+
+  async append(events: readonly AuditEvent[]): Promise<void> {
+    this.statements.insertAll(events);
+  }
+
+  async list(query: AuditQuery): Promise<AuditEvent[]> {
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    const where = (condition: string, ...given: unknown[]) => {
+      conditions.push(condition);
+      values.push(...given);
+    };
+    if (query.target !== undefined) where('target = ?', query.target);
+    if (query.actor !== undefined) where('actor = ?', query.actor);
+    if (query.types !== undefined) where(`type IN (${query.types.map(() => '?').join(', ') || 'NULL'})`, ...query.types);
+    if (query.outcome !== undefined) where('outcome = ?', query.outcome);
+    if (query.from !== undefined) where('at >= ?', toMillis(query.from));
+    if (query.to !== undefined) where('at < ?', toMillis(query.to));
+    if (query.beforeId !== undefined) where('id < ?', query.beforeId);
+    const clause = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+    return this.db
+      .prepare<unknown[], AuditRow>(`SELECT * FROM audit_events ${clause} ORDER BY id DESC LIMIT ?`)
+      .all(...values, query.limit)
+      .map(fromRow);
+  }
+
+  async sweep(before: Date): Promise<number> {
+    return this.statements.sweep.run(toMillis(before)).changes;
+  }
+}
+
+function toRow(event: AuditEvent): AuditRow {
+  return {
+    id: event.id,
+    at: toMillis(event.at),
+    type: event.type,
+    outcome: event.outcome,
+    actor: event.actor,
+    target: event.target,
+    session_id: event.sessionId,
+    ip: event.ip,
+    user_agent: event.userAgent,
+    request_id: event.requestId,
+    details_json: JSON.stringify(event.details),
+  };
+}
+
+function fromRow(row: AuditRow): AuditEvent {
+  return {
+    id: row.id,
+    at: fromMillis(row.at),
+    type: row.type as AuditEventType,
+    outcome: row.outcome as AuditOutcome,
+    actor: row.actor,
+    target: row.target,
+    sessionId: row.session_id,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    requestId: row.request_id,
+    details: JSON.parse(row.details_json) as AuditEvent['details'],
+  };
+}

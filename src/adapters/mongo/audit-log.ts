@@ -1,0 +1,57 @@
+import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mongodb';
+import type { AuditEvent } from '../../domain/audit-event';
+import type { AuditLog, AuditQuery } from '../../domain/ports';
+import { withMongoOutages } from './outages';
+
+type AuditDocument = Omit<AuditEvent, 'id'> & { _id: string };
+
+/**
+ * The audit trail in `audit_events`, keyed by the time-ordered record id. FerretDB has no
+ * TTL indexes, so retention is `sweep`, run by the service on a timer.
+ */
+export class MongoAuditLog implements AuditLog {
+  private readonly collection: Collection<AuditDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<AuditDocument>('audit_events');
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withMongoOutages(this, 'the audit log');
+  }
+
+  /** One index per call: FerretDB builds one at a time. */
+  async ensureIndexes(): Promise<void> {
+    await this.collection.createIndex({ at: 1 }, { name: 'at' });
+    await this.collection.createIndex({ target: 1, _id: -1 }, { name: 'target' });
+    await this.collection.createIndex({ actor: 1, _id: -1 }, { name: 'actor' });
+  }
+
+  async append(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    try {
+      await this.collection.insertMany(events.map(({ id, ...rest }) => ({ _id: id, ...rest })), { ordered: false });
+    } catch (error) {
+      // Records stored by an earlier try of this batch: each is kept once, as the port promises.
+      const onlyDuplicates = error instanceof MongoBulkWriteError && error.writeErrors instanceof Array && error.writeErrors.every((w) => w.code === 11000);
+      if (!onlyDuplicates) throw error;
+    }
+  }
+
+  async list(query: AuditQuery): Promise<AuditEvent[]> {
+    const filter: Filter<AuditDocument> = {};
+    if (query.target !== undefined) filter.target = query.target;
+    if (query.actor !== undefined) filter.actor = query.actor;
+    if (query.types !== undefined) filter.type = { $in: [...query.types] };
+    if (query.outcome !== undefined) filter.outcome = query.outcome;
+    if (query.from !== undefined || query.to !== undefined) {
+      filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
+    }
+    if (query.beforeId !== undefined) filter._id = { $lt: query.beforeId };
+    const documents = await this.collection.find(filter).sort({ _id: -1 }).limit(query.limit).toArray();
+    return documents.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
+  }
+
+  async sweep(before: Date): Promise<number> {
+    const result = await this.collection.deleteMany({ at: { $lt: before } });
+    return result.deletedCount;
+  }
+}

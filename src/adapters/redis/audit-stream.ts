@@ -1,0 +1,49 @@
+import type { Redis } from 'ioredis';
+import type { AuditEvent } from '../../domain/audit-event';
+import { UnavailableError } from '../../domain/errors';
+import type { AuditStream } from '../../domain/ports';
+
+/**
+ * Audit records on a Redis Stream, one entry each, for SIEM shippers reading with consumer
+ * groups. The stream is trimmed to the retention as it is written (MINID), so it never
+ * outgrows what the store keeps.
+ */
+export class RedisAuditStream implements AuditStream {
+  constructor(
+    private readonly redis: Redis,
+    private readonly stream: string,
+    private readonly retentionMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async publish(events: readonly AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const oldestKept = Math.max(0, this.now() - this.retentionMs);
+    const pipeline = this.redis.pipeline();
+    for (const event of events) {
+      pipeline.xadd(
+        this.stream,
+        'MINID', '~', String(oldestKept),
+        '*',
+        'id', event.id,
+        'at', event.at.toISOString(),
+        'type', event.type,
+        'outcome', event.outcome,
+        'actor', event.actor,
+        'target', event.target,
+        'session_id', event.sessionId,
+        'ip', event.ip,
+        'user_agent', event.userAgent,
+        'request_id', event.requestId,
+        'details', JSON.stringify(event.details),
+      );
+    }
+    try {
+      const results = await pipeline.exec();
+      const failed = results?.find(([error]) => error !== null);
+      if (!results || failed) throw failed?.[0] ?? new Error('pipeline discarded');
+    } catch (error) {
+      throw new UnavailableError('the audit stream', { cause: error });
+    }
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The audit recorder the use cases call. `record` never waits and never throws: a record
+ * is logged (one line with `audit: true`) and counted at once, then queued and written to
+ * the store after the caller's answer has gone out, and published on the stream after it
+ * is stored. A store outage fails no use case: records wait in a bounded queue and are
+ * written when the store is back; past the bound they are dropped and counted.
+ */
+import { NO_REQUEST, type AuditEvent, type AuditEventType, type AuditInput, type AuditOutcome, type RequestContext } from './audit-event';
+import { newId } from './ids';
+import type { Logger } from './logger';
+import { OutageLog } from './outage-log';
+import type { AuditLog, AuditStream } from './ports';
+
+/** What a use case needs of the recorder. */
+export interface AuditRecorder {
+  /**
+   * Records one event. With `coalesceKey`, events of one key within a minute make one
+   * record (the next one after the minute says how many were folded in): a flood of
+   * refusals leaves a bounded trail.
+   */
+  record(input: AuditInput, request?: RequestContext, coalesceKey?: string): void;
+}
+
+export interface AuditOptions {
+  store: AuditLog;
+  /** Null when no stream is configured (the embedded set-up). */
+  stream: AuditStream | null;
+  log: Logger;
+  /** Records waiting for the store (and, separately, for the stream) beyond this are dropped. */
+  queueMax: number;
+  retentionDays: number;
+  /** How long to wait before writing again after a failure. */
+  retryMs?: number;
+  now?: () => number;
+}
+
+/** How the trail is doing, for metrics. */
+export interface AuditStats {
+  recorded: ReadonlyMap<string, { type: AuditEventType; outcome: AuditOutcome; count: number }>;
+  dropped: number;
+  queued: number;
+}
+
+const BATCH = 100;
+const COALESCE_MS = 60_000;
+const COALESCE_KEYS_MAX = 10_000;
+const DAY_MS = 24 * 3600 * 1000;
+
+/** A bounded queue drained into one destination, retried after failures, outages logged once. */
+class BoundedSink {
+  private readonly queue: AuditEvent[] = [];
+  private running: Promise<void> | null = null;
+  private retry: NodeJS.Timeout | null = null;
+  private closed = false;
+  dropped = 0;
+
+  constructor(
+    private readonly write: (batch: readonly AuditEvent[]) => Promise<void>,
+    private readonly max: number,
+    private readonly retryMs: number,
+    private readonly outage: OutageLog,
+    private readonly written: (batch: readonly AuditEvent[]) => void = () => {},
+  ) {}
+
+  get length(): number {
+    return this.queue.length;
+  }
+
+  push(events: readonly AuditEvent[]): void {
+    for (const event of events) {
+      if (this.queue.length >= this.max) this.dropped++;
+      else this.queue.push(event);
+    }
+    // After the current turn of the event loop: the caller's answer goes out first, even
+    // when the store is synchronous (SQLite).
+    if (!this.running && !this.retry && !this.closed) setImmediate(() => void this.drain());
+  }
+
+  /** Writes until the queue is empty or a write fails (then retries later). */
+  drain(): Promise<void> {
+    this.running ??= this.writeAll().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.slice(0, BATCH);
+      try {
+        await this.write(batch);
+      } catch (error) {
+        this.outage.failed(error, { queued: this.queue.length });
+        if (!this.closed && !this.retry) {
+          this.retry = setTimeout(() => {
+            this.retry = null;
+            void this.drain();
+          }, this.retryMs);
+          this.retry.unref();
+        }
+        return;
+      }
+      this.outage.succeeded();
+      this.queue.splice(0, batch.length);
+      this.written(batch);
+    }
+  }
+}
+
+export class Audit implements AuditRecorder {
+  private readonly now: () => number;
+  private readonly stored: BoundedSink;
+  private readonly streamed: BoundedSink | null;
+  private readonly recorded = new Map<string, { type: AuditEventType; outcome: AuditOutcome; count: number }>();
+  private readonly coalesced = new Map<string, { until: number; repeated: number }>();
+
+  constructor(private readonly options: AuditOptions) {
+    this.now = options.now ?? Date.now;
+    const retryMs = options.retryMs ?? 1000;
+    const { stream, log } = options;
+    this.streamed = stream
+      ? new BoundedSink((batch) => stream.publish(batch), options.queueMax, retryMs, new OutageLog(log, 'audit stream publishing'))
+      : null;
+    this.stored = new BoundedSink(
+      (batch) => options.store.append(batch),
+      options.queueMax,
+      retryMs,
+      new OutageLog(log, 'audit store writes'),
+      (batch) => this.streamed?.push(batch),
+    );
+  }
+
+  record(input: AuditInput, request: RequestContext = NO_REQUEST, coalesceKey?: string): void {
+    try {
+      this.count(input);
+      const repeated = coalesceKey === undefined ? 0 : this.coalesce(coalesceKey);
+      if (repeated < 0) return;
+      const at = this.now();
+      const details = repeated > 0 ? { ...input.details, repeated } : { ...input.details };
+      const event: AuditEvent = {
+        id: newId(at),
+        at: new Date(at),
+        type: input.type,
+        outcome: input.outcome,
+        actor: input.actor,
+        target: input.target,
+        sessionId: input.sessionId ?? '',
+        ip: request.ip,
+        userAgent: request.userAgent,
+        requestId: request.requestId,
+        details,
+      };
+      this.options.log.info({ audit: true, ...event, at: event.at.toISOString() }, `audit: ${event.type} ${event.outcome}`);
+      this.stored.push([event]);
+    } catch (error) {
+      // Recording must never change the outcome of what it records.
+      this.options.log.error({ err: String(error) }, 'audit record failed');
+    }
+  }
+
+  /** Removes records older than the retention; returns how many. */
+  sweepExpired(): Promise<number> {
+    return this.options.store.sweep(new Date(this.now() - this.options.retentionDays * DAY_MS));
+  }
+
+  /** Writes what is queued now (tests, shutdown); resolves even when a write fails. */
+  async flush(): Promise<void> {
+    await this.stored.drain();
+    await this.streamed?.drain();
+  }
+
+  stats(): AuditStats {
+    return {
+      recorded: this.recorded,
+      dropped: this.stored.dropped + (this.streamed?.dropped ?? 0),
+      queued: this.stored.length,
+    };
+  }
+
+  /** Writes what it can, then stops retrying; records still queued are lost (and were logged). */
+  async close(): Promise<void> {
+    await this.flush();
+    this.stored.close();
+    this.streamed?.close();
+    const left = this.stored.length;
+    if (left > 0) this.options.log.warn({ left }, 'audit records not stored at shutdown (their log lines remain)');
+  }
+
+  private count(input: AuditInput): void {
+    const key = `${input.type}|${input.outcome}`;
+    const entry = this.recorded.get(key);
+    if (entry) entry.count++;
+    else this.recorded.set(key, { type: input.type, outcome: input.outcome, count: 1 });
+  }
+
+  /** -1: fold this event into the last record of its key; else how many were folded since. */
+  private coalesce(key: string): number {
+    const now = this.now();
+    const entry = this.coalesced.get(key);
+    if (entry && entry.until > now) {
+      entry.repeated++;
+      return -1;
+    }
+    if (this.coalesced.size >= COALESCE_KEYS_MAX) {
+      for (const [other, value] of this.coalesced) if (value.until <= now) this.coalesced.delete(other);
+      // Still full of live keys: forget the oldest; its next event is recorded in full.
+      if (this.coalesced.size >= COALESCE_KEYS_MAX) this.coalesced.delete(this.coalesced.keys().next().value!);
+    }
+    this.coalesced.delete(key);
+    this.coalesced.set(key, { until: now + COALESCE_MS, repeated: 0 });
+    return entry?.repeated ?? 0;
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Where a call comes from, as the audit trail records it: the client's IP, its user agent
+ * and the request id. A proxy (the bridge) names its browser's user agent in
+ * `x-client-user-agent`; anyone else is recorded with the user agent its gRPC library sent.
+ * A user agent proves nothing either way, so whoever sends the key is believed.
+ */
+import type { Metadata } from '@grpc/grpc-js';
+import type { RequestContext } from '../domain/audit-event';
+
+/** The metadata key a proxy uses for the user agent of the client it calls for. */
+export const CLIENT_USER_AGENT_KEY = 'x-client-user-agent';
+
+const USER_AGENT_MAX = 256;
+
+export function requestContextOf(metadata: Metadata, requestId: string, ip: string): RequestContext {
+  const forwarded = metadata.get(CLIENT_USER_AGENT_KEY)[0];
+  const own = metadata.get('user-agent')[0];
+  const userAgent = typeof forwarded === 'string' && forwarded !== '' ? forwarded : typeof own === 'string' ? own : '';
+  return { ip, userAgent: userAgent.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, USER_AGENT_MAX), requestId };
+}
+
+/** The IP of a grpc-js peer (`1.2.3.4:5555`, `[::1]:5555`, IPv4-mapped IPv6 as IPv4); '' for a socket path. */
+export function peerIp(peer: string): string {
+  const match = /^\[?(.*?)\]?:\d+$/.exec(peer);
+  if (!match) return '';
+  const address = match[1]!;
+  return address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+}
