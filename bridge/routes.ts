@@ -36,6 +36,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   const callOptions = (ctx: Context, token?: string): ClientAuthCallOptions => ({
     deadlineMs: deps.callTimeoutMs,
     requestId: ctx.state['requestId'] as string,
+    userAgent: ctx.get('User-Agent'),
     ...(token ? { token } : {}),
   });
   /** The caller's access token: an Authorization header (non-browser callers) or the cookie. */

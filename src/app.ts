@@ -87,6 +87,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       lifetimes,
       log,
       audit,
+      auditLog: adapters.auditLog,
     });
     if (config.admin) {
       const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);

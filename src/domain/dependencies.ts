@@ -3,7 +3,7 @@ import type { Logger } from './logger';
 import type { LoginLimit } from './login-limit';
 import type { OutboxRelay } from './outbox-relay';
 import type { PasswordHasher } from './password-hasher';
-import type { ClientStore, LoginThrottle, Outbox, RevocationList, SessionStore } from './ports';
+import type { AuditLog, ClientStore, LoginThrottle, Outbox, RevocationList, SessionStore } from './ports';
 import type { Lifetimes, TokenIssuer } from './token-issuer';
 
 /**
@@ -25,6 +25,8 @@ export interface Dependencies {
   log: Logger;
   /** The audit trail; records are written off the caller's path. */
   audit: AuditRecorder;
+  /** Where the audit trail is read back from. */
+  auditLog: AuditLog;
   /** The clock, ms since the epoch; tests pass one they move by hand. */
   now: () => number;
 }

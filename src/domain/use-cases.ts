@@ -5,6 +5,7 @@
  */
 import { Account } from './account';
 import { AdminBootstrap } from './admin-bootstrap';
+import { AuditTrail } from './audit-trail';
 import { Administration } from './administration';
 import { Deletion, type DeletionStepHook } from './deletion';
 import type { Dependencies } from './dependencies';
@@ -31,6 +32,7 @@ export interface UseCases {
   administration: Administration;
   suspension: Suspension;
   deletion: Deletion;
+  auditTrail: AuditTrail;
 }
 
 export function createUseCases(input: UseCaseDeps): UseCases {
@@ -46,5 +48,6 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     administration: new Administration(deps),
     suspension: new Suspension(deps),
     deletion: new Deletion(afterDeletionStep ? { ...deps, afterStep: afterDeletionStep } : deps),
+    auditTrail: new AuditTrail(deps),
   };
 }

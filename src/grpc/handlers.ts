@@ -1,12 +1,13 @@
 import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
 import type { UseCases } from '../domain/use-cases';
 import { invalidArgument } from '../domain/errors';
+import { auditFiltersFromProto, auditPageToProto } from './audit-convert';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert';
 import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary';
 
 /** The ClientAuth handlers: decode, call one use case once, encode. No logic of their own. */
 export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): ClientAuthServer {
-  const { registration, sessionTokens, serviceTokens, tokenValidation, account, administration, suspension, deletion } = useCases;
+  const { registration, sessionTokens, serviceTokens, tokenValidation, account, administration, suspension, deletion, auditTrail } = useCases;
   const caller = (context: CallContext) => tokenValidation.authenticate(bearerToken(context.metadata));
 
   return {
@@ -116,6 +117,15 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
         pendingOnly: request.pendingOnly,
       });
       return { deletionRequests: requests.map(deletionRequestToProto) };
+    }, options),
+
+    listAuditEvents: unary('ListAuditEvents', async (request, context) => {
+      return auditPageToProto(await auditTrail.listAuditEvents(await caller(context), auditFiltersFromProto(request)));
+    }, options),
+
+    listMySignIns: unary('ListMySignIns', async (request, context) => {
+      const page = auditPageToProto(await auditTrail.listMySignIns(await caller(context), { pageSize: request.pageSize, pageToken: request.pageToken }));
+      return { signIns: page.events, nextPageToken: page.nextPageToken };
     }, options),
   };
 }

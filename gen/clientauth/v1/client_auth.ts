@@ -19,6 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp";
+import { AuditEvent, AuditOutcome, auditOutcomeFromJSON, auditOutcomeToJSON } from "./audit";
 import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client";
 
 export const protobufPackage = "clientauth.v1";
@@ -291,6 +292,55 @@ export interface ListDeletionRequestsRequest {
 export interface ListDeletionRequestsResponse {
   /** The deletion requests, newest first. */
   deletionRequests: DeletionRequest[];
+}
+
+/** The request of ListAuditEvents. Filters left empty match every record. */
+export interface ListAuditEventsRequest {
+  /** How many records to return at most: 1 to 500; 0 means 50. */
+  pageSize: number;
+  /** The next_page_token of the previous page; empty for the first page. */
+  pageToken: string;
+  /** Only records whose target is this client. */
+  targetClientId: string;
+  /** Only records whose actor is this: a client id, "anonymous" or "system". */
+  actorId: string;
+  /** Only records of this type (see AuditEvent.type). */
+  type: string;
+  /** Only records with this outcome; AUDIT_OUTCOME_UNSPECIFIED means either. */
+  outcome: AuditOutcome;
+  /** Only records at or after this time. */
+  startTime:
+    | Date
+    | undefined;
+  /** Only records before this time. */
+  endTime: Date | undefined;
+}
+
+/** The response of ListAuditEvents. */
+export interface ListAuditEventsResponse {
+  /** The records of this page, newest first. */
+  events: AuditEvent[];
+  /** The token for the next (older) page; empty when this is the last page. */
+  nextPageToken: string;
+}
+
+/** The request of ListMySignIns. */
+export interface ListMySignInsRequest {
+  /** How many sign-ins to return at most: 1 to 100; 0 means 20. */
+  pageSize: number;
+  /** The next_page_token of the previous page; empty for the first page. */
+  pageToken: string;
+}
+
+/** The response of ListMySignIns. */
+export interface ListMySignInsResponse {
+  /**
+   * Sign-ins (login.succeeded, login.failed, login.throttled) on the caller's account,
+   * newest first.
+   */
+  signIns: AuditEvent[];
+  /** The token for the next (older) page; empty when this is the last page. */
+  nextPageToken: string;
 }
 
 function createBaseRegisterUserRequest(): RegisterUserRequest {
@@ -3222,6 +3272,495 @@ export const ListDeletionRequestsResponse: MessageFns<ListDeletionRequestsRespon
   },
 };
 
+function createBaseListAuditEventsRequest(): ListAuditEventsRequest {
+  return {
+    pageSize: 0,
+    pageToken: "",
+    targetClientId: "",
+    actorId: "",
+    type: "",
+    outcome: 0,
+    startTime: undefined,
+    endTime: undefined,
+  };
+}
+
+export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
+  encode(message: ListAuditEventsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    if (message.targetClientId !== "") {
+      writer.uint32(26).string(message.targetClientId);
+    }
+    if (message.actorId !== "") {
+      writer.uint32(34).string(message.actorId);
+    }
+    if (message.type !== "") {
+      writer.uint32(42).string(message.type);
+    }
+    if (message.outcome !== 0) {
+      writer.uint32(48).int32(message.outcome);
+    }
+    if (message.startTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.startTime), writer.uint32(58).fork()).join();
+    }
+    if (message.endTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.endTime), writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAuditEventsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAuditEventsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.targetClientId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actorId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.outcome = reader.int32() as any;
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.startTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAuditEventsRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      targetClientId: isSet(object.targetClientId)
+        ? globalThis.String(object.targetClientId)
+        : isSet(object.target_client_id)
+        ? globalThis.String(object.target_client_id)
+        : "",
+      actorId: isSet(object.actorId)
+        ? globalThis.String(object.actorId)
+        : isSet(object.actor_id)
+        ? globalThis.String(object.actor_id)
+        : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      outcome: isSet(object.outcome) ? auditOutcomeFromJSON(object.outcome) : 0,
+      startTime: isSet(object.startTime)
+        ? fromJsonTimestamp(object.startTime)
+        : isSet(object.start_time)
+        ? fromJsonTimestamp(object.start_time)
+        : undefined,
+      endTime: isSet(object.endTime)
+        ? fromJsonTimestamp(object.endTime)
+        : isSet(object.end_time)
+        ? fromJsonTimestamp(object.end_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: ListAuditEventsRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.targetClientId !== "") {
+      obj.targetClientId = message.targetClientId;
+    }
+    if (message.actorId !== "") {
+      obj.actorId = message.actorId;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.outcome !== 0) {
+      obj.outcome = auditOutcomeToJSON(message.outcome);
+    }
+    if (message.startTime !== undefined) {
+      obj.startTime = message.startTime.toISOString();
+    }
+    if (message.endTime !== undefined) {
+      obj.endTime = message.endTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAuditEventsRequest>, I>>(base?: I): ListAuditEventsRequest {
+    return ListAuditEventsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAuditEventsRequest>, I>>(object: I): ListAuditEventsRequest {
+    const message = createBaseListAuditEventsRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.targetClientId = object.targetClientId ?? "";
+    message.actorId = object.actorId ?? "";
+    message.type = object.type ?? "";
+    message.outcome = object.outcome ?? 0;
+    message.startTime = object.startTime ?? undefined;
+    message.endTime = object.endTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListAuditEventsResponse(): ListAuditEventsResponse {
+  return { events: [], nextPageToken: "" };
+}
+
+export const ListAuditEventsResponse: MessageFns<ListAuditEventsResponse> = {
+  encode(message: ListAuditEventsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.events) {
+      AuditEvent.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListAuditEventsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListAuditEventsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.events.push(AuditEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListAuditEventsResponse {
+    return {
+      events: globalThis.Array.isArray(object?.events) ? object.events.map((e: any) => AuditEvent.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListAuditEventsResponse): unknown {
+    const obj: any = {};
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => AuditEvent.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListAuditEventsResponse>, I>>(base?: I): ListAuditEventsResponse {
+    return ListAuditEventsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListAuditEventsResponse>, I>>(object: I): ListAuditEventsResponse {
+    const message = createBaseListAuditEventsResponse();
+    message.events = object.events?.map((e) => AuditEvent.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListMySignInsRequest(): ListMySignInsRequest {
+  return { pageSize: 0, pageToken: "" };
+}
+
+export const ListMySignInsRequest: MessageFns<ListMySignInsRequest> = {
+  encode(message: ListMySignInsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListMySignInsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListMySignInsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListMySignInsRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListMySignInsRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListMySignInsRequest>, I>>(base?: I): ListMySignInsRequest {
+    return ListMySignInsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListMySignInsRequest>, I>>(object: I): ListMySignInsRequest {
+    const message = createBaseListMySignInsRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseListMySignInsResponse(): ListMySignInsResponse {
+  return { signIns: [], nextPageToken: "" };
+}
+
+export const ListMySignInsResponse: MessageFns<ListMySignInsResponse> = {
+  encode(message: ListMySignInsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.signIns) {
+      AuditEvent.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListMySignInsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListMySignInsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.signIns.push(AuditEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListMySignInsResponse {
+    return {
+      signIns: globalThis.Array.isArray(object?.signIns)
+        ? object.signIns.map((e: any) => AuditEvent.fromJSON(e))
+        : globalThis.Array.isArray(object?.sign_ins)
+        ? object.sign_ins.map((e: any) => AuditEvent.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListMySignInsResponse): unknown {
+    const obj: any = {};
+    if (message.signIns?.length) {
+      obj.signIns = message.signIns.map((e) => AuditEvent.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListMySignInsResponse>, I>>(base?: I): ListMySignInsResponse {
+    return ListMySignInsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListMySignInsResponse>, I>>(object: I): ListMySignInsResponse {
+    const message = createBaseListMySignInsResponse();
+    message.signIns = object.signIns?.map((e) => AuditEvent.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
 /**
  * ClientAuth registers clients, logs them in with JWTs, refreshes and revokes those
  * tokens, validates them for gateways, suspends clients in real time and deletes them
@@ -3494,6 +4033,41 @@ export const ClientAuthService = {
       Buffer.from(ListDeletionRequestsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListDeletionRequestsResponse => ListDeletionRequestsResponse.decode(value),
   },
+  /**
+   * Lists the audit trail, newest first, a page at a time, optionally filtered by target
+   * client, actor, type, outcome and time range. Paging is stable while records are
+   * added: a page continues after the last record of the previous one. Records are kept
+   * AUDIT_RETENTION_DAYS days. Admins only (bearer). Fails with PERMISSION_DENIED /
+   * PERMISSION_DENIED, or INVALID_ARGUMENT / INVALID_ARGUMENT (an unknown type, a bad id,
+   * an empty time range) or INVALID_PAGE_TOKEN.
+   */
+  listAuditEvents: {
+    path: "/clientauth.v1.ClientAuth/ListAuditEvents" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListAuditEventsRequest): Buffer =>
+      Buffer.from(ListAuditEventsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListAuditEventsRequest => ListAuditEventsRequest.decode(value),
+    responseSerialize: (value: ListAuditEventsResponse): Buffer =>
+      Buffer.from(ListAuditEventsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListAuditEventsResponse => ListAuditEventsResponse.decode(value),
+  },
+  /**
+   * Lists the caller's own recent sign-ins (bearer), newest first: successful logins and
+   * the failed or throttled attempts on its account, with the IP and user agent each came
+   * from, as an account page shows them. Fails with UNAUTHENTICATED as ValidateToken
+   * does, or INVALID_ARGUMENT / INVALID_PAGE_TOKEN.
+   */
+  listMySignIns: {
+    path: "/clientauth.v1.ClientAuth/ListMySignIns" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListMySignInsRequest): Buffer => Buffer.from(ListMySignInsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListMySignInsRequest => ListMySignInsRequest.decode(value),
+    responseSerialize: (value: ListMySignInsResponse): Buffer =>
+      Buffer.from(ListMySignInsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListMySignInsResponse => ListMySignInsResponse.decode(value),
+  },
 } as const;
 
 export interface ClientAuthServer extends UntypedServiceImplementation {
@@ -3607,6 +4181,22 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * PERMISSION_DENIED.
    */
   listDeletionRequests: handleUnaryCall<ListDeletionRequestsRequest, ListDeletionRequestsResponse>;
+  /**
+   * Lists the audit trail, newest first, a page at a time, optionally filtered by target
+   * client, actor, type, outcome and time range. Paging is stable while records are
+   * added: a page continues after the last record of the previous one. Records are kept
+   * AUDIT_RETENTION_DAYS days. Admins only (bearer). Fails with PERMISSION_DENIED /
+   * PERMISSION_DENIED, or INVALID_ARGUMENT / INVALID_ARGUMENT (an unknown type, a bad id,
+   * an empty time range) or INVALID_PAGE_TOKEN.
+   */
+  listAuditEvents: handleUnaryCall<ListAuditEventsRequest, ListAuditEventsResponse>;
+  /**
+   * Lists the caller's own recent sign-ins (bearer), newest first: successful logins and
+   * the failed or throttled attempts on its account, with the IP and user agent each came
+   * from, as an account page shows them. Fails with UNAUTHENTICATED as ValidateToken
+   * does, or INVALID_ARGUMENT / INVALID_PAGE_TOKEN.
+   */
+  listMySignIns: handleUnaryCall<ListMySignInsRequest, ListMySignInsResponse>;
 }
 
 export interface ClientAuthClient extends Client {
@@ -3943,6 +4533,50 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListDeletionRequestsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Lists the audit trail, newest first, a page at a time, optionally filtered by target
+   * client, actor, type, outcome and time range. Paging is stable while records are
+   * added: a page continues after the last record of the previous one. Records are kept
+   * AUDIT_RETENTION_DAYS days. Admins only (bearer). Fails with PERMISSION_DENIED /
+   * PERMISSION_DENIED, or INVALID_ARGUMENT / INVALID_ARGUMENT (an unknown type, a bad id,
+   * an empty time range) or INVALID_PAGE_TOKEN.
+   */
+  listAuditEvents(
+    request: ListAuditEventsRequest,
+    callback: (error: ServiceError | null, response: ListAuditEventsResponse) => void,
+  ): ClientUnaryCall;
+  listAuditEvents(
+    request: ListAuditEventsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListAuditEventsResponse) => void,
+  ): ClientUnaryCall;
+  listAuditEvents(
+    request: ListAuditEventsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListAuditEventsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Lists the caller's own recent sign-ins (bearer), newest first: successful logins and
+   * the failed or throttled attempts on its account, with the IP and user agent each came
+   * from, as an account page shows them. Fails with UNAUTHENTICATED as ValidateToken
+   * does, or INVALID_ARGUMENT / INVALID_PAGE_TOKEN.
+   */
+  listMySignIns(
+    request: ListMySignInsRequest,
+    callback: (error: ServiceError | null, response: ListMySignInsResponse) => void,
+  ): ClientUnaryCall;
+  listMySignIns(
+    request: ListMySignInsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListMySignInsResponse) => void,
+  ): ClientUnaryCall;
+  listMySignIns(
+    request: ListMySignInsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListMySignInsResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -1,0 +1,70 @@
+/** ListAuditEvents and ListMySignIns: reading the audit trail back. */
+import { ANONYMOUS, SYSTEM, isAuditEventType, type AuditEvent, type AuditEventType, type AuditOutcome } from './audit-event';
+import { requireAdmin, type Principal } from './client';
+import { invalidArgument } from './errors';
+import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from './page-token';
+import type { AuditQuery } from './ports';
+import * as v from './validation';
+import type { Dependencies } from './dependencies';
+
+export type AuditTrailDeps = Pick<Dependencies, 'auditLog'>;
+
+/** One page, newest first; `nextPageToken` is empty on the last page. */
+export interface AuditPage {
+  events: AuditEvent[];
+  nextPageToken: string;
+}
+
+export interface AuditFilters {
+  pageSize: number;
+  pageToken: string;
+  /** '' for any. */
+  targetClientId: string;
+  /** '' for any. */
+  actorId: string;
+  /** '' for any. */
+  type: string;
+  outcome?: AuditOutcome;
+  from?: Date;
+  to?: Date;
+}
+
+const SIGN_IN_TYPES: readonly AuditEventType[] = ['login.succeeded', 'login.failed', 'login.throttled'];
+const SIGN_INS_DEFAULT = 20;
+const SIGN_INS_MAX = 100;
+
+export class AuditTrail {
+  constructor(private readonly deps: AuditTrailDeps) {}
+
+  async listAuditEvents(caller: Principal, input: AuditFilters): Promise<AuditPage> {
+    requireAdmin(caller);
+    const limit = v.pageSize('page_size', input.pageSize, LIST_PAGE_DEFAULT, LIST_PAGE_MAX);
+    if (input.type !== '' && !isAuditEventType(input.type)) throw invalidArgument('type', `type must be one of the audit event types; got "${input.type.slice(0, 64)}"`);
+    if (input.actorId !== '' && input.actorId !== ANONYMOUS && input.actorId !== SYSTEM) v.clientId('actor_id', input.actorId);
+    if (input.targetClientId !== '') v.clientId('target_client_id', input.targetClientId);
+    if (input.from && input.to && input.from >= input.to) throw invalidArgument('end_time', 'end_time must be after start_time');
+    return this.page(limit, input.pageToken, {
+      ...(input.targetClientId ? { target: input.targetClientId } : {}),
+      ...(input.actorId ? { actor: input.actorId } : {}),
+      ...(input.type ? { types: [input.type as AuditEventType] } : {}),
+      ...(input.outcome ? { outcome: input.outcome } : {}),
+      ...(input.from ? { from: input.from } : {}),
+      ...(input.to ? { to: input.to } : {}),
+    });
+  }
+
+  /** The caller's own sign-ins: its logins and the failed or throttled attempts on its account. */
+  async listMySignIns(caller: Principal, input: { pageSize: number; pageToken: string }): Promise<AuditPage> {
+    const limit = v.pageSize('page_size', input.pageSize, SIGN_INS_DEFAULT, SIGN_INS_MAX);
+    return this.page(limit, input.pageToken, { target: caller.clientId, types: SIGN_IN_TYPES });
+  }
+
+  private async page(limit: number, pageToken: string, filters: Omit<AuditQuery, 'limit' | 'beforeId'>): Promise<AuditPage> {
+    const beforeId = pageToken === '' ? undefined : decodePageToken(pageToken);
+    // One more than asked for tells whether there is a next page without a second query.
+    const found = await this.deps.auditLog.list({ ...filters, limit: limit + 1, ...(beforeId ? { beforeId } : {}) });
+    const events = found.slice(0, limit);
+    const last = events[events.length - 1];
+    return { events, nextPageToken: found.length > limit && last ? encodePageToken(last.id) : '' };
+  }
+}

@@ -1,0 +1,57 @@
+/** Audit records and filters to and from their generated protobuf shapes. */
+import { AuditOutcome as ProtoOutcome, type AuditEvent as ProtoEvent } from '../../gen/clientauth/v1/audit';
+import type { ListAuditEventsRequest } from '../../gen/clientauth/v1/client_auth';
+import type { AuditEvent } from '../domain/audit-event';
+import type { AuditFilters, AuditPage } from '../domain/audit-trail';
+import { invalidArgument } from '../domain/errors';
+
+export function auditEventToProto(event: AuditEvent): ProtoEvent {
+  return {
+    id: event.id,
+    time: event.at,
+    type: event.type,
+    outcome: event.outcome === 'success' ? ProtoOutcome.AUDIT_OUTCOME_SUCCESS : ProtoOutcome.AUDIT_OUTCOME_FAILURE,
+    actorId: event.actor,
+    targetClientId: event.target,
+    sessionId: event.sessionId,
+    clientIp: event.ip,
+    userAgent: event.userAgent,
+    requestId: event.requestId,
+    reason: event.details.reason ?? '',
+    email: event.details.email ?? '',
+    groupsBefore: event.details.groupsBefore ?? [],
+    groupsAfter: event.details.groupsAfter ?? [],
+    repeated: event.details.repeated ?? 0,
+  };
+}
+
+export function auditPageToProto(page: AuditPage): { events: ProtoEvent[]; nextPageToken: string } {
+  return { events: page.events.map(auditEventToProto), nextPageToken: page.nextPageToken };
+}
+
+export function auditFiltersFromProto(request: ListAuditEventsRequest): AuditFilters {
+  const outcome = outcomeFromProto(request.outcome);
+  return {
+    pageSize: request.pageSize,
+    pageToken: request.pageToken,
+    targetClientId: request.targetClientId,
+    actorId: request.actorId,
+    type: request.type,
+    ...(outcome ? { outcome } : {}),
+    ...(request.startTime ? { from: request.startTime } : {}),
+    ...(request.endTime ? { to: request.endTime } : {}),
+  };
+}
+
+function outcomeFromProto(outcome: ProtoOutcome): AuditFilters['outcome'] {
+  switch (outcome) {
+    case ProtoOutcome.AUDIT_OUTCOME_UNSPECIFIED:
+      return undefined;
+    case ProtoOutcome.AUDIT_OUTCOME_SUCCESS:
+      return 'success';
+    case ProtoOutcome.AUDIT_OUTCOME_FAILURE:
+      return 'failure';
+    default:
+      throw invalidArgument('outcome', 'outcome is not a known audit outcome');
+  }
+}
