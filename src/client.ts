@@ -58,7 +58,8 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
       const token = callOptions.token ?? (typeof options.token === 'function' ? options.token() : options.token);
       if (token) metadata.set('authorization', `Bearer ${token}`);
       if (callOptions.requestId) metadata.set(REQUEST_ID_KEY, callOptions.requestId);
-      if (callOptions.userAgent) metadata.set(CLIENT_USER_AGENT_KEY, callOptions.userAgent);
+      // Metadata takes printable ASCII only; a browser's header may hold anything.
+      if (callOptions.userAgent) metadata.set(CLIENT_USER_AGENT_KEY, callOptions.userAgent.replace(/[^ -~]/g, '').slice(0, 256));
       const deadline = Date.now() + (callOptions.deadlineMs ?? options.deadlineMs ?? 5000);
       return new Promise((resolve, reject) => {
         rawMethod.call(raw, request, metadata, { deadline }, (error, response) => (error ? reject(error) : resolve(response)));

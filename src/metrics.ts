@@ -7,6 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { registerAuditMetrics } from './audit-metrics';
+import type { AuditStats } from './domain/audit';
 import { isReason, type Reason } from './domain/errors';
 import { silentLogger, type Logger } from './domain/logger';
 import { OutageLog } from './domain/outage-log';
@@ -24,6 +26,7 @@ export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'th
 export interface MetricsSources {
   revocations?: Pick<RevocationList, 'size'>;
   outbox?: Pick<Outbox, 'backlog'>;
+  audit?: { stats(): AuditStats };
   /** Whether each store this process uses is connected; stores not named are not exported. */
   storesUp?: () => Partial<Record<StoreName, boolean>> | Promise<Partial<Record<StoreName, boolean>>>;
 }
@@ -91,6 +94,7 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
   for (const outcome of LOGIN_OUTCOMES) logins.inc({ outcome }, 0);
 
   const { revocations, outbox, storesUp } = sources;
+  if (sources.audit) registerAuditMetrics(registry, METRIC_PREFIX, sources.audit);
   if (revocations) {
     new Gauge({
       name: `${METRIC_PREFIX}suspended_clients`,

@@ -65,6 +65,11 @@ export interface AuditInput {
   target: string;
   sessionId?: string;
   details?: AuditDetails;
+  /**
+   * Finds the target after the answer went out, when finding it would slow a refusal (a
+   * throttled login). Called only for events that are not coalesced away.
+   */
+  findTarget?: () => Promise<string>;
 }
 
 export interface AuditEvent {

@@ -11,7 +11,14 @@ export interface LoginAttempt {
   target: string;
 }
 
-export function loginRecords<T extends { client: { id: string }; sessionId: string }>(attempt: LoginAttempt): OutcomeRecords<T> {
+/**
+ * A throttled login is refused before its email is looked up, so as not to spend a read on
+ * a flood; `findUser` finds the account for the record once the refusal has gone out.
+ */
+export function loginRecords<T extends { client: { id: string }; sessionId: string }>(
+  attempt: LoginAttempt,
+  findUser: (email: string) => Promise<string>,
+): OutcomeRecords<T> {
   const email = () => attempt.email.trim().toLowerCase();
   return {
     success: ({ client, sessionId }) => ({ type: 'login.succeeded', outcome: 'success', actor: client.id, target: client.id, sessionId }),
@@ -21,6 +28,7 @@ export function loginRecords<T extends { client: { id: string }; sessionId: stri
       actor: ANONYMOUS,
       target: attempt.target,
       details: { reason, email: email() },
+      ...(reason === 'TOO_MANY_ATTEMPTS' && attempt.target === '' ? { findTarget: () => findUser(email()) } : {}),
     }),
     // A flood against one email leaves one throttled record a minute, not one per try.
     coalesceKey: (failure: AuditInput) => (failure.type === 'login.throttled' ? `login.throttled:${email()}` : undefined),

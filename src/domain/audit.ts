@@ -119,6 +119,8 @@ export class Audit implements AuditRecorder {
   private readonly streamed: BoundedSink | null;
   private readonly recorded = new Map<string, { type: AuditEventType; outcome: AuditOutcome; count: number }>();
   private readonly coalesced = new Map<string, { until: number; repeated: number }>();
+  /** Records waiting for their target to be found. */
+  private readonly finding = new Set<Promise<void>>();
 
   constructor(private readonly options: AuditOptions) {
     this.now = options.now ?? Date.now;
@@ -141,6 +143,25 @@ export class Audit implements AuditRecorder {
       this.count(input);
       const repeated = coalesceKey === undefined ? 0 : this.coalesce(coalesceKey);
       if (repeated < 0) return;
+      const { findTarget } = input;
+      if (findTarget) {
+        const found = findTarget().then(
+          (target) => this.append({ ...input, target }, request, repeated),
+          () => this.append(input, request, repeated),
+        );
+        this.finding.add(found);
+        void found.finally(() => this.finding.delete(found));
+      } else {
+        this.append(input, request, repeated);
+      }
+    } catch (error) {
+      // Recording must never change the outcome of what it records.
+      this.options.log.error({ err: String(error) }, 'audit record failed');
+    }
+  }
+
+  private append(input: AuditInput, request: RequestContext, repeated: number): void {
+    try {
       const at = this.now();
       const details = repeated > 0 ? { ...input.details, repeated } : { ...input.details };
       const event: AuditEvent = {
@@ -159,7 +180,6 @@ export class Audit implements AuditRecorder {
       this.options.log.info({ audit: true, ...event, at: event.at.toISOString() }, `audit: ${event.type} ${event.outcome}`);
       this.stored.push([event]);
     } catch (error) {
-      // Recording must never change the outcome of what it records.
       this.options.log.error({ err: String(error) }, 'audit record failed');
     }
   }
@@ -171,6 +191,7 @@ export class Audit implements AuditRecorder {
 
   /** Writes what is queued now (tests, shutdown); resolves even when a write fails. */
   async flush(): Promise<void> {
+    await Promise.all(this.finding);
     await this.stored.drain();
     await this.streamed?.drain();
   }

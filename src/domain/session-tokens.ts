@@ -42,7 +42,11 @@ export class SessionTokens {
    */
   login(input: { email: string; password: string }, request: RequestContext = NO_REQUEST): Promise<TokenPair> {
     const attempt: LoginAttempt = { email: input.email, target: '' };
-    return audited(this.deps.audit, request, () => this.checkLogin(input, attempt), loginRecords(attempt));
+    const findUser = async (email: string) => {
+      const found = await this.deps.clients.findByEmail(email);
+      return found?.kind === 'user' ? found.id : '';
+    };
+    return audited(this.deps.audit, request, () => this.checkLogin(input, attempt), loginRecords(attempt, findUser));
   }
 
   private async checkLogin(input: { email: string; password: string }, attempt: LoginAttempt): Promise<TokenPair> {

@@ -37,6 +37,7 @@ for (const setup of SETUPS) describe(`DeleteClient interrupted by a crash (${SET
       sessions,
       outbox,
       relay: server.app.relay,
+      audit: server.app.audit,
       log: silentLogger,
       now: Date.now,
       afterStep: (step) => {

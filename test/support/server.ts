@@ -56,6 +56,7 @@ export function uniqueNames(label: string): Record<string, string> {
     DELETION_CHANNEL: `deletion-${tag}`,
     DELETION_STREAM: `deletion-stream-${tag}`,
     CLIENT_EVENTS_CHANNEL: `client-events-${tag}`,
+    AUDIT_STREAM: `audit-${tag}`,
   };
 }
 

@@ -25,6 +25,8 @@ import type { IssuedToken, TokenIssuer, TokenSubject } from '../../../src/domain
 import { createUseCases, type UseCaseDeps, type UseCases } from '../../../src/domain/use-cases';
 import type { DeletionStepHook } from '../../../src/domain/deletion';
 import { silentLogger } from '../../../src/domain/logger';
+import { Audit } from '../../../src/domain/audit';
+import { FakeAuditLog } from './fake-audit-log';
 
 /** A clock the test moves by hand. */
 export class ManualClock {
@@ -284,6 +286,8 @@ export interface World {
   hasher: FakePasswordHasher;
   tokens: FakeTokenIssuer;
   logs: string[];
+  auditLog: FakeAuditLog;
+  audit: Audit;
   useCases: UseCases;
 }
 
@@ -317,8 +321,10 @@ export function world(options: { afterDeletionStep?: DeletionStepHook } = {}): W
       return true;
     },
   };
-  const deps: UseCaseDeps = { ...parts, relay, loginLimit: LOGIN_LIMIT, lifetimes: LIFETIMES, log, now: clock.now, ...options };
-  return { ...parts, useCases: createUseCases(deps) };
+  const auditLog = new FakeAuditLog();
+  const audit = new Audit({ store: auditLog, stream: null, log: silentLogger, queueMax: 1000, retentionDays: 90, retryMs: 10, now: clock.now });
+  const deps: UseCaseDeps = { ...parts, relay, audit, auditLog, loginLimit: LOGIN_LIMIT, lifetimes: LIFETIMES, log, now: clock.now, ...options };
+  return { ...parts, auditLog, audit, useCases: createUseCases(deps) };
 }
 
 export const PASSWORD = 'correct horse battery';
