@@ -5,8 +5,9 @@ import type { AuditStream } from '../../domain/ports';
 
 /**
  * Audit records on a Redis Stream, one entry each, for SIEM shippers reading with consumer
- * groups. The stream is trimmed to the retention as it is written (MINID), so it never
- * outgrows what the store keeps.
+ * groups. The stream is trimmed to the retention as it is written (an exact MINID: the
+ * entries removed are at its head, so it costs little), so it never outgrows what the
+ * store keeps.
  */
 export class RedisAuditStream implements AuditStream {
   constructor(
@@ -23,7 +24,7 @@ export class RedisAuditStream implements AuditStream {
     for (const event of events) {
       pipeline.xadd(
         this.stream,
-        'MINID', '~', String(oldestKept),
+        'MINID', String(oldestKept),
         '*',
         'id', event.id,
         'at', event.at.toISOString(),

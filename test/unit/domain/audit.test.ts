@@ -1,0 +1,73 @@
+import { expect } from 'chai';
+import { Audit } from '../../../src/domain/audit';
+import { silentLogger } from '../../../src/domain/logger';
+import { eventually } from '../../support/eventually';
+import { FakeAuditLog } from './fake-audit-log';
+import { ManualClock, PASSWORD, registeredUser, world } from './fakes';
+
+const throttled = { type: 'login.throttled', outcome: 'failure', actor: 'anonymous', target: 'someone' } as const;
+
+describe('The audit recorder', () => {
+  it('writes a record only after the caller has its answer, never in the call itself', async () => {
+    const store = new FakeAuditLog();
+    const audit = new Audit({ store, stream: null, log: silentLogger, queueMax: 10, retentionDays: 90 });
+    audit.record({ type: 'logout', outcome: 'success', actor: 'a', target: 'a' });
+    await Promise.resolve();
+    expect(store.appends).to.equal(0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.records.size).to.equal(1);
+  });
+
+  it('never fails a login while its store is down: the record waits and is written when the store is back', async () => {
+    const w = world();
+    const { email } = await registeredUser(w);
+    await w.audit.flush();
+    w.auditLog.down = true;
+    const pair = await w.useCases.sessionTokens.login({ email, password: PASSWORD });
+    expect(pair.client.email).to.equal(email);
+    await w.audit.flush();
+    expect(w.audit.stats().queued).to.equal(1);
+    w.auditLog.down = false;
+    await eventually(() => w.audit.stats().queued === 0, { what: 'the queue to drain' });
+    const types = [...w.auditLog.records.values()].map((record) => record.type);
+    expect(types).to.deep.equal(['client.registered', 'login.succeeded', 'login.succeeded']);
+  });
+
+  it('keeps at most AUDIT_QUEUE_MAX records while the store is down and counts the ones it drops', async () => {
+    const store = new FakeAuditLog();
+    store.down = true;
+    const audit = new Audit({ store, stream: null, log: silentLogger, queueMax: 10, retentionDays: 90, retryMs: 5 });
+    for (let i = 0; i < 25; i++) audit.record({ type: 'logout', outcome: 'success', actor: `c${i}`, target: `c${i}` });
+    await audit.flush();
+    expect(audit.stats()).to.include({ queued: 10, dropped: 15 });
+    store.down = false;
+    await eventually(() => store.records.size === 10, { what: 'the queued records to be stored' });
+    await audit.close();
+  });
+
+  it('folds a flood of one key into one record a minute, the next one saying how many it stands for', async () => {
+    const store = new FakeAuditLog();
+    const clock = new ManualClock();
+    const audit = new Audit({ store, stream: null, log: silentLogger, queueMax: 100, retentionDays: 90, now: clock.now });
+    for (let i = 0; i < 5; i++) audit.record(throttled, undefined, 'login.throttled:a@example.com');
+    audit.record(throttled, undefined, 'login.throttled:b@example.com');
+    clock.advance(61_000);
+    audit.record(throttled, undefined, 'login.throttled:a@example.com');
+    await audit.flush();
+    const details = [...store.records.values()].map((record) => record.details);
+    expect(details).to.deep.equal([{}, {}, { repeated: 4 }]);
+    expect(audit.stats().recorded.get('login.throttled|failure')!.count).to.equal(7);
+  });
+
+  it('sweeps what is older than the retention', async () => {
+    const store = new FakeAuditLog();
+    const clock = new ManualClock();
+    const audit = new Audit({ store, stream: null, log: silentLogger, queueMax: 100, retentionDays: 90, now: clock.now });
+    audit.record({ type: 'logout', outcome: 'success', actor: 'a', target: 'a' });
+    await audit.flush();
+    clock.advance(89 * 86_400_000);
+    expect(await audit.sweepExpired()).to.equal(0);
+    clock.advance(2 * 86_400_000);
+    expect(await audit.sweepExpired()).to.equal(1);
+  });
+});
