@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AuditEvent } from '../../domain/audit-event';
-import { UnavailableError } from '../../domain/errors';
+import { execAll } from './exec-all';
 import type { AuditStream } from '../../domain/ports';
 
 /**
@@ -39,12 +39,6 @@ export class RedisAuditStream implements AuditStream {
         'details', JSON.stringify(event.details),
       );
     }
-    try {
-      const results = await pipeline.exec();
-      const failed = results?.find(([error]) => error !== null);
-      if (!results || failed) throw failed?.[0] ?? new Error('pipeline discarded');
-    } catch (error) {
-      throw new UnavailableError('the audit stream', { cause: error });
-    }
+    await execAll(pipeline, 'the audit stream');
   }
 }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { UnavailableError } from '../../domain/errors';
+import { execAll } from './exec-all';
 import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/ports';
 
 export interface RedisEventNames {
@@ -49,13 +49,7 @@ export class RedisEventBus implements EventBus {
 
   async close(): Promise<void> {}
 
-  private async exec(multi: ReturnType<Redis['multi']>): Promise<void> {
-    try {
-      const results = await multi.exec();
-      const failed = results?.find(([error]) => error !== null);
-      if (!results || failed) throw failed?.[0] ?? new Error('transaction discarded');
-    } catch (error) {
-      throw new UnavailableError('the event bus', { cause: error });
-    }
+  private exec(multi: ReturnType<Redis['multi']>): Promise<void> {
+    return execAll(multi, 'the event bus');
   }
 }
