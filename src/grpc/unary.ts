@@ -8,6 +8,8 @@ import { REASON_KEY, toServiceError } from './status-mapping';
 export interface CallContext {
   metadata: Metadata;
   requestId: string;
+  /** The caller's address as grpc-js gives it, e.g. "ipv4:127.0.0.1:53012". */
+  peer: string;
 }
 
 /** Told of every finished call, for metrics: its method, status, duration and reason ('' when OK). */
@@ -36,7 +38,7 @@ export function unary<Req, Res>(
       options.observe?.(method, code, seconds, reason);
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'rpc');
     };
-    handler(call.request, { metadata: call.metadata, requestId }).then(
+    handler(call.request, { metadata: call.metadata, requestId, peer: call.getPeer() }).then(
       (response) => {
         finish(status.OK, '');
         callback(null, response);
