@@ -11,6 +11,7 @@ import { CookiePolicy } from './cookie-policy';
 import { crossSiteGuard } from './cross-site-guard';
 import { errorMiddleware } from './error-middleware';
 import { requestLog } from './request-log';
+import { recoveryRoutes } from './recovery-routes';
 import { bridgeRoutes } from './routes';
 import type { UpstreamHealth } from './upstream-health';
 
@@ -43,7 +44,15 @@ export function createBridgeApp({ config, api, health, log }: BridgeAppOptions):
   });
   app.use(errorMiddleware(log));
   app.use(crossSiteGuard(config.allowedOrigins));
+  const recovery = recoveryRoutes({
+    api,
+    callTimeoutMs: config.callTimeoutMs,
+    bodyLimitBytes: config.bodyLimitBytes,
+    emailVerifiedRedirectUrl: config.emailVerifiedRedirectUrl,
+  });
   app.use(router.routes());
+  app.use(recovery.routes());
   app.use(router.allowedMethods());
+  app.use(recovery.allowedMethods());
   return app;
 }

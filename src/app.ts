@@ -4,6 +4,9 @@ import type { Config, StoresConfig } from './config';
 import type { Logger } from './domain/logger';
 import { OutboxRelay } from './domain/outbox-relay';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
+import type { MailOutbox } from './domain/mail';
+import type { OneTimeTokenStore } from './domain/one-time-tokens';
+import type { RequestLimiter } from './domain/request-limiter';
 import { restoreSuspensions } from './domain/revocation-restore';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
@@ -16,6 +19,10 @@ import { connectRedis } from './adapters/redis/connect';
 import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
 import { RedisEventBus } from './adapters/redis/event-bus';
 import { RedisLoginThrottle } from './adapters/redis/login-throttle';
+import { MongoMailOutbox } from './adapters/mongo/mail-outbox';
+import { MongoOneTimeTokenStore } from './adapters/mongo/one-time-token-store';
+import { RECOVERY_REQUESTS_KEY_PREFIX, requestLimiterOn } from './adapters/throttle-request-limiter';
+import { wireRecovery, type WiredRecovery } from './recovery-wiring';
 import { developmentSecret } from './adapters/embedded/development-secret';
 import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
 
@@ -27,6 +34,10 @@ export interface Adapters {
   revocations: RevocationList;
   events: EventBus;
   loginThrottle: LoginThrottle;
+  oneTimeTokens: OneTimeTokenStore;
+  mailOutbox: MailOutbox;
+  /** Counts password-reset and verification requests. */
+  recoveryLimiter: RequestLimiter;
   description: string;
   /** Whether each store is reachable now, for metrics. */
   storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
@@ -38,6 +49,8 @@ export interface App {
   useCases: UseCases;
   adapters: Adapters;
   relay: OutboxRelay;
+  /** The mail relay and its transport. */
+  mail: WiredRecovery;
   close(): Promise<void>;
 }
 
@@ -54,9 +67,14 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? developmentSecret(stores.dataDir, log));
   const adapters =
     stores.kind === 'embedded'
-      ? openEmbeddedAdapters(stores.dataDir, log, { loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000 })
+      ? openEmbeddedAdapters(stores.dataDir, log, {
+          loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000,
+          recoveryWindowMs: config.recovery.requestLimit.windowSeconds * 1000,
+        })
       : await connectAdapters(config, stores, log);
+  let mail: WiredRecovery | null = null;
   try {
+    mail = wireRecovery(config, adapters, log);
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,
       serviceToken: config.jwt.serviceTokenTtlSeconds,
@@ -76,6 +94,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       tokens: new JwtTokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
       lifetimes,
       log,
+      recovery: mail.recovery,
     });
     if (config.admin) {
       const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);
@@ -87,22 +106,31 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     if (restored > 0) log.info({ restored }, 'suspended clients restored to the revocation list');
     // Every relay pass first finishes deletions a crash interrupted, so their requests go out too.
     relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
+    mail.mailer.start(config.outboxRelayIntervalMs);
+    void mail.mailer.flush();
     const sweeper = setInterval(() => {
       adapters.sessions.sweepExpired(new Date()).catch(() => {});
+      adapters.oneTimeTokens.sweepExpired(new Date()).catch(() => {});
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();
     log.info({}, `client-auth is wired on ${adapters.description}`);
+    log.info({}, `mail (password reset, email verification) goes to ${mail.transport.description}`);
+    const wiredMail = mail;
     return {
       useCases,
       adapters,
       relay,
+      mail: wiredMail,
       close: async () => {
         clearInterval(sweeper);
         await relay.stop();
+        await useCases.passwordReset.settle();
+        await wiredMail.close();
         await adapters.close();
       },
     };
   } catch (error) {
+    await mail?.close();
     await adapters.close();
     throw error;
   }
@@ -118,9 +146,13 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     const clients = new MongoClientStore(connected.db);
     const sessions = new MongoSessionStore(connected.db);
     const outbox = new MongoOutbox(connected.db);
+    const oneTimeTokens = new MongoOneTimeTokenStore(connected.db);
+    const mailOutbox = new MongoMailOutbox(connected.db);
     await clients.ensureIndexes();
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
+    await oneTimeTokens.ensureIndexes();
+    await mailOutbox.ensureIndexes();
 
     const redis = await connectRedis(stores.redis.url, timeout, log, 'commands');
     redisConnections.push(redis);
@@ -141,6 +173,11 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       revocations,
       events,
       loginThrottle,
+      oneTimeTokens,
+      mailOutbox,
+      recoveryLimiter: requestLimiterOn(
+        new RedisLoginThrottle(redis, { windowMs: config.recovery.requestLimit.windowSeconds * 1000, keyPrefix: RECOVERY_REQUESTS_KEY_PREFIX }),
+      ),
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
         mongodb: await connected.db.command({ ping: 1 }).then(() => true, () => false),
