@@ -13,7 +13,7 @@ export interface RecoveryConfig {
   readonly publicUrl: string;
   readonly resetTokenTtlSeconds: number;
   readonly verificationTokenTtlSeconds: number;
-  readonly requestLimit: { readonly max: number; readonly windowSeconds: number };
+  readonly requestLimit: { readonly max: number; readonly maxPerIp: number; readonly windowSeconds: number };
   readonly productName: string;
 }
 
@@ -39,6 +39,7 @@ export function recoveryFrom(read: Reader, bridgePort: number): RecoveryConfig {
     verificationTokenTtlSeconds: read.int('EMAIL_VERIFICATION_TTL_HOURS', 48, 1, 30 * 24) * 3600,
     requestLimit: {
       max: read.int('RECOVERY_REQUESTS_MAX', 5, 1, 1000),
+      maxPerIp: read.int('RECOVERY_IP_REQUESTS_MAX', 50, 1, 100000),
       windowSeconds: read.int('RECOVERY_REQUEST_WINDOW_MIN', 60, 1, 24 * 60) * 60,
     },
     productName: read.string('PRODUCT_NAME', 'client-auth'),

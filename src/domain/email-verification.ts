@@ -22,7 +22,7 @@ export class EmailVerification {
     const client = await this.deps.clients.findById(caller.clientId);
     if (!client) throw domainError('CLIENT_NOT_FOUND');
     if (client.emailVerifiedAt !== null) return;
-    await limitRequests(recovery, this.deps.log, [`verify-client:${client.id}`]);
+    await limitRequests(recovery, this.deps.log, [{ key: `verify-client:${client.id}` }]);
     await queueVerificationMail(recovery, client, this.deps.now());
   }
 

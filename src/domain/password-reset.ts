@@ -27,7 +27,8 @@ export class PasswordReset {
   async requestPasswordReset(input: { email: string; clientIp: string }): Promise<void> {
     const recovery = requireFeature(this.deps.recovery, 'passwordReset');
     const email = v.normalizeEmail('email', input.email);
-    await limitRequests(recovery, this.deps.log, [`reset-email:${email}`, ...(input.clientIp ? [`reset-ip:${input.clientIp}`] : [])]);
+    const ipKey = input.clientIp ? [{ key: `reset-ip:${input.clientIp}`, perIp: true }] : [];
+    await limitRequests(recovery, this.deps.log, [{ key: `reset-email:${email}` }, ...ipKey]);
     const work = this.sendResetMail(email).catch((error: unknown) => {
       this.deps.log.warn({ err: describe(error) }, 'a password-reset request could not be carried out');
     });

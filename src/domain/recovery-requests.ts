@@ -18,17 +18,17 @@ export function requireFeature(recovery: Recovery | undefined, feature: 'passwor
  * refusal says nothing about an account. A limiter that cannot be reached lets the
  * request through, with a warning: recovery must not stop because Redis did.
  */
-export async function limitRequests(recovery: Recovery, log: Logger, keys: string[]): Promise<void> {
-  const { max, windowSeconds } = recovery.settings.requestLimit;
-  let counts: number[];
+export async function limitRequests(recovery: Recovery, log: Logger, keys: { key: string; perIp?: boolean }[]): Promise<void> {
+  const { max, maxPerIp, windowSeconds } = recovery.settings.requestLimit;
+  let over: boolean[];
   try {
-    counts = await Promise.all(keys.map((key) => recovery.limiter.hit(key)));
+    over = await Promise.all(keys.map(async ({ key, perIp }) => (await recovery.limiter.hit(key)) > (perIp ? maxPerIp : max)));
   } catch (error) {
     if (!(error instanceof UnavailableError)) throw error;
     log.warn({ err: describe(error) }, 'request limiter unavailable; recovery requests go unlimited meanwhile');
     return;
   }
-  if (counts.some((count) => count > max)) {
+  if (over.includes(true)) {
     const minutes = Math.ceil(windowSeconds / 60);
     throw domainError('TOO_MANY_ATTEMPTS', `too many requests; wait up to ${minutes} minute${minutes === 1 ? '' : 's'} and try again`);
   }

@@ -12,8 +12,11 @@ export interface RecoverySettings {
   publicUrl: string;
   resetTokenTtlSeconds: number;
   verificationTokenTtlSeconds: number;
-  /** Requests (reset or verification mails) one email, one client IP or one client may make per window. */
-  requestLimit: { max: number; windowSeconds: number };
+  /**
+   * Requests for a reset or verification mail: `max` per email (or signed-in client) and
+   * `maxPerIp` per client IP (many people may share one address), per window.
+   */
+  requestLimit: { max: number; maxPerIp: number; windowSeconds: number };
   /** The product's name, as the emails call it. */
   productName: string;
 }

@@ -4067,8 +4067,9 @@ export const ClientAuthService = {
    * about who has an account. When the email belongs to an active (not suspended) user,
    * one email goes out with a link to PUBLIC_URL + "/password-reset#token=<token>"; the
    * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
-   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email or one client IP has asked
-   * RESET_REQUESTS_MAX times within RESET_REQUEST_WINDOW_MIN minutes, and with
+   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
+   * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within
+   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not), and with
    * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   requestPasswordReset: {
@@ -4257,8 +4258,9 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * about who has an account. When the email belongs to an active (not suspended) user,
    * one email goes out with a link to PUBLIC_URL + "/password-reset#token=<token>"; the
    * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
-   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email or one client IP has asked
-   * RESET_REQUESTS_MAX times within RESET_REQUEST_WINDOW_MIN minutes, and with
+   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
+   * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within
+   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not), and with
    * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   requestPasswordReset: handleUnaryCall<RequestPasswordResetRequest, RequestPasswordResetResponse>;
@@ -4634,8 +4636,9 @@ export interface ClientAuthClient extends Client {
    * about who has an account. When the email belongs to an active (not suspended) user,
    * one email goes out with a link to PUBLIC_URL + "/password-reset#token=<token>"; the
    * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
-   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email or one client IP has asked
-   * RESET_REQUESTS_MAX times within RESET_REQUEST_WINDOW_MIN minutes, and with
+   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
+   * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within
+   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not), and with
    * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   requestPasswordReset(
