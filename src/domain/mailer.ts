@@ -10,6 +10,7 @@
  */
 import { describe } from './describe-error';
 import { newId } from './ids';
+import { OutageLog } from './outage-log';
 import type { Logger } from './logger';
 import type { MailOutbox, MailRenderer, MailTemplate, MailTransport, QueuedMail } from './mail';
 
@@ -26,6 +27,7 @@ export interface MailerSettings {
 export class Mailer {
   private tail: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
+  private readonly outboxOutage: OutageLog;
 
   constructor(
     private readonly outbox: MailOutbox,
@@ -34,7 +36,9 @@ export class Mailer {
     private readonly settings: MailerSettings,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.outboxOutage = new OutageLog(log, 'mail outbox (queued mail waits)', now);
+  }
 
   /**
    * Queues a message about `client` and starts a pass without waiting for it: the caller's
@@ -86,10 +90,13 @@ export class Mailer {
       for (;;) {
         const due = await this.outbox.due(new Date(this.now()), BATCH);
         for (const mail of due) allSent = (await this.attempt(mail)) && allSent;
-        if (due.length < BATCH) return allSent;
+        if (due.length < BATCH) {
+          this.outboxOutage.succeeded();
+          return allSent;
+        }
       }
     } catch (error) {
-      this.log.warn({ err: describe(error) }, 'mail outbox cannot be read now; queued mail will be retried');
+      this.outboxOutage.failed(error);
       return false;
     }
   }

@@ -1,7 +1,9 @@
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '../domain/logger';
+import { domainError } from '../domain/errors';
 import { parseBearer } from '../bearer-token';
 import { REQUEST_ID_KEY, requestIdFrom } from '../request-id';
+import type { CallGate } from './call-gate';
 import { REASON_KEY, toServiceError } from './status-mapping';
 
 
@@ -18,6 +20,8 @@ export type CallObserver = (method: string, code: status, seconds: number, reaso
 export interface UnaryOptions {
   log: Logger;
   observe?: CallObserver;
+  /** When closed (shutting down), new calls end UNAVAILABLE before their handler runs. */
+  gate?: CallGate;
 }
 
 /**
@@ -38,7 +42,11 @@ export function unary<Req, Res>(
       options.observe?.(method, code, seconds, reason);
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'rpc');
     };
-    handler(call.request, { metadata: call.metadata, requestId, peer: call.getPeer() }).then(
+    const admitted = options.gate?.admits(call.metadata) ?? true;
+    const running = admitted
+      ? handler(call.request, { metadata: call.metadata, requestId, peer: call.getPeer() })
+      : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));
+    running.then(
       (response) => {
         finish(status.OK, '');
         callback(null, response);

@@ -1,5 +1,6 @@
 import type { MailOutbox, MailTemplate, QueuedMail } from '../../domain/mail';
 import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database';
+import { withSqliteOutages } from './sqlite-outages';
 
 interface MailRow {
   id: string;
@@ -27,6 +28,8 @@ export class SqliteMailOutbox implements MailOutbox {
       removeOfClient: db.prepare<[string]>('DELETE FROM mail_outbox WHERE client_id = ?'),
       backlog: db.prepare<[], number>('SELECT count(*) FROM mail_outbox').pluck(),
     };
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withSqliteOutages(this, 'the mail outbox');
   }
 
   async add(mail: QueuedMail): Promise<void> {

@@ -1,5 +1,6 @@
 import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../domain/one-time-tokens';
 import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database';
+import { withSqliteOutages } from './sqlite-outages';
 
 interface TokenRow {
   hash: string;
@@ -21,6 +22,8 @@ export class SqliteOneTimeTokenStore implements OneTimeTokenStore {
       deleteOfClientPurpose: db.prepare<[string, string]>('DELETE FROM one_time_tokens WHERE client_id = ? AND purpose = ?'),
       sweep: db.prepare<[number]>('DELETE FROM one_time_tokens WHERE expires_at <= ?'),
     };
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withSqliteOutages(this, 'the one-time token store');
   }
 
   async add(token: OneTimeTokenRecord): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { withMongoOutages } from './outages';
 import type { MailOutbox, QueuedMail } from '../../domain/mail';
 import { isDuplicateKey } from './connect';
 
@@ -10,6 +11,8 @@ export class MongoMailOutbox implements MailOutbox {
 
   constructor(db: Db) {
     this.collection = db.collection<MailDocument>('mail_outbox');
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withMongoOutages(this, 'the mail outbox');
   }
 
   async ensureIndexes(): Promise<void> {

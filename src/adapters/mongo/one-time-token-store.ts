@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { withMongoOutages } from './outages';
 import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../domain/one-time-tokens';
 
 type TokenDocument = Omit<OneTimeTokenRecord, 'hash'> & { _id: string };
@@ -13,6 +14,8 @@ export class MongoOneTimeTokenStore implements OneTimeTokenStore {
 
   constructor(db: Db) {
     this.collection = db.collection<TokenDocument>('one_time_tokens');
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withMongoOutages(this, 'the one-time token store');
   }
 
   async ensureIndexes(): Promise<void> {
