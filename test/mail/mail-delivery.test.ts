@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
 import { eventually } from '../support/eventually';
 import { SETUPS, SETUP_TITLES, dataDirOf, embeddedEnv, setupEnv, startTestServer, type TestServer } from '../support/server';
+import { describeMailbox } from '../tools/dev-mailbox';
 import { linkIn, startSmtpMailbox, tokenOf, type SmtpMailbox } from './smtp-mailbox';
 
 const PASSWORD = 'correct horse battery';
@@ -86,5 +87,23 @@ describe('Mail on the embedded default without SMTP_URL', function () {
     expect(typeof parsed.html === 'string' && parsed.html.includes('Confirm my email')).to.equal(true);
     const link = (parsed.text ?? '').split(/\s+/).find((word) => word.startsWith('http://localhost:8000/verify-email?token='))!;
     expect((await server.api.verifyEmail({ token: tokenOf(link) })).client!.emailVerified).to.equal(true);
+  });
+});
+
+describe('The development mailbox (npm run mailbox)', () => {
+  it('lists the newest .eml messages with their recipient, subject and decoded links', async function () {
+    this.timeout(30000);
+    const server = await startTestServer(embeddedEnv({ PUBLIC_URL: 'http://localhost:8000' }));
+    try {
+      const email = `mailbox.${Date.now()}@example.org`;
+      await server.api.registerUser({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+      const mailDir = path.join(dataDirOf(server.config), 'mail');
+      const listing = await eventually(() => describeMailbox(mailDir, 5), { until: (text: string) => text.includes(email), what: 'the mail in the listing' });
+      expect(listing).to.include('subject: Confirm your email for client-auth');
+      const link = /link: {4}(\S+)/.exec(listing)![1]!;
+      expect((await server.api.verifyEmail({ token: tokenOf(link) })).client!.emailVerified).to.equal(true);
+    } finally {
+      await server.close();
+    }
   });
 });
