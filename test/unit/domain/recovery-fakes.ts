@@ -4,6 +4,7 @@ import { Mailer } from '../../../src/domain/mailer';
 import { silentLogger } from '../../../src/domain/logger';
 import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../../src/domain/one-time-tokens';
 import type { Recovery, RecoverySettings } from '../../../src/domain/recovery-settings';
+import { world } from './fakes';
 
 export class FakeOneTimeTokenStore implements OneTimeTokenStore {
   readonly tokens = new Map<string, OneTimeTokenRecord>();
@@ -94,3 +95,13 @@ export function fakeRecovery(now: () => number, settings: Partial<RecoverySettin
   };
   return { recovery, tokens, outbox, transport, mailer };
 }
+
+/** A world of fakes with password reset and email verification wired, on the world's clock. */
+export function recoveryWorld(settings: Partial<RecoverySettings> = {}) {
+  let clock: (() => number) | undefined;
+  const parts = fakeRecovery(() => clock!(), settings);
+  const w = world({ recovery: parts.recovery });
+  clock = w.clock.now;
+  return { w, ...parts };
+}
+
