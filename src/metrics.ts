@@ -4,6 +4,7 @@
  * prom-client's global one: two instances in one process (tests) never mix counters.
  */
 import { createServer, type Server } from 'node:http';
+import type { MailOutbox } from './domain/mail';
 import type { AddressInfo } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -15,7 +16,7 @@ import type { CallObserver } from './grpc/unary';
 
 export type StoreName = 'mongodb' | 'redis' | 'sqlite';
 
-export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'throttled' | 'invalid_argument' | 'error';
+export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'email_not_verified' | 'throttled' | 'invalid_argument' | 'error';
 
 /**
  * Where the gauges read their values, on every scrape. Each is optional: a process that
@@ -24,6 +25,7 @@ export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'th
 export interface MetricsSources {
   revocations?: Pick<RevocationList, 'size'>;
   outbox?: Pick<Outbox, 'backlog'>;
+  mailOutbox?: Pick<MailOutbox, 'backlog'>;
   /** Whether each store this process uses is connected; stores not named are not exported. */
   storesUp?: () => Partial<Record<StoreName, boolean>> | Promise<Partial<Record<StoreName, boolean>>>;
 }
@@ -51,12 +53,13 @@ const METRIC_PREFIX = 'clientauth_';
 const DEFAULT_SOURCE_TIMEOUT_MS = 2000;
 /** From a cached token check (well under 1 ms) to a bcrypt login or a slow store (seconds). */
 const RPC_DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid_credentials', 'suspended', 'throttled', 'invalid_argument', 'error'];
+const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid_credentials', 'suspended', 'email_not_verified', 'throttled', 'invalid_argument', 'error'];
 
 /** The reasons a Login can fail with that are not errors of the service; any other is 'error'. */
 const LOGIN_OUTCOME_OF: Partial<Record<Reason, LoginOutcome>> = {
   INVALID_CREDENTIALS: 'invalid_credentials',
   CLIENT_SUSPENDED: 'suspended',
+  EMAIL_NOT_VERIFIED: 'email_not_verified',
   TOO_MANY_ATTEMPTS: 'throttled',
   INVALID_ARGUMENT: 'invalid_argument',
 };
@@ -90,7 +93,7 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
   // Every outcome is exported from the start, so rate() and alerts see 0 rather than no series.
   for (const outcome of LOGIN_OUTCOMES) logins.inc({ outcome }, 0);
 
-  const { revocations, outbox, storesUp } = sources;
+  const { revocations, outbox, mailOutbox, storesUp } = sources;
   if (revocations) {
     new Gauge({
       name: `${METRIC_PREFIX}suspended_clients`,
@@ -121,6 +124,17 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
       registers: [registry],
       async collect() {
         this.set((await read(() => outbox.backlog(), backlogReads)) ?? Number.NaN);
+      },
+    });
+  }
+  if (mailOutbox) {
+    const mailReads = outageLog('metrics: reading the mail outbox backlog');
+    new Gauge({
+      name: `${METRIC_PREFIX}mail_outbox_backlog`,
+      help: 'Mail (verification, password reset) queued and not yet sent: growing means the SMTP server is not taking it. NaN when it could not be read in time.',
+      registers: [registry],
+      async collect() {
+        this.set((await read(() => mailOutbox.backlog(), mailReads)) ?? Number.NaN);
       },
     });
   }
