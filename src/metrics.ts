@@ -116,27 +116,29 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
       },
     });
   }
-  if (outbox) {
-    const backlogReads = outageLog('metrics: reading the outbox backlog');
+  /** A gauge of how many items wait in a queue, read on every scrape; NaN when the read fails or is late. */
+  const backlogGauge = (name: string, help: string, backlog: () => Promise<number>) => {
+    const reads = outageLog(`metrics: reading the ${name.replaceAll('_', ' ')}`);
     new Gauge({
-      name: `${METRIC_PREFIX}outbox_backlog`,
-      help: 'Outbox events not yet delivered to the revocation list and the event bus. NaN when the outbox could not be read in time.',
+      name: `${METRIC_PREFIX}${name}`,
+      help,
       registers: [registry],
       async collect() {
-        this.set((await read(() => outbox.backlog(), backlogReads)) ?? Number.NaN);
+        this.set((await read(backlog, reads)) ?? Number.NaN);
       },
     });
+  };
+  if (outbox) {
+    backlogGauge('outbox_backlog', 'Outbox events not yet delivered to the revocation list and the event bus. NaN when the outbox could not be read in time.', () =>
+      outbox.backlog(),
+    );
   }
   if (mailOutbox) {
-    const mailReads = outageLog('metrics: reading the mail outbox backlog');
-    new Gauge({
-      name: `${METRIC_PREFIX}mail_outbox_backlog`,
-      help: 'Mail (verification, password reset) queued and not yet sent: growing means the SMTP server is not taking it. NaN when it could not be read in time.',
-      registers: [registry],
-      async collect() {
-        this.set((await read(() => mailOutbox.backlog(), mailReads)) ?? Number.NaN);
-      },
-    });
+    backlogGauge(
+      'mail_outbox_backlog',
+      'Mail (verification, password reset) queued and not yet sent: growing means the SMTP server is not taking it. NaN when it could not be read in time.',
+      () => mailOutbox.backlog(),
+    );
   }
   if (storesUp) {
     const storeChecks = outageLog('metrics: checking the stores');

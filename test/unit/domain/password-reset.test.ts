@@ -4,38 +4,40 @@ import { recoveryWorld } from './recovery-fakes';
 
 const NEW_PASSWORD = 'a brand new passphrase';
 
+/** Asks for a reset of `email` and has its mail sent; returns the token in it. */
+async function mailedResetToken({ w, transport, mailer }: ReturnType<typeof recoveryWorld>, email: string): Promise<string> {
+  await w.useCases.passwordReset.requestPasswordReset({ email, clientIp: '' });
+  await w.useCases.passwordReset.settle();
+  await mailer.flush();
+  return transport.tokenFor(email, 'password-reset');
+}
+
 describe('PasswordReset: RequestPasswordReset and ResetPassword (unit, with fakes)', () => {
   it('accepts a reset token until the last millisecond of PASSWORD_RESET_TTL_MIN', async () => {
-    const { w, transport, mailer } = recoveryWorld();
+    const world = recoveryWorld();
+    const { w } = world;
     const { email } = await registeredUser(w);
-    await w.useCases.passwordReset.requestPasswordReset({ email, clientIp: '' });
-    await w.useCases.passwordReset.settle();
-    await mailer.flush();
+    const token = await mailedResetToken(world, email);
     w.clock.advance(30 * 60 * 1000 - 1);
-    await w.useCases.passwordReset.resetPassword({ token: transport.tokenFor(email, 'password-reset'), newPassword: NEW_PASSWORD });
+    await w.useCases.passwordReset.resetPassword({ token, newPassword: NEW_PASSWORD });
     await w.useCases.sessionTokens.login({ email, password: NEW_PASSWORD });
   });
 
   it('refuses a reset token once PASSWORD_RESET_TTL_MIN has passed, and the password stays', async () => {
-    const { w, transport, mailer } = recoveryWorld();
+    const world = recoveryWorld();
+    const { w } = world;
     const { email } = await registeredUser(w);
-    await w.useCases.passwordReset.requestPasswordReset({ email, clientIp: '' });
-    await w.useCases.passwordReset.settle();
-    await mailer.flush();
+    const token = await mailedResetToken(world, email);
     w.clock.advance(30 * 60 * 1000);
-    expect(await reasonOf(w.useCases.passwordReset.resetPassword({ token: transport.tokenFor(email, 'password-reset'), newPassword: NEW_PASSWORD }))).to.equal(
-      'RESET_TOKEN_INVALID',
-    );
+    expect(await reasonOf(w.useCases.passwordReset.resetPassword({ token, newPassword: NEW_PASSWORD }))).to.equal('RESET_TOKEN_INVALID');
     await w.useCases.sessionTokens.login({ email, password: PASSWORD });
   });
 
   it('revokes every session, the caller of none included, and puts them on the revocation list', async () => {
-    const { w, transport, mailer } = recoveryWorld();
+    const world = recoveryWorld();
+    const { w, transport, mailer } = world;
     const { email, principal } = await registeredUser(w);
-    await w.useCases.passwordReset.requestPasswordReset({ email, clientIp: '' });
-    await w.useCases.passwordReset.settle();
-    await mailer.flush();
-    await w.useCases.passwordReset.resetPassword({ token: transport.tokenFor(email, 'password-reset'), newPassword: NEW_PASSWORD });
+    await w.useCases.passwordReset.resetPassword({ token: await mailedResetToken(world, email), newPassword: NEW_PASSWORD });
     expect(await w.revocations.status(principal.clientId, principal.sessionId)).to.equal('SESSION_REVOKED');
     await mailer.flush();
     expect(transport.sent.map((mail) => mail.subject)).to.deep.equal(['email-verification', 'password-reset', 'password-changed']);
