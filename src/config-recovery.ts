@@ -3,7 +3,7 @@
  * (src/config.ts), which owns the environment.
  */
 import * as path from 'node:path';
-import { ConfigError, type Reader } from './config';
+import { ConfigError, type Reader } from './config-reader';
 
 export interface RecoveryConfig {
   readonly passwordReset: boolean;
