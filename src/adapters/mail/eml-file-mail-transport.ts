@@ -20,8 +20,11 @@ export class EmlFileMailTransport implements MailTransport {
   async send(mail: RenderedMail): Promise<void> {
     const info = await this.transporter.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
     fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
-    const file = path.join(this.directory, `${newId()}.eml`);
-    await fs.promises.writeFile(file, info.message as Buffer, { mode: 0o600 });
+    const name = `${newId()}.eml`;
+    // Written aside and renamed: whoever watches the folder never reads half a message.
+    const partial = path.join(this.directory, `.${name}.part`);
+    await fs.promises.writeFile(partial, info.message as Buffer, { mode: 0o600 });
+    await fs.promises.rename(partial, path.join(this.directory, name));
   }
 
   async close(): Promise<void> {}
