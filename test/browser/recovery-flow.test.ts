@@ -52,7 +52,12 @@ describe('Account recovery in headless Chromium, through the bridge and a real S
     welcomeUrl = `http://127.0.0.1:${(welcome.address() as AddressInfo).port}/welcome`;
     const bridgePort = await freePort();
     const publicUrl = `http://127.0.0.1:${bridgePort}`;
-    server = await startTestServer(testEnv(services, 'browser-recovery', { SMTP_URL: mailbox.url, PUBLIC_URL: publicUrl }));
+    server = await startTestServer(testEnv(services, 'browser-recovery', {
+        SMTP_URL: mailbox.url,
+        PUBLIC_URL: publicUrl,
+        // Every suite's requests come from 127.0.0.1 and count in the run's one Redis.
+        RECOVERY_IP_REQUESTS_MAX: '100000',
+      }));
     bridge = await startTestBridge(server.address, { BRIDGE_PORT: String(bridgePort), EMAIL_VERIFIED_REDIRECT_URL: welcomeUrl });
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -22,7 +22,7 @@ for (const setup of SETUPS) {
 
     before(async function () {
       mailbox = await startSmtpMailbox();
-      server = await startTestServer(setupEnv(setup, this, 'recovery_routes', { SMTP_URL: mailbox.url, PUBLIC_URL: 'http://localhost:8000' }));
+      server = await startTestServer(setupEnv(setup, this, 'recovery_routes', { SMTP_URL: mailbox.url, PUBLIC_URL: 'http://localhost:8000', RECOVERY_IP_REQUESTS_MAX: '100000' }));
       bridge = await startTestBridge(server.address, { EMAIL_VERIFIED_REDIRECT_URL: REDIRECT });
     });
     after(async () => {

@@ -96,7 +96,8 @@ describe('RequestPasswordReset timing', function () {
     await server.api.registerUser(user(known));
     const timed = async (email: string) => {
       const started = process.hrtime.bigint();
-      await server.api.requestPasswordReset({ email });
+      // An address of its own: on the shared set-up the per-IP counters live in the run's one Redis.
+      await server.api.requestPasswordReset({ email }, { clientIp: '192.0.2.77' });
       return Number(process.hrtime.bigint() - started) / 1e6;
     };
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
