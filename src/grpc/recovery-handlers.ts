@@ -1,6 +1,5 @@
 import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
 import type { UseCases } from '../domain/use-cases';
-import { clientIpOf } from './client-ip';
 import { clientToProto } from './convert';
 import { bearerToken, unary, type UnaryOptions } from './unary';
 
@@ -11,7 +10,7 @@ export function recoveryHandlers(useCases: UseCases, options: UnaryOptions): Rec
   const { passwordReset, emailVerification, tokenValidation } = useCases;
   return {
     requestPasswordReset: unary('RequestPasswordReset', async (request, context) => {
-      await passwordReset.requestPasswordReset({ email: request.email, clientIp: clientIpOf(context.peer, context.metadata) });
+      await passwordReset.requestPasswordReset({ email: request.email, clientIp: context.clientIp });
       return {};
     }, options),
 
