@@ -10,6 +10,7 @@
 import { ChannelCredentials, Metadata, type CallOptions, type ServiceError, type handleUnaryCall } from '@grpc/grpc-js';
 import { ClientAuthClient, ClientAuthService, type ClientAuthServer } from '../gen/clientauth/v1/client_auth';
 import { CLIENT_USER_AGENT_KEY } from './grpc/request-context';
+import { CLIENT_IP_KEY } from './grpc/client-ip';
 import { REQUEST_ID_KEY } from './request-id';
 
 export interface ClientAuthCallOptions {
@@ -21,6 +22,8 @@ export interface ClientAuthCallOptions {
   requestId?: string;
   /** The user agent of the end client a proxy calls for, recorded in the audit trail. */
   userAgent?: string;
+  /** For a proxy such as the bridge: the address of the one it calls for, sent as `x-client-ip` (heeded from loopback peers only). */
+  clientIp?: string;
 }
 
 export interface ClientAuthClientOptions {
@@ -60,6 +63,7 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
       if (callOptions.requestId) metadata.set(REQUEST_ID_KEY, callOptions.requestId);
       // Metadata takes printable ASCII only; a browser's header may hold anything.
       if (callOptions.userAgent) metadata.set(CLIENT_USER_AGENT_KEY, callOptions.userAgent.replace(/[^ -~]/g, '').slice(0, 256));
+      if (callOptions.clientIp) metadata.set(CLIENT_IP_KEY, callOptions.clientIp);
       const deadline = Date.now() + (callOptions.deadlineMs ?? options.deadlineMs ?? 5000);
       return new Promise((resolve, reject) => {
         rawMethod.call(raw, request, metadata, { deadline }, (error, response) => (error ? reject(error) : resolve(response)));

@@ -41,7 +41,15 @@ async function main(): Promise<void> {
     config.metricsPort === null
       ? null
       : createMetrics(
-          app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, audit: app.audit, storesUp: () => app.adapters.storesUp() } : {},
+          app
+            ? {
+                revocations: app.adapters.revocations,
+                outbox: app.adapters.outbox,
+                mailOutbox: app.adapters.mailOutbox,
+                audit: app.audit,
+                storesUp: () => app.adapters.storesUp(),
+              }
+            : {},
           { log },
         );
   const accessLog = sampledAccessLog(config.accessLogSample);

@@ -4,6 +4,7 @@ import type { LoginLimit } from './login-limit';
 import type { OutboxRelay } from './outbox-relay';
 import type { PasswordHasher } from './password-hasher';
 import type { AuditLog, ClientStore, LoginThrottle, Outbox, RevocationList, SessionStore } from './ports';
+import type { Recovery } from './recovery-settings';
 import type { Lifetimes, TokenIssuer } from './token-issuer';
 
 /**
@@ -29,4 +30,6 @@ export interface Dependencies {
   auditLog: AuditLog;
   /** The clock, ms since the epoch; tests pass one they move by hand. */
   now: () => number;
+  /** Password reset and email verification (mail, one-time tokens); absent when neither is wired. */
+  recovery?: Recovery;
 }

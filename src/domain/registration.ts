@@ -3,10 +3,12 @@ import { BASE_GROUP, publicClient, requireAdmin, type Principal, type PublicClie
 import { insertNewClient, newClientRecord, withBaseGroup } from './client-records';
 import { ANONYMOUS, NO_REQUEST, type RequestContext } from './audit-event';
 import { hashSecret, newSecret } from './secrets';
+import { describe } from './describe-error';
+import { queueVerificationMail } from './email-verification';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type RegistrationDeps = Pick<Dependencies, 'clients' | 'hasher' | 'audit' | 'now'>;
+export type RegistrationDeps = Pick<Dependencies, 'clients' | 'hasher' | 'audit' | 'now' | 'log' | 'recovery'>;
 
 export class Registration {
   constructor(private readonly deps: RegistrationDeps) {}
@@ -32,6 +34,12 @@ export class Registration {
     const record = newClientRecord('user', email, { ...fields, passwordHash: await this.deps.hasher.hash(password) }, this.deps.now());
     await insertNewClient(this.deps.clients, record);
     this.deps.audit.record({ type: 'client.registered', outcome: 'success', actor: ANONYMOUS, target: record.id, details: { email } }, request);
+    if (this.deps.recovery?.settings.emailVerification) {
+      // The user exists now; a verification mail that cannot be queued is asked for again later.
+      await queueVerificationMail(this.deps.recovery, record, this.deps.now()).catch((error: unknown) => {
+        this.deps.log.warn({ clientId: record.id, err: describe(error) }, 'verification mail not queued at registration');
+      });
+    }
     return publicClient(record);
   }
 

@@ -3,6 +3,7 @@ import type { UseCases } from '../domain/use-cases';
 import { invalidArgument } from '../domain/errors';
 import { auditFiltersFromProto, auditPageToProto } from './audit-convert';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert';
+import { recoveryHandlers } from './recovery-handlers';
 import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary';
 
 /** The ClientAuth handlers: decode, call one use case once, encode. No logic of their own. */
@@ -92,6 +93,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
         emailPrefix: request.emailPrefix,
         ...(kind ? { kind } : {}),
         ...(request.suspended !== undefined ? { suspended: request.suspended } : {}),
+        ...(request.emailVerified !== undefined ? { emailVerified: request.emailVerified } : {}),
       });
       return { clients: page.clients.map(clientToProto), nextPageToken: page.nextPageToken };
     }, options),
@@ -127,5 +129,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
       const page = auditPageToProto(await auditTrail.listMySignIns(await caller(context), { pageSize: request.pageSize, pageToken: request.pageToken }));
       return { signIns: page.events, nextPageToken: page.nextPageToken };
     }, options),
+
+    ...recoveryHandlers(useCases, options),
   };
 }

@@ -18,11 +18,3 @@ export function requestContextOf(metadata: Metadata, requestId: string, ip: stri
   const userAgent = typeof forwarded === 'string' && forwarded !== '' ? forwarded : typeof own === 'string' ? own : '';
   return { ip, userAgent: userAgent.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, USER_AGENT_MAX), requestId };
 }
-
-/** The IP of a grpc-js peer (`1.2.3.4:5555`, `[::1]:5555`, IPv4-mapped IPv6 as IPv4); '' for a socket path. */
-export function peerIp(peer: string): string {
-  const match = /^\[?(.*?)\]?:\d+$/.exec(peer);
-  if (!match) return '';
-  const address = match[1]!;
-  return address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
-}

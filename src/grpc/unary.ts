@@ -6,12 +6,15 @@ import { parseBearer } from '../bearer-token';
 import { REQUEST_ID_KEY, requestIdFrom } from '../request-id';
 import type { AccessLogPolicy } from './access-log';
 import type { CallGate } from './call-gate';
-import { peerIp, requestContextOf } from './request-context';
+import { clientIpOf } from './client-ip';
+import { requestContextOf } from './request-context';
 import { REASON_KEY, toServiceError } from './status-mapping';
 
 export interface CallContext {
   metadata: Metadata;
   requestId: string;
+  /** The address the call comes from, for per-address limits (see client-ip.ts). */
+  clientIp: string;
   /** Where the call comes from, for the audit trail. */
   request: RequestContext;
 }
@@ -49,8 +52,9 @@ export function unary<Req, Res>(
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'rpc');
     };
     const admitted = options.gate?.admits(call.metadata) ?? true;
+    const clientIp = clientIpOf(call.getPeer(), call.metadata);
     const running = admitted
-      ? handler(call.request, { metadata: call.metadata, requestId, request: requestContextOf(call.metadata, requestId, peerIp(call.getPeer())) })
+      ? handler(call.request, { metadata: call.metadata, requestId, clientIp, request: requestContextOf(call.metadata, requestId, clientIp) })
       : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));
     running.then(
       (response) => {

@@ -91,6 +91,18 @@ for (const setup of SETUPS) describe(`The audit trail (${SETUP_TITLES[setup]})`,
     expect(signIn.sessionId).to.match(/^[0-9a-f-]{36}$/);
   });
 
+  it('records the address a trusted proxy in front of the bridge names in X-Forwarded-For', async () => {
+    const proxied = await startTestBridge(server.address, { BRIDGE_TRUST_PROXY: 'true' });
+    try {
+      const address = email('proxied');
+      const response = await new CookieClient(proxied.url).post('/register', { email: address, password: PASSWORD }, { headers: { 'X-Forwarded-For': '203.0.113.9' } });
+      expect(response.status).to.equal(201);
+      expect(only(await ofTarget(response.body.client.id), 'client.registered')).to.include({ clientIp: '203.0.113.9' });
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('records failed logins (with their reason), throttled ones, refreshes, a reused refresh token and logouts on the user they target', async () => {
     const user = await register();
     const unknown = email('nobody');
