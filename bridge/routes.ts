@@ -13,6 +13,7 @@ import type { JsonFieldNames } from './error-middleware';
 import { HttpError } from './http-error';
 import { readJsonObject } from './json-body';
 import { stringField, stringListField, stringMapField } from './request-fields';
+import { auditEventJson } from './audit-json';
 import { clientJson, deletionRequestJson, timeJson } from './response-json';
 import type { UpstreamHealth } from './upstream-health';
 
@@ -119,6 +120,12 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   router.get('/me', async (ctx) => {
     const { client } = await api.getMe({}, authenticated(ctx));
     ctx.body = { client: clientJson(client) };
+  });
+
+  router.get('/me/sign-ins', async (ctx) => {
+    const pageToken = typeof ctx.query['page_token'] === 'string' ? ctx.query['page_token'] : '';
+    const page = await api.listMySignIns({ pageSize: 0, pageToken }, authenticated(ctx));
+    ctx.body = { sign_ins: page.signIns.map(auditEventJson), next_page_token: page.nextPageToken };
   });
 
   router.post('/logout', async (ctx) => {

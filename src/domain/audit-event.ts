@@ -14,6 +14,8 @@ export const AUDIT_EVENT_TYPES = [
   'refresh_token.reused',
   'logout',
   'password.changed',
+  'password.reset',
+  'email.verified',
   'service_token.issued',
   'service.registered',
   'groups.changed',

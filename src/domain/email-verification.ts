@@ -1,5 +1,6 @@
 /** SendEmailVerification and VerifyEmail: proof that a user reads the email it registered with. */
 import { publicClient, type ClientRecord, type Principal, type PublicClient } from './client';
+import { NO_REQUEST, type RequestContext } from './audit-event';
 import { domainError, invalidArgument } from './errors';
 import { MAX_ONE_TIME_TOKEN_LENGTH } from './one-time-tokens';
 import type { Recovery } from './recovery-settings';
@@ -7,7 +8,7 @@ import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } fr
 import { hashSecret } from './secrets';
 import type { Dependencies } from './dependencies';
 
-export type EmailVerificationDeps = Pick<Dependencies, 'clients' | 'log' | 'now' | 'recovery'>;
+export type EmailVerificationDeps = Pick<Dependencies, 'clients' | 'log' | 'audit' | 'now' | 'recovery'>;
 
 /** The path of the bridge's verification route; the token follows as `?token=`. */
 export const VERIFY_PATH = '/verify-email';
@@ -27,7 +28,7 @@ export class EmailVerification {
   }
 
   /** Marks the token's client verified (once; a verified one stays as it was) and spends the token. */
-  async verifyEmail(input: { token: string }): Promise<PublicClient> {
+  async verifyEmail(input: { token: string }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
     const recovery = requireFeature(this.deps.recovery, 'emailVerification');
     if (input.token === '') throw invalidArgument('token', 'token is required');
     if (input.token.length > MAX_ONE_TIME_TOKEN_LENGTH) throw domainError('VERIFICATION_TOKEN_INVALID');
@@ -39,6 +40,7 @@ export class EmailVerification {
     if (client.emailVerifiedAt !== null) return publicClient(client);
     const updated = await this.deps.clients.update(client.id, { emailVerifiedAt: new Date(now), updatedAt: new Date(now) });
     if (!updated) throw domainError('VERIFICATION_TOKEN_INVALID');
+    this.deps.audit.record({ type: 'email.verified', outcome: 'success', actor: client.id, target: client.id, details: { email: client.email } }, request);
     return publicClient(updated);
   }
 }

@@ -1,5 +1,6 @@
 /** RequestPasswordReset and ResetPassword: a forgotten password replaced through an emailed link. */
 import { revokeAccessTokensOf } from './access-revocation';
+import { NO_REQUEST, type RequestContext } from './audit-event';
 import { describe } from './describe-error';
 import { domainError, invalidArgument } from './errors';
 import { MAX_ONE_TIME_TOKEN_LENGTH } from './one-time-tokens';
@@ -8,7 +9,7 @@ import { hashSecret } from './secrets';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type PasswordResetDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'hasher' | 'lifetimes' | 'log' | 'now' | 'recovery'>;
+export type PasswordResetDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'hasher' | 'lifetimes' | 'log' | 'audit' | 'now' | 'recovery'>;
 
 /** The path of the bridge's reset page; the token follows in the fragment, which browsers send to no server. */
 export const RESET_PAGE_PATH = '/password-reset';
@@ -41,7 +42,7 @@ export class PasswordReset {
    * tokens die, every session ends and a notice is mailed. An unknown, used or expired
    * token (or one whose user is suspended or gone) is RESET_TOKEN_INVALID alike.
    */
-  async resetPassword(input: { token: string; newPassword: string }): Promise<void> {
+  async resetPassword(input: { token: string; newPassword: string }, request: RequestContext = NO_REQUEST): Promise<void> {
     const recovery = requireFeature(this.deps.recovery, 'passwordReset');
     const { clients, sessions, hasher } = this.deps;
     if (input.token === '') throw invalidArgument('token', 'token is required');
@@ -58,6 +59,7 @@ export class PasswordReset {
     await recovery.tokens.deleteAllOfClient(client.id, 'password_reset');
     const revoked = await sessions.revokeAllOfClient(client.id, new Date(now));
     await revokeAccessTokensOf(this.deps, client.id, revoked, now + this.deps.lifetimes.accessToken * 1000);
+    this.deps.audit.record({ type: 'password.reset', outcome: 'success', actor: client.id, target: client.id }, request);
     // The password is changed; a notice that cannot be queued now must not undo that.
     await recovery.mailer.queue(client, 'password-changed', commonMailValues(recovery, client.email)).catch((error: unknown) => {
       this.deps.log.warn({ clientId: client.id, err: describe(error) }, 'password-changed notice not queued');

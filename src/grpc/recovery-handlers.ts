@@ -14,8 +14,8 @@ export function recoveryHandlers(useCases: UseCases, options: UnaryOptions): Rec
       return {};
     }, options),
 
-    resetPassword: unary('ResetPassword', async (request) => {
-      await passwordReset.resetPassword({ token: request.token, newPassword: request.newPassword });
+    resetPassword: unary('ResetPassword', async (request, context) => {
+      await passwordReset.resetPassword({ token: request.token, newPassword: request.newPassword }, context.request);
       return {};
     }, options),
 
@@ -24,8 +24,8 @@ export function recoveryHandlers(useCases: UseCases, options: UnaryOptions): Rec
       return {};
     }, options),
 
-    verifyEmail: unary('VerifyEmail', async (request) => {
-      return { client: clientToProto(await emailVerification.verifyEmail({ token: request.token })) };
+    verifyEmail: unary('VerifyEmail', async (request, context) => {
+      return { client: clientToProto(await emailVerification.verifyEmail({ token: request.token }, context.request)) };
     }, options),
   };
 }

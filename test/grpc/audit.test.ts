@@ -89,6 +89,13 @@ for (const setup of SETUPS) describe(`The audit trail (${SETUP_TITLES[setup]})`,
     const signIn = only(records, 'login.succeeded');
     expect(signIn).to.include({ actorId: userId, targetClientId: userId, clientIp: '127.0.0.1', userAgent: USER_AGENT, requestId: 'audit-request-2' });
     expect(signIn.sessionId).to.match(/^[0-9a-f-]{36}$/);
+
+    // The account page's view of the same sign-in.
+    const page = await browser.get('/me/sign-ins');
+    expect(page.status).to.equal(200);
+    expect(page.body.sign_ins).to.have.length(1);
+    expect(page.body.sign_ins[0]).to.include({ type: 'login.succeeded', outcome: 'success', target_client_id: userId, client_ip: '127.0.0.1', user_agent: USER_AGENT });
+    expect(page.body.next_page_token).to.equal('');
   });
 
   it('records the address a trusted proxy in front of the bridge names in X-Forwarded-For', async () => {

@@ -68,9 +68,9 @@ export interface AuditEvent {
     | undefined;
   /**
    * What happened: client.registered, login.succeeded, login.failed, login.throttled,
-   * token.refreshed, refresh_token.reused, logout, password.changed,
-   * service_token.issued, service.registered, groups.changed, client.suspended,
-   * client.reinstated, client.deleted or admin.bootstrapped.
+   * token.refreshed, refresh_token.reused, logout, password.changed, password.reset,
+   * email.verified, service_token.issued, service.registered, groups.changed,
+   * client.suspended, client.reinstated, client.deleted or admin.bootstrapped.
    */
   type: string;
   /** Whether it succeeded. */

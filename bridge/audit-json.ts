@@ -1,0 +1,32 @@
+/** Audit records as the bridge answers them, with the snake_case names of the API. */
+import { AuditOutcome, type AuditEvent } from '../gen/clientauth/v1/audit';
+import { timeJson } from './response-json';
+
+export interface AuditEventJson {
+  id: string;
+  time: string | null;
+  type: string;
+  outcome: 'success' | 'failure' | 'unspecified';
+  actor_id: string;
+  target_client_id: string;
+  session_id: string;
+  client_ip: string;
+  user_agent: string;
+  reason: string;
+}
+
+export function auditEventJson(event: AuditEvent): AuditEventJson {
+  return {
+    id: event.id,
+    time: timeJson(event.time),
+    type: event.type,
+    outcome:
+      event.outcome === AuditOutcome.AUDIT_OUTCOME_SUCCESS ? 'success' : event.outcome === AuditOutcome.AUDIT_OUTCOME_FAILURE ? 'failure' : 'unspecified',
+    actor_id: event.actorId,
+    target_client_id: event.targetClientId,
+    session_id: event.sessionId,
+    client_ip: event.clientIp,
+    user_agent: event.userAgent,
+    reason: event.reason,
+  };
+}
