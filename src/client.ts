@@ -65,3 +65,4 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
 }
 
 export { errorDetailOf } from './grpc/status-mapping';
+export { richStatusOf, ERROR_DOMAIN, type RichStatusDetails } from './grpc/rich-status';

@@ -15,6 +15,7 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { FieldDescriptorProto_Label as Label, FieldDescriptorProto_Type as Type, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import { fileDescriptorProtos } from '../../gen/clientauth/v1/file_descriptors';
+import { fileDescriptorProtos as errorDetailDescriptors } from '../../gen/google/rpc/file_descriptors';
 
 /**
  * grpc/health/v1/health.proto as grpc-health-check serves it (Check, Watch, List). The
@@ -74,10 +75,14 @@ const HEALTH_FILE = create(FileDescriptorProtoSchema, {
   ],
 });
 
-/** Adds the reflection service (v1 and v1alpha) describing ClientAuth and grpc.health.v1. */
+/**
+ * Adds the reflection service (v1 and v1alpha) describing ClientAuth, grpc.health.v1, and
+ * google.rpc's error details, so grpcurl decodes an error's ErrorInfo and BadRequest.
+ */
 export function addReflection(server: Pick<Server, 'addService'>): void {
+  const generated = new Map([...fileDescriptorProtos, ...errorDetailDescriptors].map((file) => [file.name, file.base64]));
   const files = [
-    ...fileDescriptorProtos.map((file) => Buffer.from(file.base64, 'base64')),
+    ...[...generated.values()].map((base64) => Buffer.from(base64, 'base64')),
     Buffer.from(toBinary(FileDescriptorProtoSchema, HEALTH_FILE)),
   ];
   // ReflectionService reads only `fileDescriptorProtos` from a package definition's entries.
