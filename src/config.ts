@@ -3,19 +3,15 @@
  * frozen Config, or throws a ConfigError naming the variable at fault.
  */
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+import { ConfigError, Reader, type Env } from './config-reader';
+import { redisFrom, type RedisConfig } from './config-redis';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export { ConfigError, type Env } from './config-reader';
+export type { RedisConfig, RedisNode } from './config-redis';
 
 export interface MongoConfig {
   readonly uri: string;
   readonly dbName: string;
-}
-
-export interface RedisConfig {
-  readonly url: string;
 }
 
 /**
@@ -163,7 +159,7 @@ function storesFrom(read: Reader, production: boolean): StoresConfig {
     return { kind: 'embedded', dataDir: read.string('DATA_DIR', './data'), jwtSecret: secret };
   }
   if (mongo === null || redis === null) {
-    const missing = mongo === null ? 'MongoDB (MONGODB_URI or DB_HOST)' : 'Redis (REDIS_URL or REDIS_HOST)';
+    const missing = mongo === null ? 'MongoDB (MONGODB_URI or DB_HOST)' : 'Redis (REDIS_URL, REDIS_HOST, REDIS_SENTINELS or REDIS_CLUSTER_NODES)';
     throw new ConfigError(
       `${missing} is not configured while the other store is: configure both for the shared set-up, ` +
         'or neither for the embedded one (an in-process revocation list cannot serve several instances)',
@@ -197,20 +193,6 @@ function mongoFrom(read: Reader): MongoConfig | null {
   return { uri: `mongodb://${auth}${host}:${port}/${query}`, dbName };
 }
 
-function redisFrom(read: Reader): RedisConfig | null {
-  const url = read.optional('REDIS_URL');
-  if (url !== null) {
-    if (!/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
-    return { url };
-  }
-  const host = read.optional('REDIS_HOST');
-  if (host === null) return null;
-  const port = read.int('REDIS_PORT', 6379, 1, 65535);
-  const password = read.optional('REDIS_PASSWORD');
-  const auth = password === null ? '' : `:${encodeURIComponent(password)}@`;
-  return { url: `redis://${auth}${host}:${port}` };
-}
-
 function checkCookieName(name: string, value: string): string {
   // RFC 6265 cookie-name (an HTTP token); the prefixes are added by COOKIE_HOST_PREFIX, not by hand.
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/.test(value) || /^__(Host|Secure)-/i.test(value)) {
@@ -228,53 +210,6 @@ function checkOrigin(name: string, origin: string): string {
   }
   if (parsed.origin !== origin) throw new ConfigError(`${name} entries must be bare origins (scheme://host[:port]); got "${origin}"`);
   return origin;
-}
-
-class Reader {
-  constructor(private readonly env: Env) {}
-
-  optional(name: string): string | null {
-    const value = this.env[name];
-    return value === undefined || value === '' ? null : value;
-  }
-
-  string(name: string, fallback: string, options: { allowEmpty?: boolean } = {}): string {
-    const value = this.env[name];
-    if (value === undefined) return fallback;
-    if (value === '' && !options.allowEmpty) return fallback;
-    if (/[\u0000-\u001f]/.test(value)) throw new ConfigError(`${name} must not contain control characters`);
-    return value;
-  }
-
-  int(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
-    const value = Number(raw.trim());
-    if (value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
-    return value;
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
-    if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
-    throw new ConfigError(`${name} must be true or false; got "${raw}"`);
-  }
-
-  oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(', ')}; got "${raw}"`);
-    return raw as T;
-  }
-
-  list(name: string): string[] {
-    const raw = this.optional(name);
-    if (raw === null) return [];
-    return raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
-  }
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { UnavailableError } from '../../domain/errors';
 import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/ports';
+import type { RedisClient } from './topology';
 
 export interface RedisEventNames {
   /** Pub/sub channel of deletion requests; the payload is the client id. */
@@ -17,7 +17,7 @@ export interface RedisEventNames {
  */
 export class RedisEventBus implements EventBus {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly names: RedisEventNames,
   ) {}
 
@@ -50,7 +50,7 @@ export class RedisEventBus implements EventBus {
 
   async close(): Promise<void> {}
 
-  private async exec(multi: ReturnType<Redis['multi']>): Promise<void> {
+  private async exec(multi: ReturnType<RedisClient['multi']>): Promise<void> {
     try {
       const results = await multi.exec();
       const failed = results?.find(([error]) => error !== null);
