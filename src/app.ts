@@ -135,7 +135,7 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       deletionChannel: config.deletionChannel,
       deletionStream: config.deletionStream,
       clientEventsChannel: config.clientEventsChannel,
-    });
+    }, { replicas: stores.redis.replicaAcks, timeoutMs: stores.redis.replicaAckTimeoutMs });
     const loginThrottle = new RedisLoginThrottle(redis, { windowMs: config.loginThrottle.windowSeconds * 1000 });
     const mongoClient = mongo;
     return {

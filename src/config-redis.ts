@@ -17,7 +17,8 @@ interface RedisAuth {
   readonly tls: boolean;
 }
 
-export type RedisConfig =
+/** Where Redis is: what a connection needs. */
+export type RedisTarget =
   | { readonly kind: 'standalone'; readonly url: string }
   | (RedisAuth & {
       readonly kind: 'sentinel';
@@ -29,7 +30,28 @@ export type RedisConfig =
     })
   | (RedisAuth & { readonly kind: 'cluster'; readonly nodes: readonly RedisNode[] });
 
+/**
+ * Where Redis is, and how many replicas must have a deletion request (WAIT) before it counts
+ * as delivered, waiting at most `replicaAckTimeoutMs`: a failover loses what the old master
+ * had not yet replicated. Always 0 on a Cluster.
+ */
+export type RedisConfig = RedisTarget & { readonly replicaAcks: number; readonly replicaAckTimeoutMs: number };
+
 export function redisFrom(read: Reader): RedisConfig | null {
+  const target = redisTargetFrom(read);
+  if (target === null) return null;
+  // WAIT is answered by whichever node gets it, not by the stream's master.
+  if (target.kind === 'cluster' && read.optional('REDIS_WAIT_REPLICAS') !== null) {
+    throw new ConfigError('REDIS_WAIT_REPLICAS is not supported with REDIS_CLUSTER_NODES');
+  }
+  return {
+    ...target,
+    replicaAcks: read.int('REDIS_WAIT_REPLICAS', target.kind === 'sentinel' ? 1 : 0, 0, 16),
+    replicaAckTimeoutMs: read.int('REDIS_WAIT_TIMEOUT_MS', 1000, 10, 60000),
+  };
+}
+
+function redisTargetFrom(read: Reader): RedisTarget | null {
   const configured = ['REDIS_URL', 'REDIS_HOST', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'].filter((name) => read.optional(name) !== null);
   if (configured.length > 1) throw new ConfigError(`set only one of ${configured.join(', ')}: they name different kinds of Redis`);
   const sentinels = read.optional('REDIS_SENTINELS');

@@ -7,7 +7,7 @@ import { ConfigError, Reader, type Env } from './config-reader';
 import { redisFrom, type RedisConfig } from './config-redis';
 
 export { ConfigError, type Env } from './config-reader';
-export type { RedisConfig, RedisNode } from './config-redis';
+export type { RedisConfig, RedisNode, RedisTarget } from './config-redis';
 
 export interface MongoConfig {
   readonly uri: string;

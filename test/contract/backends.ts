@@ -9,7 +9,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { openSqliteDatabase, type SqliteDatabase } from '../../src/adapters/embedded/sqlite-database';
 import { connectRedis } from '../../src/adapters/redis/connect';
 import type { RedisClient } from '../../src/adapters/redis/topology';
-import type { RedisConfig, RedisNode } from '../../src/config';
+import type { RedisNode, RedisTarget } from '../../src/config';
 import { silentLogger } from '../../src/domain/logger';
 import { redisTools, startRedisCluster, type RedisClusterSetUp } from '../support/redis-topologies';
 import { requireServices } from '../support/services';
@@ -79,7 +79,7 @@ export type OpenRedis = (options?: { subscriber?: boolean }) => Promise<RedisCli
  * available) and returns a function that opens a connection, as the service opens them.
  */
 export function redisConnections(): OpenRedis {
-  let config: RedisConfig = { kind: 'standalone', url: '' };
+  let config: RedisTarget = { kind: 'standalone', url: '' };
   before(function () {
     config = { kind: 'standalone', url: requireServices(this).redisUrl };
   });
@@ -104,7 +104,7 @@ export function redisClusterConnections(): OpenRedis {
     ({ nodes } = await cluster);
   });
   return (options) => {
-    const config: RedisConfig = { kind: 'cluster', nodes, username: null, password: null, tls: false };
+    const config: RedisTarget = { kind: 'cluster', nodes, username: null, password: null, tls: false };
     return connectRedis(config, 10_000, silentLogger, 'contract test', options);
   };
 }

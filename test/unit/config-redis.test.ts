@@ -31,6 +31,8 @@ describe('Redis configuration: one server, Sentinel or Cluster', () => {
       tls: false,
       sentinelUsername: null,
       sentinelPassword: 'sentinel-pass',
+      replicaAcks: 1,
+      replicaAckTimeoutMs: 1000,
     });
   });
 
@@ -45,6 +47,8 @@ describe('Redis configuration: one server, Sentinel or Cluster', () => {
       username: 'auth',
       password: 'p',
       tls: true,
+      replicaAcks: 0,
+      replicaAckTimeoutMs: 1000,
     });
   });
 
@@ -53,6 +57,7 @@ describe('Redis configuration: one server, Sentinel or Cluster', () => {
     ['sentinels without the master name', { REDIS_SENTINELS: 's:26379' }, /REDIS_SENTINEL_NAME .* is required with REDIS_SENTINELS/],
     ['a node that is not host:port', { REDIS_CLUSTER_NODES: 'r:6379,r:port' }, /REDIS_CLUSTER_NODES entries must be host:port; got "r:port"/],
     ['a port out of range', { REDIS_SENTINELS: 's:70000', REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINELS entries must be host:port/],
+    ['a replica count on a Cluster', { REDIS_CLUSTER_NODES: 'r:6379', REDIS_WAIT_REPLICAS: '1' }, /REDIS_WAIT_REPLICAS is not supported with REDIS_CLUSTER_NODES/],
     ['an empty list', { REDIS_CLUSTER_NODES: ' , ' }, /REDIS_CLUSTER_NODES must list host:port entries/],
   ] as const) {
     it(`refuses ${title}, naming the variable`, () => {

@@ -20,7 +20,7 @@ describe('Configuration', () => {
     expect(config.stores).to.deep.equal({
       kind: 'shared',
       mongo: { uri: 'mongodb://app:p%40ss%20word@mongo:27018/?authSource=admin', dbName: 'clients' },
-      redis: { kind: 'standalone', url: 'redis://:r3dis@redis:6380' },
+      redis: { kind: 'standalone', url: 'redis://:r3dis@redis:6380', replicaAcks: 0, replicaAckTimeoutMs: 1000 },
       jwtSecret: 's'.repeat(40),
     });
     expect(config.jwt.accessTokenTtlSeconds).to.equal(1800);

@@ -1,4 +1,4 @@
-import type { RedisConfig } from '../../config';
+import type { RedisTarget } from '../../config';
 import type { Logger } from '../../domain/logger';
 import { OutageLog } from '../../domain/outage-log';
 import { connectWithBackoff } from '../connect-with-backoff';
@@ -11,7 +11,7 @@ import { newRedisClient, type RedisClient } from './topology';
  * logs once when it is lost and once when it is back.
  */
 export async function connectRedis(
-  config: RedisConfig,
+  config: RedisTarget,
   timeoutMs: number,
   log: Logger,
   role: string,

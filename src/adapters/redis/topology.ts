@@ -1,5 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import type { RedisConfig } from '../../config';
+import type { RedisTarget } from '../../config';
 
 /**
  * What the Redis adapters talk to: one connection to a server (standalone, or the master a
@@ -14,7 +14,7 @@ const COMMON: RedisOptions = { connectTimeout: 2000, commandTimeout: 2000, maxRe
 const retryStrategy = (attempt: number) => Math.min(attempt * 100, 2000);
 
 /** A new, not yet connected client. `subscriber` connections on a Cluster get one sharded subscriber per master. */
-export function newRedisClient(config: RedisConfig, options: { subscriber: boolean }): RedisClient {
+export function newRedisClient(config: RedisTarget, options: { subscriber: boolean }): RedisClient {
   switch (config.kind) {
     case 'standalone':
       return new Redis(config.url, { ...COMMON, lazyConnect: true, enableOfflineQueue: false, retryStrategy });
