@@ -147,6 +147,19 @@ export function loadConfig(env: Env): Config {
   });
 }
 
+/**
+ * Whether OpenTelemetry's standard variables ask for traces (an OTLP endpoint, or a traces
+ * exporter other than `none`, and the SDK not disabled), and the service name to report.
+ * The SDK reads the rest of OTEL_* itself. Called by src/telemetry/preload.ts before
+ * loadConfig, since tracing must start before the libraries it instruments load.
+ */
+export function tracingConfig(env: Env): { serviceName: string } | null {
+  if (env['OTEL_SDK_DISABLED'] === 'true') return null;
+  const exporter = env['OTEL_TRACES_EXPORTER'];
+  const requested = exporter ? exporter !== 'none' : Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
+  return requested ? { serviceName: env['OTEL_SERVICE_NAME'] || 'client-auth' } : null;
+}
+
 function storesFrom(read: Reader, production: boolean): StoresConfig {
   const secret = read.optional('JWT_SECRET_KEY');
   if (secret !== null && production && Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {

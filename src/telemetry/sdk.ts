@@ -19,9 +19,9 @@ import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { installTracing } from './trace-context';
 
-export function startTracing(): void {
+export function startTracing(options: { serviceName: string }): void {
   const sdk = new NodeSDK({
-    serviceName: process.env['OTEL_SERVICE_NAME'] || 'client-auth',
+    serviceName: options.serviceName,
     instrumentations: [
       new HttpInstrumentation({ headersToSpanAttributes: { server: {}, client: {} } }),
       new KoaInstrumentation(),
