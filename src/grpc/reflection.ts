@@ -16,6 +16,7 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { FieldDescriptorProto_Label as Label, FieldDescriptorProto_Type as Type, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import { fileDescriptorProtos } from '../../gen/clientauth/v1/file_descriptors';
 import { fileDescriptorProtos as errorDetailDescriptors } from '../../gen/google/rpc/file_descriptors';
+import { fileDescriptorProtos as extAuthzFileDescriptorProtos } from '../../gen/envoy/service/auth/v3/file_descriptors';
 
 /**
  * grpc/health/v1/health.proto as grpc-health-check serves it (Check, Watch, List). The
@@ -76,15 +77,17 @@ const HEALTH_FILE = create(FileDescriptorProtoSchema, {
 });
 
 /**
- * Adds the reflection service (v1 and v1alpha) describing ClientAuth, grpc.health.v1, and
- * google.rpc's error details, so grpcurl decodes an error's ErrorInfo and BadRequest.
+ * Adds the reflection service (v1 and v1alpha) describing ClientAuth, Envoy's ext_authz,
+ * grpc.health.v1, and google.rpc's error details, so grpcurl decodes an error's ErrorInfo
+ * and BadRequest.
  */
 export function addReflection(server: Pick<Server, 'addService'>): void {
-  const generated = new Map([...fileDescriptorProtos, ...errorDetailDescriptors].map((file) => [file.name, file.base64]));
-  const files = [
-    ...[...generated.values()].map((base64) => Buffer.from(base64, 'base64')),
-    Buffer.from(toBinary(FileDescriptorProtoSchema, HEALTH_FILE)),
-  ];
+  // Each gen/ directory lists the files it imports as well; a file is served once.
+  const seen = new Set<string>();
+  const files = [...fileDescriptorProtos, ...extAuthzFileDescriptorProtos, ...errorDetailDescriptors]
+    .filter((file) => !seen.has(file.name) && seen.add(file.name))
+    .map((file) => Buffer.from(file.base64, 'base64'));
+  files.push(Buffer.from(toBinary(FileDescriptorProtoSchema, HEALTH_FILE)));
   // ReflectionService reads only `fileDescriptorProtos` from a package definition's entries.
   const definition = { 'clientauth.v1': { fileDescriptorProtos: files } } as unknown as PackageDefinition;
   new ReflectionService(definition).addToServer(server);
