@@ -7,13 +7,15 @@ import { requireServices } from '../support/services';
 import { skipOrFailInCI } from '../support/skip-or-fail';
 
 const PASSWORD = 'correct horse battery';
+/** The master and replica, and the sentinels, each require their own password. */
+const PASSWORDS = { data: 'data-password-2f9c', sentinel: 'sentinel-password-7d1e' };
 const DELETIONS = 12;
 /** Deletions answered before the master is killed; the rest are made during and after the failover. */
 const DELETIONS_BEFORE_KILL = 4;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('Redis Sentinel: the master is killed while ValidateToken and DeleteClient calls stream in', function () {
+describe('Redis Sentinel, passwords on the data nodes and on the sentinels: the master is killed while ValidateToken and DeleteClient calls stream in', function () {
   this.timeout(120_000);
   let sentinel: RedisSentinelSetUp | undefined;
   let server: TestServer | undefined;
@@ -23,12 +25,14 @@ describe('Redis Sentinel: the master is killed while ValidateToken and DeleteCli
     const services = requireServices(this);
     const tools = redisTools();
     if (typeof tools === 'string') skipOrFailInCI(this, tools);
-    sentinel = await startRedisSentinels(tools);
+    sentinel = await startRedisSentinels(tools, PASSWORDS);
     server = await startTestServer(
       testEnv(services, 'sentinel', {
         REDIS_URL: '',
         REDIS_SENTINELS: sentinel.sentinels.map((node) => `${node.host}:${node.port}`).join(','),
         REDIS_SENTINEL_NAME: sentinel.name,
+        REDIS_PASSWORD: PASSWORDS.data,
+        REDIS_SENTINEL_PASSWORD: PASSWORDS.sentinel,
         OUTBOX_RELAY_INTERVAL_MS: '200',
       }),
     );

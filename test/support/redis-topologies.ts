@@ -33,12 +33,15 @@ async function startInstance(name: string, server: string, dir: string, config: 
   const file = path.join(dir, `${port}.conf`);
   fs.writeFileSync(file, `port ${port}\nbind 127.0.0.1\nsave ""\nappendonly no\ndir ${dir}\n${config}`);
   const managed = spawnLogged(name, server, sentinel ? [file, '--sentinel'] : [file], port, path.join(dir, `${port}.log`));
-  await waitReady(managed, () => redisPing(port));
+  // Up once it answers, be it PONG or a demand for the password.
+  await waitReady(managed, () => redisPing(port, '127.0.0.1', 1000, ['+PONG', '-NOAUTH']));
   return { port, process: managed };
 }
 
-async function cli(cliBin: string, port: number, ...args: string[]): Promise<string> {
-  return (await run(cliBin, ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 30_000 })).stdout;
+async function cli(cliBin: string, port: number, password: string, ...args: string[]): Promise<string> {
+  // The password goes in REDISCLI_AUTH, not on a command line other processes can read.
+  const env = password === '' ? process.env : { ...process.env, REDISCLI_AUTH: password };
+  return (await run(cliBin, ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 30_000, env })).stdout;
 }
 
 export interface RedisClusterSetUp {
@@ -55,7 +58,7 @@ export async function startRedisCluster(tools: { server: string; cli: string }):
   );
   await run(tools.cli, ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 60_000 });
   for (const port of ports) {
-    await eventually(async () => (await cli(tools.cli, port, 'cluster', 'info')).includes('cluster_state:ok'), {
+    await eventually(async () => (await cli(tools.cli, port, '', 'cluster', 'info')).includes('cluster_state:ok'), {
       timeoutMs: 30_000,
       what: `Redis Cluster node ${port} to report cluster_state:ok`,
     });
@@ -78,15 +81,22 @@ export interface RedisSentinelSetUp {
   stop(): Promise<void>;
 }
 
+/** The passwords of a Sentinel set-up: of the master and replica, and of the sentinels themselves. */
+export interface SentinelPasswords {
+  data: string;
+  sentinel: string;
+}
+
 /**
  * One master, one replica and three sentinels (quorum 2) that call the master down after
- * one second without an answer.
+ * one second without an answer; every one of them requires its password.
  */
-export async function startRedisSentinels(tools: { server: string; cli: string }, name = 'clientauth'): Promise<RedisSentinelSetUp> {
+export async function startRedisSentinels(tools: { server: string; cli: string }, passwords: SentinelPasswords, name = 'clientauth'): Promise<RedisSentinelSetUp> {
   const dir = makeTempDir('client-auth-redis-sentinel-');
-  const master = await startInstance('Redis master', tools.server, dir, '', await freePort());
-  const replica = await startInstance('Redis replica', tools.server, dir, `replicaof 127.0.0.1 ${master.port}\n`, await freePort());
-  await eventually(async () => (await cli(tools.cli, replica.port, 'info', 'replication')).includes('master_link_status:up'), {
+  const dataAuth = `requirepass "${passwords.data}"\nmasterauth "${passwords.data}"\n`;
+  const master = await startInstance('Redis master', tools.server, dir, dataAuth, await freePort());
+  const replica = await startInstance('Redis replica', tools.server, dir, `${dataAuth}replicaof 127.0.0.1 ${master.port}\n`, await freePort());
+  await eventually(async () => (await cli(tools.cli, replica.port, passwords.data, 'info', 'replication')).includes('master_link_status:up'), {
     timeoutMs: 30_000,
     what: 'the replica to follow the master',
   });
@@ -95,6 +105,10 @@ export async function startRedisSentinels(tools: { server: string; cli: string }
     `sentinel down-after-milliseconds ${name} 1000`,
     `sentinel failover-timeout ${name} 10000`,
     `sentinel parallel-syncs ${name} 1`,
+    `sentinel auth-pass ${name} ${passwords.data}`,
+    `requirepass "${passwords.sentinel}"`,
+    // Sentinels talk to each other with this password.
+    `sentinel sentinel-pass ${passwords.sentinel}`,
     '',
   ].join('\n');
   const sentinels: RedisInstance[] = [];
@@ -102,7 +116,7 @@ export async function startRedisSentinels(tools: { server: string; cli: string }
   // Sentinels find each other and the replica through the master's hello channel.
   await eventually(
     async () => {
-      const lines = (await cli(tools.cli, sentinels[0]!.port, 'sentinel', 'master', name)).trim().split('\n');
+      const lines = (await cli(tools.cli, sentinels[0]!.port, passwords.sentinel, 'sentinel', 'master', name)).trim().split('\n');
       const field = (key: string) => lines[lines.indexOf(key) + 1];
       return field('num-other-sentinels') === '2' && field('num-slaves') === '1';
     },
@@ -115,7 +129,7 @@ export async function startRedisSentinels(tools: { server: string; cli: string }
     master,
     replica,
     killMaster: () => void master.process.proc.kill('SIGKILL'),
-    currentMasterPort: async () => Number((await cli(tools.cli, sentinels[0]!.port, 'sentinel', 'get-master-addr-by-name', name)).trim().split('\n')[1]),
+    currentMasterPort: async () => Number((await cli(tools.cli, sentinels[0]!.port, passwords.sentinel, 'sentinel', 'get-master-addr-by-name', name)).trim().split('\n')[1]),
     stop: async () => void (await Promise.all(all.map((instance) => stopProcess(instance.process)))),
   };
 }

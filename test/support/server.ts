@@ -218,7 +218,12 @@ function inspectionRedis(config: RedisConfig): Redis {
     case 'standalone':
       return new Redis(config.url);
     case 'sentinel': {
-      const redis = new Redis({ sentinels: [...config.sentinels], name: config.name });
+      const redis = new Redis({
+        sentinels: [...config.sentinels],
+        name: config.name,
+        ...(config.password === null ? {} : { password: config.password }),
+        ...(config.sentinelPassword === null ? {} : { sentinelPassword: config.sentinelPassword }),
+      });
       // A failover test kills the master under it; its reconnection is expected, not news.
       redis.on('error', () => undefined);
       return redis;
