@@ -31,7 +31,7 @@ describe('MongoDB consistency on a replica set, kept on FerretDB', () => {
     const now = new Date();
     await store.insert({
       id, kind: 'user', email: `${id}@example.com`, firstName: '', lastName: '', phoneNumber: '', name: '', groups: ['user'], attributes: {},
-      passwordHash: 'x', secretHash: null, suspended: false, suspensionReason: '', suspendedAt: null, suspendedBy: '', createdAt: now, updatedAt: now,
+      passwordHash: 'x', secretHash: null, suspended: false, suspensionReason: '', suspendedAt: null, suspendedBy: '', emailVerifiedAt: null, createdAt: now, updatedAt: now,
     });
     expect((await store.findById(id))?.email).to.equal(`${id}@example.com`);
     await connected.db.dropDatabase();
