@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { AuditEvent } from '../../domain/audit-event';
 import { execAll } from './exec-all';
+import type { RedisClient } from './topology';
 import type { AuditStream } from '../../domain/ports';
 
 /**
@@ -11,7 +11,7 @@ import type { AuditStream } from '../../domain/ports';
  */
 export class RedisAuditStream implements AuditStream {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly stream: string,
     private readonly retentionMs: number,
     private readonly now: () => number = Date.now,
