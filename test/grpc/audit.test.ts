@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { AuditOutcome, type AuditEvent } from '../../gen/clientauth/v1/audit';
 import { ListAuditEventsRequest } from '../../gen/clientauth/v1/client_auth';
 import { newId } from '../../src/domain/ids';
+import { createMetrics } from '../../src/metrics';
 import { CookieClient, startTestBridge, type TestBridge } from '../bridge/bridge-fixture';
 import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server';
 
@@ -283,6 +284,18 @@ for (const setup of SETUPS) describe(`The audit trail (${SETUP_TITLES[setup]})`,
     const user = await register();
     const line = server.logs.map((text) => JSON.parse(text)).find((fields) => fields.audit === true && fields.target === user.id);
     expect(line).to.include({ type: 'client.registered', outcome: 'success', actor: 'anonymous', level: 'info' });
+  });
+
+  it('counts records by type and outcome, and the records dropped, for Prometheus', async () => {
+    const user = await register();
+    await failure(server.api.login({ email: user.email, password: WRONG }));
+    const metrics = createMetrics({ audit: server.app.audit });
+    const text = await metrics.registry.metrics();
+    const failed = Number(/clientauth_audit_events_total\{type="login.failed",outcome="failure"\} (\d+)/.exec(text)?.[1]);
+    expect(failed).to.be.at.least(1);
+    expect(text).to.match(/clientauth_audit_events_total\{type="client.registered",outcome="success"\} \d+/);
+    expect(text).to.match(/clientauth_audit_dropped_total 0/);
+    expect(text).to.match(/clientauth_audit_queue \d+/);
   });
 
   if (setup === 'shared') {
