@@ -27,6 +27,7 @@ export const GRPCURL_EXAMPLES = {
   getMe: `grpcurl -plaintext -H "authorization: Bearer $TOKEN" localhost:50051 clientauth.v1.ClientAuth/GetMe`,
   wrongPassword: `grpcurl -plaintext -v -d '{"email": "ada@example.com", "password": "not my password"}' \\
   localhost:50051 clientauth.v1.ClientAuth/Login`,
+  mySignIns: `grpcurl -plaintext -H "authorization: Bearer $TOKEN" localhost:50051 clientauth.v1.ClientAuth/ListMySignIns`,
 } as const;
 
 type ExampleName = keyof typeof GRPCURL_EXAMPLES;
@@ -131,6 +132,15 @@ describe('grpcurl against the running server, as the README shows', function () 
     // The standard google.rpc.ErrorInfo, decoded through reflection.
     expect(stdout).to.match(/"@type": "type.googleapis.com\/google.rpc.ErrorInfo",\s+"domain": "clientauth.v1",\s+"reason": "INVALID_CREDENTIALS"/);
     expect(stdout).not.to.include('not my password');
+  });
+
+  it('lists the sign-ins of the token\'s user, the refused one included, newest first', () => {
+    const { exitCode, stdout } = results.mySignIns;
+    expect(exitCode, stdout).to.equal(0);
+    const { signIns } = JSON.parse(stdout);
+    expect(signIns.map((signIn: { type: string }) => signIn.type)).to.deep.equal(['login.failed', 'login.succeeded']);
+    expect(signIns[0]).to.include({ outcome: 'AUDIT_OUTCOME_FAILURE', actorId: 'anonymous', reason: 'INVALID_CREDENTIALS', clientIp: '127.0.0.1' });
+    expect(signIns[1].userAgent).to.match(/grpc-go/);
   });
 
   it('is what the README shows: every command appears in README.md', function () {
