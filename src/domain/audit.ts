@@ -143,16 +143,20 @@ export class Audit implements AuditRecorder {
       this.count(input);
       const repeated = coalesceKey === undefined ? 0 : this.coalesce(coalesceKey);
       if (repeated < 0) return;
+      const at = this.now();
       const { findTarget } = input;
       if (findTarget) {
-        const found = findTarget().then(
-          (target) => this.append({ ...input, target }, request, repeated),
-          () => this.append(input, request, repeated),
-        );
+        // After the answer has gone out, like the store write (a SQLite read is synchronous).
+        const found = new Promise((resolve) => setImmediate(resolve))
+          .then(findTarget)
+          .then(
+            (target) => this.append({ ...input, target }, request, repeated, at),
+            () => this.append(input, request, repeated, at),
+          );
         this.finding.add(found);
         void found.finally(() => this.finding.delete(found));
       } else {
-        this.append(input, request, repeated);
+        this.append(input, request, repeated, at);
       }
     } catch (error) {
       // Recording must never change the outcome of what it records.
@@ -160,9 +164,8 @@ export class Audit implements AuditRecorder {
     }
   }
 
-  private append(input: AuditInput, request: RequestContext, repeated: number): void {
+  private append(input: AuditInput, request: RequestContext, repeated: number, at: number): void {
     try {
-      const at = this.now();
       const details = repeated > 0 ? { ...input.details, repeated } : { ...input.details };
       const event: AuditEvent = {
         id: newId(at),
