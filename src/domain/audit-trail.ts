@@ -24,7 +24,7 @@ export interface AuditFilters {
   actorId: string;
   /** '' for any. */
   type: string;
-  outcome?: AuditOutcome;
+  outcome?: AuditOutcome | 'invalid';
   from?: Date;
   to?: Date;
 }
@@ -42,6 +42,7 @@ export class AuditTrail {
     if (input.type !== '' && !isAuditEventType(input.type)) throw invalidArgument('type', `type must be one of the audit event types; got "${input.type.slice(0, 64)}"`);
     if (input.actorId !== '' && input.actorId !== ANONYMOUS && input.actorId !== SYSTEM) v.clientId('actor_id', input.actorId);
     if (input.targetClientId !== '') v.clientId('target_client_id', input.targetClientId);
+    if (input.outcome === 'invalid') throw invalidArgument('outcome', 'outcome is not a known audit outcome');
     if (input.from && input.to && input.from >= input.to) throw invalidArgument('end_time', 'end_time must be after start_time');
     return this.page(limit, input.pageToken, {
       ...(input.targetClientId ? { target: input.targetClientId } : {}),

@@ -3,7 +3,6 @@ import { AuditOutcome as ProtoOutcome, type AuditEvent as ProtoEvent } from '../
 import type { ListAuditEventsRequest } from '../../gen/clientauth/v1/client_auth';
 import type { AuditEvent } from '../domain/audit-event';
 import type { AuditFilters, AuditPage } from '../domain/audit-trail';
-import { invalidArgument } from '../domain/errors';
 
 export function auditEventToProto(event: AuditEvent): ProtoEvent {
   return {
@@ -43,6 +42,7 @@ export function auditFiltersFromProto(request: ListAuditEventsRequest): AuditFil
   };
 }
 
+/** UNSPECIFIED means either; an unknown value is refused by the use case, after its permission check. */
 function outcomeFromProto(outcome: ProtoOutcome): AuditFilters['outcome'] {
   switch (outcome) {
     case ProtoOutcome.AUDIT_OUTCOME_UNSPECIFIED:
@@ -52,6 +52,6 @@ function outcomeFromProto(outcome: ProtoOutcome): AuditFilters['outcome'] {
     case ProtoOutcome.AUDIT_OUTCOME_FAILURE:
       return 'failure';
     default:
-      throw invalidArgument('outcome', 'outcome is not a known audit outcome');
+      return 'invalid';
   }
 }

@@ -227,6 +227,7 @@ for (const setup of SETUPS) describe(`The audit trail (${SETUP_TITLES[setup]})`,
     const { accessToken } = remember(await server.api.login({ email: user.email, password: PASSWORD }));
     expect(await failure(server.api.listAuditEvents(ListAuditEventsRequest.fromPartial({}), { token: accessToken }))).to.include({ code: status.PERMISSION_DENIED });
     const bad = (request: Partial<ListAuditEventsRequest>) => failure(server.api.listAuditEvents(ListAuditEventsRequest.fromPartial(request), { token: adminToken }));
+    expect(await bad({ outcome: 7 as AuditOutcome })).to.include({ code: status.INVALID_ARGUMENT, field: 'outcome' });
     expect(await bad({ type: 'login.maybe' })).to.include({ code: status.INVALID_ARGUMENT, field: 'type' });
     expect(await bad({ actorId: 'someone' })).to.include({ code: status.INVALID_ARGUMENT, field: 'actor_id' });
     expect(await bad({ startTime: new Date(), endTime: new Date(Date.now() - 1000) })).to.include({ code: status.INVALID_ARGUMENT, field: 'end_time' });
