@@ -6,6 +6,9 @@ import { OutageLog } from './domain/outage-log';
 import { OutboxRelay } from './domain/outbox-relay';
 import { rebuildRevocations } from './domain/revocation-rebuild';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
+import type { SecondFactorStore } from './domain/second-factor-ports';
+import { AesGcmSecretSealer } from './adapters/crypto/secret-sealer';
+import { MongoSecondFactorStore } from './adapters/mongo/second-factor-store';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
@@ -28,6 +31,7 @@ export interface Adapters {
   revocations: RevocationList;
   events: EventBus;
   loginThrottle: LoginThrottle;
+  secondFactors: SecondFactorStore;
   description: string;
   /** Whether each store is reachable now, for metrics. */
   storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
@@ -77,6 +81,9 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       tokens: new JwtTokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
       lifetimes,
       log,
+      secondFactors: adapters.secondFactors,
+      sealer: new AesGcmSecretSealer(keyEncryptionKey(config, secret, log)),
+      secondFactorSettings: config.secondFactor,
     });
     if (config.admin) {
       const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);
@@ -93,7 +100,8 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     // Every relay pass first finishes deletions a crash interrupted, so their requests go out too.
     relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
     const sweepLog = new OutageLog(log, 'sweep of expired sessions');
-    const sweeper = setInterval(() => void sweepLog.run(() => adapters.sessions.sweepExpired(new Date())), SWEEP_INTERVAL_MS);
+    const sweep = async () => (await adapters.sessions.sweepExpired(new Date())) + (await adapters.secondFactors.sweepClaims(new Date()));
+    const sweeper = setInterval(() => void sweepLog.run(sweep), SWEEP_INTERVAL_MS);
     sweeper.unref();
     log.info({}, `client-auth is wired on ${adapters.description}`);
     return {
@@ -112,6 +120,18 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   }
 }
 
+/**
+ * The key that seals second-factor secrets: KEY_ENCRYPTION_KEY, or else one derived from
+ * the JWT secret (the sealer derives its own key from either), so that a deployment that
+ * predates second factors keeps starting. Its own key is better: then a leaked JWT secret
+ * does not also open the stored TOTP secrets.
+ */
+function keyEncryptionKey(config: Config, jwtSecret: string, log: Logger): string {
+  if (config.secondFactor.keyEncryptionKey !== null) return config.secondFactor.keyEncryptionKey;
+  log.warn({}, 'KEY_ENCRYPTION_KEY is not set: TOTP secrets are sealed with a key derived from the JWT secret; set KEY_ENCRYPTION_KEY');
+  return jwtSecret;
+}
+
 async function connectAdapters(config: Config, stores: SharedStores, log: Logger): Promise<Adapters> {
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
@@ -122,7 +142,9 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     const clients = new MongoClientStore(connected.db);
     const sessions = new MongoSessionStore(connected.db);
     const outbox = new MongoOutbox(connected.db);
+    const secondFactors = new MongoSecondFactorStore(connected.db);
     await clients.ensureIndexes();
+    await secondFactors.ensureIndexes();
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
 
@@ -145,6 +167,7 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       revocations,
       events,
       loginThrottle,
+      secondFactors,
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
         mongodb: await connected.db.command({ ping: 1 }).then(() => true, () => false),

@@ -77,9 +77,18 @@ export interface Config {
   readonly startupTimeoutMs: number;
   readonly admin: { readonly email: string; readonly password: string } | null;
   readonly metricsPort: number | null;
+  readonly secondFactor: SecondFactorConfig;
+}
+
+export interface SecondFactorConfig {
+  /** Seals TOTP secrets and login tickets; null: derived from the JWT secret (a warning is logged). */
+  readonly keyEncryptionKey: string | null;
+  readonly totpIssuer: string;
+  readonly webauthn: { readonly rpId: string; readonly rpName: string; readonly origins: readonly string[] };
 }
 
 const MIN_PRODUCTION_SECRET_BYTES = 32;
+const MIN_KEY_ENCRYPTION_KEY_BYTES = 32;
 
 export function loadConfig(env: Env): Config {
   const read = new Reader(env);
@@ -148,6 +157,7 @@ export function loadConfig(env: Env): Config {
     startupTimeoutMs: read.int('STARTUP_TIMEOUT_MS', 30000, 0, 600000),
     admin: adminEmail !== null && adminPassword !== null ? { email: adminEmail, password: adminPassword } : null,
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
+    secondFactor: secondFactorFrom(read),
   });
 }
 
@@ -177,6 +187,30 @@ function storesFrom(read: Reader, production: boolean): StoresConfig {
     );
   }
   return { kind: 'shared', mongo, redis, jwtSecret: secret };
+}
+
+function secondFactorFrom(read: Reader): SecondFactorConfig {
+  const keyEncryptionKey = read.optional('KEY_ENCRYPTION_KEY');
+  if (keyEncryptionKey !== null && Buffer.byteLength(keyEncryptionKey, 'utf8') < MIN_KEY_ENCRYPTION_KEY_BYTES) {
+    throw new ConfigError(`KEY_ENCRYPTION_KEY must be at least ${MIN_KEY_ENCRYPTION_KEY_BYTES} bytes`);
+  }
+  const rpId = read.string('WEBAUTHN_RP_ID', 'localhost').toLowerCase();
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(rpId)) {
+    throw new ConfigError(`WEBAUTHN_RP_ID must be a domain name like example.com (no scheme or port); got "${rpId}"`);
+  }
+  const origins = read.list('WEBAUTHN_ORIGINS').map((origin) => checkOrigin('WEBAUTHN_ORIGINS', origin));
+  for (const origin of origins) {
+    // A browser refuses a ceremony whose page is not on the relying party's domain; say so at start-up instead.
+    const host = new URL(origin).hostname;
+    if (host !== rpId && !host.endsWith(`.${rpId}`)) {
+      throw new ConfigError(`WEBAUTHN_ORIGINS entries must be on WEBAUTHN_RP_ID (${rpId}) or a subdomain of it; got "${origin}"`);
+    }
+  }
+  return {
+    keyEncryptionKey,
+    totpIssuer: read.string('TOTP_ISSUER', 'client-auth'),
+    webauthn: { rpId, rpName: read.string('WEBAUTHN_RP_NAME', 'client-auth'), origins },
+  };
 }
 
 function mongoFrom(read: Reader): MongoConfig | null {

@@ -12,6 +12,8 @@ export interface TokenSubject {
   kind: ClientKind;
   groups: string[];
   sessionId: string;
+  /** How the client authenticated (the `amr` claim); absent for service tokens. */
+  amr?: string[];
 }
 
 /**

@@ -1,0 +1,212 @@
+/**
+ * Passkeys (WebAuthn) with @simplewebauthn/server: BeginPasskeyRegistration and
+ * FinishPasskeyRegistration for the caller, ListPasskeys and DeletePasskey, and
+ * BeginPasskeyLogin and FinishPasskeyLogin for anyone. A ceremony's challenge travels in a
+ * ticket (login-tickets.ts), so it is single-use and lives five minutes; the relying party
+ * id and the allowed origins come from the configuration; signature counters must grow.
+ */
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type AuthenticationResponseJSON,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import type { ClientRecord, Principal } from './client';
+import type { Dependencies } from './dependencies';
+import { DuplicateKeyError, domainError } from './errors';
+import { issueTicket, openTicket, redeemTicket } from './login-tickets';
+import type { PasskeyRecord } from './second-factor-ports';
+import type { SessionTokens, TokenPair } from './session-tokens';
+import { requireUser } from './totp';
+import * as v from './validation';
+
+const CEREMONY_SECONDS = 5 * 60;
+const NAME_MAX = 64;
+
+/** A WebAuthn response as @simplewebauthn/browser returns it, and the ticket of its ceremony. */
+export interface PasskeyAssertion {
+  ceremonyToken: string;
+  response: Record<string, unknown>;
+}
+
+/** What a client sees of one of its passkeys. */
+export type PasskeyView = Omit<PasskeyRecord, 'clientId' | 'publicKey' | 'counter'>;
+
+/** Options for navigator.credentials (as @simplewebauthn/browser takes them), and the ticket to send back. */
+export interface Ceremony {
+  options: Record<string, unknown>;
+  ceremonyToken: string;
+  expiresAt: Date;
+}
+
+interface CeremonyPayload {
+  challenge: string;
+  /** A login with no password: the authenticator must verify the user. */
+  passwordless?: boolean;
+}
+
+export type PasskeysDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'secondFactorSettings' | 'log' | 'now'>;
+
+export class Passkeys {
+  constructor(
+    private readonly deps: PasskeysDeps,
+    private readonly sessionTokens: SessionTokens,
+  ) {}
+
+  /** Options to create a passkey for the calling user; registered ones are excluded. */
+  async beginRegistration(caller: Principal): Promise<Ceremony> {
+    const rp = this.relyingParty();
+    const user = await requireUser(this.deps, caller);
+    const existing = await this.deps.secondFactors.listPasskeys(user.id);
+    const options = await generateRegistrationOptions({
+      rpName: rp.rpName,
+      rpID: rp.rpId,
+      userName: user.email,
+      userID: new Uint8Array(Buffer.from(user.id, 'utf8')),
+      userDisplayName: [user.firstName, user.lastName].join(' ').trim() || user.email,
+      attestationType: 'none',
+      excludeCredentials: existing.map((passkey) => ({ id: passkey.id, transports: passkey.transports })),
+      // A discoverable credential is what lets the passkey log in without a password.
+      authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
+    });
+    return this.ceremony('passkey-registration', user.id, options as unknown as Record<string, unknown>, { challenge: options.challenge });
+  }
+
+  /** Verifies the new credential against the ceremony and stores it. */
+  async finishRegistration(caller: Principal, input: PasskeyAssertion & { name: string }): Promise<PasskeyView> {
+    const rp = this.relyingParty();
+    const name = v.text('name', input.name, NAME_MAX) || 'passkey';
+    const ticket = openTicket<CeremonyPayload>(this.deps.sealer, 'passkey-registration', input.ceremonyToken, this.deps.now(), 'ceremony_token');
+    if (ticket.clientId !== caller.clientId) throw domainError('CHALLENGE_INVALID');
+    const user = await requireUser(this.deps, caller);
+    let info;
+    try {
+      const verified = await verifyRegistrationResponse({
+        response: input.response as unknown as RegistrationResponseJSON,
+        expectedChallenge: ticket.payload.challenge,
+        expectedOrigin: [...rp.origins],
+        expectedRPID: rp.rpId,
+        requireUserVerification: false,
+      });
+      info = verified.registrationInfo;
+    } catch (error) {
+      throw domainError('PASSKEY_REJECTED', `the passkey registration could not be verified: ${(error as Error).message}`, 'response');
+    }
+    if (!info) throw domainError('PASSKEY_REJECTED', undefined, 'response');
+    await redeemTicket(this.deps.secondFactors, ticket, user.id);
+    const passkey: PasskeyRecord = {
+      id: info.credential.id,
+      clientId: user.id,
+      publicKey: Buffer.from(info.credential.publicKey).toString('base64url'),
+      counter: info.credential.counter,
+      transports: info.credential.transports ?? [],
+      name,
+      backedUp: info.credentialBackedUp,
+      createdAt: new Date(this.deps.now()),
+      lastUsedAt: null,
+    };
+    try {
+      await this.deps.secondFactors.addPasskey(passkey);
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) throw domainError('PASSKEY_ALREADY_REGISTERED');
+      throw error;
+    }
+    this.deps.log.info({ clientId: user.id }, 'passkey registered');
+    return viewOf(passkey);
+  }
+
+  async list(caller: Principal): Promise<PasskeyView[]> {
+    const user = await requireUser(this.deps, caller);
+    return (await this.deps.secondFactors.listPasskeys(user.id)).map(viewOf);
+  }
+
+  async delete(caller: Principal, input: { passkeyId: string }): Promise<void> {
+    if (input.passkeyId === '') throw domainError('INVALID_ARGUMENT', 'passkey_id is required', 'passkey_id');
+    const user = await requireUser(this.deps, caller);
+    if (!(await this.deps.secondFactors.deletePasskey(user.id, input.passkeyId))) throw domainError('PASSKEY_NOT_FOUND');
+    this.deps.log.info({ clientId: user.id }, 'passkey deleted');
+  }
+
+  /**
+   * Options to sign in with a passkey. With a login challenge, for that client's passkeys
+   * as its second factor; without one, for any discoverable passkey (no password).
+   */
+  async beginLogin(input: { challengeToken: string }): Promise<Ceremony> {
+    const rp = this.relyingParty();
+    if (input.challengeToken === '') {
+      const options = await generateAuthenticationOptions({ rpID: rp.rpId, userVerification: 'required' });
+      return this.ceremony('passkey-login', '', options as unknown as Record<string, unknown>, { challenge: options.challenge, passwordless: true });
+    }
+    const login = openTicket(this.deps.sealer, 'login-challenge', input.challengeToken, this.deps.now(), 'challenge_token');
+    const passkeys = await this.deps.secondFactors.listPasskeys(login.clientId);
+    const options = await generateAuthenticationOptions({
+      rpID: rp.rpId,
+      userVerification: 'preferred',
+      allowCredentials: passkeys.map((passkey) => ({ id: passkey.id, transports: passkey.transports })),
+    });
+    return this.ceremony('passkey-login', login.clientId, options as unknown as Record<string, unknown>, { challenge: options.challenge });
+  }
+
+  /** A login with a passkey and no password. */
+  async finishLogin(input: PasskeyAssertion): Promise<TokenPair> {
+    const client = await this.verifyAssertion(input, null);
+    if (!client) throw domainError('INVALID_CREDENTIALS');
+    if (client.suspended) throw domainError('CLIENT_SUSPENDED');
+    return this.sessionTokens.startSession(client, ['hwk']);
+  }
+
+  /**
+   * The client a passkey assertion proves, or null when it proves nothing. `clientId` is
+   * the client it must prove (a second factor), or null for a login with no password.
+   * A valid assertion uses up its ceremony and records the new signature counter.
+   */
+  async verifyAssertion(input: PasskeyAssertion, clientId: string | null): Promise<ClientRecord | null> {
+    const rp = this.relyingParty();
+    const ticket = openTicket<CeremonyPayload>(this.deps.sealer, 'passkey-login', input.ceremonyToken, this.deps.now(), 'ceremony_token');
+    if (clientId === null ? ticket.payload.passwordless !== true : ticket.clientId !== clientId) throw domainError('CHALLENGE_INVALID');
+    const response = input.response as unknown as AuthenticationResponseJSON;
+    if (typeof response.id !== 'string' || response.id === '') return null;
+    const passkey = await this.deps.secondFactors.findPasskey(response.id);
+    if (!passkey || (clientId !== null && passkey.clientId !== clientId)) return null;
+    const userHandle = response.response?.userHandle;
+    if (userHandle && Buffer.from(userHandle, 'base64url').toString('utf8') !== passkey.clientId) return null;
+    let newCounter: number;
+    try {
+      const verified = await verifyAuthenticationResponse({
+        response,
+        expectedChallenge: ticket.payload.challenge,
+        expectedOrigin: [...rp.origins],
+        expectedRPID: rp.rpId,
+        credential: { id: passkey.id, publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')), counter: passkey.counter },
+        requireUserVerification: clientId === null,
+      });
+      if (!verified.verified) return null;
+      newCounter = verified.authenticationInfo.newCounter;
+    } catch (error) {
+      // A counter that went backwards lands here too: a sign of a cloned authenticator.
+      this.deps.log.info({ clientId: passkey.clientId, why: (error as Error).message }, 'passkey assertion refused');
+      return null;
+    }
+    await redeemTicket(this.deps.secondFactors, ticket, passkey.clientId);
+    await this.deps.secondFactors.recordPasskeyUse(passkey.id, newCounter, new Date(this.deps.now()));
+    return this.deps.clients.findById(passkey.clientId);
+  }
+
+  private ceremony(purpose: 'passkey-registration' | 'passkey-login', clientId: string, options: Record<string, unknown>, payload: CeremonyPayload): Ceremony {
+    const { token, expiresAt } = issueTicket(this.deps.sealer, purpose, { clientId, payload, ttlSeconds: CEREMONY_SECONDS, now: this.deps.now() });
+    return { options, ceremonyToken: token, expiresAt };
+  }
+
+  private relyingParty() {
+    const rp = this.deps.secondFactorSettings.webauthn;
+    if (rp.origins.length === 0) throw domainError('PASSKEYS_NOT_CONFIGURED');
+    return rp;
+  }
+}
+
+function viewOf(passkey: PasskeyRecord): PasskeyView {
+  const { clientId: _c, publicKey: _p, counter: _n, ...view } = passkey;
+  return view;
+}

@@ -1,0 +1,110 @@
+/**
+ * BeginTotpEnrollment, ConfirmTotpEnrollment and DisableTotp: an authenticator app
+ * (TOTP, RFC 6238: SHA-1, 6 digits, 30-second steps) as a second factor. An enrolment
+ * counts only once a first code confirms it; the secret is stored sealed; a code is
+ * accepted once, with one step of clock drift either way.
+ */
+import { Secret, TOTP } from 'otpauth';
+import type { ClientRecord, Principal } from './client';
+import { domainError, invalidArgument } from './errors';
+import type { Dependencies } from './dependencies';
+import { hashRecoveryCode, newRecoveryCodes, useRecoveryCode } from './recovery-codes';
+import type { TotpFactor } from './second-factor-ports';
+
+const PERIOD_SECONDS = 30;
+const DIGITS = 6;
+const CODE_PATTERN = /^\d{6}$/;
+/** Steps of clock drift accepted either way. */
+const DRIFT_STEPS = 1;
+/** 160 bits, the size RFC 4226 recommends for an HMAC-SHA-1 key. */
+const SECRET_BYTES = 20;
+
+export type TotpDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'secondFactorSettings' | 'log' | 'now'>;
+
+export class Totp {
+  constructor(private readonly deps: TotpDeps) {}
+
+  /**
+   * Starts (or starts over) an enrolment: a new secret, shown this once as base32 and as an
+   * otpauth:// URI for a QR code. Nothing changes for logins until it is confirmed.
+   */
+  async beginEnrollment(caller: Principal): Promise<{ secret: string; uri: string }> {
+    const user = await requireUser(this.deps, caller);
+    const existing = await this.deps.secondFactors.findTotp(user.id);
+    if (existing?.confirmedAt) throw domainError('TOTP_ALREADY_ENABLED');
+    const secret = new Secret({ size: SECRET_BYTES });
+    await this.deps.secondFactors.saveTotp({
+      clientId: user.id,
+      sealedSecret: this.deps.sealer.seal(secret.base32, sealBinding(user.id)),
+      recoveryCodeHashes: [],
+      createdAt: new Date(this.deps.now()),
+      confirmedAt: null,
+    });
+    return { secret: secret.base32, uri: totpOf(secret, this.deps.secondFactorSettings.totpIssuer, user.email).toString() };
+  }
+
+  /** Turns the pending enrolment on with one correct code; returns the recovery codes, shown this once. */
+  async confirmEnrollment(caller: Principal, input: { code: string }): Promise<{ recoveryCodes: string[] }> {
+    const user = await requireUser(this.deps, caller);
+    if (input.code === '') throw invalidArgument('code', 'code is required');
+    const factor = await this.deps.secondFactors.findTotp(user.id);
+    if (!factor) throw domainError('TOTP_NOT_ENABLED', 'begin the enrolment first (BeginTotpEnrollment)');
+    if (factor.confirmedAt) throw domainError('TOTP_ALREADY_ENABLED');
+    if (!(await acceptTotpCode(this.deps, factor, input.code))) throw domainError('CODE_INVALID', undefined, 'code');
+    const recoveryCodes = newRecoveryCodes();
+    await this.deps.secondFactors.saveTotp({
+      ...factor,
+      recoveryCodeHashes: recoveryCodes.map((code) => hashRecoveryCode(user.id, code)),
+      confirmedAt: new Date(this.deps.now()),
+    });
+    this.deps.log.info({ clientId: user.id }, 'TOTP enabled');
+    return { recoveryCodes };
+  }
+
+  /** Turns TOTP off; it takes a current code or an unused recovery code. */
+  async disable(caller: Principal, input: { code: string; recoveryCode: string }): Promise<void> {
+    const user = await requireUser(this.deps, caller);
+    if ((input.code === '') === (input.recoveryCode === '')) throw invalidArgument('code', 'exactly one of code and recovery_code is required');
+    const factor = await this.deps.secondFactors.findTotp(user.id);
+    if (!factor?.confirmedAt) throw domainError('TOTP_NOT_ENABLED');
+    const accepted = input.code !== ''
+      ? await acceptTotpCode(this.deps, factor, input.code)
+      : await useRecoveryCode(this.deps.secondFactors, factor, input.recoveryCode);
+    if (!accepted) throw domainError('CODE_INVALID', undefined, input.code !== '' ? 'code' : 'recovery_code');
+    await this.deps.secondFactors.deleteTotp(user.id);
+    this.deps.log.info({ clientId: user.id }, 'TOTP disabled');
+  }
+}
+
+/**
+ * Whether `code` is the factor's code for now, one step before or one after, and that step
+ * was not used before: each step's code is accepted once (RFC 6238 section 5.2).
+ */
+export async function acceptTotpCode(deps: Pick<TotpDeps, 'secondFactors' | 'sealer' | 'now'>, factor: TotpFactor, code: string): Promise<boolean> {
+  if (!CODE_PATTERN.test(code)) return false;
+  const secret = Secret.fromBase32(deps.sealer.open(factor.sealedSecret, sealBinding(factor.clientId)));
+  const now = deps.now();
+  const delta = totpOf(secret, '', '').validate({ token: code, timestamp: now, window: DRIFT_STEPS });
+  if (delta === null) return false;
+  const step = Math.floor(now / 1000 / PERIOD_SECONDS) + delta;
+  // Kept until the step can no longer be accepted, with a step to spare.
+  const until = new Date((step + DRIFT_STEPS + 2) * PERIOD_SECONDS * 1000);
+  return deps.secondFactors.claim(factor.clientId, `totp:${step}`, until);
+}
+
+/** The calling client's record, which must be a user: services have no second factor. */
+export async function requireUser(deps: Pick<Dependencies, 'clients'>, caller: Principal): Promise<ClientRecord> {
+  const client = await deps.clients.findById(caller.clientId);
+  if (!client) throw domainError('CLIENT_NOT_FOUND');
+  if (client.kind !== 'user') throw domainError('NOT_A_USER', 'only users have second factors');
+  return client;
+}
+
+function totpOf(secret: Secret, issuer: string, label: string): TOTP {
+  return new TOTP({ issuer, label, secret, algorithm: 'SHA1', digits: DIGITS, period: PERIOD_SECONDS });
+}
+
+/** A sealed secret opens only for the client it was sealed for: copied onto another record, it does not. */
+function sealBinding(clientId: string): string {
+  return `totp:${clientId}`;
+}
