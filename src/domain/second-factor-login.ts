@@ -2,8 +2,10 @@
  * The second step of a login for a client with a second factor. After a correct password
  * such a client gets no tokens but a login challenge: a ticket (login-tickets.ts) valid for
  * five minutes, naming the factors it may use. CompleteLogin trades the challenge and one
- * factor for the token pair. Wrong codes count against the same per-email limit as wrong
- * passwords, so the second factor cannot be guessed at leisure once the password is known.
+ * factor for the token pair; one attempt uses the challenge up, right or wrong. Wrong
+ * codes count against the same per-email limit as wrong passwords, and only a completed
+ * login starts that count over, so the second factor cannot be guessed at leisure once
+ * the password is known.
  */
 import type { ClientRecord } from './client';
 import type { Dependencies } from './dependencies';
@@ -78,7 +80,7 @@ export class SecondFactorLogin {
     this.throttle = new FailOpenLoginThrottle(deps.loginThrottle, deps.log);
   }
 
-  /** Trades a login challenge and one second factor for the token pair; the challenge is then used up. */
+  /** Trades a login challenge and one second factor for the token pair; the challenge is used up either way. */
   async completeLogin(input: CompleteLoginInput): Promise<TokenPair> {
     const given = [input.totpCode !== '', input.recoveryCode !== '', input.passkey !== null].filter(Boolean).length;
     if (given !== 1) throw invalidArgument('totp_code', 'exactly one of totp_code, recovery_code and passkey is required');
@@ -89,12 +91,13 @@ export class SecondFactorLogin {
     const failures = await this.throttle.failures(client.email);
     if (failures >= this.deps.loginLimit.maxFailures) throw tooManyAttempts(this.deps.loginLimit.windowSeconds);
 
+    // Used up by any attempt, right or wrong: each guess at a code costs a login with the password.
+    await redeemTicket(this.deps.secondFactors, ticket, client.id);
     const method = await this.check(client, input);
     if (method === null) {
       await this.throttle.recordFailure(client.email);
       throw domainError('SECOND_FACTOR_INVALID');
     }
-    await redeemTicket(this.deps.secondFactors, ticket, client.id);
     if (failures > 0) await this.throttle.reset(client.email);
     return this.sessionTokens.startSession(client, ['pwd', method]);
   }

@@ -55,15 +55,18 @@ export class SessionTokens {
       await this.throttle.recordFailure(email);
       throw domainError('INVALID_CREDENTIALS');
     }
+    // With a second factor the login is not over: starting the count over now would let
+    // each correct password wipe out the wrong codes counted since (see second-factor-login.ts).
+    const challenge = client.suspended ? null : await loginChallengeFor(this.deps, client);
     // The password was right, so whoever this is is not guessing it, suspended or not.
-    if (failures > 0) await this.throttle.reset(email);
+    if (failures > 0 && challenge === null) await this.throttle.reset(email);
     if (client.suspended) throw domainError('CLIENT_SUSPENDED');
 
     if (hasher.needsRehash(client.passwordHash)) {
       const passwordHash = await hasher.hash(input.password);
       await clients.update(client.id, { passwordHash, updatedAt: new Date(this.deps.now()) });
     }
-    return (await loginChallengeFor(this.deps, client)) ?? this.startSession(client, ['pwd']);
+    return challenge ?? this.startSession(client, ['pwd']);
   }
 
   /** Rotates a refresh token; a retired one coming back revokes its whole family. */

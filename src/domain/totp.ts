@@ -89,7 +89,7 @@ export async function acceptTotpCode(deps: Pick<TotpDeps, 'secondFactors' | 'sea
   const step = Math.floor(now / 1000 / PERIOD_SECONDS) + delta;
   // Kept until the step can no longer be accepted, with a step to spare.
   const until = new Date((step + DRIFT_STEPS + 2) * PERIOD_SECONDS * 1000);
-  return deps.secondFactors.claim(factor.clientId, `totp:${step}`, until);
+  return deps.secondFactors.claim(factor.clientId, `totp:${factor.clientId}:${step}`, until);
 }
 
 /** The calling client's record, which must be a user: services have no second factor. */
