@@ -27,6 +27,7 @@ import type { DeletionStepHook } from '../../../src/domain/deletion';
 import { silentLogger } from '../../../src/domain/logger';
 import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer';
 import { FakeSecondFactorStore, SECOND_FACTOR_SETTINGS, tokenPair } from './second-factor-fakes';
+import type { SecondFactorSettings } from '../../../src/domain/second-factor-ports';
 
 /** A clock the test moves by hand. */
 export class ManualClock {
@@ -293,7 +294,7 @@ export interface World {
 export const LIFETIMES = { accessToken: 900, serviceToken: 300, refreshToken: 30 * 86400 };
 export const LOGIN_LIMIT = { maxFailures: 3, windowSeconds: 900 };
 
-export function world(options: { afterDeletionStep?: DeletionStepHook } = {}): World {
+export function world(options: { afterDeletionStep?: DeletionStepHook; secondFactorSettings?: SecondFactorSettings } = {}): World {
   const clock = new ManualClock();
   const logs: string[] = [];
   const parts = {
