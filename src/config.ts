@@ -3,11 +3,11 @@
  * frozen Config, or throws a ConfigError naming the variable at fault.
  */
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+import { ConfigError, Reader, type Env } from './config-reader';
+import { secondFactorFrom, type SecondFactorConfig } from './second-factor-config';
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export { ConfigError, type Env } from './config-reader';
+export type { SecondFactorConfig } from './second-factor-config';
 
 export interface MongoConfig {
   readonly uri: string;
@@ -80,15 +80,7 @@ export interface Config {
   readonly secondFactor: SecondFactorConfig;
 }
 
-export interface SecondFactorConfig {
-  /** Seals TOTP secrets and login tickets; null: derived from the JWT secret (a warning is logged). */
-  readonly keyEncryptionKey: string | null;
-  readonly totpIssuer: string;
-  readonly webauthn: { readonly rpId: string; readonly rpName: string; readonly origins: readonly string[] };
-}
-
 const MIN_PRODUCTION_SECRET_BYTES = 32;
-const MIN_KEY_ENCRYPTION_KEY_BYTES = 32;
 
 export function loadConfig(env: Env): Config {
   const read = new Reader(env);
@@ -189,30 +181,6 @@ function storesFrom(read: Reader, production: boolean): StoresConfig {
   return { kind: 'shared', mongo, redis, jwtSecret: secret };
 }
 
-function secondFactorFrom(read: Reader): SecondFactorConfig {
-  const keyEncryptionKey = read.optional('KEY_ENCRYPTION_KEY');
-  if (keyEncryptionKey !== null && Buffer.byteLength(keyEncryptionKey, 'utf8') < MIN_KEY_ENCRYPTION_KEY_BYTES) {
-    throw new ConfigError(`KEY_ENCRYPTION_KEY must be at least ${MIN_KEY_ENCRYPTION_KEY_BYTES} bytes`);
-  }
-  const rpId = read.string('WEBAUTHN_RP_ID', 'localhost').toLowerCase();
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(rpId)) {
-    throw new ConfigError(`WEBAUTHN_RP_ID must be a domain name like example.com (no scheme or port); got "${rpId}"`);
-  }
-  const origins = read.list('WEBAUTHN_ORIGINS').map((origin) => checkOrigin('WEBAUTHN_ORIGINS', origin));
-  for (const origin of origins) {
-    // A browser refuses a ceremony whose page is not on the relying party's domain; say so at start-up instead.
-    const host = new URL(origin).hostname;
-    if (host !== rpId && !host.endsWith(`.${rpId}`)) {
-      throw new ConfigError(`WEBAUTHN_ORIGINS entries must be on WEBAUTHN_RP_ID (${rpId}) or a subdomain of it; got "${origin}"`);
-    }
-  }
-  return {
-    keyEncryptionKey,
-    totpIssuer: read.string('TOTP_ISSUER', 'client-auth'),
-    webauthn: { rpId, rpName: read.string('WEBAUTHN_RP_NAME', 'client-auth'), origins },
-  };
-}
-
 function mongoFrom(read: Reader): MongoConfig | null {
   const dbName = read.string('DB_NAME', 'client_auth');
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(dbName)) throw new ConfigError('DB_NAME must be 1 to 63 letters, digits, _ or -');
@@ -262,53 +230,6 @@ function checkOrigin(name: string, origin: string): string {
   }
   if (parsed.origin !== origin) throw new ConfigError(`${name} entries must be bare origins (scheme://host[:port]); got "${origin}"`);
   return origin;
-}
-
-class Reader {
-  constructor(private readonly env: Env) {}
-
-  optional(name: string): string | null {
-    const value = this.env[name];
-    return value === undefined || value === '' ? null : value;
-  }
-
-  string(name: string, fallback: string, options: { allowEmpty?: boolean } = {}): string {
-    const value = this.env[name];
-    if (value === undefined) return fallback;
-    if (value === '' && !options.allowEmpty) return fallback;
-    if (/[\u0000-\u001f]/.test(value)) throw new ConfigError(`${name} must not contain control characters`);
-    return value;
-  }
-
-  int(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
-    const value = Number(raw.trim());
-    if (value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
-    return value;
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
-    if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
-    throw new ConfigError(`${name} must be true or false; got "${raw}"`);
-  }
-
-  oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(', ')}; got "${raw}"`);
-    return raw as T;
-  }
-
-  list(name: string): string[] {
-    const raw = this.optional(name);
-    if (raw === null) return [];
-    return raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
-  }
 }
 
 function deepFreeze<T>(value: T): T {
