@@ -8,6 +8,8 @@ import { rebuildRevocations } from './domain/revocation-rebuild';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
 import type { SecondFactorStore } from './domain/second-factor-ports';
 import { AesGcmSecretSealer } from './adapters/crypto/secret-sealer';
+import { OtpauthTotpCodes } from './adapters/crypto/otpauth-totp-codes';
+import { SimpleWebAuthnCeremonies } from './adapters/crypto/simplewebauthn-ceremonies';
 import { MongoSecondFactorStore } from './adapters/mongo/second-factor-store';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
@@ -83,6 +85,8 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       log,
       secondFactors: adapters.secondFactors,
       sealer: new AesGcmSecretSealer(keyEncryptionKey(config, secret, log)),
+      totpCodes: new OtpauthTotpCodes(),
+      webauthn: new SimpleWebAuthnCeremonies(),
       secondFactorSettings: config.secondFactor,
     });
     if (config.admin) {

@@ -4,7 +4,7 @@ import type { OutboxRelay } from './outbox-relay';
 import type { PasswordHasher } from './password-hasher';
 import type { ClientStore, LoginThrottle, Outbox, RevocationList, SessionStore } from './ports';
 import type { Lifetimes, TokenIssuer } from './token-issuer';
-import type { SecondFactorSettings, SecondFactorStore, SecretSealer } from './second-factor-ports';
+import type { SecondFactorSettings, SecondFactorStore, SecretSealer, TotpCodes, WebAuthnCeremonies } from './second-factor-ports';
 
 /**
  * Everything a use case may depend on. Each use case takes only the part it uses
@@ -26,6 +26,8 @@ export interface Dependencies {
   /** Second factors: where they are kept, what seals their secrets and tickets, and their settings. */
   secondFactors: SecondFactorStore;
   sealer: SecretSealer;
+  totpCodes: TotpCodes;
+  webauthn: WebAuthnCeremonies;
   secondFactorSettings: SecondFactorSettings;
   /** The clock, ms since the epoch; tests pass one they move by hand. */
   now: () => number;

@@ -1,23 +1,15 @@
 /**
- * Passkeys (WebAuthn) with @simplewebauthn/server: BeginPasskeyRegistration and
+ * Passkeys (WebAuthn): BeginPasskeyRegistration and
  * FinishPasskeyRegistration for the caller, ListPasskeys and DeletePasskey, and
  * BeginPasskeyLogin and FinishPasskeyLogin for anyone. A ceremony's challenge travels in a
  * ticket (login-tickets.ts), so it is single-use and lives five minutes; the relying party
  * id and the allowed origins come from the configuration; signature counters must grow.
  */
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type RegistrationResponseJSON,
-} from '@simplewebauthn/server';
 import type { ClientRecord, Principal } from './client';
 import type { Dependencies } from './dependencies';
 import { DuplicateKeyError, domainError } from './errors';
 import { issueTicket, openTicket, redeemTicket } from './login-tickets';
-import type { PasskeyRecord } from './second-factor-ports';
+import { WebAuthnRefusal, type CeremonyOptions, type PasskeyRecord } from './second-factor-ports';
 import type { SessionTokens, TokenPair } from './session-tokens';
 import { requireUser } from './totp';
 import * as v from './validation';
@@ -47,7 +39,7 @@ interface CeremonyPayload {
   passwordless?: boolean;
 }
 
-export type PasskeysDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'secondFactorSettings' | 'log' | 'now'>;
+export type PasskeysDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'webauthn' | 'secondFactorSettings' | 'log' | 'now'>;
 
 export class Passkeys {
   constructor(
@@ -60,18 +52,15 @@ export class Passkeys {
     const rp = this.relyingParty();
     const user = await requireUser(this.deps, caller);
     const existing = await this.deps.secondFactors.listPasskeys(user.id);
-    const options = await generateRegistrationOptions({
+    const options = await this.deps.webauthn.registrationOptions({
+      rpId: rp.rpId,
       rpName: rp.rpName,
-      rpID: rp.rpId,
+      userId: user.id,
       userName: user.email,
-      userID: new Uint8Array(Buffer.from(user.id, 'utf8')),
       userDisplayName: [user.firstName, user.lastName].join(' ').trim() || user.email,
-      attestationType: 'none',
-      excludeCredentials: existing.map((passkey) => ({ id: passkey.id, transports: passkey.transports })),
-      // A discoverable credential is what lets the passkey log in without a password.
-      authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
+      exclude: existing.map(descriptorOf),
     });
-    return this.ceremony('passkey-registration', user.id, options as unknown as Record<string, unknown>, { challenge: options.challenge });
+    return this.ceremony('passkey-registration', user.id, options, {});
   }
 
   /** Verifies the new credential against the ceremony and stores it. */
@@ -81,32 +70,15 @@ export class Passkeys {
     const ticket = openTicket<CeremonyPayload>(this.deps.sealer, 'passkey-registration', input.ceremonyToken, this.deps.now(), 'ceremony_token');
     if (ticket.clientId !== caller.clientId) throw domainError('CHALLENGE_INVALID');
     const user = await requireUser(this.deps, caller);
-    let info;
+    let credential;
     try {
-      const verified = await verifyRegistrationResponse({
-        response: input.response as unknown as RegistrationResponseJSON,
-        expectedChallenge: ticket.payload.challenge,
-        expectedOrigin: [...rp.origins],
-        expectedRPID: rp.rpId,
-        requireUserVerification: false,
-      });
-      info = verified.registrationInfo;
+      credential = await this.deps.webauthn.verifyRegistration({ response: input.response, challenge: ticket.payload.challenge, origins: rp.origins, rpId: rp.rpId });
     } catch (error) {
-      throw domainError('PASSKEY_REJECTED', `the passkey registration could not be verified: ${(error as Error).message}`, 'response');
+      if (!(error instanceof WebAuthnRefusal)) throw error;
+      throw domainError('PASSKEY_REJECTED', `the passkey registration could not be verified: ${error.message}`, 'response');
     }
-    if (!info) throw domainError('PASSKEY_REJECTED', undefined, 'response');
     await redeemTicket(this.deps.secondFactors, ticket, user.id);
-    const passkey: PasskeyRecord = {
-      id: info.credential.id,
-      clientId: user.id,
-      publicKey: Buffer.from(info.credential.publicKey).toString('base64url'),
-      counter: info.credential.counter,
-      transports: info.credential.transports ?? [],
-      name,
-      backedUp: info.credentialBackedUp,
-      createdAt: new Date(this.deps.now()),
-      lastUsedAt: null,
-    };
+    const passkey: PasskeyRecord = { ...credential, clientId: user.id, name, createdAt: new Date(this.deps.now()), lastUsedAt: null };
     try {
       await this.deps.secondFactors.addPasskey(passkey);
     } catch (error) {
@@ -136,17 +108,13 @@ export class Passkeys {
   async beginLogin(input: { challengeToken: string }): Promise<Ceremony> {
     const rp = this.relyingParty();
     if (input.challengeToken === '') {
-      const options = await generateAuthenticationOptions({ rpID: rp.rpId, userVerification: 'required' });
-      return this.ceremony('passkey-login', '', options as unknown as Record<string, unknown>, { challenge: options.challenge, passwordless: true });
+      const options = await this.deps.webauthn.authenticationOptions({ rpId: rp.rpId, allow: [], userVerification: 'required' });
+      return this.ceremony('passkey-login', '', options, { passwordless: true });
     }
     const login = openTicket(this.deps.sealer, 'login-challenge', input.challengeToken, this.deps.now(), 'challenge_token');
     const passkeys = await this.deps.secondFactors.listPasskeys(login.clientId);
-    const options = await generateAuthenticationOptions({
-      rpID: rp.rpId,
-      userVerification: 'preferred',
-      allowCredentials: passkeys.map((passkey) => ({ id: passkey.id, transports: passkey.transports })),
-    });
-    return this.ceremony('passkey-login', login.clientId, options as unknown as Record<string, unknown>, { challenge: options.challenge });
+    const options = await this.deps.webauthn.authenticationOptions({ rpId: rp.rpId, allow: passkeys.map(descriptorOf), userVerification: 'preferred' });
+    return this.ceremony('passkey-login', login.clientId, options, {});
   }
 
   /** A login with a passkey and no password. */
@@ -166,27 +134,27 @@ export class Passkeys {
     const rp = this.relyingParty();
     const ticket = openTicket<CeremonyPayload>(this.deps.sealer, 'passkey-login', input.ceremonyToken, this.deps.now(), 'ceremony_token');
     if (clientId === null ? ticket.payload.passwordless !== true : ticket.clientId !== clientId) throw domainError('CHALLENGE_INVALID');
-    const response = input.response as unknown as AuthenticationResponseJSON;
-    if (typeof response.id !== 'string' || response.id === '') return null;
-    const passkey = await this.deps.secondFactors.findPasskey(response.id);
+    const credentialId = input.response['id'];
+    if (typeof credentialId !== 'string' || credentialId === '') return null;
+    const passkey = await this.deps.secondFactors.findPasskey(credentialId);
     if (!passkey || (clientId !== null && passkey.clientId !== clientId)) return null;
-    const userHandle = response.response?.userHandle;
-    if (userHandle && Buffer.from(userHandle, 'base64url').toString('utf8') !== passkey.clientId) return null;
+    // The user handle is the client id given at registration; a discoverable login names it.
+    const userHandle = (input.response['response'] as { userHandle?: unknown } | undefined)?.userHandle;
+    if (typeof userHandle === 'string' && userHandle !== '' && Buffer.from(userHandle, 'base64url').toString('utf8') !== passkey.clientId) return null;
     let newCounter: number;
     try {
-      const verified = await verifyAuthenticationResponse({
-        response,
-        expectedChallenge: ticket.payload.challenge,
-        expectedOrigin: [...rp.origins],
-        expectedRPID: rp.rpId,
-        credential: { id: passkey.id, publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')), counter: passkey.counter },
+      ({ newCounter } = await this.deps.webauthn.verifyAuthentication({
+        response: input.response,
+        challenge: ticket.payload.challenge,
+        origins: rp.origins,
+        rpId: rp.rpId,
+        credential: passkey,
         requireUserVerification: clientId === null,
-      });
-      if (!verified.verified) return null;
-      newCounter = verified.authenticationInfo.newCounter;
+      }));
     } catch (error) {
+      if (!(error instanceof WebAuthnRefusal)) throw error;
       // A counter that went backwards lands here too: a sign of a cloned authenticator.
-      this.deps.log.info({ clientId: passkey.clientId, why: (error as Error).message }, 'passkey assertion refused');
+      this.deps.log.info({ clientId: passkey.clientId, why: error.message }, 'passkey assertion refused');
       return null;
     }
     await redeemTicket(this.deps.secondFactors, ticket, passkey.clientId);
@@ -194,9 +162,10 @@ export class Passkeys {
     return this.deps.clients.findById(passkey.clientId);
   }
 
-  private ceremony(purpose: 'passkey-registration' | 'passkey-login', clientId: string, options: Record<string, unknown>, payload: CeremonyPayload): Ceremony {
+  private ceremony(purpose: 'passkey-registration' | 'passkey-login', clientId: string, options: CeremonyOptions, extra: Omit<CeremonyPayload, 'challenge'>): Ceremony {
+    const payload: CeremonyPayload = { challenge: options.challenge, ...extra };
     const { token, expiresAt } = issueTicket(this.deps.sealer, purpose, { clientId, payload, ttlSeconds: CEREMONY_SECONDS, now: this.deps.now() });
-    return { options, ceremonyToken: token, expiresAt };
+    return { options: options.options, ceremonyToken: token, expiresAt };
   }
 
   private relyingParty() {
@@ -204,6 +173,10 @@ export class Passkeys {
     if (rp.origins.length === 0) throw domainError('PASSKEYS_NOT_CONFIGURED');
     return rp;
   }
+}
+
+function descriptorOf(passkey: PasskeyRecord) {
+  return { id: passkey.id, transports: passkey.transports };
 }
 
 function viewOf(passkey: PasskeyRecord): PasskeyView {

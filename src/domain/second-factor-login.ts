@@ -59,7 +59,7 @@ export async function factorsOf(deps: Pick<Dependencies, 'secondFactors'>, clien
   return factors;
 }
 
-export type SecondFactorLoginDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'loginThrottle' | 'loginLimit' | 'log' | 'now'>;
+export type SecondFactorLoginDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'totpCodes' | 'loginThrottle' | 'loginLimit' | 'log' | 'now'>;
 
 export interface CompleteLoginInput {
   challengeToken: string;

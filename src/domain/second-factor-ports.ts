@@ -96,3 +96,62 @@ export interface SecondFactorSettings {
     origins: readonly string[];
   };
 }
+
+/**
+ * TOTP codes (RFC 6238: HMAC-SHA-1, 6 digits, 30-second steps).
+ * - `newSecret` returns a new random secret of 160 bits, base32.
+ * - `stepOf` is the time step (seconds since the epoch / 30) of now, or of up to `drift`
+ *   steps before or after it, whose code is `code`; null when none is.
+ */
+export interface TotpCodes {
+  newSecret(): string;
+  /** The otpauth://totp/ URI of a secret, for an authenticator app to scan. */
+  uri(secret: string, issuer: string, account: string): string;
+  stepOf(secret: string, code: string, now: number, drift: number): number | null;
+}
+
+/** A credential as a WebAuthn ceremony names it. */
+export interface CredentialDescriptor {
+  id: string;
+  transports: string[];
+}
+
+/** Options for navigator.credentials (JSON, as @simplewebauthn/browser takes them) and the challenge they carry. */
+export interface CeremonyOptions {
+  options: Record<string, unknown>;
+  challenge: string;
+}
+
+/**
+ * The relying party's side of WebAuthn ceremonies. The verifications check the response
+ * against the challenge, the allowed origins and the relying party id, and throw
+ * `WebAuthnRefusal` (saying why) for any response that does not verify;
+ * `verifyAuthentication` also refuses a signature counter that did not grow.
+ */
+export interface WebAuthnCeremonies {
+  registrationOptions(input: {
+    rpId: string;
+    rpName: string;
+    userId: string;
+    userName: string;
+    userDisplayName: string;
+    exclude: CredentialDescriptor[];
+  }): Promise<CeremonyOptions>;
+  verifyRegistration(input: { response: Record<string, unknown>; challenge: string; origins: readonly string[]; rpId: string }): Promise<
+    CredentialDescriptor & { publicKey: string; counter: number; backedUp: boolean }
+  >;
+  authenticationOptions(input: { rpId: string; allow: CredentialDescriptor[]; userVerification: 'required' | 'preferred' }): Promise<CeremonyOptions>;
+  verifyAuthentication(input: {
+    response: Record<string, unknown>;
+    challenge: string;
+    origins: readonly string[];
+    rpId: string;
+    credential: { id: string; publicKey: string; counter: number };
+    requireUserVerification: boolean;
+  }): Promise<{ newCounter: number }>;
+}
+
+/** A WebAuthn response that does not verify; the message says why, for the caller. */
+export class WebAuthnRefusal extends Error {
+  override readonly name = 'WebAuthnRefusal';
+}

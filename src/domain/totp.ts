@@ -4,7 +4,6 @@
  * counts only once a first code confirms it; the secret is stored sealed; a code is
  * accepted once, with one step of clock drift either way.
  */
-import { Secret, TOTP } from 'otpauth';
 import type { ClientRecord, Principal } from './client';
 import { domainError, invalidArgument } from './errors';
 import type { Dependencies } from './dependencies';
@@ -12,14 +11,10 @@ import { hashRecoveryCode, newRecoveryCodes, useRecoveryCode } from './recovery-
 import type { TotpFactor } from './second-factor-ports';
 
 const PERIOD_SECONDS = 30;
-const DIGITS = 6;
-const CODE_PATTERN = /^\d{6}$/;
 /** Steps of clock drift accepted either way. */
 const DRIFT_STEPS = 1;
-/** 160 bits, the size RFC 4226 recommends for an HMAC-SHA-1 key. */
-const SECRET_BYTES = 20;
 
-export type TotpDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'secondFactorSettings' | 'log' | 'now'>;
+export type TotpDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'totpCodes' | 'secondFactorSettings' | 'log' | 'now'>;
 
 export class Totp {
   constructor(private readonly deps: TotpDeps) {}
@@ -32,15 +27,15 @@ export class Totp {
     const user = await requireUser(this.deps, caller);
     const existing = await this.deps.secondFactors.findTotp(user.id);
     if (existing?.confirmedAt) throw domainError('TOTP_ALREADY_ENABLED');
-    const secret = new Secret({ size: SECRET_BYTES });
+    const secret = this.deps.totpCodes.newSecret();
     await this.deps.secondFactors.saveTotp({
       clientId: user.id,
-      sealedSecret: this.deps.sealer.seal(secret.base32, sealBinding(user.id)),
+      sealedSecret: this.deps.sealer.seal(secret, sealBinding(user.id)),
       recoveryCodeHashes: [],
       createdAt: new Date(this.deps.now()),
       confirmedAt: null,
     });
-    return { secret: secret.base32, uri: totpOf(secret, this.deps.secondFactorSettings.totpIssuer, user.email).toString() };
+    return { secret, uri: this.deps.totpCodes.uri(secret, this.deps.secondFactorSettings.totpIssuer, user.email) };
   }
 
   /** Turns the pending enrolment on with one correct code; returns the recovery codes, shown this once. */
@@ -80,13 +75,10 @@ export class Totp {
  * Whether `code` is the factor's code for now, one step before or one after, and that step
  * was not used before: each step's code is accepted once (RFC 6238 section 5.2).
  */
-export async function acceptTotpCode(deps: Pick<TotpDeps, 'secondFactors' | 'sealer' | 'now'>, factor: TotpFactor, code: string): Promise<boolean> {
-  if (!CODE_PATTERN.test(code)) return false;
-  const secret = Secret.fromBase32(deps.sealer.open(factor.sealedSecret, sealBinding(factor.clientId)));
-  const now = deps.now();
-  const delta = totpOf(secret, '', '').validate({ token: code, timestamp: now, window: DRIFT_STEPS });
-  if (delta === null) return false;
-  const step = Math.floor(now / 1000 / PERIOD_SECONDS) + delta;
+export async function acceptTotpCode(deps: Pick<TotpDeps, 'secondFactors' | 'sealer' | 'totpCodes' | 'now'>, factor: TotpFactor, code: string): Promise<boolean> {
+  const secret = deps.sealer.open(factor.sealedSecret, sealBinding(factor.clientId));
+  const step = deps.totpCodes.stepOf(secret, code, deps.now(), DRIFT_STEPS);
+  if (step === null) return false;
   // Kept until the step can no longer be accepted, with a step to spare.
   const until = new Date((step + DRIFT_STEPS + 2) * PERIOD_SECONDS * 1000);
   return deps.secondFactors.claim(factor.clientId, `totp:${factor.clientId}:${step}`, until);
@@ -98,10 +90,6 @@ export async function requireUser(deps: Pick<Dependencies, 'clients'>, caller: P
   if (!client) throw domainError('CLIENT_NOT_FOUND');
   if (client.kind !== 'user') throw domainError('NOT_A_USER', 'only users have second factors');
   return client;
-}
-
-function totpOf(secret: Secret, issuer: string, label: string): TOTP {
-  return new TOTP({ issuer, label, secret, algorithm: 'SHA1', digits: DIGITS, period: PERIOD_SECONDS });
 }
 
 /** A sealed secret opens only for the client it was sealed for: copied onto another record, it does not. */

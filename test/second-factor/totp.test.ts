@@ -54,6 +54,8 @@ for (const setup of SETUPS) {
       const again = await failure(server.api.beginTotpEnrollment({}, { token }));
       expect(again).to.include({ code: status.ALREADY_EXISTS, reason: 'TOTP_ALREADY_ENABLED' });
 
+      const logged = server.logs.join('\n');
+      for (const secret of [begun.secret, ...recoveryCodes]) expect(logged).to.not.contain(secret);
       const stored = storedFactors(server);
       try {
         const factor = (await stored.store.findTotp(user.id))!;

@@ -26,6 +26,8 @@ import { createUseCases, type UseCaseDeps, type UseCases } from '../../../src/do
 import type { DeletionStepHook } from '../../../src/domain/deletion';
 import { silentLogger } from '../../../src/domain/logger';
 import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer';
+import { OtpauthTotpCodes } from '../../../src/adapters/crypto/otpauth-totp-codes';
+import { SimpleWebAuthnCeremonies } from '../../../src/adapters/crypto/simplewebauthn-ceremonies';
 import { FakeSecondFactorStore, SECOND_FACTOR_SETTINGS, tokenPair } from './second-factor-fakes';
 import type { SecondFactorSettings } from '../../../src/domain/second-factor-ports';
 
@@ -329,7 +331,10 @@ export function world(options: { afterDeletionStep?: DeletionStepHook; secondFac
     lifetimes: LIFETIMES,
     log,
     now: clock.now,
+    // Pure computation, so the unit tests use the real adapters.
     sealer: new AesGcmSecretSealer('a unit-test key-encryption key of 32+ bytes'),
+    totpCodes: new OtpauthTotpCodes(),
+    webauthn: new SimpleWebAuthnCeremonies(),
     secondFactorSettings: SECOND_FACTOR_SETTINGS,
     ...options,
   };
