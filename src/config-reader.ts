@@ -1,4 +1,7 @@
-/** Reading one environment variable at a time, for loadConfig: each refusal names its variable. */
+/**
+ * How src/config.ts reads one variable: each method parses, checks and defaults one kind
+ * of value, and throws a ConfigError naming the variable when the value is bad.
+ */
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -31,16 +34,14 @@ export class Reader {
     return value;
   }
 
-  /** Seconds, written as a whole number with an optional unit: `90`, `90s`, `15m`, `1h`. */
-  duration(name: string, fallbackSeconds: number, min: number, max: number): number {
+  fraction(name: string, fallback: number): number {
     const raw = this.optional(name);
-    if (raw === null) return fallbackSeconds;
-    const match = /^(\d+)\s*([smh]?)$/.exec(raw.trim());
-    const seconds = match ? Number(match[1]) * ({ '': 1, s: 1, m: 60, h: 3600 } as Record<string, number>)[match[2]!]! : NaN;
-    if (!(seconds >= min && seconds <= max)) {
-      throw new ConfigError(`${name} must be a duration like 90s, 15m or 1h, from ${min} s to ${max} s; got "${raw}"`);
+    if (raw === null) return fallback;
+    const value = Number(raw.trim());
+    if (!/^\s*(0|1|0?\.\d+|1\.0*)\s*$/.test(raw) || !(value >= 0 && value <= 1)) {
+      throw new ConfigError(`${name} must be a number from 0 to 1 (0.01 is one in a hundred); got "${raw}"`);
     }
-    return seconds;
+    return value;
   }
 
   bool(name: string, fallback: boolean): boolean {
