@@ -6,7 +6,7 @@
  * ticket exactly one succeeds.
  */
 import { randomBytes } from 'node:crypto';
-import { domainError } from './errors';
+import { domainError, invalidArgument } from './errors';
 import { SealError, type SecondFactorStore, type SecretSealer } from './second-factor-ports';
 
 /** What a ticket is for; a ticket of one purpose never opens as another. */
@@ -41,7 +41,7 @@ export function issueTicket<P>(
 
 /** The ticket a token holds, if it is one of ours, of this purpose and unexpired; otherwise CHALLENGE_INVALID. */
 export function openTicket<P>(sealer: SecretSealer, purpose: TicketPurpose, token: string, now: number, field: string): Ticket<P> {
-  if (token === '') throw domainError('INVALID_ARGUMENT', `${field} is required`, field);
+  if (token === '') throw invalidArgument(field, `${field} is required`);
   if (token.length > MAX_TICKET_LENGTH) throw domainError('CHALLENGE_INVALID');
   let ticket: Ticket<P>;
   try {

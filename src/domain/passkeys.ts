@@ -7,7 +7,7 @@
  */
 import type { ClientRecord, Principal } from './client';
 import type { Dependencies } from './dependencies';
-import { DuplicateKeyError, domainError } from './errors';
+import { DuplicateKeyError, domainError, invalidArgument } from './errors';
 import { issueTicket, openTicket, redeemTicket } from './login-tickets';
 import { WebAuthnRefusal, type CeremonyOptions, type PasskeyRecord } from './second-factor-ports';
 import type { SessionTokens, TokenPair } from './session-tokens';
@@ -95,7 +95,7 @@ export class Passkeys {
   }
 
   async delete(caller: Principal, input: { passkeyId: string }): Promise<void> {
-    if (input.passkeyId === '') throw domainError('INVALID_ARGUMENT', 'passkey_id is required', 'passkey_id');
+    if (input.passkeyId === '') throw invalidArgument('passkey_id', 'passkey_id is required');
     const user = await requireUser(this.deps, caller);
     if (!(await this.deps.secondFactors.deletePasskey(user.id, input.passkeyId))) throw domainError('PASSKEY_NOT_FOUND');
     this.deps.log.info({ clientId: user.id }, 'passkey deleted');
