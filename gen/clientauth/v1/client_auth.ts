@@ -3448,9 +3448,9 @@ export const ClientAuthService = {
   },
   /**
    * Validates an access token, as a gateway does on every request. Public and cheap: it
-   * reads no database. Returns the client's id, kind, groups, session and expiry, or
-   * fails with UNAUTHENTICATED / TOKEN_INVALID, TOKEN_EXPIRED, SESSION_REVOKED,
-   * CLIENT_SUSPENDED or CLIENT_DELETED.
+   * reads no database. Returns the client's id, kind, groups, session, expiry and how it
+   * authenticated (amr: pwd, otp, hwk), or fails with UNAUTHENTICATED / TOKEN_INVALID,
+   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   validateToken: {
     path: "/clientauth.v1.ClientAuth/ValidateToken" as const,
@@ -3523,8 +3523,8 @@ export const ClientAuthService = {
     responseDeserialize: (value: Buffer): GetClientResponse => GetClientResponse.decode(value),
   },
   /**
-   * Lists clients in a stable order (by id), a page at a time, optionally filtered. Admins
-   * only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
+   * Lists clients in a stable order (by id), a page at a time, optionally filtered (by kind,
+   * suspension, email prefix, and whether they have a second factor). Admins only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
    * INVALID_PAGE_TOKEN.
    */
   listClients: {
@@ -3842,9 +3842,9 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   logout: handleUnaryCall<LogoutRequest, LogoutResponse>;
   /**
    * Validates an access token, as a gateway does on every request. Public and cheap: it
-   * reads no database. Returns the client's id, kind, groups, session and expiry, or
-   * fails with UNAUTHENTICATED / TOKEN_INVALID, TOKEN_EXPIRED, SESSION_REVOKED,
-   * CLIENT_SUSPENDED or CLIENT_DELETED.
+   * reads no database. Returns the client's id, kind, groups, session, expiry and how it
+   * authenticated (amr: pwd, otp, hwk), or fails with UNAUTHENTICATED / TOKEN_INVALID,
+   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   validateToken: handleUnaryCall<ValidateTokenRequest, ValidateTokenResponse>;
   /**
@@ -3873,8 +3873,8 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    */
   getClient: handleUnaryCall<GetClientRequest, GetClientResponse>;
   /**
-   * Lists clients in a stable order (by id), a page at a time, optionally filtered. Admins
-   * only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
+   * Lists clients in a stable order (by id), a page at a time, optionally filtered (by kind,
+   * suspension, email prefix, and whether they have a second factor). Admins only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
    * INVALID_PAGE_TOKEN.
    */
   listClients: handleUnaryCall<ListClientsRequest, ListClientsResponse>;
@@ -4120,9 +4120,9 @@ export interface ClientAuthClient extends Client {
   ): ClientUnaryCall;
   /**
    * Validates an access token, as a gateway does on every request. Public and cheap: it
-   * reads no database. Returns the client's id, kind, groups, session and expiry, or
-   * fails with UNAUTHENTICATED / TOKEN_INVALID, TOKEN_EXPIRED, SESSION_REVOKED,
-   * CLIENT_SUSPENDED or CLIENT_DELETED.
+   * reads no database. Returns the client's id, kind, groups, session, expiry and how it
+   * authenticated (amr: pwd, otp, hwk), or fails with UNAUTHENTICATED / TOKEN_INVALID,
+   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   validateToken(
     request: ValidateTokenRequest,
@@ -4221,8 +4221,8 @@ export interface ClientAuthClient extends Client {
     callback: (error: ServiceError | null, response: GetClientResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Lists clients in a stable order (by id), a page at a time, optionally filtered. Admins
-   * only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
+   * Lists clients in a stable order (by id), a page at a time, optionally filtered (by kind,
+   * suspension, email prefix, and whether they have a second factor). Admins only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
    * INVALID_PAGE_TOKEN.
    */
   listClients(
