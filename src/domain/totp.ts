@@ -8,7 +8,7 @@ import type { ClientRecord, Principal } from './client';
 import { domainError, invalidArgument } from './errors';
 import type { Dependencies } from './dependencies';
 import { hashRecoveryCode, newRecoveryCodes, useRecoveryCode } from './recovery-codes';
-import type { TotpFactor } from './second-factor-ports';
+import { SealError, type TotpFactor } from './second-factor-ports';
 
 const PERIOD_SECONDS = 30;
 /** Steps of clock drift accepted either way. */
@@ -75,8 +75,16 @@ export class Totp {
  * Whether `code` is the factor's code for now, one step before or one after, and that step
  * was not used before: each step's code is accepted once (RFC 6238 section 5.2).
  */
-export async function acceptTotpCode(deps: Pick<TotpDeps, 'secondFactors' | 'sealer' | 'totpCodes' | 'now'>, factor: TotpFactor, code: string): Promise<boolean> {
-  const secret = deps.sealer.open(factor.sealedSecret, sealBinding(factor.clientId));
+export async function acceptTotpCode(deps: Pick<TotpDeps, 'secondFactors' | 'sealer' | 'totpCodes' | 'log' | 'now'>, factor: TotpFactor, code: string): Promise<boolean> {
+  let secret: string;
+  try {
+    secret = deps.sealer.open(factor.sealedSecret, sealBinding(factor.clientId));
+  } catch (error) {
+    if (!(error instanceof SealError)) throw error;
+    // The user can still log in with a recovery code, and then enrol again.
+    deps.log.error({ clientId: factor.clientId }, 'a TOTP secret does not open with this KEY_ENCRYPTION_KEY; was the key changed? its codes are refused');
+    return false;
+  }
   const step = deps.totpCodes.stepOf(secret, code, deps.now(), DRIFT_STEPS);
   if (step === null) return false;
   // Kept until the step can no longer be accepted, with a step to spare.

@@ -63,6 +63,17 @@ describe('Second factors (unit, with fakes)', () => {
     expect(await reasonOf(w.useCases.passkeys.beginLogin({ challengeToken: '' }))).to.equal('PASSKEYS_NOT_CONFIGURED');
   });
 
+  it('refuses the codes of a secret sealed under another key, while a recovery code still logs in', async () => {
+    const w = world();
+    const user = await userWithTotp(w);
+    const factor = w.secondFactors.totp.get(user.client.id)!;
+    factor.sealedSecret = new AesGcmSecretSealer('the key-encryption key before a change').seal(user.secret, `totp:${user.client.id}`);
+    const code = codeAt(user.secret, w.clock.now() + 30_000);
+    expect(await reasonOf(w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken: await user.challenge(), totpCode: code }))).to.equal('SECOND_FACTOR_INVALID');
+    const pair = await w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken: await user.challenge(), recoveryCode: user.recoveryCodes[0]! });
+    expect(pair.client.id).to.equal(user.client.id);
+  });
+
   it('seals a value so that it opens only with its binding and its key', () => {
     const sealer = new AesGcmSecretSealer('a key-encryption key of at least 32 bytes');
     const sealed = sealer.seal('JBSWY3DPEHPK3PXP', 'totp:alice');
