@@ -240,11 +240,36 @@ for (const setup of SETUPS) {
         }
       });
 
-      it('deletes the passkey, after which it logs no one in', async () => {
+      it('holds a second passkey from another authenticator, and logs in with either', async () => {
         const challenge = (await call(app, 'POST', '/login', { email: user.email, password: PASSWORD })).body.challenge_token;
         expect((await passkeyLogin(app, challenge)).status).to.equal(200);
-        expect((await call(app, 'DELETE', `/passkeys/${encodeURIComponent(passkeyId)}`)).status).to.equal(204);
+        const phone = await context.newPage();
+        try {
+          await phone.goto(app.url());
+          await addAuthenticator(context, phone);
+          await phone.bringToFront();
+          const registered = await registerPasskey(phone, 'phone');
+          expect(registered.status, JSON.stringify(registered.body)).to.equal(201);
+          const names = (await call(phone, 'GET', '/passkeys')).body.passkeys.map((p: { name: string }) => p.name);
+          expect(names).to.deep.equal(['laptop', 'phone']);
+          await call(phone, 'POST', '/logout');
+          const login = await passkeyLogin(phone);
+          expect(login.status, JSON.stringify(login.body)).to.equal(200);
+          expect(login.body.client.id).to.equal(user.id);
+        } finally {
+          await phone.close();
+          await app.bringToFront();
+        }
+      });
+
+      it('deletes the passkeys, after which they log no one in', async () => {
+        const challenge = (await call(app, 'POST', '/login', { email: user.email, password: PASSWORD })).body.challenge_token;
+        expect((await passkeyLogin(app, challenge)).status).to.equal(200);
+        for (const { id } of (await call(app, 'GET', '/passkeys')).body.passkeys) {
+          expect((await call(app, 'DELETE', `/passkeys/${encodeURIComponent(id)}`)).status).to.equal(204);
+        }
         expect((await call(app, 'GET', '/passkeys')).body.passkeys).to.deep.equal([]);
+        expect((await call(app, 'DELETE', `/passkeys/${encodeURIComponent(passkeyId)}`)).status).to.equal(404);
         await call(app, 'POST', '/logout');
         const refused = await passkeyLogin(app);
         expect(refused.status).to.equal(401);
