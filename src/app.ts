@@ -11,6 +11,9 @@ import { AesGcmSecretSealer } from './adapters/crypto/secret-sealer';
 import { OtpauthTotpCodes } from './adapters/crypto/otpauth-totp-codes';
 import { SimpleWebAuthnCeremonies } from './adapters/crypto/simplewebauthn-ceremonies';
 import { MongoSecondFactorStore } from './adapters/mongo/second-factor-store';
+import type { MailOutbox } from './domain/mail';
+import type { OneTimeTokenStore } from './domain/one-time-tokens';
+import type { RequestLimiter } from './domain/request-limiter';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
@@ -22,6 +25,10 @@ import { connectRedis } from './adapters/redis/connect';
 import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
 import { RedisEventBus } from './adapters/redis/event-bus';
 import { RedisLoginThrottle } from './adapters/redis/login-throttle';
+import { MongoMailOutbox } from './adapters/mongo/mail-outbox';
+import { MongoOneTimeTokenStore } from './adapters/mongo/one-time-token-store';
+import { RECOVERY_REQUESTS_KEY_PREFIX, requestLimiterOn } from './adapters/throttle-request-limiter';
+import { wireRecovery, type WiredRecovery } from './recovery-wiring';
 import { developmentSecret } from './adapters/embedded/development-secret';
 import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
 
@@ -34,6 +41,10 @@ export interface Adapters {
   events: EventBus;
   loginThrottle: LoginThrottle;
   secondFactors: SecondFactorStore;
+  oneTimeTokens: OneTimeTokenStore;
+  mailOutbox: MailOutbox;
+  /** Counts password-reset and verification requests. */
+  recoveryLimiter: RequestLimiter;
   description: string;
   /** Whether each store is reachable now, for metrics. */
   storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
@@ -45,6 +56,8 @@ export interface App {
   useCases: UseCases;
   adapters: Adapters;
   relay: OutboxRelay;
+  /** The mail relay and its transport. */
+  mail: WiredRecovery;
   close(): Promise<void>;
 }
 
@@ -61,9 +74,14 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? developmentSecret(stores.dataDir, log));
   const adapters =
     stores.kind === 'embedded'
-      ? openEmbeddedAdapters(stores.dataDir, log, { loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000 })
+      ? openEmbeddedAdapters(stores.dataDir, log, {
+          loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000,
+          recoveryWindowMs: config.recovery.requestLimit.windowSeconds * 1000,
+        })
       : await connectAdapters(config, stores, log);
+  let mail: WiredRecovery | null = null;
   try {
+    mail = wireRecovery(config, adapters, log);
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,
       serviceToken: config.jwt.serviceTokenTtlSeconds,
@@ -88,6 +106,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       totpCodes: new OtpauthTotpCodes(),
       webauthn: new SimpleWebAuthnCeremonies(),
       secondFactorSettings: config.secondFactor,
+      recovery: mail.recovery,
     });
     if (config.admin) {
       const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);
@@ -103,22 +122,37 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     });
     // Every relay pass first finishes deletions a crash interrupted, so their requests go out too.
     relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
-    const sweepLog = new OutageLog(log, 'sweep of expired sessions');
-    const sweep = async () => (await adapters.sessions.sweepExpired(new Date())) + (await adapters.secondFactors.sweepClaims(new Date()));
-    const sweeper = setInterval(() => void sweepLog.run(sweep), SWEEP_INTERVAL_MS);
+    mail.mailer.start(config.outboxRelayIntervalMs);
+    void mail.mailer.flush();
+    const sweepLog = new OutageLog(log, 'sweep of expired sessions, one-time tokens and second-factor claims');
+    const sweeper = setInterval(
+      () =>
+        void sweepLog.run(async () => {
+          await adapters.sessions.sweepExpired(new Date());
+          await adapters.oneTimeTokens.sweepExpired(new Date());
+          await adapters.secondFactors.sweepClaims(new Date());
+        }),
+      SWEEP_INTERVAL_MS,
+    );
     sweeper.unref();
     log.info({}, `client-auth is wired on ${adapters.description}`);
+    log.info({}, `mail (password reset, email verification) goes to ${mail.transport.description}`);
+    const wiredMail = mail;
     return {
       useCases,
       adapters,
       relay,
+      mail: wiredMail,
       close: async () => {
         clearInterval(sweeper);
         await relay.stop();
+        await useCases.passwordReset.settle();
+        await wiredMail.close();
         await adapters.close();
       },
     };
   } catch (error) {
+    await mail?.close();
     await adapters.close();
     throw error;
   }
@@ -147,10 +181,14 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     const sessions = new MongoSessionStore(connected.db);
     const outbox = new MongoOutbox(connected.db);
     const secondFactors = new MongoSecondFactorStore(connected.db);
+    const oneTimeTokens = new MongoOneTimeTokenStore(connected.db);
+    const mailOutbox = new MongoMailOutbox(connected.db);
     await clients.ensureIndexes();
     await secondFactors.ensureIndexes();
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
+    await oneTimeTokens.ensureIndexes();
+    await mailOutbox.ensureIndexes();
 
     const redis = await connectRedis(stores.redis.url, timeout, log, 'commands');
     redisConnections.push(redis);
@@ -172,6 +210,11 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       events,
       loginThrottle,
       secondFactors,
+      oneTimeTokens,
+      mailOutbox,
+      recoveryLimiter: requestLimiterOn(
+        new RedisLoginThrottle(redis, { windowMs: config.recovery.requestLimit.windowSeconds * 1000, keyPrefix: RECOVERY_REQUESTS_KEY_PREFIX }),
+      ),
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
         mongodb: await connected.db.command({ ping: 1 }).then(() => true, () => false),

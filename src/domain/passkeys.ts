@@ -39,7 +39,7 @@ interface CeremonyPayload {
   passwordless?: boolean;
 }
 
-export type PasskeysDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'webauthn' | 'secondFactorSettings' | 'log' | 'now'>;
+export type PasskeysDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'webauthn' | 'secondFactorSettings' | 'recovery' | 'log' | 'now'>;
 
 export class Passkeys {
   constructor(
@@ -122,6 +122,8 @@ export class Passkeys {
     const client = await this.verifyAssertion(input, null);
     if (!client) throw domainError('INVALID_CREDENTIALS');
     if (client.suspended) throw domainError('CLIENT_SUSPENDED');
+    // A passkey stands in for the password here, so the rule Login applies after it applies too.
+    if (this.deps.recovery?.settings.requireVerifiedEmail && client.emailVerifiedAt === null) throw domainError('EMAIL_NOT_VERIFIED');
     return this.sessionTokens.startSession(client, ['hwk']);
   }
 

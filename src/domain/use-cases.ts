@@ -6,6 +6,8 @@
 import { Account } from './account';
 import { AdminBootstrap } from './admin-bootstrap';
 import { Administration } from './administration';
+import { EmailVerification } from './email-verification';
+import { PasswordReset } from './password-reset';
 import { Deletion, type DeletionStepHook } from './deletion';
 import type { Dependencies } from './dependencies';
 import { Registration } from './registration';
@@ -39,6 +41,8 @@ export interface UseCases {
   passkeys: Passkeys;
   secondFactorLogin: SecondFactorLogin;
   secondFactorAdministration: SecondFactorAdministration;
+  passwordReset: PasswordReset;
+  emailVerification: EmailVerification;
 }
 
 export function createUseCases(input: UseCaseDeps): UseCases {
@@ -61,5 +65,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     passkeys,
     secondFactorLogin: new SecondFactorLogin(deps, sessionTokens, passkeys),
     secondFactorAdministration: new SecondFactorAdministration(deps, administration),
+    passwordReset: new PasswordReset(deps),
+    emailVerification: new EmailVerification(deps),
   };
 }

@@ -2,6 +2,7 @@ import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
 import type { UseCases } from '../domain/use-cases';
 import { invalidArgument } from '../domain/errors';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert';
+import { recoveryHandlers } from './recovery-handlers';
 import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary';
 import { secondFactorHandlers } from './second-factor-handlers';
 import { loginResultToProto } from './second-factor-convert';
@@ -94,6 +95,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
         emailPrefix: request.emailPrefix,
         ...(kind ? { kind } : {}),
         ...(request.suspended !== undefined ? { suspended: request.suspended } : {}),
+        ...(request.emailVerified !== undefined ? { emailVerified: request.emailVerified } : {}),
       };
       const page = request.hasSecondFactor === undefined
         ? await administration.listClients(principal, query)
@@ -125,5 +127,6 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
     }, options),
 
     ...secondFactorHandlers(useCases, caller, options),
+    ...recoveryHandlers(useCases, options),
   };
 }

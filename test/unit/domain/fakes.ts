@@ -30,6 +30,7 @@ import { OtpauthTotpCodes } from '../../../src/adapters/crypto/otpauth-totp-code
 import { SimpleWebAuthnCeremonies } from '../../../src/adapters/crypto/simplewebauthn-ceremonies';
 import { FakeSecondFactorStore, SECOND_FACTOR_SETTINGS, tokenPair } from './second-factor-fakes';
 import type { SecondFactorSettings } from '../../../src/domain/second-factor-ports';
+import type { Recovery } from '../../../src/domain/recovery-settings';
 
 /** A clock the test moves by hand. */
 export class ManualClock {
@@ -296,7 +297,7 @@ export interface World {
 export const LIFETIMES = { accessToken: 900, serviceToken: 300, refreshToken: 30 * 86400 };
 export const LOGIN_LIMIT = { maxFailures: 3, windowSeconds: 900 };
 
-export function world(options: { afterDeletionStep?: DeletionStepHook; secondFactorSettings?: SecondFactorSettings } = {}): World {
+export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?: Recovery; secondFactorSettings?: SecondFactorSettings } = {}): World {
   const clock = new ManualClock();
   const logs: string[] = [];
   const parts = {
