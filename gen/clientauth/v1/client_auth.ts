@@ -4337,7 +4337,8 @@ export const ClientAuthService = {
    * Public. The passkey's signature counter must have grown (when it keeps one). Fails
    * with UNAUTHENTICATED / INVALID_CREDENTIALS when the assertion does not verify (unknown
    * credential, wrong origin or signature, a counter that went back), CHALLENGE_INVALID
-   * for a used or expired ceremony, or CLIENT_SUSPENDED.
+   * for a used or expired ceremony, or CLIENT_SUSPENDED; with REQUIRE_VERIFIED_EMAIL=true,
+   * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED for a user whose email is not verified.
    */
   finishPasskeyLogin: {
     path: "/clientauth.v1.ClientAuth/FinishPasskeyLogin" as const,
@@ -4629,7 +4630,8 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * Public. The passkey's signature counter must have grown (when it keeps one). Fails
    * with UNAUTHENTICATED / INVALID_CREDENTIALS when the assertion does not verify (unknown
    * credential, wrong origin or signature, a counter that went back), CHALLENGE_INVALID
-   * for a used or expired ceremony, or CLIENT_SUSPENDED.
+   * for a used or expired ceremony, or CLIENT_SUSPENDED; with REQUIRE_VERIFIED_EMAIL=true,
+   * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED for a user whose email is not verified.
    */
   finishPasskeyLogin: handleUnaryCall<FinishPasskeyLoginRequest, FinishPasskeyLoginResponse>;
   /**
@@ -5214,7 +5216,8 @@ export interface ClientAuthClient extends Client {
    * Public. The passkey's signature counter must have grown (when it keeps one). Fails
    * with UNAUTHENTICATED / INVALID_CREDENTIALS when the assertion does not verify (unknown
    * credential, wrong origin or signature, a counter that went back), CHALLENGE_INVALID
-   * for a used or expired ceremony, or CLIENT_SUSPENDED.
+   * for a used or expired ceremony, or CLIENT_SUSPENDED; with REQUIRE_VERIFIED_EMAIL=true,
+   * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED for a user whose email is not verified.
    */
   finishPasskeyLogin(
     request: FinishPasskeyLoginRequest,
