@@ -65,6 +65,7 @@ export const REASONS = {
   PASSKEY_REJECTED: { kind: 'invalid_argument', message: 'the passkey registration could not be verified' },
   PASSKEY_ALREADY_REGISTERED: { kind: 'already_exists', message: 'this passkey is already registered' },
   PASSKEY_NOT_FOUND: { kind: 'not_found', message: 'the caller has no passkey with this id' },
+  SECOND_FACTOR_REQUIRED: { kind: 'permission_denied', message: 'this location needs a login with a second factor; log in again with one' },
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;
 
 /** Stable reasons, as listed in `REASONS`. */
