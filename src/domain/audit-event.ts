@@ -10,6 +10,12 @@ export const AUDIT_EVENT_TYPES = [
   'login.succeeded',
   'login.failed',
   'login.throttled',
+  'login.second_factor_required',
+  'second_factor.passed',
+  'second_factor.failed',
+  'second_factor.enrolled',
+  'second_factor.removed',
+  'second_factor.reset',
   'token.refreshed',
   'refresh_token.reused',
   'logout',
@@ -53,6 +59,8 @@ export interface AuditDetails {
   email?: string;
   groupsBefore?: string[];
   groupsAfter?: string[];
+  /** The factor a login or an enrolment used: totp, recovery_code or passkey. */
+  method?: string;
   /** For an event coalesced with others like it: how many were folded into this one. */
   repeated?: number;
 }

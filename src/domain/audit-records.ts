@@ -15,13 +15,17 @@ export interface LoginAttempt {
  * A throttled login is refused before its email is looked up, so as not to spend a read on
  * a flood; `findUser` finds the account for the record once the refusal has gone out.
  */
-export function loginRecords<T extends { client: { id: string }; sessionId: string }>(
+export function loginRecords(
   attempt: LoginAttempt,
   findUser: (email: string) => Promise<string>,
-): OutcomeRecords<T> {
+): OutcomeRecords<{ client: { id: string }; sessionId: string } | { challengeToken: string }> {
   const email = () => attempt.email.trim().toLowerCase();
   return {
-    success: ({ client, sessionId }) => ({ type: 'login.succeeded', outcome: 'success', actor: client.id, target: client.id, sessionId }),
+    // A right password with a second factor to come is not a login yet.
+    success: (result) =>
+      'sessionId' in result
+        ? { type: 'login.succeeded', outcome: 'success', actor: result.client.id, target: result.client.id, sessionId: result.sessionId }
+        : { type: 'login.second_factor_required', outcome: 'success', actor: attempt.target, target: attempt.target },
     failure: (reason) => ({
       type: reason === 'TOO_MANY_ATTEMPTS' ? 'login.throttled' : 'login.failed',
       outcome: 'failure',
@@ -32,6 +36,23 @@ export function loginRecords<T extends { client: { id: string }; sessionId: stri
     }),
     // A flood against one email leaves one throttled record a minute, not one per try.
     coalesceKey: (failure: AuditInput) => (failure.type === 'login.throttled' ? `login.throttled:${email()}` : undefined),
+  };
+}
+
+/** CompleteLogin: the second step of a login, with the factor it used. */
+export function secondFactorRecords(attempt: { target: string; method: string }): OutcomeRecords<{ sessionId: string }> {
+  const details = () => (attempt.method ? { method: attempt.method } : {});
+  return {
+    success: ({ sessionId }) => ({ type: 'second_factor.passed', outcome: 'success', actor: attempt.target, target: attempt.target, sessionId, details: details() }),
+    failure: (reason) => ({ type: 'second_factor.failed', outcome: 'failure', actor: ANONYMOUS, target: attempt.target, details: { reason, ...details() } }),
+  };
+}
+
+/** FinishPasskeyLogin: a login with a passkey and no password. */
+export function passkeyLoginRecords(attempt: { target: string }): OutcomeRecords<{ client: { id: string }; sessionId: string }> {
+  return {
+    success: ({ client, sessionId }) => ({ type: 'login.succeeded', outcome: 'success', actor: client.id, target: client.id, sessionId, details: { method: 'passkey' } }),
+    failure: (reason) => ({ type: 'login.failed', outcome: 'failure', actor: ANONYMOUS, target: attempt.target, details: { reason, method: 'passkey' } }),
   };
 }
 

@@ -29,7 +29,14 @@ export interface AuditFilters {
   to?: Date;
 }
 
-const SIGN_IN_TYPES: readonly AuditEventType[] = ['login.succeeded', 'login.failed', 'login.throttled'];
+const SIGN_IN_TYPES: readonly AuditEventType[] = [
+  'login.succeeded',
+  'login.failed',
+  'login.throttled',
+  'login.second_factor_required',
+  'second_factor.passed',
+  'second_factor.failed',
+];
 const SIGN_INS_DEFAULT = 20;
 const SIGN_INS_MAX = 100;
 

@@ -17,7 +17,12 @@ export interface OutcomeRecords<T> {
   coalesceKey?(failure: AuditInput): string | undefined;
 }
 
-export async function audited<T>(audit: AuditRecorder, request: RequestContext, work: () => Promise<T>, records: OutcomeRecords<T>): Promise<T> {
+export async function audited<T extends R, R>(
+  audit: AuditRecorder,
+  request: RequestContext,
+  work: () => Promise<T>,
+  records: OutcomeRecords<R>,
+): Promise<T> {
   let result: T;
   try {
     result = await work();

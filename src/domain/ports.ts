@@ -4,6 +4,7 @@
  */
 import type { AuditEvent, AuditEventType, AuditOutcome } from './audit-event';
 import type { ClientKind, ClientRecord } from './client';
+import type { AuthMethod } from './second-factor-ports';
 
 /** Filters and paging of `ClientStore.list`. */
 export interface ClientQuery {
@@ -67,6 +68,8 @@ export interface SessionRecord {
   /** The family's absolute end: no refresh token of it is valid after this. */
   expiresAt: Date;
   revokedAt: Date | null;
+  /** How the client authenticated when the session began (`amr`); absent on sessions older than second factors: a password. */
+  amr?: AuthMethod[];
 }
 
 /** One refresh token of a session, identified by the SHA-256 of its value. */

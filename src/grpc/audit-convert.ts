@@ -21,6 +21,7 @@ export function auditEventToProto(event: AuditEvent): ProtoEvent {
     groupsBefore: event.details.groupsBefore ?? [],
     groupsAfter: event.details.groupsAfter ?? [],
     repeated: event.details.repeated ?? 0,
+    method: event.details.method ?? '',
   };
 }
 

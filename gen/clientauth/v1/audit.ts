@@ -68,7 +68,9 @@ export interface AuditEvent {
     | undefined;
   /**
    * What happened: client.registered, login.succeeded, login.failed, login.throttled,
-   * token.refreshed, refresh_token.reused, logout, password.changed, password.reset,
+   * login.second_factor_required (a right password; the login waits for CompleteLogin),
+   * second_factor.passed, second_factor.failed, second_factor.enrolled,
+   * second_factor.removed, second_factor.reset, token.refreshed, refresh_token.reused, logout, password.changed, password.reset,
    * email.verified, service_token.issued, service.registered, groups.changed,
    * client.suspended, client.reinstated, client.deleted or admin.bootstrapped.
    */
@@ -106,6 +108,8 @@ export interface AuditEvent {
    * email): how many more there were since the previous record.
    */
   repeated: number;
+  /** The factor a login or an enrolment used: totp, recovery_code or passkey. */
+  method: string;
 }
 
 function createBaseAuditEvent(): AuditEvent {
@@ -125,6 +129,7 @@ function createBaseAuditEvent(): AuditEvent {
     groupsBefore: [],
     groupsAfter: [],
     repeated: 0,
+    method: "",
   };
 }
 
@@ -174,6 +179,9 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     }
     if (message.repeated !== 0) {
       writer.uint32(120).int32(message.repeated);
+    }
+    if (message.method !== "") {
+      writer.uint32(130).string(message.method);
     }
     return writer;
   },
@@ -311,6 +319,14 @@ export const AuditEvent: MessageFns<AuditEvent> = {
             message.repeated = reader.int32();
             continue;
           }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.method = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -372,6 +388,7 @@ export const AuditEvent: MessageFns<AuditEvent> = {
         ? object.groups_after.map((e: any) => globalThis.String(e))
         : [],
       repeated: isSet(object.repeated) ? globalThis.Number(object.repeated) : 0,
+      method: isSet(object.method) ? globalThis.String(object.method) : "",
     };
   },
 
@@ -422,6 +439,9 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     if (message.repeated !== 0) {
       obj.repeated = Math.round(message.repeated);
     }
+    if (message.method !== "") {
+      obj.method = message.method;
+    }
     return obj;
   },
 
@@ -445,6 +465,7 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     message.groupsBefore = object.groupsBefore?.map((e) => e) || [];
     message.groupsAfter = object.groupsAfter?.map((e) => e) || [];
     message.repeated = object.repeated ?? 0;
+    message.method = object.method ?? "";
     return message;
   },
 };

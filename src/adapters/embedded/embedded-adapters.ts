@@ -11,6 +11,7 @@ import { openSqliteDatabase, sqliteFilePath } from './sqlite-database';
 import { SqliteOutbox } from './sqlite-outbox';
 import { SqliteRevocationPersistence } from './sqlite-revocation-persistence';
 import { SqliteSessionStore } from './sqlite-session-store';
+import { SqliteSecondFactorStore } from './sqlite-second-factor-store';
 
 /**
  * The adapters of the embedded set-up: one SQLite file under `dataDir` for clients,
@@ -31,6 +32,7 @@ export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { lo
     loginThrottle: new MemoryLoginThrottle({ windowMs: options.loginFailureWindowMs }),
     auditLog: new SqliteAuditLog(db),
     auditStream: null,
+    secondFactors: new SqliteSecondFactorStore(db),
     oneTimeTokens: new SqliteOneTimeTokenStore(db),
     mailOutbox: new SqliteMailOutbox(db),
     recoveryLimiter: requestLimiterOn(new MemoryLoginThrottle({ windowMs: options.recoveryWindowMs })),
