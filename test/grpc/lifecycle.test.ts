@@ -90,7 +90,8 @@ describe('The server process', function () {
     );
     started.push(running);
     await eventually(() => running.output().includes('bridge listening'), { timeoutMs: 20000, intervalMs: 50, what: 'the bridge to listen' });
-    const api = createClientAuthClient(`127.0.0.1:${grpcPort}`, { deadlineMs: 20000 });
+    // No retries: a retried ValidateToken would outlive the drain and meet the closed port, not the gate's answer.
+    const api = createClientAuthClient(`127.0.0.1:${grpcPort}`, { deadlineMs: 20000, retry: false });
     const health = upstreamHealth(`127.0.0.1:${grpcPort}`);
     try {
       const email = `shutdown${Date.now()}@example.com`;
