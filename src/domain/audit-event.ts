@@ -4,15 +4,20 @@
  * password, token, code or secret: its fields are ids, names, reasons and groups only.
  */
 
-/** Every kind of event the trail records. Names are stable: SIEM rules match on them. */
-export const AUDIT_EVENT_TYPES = [
-  'client.registered',
+/** The events of a sign-in: what ListMySignIns shows a client of its own account. */
+export const SIGN_IN_TYPES = [
   'login.succeeded',
   'login.failed',
   'login.throttled',
   'login.second_factor_required',
   'second_factor.passed',
   'second_factor.failed',
+] as const;
+
+/** Every kind of event the trail records. Names are stable: SIEM rules match on them. */
+export const AUDIT_EVENT_TYPES = [
+  'client.registered',
+  ...SIGN_IN_TYPES,
   'second_factor.enrolled',
   'second_factor.removed',
   'second_factor.reset',

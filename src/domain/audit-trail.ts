@@ -1,5 +1,5 @@
 /** ListAuditEvents and ListMySignIns: reading the audit trail back. */
-import { ANONYMOUS, SYSTEM, isAuditEventType, type AuditEvent, type AuditEventType, type AuditOutcome } from './audit-event';
+import { ANONYMOUS, SIGN_IN_TYPES, SYSTEM, isAuditEventType, type AuditEvent, type AuditEventType, type AuditOutcome } from './audit-event';
 import { requireAdmin, type Principal } from './client';
 import { invalidArgument } from './errors';
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from './page-token';
@@ -29,14 +29,6 @@ export interface AuditFilters {
   to?: Date;
 }
 
-const SIGN_IN_TYPES: readonly AuditEventType[] = [
-  'login.succeeded',
-  'login.failed',
-  'login.throttled',
-  'login.second_factor_required',
-  'second_factor.passed',
-  'second_factor.failed',
-];
 const SIGN_INS_DEFAULT = 20;
 const SIGN_INS_MAX = 100;
 
