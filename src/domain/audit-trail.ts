@@ -3,7 +3,7 @@ import { ANONYMOUS, SIGN_IN_TYPES, SYSTEM, isAuditEventType, type AuditEvent, ty
 import { requireAdmin, type Principal } from './client';
 import { invalidArgument } from './errors';
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from './page-token';
-import type { AuditQuery } from './ports';
+import type { AuditQuery } from './audit-ports';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 

@@ -9,7 +9,7 @@ import { NO_REQUEST, type AuditEvent, type AuditEventType, type AuditInput, type
 import { newId } from './ids';
 import type { Logger } from './logger';
 import { OutageLog } from './outage-log';
-import type { AuditLog, AuditStream } from './ports';
+import type { AuditLog, AuditStream } from './audit-ports';
 
 /** What a use case needs of the recorder. */
 export interface AuditRecorder {

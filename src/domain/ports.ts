@@ -2,7 +2,6 @@
  * The ports: what the domain needs from the outside world. Each states the guarantees its
  * adapters must keep; test/contract/ runs one suite per port against every adapter.
  */
-import type { AuditEvent, AuditEventType, AuditOutcome } from './audit-event';
 import type { ClientKind, ClientRecord } from './client';
 import type { AuthMethod } from './second-factor-ports';
 
@@ -233,43 +232,4 @@ export interface LoginThrottle {
   failures(key: string): Promise<number>;
   recordFailure(key: string): Promise<number>;
   reset(key: string): Promise<void>;
-}
-
-/** Filters and paging of `AuditLog.list`. */
-export interface AuditQuery {
-  /** The client acted upon. */
-  target?: string;
-  actor?: string;
-  types?: readonly AuditEventType[];
-  outcome?: AuditOutcome;
-  /** Records at or after this time. */
-  from?: Date;
-  /** Records before this time. */
-  to?: Date;
-  /** Return only ids less than this (the paging cursor). */
-  beforeId?: string;
-  limit: number;
-}
-
-/**
- * Stores the audit trail.
- * - `append` is idempotent by id: a batch retried after a failure stores each record once.
- * - `list` returns records newest first (id descending), so paging with `beforeId` is
- *   stable while records are appended.
- * - `sweep` removes every record older than `before` and returns how many (stores without
- *   TTL indexes, FerretDB among them, need it).
- * - When the store cannot be reached, every method rejects with `UnavailableError`.
- */
-export interface AuditLog {
-  append(events: readonly AuditEvent[]): Promise<void>;
-  list(query: AuditQuery): Promise<AuditEvent[]>;
-  sweep(before: Date): Promise<number>;
-}
-
-/**
- * Publishes audit records for shippers (a SIEM). At least once: a batch may be published
- * again after a failure, and consumers dedupe by the record's id.
- */
-export interface AuditStream {
-  publish(events: readonly AuditEvent[]): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { MongoAuditLog } from '../../src/adapters/mongo/audit-log';
 import { RedisAuditStream } from '../../src/adapters/redis/audit-stream';
 import type { AuditEvent, AuditEventType } from '../../src/domain/audit-event';
 import { newId } from '../../src/domain/ids';
-import type { AuditLog } from '../../src/domain/ports';
+import type { AuditLog } from '../../src/domain/audit-ports';
 import { ferretDatabases, openSqlite, redisConnections, uniqueName } from './backends';
 
 type OpenAuditLog = () => Promise<{ log: AuditLog; reopen(): AuditLog; close(): Promise<void> }>;

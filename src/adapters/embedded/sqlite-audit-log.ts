@@ -1,5 +1,5 @@
 import type { AuditEvent, AuditEventType, AuditOutcome } from '../../domain/audit-event';
-import type { AuditLog, AuditQuery } from '../../domain/ports';
+import type { AuditLog, AuditQuery } from '../../domain/audit-ports';
 import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database';
 import { withSqliteOutages } from './sqlite-outages';
 

@@ -1,6 +1,6 @@
 import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mongodb';
 import type { AuditEvent } from '../../domain/audit-event';
-import type { AuditLog, AuditQuery } from '../../domain/ports';
+import type { AuditLog, AuditQuery } from '../../domain/audit-ports';
 import { withMongoOutages } from './outages';
 
 type AuditDocument = Omit<AuditEvent, 'id'> & { _id: string };

@@ -1,7 +1,7 @@
 import type { AuditEvent } from '../../domain/audit-event';
 import { execAll } from './exec-all';
 import type { RedisClient } from './topology';
-import type { AuditStream } from '../../domain/ports';
+import type { AuditStream } from '../../domain/audit-ports';
 
 /**
  * Audit records on a Redis Stream, one entry each, for SIEM shippers reading with consumer

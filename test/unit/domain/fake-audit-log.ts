@@ -1,7 +1,7 @@
 /** An in-memory AuditLog for unit tests; `down` makes it fail as an unreachable store. */
 import type { AuditEvent } from '../../../src/domain/audit-event';
 import { UnavailableError } from '../../../src/domain/errors';
-import type { AuditLog, AuditQuery } from '../../../src/domain/ports';
+import type { AuditLog, AuditQuery } from '../../../src/domain/audit-ports';
 
 export class FakeAuditLog implements AuditLog {
   readonly records = new Map<string, AuditEvent>();
