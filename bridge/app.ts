@@ -5,7 +5,7 @@
  */
 import Koa from 'koa';
 import type { Config } from '../src/config';
-import type { ClientAuthPromiseClient } from '../src/client';
+import type { ClientAuthCalls } from '../src/client';
 import type { Logger } from '../src/domain/logger';
 import { CookiePolicy } from './cookie-policy';
 import { crossSiteGuard } from './cross-site-guard';
@@ -16,7 +16,7 @@ import type { UpstreamHealth } from './upstream-health';
 
 export interface BridgeAppOptions {
   config: Config['bridge'];
-  api: ClientAuthPromiseClient;
+  api: ClientAuthCalls;
   health: UpstreamHealth;
   log: Logger;
 }

@@ -1,11 +1,13 @@
 /** Runs the bridge on its own HTTP server, with its gRPC client and health probe. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createClientAuthClient } from '../src/client';
+import type { ClientAuthServer } from '../gen/clientauth/v1/client_auth';
+import { createClientAuthClient, promiseClient, type ClientAuthCalls } from '../src/client';
 import type { Config } from '../src/config';
 import type { Logger } from '../src/domain/logger';
+import { inProcessClient } from '../src/grpc/in-process-client';
 import { createBridgeApp } from './app';
-import { upstreamHealth } from './upstream-health';
+import { inProcessHealth, upstreamHealth, type HealthService, type UpstreamHealth } from './upstream-health';
 
 export interface RunningBridge {
   server: Server;
@@ -19,11 +21,27 @@ export interface RunningBridge {
 /** A slow client may hold a connection this long at most (headers and body together). */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Starts the bridge on config.host:config.port (0 picks a free one), calling the gRPC server at `upstream`. */
-export async function startBridge(config: Config['bridge'], options: { log: Logger; upstream?: string }): Promise<RunningBridge> {
-  const upstream = options.upstream ?? config.upstream;
-  const api = createClientAuthClient(upstream, { deadlineMs: config.callTimeoutMs });
-  const health = upstreamHealth(upstream);
+/** The gRPC server of this process, for a bridge that calls its handlers without the network. */
+export interface LocalServer {
+  handlers: ClientAuthServer;
+  health: HealthService;
+  maxMessageBytes: number;
+}
+
+export interface BridgeOptions {
+  log: Logger;
+  /** host:port of the gRPC server (BRIDGE_GRPC_TARGET when absent). */
+  upstream?: string;
+  /** When given, the bridge calls these handlers in process and `upstream` is unused. */
+  local?: LocalServer;
+}
+
+/**
+ * Starts the bridge on config.host:config.port (0 picks a free one), calling the gRPC
+ * server of this process in process, or the one at `upstream` over the network.
+ */
+export async function startBridge(config: Config['bridge'], options: BridgeOptions): Promise<RunningBridge> {
+  const { api, health } = options.local ? inProcessUpstream(options.local, config) : networkUpstream(options.upstream ?? config.upstream, config);
   const app = createBridgeApp({ config, api, health, log: options.log });
   const server = createServer(app.callback());
   server.requestTimeout = REQUEST_TIMEOUT_MS;
@@ -61,4 +79,13 @@ export async function startBridge(config: Config['bridge'], options: { log: Logg
         server.closeIdleConnections();
       }),
   };
+}
+
+function networkUpstream(address: string, config: Config['bridge']): { api: ClientAuthCalls; health: UpstreamHealth } {
+  return { api: createClientAuthClient(address, { deadlineMs: config.callTimeoutMs }), health: upstreamHealth(address) };
+}
+
+function inProcessUpstream(local: LocalServer, config: Config['bridge']): { api: ClientAuthCalls; health: UpstreamHealth } {
+  const calls = inProcessClient(local.handlers, { maxMessageBytes: local.maxMessageBytes });
+  return { api: promiseClient(calls, { deadlineMs: config.callTimeoutMs }), health: inProcessHealth(local.health) };
 }

@@ -8,16 +8,7 @@ import { restoreSuspensions } from './domain/revocation-restore';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
-import { connectMongo } from './adapters/mongo/connect';
-import { MongoClientStore } from './adapters/mongo/client-store';
-import { MongoSessionStore } from './adapters/mongo/session-store';
-import { MongoOutbox } from './adapters/mongo/outbox';
-import { connectRedis } from './adapters/redis/connect';
-import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
-import { RedisEventBus } from './adapters/redis/event-bus';
-import { RedisLoginThrottle } from './adapters/redis/login-throttle';
-import { developmentSecret } from './adapters/embedded/development-secret';
-import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
+import { loadEmbeddedAdapters, loadSharedAdapters } from './adapters/load-adapters';
 
 /** The adapters behind the ports, and how to release them. */
 export interface Adapters {
@@ -51,10 +42,11 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
  */
 export async function buildApp(config: Config, log: Logger): Promise<App> {
   const stores = config.stores;
-  const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? developmentSecret(stores.dataDir, log));
+  const embedded = stores.kind === 'embedded' ? loadEmbeddedAdapters() : null;
+  const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? embedded!.developmentSecret(stores.dataDir, log));
   const adapters =
     stores.kind === 'embedded'
-      ? openEmbeddedAdapters(stores.dataDir, log, { loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000 })
+      ? embedded!.openEmbeddedAdapters(stores.dataDir, log, { loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000 })
       : await connectAdapters(config, stores, log);
   try {
     const lifetimes = {
@@ -109,6 +101,8 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
 }
 
 async function connectAdapters(config: Config, stores: SharedStores, log: Logger): Promise<Adapters> {
+  const { connectMongo, MongoClientStore, MongoSessionStore, MongoOutbox, connectRedis, DEFAULT_KEYS, RedisRevocationList, RedisEventBus, RedisLoginThrottle } =
+    loadSharedAdapters();
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
   const redisConnections: Redis[] = [];

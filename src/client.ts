@@ -32,21 +32,41 @@ type Request<H> = H extends handleUnaryCall<infer Req, infer _Res> ? Req : never
 type Response<H> = H extends handleUnaryCall<infer _Req, infer Res> ? Res : never;
 
 /** Each RPC of ClientAuth as `(request, options?) => Promise<response>`. */
-export type ClientAuthPromiseClient = {
+export type ClientAuthCalls = {
   [K in keyof ClientAuthServer]: (request: Request<ClientAuthServer[K]>, options?: ClientAuthCallOptions) => Promise<Response<ClientAuthServer[K]>>;
 } & {
-  /** The generated callback client, for streaming or custom call options. */
-  readonly raw: ClientAuthClient;
   close(): void;
 };
 
-type RawUnary = (request: unknown, metadata: Metadata, options: Partial<CallOptions>, callback: (error: ServiceError | null, response: unknown) => void) => unknown;
+export type ClientAuthPromiseClient = ClientAuthCalls & {
+  /** The generated callback client, for streaming or custom call options. */
+  readonly raw: ClientAuthClient;
+};
+
+/** One unary method as the generated client has it: request, metadata, options, callback. */
+export type UnaryCallbackMethod = (
+  request: unknown,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: unknown) => void,
+) => unknown;
+
+/** What the promise layer needs of a client: the generated client, or one that calls the handlers in process. */
+export type UnaryCallbackClient = Record<keyof typeof ClientAuthService, UnaryCallbackMethod> & { close(): void };
 
 export function createClientAuthClient(address: string, options: ClientAuthClientOptions = {}): ClientAuthPromiseClient {
   const raw = new ClientAuthClient(address, options.credentials ?? ChannelCredentials.createInsecure());
-  const client: Record<string, unknown> = { raw, close: () => raw.close() };
-  for (const method of Object.keys(ClientAuthService)) {
-    const rawMethod = (raw as unknown as Record<string, RawUnary>)[method]!;
+  return Object.assign(promiseClient(raw as unknown as UnaryCallbackClient, options), { raw });
+}
+
+/**
+ * The promise layer over any callback client: one place builds the metadata (bearer token,
+ * request id) and the deadline, whichever transport carries the call.
+ */
+export function promiseClient(raw: UnaryCallbackClient, options: Omit<ClientAuthClientOptions, 'credentials'> = {}): ClientAuthCalls {
+  const client: Record<string, unknown> = { close: () => raw.close() };
+  for (const method of Object.keys(ClientAuthService) as Array<keyof typeof ClientAuthService>) {
+    const rawMethod = raw[method];
     client[method] = (request: unknown, callOptions: ClientAuthCallOptions = {}) => {
       const metadata = new Metadata();
       const token = callOptions.token ?? (typeof options.token === 'function' ? options.token() : options.token);
@@ -58,7 +78,7 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
       });
     };
   }
-  return client as ClientAuthPromiseClient;
+  return client as ClientAuthCalls;
 }
 
 export { errorDetailOf } from './grpc/status-mapping';

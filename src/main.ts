@@ -8,7 +8,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
-import { createMetrics } from './metrics';
+import type * as MetricsModule from './metrics';
 
 const ROLES = ['all', 'server', 'bridge'] as const;
 type Role = (typeof ROLES)[number];
@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   const metrics =
     config.metricsPort === null
       ? null
-      : createMetrics(app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {});
+      : // prom-client loads only when metrics are asked for.
+        (require('./metrics') as typeof MetricsModule).createMetrics(app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {});
   const grpc =
     app === null
       ? null
@@ -47,9 +48,11 @@ async function main(): Promise<void> {
   if (metrics && config.metricsPort !== null) {
     log.info({ port: await metrics.start(config.metricsPort, config.grpc.host) }, 'metrics served at /metrics');
   }
-  // In one process the bridge calls the server's actual port (GRPC_PORT may be 0).
-  const upstream = grpc ? `${localHostOf(config.grpc.host)}:${grpc.port}` : config.bridge.upstream;
-  const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, upstream });
+  // In one process the bridge calls the server's handlers directly: no HTTP/2 hop, no
+  // protobuf encoding, and the same handlers, deadlines and error trailers.
+  const local = grpc ? { handlers: grpc.handlers, health: grpc.health, maxMessageBytes: config.grpc.maxMessageBytes } : undefined;
+  const upstream = local ? 'in-process' : config.bridge.upstream;
+  const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, ...(local ? { local } : {}) });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
 
   let stopping = false;
@@ -66,13 +69,6 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
-}
-
-/** An address this process can reach its own gRPC server on. */
-function localHostOf(bindHost: string): string {
-  if (bindHost === '0.0.0.0' || bindHost === '') return '127.0.0.1';
-  if (bindHost === '::') return '[::1]';
-  return bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost;
 }
 
 main().catch((error: unknown) => {

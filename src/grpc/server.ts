@@ -1,6 +1,6 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { ClientAuthService } from '../../gen/clientauth/v1/client_auth';
+import { ClientAuthService, type ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
 import type { UseCases } from '../domain/use-cases';
 import { clientAuthHandlers } from './handlers';
 import { addReflection } from './reflection';
@@ -17,28 +17,34 @@ export interface RunningGrpcServer {
   server: Server;
   port: number;
   health: HealthImplementation;
+  /** The handlers the server runs, for an in-process client in the same process. */
+  handlers: ClientAuthServer;
   /** Stops taking calls, lets running ones finish (bounded), then closes. */
   shutdown(graceMs?: number): Promise<void>;
 }
 
 /** Builds the server: ClientAuth, grpc.health.v1 and reflection (so grpcurl can list and describe). */
-export function createGrpcServer(useCases: UseCases, options: GrpcServerOptions): { server: Server; health: HealthImplementation } {
+export function createGrpcServer(
+  useCases: UseCases,
+  options: GrpcServerOptions,
+): { server: Server; health: HealthImplementation; handlers: ClientAuthServer } {
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  server.addService(ClientAuthService, clientAuthHandlers(useCases, options));
+  const handlers = clientAuthHandlers(useCases, options);
+  server.addService(ClientAuthService, handlers);
 
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
 
   addReflection(server);
-  return { server, health };
+  return { server, health, handlers };
 }
 
 /** Binds to host:port (0 picks a free one) and starts serving. */
 export async function startGrpcServer(useCases: UseCases, address: { host: string; port: number }, options: GrpcServerOptions): Promise<RunningGrpcServer> {
-  const { server, health } = createGrpcServer(useCases, options);
+  const { server, health, handlers } = createGrpcServer(useCases, options);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${address.host}:${address.port}`, ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
@@ -48,6 +54,7 @@ export async function startGrpcServer(useCases: UseCases, address: { host: strin
     server,
     port,
     health,
+    handlers,
     shutdown: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
         health.setStatus('', 'NOT_SERVING');
