@@ -2,9 +2,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { repoRoot } from '../support/paths';
-import { PACKAGES_LINE } from '../support/report-packages';
 import { requireServices } from '../support/services';
 import { embeddedEnv, testEnv } from '../support/server';
+
+/** The line test/support/report-packages.ts writes at exit (a preload script, so not imported here). */
+const PACKAGES_LINE = 'loaded-packages:';
 
 /** Starts `node dist/src/main.js` with `env` until it serves, stops it, and returns the npm packages it loaded. */
 async function packagesLoadedBy(env: Record<string, string>): Promise<string[]> {

@@ -2,7 +2,8 @@
  * Preloaded with `node -r` into a service under test: at exit it writes the npm packages
  * the process loaded, one line on stderr, so a test can tell what a configuration loads.
  */
-export const PACKAGES_LINE = 'loaded-packages:';
+// A script, never imported: importing it would report the importer's packages too.
+export {};
 
 process.on('exit', () => {
   const packages = new Set<string>();
@@ -12,5 +13,5 @@ process.on('exit', () => {
     const parts = file.slice(at + 'node_modules/'.length).split('/');
     packages.add(parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!);
   }
-  process.stderr.write(`${PACKAGES_LINE}${[...packages].sort().join(',')}\n`);
+  process.stderr.write(`loaded-packages:${[...packages].sort().join(',')}\n`);
 });

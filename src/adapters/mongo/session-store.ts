@@ -18,6 +18,8 @@ interface RotationDocument {
  * an insert on `_id`, which is atomic on MongoDB and FerretDB alike (FerretDB's updates are
  * not isolated), so exactly one caller wins; only the winner then stores the new token.
  * Keying the claim by `_id` also makes the reuse check a primary-key lookup.
+ * Each rotation removes the token and claim two rotations back, so storage per session
+ * stays constant; FerretDB has no TTL indexes, so expired sessions go by `sweepExpired`.
  */
 export class MongoSessionStore implements SessionStore {
   private readonly sessions: Collection<SessionDocument>;
@@ -67,9 +69,17 @@ export class MongoSessionStore implements SessionStore {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
+    // A token pruned two rotations ago may have lost its claim too; a caller that read it
+    // before then must not start a second family from it.
+    const parent = await this.tokens.findOne({ _id: parentHash }, { projection: { parent: 1 } });
+    if (!parent) return false;
     // Should this insert fail, the old token stays retired with no successor: the session
     // must log in again, which is the safe side.
     await this.tokens.insertOne(tokenDocument({ ...next, parent: parentHash }));
+    // The grandparent goes, its token before its claim (see above): a session keeps two
+    // tokens and one claim however often it is refreshed.
+    await this.tokens.deleteOne({ _id: parent.parent });
+    await this.rotations.deleteOne({ _id: parent.parent });
     return true;
   }
 
