@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClientAuthServer } from '../gen/clientauth/v1/client_auth';
 import { createClientAuthClient, promiseClient, type ClientAuthCalls } from '../src/client';
+import { INTERNAL_PASS_KEY } from '../src/grpc/call-gate';
+import { hostPort, loopbackFor } from '../src/loopback';
 import type { Config } from '../src/config';
 import type { Logger } from '../src/domain/logger';
 import { inProcessClient } from '../src/grpc/in-process-client';
@@ -14,9 +16,13 @@ export interface RunningBridge {
   port: number;
   /** e.g. http://127.0.0.1:8000 */
   url: string;
-  /** Stops taking connections, lets running requests finish (bounded), then closes the gRPC channels. */
+  /** At once: every new request is answered 503 UNAVAILABLE; running ones go on. */
+  stopTakingRequests(): void;
+  /** Stops taking requests, lets running ones finish (bounded), then closes the server and its gRPC channels. */
   close(graceMs?: number): Promise<void>;
 }
+
+const SHUTTING_DOWN = { message: 'this instance is shutting down; retry later', reason: 'UNAVAILABLE' };
 
 /** A slow client may hold a connection this long at most (headers and body together). */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -26,6 +32,8 @@ export interface LocalServer {
   handlers: ClientAuthServer;
   health: HealthService;
   maxMessageBytes: number;
+  /** The server's pass, so requests accepted before a shutdown can finish while it drains. */
+  internalPass?: string;
 }
 
 export interface BridgeOptions {
@@ -43,7 +51,24 @@ export interface BridgeOptions {
 export async function startBridge(config: Config['bridge'], options: BridgeOptions): Promise<RunningBridge> {
   const { api, health } = options.local ? inProcessUpstream(options.local, config) : networkUpstream(options.upstream ?? config.upstream, config);
   const app = createBridgeApp({ config, api, health, log: options.log });
-  const server = createServer(app.callback());
+  const handle = app.callback();
+  let draining = false;
+  let running = 0;
+  let idle: (() => void) | null = null;
+  // Refusing new requests rather than closing the listener: a client then gets a clear
+  // 503 instead of a refused connection, on new and kept-alive connections alike.
+  const server = createServer((request, response) => {
+    if (draining) {
+      response.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', Connection: 'close', 'Retry-After': '1', 'Cache-Control': 'no-store' });
+      response.end(JSON.stringify(SHUTTING_DOWN));
+      return;
+    }
+    running++;
+    response.once('close', () => {
+      if (--running === 0) idle?.();
+    });
+    void handle(request, response);
+  });
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = Math.min(server.headersTimeout, REQUEST_TIMEOUT_MS);
 
@@ -61,23 +86,32 @@ export async function startBridge(config: Config['bridge'], options: BridgeOptio
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return {
     server,
     port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    close: (graceMs = 10_000) =>
-      new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), graceMs);
-        force.unref();
-        server.close(() => {
-          clearTimeout(force);
-          api.close();
-          health.close();
-          resolve();
+    url: `http://${hostPort(loopbackFor(config.host), port)}`,
+    stopTakingRequests: () => {
+      draining = true;
+    },
+    close: async (graceMs = 10_000) => {
+      draining = true;
+      if (running > 0) {
+        await new Promise<void>((resolve) => {
+          const force = setTimeout(resolve, graceMs);
+          force.unref();
+          idle = () => {
+            clearTimeout(force);
+            resolve();
+          };
         });
-        server.closeIdleConnections();
-      }),
+      }
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      api.close();
+      health.close();
+    },
   };
 }
 
@@ -87,5 +121,6 @@ function networkUpstream(address: string, config: Config['bridge']): { api: Clie
 
 function inProcessUpstream(local: LocalServer, config: Config['bridge']): { api: ClientAuthCalls; health: UpstreamHealth } {
   const calls = inProcessClient(local.handlers, { maxMessageBytes: local.maxMessageBytes });
-  return { api: promiseClient(calls, { deadlineMs: config.callTimeoutMs }), health: inProcessHealth(local.health) };
+  const metadata = local.internalPass ? { metadata: { [INTERNAL_PASS_KEY]: local.internalPass } } : {};
+  return { api: promiseClient(calls, { deadlineMs: config.callTimeoutMs, ...metadata }), health: inProcessHealth(local.health) };
 }

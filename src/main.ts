@@ -6,6 +6,7 @@
 import { startBridge } from '../bridge/server';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { describe } from './domain/describe-error';
 import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
 import type * as MetricsModule from './metrics';
@@ -35,7 +36,10 @@ async function main(): Promise<void> {
     config.metricsPort === null
       ? null
       : // prom-client loads only when metrics are asked for.
-        (require('./metrics') as typeof MetricsModule).createMetrics(app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {});
+        (require('./metrics') as typeof MetricsModule).createMetrics(
+          app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {},
+          { log },
+        );
   const grpc =
     app === null
       ? null
@@ -50,7 +54,9 @@ async function main(): Promise<void> {
   }
   // In one process the bridge calls the server's handlers directly: no HTTP/2 hop, no
   // protobuf encoding, and the same handlers, deadlines and error trailers.
-  const local = grpc ? { handlers: grpc.handlers, health: grpc.health, maxMessageBytes: config.grpc.maxMessageBytes } : undefined;
+  const local = grpc
+    ? { handlers: grpc.handlers, health: grpc.health, maxMessageBytes: config.grpc.maxMessageBytes, internalPass: grpc.internalPass }
+    : undefined;
   const upstream = local ? 'in-process' : config.bridge.upstream;
   const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, ...(local ? { local } : {}) });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
@@ -60,6 +66,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: draining calls');
+    // Both stop taking work at once; the bridge's running requests may still call the server.
+    bridge?.stopTakingRequests();
+    grpc?.stopTakingCalls();
     await bridge?.close();
     await grpc?.shutdown();
     await app?.close();
@@ -72,6 +81,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`client-auth: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  // An adapter's UnavailableError names the store; its cause says what the driver saw.
+  const cause = error instanceof Error && error.cause !== undefined ? ` (${describe(error.cause)})` : '';
+  process.stderr.write(`client-auth: failed to start: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
   process.exit(1);
 });

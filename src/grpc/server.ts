@@ -3,6 +3,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { ClientAuthService, type ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
 import type { UseCases } from '../domain/use-cases';
 import { clientAuthHandlers } from './handlers';
+import { CallGate } from './call-gate';
 import { addReflection } from './reflection';
 import type { UnaryOptions } from './unary';
 
@@ -19,6 +20,10 @@ export interface RunningGrpcServer {
   health: HealthImplementation;
   /** The handlers the server runs, for an in-process client in the same process. */
   handlers: ClientAuthServer;
+  /** Passed by this process's bridge while the server drains (see CallGate). */
+  internalPass: string;
+  /** At once: health says NOT_SERVING and new calls end UNAVAILABLE; running calls go on. */
+  stopTakingCalls(): void;
   /** Stops taking calls, lets running ones finish (bounded), then closes. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -44,7 +49,13 @@ export function createGrpcServer(
 
 /** Binds to host:port (0 picks a free one) and starts serving. */
 export async function startGrpcServer(useCases: UseCases, address: { host: string; port: number }, options: GrpcServerOptions): Promise<RunningGrpcServer> {
-  const { server, health, handlers } = createGrpcServer(useCases, options);
+  const gate = new CallGate();
+  const { server, health, handlers } = createGrpcServer(useCases, { ...options, gate });
+  const stopTakingCalls = () => {
+    gate.close();
+    health.setStatus('', 'NOT_SERVING');
+    health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+  };
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${address.host}:${address.port}`, ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
@@ -55,10 +66,11 @@ export async function startGrpcServer(useCases: UseCases, address: { host: strin
     port,
     health,
     handlers,
+    internalPass: gate.internalPass,
+    stopTakingCalls,
     shutdown: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
-        health.setStatus('', 'NOT_SERVING');
-        health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+        stopTakingCalls();
         const force = setTimeout(() => server.forceShutdown(), graceMs);
         server.tryShutdown(() => {
           clearTimeout(force);
