@@ -19,6 +19,9 @@
  *   --metrics           per-RPC Prometheus metrics on, as compose runs it (METRICS_PORT)
  *   --shared-only       skip the embedded set-up
  *   --cpu-prof          write V8 CPU profiles of the servers to .cache/bench-profiles/
+ *   --browser-only      only the browser path (test/bench/browser-path.ts)
+ *   --no-browser        skip the browser path
+ *   --peer-original     also build and measure the original Go service (see peer-original.ts)
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -30,6 +33,9 @@ import { mochaGlobalSetup, mochaGlobalTeardown } from '../support/global-setup';
 import { repoRoot } from '../support/paths';
 import { ensureGhz, ensureH2load, ghz, h2load, pooled, type H2loadResult, type LoadFigures } from './load-generators';
 import { LOAD_CPU, SERVER_CPU, killAll, pinSelf, pinningProblem, runNodeChild, startNodeChild, type NodeChild } from './processes';
+import { int, ms, num, ratio, verdict } from './format';
+import { measureBrowserPath, type BrowserResults } from './browser-path';
+import { browserReport } from './browser-report';
 
 const ROOT = repoRoot();
 const BENCH_DIST = path.join(ROOT, 'dist', 'test', 'bench');
@@ -51,6 +57,9 @@ interface Options {
   cpuProfile: boolean;
   metrics: boolean;
   embedded: boolean;
+  grpcPaths: boolean;
+  browserPath: boolean;
+  peerOriginal: boolean;
 }
 
 function say(line: string): void {
@@ -58,13 +67,16 @@ function say(line: string): void {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { logLevel: 'info', cpuProfile: false, metrics: false, embedded: true };
+  const options: Options = { logLevel: 'info', cpuProfile: false, metrics: false, embedded: true, grpcPaths: true, browserPath: true, peerOriginal: false };
   for (const arg of argv) {
     if (arg === '--cpu-prof') options.cpuProfile = true;
     else if (arg === '--metrics') options.metrics = true;
     else if (arg === '--shared-only') options.embedded = false;
+    else if (arg === '--browser-only') options.grpcPaths = false;
+    else if (arg === '--no-browser') options.browserPath = false;
+    else if (arg === '--peer-original') options.peerOriginal = true;
     else if (arg.startsWith('--log-level=')) options.logLevel = arg.slice('--log-level='.length);
-    else throw new Error(`unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof)`);
+    else throw new Error(`unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --browser-only, --no-browser, --peer-original)`);
   }
   return options;
 }
@@ -131,10 +143,13 @@ async function main(): Promise<void> {
     const mongoUri = process.env['TEST_MONGODB_URI'];
     const redisUrl = process.env['TEST_REDIS_URL'];
     if (!mongoUri || !redisUrl) throw new Error('FerretDB and Redis could not be started (see the lines above)');
-    const results = await measure(options, { mongoUri, redisUrl }, ghzBin, ghzMissing, workDir, children);
+    const results = options.grpcPaths ? await measure(options, { mongoUri, redisUrl }, ghzBin, ghzMissing, workDir, children) : null;
     for (const child of children) await child.stop();
+    let browser: BrowserResults | null = null;
+    if (options.browserPath) browser = await measureBrowserPath(options, { mongoUri, redisUrl }, workDir, say);
     await mochaGlobalTeardown();
-    printReport(results, options);
+    if (results) printReport(results, options);
+    if (browser) process.stdout.write(`${browserReport(browser).join('\n')}\n`);
   } finally {
     for (const child of children) await child.stop();
     await mochaGlobalTeardown();
@@ -443,26 +458,6 @@ function printReport(r: Results, options: Options): void {
 
 function row(label: string, a: string, b: string, c: string): string {
   return `${label.padEnd(30)}${a.padStart(12)}${b.padStart(10)}${c.padStart(13)}`.trimEnd();
-}
-
-function verdict(met: boolean): string {
-  return met ? 'met' : 'below target';
-}
-
-function int(n: number): string {
-  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-';
-}
-
-function num(n: number): string {
-  return Number.isFinite(n) ? (n >= 100 ? int(n) : n.toFixed(1)) : '-';
-}
-
-function ms(n: number): string {
-  return Number.isFinite(n) ? n.toFixed(2) : '-';
-}
-
-function ratio(n: number): string {
-  return Number.isFinite(n) ? n.toFixed(2) : '-';
 }
 
 main().then(
