@@ -106,6 +106,8 @@ export async function measureBrowserPath(
     GRPC_PORT: '0',
     BRIDGE_HOST: '127.0.0.1',
     BRIDGE_PORT: '0',
+    // A shared, loaded machine must not turn slow logins into 503s.
+    BRIDGE_CALL_TIMEOUT_MS: '30000',
   };
   const profileDir = path.join(ROOT, '.cache', 'bench-profiles');
   const nodeFlags = options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];

@@ -23,7 +23,11 @@ export async function sessionStorage(stores: { dataDir: string } | { mongoUri: s
     const db = new Database(sqliteFilePath(stores.dataDir), { readonly: true, fileMustExist: true });
     try {
       const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-      const bytes = db.prepare("SELECT sum(pgsize) FROM dbstat WHERE name IN ('sessions', 'refresh_tokens') OR tbl_name IN ('sessions', 'refresh_tokens')").pluck().get() as number;
+      // The tables' pages and their indexes' pages.
+      const bytes = db
+        .prepare("SELECT sum(pgsize) FROM dbstat WHERE name IN (SELECT name FROM sqlite_master WHERE tbl_name IN ('sessions', 'refresh_tokens'))")
+        .pluck()
+        .get() as number;
       return { refreshes, sessions: count('sessions'), refreshTokens: count('refresh_tokens'), rotations: 0, bytes };
     } finally {
       db.close();
