@@ -13,6 +13,7 @@
  * service runs on the same FerretDB and Redis and its /login and /me are measured in
  * alternating rounds with ours.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -78,6 +79,8 @@ export interface PeerFigures {
 export interface BrowserResults {
   setUps: SetUpFigures[];
   coldStarts: ColdStart[];
+  /** The same cold starts from a single-file bundle of main.js, run alternately with the others; or why not. */
+  bundled: ColdStart[] | { skipped: string };
   peer: PeerFigures | null;
 }
 
@@ -134,10 +137,15 @@ export async function measureBrowserPath(
   }
   if (options.cpuProfile) say(`CPU profiles of main.js written to ${profileDir}`);
 
-  say(`cold start of the embedded default to its first served GET /me, ${COLD_STARTS} times`);
+  const bundle = buildBundle();
+  say(`cold start of the embedded default to its first served GET /me, ${COLD_STARTS} times` + (typeof bundle === 'string' ? ', alternating with a bundle of main.js' : ''));
   const coldStarts: ColdStart[] = [];
-  for (let run = 0; run < COLD_STARTS; run++) coldStarts.push(await coldStart(setUpEnv.embedded, embeddedToken, path.join(workDir, 'cold.log')));
-  return { setUps, coldStarts, peer };
+  const bundled: ColdStart[] = [];
+  for (let run = 0; run < COLD_STARTS; run++) {
+    coldStarts.push(await coldStart(setUpEnv.embedded, embeddedToken, path.join(workDir, 'cold.log')));
+    if (typeof bundle === 'string') bundled.push(await coldStart(setUpEnv.embedded, embeddedToken, path.join(workDir, 'cold.log'), bundle));
+  }
+  return { setUps, coldStarts, bundled: typeof bundle === 'string' ? bundled : bundle, peer };
 }
 
 async function startRunning(env: Record<string, string>, logFile: string, nodeFlags: string[]): Promise<Running> {
@@ -271,7 +279,25 @@ async function refreshRun(pid: number, running: Running, workDir: string, bridge
   };
 }
 
-async function coldStart(env: Record<string, string>, token: string, logFile: string): Promise<ColdStart> {
+/**
+ * main.js and what it loads in one file (esbuild), beside dist/ so the packages left out
+ * resolve: the native ones, those that read their own .proto files at run time, and the
+ * drivers the embedded default never loads.
+ */
+function buildBundle(): string | { skipped: string } {
+  const esbuild = path.join(ROOT, 'node_modules', '.bin', 'esbuild');
+  if (!fs.existsSync(esbuild)) return { skipped: 'esbuild is not installed (npm install)' };
+  const outfile = path.join(ROOT, 'dist', 'bench-bundle', 'main.js');
+  const external = ['bcrypt', 'better-sqlite3', 'grpc-health-check', '@grpc/reflection', '@grpc/proto-loader', 'protobufjs', 'mongodb', 'ioredis', 'prom-client'];
+  const built = spawnSync(
+    esbuild,
+    [path.join(ROOT, 'dist', 'src', 'main.js'), '--bundle', '--platform=node', '--target=node20', `--outfile=${outfile}`, '--log-level=error', ...external.map((name) => `--external:${name}`)],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  return built.status === 0 ? outfile : { skipped: `esbuild failed: ${built.stderr.trim()}` };
+}
+
+async function coldStart(env: Record<string, string>, token: string, logFile: string, script?: string): Promise<ColdStart> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/me`;
   let servedAt = 0;
@@ -286,7 +312,10 @@ async function coldStart(env: Record<string, string>, token: string, logFile: st
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   })();
-  const main = await startMainProcess({ ...env, BRIDGE_PORT: String(port) }, { logFile, nodeFlags: ['-r', path.join(BENCH_DIST, 'startup-probe.js')] });
+  const main = await startMainProcess(
+    { ...env, BRIDGE_PORT: String(port) },
+    { logFile, nodeFlags: ['-r', path.join(BENCH_DIST, 'startup-probe.js')], ...(script ? { script } : {}) },
+  );
   const deadline = Date.now() + 10_000;
   while (servedAt === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
   stop = true;

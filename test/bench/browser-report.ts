@@ -54,6 +54,15 @@ export function browserReport(r: BrowserResults): string[] {
         ` + to listening ${int(median.listenMs)} + first request ${int(median.firstRequestMs)}`,
     );
     out(`    target < ${BROWSER_TARGETS.coldStartMs} ms: ${met(median.totalMs < BROWSER_TARGETS.coldStartMs)}`);
+    if (Array.isArray(r.bundled) && r.bundled.length > 0) {
+      const bundled = medianBy(r.bundled, (c) => c.totalMs);
+      out(
+        `    the same from an esbuild bundle of main.js (alternating runs: ${r.bundled.map((c) => int(c.totalMs)).join(' / ')} ms): median ${int(bundled.totalMs)} ms, ` +
+          `${ratio(bundled.totalMs / median.totalMs)} of unbundled; to "wired" ${int(bundled.nodeMs + bundled.wiringMs)} vs ${int(median.nodeMs + median.wiringMs)} ms`,
+      );
+    } else if (!Array.isArray(r.bundled)) {
+      out(`    bundled: not measured (${r.bundled.skipped})`);
+    }
   }
   if (r.peer) {
     out();

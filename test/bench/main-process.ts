@@ -26,8 +26,16 @@ process.on('exit', () => {
   for (const child of started) child.kill('SIGKILL');
 });
 
-export async function startMainProcess(env: Record<string, string>, options: { logFile: string; nodeFlags?: string[]; readyTimeoutMs?: number }): Promise<MainProcess> {
-  const main = path.join(repoRoot(), 'dist', 'src', 'main.js');
+export interface MainProcessOptions {
+  logFile: string;
+  nodeFlags?: string[];
+  readyTimeoutMs?: number;
+  /** The script to run instead of dist/src/main.js (a bundle of it). */
+  script?: string;
+}
+
+export async function startMainProcess(env: Record<string, string>, options: MainProcessOptions): Promise<MainProcess> {
+  const main = options.script ?? path.join(repoRoot(), 'dist', 'src', 'main.js');
   const { command, args } = pinned(SERVER_CPU, process.execPath, [...(options.nodeFlags ?? []), main]);
   const spawnedAt = Date.now();
   const child = spawn(command, args, { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
