@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { onJsonLines } from '../support/json-lines';
 import { repoRoot } from '../support/paths';
 import { SERVER_CPU, pinned } from './processes';
 
@@ -48,23 +49,12 @@ export async function startMainProcess(env: Record<string, string>, options: Mai
   const lines: Array<Record<string, unknown>> = [];
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`main.js did not listen within ${(options.readyTimeoutMs ?? 60_000) / 1000} s: ${stderr}`)), options.readyTimeoutMs ?? 60_000);
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      log.write(chunk);
-      buffered += chunk.toString('utf8');
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        try {
-          lines.push(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          continue;
-        }
-        if (lines.at(-1)!['msg'] === 'bridge listening') {
-          clearTimeout(timer);
-          resolve();
-        }
+    child.stdout!.on('data', (chunk: Buffer) => log.write(chunk));
+    onJsonLines(child.stdout!, (line) => {
+      lines.push(line);
+      if (line['msg'] === 'bridge listening') {
+        clearTimeout(timer);
+        resolve();
       }
     });
     void exited.then(() => {

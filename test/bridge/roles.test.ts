@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { onJsonLines } from '../support/json-lines';
 import { freePort, repoRoot } from '../support/paths';
 import { requireServices } from '../support/services';
 import { testEnv } from '../support/server';
@@ -23,20 +24,9 @@ async function run(role: string[], env: Record<string, string>, expected: string
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   await new Promise<void>((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      let newline: number;
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline);
-        buffered = buffered.slice(newline + 1);
-        try {
-          lines.push(JSON.parse(line));
-        } catch {
-          // not a log line
-        }
-        if (expected.every((message) => lines.some((entry) => entry['msg'] === message))) resolve();
-      }
+    onJsonLines(child.stdout!, (line) => {
+      lines.push(line);
+      if (expected.every((message) => lines.some((entry) => entry['msg'] === message))) resolve();
     });
     void exit.then((code) => reject(new Error(`main.js ${role.join(' ')} exited with ${code} before listening: ${stderr}`)));
   });
