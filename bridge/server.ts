@@ -8,7 +8,7 @@ import { hostPort, loopbackFor } from '../src/loopback';
 import type { Config } from '../src/config';
 import type { Logger } from '../src/domain/logger';
 import { inProcessClient } from '../src/grpc/in-process-client';
-import { createBridgeApp } from './app';
+import { createBridgeApp, type BridgeAppOptions } from './app';
 import { inProcessHealth, upstreamHealth, type HealthService, type UpstreamHealth } from './upstream-health';
 
 export interface RunningBridge {
@@ -36,13 +36,13 @@ export interface LocalServer {
   internalPass?: string;
 }
 
-export interface BridgeOptions {
+export type BridgeOptions = {
   log: Logger;
   /** host:port of the gRPC server (BRIDGE_GRPC_TARGET when absent). */
   upstream?: string;
   /** When given, the bridge calls these handlers in process and `upstream` is unused. */
   local?: LocalServer;
-}
+} & Pick<BridgeAppOptions, 'identityOf' | 'accessLog' | 'observe'>;
 
 /**
  * Starts the bridge on config.host:config.port (0 picks a free one), calling the gRPC
@@ -50,7 +50,8 @@ export interface BridgeOptions {
  */
 export async function startBridge(config: Config['bridge'], options: BridgeOptions): Promise<RunningBridge> {
   const { api, health } = options.local ? inProcessUpstream(options.local, config) : networkUpstream(options.upstream ?? config.upstream, config);
-  const app = createBridgeApp({ config, api, health, log: options.log });
+  const { upstream: _upstream, local: _local, ...appOptions } = options;
+  const app = createBridgeApp({ ...appOptions, config, api, health });
   const handle = app.callback();
   let draining = false;
   let running = 0;

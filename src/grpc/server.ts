@@ -1,7 +1,10 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { ClientAuthService, type ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
+import { AuthorizationService } from '../../gen/envoy/service/auth/v3/external_auth';
 import type { UseCases } from '../domain/use-cases';
+import { gatewayCheck } from '../gateway-identity';
+import { extAuthzHandlers } from './ext-authz';
 import { clientAuthHandlers } from './handlers';
 import { CallGate } from './call-gate';
 import { addReflection } from './reflection';
@@ -12,6 +15,8 @@ export const SERVICE_NAME = 'clientauth.v1.ClientAuth';
 export interface GrpcServerOptions extends UnaryOptions {
   /** Larger requests are refused with RESOURCE_EXHAUSTED before any handler runs. */
   maxMessageBytes: number;
+  /** The access-token cookie as browsers send it, for ext_authz (default `token`). */
+  accessCookieName?: string;
 }
 
 export interface RunningGrpcServer {
@@ -28,7 +33,7 @@ export interface RunningGrpcServer {
   shutdown(graceMs?: number): Promise<void>;
 }
 
-/** Builds the server: ClientAuth, grpc.health.v1 and reflection (so grpcurl can list and describe). */
+/** Builds the server: ClientAuth, Envoy's ext_authz, grpc.health.v1 and reflection (so grpcurl can list and describe). */
 export function createGrpcServer(
   useCases: UseCases,
   options: GrpcServerOptions,
@@ -39,6 +44,8 @@ export function createGrpcServer(
   });
   const handlers = clientAuthHandlers(useCases, options);
   server.addService(ClientAuthService, handlers);
+  const accessCookieName = options.accessCookieName ?? 'token';
+  server.addService(AuthorizationService, extAuthzHandlers(gatewayCheck(useCases), { ...options, accessCookieName }));
 
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);

@@ -1,39 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { onJsonLines } from '../support/json-lines';
 import { freePort, repoRoot } from '../support/paths';
 import { requireServices } from '../support/services';
+import { runMain as run, portOf, type StartedMain as Started } from '../support/main-process';
 import { testEnv } from '../support/server';
-
-interface Started {
-  child: ChildProcess;
-  /** Log lines by message, once the process said it listens. */
-  lines: Array<Record<string, unknown>>;
-  exit: Promise<number | null>;
-}
-
-/** Runs `node dist/src/main.js <role>` and waits until every expected "listening" line is logged. */
-async function run(role: string[], env: Record<string, string>, expected: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/main.js'), ...role], {
-    env: { PATH: process.env['PATH'] ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Array<Record<string, unknown>> = [];
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  await new Promise<void>((resolve, reject) => {
-    onJsonLines(child.stdout!, (line) => {
-      lines.push(line);
-      if (expected.every((message) => lines.some((entry) => entry['msg'] === message))) resolve();
-    });
-    void exit.then((code) => reject(new Error(`main.js ${role.join(' ')} exited with ${code} before listening: ${stderr}`)));
-  });
-  return { child, lines, exit };
-}
-
-const portOf = (started: Started, message: string) => started.lines.find((entry) => entry['msg'] === message)!['port'] as number;
 
 describe('node dist/src/main.js runs the gRPC server, the bridge, or both', function () {
   this.timeout(30000);
@@ -51,10 +22,11 @@ describe('node dist/src/main.js runs the gRPC server, the bridge, or both', func
     }
   });
 
-  it('runs both by default, the bridge calling the server handlers in process, and stops both on SIGTERM', async () => {
+  it('runs both by default, the bridge calling the in-process server on its actual port, and stops both on SIGTERM', async () => {
     const both = await run([], env, ['gRPC server listening', 'bridge listening']);
     running.push(both);
-    expect(both.lines.find((entry) => entry['msg'] === 'bridge listening')!['upstream']).to.equal('in-process');
+    const grpcPort = portOf(both, 'gRPC server listening');
+    expect(both.lines.find((entry) => entry['msg'] === 'bridge listening')!['upstream']).to.equal(`127.0.0.1:${grpcPort}`);
     const bridgeUrl = `http://127.0.0.1:${portOf(both, 'bridge listening')}`;
     const health = await fetch(`${bridgeUrl}/healthz`);
     expect(health.status).to.equal(200);
