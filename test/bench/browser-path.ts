@@ -106,9 +106,7 @@ export async function measureBrowserPath(
     BCRYPT_COST: String(BCRYPT_COST),
     LOG_LEVEL: options.logLevel,
     GRPC_HOST: '127.0.0.1',
-    GRPC_PORT: '0',
     BRIDGE_HOST: '127.0.0.1',
-    BRIDGE_PORT: '0',
     // A shared, loaded machine must not turn slow logins into 503s.
     BRIDGE_CALL_TIMEOUT_MS: '30000',
   };
@@ -312,10 +310,12 @@ async function coldStart(env: Record<string, string>, token: string, logFile: st
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   })();
-  const main = await startMainProcess(
-    { ...env, BRIDGE_PORT: String(port) },
-    { logFile, nodeFlags: ['-r', path.join(BENCH_DIST, 'startup-probe.js')], ...(script ? { script } : {}) },
-  );
+  const main = await startMainProcess(env, {
+    logFile,
+    bridgePort: port,
+    nodeFlags: ['-r', path.join(BENCH_DIST, 'startup-probe.js')],
+    ...(script ? { script } : {}),
+  });
   const deadline = Date.now() + 10_000;
   while (servedAt === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
   stop = true;
@@ -380,9 +380,4 @@ async function measurePeer(
   } finally {
     await peer.stop();
   }
-}
-
-/** Removes what the browser path left in the work directory. */
-export function cleanUp(workDir: string): void {
-  fs.rmSync(path.join(workDir, 'browser-embedded-data'), { recursive: true, force: true });
 }

@@ -45,6 +45,8 @@ describe('node dist/src/main.js runs the gRPC server, the bridge, or both', func
     const bridge = await run(['bridge'], { ...env, BRIDGE_GRPC_TARGET: `127.0.0.1:${grpcPort}` }, ['bridge listening']);
     running.push(bridge);
     expect(bridge.lines.some((entry) => entry['msg'] === 'gRPC server listening')).to.equal(false);
+    // Alone, the bridge keeps the network client to BRIDGE_GRPC_TARGET.
+    expect(bridge.lines.find((entry) => entry['msg'] === 'bridge listening')!['upstream']).to.equal(`127.0.0.1:${grpcPort}`);
     const response = await fetch(`http://127.0.0.1:${portOf(bridge, 'bridge listening')}/healthz`);
     expect(response.status).to.equal(200);
   });
