@@ -6,10 +6,15 @@ import { OutageLog } from './domain/outage-log';
 import { OutboxRelay } from './domain/outbox-relay';
 import { rebuildRevocations } from './domain/revocation-rebuild';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
+import type { MailOutbox } from './domain/mail';
+import type { OneTimeTokenStore } from './domain/one-time-tokens';
+import type { RequestLimiter } from './domain/request-limiter';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
 import { loadEmbeddedAdapters, loadSharedAdapters } from './adapters/load-adapters';
+import { RECOVERY_REQUESTS_KEY_PREFIX, requestLimiterOn } from './adapters/throttle-request-limiter';
+import { wireRecovery, type WiredRecovery } from './recovery-wiring';
 
 /** The adapters behind the ports, and how to release them. */
 export interface Adapters {
@@ -19,6 +24,10 @@ export interface Adapters {
   revocations: RevocationList;
   events: EventBus;
   loginThrottle: LoginThrottle;
+  oneTimeTokens: OneTimeTokenStore;
+  mailOutbox: MailOutbox;
+  /** Counts password-reset and verification requests. */
+  recoveryLimiter: RequestLimiter;
   description: string;
   /** Whether each store is reachable now, for metrics. */
   storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
@@ -30,6 +39,8 @@ export interface App {
   useCases: UseCases;
   adapters: Adapters;
   relay: OutboxRelay;
+  /** The mail relay and its transport. */
+  mail: WiredRecovery;
   close(): Promise<void>;
 }
 
@@ -47,9 +58,14 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? embedded!.developmentSecret(stores.dataDir, log));
   const adapters =
     stores.kind === 'embedded'
-      ? embedded!.openEmbeddedAdapters(stores.dataDir, log, { loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000 })
+      ? embedded!.openEmbeddedAdapters(stores.dataDir, log, {
+          loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000,
+          recoveryWindowMs: config.recovery.requestLimit.windowSeconds * 1000,
+        })
       : await connectAdapters(config, stores, log);
+  let mail: WiredRecovery | null = null;
   try {
+    mail = wireRecovery(config, adapters, log);
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,
       serviceToken: config.jwt.serviceTokenTtlSeconds,
@@ -69,6 +85,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       tokens: new JwtTokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
       lifetimes,
       log,
+      recovery: mail.recovery,
     });
     if (config.admin) {
       const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);
@@ -84,29 +101,55 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     });
     // Every relay pass first finishes deletions a crash interrupted, so their requests go out too.
     relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
-    const sweepLog = new OutageLog(log, 'sweep of expired sessions');
-    const sweeper = setInterval(() => void sweepLog.run(() => adapters.sessions.sweepExpired(new Date())), SWEEP_INTERVAL_MS);
+    mail.mailer.start(config.outboxRelayIntervalMs);
+    void mail.mailer.flush();
+    const sweepLog = new OutageLog(log, 'sweep of expired sessions and one-time tokens');
+    const sweeper = setInterval(
+      () =>
+        void sweepLog.run(async () => {
+          await adapters.sessions.sweepExpired(new Date());
+          await adapters.oneTimeTokens.sweepExpired(new Date());
+        }),
+      SWEEP_INTERVAL_MS,
+    );
     sweeper.unref();
     log.info({}, `client-auth is wired on ${adapters.description}`);
+    log.info({}, `mail (password reset, email verification) goes to ${mail.transport.description}`);
+    const wiredMail = mail;
     return {
       useCases,
       adapters,
       relay,
+      mail: wiredMail,
       close: async () => {
         clearInterval(sweeper);
         await relay.stop();
+        await useCases.passwordReset.settle();
+        await wiredMail.close();
         await adapters.close();
       },
     };
   } catch (error) {
+    await mail?.close();
     await adapters.close();
     throw error;
   }
 }
 
 async function connectAdapters(config: Config, stores: SharedStores, log: Logger): Promise<Adapters> {
-  const { connectMongo, MongoClientStore, MongoSessionStore, MongoOutbox, connectRedis, DEFAULT_KEYS, RedisRevocationList, RedisEventBus, RedisLoginThrottle } =
-    loadSharedAdapters();
+  const {
+    connectMongo,
+    MongoClientStore,
+    MongoSessionStore,
+    MongoOutbox,
+    MongoMailOutbox,
+    MongoOneTimeTokenStore,
+    connectRedis,
+    DEFAULT_KEYS,
+    RedisRevocationList,
+    RedisEventBus,
+    RedisLoginThrottle,
+  } = loadSharedAdapters();
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
   const redisConnections: Redis[] = [];
@@ -116,9 +159,13 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     const clients = new MongoClientStore(connected.db);
     const sessions = new MongoSessionStore(connected.db);
     const outbox = new MongoOutbox(connected.db);
+    const oneTimeTokens = new MongoOneTimeTokenStore(connected.db);
+    const mailOutbox = new MongoMailOutbox(connected.db);
     await clients.ensureIndexes();
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
+    await oneTimeTokens.ensureIndexes();
+    await mailOutbox.ensureIndexes();
 
     const redis = await connectRedis(stores.redis.url, timeout, log, 'commands');
     redisConnections.push(redis);
@@ -139,6 +186,11 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       revocations,
       events,
       loginThrottle,
+      oneTimeTokens,
+      mailOutbox,
+      recoveryLimiter: requestLimiterOn(
+        new RedisLoginThrottle(redis, { windowMs: config.recovery.requestLimit.windowSeconds * 1000, keyPrefix: RECOVERY_REQUESTS_KEY_PREFIX }),
+      ),
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
         mongodb: await connected.db.command({ ping: 1 }).then(() => true, () => false),

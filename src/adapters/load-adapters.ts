@@ -13,6 +13,8 @@ export function loadSharedAdapters() {
     ...(require('./mongo/client-store') as typeof import('./mongo/client-store')),
     ...(require('./mongo/session-store') as typeof import('./mongo/session-store')),
     ...(require('./mongo/outbox') as typeof import('./mongo/outbox')),
+    ...(require('./mongo/mail-outbox') as typeof import('./mongo/mail-outbox')),
+    ...(require('./mongo/one-time-token-store') as typeof import('./mongo/one-time-token-store')),
     ...(require('./redis/connect') as typeof import('./redis/connect')),
     ...(require('./redis/revocation-list') as typeof import('./redis/revocation-list')),
     ...(require('./redis/event-bus') as typeof import('./redis/event-bus')),

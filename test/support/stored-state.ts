@@ -23,6 +23,8 @@ export interface StoredState {
   dumpRefreshTokens(): Promise<string>;
   /** How many rows the sessions take: sessions, refresh tokens and rotation claims (the shared set-up keeps those apart). */
   sessionRows(): Promise<{ sessions: number; refreshTokens: number; rotations: number }>;
+  /** The stored one-time tokens (reset and verification) of a client, as raw rows. */
+  oneTimeTokensOf(clientId: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export function mongoStoredState(db: Db): StoredState {
       refreshTokens: await tokens.countDocuments(),
       rotations: await db.collection('refresh_token_rotations').countDocuments(),
     }),
+    oneTimeTokensOf: (clientId) => db.collection('one_time_tokens').find({ clientId }).toArray(),
     close: async () => {},
   };
 }
@@ -77,6 +80,7 @@ export function sqliteStoredState(dataDir: string): StoredState {
       refreshTokens: db.prepare('SELECT count(*) FROM refresh_tokens').pluck().get() as number,
       rotations: 0,
     }),
+    oneTimeTokensOf: async (clientId) => db.prepare<[string], Record<string, unknown>>('SELECT * FROM one_time_tokens WHERE client_id = ?').all(clientId),
     close: async () => {
       db.close();
     },
