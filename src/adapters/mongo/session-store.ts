@@ -72,16 +72,15 @@ export class MongoSessionStore implements SessionStore {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
-    // A token pruned two rotations ago may have lost its claim too; a caller that read it
-    // before then must not start a second family from it.
+    // Rotation prunes the token two back, its token before its claim. So a caller that read
+    // a pruned token before it went, and wins its claim only because the claim is gone too,
+    // finds no token here, and must not start a second family from it.
     const parent = await this.tokens.findOne({ _id: parentHash }, { projection: { parent: 1 } });
     if (!parent) return false;
-    // Should this insert fail, the old token stays retired with no successor: the session
-    // must log in again, which is the safe side.
-    await this.tokens.insertOne(tokenDocument({ ...next, parent: parentHash }));
-    // The grandparent goes, its token before its claim (see above): a session keeps two
-    // tokens and one claim however often it is refreshed.
-    await this.tokens.deleteOne({ _id: parent.parent });
+    // Should the insert fail, the old token stays retired with no successor: the session
+    // must log in again, which is the safe side. Meanwhile the grandparent goes, token
+    // first, then claim: a session keeps two tokens and one claim however often it rotates.
+    await Promise.all([this.tokens.insertOne(tokenDocument({ ...next, parent: parentHash })), this.tokens.deleteOne({ _id: parent.parent })]);
     await this.rotations.deleteOne({ _id: parent.parent });
     return true;
   }
