@@ -1,5 +1,4 @@
 import type { MongoClient } from 'mongodb';
-import type { Redis } from 'ioredis';
 import type { Config, StoresConfig } from './config';
 import type { Logger } from './domain/logger';
 import { OutageLog } from './domain/outage-log';
@@ -13,6 +12,7 @@ import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
 import { loadEmbeddedAdapters, loadSharedAdapters } from './adapters/load-adapters';
+import type { RedisClient } from './adapters/redis/topology';
 import { RECOVERY_REQUESTS_KEY_PREFIX, requestLimiterOn } from './adapters/throttle-request-limiter';
 import { wireRecovery, type WiredRecovery } from './recovery-wiring';
 
@@ -152,7 +152,7 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
   } = loadSharedAdapters();
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
-  const redisConnections: Redis[] = [];
+  const redisConnections: RedisClient[] = [];
   try {
     const connected = await connectMongo(stores.mongo.uri, stores.mongo.dbName, timeout, log);
     mongo = connected.client;
@@ -167,16 +167,16 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     await oneTimeTokens.ensureIndexes();
     await mailOutbox.ensureIndexes();
 
-    const redis = await connectRedis(stores.redis.url, timeout, log, 'commands');
+    const redis = await connectRedis(stores.redis, timeout, log, 'commands');
     redisConnections.push(redis);
-    const subscriber = await connectRedis(stores.redis.url, timeout, log, 'subscriber');
+    const subscriber = await connectRedis(stores.redis, timeout, log, 'subscriber', { subscriber: true });
     redisConnections.push(subscriber);
     const revocations = await RedisRevocationList.start(redis, subscriber, { ...DEFAULT_KEYS, clientKeyPrefix: config.revocationKeyPrefix }, log);
     const events = new RedisEventBus(redis, {
       deletionChannels: config.deletionChannels,
       deletionStream: config.deletionStream,
       clientEventsChannel: config.clientEventsChannel,
-    });
+    }, { replicas: stores.redis.replicaAcks, timeoutMs: stores.redis.replicaAckTimeoutMs });
     const loginThrottle = new RedisLoginThrottle(redis, { windowMs: config.loginThrottle.windowSeconds * 1000 });
     const mongoClient = mongo;
     return {
