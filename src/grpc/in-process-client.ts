@@ -5,6 +5,9 @@
  * keeps every server-side behaviour: metadata (bearer token, request id), the call
  * deadline, the one error mapping with its reason trailers, the log line and metrics.
  *
+ * With tracing on, each call gets the client and server spans the gRPC instrumentation
+ * would have recorded over the network, so a browser request stays one trace of the same shape.
+ *
  * Two things the network would do are done here on purpose: a request larger than the
  * server's receive limit fails with RESOURCE_EXHAUSTED, and a call still running at its
  * deadline fails with DEADLINE_EXCEEDED, as grpc-js answers both.
@@ -13,6 +16,7 @@ import { EventEmitter } from 'node:events';
 import { Metadata, status, type CallOptions, type ServerUnaryCall, type ServiceError, type handleUnaryCall } from '@grpc/grpc-js';
 import { ClientAuthService, type ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
 import type { UnaryCallbackClient, UnaryCallbackMethod } from '../client';
+import { traceInProcessCall } from '../telemetry/trace-context';
 
 export interface InProcessOptions {
   /** The gRPC server's receive limit (GRPC_MAX_MESSAGE_BYTES). */
@@ -20,8 +24,6 @@ export interface InProcessOptions {
 }
 
 type Method = (typeof ClientAuthService)[keyof typeof ClientAuthService];
-
-const NO_BYTES = Buffer.alloc(0);
 
 /** What the handlers see of the caller: the address a loopback client would have. */
 const PEER = '127.0.0.1:0';
@@ -46,27 +48,30 @@ function inProcessMethod(method: Method, handler: handleUnaryCall<unknown, unkno
         return;
       }
     }
-    const call = new InProcessCall(withDefaults(method, request), metadata.clone(), deadline, method.path);
-    let finished = false;
-    const timer =
-      deadline === Infinity
-        ? undefined
-        : setTimeout(() => {
-            finished = true;
-            call.cancelled = true;
-            call.emit('cancelled', 'deadline');
-            callback(callError(status.DEADLINE_EXCEEDED, 'Deadline exceeded', new Metadata()), undefined);
-          }, Math.max(0, deadline - Date.now()));
-    handler(call as unknown as ServerUnaryCall<unknown, unknown>, (error, value) => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      if (error) {
+    // The promise layer (src/client.ts) has completed the request with its proto defaults.
+    const call = new InProcessCall(request, metadata.clone(), deadline, method.path);
+    traceInProcessCall(method.path, (finishSpans) => {
+      let finished = false;
+      const end = (error: ServiceError | null, value?: unknown) => {
+        finished = true;
+        finishSpans(error ? error.code : status.OK, error ? error.details : '');
+        callback(error, value);
+      };
+      const timer =
+        deadline === Infinity
+          ? undefined
+          : setTimeout(() => {
+              call.cancelled = true;
+              call.emit('cancelled', 'deadline');
+              end(callError(status.DEADLINE_EXCEEDED, 'Deadline exceeded', new Metadata()));
+            }, Math.max(0, deadline - Date.now()));
+      handler(call as unknown as ServerUnaryCall<unknown, unknown>, (error, value) => {
+        if (finished) return;
+        clearTimeout(timer);
+        if (!error) return end(null, value);
         const failure = error as Partial<ServiceError>;
-        callback(callError(failure.code ?? status.UNKNOWN, failure.details ?? failure.message ?? 'Unknown Error', failure.metadata ?? new Metadata()), undefined);
-      } else {
-        callback(null, value);
-      }
+        end(callError(failure.code ?? status.UNKNOWN, failure.details ?? failure.message ?? 'Unknown Error', failure.metadata ?? new Metadata()));
+      });
     });
   };
 }
@@ -111,18 +116,6 @@ function callError(code: status, details: string, metadata: Metadata): ServiceEr
 function deadlineOf(deadline: CallOptions['deadline'] | undefined): number {
   if (deadline === undefined) return Infinity;
   return deadline instanceof Date ? deadline.getTime() : deadline;
-}
-
-/**
- * The request as a decoded one would be: every field present, defaults where the caller
- * left one out. Decoding no bytes is how the generated code spells "all defaults".
- */
-function withDefaults(method: Method, request: unknown): unknown {
-  const filled = (method.requestDeserialize as (bytes: Buffer) => Record<string, unknown>)(NO_BYTES);
-  for (const [key, value] of Object.entries(request as Record<string, unknown>)) {
-    if (value !== undefined) filled[key] = value;
-  }
-  return filled;
 }
 
 /**
