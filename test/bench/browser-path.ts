@@ -278,14 +278,16 @@ async function refreshRun(pid: number, running: Running, workDir: string, bridge
 }
 
 /**
- * main.js and what it loads in one file (esbuild), beside dist/ so the packages left out
+ * main.js and what it loads in one file (esbuild), inside dist/ so the packages left out
  * resolve: the native ones, those that read their own .proto files at run time, and the
  * drivers the embedded default never loads.
  */
 function buildBundle(): string | { skipped: string } {
   const esbuild = path.join(ROOT, 'node_modules', '.bin', 'esbuild');
   if (!fs.existsSync(esbuild)) return { skipped: 'esbuild is not installed (npm install)' };
-  const outfile = path.join(ROOT, 'dist', 'bench-bundle', 'main.js');
+  // As deep under the package root as dist/src/adapters/mail, whose code finds the mail
+  // templates four folders up from its own file.
+  const outfile = path.join(ROOT, 'dist', 'bench-bundle', 'src', 'adapters', 'main.js');
   const external = ['bcrypt', 'better-sqlite3', 'grpc-health-check', '@grpc/reflection', '@grpc/proto-loader', 'protobufjs', 'mongodb', 'ioredis', 'prom-client'];
   const built = spawnSync(
     esbuild,
