@@ -17,15 +17,5 @@ export function createLogger(level: Config['logLevel'], name: string, destinatio
       censor: '[redacted]',
     },
   };
-  return pino(options, destination ?? stdout());
-}
-
-/**
- * Standard output, written asynchronously: lines logged while a write is in flight go out
- * together in the next one, instead of one blocking write per line (a browser request logs
- * two lines, and those writes were a seventh of its CPU time). pino flushes what is left
- * synchronously when the process exits.
- */
-function stdout(): pino.DestinationStream {
-  return pino.destination({ dest: 1, sync: false });
+  return destination ? pino(options, destination) : pino(options);
 }
