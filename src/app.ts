@@ -9,7 +9,6 @@ import type { SecondFactorStore } from './domain/second-factor-ports';
 import { AesGcmSecretSealer } from './adapters/crypto/secret-sealer';
 import { OtpauthTotpCodes } from './adapters/crypto/otpauth-totp-codes';
 import { SimpleWebAuthnCeremonies } from './adapters/crypto/simplewebauthn-ceremonies';
-import { MongoSecondFactorStore } from './adapters/mongo/second-factor-store';
 import type { MailOutbox } from './domain/mail';
 import type { OneTimeTokenStore } from './domain/one-time-tokens';
 import type { RequestLimiter } from './domain/request-limiter';
@@ -168,6 +167,7 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     MongoOutbox,
     MongoMailOutbox,
     MongoOneTimeTokenStore,
+    MongoSecondFactorStore,
     connectRedis,
     DEFAULT_KEYS,
     RedisRevocationList,

@@ -15,6 +15,7 @@ export function loadSharedAdapters() {
     ...(require('./mongo/outbox') as typeof import('./mongo/outbox')),
     ...(require('./mongo/mail-outbox') as typeof import('./mongo/mail-outbox')),
     ...(require('./mongo/one-time-token-store') as typeof import('./mongo/one-time-token-store')),
+    ...(require('./mongo/second-factor-store') as typeof import('./mongo/second-factor-store')),
     ...(require('./redis/connect') as typeof import('./redis/connect')),
     ...(require('./redis/revocation-list') as typeof import('./redis/revocation-list')),
     ...(require('./redis/event-bus') as typeof import('./redis/event-bus')),
