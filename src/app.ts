@@ -11,30 +11,16 @@ import type { SecondFactorStore } from './domain/second-factor-ports';
 import { AesGcmSecretSealer } from './adapters/crypto/secret-sealer';
 import { OtpauthTotpCodes } from './adapters/crypto/otpauth-totp-codes';
 import { SimpleWebAuthnCeremonies } from './adapters/crypto/simplewebauthn-ceremonies';
-import { MongoSecondFactorStore } from './adapters/mongo/second-factor-store';
 import type { MailOutbox } from './domain/mail';
 import type { OneTimeTokenStore } from './domain/one-time-tokens';
 import type { RequestLimiter } from './domain/request-limiter';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
-import { connectMongo } from './adapters/mongo/connect';
-import { MongoClientStore } from './adapters/mongo/client-store';
-import { MongoSessionStore } from './adapters/mongo/session-store';
-import { MongoOutbox } from './adapters/mongo/outbox';
-import { MongoAuditLog } from './adapters/mongo/audit-log';
-import { RedisAuditStream } from './adapters/redis/audit-stream';
-import { connectRedis } from './adapters/redis/connect';
+import { loadEmbeddedAdapters, loadSharedAdapters } from './adapters/load-adapters';
 import type { RedisClient } from './adapters/redis/topology';
-import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
-import { RedisEventBus } from './adapters/redis/event-bus';
-import { RedisLoginThrottle } from './adapters/redis/login-throttle';
-import { MongoMailOutbox } from './adapters/mongo/mail-outbox';
-import { MongoOneTimeTokenStore } from './adapters/mongo/one-time-token-store';
 import { RECOVERY_REQUESTS_KEY_PREFIX, requestLimiterOn } from './adapters/throttle-request-limiter';
 import { wireRecovery, type WiredRecovery } from './recovery-wiring';
-import { developmentSecret } from './adapters/embedded/development-secret';
-import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
 
 /** The adapters behind the ports, and how to release them. */
 export interface Adapters {
@@ -79,10 +65,11 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
  */
 export async function buildApp(config: Config, log: Logger): Promise<App> {
   const stores = config.stores;
-  const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? developmentSecret(stores.dataDir, log));
+  const embedded = stores.kind === 'embedded' ? loadEmbeddedAdapters() : null;
+  const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? embedded!.developmentSecret(stores.dataDir, log));
   const adapters =
     stores.kind === 'embedded'
-      ? openEmbeddedAdapters(stores.dataDir, log, {
+      ? embedded!.openEmbeddedAdapters(stores.dataDir, log, {
           loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000,
           recoveryWindowMs: config.recovery.requestLimit.windowSeconds * 1000,
         })
@@ -187,6 +174,22 @@ function keyEncryptionKey(config: Config, jwtSecret: string, log: Logger): strin
 }
 
 async function connectAdapters(config: Config, stores: SharedStores, log: Logger): Promise<Adapters> {
+  const {
+    connectMongo,
+    MongoClientStore,
+    MongoSessionStore,
+    MongoOutbox,
+    MongoMailOutbox,
+    MongoOneTimeTokenStore,
+    MongoSecondFactorStore,
+    MongoAuditLog,
+    connectRedis,
+    DEFAULT_KEYS,
+    RedisRevocationList,
+    RedisEventBus,
+    RedisLoginThrottle,
+    RedisAuditStream,
+  } = loadSharedAdapters();
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
   const redisConnections: RedisClient[] = [];
