@@ -87,18 +87,18 @@ function sessionStoreContract(open: OpenSessionStore): void {
     expect(stored[results.indexOf(true)]).to.not.equal(null);
   });
 
-  it('keeps only the live token and the one it replaced, however often a session rotates; an older one can never be rotated again', async () => {
+  it('keeps every retired token of a live session, so a token several rotations old is still known as retired and can never be rotated again', async () => {
     const chain = [(await create(newId())).token];
     for (let rotation = 0; rotation < 6; rotation++) {
       const next = successorOf(chain.at(-1)!);
       expect(await store.rotate(chain.at(-1)!.hash, next)).to.equal(true);
       chain.push(next);
     }
-    const stored = await Promise.all(chain.map(async (token) => (await store.findToken(token.hash)) !== null));
-    expect(stored).to.deep.equal([false, false, false, false, false, true, true]);
-    expect(await store.isRetired(chain[5]!.hash)).to.equal(true);
-    for (const pruned of chain.slice(0, 5)) expect(await store.rotate(pruned.hash, successorOf(pruned))).to.equal(false);
-    expect(await store.findToken(chain[6]!.hash)).to.not.equal(null);
+    for (const retired of chain.slice(0, 6)) {
+      expect(await store.findToken(retired.hash)).to.not.equal(null);
+      expect(await store.isRetired(retired.hash)).to.equal(true);
+      expect(await store.rotate(retired.hash, successorOf(retired))).to.equal(false);
+    }
     expect(await store.isRetired(chain[6]!.hash)).to.equal(false);
   });
 

@@ -24,14 +24,13 @@ interface TokenRow {
  * Sessions in `sessions`, refresh tokens in `refresh_tokens` keyed by their hash. The
  * UNIQUE constraint on `parent` lets each token have one successor only: rotation is a
  * single insert, and the loser of a race gets a constraint failure, whichever process it
- * runs in. The same transaction drops the token two rotations back, so a session keeps
- * two rows however often it is refreshed.
+ * runs in. Retired tokens stay until their session expires, so a token of any age that
+ * comes back is recognised as reuse.
  */
 export class SqliteSessionStore implements SessionStore {
   private readonly statements;
   private readonly createBoth;
   private readonly deleteBoth;
-  private readonly rotateAndPrune;
 
   constructor(db: SqliteDatabase) {
     this.statements = {
@@ -41,12 +40,6 @@ export class SqliteSessionStore implements SessionStore {
       insertToken: db.prepare(
         'INSERT INTO refresh_tokens (hash, session_id, client_id, parent, created_at, expires_at) VALUES (@hash, @session_id, @client_id, @parent, @created_at, @expires_at)',
       ),
-      // Only while the parent is still stored: a pruned one (two rotations old) has no successor row left to collide with.
-      insertSuccessor: db.prepare(
-        'INSERT INTO refresh_tokens (hash, session_id, client_id, parent, created_at, expires_at) ' +
-          'SELECT @hash, @session_id, @client_id, @parent, @created_at, @expires_at WHERE EXISTS (SELECT 1 FROM refresh_tokens WHERE hash = @parent)',
-      ),
-      deleteGrandparent: db.prepare<[string]>('DELETE FROM refresh_tokens WHERE hash = (SELECT parent FROM refresh_tokens WHERE hash = ?)'),
       session: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
       token: db.prepare<[string], TokenRow>('SELECT * FROM refresh_tokens WHERE hash = ?'),
       hasSuccessor: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM refresh_tokens WHERE parent = ? LIMIT 1'),
@@ -67,11 +60,6 @@ export class SqliteSessionStore implements SessionStore {
     this.createBoth = db.transaction((session: SessionRow, token: TokenRow) => {
       this.statements.insertSession.run(session);
       this.statements.insertToken.run(token);
-    });
-    this.rotateAndPrune = db.transaction((next: TokenRow): boolean => {
-      if (this.statements.insertSuccessor.run(next).changes === 0) return false;
-      this.statements.deleteGrandparent.run(next.parent);
-      return true;
     });
     this.deleteBoth = db.transaction((clientId: string) => {
       this.statements.deleteTokensOfClient.run(clientId);
@@ -119,7 +107,8 @@ export class SqliteSessionStore implements SessionStore {
 
   async rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean> {
     try {
-      return this.rotateAndPrune(tokenRow({ ...next, parent: parentHash }));
+      this.statements.insertToken.run(tokenRow({ ...next, parent: parentHash }));
+      return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;
       throw error;

@@ -19,8 +19,9 @@ interface RotationDocument {
  * an insert on `_id`, which is atomic on MongoDB and FerretDB alike (FerretDB's updates are
  * not isolated), so exactly one caller wins; only the winner then stores the new token.
  * Keying the claim by `_id` also makes the reuse check a primary-key lookup.
- * Each rotation removes the token and claim two rotations back, so storage per session
- * stays constant; FerretDB has no TTL indexes, so expired sessions go by `sweepExpired`.
+ * Retired tokens and their claims stay until their session expires, so a token of any age
+ * that comes back is recognised as reuse; FerretDB has no TTL indexes, so expired sessions
+ * go by `sweepExpired`.
  */
 export class MongoSessionStore implements SessionStore {
   private readonly sessions: Collection<SessionDocument>;
@@ -72,16 +73,9 @@ export class MongoSessionStore implements SessionStore {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
-    // Rotation prunes the token two back, its token before its claim. So a caller that read
-    // a pruned token before it went, and wins its claim only because the claim is gone too,
-    // finds no token here, and must not start a second family from it.
-    const parent = await this.tokens.findOne({ _id: parentHash }, { projection: { parent: 1 } });
-    if (!parent) return false;
-    // Should the insert fail, the old token stays retired with no successor: the session
-    // must log in again, which is the safe side. Meanwhile the grandparent goes, token
-    // first, then claim: a session keeps two tokens and one claim however often it rotates.
-    await Promise.all([this.tokens.insertOne(tokenDocument({ ...next, parent: parentHash })), this.tokens.deleteOne({ _id: parent.parent })]);
-    await this.rotations.deleteOne({ _id: parent.parent });
+    // Should this insert fail, the old token stays retired with no successor: the session
+    // must log in again, which is the safe side.
+    await this.tokens.insertOne(tokenDocument({ ...next, parent: parentHash }));
     return true;
   }
 
