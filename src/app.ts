@@ -6,16 +6,19 @@ import type { Logger } from './domain/logger';
 import { OutboxRelay } from './domain/outbox-relay';
 import { PasswordHasher } from './domain/password-hasher';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
+import { SigningKeyAdministration } from './domain/signing-key-administration';
+import type { SigningKeySet, SigningKeyStore } from './domain/signing-keys';
 import { TokenIssuer } from './domain/token-issuer';
+import { openSigningKeys } from './signing-key-setup';
 import { connectMongo } from './adapters/mongo/connect';
 import { MongoClientStore } from './adapters/mongo/client-store';
 import { MongoSessionStore } from './adapters/mongo/session-store';
 import { MongoOutbox } from './adapters/mongo/outbox';
+import { MongoSigningKeyStore } from './adapters/mongo/signing-key-store';
 import { connectRedis } from './adapters/redis/connect';
 import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
 import { RedisEventBus } from './adapters/redis/event-bus';
 import { RedisLoginThrottle } from './adapters/redis/login-throttle';
-import { developmentSecret } from './adapters/embedded/development-secret';
 import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
 
 /** The adapters behind the ports, and how to release them. */
@@ -26,6 +29,7 @@ export interface Adapters {
   revocations: RevocationList;
   events: EventBus;
   loginThrottle: LoginThrottle;
+  signingKeys: SigningKeyStore;
   description: string;
   /** Whether each store is reachable now, for metrics. */
   storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
@@ -48,13 +52,12 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
  */
 export async function buildApp(config: Config, log: Logger): Promise<App> {
   const embedded = config.mongo === null && config.redis === null;
-  // loadConfig allows a missing secret only in the embedded set-up outside production.
-  const secret = config.jwt.secret ?? (embedded ? developmentSecret(config.dataDir, log) : null);
-  if (secret === null) throw new Error('JWT_SECRET_KEY is not set');
   const adapters = embedded
     ? openEmbeddedAdapters(config.dataDir, log, { loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000 })
     : await connectAdapters(config, log);
+  let keys: SigningKeySet | null = null;
   try {
+    keys = await openSigningKeys(config, adapters.signingKeys, log);
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,
       serviceToken: config.jwt.serviceTokenTtlSeconds,
@@ -71,7 +74,16 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       loginLimit: config.loginThrottle,
       relay,
       hasher: new PasswordHasher(config.bcryptCost),
-      tokens: new TokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
+      tokens: new TokenIssuer(
+        {
+          issuer: config.jwt.issuer,
+          audience: config.jwt.audience,
+          clockSkewSeconds: config.jwt.clockSkewSeconds,
+          maxLifetimeSeconds: { user: lifetimes.accessToken, service: lifetimes.serviceToken },
+        },
+        keys,
+      ),
+      signingKeys: new SigningKeyAdministration(keys, log),
       lifetimes,
       log,
     });
@@ -86,7 +98,8 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       adapters.sessions.sweepExpired(new Date()).catch(() => {});
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();
-    log.info({}, `client-auth is wired on ${adapters.description}`);
+    log.info({ algorithm: config.jwt.algorithm }, `client-auth is wired on ${adapters.description}`);
+    const signingKeys = keys;
     return {
       service,
       adapters,
@@ -94,10 +107,12 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       close: async () => {
         clearInterval(sweeper);
         await relay.stop();
+        await signingKeys.close();
         await adapters.close();
       },
     };
   } catch (error) {
+    await keys?.close();
     await adapters.close();
     throw error;
   }
@@ -118,7 +133,9 @@ async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
     const clients = new MongoClientStore(connected.db);
     const sessions = new MongoSessionStore(connected.db);
     const outbox = new MongoOutbox(connected.db);
+    const signingKeys = new MongoSigningKeyStore(connected.db);
     await clients.ensureIndexes();
+    await signingKeys.ensureIndexes();
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
 
@@ -141,6 +158,7 @@ async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
       revocations,
       events,
       loginThrottle,
+      signingKeys,
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
         mongodb: await connected.db.command({ ping: 1 }).then(() => true, () => false),

@@ -37,6 +37,23 @@ export interface Config {
     readonly accessTokenTtlSeconds: number;
     readonly serviceTokenTtlSeconds: number;
     readonly refreshTokenTtlSeconds: number;
+    /** ES256 by default; HS256 when only JWT_SECRET_KEY is set (`algorithmChosen` false then). */
+    readonly algorithm: 'ES256' | 'EdDSA' | 'HS256';
+    /** Whether JWT_ALGORITHM was set, rather than inferred. */
+    readonly algorithmChosen: boolean;
+    /** How far in the future a token's `iat` may lie (clocks of instances differ). */
+    readonly clockSkewSeconds: number;
+    /** A retired refresh token used again within this many seconds gets the pair its first use got. */
+    readonly refreshReuseIntervalSeconds: number;
+  };
+  /** Where the ES256/EdDSA keys come from and how they rotate; unused with HS256. */
+  readonly signingKeys: {
+    /** Seals the stored private keys. Null: the embedded set-up generates one into DATA_DIR. */
+    readonly encryptionKey: string | null;
+    /** A PEM private key the operator manages; when set, nothing is stored or rotated. */
+    readonly privateKeyFile: string | null;
+    readonly rotationSeconds: number;
+    readonly publishAheadSeconds: number;
   };
   readonly bcryptCost: number;
   /** A login key (email) with `maxFailures` failed logins in `windowSeconds` is refused until its window ends. */
@@ -57,6 +74,7 @@ export interface Config {
 }
 
 const MIN_PRODUCTION_SECRET_BYTES = 32;
+const MIN_KEY_ENCRYPTION_KEY_BYTES = 32;
 
 export function loadConfig(env: Env): Config {
   const read = new Reader(env);
@@ -76,13 +94,16 @@ export function loadConfig(env: Env): Config {
         'or neither for the embedded one (an in-process revocation list cannot serve several instances)',
     );
   }
-  if (secret === null && (production || mongo !== null)) {
+  const chosenAlgorithm = read.optional('JWT_ALGORITHM') === null ? null : read.oneOf('JWT_ALGORITHM', ['ES256', 'EdDSA', 'HS256'] as const, 'ES256');
+  const algorithm = chosenAlgorithm ?? (secret !== null ? 'HS256' : 'ES256');
+  if (algorithm === 'HS256' && secret === null && (production || mongo !== null)) {
     throw new ConfigError(
       production
-        ? 'JWT_SECRET_KEY is required when NODE_ENV=production'
-        : 'JWT_SECRET_KEY is required with MongoDB and Redis: every instance must sign with the same secret',
+        ? 'JWT_SECRET_KEY is required when NODE_ENV=production and JWT_ALGORITHM=HS256'
+        : 'JWT_SECRET_KEY is required with MongoDB and Redis and JWT_ALGORITHM=HS256: every instance must sign with the same secret',
     );
   }
+  const signingKeys = signingKeysFrom(read, algorithm, production || mongo !== null);
 
   const adminEmail = read.optional('ADMIN_EMAIL');
   const adminPassword = read.optional('ADMIN_PASSWORD');
@@ -126,7 +147,12 @@ export function loadConfig(env: Env): Config {
       accessTokenTtlSeconds: read.int('JWT_TOKEN_EXP_MIN', 15, 1, 24 * 60) * 60,
       serviceTokenTtlSeconds: read.int('SERVICE_TOKEN_EXP_MIN', 15, 1, 24 * 60) * 60,
       refreshTokenTtlSeconds: read.int('REFRESH_TOKEN_EXP_DAYS', 30, 1, 365) * 24 * 3600,
+      algorithm,
+      algorithmChosen: chosenAlgorithm !== null,
+      clockSkewSeconds: read.int('JWT_CLOCK_SKEW_SEC', 30, 0, 300),
+      refreshReuseIntervalSeconds: read.int('REFRESH_REUSE_INTERVAL_SEC', 10, 0, 300),
     },
+    signingKeys,
     bcryptCost: read.int('BCRYPT_COST', 12, 4, 15),
     loginThrottle: {
       maxFailures: read.int('LOGIN_MAX_FAILURES', 10, 1, 1000),
@@ -144,6 +170,30 @@ export function loadConfig(env: Env): Config {
     admin: adminEmail !== null && adminPassword !== null ? { email: adminEmail, password: adminPassword } : null,
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
   });
+}
+
+/**
+ * The asymmetric keys need a key-encryption key wherever no file can be generated for them:
+ * in production and when instances share MongoDB (each must open the keys the others store).
+ */
+function signingKeysFrom(read: Reader, algorithm: Config['jwt']['algorithm'], mustBeGiven: boolean): Config['signingKeys'] {
+  const encryptionKey = read.optional('KEY_ENCRYPTION_KEY');
+  const privateKeyFile = read.optional('JWT_PRIVATE_KEY_FILE');
+  if (encryptionKey !== null && Buffer.byteLength(encryptionKey, 'utf8') < MIN_KEY_ENCRYPTION_KEY_BYTES) {
+    throw new ConfigError(`KEY_ENCRYPTION_KEY must be at least ${MIN_KEY_ENCRYPTION_KEY_BYTES} bytes`);
+  }
+  if (algorithm !== 'HS256' && mustBeGiven && encryptionKey === null && privateKeyFile === null) {
+    throw new ConfigError(
+      `KEY_ENCRYPTION_KEY (${MIN_KEY_ENCRYPTION_KEY_BYTES}+ bytes) is required with JWT_ALGORITHM=${algorithm} in production and with MongoDB: ` +
+        'it encrypts the stored signing keys, and every instance must hold the same one (or set JWT_PRIVATE_KEY_FILE)',
+    );
+  }
+  if (algorithm === 'HS256' && privateKeyFile !== null) {
+    throw new ConfigError('JWT_PRIVATE_KEY_FILE holds an asymmetric key; it cannot be used with JWT_ALGORITHM=HS256');
+  }
+  const publishAheadSeconds = read.duration('SIGNING_KEY_PUBLISH_AHEAD', 3600, 1, 7 * 24 * 3600);
+  const rotationSeconds = read.int('SIGNING_KEY_ROTATION_DAYS', 30, 1, 365) * 24 * 3600;
+  return { encryptionKey, privateKeyFile, rotationSeconds, publishAheadSeconds };
 }
 
 function mongoFrom(read: Reader): Config['mongo'] {
@@ -220,6 +270,18 @@ class Reader {
     const value = Number(raw.trim());
     if (value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
     return value;
+  }
+
+  /** Seconds, written as a whole number with an optional unit: `90`, `90s`, `15m`, `1h`. */
+  duration(name: string, fallbackSeconds: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === null) return fallbackSeconds;
+    const match = /^(\d+)\s*([smh]?)$/.exec(raw.trim());
+    const seconds = match ? Number(match[1]) * ({ '': 1, s: 1, m: 60, h: 3600 } as Record<string, number>)[match[2]!]! : NaN;
+    if (!(seconds >= min && seconds <= max)) {
+      throw new ConfigError(`${name} must be a duration like 90s, 15m or 1h, from ${min} s to ${max} s; got "${raw}"`);
+    }
+    return seconds;
   }
 
   bool(name: string, fallback: boolean): boolean {

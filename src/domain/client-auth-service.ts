@@ -24,6 +24,7 @@ import type { Logger } from './logger';
 import type { PasswordHasher } from './password-hasher';
 import type { ClientStore, LoginThrottle, Outbox, OutboxEntry, OutboxEventType, RevocationList, SessionStore } from './ports';
 import { hashSecret, newSecret, sameHash } from './secrets';
+import type { SigningKeyAdministration } from './signing-key-administration';
 import type { IssuedToken, TokenIssuer } from './token-issuer';
 import * as v from './validation';
 
@@ -44,6 +45,7 @@ export interface ClientAuthDeps {
   relay: OutboxRelay;
   hasher: PasswordHasher;
   tokens: TokenIssuer;
+  signingKeys: SigningKeyAdministration;
   lifetimes: Lifetimes;
   log: Logger;
   now?: () => number;
@@ -94,8 +96,11 @@ export class ClientAuthService {
   private readonly lifetimes: Lifetimes;
   private readonly log: Logger;
   private readonly now: () => number;
+  /** GetJwks and RotateSigningKey. */
+  readonly signingKeys: SigningKeyAdministration;
 
   constructor(deps: ClientAuthDeps) {
+    this.signingKeys = deps.signingKeys;
     this.clients = deps.clients;
     this.sessions = deps.sessions;
     this.outbox = deps.outbox;

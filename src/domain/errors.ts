@@ -34,6 +34,7 @@ export type Reason =
   | 'PERMISSION_DENIED'
   | 'MESSAGE_TOO_LARGE'
   | 'TOO_MANY_ATTEMPTS'
+  | 'SIGNING_KEY_NOT_ROTATABLE'
   | 'UNAVAILABLE';
 
 /**

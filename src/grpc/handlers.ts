@@ -2,6 +2,7 @@ import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
 import type { ClientAuthService } from '../domain/client-auth-service';
 import { invalidArgument } from '../domain/errors';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert';
+import { signingKeyHandlers } from './signing-key-handlers';
 import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary';
 
 /** The ClientAuth handlers: decode, call the domain service once, encode. No logic of their own. */
@@ -9,6 +10,8 @@ export function clientAuthHandlers(service: ClientAuthService, options: UnaryOpt
   const caller = (context: CallContext) => service.authenticate(bearerToken(context.metadata));
 
   return {
+    ...signingKeyHandlers(service.signingKeys, caller, options),
+
     registerUser: unary('RegisterUser', async (request) => {
       const client = await service.registerUser({
         email: request.email,

@@ -7,6 +7,7 @@
  */
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { HmacKeySet } from '../../src/adapters/crypto/fixed-key-sets';
 import { TokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/domain/token-issuer';
 import { announce, stopWithRunner } from './child';
 
@@ -39,7 +40,10 @@ const DISTINCT_TOKENS = 2 * VERIFIED_TOKENS_REMEMBERED;
 function main(): void {
   stopWithRunner(async () => {});
   const settings = JSON.parse(process.argv[2]!) as Settings;
-  const issuer = new TokenIssuer({ secret: settings.secret, issuer: settings.issuer, audience: settings.audience });
+  const issuer = new TokenIssuer(
+    { issuer: settings.issuer, audience: settings.audience, clockSkewSeconds: 30, maxLifetimeSeconds: { user: 3600, service: 3600 } },
+    new HmacKeySet(settings.secret),
+  );
   const tokens = Array.from({ length: DISTINCT_TOKENS }, (_, i) =>
     issuer.issue({ clientId: `bench-client-${i}`, kind: 'user', groups: ['user'], sessionId: `bench-session-${i}` }, 3600).token,
   );

@@ -29,8 +29,16 @@ describe('Choosing between the embedded and the shared set-up', () => {
     });
   }
 
-  it('stops a production start without JWT_SECRET_KEY, even embedded', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, 'JWT_SECRET_KEY is required when NODE_ENV=production');
+  it('stops a production start without KEY_ENCRYPTION_KEY (ES256, the default), even embedded', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, 'KEY_ENCRYPTION_KEY (32+ bytes) is required with JWT_ALGORITHM=ES256 in production');
+    expect(loadConfig({ NODE_ENV: 'production', KEY_ENCRYPTION_KEY: LONG_SECRET }).jwt.algorithm).to.equal('ES256');
+  });
+
+  it('stops a production start with JWT_ALGORITHM=HS256 and no JWT_SECRET_KEY, even embedded', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_ALGORITHM: 'HS256' })).to.throw(
+      ConfigError,
+      'JWT_SECRET_KEY is required when NODE_ENV=production and JWT_ALGORITHM=HS256',
+    );
   });
 
   it('stops a production start on a JWT_SECRET_KEY shorter than 32 bytes, and takes one of 32', () => {

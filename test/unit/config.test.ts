@@ -64,8 +64,29 @@ describe('Configuration', () => {
       .to.deep.equal({ maxFailures: 5, windowSeconds: 3600 });
   });
 
-  it('requires JWT_SECRET_KEY with MongoDB and Redis, so every instance signs alike', () => {
-    expect(() => loadConfig({ MONGODB_URI: SHARED.MONGODB_URI, REDIS_URL: SHARED.REDIS_URL })).to.throw(/JWT_SECRET_KEY is required/);
+  it('requires KEY_ENCRYPTION_KEY (ES256) or JWT_SECRET_KEY (HS256) with MongoDB and Redis, so every instance signs alike', () => {
+    const stores = { MONGODB_URI: SHARED.MONGODB_URI, REDIS_URL: SHARED.REDIS_URL };
+    expect(() => loadConfig(stores)).to.throw(/KEY_ENCRYPTION_KEY \(32\+ bytes\) is required with JWT_ALGORITHM=ES256/);
+    expect(() => loadConfig({ ...stores, JWT_ALGORITHM: 'HS256' })).to.throw(/JWT_SECRET_KEY is required/);
+    expect(() => loadConfig({ ...stores, KEY_ENCRYPTION_KEY: 'k'.repeat(31) })).to.throw(/KEY_ENCRYPTION_KEY must be at least 32 bytes/);
+  });
+
+  it('signs ES256 by default, HS256 when only JWT_SECRET_KEY is set, and as JWT_ALGORITHM says otherwise', () => {
+    const stores = { MONGODB_URI: SHARED.MONGODB_URI, REDIS_URL: SHARED.REDIS_URL, KEY_ENCRYPTION_KEY: 'e'.repeat(32) };
+    expect(loadConfig(stores).jwt).to.include({ algorithm: 'ES256', algorithmChosen: false });
+    expect(loadConfig(SHARED).jwt).to.include({ algorithm: 'HS256', algorithmChosen: false });
+    expect(loadConfig({ ...SHARED, ...stores, JWT_ALGORITHM: 'EdDSA' }).jwt).to.include({ algorithm: 'EdDSA', algorithmChosen: true });
+    expect(() => loadConfig({ ...SHARED, JWT_ALGORITHM: 'RS256' })).to.throw(/JWT_ALGORITHM must be one of ES256, EdDSA, HS256; got "RS256"/);
+  });
+
+  it('reads the rotation period, the publish-ahead time and the clock skew, with their defaults', () => {
+    const stores = { MONGODB_URI: SHARED.MONGODB_URI, REDIS_URL: SHARED.REDIS_URL, KEY_ENCRYPTION_KEY: 'e'.repeat(32) };
+    expect(loadConfig(stores).signingKeys).to.include({ rotationSeconds: 30 * 86400, publishAheadSeconds: 3600 });
+    expect(loadConfig(stores).jwt.clockSkewSeconds).to.equal(30);
+    const set = loadConfig({ ...stores, SIGNING_KEY_ROTATION_DAYS: '7', SIGNING_KEY_PUBLISH_AHEAD: '15m', JWT_CLOCK_SKEW_SEC: '5' });
+    expect(set.signingKeys).to.include({ rotationSeconds: 7 * 86400, publishAheadSeconds: 900 });
+    expect(set.jwt.clockSkewSeconds).to.equal(5);
+    expect(() => loadConfig({ ...stores, SIGNING_KEY_PUBLISH_AHEAD: 'soon' })).to.throw(/SIGNING_KEY_PUBLISH_AHEAD must be a duration like 90s, 15m or 1h/);
   });
 
   it('refuses MongoDB without Redis and says why', () => {

@@ -20,6 +20,7 @@ import {
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp";
 import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client";
+import { GetJwksRequest, GetJwksResponse, RotateSigningKeyRequest, RotateSigningKeyResponse } from "./signing_keys";
 
 export const protobufPackage = "clientauth.v1";
 
@@ -3486,6 +3487,39 @@ export const ClientAuthService = {
       Buffer.from(ListDeletionRequestsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListDeletionRequestsResponse => ListDeletionRequestsResponse.decode(value),
   },
+  /**
+   * Returns the public keys that verify access tokens (a JWKS), for gateways and services
+   * that verify tokens themselves. Public. Tokens name their key in the `kid` header;
+   * with HS256 (the shared secret) the set is empty.
+   */
+  getJwks: {
+    path: "/clientauth.v1.ClientAuth/GetJwks" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetJwksRequest): Buffer => Buffer.from(GetJwksRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetJwksRequest => GetJwksRequest.decode(value),
+    responseSerialize: (value: GetJwksResponse): Buffer => Buffer.from(GetJwksResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetJwksResponse => GetJwksResponse.decode(value),
+  },
+  /**
+   * Publishes a new signing key now; it signs once SIGNING_KEY_PUBLISH_AHEAD has passed,
+   * so verifiers caching the JWKS learn of it first, and the current key stays published
+   * until its last token has expired: nobody is logged out. When a new key is already
+   * waiting to sign, returns that one. Admins only (bearer). Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED, or FAILED_PRECONDITION /
+   * SIGNING_KEY_NOT_ROTATABLE with HS256 or JWT_PRIVATE_KEY_FILE (the operator's keys).
+   */
+  rotateSigningKey: {
+    path: "/clientauth.v1.ClientAuth/RotateSigningKey" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RotateSigningKeyRequest): Buffer =>
+      Buffer.from(RotateSigningKeyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RotateSigningKeyRequest => RotateSigningKeyRequest.decode(value),
+    responseSerialize: (value: RotateSigningKeyResponse): Buffer =>
+      Buffer.from(RotateSigningKeyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RotateSigningKeyResponse => RotateSigningKeyResponse.decode(value),
+  },
 } as const;
 
 export interface ClientAuthServer extends UntypedServiceImplementation {
@@ -3596,6 +3630,21 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * PERMISSION_DENIED.
    */
   listDeletionRequests: handleUnaryCall<ListDeletionRequestsRequest, ListDeletionRequestsResponse>;
+  /**
+   * Returns the public keys that verify access tokens (a JWKS), for gateways and services
+   * that verify tokens themselves. Public. Tokens name their key in the `kid` header;
+   * with HS256 (the shared secret) the set is empty.
+   */
+  getJwks: handleUnaryCall<GetJwksRequest, GetJwksResponse>;
+  /**
+   * Publishes a new signing key now; it signs once SIGNING_KEY_PUBLISH_AHEAD has passed,
+   * so verifiers caching the JWKS learn of it first, and the current key stays published
+   * until its last token has expired: nobody is logged out. When a new key is already
+   * waiting to sign, returns that one. Admins only (bearer). Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED, or FAILED_PRECONDITION /
+   * SIGNING_KEY_NOT_ROTATABLE with HS256 or JWT_PRIVATE_KEY_FILE (the operator's keys).
+   */
+  rotateSigningKey: handleUnaryCall<RotateSigningKeyRequest, RotateSigningKeyResponse>;
 }
 
 export interface ClientAuthClient extends Client {
@@ -3929,6 +3978,49 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListDeletionRequestsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Returns the public keys that verify access tokens (a JWKS), for gateways and services
+   * that verify tokens themselves. Public. Tokens name their key in the `kid` header;
+   * with HS256 (the shared secret) the set is empty.
+   */
+  getJwks(
+    request: GetJwksRequest,
+    callback: (error: ServiceError | null, response: GetJwksResponse) => void,
+  ): ClientUnaryCall;
+  getJwks(
+    request: GetJwksRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetJwksResponse) => void,
+  ): ClientUnaryCall;
+  getJwks(
+    request: GetJwksRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetJwksResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Publishes a new signing key now; it signs once SIGNING_KEY_PUBLISH_AHEAD has passed,
+   * so verifiers caching the JWKS learn of it first, and the current key stays published
+   * until its last token has expired: nobody is logged out. When a new key is already
+   * waiting to sign, returns that one. Admins only (bearer). Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED, or FAILED_PRECONDITION /
+   * SIGNING_KEY_NOT_ROTATABLE with HS256 or JWT_PRIVATE_KEY_FILE (the operator's keys).
+   */
+  rotateSigningKey(
+    request: RotateSigningKeyRequest,
+    callback: (error: ServiceError | null, response: RotateSigningKeyResponse) => void,
+  ): ClientUnaryCall;
+  rotateSigningKey(
+    request: RotateSigningKeyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RotateSigningKeyResponse) => void,
+  ): ClientUnaryCall;
+  rotateSigningKey(
+    request: RotateSigningKeyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RotateSigningKeyResponse) => void,
   ): ClientUnaryCall;
 }
 

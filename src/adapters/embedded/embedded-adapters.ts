@@ -7,6 +7,7 @@ import { openSqliteDatabase, sqliteFilePath } from './sqlite-database';
 import { SqliteOutbox } from './sqlite-outbox';
 import { SqliteRevocationPersistence } from './sqlite-revocation-persistence';
 import { SqliteSessionStore } from './sqlite-session-store';
+import { SqliteSigningKeyStore } from './sqlite-signing-key-store';
 
 /**
  * The adapters of the embedded set-up: one SQLite file under `dataDir` for clients,
@@ -25,6 +26,7 @@ export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { lo
     revocations,
     events,
     loginThrottle: new MemoryLoginThrottle({ windowMs: options.loginFailureWindowMs }),
+    signingKeys: new SqliteSigningKeyStore(db),
     description:
       `embedded adapters: SQLite at ${sqliteFilePath(dataDir)}, in-process revocation list and event bus — ` +
       'serves ONE instance only; configure MongoDB and Redis to run several',

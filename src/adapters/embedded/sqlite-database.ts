@@ -120,6 +120,19 @@ const MIGRATIONS: readonly string[] = [
     until INTEGER NOT NULL
   );
   `,
+  `
+  -- Signing keys: the private half sealed with the key-encryption key. UNIQUE (generation)
+  -- is the compare-and-set of rotation: only one successor of a key can be inserted.
+  CREATE TABLE signing_keys (
+    kid                TEXT PRIMARY KEY,
+    generation         INTEGER NOT NULL UNIQUE,
+    algorithm          TEXT NOT NULL,
+    public_key_json    TEXT NOT NULL,
+    sealed_private_key TEXT NOT NULL,
+    created_at         INTEGER NOT NULL,
+    activates_at       INTEGER NOT NULL
+  );
+  `,
 ];
 
 function migrate(db: SqliteDatabase): void {
