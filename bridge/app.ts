@@ -13,6 +13,7 @@ import { errorMiddleware } from './error-middleware';
 import { requestLog } from './request-log';
 import { bridgeRoutes } from './routes';
 import type { UpstreamHealth } from './upstream-health';
+import { wellKnownRoutes } from './well-known-routes';
 
 export interface BridgeAppOptions {
   config: Config['bridge'];
@@ -43,6 +44,9 @@ export function createBridgeApp({ config, api, health, log }: BridgeAppOptions):
   });
   app.use(errorMiddleware(log));
   app.use(crossSiteGuard(config.allowedOrigins));
+  const wellKnown = wellKnownRoutes({ api, issuer: config.issuer, callTimeoutMs: config.callTimeoutMs });
+  app.use(wellKnown.routes());
+  app.use(wellKnown.allowedMethods());
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

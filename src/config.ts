@@ -28,6 +28,8 @@ export interface Config {
     readonly refreshCookieName: string;
     readonly callTimeoutMs: number;
     readonly bodyLimitBytes: number;
+    /** JWT_ISSUER, which the OpenID discovery document names. */
+    readonly issuer: string;
   };
   readonly jwt: {
     /** Null when not configured: only the embedded set-up may then generate one. */
@@ -112,6 +114,7 @@ export function loadConfig(env: Env): Config {
   }
 
   const grpcPort = read.int('GRPC_PORT', 50051, 0, 65535);
+  const issuer = read.string('JWT_ISSUER', 'client-auth');
   const cookieSecure = read.bool('COOKIE_SECURE', production);
   const cookieHostPrefix = read.bool('COOKIE_HOST_PREFIX', false);
   if (cookieHostPrefix && !cookieSecure) {
@@ -139,10 +142,11 @@ export function loadConfig(env: Env): Config {
       refreshCookieName: checkCookieName('REFRESH_COOKIE_NAME', read.string('REFRESH_COOKIE_NAME', 'refresh_token')),
       callTimeoutMs: read.int('BRIDGE_CALL_TIMEOUT_MS', 5000, 100, 60000),
       bodyLimitBytes: read.int('BRIDGE_BODY_LIMIT_BYTES', 16 * 1024, 256, 1024 * 1024),
+      issuer,
     },
     jwt: {
       secret,
-      issuer: read.string('JWT_ISSUER', 'client-auth'),
+      issuer,
       audience: read.string('JWT_AUDIENCE', 'client-auth'),
       accessTokenTtlSeconds: read.int('JWT_TOKEN_EXP_MIN', 15, 1, 24 * 60) * 60,
       serviceTokenTtlSeconds: read.int('SERVICE_TOKEN_EXP_MIN', 15, 1, 24 * 60) * 60,
