@@ -29,7 +29,7 @@ export function wellKnownRoutes(deps: { api: ClientAuthPromiseClient; issuer: st
       ctx,
       {
         issuer: deps.issuer,
-        jwks_uri: `${ctx.origin}${JWKS_PATH}`,
+        jwks_uri: `${ctx.protocol}://${ctx.host}${JWKS_PATH}`,
         id_token_signing_alg_values_supported: ['ES256', 'EdDSA'],
       },
       DISCOVERY_MAX_AGE_SECONDS,
