@@ -6,6 +6,8 @@ import type { Logger } from './domain/logger';
 import { OutboxRelay } from './domain/outbox-relay';
 import { PasswordHasher } from './domain/password-hasher';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
+import { FeedingRevocationList, type RevocationFeed } from './domain/revocation-feed';
+import { RevocationWatch } from './domain/revocation-watch';
 import { SigningKeyAdministration } from './domain/signing-key-administration';
 import type { SigningKeySet, SigningKeyStore } from './domain/signing-keys';
 import { TokenIssuer } from './domain/token-issuer';
@@ -19,6 +21,7 @@ import { connectRedis } from './adapters/redis/connect';
 import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
 import { RedisEventBus } from './adapters/redis/event-bus';
 import { RedisLoginThrottle } from './adapters/redis/login-throttle';
+import { DEFAULT_FEED_KEY, RedisRevocationFeed } from './adapters/redis/revocation-feed';
 import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
 
 /** The adapters behind the ports, and how to release them. */
@@ -30,6 +33,7 @@ export interface Adapters {
   events: EventBus;
   loginThrottle: LoginThrottle;
   signingKeys: SigningKeyStore;
+  revocationFeed: RevocationFeed;
   description: string;
   /** Whether each store is reachable now, for metrics. */
   storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
@@ -46,6 +50,11 @@ export interface App {
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
+/** A watcher away for longer than the longest token lives (and at least 15 minutes) resumes from a snapshot. */
+function feedRetentionMs(config: Config): number {
+  return Math.max(config.jwt.accessTokenTtlSeconds, config.jwt.serviceTokenTtlSeconds, 15 * 60) * 1000;
+}
+
 /**
  * Connects the adapters (MongoDB and Redis, waiting for them, bounded; or the embedded set
  * when neither is configured), builds the service and starts its relay.
@@ -53,7 +62,10 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 export async function buildApp(config: Config, log: Logger): Promise<App> {
   const embedded = config.mongo === null && config.redis === null;
   const adapters = embedded
-    ? openEmbeddedAdapters(config.dataDir, log, { loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000 })
+    ? openEmbeddedAdapters(config.dataDir, log, {
+        loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000,
+        feedRetentionMs: feedRetentionMs(config),
+      })
     : await connectAdapters(config, log);
   let keys: SigningKeySet | null = null;
   try {
@@ -64,12 +76,13 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       refreshToken: config.jwt.refreshTokenTtlSeconds,
     };
     const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
-    const relay = new OutboxRelay(adapters.outbox, adapters.revocations, adapters.events, longestTokenMs, log);
+    const revocations = new FeedingRevocationList(adapters.revocations, adapters.revocationFeed, log);
+    const relay = new OutboxRelay(adapters.outbox, revocations, adapters.events, longestTokenMs, log);
     const service = new ClientAuthService({
       clients: adapters.clients,
       sessions: adapters.sessions,
       outbox: adapters.outbox,
-      revocations: adapters.revocations,
+      revocations,
       loginThrottle: adapters.loginThrottle,
       loginLimit: config.loginThrottle,
       relay,
@@ -84,6 +97,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
         keys,
       ),
       signingKeys: new SigningKeyAdministration(keys, log),
+      revocationWatch: new RevocationWatch(revocations, adapters.revocationFeed, config.watchHeartbeatSeconds * 1000),
       lifetimes,
       log,
     });
@@ -149,6 +163,9 @@ async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
       deletionStream: config.deletionStream,
       clientEventsChannel: config.clientEventsChannel,
     });
+    const feedReader = await connectRedis(config.redis.url, timeout, log, 'revocation feed');
+    redisConnections.push(feedReader);
+    const revocationFeed = await RedisRevocationFeed.start(redis, feedReader, { key: DEFAULT_FEED_KEY, retentionMs: feedRetentionMs(config), log });
     const loginThrottle = new RedisLoginThrottle(redis, { windowMs: config.loginThrottle.windowSeconds * 1000 });
     const mongoClient = mongo;
     return {
@@ -159,12 +176,14 @@ async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
       events,
       loginThrottle,
       signingKeys,
+      revocationFeed,
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
         mongodb: await connected.db.command({ ping: 1 }).then(() => true, () => false),
         redis: redis.status === 'ready' && subscriber.status === 'ready',
       }),
       close: async () => {
+        await revocationFeed.close();
         await revocations.close();
         for (const connection of redisConnections) connection.disconnect();
         await mongoClient.close();

@@ -30,9 +30,13 @@ export interface ClientAuthClientOptions {
 type Request<H> = H extends handleUnaryCall<infer Req, infer _Res> ? Req : never;
 type Response<H> = H extends handleUnaryCall<infer _Req, infer Res> ? Res : never;
 
-/** Each RPC of ClientAuth as `(request, options?) => Promise<response>`. */
+/** The unary RPCs; a stream (WatchRevocations) is read through `raw` or `RevocationWatcher`. */
+type Definitions = typeof ClientAuthService;
+type UnaryMethod = { [K in keyof Definitions]: Definitions[K]['responseStream'] extends false ? K : never }[keyof Definitions];
+
+/** Each unary RPC of ClientAuth as `(request, options?) => Promise<response>`. */
 export type ClientAuthPromiseClient = {
-  [K in keyof ClientAuthServer]: (request: Request<ClientAuthServer[K]>, options?: ClientAuthCallOptions) => Promise<Response<ClientAuthServer[K]>>;
+  [K in UnaryMethod]: (request: Request<ClientAuthServer[K]>, options?: ClientAuthCallOptions) => Promise<Response<ClientAuthServer[K]>>;
 } & {
   /** The generated callback client, for streaming or custom call options. */
   readonly raw: ClientAuthClient;
@@ -44,7 +48,8 @@ type RawUnary = (request: unknown, metadata: Metadata, options: Partial<CallOpti
 export function createClientAuthClient(address: string, options: ClientAuthClientOptions = {}): ClientAuthPromiseClient {
   const raw = new ClientAuthClient(address, options.credentials ?? ChannelCredentials.createInsecure());
   const client: Record<string, unknown> = { raw, close: () => raw.close() };
-  for (const method of Object.keys(ClientAuthService)) {
+  for (const [method, definition] of Object.entries(ClientAuthService)) {
+    if (definition.responseStream) continue;
     const rawMethod = (raw as unknown as Record<string, RawUnary>)[method]!;
     client[method] = (request: unknown, callOptions: ClientAuthCallOptions = {}) => {
       const metadata = new Metadata();

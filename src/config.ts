@@ -72,6 +72,8 @@ export interface Config {
   readonly outboxRelayIntervalMs: number;
   readonly startupTimeoutMs: number;
   readonly admin: { readonly email: string; readonly password: string } | null;
+  /** How often WatchRevocations streams send a heartbeat. */
+  readonly watchHeartbeatSeconds: number;
   readonly metricsPort: number | null;
 }
 
@@ -172,6 +174,7 @@ export function loadConfig(env: Env): Config {
     outboxRelayIntervalMs: read.int('OUTBOX_RELAY_INTERVAL_MS', 2000, 50, 600000),
     startupTimeoutMs: read.int('STARTUP_TIMEOUT_MS', 30000, 0, 600000),
     admin: adminEmail !== null && adminPassword !== null ? { email: adminEmail, password: adminPassword } : null,
+    watchHeartbeatSeconds: read.int('WATCH_HEARTBEAT_SEC', 15, 1, 300),
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
   });
 }

@@ -24,6 +24,7 @@ import type { Logger } from './logger';
 import type { PasswordHasher } from './password-hasher';
 import type { ClientStore, LoginThrottle, Outbox, OutboxEntry, OutboxEventType, RevocationList, SessionStore } from './ports';
 import { hashSecret, newSecret, sameHash } from './secrets';
+import type { RevocationWatch } from './revocation-watch';
 import type { SigningKeyAdministration } from './signing-key-administration';
 import type { IssuedToken, TokenIssuer } from './token-issuer';
 import * as v from './validation';
@@ -46,6 +47,7 @@ export interface ClientAuthDeps {
   hasher: PasswordHasher;
   tokens: TokenIssuer;
   signingKeys: SigningKeyAdministration;
+  revocationWatch: RevocationWatch;
   lifetimes: Lifetimes;
   log: Logger;
   now?: () => number;
@@ -98,9 +100,12 @@ export class ClientAuthService {
   private readonly now: () => number;
   /** GetJwks and RotateSigningKey. */
   readonly signingKeys: SigningKeyAdministration;
+  /** WatchRevocations. */
+  readonly revocationWatch: RevocationWatch;
 
   constructor(deps: ClientAuthDeps) {
     this.signingKeys = deps.signingKeys;
+    this.revocationWatch = deps.revocationWatch;
     this.clients = deps.clients;
     this.sessions = deps.sessions;
     this.outbox = deps.outbox;

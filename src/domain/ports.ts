@@ -119,6 +119,13 @@ export interface RevocationListSize {
   sessions: number;
 }
 
+/** What a revocation list holds at one moment; `until` is ms since the epoch (Infinity: until reinstated). */
+export interface RevocationSnapshot {
+  suspended: Array<{ id: string; until: number }>;
+  deleted: Array<{ id: string; until: number }>;
+  sessions: Array<{ id: string; until: number }>;
+}
+
 /**
  * The live list of suspended and deleted clients and revoked sessions, shared by every
  * instance.
@@ -139,6 +146,8 @@ export interface RevocationList {
   revokeSession(sessionId: string, until: number): Promise<void>;
   /** Entries held in memory, for metrics. */
   size(): RevocationListSize;
+  /** Every entry in force; throws `UnavailableError` when the instance is not in sync. */
+  snapshot(): RevocationSnapshot;
   close(): Promise<void>;
 }
 

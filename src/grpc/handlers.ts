@@ -3,6 +3,7 @@ import type { ClientAuthService } from '../domain/client-auth-service';
 import { invalidArgument } from '../domain/errors';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert';
 import { signingKeyHandlers } from './signing-key-handlers';
+import { watchRevocationsHandler } from './watch-revocations';
 import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary';
 
 /** The ClientAuth handlers: decode, call the domain service once, encode. No logic of their own. */
@@ -11,6 +12,7 @@ export function clientAuthHandlers(service: ClientAuthService, options: UnaryOpt
 
   return {
     ...signingKeyHandlers(service.signingKeys, caller, options),
+    watchRevocations: watchRevocationsHandler(service.revocationWatch, (token) => service.authenticate(token), options),
 
     registerUser: unary('RegisterUser', async (request) => {
       const client = await service.registerUser({

@@ -11,7 +11,9 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -20,6 +22,7 @@ import {
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp";
 import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client";
+import { WatchRevocationsRequest, WatchRevocationsResponse } from "./revocation_feed";
 import { GetJwksRequest, GetJwksResponse, RotateSigningKeyRequest, RotateSigningKeyResponse } from "./signing_keys";
 
 export const protobufPackage = "clientauth.v1";
@@ -3520,6 +3523,26 @@ export const ClientAuthService = {
       Buffer.from(RotateSigningKeyResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RotateSigningKeyResponse => RotateSigningKeyResponse.decode(value),
   },
+  /**
+   * Streams the revocation list to a gateway that verifies tokens itself: first a
+   * snapshot (suspended and deleted clients, revoked sessions), then every change made
+   * on any instance as it happens (suspended, reinstated, deleted, session revoked,
+   * groups changed), and a heartbeat every WATCH_HEARTBEAT_SEC seconds. Each message
+   * carries a cursor; reconnecting with the last one resumes without a gap. Admins and
+   * service clients in the group "gateway" only (bearer): others get PERMISSION_DENIED /
+   * PERMISSION_DENIED. Fails with INVALID_ARGUMENT for a cursor that is not one.
+   */
+  watchRevocations: {
+    path: "/clientauth.v1.ClientAuth/WatchRevocations" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchRevocationsRequest): Buffer =>
+      Buffer.from(WatchRevocationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchRevocationsRequest => WatchRevocationsRequest.decode(value),
+    responseSerialize: (value: WatchRevocationsResponse): Buffer =>
+      Buffer.from(WatchRevocationsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WatchRevocationsResponse => WatchRevocationsResponse.decode(value),
+  },
 } as const;
 
 export interface ClientAuthServer extends UntypedServiceImplementation {
@@ -3645,6 +3668,16 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * SIGNING_KEY_NOT_ROTATABLE with HS256 or JWT_PRIVATE_KEY_FILE (the operator's keys).
    */
   rotateSigningKey: handleUnaryCall<RotateSigningKeyRequest, RotateSigningKeyResponse>;
+  /**
+   * Streams the revocation list to a gateway that verifies tokens itself: first a
+   * snapshot (suspended and deleted clients, revoked sessions), then every change made
+   * on any instance as it happens (suspended, reinstated, deleted, session revoked,
+   * groups changed), and a heartbeat every WATCH_HEARTBEAT_SEC seconds. Each message
+   * carries a cursor; reconnecting with the last one resumes without a gap. Admins and
+   * service clients in the group "gateway" only (bearer): others get PERMISSION_DENIED /
+   * PERMISSION_DENIED. Fails with INVALID_ARGUMENT for a cursor that is not one.
+   */
+  watchRevocations: handleServerStreamingCall<WatchRevocationsRequest, WatchRevocationsResponse>;
 }
 
 export interface ClientAuthClient extends Client {
@@ -4022,6 +4055,24 @@ export interface ClientAuthClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RotateSigningKeyResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Streams the revocation list to a gateway that verifies tokens itself: first a
+   * snapshot (suspended and deleted clients, revoked sessions), then every change made
+   * on any instance as it happens (suspended, reinstated, deleted, session revoked,
+   * groups changed), and a heartbeat every WATCH_HEARTBEAT_SEC seconds. Each message
+   * carries a cursor; reconnecting with the last one resumes without a gap. Admins and
+   * service clients in the group "gateway" only (bearer): others get PERMISSION_DENIED /
+   * PERMISSION_DENIED. Fails with INVALID_ARGUMENT for a cursor that is not one.
+   */
+  watchRevocations(
+    request: WatchRevocationsRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchRevocationsResponse>;
+  watchRevocations(
+    request: WatchRevocationsRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchRevocationsResponse>;
 }
 
 export const ClientAuthClient = makeGenericClientConstructor(

@@ -1,6 +1,7 @@
 import type { Logger } from '../../domain/logger';
 import { MemoryEventBus } from './memory-event-bus';
 import { MemoryLoginThrottle } from './memory-login-throttle';
+import { MemoryRevocationFeed } from './memory-revocation-feed';
 import { MemoryRevocationList } from './memory-revocation-list';
 import { SqliteClientStore } from './sqlite-client-store';
 import { openSqliteDatabase, sqliteFilePath } from './sqlite-database';
@@ -15,10 +16,11 @@ import { SqliteSigningKeyStore } from './sqlite-signing-key-store';
  * list, event bus and login throttle. Nothing to install, and one instance only: a second
  * process would not hear of the first one's revocations or count its failed logins.
  */
-export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { loginFailureWindowMs: number }) {
+export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { loginFailureWindowMs: number; feedRetentionMs: number }) {
   const db = openSqliteDatabase(dataDir);
   const revocations = new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(db) });
   const events = new MemoryEventBus(log);
+  const revocationFeed = new MemoryRevocationFeed(options.feedRetentionMs);
   return {
     clients: new SqliteClientStore(db),
     sessions: new SqliteSessionStore(db),
@@ -27,11 +29,13 @@ export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { lo
     events,
     loginThrottle: new MemoryLoginThrottle({ windowMs: options.loginFailureWindowMs }),
     signingKeys: new SqliteSigningKeyStore(db),
+    revocationFeed,
     description:
       `embedded adapters: SQLite at ${sqliteFilePath(dataDir)}, in-process revocation list and event bus — ` +
       'serves ONE instance only; configure MongoDB and Redis to run several',
     storesUp: async () => ({ sqlite: db.open }),
     close: async () => {
+      await revocationFeed.close();
       await revocations.close();
       await events.close();
       db.close();

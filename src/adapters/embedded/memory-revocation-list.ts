@@ -1,5 +1,5 @@
 import { UnavailableError } from '../../domain/errors';
-import type { RevocationList, RevocationListSize, RevocationStatus } from '../../domain/ports';
+import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/ports';
 import { RevocationEntries, type ListedClient } from '../../domain/revocation-entries';
 
 export type { ClientMark, ListedClient } from '../../domain/revocation-entries';
@@ -64,6 +64,10 @@ export class MemoryRevocationList implements RevocationList {
 
   size(): RevocationListSize {
     return this.entries.size();
+  }
+
+  snapshot(): RevocationSnapshot {
+    return this.entries.snapshot();
   }
 
   async close(): Promise<void> {
