@@ -1,6 +1,6 @@
 import type { MongoClient } from 'mongodb';
 import type { Redis } from 'ioredis';
-import type { Config } from './config';
+import type { Config, StoresConfig } from './config';
 import { ClientAuthService } from './domain/client-auth-service';
 import type { Logger } from './domain/logger';
 import { OutboxRelay } from './domain/outbox-relay';
@@ -48,6 +48,8 @@ export interface App {
   close(): Promise<void>;
 }
 
+type SharedStores = Extract<StoresConfig, { kind: 'shared' }>;
+
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 /** A watcher away for longer than the longest token lives (and at least 15 minutes) resumes from a snapshot. */
@@ -60,13 +62,14 @@ function feedRetentionMs(config: Config): number {
  * when neither is configured), builds the service and starts its relay.
  */
 export async function buildApp(config: Config, log: Logger): Promise<App> {
-  const embedded = config.mongo === null && config.redis === null;
-  const adapters = embedded
-    ? openEmbeddedAdapters(config.dataDir, log, {
-        loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000,
-        feedRetentionMs: feedRetentionMs(config),
-      })
-    : await connectAdapters(config, log);
+  const stores = config.stores;
+  const adapters =
+    stores.kind === 'embedded'
+      ? openEmbeddedAdapters(stores.dataDir, log, {
+          loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000,
+          feedRetentionMs: feedRetentionMs(config),
+        })
+      : await connectAdapters(config, stores, log);
   let keys: SigningKeySet | null = null;
   try {
     keys = await openSigningKeys(config, adapters.signingKeys, log);
@@ -112,7 +115,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       adapters.sessions.sweepExpired(new Date()).catch(() => {});
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();
-    log.info({ algorithm: config.jwt.algorithm }, `client-auth is wired on ${adapters.description}`);
+    log.info({ algorithm: config.signing.algorithm }, `client-auth is wired on ${adapters.description}`);
     const signingKeys = keys;
     return {
       service,
@@ -132,17 +135,12 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   }
 }
 
-async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
-  if (config.mongo === null || config.redis === null) {
-    throw new Error(
-      'MongoDB and Redis must both be configured (MONGODB_URI or DB_HOST, REDIS_URL or REDIS_HOST), or neither for the embedded set-up',
-    );
-  }
+async function connectAdapters(config: Config, stores: SharedStores, log: Logger): Promise<Adapters> {
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
   const redisConnections: Redis[] = [];
   try {
-    const connected = await connectMongo(config.mongo.uri, config.mongo.dbName, timeout, log);
+    const connected = await connectMongo(stores.mongo.uri, stores.mongo.dbName, timeout, log);
     mongo = connected.client;
     const clients = new MongoClientStore(connected.db);
     const sessions = new MongoSessionStore(connected.db);
@@ -153,9 +151,9 @@ async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
 
-    const redis = await connectRedis(config.redis.url, timeout, log, 'commands');
+    const redis = await connectRedis(stores.redis.url, timeout, log, 'commands');
     redisConnections.push(redis);
-    const subscriber = await connectRedis(config.redis.url, timeout, log, 'subscriber');
+    const subscriber = await connectRedis(stores.redis.url, timeout, log, 'subscriber');
     redisConnections.push(subscriber);
     const revocations = await RedisRevocationList.start(redis, subscriber, { ...DEFAULT_KEYS, clientKeyPrefix: config.revocationKeyPrefix }, log);
     const events = new RedisEventBus(redis, {
@@ -163,7 +161,7 @@ async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
       deletionStream: config.deletionStream,
       clientEventsChannel: config.clientEventsChannel,
     });
-    const feedReader = await connectRedis(config.redis.url, timeout, log, 'revocation feed');
+    const feedReader = await connectRedis(stores.redis.url, timeout, log, 'revocation feed');
     redisConnections.push(feedReader);
     const revocationFeed = await RedisRevocationFeed.start(redis, feedReader, { key: DEFAULT_FEED_KEY, retentionMs: feedRetentionMs(config), log });
     const loginThrottle = new RedisLoginThrottle(redis, { windowMs: config.loginThrottle.windowSeconds * 1000 });

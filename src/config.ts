@@ -2,12 +2,51 @@
  * The only reader of the environment. `loadConfig` turns it into a typed, validated,
  * frozen Config, or throws a ConfigError naming the variable at fault.
  */
+import { ConfigError, Reader, type Env } from './config-reader';
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+export { ConfigError, type Env } from './config-reader';
+
+export interface MongoConfig {
+  readonly uri: string;
+  readonly dbName: string;
 }
 
-export type Env = Readonly<Record<string, string | undefined>>;
+export interface RedisConfig {
+  readonly url: string;
+}
+
+/**
+ * Where the state lives, and so how the signing secret is found. The two set-ups are
+ * exclusive: an in-process revocation list cannot serve several instances, and several
+ * instances must sign with one secret.
+ */
+export type StoresConfig =
+  | {
+      readonly kind: 'embedded';
+      /** The SQLite file, the generated secrets and the mail drop live here. */
+      readonly dataDir: string;
+    }
+  | {
+      readonly kind: 'shared';
+      readonly mongo: MongoConfig;
+      readonly redis: RedisConfig;
+    };
+
+/**
+ * How access tokens are signed, and where the keys come from. `chosen` says whether
+ * JWT_ALGORITHM was set rather than inferred. A null secret or encryption key happens only
+ * in the embedded set-up outside production, which keeps a generated one in DATA_DIR.
+ */
+export type SigningConfig =
+  | { readonly algorithm: 'HS256'; readonly chosen: boolean; readonly secret: string | null }
+  | {
+      readonly algorithm: 'ES256' | 'EdDSA';
+      readonly chosen: boolean;
+      /** An operator's PEM file (nothing stored or rotated), or keys in the store sealed with the encryption key. */
+      readonly keys: { readonly kind: 'file'; readonly path: string } | { readonly kind: 'stored'; readonly encryptionKey: string | null };
+      readonly rotationSeconds: number;
+      readonly publishAheadSeconds: number;
+    };
 
 export interface Config {
   readonly production: boolean;
@@ -32,39 +71,21 @@ export interface Config {
     readonly issuer: string;
   };
   readonly jwt: {
-    /** Null when not configured: only the embedded set-up may then generate one. */
-    readonly secret: string | null;
     readonly issuer: string;
     readonly audience: string;
     readonly accessTokenTtlSeconds: number;
     readonly serviceTokenTtlSeconds: number;
     readonly refreshTokenTtlSeconds: number;
-    /** ES256 by default; HS256 when only JWT_SECRET_KEY is set (`algorithmChosen` false then). */
-    readonly algorithm: 'ES256' | 'EdDSA' | 'HS256';
-    /** Whether JWT_ALGORITHM was set, rather than inferred. */
-    readonly algorithmChosen: boolean;
     /** How far in the future a token's `iat` may lie (clocks of instances differ). */
     readonly clockSkewSeconds: number;
     /** A retired refresh token used again within this many seconds gets the pair its first use got. */
     readonly refreshReuseIntervalSeconds: number;
   };
-  /** Where the ES256/EdDSA keys come from and how they rotate; unused with HS256. */
-  readonly signingKeys: {
-    /** Seals the stored private keys. Null: the embedded set-up generates one into DATA_DIR. */
-    readonly encryptionKey: string | null;
-    /** A PEM private key the operator manages; when set, nothing is stored or rotated. */
-    readonly privateKeyFile: string | null;
-    readonly rotationSeconds: number;
-    readonly publishAheadSeconds: number;
-  };
+  readonly signing: SigningConfig;
   readonly bcryptCost: number;
   /** A login key (email) with `maxFailures` failed logins in `windowSeconds` is refused until its window ends. */
   readonly loginThrottle: { readonly maxFailures: number; readonly windowSeconds: number };
-  /** Null when MongoDB is not configured. */
-  readonly mongo: { readonly uri: string; readonly dbName: string } | null;
-  /** Null when Redis is not configured. */
-  readonly redis: { readonly url: string } | null;
-  readonly dataDir: string;
+  readonly stores: StoresConfig;
   readonly revocationKeyPrefix: string;
   readonly deletionChannel: string;
   readonly deletionStream: string;
@@ -84,31 +105,8 @@ export function loadConfig(env: Env): Config {
   const read = new Reader(env);
   const production = env['NODE_ENV'] === 'production';
 
-  const secret = read.optional('JWT_SECRET_KEY');
-  if (secret !== null && production && Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
-    throw new ConfigError(`JWT_SECRET_KEY must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`);
-  }
-
-  const mongo = mongoFrom(read);
-  const redis = redisFrom(read);
-  if ((mongo === null) !== (redis === null)) {
-    const missing = mongo === null ? 'MongoDB (MONGODB_URI or DB_HOST)' : 'Redis (REDIS_URL or REDIS_HOST)';
-    throw new ConfigError(
-      `${missing} is not configured while the other store is: configure both for the shared set-up, ` +
-        'or neither for the embedded one (an in-process revocation list cannot serve several instances)',
-    );
-  }
-  const chosenAlgorithm = read.optional('JWT_ALGORITHM') === null ? null : read.oneOf('JWT_ALGORITHM', ['ES256', 'EdDSA', 'HS256'] as const, 'ES256');
-  const algorithm = chosenAlgorithm ?? (secret !== null ? 'HS256' : 'ES256');
-  if (algorithm === 'HS256' && secret === null && (production || mongo !== null)) {
-    throw new ConfigError(
-      production
-        ? 'JWT_SECRET_KEY is required when NODE_ENV=production and JWT_ALGORITHM=HS256'
-        : 'JWT_SECRET_KEY is required with MongoDB and Redis and JWT_ALGORITHM=HS256: every instance must sign with the same secret',
-    );
-  }
-  const signingKeys = signingKeysFrom(read, algorithm, production || mongo !== null);
-
+  const stores = storesFrom(read);
+  const signing = signingFrom(read, production, stores.kind === 'shared');
   const adminEmail = read.optional('ADMIN_EMAIL');
   const adminPassword = read.optional('ADMIN_PASSWORD');
   if ((adminEmail === null) !== (adminPassword === null)) {
@@ -121,6 +119,12 @@ export function loadConfig(env: Env): Config {
   const cookieHostPrefix = read.bool('COOKIE_HOST_PREFIX', false);
   if (cookieHostPrefix && !cookieSecure) {
     throw new ConfigError('COOKIE_HOST_PREFIX=true needs COOKIE_SECURE=true: browsers drop __Host- cookies without Secure');
+  }
+  const accessCookieName = checkCookieName('ACCESS_COOKIE_NAME', read.string('ACCESS_COOKIE_NAME', 'token'));
+  const refreshCookieName = checkCookieName('REFRESH_COOKIE_NAME', read.string('REFRESH_COOKIE_NAME', 'refresh_token'));
+  // One name for both would let the refresh cookie overwrite the access cookie.
+  if (accessCookieName === refreshCookieName) {
+    throw new ConfigError(`ACCESS_COOKIE_NAME and REFRESH_COOKIE_NAME must differ; both are "${accessCookieName}"`);
   }
   const metricsPort = read.optional('METRICS_PORT');
 
@@ -140,33 +144,28 @@ export function loadConfig(env: Env): Config {
       cookieSecure,
       cookieHostPrefix,
       trustProxy: read.bool('BRIDGE_TRUST_PROXY', false),
-      accessCookieName: checkCookieName('ACCESS_COOKIE_NAME', read.string('ACCESS_COOKIE_NAME', 'token')),
-      refreshCookieName: checkCookieName('REFRESH_COOKIE_NAME', read.string('REFRESH_COOKIE_NAME', 'refresh_token')),
+      accessCookieName,
+      refreshCookieName,
       callTimeoutMs: read.int('BRIDGE_CALL_TIMEOUT_MS', 5000, 100, 60000),
       bodyLimitBytes: read.int('BRIDGE_BODY_LIMIT_BYTES', 16 * 1024, 256, 1024 * 1024),
       issuer,
     },
     jwt: {
-      secret,
       issuer,
       audience: read.string('JWT_AUDIENCE', 'client-auth'),
       accessTokenTtlSeconds: read.int('JWT_TOKEN_EXP_MIN', 15, 1, 24 * 60) * 60,
       serviceTokenTtlSeconds: read.int('SERVICE_TOKEN_EXP_MIN', 15, 1, 24 * 60) * 60,
       refreshTokenTtlSeconds: read.int('REFRESH_TOKEN_EXP_DAYS', 30, 1, 365) * 24 * 3600,
-      algorithm,
-      algorithmChosen: chosenAlgorithm !== null,
       clockSkewSeconds: read.int('JWT_CLOCK_SKEW_SEC', 30, 0, 300),
       refreshReuseIntervalSeconds: read.int('REFRESH_REUSE_INTERVAL_SEC', 10, 0, 300),
     },
-    signingKeys,
+    signing,
     bcryptCost: read.int('BCRYPT_COST', 12, 4, 15),
     loginThrottle: {
       maxFailures: read.int('LOGIN_MAX_FAILURES', 10, 1, 1000),
       windowSeconds: read.int('LOGIN_FAILURE_WINDOW_MIN', 15, 1, 24 * 60) * 60,
     },
-    mongo,
-    redis,
-    dataDir: read.string('DATA_DIR', './data'),
+    stores,
     revocationKeyPrefix: read.string('REVOCATION_KEY_PREFIX', '', { allowEmpty: true }),
     deletionChannel: read.string('DELETION_CHANNEL', 'client-data-deletion-request'),
     deletionStream: read.string('DELETION_STREAM', 'client-data-deletion-requests'),
@@ -179,31 +178,61 @@ export function loadConfig(env: Env): Config {
   });
 }
 
+function storesFrom(read: Reader): StoresConfig {
+  const mongo = mongoFrom(read);
+  const redis = redisFrom(read);
+  if (mongo === null && redis === null) return { kind: 'embedded', dataDir: read.string('DATA_DIR', './data') };
+  if (mongo === null || redis === null) {
+    const missing = mongo === null ? 'MongoDB (MONGODB_URI or DB_HOST)' : 'Redis (REDIS_URL or REDIS_HOST)';
+    throw new ConfigError(
+      `${missing} is not configured while the other store is: configure both for the shared set-up, ` +
+        'or neither for the embedded one (an in-process revocation list cannot serve several instances)',
+    );
+  }
+  return { kind: 'shared', mongo, redis };
+}
+
 /**
- * The asymmetric keys need a key-encryption key wherever no file can be generated for them:
- * in production and when instances share MongoDB (each must open the keys the others store).
+ * ES256 unless JWT_ALGORITHM says otherwise, or HS256 when only JWT_SECRET_KEY is set (the
+ * original deployments). Whatever signs must be given wherever nothing can be generated
+ * for it: in production, and when instances share MongoDB (each must sign and verify
+ * alike, and open the keys the others stored).
  */
-function signingKeysFrom(read: Reader, algorithm: Config['jwt']['algorithm'], mustBeGiven: boolean): Config['signingKeys'] {
-  const encryptionKey = read.optional('KEY_ENCRYPTION_KEY');
+function signingFrom(read: Reader, production: boolean, shared: boolean): SigningConfig {
+  const secret = read.optional('JWT_SECRET_KEY');
+  if (secret !== null && production && Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
+    throw new ConfigError(`JWT_SECRET_KEY must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`);
+  }
+  const chosen = read.optional('JWT_ALGORITHM') !== null;
+  const algorithm = read.oneOf('JWT_ALGORITHM', ['ES256', 'EdDSA', 'HS256'] as const, secret !== null ? 'HS256' : 'ES256');
   const privateKeyFile = read.optional('JWT_PRIVATE_KEY_FILE');
+  const encryptionKey = read.optional('KEY_ENCRYPTION_KEY');
   if (encryptionKey !== null && Buffer.byteLength(encryptionKey, 'utf8') < MIN_KEY_ENCRYPTION_KEY_BYTES) {
     throw new ConfigError(`KEY_ENCRYPTION_KEY must be at least ${MIN_KEY_ENCRYPTION_KEY_BYTES} bytes`);
   }
-  if (algorithm !== 'HS256' && mustBeGiven && encryptionKey === null && privateKeyFile === null) {
+  const where = production ? 'when NODE_ENV=production' : 'with MongoDB and Redis';
+  if (algorithm === 'HS256') {
+    if (privateKeyFile !== null) throw new ConfigError('JWT_PRIVATE_KEY_FILE holds an asymmetric key; it cannot be used with JWT_ALGORITHM=HS256');
+    if (secret === null && (production || shared)) {
+      throw new ConfigError(`JWT_SECRET_KEY is required ${where} and JWT_ALGORITHM=HS256: every instance must sign with the same secret`);
+    }
+    return { algorithm, chosen, secret };
+  }
+  const rotation = {
+    rotationSeconds: read.int('SIGNING_KEY_ROTATION_DAYS', 30, 1, 365) * 24 * 3600,
+    publishAheadSeconds: read.duration('SIGNING_KEY_PUBLISH_AHEAD', 3600, 1, 7 * 24 * 3600),
+  };
+  if (privateKeyFile !== null) return { algorithm, chosen, keys: { kind: 'file', path: privateKeyFile }, ...rotation };
+  if (encryptionKey === null && (production || shared)) {
     throw new ConfigError(
-      `KEY_ENCRYPTION_KEY (${MIN_KEY_ENCRYPTION_KEY_BYTES}+ bytes) is required with JWT_ALGORITHM=${algorithm} in production and with MongoDB: ` +
+      `KEY_ENCRYPTION_KEY (${MIN_KEY_ENCRYPTION_KEY_BYTES}+ bytes) is required ${where} and JWT_ALGORITHM=${algorithm}: ` +
         'it encrypts the stored signing keys, and every instance must hold the same one (or set JWT_PRIVATE_KEY_FILE)',
     );
   }
-  if (algorithm === 'HS256' && privateKeyFile !== null) {
-    throw new ConfigError('JWT_PRIVATE_KEY_FILE holds an asymmetric key; it cannot be used with JWT_ALGORITHM=HS256');
-  }
-  const publishAheadSeconds = read.duration('SIGNING_KEY_PUBLISH_AHEAD', 3600, 1, 7 * 24 * 3600);
-  const rotationSeconds = read.int('SIGNING_KEY_ROTATION_DAYS', 30, 1, 365) * 24 * 3600;
-  return { encryptionKey, privateKeyFile, rotationSeconds, publishAheadSeconds };
+  return { algorithm, chosen, keys: { kind: 'stored', encryptionKey }, ...rotation };
 }
 
-function mongoFrom(read: Reader): Config['mongo'] {
+function mongoFrom(read: Reader): MongoConfig | null {
   const dbName = read.string('DB_NAME', 'client_auth');
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(dbName)) throw new ConfigError('DB_NAME must be 1 to 63 letters, digits, _ or -');
   const uri = read.optional('MONGODB_URI');
@@ -221,7 +250,7 @@ function mongoFrom(read: Reader): Config['mongo'] {
   return { uri: `mongodb://${auth}${host}:${port}/${query}`, dbName };
 }
 
-function redisFrom(read: Reader): Config['redis'] {
+function redisFrom(read: Reader): RedisConfig | null {
   const url = read.optional('REDIS_URL');
   if (url !== null) {
     if (!/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
@@ -252,65 +281,6 @@ function checkOrigin(name: string, origin: string): string {
   }
   if (parsed.origin !== origin) throw new ConfigError(`${name} entries must be bare origins (scheme://host[:port]); got "${origin}"`);
   return origin;
-}
-
-class Reader {
-  constructor(private readonly env: Env) {}
-
-  optional(name: string): string | null {
-    const value = this.env[name];
-    return value === undefined || value === '' ? null : value;
-  }
-
-  string(name: string, fallback: string, options: { allowEmpty?: boolean } = {}): string {
-    const value = this.env[name];
-    if (value === undefined) return fallback;
-    if (value === '' && !options.allowEmpty) return fallback;
-    if (/[\u0000-\u001f]/.test(value)) throw new ConfigError(`${name} must not contain control characters`);
-    return value;
-  }
-
-  int(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
-    const value = Number(raw.trim());
-    if (value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
-    return value;
-  }
-
-  /** Seconds, written as a whole number with an optional unit: `90`, `90s`, `15m`, `1h`. */
-  duration(name: string, fallbackSeconds: number, min: number, max: number): number {
-    const raw = this.optional(name);
-    if (raw === null) return fallbackSeconds;
-    const match = /^(\d+)\s*([smh]?)$/.exec(raw.trim());
-    const seconds = match ? Number(match[1]) * ({ '': 1, s: 1, m: 60, h: 3600 } as Record<string, number>)[match[2]!]! : NaN;
-    if (!(seconds >= min && seconds <= max)) {
-      throw new ConfigError(`${name} must be a duration like 90s, 15m or 1h, from ${min} s to ${max} s; got "${raw}"`);
-    }
-    return seconds;
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
-    if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
-    throw new ConfigError(`${name} must be true or false; got "${raw}"`);
-  }
-
-  oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(', ')}; got "${raw}"`);
-    return raw as T;
-  }
-
-  list(name: string): string[] {
-    const raw = this.optional(name);
-    if (raw === null) return [];
-    return raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
-  }
 }
 
 function deepFreeze<T>(value: T): T {

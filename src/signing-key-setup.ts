@@ -1,6 +1,6 @@
 /**
- * Chooses where the signing keys come from, from the configuration: the HS256 secret,
- * an operator's PEM file, or the shared store with sealed private keys.
+ * Opens the signing keys the configuration names: the HS256 secret, an operator's PEM
+ * file, or the shared store with sealed private keys.
  */
 import type { Config } from './config';
 import type { Logger } from './domain/logger';
@@ -11,13 +11,15 @@ import { StoredKeySet } from './adapters/crypto/stored-key-set';
 import { developmentKeyEncryptionKey, developmentSecret } from './adapters/embedded/development-secret';
 
 export async function openSigningKeys(config: Config, store: SigningKeyStore, log: Logger): Promise<SigningKeySet> {
-  const embedded = config.mongo === null;
-  const { algorithm } = config.jwt;
-  if (algorithm === 'HS256') {
-    // loadConfig allows a missing secret only in the embedded set-up outside production.
-    const secret = config.jwt.secret ?? (embedded ? developmentSecret(config.dataDir, log) : null);
-    if (secret === null) throw new Error('JWT_SECRET_KEY is not set');
-    if (!config.jwt.algorithmChosen) {
+  const { signing, stores } = config;
+  // loadConfig leaves a secret or an encryption key unset only in the embedded set-up outside production.
+  const generated = (make: (dataDir: string) => string, variable: string) => {
+    if (stores.kind !== 'embedded') throw new Error(`${variable} is not set`);
+    return make(stores.dataDir);
+  };
+  if (signing.algorithm === 'HS256') {
+    const secret = signing.secret ?? generated((dataDir) => developmentSecret(dataDir, log), 'JWT_SECRET_KEY');
+    if (!signing.chosen) {
       log.warn(
         {},
         'signing tokens HS256 with JWT_SECRET_KEY, as JWT_ALGORITHM is not set: every service that verifies them holds the secret and could mint tokens. ' +
@@ -26,23 +28,20 @@ export async function openSigningKeys(config: Config, store: SigningKeyStore, lo
     }
     return new HmacKeySet(secret);
   }
-  if (config.signingKeys.privateKeyFile !== null) {
-    return new PemKeySet(config.signingKeys.privateKeyFile, config.jwt.algorithmChosen ? algorithm : null);
-  }
-  const given = config.signingKeys.encryptionKey;
-  const encryptionKey = given ?? (embedded ? developmentKeyEncryptionKey(config.dataDir, log) : null);
-  if (encryptionKey === null) throw new Error('KEY_ENCRYPTION_KEY is not set');
+  if (signing.keys.kind === 'file') return new PemKeySet(signing.keys.path, signing.chosen ? signing.algorithm : null);
+  const given = signing.keys.encryptionKey;
+  const encryptionKey = given ?? generated((dataDir) => developmentKeyEncryptionKey(dataDir, log), 'KEY_ENCRYPTION_KEY');
   const longestTokenSeconds = Math.max(config.jwt.accessTokenTtlSeconds, config.jwt.serviceTokenTtlSeconds);
   return StoredKeySet.open({
     store,
     encryption: new KeyEncryption(encryptionKey),
-    algorithm,
+    algorithm: signing.algorithm,
     policy: {
-      rotationMs: config.signingKeys.rotationSeconds * 1000,
-      publishAheadMs: config.signingKeys.publishAheadSeconds * 1000,
+      rotationMs: signing.rotationSeconds * 1000,
+      publishAheadMs: signing.publishAheadSeconds * 1000,
       retainMs: (longestTokenSeconds + config.jwt.clockSkewSeconds) * 1000,
     },
-    encryptionKeySource: given !== null ? 'KEY_ENCRYPTION_KEY' : `the file generated in DATA_DIR ${config.dataDir}`,
+    encryptionKeySource: given !== null ? 'KEY_ENCRYPTION_KEY' : 'the key-encryption-key file generated in DATA_DIR',
     log,
   });
 }

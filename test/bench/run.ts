@@ -26,7 +26,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth';
 import { createClientAuthClient } from '../../src/client';
-import { mochaGlobalSetup, mochaGlobalTeardown, repoRoot } from '../support/services';
+import { mochaGlobalSetup, mochaGlobalTeardown } from '../support/global-setup';
+import { repoRoot } from '../support/paths';
 import { ensureGhz, ensureH2load, ghz, h2load, pooled, type H2loadResult, type LoadFigures } from './load-generators';
 import { LOAD_CPU, SERVER_CPU, killAll, pinSelf, pinningProblem, runNodeChild, startNodeChild, type NodeChild } from './processes';
 

@@ -7,12 +7,10 @@ const MONGO = { MONGODB_URI: 'mongodb://127.0.0.1:27017' };
 const REDIS = { REDIS_URL: 'redis://127.0.0.1:6379' };
 
 describe('Choosing between the embedded and the shared set-up', () => {
-  it('runs embedded with nothing configured: no stores, no secret yet, DATA_DIR ./data', () => {
+  it('runs embedded with nothing configured: no stores, ES256 with no key-encryption key yet, DATA_DIR ./data', () => {
     const config = loadConfig({});
-    expect(config.mongo).to.equal(null);
-    expect(config.redis).to.equal(null);
-    expect(config.jwt.secret).to.equal(null);
-    expect(config.dataDir).to.equal('./data');
+    expect(config.stores).to.deep.equal({ kind: 'embedded', dataDir: './data' });
+    expect(config.signing).to.deep.include({ algorithm: 'ES256', keys: { kind: 'stored', encryptionKey: null } });
   });
 
   const halfShared: Array<[string, Record<string, string>, string]> = [
@@ -30,8 +28,8 @@ describe('Choosing between the embedded and the shared set-up', () => {
   }
 
   it('stops a production start without KEY_ENCRYPTION_KEY (ES256, the default), even embedded', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, 'KEY_ENCRYPTION_KEY (32+ bytes) is required with JWT_ALGORITHM=ES256 in production');
-    expect(loadConfig({ NODE_ENV: 'production', KEY_ENCRYPTION_KEY: LONG_SECRET }).jwt.algorithm).to.equal('ES256');
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, 'KEY_ENCRYPTION_KEY (32+ bytes) is required when NODE_ENV=production and JWT_ALGORITHM=ES256');
+    expect(loadConfig({ NODE_ENV: 'production', KEY_ENCRYPTION_KEY: LONG_SECRET }).signing.algorithm).to.equal('ES256');
   });
 
   it('stops a production start with JWT_ALGORITHM=HS256 and no JWT_SECRET_KEY, even embedded', () => {
@@ -46,6 +44,6 @@ describe('Choosing between the embedded and the shared set-up', () => {
       ConfigError,
       'JWT_SECRET_KEY must be at least 32 bytes when NODE_ENV=production',
     );
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: LONG_SECRET }).jwt.secret).to.equal(LONG_SECRET);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: LONG_SECRET }).signing).to.include({ algorithm: 'HS256', secret: LONG_SECRET });
   });
 });
