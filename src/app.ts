@@ -77,6 +77,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       accessToken: config.jwt.accessTokenTtlSeconds,
       serviceToken: config.jwt.serviceTokenTtlSeconds,
       refreshToken: config.jwt.refreshTokenTtlSeconds,
+      retiredRefreshToken: config.jwt.refreshReuseIntervalSeconds,
     };
     const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
     const revocations = new FeedingRevocationList(adapters.revocations, adapters.revocationFeed, log);

@@ -22,7 +22,8 @@ import { describe } from './describe-error';
 import type { OutboxRelay } from './outbox-relay';
 import type { Logger } from './logger';
 import type { PasswordHasher } from './password-hasher';
-import type { ClientStore, LoginThrottle, Outbox, OutboxEntry, OutboxEventType, RevocationList, SessionStore } from './ports';
+import type { ClientStore, LoginThrottle, Outbox, OutboxEntry, OutboxEventType, RefreshTokenRecord, RevocationList, SessionStore } from './ports';
+import { openAnswer, sealAnswer } from './reuse-answer';
 import { hashSecret, newSecret, sameHash } from './secrets';
 import type { RevocationWatch } from './revocation-watch';
 import type { SigningKeyAdministration } from './signing-key-administration';
@@ -34,6 +35,8 @@ export interface Lifetimes {
   accessToken: number;
   serviceToken: number;
   refreshToken: number;
+  /** How long a retired refresh token still answers with the pair its rotation made (the reuse interval). */
+  retiredRefreshToken: number;
 }
 
 export interface ClientAuthDeps {
@@ -251,42 +254,62 @@ export class ClientAuthService {
     }
   }
 
-  /** Rotates a refresh token; a retired one coming back revokes its whole family. */
+  /**
+   * Rotates a refresh token. A retired one coming back revokes its whole family, except
+   * within `lifetimes.retiredRefreshToken` of its rotation: two tabs refreshing at once
+   * both get the pair the first rotation made. Three round trips to the stores: the token
+   * with its successor, the client with the session, and the insert that claims the rotation.
+   */
   async refresh(input: { refreshToken: string }): Promise<TokenPair> {
     if (input.refreshToken === '') throw invalidArgument('refresh_token', 'refresh_token is required');
     if (input.refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) throw invalidRefreshToken();
     const hash = hashSecret(input.refreshToken);
-    const token = await this.sessions.findToken(hash);
-    if (!token) throw invalidRefreshToken();
-    if (await this.sessions.isRetired(hash)) return this.rejectReuse(token.sessionId);
+    const found = await this.sessions.findForRotation(hash);
+    if (!found) throw invalidRefreshToken();
+    if (found.successor) return this.answerAgain(input.refreshToken, found.successor);
+    const { token } = found;
 
     // The client's state comes first: a suspension revokes every session, and the holder
     // of a refresh token should learn why it stopped working.
-    const client = await this.clients.findById(token.clientId);
+    const [client, session] = await Promise.all([this.clients.findById(token.clientId), this.sessions.findSession(token.sessionId)]);
     if (!client) throw unauthenticated('CLIENT_DELETED', 'the client has been deleted');
     if (client.suspended) throw suspended();
     const now = this.now();
-    const session = await this.sessions.findSession(token.sessionId);
     if (!session || session.revokedAt) throw sessionRevoked();
     if (token.expiresAt.getTime() <= now || session.expiresAt.getTime() <= now) {
       throw unauthenticated('TOKEN_EXPIRED', 'the refresh token has expired; log in again');
     }
 
     const refreshToken = newSecret();
-    const won = await this.sessions.rotate(hash, {
+    const answer: TokenPair = {
+      access: this.issueAccess(client, session.id, this.lifetimes.accessToken),
+      refresh: { token: refreshToken, expiresAt: session.expiresAt },
+      client: publicClient(client),
+    };
+    const next = {
       hash: hashSecret(refreshToken),
       sessionId: session.id,
       clientId: client.id,
       parent: hash,
       createdAt: new Date(now),
       expiresAt: session.expiresAt,
-    });
-    if (!won) return this.rejectReuse(session.id);
-    return {
-      access: this.issueAccess(client, session.id, this.lifetimes.accessToken),
-      refresh: { token: refreshToken, expiresAt: session.expiresAt },
-      client: publicClient(client),
+      sealedAnswer: sealAnswer(input.refreshToken, answer),
     };
+    if (await this.sessions.rotate(hash, next)) return answer;
+    // Another call rotated this token first: answer as it did, if still within the interval.
+    const rotated = await this.sessions.findForRotation(hash);
+    if (!rotated?.successor) throw invalidRefreshToken();
+    return this.answerAgain(input.refreshToken, rotated.successor);
+  }
+
+  /** A retired token used again: the same answer within the reuse interval, else the family is revoked. */
+  private async answerAgain(presented: string, successor: RefreshTokenRecord): Promise<TokenPair> {
+    const age = this.now() - successor.createdAt.getTime();
+    const answer = successor.sealedAnswer === undefined ? null : openAnswer(presented, successor.sealedAnswer);
+    if (answer === null || age >= this.lifetimes.retiredRefreshToken * 1000) return this.rejectReuse(successor.sessionId);
+    // Within the interval the session may have ended since (a logout, a suspension): the memory of the revocation list says so.
+    if ((await this.revocations.status(successor.clientId, successor.sessionId)) !== null) throw sessionRevoked();
+    return answer;
   }
 
   /** Exchanges a service client's id and secret for a short-lived access token. */

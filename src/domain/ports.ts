@@ -51,6 +51,18 @@ export interface RefreshTokenRecord {
   parent: string;
   createdAt: Date;
   expiresAt: Date;
+  /**
+   * What the rotation that made this token answered, sealed with its parent token (see
+   * reuse-answer.ts), so a second use of the parent within the reuse interval gets the
+   * same answer. Absent on a session's first token.
+   */
+  sealedAnswer?: string;
+}
+
+/** A refresh token with its successor, if it has been rotated. */
+export interface TokenForRotation {
+  token: RefreshTokenRecord;
+  successor: RefreshTokenRecord | null;
 }
 
 /**
@@ -59,6 +71,8 @@ export interface RefreshTokenRecord {
  *   concurrent rotations of one token exactly one caller gets true and stores its token;
  *   every other gets false and stores nothing. A token that has a successor is retired.
  * - `isRetired(hash)` is true once a successor of `hash` exists.
+ * - `findForRotation(hash)` answers, in one round trip to the store, the token and its
+ *   successor (null while it has none), or null when no token has the hash.
  * - Expired sessions and tokens may linger until `sweepExpired`; callers check expiry.
  */
 export interface SessionStore {
@@ -66,6 +80,7 @@ export interface SessionStore {
   findSession(id: string): Promise<SessionRecord | null>;
   findToken(hash: string): Promise<RefreshTokenRecord | null>;
   isRetired(hash: string): Promise<boolean>;
+  findForRotation(hash: string): Promise<TokenForRotation | null>;
   rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean>;
   /** Marks the session revoked (idempotent). */
   revoke(sessionId: string, at: Date): Promise<void>;

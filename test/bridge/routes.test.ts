@@ -13,7 +13,8 @@ for (const setup of SETUPS) describe(`The Koa bridge routes, over a real gRPC se
   const browser = () => new CookieClient(bridge.url);
 
   before(async function () {
-    server = await startTestServer(setupEnv(setup, this, 'bridge_routes'));
+    // No reuse interval, so a replayed refresh cookie is caught at once (the interval is shown in test/grpc/refresh-reuse.test.ts).
+    server = await startTestServer(setupEnv(setup, this, 'bridge_routes', { REFRESH_REUSE_INTERVAL_SEC: '0' }));
     bridge = await startTestBridge(server.address);
   });
   after(async () => {

@@ -133,6 +133,10 @@ const MIGRATIONS: readonly string[] = [
     activates_at       INTEGER NOT NULL
   );
   `,
+  `
+  -- What a rotation answered, sealed with the parent token, for a second use within the reuse interval.
+  ALTER TABLE refresh_tokens ADD COLUMN sealed_answer TEXT;
+  `,
 ];
 
 function migrate(db: SqliteDatabase): void {

@@ -1,38 +1,28 @@
 import type { Collection, Db } from 'mongodb';
-import type { RefreshTokenRecord, SessionRecord, SessionStore } from '../../domain/ports';
+import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation } from '../../domain/ports';
 import { isDuplicateKey } from './connect';
 
 type SessionDocument = Omit<SessionRecord, 'id'> & { _id: string };
 type TokenDocument = Omit<RefreshTokenRecord, 'hash'> & { _id: string };
-/** The claim that a token has been rotated, keyed by the retired token's hash. */
-interface RotationDocument {
-  _id: string;
-  sessionId: string;
-  clientId: string;
-  expiresAt: Date;
-}
 
 /**
- * Sessions in `sessions`, refresh tokens in `refresh_tokens` keyed by their hash.
- * Rotation first claims the old token in `refresh_token_rotations`, keyed by its hash:
- * an insert on `_id`, which is atomic on MongoDB and FerretDB alike (FerretDB's updates are
- * not isolated), so exactly one caller wins; only the winner then stores the new token.
- * Keying the claim by `_id` also makes the reuse check a primary-key lookup.
+ * Sessions in `sessions`, refresh tokens in `refresh_tokens` keyed by their hash, with a
+ * unique index on `parent`: rotation is one insert of the successor, atomic on MongoDB
+ * and FerretDB alike (FerretDB's updates are not isolated), so exactly one caller wins.
+ * A token and its successor then come back in one query (`_id` or `parent`).
  */
 export class MongoSessionStore implements SessionStore {
   private readonly sessions: Collection<SessionDocument>;
   private readonly tokens: Collection<TokenDocument>;
-  private readonly rotations: Collection<RotationDocument>;
 
   constructor(db: Db) {
     this.sessions = db.collection<SessionDocument>('sessions');
     this.tokens = db.collection<TokenDocument>('refresh_tokens');
-    this.rotations = db.collection<RotationDocument>('refresh_token_rotations');
   }
 
   async ensureIndexes(): Promise<void> {
     await this.tokens.createIndex({ clientId: 1 }, { name: 'client' });
-    await this.rotations.createIndex({ clientId: 1 }, { name: 'client' });
+    await this.tokens.createIndex({ parent: 1 }, { name: 'parent', unique: true });
     await this.sessions.createIndex({ clientId: 1 }, { name: 'client' });
   }
 
@@ -51,26 +41,29 @@ export class MongoSessionStore implements SessionStore {
 
   async findToken(hash: string): Promise<RefreshTokenRecord | null> {
     const document = await this.tokens.findOne({ _id: hash });
-    if (!document) return null;
-    const { _id, ...rest } = document;
-    return { hash: _id, ...rest };
+    return document ? tokenRecord(document) : null;
   }
 
   async isRetired(hash: string): Promise<boolean> {
-    return (await this.rotations.findOne({ _id: hash }, { projection: { _id: 1 } })) !== null;
+    return (await this.tokens.findOne({ parent: hash }, { projection: { _id: 1 } })) !== null;
+  }
+
+  async findForRotation(hash: string): Promise<TokenForRotation | null> {
+    const documents = await this.tokens.find({ $or: [{ _id: hash }, { parent: hash }] }).toArray();
+    const token = documents.find((document) => document._id === hash);
+    if (!token) return null;
+    const successor = documents.find((document) => document.parent === hash);
+    return { token: tokenRecord(token), successor: successor ? tokenRecord(successor) : null };
   }
 
   async rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean> {
     try {
-      await this.rotations.insertOne({ _id: parentHash, sessionId: next.sessionId, clientId: next.clientId, expiresAt: next.expiresAt });
+      await this.tokens.insertOne(tokenDocument({ ...next, parent: parentHash }));
+      return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
-    // Should this insert fail, the old token stays retired with no successor: the session
-    // must log in again, which is the safe side.
-    await this.tokens.insertOne(tokenDocument({ ...next, parent: parentHash }));
-    return true;
   }
 
   async revoke(sessionId: string, at: Date): Promise<void> {
@@ -88,19 +81,21 @@ export class MongoSessionStore implements SessionStore {
 
   async deleteAllOfClient(clientId: string): Promise<void> {
     await this.tokens.deleteMany({ clientId });
-    await this.rotations.deleteMany({ clientId });
     await this.sessions.deleteMany({ clientId });
   }
 
   async sweepExpired(now: Date): Promise<number> {
     await this.tokens.deleteMany({ expiresAt: { $lte: now } });
-    await this.rotations.deleteMany({ expiresAt: { $lte: now } });
     const result = await this.sessions.deleteMany({ expiresAt: { $lte: now } });
     return result.deletedCount;
   }
 }
 
+function tokenRecord({ _id, sealedAnswer, ...rest }: TokenDocument): RefreshTokenRecord {
+  return { hash: _id, ...rest, ...(typeof sealedAnswer === 'string' ? { sealedAnswer } : {}) };
+}
+
 function tokenDocument(token: RefreshTokenRecord): TokenDocument {
-  const { hash, ...rest } = token;
-  return { _id: hash, ...rest };
+  const { hash, sealedAnswer, ...rest } = token;
+  return { _id: hash, ...rest, ...(sealedAnswer === undefined ? {} : { sealedAnswer }) };
 }
