@@ -1,28 +1,27 @@
 import type { MongoClient } from 'mongodb';
 import type { Redis } from 'ioredis';
 import type { Config, StoresConfig } from './config';
-import { ClientAuthService } from './domain/client-auth-service';
 import type { Logger } from './domain/logger';
 import { OutboxRelay } from './domain/outbox-relay';
-import { PasswordHasher } from './domain/password-hasher';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
 import { FeedingRevocationList, type RevocationFeed } from './domain/revocation-feed';
-import { RevocationWatch } from './domain/revocation-watch';
-import { SigningKeyAdministration } from './domain/signing-key-administration';
+import { restoreSuspensions } from './domain/revocation-restore';
 import type { SigningKeySet, SigningKeyStore } from './domain/signing-keys';
-import { TokenIssuer } from './domain/token-issuer';
-import { openSigningKeys } from './signing-key-setup';
+import { createUseCases, type UseCases } from './domain/use-cases';
+import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
+import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
 import { connectMongo } from './adapters/mongo/connect';
 import { MongoClientStore } from './adapters/mongo/client-store';
 import { MongoSessionStore } from './adapters/mongo/session-store';
 import { MongoOutbox } from './adapters/mongo/outbox';
-import { MongoSigningKeyStore } from './adapters/mongo/signing-key-store';
 import { connectRedis } from './adapters/redis/connect';
 import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
 import { RedisEventBus } from './adapters/redis/event-bus';
 import { RedisLoginThrottle } from './adapters/redis/login-throttle';
 import { DEFAULT_FEED_KEY, RedisRevocationFeed } from './adapters/redis/revocation-feed';
+import { MongoSigningKeyStore } from './adapters/mongo/signing-key-store';
 import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
+import { openSigningKeys } from './signing-key-setup';
 
 /** The adapters behind the ports, and how to release them. */
 export interface Adapters {
@@ -40,9 +39,9 @@ export interface Adapters {
   close(): Promise<void>;
 }
 
-/** A wired service: the domain with its adapters and relay running. */
+/** A wired service: the use cases with their adapters and relay running. */
 export interface App {
-  service: ClientAuthService;
+  useCases: UseCases;
   adapters: Adapters;
   relay: OutboxRelay;
   close(): Promise<void>;
@@ -80,9 +79,10 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       retiredRefreshToken: config.jwt.refreshReuseIntervalSeconds,
     };
     const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
+    // Every change of the revocation list, whichever use case makes it, also goes to the watchers' feed.
     const revocations = new FeedingRevocationList(adapters.revocations, adapters.revocationFeed, log);
     const relay = new OutboxRelay(adapters.outbox, revocations, adapters.events, longestTokenMs, log);
-    const service = new ClientAuthService({
+    const useCases = createUseCases({
       clients: adapters.clients,
       sessions: adapters.sessions,
       outbox: adapters.outbox,
@@ -90,8 +90,8 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       loginThrottle: adapters.loginThrottle,
       loginLimit: config.loginThrottle,
       relay,
-      hasher: new PasswordHasher(config.bcryptCost),
-      tokens: new TokenIssuer(
+      hasher: new BcryptPasswordHasher(config.bcryptCost),
+      tokens: new JwtTokenIssuer(
         {
           issuer: config.jwt.issuer,
           audience: config.jwt.audience,
@@ -100,18 +100,22 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
         },
         keys,
       ),
-      signingKeys: new SigningKeyAdministration(keys, log),
-      revocationWatch: new RevocationWatch(revocations, adapters.revocationFeed, config.watchHeartbeatSeconds * 1000),
+      keys,
+      revocationFeed: adapters.revocationFeed,
+      watchHeartbeatMs: config.watchHeartbeatSeconds * 1000,
       lifetimes,
       log,
     });
     if (config.admin) {
-      const admin = await service.ensureAdmin(config.admin.email, config.admin.password);
+      const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);
       log.info({ adminId: admin.id }, 'admin from ADMIN_EMAIL is ready');
     }
-    const restored = await service.restoreSuspensions();
+    const finished = await useCases.deletion.finishPendingDeletions();
+    if (finished > 0) log.info({ finished }, 'interrupted deletions finished');
+    const restored = await restoreSuspensions(adapters.clients, revocations);
     if (restored > 0) log.info({ restored }, 'suspended clients restored to the revocation list');
-    relay.start(config.outboxRelayIntervalMs);
+    // Every relay pass first finishes deletions a crash interrupted, so their requests go out too.
+    relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
     const sweeper = setInterval(() => {
       adapters.sessions.sweepExpired(new Date()).catch(() => {});
     }, SWEEP_INTERVAL_MS);
@@ -119,7 +123,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     log.info({ algorithm: config.signing.algorithm }, `client-auth is wired on ${adapters.description}`);
     const signingKeys = keys;
     return {
-      service,
+      useCases,
       adapters,
       relay,
       close: async () => {

@@ -3,9 +3,10 @@
  * holds, then every change as it happens, and can resume after a disconnection.
  */
 import { isAdmin, type Principal } from './client';
-import { invalidArgument, permissionDenied } from './errors';
-import type { RevocationSnapshot, RevocationList } from './ports';
-import { compareCursors, isCursor, type RevocationEvent, type RevocationFeed } from './revocation-feed';
+import type { Dependencies } from './dependencies';
+import { domainError, invalidArgument } from './errors';
+import type { RevocationSnapshot } from './ports';
+import { compareCursors, isCursor, type RevocationEvent } from './revocation-feed';
 
 /** Service clients in this group may watch; admins grant it with SetClientGroups. */
 export const GATEWAY_GROUP = 'gateway';
@@ -24,12 +25,7 @@ export type WatchMessage =
   | { kind: 'heartbeat'; cursor: string; at: number };
 
 export class RevocationWatch {
-  constructor(
-    private readonly revocations: RevocationList,
-    private readonly feed: RevocationFeed,
-    private readonly heartbeatMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly deps: Pick<Dependencies, 'revocations' | 'revocationFeed' | 'watchHeartbeatMs' | 'now'>) {}
 
   /**
    * Starts a watch: with a `resumeFrom` cursor the feed still reaches, the events after it;
@@ -39,7 +35,7 @@ export class RevocationWatch {
    */
   async start(caller: Principal, resumeFrom: string, send: (message: WatchMessage) => void): Promise<() => void> {
     if (!isAdmin(caller) && !(caller.kind === 'service' && caller.groups.includes(GATEWAY_GROUP))) {
-      throw permissionDenied('PERMISSION_DENIED', 'watching revocations needs the admin group, or a service client in the group "gateway"');
+      throw domainError('PERMISSION_DENIED', 'watching revocations needs the admin group, or a service client in the group "gateway"');
     }
     if (resumeFrom !== '' && !isCursor(resumeFrom)) throw invalidArgument('cursor', 'cursor must be one a previous WatchRevocations message carried');
 
@@ -51,16 +47,16 @@ export class RevocationWatch {
       send({ kind: 'event', event });
     };
     // Subscribed before reading, so nothing appended meanwhile falls between the two.
-    const unsubscribe = this.feed.subscribe((event) => (buffered ? buffered.push(event) : deliver(event)));
+    const unsubscribe = this.deps.revocationFeed.subscribe((event) => (buffered ? buffered.push(event) : deliver(event)));
     try {
-      const missed = resumeFrom === '' ? null : await this.feed.since(resumeFrom);
+      const missed = resumeFrom === '' ? null : await this.deps.revocationFeed.since(resumeFrom);
       if (missed !== null) {
         last = resumeFrom;
         missed.forEach(deliver);
       } else {
-        const head = await this.feed.head();
-        send({ kind: 'snapshot', snapshot: this.revocations.snapshot(), cursor: head });
-        const overlap = (await this.feed.since(`${Math.max(0, this.now() - SNAPSHOT_OVERLAP_MS)}-0`)) ?? [];
+        const head = await this.deps.revocationFeed.head();
+        send({ kind: 'snapshot', snapshot: this.deps.revocations.snapshot(), cursor: head });
+        const overlap = (await this.deps.revocationFeed.since(`${Math.max(0, this.deps.now() - SNAPSHOT_OVERLAP_MS)}-0`)) ?? [];
         for (const event of overlap) if (compareCursors(event.cursor, head) <= 0) send({ kind: 'event', event });
         last = head;
       }
@@ -71,7 +67,7 @@ export class RevocationWatch {
       unsubscribe();
       throw error;
     }
-    const heartbeat = setInterval(() => send({ kind: 'heartbeat', cursor: last, at: this.now() }), this.heartbeatMs);
+    const heartbeat = setInterval(() => send({ kind: 'heartbeat', cursor: last, at: this.deps.now() }), this.deps.watchHeartbeatMs);
     return () => {
       clearInterval(heartbeat);
       unsubscribe();

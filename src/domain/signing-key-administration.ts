@@ -1,8 +1,7 @@
 /** The use cases of the signing keys: publishing the public keys and rotating on demand. */
-import { isAdmin, type Principal } from './client';
-import { permissionDenied } from './errors';
-import type { Logger } from './logger';
-import type { PublicJwk, SigningKeySet, SigningKeyView } from './signing-keys';
+import { requireAdmin, type Principal } from './client';
+import type { Dependencies } from './dependencies';
+import type { PublicJwk, SigningKeyView } from './signing-keys';
 
 export interface PublishedKeys {
   keys: PublicJwk[];
@@ -11,14 +10,11 @@ export interface PublishedKeys {
 }
 
 export class SigningKeyAdministration {
-  constructor(
-    private readonly keys: SigningKeySet,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly deps: Pick<Dependencies, 'keys' | 'log'>) {}
 
   /** The public keys verifiers may trust now; anyone may ask. Empty with HS256. */
   publishedKeys(): PublishedKeys {
-    return { keys: this.keys.publicKeys(), cacheSeconds: this.keys.cacheSeconds };
+    return { keys: this.deps.keys.publicKeys(), cacheSeconds: this.deps.keys.cacheSeconds };
   }
 
   /**
@@ -26,9 +22,9 @@ export class SigningKeyAdministration {
    * current key stays published until its last token has expired, so nobody is logged out.
    */
   async rotate(caller: Principal): Promise<SigningKeyView> {
-    if (!isAdmin(caller)) throw permissionDenied();
-    const key = await this.keys.rotate();
-    this.log.info({ kid: key.kid, by: caller.clientId, activatesAt: key.activatesAt.toISOString() }, 'signing key rotation requested');
+    requireAdmin(caller);
+    const key = await this.deps.keys.rotate();
+    this.deps.log.info({ kid: key.kid, by: caller.clientId, activatesAt: key.activatesAt.toISOString() }, 'signing key rotation requested');
     return key;
   }
 }

@@ -1,210 +1,39 @@
 import type { ClientKind, Principal } from './client';
-import { unauthenticated } from './errors';
-import { newId } from './ids';
-import type { SignerKey, SigningKeySet } from './signing-keys';
 
-/** No legitimate token of ours comes near this; longer input is refused before parsing. */
-const MAX_TOKEN_LENGTH = 8192;
-/**
- * At most how many verified tokens are remembered: about 8 MB, and more than the live
- * sessions of most deployments within one access-token lifetime.
- */
-export const VERIFIED_TOKENS_REMEMBERED = 10_000;
-
-export interface TokenSettings {
-  issuer: string;
-  audience: string;
-  /** How far in the future an `iat` may be before the token is refused (RFC 8725 3.10). */
-  clockSkewSeconds: number;
-  /** The longest lifetime (`exp` - `iat`) a token of each kind may claim. */
-  maxLifetimeSeconds: Readonly<Record<ClientKind, number>>;
-}
-
+/** A token and when it stops being valid. */
 export interface IssuedToken {
   token: string;
   expiresAt: Date;
 }
 
-interface Claims {
-  iss?: unknown;
-  aud?: unknown;
-  nbf?: unknown;
-  id: string;
-  sub: string;
-  groups: string[];
+/** Who an access token speaks for. */
+export interface TokenSubject {
+  clientId: string;
   kind: ClientKind;
-  sid: string;
-  jti: string;
-  iat: number;
-  exp: number;
-}
-
-/** A token that passed `verify` once, with what it proved. */
-interface VerifiedToken {
-  principal: Principal;
-  exp: number;
+  groups: string[];
+  sessionId: string;
 }
 
 /**
- * Signs and verifies access tokens (compact JWS, RFC 7515) with the keys of a
- * SigningKeySet. Every token names its key in `kid`; verification takes the key by kid
- * and accepts only that key's algorithm, so `alg: none`, HS/ES confusion or a forged kid
- * cannot pass. Following RFC 8725 it also refuses a `crit` header, an `iat` in the future
- * beyond the clock skew, and a lifetime longer than configured for the token's kind.
- *
- * A gateway validates the same token on every request of a session, so tokens that
- * verified are remembered: checking one again costs a map lookup and the expiry test
- * instead of a signature check, two base64 decodes and two JSON parses (see `npm run
- * bench`). Nothing else about a signed token can change: its signature, issuer and
- * audience passed once and its claims are fixed. Revocation is not part of this check
- * and is still asked on every call.
+ * Signs and verifies access tokens (a port; the JWT adapter is in src/adapters/crypto).
+ * - `issue` returns a token valid for `ttlSeconds` from the issuer's clock, naming the subject.
+ * - `verify` checks authenticity and expiry only, never revocation; it throws the domain's
+ *   TOKEN_INVALID for anything not issued by this issuer (a changed byte, another key or
+ *   algorithm, a wrong issuer or audience) and TOKEN_EXPIRED once the token has expired.
+ * - `allowExpired` accepts an expired but authentic token: only for giving something up
+ *   (logout), never for gaining access.
+ * - Each `verify` returns a fresh Principal: no caller can change what another one sees.
  */
-export class TokenIssuer {
-  /**
-   * Verified tokens in two generations of up to half the limit each; when the newer one is
-   * full the older one is dropped whole. (Deleting a V8 Map's oldest entry one at a time
-   * costs a scan past every earlier deletion, which halved the rate of unseen tokens.)
-   */
-  private recentlyVerified = new Map<string, VerifiedToken>();
-  private earlierVerified = new Map<string, VerifiedToken>();
-
-  constructor(
-    private readonly settings: TokenSettings,
-    private readonly keys: Pick<SigningKeySet, 'signer' | 'verifier'>,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  issue(subject: { clientId: string; kind: ClientKind; groups: string[]; sessionId: string }, ttlSeconds: number): IssuedToken {
-    const iat = Math.floor(this.now() / 1000);
-    const claims = {
-      id: subject.clientId,
-      sub: subject.clientId,
-      groups: subject.groups,
-      kind: subject.kind,
-      sid: subject.sessionId,
-      jti: newId(),
-      iat,
-      exp: iat + ttlSeconds,
-      iss: this.settings.issuer,
-      aud: this.settings.audience,
-    };
-    const signer = this.keys.signer();
-    const signingInput = `${headerOf(signer)}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    const token = `${signingInput}.${signer.sign(Buffer.from(signingInput)).toString('base64url')}`;
-    return { token, expiresAt: new Date(claims.exp * 1000) };
-  }
-
-  /**
-   * Verifies kid, algorithm, signature, `iss`, `aud`, `iat`, lifetime and `exp`; throws TOKEN_INVALID or
-   * TOKEN_EXPIRED. `allowExpired` accepts an expired but authentic token: only for
-   * giving something up (logout), never for gaining access.
-   */
-  verify(token: string, options: { allowExpired?: boolean } = {}): Principal {
-    if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) throw invalidToken();
-    const clockTimestamp = Math.floor(this.now() / 1000);
-    let known = this.recentlyVerified.get(token);
-    if (known === undefined) {
-      known = this.earlierVerified.get(token);
-      if (known !== undefined) this.remember(token, known);
-    }
-    if (known !== undefined) {
-      // Expired from the second `exp` names on, as for a full verification.
-      if (options.allowExpired !== true && clockTimestamp >= known.exp) throw tokenExpired();
-      return copyOf(known.principal);
-    }
-    const payload = this.verifySignature(token);
-    if (payload.iss !== this.settings.issuer || !audienceHolds(payload.aud, this.settings.audience)) throw invalidToken();
-    if (!isClaims(payload)) throw invalidToken();
-    const skew = this.settings.clockSkewSeconds;
-    if (payload.iat > clockTimestamp + skew || payload.exp - payload.iat > this.settings.maxLifetimeSeconds[payload.kind]) throw invalidToken();
-    if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > clockTimestamp + skew)) throw invalidToken();
-    if (options.allowExpired !== true && clockTimestamp >= payload.exp) throw tokenExpired();
-    const principal: Principal = {
-      clientId: payload.sub,
-      kind: payload.kind,
-      groups: payload.groups,
-      sessionId: payload.sid,
-      expiresAt: new Date(payload.exp * 1000),
-    };
-    // `nbf` is the one other claim checked against the clock; tokens carrying it (none of
-    // ours do) are verified in full every time rather than reasoned about here.
-    if (payload.nbf === undefined) this.remember(token, { principal: copyOf(principal), exp: payload.exp });
-    return principal;
-  }
-
-  /** The payload of a token whose header and signature hold, or TOKEN_INVALID. */
-  private verifySignature(token: string): Record<string, unknown> {
-    const [header, payload, signature, extra] = token.split('.');
-    if (header === undefined || payload === undefined || signature === undefined || extra !== undefined) throw invalidToken();
-    const fields = parseJsonObject(header);
-    if (fields === null || fields['crit'] !== undefined) throw invalidToken();
-    const kid = fields['kid'];
-    if (kid !== undefined && typeof kid !== 'string') throw invalidToken();
-    const key = this.keys.verifier(kid);
-    if (key === null || fields['alg'] !== key.algorithm) throw invalidToken();
-    if (!key.verify(Buffer.from(`${header}.${payload}`), Buffer.from(signature, 'base64url'))) throw invalidToken();
-    const claims = parseJsonObject(payload);
-    if (claims === null) throw invalidToken();
-    return claims;
-  }
-
-  private remember(token: string, verified: VerifiedToken): void {
-    if (this.recentlyVerified.size >= VERIFIED_TOKENS_REMEMBERED / 2) {
-      this.earlierVerified = this.recentlyVerified;
-      this.recentlyVerified = new Map();
-    }
-    this.recentlyVerified.set(token, verified);
-  }
+export interface TokenIssuer {
+  issue(subject: TokenSubject, ttlSeconds: number): IssuedToken;
+  verify(token: string, options?: { allowExpired?: boolean }): Principal;
 }
 
-/** A fresh Principal each call, as a full verification gives, so no caller can change another's. */
-function copyOf(principal: Principal): Principal {
-  return { ...principal, groups: [...principal.groups], expiresAt: new Date(principal.expiresAt.getTime()) };
-}
-
-/** The encoded header of a signer's tokens; the same for every token it signs, so kept. */
-const headers = new WeakMap<SignerKey, string>();
-function headerOf(signer: SignerKey): string {
-  let header = headers.get(signer);
-  if (header === undefined) {
-    header = Buffer.from(JSON.stringify({ alg: signer.algorithm, typ: 'JWT', kid: signer.kid })).toString('base64url');
-    headers.set(signer, header);
-  }
-  return header;
-}
-
-function parseJsonObject(segment: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-function audienceHolds(aud: unknown, audience: string): boolean {
-  return aud === audience || (Array.isArray(aud) && aud.includes(audience));
-}
-
-function tokenExpired() {
-  return unauthenticated('TOKEN_EXPIRED', 'the token has expired');
-}
-
-function invalidToken() {
-  return unauthenticated('TOKEN_INVALID', 'the token is not valid');
-}
-
-function isClaims(value: unknown): value is Claims {
-  if (typeof value !== 'object' || value === null) return false;
-  const c = value as Record<string, unknown>;
-  return (
-    typeof c['sub'] === 'string' &&
-    c['id'] === c['sub'] &&
-    typeof c['sid'] === 'string' &&
-    (c['kind'] === 'user' || c['kind'] === 'service') &&
-    Array.isArray(c['groups']) &&
-    c['groups'].every((g) => typeof g === 'string') &&
-    typeof c['exp'] === 'number' &&
-    typeof c['iat'] === 'number'
-  );
+/** Token lifetimes, in seconds. */
+export interface Lifetimes {
+  accessToken: number;
+  serviceToken: number;
+  refreshToken: number;
+  /** How long a retired refresh token still answers with the pair its rotation made (the reuse interval). */
+  retiredRefreshToken: number;
 }

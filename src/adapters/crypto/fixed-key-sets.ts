@@ -4,7 +4,7 @@
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import * as fs from 'node:fs';
-import { DomainError } from '../../domain/errors';
+import { domainError } from '../../domain/errors';
 import type { AsymmetricAlgorithm, PublicJwk, SignerKey, SigningKeySet, SigningKeyView, VerifierKey } from '../../domain/signing-keys';
 import { algorithmOf, asymmetricSigner, asymmetricVerifier, hmacKeys, publicJwkOf } from './jws';
 
@@ -20,7 +20,7 @@ abstract class FixedKeySet implements SigningKeySet {
   constructor(private readonly why: string) {}
 
   rotate(): Promise<SigningKeyView> {
-    return Promise.reject(new DomainError('failed_precondition', 'SIGNING_KEY_NOT_ROTATABLE', this.why));
+    return Promise.reject(domainError('SIGNING_KEY_NOT_ROTATABLE', this.why));
   }
 
   async close(): Promise<void> {}

@@ -2,13 +2,13 @@ import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { DomainError } from '../../src/domain/errors';
 import { HmacKeySet } from '../../src/adapters/crypto/fixed-key-sets';
-import { TokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/domain/token-issuer';
+import { JwtTokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/adapters/crypto/jwt-token-issuer';
 
 const SECRET = 'unit-test-secret-that-is-at-least-32-bytes';
 const SETTINGS = { issuer: 'client-auth', audience: 'client-auth', clockSkewSeconds: 30, maxLifetimeSeconds: { user: 900, service: 900 } };
 
-function newIssuer(now?: () => number): TokenIssuer {
-  return new TokenIssuer(SETTINGS, new HmacKeySet(SECRET), now);
+function newIssuer(now?: () => number): JwtTokenIssuer {
+  return new JwtTokenIssuer(SETTINGS, new HmacKeySet(SECRET), now);
 }
 const SUBJECT = { clientId: 'client-1', kind: 'user' as const, groups: ['user'], sessionId: 'session-1' };
 
@@ -27,7 +27,7 @@ function reasonOf(run: () => unknown): string {
   throw new Error('expected the call to fail');
 }
 
-describe('TokenIssuer.verify on a token it has verified before', () => {
+describe('JwtTokenIssuer.verify on a token it has verified before', () => {
   it('returns the same principal as the first time, as a separate object each call', () => {
     const tokens = newIssuer();
     const { token } = tokens.issue(SUBJECT, 900);
