@@ -87,6 +87,16 @@ function sessionStoreContract(open: OpenSessionStore): void {
     expect(stored[results.indexOf(true)]).to.not.equal(null);
   });
 
+  it('finds a token with its successor in one call: none before the rotation, the stored one with its sealed answer after', async () => {
+    const { token } = await create(newId());
+    expect(await store.findForRotation(token.hash)).to.deep.equal({ token, successor: null });
+    expect(await store.findForRotation(aHash())).to.equal(null);
+    const next = { ...successorOf(token), sealedAnswer: 'sealed-answer' };
+    await store.rotate(token.hash, next);
+    expect(await store.findForRotation(token.hash)).to.deep.equal({ token, successor: { ...next, parent: token.hash } });
+    expect(await store.findForRotation(next.hash)).to.deep.equal({ token: { ...next, parent: token.hash }, successor: null });
+  });
+
   it('says no token is retired when it has no successor, known or not', async () => {
     const { token } = await create(newId());
     expect(await store.isRetired(token.hash)).to.equal(false);
