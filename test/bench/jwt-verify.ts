@@ -9,7 +9,7 @@ import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { HmacKeySet } from '../../src/adapters/crypto/fixed-key-sets';
 import { JwtTokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/adapters/crypto/jwt-token-issuer';
-import { announce, stopWithRunner } from './child';
+import { announce, rate, stopWithRunner } from './child';
 
 interface Settings {
   secret: string;
@@ -17,21 +17,6 @@ interface Settings {
   audience: string;
   warmUpSeconds: number;
   seconds: number;
-}
-
-/** Calls `verify` in batches for the warm-up and then the measured time; verifications per second. */
-function rate(verify: () => unknown, warmUpSeconds: number, seconds: number): number {
-  const batch = 50;
-  const warmUntil = performance.now() + warmUpSeconds * 1000;
-  while (performance.now() < warmUntil) for (let i = 0; i < batch; i++) verify();
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  let count = 0;
-  while (performance.now() < until) {
-    for (let i = 0; i < batch; i++) verify();
-    count += batch;
-  }
-  return count / ((performance.now() - started) / 1000);
 }
 
 /** More distinct tokens than JwtTokenIssuer remembers, so cycling through them never finds one it knows. */
