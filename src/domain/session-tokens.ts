@@ -8,12 +8,13 @@ import { newId } from './ids';
 import { FailOpenLoginThrottle, tooManyAttempts } from './login-limit';
 import type { RefreshTokenRecord } from './ports';
 import { openAnswer, sealAnswer } from './reuse-answer';
-import { hashSecret, newSecret } from './secrets';
+import { namesOf, newRefreshToken } from './refresh-token-names';
+import { hashSecret } from './secrets';
 import type { IssuedToken } from './token-issuer';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-/** Refresh tokens are 43 base64url characters; anything much longer is not one of ours. */
+/** Refresh tokens are two ids and 43 base64url characters (117); anything much longer is not one of ours. */
 const MAX_REFRESH_TOKEN_LENGTH = 128;
 
 export type SessionTokensDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'loginThrottle' | 'loginLimit' | 'hasher' | 'tokens' | 'lifetimes' | 'log' | 'now'>;
@@ -67,22 +68,32 @@ export class SessionTokens {
   /**
    * Rotates a refresh token. A retired one coming back revokes its whole family, except
    * within `lifetimes.retiredRefreshToken` of its rotation: two tabs refreshing at once
-   * both get the pair the first rotation made. Three round trips to the stores: the token
-   * with its successor, the client with the session, and the insert that claims the rotation.
+   * both get the pair the first rotation made. Two round trips to the stores: the token
+   * with its successor, its session and its client at once (the token names them), then
+   * the insert that claims the rotation.
    */
   async refresh(input: { refreshToken: string }): Promise<TokenPair> {
     const { clients, sessions } = this.deps;
     if (input.refreshToken === '') throw invalidArgument('refresh_token', 'refresh_token is required');
     if (input.refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) throw invalidRefreshToken();
     const hash = hashSecret(input.refreshToken);
-    const found = await sessions.findForRotation(hash);
+    const names = namesOf(input.refreshToken);
+    const [found, namedClient, namedSession] = await Promise.all([
+      sessions.findForRotation(hash),
+      names ? clients.findById(names.clientId) : null,
+      names ? sessions.findSession(names.sessionId) : null,
+    ]);
     if (!found) throw invalidRefreshToken();
     if (found.successor) return this.answerAgain(input.refreshToken, found.successor);
     const { token } = found;
+    // A token issued before tokens named their session is read the slow way.
+    const named = names !== null && names.clientId === token.clientId && names.sessionId === token.sessionId;
+    const [client, session] = named
+      ? [namedClient, namedSession]
+      : await Promise.all([clients.findById(token.clientId), sessions.findSession(token.sessionId)]);
 
     // The client's state comes first: a suspension revokes every session, and the holder
     // of a refresh token should learn why it stopped working.
-    const [client, session] = await Promise.all([clients.findById(token.clientId), sessions.findSession(token.sessionId)]);
     if (!client) throw domainError('CLIENT_DELETED');
     if (client.suspended) throw domainError('CLIENT_SUSPENDED');
     const now = this.deps.now();
@@ -91,7 +102,7 @@ export class SessionTokens {
       throw domainError('TOKEN_EXPIRED', 'the refresh token has expired; log in again');
     }
 
-    const refreshToken = newSecret();
+    const refreshToken = newRefreshToken(client.id, session.id);
     const answer: TokenPair = {
       access: this.issueAccess(client, session.id),
       refresh: { token: refreshToken, expiresAt: session.expiresAt },
@@ -144,7 +155,7 @@ export class SessionTokens {
     const now = this.deps.now();
     const sessionId = newId(now);
     const expiresAt = new Date(now + this.deps.lifetimes.refreshToken * 1000);
-    const refreshToken = newSecret();
+    const refreshToken = newRefreshToken(client.id, sessionId);
     await this.deps.sessions.create(
       { id: sessionId, clientId: client.id, createdAt: new Date(now), expiresAt, revokedAt: null },
       {

@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
+import { claimsOf } from '../support/jws';
 import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery';
@@ -53,6 +54,24 @@ for (const setup of SETUPS) {
         reason: 'REFRESH_TOKEN_REUSED',
       });
       expect(await failure(server.api.validateToken({ token: rotated.accessToken }))).to.include({ reason: 'SESSION_REVOKED' });
+    });
+
+    it('refuses a refresh token whose named client or session was changed, and still rotates one issued before tokens named them', async () => {
+      const session = await login();
+      const other = await login();
+      const [clientId, , secret] = session.refreshToken.split('.');
+      const [, otherSessionId] = other.refreshToken.split('.');
+      expect(await failure(server.api.refreshToken({ refreshToken: `${clientId}.${otherSessionId}.${secret}` }))).to.include({ reason: 'TOKEN_INVALID' });
+
+      const legacy = randomBytes(32).toString('base64url');
+      const sessionId = claimsOf(session.accessToken)['sid'] as string;
+      const now = new Date();
+      await server.app.adapters.sessions.create(
+        { id: `${sessionId.slice(0, -4)}beef`, clientId: clientId!, createdAt: now, expiresAt: new Date(now.getTime() + 3600_000), revokedAt: null },
+        { hash: sha256(legacy), sessionId: `${sessionId.slice(0, -4)}beef`, clientId: clientId!, parent: `root:legacy-${legacy}`, createdAt: now, expiresAt: new Date(now.getTime() + 3600_000) },
+      );
+      const rotated = await server.api.refreshToken({ refreshToken: legacy });
+      expect(rotated.refreshToken.startsWith(`${clientId}.${sessionId.slice(0, -4)}beef.`)).to.equal(true);
     });
 
     it('gives no pair within the interval once the session has ended', async () => {
