@@ -102,6 +102,11 @@ export class FeedingRevocationList implements RevocationList {
     await this.append('session.revoked', { sessionId, until });
   }
 
+  /** A refill restores what the stores hold, which watchers already had: it is not announced. */
+  refillWith(refill: () => Promise<void>): Promise<void> {
+    return this.list.refillWith(refill);
+  }
+
   size(): RevocationListSize {
     return this.list.size();
   }

@@ -3,6 +3,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { ClientAuthService } from '../../gen/clientauth/v1/client_auth';
 import type { UseCases } from '../domain/use-cases';
 import { clientAuthHandlers } from './handlers';
+import { CallGate } from './call-gate';
 import { addReflection } from './reflection';
 import type { UnaryOptions } from './unary';
 
@@ -17,6 +18,10 @@ export interface RunningGrpcServer {
   server: Server;
   port: number;
   health: HealthImplementation;
+  /** Passed by this process's bridge while the server drains (see CallGate). */
+  internalPass: string;
+  /** At once: health says NOT_SERVING and new calls end UNAVAILABLE; running calls go on. */
+  stopTakingCalls(): void;
   /** Stops taking calls, lets running ones finish (bounded), then closes. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -38,7 +43,13 @@ export function createGrpcServer(useCases: UseCases, options: GrpcServerOptions)
 
 /** Binds to host:port (0 picks a free one) and starts serving. */
 export async function startGrpcServer(useCases: UseCases, address: { host: string; port: number }, options: GrpcServerOptions): Promise<RunningGrpcServer> {
-  const { server, health } = createGrpcServer(useCases, options);
+  const gate = new CallGate();
+  const { server, health } = createGrpcServer(useCases, { ...options, gate });
+  const stopTakingCalls = () => {
+    gate.close();
+    health.setStatus('', 'NOT_SERVING');
+    health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+  };
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${address.host}:${address.port}`, ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
@@ -48,10 +59,11 @@ export async function startGrpcServer(useCases: UseCases, address: { host: strin
     server,
     port,
     health,
+    internalPass: gate.internalPass,
+    stopTakingCalls,
     shutdown: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
-        health.setStatus('', 'NOT_SERVING');
-        health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+        stopTakingCalls();
         const force = setTimeout(() => server.forceShutdown(), graceMs);
         server.tryShutdown(() => {
           clearTimeout(force);

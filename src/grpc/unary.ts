@@ -1,7 +1,9 @@
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '../domain/logger';
+import { domainError } from '../domain/errors';
 import { parseBearer } from '../bearer-token';
 import { REQUEST_ID_KEY, requestIdFrom } from '../request-id';
+import type { CallGate } from './call-gate';
 import { REASON_KEY, toServiceError } from './status-mapping';
 
 
@@ -16,6 +18,8 @@ export type CallObserver = (method: string, code: status, seconds: number, reaso
 export interface UnaryOptions {
   log: Logger;
   observe?: CallObserver;
+  /** When closed (shutting down), new calls end UNAVAILABLE before their handler runs. */
+  gate?: CallGate;
 }
 
 /**
@@ -36,7 +40,11 @@ export function unary<Req, Res>(
       options.observe?.(method, code, seconds, reason);
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'rpc');
     };
-    handler(call.request, { metadata: call.metadata, requestId }).then(
+    const admitted = options.gate?.admits(call.metadata) ?? true;
+    const running = admitted
+      ? handler(call.request, { metadata: call.metadata, requestId })
+      : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));
+    running.then(
       (response) => {
         finish(status.OK, '');
         callback(null, response);

@@ -18,7 +18,7 @@ import { SqliteSigningKeyStore } from './sqlite-signing-key-store';
  */
 export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { loginFailureWindowMs: number; feedRetentionMs: number }) {
   const db = openSqliteDatabase(dataDir);
-  const revocations = new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(db) });
+  const revocations = new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(db), log });
   const events = new MemoryEventBus(log);
   const revocationFeed = new MemoryRevocationFeed(options.feedRetentionMs);
   return {

@@ -146,6 +146,13 @@ export class FakeSessionStore implements SessionStore {
     }
     return swept;
   }
+  async listRevoked(query: { revokedAfter: Date; afterId?: string; limit: number }): Promise<SessionRecord[]> {
+    return [...this.sessions.values()]
+      .filter((session) => session.revokedAt !== null && session.revokedAt > query.revokedAfter && session.id > (query.afterId ?? ''))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, query.limit)
+      .map(copy);
+  }
 }
 
 export class FakeOutbox implements Outbox {
@@ -161,9 +168,10 @@ export class FakeOutbox implements Outbox {
     const entry = this.entries.find((known) => known.id === id);
     if (entry && !entry.deliveredAt) entry.deliveredAt = at;
   }
-  async list(query: { type?: string; pendingOnly?: boolean; limit: number }): Promise<OutboxEntry[]> {
+  async list(query: { type?: string; pendingOnly?: boolean; beforeId?: string; limit: number }): Promise<OutboxEntry[]> {
     return this.entries
       .filter((entry) => (query.type === undefined || entry.type === query.type) && (!query.pendingOnly || !entry.deliveredAt))
+      .filter((entry) => query.beforeId === undefined || entry.id < query.beforeId)
       .sort((a, b) => (a.id < b.id ? 1 : -1))
       .slice(0, query.limit)
       .map(copy);
@@ -204,6 +212,9 @@ export class FakeRevocationList implements RevocationList {
     this.reachable();
     this.entries.revokeSession(sessionId, until);
   }
+  async refillWith(refill: () => Promise<void>): Promise<void> {
+    await refill();
+  }
   size() {
     return this.entries.size();
   }
@@ -239,11 +250,14 @@ export class FakeLoginThrottle implements LoginThrottle {
 
 /** Hashes are readable (`fake:<cost>:<password>`), so tests can see which cost made one. */
 export class FakePasswordHasher implements PasswordHasher {
+  /** The hash each `verify` was asked to compare against (null: an unknown account). */
+  readonly verified: Array<string | null> = [];
   constructor(public cost = 10) {}
   async hash(password: string): Promise<string> {
     return `fake:${this.cost}:${password}`;
   }
   async verify(password: string, hash: string | null): Promise<boolean> {
+    this.verified.push(hash);
     return hash !== null && hash.replace(/^fake:\d+:/, '') === password;
   }
   needsRehash(hash: string): boolean {

@@ -20,6 +20,14 @@ describe('SessionTokens: Login (unit, with fakes)', () => {
     expect(w.loginThrottle.counts.get('nobody@example.com')).to.equal(1);
   });
 
+  it('spends a password comparison on an unknown email too, so timing does not tell accounts apart', async () => {
+    const w = world();
+    await registeredUser(w);
+    const before = w.hasher.verified.length;
+    await w.useCases.sessionTokens.login({ email: 'nobody@example.com', password: PASSWORD }).catch(() => undefined);
+    expect(w.hasher.verified.slice(before)).to.deep.equal([null]);
+  });
+
   it('refuses an email at the limit with TOO_MANY_ATTEMPTS before checking the password, and a right password resets the count', async () => {
     const w = world();
     const { email } = await registeredUser(w);
