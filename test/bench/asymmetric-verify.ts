@@ -19,6 +19,7 @@ interface Settings {
 
 /** More distinct tokens than JwtTokenIssuer remembers, so cycling through them never finds one it knows. */
 const DISTINCT_TOKENS = 2 * VERIFIED_TOKENS_REMEMBERED;
+const ROUNDS = 3;
 
 function measure(algorithm: AsymmetricAlgorithm, settings: Settings) {
   const privateKey = generatePrivateKey(algorithm);
@@ -39,11 +40,19 @@ function measure(algorithm: AsymmetricAlgorithm, settings: Settings) {
   const rawSignature = Buffer.from(signature, 'base64url');
   const digest = algorithm === 'ES256' ? 'sha256' : null;
   let next = 0;
-  return {
-    rawVerify: rate(() => verify(digest, data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, rawSignature), settings.warmUpSeconds, settings.seconds),
-    newToken: rate(() => issuer.verify(tokens[next++ % tokens.length]!), settings.warmUpSeconds, settings.seconds),
-    sameToken: rate(() => issuer.verify(token), settings.warmUpSeconds, settings.seconds),
+  const kinds = {
+    rawVerify: () => verify(digest, data, { key: publicKey, dsaEncoding: 'ieee-p1363' }, rawSignature),
+    newToken: () => issuer.verify(tokens[next++ % tokens.length]!),
+    sameToken: () => issuer.verify(token),
   };
+  // Alternating rounds, best of each: on a shared machine one slow second would decide a single-shot ratio.
+  const best = { rawVerify: 0, newToken: 0, sameToken: 0 };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [kind, run] of Object.entries(kinds) as Array<[keyof typeof kinds, () => unknown]>) {
+      best[kind] = Math.max(best[kind], rate(run, settings.warmUpSeconds, settings.seconds / ROUNDS));
+    }
+  }
+  return best;
 }
 
 function main(): void {
