@@ -135,6 +135,24 @@ for (const setup of SETUPS) {
   });
 }
 
+describe('Signing keys of instances starting together on one empty store', function () {
+  this.timeout(30000);
+  it('agree on one key: both sign with it and the store holds it alone', async function () {
+    const env = setupEnv('shared', this, 'keys_together', { JWT_ALGORITHM: 'ES256', KEY_ENCRYPTION_KEY });
+    const servers = await Promise.all([startTestServer(env), startTestServer(env), startTestServer(env)]);
+    try {
+      const stored = await servers[0]!.app.adapters.signingKeys.list();
+      expect(stored).to.have.length(1);
+      for (const server of servers) {
+        const { keys } = await server.api.getJwks({});
+        expect(keys.map((key) => key.kid)).to.deep.equal([stored[0]!.kid]);
+      }
+    } finally {
+      for (const server of servers) await server.close();
+    }
+  });
+});
+
 describe('Signing keys in other modes', function () {
   this.timeout(30000);
   const servers: TestServer[] = [];

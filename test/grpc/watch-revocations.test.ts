@@ -120,6 +120,26 @@ for (const setup of SETUPS) {
       stream.call.cancel();
     });
 
+    it('announces a change of groups, and a RevocationWatcher then refuses tokens issued before it', async () => {
+      const watcher = new RevocationWatcher(server.api, { token: adminToken });
+      const stream = openStream(server.api, adminToken);
+      try {
+        await watcher.start();
+        await stream.next((message) => message.message?.$case === 'snapshot');
+        const target = await user();
+        expect(watcher.revoked(claimsOf(target.token))).to.equal(false);
+        // iat has a resolution of one second: the change must fall in a later second than the token.
+        await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 10));
+        await server.api.setClientGroups({ clientId: target.id, groups: ['billing'] }, { token: adminToken });
+        const event = payload(await stream.next(eventOf(RevocationEventType.REVOCATION_EVENT_TYPE_CLIENT_GROUPS_CHANGED, 'clientId', target.id)), 'event');
+        expect(event.groups).to.deep.equal(['user', 'billing']);
+        await waitFor(() => watcher.revoked(claimsOf(target.token)));
+      } finally {
+        watcher.stop();
+        stream.call.cancel();
+      }
+    });
+
     it('resumes from a cursor with exactly what was missed, and answers an expired cursor with a fresh snapshot', async () => {
       const first = openStream(server.api, adminToken);
       const snapshot = await first.next((message) => message.message?.$case === 'snapshot');

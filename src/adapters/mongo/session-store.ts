@@ -5,27 +5,46 @@ import { withMongoOutages } from './outages';
 
 type SessionDocument = Omit<SessionRecord, 'id'> & { _id: string };
 type TokenDocument = Omit<RefreshTokenRecord, 'hash'> & { _id: string };
+/**
+ * The claim that a token has been rotated, keyed by the retired token's hash, with its
+ * successor (claims written before successors were recorded here carry only the first
+ * three fields).
+ */
+interface RotationDocument {
+  _id: string;
+  sessionId: string;
+  clientId: string;
+  expiresAt: Date;
+  child?: string;
+  createdAt?: Date;
+  sealedAnswer?: string;
+}
 
 /**
- * Sessions in `sessions`, refresh tokens in `refresh_tokens` keyed by their hash, with a
- * unique index on `parent`: rotation is one insert of the successor, atomic on MongoDB
- * and FerretDB alike (FerretDB's updates are not isolated), so exactly one caller wins.
- * A token and its successor then come back in one query (`_id` or `parent`).
+ * Sessions in `sessions`, refresh tokens in `refresh_tokens` keyed by their hash.
+ * Rotation claims the old token in `refresh_token_rotations`, keyed by its hash: an
+ * insert on `_id`, which is atomic on MongoDB and FerretDB alike (FerretDB's updates are
+ * not isolated), so exactly one caller wins. The claim records the successor too, so a
+ * token and its successor are two primary-key lookups, made at once. Every query here is
+ * a plain `_id` lookup on the hot path: FerretDB's SQLite backend pushes down nothing else
+ * and scans the whole collection for any other filter.
  */
 export class MongoSessionStore implements SessionStore {
   private readonly sessions: Collection<SessionDocument>;
   private readonly tokens: Collection<TokenDocument>;
+  private readonly rotations: Collection<RotationDocument>;
 
   constructor(db: Db) {
     this.sessions = db.collection<SessionDocument>('sessions');
     this.tokens = db.collection<TokenDocument>('refresh_tokens');
+    this.rotations = db.collection<RotationDocument>('refresh_token_rotations');
     // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
     return withMongoOutages(this, 'the session store');
   }
 
   async ensureIndexes(): Promise<void> {
     await this.tokens.createIndex({ clientId: 1 }, { name: 'client' });
-    await this.tokens.createIndex({ parent: 1 }, { name: 'parent', unique: true });
+    await this.rotations.createIndex({ clientId: 1 }, { name: 'client' });
     await this.sessions.createIndex({ clientId: 1 }, { name: 'client' });
   }
 
@@ -48,25 +67,41 @@ export class MongoSessionStore implements SessionStore {
   }
 
   async isRetired(hash: string): Promise<boolean> {
-    return (await this.tokens.findOne({ parent: hash }, { projection: { _id: 1 } })) !== null;
+    return (await this.rotations.findOne({ _id: hash }, { projection: { _id: 1 } })) !== null;
   }
 
   async findForRotation(hash: string): Promise<TokenForRotation | null> {
-    const documents = await this.tokens.find({ $or: [{ _id: hash }, { parent: hash }] }).toArray();
-    const token = documents.find((document) => document._id === hash);
+    const [token, claim] = await Promise.all([this.tokens.findOne({ _id: hash }), this.rotations.findOne({ _id: hash })]);
     if (!token) return null;
-    const successor = documents.find((document) => document.parent === hash);
-    return { token: tokenRecord(token), successor: successor ? tokenRecord(successor) : null };
+    return { token: tokenRecord(token), successor: claim ? successorOf(claim) : null };
   }
 
+  /**
+   * The claim and the successor are inserted at once. When the claim loses, the successor
+   * just stored is an orphan whose value nobody was given; it is removed, and would be
+   * harmless until its expiry if that failed.
+   */
   async rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean> {
-    try {
-      await this.tokens.insertOne(tokenDocument({ ...next, parent: parentHash }));
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+    const claim: RotationDocument = {
+      _id: parentHash,
+      sessionId: next.sessionId,
+      clientId: next.clientId,
+      expiresAt: next.expiresAt,
+      child: next.hash,
+      createdAt: next.createdAt,
+      ...(next.sealedAnswer === undefined ? {} : { sealedAnswer: next.sealedAnswer }),
+    };
+    const [claimed, stored] = await Promise.allSettled([
+      this.rotations.insertOne(claim),
+      this.tokens.insertOne(tokenDocument({ ...next, parent: parentHash })),
+    ]);
+    if (claimed.status === 'fulfilled' && stored.status === 'fulfilled') return true;
+    // Should the successor's insert fail alone, the old token stays retired with no successor:
+    // the session must log in again, which is the safe side.
+    if (claimed.status === 'fulfilled') throw (stored as PromiseRejectedResult).reason;
+    if (stored.status === 'fulfilled') await this.tokens.deleteOne({ _id: next.hash }).catch(() => {});
+    if (isDuplicateKey(claimed.reason)) return false;
+    throw claimed.reason;
   }
 
   async revoke(sessionId: string, at: Date): Promise<void> {
@@ -84,11 +119,13 @@ export class MongoSessionStore implements SessionStore {
 
   async deleteAllOfClient(clientId: string): Promise<void> {
     await this.tokens.deleteMany({ clientId });
+    await this.rotations.deleteMany({ clientId });
     await this.sessions.deleteMany({ clientId });
   }
 
   async sweepExpired(now: Date): Promise<number> {
     await this.tokens.deleteMany({ expiresAt: { $lte: now } });
+    await this.rotations.deleteMany({ expiresAt: { $lte: now } });
     const result = await this.sessions.deleteMany({ expiresAt: { $lte: now } });
     return result.deletedCount;
   }
@@ -99,6 +136,18 @@ export class MongoSessionStore implements SessionStore {
     const documents = await this.sessions.find(filter).sort({ _id: 1 }).limit(query.limit).toArray();
     return documents.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
   }
+}
+
+function successorOf(claim: RotationDocument): RefreshTokenRecord {
+  return {
+    hash: claim.child ?? '',
+    sessionId: claim.sessionId,
+    clientId: claim.clientId,
+    parent: claim._id,
+    createdAt: claim.createdAt ?? new Date(0),
+    expiresAt: claim.expiresAt,
+    ...(claim.sealedAnswer === undefined ? {} : { sealedAnswer: claim.sealedAnswer }),
+  };
 }
 
 function tokenRecord({ _id, sealedAnswer, ...rest }: TokenDocument): RefreshTokenRecord {
