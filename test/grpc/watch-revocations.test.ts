@@ -1,6 +1,7 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { RevocationEventType, type WatchRevocationsResponse } from '../../gen/clientauth/v1/revocation_feed';
+import * as pkg from '../../src/index';
 import { RevocationWatcher } from '../../src/revocation-watcher';
 import { createClientAuthClient, type ClientAuthPromiseClient } from '../../src/client';
 import { errorDetailOf } from '../../src/grpc/status-mapping';
@@ -97,6 +98,21 @@ for (const setup of SETUPS) {
       expect(snapshot.deletedClients.find((entry) => entry.id === deleted.id)?.expireTime?.getTime()).to.be.greaterThan(Date.now());
       expect(snapshot.revokedSessions.find((entry) => entry.id === loggedOut.sid)?.expireTime?.getTime()).to.be.greaterThan(Date.now());
       stream.call.cancel();
+    });
+
+    it('serves the gateway of the README: the package\'s RevocationWatcher, signed in as a gateway service, refuses a suspended client', async () => {
+      const { client, clientSecret } = await server.api.registerService({ email: `gateway${++counter}@example.com`, name: 'gateway', groups: ['gateway'] }, { token: adminToken });
+      const gatewayToken = async () => (await server.api.issueServiceToken({ clientId: client!.id, clientSecret })).accessToken;
+      const watcher = new pkg.RevocationWatcher(server.api, { token: gatewayToken });
+      try {
+        await watcher.start();
+        const target = await user();
+        expect(watcher.revoked(claimsOf(target.token))).to.equal(false);
+        await server.api.suspendClient({ clientId: target.id, reason: 'gateway check' }, { token: adminToken });
+        await waitFor(() => watcher.revoked(claimsOf(target.token)));
+      } finally {
+        watcher.stop();
+      }
     });
 
     it('streams suspensions, reinstatements, deletions and revoked sessions as they happen, and a heartbeat on a quiet stream', async () => {
