@@ -1,4 +1,7 @@
-/** Reading one environment variable at a time, for loadConfig: each refusal names its variable. */
+/**
+ * How src/config.ts reads one variable: each method parses, checks and defaults one kind
+ * of value, and throws a ConfigError naming the variable when the value is bad.
+ */
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -28,6 +31,16 @@ export class Reader {
     if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
     const value = Number(raw.trim());
     if (value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
+    return value;
+  }
+
+  fraction(name: string, fallback: number): number {
+    const raw = this.optional(name);
+    if (raw === null) return fallback;
+    const value = Number(raw.trim());
+    if (!/^\s*(0|1|0?\.\d+|1\.0*)\s*$/.test(raw) || !(value >= 0 && value <= 1)) {
+      throw new ConfigError(`${name} must be a number from 0 to 1 (0.01 is one in a hundred); got "${raw}"`);
+    }
     return value;
   }
 

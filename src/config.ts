@@ -87,7 +87,8 @@ export interface Config {
   readonly loginThrottle: { readonly maxFailures: number; readonly windowSeconds: number };
   readonly stores: StoresConfig;
   readonly revocationKeyPrefix: string;
-  readonly deletionChannel: string;
+  /** Pub/sub channels each deletion is published on (the bare client id). */
+  readonly deletionChannels: readonly string[];
   readonly deletionStream: string;
   readonly clientEventsChannel: string;
   readonly outboxRelayIntervalMs: number;
@@ -96,6 +97,8 @@ export interface Config {
   /** How often WatchRevocations streams send a heartbeat. */
   readonly watchHeartbeatSeconds: number;
   readonly metricsPort: number | null;
+  /** The share of gateway checks (ValidateToken, Check, GET /auth) logged when they end as usual, 0 to 1. */
+  readonly accessLogSample: number;
 }
 
 const MIN_PRODUCTION_SECRET_BYTES = 32;
@@ -167,7 +170,7 @@ export function loadConfig(env: Env): Config {
     },
     stores,
     revocationKeyPrefix: read.string('REVOCATION_KEY_PREFIX', '', { allowEmpty: true }),
-    deletionChannel: read.string('DELETION_CHANNEL', 'client-data-deletion-request'),
+    deletionChannels: deletionChannelsFrom(read),
     deletionStream: read.string('DELETION_STREAM', 'client-data-deletion-requests'),
     clientEventsChannel: read.string('CLIENT_EVENTS_CHANNEL', 'client-events'),
     outboxRelayIntervalMs: read.int('OUTBOX_RELAY_INTERVAL_MS', 2000, 50, 600000),
@@ -175,6 +178,7 @@ export function loadConfig(env: Env): Config {
     admin: adminEmail !== null && adminPassword !== null ? { email: adminEmail, password: adminPassword } : null,
     watchHeartbeatSeconds: read.int('WATCH_HEARTBEAT_SEC', 15, 1, 300),
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
+    accessLogSample: read.fraction('ACCESS_LOG_SAMPLE', 0),
   });
 }
 
@@ -262,6 +266,25 @@ function redisFrom(read: Reader): RedisConfig | null {
   const password = read.optional('REDIS_PASSWORD');
   const auth = password === null ? '' : `:${encodeURIComponent(password)}@`;
   return { url: `redis://${auth}${host}:${port}` };
+}
+
+/**
+ * Our own channel and `user-delete`, the one the original api-gateway subscribes to, so it
+ * sees deletions with no configuration. DELETION_CHANNEL (one channel) is the older name.
+ */
+const DEFAULT_DELETION_CHANNELS = ['client-data-deletion-request', 'user-delete'];
+
+function deletionChannelsFrom(read: Reader): string[] {
+  const channels = read.list('DELETION_CHANNELS');
+  const single = read.optional('DELETION_CHANNEL');
+  if (channels.length > 0 && single !== null) {
+    throw new ConfigError('set DELETION_CHANNELS or DELETION_CHANNEL, not both (DELETION_CHANNELS is a comma-separated list)');
+  }
+  if (single !== null) return [read.string('DELETION_CHANNEL', single)];
+  if (channels.some((channel) => /[\u0000-\u001f\s]/.test(channel))) {
+    throw new ConfigError('DELETION_CHANNELS entries must not contain spaces or control characters');
+  }
+  return channels.length > 0 ? [...new Set(channels)] : DEFAULT_DELETION_CHANNELS;
 }
 
 function checkCookieName(name: string, value: string): string {
