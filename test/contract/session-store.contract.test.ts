@@ -215,5 +215,21 @@ describe('SessionStore contract', () => {
       await store.ensureIndexes();
       return { store, close };
     });
+
+    it('treats a rotation claimed by an earlier version (in refresh_token_rotations) as a rotation', async () => {
+      const { db, close } = await openDatabase();
+      try {
+        const store = new MongoSessionStore(db);
+        const { session, token } = aSession(newId());
+        await store.create(session, token);
+        await db.collection('refresh_token_rotations').insertOne({ _id: token.hash as never, sessionId: session.id, clientId: session.clientId, expiresAt: session.expiresAt });
+        expect(await store.isRetired(token.hash)).to.equal(true);
+        const found = await store.findForRotation(token.hash);
+        expect(found?.successor).to.include({ sessionId: session.id, parent: token.hash });
+        expect(found?.successor).not.to.have.property('sealedAnswer');
+      } finally {
+        await close();
+      }
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { Collection, Db, Filter } from 'mongodb';
+import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mongodb';
 import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation } from '../../domain/ports';
 import { isDuplicateKey } from './connect';
 import { withMongoOutages } from './outages';
@@ -6,38 +6,52 @@ import { withMongoOutages } from './outages';
 type SessionDocument = Omit<SessionRecord, 'id'> & { _id: string };
 type TokenDocument = Omit<RefreshTokenRecord, 'hash'> & { _id: string };
 /**
- * The claim that a token has been rotated, keyed by the retired token's hash, with its
- * successor (claims written before successors were recorded here carry only the first
- * three fields).
+ * The claim that a token has been rotated, with its successor. It lives beside the tokens,
+ * keyed `rotated:<retired token's hash>`, so that it and the successor's own document go
+ * in one insert command: one commit on FerretDB's SQLite backend.
  */
-interface RotationDocument {
+interface ClaimDocument {
+  _id: string;
+  child: string;
+  sessionId: string;
+  clientId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  sealedAnswer?: string;
+}
+
+/** A claim written before claims lived beside the tokens, keyed by the retired token's hash. */
+interface LegacyClaimDocument {
   _id: string;
   sessionId: string;
   clientId: string;
   expiresAt: Date;
-  child?: string;
-  createdAt?: Date;
-  sealedAnswer?: string;
 }
 
+const CLAIM_PREFIX = 'rotated:';
+
 /**
- * Sessions in `sessions`, refresh tokens in `refresh_tokens` keyed by their hash.
- * Rotation claims the old token in `refresh_token_rotations`, keyed by its hash: an
- * insert on `_id`, which is atomic on MongoDB and FerretDB alike (FerretDB's updates are
- * not isolated), so exactly one caller wins. The claim records the successor too, so a
- * token and its successor are two primary-key lookups, made at once. Every query here is
- * a plain `_id` lookup on the hot path: FerretDB's SQLite backend pushes down nothing else
- * and scans the whole collection for any other filter.
+ * Sessions in `sessions`; refresh tokens in `refresh_tokens` keyed by their hash, with the
+ * claims of their rotations. Rotation inserts, in one ordered command, the claim on the
+ * old token and then the new token: the claim's `_id` is unique, and an insert is atomic on
+ * MongoDB and FerretDB alike (FerretDB's updates are not isolated), so exactly one caller
+ * wins, and a losing claim stops the command before the new token. A token, its claim and
+ * the claim of the earlier scheme (`refresh_token_rotations`) are three primary-key
+ * lookups made at once. Every query on this path is a plain `_id` lookup: FerretDB's
+ * SQLite backend pushes down nothing else and scans the whole collection for any other
+ * filter.
  */
 export class MongoSessionStore implements SessionStore {
   private readonly sessions: Collection<SessionDocument>;
   private readonly tokens: Collection<TokenDocument>;
-  private readonly rotations: Collection<RotationDocument>;
+  private readonly claims: Collection<ClaimDocument>;
+  private readonly rotations: Collection<LegacyClaimDocument>;
 
   constructor(db: Db) {
     this.sessions = db.collection<SessionDocument>('sessions');
     this.tokens = db.collection<TokenDocument>('refresh_tokens');
-    this.rotations = db.collection<RotationDocument>('refresh_token_rotations');
+    this.claims = db.collection<ClaimDocument>('refresh_tokens');
+    this.rotations = db.collection<LegacyClaimDocument>('refresh_token_rotations');
     // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
     return withMongoOutages(this, 'the session store');
   }
@@ -67,41 +81,50 @@ export class MongoSessionStore implements SessionStore {
   }
 
   async isRetired(hash: string): Promise<boolean> {
-    return (await this.rotations.findOne({ _id: hash }, { projection: { _id: 1 } })) !== null;
+    const [claim, legacy] = await Promise.all([
+      this.claims.findOne({ _id: CLAIM_PREFIX + hash }, { projection: { _id: 1 } }),
+      this.rotations.findOne({ _id: hash }, { projection: { _id: 1 } }),
+    ]);
+    return claim !== null || legacy !== null;
   }
 
   async findForRotation(hash: string): Promise<TokenForRotation | null> {
-    const [token, claim] = await Promise.all([this.tokens.findOne({ _id: hash }), this.rotations.findOne({ _id: hash })]);
+    const [token, claim, legacy] = await Promise.all([
+      this.tokens.findOne({ _id: hash }),
+      this.claims.findOne({ _id: CLAIM_PREFIX + hash }),
+      this.rotations.findOne({ _id: hash }),
+    ]);
     if (!token) return null;
-    return { token: tokenRecord(token), successor: claim ? successorOf(claim) : null };
+    const successor = claim ? successorOf(hash, claim) : legacy ? legacySuccessorOf(legacy) : null;
+    return { token: tokenRecord(token), successor };
   }
 
   /**
-   * The claim and the successor are inserted at once. When the claim loses, the successor
-   * just stored is an orphan whose value nobody was given; it is removed, and would be
-   * harmless until its expiry if that failed.
+   * A claim of the earlier scheme is checked by `findForRotation`, which a rotation follows;
+   * only an instance of an earlier version rotating the same token at the same moment, during
+   * an upgrade, could still race this one.
    */
   async rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean> {
-    const claim: RotationDocument = {
-      _id: parentHash,
+    const claim: ClaimDocument = {
+      _id: CLAIM_PREFIX + parentHash,
+      child: next.hash,
       sessionId: next.sessionId,
       clientId: next.clientId,
-      expiresAt: next.expiresAt,
-      child: next.hash,
       createdAt: next.createdAt,
+      expiresAt: next.expiresAt,
       ...(next.sealedAnswer === undefined ? {} : { sealedAnswer: next.sealedAnswer }),
     };
-    const [claimed, stored] = await Promise.allSettled([
-      this.rotations.insertOne(claim),
-      this.tokens.insertOne(tokenDocument({ ...next, parent: parentHash })),
-    ]);
-    if (claimed.status === 'fulfilled' && stored.status === 'fulfilled') return true;
-    // Should the successor's insert fail alone, the old token stays retired with no successor:
-    // the session must log in again, which is the safe side.
-    if (claimed.status === 'fulfilled') throw (stored as PromiseRejectedResult).reason;
-    if (stored.status === 'fulfilled') await this.tokens.deleteOne({ _id: next.hash }).catch(() => {});
-    if (isDuplicateKey(claimed.reason)) return false;
-    throw claimed.reason;
+    try {
+      // Should the new token's insert fail after the claim's, the old token stays retired with
+      // no successor: the session must log in again, which is the safe side.
+      await (this.tokens as Collection<TokenDocument | ClaimDocument>).insertMany([claim, tokenDocument({ ...next, parent: parentHash })], {
+        ordered: true,
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof MongoBulkWriteError && isDuplicateKey(error) && firstFailedIndex(error) === 0) return false;
+      throw error;
+    }
   }
 
   async revoke(sessionId: string, at: Date): Promise<void> {
@@ -138,16 +161,26 @@ export class MongoSessionStore implements SessionStore {
   }
 }
 
-function successorOf(claim: RotationDocument): RefreshTokenRecord {
+function successorOf(parentHash: string, claim: ClaimDocument): RefreshTokenRecord {
   return {
-    hash: claim.child ?? '',
+    hash: claim.child,
     sessionId: claim.sessionId,
     clientId: claim.clientId,
-    parent: claim._id,
-    createdAt: claim.createdAt ?? new Date(0),
+    parent: parentHash,
+    createdAt: claim.createdAt,
     expiresAt: claim.expiresAt,
     ...(claim.sealedAnswer === undefined ? {} : { sealedAnswer: claim.sealedAnswer }),
   };
+}
+
+/** A successor of the earlier scheme is known only to exist: it has no answer to give again. */
+function legacySuccessorOf(claim: LegacyClaimDocument): RefreshTokenRecord {
+  return { hash: '', sessionId: claim.sessionId, clientId: claim.clientId, parent: claim._id, createdAt: new Date(0), expiresAt: claim.expiresAt };
+}
+
+function firstFailedIndex(error: MongoBulkWriteError): number | undefined {
+  const errors = error.writeErrors;
+  return (Array.isArray(errors) ? errors[0] : errors)?.index;
 }
 
 function tokenRecord({ _id, sealedAnswer, ...rest }: TokenDocument): RefreshTokenRecord {
