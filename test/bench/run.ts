@@ -174,6 +174,8 @@ async function main(): Promise<void> {
       for (const child of children) await child.stop();
       await mochaGlobalTeardown();
     }
+    // Printed before the gateway phase, so a failure there does not lose these figures.
+    if (results) printReport(results, options);
     const gateways = await measureGateways({
       distDir: BENCH_DIST,
       workDir,
@@ -182,7 +184,6 @@ async function main(): Promise<void> {
       logLevel: options.logLevel,
       say,
     });
-    if (results) printReport(results, options);
     process.stdout.write(`${gatewayReport(gateways, row).join('\n')}\n`);
   } finally {
     for (const child of children) await child.stop();
