@@ -8,6 +8,9 @@ import { rebuildRevocations } from './domain/revocation-rebuild';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
 import { FeedingRevocationList, type RevocationFeed } from './domain/revocation-feed';
 import type { SigningKeySet, SigningKeyStore } from './domain/signing-keys';
+import type { MailOutbox } from './domain/mail';
+import type { OneTimeTokenStore } from './domain/one-time-tokens';
+import type { RequestLimiter } from './domain/request-limiter';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
@@ -21,6 +24,10 @@ import { RedisEventBus } from './adapters/redis/event-bus';
 import { RedisLoginThrottle } from './adapters/redis/login-throttle';
 import { DEFAULT_FEED_KEY, RedisRevocationFeed } from './adapters/redis/revocation-feed';
 import { MongoSigningKeyStore } from './adapters/mongo/signing-key-store';
+import { MongoMailOutbox } from './adapters/mongo/mail-outbox';
+import { MongoOneTimeTokenStore } from './adapters/mongo/one-time-token-store';
+import { RECOVERY_REQUESTS_KEY_PREFIX, requestLimiterOn } from './adapters/throttle-request-limiter';
+import { wireRecovery, type WiredRecovery } from './recovery-wiring';
 import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
 import { openSigningKeys } from './signing-key-setup';
 
@@ -34,6 +41,10 @@ export interface Adapters {
   loginThrottle: LoginThrottle;
   signingKeys: SigningKeyStore;
   revocationFeed: RevocationFeed;
+  oneTimeTokens: OneTimeTokenStore;
+  mailOutbox: MailOutbox;
+  /** Counts password-reset and verification requests. */
+  recoveryLimiter: RequestLimiter;
   description: string;
   /** Whether each store is reachable now, for metrics. */
   storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
@@ -45,6 +56,8 @@ export interface App {
   useCases: UseCases;
   adapters: Adapters;
   relay: OutboxRelay;
+  /** The mail relay and its transport. */
+  mail: WiredRecovery;
   close(): Promise<void>;
 }
 
@@ -68,11 +81,14 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       ? openEmbeddedAdapters(stores.dataDir, log, {
           loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000,
           feedRetentionMs: feedRetentionMs(config),
+          recoveryWindowMs: config.recovery.requestLimit.windowSeconds * 1000,
         })
       : await connectAdapters(config, stores, log);
   let keys: SigningKeySet | null = null;
+  let mail: WiredRecovery | null = null;
   try {
     keys = await openSigningKeys(config, adapters.signingKeys, log);
+    mail = wireRecovery(config, adapters, log);
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,
       serviceToken: config.jwt.serviceTokenTtlSeconds,
@@ -106,6 +122,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       watchHeartbeatMs: config.watchHeartbeatSeconds * 1000,
       lifetimes,
       log,
+      recovery: mail.recovery,
     });
     if (config.admin) {
       const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);
@@ -121,24 +138,39 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     });
     // Every relay pass first finishes deletions a crash interrupted, so their requests go out too.
     relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
-    const sweepLog = new OutageLog(log, 'sweep of expired sessions');
-    const sweeper = setInterval(() => void sweepLog.run(() => adapters.sessions.sweepExpired(new Date())), SWEEP_INTERVAL_MS);
+    mail.mailer.start(config.outboxRelayIntervalMs);
+    void mail.mailer.flush();
+    const sweepLog = new OutageLog(log, 'sweep of expired sessions and one-time tokens');
+    const sweeper = setInterval(
+      () =>
+        void sweepLog.run(async () => {
+          await adapters.sessions.sweepExpired(new Date());
+          await adapters.oneTimeTokens.sweepExpired(new Date());
+        }),
+      SWEEP_INTERVAL_MS,
+    );
     sweeper.unref();
     log.info({ algorithm: config.signing.algorithm }, `client-auth is wired on ${adapters.description}`);
+    log.info({}, `mail (password reset, email verification) goes to ${mail.transport.description}`);
     const signingKeys = keys;
+    const wiredMail = mail;
     return {
       useCases,
       adapters,
       relay,
+      mail: wiredMail,
       close: async () => {
         clearInterval(sweeper);
         await relay.stop();
+        await useCases.passwordReset.settle();
+        await wiredMail.close();
         await signingKeys.close();
         await adapters.close();
       },
     };
   } catch (error) {
     await keys?.close();
+    await mail?.close();
     await adapters.close();
     throw error;
   }
@@ -155,10 +187,14 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     const sessions = new MongoSessionStore(connected.db);
     const outbox = new MongoOutbox(connected.db);
     const signingKeys = new MongoSigningKeyStore(connected.db);
+    const oneTimeTokens = new MongoOneTimeTokenStore(connected.db);
+    const mailOutbox = new MongoMailOutbox(connected.db);
     await clients.ensureIndexes();
     await signingKeys.ensureIndexes();
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
+    await oneTimeTokens.ensureIndexes();
+    await mailOutbox.ensureIndexes();
 
     const redis = await connectRedis(stores.redis.url, timeout, log, 'commands');
     redisConnections.push(redis);
@@ -184,6 +220,11 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       loginThrottle,
       signingKeys,
       revocationFeed,
+      oneTimeTokens,
+      mailOutbox,
+      recoveryLimiter: requestLimiterOn(
+        new RedisLoginThrottle(redis, { windowMs: config.recovery.requestLimit.windowSeconds * 1000, keyPrefix: RECOVERY_REQUESTS_KEY_PREFIX }),
+      ),
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
         mongodb: await connected.db.command({ ping: 1 }).then(() => true, () => false),

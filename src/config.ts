@@ -2,9 +2,12 @@
  * The only reader of the environment. `loadConfig` turns it into a typed, validated,
  * frozen Config, or throws a ConfigError naming the variable at fault.
  */
+import { mailFrom, recoveryFrom, verifiedRedirectFrom, type MailConfig, type RecoveryConfig } from './config-recovery';
 import { ConfigError, Reader, type Env } from './config-reader';
+import { signingFrom, type SigningConfig } from './config-signing';
 
 export { ConfigError, type Env } from './config-reader';
+export type { SigningConfig } from './config-signing';
 
 export interface MongoConfig {
   readonly uri: string;
@@ -32,22 +35,6 @@ export type StoresConfig =
       readonly redis: RedisConfig;
     };
 
-/**
- * How access tokens are signed, and where the keys come from. `chosen` says whether
- * JWT_ALGORITHM was set rather than inferred. A null secret or encryption key happens only
- * in the embedded set-up outside production, which keeps a generated one in DATA_DIR.
- */
-export type SigningConfig =
-  | { readonly algorithm: 'HS256'; readonly chosen: boolean; readonly secret: string | null }
-  | {
-      readonly algorithm: 'ES256' | 'EdDSA';
-      readonly chosen: boolean;
-      /** An operator's PEM file (nothing stored or rotated), or keys in the store sealed with the encryption key. */
-      readonly keys: { readonly kind: 'file'; readonly path: string } | { readonly kind: 'stored'; readonly encryptionKey: string | null };
-      readonly rotationSeconds: number;
-      readonly publishAheadSeconds: number;
-    };
-
 export interface Config {
   readonly production: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -69,6 +56,8 @@ export interface Config {
     readonly bodyLimitBytes: number;
     /** JWT_ISSUER, which the OpenID discovery document names. */
     readonly issuer: string;
+    /** Where GET /verify-email sends the browser after verifying. */
+    readonly emailVerifiedRedirectUrl: string;
   };
   readonly jwt: {
     readonly issuer: string;
@@ -97,12 +86,11 @@ export interface Config {
   /** How often WatchRevocations streams send a heartbeat. */
   readonly watchHeartbeatSeconds: number;
   readonly metricsPort: number | null;
+  readonly recovery: RecoveryConfig;
+  readonly mail: MailConfig;
   /** The share of gateway checks (ValidateToken, Check, GET /auth) logged when they end as usual, 0 to 1. */
   readonly accessLogSample: number;
 }
-
-const MIN_PRODUCTION_SECRET_BYTES = 32;
-const MIN_KEY_ENCRYPTION_KEY_BYTES = 32;
 
 export function loadConfig(env: Env): Config {
   const read = new Reader(env);
@@ -130,6 +118,8 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError(`ACCESS_COOKIE_NAME and REFRESH_COOKIE_NAME must differ; both are "${accessCookieName}"`);
   }
   const metricsPort = read.optional('METRICS_PORT');
+  const bridgePort = read.int('BRIDGE_PORT', 8000, 0, 65535);
+  const recovery = recoveryFrom(read, bridgePort);
 
   return deepFreeze({
     production,
@@ -141,7 +131,7 @@ export function loadConfig(env: Env): Config {
     },
     bridge: {
       host: read.string('BRIDGE_HOST', '0.0.0.0'),
-      port: read.int('BRIDGE_PORT', 8000, 0, 65535),
+      port: bridgePort,
       upstream: read.string('BRIDGE_GRPC_TARGET', `127.0.0.1:${grpcPort || 50051}`),
       allowedOrigins: read.list('CORS_ORIGINS').map((origin) => checkOrigin('CORS_ORIGINS', origin)),
       cookieSecure,
@@ -152,6 +142,7 @@ export function loadConfig(env: Env): Config {
       callTimeoutMs: read.int('BRIDGE_CALL_TIMEOUT_MS', 5000, 100, 60000),
       bodyLimitBytes: read.int('BRIDGE_BODY_LIMIT_BYTES', 16 * 1024, 256, 1024 * 1024),
       issuer,
+      emailVerifiedRedirectUrl: verifiedRedirectFrom(read, recovery),
     },
     jwt: {
       issuer,
@@ -178,6 +169,8 @@ export function loadConfig(env: Env): Config {
     admin: adminEmail !== null && adminPassword !== null ? { email: adminEmail, password: adminPassword } : null,
     watchHeartbeatSeconds: read.int('WATCH_HEARTBEAT_SEC', 15, 1, 300),
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
+    recovery,
+    mail: mailFrom(read, recovery, production),
     accessLogSample: read.fraction('ACCESS_LOG_SAMPLE', 0),
   });
 }
@@ -194,46 +187,6 @@ function storesFrom(read: Reader): StoresConfig {
     );
   }
   return { kind: 'shared', mongo, redis };
-}
-
-/**
- * ES256 unless JWT_ALGORITHM says otherwise, or HS256 when only JWT_SECRET_KEY is set (the
- * original deployments). Whatever signs must be given wherever nothing can be generated
- * for it: in production, and when instances share MongoDB (each must sign and verify
- * alike, and open the keys the others stored).
- */
-function signingFrom(read: Reader, production: boolean, shared: boolean): SigningConfig {
-  const secret = read.optional('JWT_SECRET_KEY');
-  if (secret !== null && production && Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
-    throw new ConfigError(`JWT_SECRET_KEY must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`);
-  }
-  const chosen = read.optional('JWT_ALGORITHM') !== null;
-  const algorithm = read.oneOf('JWT_ALGORITHM', ['ES256', 'EdDSA', 'HS256'] as const, secret !== null ? 'HS256' : 'ES256');
-  const privateKeyFile = read.optional('JWT_PRIVATE_KEY_FILE');
-  const encryptionKey = read.optional('KEY_ENCRYPTION_KEY');
-  if (encryptionKey !== null && Buffer.byteLength(encryptionKey, 'utf8') < MIN_KEY_ENCRYPTION_KEY_BYTES) {
-    throw new ConfigError(`KEY_ENCRYPTION_KEY must be at least ${MIN_KEY_ENCRYPTION_KEY_BYTES} bytes`);
-  }
-  const where = production ? 'when NODE_ENV=production' : 'with MongoDB and Redis';
-  if (algorithm === 'HS256') {
-    if (privateKeyFile !== null) throw new ConfigError('JWT_PRIVATE_KEY_FILE holds an asymmetric key; it cannot be used with JWT_ALGORITHM=HS256');
-    if (secret === null && (production || shared)) {
-      throw new ConfigError(`JWT_SECRET_KEY is required ${where} and JWT_ALGORITHM=HS256: every instance must sign with the same secret`);
-    }
-    return { algorithm, chosen, secret };
-  }
-  const rotation = {
-    rotationSeconds: read.int('SIGNING_KEY_ROTATION_DAYS', 30, 1, 365) * 24 * 3600,
-    publishAheadSeconds: read.duration('SIGNING_KEY_PUBLISH_AHEAD', 3600, 1, 7 * 24 * 3600),
-  };
-  if (privateKeyFile !== null) return { algorithm, chosen, keys: { kind: 'file', path: privateKeyFile }, ...rotation };
-  if (encryptionKey === null && (production || shared)) {
-    throw new ConfigError(
-      `KEY_ENCRYPTION_KEY (${MIN_KEY_ENCRYPTION_KEY_BYTES}+ bytes) is required ${where} and JWT_ALGORITHM=${algorithm}: ` +
-        'it encrypts the stored signing keys, and every instance must hold the same one (or set JWT_PRIVATE_KEY_FILE)',
-    );
-  }
-  return { algorithm, chosen, keys: { kind: 'stored', encryptionKey }, ...rotation };
 }
 
 function mongoFrom(read: Reader): MongoConfig | null {

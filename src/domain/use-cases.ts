@@ -6,6 +6,8 @@
 import { Account } from './account';
 import { AdminBootstrap } from './admin-bootstrap';
 import { Administration } from './administration';
+import { EmailVerification } from './email-verification';
+import { PasswordReset } from './password-reset';
 import { Deletion, type DeletionStepHook } from './deletion';
 import type { Dependencies } from './dependencies';
 import { Registration } from './registration';
@@ -35,6 +37,8 @@ export interface UseCases {
   deletion: Deletion;
   signingKeys: SigningKeyAdministration;
   revocationWatch: RevocationWatch;
+  passwordReset: PasswordReset;
+  emailVerification: EmailVerification;
 }
 
 export function createUseCases(input: UseCaseDeps): UseCases {
@@ -52,5 +56,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     deletion: new Deletion(afterDeletionStep ? { ...deps, afterStep: afterDeletionStep } : deps),
     signingKeys: new SigningKeyAdministration(deps),
     revocationWatch: new RevocationWatch(deps),
+    passwordReset: new PasswordReset(deps),
+    emailVerification: new EmailVerification(deps),
   };
 }

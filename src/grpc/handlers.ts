@@ -4,6 +4,7 @@ import { invalidArgument } from '../domain/errors';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert';
 import { signingKeyHandlers } from './signing-key-handlers';
 import { watchRevocationsHandler } from './watch-revocations';
+import { recoveryHandlers } from './recovery-handlers';
 import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary';
 
 /** The ClientAuth handlers: decode, call one use case once, encode. No logic of their own. */
@@ -96,6 +97,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
         emailPrefix: request.emailPrefix,
         ...(kind ? { kind } : {}),
         ...(request.suspended !== undefined ? { suspended: request.suspended } : {}),
+        ...(request.emailVerified !== undefined ? { emailVerified: request.emailVerified } : {}),
       });
       return { clients: page.clients.map(clientToProto), nextPageToken: page.nextPageToken };
     }, options),
@@ -122,5 +124,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
       });
       return { deletionRequests: requests.map(deletionRequestToProto) };
     }, options),
+
+    ...recoveryHandlers(useCases, options),
   };
 }

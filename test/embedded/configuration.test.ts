@@ -44,6 +44,7 @@ describe('Choosing between the embedded and the shared set-up', () => {
       ConfigError,
       'JWT_SECRET_KEY must be at least 32 bytes when NODE_ENV=production',
     );
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: LONG_SECRET }).signing).to.include({ algorithm: 'HS256', secret: LONG_SECRET });
+    const mail = { SMTP_URL: 'smtp://mail.example.com', SMTP_FROM: 'Example <no-reply@example.com>' };
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: LONG_SECRET, ...mail }).signing).to.include({ algorithm: 'HS256', secret: LONG_SECRET });
   });
 });

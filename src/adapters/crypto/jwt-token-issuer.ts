@@ -33,6 +33,7 @@ interface Claims {
   jti: string;
   iat: number;
   exp: number;
+  email_verified?: boolean;
 }
 
 /** A token that passed `verify` once, with what it proved. */
@@ -81,6 +82,7 @@ export class JwtTokenIssuer implements TokenIssuer {
       jti: newId(),
       iat,
       exp: iat + ttlSeconds,
+      ...(subject.emailVerified !== undefined ? { email_verified: subject.emailVerified } : {}),
       iss: this.settings.issuer,
       aud: this.settings.audience,
     };

@@ -28,6 +28,7 @@ import type { DeletionStepHook } from '../../../src/domain/deletion';
 import { silentLogger } from '../../../src/domain/logger';
 import { HmacKeySet } from '../../../src/adapters/crypto/fixed-key-sets';
 import { MemoryRevocationFeed } from '../../../src/adapters/embedded/memory-revocation-feed';
+import type { Recovery } from '../../../src/domain/recovery-settings';
 
 /** A clock the test moves by hand. */
 export class ManualClock {
@@ -304,7 +305,7 @@ export interface World {
 export const LIFETIMES = { accessToken: 900, serviceToken: 300, refreshToken: 30 * 86400, retiredRefreshToken: 0 };
 export const LOGIN_LIMIT = { maxFailures: 3, windowSeconds: 900 };
 
-export function world(options: { afterDeletionStep?: DeletionStepHook } = {}): World {
+export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?: Recovery } = {}): World {
   const clock = new ManualClock();
   const logs: string[] = [];
   const parts = {
