@@ -122,7 +122,7 @@ function containerPorts(service: ComposeService): number[] {
 
 /** Every environment variable src/config.ts reads, from its source: `read.x('NAME'` and `env['NAME']`. */
 function variablesConfigReads(): Set<string> {
-  const source = read('src/config.ts') + read('src/config-recovery.ts');
+  const source = ['src/config.ts', 'src/config-recovery.ts', 'src/config-signing.ts'].map(read).join('\n');
   const names = [...source.matchAll(/\bread\.\w+\(\s*'([A-Z][A-Z0-9_]*)'/g), ...source.matchAll(/\benv\[\s*'([A-Z][A-Z0-9_]*)'\s*\]/g)].map((match) => match[1]!);
   return new Set(names);
 }
