@@ -8,7 +8,10 @@
  * `authorization: Bearer <token>`.
  */
 import { ChannelCredentials, Metadata, type CallOptions, type ServiceError, type handleUnaryCall } from '@grpc/grpc-js';
-import { ClientAuthClient, ClientAuthService, type ClientAuthServer } from '../gen/clientauth/v1/client_auth';
+import * as clientAuthMessages from '../gen/clientauth/v1/client_auth';
+import * as signingKeyMessages from '../gen/clientauth/v1/signing_keys';
+import { ClientAuthClient, ClientAuthService, type ClientAuthServer, type DeepPartial } from '../gen/clientauth/v1/client_auth';
+import { retryServiceConfig, type RetryOptions } from './client-retry';
 import { CLIENT_IP_KEY } from './grpc/client-ip';
 import { REQUEST_ID_KEY } from './request-id';
 
@@ -31,6 +34,11 @@ export interface ClientAuthClientOptions {
   token?: string | (() => string);
   /** Metadata sent with every call. */
   metadata?: Readonly<Record<string, string>>;
+  /**
+   * Retries of the idempotent calls on UNAVAILABLE (src/client-retry.ts), within the call's
+   * deadline; `false` turns them off. On by default.
+   */
+  retry?: RetryOptions | false;
 }
 
 type Request<H> = H extends handleUnaryCall<infer Req, infer _Res> ? Req : never;
@@ -40,9 +48,12 @@ type Response<H> = H extends handleUnaryCall<infer _Req, infer Res> ? Res : neve
 type Definitions = typeof ClientAuthService;
 type UnaryMethod = { [K in keyof Definitions]: Definitions[K]['responseStream'] extends false ? K : never }[keyof Definitions];
 
-/** Each unary RPC of ClientAuth as `(request, options?) => Promise<response>`. */
+/**
+ * Each unary RPC of ClientAuth as `(request, options?) => Promise<response>`. A request gives
+ * only the fields it sets (`registerUser({ email, password })`); the rest take their proto defaults.
+ */
 export type ClientAuthPromiseClient = {
-  [K in UnaryMethod]: (request: Request<ClientAuthServer[K]>, options?: ClientAuthCallOptions) => Promise<Response<ClientAuthServer[K]>>;
+  [K in UnaryMethod]: (request: DeepPartial<Request<ClientAuthServer[K]>>, options?: ClientAuthCallOptions) => Promise<Response<ClientAuthServer[K]>>;
 } & {
   /** The generated callback client, for streaming or custom call options. */
   readonly raw: ClientAuthClient;
@@ -52,12 +63,15 @@ export type ClientAuthPromiseClient = {
 type RawUnary = (request: unknown, metadata: Metadata, options: Partial<CallOptions>, callback: (error: ServiceError | null, response: unknown) => void) => unknown;
 
 export function createClientAuthClient(address: string, options: ClientAuthClientOptions = {}): ClientAuthPromiseClient {
-  const raw = new ClientAuthClient(address, options.credentials ?? ChannelCredentials.createInsecure());
+  const channelOptions = options.retry === false ? {} : { 'grpc.service_config': retryServiceConfig(options.retry) };
+  const raw = new ClientAuthClient(address, options.credentials ?? ChannelCredentials.createInsecure(), channelOptions);
   const client: Record<string, unknown> = { raw, close: () => raw.close() };
   for (const [method, definition] of Object.entries(ClientAuthService)) {
     if (definition.responseStream) continue;
     const rawMethod = (raw as unknown as Record<string, RawUnary>)[method]!;
-    client[method] = (request: unknown, callOptions: ClientAuthCallOptions = {}) => {
+    const complete = requestFiller(method);
+    client[method] = (partial: unknown, callOptions: ClientAuthCallOptions = {}) => {
+      const request = complete(partial);
       const metadata = new Metadata();
       for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
       const token = callOptions.token ?? (typeof options.token === 'function' ? options.token() : options.token);
@@ -73,4 +87,19 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
   return client as ClientAuthPromiseClient;
 }
 
+/**
+ * Fills a partial request with the proto defaults, through the generated `fromPartial` of
+ * the method's request message (`XRequest` for RPC `X`: buf lint's RPC_REQUEST_STANDARD_NAME
+ * holds every RPC to that name).
+ */
+const api = { ...clientAuthMessages, ...signingKeyMessages };
+
+function requestFiller(method: string): (partial: unknown) => unknown {
+  const name = `${method.charAt(0).toUpperCase()}${method.slice(1)}Request`;
+  const message = (api as unknown as Record<string, { fromPartial?: (partial: unknown) => unknown } | undefined>)[name];
+  if (typeof message?.fromPartial !== 'function') throw new Error(`no generated ${name} for ${method}`);
+  return message.fromPartial.bind(message);
+}
+
 export { errorDetailOf } from './grpc/status-mapping';
+export { richStatusOf, ERROR_DOMAIN, type RichStatusDetails } from './grpc/rich-status';

@@ -3,7 +3,9 @@
  * generated client and message types, the reader of error reasons, and the
  * RevocationWatcher for gateways that verify tokens themselves.
  */
-export { createClientAuthClient, errorDetailOf } from './client';
+export { createClientAuthClient, errorDetailOf, richStatusOf, ERROR_DOMAIN } from './client';
+export type { RichStatusDetails } from './client';
+export { IDEMPOTENT_METHODS, type RetryOptions } from './client-retry';
 export type { ClientAuthCallOptions, ClientAuthClientOptions, ClientAuthPromiseClient } from './client';
 export { RevocationWatcher } from './revocation-watcher';
 export type { RevocationWatcherOptions, WatchedClaims } from './revocation-watcher';

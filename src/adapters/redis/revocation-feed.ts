@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../domain/logger';
 import { describe } from '../../domain/describe-error';
 import { UnavailableError } from '../../domain/errors';
+import type { RedisClient } from './topology';
 import { cursorTime, isCursor, type NewRevocationEvent, type RevocationEvent, type RevocationFeed } from '../../domain/revocation-feed';
 
 export const DEFAULT_FEED_KEY = 'clientauth:revocation-feed';
@@ -22,8 +22,8 @@ export class RedisRevocationFeed implements RevocationFeed {
   private readonly following: Promise<void>;
 
   private constructor(
-    private readonly redis: Redis,
-    private readonly reader: Redis,
+    private readonly redis: RedisClient,
+    private readonly reader: RedisClient,
     private readonly key: string,
     private readonly retentionMs: number,
     private readonly log: Logger,
@@ -34,7 +34,7 @@ export class RedisRevocationFeed implements RevocationFeed {
   }
 
   /** Starts following the stream from its current end. `reader` is used for nothing else: XREAD blocks it. */
-  static async start(redis: Redis, reader: Redis, options: { key: string; retentionMs: number; log: Logger; now?: () => number }): Promise<RedisRevocationFeed> {
+  static async start(redis: RedisClient, reader: RedisClient, options: { key: string; retentionMs: number; log: Logger; now?: () => number }): Promise<RedisRevocationFeed> {
     const now = options.now ?? Date.now;
     const newest = await redis.xrevrange(options.key, '+', '-', 'COUNT', 1);
     return new RedisRevocationFeed(redis, reader, options.key, options.retentionMs, options.log, now, newest[0]?.[0] ?? '0-0');
