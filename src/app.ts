@@ -7,6 +7,11 @@ import { rebuildRevocations } from './domain/revocation-rebuild';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
 import { FeedingRevocationList, type RevocationFeed } from './domain/revocation-feed';
 import type { SigningKeySet, SigningKeyStore } from './domain/signing-keys';
+import type { SecondFactorStore } from './domain/second-factor-ports';
+import { AesGcmSecretSealer } from './adapters/crypto/secret-sealer';
+import { OtpauthTotpCodes } from './adapters/crypto/otpauth-totp-codes';
+import { SimpleWebAuthnCeremonies } from './adapters/crypto/simplewebauthn-ceremonies';
+import { MongoSecondFactorStore } from './adapters/mongo/second-factor-store';
 import type { MailOutbox } from './domain/mail';
 import type { OneTimeTokenStore } from './domain/one-time-tokens';
 import type { RequestLimiter } from './domain/request-limiter';
@@ -29,7 +34,7 @@ import { MongoOneTimeTokenStore } from './adapters/mongo/one-time-token-store';
 import { RECOVERY_REQUESTS_KEY_PREFIX, requestLimiterOn } from './adapters/throttle-request-limiter';
 import { wireRecovery, type WiredRecovery } from './recovery-wiring';
 import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
-import { openSigningKeys } from './signing-key-setup';
+import { openSigningKeys, secondFactorSealingKey } from './signing-key-setup';
 
 /** The adapters behind the ports, and how to release them. */
 export interface Adapters {
@@ -41,6 +46,7 @@ export interface Adapters {
   loginThrottle: LoginThrottle;
   signingKeys: SigningKeyStore;
   revocationFeed: RevocationFeed;
+  secondFactors: SecondFactorStore;
   oneTimeTokens: OneTimeTokenStore;
   mailOutbox: MailOutbox;
   /** Counts password-reset and verification requests. */
@@ -122,6 +128,11 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       watchHeartbeatMs: config.watchHeartbeatSeconds * 1000,
       lifetimes,
       log,
+      secondFactors: adapters.secondFactors,
+      sealer: new AesGcmSecretSealer(secondFactorSealingKey(config, log)),
+      totpCodes: new OtpauthTotpCodes(),
+      webauthn: new SimpleWebAuthnCeremonies(),
+      secondFactorSettings: config.secondFactor,
       recovery: mail.recovery,
     });
     if (config.admin) {
@@ -140,12 +151,13 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
     mail.mailer.start(config.outboxRelayIntervalMs);
     void mail.mailer.flush();
-    const sweepLog = new OutageLog(log, 'sweep of expired sessions and one-time tokens');
+    const sweepLog = new OutageLog(log, 'sweep of expired sessions, one-time tokens and second-factor claims');
     const sweeper = setInterval(
       () =>
         void sweepLog.run(async () => {
           await adapters.sessions.sweepExpired(new Date());
           await adapters.oneTimeTokens.sweepExpired(new Date());
+          await adapters.secondFactors.sweepClaims(new Date());
         }),
       SWEEP_INTERVAL_MS,
     );
@@ -187,10 +199,12 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     const sessions = new MongoSessionStore(connected.db);
     const outbox = new MongoOutbox(connected.db);
     const signingKeys = new MongoSigningKeyStore(connected.db);
+    const secondFactors = new MongoSecondFactorStore(connected.db);
     const oneTimeTokens = new MongoOneTimeTokenStore(connected.db);
     const mailOutbox = new MongoMailOutbox(connected.db);
     await clients.ensureIndexes();
     await signingKeys.ensureIndexes();
+    await secondFactors.ensureIndexes();
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
     await oneTimeTokens.ensureIndexes();
@@ -220,6 +234,7 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       loginThrottle,
       signingKeys,
       revocationFeed,
+      secondFactors,
       oneTimeTokens,
       mailOutbox,
       recoveryLimiter: requestLimiterOn(

@@ -6,10 +6,12 @@ import { mailFrom, recoveryFrom, verifiedRedirectFrom, type MailConfig, type Rec
 import { ConfigError, Reader, type Env } from './config-reader';
 import { signingFrom, type SigningConfig } from './config-signing';
 import { redisFrom, type RedisConfig } from './config-redis';
+import { secondFactorFrom, type SecondFactorConfig } from './second-factor-config';
 
 export { ConfigError, type Env } from './config-reader';
 export type { SigningConfig } from './config-signing';
 export type { RedisConfig, RedisNode, RedisTarget } from './config-redis';
+export type { SecondFactorConfig } from './second-factor-config';
 
 export interface MongoConfig {
   readonly uri: string;
@@ -83,6 +85,7 @@ export interface Config {
   /** How often WatchRevocations streams send a heartbeat. */
   readonly watchHeartbeatSeconds: number;
   readonly metricsPort: number | null;
+  readonly secondFactor: SecondFactorConfig;
   readonly recovery: RecoveryConfig;
   readonly mail: MailConfig;
   /** The share of gateway checks (ValidateToken, Check, GET /auth) logged when they end as usual, 0 to 1. */
@@ -166,6 +169,7 @@ export function loadConfig(env: Env): Config {
     admin: adminEmail !== null && adminPassword !== null ? { email: adminEmail, password: adminPassword } : null,
     watchHeartbeatSeconds: read.int('WATCH_HEARTBEAT_SEC', 15, 1, 300),
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
+    secondFactor: secondFactorFrom(read),
     recovery,
     mail: mailFrom(read, recovery, production),
     accessLogSample: read.fraction('ACCESS_LOG_SAMPLE', 0),

@@ -12,6 +12,7 @@ import { SqliteOutbox } from './sqlite-outbox';
 import { SqliteRevocationPersistence } from './sqlite-revocation-persistence';
 import { SqliteSessionStore } from './sqlite-session-store';
 import { SqliteSigningKeyStore } from './sqlite-signing-key-store';
+import { SqliteSecondFactorStore } from './sqlite-second-factor-store';
 
 /**
  * The adapters of the embedded set-up: one SQLite file under `dataDir` for clients,
@@ -37,6 +38,7 @@ export function openEmbeddedAdapters(
     loginThrottle: new MemoryLoginThrottle({ windowMs: options.loginFailureWindowMs }),
     signingKeys: new SqliteSigningKeyStore(db),
     revocationFeed,
+    secondFactors: new SqliteSecondFactorStore(db),
     oneTimeTokens: new SqliteOneTimeTokenStore(db),
     mailOutbox: new SqliteMailOutbox(db),
     recoveryLimiter: requestLimiterOn(new MemoryLoginThrottle({ windowMs: options.recoveryWindowMs })),
