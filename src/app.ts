@@ -7,6 +7,8 @@ import { rebuildRevocations } from './domain/revocation-rebuild';
 import { Audit } from './domain/audit';
 import type { AuditLog, AuditStream } from './domain/audit-ports';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
+import { FeedingRevocationList, type RevocationFeed } from './domain/revocation-feed';
+import type { SigningKeySet, SigningKeyStore } from './domain/signing-keys';
 import type { SecondFactorStore } from './domain/second-factor-ports';
 import { AesGcmSecretSealer } from './adapters/crypto/secret-sealer';
 import { OtpauthTotpCodes } from './adapters/crypto/otpauth-totp-codes';
@@ -21,6 +23,7 @@ import { loadEmbeddedAdapters, loadSharedAdapters } from './adapters/load-adapte
 import type { RedisClient } from './adapters/redis/topology';
 import { RECOVERY_REQUESTS_KEY_PREFIX, requestLimiterOn } from './adapters/throttle-request-limiter';
 import { wireRecovery, type WiredRecovery } from './recovery-wiring';
+import { openSigningKeys, secondFactorSealingKey } from './signing-key-setup';
 
 /** The adapters behind the ports, and how to release them. */
 export interface Adapters {
@@ -33,6 +36,8 @@ export interface Adapters {
   auditLog: AuditLog;
   /** Null where no stream is configured (the embedded set-up). */
   auditStream: AuditStream | null;
+  signingKeys: SigningKeyStore;
+  revocationFeed: RevocationFeed;
   secondFactors: SecondFactorStore;
   oneTimeTokens: OneTimeTokenStore;
   mailOutbox: MailOutbox;
@@ -59,6 +64,11 @@ type SharedStores = Extract<StoresConfig, { kind: 'shared' }>;
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
+/** A watcher away for longer than the longest token lives (and at least 15 minutes) resumes from a snapshot. */
+function feedRetentionMs(config: Config): number {
+  return Math.max(config.jwt.accessTokenTtlSeconds, config.jwt.serviceTokenTtlSeconds, 15 * 60) * 1000;
+}
+
 /**
  * Connects the adapters (MongoDB and Redis, waiting for them, bounded; or the embedded set
  * when neither is configured), builds the service and starts its relay.
@@ -66,42 +76,58 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 export async function buildApp(config: Config, log: Logger): Promise<App> {
   const stores = config.stores;
   const embedded = stores.kind === 'embedded' ? loadEmbeddedAdapters() : null;
-  const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? embedded!.developmentSecret(stores.dataDir, log));
   const adapters =
     stores.kind === 'embedded'
       ? embedded!.openEmbeddedAdapters(stores.dataDir, log, {
           loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000,
+          feedRetentionMs: feedRetentionMs(config),
           recoveryWindowMs: config.recovery.requestLimit.windowSeconds * 1000,
         })
       : await connectAdapters(config, stores, log);
+  let keys: SigningKeySet | null = null;
   let mail: WiredRecovery | null = null;
   try {
+    keys = await openSigningKeys(config, adapters.signingKeys, log);
     mail = wireRecovery(config, adapters, log);
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,
       serviceToken: config.jwt.serviceTokenTtlSeconds,
       refreshToken: config.jwt.refreshTokenTtlSeconds,
+      retiredRefreshToken: config.jwt.refreshReuseIntervalSeconds,
     };
     const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
+    // Every change of the revocation list, whichever use case makes it, also goes to the watchers' feed.
+    const revocations = new FeedingRevocationList(adapters.revocations, adapters.revocationFeed, log);
     const { retentionDays, queueMax } = config.audit;
     const audit = new Audit({ store: adapters.auditLog, stream: adapters.auditStream, log, retentionDays, queueMax });
-    const relay = new OutboxRelay(adapters.outbox, adapters.revocations, adapters.events, longestTokenMs, log);
+    const relay = new OutboxRelay(adapters.outbox, revocations, adapters.events, longestTokenMs, log);
     const useCases = createUseCases({
       clients: adapters.clients,
       sessions: adapters.sessions,
       outbox: adapters.outbox,
-      revocations: adapters.revocations,
+      revocations,
       loginThrottle: adapters.loginThrottle,
       loginLimit: config.loginThrottle,
       relay,
       hasher: new BcryptPasswordHasher(config.bcryptCost),
-      tokens: new JwtTokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
+      tokens: new JwtTokenIssuer(
+        {
+          issuer: config.jwt.issuer,
+          audience: config.jwt.audience,
+          clockSkewSeconds: config.jwt.clockSkewSeconds,
+          maxLifetimeSeconds: { user: lifetimes.accessToken, service: lifetimes.serviceToken },
+        },
+        keys,
+      ),
+      keys,
+      revocationFeed: adapters.revocationFeed,
+      watchHeartbeatMs: config.watchHeartbeatSeconds * 1000,
       lifetimes,
       log,
       audit,
       auditLog: adapters.auditLog,
       secondFactors: adapters.secondFactors,
-      sealer: new AesGcmSecretSealer(keyEncryptionKey(config, secret, log)),
+      sealer: new AesGcmSecretSealer(secondFactorSealingKey(config, log)),
       totpCodes: new OtpauthTotpCodes(),
       webauthn: new SimpleWebAuthnCeremonies(),
       secondFactorSettings: config.secondFactor,
@@ -136,8 +162,9 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     void auditSweepLog.run(() => audit.sweepExpired());
     const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
     sweeper.unref();
-    log.info({}, `client-auth is wired on ${adapters.description}`);
+    log.info({ algorithm: config.signing.algorithm }, `client-auth is wired on ${adapters.description}`);
     log.info({}, `mail (password reset, email verification) goes to ${mail.transport.description}`);
+    const signingKeys = keys;
     const wiredMail = mail;
     return {
       useCases,
@@ -151,26 +178,16 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
         await useCases.passwordReset.settle();
         await audit.close();
         await wiredMail.close();
+        await signingKeys.close();
         await adapters.close();
       },
     };
   } catch (error) {
+    await keys?.close();
     await mail?.close();
     await adapters.close();
     throw error;
   }
-}
-
-/**
- * The key that seals second-factor secrets: KEY_ENCRYPTION_KEY, or else one derived from
- * the JWT secret (the sealer derives its own key from either), so that a deployment that
- * predates second factors keeps starting. Its own key is better: then a leaked JWT secret
- * does not also open the stored TOTP secrets.
- */
-function keyEncryptionKey(config: Config, jwtSecret: string, log: Logger): string {
-  if (config.secondFactor.keyEncryptionKey !== null) return config.secondFactor.keyEncryptionKey;
-  log.warn({}, 'KEY_ENCRYPTION_KEY is not set: TOTP secrets are sealed with a key derived from the JWT secret; set KEY_ENCRYPTION_KEY');
-  return jwtSecret;
 }
 
 async function connectAdapters(config: Config, stores: SharedStores, log: Logger): Promise<Adapters> {
@@ -189,6 +206,9 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     RedisEventBus,
     RedisLoginThrottle,
     RedisAuditStream,
+    MongoSigningKeyStore,
+    DEFAULT_FEED_KEY,
+    RedisRevocationFeed,
   } = loadSharedAdapters();
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
@@ -199,10 +219,12 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     const clients = new MongoClientStore(connected.db);
     const sessions = new MongoSessionStore(connected.db);
     const outbox = new MongoOutbox(connected.db);
+    const signingKeys = new MongoSigningKeyStore(connected.db);
     const secondFactors = new MongoSecondFactorStore(connected.db);
     const oneTimeTokens = new MongoOneTimeTokenStore(connected.db);
     const mailOutbox = new MongoMailOutbox(connected.db);
     await clients.ensureIndexes();
+    await signingKeys.ensureIndexes();
     await secondFactors.ensureIndexes();
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
@@ -221,6 +243,9 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       deletionStream: config.deletionStream,
       clientEventsChannel: config.clientEventsChannel,
     }, { replicas: stores.redis.replicaAcks, timeoutMs: stores.redis.replicaAckTimeoutMs });
+    const feedReader = await connectRedis(stores.redis, timeout, log, 'revocation feed');
+    redisConnections.push(feedReader);
+    const revocationFeed = await RedisRevocationFeed.start(redis, feedReader, { key: DEFAULT_FEED_KEY, retentionMs: feedRetentionMs(config), log });
     const loginThrottle = new RedisLoginThrottle(redis, { windowMs: config.loginThrottle.windowSeconds * 1000 });
     const mongoClient = mongo;
     return {
@@ -232,6 +257,8 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       loginThrottle,
       auditLog,
       auditStream: new RedisAuditStream(redis, config.audit.stream, config.audit.retentionDays * 24 * 3600 * 1000),
+      signingKeys,
+      revocationFeed,
       secondFactors,
       oneTimeTokens,
       mailOutbox,
@@ -244,6 +271,7 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
         redis: redis.status === 'ready' && subscriber.status === 'ready',
       }),
       close: async () => {
+        await revocationFeed.close();
         await revocations.close();
         for (const connection of redisConnections) connection.disconnect();
         await mongoClient.close();

@@ -17,11 +17,13 @@ export function loadSharedAdapters() {
     ...(require('./mongo/one-time-token-store') as typeof import('./mongo/one-time-token-store')),
     ...(require('./mongo/second-factor-store') as typeof import('./mongo/second-factor-store')),
     ...(require('./mongo/audit-log') as typeof import('./mongo/audit-log')),
+    ...(require('./mongo/signing-key-store') as typeof import('./mongo/signing-key-store')),
     ...(require('./redis/connect') as typeof import('./redis/connect')),
     ...(require('./redis/revocation-list') as typeof import('./redis/revocation-list')),
     ...(require('./redis/event-bus') as typeof import('./redis/event-bus')),
     ...(require('./redis/login-throttle') as typeof import('./redis/login-throttle')),
     ...(require('./redis/audit-stream') as typeof import('./redis/audit-stream')),
+    ...(require('./redis/revocation-feed') as typeof import('./redis/revocation-feed')),
   };
 }
 

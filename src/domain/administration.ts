@@ -8,7 +8,7 @@ import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } fr
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type AdministrationDeps = Pick<Dependencies, 'clients' | 'outbox' | 'audit' | 'now'>;
+export type AdministrationDeps = Pick<Dependencies, 'clients' | 'outbox' | 'revocationFeed' | 'audit' | 'now'>;
 
 export class Administration {
   constructor(private readonly deps: AdministrationDeps) {}
@@ -54,6 +54,15 @@ export class Administration {
       updatedAt: new Date(this.deps.now()),
     });
     if (!updated) throw domainError('CLIENT_NOT_FOUND');
+    // Gateways verifying tokens themselves learn that tokens issued before now carry the old groups.
+    await this.deps.revocationFeed.append({
+      type: 'client.groups_changed',
+      clientId: updated.id,
+      sessionId: '',
+      until: null,
+      groups: updated.groups,
+      at: this.deps.now(),
+    });
     const details = { groupsBefore: client.groups, groupsAfter: updated.groups };
     this.deps.audit.record({ type: 'groups.changed', outcome: 'success', actor: caller.clientId, target: client.id, details }, request);
     return publicClient(updated);

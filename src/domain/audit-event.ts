@@ -34,6 +34,7 @@ export const AUDIT_EVENT_TYPES = [
   'client.reinstated',
   'client.deleted',
   'admin.bootstrapped',
+  'signing_key.rotated',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
@@ -66,6 +67,8 @@ export interface AuditDetails {
   groupsAfter?: string[];
   /** The factor a login or an enrolment used: totp, recovery_code or passkey. */
   method?: string;
+  /** The `kid` of a signing key (signing_key.rotated). */
+  keyId?: string;
   /** For an event coalesced with others like it: how many were folded into this one. */
   repeated?: number;
 }

@@ -6,6 +6,8 @@ import type { PasswordHasher } from './password-hasher';
 import type { AuditLog } from './audit-ports';
 import type { ClientStore, LoginThrottle, Outbox, RevocationList, SessionStore } from './ports';
 import type { Recovery } from './recovery-settings';
+import type { RevocationFeed } from './revocation-feed';
+import type { SigningKeySet } from './signing-keys';
 import type { Lifetimes, TokenIssuer } from './token-issuer';
 import type { SecondFactorSettings, SecondFactorStore, SecretSealer, TotpCodes, WebAuthnCeremonies } from './second-factor-ports';
 
@@ -24,6 +26,12 @@ export interface Dependencies {
   relay: Pick<OutboxRelay, 'flush'>;
   hasher: PasswordHasher;
   tokens: TokenIssuer;
+  /** The keys `tokens` signs with, for publishing and rotating them. */
+  keys: SigningKeySet;
+  /** Where every revocation (and groups change) is announced to watchers. */
+  revocationFeed: RevocationFeed;
+  /** How often a quiet WatchRevocations stream sends a heartbeat. */
+  watchHeartbeatMs: number;
   lifetimes: Lifetimes;
   log: Logger;
   /** The audit trail; records are written off the caller's path. */

@@ -44,6 +44,7 @@ export const REASONS = {
   EMAIL_TAKEN: { kind: 'already_exists', message: 'a client with this email is already registered' },
   NOT_A_USER: { kind: 'failed_precondition', message: 'only users have a password' },
   TOO_MANY_ATTEMPTS: { kind: 'resource_exhausted', message: 'too many failed logins for this email; wait and try again' },
+  SIGNING_KEY_NOT_ROTATABLE: { kind: 'failed_precondition', message: 'the signing keys are not the service\'s to rotate' },
   RESET_TOKEN_INVALID: {
     kind: 'unauthenticated',
     message: 'this password-reset link is not valid: it is unknown, used or expired; ask for a new one',

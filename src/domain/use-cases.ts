@@ -12,8 +12,10 @@ import { PasswordReset } from './password-reset';
 import { Deletion, type DeletionStepHook } from './deletion';
 import type { Dependencies } from './dependencies';
 import { Registration } from './registration';
+import { RevocationWatch } from './revocation-watch';
 import { ServiceTokens } from './service-tokens';
 import { SessionTokens } from './session-tokens';
+import { SigningKeyAdministration } from './signing-key-administration';
 import { Suspension } from './suspension';
 import { Passkeys } from './passkeys';
 import { SecondFactorAdministration } from './second-factor-administration';
@@ -39,6 +41,8 @@ export interface UseCases {
   suspension: Suspension;
   deletion: Deletion;
   auditTrail: AuditTrail;
+  signingKeys: SigningKeyAdministration;
+  revocationWatch: RevocationWatch;
   totp: Totp;
   passkeys: Passkeys;
   secondFactorLogin: SecondFactorLogin;
@@ -64,6 +68,8 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     suspension: new Suspension(deps),
     deletion: new Deletion(afterDeletionStep ? { ...deps, afterStep: afterDeletionStep } : deps),
     auditTrail: new AuditTrail(deps),
+    signingKeys: new SigningKeyAdministration(deps),
+    revocationWatch: new RevocationWatch(deps),
     totp: new Totp(deps),
     passkeys,
     secondFactorLogin: new SecondFactorLogin(deps, sessionTokens, passkeys),

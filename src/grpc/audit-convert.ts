@@ -22,6 +22,7 @@ export function auditEventToProto(event: AuditEvent): ProtoEvent {
     groupsAfter: event.details.groupsAfter ?? [],
     repeated: event.details.repeated ?? 0,
     method: event.details.method ?? '',
+    keyId: event.details.keyId ?? '',
   };
 }
 

@@ -121,6 +121,8 @@ for (const setup of SETUPS) describe(`The audit trail (${SETUP_TITLES[setup]})`,
     const other = await register();
     const first = remember(await server.api.login({ email: other.email, password: PASSWORD }));
     const second = remember(await server.api.refreshToken({ refreshToken: first.refreshToken }));
+    // Once its successor is rotated too, the first token coming back is reuse, however soon.
+    remember(await server.api.refreshToken({ refreshToken: second.refreshToken }));
     expect(await failure(server.api.refreshToken({ refreshToken: first.refreshToken }))).to.include({ reason: 'REFRESH_TOKEN_REUSED' });
     const third = remember(await server.api.login({ email: other.email, password: PASSWORD }));
     await server.api.logout({}, { token: third.accessToken });
@@ -136,7 +138,9 @@ for (const setup of SETUPS) describe(`The audit trail (${SETUP_TITLES[setup]})`,
 
     const records = await ofTarget(other.id);
     const sessionOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sid as string;
-    expect(only(records, 'token.refreshed')).to.include({ actorId: other.id, sessionId: sessionOf(second.accessToken) });
+    const refreshed = records.filter((record) => record.type === 'token.refreshed');
+    expect(refreshed).to.have.length(2);
+    for (const record of refreshed) expect(record).to.include({ actorId: other.id, sessionId: sessionOf(second.accessToken) });
     expect(only(records, 'refresh_token.reused', AuditOutcome.AUDIT_OUTCOME_FAILURE)).to.include({ actorId: 'anonymous', sessionId: sessionOf(first.accessToken) });
     expect(only(records, 'logout')).to.include({ actorId: other.id, targetClientId: other.id, sessionId: sessionOf(third.accessToken) });
   });

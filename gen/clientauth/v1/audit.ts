@@ -72,7 +72,8 @@ export interface AuditEvent {
    * second_factor.passed, second_factor.failed, second_factor.enrolled,
    * second_factor.removed, second_factor.reset, token.refreshed, refresh_token.reused, logout, password.changed, password.reset,
    * email.verified, service_token.issued, service.registered, groups.changed,
-   * client.suspended, client.reinstated, client.deleted or admin.bootstrapped.
+   * client.suspended, client.reinstated, client.deleted, admin.bootstrapped or
+   * signing_key.rotated (RotateSigningKey; no target, the new key's kid in key_id).
    */
   type: string;
   /** Whether it succeeded. */
@@ -110,6 +111,8 @@ export interface AuditEvent {
   repeated: number;
   /** The factor a login or an enrolment used: totp, recovery_code or passkey. */
   method: string;
+  /** The kid of the signing key a rotation published. */
+  keyId: string;
 }
 
 function createBaseAuditEvent(): AuditEvent {
@@ -130,6 +133,7 @@ function createBaseAuditEvent(): AuditEvent {
     groupsAfter: [],
     repeated: 0,
     method: "",
+    keyId: "",
   };
 }
 
@@ -182,6 +186,9 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     }
     if (message.method !== "") {
       writer.uint32(130).string(message.method);
+    }
+    if (message.keyId !== "") {
+      writer.uint32(138).string(message.keyId);
     }
     return writer;
   },
@@ -327,6 +334,14 @@ export const AuditEvent: MessageFns<AuditEvent> = {
             message.method = reader.string();
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.keyId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -389,6 +404,11 @@ export const AuditEvent: MessageFns<AuditEvent> = {
         : [],
       repeated: isSet(object.repeated) ? globalThis.Number(object.repeated) : 0,
       method: isSet(object.method) ? globalThis.String(object.method) : "",
+      keyId: isSet(object.keyId)
+        ? globalThis.String(object.keyId)
+        : isSet(object.key_id)
+        ? globalThis.String(object.key_id)
+        : "",
     };
   },
 
@@ -442,6 +462,9 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     if (message.method !== "") {
       obj.method = message.method;
     }
+    if (message.keyId !== "") {
+      obj.keyId = message.keyId;
+    }
     return obj;
   },
 
@@ -466,6 +489,7 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     message.groupsAfter = object.groupsAfter?.map((e) => e) || [];
     message.repeated = object.repeated ?? 0;
     message.method = object.method ?? "";
+    message.keyId = object.keyId ?? "";
     return message;
   },
 };
