@@ -8,6 +8,7 @@ import type { Config } from '../src/config';
 import type { ClientAuthPromiseClient } from '../src/client';
 import type { Logger } from '../src/domain/logger';
 import { CookiePolicy } from './cookie-policy';
+import { clientIp } from './client-ip';
 import { crossSiteGuard } from './cross-site-guard';
 import { errorMiddleware } from './error-middleware';
 import { requestLog } from './request-log';
@@ -34,6 +35,7 @@ export function createBridgeApp({ config, api, health, log }: BridgeAppOptions):
     bodyLimitBytes: config.bodyLimitBytes,
   });
 
+  app.use(clientIp(config));
   app.use(requestLog(log));
   app.use(async (ctx, next) => {
     // Answers carry clients and set credentials: no cache may keep them.

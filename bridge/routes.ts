@@ -35,6 +35,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   const callOptions = (ctx: Context, token?: string): ClientAuthCallOptions => ({
     deadlineMs: deps.callTimeoutMs,
     requestId: ctx.state['requestId'] as string,
+    clientIp: ctx.state['clientIp'] as string,
     ...(token ? { token } : {}),
   });
   /** The caller's access token: an Authorization header (non-browser callers) or the cookie. */

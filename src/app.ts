@@ -5,7 +5,11 @@ import { ClientAuthService } from './domain/client-auth-service';
 import type { Logger } from './domain/logger';
 import { OutboxRelay } from './domain/outbox-relay';
 import { PasswordHasher } from './domain/password-hasher';
-import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
+import type { AttemptLimiterFactory } from './domain/attempt-limiter';
+import { AttemptLimits } from './domain/attempt-limits';
+import { HashingQueue, QueuedPasswordHasher } from './domain/hashing-queue';
+import { PasswordBlocklist } from './domain/password-blocklist';
+import type { ClientStore, EventBus, Outbox, RevocationList, SessionStore } from './domain/ports';
 import { TokenIssuer } from './domain/token-issuer';
 import { connectMongo } from './adapters/mongo/connect';
 import { MongoClientStore } from './adapters/mongo/client-store';
@@ -14,7 +18,8 @@ import { MongoOutbox } from './adapters/mongo/outbox';
 import { connectRedis } from './adapters/redis/connect';
 import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
 import { RedisEventBus } from './adapters/redis/event-bus';
-import { RedisLoginThrottle } from './adapters/redis/login-throttle';
+import { redisAttemptLimiters } from './adapters/redis/attempt-limiters';
+import { commonPasswordWords } from './adapters/password-lists/zxcvbn-dictionaries';
 import { developmentSecret } from './adapters/embedded/development-secret';
 import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
 
@@ -25,7 +30,7 @@ export interface Adapters {
   outbox: Outbox;
   revocations: RevocationList;
   events: EventBus;
-  loginThrottle: LoginThrottle;
+  limiters: AttemptLimiterFactory;
   description: string;
   /** Whether each store is reachable now, for metrics. */
   storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
@@ -42,6 +47,14 @@ export interface App {
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
+let blocklist: PasswordBlocklist | null = null;
+
+/** Built once per process: the list is large and never changes while it runs. */
+function sharedBlocklist(): PasswordBlocklist {
+  blocklist ??= new PasswordBlocklist(commonPasswordWords());
+  return blocklist;
+}
+
 /**
  * Connects the adapters (MongoDB and Redis, waiting for them, bounded; or the embedded set
  * when neither is configured), builds the service and starts its relay.
@@ -52,7 +65,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   const secret = config.jwt.secret ?? (embedded ? developmentSecret(config.dataDir, log) : null);
   if (secret === null) throw new Error('JWT_SECRET_KEY is not set');
   const adapters = embedded
-    ? openEmbeddedAdapters(config.dataDir, log, { loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000 })
+    ? openEmbeddedAdapters(config.dataDir, log)
     : await connectAdapters(config, log);
   try {
     const lifetimes = {
@@ -67,10 +80,12 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       sessions: adapters.sessions,
       outbox: adapters.outbox,
       revocations: adapters.revocations,
-      loginThrottle: adapters.loginThrottle,
-      loginLimit: config.loginThrottle,
+      abuse: {
+        limits: new AttemptLimits(config.abuse.limits, adapters.limiters),
+        blocklist: sharedBlocklist(),
+      },
       relay,
-      hasher: new PasswordHasher(config.bcryptCost),
+      hasher: new QueuedPasswordHasher(new PasswordHasher(config.bcryptCost), new HashingQueue(config.abuse.hashing)),
       tokens: new TokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
       lifetimes,
       log,
@@ -132,7 +147,6 @@ async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
       deletionStream: config.deletionStream,
       clientEventsChannel: config.clientEventsChannel,
     });
-    const loginThrottle = new RedisLoginThrottle(redis, { windowMs: config.loginThrottle.windowSeconds * 1000 });
     const mongoClient = mongo;
     return {
       clients,
@@ -140,7 +154,7 @@ async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
       outbox,
       revocations,
       events,
-      loginThrottle,
+      limiters: redisAttemptLimiters(redis, log),
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
         mongodb: await connected.db.command({ ping: 1 }).then(() => true, () => false),

@@ -17,6 +17,11 @@ export interface ClientAuthCallOptions {
   deadlineMs?: number;
   /** Propagated as `x-request-id` so logs on both sides line up. */
   requestId?: string;
+  /**
+   * The IP of the end client a proxy calls for, sent as `x-client-ip`; the server believes
+   * it only from peers in its TRUSTED_PROXY_CIDRS.
+   */
+  clientIp?: string;
 }
 
 export interface ClientAuthClientOptions {
@@ -51,6 +56,7 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
       const token = callOptions.token ?? (typeof options.token === 'function' ? options.token() : options.token);
       if (token) metadata.set('authorization', `Bearer ${token}`);
       if (callOptions.requestId) metadata.set('x-request-id', callOptions.requestId);
+      if (callOptions.clientIp) metadata.set('x-client-ip', callOptions.clientIp);
       const deadline = Date.now() + (callOptions.deadlineMs ?? options.deadlineMs ?? 5000);
       return new Promise((resolve, reject) => {
         rawMethod.call(raw, request, metadata, { deadline }, (error, response) => (error ? reject(error) : resolve(response)));
@@ -60,4 +66,4 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
   return client as ClientAuthPromiseClient;
 }
 
-export { errorDetailOf } from './grpc/status-mapping';
+export { RETRY_AFTER_KEY, errorDetailOf } from './grpc/status-mapping';

@@ -3,6 +3,8 @@
  * frozen Config, or throws a ConfigError naming the variable at fault.
  */
 
+import { abuseConfigFrom, type AbuseConfig } from './config-limits';
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -22,8 +24,10 @@ export interface Config {
     readonly cookieSecure: boolean;
     /** Name the cookies `__Host-<access>` and `__Secure-<refresh>`; needs cookieSecure. */
     readonly cookieHostPrefix: boolean;
-    /** Believe X-Forwarded-Proto/-Host from a TLS-terminating proxy in front of the bridge. */
+    /** Believe X-Forwarded-For/-Proto/-Host from the proxies in front of the bridge. */
     readonly trustProxy: boolean;
+    /** How many proxies append to X-Forwarded-For: the client is that many entries from its end. */
+    readonly proxyHops: number;
     readonly accessCookieName: string;
     readonly refreshCookieName: string;
     readonly callTimeoutMs: number;
@@ -39,8 +43,8 @@ export interface Config {
     readonly refreshTokenTtlSeconds: number;
   };
   readonly bcryptCost: number;
-  /** A login key (email) with `maxFailures` failed logins in `windowSeconds` is refused until its window ends. */
-  readonly loginThrottle: { readonly maxFailures: number; readonly windowSeconds: number };
+  /** Attempt limits, the password-hashing queue and trusted proxies (src/config-limits.ts). */
+  readonly abuse: AbuseConfig;
   /** Null when MongoDB is not configured. */
   readonly mongo: { readonly uri: string; readonly dbName: string } | null;
   /** Null when Redis is not configured. */
@@ -114,6 +118,7 @@ export function loadConfig(env: Env): Config {
       cookieSecure,
       cookieHostPrefix,
       trustProxy: read.bool('BRIDGE_TRUST_PROXY', false),
+      proxyHops: read.int('BRIDGE_PROXY_HOPS', 1, 1, 10),
       accessCookieName: checkCookieName('ACCESS_COOKIE_NAME', read.string('ACCESS_COOKIE_NAME', 'token')),
       refreshCookieName: checkCookieName('REFRESH_COOKIE_NAME', read.string('REFRESH_COOKIE_NAME', 'refresh_token')),
       callTimeoutMs: read.int('BRIDGE_CALL_TIMEOUT_MS', 5000, 100, 60000),
@@ -128,10 +133,7 @@ export function loadConfig(env: Env): Config {
       refreshTokenTtlSeconds: read.int('REFRESH_TOKEN_EXP_DAYS', 30, 1, 365) * 24 * 3600,
     },
     bcryptCost: read.int('BCRYPT_COST', 12, 4, 15),
-    loginThrottle: {
-      maxFailures: read.int('LOGIN_MAX_FAILURES', 10, 1, 1000),
-      windowSeconds: read.int('LOGIN_FAILURE_WINDOW_MIN', 15, 1, 24 * 60) * 60,
-    },
+    abuse: abuseConfigFrom(read),
     mongo,
     redis,
     dataDir: read.string('DATA_DIR', './data'),
@@ -197,7 +199,7 @@ function checkOrigin(name: string, origin: string): string {
   return origin;
 }
 
-class Reader {
+export class Reader {
   constructor(private readonly env: Env) {}
 
   optional(name: string): string | null {

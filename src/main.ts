@@ -41,6 +41,7 @@ async function main(): Promise<void> {
       : await startGrpcServer(app.service, config.grpc, {
           log,
           maxMessageBytes: config.grpc.maxMessageBytes,
+          trustedProxies: config.abuse.trustedProxies,
           ...(metrics ? { observe: metrics.observeRpc } : {}),
         });
   if (grpc) log.info({ port: grpc.port }, 'gRPC server listening');

@@ -19,10 +19,13 @@ import {
 } from './errors';
 import { newId } from './ids';
 import { describe } from './describe-error';
+import type { AttemptLimits } from './attempt-limits';
+import type { PasswordHashing } from './hashing-queue';
+import { keepingAnAdmin } from './last-admin';
+import type { PasswordBlocklist } from './password-blocklist';
 import type { OutboxRelay } from './outbox-relay';
 import type { Logger } from './logger';
-import type { PasswordHasher } from './password-hasher';
-import type { ClientStore, LoginThrottle, Outbox, OutboxEntry, OutboxEventType, RevocationList, SessionStore } from './ports';
+import type { ClientStore, Outbox, OutboxEntry, OutboxEventType, RevocationList, SessionStore } from './ports';
 import { hashSecret, newSecret, sameHash } from './secrets';
 import type { IssuedToken, TokenIssuer } from './token-issuer';
 import * as v from './validation';
@@ -39,20 +42,14 @@ export interface ClientAuthDeps {
   sessions: SessionStore;
   outbox: Outbox;
   revocations: RevocationList;
-  loginThrottle: LoginThrottle;
-  loginLimit: LoginLimit;
+  /** Attempt limits and the common-password blocklist. */
+  abuse: { limits: AttemptLimits; blocklist: PasswordBlocklist };
   relay: OutboxRelay;
-  hasher: PasswordHasher;
+  hasher: PasswordHashing;
   tokens: TokenIssuer;
   lifetimes: Lifetimes;
   log: Logger;
   now?: () => number;
-}
-
-/** An email with `maxFailures` failed logins within `windowSeconds` is refused until the window ends. */
-export interface LoginLimit {
-  maxFailures: number;
-  windowSeconds: number;
 }
 
 export interface TokenPair {
@@ -84,12 +81,10 @@ export class ClientAuthService {
   private readonly sessions: SessionStore;
   private readonly outbox: Outbox;
   private readonly revocations: RevocationList;
-  private readonly loginThrottle: LoginThrottle;
-  private readonly loginLimit: LoginLimit;
-  /** Whether the last call to the login throttle failed, so an outage is logged once, not per login. */
-  private loginThrottleDown = false;
+  private readonly limits: AttemptLimits;
+  private readonly blocklist: PasswordBlocklist;
   private readonly relay: OutboxRelay;
-  private readonly hasher: PasswordHasher;
+  private readonly hasher: PasswordHashing;
   private readonly tokens: TokenIssuer;
   private readonly lifetimes: Lifetimes;
   private readonly log: Logger;
@@ -100,8 +95,8 @@ export class ClientAuthService {
     this.sessions = deps.sessions;
     this.outbox = deps.outbox;
     this.revocations = deps.revocations;
-    this.loginThrottle = deps.loginThrottle;
-    this.loginLimit = deps.loginLimit;
+    this.limits = deps.abuse.limits;
+    this.blocklist = deps.abuse.blocklist;
     this.relay = deps.relay;
     this.hasher = deps.hasher;
     this.tokens = deps.tokens;
@@ -120,9 +115,13 @@ export class ClientAuthService {
     lastName: string;
     phoneNumber: string;
     attributes: Record<string, string>;
+    /** The client IP the registration comes from, '' when unknown. */
+    source?: string;
   }): Promise<PublicClient> {
     const email = v.normalizeEmail('email', input.email);
     const password = v.checkPassword('password', input.password);
+    this.blocklist.check('password', password, email);
+    await this.limits.beginRegistration(input.source ?? '');
     const record = this.newRecord('user', email, {
       firstName: v.text('first_name', input.firstName, 100),
       lastName: v.text('last_name', input.lastName, 100),
@@ -143,7 +142,9 @@ export class ClientAuthService {
     requireAdmin(caller);
     const email = v.normalizeEmail('email', input.email);
     const name = v.text('name', input.name, 100, { required: true });
-    const groups = withBaseGroup('service', v.groups('groups', input.groups));
+    const requested = v.groups('groups', input.groups);
+    if (requested.includes(ADMIN_GROUP)) throw invalidArgument('groups', 'groups must not include "admin": grant it with SetClientGroups');
+    const groups = withBaseGroup('service', requested);
     const clientSecret = newSecret();
     const record = this.newRecord('service', email, { name, groups, secretHash: hashSecret(clientSecret) });
     await this.insert(record);
@@ -172,6 +173,10 @@ export class ClientAuthService {
     if (existing.kind !== 'user') throw invalidArgument('ADMIN_EMAIL', 'ADMIN_EMAIL belongs to a service client');
     const changes: Partial<ClientRecord> = {};
     if (!existing.groups.includes(ADMIN_GROUP)) changes.groups = [...existing.groups, ADMIN_GROUP];
+    if (existing.suspended) {
+      this.log.warn({ adminId: existing.id }, 'the admin from ADMIN_EMAIL was suspended; reinstating it so the service stays administrable');
+      Object.assign(changes, { suspended: false, suspensionReason: '', suspendedAt: null, suspendedBy: '' });
+    }
     const passwordCurrent =
       existing.passwordHash !== null &&
       (await this.hasher.verify(password, existing.passwordHash)) &&
@@ -180,6 +185,10 @@ export class ClientAuthService {
     if (Object.keys(changes).length === 0) return publicClient(existing);
     const updated = await this.clients.update(existing.id, { ...changes, updatedAt: new Date(this.now()) });
     if (!updated) throw clientNotFound();
+    if (existing.suspended) {
+      await this.record('client.reinstated', existing, existing.id, '');
+      await this.relay.flush();
+    }
     return publicClient(updated);
   }
 
@@ -187,26 +196,22 @@ export class ClientAuthService {
 
   /**
    * Logs a user in; unknown email and wrong password are indistinguishable, in answer and
-   * time. Failed logins are counted per email, registered or not, and an email at the limit
-   * is refused before its password is checked, so the refusal says nothing of the account.
+   * time. Every attempt is counted (src/domain/attempt-limits.ts) before the password is
+   * checked, registered email or not, so a refusal says nothing of the account.
    */
-  async login(input: { email: string; password: string }): Promise<TokenPair> {
+  async login(input: { email: string; password: string; source?: string }): Promise<TokenPair> {
     const email = v.normalizeEmail('email', input.email);
     if (input.password === '') throw invalidArgument('password', 'password is required');
     if (Buffer.byteLength(input.password, 'utf8') > v.PASSWORD_MAX_BYTES) {
       throw invalidArgument('password', `password must be at most ${v.PASSWORD_MAX_BYTES} bytes of UTF-8`);
     }
-    const failures = await this.throttled(() => this.loginThrottle.failures(email), 0);
-    if (failures >= this.loginLimit.maxFailures) throw tooManyAttempts(this.loginLimit.windowSeconds);
+    const attempt = await this.limits.beginLogin(email, input.source ?? '');
     const found = await this.clients.findByEmail(email);
     const client = found?.kind === 'user' ? found : null;
     const matches = await this.hasher.verify(input.password, client?.passwordHash ?? null);
-    if (!client || !matches || client.passwordHash === null) {
-      await this.throttled(() => this.loginThrottle.recordFailure(email), 0);
-      throw invalidCredentials();
-    }
+    if (!client || !matches || client.passwordHash === null) throw invalidCredentials();
     // The password was right, so whoever this is is not guessing it, suspended or not.
-    if (failures > 0) await this.throttled(() => this.loginThrottle.reset(email), undefined);
+    await attempt.succeeded();
     if (client.suspended) throw suspended();
 
     if (this.hasher.needsRehash(client.passwordHash)) {
@@ -214,31 +219,6 @@ export class ClientAuthService {
       await this.clients.update(client.id, { passwordHash, updatedAt: new Date(this.now()) });
     }
     return this.startSession(client);
-  }
-
-  /**
-   * Calls the login throttle, failing open: while its store is unreachable, logins go on
-   * unlimited (logged once per outage) instead of failing. The throttle only slows
-   * guessing and every password is still checked, whereas failing closed would turn a
-   * Redis outage into an outage of every login. The price: failures made during an outage
-   * go uncounted.
-   */
-  private async throttled<T>(call: () => Promise<T>, fallback: T): Promise<T> {
-    try {
-      const result = await call();
-      if (this.loginThrottleDown) {
-        this.loginThrottleDown = false;
-        this.log.info({}, 'login throttle reachable again; failed logins are counted');
-      }
-      return result;
-    } catch (error) {
-      if (!this.loginThrottleDown) {
-        this.loginThrottleDown = true;
-        const cause = error instanceof UnavailableError ? (error as { cause?: unknown }).cause : undefined;
-        this.log.warn({ err: describe(cause ?? error) }, 'login throttle unavailable; failed logins are NOT counted or limited until it is back');
-      }
-      return fallback;
-    }
   }
 
   /** Rotates a refresh token; a retired one coming back revokes its whole family. */
@@ -280,9 +260,10 @@ export class ClientAuthService {
   }
 
   /** Exchanges a service client's id and secret for a short-lived access token. */
-  async issueServiceToken(input: { clientId: string; clientSecret: string }): Promise<IssuedToken> {
+  async issueServiceToken(input: { clientId: string; clientSecret: string; source?: string }): Promise<IssuedToken> {
     if (input.clientId === '') throw invalidArgument('client_id', 'client_id is required');
     if (input.clientSecret === '') throw invalidArgument('client_secret', 'client_secret is required');
+    const attempt = await this.limits.beginServiceToken(input.source ?? '');
     if (input.clientSecret.length > MAX_SECRET_LENGTH) throw invalidCredentials();
     const found = v.isClientId(input.clientId) ? await this.clients.findById(input.clientId) : null;
     const client = found?.kind === 'service' && found.secretHash !== null ? found : null;
@@ -290,6 +271,7 @@ export class ClientAuthService {
     // Compare against something even for an unknown id, so timing says nothing.
     const matches = sameHash(presented, client?.secretHash ?? DUMMY_SECRET_HASH) && client !== null;
     if (!client || !matches) throw invalidCredentials();
+    await attempt.succeeded();
     if (client.suspended) throw suspended();
     return this.issueAccess(client, newId(this.now()), this.lifetimes.serviceToken);
   }
@@ -321,6 +303,20 @@ export class ClientAuthService {
    * A token with no stored session (a service token) still fails closed then.
    */
   async authenticate(token: string): Promise<Principal> {
+    return this.withCurrentAdminRights(await this.authenticateToken(token));
+  }
+
+  /**
+   * An admin claim is checked against the stored groups: a demotion then ends admin rights
+   * on every instance from the next call, whatever tokens the demoted client still holds.
+   */
+  private async withCurrentAdminRights(principal: Principal): Promise<Principal> {
+    if (!isAdmin(principal)) return principal;
+    const client = await this.clients.findById(principal.clientId);
+    return client?.groups.includes(ADMIN_GROUP) ? principal : { ...principal, groups: client?.groups ?? [] };
+  }
+
+  private async authenticateToken(token: string): Promise<Principal> {
     try {
       return await this.validateToken(token);
     } catch (error) {
@@ -361,16 +357,19 @@ export class ClientAuthService {
   }
 
   /** Changes a user's password and revokes all its other sessions. */
-  async changePassword(caller: Principal, input: { currentPassword: string; newPassword: string }): Promise<void> {
+  async changePassword(caller: Principal, input: { currentPassword: string; newPassword: string; source?: string }): Promise<void> {
     if (caller.kind !== 'user') throw new DomainError('failed_precondition', 'NOT_A_USER', 'only users have a password');
     if (input.currentPassword === '') throw invalidArgument('current_password', 'current_password is required');
     const newPassword = v.checkPassword('new_password', input.newPassword);
     const client = await this.clients.findById(caller.clientId);
     if (!client) throw clientNotFound();
+    this.blocklist.check('new_password', newPassword, client.email);
+    const attempt = await this.limits.beginPasswordCheck(client.id, input.source ?? '');
     const currentOk =
       Buffer.byteLength(input.currentPassword, 'utf8') <= v.PASSWORD_MAX_BYTES &&
       (await this.hasher.verify(input.currentPassword, client.passwordHash));
     if (!currentOk) throw invalidCredentials();
+    await attempt.succeeded();
 
     const now = new Date(this.now());
     await this.clients.update(client.id, { passwordHash: await this.hasher.hash(newPassword), updatedAt: now });
@@ -392,6 +391,8 @@ export class ClientAuthService {
     const client = await this.clients.findById(targetId);
     if (!client) throw clientNotFound();
 
+    // Leaving the admins first: the last active admin is refused here, before anything is gone.
+    await keepingAnAdmin(this.clients, client, { groups: client.groups.filter((group) => group !== ADMIN_GROUP) });
     const entry = await this.record('client.deletion_requested', client, caller.clientId, '');
     await this.sessions.deleteAllOfClient(client.id);
     await this.clients.delete(client.id);
@@ -436,16 +437,22 @@ export class ClientAuthService {
     };
   }
 
-  /** Replaces a client's groups, keeping its kind's base group. The only path to "admin". */
+  /**
+   * Replaces a client's groups, keeping its kind's base group. The only path to "admin".
+   * A change ends the client's sessions, as a password change does: tokens carry groups,
+   * and a gateway must not go on honouring the old ones.
+   */
   async setClientGroups(caller: Principal, input: { clientId: string; groups: string[] }): Promise<PublicClient> {
     requireAdmin(caller);
     const groups = v.groups('groups', input.groups);
     const client = await this.find(input.clientId);
-    const updated = await this.clients.update(client.id, {
-      groups: withBaseGroup(client.kind, groups),
-      updatedAt: new Date(this.now()),
-    });
+    const now = new Date(this.now());
+    const updated = await keepingAnAdmin(this.clients, client, { groups: withBaseGroup(client.kind, groups), updatedAt: now });
     if (!updated) throw clientNotFound();
+    if (!sameGroups(client.groups, updated.groups)) {
+      const revoked = await this.sessions.revokeAllOfClient(client.id, now);
+      await this.revokeAccessTokensOf(client.id, revoked, now);
+    }
     return publicClient(updated);
   }
 
@@ -455,7 +462,7 @@ export class ClientAuthService {
     const reason = v.text('reason', input.reason, 500);
     const client = await this.find(input.clientId);
     const now = new Date(this.now());
-    const updated = await this.clients.update(client.id, {
+    const updated = await keepingAnAdmin(this.clients, client, {
       suspended: true,
       suspensionReason: reason,
       suspendedAt: now,
@@ -640,18 +647,12 @@ function withBaseGroup(kind: ClientKind, groups: string[]): string[] {
   return groups.includes(BASE_GROUP[kind]) ? groups : [BASE_GROUP[kind], ...groups];
 }
 
-function invalidCredentials(): DomainError {
-  return unauthenticated('INVALID_CREDENTIALS', 'the credentials are not valid');
+function sameGroups(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((group) => b.includes(group));
 }
 
-/** Names no account: an unknown email at the limit gets exactly this answer too. */
-function tooManyAttempts(windowSeconds: number): DomainError {
-  const minutes = Math.ceil(windowSeconds / 60);
-  return new DomainError(
-    'resource_exhausted',
-    'TOO_MANY_ATTEMPTS',
-    `too many failed logins for this email; wait up to ${minutes} minute${minutes === 1 ? '' : 's'} and try again`,
-  );
+function invalidCredentials(): DomainError {
+  return unauthenticated('INVALID_CREDENTIALS', 'the credentials are not valid');
 }
 
 function invalidRefreshToken(): DomainError {

@@ -34,6 +34,9 @@ export type Reason =
   | 'PERMISSION_DENIED'
   | 'MESSAGE_TOO_LARGE'
   | 'TOO_MANY_ATTEMPTS'
+  | 'SERVER_BUSY'
+  | 'PASSWORD_TOO_COMMON'
+  | 'LAST_ADMIN'
   | 'UNAVAILABLE';
 
 /**

@@ -9,7 +9,7 @@ export function clientAuthHandlers(service: ClientAuthService, options: UnaryOpt
   const caller = (context: CallContext) => service.authenticate(bearerToken(context.metadata));
 
   return {
-    registerUser: unary('RegisterUser', async (request) => {
+    registerUser: unary('RegisterUser', async (request, context) => {
       const client = await service.registerUser({
         email: request.email,
         password: request.password,
@@ -17,6 +17,7 @@ export function clientAuthHandlers(service: ClientAuthService, options: UnaryOpt
         lastName: request.lastName,
         phoneNumber: request.phoneNumber,
         attributes: request.attributes,
+        source: context.clientIp,
       });
       return { client: clientToProto(client) };
     }, options),
@@ -30,13 +31,13 @@ export function clientAuthHandlers(service: ClientAuthService, options: UnaryOpt
       return { client: clientToProto(result.client), clientSecret: result.clientSecret };
     }, options),
 
-    issueServiceToken: unary('IssueServiceToken', async (request) => {
-      const issued = await service.issueServiceToken({ clientId: request.clientId, clientSecret: request.clientSecret });
+    issueServiceToken: unary('IssueServiceToken', async (request, context) => {
+      const issued = await service.issueServiceToken({ clientId: request.clientId, clientSecret: request.clientSecret, source: context.clientIp });
       return { accessToken: issued.token, accessTokenExpireTime: issued.expiresAt };
     }, options),
 
-    login: unary('Login', async (request) => {
-      return tokenPairToProto(await service.login({ email: request.email, password: request.password }));
+    login: unary('Login', async (request, context) => {
+      return tokenPairToProto(await service.login({ email: request.email, password: request.password, source: context.clientIp }));
     }, options),
 
     refreshToken: unary('RefreshToken', async (request) => {
@@ -67,6 +68,7 @@ export function clientAuthHandlers(service: ClientAuthService, options: UnaryOpt
       await service.changePassword(await caller(context), {
         currentPassword: request.currentPassword,
         newPassword: request.newPassword,
+        source: context.clientIp,
       });
       return {};
     }, options),

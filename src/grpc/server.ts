@@ -2,15 +2,18 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { ClientAuthService as ClientAuthDefinition } from '../../gen/clientauth/v1/client_auth';
 import type { ClientAuthService } from '../domain/client-auth-service';
+import { cidrList } from '../ip-address';
 import { clientAuthHandlers } from './handlers';
 import { addReflection } from './reflection';
 import type { UnaryOptions } from './unary';
 
 export const SERVICE_NAME = 'clientauth.v1.ClientAuth';
 
-export interface GrpcServerOptions extends UnaryOptions {
+export interface GrpcServerOptions extends Omit<UnaryOptions, 'trustedProxies'> {
   /** Larger requests are refused with RESOURCE_EXHAUSTED before any handler runs. */
   maxMessageBytes: number;
+  /** CIDRs of the proxies whose `x-client-ip` metadata is believed (TRUSTED_PROXY_CIDRS). */
+  trustedProxies: readonly string[];
 }
 
 export interface RunningGrpcServer {
@@ -27,7 +30,7 @@ export function createGrpcServer(service: ClientAuthService, options: GrpcServer
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  server.addService(ClientAuthDefinition, clientAuthHandlers(service, options));
+  server.addService(ClientAuthDefinition, clientAuthHandlers(service, { ...options, trustedProxies: cidrList(options.trustedProxies) }));
 
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);

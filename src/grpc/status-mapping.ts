@@ -3,10 +3,13 @@ import { ErrorDetail } from '../../gen/clientauth/v1/client';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import type { Logger } from '../domain/logger';
 import { describe } from '../domain/describe-error';
+import { RetryLaterError } from '../domain/retry-later';
 
 /** Trailing metadata keys that carry the reason. */
 export const ERROR_DETAIL_KEY = 'clientauth-error-bin';
 export const REASON_KEY = 'clientauth-reason';
+/** Seconds after which a RESOURCE_EXHAUSTED call may be tried again (like HTTP's Retry-After). */
+export const RETRY_AFTER_KEY = 'retry-after';
 
 const CODE_OF: Record<ErrorKind, status> = {
   invalid_argument: status.INVALID_ARGUMENT,
@@ -35,7 +38,9 @@ const OUTAGE_ERRORS = new Set([
  */
 export function toServiceError(error: unknown, log: Logger, method: string): Partial<ServiceError> & { code: status } {
   if (error instanceof DomainError) {
-    return withDetail(CODE_OF[error.kind], error.message, error.reason, error.field);
+    const mapped = withDetail(CODE_OF[error.kind], error.message, error.reason, error.field);
+    if (error instanceof RetryLaterError) mapped.metadata!.set(RETRY_AFTER_KEY, String(error.retryAfterSeconds));
+    return mapped;
   }
   if (error instanceof Error && OUTAGE_ERRORS.has(error.name)) {
     log.warn({ method, err: describe(error) }, 'store unavailable');

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
+import type { BlockList } from 'node:net';
 import type { Logger } from '../domain/logger';
+import { clientIpOf } from './client-ip';
 import { REASON_KEY, toServiceError } from './status-mapping';
 
 /** The metadata key that carries a request id across the bridge and the server. */
@@ -9,6 +11,8 @@ export const REQUEST_ID_KEY = 'x-request-id';
 export interface CallContext {
   metadata: Metadata;
   requestId: string;
+  /** The IP the call comes from (see client-ip.ts); '' when the transport has none. */
+  clientIp: string;
 }
 
 /** Told of every finished call, for metrics: its method, status, duration and reason ('' when OK). */
@@ -17,6 +21,8 @@ export type CallObserver = (method: string, code: status, seconds: number, reaso
 export interface UnaryOptions {
   log: Logger;
   observe?: CallObserver;
+  /** Peers believed when they name the client's IP in metadata. */
+  trustedProxies: BlockList;
 }
 
 /**
@@ -37,7 +43,8 @@ export function unary<Req, Res>(
       options.observe?.(method, code, seconds, reason);
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'rpc');
     };
-    handler(call.request, { metadata: call.metadata, requestId }).then(
+    const clientIp = clientIpOf(call.getPeer(), call.metadata, options.trustedProxies);
+    handler(call.request, { metadata: call.metadata, requestId, clientIp }).then(
       (response) => {
         finish(status.OK, '');
         callback(null, response);

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const grpc = await startGrpcServer(app.service, config.grpc, {
     log,
     maxMessageBytes: config.grpc.maxMessageBytes,
+    trustedProxies: config.abuse.trustedProxies,
     ...(metrics ? { observe: metrics.observeRpc } : {}),
   });
   if (metrics && config.metricsPort !== null) await metrics.start(config.metricsPort, config.grpc.host);

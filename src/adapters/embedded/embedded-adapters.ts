@@ -1,6 +1,6 @@
 import type { Logger } from '../../domain/logger';
 import { MemoryEventBus } from './memory-event-bus';
-import { MemoryLoginThrottle } from './memory-login-throttle';
+import { memoryAttemptLimiters } from './memory-attempt-limiters';
 import { MemoryRevocationList } from './memory-revocation-list';
 import { SqliteClientStore } from './sqlite-client-store';
 import { openSqliteDatabase, sqliteFilePath } from './sqlite-database';
@@ -11,10 +11,10 @@ import { SqliteSessionStore } from './sqlite-session-store';
 /**
  * The adapters of the embedded set-up: one SQLite file under `dataDir` for clients,
  * sessions, the outbox and the revocation list's entries, and an in-process revocation
- * list, event bus and login throttle. Nothing to install, and one instance only: a second
+ * list, event bus and attempt limiters. Nothing to install, and one instance only: a second
  * process would not hear of the first one's revocations or count its failed logins.
  */
-export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { loginFailureWindowMs: number }) {
+export function openEmbeddedAdapters(dataDir: string, log: Logger) {
   const db = openSqliteDatabase(dataDir);
   const revocations = new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(db) });
   const events = new MemoryEventBus(log);
@@ -24,7 +24,7 @@ export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { lo
     outbox: new SqliteOutbox(db),
     revocations,
     events,
-    loginThrottle: new MemoryLoginThrottle({ windowMs: options.loginFailureWindowMs }),
+    limiters: memoryAttemptLimiters(),
     description:
       `embedded adapters: SQLite at ${sqliteFilePath(dataDir)}, in-process revocation list and event bus — ` +
       'serves ONE instance only; configure MongoDB and Redis to run several',

@@ -1,0 +1,24 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis } from 'rate-limiter-flexible';
+import type { AttemptLimiterFactory } from '../../domain/attempt-limiter';
+import type { Logger } from '../../domain/logger';
+import { FlexibleAttemptLimiter, LIMITER_KEY_PREFIX, LimiterStoreHealth, memoryLimiter } from '../rate-limiter/flexible-attempt-limiter';
+
+/**
+ * Limiters in Redis, shared by every instance; while Redis cannot be reached each instance
+ * counts in its own memory (logged once per outage).
+ */
+export function redisAttemptLimiters(redis: Redis, log: Logger): AttemptLimiterFactory {
+  const health = new LimiterStoreHealth('the attempt limiter store (Redis)', log);
+  return (name, rule) =>
+    new FlexibleAttemptLimiter(
+      new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix: LIMITER_KEY_PREFIX + name,
+        points: rule.points,
+        duration: rule.durationSeconds,
+        rejectIfRedisNotReady: true,
+      }),
+      { limiter: memoryLimiter(name, rule), health },
+    );
+}
