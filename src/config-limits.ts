@@ -38,7 +38,7 @@ export function abuseConfigFrom(read: Reader): AbuseConfig {
     },
     hashing: {
       concurrency: read.int('HASH_CONCURRENCY', 4, 1, 64),
-      maxQueue: read.int('HASH_QUEUE_MAX', 32, 0, 100000),
+      maxQueue: read.int('HASH_QUEUE_MAX', 100, 0, 100000),
       maxWaitMs: read.int('HASH_QUEUE_WAIT_MS', 1000, 1, 60000),
     },
     trustedProxies: trustedProxies.length > 0 ? trustedProxies : ['127.0.0.0/8', '::1/128'],

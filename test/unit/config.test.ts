@@ -73,7 +73,7 @@ describe('Configuration', () => {
       registrationPerSource: { points: 20, durationSeconds: 3600 },
       serviceTokenPerSource: { points: 100, durationSeconds: 900 },
     });
-    expect(abuse.hashing).to.deep.equal({ concurrency: 4, maxQueue: 32, maxWaitMs: 1000 });
+    expect(abuse.hashing).to.deep.equal({ concurrency: 4, maxQueue: 100, maxWaitMs: 1000 });
     expect(abuse.trustedProxies).to.deep.equal(['127.0.0.0/8', '::1/128']);
     expect(bridge.proxyHops).to.equal(1);
   });
