@@ -121,6 +121,7 @@ export class ClientAuthService {
     const email = v.normalizeEmail('email', input.email);
     const password = v.checkPassword('password', input.password);
     this.blocklist.check('password', password, email);
+    this.hasher.ensureCapacity();
     await this.limits.beginRegistration(input.source ?? '');
     const record = this.newRecord('user', email, {
       firstName: v.text('first_name', input.firstName, 100),
@@ -205,6 +206,7 @@ export class ClientAuthService {
     if (Buffer.byteLength(input.password, 'utf8') > v.PASSWORD_MAX_BYTES) {
       throw invalidArgument('password', `password must be at most ${v.PASSWORD_MAX_BYTES} bytes of UTF-8`);
     }
+    this.hasher.ensureCapacity();
     const attempt = await this.limits.beginLogin(email, input.source ?? '');
     const found = await this.clients.findByEmail(email);
     const client = found?.kind === 'user' ? found : null;
@@ -364,6 +366,7 @@ export class ClientAuthService {
     const client = await this.clients.findById(caller.clientId);
     if (!client) throw clientNotFound();
     this.blocklist.check('new_password', newPassword, client.email);
+    this.hasher.ensureCapacity();
     const attempt = await this.limits.beginPasswordCheck(client.id, input.source ?? '');
     const currentOk =
       Buffer.byteLength(input.currentPassword, 'utf8') <= v.PASSWORD_MAX_BYTES &&

@@ -16,7 +16,13 @@ export interface HashingQueueOptions {
 }
 
 /** What the use cases need of a password hasher. */
-export type PasswordHashing = Pick<PasswordHasher, 'hash' | 'verify' | 'needsRehash'>;
+export interface PasswordHashing extends Pick<PasswordHasher, 'hash' | 'verify' | 'needsRehash'> {
+  /**
+   * Throws RESOURCE_EXHAUSTED / SERVER_BUSY when a hash asked for now would be refused, so
+   * a call that will be shed is answered before it spends a limit or a database read.
+   */
+  ensureCapacity(): void;
+}
 
 interface Waiter {
   start(): void;
@@ -47,16 +53,28 @@ export class HashingQueue {
     }
   }
 
+  /** Throws what `run` would throw at once if called now. */
+  ensureCapacity(): void {
+    if (this.running < this.options.concurrency) return;
+    const refusal = this.refusal();
+    if (refusal) throw refusal;
+  }
+
   /** Callers waiting for a slot now, for metrics and tests. */
   get queued(): number {
     return this.waiting.length;
   }
 
-  private waitForSlot(): Promise<void> {
+  /** The refusal a newcomer gets while every slot is taken, or null when it may wait. */
+  private refusal(): RetryLaterError | null {
     const predictedMs = Math.ceil((this.waiting.length + 1) / this.options.concurrency) * this.averageMs;
-    if (this.waiting.length >= this.options.maxQueue || predictedMs > this.options.maxWaitMs) {
-      return Promise.reject(this.busy(Math.max(predictedMs, this.averageMs)));
-    }
+    if (this.waiting.length < this.options.maxQueue && predictedMs <= this.options.maxWaitMs) return null;
+    return this.busy(Math.max(predictedMs, this.averageMs));
+  }
+
+  private waitForSlot(): Promise<void> {
+    const refusal = this.refusal();
+    if (refusal) return Promise.reject(refusal);
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         start: () => {
@@ -88,7 +106,7 @@ export class HashingQueue {
 /** A hasher whose every hash and verification passes through `queue`. */
 export class QueuedPasswordHasher implements PasswordHashing {
   constructor(
-    private readonly inner: PasswordHashing,
+    private readonly inner: Pick<PasswordHasher, 'hash' | 'verify' | 'needsRehash'>,
     private readonly queue: HashingQueue,
   ) {}
 
@@ -102,5 +120,9 @@ export class QueuedPasswordHasher implements PasswordHashing {
 
   needsRehash(hash: string): boolean {
     return this.inner.needsRehash(hash);
+  }
+
+  ensureCapacity(): void {
+    this.queue.ensureCapacity();
   }
 }
