@@ -1,4 +1,5 @@
 /** The abuse limits' part of the configuration: attempt limits, the hashing queue, trusted proxies. */
+import { availableParallelism } from 'node:os';
 import type { AttemptLimitsConfig } from './domain/attempt-limits';
 import type { HashingQueueOptions } from './domain/hashing-queue';
 import { cidrList } from './ip-address';
@@ -12,6 +13,14 @@ export interface AbuseConfig {
 }
 
 const MINUTE = 60;
+
+/**
+ * One hash per CPU this process may use, less one kept for the event loop (token checks,
+ * I/O), and at most libuv's 4 threads, which bcrypt runs on.
+ */
+export function defaultHashConcurrency(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
 
 export function abuseConfigFrom(read: Reader): AbuseConfig {
   const window = read.int('LOGIN_FAILURE_WINDOW_MIN', 15, 1, 24 * 60) * MINUTE;
@@ -37,7 +46,7 @@ export function abuseConfigFrom(read: Reader): AbuseConfig {
       serviceTokenPerSource: { points: read.int('SERVICE_TOKEN_IP_MAX_FAILURES', 100, 1, 1000000), durationSeconds: window },
     },
     hashing: {
-      concurrency: read.int('HASH_CONCURRENCY', 4, 1, 64),
+      concurrency: read.int('HASH_CONCURRENCY', defaultHashConcurrency(), 1, 64),
       maxQueue: read.int('HASH_QUEUE_MAX', 100, 0, 100000),
       maxWaitMs: read.int('HASH_QUEUE_WAIT_MS', 1000, 1, 60000),
     },

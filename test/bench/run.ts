@@ -6,6 +6,9 @@
  *   Login           vs raw bcrypt.compare, same cost (ghz, 8 in flight)
  *   RefreshToken    refreshes per second             (a Node client chaining 16 sessions)
  *   HS256 verify    jsonwebtoken with a string secret vs a KeyObject, and TokenIssuer.verify
+ *   Login storm     waves of 200 concurrent wrong-password logins: ValidateToken p99 vs idle, a real
+ *                   user's logins (OK, or RESOURCE_EXHAUSTED within 50 ms), and the cost of
+ *                   one common-password blocklist check
  *
  * The first three are measured for the shared set-up (FerretDB + Redis, the primary
  * figure) and the embedded one (SQLite, in-process revocation list). Servers and
@@ -27,6 +30,8 @@ import * as path from 'node:path';
 import { ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth';
 import { createClientAuthClient } from '../../src/client';
 import { mochaGlobalSetup, mochaGlobalTeardown, repoRoot } from '../support/services';
+import { STORM, measureBlocklist, stormReport } from './abuse-figures';
+import type { StormFigures } from './storm-driver';
 import { ensureGhz, ensureH2load, ghz, h2load, pooled, type H2loadResult, type LoadFigures } from './load-generators';
 import { LOAD_CPU, SERVER_CPU, killAll, pinSelf, pinningProblem, runNodeChild, startNodeChild, type NodeChild } from './processes';
 
@@ -88,6 +93,7 @@ interface SetUpResults {
   validateLog: LogCount;
   login: (LoadFigures & { statuses: Record<string, number> }) | { skipped: string };
   refresh: { perSecond: number; refreshes: number; p50Ms: number; p99Ms: number; failures: Record<string, number> };
+  storm: StormFigures;
 }
 
 interface Results {
@@ -97,6 +103,7 @@ interface Results {
   bcrypt: { perSecond: number; compares: number; mismatches: number };
   jwt: { stringSecret: number; keyObject: number; tokenIssuerNewToken: number; tokenIssuerSameToken: number };
   tokenLength: number;
+  blocklist: ReturnType<typeof measureBlocklist>;
 }
 
 async function main(): Promise<void> {
@@ -250,8 +257,24 @@ async function measure(
     );
   }
 
+  const storms = new Map<SetUp['name'], StormFigures>();
+  for (const setUp of setUps) {
+    say(`Login storm (${setUp.name}): waves of ${STORM.storm} concurrent wrong-password logins each second for ${STORM.seconds} s, with ValidateToken and a real user's logins`);
+    storms.set(
+      setUp.name,
+      await runNodeChild<StormFigures>(
+        LOAD_CPU,
+        path.join(BENCH_DIST, 'storm-driver.js'),
+        [JSON.stringify({ address: setUp.address, email: setUp.email, password: setUp.password, token: setUp.token, ...STORM })],
+        { readyTimeoutMs: (STORM.seconds + 60) * 1000, outputFile: path.join(workDir, `storm-${setUp.name}.log`) },
+      ),
+    );
+  }
+
   for (const setUp of setUps) await setUp.server.stop();
   await echoServer.stop();
+  say('common-password blocklist checks');
+  const blocklist = measureBlocklist();
 
   say(`raw bcrypt.compare on CPU ${SERVER_CPU}, cost ${BCRYPT.cost}, ${LOGIN.inFlight} in flight, ${BCRYPT.warmUpSeconds} s warm-up + ${BCRYPT.seconds} s`);
   const bcrypt = await runNodeChild<Results['bcrypt']>(
@@ -282,10 +305,12 @@ async function measure(
       validateLog: countLoggedCalls(setUp.logFile, logFrom.get(setUp.name)!, 'ValidateToken'),
       login: logins.get(setUp.name)!,
       refresh: refreshes.get(setUp.name)!,
+      storm: storms.get(setUp.name)!,
     })),
     bcrypt,
     jwt,
     tokenLength: token.length,
+    blocklist,
   };
 }
 
@@ -436,6 +461,12 @@ function printReport(r: Results, options: Options): void {
     `  the hot path (TokenIssuer.verify) checks a token it has not seen at ${ratio(r.jwt.tokenIssuerNewToken / r.jwt.keyObject)} of the KeyObject rate: ` +
       (usesKeyObject ? 'it uses the KeyObject' : 'it pays the string-secret cost'),
   );
+  out();
+
+  out(`Login storm: waves of ${STORM.storm} concurrent wrong-password logins (distinct emails and client IPs) each second for ${STORM.seconds} s, default hashing queue`);
+  for (const s of r.setUps) for (const line of stormReport(s.name, s.storm)) out(line);
+  out(`Common-password blocklist: ${int(r.blocklist.entries)} entries, built in ${r.blocklist.buildMs.toFixed(0)} ms, ` +
+    `${r.blocklist.microsPerCheck.toFixed(2)} µs per check (target < 1 ms: ${r.blocklist.microsPerCheck < 1000 ? 'met' : 'NOT met'})`);
   out();
   process.stdout.write(lines.join('\n') + '\n');
 }

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { availableParallelism } from 'node:os';
+import { defaultHashConcurrency } from '../../src/config-limits';
 import { loadConfig } from '../../src/config';
 
 const SHARED = { MONGODB_URI: 'mongodb://127.0.0.1:27017', REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET_KEY: 'k'.repeat(32) };
@@ -73,7 +75,8 @@ describe('Configuration', () => {
       registrationPerSource: { points: 20, durationSeconds: 3600 },
       serviceTokenPerSource: { points: 100, durationSeconds: 900 },
     });
-    expect(abuse.hashing).to.deep.equal({ concurrency: 4, maxQueue: 100, maxWaitMs: 1000 });
+    expect(abuse.hashing).to.deep.equal({ concurrency: defaultHashConcurrency(), maxQueue: 100, maxWaitMs: 1000 });
+    expect(defaultHashConcurrency()).to.equal(Math.max(1, Math.min(4, availableParallelism() - 1)));
     expect(abuse.trustedProxies).to.deep.equal(['127.0.0.0/8', '::1/128']);
     expect(bridge.proxyHops).to.equal(1);
   });
