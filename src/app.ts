@@ -1,6 +1,6 @@
 import type { MongoClient } from 'mongodb';
 import type { Redis } from 'ioredis';
-import type { Config } from './config';
+import type { Config, StoresConfig } from './config';
 import { ClientAuthService } from './domain/client-auth-service';
 import type { Logger } from './domain/logger';
 import { OutboxRelay } from './domain/outbox-relay';
@@ -45,6 +45,8 @@ export interface App {
   close(): Promise<void>;
 }
 
+type SharedStores = Extract<StoresConfig, { kind: 'shared' }>;
+
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 let blocklist: PasswordBlocklist | null = null;
@@ -60,13 +62,9 @@ function sharedBlocklist(): PasswordBlocklist {
  * when neither is configured), builds the service and starts its relay.
  */
 export async function buildApp(config: Config, log: Logger): Promise<App> {
-  const embedded = config.mongo === null && config.redis === null;
-  // loadConfig allows a missing secret only in the embedded set-up outside production.
-  const secret = config.jwt.secret ?? (embedded ? developmentSecret(config.dataDir, log) : null);
-  if (secret === null) throw new Error('JWT_SECRET_KEY is not set');
-  const adapters = embedded
-    ? openEmbeddedAdapters(config.dataDir, log)
-    : await connectAdapters(config, log);
+  const stores = config.stores;
+  const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? developmentSecret(stores.dataDir, log));
+  const adapters = stores.kind === 'embedded' ? openEmbeddedAdapters(stores.dataDir, log) : await connectAdapters(config, stores, log);
   try {
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,
@@ -118,17 +116,12 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   }
 }
 
-async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
-  if (config.mongo === null || config.redis === null) {
-    throw new Error(
-      'MongoDB and Redis must both be configured (MONGODB_URI or DB_HOST, REDIS_URL or REDIS_HOST), or neither for the embedded set-up',
-    );
-  }
+async function connectAdapters(config: Config, stores: SharedStores, log: Logger): Promise<Adapters> {
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
   const redisConnections: Redis[] = [];
   try {
-    const connected = await connectMongo(config.mongo.uri, config.mongo.dbName, timeout, log);
+    const connected = await connectMongo(stores.mongo.uri, stores.mongo.dbName, timeout, log);
     mongo = connected.client;
     const clients = new MongoClientStore(connected.db);
     const sessions = new MongoSessionStore(connected.db);
@@ -137,9 +130,9 @@ async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
 
-    const redis = await connectRedis(config.redis.url, timeout, log, 'commands');
+    const redis = await connectRedis(stores.redis.url, timeout, log, 'commands');
     redisConnections.push(redis);
-    const subscriber = await connectRedis(config.redis.url, timeout, log, 'subscriber');
+    const subscriber = await connectRedis(stores.redis.url, timeout, log, 'subscriber');
     redisConnections.push(subscriber);
     const revocations = await RedisRevocationList.start(redis, subscriber, { ...DEFAULT_KEYS, clientKeyPrefix: config.revocationKeyPrefix }, log);
     const events = new RedisEventBus(redis, {

@@ -11,6 +11,35 @@ export class ConfigError extends Error {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+export interface MongoConfig {
+  readonly uri: string;
+  readonly dbName: string;
+}
+
+export interface RedisConfig {
+  readonly url: string;
+}
+
+/**
+ * Where the state lives, and so how the signing secret is found. The two set-ups are
+ * exclusive: an in-process revocation list cannot serve several instances, and several
+ * instances must sign with one secret.
+ */
+export type StoresConfig =
+  | {
+      readonly kind: 'embedded';
+      /** The SQLite file, the development secret and the mail drop live here. */
+      readonly dataDir: string;
+      /** Null outside production when JWT_SECRET_KEY is unset: a development secret is kept in dataDir. */
+      readonly jwtSecret: string | null;
+    }
+  | {
+      readonly kind: 'shared';
+      readonly mongo: MongoConfig;
+      readonly redis: RedisConfig;
+      readonly jwtSecret: string;
+    };
+
 export interface Config {
   readonly production: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -34,8 +63,6 @@ export interface Config {
     readonly bodyLimitBytes: number;
   };
   readonly jwt: {
-    /** Null when not configured: only the embedded set-up may then generate one. */
-    readonly secret: string | null;
     readonly issuer: string;
     readonly audience: string;
     readonly accessTokenTtlSeconds: number;
@@ -45,11 +72,7 @@ export interface Config {
   readonly bcryptCost: number;
   /** Attempt limits, the password-hashing queue and trusted proxies (src/config-limits.ts). */
   readonly abuse: AbuseConfig;
-  /** Null when MongoDB is not configured. */
-  readonly mongo: { readonly uri: string; readonly dbName: string } | null;
-  /** Null when Redis is not configured. */
-  readonly redis: { readonly url: string } | null;
-  readonly dataDir: string;
+  readonly stores: StoresConfig;
   readonly revocationKeyPrefix: string;
   readonly deletionChannel: string;
   readonly deletionStream: string;
@@ -66,28 +89,7 @@ export function loadConfig(env: Env): Config {
   const read = new Reader(env);
   const production = env['NODE_ENV'] === 'production';
 
-  const secret = read.optional('JWT_SECRET_KEY');
-  if (secret !== null && production && Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
-    throw new ConfigError(`JWT_SECRET_KEY must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`);
-  }
-
-  const mongo = mongoFrom(read);
-  const redis = redisFrom(read);
-  if ((mongo === null) !== (redis === null)) {
-    const missing = mongo === null ? 'MongoDB (MONGODB_URI or DB_HOST)' : 'Redis (REDIS_URL or REDIS_HOST)';
-    throw new ConfigError(
-      `${missing} is not configured while the other store is: configure both for the shared set-up, ` +
-        'or neither for the embedded one (an in-process revocation list cannot serve several instances)',
-    );
-  }
-  if (secret === null && (production || mongo !== null)) {
-    throw new ConfigError(
-      production
-        ? 'JWT_SECRET_KEY is required when NODE_ENV=production'
-        : 'JWT_SECRET_KEY is required with MongoDB and Redis: every instance must sign with the same secret',
-    );
-  }
-
+  const stores = storesFrom(read, production);
   const adminEmail = read.optional('ADMIN_EMAIL');
   const adminPassword = read.optional('ADMIN_PASSWORD');
   if ((adminEmail === null) !== (adminPassword === null)) {
@@ -99,6 +101,12 @@ export function loadConfig(env: Env): Config {
   const cookieHostPrefix = read.bool('COOKIE_HOST_PREFIX', false);
   if (cookieHostPrefix && !cookieSecure) {
     throw new ConfigError('COOKIE_HOST_PREFIX=true needs COOKIE_SECURE=true: browsers drop __Host- cookies without Secure');
+  }
+  const accessCookieName = checkCookieName('ACCESS_COOKIE_NAME', read.string('ACCESS_COOKIE_NAME', 'token'));
+  const refreshCookieName = checkCookieName('REFRESH_COOKIE_NAME', read.string('REFRESH_COOKIE_NAME', 'refresh_token'));
+  // One name for both would let the refresh cookie overwrite the access cookie.
+  if (accessCookieName === refreshCookieName) {
+    throw new ConfigError(`ACCESS_COOKIE_NAME and REFRESH_COOKIE_NAME must differ; both are "${accessCookieName}"`);
   }
   const metricsPort = read.optional('METRICS_PORT');
 
@@ -119,13 +127,12 @@ export function loadConfig(env: Env): Config {
       cookieHostPrefix,
       trustProxy: read.bool('BRIDGE_TRUST_PROXY', false),
       proxyHops: read.int('BRIDGE_PROXY_HOPS', 1, 1, 10),
-      accessCookieName: checkCookieName('ACCESS_COOKIE_NAME', read.string('ACCESS_COOKIE_NAME', 'token')),
-      refreshCookieName: checkCookieName('REFRESH_COOKIE_NAME', read.string('REFRESH_COOKIE_NAME', 'refresh_token')),
+      accessCookieName,
+      refreshCookieName,
       callTimeoutMs: read.int('BRIDGE_CALL_TIMEOUT_MS', 5000, 100, 60000),
       bodyLimitBytes: read.int('BRIDGE_BODY_LIMIT_BYTES', 16 * 1024, 256, 1024 * 1024),
     },
     jwt: {
-      secret,
       issuer: read.string('JWT_ISSUER', 'client-auth'),
       audience: read.string('JWT_AUDIENCE', 'client-auth'),
       accessTokenTtlSeconds: read.int('JWT_TOKEN_EXP_MIN', 15, 1, 24 * 60) * 60,
@@ -134,9 +141,7 @@ export function loadConfig(env: Env): Config {
     },
     bcryptCost: read.int('BCRYPT_COST', 12, 4, 15),
     abuse: abuseConfigFrom(read),
-    mongo,
-    redis,
-    dataDir: read.string('DATA_DIR', './data'),
+    stores,
     revocationKeyPrefix: read.string('REVOCATION_KEY_PREFIX', '', { allowEmpty: true }),
     deletionChannel: read.string('DELETION_CHANNEL', 'client-data-deletion-request'),
     deletionStream: read.string('DELETION_STREAM', 'client-data-deletion-requests'),
@@ -148,7 +153,35 @@ export function loadConfig(env: Env): Config {
   });
 }
 
-function mongoFrom(read: Reader): Config['mongo'] {
+function storesFrom(read: Reader, production: boolean): StoresConfig {
+  const secret = read.optional('JWT_SECRET_KEY');
+  if (secret !== null && production && Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
+    throw new ConfigError(`JWT_SECRET_KEY must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`);
+  }
+  const mongo = mongoFrom(read);
+  const redis = redisFrom(read);
+  if (mongo === null && redis === null) {
+    if (secret === null && production) throw new ConfigError('JWT_SECRET_KEY is required when NODE_ENV=production');
+    return { kind: 'embedded', dataDir: read.string('DATA_DIR', './data'), jwtSecret: secret };
+  }
+  if (mongo === null || redis === null) {
+    const missing = mongo === null ? 'MongoDB (MONGODB_URI or DB_HOST)' : 'Redis (REDIS_URL or REDIS_HOST)';
+    throw new ConfigError(
+      `${missing} is not configured while the other store is: configure both for the shared set-up, ` +
+        'or neither for the embedded one (an in-process revocation list cannot serve several instances)',
+    );
+  }
+  if (secret === null) {
+    throw new ConfigError(
+      production
+        ? 'JWT_SECRET_KEY is required when NODE_ENV=production'
+        : 'JWT_SECRET_KEY is required with MongoDB and Redis: every instance must sign with the same secret',
+    );
+  }
+  return { kind: 'shared', mongo, redis, jwtSecret: secret };
+}
+
+function mongoFrom(read: Reader): MongoConfig | null {
   const dbName = read.string('DB_NAME', 'client_auth');
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(dbName)) throw new ConfigError('DB_NAME must be 1 to 63 letters, digits, _ or -');
   const uri = read.optional('MONGODB_URI');
@@ -166,7 +199,7 @@ function mongoFrom(read: Reader): Config['mongo'] {
   return { uri: `mongodb://${auth}${host}:${port}/${query}`, dbName };
 }
 
-function redisFrom(read: Reader): Config['redis'] {
+function redisFrom(read: Reader): RedisConfig | null {
   const url = read.optional('REDIS_URL');
   if (url !== null) {
     if (!/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');

@@ -1,7 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { CookieClient, startTestBridge, type TestBridge } from '../bridge/bridge-fixture';
-import { requireRedisControl, startRedis, stopRedis } from '../support/services';
+import { startRedis, stopRedis } from '../support/redis-process';
+import { requireRedisControl } from '../support/services';
 import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery';

@@ -3,8 +3,10 @@ import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { ClientKind } from '../../gen/clientauth/v1/client';
-import { requireRedisControl, requireServices, startRedis, stopRedis } from '../support/services';
-import { TEST_SECRET, failure, startTestServer, testEnv, type TestServer } from '../support/server';
+import { startRedis, stopRedis } from '../support/redis-process';
+import { eventually } from '../support/eventually';
+import { requireRedisControl, requireServices } from '../support/services';
+import { TEST_SECRET, dbNameOf, failure, startTestServer, testEnv, type TestServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'root@example.com', password: 'admin password 1' };
@@ -16,16 +18,6 @@ async function listen(url: string, channel: string): Promise<{ messages: string[
   subscriber.on('message', (_channel: string, message: string) => messages.push(message));
   await subscriber.subscribe(channel);
   return { messages, close: () => subscriber.disconnect() };
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('Suspension and the deletion cascade', function () {
@@ -133,7 +125,7 @@ describe('Suspension and the deletion cascade', function () {
       expect(await server.redis.get(client.id)).to.equal(null);
 
       const services = requireServices(this);
-      const restarted = await startTestServer({ ...testEnv(services, 'suspension-restart'), DB_NAME: server.config.mongo!.dbName });
+      const restarted = await startTestServer({ ...testEnv(services, 'suspension-restart'), DB_NAME: dbNameOf(server.config) });
       try {
         expect(await server.redis.get(client.id)).to.equal('suspended');
         expect(await failure(restarted.api.validateToken({ token: session.accessToken }))).to.include({ reason: 'CLIENT_SUSPENDED' });
@@ -256,7 +248,7 @@ describe('Suspension and the deletion cascade', function () {
         const deletions = await listen(redisUrl, server.config.deletionChannel);
         try {
           server.app.relay.start(200);
-          await eventually(() => (deletions.messages.includes(client.id) ? true : undefined), 15000);
+          await eventually(() => (deletions.messages.includes(client.id) ? true : undefined), { timeoutMs: 15000 });
         } finally {
           deletions.close();
         }
@@ -267,7 +259,7 @@ describe('Suspension and the deletion cascade', function () {
         const reason = await eventually(async () => {
           const failed = await failure(server.api.validateToken({ token: session.accessToken })).catch(() => undefined);
           return failed?.reason === 'CLIENT_DELETED' ? failed.reason : undefined;
-        }, 10000);
+        }, { timeoutMs: 10000 });
         expect(reason).to.equal('CLIENT_DELETED');
       } finally {
         if (!restarted) await startRedis();

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { repoRoot } from '../support/services';
+import { repoRoot } from '../support/paths';
 
 const FORBIDDEN = /^(@grpc\/|mongodb|ioredis|koa|@koa\/|better-sqlite3|pino|prom-client|node:http|node:net)/;
 
