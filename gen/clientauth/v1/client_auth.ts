@@ -3237,7 +3237,11 @@ export const ClientAuthService = {
   /**
    * Registers a user. Public. The new user's groups are always ["user"]: a request can
    * never grant itself groups. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email
-   * is registered, or INVALID_ARGUMENT / INVALID_ARGUMENT naming the field.
+   * is registered, INVALID_ARGUMENT / INVALID_ARGUMENT naming the field, INVALID_ARGUMENT
+   * / PASSWORD_TOO_COMMON for a common or guessable password, RESOURCE_EXHAUSTED /
+   * TOO_MANY_ATTEMPTS past REGISTER_IP_MAX registrations from one client IP, or
+   * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated; both with
+   * retry-after metadata in seconds.
    */
   registerUser: {
     path: "/clientauth.v1.ClientAuth/RegisterUser" as const,
@@ -3252,7 +3256,9 @@ export const ClientAuthService = {
   /**
    * Registers a service client and returns its client secret, shown this once and
    * stored only as a hash. Admins only (bearer): others get PERMISSION_DENIED /
-   * PERMISSION_DENIED. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email is taken.
+   * PERMISSION_DENIED. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email is taken,
+   * and INVALID_ARGUMENT (field groups) when groups include "admin": only
+   * SetClientGroups grants it.
    */
   registerService: {
     path: "/clientauth.v1.ClientAuth/RegisterService" as const,
@@ -3269,7 +3275,8 @@ export const ClientAuthService = {
    * Exchanges a service client's id and secret for a short-lived access token (the
    * client-credentials grant). Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS
    * for an unknown id or a wrong secret alike, and PERMISSION_DENIED / CLIENT_SUSPENDED
-   * for a suspended service.
+   * for a suspended service. Past SERVICE_TOKEN_IP_MAX_FAILURES failures from one client
+   * IP, fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (retry-after metadata).
    */
   issueServiceToken: {
     path: "/clientauth.v1.ClientAuth/IssueServiceToken" as const,
@@ -3286,10 +3293,13 @@ export const ClientAuthService = {
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
    * and a wrong password alike, and PERMISSION_DENIED / CLIENT_SUSPENDED (only after the
-   * password was right) for a suspended user. Once one email, registered or not, has had
-   * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
-   * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
-   * checking the password until that window ends; a successful login starts the count over.
+   * password was right) for a suspended user. Every attempt is counted before the
+   * password is checked, per (email, client IP), per email and per client IP; past a
+   * limit (LOGIN_MAX_FAILURES and the others in the README), fails with
+   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without checking the password, registered
+   * email or not; a successful login starts the email's counts over. Fails with
+   * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated. Both carry
+   * retry-after metadata in seconds.
    */
   login: {
     path: "/clientauth.v1.ClientAuth/Login" as const,
@@ -3364,7 +3374,10 @@ export const ClientAuthService = {
   /**
    * Changes the calling user's password (bearer) and revokes all its other sessions.
    * Fails with UNAUTHENTICATED / INVALID_CREDENTIALS when the current password is wrong,
-   * or FAILED_PRECONDITION / NOT_A_USER for a service client.
+   * FAILED_PRECONDITION / NOT_A_USER for a service client, INVALID_ARGUMENT /
+   * PASSWORD_TOO_COMMON for a common new password, and RESOURCE_EXHAUSTED /
+   * TOO_MANY_ATTEMPTS (after LOGIN_MAX_FAILURES wrong current passwords) or SERVER_BUSY,
+   * with retry-after metadata.
    */
   changePassword: {
     path: "/clientauth.v1.ClientAuth/ChangePassword" as const,
@@ -3380,8 +3393,9 @@ export const ClientAuthService = {
   /**
    * Deletes a client (bearer): a client may delete itself, an admin anyone. Removes the
    * client and its sessions, kills its outstanding tokens at once, and emits a deletion
-   * request to every other service. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
-   * NOT_FOUND / CLIENT_NOT_FOUND.
+   * request to every other service. Fails with PERMISSION_DENIED / PERMISSION_DENIED,
+   * NOT_FOUND / CLIENT_NOT_FOUND, or FAILED_PRECONDITION / LAST_ADMIN for the last
+   * active admin.
    */
   deleteClient: {
     path: "/clientauth.v1.ClientAuth/DeleteClient" as const,
@@ -3423,9 +3437,10 @@ export const ClientAuthService = {
   },
   /**
    * Replaces a client's groups; the only way anyone is granted "admin". Admins only
-   * (bearer). The client's outstanding access tokens keep their old groups until they
-   * expire or are refreshed. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
-   * NOT_FOUND / CLIENT_NOT_FOUND.
+   * (bearer). A change ends the client's sessions (its tokens fail ValidateToken with
+   * SESSION_REVOKED), and a demoted admin's tokens lose admin rights at once. Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN when it would remove the last active admin.
    */
   setClientGroups: {
     path: "/clientauth.v1.ClientAuth/SetClientGroups" as const,
@@ -3442,7 +3457,8 @@ export const ClientAuthService = {
    * Suspends a client in real time: records who and why, revokes all its sessions and
    * puts it on the revocation list, so its tokens fail ValidateToken on every instance
    * from the next call on. Admins only (bearer). Idempotent. Fails with
-   * PERMISSION_DENIED / PERMISSION_DENIED or NOT_FOUND / CLIENT_NOT_FOUND.
+   * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN for the last active admin.
    */
   suspendClient: {
     path: "/clientauth.v1.ClientAuth/SuspendClient" as const,
@@ -3492,30 +3508,40 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   /**
    * Registers a user. Public. The new user's groups are always ["user"]: a request can
    * never grant itself groups. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email
-   * is registered, or INVALID_ARGUMENT / INVALID_ARGUMENT naming the field.
+   * is registered, INVALID_ARGUMENT / INVALID_ARGUMENT naming the field, INVALID_ARGUMENT
+   * / PASSWORD_TOO_COMMON for a common or guessable password, RESOURCE_EXHAUSTED /
+   * TOO_MANY_ATTEMPTS past REGISTER_IP_MAX registrations from one client IP, or
+   * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated; both with
+   * retry-after metadata in seconds.
    */
   registerUser: handleUnaryCall<RegisterUserRequest, RegisterUserResponse>;
   /**
    * Registers a service client and returns its client secret, shown this once and
    * stored only as a hash. Admins only (bearer): others get PERMISSION_DENIED /
-   * PERMISSION_DENIED. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email is taken.
+   * PERMISSION_DENIED. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email is taken,
+   * and INVALID_ARGUMENT (field groups) when groups include "admin": only
+   * SetClientGroups grants it.
    */
   registerService: handleUnaryCall<RegisterServiceRequest, RegisterServiceResponse>;
   /**
    * Exchanges a service client's id and secret for a short-lived access token (the
    * client-credentials grant). Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS
    * for an unknown id or a wrong secret alike, and PERMISSION_DENIED / CLIENT_SUSPENDED
-   * for a suspended service.
+   * for a suspended service. Past SERVICE_TOKEN_IP_MAX_FAILURES failures from one client
+   * IP, fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (retry-after metadata).
    */
   issueServiceToken: handleUnaryCall<IssueServiceTokenRequest, IssueServiceTokenResponse>;
   /**
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
    * and a wrong password alike, and PERMISSION_DENIED / CLIENT_SUSPENDED (only after the
-   * password was right) for a suspended user. Once one email, registered or not, has had
-   * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
-   * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
-   * checking the password until that window ends; a successful login starts the count over.
+   * password was right) for a suspended user. Every attempt is counted before the
+   * password is checked, per (email, client IP), per email and per client IP; past a
+   * limit (LOGIN_MAX_FAILURES and the others in the README), fails with
+   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without checking the password, registered
+   * email or not; a successful login starts the email's counts over. Fails with
+   * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated. Both carry
+   * retry-after metadata in seconds.
    */
   login: handleUnaryCall<LoginRequest, LoginResponse>;
   /**
@@ -3548,14 +3574,18 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   /**
    * Changes the calling user's password (bearer) and revokes all its other sessions.
    * Fails with UNAUTHENTICATED / INVALID_CREDENTIALS when the current password is wrong,
-   * or FAILED_PRECONDITION / NOT_A_USER for a service client.
+   * FAILED_PRECONDITION / NOT_A_USER for a service client, INVALID_ARGUMENT /
+   * PASSWORD_TOO_COMMON for a common new password, and RESOURCE_EXHAUSTED /
+   * TOO_MANY_ATTEMPTS (after LOGIN_MAX_FAILURES wrong current passwords) or SERVER_BUSY,
+   * with retry-after metadata.
    */
   changePassword: handleUnaryCall<ChangePasswordRequest, ChangePasswordResponse>;
   /**
    * Deletes a client (bearer): a client may delete itself, an admin anyone. Removes the
    * client and its sessions, kills its outstanding tokens at once, and emits a deletion
-   * request to every other service. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
-   * NOT_FOUND / CLIENT_NOT_FOUND.
+   * request to every other service. Fails with PERMISSION_DENIED / PERMISSION_DENIED,
+   * NOT_FOUND / CLIENT_NOT_FOUND, or FAILED_PRECONDITION / LAST_ADMIN for the last
+   * active admin.
    */
   deleteClient: handleUnaryCall<DeleteClientRequest, DeleteClientResponse>;
   /**
@@ -3572,16 +3602,18 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   listClients: handleUnaryCall<ListClientsRequest, ListClientsResponse>;
   /**
    * Replaces a client's groups; the only way anyone is granted "admin". Admins only
-   * (bearer). The client's outstanding access tokens keep their old groups until they
-   * expire or are refreshed. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
-   * NOT_FOUND / CLIENT_NOT_FOUND.
+   * (bearer). A change ends the client's sessions (its tokens fail ValidateToken with
+   * SESSION_REVOKED), and a demoted admin's tokens lose admin rights at once. Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN when it would remove the last active admin.
    */
   setClientGroups: handleUnaryCall<SetClientGroupsRequest, SetClientGroupsResponse>;
   /**
    * Suspends a client in real time: records who and why, revokes all its sessions and
    * puts it on the revocation list, so its tokens fail ValidateToken on every instance
    * from the next call on. Admins only (bearer). Idempotent. Fails with
-   * PERMISSION_DENIED / PERMISSION_DENIED or NOT_FOUND / CLIENT_NOT_FOUND.
+   * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN for the last active admin.
    */
   suspendClient: handleUnaryCall<SuspendClientRequest, SuspendClientResponse>;
   /**
@@ -3602,7 +3634,11 @@ export interface ClientAuthClient extends Client {
   /**
    * Registers a user. Public. The new user's groups are always ["user"]: a request can
    * never grant itself groups. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email
-   * is registered, or INVALID_ARGUMENT / INVALID_ARGUMENT naming the field.
+   * is registered, INVALID_ARGUMENT / INVALID_ARGUMENT naming the field, INVALID_ARGUMENT
+   * / PASSWORD_TOO_COMMON for a common or guessable password, RESOURCE_EXHAUSTED /
+   * TOO_MANY_ATTEMPTS past REGISTER_IP_MAX registrations from one client IP, or
+   * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated; both with
+   * retry-after metadata in seconds.
    */
   registerUser(
     request: RegisterUserRequest,
@@ -3622,7 +3658,9 @@ export interface ClientAuthClient extends Client {
   /**
    * Registers a service client and returns its client secret, shown this once and
    * stored only as a hash. Admins only (bearer): others get PERMISSION_DENIED /
-   * PERMISSION_DENIED. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email is taken.
+   * PERMISSION_DENIED. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email is taken,
+   * and INVALID_ARGUMENT (field groups) when groups include "admin": only
+   * SetClientGroups grants it.
    */
   registerService(
     request: RegisterServiceRequest,
@@ -3643,7 +3681,8 @@ export interface ClientAuthClient extends Client {
    * Exchanges a service client's id and secret for a short-lived access token (the
    * client-credentials grant). Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS
    * for an unknown id or a wrong secret alike, and PERMISSION_DENIED / CLIENT_SUSPENDED
-   * for a suspended service.
+   * for a suspended service. Past SERVICE_TOKEN_IP_MAX_FAILURES failures from one client
+   * IP, fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (retry-after metadata).
    */
   issueServiceToken(
     request: IssueServiceTokenRequest,
@@ -3664,10 +3703,13 @@ export interface ClientAuthClient extends Client {
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
    * and a wrong password alike, and PERMISSION_DENIED / CLIENT_SUSPENDED (only after the
-   * password was right) for a suspended user. Once one email, registered or not, has had
-   * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
-   * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
-   * checking the password until that window ends; a successful login starts the count over.
+   * password was right) for a suspended user. Every attempt is counted before the
+   * password is checked, per (email, client IP), per email and per client IP; past a
+   * limit (LOGIN_MAX_FAILURES and the others in the README), fails with
+   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without checking the password, registered
+   * email or not; a successful login starts the email's counts over. Fails with
+   * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated. Both carry
+   * retry-after metadata in seconds.
    */
   login(
     request: LoginRequest,
@@ -3770,7 +3812,10 @@ export interface ClientAuthClient extends Client {
   /**
    * Changes the calling user's password (bearer) and revokes all its other sessions.
    * Fails with UNAUTHENTICATED / INVALID_CREDENTIALS when the current password is wrong,
-   * or FAILED_PRECONDITION / NOT_A_USER for a service client.
+   * FAILED_PRECONDITION / NOT_A_USER for a service client, INVALID_ARGUMENT /
+   * PASSWORD_TOO_COMMON for a common new password, and RESOURCE_EXHAUSTED /
+   * TOO_MANY_ATTEMPTS (after LOGIN_MAX_FAILURES wrong current passwords) or SERVER_BUSY,
+   * with retry-after metadata.
    */
   changePassword(
     request: ChangePasswordRequest,
@@ -3790,8 +3835,9 @@ export interface ClientAuthClient extends Client {
   /**
    * Deletes a client (bearer): a client may delete itself, an admin anyone. Removes the
    * client and its sessions, kills its outstanding tokens at once, and emits a deletion
-   * request to every other service. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
-   * NOT_FOUND / CLIENT_NOT_FOUND.
+   * request to every other service. Fails with PERMISSION_DENIED / PERMISSION_DENIED,
+   * NOT_FOUND / CLIENT_NOT_FOUND, or FAILED_PRECONDITION / LAST_ADMIN for the last
+   * active admin.
    */
   deleteClient(
     request: DeleteClientRequest,
@@ -3850,9 +3896,10 @@ export interface ClientAuthClient extends Client {
   ): ClientUnaryCall;
   /**
    * Replaces a client's groups; the only way anyone is granted "admin". Admins only
-   * (bearer). The client's outstanding access tokens keep their old groups until they
-   * expire or are refreshed. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
-   * NOT_FOUND / CLIENT_NOT_FOUND.
+   * (bearer). A change ends the client's sessions (its tokens fail ValidateToken with
+   * SESSION_REVOKED), and a demoted admin's tokens lose admin rights at once. Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN when it would remove the last active admin.
    */
   setClientGroups(
     request: SetClientGroupsRequest,
@@ -3873,7 +3920,8 @@ export interface ClientAuthClient extends Client {
    * Suspends a client in real time: records who and why, revokes all its sessions and
    * puts it on the revocation list, so its tokens fail ValidateToken on every instance
    * from the next call on. Admins only (bearer). Idempotent. Fails with
-   * PERMISSION_DENIED / PERMISSION_DENIED or NOT_FOUND / CLIENT_NOT_FOUND.
+   * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN for the last active admin.
    */
   suspendClient(
     request: SuspendClientRequest,
