@@ -24,8 +24,9 @@ export interface Consumption {
  * - `consume` is atomic: under N concurrent consumes of a fresh key with P points, exactly
  *   min(N, P) are allowed and each sees a distinct `consumed`; nothing is lost.
  * - `block(key, seconds)` refuses the key until then; after it the key starts afresh.
- * - `refund` gives one point back; `clear` forgets the key. Both are idempotent enough
- *   for their callers: a key never goes below zero attempts.
+ * - `refund` gives one point back to a key that has counted one (two refunds racing on
+ *   the last point may bank one attempt: a success is rare next to guesses); `clear`
+ *   forgets the key.
  * - Keys are never stored in clear where other programs read them (a shared store names
  *   the counter by the key's SHA-256), so the store does not become a list of emails.
  * - When a shared store cannot be reached, the adapter counts in this instance's memory
