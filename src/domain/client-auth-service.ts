@@ -21,7 +21,7 @@ import { newId } from './ids';
 import { describe } from './describe-error';
 import type { AttemptLimits } from './attempt-limits';
 import type { PasswordHashing } from './hashing-queue';
-import { keepingAnAdmin } from './last-admin';
+import { isActiveAdmin, keepingAnAdmin } from './last-admin';
 import type { PasswordBlocklist } from './password-blocklist';
 import type { OutboxRelay } from './outbox-relay';
 import type { Logger } from './logger';
@@ -394,8 +394,8 @@ export class ClientAuthService {
     const client = await this.clients.findById(targetId);
     if (!client) throw clientNotFound();
 
-    // Leaving the admins first: the last active admin is refused here, before anything is gone.
-    await keepingAnAdmin(this.clients, client, { groups: client.groups.filter((group) => group !== ADMIN_GROUP) });
+    // An admin leaves the admins first: the last active one is refused here, before anything is gone.
+    if (isActiveAdmin(client)) await keepingAnAdmin(this.clients, client, { groups: client.groups.filter((group) => group !== ADMIN_GROUP) });
     const entry = await this.record('client.deletion_requested', client, caller.clientId, '');
     await this.sessions.deleteAllOfClient(client.id);
     await this.clients.delete(client.id);
