@@ -40,7 +40,7 @@ export function abuseConfigFrom(read: Reader): AbuseConfig {
       },
       loginPerSource: { points: read.int('LOGIN_IP_MAX_FAILURES', 100, 1, 1000000), durationSeconds: window },
       registrationPerSource: {
-        points: read.int('REGISTER_IP_MAX', 20, 1, 1000000),
+        points: read.int('REGISTER_IP_MAX', 50, 1, 1000000),
         durationSeconds: read.int('REGISTER_IP_WINDOW_MIN', 60, 1, 24 * 60) * MINUTE,
       },
       serviceTokenPerSource: { points: read.int('SERVICE_TOKEN_IP_MAX_FAILURES', 100, 1, 1000000), durationSeconds: window },
@@ -48,7 +48,7 @@ export function abuseConfigFrom(read: Reader): AbuseConfig {
     hashing: {
       concurrency: read.int('HASH_CONCURRENCY', defaultHashConcurrency(), 1, 64),
       maxQueue: read.int('HASH_QUEUE_MAX', 100, 0, 100000),
-      maxWaitMs: read.int('HASH_QUEUE_WAIT_MS', 1000, 1, 60000),
+      maxWaitMs: read.int('HASH_QUEUE_WAIT_MS', 3000, 1, 60000),
     },
     trustedProxies: trustedProxies.length > 0 ? trustedProxies : ['127.0.0.0/8', '::1/128'],
   };

@@ -76,10 +76,10 @@ describe('Configuration', () => {
       loginPerEmail: { points: 30, durationSeconds: 900 },
       loginEmailDelay: { firstSeconds: 60, maxSeconds: 900 },
       loginPerSource: { points: 100, durationSeconds: 900 },
-      registrationPerSource: { points: 20, durationSeconds: 3600 },
+      registrationPerSource: { points: 50, durationSeconds: 3600 },
       serviceTokenPerSource: { points: 100, durationSeconds: 900 },
     });
-    expect(abuse.hashing).to.deep.equal({ concurrency: defaultHashConcurrency(), maxQueue: 100, maxWaitMs: 1000 });
+    expect(abuse.hashing).to.deep.equal({ concurrency: defaultHashConcurrency(), maxQueue: 100, maxWaitMs: 3000 });
     expect(defaultHashConcurrency()).to.equal(Math.max(1, Math.min(4, availableParallelism() - 1)));
     expect(abuse.trustedProxies).to.deep.equal(['127.0.0.0/8', '::1/128']);
     expect(bridge.proxyHops).to.equal(1);
