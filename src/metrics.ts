@@ -12,7 +12,7 @@ import type { CallObserver } from './grpc/unary';
 
 export type StoreName = 'mongodb' | 'redis' | 'sqlite';
 
-export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'invalid_argument' | 'error';
+export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'invalid_argument' | 'too_many_attempts' | 'server_busy' | 'error';
 
 /**
  * Where the gauges read their values, on every scrape. Each is optional: a process that
@@ -46,7 +46,7 @@ const METRIC_PREFIX = 'clientauth_';
 const DEFAULT_SOURCE_TIMEOUT_MS = 2000;
 /** From a cached token check (well under 1 ms) to a bcrypt login or a slow store (seconds). */
 const RPC_DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid_credentials', 'suspended', 'invalid_argument', 'error'];
+const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid_credentials', 'suspended', 'invalid_argument', 'too_many_attempts', 'server_busy', 'error'];
 
 export function createMetrics(sources: MetricsSources, options: MetricsOptions = {}): Metrics {
   const sourceTimeoutMs = options.sourceTimeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
@@ -181,6 +181,8 @@ export function loginOutcomeOf(code: status, reason: string): LoginOutcome {
   if (code === status.OK) return 'success';
   if (reason === 'INVALID_CREDENTIALS') return 'invalid_credentials';
   if (reason === 'CLIENT_SUSPENDED') return 'suspended';
+  if (reason === 'TOO_MANY_ATTEMPTS') return 'too_many_attempts';
+  if (reason === 'SERVER_BUSY') return 'server_busy';
   if (code === status.INVALID_ARGUMENT) return 'invalid_argument';
   return 'error';
 }
