@@ -6,6 +6,7 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import type { Middleware } from 'koa';
 import { RETRY_AFTER_KEY, errorDetailOf } from '../src/client';
+import { describe } from '../src/domain/describe-error';
 import type { Logger } from '../src/domain/logger';
 import { HttpError } from './http-error';
 
@@ -95,8 +96,4 @@ function withField(body: ErrorBody, field: string | undefined): ErrorBody {
 
 function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'metadata' in error;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,16 +1,18 @@
 import type { MongoClient } from 'mongodb';
 import type { Redis } from 'ioredis';
 import type { Config, StoresConfig } from './config';
-import { ClientAuthService } from './domain/client-auth-service';
 import type { Logger } from './domain/logger';
+import { OutageLog } from './domain/outage-log';
 import { OutboxRelay } from './domain/outbox-relay';
-import { PasswordHasher } from './domain/password-hasher';
+import { rebuildRevocations } from './domain/revocation-rebuild';
 import type { AttemptLimiterFactory } from './domain/attempt-limiter';
 import { AttemptLimits } from './domain/attempt-limits';
 import { HashingQueue, QueuedPasswordHasher } from './domain/hashing-queue';
 import { PasswordBlocklist } from './domain/password-blocklist';
 import type { ClientStore, EventBus, Outbox, RevocationList, SessionStore } from './domain/ports';
-import { TokenIssuer } from './domain/token-issuer';
+import { createUseCases, type UseCases } from './domain/use-cases';
+import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
+import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
 import { connectMongo } from './adapters/mongo/connect';
 import { MongoClientStore } from './adapters/mongo/client-store';
 import { MongoSessionStore } from './adapters/mongo/session-store';
@@ -37,9 +39,9 @@ export interface Adapters {
   close(): Promise<void>;
 }
 
-/** A wired service: the domain with its adapters and relay running. */
+/** A wired service: the use cases with their adapters and relay running. */
 export interface App {
-  service: ClientAuthService;
+  useCases: UseCases;
   adapters: Adapters;
   relay: OutboxRelay;
   close(): Promise<void>;
@@ -73,35 +75,39 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     };
     const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
     const relay = new OutboxRelay(adapters.outbox, adapters.revocations, adapters.events, longestTokenMs, log);
-    const service = new ClientAuthService({
+    const useCases = createUseCases({
       clients: adapters.clients,
       sessions: adapters.sessions,
       outbox: adapters.outbox,
       revocations: adapters.revocations,
-      abuse: {
-        limits: new AttemptLimits(config.abuse.limits, adapters.limiters),
-        blocklist: sharedBlocklist(),
-      },
+      limits: new AttemptLimits(config.abuse.limits, adapters.limiters),
+      blocklist: sharedBlocklist(),
       relay,
-      hasher: new QueuedPasswordHasher(new PasswordHasher(config.bcryptCost), new HashingQueue(config.abuse.hashing)),
-      tokens: new TokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
+      hasher: new QueuedPasswordHasher(new BcryptPasswordHasher(config.bcryptCost), new HashingQueue(config.abuse.hashing)),
+      tokens: new JwtTokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
       lifetimes,
       log,
     });
     if (config.admin) {
-      const admin = await service.ensureAdmin(config.admin.email, config.admin.password);
+      const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);
       log.info({ adminId: admin.id }, 'admin from ADMIN_EMAIL is ready');
     }
-    const restored = await service.restoreSuspensions();
-    if (restored > 0) log.info({ restored }, 'suspended clients restored to the revocation list');
-    relay.start(config.outboxRelayIntervalMs);
-    const sweeper = setInterval(() => {
-      adapters.sessions.sweepExpired(new Date()).catch(() => {});
-    }, SWEEP_INTERVAL_MS);
+    const finished = await useCases.deletion.finishPendingDeletions();
+    if (finished > 0) log.info({ finished }, 'interrupted deletions finished');
+    // The stores are the truth: fill the revocation list from them now, and again whenever
+    // it is lost (a Redis restarted empty), failing closed meanwhile.
+    await adapters.revocations.refillWith(async () => {
+      const rebuilt = await rebuildRevocations({ ...adapters, listedMs: longestTokenMs });
+      log.info(rebuilt, 'revocation list rebuilt from the stores');
+    });
+    // Every relay pass first finishes deletions a crash interrupted, so their requests go out too.
+    relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
+    const sweepLog = new OutageLog(log, 'sweep of expired sessions');
+    const sweeper = setInterval(() => void sweepLog.run(() => adapters.sessions.sweepExpired(new Date())), SWEEP_INTERVAL_MS);
     sweeper.unref();
     log.info({}, `client-auth is wired on ${adapters.description}`);
     return {
-      service,
+      useCases,
       adapters,
       relay,
       close: async () => {

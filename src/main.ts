@@ -6,8 +6,10 @@
 import { startBridge } from '../bridge/server';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { describe } from './domain/describe-error';
 import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
+import { hostPort, loopbackFor } from './loopback';
 import { createMetrics } from './metrics';
 
 const ROLES = ['all', 'server', 'bridge'] as const;
@@ -34,11 +36,14 @@ async function main(): Promise<void> {
   const metrics =
     config.metricsPort === null
       ? null
-      : createMetrics(app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {});
+      : createMetrics(
+          app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {},
+          { log },
+        );
   const grpc =
     app === null
       ? null
-      : await startGrpcServer(app.service, config.grpc, {
+      : await startGrpcServer(app.useCases, config.grpc, {
           log,
           maxMessageBytes: config.grpc.maxMessageBytes,
           trustedProxies: config.abuse.trustedProxies,
@@ -49,8 +54,8 @@ async function main(): Promise<void> {
     log.info({ port: await metrics.start(config.metricsPort, config.grpc.host) }, 'metrics served at /metrics');
   }
   // In one process the bridge calls the server's actual port (GRPC_PORT may be 0).
-  const upstream = grpc ? `${localHostOf(config.grpc.host)}:${grpc.port}` : config.bridge.upstream;
-  const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, upstream });
+  const upstream = grpc ? hostPort(loopbackFor(config.grpc.host), grpc.port) : config.bridge.upstream;
+  const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, upstream, ...(grpc ? { internalPass: grpc.internalPass } : {}) });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
 
   let stopping = false;
@@ -58,6 +63,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: draining calls');
+    // Both stop taking work at once; the bridge's running requests may still call the server.
+    bridge?.stopTakingRequests();
+    grpc?.stopTakingCalls();
     await bridge?.close();
     await grpc?.shutdown();
     await app?.close();
@@ -69,14 +77,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-/** An address this process can reach its own gRPC server on. */
-function localHostOf(bindHost: string): string {
-  if (bindHost === '0.0.0.0' || bindHost === '') return '127.0.0.1';
-  if (bindHost === '::') return '[::1]';
-  return bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost;
-}
-
 main().catch((error: unknown) => {
-  process.stderr.write(`client-auth: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  // An adapter's UnavailableError names the store; its cause says what the driver saw.
+  const cause = error instanceof Error && error.cause !== undefined ? ` (${describe(error.cause)})` : '';
+  process.stderr.write(`client-auth: failed to start: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
   process.exit(1);
 });

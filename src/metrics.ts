@@ -7,12 +7,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { isReason, type Reason } from './domain/errors';
+import { silentLogger, type Logger } from './domain/logger';
+import { OutageLog } from './domain/outage-log';
 import type { Outbox, RevocationList } from './domain/ports';
 import type { CallObserver } from './grpc/unary';
 
 export type StoreName = 'mongodb' | 'redis' | 'sqlite';
 
-export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'invalid_argument' | 'too_many_attempts' | 'server_busy' | 'error';
+export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'throttled' | 'server_busy' | 'invalid_argument' | 'error';
 
 /**
  * Where the gauges read their values, on every scrape. Each is optional: a process that
@@ -31,6 +34,8 @@ export interface MetricsOptions {
    * scrape time out, or the metrics that would show the outage go missing with it.
    */
   sourceTimeoutMs?: number;
+  /** Where a source that fails or hangs is reported, once per outage. */
+  log?: Logger;
 }
 
 export interface Metrics {
@@ -46,11 +51,21 @@ const METRIC_PREFIX = 'clientauth_';
 const DEFAULT_SOURCE_TIMEOUT_MS = 2000;
 /** From a cached token check (well under 1 ms) to a bcrypt login or a slow store (seconds). */
 const RPC_DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid_credentials', 'suspended', 'invalid_argument', 'too_many_attempts', 'server_busy', 'error'];
+const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid_credentials', 'suspended', 'throttled', 'server_busy', 'invalid_argument', 'error'];
+
+/** The reasons a Login can fail with that are not errors of the service; any other is 'error'. */
+const LOGIN_OUTCOME_OF: Partial<Record<Reason, LoginOutcome>> = {
+  INVALID_CREDENTIALS: 'invalid_credentials',
+  CLIENT_SUSPENDED: 'suspended',
+  TOO_MANY_ATTEMPTS: 'throttled',
+  SERVER_BUSY: 'server_busy',
+  INVALID_ARGUMENT: 'invalid_argument',
+};
 
 export function createMetrics(sources: MetricsSources, options: MetricsOptions = {}): Metrics {
   const sourceTimeoutMs = options.sourceTimeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
-  const read = <T>(source: () => T | Promise<T>) => readWithin(source, sourceTimeoutMs);
+  const outageLog = (what: string) => new OutageLog(options.log ?? silentLogger, what);
+  const read = <T>(source: () => T | Promise<T>, outage: OutageLog) => readWithin(source, sourceTimeoutMs, outage);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
 
@@ -100,16 +115,18 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
     });
   }
   if (outbox) {
+    const backlogReads = outageLog('metrics: reading the outbox backlog');
     new Gauge({
       name: `${METRIC_PREFIX}outbox_backlog`,
       help: 'Outbox events not yet delivered to the revocation list and the event bus. NaN when the outbox could not be read in time.',
       registers: [registry],
       async collect() {
-        this.set((await read(() => outbox.backlog())) ?? Number.NaN);
+        this.set((await read(() => outbox.backlog(), backlogReads)) ?? Number.NaN);
       },
     });
   }
   if (storesUp) {
+    const storeChecks = outageLog('metrics: checking the stores');
     new Gauge({
       name: `${METRIC_PREFIX}store_up`,
       help: 'Whether a store is connected (1) or not (0).',
@@ -117,7 +134,7 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
       registers: [registry],
       async collect() {
         this.reset();
-        const states = (await read(storesUp)) ?? {};
+        const states = (await read(storesUp, storeChecks)) ?? {};
         for (const [store, up] of Object.entries(states)) this.set({ store }, up ? 1 : 0);
       },
     });
@@ -179,23 +196,25 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
 /** The outcome label of a finished Login, from its status and reason. */
 export function loginOutcomeOf(code: status, reason: string): LoginOutcome {
   if (code === status.OK) return 'success';
-  if (reason === 'INVALID_CREDENTIALS') return 'invalid_credentials';
-  if (reason === 'CLIENT_SUSPENDED') return 'suspended';
-  if (reason === 'TOO_MANY_ATTEMPTS') return 'too_many_attempts';
-  if (reason === 'SERVER_BUSY') return 'server_busy';
+  const outcome = isReason(reason) ? LOGIN_OUTCOME_OF[reason] : undefined;
+  if (outcome) return outcome;
+  // A request grpc-js refused before the handler ran carries no reason of ours.
   if (code === status.INVALID_ARGUMENT) return 'invalid_argument';
   return 'error';
 }
 
-/** The source's value, or undefined when it failed or took longer than `timeoutMs`. */
-async function readWithin<T>(source: () => T | Promise<T>, timeoutMs: number): Promise<T | undefined> {
+/** The source's value, or undefined when it failed or took longer than `timeoutMs` (told to `outage`). */
+async function readWithin<T>(source: () => T | Promise<T>, timeoutMs: number, outage: OutageLog): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), timeoutMs);
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return await Promise.race([Promise.resolve().then(source), timedOut]);
-  } catch {
+    const value = await Promise.race([Promise.resolve().then(source), timedOut]);
+    outage.succeeded();
+    return value;
+  } catch (error) {
+    outage.failed(error);
     return undefined;
   } finally {
     clearTimeout(timer);

@@ -15,8 +15,8 @@ export interface HashingQueueOptions {
   readonly maxWaitMs: number;
 }
 
-/** What the use cases need of a password hasher. */
-export interface PasswordHashing extends Pick<PasswordHasher, 'hash' | 'verify' | 'needsRehash'> {
+/** A password hasher behind a bounded queue: what the use cases hash with. */
+export interface PasswordHashing extends PasswordHasher {
   /**
    * Throws RESOURCE_EXHAUSTED / SERVER_BUSY when a hash asked for now would be refused, so
    * a call that will be shed is answered before it spends a limit or a database read.
@@ -106,7 +106,7 @@ export class HashingQueue {
 /** A hasher whose every hash and verification passes through `queue`. */
 export class QueuedPasswordHasher implements PasswordHashing {
   constructor(
-    private readonly inner: Pick<PasswordHasher, 'hash' | 'verify' | 'needsRehash'>,
+    private readonly inner: PasswordHasher,
     private readonly queue: HashingQueue,
   ) {}
 

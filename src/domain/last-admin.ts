@@ -5,7 +5,7 @@
  * suspending each other at the same moment) is undone: both then fail, and both stay.
  */
 import { ADMIN_GROUP, type ClientRecord } from './client';
-import { DomainError } from './errors';
+import { domainError } from './errors';
 import type { ClientStore } from './ports';
 
 const PAGE = 200;
@@ -49,6 +49,6 @@ async function anotherActiveAdmin(clients: ClientStore, exceptId: string): Promi
   }
 }
 
-function lastAdmin(): DomainError {
-  return new DomainError('failed_precondition', 'LAST_ADMIN', 'this is the last active admin; make another client an admin first');
+function lastAdmin() {
+  return domainError('LAST_ADMIN');
 }

@@ -33,7 +33,7 @@ export class PasswordBlocklist {
       folded === fold(email) ||
       folded === fold(localPart);
     if (common) {
-      throw new DomainError('invalid_argument', 'PASSWORD_TOO_COMMON', `${field} is too common or too easy to guess; choose another`, field);
+      throw new DomainError('PASSWORD_TOO_COMMON', `${field} is too common or too easy to guess; choose another`, field);
     }
   }
 }

@@ -15,19 +15,43 @@ export interface ClientQuery {
   limit: number;
 }
 
+/** A deletion as recorded on the client's record, from the moment it is decided until the record is removed. */
+export interface PendingDeletion {
+  /** The id of the deletion request (and of its outbox entry). */
+  requestId: string;
+  at: Date;
+  /** The id of the client who asked for it. */
+  by: string;
+}
+
+/** A client marked deleted whose record is not yet removed. */
+export interface MarkedClient {
+  client: ClientRecord;
+  deletion: PendingDeletion;
+}
+
 /**
  * Stores clients.
  * - `insert` is atomic on the email: under concurrent inserts of one email exactly one
  *   succeeds and every other throws `DuplicateKeyError('email')`.
  * - `update` sets the given fields and returns the new record, or null if none has the id.
  * - `list` returns clients ordered by id ascending, so paging with `afterId` is stable.
+ * - `markDeleted` records a deletion on the client in one change of its record (no store
+ *   we support has multi-document transactions, so this one write is the moment of
+ *   deletion). From then on `findById`, `findByEmail`, `list` and `update` act as if the
+ *   client were gone, and `listMarkedDeleted` names it until `delete` removes it. Its
+ *   email stays taken until then. It answers the client as marked, with the deletion
+ *   stored (an earlier one if the client was marked already), or null if no client has the id.
  */
 export interface ClientStore {
   insert(client: ClientRecord): Promise<void>;
   findById(id: string): Promise<ClientRecord | null>;
   findByEmail(email: string): Promise<ClientRecord | null>;
   update(id: string, changes: Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>): Promise<ClientRecord | null>;
-  /** Removes the client; true if it existed. */
+  markDeleted(id: string, deletion: PendingDeletion): Promise<MarkedClient | null>;
+  /** Clients marked deleted and not yet removed, oldest deletion first. */
+  listMarkedDeleted(limit: number): Promise<MarkedClient[]>;
+  /** Removes the client, marked or not; true if it existed. */
   delete(id: string): Promise<boolean>;
   list(query: ClientQuery): Promise<ClientRecord[]>;
 }
@@ -75,6 +99,11 @@ export interface SessionStore {
   deleteAllOfClient(clientId: string): Promise<void>;
   /** Removes sessions and tokens that expired before `now`; returns how many sessions. */
   sweepExpired(now: Date): Promise<number>;
+  /**
+   * Sessions revoked after `revokedAfter` (their access tokens may still be unexpired),
+   * ordered by id ascending; page with `afterId`. What a lost revocation list is refilled from.
+   */
+  listRevoked(query: { revokedAfter: Date; afterId?: string; limit: number }): Promise<SessionRecord[]>;
 }
 
 export type OutboxEventType = 'client.deletion_requested' | 'client.suspended' | 'client.reinstated';
@@ -97,14 +126,16 @@ export interface OutboxEntry {
 /**
  * Durable record of events not yet delivered.
  * - An entry `add`ed is kept until delivered and then for the record; nothing is dropped.
+ * - `add` is idempotent by id: adding an entry whose id is stored already changes nothing,
+ *   so a step that is retried after a crash announces its event once.
  * - `pending` returns undelivered entries in id order (the order they were written).
- * - `list` returns entries newest first.
+ * - `list` returns entries newest first; page with `beforeId` (the last id of a page).
  */
 export interface Outbox {
   add(entry: OutboxEntry): Promise<void>;
   pending(limit: number): Promise<OutboxEntry[]>;
   markDelivered(id: string, at: Date): Promise<void>;
-  list(query: { type?: OutboxEventType; pendingOnly?: boolean; limit: number }): Promise<OutboxEntry[]>;
+  list(query: { type?: OutboxEventType; pendingOnly?: boolean; beforeId?: string; limit: number }): Promise<OutboxEntry[]>;
   /** How many entries are waiting for delivery. */
   backlog(): Promise<number>;
 }
@@ -137,6 +168,14 @@ export interface RevocationList {
   reinstateClient(clientId: string): Promise<void>;
   markClientDeleted(clientId: string, until: number): Promise<void>;
   revokeSession(sessionId: string, until: number): Promise<void>;
+  /**
+   * Sets how the list refills itself from the stores, and runs it now. The shared copy
+   * can be lost (a Redis restarted empty, or replaced by another); when the list notices,
+   * it runs `refill` again, and until a refill has succeeded `status` throws
+   * `UnavailableError` (fails closed). Resolves once the first refill is done; rejects
+   * when it failed.
+   */
+  refillWith(refill: () => Promise<void>): Promise<void>;
   /** Entries held in memory, for metrics. */
   size(): RevocationListSize;
   close(): Promise<void>;

@@ -10,7 +10,7 @@ export class RetryLaterError extends DomainError {
     message: string,
     readonly retryAfterSeconds: number,
   ) {
-    super('resource_exhausted', reason, message);
+    super(reason, message);
   }
 }
 

@@ -1,9 +1,10 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { ClientAuthService as ClientAuthDefinition } from '../../gen/clientauth/v1/client_auth';
-import type { ClientAuthService } from '../domain/client-auth-service';
+import { ClientAuthService } from '../../gen/clientauth/v1/client_auth';
+import type { UseCases } from '../domain/use-cases';
 import { cidrList } from '../ip-address';
 import { clientAuthHandlers } from './handlers';
+import { CallGate } from './call-gate';
 import { addReflection } from './reflection';
 import type { UnaryOptions } from './unary';
 
@@ -20,17 +21,21 @@ export interface RunningGrpcServer {
   server: Server;
   port: number;
   health: HealthImplementation;
+  /** Passed by this process's bridge while the server drains (see CallGate). */
+  internalPass: string;
+  /** At once: health says NOT_SERVING and new calls end UNAVAILABLE; running calls go on. */
+  stopTakingCalls(): void;
   /** Stops taking calls, lets running ones finish (bounded), then closes. */
   shutdown(graceMs?: number): Promise<void>;
 }
 
 /** Builds the server: ClientAuth, grpc.health.v1 and reflection (so grpcurl can list and describe). */
-export function createGrpcServer(service: ClientAuthService, options: GrpcServerOptions): { server: Server; health: HealthImplementation } {
+export function createGrpcServer(useCases: UseCases, options: GrpcServerOptions): { server: Server; health: HealthImplementation } {
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  server.addService(ClientAuthDefinition, clientAuthHandlers(service, { ...options, trustedProxies: cidrList(options.trustedProxies) }));
+  server.addService(ClientAuthService, clientAuthHandlers(useCases, { ...options, trustedProxies: cidrList(options.trustedProxies) }));
 
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
@@ -40,8 +45,14 @@ export function createGrpcServer(service: ClientAuthService, options: GrpcServer
 }
 
 /** Binds to host:port (0 picks a free one) and starts serving. */
-export async function startGrpcServer(service: ClientAuthService, address: { host: string; port: number }, options: GrpcServerOptions): Promise<RunningGrpcServer> {
-  const { server, health } = createGrpcServer(service, options);
+export async function startGrpcServer(useCases: UseCases, address: { host: string; port: number }, options: GrpcServerOptions): Promise<RunningGrpcServer> {
+  const gate = new CallGate();
+  const { server, health } = createGrpcServer(useCases, { ...options, gate });
+  const stopTakingCalls = () => {
+    gate.close();
+    health.setStatus('', 'NOT_SERVING');
+    health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+  };
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${address.host}:${address.port}`, ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
@@ -51,10 +62,11 @@ export async function startGrpcServer(service: ClientAuthService, address: { hos
     server,
     port,
     health,
+    internalPass: gate.internalPass,
+    stopTakingCalls,
     shutdown: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
-        health.setStatus('', 'NOT_SERVING');
-        health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+        stopTakingCalls();
         const force = setTimeout(() => server.forceShutdown(), graceMs);
         server.tryShutdown(() => {
           clearTimeout(force);

@@ -1,8 +1,10 @@
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
 import type { BlockList } from 'node:net';
 import type { Logger } from '../domain/logger';
+import { domainError } from '../domain/errors';
 import { parseBearer } from '../bearer-token';
 import { REQUEST_ID_KEY, requestIdFrom } from '../request-id';
+import type { CallGate } from './call-gate';
 import { clientIpOf } from './client-ip';
 import { REASON_KEY, toServiceError } from './status-mapping';
 
@@ -20,6 +22,8 @@ export type CallObserver = (method: string, code: status, seconds: number, reaso
 export interface UnaryOptions {
   log: Logger;
   observe?: CallObserver;
+  /** When closed (shutting down), new calls end UNAVAILABLE before their handler runs. */
+  gate?: CallGate;
   /** Peers believed when they name the client's IP in metadata. */
   trustedProxies: BlockList;
 }
@@ -42,8 +46,12 @@ export function unary<Req, Res>(
       options.observe?.(method, code, seconds, reason);
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'rpc');
     };
+    const admitted = options.gate?.admits(call.metadata) ?? true;
     const clientIp = clientIpOf(call.getPeer(), call.metadata, options.trustedProxies);
-    handler(call.request, { metadata: call.metadata, requestId, clientIp }).then(
+    const running = admitted
+      ? handler(call.request, { metadata: call.metadata, requestId, clientIp })
+      : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));
+    running.then(
       (response) => {
         finish(status.OK, '');
         callback(null, response);

@@ -5,7 +5,7 @@
  *   ValidateToken   vs a bare grpc-js echo RPC       (h2load, 64 in flight, one connection)
  *   Login           vs raw bcrypt.compare, same cost (ghz, 8 in flight)
  *   RefreshToken    refreshes per second             (a Node client chaining 16 sessions)
- *   HS256 verify    jsonwebtoken with a string secret vs a KeyObject, and TokenIssuer.verify
+ *   HS256 verify    jsonwebtoken with a string secret vs a KeyObject, and JwtTokenIssuer.verify
  *   Login storm     waves of 200 concurrent wrong-password logins: ValidateToken p99 vs idle, a real
  *                   user's logins (OK, or RESOURCE_EXHAUSTED within 50 ms), and the cost of
  *                   one common-password blocklist check
@@ -455,11 +455,11 @@ function printReport(r: Results, options: Options): void {
   out(row('', 'per s', 'ratio', ''));
   out(row('  jwt.verify, string secret', int(r.jwt.stringSecret), '1.00', ''));
   out(row('  jwt.verify, KeyObject', int(r.jwt.keyObject), ratio(r.jwt.keyObject / r.jwt.stringSecret), ''));
-  out(row('  TokenIssuer.verify, new token', int(r.jwt.tokenIssuerNewToken), ratio(r.jwt.tokenIssuerNewToken / r.jwt.stringSecret), ''));
-  out(row('  TokenIssuer.verify, same token', int(r.jwt.tokenIssuerSameToken), ratio(r.jwt.tokenIssuerSameToken / r.jwt.stringSecret), ''));
+  out(row('  JwtTokenIssuer.verify, new token', int(r.jwt.tokenIssuerNewToken), ratio(r.jwt.tokenIssuerNewToken / r.jwt.stringSecret), ''));
+  out(row('  JwtTokenIssuer.verify, same token', int(r.jwt.tokenIssuerSameToken), ratio(r.jwt.tokenIssuerSameToken / r.jwt.stringSecret), ''));
   const usesKeyObject = r.jwt.tokenIssuerNewToken > Math.sqrt(r.jwt.keyObject * r.jwt.stringSecret);
   out(
-    `  the hot path (TokenIssuer.verify) checks a token it has not seen at ${ratio(r.jwt.tokenIssuerNewToken / r.jwt.keyObject)} of the KeyObject rate: ` +
+    `  the hot path (JwtTokenIssuer.verify) checks a token it has not seen at ${ratio(r.jwt.tokenIssuerNewToken / r.jwt.keyObject)} of the KeyObject rate: ` +
       (usesKeyObject ? 'it uses the KeyObject' : 'it pays the string-secret cost'),
   );
   out();

@@ -37,6 +37,17 @@ function outboxContract(open: OpenOutbox): void {
     for (const entry of list) await outbox.add(entry);
   };
 
+  it('stores an entry added twice once, keeping the first: a retried step announces its event once', async () => {
+    const [entry] = entries('client.deletion_requested');
+    await outbox.add(entry!);
+    await outbox.add({ ...entry!, by: newId() });
+    expect(await outbox.pending(10)).to.deep.equal([entry]);
+    await outbox.markDelivered(entry!.id, new Date(START + 1000));
+    await outbox.add(entry!);
+    expect(await outbox.backlog()).to.equal(0);
+    expect(await outbox.list({ limit: 10 })).to.have.length(1);
+  });
+
   it('keeps every field of an entry, with dates as dates', async () => {
     const [entry] = entries('client.suspended');
     await outbox.add(entry!);
@@ -84,6 +95,16 @@ function outboxContract(open: OpenOutbox): void {
     expect(ids(await outbox.list({ type: 'client.deletion_requested', limit: 100 }))).to.deep.equal(ids([fifth!, third!, first!]));
     expect(ids(await outbox.list({ type: 'client.deletion_requested', pendingOnly: true, limit: 100 }))).to.deep.equal(ids([fifth!, third!]));
     expect(ids(await outbox.list({ pendingOnly: true, limit: 100 }))).to.deep.equal(ids([fifth!, fourth!, third!, second!]));
+  });
+
+  it('pages newest first with beforeId, filters still applying', async () => {
+    const written = entries('client.deletion_requested', 'client.suspended', 'client.deletion_requested', 'client.deletion_requested');
+    await addAll(written);
+    const [first, , third, fourth] = written;
+    const page = await outbox.list({ type: 'client.deletion_requested', limit: 2 });
+    expect(ids(page)).to.deep.equal(ids([fourth!, third!]));
+    expect(ids(await outbox.list({ type: 'client.deletion_requested', beforeId: page[1]!.id, limit: 2 }))).to.deep.equal(ids([first!]));
+    expect(await outbox.list({ beforeId: first!.id, limit: 2 })).to.deep.equal([]);
   });
 
   it('reports an empty backlog when nothing is waiting', async () => {

@@ -86,9 +86,9 @@ for (const setup of SETUPS) describe(`Login's limit on failed logins per email (
     const { client } = await login(address);
     await server.store.updateClient(client!.id, { suspended: true });
     await failLogins(address, MAX_FAILURES - 1);
-    expect(await failure(login(address))).to.include({ code: status.PERMISSION_DENIED, reason: 'CLIENT_SUSPENDED' });
+    expect(await failure(login(address))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
     await failLogins(address, MAX_FAILURES - 1);
-    expect(await failure(login(address))).to.include({ code: status.PERMISSION_DENIED, reason: 'CLIENT_SUSPENDED' });
+    expect(await failure(login(address))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
   });
 
   it('answers a refused browser login through the bridge with 429, reason TOO_MANY_ATTEMPTS and no cookies', async () => {

@@ -134,7 +134,7 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
   const logs: string[] = [];
   const log = recordingLogger(logs);
   const app = await buildApp(config, log);
-  const grpc = await startGrpcServer(app.service, { host: '127.0.0.1', port: 0 }, {
+  const grpc = await startGrpcServer(app.useCases, { host: '127.0.0.1', port: 0 }, {
     log,
     maxMessageBytes: config.grpc.maxMessageBytes,
     trustedProxies: config.abuse.trustedProxies,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { repoRoot } from '../support/paths';
 
-const FORBIDDEN = /^(@grpc\/|mongodb|ioredis|koa|@koa\/|better-sqlite3|pino|prom-client|node:http|node:net)/;
+const FORBIDDEN = /^(@grpc\/|mongodb|ioredis|koa|@koa\/|better-sqlite3|pino|prom-client|bcrypt|jsonwebtoken|node:http|node:net)/;
 
 function importsOf(source: string): string[] {
   return [...source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((match) => match[1]!);
@@ -35,5 +35,13 @@ describe('The layering', () => {
     walk(join(repoRoot(), 'src'));
     walk(join(repoRoot(), 'bridge'));
     expect(offenders.filter((path) => path !== 'src/config.ts')).to.deep.equal([]);
+  });
+
+  it('keeps driver names out of src/grpc: the adapters translate their failures into domain errors', () => {
+    const dir = join(repoRoot(), 'src/grpc');
+    const offenders = readdirSync(dir)
+      .filter((name) => name.endsWith('.ts'))
+      .filter((name) => /\b(Mongo\w*Error|SqliteError|ReplyError|OUTAGE_ERRORS)\b|from ['"](mongodb|ioredis|better-sqlite3)/.test(readFileSync(join(dir, name), 'utf8')));
+    expect(offenders).to.deep.equal([]);
   });
 });

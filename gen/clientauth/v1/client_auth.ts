@@ -3231,6 +3231,11 @@ export const ListDeletionRequestsResponse: MessageFns<ListDeletionRequestsRespon
  * Every error carries a stable reason (see ErrorDetail). Any call may also fail with
  * INVALID_ARGUMENT (reason INVALID_ARGUMENT, with the field), UNAVAILABLE (reason
  * UNAVAILABLE, when a store cannot be reached) or INTERNAL (reason INTERNAL).
+ *
+ * Each reason has one code on every RPC. CLIENT_SUSPENDED is always UNAUTHENTICATED,
+ * never PERMISSION_DENIED: a suspension means the client's credentials no longer
+ * authenticate anyone (like SESSION_REVOKED or CLIENT_DELETED), not that a known caller
+ * lacks a permission, and a forward-auth gateway must answer a suspended client 401.
  */
 export type ClientAuthService = typeof ClientAuthService;
 export const ClientAuthService = {
@@ -3274,7 +3279,7 @@ export const ClientAuthService = {
   /**
    * Exchanges a service client's id and secret for a short-lived access token (the
    * client-credentials grant). Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS
-   * for an unknown id or a wrong secret alike, and PERMISSION_DENIED / CLIENT_SUSPENDED
+   * for an unknown id or a wrong secret alike, and UNAUTHENTICATED / CLIENT_SUSPENDED
    * for a suspended service. Past SERVICE_TOKEN_IP_MAX_FAILURES failures from one client
    * IP, fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (retry-after metadata).
    */
@@ -3292,7 +3297,7 @@ export const ClientAuthService = {
   /**
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
-   * and a wrong password alike, and PERMISSION_DENIED / CLIENT_SUSPENDED (only after the
+   * and a wrong password alike, and UNAUTHENTICATED / CLIENT_SUSPENDED (only after the
    * password was right) for a suspended user. Every attempt is counted before the
    * password is checked, per (email, client IP), per email and per client IP; past a
    * limit (LOGIN_MAX_FAILURES and the others in the README), fails with
@@ -3315,7 +3320,7 @@ export const ClientAuthService = {
    * given. Public (the refresh token is the credential). Presenting a retired refresh
    * token again revokes that login's whole family and fails with UNAUTHENTICATED /
    * REFRESH_TOKEN_REUSED. Other failures: UNAUTHENTICATED / TOKEN_INVALID,
-   * TOKEN_EXPIRED or SESSION_REVOKED; PERMISSION_DENIED / CLIENT_SUSPENDED.
+   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   refreshToken: {
     path: "/clientauth.v1.ClientAuth/RefreshToken" as const,
@@ -3331,7 +3336,9 @@ export const ClientAuthService = {
    * Logs the caller out (bearer): the session's refresh token stops working and its
    * access token fails ValidateToken from the next call on. An expired access token is
    * accepted here (it still names its session), and an already revoked session succeeds.
-   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID.
+   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID. When the revocation list
+   * cannot be reached it fails with UNAVAILABLE, but the session is revoked in the store
+   * first: its refresh token has stopped working all the same.
    */
   logout: {
     path: "/clientauth.v1.ClientAuth/Logout" as const,
@@ -3393,9 +3400,10 @@ export const ClientAuthService = {
   /**
    * Deletes a client (bearer): a client may delete itself, an admin anyone. Removes the
    * client and its sessions, kills its outstanding tokens at once, and emits a deletion
-   * request to every other service. Fails with PERMISSION_DENIED / PERMISSION_DENIED,
-   * NOT_FOUND / CLIENT_NOT_FOUND, or FAILED_PRECONDITION / LAST_ADMIN for the last
-   * active admin.
+   * request to every other service, only ever after the client is deleted: an
+   * interrupted deletion is finished (and announced once) when the service recovers.
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN for the last active admin.
    */
   deleteClient: {
     path: "/clientauth.v1.ClientAuth/DeleteClient" as const,
@@ -3526,7 +3534,7 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   /**
    * Exchanges a service client's id and secret for a short-lived access token (the
    * client-credentials grant). Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS
-   * for an unknown id or a wrong secret alike, and PERMISSION_DENIED / CLIENT_SUSPENDED
+   * for an unknown id or a wrong secret alike, and UNAUTHENTICATED / CLIENT_SUSPENDED
    * for a suspended service. Past SERVICE_TOKEN_IP_MAX_FAILURES failures from one client
    * IP, fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (retry-after metadata).
    */
@@ -3534,7 +3542,7 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   /**
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
-   * and a wrong password alike, and PERMISSION_DENIED / CLIENT_SUSPENDED (only after the
+   * and a wrong password alike, and UNAUTHENTICATED / CLIENT_SUSPENDED (only after the
    * password was right) for a suspended user. Every attempt is counted before the
    * password is checked, per (email, client IP), per email and per client IP; past a
    * limit (LOGIN_MAX_FAILURES and the others in the README), fails with
@@ -3549,14 +3557,16 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * given. Public (the refresh token is the credential). Presenting a retired refresh
    * token again revokes that login's whole family and fails with UNAUTHENTICATED /
    * REFRESH_TOKEN_REUSED. Other failures: UNAUTHENTICATED / TOKEN_INVALID,
-   * TOKEN_EXPIRED or SESSION_REVOKED; PERMISSION_DENIED / CLIENT_SUSPENDED.
+   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   refreshToken: handleUnaryCall<RefreshTokenRequest, RefreshTokenResponse>;
   /**
    * Logs the caller out (bearer): the session's refresh token stops working and its
    * access token fails ValidateToken from the next call on. An expired access token is
    * accepted here (it still names its session), and an already revoked session succeeds.
-   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID.
+   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID. When the revocation list
+   * cannot be reached it fails with UNAVAILABLE, but the session is revoked in the store
+   * first: its refresh token has stopped working all the same.
    */
   logout: handleUnaryCall<LogoutRequest, LogoutResponse>;
   /**
@@ -3583,9 +3593,10 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   /**
    * Deletes a client (bearer): a client may delete itself, an admin anyone. Removes the
    * client and its sessions, kills its outstanding tokens at once, and emits a deletion
-   * request to every other service. Fails with PERMISSION_DENIED / PERMISSION_DENIED,
-   * NOT_FOUND / CLIENT_NOT_FOUND, or FAILED_PRECONDITION / LAST_ADMIN for the last
-   * active admin.
+   * request to every other service, only ever after the client is deleted: an
+   * interrupted deletion is finished (and announced once) when the service recovers.
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN for the last active admin.
    */
   deleteClient: handleUnaryCall<DeleteClientRequest, DeleteClientResponse>;
   /**
@@ -3680,7 +3691,7 @@ export interface ClientAuthClient extends Client {
   /**
    * Exchanges a service client's id and secret for a short-lived access token (the
    * client-credentials grant). Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS
-   * for an unknown id or a wrong secret alike, and PERMISSION_DENIED / CLIENT_SUSPENDED
+   * for an unknown id or a wrong secret alike, and UNAUTHENTICATED / CLIENT_SUSPENDED
    * for a suspended service. Past SERVICE_TOKEN_IP_MAX_FAILURES failures from one client
    * IP, fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (retry-after metadata).
    */
@@ -3702,7 +3713,7 @@ export interface ClientAuthClient extends Client {
   /**
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
-   * and a wrong password alike, and PERMISSION_DENIED / CLIENT_SUSPENDED (only after the
+   * and a wrong password alike, and UNAUTHENTICATED / CLIENT_SUSPENDED (only after the
    * password was right) for a suspended user. Every attempt is counted before the
    * password is checked, per (email, client IP), per email and per client IP; past a
    * limit (LOGIN_MAX_FAILURES and the others in the README), fails with
@@ -3731,7 +3742,7 @@ export interface ClientAuthClient extends Client {
    * given. Public (the refresh token is the credential). Presenting a retired refresh
    * token again revokes that login's whole family and fails with UNAUTHENTICATED /
    * REFRESH_TOKEN_REUSED. Other failures: UNAUTHENTICATED / TOKEN_INVALID,
-   * TOKEN_EXPIRED or SESSION_REVOKED; PERMISSION_DENIED / CLIENT_SUSPENDED.
+   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   refreshToken(
     request: RefreshTokenRequest,
@@ -3752,7 +3763,9 @@ export interface ClientAuthClient extends Client {
    * Logs the caller out (bearer): the session's refresh token stops working and its
    * access token fails ValidateToken from the next call on. An expired access token is
    * accepted here (it still names its session), and an already revoked session succeeds.
-   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID.
+   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID. When the revocation list
+   * cannot be reached it fails with UNAVAILABLE, but the session is revoked in the store
+   * first: its refresh token has stopped working all the same.
    */
   logout(
     request: LogoutRequest,
@@ -3835,9 +3848,10 @@ export interface ClientAuthClient extends Client {
   /**
    * Deletes a client (bearer): a client may delete itself, an admin anyone. Removes the
    * client and its sessions, kills its outstanding tokens at once, and emits a deletion
-   * request to every other service. Fails with PERMISSION_DENIED / PERMISSION_DENIED,
-   * NOT_FOUND / CLIENT_NOT_FOUND, or FAILED_PRECONDITION / LAST_ADMIN for the last
-   * active admin.
+   * request to every other service, only ever after the client is deleted: an
+   * interrupted deletion is finished (and announced once) when the service recovers.
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN for the last active admin.
    */
   deleteClient(
     request: DeleteClientRequest,

@@ -1,0 +1,31 @@
+import type { AttemptLimits } from './attempt-limits';
+import type { PasswordHashing } from './hashing-queue';
+import type { Logger } from './logger';
+import type { OutboxRelay } from './outbox-relay';
+import type { PasswordBlocklist } from './password-blocklist';
+import type { ClientStore, Outbox, RevocationList, SessionStore } from './ports';
+import type { Lifetimes, TokenIssuer } from './token-issuer';
+
+/**
+ * Everything a use case may depend on. Each use case takes only the part it uses
+ * (`Pick<Dependencies, ...>`), so its type says which ports it touches.
+ */
+export interface Dependencies {
+  clients: ClientStore;
+  sessions: SessionStore;
+  outbox: Outbox;
+  revocations: RevocationList;
+  /** What each attempt at a secret (login, password, service secret, registration) counts against. */
+  limits: AttemptLimits;
+  /** Passwords refused as too common. */
+  blocklist: PasswordBlocklist;
+  /** Delivers what a use case just put in the outbox, now if it can. */
+  relay: Pick<OutboxRelay, 'flush'>;
+  /** The password hasher behind its bounded queue. */
+  hasher: PasswordHashing;
+  tokens: TokenIssuer;
+  lifetimes: Lifetimes;
+  log: Logger;
+  /** The clock, ms since the epoch; tests pass one they move by hand. */
+  now: () => number;
+}

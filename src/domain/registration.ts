@@ -1,0 +1,58 @@
+/** RegisterUser and RegisterService. */
+import { ADMIN_GROUP, BASE_GROUP, publicClient, requireAdmin, type Principal, type PublicClient } from './client';
+import { invalidArgument } from './errors';
+import { insertNewClient, newClientRecord, withBaseGroup } from './client-records';
+import { hashSecret, newSecret } from './secrets';
+import * as v from './validation';
+import type { Dependencies } from './dependencies';
+
+export type RegistrationDeps = Pick<Dependencies, 'clients' | 'hasher' | 'limits' | 'blocklist' | 'now'>;
+
+export class Registration {
+  constructor(private readonly deps: RegistrationDeps) {}
+
+  /** Registers a user in the "user" group only; the request cannot choose groups. */
+  async registerUser(input: {
+    email: string;
+    password: string;
+    firstName: string;
+    lastName: string;
+    phoneNumber: string;
+    attributes: Record<string, string>;
+    /** The client IP the registration comes from, '' when unknown. */
+    source?: string;
+  }): Promise<PublicClient> {
+    const email = v.normalizeEmail('email', input.email);
+    const password = v.checkPassword('password', input.password);
+    this.deps.blocklist.check('password', password, email);
+    const fields = {
+      firstName: v.text('first_name', input.firstName, 100),
+      lastName: v.text('last_name', input.lastName, 100),
+      phoneNumber: v.text('phone_number', input.phoneNumber, 32),
+      attributes: v.attributes('attributes', input.attributes),
+      groups: [BASE_GROUP.user],
+    };
+    this.deps.hasher.ensureCapacity();
+    await this.deps.limits.beginRegistration(input.source ?? '');
+    const record = newClientRecord('user', email, { ...fields, passwordHash: await this.deps.hasher.hash(password) }, this.deps.now());
+    await insertNewClient(this.deps.clients, record);
+    return publicClient(record);
+  }
+
+  /** Registers a service client (admins only); the secret is returned this once and stored as a hash. */
+  async registerService(
+    caller: Principal,
+    input: { email: string; name: string; groups: string[] },
+  ): Promise<{ client: PublicClient; clientSecret: string }> {
+    requireAdmin(caller);
+    const email = v.normalizeEmail('email', input.email);
+    const name = v.text('name', input.name, 100, { required: true });
+    const requested = v.groups('groups', input.groups);
+    if (requested.includes(ADMIN_GROUP)) throw invalidArgument('groups', 'groups must not include "admin": grant it with SetClientGroups');
+    const groups = withBaseGroup('service', requested);
+    const clientSecret = newSecret();
+    const record = newClientRecord('service', email, { name, groups, secretHash: hashSecret(clientSecret) }, this.deps.now());
+    await insertNewClient(this.deps.clients, record);
+    return { client: publicClient(record), clientSecret };
+  }
+}

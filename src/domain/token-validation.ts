@@ -1,0 +1,60 @@
+/** ValidateToken, and the authentication of the bearer of every other RPC. */
+import { ADMIN_GROUP, isAdmin, type Principal } from './client';
+import { UnavailableError, domainError } from './errors';
+import type { Dependencies } from './dependencies';
+
+export type TokenValidationDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'tokens'>;
+
+export class TokenValidation {
+  constructor(private readonly deps: TokenValidationDeps) {}
+
+  /**
+   * Validates an access token: signature, claims, expiry, then the revocation list, which
+   * answers from memory. The gateway's per-request check; it reads no database.
+   */
+  async validateToken(token: string): Promise<Principal> {
+    if (token === '') throw domainError('TOKEN_MISSING');
+    const principal = this.deps.tokens.verify(token);
+    const status = await this.deps.revocations.status(principal.clientId, principal.sessionId);
+    if (status !== null) throw domainError(status);
+    return principal;
+  }
+
+  /**
+   * Authenticates the bearer of an RPC other than ValidateToken. Like `validateToken`,
+   * except that when the revocation list cannot answer, the stores are asked instead:
+   * they hold the truth about sessions and suspensions, and these calls read them anyway.
+   * A token with no stored session (a service token) still fails closed then.
+   */
+  async authenticate(token: string): Promise<Principal> {
+    return this.withCurrentAdminRights(await this.authenticateToken(token));
+  }
+
+  /**
+   * An admin claim is checked against the stored groups: a demotion then ends admin rights
+   * on every instance from the next call, whatever tokens the demoted client still holds.
+   */
+  private async withCurrentAdminRights(principal: Principal): Promise<Principal> {
+    if (!isAdmin(principal)) return principal;
+    const client = await this.deps.clients.findById(principal.clientId);
+    return client?.groups.includes(ADMIN_GROUP) ? principal : { ...principal, groups: client?.groups ?? [] };
+  }
+
+  private async authenticateToken(token: string): Promise<Principal> {
+    try {
+      return await this.validateToken(token);
+    } catch (error) {
+      if (!(error instanceof UnavailableError)) throw error;
+      const principal = this.deps.tokens.verify(token);
+      const [client, session] = await Promise.all([
+        this.deps.clients.findById(principal.clientId),
+        this.deps.sessions.findSession(principal.sessionId),
+      ]);
+      if (!client) throw domainError('CLIENT_DELETED');
+      if (client.suspended) throw domainError('CLIENT_SUSPENDED');
+      if (!session || session.clientId !== client.id) throw error;
+      if (session.revokedAt) throw domainError('SESSION_REVOKED');
+      return principal;
+    }
+  }
+}
