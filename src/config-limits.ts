@@ -15,11 +15,11 @@ export interface AbuseConfig {
 const MINUTE = 60;
 
 /**
- * One hash per CPU this process may use, less one kept for the event loop (token checks,
- * I/O), and at most libuv's 4 threads, which bcrypt runs on.
+ * One hash per CPU this process may use, and at most libuv's 4 threads, which bcrypt runs
+ * on: more would only queue inside libuv, where no wait is bounded and nothing is shed.
  */
 export function defaultHashConcurrency(): number {
-  return Math.max(1, Math.min(4, availableParallelism() - 1));
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 export function abuseConfigFrom(read: Reader): AbuseConfig {

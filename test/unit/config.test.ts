@@ -80,7 +80,7 @@ describe('Configuration', () => {
       serviceTokenPerSource: { points: 100, durationSeconds: 900 },
     });
     expect(abuse.hashing).to.deep.equal({ concurrency: defaultHashConcurrency(), maxQueue: 100, maxWaitMs: 3000 });
-    expect(defaultHashConcurrency()).to.equal(Math.max(1, Math.min(4, availableParallelism() - 1)));
+    expect(defaultHashConcurrency()).to.equal(Math.max(1, Math.min(4, availableParallelism())));
     expect(abuse.trustedProxies).to.deep.equal(['127.0.0.0/8', '::1/128']);
     expect(bridge.proxyHops).to.equal(1);
   });
