@@ -7,6 +7,7 @@ import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import type { Middleware } from 'koa';
 import { RETRY_AFTER_KEY, errorDetailOf } from '../src/client';
 import { describe } from '../src/domain/describe-error';
+import { HTTP_STATUS_OF } from '../src/grpc/http-status';
 import type { Logger } from '../src/domain/logger';
 import { HttpError } from './http-error';
 
@@ -17,19 +18,6 @@ export interface ErrorBody {
   /** The request field at fault, for 400 INVALID_ARGUMENT. */
   field?: string;
 }
-
-const HTTP_STATUS_OF: Partial<Record<GrpcStatus, number>> = {
-  [GrpcStatus.INVALID_ARGUMENT]: 400,
-  [GrpcStatus.FAILED_PRECONDITION]: 400,
-  [GrpcStatus.UNAUTHENTICATED]: 401,
-  [GrpcStatus.PERMISSION_DENIED]: 403,
-  [GrpcStatus.NOT_FOUND]: 404,
-  [GrpcStatus.ALREADY_EXISTS]: 409,
-  [GrpcStatus.RESOURCE_EXHAUSTED]: 429,
-  [GrpcStatus.UNAVAILABLE]: 503,
-  // An upstream that never answers is as unavailable as one that refuses connections.
-  [GrpcStatus.DEADLINE_EXCEEDED]: 503,
-};
 
 /**
  * What the caller sees when the failure did not come from the service's own error

@@ -6,7 +6,7 @@ import { INTERNAL_PASS_KEY } from '../src/grpc/call-gate';
 import { hostPort, loopbackFor } from '../src/loopback';
 import type { Config } from '../src/config';
 import type { Logger } from '../src/domain/logger';
-import { createBridgeApp } from './app';
+import { createBridgeApp, type BridgeAppOptions } from './app';
 import { upstreamHealth } from './upstream-health';
 
 export interface RunningBridge {
@@ -28,7 +28,12 @@ const REQUEST_TIMEOUT_MS = 30_000;
 /** Starts the bridge on config.host:config.port (0 picks a free one), calling the gRPC server at `upstream`. */
 export async function startBridge(
   config: Config['bridge'],
-  options: { log: Logger; upstream?: string; /** The in-process server's pass, to finish requests while it drains. */ internalPass?: string },
+  options: {
+    log: Logger;
+    upstream?: string;
+    /** The in-process server's pass, to finish requests while it drains. */
+    internalPass?: string;
+  } & Pick<BridgeAppOptions, 'identityOf' | 'accessLog' | 'observe'>,
 ): Promise<RunningBridge> {
   const upstream = options.upstream ?? config.upstream;
   const api = createClientAuthClient(upstream, {
@@ -36,7 +41,8 @@ export async function startBridge(
     ...(options.internalPass ? { metadata: { [INTERNAL_PASS_KEY]: options.internalPass } } : {}),
   });
   const health = upstreamHealth(upstream);
-  const app = createBridgeApp({ config, api, health, log: options.log });
+  const { upstream: _upstream, internalPass: _internalPass, ...appOptions } = options;
+  const app = createBridgeApp({ ...appOptions, config, api, health });
   const handle = app.callback();
   let draining = false;
   let running = 0;

@@ -142,7 +142,7 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     redisConnections.push(subscriber);
     const revocations = await RedisRevocationList.start(redis, subscriber, { ...DEFAULT_KEYS, clientKeyPrefix: config.revocationKeyPrefix }, log);
     const events = new RedisEventBus(redis, {
-      deletionChannel: config.deletionChannel,
+      deletionChannels: config.deletionChannels,
       deletionStream: config.deletionStream,
       clientEventsChannel: config.clientEventsChannel,
     });

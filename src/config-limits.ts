@@ -2,8 +2,8 @@
 import { availableParallelism } from 'node:os';
 import type { AttemptLimitsConfig } from './domain/attempt-limits';
 import type { HashingQueueOptions } from './domain/hashing-queue';
-import { cidrList } from './ip-address';
-import { ConfigError, type Reader } from './config';
+import { LOOPBACK_CIDRS, cidrList } from './ip-address';
+import { ConfigError, type Reader } from './config-reader';
 
 export interface AbuseConfig {
   readonly limits: AttemptLimitsConfig;
@@ -50,6 +50,6 @@ export function abuseConfigFrom(read: Reader): AbuseConfig {
       maxQueue: read.int('HASH_QUEUE_MAX', 100, 0, 100000),
       maxWaitMs: read.int('HASH_QUEUE_WAIT_MS', 3000, 1, 60000),
     },
-    trustedProxies: trustedProxies.length > 0 ? trustedProxies : ['127.0.0.0/8', '::1/128'],
+    trustedProxies: trustedProxies.length > 0 ? trustedProxies : LOOPBACK_CIDRS,
   };
 }

@@ -3,10 +3,14 @@
  * `node dist/src/main.js [all|server|bridge]`: both (the default), only the gRPC server,
  * or only the bridge (calling BRIDGE_GRPC_TARGET).
  */
+import { CookiePolicy } from '../bridge/cookie-policy';
+import { identityInProcess } from '../bridge/forward-auth';
 import { startBridge } from '../bridge/server';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { describe } from './domain/describe-error';
+import { gatewayCheck } from './gateway-identity';
+import { sampledAccessLog } from './grpc/access-log';
 import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
 import { hostPort, loopbackFor } from './loopback';
@@ -40,6 +44,8 @@ async function main(): Promise<void> {
           app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {},
           { log },
         );
+  const accessLog = sampledAccessLog(config.accessLogSample);
+  const observe = metrics ? { observe: metrics.observeRpc } : {};
   const grpc =
     app === null
       ? null
@@ -47,7 +53,9 @@ async function main(): Promise<void> {
           log,
           maxMessageBytes: config.grpc.maxMessageBytes,
           trustedProxies: config.abuse.trustedProxies,
-          ...(metrics ? { observe: metrics.observeRpc } : {}),
+          accessCookieName: new CookiePolicy(config.bridge).accessName,
+          accessLog,
+          ...observe,
         });
   if (grpc) log.info({ port: grpc.port }, 'gRPC server listening');
   if (metrics && config.metricsPort !== null) {
@@ -55,7 +63,12 @@ async function main(): Promise<void> {
   }
   // In one process the bridge calls the server's actual port (GRPC_PORT may be 0).
   const upstream = grpc ? hostPort(loopbackFor(config.grpc.host), grpc.port) : config.bridge.upstream;
-  const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, upstream, ...(grpc ? { internalPass: grpc.internalPass } : {}) });
+  // Beside the server, forward auth asks the service in process rather than over loopback.
+  const identityOf = app ? { identityOf: identityInProcess(gatewayCheck(app.useCases), log) } : {};
+  const bridge =
+    role === 'server'
+      ? null
+      : await startBridge(config.bridge, { log, upstream, accessLog, ...identityOf, ...observe, ...(grpc ? { internalPass: grpc.internalPass } : {}) });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
 
   let stopping = false;

@@ -1,8 +1,11 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { ClientAuthService } from '../../gen/clientauth/v1/client_auth';
+import { AuthorizationService } from '../../gen/envoy/service/auth/v3/external_auth';
 import type { UseCases } from '../domain/use-cases';
-import { cidrList } from '../ip-address';
+import { gatewayCheck } from '../gateway-identity';
+import { LOOPBACK_CIDRS, cidrList } from '../ip-address';
+import { extAuthzHandlers } from './ext-authz';
 import { clientAuthHandlers } from './handlers';
 import { CallGate } from './call-gate';
 import { addReflection } from './reflection';
@@ -13,8 +16,10 @@ export const SERVICE_NAME = 'clientauth.v1.ClientAuth';
 export interface GrpcServerOptions extends Omit<UnaryOptions, 'trustedProxies'> {
   /** Larger requests are refused with RESOURCE_EXHAUSTED before any handler runs. */
   maxMessageBytes: number;
-  /** CIDRs of the proxies whose `x-client-ip` metadata is believed (TRUSTED_PROXY_CIDRS). */
-  trustedProxies: readonly string[];
+  /** The access-token cookie as browsers send it, for ext_authz (default `token`). */
+  accessCookieName?: string;
+  /** CIDRs of the proxies whose `x-client-ip` metadata is believed (TRUSTED_PROXY_CIDRS; loopback when absent). */
+  trustedProxies?: readonly string[];
 }
 
 export interface RunningGrpcServer {
@@ -29,13 +34,16 @@ export interface RunningGrpcServer {
   shutdown(graceMs?: number): Promise<void>;
 }
 
-/** Builds the server: ClientAuth, grpc.health.v1 and reflection (so grpcurl can list and describe). */
+/** Builds the server: ClientAuth, Envoy's ext_authz, grpc.health.v1 and reflection (so grpcurl can list and describe). */
 export function createGrpcServer(useCases: UseCases, options: GrpcServerOptions): { server: Server; health: HealthImplementation } {
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  server.addService(ClientAuthService, clientAuthHandlers(useCases, { ...options, trustedProxies: cidrList(options.trustedProxies) }));
+  const unaryOptions = { ...options, trustedProxies: cidrList(options.trustedProxies ?? LOOPBACK_CIDRS) };
+  server.addService(ClientAuthService, clientAuthHandlers(useCases, unaryOptions));
+  const accessCookieName = options.accessCookieName ?? 'token';
+  server.addService(AuthorizationService, extAuthzHandlers(gatewayCheck(useCases), { ...unaryOptions, accessCookieName }));
 
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);

@@ -41,7 +41,8 @@ describe('Two server processes sharing one Redis', function () {
     const services = requireServices(this);
     const env = testEnv(services, 'multi', { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
     first = await startTestServer(env);
-    second = await startServerProcess({ ...env, LOG_LEVEL: 'info' });
+    // Every ValidateToken logged (ACCESS_LOG_SAMPLE=1), so the test below sees them all for tokens.
+    second = await startServerProcess({ ...env, LOG_LEVEL: 'info', ACCESS_LOG_SAMPLE: '1' });
   });
   after(async () => {
     second?.api.close();

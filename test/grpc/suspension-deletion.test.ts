@@ -180,7 +180,7 @@ describe('Suspension and the deletion cascade', function () {
 
   describe('as the API gateway sees it', () => {
     it('verifies the JWT with the shared secret, sees GET <id> after a suspension, and hears the deletion on the channel', async () => {
-      const deletions = await listen(redisUrl, server.config.deletionChannel);
+      const deletions = await listen(redisUrl, server.config.deletionChannels[0]!);
       try {
         const { session } = await registerAndLogin();
         const claims = jwt.verify(session.accessToken, TEST_SECRET, { algorithms: ['HS256'] }) as jwt.JwtPayload;
@@ -202,7 +202,7 @@ describe('Suspension and the deletion cascade', function () {
 
   describe('DeleteClient', () => {
     it('lets a client delete itself: record and sessions go, tokens die at once, the request reaches stream and channel', async () => {
-      const deletions = await listen(redisUrl, server.config.deletionChannel);
+      const deletions = await listen(redisUrl, server.config.deletionChannels[0]!);
       try {
         const { client, session } = await registerAndLogin();
         const { deletionRequest } = await server.api.deleteClient({ clientId: '' }, { token: session.accessToken });
@@ -287,7 +287,7 @@ describe('Suspension and the deletion cascade', function () {
         await server.app.relay.stop();
         await startRedis();
         restarted = true;
-        const deletions = await listen(redisUrl, server.config.deletionChannel);
+        const deletions = await listen(redisUrl, server.config.deletionChannels[0]!);
         try {
           server.app.relay.start(200);
           await eventually(() => (deletions.messages.includes(client.id) ? true : undefined), { timeoutMs: 15000 });
