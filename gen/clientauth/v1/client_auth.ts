@@ -3445,8 +3445,9 @@ export const ClientAuthService = {
   },
   /**
    * Replaces a client's groups; the only way anyone is granted "admin". Admins only
-   * (bearer). A change ends the client's sessions (its tokens fail ValidateToken with
-   * SESSION_REVOKED), and a demoted admin's tokens lose admin rights at once. Fails with
+   * (bearer). A change ends the client's login sessions (their tokens fail ValidateToken
+   * with SESSION_REVOKED; a service token keeps its groups until it expires), and a
+   * demoted admin's tokens lose admin rights on this service's RPCs at once. Fails with
    * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
    * FAILED_PRECONDITION / LAST_ADMIN when it would remove the last active admin.
    */
@@ -3613,8 +3614,9 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   listClients: handleUnaryCall<ListClientsRequest, ListClientsResponse>;
   /**
    * Replaces a client's groups; the only way anyone is granted "admin". Admins only
-   * (bearer). A change ends the client's sessions (its tokens fail ValidateToken with
-   * SESSION_REVOKED), and a demoted admin's tokens lose admin rights at once. Fails with
+   * (bearer). A change ends the client's login sessions (their tokens fail ValidateToken
+   * with SESSION_REVOKED; a service token keeps its groups until it expires), and a
+   * demoted admin's tokens lose admin rights on this service's RPCs at once. Fails with
    * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
    * FAILED_PRECONDITION / LAST_ADMIN when it would remove the last active admin.
    */
@@ -3910,8 +3912,9 @@ export interface ClientAuthClient extends Client {
   ): ClientUnaryCall;
   /**
    * Replaces a client's groups; the only way anyone is granted "admin". Admins only
-   * (bearer). A change ends the client's sessions (its tokens fail ValidateToken with
-   * SESSION_REVOKED), and a demoted admin's tokens lose admin rights at once. Fails with
+   * (bearer). A change ends the client's login sessions (their tokens fail ValidateToken
+   * with SESSION_REVOKED; a service token keeps its groups until it expires), and a
+   * demoted admin's tokens lose admin rights on this service's RPCs at once. Fails with
    * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
    * FAILED_PRECONDITION / LAST_ADMIN when it would remove the last active admin.
    */
