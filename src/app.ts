@@ -10,6 +10,8 @@ import { AttemptLimits } from './domain/attempt-limits';
 import { HashingQueue, QueuedPasswordHasher } from './domain/hashing-queue';
 import { PasswordBlocklist } from './domain/password-blocklist';
 import type { ClientStore, EventBus, Outbox, RevocationList, SessionStore } from './domain/ports';
+import type { MailOutbox } from './domain/mail';
+import type { OneTimeTokenStore } from './domain/one-time-tokens';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
@@ -22,6 +24,10 @@ import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-l
 import { RedisEventBus } from './adapters/redis/event-bus';
 import { redisAttemptLimiters } from './adapters/redis/attempt-limiters';
 import { commonPasswordWords } from './adapters/password-lists/zxcvbn-dictionaries';
+import { MongoMailOutbox } from './adapters/mongo/mail-outbox';
+import { MongoOneTimeTokenStore } from './adapters/mongo/one-time-token-store';
+import { requestLimiterOn } from './adapters/attempt-request-limiter';
+import { wireRecovery, type WiredRecovery } from './recovery-wiring';
 import { developmentSecret } from './adapters/embedded/development-secret';
 import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
 
@@ -33,6 +39,8 @@ export interface Adapters {
   revocations: RevocationList;
   events: EventBus;
   limiters: AttemptLimiterFactory;
+  oneTimeTokens: OneTimeTokenStore;
+  mailOutbox: MailOutbox;
   description: string;
   /** Whether each store is reachable now, for metrics. */
   storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
@@ -44,6 +52,8 @@ export interface App {
   useCases: UseCases;
   adapters: Adapters;
   relay: OutboxRelay;
+  /** The mail relay and its transport. */
+  mail: WiredRecovery;
   close(): Promise<void>;
 }
 
@@ -67,7 +77,12 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   const stores = config.stores;
   const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? developmentSecret(stores.dataDir, log));
   const adapters = stores.kind === 'embedded' ? openEmbeddedAdapters(stores.dataDir, log) : await connectAdapters(config, stores, log);
+  let mail: WiredRecovery | null = null;
   try {
+    const recoveryLimiter = requestLimiterOn(
+      adapters.limiters('recovery-requests', { points: Number.MAX_SAFE_INTEGER, durationSeconds: config.recovery.requestLimit.windowSeconds }),
+    );
+    mail = wireRecovery(config, { ...adapters, recoveryLimiter }, log);
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,
       serviceToken: config.jwt.serviceTokenTtlSeconds,
@@ -87,6 +102,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       tokens: new JwtTokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
       lifetimes,
       log,
+      recovery: mail.recovery,
     });
     if (config.admin) {
       const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);
@@ -102,21 +118,36 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     });
     // Every relay pass first finishes deletions a crash interrupted, so their requests go out too.
     relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
-    const sweepLog = new OutageLog(log, 'sweep of expired sessions');
-    const sweeper = setInterval(() => void sweepLog.run(() => adapters.sessions.sweepExpired(new Date())), SWEEP_INTERVAL_MS);
+    mail.mailer.start(config.outboxRelayIntervalMs);
+    void mail.mailer.flush();
+    const sweepLog = new OutageLog(log, 'sweep of expired sessions and one-time tokens');
+    const sweeper = setInterval(
+      () =>
+        void sweepLog.run(async () => {
+          await adapters.sessions.sweepExpired(new Date());
+          await adapters.oneTimeTokens.sweepExpired(new Date());
+        }),
+      SWEEP_INTERVAL_MS,
+    );
     sweeper.unref();
     log.info({}, `client-auth is wired on ${adapters.description}`);
+    log.info({}, `mail (password reset, email verification) goes to ${mail.transport.description}`);
+    const wiredMail = mail;
     return {
       useCases,
       adapters,
       relay,
+      mail: wiredMail,
       close: async () => {
         clearInterval(sweeper);
         await relay.stop();
+        await useCases.passwordReset.settle();
+        await wiredMail.close();
         await adapters.close();
       },
     };
   } catch (error) {
+    await mail?.close();
     await adapters.close();
     throw error;
   }
@@ -132,9 +163,13 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     const clients = new MongoClientStore(connected.db);
     const sessions = new MongoSessionStore(connected.db);
     const outbox = new MongoOutbox(connected.db);
+    const oneTimeTokens = new MongoOneTimeTokenStore(connected.db);
+    const mailOutbox = new MongoMailOutbox(connected.db);
     await clients.ensureIndexes();
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
+    await oneTimeTokens.ensureIndexes();
+    await mailOutbox.ensureIndexes();
 
     const redis = await connectRedis(stores.redis.url, timeout, log, 'commands');
     redisConnections.push(redis);
@@ -154,6 +189,8 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       revocations,
       events,
       limiters: redisAttemptLimiters(redis, log),
+      oneTimeTokens,
+      mailOutbox,
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
         mongodb: await connected.db.command({ ping: 1 }).then(() => true, () => false),

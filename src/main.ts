@@ -41,7 +41,9 @@ async function main(): Promise<void> {
     config.metricsPort === null
       ? null
       : createMetrics(
-          app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {},
+          app
+            ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, mailOutbox: app.adapters.mailOutbox, storesUp: () => app.adapters.storesUp() }
+            : {},
           { log },
         );
   const accessLog = sampledAccessLog(config.accessLogSample);

@@ -3,6 +3,7 @@ import type { PasswordHashing } from './hashing-queue';
 import type { Logger } from './logger';
 import type { OutboxRelay } from './outbox-relay';
 import type { PasswordBlocklist } from './password-blocklist';
+import type { Recovery } from './recovery-settings';
 import type { ClientStore, Outbox, RevocationList, SessionStore } from './ports';
 import type { Lifetimes, TokenIssuer } from './token-issuer';
 
@@ -28,4 +29,6 @@ export interface Dependencies {
   log: Logger;
   /** The clock, ms since the epoch; tests pass one they move by hand. */
   now: () => number;
+  /** Password reset and email verification (mail, one-time tokens); absent when neither is wired. */
+  recovery?: Recovery;
 }

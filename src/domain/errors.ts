@@ -47,6 +47,16 @@ export const REASONS = {
   PASSWORD_TOO_COMMON: { kind: 'invalid_argument', message: 'the password is too common or too easy to guess; choose another' },
   TOO_MANY_ATTEMPTS: { kind: 'resource_exhausted', message: 'too many attempts; try again after the time in retry-after' },
   SERVER_BUSY: { kind: 'resource_exhausted', message: 'the server is busy checking passwords; try again after the time in retry-after' },
+  RESET_TOKEN_INVALID: {
+    kind: 'unauthenticated',
+    message: 'this password-reset link is not valid: it is unknown, used or expired; ask for a new one',
+  },
+  VERIFICATION_TOKEN_INVALID: {
+    kind: 'unauthenticated',
+    message: 'this verification link is not valid: it is unknown, used or expired; ask for a new one',
+  },
+  EMAIL_NOT_VERIFIED: { kind: 'failed_precondition', message: 'the email is not verified yet; follow the link in the verification email' },
+  FEATURE_DISABLED: { kind: 'failed_precondition', message: 'this feature is switched off on this service' },
   UNAVAILABLE: { kind: 'unavailable', message: 'a store is unavailable; retry later' },
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;
 

@@ -6,6 +6,8 @@
 import { Account } from './account';
 import { AdminBootstrap } from './admin-bootstrap';
 import { Administration } from './administration';
+import { EmailVerification } from './email-verification';
+import { PasswordReset } from './password-reset';
 import { Deletion, type DeletionStepHook } from './deletion';
 import type { Dependencies } from './dependencies';
 import { Registration } from './registration';
@@ -31,6 +33,8 @@ export interface UseCases {
   administration: Administration;
   suspension: Suspension;
   deletion: Deletion;
+  passwordReset: PasswordReset;
+  emailVerification: EmailVerification;
 }
 
 export function createUseCases(input: UseCaseDeps): UseCases {
@@ -46,5 +50,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     administration: new Administration(deps),
     suspension: new Suspension(deps),
     deletion: new Deletion(afterDeletionStep ? { ...deps, afterStep: afterDeletionStep } : deps),
+    passwordReset: new PasswordReset(deps),
+    emailVerification: new EmailVerification(deps),
   };
 }

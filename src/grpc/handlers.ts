@@ -2,6 +2,7 @@ import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
 import type { UseCases } from '../domain/use-cases';
 import { invalidArgument } from '../domain/errors';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert';
+import { recoveryHandlers } from './recovery-handlers';
 import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary';
 
 /** The ClientAuth handlers: decode, call one use case once, encode. No logic of their own. */
@@ -93,6 +94,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
         emailPrefix: request.emailPrefix,
         ...(kind ? { kind } : {}),
         ...(request.suspended !== undefined ? { suspended: request.suspended } : {}),
+        ...(request.emailVerified !== undefined ? { emailVerified: request.emailVerified } : {}),
       });
       return { clients: page.clients.map(clientToProto), nextPageToken: page.nextPageToken };
     }, options),
@@ -119,5 +121,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
       });
       return { deletionRequests: requests.map(deletionRequestToProto) };
     }, options),
+
+    ...recoveryHandlers(useCases, options),
   };
 }

@@ -2,6 +2,8 @@ import type { Logger } from '../../domain/logger';
 import { MemoryEventBus } from './memory-event-bus';
 import { memoryAttemptLimiters } from './memory-attempt-limiters';
 import { MemoryRevocationList } from './memory-revocation-list';
+import { SqliteMailOutbox } from './sqlite-mail-outbox';
+import { SqliteOneTimeTokenStore } from './sqlite-one-time-token-store';
 import { SqliteClientStore } from './sqlite-client-store';
 import { openSqliteDatabase, sqliteFilePath } from './sqlite-database';
 import { SqliteOutbox } from './sqlite-outbox';
@@ -25,6 +27,8 @@ export function openEmbeddedAdapters(dataDir: string, log: Logger) {
     revocations,
     events,
     limiters: memoryAttemptLimiters(),
+    oneTimeTokens: new SqliteOneTimeTokenStore(db),
+    mailOutbox: new SqliteMailOutbox(db),
     description:
       `embedded adapters: SQLite at ${sqliteFilePath(dataDir)}, in-process revocation list and event bus — ` +
       'serves ONE instance only; configure MongoDB and Redis to run several',

@@ -28,6 +28,7 @@ import type { IssuedToken, TokenIssuer, TokenSubject } from '../../../src/domain
 import { createUseCases, type UseCaseDeps, type UseCases } from '../../../src/domain/use-cases';
 import type { DeletionStepHook } from '../../../src/domain/deletion';
 import { silentLogger } from '../../../src/domain/logger';
+import type { Recovery } from '../../../src/domain/recovery-settings';
 
 /** A clock the test moves by hand. */
 export class ManualClock {
@@ -285,7 +286,7 @@ export const UNIT_LIMITS: AttemptLimitsConfig = {
 /** A tiny stand-in for the common-password list. */
 export const COMMON_PASSWORDS = ['password', 'letmein1', 'iloveyou'];
 
-export function world(options: { afterDeletionStep?: DeletionStepHook } = {}): World {
+export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?: Recovery } = {}): World {
   const clock = new ManualClock();
   const logs: string[] = [];
   const parts = {
