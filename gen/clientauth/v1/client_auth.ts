@@ -4086,8 +4086,8 @@ export const ClientAuthService = {
    * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
    * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
    * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within
-   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not), and with
-   * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
+   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not; retry-after metadata in
+   * seconds), and with FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   requestPasswordReset: {
     path: "/clientauth.v1.ClientAuth/RequestPasswordReset" as const,
@@ -4107,7 +4107,8 @@ export const ClientAuthService = {
    * ends (refresh tokens stop working, access tokens fail validation at once) and a
    * "your password was changed" email is sent. Fails with UNAUTHENTICATED /
    * RESET_TOKEN_INVALID for an unknown, used or expired token alike (and for the token of
-   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password`, or
+   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password` (reason
+   * INVALID_ARGUMENT, or PASSWORD_TOO_COMMON before the token is spent), or
    * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   resetPassword: {
@@ -4294,8 +4295,8 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
    * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
    * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within
-   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not), and with
-   * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
+   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not; retry-after metadata in
+   * seconds), and with FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   requestPasswordReset: handleUnaryCall<RequestPasswordResetRequest, RequestPasswordResetResponse>;
   /**
@@ -4305,7 +4306,8 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * ends (refresh tokens stop working, access tokens fail validation at once) and a
    * "your password was changed" email is sent. Fails with UNAUTHENTICATED /
    * RESET_TOKEN_INVALID for an unknown, used or expired token alike (and for the token of
-   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password`, or
+   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password` (reason
+   * INVALID_ARGUMENT, or PASSWORD_TOO_COMMON before the token is spent), or
    * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   resetPassword: handleUnaryCall<ResetPasswordRequest, ResetPasswordResponse>;
@@ -4689,8 +4691,8 @@ export interface ClientAuthClient extends Client {
    * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
    * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
    * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within
-   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not), and with
-   * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
+   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not; retry-after metadata in
+   * seconds), and with FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   requestPasswordReset(
     request: RequestPasswordResetRequest,
@@ -4714,7 +4716,8 @@ export interface ClientAuthClient extends Client {
    * ends (refresh tokens stop working, access tokens fail validation at once) and a
    * "your password was changed" email is sent. Fails with UNAUTHENTICATED /
    * RESET_TOKEN_INVALID for an unknown, used or expired token alike (and for the token of
-   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password`, or
+   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password` (reason
+   * INVALID_ARGUMENT, or PASSWORD_TOO_COMMON before the token is spent), or
    * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   resetPassword(

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Principal } from '../../../src/domain/client';
 import { RetryLaterError } from '../../../src/domain/retry-later';
 import { PASSWORD, reasonOf, registeredUser, world, type World } from './fakes';
+import { RECOVERY_SETTINGS, recoveryWorld } from './recovery-fakes';
 
 /** A stored user made an admin, with a principal as its token would give. */
 async function storedAdmin(w: World, email: string): Promise<Principal> {
@@ -100,5 +101,27 @@ describe('AdminBootstrap and a suspended configured admin (unit, with fakes)', (
     expect(again).to.include({ suspended: false, suspensionReason: '' });
     expect(await w.revocations.status(admin.id, 'any-session')).to.equal(null);
     expect(w.logs.some((line) => line.includes('reinstating it'))).to.equal(true);
+  });
+});
+
+describe('Password reset and the abuse rules (unit, with fakes)', () => {
+  it('refuses a common new password before the reset token is spent', async () => {
+    const world = recoveryWorld();
+    const { w, transport, mailer } = world;
+    const { email } = await registeredUser(w);
+    await w.useCases.passwordReset.requestPasswordReset({ email, clientIp: '' });
+    await w.useCases.passwordReset.settle();
+    await mailer.flush();
+    const token = transport.tokenFor(email, 'password-reset');
+    expect(await reasonOf(w.useCases.passwordReset.resetPassword({ token, newPassword: 'Password' }))).to.equal('PASSWORD_TOO_COMMON');
+    await w.useCases.passwordReset.resetPassword({ token, newPassword: 'a brand new passphrase' });
+  });
+
+  it('refuses requests past the limit with a retry-after of the window', async () => {
+    const { w } = recoveryWorld();
+    for (let i = 0; i < RECOVERY_SETTINGS.requestLimit.max; i++) await w.useCases.passwordReset.requestPasswordReset({ email: 'x@example.com', clientIp: '' });
+    const refused = await w.useCases.passwordReset.requestPasswordReset({ email: 'x@example.com', clientIp: '' }).catch((error: unknown) => error);
+    expect(refused).to.be.instanceOf(RetryLaterError).with.property('reason', 'TOO_MANY_ATTEMPTS');
+    expect((refused as RetryLaterError).retryAfterSeconds).to.equal(RECOVERY_SETTINGS.requestLimit.windowSeconds);
   });
 });
