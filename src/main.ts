@@ -3,6 +3,8 @@
  * `node dist/src/main.js [all|server|bridge]`: both (the default), only the gRPC server,
  * or only the bridge (calling BRIDGE_GRPC_TARGET).
  */
+// First: tracing, when asked for, must be running before the libraries it instruments load.
+import './telemetry/preload';
 import { CookiePolicy } from '../bridge/cookie-policy';
 import { identityInProcess } from '../bridge/forward-auth';
 import { startBridge } from '../bridge/server';
@@ -15,6 +17,7 @@ import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
 import { hostPort, loopbackFor } from './loopback';
 import { createMetrics } from './metrics';
+import { flushTraces } from './telemetry/trace-context';
 
 const ROLES = ['all', 'server', 'bridge'] as const;
 type Role = (typeof ROLES)[number];
@@ -85,6 +88,7 @@ async function main(): Promise<void> {
     await grpc?.shutdown();
     await app?.close();
     await metrics?.close();
+    await flushTraces();
     log.info({}, 'stopped');
     process.exit(0);
   };

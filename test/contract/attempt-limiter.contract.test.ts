@@ -1,6 +1,6 @@
 /** The AttemptLimiter port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/adapters/redis/topology';
 import { memoryAttemptLimiters } from '../../src/adapters/embedded/memory-attempt-limiters';
 import { redisAttemptLimiters } from '../../src/adapters/redis/attempt-limiters';
 import type { AttemptLimiterFactory } from '../../src/domain/attempt-limiter';
@@ -61,7 +61,7 @@ describe('AttemptLimiter contract: in process (embedded)', () => {
 
 describe('AttemptLimiter contract: Redis', function () {
   const connect = redisConnections();
-  let redis: Redis;
+  let redis: RedisClient;
   const logs: string[] = [];
   before(async () => {
     redis = await connect();

@@ -49,6 +49,7 @@ for (const setup of SETUPS) describe(`Per-source limits on Login, RegisterUser a
     const refused = outcomes.find((outcome) => outcome.reason === 'TOO_MANY_ATTEMPTS')!;
     expect(refused.code).to.equal(status.RESOURCE_EXHAUSTED);
     expect(refused.retryAfter).to.be.within(59 * 60, 3600);
+    expect(refused.retryDelay, 'google.rpc.RetryInfo in grpc-status-details-bin').to.equal(refused.retryAfter);
     const elsewhere = freshEmail('elsewhere');
     expect((await registerUser(server.api, elsewhere, sourceIp(81))).email).to.equal(elsewhere);
     expect(await server.store.countClients({ email: elsewhere })).to.equal(1);

@@ -3,7 +3,7 @@
  * tally of how they ended. Every burst is small and local (127.0.0.1) and ends on its own.
  */
 import type { ServiceError } from '@grpc/grpc-js';
-import { RETRY_AFTER_KEY, errorDetailOf, type ClientAuthPromiseClient } from '../../src/client';
+import { RETRY_AFTER_KEY, errorDetailOf, richStatusOf, type ClientAuthPromiseClient } from '../../src/client';
 
 export const PASSWORD = 'correct horse battery';
 export const WRONG = 'wrong horse battery';
@@ -13,12 +13,14 @@ export interface Outcome {
   reason: string;
   code: number;
   retryAfter: number | null;
+  /** The google.rpc.RetryInfo delay of the rich status, in seconds, if any. */
+  retryDelay: number | null;
 }
 
 export async function outcomeOf(call: Promise<unknown>): Promise<Outcome> {
   try {
     await call;
-    return { reason: 'OK', code: 0, retryAfter: null };
+    return { reason: 'OK', code: 0, retryAfter: null, retryDelay: null };
   } catch (error) {
     const serviceError = error as ServiceError;
     const retryAfter = serviceError.metadata?.get(RETRY_AFTER_KEY)[0];
@@ -26,6 +28,7 @@ export async function outcomeOf(call: Promise<unknown>): Promise<Outcome> {
       reason: errorDetailOf(serviceError)?.reason ?? `code ${serviceError.code}`,
       code: serviceError.code,
       retryAfter: retryAfter === undefined ? null : Number(retryAfter),
+      retryDelay: Number(richStatusOf(serviceError)?.retryInfo?.retryDelay?.seconds ?? Number.NaN) || null,
     };
   }
 }
