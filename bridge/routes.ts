@@ -15,6 +15,7 @@ import { readJsonObject } from './json-body';
 import { stringField, stringListField, stringMapField } from './request-fields';
 import { clientJson, deletionRequestJson, timeJson } from './response-json';
 import type { UpstreamHealth } from './upstream-health';
+import { answerWithChallenge, secondFactorRoutes } from './second-factor-routes';
 
 export interface RouteDependencies {
   api: ClientAuthPromiseClient;
@@ -92,7 +93,8 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   router.post('/login', async (ctx) => {
     const input = await body(ctx);
     const session = await api.login({ email: stringField(input, 'email'), password: stringField(input, 'password') }, callOptions(ctx));
-    answerWithSession(ctx, session);
+    if (session.secondFactorChallenge) answerWithChallenge(ctx, session.secondFactorChallenge);
+    else answerWithSession(ctx, session);
   });
 
   const refresh = async (ctx: Context) => {
@@ -162,6 +164,8 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
     const { client } = await api.reinstateClient({ clientId: stringField(input, 'id') }, authenticated(ctx));
     ctx.body = { client: clientJson(client) };
   });
+
+  secondFactorRoutes(router, { api, body, callOptions: (ctx) => callOptions(ctx), authenticated, answerWithSession });
 
   router.get('/healthz', async (ctx) => {
     const upstream = await deps.health.check(deps.callTimeoutMs);

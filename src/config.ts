@@ -7,9 +7,11 @@ import { mailFrom, recoveryFrom, verifiedRedirectFrom, type MailConfig, type Rec
 import { ConfigError, Reader, type Env } from './config-reader';
 import { abuseConfigFrom, type AbuseConfig } from './config-limits';
 import { redisFrom, type RedisConfig } from './config-redis';
+import { secondFactorFrom, type SecondFactorConfig } from './second-factor-config';
 
 export { ConfigError, type Env } from './config-reader';
 export type { RedisConfig, RedisNode, RedisTarget } from './config-redis';
+export type { SecondFactorConfig } from './second-factor-config';
 
 export interface MongoConfig {
   readonly uri: string;
@@ -80,6 +82,7 @@ export interface Config {
   readonly startupTimeoutMs: number;
   readonly admin: { readonly email: string; readonly password: string } | null;
   readonly metricsPort: number | null;
+  readonly secondFactor: SecondFactorConfig;
   readonly recovery: RecoveryConfig;
   readonly mail: MailConfig;
   /** The share of gateway checks (ValidateToken, Check, GET /auth) logged when they end as usual, 0 to 1. */
@@ -156,6 +159,7 @@ export function loadConfig(env: Env): Config {
     startupTimeoutMs: read.int('STARTUP_TIMEOUT_MS', 30000, 0, 600000),
     admin: adminEmail !== null && adminPassword !== null ? { email: adminEmail, password: adminPassword } : null,
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
+    secondFactor: secondFactorFrom(read),
     recovery,
     mail: mailFrom(read, recovery, production),
     accessLogSample: read.fraction('ACCESS_LOG_SAMPLE', 0),

@@ -36,6 +36,7 @@ export class AttemptLimits {
   private readonly loginEmailStrikes: AttemptLimiter;
   private readonly loginSource: AttemptLimiter;
   private readonly passwordClient: AttemptLimiter;
+  private readonly secondFactorEmail: AttemptLimiter;
   private readonly registrationSource: AttemptLimiter;
   private readonly serviceTokenSource: AttemptLimiter;
 
@@ -48,6 +49,7 @@ export class AttemptLimits {
     this.loginEmailStrikes = limiter('login-email-strikes', { points: Number.MAX_SAFE_INTEGER, durationSeconds: STRIKE_MEMORY_SECONDS });
     this.loginSource = limiter('login-ip', config.loginPerSource);
     this.passwordClient = limiter('password-client', config.loginPerEmailAndSource);
+    this.secondFactorEmail = limiter('second-factor-email', config.loginPerEmailAndSource);
     this.registrationSource = limiter('register-ip', config.registrationPerSource);
     this.serviceTokenSource = limiter('service-token-ip', config.serviceTokenPerSource);
   }
@@ -66,6 +68,25 @@ export class AttemptLimits {
     return {
       succeeded: async () => {
         await Promise.all([this.loginSource.refund(source), this.loginEmailSource.clear(pair), this.loginEmail.clear(email)]);
+      },
+    };
+  }
+
+  /**
+   * Counts a guess at the second factor of `email`'s login (after a right password, whose
+   * login attempt stays counted until now), strictly per account whatever the source; a
+   * right one completes the login and clears what it cost.
+   */
+  async beginSecondFactor(email: string, source: string): Promise<Attempt> {
+    await this.take(this.secondFactorEmail, email);
+    return {
+      succeeded: async () => {
+        await Promise.all([
+          this.secondFactorEmail.clear(email),
+          this.loginEmailSource.clear(pairKey(email, source)),
+          this.loginEmail.clear(email),
+          this.loginSource.refund(source),
+        ]);
       },
     };
   }

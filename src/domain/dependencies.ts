@@ -6,6 +6,7 @@ import type { PasswordBlocklist } from './password-blocklist';
 import type { Recovery } from './recovery-settings';
 import type { ClientStore, Outbox, RevocationList, SessionStore } from './ports';
 import type { Lifetimes, TokenIssuer } from './token-issuer';
+import type { SecondFactorSettings, SecondFactorStore, SecretSealer, TotpCodes, WebAuthnCeremonies } from './second-factor-ports';
 
 /**
  * Everything a use case may depend on. Each use case takes only the part it uses
@@ -27,6 +28,12 @@ export interface Dependencies {
   tokens: TokenIssuer;
   lifetimes: Lifetimes;
   log: Logger;
+  /** Second factors: where they are kept, what seals their secrets and tickets, and their settings. */
+  secondFactors: SecondFactorStore;
+  sealer: SecretSealer;
+  totpCodes: TotpCodes;
+  webauthn: WebAuthnCeremonies;
+  secondFactorSettings: SecondFactorSettings;
   /** The clock, ms since the epoch; tests pass one they move by hand. */
   now: () => number;
   /** Password reset and email verification (mail, one-time tokens); absent when neither is wired. */

@@ -9,6 +9,7 @@ import { openSqliteDatabase, sqliteFilePath } from './sqlite-database';
 import { SqliteOutbox } from './sqlite-outbox';
 import { SqliteRevocationPersistence } from './sqlite-revocation-persistence';
 import { SqliteSessionStore } from './sqlite-session-store';
+import { SqliteSecondFactorStore } from './sqlite-second-factor-store';
 
 /**
  * The adapters of the embedded set-up: one SQLite file under `dataDir` for clients,
@@ -27,6 +28,7 @@ export function openEmbeddedAdapters(dataDir: string, log: Logger) {
     revocations,
     events,
     limiters: memoryAttemptLimiters(),
+    secondFactors: new SqliteSecondFactorStore(db),
     oneTimeTokens: new SqliteOneTimeTokenStore(db),
     mailOutbox: new SqliteMailOutbox(db),
     description:

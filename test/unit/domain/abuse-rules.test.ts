@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Principal } from '../../../src/domain/client';
 import { RetryLaterError } from '../../../src/domain/retry-later';
 import { PASSWORD, reasonOf, registeredUser, world, type World } from './fakes';
+import { tokenPair } from './second-factor-fakes';
 import { RECOVERY_SETTINGS, recoveryWorld } from './recovery-fakes';
 
 /** A stored user made an admin, with a principal as its token would give. */
@@ -41,11 +42,11 @@ describe('A change of groups (unit, with fakes)', () => {
     await storedAdmin(w, 'root@example.com');
     const { pair, principal } = await registeredUser(w, 'deputy@example.com');
     await w.clients.update(principal.clientId, { groups: ['user', 'admin'] });
-    const adminPair = await w.useCases.sessionTokens.login({ email: 'deputy@example.com', password: PASSWORD });
+    const adminPair = tokenPair(await w.useCases.sessionTokens.login({ email: 'deputy@example.com', password: PASSWORD }));
     const admin = await w.useCases.tokenValidation.authenticate(adminPair.access.token);
     expect(admin.groups).to.include('admin');
 
-    const root = await w.useCases.tokenValidation.authenticate((await w.useCases.sessionTokens.login({ email: 'root@example.com', password: PASSWORD })).access.token);
+    const root = await w.useCases.tokenValidation.authenticate(tokenPair(await w.useCases.sessionTokens.login({ email: 'root@example.com', password: PASSWORD })).access.token);
     await w.useCases.administration.setClientGroups(root, { clientId: principal.clientId, groups: [] });
     expect(await reasonOf(w.useCases.tokenValidation.validateToken(pair.access.token))).to.equal('SESSION_REVOKED');
     expect(await reasonOf(w.useCases.tokenValidation.validateToken(adminPair.access.token))).to.equal('SESSION_REVOKED');
@@ -55,7 +56,7 @@ describe('A change of groups (unit, with fakes)', () => {
     const w = world();
     await storedAdmin(w, 'root@example.com');
     const deputy = await storedAdmin(w, 'deputy@example.com');
-    const token = (await w.useCases.sessionTokens.login({ email: 'deputy@example.com', password: PASSWORD })).access.token;
+    const token = tokenPair(await w.useCases.sessionTokens.login({ email: 'deputy@example.com', password: PASSWORD })).access.token;
     // Demoted around the use case, as another instance's change would look before its revocations arrive.
     await w.clients.update(deputy.clientId, { groups: ['user'] });
     const caller = await w.useCases.tokenValidation.authenticate(token);
