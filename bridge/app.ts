@@ -5,7 +5,7 @@
  */
 import Koa from 'koa';
 import type { Config } from '../src/config';
-import type { ClientAuthPromiseClient } from '../src/client';
+import type { ClientAuthCalls } from '../src/client';
 import type { Logger } from '../src/domain/logger';
 import type { AccessLogPolicy } from '../src/grpc/access-log';
 import type { CallObserver } from '../src/grpc/unary';
@@ -21,7 +21,7 @@ import type { UpstreamHealth } from './upstream-health';
 
 export interface BridgeAppOptions {
   config: Config['bridge'];
-  api: ClientAuthPromiseClient;
+  api: ClientAuthCalls;
   health: UpstreamHealth;
   log: Logger;
   /** How forward auth validates a token: ValidateToken over gRPC unless given. */

@@ -13,28 +13,16 @@ import type { SecondFactorStore } from './domain/second-factor-ports';
 import { AesGcmSecretSealer } from './adapters/crypto/secret-sealer';
 import { OtpauthTotpCodes } from './adapters/crypto/otpauth-totp-codes';
 import { SimpleWebAuthnCeremonies } from './adapters/crypto/simplewebauthn-ceremonies';
-import { MongoSecondFactorStore } from './adapters/mongo/second-factor-store';
 import type { MailOutbox } from './domain/mail';
 import type { OneTimeTokenStore } from './domain/one-time-tokens';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
-import { connectMongo } from './adapters/mongo/connect';
-import { MongoClientStore } from './adapters/mongo/client-store';
-import { MongoSessionStore } from './adapters/mongo/session-store';
-import { MongoOutbox } from './adapters/mongo/outbox';
-import { connectRedis } from './adapters/redis/connect';
+import { loadEmbeddedAdapters, loadSharedAdapters } from './adapters/load-adapters';
 import type { RedisClient } from './adapters/redis/topology';
-import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
-import { RedisEventBus } from './adapters/redis/event-bus';
-import { redisAttemptLimiters } from './adapters/redis/attempt-limiters';
-import { commonPasswordWords } from './adapters/password-lists/zxcvbn-dictionaries';
-import { MongoMailOutbox } from './adapters/mongo/mail-outbox';
-import { MongoOneTimeTokenStore } from './adapters/mongo/one-time-token-store';
 import { requestLimiterOn } from './adapters/attempt-request-limiter';
+import { commonPasswordWords } from './adapters/password-lists/zxcvbn-dictionaries';
 import { wireRecovery, type WiredRecovery } from './recovery-wiring';
-import { developmentSecret } from './adapters/embedded/development-secret';
-import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
 
 /** The adapters behind the ports, and how to release them. */
 export interface Adapters {
@@ -43,6 +31,7 @@ export interface Adapters {
   outbox: Outbox;
   revocations: RevocationList;
   events: EventBus;
+  /** The attempt limiters (rate-limiter-flexible on Redis, or in process). */
   limiters: AttemptLimiterFactory;
   secondFactors: SecondFactorStore;
   oneTimeTokens: OneTimeTokenStore;
@@ -69,9 +58,9 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 let blocklist: PasswordBlocklist | null = null;
 
-/** Built once per process: the list is large and never changes while it runs. */
+/** Built once per process, on the first password it checks: the list is large and never changes. */
 function sharedBlocklist(): PasswordBlocklist {
-  blocklist ??= new PasswordBlocklist(commonPasswordWords());
+  blocklist ??= new PasswordBlocklist(commonPasswordWords);
   return blocklist;
 }
 
@@ -81,8 +70,12 @@ function sharedBlocklist(): PasswordBlocklist {
  */
 export async function buildApp(config: Config, log: Logger): Promise<App> {
   const stores = config.stores;
-  const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? developmentSecret(stores.dataDir, log));
-  const adapters = stores.kind === 'embedded' ? openEmbeddedAdapters(stores.dataDir, log) : await connectAdapters(config, stores, log);
+  const embedded = stores.kind === 'embedded' ? loadEmbeddedAdapters() : null;
+  const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? embedded!.developmentSecret(stores.dataDir, log));
+  const adapters =
+    stores.kind === 'embedded'
+      ? embedded!.openEmbeddedAdapters(stores.dataDir, log)
+      : await connectAdapters(config, stores, log);
   let mail: WiredRecovery | null = null;
   try {
     const recoveryLimiter = requestLimiterOn(
@@ -178,6 +171,20 @@ function keyEncryptionKey(config: Config, jwtSecret: string, log: Logger): strin
 }
 
 async function connectAdapters(config: Config, stores: SharedStores, log: Logger): Promise<Adapters> {
+  const {
+    connectMongo,
+    MongoClientStore,
+    MongoSessionStore,
+    MongoOutbox,
+    MongoMailOutbox,
+    MongoOneTimeTokenStore,
+    MongoSecondFactorStore,
+    connectRedis,
+    DEFAULT_KEYS,
+    RedisRevocationList,
+    RedisEventBus,
+    redisAttemptLimiters,
+  } = loadSharedAdapters();
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
   const redisConnections: RedisClient[] = [];

@@ -51,22 +51,43 @@ type Response<H> = H extends handleUnaryCall<infer _Req, infer Res> ? Res : neve
  * Each RPC of ClientAuth as `(request, options?) => Promise<response>`. A request gives only
  * the fields it sets (`registerUser({ email, password })`); the rest take their proto defaults.
  */
-export type ClientAuthPromiseClient = {
+export type ClientAuthCalls = {
   [K in keyof ClientAuthServer]: (request: DeepPartial<Request<ClientAuthServer[K]>>, options?: ClientAuthCallOptions) => Promise<Response<ClientAuthServer[K]>>;
 } & {
-  /** The generated callback client, for streaming or custom call options. */
-  readonly raw: ClientAuthClient;
   close(): void;
 };
 
-type RawUnary = (request: unknown, metadata: Metadata, options: Partial<CallOptions>, callback: (error: ServiceError | null, response: unknown) => void) => unknown;
+export type ClientAuthPromiseClient = ClientAuthCalls & {
+  /** The generated callback client, for streaming or custom call options. */
+  readonly raw: ClientAuthClient;
+};
+
+/** One unary method as the generated client has it: request, metadata, options, callback. */
+export type UnaryCallbackMethod = (
+  request: unknown,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: unknown) => void,
+) => unknown;
+
+/** What the promise layer needs of a client: the generated client, or one that calls the handlers in process. */
+export type UnaryCallbackClient = Record<keyof typeof ClientAuthService, UnaryCallbackMethod> & { close(): void };
 
 export function createClientAuthClient(address: string, options: ClientAuthClientOptions = {}): ClientAuthPromiseClient {
   const channelOptions = options.retry === false ? {} : { 'grpc.service_config': retryServiceConfig(options.retry) };
   const raw = new ClientAuthClient(address, options.credentials ?? ChannelCredentials.createInsecure(), channelOptions);
-  const client: Record<string, unknown> = { raw, close: () => raw.close() };
-  for (const method of Object.keys(ClientAuthService)) {
-    const rawMethod = (raw as unknown as Record<string, RawUnary>)[method]!;
+  return Object.assign(promiseClient(raw as unknown as UnaryCallbackClient, options), { raw });
+}
+
+/**
+ * The promise layer over any callback client: one place completes the request and builds
+ * the metadata (bearer token, request id, client address) and the deadline, whichever
+ * transport carries the call.
+ */
+export function promiseClient(raw: UnaryCallbackClient, options: Omit<ClientAuthClientOptions, 'credentials' | 'retry'> = {}): ClientAuthCalls {
+  const client: Record<string, unknown> = { close: () => raw.close() };
+  for (const method of Object.keys(ClientAuthService) as Array<keyof typeof ClientAuthService>) {
+    const rawMethod = raw[method];
     const complete = requestFiller(method);
     client[method] = (partial: unknown, callOptions: ClientAuthCallOptions = {}) => {
       const request = complete(partial);
@@ -82,7 +103,7 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
       });
     };
   }
-  return client as ClientAuthPromiseClient;
+  return client as ClientAuthCalls;
 }
 
 /**

@@ -6,17 +6,18 @@
 import { DomainError } from './errors';
 
 export class PasswordBlocklist {
-  /** `words` in any case; they are compared case-insensitively after NFKC. */
-  constructor(words: Iterable<string>) {
-    this.words = new Set();
-    for (const word of words) this.words.add(fold(word));
-  }
+  private folded: Set<string> | null = null;
 
-  private readonly words: Set<string>;
+  /**
+   * `words` in any case, compared case-insensitively after NFKC; or a function giving
+   * them, called at the first check, so a process that never checks a password (a
+   * bridge, a start-up) never loads the list.
+   */
+  constructor(private readonly words: Iterable<string> | (() => Iterable<string>)) {}
 
   /** How many distinct entries the list holds. */
   get size(): number {
-    return this.words.size;
+    return this.entries().size;
   }
 
   /**
@@ -26,15 +27,24 @@ export class PasswordBlocklist {
   check(field: string, password: string, email: string): void {
     const folded = fold(password);
     const localPart = email.slice(0, email.lastIndexOf('@'));
+    const entries = this.entries();
     const common =
-      this.words.has(folded) ||
-      this.words.has(folded.trim()) ||
+      entries.has(folded) ||
+      entries.has(folded.trim()) ||
       [...folded].every((char) => char === folded[0]) ||
       folded === fold(email) ||
       folded === fold(localPart);
     if (common) {
       throw new DomainError('PASSWORD_TOO_COMMON', `${field} is too common or too easy to guess; choose another`, field);
     }
+  }
+
+  private entries(): Set<string> {
+    if (this.folded) return this.folded;
+    const folded = new Set<string>();
+    for (const word of typeof this.words === 'function' ? this.words() : this.words) folded.add(fold(word));
+    this.folded = folded;
+    return folded;
   }
 }
 

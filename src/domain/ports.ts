@@ -87,6 +87,9 @@ export interface RefreshTokenRecord {
  * - `rotate(parentHash, next)` stores `next` as the only successor of `parentHash`: under
  *   concurrent rotations of one token exactly one caller gets true and stores its token;
  *   every other gets false and stores nothing. A token that has a successor is retired.
+ *   Retired tokens are kept until their session expires, so the replay of a token of any
+ *   age is seen as reuse (a thief who rotated first cannot outrun detection by rotating
+ *   twice); `sweepExpired` removes them with their session.
  * - `isRetired(hash)` is true once a successor of `hash` exists.
  * - Expired sessions and tokens may linger until `sweepExpired`; callers check expiry.
  */

@@ -26,6 +26,9 @@
  *   --shared-only       skip the embedded set-up
  *   --cpu-prof          write V8 CPU profiles of the servers to .cache/bench-profiles/
  *   --gateways-only     only the gateway figures (no FerretDB or Redis needed)
+ *   --browser-only      only the browser path (test/bench/browser-path.ts)
+ *   --no-browser        skip the browser path
+ *   --peer-original     also build and measure the original Go service (see peer-original.ts)
  *
  * ACCESS_LOG_SAMPLE in the environment is passed to the servers (default: the service's, 0).
  */
@@ -42,11 +45,15 @@ import { STORM, measureBlocklist, stormReport } from './abuse-figures';
 import type { StormFigures } from './storm-driver';
 import { ensureGhz, ensureH2load, ghz, h2load, pooled, type H2loadResult, type LoadFigures } from './load-generators';
 import { LOAD_CPU, SERVER_CPU, killAll, pinSelf, pinningProblem, runNodeChild, startNodeChild, type NodeChild } from './processes';
+import { int, ms, num, ratio, verdict } from './format';
+import { measureBrowserPath, type BrowserResults } from './browser-path';
+import { browserReport } from './browser-report';
 import { measureTracingOverhead, startOtlpSink, tracingEnv, type TracingOverhead } from './tracing-overhead';
 
 const ROOT = repoRoot();
 const BENCH_DIST = path.join(ROOT, 'dist', 'test', 'bench');
-const RUN_LIMIT_MS = 8 * 60_000;
+// The gRPC paths, the gateways and the browser path each take a few minutes on a loaded machine.
+const RUN_LIMIT_MS = 15 * 60_000;
 const READY_TIMEOUT_MS = 60_000;
 
 const VALIDATE = { inFlight: 64, rounds: 3, warmUpSeconds: 1, seconds: 4 };
@@ -65,6 +72,9 @@ interface Options {
   cpuProfile: boolean;
   metrics: boolean;
   embedded: boolean;
+  grpcPaths: boolean;
+  browserPath: boolean;
+  peerOriginal: boolean;
   gatewaysOnly: boolean;
 }
 
@@ -73,14 +83,17 @@ function say(line: string): void {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { logLevel: 'info', cpuProfile: false, metrics: false, embedded: true, gatewaysOnly: false };
+  const options: Options = { logLevel: 'info', cpuProfile: false, metrics: false, embedded: true, gatewaysOnly: false, grpcPaths: true, browserPath: true, peerOriginal: false };
   for (const arg of argv) {
     if (arg === '--cpu-prof') options.cpuProfile = true;
     else if (arg === '--metrics') options.metrics = true;
     else if (arg === '--shared-only') options.embedded = false;
     else if (arg === '--gateways-only') options.gatewaysOnly = true;
+    else if (arg === '--browser-only') options.grpcPaths = false;
+    else if (arg === '--no-browser') options.browserPath = false;
+    else if (arg === '--peer-original') options.peerOriginal = true;
     else if (arg.startsWith('--log-level=')) options.logLevel = arg.slice('--log-level='.length);
-    else throw new Error(`unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only)`);
+    else throw new Error(`unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only, --browser-only, --no-browser, --peer-original)`);
   }
   return options;
 }
@@ -147,25 +160,31 @@ async function main(): Promise<void> {
     // another machine would be. The runner itself is idle while anything is measured.
     pinSelf(LOAD_CPU);
     let results: Results | null = null;
+    let browser: BrowserResults | null = null;
     if (!options.gatewaysOnly) {
       await mochaGlobalSetup();
       const mongoUri = process.env['TEST_MONGODB_URI'];
       const redisUrl = process.env['TEST_REDIS_URL'];
       if (!mongoUri || !redisUrl) throw new Error('FerretDB and Redis could not be started (see the lines above)');
-      results = await measure(options, { mongoUri, redisUrl }, ghzBin, ghzMissing, workDir, children);
+      if (options.grpcPaths) results = await measure(options, { mongoUri, redisUrl }, ghzBin, ghzMissing, workDir, children);
       for (const child of children) await child.stop();
+      if (options.browserPath) browser = await measureBrowserPath(options, { mongoUri, redisUrl }, workDir, say);
       await mochaGlobalTeardown();
     }
-    const gateways = await measureGateways({
-      distDir: BENCH_DIST,
-      workDir,
-      children,
-      nodeFlags: profileFlags(options),
-      logLevel: options.logLevel,
-      say,
-    });
+    // --browser-only measures the browser path alone.
+    const gateways = options.grpcPaths
+      ? await measureGateways({
+          distDir: BENCH_DIST,
+          workDir,
+          children,
+          nodeFlags: profileFlags(options),
+          logLevel: options.logLevel,
+          say,
+        })
+      : null;
     if (results) printReport(results, options);
-    process.stdout.write(`${gatewayReport(gateways, row).join('\n')}\n`);
+    if (gateways) process.stdout.write(`${gatewayReport(gateways, row).join('\n')}\n`);
+    if (browser) process.stdout.write(`${browserReport(browser).join('\n')}\n`);
   } finally {
     for (const child of children) await child.stop();
     await mochaGlobalTeardown();
@@ -512,26 +531,6 @@ function printReport(r: Results, options: Options): void {
 
 function row(label: string, a: string, b: string, c: string): string {
   return `${label.padEnd(30)}${a.padStart(12)}${b.padStart(10)}${c.padStart(13)}`.trimEnd();
-}
-
-function verdict(met: boolean): string {
-  return met ? 'met' : 'below target';
-}
-
-function int(n: number): string {
-  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-';
-}
-
-function num(n: number): string {
-  return Number.isFinite(n) ? (n >= 100 ? int(n) : n.toFixed(1)) : '-';
-}
-
-function ms(n: number): string {
-  return Number.isFinite(n) ? n.toFixed(2) : '-';
-}
-
-function ratio(n: number): string {
-  return Number.isFinite(n) ? n.toFixed(2) : '-';
 }
 
 main().then(

@@ -87,6 +87,21 @@ function sessionStoreContract(open: OpenSessionStore): void {
     expect(stored[results.indexOf(true)]).to.not.equal(null);
   });
 
+  it('keeps every retired token of a live session, so a token several rotations old is still known as retired and can never be rotated again', async () => {
+    const chain = [(await create(newId())).token];
+    for (let rotation = 0; rotation < 6; rotation++) {
+      const next = successorOf(chain.at(-1)!);
+      expect(await store.rotate(chain.at(-1)!.hash, next)).to.equal(true);
+      chain.push(next);
+    }
+    for (const retired of chain.slice(0, 6)) {
+      expect(await store.findToken(retired.hash)).to.not.equal(null);
+      expect(await store.isRetired(retired.hash)).to.equal(true);
+      expect(await store.rotate(retired.hash, successorOf(retired))).to.equal(false);
+    }
+    expect(await store.isRetired(chain[6]!.hash)).to.equal(false);
+  });
+
   it('says no token is retired when it has no successor, known or not', async () => {
     const { token } = await create(newId());
     expect(await store.isRetired(token.hash)).to.equal(false);

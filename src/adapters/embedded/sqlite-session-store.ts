@@ -24,7 +24,8 @@ interface TokenRow {
  * Sessions in `sessions`, refresh tokens in `refresh_tokens` keyed by their hash. The
  * UNIQUE constraint on `parent` lets each token have one successor only: rotation is a
  * single insert, and the loser of a race gets a constraint failure, whichever process it
- * runs in.
+ * runs in. Retired tokens stay until their session expires, so a token of any age that
+ * comes back is recognised as reuse.
  */
 export class SqliteSessionStore implements SessionStore {
   private readonly statements;

@@ -19,6 +19,9 @@ interface RotationDocument {
  * an insert on `_id`, which is atomic on MongoDB and FerretDB alike (FerretDB's updates are
  * not isolated), so exactly one caller wins; only the winner then stores the new token.
  * Keying the claim by `_id` also makes the reuse check a primary-key lookup.
+ * Retired tokens and their claims stay until their session expires, so a token of any age
+ * that comes back is recognised as reuse; FerretDB has no TTL indexes, so expired sessions
+ * go by `sweepExpired`.
  */
 export class MongoSessionStore implements SessionStore {
   private readonly sessions: Collection<SessionDocument>;

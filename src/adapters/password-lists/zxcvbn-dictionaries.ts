@@ -3,14 +3,18 @@
  * leaked password corpora) and its English dictionaries (common words, first names, last
  * names, Wikipedia words): the guesses a dictionary attack tries first.
  */
-import * as common from '@zxcvbn-ts/language-common';
-import * as english from '@zxcvbn-ts/language-en';
-
 let cached: string[] | null = null;
 
-/** Every entry of the dictionaries, loaded once per process (they decompress on first use). */
+/**
+ * Every entry of the dictionaries, loaded once per process on first use: the packages
+ * decompress their lists when loaded (a few hundred milliseconds, megabytes of strings),
+ * which a process that never checks a password should not pay. `require`, as in
+ * load-adapters.ts, because the build emits CommonJS.
+ */
 export function commonPasswordWords(): readonly string[] {
   if (cached) return cached;
+  const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+  const english = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
   const words: string[] = [];
   const dictionaries = [
     common.dictionary['passwords-common'],
