@@ -18,6 +18,7 @@ import { requestLog } from './request-log';
 import { recoveryRoutes } from './recovery-routes';
 import { bridgeRoutes } from './routes';
 import type { UpstreamHealth } from './upstream-health';
+import { wellKnownRoutes } from './well-known-routes';
 
 export interface BridgeAppOptions {
   config: Config['bridge'];
@@ -64,6 +65,9 @@ export function createBridgeApp({ config, api, health, log, ...gateway }: Bridge
   });
   app.use(errorMiddleware(log));
   app.use(crossSiteGuard(config.allowedOrigins));
+  const wellKnown = wellKnownRoutes({ api, issuer: config.issuer, callTimeoutMs: config.callTimeoutMs });
+  app.use(wellKnown.routes());
+  app.use(wellKnown.allowedMethods());
   const recovery = recoveryRoutes({
     api,
     callTimeoutMs: config.callTimeoutMs,

@@ -9,6 +9,8 @@ import { AttemptLimits } from './domain/attempt-limits';
 import { HashingQueue, QueuedPasswordHasher } from './domain/hashing-queue';
 import { PasswordBlocklist } from './domain/password-blocklist';
 import type { ClientStore, EventBus, Outbox, RevocationList, SessionStore } from './domain/ports';
+import { FeedingRevocationList, type RevocationFeed } from './domain/revocation-feed';
+import type { SigningKeySet, SigningKeyStore } from './domain/signing-keys';
 import type { SecondFactorStore } from './domain/second-factor-ports';
 import { AesGcmSecretSealer } from './adapters/crypto/secret-sealer';
 import { OtpauthTotpCodes } from './adapters/crypto/otpauth-totp-codes';
@@ -23,6 +25,7 @@ import type { RedisClient } from './adapters/redis/topology';
 import { requestLimiterOn } from './adapters/attempt-request-limiter';
 import { commonPasswordWords } from './adapters/password-lists/zxcvbn-dictionaries';
 import { wireRecovery, type WiredRecovery } from './recovery-wiring';
+import { openSigningKeys, secondFactorSealingKey } from './signing-key-setup';
 
 /** The adapters behind the ports, and how to release them. */
 export interface Adapters {
@@ -33,6 +36,8 @@ export interface Adapters {
   events: EventBus;
   /** The attempt limiters (rate-limiter-flexible on Redis, or in process). */
   limiters: AttemptLimiterFactory;
+  signingKeys: SigningKeyStore;
+  revocationFeed: RevocationFeed;
   secondFactors: SecondFactorStore;
   oneTimeTokens: OneTimeTokenStore;
   mailOutbox: MailOutbox;
@@ -64,6 +69,11 @@ function sharedBlocklist(): PasswordBlocklist {
   return blocklist;
 }
 
+/** A watcher away for longer than the longest token lives (and at least 15 minutes) resumes from a snapshot. */
+function feedRetentionMs(config: Config): number {
+  return Math.max(config.jwt.accessTokenTtlSeconds, config.jwt.serviceTokenTtlSeconds, 15 * 60) * 1000;
+}
+
 /**
  * Connects the adapters (MongoDB and Redis, waiting for them, bounded; or the embedded set
  * when neither is configured), builds the service and starts its relay.
@@ -71,13 +81,14 @@ function sharedBlocklist(): PasswordBlocklist {
 export async function buildApp(config: Config, log: Logger): Promise<App> {
   const stores = config.stores;
   const embedded = stores.kind === 'embedded' ? loadEmbeddedAdapters() : null;
-  const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? embedded!.developmentSecret(stores.dataDir, log));
   const adapters =
     stores.kind === 'embedded'
-      ? embedded!.openEmbeddedAdapters(stores.dataDir, log)
+      ? embedded!.openEmbeddedAdapters(stores.dataDir, log, { feedRetentionMs: feedRetentionMs(config) })
       : await connectAdapters(config, stores, log);
+  let keys: SigningKeySet | null = null;
   let mail: WiredRecovery | null = null;
   try {
+    keys = await openSigningKeys(config, adapters.signingKeys, log);
     const recoveryLimiter = requestLimiterOn(
       adapters.limiters('recovery-requests', { points: Number.MAX_SAFE_INTEGER, durationSeconds: config.recovery.requestLimit.windowSeconds }),
     );
@@ -86,23 +97,37 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       accessToken: config.jwt.accessTokenTtlSeconds,
       serviceToken: config.jwt.serviceTokenTtlSeconds,
       refreshToken: config.jwt.refreshTokenTtlSeconds,
+      retiredRefreshToken: config.jwt.refreshReuseIntervalSeconds,
     };
     const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
-    const relay = new OutboxRelay(adapters.outbox, adapters.revocations, adapters.events, longestTokenMs, log);
+    // Every change of the revocation list, whichever use case makes it, also goes to the watchers' feed.
+    const revocations = new FeedingRevocationList(adapters.revocations, adapters.revocationFeed, log);
+    const relay = new OutboxRelay(adapters.outbox, revocations, adapters.events, longestTokenMs, log);
     const useCases = createUseCases({
       clients: adapters.clients,
       sessions: adapters.sessions,
       outbox: adapters.outbox,
-      revocations: adapters.revocations,
+      revocations,
       limits: new AttemptLimits(config.abuse.limits, adapters.limiters),
       blocklist: sharedBlocklist(),
       relay,
       hasher: new QueuedPasswordHasher(new BcryptPasswordHasher(config.bcryptCost), new HashingQueue(config.abuse.hashing)),
-      tokens: new JwtTokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
+      tokens: new JwtTokenIssuer(
+        {
+          issuer: config.jwt.issuer,
+          audience: config.jwt.audience,
+          clockSkewSeconds: config.jwt.clockSkewSeconds,
+          maxLifetimeSeconds: { user: lifetimes.accessToken, service: lifetimes.serviceToken },
+        },
+        keys,
+      ),
+      keys,
+      revocationFeed: adapters.revocationFeed,
+      watchHeartbeatMs: config.watchHeartbeatSeconds * 1000,
       lifetimes,
       log,
       secondFactors: adapters.secondFactors,
-      sealer: new AesGcmSecretSealer(keyEncryptionKey(config, secret, log)),
+      sealer: new AesGcmSecretSealer(secondFactorSealingKey(config, log)),
       totpCodes: new OtpauthTotpCodes(),
       webauthn: new SimpleWebAuthnCeremonies(),
       secondFactorSettings: config.secondFactor,
@@ -135,8 +160,9 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       SWEEP_INTERVAL_MS,
     );
     sweeper.unref();
-    log.info({}, `client-auth is wired on ${adapters.description}`);
+    log.info({ algorithm: config.signing.algorithm }, `client-auth is wired on ${adapters.description}`);
     log.info({}, `mail (password reset, email verification) goes to ${mail.transport.description}`);
+    const signingKeys = keys;
     const wiredMail = mail;
     return {
       useCases,
@@ -148,26 +174,16 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
         await relay.stop();
         await useCases.passwordReset.settle();
         await wiredMail.close();
+        await signingKeys.close();
         await adapters.close();
       },
     };
   } catch (error) {
+    await keys?.close();
     await mail?.close();
     await adapters.close();
     throw error;
   }
-}
-
-/**
- * The key that seals second-factor secrets: KEY_ENCRYPTION_KEY, or else one derived from
- * the JWT secret (the sealer derives its own key from either), so that a deployment that
- * predates second factors keeps starting. Its own key is better: then a leaked JWT secret
- * does not also open the stored TOTP secrets.
- */
-function keyEncryptionKey(config: Config, jwtSecret: string, log: Logger): string {
-  if (config.secondFactor.keyEncryptionKey !== null) return config.secondFactor.keyEncryptionKey;
-  log.warn({}, 'KEY_ENCRYPTION_KEY is not set: TOTP secrets are sealed with a key derived from the JWT secret; set KEY_ENCRYPTION_KEY');
-  return jwtSecret;
 }
 
 async function connectAdapters(config: Config, stores: SharedStores, log: Logger): Promise<Adapters> {
@@ -184,6 +200,9 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     RedisRevocationList,
     RedisEventBus,
     redisAttemptLimiters,
+    MongoSigningKeyStore,
+    DEFAULT_FEED_KEY,
+    RedisRevocationFeed,
   } = loadSharedAdapters();
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
@@ -194,10 +213,12 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     const clients = new MongoClientStore(connected.db);
     const sessions = new MongoSessionStore(connected.db);
     const outbox = new MongoOutbox(connected.db);
+    const signingKeys = new MongoSigningKeyStore(connected.db);
     const secondFactors = new MongoSecondFactorStore(connected.db);
     const oneTimeTokens = new MongoOneTimeTokenStore(connected.db);
     const mailOutbox = new MongoMailOutbox(connected.db);
     await clients.ensureIndexes();
+    await signingKeys.ensureIndexes();
     await secondFactors.ensureIndexes();
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
@@ -214,6 +235,9 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       deletionStream: config.deletionStream,
       clientEventsChannel: config.clientEventsChannel,
     }, { replicas: stores.redis.replicaAcks, timeoutMs: stores.redis.replicaAckTimeoutMs });
+    const feedReader = await connectRedis(stores.redis, timeout, log, 'revocation feed');
+    redisConnections.push(feedReader);
+    const revocationFeed = await RedisRevocationFeed.start(redis, feedReader, { key: DEFAULT_FEED_KEY, retentionMs: feedRetentionMs(config), log });
     const mongoClient = mongo;
     return {
       clients,
@@ -222,6 +246,8 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       revocations,
       events,
       limiters: redisAttemptLimiters(redis, log),
+      signingKeys,
+      revocationFeed,
       secondFactors,
       oneTimeTokens,
       mailOutbox,
@@ -231,6 +257,7 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
         redis: redis.status === 'ready' && subscriber.status === 'ready',
       }),
       close: async () => {
+        await revocationFeed.close();
         await revocations.close();
         for (const connection of redisConnections) connection.disconnect();
         await mongoClient.close();

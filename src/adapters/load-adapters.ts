@@ -16,10 +16,12 @@ export function loadSharedAdapters() {
     ...(require('./mongo/mail-outbox') as typeof import('./mongo/mail-outbox')),
     ...(require('./mongo/one-time-token-store') as typeof import('./mongo/one-time-token-store')),
     ...(require('./mongo/second-factor-store') as typeof import('./mongo/second-factor-store')),
+    ...(require('./mongo/signing-key-store') as typeof import('./mongo/signing-key-store')),
     ...(require('./redis/connect') as typeof import('./redis/connect')),
     ...(require('./redis/revocation-list') as typeof import('./redis/revocation-list')),
     ...(require('./redis/event-bus') as typeof import('./redis/event-bus')),
     ...(require('./redis/attempt-limiters') as typeof import('./redis/attempt-limiters')),
+    ...(require('./redis/revocation-feed') as typeof import('./redis/revocation-feed')),
   };
 }
 

@@ -9,7 +9,7 @@ import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } fr
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type AdministrationDeps = Pick<Dependencies, 'clients' | 'sessions' | 'outbox' | 'revocations' | 'lifetimes' | 'log' | 'now'>;
+export type AdministrationDeps = Pick<Dependencies, 'clients' | 'sessions' | 'outbox' | 'revocations' | 'revocationFeed' | 'lifetimes' | 'log' | 'now'>;
 
 export class Administration {
   constructor(private readonly deps: AdministrationDeps) {}
@@ -61,6 +61,15 @@ export class Administration {
       const revoked = await this.deps.sessions.revokeAllOfClient(client.id, now);
       await revokeAccessTokensOf(this.deps, client.id, revoked, now.getTime() + this.deps.lifetimes.accessToken * 1000);
     }
+    // Gateways verifying tokens themselves learn that tokens issued before now carry the old groups.
+    await this.deps.revocationFeed.append({
+      type: 'client.groups_changed',
+      clientId: updated.id,
+      sessionId: '',
+      until: null,
+      groups: updated.groups,
+      at: this.deps.now(),
+    });
     return publicClient(updated);
   }
 

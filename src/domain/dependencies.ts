@@ -5,6 +5,8 @@ import type { OutboxRelay } from './outbox-relay';
 import type { PasswordBlocklist } from './password-blocklist';
 import type { Recovery } from './recovery-settings';
 import type { ClientStore, Outbox, RevocationList, SessionStore } from './ports';
+import type { RevocationFeed } from './revocation-feed';
+import type { SigningKeySet } from './signing-keys';
 import type { Lifetimes, TokenIssuer } from './token-issuer';
 import type { SecondFactorSettings, SecondFactorStore, SecretSealer, TotpCodes, WebAuthnCeremonies } from './second-factor-ports';
 
@@ -26,6 +28,12 @@ export interface Dependencies {
   /** The password hasher behind its bounded queue. */
   hasher: PasswordHashing;
   tokens: TokenIssuer;
+  /** The keys `tokens` signs with, for publishing and rotating them. */
+  keys: SigningKeySet;
+  /** Where every revocation (and groups change) is announced to watchers. */
+  revocationFeed: RevocationFeed;
+  /** How often a quiet WatchRevocations stream sends a heartbeat. */
+  watchHeartbeatMs: number;
   lifetimes: Lifetimes;
   log: Logger;
   /** Second factors: where they are kept, what seals their secrets and tickets, and their settings. */

@@ -2,10 +2,14 @@
  * `npm run bench`: the throughput and latency of client-auth's hot paths, each as a ratio
  * to a baseline measured in the same run, because these machines are noisy.
  *
- *   ValidateToken   vs a bare grpc-js echo RPC       (h2load, 64 in flight, one connection)
+ *   ValidateToken   vs a bare grpc-js echo RPC       (h2load, 64 in flight, one connection),
+ *                   on ES256 tokens, and on EdDSA tokens (embedded)
  *   Login           vs raw bcrypt.compare, same cost (ghz, 8 in flight)
  *   RefreshToken    refreshes per second             (a Node client chaining 16 sessions)
+ *   WatchRevocations  SuspendClient returned -> 100 watchers have the event (p50/p99),
+ *                   and the server's RSS for 200 idle watchers
  *   HS256 verify    jsonwebtoken with a string secret vs a KeyObject, and JwtTokenIssuer.verify
+ *   ES256/EdDSA     JwtTokenIssuer.verify vs raw crypto.verify of the same algorithm
  *   Tracing         ValidateToken with traces on (OTLP, 1 % sampled) vs off, shared set-up
  *   gateways        GET /auth vs a bare Koa route, ext_authz Check vs echo, NGINX with and
  *                   without auth_request (test/bench/gateways.ts)
@@ -13,8 +17,9 @@
  *                   user's logins (OK, or RESOURCE_EXHAUSTED within 50 ms), and the cost of
  *                   one common-password blocklist check
  *
- * The first three are measured for the shared set-up (FerretDB + Redis, the primary
- * figure) and the embedded one (SQLite, in-process revocation list). Servers and
+ * ValidateToken, Login, RefreshToken and WatchRevocations are measured for the shared
+ * set-up (FerretDB + Redis, the primary figure) and the embedded one (SQLite, in-process
+ * revocation list). Servers and
  * in-process baselines run pinned to CPU 0; load generators, FerretDB and Redis (started
  * as the tests start them) to CPU 1. Only 127.0.0.1 is used. Every process started here
  * is stopped at the end, and the run is bounded in time. Targets are reported, never
@@ -62,6 +67,9 @@ const LOGIN = { inFlight: 8, warmUpSeconds: 1, seconds: 10 };
 const BCRYPT = { cost: 10, warmUpSeconds: 1, seconds: 10 };
 const REFRESH = { sessions: 16, warmUpSeconds: 2, seconds: 8 };
 const JWT = { warmUpSeconds: 0.3, seconds: 1.5 };
+const ASYMMETRIC = { warmUpSeconds: 0.2, seconds: 3 };
+const WATCH = { watchers: 100, idleWatchers: 200, samples: 30 };
+const ADMIN = { email: 'bench-admin@example.com', password: `bench-admin-${randomBytes(9).toString('base64url')}` };
 const TARGETS = { validateThroughput: 0.8, validateP99Ms: 2, loginThroughput: 0.9 };
 
 const ISSUER = 'client-auth';
@@ -98,9 +106,13 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
+type SetUpName = 'shared' | 'embedded' | 'embedded, EdDSA';
+
 /** One way of running client-auth: its stores, and the server and user measured against it. */
 interface SetUp {
-  name: 'shared' | 'embedded';
+  name: SetUpName;
+  /** Measured for ValidateToken only (another signing algorithm on the same stores). */
+  validateOnly: boolean;
   server: NodeChild;
   logFile: string;
   address: string;
@@ -116,9 +128,25 @@ interface SetUpResults {
   validate: LoadFigures;
   validateRounds: number[];
   validateLog: LogCount;
-  login: (LoadFigures & { statuses: Record<string, number> }) | { skipped: string };
-  refresh: { perSecond: number; refreshes: number; p50Ms: number; p99Ms: number; failures: Record<string, number> };
+  login: (LoadFigures & { statuses: Record<string, number> }) | { skipped: string } | null;
+  refresh: { perSecond: number; refreshes: number; p50Ms: number; p99Ms: number; failures: Record<string, number> } | null;
+  fanout: {
+    watchers: number;
+    samples: number;
+    p50Ms: number;
+    p99Ms: number;
+    fromSentP50Ms: number;
+    fromSentP99Ms: number;
+    idleWatchers: number;
+    idleRssMb: number;
+  } | null;
   storm: StormFigures;
+}
+
+interface AsymmetricRates {
+  rawVerify: number;
+  newToken: number;
+  sameToken: number;
 }
 
 interface Results {
@@ -127,6 +155,7 @@ interface Results {
   setUps: SetUpResults[];
   bcrypt: { perSecond: number; compares: number; mismatches: number };
   jwt: { stringSecret: number; keyObject: number; tokenIssuerNewToken: number; tokenIssuerSameToken: number };
+  asymmetric: { ES256: AsymmetricRates; EdDSA: AsymmetricRates };
   tokenLength: number;
   blocklist: ReturnType<typeof measureBlocklist>;
   tracing: TracingOverhead;
@@ -171,6 +200,8 @@ async function main(): Promise<void> {
       if (options.browserPath) browser = await measureBrowserPath(options, { mongoUri, redisUrl }, workDir, say);
       await mochaGlobalTeardown();
     }
+    // Printed before the gateway phase, so a failure there does not lose these figures.
+    if (results) printReport(results, options);
     // --browser-only measures the browser path alone.
     const gateways = options.grpcPaths
       ? await measureGateways({
@@ -182,7 +213,6 @@ async function main(): Promise<void> {
           say,
         })
       : null;
-    if (results) printReport(results, options);
     if (gateways) process.stdout.write(`${gatewayReport(gateways, row).join('\n')}\n`);
     if (browser) process.stdout.write(`${browserReport(browser).join('\n')}\n`);
   } finally {
@@ -211,7 +241,10 @@ async function measure(
   });
   children.push(echoServer);
   const serverEnv = {
-    JWT_SECRET_KEY: secret,
+    JWT_ALGORITHM: 'ES256',
+    KEY_ENCRYPTION_KEY: randomBytes(48).toString('base64url'),
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
     JWT_ISSUER: ISSUER,
     JWT_AUDIENCE: AUDIENCE,
     BCRYPT_COST: String(BCRYPT.cost),
@@ -220,7 +253,7 @@ async function measure(
     GRPC_PORT: '0',
     ...(options.metrics ? { METRICS_PORT: '0' } : {}),
   };
-  const startServer = (name: SetUp['name'], env: Record<string, string>) => {
+  const startServer = (name: SetUp['name'], env: Record<string, string>, validateOnly = false) => {
     const logFile = path.join(workDir, `client-auth-${name}.log`);
     const server = startNodeChild(SERVER_CPU, path.join(BENCH_DIST, 'client-auth-server.js'), [], {
       readyTimeoutMs: READY_TIMEOUT_MS,
@@ -229,7 +262,7 @@ async function measure(
       env: { ...serverEnv, ...env },
     });
     children.push(server);
-    return { name, server, logFile };
+    return { name, server, logFile, validateOnly };
   };
   const sharedEnv = (label: string) => ({ MONGODB_URI: services.mongoUri, REDIS_URL: services.redisUrl, DB_NAME: `bench_${label}${Date.now().toString(36)}` });
   const starting = [startServer('shared', sharedEnv(''))];
@@ -241,14 +274,33 @@ async function measure(
   });
   children.push(traced);
   // The embedded set-up is the one configured with neither MongoDB nor Redis.
-  if (options.embedded) starting.push(startServer('embedded', { DATA_DIR: path.join(workDir, 'embedded-data') }));
+  if (options.embedded) {
+    starting.push(startServer('embedded', { DATA_DIR: path.join(workDir, 'embedded-data') }));
+    starting.push(startServer('embedded, EdDSA', { DATA_DIR: path.join(workDir, 'embedded-eddsa-data'), JWT_ALGORITHM: 'EdDSA' }, true));
+  }
   const echoAddress = `127.0.0.1:${(await echoServer.ready)['port']}`;
   const setUps: SetUp[] = [];
-  for (const { name, server, logFile } of starting) {
+  for (const { name, server, logFile, validateOnly } of starting) {
     const ready = await server.ready;
     const address = `127.0.0.1:${ready['port']}`;
-    setUps.push({ name, server, logFile, address, adapters: String(ready['adapters']), ...(await prepareUser(address)) });
+    setUps.push({ name, validateOnly, server, logFile, address, adapters: String(ready['adapters']), ...(await prepareUser(address)) });
   }
+  const fullSetUps = setUps.filter((setUp) => !setUp.validateOnly);
+  // First, while the servers are fresh: the idle watchers' RSS is then not hidden by garbage from the other phases.
+  const fanouts = new Map<SetUp['name'], SetUpResults['fanout']>();
+  for (const setUp of fullSetUps) {
+    say(`WatchRevocations (${setUp.name}): ${WATCH.idleWatchers} idle watchers, then ${WATCH.samples} suspensions seen by ${WATCH.watchers} watchers, from CPU ${LOAD_CPU}`);
+    fanouts.set(
+      setUp.name,
+      await runNodeChild<NonNullable<SetUpResults['fanout']>>(
+        LOAD_CPU,
+        path.join(BENCH_DIST, 'watch-fanout.js'),
+        [JSON.stringify({ address: setUp.address, serverPid: setUp.server.process.pid, adminEmail: ADMIN.email, adminPassword: ADMIN.password, ...WATCH })],
+        { readyTimeoutMs: 120_000, outputFile: path.join(workDir, `fanout-${setUp.name}.log`) },
+      ),
+    );
+  }
+
   const token = setUps[0]!.token;
   const tracedAddress = `127.0.0.1:${(await traced.ready)['port']}`;
   const tracedUser = await prepareUser(tracedAddress);
@@ -275,7 +327,7 @@ async function measure(
   sink.close();
 
   const logins = new Map<SetUp['name'], SetUpResults['login']>();
-  for (const setUp of setUps) {
+  for (const setUp of fullSetUps) {
     if (ghzBin === null) {
       logins.set(setUp.name, { skipped: ghzMissing });
       continue;
@@ -298,7 +350,7 @@ async function measure(
   }
 
   const refreshes = new Map<SetUp['name'], SetUpResults['refresh']>();
-  for (const setUp of setUps) {
+  for (const setUp of fullSetUps) {
     say(
       `RefreshToken (${setUp.name}) with a Node client on CPU ${LOAD_CPU}, ${REFRESH.sessions} chained sessions, ` +
         `${REFRESH.warmUpSeconds} s warm-up + ${REFRESH.seconds} s`,
@@ -348,6 +400,13 @@ async function measure(
     [JSON.stringify({ secret, issuer: ISSUER, audience: AUDIENCE, ...JWT })],
     { readyTimeoutMs: 60_000, outputFile: path.join(workDir, 'jwt.log') },
   );
+  say(`ES256 and EdDSA verification on CPU ${SERVER_CPU}`);
+  const asymmetric = await runNodeChild<Results['asymmetric']>(
+    SERVER_CPU,
+    path.join(BENCH_DIST, 'asymmetric-verify.js'),
+    [JSON.stringify({ issuer: ISSUER, audience: AUDIENCE, ...ASYMMETRIC })],
+    { readyTimeoutMs: 120_000, outputFile: path.join(workDir, 'asymmetric.log') },
+  );
   if (options.cpuProfile) say(`server CPU profiles written to ${profileDir}`);
 
   return {
@@ -360,12 +419,14 @@ async function measure(
       validateRounds: validateRuns.get(setUp.name)!.map((run) => pooled([run]).perSecond),
       // Counted once the server has exited, so its log is flushed; no later phase calls ValidateToken.
       validateLog: countLoggedCalls(setUp.logFile, logFrom.get(setUp.name)!, 'ValidateToken'),
-      login: logins.get(setUp.name)!,
-      refresh: refreshes.get(setUp.name)!,
+      login: logins.get(setUp.name) ?? null,
+      refresh: refreshes.get(setUp.name) ?? null,
+      fanout: fanouts.get(setUp.name) ?? null,
       storm: storms.get(setUp.name)!,
     })),
     bcrypt,
     jwt,
+    asymmetric,
     tokenLength: token.length,
     blocklist,
     tracing,
@@ -430,10 +491,14 @@ function printReport(r: Results, options: Options): void {
   out('client-auth benchmark');
   out(`  node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'})`);
   out(pinning ? `  NOT pinned: ${pinning}` : `  servers and in-process baselines on CPU ${SERVER_CPU}; load generators, FerretDB and Redis on CPU ${LOAD_CPU}`);
-  out(`  server: LOG_LEVEL=${options.logLevel}, ACCESS_LOG_SAMPLE=${process.env['ACCESS_LOG_SAMPLE'] ?? '0'}, BCRYPT_COST=${BCRYPT.cost}, metrics ${options.metrics ? 'on' : 'off (METRICS_PORT unset)'}`);
-  const where = {
+  out(
+    `  server: LOG_LEVEL=${options.logLevel}, ACCESS_LOG_SAMPLE=${process.env['ACCESS_LOG_SAMPLE'] ?? '0'}, BCRYPT_COST=${BCRYPT.cost}, ` +
+      `JWT_ALGORITHM=ES256 unless said, metrics ${options.metrics ? 'on' : 'off (METRICS_PORT unset)'}`,
+  );
+  const where: Record<SetUpName, string> = {
     shared: ` (the primary figure): FerretDB (SQLite backend) and Redis on CPU ${LOAD_CPU}`,
     embedded: `: all in the server process on CPU ${SERVER_CPU}`,
+    'embedded, EdDSA': `: as embedded, signing EdDSA (ValidateToken only)`,
   };
   for (const s of r.setUps) out(`  ${s.name} set-up${where[s.name]}; the server reports "${s.adapters.split(' — ')[0]}"`);
   out();
@@ -480,17 +545,18 @@ function printReport(r: Results, options: Options): void {
   out(`Login vs raw bcrypt.compare at cost ${BCRYPT.cost}, ${LOGIN.inFlight} in flight, both on CPU ${SERVER_CPU}, ${LOGIN.seconds} s after ${LOGIN.warmUpSeconds} s warm-up`);
   out(row('', 'per s', 'p50 ms', 'p99 ms'));
   out(row('  bcrypt.compare (baseline)', num(r.bcrypt.perSecond), '', ''));
-  for (const s of r.setUps) {
+  const full = r.setUps.flatMap((s) => (s.login && s.refresh ? [{ ...s, login: s.login, refresh: s.refresh }] : []));
+  for (const s of full) {
     if ('skipped' in s.login) out(`  Login, ${s.name}: not measured (${s.login.skipped})`);
     else out(row(`  Login, ${s.name} (ghz)`, num(s.login.perSecond), ms(s.login.p50Ms), ms(s.login.p99Ms)));
   }
-  for (const s of r.setUps) if (!('skipped' in s.login)) out(row(`  ${s.name} / bcrypt.compare`, ratio(s.login.perSecond / r.bcrypt.perSecond), '', ''));
+  for (const s of full) if (!('skipped' in s.login)) out(row(`  ${s.name} / bcrypt.compare`, ratio(s.login.perSecond / r.bcrypt.perSecond), '', ''));
   out(row('  target', `>= ${TARGETS.loginThroughput.toFixed(2)}`, '', ''));
-  for (const s of r.setUps) {
+  for (const s of full) {
     if ('skipped' in s.login) continue;
     out(row(`  result, ${s.name}`, verdict(s.login.perSecond / r.bcrypt.perSecond >= TARGETS.loginThroughput), '', ''));
   }
-  for (const s of r.setUps) {
+  for (const s of full) {
     if ('skipped' in s.login) continue;
     const statuses = Object.entries(s.login.statuses).map(([code, n]) => `${n} ${code}`).join(', ');
     out(`  checks, ${s.name}: ghz statuses of the calls that ended in the window: ${statuses}`);
@@ -501,10 +567,31 @@ function printReport(r: Results, options: Options): void {
   out(`RefreshToken: a Node gRPC client on CPU ${LOAD_CPU} (not a native generator: each call needs the previous answer's token),`);
   out(`  ${REFRESH.sessions} sessions each chaining refreshes, ${REFRESH.seconds} s after ${REFRESH.warmUpSeconds} s warm-up`);
   out(row('', 'per s', 'p50 ms', 'p99 ms'));
-  for (const s of r.setUps) out(row(`  RefreshToken, ${s.name}`, num(s.refresh.perSecond), ms(s.refresh.p50Ms), ms(s.refresh.p99Ms)));
-  for (const s of r.setUps) {
+  for (const s of full) out(row(`  RefreshToken, ${s.name}`, num(s.refresh.perSecond), ms(s.refresh.p50Ms), ms(s.refresh.p99Ms)));
+  for (const s of full) {
     const failures = Object.entries(s.refresh.failures);
     out(`  checks, ${s.name}: ${int(s.refresh.refreshes)} refreshes measured, ${failures.length ? `FAILED: ${failures.map(([c, n]) => `${n} ${c}`).join(', ')}` : 'none failed'}`);
+  }
+  out();
+
+  out(`WatchRevocations: ${WATCH.watchers} watchers on connections of their own, from a Node client on CPU ${LOAD_CPU}`);
+  out(row('', 'p50 ms', 'p99 ms', 'idle RSS MB'));
+  for (const s of r.setUps) {
+    if (!s.fanout) continue;
+    out(row(`  returned -> all, ${s.name}`, ms(s.fanout.p50Ms), ms(s.fanout.p99Ms), num(s.fanout.idleRssMb)));
+    out(row(`  sent -> all, ${s.name}`, ms(s.fanout.fromSentP50Ms), ms(s.fanout.fromSentP99Ms), ''));
+  }
+  out(`  from SuspendClient returning (or being sent) to the last of the watchers having the event, over ${WATCH.samples} suspensions;`);
+  out(`  idle RSS: the server's resident set with ${WATCH.idleWatchers} open, quiet watchers, minus before (target < 30 MB)`);
+  out();
+
+  out(`ES256 and EdDSA verification on one core, best of 3 alternating rounds of ${ASYMMETRIC.seconds / 3} s: JwtTokenIssuer.verify against raw crypto.verify`);
+  out(row('', 'per s', 'ratio', ''));
+  for (const algorithm of ['ES256', 'EdDSA'] as const) {
+    const a = r.asymmetric[algorithm];
+    out(row(`  ${algorithm} crypto.verify (floor)`, int(a.rawVerify), '1.00', ''));
+    out(row(`  ${algorithm} verify, new token`, int(a.newToken), ratio(a.newToken / a.rawVerify), ''));
+    out(row(`  ${algorithm} verify, same token`, int(a.sameToken), ratio(a.sameToken / a.rawVerify), ''));
   }
   out();
 

@@ -1,6 +1,7 @@
 import type { Logger } from '../../domain/logger';
 import { MemoryEventBus } from './memory-event-bus';
 import { memoryAttemptLimiters } from './memory-attempt-limiters';
+import { MemoryRevocationFeed } from './memory-revocation-feed';
 import { MemoryRevocationList } from './memory-revocation-list';
 import { SqliteMailOutbox } from './sqlite-mail-outbox';
 import { SqliteOneTimeTokenStore } from './sqlite-one-time-token-store';
@@ -9,6 +10,7 @@ import { openSqliteDatabase, sqliteFilePath } from './sqlite-database';
 import { SqliteOutbox } from './sqlite-outbox';
 import { SqliteRevocationPersistence } from './sqlite-revocation-persistence';
 import { SqliteSessionStore } from './sqlite-session-store';
+import { SqliteSigningKeyStore } from './sqlite-signing-key-store';
 import { SqliteSecondFactorStore } from './sqlite-second-factor-store';
 
 /**
@@ -17,10 +19,11 @@ import { SqliteSecondFactorStore } from './sqlite-second-factor-store';
  * list, event bus and attempt limiters. Nothing to install, and one instance only: a second
  * process would not hear of the first one's revocations or count its failed logins.
  */
-export function openEmbeddedAdapters(dataDir: string, log: Logger) {
+export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { feedRetentionMs: number }) {
   const db = openSqliteDatabase(dataDir);
   const revocations = new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(db), log });
   const events = new MemoryEventBus(log);
+  const revocationFeed = new MemoryRevocationFeed(options.feedRetentionMs);
   return {
     clients: new SqliteClientStore(db),
     sessions: new SqliteSessionStore(db),
@@ -28,6 +31,8 @@ export function openEmbeddedAdapters(dataDir: string, log: Logger) {
     revocations,
     events,
     limiters: memoryAttemptLimiters(),
+    signingKeys: new SqliteSigningKeyStore(db),
+    revocationFeed,
     secondFactors: new SqliteSecondFactorStore(db),
     oneTimeTokens: new SqliteOneTimeTokenStore(db),
     mailOutbox: new SqliteMailOutbox(db),
@@ -36,6 +41,7 @@ export function openEmbeddedAdapters(dataDir: string, log: Logger) {
       'serves ONE instance only; configure MongoDB and Redis to run several',
     storesUp: async () => ({ sqlite: db.open }),
     close: async () => {
+      await revocationFeed.close();
       await revocations.close();
       await events.close();
       db.close();
