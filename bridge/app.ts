@@ -10,6 +10,7 @@ import type { Logger } from '../src/domain/logger';
 import type { AccessLogPolicy } from '../src/grpc/access-log';
 import type { CallObserver } from '../src/grpc/unary';
 import { CookiePolicy } from './cookie-policy';
+import { clientIp } from './client-ip';
 import { crossSiteGuard } from './cross-site-guard';
 import { errorMiddleware } from './error-middleware';
 import { forwardAuth, identityOverGrpc, type IdentityOfToken } from './forward-auth';
@@ -54,6 +55,7 @@ export function createBridgeApp({ config, api, health, log, ...gateway }: Bridge
       ...(gateway.observe ? { observe: gateway.observe } : {}),
     }),
   );
+  app.use(clientIp(config));
   app.use(requestLog(log));
   app.use(async (ctx, next) => {
     // Answers carry clients and set credentials: no cache may keep them.

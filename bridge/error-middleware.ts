@@ -5,7 +5,7 @@
  */
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import type { Middleware } from 'koa';
-import { errorDetailOf } from '../src/client';
+import { RETRY_AFTER_KEY, errorDetailOf } from '../src/client';
 import { describe } from '../src/domain/describe-error';
 import { HTTP_STATUS_OF } from '../src/grpc/http-status';
 import type { Logger } from '../src/domain/logger';
@@ -43,18 +43,19 @@ export function errorMiddleware(log: Logger): Middleware {
       if (ctx.body == null && ctx.status === 405) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}; see the Allow header`);
       if (ctx.body == null && ctx.status === 501) throw new HttpError(501, 'NOT_IMPLEMENTED', `${ctx.method} is not implemented`);
     } catch (error) {
-      const { status, body } = toHttpError(error, ctx.state['jsonFieldNames'] as JsonFieldNames | undefined);
+      const { status, body, retryAfterSeconds } = toHttpError(error, ctx.state['jsonFieldNames'] as JsonFieldNames | undefined);
       if (status === 500) {
         log.error({ requestId: ctx.state['requestId'], method: ctx.method, path: ctx.path, err: describe(error) }, 'request failed unexpectedly');
       }
       ctx.status = status;
       ctx.body = body;
+      if (retryAfterSeconds !== undefined) ctx.set('Retry-After', String(retryAfterSeconds));
     }
   };
 }
 
 /** Maps any thrown value to an HTTP status and the JSON error body. */
-export function toHttpError(error: unknown, fieldNames: JsonFieldNames = {}): { status: number; body: ErrorBody } {
+export function toHttpError(error: unknown, fieldNames: JsonFieldNames = {}): { status: number; body: ErrorBody; retryAfterSeconds?: number } {
   if (error instanceof HttpError) {
     return { status: error.status, body: withField({ message: error.message, reason: error.reason }, error.field) };
   }
@@ -70,7 +71,9 @@ export function toHttpError(error: unknown, fieldNames: JsonFieldNames = {}): { 
     const message = jsonField && jsonField !== detail.field && error.details.startsWith(detail.field)
       ? jsonField + error.details.slice(detail.field.length)
       : error.details;
-    return { status, body: withField({ message, reason: detail.reason || GrpcStatus[error.code] }, jsonField) };
+    const mapped = { status, body: withField({ message, reason: detail.reason || GrpcStatus[error.code] }, jsonField) };
+    const retryAfter = Number(error.metadata.get(RETRY_AFTER_KEY)[0]);
+    return Number.isInteger(retryAfter) && retryAfter > 0 ? { ...mapped, retryAfterSeconds: retryAfter } : mapped;
   }
   return { status: 500, body: INTERNAL };
 }

@@ -39,8 +39,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
     deadlineMs: deps.callTimeoutMs,
     requestId: ctx.state['requestId'] as string,
     userAgent: ctx.get('User-Agent'),
-    // The browser's address: the socket's, or X-Forwarded-For's when BRIDGE_TRUST_PROXY is set.
-    clientIp: ctx.ip,
+    clientIp: ctx.state['clientIp'] as string,
     ...(token ? { token } : {}),
   });
   /** The caller's access token: an Authorization header (non-browser callers) or the cookie. */

@@ -6,7 +6,11 @@ import { OutboxRelay } from './domain/outbox-relay';
 import { rebuildRevocations } from './domain/revocation-rebuild';
 import { Audit } from './domain/audit';
 import type { AuditLog, AuditStream } from './domain/audit-ports';
-import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
+import type { AttemptLimiterFactory } from './domain/attempt-limiter';
+import { AttemptLimits } from './domain/attempt-limits';
+import { HashingQueue, QueuedPasswordHasher } from './domain/hashing-queue';
+import { PasswordBlocklist } from './domain/password-blocklist';
+import type { ClientStore, EventBus, Outbox, RevocationList, SessionStore } from './domain/ports';
 import { FeedingRevocationList, type RevocationFeed } from './domain/revocation-feed';
 import type { SigningKeySet, SigningKeyStore } from './domain/signing-keys';
 import type { SecondFactorStore } from './domain/second-factor-ports';
@@ -15,13 +19,13 @@ import { OtpauthTotpCodes } from './adapters/crypto/otpauth-totp-codes';
 import { SimpleWebAuthnCeremonies } from './adapters/crypto/simplewebauthn-ceremonies';
 import type { MailOutbox } from './domain/mail';
 import type { OneTimeTokenStore } from './domain/one-time-tokens';
-import type { RequestLimiter } from './domain/request-limiter';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
 import { loadEmbeddedAdapters, loadSharedAdapters } from './adapters/load-adapters';
 import type { RedisClient } from './adapters/redis/topology';
-import { RECOVERY_REQUESTS_KEY_PREFIX, requestLimiterOn } from './adapters/throttle-request-limiter';
+import { requestLimiterOn } from './adapters/attempt-request-limiter';
+import { commonPasswordWords } from './adapters/password-lists/zxcvbn-dictionaries';
 import { wireRecovery, type WiredRecovery } from './recovery-wiring';
 import { openSigningKeys, secondFactorSealingKey } from './signing-key-setup';
 
@@ -32,7 +36,8 @@ export interface Adapters {
   outbox: Outbox;
   revocations: RevocationList;
   events: EventBus;
-  loginThrottle: LoginThrottle;
+  /** The attempt limiters (rate-limiter-flexible on Redis, or in process). */
+  limiters: AttemptLimiterFactory;
   auditLog: AuditLog;
   /** Null where no stream is configured (the embedded set-up). */
   auditStream: AuditStream | null;
@@ -41,8 +46,6 @@ export interface Adapters {
   secondFactors: SecondFactorStore;
   oneTimeTokens: OneTimeTokenStore;
   mailOutbox: MailOutbox;
-  /** Counts password-reset and verification requests. */
-  recoveryLimiter: RequestLimiter;
   description: string;
   /** Whether each store is reachable now, for metrics. */
   storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
@@ -64,6 +67,14 @@ type SharedStores = Extract<StoresConfig, { kind: 'shared' }>;
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
+let blocklist: PasswordBlocklist | null = null;
+
+/** Built once per process, on the first password it checks: the list is large and never changes. */
+function sharedBlocklist(): PasswordBlocklist {
+  blocklist ??= new PasswordBlocklist(commonPasswordWords);
+  return blocklist;
+}
+
 /** A watcher away for longer than the longest token lives (and at least 15 minutes) resumes from a snapshot. */
 function feedRetentionMs(config: Config): number {
   return Math.max(config.jwt.accessTokenTtlSeconds, config.jwt.serviceTokenTtlSeconds, 15 * 60) * 1000;
@@ -78,17 +89,16 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   const embedded = stores.kind === 'embedded' ? loadEmbeddedAdapters() : null;
   const adapters =
     stores.kind === 'embedded'
-      ? embedded!.openEmbeddedAdapters(stores.dataDir, log, {
-          loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000,
-          feedRetentionMs: feedRetentionMs(config),
-          recoveryWindowMs: config.recovery.requestLimit.windowSeconds * 1000,
-        })
+      ? embedded!.openEmbeddedAdapters(stores.dataDir, log, { feedRetentionMs: feedRetentionMs(config) })
       : await connectAdapters(config, stores, log);
   let keys: SigningKeySet | null = null;
   let mail: WiredRecovery | null = null;
   try {
     keys = await openSigningKeys(config, adapters.signingKeys, log);
-    mail = wireRecovery(config, adapters, log);
+    const recoveryLimiter = requestLimiterOn(
+      adapters.limiters('recovery-requests', { points: Number.MAX_SAFE_INTEGER, durationSeconds: config.recovery.requestLimit.windowSeconds }),
+    );
+    mail = wireRecovery(config, { ...adapters, recoveryLimiter }, log);
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,
       serviceToken: config.jwt.serviceTokenTtlSeconds,
@@ -106,10 +116,10 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       sessions: adapters.sessions,
       outbox: adapters.outbox,
       revocations,
-      loginThrottle: adapters.loginThrottle,
-      loginLimit: config.loginThrottle,
+      limits: new AttemptLimits(config.abuse.limits, adapters.limiters),
+      blocklist: sharedBlocklist(),
       relay,
-      hasher: new BcryptPasswordHasher(config.bcryptCost),
+      hasher: new QueuedPasswordHasher(new BcryptPasswordHasher(config.bcryptCost), new HashingQueue(config.abuse.hashing)),
       tokens: new JwtTokenIssuer(
         {
           issuer: config.jwt.issuer,
@@ -204,7 +214,7 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     DEFAULT_KEYS,
     RedisRevocationList,
     RedisEventBus,
-    RedisLoginThrottle,
+    redisAttemptLimiters,
     RedisAuditStream,
     MongoSigningKeyStore,
     DEFAULT_FEED_KEY,
@@ -246,7 +256,6 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     const feedReader = await connectRedis(stores.redis, timeout, log, 'revocation feed');
     redisConnections.push(feedReader);
     const revocationFeed = await RedisRevocationFeed.start(redis, feedReader, { key: DEFAULT_FEED_KEY, retentionMs: feedRetentionMs(config), log });
-    const loginThrottle = new RedisLoginThrottle(redis, { windowMs: config.loginThrottle.windowSeconds * 1000 });
     const mongoClient = mongo;
     return {
       clients,
@@ -254,7 +263,7 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       outbox,
       revocations,
       events,
-      loginThrottle,
+      limiters: redisAttemptLimiters(redis, log),
       auditLog,
       auditStream: new RedisAuditStream(redis, config.audit.stream, config.audit.retentionDays * 24 * 3600 * 1000),
       signingKeys,
@@ -262,9 +271,6 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       secondFactors,
       oneTimeTokens,
       mailOutbox,
-      recoveryLimiter: requestLimiterOn(
-        new RedisLoginThrottle(redis, { windowMs: config.recovery.requestLimit.windowSeconds * 1000, keyPrefix: RECOVERY_REQUESTS_KEY_PREFIX }),
-      ),
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
         mongodb: await connected.db.command({ ping: 1 }).then(() => true, () => false),

@@ -26,7 +26,10 @@ export interface ClientAuthCallOptions {
   requestId?: string;
   /** The user agent of the end client a proxy calls for, recorded in the audit trail. */
   userAgent?: string;
-  /** For a proxy such as the bridge: the address of the one it calls for, sent as `x-client-ip` (heeded from loopback peers only). */
+  /**
+   * The IP of the end client a proxy calls for, sent as `x-client-ip`; the server believes
+   * it only from peers in its TRUSTED_PROXY_CIDRS.
+   */
   clientIp?: string;
 }
 
@@ -129,5 +132,5 @@ function requestFiller(method: string): (partial: unknown) => unknown {
   return message.fromPartial.bind(message);
 }
 
-export { errorDetailOf } from './grpc/status-mapping';
+export { RETRY_AFTER_KEY, errorDetailOf } from './grpc/status-mapping';
 export { richStatusOf, ERROR_DOMAIN, type RichStatusDetails } from './grpc/rich-status';

@@ -4,6 +4,7 @@
  */
 import { mailFrom, recoveryFrom, verifiedRedirectFrom, type MailConfig, type RecoveryConfig } from './config-recovery';
 import { ConfigError, Reader, type Env } from './config-reader';
+import { abuseConfigFrom, type AbuseConfig } from './config-limits';
 import { signingFrom, type SigningConfig } from './config-signing';
 import { redisFrom, type RedisConfig } from './config-redis';
 import { secondFactorFrom, type SecondFactorConfig } from './second-factor-config';
@@ -47,8 +48,10 @@ export interface Config {
     readonly cookieSecure: boolean;
     /** Name the cookies `__Host-<access>` and `__Secure-<refresh>`; needs cookieSecure. */
     readonly cookieHostPrefix: boolean;
-    /** Believe X-Forwarded-Proto/-Host from a TLS-terminating proxy in front of the bridge. */
+    /** Believe X-Forwarded-For/-Proto/-Host from the proxies in front of the bridge. */
     readonly trustProxy: boolean;
+    /** How many proxies append to X-Forwarded-For: the client is that many entries from its end. */
+    readonly proxyHops: number;
     readonly accessCookieName: string;
     readonly refreshCookieName: string;
     readonly callTimeoutMs: number;
@@ -71,8 +74,8 @@ export interface Config {
   };
   readonly signing: SigningConfig;
   readonly bcryptCost: number;
-  /** A login key (email) with `maxFailures` failed logins in `windowSeconds` is refused until its window ends. */
-  readonly loginThrottle: { readonly maxFailures: number; readonly windowSeconds: number };
+  /** Attempt limits, the password-hashing queue and trusted proxies (src/config-limits.ts). */
+  readonly abuse: AbuseConfig;
   readonly stores: StoresConfig;
   readonly revocationKeyPrefix: string;
   /** Pub/sub channels each deletion is published on (the bare client id). */
@@ -139,6 +142,7 @@ export function loadConfig(env: Env): Config {
       cookieSecure,
       cookieHostPrefix,
       trustProxy: read.bool('BRIDGE_TRUST_PROXY', false),
+      proxyHops: read.int('BRIDGE_PROXY_HOPS', 1, 1, 10),
       accessCookieName,
       refreshCookieName,
       callTimeoutMs: read.int('BRIDGE_CALL_TIMEOUT_MS', 5000, 100, 60000),
@@ -157,10 +161,7 @@ export function loadConfig(env: Env): Config {
     },
     signing,
     bcryptCost: read.int('BCRYPT_COST', 12, 4, 15),
-    loginThrottle: {
-      maxFailures: read.int('LOGIN_MAX_FAILURES', 10, 1, 1000),
-      windowSeconds: read.int('LOGIN_FAILURE_WINDOW_MIN', 15, 1, 24 * 60) * 60,
-    },
+    abuse: abuseConfigFrom(read),
     stores,
     revocationKeyPrefix: read.string('REVOCATION_KEY_PREFIX', '', { allowEmpty: true }),
     deletionChannels: deletionChannelsFrom(read),

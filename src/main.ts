@@ -63,6 +63,7 @@ async function main(): Promise<void> {
       : await startGrpcServer(app.useCases, config.grpc, {
           log,
           maxMessageBytes: config.grpc.maxMessageBytes,
+          trustedProxies: config.abuse.trustedProxies,
           accessCookieName: new CookiePolicy(config.bridge).accessName,
           accessLog,
           ...observe,

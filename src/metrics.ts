@@ -18,7 +18,7 @@ import type { CallObserver } from './grpc/unary';
 
 export type StoreName = 'mongodb' | 'redis' | 'sqlite';
 
-export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'email_not_verified' | 'throttled' | 'invalid_argument' | 'error';
+export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'email_not_verified' | 'throttled' | 'server_busy' | 'invalid_argument' | 'error';
 
 /**
  * Where the gauges read their values, on every scrape. Each is optional: a process that
@@ -56,7 +56,7 @@ const METRIC_PREFIX = 'clientauth_';
 const DEFAULT_SOURCE_TIMEOUT_MS = 2000;
 /** From a cached token check (well under 1 ms) to a bcrypt login or a slow store (seconds). */
 const RPC_DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid_credentials', 'suspended', 'email_not_verified', 'throttled', 'invalid_argument', 'error'];
+const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid_credentials', 'suspended', 'email_not_verified', 'throttled', 'server_busy', 'invalid_argument', 'error'];
 
 /** The reasons a Login can fail with that are not errors of the service; any other is 'error'. */
 const LOGIN_OUTCOME_OF: Partial<Record<Reason, LoginOutcome>> = {
@@ -64,6 +64,7 @@ const LOGIN_OUTCOME_OF: Partial<Record<Reason, LoginOutcome>> = {
   CLIENT_SUSPENDED: 'suspended',
   EMAIL_NOT_VERIFIED: 'email_not_verified',
   TOO_MANY_ATTEMPTS: 'throttled',
+  SERVER_BUSY: 'server_busy',
   INVALID_ARGUMENT: 'invalid_argument',
 };
 

@@ -21,7 +21,7 @@ export function loadSharedAdapters() {
     ...(require('./redis/connect') as typeof import('./redis/connect')),
     ...(require('./redis/revocation-list') as typeof import('./redis/revocation-list')),
     ...(require('./redis/event-bus') as typeof import('./redis/event-bus')),
-    ...(require('./redis/login-throttle') as typeof import('./redis/login-throttle')),
+    ...(require('./redis/attempt-limiters') as typeof import('./redis/attempt-limiters')),
     ...(require('./redis/audit-stream') as typeof import('./redis/audit-stream')),
     ...(require('./redis/revocation-feed') as typeof import('./redis/revocation-feed')),
   };

@@ -6,7 +6,7 @@ import { domainError, invalidArgument } from './errors';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type AccountDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'hasher' | 'lifetimes' | 'log' | 'audit' | 'now'>;
+export type AccountDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'hasher' | 'limits' | 'blocklist' | 'lifetimes' | 'log' | 'audit' | 'now'>;
 
 export class Account {
   constructor(private readonly deps: AccountDeps) {}
@@ -18,14 +18,24 @@ export class Account {
     return publicClient(client);
   }
 
-  /** Changes a user's password and revokes all its other sessions. */
-  async changePassword(caller: Principal, input: { currentPassword: string; newPassword: string }, request: RequestContext = NO_REQUEST): Promise<void> {
+  /**
+   * Changes a user's password and revokes all its other sessions. Guesses of the current
+   * password are counted like logins, so a stolen access token cannot brute-force it.
+   */
+  async changePassword(
+    caller: Principal,
+    input: { currentPassword: string; newPassword: string; source?: string },
+    request: RequestContext = NO_REQUEST,
+  ): Promise<void> {
     const { clients, sessions, hasher } = this.deps;
     if (caller.kind !== 'user') throw domainError('NOT_A_USER');
     if (input.currentPassword === '') throw invalidArgument('current_password', 'current_password is required');
     const newPassword = v.checkPassword('new_password', input.newPassword);
     const client = await clients.findById(caller.clientId);
     if (!client) throw domainError('CLIENT_NOT_FOUND');
+    this.deps.blocklist.check('new_password', newPassword, client.email);
+    hasher.ensureCapacity();
+    const attempt = await this.deps.limits.beginPasswordCheck(client.id, input.source ?? '');
     const currentOk =
       Buffer.byteLength(input.currentPassword, 'utf8') <= v.PASSWORD_MAX_BYTES &&
       (await hasher.verify(input.currentPassword, client.passwordHash));
@@ -34,6 +44,7 @@ export class Account {
       this.deps.audit.record({ ...record, outcome: 'failure', details: { reason: 'INVALID_CREDENTIALS' } }, request);
       throw domainError('INVALID_CREDENTIALS');
     }
+    await attempt.succeeded();
 
     const now = new Date(this.deps.now());
     await clients.update(client.id, { passwordHash: await hasher.hash(newPassword), updatedAt: now });

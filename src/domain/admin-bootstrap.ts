@@ -3,15 +3,20 @@ import { ADMIN_GROUP, BASE_GROUP, publicClient, type ClientRecord, type PublicCl
 import { SYSTEM } from './audit-event';
 import { insertNewClient, newClientRecord } from './client-records';
 import { DomainError, domainError, invalidArgument } from './errors';
+import { newOutboxEntry } from './outbox-entry';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type AdminBootstrapDeps = Pick<Dependencies, 'clients' | 'hasher' | 'audit' | 'now'>;
+export type AdminBootstrapDeps = Pick<Dependencies, 'clients' | 'hasher' | 'outbox' | 'relay' | 'log' | 'audit' | 'now'>;
 
 export class AdminBootstrap {
   constructor(private readonly deps: AdminBootstrapDeps) {}
 
-  /** Ensures the configured admin exists, is in the admin group and has this password. */
+  /**
+   * Ensures the configured admin exists, is in the admin group, is not suspended (a
+   * suspended one is reinstated, with a warning: it is the way back in when every admin
+   * was locked out) and has this password.
+   */
   async ensureAdmin(emailInput: string, password: string): Promise<PublicClient> {
     const { clients, hasher } = this.deps;
     const email = v.normalizeEmail('ADMIN_EMAIL', emailInput);
@@ -37,12 +42,20 @@ export class AdminBootstrap {
     if (existing.kind !== 'user') throw invalidArgument('ADMIN_EMAIL', 'ADMIN_EMAIL belongs to a service client');
     const changes: Partial<ClientRecord> = {};
     if (!existing.groups.includes(ADMIN_GROUP)) changes.groups = [...existing.groups, ADMIN_GROUP];
+    if (existing.suspended) {
+      this.deps.log.warn({ adminId: existing.id }, 'the admin from ADMIN_EMAIL was suspended; reinstating it so the service stays administrable');
+      Object.assign(changes, { suspended: false, suspensionReason: '', suspendedAt: null, suspendedBy: '' });
+    }
     const passwordCurrent =
       existing.passwordHash !== null && (await hasher.verify(password, existing.passwordHash)) && !hasher.needsRehash(existing.passwordHash);
     if (!passwordCurrent) changes.passwordHash = await hasher.hash(password);
     if (Object.keys(changes).length === 0) return publicClient(existing);
     const updated = await clients.update(existing.id, { ...changes, updatedAt: new Date(this.deps.now()) });
     if (!updated) throw domainError('CLIENT_NOT_FOUND');
+    if (existing.suspended) {
+      await this.deps.outbox.add(newOutboxEntry('client.reinstated', existing, { by: existing.id, at: new Date(this.deps.now()) }));
+      await this.deps.relay.flush();
+    }
     this.recordBootstrap(existing.id, existing.groups, updated.groups);
     return publicClient(updated);
   }

@@ -1,14 +1,16 @@
 /** GetClient, ListClients, SetClientGroups and ListDeletionRequests: the admins' reading and granting. */
+import { revokeAccessTokensOf } from './access-revocation';
 import { publicClient, requireAdmin, type ClientKind, type Principal, type PublicClient } from './client';
 import { requireClient, withBaseGroup } from './client-records';
 import type { DeletionRequestView } from './deletion';
 import { NO_REQUEST, type RequestContext } from './audit-event';
 import { domainError } from './errors';
+import { keepingAnAdmin } from './last-admin';
 import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from './page-token';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type AdministrationDeps = Pick<Dependencies, 'clients' | 'outbox' | 'revocationFeed' | 'audit' | 'now'>;
+export type AdministrationDeps = Pick<Dependencies, 'clients' | 'sessions' | 'outbox' | 'revocations' | 'revocationFeed' | 'lifetimes' | 'log' | 'audit' | 'now'>;
 
 export class Administration {
   constructor(private readonly deps: AdministrationDeps) {}
@@ -44,16 +46,22 @@ export class Administration {
     };
   }
 
-  /** Replaces a client's groups, keeping its kind's base group. The only path to "admin". */
+  /**
+   * Replaces a client's groups, keeping its kind's base group. The only path to "admin".
+   * A change ends the client's sessions, as a password change does: tokens carry groups,
+   * and a gateway must not go on honouring the old ones. The last active admin stays one.
+   */
   async setClientGroups(caller: Principal, input: { clientId: string; groups: string[] }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
     requireAdmin(caller);
     const groups = v.groups('groups', input.groups);
     const client = await requireClient(this.deps.clients, input.clientId);
-    const updated = await this.deps.clients.update(client.id, {
-      groups: withBaseGroup(client.kind, groups),
-      updatedAt: new Date(this.deps.now()),
-    });
+    const now = new Date(this.deps.now());
+    const updated = await keepingAnAdmin(this.deps.clients, client, { groups: withBaseGroup(client.kind, groups), updatedAt: now });
     if (!updated) throw domainError('CLIENT_NOT_FOUND');
+    if (!sameGroups(client.groups, updated.groups)) {
+      const revoked = await this.deps.sessions.revokeAllOfClient(client.id, now);
+      await revokeAccessTokensOf(this.deps, client.id, revoked, now.getTime() + this.deps.lifetimes.accessToken * 1000);
+    }
     // Gateways verifying tokens themselves learn that tokens issued before now carry the old groups.
     await this.deps.revocationFeed.append({
       type: 'client.groups_changed',
@@ -81,4 +89,8 @@ export class Administration {
       deliveredAt: entry.deliveredAt,
     }));
   }
+}
+
+function sameGroups(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((group) => b.includes(group));
 }

@@ -10,11 +10,12 @@
  * client, which `finishPendingDeletions` (at start-up and on every relay pass) carries
  * through the same remaining steps, announcing it exactly once.
  */
-import { isAdmin, type ClientKind, type Principal } from './client';
+import { ADMIN_GROUP, isAdmin, type ClientKind, type Principal } from './client';
 import { NO_REQUEST, type RequestContext } from './audit-event';
 import { describe } from './describe-error';
 import { domainError } from './errors';
 import { newId } from './ids';
+import { isActiveAdmin, keepingAnAdmin } from './last-admin';
 import { newOutboxEntry } from './outbox-entry';
 import type { MarkedClient } from './ports';
 import * as v from './validation';
@@ -59,6 +60,8 @@ export class Deletion {
     v.clientId('client_id', targetId);
     const client = await this.deps.clients.findById(targetId);
     if (!client) throw domainError('CLIENT_NOT_FOUND');
+    // An admin leaves the admins first: the last active one is refused here, before anything is gone.
+    if (isActiveAdmin(client)) await keepingAnAdmin(this.deps.clients, client, { groups: client.groups.filter((group) => group !== ADMIN_GROUP) });
     await this.step('found', client.id);
 
     const now = this.deps.now();

@@ -1,11 +1,12 @@
 import type { AuditRecorder } from './audit';
+import type { AttemptLimits } from './attempt-limits';
+import type { PasswordHashing } from './hashing-queue';
 import type { Logger } from './logger';
-import type { LoginLimit } from './login-limit';
 import type { OutboxRelay } from './outbox-relay';
-import type { PasswordHasher } from './password-hasher';
 import type { AuditLog } from './audit-ports';
-import type { ClientStore, LoginThrottle, Outbox, RevocationList, SessionStore } from './ports';
+import type { PasswordBlocklist } from './password-blocklist';
 import type { Recovery } from './recovery-settings';
+import type { ClientStore, Outbox, RevocationList, SessionStore } from './ports';
 import type { RevocationFeed } from './revocation-feed';
 import type { SigningKeySet } from './signing-keys';
 import type { Lifetimes, TokenIssuer } from './token-issuer';
@@ -20,11 +21,14 @@ export interface Dependencies {
   sessions: SessionStore;
   outbox: Outbox;
   revocations: RevocationList;
-  loginThrottle: LoginThrottle;
-  loginLimit: LoginLimit;
+  /** What each attempt at a secret (login, password, service secret, registration) counts against. */
+  limits: AttemptLimits;
+  /** Passwords refused as too common. */
+  blocklist: PasswordBlocklist;
   /** Delivers what a use case just put in the outbox, now if it can. */
   relay: Pick<OutboxRelay, 'flush'>;
-  hasher: PasswordHasher;
+  /** The password hasher behind its bounded queue. */
+  hasher: PasswordHashing;
   tokens: TokenIssuer;
   /** The keys `tokens` signs with, for publishing and rotating them. */
   keys: SigningKeySet;

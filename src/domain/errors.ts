@@ -43,7 +43,10 @@ export const REASONS = {
   CLIENT_NOT_FOUND: { kind: 'not_found', message: 'no client has this id' },
   EMAIL_TAKEN: { kind: 'already_exists', message: 'a client with this email is already registered' },
   NOT_A_USER: { kind: 'failed_precondition', message: 'only users have a password' },
-  TOO_MANY_ATTEMPTS: { kind: 'resource_exhausted', message: 'too many failed logins for this email; wait and try again' },
+  LAST_ADMIN: { kind: 'failed_precondition', message: 'this is the last active admin; make another client an admin first' },
+  PASSWORD_TOO_COMMON: { kind: 'invalid_argument', message: 'the password is too common or too easy to guess; choose another' },
+  TOO_MANY_ATTEMPTS: { kind: 'resource_exhausted', message: 'too many attempts; try again after the time in retry-after' },
+  SERVER_BUSY: { kind: 'resource_exhausted', message: 'the server is busy checking passwords; try again after the time in retry-after' },
   SIGNING_KEY_NOT_ROTATABLE: { kind: 'failed_precondition', message: 'the signing keys are not the service\'s to rotate' },
   RESET_TOKEN_INVALID: {
     kind: 'unauthenticated',

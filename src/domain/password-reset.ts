@@ -9,7 +9,7 @@ import { hashSecret } from './secrets';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type PasswordResetDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'hasher' | 'lifetimes' | 'log' | 'audit' | 'now' | 'recovery'>;
+export type PasswordResetDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'hasher' | 'blocklist' | 'lifetimes' | 'log' | 'audit' | 'now' | 'recovery'>;
 
 /** The path of the bridge's reset page; the token follows in the fragment, which browsers send to no server. */
 export const RESET_PAGE_PATH = '/password-reset';
@@ -48,6 +48,8 @@ export class PasswordReset {
     if (input.token === '') throw invalidArgument('token', 'token is required');
     // Checked before the token is spent, so a password the rules refuse costs no new email.
     const password = v.checkPassword('new_password', input.newPassword);
+    // The email is known only from the token, which must not be spent on a refusal: the list alone, then.
+    this.deps.blocklist.check('new_password', password, '');
     if (input.token.length > MAX_ONE_TIME_TOKEN_LENGTH) throw domainError('RESET_TOKEN_INVALID');
     const now = this.deps.now();
     const token = await recovery.tokens.consume(hashSecret(input.token), 'password_reset', new Date(now));

@@ -241,22 +241,3 @@ export interface EventBus {
   publishClientEvent(event: ClientStateEvent): Promise<void>;
   close(): Promise<void>;
 }
-
-/**
- * Counts failed logins per key (the normalised email) in a fixed window, shared by every
- * instance that shares the store.
- * - `recordFailure` is atomic: under N concurrent calls on one key each gets a distinct
- *   count and the last is N; no failure is lost.
- * - A key's window opens at its first failure and lasts the adapter's window; failures
- *   after the first do not extend it. When it ends the key's count is 0 again.
- * - `failures` is the count of the current window (0 for a key never seen or whose window
- *   has ended); `reset` sets it to 0 and is idempotent.
- * - The key is never stored in clear where other programs read it (Redis names the
- *   counter by the key's SHA-256), so the store does not become a list of emails.
- * - When the store cannot be reached, every method rejects with `UnavailableError`.
- */
-export interface LoginThrottle {
-  failures(key: string): Promise<number>;
-  recordFailure(key: string): Promise<number>;
-  reset(key: string): Promise<void>;
-}

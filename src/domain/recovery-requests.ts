@@ -4,6 +4,7 @@ import { domainError, UnavailableError } from './errors';
 import type { Logger } from './logger';
 import type { TokenPurpose } from './one-time-tokens';
 import type { Recovery } from './recovery-settings';
+import { RetryLaterError } from './retry-later';
 import { hashSecret, newSecret } from './secrets';
 
 /** The recovery ports when the feature is on, or FEATURE_DISABLED. */
@@ -30,7 +31,8 @@ export async function limitRequests(recovery: Recovery, log: Logger, keys: { key
   }
   if (over.includes(true)) {
     const minutes = Math.ceil(windowSeconds / 60);
-    throw domainError('TOO_MANY_ATTEMPTS', `too many requests; wait up to ${minutes} minute${minutes === 1 ? '' : 's'} and try again`);
+    // The counters say how many, not since when: the whole window is the honest retry-after.
+    throw new RetryLaterError('TOO_MANY_ATTEMPTS', `too many requests; wait up to ${minutes} minute${minutes === 1 ? '' : 's'} and try again`, windowSeconds);
   }
 }
 

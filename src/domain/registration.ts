@@ -1,5 +1,6 @@
 /** RegisterUser and RegisterService. */
-import { BASE_GROUP, publicClient, requireAdmin, type Principal, type PublicClient } from './client';
+import { ADMIN_GROUP, BASE_GROUP, publicClient, requireAdmin, type Principal, type PublicClient } from './client';
+import { invalidArgument } from './errors';
 import { insertNewClient, newClientRecord, withBaseGroup } from './client-records';
 import { ANONYMOUS, NO_REQUEST, type RequestContext } from './audit-event';
 import { hashSecret, newSecret } from './secrets';
@@ -8,7 +9,7 @@ import { queueVerificationMail } from './email-verification';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type RegistrationDeps = Pick<Dependencies, 'clients' | 'hasher' | 'audit' | 'now' | 'log' | 'recovery'>;
+export type RegistrationDeps = Pick<Dependencies, 'clients' | 'hasher' | 'limits' | 'blocklist' | 'audit' | 'now' | 'log' | 'recovery'>;
 
 export class Registration {
   constructor(private readonly deps: RegistrationDeps) {}
@@ -21,9 +22,12 @@ export class Registration {
     lastName: string;
     phoneNumber: string;
     attributes: Record<string, string>;
+    /** The client IP the registration comes from, '' when unknown. */
+    source?: string;
   }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
     const email = v.normalizeEmail('email', input.email);
     const password = v.checkPassword('password', input.password);
+    this.deps.blocklist.check('password', password, email);
     const fields = {
       firstName: v.text('first_name', input.firstName, 100),
       lastName: v.text('last_name', input.lastName, 100),
@@ -31,6 +35,8 @@ export class Registration {
       attributes: v.attributes('attributes', input.attributes),
       groups: [BASE_GROUP.user],
     };
+    this.deps.hasher.ensureCapacity();
+    await this.deps.limits.beginRegistration(input.source ?? '');
     const record = newClientRecord('user', email, { ...fields, passwordHash: await this.deps.hasher.hash(password) }, this.deps.now());
     await insertNewClient(this.deps.clients, record);
     this.deps.audit.record({ type: 'client.registered', outcome: 'success', actor: ANONYMOUS, target: record.id, details: { email } }, request);
@@ -52,7 +58,9 @@ export class Registration {
     requireAdmin(caller);
     const email = v.normalizeEmail('email', input.email);
     const name = v.text('name', input.name, 100, { required: true });
-    const groups = withBaseGroup('service', v.groups('groups', input.groups));
+    const requested = v.groups('groups', input.groups);
+    if (requested.includes(ADMIN_GROUP)) throw invalidArgument('groups', 'groups must not include "admin": grant it with SetClientGroups');
+    const groups = withBaseGroup('service', requested);
     const clientSecret = newSecret();
     const record = newClientRecord('service', email, { name, groups, secretHash: hashSecret(clientSecret) }, this.deps.now());
     await insertNewClient(this.deps.clients, record);

@@ -2,10 +2,10 @@
  * The second step of a login for a client with a second factor. After a correct password
  * such a client gets no tokens but a login challenge: a ticket (login-tickets.ts) valid for
  * five minutes, naming the factors it may use. CompleteLogin trades the challenge and one
- * factor for the token pair; one attempt uses the challenge up, right or wrong. Wrong
- * codes count against the same per-email limit as wrong passwords, and only a completed
- * login starts that count over, so the second factor cannot be guessed at leisure once
- * the password is known.
+ * factor for the token pair; one attempt uses the challenge up, right or wrong. Every code
+ * is counted before it is checked (attempt-limits.ts), and only a completed login starts
+ * the email's counts over, so the second factor cannot be guessed at leisure once the
+ * password is known.
  */
 import { NO_REQUEST, type RequestContext } from './audit-event';
 import { secondFactorRecords } from './audit-records';
@@ -13,7 +13,6 @@ import { audited } from './audited';
 import type { ClientRecord } from './client';
 import type { Dependencies } from './dependencies';
 import { domainError, invalidArgument } from './errors';
-import { FailOpenLoginThrottle, tooManyAttempts } from './login-limit';
 import { issueTicket, openTicket, redeemTicket } from './login-tickets';
 import type { Passkeys, PasskeyAssertion } from './passkeys';
 import { useRecoveryCode } from './recovery-codes';
@@ -62,9 +61,11 @@ export async function factorsOf(deps: Pick<Dependencies, 'secondFactors'>, clien
   return factors;
 }
 
-export type SecondFactorLoginDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'totpCodes' | 'loginThrottle' | 'loginLimit' | 'log' | 'audit' | 'now'>;
+export type SecondFactorLoginDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'totpCodes' | 'limits' | 'log' | 'audit' | 'now'>;
 
 export interface CompleteLoginInput {
+  /** The client IP the attempt comes from, '' when unknown. */
+  source?: string;
   challengeToken: string;
   totpCode: string;
   recoveryCode: string;
@@ -73,42 +74,34 @@ export interface CompleteLoginInput {
 }
 
 export class SecondFactorLogin {
-  private readonly throttle: FailOpenLoginThrottle;
-
   constructor(
     private readonly deps: SecondFactorLoginDeps,
     private readonly sessionTokens: SessionTokens,
     private readonly passkeys: Passkeys,
-  ) {
-    this.throttle = new FailOpenLoginThrottle(deps.loginThrottle, deps.log);
-  }
+  ) {}
 
   /** Trades a login challenge and one second factor for the token pair; the challenge is used up either way. */
   completeLogin(input: CompleteLoginInput, request: RequestContext = NO_REQUEST): Promise<TokenPair> {
     const method = input.passkey ? 'passkey' : input.totpCode !== '' ? 'totp' : input.recoveryCode !== '' ? 'recovery_code' : '';
-    const attempt = { target: '', method };
-    return audited(this.deps.audit, request, () => this.checkFactor(input, attempt), secondFactorRecords(attempt));
+    const seen = { target: '', method };
+    return audited(this.deps.audit, request, () => this.checkFactor(input, seen), secondFactorRecords(seen));
   }
 
-  private async checkFactor(input: CompleteLoginInput, attempt: { target: string }): Promise<TokenPair> {
+  private async checkFactor(input: CompleteLoginInput, seen: { target: string }): Promise<TokenPair> {
     const given = [input.totpCode !== '', input.recoveryCode !== '', input.passkey !== null].filter(Boolean).length;
     if (given !== 1) throw invalidArgument('totp_code', 'exactly one of totp_code, recovery_code and passkey is required');
     const ticket = openTicket(this.deps.sealer, 'login-challenge', input.challengeToken, this.deps.now(), 'challenge_token');
     const client = await this.deps.clients.findById(ticket.clientId);
     if (!client) throw domainError('CHALLENGE_INVALID');
-    attempt.target = client.id;
+    seen.target = client.id;
     if (client.suspended) throw domainError('CLIENT_SUSPENDED');
-    const failures = await this.throttle.failures(client.email);
-    if (failures >= this.deps.loginLimit.maxFailures) throw tooManyAttempts(this.deps.loginLimit.windowSeconds);
+    const attempt = await this.deps.limits.beginSecondFactor(client.email, input.source ?? '');
 
     // Used up by any attempt, right or wrong: each guess at a code costs a login with the password.
     await redeemTicket(this.deps.secondFactors, ticket, client.id);
     const method = await this.check(client, input);
-    if (method === null) {
-      await this.throttle.recordFailure(client.email);
-      throw domainError('SECOND_FACTOR_INVALID');
-    }
-    if (failures > 0) await this.throttle.reset(client.email);
+    if (method === null) throw domainError('SECOND_FACTOR_INVALID');
+    await attempt.succeeded();
     return this.sessionTokens.startSession(client, ['pwd', method]);
   }
 

@@ -12,29 +12,31 @@ import type { Dependencies } from './dependencies';
 const MAX_SECRET_LENGTH = 128;
 const DUMMY_SECRET_HASH = hashSecret('no client has this secret');
 
-export type ServiceTokensDeps = Pick<Dependencies, 'clients' | 'tokens' | 'lifetimes' | 'audit' | 'now'>;
+export type ServiceTokensDeps = Pick<Dependencies, 'clients' | 'tokens' | 'limits' | 'lifetimes' | 'audit' | 'now'>;
 
 export class ServiceTokens {
   constructor(private readonly deps: ServiceTokensDeps) {}
 
   /** Exchanges a service client's id and secret for a short-lived access token. */
-  issueServiceToken(input: { clientId: string; clientSecret: string }, request: RequestContext = NO_REQUEST): Promise<IssuedToken> {
-    const attempt = { known: false };
-    const records = serviceTokenRecords(input.clientId, () => attempt.known);
-    return audited(this.deps.audit, request, () => this.checkSecret(input, attempt), records);
+  issueServiceToken(input: { clientId: string; clientSecret: string; source?: string }, request: RequestContext = NO_REQUEST): Promise<IssuedToken> {
+    const seen = { known: false };
+    const records = serviceTokenRecords(input.clientId, () => seen.known);
+    return audited(this.deps.audit, request, () => this.checkSecret(input, seen), records);
   }
 
-  private async checkSecret(input: { clientId: string; clientSecret: string }, attempt: { known: boolean }): Promise<IssuedToken> {
+  private async checkSecret(input: { clientId: string; clientSecret: string; source?: string }, seen: { known: boolean }): Promise<IssuedToken> {
     if (input.clientId === '') throw invalidArgument('client_id', 'client_id is required');
     if (input.clientSecret === '') throw invalidArgument('client_secret', 'client_secret is required');
+    const attempt = await this.deps.limits.beginServiceToken(input.source ?? '');
     if (input.clientSecret.length > MAX_SECRET_LENGTH) throw domainError('INVALID_CREDENTIALS');
     const found = v.isClientId(input.clientId) ? await this.deps.clients.findById(input.clientId) : null;
     const client = found?.kind === 'service' && found.secretHash !== null ? found : null;
-    attempt.known = client !== null;
+    seen.known = client !== null;
     const presented = hashSecret(input.clientSecret);
     // Compare against something even for an unknown id, so timing says nothing.
     const matches = sameHash(presented, client?.secretHash ?? DUMMY_SECRET_HASH) && client !== null;
     if (!client || !matches) throw domainError('INVALID_CREDENTIALS');
+    await attempt.succeeded();
     if (client.suspended) throw domainError('CLIENT_SUSPENDED');
     // A service token belongs to no login session: its session id is fresh and never stored.
     const subject = { clientId: client.id, kind: client.kind, groups: client.groups, sessionId: newId(this.deps.now()) };

@@ -8,7 +8,6 @@ import { audited } from './audited';
 import { publicClient, type ClientRecord, type PublicClient } from './client';
 import { domainError, invalidArgument } from './errors';
 import { newId } from './ids';
-import { FailOpenLoginThrottle, tooManyAttempts } from './login-limit';
 import type { RefreshTokenRecord } from './ports';
 import { openAnswer, sealAnswer } from './reuse-answer';
 import { namesOf, newRefreshToken } from './refresh-token-names';
@@ -24,7 +23,7 @@ const MAX_REFRESH_TOKEN_LENGTH = 128;
 
 export type SessionTokensDeps = Pick<
   Dependencies,
-  'clients' | 'sessions' | 'revocations' | 'loginThrottle' | 'loginLimit' | 'hasher' | 'tokens' | 'lifetimes' | 'log' | 'audit' | 'now' | 'recovery' | 'secondFactors' | 'sealer'
+  'clients' | 'sessions' | 'revocations' | 'limits' | 'hasher' | 'tokens' | 'lifetimes' | 'log' | 'audit' | 'now' | 'recovery' | 'secondFactors' | 'sealer'
 >;
 
 /** What Login and RefreshToken hand out. */
@@ -36,50 +35,44 @@ export interface TokenPair {
 }
 
 export class SessionTokens {
-  private readonly throttle: FailOpenLoginThrottle;
-
-  constructor(private readonly deps: SessionTokensDeps) {
-    this.throttle = new FailOpenLoginThrottle(deps.loginThrottle, deps.log);
-  }
+  constructor(private readonly deps: SessionTokensDeps) {}
 
   /**
    * Logs a user in; unknown email and wrong password are indistinguishable, in answer and
-   * time. Failed logins are counted per email, registered or not, and an email at the limit
-   * is refused before its password is checked, so the refusal says nothing of the account.
+   * time. Every attempt is counted (src/domain/attempt-limits.ts) before the password is
+   * checked, registered email or not, so a refusal says nothing of the account. A login the
+   * hashing queue would refuse is refused first, before it spends a limit or a read.
    * A client with a second factor gets no tokens yet, but a challenge to complete
    * (see second-factor-login.ts).
    */
-  login(input: { email: string; password: string }, request: RequestContext = NO_REQUEST): Promise<TokenPair | LoginChallenge> {
-    const attempt: LoginAttempt = { email: input.email, target: '' };
+  login(input: { email: string; password: string; source?: string }, request: RequestContext = NO_REQUEST): Promise<TokenPair | LoginChallenge> {
+    const seen: LoginAttempt = { email: input.email, target: '' };
     const findUser = async (email: string) => {
       const found = await this.deps.clients.findByEmail(email);
       return found?.kind === 'user' ? found.id : '';
     };
-    return audited(this.deps.audit, request, () => this.checkLogin(input, attempt), loginRecords(attempt, findUser));
+    return audited(this.deps.audit, request, () => this.checkLogin(input, seen), loginRecords(seen, findUser));
   }
 
-  private async checkLogin(input: { email: string; password: string }, attempt: LoginAttempt): Promise<TokenPair | LoginChallenge> {
-    const { clients, hasher, loginLimit } = this.deps;
+  private async checkLogin(input: { email: string; password: string; source?: string }, seen: LoginAttempt): Promise<TokenPair | LoginChallenge> {
+    const { clients, hasher, limits } = this.deps;
     const email = v.normalizeEmail('email', input.email);
     if (input.password === '') throw invalidArgument('password', 'password is required');
     if (Buffer.byteLength(input.password, 'utf8') > v.PASSWORD_MAX_BYTES) {
       throw invalidArgument('password', `password must be at most ${v.PASSWORD_MAX_BYTES} bytes of UTF-8`);
     }
-    const failures = await this.throttle.failures(email);
-    if (failures >= loginLimit.maxFailures) throw tooManyAttempts(loginLimit.windowSeconds);
+    hasher.ensureCapacity();
+    const attempt = await limits.beginLogin(email, input.source ?? '');
     const found = await clients.findByEmail(email);
     const client = found?.kind === 'user' ? found : null;
-    attempt.target = client?.id ?? '';
+    seen.target = client?.id ?? '';
     const matches = await hasher.verify(input.password, client?.passwordHash ?? null);
-    if (!client || !matches || client.passwordHash === null) {
-      await this.throttle.recordFailure(email);
-      throw domainError('INVALID_CREDENTIALS');
-    }
-    // With a second factor the login is not over: starting the count over now would let
-    // each correct password wipe out the wrong codes counted since (see second-factor-login.ts).
+    if (!client || !matches || client.passwordHash === null) throw domainError('INVALID_CREDENTIALS');
+    // With a second factor the login is not over: clearing the counts now would let each
+    // correct password wipe out the wrong codes counted since (see second-factor-login.ts).
     const challenge = client.suspended ? null : await loginChallengeFor(this.deps, client);
     // The password was right, so whoever this is is not guessing it, suspended or not.
-    if (failures > 0 && challenge === null) await this.throttle.reset(email);
+    if (challenge === null) await attempt.succeeded();
     if (client.suspended) throw domainError('CLIENT_SUSPENDED');
     // Only now, after the password: the answer must tell a guesser nothing.
     if (this.deps.recovery?.settings.requireVerifiedEmail && client.emailVerifiedAt === null) throw domainError('EMAIL_NOT_VERIFIED');

@@ -4,6 +4,7 @@ import { publicClient, requireAdmin, type Principal, type PublicClient } from '.
 import { requireClient } from './client-records';
 import { NO_REQUEST, type RequestContext } from './audit-event';
 import { domainError } from './errors';
+import { keepingAnAdmin } from './last-admin';
 import { newOutboxEntry } from './outbox-entry';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
@@ -20,7 +21,7 @@ export class Suspension {
     const reason = v.text('reason', input.reason, 500);
     const client = await requireClient(clients, input.clientId);
     const now = new Date(this.deps.now());
-    const updated = await clients.update(client.id, {
+    const updated = await keepingAnAdmin(clients, client, {
       suspended: true,
       suspensionReason: reason,
       suspendedAt: now,

@@ -1,5 +1,5 @@
 /** ValidateToken, and the authentication of the bearer of every other RPC. */
-import type { Principal } from './client';
+import { ADMIN_GROUP, isAdmin, type Principal } from './client';
 import { UnavailableError, domainError } from './errors';
 import type { Dependencies } from './dependencies';
 
@@ -27,6 +27,20 @@ export class TokenValidation {
    * A token with no stored session (a service token) still fails closed then.
    */
   async authenticate(token: string): Promise<Principal> {
+    return this.withCurrentAdminRights(await this.authenticateToken(token));
+  }
+
+  /**
+   * An admin claim is checked against the stored groups: a demotion then ends admin rights
+   * on every instance from the next call, whatever tokens the demoted client still holds.
+   */
+  private async withCurrentAdminRights(principal: Principal): Promise<Principal> {
+    if (!isAdmin(principal)) return principal;
+    const client = await this.deps.clients.findById(principal.clientId);
+    return client?.groups.includes(ADMIN_GROUP) ? principal : { ...principal, groups: client?.groups ?? [] };
+  }
+
+  private async authenticateToken(token: string): Promise<Principal> {
     try {
       return await this.validateToken(token);
     } catch (error) {

@@ -3,24 +3,14 @@ import { invalidArgument } from './errors';
 import { isId } from './ids';
 
 export { isId as isClientId };
+export { normalizeEmail } from './email-address';
 
-const EMAIL_MAX = 254;
-// A pragmatic shape check: one @, no spaces, a dot in the domain. Delivery proves the rest.
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 // C0 and C1 control characters, including NUL.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 export const PASSWORD_MIN_BYTES = 8;
 /** bcrypt reads no further than 72 bytes, so a longer password would be silently cut. */
 export const PASSWORD_MAX_BYTES = 72;
-
-export function normalizeEmail(field: string, value: string): string {
-  const email = value.trim().toLowerCase();
-  if (email === '') throw invalidArgument(field, `${field} is required`);
-  if (email.length > EMAIL_MAX) throw invalidArgument(field, `${field} is longer than ${EMAIL_MAX} characters`);
-  if (CONTROL.test(email) || !EMAIL_PATTERN.test(email)) throw invalidArgument(field, `${field} is not a valid email address`);
-  return email;
-}
 
 export function checkPassword(field: string, value: string): string {
   if (value === '') throw invalidArgument(field, `${field} is required`);

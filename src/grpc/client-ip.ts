@@ -1,26 +1,28 @@
 import type { Metadata } from '@grpc/grpc-js';
+import type { BlockList } from 'node:net';
+import { inList, normalizeIp } from '../ip-address';
 
-/** The metadata in which the bridge names the browser's address. */
+/** The metadata key a trusted proxy (the bridge) uses to name the client it calls for. */
 export const CLIENT_IP_KEY = 'x-client-ip';
 
 /**
- * The address a request comes from, for per-address limits. A peer on loopback (the bridge
- * beside the server) may name the browser's address in `x-client-ip`; from any other
- * peer that metadata is ignored, since anyone could send it.
+ * The IP the attempt limits count against: the peer's own address, unless the peer is a
+ * trusted proxy (TRUSTED_PROXY_CIDRS) that names its client in `x-client-ip`. Anyone else
+ * could put any address there, so from anyone else it is ignored.
  */
-export function clientIpOf(peer: string, metadata: Metadata): string {
-  const address = peerAddress(peer);
+export function clientIpOf(peer: string, metadata: Metadata, trustedProxies: BlockList): string {
+  const peerIp = peerAddress(peer);
+  if (!inList(trustedProxies, peerIp)) return peerIp;
   const named = metadata.get(CLIENT_IP_KEY)[0];
-  if (isLoopback(address) && typeof named === 'string' && named !== '' && named.length <= 64) return named;
-  return address;
+  const forwarded = typeof named === 'string' ? normalizeIp(named) : '';
+  return forwarded === '' ? peerIp : forwarded;
 }
 
-/** "ipv4:1.2.3.4:5678" / "ipv6:[::1]:5678" -> the address alone. */
+/**
+ * grpc-js gives a TCP peer as `address:port` with IPv6 unbracketed (`::1:5555`, itself a
+ * valid IPv6 text), so the port comes off first; anything else (a socket path) is ''.
+ */
 function peerAddress(peer: string): string {
-  const match = /^(?:ipv4:|ipv6:)?\[?([^\]]*?)\]?:\d+$/.exec(peer);
-  return match ? match[1]! : peer;
-}
-
-function isLoopback(address: string): boolean {
-  return address.startsWith('127.') || address === '::1' || address === '::ffff:127.0.0.1';
+  const withoutPort = /^(.*):\d+$/.exec(peer)?.[1];
+  return withoutPort === undefined ? normalizeIp(peer) : normalizeIp(withoutPort);
 }

@@ -27,6 +27,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
         lastName: request.lastName,
         phoneNumber: request.phoneNumber,
         attributes: request.attributes,
+        source: context.clientIp,
       }, context.request);
       return { client: clientToProto(client) };
     }, options),
@@ -41,12 +42,12 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
     }, options),
 
     issueServiceToken: unary('IssueServiceToken', async (request, context) => {
-      const issued = await serviceTokens.issueServiceToken({ clientId: request.clientId, clientSecret: request.clientSecret }, context.request);
+      const issued = await serviceTokens.issueServiceToken({ clientId: request.clientId, clientSecret: request.clientSecret, source: context.clientIp }, context.request);
       return { accessToken: issued.token, accessTokenExpireTime: issued.expiresAt };
     }, options),
 
     login: unary('Login', async (request, context) => {
-      return loginResultToProto(await sessionTokens.login({ email: request.email, password: request.password }, context.request));
+      return loginResultToProto(await sessionTokens.login({ email: request.email, password: request.password, source: context.clientIp }, context.request));
     }, options),
 
     refreshToken: unary('RefreshToken', async (request, context) => {
@@ -78,6 +79,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
       await account.changePassword(await caller(context), {
         currentPassword: request.currentPassword,
         newPassword: request.newPassword,
+        source: context.clientIp,
       }, context.request);
       return {};
     }, options),

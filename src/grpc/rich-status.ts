@@ -1,5 +1,5 @@
 import type { Metadata, status } from '@grpc/grpc-js';
-import { BadRequest, ErrorInfo } from '../../gen/google/rpc/error_details';
+import { BadRequest, ErrorInfo, RetryInfo } from '../../gen/google/rpc/error_details';
 import { Status } from '../../gen/google/rpc/status';
 
 /**
@@ -15,6 +15,7 @@ export const ERROR_DOMAIN = 'clientauth.v1';
 const TYPE_PREFIX = 'type.googleapis.com/';
 const ERROR_INFO_TYPE = `${TYPE_PREFIX}google.rpc.ErrorInfo`;
 const BAD_REQUEST_TYPE = `${TYPE_PREFIX}google.rpc.BadRequest`;
+const RETRY_INFO_TYPE = `${TYPE_PREFIX}google.rpc.RetryInfo`;
 
 /** What a failed call says, in the terms of the rich error model. */
 export interface RichError {
@@ -23,6 +24,8 @@ export interface RichError {
   reason: string;
   /** The request field at fault (proto field name), for INVALID_ARGUMENT. */
   field?: string | undefined;
+  /** For a refusal that ends by itself (RESOURCE_EXHAUSTED): seconds before a retry may succeed. */
+  retryAfterSeconds?: number | undefined;
 }
 
 /** The serialized google.rpc.Status: an ErrorInfo always, a BadRequest when a field is at fault. */
@@ -33,6 +36,10 @@ export function encodeRichStatus(error: RichError): Buffer {
     const violation = { field: error.field, description: error.message, reason: error.reason, localizedMessage: undefined };
     details.push({ typeUrl: BAD_REQUEST_TYPE, value: Buffer.from(BadRequest.encode({ fieldViolations: [violation] }).finish()) });
   }
+  if (error.retryAfterSeconds !== undefined) {
+    const retryDelay = { seconds: error.retryAfterSeconds, nanos: 0 };
+    details.push({ typeUrl: RETRY_INFO_TYPE, value: Buffer.from(RetryInfo.encode({ retryDelay }).finish()) });
+  }
   return Buffer.from(Status.encode({ code: error.code, message: error.message, details }).finish());
 }
 
@@ -41,6 +48,7 @@ export interface RichStatusDetails {
   status: Status;
   errorInfo?: ErrorInfo;
   badRequest?: BadRequest;
+  retryInfo?: RetryInfo;
 }
 
 /** Decodes `grpc-status-details-bin` from an error of a call; null when it has none. */
@@ -51,6 +59,7 @@ export function richStatusOf(error: { metadata?: Metadata }): RichStatusDetails 
   for (const detail of decoded.status.details) {
     if (detail.typeUrl === ERROR_INFO_TYPE) decoded.errorInfo = ErrorInfo.decode(detail.value);
     if (detail.typeUrl === BAD_REQUEST_TYPE) decoded.badRequest = BadRequest.decode(detail.value);
+    if (detail.typeUrl === RETRY_INFO_TYPE) decoded.retryInfo = RetryInfo.decode(detail.value);
   }
   return decoded;
 }

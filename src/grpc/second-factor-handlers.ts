@@ -48,6 +48,7 @@ export function secondFactorHandlers(
 
     completeLogin: unary('CompleteLogin', async (request, context) => {
       const pair = await secondFactorLogin.completeLogin({
+        source: context.clientIp,
         challengeToken: request.challengeToken,
         totpCode: request.totpCode,
         recoveryCode: request.recoveryCode,

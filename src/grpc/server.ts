@@ -4,6 +4,7 @@ import { ClientAuthService, type ClientAuthServer } from '../../gen/clientauth/v
 import { AuthorizationService } from '../../gen/envoy/service/auth/v3/external_auth';
 import type { UseCases } from '../domain/use-cases';
 import { gatewayCheck } from '../gateway-identity';
+import { LOOPBACK_CIDRS, cidrList } from '../ip-address';
 import { extAuthzHandlers } from './ext-authz';
 import { clientAuthHandlers } from './handlers';
 import { CallGate } from './call-gate';
@@ -12,11 +13,13 @@ import type { UnaryOptions } from './unary';
 
 export const SERVICE_NAME = 'clientauth.v1.ClientAuth';
 
-export interface GrpcServerOptions extends UnaryOptions {
+export interface GrpcServerOptions extends Omit<UnaryOptions, 'trustedProxies'> {
   /** Larger requests are refused with RESOURCE_EXHAUSTED before any handler runs. */
   maxMessageBytes: number;
   /** The access-token cookie as browsers send it, for ext_authz (default `token`). */
   accessCookieName?: string;
+  /** CIDRs of the proxies whose `x-client-ip` metadata is believed (TRUSTED_PROXY_CIDRS; loopback when absent). */
+  trustedProxies?: readonly string[];
 }
 
 export interface RunningGrpcServer {
@@ -42,10 +45,11 @@ export function createGrpcServer(
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  const handlers = clientAuthHandlers(useCases, options);
+  const unaryOptions = { ...options, trustedProxies: cidrList(options.trustedProxies ?? LOOPBACK_CIDRS) };
+  const handlers = clientAuthHandlers(useCases, unaryOptions);
   server.addService(ClientAuthService, handlers);
   const accessCookieName = options.accessCookieName ?? 'token';
-  server.addService(AuthorizationService, extAuthzHandlers(gatewayCheck(useCases), { ...options, accessCookieName }));
+  server.addService(AuthorizationService, extAuthzHandlers(gatewayCheck(useCases), { ...unaryOptions, accessCookieName }));
 
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);

@@ -3,11 +3,14 @@ import { ErrorDetail } from '../../gen/clientauth/v1/client';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import type { Logger } from '../domain/logger';
 import { describe } from '../domain/describe-error';
+import { RetryLaterError } from '../domain/retry-later';
 import { STATUS_DETAILS_KEY, encodeRichStatus } from './rich-status';
 
 /** Trailing metadata keys that carry the reason. */
 export const ERROR_DETAIL_KEY = 'clientauth-error-bin';
 export const REASON_KEY = 'clientauth-reason';
+/** Seconds after which a RESOURCE_EXHAUSTED call may be tried again (like HTTP's Retry-After). */
+export const RETRY_AFTER_KEY = 'retry-after';
 
 const CODE_OF: Record<ErrorKind, status> = {
   invalid_argument: status.INVALID_ARGUMENT,
@@ -28,17 +31,20 @@ const CODE_OF: Record<ErrorKind, status> = {
 export function toServiceError(error: unknown, log: Logger, method: string): Partial<ServiceError> & { code: status } {
   if (error instanceof DomainError) {
     if (error.kind === 'unavailable') log.warn({ method, err: describe(error.cause ?? error) }, 'dependency unavailable');
-    return withDetail(CODE_OF[error.kind], error.message, error.reason, error.field);
+    const retryAfterSeconds = error instanceof RetryLaterError ? error.retryAfterSeconds : undefined;
+    const mapped = withDetail(CODE_OF[error.kind], error.message, error.reason, error.field, retryAfterSeconds);
+    if (retryAfterSeconds !== undefined) mapped.metadata!.set(RETRY_AFTER_KEY, String(retryAfterSeconds));
+    return mapped;
   }
   log.error({ method, err: describe(error), stack: error instanceof Error ? error.stack : undefined }, 'unexpected error');
   return withDetail(status.INTERNAL, 'internal error', 'INTERNAL');
 }
 
-function withDetail(code: status, details: string, reason: string, field?: string): Partial<ServiceError> & { code: status } {
+function withDetail(code: status, details: string, reason: string, field?: string, retryAfterSeconds?: number): Partial<ServiceError> & { code: status } {
   const metadata = new Metadata();
   metadata.set(ERROR_DETAIL_KEY, Buffer.from(ErrorDetail.encode({ reason, field: field ?? '' }).finish()));
   metadata.set(REASON_KEY, reason);
-  metadata.set(STATUS_DETAILS_KEY, encodeRichStatus({ code, message: details, reason, field }));
+  metadata.set(STATUS_DETAILS_KEY, encodeRichStatus({ code, message: details, reason, field, retryAfterSeconds }));
   return { code, details, metadata };
 }
 

@@ -1,4 +1,5 @@
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
+import type { BlockList } from 'node:net';
 import type { RequestContext } from '../domain/audit-event';
 import type { Logger } from '../domain/logger';
 import { domainError } from '../domain/errors';
@@ -14,7 +15,7 @@ import { traceFields } from '../telemetry/trace-context';
 export interface CallContext {
   metadata: Metadata;
   requestId: string;
-  /** The address the call comes from, for per-address limits (see client-ip.ts). */
+  /** The IP the call comes from (see client-ip.ts); '' when the transport has none. */
   clientIp: string;
   /** Where the call comes from, for the audit trail. */
   request: RequestContext;
@@ -30,6 +31,8 @@ export interface UnaryOptions {
   accessLog?: AccessLogPolicy;
   /** When closed (shutting down), new calls end UNAVAILABLE before their handler runs. */
   gate?: CallGate;
+  /** Peers believed when they name the client's IP in metadata. */
+  trustedProxies: BlockList;
 }
 
 /**
@@ -54,7 +57,7 @@ export function unary<Req, Res>(
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId, ...trace }, 'rpc');
     };
     const admitted = options.gate?.admits(call.metadata) ?? true;
-    const clientIp = clientIpOf(call.getPeer(), call.metadata);
+    const clientIp = clientIpOf(call.getPeer(), call.metadata, options.trustedProxies);
     const running = admitted
       ? handler(call.request, { metadata: call.metadata, requestId, clientIp, request: requestContextOf(call.metadata, requestId, clientIp) })
       : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));

@@ -13,6 +13,9 @@
  *   Tracing         ValidateToken with traces on (OTLP, 1 % sampled) vs off, shared set-up
  *   gateways        GET /auth vs a bare Koa route, ext_authz Check vs echo, NGINX with and
  *                   without auth_request (test/bench/gateways.ts)
+ *   Login storm     waves of 200 concurrent wrong-password logins: ValidateToken p99 vs idle, a real
+ *                   user's logins (OK, or RESOURCE_EXHAUSTED within 50 ms), and the cost of
+ *                   one common-password blocklist check
  *
  * ValidateToken, Login, RefreshToken and WatchRevocations are measured for the shared
  * set-up (FerretDB + Redis, the primary figure) and the embedded one (SQLite, in-process
@@ -43,6 +46,8 @@ import { mochaGlobalSetup, mochaGlobalTeardown } from '../support/global-setup';
 import { repoRoot } from '../support/paths';
 import { prepareUser } from './bench-user';
 import { gatewayReport, measureGateways } from './gateways';
+import { STORM, measureBlocklist, stormReport } from './abuse-figures';
+import type { StormFigures } from './storm-driver';
 import { ensureGhz, ensureH2load, ghz, h2load, pooled, type H2loadResult, type LoadFigures } from './load-generators';
 import { LOAD_CPU, SERVER_CPU, killAll, pinSelf, pinningProblem, runNodeChild, startNodeChild, type NodeChild } from './processes';
 import { int, ms, num, ratio, verdict } from './format';
@@ -135,6 +140,7 @@ interface SetUpResults {
     idleWatchers: number;
     idleRssMb: number;
   } | null;
+  storm: StormFigures;
 }
 
 interface AsymmetricRates {
@@ -151,6 +157,7 @@ interface Results {
   jwt: { stringSecret: number; keyObject: number; tokenIssuerNewToken: number; tokenIssuerSameToken: number };
   asymmetric: { ES256: AsymmetricRates; EdDSA: AsymmetricRates };
   tokenLength: number;
+  blocklist: ReturnType<typeof measureBlocklist>;
   tracing: TracingOverhead;
 }
 
@@ -359,8 +366,24 @@ async function measure(
     );
   }
 
+  const storms = new Map<SetUp['name'], StormFigures>();
+  for (const setUp of setUps) {
+    say(`Login storm (${setUp.name}): waves of ${STORM.storm} concurrent wrong-password logins each second for ${STORM.seconds} s, with ValidateToken and a real user's logins`);
+    storms.set(
+      setUp.name,
+      await runNodeChild<StormFigures>(
+        LOAD_CPU,
+        path.join(BENCH_DIST, 'storm-driver.js'),
+        [JSON.stringify({ address: setUp.address, email: setUp.email, password: setUp.password, token: setUp.token, ...STORM })],
+        { readyTimeoutMs: (STORM.seconds + 60) * 1000, outputFile: path.join(workDir, `storm-${setUp.name}.log`) },
+      ),
+    );
+  }
+
   for (const setUp of setUps) await setUp.server.stop();
   await echoServer.stop();
+  say('common-password blocklist checks');
+  const blocklist = measureBlocklist();
 
   say(`raw bcrypt.compare on CPU ${SERVER_CPU}, cost ${BCRYPT.cost}, ${LOGIN.inFlight} in flight, ${BCRYPT.warmUpSeconds} s warm-up + ${BCRYPT.seconds} s`);
   const bcrypt = await runNodeChild<Results['bcrypt']>(
@@ -399,11 +422,13 @@ async function measure(
       login: logins.get(setUp.name) ?? null,
       refresh: refreshes.get(setUp.name) ?? null,
       fanout: fanouts.get(setUp.name) ?? null,
+      storm: storms.get(setUp.name)!,
     })),
     bcrypt,
     jwt,
     asymmetric,
     tokenLength: token.length,
+    blocklist,
     tracing,
   };
 }
@@ -581,6 +606,12 @@ function printReport(r: Results, options: Options): void {
     `  the hot path (JwtTokenIssuer.verify) checks a token it has not seen at ${ratio(r.jwt.tokenIssuerNewToken / r.jwt.keyObject)} of the KeyObject rate: ` +
       (usesKeyObject ? 'it uses the KeyObject' : 'it pays the string-secret cost'),
   );
+  out();
+
+  out(`Login storm: waves of ${STORM.storm} concurrent wrong-password logins (distinct emails and client IPs) each second for ${STORM.seconds} s, default hashing queue`);
+  for (const s of r.setUps) for (const line of stormReport(s.name, s.storm)) out(line);
+  out(`Common-password blocklist: ${int(r.blocklist.entries)} entries, built in ${r.blocklist.buildMs.toFixed(0)} ms, ` +
+    `${r.blocklist.microsPerCheck.toFixed(2)} µs per check (target < 1 ms: ${r.blocklist.microsPerCheck < 1000 ? 'met' : 'NOT met'})`);
   out();
   process.stdout.write(lines.join('\n') + '\n');
 }

@@ -63,6 +63,7 @@ describe('Prometheus metrics', function () {
       'clientauth_logins_total{outcome="email_not_verified"} 0',
       'clientauth_logins_total{outcome="throttled"} 0',
       'clientauth_logins_total{outcome="invalid_argument"} 0',
+      'clientauth_logins_total{outcome="server_busy"} 0',
       'clientauth_logins_total{outcome="error"} 0',
     ]);
     metrics.observeRpc('Login', status.OK, 0.2, '');
@@ -161,6 +162,7 @@ describe('loginOutcomeOf', () => {
     expect(loginOutcomeOf(status.UNAUTHENTICATED, 'INVALID_CREDENTIALS')).to.equal('invalid_credentials');
     expect(loginOutcomeOf(status.UNAUTHENTICATED, 'CLIENT_SUSPENDED')).to.equal('suspended');
     expect(loginOutcomeOf(status.INVALID_ARGUMENT, 'INVALID_ARGUMENT')).to.equal('invalid_argument');
+    expect(loginOutcomeOf(status.RESOURCE_EXHAUSTED, 'SERVER_BUSY')).to.equal('server_busy');
     expect(loginOutcomeOf(status.UNAVAILABLE, 'UNAVAILABLE')).to.equal('error');
     expect(loginOutcomeOf(status.INTERNAL, 'INTERNAL')).to.equal('error');
   });

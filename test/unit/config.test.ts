@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { availableParallelism } from 'node:os';
+import { defaultHashConcurrency } from '../../src/config-limits';
 import { ConfigError, loadConfig } from '../../src/config';
 
 const SHARED = { MONGODB_URI: 'mongodb://127.0.0.1:27017', REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET_KEY: 'k'.repeat(32) };
@@ -64,10 +66,30 @@ describe('Configuration', () => {
     });
   }
 
-  it('limits an email to 10 failed logins in 15 minutes by default, and reads LOGIN_MAX_FAILURES and LOGIN_FAILURE_WINDOW_MIN', () => {
-    expect(loadConfig(SHARED).loginThrottle).to.deep.equal({ maxFailures: 10, windowSeconds: 15 * 60 });
-    expect(loadConfig({ ...SHARED, LOGIN_MAX_FAILURES: '5', LOGIN_FAILURE_WINDOW_MIN: '60' }).loginThrottle)
-      .to.deep.equal({ maxFailures: 5, windowSeconds: 3600 });
+  it('limits an email to 10 guesses per source in 15 minutes by default, and reads LOGIN_MAX_FAILURES and LOGIN_FAILURE_WINDOW_MIN', () => {
+    expect(loadConfig(SHARED).abuse.limits.loginPerEmailAndSource).to.deep.equal({ points: 10, durationSeconds: 15 * 60 });
+    expect(loadConfig({ ...SHARED, LOGIN_MAX_FAILURES: '5', LOGIN_FAILURE_WINDOW_MIN: '60' }).abuse.limits.loginPerEmailAndSource)
+      .to.deep.equal({ points: 5, durationSeconds: 3600 });
+  });
+
+  it('has defaults for every attempt limit, the hashing queue and the trusted proxies', () => {
+    const { abuse, bridge } = loadConfig(SHARED);
+    expect(abuse.limits).to.deep.include({
+      loginPerEmail: { points: 30, durationSeconds: 900 },
+      loginEmailDelay: { firstSeconds: 60, maxSeconds: 900 },
+      loginPerSource: { points: 100, durationSeconds: 900 },
+      registrationPerSource: { points: 50, durationSeconds: 3600 },
+      serviceTokenPerSource: { points: 100, durationSeconds: 900 },
+    });
+    expect(abuse.hashing).to.deep.equal({ concurrency: defaultHashConcurrency(), maxQueue: 100, maxWaitMs: 3000 });
+    expect(defaultHashConcurrency()).to.equal(Math.max(1, Math.min(4, availableParallelism())));
+    expect(abuse.trustedProxies).to.deep.equal(['127.0.0.0/8', '::1/128']);
+    expect(bridge.proxyHops).to.equal(1);
+  });
+
+  it('stops on a TRUSTED_PROXY_CIDRS entry that is not an address or CIDR, naming it', () => {
+    expect(() => loadConfig({ ...SHARED, TRUSTED_PROXY_CIDRS: '10.0.0.0/8, 10.1.2.3/40' })).to.throw(/TRUSTED_PROXY_CIDRS: "10.1.2.3\/40"/);
+    expect(loadConfig({ ...SHARED, TRUSTED_PROXY_CIDRS: '10.0.0.0/8,fd00::/8' }).abuse.trustedProxies).to.deep.equal(['10.0.0.0/8', 'fd00::/8']);
   });
 
   it('requires KEY_ENCRYPTION_KEY (ES256) or JWT_SECRET_KEY (HS256) with MongoDB and Redis, so every instance signs alike', () => {

@@ -4465,7 +4465,11 @@ export const ClientAuthService = {
   /**
    * Registers a user. Public. The new user's groups are always ["user"]: a request can
    * never grant itself groups. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email
-   * is registered, or INVALID_ARGUMENT / INVALID_ARGUMENT naming the field.
+   * is registered, INVALID_ARGUMENT / INVALID_ARGUMENT naming the field, INVALID_ARGUMENT
+   * / PASSWORD_TOO_COMMON for a common or guessable password, RESOURCE_EXHAUSTED /
+   * TOO_MANY_ATTEMPTS past REGISTER_IP_MAX registrations from one client IP, or
+   * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated; both with
+   * retry-after metadata in seconds.
    */
   registerUser: {
     path: "/clientauth.v1.ClientAuth/RegisterUser" as const,
@@ -4480,7 +4484,9 @@ export const ClientAuthService = {
   /**
    * Registers a service client and returns its client secret, shown this once and
    * stored only as a hash. Admins only (bearer): others get PERMISSION_DENIED /
-   * PERMISSION_DENIED. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email is taken.
+   * PERMISSION_DENIED. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email is taken,
+   * and INVALID_ARGUMENT (field groups) when groups include "admin": only
+   * SetClientGroups grants it.
    */
   registerService: {
     path: "/clientauth.v1.ClientAuth/RegisterService" as const,
@@ -4497,7 +4503,8 @@ export const ClientAuthService = {
    * Exchanges a service client's id and secret for a short-lived access token (the
    * client-credentials grant). Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS
    * for an unknown id or a wrong secret alike, and UNAUTHENTICATED / CLIENT_SUSPENDED
-   * for a suspended service.
+   * for a suspended service. Past SERVICE_TOKEN_IP_MAX_FAILURES failures from one client
+   * IP, fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (retry-after metadata).
    */
   issueServiceToken: {
     path: "/clientauth.v1.ClientAuth/IssueServiceToken" as const,
@@ -4514,10 +4521,13 @@ export const ClientAuthService = {
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
    * and a wrong password alike, and UNAUTHENTICATED / CLIENT_SUSPENDED (only after the
-   * password was right) for a suspended user. Once one email, registered or not, has had
-   * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
-   * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
-   * checking the password until that window ends; a successful login starts the count over.
+   * password was right) for a suspended user. Every attempt is counted before the
+   * password is checked, per (email, client IP), per email and per client IP; past a
+   * limit (LOGIN_MAX_FAILURES and the others in the README), fails with
+   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without checking the password, registered
+   * email or not; a successful login starts the email's counts over. Fails with
+   * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated. Both carry
+   * retry-after metadata in seconds.
    * With REQUIRE_VERIFIED_EMAIL=true, a user whose email is not verified fails with
    * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED, only after the password was right, so the
    * answer tells a guesser nothing. The access token carries the `email_verified` claim.
@@ -4599,7 +4609,10 @@ export const ClientAuthService = {
   /**
    * Changes the calling user's password (bearer) and revokes all its other sessions.
    * Fails with UNAUTHENTICATED / INVALID_CREDENTIALS when the current password is wrong,
-   * or FAILED_PRECONDITION / NOT_A_USER for a service client.
+   * FAILED_PRECONDITION / NOT_A_USER for a service client, INVALID_ARGUMENT /
+   * PASSWORD_TOO_COMMON for a common new password, and RESOURCE_EXHAUSTED /
+   * TOO_MANY_ATTEMPTS (after LOGIN_MAX_FAILURES wrong current passwords) or SERVER_BUSY,
+   * with retry-after metadata.
    */
   changePassword: {
     path: "/clientauth.v1.ClientAuth/ChangePassword" as const,
@@ -4616,8 +4629,9 @@ export const ClientAuthService = {
    * Deletes a client (bearer): a client may delete itself, an admin anyone. Removes the
    * client and its sessions, kills its outstanding tokens at once, and emits a deletion
    * request to every other service, only ever after the client is deleted: an
-   * interrupted deletion is finished (and announced once) when the service recovers. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
-   * NOT_FOUND / CLIENT_NOT_FOUND.
+   * interrupted deletion is finished (and announced once) when the service recovers.
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN for the last active admin.
    */
   deleteClient: {
     path: "/clientauth.v1.ClientAuth/DeleteClient" as const,
@@ -4659,9 +4673,11 @@ export const ClientAuthService = {
   },
   /**
    * Replaces a client's groups; the only way anyone is granted "admin". Admins only
-   * (bearer). The client's outstanding access tokens keep their old groups until they
-   * expire or are refreshed. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
-   * NOT_FOUND / CLIENT_NOT_FOUND.
+   * (bearer). A change ends the client's login sessions (their tokens fail ValidateToken
+   * with SESSION_REVOKED; a service token keeps its groups until it expires), and a
+   * demoted admin's tokens lose admin rights on this service's RPCs at once. Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN when it would remove the last active admin.
    */
   setClientGroups: {
     path: "/clientauth.v1.ClientAuth/SetClientGroups" as const,
@@ -4678,7 +4694,8 @@ export const ClientAuthService = {
    * Suspends a client in real time: records who and why, revokes all its sessions and
    * puts it on the revocation list, so its tokens fail ValidateToken on every instance
    * from the next call on. Admins only (bearer). Idempotent. Fails with
-   * PERMISSION_DENIED / PERMISSION_DENIED or NOT_FOUND / CLIENT_NOT_FOUND.
+   * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN for the last active admin.
    */
   suspendClient: {
     path: "/clientauth.v1.ClientAuth/SuspendClient" as const,
@@ -4972,8 +4989,8 @@ export const ClientAuthService = {
    * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
    * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
    * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within
-   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not), and with
-   * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
+   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not; retry-after metadata in
+   * seconds), and with FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   requestPasswordReset: {
     path: "/clientauth.v1.ClientAuth/RequestPasswordReset" as const,
@@ -4993,7 +5010,8 @@ export const ClientAuthService = {
    * ends (refresh tokens stop working, access tokens fail validation at once) and a
    * "your password was changed" email is sent. Fails with UNAUTHENTICATED /
    * RESET_TOKEN_INVALID for an unknown, used or expired token alike (and for the token of
-   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password`, or
+   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password` (reason
+   * INVALID_ARGUMENT, or PASSWORD_TOO_COMMON before the token is spent), or
    * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   resetPassword: {
@@ -5080,30 +5098,40 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   /**
    * Registers a user. Public. The new user's groups are always ["user"]: a request can
    * never grant itself groups. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email
-   * is registered, or INVALID_ARGUMENT / INVALID_ARGUMENT naming the field.
+   * is registered, INVALID_ARGUMENT / INVALID_ARGUMENT naming the field, INVALID_ARGUMENT
+   * / PASSWORD_TOO_COMMON for a common or guessable password, RESOURCE_EXHAUSTED /
+   * TOO_MANY_ATTEMPTS past REGISTER_IP_MAX registrations from one client IP, or
+   * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated; both with
+   * retry-after metadata in seconds.
    */
   registerUser: handleUnaryCall<RegisterUserRequest, RegisterUserResponse>;
   /**
    * Registers a service client and returns its client secret, shown this once and
    * stored only as a hash. Admins only (bearer): others get PERMISSION_DENIED /
-   * PERMISSION_DENIED. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email is taken.
+   * PERMISSION_DENIED. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email is taken,
+   * and INVALID_ARGUMENT (field groups) when groups include "admin": only
+   * SetClientGroups grants it.
    */
   registerService: handleUnaryCall<RegisterServiceRequest, RegisterServiceResponse>;
   /**
    * Exchanges a service client's id and secret for a short-lived access token (the
    * client-credentials grant). Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS
    * for an unknown id or a wrong secret alike, and UNAUTHENTICATED / CLIENT_SUSPENDED
-   * for a suspended service.
+   * for a suspended service. Past SERVICE_TOKEN_IP_MAX_FAILURES failures from one client
+   * IP, fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (retry-after metadata).
    */
   issueServiceToken: handleUnaryCall<IssueServiceTokenRequest, IssueServiceTokenResponse>;
   /**
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
    * and a wrong password alike, and UNAUTHENTICATED / CLIENT_SUSPENDED (only after the
-   * password was right) for a suspended user. Once one email, registered or not, has had
-   * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
-   * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
-   * checking the password until that window ends; a successful login starts the count over.
+   * password was right) for a suspended user. Every attempt is counted before the
+   * password is checked, per (email, client IP), per email and per client IP; past a
+   * limit (LOGIN_MAX_FAILURES and the others in the README), fails with
+   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without checking the password, registered
+   * email or not; a successful login starts the email's counts over. Fails with
+   * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated. Both carry
+   * retry-after metadata in seconds.
    * With REQUIRE_VERIFIED_EMAIL=true, a user whose email is not verified fails with
    * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED, only after the password was right, so the
    * answer tells a guesser nothing. The access token carries the `email_verified` claim.
@@ -5143,15 +5171,19 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   /**
    * Changes the calling user's password (bearer) and revokes all its other sessions.
    * Fails with UNAUTHENTICATED / INVALID_CREDENTIALS when the current password is wrong,
-   * or FAILED_PRECONDITION / NOT_A_USER for a service client.
+   * FAILED_PRECONDITION / NOT_A_USER for a service client, INVALID_ARGUMENT /
+   * PASSWORD_TOO_COMMON for a common new password, and RESOURCE_EXHAUSTED /
+   * TOO_MANY_ATTEMPTS (after LOGIN_MAX_FAILURES wrong current passwords) or SERVER_BUSY,
+   * with retry-after metadata.
    */
   changePassword: handleUnaryCall<ChangePasswordRequest, ChangePasswordResponse>;
   /**
    * Deletes a client (bearer): a client may delete itself, an admin anyone. Removes the
    * client and its sessions, kills its outstanding tokens at once, and emits a deletion
    * request to every other service, only ever after the client is deleted: an
-   * interrupted deletion is finished (and announced once) when the service recovers. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
-   * NOT_FOUND / CLIENT_NOT_FOUND.
+   * interrupted deletion is finished (and announced once) when the service recovers.
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN for the last active admin.
    */
   deleteClient: handleUnaryCall<DeleteClientRequest, DeleteClientResponse>;
   /**
@@ -5168,16 +5200,19 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   listClients: handleUnaryCall<ListClientsRequest, ListClientsResponse>;
   /**
    * Replaces a client's groups; the only way anyone is granted "admin". Admins only
-   * (bearer). The client's outstanding access tokens keep their old groups until they
-   * expire or are refreshed. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
-   * NOT_FOUND / CLIENT_NOT_FOUND.
+   * (bearer). A change ends the client's login sessions (their tokens fail ValidateToken
+   * with SESSION_REVOKED; a service token keeps its groups until it expires), and a
+   * demoted admin's tokens lose admin rights on this service's RPCs at once. Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN when it would remove the last active admin.
    */
   setClientGroups: handleUnaryCall<SetClientGroupsRequest, SetClientGroupsResponse>;
   /**
    * Suspends a client in real time: records who and why, revokes all its sessions and
    * puts it on the revocation list, so its tokens fail ValidateToken on every instance
    * from the next call on. Admins only (bearer). Idempotent. Fails with
-   * PERMISSION_DENIED / PERMISSION_DENIED or NOT_FOUND / CLIENT_NOT_FOUND.
+   * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN for the last active admin.
    */
   suspendClient: handleUnaryCall<SuspendClientRequest, SuspendClientResponse>;
   /**
@@ -5305,8 +5340,8 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
    * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
    * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within
-   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not), and with
-   * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
+   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not; retry-after metadata in
+   * seconds), and with FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   requestPasswordReset: handleUnaryCall<RequestPasswordResetRequest, RequestPasswordResetResponse>;
   /**
@@ -5316,7 +5351,8 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * ends (refresh tokens stop working, access tokens fail validation at once) and a
    * "your password was changed" email is sent. Fails with UNAUTHENTICATED /
    * RESET_TOKEN_INVALID for an unknown, used or expired token alike (and for the token of
-   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password`, or
+   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password` (reason
+   * INVALID_ARGUMENT, or PASSWORD_TOO_COMMON before the token is spent), or
    * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   resetPassword: handleUnaryCall<ResetPasswordRequest, ResetPasswordResponse>;
@@ -5357,7 +5393,11 @@ export interface ClientAuthClient extends Client {
   /**
    * Registers a user. Public. The new user's groups are always ["user"]: a request can
    * never grant itself groups. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email
-   * is registered, or INVALID_ARGUMENT / INVALID_ARGUMENT naming the field.
+   * is registered, INVALID_ARGUMENT / INVALID_ARGUMENT naming the field, INVALID_ARGUMENT
+   * / PASSWORD_TOO_COMMON for a common or guessable password, RESOURCE_EXHAUSTED /
+   * TOO_MANY_ATTEMPTS past REGISTER_IP_MAX registrations from one client IP, or
+   * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated; both with
+   * retry-after metadata in seconds.
    */
   registerUser(
     request: RegisterUserRequest,
@@ -5377,7 +5417,9 @@ export interface ClientAuthClient extends Client {
   /**
    * Registers a service client and returns its client secret, shown this once and
    * stored only as a hash. Admins only (bearer): others get PERMISSION_DENIED /
-   * PERMISSION_DENIED. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email is taken.
+   * PERMISSION_DENIED. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email is taken,
+   * and INVALID_ARGUMENT (field groups) when groups include "admin": only
+   * SetClientGroups grants it.
    */
   registerService(
     request: RegisterServiceRequest,
@@ -5398,7 +5440,8 @@ export interface ClientAuthClient extends Client {
    * Exchanges a service client's id and secret for a short-lived access token (the
    * client-credentials grant). Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS
    * for an unknown id or a wrong secret alike, and UNAUTHENTICATED / CLIENT_SUSPENDED
-   * for a suspended service.
+   * for a suspended service. Past SERVICE_TOKEN_IP_MAX_FAILURES failures from one client
+   * IP, fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (retry-after metadata).
    */
   issueServiceToken(
     request: IssueServiceTokenRequest,
@@ -5419,10 +5462,13 @@ export interface ClientAuthClient extends Client {
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
    * and a wrong password alike, and UNAUTHENTICATED / CLIENT_SUSPENDED (only after the
-   * password was right) for a suspended user. Once one email, registered or not, has had
-   * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
-   * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
-   * checking the password until that window ends; a successful login starts the count over.
+   * password was right) for a suspended user. Every attempt is counted before the
+   * password is checked, per (email, client IP), per email and per client IP; past a
+   * limit (LOGIN_MAX_FAILURES and the others in the README), fails with
+   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without checking the password, registered
+   * email or not; a successful login starts the email's counts over. Fails with
+   * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated. Both carry
+   * retry-after metadata in seconds.
    * With REQUIRE_VERIFIED_EMAIL=true, a user whose email is not verified fails with
    * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED, only after the password was right, so the
    * answer tells a guesser nothing. The access token carries the `email_verified` claim.
@@ -5532,7 +5578,10 @@ export interface ClientAuthClient extends Client {
   /**
    * Changes the calling user's password (bearer) and revokes all its other sessions.
    * Fails with UNAUTHENTICATED / INVALID_CREDENTIALS when the current password is wrong,
-   * or FAILED_PRECONDITION / NOT_A_USER for a service client.
+   * FAILED_PRECONDITION / NOT_A_USER for a service client, INVALID_ARGUMENT /
+   * PASSWORD_TOO_COMMON for a common new password, and RESOURCE_EXHAUSTED /
+   * TOO_MANY_ATTEMPTS (after LOGIN_MAX_FAILURES wrong current passwords) or SERVER_BUSY,
+   * with retry-after metadata.
    */
   changePassword(
     request: ChangePasswordRequest,
@@ -5553,8 +5602,9 @@ export interface ClientAuthClient extends Client {
    * Deletes a client (bearer): a client may delete itself, an admin anyone. Removes the
    * client and its sessions, kills its outstanding tokens at once, and emits a deletion
    * request to every other service, only ever after the client is deleted: an
-   * interrupted deletion is finished (and announced once) when the service recovers. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
-   * NOT_FOUND / CLIENT_NOT_FOUND.
+   * interrupted deletion is finished (and announced once) when the service recovers.
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN for the last active admin.
    */
   deleteClient(
     request: DeleteClientRequest,
@@ -5613,9 +5663,11 @@ export interface ClientAuthClient extends Client {
   ): ClientUnaryCall;
   /**
    * Replaces a client's groups; the only way anyone is granted "admin". Admins only
-   * (bearer). The client's outstanding access tokens keep their old groups until they
-   * expire or are refreshed. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
-   * NOT_FOUND / CLIENT_NOT_FOUND.
+   * (bearer). A change ends the client's login sessions (their tokens fail ValidateToken
+   * with SESSION_REVOKED; a service token keeps its groups until it expires), and a
+   * demoted admin's tokens lose admin rights on this service's RPCs at once. Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN when it would remove the last active admin.
    */
   setClientGroups(
     request: SetClientGroupsRequest,
@@ -5636,7 +5688,8 @@ export interface ClientAuthClient extends Client {
    * Suspends a client in real time: records who and why, revokes all its sessions and
    * puts it on the revocation list, so its tokens fail ValidateToken on every instance
    * from the next call on. Admins only (bearer). Idempotent. Fails with
-   * PERMISSION_DENIED / PERMISSION_DENIED or NOT_FOUND / CLIENT_NOT_FOUND.
+   * PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or
+   * FAILED_PRECONDITION / LAST_ADMIN for the last active admin.
    */
   suspendClient(
     request: SuspendClientRequest,
@@ -5996,8 +6049,8 @@ export interface ClientAuthClient extends Client {
    * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
    * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
    * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within
-   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not), and with
-   * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
+   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not; retry-after metadata in
+   * seconds), and with FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   requestPasswordReset(
     request: RequestPasswordResetRequest,
@@ -6021,7 +6074,8 @@ export interface ClientAuthClient extends Client {
    * ends (refresh tokens stop working, access tokens fail validation at once) and a
    * "your password was changed" email is sent. Fails with UNAUTHENTICATED /
    * RESET_TOKEN_INVALID for an unknown, used or expired token alike (and for the token of
-   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password`, or
+   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password` (reason
+   * INVALID_ARGUMENT, or PASSWORD_TOO_COMMON before the token is spent), or
    * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   resetPassword(

@@ -1,10 +1,9 @@
 import type { Logger } from '../../domain/logger';
 import { MemoryEventBus } from './memory-event-bus';
-import { MemoryLoginThrottle } from './memory-login-throttle';
+import { memoryAttemptLimiters } from './memory-attempt-limiters';
 import { MemoryRevocationFeed } from './memory-revocation-feed';
 import { MemoryRevocationList } from './memory-revocation-list';
 import { SqliteAuditLog } from './sqlite-audit-log';
-import { requestLimiterOn } from '../throttle-request-limiter';
 import { SqliteMailOutbox } from './sqlite-mail-outbox';
 import { SqliteOneTimeTokenStore } from './sqlite-one-time-token-store';
 import { SqliteClientStore } from './sqlite-client-store';
@@ -18,14 +17,10 @@ import { SqliteSecondFactorStore } from './sqlite-second-factor-store';
 /**
  * The adapters of the embedded set-up: one SQLite file under `dataDir` for clients,
  * sessions, the outbox and the revocation list's entries, and an in-process revocation
- * list, event bus and login throttle. Nothing to install, and one instance only: a second
+ * list, event bus and attempt limiters. Nothing to install, and one instance only: a second
  * process would not hear of the first one's revocations or count its failed logins.
  */
-export function openEmbeddedAdapters(
-  dataDir: string,
-  log: Logger,
-  options: { loginFailureWindowMs: number; recoveryWindowMs: number; feedRetentionMs: number },
-) {
+export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { feedRetentionMs: number }) {
   const db = openSqliteDatabase(dataDir);
   const revocations = new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(db), log });
   const events = new MemoryEventBus(log);
@@ -36,7 +31,7 @@ export function openEmbeddedAdapters(
     outbox: new SqliteOutbox(db),
     revocations,
     events,
-    loginThrottle: new MemoryLoginThrottle({ windowMs: options.loginFailureWindowMs }),
+    limiters: memoryAttemptLimiters(),
     auditLog: new SqliteAuditLog(db),
     auditStream: null,
     signingKeys: new SqliteSigningKeyStore(db),
@@ -44,7 +39,6 @@ export function openEmbeddedAdapters(
     secondFactors: new SqliteSecondFactorStore(db),
     oneTimeTokens: new SqliteOneTimeTokenStore(db),
     mailOutbox: new SqliteMailOutbox(db),
-    recoveryLimiter: requestLimiterOn(new MemoryLoginThrottle({ windowMs: options.recoveryWindowMs })),
     description:
       `embedded adapters: SQLite at ${sqliteFilePath(dataDir)}, in-process revocation list and event bus — ` +
       'serves ONE instance only; configure MongoDB and Redis to run several',

@@ -5,11 +5,14 @@
  */
 import type { ClientRecord, Principal } from '../../../src/domain/client';
 import { DuplicateKeyError, UnavailableError, domainError } from '../../../src/domain/errors';
-import type { PasswordHasher } from '../../../src/domain/password-hasher';
+import { memoryAttemptLimiters } from '../../../src/adapters/embedded/memory-attempt-limiters';
+import { AttemptLimits, type AttemptLimitsConfig } from '../../../src/domain/attempt-limits';
+import type { PasswordHashing } from '../../../src/domain/hashing-queue';
+import { PasswordBlocklist } from '../../../src/domain/password-blocklist';
+import { RetryLaterError } from '../../../src/domain/retry-later';
 import type {
   ClientQuery,
   ClientStore,
-  LoginThrottle,
   MarkedClient,
   Outbox,
   OutboxEntry,
@@ -233,33 +236,12 @@ export class FakeRevocationList implements RevocationList {
   async close(): Promise<void> {}
 }
 
-export class FakeLoginThrottle implements LoginThrottle {
-  down = false;
-  readonly counts = new Map<string, number>();
-
-  private reachable(): void {
-    if (this.down) throw new UnavailableError('the login throttle');
-  }
-  async failures(key: string): Promise<number> {
-    this.reachable();
-    return this.counts.get(key) ?? 0;
-  }
-  async recordFailure(key: string): Promise<number> {
-    this.reachable();
-    const count = (this.counts.get(key) ?? 0) + 1;
-    this.counts.set(key, count);
-    return count;
-  }
-  async reset(key: string): Promise<void> {
-    this.reachable();
-    this.counts.delete(key);
-  }
-}
-
 /** Hashes are readable (`fake:<cost>:<password>`), so tests can see which cost made one. */
-export class FakePasswordHasher implements PasswordHasher {
+export class FakePasswordHasher implements PasswordHashing {
   /** The hash each `verify` was asked to compare against (null: an unknown account). */
   readonly verified: Array<string | null> = [];
+  /** When true, the hashing queue is full: every call is shed. */
+  busy = false;
   constructor(public cost = 10) {}
   async hash(password: string): Promise<string> {
     return `fake:${this.cost}:${password}`;
@@ -270,6 +252,9 @@ export class FakePasswordHasher implements PasswordHasher {
   }
   needsRehash(hash: string): boolean {
     return Number(hash.split(':')[1]) < this.cost;
+  }
+  ensureCapacity(): void {
+    if (this.busy) throw new RetryLaterError('SERVER_BUSY', 'busy', 1);
   }
 }
 
@@ -301,7 +286,7 @@ export interface World {
   sessions: FakeSessionStore;
   outbox: FakeOutbox;
   revocations: FakeRevocationList;
-  loginThrottle: FakeLoginThrottle;
+  limits: AttemptLimits;
   hasher: FakePasswordHasher;
   tokens: FakeTokenIssuer;
   secondFactors: FakeSecondFactorStore;
@@ -313,7 +298,17 @@ export interface World {
 
 /** No reuse interval: a retired refresh token that comes back revokes its family at once. */
 export const LIFETIMES = { accessToken: 900, serviceToken: 300, refreshToken: 30 * 86400, retiredRefreshToken: 0 };
-export const LOGIN_LIMIT = { maxFailures: 3, windowSeconds: 900 };
+/** Small limits, so a unit test reaches them in a few calls. */
+export const UNIT_LIMITS: AttemptLimitsConfig = {
+  loginPerEmailAndSource: { points: 3, durationSeconds: 900 },
+  loginPerEmail: { points: 6, durationSeconds: 900 },
+  loginEmailDelay: { firstSeconds: 60, maxSeconds: 900 },
+  loginPerSource: { points: 1000, durationSeconds: 900 },
+  registrationPerSource: { points: 1000, durationSeconds: 3600 },
+  serviceTokenPerSource: { points: 1000, durationSeconds: 900 },
+};
+/** A tiny stand-in for the common-password list. */
+export const COMMON_PASSWORDS = ['password', 'letmein1', 'iloveyou'];
 
 export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?: Recovery; secondFactorSettings?: SecondFactorSettings } = {}): World {
   const clock = new ManualClock();
@@ -324,7 +319,7 @@ export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?
     sessions: new FakeSessionStore(),
     outbox: new FakeOutbox(),
     revocations: new FakeRevocationList(clock.now),
-    loginThrottle: new FakeLoginThrottle(),
+    limits: new AttemptLimits(UNIT_LIMITS, memoryAttemptLimiters()),
     hasher: new FakePasswordHasher(),
     tokens: new FakeTokenIssuer(clock.now),
     secondFactors: new FakeSecondFactorStore(),
@@ -353,7 +348,7 @@ export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?
     relay,
     audit,
     auditLog,
-    loginLimit: LOGIN_LIMIT,
+    blocklist: new PasswordBlocklist(COMMON_PASSWORDS),
     lifetimes: LIFETIMES,
     log,
     now: clock.now,

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { LIFETIMES, LOGIN_LIMIT, PASSWORD, reasonOf, registeredUser, world } from './fakes';
+import { LIFETIMES, PASSWORD, UNIT_LIMITS, reasonOf, registeredUser, world } from './fakes';
+import { tokenPair } from './second-factor-fakes';
 
 describe('SessionTokens: Login (unit, with fakes)', () => {
   it('opens a session: an access token of the access lifetime and a refresh token of the session lifetime', async () => {
@@ -14,10 +15,12 @@ describe('SessionTokens: Login (unit, with fakes)', () => {
   it('answers an unknown email and a wrong password alike, and counts both against the email', async () => {
     const w = world();
     const { email } = await registeredUser(w);
-    expect(await reasonOf(w.useCases.sessionTokens.login({ email, password: 'wrong password' }))).to.equal('INVALID_CREDENTIALS');
-    expect(await reasonOf(w.useCases.sessionTokens.login({ email: 'nobody@example.com', password: PASSWORD }))).to.equal('INVALID_CREDENTIALS');
-    expect(w.loginThrottle.counts.get(email)).to.equal(1);
-    expect(w.loginThrottle.counts.get('nobody@example.com')).to.equal(1);
+    for (let i = 0; i < UNIT_LIMITS.loginPerEmailAndSource.points; i++) {
+      expect(await reasonOf(w.useCases.sessionTokens.login({ email, password: 'wrong password' }))).to.equal('INVALID_CREDENTIALS');
+      expect(await reasonOf(w.useCases.sessionTokens.login({ email: 'nobody@example.com', password: PASSWORD }))).to.equal('INVALID_CREDENTIALS');
+    }
+    expect(await reasonOf(w.useCases.sessionTokens.login({ email, password: PASSWORD }))).to.equal('TOO_MANY_ATTEMPTS');
+    expect(await reasonOf(w.useCases.sessionTokens.login({ email: 'nobody@example.com', password: PASSWORD }))).to.equal('TOO_MANY_ATTEMPTS');
   });
 
   it('spends a password comparison on an unknown email too, so timing does not tell accounts apart', async () => {
@@ -31,22 +34,34 @@ describe('SessionTokens: Login (unit, with fakes)', () => {
   it('refuses an email at the limit with TOO_MANY_ATTEMPTS before checking the password, and a right password resets the count', async () => {
     const w = world();
     const { email } = await registeredUser(w);
-    await w.useCases.sessionTokens.login({ email, password: 'wrong password' }).catch(() => undefined);
+    const max = UNIT_LIMITS.loginPerEmailAndSource.points;
+    for (let i = 0; i < max - 1; i++) await w.useCases.sessionTokens.login({ email, password: 'wrong' }).catch(() => undefined);
     await w.useCases.sessionTokens.login({ email, password: PASSWORD });
-    expect(w.loginThrottle.counts.has(email)).to.equal(false);
-    for (let i = 0; i < LOGIN_LIMIT.maxFailures; i++) await w.useCases.sessionTokens.login({ email, password: 'wrong' }).catch(() => undefined);
+    for (let i = 0; i < max; i++) await w.useCases.sessionTokens.login({ email, password: 'wrong' }).catch(() => undefined);
+    const checked = w.hasher.verified.length;
     expect(await reasonOf(w.useCases.sessionTokens.login({ email, password: PASSWORD }))).to.equal('TOO_MANY_ATTEMPTS');
+    expect(w.hasher.verified.length).to.equal(checked);
   });
 
-  it('goes on without limits while the throttle is down, logging the outage once', async () => {
+  it('counts per source: another client IP still gets its own guesses', async () => {
     const w = world();
     const { email } = await registeredUser(w);
-    w.loginThrottle.down = true;
-    for (let i = 0; i < LOGIN_LIMIT.maxFailures + 2; i++) {
-      expect(await reasonOf(w.useCases.sessionTokens.login({ email, password: 'wrong' }))).to.equal('INVALID_CREDENTIALS');
+    for (let i = 0; i < UNIT_LIMITS.loginPerEmailAndSource.points; i++) {
+      await w.useCases.sessionTokens.login({ email, password: 'wrong', source: '203.0.113.1' }).catch(() => undefined);
     }
-    await w.useCases.sessionTokens.login({ email, password: PASSWORD });
-    expect(w.logs.filter((line) => line.includes('login throttle unavailable'))).to.have.length(1);
+    expect(await reasonOf(w.useCases.sessionTokens.login({ email, password: PASSWORD, source: '203.0.113.1' }))).to.equal('TOO_MANY_ATTEMPTS');
+    expect(tokenPair(await w.useCases.sessionTokens.login({ email, password: PASSWORD, source: '203.0.113.2' })).client.email).to.equal(email);
+  });
+
+  it('sheds a login at once while hashing is saturated, spending no limit and no password check', async () => {
+    const w = world();
+    const { email } = await registeredUser(w);
+    w.hasher.busy = true;
+    const checked = w.hasher.verified.length;
+    for (let i = 0; i < 10; i++) expect(await reasonOf(w.useCases.sessionTokens.login({ email, password: 'wrong' }))).to.equal('SERVER_BUSY');
+    expect(w.hasher.verified.length).to.equal(checked);
+    w.hasher.busy = false;
+    expect(tokenPair(await w.useCases.sessionTokens.login({ email, password: PASSWORD })).client.email).to.equal(email);
   });
 
   it('answers a suspended user with the right password CLIENT_SUSPENDED, and re-hashes a weaker hash on login', async () => {

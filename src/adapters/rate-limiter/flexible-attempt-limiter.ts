@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { AttemptLimiter, Consumption, LimitRule } from '../../domain/attempt-limiter';
+import { describe } from '../../domain/describe-error';
+import type { Logger } from '../../domain/logger';
+
+/** Every limiter's keys start with this (then its name), so one Redis can hold them beside other data. */
+export const LIMITER_KEY_PREFIX = 'clientauth:limit:';
+
+/** One per store: an outage is logged once for all the limiters on it, not per call. */
+export class LimiterStoreHealth {
+  private down = false;
+
+  constructor(
+    private readonly what: string,
+    private readonly log: Logger,
+  ) {}
+
+  failed(error: unknown): void {
+    if (this.down) return;
+    this.down = true;
+    this.log.warn({ err: describe(error) }, `${this.what} unavailable; attempt limits are counted per instance until it is back`);
+  }
+
+  answered(): void {
+    if (!this.down) return;
+    this.down = false;
+    this.log.info({}, `${this.what} reachable again; attempt limits are shared again`);
+  }
+}
+
+/**
+ * An AttemptLimiter on `rate-limiter-flexible`: its consume is one atomic store operation
+ * (a Lua script on Redis), which is what lets a limit hold under concurrency. With a
+ * `fallback`, a store failure is answered from this process's memory instead.
+ */
+export class FlexibleAttemptLimiter implements AttemptLimiter {
+  constructor(
+    private readonly store: RateLimiterAbstract,
+    private readonly fallback: { limiter: RateLimiterMemory; health: LimiterStoreHealth } | null,
+  ) {}
+
+  async consume(key: string): Promise<Consumption> {
+    try {
+      return allowedBy(await this.run((limiter, k) => limiter.consume(k), key));
+    } catch (refusal) {
+      if (refusal instanceof RateLimiterRes) return { allowed: false, consumed: refusal.consumedPoints, retryAfterMs: refusal.msBeforeNext };
+      throw refusal;
+    }
+  }
+
+  async refund(key: string): Promise<void> {
+    // A refund past zero would bank attempts for later; rewarding only what was counted keeps the key at 0.
+    const current = await this.run((limiter, k) => limiter.get(k), key);
+    if (current !== null && current.consumedPoints > 0) await this.run((limiter, k) => limiter.reward(k), key);
+  }
+
+  async clear(key: string): Promise<void> {
+    await this.run((limiter, k) => limiter.delete(k), key);
+  }
+
+  async block(key: string, seconds: number): Promise<void> {
+    await this.run((limiter, k) => limiter.block(k, seconds), key);
+  }
+
+  private async run<T>(operation: (limiter: RateLimiterAbstract, key: string) => Promise<T>, key: string): Promise<T> {
+    const stored = storedKey(key);
+    if (!this.fallback) return operation(this.store, stored);
+    try {
+      const result = await operation(this.store, stored);
+      this.fallback.health.answered();
+      return result;
+    } catch (error) {
+      if (error instanceof RateLimiterRes) {
+        this.fallback.health.answered();
+        throw error;
+      }
+      this.fallback.health.failed(error);
+      return operation(this.fallback.limiter, stored);
+    }
+  }
+}
+
+/** An in-process limiter for `rule`; the embedded set-up's store and a shared store's fallback. */
+export function memoryLimiter(name: string, rule: LimitRule): RateLimiterMemory {
+  return new RateLimiterMemory({ keyPrefix: LIMITER_KEY_PREFIX + name, points: rule.points, duration: rule.durationSeconds });
+}
+
+function allowedBy(result: RateLimiterRes): Consumption {
+  return { allowed: true, consumed: result.consumedPoints, retryAfterMs: result.msBeforeNext };
+}
+
+/** Keys hold emails and IPs: stores see only their SHA-256. */
+function storedKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}

@@ -1,0 +1,128 @@
+/**
+ * Password hashing is the one expensive thing the service does (bcrypt: ~250 ms of a core
+ * at cost 12). Unbounded, a flood of logins queues every caller behind it until deadlines
+ * pass; bounded, the callers beyond what can be served in time are told so at once.
+ */
+import { RetryLaterError, waitText } from './retry-later';
+import type { PasswordHasher } from './password-hasher';
+
+export interface HashingQueueOptions {
+  /** Hashes run at once (bcrypt runs on libuv's thread pool, 4 threads by default). */
+  readonly concurrency: number;
+  /** Callers that may wait for a slot; the next one is refused at once. */
+  readonly maxQueue: number;
+  /** The longest a caller may wait; one whose predicted wait is longer is refused at once. */
+  readonly maxWaitMs: number;
+}
+
+/** A password hasher behind a bounded queue: what the use cases hash with. */
+export interface PasswordHashing extends PasswordHasher {
+  /**
+   * Throws RESOURCE_EXHAUSTED / SERVER_BUSY when a hash asked for now would be refused, so
+   * a call that will be shed is answered before it spends a limit or a database read.
+   */
+  ensureCapacity(): void;
+}
+
+interface Waiter {
+  start(): void;
+  timer: NodeJS.Timeout;
+}
+
+/** Weight of the newest duration in the running average the predicted wait is based on. */
+const AVERAGE_WEIGHT = 0.2;
+
+export class HashingQueue {
+  private running = 0;
+  private readonly waiting: Waiter[] = [];
+  private averageMs = 0;
+
+  constructor(private readonly options: HashingQueueOptions) {}
+
+  /** Runs `job` when a slot is free, or throws RESOURCE_EXHAUSTED / SERVER_BUSY. */
+  async run<T>(job: () => Promise<T>): Promise<T> {
+    if (this.running >= this.options.concurrency) await this.waitForSlot();
+    else this.running++;
+    const started = Date.now();
+    try {
+      return await job();
+    } finally {
+      const took = Date.now() - started;
+      this.averageMs = this.averageMs === 0 ? took : this.averageMs * (1 - AVERAGE_WEIGHT) + took * AVERAGE_WEIGHT;
+      this.release();
+    }
+  }
+
+  /** Throws what `run` would throw at once if called now. */
+  ensureCapacity(): void {
+    if (this.running < this.options.concurrency) return;
+    const refusal = this.refusal();
+    if (refusal) throw refusal;
+  }
+
+  /** Callers waiting for a slot now, for metrics and tests. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** The refusal a newcomer gets while every slot is taken, or null when it may wait. */
+  private refusal(): RetryLaterError | null {
+    const predictedMs = Math.ceil((this.waiting.length + 1) / this.options.concurrency) * this.averageMs;
+    if (this.waiting.length < this.options.maxQueue && predictedMs <= this.options.maxWaitMs) return null;
+    return this.busy(Math.max(predictedMs, this.averageMs));
+  }
+
+  private waitForSlot(): Promise<void> {
+    const refusal = this.refusal();
+    if (refusal) return Promise.reject(refusal);
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        start: () => {
+          clearTimeout(waiter.timer);
+          resolve();
+        },
+        timer: setTimeout(() => {
+          this.waiting.splice(this.waiting.indexOf(waiter), 1);
+          reject(this.busy(this.averageMs));
+        }, this.options.maxWaitMs),
+      };
+      this.waiting.push(waiter);
+    });
+  }
+
+  /** Hands the slot straight to the next waiter, so `running` never dips and lets a newcomer jump the queue. */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next.start();
+    else this.running--;
+  }
+
+  private busy(drainMs: number): RetryLaterError {
+    const seconds = Math.max(1, Math.ceil(drainMs / 1000));
+    return new RetryLaterError('SERVER_BUSY', `the server is busy checking passwords; try again in ${waitText(seconds)}`, seconds);
+  }
+}
+
+/** A hasher whose every hash and verification passes through `queue`. */
+export class QueuedPasswordHasher implements PasswordHashing {
+  constructor(
+    private readonly inner: PasswordHasher,
+    private readonly queue: HashingQueue,
+  ) {}
+
+  hash(password: string): Promise<string> {
+    return this.queue.run(() => this.inner.hash(password));
+  }
+
+  verify(password: string, hash: string | null): Promise<boolean> {
+    return this.queue.run(() => this.inner.verify(password, hash));
+  }
+
+  needsRehash(hash: string): boolean {
+    return this.inner.needsRehash(hash);
+  }
+
+  ensureCapacity(): void {
+    this.queue.ensureCapacity();
+  }
+}

@@ -1,0 +1,66 @@
+import { status } from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { commonPasswordWords } from '../../src/adapters/password-lists/zxcvbn-dictionaries';
+import { PasswordBlocklist } from '../../src/domain/password-blocklist';
+import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server';
+import { PASSWORD, freshEmail, registerUser } from '../support/attacks';
+
+const COMMON = ['password', 'PassWord', '        ', 'qwertyuiop', 'iloveyou', 'baseball1', 'Ｐａｓｓｗｏｒｄ', 'aaaaaaaaaa'];
+
+describe('The common-password blocklist', () => {
+  const blocklist = new PasswordBlocklist(commonPasswordWords());
+
+  it('holds at least 100,000 entries', () => {
+    expect(blocklist.size).to.be.at.least(100_000);
+  });
+
+  it('checks a password in well under a millisecond', () => {
+    const started = process.hrtime.bigint();
+    const rounds = 10_000;
+    for (let i = 0; i < rounds; i++) {
+      try {
+        blocklist.check('password', `unusual passphrase ${i}`, 'someone@example.com');
+      } catch {
+        // only the timing matters here
+      }
+    }
+    const perCheckMs = Number(process.hrtime.bigint() - started) / 1e6 / rounds;
+    expect(perCheckMs).to.be.below(1);
+  });
+});
+
+for (const setup of SETUPS) describe(`Common and guessable passwords are refused (${SETUP_TITLES[setup]})`, function () {
+  this.timeout(60000);
+  let server: TestServer;
+
+  before(async function () {
+    server = await startTestServer(setupEnv(setup, this, 'common_passwords'));
+  });
+  after(async () => server?.close());
+
+  const register = (email: string, password: string) =>
+    server.api.registerUser({ email, password, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+
+  for (const password of COMMON) {
+    it(`refuses to register with ${JSON.stringify(password)}: INVALID_ARGUMENT / PASSWORD_TOO_COMMON, nothing stored`, async () => {
+      const email = freshEmail('common');
+      expect(await failure(register(email, password))).to.include({ code: status.INVALID_ARGUMENT, reason: 'PASSWORD_TOO_COMMON', field: 'password' });
+      expect(await server.store.countClients({ email })).to.equal(0);
+    });
+  }
+
+  it("refuses the email's local part, in any case, as the password", async () => {
+    const email = `Marguerite.Yourcenar${Date.now()}@example.com`.toLowerCase();
+    const local = email.split('@')[0]!;
+    expect(await failure(register(email, local.toUpperCase()))).to.include({ reason: 'PASSWORD_TOO_COMMON' });
+  });
+
+  it('refuses a common new password on ChangePassword and keeps the old one', async () => {
+    const email = freshEmail('changer');
+    await registerUser(server.api, email);
+    const token = (await server.api.login({ email, password: PASSWORD })).accessToken;
+    const refused = await failure(server.api.changePassword({ currentPassword: PASSWORD, newPassword: 'letmein1' }, { token }));
+    expect(refused).to.include({ code: status.INVALID_ARGUMENT, reason: 'PASSWORD_TOO_COMMON', field: 'new_password' });
+    expect((await server.api.login({ email, password: PASSWORD })).client!.email).to.equal(email);
+  });
+});
