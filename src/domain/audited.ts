@@ -6,8 +6,11 @@ import type { AuditInput, RequestContext } from './audit-event';
 import type { AuditRecorder } from './audit';
 import { DomainError, type Reason } from './errors';
 
-/** Failures that say nothing about anyone's security: a malformed request, a store outage. */
-const UNRECORDED: ReadonlySet<Reason> = new Set(['INVALID_ARGUMENT', 'UNAVAILABLE']);
+/**
+ * Failures that say nothing about anyone's security: a malformed request, a store outage, a
+ * login shed because the server is busy hashing (a storm would otherwise flood the trail).
+ */
+const UNRECORDED: ReadonlySet<Reason> = new Set(['INVALID_ARGUMENT', 'UNAVAILABLE', 'SERVER_BUSY']);
 
 export interface OutcomeRecords<T> {
   success(result: T): AuditInput;
