@@ -16,7 +16,7 @@ const DELETIONS_BEFORE_KILL = 4;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('Redis Sentinel, passwords on the data nodes and on the sentinels: the master is killed while ValidateToken and DeleteClient calls stream in', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let sentinel: RedisSentinelSetUp | undefined;
   let server: TestServer | undefined;
 
@@ -85,8 +85,10 @@ describe('Redis Sentinel, passwords on the data nodes and on the sentinels: the 
         answered.push(user.id);
         await sleep(100);
       }
+      // A sentinel on a starved machine enters TILT mode for 30 s and holds the failover back;
+      // the bound leaves room for that, while the figure printed is the real time without service.
       await eventually(() => validations.some((v) => v.at > killedAt && v.ok) && validations.at(-1)!.ok, {
-        timeoutMs: 30_000,
+        timeoutMs: 75_000,
         what: 'ValidateToken to succeed again after the failover',
       });
     } finally {

@@ -1,7 +1,7 @@
 import { UnavailableError } from '../../domain/errors';
 import { execAll } from './exec-all';
 import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/ports';
-import { isCluster, type RedisClient } from './topology';
+import { isCluster, publishInOrder, type RedisClient } from './topology';
 
 export interface RedisEventNames {
   /** Pub/sub channels of deletion requests (each gets every one); the payload is the client id. */
@@ -74,7 +74,11 @@ export class RedisEventBus implements EventBus {
       by: event.by,
       reason: event.reason,
     });
-    await this.exec(this.redis.multi().publish(this.names.clientEventsChannel, payload));
+    try {
+      await publishInOrder(this.redis, this.names.clientEventsChannel, payload);
+    } catch (error) {
+      throw new UnavailableError('the event bus', { cause: error });
+    }
   }
 
   async close(): Promise<void> {}

@@ -114,3 +114,29 @@ export async function subscribeChannel(subscriber: RedisClient, channel: string)
   if (isCluster(subscriber)) await subscriber.ssubscribe(channel);
   else await subscriber.subscribe(channel);
 }
+
+/**
+ * PUBLISH on `channel`, in order with earlier publishes on it. A Cluster client sends a
+ * keyless PUBLISH to any node, and messages from two nodes can reach a subscriber in
+ * either order over the cluster bus; sending every message of a channel through the
+ * master that owns the channel's hash slot keeps them in the order they were published,
+ * while plain SUBSCRIBE consumers (existing gateways) on any node still hear them.
+ */
+/** The hash slot of each channel published on (a handful, fixed by the configuration). */
+const channelSlots = new Map<string, number>();
+
+export async function publishInOrder(client: RedisClient, channel: string, message: string): Promise<void> {
+  if (!isCluster(client)) {
+    await client.publish(channel, message);
+    return;
+  }
+  let slot = channelSlots.get(channel);
+  if (slot === undefined) {
+    slot = Number(await client.call('CLUSTER', 'KEYSLOT', channel));
+    channelSlots.set(channel, slot);
+  }
+  const owner = client.slots[slot]?.[0];
+  const node = client.nodes('master').find((master) => `${master.options.host}:${master.options.port}` === owner) ?? client.nodes('master')[0];
+  if (!node) throw new Error('no Redis Cluster master is known');
+  await node.publish(channel, message);
+}
