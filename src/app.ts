@@ -7,6 +7,7 @@ import { OutboxRelay } from './domain/outbox-relay';
 import { PasswordHasher } from './domain/password-hasher';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
 import { TokenIssuer } from './domain/token-issuer';
+import { LegacyTokens } from './domain/legacy-tokens';
 import { connectMongo } from './adapters/mongo/connect';
 import { MongoClientStore } from './adapters/mongo/client-store';
 import { MongoSessionStore } from './adapters/mongo/session-store';
@@ -35,6 +36,8 @@ export interface Adapters {
 /** A wired service: the domain with its adapters and relay running. */
 export interface App {
   service: ClientAuthService;
+  /** The original service's tokens, while LEGACY_TOKENS_UNTIL is set; null otherwise. */
+  legacyTokens: LegacyTokens | null;
   adapters: Adapters;
   relay: OutboxRelay;
   close(): Promise<void>;
@@ -62,6 +65,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     };
     const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
     const relay = new OutboxRelay(adapters.outbox, adapters.revocations, adapters.events, longestTokenMs, log);
+    const legacyTokens = config.legacyTokensUntil === null ? null : new LegacyTokens({ secret, until: config.legacyTokensUntil }, adapters.clients, log);
     const service = new ClientAuthService({
       clients: adapters.clients,
       sessions: adapters.sessions,
@@ -74,6 +78,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       tokens: new TokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
       lifetimes,
       log,
+      legacyTokens,
     });
     if (config.admin) {
       const admin = await service.ensureAdmin(config.admin.email, config.admin.password);
@@ -89,6 +94,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     log.info({}, `client-auth is wired on ${adapters.description}`);
     return {
       service,
+      legacyTokens,
       adapters,
       relay,
       close: async () => {

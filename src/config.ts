@@ -54,6 +54,10 @@ export interface Config {
   readonly startupTimeoutMs: number;
   readonly admin: { readonly email: string; readonly password: string } | null;
   readonly metricsPort: number | null;
+  /** The original service's database, which `import-original` reads: DB_NAME as it named it; null when unset. */
+  readonly originalDbName: string | null;
+  /** Until when tokens of the original service are accepted (LEGACY_TOKENS_UNTIL); null when never. */
+  readonly legacyTokensUntil: Date | null;
 }
 
 const MIN_PRODUCTION_SECRET_BYTES = 32;
@@ -97,6 +101,7 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError('COOKIE_HOST_PREFIX=true needs COOKIE_SECURE=true: browsers drop __Host- cookies without Secure');
   }
   const metricsPort = read.optional('METRICS_PORT');
+  const legacyTokensUntil = legacyWindowFrom(read, secret);
 
   return deepFreeze({
     production,
@@ -143,7 +148,27 @@ export function loadConfig(env: Env): Config {
     startupTimeoutMs: read.int('STARTUP_TIMEOUT_MS', 30000, 0, 600000),
     admin: adminEmail !== null && adminPassword !== null ? { email: adminEmail, password: adminPassword } : null,
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
+    originalDbName: read.optional('DB_NAME') === null ? null : read.string('DB_NAME', ''),
+    legacyTokensUntil,
   });
+}
+
+/** The original service's tokens are a migration aid, so their window is short and explicit. */
+const LEGACY_WINDOW_MAX_DAYS = 30;
+
+function legacyWindowFrom(read: Reader, secret: string | null): Date | null {
+  const raw = read.optional('LEGACY_TOKENS_UNTIL');
+  if (raw === null) return null;
+  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+  const until = new Date(raw);
+  if (!iso.test(raw) || Number.isNaN(until.getTime())) {
+    throw new ConfigError(`LEGACY_TOKENS_UNTIL must be an ISO 8601 date such as 2026-12-31 or 2026-12-31T18:00:00Z; got "${raw}"`);
+  }
+  if (until.getTime() > Date.now() + LEGACY_WINDOW_MAX_DAYS * 24 * 3600 * 1000) {
+    throw new ConfigError(`LEGACY_TOKENS_UNTIL must be at most ${LEGACY_WINDOW_MAX_DAYS} days ahead; got "${raw}"`);
+  }
+  if (secret === null) throw new ConfigError("LEGACY_TOKENS_UNTIL needs JWT_SECRET_KEY: the original service's tokens are verified with it");
+  return until;
 }
 
 function mongoFrom(read: Reader): Config['mongo'] {
@@ -251,3 +276,4 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+

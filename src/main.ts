@@ -1,7 +1,8 @@
 /**
  * Composition root: config -> adapters -> service -> gRPC server, and the Koa bridge.
  * `node dist/src/main.js [all|server|bridge]`: both (the default), only the gRPC server,
- * or only the bridge (calling BRIDGE_GRPC_TARGET).
+ * or only the bridge (calling BRIDGE_GRPC_TARGET). `node dist/src/main.js import-original ...`
+ * moves the clients of the original service over (src/import-original/command.ts).
  */
 import { startBridge } from '../bridge/server';
 import { buildApp } from './app';
@@ -9,11 +10,15 @@ import { ConfigError, loadConfig } from './config';
 import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
 import { createMetrics } from './metrics';
+import { runImportOriginal } from './import-original/command';
 
 const ROLES = ['all', 'server', 'bridge'] as const;
 type Role = (typeof ROLES)[number];
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'import-original') {
+    process.exit(await runImportOriginal(process.argv.slice(3), () => loadConfig(process.env)));
+  }
   const role = (process.argv[2] ?? 'all') as Role;
   if (!ROLES.includes(role)) {
     process.stderr.write(`client-auth: unknown role "${role}"; expected one of ${ROLES.join(', ')}\n`);
@@ -34,7 +39,16 @@ async function main(): Promise<void> {
   const metrics =
     config.metricsPort === null
       ? null
-      : createMetrics(app ? { revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() } : {});
+      : createMetrics(
+          app
+            ? {
+                revocations: app.adapters.revocations,
+                outbox: app.adapters.outbox,
+                storesUp: () => app.adapters.storesUp(),
+                ...(app.legacyTokens ? { legacyTokens: app.legacyTokens } : {}),
+              }
+            : {},
+        );
   const grpc =
     app === null
       ? null

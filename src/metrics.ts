@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LegacyTokens } from './domain/legacy-tokens';
 import type { Outbox, RevocationList } from './domain/ports';
 import type { CallObserver } from './grpc/unary';
 
@@ -23,6 +24,8 @@ export interface MetricsSources {
   outbox?: Pick<Outbox, 'backlog'>;
   /** Whether each store this process uses is connected; stores not named are not exported. */
   storesUp?: () => Partial<Record<StoreName, boolean>> | Promise<Partial<Record<StoreName, boolean>>>;
+  /** Tokens of the original service accepted so far, while LEGACY_TOKENS_UNTIL is set. */
+  legacyTokens?: Pick<LegacyTokens, 'accepted'>;
 }
 
 export interface MetricsOptions {
@@ -76,7 +79,22 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
   // Every outcome is exported from the start, so rate() and alerts see 0 rather than no series.
   for (const outcome of LOGIN_OUTCOMES) logins.inc({ outcome }, 0);
 
-  const { revocations, outbox, storesUp } = sources;
+  const { revocations, outbox, storesUp, legacyTokens } = sources;
+  if (legacyTokens) {
+    let reported = legacyTokens.accepted();
+    new Counter({
+      name: `${METRIC_PREFIX}legacy_tokens_accepted_total`,
+      help: 'Tokens of the original service accepted, by client kind: clients still to move before LEGACY_TOKENS_UNTIL.',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+      collect() {
+        const now = legacyTokens.accepted();
+        this.inc({ kind: 'user' }, now.user - reported.user);
+        this.inc({ kind: 'service' }, now.service - reported.service);
+        reported = now;
+      },
+    });
+  }
   if (revocations) {
     new Gauge({
       name: `${METRIC_PREFIX}suspended_clients`,

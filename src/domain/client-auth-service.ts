@@ -20,10 +20,12 @@ import {
 import { newId } from './ids';
 import { describe } from './describe-error';
 import type { OutboxRelay } from './outbox-relay';
+import type { LegacyTokens } from './legacy-tokens';
 import type { Logger } from './logger';
 import type { PasswordHasher } from './password-hasher';
 import type { ClientStore, LoginThrottle, Outbox, OutboxEntry, OutboxEventType, RevocationList, SessionStore } from './ports';
 import { hashSecret, newSecret, sameHash } from './secrets';
+import { resetServiceSecret } from './service-secrets';
 import type { IssuedToken, TokenIssuer } from './token-issuer';
 import * as v from './validation';
 
@@ -46,6 +48,8 @@ export interface ClientAuthDeps {
   tokens: TokenIssuer;
   lifetimes: Lifetimes;
   log: Logger;
+  /** Tokens of the original service, accepted until LEGACY_TOKENS_UNTIL; null when off. */
+  legacyTokens?: LegacyTokens | null;
   now?: () => number;
 }
 
@@ -93,6 +97,7 @@ export class ClientAuthService {
   private readonly tokens: TokenIssuer;
   private readonly lifetimes: Lifetimes;
   private readonly log: Logger;
+  private readonly legacyTokens: LegacyTokens | null;
   private readonly now: () => number;
 
   constructor(deps: ClientAuthDeps) {
@@ -107,6 +112,7 @@ export class ClientAuthService {
     this.tokens = deps.tokens;
     this.lifetimes = deps.lifetimes;
     this.log = deps.log;
+    this.legacyTokens = deps.legacyTokens ?? null;
     this.now = deps.now ?? Date.now;
   }
 
@@ -300,7 +306,7 @@ export class ClientAuthService {
    */
   async validateToken(token: string): Promise<Principal> {
     if (token === '') throw unauthenticated('TOKEN_MISSING', 'a token is required');
-    const principal = this.tokens.verify(token);
+    const principal = await this.verifyAccess(token);
     const status = await this.revocations.status(principal.clientId, principal.sessionId);
     switch (status) {
       case null:
@@ -325,7 +331,7 @@ export class ClientAuthService {
       return await this.validateToken(token);
     } catch (error) {
       if (!(error instanceof UnavailableError)) throw error;
-      const principal = this.tokens.verify(token);
+      const principal = await this.verifyAccess(token);
       const [client, session] = await Promise.all([
         this.clients.findById(principal.clientId),
         this.sessions.findSession(principal.sessionId),
@@ -350,6 +356,18 @@ export class ClientAuthService {
     const principal = this.tokens.verify(token, { allowExpired: true });
     await this.revocations.revokeSession(principal.sessionId, principal.expiresAt.getTime());
     await this.sessions.revoke(principal.sessionId, new Date(this.now()));
+  }
+
+  /** A token of this service, or one of the original service while its window is open. */
+  private async verifyAccess(token: string): Promise<Principal> {
+    try {
+      return this.tokens.verify(token);
+    } catch (error) {
+      if (this.legacyTokens === null || !(error instanceof DomainError && error.reason === 'TOKEN_INVALID')) throw error;
+      const legacy = await this.legacyTokens.verify(token);
+      if (legacy === null) throw error;
+      return legacy;
+    }
   }
 
   // --- the caller's own record ----------------------------------------------------------
@@ -488,6 +506,11 @@ export class ClientAuthService {
     await this.record('client.reinstated', client, caller.clientId, '');
     await this.relay.flush();
     return publicClient(updated);
+  }
+
+  /** Gives a service client a new secret, shown once (see service-secrets.ts). */
+  resetServiceSecret(caller: Principal, input: { clientId: string }): Promise<{ client: PublicClient; clientSecret: string }> {
+    return resetServiceSecret({ clients: this.clients, now: this.now }, caller, input);
   }
 
   async listDeletionRequests(caller: Principal, input: { pageSize: number; pendingOnly: boolean }): Promise<DeletionRequestView[]> {

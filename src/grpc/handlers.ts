@@ -116,5 +116,10 @@ export function clientAuthHandlers(service: ClientAuthService, options: UnaryOpt
       });
       return { deletionRequests: requests.map(deletionRequestToProto) };
     }, options),
+
+    resetServiceSecret: unary('ResetServiceSecret', async (request, context) => {
+      const result = await service.resetServiceSecret(await caller(context), { clientId: request.clientId });
+      return { client: clientToProto(result.client), clientSecret: result.clientSecret };
+    }, options),
   };
 }
