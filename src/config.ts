@@ -161,7 +161,8 @@ function legacyWindowFrom(read: Reader, secret: string | null): Date | null {
   if (raw === null) return null;
   const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
   const until = new Date(raw);
-  if (!iso.test(raw) || Number.isNaN(until.getTime())) {
+  // Date rolls 2026-02-30 over into March; a date that does not exist is a typo, not a wish.
+  if (!iso.test(raw) || Number.isNaN(until.getTime()) || (raw.length === 10 && until.toISOString().slice(0, 10) !== raw) || !dayExists(raw.slice(0, 10))) {
     throw new ConfigError(`LEGACY_TOKENS_UNTIL must be an ISO 8601 date such as 2026-12-31 or 2026-12-31T18:00:00Z; got "${raw}"`);
   }
   if (until.getTime() > Date.now() + LEGACY_WINDOW_MAX_DAYS * 24 * 3600 * 1000) {
@@ -169,6 +170,11 @@ function legacyWindowFrom(read: Reader, secret: string | null): Date | null {
   }
   if (secret === null) throw new ConfigError("LEGACY_TOKENS_UNTIL needs JWT_SECRET_KEY: the original service's tokens are verified with it");
   return until;
+}
+
+function dayExists(day: string): boolean {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, date)).getUTCDate() === date && month >= 1 && month <= 12;
 }
 
 function mongoFrom(read: Reader): Config['mongo'] {

@@ -81,7 +81,8 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
 
   const { revocations, outbox, storesUp, legacyTokens } = sources;
   if (legacyTokens) {
-    let reported = legacyTokens.accepted();
+    // Totals since the process started, which is when the source began counting.
+    let reported = { user: 0, service: 0 };
     new Counter({
       name: `${METRIC_PREFIX}legacy_tokens_accepted_total`,
       help: 'Tokens of the original service accepted, by client kind: clients still to move before LEGACY_TOKENS_UNTIL.',
