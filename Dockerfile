@@ -24,11 +24,11 @@ COPY package.json package-lock.json ./
 
 FROM toolchain AS build
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.build.json ./
 COPY gen ./gen
 COPY src ./src
 COPY bridge ./bridge
-RUN npx tsc -p .
+RUN npx tsc -p tsconfig.build.json
 
 FROM toolchain AS production-dependencies
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

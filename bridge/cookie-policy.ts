@@ -10,6 +10,7 @@
  *   names carry `__Host-` (access) and `__Secure-` (refresh: `__Host-` demands Path=/), so
  *   a sibling subdomain cannot plant a cookie that shadows ours.
  */
+import { parseCookie, stringifySetCookie } from 'cookie';
 import type { Context } from 'koa';
 import type { Config } from '../src/config';
 
@@ -35,7 +36,6 @@ export class CookiePolicy {
   ) {
     this.accessName = config.cookieHostPrefix ? `__Host-${config.accessCookieName}` : config.accessCookieName;
     this.refreshName = config.cookieHostPrefix ? `__Secure-${config.refreshCookieName}` : config.refreshCookieName;
-    if (this.accessName === this.refreshName) throw new Error('ACCESS_COOKIE_NAME and REFRESH_COOKIE_NAME must differ');
   }
 
   /** Sets both cookies of a fresh session (after Login or RefreshToken). */
@@ -70,9 +70,19 @@ export class CookiePolicy {
 
   private serialize(ctx: Context, name: string, value: string, path: string, maxAge: number): string {
     if (value !== '' && !TOKEN_VALUE.test(value)) throw new Error('a token holds characters a cookie cannot carry');
-    const secure = this.config.cookieSecure || ctx.secure;
-    return `${name}=${value}; Max-Age=${maxAge}; Path=${path}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+    return stringifySetCookie(
+      { name, value, maxAge, path, httpOnly: true, sameSite: 'lax', secure: this.config.cookieSecure || ctx.secure },
+      AS_IS,
+    );
   }
+}
+
+/** Token values are checked against TOKEN_VALUE instead: none needs escaping, and an escaped one is not ours. */
+const AS_IS = { encode: (value: string) => value, decode: unquoted };
+
+/** A quoted cookie value (RFC 6265 allows DQUOTE around it) means the same without the quotes. */
+function unquoted(value: string): string {
+  return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
 }
 
 /**
@@ -80,13 +90,6 @@ export class CookiePolicy {
  * longest path first, so for equal names the most specific one wins.
  */
 export function readCookie(header: string, name: string): string | undefined {
-  for (const pair of header.split(';')) {
-    const separator = pair.indexOf('=');
-    if (separator < 0) continue;
-    if (pair.slice(0, separator).trim() !== name) continue;
-    let value = pair.slice(separator + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
-    return value === '' ? undefined : value;
-  }
-  return undefined;
+  const value = parseCookie(header, AS_IS)[name];
+  return value === '' ? undefined : value;
 }

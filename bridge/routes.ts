@@ -7,6 +7,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { LoginResponse, RefreshTokenResponse } from '../gen/clientauth/v1/client_auth';
 import type { ClientAuthCallOptions, ClientAuthPromiseClient } from '../src/client';
+import { parseBearer } from '../src/bearer-token';
 import { CookiePolicy, REFRESH_PATH } from './cookie-policy';
 import type { JsonFieldNames } from './error-middleware';
 import { HttpError } from './http-error';
@@ -40,7 +41,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   /** The caller's access token: an Authorization header (non-browser callers) or the cookie. */
   const accessToken = (ctx: Context): string | undefined => {
     const header = ctx.get('Authorization');
-    const token = header === '' ? cookies.readAccess(ctx) : /^Bearer +(\S+) *$/i.exec(header)?.[1];
+    const token = header === '' ? cookies.readAccess(ctx) : parseBearer(header);
     if (header !== '' && token === undefined) throw new HttpError(401, 'TOKEN_INVALID', 'the Authorization header must be "Bearer <token>"');
     if (token !== undefined && !CookiePolicy.isTokenShaped(token)) throw new HttpError(401, 'TOKEN_INVALID', 'the token is malformed');
     return token;

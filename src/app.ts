@@ -1,13 +1,15 @@
 import type { MongoClient } from 'mongodb';
 import type { Redis } from 'ioredis';
-import type { Config } from './config';
-import { ClientAuthService } from './domain/client-auth-service';
+import type { Config, StoresConfig } from './config';
 import type { Logger } from './domain/logger';
 import { OutboxRelay } from './domain/outbox-relay';
-import { PasswordHasher } from './domain/password-hasher';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
-import { TokenIssuer } from './domain/token-issuer';
 import { LegacyTokens } from './domain/legacy-tokens';
+import { restoreSuspensions } from './domain/revocation-restore';
+import { createUseCases, type UseCases } from './domain/use-cases';
+import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
+import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
+import { JwtOriginalTokenDecoder } from './adapters/crypto/original-token-decoder';
 import { connectMongo } from './adapters/mongo/connect';
 import { MongoClientStore } from './adapters/mongo/client-store';
 import { MongoSessionStore } from './adapters/mongo/session-store';
@@ -33,15 +35,17 @@ export interface Adapters {
   close(): Promise<void>;
 }
 
-/** A wired service: the domain with its adapters and relay running. */
+/** A wired service: the use cases with their adapters and relay running. */
 export interface App {
-  service: ClientAuthService;
+  useCases: UseCases;
   /** The original service's tokens, while LEGACY_TOKENS_UNTIL is set; null otherwise. */
   legacyTokens: LegacyTokens | null;
   adapters: Adapters;
   relay: OutboxRelay;
   close(): Promise<void>;
 }
+
+type SharedStores = Extract<StoresConfig, { kind: 'shared' }>;
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -50,13 +54,12 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
  * when neither is configured), builds the service and starts its relay.
  */
 export async function buildApp(config: Config, log: Logger): Promise<App> {
-  const embedded = config.mongo === null && config.redis === null;
-  // loadConfig allows a missing secret only in the embedded set-up outside production.
-  const secret = config.jwt.secret ?? (embedded ? developmentSecret(config.dataDir, log) : null);
-  if (secret === null) throw new Error('JWT_SECRET_KEY is not set');
-  const adapters = embedded
-    ? openEmbeddedAdapters(config.dataDir, log, { loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000 })
-    : await connectAdapters(config, log);
+  const stores = config.stores;
+  const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? developmentSecret(stores.dataDir, log));
+  const adapters =
+    stores.kind === 'embedded'
+      ? openEmbeddedAdapters(stores.dataDir, log, { loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000 })
+      : await connectAdapters(config, stores, log);
   try {
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,
@@ -65,8 +68,8 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     };
     const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
     const relay = new OutboxRelay(adapters.outbox, adapters.revocations, adapters.events, longestTokenMs, log);
-    const legacyTokens = config.legacyTokensUntil === null ? null : new LegacyTokens({ secret, until: config.legacyTokensUntil }, adapters.clients, log);
-    const service = new ClientAuthService({
+    const legacyTokens = config.legacyTokensUntil === null ? null : new LegacyTokens(config.legacyTokensUntil, new JwtOriginalTokenDecoder(secret), adapters.clients, log);
+    const useCases = createUseCases({
       clients: adapters.clients,
       sessions: adapters.sessions,
       outbox: adapters.outbox,
@@ -74,26 +77,29 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       loginThrottle: adapters.loginThrottle,
       loginLimit: config.loginThrottle,
       relay,
-      hasher: new PasswordHasher(config.bcryptCost),
-      tokens: new TokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
+      hasher: new BcryptPasswordHasher(config.bcryptCost),
+      tokens: new JwtTokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
       lifetimes,
       log,
       legacyTokens,
     });
     if (config.admin) {
-      const admin = await service.ensureAdmin(config.admin.email, config.admin.password);
+      const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);
       log.info({ adminId: admin.id }, 'admin from ADMIN_EMAIL is ready');
     }
-    const restored = await service.restoreSuspensions();
+    const finished = await useCases.deletion.finishPendingDeletions();
+    if (finished > 0) log.info({ finished }, 'interrupted deletions finished');
+    const restored = await restoreSuspensions(adapters.clients, adapters.revocations);
     if (restored > 0) log.info({ restored }, 'suspended clients restored to the revocation list');
-    relay.start(config.outboxRelayIntervalMs);
+    // Every relay pass first finishes deletions a crash interrupted, so their requests go out too.
+    relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
     const sweeper = setInterval(() => {
       adapters.sessions.sweepExpired(new Date()).catch(() => {});
     }, SWEEP_INTERVAL_MS);
     sweeper.unref();
     log.info({}, `client-auth is wired on ${adapters.description}`);
     return {
-      service,
+      useCases,
       legacyTokens,
       adapters,
       relay,
@@ -109,17 +115,12 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   }
 }
 
-async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
-  if (config.mongo === null || config.redis === null) {
-    throw new Error(
-      'MongoDB and Redis must both be configured (MONGODB_URI or DB_HOST, REDIS_URL or REDIS_HOST), or neither for the embedded set-up',
-    );
-  }
+async function connectAdapters(config: Config, stores: SharedStores, log: Logger): Promise<Adapters> {
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
   const redisConnections: Redis[] = [];
   try {
-    const connected = await connectMongo(config.mongo.uri, config.mongo.dbName, timeout, log);
+    const connected = await connectMongo(stores.mongo.uri, stores.mongo.dbName, timeout, log);
     mongo = connected.client;
     const clients = new MongoClientStore(connected.db);
     const sessions = new MongoSessionStore(connected.db);
@@ -128,9 +129,9 @@ async function connectAdapters(config: Config, log: Logger): Promise<Adapters> {
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
 
-    const redis = await connectRedis(config.redis.url, timeout, log, 'commands');
+    const redis = await connectRedis(stores.redis.url, timeout, log, 'commands');
     redisConnections.push(redis);
-    const subscriber = await connectRedis(config.redis.url, timeout, log, 'subscriber');
+    const subscriber = await connectRedis(stores.redis.url, timeout, log, 'subscriber');
     redisConnections.push(subscriber);
     const revocations = await RedisRevocationList.start(redis, subscriber, { ...DEFAULT_KEYS, clientKeyPrefix: config.revocationKeyPrefix }, log);
     const events = new RedisEventBus(redis, {

@@ -9,6 +9,7 @@
  */
 import { ChannelCredentials, Metadata, type CallOptions, type ServiceError, type handleUnaryCall } from '@grpc/grpc-js';
 import { ClientAuthClient, ClientAuthService, type ClientAuthServer } from '../gen/clientauth/v1/client_auth';
+import { REQUEST_ID_KEY } from './request-id';
 
 export interface ClientAuthCallOptions {
   /** The bearer token for this call; overrides the client's. */
@@ -50,7 +51,7 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
       const metadata = new Metadata();
       const token = callOptions.token ?? (typeof options.token === 'function' ? options.token() : options.token);
       if (token) metadata.set('authorization', `Bearer ${token}`);
-      if (callOptions.requestId) metadata.set('x-request-id', callOptions.requestId);
+      if (callOptions.requestId) metadata.set(REQUEST_ID_KEY, callOptions.requestId);
       const deadline = Date.now() + (callOptions.deadlineMs ?? options.deadlineMs ?? 5000);
       return new Promise((resolve, reject) => {
         rawMethod.call(raw, request, metadata, { deadline }, (error, response) => (error ? reject(error) : resolve(response)));

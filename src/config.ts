@@ -9,6 +9,35 @@ export class ConfigError extends Error {
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
+export interface MongoConfig {
+  readonly uri: string;
+  readonly dbName: string;
+}
+
+export interface RedisConfig {
+  readonly url: string;
+}
+
+/**
+ * Where the state lives, and so how the signing secret is found. The two set-ups are
+ * exclusive: an in-process revocation list cannot serve several instances, and several
+ * instances must sign with one secret.
+ */
+export type StoresConfig =
+  | {
+      readonly kind: 'embedded';
+      /** The SQLite file, the development secret and the mail drop live here. */
+      readonly dataDir: string;
+      /** Null outside production when JWT_SECRET_KEY is unset: a development secret is kept in dataDir. */
+      readonly jwtSecret: string | null;
+    }
+  | {
+      readonly kind: 'shared';
+      readonly mongo: MongoConfig;
+      readonly redis: RedisConfig;
+      readonly jwtSecret: string;
+    };
+
 export interface Config {
   readonly production: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -30,8 +59,6 @@ export interface Config {
     readonly bodyLimitBytes: number;
   };
   readonly jwt: {
-    /** Null when not configured: only the embedded set-up may then generate one. */
-    readonly secret: string | null;
     readonly issuer: string;
     readonly audience: string;
     readonly accessTokenTtlSeconds: number;
@@ -41,11 +68,7 @@ export interface Config {
   readonly bcryptCost: number;
   /** A login key (email) with `maxFailures` failed logins in `windowSeconds` is refused until its window ends. */
   readonly loginThrottle: { readonly maxFailures: number; readonly windowSeconds: number };
-  /** Null when MongoDB is not configured. */
-  readonly mongo: { readonly uri: string; readonly dbName: string } | null;
-  /** Null when Redis is not configured. */
-  readonly redis: { readonly url: string } | null;
-  readonly dataDir: string;
+  readonly stores: StoresConfig;
   readonly revocationKeyPrefix: string;
   readonly deletionChannel: string;
   readonly deletionStream: string;
@@ -66,28 +89,7 @@ export function loadConfig(env: Env): Config {
   const read = new Reader(env);
   const production = env['NODE_ENV'] === 'production';
 
-  const secret = read.optional('JWT_SECRET_KEY');
-  if (secret !== null && production && Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
-    throw new ConfigError(`JWT_SECRET_KEY must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`);
-  }
-
-  const mongo = mongoFrom(read);
-  const redis = redisFrom(read);
-  if ((mongo === null) !== (redis === null)) {
-    const missing = mongo === null ? 'MongoDB (MONGODB_URI or DB_HOST)' : 'Redis (REDIS_URL or REDIS_HOST)';
-    throw new ConfigError(
-      `${missing} is not configured while the other store is: configure both for the shared set-up, ` +
-        'or neither for the embedded one (an in-process revocation list cannot serve several instances)',
-    );
-  }
-  if (secret === null && (production || mongo !== null)) {
-    throw new ConfigError(
-      production
-        ? 'JWT_SECRET_KEY is required when NODE_ENV=production'
-        : 'JWT_SECRET_KEY is required with MongoDB and Redis: every instance must sign with the same secret',
-    );
-  }
-
+  const stores = storesFrom(read, production);
   const adminEmail = read.optional('ADMIN_EMAIL');
   const adminPassword = read.optional('ADMIN_PASSWORD');
   if ((adminEmail === null) !== (adminPassword === null)) {
@@ -100,8 +102,14 @@ export function loadConfig(env: Env): Config {
   if (cookieHostPrefix && !cookieSecure) {
     throw new ConfigError('COOKIE_HOST_PREFIX=true needs COOKIE_SECURE=true: browsers drop __Host- cookies without Secure');
   }
+  const accessCookieName = checkCookieName('ACCESS_COOKIE_NAME', read.string('ACCESS_COOKIE_NAME', 'token'));
+  const refreshCookieName = checkCookieName('REFRESH_COOKIE_NAME', read.string('REFRESH_COOKIE_NAME', 'refresh_token'));
+  // One name for both would let the refresh cookie overwrite the access cookie.
+  if (accessCookieName === refreshCookieName) {
+    throw new ConfigError(`ACCESS_COOKIE_NAME and REFRESH_COOKIE_NAME must differ; both are "${accessCookieName}"`);
+  }
   const metricsPort = read.optional('METRICS_PORT');
-  const legacyTokensUntil = legacyWindowFrom(read, secret);
+  const legacyTokensUntil = legacyWindowFrom(read, stores.jwtSecret);
 
   return deepFreeze({
     production,
@@ -119,13 +127,12 @@ export function loadConfig(env: Env): Config {
       cookieSecure,
       cookieHostPrefix,
       trustProxy: read.bool('BRIDGE_TRUST_PROXY', false),
-      accessCookieName: checkCookieName('ACCESS_COOKIE_NAME', read.string('ACCESS_COOKIE_NAME', 'token')),
-      refreshCookieName: checkCookieName('REFRESH_COOKIE_NAME', read.string('REFRESH_COOKIE_NAME', 'refresh_token')),
+      accessCookieName,
+      refreshCookieName,
       callTimeoutMs: read.int('BRIDGE_CALL_TIMEOUT_MS', 5000, 100, 60000),
       bodyLimitBytes: read.int('BRIDGE_BODY_LIMIT_BYTES', 16 * 1024, 256, 1024 * 1024),
     },
     jwt: {
-      secret,
       issuer: read.string('JWT_ISSUER', 'client-auth'),
       audience: read.string('JWT_AUDIENCE', 'client-auth'),
       accessTokenTtlSeconds: read.int('JWT_TOKEN_EXP_MIN', 15, 1, 24 * 60) * 60,
@@ -137,9 +144,7 @@ export function loadConfig(env: Env): Config {
       maxFailures: read.int('LOGIN_MAX_FAILURES', 10, 1, 1000),
       windowSeconds: read.int('LOGIN_FAILURE_WINDOW_MIN', 15, 1, 24 * 60) * 60,
     },
-    mongo,
-    redis,
-    dataDir: read.string('DATA_DIR', './data'),
+    stores,
     revocationKeyPrefix: read.string('REVOCATION_KEY_PREFIX', '', { allowEmpty: true }),
     deletionChannel: read.string('DELETION_CHANNEL', 'client-data-deletion-request'),
     deletionStream: read.string('DELETION_STREAM', 'client-data-deletion-requests'),
@@ -177,7 +182,36 @@ function dayExists(day: string): boolean {
   return new Date(Date.UTC(year, month - 1, date)).getUTCDate() === date && month >= 1 && month <= 12;
 }
 
-function mongoFrom(read: Reader): Config['mongo'] {
+
+function storesFrom(read: Reader, production: boolean): StoresConfig {
+  const secret = read.optional('JWT_SECRET_KEY');
+  if (secret !== null && production && Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
+    throw new ConfigError(`JWT_SECRET_KEY must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`);
+  }
+  const mongo = mongoFrom(read);
+  const redis = redisFrom(read);
+  if (mongo === null && redis === null) {
+    if (secret === null && production) throw new ConfigError('JWT_SECRET_KEY is required when NODE_ENV=production');
+    return { kind: 'embedded', dataDir: read.string('DATA_DIR', './data'), jwtSecret: secret };
+  }
+  if (mongo === null || redis === null) {
+    const missing = mongo === null ? 'MongoDB (MONGODB_URI or DB_HOST)' : 'Redis (REDIS_URL or REDIS_HOST)';
+    throw new ConfigError(
+      `${missing} is not configured while the other store is: configure both for the shared set-up, ` +
+        'or neither for the embedded one (an in-process revocation list cannot serve several instances)',
+    );
+  }
+  if (secret === null) {
+    throw new ConfigError(
+      production
+        ? 'JWT_SECRET_KEY is required when NODE_ENV=production'
+        : 'JWT_SECRET_KEY is required with MongoDB and Redis: every instance must sign with the same secret',
+    );
+  }
+  return { kind: 'shared', mongo, redis, jwtSecret: secret };
+}
+
+function mongoFrom(read: Reader): MongoConfig | null {
   const dbName = read.string('DB_NAME', 'client_auth');
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(dbName)) throw new ConfigError('DB_NAME must be 1 to 63 letters, digits, _ or -');
   const uri = read.optional('MONGODB_URI');
@@ -195,7 +229,7 @@ function mongoFrom(read: Reader): Config['mongo'] {
   return { uri: `mongodb://${auth}${host}:${port}/${query}`, dbName };
 }
 
-function redisFrom(read: Reader): Config['redis'] {
+function redisFrom(read: Reader): RedisConfig | null {
   const url = read.optional('REDIS_URL');
   if (url !== null) {
     if (!/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');

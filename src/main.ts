@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const grpc =
     app === null
       ? null
-      : await startGrpcServer(app.service, config.grpc, {
+      : await startGrpcServer(app.useCases, config.grpc, {
           log,
           maxMessageBytes: config.grpc.maxMessageBytes,
           ...(metrics ? { observe: metrics.observeRpc } : {}),

@@ -7,13 +7,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { isReason, type Reason } from './domain/errors';
 import type { LegacyTokens } from './domain/legacy-tokens';
 import type { Outbox, RevocationList } from './domain/ports';
 import type { CallObserver } from './grpc/unary';
 
 export type StoreName = 'mongodb' | 'redis' | 'sqlite';
 
-export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'invalid_argument' | 'error';
+export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'throttled' | 'invalid_argument' | 'error';
 
 /**
  * Where the gauges read their values, on every scrape. Each is optional: a process that
@@ -49,7 +50,15 @@ const METRIC_PREFIX = 'clientauth_';
 const DEFAULT_SOURCE_TIMEOUT_MS = 2000;
 /** From a cached token check (well under 1 ms) to a bcrypt login or a slow store (seconds). */
 const RPC_DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid_credentials', 'suspended', 'invalid_argument', 'error'];
+const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid_credentials', 'suspended', 'throttled', 'invalid_argument', 'error'];
+
+/** The reasons a Login can fail with that are not errors of the service; any other is 'error'. */
+const LOGIN_OUTCOME_OF: Partial<Record<Reason, LoginOutcome>> = {
+  INVALID_CREDENTIALS: 'invalid_credentials',
+  CLIENT_SUSPENDED: 'suspended',
+  TOO_MANY_ATTEMPTS: 'throttled',
+  INVALID_ARGUMENT: 'invalid_argument',
+};
 
 export function createMetrics(sources: MetricsSources, options: MetricsOptions = {}): Metrics {
   const sourceTimeoutMs = options.sourceTimeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
@@ -198,8 +207,9 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
 /** The outcome label of a finished Login, from its status and reason. */
 export function loginOutcomeOf(code: status, reason: string): LoginOutcome {
   if (code === status.OK) return 'success';
-  if (reason === 'INVALID_CREDENTIALS') return 'invalid_credentials';
-  if (reason === 'CLIENT_SUSPENDED') return 'suspended';
+  const outcome = isReason(reason) ? LOGIN_OUTCOME_OF[reason] : undefined;
+  if (outcome) return outcome;
+  // A request grpc-js refused before the handler ran carries no reason of ours.
   if (code === status.INVALID_ARGUMENT) return 'invalid_argument';
   return 'error';
 }

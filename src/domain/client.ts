@@ -1,4 +1,5 @@
 /** The client model shared by the domain and its ports. */
+import { domainError } from './errors';
 
 export type ClientKind = 'user' | 'service';
 
@@ -48,4 +49,9 @@ export interface Principal {
 
 export function isAdmin(principal: Principal): boolean {
   return principal.groups.includes(ADMIN_GROUP);
+}
+
+/** Admin RPCs check permission before they look anything up (AIP-193). */
+export function requireAdmin(principal: Principal): void {
+  if (!isAdmin(principal)) throw domainError('PERMISSION_DENIED');
 }

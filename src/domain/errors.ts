@@ -1,7 +1,8 @@
 /**
- * Every error the domain raises. Each carries a stable UPPER_SNAKE `reason` that callers
- * switch on, and a `kind` that says which class of failure it is; the transports map the
- * kind to a status (src/grpc/status-mapping.ts, bridge/error-middleware.ts) in one place each.
+ * Every error the domain raises, in one catalogue. Each reason is a stable UPPER_SNAKE
+ * string callers switch on, and it has exactly one `kind` (the class of failure, which the
+ * transports map to a status in one place each: src/grpc/status-mapping.ts,
+ * bridge/error-middleware.ts) and one default message, whichever use case raises it.
  */
 
 /** The class of a failure, independent of any transport. */
@@ -15,64 +16,78 @@ export type ErrorKind =
   | 'resource_exhausted'
   | 'unavailable';
 
-/** Stable reasons. Adding one is an API change: callers switch on them. */
-export type Reason =
-  | 'INVALID_ARGUMENT'
-  | 'INVALID_PAGE_TOKEN'
-  | 'INVALID_CREDENTIALS'
-  | 'EMAIL_TAKEN'
-  | 'TOKEN_MISSING'
-  | 'TOKEN_INVALID'
-  | 'TOKEN_EXPIRED'
-  | 'SESSION_REVOKED'
-  | 'REFRESH_TOKEN_REUSED'
-  | 'CLIENT_SUSPENDED'
-  | 'CLIENT_DELETED'
-  | 'CLIENT_NOT_FOUND'
-  | 'NOT_A_USER'
-  | 'NOT_A_SERVICE'
-  | 'PERMISSION_DENIED'
-  | 'MESSAGE_TOO_LARGE'
-  | 'TOO_MANY_ATTEMPTS'
-  | 'UNAVAILABLE';
+/**
+ * The reasons. Adding one is an API change: callers switch on them. A reason appears here
+ * only if some code path raises it.
+ *
+ * CLIENT_SUSPENDED is `unauthenticated` on every call: a suspension means these credentials
+ * no longer prove anyone, the same meaning as SESSION_REVOKED or CLIENT_DELETED, and a
+ * forward-auth gateway must answer 401 (log in again / go away), never 403 (you are known
+ * but not allowed here), for a suspended client.
+ */
+export const REASONS = {
+  INVALID_ARGUMENT: { kind: 'invalid_argument', message: 'the request is not valid' },
+  INVALID_PAGE_TOKEN: { kind: 'invalid_argument', message: 'page_token is not valid' },
+  INVALID_CREDENTIALS: { kind: 'unauthenticated', message: 'the credentials are not valid' },
+  TOKEN_MISSING: { kind: 'unauthenticated', message: 'a token is required' },
+  TOKEN_INVALID: { kind: 'unauthenticated', message: 'the token is not valid' },
+  TOKEN_EXPIRED: { kind: 'unauthenticated', message: 'the token has expired' },
+  SESSION_REVOKED: { kind: 'unauthenticated', message: 'the session has been revoked; log in again' },
+  REFRESH_TOKEN_REUSED: {
+    kind: 'unauthenticated',
+    message: 'this refresh token was already used; the session has been revoked',
+  },
+  CLIENT_SUSPENDED: { kind: 'unauthenticated', message: 'the client is suspended' },
+  CLIENT_DELETED: { kind: 'unauthenticated', message: 'the client has been deleted' },
+  PERMISSION_DENIED: { kind: 'permission_denied', message: 'this call needs the admin group' },
+  CLIENT_NOT_FOUND: { kind: 'not_found', message: 'no client has this id' },
+  EMAIL_TAKEN: { kind: 'already_exists', message: 'a client with this email is already registered' },
+  NOT_A_USER: { kind: 'failed_precondition', message: 'only users have a password' },
+  NOT_A_SERVICE: { kind: 'failed_precondition', message: 'only a service client has a client secret' },
+  TOO_MANY_ATTEMPTS: { kind: 'resource_exhausted', message: 'too many failed logins for this email; wait and try again' },
+  UNAVAILABLE: { kind: 'unavailable', message: 'a store is unavailable; retry later' },
+} as const satisfies Record<string, { kind: ErrorKind; message: string }>;
+
+/** Stable reasons, as listed in `REASONS`. */
+export type Reason = keyof typeof REASONS;
+
+/** Whether a string (e.g. a reason read back from a status) is one of ours. */
+export function isReason(value: string): value is Reason {
+  return Object.hasOwn(REASONS, value);
+}
 
 /**
  * A failure the caller may see. `message` is written for the caller and never holds a
- * secret or internal detail; `field` names the request field at fault, if any.
+ * secret or internal detail; `field` names the request field at fault, if any. The kind
+ * follows from the reason.
  */
 export class DomainError extends Error {
   override readonly name = 'DomainError';
+  readonly kind: ErrorKind;
   constructor(
-    readonly kind: ErrorKind,
     readonly reason: Reason,
-    message: string,
+    message: string = REASONS[reason].message,
     readonly field?: string,
   ) {
     super(message);
+    this.kind = REASONS[reason].kind;
   }
+}
+
+/** The error of `reason`, with its catalogue message unless a more precise one is given. */
+export function domainError(reason: Reason, message?: string, field?: string): DomainError {
+  return new DomainError(reason, message, field);
 }
 
 /** Bad input: nothing was changed. */
 export function invalidArgument(field: string, message: string): DomainError {
-  return new DomainError('invalid_argument', 'INVALID_ARGUMENT', message, field);
-}
-
-export function unauthenticated(reason: Reason, message: string): DomainError {
-  return new DomainError('unauthenticated', reason, message);
-}
-
-export function permissionDenied(reason: Reason = 'PERMISSION_DENIED', message = 'this call needs the admin group'): DomainError {
-  return new DomainError('permission_denied', reason, message);
-}
-
-export function clientNotFound(): DomainError {
-  return new DomainError('not_found', 'CLIENT_NOT_FOUND', 'no client has this id');
+  return new DomainError('INVALID_ARGUMENT', message, field);
 }
 
 /** A store or bus the call needs cannot be reached; retrying later may succeed. */
 export class UnavailableError extends DomainError {
   constructor(what: string, options?: { cause?: unknown }) {
-    super('unavailable', 'UNAVAILABLE', `${what} is unavailable; retry later`);
+    super('UNAVAILABLE', `${what} is unavailable; retry later`);
     if (options?.cause !== undefined) (this as { cause?: unknown }).cause = options.cause;
   }
 }

@@ -1,29 +1,30 @@
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { v7 } from 'uuid';
 
-let lastMs = 0;
-let sequence = 0;
+/** The time and 32-bit counter of the last id made, so the next one sorts after it. */
+const last = { msecs: -Infinity, seq: 0 };
 
 /**
  * A UUIDv7 (RFC 9562): time-ordered, so ids sort by creation and list pages in
  * registration order, and outbox entries sort in the order they were written. Within one
- * process ids are strictly increasing: ids of the same millisecond carry a counter in the
- * 12 `rand_a` bits (RFC 9562, method 1), so two events written back to back keep their order.
+ * process ids are strictly increasing, even within one millisecond or when the clock
+ * steps back: ids carry a counter (RFC 9562, method 1) that starts at random each
+ * millisecond.
+ *
+ * The `uuid` package lays out the bytes. It keeps that counter only for ids stamped with
+ * its own Date.now(); ours are stamped with the caller's clock (the domain's injected
+ * one), so the counter is kept here and handed to it.
  */
 export function newId(now: number = Date.now()): string {
-  if (now > lastMs) {
-    lastMs = now;
-    sequence = randomBytes(2).readUInt16BE(0) & 0x3ff;
-  } else if (++sequence > 0xfff) {
-    lastMs++;
-    sequence = 0;
+  if (now > last.msecs) {
+    last.msecs = now;
+    // Below 2^31, leaving room to count up within the millisecond.
+    last.seq = randomInt(0x80000000);
+  } else {
+    last.seq = (last.seq + 1) >>> 0;
+    if (last.seq === 0) last.msecs++;
   }
-  const bytes = randomBytes(16);
-  bytes.writeUIntBE(lastMs, 0, 6);
-  bytes[6] = 0x70 | (sequence >> 8);
-  bytes[7] = sequence & 0xff;
-  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return v7({ msecs: last.msecs, seq: last.seq });
 }
 
 const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

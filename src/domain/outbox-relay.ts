@@ -14,6 +14,7 @@ const BATCH = 100;
 export class OutboxRelay {
   private tail: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
+  private passing: Promise<void> | null = null;
 
   constructor(
     private readonly outbox: Outbox,
@@ -32,16 +33,32 @@ export class OutboxRelay {
     return run;
   }
 
-  /** Flushes now and then every `intervalMs`. */
-  start(intervalMs: number): void {
-    void this.flush();
-    this.timer = setInterval(() => void this.flush(), intervalMs);
+  /**
+   * Flushes now and then every `intervalMs`; `beforeEachPass` runs before each of these
+   * passes, for work that writes entries the pass should deliver (it should handle its own
+   * failures; one that escapes is logged and the pass goes on). A pass still running when
+   * the next is due is not overlapped: the next one is skipped.
+   */
+  start(intervalMs: number, beforeEachPass?: () => Promise<unknown>): void {
+    const pass = () => {
+      if (this.passing !== null) return;
+      this.passing = (async () => {
+        await beforeEachPass?.().catch((error: unknown) => this.log.warn({ err: describe(error) }, 'outbox relay: the work before a pass failed'));
+        await this.flush();
+      })().finally(() => {
+        this.passing = null;
+      });
+    };
+    pass();
+    this.timer = setInterval(pass, intervalMs);
     this.timer.unref();
   }
 
+  /** Stops the periodic passes and waits for the running one, so the stores can be closed. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.passing;
     await this.tail;
   }
 

@@ -1,28 +1,13 @@
-import bcrypt from 'bcrypt';
-
 /**
- * bcrypt with a configured cost. Verification of an unknown account runs against a dummy
- * hash of the same cost, so it takes as long as a wrong password.
+ * Hashes and checks user passwords (a port; the bcrypt adapter is in src/adapters/crypto).
+ * - `hash` returns a salted, slow hash; two hashes of one password differ.
+ * - `verify(password, null)` costs as long as checking a wrong password and answers false,
+ *   so an unknown account cannot be told from a wrong password by timing.
+ * - `needsRehash` is true for a hash made with weaker settings than the current ones, so
+ *   the next successful login can upgrade it.
  */
-export class PasswordHasher {
-  private readonly dummyHash: string;
-
-  constructor(readonly cost: number) {
-    this.dummyHash = bcrypt.hashSync('dummy password that matches nothing', cost);
-  }
-
-  hash(password: string): Promise<string> {
-    return bcrypt.hash(password, this.cost);
-  }
-
-  /** Compares against `hash`, or the dummy hash when it is null; false in that case. */
-  async verify(password: string, hash: string | null): Promise<boolean> {
-    const matches = await bcrypt.compare(password, hash ?? this.dummyHash);
-    return matches && hash !== null;
-  }
-
-  /** True when `hash` was made with a lower cost than configured. */
-  needsRehash(hash: string): boolean {
-    return bcrypt.getRounds(hash) < this.cost;
-  }
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, hash: string | null): Promise<boolean>;
+  needsRehash(hash: string): boolean;
 }

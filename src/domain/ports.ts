@@ -15,19 +15,43 @@ export interface ClientQuery {
   limit: number;
 }
 
+/** A deletion as recorded on the client's record, from the moment it is decided until the record is removed. */
+export interface PendingDeletion {
+  /** The id of the deletion request (and of its outbox entry). */
+  requestId: string;
+  at: Date;
+  /** The id of the client who asked for it. */
+  by: string;
+}
+
+/** A client marked deleted whose record is not yet removed. */
+export interface MarkedClient {
+  client: ClientRecord;
+  deletion: PendingDeletion;
+}
+
 /**
  * Stores clients.
  * - `insert` is atomic on the email: under concurrent inserts of one email exactly one
  *   succeeds and every other throws `DuplicateKeyError('email')`.
  * - `update` sets the given fields and returns the new record, or null if none has the id.
  * - `list` returns clients ordered by id ascending, so paging with `afterId` is stable.
+ * - `markDeleted` records a deletion on the client in one change of its record (no store
+ *   we support has multi-document transactions, so this one write is the moment of
+ *   deletion). From then on `findById`, `findByEmail`, `list` and `update` act as if the
+ *   client were gone, and `listMarkedDeleted` names it until `delete` removes it. Its
+ *   email stays taken until then. It answers the client as marked, with the deletion
+ *   stored (an earlier one if the client was marked already), or null if no client has the id.
  */
 export interface ClientStore {
   insert(client: ClientRecord): Promise<void>;
   findById(id: string): Promise<ClientRecord | null>;
   findByEmail(email: string): Promise<ClientRecord | null>;
   update(id: string, changes: Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>): Promise<ClientRecord | null>;
-  /** Removes the client; true if it existed. */
+  markDeleted(id: string, deletion: PendingDeletion): Promise<MarkedClient | null>;
+  /** Clients marked deleted and not yet removed, oldest deletion first. */
+  listMarkedDeleted(limit: number): Promise<MarkedClient[]>;
+  /** Removes the client, marked or not; true if it existed. */
   delete(id: string): Promise<boolean>;
   list(query: ClientQuery): Promise<ClientRecord[]>;
 }
@@ -97,6 +121,8 @@ export interface OutboxEntry {
 /**
  * Durable record of events not yet delivered.
  * - An entry `add`ed is kept until delivered and then for the record; nothing is dropped.
+ * - `add` is idempotent by id: adding an entry whose id is stored already changes nothing,
+ *   so a step that is retried after a crash announces its event once.
  * - `pending` returns undelivered entries in id order (the order they were written).
  * - `list` returns entries newest first.
  */

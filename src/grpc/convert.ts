@@ -1,7 +1,8 @@
 /** Domain values to and from their generated protobuf shapes. */
 import { ClientKind as ProtoKind, type Client, type DeletionRequest } from '../../gen/clientauth/v1/client';
 import type { ClientKind, PublicClient } from '../domain/client';
-import type { DeletionRequestView, TokenPair } from '../domain/client-auth-service';
+import type { DeletionRequestView } from '../domain/deletion';
+import type { TokenPair } from '../domain/session-tokens';
 import type { LoginResponse } from '../../gen/clientauth/v1/client_auth';
 
 export function kindToProto(kind: ClientKind): ProtoKind {

@@ -1,16 +1,17 @@
 import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
-import type { ClientAuthService } from '../domain/client-auth-service';
+import type { UseCases } from '../domain/use-cases';
 import { invalidArgument } from '../domain/errors';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert';
 import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary';
 
-/** The ClientAuth handlers: decode, call the domain service once, encode. No logic of their own. */
-export function clientAuthHandlers(service: ClientAuthService, options: UnaryOptions): ClientAuthServer {
-  const caller = (context: CallContext) => service.authenticate(bearerToken(context.metadata));
+/** The ClientAuth handlers: decode, call one use case once, encode. No logic of their own. */
+export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): ClientAuthServer {
+  const { registration, sessionTokens, serviceTokens, tokenValidation, account, administration, suspension, deletion } = useCases;
+  const caller = (context: CallContext) => tokenValidation.authenticate(bearerToken(context.metadata));
 
   return {
     registerUser: unary('RegisterUser', async (request) => {
-      const client = await service.registerUser({
+      const client = await registration.registerUser({
         email: request.email,
         password: request.password,
         firstName: request.firstName,
@@ -22,7 +23,7 @@ export function clientAuthHandlers(service: ClientAuthService, options: UnaryOpt
     }, options),
 
     registerService: unary('RegisterService', async (request, context) => {
-      const result = await service.registerService(await caller(context), {
+      const result = await registration.registerService(await caller(context), {
         email: request.email,
         name: request.name,
         groups: request.groups,
@@ -31,25 +32,25 @@ export function clientAuthHandlers(service: ClientAuthService, options: UnaryOpt
     }, options),
 
     issueServiceToken: unary('IssueServiceToken', async (request) => {
-      const issued = await service.issueServiceToken({ clientId: request.clientId, clientSecret: request.clientSecret });
+      const issued = await serviceTokens.issueServiceToken({ clientId: request.clientId, clientSecret: request.clientSecret });
       return { accessToken: issued.token, accessTokenExpireTime: issued.expiresAt };
     }, options),
 
     login: unary('Login', async (request) => {
-      return tokenPairToProto(await service.login({ email: request.email, password: request.password }));
+      return tokenPairToProto(await sessionTokens.login({ email: request.email, password: request.password }));
     }, options),
 
     refreshToken: unary('RefreshToken', async (request) => {
-      return tokenPairToProto(await service.refresh({ refreshToken: request.refreshToken }));
+      return tokenPairToProto(await sessionTokens.refresh({ refreshToken: request.refreshToken }));
     }, options),
 
     logout: unary('Logout', async (_request, context) => {
-      await service.logout(bearerToken(context.metadata));
+      await sessionTokens.logout(bearerToken(context.metadata));
       return {};
     }, options),
 
     validateToken: unary('ValidateToken', async (request) => {
-      const principal = await service.validateToken(request.token);
+      const principal = await tokenValidation.validateToken(request.token);
       return {
         clientId: principal.clientId,
         kind: kindToProto(principal.kind),
@@ -60,11 +61,11 @@ export function clientAuthHandlers(service: ClientAuthService, options: UnaryOpt
     }, options),
 
     getMe: unary('GetMe', async (_request, context) => {
-      return { client: clientToProto(await service.getMe(await caller(context))) };
+      return { client: clientToProto(await account.getMe(await caller(context))) };
     }, options),
 
     changePassword: unary('ChangePassword', async (request, context) => {
-      await service.changePassword(await caller(context), {
+      await account.changePassword(await caller(context), {
         currentPassword: request.currentPassword,
         newPassword: request.newPassword,
       });
@@ -72,19 +73,19 @@ export function clientAuthHandlers(service: ClientAuthService, options: UnaryOpt
     }, options),
 
     deleteClient: unary('DeleteClient', async (request, context) => {
-      const deletion = await service.deleteClient(await caller(context), { clientId: request.clientId });
-      return { deletionRequest: deletionRequestToProto(deletion) };
+      const requested = await deletion.deleteClient(await caller(context), { clientId: request.clientId });
+      return { deletionRequest: deletionRequestToProto(requested) };
     }, options),
 
     getClient: unary('GetClient', async (request, context) => {
-      return { client: clientToProto(await service.getClient(await caller(context), { clientId: request.clientId })) };
+      return { client: clientToProto(await administration.getClient(await caller(context), { clientId: request.clientId })) };
     }, options),
 
     listClients: unary('ListClients', async (request, context) => {
       const principal = await caller(context);
       const kind = kindFromProto(request.kind);
       if (kind === 'invalid') throw invalidArgument('kind', 'kind is not a known client kind');
-      const page = await service.listClients(principal, {
+      const page = await administration.listClients(principal, {
         pageSize: request.pageSize,
         pageToken: request.pageToken,
         emailPrefix: request.emailPrefix,
@@ -95,22 +96,22 @@ export function clientAuthHandlers(service: ClientAuthService, options: UnaryOpt
     }, options),
 
     setClientGroups: unary('SetClientGroups', async (request, context) => {
-      const client = await service.setClientGroups(await caller(context), { clientId: request.clientId, groups: request.groups });
+      const client = await administration.setClientGroups(await caller(context), { clientId: request.clientId, groups: request.groups });
       return { client: clientToProto(client) };
     }, options),
 
     suspendClient: unary('SuspendClient', async (request, context) => {
-      const client = await service.suspendClient(await caller(context), { clientId: request.clientId, reason: request.reason });
+      const client = await suspension.suspendClient(await caller(context), { clientId: request.clientId, reason: request.reason });
       return { client: clientToProto(client) };
     }, options),
 
     reinstateClient: unary('ReinstateClient', async (request, context) => {
-      const client = await service.reinstateClient(await caller(context), { clientId: request.clientId });
+      const client = await suspension.reinstateClient(await caller(context), { clientId: request.clientId });
       return { client: clientToProto(client) };
     }, options),
 
     listDeletionRequests: unary('ListDeletionRequests', async (request, context) => {
-      const requests = await service.listDeletionRequests(await caller(context), {
+      const requests = await administration.listDeletionRequests(await caller(context), {
         pageSize: request.pageSize,
         pendingOnly: request.pendingOnly,
       });
@@ -118,7 +119,7 @@ export function clientAuthHandlers(service: ClientAuthService, options: UnaryOpt
     }, options),
 
     resetServiceSecret: unary('ResetServiceSecret', async (request, context) => {
-      const result = await service.resetServiceSecret(await caller(context), { clientId: request.clientId });
+      const result = await useCases.serviceSecrets.resetServiceSecret(await caller(context), { clientId: request.clientId });
       return { client: clientToProto(result.client), clientSecret: result.clientSecret };
     }, options),
   };

@@ -1,7 +1,7 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { ClientAuthService as ClientAuthDefinition } from '../../gen/clientauth/v1/client_auth';
-import type { ClientAuthService } from '../domain/client-auth-service';
+import { ClientAuthService } from '../../gen/clientauth/v1/client_auth';
+import type { UseCases } from '../domain/use-cases';
 import { clientAuthHandlers } from './handlers';
 import { addReflection } from './reflection';
 import type { UnaryOptions } from './unary';
@@ -22,12 +22,12 @@ export interface RunningGrpcServer {
 }
 
 /** Builds the server: ClientAuth, grpc.health.v1 and reflection (so grpcurl can list and describe). */
-export function createGrpcServer(service: ClientAuthService, options: GrpcServerOptions): { server: Server; health: HealthImplementation } {
+export function createGrpcServer(useCases: UseCases, options: GrpcServerOptions): { server: Server; health: HealthImplementation } {
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  server.addService(ClientAuthDefinition, clientAuthHandlers(service, options));
+  server.addService(ClientAuthService, clientAuthHandlers(useCases, options));
 
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
@@ -37,8 +37,8 @@ export function createGrpcServer(service: ClientAuthService, options: GrpcServer
 }
 
 /** Binds to host:port (0 picks a free one) and starts serving. */
-export async function startGrpcServer(service: ClientAuthService, address: { host: string; port: number }, options: GrpcServerOptions): Promise<RunningGrpcServer> {
-  const { server, health } = createGrpcServer(service, options);
+export async function startGrpcServer(useCases: UseCases, address: { host: string; port: number }, options: GrpcServerOptions): Promise<RunningGrpcServer> {
+  const { server, health } = createGrpcServer(useCases, options);
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${address.host}:${address.port}`, ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),

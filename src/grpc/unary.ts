@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '../domain/logger';
+import { parseBearer } from '../bearer-token';
+import { REQUEST_ID_KEY, requestIdFrom } from '../request-id';
 import { REASON_KEY, toServiceError } from './status-mapping';
 
-/** The metadata key that carries a request id across the bridge and the server. */
-export const REQUEST_ID_KEY = 'x-request-id';
 
 export interface CallContext {
   metadata: Metadata;
@@ -31,7 +30,7 @@ export function unary<Req, Res>(
 ): handleUnaryCall<Req, Res> {
   return (call: ServerUnaryCall<Req, Res>, callback) => {
     const started = process.hrtime.bigint();
-    const requestId = requestIdOf(call.metadata);
+    const requestId = requestIdFrom(call.metadata.get(REQUEST_ID_KEY)[0]);
     const finish = (code: status, reason: string) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       options.observe?.(method, code, seconds, reason);
@@ -51,17 +50,8 @@ export function unary<Req, Res>(
   };
 }
 
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
-
-function requestIdOf(metadata: Metadata): string {
-  const given = metadata.get(REQUEST_ID_KEY)[0];
-  return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
-}
-
-/** The bearer token of the `authorization` metadata, or '' when there is none. */
+/** The bearer token of the `authorization` metadata, or '' when there is none or it is not a Bearer credential. */
 export function bearerToken(metadata: Metadata): string {
   const value = metadata.get('authorization')[0];
-  if (typeof value !== 'string') return '';
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(value);
-  return match ? match[1]! : '';
+  return typeof value === 'string' ? (parseBearer(value) ?? '') : '';
 }

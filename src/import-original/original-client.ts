@@ -8,7 +8,7 @@
  * field, the ones of the other kind as empty strings; `groups` may be null or missing.
  */
 import { ADMIN_GROUP, BASE_GROUP, type ClientKind, type ClientRecord } from '../domain/client';
-import { DomainError } from '../domain/errors';
+import { DomainError, invalidArgument } from '../domain/errors';
 import { importedClientCreatedAt, isImportedClientId } from '../domain/imported-clients';
 import * as v from '../domain/validation';
 
@@ -108,7 +108,7 @@ function convert(document: OriginalDocument, keepAdmin: ReadonlySet<string>, now
 function stringOf(fields: Record<string, unknown>, name: string): string {
   const value = fields[name];
   if (value === undefined || value === null) return '';
-  if (typeof value !== 'string') throw new DomainError('invalid_argument', 'INVALID_ARGUMENT', `${name} is not a string`, name);
+  if (typeof value !== 'string') throw invalidArgument(name, `${name} is not a string`);
   return value;
 }
 
@@ -116,7 +116,7 @@ function groupsOf(fields: Record<string, unknown>): string[] {
   const value = fields['groups'];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value) || !value.every((group): group is string => typeof group === 'string')) {
-    throw new DomainError('invalid_argument', 'INVALID_ARGUMENT', 'groups is not a list of strings', 'groups');
+    throw invalidArgument('groups', 'groups is not a list of strings');
   }
   return value;
 }

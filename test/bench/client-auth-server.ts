@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     config.metricsPort === null
       ? null
       : createMetrics({ revocations: app.adapters.revocations, outbox: app.adapters.outbox, storesUp: () => app.adapters.storesUp() });
-  const grpc = await startGrpcServer(app.service, config.grpc, {
+  const grpc = await startGrpcServer(app.useCases, config.grpc, {
     log,
     maxMessageBytes: config.grpc.maxMessageBytes,
     ...(metrics ? { observe: metrics.observeRpc } : {}),

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { Server, ServerCredentials, loadPackageDefinition, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { repoRoot } from '../support/services';
+import { repoRoot } from '../support/paths';
 import { announce, stopWithRunner } from './child';
 
 export const ECHO_PROTO = join(repoRoot(), 'test/bench/proto/bench/v1/echo.proto');

@@ -1,13 +1,13 @@
 /**
  * How fast an HS256 token verifies: jsonwebtoken with a string secret (which it turns
- * into a key on every call), with a KeyObject made once, and through TokenIssuer.verify,
+ * into a key on every call), with a KeyObject made once, and through JwtTokenIssuer.verify,
  * the ValidateToken hot path, both for tokens it has not seen (a new one each call) and
  * for the same token again (as a gateway checks one session's token on every request).
  * Started by run.ts on the server's core; announces the verifications per second of each.
  */
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { TokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/domain/token-issuer';
+import { JwtTokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/adapters/crypto/jwt-token-issuer';
 import { announce, stopWithRunner } from './child';
 
 interface Settings {
@@ -33,13 +33,13 @@ function rate(verify: () => unknown, warmUpSeconds: number, seconds: number): nu
   return count / ((performance.now() - started) / 1000);
 }
 
-/** More distinct tokens than TokenIssuer remembers, so cycling through them never finds one it knows. */
+/** More distinct tokens than JwtTokenIssuer remembers, so cycling through them never finds one it knows. */
 const DISTINCT_TOKENS = 2 * VERIFIED_TOKENS_REMEMBERED;
 
 function main(): void {
   stopWithRunner(async () => {});
   const settings = JSON.parse(process.argv[2]!) as Settings;
-  const issuer = new TokenIssuer({ secret: settings.secret, issuer: settings.issuer, audience: settings.audience });
+  const issuer = new JwtTokenIssuer({ secret: settings.secret, issuer: settings.issuer, audience: settings.audience });
   const tokens = Array.from({ length: DISTINCT_TOKENS }, (_, i) =>
     issuer.issue({ clientId: `bench-client-${i}`, kind: 'user', groups: ['user'], sessionId: `bench-session-${i}` }, 3600).token,
   );

@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isExecutable } from '../support/services';
+import { isExecutable } from '../support/paths';
 import { LOAD_CPU, runPinned } from './processes';
 
 /** The latest ghz release; it builds with the Go of these machines (1.26). */

@@ -5,7 +5,7 @@
  *   ValidateToken   vs a bare grpc-js echo RPC       (h2load, 64 in flight, one connection)
  *   Login           vs raw bcrypt.compare, same cost (ghz, 8 in flight)
  *   RefreshToken    refreshes per second             (a Node client chaining 16 sessions)
- *   HS256 verify    jsonwebtoken with a string secret vs a KeyObject, and TokenIssuer.verify
+ *   HS256 verify    jsonwebtoken with a string secret vs a KeyObject, and JwtTokenIssuer.verify
  *
  * The first three are measured for the shared set-up (FerretDB + Redis, the primary
  * figure) and the embedded one (SQLite, in-process revocation list). Servers and
@@ -26,7 +26,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth';
 import { createClientAuthClient } from '../../src/client';
-import { mochaGlobalSetup, mochaGlobalTeardown, repoRoot } from '../support/services';
+import { mochaGlobalSetup, mochaGlobalTeardown } from '../support/global-setup';
+import { repoRoot } from '../support/paths';
 import { ensureGhz, ensureH2load, ghz, h2load, pooled, type H2loadResult, type LoadFigures } from './load-generators';
 import { LOAD_CPU, SERVER_CPU, killAll, pinSelf, pinningProblem, runNodeChild, startNodeChild, type NodeChild } from './processes';
 
@@ -429,11 +430,11 @@ function printReport(r: Results, options: Options): void {
   out(row('', 'per s', 'ratio', ''));
   out(row('  jwt.verify, string secret', int(r.jwt.stringSecret), '1.00', ''));
   out(row('  jwt.verify, KeyObject', int(r.jwt.keyObject), ratio(r.jwt.keyObject / r.jwt.stringSecret), ''));
-  out(row('  TokenIssuer.verify, new token', int(r.jwt.tokenIssuerNewToken), ratio(r.jwt.tokenIssuerNewToken / r.jwt.stringSecret), ''));
-  out(row('  TokenIssuer.verify, same token', int(r.jwt.tokenIssuerSameToken), ratio(r.jwt.tokenIssuerSameToken / r.jwt.stringSecret), ''));
+  out(row('  JwtTokenIssuer.verify, new token', int(r.jwt.tokenIssuerNewToken), ratio(r.jwt.tokenIssuerNewToken / r.jwt.stringSecret), ''));
+  out(row('  JwtTokenIssuer.verify, same token', int(r.jwt.tokenIssuerSameToken), ratio(r.jwt.tokenIssuerSameToken / r.jwt.stringSecret), ''));
   const usesKeyObject = r.jwt.tokenIssuerNewToken > Math.sqrt(r.jwt.keyObject * r.jwt.stringSecret);
   out(
-    `  the hot path (TokenIssuer.verify) checks a token it has not seen at ${ratio(r.jwt.tokenIssuerNewToken / r.jwt.keyObject)} of the KeyObject rate: ` +
+    `  the hot path (JwtTokenIssuer.verify) checks a token it has not seen at ${ratio(r.jwt.tokenIssuerNewToken / r.jwt.keyObject)} of the KeyObject rate: ` +
       (usesKeyObject ? 'it uses the KeyObject' : 'it pays the string-secret cost'),
   );
   out();

@@ -20,7 +20,11 @@ export async function startTestBridge(upstream: string, env: Record<string, stri
   return Object.assign(bridge, { logs });
 }
 
-/** One Set-Cookie header, parsed. Attribute names are lower-cased. */
+/**
+ * One Set-Cookie header, parsed. Attribute names are lower-cased. Parsed here rather than
+ * with `cookie`'s parseSetCookie, which normalises the attribute values: the tests check
+ * them as the bridge sent them.
+ */
 export interface SetCookie {
   name: string;
   value: string;

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { expect } from 'chai';
-import { freePort, requireServices } from '../support/services';
+import { freePort } from '../support/paths';
+import { requireServices } from '../support/services';
 import { startTestServer, testEnv, type TestServer } from '../support/server';
 import { CookieClient, startTestBridge, type TestBridge } from './bridge-fixture';
 

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { freePort, repoRoot, requireServices } from '../support/services';
+import { freePort, repoRoot } from '../support/paths';
+import { requireServices } from '../support/services';
 import { testEnv } from '../support/server';
 
 interface Started {

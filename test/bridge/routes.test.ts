@@ -306,18 +306,21 @@ for (const setup of SETUPS) describe(`The Koa bridge routes, over a real gRPC se
       expect(response.body).to.include({ reason: 'INVALID_ARGUMENT', field: 'groups' });
     });
 
-    it('POST /suspend stops the user logging in (403 CLIENT_SUSPENDED), and POST /reinstate lets them back', async () => {
+    it('POST /suspend stops the user logging in (401 CLIENT_SUSPENDED), and POST /reinstate lets them back', async () => {
       const admin = await loggedInAdmin();
-      const address = email();
-      const { body } = await browser().post('/register', registration(address));
-      const id = body.client.id;
+      const { client: session, id, email: address } = await loggedIn();
 
       const suspended = await admin.post('/suspend', { id, reason: 'chargeback' });
       expect(suspended.status).to.equal(200);
       expect(suspended.body.client).to.include({ id, suspended: true, suspension_reason: 'chargeback' });
       const refused = await browser().post('/login', { email: address, password: PASSWORD });
-      expect(refused.status).to.equal(403);
+      expect(refused.status).to.equal(401);
       expect(refused.body.reason).to.equal('CLIENT_SUSPENDED');
+      // Every route answers a suspended client alike: its credentials authenticate nobody.
+      for (const response of [await session.get('/me'), await session.post('/refresh')]) {
+        expect(response.status).to.equal(401);
+        expect(response.body.reason).to.equal('CLIENT_SUSPENDED');
+      }
 
       const reinstated = await admin.post('/reinstate', { id });
       expect(reinstated.status).to.equal(200);

@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { requireServices } from '../support/services';
+import { skipOrFailInCI } from '../support/skip-or-fail';
 import { startTestServer, testEnv, type TestServer } from '../support/server';
 import { startTestBridge, type TestBridge } from '../bridge/bridge-fixture';
 
@@ -69,12 +70,7 @@ describe('The login flow in headless Chromium, through the bridge', function () 
   let evilOrigin: string;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      const reason = `${CHROMIUM} is missing (apt-get install chromium)`;
-      if (process.env['CI'] === 'true') throw new Error(`the browser suite cannot run in CI: ${reason}`);
-      console.log(`    skipping the browser suite: ${reason}`);
-      this.skip();
-    }
+    if (!existsSync(CHROMIUM)) skipOrFailInCI(this, `${CHROMIUM} is missing (apt-get install chromium)`);
     const services = requireServices(this);
     server = await startTestServer(testEnv(services, 'browser'));
     let bridgeUrl = '';

@@ -36,6 +36,11 @@ function aClient(fields: Partial<ClientRecord> = {}): ClientRecord {
   };
 }
 
+async function expectDuplicate(insert: Promise<void>): Promise<void> {
+  const error = await insert.then(() => null, (caught: unknown) => caught);
+  expect(error).to.be.instanceOf(DuplicateKeyError);
+}
+
 function clientStoreContract(open: OpenClientStore): void {
   let store: ClientStore;
   let close: () => Promise<void>;
@@ -112,6 +117,49 @@ function clientStoreContract(open: OpenClientStore): void {
     expect(await store.findById(client.id)).to.equal(null);
     expect(await store.findByEmail(client.email)).to.equal(null);
     expect(await store.delete(client.id)).to.equal(false);
+  });
+
+  it('treats a client marked deleted as gone to every lookup and change, and names it for recovery until it is removed', async () => {
+    const client = aClient();
+    const other = aClient();
+    await store.insert(client);
+    await store.insert(other);
+    const deletion = { requestId: newId(), at: new Date(Date.UTC(2026, 7, 8, 9, 10, 11, 12)), by: newId() };
+    expect(await store.markDeleted(client.id, deletion)).to.deep.equal({ client, deletion });
+
+    expect(await store.findById(client.id)).to.equal(null);
+    expect(await store.findByEmail(client.email)).to.equal(null);
+    expect(ids(await store.list({ limit: 10 }))).to.deep.equal([other.id]);
+    expect(await store.update(client.id, { firstName: 'Changed' })).to.equal(null);
+    expect(await store.listMarkedDeleted(10)).to.deep.equal([{ client, deletion }]);
+    // The email stays taken until the record is removed.
+    await expectDuplicate(store.insert(aClient({ email: client.email })));
+
+    expect(await store.delete(client.id)).to.equal(true);
+    expect(await store.listMarkedDeleted(10)).to.deep.equal([]);
+    await store.insert(aClient({ email: client.email }));
+    expect(await store.findById(other.id)).to.deep.equal(other);
+  });
+
+  it('keeps the first deletion of a client marked twice, and marks no client it does not hold', async () => {
+    const client = aClient();
+    await store.insert(client);
+    const first = { requestId: newId(), at: new Date(Date.UTC(2026, 7, 8)), by: newId() };
+    const second = { requestId: newId(), at: new Date(Date.UTC(2026, 7, 9)), by: newId() };
+    expect((await store.markDeleted(client.id, first))!.deletion).to.deep.equal(first);
+    expect((await store.markDeleted(client.id, second))!.deletion).to.deep.equal(first);
+    expect(await store.markDeleted(newId(), second)).to.equal(null);
+    expect(await store.listMarkedDeleted(10)).to.have.length(1);
+  });
+
+  it('names marked clients oldest deletion first, at most the limit', async () => {
+    const clients = [aClient(), aClient(), aClient()];
+    for (const client of clients) await store.insert(client);
+    const at = (ms: number) => ({ requestId: newId(), at: new Date(Date.UTC(2026, 0, 1) + ms), by: newId() });
+    await store.markDeleted(clients[0]!.id, at(300));
+    await store.markDeleted(clients[1]!.id, at(100));
+    await store.markDeleted(clients[2]!.id, at(200));
+    expect((await store.listMarkedDeleted(2)).map((marked) => marked.client.id)).to.deep.equal([clients[1]!.id, clients[2]!.id]);
   });
 
   it('lists in id order whatever the insertion order, and afterId pages through each client exactly once', async () => {

@@ -7,6 +7,7 @@ import { UnavailableError } from '../../src/domain/errors';
 import { newId } from '../../src/domain/ids';
 import { silentLogger } from '../../src/domain/logger';
 import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../src/domain/ports';
+import { eventually } from '../support/eventually';
 import { recordingLogger } from '../support/server';
 import { redisConnections, uniqueName } from './backends';
 
@@ -24,14 +25,9 @@ function aDeletionRequest(fields: Partial<DeletionRequestEvent> = {}): DeletionR
   return { clientId: newId(), kind: 'user', requestedAt: AT, requestedBy: newId(), ...fields };
 }
 
-/** Polls until `done` holds of what was received, or two seconds have passed; returns what was received. */
-async function receivedWhen(received: () => Promise<Received>, done: (seen: Received) => boolean): Promise<Received> {
-  const deadline = Date.now() + 2000;
-  for (;;) {
-    const seen = await received();
-    if (done(seen) || Date.now() > deadline) return seen;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Polls for up to two seconds until `done` holds of what was received; returns what was received. */
+function receivedWhen(received: () => Promise<Received>, done: (seen: Received) => boolean): Promise<Received> {
+  return eventually(received, { until: done, timeoutMs: 2000, intervalMs: 10, what: 'the events' });
 }
 
 function eventBusContract(open: OpenEventBus): void {

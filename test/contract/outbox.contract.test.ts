@@ -37,6 +37,17 @@ function outboxContract(open: OpenOutbox): void {
     for (const entry of list) await outbox.add(entry);
   };
 
+  it('stores an entry added twice once, keeping the first: a retried step announces its event once', async () => {
+    const [entry] = entries('client.deletion_requested');
+    await outbox.add(entry!);
+    await outbox.add({ ...entry!, by: newId() });
+    expect(await outbox.pending(10)).to.deep.equal([entry]);
+    await outbox.markDelivered(entry!.id, new Date(START + 1000));
+    await outbox.add(entry!);
+    expect(await outbox.backlog()).to.equal(0);
+    expect(await outbox.list({ limit: 10 })).to.have.length(1);
+  });
+
   it('keeps every field of an entry, with dates as dates', async () => {
     const [entry] = entries('client.suspended');
     await outbox.add(entry!);

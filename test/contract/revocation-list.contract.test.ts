@@ -7,6 +7,7 @@ import { DEFAULT_KEYS, RedisRevocationList, type RedisRevocationKeys } from '../
 import { newId } from '../../src/domain/ids';
 import { silentLogger } from '../../src/domain/logger';
 import type { RevocationList, RevocationStatus } from '../../src/domain/ports';
+import { eventually } from '../support/eventually';
 import { manualClock, openSqlite, redisConnections, uniqueName } from './backends';
 
 type Clock = ReturnType<typeof manualClock>;
@@ -108,14 +109,9 @@ function revocationListContract(open: OpenRevocationList): void {
   });
 }
 
-/** Polls `check` until it gives `expected` or a second has passed; returns what it last gave. */
-async function eventually(check: () => Promise<RevocationStatus>, expected: RevocationStatus): Promise<RevocationStatus> {
-  const deadline = Date.now() + 1000;
-  for (;;) {
-    const value = await check();
-    if (value === expected || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Polls `check` for up to a second until it gives `expected`. */
+function statusBecomes(check: () => Promise<RevocationStatus>, expected: RevocationStatus): Promise<RevocationStatus> {
+  return eventually(check, { until: (value: RevocationStatus) => value === expected, timeoutMs: 1000, intervalMs: 10, what: `status ${expected}` });
 }
 
 describe('RevocationList contract', () => {
@@ -210,13 +206,13 @@ describe('RevocationList contract', () => {
         const [first, second] = instances as [(typeof instances)[0], (typeof instances)[0]];
         const [client, deleted, session] = [newId(), newId(), newId()];
         await first.list.suspendClient(client);
-        expect(await eventually(() => second.list.status(client, newId()), 'CLIENT_SUSPENDED')).to.equal('CLIENT_SUSPENDED');
+        expect(await statusBecomes(() => second.list.status(client, newId()), 'CLIENT_SUSPENDED')).to.equal('CLIENT_SUSPENDED');
         await first.list.reinstateClient(client);
-        expect(await eventually(() => second.list.status(client, newId()), null)).to.equal(null);
+        expect(await statusBecomes(() => second.list.status(client, newId()), null)).to.equal(null);
         await first.list.markClientDeleted(deleted, Date.now() + MINUTE);
-        expect(await eventually(() => second.list.status(deleted, newId()), 'CLIENT_DELETED')).to.equal('CLIENT_DELETED');
+        expect(await statusBecomes(() => second.list.status(deleted, newId()), 'CLIENT_DELETED')).to.equal('CLIENT_DELETED');
         await first.list.revokeSession(session, Date.now() + MINUTE);
-        expect(await eventually(() => second.list.status(newId(), session), 'SESSION_REVOKED')).to.equal('SESSION_REVOKED');
+        expect(await statusBecomes(() => second.list.status(newId(), session), 'SESSION_REVOKED')).to.equal('SESSION_REVOKED');
         expect(second.list.isSynced()).to.equal(true);
       });
 

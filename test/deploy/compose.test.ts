@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, loadConfig } from '../../src/config';
-import { repoRoot } from '../support/services';
+import { repoRoot } from '../support/paths';
 
 const root = repoRoot();
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -193,14 +193,15 @@ describe('The Dockerfile', () => {
     expect(envOf(runtime)).to.include({ NODE_ENV: 'production' });
   });
 
-  it('builds from every source folder tsconfig compiles (but the tests), and .dockerignore lets each through', () => {
+  it('builds from every source folder the build tsconfig compiles, and .dockerignore lets each through', () => {
     const build = stages.find((stage) => all(stage, 'RUN').some((args) => /\btsc\b/.test(args)))!;
     expect(build, 'a stage runs tsc').to.not.equal(undefined);
     const copied = [...stages.flatMap((stage) => all(stage, 'COPY'))]
       .filter((args) => !args.startsWith('--from'))
       .flatMap((args) => args.replace(/--\S+\s+/g, '').split(/\s+/).slice(0, -1));
-    const include = (JSON.parse(read('tsconfig.json')) as { include: string[] }).include.filter((dir) => dir !== 'test');
-    expect(copied).to.include.members(['package.json', 'package-lock.json', 'tsconfig.json', ...include]);
+    const include = (JSON.parse(read('tsconfig.build.json')) as { include: string[] }).include;
+    expect(include, 'the image is built without the tests').not.to.include('test');
+    expect(copied).to.include.members(['package.json', 'package-lock.json', 'tsconfig.build.json', ...include]);
 
     const ignore = read('.dockerignore').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
     expect(ignore[0], '.dockerignore starts by excluding everything').to.equal('*');
@@ -255,13 +256,16 @@ describe('docker-compose.yml', () => {
   it('is accepted by loadConfig as a production MongoDB + Redis set-up with the given secrets', () => {
     const config = loadConfig({ ...runtimeEnv, ...environmentOf(clientAuth) });
     expect(config.production).to.equal(true);
-    expect(config.jwt.secret).to.equal(SAMPLE_SECRETS.JWT_SECRET_KEY);
     expect(config.jwt.accessTokenTtlSeconds).to.equal(15 * 60);
-    expect(config.mongo).to.deep.equal({
-      uri: `mongodb://client_auth:${encodeURIComponent(SAMPLE_SECRETS.DB_PASSWORD)}@mongo:27017/?authSource=admin`,
-      dbName: 'client_auth',
+    expect(config.stores).to.deep.equal({
+      kind: 'shared',
+      mongo: {
+        uri: `mongodb://client_auth:${encodeURIComponent(SAMPLE_SECRETS.DB_PASSWORD)}@mongo:27017/?authSource=admin`,
+        dbName: 'client_auth',
+      },
+      redis: { url: `redis://:${encodeURIComponent(SAMPLE_SECRETS.REDIS_PASSWORD)}@redis:6379` },
+      jwtSecret: SAMPLE_SECRETS.JWT_SECRET_KEY,
     });
-    expect(config.redis).to.deep.equal({ url: `redis://:${encodeURIComponent(SAMPLE_SECRETS.REDIS_PASSWORD)}@redis:6379` });
     expect(config.metricsPort).to.equal(9464);
   });
 

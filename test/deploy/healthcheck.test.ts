@@ -6,7 +6,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { freePort, repoRoot, requireServices } from '../support/services';
+import { freePort, repoRoot } from '../support/paths';
+import { requireServices } from '../support/services';
 import { startTestServer, testEnv, type TestServer } from '../support/server';
 import { run } from '../tools/go-tools';
 

@@ -9,10 +9,7 @@ const REDIS = { REDIS_URL: 'redis://127.0.0.1:6379' };
 describe('Choosing between the embedded and the shared set-up', () => {
   it('runs embedded with nothing configured: no stores, no secret yet, DATA_DIR ./data', () => {
     const config = loadConfig({});
-    expect(config.mongo).to.equal(null);
-    expect(config.redis).to.equal(null);
-    expect(config.jwt.secret).to.equal(null);
-    expect(config.dataDir).to.equal('./data');
+    expect(config.stores).to.deep.equal({ kind: 'embedded', dataDir: './data', jwtSecret: null });
   });
 
   const halfShared: Array<[string, Record<string, string>, string]> = [
@@ -38,6 +35,6 @@ describe('Choosing between the embedded and the shared set-up', () => {
       ConfigError,
       'JWT_SECRET_KEY must be at least 32 bytes when NODE_ENV=production',
     );
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: LONG_SECRET }).jwt.secret).to.equal(LONG_SECRET);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: LONG_SECRET }).stores.jwtSecret).to.equal(LONG_SECRET);
   });
 });

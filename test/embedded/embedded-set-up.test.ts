@@ -14,7 +14,7 @@ import { sqliteFilePath } from '../../src/adapters/embedded/sqlite-database';
 import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import type { DeletionRequestEvent } from '../../src/domain/ports';
-import { embeddedEnv, failure, recordingLogger, startTestServer, type TestServer } from '../support/server';
+import { dataDirOf, embeddedEnv, failure, recordingLogger, startTestServer, type TestServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'admin@example.com', password: 'an admin password' };
@@ -44,7 +44,7 @@ describe('The embedded default (no MongoDB, no Redis)', function () {
     const adapterLines = server.logs.map((line) => JSON.parse(line) as { level: string; msg: string }).filter((line) => /adapters/i.test(line.msg));
     expect(adapterLines).to.have.length(1);
     expect(adapterLines[0]!.level).to.equal('info');
-    expect(adapterLines[0]!.msg).to.contain(`client-auth is wired on embedded adapters: SQLite at ${sqliteFilePath(server.config.dataDir)}`);
+    expect(adapterLines[0]!.msg).to.contain(`client-auth is wired on embedded adapters: SQLite at ${sqliteFilePath(dataDirOf(server.config))}`);
     expect(adapterLines[0]!.msg).to.contain('in-process revocation list and event bus');
     expect(adapterLines[0]!.msg).to.contain('serves ONE instance only');
   });
@@ -86,7 +86,7 @@ describe('The embedded default (no MongoDB, no Redis)', function () {
 
     it('generates a secret once into DATA_DIR/jwt-secret, owner-only, and warns that production MUST set one', async () => {
       const server = await start(withoutSecret());
-      const file = path.join(server.config.dataDir, SECRET_FILE_NAME);
+      const file = path.join(dataDirOf(server.config), SECRET_FILE_NAME);
       expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
       const secret = fs.readFileSync(file, 'utf8');
       expect(Buffer.byteLength(secret)).to.be.at.least(32);
@@ -106,7 +106,7 @@ describe('The embedded default (no MongoDB, no Redis)', function () {
     it('reuses the generated secret after a restart, so tokens issued before it stay valid', async () => {
       const env = withoutSecret();
       const before = await start(env);
-      const file = path.join(before.config.dataDir, SECRET_FILE_NAME);
+      const file = path.join(dataDirOf(before.config), SECRET_FILE_NAME);
       const secret = fs.readFileSync(file, 'utf8');
       const { client } = await register(before, 'linus@example.com');
       const { accessToken } = await before.api.login({ email: 'linus@example.com', password: PASSWORD });

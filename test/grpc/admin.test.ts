@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { ClientKind } from '../../gen/clientauth/v1/client';
 import { requireServices } from '../support/services';
-import { failure, startTestServer, testEnv, type TestServer } from '../support/server';
+import { dbNameOf, failure, startTestServer, testEnv, type TestServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'root@example.com', password: 'admin password 1' };
@@ -41,7 +41,7 @@ describe('Admins and their RPCs', function () {
       const services = requireServices(this);
       const second = await startTestServer({
         ...testEnv(services, 'admin-second', { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: 'a rotated admin password' }),
-        DB_NAME: server.config.mongo!.dbName,
+        DB_NAME: dbNameOf(server.config),
       });
       try {
         expect(await server.db.collection('clients').countDocuments({ email: ADMIN.email })).to.equal(1);

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { createClientAuthClient } from '../../src/client';
-import { freePort, repoRoot, requireServices } from '../support/services';
+import { freePort, repoRoot } from '../support/paths';
+import { eventually } from '../support/eventually';
+import { requireServices } from '../support/services';
 import { testEnv } from '../support/server';
 
 interface Running {
@@ -23,14 +25,6 @@ function startProcess(env: Record<string, string>): Running {
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('The server process', function () {
@@ -53,11 +47,11 @@ describe('The server process', function () {
       METRICS_PORT: String(metricsPort),
     });
     started.push(running);
-    await waitFor(() => running.output().includes('waiting for Redis'), 15000, 'the waiting log line');
+    await eventually(() => running.output().includes('waiting for Redis'), { timeoutMs: 15000, intervalMs: 50, what: 'the waiting log line' });
     const dir = mkdtempSync(join(tmpdir(), 'client-auth-late-redis-'));
     const redis = spawn(process.env['REDIS_SERVER_BIN'] ?? 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--dir', dir], { stdio: 'ignore' });
     try {
-      await waitFor(() => running.output().includes('gRPC server listening'), 20000, 'the server to listen');
+      await eventually(() => running.output().includes('gRPC server listening'), { timeoutMs: 20000, intervalMs: 50, what: 'the server to listen' });
       const api = createClientAuthClient(`127.0.0.1:${grpcPort}`);
       const { client } = await api.registerUser({ email: `late${Date.now()}@example.com`, password: 'correct horse battery', firstName: '', lastName: '', phoneNumber: '', attributes: {} });
       expect(client!.groups).to.deep.equal(['user']);

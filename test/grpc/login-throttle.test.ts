@@ -1,7 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { CookieClient, startTestBridge, type TestBridge } from '../bridge/bridge-fixture';
-import { requireRedisControl, startRedis, stopRedis } from '../support/services';
+import { startRedis, stopRedis } from '../support/redis-process';
+import { requireRedisControl } from '../support/services';
 import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery';
@@ -85,9 +86,9 @@ for (const setup of SETUPS) describe(`Login's limit on failed logins per email (
     const { client } = await login(address);
     await server.store.updateClient(client!.id, { suspended: true });
     await failLogins(address, MAX_FAILURES - 1);
-    expect(await failure(login(address))).to.include({ code: status.PERMISSION_DENIED, reason: 'CLIENT_SUSPENDED' });
+    expect(await failure(login(address))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
     await failLogins(address, MAX_FAILURES - 1);
-    expect(await failure(login(address))).to.include({ code: status.PERMISSION_DENIED, reason: 'CLIENT_SUSPENDED' });
+    expect(await failure(login(address))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
   });
 
   it('answers a refused browser login through the bridge with 429, reason TOO_MANY_ATTEMPTS and no cookies', async () => {

@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { createClientAuthClient, type ClientAuthPromiseClient } from '../../src/client';
-import { freePort, repoRoot, requireServices } from '../support/services';
+import { freePort, repoRoot } from '../support/paths';
+import { eventually } from '../support/eventually';
+import { requireServices } from '../support/services';
 import { failure, startTestServer, testEnv, type TestServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery';
@@ -19,14 +21,14 @@ async function startServerProcess(env: Record<string, string>): Promise<{ child:
   child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   const api = createClientAuthClient(`127.0.0.1:${port}`, { deadlineMs: 2000 });
-  const deadline = Date.now() + 20000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server process exited: ${output.join('')}`);
-    const up = await api.validateToken({ token: 'x' }).then(() => true, (error: { code?: number }) => error.code === 16);
-    if (up) return { child, api, output };
-    if (Date.now() > deadline) throw new Error(`server process did not start: ${output.join('')}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await eventually(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`server process exited: ${output.join('')}`);
+      return api.validateToken({ token: 'x' }).then(() => true, (error: { code?: number }) => error.code === 16);
+    },
+    { timeoutMs: 20000, intervalMs: 100, what: () => `the server process to start: ${output.join('')}` },
+  );
+  return { child, api, output };
 }
 
 describe('Two server processes sharing one Redis', function () {
@@ -59,22 +61,20 @@ describe('Two server processes sharing one Redis', function () {
 
     await first.api.suspendClient({ clientId: client!.id, reason: 'multi-instance check' }, { token: adminToken });
     const suspendedAt = Date.now();
-    let reason = '';
-    while (Date.now() - suspendedAt < 2000) {
-      reason = (await failure(second.api.validateToken({ token: accessToken })).catch(() => ({ reason: '' }))).reason;
-      if (reason) break;
-    }
+    const reason = await eventually(
+      async () => (await failure(second.api.validateToken({ token: accessToken })).catch(() => ({ reason: '' }))).reason,
+      { timeoutMs: 2000, intervalMs: 0, what: 'the other instance to refuse the token' },
+    );
     const elapsed = Date.now() - suspendedAt;
     expect(reason).to.equal('CLIENT_SUSPENDED');
     expect(elapsed).to.be.below(100);
 
     await first.api.reinstateClient({ clientId: client!.id }, { token: adminToken });
     const fresh = await first.api.login({ email, password: PASSWORD });
-    const reinstatedAt = Date.now();
-    let clientId = '';
-    while (!clientId && Date.now() - reinstatedAt < 2000) {
-      clientId = (await second.api.validateToken({ token: fresh.accessToken }).catch(() => ({ clientId: '' }))).clientId;
-    }
+    const clientId = await eventually(
+      async () => (await second.api.validateToken({ token: fresh.accessToken }).catch(() => ({ clientId: '' }))).clientId,
+      { timeoutMs: 2000, intervalMs: 0, what: 'the other instance to accept a token of the reinstated client' },
+    );
     expect(clientId).to.equal(client!.id);
   });
 

@@ -3,8 +3,10 @@ import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { ClientKind } from '../../gen/clientauth/v1/client';
-import { requireRedisControl, requireServices, startRedis, stopRedis } from '../support/services';
-import { TEST_SECRET, failure, startTestServer, testEnv, type TestServer } from '../support/server';
+import { startRedis, stopRedis } from '../support/redis-process';
+import { eventually } from '../support/eventually';
+import { requireRedisControl, requireServices } from '../support/services';
+import { TEST_SECRET, dbNameOf, failure, startTestServer, testEnv, type TestServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'root@example.com', password: 'admin password 1' };
@@ -16,16 +18,6 @@ async function listen(url: string, channel: string): Promise<{ messages: string[
   subscriber.on('message', (_channel: string, message: string) => messages.push(message));
   await subscriber.subscribe(channel);
   return { messages, close: () => subscriber.disconnect() };
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('Suspension and the deletion cascade', function () {
@@ -67,8 +59,8 @@ describe('Suspension and the deletion cascade', function () {
       expect(suspended!.suspendTime!.getTime()).to.be.within(before - 1000, Date.now() + 1000);
 
       expect(await failure(server.api.validateToken({ token: session.accessToken }))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
-      expect(await failure(server.api.refreshToken({ refreshToken: session.refreshToken }))).to.include({ code: status.PERMISSION_DENIED, reason: 'CLIENT_SUSPENDED' });
-      expect(await failure(server.api.login({ email: client.email, password: PASSWORD }))).to.include({ code: status.PERMISSION_DENIED, reason: 'CLIENT_SUSPENDED' });
+      expect(await failure(server.api.refreshToken({ refreshToken: session.refreshToken }))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
+      expect(await failure(server.api.login({ email: client.email, password: PASSWORD }))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
       expect(await server.db.collection('sessions').countDocuments({ clientId: client.id, revokedAt: null })).to.equal(0);
     });
 
@@ -82,8 +74,37 @@ describe('Suspension and the deletion cascade', function () {
       const { client, clientSecret } = await server.api.registerService({ email: email(), name: 'batch', groups: [] }, { token: adminToken });
       const token = (await server.api.issueServiceToken({ clientId: client!.id, clientSecret })).accessToken;
       await server.api.suspendClient({ clientId: client!.id, reason: 'leaked secret' }, { token: adminToken });
-      expect(await failure(server.api.issueServiceToken({ clientId: client!.id, clientSecret }))).to.include({ code: status.PERMISSION_DENIED, reason: 'CLIENT_SUSPENDED' });
+      expect(await failure(server.api.issueServiceToken({ clientId: client!.id, clientSecret }))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
       expect(await failure(server.api.validateToken({ token }))).to.include({ reason: 'CLIENT_SUSPENDED' });
+    });
+
+    it('answers UNAUTHENTICATED / CLIENT_SUSPENDED on every RPC a suspended client can call', async () => {
+      const { client, session } = await registerAndLogin();
+      const service = await server.api.registerService({ email: email(), name: 'reports', groups: [] }, { token: adminToken });
+      const serviceToken = (await server.api.issueServiceToken({ clientId: service.client!.id, clientSecret: service.clientSecret })).accessToken;
+      const suspendedAdmin = await registerAndLogin();
+      await server.api.setClientGroups({ clientId: suspendedAdmin.client.id, groups: ['admin'] }, { token: adminToken });
+      const adminSession = await server.api.login({ email: suspendedAdmin.client.email, password: PASSWORD });
+      for (const id of [client.id, service.client!.id, suspendedAdmin.client.id]) {
+        await server.api.suspendClient({ clientId: id, reason: 'review' }, { token: adminToken });
+      }
+      const bearer = { token: session.accessToken };
+      const calls: Array<[string, () => Promise<unknown>]> = [
+        ['Login', () => server.api.login({ email: client.email, password: PASSWORD })],
+        ['RefreshToken', () => server.api.refreshToken({ refreshToken: session.refreshToken })],
+        ['IssueServiceToken', () => server.api.issueServiceToken({ clientId: service.client!.id, clientSecret: service.clientSecret })],
+        ['ValidateToken', () => server.api.validateToken({ token: session.accessToken })],
+        ['ValidateToken (service)', () => server.api.validateToken({ token: serviceToken })],
+        ['GetMe', () => server.api.getMe({}, bearer)],
+        ['GetMe (service)', () => server.api.getMe({}, { token: serviceToken })],
+        ['ChangePassword', () => server.api.changePassword({ currentPassword: PASSWORD, newPassword: 'another long password' }, bearer)],
+        ['DeleteClient', () => server.api.deleteClient({ clientId: '' }, bearer)],
+        ['ListClients', () => server.api.listClients({ pageSize: 1, pageToken: '', kind: ClientKind.CLIENT_KIND_UNSPECIFIED, emailPrefix: '' }, { token: adminSession.accessToken })],
+      ];
+      for (const [rpc, call] of calls) {
+        expect(await failure(call()), rpc).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
+      }
+      expect(await server.store.client(client.id)).to.not.equal(null);
     });
 
     it('is published on the client events channel, and so is the reinstatement', async () => {
@@ -133,7 +154,7 @@ describe('Suspension and the deletion cascade', function () {
       expect(await server.redis.get(client.id)).to.equal(null);
 
       const services = requireServices(this);
-      const restarted = await startTestServer({ ...testEnv(services, 'suspension-restart'), DB_NAME: server.config.mongo!.dbName });
+      const restarted = await startTestServer({ ...testEnv(services, 'suspension-restart'), DB_NAME: dbNameOf(server.config) });
       try {
         expect(await server.redis.get(client.id)).to.equal('suspended');
         expect(await failure(restarted.api.validateToken({ token: session.accessToken }))).to.include({ reason: 'CLIENT_SUSPENDED' });
@@ -232,6 +253,19 @@ describe('Suspension and the deletion cascade', function () {
       await server.api.login({ email: client.email, password: 'changed while redis was down' });
     });
 
+    it('logs out while Redis is down: the session is revoked in the store, so its refresh token stops rotating', async function () {
+      requireRedisControl(this);
+      const { session } = await registerAndLogin();
+      await stopRedis();
+      try {
+        expect(await failure(server.api.logout({}, { token: session.accessToken }))).to.include({ code: status.UNAVAILABLE });
+        expect(await failure(server.api.refreshToken({ refreshToken: session.refreshToken }))).to.include({ reason: 'SESSION_REVOKED' });
+      } finally {
+        await startRedis();
+      }
+      expect(await failure(server.api.refreshToken({ refreshToken: session.refreshToken }))).to.include({ reason: 'SESSION_REVOKED' });
+    });
+
     it('loses nothing while Redis is down: the caller succeeds, validation fails closed, and the request arrives once Redis is back', async function () {
       requireRedisControl(this);
       const { client, session } = await registerAndLogin();
@@ -256,18 +290,21 @@ describe('Suspension and the deletion cascade', function () {
         const deletions = await listen(redisUrl, server.config.deletionChannel);
         try {
           server.app.relay.start(200);
-          await eventually(() => (deletions.messages.includes(client.id) ? true : undefined), 15000);
+          await eventually(() => (deletions.messages.includes(client.id) ? true : undefined), { timeoutMs: 15000 });
         } finally {
           deletions.close();
         }
         const entries = await server.redis.xrange(server.config.deletionStream, '-', '+');
         expect(entries.map(([, fields]) => toObject(fields)).filter((fields) => fields['client_id'] === client.id)).to.have.length(1);
-        expect(await server.db.collection('outbox').countDocuments({ clientId: client.id, deliveredAt: null })).to.equal(0);
+        // The relay marks the entry delivered just after the bus accepted it, so a subscriber may hear it first.
+        const pendingAfter = () => server.db.collection('outbox').countDocuments({ clientId: client.id, deliveredAt: null });
+        await eventually(pendingAfter, { until: (pending) => pending === 0 }).catch(() => undefined);
+        expect(await pendingAfter()).to.equal(0);
         // Once re-synced, the instance answers from memory again, and the id is on the list.
         const reason = await eventually(async () => {
           const failed = await failure(server.api.validateToken({ token: session.accessToken })).catch(() => undefined);
           return failed?.reason === 'CLIENT_DELETED' ? failed.reason : undefined;
-        }, 10000);
+        }, { timeoutMs: 10000 });
         expect(reason).to.equal('CLIENT_DELETED');
       } finally {
         if (!restarted) await startRedis();

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import * as pkg from '../../src/index';
-import { freePort } from '../support/services';
+import { freePort } from '../support/paths';
 import { embeddedEnv, startTestServer, type TestServer } from '../support/server';
 
 describe('The typed client a service author imports', function () {

@@ -122,7 +122,7 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
   const logs: string[] = [];
   const log = recordingLogger(logs);
   const app = await buildApp(config, log);
-  const grpc = await startGrpcServer(app.service, { host: '127.0.0.1', port: 0 }, { log, maxMessageBytes: config.grpc.maxMessageBytes });
+  const grpc = await startGrpcServer(app.useCases, { host: '127.0.0.1', port: 0 }, { log, maxMessageBytes: config.grpc.maxMessageBytes });
   const address = `127.0.0.1:${grpc.port}`;
   const api = createClientAuthClient(address);
   const shutdown = async () => {
@@ -130,8 +130,9 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
     await grpc.shutdown(2000);
     await app.close();
   };
-  if (config.mongo === null || config.redis === null) {
-    const store = sqliteStoredState(config.dataDir);
+  const stores = config.stores;
+  if (stores.kind === 'embedded') {
+    const store = sqliteStoredState(stores.dataDir);
     const sharedOnly = (what: string) => {
       throw new Error(`server.${what} exists on the 'shared' set-up only; use server.store`);
     };
@@ -156,10 +157,10 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
       },
     };
   }
-  const mongo = new MongoClient(config.mongo.uri);
+  const mongo = new MongoClient(stores.mongo.uri);
   await mongo.connect();
-  const redis = new Redis(config.redis.url);
-  const db = mongo.db(config.mongo.dbName);
+  const redis = new Redis(stores.redis.url);
+  const db = mongo.db(stores.mongo.dbName);
   return {
     setup: 'shared',
     config,
@@ -177,6 +178,18 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
       redis.disconnect();
     },
   };
+}
+
+/** DATA_DIR of an embedded server's configuration. */
+export function dataDirOf(config: Config): string {
+  if (config.stores.kind !== 'embedded') throw new Error('the configuration is not the embedded set-up');
+  return config.stores.dataDir;
+}
+
+/** DB_NAME of a shared server's configuration, to start a second instance on the same data. */
+export function dbNameOf(config: Config): string {
+  if (config.stores.kind !== 'shared') throw new Error('the configuration is not the shared set-up');
+  return config.stores.mongo.dbName;
 }
 
 /** What a failed call looked like to its caller: code, reason, field, message. */

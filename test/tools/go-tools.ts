@@ -4,9 +4,9 @@
  * says how to build them.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { repoRoot } from '../support/services';
+import { findExecutable, repoRoot } from '../support/paths';
+import { skipOrFailInCI } from '../support/skip-or-fail';
 
 export const TOOLS_BIN = join(repoRoot(), '.cache', 'bin');
 
@@ -18,17 +18,7 @@ const INSTALL_HINT: Record<string, string> = {
 
 /** Where `name` is: .cache/bin first, then PATH. */
 export function findTool(name: string): string | null {
-  for (const dir of [TOOLS_BIN, ...(process.env['PATH'] ?? '').split(delimiter)]) {
-    if (dir === '') continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return null;
+  return findExecutable(name, [TOOLS_BIN, ...(process.env['PATH'] ?? '').split(delimiter)]) ?? null;
 }
 
 /** The tool's path; skips the suite (or fails it in CI) when it is missing. */
@@ -36,9 +26,7 @@ export function requireTool(context: Mocha.Context, name: string): string {
   const found = findTool(name);
   if (found) return found;
   const reason = `${name} is not in .cache/bin or on PATH; build it with: ${INSTALL_HINT[name] ?? name}`;
-  if (process.env['CI'] === 'true') throw new Error(reason);
-  console.log(`[tools] skipping: ${reason}`);
-  context.skip();
+  return skipOrFailInCI(context, reason);
 }
 
 export interface ToolRun {

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { requireServices, repoRoot } from '../support/services';
+import { repoRoot } from '../support/paths';
+import { requireServices } from '../support/services';
 import { startTestServer, testEnv, type TestServer } from '../support/server';
 import { requireTool, runBash, type ToolRun } from './go-tools';
 

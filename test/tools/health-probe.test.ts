@@ -4,7 +4,8 @@
  */
 import { expect } from 'chai';
 import { SERVICE_NAME } from '../../src/grpc/server';
-import { freePort, requireServices } from '../support/services';
+import { freePort } from '../support/paths';
+import { requireServices } from '../support/services';
 import { startTestServer, testEnv, type TestServer } from '../support/server';
 import { requireTool, run } from './go-tools';
 

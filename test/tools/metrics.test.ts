@@ -60,6 +60,7 @@ describe('Prometheus metrics', function () {
       'clientauth_logins_total{outcome="success"} 0',
       'clientauth_logins_total{outcome="invalid_credentials"} 0',
       'clientauth_logins_total{outcome="suspended"} 0',
+      'clientauth_logins_total{outcome="throttled"} 0',
       'clientauth_logins_total{outcome="invalid_argument"} 0',
       'clientauth_logins_total{outcome="error"} 0',
     ]);
@@ -157,8 +158,13 @@ describe('loginOutcomeOf', () => {
   it('names the outcome of a login from its status and the reason the service gave', () => {
     expect(loginOutcomeOf(status.OK, '')).to.equal('success');
     expect(loginOutcomeOf(status.UNAUTHENTICATED, 'INVALID_CREDENTIALS')).to.equal('invalid_credentials');
-    expect(loginOutcomeOf(status.PERMISSION_DENIED, 'CLIENT_SUSPENDED')).to.equal('suspended');
+    expect(loginOutcomeOf(status.UNAUTHENTICATED, 'CLIENT_SUSPENDED')).to.equal('suspended');
     expect(loginOutcomeOf(status.INVALID_ARGUMENT, 'INVALID_ARGUMENT')).to.equal('invalid_argument');
     expect(loginOutcomeOf(status.UNAVAILABLE, 'UNAVAILABLE')).to.equal('error');
+    expect(loginOutcomeOf(status.INTERNAL, 'INTERNAL')).to.equal('error');
+  });
+
+  it('counts a login refused for too many failed attempts as throttled, not as an error', () => {
+    expect(loginOutcomeOf(status.RESOURCE_EXHAUSTED, 'TOO_MANY_ATTEMPTS')).to.equal('throttled');
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/config';
 
 const SHARED = { MONGODB_URI: 'mongodb://127.0.0.1:27017', REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET_KEY: 'k'.repeat(32) };
 
@@ -17,8 +17,12 @@ describe('Configuration', () => {
       REDIS_PORT: '6380',
       REDIS_PASSWORD: 'r3dis',
     });
-    expect(config.mongo).to.deep.equal({ uri: 'mongodb://app:p%40ss%20word@mongo:27018/?authSource=admin', dbName: 'clients' });
-    expect(config.redis).to.deep.equal({ url: 'redis://:r3dis@redis:6380' });
+    expect(config.stores).to.deep.equal({
+      kind: 'shared',
+      mongo: { uri: 'mongodb://app:p%40ss%20word@mongo:27018/?authSource=admin', dbName: 'clients' },
+      redis: { url: 'redis://:r3dis@redis:6380' },
+      jwtSecret: 's'.repeat(40),
+    });
     expect(config.jwt.accessTokenTtlSeconds).to.equal(1800);
   });
 
@@ -70,5 +74,44 @@ describe('Configuration', () => {
 
   it('refuses MongoDB without Redis and says why', () => {
     expect(() => loadConfig({ MONGODB_URI: SHARED.MONGODB_URI, JWT_SECRET_KEY: SHARED.JWT_SECRET_KEY })).to.throw(/Redis .* not configured.*in-process revocation list cannot serve several instances/);
+  });
+
+  describe('start-up rules, each stopping start-up with a message naming the variable', () => {
+    const rules: Array<[string, Record<string, string | undefined>, RegExp]> = [
+      ['MongoDB without Redis', { REDIS_URL: undefined }, /Redis \(REDIS_URL or REDIS_HOST\) is not configured/],
+      ['Redis without MongoDB', { MONGODB_URI: undefined }, /MongoDB \(MONGODB_URI or DB_HOST\) is not configured/],
+      ['the shared set-up without JWT_SECRET_KEY', { JWT_SECRET_KEY: undefined }, /JWT_SECRET_KEY is required with MongoDB and Redis/],
+      ['production without JWT_SECRET_KEY', { JWT_SECRET_KEY: undefined, NODE_ENV: 'production' }, /JWT_SECRET_KEY is required when NODE_ENV=production/],
+      ['a JWT_SECRET_KEY of 31 bytes in production', { JWT_SECRET_KEY: 'k'.repeat(31), NODE_ENV: 'production' }, /JWT_SECRET_KEY must be at least 32 bytes/],
+      ['an ACCESS_COOKIE_NAME with a space', { ACCESS_COOKIE_NAME: 'my token' }, /ACCESS_COOKIE_NAME must be a cookie name/],
+      ['a REFRESH_COOKIE_NAME with a semicolon', { REFRESH_COOKIE_NAME: 'r;t' }, /REFRESH_COOKIE_NAME must be a cookie name/],
+      ['an ACCESS_COOKIE_NAME that carries the __Host- prefix itself', { ACCESS_COOKIE_NAME: '__Host-token' }, /ACCESS_COOKIE_NAME .* without a __Host-\/__Secure- prefix/],
+      ['a REFRESH_COOKIE_NAME that carries the __Secure- prefix itself', { REFRESH_COOKIE_NAME: '__secure-r' }, /REFRESH_COOKIE_NAME .* without a __Host-\/__Secure- prefix/],
+      ['an ACCESS_COOKIE_NAME over 64 characters', { ACCESS_COOKIE_NAME: 't'.repeat(65) }, /ACCESS_COOKIE_NAME must be a cookie name of 1 to 64/],
+      ['one name for both cookies', { ACCESS_COOKIE_NAME: 'sid', REFRESH_COOKIE_NAME: 'sid' }, /ACCESS_COOKIE_NAME and REFRESH_COOKIE_NAME must differ/],
+      ['COOKIE_HOST_PREFIX without COOKIE_SECURE', { COOKIE_HOST_PREFIX: 'true', COOKIE_SECURE: 'false' }, /COOKIE_HOST_PREFIX=true needs COOKIE_SECURE=true/],
+      ['a COOKIE_SECURE that is not a boolean', { COOKIE_SECURE: 'maybe' }, /COOKIE_SECURE must be true or false/],
+    ];
+    for (const [what, env, message] of rules) {
+      it(`refuses ${what}`, () => {
+        expect(() => loadConfig({ ...SHARED, ...env })).to.throw(ConfigError, message);
+      });
+    }
+
+    it('selects the embedded set-up with neither store, keeping the secret unset outside production', () => {
+      expect(loadConfig({ DATA_DIR: '/var/lib/client-auth' }).stores).to.deep.equal({ kind: 'embedded', dataDir: '/var/lib/client-auth', jwtSecret: null });
+    });
+
+    it('selects the shared set-up with both stores and the secret every instance signs with', () => {
+      const stores = loadConfig(SHARED).stores;
+      expect(stores.kind).to.equal('shared');
+      expect(stores.jwtSecret).to.equal(SHARED.JWT_SECRET_KEY);
+    });
+
+    it('takes COOKIE_HOST_PREFIX with COOKIE_SECURE', () => {
+      const bridge = loadConfig({ ...SHARED, COOKIE_HOST_PREFIX: 'true', COOKIE_SECURE: 'true' }).bridge;
+      expect(bridge.cookieHostPrefix).to.equal(true);
+      expect(bridge.cookieSecure).to.equal(true);
+    });
   });
 });

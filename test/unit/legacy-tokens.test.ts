@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import { loadConfig } from '../../src/config';
 import type { ClientRecord } from '../../src/domain/client';
 import { DomainError } from '../../src/domain/errors';
+import { JwtOriginalTokenDecoder } from '../../src/adapters/crypto/original-token-decoder';
 import { LegacyTokens } from '../../src/domain/legacy-tokens';
 import { silentLogger } from '../../src/domain/logger';
 import { manualClock } from '../contract/backends';
@@ -42,7 +43,7 @@ describe('LegacyTokens at the end of the window', () => {
   it('accepts a service token up to the date and refuses it from then on', async () => {
     const clock = manualClock(Date.parse('2026-11-01T00:00:00Z'));
     const service = { id: 'a'.repeat(24), kind: 'service', groups: ['service'], suspended: false } as ClientRecord;
-    const legacy = new LegacyTokens({ secret: SECRET, until: new Date('2026-11-02T00:00:00Z') }, { findById: async (id) => (id === service.id ? service : null) }, silentLogger, clock.now);
+    const legacy = new LegacyTokens(new Date('2026-11-02T00:00:00Z'), new JwtOriginalTokenDecoder(SECRET), { findById: async (id: string) => (id === service.id ? service : null) }, silentLogger, clock.now);
     const token = jwt.sign({ id: service.id, groups: null }, SECRET, { algorithm: 'HS256', noTimestamp: true });
     expect((await legacy.verify(token))!.clientId).to.equal(service.id);
     clock.advance(DAY_MS - 1);
@@ -55,7 +56,7 @@ describe('LegacyTokens at the end of the window', () => {
   it('never lets a user token outlive the window', async () => {
     const clock = manualClock(Date.parse('2026-11-01T23:30:00Z'));
     const user = { id: 'b'.repeat(24), kind: 'user', groups: ['user'], suspended: false } as ClientRecord;
-    const legacy = new LegacyTokens({ secret: SECRET, until: new Date('2026-11-02T00:00:00Z') }, { findById: async () => user }, silentLogger, clock.now);
+    const legacy = new LegacyTokens(new Date('2026-11-02T00:00:00Z'), new JwtOriginalTokenDecoder(SECRET), { findById: async () => user }, silentLogger, clock.now);
     const token = jwt.sign({ id: user.id, groups: ['user'], exp: Date.parse('2026-11-02T06:00:00Z') / 1000 }, SECRET, { algorithm: 'HS256', noTimestamp: true });
     expect((await legacy.verify(token))!.expiresAt.toISOString()).to.equal('2026-11-02T00:00:00.000Z');
     clock.advance(DAY_MS);

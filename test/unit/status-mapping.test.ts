@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { DomainError, invalidArgument } from '../../src/domain/errors';
+import { DomainError, REASONS, invalidArgument, type Reason } from '../../src/domain/errors';
 import { errorDetailOf, toServiceError } from '../../src/grpc/status-mapping';
 import { recordingLogger } from '../support/server';
 
@@ -15,14 +15,25 @@ describe('The error to gRPC status mapping', () => {
 
   it('maps every kind of domain error to its code', () => {
     const cases: Array<[DomainError, status]> = [
-      [new DomainError('unauthenticated', 'TOKEN_EXPIRED', 'x'), status.UNAUTHENTICATED],
-      [new DomainError('permission_denied', 'CLIENT_SUSPENDED', 'x'), status.PERMISSION_DENIED],
-      [new DomainError('not_found', 'CLIENT_NOT_FOUND', 'x'), status.NOT_FOUND],
-      [new DomainError('already_exists', 'EMAIL_TAKEN', 'x'), status.ALREADY_EXISTS],
-      [new DomainError('failed_precondition', 'NOT_A_USER', 'x'), status.FAILED_PRECONDITION],
-      [new DomainError('unavailable', 'UNAVAILABLE', 'x'), status.UNAVAILABLE],
+      [new DomainError('TOKEN_EXPIRED', 'x'), status.UNAUTHENTICATED],
+      [new DomainError('PERMISSION_DENIED', 'x'), status.PERMISSION_DENIED],
+      [new DomainError('CLIENT_NOT_FOUND', 'x'), status.NOT_FOUND],
+      [new DomainError('EMAIL_TAKEN', 'x'), status.ALREADY_EXISTS],
+      [new DomainError('NOT_A_USER', 'x'), status.FAILED_PRECONDITION],
+      [new DomainError('TOO_MANY_ATTEMPTS', 'x'), status.RESOURCE_EXHAUSTED],
+      [new DomainError('UNAVAILABLE', 'x'), status.UNAVAILABLE],
     ];
     for (const [error, code] of cases) expect(toServiceError(error, recordingLogger([]), 'M').code).to.equal(code);
+  });
+
+  it('gives each reason of the catalogue one code and its catalogue message, wherever it is raised', () => {
+    for (const reason of Object.keys(REASONS) as Reason[]) {
+      const mapped = toServiceError(new DomainError(reason), recordingLogger([]), 'M');
+      expect(mapped.details, reason).to.equal(REASONS[reason].message);
+      expect(errorDetailOf(mapped)!.reason).to.equal(reason);
+    }
+    // A suspended client's credentials prove nobody: 401 from every RPC, never 403.
+    expect(toServiceError(new DomainError('CLIENT_SUSPENDED'), recordingLogger([]), 'Login').code).to.equal(status.UNAUTHENTICATED);
   });
 
   it('turns an unexpected error into INTERNAL with no internal text, and logs the cause', () => {

@@ -3411,6 +3411,11 @@ export const ResetServiceSecretResponse: MessageFns<ResetServiceSecretResponse> 
  * Every error carries a stable reason (see ErrorDetail). Any call may also fail with
  * INVALID_ARGUMENT (reason INVALID_ARGUMENT, with the field), UNAVAILABLE (reason
  * UNAVAILABLE, when a store cannot be reached) or INTERNAL (reason INTERNAL).
+ *
+ * Each reason has one code on every RPC. CLIENT_SUSPENDED is always UNAUTHENTICATED,
+ * never PERMISSION_DENIED: a suspension means the client's credentials no longer
+ * authenticate anyone (like SESSION_REVOKED or CLIENT_DELETED), not that a known caller
+ * lacks a permission, and a forward-auth gateway must answer a suspended client 401.
  */
 export type ClientAuthService = typeof ClientAuthService;
 export const ClientAuthService = {
@@ -3448,7 +3453,7 @@ export const ClientAuthService = {
   /**
    * Exchanges a service client's id and secret for a short-lived access token (the
    * client-credentials grant). Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS
-   * for an unknown id or a wrong secret alike, and PERMISSION_DENIED / CLIENT_SUSPENDED
+   * for an unknown id or a wrong secret alike, and UNAUTHENTICATED / CLIENT_SUSPENDED
    * for a suspended service.
    */
   issueServiceToken: {
@@ -3465,7 +3470,7 @@ export const ClientAuthService = {
   /**
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
-   * and a wrong password alike, and PERMISSION_DENIED / CLIENT_SUSPENDED (only after the
+   * and a wrong password alike, and UNAUTHENTICATED / CLIENT_SUSPENDED (only after the
    * password was right) for a suspended user. Once one email, registered or not, has had
    * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
    * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
@@ -3485,7 +3490,7 @@ export const ClientAuthService = {
    * given. Public (the refresh token is the credential). Presenting a retired refresh
    * token again revokes that login's whole family and fails with UNAUTHENTICATED /
    * REFRESH_TOKEN_REUSED. Other failures: UNAUTHENTICATED / TOKEN_INVALID,
-   * TOKEN_EXPIRED or SESSION_REVOKED; PERMISSION_DENIED / CLIENT_SUSPENDED.
+   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   refreshToken: {
     path: "/clientauth.v1.ClientAuth/RefreshToken" as const,
@@ -3501,7 +3506,9 @@ export const ClientAuthService = {
    * Logs the caller out (bearer): the session's refresh token stops working and its
    * access token fails ValidateToken from the next call on. An expired access token is
    * accepted here (it still names its session), and an already revoked session succeeds.
-   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID.
+   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID. When the revocation list
+   * cannot be reached it fails with UNAVAILABLE, but the session is revoked in the store
+   * first: its refresh token has stopped working all the same.
    */
   logout: {
     path: "/clientauth.v1.ClientAuth/Logout" as const,
@@ -3560,7 +3567,8 @@ export const ClientAuthService = {
   /**
    * Deletes a client (bearer): a client may delete itself, an admin anyone. Removes the
    * client and its sessions, kills its outstanding tokens at once, and emits a deletion
-   * request to every other service. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
+   * request to every other service, only ever after the client is deleted: an
+   * interrupted deletion is finished (and announced once) when the service recovers. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
    * NOT_FOUND / CLIENT_NOT_FOUND.
    */
   deleteClient: {
@@ -3703,14 +3711,14 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   /**
    * Exchanges a service client's id and secret for a short-lived access token (the
    * client-credentials grant). Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS
-   * for an unknown id or a wrong secret alike, and PERMISSION_DENIED / CLIENT_SUSPENDED
+   * for an unknown id or a wrong secret alike, and UNAUTHENTICATED / CLIENT_SUSPENDED
    * for a suspended service.
    */
   issueServiceToken: handleUnaryCall<IssueServiceTokenRequest, IssueServiceTokenResponse>;
   /**
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
-   * and a wrong password alike, and PERMISSION_DENIED / CLIENT_SUSPENDED (only after the
+   * and a wrong password alike, and UNAUTHENTICATED / CLIENT_SUSPENDED (only after the
    * password was right) for a suspended user. Once one email, registered or not, has had
    * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
    * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
@@ -3722,14 +3730,16 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * given. Public (the refresh token is the credential). Presenting a retired refresh
    * token again revokes that login's whole family and fails with UNAUTHENTICATED /
    * REFRESH_TOKEN_REUSED. Other failures: UNAUTHENTICATED / TOKEN_INVALID,
-   * TOKEN_EXPIRED or SESSION_REVOKED; PERMISSION_DENIED / CLIENT_SUSPENDED.
+   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   refreshToken: handleUnaryCall<RefreshTokenRequest, RefreshTokenResponse>;
   /**
    * Logs the caller out (bearer): the session's refresh token stops working and its
    * access token fails ValidateToken from the next call on. An expired access token is
    * accepted here (it still names its session), and an already revoked session succeeds.
-   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID.
+   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID. When the revocation list
+   * cannot be reached it fails with UNAVAILABLE, but the session is revoked in the store
+   * first: its refresh token has stopped working all the same.
    */
   logout: handleUnaryCall<LogoutRequest, LogoutResponse>;
   /**
@@ -3753,7 +3763,8 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   /**
    * Deletes a client (bearer): a client may delete itself, an admin anyone. Removes the
    * client and its sessions, kills its outstanding tokens at once, and emits a deletion
-   * request to every other service. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
+   * request to every other service, only ever after the client is deleted: an
+   * interrupted deletion is finished (and announced once) when the service recovers. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
    * NOT_FOUND / CLIENT_NOT_FOUND.
    */
   deleteClient: handleUnaryCall<DeleteClientRequest, DeleteClientResponse>;
@@ -3850,7 +3861,7 @@ export interface ClientAuthClient extends Client {
   /**
    * Exchanges a service client's id and secret for a short-lived access token (the
    * client-credentials grant). Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS
-   * for an unknown id or a wrong secret alike, and PERMISSION_DENIED / CLIENT_SUSPENDED
+   * for an unknown id or a wrong secret alike, and UNAUTHENTICATED / CLIENT_SUSPENDED
    * for a suspended service.
    */
   issueServiceToken(
@@ -3871,7 +3882,7 @@ export interface ClientAuthClient extends Client {
   /**
    * Logs a user in with email and password, returning an access token and a refresh
    * token. Public. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for an unknown email
-   * and a wrong password alike, and PERMISSION_DENIED / CLIENT_SUSPENDED (only after the
+   * and a wrong password alike, and UNAUTHENTICATED / CLIENT_SUSPENDED (only after the
    * password was right) for a suspended user. Once one email, registered or not, has had
    * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
    * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
@@ -3897,7 +3908,7 @@ export interface ClientAuthClient extends Client {
    * given. Public (the refresh token is the credential). Presenting a retired refresh
    * token again revokes that login's whole family and fails with UNAUTHENTICATED /
    * REFRESH_TOKEN_REUSED. Other failures: UNAUTHENTICATED / TOKEN_INVALID,
-   * TOKEN_EXPIRED or SESSION_REVOKED; PERMISSION_DENIED / CLIENT_SUSPENDED.
+   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   refreshToken(
     request: RefreshTokenRequest,
@@ -3918,7 +3929,9 @@ export interface ClientAuthClient extends Client {
    * Logs the caller out (bearer): the session's refresh token stops working and its
    * access token fails ValidateToken from the next call on. An expired access token is
    * accepted here (it still names its session), and an already revoked session succeeds.
-   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID.
+   * Fails with UNAUTHENTICATED / TOKEN_MISSING or TOKEN_INVALID. When the revocation list
+   * cannot be reached it fails with UNAVAILABLE, but the session is revoked in the store
+   * first: its refresh token has stopped working all the same.
    */
   logout(
     request: LogoutRequest,
@@ -3998,7 +4011,8 @@ export interface ClientAuthClient extends Client {
   /**
    * Deletes a client (bearer): a client may delete itself, an admin anyone. Removes the
    * client and its sessions, kills its outstanding tokens at once, and emits a deletion
-   * request to every other service. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
+   * request to every other service, only ever after the client is deleted: an
+   * interrupted deletion is finished (and announced once) when the service recovers. Fails with PERMISSION_DENIED / PERMISSION_DENIED or
    * NOT_FOUND / CLIENT_NOT_FOUND.
    */
   deleteClient(

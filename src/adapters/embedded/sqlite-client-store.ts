@@ -1,6 +1,6 @@
 import type { ClientKind, ClientRecord } from '../../domain/client';
 import { DuplicateKeyError } from '../../domain/errors';
-import type { ClientQuery, ClientStore } from '../../domain/ports';
+import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/ports';
 import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database';
 
 interface ClientRow {
@@ -21,6 +21,13 @@ interface ClientRow {
   suspended_by: string;
   created_at: number;
   updated_at: number;
+}
+
+/** The columns of a deletion mark, NULL until the client is marked deleted. */
+interface DeletionColumns {
+  deletion_request_id: string | null;
+  deletion_at: number | null;
+  deletion_by: string | null;
 }
 
 type ClientChanges = Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>;
@@ -49,6 +56,9 @@ export class SqliteClientStore implements ClientStore {
   private readonly byId;
   private readonly byEmail;
   private readonly deleteStatement;
+  private readonly markStatement;
+  private readonly anyById;
+  private readonly marked;
 
   constructor(private readonly db: SqliteDatabase) {
     this.insertStatement = db.prepare(`
@@ -56,9 +66,16 @@ export class SqliteClientStore implements ClientStore {
         password_hash, secret_hash, suspended, suspension_reason, suspended_at, suspended_by, created_at, updated_at)
       VALUES (@id, @kind, @email, @first_name, @last_name, @phone_number, @name, @groups_json, @attributes_json,
         @password_hash, @secret_hash, @suspended, @suspension_reason, @suspended_at, @suspended_by, @created_at, @updated_at)`);
-    this.byId = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE id = ?');
-    this.byEmail = db.prepare<[string], ClientRow>('SELECT * FROM clients WHERE email = ?');
+    this.byId = db.prepare<[string], ClientRow>(`SELECT * FROM clients WHERE id = ? AND ${LIVE}`);
+    this.byEmail = db.prepare<[string], ClientRow>(`SELECT * FROM clients WHERE email = ? AND ${LIVE}`);
     this.deleteStatement = db.prepare<[string]>('DELETE FROM clients WHERE id = ?');
+    this.markStatement = db.prepare<[string, number, string, string]>(
+      `UPDATE clients SET deletion_request_id = ?, deletion_at = ?, deletion_by = ? WHERE id = ? AND ${LIVE}`,
+    );
+    this.anyById = db.prepare<[string], ClientRow & DeletionColumns>('SELECT * FROM clients WHERE id = ?');
+    this.marked = db.prepare<[number], ClientRow & DeletionColumns>(
+      'SELECT * FROM clients WHERE deletion_request_id IS NOT NULL ORDER BY deletion_at, id LIMIT ?',
+    );
   }
 
   async insert(client: ClientRecord): Promise<void> {
@@ -89,7 +106,7 @@ export class SqliteClientStore implements ClientStore {
       values.push(mapping[1](value));
     }
     if (assignments.length === 0) return this.findById(id);
-    const update = this.db.prepare<unknown[], ClientRow>(`UPDATE clients SET ${assignments.join(', ')} WHERE id = ? RETURNING *`);
+    const update = this.db.prepare<unknown[], ClientRow>(`UPDATE clients SET ${assignments.join(', ')} WHERE id = ? AND ${LIVE} RETURNING *`);
     try {
       return fromRow(update.get(...values, id));
     } catch (error) {
@@ -98,12 +115,22 @@ export class SqliteClientStore implements ClientStore {
     }
   }
 
+  async markDeleted(id: string, deletion: PendingDeletion): Promise<MarkedClient | null> {
+    this.markStatement.run(deletion.requestId, toMillis(deletion.at), deletion.by, id);
+    // Read back: if the client was marked already, its earlier deletion is the one that stands.
+    return markedOf(this.anyById.get(id));
+  }
+
+  async listMarkedDeleted(limit: number): Promise<MarkedClient[]> {
+    return this.marked.all(limit).map((row) => markedOf(row)!);
+  }
+
   async delete(id: string): Promise<boolean> {
     return this.deleteStatement.run(id).changes === 1;
   }
 
   async list(query: ClientQuery): Promise<ClientRecord[]> {
-    const conditions: string[] = [];
+    const conditions: string[] = [LIVE];
     const values: unknown[] = [];
     if (query.kind) {
       conditions.push('kind = ?');
@@ -147,6 +174,17 @@ function toRow(client: ClientRecord): ClientRow {
     suspended_by: client.suspendedBy,
     created_at: toMillis(client.createdAt),
     updated_at: toMillis(client.updatedAt),
+  };
+}
+
+/** The rows of clients not marked deleted: the only ones the port lets callers see. */
+const LIVE = 'deletion_request_id IS NULL';
+
+function markedOf(row: (ClientRow & DeletionColumns) | undefined): MarkedClient | null {
+  if (!row || row.deletion_request_id === null) return null;
+  return {
+    client: fromRow(row)!,
+    deletion: { requestId: row.deletion_request_id, at: fromMillis(row.deletion_at!), by: row.deletion_by ?? '' },
   };
 }
 

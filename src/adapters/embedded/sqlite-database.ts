@@ -120,6 +120,15 @@ const MIGRATIONS: readonly string[] = [
     until INTEGER NOT NULL
   );
   `,
+  `
+  -- A deletion is decided by marking the client (one row change), before anything is
+  -- announced or removed; a marked row is invisible to everything but the recovery that
+  -- finishes its deletion.
+  ALTER TABLE clients ADD COLUMN deletion_request_id TEXT;
+  ALTER TABLE clients ADD COLUMN deletion_at INTEGER;
+  ALTER TABLE clients ADD COLUMN deletion_by TEXT;
+  CREATE INDEX clients_marked_deleted ON clients (deletion_at) WHERE deletion_request_id IS NOT NULL;
+  `,
 ];
 
 function migrate(db: SqliteDatabase): void {

@@ -24,7 +24,7 @@ export class SqliteOutbox implements Outbox {
   constructor(private readonly db: SqliteDatabase) {
     this.statements = {
       insert: db.prepare(
-        'INSERT INTO outbox (id, type, client_id, client_kind, at, by, reason, delivered_at) VALUES (@id, @type, @client_id, @client_kind, @at, @by, @reason, @delivered_at)',
+        'INSERT OR IGNORE INTO outbox (id, type, client_id, client_kind, at, by, reason, delivered_at) VALUES (@id, @type, @client_id, @client_kind, @at, @by, @reason, @delivered_at)',
       ),
       pending: db.prepare<[number], OutboxRow>('SELECT * FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT ?'),
       markDelivered: db.prepare<[number, string]>('UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL'),

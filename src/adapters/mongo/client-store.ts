@@ -1,10 +1,14 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { ClientRecord } from '../../domain/client';
 import { DuplicateKeyError } from '../../domain/errors';
-import type { ClientQuery, ClientStore } from '../../domain/ports';
+import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/ports';
 import { isDuplicateKey } from './connect';
 
-type ClientDocument = Omit<ClientRecord, 'id'> & { _id: string };
+/** A client as stored; `deletion` is present only once the client is marked deleted. */
+type ClientDocument = Omit<ClientRecord, 'id'> & { _id: string; deletion?: PendingDeletion };
+
+/** Matches the clients not marked deleted: the only ones the port lets callers see. */
+const LIVE = { deletion: { $exists: false } } as const;
 
 /** Clients in the `clients` collection; a unique index on `email` makes registration atomic. */
 export class MongoClientStore implements ClientStore {
@@ -29,17 +33,28 @@ export class MongoClientStore implements ClientStore {
   }
 
   async findById(id: string): Promise<ClientRecord | null> {
-    return fromDocument(await this.collection.findOne({ _id: id }));
+    return fromDocument(live(await this.collection.findOne({ _id: id })));
   }
 
   async findByEmail(email: string): Promise<ClientRecord | null> {
-    return fromDocument(await this.collection.findOne({ email }));
+    return fromDocument(live(await this.collection.findOne({ email })));
   }
 
   async update(id: string, changes: Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>): Promise<ClientRecord | null> {
-    const result = await this.collection.updateOne({ _id: id }, { $set: changes });
+    const result = await this.collection.updateOne({ _id: id, ...LIVE }, { $set: changes });
     if (result.matchedCount === 0) return null;
     return this.findById(id);
+  }
+
+  async markDeleted(id: string, deletion: PendingDeletion): Promise<MarkedClient | null> {
+    await this.collection.updateOne({ _id: id, ...LIVE }, { $set: { deletion } });
+    // Read back: if the client was marked already, its earlier deletion is the one that stands.
+    return markedOf(await this.collection.findOne({ _id: id }));
+  }
+
+  async listMarkedDeleted(limit: number): Promise<MarkedClient[]> {
+    const documents = await this.collection.find({ deletion: { $exists: true } }).sort({ 'deletion.at': 1 }).limit(limit).toArray();
+    return documents.map((document) => markedOf(document)!);
   }
 
   async delete(id: string): Promise<boolean> {
@@ -48,7 +63,7 @@ export class MongoClientStore implements ClientStore {
   }
 
   async list(query: ClientQuery): Promise<ClientRecord[]> {
-    const filter: Filter<ClientDocument> = {};
+    const filter: Filter<ClientDocument> = { ...LIVE };
     if (query.kind) filter.kind = query.kind;
     if (query.suspended !== undefined) filter.suspended = query.suspended;
     if (query.emailPrefix) filter.email = { $regex: `^${escapeRegex(query.emailPrefix)}` };
@@ -65,8 +80,21 @@ function toDocument(client: ClientRecord): ClientDocument {
 
 function fromDocument(document: ClientDocument | null): ClientRecord | null {
   if (!document) return null;
-  const { _id, ...rest } = document;
+  const { _id, deletion: _deletion, ...rest } = document;
   return { id: _id, ...rest };
+}
+
+/**
+ * The document unless it is marked deleted. Lookups by a unique key filter here rather than
+ * in the query, so they keep the plain equality FerretDB serves from its index.
+ */
+function live(document: ClientDocument | null): ClientDocument | null {
+  return document && document.deletion === undefined ? document : null;
+}
+
+function markedOf(document: ClientDocument | null): MarkedClient | null {
+  if (!document?.deletion) return null;
+  return { client: fromDocument(document)!, deletion: document.deletion };
 }
 
 function escapeRegex(text: string): string {

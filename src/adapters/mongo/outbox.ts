@@ -1,5 +1,6 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/ports';
+import { isDuplicateKey } from './connect';
 
 type OutboxDocument = Omit<OutboxEntry, 'id'> & { _id: string };
 
@@ -17,7 +18,12 @@ export class MongoOutbox implements Outbox {
 
   async add(entry: OutboxEntry): Promise<void> {
     const { id, ...rest } = entry;
-    await this.collection.insertOne({ _id: id, ...rest });
+    try {
+      await this.collection.insertOne({ _id: id, ...rest });
+    } catch (error) {
+      // The entry is already there (a retried step): it is stored once, as the port promises.
+      if (!isDuplicateKey(error)) throw error;
+    }
   }
 
   async pending(limit: number): Promise<OutboxEntry[]> {

@@ -1,0 +1,71 @@
+/** GetClient, ListClients, SetClientGroups and ListDeletionRequests: the admins' reading and granting. */
+import { publicClient, requireAdmin, type ClientKind, type Principal, type PublicClient } from './client';
+import { requireClient, withBaseGroup } from './client-records';
+import type { DeletionRequestView } from './deletion';
+import { domainError } from './errors';
+import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from './page-token';
+import * as v from './validation';
+import type { Dependencies } from './dependencies';
+
+export type AdministrationDeps = Pick<Dependencies, 'clients' | 'outbox' | 'now'>;
+
+export class Administration {
+  constructor(private readonly deps: AdministrationDeps) {}
+
+  async getClient(caller: Principal, input: { clientId: string }): Promise<PublicClient> {
+    requireAdmin(caller);
+    return publicClient(await requireClient(this.deps.clients, input.clientId));
+  }
+
+  /** One page of clients in id order; `nextPageToken` is empty on the last page. */
+  async listClients(
+    caller: Principal,
+    input: { pageSize: number; pageToken: string; kind?: ClientKind; suspended?: boolean; emailPrefix: string },
+  ): Promise<{ clients: PublicClient[]; nextPageToken: string }> {
+    requireAdmin(caller);
+    const limit = v.pageSize('page_size', input.pageSize, LIST_PAGE_DEFAULT, LIST_PAGE_MAX);
+    const emailPrefix = v.text('email_prefix', input.emailPrefix, 254).toLowerCase();
+    const afterId = input.pageToken === '' ? undefined : decodePageToken(input.pageToken);
+    // One more than asked for tells whether there is a next page without a second query.
+    const page = await this.deps.clients.list({
+      limit: limit + 1,
+      ...(input.kind ? { kind: input.kind } : {}),
+      ...(input.suspended !== undefined ? { suspended: input.suspended } : {}),
+      ...(emailPrefix ? { emailPrefix } : {}),
+      ...(afterId ? { afterId } : {}),
+    });
+    const clients = page.slice(0, limit);
+    const last = clients[clients.length - 1];
+    return {
+      clients: clients.map(publicClient),
+      nextPageToken: page.length > limit && last ? encodePageToken(last.id) : '',
+    };
+  }
+
+  /** Replaces a client's groups, keeping its kind's base group. The only path to "admin". */
+  async setClientGroups(caller: Principal, input: { clientId: string; groups: string[] }): Promise<PublicClient> {
+    requireAdmin(caller);
+    const groups = v.groups('groups', input.groups);
+    const client = await requireClient(this.deps.clients, input.clientId);
+    const updated = await this.deps.clients.update(client.id, {
+      groups: withBaseGroup(client.kind, groups),
+      updatedAt: new Date(this.deps.now()),
+    });
+    if (!updated) throw domainError('CLIENT_NOT_FOUND');
+    return publicClient(updated);
+  }
+
+  /** The deletion requests in the outbox, newest first, delivered or not. */
+  async listDeletionRequests(caller: Principal, input: { pageSize: number; pendingOnly: boolean }): Promise<DeletionRequestView[]> {
+    requireAdmin(caller);
+    const limit = v.pageSize('page_size', input.pageSize, LIST_PAGE_DEFAULT, LIST_PAGE_MAX);
+    const entries = await this.deps.outbox.list({ type: 'client.deletion_requested', pendingOnly: input.pendingOnly, limit });
+    return entries.map((entry) => ({
+      clientId: entry.clientId,
+      kind: entry.clientKind,
+      requestedAt: entry.at,
+      requestedBy: entry.by,
+      deliveredAt: entry.deliveredAt,
+    }));
+  }
+}

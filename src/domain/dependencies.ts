@@ -1,0 +1,30 @@
+import type { LegacyTokens } from './legacy-tokens';
+import type { Logger } from './logger';
+import type { LoginLimit } from './login-limit';
+import type { OutboxRelay } from './outbox-relay';
+import type { PasswordHasher } from './password-hasher';
+import type { ClientStore, LoginThrottle, Outbox, RevocationList, SessionStore } from './ports';
+import type { Lifetimes, TokenIssuer } from './token-issuer';
+
+/**
+ * Everything a use case may depend on. Each use case takes only the part it uses
+ * (`Pick<Dependencies, ...>`), so its type says which ports it touches.
+ */
+export interface Dependencies {
+  clients: ClientStore;
+  sessions: SessionStore;
+  outbox: Outbox;
+  revocations: RevocationList;
+  loginThrottle: LoginThrottle;
+  loginLimit: LoginLimit;
+  /** Delivers what a use case just put in the outbox, now if it can. */
+  relay: Pick<OutboxRelay, 'flush'>;
+  hasher: PasswordHasher;
+  tokens: TokenIssuer;
+  lifetimes: Lifetimes;
+  log: Logger;
+  /** Tokens of the original service, accepted until LEGACY_TOKENS_UNTIL; absent or null when off. */
+  legacyTokens?: LegacyTokens | null;
+  /** The clock, ms since the epoch; tests pass one they move by hand. */
+  now: () => number;
+}

@@ -1,0 +1,21 @@
+import type { ClientRecord } from './client';
+import { newId } from './ids';
+import type { OutboxEntry, OutboxEventType } from './ports';
+
+/** A new, undelivered outbox entry about `client`, caused by the client `by`. */
+export function newOutboxEntry(
+  type: OutboxEventType,
+  client: Pick<ClientRecord, 'id' | 'kind'>,
+  event: { by: string; at: Date; reason?: string; id?: string },
+): OutboxEntry {
+  return {
+    id: event.id ?? newId(event.at.getTime()),
+    type,
+    clientId: client.id,
+    clientKind: client.kind,
+    at: event.at,
+    by: event.by,
+    reason: event.reason ?? '',
+    deliveredAt: null,
+  };
+}

@@ -1,0 +1,33 @@
+/** IssueServiceToken: the client-credentials exchange of service clients. */
+import { domainError, invalidArgument } from './errors';
+import { newId } from './ids';
+import { hashSecret, sameHash } from './secrets';
+import type { IssuedToken } from './token-issuer';
+import * as v from './validation';
+import type { Dependencies } from './dependencies';
+
+const MAX_SECRET_LENGTH = 128;
+const DUMMY_SECRET_HASH = hashSecret('no client has this secret');
+
+export type ServiceTokensDeps = Pick<Dependencies, 'clients' | 'tokens' | 'lifetimes' | 'now'>;
+
+export class ServiceTokens {
+  constructor(private readonly deps: ServiceTokensDeps) {}
+
+  /** Exchanges a service client's id and secret for a short-lived access token. */
+  async issueServiceToken(input: { clientId: string; clientSecret: string }): Promise<IssuedToken> {
+    if (input.clientId === '') throw invalidArgument('client_id', 'client_id is required');
+    if (input.clientSecret === '') throw invalidArgument('client_secret', 'client_secret is required');
+    if (input.clientSecret.length > MAX_SECRET_LENGTH) throw domainError('INVALID_CREDENTIALS');
+    const found = v.isClientId(input.clientId) ? await this.deps.clients.findById(input.clientId) : null;
+    const client = found?.kind === 'service' && found.secretHash !== null ? found : null;
+    const presented = hashSecret(input.clientSecret);
+    // Compare against something even for an unknown id, so timing says nothing.
+    const matches = sameHash(presented, client?.secretHash ?? DUMMY_SECRET_HASH) && client !== null;
+    if (!client || !matches) throw domainError('INVALID_CREDENTIALS');
+    if (client.suspended) throw domainError('CLIENT_SUSPENDED');
+    // A service token belongs to no login session: its session id is fresh and never stored.
+    const subject = { clientId: client.id, kind: client.kind, groups: client.groups, sessionId: newId(this.deps.now()) };
+    return this.deps.tokens.issue(subject, this.deps.lifetimes.serviceToken);
+  }
+}

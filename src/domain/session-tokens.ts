@@ -1,0 +1,161 @@
+/**
+ * Login, RefreshToken and Logout: a login session is one family of refresh tokens, each
+ * used once; a retired one that comes back revokes its whole family.
+ */
+import { publicClient, type ClientRecord, type PublicClient } from './client';
+import { domainError, invalidArgument } from './errors';
+import { newId } from './ids';
+import { FailOpenLoginThrottle, tooManyAttempts } from './login-limit';
+import { hashSecret, newSecret } from './secrets';
+import type { IssuedToken } from './token-issuer';
+import * as v from './validation';
+import type { Dependencies } from './dependencies';
+
+/** Refresh tokens are 43 base64url characters; anything much longer is not one of ours. */
+const MAX_REFRESH_TOKEN_LENGTH = 128;
+
+export type SessionTokensDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'loginThrottle' | 'loginLimit' | 'hasher' | 'tokens' | 'lifetimes' | 'log' | 'now'>;
+
+/** What Login and RefreshToken hand out. */
+export interface TokenPair {
+  access: IssuedToken;
+  refresh: IssuedToken;
+  client: PublicClient;
+}
+
+export class SessionTokens {
+  private readonly throttle: FailOpenLoginThrottle;
+
+  constructor(private readonly deps: SessionTokensDeps) {
+    this.throttle = new FailOpenLoginThrottle(deps.loginThrottle, deps.log);
+  }
+
+  /**
+   * Logs a user in; unknown email and wrong password are indistinguishable, in answer and
+   * time. Failed logins are counted per email, registered or not, and an email at the limit
+   * is refused before its password is checked, so the refusal says nothing of the account.
+   */
+  async login(input: { email: string; password: string }): Promise<TokenPair> {
+    const { clients, hasher, loginLimit } = this.deps;
+    const email = v.normalizeEmail('email', input.email);
+    if (input.password === '') throw invalidArgument('password', 'password is required');
+    if (Buffer.byteLength(input.password, 'utf8') > v.PASSWORD_MAX_BYTES) {
+      throw invalidArgument('password', `password must be at most ${v.PASSWORD_MAX_BYTES} bytes of UTF-8`);
+    }
+    const failures = await this.throttle.failures(email);
+    if (failures >= loginLimit.maxFailures) throw tooManyAttempts(loginLimit.windowSeconds);
+    const found = await clients.findByEmail(email);
+    const client = found?.kind === 'user' ? found : null;
+    const matches = await hasher.verify(input.password, client?.passwordHash ?? null);
+    if (!client || !matches || client.passwordHash === null) {
+      await this.throttle.recordFailure(email);
+      throw domainError('INVALID_CREDENTIALS');
+    }
+    // The password was right, so whoever this is is not guessing it, suspended or not.
+    if (failures > 0) await this.throttle.reset(email);
+    if (client.suspended) throw domainError('CLIENT_SUSPENDED');
+
+    if (hasher.needsRehash(client.passwordHash)) {
+      const passwordHash = await hasher.hash(input.password);
+      await clients.update(client.id, { passwordHash, updatedAt: new Date(this.deps.now()) });
+    }
+    return this.startSession(client);
+  }
+
+  /** Rotates a refresh token; a retired one coming back revokes its whole family. */
+  async refresh(input: { refreshToken: string }): Promise<TokenPair> {
+    const { clients, sessions } = this.deps;
+    if (input.refreshToken === '') throw invalidArgument('refresh_token', 'refresh_token is required');
+    if (input.refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) throw invalidRefreshToken();
+    const hash = hashSecret(input.refreshToken);
+    const token = await sessions.findToken(hash);
+    if (!token) throw invalidRefreshToken();
+    if (await sessions.isRetired(hash)) return this.rejectReuse(token.sessionId);
+
+    // The client's state comes first: a suspension revokes every session, and the holder
+    // of a refresh token should learn why it stopped working.
+    const client = await clients.findById(token.clientId);
+    if (!client) throw domainError('CLIENT_DELETED');
+    if (client.suspended) throw domainError('CLIENT_SUSPENDED');
+    const now = this.deps.now();
+    const session = await sessions.findSession(token.sessionId);
+    if (!session || session.revokedAt) throw domainError('SESSION_REVOKED');
+    if (token.expiresAt.getTime() <= now || session.expiresAt.getTime() <= now) {
+      throw domainError('TOKEN_EXPIRED', 'the refresh token has expired; log in again');
+    }
+
+    const refreshToken = newSecret();
+    const won = await sessions.rotate(hash, {
+      hash: hashSecret(refreshToken),
+      sessionId: session.id,
+      clientId: client.id,
+      parent: hash,
+      createdAt: new Date(now),
+      expiresAt: session.expiresAt,
+    });
+    if (!won) return this.rejectReuse(session.id);
+    return {
+      access: this.issueAccess(client, session.id),
+      refresh: { token: refreshToken, expiresAt: session.expiresAt },
+      client: publicClient(client),
+    };
+  }
+
+  /**
+   * Ends the session of `token`: its refresh token stops working and the access token
+   * fails validation from the next call on. A session already revoked, or an access token
+   * already expired, ends quietly, so a client can always log out. The store is changed
+   * first: it is the truth the revocation list is rebuilt from, and with the revocation
+   * list unreachable the refresh token must still stop rotating (the call then fails, so
+   * the caller retries, and the access token dies within its lifetime at worst).
+   */
+  async logout(token: string): Promise<void> {
+    if (token === '') throw domainError('TOKEN_MISSING');
+    // An expired access token still names its session: a browser that comes back after
+    // the token expired must be able to end the session its refresh token keeps alive.
+    const principal = this.deps.tokens.verify(token, { allowExpired: true });
+    await this.deps.sessions.revoke(principal.sessionId, new Date(this.deps.now()));
+    await this.deps.revocations.revokeSession(principal.sessionId, principal.expiresAt.getTime());
+  }
+
+  private async startSession(client: ClientRecord): Promise<TokenPair> {
+    const now = this.deps.now();
+    const sessionId = newId(now);
+    const expiresAt = new Date(now + this.deps.lifetimes.refreshToken * 1000);
+    const refreshToken = newSecret();
+    await this.deps.sessions.create(
+      { id: sessionId, clientId: client.id, createdAt: new Date(now), expiresAt, revokedAt: null },
+      {
+        hash: hashSecret(refreshToken),
+        sessionId,
+        clientId: client.id,
+        parent: `root:${sessionId}`,
+        createdAt: new Date(now),
+        expiresAt,
+      },
+    );
+    return {
+      access: this.issueAccess(client, sessionId),
+      refresh: { token: refreshToken, expiresAt },
+      client: publicClient(client),
+    };
+  }
+
+  private issueAccess(client: ClientRecord, sessionId: string): IssuedToken {
+    const subject = { clientId: client.id, kind: client.kind, groups: client.groups, sessionId };
+    return this.deps.tokens.issue(subject, this.deps.lifetimes.accessToken);
+  }
+
+  /** The family of a replayed refresh token is revoked: both the thief and the owner must log in again. */
+  private async rejectReuse(sessionId: string): Promise<never> {
+    const now = this.deps.now();
+    this.deps.log.warn({ sessionId }, 'refresh token reused; revoking its session');
+    await this.deps.sessions.revoke(sessionId, new Date(now));
+    await this.deps.revocations.revokeSession(sessionId, now + this.deps.lifetimes.accessToken * 1000);
+    throw domainError('REFRESH_TOKEN_REUSED');
+  }
+}
+
+function invalidRefreshToken() {
+  return domainError('TOKEN_INVALID', 'the refresh token is not valid');
+}

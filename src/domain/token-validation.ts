@@ -1,0 +1,59 @@
+/** ValidateToken, and the authentication of the bearer of every other RPC. */
+import type { Principal } from './client';
+import { DomainError, UnavailableError, domainError } from './errors';
+import type { Dependencies } from './dependencies';
+
+export type TokenValidationDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'tokens' | 'legacyTokens'>;
+
+export class TokenValidation {
+  constructor(private readonly deps: TokenValidationDeps) {}
+
+  /**
+   * Validates an access token: signature, claims, expiry, then the revocation list, which
+   * answers from memory. The gateway's per-request check; it reads no database.
+   */
+  async validateToken(token: string): Promise<Principal> {
+    if (token === '') throw domainError('TOKEN_MISSING');
+    const principal = await this.verifyAccess(token);
+    const status = await this.deps.revocations.status(principal.clientId, principal.sessionId);
+    if (status !== null) throw domainError(status);
+    return principal;
+  }
+
+  /**
+   * Authenticates the bearer of an RPC other than ValidateToken. Like `validateToken`,
+   * except that when the revocation list cannot answer, the stores are asked instead:
+   * they hold the truth about sessions and suspensions, and these calls read them anyway.
+   * A token with no stored session (a service token) still fails closed then.
+   */
+  async authenticate(token: string): Promise<Principal> {
+    try {
+      return await this.validateToken(token);
+    } catch (error) {
+      if (!(error instanceof UnavailableError)) throw error;
+      const principal = await this.verifyAccess(token);
+      const [client, session] = await Promise.all([
+        this.deps.clients.findById(principal.clientId),
+        this.deps.sessions.findSession(principal.sessionId),
+      ]);
+      if (!client) throw domainError('CLIENT_DELETED');
+      if (client.suspended) throw domainError('CLIENT_SUSPENDED');
+      if (!session || session.clientId !== client.id) throw error;
+      if (session.revokedAt) throw domainError('SESSION_REVOKED');
+      return principal;
+    }
+  }
+
+  /** A token of this service, or one of the original service while LEGACY_TOKENS_UNTIL has not passed. */
+  private async verifyAccess(token: string): Promise<Principal> {
+    try {
+      return this.deps.tokens.verify(token);
+    } catch (error) {
+      const legacyTokens = this.deps.legacyTokens;
+      if (!legacyTokens || !(error instanceof DomainError && error.reason === 'TOKEN_INVALID')) throw error;
+      const legacy = await legacyTokens.verify(token);
+      if (legacy === null) throw error;
+      return legacy;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Every use case of client-auth, built from one set of ports. Transports hold one of
+ * these: a gRPC handler decodes a request, calls one use case, encodes its result.
+ * Each use case lives in the module named for what it does (see the README's Layout).
+ */
+import { Account } from './account';
+import { AdminBootstrap } from './admin-bootstrap';
+import { Administration } from './administration';
+import { Deletion, type DeletionStepHook } from './deletion';
+import type { Dependencies } from './dependencies';
+import { Registration } from './registration';
+import { ServiceSecrets } from './service-secrets';
+import { ServiceTokens } from './service-tokens';
+import { SessionTokens } from './session-tokens';
+import { Suspension } from './suspension';
+import { TokenValidation } from './token-validation';
+
+/** The ports and settings every use case is built from; the clock defaults to the system's. */
+export type UseCaseDeps = Omit<Dependencies, 'now'> & {
+  now?: () => number;
+  /** Test-only: called between the steps of a deletion, to stand for a crash there. */
+  afterDeletionStep?: DeletionStepHook;
+};
+
+export interface UseCases {
+  registration: Registration;
+  adminBootstrap: AdminBootstrap;
+  sessionTokens: SessionTokens;
+  serviceTokens: ServiceTokens;
+  serviceSecrets: ServiceSecrets;
+  tokenValidation: TokenValidation;
+  account: Account;
+  administration: Administration;
+  suspension: Suspension;
+  deletion: Deletion;
+}
+
+export function createUseCases(input: UseCaseDeps): UseCases {
+  const { afterDeletionStep, ...rest } = input;
+  const deps = { ...rest, now: input.now ?? Date.now };
+  return {
+    registration: new Registration(deps),
+    adminBootstrap: new AdminBootstrap(deps),
+    sessionTokens: new SessionTokens(deps),
+    serviceTokens: new ServiceTokens(deps),
+    serviceSecrets: new ServiceSecrets(deps),
+    tokenValidation: new TokenValidation(deps),
+    account: new Account(deps),
+    administration: new Administration(deps),
+    suspension: new Suspension(deps),
+    deletion: new Deletion(afterDeletionStep ? { ...deps, afterStep: afterDeletionStep } : deps),
+  };
+}

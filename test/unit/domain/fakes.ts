@@ -1,0 +1,336 @@
+/**
+ * In-memory fakes of the domain's ports, for fast unit tests of the use cases. Each keeps
+ * its port's guarantees in the simplest way (one process, no I/O); the contract suites
+ * prove the real adapters keep them too. `down` makes a fake fail as an unreachable store.
+ */
+import type { ClientRecord, Principal } from '../../../src/domain/client';
+import { DuplicateKeyError, UnavailableError, domainError } from '../../../src/domain/errors';
+import type { PasswordHasher } from '../../../src/domain/password-hasher';
+import type {
+  ClientQuery,
+  ClientStore,
+  LoginThrottle,
+  MarkedClient,
+  Outbox,
+  OutboxEntry,
+  PendingDeletion,
+  RefreshTokenRecord,
+  RevocationList,
+  RevocationStatus,
+  SessionRecord,
+  SessionStore,
+} from '../../../src/domain/ports';
+import { RevocationEntries } from '../../../src/domain/revocation-entries';
+import type { IssuedToken, TokenIssuer, TokenSubject } from '../../../src/domain/token-issuer';
+import { createUseCases, type UseCaseDeps, type UseCases } from '../../../src/domain/use-cases';
+import type { DeletionStepHook } from '../../../src/domain/deletion';
+import { silentLogger } from '../../../src/domain/logger';
+
+/** A clock the test moves by hand. */
+export class ManualClock {
+  constructor(public current = Date.UTC(2026, 0, 1, 12)) {}
+  readonly now = () => this.current;
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class FakeClientStore implements ClientStore {
+  readonly records = new Map<string, { client: ClientRecord; deletion?: PendingDeletion }>();
+
+  async insert(client: ClientRecord): Promise<void> {
+    for (const { client: other } of this.records.values()) if (other.email === client.email) throw new DuplicateKeyError('email');
+    this.records.set(client.id, { client: copy(client) });
+  }
+  async findById(id: string): Promise<ClientRecord | null> {
+    const record = this.records.get(id);
+    return record && !record.deletion ? copy(record.client) : null;
+  }
+  async findByEmail(email: string): Promise<ClientRecord | null> {
+    for (const record of this.records.values()) if (!record.deletion && record.client.email === email) return copy(record.client);
+    return null;
+  }
+  async update(id: string, changes: Partial<ClientRecord>): Promise<ClientRecord | null> {
+    const record = this.records.get(id);
+    if (!record || record.deletion) return null;
+    Object.assign(record.client, copy(changes));
+    return copy(record.client);
+  }
+  async markDeleted(id: string, deletion: PendingDeletion): Promise<MarkedClient | null> {
+    const record = this.records.get(id);
+    if (!record) return null;
+    record.deletion ??= copy(deletion);
+    return { client: copy(record.client), deletion: copy(record.deletion) };
+  }
+  async listMarkedDeleted(limit: number): Promise<MarkedClient[]> {
+    return [...this.records.values()]
+      .filter((record) => record.deletion)
+      .sort((a, b) => a.deletion!.at.getTime() - b.deletion!.at.getTime())
+      .slice(0, limit)
+      .map((record) => ({ client: copy(record.client), deletion: copy(record.deletion!) }));
+  }
+  async delete(id: string): Promise<boolean> {
+    return this.records.delete(id);
+  }
+  async list(query: ClientQuery): Promise<ClientRecord[]> {
+    return [...this.records.values()]
+      .filter((record) => !record.deletion)
+      .map(({ client }) => client)
+      .filter((client) => query.kind === undefined || client.kind === query.kind)
+      .filter((client) => query.suspended === undefined || client.suspended === query.suspended)
+      .filter((client) => query.emailPrefix === undefined || client.email.startsWith(query.emailPrefix))
+      .filter((client) => query.afterId === undefined || client.id > query.afterId)
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, query.limit)
+      .map(copy);
+  }
+}
+
+export class FakeSessionStore implements SessionStore {
+  readonly sessions = new Map<string, SessionRecord>();
+  readonly tokens = new Map<string, RefreshTokenRecord>();
+
+  async create(session: SessionRecord, firstToken: RefreshTokenRecord): Promise<void> {
+    this.sessions.set(session.id, copy(session));
+    this.tokens.set(firstToken.hash, copy(firstToken));
+  }
+  async findSession(id: string): Promise<SessionRecord | null> {
+    return copy(this.sessions.get(id) ?? null);
+  }
+  async findToken(hash: string): Promise<RefreshTokenRecord | null> {
+    return copy(this.tokens.get(hash) ?? null);
+  }
+  async isRetired(hash: string): Promise<boolean> {
+    return [...this.tokens.values()].some((token) => token.parent === hash);
+  }
+  async rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean> {
+    if (await this.isRetired(parentHash)) return false;
+    this.tokens.set(next.hash, copy(next));
+    return true;
+  }
+  async revoke(sessionId: string, at: Date): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (session && !session.revokedAt) session.revokedAt = at;
+  }
+  async revokeAllOfClient(clientId: string, at: Date, exceptSessionId?: string): Promise<string[]> {
+    const revoked: string[] = [];
+    for (const session of this.sessions.values()) {
+      if (session.clientId !== clientId || session.revokedAt || session.id === exceptSessionId) continue;
+      session.revokedAt = at;
+      revoked.push(session.id);
+    }
+    return revoked;
+  }
+  async deleteAllOfClient(clientId: string): Promise<void> {
+    for (const [id, session] of this.sessions) if (session.clientId === clientId) this.sessions.delete(id);
+    for (const [hash, token] of this.tokens) if (token.clientId === clientId) this.tokens.delete(hash);
+  }
+  async sweepExpired(now: Date): Promise<number> {
+    let swept = 0;
+    for (const [id, session] of this.sessions) {
+      if (session.expiresAt <= now) {
+        this.sessions.delete(id);
+        swept++;
+      }
+    }
+    return swept;
+  }
+}
+
+export class FakeOutbox implements Outbox {
+  readonly entries: OutboxEntry[] = [];
+
+  async add(entry: OutboxEntry): Promise<void> {
+    if (!this.entries.some((known) => known.id === entry.id)) this.entries.push(copy(entry));
+  }
+  async pending(limit: number): Promise<OutboxEntry[]> {
+    return this.entries.filter((entry) => !entry.deliveredAt).sort((a, b) => (a.id < b.id ? -1 : 1)).slice(0, limit).map(copy);
+  }
+  async markDelivered(id: string, at: Date): Promise<void> {
+    const entry = this.entries.find((known) => known.id === id);
+    if (entry && !entry.deliveredAt) entry.deliveredAt = at;
+  }
+  async list(query: { type?: string; pendingOnly?: boolean; limit: number }): Promise<OutboxEntry[]> {
+    return this.entries
+      .filter((entry) => (query.type === undefined || entry.type === query.type) && (!query.pendingOnly || !entry.deliveredAt))
+      .sort((a, b) => (a.id < b.id ? 1 : -1))
+      .slice(0, query.limit)
+      .map(copy);
+  }
+  async backlog(): Promise<number> {
+    return this.entries.filter((entry) => !entry.deliveredAt).length;
+  }
+}
+
+/** The revocation list's rules (RevocationEntries) behind a switch that makes it unreachable. */
+export class FakeRevocationList implements RevocationList {
+  down = false;
+  readonly entries: RevocationEntries;
+
+  constructor(now: () => number) {
+    this.entries = new RevocationEntries(now);
+  }
+  private reachable(): void {
+    if (this.down) throw new UnavailableError('the revocation list');
+  }
+  async status(clientId: string, sessionId: string): Promise<RevocationStatus> {
+    this.reachable();
+    return this.entries.status(clientId, sessionId);
+  }
+  async suspendClient(clientId: string): Promise<void> {
+    this.reachable();
+    this.entries.suspend(clientId);
+  }
+  async reinstateClient(clientId: string): Promise<void> {
+    this.reachable();
+    this.entries.reinstate(clientId);
+  }
+  async markClientDeleted(clientId: string, until: number): Promise<void> {
+    this.reachable();
+    this.entries.markDeleted(clientId, until);
+  }
+  async revokeSession(sessionId: string, until: number): Promise<void> {
+    this.reachable();
+    this.entries.revokeSession(sessionId, until);
+  }
+  size() {
+    return this.entries.size();
+  }
+  async close(): Promise<void> {}
+}
+
+export class FakeLoginThrottle implements LoginThrottle {
+  down = false;
+  readonly counts = new Map<string, number>();
+
+  private reachable(): void {
+    if (this.down) throw new UnavailableError('the login throttle');
+  }
+  async failures(key: string): Promise<number> {
+    this.reachable();
+    return this.counts.get(key) ?? 0;
+  }
+  async recordFailure(key: string): Promise<number> {
+    this.reachable();
+    const count = (this.counts.get(key) ?? 0) + 1;
+    this.counts.set(key, count);
+    return count;
+  }
+  async reset(key: string): Promise<void> {
+    this.reachable();
+    this.counts.delete(key);
+  }
+}
+
+/** Hashes are readable (`fake:<cost>:<password>`), so tests can see which cost made one. */
+export class FakePasswordHasher implements PasswordHasher {
+  /** The hash each `verify` was asked to compare against (null: an unknown account). */
+  readonly verified: Array<string | null> = [];
+  constructor(public cost = 10) {}
+  async hash(password: string): Promise<string> {
+    return `fake:${this.cost}:${password}`;
+  }
+  async verify(password: string, hash: string | null): Promise<boolean> {
+    this.verified.push(hash);
+    return hash !== null && hash.replace(/^fake:\d+:/, '') === password;
+  }
+  needsRehash(hash: string): boolean {
+    return Number(hash.split(':')[1]) < this.cost;
+  }
+}
+
+/** Tokens are opaque counters; what each proves is remembered, and expiry follows the clock. */
+export class FakeTokenIssuer implements TokenIssuer {
+  private readonly issued = new Map<string, Principal>();
+  private counter = 0;
+
+  constructor(private readonly now: () => number) {}
+
+  issue(subject: TokenSubject, ttlSeconds: number): IssuedToken {
+    const token = `token-${++this.counter}`;
+    const expiresAt = new Date(this.now() + ttlSeconds * 1000);
+    this.issued.set(token, { ...subject, groups: [...subject.groups], expiresAt });
+    return { token, expiresAt };
+  }
+  verify(token: string, options: { allowExpired?: boolean } = {}): Principal {
+    const principal = this.issued.get(token);
+    if (!principal) throw domainError('TOKEN_INVALID');
+    if (!options.allowExpired && principal.expiresAt.getTime() <= this.now()) throw domainError('TOKEN_EXPIRED');
+    return copy(principal);
+  }
+}
+
+/** Every fake, wired into the use cases, with a relay that delivers to the fake revocation list. */
+export interface World {
+  clock: ManualClock;
+  clients: FakeClientStore;
+  sessions: FakeSessionStore;
+  outbox: FakeOutbox;
+  revocations: FakeRevocationList;
+  loginThrottle: FakeLoginThrottle;
+  hasher: FakePasswordHasher;
+  tokens: FakeTokenIssuer;
+  logs: string[];
+  useCases: UseCases;
+}
+
+export const LIFETIMES = { accessToken: 900, serviceToken: 300, refreshToken: 30 * 86400 };
+export const LOGIN_LIMIT = { maxFailures: 3, windowSeconds: 900 };
+
+export function world(options: { afterDeletionStep?: DeletionStepHook } = {}): World {
+  const clock = new ManualClock();
+  const logs: string[] = [];
+  const parts = {
+    clock,
+    clients: new FakeClientStore(),
+    sessions: new FakeSessionStore(),
+    outbox: new FakeOutbox(),
+    revocations: new FakeRevocationList(clock.now),
+    loginThrottle: new FakeLoginThrottle(),
+    hasher: new FakePasswordHasher(),
+    tokens: new FakeTokenIssuer(clock.now),
+    logs,
+  };
+  const log = { ...silentLogger, warn: (_fields: object, message: string) => void logs.push(message) };
+  // Delivers what the relay would: enough for the use cases to see their events land.
+  const relay = {
+    flush: async () => {
+      for (const entry of await parts.outbox.pending(100)) {
+        if (entry.type === 'client.suspended') await parts.revocations.suspendClient(entry.clientId);
+        if (entry.type === 'client.reinstated') await parts.revocations.reinstateClient(entry.clientId);
+        if (entry.type === 'client.deletion_requested') await parts.revocations.markClientDeleted(entry.clientId, clock.now() + 900_000);
+        await parts.outbox.markDelivered(entry.id, new Date(clock.now()));
+      }
+      return true;
+    },
+  };
+  const deps: UseCaseDeps = { ...parts, relay, loginLimit: LOGIN_LIMIT, lifetimes: LIFETIMES, log, now: clock.now, ...options };
+  return { ...parts, useCases: createUseCases(deps) };
+}
+
+export const PASSWORD = 'correct horse battery';
+
+/** Registers a user through the use case and logs it in. */
+export async function registeredUser(w: World, email = `user${Math.random().toString(36).slice(2)}@example.com`) {
+  const client = await w.useCases.registration.registerUser({ email, password: PASSWORD, firstName: 'Ada', lastName: '', phoneNumber: '', attributes: {} });
+  const pair = await w.useCases.sessionTokens.login({ email, password: PASSWORD });
+  const principal = w.tokens.verify(pair.access.token);
+  return { client, pair, principal, email };
+}
+
+/** A principal in the admin group, as a verified token would give. */
+export function adminPrincipal(clientId = '01900000-0000-7000-8000-000000000001'): Principal {
+  return { clientId, kind: 'user', groups: ['user', 'admin'], sessionId: 'admin-session', expiresAt: new Date(8.64e15) };
+}
+
+/** The reason of a call that must fail with a DomainError. */
+export async function reasonOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (error) {
+    return (error as { reason?: string }).reason ?? `not a domain error: ${String(error)}`;
+  }
+  throw new Error('the call succeeded but was expected to fail');
+}

@@ -1,0 +1,28 @@
+import { expect } from 'chai';
+import { adminPrincipal, reasonOf, registeredUser, world } from './fakes';
+
+describe('ServiceTokens: IssueServiceToken (unit, with fakes)', () => {
+  it('issues a token for the right id and secret, and INVALID_CREDENTIALS for a wrong secret, an unknown id or a user', async () => {
+    const w = world();
+    const { client, clientSecret } = await w.useCases.registration.registerService(adminPrincipal(), { email: 's@example.com', name: 'svc', groups: [] });
+    const issued = await w.useCases.serviceTokens.issueServiceToken({ clientId: client.id, clientSecret });
+    expect(w.tokens.verify(issued.token)).to.include({ clientId: client.id, kind: 'service' });
+    const { client: user } = await registeredUser(w);
+    for (const input of [
+      { clientId: client.id, clientSecret: 'wrong' },
+      { clientId: '01900000-0000-7000-8000-00000000dead', clientSecret },
+      { clientId: 'not an id', clientSecret },
+      { clientId: user.id, clientSecret },
+    ]) {
+      expect(await reasonOf(w.useCases.serviceTokens.issueServiceToken(input))).to.equal('INVALID_CREDENTIALS');
+    }
+    expect(await reasonOf(w.useCases.serviceTokens.issueServiceToken({ clientId: '', clientSecret }))).to.equal('INVALID_ARGUMENT');
+  });
+
+  it('refuses a suspended service with CLIENT_SUSPENDED', async () => {
+    const w = world();
+    const { client, clientSecret } = await w.useCases.registration.registerService(adminPrincipal(), { email: 's@example.com', name: 'svc', groups: [] });
+    await w.clients.update(client.id, { suspended: true });
+    expect(await reasonOf(w.useCases.serviceTokens.issueServiceToken({ clientId: client.id, clientSecret }))).to.equal('CLIENT_SUSPENDED');
+  });
+});
