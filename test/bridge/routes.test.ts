@@ -211,6 +211,7 @@ for (const setup of SETUPS) describe(`The Koa bridge routes, over a real gRPC se
       expect(replay.cookies.map((cookie) => [cookie.name, cookie.attributes['max-age']])).to.deep.equal([
         ['token', '0'],
         ['refresh_token', '0'],
+        ['refresh_token', '0'],
       ]);
       const legitimate = await client.post('/refresh');
       expect(legitimate.status).to.equal(401);
@@ -227,6 +228,7 @@ for (const setup of SETUPS) describe(`The Koa bridge routes, over a real gRPC se
       expect(response.cookies.map((cookie) => [cookie.name, cookie.value, cookie.attributes['max-age'], cookie.attributes['path']])).to.deep.equal([
         ['token', '', '0', '/'],
         ['refresh_token', '', '0', '/refresh'],
+        ['refresh_token', '', '0', '/refresh-user-token'],
       ]);
       const replay = await browser().get('/me', { headers: { Authorization: `Bearer ${accessToken}` } });
       expect(replay.status).to.equal(401);
@@ -242,10 +244,11 @@ for (const setup of SETUPS) describe(`The Koa bridge routes, over a real gRPC se
       expect(again.cookies.map((cookie) => [cookie.name, cookie.attributes['max-age']])).to.deep.equal([
         ['token', '0'],
         ['refresh_token', '0'],
+        ['refresh_token', '0'],
       ]);
       const withoutCookies = await browser().post('/logout');
       expect(withoutCookies.status).to.equal(204);
-      expect(withoutCookies.cookies).to.have.length(2);
+      expect(withoutCookies.cookies).to.have.length(3);
     });
   });
 
@@ -258,6 +261,7 @@ for (const setup of SETUPS) describe(`The Koa bridge routes, over a real gRPC se
         expect(response.body.deletion_request).to.include({ client_id: id, kind: 'user', requested_by: id });
         expect(response.cookies.map((cookie) => [cookie.name, cookie.attributes['max-age']])).to.deep.equal([
           ['token', '0'],
+          ['refresh_token', '0'],
           ['refresh_token', '0'],
         ]);
         expect(await server.store.client(id)).to.equal(null);
