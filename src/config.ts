@@ -3,9 +3,10 @@
  * frozen Config, or throws a ConfigError naming the variable at fault.
  */
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+import { ConfigError } from './config-error';
+import { legacyWindowFrom } from './legacy-window';
+
+export { ConfigError };
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -109,7 +110,7 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError(`ACCESS_COOKIE_NAME and REFRESH_COOKIE_NAME must differ; both are "${accessCookieName}"`);
   }
   const metricsPort = read.optional('METRICS_PORT');
-  const legacyTokensUntil = legacyWindowFrom(read, stores.jwtSecret);
+  const legacyTokensUntil = legacyWindowFrom(read.optional('LEGACY_TOKENS_UNTIL'), stores.jwtSecret);
 
   return deepFreeze({
     production,
@@ -157,31 +158,6 @@ export function loadConfig(env: Env): Config {
     legacyTokensUntil,
   });
 }
-
-/** The original service's tokens are a migration aid, so their window is short and explicit. */
-const LEGACY_WINDOW_MAX_DAYS = 30;
-
-function legacyWindowFrom(read: Reader, secret: string | null): Date | null {
-  const raw = read.optional('LEGACY_TOKENS_UNTIL');
-  if (raw === null) return null;
-  const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-  const until = new Date(raw);
-  // Date rolls 2026-02-30 over into March; a date that does not exist is a typo, not a wish.
-  if (!iso.test(raw) || Number.isNaN(until.getTime()) || (raw.length === 10 && until.toISOString().slice(0, 10) !== raw) || !dayExists(raw.slice(0, 10))) {
-    throw new ConfigError(`LEGACY_TOKENS_UNTIL must be an ISO 8601 date such as 2026-12-31 or 2026-12-31T18:00:00Z; got "${raw}"`);
-  }
-  if (until.getTime() > Date.now() + LEGACY_WINDOW_MAX_DAYS * 24 * 3600 * 1000) {
-    throw new ConfigError(`LEGACY_TOKENS_UNTIL must be at most ${LEGACY_WINDOW_MAX_DAYS} days ahead; got "${raw}"`);
-  }
-  if (secret === null) throw new ConfigError("LEGACY_TOKENS_UNTIL needs JWT_SECRET_KEY: the original service's tokens are verified with it");
-  return until;
-}
-
-function dayExists(day: string): boolean {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(year, month - 1, date)).getUTCDate() === date && month >= 1 && month <= 12;
-}
-
 
 function storesFrom(read: Reader, production: boolean): StoresConfig {
   const secret = read.optional('JWT_SECRET_KEY');

@@ -3,6 +3,7 @@ import jwt from 'jsonwebtoken';
 import { ObjectId } from 'mongodb';
 import { ClientKind } from '../../gen/clientauth/v1/client';
 import type { ClientRecord } from '../../src/domain/client';
+import { newClientRecord } from '../../src/domain/client-records';
 import { createMetrics } from '../../src/metrics';
 import { SETUPS, SETUP_TITLES, TEST_SECRET, failure, setupEnv, startTestServer, type TestServer } from '../support/server';
 
@@ -15,27 +16,8 @@ function originalToken(claims: { id: string; groups?: string[] | null; exp?: num
 
 function importedClient(kind: 'user' | 'service', changes: Partial<ClientRecord> = {}): ClientRecord {
   const id = new ObjectId().toHexString();
-  const now = new Date();
-  return {
-    id,
-    kind,
-    email: `${kind}-${id}@example.org`,
-    firstName: '',
-    lastName: '',
-    phoneNumber: '',
-    name: kind === 'service' ? 'Reports' : '',
-    groups: [kind],
-    attributes: {},
-    passwordHash: null,
-    secretHash: null,
-    suspended: false,
-    suspensionReason: '',
-    suspendedAt: null,
-    suspendedBy: '',
-    createdAt: now,
-    updatedAt: now,
-    ...changes,
-  };
+  const fields = { id, name: kind === 'service' ? 'Reports' : '', ...changes };
+  return newClientRecord(kind, `${kind}-${id}@example.org`, fields, Date.now());
 }
 
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
