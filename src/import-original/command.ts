@@ -88,11 +88,15 @@ function adminKey(value: string): string {
 
 function progressReporter(): (progress: ImportProgress) => void {
   let last = 0;
-  return ({ done, total }) => {
+  let lastPhase = '';
+  const started = Date.now();
+  return ({ phase, done, total }) => {
     const now = Date.now();
-    if (done < total && now - last < PROGRESS_EVERY_MS) return;
+    if (phase === lastPhase && done < total && now - last < PROGRESS_EVERY_MS) return;
     last = now;
-    process.stderr.write(`import-original: ${done}/${total} documents\n`);
+    lastPhase = phase;
+    const seconds = ((now - started) / 1000).toFixed(1);
+    process.stderr.write(`import-original: ${phase}: ${done}/${total} documents (${seconds} s)\n`);
   };
 }
 

@@ -32,6 +32,8 @@ export interface ImportOptions {
 }
 
 export interface ImportProgress {
+  /** What the import is doing now. */
+  phase: 'checking emails' | 'reading the target' | 'importing';
   done: number;
   total: number;
 }
@@ -77,7 +79,10 @@ export async function importOriginal(source: OriginalSource, target: ImportTarge
 
   // First pass: which normalised emails more than one document holds.
   const idsByEmail = new Map<string, string[]>();
+  let checked = 0;
   for await (const batch of source.documents(batchSize)) {
+    checked += batch.length;
+    options.progress?.({ phase: 'checking emails', done: checked, total: Math.max(total, checked) });
     for (const document of batch) {
       const email = normalisedEmailOf(document);
       if (email !== null) idsByEmail.set(email, [...(idsByEmail.get(email) ?? []), document.id]);
@@ -89,6 +94,7 @@ export async function importOriginal(source: OriginalSource, target: ImportTarge
 
   // What the target already holds, read once in id order: a lookup per document would cost
   // a store round trip each (and a collection scan on stores that cannot index a filter).
+  options.progress?.({ phase: 'reading the target', done: 0, total: 0 });
   const stored = await storedClients(target.clients);
 
   const extraFields = new Set<string>();
@@ -147,7 +153,7 @@ export async function importOriginal(source: OriginalSource, target: ImportTarge
   for await (const batch of source.documents(batchSize)) {
     await eachLimited(batch, options.concurrency ?? DEFAULT_CONCURRENCY, importOne);
     summary.read += batch.length;
-    options.progress?.({ done: summary.read, total: Math.max(total, summary.read) });
+    options.progress?.({ phase: 'importing', done: summary.read, total: Math.max(total, summary.read) });
   }
   summary.fieldsNotCarried = [...extraFields].sort();
   for (const list of [summary.refused, summary.admins, summary.servicesWithoutSecret]) list.sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -169,7 +175,8 @@ function carriedOf(client: ClientRecord): CarriedClient {
   return { id: client.id, kind: client.kind, email: client.email, name: client.name, hasSecret: client.secretHash !== null, suspended: client.suspended };
 }
 
-const STORED_PAGE = 1000;
+// Large pages: a store that cannot use an index for the cursor scans once per page.
+const STORED_PAGE = 10_000;
 
 async function storedClients(clients: ClientStore): Promise<{ byId: Map<string, CarriedClient>; idByEmail: Map<string, string> }> {
   const byId = new Map<string, CarriedClient>();

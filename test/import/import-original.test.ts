@@ -81,6 +81,7 @@ for (const setup of SETUPS) {
       add('dup2', originalUser({ email: 'dup@example.org ' }, known));
       add('badEmail', originalUser({ email: 'not-an-email' }, known));
       add('plainPassword', originalUser({ email: 'plain@example.org', hashedPassword: 'hunter22' }, known));
+      add('takenHere', originalUser({ email: 'Taken@example.org' }, known));
       services = 1;
       suspendedCount = 1;
       for (let i = documents.length; i < DOCUMENTS; i++) {
@@ -94,6 +95,15 @@ for (const setup of SETUPS) {
         }
       }
       await writeOriginal(sourceDb, documents);
+
+      // Someone registered here, under a new id, with an address an original client holds.
+      const server = await startTestServer(env);
+      try {
+        const { client } = await server.api.registerUser({ email: 'taken@example.org', password: 'registered here first', firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+        ids['registeredHere'] = client!.id;
+      } finally {
+        await server.close();
+      }
     });
     after(async () => {
       await source?.close();
@@ -103,19 +113,23 @@ for (const setup of SETUPS) {
       const result = await importOriginal(env, ['--from', mongoUri, '--keep-admin', 'root@example.org']);
       expect(result.stdout).to.include('DRY RUN, nothing written');
       expect(result.stdout).to.match(/documents read: +10000/);
-      expect(result.stdout).to.match(new RegExp(`would be imported: +${DOCUMENTS - 4}\\b`));
+      expect(result.stdout).to.match(new RegExp(`would be imported: +${DOCUMENTS - 5}\\b`));
+      expect(result.stdout).to.include(`duplicate taken@example.org: ${ids['takenHere']} (already registered here as ${ids['registeredHere']}`);
       expect(result.stdout).to.include(`duplicate dup@example.org: ${ids['dup1']}, ${ids['dup2']}`);
       expect(result.code).to.equal(3);
-      expect(await storedClients()).to.equal(0);
+      expect(await storedClients()).to.equal(1);
     });
 
     it('with --apply carries ids, hashes, names and suspensions, refuses duplicates and bad documents, and reports progress', async () => {
       const result = await importOriginal(env, ['--from', mongoUri, '--apply', '--keep-admin', 'Root@example.org', '--json']);
       expect(result.code, result.stderr).to.equal(3);
-      expect(result.stderr).to.include(`${DOCUMENTS}/${DOCUMENTS} documents`);
+      expect(result.stderr).to.include(`importing: ${DOCUMENTS}/${DOCUMENTS} documents`);
       const summary = JSON.parse(result.stdout);
-      expect(summary).to.include({ applied: true, read: DOCUMENTS, imported: DOCUMENTS - 4, alreadyImported: 0, suspended: suspendedCount });
-      expect(summary.duplicates).to.deep.equal([{ email: 'dup@example.org', ids: [ids['dup1'], ids['dup2']].sort() }]);
+      expect(summary).to.include({ applied: true, read: DOCUMENTS, imported: DOCUMENTS - 5, alreadyImported: 0, suspended: suspendedCount });
+      expect(summary.duplicates).to.deep.equal([
+        { email: 'dup@example.org', ids: [ids['dup1'], ids['dup2']].sort() },
+        { email: 'taken@example.org', ids: [ids['takenHere']], registeredHereAs: ids['registeredHere'] },
+      ]);
       expect(summary.refused.map((refusal: { id: string; reason: string }) => [refusal.id, refusal.reason])).to.have.deep.members([
         [ids['badEmail'], 'email is not a valid email address'],
         [ids['plainPassword'], 'hashedPassword is not a bcrypt hash'],
@@ -126,7 +140,7 @@ for (const setup of SETUPS) {
       ]);
       expect(summary.servicesWithoutSecret).to.have.length(services);
       expect(summary.servicesWithoutSecret).to.deep.include({ id: ids['billing'], email: 'billing@example.org', name: 'Billing' });
-      expect(await storedClients()).to.equal(DOCUMENTS - 4);
+      expect(await storedClients()).to.equal(DOCUMENTS - 5 + 1);
       if (setup === 'shared') {
         // The original gateway's suspension check: a Redis key named by the client id.
         const redis = new Redis(requireServices(this as unknown as Mocha.Context).redisUrl);
@@ -141,9 +155,9 @@ for (const setup of SETUPS) {
 
     it('run again changes nothing and says so', async () => {
       const result = await importOriginal(env, ['--from', mongoUri, '--apply', '--keep-admin', 'root@example.org']);
-      expect(result.stdout).to.match(/imported: +0\b/);
-      expect(result.stdout).to.match(new RegExp(`already imported: +${DOCUMENTS - 4} \\(nothing to change\\)`));
-      expect(await storedClients()).to.equal(DOCUMENTS - 4);
+      expect(result.stdout, result.stderr).to.match(/imported: +0\b/);
+      expect(result.stdout).to.match(new RegExp(`already imported: +${DOCUMENTS - 5} \\(nothing to change\\)`));
+      expect(await storedClients()).to.equal(DOCUMENTS - 5 + 1);
     });
 
     it('refuses a bad command line without touching anything', async () => {
