@@ -7,9 +7,12 @@ import Koa from 'koa';
 import type { Config } from '../src/config';
 import type { ClientAuthPromiseClient } from '../src/client';
 import type { Logger } from '../src/domain/logger';
+import type { AccessLogPolicy } from '../src/grpc/access-log';
+import type { CallObserver } from '../src/grpc/unary';
 import { CookiePolicy } from './cookie-policy';
 import { crossSiteGuard } from './cross-site-guard';
 import { errorMiddleware } from './error-middleware';
+import { forwardAuth, identityOverGrpc, type IdentityOfToken } from './forward-auth';
 import { requestLog } from './request-log';
 import { bridgeRoutes } from './routes';
 import type { UpstreamHealth } from './upstream-health';
@@ -19,21 +22,36 @@ export interface BridgeAppOptions {
   api: ClientAuthPromiseClient;
   health: UpstreamHealth;
   log: Logger;
+  /** How forward auth validates a token: ValidateToken over gRPC unless given. */
+  identityOf?: IdentityOfToken;
+  accessLog?: AccessLogPolicy;
+  observe?: CallObserver;
 }
 
-export function createBridgeApp({ config, api, health, log }: BridgeAppOptions): Koa {
+export function createBridgeApp({ config, api, health, log, ...gateway }: BridgeAppOptions): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   // The error middleware answers and logs every failure; Koa's own handler would only
   // repeat it on stderr.
   app.silent = true;
+  const cookies = new CookiePolicy(config);
   const router = bridgeRoutes({
     api,
     health,
-    cookies: new CookiePolicy(config),
+    cookies,
     callTimeoutMs: config.callTimeoutMs,
     bodyLimitBytes: config.bodyLimitBytes,
   });
 
+  // Gateways' per-request check goes first: it needs none of what follows (see forward-auth.ts).
+  app.use(
+    forwardAuth({
+      identityOf: gateway.identityOf ?? identityOverGrpc(api, config.callTimeoutMs),
+      cookies,
+      log,
+      ...(gateway.accessLog ? { accessLog: gateway.accessLog } : {}),
+      ...(gateway.observe ? { observe: gateway.observe } : {}),
+    }),
+  );
   app.use(requestLog(log));
   app.use(async (ctx, next) => {
     // Answers carry clients and set credentials: no cache may keep them.

@@ -6,6 +6,8 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import type { Middleware } from 'koa';
 import { errorDetailOf } from '../src/client';
+import { describe } from '../src/domain/describe-error';
+import { HTTP_STATUS_OF } from '../src/grpc/http-status';
 import type { Logger } from '../src/domain/logger';
 import { HttpError } from './http-error';
 
@@ -16,19 +18,6 @@ export interface ErrorBody {
   /** The request field at fault, for 400 INVALID_ARGUMENT. */
   field?: string;
 }
-
-const HTTP_STATUS_OF: Partial<Record<GrpcStatus, number>> = {
-  [GrpcStatus.INVALID_ARGUMENT]: 400,
-  [GrpcStatus.FAILED_PRECONDITION]: 400,
-  [GrpcStatus.UNAUTHENTICATED]: 401,
-  [GrpcStatus.PERMISSION_DENIED]: 403,
-  [GrpcStatus.NOT_FOUND]: 404,
-  [GrpcStatus.ALREADY_EXISTS]: 409,
-  [GrpcStatus.RESOURCE_EXHAUSTED]: 429,
-  [GrpcStatus.UNAVAILABLE]: 503,
-  // An upstream that never answers is as unavailable as one that refuses connections.
-  [GrpcStatus.DEADLINE_EXCEEDED]: 503,
-};
 
 /**
  * What the caller sees when the failure did not come from the service's own error
@@ -92,8 +81,4 @@ function withField(body: ErrorBody, field: string | undefined): ErrorBody {
 
 function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && typeof (error as Partial<ServiceError>).code === 'number' && 'metadata' in error;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

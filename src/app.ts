@@ -2,10 +2,11 @@ import type { MongoClient } from 'mongodb';
 import type { Redis } from 'ioredis';
 import type { Config, StoresConfig } from './config';
 import type { Logger } from './domain/logger';
+import { OutageLog } from './domain/outage-log';
 import { OutboxRelay } from './domain/outbox-relay';
+import { rebuildRevocations } from './domain/revocation-rebuild';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
 import { LegacyTokens } from './domain/legacy-tokens';
-import { restoreSuspensions } from './domain/revocation-restore';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
@@ -89,13 +90,16 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     }
     const finished = await useCases.deletion.finishPendingDeletions();
     if (finished > 0) log.info({ finished }, 'interrupted deletions finished');
-    const restored = await restoreSuspensions(adapters.clients, adapters.revocations);
-    if (restored > 0) log.info({ restored }, 'suspended clients restored to the revocation list');
+    // The stores are the truth: fill the revocation list from them now, and again whenever
+    // it is lost (a Redis restarted empty), failing closed meanwhile.
+    await adapters.revocations.refillWith(async () => {
+      const rebuilt = await rebuildRevocations({ ...adapters, listedMs: longestTokenMs });
+      log.info(rebuilt, 'revocation list rebuilt from the stores');
+    });
     // Every relay pass first finishes deletions a crash interrupted, so their requests go out too.
     relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
-    const sweeper = setInterval(() => {
-      adapters.sessions.sweepExpired(new Date()).catch(() => {});
-    }, SWEEP_INTERVAL_MS);
+    const sweepLog = new OutageLog(log, 'sweep of expired sessions');
+    const sweeper = setInterval(() => void sweepLog.run(() => adapters.sessions.sweepExpired(new Date())), SWEEP_INTERVAL_MS);
     sweeper.unref();
     log.info({}, `client-auth is wired on ${adapters.description}`);
     return {
@@ -135,7 +139,7 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     redisConnections.push(subscriber);
     const revocations = await RedisRevocationList.start(redis, subscriber, { ...DEFAULT_KEYS, clientKeyPrefix: config.revocationKeyPrefix }, log);
     const events = new RedisEventBus(redis, {
-      deletionChannel: config.deletionChannel,
+      deletionChannels: config.deletionChannels,
       deletionStream: config.deletionStream,
       clientEventsChannel: config.clientEventsChannel,
     });

@@ -26,6 +26,8 @@ export interface ClientAuthClientOptions {
   deadlineMs?: number;
   /** A bearer token, or a function returning the current one, for calls that need it. */
   token?: string | (() => string);
+  /** Metadata sent with every call. */
+  metadata?: Readonly<Record<string, string>>;
 }
 
 type Request<H> = H extends handleUnaryCall<infer Req, infer _Res> ? Req : never;
@@ -49,6 +51,7 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
     const rawMethod = (raw as unknown as Record<string, RawUnary>)[method]!;
     client[method] = (request: unknown, callOptions: ClientAuthCallOptions = {}) => {
       const metadata = new Metadata();
+      for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
       const token = callOptions.token ?? (typeof options.token === 'function' ? options.token() : options.token);
       if (token) metadata.set('authorization', `Bearer ${token}`);
       if (callOptions.requestId) metadata.set(REQUEST_ID_KEY, callOptions.requestId);

@@ -3,12 +3,10 @@
  * frozen Config, or throws a ConfigError naming the variable at fault.
  */
 
-import { ConfigError } from './config-error';
+import { ConfigError, Reader, type Env } from './config-reader';
 import { legacyWindowFrom } from './legacy-window';
 
-export { ConfigError };
-
-export type Env = Readonly<Record<string, string | undefined>>;
+export { ConfigError, type Env } from './config-reader';
 
 export interface MongoConfig {
   readonly uri: string;
@@ -71,7 +69,8 @@ export interface Config {
   readonly loginThrottle: { readonly maxFailures: number; readonly windowSeconds: number };
   readonly stores: StoresConfig;
   readonly revocationKeyPrefix: string;
-  readonly deletionChannel: string;
+  /** Pub/sub channels each deletion is published on (the bare client id). */
+  readonly deletionChannels: readonly string[];
   readonly deletionStream: string;
   readonly clientEventsChannel: string;
   readonly outboxRelayIntervalMs: number;
@@ -82,6 +81,8 @@ export interface Config {
   readonly originalDbName: string | null;
   /** Until when tokens of the original service are accepted (LEGACY_TOKENS_UNTIL); null when never. */
   readonly legacyTokensUntil: Date | null;
+  /** The share of gateway checks (ValidateToken, Check, GET /auth) logged when they end as usual, 0 to 1. */
+  readonly accessLogSample: number;
 }
 
 const MIN_PRODUCTION_SECRET_BYTES = 32;
@@ -147,7 +148,7 @@ export function loadConfig(env: Env): Config {
     },
     stores,
     revocationKeyPrefix: read.string('REVOCATION_KEY_PREFIX', '', { allowEmpty: true }),
-    deletionChannel: read.string('DELETION_CHANNEL', 'client-data-deletion-request'),
+    deletionChannels: deletionChannelsFrom(read),
     deletionStream: read.string('DELETION_STREAM', 'client-data-deletion-requests'),
     clientEventsChannel: read.string('CLIENT_EVENTS_CHANNEL', 'client-events'),
     outboxRelayIntervalMs: read.int('OUTBOX_RELAY_INTERVAL_MS', 2000, 50, 600000),
@@ -156,6 +157,7 @@ export function loadConfig(env: Env): Config {
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
     originalDbName: read.optional('DB_NAME') === null ? null : read.string('DB_NAME', ''),
     legacyTokensUntil,
+    accessLogSample: read.fraction('ACCESS_LOG_SAMPLE', 0),
   });
 }
 
@@ -219,6 +221,25 @@ function redisFrom(read: Reader): RedisConfig | null {
   return { url: `redis://${auth}${host}:${port}` };
 }
 
+/**
+ * Our own channel and `user-delete`, the one the original api-gateway subscribes to, so it
+ * sees deletions with no configuration. DELETION_CHANNEL (one channel) is the older name.
+ */
+const DEFAULT_DELETION_CHANNELS = ['client-data-deletion-request', 'user-delete'];
+
+function deletionChannelsFrom(read: Reader): string[] {
+  const channels = read.list('DELETION_CHANNELS');
+  const single = read.optional('DELETION_CHANNEL');
+  if (channels.length > 0 && single !== null) {
+    throw new ConfigError('set DELETION_CHANNELS or DELETION_CHANNEL, not both (DELETION_CHANNELS is a comma-separated list)');
+  }
+  if (single !== null) return [read.string('DELETION_CHANNEL', single)];
+  if (channels.some((channel) => /[\u0000-\u001f\s]/.test(channel))) {
+    throw new ConfigError('DELETION_CHANNELS entries must not contain spaces or control characters');
+  }
+  return channels.length > 0 ? [...new Set(channels)] : DEFAULT_DELETION_CHANNELS;
+}
+
 function checkCookieName(name: string, value: string): string {
   // RFC 6265 cookie-name (an HTTP token); the prefixes are added by COOKIE_HOST_PREFIX, not by hand.
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/.test(value) || /^__(Host|Secure)-/i.test(value)) {
@@ -236,53 +257,6 @@ function checkOrigin(name: string, origin: string): string {
   }
   if (parsed.origin !== origin) throw new ConfigError(`${name} entries must be bare origins (scheme://host[:port]); got "${origin}"`);
   return origin;
-}
-
-class Reader {
-  constructor(private readonly env: Env) {}
-
-  optional(name: string): string | null {
-    const value = this.env[name];
-    return value === undefined || value === '' ? null : value;
-  }
-
-  string(name: string, fallback: string, options: { allowEmpty?: boolean } = {}): string {
-    const value = this.env[name];
-    if (value === undefined) return fallback;
-    if (value === '' && !options.allowEmpty) return fallback;
-    if (/[\u0000-\u001f]/.test(value)) throw new ConfigError(`${name} must not contain control characters`);
-    return value;
-  }
-
-  int(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
-    const value = Number(raw.trim());
-    if (value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}"`);
-    return value;
-  }
-
-  bool(name: string, fallback: boolean): boolean {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
-    if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
-    throw new ConfigError(`${name} must be true or false; got "${raw}"`);
-  }
-
-  oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
-    const raw = this.optional(name);
-    if (raw === null) return fallback;
-    if (!(values as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${values.join(', ')}; got "${raw}"`);
-    return raw as T;
-  }
-
-  list(name: string): string[] {
-    const raw = this.optional(name);
-    if (raw === null) return [];
-    return raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
-  }
 }
 
 function deepFreeze<T>(value: T): T {

@@ -12,6 +12,7 @@ import { connect } from 'node:net';
 import { credentials, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { ConfigError, loadConfig, type Config } from './config';
+import { hostPort, loopbackFor } from './loopback';
 
 const PROBE_TIMEOUT_MS = 2000;
 
@@ -49,17 +50,6 @@ async function probe(
   if (!(await accepts(host, port, timeoutMs))) return { listener, target, state: 'absent' };
   const { healthy, detail } = await ask();
   return { listener, target, state: healthy ? 'healthy' : 'unhealthy', detail };
-}
-
-/** A wildcard bind address is probed on the loopback of the same family. */
-function loopbackFor(host: string): string {
-  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
-  if (host === '::' || host === '[::]') return '::1';
-  return host;
-}
-
-function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** False only when nothing listens (connection refused); any other failure counts as present, so it is probed and reported. */

@@ -4,11 +4,17 @@
  * or only the bridge (calling BRIDGE_GRPC_TARGET). `node dist/src/main.js import-original ...`
  * moves the clients of the original service over (src/import-original/command.ts).
  */
+import { CookiePolicy } from '../bridge/cookie-policy';
+import { identityInProcess } from '../bridge/forward-auth';
 import { startBridge } from '../bridge/server';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { describe } from './domain/describe-error';
+import { gatewayCheck } from './gateway-identity';
+import { sampledAccessLog } from './grpc/access-log';
 import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
+import { hostPort, loopbackFor } from './loopback';
 import { createMetrics } from './metrics';
 import { runImportOriginal } from './import-original/command';
 
@@ -48,22 +54,32 @@ async function main(): Promise<void> {
                 ...(app.legacyTokens ? { legacyTokens: app.legacyTokens } : {}),
               }
             : {},
+          { log },
         );
+  const accessLog = sampledAccessLog(config.accessLogSample);
+  const observe = metrics ? { observe: metrics.observeRpc } : {};
   const grpc =
     app === null
       ? null
       : await startGrpcServer(app.useCases, config.grpc, {
           log,
           maxMessageBytes: config.grpc.maxMessageBytes,
-          ...(metrics ? { observe: metrics.observeRpc } : {}),
+          accessCookieName: new CookiePolicy(config.bridge).accessName,
+          accessLog,
+          ...observe,
         });
   if (grpc) log.info({ port: grpc.port }, 'gRPC server listening');
   if (metrics && config.metricsPort !== null) {
     log.info({ port: await metrics.start(config.metricsPort, config.grpc.host) }, 'metrics served at /metrics');
   }
   // In one process the bridge calls the server's actual port (GRPC_PORT may be 0).
-  const upstream = grpc ? `${localHostOf(config.grpc.host)}:${grpc.port}` : config.bridge.upstream;
-  const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, upstream });
+  const upstream = grpc ? hostPort(loopbackFor(config.grpc.host), grpc.port) : config.bridge.upstream;
+  // Beside the server, forward auth asks the service in process rather than over loopback.
+  const identityOf = app ? { identityOf: identityInProcess(gatewayCheck(app.useCases), log) } : {};
+  const bridge =
+    role === 'server'
+      ? null
+      : await startBridge(config.bridge, { log, upstream, accessLog, ...identityOf, ...observe, ...(grpc ? { internalPass: grpc.internalPass } : {}) });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
 
   let stopping = false;
@@ -71,6 +87,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: draining calls');
+    // Both stop taking work at once; the bridge's running requests may still call the server.
+    bridge?.stopTakingRequests();
+    grpc?.stopTakingCalls();
     await bridge?.close();
     await grpc?.shutdown();
     await app?.close();
@@ -82,14 +101,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
 }
 
-/** An address this process can reach its own gRPC server on. */
-function localHostOf(bindHost: string): string {
-  if (bindHost === '0.0.0.0' || bindHost === '') return '127.0.0.1';
-  if (bindHost === '::') return '[::1]';
-  return bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost;
-}
-
 main().catch((error: unknown) => {
-  process.stderr.write(`client-auth: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  // An adapter's UnavailableError names the store; its cause says what the driver saw.
+  const cause = error instanceof Error && error.cause !== undefined ? ` (${describe(error.cause)})` : '';
+  process.stderr.write(`client-auth: failed to start: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
   process.exit(1);
 });

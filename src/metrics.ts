@@ -9,6 +9,8 @@ import { status } from '@grpc/grpc-js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isReason, type Reason } from './domain/errors';
 import type { LegacyTokens } from './domain/legacy-tokens';
+import { silentLogger, type Logger } from './domain/logger';
+import { OutageLog } from './domain/outage-log';
 import type { Outbox, RevocationList } from './domain/ports';
 import type { CallObserver } from './grpc/unary';
 
@@ -35,6 +37,8 @@ export interface MetricsOptions {
    * scrape time out, or the metrics that would show the outage go missing with it.
    */
   sourceTimeoutMs?: number;
+  /** Where a source that fails or hangs is reported, once per outage. */
+  log?: Logger;
 }
 
 export interface Metrics {
@@ -62,7 +66,8 @@ const LOGIN_OUTCOME_OF: Partial<Record<Reason, LoginOutcome>> = {
 
 export function createMetrics(sources: MetricsSources, options: MetricsOptions = {}): Metrics {
   const sourceTimeoutMs = options.sourceTimeoutMs ?? DEFAULT_SOURCE_TIMEOUT_MS;
-  const read = <T>(source: () => T | Promise<T>) => readWithin(source, sourceTimeoutMs);
+  const outageLog = (what: string) => new OutageLog(options.log ?? silentLogger, what);
+  const read = <T>(source: () => T | Promise<T>, outage: OutageLog) => readWithin(source, sourceTimeoutMs, outage);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
 
@@ -128,16 +133,18 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
     });
   }
   if (outbox) {
+    const backlogReads = outageLog('metrics: reading the outbox backlog');
     new Gauge({
       name: `${METRIC_PREFIX}outbox_backlog`,
       help: 'Outbox events not yet delivered to the revocation list and the event bus. NaN when the outbox could not be read in time.',
       registers: [registry],
       async collect() {
-        this.set((await read(() => outbox.backlog())) ?? Number.NaN);
+        this.set((await read(() => outbox.backlog(), backlogReads)) ?? Number.NaN);
       },
     });
   }
   if (storesUp) {
+    const storeChecks = outageLog('metrics: checking the stores');
     new Gauge({
       name: `${METRIC_PREFIX}store_up`,
       help: 'Whether a store is connected (1) or not (0).',
@@ -145,19 +152,29 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
       registers: [registry],
       async collect() {
         this.reset();
-        const states = (await read(storesUp)) ?? {};
+        const states = (await read(storesUp, storeChecks)) ?? {};
         for (const [store, up] of Object.entries(states)) this.set({ store }, up ? 1 : 0);
       },
     });
   }
 
+  // The labelled series of each method and code, looked up once: prom-client would
+  // otherwise build and hash a label key on every call of the gateway checks.
+  const series = new Map<string, { total: ReturnType<typeof rpcTotal.labels>; duration: ReturnType<typeof rpcDuration.labels> }[]>();
+  const seriesOf = (method: string, code: status) => {
+    let byCode = series.get(method);
+    if (byCode === undefined) series.set(method, (byCode = []));
+    const name = status[code] ?? String(code);
+    return (byCode[code] ??= { total: rpcTotal.labels({ method, code: name }), duration: rpcDuration.labels({ method, code: name }) });
+  };
+
   let server: Server | null = null;
   return {
     registry,
     observeRpc(method, code, seconds, reason) {
-      const labels = { method, code: status[code] ?? String(code) };
-      rpcTotal.inc(labels);
-      rpcDuration.observe(labels, seconds);
+      const series = seriesOf(method, code);
+      series.total.inc();
+      series.duration.observe(seconds);
       if (method === 'Login') logins.inc({ outcome: loginOutcomeOf(code, reason) });
     },
     async start(port, host) {
@@ -214,15 +231,18 @@ export function loginOutcomeOf(code: status, reason: string): LoginOutcome {
   return 'error';
 }
 
-/** The source's value, or undefined when it failed or took longer than `timeoutMs`. */
-async function readWithin<T>(source: () => T | Promise<T>, timeoutMs: number): Promise<T | undefined> {
+/** The source's value, or undefined when it failed or took longer than `timeoutMs` (told to `outage`). */
+async function readWithin<T>(source: () => T | Promise<T>, timeoutMs: number, outage: OutageLog): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), timeoutMs);
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return await Promise.race([Promise.resolve().then(source), timedOut]);
-  } catch {
+    const value = await Promise.race([Promise.resolve().then(source), timedOut]);
+    outage.succeeded();
+    return value;
+  } catch (error) {
+    outage.failed(error);
     return undefined;
   } finally {
     clearTimeout(timer);

@@ -99,6 +99,11 @@ export interface SessionStore {
   deleteAllOfClient(clientId: string): Promise<void>;
   /** Removes sessions and tokens that expired before `now`; returns how many sessions. */
   sweepExpired(now: Date): Promise<number>;
+  /**
+   * Sessions revoked after `revokedAfter` (their access tokens may still be unexpired),
+   * ordered by id ascending; page with `afterId`. What a lost revocation list is refilled from.
+   */
+  listRevoked(query: { revokedAfter: Date; afterId?: string; limit: number }): Promise<SessionRecord[]>;
 }
 
 export type OutboxEventType = 'client.deletion_requested' | 'client.suspended' | 'client.reinstated';
@@ -124,13 +129,13 @@ export interface OutboxEntry {
  * - `add` is idempotent by id: adding an entry whose id is stored already changes nothing,
  *   so a step that is retried after a crash announces its event once.
  * - `pending` returns undelivered entries in id order (the order they were written).
- * - `list` returns entries newest first.
+ * - `list` returns entries newest first; page with `beforeId` (the last id of a page).
  */
 export interface Outbox {
   add(entry: OutboxEntry): Promise<void>;
   pending(limit: number): Promise<OutboxEntry[]>;
   markDelivered(id: string, at: Date): Promise<void>;
-  list(query: { type?: OutboxEventType; pendingOnly?: boolean; limit: number }): Promise<OutboxEntry[]>;
+  list(query: { type?: OutboxEventType; pendingOnly?: boolean; beforeId?: string; limit: number }): Promise<OutboxEntry[]>;
   /** How many entries are waiting for delivery. */
   backlog(): Promise<number>;
 }
@@ -163,6 +168,14 @@ export interface RevocationList {
   reinstateClient(clientId: string): Promise<void>;
   markClientDeleted(clientId: string, until: number): Promise<void>;
   revokeSession(sessionId: string, until: number): Promise<void>;
+  /**
+   * Sets how the list refills itself from the stores, and runs it now. The shared copy
+   * can be lost (a Redis restarted empty, or replaced by another); when the list notices,
+   * it runs `refill` again, and until a refill has succeeded `status` throws
+   * `UnavailableError` (fails closed). Resolves once the first refill is done; rejects
+   * when it failed.
+   */
+  refillWith(refill: () => Promise<void>): Promise<void>;
   /** Entries held in memory, for metrics. */
   size(): RevocationListSize;
   close(): Promise<void>;

@@ -15,6 +15,7 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { FieldDescriptorProto_Label as Label, FieldDescriptorProto_Type as Type, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import { fileDescriptorProtos } from '../../gen/clientauth/v1/file_descriptors';
+import { fileDescriptorProtos as extAuthzFileDescriptorProtos } from '../../gen/envoy/service/auth/v3/file_descriptors';
 
 /**
  * grpc/health/v1/health.proto as grpc-health-check serves it (Check, Watch, List). The
@@ -74,12 +75,14 @@ const HEALTH_FILE = create(FileDescriptorProtoSchema, {
   ],
 });
 
-/** Adds the reflection service (v1 and v1alpha) describing ClientAuth and grpc.health.v1. */
+/** Adds the reflection service (v1 and v1alpha) describing ClientAuth, Envoy's ext_authz and grpc.health.v1. */
 export function addReflection(server: Pick<Server, 'addService'>): void {
-  const files = [
-    ...fileDescriptorProtos.map((file) => Buffer.from(file.base64, 'base64')),
-    Buffer.from(toBinary(FileDescriptorProtoSchema, HEALTH_FILE)),
-  ];
+  // Each gen/ directory lists the files it imports as well; a file is served once.
+  const seen = new Set<string>();
+  const files = [...fileDescriptorProtos, ...extAuthzFileDescriptorProtos]
+    .filter((file) => !seen.has(file.name) && seen.add(file.name))
+    .map((file) => Buffer.from(file.base64, 'base64'));
+  files.push(Buffer.from(toBinary(FileDescriptorProtoSchema, HEALTH_FILE)));
   // ReflectionService reads only `fileDescriptorProtos` from a package definition's entries.
   const definition = { 'clientauth.v1': { fileDescriptorProtos: files } } as unknown as PackageDefinition;
   new ReflectionService(definition).addToServer(server);

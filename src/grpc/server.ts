@@ -1,8 +1,12 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { ClientAuthService } from '../../gen/clientauth/v1/client_auth';
+import { AuthorizationService } from '../../gen/envoy/service/auth/v3/external_auth';
 import type { UseCases } from '../domain/use-cases';
+import { gatewayCheck } from '../gateway-identity';
+import { extAuthzHandlers } from './ext-authz';
 import { clientAuthHandlers } from './handlers';
+import { CallGate } from './call-gate';
 import { addReflection } from './reflection';
 import type { UnaryOptions } from './unary';
 
@@ -11,23 +15,31 @@ export const SERVICE_NAME = 'clientauth.v1.ClientAuth';
 export interface GrpcServerOptions extends UnaryOptions {
   /** Larger requests are refused with RESOURCE_EXHAUSTED before any handler runs. */
   maxMessageBytes: number;
+  /** The access-token cookie as browsers send it, for ext_authz (default `token`). */
+  accessCookieName?: string;
 }
 
 export interface RunningGrpcServer {
   server: Server;
   port: number;
   health: HealthImplementation;
+  /** Passed by this process's bridge while the server drains (see CallGate). */
+  internalPass: string;
+  /** At once: health says NOT_SERVING and new calls end UNAVAILABLE; running calls go on. */
+  stopTakingCalls(): void;
   /** Stops taking calls, lets running ones finish (bounded), then closes. */
   shutdown(graceMs?: number): Promise<void>;
 }
 
-/** Builds the server: ClientAuth, grpc.health.v1 and reflection (so grpcurl can list and describe). */
+/** Builds the server: ClientAuth, Envoy's ext_authz, grpc.health.v1 and reflection (so grpcurl can list and describe). */
 export function createGrpcServer(useCases: UseCases, options: GrpcServerOptions): { server: Server; health: HealthImplementation } {
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
   });
   server.addService(ClientAuthService, clientAuthHandlers(useCases, options));
+  const accessCookieName = options.accessCookieName ?? 'token';
+  server.addService(AuthorizationService, extAuthzHandlers(gatewayCheck(useCases), { ...options, accessCookieName }));
 
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
@@ -38,7 +50,13 @@ export function createGrpcServer(useCases: UseCases, options: GrpcServerOptions)
 
 /** Binds to host:port (0 picks a free one) and starts serving. */
 export async function startGrpcServer(useCases: UseCases, address: { host: string; port: number }, options: GrpcServerOptions): Promise<RunningGrpcServer> {
-  const { server, health } = createGrpcServer(useCases, options);
+  const gate = new CallGate();
+  const { server, health } = createGrpcServer(useCases, { ...options, gate });
+  const stopTakingCalls = () => {
+    gate.close();
+    health.setStatus('', 'NOT_SERVING');
+    health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+  };
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${address.host}:${address.port}`, ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
@@ -48,10 +66,11 @@ export async function startGrpcServer(useCases: UseCases, address: { host: strin
     server,
     port,
     health,
+    internalPass: gate.internalPass,
+    stopTakingCalls,
     shutdown: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
-        health.setStatus('', 'NOT_SERVING');
-        health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+        stopTakingCalls();
         const force = setTimeout(() => server.forceShutdown(), graceMs);
         server.tryShutdown(() => {
           clearTimeout(force);

@@ -19,27 +19,15 @@ const CODE_OF: Record<ErrorKind, status> = {
   unavailable: status.UNAVAILABLE,
 };
 
-/** Driver errors that mean a store is unreachable rather than that we have a bug. */
-const OUTAGE_ERRORS = new Set([
-  'MongoServerSelectionError',
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoTopologyClosedError',
-  'MongoNotConnectedError',
-]);
-
 /**
  * The one mapping from any thrown value to a gRPC status. Domain errors keep their
- * message and reason; store outages become UNAVAILABLE; anything else is INTERNAL with no
- * internal text, and is logged here.
+ * message and reason (an unreachable store is one: its adapter says so with
+ * `UnavailableError`); anything else is INTERNAL with no internal text, and is logged here.
  */
 export function toServiceError(error: unknown, log: Logger, method: string): Partial<ServiceError> & { code: status } {
   if (error instanceof DomainError) {
+    if (error.kind === 'unavailable') log.warn({ method, err: describe(error.cause ?? error) }, 'dependency unavailable');
     return withDetail(CODE_OF[error.kind], error.message, error.reason, error.field);
-  }
-  if (error instanceof Error && OUTAGE_ERRORS.has(error.name)) {
-    log.warn({ method, err: describe(error) }, 'store unavailable');
-    return withDetail(status.UNAVAILABLE, 'a store is unavailable; retry later', 'UNAVAILABLE');
   }
   log.error({ method, err: describe(error), stack: error instanceof Error ? error.stack : undefined }, 'unexpected error');
   return withDetail(status.INTERNAL, 'internal error', 'INTERNAL');

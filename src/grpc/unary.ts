@@ -1,9 +1,11 @@
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from '../domain/logger';
+import { domainError } from '../domain/errors';
 import { parseBearer } from '../bearer-token';
 import { REQUEST_ID_KEY, requestIdFrom } from '../request-id';
+import type { AccessLogPolicy } from './access-log';
+import type { CallGate } from './call-gate';
 import { REASON_KEY, toServiceError } from './status-mapping';
-
 
 export interface CallContext {
   metadata: Metadata;
@@ -16,12 +18,17 @@ export type CallObserver = (method: string, code: status, seconds: number, reaso
 export interface UnaryOptions {
   log: Logger;
   observe?: CallObserver;
+  /** Which calls get a log line; every call when absent. */
+  accessLog?: AccessLogPolicy;
+  /** When closed (shutting down), new calls end UNAVAILABLE before their handler runs. */
+  gate?: CallGate;
 }
 
 /**
  * Wraps an async handler so every call ends exactly once: with its result, or with the
  * status the one error mapping gives. grpc-js would otherwise turn a throw into UNKNOWN
- * with the message inside, and ignore a rejected promise. Logs one line per call.
+ * with the message inside, and ignore a rejected promise. Logs one line per call, or
+ * the calls the access log policy picks.
  */
 export function unary<Req, Res>(
   method: string,
@@ -34,9 +41,14 @@ export function unary<Req, Res>(
     const finish = (code: status, reason: string) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       options.observe?.(method, code, seconds, reason);
+      if (options.accessLog && !options.accessLog.logs(method, code)) return;
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'rpc');
     };
-    handler(call.request, { metadata: call.metadata, requestId }).then(
+    const admitted = options.gate?.admits(call.metadata) ?? true;
+    const running = admitted
+      ? handler(call.request, { metadata: call.metadata, requestId })
+      : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));
+    running.then(
       (response) => {
         finish(status.OK, '');
         callback(null, response);

@@ -1,11 +1,12 @@
 /**
  * The server under test: the gRPC role of src/main.ts (config from the environment,
- * buildApp, the gRPC server with its pino logger on stdout, and per-RPC metrics when
+ * buildApp, the gRPC server with its pino logger on stdout and ACCESS_LOG_SAMPLE, and per-RPC metrics when
  * METRICS_PORT is set), started by run.ts pinned to one core. Announces its port; stops
  * when the runner goes away.
  */
 import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
+import { sampledAccessLog } from '../../src/grpc/access-log';
 import { startGrpcServer } from '../../src/grpc/server';
 import { createLogger } from '../../src/logging';
 import { createMetrics } from '../../src/metrics';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const grpc = await startGrpcServer(app.useCases, config.grpc, {
     log,
     maxMessageBytes: config.grpc.maxMessageBytes,
+    accessLog: sampledAccessLog(config.accessLogSample),
     ...(metrics ? { observe: metrics.observeRpc } : {}),
   });
   if (metrics && config.metricsPort !== null) await metrics.start(config.metricsPort, config.grpc.host);

@@ -90,23 +90,39 @@ export interface H2loadResult {
 
 /** One HTTP/2 connection with `inFlight` streams and a gRPC-framed request; latencies from h2load's per-request log. */
 export async function h2load(run: H2loadRun): Promise<H2loadResult> {
-  const stamp = `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  const bodyFile = path.join(run.workDir, `h2load-body-${stamp}.bin`);
-  const logFile = path.join(run.workDir, `h2load-log-${stamp}.tsv`);
+  const bodyFile = path.join(run.workDir, `h2load-body-${stampOf()}.bin`);
   fs.writeFileSync(bodyFile, grpcFrame(run.message));
-  const args = [
-    '-c', '1',
-    '-m', String(run.inFlight),
-    '-D', String(run.seconds),
-    `--warm-up-time=${run.warmUpSeconds}`,
-    `--log-file=${logFile}`,
-    '-d', bodyFile,
-    '-H', 'content-type: application/grpc',
-    '-H', 'te: trailers',
-    `http://${run.address}${run.path}`,
-  ];
   try {
-    const result = await runPinned(LOAD_CPU, 'h2load', args, (run.warmUpSeconds + run.seconds + 30) * 1000);
+    return await runH2load(
+      ['-c', '1', '-m', String(run.inFlight), '-d', bodyFile, '-H', 'content-type: application/grpc', '-H', 'te: trailers', `http://${run.address}${run.path}`],
+      run,
+    );
+  } finally {
+    fs.rmSync(bodyFile, { force: true });
+  }
+}
+
+export interface H1loadRun {
+  url: string;
+  headers: Record<string, string>;
+  /** HTTP/1.1 connections, one request in flight on each (no pipelining), as a gateway's pool. */
+  connections: number;
+  warmUpSeconds: number;
+  seconds: number;
+  workDir: string;
+}
+
+/** HTTP/1.1 GETs over `connections` keep-alive connections; a non-2xx answer counts as failed. */
+export function h1load(run: H1loadRun): Promise<H2loadResult> {
+  const headers = Object.entries(run.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+  return runH2load(['--h1', '-c', String(run.connections), '-m', '1', ...headers, run.url], run);
+}
+
+async function runH2load(args: string[], run: { warmUpSeconds: number; seconds: number; workDir: string }): Promise<H2loadResult> {
+  const logFile = path.join(run.workDir, `h2load-log-${stampOf()}.tsv`);
+  const timing = ['-D', String(run.seconds), `--warm-up-time=${run.warmUpSeconds}`, `--log-file=${logFile}`];
+  try {
+    const result = await runPinned(LOAD_CPU, 'h2load', [...timing, ...args], (run.warmUpSeconds + run.seconds + 30) * 1000);
     const summary = /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(result.stdout);
     if (result.code !== 0 || !summary) {
       throw new Error(`h2load failed (exit ${result.code}):\n${result.stdout}${result.stderr}`.trim());
@@ -116,11 +132,17 @@ export async function h2load(run: H2loadRun): Promise<H2loadResult> {
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => Number(line.split('\t')[2]));
-    return { failed: Number(summary[5]) + Number(summary[6]) + Number(summary[7]), seconds: run.seconds, latenciesUs };
+    // gRPC answers are all HTTP 200 (their status is in the trailers); a gateway's 401 is not.
+    const codes = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(result.stdout);
+    const notOk = codes ? Number(codes[2]) + Number(codes[3]) + Number(codes[4]) : 0;
+    return { failed: Number(summary[5]) + Number(summary[6]) + Number(summary[7]) + notOk, seconds: run.seconds, latenciesUs };
   } finally {
-    fs.rmSync(bodyFile, { force: true });
     fs.rmSync(logFile, { force: true });
   }
+}
+
+function stampOf(): string {
+  return `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
 /** The figures of several h2load runs taken together. */

@@ -6,6 +6,8 @@
  *   Login           vs raw bcrypt.compare, same cost (ghz, 8 in flight)
  *   RefreshToken    refreshes per second             (a Node client chaining 16 sessions)
  *   HS256 verify    jsonwebtoken with a string secret vs a KeyObject, and JwtTokenIssuer.verify
+ *   gateways        GET /auth vs a bare Koa route, ext_authz Check vs echo, NGINX with and
+ *                   without auth_request (test/bench/gateways.ts)
  *
  * The first three are measured for the shared set-up (FerretDB + Redis, the primary
  * figure) and the embedded one (SQLite, in-process revocation list). Servers and
@@ -19,21 +21,25 @@
  *   --metrics           per-RPC Prometheus metrics on, as compose runs it (METRICS_PORT)
  *   --shared-only       skip the embedded set-up
  *   --cpu-prof          write V8 CPU profiles of the servers to .cache/bench-profiles/
+ *   --gateways-only     only the gateway figures (no FerretDB or Redis needed)
+ *
+ * ACCESS_LOG_SAMPLE in the environment is passed to the servers (default: the service's, 0).
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth';
-import { createClientAuthClient } from '../../src/client';
 import { mochaGlobalSetup, mochaGlobalTeardown } from '../support/global-setup';
 import { repoRoot } from '../support/paths';
+import { prepareUser } from './bench-user';
+import { gatewayReport, measureGateways } from './gateways';
 import { ensureGhz, ensureH2load, ghz, h2load, pooled, type H2loadResult, type LoadFigures } from './load-generators';
 import { LOAD_CPU, SERVER_CPU, killAll, pinSelf, pinningProblem, runNodeChild, startNodeChild, type NodeChild } from './processes';
 
 const ROOT = repoRoot();
 const BENCH_DIST = path.join(ROOT, 'dist', 'test', 'bench');
-const RUN_LIMIT_MS = 5 * 60_000;
+const RUN_LIMIT_MS = 8 * 60_000;
 const READY_TIMEOUT_MS = 60_000;
 
 const VALIDATE = { inFlight: 64, rounds: 3, warmUpSeconds: 1, seconds: 4 };
@@ -51,6 +57,7 @@ interface Options {
   cpuProfile: boolean;
   metrics: boolean;
   embedded: boolean;
+  gatewaysOnly: boolean;
 }
 
 function say(line: string): void {
@@ -58,13 +65,14 @@ function say(line: string): void {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { logLevel: 'info', cpuProfile: false, metrics: false, embedded: true };
+  const options: Options = { logLevel: 'info', cpuProfile: false, metrics: false, embedded: true, gatewaysOnly: false };
   for (const arg of argv) {
     if (arg === '--cpu-prof') options.cpuProfile = true;
     else if (arg === '--metrics') options.metrics = true;
     else if (arg === '--shared-only') options.embedded = false;
+    else if (arg === '--gateways-only') options.gatewaysOnly = true;
     else if (arg.startsWith('--log-level=')) options.logLevel = arg.slice('--log-level='.length);
-    else throw new Error(`unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof)`);
+    else throw new Error(`unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only)`);
   }
   return options;
 }
@@ -127,14 +135,26 @@ async function main(): Promise<void> {
     // FerretDB and Redis inherit this core: off the server's core, as a database on
     // another machine would be. The runner itself is idle while anything is measured.
     pinSelf(LOAD_CPU);
-    await mochaGlobalSetup();
-    const mongoUri = process.env['TEST_MONGODB_URI'];
-    const redisUrl = process.env['TEST_REDIS_URL'];
-    if (!mongoUri || !redisUrl) throw new Error('FerretDB and Redis could not be started (see the lines above)');
-    const results = await measure(options, { mongoUri, redisUrl }, ghzBin, ghzMissing, workDir, children);
-    for (const child of children) await child.stop();
-    await mochaGlobalTeardown();
-    printReport(results, options);
+    let results: Results | null = null;
+    if (!options.gatewaysOnly) {
+      await mochaGlobalSetup();
+      const mongoUri = process.env['TEST_MONGODB_URI'];
+      const redisUrl = process.env['TEST_REDIS_URL'];
+      if (!mongoUri || !redisUrl) throw new Error('FerretDB and Redis could not be started (see the lines above)');
+      results = await measure(options, { mongoUri, redisUrl }, ghzBin, ghzMissing, workDir, children);
+      for (const child of children) await child.stop();
+      await mochaGlobalTeardown();
+    }
+    const gateways = await measureGateways({
+      distDir: BENCH_DIST,
+      workDir,
+      children,
+      nodeFlags: profileFlags(options),
+      logLevel: options.logLevel,
+      say,
+    });
+    if (results) printReport(results, options);
+    process.stdout.write(`${gatewayReport(gateways, row).join('\n')}\n`);
   } finally {
     for (const child of children) await child.stop();
     await mochaGlobalTeardown();
@@ -175,7 +195,7 @@ async function measure(
     const server = startNodeChild(SERVER_CPU, path.join(BENCH_DIST, 'client-auth-server.js'), [], {
       readyTimeoutMs: READY_TIMEOUT_MS,
       outputFile: logFile,
-      nodeFlags: options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      nodeFlags: profileFlags(options),
       env: { ...serverEnv, ...env },
     });
     children.push(server);
@@ -290,19 +310,9 @@ async function measure(
   };
 }
 
-/** Registers a user, logs it in and checks its token validates: the state every phase starts from. */
-async function prepareUser(address: string): Promise<{ email: string; password: string; token: string }> {
-  const password = `bench-${randomBytes(12).toString('base64url')}`;
-  const email = `bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}@example.com`;
-  const api = createClientAuthClient(address, { deadlineMs: 10_000 });
-  try {
-    await api.registerUser({ email, password, firstName: 'Bench', lastName: 'User', phoneNumber: '', attributes: {} });
-    const token = (await api.login({ email, password })).accessToken;
-    await api.validateToken({ token });
-    return { email, password, token };
-  } finally {
-    api.close();
-  }
+/** V8 CPU profiles of the servers, into .cache/bench-profiles/, when --cpu-prof asks for them. */
+function profileFlags(options: Options): string[] {
+  return options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.cache', 'bench-profiles')}`] : [];
 }
 
 interface LogCount {
@@ -358,7 +368,7 @@ function printReport(r: Results, options: Options): void {
   out('client-auth benchmark');
   out(`  node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'})`);
   out(pinning ? `  NOT pinned: ${pinning}` : `  servers and in-process baselines on CPU ${SERVER_CPU}; load generators, FerretDB and Redis on CPU ${LOAD_CPU}`);
-  out(`  server: LOG_LEVEL=${options.logLevel}, BCRYPT_COST=${BCRYPT.cost}, metrics ${options.metrics ? 'on' : 'off (METRICS_PORT unset)'}`);
+  out(`  server: LOG_LEVEL=${options.logLevel}, ACCESS_LOG_SAMPLE=${process.env['ACCESS_LOG_SAMPLE'] ?? '0'}, BCRYPT_COST=${BCRYPT.cost}, metrics ${options.metrics ? 'on' : 'off (METRICS_PORT unset)'}`);
   const where = {
     shared: ` (the primary figure): FerretDB (SQLite backend) and Redis on CPU ${LOAD_CPU}`,
     embedded: `: all in the server process on CPU ${SERVER_CPU}`,
@@ -382,7 +392,8 @@ function printReport(r: Results, options: Options): void {
     const notOk = Object.entries(s.validateLog.notOk);
     const logged =
       s.validateLog.ok + notOk.length === 0
-        ? `no ValidateToken calls (LOG_LEVEL=${options.logLevel}), so their statuses are unchecked`
+        ? `no ValidateToken calls (LOG_LEVEL=${options.logLevel}, ACCESS_LOG_SAMPLE=${process.env['ACCESS_LOG_SAMPLE'] ?? '0'}: ` +
+          'ordinary outcomes of the gateway checks are not logged), so their statuses are unchecked'
         : `${int(s.validateLog.ok)} ValidateToken calls OK` + (notOk.length ? `, NOT OK: ${notOk.map(([c, n]) => `${n} ${c}`).join(', ')}` : ', none failed');
     out(`  checks, ${s.name}: h2load saw ${s.validate.failed === 0 ? 'no failed streams' : `${s.validate.failed} failed streams`}; the server logged ${logged}`);
   }

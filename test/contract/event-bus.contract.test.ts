@@ -106,17 +106,18 @@ describe('EventBus contract', () => {
     const connect = redisConnections();
     const uniqueNames = (): RedisEventNames => {
       const tag = uniqueName('events');
-      return { deletionChannel: `${tag}:deletion`, deletionStream: `${tag}:deletion-stream`, clientEventsChannel: `${tag}:client-events` };
+      return { deletionChannels: [`${tag}:deletion`, `${tag}:user-delete`], deletionStream: `${tag}:deletion-stream`, clientEventsChannel: `${tag}:client-events` };
     };
 
-    /** A bus on fresh names, and a consumer that reads the stream and listens on both channels. */
+    /** A bus on fresh names, and a consumer that reads the stream and listens on every channel. */
     const openRedisBus = async () => {
       const names = uniqueNames();
       const redis = await connect();
       const subscriber = await connect();
-      const channelMessages: Record<string, string[]> = { [names.deletionChannel]: [], [names.clientEventsChannel]: [] };
+      const channelMessages: Record<string, string[]> = { [names.clientEventsChannel]: [] };
+      for (const channel of names.deletionChannels) channelMessages[channel] = [];
       subscriber.on('message', (channel: string, message: string) => channelMessages[channel]?.push(message));
-      await subscriber.subscribe(names.deletionChannel, names.clientEventsChannel);
+      await subscriber.subscribe(...names.deletionChannels, names.clientEventsChannel);
       return {
         names,
         redis,
@@ -142,11 +143,13 @@ describe('EventBus contract', () => {
       });
       afterEach(async () => opened?.close());
 
-      it('announces each deletion request on the pub/sub channel with the client id as the whole payload', async () => {
+      it('announces each deletion request on every deletion channel with the client id as the whole payload', async () => {
         const requests = [aDeletionRequest(), aDeletionRequest()];
         for (const request of requests) await opened.bus.publishDeletionRequest(request);
-        await receivedWhen(opened.received, () => opened.channelMessages[opened.names.deletionChannel]!.length >= 2);
-        expect(opened.channelMessages[opened.names.deletionChannel]).to.deep.equal(requests.map((r) => r.clientId));
+        const [ours, gateways] = opened.names.deletionChannels as [string, string];
+        await receivedWhen(opened.received, () => opened.channelMessages[ours]!.length >= 2 && opened.channelMessages[gateways]!.length >= 2);
+        expect(opened.channelMessages[ours]).to.deep.equal(requests.map((r) => r.clientId));
+        expect(opened.channelMessages[gateways]).to.deep.equal(requests.map((r) => r.clientId));
       });
 
       it('adds each deletion request to the stream with client_id, kind, requested_at and requested_by', async () => {

@@ -97,6 +97,16 @@ function outboxContract(open: OpenOutbox): void {
     expect(ids(await outbox.list({ pendingOnly: true, limit: 100 }))).to.deep.equal(ids([fifth!, fourth!, third!, second!]));
   });
 
+  it('pages newest first with beforeId, filters still applying', async () => {
+    const written = entries('client.deletion_requested', 'client.suspended', 'client.deletion_requested', 'client.deletion_requested');
+    await addAll(written);
+    const [first, , third, fourth] = written;
+    const page = await outbox.list({ type: 'client.deletion_requested', limit: 2 });
+    expect(ids(page)).to.deep.equal(ids([fourth!, third!]));
+    expect(ids(await outbox.list({ type: 'client.deletion_requested', beforeId: page[1]!.id, limit: 2 }))).to.deep.equal(ids([first!]));
+    expect(await outbox.list({ beforeId: first!.id, limit: 2 })).to.deep.equal([]);
+  });
+
   it('reports an empty backlog when nothing is waiting', async () => {
     expect(await outbox.backlog()).to.equal(0);
     expect(await outbox.pending(10)).to.deep.equal([]);

@@ -174,6 +174,7 @@ describe('RevocationList contract', () => {
       const redis = await connect();
       const subscriber = await connect();
       const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger, clock?.now);
+      await list.refillWith(async () => {});
       return {
         list,
         redis,
@@ -186,7 +187,7 @@ describe('RevocationList contract', () => {
     };
     const uniqueKeys = (): RedisRevocationKeys => {
       const tag = uniqueName('revocations');
-      return { clientKeyPrefix: `${tag}:`, sessionKeyPrefix: `${tag}:${DEFAULT_KEYS.sessionKeyPrefix}`, indexKey: `${tag}:index`, syncChannel: `${tag}:sync` };
+      return { clientKeyPrefix: `${tag}:`, sessionKeyPrefix: `${tag}:${DEFAULT_KEYS.sessionKeyPrefix}`, indexKey: `${tag}:index`, syncChannel: `${tag}:sync`, markerKey: `${tag}:refilled` };
     };
 
     revocationListContract((clock) => startInstance(uniqueKeys(), clock));
@@ -228,6 +229,7 @@ describe('RevocationList contract', () => {
             ? on(event, (...args: unknown[]) => void setTimeout(() => listener(...args), 30 * ++heard))
             : on(event, listener)) as typeof subscriber.on;
         const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger);
+        await list.refillWith(async () => {});
         try {
           const client = newId();
           await list.suspendClient(client);
@@ -257,6 +259,39 @@ describe('RevocationList contract', () => {
         expect(await late.list.status(client, newId())).to.equal('CLIENT_SUSPENDED');
         expect(await late.list.status(deleted, newId())).to.equal('CLIENT_DELETED');
         expect(await late.list.status(newId(), session)).to.equal('SESSION_REVOKED');
+      });
+
+      it('notices that Redis lost the list (marker gone), fails closed, and refills itself from the given source', async function () {
+        this.timeout(15000);
+        const redis = await connect();
+        const subscriber = await connect();
+        // Keys of its own: another instance's refill would put the marker back first, rightly.
+        const keys = uniqueKeys();
+        const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger);
+        const suspended = newId();
+        let refills = 0;
+        await list.refillWith(async () => {
+          refills++;
+          await list.suspendClient(suspended);
+        });
+        try {
+          expect(await redis.get(`${keys.clientKeyPrefix}${suspended}`)).to.equal('suspended');
+          await redis.del(keys.markerKey, keys.indexKey, `${keys.clientKeyPrefix}${suspended}`);
+          const seen = new Set<string>();
+          const deadline = Date.now() + 8000;
+          while (refills < 2 || (await redis.get(keys.markerKey)) === null) {
+            seen.add(await list.status(suspended, newId()).then(String, (error: Error) => error.name));
+            expect(Date.now(), 'no refill within 8 s').to.be.below(deadline);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          expect([...seen].filter((outcome) => outcome !== 'CLIENT_SUSPENDED' && outcome !== 'DomainError')).to.deep.equal([]);
+          expect(await list.status(suspended, newId())).to.equal('CLIENT_SUSPENDED');
+          expect(await redis.get(`${keys.clientKeyPrefix}${suspended}`)).to.equal('suspended');
+        } finally {
+          await list.close();
+          redis.disconnect();
+          subscriber.disconnect();
+        }
       });
 
       it('keeps the gateway-visible key <prefix><client id>: "suspended" without expiry, then "deleted" until `until`', async () => {

@@ -140,6 +140,23 @@ function sessionStoreContract(open: OpenSessionStore): void {
     expect(await store.findToken(other.token.hash)).to.deep.equal(other.token);
   });
 
+  it('lists the sessions revoked after a time, in id order, paged with afterId', async () => {
+    const clientId = newId();
+    const early = await create(clientId);
+    const first = await create(clientId);
+    const second = await create(newId());
+    await create(clientId);
+    await store.revoke(early.session.id, later(1000));
+    await store.revoke(first.session.id, later(5000));
+    await store.revoke(second.session.id, later(6000));
+    const listed = await store.listRevoked({ revokedAfter: later(2000), limit: 10 });
+    expect(listed.map((session) => session.id)).to.deep.equal([first.session.id, second.session.id].sort());
+    expect(listed[0]!.revokedAt).to.be.instanceOf(Date);
+    const [firstId, secondId] = listed.map((session) => session.id);
+    expect((await store.listRevoked({ revokedAfter: later(2000), limit: 1 })).map((s) => s.id)).to.deep.equal([firstId]);
+    expect((await store.listRevoked({ revokedAfter: later(2000), afterId: firstId!, limit: 10 })).map((s) => s.id)).to.deep.equal([secondId]);
+  });
+
   it('sweeps sessions and tokens that expired before now, counts the sessions, and keeps the live ones', async () => {
     const clientId = newId();
     const expired1 = await create(clientId, { expiresAt: later(-2000) });

@@ -2,12 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { createClientAuthClient } from '../../src/client';
 import { freePort, repoRoot } from '../support/paths';
 import { eventually } from '../support/eventually';
 import { requireServices } from '../support/services';
-import { testEnv } from '../support/server';
+import { failure, testEnv } from '../support/server';
+import { upstreamHealth } from '../../bridge/upstream-health';
+
+const PASSWORD = 'correct horse battery';
 
 interface Running {
   child: ChildProcess;
@@ -15,9 +19,9 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-function startProcess(env: Record<string, string>): Running {
+function startProcess(env: Record<string, string>, role: string[] = ['server']): Running {
   let output = '';
-  const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/main.js'), 'server'], {
+  const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/main.js'), ...role], {
     env: { PATH: process.env['PATH'] ?? '', ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -73,6 +77,51 @@ describe('The server process', function () {
     } finally {
       redis.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('on SIGTERM in the default role, stops taking gRPC calls and HTTP requests at once, finishes the running ones, and exits 0', async function () {
+    const services = requireServices(this);
+    const [grpcPort, bridgePort] = [await freePort(), await freePort()];
+    // bcrypt at cost 13 takes about a second here: long enough to be in flight across the signal.
+    const running = startProcess(
+      { ...testEnv(services, 'shutdown'), GRPC_PORT: String(grpcPort), BRIDGE_PORT: String(bridgePort), BRIDGE_HOST: '127.0.0.1', BCRYPT_COST: '13' },
+      [],
+    );
+    started.push(running);
+    await eventually(() => running.output().includes('bridge listening'), { timeoutMs: 20000, intervalMs: 50, what: 'the bridge to listen' });
+    const api = createClientAuthClient(`127.0.0.1:${grpcPort}`, { deadlineMs: 20000 });
+    const health = upstreamHealth(`127.0.0.1:${grpcPort}`);
+    try {
+      const email = `shutdown${Date.now()}@example.com`;
+      await api.registerUser({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+      expect(await health.check(2000)).to.equal('SERVING');
+
+      const inFlightLogin = api.login({ email, password: PASSWORD });
+      const inFlightHttp = fetch(`http://127.0.0.1:${bridgePort}/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email, password: PASSWORD }),
+      });
+      let loginSettled = false;
+      void inFlightLogin.finally(() => (loginSettled = true)).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(loginSettled, 'the login must still be running when the signal arrives').to.equal(false);
+      running.child.kill('SIGTERM');
+      await eventually(() => running.output().includes('shutting down'), { timeoutMs: 5000, intervalMs: 50, what: 'the shutdown log line' });
+
+      expect(await failure(api.validateToken({ token: 'anything' }))).to.include({ code: status.UNAVAILABLE, reason: 'UNAVAILABLE' });
+      expect(await health.check(2000)).to.equal('NOT_SERVING');
+      const refused = await fetch(`http://127.0.0.1:${bridgePort}/healthz`);
+      expect(refused.status).to.equal(503);
+      expect(await refused.json()).to.include({ reason: 'UNAVAILABLE' });
+
+      expect((await inFlightLogin).accessToken).to.be.a('string').that.is.not.empty;
+      expect((await inFlightHttp).status).to.equal(200);
+      expect(await running.exited).to.equal(0);
+    } finally {
+      api.close();
+      health.close();
     }
   });
 

@@ -4,7 +4,8 @@ import { expect } from 'chai';
 import { createClientAuthClient, type ClientAuthPromiseClient } from '../../src/client';
 import { freePort, repoRoot } from '../support/paths';
 import { eventually } from '../support/eventually';
-import { requireServices } from '../support/services';
+import { startRedis, stopRedis } from '../support/redis-process';
+import { requireRedisControl, requireServices } from '../support/services';
 import { failure, startTestServer, testEnv, type TestServer } from '../support/server';
 
 const PASSWORD = 'correct horse battery';
@@ -40,7 +41,8 @@ describe('Two server processes sharing one Redis', function () {
     const services = requireServices(this);
     const env = testEnv(services, 'multi', { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
     first = await startTestServer(env);
-    second = await startServerProcess({ ...env, LOG_LEVEL: 'info' });
+    // Every ValidateToken logged (ACCESS_LOG_SAMPLE=1), so the test below sees them all for tokens.
+    second = await startServerProcess({ ...env, LOG_LEVEL: 'info', ACCESS_LOG_SAMPLE: '1' });
   });
   after(async () => {
     second?.api.close();
@@ -84,6 +86,50 @@ describe('Two server processes sharing one Redis', function () {
     const { accessToken } = await first.api.login({ email, password: PASSWORD });
     await second.api.logout({}, { token: accessToken });
     expect(await failure(first.api.validateToken({ token: accessToken }))).to.include({ reason: 'SESSION_REVOKED' });
+  });
+
+  it('refuses suspended, deleted and logged-out clients on both instances after Redis restarts empty, and puts the gateway keys back', async function () {
+    requireRedisControl(this);
+    const adminToken = (await first.api.login(ADMIN)).accessToken;
+    const register = async (label: string) => {
+      const email = `${label}${Date.now()}@example.com`;
+      const { client } = await first.api.registerUser({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+      return { id: client!.id, token: (await first.api.login({ email, password: PASSWORD })).accessToken };
+    };
+    const suspended = await register('restart-suspended');
+    const loggedOut = await register('restart-logout');
+    const deleted = await register('restart-deleted');
+    await first.api.suspendClient({ clientId: suspended.id, reason: 'restart check' }, { token: adminToken });
+    await second.api.logout({}, { token: loggedOut.token });
+    await first.api.deleteClient({ clientId: deleted.id }, { token: adminToken });
+    expect(await first.redis.get(deleted.id)).to.equal('deleted');
+
+    await stopRedis();
+    await startRedis();
+
+    const expected: Array<[string, string]> = [
+      [suspended.token, 'CLIENT_SUSPENDED'],
+      [loggedOut.token, 'SESSION_REVOKED'],
+      [deleted.token, 'CLIENT_DELETED'],
+    ];
+    // From the restart on, no instance may let any of them through, even before it has refilled.
+    const deadline = Date.now() + 15000;
+    for (const api of [first.api, second.api]) {
+      for (const [token, reason] of expected) {
+        for (;;) {
+          const outcome = await api.validateToken({ token }).then(
+            () => 'OK',
+            (error: { code?: number }) => (error.code === 14 ? 'UNAVAILABLE' : failure(Promise.reject(error)).then((f) => f.reason)),
+          );
+          expect(outcome).to.be.oneOf([reason, 'UNAVAILABLE']);
+          if (outcome === reason) break;
+          expect(Date.now(), `${reason} never came back`).to.be.below(deadline);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+    }
+    expect(await first.redis.get(suspended.id)).to.equal('suspended');
+    expect(await first.redis.get(deleted.id)).to.equal('deleted');
   });
 
   it('logs JSON lines with the method, code and duration of each call, and no token', async () => {

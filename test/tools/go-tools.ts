@@ -1,5 +1,5 @@
 /**
- * The Go command-line tools the tests drive (grpcurl, grpc-health-probe), built by
+ * The Go command-line tools the tests drive (grpcurl, grpc-health-probe, envoy-check), built by
  * .ci/run into .cache/bin. Missing in CI is a failure; elsewhere the suite skips and
  * says how to build them.
  */
@@ -14,6 +14,7 @@ const INSTALL_HINT: Record<string, string> = {
   grpcurl: 'GOBIN=$PWD/.cache/bin go install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.3',
   'grpc-health-probe': 'GOBIN=$PWD/.cache/bin go install github.com/grpc-ecosystem/grpc-health-probe@v0.4.63',
   jq: 'apt-get install jq',
+  'envoy-check': 'go -C test/envoy-check build -buildvcs=false -o ../../.cache/bin/envoy-check .',
 };
 
 /** Where `name` is: .cache/bin first, then PATH. */

@@ -69,10 +69,10 @@ describe('grpcurl against the running server, as the README shows', function () 
   });
   after(async () => server?.close());
 
-  it('lists ClientAuth and the health service by server reflection', () => {
+  it('lists ClientAuth, Envoy\'s ext_authz and the health service by server reflection', () => {
     const { exitCode, stdout } = results.list;
     expect(exitCode, stdout).to.equal(0);
-    expect(stdout.trim().split('\n')).to.deep.equal(['clientauth.v1.ClientAuth', 'grpc.health.v1.Health']);
+    expect(stdout.trim().split('\n')).to.deep.equal(['clientauth.v1.ClientAuth', 'envoy.service.auth.v3.Authorization', 'grpc.health.v1.Health']);
   });
 
   it('describes clientauth.v1.ClientAuth with its RPCs, their message types and the API comments', () => {

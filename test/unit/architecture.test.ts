@@ -36,4 +36,12 @@ describe('The layering', () => {
     walk(join(repoRoot(), 'bridge'));
     expect(offenders.filter((path) => path !== 'src/config.ts')).to.deep.equal([]);
   });
+
+  it('keeps driver names out of src/grpc: the adapters translate their failures into domain errors', () => {
+    const dir = join(repoRoot(), 'src/grpc');
+    const offenders = readdirSync(dir)
+      .filter((name) => name.endsWith('.ts'))
+      .filter((name) => /\b(Mongo\w*Error|SqliteError|ReplyError|OUTAGE_ERRORS)\b|from ['"](mongodb|ioredis|better-sqlite3)/.test(readFileSync(join(dir, name), 'utf8')));
+    expect(offenders).to.deep.equal([]);
+  });
 });

@@ -32,7 +32,9 @@ describe('Configuration', () => {
     expect(config.bridge.port).to.equal(8000);
     expect(config.jwt.accessTokenTtlSeconds).to.equal(900);
     expect(config.bcryptCost).to.equal(12);
-    expect(config.deletionChannel).to.equal('client-data-deletion-request');
+    // `user-delete` is the channel the original api-gateway listens on.
+    expect(config.deletionChannels).to.deep.equal(['client-data-deletion-request', 'user-delete']);
+    expect(config.accessLogSample).to.equal(0);
     expect(config.revocationKeyPrefix).to.equal('');
     expect(config.bridge.allowedOrigins).to.deep.equal([]);
     expect(Object.isFrozen(config.jwt)).to.equal(true);

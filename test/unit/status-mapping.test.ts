@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { DomainError, REASONS, invalidArgument, type Reason } from '../../src/domain/errors';
+import { DomainError, REASONS, UnavailableError, invalidArgument, type Reason } from '../../src/domain/errors';
 import { errorDetailOf, toServiceError } from '../../src/grpc/status-mapping';
 import { recordingLogger } from '../support/server';
 
@@ -45,10 +45,20 @@ describe('The error to gRPC status mapping', () => {
     expect(logs.join('\n')).to.contain('cannot read secretHash');
   });
 
-  it('turns a database outage into UNAVAILABLE', () => {
+  it('turns an adapter\'s UnavailableError into UNAVAILABLE without the driver\'s text, and logs the cause', () => {
+    const logs: string[] = [];
+    const driverError = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:27017'), { name: 'MongoServerSelectionError' });
+    const mapped = toServiceError(new UnavailableError('the client store', { cause: driverError }), recordingLogger(logs), 'Login');
+    expect(mapped.code).to.equal(status.UNAVAILABLE);
+    expect(errorDetailOf(mapped)!.reason).to.equal('UNAVAILABLE');
+    expect(mapped.details).to.equal('the client store is unavailable; retry later');
+    expect(logs.join('\n')).to.contain('ECONNREFUSED');
+  });
+
+  it('knows no driver: a driver\'s error that no adapter translated is INTERNAL, whatever its name', () => {
     const outage = Object.assign(new Error('connection refused'), { name: 'MongoServerSelectionError' });
     const mapped = toServiceError(outage, recordingLogger([]), 'Login');
-    expect(mapped.code).to.equal(status.UNAVAILABLE);
+    expect(mapped.code).to.equal(status.INTERNAL);
     expect(mapped.details).not.to.contain('connection refused');
   });
 });

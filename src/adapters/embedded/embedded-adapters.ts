@@ -16,7 +16,7 @@ import { SqliteSessionStore } from './sqlite-session-store';
  */
 export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { loginFailureWindowMs: number }) {
   const db = openSqliteDatabase(dataDir);
-  const revocations = new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(db) });
+  const revocations = new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(db), log });
   const events = new MemoryEventBus(log);
   return {
     clients: new SqliteClientStore(db),

@@ -1,5 +1,7 @@
 import { UnavailableError } from '../../domain/errors';
 import type { RevocationList, RevocationListSize, RevocationStatus } from '../../domain/ports';
+import { silentLogger, type Logger } from '../../domain/logger';
+import { OutageLog } from '../../domain/outage-log';
 import { RevocationEntries, type ListedClient } from '../../domain/revocation-entries';
 
 export type { ClientMark, ListedClient } from '../../domain/revocation-entries';
@@ -30,9 +32,12 @@ export class MemoryRevocationList implements RevocationList {
   private readonly entries: RevocationEntries;
   private readonly sweeper: NodeJS.Timeout;
 
+  private readonly sweepLog: OutageLog;
+
   constructor(
-    private readonly options: { persistence?: RevocationPersistence; now?: () => number } = {},
+    private readonly options: { persistence?: RevocationPersistence; now?: () => number; log?: Logger } = {},
   ) {
+    this.sweepLog = new OutageLog(options.log ?? silentLogger, 'sweep of the stored revocation list');
     const now = () => (this.options.now ?? Date.now)();
     this.entries = new RevocationEntries(now, options.persistence?.load(now()) ?? {});
     this.sweeper = setInterval(() => this.sweep(), SWEEP_INTERVAL_MS);
@@ -62,6 +67,11 @@ export class MemoryRevocationList implements RevocationList {
     if (stored !== null) this.persist((store) => store.putSession(sessionId, stored));
   }
 
+  /** Its copy is this process's own, kept in SQLite, so nothing else can empty it: one refill, now. */
+  async refillWith(refill: () => Promise<void>): Promise<void> {
+    await refill();
+  }
+
   size(): RevocationListSize {
     return this.entries.size();
   }
@@ -85,10 +95,7 @@ export class MemoryRevocationList implements RevocationList {
 
   private sweep(): void {
     this.entries.sweep();
-    try {
-      this.options.persistence?.sweep((this.options.now ?? Date.now)());
-    } catch {
-      // Expired rows are ignored at load; the next sweep retries.
-    }
+    // Expired rows are ignored at load, so a failed sweep only leaves them for the next one.
+    void this.sweepLog.run(() => this.options.persistence?.sweep((this.options.now ?? Date.now)()));
   }
 }

@@ -2,6 +2,7 @@ import type { ClientKind, ClientRecord } from '../../domain/client';
 import { DuplicateKeyError } from '../../domain/errors';
 import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/ports';
 import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database';
+import { withSqliteOutages } from './sqlite-outages';
 
 interface ClientRow {
   id: string;
@@ -76,6 +77,8 @@ export class SqliteClientStore implements ClientStore {
     this.marked = db.prepare<[number], ClientRow & DeletionColumns>(
       'SELECT * FROM clients WHERE deletion_request_id IS NOT NULL ORDER BY deletion_at, id LIMIT ?',
     );
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withSqliteOutages(this, 'the client store');
   }
 
   async insert(client: ClientRecord): Promise<void> {

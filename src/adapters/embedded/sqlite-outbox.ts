@@ -1,6 +1,7 @@
 import type { ClientKind } from '../../domain/client';
 import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/ports';
 import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database';
+import { withSqliteOutages } from './sqlite-outages';
 
 interface OutboxRow {
   id: string;
@@ -30,6 +31,8 @@ export class SqliteOutbox implements Outbox {
       markDelivered: db.prepare<[number, string]>('UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL'),
       backlog: db.prepare<[], number>('SELECT count(*) FROM outbox WHERE delivered_at IS NULL').pluck(),
     };
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withSqliteOutages(this, 'the outbox');
   }
 
   async add(entry: OutboxEntry): Promise<void> {
@@ -53,7 +56,7 @@ export class SqliteOutbox implements Outbox {
     this.statements.markDelivered.run(toMillis(at), id);
   }
 
-  async list(query: { type?: OutboxEventType; pendingOnly?: boolean; limit: number }): Promise<OutboxEntry[]> {
+  async list(query: { type?: OutboxEventType; pendingOnly?: boolean; beforeId?: string; limit: number }): Promise<OutboxEntry[]> {
     const conditions: string[] = [];
     const values: unknown[] = [];
     if (query.type) {
@@ -61,6 +64,10 @@ export class SqliteOutbox implements Outbox {
       values.push(query.type);
     }
     if (query.pendingOnly) conditions.push('delivered_at IS NULL');
+    if (query.beforeId !== undefined) {
+      conditions.push('id < ?');
+      values.push(query.beforeId);
+    }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     return this.db
       .prepare<unknown[], OutboxRow>(`SELECT * FROM outbox ${where} ORDER BY id DESC LIMIT ?`)

@@ -1,5 +1,6 @@
 import type { RefreshTokenRecord, SessionRecord, SessionStore } from '../../domain/ports';
 import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database';
+import { withSqliteOutages } from './sqlite-outages';
 
 interface SessionRow {
   id: string;
@@ -50,6 +51,9 @@ export class SqliteSessionStore implements SessionStore {
       deleteSessionsOfClient: db.prepare<[string]>('DELETE FROM sessions WHERE client_id = ?'),
       deleteExpiredTokens: db.prepare<[number]>('DELETE FROM refresh_tokens WHERE expires_at <= ?'),
       deleteExpiredSessions: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
+      revokedAfter: db.prepare<[number, string, number], SessionRow>(
+        'SELECT * FROM sessions WHERE revoked_at > ? AND id > ? ORDER BY id LIMIT ?',
+      ),
     };
     this.createBoth = db.transaction((session: SessionRow, token: TokenRow) => {
       this.statements.insertSession.run(session);
@@ -59,6 +63,8 @@ export class SqliteSessionStore implements SessionStore {
       this.statements.deleteTokensOfClient.run(clientId);
       this.statements.deleteSessionsOfClient.run(clientId);
     });
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withSqliteOutages(this, 'the session store');
   }
 
   async create(session: SessionRecord, firstToken: RefreshTokenRecord): Promise<void> {
@@ -76,14 +82,7 @@ export class SqliteSessionStore implements SessionStore {
 
   async findSession(id: string): Promise<SessionRecord | null> {
     const row = this.statements.session.get(id);
-    if (!row) return null;
-    return {
-      id: row.id,
-      clientId: row.client_id,
-      createdAt: fromMillis(row.created_at),
-      expiresAt: fromMillis(row.expires_at),
-      revokedAt: fromMillis(row.revoked_at),
-    };
+    return row ? sessionRecord(row) : null;
   }
 
   async findToken(hash: string): Promise<RefreshTokenRecord | null> {
@@ -131,6 +130,20 @@ export class SqliteSessionStore implements SessionStore {
     this.statements.deleteExpiredTokens.run(millis);
     return this.statements.deleteExpiredSessions.run(millis).changes;
   }
+
+  async listRevoked(query: { revokedAfter: Date; afterId?: string; limit: number }): Promise<SessionRecord[]> {
+    return this.statements.revokedAfter.all(toMillis(query.revokedAfter), query.afterId ?? '', query.limit).map(sessionRecord);
+  }
+}
+
+function sessionRecord(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    clientId: row.client_id,
+    createdAt: fromMillis(row.created_at),
+    expiresAt: fromMillis(row.expires_at),
+    revokedAt: fromMillis(row.revoked_at),
+  };
 }
 
 function tokenRow(token: RefreshTokenRecord): TokenRow {

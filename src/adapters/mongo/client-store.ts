@@ -3,6 +3,7 @@ import type { ClientRecord } from '../../domain/client';
 import { DuplicateKeyError } from '../../domain/errors';
 import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/ports';
 import { isDuplicateKey } from './connect';
+import { withMongoOutages } from './outages';
 
 /** A client as stored; `deletion` is present only once the client is marked deleted. */
 type ClientDocument = Omit<ClientRecord, 'id'> & { _id: string; deletion?: PendingDeletion };
@@ -16,6 +17,8 @@ export class MongoClientStore implements ClientStore {
 
   constructor(db: Db) {
     this.collection = db.collection<ClientDocument>('clients');
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withMongoOutages(this, 'the client store');
   }
 
   /** One index per call: FerretDB builds them one at a time. */

@@ -1,6 +1,7 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/ports';
 import { isDuplicateKey } from './connect';
+import { withMongoOutages } from './outages';
 
 type OutboxDocument = Omit<OutboxEntry, 'id'> & { _id: string };
 
@@ -10,6 +11,8 @@ export class MongoOutbox implements Outbox {
 
   constructor(db: Db) {
     this.collection = db.collection<OutboxDocument>('outbox');
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withMongoOutages(this, 'the outbox');
   }
 
   async ensureIndexes(): Promise<void> {
@@ -35,10 +38,11 @@ export class MongoOutbox implements Outbox {
     await this.collection.updateOne({ _id: id, deliveredAt: null }, { $set: { deliveredAt: at } });
   }
 
-  async list(query: { type?: OutboxEventType; pendingOnly?: boolean; limit: number }): Promise<OutboxEntry[]> {
+  async list(query: { type?: OutboxEventType; pendingOnly?: boolean; beforeId?: string; limit: number }): Promise<OutboxEntry[]> {
     const filter: Filter<OutboxDocument> = {};
     if (query.type) filter.type = query.type;
     if (query.pendingOnly) filter.deliveredAt = null;
+    if (query.beforeId !== undefined) filter._id = { $lt: query.beforeId };
     const documents = await this.collection.find(filter).sort({ _id: -1 }).limit(query.limit).toArray();
     return documents.map(fromDocument);
   }

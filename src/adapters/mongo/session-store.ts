@@ -1,6 +1,7 @@
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import type { RefreshTokenRecord, SessionRecord, SessionStore } from '../../domain/ports';
 import { isDuplicateKey } from './connect';
+import { withMongoOutages } from './outages';
 
 type SessionDocument = Omit<SessionRecord, 'id'> & { _id: string };
 type TokenDocument = Omit<RefreshTokenRecord, 'hash'> & { _id: string };
@@ -28,6 +29,8 @@ export class MongoSessionStore implements SessionStore {
     this.sessions = db.collection<SessionDocument>('sessions');
     this.tokens = db.collection<TokenDocument>('refresh_tokens');
     this.rotations = db.collection<RotationDocument>('refresh_token_rotations');
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withMongoOutages(this, 'the session store');
   }
 
   async ensureIndexes(): Promise<void> {
@@ -97,6 +100,13 @@ export class MongoSessionStore implements SessionStore {
     await this.rotations.deleteMany({ expiresAt: { $lte: now } });
     const result = await this.sessions.deleteMany({ expiresAt: { $lte: now } });
     return result.deletedCount;
+  }
+
+  async listRevoked(query: { revokedAfter: Date; afterId?: string; limit: number }): Promise<SessionRecord[]> {
+    const filter: Filter<SessionDocument> = { revokedAt: { $gt: query.revokedAfter } };
+    if (query.afterId !== undefined) filter._id = { $gt: query.afterId };
+    const documents = await this.sessions.find(filter).sort({ _id: 1 }).limit(query.limit).toArray();
+    return documents.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
   }
 }
 

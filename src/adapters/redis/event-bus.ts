@@ -3,8 +3,8 @@ import { UnavailableError } from '../../domain/errors';
 import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/ports';
 
 export interface RedisEventNames {
-  /** Pub/sub channel of deletion requests; the payload is the client id. */
-  deletionChannel: string;
+  /** Pub/sub channels of deletion requests (each gets every one); the payload is the client id. */
+  deletionChannels: readonly string[];
   /** Stream of deletion requests, for consumer groups that must not miss one. */
   deletionStream: string;
   /** Pub/sub channel of suspension and reinstatement events (JSON). */
@@ -12,8 +12,8 @@ export interface RedisEventNames {
 }
 
 /**
- * Deletion requests go to a Redis Stream (durable, read with consumer groups) and a
- * pub/sub channel (the original gateway's contract), in one MULTI so both or neither.
+ * Deletion requests go to a Redis Stream (durable, read with consumer groups) and the
+ * pub/sub channels (the original gateway's contract), in one MULTI so all or none.
  */
 export class RedisEventBus implements EventBus {
   constructor(
@@ -22,19 +22,18 @@ export class RedisEventBus implements EventBus {
   ) {}
 
   async publishDeletionRequest(event: DeletionRequestEvent): Promise<void> {
-    await this.exec(
-      this.redis
-        .multi()
-        .xadd(
-          this.names.deletionStream,
-          '*',
-          'client_id', event.clientId,
-          'kind', event.kind,
-          'requested_at', event.requestedAt.toISOString(),
-          'requested_by', event.requestedBy,
-        )
-        .publish(this.names.deletionChannel, event.clientId),
-    );
+    const multi = this.redis
+      .multi()
+      .xadd(
+        this.names.deletionStream,
+        '*',
+        'client_id', event.clientId,
+        'kind', event.kind,
+        'requested_at', event.requestedAt.toISOString(),
+        'requested_by', event.requestedBy,
+      );
+    for (const channel of this.names.deletionChannels) multi.publish(channel, event.clientId);
+    await this.exec(multi);
   }
 
   async publishClientEvent(event: ClientStateEvent): Promise<void> {

@@ -5,6 +5,8 @@ import type { Logger } from '../../domain/logger';
 import type { RevocationList, RevocationListSize, RevocationStatus } from '../../domain/ports';
 import { RevocationEntries } from '../../domain/revocation-entries';
 import { describe } from '../../domain/describe-error';
+import { OutageLog } from '../../domain/outage-log';
+import { RevocationRefill } from './revocation-refill';
 
 export interface RedisRevocationKeys {
   /** Prefix of the key named by a suspended or deleted client's id; empty by default so a gateway's `GET <id>` sees it. */
@@ -15,12 +17,15 @@ export interface RedisRevocationKeys {
   indexKey: string;
   /** Pub/sub channel on which instances tell each other of changes. */
   syncChannel: string;
+  /** Written once the list has been refilled from the stores; its absence means Redis lost the list. */
+  markerKey: string;
 }
 
 export const DEFAULT_KEYS: Omit<RedisRevocationKeys, 'clientKeyPrefix'> = {
   sessionKeyPrefix: 'clientauth:revoked-session:',
   indexKey: 'clientauth:revocations',
   syncChannel: 'clientauth:revocation-sync',
+  markerKey: 'clientauth:revocations-refilled',
 };
 
 type Change =
@@ -30,6 +35,8 @@ type Change =
   | { op: 'session'; id: string; until: number };
 
 const SWEEP_INTERVAL_MS = 60_000;
+/** How often an instance asks whether Redis lost the list without dropping its connections (FLUSHALL). */
+const CHECK_INTERVAL_MS = 2_000;
 
 /**
  * The revocation list in Redis, mirrored in each instance's memory.
@@ -48,6 +55,10 @@ export class RedisRevocationList implements RevocationList {
   /** Changes that arrive while a snapshot loads, replayed on top of it. */
   private buffered: Change[] | null = null;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly checker: NodeJS.Timeout;
+  private readonly sweepLog: OutageLog;
+  private readonly checkLog: OutageLog;
+  private readonly refill: RevocationRefill;
 
   private constructor(
     private readonly redis: Redis,
@@ -57,8 +68,15 @@ export class RedisRevocationList implements RevocationList {
     private readonly now: () => number,
   ) {
     this.entries = new RevocationEntries(now);
+    this.sweepLog = new OutageLog(log, 'sweep of the revocation index');
+    this.checkLog = new OutageLog(log, 'check of the revocation list in Redis');
+    this.refill = new RevocationRefill(redis, keys.markerKey, log, () => {
+      this.entries = new RevocationEntries(now);
+    });
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
+    this.checker = setInterval(() => void this.checkLog.run(() => this.refill.check()), CHECK_INTERVAL_MS);
+    this.checker.unref();
   }
 
   /** Subscribes, loads the list and returns once this instance is in sync. */
@@ -75,12 +93,18 @@ export class RedisRevocationList implements RevocationList {
   }
 
   async status(clientId: string, sessionId: string): Promise<RevocationStatus> {
+    if (this.refill.isDue()) throw new UnavailableError('the revocation list');
     if (this.synced) return this.entries.status(clientId, sessionId);
     let values: (string | null)[];
     try {
-      values = await this.redis.mget(this.clientKey(clientId), this.sessionKey(sessionId));
+      values = await this.redis.mget(this.clientKey(clientId), this.sessionKey(sessionId), this.keys.markerKey);
     } catch (error) {
       throw new UnavailableError('the revocation list', { cause: error });
+    }
+    // An empty Redis answers "not listed" for everyone: without the marker, nothing it says counts.
+    if (values[2] === null) {
+      this.refill.markerMissing();
+      throw new UnavailableError('the revocation list');
     }
     if (values[0] === 'suspended') return 'CLIENT_SUSPENDED';
     if (values[0] === 'deleted') return 'CLIENT_DELETED';
@@ -122,6 +146,10 @@ export class RedisRevocationList implements RevocationList {
     );
   }
 
+  refillWith(refill: () => Promise<void>): Promise<void> {
+    return this.refill.start(refill);
+  }
+
   size(): RevocationListSize {
     return this.entries.size();
   }
@@ -133,6 +161,8 @@ export class RedisRevocationList implements RevocationList {
 
   async close(): Promise<void> {
     clearInterval(this.sweeper);
+    clearInterval(this.checker);
+    this.refill.close();
     this.synced = false;
   }
 
@@ -203,6 +233,8 @@ export class RedisRevocationList implements RevocationList {
         else if (kind === 'session') this.apply({ op: 'session', id, until: score });
       }
       for (const change of buffered) this.apply(change);
+      // After the load, so that a refill this starts writes into the copy just loaded.
+      await this.refill.check();
       this.synced = this.subscriber.status === 'ready';
       if (this.synced) this.log.info(this.entries.size(), 'revocation list in sync');
     } catch (error) {
@@ -214,7 +246,7 @@ export class RedisRevocationList implements RevocationList {
 
   private async sweep(): Promise<void> {
     this.entries.sweep();
-    await this.redis.zremrangebyscore(this.keys.indexKey, '-inf', this.now()).catch(() => {});
+    await this.sweepLog.run(() => this.redis.zremrangebyscore(this.keys.indexKey, '-inf', this.now()));
   }
 
   private clientKey(clientId: string): string {

@@ -137,6 +137,13 @@ export class FakeSessionStore implements SessionStore {
     }
     return swept;
   }
+  async listRevoked(query: { revokedAfter: Date; afterId?: string; limit: number }): Promise<SessionRecord[]> {
+    return [...this.sessions.values()]
+      .filter((session) => session.revokedAt !== null && session.revokedAt > query.revokedAfter && session.id > (query.afterId ?? ''))
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, query.limit)
+      .map(copy);
+  }
 }
 
 export class FakeOutbox implements Outbox {
@@ -152,9 +159,10 @@ export class FakeOutbox implements Outbox {
     const entry = this.entries.find((known) => known.id === id);
     if (entry && !entry.deliveredAt) entry.deliveredAt = at;
   }
-  async list(query: { type?: string; pendingOnly?: boolean; limit: number }): Promise<OutboxEntry[]> {
+  async list(query: { type?: string; pendingOnly?: boolean; beforeId?: string; limit: number }): Promise<OutboxEntry[]> {
     return this.entries
       .filter((entry) => (query.type === undefined || entry.type === query.type) && (!query.pendingOnly || !entry.deliveredAt))
+      .filter((entry) => query.beforeId === undefined || entry.id < query.beforeId)
       .sort((a, b) => (a.id < b.id ? 1 : -1))
       .slice(0, query.limit)
       .map(copy);
@@ -194,6 +202,9 @@ export class FakeRevocationList implements RevocationList {
   async revokeSession(sessionId: string, until: number): Promise<void> {
     this.reachable();
     this.entries.revokeSession(sessionId, until);
+  }
+  async refillWith(refill: () => Promise<void>): Promise<void> {
+    await refill();
   }
   size() {
     return this.entries.size();

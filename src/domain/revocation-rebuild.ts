@@ -1,0 +1,70 @@
+import type { ClientStore, Outbox, RevocationList, SessionStore } from './ports';
+
+const PAGE = 500;
+
+export interface RevocationRebuildSources {
+  clients: ClientStore;
+  sessions: SessionStore;
+  outbox: Outbox;
+  revocations: RevocationList;
+  /** How long a deleted client or a revoked session stays listed: the longest token lifetime. */
+  listedMs: number;
+  now?: () => number;
+}
+
+/** How many entries a rebuild put back on the revocation list. */
+export interface RebuiltRevocations {
+  suspended: number;
+  deleted: number;
+  sessions: number;
+}
+
+/**
+ * Puts back on the revocation list everything the stores say must be refused: suspended
+ * clients, clients deleted less than `listedMs` ago (from the outbox's deletion entries)
+ * and sessions revoked less than `listedMs` ago. The stores are the truth; the list is a
+ * copy that can be lost (a Redis restarted empty). Every write is idempotent, so instances
+ * that rebuild at the same time agree.
+ *
+ * A client reinstated while the rebuild runs could be listed again by it after the
+ * reinstatement reached the list; a second look at who is still suspended lifts those.
+ */
+export async function rebuildRevocations(sources: RevocationRebuildSources): Promise<RebuiltRevocations> {
+  const now = (sources.now ?? Date.now)();
+  const suspended = await suspendedIds(sources.clients);
+  for (const id of suspended) await sources.revocations.suspendClient(id);
+  const stillSuspended = new Set(await suspendedIds(sources.clients));
+  for (const id of suspended) if (!stillSuspended.has(id)) await sources.revocations.reinstateClient(id);
+
+  let deleted = 0;
+  for (let beforeId: string | undefined; ; ) {
+    const page = await sources.outbox.list({ type: 'client.deletion_requested', limit: PAGE, ...(beforeId ? { beforeId } : {}) });
+    const live = page.filter((entry) => entry.at.getTime() + sources.listedMs > now);
+    for (const entry of live) await sources.revocations.markClientDeleted(entry.clientId, entry.at.getTime() + sources.listedMs);
+    deleted += live.length;
+    // Newest first: once a page reaches entries too old to matter, the rest are older still.
+    if (page.length < PAGE || live.length < page.length) break;
+    beforeId = page[page.length - 1]!.id;
+  }
+
+  let sessions = 0;
+  const revokedAfter = new Date(now - sources.listedMs);
+  for (let afterId: string | undefined; ; ) {
+    const page = await sources.sessions.listRevoked({ revokedAfter, limit: PAGE, ...(afterId ? { afterId } : {}) });
+    for (const session of page) await sources.revocations.revokeSession(session.id, session.revokedAt!.getTime() + sources.listedMs);
+    sessions += page.length;
+    if (page.length < PAGE) break;
+    afterId = page[page.length - 1]!.id;
+  }
+  return { suspended: stillSuspended.size, deleted, sessions };
+}
+
+async function suspendedIds(clients: ClientStore): Promise<string[]> {
+  const ids: string[] = [];
+  for (let afterId: string | undefined; ; ) {
+    const page = await clients.list({ suspended: true, limit: PAGE, ...(afterId ? { afterId } : {}) });
+    ids.push(...page.map((client) => client.id));
+    if (page.length < PAGE) return ids;
+    afterId = page[page.length - 1]!.id;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Envoy's external authorization API (ext_authz v3, `envoy.service.auth.v3.Authorization/Check`),
+ * served on the gRPC port. Envoy (and Istio, Contour, Gloo, Emissary, which configure it)
+ * asks before passing each request upstream; the answer comes from the same token check
+ * as ValidateToken.
+ *
+ * A decision is always a CheckResponse, never a gRPC error: Envoy treats a failed call
+ * according to its failure_mode_allow, which a denial must not depend on.
+ */
+import { status, type Metadata, type handleUnaryCall } from '@grpc/grpc-js';
+import type { HeaderValueOption } from '../../gen/envoy/config/core/v3/base';
+import { HeaderValueOption_HeaderAppendAction as AppendAction } from '../../gen/envoy/config/core/v3/base';
+import type { StatusCode } from '../../gen/envoy/type/v3/http_status';
+import type { AttributeContext_HttpRequest } from '../../gen/envoy/service/auth/v3/attribute_context';
+import type { AuthorizationServer, CheckRequest, CheckResponse } from '../../gen/envoy/service/auth/v3/external_auth';
+import type { Principal } from '../domain/client';
+import { accessRequirement, requireAccess } from '../domain/access-requirement';
+import { domainError } from '../domain/errors';
+import { bearerOf, cookieValue, identityHeaders, isIdentityHeader } from '../gateway-identity';
+import { HTTP_STATUS_OF } from './http-status';
+import { REASON_KEY, toServiceError } from './status-mapping';
+import type { UnaryOptions } from './unary';
+
+/** The one way ext_authz asks whether a token is good: ValidateToken's check. */
+export type TokenCheck = (token: string) => Promise<Principal>;
+
+export interface ExtAuthzOptions extends UnaryOptions {
+  /** The access-token cookie's name as browsers send it (with its __Host- prefix, if any). */
+  accessCookieName: string;
+}
+
+export const EXT_AUTHZ_METHOD = 'Check';
+
+const EMPTY = Buffer.alloc(0);
+const OK_STATUS = { code: status.OK, message: '', details: [] };
+const DENIED_HEADERS_401: HeaderValueOption[] = [
+  header('www-authenticate', 'Bearer error="invalid_token"'),
+  header('content-type', 'application/json'),
+  header('cache-control', 'no-store'),
+];
+const DENIED_HEADERS: HeaderValueOption[] = DENIED_HEADERS_401.slice(1);
+
+export function extAuthzHandlers(check: TokenCheck, options: ExtAuthzOptions): AuthorizationServer {
+  const decide = async (request: CheckRequest, metadata: Metadata): Promise<Decision> => {
+    const http = request.attributes?.request?.http;
+    const context = request.attributes?.contextExtensions ?? {};
+    try {
+      // Shutting down: Envoy should ask another instance (a denial it can retry, 503).
+      if (options.gate && !options.gate.admits(metadata)) throw domainError('UNAVAILABLE', 'this instance is shutting down; retry later');
+      const headers = headersOf(http);
+      const token = tokenOf(headers, options.accessCookieName);
+      const requirement = accessRequirement(context['group'], context['kind']);
+      const principal = await check(token);
+      requireAccess(principal, requirement);
+      return { response: allowed(principal, headers), code: status.OK, reason: '' };
+    } catch (error) {
+      return denied(error, options);
+    }
+  };
+  const check_: handleUnaryCall<CheckRequest, CheckResponse> = (call, callback) => {
+    const started = process.hrtime.bigint();
+    void decide(call.request, call.metadata).then(({ response, code, reason }) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      options.observe?.(EXT_AUTHZ_METHOD, code, seconds, reason);
+      if (!options.accessLog || options.accessLog.logs(EXT_AUTHZ_METHOD, code)) {
+        const requestId = call.request.attributes?.request?.http?.id ?? '';
+        options.log.info({ method: EXT_AUTHZ_METHOD, code: status[code], reason, ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'rpc');
+      }
+      callback(null, response);
+    });
+  };
+  return { check: check_ };
+}
+
+interface Decision {
+  response: CheckResponse;
+  code: status;
+  reason: string;
+}
+
+/** Envoy sends headers as a map, or as a list when configured with encode_raw_headers. */
+function headersOf(http: AttributeContext_HttpRequest | undefined): Record<string, string> {
+  if (http === undefined) return {};
+  const list = http.headerMap?.headers;
+  if (list === undefined || list.length === 0) return http.headers;
+  const headers: Record<string, string> = {};
+  for (const { key, value, rawValue } of list) {
+    const text = value !== '' ? value : Buffer.from(rawValue).toString('latin1');
+    const name = key.toLowerCase();
+    // Repeated headers join with a comma, except cookies, whose pairs join with "; " (RFC 9113 8.2.3).
+    headers[name] = headers[name] === undefined ? text : `${headers[name]}${name === 'cookie' ? '; ' : ','}${text}`;
+  }
+  return headers;
+}
+
+function tokenOf(headers: Record<string, string>, cookieName: string): string {
+  const bearer = bearerOf(headers['authorization']);
+  if (bearer === null) throw domainError('TOKEN_INVALID', 'the Authorization header must be "Bearer <token>"');
+  return bearer !== '' ? bearer : (cookieValue(headers['cookie'], cookieName) ?? '');
+}
+
+function allowed(principal: Principal, requestHeaders: Record<string, string>): CheckResponse {
+  const set = identityHeaders(principal).map(([name, value]) => header(name, value));
+  // Ours are overwritten; any other x-client-* the client sent is removed.
+  const remove: string[] = [];
+  for (const name in requestHeaders) {
+    if (isIdentityHeader(name) && !set.some((option) => option.header!.key === name)) remove.push(name);
+  }
+  return { status: OK_STATUS, httpResponse: { $case: 'okResponse', value: { headers: set, headersToRemove: remove } } };
+}
+
+function denied(error: unknown, options: ExtAuthzOptions): Decision {
+  const serviceError = toServiceError(error, options.log, EXT_AUTHZ_METHOD);
+  const reason = String(serviceError.metadata?.get(REASON_KEY)[0] ?? '');
+  const httpStatus = HTTP_STATUS_OF[serviceError.code] ?? 500;
+  const message = serviceError.details ?? '';
+  const response: CheckResponse = {
+    status: { code: serviceError.code, message, details: [] },
+    httpResponse: {
+      $case: 'deniedResponse',
+      value: {
+        status: { code: httpStatus as StatusCode },
+        headers: httpStatus === 401 ? DENIED_HEADERS_401 : DENIED_HEADERS,
+        body: JSON.stringify({ message, reason }),
+      },
+    },
+  };
+  return { response, code: serviceError.code, reason };
+}
+
+function header(key: string, value: string): HeaderValueOption {
+  return { header: { key, value, rawValue: EMPTY }, appendAction: AppendAction.OVERWRITE_IF_EXISTS_OR_ADD };
+}

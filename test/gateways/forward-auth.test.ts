@@ -1,0 +1,105 @@
+import { expect } from 'chai';
+import { CookieClient } from '../bridge/bridge-fixture';
+import { ADMIN, BRIDGE_MODES, browserLogin, logout, startGatewayService, suspend, type GatewayService, type LoggedIn } from './gateway-fixture';
+
+/** Asks /auth as a gateway does: server to server, with the headers of the request it guards. */
+async function ask(service: GatewayService, path: string, headers: Record<string, string> = {}, method = 'GET') {
+  const response = await fetch(service.bridge.url + path, { method, headers });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+for (const mode of BRIDGE_MODES) {
+  describe(`Forward auth, GET /auth (token check ${mode === 'grpc' ? 'over gRPC' : 'in process'})`, function () {
+    this.timeout(30000);
+    let service: GatewayService;
+    let user: LoggedIn;
+
+    before(async function () {
+      service = await startGatewayService(this, 'embedded', mode, 'forward-auth');
+      user = await browserLogin(service);
+    });
+    after(async () => service?.close());
+
+    it('answers 200 with the identity headers for the token cookie, with no body, no cookie and no caching', async () => {
+      const answer = await ask(service, '/auth', { Cookie: `token=${user.token}` });
+      expect(answer.status).to.equal(200);
+      expect(answer.headers.get('x-client-id')).to.equal(user.id);
+      expect(answer.headers.get('x-client-kind')).to.equal('user');
+      expect(answer.headers.get('x-client-groups')).to.equal('user');
+      expect(answer.headers.get('x-session-id')).to.match(/^[0-9a-f-]{36}$/);
+      expect(answer.headers.get('cache-control')).to.equal('no-store');
+      expect(answer.headers.getSetCookie()).to.deep.equal([]);
+      expect(answer.body).to.equal(undefined);
+    });
+
+    it('reads Authorization: Bearer too, and answers whatever method the gateway forwards', async () => {
+      for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH']) {
+        const answer = await ask(service, '/auth', { Authorization: `Bearer ${user.token}` }, method);
+        expect(answer.status, method).to.equal(200);
+        expect(answer.headers.get('x-client-id'), method).to.equal(user.id);
+      }
+    });
+
+    it('answers 401 TOKEN_MISSING with WWW-Authenticate and the JSON error body when there is no token', async () => {
+      const answer = await ask(service, '/auth');
+      expect(answer.status).to.equal(401);
+      expect(answer.headers.get('www-authenticate')).to.equal('Bearer error="invalid_token"');
+      expect(answer.body).to.deep.equal({ message: 'a token is required', reason: 'TOKEN_MISSING' });
+      expect(answer.headers.get('x-client-id')).to.equal(null);
+    });
+
+    it('answers 401 TOKEN_INVALID for a forged token and for an Authorization header that is not Bearer', async () => {
+      const forged = `${user.token.slice(0, -4)}AAAA`;
+      expect((await ask(service, '/auth', { Cookie: `token=${forged}` })).body.reason).to.equal('TOKEN_INVALID');
+      expect((await ask(service, '/auth', { Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })).body.reason).to.equal('TOKEN_INVALID');
+    });
+
+    it('is not refused by the cross-site guard: gateways call it server to server, whatever the Origin', async () => {
+      const answer = await ask(service, '/auth', { Cookie: `token=${user.token}`, Origin: 'https://elsewhere.example', 'Sec-Fetch-Site': 'cross-site' }, 'POST');
+      expect(answer.status).to.equal(200);
+    });
+
+    it('applies ?group=: 403 PERMISSION_DENIED for a user, 200 for an admin', async () => {
+      const denied = await ask(service, '/auth?group=admin', { Cookie: `token=${user.token}` });
+      expect(denied.status).to.equal(403);
+      expect(denied.body).to.deep.equal({ message: 'this location needs the group admin', reason: 'PERMISSION_DENIED' });
+      const admin = await ask(service, '/auth?group=admin', { Authorization: `Bearer ${service.adminToken}` });
+      expect(admin.status).to.equal(200);
+      expect(admin.headers.get('x-client-groups')!.split(',')).to.have.members(['user', 'admin']);
+    });
+
+    it('applies ?kind=: a user is refused where only services may pass', async () => {
+      expect((await ask(service, '/auth?kind=service', { Cookie: `token=${user.token}` })).status).to.equal(403);
+      expect((await ask(service, '/auth?kind=user', { Cookie: `token=${user.token}` })).status).to.equal(200);
+    });
+
+    it('answers 400 INVALID_ARGUMENT for a requirement no client could meet, rather than ignoring it', async () => {
+      const answer = await ask(service, '/auth?kind=robot', { Cookie: `token=${user.token}` });
+      expect(answer.status).to.equal(400);
+      expect(answer.body).to.include({ reason: 'INVALID_ARGUMENT', field: 'kind' });
+    });
+
+    it('answers 401 SESSION_REVOKED once the user logged out, at once', async () => {
+      const other = await browserLogin(service);
+      await logout(other);
+      const answer = await ask(service, '/auth', { Cookie: `token=${other.token}` });
+      expect(answer.status).to.equal(401);
+      expect(answer.body.reason).to.equal('SESSION_REVOKED');
+    });
+
+    it('answers 401 once the client is suspended, at once', async () => {
+      const other = await browserLogin(service);
+      expect((await ask(service, '/auth', { Cookie: `token=${other.token}` })).status).to.equal(200);
+      await suspend(service, other.id);
+      const answer = await ask(service, '/auth', { Cookie: `token=${other.token}` });
+      expect(answer.status).to.equal(401);
+      expect(answer.body.reason).to.equal('CLIENT_SUSPENDED');
+    });
+
+    it('leaves the other routes guarded: a login from another site is still refused', async () => {
+      const browser = new CookieClient(service.bridge.url);
+      expect((await browser.post('/login', ADMIN, { headers: { Origin: 'https://elsewhere.example' } })).status).to.equal(403);
+    });
+  });
+}

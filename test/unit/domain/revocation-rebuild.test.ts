@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { newId } from '../../../src/domain/ids';
+import type { ClientQuery } from '../../../src/domain/ports';
+import { rebuildRevocations } from '../../../src/domain/revocation-rebuild';
+import { FakeRevocationList, registeredUser, world } from './fakes';
+
+const LISTED_MS = 15 * 60_000;
+
+describe('Rebuilding a lost revocation list from the stores', () => {
+  it('lists suspended clients, recent deletions and recent logouts, and nothing older or lifted', async () => {
+    const w = world();
+    const suspended = await registeredUser(w);
+    const loggedOutNow = await registeredUser(w);
+    const loggedOutLongAgo = await registeredUser(w);
+    const live = await registeredUser(w);
+    await w.clients.update(suspended.client.id, { suspended: true, suspensionReason: 'abuse' });
+    await w.sessions.revoke(loggedOutLongAgo.principal.sessionId, new Date(w.clock.now()));
+    const deletion = (clientId: string) =>
+      w.outbox.add({ id: newId(w.clock.now()), type: 'client.deletion_requested', clientId, clientKind: 'user', at: new Date(w.clock.now()), by: clientId, reason: '', deliveredAt: null });
+    const [deletedLongAgo, deletedNow] = [newId(), newId()];
+    await deletion(deletedLongAgo);
+    w.clock.advance(LISTED_MS + 1000);
+    await deletion(deletedNow);
+    await w.sessions.revoke(loggedOutNow.principal.sessionId, new Date(w.clock.now()));
+
+    const revocations = new FakeRevocationList(w.clock.now);
+    const rebuilt = await rebuildRevocations({ ...w, revocations, listedMs: LISTED_MS, now: w.clock.now });
+
+    expect(rebuilt).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1 });
+    const status = (who: { principal: { clientId: string; sessionId: string } }) => revocations.status(who.principal.clientId, who.principal.sessionId);
+    expect(await status(suspended)).to.equal('CLIENT_SUSPENDED');
+    expect(await status(loggedOutNow)).to.equal('SESSION_REVOKED');
+    expect(await status(loggedOutLongAgo)).to.equal(null);
+    expect(await status(live)).to.equal(null);
+    expect(await revocations.status(deletedNow, newId())).to.equal('CLIENT_DELETED');
+    expect(await revocations.status(deletedLongAgo, newId())).to.equal(null);
+  });
+
+  it('lifts a suspension that a reinstatement ended while the rebuild was listing it', async () => {
+    const w = world();
+    const { client, principal } = await registeredUser(w);
+    await w.clients.update(client.id, { suspended: true });
+    // The reinstatement lands (in the store and on the list) just after the first read.
+    const clients = Object.create(w.clients) as typeof w.clients;
+    let reads = 0;
+    clients.list = async (query: ClientQuery) => {
+      const page = await w.clients.list(query);
+      if (++reads === 1) {
+        await w.clients.update(client.id, { suspended: false });
+        await revocations.reinstateClient(client.id);
+      }
+      return page;
+    };
+    const revocations = new FakeRevocationList(w.clock.now);
+    const rebuilt = await rebuildRevocations({ ...w, clients, revocations, listedMs: LISTED_MS, now: w.clock.now });
+    expect(rebuilt.suspended).to.equal(0);
+    expect(await revocations.status(client.id, principal.sessionId)).to.equal(null);
+  });
+});
