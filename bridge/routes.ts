@@ -114,9 +114,9 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   };
   router.get(REFRESH_PATH, refresh);
   router.post(REFRESH_PATH, refresh);
-  // The original service's route; its refresh cookie is scoped to REFRESH_PATH, so only the
-  // access cookie reaches here and an old client gets 401 TOKEN_MISSING until it logs in.
+  // The original service's refresh route; the refresh cookie is set for this path too.
   router.get(ORIGINAL_REFRESH_PATH, refresh);
+  router.post(ORIGINAL_REFRESH_PATH, refresh);
 
   router.get('/me', async (ctx) => {
     const { client } = await api.getMe({}, authenticated(ctx));

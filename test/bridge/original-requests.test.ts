@@ -108,8 +108,9 @@ for (const setup of SETUPS) describe(`Requests of the original service, replayed
     const refreshed = await client.get('/refresh-user-token');
     expect(refreshed.status).to.equal(200);
     expect(client.cookie('token')).to.be.a('string').and.not.equal(firstToken);
-    // The rotated refresh cookie works on either route, and the old one is retired on both.
+    // The rotated refresh cookie works on either route and either method.
     expect((await client.get('/refresh')).status).to.equal(200);
+    expect((await client.post('/refresh-user-token')).status).to.equal(200);
     const me = await client.get('/me');
     expect(me.status).to.equal(200);
     expect(me.body.client).to.include({ email: address, first_name: 'Bob', last_name: 'Smith' });
