@@ -39,6 +39,8 @@ WORKDIR /app
 COPY --from=production-dependencies /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# The mail templates (text and HTML), read at start-up.
+COPY templates ./templates
 # The embedded (SQLite) set-up keeps its files in DATA_DIR (./data); mount a volume there
 # to keep them. The MongoDB + Redis set-up writes nothing locally.
 RUN mkdir -p /app/data && chown node:node /app/data

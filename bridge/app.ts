@@ -14,6 +14,7 @@ import { crossSiteGuard } from './cross-site-guard';
 import { errorMiddleware } from './error-middleware';
 import { forwardAuth, identityOverGrpc, type IdentityOfToken } from './forward-auth';
 import { requestLog } from './request-log';
+import { recoveryRoutes } from './recovery-routes';
 import { bridgeRoutes } from './routes';
 import type { UpstreamHealth } from './upstream-health';
 
@@ -61,7 +62,15 @@ export function createBridgeApp({ config, api, health, log, ...gateway }: Bridge
   });
   app.use(errorMiddleware(log));
   app.use(crossSiteGuard(config.allowedOrigins));
+  const recovery = recoveryRoutes({
+    api,
+    callTimeoutMs: config.callTimeoutMs,
+    bodyLimitBytes: config.bodyLimitBytes,
+    emailVerifiedRedirectUrl: config.emailVerifiedRedirectUrl,
+  });
   app.use(router.routes());
+  app.use(recovery.routes());
   app.use(router.allowedMethods());
+  app.use(recovery.allowedMethods());
   return app;
 }

@@ -17,6 +17,8 @@ export interface ClientJson {
   suspended_by: string;
   create_time: string | null;
   update_time: string | null;
+  email_verified: boolean;
+  email_verify_time: string | null;
 }
 
 export interface DeletionRequestJson {
@@ -46,6 +48,8 @@ export function clientJson(client: Client | undefined): ClientJson {
     suspended_by: client.suspendedBy,
     create_time: timeJson(client.createTime),
     update_time: timeJson(client.updateTime),
+    email_verified: client.emailVerified,
+    email_verify_time: timeJson(client.emailVerifyTime),
   };
 }
 

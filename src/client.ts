@@ -9,6 +9,7 @@
  */
 import { ChannelCredentials, Metadata, type CallOptions, type ServiceError, type handleUnaryCall } from '@grpc/grpc-js';
 import { ClientAuthClient, ClientAuthService, type ClientAuthServer } from '../gen/clientauth/v1/client_auth';
+import { CLIENT_IP_KEY } from './grpc/client-ip';
 import { REQUEST_ID_KEY } from './request-id';
 
 export interface ClientAuthCallOptions {
@@ -18,6 +19,8 @@ export interface ClientAuthCallOptions {
   deadlineMs?: number;
   /** Propagated as `x-request-id` so logs on both sides line up. */
   requestId?: string;
+  /** For a proxy such as the bridge: the address of the one it calls for, sent as `x-client-ip` (heeded from loopback peers only). */
+  clientIp?: string;
 }
 
 export interface ClientAuthClientOptions {
@@ -55,6 +58,7 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
       const token = callOptions.token ?? (typeof options.token === 'function' ? options.token() : options.token);
       if (token) metadata.set('authorization', `Bearer ${token}`);
       if (callOptions.requestId) metadata.set(REQUEST_ID_KEY, callOptions.requestId);
+      if (callOptions.clientIp) metadata.set(CLIENT_IP_KEY, callOptions.clientIp);
       const deadline = Date.now() + (callOptions.deadlineMs ?? options.deadlineMs ?? 5000);
       return new Promise((resolve, reject) => {
         rawMethod.call(raw, request, metadata, { deadline }, (error, response) => (error ? reject(error) : resolve(response)));

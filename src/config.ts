@@ -2,6 +2,7 @@
  * The only reader of the environment. `loadConfig` turns it into a typed, validated,
  * frozen Config, or throws a ConfigError naming the variable at fault.
  */
+import { mailFrom, recoveryFrom, verifiedRedirectFrom, type MailConfig, type RecoveryConfig } from './config-recovery';
 
 import { ConfigError, Reader, type Env } from './config-reader';
 import { legacyWindowFrom } from './legacy-window';
@@ -56,6 +57,8 @@ export interface Config {
     readonly refreshCookieName: string;
     readonly callTimeoutMs: number;
     readonly bodyLimitBytes: number;
+    /** Where GET /verify-email sends the browser after verifying. */
+    readonly emailVerifiedRedirectUrl: string;
   };
   readonly jwt: {
     readonly issuer: string;
@@ -81,6 +84,8 @@ export interface Config {
   readonly originalDbName: string | null;
   /** Until when tokens of the original service are accepted (LEGACY_TOKENS_UNTIL); null when never. */
   readonly legacyTokensUntil: Date | null;
+  readonly recovery: RecoveryConfig;
+  readonly mail: MailConfig;
   /** The share of gateway checks (ValidateToken, Check, GET /auth) logged when they end as usual, 0 to 1. */
   readonly accessLogSample: number;
 }
@@ -111,6 +116,8 @@ export function loadConfig(env: Env): Config {
     throw new ConfigError(`ACCESS_COOKIE_NAME and REFRESH_COOKIE_NAME must differ; both are "${accessCookieName}"`);
   }
   const metricsPort = read.optional('METRICS_PORT');
+  const bridgePort = read.int('BRIDGE_PORT', 8000, 0, 65535);
+  const recovery = recoveryFrom(read, bridgePort);
   const legacyTokensUntil = legacyWindowFrom(read.optional('LEGACY_TOKENS_UNTIL'), stores.jwtSecret);
 
   return deepFreeze({
@@ -123,7 +130,7 @@ export function loadConfig(env: Env): Config {
     },
     bridge: {
       host: read.string('BRIDGE_HOST', '0.0.0.0'),
-      port: read.int('BRIDGE_PORT', 8000, 0, 65535),
+      port: bridgePort,
       upstream: read.string('BRIDGE_GRPC_TARGET', `127.0.0.1:${grpcPort || 50051}`),
       allowedOrigins: read.list('CORS_ORIGINS').map((origin) => checkOrigin('CORS_ORIGINS', origin)),
       cookieSecure,
@@ -133,6 +140,7 @@ export function loadConfig(env: Env): Config {
       refreshCookieName,
       callTimeoutMs: read.int('BRIDGE_CALL_TIMEOUT_MS', 5000, 100, 60000),
       bodyLimitBytes: read.int('BRIDGE_BODY_LIMIT_BYTES', 16 * 1024, 256, 1024 * 1024),
+      emailVerifiedRedirectUrl: verifiedRedirectFrom(read, recovery),
     },
     jwt: {
       issuer: read.string('JWT_ISSUER', 'client-auth'),
@@ -157,6 +165,8 @@ export function loadConfig(env: Env): Config {
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
     originalDbName: read.optional('DB_NAME') === null ? null : read.string('DB_NAME', ''),
     legacyTokensUntil,
+    recovery,
+    mail: mailFrom(read, recovery, production),
     accessLogSample: read.fraction('ACCESS_LOG_SAMPLE', 0),
   });
 }

@@ -50,6 +50,7 @@ async function main(): Promise<void> {
             ? {
                 revocations: app.adapters.revocations,
                 outbox: app.adapters.outbox,
+                mailOutbox: app.adapters.mailOutbox,
                 storesUp: () => app.adapters.storesUp(),
                 ...(app.legacyTokens ? { legacyTokens: app.legacyTokens } : {}),
               }

@@ -4,6 +4,7 @@
  * prom-client's global one: two instances in one process (tests) never mix counters.
  */
 import { createServer, type Server } from 'node:http';
+import type { MailOutbox } from './domain/mail';
 import type { AddressInfo } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -16,7 +17,7 @@ import type { CallObserver } from './grpc/unary';
 
 export type StoreName = 'mongodb' | 'redis' | 'sqlite';
 
-export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'throttled' | 'invalid_argument' | 'error';
+export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'email_not_verified' | 'throttled' | 'invalid_argument' | 'error';
 
 /**
  * Where the gauges read their values, on every scrape. Each is optional: a process that
@@ -25,6 +26,7 @@ export type LoginOutcome = 'success' | 'invalid_credentials' | 'suspended' | 'th
 export interface MetricsSources {
   revocations?: Pick<RevocationList, 'size'>;
   outbox?: Pick<Outbox, 'backlog'>;
+  mailOutbox?: Pick<MailOutbox, 'backlog'>;
   /** Whether each store this process uses is connected; stores not named are not exported. */
   storesUp?: () => Partial<Record<StoreName, boolean>> | Promise<Partial<Record<StoreName, boolean>>>;
   /** Tokens of the original service accepted so far, while LEGACY_TOKENS_UNTIL is set. */
@@ -54,12 +56,13 @@ const METRIC_PREFIX = 'clientauth_';
 const DEFAULT_SOURCE_TIMEOUT_MS = 2000;
 /** From a cached token check (well under 1 ms) to a bcrypt login or a slow store (seconds). */
 const RPC_DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid_credentials', 'suspended', 'throttled', 'invalid_argument', 'error'];
+const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid_credentials', 'suspended', 'email_not_verified', 'throttled', 'invalid_argument', 'error'];
 
 /** The reasons a Login can fail with that are not errors of the service; any other is 'error'. */
 const LOGIN_OUTCOME_OF: Partial<Record<Reason, LoginOutcome>> = {
   INVALID_CREDENTIALS: 'invalid_credentials',
   CLIENT_SUSPENDED: 'suspended',
+  EMAIL_NOT_VERIFIED: 'email_not_verified',
   TOO_MANY_ATTEMPTS: 'throttled',
   INVALID_ARGUMENT: 'invalid_argument',
 };
@@ -93,7 +96,7 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
   // Every outcome is exported from the start, so rate() and alerts see 0 rather than no series.
   for (const outcome of LOGIN_OUTCOMES) logins.inc({ outcome }, 0);
 
-  const { revocations, outbox, storesUp, legacyTokens } = sources;
+  const { revocations, outbox, mailOutbox, storesUp, legacyTokens } = sources;
   if (legacyTokens) {
     // Totals since the process started, which is when the source began counting.
     let reported = { user: 0, service: 0 };
@@ -132,16 +135,29 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
       },
     });
   }
-  if (outbox) {
-    const backlogReads = outageLog('metrics: reading the outbox backlog');
+  /** A gauge of how many items wait in a queue, read on every scrape; NaN when the read fails or is late. */
+  const backlogGauge = (name: string, help: string, backlog: () => Promise<number>) => {
+    const reads = outageLog(`metrics: reading the ${name.replaceAll('_', ' ')}`);
     new Gauge({
-      name: `${METRIC_PREFIX}outbox_backlog`,
-      help: 'Outbox events not yet delivered to the revocation list and the event bus. NaN when the outbox could not be read in time.',
+      name: `${METRIC_PREFIX}${name}`,
+      help,
       registers: [registry],
       async collect() {
-        this.set((await read(() => outbox.backlog(), backlogReads)) ?? Number.NaN);
+        this.set((await read(backlog, reads)) ?? Number.NaN);
       },
     });
+  };
+  if (outbox) {
+    backlogGauge('outbox_backlog', 'Outbox events not yet delivered to the revocation list and the event bus. NaN when the outbox could not be read in time.', () =>
+      outbox.backlog(),
+    );
+  }
+  if (mailOutbox) {
+    backlogGauge(
+      'mail_outbox_backlog',
+      'Mail (verification, password reset) queued and not yet sent: growing means the SMTP server is not taking it. NaN when it could not be read in time.',
+      () => mailOutbox.backlog(),
+    );
   }
   if (storesUp) {
     const storeChecks = outageLog('metrics: checking the stores');

@@ -20,7 +20,7 @@ export class Administration {
   /** One page of clients in id order; `nextPageToken` is empty on the last page. */
   async listClients(
     caller: Principal,
-    input: { pageSize: number; pageToken: string; kind?: ClientKind; suspended?: boolean; emailPrefix: string },
+    input: { pageSize: number; pageToken: string; kind?: ClientKind; suspended?: boolean; emailVerified?: boolean; emailPrefix: string },
   ): Promise<{ clients: PublicClient[]; nextPageToken: string }> {
     requireAdmin(caller);
     const limit = v.pageSize('page_size', input.pageSize, LIST_PAGE_DEFAULT, LIST_PAGE_MAX);
@@ -31,6 +31,7 @@ export class Administration {
       limit: limit + 1,
       ...(input.kind ? { kind: input.kind } : {}),
       ...(input.suspended !== undefined ? { suspended: input.suspended } : {}),
+      ...(input.emailVerified !== undefined ? { emailVerified: input.emailVerified } : {}),
       ...(emailPrefix ? { emailPrefix } : {}),
       ...(afterId ? { afterId } : {}),
     });

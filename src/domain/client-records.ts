@@ -26,6 +26,7 @@ export function newClientRecord(kind: ClientKind, email: string, fields: Partial
     suspendedBy: '',
     createdAt: at,
     updatedAt: at,
+    emailVerifiedAt: null,
     ...fields,
   };
 }

@@ -28,6 +28,8 @@ export interface ClientRecord {
   suspendedBy: string;
   createdAt: Date;
   updatedAt: Date;
+  /** When the client proved it reads its email (a verification link); null until then. */
+  emailVerifiedAt: Date | null;
 }
 
 /** What a caller may see of a client: the record without its hashes. */

@@ -3,6 +3,7 @@ import type { Logger } from './logger';
 import type { LoginLimit } from './login-limit';
 import type { OutboxRelay } from './outbox-relay';
 import type { PasswordHasher } from './password-hasher';
+import type { Recovery } from './recovery-settings';
 import type { ClientStore, LoginThrottle, Outbox, RevocationList, SessionStore } from './ports';
 import type { Lifetimes, TokenIssuer } from './token-issuer';
 
@@ -27,4 +28,6 @@ export interface Dependencies {
   legacyTokens?: LegacyTokens | null;
   /** The clock, ms since the epoch; tests pass one they move by hand. */
   now: () => number;
+  /** Password reset and email verification (mail, one-time tokens); absent when neither is wired. */
+  recovery?: Recovery;
 }

@@ -45,6 +45,16 @@ export const REASONS = {
   NOT_A_USER: { kind: 'failed_precondition', message: 'only users have a password' },
   NOT_A_SERVICE: { kind: 'failed_precondition', message: 'only a service client has a client secret' },
   TOO_MANY_ATTEMPTS: { kind: 'resource_exhausted', message: 'too many failed logins for this email; wait and try again' },
+  RESET_TOKEN_INVALID: {
+    kind: 'unauthenticated',
+    message: 'this password-reset link is not valid: it is unknown, used or expired; ask for a new one',
+  },
+  VERIFICATION_TOKEN_INVALID: {
+    kind: 'unauthenticated',
+    message: 'this verification link is not valid: it is unknown, used or expired; ask for a new one',
+  },
+  EMAIL_NOT_VERIFIED: { kind: 'failed_precondition', message: 'the email is not verified yet; follow the link in the verification email' },
+  FEATURE_DISABLED: { kind: 'failed_precondition', message: 'this feature is switched off on this service' },
   UNAVAILABLE: { kind: 'unavailable', message: 'a store is unavailable; retry later' },
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;
 

@@ -10,6 +10,8 @@ export interface ClientQuery {
   suspended?: boolean;
   /** Lower-case email prefix, matched literally. */
   emailPrefix?: string;
+  /** Only clients whose email is (true) or is not (false) verified. */
+  emailVerified?: boolean;
   /** Return only ids greater than this (the paging cursor). */
   afterId?: string;
   limit: number;

@@ -2,10 +2,12 @@
 import { BASE_GROUP, publicClient, requireAdmin, type Principal, type PublicClient } from './client';
 import { insertNewClient, newClientRecord, withBaseGroup } from './client-records';
 import { hashSecret, newSecret } from './secrets';
+import { describe } from './describe-error';
+import { queueVerificationMail } from './email-verification';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type RegistrationDeps = Pick<Dependencies, 'clients' | 'hasher' | 'now'>;
+export type RegistrationDeps = Pick<Dependencies, 'clients' | 'hasher' | 'now' | 'log' | 'recovery'>;
 
 export class Registration {
   constructor(private readonly deps: RegistrationDeps) {}
@@ -30,6 +32,12 @@ export class Registration {
     };
     const record = newClientRecord('user', email, { ...fields, passwordHash: await this.deps.hasher.hash(password) }, this.deps.now());
     await insertNewClient(this.deps.clients, record);
+    if (this.deps.recovery?.settings.emailVerification) {
+      // The user exists now; a verification mail that cannot be queued is asked for again later.
+      await queueVerificationMail(this.deps.recovery, record, this.deps.now()).catch((error: unknown) => {
+        this.deps.log.warn({ clientId: record.id, err: describe(error) }, 'verification mail not queued at registration');
+      });
+    }
     return publicClient(record);
   }
 

@@ -14,7 +14,7 @@ import type { Dependencies } from './dependencies';
 /** Refresh tokens are 43 base64url characters; anything much longer is not one of ours. */
 const MAX_REFRESH_TOKEN_LENGTH = 128;
 
-export type SessionTokensDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'loginThrottle' | 'loginLimit' | 'hasher' | 'tokens' | 'lifetimes' | 'log' | 'now'>;
+export type SessionTokensDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'loginThrottle' | 'loginLimit' | 'hasher' | 'tokens' | 'lifetimes' | 'log' | 'now' | 'recovery'>;
 
 /** What Login and RefreshToken hand out. */
 export interface TokenPair {
@@ -54,6 +54,8 @@ export class SessionTokens {
     // The password was right, so whoever this is is not guessing it, suspended or not.
     if (failures > 0) await this.throttle.reset(email);
     if (client.suspended) throw domainError('CLIENT_SUSPENDED');
+    // Only now, after the password: the answer must tell a guesser nothing.
+    if (this.deps.recovery?.settings.requireVerifiedEmail && client.emailVerifiedAt === null) throw domainError('EMAIL_NOT_VERIFIED');
 
     if (hasher.needsRehash(client.passwordHash)) {
       const passwordHash = await hasher.hash(input.password);
@@ -142,7 +144,13 @@ export class SessionTokens {
   }
 
   private issueAccess(client: ClientRecord, sessionId: string): IssuedToken {
-    const subject = { clientId: client.id, kind: client.kind, groups: client.groups, sessionId };
+    const subject = {
+      clientId: client.id,
+      kind: client.kind,
+      groups: client.groups,
+      sessionId,
+      ...(client.kind === 'user' ? { emailVerified: client.emailVerifiedAt !== null } : {}),
+    };
     return this.deps.tokens.issue(subject, this.deps.lifetimes.accessToken);
   }
 

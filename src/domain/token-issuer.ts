@@ -12,6 +12,8 @@ export interface TokenSubject {
   kind: ClientKind;
   groups: string[];
   sessionId: string;
+  /** A user's email is verified: the `email_verified` claim (OpenID Connect's name); absent for services. */
+  emailVerified?: boolean;
 }
 
 /**

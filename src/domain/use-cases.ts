@@ -6,6 +6,8 @@
 import { Account } from './account';
 import { AdminBootstrap } from './admin-bootstrap';
 import { Administration } from './administration';
+import { EmailVerification } from './email-verification';
+import { PasswordReset } from './password-reset';
 import { Deletion, type DeletionStepHook } from './deletion';
 import type { Dependencies } from './dependencies';
 import { Registration } from './registration';
@@ -33,6 +35,8 @@ export interface UseCases {
   administration: Administration;
   suspension: Suspension;
   deletion: Deletion;
+  passwordReset: PasswordReset;
+  emailVerification: EmailVerification;
 }
 
 export function createUseCases(input: UseCaseDeps): UseCases {
@@ -49,5 +53,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     administration: new Administration(deps),
     suspension: new Suspension(deps),
     deletion: new Deletion(afterDeletionStep ? { ...deps, afterStep: afterDeletionStep } : deps),
+    passwordReset: new PasswordReset(deps),
+    emailVerification: new EmailVerification(deps),
   };
 }

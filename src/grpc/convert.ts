@@ -40,6 +40,8 @@ export function clientToProto(client: PublicClient): Client {
     suspendedBy: client.suspendedBy,
     createTime: client.createdAt,
     updateTime: client.updatedAt,
+    emailVerified: client.emailVerifiedAt !== null,
+    emailVerifyTime: client.emailVerifiedAt ?? undefined,
   };
 }
 

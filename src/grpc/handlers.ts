@@ -2,6 +2,7 @@ import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
 import type { UseCases } from '../domain/use-cases';
 import { invalidArgument } from '../domain/errors';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert';
+import { recoveryHandlers } from './recovery-handlers';
 import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary';
 
 /** The ClientAuth handlers: decode, call one use case once, encode. No logic of their own. */
@@ -91,6 +92,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
         emailPrefix: request.emailPrefix,
         ...(kind ? { kind } : {}),
         ...(request.suspended !== undefined ? { suspended: request.suspended } : {}),
+        ...(request.emailVerified !== undefined ? { emailVerified: request.emailVerified } : {}),
       });
       return { clients: page.clients.map(clientToProto), nextPageToken: page.nextPageToken };
     }, options),
@@ -122,5 +124,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
       const result = await useCases.serviceSecrets.resetServiceSecret(await caller(context), { clientId: request.clientId });
       return { client: clientToProto(result.client), clientSecret: result.clientSecret };
     }, options),
+
+    ...recoveryHandlers(useCases, options),
   };
 }

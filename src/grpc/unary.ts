@@ -5,11 +5,14 @@ import { parseBearer } from '../bearer-token';
 import { REQUEST_ID_KEY, requestIdFrom } from '../request-id';
 import type { AccessLogPolicy } from './access-log';
 import type { CallGate } from './call-gate';
+import { clientIpOf } from './client-ip';
 import { REASON_KEY, toServiceError } from './status-mapping';
 
 export interface CallContext {
   metadata: Metadata;
   requestId: string;
+  /** The address the call comes from, for per-address limits (see client-ip.ts). */
+  clientIp: string;
 }
 
 /** Told of every finished call, for metrics: its method, status, duration and reason ('' when OK). */
@@ -46,7 +49,7 @@ export function unary<Req, Res>(
     };
     const admitted = options.gate?.admits(call.metadata) ?? true;
     const running = admitted
-      ? handler(call.request, { metadata: call.metadata, requestId })
+      ? handler(call.request, { metadata: call.metadata, requestId, clientIp: clientIpOf(call.getPeer(), call.metadata) })
       : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));
     running.then(
       (response) => {

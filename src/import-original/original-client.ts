@@ -95,6 +95,8 @@ function convert(document: OriginalDocument, keepAdmin: ReadonlySet<string>, now
       passwordHash: kind === 'user' ? hashedPassword : null,
       // The original issued services non-expiring tokens instead; ResetServiceSecret gives one.
       secretHash: null,
+      // The original never checked an address; claiming one verified here would be a guess.
+      emailVerifiedAt: null,
       suspended: isSuspended,
       suspensionReason: isSuspended ? SUSPENSION_REASON : '',
       suspendedAt: isSuspended ? now : null,

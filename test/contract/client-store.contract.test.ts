@@ -32,6 +32,7 @@ function aClient(fields: Partial<ClientRecord> = {}): ClientRecord {
     suspendedBy: '',
     createdAt,
     updatedAt: createdAt,
+    emailVerifiedAt: null,
     ...fields,
   };
 }
@@ -214,6 +215,20 @@ function clientStoreContract(open: OpenClientStore): void {
     expect(ids(first)).to.deep.equal(ids(evens.slice(0, 2)));
     const rest = await store.list({ emailPrefix: 'even', afterId: first[1]!.id, limit: 2 });
     expect(ids(rest)).to.deep.equal(ids(evens.slice(2)));
+  });
+
+  it('keeps the time an email was verified and filters by it', async () => {
+    const verifiedAt = new Date(Date.UTC(2026, 5, 7, 8, 9, 10, 111));
+    const unverified = aClient();
+    const verified = aClient({ emailVerifiedAt: verifiedAt });
+    const later = aClient();
+    for (const client of [unverified, verified, later]) await store.insert(client);
+    expect((await store.findById(verified.id))!.emailVerifiedAt).to.deep.equal(verifiedAt);
+    expect((await store.findById(unverified.id))!.emailVerifiedAt).to.equal(null);
+    const updated = await store.update(later.id, { emailVerifiedAt: verifiedAt });
+    expect(updated!.emailVerifiedAt).to.deep.equal(verifiedAt);
+    expect(ids(await store.list({ emailVerified: true, limit: 10 }))).to.deep.equal(ids([verified, later]));
+    expect(ids(await store.list({ emailVerified: false, limit: 10 }))).to.deep.equal(ids([unverified]));
   });
 }
 

@@ -122,7 +122,7 @@ function containerPorts(service: ComposeService): number[] {
 
 /** Every environment variable src/config.ts reads, from its source: `read.x('NAME'` and `env['NAME']`. */
 function variablesConfigReads(): Set<string> {
-  const source = read('src/config.ts');
+  const source = read('src/config.ts') + read('src/config-recovery.ts');
   const names = [...source.matchAll(/\bread\.\w+\(\s*'([A-Z][A-Z0-9_]*)'/g), ...source.matchAll(/\benv\[\s*'([A-Z][A-Z0-9_]*)'\s*\]/g)].map((match) => match[1]!);
   return new Set(names);
 }
@@ -134,6 +134,8 @@ const SAMPLE_SECRETS = {
   JWT_SECRET_KEY: 'k'.repeat(24) + '/+=sample-secret-48-bytes',
   DB_PASSWORD: 'db p@ss:w/rd?',
   REDIS_PASSWORD: 'redis p@ss#1',
+  SMTP_URL: 'smtps://mailer:p%40ss@smtp.example.com',
+  SMTP_FROM: 'Example <no-reply@example.com>',
 };
 
 describe('The Dockerfile', () => {

@@ -35,6 +35,7 @@ describe('Choosing between the embedded and the shared set-up', () => {
       ConfigError,
       'JWT_SECRET_KEY must be at least 32 bytes when NODE_ENV=production',
     );
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: LONG_SECRET }).stores.jwtSecret).to.equal(LONG_SECRET);
+    const mail = { SMTP_URL: 'smtp://mail.example.com', SMTP_FROM: 'Example <no-reply@example.com>' };
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: LONG_SECRET, ...mail }).stores.jwtSecret).to.equal(LONG_SECRET);
   });
 });

@@ -60,6 +60,7 @@ describe('Prometheus metrics', function () {
       'clientauth_logins_total{outcome="success"} 0',
       'clientauth_logins_total{outcome="invalid_credentials"} 0',
       'clientauth_logins_total{outcome="suspended"} 0',
+      'clientauth_logins_total{outcome="email_not_verified"} 0',
       'clientauth_logins_total{outcome="throttled"} 0',
       'clientauth_logins_total{outcome="invalid_argument"} 0',
       'clientauth_logins_total{outcome="error"} 0',

@@ -93,7 +93,16 @@ export interface Client {
     | Date
     | undefined;
   /** When the client's record last changed. */
-  updateTime: Date | undefined;
+  updateTime:
+    | Date
+    | undefined;
+  /**
+   * Whether the client proved it reads its email, by following a verification link.
+   * Changing the password does not change it.
+   */
+  emailVerified: boolean;
+  /** When the email was verified; unset while it is not. */
+  emailVerifyTime: Date | undefined;
 }
 
 export interface Client_AttributesEntry {
@@ -147,6 +156,8 @@ function createBaseClient(): Client {
     suspendedBy: "",
     createTime: undefined,
     updateTime: undefined,
+    emailVerified: false,
+    emailVerifyTime: undefined,
   };
 }
 
@@ -196,6 +207,12 @@ export const Client: MessageFns<Client> = {
     }
     if (message.updateTime !== undefined) {
       Timestamp.encode(toTimestamp(message.updateTime), writer.uint32(122).fork()).join();
+    }
+    if (message.emailVerified !== false) {
+      writer.uint32(128).bool(message.emailVerified);
+    }
+    if (message.emailVerifyTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.emailVerifyTime), writer.uint32(138).fork()).join();
     }
     return writer;
   },
@@ -336,6 +353,22 @@ export const Client: MessageFns<Client> = {
             message.updateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.emailVerified = reader.bool();
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.emailVerifyTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -412,6 +445,16 @@ export const Client: MessageFns<Client> = {
         : isSet(object.update_time)
         ? fromJsonTimestamp(object.update_time)
         : undefined,
+      emailVerified: isSet(object.emailVerified)
+        ? globalThis.Boolean(object.emailVerified)
+        : isSet(object.email_verified)
+        ? globalThis.Boolean(object.email_verified)
+        : false,
+      emailVerifyTime: isSet(object.emailVerifyTime)
+        ? fromJsonTimestamp(object.emailVerifyTime)
+        : isSet(object.email_verify_time)
+        ? fromJsonTimestamp(object.email_verify_time)
+        : undefined,
     };
   },
 
@@ -468,6 +511,12 @@ export const Client: MessageFns<Client> = {
     if (message.updateTime !== undefined) {
       obj.updateTime = message.updateTime.toISOString();
     }
+    if (message.emailVerified !== false) {
+      obj.emailVerified = message.emailVerified;
+    }
+    if (message.emailVerifyTime !== undefined) {
+      obj.emailVerifyTime = message.emailVerifyTime.toISOString();
+    }
     return obj;
   },
 
@@ -499,6 +548,8 @@ export const Client: MessageFns<Client> = {
     message.suspendedBy = object.suspendedBy ?? "";
     message.createTime = object.createTime ?? undefined;
     message.updateTime = object.updateTime ?? undefined;
+    message.emailVerified = object.emailVerified ?? false;
+    message.emailVerifyTime = object.emailVerifyTime ?? undefined;
     return message;
   },
 };

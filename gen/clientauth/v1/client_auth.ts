@@ -226,6 +226,8 @@ export interface ListClientsRequest {
     | undefined;
   /** Only clients whose email starts with this, compared lower-cased. */
   emailPrefix: string;
+  /** Only clients whose email_verified equals this; unset means either. */
+  emailVerified?: boolean | undefined;
 }
 
 /** The response of ListClients. */
@@ -307,6 +309,48 @@ export interface ResetServiceSecretResponse {
     | undefined;
   /** The new client secret, shown this once; the service stores only its hash. */
   clientSecret: string;
+}
+
+/** The request of RequestPasswordReset. */
+export interface RequestPasswordResetRequest {
+  /** The email the reset link is sent to, if a user has it. */
+  email: string;
+}
+
+/** The response of RequestPasswordReset: the same, empty, whether or not the email is known. */
+export interface RequestPasswordResetResponse {
+}
+
+/** The request of ResetPassword. */
+export interface ResetPasswordRequest {
+  /** The token from the reset email's link. */
+  token: string;
+  /** The new password: 8 to 72 bytes of UTF-8, as for RegisterUser. */
+  newPassword: string;
+}
+
+/** The response of ResetPassword. */
+export interface ResetPasswordResponse {
+}
+
+/** The request of SendEmailVerification: the caller is named by its access token. */
+export interface SendEmailVerificationRequest {
+}
+
+/** The response of SendEmailVerification. */
+export interface SendEmailVerificationResponse {
+}
+
+/** The request of VerifyEmail. */
+export interface VerifyEmailRequest {
+  /** The token from the verification email's link. */
+  token: string;
+}
+
+/** The response of VerifyEmail. */
+export interface VerifyEmailResponse {
+  /** The client whose email is now verified. */
+  client: Client1 | undefined;
 }
 
 function createBaseRegisterUserRequest(): RegisterUserRequest {
@@ -2381,7 +2425,7 @@ export const GetClientResponse: MessageFns<GetClientResponse> = {
 };
 
 function createBaseListClientsRequest(): ListClientsRequest {
-  return { pageSize: 0, pageToken: "", kind: 0, suspended: undefined, emailPrefix: "" };
+  return { pageSize: 0, pageToken: "", kind: 0, suspended: undefined, emailPrefix: "", emailVerified: undefined };
 }
 
 export const ListClientsRequest: MessageFns<ListClientsRequest> = {
@@ -2400,6 +2444,9 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
     }
     if (message.emailPrefix !== "") {
       writer.uint32(42).string(message.emailPrefix);
+    }
+    if (message.emailVerified !== undefined) {
+      writer.uint32(48).bool(message.emailVerified);
     }
     return writer;
   },
@@ -2457,6 +2504,14 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
             message.emailPrefix = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.emailVerified = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2488,6 +2543,11 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
         : isSet(object.email_prefix)
         ? globalThis.String(object.email_prefix)
         : "",
+      emailVerified: isSet(object.emailVerified)
+        ? globalThis.Boolean(object.emailVerified)
+        : isSet(object.email_verified)
+        ? globalThis.Boolean(object.email_verified)
+        : undefined,
     };
   },
 
@@ -2508,6 +2568,9 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
     if (message.emailPrefix !== "") {
       obj.emailPrefix = message.emailPrefix;
     }
+    if (message.emailVerified !== undefined) {
+      obj.emailVerified = message.emailVerified;
+    }
     return obj;
   },
 
@@ -2521,6 +2584,7 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
     message.kind = object.kind ?? 0;
     message.suspended = object.suspended ?? undefined;
     message.emailPrefix = object.emailPrefix ?? "";
+    message.emailVerified = object.emailVerified ?? undefined;
     return message;
   },
 };
@@ -3402,6 +3466,506 @@ export const ResetServiceSecretResponse: MessageFns<ResetServiceSecretResponse> 
   },
 };
 
+function createBaseRequestPasswordResetRequest(): RequestPasswordResetRequest {
+  return { email: "" };
+}
+
+export const RequestPasswordResetRequest: MessageFns<RequestPasswordResetRequest> = {
+  encode(message: RequestPasswordResetRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.email !== "") {
+      writer.uint32(10).string(message.email);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestPasswordResetRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestPasswordResetRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestPasswordResetRequest {
+    return { email: isSet(object.email) ? globalThis.String(object.email) : "" };
+  },
+
+  toJSON(message: RequestPasswordResetRequest): unknown {
+    const obj: any = {};
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RequestPasswordResetRequest>, I>>(base?: I): RequestPasswordResetRequest {
+    return RequestPasswordResetRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RequestPasswordResetRequest>, I>>(object: I): RequestPasswordResetRequest {
+    const message = createBaseRequestPasswordResetRequest();
+    message.email = object.email ?? "";
+    return message;
+  },
+};
+
+function createBaseRequestPasswordResetResponse(): RequestPasswordResetResponse {
+  return {};
+}
+
+export const RequestPasswordResetResponse: MessageFns<RequestPasswordResetResponse> = {
+  encode(_: RequestPasswordResetResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestPasswordResetResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestPasswordResetResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): RequestPasswordResetResponse {
+    return {};
+  },
+
+  toJSON(_: RequestPasswordResetResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RequestPasswordResetResponse>, I>>(base?: I): RequestPasswordResetResponse {
+    return RequestPasswordResetResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RequestPasswordResetResponse>, I>>(_: I): RequestPasswordResetResponse {
+    const message = createBaseRequestPasswordResetResponse();
+    return message;
+  },
+};
+
+function createBaseResetPasswordRequest(): ResetPasswordRequest {
+  return { token: "", newPassword: "" };
+}
+
+export const ResetPasswordRequest: MessageFns<ResetPasswordRequest> = {
+  encode(message: ResetPasswordRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    if (message.newPassword !== "") {
+      writer.uint32(18).string(message.newPassword);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResetPasswordRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResetPasswordRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.newPassword = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResetPasswordRequest {
+    return {
+      token: isSet(object.token) ? globalThis.String(object.token) : "",
+      newPassword: isSet(object.newPassword)
+        ? globalThis.String(object.newPassword)
+        : isSet(object.new_password)
+        ? globalThis.String(object.new_password)
+        : "",
+    };
+  },
+
+  toJSON(message: ResetPasswordRequest): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    if (message.newPassword !== "") {
+      obj.newPassword = message.newPassword;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResetPasswordRequest>, I>>(base?: I): ResetPasswordRequest {
+    return ResetPasswordRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResetPasswordRequest>, I>>(object: I): ResetPasswordRequest {
+    const message = createBaseResetPasswordRequest();
+    message.token = object.token ?? "";
+    message.newPassword = object.newPassword ?? "";
+    return message;
+  },
+};
+
+function createBaseResetPasswordResponse(): ResetPasswordResponse {
+  return {};
+}
+
+export const ResetPasswordResponse: MessageFns<ResetPasswordResponse> = {
+  encode(_: ResetPasswordResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResetPasswordResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResetPasswordResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ResetPasswordResponse {
+    return {};
+  },
+
+  toJSON(_: ResetPasswordResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResetPasswordResponse>, I>>(base?: I): ResetPasswordResponse {
+    return ResetPasswordResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResetPasswordResponse>, I>>(_: I): ResetPasswordResponse {
+    const message = createBaseResetPasswordResponse();
+    return message;
+  },
+};
+
+function createBaseSendEmailVerificationRequest(): SendEmailVerificationRequest {
+  return {};
+}
+
+export const SendEmailVerificationRequest: MessageFns<SendEmailVerificationRequest> = {
+  encode(_: SendEmailVerificationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendEmailVerificationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendEmailVerificationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): SendEmailVerificationRequest {
+    return {};
+  },
+
+  toJSON(_: SendEmailVerificationRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SendEmailVerificationRequest>, I>>(base?: I): SendEmailVerificationRequest {
+    return SendEmailVerificationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendEmailVerificationRequest>, I>>(_: I): SendEmailVerificationRequest {
+    const message = createBaseSendEmailVerificationRequest();
+    return message;
+  },
+};
+
+function createBaseSendEmailVerificationResponse(): SendEmailVerificationResponse {
+  return {};
+}
+
+export const SendEmailVerificationResponse: MessageFns<SendEmailVerificationResponse> = {
+  encode(_: SendEmailVerificationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SendEmailVerificationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSendEmailVerificationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): SendEmailVerificationResponse {
+    return {};
+  },
+
+  toJSON(_: SendEmailVerificationResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SendEmailVerificationResponse>, I>>(base?: I): SendEmailVerificationResponse {
+    return SendEmailVerificationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SendEmailVerificationResponse>, I>>(_: I): SendEmailVerificationResponse {
+    const message = createBaseSendEmailVerificationResponse();
+    return message;
+  },
+};
+
+function createBaseVerifyEmailRequest(): VerifyEmailRequest {
+  return { token: "" };
+}
+
+export const VerifyEmailRequest: MessageFns<VerifyEmailRequest> = {
+  encode(message: VerifyEmailRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.token !== "") {
+      writer.uint32(10).string(message.token);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyEmailRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyEmailRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.token = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyEmailRequest {
+    return { token: isSet(object.token) ? globalThis.String(object.token) : "" };
+  },
+
+  toJSON(message: VerifyEmailRequest): unknown {
+    const obj: any = {};
+    if (message.token !== "") {
+      obj.token = message.token;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyEmailRequest>, I>>(base?: I): VerifyEmailRequest {
+    return VerifyEmailRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyEmailRequest>, I>>(object: I): VerifyEmailRequest {
+    const message = createBaseVerifyEmailRequest();
+    message.token = object.token ?? "";
+    return message;
+  },
+};
+
+function createBaseVerifyEmailResponse(): VerifyEmailResponse {
+  return { client: undefined };
+}
+
+export const VerifyEmailResponse: MessageFns<VerifyEmailResponse> = {
+  encode(message: VerifyEmailResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.client !== undefined) {
+      Client1.encode(message.client, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyEmailResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyEmailResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.client = Client1.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyEmailResponse {
+    return { client: isSet(object.client) ? Client1.fromJSON(object.client) : undefined };
+  },
+
+  toJSON(message: VerifyEmailResponse): unknown {
+    const obj: any = {};
+    if (message.client !== undefined) {
+      obj.client = Client1.toJSON(message.client);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyEmailResponse>, I>>(base?: I): VerifyEmailResponse {
+    return VerifyEmailResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyEmailResponse>, I>>(object: I): VerifyEmailResponse {
+    const message = createBaseVerifyEmailResponse();
+    message.client = (object.client !== undefined && object.client !== null)
+      ? Client1.fromPartial(object.client)
+      : undefined;
+    return message;
+  },
+};
+
 /**
  * ClientAuth registers clients, logs them in with JWTs, refreshes and revokes those
  * tokens, validates them for gateways, suspends clients in real time and deletes them
@@ -3475,6 +4039,9 @@ export const ClientAuthService = {
    * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
    * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
    * checking the password until that window ends; a successful login starts the count over.
+   * With REQUIRE_VERIFIED_EMAIL=true, a user whose email is not verified fails with
+   * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED, only after the password was right, so the
+   * answer tells a guesser nothing. The access token carries the `email_verified` claim.
    */
   login: {
     path: "/clientauth.v1.ClientAuth/Login" as const,
@@ -3693,6 +4260,81 @@ export const ClientAuthService = {
       Buffer.from(ResetServiceSecretResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ResetServiceSecretResponse => ResetServiceSecretResponse.decode(value),
   },
+  /**
+   * Asks for a password-reset email. Public. Always answers OK with an empty response,
+   * in the same time, whether or not the email is registered, so it reveals nothing
+   * about who has an account. When the email belongs to an active (not suspended) user,
+   * one email goes out with a link to PUBLIC_URL + "/password-reset#token=<token>"; the
+   * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
+   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
+   * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within
+   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not), and with
+   * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
+   */
+  requestPasswordReset: {
+    path: "/clientauth.v1.ClientAuth/RequestPasswordReset" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RequestPasswordResetRequest): Buffer =>
+      Buffer.from(RequestPasswordResetRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RequestPasswordResetRequest => RequestPasswordResetRequest.decode(value),
+    responseSerialize: (value: RequestPasswordResetResponse): Buffer =>
+      Buffer.from(RequestPasswordResetResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RequestPasswordResetResponse => RequestPasswordResetResponse.decode(value),
+  },
+  /**
+   * Sets a new password with the token of a reset email. Public (the token is the
+   * credential). The new password follows the rules of RegisterUser. On success the
+   * token is spent, every other reset token of the user dies, every session of the user
+   * ends (refresh tokens stop working, access tokens fail validation at once) and a
+   * "your password was changed" email is sent. Fails with UNAUTHENTICATED /
+   * RESET_TOKEN_INVALID for an unknown, used or expired token alike (and for the token of
+   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password`, or
+   * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
+   */
+  resetPassword: {
+    path: "/clientauth.v1.ClientAuth/ResetPassword" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResetPasswordRequest): Buffer => Buffer.from(ResetPasswordRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResetPasswordRequest => ResetPasswordRequest.decode(value),
+    responseSerialize: (value: ResetPasswordResponse): Buffer =>
+      Buffer.from(ResetPasswordResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResetPasswordResponse => ResetPasswordResponse.decode(value),
+  },
+  /**
+   * Sends the caller a new email-verification link (bearer, users). Answers OK and sends
+   * nothing when the email is verified already. Fails with FAILED_PRECONDITION /
+   * NOT_A_USER for a service, RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS past the request
+   * limit, or FAILED_PRECONDITION / FEATURE_DISABLED when EMAIL_VERIFICATION=false.
+   */
+  sendEmailVerification: {
+    path: "/clientauth.v1.ClientAuth/SendEmailVerification" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SendEmailVerificationRequest): Buffer =>
+      Buffer.from(SendEmailVerificationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SendEmailVerificationRequest => SendEmailVerificationRequest.decode(value),
+    responseSerialize: (value: SendEmailVerificationResponse): Buffer =>
+      Buffer.from(SendEmailVerificationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SendEmailVerificationResponse => SendEmailVerificationResponse.decode(value),
+  },
+  /**
+   * Marks the email of the token's client verified, with the time. Public (the token of
+   * the verification email is the credential). The token is single-use; verifying an
+   * email that is verified already succeeds. Fails with UNAUTHENTICATED /
+   * VERIFICATION_TOKEN_INVALID for an unknown, used or expired token alike, or
+   * FAILED_PRECONDITION / FEATURE_DISABLED when EMAIL_VERIFICATION=false.
+   */
+  verifyEmail: {
+    path: "/clientauth.v1.ClientAuth/VerifyEmail" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: VerifyEmailRequest): Buffer => Buffer.from(VerifyEmailRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): VerifyEmailRequest => VerifyEmailRequest.decode(value),
+    responseSerialize: (value: VerifyEmailResponse): Buffer => Buffer.from(VerifyEmailResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): VerifyEmailResponse => VerifyEmailResponse.decode(value),
+  },
 } as const;
 
 export interface ClientAuthServer extends UntypedServiceImplementation {
@@ -3723,6 +4365,9 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
    * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
    * checking the password until that window ends; a successful login starts the count over.
+   * With REQUIRE_VERIFIED_EMAIL=true, a user whose email is not verified fails with
+   * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED, only after the password was right, so the
+   * answer tells a guesser nothing. The access token carries the `email_verified` claim.
    */
   login: handleUnaryCall<LoginRequest, LoginResponse>;
   /**
@@ -3815,6 +4460,44 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * NOT_A_SERVICE when the client is a user.
    */
   resetServiceSecret: handleUnaryCall<ResetServiceSecretRequest, ResetServiceSecretResponse>;
+  /**
+   * Asks for a password-reset email. Public. Always answers OK with an empty response,
+   * in the same time, whether or not the email is registered, so it reveals nothing
+   * about who has an account. When the email belongs to an active (not suspended) user,
+   * one email goes out with a link to PUBLIC_URL + "/password-reset#token=<token>"; the
+   * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
+   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
+   * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within
+   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not), and with
+   * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
+   */
+  requestPasswordReset: handleUnaryCall<RequestPasswordResetRequest, RequestPasswordResetResponse>;
+  /**
+   * Sets a new password with the token of a reset email. Public (the token is the
+   * credential). The new password follows the rules of RegisterUser. On success the
+   * token is spent, every other reset token of the user dies, every session of the user
+   * ends (refresh tokens stop working, access tokens fail validation at once) and a
+   * "your password was changed" email is sent. Fails with UNAUTHENTICATED /
+   * RESET_TOKEN_INVALID for an unknown, used or expired token alike (and for the token of
+   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password`, or
+   * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
+   */
+  resetPassword: handleUnaryCall<ResetPasswordRequest, ResetPasswordResponse>;
+  /**
+   * Sends the caller a new email-verification link (bearer, users). Answers OK and sends
+   * nothing when the email is verified already. Fails with FAILED_PRECONDITION /
+   * NOT_A_USER for a service, RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS past the request
+   * limit, or FAILED_PRECONDITION / FEATURE_DISABLED when EMAIL_VERIFICATION=false.
+   */
+  sendEmailVerification: handleUnaryCall<SendEmailVerificationRequest, SendEmailVerificationResponse>;
+  /**
+   * Marks the email of the token's client verified, with the time. Public (the token of
+   * the verification email is the credential). The token is single-use; verifying an
+   * email that is verified already succeeds. Fails with UNAUTHENTICATED /
+   * VERIFICATION_TOKEN_INVALID for an unknown, used or expired token alike, or
+   * FAILED_PRECONDITION / FEATURE_DISABLED when EMAIL_VERIFICATION=false.
+   */
+  verifyEmail: handleUnaryCall<VerifyEmailRequest, VerifyEmailResponse>;
 }
 
 export interface ClientAuthClient extends Client {
@@ -3887,6 +4570,9 @@ export interface ClientAuthClient extends Client {
    * LOGIN_MAX_FAILURES failed logins (10 by default) within LOGIN_FAILURE_WINDOW_MIN
    * minutes (15 by default), fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without
    * checking the password until that window ends; a successful login starts the count over.
+   * With REQUIRE_VERIFIED_EMAIL=true, a user whose email is not verified fails with
+   * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED, only after the password was right, so the
+   * answer tells a guesser nothing. The access token carries the `email_verified` claim.
    */
   login(
     request: LoginRequest,
@@ -4174,6 +4860,100 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ResetServiceSecretResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Asks for a password-reset email. Public. Always answers OK with an empty response,
+   * in the same time, whether or not the email is registered, so it reveals nothing
+   * about who has an account. When the email belongs to an active (not suspended) user,
+   * one email goes out with a link to PUBLIC_URL + "/password-reset#token=<token>"; the
+   * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
+   * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
+   * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within
+   * RECOVERY_REQUEST_WINDOW_MIN minutes (registered or not), and with
+   * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
+   */
+  requestPasswordReset(
+    request: RequestPasswordResetRequest,
+    callback: (error: ServiceError | null, response: RequestPasswordResetResponse) => void,
+  ): ClientUnaryCall;
+  requestPasswordReset(
+    request: RequestPasswordResetRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RequestPasswordResetResponse) => void,
+  ): ClientUnaryCall;
+  requestPasswordReset(
+    request: RequestPasswordResetRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RequestPasswordResetResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Sets a new password with the token of a reset email. Public (the token is the
+   * credential). The new password follows the rules of RegisterUser. On success the
+   * token is spent, every other reset token of the user dies, every session of the user
+   * ends (refresh tokens stop working, access tokens fail validation at once) and a
+   * "your password was changed" email is sent. Fails with UNAUTHENTICATED /
+   * RESET_TOKEN_INVALID for an unknown, used or expired token alike (and for the token of
+   * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password`, or
+   * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
+   */
+  resetPassword(
+    request: ResetPasswordRequest,
+    callback: (error: ServiceError | null, response: ResetPasswordResponse) => void,
+  ): ClientUnaryCall;
+  resetPassword(
+    request: ResetPasswordRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResetPasswordResponse) => void,
+  ): ClientUnaryCall;
+  resetPassword(
+    request: ResetPasswordRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResetPasswordResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Sends the caller a new email-verification link (bearer, users). Answers OK and sends
+   * nothing when the email is verified already. Fails with FAILED_PRECONDITION /
+   * NOT_A_USER for a service, RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS past the request
+   * limit, or FAILED_PRECONDITION / FEATURE_DISABLED when EMAIL_VERIFICATION=false.
+   */
+  sendEmailVerification(
+    request: SendEmailVerificationRequest,
+    callback: (error: ServiceError | null, response: SendEmailVerificationResponse) => void,
+  ): ClientUnaryCall;
+  sendEmailVerification(
+    request: SendEmailVerificationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SendEmailVerificationResponse) => void,
+  ): ClientUnaryCall;
+  sendEmailVerification(
+    request: SendEmailVerificationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SendEmailVerificationResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Marks the email of the token's client verified, with the time. Public (the token of
+   * the verification email is the credential). The token is single-use; verifying an
+   * email that is verified already succeeds. Fails with UNAUTHENTICATED /
+   * VERIFICATION_TOKEN_INVALID for an unknown, used or expired token alike, or
+   * FAILED_PRECONDITION / FEATURE_DISABLED when EMAIL_VERIFICATION=false.
+   */
+  verifyEmail(
+    request: VerifyEmailRequest,
+    callback: (error: ServiceError | null, response: VerifyEmailResponse) => void,
+  ): ClientUnaryCall;
+  verifyEmail(
+    request: VerifyEmailRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: VerifyEmailResponse) => void,
+  ): ClientUnaryCall;
+  verifyEmail(
+    request: VerifyEmailRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: VerifyEmailResponse) => void,
   ): ClientUnaryCall;
 }
 

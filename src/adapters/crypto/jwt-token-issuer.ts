@@ -30,6 +30,7 @@ interface Claims {
   jti: string;
   iat: number;
   exp: number;
+  email_verified?: boolean;
 }
 
 /** A token that passed `verify` once, with what it proved. */
@@ -77,6 +78,7 @@ export class JwtTokenIssuer implements TokenIssuer {
       jti: newId(),
       iat,
       exp: iat + ttlSeconds,
+      ...(subject.emailVerified !== undefined ? { email_verified: subject.emailVerified } : {}),
     };
     const token = jwt.sign(claims, this.key, {
       algorithm: ALGORITHM,

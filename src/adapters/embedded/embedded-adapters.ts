@@ -2,6 +2,9 @@ import type { Logger } from '../../domain/logger';
 import { MemoryEventBus } from './memory-event-bus';
 import { MemoryLoginThrottle } from './memory-login-throttle';
 import { MemoryRevocationList } from './memory-revocation-list';
+import { requestLimiterOn } from '../throttle-request-limiter';
+import { SqliteMailOutbox } from './sqlite-mail-outbox';
+import { SqliteOneTimeTokenStore } from './sqlite-one-time-token-store';
 import { SqliteClientStore } from './sqlite-client-store';
 import { openSqliteDatabase, sqliteFilePath } from './sqlite-database';
 import { SqliteOutbox } from './sqlite-outbox';
@@ -14,7 +17,7 @@ import { SqliteSessionStore } from './sqlite-session-store';
  * list, event bus and login throttle. Nothing to install, and one instance only: a second
  * process would not hear of the first one's revocations or count its failed logins.
  */
-export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { loginFailureWindowMs: number }) {
+export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { loginFailureWindowMs: number; recoveryWindowMs: number }) {
   const db = openSqliteDatabase(dataDir);
   const revocations = new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(db), log });
   const events = new MemoryEventBus(log);
@@ -25,6 +28,9 @@ export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { lo
     revocations,
     events,
     loginThrottle: new MemoryLoginThrottle({ windowMs: options.loginFailureWindowMs }),
+    oneTimeTokens: new SqliteOneTimeTokenStore(db),
+    mailOutbox: new SqliteMailOutbox(db),
+    recoveryLimiter: requestLimiterOn(new MemoryLoginThrottle({ windowMs: options.recoveryWindowMs })),
     description:
       `embedded adapters: SQLite at ${sqliteFilePath(dataDir)}, in-process revocation list and event bus — ` +
       'serves ONE instance only; configure MongoDB and Redis to run several',

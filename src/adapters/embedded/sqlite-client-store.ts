@@ -22,6 +22,7 @@ interface ClientRow {
   suspended_by: string;
   created_at: number;
   updated_at: number;
+  email_verified_at: number | null;
 }
 
 /** The columns of a deletion mark, NULL until the client is marked deleted. */
@@ -49,6 +50,7 @@ const COLUMNS: { [K in keyof Required<ClientChanges>]: [column: keyof ClientRow,
   suspendedAt: ['suspended_at', (value) => toMillis(value)],
   suspendedBy: ['suspended_by', (value) => value],
   updatedAt: ['updated_at', (value) => toMillis(value)],
+  emailVerifiedAt: ['email_verified_at', (value) => toMillis(value)],
 };
 
 /** Clients in the `clients` table; its UNIQUE email column makes registration atomic. */
@@ -64,9 +66,9 @@ export class SqliteClientStore implements ClientStore {
   constructor(private readonly db: SqliteDatabase) {
     this.insertStatement = db.prepare(`
       INSERT INTO clients (id, kind, email, first_name, last_name, phone_number, name, groups_json, attributes_json,
-        password_hash, secret_hash, suspended, suspension_reason, suspended_at, suspended_by, created_at, updated_at)
+        password_hash, secret_hash, suspended, suspension_reason, suspended_at, suspended_by, created_at, updated_at, email_verified_at)
       VALUES (@id, @kind, @email, @first_name, @last_name, @phone_number, @name, @groups_json, @attributes_json,
-        @password_hash, @secret_hash, @suspended, @suspension_reason, @suspended_at, @suspended_by, @created_at, @updated_at)`);
+        @password_hash, @secret_hash, @suspended, @suspension_reason, @suspended_at, @suspended_by, @created_at, @updated_at, @email_verified_at)`);
     this.byId = db.prepare<[string], ClientRow>(`SELECT * FROM clients WHERE id = ? AND ${LIVE}`);
     this.byEmail = db.prepare<[string], ClientRow>(`SELECT * FROM clients WHERE email = ? AND ${LIVE}`);
     this.deleteStatement = db.prepare<[string]>('DELETE FROM clients WHERE id = ?');
@@ -143,6 +145,7 @@ export class SqliteClientStore implements ClientStore {
       conditions.push('suspended = ?');
       values.push(query.suspended ? 1 : 0);
     }
+    if (query.emailVerified !== undefined) conditions.push(query.emailVerified ? 'email_verified_at IS NOT NULL' : 'email_verified_at IS NULL');
     if (query.emailPrefix) {
       // Not LIKE: it is case-insensitive and treats % and _ as wildcards; the prefix is literal.
       conditions.push('substr(email, 1, length(?)) = ?');
@@ -177,6 +180,7 @@ function toRow(client: ClientRecord): ClientRow {
     suspended_by: client.suspendedBy,
     created_at: toMillis(client.createdAt),
     updated_at: toMillis(client.updatedAt),
+    email_verified_at: toMillis(client.emailVerifiedAt),
   };
 }
 
@@ -211,5 +215,6 @@ function fromRow(row: ClientRow | undefined): ClientRecord | null {
     suspendedBy: row.suspended_by,
     createdAt: fromMillis(row.created_at),
     updatedAt: fromMillis(row.updated_at),
+    emailVerifiedAt: fromMillis(row.email_verified_at),
   };
 }

@@ -129,6 +129,33 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE clients ADD COLUMN deletion_by TEXT;
   CREATE INDEX clients_marked_deleted ON clients (deletion_at) WHERE deletion_request_id IS NOT NULL;
   `,
+  `
+  ALTER TABLE clients ADD COLUMN email_verified_at INTEGER;
+
+  -- Password-reset and email-verification tokens, by the SHA-256 of their value.
+  CREATE TABLE one_time_tokens (
+    hash       TEXT PRIMARY KEY,
+    client_id  TEXT NOT NULL,
+    purpose    TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX one_time_tokens_client ON one_time_tokens (client_id);
+
+  -- Mail not yet sent; a row is removed once its message is sent or dropped.
+  CREATE TABLE mail_outbox (
+    id              TEXT PRIMARY KEY,
+    client_id       TEXT NOT NULL,
+    recipient       TEXT NOT NULL,
+    template        TEXT NOT NULL,
+    variables_json  TEXT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL
+  );
+  CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at);
+  CREATE INDEX mail_outbox_client ON mail_outbox (client_id);
+  `,
 ];
 
 function migrate(db: SqliteDatabase): void {

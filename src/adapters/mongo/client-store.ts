@@ -69,6 +69,8 @@ export class MongoClientStore implements ClientStore {
     const filter: Filter<ClientDocument> = { ...LIVE };
     if (query.kind) filter.kind = query.kind;
     if (query.suspended !== undefined) filter.suspended = query.suspended;
+    // Records from before email verification have no field at all: null matches them too.
+    if (query.emailVerified !== undefined) filter.emailVerifiedAt = query.emailVerified ? { $ne: null } : null;
     if (query.emailPrefix) filter.email = { $regex: `^${escapeRegex(query.emailPrefix)}` };
     if (query.afterId) filter._id = { $gt: query.afterId };
     const documents = await this.collection.find(filter).sort({ _id: 1 }).limit(query.limit).toArray();
@@ -84,7 +86,7 @@ function toDocument(client: ClientRecord): ClientDocument {
 function fromDocument(document: ClientDocument | null): ClientRecord | null {
   if (!document) return null;
   const { _id, deletion: _deletion, ...rest } = document;
-  return { id: _id, ...rest };
+  return { id: _id, ...rest, emailVerifiedAt: rest.emailVerifiedAt ?? null };
 }
 
 /**

@@ -23,7 +23,8 @@ return count`;
 export class RedisLoginThrottle implements LoginThrottle {
   constructor(
     private readonly redis: Redis,
-    private readonly options: { windowMs: number },
+    /** `keyPrefix` (default LOGIN_FAILURES_KEY_PREFIX) lets other counters share the code and not the keys. */
+    private readonly options: { windowMs: number; keyPrefix?: string },
   ) {}
 
   async failures(key: string): Promise<number> {
@@ -41,7 +42,7 @@ export class RedisLoginThrottle implements LoginThrottle {
   }
 
   private counterKey(key: string): string {
-    return LOGIN_FAILURES_KEY_PREFIX + createHash('sha256').update(key, 'utf8').digest('hex');
+    return (this.options.keyPrefix ?? LOGIN_FAILURES_KEY_PREFIX) + createHash('sha256').update(key, 'utf8').digest('hex');
   }
 
   private async call<T>(command: () => Promise<T>): Promise<T> {

@@ -25,6 +25,7 @@ import type { IssuedToken, TokenIssuer, TokenSubject } from '../../../src/domain
 import { createUseCases, type UseCaseDeps, type UseCases } from '../../../src/domain/use-cases';
 import type { DeletionStepHook } from '../../../src/domain/deletion';
 import { silentLogger } from '../../../src/domain/logger';
+import type { Recovery } from '../../../src/domain/recovery-settings';
 
 /** A clock the test moves by hand. */
 export class ManualClock {
@@ -290,7 +291,7 @@ export interface World {
 export const LIFETIMES = { accessToken: 900, serviceToken: 300, refreshToken: 30 * 86400 };
 export const LOGIN_LIMIT = { maxFailures: 3, windowSeconds: 900 };
 
-export function world(options: { afterDeletionStep?: DeletionStepHook } = {}): World {
+export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?: Recovery } = {}): World {
   const clock = new ManualClock();
   const logs: string[] = [];
   const parts = {

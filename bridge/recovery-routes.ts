@@ -1,0 +1,85 @@
+/**
+ * The browser routes of password reset and email verification. Each makes one gRPC call.
+ * Every answer here carries `Referrer-Policy: no-referrer`, so a token in the address
+ * never travels on to another site in a Referer header.
+ */
+import Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import type { ClientAuthCallOptions, ClientAuthPromiseClient } from '../src/client';
+import { readJsonObject } from './json-body';
+import { invalidField } from './http-error';
+import { stringField } from './request-fields';
+import { RESET_PAGE_HTML, RESET_PAGE_SCRIPT } from './recovery-page';
+import { clientJson } from './response-json';
+
+export interface RecoveryRouteDependencies {
+  api: ClientAuthPromiseClient;
+  callTimeoutMs: number;
+  bodyLimitBytes: number;
+  /** Where GET /verify-email sends the browser once the email is verified. */
+  emailVerifiedRedirectUrl: string;
+}
+
+/** The same answer for every email, known or not. */
+const RESET_REQUESTED = { message: 'if an account has this email, a password-reset link is on its way to it' };
+
+/** The reset page runs only its own script, sends nothing anywhere but here, and cannot be framed. */
+const RESET_PAGE_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export function recoveryRoutes(deps: RecoveryRouteDependencies): Router {
+  const { api } = deps;
+  const router = new Router({ strict: true, sensitive: true });
+  const body = (ctx: Context) => readJsonObject(ctx, deps.bodyLimitBytes);
+  const callOptions = (ctx: Context): ClientAuthCallOptions => ({
+    deadlineMs: deps.callTimeoutMs,
+    requestId: ctx.state['requestId'] as string,
+    clientIp: ctx.ip,
+  });
+  const noReferrer = async (ctx: Context, next: Next) => {
+    ctx.set('Referrer-Policy', 'no-referrer');
+    await next();
+  };
+  router.use(['/password-reset', '/password-reset.js', '/password-reset/request', '/verify-email'], noReferrer);
+
+  router.post('/password-reset/request', async (ctx) => {
+    const input = await body(ctx);
+    await api.requestPasswordReset({ email: stringField(input, 'email') }, callOptions(ctx));
+    ctx.status = 202;
+    ctx.body = RESET_REQUESTED;
+  });
+
+  router.get('/password-reset', (ctx) => {
+    ctx.set('Content-Security-Policy', RESET_PAGE_CSP);
+    ctx.type = 'html';
+    ctx.body = RESET_PAGE_HTML;
+  });
+  router.get('/password-reset.js', (ctx) => {
+    ctx.type = 'application/javascript';
+    ctx.body = RESET_PAGE_SCRIPT;
+  });
+
+  router.post('/password-reset', async (ctx) => {
+    const input = await body(ctx);
+    await api.resetPassword({ token: stringField(input, 'token'), newPassword: stringField(input, 'new_password') }, callOptions(ctx));
+    ctx.status = 204;
+  });
+
+  router.post('/verify-email', async (ctx) => {
+    const input = await body(ctx);
+    const { client } = await api.verifyEmail({ token: stringField(input, 'token') }, callOptions(ctx));
+    ctx.body = { client: clientJson(client) };
+  });
+
+  // A link opened from a mail program: a top-level navigation from another site, which the
+  // cross-site guard would refuse for a state-changing route. It needs no guard: it uses
+  // no cookie, and the token it spends proves the mailbox, whoever's browser brings it.
+  router.get('/verify-email', async (ctx) => {
+    const token = ctx.query['token'];
+    if (typeof token !== 'string') throw invalidField('token', 'the link must carry one token');
+    await api.verifyEmail({ token }, callOptions(ctx));
+    ctx.status = 303;
+    ctx.redirect(deps.emailVerifiedRedirectUrl);
+  });
+
+  return router;
+}

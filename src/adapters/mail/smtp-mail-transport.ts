@@ -1,0 +1,32 @@
+import { createTransport } from 'nodemailer';
+import type { MailTransport, RenderedMail } from '../../domain/mail';
+
+/** How long one SMTP exchange may take before it counts as failed (and is retried later). */
+const SMTP_TIMEOUT_MS = 15_000;
+
+/** Sends mail over SMTP with nodemailer, to the server of SMTP_URL (smtp://, smtps://). */
+export class SmtpMailTransport implements MailTransport {
+  readonly description: string;
+  private readonly transporter;
+
+  constructor(url: string, private readonly from: string) {
+    // Options in the URL's query (e.g. ?tls.rejectUnauthorized=false) override these.
+    this.transporter = createTransport({
+      url,
+      connectionTimeout: SMTP_TIMEOUT_MS,
+      greetingTimeout: SMTP_TIMEOUT_MS,
+      socketTimeout: SMTP_TIMEOUT_MS,
+    } as Parameters<typeof createTransport>[0]);
+    const parsed = new URL(url);
+    // The URL may carry a password: the description names the server only.
+    this.description = `SMTP at ${parsed.protocol}//${parsed.host}`;
+  }
+
+  async send(mail: RenderedMail): Promise<void> {
+    await this.transporter.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+  }
+
+  async close(): Promise<void> {
+    this.transporter.close();
+  }
+}

@@ -1,0 +1,85 @@
+/** RequestPasswordReset and ResetPassword: a forgotten password replaced through an emailed link. */
+import { revokeAccessTokensOf } from './access-revocation';
+import { describe } from './describe-error';
+import { domainError, invalidArgument } from './errors';
+import { MAX_ONE_TIME_TOKEN_LENGTH } from './one-time-tokens';
+import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } from './recovery-requests';
+import { hashSecret } from './secrets';
+import * as v from './validation';
+import type { Dependencies } from './dependencies';
+
+export type PasswordResetDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'hasher' | 'lifetimes' | 'log' | 'now' | 'recovery'>;
+
+/** The path of the bridge's reset page; the token follows in the fragment, which browsers send to no server. */
+export const RESET_PAGE_PATH = '/password-reset';
+
+export class PasswordReset {
+  /** Reset requests still being worked on after their answer, so shutdown can wait for them. */
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly deps: PasswordResetDeps) {}
+
+  /**
+   * Answers the same, in the same time, for any email: the lookup, the token and the
+   * queueing of the mail happen after the answer, so neither its content nor its timing
+   * says whether the email is registered. Requests are limited per email and per client IP.
+   */
+  async requestPasswordReset(input: { email: string; clientIp: string }): Promise<void> {
+    const recovery = requireFeature(this.deps.recovery, 'passwordReset');
+    const email = v.normalizeEmail('email', input.email);
+    const ipKey = input.clientIp ? [{ key: `reset-ip:${input.clientIp}`, perIp: true }] : [];
+    await limitRequests(recovery, this.deps.log, [{ key: `reset-email:${email}` }, ...ipKey]);
+    const work = this.sendResetMail(email).catch((error: unknown) => {
+      this.deps.log.warn({ err: describe(error) }, 'a password-reset request could not be carried out');
+    });
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /**
+   * Sets a new password with a reset token: the token is spent, the user's other reset
+   * tokens die, every session ends and a notice is mailed. An unknown, used or expired
+   * token (or one whose user is suspended or gone) is RESET_TOKEN_INVALID alike.
+   */
+  async resetPassword(input: { token: string; newPassword: string }): Promise<void> {
+    const recovery = requireFeature(this.deps.recovery, 'passwordReset');
+    const { clients, sessions, hasher } = this.deps;
+    if (input.token === '') throw invalidArgument('token', 'token is required');
+    // Checked before the token is spent, so a password the rules refuse costs no new email.
+    const password = v.checkPassword('new_password', input.newPassword);
+    if (input.token.length > MAX_ONE_TIME_TOKEN_LENGTH) throw domainError('RESET_TOKEN_INVALID');
+    const now = this.deps.now();
+    const token = await recovery.tokens.consume(hashSecret(input.token), 'password_reset', new Date(now));
+    if (!token) throw domainError('RESET_TOKEN_INVALID');
+    const client = await clients.findById(token.clientId);
+    if (!client || client.kind !== 'user' || client.suspended) throw domainError('RESET_TOKEN_INVALID');
+
+    await clients.update(client.id, { passwordHash: await hasher.hash(password), updatedAt: new Date(now) });
+    await recovery.tokens.deleteAllOfClient(client.id, 'password_reset');
+    const revoked = await sessions.revokeAllOfClient(client.id, new Date(now));
+    await revokeAccessTokensOf(this.deps, client.id, revoked, now + this.deps.lifetimes.accessToken * 1000);
+    // The password is changed; a notice that cannot be queued now must not undo that.
+    await recovery.mailer.queue(client, 'password-changed', commonMailValues(recovery, client.email)).catch((error: unknown) => {
+      this.deps.log.warn({ clientId: client.id, err: describe(error) }, 'password-changed notice not queued');
+    });
+  }
+
+  /** Waits for reset requests already answered but not yet carried out. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
+  private async sendResetMail(email: string): Promise<void> {
+    const recovery = requireFeature(this.deps.recovery, 'passwordReset');
+    const client = await this.deps.clients.findByEmail(email);
+    // Services have no password, and a suspended user may not take its account back this way.
+    if (!client || client.kind !== 'user' || client.suspended) return;
+    const { settings } = recovery;
+    const token = await issueOneTimeToken(recovery, client.id, 'password_reset', settings.resetTokenTtlSeconds, this.deps.now());
+    await recovery.mailer.queue(client, 'password-reset', {
+      ...commonMailValues(recovery, client.email),
+      link: `${settings.publicUrl}${RESET_PAGE_PATH}#token=${token}`,
+      minutes: String(Math.round(settings.resetTokenTtlSeconds / 60)),
+    });
+  }
+}

@@ -1,0 +1,94 @@
+/** The mail relay's timing rules, on a clock moved by hand: back-off, and dropping stale mail. */
+import { expect } from 'chai';
+import { SqliteMailOutbox } from '../../src/adapters/embedded/sqlite-mail-outbox';
+import { TemplateMailRenderer } from '../../src/adapters/mail/template-renderer';
+import type { MailTransport, RenderedMail } from '../../src/domain/mail';
+import { Mailer } from '../../src/domain/mailer';
+import { openSqlite, type SqliteBackend } from '../contract/backends';
+import { recordingLogger } from '../support/server';
+import { ManualClock } from './domain/fakes';
+
+class FlakyTransport implements MailTransport {
+  readonly description = 'a test transport';
+  down = false;
+  sent: RenderedMail[] = [];
+  async send(mail: RenderedMail): Promise<void> {
+    if (this.down) throw new Error('connection refused');
+    this.sent.push(mail);
+  }
+  async close(): Promise<void> {}
+}
+
+describe('The mail relay', () => {
+  let sqlite: SqliteBackend;
+  let outbox: SqliteMailOutbox;
+  let transport: FlakyTransport;
+  let clock: ManualClock;
+  let logs: string[];
+  let mailer: Mailer;
+  const client = { id: 'client-a', email: 'ada@example.com' };
+  const values = { product: 'Example', email: client.email, publicUrl: 'https://x.test', link: 'https://x.test/password-reset#token=SECRET', minutes: '30' };
+
+  beforeEach(async () => {
+    sqlite = await openSqlite();
+    outbox = new SqliteMailOutbox(sqlite.db);
+    transport = new FlakyTransport();
+    clock = new ManualClock();
+    logs = [];
+    mailer = new Mailer(outbox, new TemplateMailRenderer(), transport, { retryBaseMs: 1000, retryMaxMs: 4000, maxAgeMs: 60_000 }, recordingLogger(logs), clock.now);
+  });
+  afterEach(async () => {
+    await mailer.stop();
+    await sqlite.close();
+  });
+
+  it('sends a queued message rendered from its template and removes it from the outbox', async () => {
+    await mailer.queue(client, 'password-reset', values);
+    await mailer.flush();
+    expect(transport.sent).to.have.length(1);
+    expect(transport.sent[0]).to.deep.include({ to: client.email, subject: 'Reset your Example password' });
+    expect(transport.sent[0]!.html).to.include('href="https://x.test/password-reset#token=SECRET"');
+    expect(await outbox.backlog()).to.equal(0);
+  });
+
+  it('retries a failed message after 1, 2, 4 and then at most 4 seconds, and never before', async () => {
+    transport.down = true;
+    await mailer.queue(client, 'password-reset', values);
+    await mailer.flush();
+    for (const wait of [1000, 2000, 4000, 4000]) {
+      clock.advance(wait - 1);
+      await mailer.flush();
+      expect(await outbox.backlog()).to.equal(1);
+      const tries = logs.filter((line) => line.includes('mail not sent')).length;
+      clock.advance(1);
+      await mailer.flush();
+      expect(logs.filter((line) => line.includes('mail not sent')).length).to.equal(tries + 1);
+    }
+    transport.down = false;
+    clock.advance(4000);
+    await mailer.flush();
+    expect(transport.sent).to.have.length(1);
+    expect(logs.join('\n')).to.not.include('SECRET');
+  });
+
+  it('drops a message older than the maximum age, with a log line, rather than send a stale link', async () => {
+    transport.down = true;
+    await mailer.queue(client, 'password-reset', values);
+    await mailer.flush();
+    transport.down = false;
+    clock.advance(60_001);
+    await mailer.flush();
+    expect(transport.sent).to.deep.equal([]);
+    expect(await outbox.backlog()).to.equal(0);
+    const dropped = logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => String(line['msg']).includes('dropped'));
+    expect(dropped).to.deep.include({ level: 'warn', template: 'password-reset', clientId: 'client-a', attempts: 1 });
+  });
+
+  it('forgets the queued messages of a deleted client', async () => {
+    transport.down = true;
+    await mailer.queue(client, 'password-reset', values);
+    await mailer.flush();
+    await mailer.forget(client.id);
+    expect(await outbox.backlog()).to.equal(0);
+  });
+});
