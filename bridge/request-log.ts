@@ -5,6 +5,7 @@
 import type { Middleware } from 'koa';
 import type { Logger } from '../src/domain/logger';
 import { requestIdFrom } from '../src/request-id';
+import { traceFields } from '../src/telemetry/trace-context';
 
 export function requestLog(log: Logger): Middleware {
   return async (ctx, next) => {
@@ -12,11 +13,12 @@ export function requestLog(log: Logger): Middleware {
     const requestId = requestIdFrom(ctx.get('X-Request-Id'));
     ctx.state['requestId'] = requestId;
     ctx.set('X-Request-Id', requestId);
+    const trace = traceFields();
     try {
       await next();
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 1000) / 1000, requestId }, 'http');
+      log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 1000) / 1000, requestId, ...trace }, 'http');
     }
   };
 }

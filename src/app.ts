@@ -1,5 +1,4 @@
 import type { MongoClient } from 'mongodb';
-import type { Redis } from 'ioredis';
 import type { Config, StoresConfig } from './config';
 import type { Logger } from './domain/logger';
 import { OutageLog } from './domain/outage-log';
@@ -19,6 +18,7 @@ import { MongoClientStore } from './adapters/mongo/client-store';
 import { MongoSessionStore } from './adapters/mongo/session-store';
 import { MongoOutbox } from './adapters/mongo/outbox';
 import { connectRedis } from './adapters/redis/connect';
+import type { RedisClient } from './adapters/redis/topology';
 import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
 import { RedisEventBus } from './adapters/redis/event-bus';
 import { RedisLoginThrottle } from './adapters/redis/login-throttle';
@@ -156,7 +156,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
 async function connectAdapters(config: Config, stores: SharedStores, log: Logger): Promise<Adapters> {
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
-  const redisConnections: Redis[] = [];
+  const redisConnections: RedisClient[] = [];
   try {
     const connected = await connectMongo(stores.mongo.uri, stores.mongo.dbName, timeout, log);
     mongo = connected.client;
@@ -171,16 +171,16 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     await oneTimeTokens.ensureIndexes();
     await mailOutbox.ensureIndexes();
 
-    const redis = await connectRedis(stores.redis.url, timeout, log, 'commands');
+    const redis = await connectRedis(stores.redis, timeout, log, 'commands');
     redisConnections.push(redis);
-    const subscriber = await connectRedis(stores.redis.url, timeout, log, 'subscriber');
+    const subscriber = await connectRedis(stores.redis, timeout, log, 'subscriber', { subscriber: true });
     redisConnections.push(subscriber);
     const revocations = await RedisRevocationList.start(redis, subscriber, { ...DEFAULT_KEYS, clientKeyPrefix: config.revocationKeyPrefix }, log);
     const events = new RedisEventBus(redis, {
       deletionChannels: config.deletionChannels,
       deletionStream: config.deletionStream,
       clientEventsChannel: config.clientEventsChannel,
-    });
+    }, { replicas: stores.redis.replicaAcks, timeoutMs: stores.redis.replicaAckTimeoutMs });
     const loginThrottle = new RedisLoginThrottle(redis, { windowMs: config.loginThrottle.windowSeconds * 1000 });
     const mongoClient = mongo;
     return {

@@ -8,7 +8,9 @@
  * `authorization: Bearer <token>`.
  */
 import { ChannelCredentials, Metadata, type CallOptions, type ServiceError, type handleUnaryCall } from '@grpc/grpc-js';
-import { ClientAuthClient, ClientAuthService, type ClientAuthServer } from '../gen/clientauth/v1/client_auth';
+import * as api from '../gen/clientauth/v1/client_auth';
+import { ClientAuthClient, ClientAuthService, type ClientAuthServer, type DeepPartial } from '../gen/clientauth/v1/client_auth';
+import { retryServiceConfig, type RetryOptions } from './client-retry';
 import { CLIENT_IP_KEY } from './grpc/client-ip';
 import { REQUEST_ID_KEY } from './request-id';
 
@@ -31,14 +33,22 @@ export interface ClientAuthClientOptions {
   token?: string | (() => string);
   /** Metadata sent with every call. */
   metadata?: Readonly<Record<string, string>>;
+  /**
+   * Retries of the idempotent calls on UNAVAILABLE (src/client-retry.ts), within the call's
+   * deadline; `false` turns them off. On by default.
+   */
+  retry?: RetryOptions | false;
 }
 
 type Request<H> = H extends handleUnaryCall<infer Req, infer _Res> ? Req : never;
 type Response<H> = H extends handleUnaryCall<infer _Req, infer Res> ? Res : never;
 
-/** Each RPC of ClientAuth as `(request, options?) => Promise<response>`. */
+/**
+ * Each RPC of ClientAuth as `(request, options?) => Promise<response>`. A request gives only
+ * the fields it sets (`registerUser({ email, password })`); the rest take their proto defaults.
+ */
 export type ClientAuthPromiseClient = {
-  [K in keyof ClientAuthServer]: (request: Request<ClientAuthServer[K]>, options?: ClientAuthCallOptions) => Promise<Response<ClientAuthServer[K]>>;
+  [K in keyof ClientAuthServer]: (request: DeepPartial<Request<ClientAuthServer[K]>>, options?: ClientAuthCallOptions) => Promise<Response<ClientAuthServer[K]>>;
 } & {
   /** The generated callback client, for streaming or custom call options. */
   readonly raw: ClientAuthClient;
@@ -48,11 +58,14 @@ export type ClientAuthPromiseClient = {
 type RawUnary = (request: unknown, metadata: Metadata, options: Partial<CallOptions>, callback: (error: ServiceError | null, response: unknown) => void) => unknown;
 
 export function createClientAuthClient(address: string, options: ClientAuthClientOptions = {}): ClientAuthPromiseClient {
-  const raw = new ClientAuthClient(address, options.credentials ?? ChannelCredentials.createInsecure());
+  const channelOptions = options.retry === false ? {} : { 'grpc.service_config': retryServiceConfig(options.retry) };
+  const raw = new ClientAuthClient(address, options.credentials ?? ChannelCredentials.createInsecure(), channelOptions);
   const client: Record<string, unknown> = { raw, close: () => raw.close() };
   for (const method of Object.keys(ClientAuthService)) {
     const rawMethod = (raw as unknown as Record<string, RawUnary>)[method]!;
-    client[method] = (request: unknown, callOptions: ClientAuthCallOptions = {}) => {
+    const complete = requestFiller(method);
+    client[method] = (partial: unknown, callOptions: ClientAuthCallOptions = {}) => {
+      const request = complete(partial);
       const metadata = new Metadata();
       for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key, value);
       const token = callOptions.token ?? (typeof options.token === 'function' ? options.token() : options.token);
@@ -68,4 +81,17 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
   return client as ClientAuthPromiseClient;
 }
 
+/**
+ * Fills a partial request with the proto defaults, through the generated `fromPartial` of
+ * the method's request message (`XRequest` for RPC `X`: buf lint's RPC_REQUEST_STANDARD_NAME
+ * holds every RPC to that name).
+ */
+function requestFiller(method: string): (partial: unknown) => unknown {
+  const name = `${method.charAt(0).toUpperCase()}${method.slice(1)}Request`;
+  const message = (api as unknown as Record<string, { fromPartial?: (partial: unknown) => unknown } | undefined>)[name];
+  if (typeof message?.fromPartial !== 'function') throw new Error(`no generated ${name} for ${method}`);
+  return message.fromPartial.bind(message);
+}
+
 export { errorDetailOf } from './grpc/status-mapping';
+export { richStatusOf, ERROR_DOMAIN, type RichStatusDetails } from './grpc/rich-status';

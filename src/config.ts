@@ -6,16 +6,14 @@ import { mailFrom, recoveryFrom, verifiedRedirectFrom, type MailConfig, type Rec
 
 import { ConfigError, Reader, type Env } from './config-reader';
 import { legacyWindowFrom } from './legacy-window';
+import { redisFrom, type RedisConfig } from './config-redis';
 
 export { ConfigError, type Env } from './config-reader';
+export type { RedisConfig, RedisNode, RedisTarget } from './config-redis';
 
 export interface MongoConfig {
   readonly uri: string;
   readonly dbName: string;
-}
-
-export interface RedisConfig {
-  readonly url: string;
 }
 
 /**
@@ -171,6 +169,19 @@ export function loadConfig(env: Env): Config {
   });
 }
 
+/**
+ * Whether OpenTelemetry's standard variables ask for traces (an OTLP endpoint, or a traces
+ * exporter other than `none`, and the SDK not disabled), and the service name to report.
+ * The SDK reads the rest of OTEL_* itself. Called by src/telemetry/preload.ts before
+ * loadConfig, since tracing must start before the libraries it instruments load.
+ */
+export function tracingConfig(env: Env): { serviceName: string } | null {
+  if (env['OTEL_SDK_DISABLED'] === 'true') return null;
+  const exporter = env['OTEL_TRACES_EXPORTER'];
+  const requested = exporter ? exporter !== 'none' : Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
+  return requested ? { serviceName: env['OTEL_SERVICE_NAME'] || 'client-auth' } : null;
+}
+
 function storesFrom(read: Reader, production: boolean): StoresConfig {
   const secret = read.optional('JWT_SECRET_KEY');
   if (secret !== null && production && Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
@@ -183,7 +194,7 @@ function storesFrom(read: Reader, production: boolean): StoresConfig {
     return { kind: 'embedded', dataDir: read.string('DATA_DIR', './data'), jwtSecret: secret };
   }
   if (mongo === null || redis === null) {
-    const missing = mongo === null ? 'MongoDB (MONGODB_URI or DB_HOST)' : 'Redis (REDIS_URL or REDIS_HOST)';
+    const missing = mongo === null ? 'MongoDB (MONGODB_URI or DB_HOST)' : 'Redis (REDIS_URL, REDIS_HOST, REDIS_SENTINELS or REDIS_CLUSTER_NODES)';
     throw new ConfigError(
       `${missing} is not configured while the other store is: configure both for the shared set-up, ` +
         'or neither for the embedded one (an in-process revocation list cannot serve several instances)',
@@ -215,20 +226,6 @@ function mongoFrom(read: Reader): MongoConfig | null {
   const auth = user === null ? '' : `${encodeURIComponent(user)}:${encodeURIComponent(password ?? '')}@`;
   const query = user === null ? '' : '?authSource=admin';
   return { uri: `mongodb://${auth}${host}:${port}/${query}`, dbName };
-}
-
-function redisFrom(read: Reader): RedisConfig | null {
-  const url = read.optional('REDIS_URL');
-  if (url !== null) {
-    if (!/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
-    return { url };
-  }
-  const host = read.optional('REDIS_HOST');
-  if (host === null) return null;
-  const port = read.int('REDIS_PORT', 6379, 1, 65535);
-  const password = read.optional('REDIS_PASSWORD');
-  const auth = password === null ? '' : `:${encodeURIComponent(password)}@`;
-  return { url: `redis://${auth}${host}:${port}` };
 }
 
 /**

@@ -4,6 +4,8 @@
  * or only the bridge (calling BRIDGE_GRPC_TARGET). `node dist/src/main.js import-original ...`
  * moves the clients of the original service over (src/import-original/command.ts).
  */
+// First: tracing, when asked for, must be running before the libraries it instruments load.
+import './telemetry/preload';
 import { CookiePolicy } from '../bridge/cookie-policy';
 import { identityInProcess } from '../bridge/forward-auth';
 import { startBridge } from '../bridge/server';
@@ -17,6 +19,7 @@ import { createLogger } from './logging';
 import { hostPort, loopbackFor } from './loopback';
 import { createMetrics } from './metrics';
 import { runImportOriginal } from './import-original/command';
+import { flushTraces } from './telemetry/trace-context';
 
 const ROLES = ['all', 'server', 'bridge'] as const;
 type Role = (typeof ROLES)[number];
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
     await grpc?.shutdown();
     await app?.close();
     await metrics?.close();
+    await flushTraces();
     log.info({}, 'stopped');
     process.exit(0);
   };

@@ -15,6 +15,7 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { FieldDescriptorProto_Label as Label, FieldDescriptorProto_Type as Type, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
 import { fileDescriptorProtos } from '../../gen/clientauth/v1/file_descriptors';
+import { fileDescriptorProtos as errorDetailDescriptors } from '../../gen/google/rpc/file_descriptors';
 import { fileDescriptorProtos as extAuthzFileDescriptorProtos } from '../../gen/envoy/service/auth/v3/file_descriptors';
 
 /**
@@ -75,11 +76,15 @@ const HEALTH_FILE = create(FileDescriptorProtoSchema, {
   ],
 });
 
-/** Adds the reflection service (v1 and v1alpha) describing ClientAuth, Envoy's ext_authz and grpc.health.v1. */
+/**
+ * Adds the reflection service (v1 and v1alpha) describing ClientAuth, Envoy's ext_authz,
+ * grpc.health.v1, and google.rpc's error details, so grpcurl decodes an error's ErrorInfo
+ * and BadRequest.
+ */
 export function addReflection(server: Pick<Server, 'addService'>): void {
   // Each gen/ directory lists the files it imports as well; a file is served once.
   const seen = new Set<string>();
-  const files = [...fileDescriptorProtos, ...extAuthzFileDescriptorProtos]
+  const files = [...fileDescriptorProtos, ...extAuthzFileDescriptorProtos, ...errorDetailDescriptors]
     .filter((file) => !seen.has(file.name) && seen.add(file.name))
     .map((file) => Buffer.from(file.base64, 'base64'));
   files.push(Buffer.from(toBinary(FileDescriptorProtoSchema, HEALTH_FILE)));

@@ -3,6 +3,7 @@ import { ErrorDetail } from '../../gen/clientauth/v1/client';
 import { DomainError, type ErrorKind } from '../domain/errors';
 import type { Logger } from '../domain/logger';
 import { describe } from '../domain/describe-error';
+import { STATUS_DETAILS_KEY, encodeRichStatus } from './rich-status';
 
 /** Trailing metadata keys that carry the reason. */
 export const ERROR_DETAIL_KEY = 'clientauth-error-bin';
@@ -37,6 +38,7 @@ function withDetail(code: status, details: string, reason: string, field?: strin
   const metadata = new Metadata();
   metadata.set(ERROR_DETAIL_KEY, Buffer.from(ErrorDetail.encode({ reason, field: field ?? '' }).finish()));
   metadata.set(REASON_KEY, reason);
+  metadata.set(STATUS_DETAILS_KEY, encodeRichStatus({ code, message: details, reason, field }));
   return { code, details, metadata };
 }
 

@@ -7,6 +7,7 @@ import type { AccessLogPolicy } from './access-log';
 import type { CallGate } from './call-gate';
 import { clientIpOf } from './client-ip';
 import { REASON_KEY, toServiceError } from './status-mapping';
+import { traceFields } from '../telemetry/trace-context';
 
 export interface CallContext {
   metadata: Metadata;
@@ -41,11 +42,12 @@ export function unary<Req, Res>(
   return (call: ServerUnaryCall<Req, Res>, callback) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdFrom(call.metadata.get(REQUEST_ID_KEY)[0]);
+    const trace = traceFields();
     const finish = (code: status, reason: string) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       options.observe?.(method, code, seconds, reason);
       if (options.accessLog && !options.accessLog.logs(method, code)) return;
-      options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'rpc');
+      options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId, ...trace }, 'rpc');
     };
     const admitted = options.gate?.admits(call.metadata) ?? true;
     const running = admitted

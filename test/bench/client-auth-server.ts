@@ -2,8 +2,10 @@
  * The server under test: the gRPC role of src/main.ts (config from the environment,
  * buildApp, the gRPC server with its pino logger on stdout and ACCESS_LOG_SAMPLE, and per-RPC metrics when
  * METRICS_PORT is set), started by run.ts pinned to one core. Announces its port; stops
- * when the runner goes away.
+ * when the runner goes away. Traces as src/main.ts does when OTEL_* variables are set.
  */
+// First, as in src/main.ts: tracing starts here when OTEL_* asks for it (the tracing-overhead phase).
+import '../../src/telemetry/preload';
 import { buildApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { sampledAccessLog } from '../../src/grpc/access-log';

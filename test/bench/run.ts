@@ -6,6 +6,7 @@
  *   Login           vs raw bcrypt.compare, same cost (ghz, 8 in flight)
  *   RefreshToken    refreshes per second             (a Node client chaining 16 sessions)
  *   HS256 verify    jsonwebtoken with a string secret vs a KeyObject, and JwtTokenIssuer.verify
+ *   Tracing         ValidateToken with traces on (OTLP, 1 % sampled) vs off, shared set-up
  *   gateways        GET /auth vs a bare Koa route, ext_authz Check vs echo, NGINX with and
  *                   without auth_request (test/bench/gateways.ts)
  *
@@ -36,6 +37,7 @@ import { prepareUser } from './bench-user';
 import { gatewayReport, measureGateways } from './gateways';
 import { ensureGhz, ensureH2load, ghz, h2load, pooled, type H2loadResult, type LoadFigures } from './load-generators';
 import { LOAD_CPU, SERVER_CPU, killAll, pinSelf, pinningProblem, runNodeChild, startNodeChild, type NodeChild } from './processes';
+import { measureTracingOverhead, startOtlpSink, tracingEnv, type TracingOverhead } from './tracing-overhead';
 
 const ROOT = repoRoot();
 const BENCH_DIST = path.join(ROOT, 'dist', 'test', 'bench');
@@ -43,6 +45,7 @@ const RUN_LIMIT_MS = 8 * 60_000;
 const READY_TIMEOUT_MS = 60_000;
 
 const VALIDATE = { inFlight: 64, rounds: 3, warmUpSeconds: 1, seconds: 4 };
+const TRACING_ROUNDS = 2;
 const LOGIN = { inFlight: 8, warmUpSeconds: 1, seconds: 10 };
 const BCRYPT = { cost: 10, warmUpSeconds: 1, seconds: 10 };
 const REFRESH = { sessions: 16, warmUpSeconds: 2, seconds: 8 };
@@ -106,6 +109,7 @@ interface Results {
   bcrypt: { perSecond: number; compares: number; mismatches: number };
   jwt: { stringSecret: number; keyObject: number; tokenIssuerNewToken: number; tokenIssuerSameToken: number };
   tokenLength: number;
+  tracing: TracingOverhead;
 }
 
 async function main(): Promise<void> {
@@ -201,9 +205,15 @@ async function measure(
     children.push(server);
     return { name, server, logFile };
   };
-  const starting = [
-    startServer('shared', { MONGODB_URI: services.mongoUri, REDIS_URL: services.redisUrl, DB_NAME: `bench_${Date.now().toString(36)}` }),
-  ];
+  const sharedEnv = (label: string) => ({ MONGODB_URI: services.mongoUri, REDIS_URL: services.redisUrl, DB_NAME: `bench_${label}${Date.now().toString(36)}` });
+  const starting = [startServer('shared', sharedEnv(''))];
+  const sink = await startOtlpSink();
+  const traced = startNodeChild(SERVER_CPU, path.join(BENCH_DIST, 'client-auth-server.js'), [], {
+    readyTimeoutMs: READY_TIMEOUT_MS,
+    outputFile: path.join(workDir, 'client-auth-traced.log'),
+    env: { ...serverEnv, ...sharedEnv('traced_'), ...tracingEnv(sink.endpoint) },
+  });
+  children.push(traced);
   // The embedded set-up is the one configured with neither MongoDB nor Redis.
   if (options.embedded) starting.push(startServer('embedded', { DATA_DIR: path.join(workDir, 'embedded-data') }));
   const echoAddress = `127.0.0.1:${(await echoServer.ready)['port']}`;
@@ -214,6 +224,8 @@ async function measure(
     setUps.push({ name, server, logFile, address, adapters: String(ready['adapters']), ...(await prepareUser(address)) });
   }
   const token = setUps[0]!.token;
+  const tracedAddress = `127.0.0.1:${(await traced.ready)['port']}`;
+  const tracedUser = await prepareUser(tracedAddress);
 
   say(
     `ValidateToken (${setUps.map((s) => s.name).join(', ')}) and echo, ${VALIDATE.rounds} alternating rounds of ` +
@@ -230,6 +242,11 @@ async function measure(
       validateRuns.get(setUp.name)!.push(await h2load({ ...common, address: setUp.address, path: '/clientauth.v1.ClientAuth/ValidateToken', message }));
     }
   }
+
+  say(`ValidateToken with tracing on (1 % sampled, OTLP to a local sink) vs off, shared set-up, ${TRACING_ROUNDS} alternating rounds`);
+  const tracing = await measureTracingOverhead(setUps[0]!, { address: tracedAddress, token: tracedUser.token }, sink, { ...common, rounds: TRACING_ROUNDS });
+  await traced.stop();
+  sink.close();
 
   const logins = new Map<SetUp['name'], SetUpResults['login']>();
   for (const setUp of setUps) {
@@ -307,6 +324,7 @@ async function measure(
     bcrypt,
     jwt,
     tokenLength: token.length,
+    tracing,
   };
 }
 
@@ -404,6 +422,15 @@ function printReport(r: Results, options: Options): void {
     out(`  note: with ${VALIDATE.inFlight} calls in flight the mean latency is in flight / throughput: ${ms(echoMeanMs)} ms for the bare echo`);
     out(`        itself, so a p99 under ${TARGETS.validateP99Ms} ms at this concurrency needs more than one core's throughput`);
   }
+  out();
+
+  out(`ValidateToken with tracing on vs off (shared set-up): OTEL_EXPORTER_OTLP_ENDPOINT set, 1 % of traces sampled`);
+  out(`  (parentbased_traceidratio), spans batched to a local OTLP sink; ${TRACING_ROUNDS} alternating rounds, as above`);
+  out(row('', 'calls/s', 'p50 ms', 'p99 ms'));
+  out(row('  tracing off', int(r.tracing.off.perSecond), ms(r.tracing.off.p50Ms), ms(r.tracing.off.p99Ms)));
+  out(row('  tracing on, 1 %', int(r.tracing.on.perSecond), ms(r.tracing.on.p50Ms), ms(r.tracing.on.p99Ms)));
+  out(row('  on / off', ratio(r.tracing.on.perSecond / r.tracing.off.perSecond), ratio(r.tracing.on.p50Ms / r.tracing.off.p50Ms), ratio(r.tracing.on.p99Ms / r.tracing.off.p99Ms)));
+  out(`  checks: the sink received ${r.tracing.exports} trace exports; h2load saw ${r.tracing.on.failed + r.tracing.off.failed} failed streams`);
   out();
 
   out(`Login vs raw bcrypt.compare at cost ${BCRYPT.cost}, ${LOGIN.inFlight} in flight, both on CPU ${SERVER_CPU}, ${LOGIN.seconds} s after ${LOGIN.warmUpSeconds} s warm-up`);

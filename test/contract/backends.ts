@@ -6,11 +6,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
-import type { Redis } from 'ioredis';
 import { openSqliteDatabase, type SqliteDatabase } from '../../src/adapters/embedded/sqlite-database';
 import { connectRedis } from '../../src/adapters/redis/connect';
+import type { RedisClient } from '../../src/adapters/redis/topology';
+import type { RedisNode, RedisTarget } from '../../src/config';
 import { silentLogger } from '../../src/domain/logger';
+import { redisTools, startRedisCluster, type RedisClusterSetUp } from '../support/redis-topologies';
 import { requireServices } from '../support/services';
+import { skipOrFailInCI } from '../support/skip-or-fail';
 
 let counter = 0;
 
@@ -68,16 +71,42 @@ export function ferretDatabases(): () => Promise<{ db: Db; close(): Promise<void
   };
 }
 
+/** Opens a connection as the service opens them; `subscriber` for one that follows the revocation channel. */
+export type OpenRedis = (options?: { subscriber?: boolean }) => Promise<RedisClient>;
+
 /**
  * Resolves the test Redis around the calling `describe` (skipping it when Redis is not
  * available) and returns a function that opens a connection, as the service opens them.
  */
-export function redisConnections(): () => Promise<Redis> {
-  let url = '';
+export function redisConnections(): OpenRedis {
+  let config: RedisTarget = { kind: 'standalone', url: '' };
   before(function () {
-    url = requireServices(this).redisUrl;
+    config = { kind: 'standalone', url: requireServices(this).redisUrl };
   });
-  return () => connectRedis(url, 5000, silentLogger, 'contract test');
+  return (options) => connectRedis(config, 5000, silentLogger, 'contract test', options);
+}
+
+/** The run's Redis Cluster, started by the first suite that asks; the run's teardown stops it with every other process. */
+let cluster: Promise<RedisClusterSetUp> | undefined;
+
+/**
+ * Starts a 3-master Redis Cluster for the calling `describe` (once per run; skipping, or
+ * failing in CI, when redis-server or redis-cli is missing) and returns a function that
+ * opens a cluster connection, as the service opens them.
+ */
+export function redisClusterConnections(): OpenRedis {
+  let nodes: readonly RedisNode[] = [];
+  before(async function () {
+    this.timeout(90_000);
+    const tools = redisTools();
+    if (typeof tools === 'string') skipOrFailInCI(this, tools);
+    cluster ??= startRedisCluster(tools);
+    ({ nodes } = await cluster);
+  });
+  return (options) => {
+    const config: RedisTarget = { kind: 'cluster', nodes, username: null, password: null, tls: false };
+    return connectRedis(config, 10_000, silentLogger, 'contract test', options);
+  };
 }
 
 /** A clock a test moves by hand, so expiry is tested without sleeping. */

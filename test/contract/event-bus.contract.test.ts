@@ -1,6 +1,5 @@
 /** The EventBus port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
 import { MemoryEventBus } from '../../src/adapters/embedded/memory-event-bus';
 import { RedisEventBus, type RedisEventNames } from '../../src/adapters/redis/event-bus';
 import { UnavailableError } from '../../src/domain/errors';
@@ -9,7 +8,7 @@ import { silentLogger } from '../../src/domain/logger';
 import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../src/domain/ports';
 import { eventually } from '../support/eventually';
 import { recordingLogger } from '../support/server';
-import { redisConnections, uniqueName } from './backends';
+import { redisClusterConnections, redisConnections, uniqueName, type OpenRedis } from './backends';
 
 /** What a consumer of the bus has received so far. */
 interface Received {
@@ -103,80 +102,92 @@ describe('EventBus contract', () => {
   });
 
   describe('on Redis', () => {
-    const connect = redisConnections();
-    const uniqueNames = (): RedisEventNames => {
-      const tag = uniqueName('events');
-      return { deletionChannels: [`${tag}:deletion`, `${tag}:user-delete`], deletionStream: `${tag}:deletion-stream`, clientEventsChannel: `${tag}:client-events` };
-    };
+    redisEventBusSuite(redisConnections());
+  });
 
-    /** A bus on fresh names, and a consumer that reads the stream and listens on every channel. */
-    const openRedisBus = async () => {
-      const names = uniqueNames();
-      const redis = await connect();
-      const subscriber = await connect();
-      const channelMessages: Record<string, string[]> = { [names.clientEventsChannel]: [] };
-      for (const channel of names.deletionChannels) channelMessages[channel] = [];
-      subscriber.on('message', (channel: string, message: string) => channelMessages[channel]?.push(message));
-      await subscriber.subscribe(...names.deletionChannels, names.clientEventsChannel);
-      return {
-        names,
-        redis,
-        channelMessages,
-        bus: new RedisEventBus(redis, names),
-        received: async (): Promise<Received> => ({
-          deletions: (await redis.xrange(names.deletionStream, '-', '+')).map(([, fields]) => deletionFromStream(fields)),
-          clientEvents: channelMessages[names.clientEventsChannel]!.map(clientEventFromChannel),
-        }),
-        close: async () => {
-          redis.disconnect();
-          subscriber.disconnect();
-        },
-      };
-    };
-
-    eventBusContract(openRedisBus);
-
-    describe('the gateway\'s contract', () => {
-      let opened: Awaited<ReturnType<typeof openRedisBus>>;
-      beforeEach(async () => {
-        opened = await openRedisBus();
-      });
-      afterEach(async () => opened?.close());
-
-      it('announces each deletion request on every deletion channel with the client id as the whole payload', async () => {
-        const requests = [aDeletionRequest(), aDeletionRequest()];
-        for (const request of requests) await opened.bus.publishDeletionRequest(request);
-        const [ours, gateways] = opened.names.deletionChannels as [string, string];
-        await receivedWhen(opened.received, () => opened.channelMessages[ours]!.length >= 2 && opened.channelMessages[gateways]!.length >= 2);
-        expect(opened.channelMessages[ours]).to.deep.equal(requests.map((r) => r.clientId));
-        expect(opened.channelMessages[gateways]).to.deep.equal(requests.map((r) => r.clientId));
-      });
-
-      it('adds each deletion request to the stream with client_id, kind, requested_at and requested_by', async () => {
-        const request = aDeletionRequest({ kind: 'service' });
-        await opened.bus.publishDeletionRequest(request);
-        const entries = await opened.redis.xrange(opened.names.deletionStream, '-', '+');
-        expect(entries).to.have.length(1);
-        expect(entries[0]![1]).to.deep.equal([
-          'client_id', request.clientId,
-          'kind', 'service',
-          'requested_at', AT.toISOString(),
-          'requested_by', request.requestedBy,
-        ]);
-      });
-
-      it('rejects with UnavailableError when Redis cannot take the request, so the caller keeps it pending', async () => {
-        const down: Redis = await connect();
-        down.disconnect();
-        const bus = new RedisEventBus(down, opened.names);
-        let error: unknown;
-        await bus.publishDeletionRequest(aDeletionRequest()).catch((caught: unknown) => (error = caught));
-        expect(error).to.be.instanceOf(UnavailableError);
-        expect(await opened.redis.xlen(opened.names.deletionStream)).to.equal(0);
-      });
-    });
+  describe('on a Redis Cluster of 3 masters', function () {
+    this.timeout(30000);
+    redisEventBusSuite(redisClusterConnections());
   });
 });
+
+/**
+ * The contract and the gateway's contract on one kind of Redis. The consumer uses plain
+ * SUBSCRIBE, as existing gateways do: on a Cluster a PUBLISH reaches every node.
+ */
+function redisEventBusSuite(connect: OpenRedis): void {
+  const uniqueNames = (): RedisEventNames => {
+    const tag = uniqueName('events');
+    return { deletionChannels: [`${tag}:deletion`, `${tag}:user-delete`], deletionStream: `${tag}:deletion-stream`, clientEventsChannel: `${tag}:client-events` };
+  };
+
+  /** A bus on fresh names, and a consumer that reads the stream and listens on every channel. */
+  const openRedisBus = async () => {
+    const names = uniqueNames();
+    const redis = await connect();
+    const subscriber = await connect();
+    const channelMessages: Record<string, string[]> = { [names.clientEventsChannel]: [] };
+    for (const channel of names.deletionChannels) channelMessages[channel] = [];
+    subscriber.on('message', (channel: string, message: string) => channelMessages[channel]?.push(message));
+    await subscriber.subscribe(...names.deletionChannels, names.clientEventsChannel);
+    return {
+      names,
+      redis,
+      channelMessages,
+      bus: new RedisEventBus(redis, names),
+      received: async (): Promise<Received> => ({
+        deletions: (await redis.xrange(names.deletionStream, '-', '+')).map(([, fields]) => deletionFromStream(fields)),
+        clientEvents: channelMessages[names.clientEventsChannel]!.map(clientEventFromChannel),
+      }),
+      close: async () => {
+        redis.disconnect();
+        subscriber.disconnect();
+      },
+    };
+  };
+
+  eventBusContract(openRedisBus);
+
+  describe('the gateway\'s contract', () => {
+    let opened: Awaited<ReturnType<typeof openRedisBus>>;
+    beforeEach(async () => {
+      opened = await openRedisBus();
+    });
+    afterEach(async () => opened?.close());
+
+    it('announces each deletion request on every deletion channel with the client id as the whole payload', async () => {
+      const requests = [aDeletionRequest(), aDeletionRequest()];
+      for (const request of requests) await opened.bus.publishDeletionRequest(request);
+      const [ours, gateways] = opened.names.deletionChannels as [string, string];
+      await receivedWhen(opened.received, () => opened.channelMessages[ours]!.length >= 2 && opened.channelMessages[gateways]!.length >= 2);
+      expect(opened.channelMessages[ours]).to.deep.equal(requests.map((r) => r.clientId));
+      expect(opened.channelMessages[gateways]).to.deep.equal(requests.map((r) => r.clientId));
+    });
+
+    it('adds each deletion request to the stream with client_id, kind, requested_at and requested_by', async () => {
+      const request = aDeletionRequest({ kind: 'service' });
+      await opened.bus.publishDeletionRequest(request);
+      const entries = await opened.redis.xrange(opened.names.deletionStream, '-', '+');
+      expect(entries).to.have.length(1);
+      expect(entries[0]![1]).to.deep.equal([
+        'client_id', request.clientId,
+        'kind', 'service',
+        'requested_at', AT.toISOString(),
+        'requested_by', request.requestedBy,
+      ]);
+    });
+
+    it('rejects with UnavailableError when Redis cannot take the request, so the caller keeps it pending', async () => {
+      const down = await connect();
+      down.disconnect();
+      const bus = new RedisEventBus(down, opened.names);
+      let error: unknown;
+      await bus.publishDeletionRequest(aDeletionRequest()).catch((caught: unknown) => (error = caught));
+      expect(error).to.be.instanceOf(UnavailableError);
+      expect(await opened.redis.xlen(opened.names.deletionStream)).to.equal(0);
+    });
+  });
+}
 
 function deletionFromStream(fields: string[]): DeletionRequestEvent {
   const field = (name: string) => fields[fields.indexOf(name) + 1]!;

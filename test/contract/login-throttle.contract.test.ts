@@ -1,12 +1,12 @@
 /** The LoginThrottle port's guarantees, asserted against every adapter. */
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/adapters/redis/topology';
 import { MemoryLoginThrottle } from '../../src/adapters/embedded/memory-login-throttle';
 import { LOGIN_FAILURES_KEY_PREFIX, RedisLoginThrottle } from '../../src/adapters/redis/login-throttle';
 import { UnavailableError } from '../../src/domain/errors';
 import type { LoginThrottle } from '../../src/domain/ports';
-import { manualClock, redisConnections, uniqueName } from './backends';
+import { manualClock, redisClusterConnections, redisConnections, uniqueName, type OpenRedis } from './backends';
 
 /** A throttle with the given window, and a way to let time pass for it. */
 type OpenThrottle = (windowMs: number) => Promise<{ throttle: LoginThrottle; elapse(ms: number): Promise<void>; close(): Promise<void> }>;
@@ -102,19 +102,28 @@ describe('LoginThrottle contract: in process (embedded)', () => {
   });
 });
 
-describe('LoginThrottle contract: Redis', function () {
-  const connect = redisConnections();
-  let redis: Redis;
+/** Runs the contract on one connection that `connect` opens around the calling `describe`; returns that connection. */
+function contractOnRedis(connect: OpenRedis): () => RedisClient {
+  let redis: RedisClient;
   before(async () => {
     redis = await connect();
   });
   after(() => redis?.disconnect());
-
   loginThrottleContract(async (windowMs) => ({
     throttle: new RedisLoginThrottle(redis, { windowMs }),
     elapse: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     close: async () => {},
   }));
+  return () => redis;
+}
+
+describe('LoginThrottle contract: Redis', function () {
+  const connect = redisConnections();
+  const connection = contractOnRedis(connect);
+  let redis: RedisClient;
+  before(() => {
+    redis = connection();
+  });
 
   it('names the counter by the SHA-256 of the key, so no Redis key holds the email, and always gives it an expiry', async () => {
     const email = `${uniqueName('hashed')}@example.com`;
@@ -147,4 +156,9 @@ describe('LoginThrottle contract: Redis', function () {
       expect(error).to.have.property('reason', 'UNAVAILABLE');
     }
   });
+});
+
+describe('LoginThrottle contract: Redis Cluster of 3 masters', function () {
+  this.timeout(30000);
+  contractOnRedis(redisClusterConnections());
 });

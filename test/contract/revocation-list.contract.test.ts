@@ -1,14 +1,14 @@
 /** The RevocationList port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
 import { MemoryRevocationList } from '../../src/adapters/embedded/memory-revocation-list';
 import { SqliteRevocationPersistence } from '../../src/adapters/embedded/sqlite-revocation-persistence';
 import { DEFAULT_KEYS, RedisRevocationList, type RedisRevocationKeys } from '../../src/adapters/redis/revocation-list';
+import type { RedisClient } from '../../src/adapters/redis/topology';
 import { newId } from '../../src/domain/ids';
 import { silentLogger } from '../../src/domain/logger';
 import type { RevocationList, RevocationStatus } from '../../src/domain/ports';
 import { eventually } from '../support/eventually';
-import { manualClock, openSqlite, redisConnections, uniqueName } from './backends';
+import { manualClock, openSqlite, redisClusterConnections, redisConnections, uniqueName, type OpenRedis } from './backends';
 
 type Clock = ReturnType<typeof manualClock>;
 type OpenRevocationList = (clock: Clock) => Promise<{ list: RevocationList; close(): Promise<void> }>;
@@ -168,145 +168,155 @@ describe('RevocationList contract', () => {
   });
 
   describe('on Redis', () => {
-    const connect = redisConnections();
-    /** Starts an instance on `keys` with connections of its own, as another process would. */
-    const startInstance = async (keys: RedisRevocationKeys, clock?: Clock) => {
-      const redis = await connect();
-      const subscriber = await connect();
-      const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger, clock?.now);
-      await list.refillWith(async () => {});
-      return {
-        list,
-        redis,
-        close: async () => {
-          await list.close();
-          redis.disconnect();
-          subscriber.disconnect();
-        },
-      };
-    };
-    const uniqueKeys = (): RedisRevocationKeys => {
-      const tag = uniqueName('revocations');
-      return { clientKeyPrefix: `${tag}:`, sessionKeyPrefix: `${tag}:${DEFAULT_KEYS.sessionKeyPrefix}`, indexKey: `${tag}:index`, syncChannel: `${tag}:sync`, markerKey: `${tag}:refilled` };
-    };
+    redisRevocationListSuite(redisConnections());
+  });
 
-    revocationListContract((clock) => startInstance(uniqueKeys(), clock));
-
-    describe('shared by several instances', () => {
-      let keys: RedisRevocationKeys;
-      let instances: Array<{ list: RedisRevocationList; redis: Redis; close(): Promise<void> }>;
-      beforeEach(async () => {
-        keys = uniqueKeys();
-        instances = [await startInstance(keys), await startInstance(keys)];
-      });
-      afterEach(async () => {
-        for (const instance of instances) await instance.close();
-      });
-
-      it('shows a change made through one instance to another within a second, in memory', async () => {
-        const [first, second] = instances as [(typeof instances)[0], (typeof instances)[0]];
-        const [client, deleted, session] = [newId(), newId(), newId()];
-        await first.list.suspendClient(client);
-        expect(await statusBecomes(() => second.list.status(client, newId()), 'CLIENT_SUSPENDED')).to.equal('CLIENT_SUSPENDED');
-        await first.list.reinstateClient(client);
-        expect(await statusBecomes(() => second.list.status(client, newId()), null)).to.equal(null);
-        await first.list.markClientDeleted(deleted, Date.now() + MINUTE);
-        expect(await statusBecomes(() => second.list.status(deleted, newId()), 'CLIENT_DELETED')).to.equal('CLIENT_DELETED');
-        await first.list.revokeSession(session, Date.now() + MINUTE);
-        expect(await statusBecomes(() => second.list.status(newId(), session), 'SESSION_REVOKED')).to.equal('SESSION_REVOKED');
-        expect(second.list.isSynced()).to.equal(true);
-      });
-
-      it('is not undone by its own changes coming back late on the channel', async () => {
-        const redis = await connect();
-        const subscriber = await connect();
-        // Hold back each message a little longer than the one before, so this instance hears
-        // its suspension 30 ms and its reinstatement 60 ms after making them.
-        const on = subscriber.on.bind(subscriber);
-        let heard = 0;
-        subscriber.on = ((event: string, listener: (...args: unknown[]) => void) =>
-          event === 'message'
-            ? on(event, (...args: unknown[]) => void setTimeout(() => listener(...args), 30 * ++heard))
-            : on(event, listener)) as typeof subscriber.on;
-        const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger);
-        await list.refillWith(async () => {});
-        try {
-          const client = newId();
-          await list.suspendClient(client);
-          await list.reinstateClient(client);
-          const seen = new Set<string | null>();
-          const until = Date.now() + 90;
-          while (Date.now() < until) {
-            seen.add(await list.status(client, newId()));
-            await new Promise((resolve) => setTimeout(resolve, 5));
-          }
-          expect([...seen]).to.deep.equal([null]);
-        } finally {
-          await list.close();
-          redis.disconnect();
-          subscriber.disconnect();
-        }
-      });
-
-      it('loads every live entry into an instance that starts after the changes', async () => {
-        const [first] = instances as [(typeof instances)[0]];
-        const [client, deleted, session] = [newId(), newId(), newId()];
-        await first.list.suspendClient(client);
-        await first.list.markClientDeleted(deleted, Date.now() + MINUTE);
-        await first.list.revokeSession(session, Date.now() + MINUTE);
-        const late = await startInstance(keys);
-        instances.push(late);
-        expect(await late.list.status(client, newId())).to.equal('CLIENT_SUSPENDED');
-        expect(await late.list.status(deleted, newId())).to.equal('CLIENT_DELETED');
-        expect(await late.list.status(newId(), session)).to.equal('SESSION_REVOKED');
-      });
-
-      it('notices that Redis lost the list (marker gone), fails closed, and refills itself from the given source', async function () {
-        this.timeout(15000);
-        const redis = await connect();
-        const subscriber = await connect();
-        // Keys of its own: another instance's refill would put the marker back first, rightly.
-        const keys = uniqueKeys();
-        const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger);
-        const suspended = newId();
-        let refills = 0;
-        await list.refillWith(async () => {
-          refills++;
-          await list.suspendClient(suspended);
-        });
-        try {
-          expect(await redis.get(`${keys.clientKeyPrefix}${suspended}`)).to.equal('suspended');
-          await redis.del(keys.markerKey, keys.indexKey, `${keys.clientKeyPrefix}${suspended}`);
-          const seen = new Set<string>();
-          const deadline = Date.now() + 8000;
-          while (refills < 2 || (await redis.get(keys.markerKey)) === null) {
-            seen.add(await list.status(suspended, newId()).then(String, (error: Error) => error.name));
-            expect(Date.now(), 'no refill within 8 s').to.be.below(deadline);
-            await new Promise((resolve) => setTimeout(resolve, 20));
-          }
-          expect([...seen].filter((outcome) => outcome !== 'CLIENT_SUSPENDED' && outcome !== 'DomainError')).to.deep.equal([]);
-          expect(await list.status(suspended, newId())).to.equal('CLIENT_SUSPENDED');
-          expect(await redis.get(`${keys.clientKeyPrefix}${suspended}`)).to.equal('suspended');
-        } finally {
-          await list.close();
-          redis.disconnect();
-          subscriber.disconnect();
-        }
-      });
-
-      it('keeps the gateway-visible key <prefix><client id>: "suspended" without expiry, then "deleted" until `until`', async () => {
-        const [first] = instances as [(typeof instances)[0]];
-        const client = newId();
-        const key = `${keys.clientKeyPrefix}${client}`;
-        await first.list.suspendClient(client);
-        expect(await first.redis.get(key)).to.equal('suspended');
-        expect(await first.redis.pttl(key)).to.equal(-1);
-        await first.list.markClientDeleted(client, Date.now() + MINUTE);
-        expect(await first.redis.get(key)).to.equal('deleted');
-        expect(await first.redis.pttl(key)).to.be.within(1, MINUTE);
-        await first.list.reinstateClient(client);
-        expect(await first.redis.get(key)).to.equal('deleted');
-      });
-    });
+  describe('on a Redis Cluster of 3 masters (sharded pub/sub)', function () {
+    this.timeout(30000);
+    redisRevocationListSuite(redisClusterConnections());
   });
 });
+
+/** The contract, and what only the Redis adapter promises (instances in sync, the gateway key, refills), on one kind of Redis. */
+function redisRevocationListSuite(connect: OpenRedis): void {
+  /** Starts an instance on `keys` with connections of its own, as another process would. */
+  const startInstance = async (keys: RedisRevocationKeys, clock?: Clock) => {
+    const redis = await connect();
+    const subscriber = await connect({ subscriber: true });
+    const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger, clock?.now);
+    await list.refillWith(async () => {});
+    return {
+      list,
+      redis,
+      close: async () => {
+        await list.close();
+        redis.disconnect();
+        subscriber.disconnect();
+      },
+    };
+  };
+  const uniqueKeys = (): RedisRevocationKeys => {
+    const tag = uniqueName('revocations');
+    return { clientKeyPrefix: `${tag}:`, sessionKeyPrefix: `${tag}:${DEFAULT_KEYS.sessionKeyPrefix}`, indexKey: `${tag}:index`, syncChannel: `${tag}:sync`, markerKey: `${tag}:refilled` };
+  };
+
+  revocationListContract((clock) => startInstance(uniqueKeys(), clock));
+
+  describe('shared by several instances', () => {
+    let keys: RedisRevocationKeys;
+    let instances: Array<{ list: RedisRevocationList; redis: RedisClient; close(): Promise<void> }>;
+    beforeEach(async () => {
+      keys = uniqueKeys();
+      instances = [await startInstance(keys), await startInstance(keys)];
+    });
+    afterEach(async () => {
+      for (const instance of instances) await instance.close();
+    });
+
+    it('shows a change made through one instance to another within a second, in memory', async () => {
+      const [first, second] = instances as [(typeof instances)[0], (typeof instances)[0]];
+      const [client, deleted, session] = [newId(), newId(), newId()];
+      await first.list.suspendClient(client);
+      expect(await statusBecomes(() => second.list.status(client, newId()), 'CLIENT_SUSPENDED')).to.equal('CLIENT_SUSPENDED');
+      await first.list.reinstateClient(client);
+      expect(await statusBecomes(() => second.list.status(client, newId()), null)).to.equal(null);
+      await first.list.markClientDeleted(deleted, Date.now() + MINUTE);
+      expect(await statusBecomes(() => second.list.status(deleted, newId()), 'CLIENT_DELETED')).to.equal('CLIENT_DELETED');
+      await first.list.revokeSession(session, Date.now() + MINUTE);
+      expect(await statusBecomes(() => second.list.status(newId(), session), 'SESSION_REVOKED')).to.equal('SESSION_REVOKED');
+      expect(second.list.isSynced()).to.equal(true);
+    });
+
+    it('is not undone by its own changes coming back late on the channel', async () => {
+      const redis = await connect();
+      const subscriber = await connect({ subscriber: true });
+      // Hold back each message a little longer than the one before, so this instance hears
+      // its suspension 30 ms and its reinstatement 60 ms after making them.
+      const on = subscriber.on.bind(subscriber);
+      let heard = 0;
+      subscriber.on = ((event: string, listener: (...args: unknown[]) => void) =>
+        event === 'message' || event === 'smessage'
+          ? on(event, (...args: unknown[]) => void setTimeout(() => listener(...args), 30 * ++heard))
+          : on(event, listener)) as typeof subscriber.on;
+      const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger);
+      await list.refillWith(async () => {});
+      try {
+        const client = newId();
+        await list.suspendClient(client);
+        await list.reinstateClient(client);
+        const seen = new Set<string | null>();
+        const until = Date.now() + 90;
+        while (Date.now() < until) {
+          seen.add(await list.status(client, newId()));
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        expect([...seen]).to.deep.equal([null]);
+      } finally {
+        await list.close();
+        redis.disconnect();
+        subscriber.disconnect();
+      }
+    });
+
+    it('loads every live entry into an instance that starts after the changes', async () => {
+      const [first] = instances as [(typeof instances)[0]];
+      const [client, deleted, session] = [newId(), newId(), newId()];
+      await first.list.suspendClient(client);
+      await first.list.markClientDeleted(deleted, Date.now() + MINUTE);
+      await first.list.revokeSession(session, Date.now() + MINUTE);
+      const late = await startInstance(keys);
+      instances.push(late);
+      expect(await late.list.status(client, newId())).to.equal('CLIENT_SUSPENDED');
+      expect(await late.list.status(deleted, newId())).to.equal('CLIENT_DELETED');
+      expect(await late.list.status(newId(), session)).to.equal('SESSION_REVOKED');
+    });
+
+    it('notices that Redis lost the list (marker gone), fails closed, and refills itself from the given source', async function () {
+      this.timeout(15000);
+      const redis = await connect();
+      const subscriber = await connect({ subscriber: true });
+      // Keys of its own: another instance's refill would put the marker back first, rightly.
+      const keys = uniqueKeys();
+      const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger);
+      const suspended = newId();
+      let refills = 0;
+      await list.refillWith(async () => {
+        refills++;
+        await list.suspendClient(suspended);
+      });
+      try {
+        expect(await redis.get(`${keys.clientKeyPrefix}${suspended}`)).to.equal('suspended');
+        // One key at a time: on a Cluster they live in different slots.
+        for (const key of [keys.markerKey, keys.indexKey, `${keys.clientKeyPrefix}${suspended}`]) await redis.del(key);
+        const seen = new Set<string>();
+        const deadline = Date.now() + 8000;
+        while (refills < 2 || (await redis.get(keys.markerKey)) === null) {
+          seen.add(await list.status(suspended, newId()).then(String, (error: Error) => error.name));
+          expect(Date.now(), 'no refill within 8 s').to.be.below(deadline);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect([...seen].filter((outcome) => outcome !== 'CLIENT_SUSPENDED' && outcome !== 'DomainError')).to.deep.equal([]);
+        expect(await list.status(suspended, newId())).to.equal('CLIENT_SUSPENDED');
+        expect(await redis.get(`${keys.clientKeyPrefix}${suspended}`)).to.equal('suspended');
+      } finally {
+        await list.close();
+        redis.disconnect();
+        subscriber.disconnect();
+      }
+    });
+
+    it('keeps the gateway-visible key <prefix><client id>: "suspended" without expiry, then "deleted" until `until`', async () => {
+      const [first] = instances as [(typeof instances)[0]];
+      const client = newId();
+      const key = `${keys.clientKeyPrefix}${client}`;
+      await first.list.suspendClient(client);
+      expect(await first.redis.get(key)).to.equal('suspended');
+      expect(await first.redis.pttl(key)).to.equal(-1);
+      await first.list.markClientDeleted(client, Date.now() + MINUTE);
+      expect(await first.redis.get(key)).to.equal('deleted');
+      expect(await first.redis.pttl(key)).to.be.within(1, MINUTE);
+      await first.list.reinstateClient(client);
+      expect(await first.redis.get(key)).to.equal('deleted');
+    });
+  });
+}

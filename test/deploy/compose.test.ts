@@ -120,9 +120,9 @@ function containerPorts(service: ComposeService): number[] {
 
 // --- What src/config.ts reads -------------------------------------------------------
 
-/** Every environment variable src/config.ts reads, from its source: `read.x('NAME'` and `env['NAME']`. */
+/** Every environment variable src/config.ts (and its Redis part) reads, from its source: `read.x('NAME'` and `env['NAME']`. */
 function variablesConfigReads(): Set<string> {
-  const source = read('src/config.ts') + read('src/config-recovery.ts');
+  const source = read('src/config.ts') + read('src/config-redis.ts') + read('src/config-recovery.ts');
   const names = [...source.matchAll(/\bread\.\w+\(\s*'([A-Z][A-Z0-9_]*)'/g), ...source.matchAll(/\benv\[\s*'([A-Z][A-Z0-9_]*)'\s*\]/g)].map((match) => match[1]!);
   return new Set(names);
 }
@@ -265,7 +265,7 @@ describe('docker-compose.yml', () => {
         uri: `mongodb://client_auth:${encodeURIComponent(SAMPLE_SECRETS.DB_PASSWORD)}@mongo:27017/?authSource=admin`,
         dbName: 'client_auth',
       },
-      redis: { url: `redis://:${encodeURIComponent(SAMPLE_SECRETS.REDIS_PASSWORD)}@redis:6379` },
+      redis: { kind: 'standalone', url: `redis://:${encodeURIComponent(SAMPLE_SECRETS.REDIS_PASSWORD)}@redis:6379`, replicaAcks: 0, replicaAckTimeoutMs: 1000 },
       jwtSecret: SAMPLE_SECRETS.JWT_SECRET_KEY,
     });
     expect(config.metricsPort).to.equal(9464);

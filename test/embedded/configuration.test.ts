@@ -13,8 +13,8 @@ describe('Choosing between the embedded and the shared set-up', () => {
   });
 
   const halfShared: Array<[string, Record<string, string>, string]> = [
-    ['MONGODB_URI without Redis', MONGO, 'Redis (REDIS_URL or REDIS_HOST) is not configured'],
-    ['DB_HOST without Redis', { DB_HOST: 'mongo' }, 'Redis (REDIS_URL or REDIS_HOST) is not configured'],
+    ['MONGODB_URI without Redis', MONGO, 'Redis (REDIS_URL, REDIS_HOST, REDIS_SENTINELS or REDIS_CLUSTER_NODES) is not configured'],
+    ['DB_HOST without Redis', { DB_HOST: 'mongo' }, 'Redis (REDIS_URL, REDIS_HOST, REDIS_SENTINELS or REDIS_CLUSTER_NODES) is not configured'],
     ['REDIS_URL without MongoDB', REDIS, 'MongoDB (MONGODB_URI or DB_HOST) is not configured'],
     ['REDIS_HOST without MongoDB', { REDIS_HOST: 'redis' }, 'MongoDB (MONGODB_URI or DB_HOST) is not configured'],
   ];

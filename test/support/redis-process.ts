@@ -25,8 +25,8 @@ function redisBinary(): string {
   return bin;
 }
 
-/** Sends an inline PING over a raw socket; true on "+PONG". */
-export function redisPing(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
+/** Sends an inline PING over a raw socket; true when the answer starts with one of `answers` ("+PONG"). */
+export function redisPing(port: number, host = '127.0.0.1', timeoutMs = 1000, answers: readonly string[] = ['+PONG']): Promise<boolean> {
   return new Promise((resolve) => {
     let buf = '';
     let done = false;
@@ -41,7 +41,7 @@ export function redisPing(port: number, host = '127.0.0.1', timeoutMs = 1000): P
     sock.on('connect', () => sock.write('PING\r\n'));
     sock.on('data', (d) => {
       buf += d.toString('latin1');
-      if (buf.includes('\r\n')) finish(buf.startsWith('+PONG'));
+      if (buf.includes('\r\n')) finish(answers.some((answer) => buf.startsWith(answer)));
     });
     sock.on('error', () => finish(false));
     sock.on('close', () => finish(false));

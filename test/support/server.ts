@@ -10,7 +10,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { Redis } from 'ioredis';
 import { buildApp, type App } from '../../src/app';
 import { createClientAuthClient, type ClientAuthPromiseClient } from '../../src/client';
-import { loadConfig, type Config } from '../../src/config';
+import { loadConfig, type Config, type RedisConfig } from '../../src/config';
 import type { Logger } from '../../src/domain/logger';
 import { startGrpcServer, type RunningGrpcServer } from '../../src/grpc/server';
 import { errorDetailOf } from '../../src/grpc/status-mapping';
@@ -159,7 +159,7 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
   }
   const mongo = new MongoClient(stores.mongo.uri);
   await mongo.connect();
-  const redis = new Redis(stores.redis.url);
+  const redis = inspectionRedis(stores.redis);
   const db = mongo.db(stores.mongo.dbName);
   return {
     setup: 'shared',
@@ -210,4 +210,25 @@ export async function failure(promise: Promise<unknown>): Promise<CallFailure> {
     return { code: serviceError.code, reason: detail?.reason ?? '', field: detail?.field ?? '', message: serviceError.details };
   }
   throw new Error('the call succeeded but was expected to fail');
+}
+
+/** A plain connection for the suites to read what the service stored in Redis. */
+function inspectionRedis(config: RedisConfig): Redis {
+  switch (config.kind) {
+    case 'standalone':
+      return new Redis(config.url);
+    case 'sentinel': {
+      const redis = new Redis({
+        sentinels: [...config.sentinels],
+        name: config.name,
+        ...(config.password === null ? {} : { password: config.password }),
+        ...(config.sentinelPassword === null ? {} : { sentinelPassword: config.sentinelPassword }),
+      });
+      // A failover test kills the master under it; its reconnection is expected, not news.
+      redis.on('error', () => undefined);
+      return redis;
+    }
+    case 'cluster':
+      throw new Error('the test server does not run on a Redis Cluster; the contract suites cover it');
+  }
 }

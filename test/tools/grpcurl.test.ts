@@ -128,6 +128,8 @@ describe('grpcurl against the running server, as the README shows', function () 
     expect(stdout).to.match(/^Response trailers received:$/m);
     expect(stdout).to.match(/^clientauth-reason: INVALID_CREDENTIALS$/m);
     expect(stdout).to.match(/^\s*Code: Unauthenticated$/m);
+    // The standard google.rpc.ErrorInfo, decoded through reflection.
+    expect(stdout).to.match(/"@type": "type.googleapis.com\/google.rpc.ErrorInfo",\s+"domain": "clientauth.v1",\s+"reason": "INVALID_CREDENTIALS"/);
     expect(stdout).not.to.include('not my password');
   });
 

@@ -20,7 +20,7 @@ describe('Configuration', () => {
     expect(config.stores).to.deep.equal({
       kind: 'shared',
       mongo: { uri: 'mongodb://app:p%40ss%20word@mongo:27018/?authSource=admin', dbName: 'clients' },
-      redis: { url: 'redis://:r3dis@redis:6380' },
+      redis: { kind: 'standalone', url: 'redis://:r3dis@redis:6380', replicaAcks: 0, replicaAckTimeoutMs: 1000 },
       jwtSecret: 's'.repeat(40),
     });
     expect(config.jwt.accessTokenTtlSeconds).to.equal(1800);
@@ -80,7 +80,7 @@ describe('Configuration', () => {
 
   describe('start-up rules, each stopping start-up with a message naming the variable', () => {
     const rules: Array<[string, Record<string, string | undefined>, RegExp]> = [
-      ['MongoDB without Redis', { REDIS_URL: undefined }, /Redis \(REDIS_URL or REDIS_HOST\) is not configured/],
+      ['MongoDB without Redis', { REDIS_URL: undefined }, /Redis \(REDIS_URL, REDIS_HOST, REDIS_SENTINELS or REDIS_CLUSTER_NODES\) is not configured/],
       ['Redis without MongoDB', { MONGODB_URI: undefined }, /MongoDB \(MONGODB_URI or DB_HOST\) is not configured/],
       ['the shared set-up without JWT_SECRET_KEY', { JWT_SECRET_KEY: undefined }, /JWT_SECRET_KEY is required with MongoDB and Redis/],
       ['production without JWT_SECRET_KEY', { JWT_SECRET_KEY: undefined, NODE_ENV: 'production' }, /JWT_SECRET_KEY is required when NODE_ENV=production/],

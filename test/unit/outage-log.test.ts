@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/adapters/redis/topology';
 import { connectRedis } from '../../src/adapters/redis/connect';
 import { OutageLog } from '../../src/domain/outage-log';
 import { createMetrics } from '../../src/metrics';
@@ -45,14 +45,14 @@ describe('Failures of background work', () => {
   });
 
   describe('of a Redis connection', () => {
-    let redis: Redis | undefined;
+    let redis: RedisClient | undefined;
     after(() => redis?.disconnect());
 
     it('are logged once when it is lost and once when it is back', async function () {
       this.timeout(30000);
       requireRedisControl(this);
       const lines: string[] = [];
-      redis = await connectRedis(requireServices(this).redisUrl, 5000, recordingLogger(lines), 'commands');
+      redis = await connectRedis({ kind: 'standalone', url: requireServices(this).redisUrl }, 5000, recordingLogger(lines), 'commands');
       await stopRedis();
       try {
         // Several reconnection attempts fail meanwhile.

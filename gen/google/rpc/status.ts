@@ -13,17 +13,31 @@ export const protobufPackage = "google.rpc";
 export const protobufFileName = "google/rpc/status.proto";
 
 /**
- * google.rpc.Status as googleapis declares it (google/rpc/status.proto), for ext_authz's
- * CheckResponse.
+ * The `Status` type defines a logical error model that is suitable for
+ * different programming environments, including REST APIs and RPC APIs. It is
+ * used by [gRPC](https://github.com/grpc). Each `Status` message contains
+ * three pieces of data: error code, error message, and error details.
+ *
+ * You can find out more about this error model and how to work with it in the
+ * [API Design Guide](https://cloud.google.com/apis/design/errors).
  */
-
-/** A status: a gRPC code, a message for developers, and details. */
 export interface Status {
-  /** The google.rpc.Code value. */
+  /**
+   * The status code, which should be an enum value of
+   * [google.rpc.Code][google.rpc.Code].
+   */
   code: number;
-  /** A message for developers. */
+  /**
+   * A developer-facing error message, which should be in English. Any
+   * user-facing error message should be localized and sent in the
+   * [google.rpc.Status.details][google.rpc.Status.details] field, or localized
+   * by the client.
+   */
   message: string;
-  /** Details of the error. */
+  /**
+   * A list of messages that carry the error details.  There is a common set of
+   * message types for APIs to use.
+   */
   details: Any[];
 }
 

@@ -1,19 +1,42 @@
-import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import { MongoClient, MongoServerError, type Db, type MongoClientOptions } from 'mongodb';
 import type { Logger } from '../../domain/logger';
 import { describe } from '../../domain/describe-error';
 import { connectWithBackoff } from '../connect-with-backoff';
 
 /**
+ * What every read and write of the service needs on a replica set, whatever the connection
+ * string says (these options win over its own): every write here is security-critical
+ * (client state, sessions and their revocation, the outbox of deletion requests), so it is
+ * acknowledged by a majority and survives a failover; every read decides an authentication
+ * or a change, so it goes to the primary and never sees a stale secondary; a write or read
+ * cut by a failover is retried once by the driver. A majority that does not answer within
+ * `wtimeoutMS` fails the call with UNAVAILABLE (src/adapters/mongo/outages.ts).
+ *
+ * FerretDB and a standalone MongoDB accept all of it: they take `w: "majority"` as
+ * acknowledged by themselves, and the driver sends no retryable-write ids to a server
+ * that is not part of a replica set. Nothing here needs transactions or change streams.
+ */
+export const CONSISTENCY_OPTIONS = {
+  writeConcern: { w: 'majority', wtimeoutMS: 5000 },
+  readPreference: 'primary',
+  retryWrites: true,
+  retryReads: true,
+} as const satisfies MongoClientOptions;
+
+/**
  * Connects to MongoDB, retrying with back-off until `timeoutMs` has passed, and logs what
- * it waits for. Works against MongoDB 6/7 and FerretDB 1.x.
+ * it waits for and which topology it found. Works against MongoDB 6/7 (standalone,
+ * replica set, Atlas) and FerretDB 1.x.
  */
 export async function connectMongo(uri: string, dbName: string, timeoutMs: number, log: Logger): Promise<{ client: MongoClient; db: Db }> {
   return connectWithBackoff('MongoDB', timeoutMs, log, async (attemptMs) => {
-    const client = new MongoClient(uri, { serverSelectionTimeoutMS: attemptMs, connectTimeoutMS: attemptMs, retryWrites: false });
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: attemptMs, connectTimeoutMS: attemptMs, ...CONSISTENCY_OPTIONS });
     try {
       await client.connect();
       const db = client.db(dbName);
-      await db.command({ ping: 1 });
+      const hello = (await db.command({ hello: 1 })) as { setName?: string; msg?: string };
+      const topology = hello.setName ? `replica set ${hello.setName}` : hello.msg === 'isdbgrid' ? 'sharded cluster' : 'single server';
+      log.info({ topology, writeConcern: 'majority', readPreference: 'primary' }, 'connected to MongoDB');
       return { client, db };
     } catch (error) {
       await client.close().catch((closeError: unknown) => log.warn({ err: describe(closeError) }, 'could not close a failed MongoDB connection'));

@@ -7,15 +7,18 @@ import {
   MongoServerError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
+  MongoWriteConcernError,
 } from 'mongodb';
 import { reportingOutages } from '../outages';
 
 /**
  * Whether a driver error means MongoDB could not be reached (network, server selection, a
- * closed client, a server shutting down or stepping down) rather than that the request was
- * wrong. Retrying later may succeed for the first kind only.
+ * closed client, a server shutting down or stepping down, a majority that did not
+ * acknowledge a write in time) rather than that the request was wrong. Retrying later may
+ * succeed for the first kind only.
  */
 export function isMongoOutage(error: unknown): boolean {
+  if (error instanceof MongoWriteConcernError) return true;
   if (error instanceof MongoServerError) return error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('ResetPool');
   return (
     error instanceof MongoNetworkError ||

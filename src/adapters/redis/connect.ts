@@ -1,23 +1,23 @@
-import { Redis } from 'ioredis';
+import type { RedisTarget } from '../../config';
 import type { Logger } from '../../domain/logger';
 import { OutageLog } from '../../domain/outage-log';
 import { connectWithBackoff } from '../connect-with-backoff';
+import { newRedisClient, type RedisClient } from './topology';
 
 /**
- * Opens a Redis connection and waits for it, retrying until `timeoutMs`, logging what it
- * waits for. Commands fail at once while the connection is down (no offline queue), so a
+ * Opens a Redis connection (a server, a Sentinel-managed master or a Cluster) and waits
+ * for it, retrying until `timeoutMs`, logging what it waits for. Commands fail at once while the connection is down (no offline queue), so a
  * caller learns of an outage instead of hanging; the connection keeps reconnecting, and
  * logs once when it is lost and once when it is back.
  */
-export async function connectRedis(url: string, timeoutMs: number, log: Logger, role: string): Promise<Redis> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-    commandTimeout: 2000,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
-  });
+export async function connectRedis(
+  config: RedisTarget,
+  timeoutMs: number,
+  log: Logger,
+  role: string,
+  options: { subscriber?: boolean } = {},
+): Promise<RedisClient> {
+  const redis = newRedisClient(config, { subscriber: options.subscriber ?? false });
   const outage = new OutageLog(log, `Redis connection (${role})`);
   let connected = false;
   // Until connected, the loop below reports each failure; after, the outage log does.

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { UnavailableError } from '../../domain/errors';
 import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/ports';
+import { isCluster, type RedisClient } from './topology';
 
 export interface RedisEventNames {
   /** Pub/sub channels of deletion requests (each gets every one); the payload is the client id. */
@@ -11,14 +11,21 @@ export interface RedisEventNames {
   clientEventsChannel: string;
 }
 
+/** Replicas that must hold a deletion request before it counts as published (0: the master's word is enough). */
+export interface ReplicaAcknowledgement {
+  replicas: number;
+  timeoutMs: number;
+}
+
 /**
  * Deletion requests go to a Redis Stream (durable, read with consumer groups) and the
  * pub/sub channels (the original gateway's contract), in one MULTI so all or none.
  */
 export class RedisEventBus implements EventBus {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly names: RedisEventNames,
+    private readonly acknowledgement: ReplicaAcknowledgement = { replicas: 0, timeoutMs: 0 },
   ) {}
 
   async publishDeletionRequest(event: DeletionRequestEvent): Promise<void> {
@@ -34,6 +41,28 @@ export class RedisEventBus implements EventBus {
       );
     for (const channel of this.names.deletionChannels) multi.publish(channel, event.clientId);
     await this.exec(multi);
+    await this.awaitReplicas();
+  }
+
+  /**
+   * A master that dies before its replicas have the entry takes it along in a failover, so
+   * the request counts as published only once the replicas connected now (up to the
+   * configured number) have it; otherwise it stays pending in the outbox and is sent again
+   * (delivery is at least once). A master with no replica connected (the only one was just
+   * promoted, or none is configured) has none to wait for.
+   */
+  private async awaitReplicas(): Promise<void> {
+    const { replicas, timeoutMs } = this.acknowledgement;
+    if (replicas === 0 || isCluster(this.redis)) return;
+    try {
+      const role = (await this.redis.call('ROLE')) as [string, number, unknown[]?];
+      const needed = Math.min(replicas, role[2]?.length ?? 0);
+      if (needed === 0) return;
+      const acknowledged = await this.redis.wait(needed, timeoutMs);
+      if (acknowledged < needed) throw new Error(`${acknowledged} of ${needed} replicas acknowledged within ${timeoutMs} ms`);
+    } catch (error) {
+      throw new UnavailableError('the event bus', { cause: error });
+    }
   }
 
   async publishClientEvent(event: ClientStateEvent): Promise<void> {
@@ -49,7 +78,7 @@ export class RedisEventBus implements EventBus {
 
   async close(): Promise<void> {}
 
-  private async exec(multi: ReturnType<Redis['multi']>): Promise<void> {
+  private async exec(multi: ReturnType<RedisClient['multi']>): Promise<void> {
     try {
       const results = await multi.exec();
       const failed = results?.find(([error]) => error !== null);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { UnavailableError } from '../../domain/errors';
 import type { LoginThrottle } from '../../domain/ports';
+import type { RedisClient } from './topology';
 
 export const LOGIN_FAILURES_KEY_PREFIX = 'clientauth:login-failures:';
 
@@ -22,7 +22,7 @@ return count`;
  */
 export class RedisLoginThrottle implements LoginThrottle {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     /** `keyPrefix` (default LOGIN_FAILURES_KEY_PREFIX) lets other counters share the code and not the keys. */
     private readonly options: { windowMs: number; keyPrefix?: string },
   ) {}

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { UnavailableError } from '../../domain/errors';
 import type { Logger } from '../../domain/logger';
 import type { RevocationList, RevocationListSize, RevocationStatus } from '../../domain/ports';
@@ -7,6 +6,7 @@ import { RevocationEntries } from '../../domain/revocation-entries';
 import { describe } from '../../domain/describe-error';
 import { OutageLog } from '../../domain/outage-log';
 import { RevocationRefill } from './revocation-refill';
+import { getEach, onChannelMessage, subscribeChannel, writeThenPublish, type RedisClient, type RedisCommand } from './topology';
 
 export interface RedisRevocationKeys {
   /** Prefix of the key named by a suspended or deleted client's id; empty by default so a gateway's `GET <id>` sees it. */
@@ -61,8 +61,8 @@ export class RedisRevocationList implements RevocationList {
   private readonly refill: RevocationRefill;
 
   private constructor(
-    private readonly redis: Redis,
-    private readonly subscriber: Redis,
+    private readonly redis: RedisClient,
+    private readonly subscriber: RedisClient,
     private readonly keys: RedisRevocationKeys,
     private readonly log: Logger,
     private readonly now: () => number,
@@ -80,11 +80,9 @@ export class RedisRevocationList implements RevocationList {
   }
 
   /** Subscribes, loads the list and returns once this instance is in sync. */
-  static async start(redis: Redis, subscriber: Redis, keys: RedisRevocationKeys, log: Logger, now: () => number = Date.now): Promise<RedisRevocationList> {
+  static async start(redis: RedisClient, subscriber: RedisClient, keys: RedisRevocationKeys, log: Logger, now: () => number = Date.now): Promise<RedisRevocationList> {
     const list = new RedisRevocationList(redis, subscriber, keys, log, now);
-    subscriber.on('message', (channel: string, message: string) => {
-      if (channel === keys.syncChannel) list.receive(message);
-    });
+    onChannelMessage(subscriber, keys.syncChannel, (message) => list.receive(message));
     subscriber.on('close', () => list.lostSync());
     subscriber.on('ready', () => void list.resync());
     await list.resync();
@@ -97,7 +95,7 @@ export class RedisRevocationList implements RevocationList {
     if (this.synced) return this.entries.status(clientId, sessionId);
     let values: (string | null)[];
     try {
-      values = await this.redis.mget(this.clientKey(clientId), this.sessionKey(sessionId), this.keys.markerKey);
+      values = await getEach(this.redis, [this.clientKey(clientId), this.sessionKey(sessionId), this.keys.markerKey]);
     } catch (error) {
       throw new UnavailableError('the revocation list', { cause: error });
     }
@@ -114,36 +112,38 @@ export class RedisRevocationList implements RevocationList {
   async suspendClient(clientId: string): Promise<void> {
     const change: Change = { op: 'suspend', id: clientId };
     this.apply(change);
-    await this.write(change, (multi) =>
-      multi.set(this.clientKey(clientId), 'suspended').zadd(this.keys.indexKey, '+inf', `suspended:${clientId}`),
-    );
+    await this.write(change, [
+      ['SET', this.clientKey(clientId), 'suspended'],
+      ['ZADD', this.keys.indexKey, '+inf', `suspended:${clientId}`],
+    ]);
   }
 
   async reinstateClient(clientId: string): Promise<void> {
     const change: Change = { op: 'reinstate', id: clientId };
     this.apply(change);
-    await this.write(change, (multi) =>
-      multi.zrem(this.keys.indexKey, `suspended:${clientId}`).eval(DELETE_IF_SUSPENDED, 1, this.clientKey(clientId)),
-    );
+    await this.write(change, [
+      ['ZREM', this.keys.indexKey, `suspended:${clientId}`],
+      ['EVAL', DELETE_IF_SUSPENDED, 1, this.clientKey(clientId)],
+    ]);
   }
 
   async markClientDeleted(clientId: string, until: number): Promise<void> {
     const change: Change = { op: 'delete', id: clientId, until };
     if (!this.apply(change)) return;
-    await this.write(change, (multi) =>
-      multi
-        .set(this.clientKey(clientId), 'deleted', 'PXAT', until)
-        .zrem(this.keys.indexKey, `suspended:${clientId}`)
-        .zadd(this.keys.indexKey, until, `deleted:${clientId}`),
-    );
+    await this.write(change, [
+      ['SET', this.clientKey(clientId), 'deleted', 'PXAT', until],
+      ['ZREM', this.keys.indexKey, `suspended:${clientId}`],
+      ['ZADD', this.keys.indexKey, until, `deleted:${clientId}`],
+    ]);
   }
 
   async revokeSession(sessionId: string, until: number): Promise<void> {
     const change: Change = { op: 'session', id: sessionId, until };
     if (!this.apply(change)) return;
-    await this.write(change, (multi) =>
-      multi.set(this.sessionKey(sessionId), 'revoked', 'PXAT', until).zadd(this.keys.indexKey, until, `session:${sessionId}`),
-    );
+    await this.write(change, [
+      ['SET', this.sessionKey(sessionId), 'revoked', 'PXAT', until],
+      ['ZADD', this.keys.indexKey, until, `session:${sessionId}`],
+    ]);
   }
 
   refillWith(refill: () => Promise<void>): Promise<void> {
@@ -166,12 +166,9 @@ export class RedisRevocationList implements RevocationList {
     this.synced = false;
   }
 
-  private async write(change: Change, build: (multi: ReturnType<Redis['multi']>) => ReturnType<Redis['multi']>): Promise<void> {
+  private async write(change: Change, commands: RedisCommand[]): Promise<void> {
     try {
-      const message = JSON.stringify({ ...change, origin: this.origin });
-      const results = await build(this.redis.multi()).publish(this.keys.syncChannel, message).exec();
-      const failed = results?.find(([error]) => error !== null);
-      if (!results || failed) throw failed?.[0] ?? new Error('transaction discarded');
+      await writeThenPublish(this.redis, commands, this.keys.syncChannel, JSON.stringify({ ...change, origin: this.origin }));
     } catch (error) {
       throw new UnavailableError('the revocation list', { cause: error });
     }
@@ -216,7 +213,7 @@ export class RedisRevocationList implements RevocationList {
     if (this.buffered) return;
     this.buffered = [];
     try {
-      await this.subscriber.subscribe(this.keys.syncChannel);
+      await subscribeChannel(this.subscriber, this.keys.syncChannel);
       const now = this.now();
       const entries = await this.redis.zrangebyscore(this.keys.indexKey, `(${now}`, '+inf', 'WITHSCORES');
       const buffered = this.buffered;

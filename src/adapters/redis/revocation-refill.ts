@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from '../../domain/logger';
 import { OutageLog } from '../../domain/outage-log';
+import { serverIdentity, type RedisClient } from './topology';
 
 const RETRY_MS = 1000;
 
@@ -9,7 +9,7 @@ const RETRY_MS = 1000;
  *
  * Redis can come back empty (restarted without persistence) or be another server (a
  * failover, a restore from an older snapshot). Either shows as a changed `run_id` in
- * INFO, or as a missing marker key: the marker is written, holding the run id, only
+ * INFO (of any master, on a Cluster), or as a missing marker key: the marker is written, holding the run id, only
  * once a refill has completed, so a Redis without it has not been refilled since it was
  * emptied. While a refill is due the list must fail closed; a refill that fails is
  * retried every second.
@@ -26,7 +26,7 @@ export class RevocationRefill {
   private readonly failures: OutageLog;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly markerKey: string,
     private readonly log: Logger,
     /** Called when a loss is noticed, before the refill: the list forgets what it held. */
@@ -52,8 +52,7 @@ export class RevocationRefill {
    * the list and refills it. Rejects when Redis cannot be asked.
    */
   async check(): Promise<void> {
-    const [info, marker] = await Promise.all([this.redis.info('server'), this.redis.get(this.markerKey)]);
-    const runId = runIdOf(info);
+    const [runId, marker] = await Promise.all([serverIdentity(this.redis), this.redis.get(this.markerKey)]);
     const replaced = this.runId !== null && runId !== this.runId;
     this.runId = runId;
     if (this.refill === null) return;
@@ -92,7 +91,7 @@ export class RevocationRefill {
     if (this.refill === null || !this.due) return null;
     const losses = this.losses;
     try {
-      const runId = runIdOf(await this.redis.info('server'));
+      const runId = await serverIdentity(this.redis);
       await this.refill();
       await this.redis.set(this.markerKey, runId);
       this.runId = runId;
@@ -112,9 +111,4 @@ export class RevocationRefill {
       return error instanceof Error ? error : new Error(String(error));
     }
   }
-}
-
-/** The id Redis gives itself at each start (INFO server); a new one means a new, possibly empty, data set. */
-function runIdOf(info: string): string {
-  return /^run_id:(\w+)/m.exec(info)?.[1] ?? '';
 }

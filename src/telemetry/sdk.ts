@@ -1,0 +1,39 @@
+/**
+ * The OpenTelemetry SDK with the instrumentations of the libraries a request goes through:
+ * the bridge's HTTP server and Koa, the gRPC client and server, MongoDB and ioredis. Loaded
+ * by src/telemetry/preload.ts only when tracing is requested, before any of those libraries,
+ * since an instrumentation patches a library as it is loaded.
+ *
+ * The exporter, sampler and resource come from the SDK's standard OTEL_* variables. What a
+ * span may carry is decided here: no request or response headers (cookies, the bearer
+ * token), no gRPC metadata, Redis commands by name only, and MongoDB commands with every
+ * value replaced by "?" (the instrumentation's default), so no token, password, secret or
+ * hash reaches a span.
+ */
+import { context, trace } from '@opentelemetry/api';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
+import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { installTracing } from './trace-context';
+
+export function startTracing(options: { serviceName: string }): void {
+  const sdk = new NodeSDK({
+    serviceName: options.serviceName,
+    instrumentations: [
+      new HttpInstrumentation({ headersToSpanAttributes: { server: {}, client: {} } }),
+      new KoaInstrumentation(),
+      new GrpcInstrumentation({ metadataToSpanAttributes: { client: {}, server: {} } }),
+      // Background loops (the outbox relay, the revocation checks) would otherwise start a trace every few seconds.
+      new MongoDBInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
+      new IORedisInstrumentation({ dbStatementSerializer: (command) => command, requireParentSpan: true }),
+    ],
+  });
+  sdk.start();
+  installTracing({
+    currentTraceId: () => trace.getSpan(context.active())?.spanContext().traceId,
+    flush: () => sdk.shutdown(),
+  });
+}

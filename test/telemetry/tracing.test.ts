@@ -1,0 +1,184 @@
+/**
+ * Traces end to end: the service runs as in production (`node dist/src/main.js`, gRPC
+ * server and bridge in one process) with OTEL_EXPORTER_OTLP_ENDPOINT pointing at a
+ * collector this test runs in memory (OTLP over HTTP, JSON), and headless Chromium logs in
+ * through the bridge. In a child process because an instrumentation patches a library as it
+ * is loaded, and this test process loaded them all long ago.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { chromium, type Browser } from 'playwright-core';
+import { eventually } from '../support/eventually';
+import { freePort, repoRoot } from '../support/paths';
+import { testEnv } from '../support/server';
+import { requireServices } from '../support/services';
+import { skipOrFailInCI } from '../support/skip-or-fail';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PASSWORD = 'correct horse battery';
+
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  doubleValue?: number;
+  arrayValue?: { values: OtlpValue[] };
+}
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes: { key: string; value: OtlpValue }[];
+}
+
+const SERVER = 2;
+const CLIENT = 3;
+
+/** An OTLP/HTTP (JSON) trace receiver that keeps every request body it gets. */
+async function startCollector(): Promise<{ server: Server; endpoint: string; bodies: string[]; spans(): OtlpSpan[] }> {
+  const bodies: string[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      if (request.url === '/v1/traces') bodies.push(body);
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const spans = () =>
+    bodies.flatMap((body) =>
+      (JSON.parse(body) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] }).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)),
+    );
+  return { server, endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, bodies, spans };
+}
+
+function attribute(span: OtlpSpan, ...keys: string[]): string | undefined {
+  const found = span.attributes.find((a) => keys.includes(a.key))?.value;
+  return found === undefined ? undefined : String(found.stringValue ?? found.intValue ?? found.boolValue ?? found.doubleValue);
+}
+
+describe('Traces (OpenTelemetry), with OTEL_EXPORTER_OTLP_ENDPOINT set', function () {
+  this.timeout(60000);
+  let collector: Awaited<ReturnType<typeof startCollector>>;
+  let child: ChildProcess | undefined;
+  let output = '';
+  let browser: Browser | undefined;
+  let bridgeUrl = '';
+  let grpcPort = 0;
+
+  before(async function () {
+    this.timeout(60000);
+    const services = requireServices(this);
+    if (!existsSync(CHROMIUM)) skipOrFailInCI(this, `${CHROMIUM} is missing (apt-get install chromium)`);
+    collector = await startCollector();
+    grpcPort = await freePort();
+    const bridgePort = await freePort();
+    bridgeUrl = `http://127.0.0.1:${bridgePort}`;
+    const env = {
+      ...testEnv(services, 'tracing'),
+      GRPC_PORT: String(grpcPort),
+      BRIDGE_HOST: '127.0.0.1',
+      BRIDGE_PORT: String(bridgePort),
+      CORS_ORIGINS: bridgeUrl,
+      LOG_LEVEL: 'info',
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+    };
+    child = spawn(process.execPath, [join(repoRoot(), 'dist/src/main.js'), 'all'], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await eventually(() => output.includes('bridge listening'), { timeoutMs: 30000, intervalMs: 50, what: () => `the bridge to listen; output so far:\n${output}` });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child!.once('exit', resolve));
+    }
+    collector?.server.close();
+  });
+
+  it('makes one browser login one trace, from the bridge through gRPC to the stores, with no secret in any span and the trace id in the log lines', async () => {
+    const email = `traced${Date.now()}@example.com`;
+    const page = await browser!.newPage();
+    await page.goto(`${bridgeUrl}/healthz`);
+    const call = (path: string, body: unknown) =>
+      page.evaluate(
+        async ([url, json]) => {
+          const response = await fetch(url!, { method: 'POST', credentials: 'include', headers: { 'Content-Type': 'application/json' }, body: json! });
+          return { status: response.status, requestId: response.headers.get('X-Request-Id') ?? '' };
+        },
+        [`${bridgeUrl}${path}`, JSON.stringify(body)],
+      );
+    expect((await call('/register', { email, password: PASSWORD })).status).to.equal(201);
+    const login = await call('/login', { email, password: PASSWORD });
+    expect(login.status).to.equal(200);
+    const cookies = await page.context().cookies();
+    const secrets = [PASSWORD, ...cookies.map((cookie) => cookie.value)].filter((value) => value.length >= 16);
+    expect(secrets.length).to.be.at.least(3);
+
+    // The login's trace: the bridge's HTTP server span for POST /login, and all that hangs under it.
+    const loginSpan = await eventually(
+      () => collector.spans().find((s) => s.kind === SERVER && attribute(s, 'http.route', 'url.path', 'http.target') === '/login' && attribute(s, 'http.method', 'http.request.method') === 'POST'),
+      { until: (span: OtlpSpan | undefined) => span !== undefined, timeoutMs: 10000, what: 'the span of POST /login' },
+    );
+    const traceId = loginSpan!.traceId;
+    const inTrace = await eventually(() => collector.spans().filter((s) => s.traceId === traceId), {
+      until: (spans: OtlpSpan[]) => spans.some((s) => attribute(s, 'db.system', 'db.system.name') === 'mongodb'),
+      timeoutMs: 10000,
+      what: 'the MongoDB spans of the login',
+    });
+    const grpcClient = inTrace.find((s) => s.kind === CLIENT && attribute(s, 'rpc.method') === 'Login');
+    const grpcServer = inTrace.find((s) => s.kind === SERVER && attribute(s, 'rpc.method') === 'Login');
+    expect(grpcClient, 'the bridge\'s gRPC call is in the trace').to.not.equal(undefined);
+    expect(grpcServer, 'the server\'s handling of it continues the trace').to.not.equal(undefined);
+    expect(grpcServer!.parentSpanId).to.equal(grpcClient!.spanId);
+    expect(inTrace.filter((s) => attribute(s, 'db.system', 'db.system.name') === 'mongodb').length).to.be.at.least(1);
+    // One login, one trace: no span of the Login RPC in any other trace.
+    expect(collector.spans().filter((s) => attribute(s, 'rpc.method') === 'Login' && s.traceId !== traceId)).to.deep.equal([]);
+
+    const everything = collector.bodies.join('\n');
+    for (const secret of secrets) expect(everything.includes(secret), 'a secret in a span').to.equal(false);
+    expect(everything).to.not.match(/bearer /i);
+
+    // The bridge's and the server's log lines of the login carry the request id and the trace id together.
+    const lines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const httpLine = lines.find((line) => line['msg'] === 'http' && line['path'] === '/login');
+    const rpcLine = lines.find((line) => line['msg'] === 'rpc' && line['method'] === 'Login');
+    expect(httpLine).to.include({ requestId: login.requestId, traceId });
+    expect(rpcLine).to.include({ requestId: login.requestId, traceId });
+  });
+});
+
+describe('Traces, without OTEL_* variables', () => {
+  /** The @opentelemetry modules loaded once src/main.ts's first import has run. */
+  const loadedWith = (env: Record<string, string>) =>
+    new Promise<string[]>((resolve, reject) => {
+      const script = `require(${JSON.stringify(join(repoRoot(), 'dist/src/telemetry/preload.js'))});
+        process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((file) => file.includes('@opentelemetry'))));`;
+      const probe = spawn(process.execPath, ['-e', script], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      probe.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      probe.once('error', reject);
+      probe.once('exit', () => resolve(JSON.parse(out || '[]') as string[]));
+    });
+
+  it('loads nothing of OpenTelemetry, so tracing off costs nothing', async () => {
+    expect(await loadedWith({})).to.deep.equal([]);
+    expect(await loadedWith({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' })).to.deep.equal([]);
+    expect((await loadedWith({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' })).length).to.be.above(10);
+  });
+});
