@@ -6,7 +6,8 @@
  *
  *   200  X-Client-Id, X-Client-Kind, X-Client-Groups (comma-separated), X-Session-Id
  *   401  the usual JSON error body and `WWW-Authenticate: Bearer error="invalid_token"`
- *   403  PERMISSION_DENIED, when `?group=` or `?kind=` asks for more than the caller has
+ *   403  PERMISSION_DENIED, when `?group=` or `?kind=` asks for more than the caller has;
+ *        SECOND_FACTOR_REQUIRED, when `?second_factor=true` and the login used a password alone
  *
  * The token is the access cookie or `Authorization: Bearer`. Gateways call this route
  * server to server, once per request they pass, so it runs ahead of the other routes'
@@ -33,7 +34,7 @@ export const FORWARD_AUTH_PATH = '/auth';
 /** The name forward auth goes by in metrics and the access log policy. */
 export const FORWARD_AUTH_METHOD = 'ForwardAuth';
 
-export type GatewayIdentity = Pick<Principal, 'clientId' | 'kind' | 'groups' | 'sessionId'>;
+export type GatewayIdentity = Pick<Principal, 'clientId' | 'kind' | 'groups' | 'sessionId' | 'amr'>;
 
 /**
  * The one question forward auth asks: who holds this token? ValidateToken over gRPC when
@@ -45,7 +46,7 @@ export type IdentityOfToken = (token: string, requestId: string) => Promise<Gate
 export function identityOverGrpc(api: ClientAuthPromiseClient, deadlineMs: number): IdentityOfToken {
   return async (token, requestId) => {
     const answer = await api.validateToken({ token }, { deadlineMs, requestId });
-    return { clientId: answer.clientId, kind: kindOf(answer.kind), groups: answer.groups, sessionId: answer.sessionId };
+    return { clientId: answer.clientId, kind: kindOf(answer.kind), groups: answer.groups, sessionId: answer.sessionId, amr: answer.amr };
   };
 }
 
@@ -87,7 +88,7 @@ export function forwardAuth(options: ForwardAuthOptions): Middleware {
     let requirement = requirements.get(query);
     if (requirement === undefined) {
       const params = new URLSearchParams(query);
-      requirement = accessRequirement(params.get('group') ?? undefined, params.get('kind') ?? undefined);
+      requirement = accessRequirement(params.get('group') ?? undefined, params.get('kind') ?? undefined, params.get('second_factor') ?? undefined);
       if (requirements.size < REQUIREMENTS_REMEMBERED) requirements.set(query, requirement);
     }
     return requirement;

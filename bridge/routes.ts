@@ -16,6 +16,7 @@ import { readJsonObject } from './json-body';
 import { stringField, stringListField, stringMapField } from './request-fields';
 import { clientJson, deletionRequestJson, timeJson } from './response-json';
 import type { UpstreamHealth } from './upstream-health';
+import { answerWithChallenge, secondFactorRoutes } from './second-factor-routes';
 
 export interface RouteDependencies {
   api: ClientAuthPromiseClient;
@@ -93,7 +94,8 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   router.post('/login', async (ctx) => {
     const input = await body(ctx, ROUTE_FIELDS.login);
     const session = await api.login({ email: stringField(input, 'email'), password: stringField(input, 'password') }, callOptions(ctx));
-    answerWithSession(ctx, session);
+    if (session.secondFactorChallenge) answerWithChallenge(ctx, session.secondFactorChallenge);
+    else answerWithSession(ctx, session);
   });
 
   const refresh = async (ctx: Context) => {
@@ -168,6 +170,10 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
     const { client } = await api.reinstateClient({ clientId: stringField(input, 'id') }, authenticated(ctx));
     ctx.body = { client: clientJson(client) };
   });
+
+  // These routes are this service's own (the original had none), read with their own fields.
+  const plainBody = (ctx: Context) => readJsonObject(ctx, deps.bodyLimitBytes);
+  secondFactorRoutes(router, { api, body: plainBody, callOptions: (ctx) => callOptions(ctx), authenticated, answerWithSession });
 
   router.get('/healthz', async (ctx) => {
     const upstream = await deps.health.check(deps.callTimeoutMs);

@@ -5,6 +5,11 @@ import { OutageLog } from './domain/outage-log';
 import { OutboxRelay } from './domain/outbox-relay';
 import { rebuildRevocations } from './domain/revocation-rebuild';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
+import type { SecondFactorStore } from './domain/second-factor-ports';
+import { AesGcmSecretSealer } from './adapters/crypto/secret-sealer';
+import { OtpauthTotpCodes } from './adapters/crypto/otpauth-totp-codes';
+import { SimpleWebAuthnCeremonies } from './adapters/crypto/simplewebauthn-ceremonies';
+import { MongoSecondFactorStore } from './adapters/mongo/second-factor-store';
 import type { MailOutbox } from './domain/mail';
 import type { OneTimeTokenStore } from './domain/one-time-tokens';
 import type { RequestLimiter } from './domain/request-limiter';
@@ -37,6 +42,7 @@ export interface Adapters {
   revocations: RevocationList;
   events: EventBus;
   loginThrottle: LoginThrottle;
+  secondFactors: SecondFactorStore;
   oneTimeTokens: OneTimeTokenStore;
   mailOutbox: MailOutbox;
   /** Counts password-reset and verification requests. */
@@ -101,6 +107,11 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       lifetimes,
       log,
       legacyTokens,
+      secondFactors: adapters.secondFactors,
+      sealer: new AesGcmSecretSealer(keyEncryptionKey(config, secret, log)),
+      totpCodes: new OtpauthTotpCodes(),
+      webauthn: new SimpleWebAuthnCeremonies(),
+      secondFactorSettings: config.secondFactor,
       recovery: mail.recovery,
     });
     if (config.admin) {
@@ -119,12 +130,13 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
     mail.mailer.start(config.outboxRelayIntervalMs);
     void mail.mailer.flush();
-    const sweepLog = new OutageLog(log, 'sweep of expired sessions and one-time tokens');
+    const sweepLog = new OutageLog(log, 'sweep of expired sessions, one-time tokens and second-factor claims');
     const sweeper = setInterval(
       () =>
         void sweepLog.run(async () => {
           await adapters.sessions.sweepExpired(new Date());
           await adapters.oneTimeTokens.sweepExpired(new Date());
+          await adapters.secondFactors.sweepClaims(new Date());
         }),
       SWEEP_INTERVAL_MS,
     );
@@ -153,6 +165,18 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   }
 }
 
+/**
+ * The key that seals second-factor secrets: KEY_ENCRYPTION_KEY, or else one derived from
+ * the JWT secret (the sealer derives its own key from either), so that a deployment that
+ * predates second factors keeps starting. Its own key is better: then a leaked JWT secret
+ * does not also open the stored TOTP secrets.
+ */
+function keyEncryptionKey(config: Config, jwtSecret: string, log: Logger): string {
+  if (config.secondFactor.keyEncryptionKey !== null) return config.secondFactor.keyEncryptionKey;
+  log.warn({}, 'KEY_ENCRYPTION_KEY is not set: TOTP secrets are sealed with a key derived from the JWT secret; set KEY_ENCRYPTION_KEY');
+  return jwtSecret;
+}
+
 async function connectAdapters(config: Config, stores: SharedStores, log: Logger): Promise<Adapters> {
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
@@ -163,9 +187,11 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     const clients = new MongoClientStore(connected.db);
     const sessions = new MongoSessionStore(connected.db);
     const outbox = new MongoOutbox(connected.db);
+    const secondFactors = new MongoSecondFactorStore(connected.db);
     const oneTimeTokens = new MongoOneTimeTokenStore(connected.db);
     const mailOutbox = new MongoMailOutbox(connected.db);
     await clients.ensureIndexes();
+    await secondFactors.ensureIndexes();
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
     await oneTimeTokens.ensureIndexes();
@@ -190,6 +216,7 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       revocations,
       events,
       loginThrottle,
+      secondFactors,
       oneTimeTokens,
       mailOutbox,
       recoveryLimiter: requestLimiterOn(

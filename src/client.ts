@@ -9,6 +9,7 @@
  */
 import { ChannelCredentials, Metadata, type CallOptions, type ServiceError, type handleUnaryCall } from '@grpc/grpc-js';
 import * as api from '../gen/clientauth/v1/client_auth';
+import * as secondFactorApi from '../gen/clientauth/v1/second_factor';
 import { ClientAuthClient, ClientAuthService, type ClientAuthServer, type DeepPartial } from '../gen/clientauth/v1/client_auth';
 import { retryServiceConfig, type RetryOptions } from './client-retry';
 import { CLIENT_IP_KEY } from './grpc/client-ip';
@@ -88,7 +89,9 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
  */
 function requestFiller(method: string): (partial: unknown) => unknown {
   const name = `${method.charAt(0).toUpperCase()}${method.slice(1)}Request`;
-  const message = (api as unknown as Record<string, { fromPartial?: (partial: unknown) => unknown } | undefined>)[name];
+  // The second-factor messages are generated from their own proto file.
+  const messages = { ...api, ...secondFactorApi } as unknown as Record<string, { fromPartial?: (partial: unknown) => unknown } | undefined>;
+  const message = messages[name];
   if (typeof message?.fromPartial !== 'function') throw new Error(`no generated ${name} for ${method}`);
   return message.fromPartial.bind(message);
 }

@@ -7,9 +7,11 @@ import { mailFrom, recoveryFrom, verifiedRedirectFrom, type MailConfig, type Rec
 import { ConfigError, Reader, type Env } from './config-reader';
 import { legacyWindowFrom } from './legacy-window';
 import { redisFrom, type RedisConfig } from './config-redis';
+import { secondFactorFrom, type SecondFactorConfig } from './second-factor-config';
 
 export { ConfigError, type Env } from './config-reader';
 export type { RedisConfig, RedisNode, RedisTarget } from './config-redis';
+export type { SecondFactorConfig } from './second-factor-config';
 
 export interface MongoConfig {
   readonly uri: string;
@@ -82,6 +84,7 @@ export interface Config {
   readonly originalDbName: string | null;
   /** Until when tokens of the original service are accepted (LEGACY_TOKENS_UNTIL); null when never. */
   readonly legacyTokensUntil: Date | null;
+  readonly secondFactor: SecondFactorConfig;
   readonly recovery: RecoveryConfig;
   readonly mail: MailConfig;
   /** The share of gateway checks (ValidateToken, Check, GET /auth) logged when they end as usual, 0 to 1. */
@@ -163,6 +166,7 @@ export function loadConfig(env: Env): Config {
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
     originalDbName: read.optional('DB_NAME') === null ? null : read.string('DB_NAME', ''),
     legacyTokensUntil,
+    secondFactor: secondFactorFrom(read),
     recovery,
     mail: mailFrom(read, recovery, production),
     accessLogSample: read.fraction('ACCESS_LOG_SAMPLE', 0),

@@ -47,6 +47,8 @@ export interface Principal {
   groups: string[];
   sessionId: string;
   expiresAt: Date;
+  /** How the client authenticated (the token's `amr` claim, RFC 8176); empty when it has none. */
+  amr: string[];
 }
 
 export function isAdmin(principal: Principal): boolean {

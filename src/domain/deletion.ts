@@ -37,7 +37,7 @@ export type DeletionStep = 'found' | 'marked' | 'queued' | 'sessions-removed';
  */
 export type DeletionStepHook = (step: DeletionStep, clientId: string) => void | Promise<void>;
 
-export type DeletionDeps = Pick<Dependencies, 'clients' | 'sessions' | 'outbox' | 'relay' | 'log' | 'now' | 'recovery'> & { afterStep?: DeletionStepHook; };
+export type DeletionDeps = Pick<Dependencies, 'clients' | 'sessions' | 'secondFactors' | 'outbox' | 'relay' | 'log' | 'now' | 'recovery'> & { afterStep?: DeletionStepHook; };
 
 /** How many half-done deletions one recovery pass finishes at most. */
 const RECOVERY_BATCH = 100;
@@ -108,6 +108,7 @@ export class Deletion {
     await this.deps.outbox.add(entry);
     await this.step('queued', client.id);
     await this.deps.sessions.deleteAllOfClient(client.id);
+    await this.deps.secondFactors.deleteAllOfClient(client.id);
     await this.deps.recovery?.tokens.deleteAllOfClient(client.id);
     await this.deps.recovery?.mailer.forget(client.id);
     await this.step('sessions-removed', client.id);

@@ -6,6 +6,7 @@ import type { PasswordHasher } from './password-hasher';
 import type { Recovery } from './recovery-settings';
 import type { ClientStore, LoginThrottle, Outbox, RevocationList, SessionStore } from './ports';
 import type { Lifetimes, TokenIssuer } from './token-issuer';
+import type { SecondFactorSettings, SecondFactorStore, SecretSealer, TotpCodes, WebAuthnCeremonies } from './second-factor-ports';
 
 /**
  * Everything a use case may depend on. Each use case takes only the part it uses
@@ -26,6 +27,12 @@ export interface Dependencies {
   log: Logger;
   /** Tokens of the original service, accepted until LEGACY_TOKENS_UNTIL; absent or null when off. */
   legacyTokens?: LegacyTokens | null;
+  /** Second factors: where they are kept, what seals their secrets and tickets, and their settings. */
+  secondFactors: SecondFactorStore;
+  sealer: SecretSealer;
+  totpCodes: TotpCodes;
+  webauthn: WebAuthnCeremonies;
+  secondFactorSettings: SecondFactorSettings;
   /** The clock, ms since the epoch; tests pass one they move by hand. */
   now: () => number;
   /** Password reset and email verification (mail, one-time tokens); absent when neither is wired. */

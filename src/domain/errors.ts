@@ -56,6 +56,17 @@ export const REASONS = {
   EMAIL_NOT_VERIFIED: { kind: 'failed_precondition', message: 'the email is not verified yet; follow the link in the verification email' },
   FEATURE_DISABLED: { kind: 'failed_precondition', message: 'this feature is switched off on this service' },
   UNAVAILABLE: { kind: 'unavailable', message: 'a store is unavailable; retry later' },
+  // Second factors (src/domain/totp.ts, passkeys.ts, second-factor-login.ts).
+  CODE_INVALID: { kind: 'invalid_argument', message: 'the code is not valid' },
+  SECOND_FACTOR_INVALID: { kind: 'unauthenticated', message: 'the second factor is not valid' },
+  CHALLENGE_INVALID: { kind: 'unauthenticated', message: 'the login challenge is not valid, was used already or has expired; log in again' },
+  TOTP_ALREADY_ENABLED: { kind: 'already_exists', message: 'an authenticator app is already enabled; disable it first' },
+  TOTP_NOT_ENABLED: { kind: 'failed_precondition', message: 'no authenticator app is enabled (or its enrolment was not begun)' },
+  PASSKEYS_NOT_CONFIGURED: { kind: 'failed_precondition', message: 'passkeys are not configured here (WEBAUTHN_ORIGINS is empty)' },
+  PASSKEY_REJECTED: { kind: 'invalid_argument', message: 'the passkey registration could not be verified' },
+  PASSKEY_ALREADY_REGISTERED: { kind: 'already_exists', message: 'this passkey is already registered' },
+  PASSKEY_NOT_FOUND: { kind: 'not_found', message: 'the caller has no passkey with this id' },
+  SECOND_FACTOR_REQUIRED: { kind: 'permission_denied', message: 'this location needs a login with a second factor; log in again with one' },
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;
 
 /** Stable reasons, as listed in `REASONS`. */

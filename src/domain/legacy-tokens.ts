@@ -87,6 +87,8 @@ export class LegacyTokens {
       groups: [...client.groups],
       // The original had no sessions; the revocation list still sees the client's marks.
       sessionId: '',
+      // The original's tokens say nothing of how the client authenticated.
+      amr: [],
       expiresAt: new Date(claims.exp === undefined ? until : Math.min(claims.exp * 1000, until)),
     };
   }

@@ -3,6 +3,7 @@
  * adapters must keep; test/contract/ runs one suite per port against every adapter.
  */
 import type { ClientKind, ClientRecord } from './client';
+import type { AuthMethod } from './second-factor-ports';
 
 /** Filters and paging of `ClientStore.list`. */
 export interface ClientQuery {
@@ -66,6 +67,8 @@ export interface SessionRecord {
   /** The family's absolute end: no refresh token of it is valid after this. */
   expiresAt: Date;
   revokedAt: Date | null;
+  /** How the client authenticated when the session began (`amr`); absent on sessions older than second factors: a password. */
+  amr?: AuthMethod[];
 }
 
 /** One refresh token of a session, identified by the SHA-256 of its value. */

@@ -10,11 +10,16 @@ import { hashSecret, newSecret } from './secrets';
 import type { IssuedToken } from './token-issuer';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
+import { loginChallengeFor, type LoginChallenge } from './second-factor-login';
+import type { AuthMethod } from './second-factor-ports';
 
 /** Refresh tokens are 43 base64url characters; anything much longer is not one of ours. */
 const MAX_REFRESH_TOKEN_LENGTH = 128;
 
-export type SessionTokensDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'loginThrottle' | 'loginLimit' | 'hasher' | 'tokens' | 'lifetimes' | 'log' | 'now' | 'recovery'>;
+export type SessionTokensDeps = Pick<
+  Dependencies,
+  'clients' | 'sessions' | 'revocations' | 'loginThrottle' | 'loginLimit' | 'hasher' | 'tokens' | 'lifetimes' | 'log' | 'now' | 'recovery' | 'secondFactors' | 'sealer'
+>;
 
 /** What Login and RefreshToken hand out. */
 export interface TokenPair {
@@ -34,8 +39,10 @@ export class SessionTokens {
    * Logs a user in; unknown email and wrong password are indistinguishable, in answer and
    * time. Failed logins are counted per email, registered or not, and an email at the limit
    * is refused before its password is checked, so the refusal says nothing of the account.
+   * A client with a second factor gets no tokens yet, but a challenge to complete
+   * (see second-factor-login.ts).
    */
-  async login(input: { email: string; password: string }): Promise<TokenPair> {
+  async login(input: { email: string; password: string }): Promise<TokenPair | LoginChallenge> {
     const { clients, hasher, loginLimit } = this.deps;
     const email = v.normalizeEmail('email', input.email);
     if (input.password === '') throw invalidArgument('password', 'password is required');
@@ -51,8 +58,11 @@ export class SessionTokens {
       await this.throttle.recordFailure(email);
       throw domainError('INVALID_CREDENTIALS');
     }
+    // With a second factor the login is not over: starting the count over now would let
+    // each correct password wipe out the wrong codes counted since (see second-factor-login.ts).
+    const challenge = client.suspended ? null : await loginChallengeFor(this.deps, client);
     // The password was right, so whoever this is is not guessing it, suspended or not.
-    if (failures > 0) await this.throttle.reset(email);
+    if (failures > 0 && challenge === null) await this.throttle.reset(email);
     if (client.suspended) throw domainError('CLIENT_SUSPENDED');
     // Only now, after the password: the answer must tell a guesser nothing.
     if (this.deps.recovery?.settings.requireVerifiedEmail && client.emailVerifiedAt === null) throw domainError('EMAIL_NOT_VERIFIED');
@@ -61,7 +71,7 @@ export class SessionTokens {
       const passwordHash = await hasher.hash(input.password);
       await clients.update(client.id, { passwordHash, updatedAt: new Date(this.deps.now()) });
     }
-    return this.startSession(client);
+    return challenge ?? this.startSession(client, ['pwd']);
   }
 
   /** Rotates a refresh token; a retired one coming back revokes its whole family. */
@@ -97,7 +107,7 @@ export class SessionTokens {
     });
     if (!won) return this.rejectReuse(session.id);
     return {
-      access: this.issueAccess(client, session.id),
+      access: this.issueAccess(client, session.id, session.amr ?? ['pwd']),
       refresh: { token: refreshToken, expiresAt: session.expiresAt },
       client: publicClient(client),
     };
@@ -120,13 +130,14 @@ export class SessionTokens {
     await this.deps.revocations.revokeSession(principal.sessionId, principal.expiresAt.getTime());
   }
 
-  private async startSession(client: ClientRecord): Promise<TokenPair> {
+  /** A new session for a client who has just proven who it is, by `amr`. */
+  async startSession(client: ClientRecord, amr: AuthMethod[]): Promise<TokenPair> {
     const now = this.deps.now();
     const sessionId = newId(now);
     const expiresAt = new Date(now + this.deps.lifetimes.refreshToken * 1000);
     const refreshToken = newSecret();
     await this.deps.sessions.create(
-      { id: sessionId, clientId: client.id, createdAt: new Date(now), expiresAt, revokedAt: null },
+      { id: sessionId, clientId: client.id, createdAt: new Date(now), expiresAt, revokedAt: null, amr },
       {
         hash: hashSecret(refreshToken),
         sessionId,
@@ -137,18 +148,19 @@ export class SessionTokens {
       },
     );
     return {
-      access: this.issueAccess(client, sessionId),
+      access: this.issueAccess(client, sessionId, amr),
       refresh: { token: refreshToken, expiresAt },
       client: publicClient(client),
     };
   }
 
-  private issueAccess(client: ClientRecord, sessionId: string): IssuedToken {
+  private issueAccess(client: ClientRecord, sessionId: string, amr: AuthMethod[]): IssuedToken {
     const subject = {
       clientId: client.id,
       kind: client.kind,
       groups: client.groups,
       sessionId,
+      amr,
       ...(client.kind === 'user' ? { emailVerified: client.emailVerifiedAt !== null } : {}),
     };
     return this.deps.tokens.issue(subject, this.deps.lifetimes.accessToken);

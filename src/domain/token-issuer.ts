@@ -12,6 +12,8 @@ export interface TokenSubject {
   kind: ClientKind;
   groups: string[];
   sessionId: string;
+  /** How the client authenticated (the `amr` claim); absent for service tokens. */
+  amr?: string[];
   /** A user's email is verified: the `email_verified` claim (OpenID Connect's name); absent for services. */
   emailVerified?: boolean;
 }

@@ -15,6 +15,10 @@ import { ServiceSecrets } from './service-secrets';
 import { ServiceTokens } from './service-tokens';
 import { SessionTokens } from './session-tokens';
 import { Suspension } from './suspension';
+import { Passkeys } from './passkeys';
+import { SecondFactorAdministration } from './second-factor-administration';
+import { SecondFactorLogin } from './second-factor-login';
+import { Totp } from './totp';
 import { TokenValidation } from './token-validation';
 
 /** The ports and settings every use case is built from; the clock defaults to the system's. */
@@ -35,6 +39,10 @@ export interface UseCases {
   administration: Administration;
   suspension: Suspension;
   deletion: Deletion;
+  totp: Totp;
+  passkeys: Passkeys;
+  secondFactorLogin: SecondFactorLogin;
+  secondFactorAdministration: SecondFactorAdministration;
   passwordReset: PasswordReset;
   emailVerification: EmailVerification;
 }
@@ -42,17 +50,24 @@ export interface UseCases {
 export function createUseCases(input: UseCaseDeps): UseCases {
   const { afterDeletionStep, ...rest } = input;
   const deps = { ...rest, now: input.now ?? Date.now };
+  const sessionTokens = new SessionTokens(deps);
+  const administration = new Administration(deps);
+  const passkeys = new Passkeys(deps, sessionTokens);
   return {
     registration: new Registration(deps),
     adminBootstrap: new AdminBootstrap(deps),
-    sessionTokens: new SessionTokens(deps),
+    sessionTokens,
     serviceTokens: new ServiceTokens(deps),
     serviceSecrets: new ServiceSecrets(deps),
     tokenValidation: new TokenValidation(deps),
     account: new Account(deps),
-    administration: new Administration(deps),
+    administration,
     suspension: new Suspension(deps),
     deletion: new Deletion(afterDeletionStep ? { ...deps, afterStep: afterDeletionStep } : deps),
+    totp: new Totp(deps),
+    passkeys,
+    secondFactorLogin: new SecondFactorLogin(deps, sessionTokens, passkeys),
+    secondFactorAdministration: new SecondFactorAdministration(deps, administration),
     passwordReset: new PasswordReset(deps),
     emailVerification: new EmailVerification(deps),
   };

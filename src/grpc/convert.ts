@@ -64,5 +64,6 @@ export function tokenPairToProto(pair: TokenPair): LoginResponse {
     refreshToken: pair.refresh.token,
     refreshTokenExpireTime: pair.refresh.expiresAt,
     client: clientToProto(pair.client),
+    secondFactorChallenge: undefined,
   };
 }

@@ -49,7 +49,7 @@ export function extAuthzHandlers(check: TokenCheck, options: ExtAuthzOptions): A
       if (options.gate && !options.gate.admits(metadata)) throw domainError('UNAVAILABLE', 'this instance is shutting down; retry later');
       const headers = headersOf(http);
       const token = tokenOf(headers, options.accessCookieName);
-      const requirement = accessRequirement(context['group'], context['kind']);
+      const requirement = accessRequirement(context['group'], context['kind'], context['second_factor']);
       const principal = await check(token);
       requireAccess(principal, requirement);
       return { response: allowed(principal, headers), code: status.OK, reason: '' };

@@ -4,6 +4,8 @@ import { invalidArgument } from '../domain/errors';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert';
 import { recoveryHandlers } from './recovery-handlers';
 import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary';
+import { secondFactorHandlers } from './second-factor-handlers';
+import { loginResultToProto } from './second-factor-convert';
 
 /** The ClientAuth handlers: decode, call one use case once, encode. No logic of their own. */
 export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): ClientAuthServer {
@@ -38,7 +40,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
     }, options),
 
     login: unary('Login', async (request) => {
-      return tokenPairToProto(await sessionTokens.login({ email: request.email, password: request.password }));
+      return loginResultToProto(await sessionTokens.login({ email: request.email, password: request.password }));
     }, options),
 
     refreshToken: unary('RefreshToken', async (request) => {
@@ -58,6 +60,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
         groups: principal.groups,
         sessionId: principal.sessionId,
         expireTime: principal.expiresAt,
+        amr: principal.amr,
       };
     }, options),
 
@@ -86,14 +89,17 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
       const principal = await caller(context);
       const kind = kindFromProto(request.kind);
       if (kind === 'invalid') throw invalidArgument('kind', 'kind is not a known client kind');
-      const page = await administration.listClients(principal, {
+      const query = {
         pageSize: request.pageSize,
         pageToken: request.pageToken,
         emailPrefix: request.emailPrefix,
         ...(kind ? { kind } : {}),
         ...(request.suspended !== undefined ? { suspended: request.suspended } : {}),
         ...(request.emailVerified !== undefined ? { emailVerified: request.emailVerified } : {}),
-      });
+      };
+      const page = request.hasSecondFactor === undefined
+        ? await administration.listClients(principal, query)
+        : await useCases.secondFactorAdministration.listClients(principal, { ...query, hasSecondFactor: request.hasSecondFactor });
       return { clients: page.clients.map(clientToProto), nextPageToken: page.nextPageToken };
     }, options),
 
@@ -125,6 +131,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
       return { client: clientToProto(result.client), clientSecret: result.clientSecret };
     }, options),
 
+    ...secondFactorHandlers(useCases, caller, options),
     ...recoveryHandlers(useCases, options),
   };
 }

@@ -31,10 +31,11 @@ for (const setup of SETUPS) describe(`DeleteClient interrupted by a crash (${SET
 
   /** The deletion use case on the server's own stores, crashing after `crashAt`. */
   const crashingDeletion = (crashAt: DeletionStep) => {
-    const { clients, sessions, outbox } = server.app.adapters;
+    const { clients, sessions, outbox, secondFactors } = server.app.adapters;
     return new Deletion({
       clients,
       sessions,
+      secondFactors,
       outbox,
       relay: server.app.relay,
       log: silentLogger,
@@ -50,7 +51,7 @@ for (const setup of SETUPS) describe(`DeleteClient interrupted by a crash (${SET
     await server.api.registerUser({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
     const session = await server.api.login({ email, password: PASSWORD });
     const who = await server.api.validateToken({ token: session.accessToken });
-    const principal: Principal = { clientId: who.clientId, kind: 'user', groups: who.groups, sessionId: who.sessionId, expiresAt: who.expireTime! };
+    const principal: Principal = { clientId: who.clientId, kind: 'user', groups: who.groups, sessionId: who.sessionId, expiresAt: who.expireTime!, amr: who.amr };
     return { email, session, principal };
   };
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { repoRoot } from '../support/paths';
 
-const FORBIDDEN = /^(@grpc\/|mongodb|ioredis|koa|@koa\/|better-sqlite3|pino|prom-client|bcrypt|jsonwebtoken|nodemailer|node:http|node:net|node:fs)/;
+const FORBIDDEN = /^(@grpc\/|mongodb|ioredis|koa|@koa\/|better-sqlite3|pino|prom-client|bcrypt|jsonwebtoken|nodemailer|otpauth|@simplewebauthn\/|node:http|node:net|node:fs)/;
 
 function importsOf(source: string): string[] {
   return [...source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((match) => match[1]!);

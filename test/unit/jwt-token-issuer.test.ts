@@ -30,7 +30,7 @@ describe('JwtTokenIssuer.verify on a token it has verified before', () => {
     first.expiresAt.setTime(0);
 
     const second = tokens.verify(token);
-    expect(second).to.deep.equal({ ...SUBJECT, expiresAt: second.expiresAt });
+    expect(second).to.deep.equal({ ...SUBJECT, amr: [], expiresAt: second.expiresAt });
     expect(second.groups).to.deep.equal(['user']);
     expect(second.expiresAt.getTime()).to.be.greaterThan(Date.now());
   });

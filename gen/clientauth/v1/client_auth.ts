@@ -20,6 +20,31 @@ import {
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp";
 import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client";
+import {
+  BeginPasskeyLoginRequest,
+  BeginPasskeyLoginResponse,
+  BeginPasskeyRegistrationRequest,
+  BeginPasskeyRegistrationResponse,
+  BeginTotpEnrollmentRequest,
+  BeginTotpEnrollmentResponse,
+  CompleteLoginRequest,
+  CompleteLoginResponse,
+  ConfirmTotpEnrollmentRequest,
+  ConfirmTotpEnrollmentResponse,
+  DeletePasskeyRequest,
+  DeletePasskeyResponse,
+  DisableTotpRequest,
+  DisableTotpResponse,
+  FinishPasskeyLoginRequest,
+  FinishPasskeyLoginResponse,
+  FinishPasskeyRegistrationRequest,
+  FinishPasskeyRegistrationResponse,
+  ListPasskeysRequest,
+  ListPasskeysResponse,
+  LoginChallenge,
+  ResetSecondFactorRequest,
+  ResetSecondFactorResponse,
+} from "./second_factor";
 
 export const protobufPackage = "clientauth.v1";
 
@@ -111,7 +136,14 @@ export interface LoginResponse {
     | Date
     | undefined;
   /** The logged-in user. */
-  client: Client1 | undefined;
+  client:
+    | Client1
+    | undefined;
+  /**
+   * Set instead of the tokens (which are then empty) when the user has a second factor:
+   * finish the login with CompleteLogin.
+   */
+  secondFactorChallenge: LoginChallenge | undefined;
 }
 
 /** The request of RefreshToken. */
@@ -163,7 +195,15 @@ export interface ValidateTokenResponse {
   /** The token's session id (its `sid` claim). */
   sessionId: string;
   /** When the token expires. */
-  expireTime: Date | undefined;
+  expireTime:
+    | Date
+    | undefined;
+  /**
+   * How the client authenticated (the `amr` claim, RFC 8176): "pwd" (password), "otp"
+   * (TOTP or recovery code), "hwk" (passkey). A gateway may demand "otp" or "hwk" for
+   * admin routes. Empty for service tokens.
+   */
+  amr: string[];
 }
 
 /** The request of GetMe; the client is the bearer token's. */
@@ -227,7 +267,14 @@ export interface ListClientsRequest {
   /** Only clients whose email starts with this, compared lower-cased. */
   emailPrefix: string;
   /** Only clients whose email_verified equals this; unset means either. */
-  emailVerified?: boolean | undefined;
+  emailVerified?:
+    | boolean
+    | undefined;
+  /**
+   * Only clients that have (true) or have not (false) a second factor (a confirmed TOTP or
+   * a passkey); unset means either.
+   */
+  hasSecondFactor?: boolean | undefined;
 }
 
 /** The response of ListClients. */
@@ -1172,6 +1219,7 @@ function createBaseLoginResponse(): LoginResponse {
     refreshToken: "",
     refreshTokenExpireTime: undefined,
     client: undefined,
+    secondFactorChallenge: undefined,
   };
 }
 
@@ -1191,6 +1239,9 @@ export const LoginResponse: MessageFns<LoginResponse> = {
     }
     if (message.client !== undefined) {
       Client1.encode(message.client, writer.uint32(42).fork()).join();
+    }
+    if (message.secondFactorChallenge !== undefined) {
+      LoginChallenge.encode(message.secondFactorChallenge, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -1248,6 +1299,14 @@ export const LoginResponse: MessageFns<LoginResponse> = {
             message.client = Client1.decode(reader, reader.uint32());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.secondFactorChallenge = LoginChallenge.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1283,6 +1342,11 @@ export const LoginResponse: MessageFns<LoginResponse> = {
         ? fromJsonTimestamp(object.refresh_token_expire_time)
         : undefined,
       client: isSet(object.client) ? Client1.fromJSON(object.client) : undefined,
+      secondFactorChallenge: isSet(object.secondFactorChallenge)
+        ? LoginChallenge.fromJSON(object.secondFactorChallenge)
+        : isSet(object.second_factor_challenge)
+        ? LoginChallenge.fromJSON(object.second_factor_challenge)
+        : undefined,
     };
   },
 
@@ -1303,6 +1367,9 @@ export const LoginResponse: MessageFns<LoginResponse> = {
     if (message.client !== undefined) {
       obj.client = Client1.toJSON(message.client);
     }
+    if (message.secondFactorChallenge !== undefined) {
+      obj.secondFactorChallenge = LoginChallenge.toJSON(message.secondFactorChallenge);
+    }
     return obj;
   },
 
@@ -1318,6 +1385,10 @@ export const LoginResponse: MessageFns<LoginResponse> = {
     message.client = (object.client !== undefined && object.client !== null)
       ? Client1.fromPartial(object.client)
       : undefined;
+    message.secondFactorChallenge =
+      (object.secondFactorChallenge !== undefined && object.secondFactorChallenge !== null)
+        ? LoginChallenge.fromPartial(object.secondFactorChallenge)
+        : undefined;
     return message;
   },
 };
@@ -1724,7 +1795,7 @@ export const ValidateTokenRequest: MessageFns<ValidateTokenRequest> = {
 };
 
 function createBaseValidateTokenResponse(): ValidateTokenResponse {
-  return { clientId: "", kind: 0, groups: [], sessionId: "", expireTime: undefined };
+  return { clientId: "", kind: 0, groups: [], sessionId: "", expireTime: undefined, amr: [] };
 }
 
 export const ValidateTokenResponse: MessageFns<ValidateTokenResponse> = {
@@ -1743,6 +1814,9 @@ export const ValidateTokenResponse: MessageFns<ValidateTokenResponse> = {
     }
     if (message.expireTime !== undefined) {
       Timestamp.encode(toTimestamp(message.expireTime), writer.uint32(42).fork()).join();
+    }
+    for (const v of message.amr) {
+      writer.uint32(50).string(v!);
     }
     return writer;
   },
@@ -1800,6 +1874,14 @@ export const ValidateTokenResponse: MessageFns<ValidateTokenResponse> = {
             message.expireTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.amr.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1831,6 +1913,7 @@ export const ValidateTokenResponse: MessageFns<ValidateTokenResponse> = {
         : isSet(object.expire_time)
         ? fromJsonTimestamp(object.expire_time)
         : undefined,
+      amr: globalThis.Array.isArray(object?.amr) ? object.amr.map((e: any) => globalThis.String(e)) : [],
     };
   },
 
@@ -1851,6 +1934,9 @@ export const ValidateTokenResponse: MessageFns<ValidateTokenResponse> = {
     if (message.expireTime !== undefined) {
       obj.expireTime = message.expireTime.toISOString();
     }
+    if (message.amr?.length) {
+      obj.amr = message.amr;
+    }
     return obj;
   },
 
@@ -1864,6 +1950,7 @@ export const ValidateTokenResponse: MessageFns<ValidateTokenResponse> = {
     message.groups = object.groups?.map((e) => e) || [];
     message.sessionId = object.sessionId ?? "";
     message.expireTime = object.expireTime ?? undefined;
+    message.amr = object.amr?.map((e) => e) || [];
     return message;
   },
 };
@@ -2425,7 +2512,15 @@ export const GetClientResponse: MessageFns<GetClientResponse> = {
 };
 
 function createBaseListClientsRequest(): ListClientsRequest {
-  return { pageSize: 0, pageToken: "", kind: 0, suspended: undefined, emailPrefix: "", emailVerified: undefined };
+  return {
+    pageSize: 0,
+    pageToken: "",
+    kind: 0,
+    suspended: undefined,
+    emailPrefix: "",
+    emailVerified: undefined,
+    hasSecondFactor: undefined,
+  };
 }
 
 export const ListClientsRequest: MessageFns<ListClientsRequest> = {
@@ -2447,6 +2542,9 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
     }
     if (message.emailVerified !== undefined) {
       writer.uint32(48).bool(message.emailVerified);
+    }
+    if (message.hasSecondFactor !== undefined) {
+      writer.uint32(56).bool(message.hasSecondFactor);
     }
     return writer;
   },
@@ -2512,6 +2610,14 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
             message.emailVerified = reader.bool();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.hasSecondFactor = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2548,6 +2654,11 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
         : isSet(object.email_verified)
         ? globalThis.Boolean(object.email_verified)
         : undefined,
+      hasSecondFactor: isSet(object.hasSecondFactor)
+        ? globalThis.Boolean(object.hasSecondFactor)
+        : isSet(object.has_second_factor)
+        ? globalThis.Boolean(object.has_second_factor)
+        : undefined,
     };
   },
 
@@ -2571,6 +2682,9 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
     if (message.emailVerified !== undefined) {
       obj.emailVerified = message.emailVerified;
     }
+    if (message.hasSecondFactor !== undefined) {
+      obj.hasSecondFactor = message.hasSecondFactor;
+    }
     return obj;
   },
 
@@ -2585,6 +2699,7 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
     message.suspended = object.suspended ?? undefined;
     message.emailPrefix = object.emailPrefix ?? "";
     message.emailVerified = object.emailVerified ?? undefined;
+    message.hasSecondFactor = object.hasSecondFactor ?? undefined;
     return message;
   },
 };
@@ -4042,6 +4157,8 @@ export const ClientAuthService = {
    * With REQUIRE_VERIFIED_EMAIL=true, a user whose email is not verified fails with
    * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED, only after the password was right, so the
    * answer tells a guesser nothing. The access token carries the `email_verified` claim.
+   * A user with a second factor (TOTP or a passkey) gets no tokens after a correct
+   * password but `second_factor_challenge`, to finish with CompleteLogin.
    */
   login: {
     path: "/clientauth.v1.ClientAuth/Login" as const,
@@ -4088,9 +4205,9 @@ export const ClientAuthService = {
   },
   /**
    * Validates an access token, as a gateway does on every request. Public and cheap: it
-   * reads no database. Returns the client's id, kind, groups, session and expiry, or
-   * fails with UNAUTHENTICATED / TOKEN_INVALID, TOKEN_EXPIRED, SESSION_REVOKED,
-   * CLIENT_SUSPENDED or CLIENT_DELETED.
+   * reads no database. Returns the client's id, kind, groups, session, expiry and how it
+   * authenticated (amr: pwd, otp, hwk), or fails with UNAUTHENTICATED / TOKEN_INVALID,
+   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   validateToken: {
     path: "/clientauth.v1.ClientAuth/ValidateToken" as const,
@@ -4163,8 +4280,8 @@ export const ClientAuthService = {
     responseDeserialize: (value: Buffer): GetClientResponse => GetClientResponse.decode(value),
   },
   /**
-   * Lists clients in a stable order (by id), a page at a time, optionally filtered. Admins
-   * only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
+   * Lists clients in a stable order (by id), a page at a time, optionally filtered (by kind,
+   * suspension, email prefix, and whether they have a second factor). Admins only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
    * INVALID_PAGE_TOKEN.
    */
   listClients: {
@@ -4259,6 +4376,195 @@ export const ClientAuthService = {
     responseSerialize: (value: ResetServiceSecretResponse): Buffer =>
       Buffer.from(ResetServiceSecretResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ResetServiceSecretResponse => ResetServiceSecretResponse.decode(value),
+  },
+  /**
+   * Starts turning on an authenticator app (TOTP) for the calling user (bearer): returns a
+   * new secret and its otpauth:// URI. Logins are unchanged until ConfirmTotpEnrollment;
+   * calling it again starts over with a new secret. Fails with ALREADY_EXISTS /
+   * TOTP_ALREADY_ENABLED when TOTP is on, or FAILED_PRECONDITION / NOT_A_USER for a service.
+   */
+  beginTotpEnrollment: {
+    path: "/clientauth.v1.ClientAuth/BeginTotpEnrollment" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BeginTotpEnrollmentRequest): Buffer =>
+      Buffer.from(BeginTotpEnrollmentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BeginTotpEnrollmentRequest => BeginTotpEnrollmentRequest.decode(value),
+    responseSerialize: (value: BeginTotpEnrollmentResponse): Buffer =>
+      Buffer.from(BeginTotpEnrollmentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BeginTotpEnrollmentResponse => BeginTotpEnrollmentResponse.decode(value),
+  },
+  /**
+   * Turns TOTP on with one current code (bearer) and returns ten single-use recovery codes,
+   * shown this once. From then on Login asks for a second factor. Fails with
+   * INVALID_ARGUMENT / CODE_INVALID (field code) for a wrong or already used code,
+   * FAILED_PRECONDITION / TOTP_NOT_ENABLED when no enrolment was begun, or ALREADY_EXISTS /
+   * TOTP_ALREADY_ENABLED.
+   */
+  confirmTotpEnrollment: {
+    path: "/clientauth.v1.ClientAuth/ConfirmTotpEnrollment" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ConfirmTotpEnrollmentRequest): Buffer =>
+      Buffer.from(ConfirmTotpEnrollmentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ConfirmTotpEnrollmentRequest => ConfirmTotpEnrollmentRequest.decode(value),
+    responseSerialize: (value: ConfirmTotpEnrollmentResponse): Buffer =>
+      Buffer.from(ConfirmTotpEnrollmentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ConfirmTotpEnrollmentResponse => ConfirmTotpEnrollmentResponse.decode(value),
+  },
+  /**
+   * Turns TOTP off for the calling user (bearer) with a current code or an unused recovery
+   * code; its recovery codes go with it. Fails with INVALID_ARGUMENT / CODE_INVALID or
+   * FAILED_PRECONDITION / TOTP_NOT_ENABLED.
+   */
+  disableTotp: {
+    path: "/clientauth.v1.ClientAuth/DisableTotp" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DisableTotpRequest): Buffer => Buffer.from(DisableTotpRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DisableTotpRequest => DisableTotpRequest.decode(value),
+    responseSerialize: (value: DisableTotpResponse): Buffer => Buffer.from(DisableTotpResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DisableTotpResponse => DisableTotpResponse.decode(value),
+  },
+  /**
+   * Finishes a login that Login answered with a challenge: the challenge token and one
+   * factor (a TOTP code, a recovery code or a passkey assertion) give the token pair, and
+   * the challenge is used up. Public. Each TOTP code is accepted once, with one 30-second
+   * step of clock drift either way. A wrong factor fails with UNAUTHENTICATED /
+   * SECOND_FACTOR_INVALID and counts as a failed login of the user's email, so after
+   * LOGIN_MAX_FAILURES it fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS; an unknown,
+   * used or expired challenge fails with UNAUTHENTICATED / CHALLENGE_INVALID; a suspended
+   * user with UNAUTHENTICATED / CLIENT_SUSPENDED.
+   */
+  completeLogin: {
+    path: "/clientauth.v1.ClientAuth/CompleteLogin" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CompleteLoginRequest): Buffer => Buffer.from(CompleteLoginRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CompleteLoginRequest => CompleteLoginRequest.decode(value),
+    responseSerialize: (value: CompleteLoginResponse): Buffer =>
+      Buffer.from(CompleteLoginResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CompleteLoginResponse => CompleteLoginResponse.decode(value),
+  },
+  /**
+   * Starts registering a passkey for the calling user (bearer): returns the options for
+   * navigator.credentials.create and a ceremony token. Fails with FAILED_PRECONDITION /
+   * PASSKEYS_NOT_CONFIGURED when WEBAUTHN_ORIGINS is empty, or NOT_A_USER for a service.
+   */
+  beginPasskeyRegistration: {
+    path: "/clientauth.v1.ClientAuth/BeginPasskeyRegistration" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BeginPasskeyRegistrationRequest): Buffer =>
+      Buffer.from(BeginPasskeyRegistrationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BeginPasskeyRegistrationRequest =>
+      BeginPasskeyRegistrationRequest.decode(value),
+    responseSerialize: (value: BeginPasskeyRegistrationResponse): Buffer =>
+      Buffer.from(BeginPasskeyRegistrationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BeginPasskeyRegistrationResponse =>
+      BeginPasskeyRegistrationResponse.decode(value),
+  },
+  /**
+   * Verifies the browser's answer to BeginPasskeyRegistration (origin, relying party id,
+   * challenge) and stores the passkey (bearer, the same user). A user may hold several.
+   * Fails with INVALID_ARGUMENT / PASSKEY_REJECTED (field response) when it does not
+   * verify, e.g. from an origin not in WEBAUTHN_ORIGINS; UNAUTHENTICATED /
+   * CHALLENGE_INVALID for a used, expired or another user's ceremony; ALREADY_EXISTS /
+   * PASSKEY_ALREADY_REGISTERED.
+   */
+  finishPasskeyRegistration: {
+    path: "/clientauth.v1.ClientAuth/FinishPasskeyRegistration" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FinishPasskeyRegistrationRequest): Buffer =>
+      Buffer.from(FinishPasskeyRegistrationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FinishPasskeyRegistrationRequest =>
+      FinishPasskeyRegistrationRequest.decode(value),
+    responseSerialize: (value: FinishPasskeyRegistrationResponse): Buffer =>
+      Buffer.from(FinishPasskeyRegistrationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FinishPasskeyRegistrationResponse =>
+      FinishPasskeyRegistrationResponse.decode(value),
+  },
+  /**
+   * Lists the calling user's passkeys (bearer). Fails with FAILED_PRECONDITION / NOT_A_USER
+   * for a service.
+   */
+  listPasskeys: {
+    path: "/clientauth.v1.ClientAuth/ListPasskeys" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListPasskeysRequest): Buffer => Buffer.from(ListPasskeysRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListPasskeysRequest => ListPasskeysRequest.decode(value),
+    responseSerialize: (value: ListPasskeysResponse): Buffer =>
+      Buffer.from(ListPasskeysResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListPasskeysResponse => ListPasskeysResponse.decode(value),
+  },
+  /**
+   * Deletes one of the calling user's passkeys (bearer). Fails with NOT_FOUND /
+   * PASSKEY_NOT_FOUND when the caller has none with that id.
+   */
+  deletePasskey: {
+    path: "/clientauth.v1.ClientAuth/DeletePasskey" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeletePasskeyRequest): Buffer => Buffer.from(DeletePasskeyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeletePasskeyRequest => DeletePasskeyRequest.decode(value),
+    responseSerialize: (value: DeletePasskeyResponse): Buffer =>
+      Buffer.from(DeletePasskeyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeletePasskeyResponse => DeletePasskeyResponse.decode(value),
+  },
+  /**
+   * Starts a passkey login. Public. Without a challenge token: for any discoverable
+   * passkey, with user verification required (a login with no password, finished with
+   * FinishPasskeyLogin). With Login's challenge token: for that user's passkeys, as the
+   * second factor (finished with CompleteLogin). Fails with FAILED_PRECONDITION /
+   * PASSKEYS_NOT_CONFIGURED, or UNAUTHENTICATED / CHALLENGE_INVALID for a bad challenge.
+   */
+  beginPasskeyLogin: {
+    path: "/clientauth.v1.ClientAuth/BeginPasskeyLogin" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BeginPasskeyLoginRequest): Buffer =>
+      Buffer.from(BeginPasskeyLoginRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BeginPasskeyLoginRequest => BeginPasskeyLoginRequest.decode(value),
+    responseSerialize: (value: BeginPasskeyLoginResponse): Buffer =>
+      Buffer.from(BeginPasskeyLoginResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BeginPasskeyLoginResponse => BeginPasskeyLoginResponse.decode(value),
+  },
+  /**
+   * Finishes a login with a passkey alone and returns the token pair (`amr` ["hwk"]).
+   * Public. The passkey's signature counter must have grown (when it keeps one). Fails
+   * with UNAUTHENTICATED / INVALID_CREDENTIALS when the assertion does not verify (unknown
+   * credential, wrong origin or signature, a counter that went back), CHALLENGE_INVALID
+   * for a used or expired ceremony, or CLIENT_SUSPENDED; with REQUIRE_VERIFIED_EMAIL=true,
+   * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED for a user whose email is not verified.
+   */
+  finishPasskeyLogin: {
+    path: "/clientauth.v1.ClientAuth/FinishPasskeyLogin" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FinishPasskeyLoginRequest): Buffer =>
+      Buffer.from(FinishPasskeyLoginRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FinishPasskeyLoginRequest => FinishPasskeyLoginRequest.decode(value),
+    responseSerialize: (value: FinishPasskeyLoginResponse): Buffer =>
+      Buffer.from(FinishPasskeyLoginResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FinishPasskeyLoginResponse => FinishPasskeyLoginResponse.decode(value),
+  },
+  /**
+   * Removes every second factor of a client (TOTP, its recovery codes, passkeys), for a
+   * user who lost them; written to the log with the admin's id. Admins only (bearer).
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED or NOT_FOUND / CLIENT_NOT_FOUND.
+   */
+  resetSecondFactor: {
+    path: "/clientauth.v1.ClientAuth/ResetSecondFactor" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResetSecondFactorRequest): Buffer =>
+      Buffer.from(ResetSecondFactorRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResetSecondFactorRequest => ResetSecondFactorRequest.decode(value),
+    responseSerialize: (value: ResetSecondFactorResponse): Buffer =>
+      Buffer.from(ResetSecondFactorResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResetSecondFactorResponse => ResetSecondFactorResponse.decode(value),
   },
   /**
    * Asks for a password-reset email. Public. Always answers OK with an empty response,
@@ -4368,6 +4674,8 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * With REQUIRE_VERIFIED_EMAIL=true, a user whose email is not verified fails with
    * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED, only after the password was right, so the
    * answer tells a guesser nothing. The access token carries the `email_verified` claim.
+   * A user with a second factor (TOTP or a passkey) gets no tokens after a correct
+   * password but `second_factor_challenge`, to finish with CompleteLogin.
    */
   login: handleUnaryCall<LoginRequest, LoginResponse>;
   /**
@@ -4389,9 +4697,9 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   logout: handleUnaryCall<LogoutRequest, LogoutResponse>;
   /**
    * Validates an access token, as a gateway does on every request. Public and cheap: it
-   * reads no database. Returns the client's id, kind, groups, session and expiry, or
-   * fails with UNAUTHENTICATED / TOKEN_INVALID, TOKEN_EXPIRED, SESSION_REVOKED,
-   * CLIENT_SUSPENDED or CLIENT_DELETED.
+   * reads no database. Returns the client's id, kind, groups, session, expiry and how it
+   * authenticated (amr: pwd, otp, hwk), or fails with UNAUTHENTICATED / TOKEN_INVALID,
+   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   validateToken: handleUnaryCall<ValidateTokenRequest, ValidateTokenResponse>;
   /**
@@ -4420,8 +4728,8 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    */
   getClient: handleUnaryCall<GetClientRequest, GetClientResponse>;
   /**
-   * Lists clients in a stable order (by id), a page at a time, optionally filtered. Admins
-   * only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
+   * Lists clients in a stable order (by id), a page at a time, optionally filtered (by kind,
+   * suspension, email prefix, and whether they have a second factor). Admins only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
    * INVALID_PAGE_TOKEN.
    */
   listClients: handleUnaryCall<ListClientsRequest, ListClientsResponse>;
@@ -4460,6 +4768,86 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * NOT_A_SERVICE when the client is a user.
    */
   resetServiceSecret: handleUnaryCall<ResetServiceSecretRequest, ResetServiceSecretResponse>;
+  /**
+   * Starts turning on an authenticator app (TOTP) for the calling user (bearer): returns a
+   * new secret and its otpauth:// URI. Logins are unchanged until ConfirmTotpEnrollment;
+   * calling it again starts over with a new secret. Fails with ALREADY_EXISTS /
+   * TOTP_ALREADY_ENABLED when TOTP is on, or FAILED_PRECONDITION / NOT_A_USER for a service.
+   */
+  beginTotpEnrollment: handleUnaryCall<BeginTotpEnrollmentRequest, BeginTotpEnrollmentResponse>;
+  /**
+   * Turns TOTP on with one current code (bearer) and returns ten single-use recovery codes,
+   * shown this once. From then on Login asks for a second factor. Fails with
+   * INVALID_ARGUMENT / CODE_INVALID (field code) for a wrong or already used code,
+   * FAILED_PRECONDITION / TOTP_NOT_ENABLED when no enrolment was begun, or ALREADY_EXISTS /
+   * TOTP_ALREADY_ENABLED.
+   */
+  confirmTotpEnrollment: handleUnaryCall<ConfirmTotpEnrollmentRequest, ConfirmTotpEnrollmentResponse>;
+  /**
+   * Turns TOTP off for the calling user (bearer) with a current code or an unused recovery
+   * code; its recovery codes go with it. Fails with INVALID_ARGUMENT / CODE_INVALID or
+   * FAILED_PRECONDITION / TOTP_NOT_ENABLED.
+   */
+  disableTotp: handleUnaryCall<DisableTotpRequest, DisableTotpResponse>;
+  /**
+   * Finishes a login that Login answered with a challenge: the challenge token and one
+   * factor (a TOTP code, a recovery code or a passkey assertion) give the token pair, and
+   * the challenge is used up. Public. Each TOTP code is accepted once, with one 30-second
+   * step of clock drift either way. A wrong factor fails with UNAUTHENTICATED /
+   * SECOND_FACTOR_INVALID and counts as a failed login of the user's email, so after
+   * LOGIN_MAX_FAILURES it fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS; an unknown,
+   * used or expired challenge fails with UNAUTHENTICATED / CHALLENGE_INVALID; a suspended
+   * user with UNAUTHENTICATED / CLIENT_SUSPENDED.
+   */
+  completeLogin: handleUnaryCall<CompleteLoginRequest, CompleteLoginResponse>;
+  /**
+   * Starts registering a passkey for the calling user (bearer): returns the options for
+   * navigator.credentials.create and a ceremony token. Fails with FAILED_PRECONDITION /
+   * PASSKEYS_NOT_CONFIGURED when WEBAUTHN_ORIGINS is empty, or NOT_A_USER for a service.
+   */
+  beginPasskeyRegistration: handleUnaryCall<BeginPasskeyRegistrationRequest, BeginPasskeyRegistrationResponse>;
+  /**
+   * Verifies the browser's answer to BeginPasskeyRegistration (origin, relying party id,
+   * challenge) and stores the passkey (bearer, the same user). A user may hold several.
+   * Fails with INVALID_ARGUMENT / PASSKEY_REJECTED (field response) when it does not
+   * verify, e.g. from an origin not in WEBAUTHN_ORIGINS; UNAUTHENTICATED /
+   * CHALLENGE_INVALID for a used, expired or another user's ceremony; ALREADY_EXISTS /
+   * PASSKEY_ALREADY_REGISTERED.
+   */
+  finishPasskeyRegistration: handleUnaryCall<FinishPasskeyRegistrationRequest, FinishPasskeyRegistrationResponse>;
+  /**
+   * Lists the calling user's passkeys (bearer). Fails with FAILED_PRECONDITION / NOT_A_USER
+   * for a service.
+   */
+  listPasskeys: handleUnaryCall<ListPasskeysRequest, ListPasskeysResponse>;
+  /**
+   * Deletes one of the calling user's passkeys (bearer). Fails with NOT_FOUND /
+   * PASSKEY_NOT_FOUND when the caller has none with that id.
+   */
+  deletePasskey: handleUnaryCall<DeletePasskeyRequest, DeletePasskeyResponse>;
+  /**
+   * Starts a passkey login. Public. Without a challenge token: for any discoverable
+   * passkey, with user verification required (a login with no password, finished with
+   * FinishPasskeyLogin). With Login's challenge token: for that user's passkeys, as the
+   * second factor (finished with CompleteLogin). Fails with FAILED_PRECONDITION /
+   * PASSKEYS_NOT_CONFIGURED, or UNAUTHENTICATED / CHALLENGE_INVALID for a bad challenge.
+   */
+  beginPasskeyLogin: handleUnaryCall<BeginPasskeyLoginRequest, BeginPasskeyLoginResponse>;
+  /**
+   * Finishes a login with a passkey alone and returns the token pair (`amr` ["hwk"]).
+   * Public. The passkey's signature counter must have grown (when it keeps one). Fails
+   * with UNAUTHENTICATED / INVALID_CREDENTIALS when the assertion does not verify (unknown
+   * credential, wrong origin or signature, a counter that went back), CHALLENGE_INVALID
+   * for a used or expired ceremony, or CLIENT_SUSPENDED; with REQUIRE_VERIFIED_EMAIL=true,
+   * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED for a user whose email is not verified.
+   */
+  finishPasskeyLogin: handleUnaryCall<FinishPasskeyLoginRequest, FinishPasskeyLoginResponse>;
+  /**
+   * Removes every second factor of a client (TOTP, its recovery codes, passkeys), for a
+   * user who lost them; written to the log with the admin's id. Admins only (bearer).
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED or NOT_FOUND / CLIENT_NOT_FOUND.
+   */
+  resetSecondFactor: handleUnaryCall<ResetSecondFactorRequest, ResetSecondFactorResponse>;
   /**
    * Asks for a password-reset email. Public. Always answers OK with an empty response,
    * in the same time, whether or not the email is registered, so it reveals nothing
@@ -4573,6 +4961,8 @@ export interface ClientAuthClient extends Client {
    * With REQUIRE_VERIFIED_EMAIL=true, a user whose email is not verified fails with
    * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED, only after the password was right, so the
    * answer tells a guesser nothing. The access token carries the `email_verified` claim.
+   * A user with a second factor (TOTP or a passkey) gets no tokens after a correct
+   * password but `second_factor_challenge`, to finish with CompleteLogin.
    */
   login(
     request: LoginRequest,
@@ -4636,9 +5026,9 @@ export interface ClientAuthClient extends Client {
   ): ClientUnaryCall;
   /**
    * Validates an access token, as a gateway does on every request. Public and cheap: it
-   * reads no database. Returns the client's id, kind, groups, session and expiry, or
-   * fails with UNAUTHENTICATED / TOKEN_INVALID, TOKEN_EXPIRED, SESSION_REVOKED,
-   * CLIENT_SUSPENDED or CLIENT_DELETED.
+   * reads no database. Returns the client's id, kind, groups, session, expiry and how it
+   * authenticated (amr: pwd, otp, hwk), or fails with UNAUTHENTICATED / TOKEN_INVALID,
+   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   validateToken(
     request: ValidateTokenRequest,
@@ -4737,8 +5127,8 @@ export interface ClientAuthClient extends Client {
     callback: (error: ServiceError | null, response: GetClientResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Lists clients in a stable order (by id), a page at a time, optionally filtered. Admins
-   * only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
+   * Lists clients in a stable order (by id), a page at a time, optionally filtered (by kind,
+   * suspension, email prefix, and whether they have a second factor). Admins only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
    * INVALID_PAGE_TOKEN.
    */
   listClients(
@@ -4860,6 +5250,240 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ResetServiceSecretResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Starts turning on an authenticator app (TOTP) for the calling user (bearer): returns a
+   * new secret and its otpauth:// URI. Logins are unchanged until ConfirmTotpEnrollment;
+   * calling it again starts over with a new secret. Fails with ALREADY_EXISTS /
+   * TOTP_ALREADY_ENABLED when TOTP is on, or FAILED_PRECONDITION / NOT_A_USER for a service.
+   */
+  beginTotpEnrollment(
+    request: BeginTotpEnrollmentRequest,
+    callback: (error: ServiceError | null, response: BeginTotpEnrollmentResponse) => void,
+  ): ClientUnaryCall;
+  beginTotpEnrollment(
+    request: BeginTotpEnrollmentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BeginTotpEnrollmentResponse) => void,
+  ): ClientUnaryCall;
+  beginTotpEnrollment(
+    request: BeginTotpEnrollmentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BeginTotpEnrollmentResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Turns TOTP on with one current code (bearer) and returns ten single-use recovery codes,
+   * shown this once. From then on Login asks for a second factor. Fails with
+   * INVALID_ARGUMENT / CODE_INVALID (field code) for a wrong or already used code,
+   * FAILED_PRECONDITION / TOTP_NOT_ENABLED when no enrolment was begun, or ALREADY_EXISTS /
+   * TOTP_ALREADY_ENABLED.
+   */
+  confirmTotpEnrollment(
+    request: ConfirmTotpEnrollmentRequest,
+    callback: (error: ServiceError | null, response: ConfirmTotpEnrollmentResponse) => void,
+  ): ClientUnaryCall;
+  confirmTotpEnrollment(
+    request: ConfirmTotpEnrollmentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ConfirmTotpEnrollmentResponse) => void,
+  ): ClientUnaryCall;
+  confirmTotpEnrollment(
+    request: ConfirmTotpEnrollmentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ConfirmTotpEnrollmentResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Turns TOTP off for the calling user (bearer) with a current code or an unused recovery
+   * code; its recovery codes go with it. Fails with INVALID_ARGUMENT / CODE_INVALID or
+   * FAILED_PRECONDITION / TOTP_NOT_ENABLED.
+   */
+  disableTotp(
+    request: DisableTotpRequest,
+    callback: (error: ServiceError | null, response: DisableTotpResponse) => void,
+  ): ClientUnaryCall;
+  disableTotp(
+    request: DisableTotpRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DisableTotpResponse) => void,
+  ): ClientUnaryCall;
+  disableTotp(
+    request: DisableTotpRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DisableTotpResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Finishes a login that Login answered with a challenge: the challenge token and one
+   * factor (a TOTP code, a recovery code or a passkey assertion) give the token pair, and
+   * the challenge is used up. Public. Each TOTP code is accepted once, with one 30-second
+   * step of clock drift either way. A wrong factor fails with UNAUTHENTICATED /
+   * SECOND_FACTOR_INVALID and counts as a failed login of the user's email, so after
+   * LOGIN_MAX_FAILURES it fails with RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS; an unknown,
+   * used or expired challenge fails with UNAUTHENTICATED / CHALLENGE_INVALID; a suspended
+   * user with UNAUTHENTICATED / CLIENT_SUSPENDED.
+   */
+  completeLogin(
+    request: CompleteLoginRequest,
+    callback: (error: ServiceError | null, response: CompleteLoginResponse) => void,
+  ): ClientUnaryCall;
+  completeLogin(
+    request: CompleteLoginRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CompleteLoginResponse) => void,
+  ): ClientUnaryCall;
+  completeLogin(
+    request: CompleteLoginRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CompleteLoginResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Starts registering a passkey for the calling user (bearer): returns the options for
+   * navigator.credentials.create and a ceremony token. Fails with FAILED_PRECONDITION /
+   * PASSKEYS_NOT_CONFIGURED when WEBAUTHN_ORIGINS is empty, or NOT_A_USER for a service.
+   */
+  beginPasskeyRegistration(
+    request: BeginPasskeyRegistrationRequest,
+    callback: (error: ServiceError | null, response: BeginPasskeyRegistrationResponse) => void,
+  ): ClientUnaryCall;
+  beginPasskeyRegistration(
+    request: BeginPasskeyRegistrationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BeginPasskeyRegistrationResponse) => void,
+  ): ClientUnaryCall;
+  beginPasskeyRegistration(
+    request: BeginPasskeyRegistrationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BeginPasskeyRegistrationResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Verifies the browser's answer to BeginPasskeyRegistration (origin, relying party id,
+   * challenge) and stores the passkey (bearer, the same user). A user may hold several.
+   * Fails with INVALID_ARGUMENT / PASSKEY_REJECTED (field response) when it does not
+   * verify, e.g. from an origin not in WEBAUTHN_ORIGINS; UNAUTHENTICATED /
+   * CHALLENGE_INVALID for a used, expired or another user's ceremony; ALREADY_EXISTS /
+   * PASSKEY_ALREADY_REGISTERED.
+   */
+  finishPasskeyRegistration(
+    request: FinishPasskeyRegistrationRequest,
+    callback: (error: ServiceError | null, response: FinishPasskeyRegistrationResponse) => void,
+  ): ClientUnaryCall;
+  finishPasskeyRegistration(
+    request: FinishPasskeyRegistrationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FinishPasskeyRegistrationResponse) => void,
+  ): ClientUnaryCall;
+  finishPasskeyRegistration(
+    request: FinishPasskeyRegistrationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FinishPasskeyRegistrationResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Lists the calling user's passkeys (bearer). Fails with FAILED_PRECONDITION / NOT_A_USER
+   * for a service.
+   */
+  listPasskeys(
+    request: ListPasskeysRequest,
+    callback: (error: ServiceError | null, response: ListPasskeysResponse) => void,
+  ): ClientUnaryCall;
+  listPasskeys(
+    request: ListPasskeysRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListPasskeysResponse) => void,
+  ): ClientUnaryCall;
+  listPasskeys(
+    request: ListPasskeysRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListPasskeysResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Deletes one of the calling user's passkeys (bearer). Fails with NOT_FOUND /
+   * PASSKEY_NOT_FOUND when the caller has none with that id.
+   */
+  deletePasskey(
+    request: DeletePasskeyRequest,
+    callback: (error: ServiceError | null, response: DeletePasskeyResponse) => void,
+  ): ClientUnaryCall;
+  deletePasskey(
+    request: DeletePasskeyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeletePasskeyResponse) => void,
+  ): ClientUnaryCall;
+  deletePasskey(
+    request: DeletePasskeyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeletePasskeyResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Starts a passkey login. Public. Without a challenge token: for any discoverable
+   * passkey, with user verification required (a login with no password, finished with
+   * FinishPasskeyLogin). With Login's challenge token: for that user's passkeys, as the
+   * second factor (finished with CompleteLogin). Fails with FAILED_PRECONDITION /
+   * PASSKEYS_NOT_CONFIGURED, or UNAUTHENTICATED / CHALLENGE_INVALID for a bad challenge.
+   */
+  beginPasskeyLogin(
+    request: BeginPasskeyLoginRequest,
+    callback: (error: ServiceError | null, response: BeginPasskeyLoginResponse) => void,
+  ): ClientUnaryCall;
+  beginPasskeyLogin(
+    request: BeginPasskeyLoginRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BeginPasskeyLoginResponse) => void,
+  ): ClientUnaryCall;
+  beginPasskeyLogin(
+    request: BeginPasskeyLoginRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BeginPasskeyLoginResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Finishes a login with a passkey alone and returns the token pair (`amr` ["hwk"]).
+   * Public. The passkey's signature counter must have grown (when it keeps one). Fails
+   * with UNAUTHENTICATED / INVALID_CREDENTIALS when the assertion does not verify (unknown
+   * credential, wrong origin or signature, a counter that went back), CHALLENGE_INVALID
+   * for a used or expired ceremony, or CLIENT_SUSPENDED; with REQUIRE_VERIFIED_EMAIL=true,
+   * FAILED_PRECONDITION / EMAIL_NOT_VERIFIED for a user whose email is not verified.
+   */
+  finishPasskeyLogin(
+    request: FinishPasskeyLoginRequest,
+    callback: (error: ServiceError | null, response: FinishPasskeyLoginResponse) => void,
+  ): ClientUnaryCall;
+  finishPasskeyLogin(
+    request: FinishPasskeyLoginRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FinishPasskeyLoginResponse) => void,
+  ): ClientUnaryCall;
+  finishPasskeyLogin(
+    request: FinishPasskeyLoginRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FinishPasskeyLoginResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Removes every second factor of a client (TOTP, its recovery codes, passkeys), for a
+   * user who lost them; written to the log with the admin's id. Admins only (bearer).
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED or NOT_FOUND / CLIENT_NOT_FOUND.
+   */
+  resetSecondFactor(
+    request: ResetSecondFactorRequest,
+    callback: (error: ServiceError | null, response: ResetSecondFactorResponse) => void,
+  ): ClientUnaryCall;
+  resetSecondFactor(
+    request: ResetSecondFactorRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResetSecondFactorResponse) => void,
+  ): ClientUnaryCall;
+  resetSecondFactor(
+    request: ResetSecondFactorRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResetSecondFactorResponse) => void,
   ): ClientUnaryCall;
   /**
    * Asks for a password-reset email. Public. Always answers OK with an empty response,

@@ -27,6 +27,8 @@ interface Claims {
   groups: string[];
   kind: ClientKind;
   sid: string;
+  /** How the client authenticated (RFC 8176): pwd, otp, hwk. Absent on service tokens. */
+  amr?: string[];
   jti: string;
   iat: number;
   exp: number;
@@ -75,6 +77,7 @@ export class JwtTokenIssuer implements TokenIssuer {
       groups: subject.groups,
       kind: subject.kind,
       sid: subject.sessionId,
+      ...(subject.amr ? { amr: subject.amr } : {}),
       jti: newId(),
       iat,
       exp: iat + ttlSeconds,
@@ -126,6 +129,7 @@ export class JwtTokenIssuer implements TokenIssuer {
       groups: payload.groups,
       sessionId: payload.sid,
       expiresAt: new Date(payload.exp * 1000),
+      amr: payload.amr ?? [],
     };
     // `nbf` is the one other claim checked against the clock; tokens carrying it (none of
     // ours do) are verified in full every time rather than reasoned about here.
@@ -144,7 +148,7 @@ export class JwtTokenIssuer implements TokenIssuer {
 
 /** A fresh Principal each call, as a full verification gives, so no caller can change another's. */
 function copyOf(principal: Principal): Principal {
-  return { ...principal, groups: [...principal.groups], expiresAt: new Date(principal.expiresAt.getTime()) };
+  return { ...principal, groups: [...principal.groups], amr: [...principal.amr], expiresAt: new Date(principal.expiresAt.getTime()) };
 }
 
 function tokenExpired() {
@@ -165,6 +169,7 @@ function isClaims(value: unknown): value is Claims {
     (c['kind'] === 'user' || c['kind'] === 'service') &&
     Array.isArray(c['groups']) &&
     c['groups'].every((g) => typeof g === 'string') &&
+    (c['amr'] === undefined || (Array.isArray(c['amr']) && c['amr'].every((m) => typeof m === 'string'))) &&
     typeof c['exp'] === 'number'
   );
 }

@@ -10,6 +10,7 @@ import { openSqliteDatabase, sqliteFilePath } from './sqlite-database';
 import { SqliteOutbox } from './sqlite-outbox';
 import { SqliteRevocationPersistence } from './sqlite-revocation-persistence';
 import { SqliteSessionStore } from './sqlite-session-store';
+import { SqliteSecondFactorStore } from './sqlite-second-factor-store';
 
 /**
  * The adapters of the embedded set-up: one SQLite file under `dataDir` for clients,
@@ -28,6 +29,7 @@ export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { lo
     revocations,
     events,
     loginThrottle: new MemoryLoginThrottle({ windowMs: options.loginFailureWindowMs }),
+    secondFactors: new SqliteSecondFactorStore(db),
     oneTimeTokens: new SqliteOneTimeTokenStore(db),
     mailOutbox: new SqliteMailOutbox(db),
     recoveryLimiter: requestLimiterOn(new MemoryLoginThrottle({ windowMs: options.recoveryWindowMs })),

@@ -156,6 +156,37 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at);
   CREATE INDEX mail_outbox_client ON mail_outbox (client_id);
   `,
+  `
+  -- Second factors. A session records how its client authenticated (amr, a JSON list);
+  -- NULL on sessions begun before, which were password logins.
+  ALTER TABLE sessions ADD COLUMN amr_json TEXT;
+  CREATE TABLE totp_factors (
+    client_id            TEXT PRIMARY KEY,
+    sealed_secret        TEXT NOT NULL,
+    recovery_hashes_json TEXT NOT NULL,
+    created_at           INTEGER NOT NULL,
+    confirmed_at         INTEGER
+  );
+  CREATE TABLE passkeys (
+    id              TEXT PRIMARY KEY,
+    client_id       TEXT NOT NULL,
+    public_key      TEXT NOT NULL,
+    counter         INTEGER NOT NULL,
+    transports_json TEXT NOT NULL,
+    name            TEXT NOT NULL,
+    backed_up       INTEGER NOT NULL,
+    created_at      INTEGER NOT NULL,
+    last_used_at    INTEGER
+  );
+  CREATE INDEX passkeys_client ON passkeys (client_id);
+  -- One row per used-up code or ticket: the primary key makes each usable once.
+  CREATE TABLE second_factor_claims (
+    key       TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    until     INTEGER NOT NULL
+  );
+  CREATE INDEX second_factor_claims_client ON second_factor_claims (client_id);
+  `,
 ];
 
 function migrate(db: SqliteDatabase): void {
@@ -177,6 +208,11 @@ function migrate(db: SqliteDatabase): void {
 /** SQLite's unique-constraint failure (not a primary-key one, which has its own code). */
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** SQLite's primary-key failure. */
+export function isPrimaryKeyViolation(error: unknown): boolean {
+  return error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 export function toMillis(date: Date): number;

@@ -8,6 +8,7 @@ interface SessionRow {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  amr_json: string | null;
 }
 
 interface TokenRow {
@@ -33,7 +34,7 @@ export class SqliteSessionStore implements SessionStore {
   constructor(db: SqliteDatabase) {
     this.statements = {
       insertSession: db.prepare(
-        'INSERT INTO sessions (id, client_id, created_at, expires_at, revoked_at) VALUES (@id, @client_id, @created_at, @expires_at, @revoked_at)',
+        'INSERT INTO sessions (id, client_id, created_at, expires_at, revoked_at, amr_json) VALUES (@id, @client_id, @created_at, @expires_at, @revoked_at, @amr_json)',
       ),
       insertToken: db.prepare(
         'INSERT INTO refresh_tokens (hash, session_id, client_id, parent, created_at, expires_at) VALUES (@hash, @session_id, @client_id, @parent, @created_at, @expires_at)',
@@ -75,6 +76,7 @@ export class SqliteSessionStore implements SessionStore {
         created_at: toMillis(session.createdAt),
         expires_at: toMillis(session.expiresAt),
         revoked_at: toMillis(session.revokedAt),
+        amr_json: session.amr ? JSON.stringify(session.amr) : null,
       },
       tokenRow(firstToken),
     );
@@ -143,6 +145,7 @@ function sessionRecord(row: SessionRow): SessionRecord {
     createdAt: fromMillis(row.created_at),
     expiresAt: fromMillis(row.expires_at),
     revokedAt: fromMillis(row.revoked_at),
+    ...(row.amr_json === null ? {} : { amr: JSON.parse(row.amr_json) as SessionRecord['amr'] }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { LIFETIMES, PASSWORD, reasonOf, registeredUser, world } from './fakes';
+import { tokenPair } from './second-factor-fakes';
 
 describe('Account: GetMe and ChangePassword (unit, with fakes)', () => {
   it('returns the caller\'s record without hashes, and CLIENT_NOT_FOUND once it is gone', async () => {
@@ -15,7 +16,7 @@ describe('Account: GetMe and ChangePassword (unit, with fakes)', () => {
   it('changes the password and revokes every other session, in the store and on the revocation list', async () => {
     const w = world();
     const { principal, email } = await registeredUser(w);
-    const other = await w.useCases.sessionTokens.login({ email, password: PASSWORD });
+    const other = tokenPair(await w.useCases.sessionTokens.login({ email, password: PASSWORD }));
     const otherSession = w.tokens.verify(other.access.token).sessionId;
     await w.useCases.account.changePassword(principal, { currentPassword: PASSWORD, newPassword: 'a brand new password' });
     expect(await reasonOf(w.useCases.sessionTokens.login({ email, password: PASSWORD }))).to.equal('INVALID_CREDENTIALS');

@@ -25,6 +25,11 @@ import type { IssuedToken, TokenIssuer, TokenSubject } from '../../../src/domain
 import { createUseCases, type UseCaseDeps, type UseCases } from '../../../src/domain/use-cases';
 import type { DeletionStepHook } from '../../../src/domain/deletion';
 import { silentLogger } from '../../../src/domain/logger';
+import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer';
+import { OtpauthTotpCodes } from '../../../src/adapters/crypto/otpauth-totp-codes';
+import { SimpleWebAuthnCeremonies } from '../../../src/adapters/crypto/simplewebauthn-ceremonies';
+import { FakeSecondFactorStore, SECOND_FACTOR_SETTINGS, tokenPair } from './second-factor-fakes';
+import type { SecondFactorSettings } from '../../../src/domain/second-factor-ports';
 import type { Recovery } from '../../../src/domain/recovery-settings';
 
 /** A clock the test moves by hand. */
@@ -263,7 +268,7 @@ export class FakeTokenIssuer implements TokenIssuer {
   issue(subject: TokenSubject, ttlSeconds: number): IssuedToken {
     const token = `token-${++this.counter}`;
     const expiresAt = new Date(this.now() + ttlSeconds * 1000);
-    this.issued.set(token, { ...subject, groups: [...subject.groups], expiresAt });
+    this.issued.set(token, { ...subject, groups: [...subject.groups], amr: subject.amr ?? [], expiresAt });
     return { token, expiresAt };
   }
   verify(token: string, options: { allowExpired?: boolean } = {}): Principal {
@@ -284,6 +289,7 @@ export interface World {
   loginThrottle: FakeLoginThrottle;
   hasher: FakePasswordHasher;
   tokens: FakeTokenIssuer;
+  secondFactors: FakeSecondFactorStore;
   logs: string[];
   useCases: UseCases;
 }
@@ -291,7 +297,7 @@ export interface World {
 export const LIFETIMES = { accessToken: 900, serviceToken: 300, refreshToken: 30 * 86400 };
 export const LOGIN_LIMIT = { maxFailures: 3, windowSeconds: 900 };
 
-export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?: Recovery } = {}): World {
+export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?: Recovery; secondFactorSettings?: SecondFactorSettings } = {}): World {
   const clock = new ManualClock();
   const logs: string[] = [];
   const parts = {
@@ -303,6 +309,7 @@ export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?
     loginThrottle: new FakeLoginThrottle(),
     hasher: new FakePasswordHasher(),
     tokens: new FakeTokenIssuer(clock.now),
+    secondFactors: new FakeSecondFactorStore(),
     logs,
   };
   const log = { ...silentLogger, warn: (_fields: object, message: string) => void logs.push(message) };
@@ -318,7 +325,20 @@ export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?
       return true;
     },
   };
-  const deps: UseCaseDeps = { ...parts, relay, loginLimit: LOGIN_LIMIT, lifetimes: LIFETIMES, log, now: clock.now, ...options };
+  const deps: UseCaseDeps = {
+    ...parts,
+    relay,
+    loginLimit: LOGIN_LIMIT,
+    lifetimes: LIFETIMES,
+    log,
+    now: clock.now,
+    // Pure computation, so the unit tests use the real adapters.
+    sealer: new AesGcmSecretSealer('a unit-test key-encryption key of 32+ bytes'),
+    totpCodes: new OtpauthTotpCodes(),
+    webauthn: new SimpleWebAuthnCeremonies(),
+    secondFactorSettings: SECOND_FACTOR_SETTINGS,
+    ...options,
+  };
   return { ...parts, useCases: createUseCases(deps) };
 }
 
@@ -327,14 +347,14 @@ export const PASSWORD = 'correct horse battery';
 /** Registers a user through the use case and logs it in. */
 export async function registeredUser(w: World, email = `user${Math.random().toString(36).slice(2)}@example.com`) {
   const client = await w.useCases.registration.registerUser({ email, password: PASSWORD, firstName: 'Ada', lastName: '', phoneNumber: '', attributes: {} });
-  const pair = await w.useCases.sessionTokens.login({ email, password: PASSWORD });
+  const pair = tokenPair(await w.useCases.sessionTokens.login({ email, password: PASSWORD }));
   const principal = w.tokens.verify(pair.access.token);
   return { client, pair, principal, email };
 }
 
 /** A principal in the admin group, as a verified token would give. */
 export function adminPrincipal(clientId = '01900000-0000-7000-8000-000000000001'): Principal {
-  return { clientId, kind: 'user', groups: ['user', 'admin'], sessionId: 'admin-session', expiresAt: new Date(8.64e15) };
+  return { clientId, kind: 'user', groups: ['user', 'admin'], sessionId: 'admin-session', expiresAt: new Date(8.64e15), amr: ['pwd'] };
 }
 
 /** The reason of a call that must fail with a DomainError. */

@@ -1,0 +1,56 @@
+/** ResetSecondFactor, and ListClients filtered by whether a client has a second factor: the admins' side of second factors. */
+import { publicClient, requireAdmin, type ClientKind, type Principal, type PublicClient } from './client';
+import { requireClient } from './client-records';
+import type { Administration } from './administration';
+import type { Dependencies } from './dependencies';
+import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, encodePageToken } from './page-token';
+import * as v from './validation';
+
+export type SecondFactorAdministrationDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'log'>;
+
+export class SecondFactorAdministration {
+  constructor(
+    private readonly deps: SecondFactorAdministrationDeps,
+    private readonly administration: Administration,
+  ) {}
+
+  /**
+   * Removes every second factor of a client (its TOTP, recovery codes and passkeys), for a
+   * user who lost them; the next login needs the password alone. Written to the log with
+   * the admin who did it.
+   */
+  async resetSecondFactor(caller: Principal, input: { clientId: string }): Promise<PublicClient> {
+    requireAdmin(caller);
+    const client = await requireClient(this.deps.clients, input.clientId);
+    await this.deps.secondFactors.deleteAllOfClient(client.id);
+    this.deps.log.info({ clientId: client.id, by: caller.clientId }, 'second factors reset by an admin');
+    return publicClient(client);
+  }
+
+  /**
+   * ListClients keeping only clients that have (or have not) a second factor. The other
+   * filters and the paging are ListClients' own; this walks its pages until one of ours is
+   * full, so a rare answer costs a longer walk.
+   */
+  async listClients(
+    caller: Principal,
+    input: { pageSize: number; pageToken: string; kind?: ClientKind; suspended?: boolean; emailPrefix: string; hasSecondFactor: boolean },
+  ): Promise<{ clients: PublicClient[]; nextPageToken: string }> {
+    requireAdmin(caller);
+    const limit = v.pageSize('page_size', input.pageSize, LIST_PAGE_DEFAULT, LIST_PAGE_MAX);
+    const { hasSecondFactor, ...query } = input;
+    const kept: PublicClient[] = [];
+    let pageToken = input.pageToken;
+    do {
+      const page = await this.administration.listClients(caller, { ...query, pageSize: LIST_PAGE_MAX, pageToken });
+      const withFactor = await this.deps.secondFactors.haveFactor(page.clients.map((client) => client.id));
+      for (const client of page.clients) {
+        if (withFactor.has(client.id) !== hasSecondFactor) continue;
+        kept.push(client);
+        if (kept.length === limit) return { clients: kept, nextPageToken: encodePageToken(client.id) };
+      }
+      pageToken = page.nextPageToken;
+    } while (pageToken !== '');
+    return { clients: kept, nextPageToken: '' };
+  }
+}

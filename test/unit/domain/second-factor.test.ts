@@ -1,0 +1,85 @@
+import { expect } from 'chai';
+import { Secret, TOTP } from 'otpauth';
+import { SealError } from '../../../src/domain/second-factor-ports';
+import { isLoginChallenge } from '../../../src/domain/second-factor-login';
+import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer';
+import { PASSWORD, adminPrincipal, reasonOf, registeredUser, world, type World } from './fakes';
+
+const codeAt = (secret: string, at: number) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp: at });
+const noFactor = { totpCode: '', recoveryCode: '', passkey: null };
+
+async function userWithTotp(w: World) {
+  const user = await registeredUser(w);
+  const { secret } = await w.useCases.totp.beginEnrollment(user.principal);
+  const { recoveryCodes } = await w.useCases.totp.confirmEnrollment(user.principal, { code: codeAt(secret, w.clock.now()) });
+  const challenge = async () => {
+    const answer = await w.useCases.sessionTokens.login({ email: user.email, password: PASSWORD });
+    if (!isLoginChallenge(answer)) throw new Error('expected a challenge');
+    return answer.challengeToken;
+  };
+  return { ...user, secret, recoveryCodes, challenge };
+}
+
+describe('Second factors (unit, with fakes)', () => {
+  it('accepts a TOTP code one step early or late, and refuses one two steps off', async () => {
+    const w = world();
+    const user = await userWithTotp(w);
+    w.clock.advance(10 * 30_000);
+    const complete = async (offsetSteps: number) =>
+      w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken: await user.challenge(), totpCode: codeAt(user.secret, w.clock.now() + offsetSteps * 30_000) });
+    expect(await reasonOf(complete(2))).to.equal('SECOND_FACTOR_INVALID');
+    expect(await reasonOf(complete(-2))).to.equal('SECOND_FACTOR_INVALID');
+    expect((await complete(1)).client.id).to.equal(user.client.id);
+    expect((await complete(-1)).client.id).to.equal(user.client.id);
+    expect((await complete(0)).client.id).to.equal(user.client.id);
+  });
+
+  it('refuses a login challenge after its five minutes', async () => {
+    const w = world();
+    const user = await userWithTotp(w);
+    const challengeToken = await user.challenge();
+    w.clock.advance(5 * 60_000);
+    expect(await reasonOf(w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken, totpCode: codeAt(user.secret, w.clock.now()) }))).to.equal('CHALLENGE_INVALID');
+  });
+
+  it('refuses a suspended user at the second step too', async () => {
+    const w = world();
+    const user = await userWithTotp(w);
+    const challengeToken = await user.challenge();
+    await w.useCases.suspension.suspendClient(adminPrincipal(), { clientId: user.client.id, reason: 'abuse' });
+    expect(await reasonOf(w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken, totpCode: codeAt(user.secret, w.clock.now() + 30_000) }))).to.equal('CLIENT_SUSPENDED');
+  });
+
+  it('does not let a passkey ceremony begun by one user be finished by another', async () => {
+    const w = world();
+    const alice = await registeredUser(w);
+    const bob = await registeredUser(w);
+    const { ceremonyToken } = await w.useCases.passkeys.beginRegistration(alice.principal);
+    expect(await reasonOf(w.useCases.passkeys.finishRegistration(bob.principal, { ceremonyToken, response: {}, name: '' }))).to.equal('CHALLENGE_INVALID');
+  });
+
+  it('turns passkeys off when no origin is configured', async () => {
+    const w = world({ secondFactorSettings: { totpIssuer: 'x', webauthn: { rpId: 'localhost', rpName: 'x', origins: [] } } });
+    expect(await reasonOf(w.useCases.passkeys.beginLogin({ challengeToken: '' }))).to.equal('PASSKEYS_NOT_CONFIGURED');
+  });
+
+  it('refuses the codes of a secret sealed under another key, while a recovery code still logs in', async () => {
+    const w = world();
+    const user = await userWithTotp(w);
+    const factor = w.secondFactors.totp.get(user.client.id)!;
+    factor.sealedSecret = new AesGcmSecretSealer('the key-encryption key before a change').seal(user.secret, `totp:${user.client.id}`);
+    const code = codeAt(user.secret, w.clock.now() + 30_000);
+    expect(await reasonOf(w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken: await user.challenge(), totpCode: code }))).to.equal('SECOND_FACTOR_INVALID');
+    const pair = await w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken: await user.challenge(), recoveryCode: user.recoveryCodes[0]! });
+    expect(pair.client.id).to.equal(user.client.id);
+  });
+
+  it('seals a value so that it opens only with its binding and its key', () => {
+    const sealer = new AesGcmSecretSealer('a key-encryption key of at least 32 bytes');
+    const sealed = sealer.seal('JBSWY3DPEHPK3PXP', 'totp:alice');
+    expect(sealed).to.not.contain('JBSWY3DPEHPK3PXP');
+    expect(sealer.open(sealed, 'totp:alice')).to.equal('JBSWY3DPEHPK3PXP');
+    expect(() => sealer.open(sealed, 'totp:bob')).to.throw(SealError);
+    expect(() => new AesGcmSecretSealer('another key-encryption key, 32+ bytes').open(sealed, 'totp:alice')).to.throw(SealError);
+  });
+});
