@@ -5,7 +5,7 @@
  */
 import Koa from 'koa';
 import type { Config } from '../src/config';
-import type { ClientAuthPromiseClient } from '../src/client';
+import type { ClientAuthCalls } from '../src/client';
 import type { Logger } from '../src/domain/logger';
 import type { AccessLogPolicy } from '../src/grpc/access-log';
 import type { CallObserver } from '../src/grpc/unary';
@@ -17,10 +17,11 @@ import { requestLog } from './request-log';
 import { recoveryRoutes } from './recovery-routes';
 import { bridgeRoutes } from './routes';
 import type { UpstreamHealth } from './upstream-health';
+import { wellKnownRoutes } from './well-known-routes';
 
 export interface BridgeAppOptions {
   config: Config['bridge'];
-  api: ClientAuthPromiseClient;
+  api: ClientAuthCalls;
   health: UpstreamHealth;
   log: Logger;
   /** How forward auth validates a token: ValidateToken over gRPC unless given. */
@@ -62,6 +63,9 @@ export function createBridgeApp({ config, api, health, log, ...gateway }: Bridge
   });
   app.use(errorMiddleware(log));
   app.use(crossSiteGuard(config.allowedOrigins));
+  const wellKnown = wellKnownRoutes({ api, issuer: config.issuer, callTimeoutMs: config.callTimeoutMs });
+  app.use(wellKnown.routes());
+  app.use(wellKnown.allowedMethods());
   const recovery = recoveryRoutes({
     api,
     callTimeoutMs: config.callTimeoutMs,

@@ -16,7 +16,7 @@
  */
 import type { Context, Middleware } from 'koa';
 import { ClientKind as ProtoKind } from '../gen/clientauth/v1/client';
-import type { ClientAuthPromiseClient } from '../src/client';
+import type { ClientAuthCalls } from '../src/client';
 import type { ClientKind, Principal } from '../src/domain/client';
 import { accessRequirement, requireAccess, type AccessRequirement } from '../src/domain/access-requirement';
 import { DomainError } from '../src/domain/errors';
@@ -43,7 +43,7 @@ export type GatewayIdentity = Pick<Principal, 'clientId' | 'kind' | 'groups' | '
 export type IdentityOfToken = (token: string, requestId: string) => Promise<GatewayIdentity>;
 
 /** ValidateToken over gRPC. */
-export function identityOverGrpc(api: ClientAuthPromiseClient, deadlineMs: number): IdentityOfToken {
+export function identityOverGrpc(api: ClientAuthCalls, deadlineMs: number): IdentityOfToken {
   return async (token, requestId) => {
     const answer = await api.validateToken({ token }, { deadlineMs, requestId });
     return { clientId: answer.clientId, kind: kindOf(answer.kind), groups: answer.groups, sessionId: answer.sessionId, amr: answer.amr };

@@ -5,7 +5,7 @@
  */
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import type { ClientAuthCallOptions, ClientAuthPromiseClient } from '../src/client';
+import type { ClientAuthCallOptions, ClientAuthCalls } from '../src/client';
 import { readJsonObject } from './json-body';
 import { invalidField } from './http-error';
 import { stringField } from './request-fields';
@@ -13,7 +13,7 @@ import { RESET_PAGE_HTML, RESET_PAGE_SCRIPT } from './recovery-page';
 import { clientJson } from './response-json';
 
 export interface RecoveryRouteDependencies {
-  api: ClientAuthPromiseClient;
+  api: ClientAuthCalls;
   callTimeoutMs: number;
   bodyLimitBytes: number;
   /** Where GET /verify-email sends the browser once the email is verified. */

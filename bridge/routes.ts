@@ -6,7 +6,7 @@ import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { LoginResponse, RefreshTokenResponse } from '../gen/clientauth/v1/client_auth';
-import type { ClientAuthCallOptions, ClientAuthPromiseClient } from '../src/client';
+import type { ClientAuthCallOptions, ClientAuthCalls } from '../src/client';
 import { parseBearer } from '../src/bearer-token';
 import { CookiePolicy, ORIGINAL_REFRESH_PATH, REFRESH_PATH } from './cookie-policy';
 import type { JsonFieldNames } from './error-middleware';
@@ -19,7 +19,7 @@ import type { UpstreamHealth } from './upstream-health';
 import { answerWithChallenge, secondFactorRoutes } from './second-factor-routes';
 
 export interface RouteDependencies {
-  api: ClientAuthPromiseClient;
+  api: ClientAuthCalls;
   health: UpstreamHealth;
   cookies: CookiePolicy;
   callTimeoutMs: number;

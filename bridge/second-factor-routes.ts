@@ -9,7 +9,7 @@ import QRCode from 'qrcode';
 import type { LoginChallenge, Passkey } from '../gen/clientauth/v1/second_factor';
 import { SecondFactorKind } from '../gen/clientauth/v1/second_factor';
 import type { CompleteLoginResponse } from '../gen/clientauth/v1/second_factor';
-import type { ClientAuthCallOptions, ClientAuthPromiseClient } from '../src/client';
+import type { ClientAuthCallOptions, ClientAuthCalls } from '../src/client';
 import type { JsonFieldNames } from './error-middleware';
 import { invalidField } from './http-error';
 import type { JsonObject } from './json-body';
@@ -18,7 +18,7 @@ import { clientJson, timeJson } from './response-json';
 
 /** What these routes borrow from the main routes: reading bodies, calling, and answering with a session. */
 export interface SecondFactorRouteHelpers {
-  api: ClientAuthPromiseClient;
+  api: ClientAuthCalls;
   body(ctx: Context): Promise<JsonObject>;
   callOptions(ctx: Context): ClientAuthCallOptions;
   authenticated(ctx: Context): ClientAuthCallOptions;

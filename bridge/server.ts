@@ -1,13 +1,15 @@
 /** Runs the bridge on its own HTTP server, with its gRPC client and health probe. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createClientAuthClient } from '../src/client';
+import type { ClientAuthServer } from '../gen/clientauth/v1/client_auth';
+import { createClientAuthClient, promiseClient, type ClientAuthCalls } from '../src/client';
 import { INTERNAL_PASS_KEY } from '../src/grpc/call-gate';
 import { hostPort, loopbackFor } from '../src/loopback';
 import type { Config } from '../src/config';
 import type { Logger } from '../src/domain/logger';
+import { inProcessClient } from '../src/grpc/in-process-client';
 import { createBridgeApp, type BridgeAppOptions } from './app';
-import { upstreamHealth } from './upstream-health';
+import { inProcessHealth, upstreamHealth, type HealthService, type UpstreamHealth } from './upstream-health';
 
 export interface RunningBridge {
   server: Server;
@@ -25,23 +27,30 @@ const SHUTTING_DOWN = { message: 'this instance is shutting down; retry later', 
 /** A slow client may hold a connection this long at most (headers and body together). */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Starts the bridge on config.host:config.port (0 picks a free one), calling the gRPC server at `upstream`. */
-export async function startBridge(
-  config: Config['bridge'],
-  options: {
-    log: Logger;
-    upstream?: string;
-    /** The in-process server's pass, to finish requests while it drains. */
-    internalPass?: string;
-  } & Pick<BridgeAppOptions, 'identityOf' | 'accessLog' | 'observe'>,
-): Promise<RunningBridge> {
-  const upstream = options.upstream ?? config.upstream;
-  const api = createClientAuthClient(upstream, {
-    deadlineMs: config.callTimeoutMs,
-    ...(options.internalPass ? { metadata: { [INTERNAL_PASS_KEY]: options.internalPass } } : {}),
-  });
-  const health = upstreamHealth(upstream);
-  const { upstream: _upstream, internalPass: _internalPass, ...appOptions } = options;
+/** The gRPC server of this process, for a bridge that calls its handlers without the network. */
+export interface LocalServer {
+  handlers: ClientAuthServer;
+  health: HealthService;
+  maxMessageBytes: number;
+  /** The server's pass, so requests accepted before a shutdown can finish while it drains. */
+  internalPass?: string;
+}
+
+export type BridgeOptions = {
+  log: Logger;
+  /** host:port of the gRPC server (BRIDGE_GRPC_TARGET when absent). */
+  upstream?: string;
+  /** When given, the bridge calls these handlers in process and `upstream` is unused. */
+  local?: LocalServer;
+} & Pick<BridgeAppOptions, 'identityOf' | 'accessLog' | 'observe'>;
+
+/**
+ * Starts the bridge on config.host:config.port (0 picks a free one), calling the gRPC
+ * server of this process in process, or the one at `upstream` over the network.
+ */
+export async function startBridge(config: Config['bridge'], options: BridgeOptions): Promise<RunningBridge> {
+  const { api, health } = options.local ? inProcessUpstream(options.local, config) : networkUpstream(options.upstream ?? config.upstream, config);
+  const { upstream: _upstream, local: _local, ...appOptions } = options;
   const app = createBridgeApp({ ...appOptions, config, api, health });
   const handle = app.callback();
   let draining = false;
@@ -105,4 +114,14 @@ export async function startBridge(
       health.close();
     },
   };
+}
+
+function networkUpstream(address: string, config: Config['bridge']): { api: ClientAuthCalls; health: UpstreamHealth } {
+  return { api: createClientAuthClient(address, { deadlineMs: config.callTimeoutMs }), health: upstreamHealth(address) };
+}
+
+function inProcessUpstream(local: LocalServer, config: Config['bridge']): { api: ClientAuthCalls; health: UpstreamHealth } {
+  const calls = inProcessClient(local.handlers, { maxMessageBytes: local.maxMessageBytes });
+  const metadata = local.internalPass ? { metadata: { [INTERNAL_PASS_KEY]: local.internalPass } } : {};
+  return { api: promiseClient(calls, { deadlineMs: config.callTimeoutMs, ...metadata }), health: inProcessHealth(local.health) };
 }

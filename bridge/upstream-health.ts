@@ -32,3 +32,31 @@ export function upstreamHealth(address: string, credentials = ChannelCredentials
     close: () => client.close(),
   };
 }
+
+/** The part of grpc-health-check's HealthImplementation that registers its handlers. */
+export interface HealthService {
+  addToServer(server: { addService(definition: unknown, implementation: Record<string, unknown>): void }): void;
+}
+
+type CheckHandler = (
+  call: { request: { service: string } },
+  callback: (error: unknown, response?: { status: string }) => void,
+) => void;
+
+/**
+ * The same question asked of the health service in this process: its own Check handler,
+ * taken the way a server would take it, so the answer follows every setStatus.
+ */
+export function inProcessHealth(health: HealthService): UpstreamHealth {
+  let check: CheckHandler | undefined;
+  health.addToServer({ addService: (_definition, implementation) => (check = implementation['check'] as CheckHandler) });
+  return {
+    check: () =>
+      new Promise((resolve) => {
+        check!({ request: { service: SERVICE_NAME } }, (error, response) => {
+          resolve(error || !response ? 'UNREACHABLE' : (response.status as UpstreamStatus));
+        });
+      }),
+    close: () => {},
+  };
+}

@@ -5,11 +5,12 @@ import { OutageLog } from './domain/outage-log';
 import { OutboxRelay } from './domain/outbox-relay';
 import { rebuildRevocations } from './domain/revocation-rebuild';
 import type { ClientStore, EventBus, LoginThrottle, Outbox, RevocationList, SessionStore } from './domain/ports';
+import { FeedingRevocationList, type RevocationFeed } from './domain/revocation-feed';
+import type { SigningKeySet, SigningKeyStore } from './domain/signing-keys';
 import type { SecondFactorStore } from './domain/second-factor-ports';
 import { AesGcmSecretSealer } from './adapters/crypto/secret-sealer';
 import { OtpauthTotpCodes } from './adapters/crypto/otpauth-totp-codes';
 import { SimpleWebAuthnCeremonies } from './adapters/crypto/simplewebauthn-ceremonies';
-import { MongoSecondFactorStore } from './adapters/mongo/second-factor-store';
 import type { MailOutbox } from './domain/mail';
 import type { OneTimeTokenStore } from './domain/one-time-tokens';
 import type { RequestLimiter } from './domain/request-limiter';
@@ -18,21 +19,11 @@ import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
 import { JwtOriginalTokenDecoder } from './adapters/crypto/original-token-decoder';
-import { connectMongo } from './adapters/mongo/connect';
-import { MongoClientStore } from './adapters/mongo/client-store';
-import { MongoSessionStore } from './adapters/mongo/session-store';
-import { MongoOutbox } from './adapters/mongo/outbox';
-import { connectRedis } from './adapters/redis/connect';
+import { loadEmbeddedAdapters, loadSharedAdapters } from './adapters/load-adapters';
 import type { RedisClient } from './adapters/redis/topology';
-import { DEFAULT_KEYS, RedisRevocationList } from './adapters/redis/revocation-list';
-import { RedisEventBus } from './adapters/redis/event-bus';
-import { RedisLoginThrottle } from './adapters/redis/login-throttle';
-import { MongoMailOutbox } from './adapters/mongo/mail-outbox';
-import { MongoOneTimeTokenStore } from './adapters/mongo/one-time-token-store';
 import { RECOVERY_REQUESTS_KEY_PREFIX, requestLimiterOn } from './adapters/throttle-request-limiter';
 import { wireRecovery, type WiredRecovery } from './recovery-wiring';
-import { developmentSecret } from './adapters/embedded/development-secret';
-import { openEmbeddedAdapters } from './adapters/embedded/embedded-adapters';
+import { openSigningKeys, secondFactorSealingKey } from './signing-key-setup';
 
 /** The adapters behind the ports, and how to release them. */
 export interface Adapters {
@@ -42,6 +33,8 @@ export interface Adapters {
   revocations: RevocationList;
   events: EventBus;
   loginThrottle: LoginThrottle;
+  signingKeys: SigningKeyStore;
+  revocationFeed: RevocationFeed;
   secondFactors: SecondFactorStore;
   oneTimeTokens: OneTimeTokenStore;
   mailOutbox: MailOutbox;
@@ -69,46 +62,71 @@ type SharedStores = Extract<StoresConfig, { kind: 'shared' }>;
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
+/** A watcher away for longer than the longest token lives (and at least 15 minutes) resumes from a snapshot. */
+function feedRetentionMs(config: Config): number {
+  return Math.max(config.jwt.accessTokenTtlSeconds, config.jwt.serviceTokenTtlSeconds, 15 * 60) * 1000;
+}
+
 /**
  * Connects the adapters (MongoDB and Redis, waiting for them, bounded; or the embedded set
  * when neither is configured), builds the service and starts its relay.
  */
 export async function buildApp(config: Config, log: Logger): Promise<App> {
   const stores = config.stores;
-  const secret = stores.kind === 'shared' ? stores.jwtSecret : (stores.jwtSecret ?? developmentSecret(stores.dataDir, log));
+  const embedded = stores.kind === 'embedded' ? loadEmbeddedAdapters() : null;
   const adapters =
     stores.kind === 'embedded'
-      ? openEmbeddedAdapters(stores.dataDir, log, {
+      ? embedded!.openEmbeddedAdapters(stores.dataDir, log, {
           loginFailureWindowMs: config.loginThrottle.windowSeconds * 1000,
+          feedRetentionMs: feedRetentionMs(config),
           recoveryWindowMs: config.recovery.requestLimit.windowSeconds * 1000,
         })
       : await connectAdapters(config, stores, log);
+  let keys: SigningKeySet | null = null;
   let mail: WiredRecovery | null = null;
   try {
+    keys = await openSigningKeys(config, adapters.signingKeys, log);
     mail = wireRecovery(config, adapters, log);
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,
       serviceToken: config.jwt.serviceTokenTtlSeconds,
       refreshToken: config.jwt.refreshTokenTtlSeconds,
+      retiredRefreshToken: config.jwt.refreshReuseIntervalSeconds,
     };
     const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
-    const relay = new OutboxRelay(adapters.outbox, adapters.revocations, adapters.events, longestTokenMs, log);
-    const legacyTokens = config.legacyTokensUntil === null ? null : new LegacyTokens(config.legacyTokensUntil, new JwtOriginalTokenDecoder(secret), adapters.clients, log);
+    // Every change of the revocation list, whichever use case makes it, also goes to the watchers' feed.
+    const revocations = new FeedingRevocationList(adapters.revocations, adapters.revocationFeed, log);
+    const relay = new OutboxRelay(adapters.outbox, revocations, adapters.events, longestTokenMs, log);
+    const legacyTokens =
+      config.legacyTokensUntil === null || config.legacyTokenSecret === null
+        ? null
+        : new LegacyTokens(config.legacyTokensUntil, new JwtOriginalTokenDecoder(config.legacyTokenSecret), adapters.clients, log);
     const useCases = createUseCases({
       clients: adapters.clients,
       sessions: adapters.sessions,
       outbox: adapters.outbox,
-      revocations: adapters.revocations,
+      revocations,
       loginThrottle: adapters.loginThrottle,
       loginLimit: config.loginThrottle,
       relay,
       hasher: new BcryptPasswordHasher(config.bcryptCost),
-      tokens: new JwtTokenIssuer({ secret, issuer: config.jwt.issuer, audience: config.jwt.audience }),
+      tokens: new JwtTokenIssuer(
+        {
+          issuer: config.jwt.issuer,
+          audience: config.jwt.audience,
+          clockSkewSeconds: config.jwt.clockSkewSeconds,
+          maxLifetimeSeconds: { user: lifetimes.accessToken, service: lifetimes.serviceToken },
+        },
+        keys,
+      ),
+      keys,
+      revocationFeed: adapters.revocationFeed,
+      watchHeartbeatMs: config.watchHeartbeatSeconds * 1000,
       lifetimes,
       log,
       legacyTokens,
       secondFactors: adapters.secondFactors,
-      sealer: new AesGcmSecretSealer(keyEncryptionKey(config, secret, log)),
+      sealer: new AesGcmSecretSealer(secondFactorSealingKey(config, log)),
       totpCodes: new OtpauthTotpCodes(),
       webauthn: new SimpleWebAuthnCeremonies(),
       secondFactorSettings: config.secondFactor,
@@ -141,8 +159,9 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       SWEEP_INTERVAL_MS,
     );
     sweeper.unref();
-    log.info({}, `client-auth is wired on ${adapters.description}`);
+    log.info({ algorithm: config.signing.algorithm }, `client-auth is wired on ${adapters.description}`);
     log.info({}, `mail (password reset, email verification) goes to ${mail.transport.description}`);
+    const signingKeys = keys;
     const wiredMail = mail;
     return {
       useCases,
@@ -155,29 +174,36 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
         await relay.stop();
         await useCases.passwordReset.settle();
         await wiredMail.close();
+        await signingKeys.close();
         await adapters.close();
       },
     };
   } catch (error) {
+    await keys?.close();
     await mail?.close();
     await adapters.close();
     throw error;
   }
 }
 
-/**
- * The key that seals second-factor secrets: KEY_ENCRYPTION_KEY, or else one derived from
- * the JWT secret (the sealer derives its own key from either), so that a deployment that
- * predates second factors keeps starting. Its own key is better: then a leaked JWT secret
- * does not also open the stored TOTP secrets.
- */
-function keyEncryptionKey(config: Config, jwtSecret: string, log: Logger): string {
-  if (config.secondFactor.keyEncryptionKey !== null) return config.secondFactor.keyEncryptionKey;
-  log.warn({}, 'KEY_ENCRYPTION_KEY is not set: TOTP secrets are sealed with a key derived from the JWT secret; set KEY_ENCRYPTION_KEY');
-  return jwtSecret;
-}
-
 async function connectAdapters(config: Config, stores: SharedStores, log: Logger): Promise<Adapters> {
+  const {
+    connectMongo,
+    MongoClientStore,
+    MongoSessionStore,
+    MongoOutbox,
+    MongoMailOutbox,
+    MongoOneTimeTokenStore,
+    MongoSecondFactorStore,
+    connectRedis,
+    DEFAULT_KEYS,
+    RedisRevocationList,
+    RedisEventBus,
+    RedisLoginThrottle,
+    MongoSigningKeyStore,
+    DEFAULT_FEED_KEY,
+    RedisRevocationFeed,
+  } = loadSharedAdapters();
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
   const redisConnections: RedisClient[] = [];
@@ -187,10 +213,12 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     const clients = new MongoClientStore(connected.db);
     const sessions = new MongoSessionStore(connected.db);
     const outbox = new MongoOutbox(connected.db);
+    const signingKeys = new MongoSigningKeyStore(connected.db);
     const secondFactors = new MongoSecondFactorStore(connected.db);
     const oneTimeTokens = new MongoOneTimeTokenStore(connected.db);
     const mailOutbox = new MongoMailOutbox(connected.db);
     await clients.ensureIndexes();
+    await signingKeys.ensureIndexes();
     await secondFactors.ensureIndexes();
     await sessions.ensureIndexes();
     await outbox.ensureIndexes();
@@ -207,6 +235,9 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       deletionStream: config.deletionStream,
       clientEventsChannel: config.clientEventsChannel,
     }, { replicas: stores.redis.replicaAcks, timeoutMs: stores.redis.replicaAckTimeoutMs });
+    const feedReader = await connectRedis(stores.redis, timeout, log, 'revocation feed');
+    redisConnections.push(feedReader);
+    const revocationFeed = await RedisRevocationFeed.start(redis, feedReader, { key: DEFAULT_FEED_KEY, retentionMs: feedRetentionMs(config), log });
     const loginThrottle = new RedisLoginThrottle(redis, { windowMs: config.loginThrottle.windowSeconds * 1000 });
     const mongoClient = mongo;
     return {
@@ -216,6 +247,8 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       revocations,
       events,
       loginThrottle,
+      signingKeys,
+      revocationFeed,
       secondFactors,
       oneTimeTokens,
       mailOutbox,
@@ -228,6 +261,7 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
         redis: redis.status === 'ready' && subscriber.status === 'ready',
       }),
       close: async () => {
+        await revocationFeed.close();
         await revocations.close();
         for (const connection of redisConnections) connection.disconnect();
         await mongoClient.close();

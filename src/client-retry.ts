@@ -12,6 +12,7 @@
 export const IDEMPOTENT_METHODS = [
   'ValidateToken',
   'GetMe',
+  'GetJwks',
   'Logout',
   'GetClient',
   'ListClients',

@@ -10,6 +10,7 @@
 import { ChannelCredentials, Metadata, type CallOptions, type ServiceError, type handleUnaryCall } from '@grpc/grpc-js';
 import * as api from '../gen/clientauth/v1/client_auth';
 import * as secondFactorApi from '../gen/clientauth/v1/second_factor';
+import * as signingKeyApi from '../gen/clientauth/v1/signing_keys';
 import { ClientAuthClient, ClientAuthService, type ClientAuthServer, type DeepPartial } from '../gen/clientauth/v1/client_auth';
 import { retryServiceConfig, type RetryOptions } from './client-retry';
 import { CLIENT_IP_KEY } from './grpc/client-ip';
@@ -44,26 +45,53 @@ export interface ClientAuthClientOptions {
 type Request<H> = H extends handleUnaryCall<infer Req, infer _Res> ? Req : never;
 type Response<H> = H extends handleUnaryCall<infer _Req, infer Res> ? Res : never;
 
+/** The unary RPCs; a stream (WatchRevocations) is read through `raw` or `RevocationWatcher`. */
+type Definitions = typeof ClientAuthService;
+type UnaryMethod = { [K in keyof Definitions]: Definitions[K]['responseStream'] extends false ? K : never }[keyof Definitions];
+
 /**
- * Each RPC of ClientAuth as `(request, options?) => Promise<response>`. A request gives only
- * the fields it sets (`registerUser({ email, password })`); the rest take their proto defaults.
+ * Each unary RPC of ClientAuth as `(request, options?) => Promise<response>`. A request gives
+ * only the fields it sets (`registerUser({ email, password })`); the rest take their proto defaults.
  */
-export type ClientAuthPromiseClient = {
-  [K in keyof ClientAuthServer]: (request: DeepPartial<Request<ClientAuthServer[K]>>, options?: ClientAuthCallOptions) => Promise<Response<ClientAuthServer[K]>>;
+export type ClientAuthCalls = {
+  [K in UnaryMethod]: (request: DeepPartial<Request<ClientAuthServer[K]>>, options?: ClientAuthCallOptions) => Promise<Response<ClientAuthServer[K]>>;
 } & {
-  /** The generated callback client, for streaming or custom call options. */
-  readonly raw: ClientAuthClient;
   close(): void;
 };
 
-type RawUnary = (request: unknown, metadata: Metadata, options: Partial<CallOptions>, callback: (error: ServiceError | null, response: unknown) => void) => unknown;
+export type ClientAuthPromiseClient = ClientAuthCalls & {
+  /** The generated callback client, for streaming or custom call options. */
+  readonly raw: ClientAuthClient;
+};
+
+/** One unary method as the generated client has it: request, metadata, options, callback. */
+export type UnaryCallbackMethod = (
+  request: unknown,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: unknown) => void,
+) => unknown;
+
+/** What the promise layer needs of a client: the generated client, or one that calls the handlers in process. */
+export type UnaryCallbackClient = Record<UnaryMethod, UnaryCallbackMethod> & { close(): void };
 
 export function createClientAuthClient(address: string, options: ClientAuthClientOptions = {}): ClientAuthPromiseClient {
   const channelOptions = options.retry === false ? {} : { 'grpc.service_config': retryServiceConfig(options.retry) };
   const raw = new ClientAuthClient(address, options.credentials ?? ChannelCredentials.createInsecure(), channelOptions);
-  const client: Record<string, unknown> = { raw, close: () => raw.close() };
-  for (const method of Object.keys(ClientAuthService)) {
-    const rawMethod = (raw as unknown as Record<string, RawUnary>)[method]!;
+  return Object.assign(promiseClient(raw as unknown as UnaryCallbackClient, options), { raw });
+}
+
+/**
+ * The promise layer over any callback client: one place completes the request and builds
+ * the metadata (bearer token, request id, client address) and the deadline, whichever
+ * transport carries the call.
+ */
+export function promiseClient(raw: UnaryCallbackClient, options: Omit<ClientAuthClientOptions, 'credentials' | 'retry'> = {}): ClientAuthCalls {
+  const client: Record<string, unknown> = { close: () => raw.close() };
+  for (const [name, definition] of Object.entries(ClientAuthService)) {
+    if (definition.responseStream) continue;
+    const method = name as UnaryMethod;
+    const rawMethod = raw[method];
     const complete = requestFiller(method);
     client[method] = (partial: unknown, callOptions: ClientAuthCallOptions = {}) => {
       const request = complete(partial);
@@ -79,7 +107,7 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
       });
     };
   }
-  return client as ClientAuthPromiseClient;
+  return client as ClientAuthCalls;
 }
 
 /**
@@ -90,7 +118,7 @@ export function createClientAuthClient(address: string, options: ClientAuthClien
 function requestFiller(method: string): (partial: unknown) => unknown {
   const name = `${method.charAt(0).toUpperCase()}${method.slice(1)}Request`;
   // The second-factor messages are generated from their own proto file.
-  const messages = { ...api, ...secondFactorApi } as unknown as Record<string, { fromPartial?: (partial: unknown) => unknown } | undefined>;
+  const messages = { ...api, ...secondFactorApi, ...signingKeyApi } as unknown as Record<string, { fromPartial?: (partial: unknown) => unknown } | undefined>;
   const message = messages[name];
   if (typeof message?.fromPartial !== 'function') throw new Error(`no generated ${name} for ${method}`);
   return message.fromPartial.bind(message);

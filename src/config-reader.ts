@@ -44,6 +44,18 @@ export class Reader {
     return value;
   }
 
+  /** Seconds, written as a whole number with an optional unit: `90`, `90s`, `15m`, `1h`. */
+  duration(name: string, fallbackSeconds: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === null) return fallbackSeconds;
+    const match = /^(\d+)\s*([smh]?)$/.exec(raw.trim());
+    const seconds = match ? Number(match[1]) * ({ '': 1, s: 1, m: 60, h: 3600 } as Record<string, number>)[match[2]!]! : NaN;
+    if (!(seconds >= min && seconds <= max)) {
+      throw new ConfigError(`${name} must be a duration like 90s, 15m or 1h, from ${min} s to ${max} s; got "${raw}"`);
+    }
+    return seconds;
+  }
+
   bool(name: string, fallback: boolean): boolean {
     const raw = this.optional(name);
     if (raw === null) return fallback;

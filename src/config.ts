@@ -3,13 +3,14 @@
  * frozen Config, or throws a ConfigError naming the variable at fault.
  */
 import { mailFrom, recoveryFrom, verifiedRedirectFrom, type MailConfig, type RecoveryConfig } from './config-recovery';
-
 import { ConfigError, Reader, type Env } from './config-reader';
 import { legacyWindowFrom } from './legacy-window';
+import { signingFrom, type SigningConfig } from './config-signing';
 import { redisFrom, type RedisConfig } from './config-redis';
 import { secondFactorFrom, type SecondFactorConfig } from './second-factor-config';
 
 export { ConfigError, type Env } from './config-reader';
+export type { SigningConfig } from './config-signing';
 export type { RedisConfig, RedisNode, RedisTarget } from './config-redis';
 export type { SecondFactorConfig } from './second-factor-config';
 
@@ -19,23 +20,19 @@ export interface MongoConfig {
 }
 
 /**
- * Where the state lives, and so how the signing secret is found. The two set-ups are
- * exclusive: an in-process revocation list cannot serve several instances, and several
- * instances must sign with one secret.
+ * Where the state lives. The two set-ups are exclusive: an in-process revocation list
+ * cannot serve several instances (and several instances must sign alike: see SigningConfig).
  */
 export type StoresConfig =
   | {
       readonly kind: 'embedded';
-      /** The SQLite file, the development secret and the mail drop live here. */
+      /** The SQLite file, the generated secrets and the mail drop live here. */
       readonly dataDir: string;
-      /** Null outside production when JWT_SECRET_KEY is unset: a development secret is kept in dataDir. */
-      readonly jwtSecret: string | null;
     }
   | {
       readonly kind: 'shared';
       readonly mongo: MongoConfig;
       readonly redis: RedisConfig;
-      readonly jwtSecret: string;
     };
 
 export interface Config {
@@ -57,6 +54,8 @@ export interface Config {
     readonly refreshCookieName: string;
     readonly callTimeoutMs: number;
     readonly bodyLimitBytes: number;
+    /** JWT_ISSUER, which the OpenID discovery document names. */
+    readonly issuer: string;
     /** Where GET /verify-email sends the browser after verifying. */
     readonly emailVerifiedRedirectUrl: string;
   };
@@ -66,7 +65,12 @@ export interface Config {
     readonly accessTokenTtlSeconds: number;
     readonly serviceTokenTtlSeconds: number;
     readonly refreshTokenTtlSeconds: number;
+    /** How far in the future a token's `iat` may lie (clocks of instances differ). */
+    readonly clockSkewSeconds: number;
+    /** A retired refresh token used again within this many seconds gets the pair its first use got. */
+    readonly refreshReuseIntervalSeconds: number;
   };
+  readonly signing: SigningConfig;
   readonly bcryptCost: number;
   /** A login key (email) with `maxFailures` failed logins in `windowSeconds` is refused until its window ends. */
   readonly loginThrottle: { readonly maxFailures: number; readonly windowSeconds: number };
@@ -79,11 +83,15 @@ export interface Config {
   readonly outboxRelayIntervalMs: number;
   readonly startupTimeoutMs: number;
   readonly admin: { readonly email: string; readonly password: string } | null;
+  /** How often WatchRevocations streams send a heartbeat. */
+  readonly watchHeartbeatSeconds: number;
   readonly metricsPort: number | null;
   /** The original service's database, which `import-original` reads: DB_NAME as it named it; null when unset. */
   readonly originalDbName: string | null;
   /** Until when tokens of the original service are accepted (LEGACY_TOKENS_UNTIL); null when never. */
   readonly legacyTokensUntil: Date | null;
+  /** JWT_SECRET_KEY, which verifies the original service's tokens while LEGACY_TOKENS_UNTIL is set; null otherwise. */
+  readonly legacyTokenSecret: string | null;
   readonly secondFactor: SecondFactorConfig;
   readonly recovery: RecoveryConfig;
   readonly mail: MailConfig;
@@ -91,13 +99,12 @@ export interface Config {
   readonly accessLogSample: number;
 }
 
-const MIN_PRODUCTION_SECRET_BYTES = 32;
-
 export function loadConfig(env: Env): Config {
   const read = new Reader(env);
   const production = env['NODE_ENV'] === 'production';
 
-  const stores = storesFrom(read, production);
+  const stores = storesFrom(read);
+  const signing = signingFrom(read, production, stores.kind === 'shared');
   const adminEmail = read.optional('ADMIN_EMAIL');
   const adminPassword = read.optional('ADMIN_PASSWORD');
   if ((adminEmail === null) !== (adminPassword === null)) {
@@ -105,6 +112,7 @@ export function loadConfig(env: Env): Config {
   }
 
   const grpcPort = read.int('GRPC_PORT', 50051, 0, 65535);
+  const issuer = read.string('JWT_ISSUER', 'client-auth');
   const cookieSecure = read.bool('COOKIE_SECURE', production);
   const cookieHostPrefix = read.bool('COOKIE_HOST_PREFIX', false);
   if (cookieHostPrefix && !cookieSecure) {
@@ -119,7 +127,8 @@ export function loadConfig(env: Env): Config {
   const metricsPort = read.optional('METRICS_PORT');
   const bridgePort = read.int('BRIDGE_PORT', 8000, 0, 65535);
   const recovery = recoveryFrom(read, bridgePort);
-  const legacyTokensUntil = legacyWindowFrom(read.optional('LEGACY_TOKENS_UNTIL'), stores.jwtSecret);
+  const legacyTokenSecret = read.optional('JWT_SECRET_KEY');
+  const legacyTokensUntil = legacyWindowFrom(read.optional('LEGACY_TOKENS_UNTIL'), legacyTokenSecret);
 
   return deepFreeze({
     production,
@@ -141,15 +150,19 @@ export function loadConfig(env: Env): Config {
       refreshCookieName,
       callTimeoutMs: read.int('BRIDGE_CALL_TIMEOUT_MS', 5000, 100, 60000),
       bodyLimitBytes: read.int('BRIDGE_BODY_LIMIT_BYTES', 16 * 1024, 256, 1024 * 1024),
+      issuer,
       emailVerifiedRedirectUrl: verifiedRedirectFrom(read, recovery),
     },
     jwt: {
-      issuer: read.string('JWT_ISSUER', 'client-auth'),
+      issuer,
       audience: read.string('JWT_AUDIENCE', 'client-auth'),
       accessTokenTtlSeconds: read.int('JWT_TOKEN_EXP_MIN', 15, 1, 24 * 60) * 60,
       serviceTokenTtlSeconds: read.int('SERVICE_TOKEN_EXP_MIN', 15, 1, 24 * 60) * 60,
       refreshTokenTtlSeconds: read.int('REFRESH_TOKEN_EXP_DAYS', 30, 1, 365) * 24 * 3600,
+      clockSkewSeconds: read.int('JWT_CLOCK_SKEW_SEC', 30, 0, 300),
+      refreshReuseIntervalSeconds: read.int('REFRESH_REUSE_INTERVAL_SEC', 10, 0, 300),
     },
+    signing,
     bcryptCost: read.int('BCRYPT_COST', 12, 4, 15),
     loginThrottle: {
       maxFailures: read.int('LOGIN_MAX_FAILURES', 10, 1, 1000),
@@ -163,9 +176,11 @@ export function loadConfig(env: Env): Config {
     outboxRelayIntervalMs: read.int('OUTBOX_RELAY_INTERVAL_MS', 2000, 50, 600000),
     startupTimeoutMs: read.int('STARTUP_TIMEOUT_MS', 30000, 0, 600000),
     admin: adminEmail !== null && adminPassword !== null ? { email: adminEmail, password: adminPassword } : null,
+    watchHeartbeatSeconds: read.int('WATCH_HEARTBEAT_SEC', 15, 1, 300),
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
     originalDbName: read.optional('DB_NAME') === null ? null : read.string('DB_NAME', ''),
     legacyTokensUntil,
+    legacyTokenSecret: legacyTokensUntil === null ? null : legacyTokenSecret,
     secondFactor: secondFactorFrom(read),
     recovery,
     mail: mailFrom(read, recovery, production),
@@ -186,17 +201,10 @@ export function tracingConfig(env: Env): { serviceName: string } | null {
   return requested ? { serviceName: env['OTEL_SERVICE_NAME'] || 'client-auth' } : null;
 }
 
-function storesFrom(read: Reader, production: boolean): StoresConfig {
-  const secret = read.optional('JWT_SECRET_KEY');
-  if (secret !== null && production && Buffer.byteLength(secret, 'utf8') < MIN_PRODUCTION_SECRET_BYTES) {
-    throw new ConfigError(`JWT_SECRET_KEY must be at least ${MIN_PRODUCTION_SECRET_BYTES} bytes when NODE_ENV=production`);
-  }
+function storesFrom(read: Reader): StoresConfig {
   const mongo = mongoFrom(read);
   const redis = redisFrom(read);
-  if (mongo === null && redis === null) {
-    if (secret === null && production) throw new ConfigError('JWT_SECRET_KEY is required when NODE_ENV=production');
-    return { kind: 'embedded', dataDir: read.string('DATA_DIR', './data'), jwtSecret: secret };
-  }
+  if (mongo === null && redis === null) return { kind: 'embedded', dataDir: read.string('DATA_DIR', './data') };
   if (mongo === null || redis === null) {
     const missing = mongo === null ? 'MongoDB (MONGODB_URI or DB_HOST)' : 'Redis (REDIS_URL, REDIS_HOST, REDIS_SENTINELS or REDIS_CLUSTER_NODES)';
     throw new ConfigError(
@@ -204,14 +212,7 @@ function storesFrom(read: Reader, production: boolean): StoresConfig {
         'or neither for the embedded one (an in-process revocation list cannot serve several instances)',
     );
   }
-  if (secret === null) {
-    throw new ConfigError(
-      production
-        ? 'JWT_SECRET_KEY is required when NODE_ENV=production'
-        : 'JWT_SECRET_KEY is required with MongoDB and Redis: every instance must sign with the same secret',
-    );
-  }
-  return { kind: 'shared', mongo, redis, jwtSecret: secret };
+  return { kind: 'shared', mongo, redis };
 }
 
 function mongoFrom(read: Reader): MongoConfig | null {

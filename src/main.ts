@@ -16,9 +16,8 @@ import { gatewayCheck } from './gateway-identity';
 import { sampledAccessLog } from './grpc/access-log';
 import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
-import { hostPort, loopbackFor } from './loopback';
-import { createMetrics } from './metrics';
 import { runImportOriginal } from './import-original/command';
+import type * as MetricsModule from './metrics';
 import { flushTraces } from './telemetry/trace-context';
 
 const ROLES = ['all', 'server', 'bridge'] as const;
@@ -48,7 +47,8 @@ async function main(): Promise<void> {
   const metrics =
     config.metricsPort === null
       ? null
-      : createMetrics(
+      : // prom-client loads only when metrics are asked for.
+        (require('./metrics') as typeof MetricsModule).createMetrics(
           app
             ? {
                 revocations: app.adapters.revocations,
@@ -76,14 +76,16 @@ async function main(): Promise<void> {
   if (metrics && config.metricsPort !== null) {
     log.info({ port: await metrics.start(config.metricsPort, config.grpc.host) }, 'metrics served at /metrics');
   }
-  // In one process the bridge calls the server's actual port (GRPC_PORT may be 0).
-  const upstream = grpc ? hostPort(loopbackFor(config.grpc.host), grpc.port) : config.bridge.upstream;
+  // In one process the bridge calls the server's handlers directly: no HTTP/2 hop, no
+  // protobuf encoding, and the same handlers, deadlines and error trailers.
+  const local = grpc
+    ? { handlers: grpc.handlers, health: grpc.health, maxMessageBytes: config.grpc.maxMessageBytes, internalPass: grpc.internalPass }
+    : undefined;
+  const upstream = local ? 'in-process' : config.bridge.upstream;
   // Beside the server, forward auth asks the service in process rather than over loopback.
   const identityOf = app ? { identityOf: identityInProcess(gatewayCheck(app.useCases), log) } : {};
   const bridge =
-    role === 'server'
-      ? null
-      : await startBridge(config.bridge, { log, upstream, accessLog, ...identityOf, ...observe, ...(grpc ? { internalPass: grpc.internalPass } : {}) });
+    role === 'server' ? null : await startBridge(config.bridge, { log, accessLog, ...identityOf, ...observe, ...(local ? { local } : {}) });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
 
   let stopping = false;

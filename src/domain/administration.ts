@@ -7,7 +7,7 @@ import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } fr
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 
-export type AdministrationDeps = Pick<Dependencies, 'clients' | 'outbox' | 'now'>;
+export type AdministrationDeps = Pick<Dependencies, 'clients' | 'outbox' | 'revocationFeed' | 'now'>;
 
 export class Administration {
   constructor(private readonly deps: AdministrationDeps) {}
@@ -53,6 +53,15 @@ export class Administration {
       updatedAt: new Date(this.deps.now()),
     });
     if (!updated) throw domainError('CLIENT_NOT_FOUND');
+    // Gateways verifying tokens themselves learn that tokens issued before now carry the old groups.
+    await this.deps.revocationFeed.append({
+      type: 'client.groups_changed',
+      clientId: updated.id,
+      sessionId: '',
+      until: null,
+      groups: updated.groups,
+      at: this.deps.now(),
+    });
     return publicClient(updated);
   }
 

@@ -5,6 +5,8 @@ import type { OutboxRelay } from './outbox-relay';
 import type { PasswordHasher } from './password-hasher';
 import type { Recovery } from './recovery-settings';
 import type { ClientStore, LoginThrottle, Outbox, RevocationList, SessionStore } from './ports';
+import type { RevocationFeed } from './revocation-feed';
+import type { SigningKeySet } from './signing-keys';
 import type { Lifetimes, TokenIssuer } from './token-issuer';
 import type { SecondFactorSettings, SecondFactorStore, SecretSealer, TotpCodes, WebAuthnCeremonies } from './second-factor-ports';
 
@@ -23,6 +25,12 @@ export interface Dependencies {
   relay: Pick<OutboxRelay, 'flush'>;
   hasher: PasswordHasher;
   tokens: TokenIssuer;
+  /** The keys `tokens` signs with, for publishing and rotating them. */
+  keys: SigningKeySet;
+  /** Where every revocation (and groups change) is announced to watchers. */
+  revocationFeed: RevocationFeed;
+  /** How often a quiet WatchRevocations stream sends a heartbeat. */
+  watchHeartbeatMs: number;
   lifetimes: Lifetimes;
   log: Logger;
   /** Tokens of the original service, accepted until LEGACY_TOKENS_UNTIL; absent or null when off. */

@@ -45,6 +45,7 @@ export const REASONS = {
   NOT_A_USER: { kind: 'failed_precondition', message: 'only users have a password' },
   NOT_A_SERVICE: { kind: 'failed_precondition', message: 'only a service client has a client secret' },
   TOO_MANY_ATTEMPTS: { kind: 'resource_exhausted', message: 'too many failed logins for this email; wait and try again' },
+  SIGNING_KEY_NOT_ROTATABLE: { kind: 'failed_precondition', message: 'the signing keys are not the service\'s to rotate' },
   RESET_TOKEN_INVALID: {
     kind: 'unauthenticated',
     message: 'this password-reset link is not valid: it is unknown, used or expired; ask for a new one',

@@ -80,6 +80,18 @@ export interface RefreshTokenRecord {
   parent: string;
   createdAt: Date;
   expiresAt: Date;
+  /**
+   * What the rotation that made this token answered, sealed with its parent token (see
+   * reuse-answer.ts), so a second use of the parent within the reuse interval gets the
+   * same answer. Absent on a session's first token.
+   */
+  sealedAnswer?: string;
+}
+
+/** A refresh token with its successor, if it has been rotated. */
+export interface TokenForRotation {
+  token: RefreshTokenRecord;
+  successor: RefreshTokenRecord | null;
 }
 
 /**
@@ -87,7 +99,12 @@ export interface RefreshTokenRecord {
  * - `rotate(parentHash, next)` stores `next` as the only successor of `parentHash`: under
  *   concurrent rotations of one token exactly one caller gets true and stores its token;
  *   every other gets false and stores nothing. A token that has a successor is retired.
+ *   Retired tokens are kept until their session expires, so the replay of a token of any
+ *   age is seen as reuse (a thief who rotated first cannot outrun detection by rotating
+ *   twice); `sweepExpired` removes them with their session.
  * - `isRetired(hash)` is true once a successor of `hash` exists.
+ * - `findForRotation(hash)` answers, in one round trip to the store, the token and its
+ *   successor (null while it has none), or null when no token has the hash.
  * - Expired sessions and tokens may linger until `sweepExpired`; callers check expiry.
  */
 export interface SessionStore {
@@ -95,6 +112,7 @@ export interface SessionStore {
   findSession(id: string): Promise<SessionRecord | null>;
   findToken(hash: string): Promise<RefreshTokenRecord | null>;
   isRetired(hash: string): Promise<boolean>;
+  findForRotation(hash: string): Promise<TokenForRotation | null>;
   rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean>;
   /** Marks the session revoked (idempotent). */
   revoke(sessionId: string, at: Date): Promise<void>;
@@ -155,6 +173,13 @@ export interface RevocationListSize {
   sessions: number;
 }
 
+/** What a revocation list holds at one moment; `until` is ms since the epoch (Infinity: until reinstated). */
+export interface RevocationSnapshot {
+  suspended: Array<{ id: string; until: number }>;
+  deleted: Array<{ id: string; until: number }>;
+  sessions: Array<{ id: string; until: number }>;
+}
+
 /**
  * The live list of suspended and deleted clients and revoked sessions, shared by every
  * instance.
@@ -183,6 +208,8 @@ export interface RevocationList {
   refillWith(refill: () => Promise<void>): Promise<void>;
   /** Entries held in memory, for metrics. */
   size(): RevocationListSize;
+  /** Every entry in force; throws `UnavailableError` when the instance is not in sync. */
+  snapshot(): RevocationSnapshot;
   close(): Promise<void>;
 }
 

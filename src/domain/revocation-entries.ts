@@ -1,4 +1,4 @@
-import type { RevocationListSize, RevocationStatus } from './ports';
+import type { RevocationListSize, RevocationSnapshot, RevocationStatus } from './ports';
 
 export type ClientMark = 'suspended' | 'deleted';
 
@@ -69,6 +69,15 @@ export class RevocationEntries {
     let suspended = 0;
     for (const entry of this.clients.values()) if (entry.mark === 'suspended') suspended++;
     return { suspended, deleted: this.clients.size - suspended, sessions: this.sessions.size };
+  }
+
+  /** Every entry in force now: suspended and deleted clients and revoked sessions, each with its end (ms; Infinity for a suspension). */
+  snapshot(): RevocationSnapshot {
+    const now = this.now();
+    const snapshot: RevocationSnapshot = { suspended: [], deleted: [], sessions: [] };
+    for (const [id, entry] of this.clients) if (entry.until > now) snapshot[entry.mark].push({ id, until: entry.until });
+    for (const [id, until] of this.sessions) if (until > now) snapshot.sessions.push({ id, until });
+    return snapshot;
   }
 
   /** Forgets entries whose time has passed. */

@@ -1,19 +1,22 @@
 /**
  * Login, RefreshToken and Logout: a login session is one family of refresh tokens, each
- * used once; a retired one that comes back revokes its whole family.
+ * used once; a retired one that comes back revokes its whole family (after the reuse interval).
  */
 import { publicClient, type ClientRecord, type PublicClient } from './client';
 import { domainError, invalidArgument } from './errors';
 import { newId } from './ids';
 import { FailOpenLoginThrottle, tooManyAttempts } from './login-limit';
-import { hashSecret, newSecret } from './secrets';
+import type { RefreshTokenRecord } from './ports';
+import { openAnswer, sealAnswer } from './reuse-answer';
+import { namesOf, newRefreshToken } from './refresh-token-names';
+import { hashSecret } from './secrets';
 import type { IssuedToken } from './token-issuer';
 import * as v from './validation';
 import type { Dependencies } from './dependencies';
 import { loginChallengeFor, type LoginChallenge } from './second-factor-login';
 import type { AuthMethod } from './second-factor-ports';
 
-/** Refresh tokens are 43 base64url characters; anything much longer is not one of ours. */
+/** Refresh tokens are two ids and 43 base64url characters (117); anything much longer is not one of ours. */
 const MAX_REFRESH_TOKEN_LENGTH = 128;
 
 export type SessionTokensDeps = Pick<
@@ -74,43 +77,76 @@ export class SessionTokens {
     return challenge ?? this.startSession(client, ['pwd']);
   }
 
-  /** Rotates a refresh token; a retired one coming back revokes its whole family. */
+  /**
+   * Rotates a refresh token. A retired one coming back revokes its whole family, except
+   * within `lifetimes.retiredRefreshToken` of its rotation: two tabs refreshing at once
+   * both get the pair the first rotation made. Two round trips to the stores: the token
+   * with its successor, its session and its client at once (the token names them), then
+   * the insert that claims the rotation.
+   */
   async refresh(input: { refreshToken: string }): Promise<TokenPair> {
     const { clients, sessions } = this.deps;
     if (input.refreshToken === '') throw invalidArgument('refresh_token', 'refresh_token is required');
     if (input.refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) throw invalidRefreshToken();
     const hash = hashSecret(input.refreshToken);
-    const token = await sessions.findToken(hash);
-    if (!token) throw invalidRefreshToken();
-    if (await sessions.isRetired(hash)) return this.rejectReuse(token.sessionId);
+    const names = namesOf(input.refreshToken);
+    const [found, namedClient, namedSession] = await Promise.all([
+      sessions.findForRotation(hash),
+      names ? clients.findById(names.clientId) : null,
+      names ? sessions.findSession(names.sessionId) : null,
+    ]);
+    if (!found) throw invalidRefreshToken();
+    if (found.successor) return this.answerAgain(input.refreshToken, found.successor);
+    const { token } = found;
+    // A token issued before tokens named their session is read the slow way.
+    const named = names !== null && names.clientId === token.clientId && names.sessionId === token.sessionId;
+    const [client, session] = named
+      ? [namedClient, namedSession]
+      : await Promise.all([clients.findById(token.clientId), sessions.findSession(token.sessionId)]);
 
     // The client's state comes first: a suspension revokes every session, and the holder
     // of a refresh token should learn why it stopped working.
-    const client = await clients.findById(token.clientId);
     if (!client) throw domainError('CLIENT_DELETED');
     if (client.suspended) throw domainError('CLIENT_SUSPENDED');
     const now = this.deps.now();
-    const session = await sessions.findSession(token.sessionId);
     if (!session || session.revokedAt) throw domainError('SESSION_REVOKED');
     if (token.expiresAt.getTime() <= now || session.expiresAt.getTime() <= now) {
       throw domainError('TOKEN_EXPIRED', 'the refresh token has expired; log in again');
     }
 
-    const refreshToken = newSecret();
-    const won = await sessions.rotate(hash, {
+    const refreshToken = newRefreshToken(client.id, session.id);
+    const answer: TokenPair = {
+      access: this.issueAccess(client, session.id, session.amr ?? ['pwd']),
+      refresh: { token: refreshToken, expiresAt: session.expiresAt },
+      client: publicClient(client),
+    };
+    const next = {
       hash: hashSecret(refreshToken),
       sessionId: session.id,
       clientId: client.id,
       parent: hash,
       createdAt: new Date(now),
       expiresAt: session.expiresAt,
-    });
-    if (!won) return this.rejectReuse(session.id);
-    return {
-      access: this.issueAccess(client, session.id, session.amr ?? ['pwd']),
-      refresh: { token: refreshToken, expiresAt: session.expiresAt },
-      client: publicClient(client),
+      sealedAnswer: sealAnswer(input.refreshToken, answer),
     };
+    if (await sessions.rotate(hash, next)) return answer;
+    // Another call rotated this token first: answer as it did, if still within the interval.
+    const rotated = await sessions.findForRotation(hash);
+    if (!rotated?.successor) throw invalidRefreshToken();
+    return this.answerAgain(input.refreshToken, rotated.successor);
+  }
+
+  /** A retired token used again: the same answer within the reuse interval, else the family is revoked. */
+  private async answerAgain(presented: string, successor: RefreshTokenRecord): Promise<TokenPair> {
+    const age = this.deps.now() - successor.createdAt.getTime();
+    const answer = successor.sealedAnswer === undefined ? null : openAnswer(presented, successor.sealedAnswer);
+    if (answer === null || age >= this.deps.lifetimes.retiredRefreshToken * 1000) return this.rejectReuse(successor.sessionId);
+    // Only the token just retired is forgiven: once its successor has been rotated too, the
+    // answer is stale and a replay of the older token is reuse, however recent.
+    if (await this.deps.sessions.isRetired(successor.hash)) return this.rejectReuse(successor.sessionId);
+    // Within the interval the session may have ended since (a logout, a suspension): the revocation list knows, from memory.
+    if ((await this.deps.revocations.status(successor.clientId, successor.sessionId)) !== null) throw domainError('SESSION_REVOKED');
+    return answer;
   }
 
   /**
@@ -135,7 +171,7 @@ export class SessionTokens {
     const now = this.deps.now();
     const sessionId = newId(now);
     const expiresAt = new Date(now + this.deps.lifetimes.refreshToken * 1000);
-    const refreshToken = newSecret();
+    const refreshToken = newRefreshToken(client.id, sessionId);
     await this.deps.sessions.create(
       { id: sessionId, clientId: client.id, createdAt: new Date(now), expiresAt, revokedAt: null, amr },
       {

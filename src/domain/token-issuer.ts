@@ -38,4 +38,6 @@ export interface Lifetimes {
   accessToken: number;
   serviceToken: number;
   refreshToken: number;
+  /** How long a retired refresh token still answers with the pair its rotation made (the reuse interval). */
+  retiredRefreshToken: number;
 }

@@ -12,8 +12,10 @@ import { Deletion, type DeletionStepHook } from './deletion';
 import type { Dependencies } from './dependencies';
 import { Registration } from './registration';
 import { ServiceSecrets } from './service-secrets';
+import { RevocationWatch } from './revocation-watch';
 import { ServiceTokens } from './service-tokens';
 import { SessionTokens } from './session-tokens';
+import { SigningKeyAdministration } from './signing-key-administration';
 import { Suspension } from './suspension';
 import { Passkeys } from './passkeys';
 import { SecondFactorAdministration } from './second-factor-administration';
@@ -39,6 +41,8 @@ export interface UseCases {
   administration: Administration;
   suspension: Suspension;
   deletion: Deletion;
+  signingKeys: SigningKeyAdministration;
+  revocationWatch: RevocationWatch;
   totp: Totp;
   passkeys: Passkeys;
   secondFactorLogin: SecondFactorLogin;
@@ -64,6 +68,8 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     administration,
     suspension: new Suspension(deps),
     deletion: new Deletion(afterDeletionStep ? { ...deps, afterStep: afterDeletionStep } : deps),
+    signingKeys: new SigningKeyAdministration(deps),
+    revocationWatch: new RevocationWatch(deps),
     totp: new Totp(deps),
     passkeys,
     secondFactorLogin: new SecondFactorLogin(deps, sessionTokens, passkeys),

@@ -2,6 +2,8 @@ import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
 import type { UseCases } from '../domain/use-cases';
 import { invalidArgument } from '../domain/errors';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert';
+import { signingKeyHandlers } from './signing-key-handlers';
+import { watchRevocationsHandler } from './watch-revocations';
 import { recoveryHandlers } from './recovery-handlers';
 import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary';
 import { secondFactorHandlers } from './second-factor-handlers';
@@ -13,6 +15,9 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
   const caller = (context: CallContext) => tokenValidation.authenticate(bearerToken(context.metadata));
 
   return {
+    ...signingKeyHandlers(useCases.signingKeys, caller, options),
+    watchRevocations: watchRevocationsHandler(useCases.revocationWatch, (token) => tokenValidation.authenticate(token), options),
+
     registerUser: unary('RegisterUser', async (request) => {
       const client = await registration.registerUser({
         email: request.email,

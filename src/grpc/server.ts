@@ -1,6 +1,6 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { ClientAuthService } from '../../gen/clientauth/v1/client_auth';
+import { ClientAuthService, type ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
 import { AuthorizationService } from '../../gen/envoy/service/auth/v3/external_auth';
 import type { UseCases } from '../domain/use-cases';
 import { gatewayCheck } from '../gateway-identity';
@@ -23,6 +23,8 @@ export interface RunningGrpcServer {
   server: Server;
   port: number;
   health: HealthImplementation;
+  /** The handlers the server runs, for an in-process client in the same process. */
+  handlers: ClientAuthServer;
   /** Passed by this process's bridge while the server drains (see CallGate). */
   internalPass: string;
   /** At once: health says NOT_SERVING and new calls end UNAVAILABLE; running calls go on. */
@@ -32,12 +34,16 @@ export interface RunningGrpcServer {
 }
 
 /** Builds the server: ClientAuth, Envoy's ext_authz, grpc.health.v1 and reflection (so grpcurl can list and describe). */
-export function createGrpcServer(useCases: UseCases, options: GrpcServerOptions): { server: Server; health: HealthImplementation } {
+export function createGrpcServer(
+  useCases: UseCases,
+  options: GrpcServerOptions,
+): { server: Server; health: HealthImplementation; handlers: ClientAuthServer } {
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  server.addService(ClientAuthService, clientAuthHandlers(useCases, options));
+  const handlers = clientAuthHandlers(useCases, options);
+  server.addService(ClientAuthService, handlers);
   const accessCookieName = options.accessCookieName ?? 'token';
   server.addService(AuthorizationService, extAuthzHandlers(gatewayCheck(useCases), { ...options, accessCookieName }));
 
@@ -45,13 +51,13 @@ export function createGrpcServer(useCases: UseCases, options: GrpcServerOptions)
   health.addToServer(server);
 
   addReflection(server);
-  return { server, health };
+  return { server, health, handlers };
 }
 
 /** Binds to host:port (0 picks a free one) and starts serving. */
 export async function startGrpcServer(useCases: UseCases, address: { host: string; port: number }, options: GrpcServerOptions): Promise<RunningGrpcServer> {
   const gate = new CallGate();
-  const { server, health } = createGrpcServer(useCases, { ...options, gate });
+  const { server, health, handlers } = createGrpcServer(useCases, { ...options, gate });
   const stopTakingCalls = () => {
     gate.close();
     health.setStatus('', 'NOT_SERVING');
@@ -66,6 +72,7 @@ export async function startGrpcServer(useCases: UseCases, address: { host: strin
     server,
     port,
     health,
+    handlers,
     internalPass: gate.internalPass,
     stopTakingCalls,
     shutdown: (graceMs = 10_000) =>

@@ -17,7 +17,25 @@ export function flushTraces(): Promise<void> {
   return flush();
 }
 
-export function installTracing(hooks: { currentTraceId: () => string | undefined; flush: () => Promise<void> }): void {
+/**
+ * Runs a call the bridge hands to the gRPC handlers in process (src/grpc/in-process-client.ts)
+ * inside the spans the gRPC instrumentation records for a call over the network: a client
+ * span and, under it, a server span, ended by `finish` with the call's status code.
+ */
+export type InProcessCallTracer = <T>(path: string, run: (finish: (code: number, details: string) => void) => T) => T;
+
+let inProcessCall: InProcessCallTracer = (_path, run) => run(() => {});
+
+export function traceInProcessCall<T>(path: string, run: (finish: (code: number, details: string) => void) => T): T {
+  return inProcessCall(path, run);
+}
+
+export function installTracing(hooks: {
+  currentTraceId: () => string | undefined;
+  flush: () => Promise<void>;
+  inProcessCall: InProcessCallTracer;
+}): void {
   currentTraceId = hooks.currentTraceId;
   flush = hooks.flush;
+  inProcessCall = hooks.inProcessCall;
 }

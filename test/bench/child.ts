@@ -26,3 +26,18 @@ export function stopWithRunner(stop: () => Promise<void>, graceMs = 5000): void 
   process.on('SIGTERM', end);
   process.on('SIGINT', end);
 }
+
+/** Calls `run` in batches for the warm-up and then the measured time; calls per second. */
+export function rate(run: () => unknown, warmUpSeconds: number, seconds: number): number {
+  const batch = 50;
+  const warmUntil = performance.now() + warmUpSeconds * 1000;
+  while (performance.now() < warmUntil) for (let i = 0; i < batch; i++) run();
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  let count = 0;
+  while (performance.now() < until) {
+    for (let i = 0; i < batch; i++) run();
+    count += batch;
+  }
+  return count / ((performance.now() - started) / 1000);
+}

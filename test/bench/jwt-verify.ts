@@ -7,8 +7,9 @@
  */
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { HmacKeySet } from '../../src/adapters/crypto/fixed-key-sets';
 import { JwtTokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/adapters/crypto/jwt-token-issuer';
-import { announce, stopWithRunner } from './child';
+import { announce, rate, stopWithRunner } from './child';
 
 interface Settings {
   secret: string;
@@ -18,28 +19,16 @@ interface Settings {
   seconds: number;
 }
 
-/** Calls `verify` in batches for the warm-up and then the measured time; verifications per second. */
-function rate(verify: () => unknown, warmUpSeconds: number, seconds: number): number {
-  const batch = 50;
-  const warmUntil = performance.now() + warmUpSeconds * 1000;
-  while (performance.now() < warmUntil) for (let i = 0; i < batch; i++) verify();
-  const started = performance.now();
-  const until = started + seconds * 1000;
-  let count = 0;
-  while (performance.now() < until) {
-    for (let i = 0; i < batch; i++) verify();
-    count += batch;
-  }
-  return count / ((performance.now() - started) / 1000);
-}
-
 /** More distinct tokens than JwtTokenIssuer remembers, so cycling through them never finds one it knows. */
 const DISTINCT_TOKENS = 2 * VERIFIED_TOKENS_REMEMBERED;
 
 function main(): void {
   stopWithRunner(async () => {});
   const settings = JSON.parse(process.argv[2]!) as Settings;
-  const issuer = new JwtTokenIssuer({ secret: settings.secret, issuer: settings.issuer, audience: settings.audience });
+  const issuer = new JwtTokenIssuer(
+    { issuer: settings.issuer, audience: settings.audience, clockSkewSeconds: 30, maxLifetimeSeconds: { user: 3600, service: 3600 } },
+    new HmacKeySet(settings.secret),
+  );
   const tokens = Array.from({ length: DISTINCT_TOKENS }, (_, i) =>
     issuer.issue({ clientId: `bench-client-${i}`, kind: 'user', groups: ['user'], sessionId: `bench-session-${i}` }, 3600).token,
   );

@@ -232,7 +232,7 @@ interface GhzReport {
 }
 
 /** The 5-byte gRPC message prefix (not compressed, length) and the message. */
-function grpcFrame(message: Uint8Array): Buffer {
+export function grpcFrame(message: Uint8Array): Buffer {
   const frame = Buffer.alloc(5 + message.length);
   frame.writeUInt8(0, 0);
   frame.writeUInt32BE(message.length, 1);

@@ -2,16 +2,21 @@
  * `npm run bench`: the throughput and latency of client-auth's hot paths, each as a ratio
  * to a baseline measured in the same run, because these machines are noisy.
  *
- *   ValidateToken   vs a bare grpc-js echo RPC       (h2load, 64 in flight, one connection)
+ *   ValidateToken   vs a bare grpc-js echo RPC       (h2load, 64 in flight, one connection),
+ *                   on ES256 tokens, and on EdDSA tokens (embedded)
  *   Login           vs raw bcrypt.compare, same cost (ghz, 8 in flight)
  *   RefreshToken    refreshes per second             (a Node client chaining 16 sessions)
+ *   WatchRevocations  SuspendClient returned -> 100 watchers have the event (p50/p99),
+ *                   and the server's RSS for 200 idle watchers
  *   HS256 verify    jsonwebtoken with a string secret vs a KeyObject, and JwtTokenIssuer.verify
+ *   ES256/EdDSA     JwtTokenIssuer.verify vs raw crypto.verify of the same algorithm
  *   Tracing         ValidateToken with traces on (OTLP, 1 % sampled) vs off, shared set-up
  *   gateways        GET /auth vs a bare Koa route, ext_authz Check vs echo, NGINX with and
  *                   without auth_request (test/bench/gateways.ts)
  *
- * The first three are measured for the shared set-up (FerretDB + Redis, the primary
- * figure) and the embedded one (SQLite, in-process revocation list). Servers and
+ * ValidateToken, Login, RefreshToken and WatchRevocations are measured for the shared
+ * set-up (FerretDB + Redis, the primary figure) and the embedded one (SQLite, in-process
+ * revocation list). Servers and
  * in-process baselines run pinned to CPU 0; load generators, FerretDB and Redis (started
  * as the tests start them) to CPU 1. Only 127.0.0.1 is used. Every process started here
  * is stopped at the end, and the run is bounded in time. Targets are reported, never
@@ -23,6 +28,9 @@
  *   --shared-only       skip the embedded set-up
  *   --cpu-prof          write V8 CPU profiles of the servers to .cache/bench-profiles/
  *   --gateways-only     only the gateway figures (no FerretDB or Redis needed)
+ *   --browser-only      only the browser path (test/bench/browser-path.ts)
+ *   --no-browser        skip the browser path
+ *   --peer-original     also build and measure the original Go service (see peer-original.ts)
  *
  * ACCESS_LOG_SAMPLE in the environment is passed to the servers (default: the service's, 0).
  */
@@ -37,11 +45,15 @@ import { prepareUser } from './bench-user';
 import { gatewayReport, measureGateways } from './gateways';
 import { ensureGhz, ensureH2load, ghz, h2load, pooled, type H2loadResult, type LoadFigures } from './load-generators';
 import { LOAD_CPU, SERVER_CPU, killAll, pinSelf, pinningProblem, runNodeChild, startNodeChild, type NodeChild } from './processes';
+import { int, ms, num, ratio, verdict } from './format';
+import { measureBrowserPath, type BrowserResults } from './browser-path';
+import { browserReport } from './browser-report';
 import { measureTracingOverhead, startOtlpSink, tracingEnv, type TracingOverhead } from './tracing-overhead';
 
 const ROOT = repoRoot();
 const BENCH_DIST = path.join(ROOT, 'dist', 'test', 'bench');
-const RUN_LIMIT_MS = 8 * 60_000;
+// The gRPC paths, the gateways and the browser path each take a few minutes on a loaded machine.
+const RUN_LIMIT_MS = 15 * 60_000;
 const READY_TIMEOUT_MS = 60_000;
 
 const VALIDATE = { inFlight: 64, rounds: 3, warmUpSeconds: 1, seconds: 4 };
@@ -50,6 +62,9 @@ const LOGIN = { inFlight: 8, warmUpSeconds: 1, seconds: 10 };
 const BCRYPT = { cost: 10, warmUpSeconds: 1, seconds: 10 };
 const REFRESH = { sessions: 16, warmUpSeconds: 2, seconds: 8 };
 const JWT = { warmUpSeconds: 0.3, seconds: 1.5 };
+const ASYMMETRIC = { warmUpSeconds: 0.2, seconds: 3 };
+const WATCH = { watchers: 100, idleWatchers: 200, samples: 30 };
+const ADMIN = { email: 'bench-admin@example.com', password: `bench-admin-${randomBytes(9).toString('base64url')}` };
 const TARGETS = { validateThroughput: 0.8, validateP99Ms: 2, loginThroughput: 0.9 };
 
 const ISSUER = 'client-auth';
@@ -60,6 +75,9 @@ interface Options {
   cpuProfile: boolean;
   metrics: boolean;
   embedded: boolean;
+  grpcPaths: boolean;
+  browserPath: boolean;
+  peerOriginal: boolean;
   gatewaysOnly: boolean;
 }
 
@@ -68,21 +86,28 @@ function say(line: string): void {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { logLevel: 'info', cpuProfile: false, metrics: false, embedded: true, gatewaysOnly: false };
+  const options: Options = { logLevel: 'info', cpuProfile: false, metrics: false, embedded: true, gatewaysOnly: false, grpcPaths: true, browserPath: true, peerOriginal: false };
   for (const arg of argv) {
     if (arg === '--cpu-prof') options.cpuProfile = true;
     else if (arg === '--metrics') options.metrics = true;
     else if (arg === '--shared-only') options.embedded = false;
     else if (arg === '--gateways-only') options.gatewaysOnly = true;
+    else if (arg === '--browser-only') options.grpcPaths = false;
+    else if (arg === '--no-browser') options.browserPath = false;
+    else if (arg === '--peer-original') options.peerOriginal = true;
     else if (arg.startsWith('--log-level=')) options.logLevel = arg.slice('--log-level='.length);
-    else throw new Error(`unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only)`);
+    else throw new Error(`unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only, --browser-only, --no-browser, --peer-original)`);
   }
   return options;
 }
 
+type SetUpName = 'shared' | 'embedded' | 'embedded, EdDSA';
+
 /** One way of running client-auth: its stores, and the server and user measured against it. */
 interface SetUp {
-  name: 'shared' | 'embedded';
+  name: SetUpName;
+  /** Measured for ValidateToken only (another signing algorithm on the same stores). */
+  validateOnly: boolean;
   server: NodeChild;
   logFile: string;
   address: string;
@@ -98,8 +123,24 @@ interface SetUpResults {
   validate: LoadFigures;
   validateRounds: number[];
   validateLog: LogCount;
-  login: (LoadFigures & { statuses: Record<string, number> }) | { skipped: string };
-  refresh: { perSecond: number; refreshes: number; p50Ms: number; p99Ms: number; failures: Record<string, number> };
+  login: (LoadFigures & { statuses: Record<string, number> }) | { skipped: string } | null;
+  refresh: { perSecond: number; refreshes: number; p50Ms: number; p99Ms: number; failures: Record<string, number> } | null;
+  fanout: {
+    watchers: number;
+    samples: number;
+    p50Ms: number;
+    p99Ms: number;
+    fromSentP50Ms: number;
+    fromSentP99Ms: number;
+    idleWatchers: number;
+    idleRssMb: number;
+  } | null;
+}
+
+interface AsymmetricRates {
+  rawVerify: number;
+  newToken: number;
+  sameToken: number;
 }
 
 interface Results {
@@ -108,6 +149,7 @@ interface Results {
   setUps: SetUpResults[];
   bcrypt: { perSecond: number; compares: number; mismatches: number };
   jwt: { stringSecret: number; keyObject: number; tokenIssuerNewToken: number; tokenIssuerSameToken: number };
+  asymmetric: { ES256: AsymmetricRates; EdDSA: AsymmetricRates };
   tokenLength: number;
   tracing: TracingOverhead;
 }
@@ -140,25 +182,32 @@ async function main(): Promise<void> {
     // another machine would be. The runner itself is idle while anything is measured.
     pinSelf(LOAD_CPU);
     let results: Results | null = null;
+    let browser: BrowserResults | null = null;
     if (!options.gatewaysOnly) {
       await mochaGlobalSetup();
       const mongoUri = process.env['TEST_MONGODB_URI'];
       const redisUrl = process.env['TEST_REDIS_URL'];
       if (!mongoUri || !redisUrl) throw new Error('FerretDB and Redis could not be started (see the lines above)');
-      results = await measure(options, { mongoUri, redisUrl }, ghzBin, ghzMissing, workDir, children);
+      if (options.grpcPaths) results = await measure(options, { mongoUri, redisUrl }, ghzBin, ghzMissing, workDir, children);
       for (const child of children) await child.stop();
+      if (options.browserPath) browser = await measureBrowserPath(options, { mongoUri, redisUrl }, workDir, say);
       await mochaGlobalTeardown();
     }
-    const gateways = await measureGateways({
-      distDir: BENCH_DIST,
-      workDir,
-      children,
-      nodeFlags: profileFlags(options),
-      logLevel: options.logLevel,
-      say,
-    });
+    // Printed before the gateway phase, so a failure there does not lose these figures.
     if (results) printReport(results, options);
-    process.stdout.write(`${gatewayReport(gateways, row).join('\n')}\n`);
+    // --browser-only measures the browser path alone.
+    const gateways = options.grpcPaths
+      ? await measureGateways({
+          distDir: BENCH_DIST,
+          workDir,
+          children,
+          nodeFlags: profileFlags(options),
+          logLevel: options.logLevel,
+          say,
+        })
+      : null;
+    if (gateways) process.stdout.write(`${gatewayReport(gateways, row).join('\n')}\n`);
+    if (browser) process.stdout.write(`${browserReport(browser).join('\n')}\n`);
   } finally {
     for (const child of children) await child.stop();
     await mochaGlobalTeardown();
@@ -185,7 +234,10 @@ async function measure(
   });
   children.push(echoServer);
   const serverEnv = {
-    JWT_SECRET_KEY: secret,
+    JWT_ALGORITHM: 'ES256',
+    KEY_ENCRYPTION_KEY: randomBytes(48).toString('base64url'),
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
     JWT_ISSUER: ISSUER,
     JWT_AUDIENCE: AUDIENCE,
     BCRYPT_COST: String(BCRYPT.cost),
@@ -194,7 +246,7 @@ async function measure(
     GRPC_PORT: '0',
     ...(options.metrics ? { METRICS_PORT: '0' } : {}),
   };
-  const startServer = (name: SetUp['name'], env: Record<string, string>) => {
+  const startServer = (name: SetUp['name'], env: Record<string, string>, validateOnly = false) => {
     const logFile = path.join(workDir, `client-auth-${name}.log`);
     const server = startNodeChild(SERVER_CPU, path.join(BENCH_DIST, 'client-auth-server.js'), [], {
       readyTimeoutMs: READY_TIMEOUT_MS,
@@ -203,7 +255,7 @@ async function measure(
       env: { ...serverEnv, ...env },
     });
     children.push(server);
-    return { name, server, logFile };
+    return { name, server, logFile, validateOnly };
   };
   const sharedEnv = (label: string) => ({ MONGODB_URI: services.mongoUri, REDIS_URL: services.redisUrl, DB_NAME: `bench_${label}${Date.now().toString(36)}` });
   const starting = [startServer('shared', sharedEnv(''))];
@@ -215,14 +267,33 @@ async function measure(
   });
   children.push(traced);
   // The embedded set-up is the one configured with neither MongoDB nor Redis.
-  if (options.embedded) starting.push(startServer('embedded', { DATA_DIR: path.join(workDir, 'embedded-data') }));
+  if (options.embedded) {
+    starting.push(startServer('embedded', { DATA_DIR: path.join(workDir, 'embedded-data') }));
+    starting.push(startServer('embedded, EdDSA', { DATA_DIR: path.join(workDir, 'embedded-eddsa-data'), JWT_ALGORITHM: 'EdDSA' }, true));
+  }
   const echoAddress = `127.0.0.1:${(await echoServer.ready)['port']}`;
   const setUps: SetUp[] = [];
-  for (const { name, server, logFile } of starting) {
+  for (const { name, server, logFile, validateOnly } of starting) {
     const ready = await server.ready;
     const address = `127.0.0.1:${ready['port']}`;
-    setUps.push({ name, server, logFile, address, adapters: String(ready['adapters']), ...(await prepareUser(address)) });
+    setUps.push({ name, validateOnly, server, logFile, address, adapters: String(ready['adapters']), ...(await prepareUser(address)) });
   }
+  const fullSetUps = setUps.filter((setUp) => !setUp.validateOnly);
+  // First, while the servers are fresh: the idle watchers' RSS is then not hidden by garbage from the other phases.
+  const fanouts = new Map<SetUp['name'], SetUpResults['fanout']>();
+  for (const setUp of fullSetUps) {
+    say(`WatchRevocations (${setUp.name}): ${WATCH.idleWatchers} idle watchers, then ${WATCH.samples} suspensions seen by ${WATCH.watchers} watchers, from CPU ${LOAD_CPU}`);
+    fanouts.set(
+      setUp.name,
+      await runNodeChild<NonNullable<SetUpResults['fanout']>>(
+        LOAD_CPU,
+        path.join(BENCH_DIST, 'watch-fanout.js'),
+        [JSON.stringify({ address: setUp.address, serverPid: setUp.server.process.pid, adminEmail: ADMIN.email, adminPassword: ADMIN.password, ...WATCH })],
+        { readyTimeoutMs: 120_000, outputFile: path.join(workDir, `fanout-${setUp.name}.log`) },
+      ),
+    );
+  }
+
   const token = setUps[0]!.token;
   const tracedAddress = `127.0.0.1:${(await traced.ready)['port']}`;
   const tracedUser = await prepareUser(tracedAddress);
@@ -249,7 +320,7 @@ async function measure(
   sink.close();
 
   const logins = new Map<SetUp['name'], SetUpResults['login']>();
-  for (const setUp of setUps) {
+  for (const setUp of fullSetUps) {
     if (ghzBin === null) {
       logins.set(setUp.name, { skipped: ghzMissing });
       continue;
@@ -272,7 +343,7 @@ async function measure(
   }
 
   const refreshes = new Map<SetUp['name'], SetUpResults['refresh']>();
-  for (const setUp of setUps) {
+  for (const setUp of fullSetUps) {
     say(
       `RefreshToken (${setUp.name}) with a Node client on CPU ${LOAD_CPU}, ${REFRESH.sessions} chained sessions, ` +
         `${REFRESH.warmUpSeconds} s warm-up + ${REFRESH.seconds} s`,
@@ -306,6 +377,13 @@ async function measure(
     [JSON.stringify({ secret, issuer: ISSUER, audience: AUDIENCE, ...JWT })],
     { readyTimeoutMs: 60_000, outputFile: path.join(workDir, 'jwt.log') },
   );
+  say(`ES256 and EdDSA verification on CPU ${SERVER_CPU}`);
+  const asymmetric = await runNodeChild<Results['asymmetric']>(
+    SERVER_CPU,
+    path.join(BENCH_DIST, 'asymmetric-verify.js'),
+    [JSON.stringify({ issuer: ISSUER, audience: AUDIENCE, ...ASYMMETRIC })],
+    { readyTimeoutMs: 120_000, outputFile: path.join(workDir, 'asymmetric.log') },
+  );
   if (options.cpuProfile) say(`server CPU profiles written to ${profileDir}`);
 
   return {
@@ -318,11 +396,13 @@ async function measure(
       validateRounds: validateRuns.get(setUp.name)!.map((run) => pooled([run]).perSecond),
       // Counted once the server has exited, so its log is flushed; no later phase calls ValidateToken.
       validateLog: countLoggedCalls(setUp.logFile, logFrom.get(setUp.name)!, 'ValidateToken'),
-      login: logins.get(setUp.name)!,
-      refresh: refreshes.get(setUp.name)!,
+      login: logins.get(setUp.name) ?? null,
+      refresh: refreshes.get(setUp.name) ?? null,
+      fanout: fanouts.get(setUp.name) ?? null,
     })),
     bcrypt,
     jwt,
+    asymmetric,
     tokenLength: token.length,
     tracing,
   };
@@ -386,10 +466,14 @@ function printReport(r: Results, options: Options): void {
   out('client-auth benchmark');
   out(`  node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim() ?? 'unknown CPU'})`);
   out(pinning ? `  NOT pinned: ${pinning}` : `  servers and in-process baselines on CPU ${SERVER_CPU}; load generators, FerretDB and Redis on CPU ${LOAD_CPU}`);
-  out(`  server: LOG_LEVEL=${options.logLevel}, ACCESS_LOG_SAMPLE=${process.env['ACCESS_LOG_SAMPLE'] ?? '0'}, BCRYPT_COST=${BCRYPT.cost}, metrics ${options.metrics ? 'on' : 'off (METRICS_PORT unset)'}`);
-  const where = {
+  out(
+    `  server: LOG_LEVEL=${options.logLevel}, ACCESS_LOG_SAMPLE=${process.env['ACCESS_LOG_SAMPLE'] ?? '0'}, BCRYPT_COST=${BCRYPT.cost}, ` +
+      `JWT_ALGORITHM=ES256 unless said, metrics ${options.metrics ? 'on' : 'off (METRICS_PORT unset)'}`,
+  );
+  const where: Record<SetUpName, string> = {
     shared: ` (the primary figure): FerretDB (SQLite backend) and Redis on CPU ${LOAD_CPU}`,
     embedded: `: all in the server process on CPU ${SERVER_CPU}`,
+    'embedded, EdDSA': `: as embedded, signing EdDSA (ValidateToken only)`,
   };
   for (const s of r.setUps) out(`  ${s.name} set-up${where[s.name]}; the server reports "${s.adapters.split(' — ')[0]}"`);
   out();
@@ -436,17 +520,18 @@ function printReport(r: Results, options: Options): void {
   out(`Login vs raw bcrypt.compare at cost ${BCRYPT.cost}, ${LOGIN.inFlight} in flight, both on CPU ${SERVER_CPU}, ${LOGIN.seconds} s after ${LOGIN.warmUpSeconds} s warm-up`);
   out(row('', 'per s', 'p50 ms', 'p99 ms'));
   out(row('  bcrypt.compare (baseline)', num(r.bcrypt.perSecond), '', ''));
-  for (const s of r.setUps) {
+  const full = r.setUps.flatMap((s) => (s.login && s.refresh ? [{ ...s, login: s.login, refresh: s.refresh }] : []));
+  for (const s of full) {
     if ('skipped' in s.login) out(`  Login, ${s.name}: not measured (${s.login.skipped})`);
     else out(row(`  Login, ${s.name} (ghz)`, num(s.login.perSecond), ms(s.login.p50Ms), ms(s.login.p99Ms)));
   }
-  for (const s of r.setUps) if (!('skipped' in s.login)) out(row(`  ${s.name} / bcrypt.compare`, ratio(s.login.perSecond / r.bcrypt.perSecond), '', ''));
+  for (const s of full) if (!('skipped' in s.login)) out(row(`  ${s.name} / bcrypt.compare`, ratio(s.login.perSecond / r.bcrypt.perSecond), '', ''));
   out(row('  target', `>= ${TARGETS.loginThroughput.toFixed(2)}`, '', ''));
-  for (const s of r.setUps) {
+  for (const s of full) {
     if ('skipped' in s.login) continue;
     out(row(`  result, ${s.name}`, verdict(s.login.perSecond / r.bcrypt.perSecond >= TARGETS.loginThroughput), '', ''));
   }
-  for (const s of r.setUps) {
+  for (const s of full) {
     if ('skipped' in s.login) continue;
     const statuses = Object.entries(s.login.statuses).map(([code, n]) => `${n} ${code}`).join(', ');
     out(`  checks, ${s.name}: ghz statuses of the calls that ended in the window: ${statuses}`);
@@ -457,10 +542,31 @@ function printReport(r: Results, options: Options): void {
   out(`RefreshToken: a Node gRPC client on CPU ${LOAD_CPU} (not a native generator: each call needs the previous answer's token),`);
   out(`  ${REFRESH.sessions} sessions each chaining refreshes, ${REFRESH.seconds} s after ${REFRESH.warmUpSeconds} s warm-up`);
   out(row('', 'per s', 'p50 ms', 'p99 ms'));
-  for (const s of r.setUps) out(row(`  RefreshToken, ${s.name}`, num(s.refresh.perSecond), ms(s.refresh.p50Ms), ms(s.refresh.p99Ms)));
-  for (const s of r.setUps) {
+  for (const s of full) out(row(`  RefreshToken, ${s.name}`, num(s.refresh.perSecond), ms(s.refresh.p50Ms), ms(s.refresh.p99Ms)));
+  for (const s of full) {
     const failures = Object.entries(s.refresh.failures);
     out(`  checks, ${s.name}: ${int(s.refresh.refreshes)} refreshes measured, ${failures.length ? `FAILED: ${failures.map(([c, n]) => `${n} ${c}`).join(', ')}` : 'none failed'}`);
+  }
+  out();
+
+  out(`WatchRevocations: ${WATCH.watchers} watchers on connections of their own, from a Node client on CPU ${LOAD_CPU}`);
+  out(row('', 'p50 ms', 'p99 ms', 'idle RSS MB'));
+  for (const s of r.setUps) {
+    if (!s.fanout) continue;
+    out(row(`  returned -> all, ${s.name}`, ms(s.fanout.p50Ms), ms(s.fanout.p99Ms), num(s.fanout.idleRssMb)));
+    out(row(`  sent -> all, ${s.name}`, ms(s.fanout.fromSentP50Ms), ms(s.fanout.fromSentP99Ms), ''));
+  }
+  out(`  from SuspendClient returning (or being sent) to the last of the watchers having the event, over ${WATCH.samples} suspensions;`);
+  out(`  idle RSS: the server's resident set with ${WATCH.idleWatchers} open, quiet watchers, minus before (target < 30 MB)`);
+  out();
+
+  out(`ES256 and EdDSA verification on one core, best of 3 alternating rounds of ${ASYMMETRIC.seconds / 3} s: JwtTokenIssuer.verify against raw crypto.verify`);
+  out(row('', 'per s', 'ratio', ''));
+  for (const algorithm of ['ES256', 'EdDSA'] as const) {
+    const a = r.asymmetric[algorithm];
+    out(row(`  ${algorithm} crypto.verify (floor)`, int(a.rawVerify), '1.00', ''));
+    out(row(`  ${algorithm} verify, new token`, int(a.newToken), ratio(a.newToken / a.rawVerify), ''));
+    out(row(`  ${algorithm} verify, same token`, int(a.sameToken), ratio(a.sameToken / a.rawVerify), ''));
   }
   out();
 
@@ -481,26 +587,6 @@ function printReport(r: Results, options: Options): void {
 
 function row(label: string, a: string, b: string, c: string): string {
   return `${label.padEnd(30)}${a.padStart(12)}${b.padStart(10)}${c.padStart(13)}`.trimEnd();
-}
-
-function verdict(met: boolean): string {
-  return met ? 'met' : 'below target';
-}
-
-function int(n: number): string {
-  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-';
-}
-
-function num(n: number): string {
-  return Number.isFinite(n) ? (n >= 100 ? int(n) : n.toFixed(1)) : '-';
-}
-
-function ms(n: number): string {
-  return Number.isFinite(n) ? n.toFixed(2) : '-';
-}
-
-function ratio(n: number): string {
-  return Number.isFinite(n) ? n.toFixed(2) : '-';
 }
 
 main().then(

@@ -8,7 +8,7 @@ import { Metadata, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { parseBearer } from '../../src/bearer-token';
 import { embeddedEnv, failure, startTestServer, type TestServer } from '../support/server';
-import { startTestBridge, type TestBridge } from './bridge-fixture';
+import { startBridgeFor, WIRINGS, type TestBridge } from './bridge-fixture';
 
 /** `x` stands for a valid access token. */
 const SPELLINGS: Array<[string, boolean]> = [
@@ -27,7 +27,7 @@ const SPELLINGS: Array<[string, boolean]> = [
   ['x', false],
 ];
 
-describe('Bearer credentials, read alike by gRPC and the bridge', function () {
+for (const wiring of WIRINGS) describe(`Bearer credentials, read alike by gRPC and the bridge (${wiring} wiring)`, function () {
   this.timeout(30000);
   let server: TestServer;
   let bridge: TestBridge;
@@ -35,7 +35,7 @@ describe('Bearer credentials, read alike by gRPC and the bridge', function () {
 
   before(async () => {
     server = await startTestServer(embeddedEnv());
-    bridge = await startTestBridge(server.address);
+    bridge = await startBridgeFor(server, wiring);
     const email = `bearer.${Date.now()}@example.com`;
     const password = 'correct horse battery';
     await server.api.registerUser({ email, password, firstName: 'Ada', lastName: 'Lovelace', phoneNumber: '', attributes: {} });

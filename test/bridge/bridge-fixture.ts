@@ -4,7 +4,7 @@
  * our cookies (names, paths, Max-Age=0 deletion), so flows read like a user's session.
  */
 import { loadConfig } from '../../src/config';
-import { recordingLogger } from '../support/server';
+import { recordingLogger, type TestServer } from '../support/server';
 import { startBridge, type RunningBridge } from '../../bridge/server';
 
 export interface TestBridge extends RunningBridge {
@@ -17,6 +17,24 @@ export async function startTestBridge(upstream: string, env: Record<string, stri
   const config = loadConfig({ BRIDGE_HOST: '127.0.0.1', BRIDGE_PORT: '0', BRIDGE_GRPC_TARGET: upstream, ...env });
   const logs: string[] = [];
   const bridge = await startBridge(config.bridge, { log: recordingLogger(logs) });
+  return Object.assign(bridge, { logs });
+}
+
+/**
+ * How a bridge reaches its gRPC server: 'in-process' as the default `all` role runs it
+ * (the server's handlers called directly), 'network' as a bridge run alone does (a gRPC
+ * client over HTTP/2). The bridge suites run on both, so the two cannot drift apart.
+ */
+export type Wiring = 'in-process' | 'network';
+export const WIRINGS: readonly Wiring[] = ['in-process', 'network'];
+
+/** Starts a bridge in front of `server`, wired to it the given way. */
+export async function startBridgeFor(server: TestServer, wiring: Wiring, env: Record<string, string> = {}): Promise<TestBridge> {
+  if (wiring === 'network') return startTestBridge(server.address, env);
+  const config = loadConfig({ BRIDGE_HOST: '127.0.0.1', BRIDGE_PORT: '0', ...env });
+  const logs: string[] = [];
+  const local = { handlers: server.grpc.handlers, health: server.grpc.health, maxMessageBytes: server.config.grpc.maxMessageBytes };
+  const bridge = await startBridge(config.bridge, { log: recordingLogger(logs), local });
   return Object.assign(bridge, { logs });
 }
 

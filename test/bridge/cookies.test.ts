@@ -3,13 +3,13 @@ import jwt from 'jsonwebtoken';
 import { ConfigError, loadConfig } from '../../src/config';
 import { requireServices } from '../support/services';
 import { startTestServer, testEnv, type TestServer } from '../support/server';
-import { CookieClient, startTestBridge, type SetCookie, type TestBridge } from './bridge-fixture';
+import { CookieClient, startBridgeFor, WIRINGS, type SetCookie, type TestBridge } from './bridge-fixture';
 
 const PASSWORD = 'correct horse battery';
 const ACCESS_MINUTES = 7;
 const REFRESH_DAYS = 2;
 
-describe('The session cookies the bridge sets', function () {
+for (const wiring of WIRINGS) describe(`The session cookies the bridge sets (${wiring} wiring)`, function () {
   this.timeout(20000);
   let server: TestServer;
   const bridges: TestBridge[] = [];
@@ -27,7 +27,7 @@ describe('The session cookies the bridge sets', function () {
   });
 
   async function bridgeWith(env: Record<string, string> = {}): Promise<TestBridge> {
-    const bridge = await startTestBridge(server.address, env);
+    const bridge = await startBridgeFor(server, wiring, env);
     bridges.push(bridge);
     return bridge;
   }

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { requireServices } from '../support/services';
 import { startTestServer, testEnv, type TestServer } from '../support/server';
-import { CookieClient, startTestBridge, type TestBridge } from './bridge-fixture';
+import { CookieClient, startBridgeFor, WIRINGS, type TestBridge } from './bridge-fixture';
 
 const PASSWORD = 'correct horse battery';
 const APP_ORIGIN = 'http://app.example.test';
 const EVIL_ORIGIN = 'http://evil.example';
 
-describe('The bridge against cross-site requests (CSRF) and with CORS', function () {
+for (const wiring of WIRINGS) describe(`The bridge against cross-site requests (CSRF) and with CORS (${wiring} wiring)`, function () {
   this.timeout(20000);
   let server: TestServer;
   let bridge: TestBridge;
@@ -17,7 +17,7 @@ describe('The bridge against cross-site requests (CSRF) and with CORS', function
   before(async function () {
     const services = requireServices(this);
     server = await startTestServer(testEnv(services, 'bridge_csrf'));
-    bridge = await startTestBridge(server.address, { CORS_ORIGINS: APP_ORIGIN });
+    bridge = await startBridgeFor(server, wiring, { CORS_ORIGINS: APP_ORIGIN });
   });
   after(async () => {
     await bridge?.close();
@@ -144,7 +144,7 @@ describe('The bridge against cross-site requests (CSRF) and with CORS', function
     });
 
     it('allows no origin at all when CORS_ORIGINS is not set', async () => {
-      const closed = await startTestBridge(server.address);
+      const closed = await startBridgeFor(server, wiring);
       try {
         const response = await new CookieClient(closed.url).post('/login', { email: email(), password: PASSWORD }, { headers: { Origin: APP_ORIGIN } });
         expect(response.status).to.equal(403);

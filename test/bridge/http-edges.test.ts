@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { freePort } from '../support/paths';
 import { requireServices } from '../support/services';
 import { startTestServer, testEnv, type TestServer } from '../support/server';
-import { CookieClient, startTestBridge, type TestBridge } from './bridge-fixture';
+import { CookieClient, startBridgeFor, startTestBridge, WIRINGS, type TestBridge } from './bridge-fixture';
 
 const BODY_LIMIT = 1024;
 
@@ -22,7 +22,7 @@ function postChunked(url: string, chunks: string[]): Promise<{ status: number; b
   });
 }
 
-describe('The Koa bridge at the HTTP edges: bodies, unknown routes, upstream failures', function () {
+for (const wiring of WIRINGS) describe(`The Koa bridge at the HTTP edges: bodies, unknown routes, upstream failures (${wiring} wiring)`, function () {
   this.timeout(20000);
   let server: TestServer;
   let bridge: TestBridge;
@@ -31,7 +31,7 @@ describe('The Koa bridge at the HTTP edges: bodies, unknown routes, upstream fai
   before(async function () {
     const services = requireServices(this);
     server = await startTestServer(testEnv(services, 'bridge_edges'));
-    bridge = await startTestBridge(server.address, { BRIDGE_BODY_LIMIT_BYTES: String(BODY_LIMIT) });
+    bridge = await startBridgeFor(server, wiring, { BRIDGE_BODY_LIMIT_BYTES: String(BODY_LIMIT) });
     client = new CookieClient(bridge.url);
   });
   after(async () => {
@@ -117,7 +117,7 @@ describe('The Koa bridge at the HTTP edges: bodies, unknown routes, upstream fai
     });
 
     it('answers 429 MESSAGE_TOO_LARGE when the gRPC server refuses a message over its own limit', async () => {
-      const roomy = await startTestBridge(server.address, { BRIDGE_BODY_LIMIT_BYTES: String(256 * 1024) });
+      const roomy = await startBridgeFor(server, wiring, { BRIDGE_BODY_LIMIT_BYTES: String(256 * 1024) });
       try {
         const attributes = Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`key${index}`, 'v'.repeat(2000)]));
         const response = await new CookieClient(roomy.url).post('/register', { email: 'huge@example.com', password: 'long enough', attributes });
@@ -129,7 +129,8 @@ describe('The Koa bridge at the HTTP edges: bodies, unknown routes, upstream fai
     });
   });
 
-  describe('when the gRPC upstream cannot be reached', () => {
+  // Only a network client has an upstream to lose; in process, the server is the process.
+  if (wiring === 'network') describe('when the gRPC upstream cannot be reached', () => {
     it('answers 503 UNAVAILABLE at once for a closed port, without the network details', async function () {
       // A refused connection fails the call at once; only a deadline would take 10 s here.
       this.timeout(5000);

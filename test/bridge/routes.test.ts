@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server';
-import { CookieClient, startTestBridge, type TestBridge } from './bridge-fixture';
+import { CookieClient, startBridgeFor, WIRINGS, type TestBridge } from './bridge-fixture';
 
 const PASSWORD = 'correct horse battery';
 
-for (const setup of SETUPS) describe(`The Koa bridge routes, over a real gRPC server (${SETUP_TITLES[setup]})`, function () {
+for (const setup of SETUPS) for (const wiring of WIRINGS) describe(`The Koa bridge routes, over a real gRPC server (${SETUP_TITLES[setup]}, ${wiring} wiring)`, function () {
   this.timeout(30000);
   let server: TestServer;
   let bridge: TestBridge;
@@ -13,8 +13,9 @@ for (const setup of SETUPS) describe(`The Koa bridge routes, over a real gRPC se
   const browser = () => new CookieClient(bridge.url);
 
   before(async function () {
-    server = await startTestServer(setupEnv(setup, this, 'bridge_routes'));
-    bridge = await startTestBridge(server.address);
+    // No reuse interval, so a replayed refresh cookie is caught at once (the interval is shown in test/grpc/refresh-reuse.test.ts).
+    server = await startTestServer(setupEnv(setup, this, 'bridge_routes', { REFRESH_REUSE_INTERVAL_SEC: '0' }));
+    bridge = await startBridgeFor(server, wiring);
   });
   after(async () => {
     await bridge?.close();

@@ -16,7 +16,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { requireServices } from '../support/services';
 import { skipOrFailInCI } from '../support/skip-or-fail';
 import { startTestServer, testEnv, type TestServer } from '../support/server';
-import { startTestBridge, type TestBridge } from '../bridge/bridge-fixture';
+import { startBridgeFor, WIRINGS, type TestBridge } from '../bridge/bridge-fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';
@@ -57,7 +57,7 @@ interface BridgeAnswer {
   error?: string;
 }
 
-describe('The login flow in headless Chromium, through the bridge', function () {
+for (const wiring of WIRINGS) describe(`The login flow in headless Chromium, through the bridge (${wiring} wiring)`, function () {
   this.timeout(60000);
   let server: TestServer;
   let bridge: TestBridge;
@@ -78,7 +78,7 @@ describe('The login flow in headless Chromium, through the bridge', function () 
     evilPage = await servePage(() => pageHtml(bridgeUrl));
     appOrigin = `http://127.0.0.1:${appPage.port}`;
     evilOrigin = `http://localhost:${evilPage.port}`;
-    bridge = await startTestBridge(server.address, { CORS_ORIGINS: appOrigin });
+    bridge = await startBridgeFor(server, wiring, { CORS_ORIGINS: appOrigin });
     bridgeUrl = bridge.url;
 
     browser = await chromium.launch({

@@ -13,7 +13,7 @@ import { eventually } from '../support/eventually';
 import { requireServices } from '../support/services';
 import { skipOrFailInCI } from '../support/skip-or-fail';
 import { startTestServer, testEnv, type TestServer } from '../support/server';
-import { startTestBridge, type TestBridge } from '../bridge/bridge-fixture';
+import { startBridgeFor, WIRINGS, type TestBridge } from '../bridge/bridge-fixture';
 import { linkIn, startSmtpMailbox, type SmtpMailbox } from '../mail/smtp-mailbox';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -28,7 +28,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('Account recovery in headless Chromium, through the bridge and a real SMTP server', function () {
+for (const wiring of WIRINGS) describe(`Account recovery in headless Chromium, through the bridge and a real SMTP server (${wiring} wiring)`, function () {
   this.timeout(60000);
   let server: TestServer;
   let bridge: TestBridge;
@@ -58,7 +58,7 @@ describe('Account recovery in headless Chromium, through the bridge and a real S
         // Every suite's requests come from 127.0.0.1 and count in the run's one Redis.
         RECOVERY_IP_REQUESTS_MAX: '100000',
       }));
-    bridge = await startTestBridge(server.address, { BRIDGE_PORT: String(bridgePort), EMAIL_VERIFIED_REDIRECT_URL: welcomeUrl });
+    bridge = await startBridgeFor(server, wiring, { BRIDGE_PORT: String(bridgePort), EMAIL_VERIFIED_REDIRECT_URL: welcomeUrl });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,

@@ -87,6 +87,31 @@ function sessionStoreContract(open: OpenSessionStore): void {
     expect(stored[results.indexOf(true)]).to.not.equal(null);
   });
 
+  it('keeps every retired token of a live session, so a token several rotations old is still known as retired and can never be rotated again', async () => {
+    const chain = [(await create(newId())).token];
+    for (let rotation = 0; rotation < 6; rotation++) {
+      const next = successorOf(chain.at(-1)!);
+      expect(await store.rotate(chain.at(-1)!.hash, next)).to.equal(true);
+      chain.push(next);
+    }
+    for (const retired of chain.slice(0, 6)) {
+      expect(await store.findToken(retired.hash)).to.not.equal(null);
+      expect(await store.isRetired(retired.hash)).to.equal(true);
+      expect(await store.rotate(retired.hash, successorOf(retired))).to.equal(false);
+    }
+    expect(await store.isRetired(chain[6]!.hash)).to.equal(false);
+  });
+
+  it('finds a token with its successor in one call: none before the rotation, the stored one with its sealed answer after', async () => {
+    const { token } = await create(newId());
+    expect(await store.findForRotation(token.hash)).to.deep.equal({ token, successor: null });
+    expect(await store.findForRotation(aHash())).to.equal(null);
+    const next = { ...successorOf(token), sealedAnswer: 'sealed-answer' };
+    await store.rotate(token.hash, next);
+    expect(await store.findForRotation(token.hash)).to.deep.equal({ token, successor: { ...next, parent: token.hash } });
+    expect(await store.findForRotation(next.hash)).to.deep.equal({ token: { ...next, parent: token.hash }, successor: null });
+  });
+
   it('says no token is retired when it has no successor, known or not', async () => {
     const { token } = await create(newId());
     expect(await store.isRetired(token.hash)).to.equal(false);
@@ -204,6 +229,22 @@ describe('SessionStore contract', () => {
       const store = new MongoSessionStore(db);
       await store.ensureIndexes();
       return { store, close };
+    });
+
+    it('treats a rotation claimed by an earlier version (in refresh_token_rotations) as a rotation', async () => {
+      const { db, close } = await openDatabase();
+      try {
+        const store = new MongoSessionStore(db);
+        const { session, token } = aSession(newId());
+        await store.create(session, token);
+        await db.collection('refresh_token_rotations').insertOne({ _id: token.hash as never, sessionId: session.id, clientId: session.clientId, expiresAt: session.expiresAt });
+        expect(await store.isRetired(token.hash)).to.equal(true);
+        const found = await store.findForRotation(token.hash);
+        expect(found?.successor).to.include({ sessionId: session.id, parent: token.hash });
+        expect(found?.successor).not.to.have.property('sealedAnswer');
+      } finally {
+        await close();
+      }
     });
   });
 });

@@ -122,7 +122,7 @@ function containerPorts(service: ComposeService): number[] {
 
 /** Every environment variable src/config.ts (and its Redis part) reads, from its source: `read.x('NAME'` and `env['NAME']`. */
 function variablesConfigReads(): Set<string> {
-  const source = read('src/config.ts') + read('src/config-redis.ts') + read('src/config-recovery.ts');
+  const source = ['src/config.ts', 'src/config-redis.ts', 'src/config-recovery.ts', 'src/config-signing.ts'].map(read).join('\n');
   const names = [...source.matchAll(/\bread\.\w+\(\s*'([A-Z][A-Z0-9_]*)'/g), ...source.matchAll(/\benv\[\s*'([A-Z][A-Z0-9_]*)'\s*\]/g)].map((match) => match[1]!);
   return new Set(names);
 }
@@ -266,8 +266,8 @@ describe('docker-compose.yml', () => {
         dbName: 'client_auth',
       },
       redis: { kind: 'standalone', url: `redis://:${encodeURIComponent(SAMPLE_SECRETS.REDIS_PASSWORD)}@redis:6379`, replicaAcks: 0, replicaAckTimeoutMs: 1000 },
-      jwtSecret: SAMPLE_SECRETS.JWT_SECRET_KEY,
     });
+    expect(config.signing).to.include({ algorithm: 'HS256', secret: SAMPLE_SECRETS.JWT_SECRET_KEY });
     expect(config.metricsPort).to.equal(9464);
   });
 

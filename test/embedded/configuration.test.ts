@@ -7,9 +7,10 @@ const MONGO = { MONGODB_URI: 'mongodb://127.0.0.1:27017' };
 const REDIS = { REDIS_URL: 'redis://127.0.0.1:6379' };
 
 describe('Choosing between the embedded and the shared set-up', () => {
-  it('runs embedded with nothing configured: no stores, no secret yet, DATA_DIR ./data', () => {
+  it('runs embedded with nothing configured: no stores, ES256 with no key-encryption key yet, DATA_DIR ./data', () => {
     const config = loadConfig({});
-    expect(config.stores).to.deep.equal({ kind: 'embedded', dataDir: './data', jwtSecret: null });
+    expect(config.stores).to.deep.equal({ kind: 'embedded', dataDir: './data' });
+    expect(config.signing).to.deep.include({ algorithm: 'ES256', keys: { kind: 'stored', encryptionKey: null } });
   });
 
   const halfShared: Array<[string, Record<string, string>, string]> = [
@@ -26,8 +27,17 @@ describe('Choosing between the embedded and the shared set-up', () => {
     });
   }
 
-  it('stops a production start without JWT_SECRET_KEY, even embedded', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, 'JWT_SECRET_KEY is required when NODE_ENV=production');
+  it('stops a production start without KEY_ENCRYPTION_KEY (ES256, the default), even embedded', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, 'KEY_ENCRYPTION_KEY (32+ bytes) is required when NODE_ENV=production and JWT_ALGORITHM=ES256');
+    const mail = { SMTP_URL: 'smtp://mail.example.com', SMTP_FROM: 'Example <no-reply@example.com>' };
+    expect(loadConfig({ NODE_ENV: 'production', KEY_ENCRYPTION_KEY: LONG_SECRET, ...mail }).signing.algorithm).to.equal('ES256');
+  });
+
+  it('stops a production start with JWT_ALGORITHM=HS256 and no JWT_SECRET_KEY, even embedded', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_ALGORITHM: 'HS256' })).to.throw(
+      ConfigError,
+      'JWT_SECRET_KEY is required when NODE_ENV=production and JWT_ALGORITHM=HS256',
+    );
   });
 
   it('stops a production start on a JWT_SECRET_KEY shorter than 32 bytes, and takes one of 32', () => {
@@ -36,6 +46,6 @@ describe('Choosing between the embedded and the shared set-up', () => {
       'JWT_SECRET_KEY must be at least 32 bytes when NODE_ENV=production',
     );
     const mail = { SMTP_URL: 'smtp://mail.example.com', SMTP_FROM: 'Example <no-reply@example.com>' };
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: LONG_SECRET, ...mail }).stores.jwtSecret).to.equal(LONG_SECRET);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET_KEY: LONG_SECRET, ...mail }).signing).to.include({ algorithm: 'HS256', secret: LONG_SECRET });
   });
 });

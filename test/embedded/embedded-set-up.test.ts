@@ -78,9 +78,9 @@ describe('The embedded default (no MongoDB, no Redis)', function () {
     expect(await failure(register(after, 'grace@example.com'))).to.include({ reason: 'EMAIL_TAKEN' });
   });
 
-  describe('without JWT_SECRET_KEY', () => {
+  describe('with JWT_ALGORITHM=HS256 and without JWT_SECRET_KEY', () => {
     const withoutSecret = () => {
-      const { JWT_SECRET_KEY: _secret, ...env } = embeddedEnv();
+      const { JWT_SECRET_KEY: _secret, ...env } = embeddedEnv({ JWT_ALGORITHM: 'HS256' });
       return env;
     };
 

@@ -16,7 +16,8 @@ for (const setup of SETUPS) describe(`ClientAuth over gRPC on ${SETUP_TITLES[set
   const email = () => `user${++counter}.${Date.now()}@example.com`;
 
   before(async function () {
-    server = await startTestServer(setupEnv(setup, this, 'core', { BCRYPT_COST: '5' }));
+    // No reuse interval: these tests show reuse detection itself (test/grpc/refresh-reuse.test.ts shows the interval).
+    server = await startTestServer(setupEnv(setup, this, 'core', { BCRYPT_COST: '5', REFRESH_REUSE_INTERVAL_SEC: '0' }));
   });
   after(async () => server?.close());
 
@@ -124,7 +125,10 @@ for (const setup of SETUPS) describe(`ClientAuth over gRPC on ${SETUP_TITLES[set
       expect(claims.aud).to.equal('client-auth');
       expect(claims.exp! - claims.iat!).to.equal(15 * 60);
       expect(response.accessTokenExpireTime!.getTime()).to.equal(claims.exp! * 1000);
-      expect(response.refreshToken).to.match(/^[A-Za-z0-9_-]{43}$/);
+      // The client and the session, then the 256-bit secret.
+      expect(response.refreshToken.split('.')).to.have.length(3);
+      expect(response.refreshToken).to.satisfy((token: string) => token.startsWith(`${client!.id}.${claims['sid']}.`));
+      expect(response.refreshToken.split('.')[2]).to.match(/^[A-Za-z0-9_-]{43}$/);
       expect(response.client!.id).to.equal(client!.id);
     });
 

@@ -90,7 +90,9 @@ describe('The server process', function () {
     );
     started.push(running);
     await eventually(() => running.output().includes('bridge listening'), { timeoutMs: 20000, intervalMs: 50, what: 'the bridge to listen' });
-    const api = createClientAuthClient(`127.0.0.1:${grpcPort}`, { deadlineMs: 20000 });
+    // No retries: the draining server's own UNAVAILABLE is what this test reads, and a retry
+    // that lands after the process exited would see a refused connection instead.
+    const api = createClientAuthClient(`127.0.0.1:${grpcPort}`, { deadlineMs: 20000, retry: false });
     const health = upstreamHealth(`127.0.0.1:${grpcPort}`);
     try {
       const email = `shutdown${Date.now()}@example.com`;

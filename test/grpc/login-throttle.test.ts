@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { CookieClient, startTestBridge, type TestBridge } from '../bridge/bridge-fixture';
+import { CookieClient, startBridgeFor, type TestBridge } from '../bridge/bridge-fixture';
 import { startRedis, stopRedis } from '../support/redis-process';
 import { requireRedisControl } from '../support/services';
 import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server';
@@ -18,7 +18,8 @@ for (const setup of SETUPS) describe(`Login's limit on failed logins per email (
 
   before(async function () {
     server = await startTestServer(setupEnv(setup, this, 'login_throttle', { LOGIN_MAX_FAILURES: String(MAX_FAILURES) }));
-    bridge = await startTestBridge(server.address);
+    // The wiring of the default `all` role; the bridge suites cover the network one too.
+    bridge = await startBridgeFor(server, 'in-process');
   });
   after(async () => {
     await bridge?.close();

@@ -4,15 +4,15 @@
  */
 import { expect } from 'chai';
 import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server';
-import { CookieClient, startTestBridge, type TestBridge } from '../bridge/bridge-fixture';
+import { CookieClient, startBridgeFor, WIRINGS, type TestBridge } from '../bridge/bridge-fixture';
 import { linkIn, startSmtpMailbox, tokenOf, type SmtpMailbox } from './smtp-mailbox';
 
 const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'a brand new passphrase';
 const REDIRECT = 'https://app.example.test/welcome';
 
-for (const setup of SETUPS) {
-  describe(`The bridge's recovery routes (${SETUP_TITLES[setup]})`, function () {
+for (const setup of SETUPS) for (const wiring of WIRINGS) {
+  describe(`The bridge's recovery routes (${SETUP_TITLES[setup]}, ${wiring} wiring)`, function () {
     this.timeout(30000);
     let server: TestServer;
     let bridge: TestBridge;
@@ -23,7 +23,7 @@ for (const setup of SETUPS) {
     before(async function () {
       mailbox = await startSmtpMailbox();
       server = await startTestServer(setupEnv(setup, this, 'recovery_routes', { SMTP_URL: mailbox.url, PUBLIC_URL: 'http://localhost:8000', RECOVERY_IP_REQUESTS_MAX: '100000' }));
-      bridge = await startTestBridge(server.address, { EMAIL_VERIFIED_REDIRECT_URL: REDIRECT });
+      bridge = await startBridgeFor(server, wiring, { EMAIL_VERIFIED_REDIRECT_URL: REDIRECT });
     });
     after(async () => {
       await bridge?.close();

@@ -1,12 +1,12 @@
 /** The second-factor routes of the bridge over plain HTTP: the MFA_REQUIRED answer, bad input, the cross-site guard, and the admin reset. */
 import { expect } from 'chai';
 import { startTestServer, setupEnv, type TestServer } from '../support/server';
-import { CookieClient, startTestBridge, type TestBridge } from '../bridge/bridge-fixture';
+import { CookieClient, startBridgeFor, WIRINGS, type TestBridge } from '../bridge/bridge-fixture';
 import { ADMIN, PASSWORD, totpCode } from './factor-fixture';
 
 const EVIL = { Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' };
 
-describe('The bridge\'s second-factor routes', function () {
+for (const wiring of WIRINGS) describe(`The bridge's second-factor routes (${wiring} wiring)`, function () {
   this.timeout(30000);
   let server: TestServer;
   let bridge: TestBridge;
@@ -14,7 +14,7 @@ describe('The bridge\'s second-factor routes', function () {
 
   before(async function () {
     server = await startTestServer(setupEnv('embedded', this, 'bridge_mfa', { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }));
-    bridge = await startTestBridge(server.address);
+    bridge = await startBridgeFor(server, wiring);
   });
   after(async () => {
     await bridge?.close();

@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { accessRequirement, requireAccess } from '../../src/domain/access-requirement';
 import { setupEnv, startTestServer, type TestServer } from '../support/server';
-import { startTestBridge, type TestBridge } from '../bridge/bridge-fixture';
+import { startBridgeFor, type TestBridge } from '../bridge/bridge-fixture';
 import { PASSWORD, enrolTotp, registerUser, totpCode } from './factor-fixture';
 
 describe('Gateways demanding a second factor', function () {
@@ -12,7 +12,8 @@ describe('Gateways demanding a second factor', function () {
 
   before(async function () {
     server = await startTestServer(setupEnv('embedded', this, 'gateway_mfa'));
-    bridge = await startTestBridge(server.address);
+    // As the default `all` role wires it; the bridge suites cover the network wiring too.
+    bridge = await startBridgeFor(server, 'in-process');
   });
   after(async () => {
     await bridge?.close();

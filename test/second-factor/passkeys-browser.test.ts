@@ -17,7 +17,7 @@ import { chromium, type Browser, type BrowserContext, type CDPSession, type Page
 import { skipOrFailInCI } from '../support/skip-or-fail';
 import { repoRoot } from '../support/paths';
 import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server';
-import { startTestBridge, type TestBridge } from '../bridge/bridge-fixture';
+import { startBridgeFor, type TestBridge, type Wiring } from '../bridge/bridge-fixture';
 import { PASSWORD, storedFactors, totpCode } from './factor-fixture';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -85,7 +85,9 @@ async function addAuthenticator(context: BrowserContext, page: Page): Promise<{ 
 }
 
 for (const setup of SETUPS) {
-  describe(`Passkeys and TOTP in headless Chromium with a virtual authenticator, on ${SETUP_TITLES[setup]}`, function () {
+  // Each wiring of the bridge once, without running Chromium four times.
+  const wiring: Wiring = setup === 'embedded' ? 'in-process' : 'network';
+  describe(`Passkeys and TOTP in headless Chromium with a virtual authenticator, on ${SETUP_TITLES[setup]} (${wiring} wiring)`, function () {
     this.timeout(60000);
     let server: TestServer;
     let bridge: TestBridge;
@@ -104,7 +106,7 @@ for (const setup of SETUPS) {
       const appOrigin = `http://localhost:${appPage.port}`;
       const otherOrigin = `http://localhost:${otherPage.port}`;
       server = await startTestServer(setupEnv(setup, this, 'passkeys', { WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: appOrigin }));
-      bridge = await startTestBridge(server.address, { CORS_ORIGINS: `${appOrigin},${otherOrigin}` });
+      bridge = await startBridgeFor(server, wiring, { CORS_ORIGINS: `${appOrigin},${otherOrigin}` });
       // Same host as the pages: the cookies are then same-site and travel with credentialed fetch.
       bridgeUrl = `http://localhost:${bridge.port}`;
       browser = await chromium.launch({

@@ -21,6 +21,8 @@ export interface StoredState {
   countRefreshTokens(filter: { hash: string } | { parent: string }): Promise<number>;
   /** Every stored refresh-token row as JSON: what a copy of the database would reveal. */
   dumpRefreshTokens(): Promise<string>;
+  /** How many rows the sessions take: sessions, refresh tokens and rotation claims (the shared set-up keeps those apart). */
+  sessionRows(): Promise<{ sessions: number; refreshTokens: number; rotations: number }>;
   /** The stored one-time tokens (reset and verification) of a client, as raw rows. */
   oneTimeTokensOf(clientId: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -43,6 +45,11 @@ export function mongoStoredState(db: Db): StoredState {
     countClients: (filter = {}) => clients.countDocuments(filter.email === undefined ? {} : { email: filter.email }),
     countRefreshTokens: (filter) => tokens.countDocuments('hash' in filter ? { _id: filter.hash as never } : { parent: filter.parent }),
     dumpRefreshTokens: async () => JSON.stringify(await tokens.find().toArray()),
+    sessionRows: async () => ({
+      sessions: await db.collection('sessions').countDocuments(),
+      refreshTokens: await tokens.countDocuments(),
+      rotations: await db.collection('refresh_token_rotations').countDocuments(),
+    }),
     oneTimeTokensOf: (clientId) => db.collection('one_time_tokens').find({ clientId }).toArray(),
     close: async () => {},
   };
@@ -68,6 +75,11 @@ export function sqliteStoredState(dataDir: string): StoredState {
         : (db.prepare('SELECT count(*) FROM refresh_tokens WHERE parent = ?').pluck().get(filter.parent) as number);
     },
     dumpRefreshTokens: async () => JSON.stringify(db.prepare('SELECT * FROM refresh_tokens').all()),
+    sessionRows: async () => ({
+      sessions: db.prepare('SELECT count(*) FROM sessions').pluck().get() as number,
+      refreshTokens: db.prepare('SELECT count(*) FROM refresh_tokens').pluck().get() as number,
+      rotations: 0,
+    }),
     oneTimeTokensOf: async (clientId) => db.prepare<[string], Record<string, unknown>>('SELECT * FROM one_time_tokens WHERE client_id = ?').all(clientId),
     close: async () => {
       db.close();

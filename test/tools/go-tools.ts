@@ -1,5 +1,5 @@
 /**
- * The Go command-line tools the tests drive (grpcurl, grpc-health-probe, envoy-check), built by
+ * The Go command-line tools the tests drive (grpcurl, grpc-health-probe, envoy-check, jwks-verify), built by
  * .ci/run into .cache/bin. Missing in CI is a failure; elsewhere the suite skips and
  * says how to build them.
  */
@@ -15,6 +15,7 @@ const INSTALL_HINT: Record<string, string> = {
   'grpc-health-probe': 'GOBIN=$PWD/.cache/bin go install github.com/grpc-ecosystem/grpc-health-probe@v0.4.63',
   jq: 'apt-get install jq',
   'envoy-check': 'go -C test/envoy-check build -buildvcs=false -o ../../.cache/bin/envoy-check .',
+  'jwks-verify': 'go -C test/jwks-verify build -buildvcs=false -o ../../.cache/bin/jwks-verify .',
 };
 
 /** Where `name` is: .cache/bin first, then PATH. */

@@ -21,8 +21,8 @@ describe('Configuration', () => {
       kind: 'shared',
       mongo: { uri: 'mongodb://app:p%40ss%20word@mongo:27018/?authSource=admin', dbName: 'clients' },
       redis: { kind: 'standalone', url: 'redis://:r3dis@redis:6380', replicaAcks: 0, replicaAckTimeoutMs: 1000 },
-      jwtSecret: 's'.repeat(40),
     });
+    expect(config.signing).to.deep.equal({ algorithm: 'HS256', chosen: false, secret: 's'.repeat(40) });
     expect(config.jwt.accessTokenTtlSeconds).to.equal(1800);
   });
 
@@ -70,8 +70,31 @@ describe('Configuration', () => {
       .to.deep.equal({ maxFailures: 5, windowSeconds: 3600 });
   });
 
-  it('requires JWT_SECRET_KEY with MongoDB and Redis, so every instance signs alike', () => {
-    expect(() => loadConfig({ MONGODB_URI: SHARED.MONGODB_URI, REDIS_URL: SHARED.REDIS_URL })).to.throw(/JWT_SECRET_KEY is required/);
+  it('requires KEY_ENCRYPTION_KEY (ES256) or JWT_SECRET_KEY (HS256) with MongoDB and Redis, so every instance signs alike', () => {
+    const stores = { MONGODB_URI: SHARED.MONGODB_URI, REDIS_URL: SHARED.REDIS_URL };
+    expect(() => loadConfig(stores)).to.throw(/KEY_ENCRYPTION_KEY \(32\+ bytes\) is required with MongoDB and Redis and JWT_ALGORITHM=ES256/);
+    expect(() => loadConfig({ ...stores, JWT_ALGORITHM: 'HS256' })).to.throw(/JWT_SECRET_KEY is required/);
+    expect(() => loadConfig({ ...stores, KEY_ENCRYPTION_KEY: 'k'.repeat(31) })).to.throw(/KEY_ENCRYPTION_KEY must be at least 32 bytes/);
+  });
+
+  it('signs ES256 by default, HS256 when only JWT_SECRET_KEY is set, and as JWT_ALGORITHM says otherwise', () => {
+    const stores = { MONGODB_URI: SHARED.MONGODB_URI, REDIS_URL: SHARED.REDIS_URL, KEY_ENCRYPTION_KEY: 'e'.repeat(32) };
+    expect(loadConfig(stores).signing).to.include({ algorithm: 'ES256', chosen: false });
+    expect(loadConfig(SHARED).signing).to.include({ algorithm: 'HS256', chosen: false });
+    expect(loadConfig({ ...SHARED, ...stores, JWT_ALGORITHM: 'EdDSA' }).signing).to.include({ algorithm: 'EdDSA', chosen: true });
+    expect(loadConfig({ ...stores, JWT_PRIVATE_KEY_FILE: '/etc/client-auth/key.pem' }).signing).to.deep.include({ keys: { kind: 'file', path: '/etc/client-auth/key.pem' } });
+    expect(() => loadConfig({ ...SHARED, JWT_ALGORITHM: 'HS256', JWT_PRIVATE_KEY_FILE: '/k.pem' })).to.throw(/JWT_PRIVATE_KEY_FILE .* cannot be used with JWT_ALGORITHM=HS256/);
+    expect(() => loadConfig({ ...SHARED, JWT_ALGORITHM: 'RS256' })).to.throw(/JWT_ALGORITHM must be one of ES256, EdDSA, HS256; got "RS256"/);
+  });
+
+  it('reads the rotation period, the publish-ahead time and the clock skew, with their defaults', () => {
+    const stores = { MONGODB_URI: SHARED.MONGODB_URI, REDIS_URL: SHARED.REDIS_URL, KEY_ENCRYPTION_KEY: 'e'.repeat(32) };
+    expect(loadConfig(stores).signing).to.include({ rotationSeconds: 30 * 86400, publishAheadSeconds: 3600 });
+    expect(loadConfig(stores).jwt.clockSkewSeconds).to.equal(30);
+    const set = loadConfig({ ...stores, SIGNING_KEY_ROTATION_DAYS: '7', SIGNING_KEY_PUBLISH_AHEAD: '15m', JWT_CLOCK_SKEW_SEC: '5' });
+    expect(set.signing).to.include({ rotationSeconds: 7 * 86400, publishAheadSeconds: 900 });
+    expect(set.jwt.clockSkewSeconds).to.equal(5);
+    expect(() => loadConfig({ ...stores, SIGNING_KEY_PUBLISH_AHEAD: 'soon' })).to.throw(/SIGNING_KEY_PUBLISH_AHEAD must be a duration like 90s, 15m or 1h/);
   });
 
   it('refuses MongoDB without Redis and says why', () => {
@@ -82,8 +105,10 @@ describe('Configuration', () => {
     const rules: Array<[string, Record<string, string | undefined>, RegExp]> = [
       ['MongoDB without Redis', { REDIS_URL: undefined }, /Redis \(REDIS_URL, REDIS_HOST, REDIS_SENTINELS or REDIS_CLUSTER_NODES\) is not configured/],
       ['Redis without MongoDB', { MONGODB_URI: undefined }, /MongoDB \(MONGODB_URI or DB_HOST\) is not configured/],
-      ['the shared set-up without JWT_SECRET_KEY', { JWT_SECRET_KEY: undefined }, /JWT_SECRET_KEY is required with MongoDB and Redis/],
-      ['production without JWT_SECRET_KEY', { JWT_SECRET_KEY: undefined, NODE_ENV: 'production' }, /JWT_SECRET_KEY is required when NODE_ENV=production/],
+      ['the shared set-up without JWT_SECRET_KEY or KEY_ENCRYPTION_KEY', { JWT_SECRET_KEY: undefined }, /KEY_ENCRYPTION_KEY \(32\+ bytes\) is required with MongoDB and Redis/],
+      ['the shared set-up on HS256 without JWT_SECRET_KEY', { JWT_SECRET_KEY: undefined, JWT_ALGORITHM: 'HS256' }, /JWT_SECRET_KEY is required with MongoDB and Redis/],
+      ['production without JWT_SECRET_KEY or KEY_ENCRYPTION_KEY', { JWT_SECRET_KEY: undefined, NODE_ENV: 'production' }, /KEY_ENCRYPTION_KEY \(32\+ bytes\) is required when NODE_ENV=production/],
+      ['a KEY_ENCRYPTION_KEY of 31 bytes', { KEY_ENCRYPTION_KEY: 'k'.repeat(31) }, /KEY_ENCRYPTION_KEY must be at least 32 bytes/],
       ['a JWT_SECRET_KEY of 31 bytes in production', { JWT_SECRET_KEY: 'k'.repeat(31), NODE_ENV: 'production' }, /JWT_SECRET_KEY must be at least 32 bytes/],
       ['an ACCESS_COOKIE_NAME with a space', { ACCESS_COOKIE_NAME: 'my token' }, /ACCESS_COOKIE_NAME must be a cookie name/],
       ['a REFRESH_COOKIE_NAME with a semicolon', { REFRESH_COOKIE_NAME: 'r;t' }, /REFRESH_COOKIE_NAME must be a cookie name/],
@@ -100,14 +125,16 @@ describe('Configuration', () => {
       });
     }
 
-    it('selects the embedded set-up with neither store, keeping the secret unset outside production', () => {
-      expect(loadConfig({ DATA_DIR: '/var/lib/client-auth' }).stores).to.deep.equal({ kind: 'embedded', dataDir: '/var/lib/client-auth', jwtSecret: null });
+    it('selects the embedded set-up with neither store, keeping the key-encryption key unset outside production', () => {
+      const config = loadConfig({ DATA_DIR: '/var/lib/client-auth' });
+      expect(config.stores).to.deep.equal({ kind: 'embedded', dataDir: '/var/lib/client-auth' });
+      expect(config.signing).to.deep.include({ algorithm: 'ES256', keys: { kind: 'stored', encryptionKey: null } });
     });
 
     it('selects the shared set-up with both stores and the secret every instance signs with', () => {
-      const stores = loadConfig(SHARED).stores;
-      expect(stores.kind).to.equal('shared');
-      expect(stores.jwtSecret).to.equal(SHARED.JWT_SECRET_KEY);
+      const config = loadConfig(SHARED);
+      expect(config.stores.kind).to.equal('shared');
+      expect(config.signing).to.include({ algorithm: 'HS256', secret: SHARED.JWT_SECRET_KEY });
     });
 
     it('takes COOKIE_HOST_PREFIX with COOKIE_SECURE', () => {

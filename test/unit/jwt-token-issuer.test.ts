@@ -1,9 +1,15 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { DomainError } from '../../src/domain/errors';
+import { HmacKeySet } from '../../src/adapters/crypto/fixed-key-sets';
 import { JwtTokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/adapters/crypto/jwt-token-issuer';
 
-const SETTINGS = { secret: 'unit-test-secret-that-is-at-least-32-bytes', issuer: 'client-auth', audience: 'client-auth' };
+const SECRET = 'unit-test-secret-that-is-at-least-32-bytes';
+const SETTINGS = { issuer: 'client-auth', audience: 'client-auth', clockSkewSeconds: 30, maxLifetimeSeconds: { user: 900, service: 900 } };
+
+function newIssuer(now?: () => number): JwtTokenIssuer {
+  return new JwtTokenIssuer(SETTINGS, new HmacKeySet(SECRET), now);
+}
 const SUBJECT = { clientId: 'client-1', kind: 'user' as const, groups: ['user'], sessionId: 'session-1' };
 
 function clock(start: number) {
@@ -23,7 +29,7 @@ function reasonOf(run: () => unknown): string {
 
 describe('JwtTokenIssuer.verify on a token it has verified before', () => {
   it('returns the same principal as the first time, as a separate object each call', () => {
-    const tokens = new JwtTokenIssuer(SETTINGS);
+    const tokens = newIssuer();
     const { token } = tokens.issue(SUBJECT, 900);
     const first = tokens.verify(token);
     first.groups.push('admin');
@@ -37,7 +43,7 @@ describe('JwtTokenIssuer.verify on a token it has verified before', () => {
 
   it('fails with TOKEN_EXPIRED from the second its exp names, and logout (allowExpired) still reads it', () => {
     const time = clock(Date.UTC(2030, 0, 1));
-    const tokens = new JwtTokenIssuer(SETTINGS, time.now);
+    const tokens = newIssuer(time.now);
     const { token } = tokens.issue(SUBJECT, 60);
     tokens.verify(token);
 
@@ -50,7 +56,7 @@ describe('JwtTokenIssuer.verify on a token it has verified before', () => {
 
   it('still refuses an expired token that logout (allowExpired) read first', () => {
     const time = clock(Date.UTC(2030, 0, 1));
-    const tokens = new JwtTokenIssuer(SETTINGS, time.now);
+    const tokens = newIssuer(time.now);
     const { token } = tokens.issue(SUBJECT, 60);
     time.advance(120_000);
 
@@ -59,7 +65,7 @@ describe('JwtTokenIssuer.verify on a token it has verified before', () => {
   });
 
   it('refuses a token with the same claims but another signature', () => {
-    const tokens = new JwtTokenIssuer(SETTINGS);
+    const tokens = newIssuer();
     const { token } = tokens.issue(SUBJECT, 900);
     tokens.verify(token);
     const forged = jwt.sign(jwt.decode(token) as object, 'another-secret-of-at-least-32-bytes-long', { algorithm: 'HS256' });
@@ -70,7 +76,7 @@ describe('JwtTokenIssuer.verify on a token it has verified before', () => {
   });
 
   it('keeps verifying tokens correctly after more were seen than it remembers', () => {
-    const tokens = new JwtTokenIssuer(SETTINGS);
+    const tokens = newIssuer();
     const first = tokens.issue(SUBJECT, 900).token;
     tokens.verify(first);
     for (let i = 0; i < VERIFIED_TOKENS_REMEMBERED; i++) {
@@ -81,10 +87,10 @@ describe('JwtTokenIssuer.verify on a token it has verified before', () => {
 
   it('checks a token that carries nbf against the clock every time', () => {
     const time = clock(Date.UTC(2030, 0, 1));
-    const tokens = new JwtTokenIssuer(SETTINGS, time.now);
+    const tokens = newIssuer(time.now);
     const iat = Math.floor(time.now() / 1000);
     const claims = { id: 'client-1', sub: 'client-1', groups: ['user'], kind: 'user', sid: 'session-1', jti: 'j', iat, exp: iat + 900, nbf: iat };
-    const token = jwt.sign(claims, SETTINGS.secret, { algorithm: 'HS256', issuer: SETTINGS.issuer, audience: SETTINGS.audience });
+    const token = jwt.sign(claims, SECRET, { algorithm: 'HS256', issuer: SETTINGS.issuer, audience: SETTINGS.audience });
     expect(tokens.verify(token).clientId).to.equal('client-1');
 
     time.advance(-60_000);

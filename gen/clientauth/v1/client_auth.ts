@@ -11,7 +11,9 @@ import {
   type ChannelCredentials,
   Client,
   type ClientOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
+  type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
@@ -20,6 +22,7 @@ import {
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp";
 import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client";
+import { WatchRevocationsRequest, WatchRevocationsResponse } from "./revocation_feed";
 import {
   BeginPasskeyLoginRequest,
   BeginPasskeyLoginResponse,
@@ -45,6 +48,7 @@ import {
   ResetSecondFactorRequest,
   ResetSecondFactorResponse,
 } from "./second_factor";
+import { GetJwksRequest, GetJwksResponse, RotateSigningKeyRequest, RotateSigningKeyResponse } from "./signing_keys";
 
 export const protobufPackage = "clientauth.v1";
 
@@ -4378,6 +4382,59 @@ export const ClientAuthService = {
     responseDeserialize: (value: Buffer): ResetServiceSecretResponse => ResetServiceSecretResponse.decode(value),
   },
   /**
+   * Returns the public keys that verify access tokens (a JWKS), for gateways and services
+   * that verify tokens themselves. Public. Tokens name their key in the `kid` header;
+   * with HS256 (the shared secret) the set is empty.
+   */
+  getJwks: {
+    path: "/clientauth.v1.ClientAuth/GetJwks" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetJwksRequest): Buffer => Buffer.from(GetJwksRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetJwksRequest => GetJwksRequest.decode(value),
+    responseSerialize: (value: GetJwksResponse): Buffer => Buffer.from(GetJwksResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetJwksResponse => GetJwksResponse.decode(value),
+  },
+  /**
+   * Publishes a new signing key now; it signs once SIGNING_KEY_PUBLISH_AHEAD has passed,
+   * so verifiers caching the JWKS learn of it first, and the current key stays published
+   * until its last token has expired: nobody is logged out. When a new key is already
+   * waiting to sign, returns that one. Admins only (bearer). Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED, or FAILED_PRECONDITION /
+   * SIGNING_KEY_NOT_ROTATABLE with HS256 or JWT_PRIVATE_KEY_FILE (the operator's keys).
+   */
+  rotateSigningKey: {
+    path: "/clientauth.v1.ClientAuth/RotateSigningKey" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RotateSigningKeyRequest): Buffer =>
+      Buffer.from(RotateSigningKeyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RotateSigningKeyRequest => RotateSigningKeyRequest.decode(value),
+    responseSerialize: (value: RotateSigningKeyResponse): Buffer =>
+      Buffer.from(RotateSigningKeyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RotateSigningKeyResponse => RotateSigningKeyResponse.decode(value),
+  },
+  /**
+   * Streams the revocation list to a gateway that verifies tokens itself: first a
+   * snapshot (suspended and deleted clients, revoked sessions), then every change made
+   * on any instance as it happens (suspended, reinstated, deleted, session revoked,
+   * groups changed), and a heartbeat every WATCH_HEARTBEAT_SEC seconds. Each message
+   * carries a cursor; reconnecting with the last one resumes without a gap. Admins and
+   * service clients in the group "gateway" only (bearer): others get PERMISSION_DENIED /
+   * PERMISSION_DENIED. Fails with INVALID_ARGUMENT for a cursor that is not one.
+   */
+  watchRevocations: {
+    path: "/clientauth.v1.ClientAuth/WatchRevocations" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: WatchRevocationsRequest): Buffer =>
+      Buffer.from(WatchRevocationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WatchRevocationsRequest => WatchRevocationsRequest.decode(value),
+    responseSerialize: (value: WatchRevocationsResponse): Buffer =>
+      Buffer.from(WatchRevocationsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WatchRevocationsResponse => WatchRevocationsResponse.decode(value),
+  },
+  /**
    * Starts turning on an authenticator app (TOTP) for the calling user (bearer): returns a
    * new secret and its otpauth:// URI. Logins are unchanged until ConfirmTotpEnrollment;
    * calling it again starts over with a new secret. Fails with ALREADY_EXISTS /
@@ -4768,6 +4825,31 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * NOT_A_SERVICE when the client is a user.
    */
   resetServiceSecret: handleUnaryCall<ResetServiceSecretRequest, ResetServiceSecretResponse>;
+  /**
+   * Returns the public keys that verify access tokens (a JWKS), for gateways and services
+   * that verify tokens themselves. Public. Tokens name their key in the `kid` header;
+   * with HS256 (the shared secret) the set is empty.
+   */
+  getJwks: handleUnaryCall<GetJwksRequest, GetJwksResponse>;
+  /**
+   * Publishes a new signing key now; it signs once SIGNING_KEY_PUBLISH_AHEAD has passed,
+   * so verifiers caching the JWKS learn of it first, and the current key stays published
+   * until its last token has expired: nobody is logged out. When a new key is already
+   * waiting to sign, returns that one. Admins only (bearer). Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED, or FAILED_PRECONDITION /
+   * SIGNING_KEY_NOT_ROTATABLE with HS256 or JWT_PRIVATE_KEY_FILE (the operator's keys).
+   */
+  rotateSigningKey: handleUnaryCall<RotateSigningKeyRequest, RotateSigningKeyResponse>;
+  /**
+   * Streams the revocation list to a gateway that verifies tokens itself: first a
+   * snapshot (suspended and deleted clients, revoked sessions), then every change made
+   * on any instance as it happens (suspended, reinstated, deleted, session revoked,
+   * groups changed), and a heartbeat every WATCH_HEARTBEAT_SEC seconds. Each message
+   * carries a cursor; reconnecting with the last one resumes without a gap. Admins and
+   * service clients in the group "gateway" only (bearer): others get PERMISSION_DENIED /
+   * PERMISSION_DENIED. Fails with INVALID_ARGUMENT for a cursor that is not one.
+   */
+  watchRevocations: handleServerStreamingCall<WatchRevocationsRequest, WatchRevocationsResponse>;
   /**
    * Starts turning on an authenticator app (TOTP) for the calling user (bearer): returns a
    * new secret and its otpauth:// URI. Logins are unchanged until ConfirmTotpEnrollment;
@@ -5251,6 +5333,67 @@ export interface ClientAuthClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ResetServiceSecretResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * Returns the public keys that verify access tokens (a JWKS), for gateways and services
+   * that verify tokens themselves. Public. Tokens name their key in the `kid` header;
+   * with HS256 (the shared secret) the set is empty.
+   */
+  getJwks(
+    request: GetJwksRequest,
+    callback: (error: ServiceError | null, response: GetJwksResponse) => void,
+  ): ClientUnaryCall;
+  getJwks(
+    request: GetJwksRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetJwksResponse) => void,
+  ): ClientUnaryCall;
+  getJwks(
+    request: GetJwksRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetJwksResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Publishes a new signing key now; it signs once SIGNING_KEY_PUBLISH_AHEAD has passed,
+   * so verifiers caching the JWKS learn of it first, and the current key stays published
+   * until its last token has expired: nobody is logged out. When a new key is already
+   * waiting to sign, returns that one. Admins only (bearer). Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED, or FAILED_PRECONDITION /
+   * SIGNING_KEY_NOT_ROTATABLE with HS256 or JWT_PRIVATE_KEY_FILE (the operator's keys).
+   */
+  rotateSigningKey(
+    request: RotateSigningKeyRequest,
+    callback: (error: ServiceError | null, response: RotateSigningKeyResponse) => void,
+  ): ClientUnaryCall;
+  rotateSigningKey(
+    request: RotateSigningKeyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RotateSigningKeyResponse) => void,
+  ): ClientUnaryCall;
+  rotateSigningKey(
+    request: RotateSigningKeyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RotateSigningKeyResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Streams the revocation list to a gateway that verifies tokens itself: first a
+   * snapshot (suspended and deleted clients, revoked sessions), then every change made
+   * on any instance as it happens (suspended, reinstated, deleted, session revoked,
+   * groups changed), and a heartbeat every WATCH_HEARTBEAT_SEC seconds. Each message
+   * carries a cursor; reconnecting with the last one resumes without a gap. Admins and
+   * service clients in the group "gateway" only (bearer): others get PERMISSION_DENIED /
+   * PERMISSION_DENIED. Fails with INVALID_ARGUMENT for a cursor that is not one.
+   */
+  watchRevocations(
+    request: WatchRevocationsRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchRevocationsResponse>;
+  watchRevocations(
+    request: WatchRevocationsRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<WatchRevocationsResponse>;
   /**
    * Starts turning on an authenticator app (TOTP) for the calling user (bearer): returns a
    * new secret and its otpauth:// URI. Logins are unchanged until ConfirmTotpEnrollment;

@@ -1,17 +1,20 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type RegistrationResponseJSON,
-} from '@simplewebauthn/server';
+import type * as SimpleWebAuthn from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { WebAuthnRefusal, type WebAuthnCeremonies } from '../../domain/second-factor-ports';
+
+/**
+ * The library, loaded at the first ceremony: it is some 18 MB of memory and a quarter of a
+ * second of start-up that a service whose users never touch passkeys would pay for nothing.
+ */
+let library: typeof SimpleWebAuthn | null = null;
+function simpleWebAuthn(): typeof SimpleWebAuthn {
+  return (library ??= require('@simplewebauthn/server') as typeof SimpleWebAuthn);
+}
 
 /** WebAuthn ceremonies with @simplewebauthn/server; its options and responses are the JSON @simplewebauthn/browser uses. */
 export class SimpleWebAuthnCeremonies implements WebAuthnCeremonies {
   async registrationOptions(input: Parameters<WebAuthnCeremonies['registrationOptions']>[0]) {
-    const options = await generateRegistrationOptions({
+    const options = await simpleWebAuthn().generateRegistrationOptions({
       rpName: input.rpName,
       rpID: input.rpId,
       userName: input.userName,
@@ -27,7 +30,7 @@ export class SimpleWebAuthnCeremonies implements WebAuthnCeremonies {
 
   async verifyRegistration(input: Parameters<WebAuthnCeremonies['verifyRegistration']>[0]) {
     const verified = await refusing(() =>
-      verifyRegistrationResponse({
+      simpleWebAuthn().verifyRegistrationResponse({
         response: input.response as unknown as RegistrationResponseJSON,
         expectedChallenge: input.challenge,
         expectedOrigin: [...input.origins],
@@ -47,13 +50,13 @@ export class SimpleWebAuthnCeremonies implements WebAuthnCeremonies {
   }
 
   async authenticationOptions(input: Parameters<WebAuthnCeremonies['authenticationOptions']>[0]) {
-    const options = await generateAuthenticationOptions({ rpID: input.rpId, userVerification: input.userVerification, allowCredentials: input.allow });
+    const options = await simpleWebAuthn().generateAuthenticationOptions({ rpID: input.rpId, userVerification: input.userVerification, allowCredentials: input.allow });
     return { options: options as unknown as Record<string, unknown>, challenge: options.challenge };
   }
 
   async verifyAuthentication(input: Parameters<WebAuthnCeremonies['verifyAuthentication']>[0]) {
     const verified = await refusing(() =>
-      verifyAuthenticationResponse({
+      simpleWebAuthn().verifyAuthenticationResponse({
         response: input.response as unknown as AuthenticationResponseJSON,
         expectedChallenge: input.challenge,
         expectedOrigin: [...input.origins],

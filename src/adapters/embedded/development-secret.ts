@@ -2,21 +2,35 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Logger } from '../../domain/logger';
-import { ensureDataDir } from './sqlite-database';
+import { ensureDataDir } from './data-dir';
 
 export const SECRET_FILE_NAME = 'jwt-secret';
+export const KEY_ENCRYPTION_KEY_FILE_NAME = 'key-encryption-key';
 
 /** 48 random bytes: above the 32 that production demands, base64url so it survives copy-paste. */
 const GENERATED_SECRET_BYTES = 48;
 const MIN_SECRET_BYTES = 32;
 
 /**
- * The JWT signing secret of an embedded set-up started without JWT_SECRET_KEY: read from
- * DATA_DIR/jwt-secret, or generated there once (mode 0600) so tokens survive a restart.
- * Warns every time, since a secret chosen by no one must never reach production.
+ * The JWT signing secret of an embedded HS256 set-up started without JWT_SECRET_KEY: read
+ * from DATA_DIR/jwt-secret, or generated there once (mode 0600) so tokens survive a
+ * restart. Warns every time, since a secret chosen by no one must never reach production.
  */
 export function developmentSecret(dataDir: string, log: Logger): string {
-  const file = path.join(ensureDataDir(dataDir), SECRET_FILE_NAME);
+  return generatedSecret(dataDir, SECRET_FILE_NAME, 'JWT_SECRET_KEY', 'signing tokens with a secret', log);
+}
+
+/**
+ * The key that encrypts the stored signing keys of an embedded set-up started without
+ * KEY_ENCRYPTION_KEY, kept like the development secret. Losing the file loses the keys:
+ * start-up then stops rather than generate a new set over them.
+ */
+export function developmentKeyEncryptionKey(dataDir: string, log: Logger): string {
+  return generatedSecret(dataDir, KEY_ENCRYPTION_KEY_FILE_NAME, 'KEY_ENCRYPTION_KEY', 'encrypting the signing keys with a key', log);
+}
+
+function generatedSecret(dataDir: string, fileName: string, variable: string, use: string, log: Logger): string {
+  const file = path.join(ensureDataDir(dataDir), fileName);
   let created = false;
   try {
     // 'wx' fails if the file exists, so two starts at once cannot each write a different secret.
@@ -30,12 +44,11 @@ export function developmentSecret(dataDir: string, log: Logger): string {
   }
   const secret = fs.readFileSync(file, 'utf8').trim();
   if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
-    throw new Error(`${file} holds fewer than ${MIN_SECRET_BYTES} bytes; delete it to have a new secret generated, or set JWT_SECRET_KEY`);
+    throw new Error(`${file} holds fewer than ${MIN_SECRET_BYTES} bytes; delete it to have a new secret generated, or set ${variable}`);
   }
   log.warn(
     { file },
-    `JWT_SECRET_KEY is not set: signing tokens with a secret ${created ? 'generated into' : 'read from'} ${file}. ` +
-      'You MUST set JWT_SECRET_KEY in production',
+    `${variable} is not set: ${use} ${created ? 'generated into' : 'read from'} ${file}. ` + `You MUST set ${variable} in production`,
   );
   return secret;
 }

@@ -1,5 +1,5 @@
 import { UnavailableError } from '../../domain/errors';
-import type { RevocationList, RevocationListSize, RevocationStatus } from '../../domain/ports';
+import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/ports';
 import { silentLogger, type Logger } from '../../domain/logger';
 import { OutageLog } from '../../domain/outage-log';
 import { RevocationEntries, type ListedClient } from '../../domain/revocation-entries';
@@ -74,6 +74,10 @@ export class MemoryRevocationList implements RevocationList {
 
   size(): RevocationListSize {
     return this.entries.size();
+  }
+
+  snapshot(): RevocationSnapshot {
+    return this.entries.snapshot();
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import { ensureDataDir } from './data-dir';
 
 /** The database file of the embedded set-up, inside DATA_DIR. */
 export const SQLITE_FILE_NAME = 'client-auth.sqlite';
@@ -10,20 +11,6 @@ export type SqliteDatabase = Database.Database;
 /** Where the embedded set-up keeps its database for a given DATA_DIR. */
 export function sqliteFilePath(dataDir: string): string {
   return path.resolve(dataDir, SQLITE_FILE_NAME);
-}
-
-/**
- * Creates DATA_DIR if needed, owner-only: it holds the database and may hold the
- * generated JWT secret, and neither is anyone else's business.
- */
-export function ensureDataDir(dataDir: string): string {
-  const absolute = path.resolve(dataDir);
-  try {
-    fs.mkdirSync(absolute, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    throw new Error(`DATA_DIR ${absolute} cannot be created: ${(error as Error).message}`, { cause: error });
-  }
-  return absolute;
 }
 
 /**
@@ -186,6 +173,23 @@ const MIGRATIONS: readonly string[] = [
     until     INTEGER NOT NULL
   );
   CREATE INDEX second_factor_claims_client ON second_factor_claims (client_id);
+  `,
+  `
+  -- Signing keys: the private half sealed with the key-encryption key. UNIQUE (generation)
+  -- is the compare-and-set of rotation: only one successor of a key can be inserted.
+  CREATE TABLE signing_keys (
+    kid                TEXT PRIMARY KEY,
+    generation         INTEGER NOT NULL UNIQUE,
+    algorithm          TEXT NOT NULL,
+    public_key_json    TEXT NOT NULL,
+    sealed_private_key TEXT NOT NULL,
+    created_at         INTEGER NOT NULL,
+    activates_at       INTEGER NOT NULL
+  );
+  `,
+  `
+  -- What a rotation answered, sealed with the parent token, for a second use within the reuse interval.
+  ALTER TABLE refresh_tokens ADD COLUMN sealed_answer TEXT;
   `,
 ];
 

@@ -1,4 +1,4 @@
-import type { RefreshTokenRecord, SessionRecord, SessionStore } from '../../domain/ports';
+import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation } from '../../domain/ports';
 import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database';
 import { withSqliteOutages } from './sqlite-outages';
 
@@ -18,13 +18,15 @@ interface TokenRow {
   parent: string;
   created_at: number;
   expires_at: number;
+  sealed_answer: string | null;
 }
 
 /**
  * Sessions in `sessions`, refresh tokens in `refresh_tokens` keyed by their hash. The
  * UNIQUE constraint on `parent` lets each token have one successor only: rotation is a
  * single insert, and the loser of a race gets a constraint failure, whichever process it
- * runs in.
+ * runs in. Retired tokens stay until their session expires, so a token of any age that
+ * comes back is recognised as reuse.
  */
 export class SqliteSessionStore implements SessionStore {
   private readonly statements;
@@ -37,10 +39,12 @@ export class SqliteSessionStore implements SessionStore {
         'INSERT INTO sessions (id, client_id, created_at, expires_at, revoked_at, amr_json) VALUES (@id, @client_id, @created_at, @expires_at, @revoked_at, @amr_json)',
       ),
       insertToken: db.prepare(
-        'INSERT INTO refresh_tokens (hash, session_id, client_id, parent, created_at, expires_at) VALUES (@hash, @session_id, @client_id, @parent, @created_at, @expires_at)',
+        'INSERT INTO refresh_tokens (hash, session_id, client_id, parent, created_at, expires_at, sealed_answer) ' +
+          'VALUES (@hash, @session_id, @client_id, @parent, @created_at, @expires_at, @sealed_answer)',
       ),
       session: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
       token: db.prepare<[string], TokenRow>('SELECT * FROM refresh_tokens WHERE hash = ?'),
+      tokenAndSuccessor: db.prepare<[string, string], TokenRow>('SELECT * FROM refresh_tokens WHERE hash = ? OR parent = ?'),
       hasSuccessor: db.prepare<[string], { found: number }>('SELECT 1 AS found FROM refresh_tokens WHERE parent = ? LIMIT 1'),
       revoke: db.prepare<[number, string]>('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
       revokeLiveOfClient: db
@@ -89,15 +93,15 @@ export class SqliteSessionStore implements SessionStore {
 
   async findToken(hash: string): Promise<RefreshTokenRecord | null> {
     const row = this.statements.token.get(hash);
-    if (!row) return null;
-    return {
-      hash: row.hash,
-      sessionId: row.session_id,
-      clientId: row.client_id,
-      parent: row.parent,
-      createdAt: fromMillis(row.created_at),
-      expiresAt: fromMillis(row.expires_at),
-    };
+    return row ? tokenRecord(row) : null;
+  }
+
+  async findForRotation(hash: string): Promise<TokenForRotation | null> {
+    const rows = this.statements.tokenAndSuccessor.all(hash, hash);
+    const token = rows.find((row) => row.hash === hash);
+    if (!token) return null;
+    const successor = rows.find((row) => row.parent === hash);
+    return { token: tokenRecord(token), successor: successor ? tokenRecord(successor) : null };
   }
 
   async isRetired(hash: string): Promise<boolean> {
@@ -157,5 +161,18 @@ function tokenRow(token: RefreshTokenRecord): TokenRow {
     parent: token.parent,
     created_at: toMillis(token.createdAt),
     expires_at: toMillis(token.expiresAt),
+    sealed_answer: token.sealedAnswer ?? null,
+  };
+}
+
+function tokenRecord(row: TokenRow): RefreshTokenRecord {
+  return {
+    hash: row.hash,
+    sessionId: row.session_id,
+    clientId: row.client_id,
+    parent: row.parent,
+    createdAt: fromMillis(row.created_at),
+    expiresAt: fromMillis(row.expires_at),
+    ...(row.sealed_answer === null ? {} : { sealedAnswer: row.sealed_answer }),
   };
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createTransport } from 'nodemailer';
+import type * as Nodemailer from 'nodemailer';
 import type { MailTransport, RenderedMail } from '../../domain/mail';
 import { newId } from '../../domain/ids';
 
@@ -11,13 +11,15 @@ import { newId } from '../../domain/ids';
  */
 export class EmlFileMailTransport implements MailTransport {
   readonly description: string;
-  private readonly transporter = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  /** Made at the first message: nodemailer is some 10 MB of memory that most runs never use. */
+  private transporter: ReturnType<typeof Nodemailer.createTransport> | null = null;
 
   constructor(private readonly directory: string, private readonly from: string) {
     this.description = `.eml files in ${path.resolve(directory)} (no SMTP_URL: nothing is sent)`;
   }
 
   async send(mail: RenderedMail): Promise<void> {
+    this.transporter ??= (require('nodemailer') as typeof Nodemailer).createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
     const info = await this.transporter.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
     fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
     const name = `${newId()}.eml`;

@@ -1,34 +1,59 @@
-import type { Collection, Db, Filter } from 'mongodb';
-import type { RefreshTokenRecord, SessionRecord, SessionStore } from '../../domain/ports';
+import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mongodb';
+import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation } from '../../domain/ports';
 import { isDuplicateKey } from './connect';
 import { withMongoOutages } from './outages';
 
 type SessionDocument = Omit<SessionRecord, 'id'> & { _id: string };
 type TokenDocument = Omit<RefreshTokenRecord, 'hash'> & { _id: string };
-/** The claim that a token has been rotated, keyed by the retired token's hash. */
-interface RotationDocument {
+/**
+ * The claim that a token has been rotated, with its successor. It lives beside the tokens,
+ * keyed `rotated:<retired token's hash>`, so that it and the successor's own document go
+ * in one insert command: one commit on FerretDB's SQLite backend.
+ */
+interface ClaimDocument {
+  _id: string;
+  child: string;
+  sessionId: string;
+  clientId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  sealedAnswer?: string;
+}
+
+/** A claim written before claims lived beside the tokens, keyed by the retired token's hash. */
+interface LegacyClaimDocument {
   _id: string;
   sessionId: string;
   clientId: string;
   expiresAt: Date;
 }
 
+const CLAIM_PREFIX = 'rotated:';
+
 /**
- * Sessions in `sessions`, refresh tokens in `refresh_tokens` keyed by their hash.
- * Rotation first claims the old token in `refresh_token_rotations`, keyed by its hash:
- * an insert on `_id`, which is atomic on MongoDB and FerretDB alike (FerretDB's updates are
- * not isolated), so exactly one caller wins; only the winner then stores the new token.
- * Keying the claim by `_id` also makes the reuse check a primary-key lookup.
+ * Sessions in `sessions`; refresh tokens in `refresh_tokens` keyed by their hash, with the
+ * claims of their rotations. Rotation inserts, in one ordered command, the claim on the
+ * old token and then the new token: the claim's `_id` is unique, and an insert is atomic on
+ * MongoDB and FerretDB alike (FerretDB's updates are not isolated), so exactly one caller
+ * wins, and a losing claim stops the command before the new token. A token, its claim and
+ * the claim of the earlier scheme (`refresh_token_rotations`) are three primary-key
+ * lookups made at once. Every query on this path is a plain `_id` lookup: FerretDB's
+ * SQLite backend pushes down nothing else and scans the whole collection for any other
+ * filter. Retired tokens and their claims stay until their session expires, so a token of
+ * any age that comes back is recognised as reuse; FerretDB has no TTL indexes, so expired
+ * sessions go by `sweepExpired`.
  */
 export class MongoSessionStore implements SessionStore {
   private readonly sessions: Collection<SessionDocument>;
   private readonly tokens: Collection<TokenDocument>;
-  private readonly rotations: Collection<RotationDocument>;
+  private readonly claims: Collection<ClaimDocument>;
+  private readonly rotations: Collection<LegacyClaimDocument>;
 
   constructor(db: Db) {
     this.sessions = db.collection<SessionDocument>('sessions');
     this.tokens = db.collection<TokenDocument>('refresh_tokens');
-    this.rotations = db.collection<RotationDocument>('refresh_token_rotations');
+    this.claims = db.collection<ClaimDocument>('refresh_tokens');
+    this.rotations = db.collection<LegacyClaimDocument>('refresh_token_rotations');
     // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
     return withMongoOutages(this, 'the session store');
   }
@@ -54,26 +79,54 @@ export class MongoSessionStore implements SessionStore {
 
   async findToken(hash: string): Promise<RefreshTokenRecord | null> {
     const document = await this.tokens.findOne({ _id: hash });
-    if (!document) return null;
-    const { _id, ...rest } = document;
-    return { hash: _id, ...rest };
+    return document ? tokenRecord(document) : null;
   }
 
   async isRetired(hash: string): Promise<boolean> {
-    return (await this.rotations.findOne({ _id: hash }, { projection: { _id: 1 } })) !== null;
+    const [claim, legacy] = await Promise.all([
+      this.claims.findOne({ _id: CLAIM_PREFIX + hash }, { projection: { _id: 1 } }),
+      this.rotations.findOne({ _id: hash }, { projection: { _id: 1 } }),
+    ]);
+    return claim !== null || legacy !== null;
   }
 
+  async findForRotation(hash: string): Promise<TokenForRotation | null> {
+    const [token, claim, legacy] = await Promise.all([
+      this.tokens.findOne({ _id: hash }),
+      this.claims.findOne({ _id: CLAIM_PREFIX + hash }),
+      this.rotations.findOne({ _id: hash }),
+    ]);
+    if (!token) return null;
+    const successor = claim ? successorOf(hash, claim) : legacy ? legacySuccessorOf(legacy) : null;
+    return { token: tokenRecord(token), successor };
+  }
+
+  /**
+   * A claim of the earlier scheme is checked by `findForRotation`, which a rotation follows;
+   * only an instance of an earlier version rotating the same token at the same moment, during
+   * an upgrade, could still race this one.
+   */
   async rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean> {
+    const claim: ClaimDocument = {
+      _id: CLAIM_PREFIX + parentHash,
+      child: next.hash,
+      sessionId: next.sessionId,
+      clientId: next.clientId,
+      createdAt: next.createdAt,
+      expiresAt: next.expiresAt,
+      ...(next.sealedAnswer === undefined ? {} : { sealedAnswer: next.sealedAnswer }),
+    };
     try {
-      await this.rotations.insertOne({ _id: parentHash, sessionId: next.sessionId, clientId: next.clientId, expiresAt: next.expiresAt });
+      // Should the new token's insert fail after the claim's, the old token stays retired with
+      // no successor: the session must log in again, which is the safe side.
+      await (this.tokens as Collection<TokenDocument | ClaimDocument>).insertMany([claim, tokenDocument({ ...next, parent: parentHash })], {
+        ordered: true,
+      });
+      return true;
     } catch (error) {
-      if (isDuplicateKey(error)) return false;
+      if (error instanceof MongoBulkWriteError && isDuplicateKey(error) && firstFailedIndex(error) === 0) return false;
       throw error;
     }
-    // Should this insert fail, the old token stays retired with no successor: the session
-    // must log in again, which is the safe side.
-    await this.tokens.insertOne(tokenDocument({ ...next, parent: parentHash }));
-    return true;
   }
 
   async revoke(sessionId: string, at: Date): Promise<void> {
@@ -110,7 +163,33 @@ export class MongoSessionStore implements SessionStore {
   }
 }
 
+function successorOf(parentHash: string, claim: ClaimDocument): RefreshTokenRecord {
+  return {
+    hash: claim.child,
+    sessionId: claim.sessionId,
+    clientId: claim.clientId,
+    parent: parentHash,
+    createdAt: claim.createdAt,
+    expiresAt: claim.expiresAt,
+    ...(claim.sealedAnswer === undefined ? {} : { sealedAnswer: claim.sealedAnswer }),
+  };
+}
+
+/** A successor of the earlier scheme is known only to exist: it has no answer to give again. */
+function legacySuccessorOf(claim: LegacyClaimDocument): RefreshTokenRecord {
+  return { hash: '', sessionId: claim.sessionId, clientId: claim.clientId, parent: claim._id, createdAt: new Date(0), expiresAt: claim.expiresAt };
+}
+
+function firstFailedIndex(error: MongoBulkWriteError): number | undefined {
+  const errors = error.writeErrors;
+  return (Array.isArray(errors) ? errors[0] : errors)?.index;
+}
+
+function tokenRecord({ _id, sealedAnswer, ...rest }: TokenDocument): RefreshTokenRecord {
+  return { hash: _id, ...rest, ...(typeof sealedAnswer === 'string' ? { sealedAnswer } : {}) };
+}
+
 function tokenDocument(token: RefreshTokenRecord): TokenDocument {
-  const { hash, ...rest } = token;
-  return { _id: hash, ...rest };
+  const { hash, sealedAnswer, ...rest } = token;
+  return { _id: hash, ...rest, ...(sealedAnswer === undefined ? {} : { sealedAnswer }) };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UnavailableError } from '../../domain/errors';
 import type { Logger } from '../../domain/logger';
-import type { RevocationList, RevocationListSize, RevocationStatus } from '../../domain/ports';
+import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/ports';
 import { RevocationEntries } from '../../domain/revocation-entries';
 import { describe } from '../../domain/describe-error';
 import { OutageLog } from '../../domain/outage-log';
@@ -152,6 +152,11 @@ export class RedisRevocationList implements RevocationList {
 
   size(): RevocationListSize {
     return this.entries.size();
+  }
+
+  snapshot(): RevocationSnapshot {
+    if (!this.synced) throw new UnavailableError('the revocation list');
+    return this.entries.snapshot();
   }
 
   /** Whether `status` is answering from memory. */

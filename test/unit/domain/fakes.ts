@@ -19,12 +19,15 @@ import type {
   RevocationStatus,
   SessionRecord,
   SessionStore,
+  TokenForRotation,
 } from '../../../src/domain/ports';
 import { RevocationEntries } from '../../../src/domain/revocation-entries';
 import type { IssuedToken, TokenIssuer, TokenSubject } from '../../../src/domain/token-issuer';
 import { createUseCases, type UseCaseDeps, type UseCases } from '../../../src/domain/use-cases';
 import type { DeletionStepHook } from '../../../src/domain/deletion';
 import { silentLogger } from '../../../src/domain/logger';
+import { HmacKeySet } from '../../../src/adapters/crypto/fixed-key-sets';
+import { MemoryRevocationFeed } from '../../../src/adapters/embedded/memory-revocation-feed';
 import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer';
 import { OtpauthTotpCodes } from '../../../src/adapters/crypto/otpauth-totp-codes';
 import { SimpleWebAuthnCeremonies } from '../../../src/adapters/crypto/simplewebauthn-ceremonies';
@@ -110,6 +113,12 @@ export class FakeSessionStore implements SessionStore {
   }
   async isRetired(hash: string): Promise<boolean> {
     return [...this.tokens.values()].some((token) => token.parent === hash);
+  }
+  async findForRotation(hash: string): Promise<TokenForRotation | null> {
+    const token = this.tokens.get(hash);
+    if (!token) return null;
+    const successor = [...this.tokens.values()].find((candidate) => candidate.parent === hash);
+    return { token: copy(token), successor: successor ? copy(successor) : null };
   }
   async rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean> {
     if (await this.isRetired(parentHash)) return false;
@@ -215,6 +224,10 @@ export class FakeRevocationList implements RevocationList {
   size() {
     return this.entries.size();
   }
+  snapshot() {
+    this.reachable();
+    return this.entries.snapshot();
+  }
   async close(): Promise<void> {}
 }
 
@@ -294,7 +307,8 @@ export interface World {
   useCases: UseCases;
 }
 
-export const LIFETIMES = { accessToken: 900, serviceToken: 300, refreshToken: 30 * 86400 };
+/** No reuse interval: a retired refresh token that comes back revokes its family at once. */
+export const LIFETIMES = { accessToken: 900, serviceToken: 300, refreshToken: 30 * 86400, retiredRefreshToken: 0 };
 export const LOGIN_LIMIT = { maxFailures: 3, windowSeconds: 900 };
 
 export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?: Recovery; secondFactorSettings?: SecondFactorSettings } = {}): World {
@@ -327,6 +341,9 @@ export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?
   };
   const deps: UseCaseDeps = {
     ...parts,
+    keys: new HmacKeySet('unit-test-secret-that-is-at-least-32-bytes'),
+    revocationFeed: new MemoryRevocationFeed(900_000, clock.now),
+    watchHeartbeatMs: 15_000,
     relay,
     loginLimit: LOGIN_LIMIT,
     lifetimes: LIFETIMES,

@@ -1,0 +1,42 @@
+import type { Collection, Db } from 'mongodb';
+import { DuplicateKeyError } from '../../domain/errors';
+import type { SigningKeyRecord, SigningKeyStore } from '../../domain/signing-keys';
+import { isDuplicateKey } from './connect';
+
+type SigningKeyDocument = Omit<SigningKeyRecord, 'kid'> & { _id: string };
+
+/**
+ * Signing keys in `signing_keys`, one document per key, keyed by kid. The unique index on
+ * `generation` is the compare-and-set of rotation: an insert is atomic on MongoDB and
+ * FerretDB alike, so exactly one instance stores each successor.
+ */
+export class MongoSigningKeyStore implements SigningKeyStore {
+  private readonly keys: Collection<SigningKeyDocument>;
+
+  constructor(db: Db) {
+    this.keys = db.collection<SigningKeyDocument>('signing_keys');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await this.keys.createIndex({ generation: 1 }, { name: 'generation', unique: true });
+  }
+
+  async list(): Promise<SigningKeyRecord[]> {
+    const documents = await this.keys.find({}).sort({ generation: 1 }).toArray();
+    return documents.map(({ _id, ...rest }) => ({ kid: _id, ...rest }));
+  }
+
+  async insert(key: SigningKeyRecord): Promise<void> {
+    const { kid, ...rest } = key;
+    try {
+      await this.keys.insertOne({ _id: kid, ...rest });
+    } catch (error) {
+      if (isDuplicateKey(error)) throw new DuplicateKeyError('generation');
+      throw error;
+    }
+  }
+
+  async delete(kid: string): Promise<void> {
+    await this.keys.deleteOne({ _id: kid });
+  }
+}

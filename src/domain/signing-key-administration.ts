@@ -1,0 +1,30 @@
+/** The use cases of the signing keys: publishing the public keys and rotating on demand. */
+import { requireAdmin, type Principal } from './client';
+import type { Dependencies } from './dependencies';
+import type { PublicJwk, SigningKeyView } from './signing-keys';
+
+export interface PublishedKeys {
+  keys: PublicJwk[];
+  /** How long a verifier may cache this set and still learn of a new key before it signs. */
+  cacheSeconds: number;
+}
+
+export class SigningKeyAdministration {
+  constructor(private readonly deps: Pick<Dependencies, 'keys' | 'log'>) {}
+
+  /** The public keys verifiers may trust now; anyone may ask. Empty with HS256. */
+  publishedKeys(): PublishedKeys {
+    return { keys: this.deps.keys.publicKeys(), cacheSeconds: this.deps.keys.cacheSeconds };
+  }
+
+  /**
+   * Publishes a new signing key at once; it signs after the publish-ahead time, and the
+   * current key stays published until its last token has expired, so nobody is logged out.
+   */
+  async rotate(caller: Principal): Promise<SigningKeyView> {
+    requireAdmin(caller);
+    const key = await this.deps.keys.rotate();
+    this.deps.log.info({ kid: key.kid, by: caller.clientId, activatesAt: key.activatesAt.toISOString() }, 'signing key rotation requested');
+    return key;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Signing keys: what a key is, the port that stores the set all instances share, and the
+ * schedule that decides, from the stored set and the clock alone, which key signs, which
+ * keys are published and when the next one is due. Every instance computes the same
+ * answer from the same records, so instances agree without talking to each other.
+ *
+ * A stored key never changes after it is inserted. Key n+1 is the successor of key n;
+ * it is published as soon as it is stored and signs from its `activatesAt`, at which
+ * moment key n stops signing. Key n stays published until every token it signed has
+ * expired, then leaves the set.
+ */
+
+/** The asymmetric algorithms keys can have; HS256 uses the shared secret, never a stored key. */
+export type AsymmetricAlgorithm = 'ES256' | 'EdDSA';
+export type SigningAlgorithm = AsymmetricAlgorithm | 'HS256';
+
+/** A public key as a JWK (RFC 7517), as published in the JWKS. */
+export interface PublicJwk {
+  kty: 'EC' | 'OKP';
+  crv: 'P-256' | 'Ed25519';
+  x: string;
+  /** EC keys only. */
+  y?: string;
+  kid: string;
+  alg: AsymmetricAlgorithm;
+  use: 'sig';
+}
+
+/** A signing key as stored: the public half in clear, the private half sealed. */
+export interface SigningKeyRecord {
+  kid: string;
+  /** 1 for the first key; each successor has the next number. Unique in the store. */
+  generation: number;
+  algorithm: AsymmetricAlgorithm;
+  publicKey: PublicJwk;
+  /** The PKCS#8 private key encrypted with the key-encryption key; opaque to the domain. */
+  sealedPrivateKey: string;
+  createdAt: Date;
+  /** From this moment the key signs, and its predecessor stops. */
+  activatesAt: Date;
+}
+
+/**
+ * Stores the signing keys every instance shares.
+ * - `insert` is atomic on the generation: under concurrent inserts of one generation
+ *   exactly one succeeds and every other throws `DuplicateKeyError('generation')`, so
+ *   instances racing to rotate agree on one successor (a compare-and-set that needs no
+ *   transaction).
+ * - `list` returns every stored key, in generation order.
+ * - `delete` removes a key by kid; deleting one already gone is not an error.
+ */
+export interface SigningKeyStore {
+  list(): Promise<SigningKeyRecord[]>;
+  insert(key: SigningKeyRecord): Promise<void>;
+  delete(kid: string): Promise<void>;
+}
+
+/** When keys change, in milliseconds. */
+export interface RotationPolicy {
+  /** A key signs this long before its successor takes over. */
+  rotationMs: number;
+  /** A new key is published this long before it signs, so caches of the JWKS pick it up. */
+  publishAheadMs: number;
+  /** A retired key stays published this long after it stopped signing: the longest token lifetime plus clock skew. */
+  retainMs: number;
+}
+
+/** The key that signs at `now`: the newest one already active (or, before any is, the oldest). */
+export function signingKeyAt<K extends Pick<SigningKeyRecord, 'generation' | 'activatesAt'>>(keys: readonly K[], now: number): K | null {
+  let signing: K | null = null;
+  for (const key of keys) {
+    if (key.activatesAt.getTime() <= now && (signing === null || key.generation > signing.generation)) signing = key;
+  }
+  if (signing !== null) return signing;
+  return keys.reduce<K | null>((oldest, key) => (oldest === null || key.generation < oldest.generation ? key : oldest), null);
+}
+
+/**
+ * The keys verifiers must trust at `now`: the signing key, every key not yet active, and
+ * every retired key whose last token may still be alive. The rest are expired.
+ */
+export function partitionKeys<K extends Pick<SigningKeyRecord, 'generation' | 'activatesAt'>>(
+  keys: readonly K[],
+  now: number,
+  retainMs: number,
+): { published: K[]; expired: K[] } {
+  const signing = signingKeyAt(keys, now);
+  const published: K[] = [];
+  const expired: K[] = [];
+  for (const key of keys) {
+    const successor = keys.find((other) => other.generation === key.generation + 1);
+    const retiredFor = successor === undefined ? -Infinity : now - successor.activatesAt.getTime();
+    if (key === signing || retiredFor < retainMs) published.push(key);
+    else expired.push(key);
+  }
+  return { published, expired };
+}
+
+/** The newest key stored (the one a successor would follow). */
+export function newestKey<K extends Pick<SigningKeyRecord, 'generation'>>(keys: readonly K[]): K | null {
+  return keys.reduce<K | null>((newest, key) => (newest === null || key.generation > newest.generation ? key : newest), null);
+}
+
+/**
+ * When the successor of the signing key must start signing on schedule, or null when a
+ * successor is already stored. It is inserted `publishAheadMs` before that moment.
+ */
+export function scheduledActivation(keys: readonly SigningKeyRecord[], now: number, policy: RotationPolicy, algorithm: AsymmetricAlgorithm): number | null {
+  const newest = newestKey(keys);
+  if (newest === null) return now;
+  if (newest.activatesAt.getTime() > now) return null;
+  // A change of JWT_ALGORITHM is a rotation that is due now.
+  if (newest.algorithm !== algorithm) return now + policy.publishAheadMs;
+  return Math.max(now + policy.publishAheadMs, newest.activatesAt.getTime() + policy.rotationMs);
+}
+
+/** A key that signs: its kid and algorithm go into the token header. */
+export interface SignerKey {
+  kid: string;
+  algorithm: SigningAlgorithm;
+  /** The JWS signature of `data` (the ASCII of header.payload). */
+  sign(data: Buffer): Buffer;
+}
+
+/** A key that verifies tokens bearing its kid, and only with its own algorithm. */
+export interface VerifierKey {
+  algorithm: SigningAlgorithm;
+  verify(data: Buffer, signature: Buffer): boolean;
+}
+
+/** A newly stored key, as RotateSigningKey reports it. */
+export interface SigningKeyView {
+  kid: string;
+  algorithm: AsymmetricAlgorithm;
+  publishedAt: Date;
+  activatesAt: Date;
+}
+
+/**
+ * The keys this instance signs and verifies with, kept current from wherever they live
+ * (the shared store, a PEM file, the HS256 secret).
+ * - `signer` and `verifier` answer from memory, with no I/O: they are on the hot path.
+ * - `verifier(kid)` is null for a kid the set does not hold. A token without a kid
+ *   gets a verifier only in HS256 mode, for tokens signed before kids existed.
+ * - `publicKeys` is what verifiers elsewhere may trust now; empty in HS256 mode.
+ * - `rotate` stores and publishes a successor; it throws FAILED_PRECONDITION /
+ *   SIGNING_KEY_NOT_ROTATABLE when the keys are not the service's to rotate.
+ */
+export interface SigningKeySet {
+  signer(): SignerKey;
+  verifier(kid: string | undefined): VerifierKey | null;
+  publicKeys(): PublicJwk[];
+  /** How long a verifier may cache `publicKeys` and still learn of a new key before it signs. */
+  readonly cacheSeconds: number;
+  rotate(): Promise<SigningKeyView>;
+  close(): Promise<void>;
+}

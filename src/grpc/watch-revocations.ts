@@ -1,0 +1,85 @@
+/** The WatchRevocations server stream: authenticate, start a watch, encode its messages, beat. */
+import { status, type ServerWritableStream, type handleServerStreamingCall } from '@grpc/grpc-js';
+import {
+  RevocationEventType,
+  type RevocationEvent as ProtoEvent,
+  type RevokedEntry,
+  type WatchRevocationsRequest,
+  type WatchRevocationsResponse,
+} from '../../gen/clientauth/v1/revocation_feed';
+import type { Principal } from '../domain/client';
+import type { RevocationEvent, RevocationEventType as EventType } from '../domain/revocation-feed';
+import type { RevocationWatch, WatchMessage } from '../domain/revocation-watch';
+import { REASON_KEY, toServiceError } from './status-mapping';
+import { bearerToken, type UnaryOptions } from './unary';
+
+const EVENT_TYPES: Record<EventType, RevocationEventType> = {
+  'client.suspended': RevocationEventType.REVOCATION_EVENT_TYPE_CLIENT_SUSPENDED,
+  'client.reinstated': RevocationEventType.REVOCATION_EVENT_TYPE_CLIENT_REINSTATED,
+  'client.deleted': RevocationEventType.REVOCATION_EVENT_TYPE_CLIENT_DELETED,
+  'session.revoked': RevocationEventType.REVOCATION_EVENT_TYPE_SESSION_REVOKED,
+  'client.groups_changed': RevocationEventType.REVOCATION_EVENT_TYPE_CLIENT_GROUPS_CHANGED,
+};
+
+export function watchRevocationsHandler(
+  watch: RevocationWatch,
+  authenticate: (token: string) => Promise<Principal>,
+  options: UnaryOptions,
+): handleServerStreamingCall<WatchRevocationsRequest, WatchRevocationsResponse> {
+  return (call: ServerWritableStream<WatchRevocationsRequest, WatchRevocationsResponse>) => {
+    const started = process.hrtime.bigint();
+    let stop = () => {};
+    const finish = (code: status, reason: string) => {
+      stop();
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      options.observe?.('WatchRevocations', code, seconds, reason);
+      options.log.info({ method: 'WatchRevocations', code: status[code], ms: Math.round(seconds * 1e3) }, 'rpc');
+    };
+    call.once('cancelled', () => finish(status.CANCELLED, ''));
+
+    (async () => {
+      const caller = await authenticate(bearerToken(call.metadata));
+      stop = await watch.start(caller, call.request.cursor, (message) => {
+        if (!call.cancelled) call.write(toProto(message));
+      });
+      if (call.cancelled) stop();
+    })().catch((error: unknown) => {
+      const serviceError = toServiceError(error, options.log, 'WatchRevocations');
+      finish(serviceError.code, String(serviceError.metadata?.get(REASON_KEY)[0] ?? ''));
+      call.emit('error', serviceError);
+    });
+  };
+}
+
+function toProto(message: WatchMessage): WatchRevocationsResponse {
+  if (message.kind === 'heartbeat') return { message: { $case: 'heartbeat', value: { cursor: message.cursor, time: new Date(message.at) } } };
+  if (message.kind === 'event') return { message: { $case: 'event', value: eventToProto(message.event) } };
+  const { suspended, deleted, sessions } = message.snapshot;
+  return {
+    message: {
+      $case: 'snapshot',
+      value: {
+        cursor: message.cursor,
+        suspendedClients: suspended.map(entryToProto),
+        deletedClients: deleted.map(entryToProto),
+        revokedSessions: sessions.map(entryToProto),
+      },
+    },
+  };
+}
+
+function entryToProto(entry: { id: string; until: number }): RevokedEntry {
+  return { id: entry.id, expireTime: Number.isFinite(entry.until) ? new Date(entry.until) : undefined };
+}
+
+function eventToProto(event: RevocationEvent): ProtoEvent {
+  return {
+    cursor: event.cursor,
+    type: EVENT_TYPES[event.type],
+    clientId: event.clientId,
+    sessionId: event.sessionId,
+    expireTime: event.until === null ? undefined : new Date(event.until),
+    groups: event.groups,
+    eventTime: new Date(event.at),
+  };
+}

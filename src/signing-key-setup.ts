@@ -1,0 +1,65 @@
+/**
+ * Opens the signing keys the configuration names: the HS256 secret, an operator's PEM
+ * file, or the shared store with sealed private keys.
+ */
+import type { Config } from './config';
+import type { Logger } from './domain/logger';
+import type { SigningKeySet, SigningKeyStore } from './domain/signing-keys';
+import { HmacKeySet, PemKeySet } from './adapters/crypto/fixed-key-sets';
+import { KeyEncryption } from './adapters/crypto/key-encryption';
+import { StoredKeySet } from './adapters/crypto/stored-key-set';
+import { developmentKeyEncryptionKey, developmentSecret } from './adapters/embedded/development-secret';
+
+export async function openSigningKeys(config: Config, store: SigningKeyStore, log: Logger): Promise<SigningKeySet> {
+  const { signing, stores } = config;
+  // loadConfig leaves a secret or an encryption key unset only in the embedded set-up outside production.
+  const generated = (make: (dataDir: string) => string, variable: string) => {
+    if (stores.kind !== 'embedded') throw new Error(`${variable} is not set`);
+    return make(stores.dataDir);
+  };
+  if (signing.algorithm === 'HS256') {
+    const secret = signing.secret ?? generated((dataDir) => developmentSecret(dataDir, log), 'JWT_SECRET_KEY');
+    if (!signing.chosen) {
+      log.warn(
+        {},
+        'signing tokens HS256 with JWT_SECRET_KEY, as JWT_ALGORITHM is not set: every service that verifies them holds the secret and could mint tokens. ' +
+          'Asymmetric signing is recommended: set JWT_ALGORITHM=ES256 (and KEY_ENCRYPTION_KEY) to publish a JWKS instead',
+      );
+    }
+    return new HmacKeySet(secret);
+  }
+  if (signing.keys.kind === 'file') return new PemKeySet(signing.keys.path, signing.chosen ? signing.algorithm : null);
+  const given = signing.keys.encryptionKey;
+  const encryptionKey = given ?? generated((dataDir) => developmentKeyEncryptionKey(dataDir, log), 'KEY_ENCRYPTION_KEY');
+  const longestTokenSeconds = Math.max(config.jwt.accessTokenTtlSeconds, config.jwt.serviceTokenTtlSeconds);
+  return StoredKeySet.open({
+    store,
+    encryption: new KeyEncryption(encryptionKey),
+    algorithm: signing.algorithm,
+    policy: {
+      rotationMs: signing.rotationSeconds * 1000,
+      publishAheadMs: signing.publishAheadSeconds * 1000,
+      retainMs: (longestTokenSeconds + config.jwt.clockSkewSeconds) * 1000,
+    },
+    encryptionKeySource: given !== null ? 'KEY_ENCRYPTION_KEY' : 'the key-encryption-key file generated in DATA_DIR',
+    log,
+  });
+}
+
+/**
+ * The key that seals second-factor secrets: KEY_ENCRYPTION_KEY, or else the key the
+ * signing set-up already has, so that a deployment that predates second factors keeps
+ * starting: the HS256 secret (then a leaked JWT secret also opens the stored TOTP secrets,
+ * hence the warning), or the embedded set-up's generated key-encryption key.
+ */
+export function secondFactorSealingKey(config: Config, log: Logger): string {
+  const { signing, stores } = config;
+  if (config.secondFactor.keyEncryptionKey !== null) return config.secondFactor.keyEncryptionKey;
+  if (signing.algorithm === 'HS256') {
+    log.warn({}, 'KEY_ENCRYPTION_KEY is not set: TOTP secrets are sealed with a key derived from the JWT secret; set KEY_ENCRYPTION_KEY');
+    if (signing.secret !== null) return signing.secret;
+  }
+  // loadConfig requires KEY_ENCRYPTION_KEY wherever nothing can be generated, except with a key file.
+  if (stores.kind !== 'embedded') throw new Error('KEY_ENCRYPTION_KEY is required to seal second-factor secrets when tokens are signed with JWT_PRIVATE_KEY_FILE');
+  return signing.algorithm === 'HS256' ? developmentSecret(stores.dataDir, log) : developmentKeyEncryptionKey(stores.dataDir, log);
+}

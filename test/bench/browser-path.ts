@@ -1,0 +1,385 @@
+/**
+ * The browser path of `npm run bench`: `node dist/src/main.js` as users run it (gRPC
+ * server and bridge in one process, the bridge calling the handlers in process), pinned to
+ * the server core, each bridge route against the gRPC call it makes, in the same run:
+ *
+ *   GET /me with the cookie   vs GetMe          (h2load: HTTP/1.1, 64 connections | HTTP/2, 64 streams)
+ *   POST /login               vs Login          (h2load, 8 in flight, bcrypt cost 10)
+ *   POST /refresh             vs RefreshToken   (a Node driver chaining 16 sessions)
+ *
+ * with the server's CPU time per request, its memory at ready and at peak, the rows and
+ * bytes the sessions hold after the refreshes, and the cold start of the embedded default
+ * to its first served GET /me, broken down. With `--peer-original`, the original Go
+ * service runs on the same FerretDB and Redis and its /login and /me are measured in
+ * alternating rounds with ours.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LoginRequest } from '../../gen/clientauth/v1/client_auth';
+import { createClientAuthClient } from '../../src/client';
+import { freePort, repoRoot } from '../support/paths';
+import { cpuSeconds, httpLoad, memoryMb, type HttpLoadResult, type HttpLoadRun } from './http-load';
+import { pooled, type LoadFigures } from './load-generators';
+import { startMainProcess, type MainProcess } from './main-process';
+import { ensurePeer, startPeer, type Peer } from './peer-original';
+import { LOAD_CPU, runNodeChild } from './processes';
+import { sessionStorage, type StorageFigures } from './session-storage';
+
+const ROOT = repoRoot();
+const BENCH_DIST = path.join(ROOT, 'dist', 'test', 'bench');
+const ME = { inFlight: 64, rounds: 2, warmUpSeconds: 1, seconds: 3 };
+const LOGIN = { inFlight: 8, rounds: 1, warmUpSeconds: 1, seconds: 4 };
+const REFRESH = { sessions: 16, warmUpSeconds: 1, seconds: 4 };
+const COLD_STARTS = 3;
+const BCRYPT_COST = 10;
+
+export interface BrowserOptions {
+  logLevel: string;
+  peerOriginal: boolean;
+  cpuProfile: boolean;
+}
+
+/** Throughput and latency of one side, and the server CPU each request cost. */
+export interface Side extends LoadFigures {
+  cpuMsPerRequest: number;
+}
+
+export interface SetUpFigures {
+  name: 'embedded' | 'shared';
+  me: { bridge: Side; grpc: Side };
+  login: { bridge: Side; grpc: Side };
+  refresh: { bridge: Side; grpc: Side };
+  memory: { readyMb: number; peakMb: number };
+  storage: StorageFigures;
+}
+
+export interface ColdStart {
+  totalMs: number;
+  /** spawn -> the preload runs: starting node itself. */
+  nodeMs: number;
+  /** time spent in require, lazy loads included. */
+  modulesMs: number;
+  /** preload -> "wired": module loading, opening the stores, start-up checks. */
+  wiringMs: number;
+  /** "wired" -> the bridge listens. */
+  listenMs: number;
+  /** listening -> the first GET /me answered 200. */
+  firstRequestMs: number;
+}
+
+export interface PeerFigures {
+  skipped?: string;
+  me?: { ours: Side; peer: Side };
+  login?: { ours: Side; peer: Side };
+  memory?: { ours: { readyMb: number; peakMb: number }; peer: { readyMb: number; peakMb: number } };
+}
+
+export interface BrowserResults {
+  setUps: SetUpFigures[];
+  coldStarts: ColdStart[];
+  /** The same cold starts from a single-file bundle of main.js, run alternately with the others; or why not. */
+  bundled: ColdStart[] | { skipped: string };
+  peer: PeerFigures | null;
+}
+
+interface Running {
+  main: MainProcess;
+  bridgeUrl: string;
+  grpcAddress: string;
+  email: string;
+  password: string;
+  token: string;
+  readyMb: number;
+}
+
+export async function measureBrowserPath(
+  options: BrowserOptions,
+  services: { mongoUri: string; redisUrl: string },
+  workDir: string,
+  say: (line: string) => void,
+): Promise<BrowserResults> {
+  const secret = randomBytes(48).toString('base64url');
+  const baseEnv = {
+    JWT_SECRET_KEY: secret,
+    BCRYPT_COST: String(BCRYPT_COST),
+    LOG_LEVEL: options.logLevel,
+    GRPC_HOST: '127.0.0.1',
+    BRIDGE_HOST: '127.0.0.1',
+    // A shared, loaded machine must not turn slow logins into 503s.
+    BRIDGE_CALL_TIMEOUT_MS: '30000',
+  };
+  const profileDir = path.join(ROOT, '.cache', 'bench-profiles');
+  const nodeFlags = options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const dataDir = path.join(workDir, 'browser-embedded-data');
+  const dbName = `bench_browser_${Date.now().toString(36)}`;
+  const setUpEnv = {
+    embedded: { ...baseEnv, DATA_DIR: dataDir },
+    shared: { ...baseEnv, MONGODB_URI: services.mongoUri, REDIS_URL: services.redisUrl, DB_NAME: dbName },
+  };
+
+  const setUps: SetUpFigures[] = [];
+  let peer: PeerFigures | null = null;
+  let embeddedToken = '';
+  for (const name of ['embedded', 'shared'] as const) {
+    say(`browser path (${name}): node dist/src/main.js on CPU 0, load on CPU ${LOAD_CPU}`);
+    const running = await startRunning(setUpEnv[name], path.join(workDir, `main-${name}.log`), nodeFlags);
+    try {
+      if (name === 'embedded') embeddedToken = running.token;
+      setUps.push(await measureSetUp(name, running, workDir, say, name === 'embedded' ? { dataDir } : { mongoUri: services.mongoUri, dbName }));
+      if (name === 'shared' && options.peerOriginal) peer = await measurePeer(running, services, dbName, secret, workDir, say);
+    } finally {
+      await running.main.stop();
+    }
+  }
+  if (options.cpuProfile) say(`CPU profiles of main.js written to ${profileDir}`);
+
+  const bundle = buildBundle();
+  say(`cold start of the embedded default to its first served GET /me, ${COLD_STARTS} times` + (typeof bundle === 'string' ? ', alternating with a bundle of main.js' : ''));
+  const coldStarts: ColdStart[] = [];
+  const bundled: ColdStart[] = [];
+  for (let run = 0; run < COLD_STARTS; run++) {
+    coldStarts.push(await coldStart(setUpEnv.embedded, embeddedToken, path.join(workDir, 'cold.log')));
+    if (typeof bundle === 'string') bundled.push(await coldStart(setUpEnv.embedded, embeddedToken, path.join(workDir, 'cold.log'), bundle));
+  }
+  return { setUps, coldStarts, bundled: typeof bundle === 'string' ? bundled : bundle, peer };
+}
+
+async function startRunning(env: Record<string, string>, logFile: string, nodeFlags: string[]): Promise<Running> {
+  const main = await startMainProcess(env, { logFile, nodeFlags });
+  const readyMb = memoryMb(main.pid).rss;
+  const grpcAddress = `127.0.0.1:${main.grpcPort}`;
+  const api = createClientAuthClient(grpcAddress, { deadlineMs: 10_000 });
+  try {
+    const password = `bench-${randomBytes(12).toString('base64url')}`;
+    const email = `browser-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}@example.com`;
+    await api.registerUser({ email, password, firstName: 'Bench', lastName: 'User', phoneNumber: '', attributes: {} });
+    const token = (await api.login({ email, password })).accessToken;
+    return { main, bridgeUrl: `http://127.0.0.1:${main.bridgePort}`, grpcAddress, email, password, token, readyMb };
+  } finally {
+    api.close();
+  }
+}
+
+async function measureSetUp(
+  name: SetUpFigures['name'],
+  running: Running,
+  workDir: string,
+  say: (line: string) => void,
+  stores: { dataDir: string } | { mongoUri: string; dbName: string },
+): Promise<SetUpFigures> {
+  const pid = running.main.pid;
+  const meRuns = { bridge: [] as Array<HttpLoadResult & { cpu: number }>, grpc: [] as Array<HttpLoadResult & { cpu: number }> };
+  say(`  GET /me vs GetMe: ${ME.rounds} alternating rounds of ${ME.warmUpSeconds} s + ${ME.seconds} s, ${ME.inFlight} in flight`);
+  for (let round = 0; round < ME.rounds; round++) {
+    meRuns.bridge.push(await measured(pid, { ...ME, workDir, protocol: 'http1', url: `${running.bridgeUrl}/me`, headers: { cookie: `token=${running.token}` } }));
+    meRuns.grpc.push(
+      await measured(pid, { ...ME, workDir, protocol: 'grpc', url: `http://${running.grpcAddress}/clientauth.v1.ClientAuth/GetMe`, headers: { authorization: `Bearer ${running.token}` }, body: new Uint8Array() }),
+    );
+  }
+  say(`  POST /login vs Login: ${LOGIN.warmUpSeconds} s + ${LOGIN.seconds} s each, ${LOGIN.inFlight} in flight, bcrypt cost ${BCRYPT_COST}`);
+  const credentials = { email: running.email, password: running.password };
+  const loginBridge = await measured(pid, {
+    ...LOGIN,
+    workDir,
+    protocol: 'http1',
+    method: 'POST',
+    url: `${running.bridgeUrl}/login`,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
+  const loginGrpc = await measured(pid, {
+    ...LOGIN,
+    workDir,
+    protocol: 'grpc',
+    method: 'POST',
+    url: `http://${running.grpcAddress}/clientauth.v1.ClientAuth/Login`,
+    body: LoginRequest.encode(credentials).finish(),
+  });
+  say(`  POST /refresh vs RefreshToken: ${REFRESH.sessions} chained sessions, ${REFRESH.warmUpSeconds} s + ${REFRESH.seconds} s each`);
+  const refreshBridge = await refreshRun(pid, running, workDir, true);
+  const refreshGrpc = await refreshRun(pid, running, workDir, false);
+  const storage = await sessionStorage(stores, refreshBridge.refreshes + refreshGrpc.refreshes);
+  return {
+    name,
+    me: { bridge: side(meRuns.bridge), grpc: side(meRuns.grpc) },
+    login: { bridge: side([loginBridge]), grpc: side([loginGrpc]) },
+    refresh: { bridge: refreshBridge.side, grpc: refreshGrpc.side },
+    memory: { readyMb: running.readyMb, peakMb: memoryMb(pid).peak },
+    storage,
+  };
+}
+
+/** One h2load run, with the server's CPU time over its measured window. */
+async function measured(pid: number, run: HttpLoadRun): Promise<HttpLoadResult & { cpu: number }> {
+  let fromCpu = cpuSeconds(pid);
+  const warmedUp = setTimeout(() => (fromCpu = cpuSeconds(pid)), run.warmUpSeconds * 1000);
+  const result = await httpLoad(run);
+  clearTimeout(warmedUp);
+  const cpu = cpuSeconds(pid) - fromCpu;
+  if (result.latenciesUs.length === 0) throw new Error(`no successful request to ${run.url}: ${JSON.stringify(result.statuses)}`);
+  return { ...result, cpu };
+}
+
+function side(runs: Array<HttpLoadResult & { cpu: number }>): Side {
+  const figures = pooled(runs);
+  const cpu = runs.reduce((sum, run) => sum + run.cpu, 0);
+  return { ...figures, cpuMsPerRequest: (cpu * 1000) / Math.max(1, figures.calls) };
+}
+
+interface RefreshFigures {
+  measuredFrom: number;
+  measuredUntil: number;
+  refreshes: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  failures: Record<string, number>;
+}
+
+async function refreshRun(pid: number, running: Running, workDir: string, bridge: boolean): Promise<{ side: Side; refreshes: number }> {
+  const settings = {
+    address: running.grpcAddress,
+    ...(bridge ? { bridgeUrl: running.bridgeUrl, refreshCookie: 'refresh_token' } : {}),
+    email: running.email,
+    password: running.password,
+    ...REFRESH,
+  };
+  // The server's CPU time, sampled through the run: the driver says afterwards which
+  // window it measured (after its logins and warm-up).
+  const samples: Array<{ at: number; cpu: number }> = [];
+  const sampler = setInterval(() => samples.push({ at: Date.now(), cpu: cpuSeconds(pid) }), 50);
+  let figures: RefreshFigures;
+  try {
+    figures = await runNodeChild<RefreshFigures>(LOAD_CPU, path.join(BENCH_DIST, 'refresh-driver.js'), [JSON.stringify(settings)], {
+      readyTimeoutMs: (REFRESH.warmUpSeconds + REFRESH.seconds + 60) * 1000,
+      outputFile: path.join(workDir, `refresh-${bridge ? 'bridge' : 'grpc'}.log`),
+    });
+  } finally {
+    clearInterval(sampler);
+  }
+  if (Object.keys(figures.failures).length > 0) throw new Error(`refreshes failed: ${JSON.stringify(figures.failures)}`);
+  const cpuAt = (at: number) => samples.reduce((best, sample) => (Math.abs(sample.at - at) < Math.abs(best.at - at) ? sample : best)).cpu;
+  const cpu = cpuAt(figures.measuredUntil) - cpuAt(figures.measuredFrom);
+  return {
+    side: {
+      calls: figures.refreshes,
+      failed: 0,
+      seconds: figures.seconds,
+      perSecond: figures.perSecond,
+      p50Ms: figures.p50Ms,
+      p99Ms: figures.p99Ms,
+      cpuMsPerRequest: (cpu * 1000) / Math.max(1, figures.refreshes),
+    },
+    refreshes: figures.refreshes,
+  };
+}
+
+/**
+ * main.js and what it loads in one file (esbuild), inside dist/ so the packages left out
+ * resolve: the native ones, those that read their own .proto files at run time, and the
+ * drivers the embedded default never loads.
+ */
+function buildBundle(): string | { skipped: string } {
+  const esbuild = path.join(ROOT, 'node_modules', '.bin', 'esbuild');
+  if (!fs.existsSync(esbuild)) return { skipped: 'esbuild is not installed (npm install)' };
+  // As deep under the package root as dist/src/adapters/mail, whose code finds the mail
+  // templates four folders up from its own file.
+  const outfile = path.join(ROOT, 'dist', 'bench-bundle', 'src', 'adapters', 'main.js');
+  const external = ['bcrypt', 'better-sqlite3', 'grpc-health-check', '@grpc/reflection', '@grpc/proto-loader', 'protobufjs', 'mongodb', 'ioredis', 'prom-client'];
+  const built = spawnSync(
+    esbuild,
+    [path.join(ROOT, 'dist', 'src', 'main.js'), '--bundle', '--platform=node', '--target=node20', `--outfile=${outfile}`, '--log-level=error', ...external.map((name) => `--external:${name}`)],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  return built.status === 0 ? outfile : { skipped: `esbuild failed: ${built.stderr.trim()}` };
+}
+
+async function coldStart(env: Record<string, string>, token: string, logFile: string, script?: string): Promise<ColdStart> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/me`;
+  let servedAt = 0;
+  let stop = false;
+  const poll = (async () => {
+    while (!stop) {
+      const status = await fetch(url, { headers: { cookie: `token=${token}` } }).then((response) => response.status, () => 0);
+      if (status === 200) {
+        servedAt = Date.now();
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  })();
+  const main = await startMainProcess(env, {
+    logFile,
+    bridgePort: port,
+    nodeFlags: ['-r', path.join(BENCH_DIST, 'startup-probe.js')],
+    ...(script ? { script } : {}),
+  });
+  const deadline = Date.now() + 10_000;
+  while (servedAt === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  stop = true;
+  await poll;
+  const { stderr } = await main.stop();
+  const probeLine = stderr.split('\n').find((line) => line.startsWith('startup-probe:'));
+  if (!probeLine || servedAt === 0) throw new Error(`the cold start was not measured: ${stderr}`);
+  const probe = JSON.parse(probeLine.slice('startup-probe:'.length)) as { preloadAtMs: number; loadingMs: number };
+  const at = (message: string) => Number(main.lines.find((line) => line['msg'] === message)?.['time']);
+  const wiredAt = Number(main.lines.find((line) => String(line['msg']).startsWith('client-auth is wired'))?.['time']);
+  const listeningAt = at('bridge listening');
+  return {
+    totalMs: servedAt - main.spawnedAt,
+    nodeMs: probe.preloadAtMs - main.spawnedAt,
+    modulesMs: probe.loadingMs,
+    wiringMs: wiredAt - probe.preloadAtMs,
+    listenMs: listeningAt - wiredAt,
+    firstRequestMs: servedAt - listeningAt,
+  };
+}
+
+async function measurePeer(
+  ours: Running,
+  services: { mongoUri: string; redisUrl: string },
+  dbName: string,
+  secret: string,
+  workDir: string,
+  say: (line: string) => void,
+): Promise<PeerFigures> {
+  let peer: Peer;
+  try {
+    peer = await startPeer(ensurePeer(ROOT, say), { ...services, dbName: `${dbName}_peer` }, secret);
+  } catch (error) {
+    say(`the original service is not measured: ${(error as Error).message}`);
+    return { skipped: (error as Error).message };
+  }
+  try {
+    const peerReadyMb = memoryMb(peer.pid).rss;
+    say(`  original service vs ours on FerretDB + Redis: GET /me and POST /login, alternating rounds`);
+    const me = { ours: [] as Array<HttpLoadResult & { cpu: number }>, peer: [] as Array<HttpLoadResult & { cpu: number }> };
+    const login = { ours: [] as Array<HttpLoadResult & { cpu: number }>, peer: [] as Array<HttpLoadResult & { cpu: number }> };
+    const loginRun = (url: string, email: string, password: string): HttpLoadRun => ({
+      ...LOGIN,
+      workDir,
+      protocol: 'http1',
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    for (let round = 0; round < ME.rounds; round++) {
+      me.peer.push(await measured(peer.pid, { ...ME, workDir, protocol: 'http1', url: `${peer.url}/me`, headers: { cookie: `token=${peer.token}` } }));
+      me.ours.push(await measured(ours.main.pid, { ...ME, workDir, protocol: 'http1', url: `${ours.bridgeUrl}/me`, headers: { cookie: `token=${ours.token}` } }));
+      login.peer.push(await measured(peer.pid, loginRun(`${peer.url}/login`, peer.email, peer.password)));
+      login.ours.push(await measured(ours.main.pid, loginRun(`${ours.bridgeUrl}/login`, ours.email, ours.password)));
+    }
+    return {
+      me: { ours: side(me.ours), peer: side(me.peer) },
+      login: { ours: side(login.ours), peer: side(login.peer) },
+      memory: { ours: { readyMb: ours.readyMb, peakMb: memoryMb(ours.main.pid).peak }, peer: { readyMb: peerReadyMb, peakMb: memoryMb(peer.pid).peak } },
+    };
+  } finally {
+    await peer.stop();
+  }
+}

@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { repoRoot } from '../support/paths';
+import { requireServices } from '../support/services';
+import { embeddedEnv, testEnv } from '../support/server';
+
+/** The line test/support/report-packages.ts writes at exit (a preload script, so not imported here). */
+const PACKAGES_LINE = 'loaded-packages:';
+
+/** Starts `node dist/src/main.js` with `env` until it serves, stops it, and returns the npm packages it loaded. */
+async function packagesLoadedBy(env: Record<string, string>): Promise<string[]> {
+  const preload = join(repoRoot(), 'dist/test/support/report-packages.js');
+  const child = spawn(process.execPath, ['-r', preload, join(repoRoot(), 'dist/src/main.js')], {
+    env: { PATH: process.env['PATH'] ?? '', GRPC_PORT: '0', BRIDGE_HOST: '127.0.0.1', BRIDGE_PORT: '0', ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      if (stdout.includes('"msg":"bridge listening"')) resolve();
+    });
+    void exited.then(() => reject(new Error(`main.js exited before serving: ${stderr}`)));
+  });
+  child.kill('SIGTERM');
+  await exited;
+  const line = stderr.split('\n').find((entry) => entry.startsWith(PACKAGES_LINE));
+  if (!line) throw new Error(`no list of loaded packages: ${stderr}`);
+  return line.slice(PACKAGES_LINE.length).split(',');
+}
+
+describe('Start-up loads only what the configuration uses', function () {
+  this.timeout(30000);
+
+  it('loads neither the MongoDB driver nor ioredis nor prom-client on the embedded default, nor nodemailer or the WebAuthn library before they are used', async () => {
+    const packages = await packagesLoadedBy(embeddedEnv());
+    expect(packages).to.include('better-sqlite3');
+    const unused = ['mongodb', 'ioredis', 'prom-client', 'nodemailer', '@simplewebauthn/server'];
+    expect(packages.filter((name) => unused.includes(name))).to.deep.equal([]);
+  });
+
+  it('loads prom-client once METRICS_PORT is set', async () => {
+    const packages = await packagesLoadedBy(embeddedEnv({ METRICS_PORT: '0' }));
+    expect(packages).to.include('prom-client');
+  });
+
+  it('does not load better-sqlite3 on the shared set-up (MongoDB and Redis)', async function () {
+    const packages = await packagesLoadedBy(testEnv(requireServices(this), 'module_loading'));
+    expect(packages).to.include.members(['mongodb', 'ioredis']);
+    expect(packages).to.not.include('better-sqlite3');
+  });
+});
