@@ -16,7 +16,7 @@ import { gatewayCheck } from './gateway-identity';
 import { sampledAccessLog } from './grpc/access-log';
 import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
-import { runImportOriginal } from './import-original/command';
+import type * as ImportOriginalModule from './import-original/command';
 import type * as MetricsModule from './metrics';
 import { flushTraces } from './telemetry/trace-context';
 
@@ -25,6 +25,8 @@ type Role = (typeof ROLES)[number];
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'import-original') {
+    // Loaded only for this command: it brings the MongoDB driver, which the embedded default never loads.
+    const { runImportOriginal } = require('./import-original/command') as typeof ImportOriginalModule;
     process.exit(await runImportOriginal(process.argv.slice(3), () => loadConfig(process.env)));
   }
   const role = (process.argv[2] ?? 'all') as Role;
