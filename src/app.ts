@@ -17,9 +17,11 @@ import { OtpauthTotpCodes } from './adapters/crypto/otpauth-totp-codes';
 import { SimpleWebAuthnCeremonies } from './adapters/crypto/simplewebauthn-ceremonies';
 import type { MailOutbox } from './domain/mail';
 import type { OneTimeTokenStore } from './domain/one-time-tokens';
+import { LegacyTokens } from './domain/legacy-tokens';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
+import { JwtOriginalTokenDecoder } from './adapters/crypto/original-token-decoder';
 import { loadEmbeddedAdapters, loadSharedAdapters } from './adapters/load-adapters';
 import type { RedisClient } from './adapters/redis/topology';
 import { requestLimiterOn } from './adapters/attempt-request-limiter';
@@ -50,6 +52,8 @@ export interface Adapters {
 /** A wired service: the use cases with their adapters and relay running. */
 export interface App {
   useCases: UseCases;
+  /** The original service's tokens, while LEGACY_TOKENS_UNTIL is set; null otherwise. */
+  legacyTokens: LegacyTokens | null;
   adapters: Adapters;
   relay: OutboxRelay;
   /** The mail relay and its transport. */
@@ -103,6 +107,10 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     // Every change of the revocation list, whichever use case makes it, also goes to the watchers' feed.
     const revocations = new FeedingRevocationList(adapters.revocations, adapters.revocationFeed, log);
     const relay = new OutboxRelay(adapters.outbox, revocations, adapters.events, longestTokenMs, log);
+    const legacyTokens =
+      config.legacyTokensUntil === null || config.legacyTokenSecret === null
+        ? null
+        : new LegacyTokens(config.legacyTokensUntil, new JwtOriginalTokenDecoder(config.legacyTokenSecret), adapters.clients, log);
     const useCases = createUseCases({
       clients: adapters.clients,
       sessions: adapters.sessions,
@@ -126,6 +134,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       watchHeartbeatMs: config.watchHeartbeatSeconds * 1000,
       lifetimes,
       log,
+      legacyTokens,
       secondFactors: adapters.secondFactors,
       sealer: new AesGcmSecretSealer(secondFactorSealingKey(config, log)),
       totpCodes: new OtpauthTotpCodes(),
@@ -166,6 +175,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     const wiredMail = mail;
     return {
       useCases,
+      legacyTokens,
       adapters,
       relay,
       mail: wiredMail,

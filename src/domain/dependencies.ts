@@ -1,5 +1,6 @@
 import type { AttemptLimits } from './attempt-limits';
 import type { PasswordHashing } from './hashing-queue';
+import type { LegacyTokens } from './legacy-tokens';
 import type { Logger } from './logger';
 import type { OutboxRelay } from './outbox-relay';
 import type { PasswordBlocklist } from './password-blocklist';
@@ -36,6 +37,8 @@ export interface Dependencies {
   watchHeartbeatMs: number;
   lifetimes: Lifetimes;
   log: Logger;
+  /** Tokens of the original service, accepted until LEGACY_TOKENS_UNTIL; absent or null when off. */
+  legacyTokens?: LegacyTokens | null;
   /** Second factors: where they are kept, what seals their secrets and tickets, and their settings. */
   secondFactors: SecondFactorStore;
   sealer: SecretSealer;

@@ -133,6 +133,11 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
       return { deletionRequests: requests.map(deletionRequestToProto) };
     }, options),
 
+    resetServiceSecret: unary('ResetServiceSecret', async (request, context) => {
+      const result = await useCases.serviceSecrets.resetServiceSecret(await caller(context), { clientId: request.clientId });
+      return { client: clientToProto(result.client), clientSecret: result.clientSecret };
+    }, options),
+
     ...secondFactorHandlers(useCases, caller, options),
     ...recoveryHandlers(useCases, options),
   };
