@@ -5,7 +5,8 @@
  * - The access token goes in `token` (the gateway reads that name): HttpOnly, SameSite=Lax,
  *   Path=/, Max-Age its remaining lifetime in seconds.
  * - The refresh token goes in its own HttpOnly cookie scoped to /refresh, so it travels
- *   with no other request.
+ *   with no other request; and, with the same value, to /refresh-user-token, the original
+ *   service's refresh route (a cookie path matches only itself and what lies below it).
  * - Secure when configured or when the request came over TLS; with COOKIE_HOST_PREFIX the
  *   names carry `__Host-` (access) and `__Secure-` (refresh: `__Host-` demands Path=/), so
  *   a sibling subdomain cannot plant a cookie that shadows ours.
@@ -16,6 +17,9 @@ import type { Config } from '../src/config';
 
 /** Where the refresh cookie is sent: both GET and POST /refresh live here. */
 export const REFRESH_PATH = '/refresh';
+/** The original service's refresh route, kept as an alias of REFRESH_PATH. */
+export const ORIGINAL_REFRESH_PATH = '/refresh-user-token';
+const REFRESH_COOKIE_PATHS = [REFRESH_PATH, ORIGINAL_REFRESH_PATH];
 
 /** A token and when it expires, as the service issued them. */
 export interface IssuedToken {
@@ -41,13 +45,15 @@ export class CookiePolicy {
   /** Sets both cookies of a fresh session (after Login or RefreshToken). */
   setSession(ctx: Context, access: IssuedToken, refresh: IssuedToken): void {
     ctx.append('Set-Cookie', this.serialize(ctx, this.accessName, access.value, '/', this.maxAgeOf(access.expiresAt)));
-    ctx.append('Set-Cookie', this.serialize(ctx, this.refreshName, refresh.value, REFRESH_PATH, this.maxAgeOf(refresh.expiresAt)));
+    for (const path of REFRESH_COOKIE_PATHS) {
+      ctx.append('Set-Cookie', this.serialize(ctx, this.refreshName, refresh.value, path, this.maxAgeOf(refresh.expiresAt)));
+    }
   }
 
   /** Tells the browser to drop both cookies: same name and path, Max-Age=0. */
   clearSession(ctx: Context): void {
     ctx.append('Set-Cookie', this.serialize(ctx, this.accessName, '', '/', 0));
-    ctx.append('Set-Cookie', this.serialize(ctx, this.refreshName, '', REFRESH_PATH, 0));
+    for (const path of REFRESH_COOKIE_PATHS) ctx.append('Set-Cookie', this.serialize(ctx, this.refreshName, '', path, 0));
   }
 
   readAccess(ctx: Context): string | undefined {

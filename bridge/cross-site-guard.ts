@@ -11,11 +11,11 @@
  */
 import type { Context, Middleware } from 'koa';
 import { HttpError } from './http-error';
-import { REFRESH_PATH } from './cookie-policy';
+import { ORIGINAL_REFRESH_PATH, REFRESH_PATH } from './cookie-policy';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** GET routes that still change state (they rotate tokens), so they are guarded too. */
-const STATE_CHANGING_GET_PATHS = new Set([REFRESH_PATH]);
+const STATE_CHANGING_GET_PATHS = new Set([REFRESH_PATH, ORIGINAL_REFRESH_PATH]);
 
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 const ALLOWED_METHODS = 'GET, POST, DELETE';

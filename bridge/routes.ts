@@ -8,8 +8,9 @@ import type { Context } from 'koa';
 import type { LoginResponse, RefreshTokenResponse } from '../gen/clientauth/v1/client_auth';
 import type { ClientAuthCallOptions, ClientAuthCalls } from '../src/client';
 import { parseBearer } from '../src/bearer-token';
-import { CookiePolicy, REFRESH_PATH } from './cookie-policy';
+import { CookiePolicy, ORIGINAL_REFRESH_PATH, REFRESH_PATH } from './cookie-policy';
 import type { JsonFieldNames } from './error-middleware';
+import { ROUTE_FIELDS, bodyFields, checkRegistrationGroups, type BodyFields } from './body-fields';
 import { HttpError } from './http-error';
 import { readJsonObject } from './json-body';
 import { stringField, stringListField, stringMapField } from './request-fields';
@@ -34,7 +35,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   // Exact paths only: the cookie paths and the cross-site guard name them exactly.
   const router = new Router({ strict: true, sensitive: true });
 
-  const body = (ctx: Context) => readJsonObject(ctx, deps.bodyLimitBytes);
+  const body = async (ctx: Context, fields: BodyFields) => bodyFields(ctx, await readJsonObject(ctx, deps.bodyLimitBytes), fields);
   const callOptions = (ctx: Context, token?: string): ClientAuthCallOptions => ({
     deadlineMs: deps.callTimeoutMs,
     requestId: ctx.state['requestId'] as string,
@@ -66,7 +67,8 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   };
 
   const registerUser = async (ctx: Context) => {
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.registerUser);
+    checkRegistrationGroups(input);
     const { client } = await api.registerUser(
       {
         email: stringField(input, 'email'),
@@ -85,7 +87,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   router.post('/register-user', registerUser);
 
   router.post('/register-service', async (ctx) => {
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.registerService);
     const request = { email: stringField(input, 'email'), name: stringField(input, 'name'), groups: stringListField(input, 'groups') };
     const response = await api.registerService(request, authenticated(ctx));
     ctx.status = 201;
@@ -93,7 +95,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   });
 
   router.post('/login', async (ctx) => {
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.login);
     const session = await api.login({ email: stringField(input, 'email'), password: stringField(input, 'password') }, callOptions(ctx));
     if (session.secondFactorChallenge) answerWithChallenge(ctx, session.secondFactorChallenge);
     else answerWithSession(ctx, session);
@@ -117,6 +119,9 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   };
   router.get(REFRESH_PATH, refresh);
   router.post(REFRESH_PATH, refresh);
+  // The original service's refresh route; the refresh cookie is set for this path too.
+  router.get(ORIGINAL_REFRESH_PATH, refresh);
+  router.post(ORIGINAL_REFRESH_PATH, refresh);
 
   router.get('/me', async (ctx) => {
     const { client } = await api.getMe({}, authenticated(ctx));
@@ -151,6 +156,8 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   });
 
   const deleteCaller = async (ctx: Context) => {
+    // Nothing to read, but a body naming another client must not delete the caller unnoticed.
+    await body(ctx, ROUTE_FIELDS.none);
     const { deletionRequest } = await api.deleteClient({ clientId: '' }, authenticated(ctx));
     cookies.clearSession(ctx);
     ctx.body = { deletion_request: deletionRequestJson(deletionRequest) };
@@ -160,7 +167,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
 
   router.post('/suspend', async (ctx) => {
     ctx.state['jsonFieldNames'] = TARGET_ID_FIELD;
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.suspend);
     const request = { clientId: stringField(input, 'id'), reason: stringField(input, 'reason') };
     const { client } = await api.suspendClient(request, authenticated(ctx));
     ctx.body = { client: clientJson(client) };
@@ -168,12 +175,14 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
 
   router.post('/reinstate', async (ctx) => {
     ctx.state['jsonFieldNames'] = TARGET_ID_FIELD;
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.reinstate);
     const { client } = await api.reinstateClient({ clientId: stringField(input, 'id') }, authenticated(ctx));
     ctx.body = { client: clientJson(client) };
   });
 
-  secondFactorRoutes(router, { api, body, callOptions: (ctx) => callOptions(ctx), authenticated, answerWithSession });
+  // These routes are this service's own (the original had none), read with their own fields.
+  const plainBody = (ctx: Context) => readJsonObject(ctx, deps.bodyLimitBytes);
+  secondFactorRoutes(router, { api, body: plainBody, callOptions: (ctx) => callOptions(ctx), authenticated, answerWithSession });
 
   router.get('/healthz', async (ctx) => {
     const upstream = await deps.health.check(deps.callTimeoutMs);

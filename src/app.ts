@@ -19,9 +19,11 @@ import { OtpauthTotpCodes } from './adapters/crypto/otpauth-totp-codes';
 import { SimpleWebAuthnCeremonies } from './adapters/crypto/simplewebauthn-ceremonies';
 import type { MailOutbox } from './domain/mail';
 import type { OneTimeTokenStore } from './domain/one-time-tokens';
+import { LegacyTokens } from './domain/legacy-tokens';
 import { createUseCases, type UseCases } from './domain/use-cases';
 import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher';
 import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer';
+import { JwtOriginalTokenDecoder } from './adapters/crypto/original-token-decoder';
 import { loadEmbeddedAdapters, loadSharedAdapters } from './adapters/load-adapters';
 import type { RedisClient } from './adapters/redis/topology';
 import { requestLimiterOn } from './adapters/attempt-request-limiter';
@@ -55,6 +57,8 @@ export interface Adapters {
 /** A wired service: the use cases with their adapters and relay running. */
 export interface App {
   useCases: UseCases;
+  /** The original service's tokens, while LEGACY_TOKENS_UNTIL is set; null otherwise. */
+  legacyTokens: LegacyTokens | null;
   adapters: Adapters;
   relay: OutboxRelay;
   audit: Audit;
@@ -111,6 +115,10 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     const { retentionDays, queueMax } = config.audit;
     const audit = new Audit({ store: adapters.auditLog, stream: adapters.auditStream, log, retentionDays, queueMax });
     const relay = new OutboxRelay(adapters.outbox, revocations, adapters.events, longestTokenMs, log);
+    const legacyTokens =
+      config.legacyTokensUntil === null || config.legacyTokenSecret === null
+        ? null
+        : new LegacyTokens(config.legacyTokensUntil, new JwtOriginalTokenDecoder(config.legacyTokenSecret), adapters.clients, log);
     const useCases = createUseCases({
       clients: adapters.clients,
       sessions: adapters.sessions,
@@ -136,6 +144,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       log,
       audit,
       auditLog: adapters.auditLog,
+      legacyTokens,
       secondFactors: adapters.secondFactors,
       sealer: new AesGcmSecretSealer(secondFactorSealingKey(config, log)),
       totpCodes: new OtpauthTotpCodes(),
@@ -178,6 +187,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     const wiredMail = mail;
     return {
       useCases,
+      legacyTokens,
       adapters,
       relay,
       audit,

@@ -5,6 +5,7 @@
 import { mailFrom, recoveryFrom, verifiedRedirectFrom, type MailConfig, type RecoveryConfig } from './config-recovery';
 import { ConfigError, Reader, type Env } from './config-reader';
 import { abuseConfigFrom, type AbuseConfig } from './config-limits';
+import { legacyWindowFrom } from './legacy-window';
 import { signingFrom, type SigningConfig } from './config-signing';
 import { redisFrom, type RedisConfig } from './config-redis';
 import { secondFactorFrom, type SecondFactorConfig } from './second-factor-config';
@@ -88,6 +89,12 @@ export interface Config {
   /** How often WatchRevocations streams send a heartbeat. */
   readonly watchHeartbeatSeconds: number;
   readonly metricsPort: number | null;
+  /** The original service's database, which `import-original` reads: DB_NAME as it named it; null when unset. */
+  readonly originalDbName: string | null;
+  /** Until when tokens of the original service are accepted (LEGACY_TOKENS_UNTIL); null when never. */
+  readonly legacyTokensUntil: Date | null;
+  /** JWT_SECRET_KEY, which verifies the original service's tokens while LEGACY_TOKENS_UNTIL is set; null otherwise. */
+  readonly legacyTokenSecret: string | null;
   readonly secondFactor: SecondFactorConfig;
   readonly recovery: RecoveryConfig;
   readonly mail: MailConfig;
@@ -125,6 +132,8 @@ export function loadConfig(env: Env): Config {
   const metricsPort = read.optional('METRICS_PORT');
   const bridgePort = read.int('BRIDGE_PORT', 8000, 0, 65535);
   const recovery = recoveryFrom(read, bridgePort);
+  const legacyTokenSecret = read.optional('JWT_SECRET_KEY');
+  const legacyTokensUntil = legacyWindowFrom(read.optional('LEGACY_TOKENS_UNTIL'), legacyTokenSecret);
 
   return deepFreeze({
     production,
@@ -172,6 +181,9 @@ export function loadConfig(env: Env): Config {
     admin: adminEmail !== null && adminPassword !== null ? { email: adminEmail, password: adminPassword } : null,
     watchHeartbeatSeconds: read.int('WATCH_HEARTBEAT_SEC', 15, 1, 300),
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
+    originalDbName: read.optional('DB_NAME') === null ? null : read.string('DB_NAME', ''),
+    legacyTokensUntil,
+    legacyTokenSecret: legacyTokensUntil === null ? null : legacyTokenSecret,
     secondFactor: secondFactorFrom(read),
     recovery,
     mail: mailFrom(read, recovery, production),
@@ -274,3 +286,4 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+

@@ -1,7 +1,8 @@
 /**
  * Composition root: config -> adapters -> service -> gRPC server, and the Koa bridge.
  * `node dist/src/main.js [all|server|bridge]`: both (the default), only the gRPC server,
- * or only the bridge (calling BRIDGE_GRPC_TARGET).
+ * or only the bridge (calling BRIDGE_GRPC_TARGET). `node dist/src/main.js import-original ...`
+ * moves the clients of the original service over (src/import-original/command.ts).
  */
 // First: tracing, when asked for, must be running before the libraries it instruments load.
 import './telemetry/preload';
@@ -15,6 +16,7 @@ import { gatewayCheck } from './gateway-identity';
 import { sampledAccessLog } from './grpc/access-log';
 import { startGrpcServer } from './grpc/server';
 import { createLogger } from './logging';
+import type * as ImportOriginalModule from './import-original/command';
 import type * as MetricsModule from './metrics';
 import { flushTraces } from './telemetry/trace-context';
 
@@ -22,6 +24,11 @@ const ROLES = ['all', 'server', 'bridge'] as const;
 type Role = (typeof ROLES)[number];
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'import-original') {
+    // Loaded only for this command: it brings the MongoDB driver, which the embedded default never loads.
+    const { runImportOriginal } = require('./import-original/command') as typeof ImportOriginalModule;
+    process.exit(await runImportOriginal(process.argv.slice(3), () => loadConfig(process.env)));
+  }
   const role = (process.argv[2] ?? 'all') as Role;
   if (!ROLES.includes(role)) {
     process.stderr.write(`client-auth: unknown role "${role}"; expected one of ${ROLES.join(', ')}\n`);
@@ -51,6 +58,7 @@ async function main(): Promise<void> {
                 mailOutbox: app.adapters.mailOutbox,
                 audit: app.audit,
                 storesUp: () => app.adapters.storesUp(),
+                ...(app.legacyTokens ? { legacyTokens: app.legacyTokens } : {}),
               }
             : {},
           { log },

@@ -11,6 +11,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { registerAuditMetrics } from './audit-metrics';
 import type { AuditStats } from './domain/audit';
 import { isReason, type Reason } from './domain/errors';
+import type { LegacyTokens } from './domain/legacy-tokens';
 import { silentLogger, type Logger } from './domain/logger';
 import { OutageLog } from './domain/outage-log';
 import type { Outbox, RevocationList } from './domain/ports';
@@ -31,6 +32,8 @@ export interface MetricsSources {
   mailOutbox?: Pick<MailOutbox, 'backlog'>;
   /** Whether each store this process uses is connected; stores not named are not exported. */
   storesUp?: () => Partial<Record<StoreName, boolean>> | Promise<Partial<Record<StoreName, boolean>>>;
+  /** Tokens of the original service accepted so far, while LEGACY_TOKENS_UNTIL is set. */
+  legacyTokens?: Pick<LegacyTokens, 'accepted'>;
 }
 
 export interface MetricsOptions {
@@ -97,8 +100,24 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
   // Every outcome is exported from the start, so rate() and alerts see 0 rather than no series.
   for (const outcome of LOGIN_OUTCOMES) logins.inc({ outcome }, 0);
 
-  const { revocations, outbox, mailOutbox, storesUp } = sources;
   if (sources.audit) registerAuditMetrics(registry, METRIC_PREFIX, sources.audit);
+  const { revocations, outbox, mailOutbox, storesUp, legacyTokens } = sources;
+  if (legacyTokens) {
+    // Totals since the process started, which is when the source began counting.
+    let reported = { user: 0, service: 0 };
+    new Counter({
+      name: `${METRIC_PREFIX}legacy_tokens_accepted_total`,
+      help: 'Tokens of the original service accepted, by client kind: clients still to move before LEGACY_TOKENS_UNTIL.',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+      collect() {
+        const now = legacyTokens.accepted();
+        this.inc({ kind: 'user' }, now.user - reported.user);
+        this.inc({ kind: 'service' }, now.service - reported.service);
+        reported = now;
+      },
+    });
+  }
   if (revocations) {
     new Gauge({
       name: `${METRIC_PREFIX}suspended_clients`,

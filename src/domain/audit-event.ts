@@ -29,6 +29,7 @@ export const AUDIT_EVENT_TYPES = [
   'email.verified',
   'service_token.issued',
   'service.registered',
+  'service_secret.reset',
   'groups.changed',
   'client.suspended',
   'client.reinstated',

@@ -1,6 +1,7 @@
 import type { AuditRecorder } from './audit';
 import type { AttemptLimits } from './attempt-limits';
 import type { PasswordHashing } from './hashing-queue';
+import type { LegacyTokens } from './legacy-tokens';
 import type { Logger } from './logger';
 import type { OutboxRelay } from './outbox-relay';
 import type { AuditLog } from './audit-ports';
@@ -42,6 +43,8 @@ export interface Dependencies {
   audit: AuditRecorder;
   /** Where the audit trail is read back from. */
   auditLog: AuditLog;
+  /** Tokens of the original service, accepted until LEGACY_TOKENS_UNTIL; absent or null when off. */
+  legacyTokens?: LegacyTokens | null;
   /** Second factors: where they are kept, what seals their secrets and tickets, and their settings. */
   secondFactors: SecondFactorStore;
   sealer: SecretSealer;

@@ -47,6 +47,7 @@ export const REASONS = {
   PASSWORD_TOO_COMMON: { kind: 'invalid_argument', message: 'the password is too common or too easy to guess; choose another' },
   TOO_MANY_ATTEMPTS: { kind: 'resource_exhausted', message: 'too many attempts; try again after the time in retry-after' },
   SERVER_BUSY: { kind: 'resource_exhausted', message: 'the server is busy checking passwords; try again after the time in retry-after' },
+  NOT_A_SERVICE: { kind: 'failed_precondition', message: 'only a service client has a client secret' },
   SIGNING_KEY_NOT_ROTATABLE: { kind: 'failed_precondition', message: 'the signing keys are not the service\'s to rotate' },
   RESET_TOKEN_INVALID: {
     kind: 'unauthenticated',

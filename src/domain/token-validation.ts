@@ -1,9 +1,9 @@
 /** ValidateToken, and the authentication of the bearer of every other RPC. */
 import { ADMIN_GROUP, isAdmin, type Principal } from './client';
-import { UnavailableError, domainError } from './errors';
+import { DomainError, UnavailableError, domainError } from './errors';
 import type { Dependencies } from './dependencies';
 
-export type TokenValidationDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'tokens'>;
+export type TokenValidationDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'tokens' | 'legacyTokens'>;
 
 export class TokenValidation {
   constructor(private readonly deps: TokenValidationDeps) {}
@@ -14,7 +14,7 @@ export class TokenValidation {
    */
   async validateToken(token: string): Promise<Principal> {
     if (token === '') throw domainError('TOKEN_MISSING');
-    const principal = this.deps.tokens.verify(token);
+    const principal = await this.verifyAccess(token);
     const status = await this.deps.revocations.status(principal.clientId, principal.sessionId);
     if (status !== null) throw domainError(status);
     return principal;
@@ -45,7 +45,7 @@ export class TokenValidation {
       return await this.validateToken(token);
     } catch (error) {
       if (!(error instanceof UnavailableError)) throw error;
-      const principal = this.deps.tokens.verify(token);
+      const principal = await this.verifyAccess(token);
       const [client, session] = await Promise.all([
         this.deps.clients.findById(principal.clientId),
         this.deps.sessions.findSession(principal.sessionId),
@@ -55,6 +55,19 @@ export class TokenValidation {
       if (!session || session.clientId !== client.id) throw error;
       if (session.revokedAt) throw domainError('SESSION_REVOKED');
       return principal;
+    }
+  }
+
+  /** A token of this service, or one of the original service while LEGACY_TOKENS_UNTIL has not passed. */
+  private async verifyAccess(token: string): Promise<Principal> {
+    try {
+      return this.deps.tokens.verify(token);
+    } catch (error) {
+      const legacyTokens = this.deps.legacyTokens;
+      if (!legacyTokens || !(error instanceof DomainError && error.reason === 'TOKEN_INVALID')) throw error;
+      const legacy = await legacyTokens.verify(token);
+      if (legacy === null) throw error;
+      return legacy;
     }
   }
 }

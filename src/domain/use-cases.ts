@@ -12,6 +12,7 @@ import { PasswordReset } from './password-reset';
 import { Deletion, type DeletionStepHook } from './deletion';
 import type { Dependencies } from './dependencies';
 import { Registration } from './registration';
+import { ServiceSecrets } from './service-secrets';
 import { RevocationWatch } from './revocation-watch';
 import { ServiceTokens } from './service-tokens';
 import { SessionTokens } from './session-tokens';
@@ -35,6 +36,7 @@ export interface UseCases {
   adminBootstrap: AdminBootstrap;
   sessionTokens: SessionTokens;
   serviceTokens: ServiceTokens;
+  serviceSecrets: ServiceSecrets;
   tokenValidation: TokenValidation;
   account: Account;
   administration: Administration;
@@ -62,6 +64,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     adminBootstrap: new AdminBootstrap(deps),
     sessionTokens,
     serviceTokens: new ServiceTokens(deps),
+    serviceSecrets: new ServiceSecrets(deps),
     tokenValidation: new TokenValidation(deps),
     account: new Account(deps),
     administration,

@@ -1,8 +1,12 @@
 /** Input rules. Every failure is an INVALID_ARGUMENT naming the field; nothing is stored. */
 import { invalidArgument } from './errors';
 import { isId } from './ids';
+import { isImportedClientId } from './imported-clients';
 
-export { isId as isClientId };
+/** A client id: a UUIDv7 minted here, or the ObjectId hex of a client imported from the original service. */
+export function isClientId(value: string): boolean {
+  return isId(value) || isImportedClientId(value);
+}
 export { normalizeEmail } from './email-address';
 
 // C0 and C1 control characters, including NUL.
@@ -32,7 +36,7 @@ export function text(field: string, value: string, max: number, options: { requi
 
 export function clientId(field: string, value: string): string {
   if (value === '') throw invalidArgument(field, `${field} is required`);
-  if (!isId(value)) throw invalidArgument(field, `${field} is not a client id`);
+  if (!isClientId(value)) throw invalidArgument(field, `${field} is not a client id`);
   return value;
 }
 

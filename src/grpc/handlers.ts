@@ -143,6 +143,11 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
       return { signIns: page.events, nextPageToken: page.nextPageToken };
     }, options),
 
+    resetServiceSecret: unary('ResetServiceSecret', async (request, context) => {
+      const result = await useCases.serviceSecrets.resetServiceSecret(await caller(context), { clientId: request.clientId }, context.request);
+      return { client: clientToProto(result.client), clientSecret: result.clientSecret };
+    }, options),
+
     ...secondFactorHandlers(useCases, caller, options),
     ...recoveryHandlers(useCases, options),
   };

@@ -80,7 +80,8 @@ export interface RequestOptions {
 
 /** A client that keeps the bridge's cookies the way a browser does, minus the SameSite rules. */
 export class CookieClient {
-  private readonly jar = new Map<string, { value: string; path: string }>();
+  /** Keyed by name and path, as a browser keys them: one name may live at several paths. */
+  private readonly jar = new Map<string, { name: string; value: string; path: string }>();
 
   constructor(private readonly baseUrl: string) {}
 
@@ -97,18 +98,18 @@ export class CookieClient {
   }
 
   cookie(name: string): string | undefined {
-    return this.jar.get(name)?.value;
+    return [...this.jar.values()].find((cookie) => cookie.name === name)?.value;
   }
 
   setCookie(name: string, value: string, path = '/'): void {
-    this.jar.set(name, { value, path });
+    this.jar.set(`${name};${path}`, { name, value, path });
   }
 
   async send(method: string, path: string, options: RequestOptions = {}): Promise<JsonResponse> {
     const headers: Record<string, string> = { ...options.headers };
-    const cookieHeader = [...this.jar.entries()]
-      .filter(([, cookie]) => path === cookie.path || path.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`) || cookie.path === '/')
-      .map(([name, cookie]) => `${name}=${cookie.value}`)
+    const cookieHeader = [...this.jar.values()]
+      .filter((cookie) => path === cookie.path || path.startsWith(cookie.path.endsWith('/') ? cookie.path : `${cookie.path}/`) || cookie.path === '/')
+      .map((cookie) => `${cookie.name}=${cookie.value}`)
       .join('; ');
     if (cookieHeader !== '' && headers['Cookie'] === undefined) headers['Cookie'] = cookieHeader;
     let body: string | Buffer | undefined = options.rawBody;
@@ -119,8 +120,9 @@ export class CookieClient {
     const response = await fetch(this.baseUrl + path, { method, headers, ...(body !== undefined ? { body: body as BodyInit } : {}) });
     const cookies = setCookiesOf(response);
     for (const cookie of cookies) {
-      if (cookie.attributes['max-age'] === '0') this.jar.delete(cookie.name);
-      else this.jar.set(cookie.name, { value: cookie.value, path: String(cookie.attributes['path'] ?? '/') });
+      const cookiePath = String(cookie.attributes['path'] ?? '/');
+      if (cookie.attributes['max-age'] === '0') this.jar.delete(`${cookie.name};${cookiePath}`);
+      else this.setCookie(cookie.name, cookie.value, cookiePath);
     }
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text), cookies };

@@ -69,12 +69,21 @@ for (const wiring of WIRINGS) describe(`The session cookies the bridge sets (${w
     expect(refresh.value).to.not.equal(named(cookies, 'token').value);
   });
 
+  it('sends the same refresh cookie to the original service\'s /refresh-user-token, and to no other path', async () => {
+    const bridge = await bridgeWith();
+    const { cookies } = await login(bridge);
+    const refreshCookies = cookies.filter((cookie) => cookie.name === 'refresh_token');
+    expect(refreshCookies.map((cookie) => cookie.attributes['path'])).to.deep.equal(['/refresh', '/refresh-user-token']);
+    expect(new Set(refreshCookies.map((cookie) => cookie.value)).size).to.equal(1);
+    for (const cookie of refreshCookies) expect(cookie.attributes).to.include({ httponly: true, samesite: 'Lax' });
+  });
+
   it('marks both cookies Secure, on login and on logout, when COOKIE_SECURE is set', async () => {
     const bridge = await bridgeWith({ COOKIE_SECURE: 'true' });
     const { client, cookies } = await login(bridge);
     const logout = await client.post('/logout', undefined, { headers: { Cookie: `token=${named(cookies, 'token').value}` } });
     for (const cookie of [...cookies, ...logout.cookies]) expect(cookie.attributes['secure'], cookie.name).to.equal(true);
-    expect(logout.cookies).to.have.length(2);
+    expect(logout.cookies.map((cookie) => cookie.name)).to.deep.equal(['token', 'refresh_token', 'refresh_token']);
   });
 
   it('marks the cookies Secure behind a TLS-terminating proxy only when BRIDGE_TRUST_PROXY says to believe it', async () => {
@@ -105,7 +114,7 @@ for (const wiring of WIRINGS) describe(`The session cookies the bridge sets (${w
   it('uses the access cookie name ACCESS_COOKIE_NAME gives', async () => {
     const bridge = await bridgeWith({ ACCESS_COOKIE_NAME: 'session' });
     const { client, cookies } = await login(bridge);
-    expect(cookies.map((cookie) => cookie.name)).to.deep.equal(['session', 'refresh_token']);
+    expect(cookies.map((cookie) => cookie.name)).to.deep.equal(['session', 'refresh_token', 'refresh_token']);
     expect((await client.get('/me')).status).to.equal(200);
   });
 

@@ -212,6 +212,7 @@ for (const setup of SETUPS) for (const wiring of WIRINGS) describe(`The Koa brid
       expect(replay.cookies.map((cookie) => [cookie.name, cookie.attributes['max-age']])).to.deep.equal([
         ['token', '0'],
         ['refresh_token', '0'],
+        ['refresh_token', '0'],
       ]);
       const legitimate = await client.post('/refresh');
       expect(legitimate.status).to.equal(401);
@@ -228,6 +229,7 @@ for (const setup of SETUPS) for (const wiring of WIRINGS) describe(`The Koa brid
       expect(response.cookies.map((cookie) => [cookie.name, cookie.value, cookie.attributes['max-age'], cookie.attributes['path']])).to.deep.equal([
         ['token', '', '0', '/'],
         ['refresh_token', '', '0', '/refresh'],
+        ['refresh_token', '', '0', '/refresh-user-token'],
       ]);
       const replay = await browser().get('/me', { headers: { Authorization: `Bearer ${accessToken}` } });
       expect(replay.status).to.equal(401);
@@ -243,10 +245,11 @@ for (const setup of SETUPS) for (const wiring of WIRINGS) describe(`The Koa brid
       expect(again.cookies.map((cookie) => [cookie.name, cookie.attributes['max-age']])).to.deep.equal([
         ['token', '0'],
         ['refresh_token', '0'],
+        ['refresh_token', '0'],
       ]);
       const withoutCookies = await browser().post('/logout');
       expect(withoutCookies.status).to.equal(204);
-      expect(withoutCookies.cookies).to.have.length(2);
+      expect(withoutCookies.cookies).to.have.length(3);
     });
   });
 
@@ -259,6 +262,7 @@ for (const setup of SETUPS) for (const wiring of WIRINGS) describe(`The Koa brid
         expect(response.body.deletion_request).to.include({ client_id: id, kind: 'user', requested_by: id });
         expect(response.cookies.map((cookie) => [cookie.name, cookie.attributes['max-age']])).to.deep.equal([
           ['token', '0'],
+          ['refresh_token', '0'],
           ['refresh_token', '0'],
         ]);
         expect(await server.store.client(id)).to.equal(null);

@@ -161,6 +161,7 @@ for (const setup of SETUPS) describe(`The audit trail (${SETUP_TITLES[setup]})`,
     const serviceId = service.client!.id;
     remember(await server.api.issueServiceToken({ clientId: serviceId, clientSecret: service.clientSecret }));
     await failure(server.api.issueServiceToken({ clientId: serviceId, clientSecret: 'not-the-secret' }));
+    secrets.add((await server.api.resetServiceSecret({ clientId: serviceId }, { token: adminToken })).clientSecret);
 
     const user = await register();
     await server.api.setClientGroups({ clientId: user.id, groups: ['editors'] }, { token: adminToken });
@@ -170,6 +171,7 @@ for (const setup of SETUPS) describe(`The audit trail (${SETUP_TITLES[setup]})`,
 
     const serviceRecords = await ofTarget(serviceId);
     expect(only(serviceRecords, 'service.registered')).to.include({ actorId: adminId });
+    expect(only(serviceRecords, 'service_secret.reset')).to.include({ actorId: adminId });
     expect(only(serviceRecords, 'service_token.issued')).to.include({ actorId: serviceId });
     expect(only(serviceRecords, 'service_token.issued', AuditOutcome.AUDIT_OUTCOME_FAILURE)).to.include({ actorId: 'anonymous', reason: 'INVALID_CREDENTIALS' });
 

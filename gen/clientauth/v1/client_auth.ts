@@ -347,6 +347,22 @@ export interface ListDeletionRequestsResponse {
   deletionRequests: DeletionRequest[];
 }
 
+/** The request of ResetServiceSecret. */
+export interface ResetServiceSecretRequest {
+  /** The service client's id. Required. */
+  clientId: string;
+}
+
+/** The response of ResetServiceSecret. */
+export interface ResetServiceSecretResponse {
+  /** The service client. */
+  client:
+    | Client1
+    | undefined;
+  /** The new client secret, shown this once; the service stores only its hash. */
+  clientSecret: string;
+}
+
 /** The request of RequestPasswordReset. */
 export interface RequestPasswordResetRequest {
   /** The email the reset link is sent to, if a user has it. */
@@ -3456,6 +3472,170 @@ export const ListDeletionRequestsResponse: MessageFns<ListDeletionRequestsRespon
   },
 };
 
+function createBaseResetServiceSecretRequest(): ResetServiceSecretRequest {
+  return { clientId: "" };
+}
+
+export const ResetServiceSecretRequest: MessageFns<ResetServiceSecretRequest> = {
+  encode(message: ResetServiceSecretRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.clientId !== "") {
+      writer.uint32(10).string(message.clientId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResetServiceSecretRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResetServiceSecretRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.clientId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResetServiceSecretRequest {
+    return {
+      clientId: isSet(object.clientId)
+        ? globalThis.String(object.clientId)
+        : isSet(object.client_id)
+        ? globalThis.String(object.client_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ResetServiceSecretRequest): unknown {
+    const obj: any = {};
+    if (message.clientId !== "") {
+      obj.clientId = message.clientId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResetServiceSecretRequest>, I>>(base?: I): ResetServiceSecretRequest {
+    return ResetServiceSecretRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResetServiceSecretRequest>, I>>(object: I): ResetServiceSecretRequest {
+    const message = createBaseResetServiceSecretRequest();
+    message.clientId = object.clientId ?? "";
+    return message;
+  },
+};
+
+function createBaseResetServiceSecretResponse(): ResetServiceSecretResponse {
+  return { client: undefined, clientSecret: "" };
+}
+
+export const ResetServiceSecretResponse: MessageFns<ResetServiceSecretResponse> = {
+  encode(message: ResetServiceSecretResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.client !== undefined) {
+      Client1.encode(message.client, writer.uint32(10).fork()).join();
+    }
+    if (message.clientSecret !== "") {
+      writer.uint32(18).string(message.clientSecret);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResetServiceSecretResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResetServiceSecretResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.client = Client1.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.clientSecret = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResetServiceSecretResponse {
+    return {
+      client: isSet(object.client) ? Client1.fromJSON(object.client) : undefined,
+      clientSecret: isSet(object.clientSecret)
+        ? globalThis.String(object.clientSecret)
+        : isSet(object.client_secret)
+        ? globalThis.String(object.client_secret)
+        : "",
+    };
+  },
+
+  toJSON(message: ResetServiceSecretResponse): unknown {
+    const obj: any = {};
+    if (message.client !== undefined) {
+      obj.client = Client1.toJSON(message.client);
+    }
+    if (message.clientSecret !== "") {
+      obj.clientSecret = message.clientSecret;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResetServiceSecretResponse>, I>>(base?: I): ResetServiceSecretResponse {
+    return ResetServiceSecretResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResetServiceSecretResponse>, I>>(object: I): ResetServiceSecretResponse {
+    const message = createBaseResetServiceSecretResponse();
+    message.client = (object.client !== undefined && object.client !== null)
+      ? Client1.fromPartial(object.client)
+      : undefined;
+    message.clientSecret = object.clientSecret ?? "";
+    return message;
+  },
+};
+
 function createBaseRequestPasswordResetRequest(): RequestPasswordResetRequest {
   return { email: "" };
 }
@@ -4740,6 +4920,25 @@ export const ClientAuthService = {
     responseDeserialize: (value: Buffer): ListDeletionRequestsResponse => ListDeletionRequestsResponse.decode(value),
   },
   /**
+   * Gives a service client a new client secret, shown this once and stored only as a
+   * hash; the previous secret stops working at once (tokens already issued with it live
+   * until they expire). This is how a service imported from the original service, which
+   * had no secret, gets one. Admins only (bearer). Fails with PERMISSION_DENIED /
+   * PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or FAILED_PRECONDITION /
+   * NOT_A_SERVICE when the client is a user.
+   */
+  resetServiceSecret: {
+    path: "/clientauth.v1.ClientAuth/ResetServiceSecret" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ResetServiceSecretRequest): Buffer =>
+      Buffer.from(ResetServiceSecretRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ResetServiceSecretRequest => ResetServiceSecretRequest.decode(value),
+    responseSerialize: (value: ResetServiceSecretResponse): Buffer =>
+      Buffer.from(ResetServiceSecretResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ResetServiceSecretResponse => ResetServiceSecretResponse.decode(value),
+  },
+  /**
    * Returns the public keys that verify access tokens (a JWKS), for gateways and services
    * that verify tokens themselves. Public. Tokens name their key in the `kid` header;
    * with HS256 (the shared secret) the set is empty.
@@ -5227,6 +5426,15 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * PERMISSION_DENIED.
    */
   listDeletionRequests: handleUnaryCall<ListDeletionRequestsRequest, ListDeletionRequestsResponse>;
+  /**
+   * Gives a service client a new client secret, shown this once and stored only as a
+   * hash; the previous secret stops working at once (tokens already issued with it live
+   * until they expire). This is how a service imported from the original service, which
+   * had no secret, gets one. Admins only (bearer). Fails with PERMISSION_DENIED /
+   * PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or FAILED_PRECONDITION /
+   * NOT_A_SERVICE when the client is a user.
+   */
+  resetServiceSecret: handleUnaryCall<ResetServiceSecretRequest, ResetServiceSecretResponse>;
   /**
    * Returns the public keys that verify access tokens (a JWKS), for gateways and services
    * that verify tokens themselves. Public. Tokens name their key in the `kid` header;
@@ -5745,6 +5953,29 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListDeletionRequestsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Gives a service client a new client secret, shown this once and stored only as a
+   * hash; the previous secret stops working at once (tokens already issued with it live
+   * until they expire). This is how a service imported from the original service, which
+   * had no secret, gets one. Admins only (bearer). Fails with PERMISSION_DENIED /
+   * PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND, or FAILED_PRECONDITION /
+   * NOT_A_SERVICE when the client is a user.
+   */
+  resetServiceSecret(
+    request: ResetServiceSecretRequest,
+    callback: (error: ServiceError | null, response: ResetServiceSecretResponse) => void,
+  ): ClientUnaryCall;
+  resetServiceSecret(
+    request: ResetServiceSecretRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ResetServiceSecretResponse) => void,
+  ): ClientUnaryCall;
+  resetServiceSecret(
+    request: ResetServiceSecretRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ResetServiceSecretResponse) => void,
   ): ClientUnaryCall;
   /**
    * Returns the public keys that verify access tokens (a JWKS), for gateways and services

@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import jwt from 'jsonwebtoken';
+import { loadConfig } from '../../src/config';
+import type { ClientRecord } from '../../src/domain/client';
+import { DomainError } from '../../src/domain/errors';
+import { JwtOriginalTokenDecoder } from '../../src/adapters/crypto/original-token-decoder';
+import { LegacyTokens } from '../../src/domain/legacy-tokens';
+import { silentLogger } from '../../src/domain/logger';
+import { manualClock } from '../contract/backends';
+
+const SECRET = 'the original service secret, 32+ bytes';
+const DAY_MS = 24 * 3600 * 1000;
+
+describe('LEGACY_TOKENS_UNTIL', () => {
+  const embedded = { JWT_SECRET_KEY: SECRET };
+
+  it('is off by default', () => {
+    expect(loadConfig(embedded).legacyTokensUntil).to.equal(null);
+  });
+
+  it('takes an ISO date or date-time at most 30 days ahead', () => {
+    const soon = new Date(Date.now() + 29 * DAY_MS).toISOString();
+    expect(loadConfig({ ...embedded, LEGACY_TOKENS_UNTIL: soon }).legacyTokensUntil!.toISOString()).to.equal(soon);
+    expect(loadConfig({ ...embedded, LEGACY_TOKENS_UNTIL: '2020-01-31' }).legacyTokensUntil!.toISOString()).to.equal('2020-01-31T00:00:00.000Z');
+  });
+
+  for (const [title, value, message] of [
+    ['more than 30 days ahead', new Date(Date.now() + 31 * DAY_MS).toISOString(), /at most 30 days ahead/],
+    ['not a date', 'next month', /ISO 8601 date/],
+    ['a date that does not exist', '2026-02-30T00:00:00Z', /ISO 8601 date|at most/],
+  ] as const) {
+    it(`refuses a value ${title}`, () => {
+      expect(() => loadConfig({ ...embedded, LEGACY_TOKENS_UNTIL: value })).to.throw(message);
+    });
+  }
+
+  it('needs JWT_SECRET_KEY, the secret the original signed with', () => {
+    expect(() => loadConfig({ LEGACY_TOKENS_UNTIL: new Date(Date.now() + DAY_MS).toISOString() })).to.throw(/needs JWT_SECRET_KEY/);
+  });
+});
+
+describe('LegacyTokens at the end of the window', () => {
+  it('accepts a service token up to the date and refuses it from then on', async () => {
+    const clock = manualClock(Date.parse('2026-11-01T00:00:00Z'));
+    const service = { id: 'a'.repeat(24), kind: 'service', groups: ['service'], suspended: false } as ClientRecord;
+    const legacy = new LegacyTokens(new Date('2026-11-02T00:00:00Z'), new JwtOriginalTokenDecoder(SECRET), { findById: async (id: string) => (id === service.id ? service : null) }, silentLogger, clock.now);
+    const token = jwt.sign({ id: service.id, groups: null }, SECRET, { algorithm: 'HS256', noTimestamp: true });
+    expect((await legacy.verify(token))!.clientId).to.equal(service.id);
+    clock.advance(DAY_MS - 1);
+    expect(await legacy.verify(token)).to.not.equal(null);
+    clock.advance(1);
+    expect(await legacy.verify(token)).to.equal(null);
+    expect(legacy.accepted()).to.deep.equal({ user: 0, service: 2 });
+  });
+
+  it('never lets a user token outlive the window', async () => {
+    const clock = manualClock(Date.parse('2026-11-01T23:30:00Z'));
+    const user = { id: 'b'.repeat(24), kind: 'user', groups: ['user'], suspended: false } as ClientRecord;
+    const legacy = new LegacyTokens(new Date('2026-11-02T00:00:00Z'), new JwtOriginalTokenDecoder(SECRET), { findById: async () => user }, silentLogger, clock.now);
+    const token = jwt.sign({ id: user.id, groups: ['user'], exp: Date.parse('2026-11-02T06:00:00Z') / 1000 }, SECRET, { algorithm: 'HS256', noTimestamp: true });
+    expect((await legacy.verify(token))!.expiresAt.toISOString()).to.equal('2026-11-02T00:00:00.000Z');
+    clock.advance(DAY_MS);
+    expect(await legacy.verify(token)).to.equal(null);
+    const expired = jwt.sign({ id: user.id, exp: Date.parse('2026-11-01T00:00:00Z') / 1000 }, SECRET, { algorithm: 'HS256' });
+    clock.advance(-DAY_MS);
+    const error = await legacy.verify(expired).catch((thrown: unknown) => thrown);
+    expect(error).to.be.instanceOf(DomainError).with.property('reason', 'TOKEN_EXPIRED');
+  });
+});
