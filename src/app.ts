@@ -112,8 +112,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
     // Every change of the revocation list, whichever use case makes it, also goes to the watchers' feed.
     const revocations = new FeedingRevocationList(adapters.revocations, adapters.revocationFeed, log);
-    const { retentionDays, queueMax } = config.audit;
-    const audit = new Audit({ store: adapters.auditLog, stream: adapters.auditStream, log, retentionDays, queueMax });
+    const audit = new Audit({ store: adapters.auditLog, stream: adapters.auditStream, log, retentionDays: config.audit.retentionDays, queueMax: config.audit.queueMax });
     const relay = new OutboxRelay(adapters.outbox, revocations, adapters.events, longestTokenMs, log);
     const legacyTokens =
       config.legacyTokensUntil === null || config.legacyTokenSecret === null
@@ -169,18 +168,17 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     mail.mailer.start(config.outboxRelayIntervalMs);
     void mail.mailer.flush();
     const sweepLog = new OutageLog(log, 'sweep of expired sessions, one-time tokens and second-factor claims');
-    const auditSweepLog = new OutageLog(log, 'sweep of audit records past AUDIT_RETENTION_DAYS');
-    const sweep = () => {
-      void sweepLog.run(async () => {
-        await adapters.sessions.sweepExpired(new Date());
-        await adapters.oneTimeTokens.sweepExpired(new Date());
-        await adapters.secondFactors.sweepClaims(new Date());
-      });
-      void auditSweepLog.run(() => audit.sweepExpired());
-    };
-    void auditSweepLog.run(() => audit.sweepExpired());
-    const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
+    const sweeper = setInterval(
+      () =>
+        void sweepLog.run(async () => {
+          await adapters.sessions.sweepExpired(new Date());
+          await adapters.oneTimeTokens.sweepExpired(new Date());
+          await adapters.secondFactors.sweepClaims(new Date());
+        }),
+      SWEEP_INTERVAL_MS,
+    );
     sweeper.unref();
+    audit.startSweeping(SWEEP_INTERVAL_MS);
     log.info({ algorithm: config.signing.algorithm }, `client-auth is wired on ${adapters.description}`);
     log.info({}, `mail (password reset, email verification) goes to ${mail.transport.description}`);
     const signingKeys = keys;

@@ -121,6 +121,7 @@ export class Audit implements AuditRecorder {
   private readonly coalesced = new Map<string, { until: number; repeated: number }>();
   /** Records waiting for their target to be found. */
   private readonly finding = new Set<Promise<void>>();
+  private sweeper: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: AuditOptions) {
     this.now = options.now ?? Date.now;
@@ -187,6 +188,18 @@ export class Audit implements AuditRecorder {
     }
   }
 
+  /**
+   * Sweeps now and every `intervalMs` until closed (no store we support expires records by
+   * itself: FerretDB has no TTL indexes). A failing sweep is logged once per outage.
+   */
+  startSweeping(intervalMs: number): void {
+    const outage = new OutageLog(this.options.log, 'sweep of audit records past AUDIT_RETENTION_DAYS');
+    const sweep = () => void outage.run(() => this.sweepExpired());
+    sweep();
+    this.sweeper = setInterval(sweep, intervalMs);
+    this.sweeper.unref();
+  }
+
   /** Removes records older than the retention; returns how many. */
   sweepExpired(): Promise<number> {
     return this.options.store.sweep(new Date(this.now() - this.options.retentionDays * DAY_MS));
@@ -209,6 +222,7 @@ export class Audit implements AuditRecorder {
 
   /** Writes what it can, then stops retrying; records still queued are lost (and were logged). */
   async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
     await this.flush();
     this.stored.close();
     this.streamed?.close();
