@@ -27,6 +27,16 @@ export const ROUTE_FIELDS = {
   login: { email: [], password: [] },
   suspend: { id: [], reason: [] },
   reinstate: { id: [] },
+  requestPasswordReset: { email: [] },
+  resetPassword: { token: [], new_password: ['newPassword'] },
+  verifyEmail: { token: [] },
+  completeLogin: { challenge_token: ['challengeToken'], totp_code: ['totpCode'], recovery_code: ['recoveryCode'], passkey: [] },
+  totpCode: { code: [] },
+  disableTotp: { code: [], recovery_code: ['recoveryCode'] },
+  finishPasskeyRegistration: { ceremony_token: ['ceremonyToken'], response: [], name: [] },
+  beginPasskeyLogin: { challenge_token: ['challengeToken'] },
+  finishPasskeyLogin: { ceremony_token: ['ceremonyToken'], response: [] },
+  resetSecondFactor: { id: [] },
   none: {},
 } as const satisfies Record<string, BodyFields>;
 

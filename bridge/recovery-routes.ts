@@ -6,6 +6,7 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { ClientAuthCallOptions, ClientAuthCalls } from '../src/client';
+import { ROUTE_FIELDS, bodyFields, type BodyFields } from './body-fields';
 import { readJsonObject } from './json-body';
 import { invalidField } from './http-error';
 import { stringField } from './request-fields';
@@ -29,7 +30,7 @@ const RESET_PAGE_CSP = "default-src 'none'; script-src 'self'; connect-src 'self
 export function recoveryRoutes(deps: RecoveryRouteDependencies): Router {
   const { api } = deps;
   const router = new Router({ strict: true, sensitive: true });
-  const body = (ctx: Context) => readJsonObject(ctx, deps.bodyLimitBytes);
+  const body = async (ctx: Context, fields: BodyFields) => bodyFields(ctx, await readJsonObject(ctx, deps.bodyLimitBytes), fields);
   const callOptions = (ctx: Context): ClientAuthCallOptions => ({
     deadlineMs: deps.callTimeoutMs,
     requestId: ctx.state['requestId'] as string,
@@ -42,7 +43,7 @@ export function recoveryRoutes(deps: RecoveryRouteDependencies): Router {
   router.use(['/password-reset', '/password-reset.js', '/password-reset/request', '/verify-email'], noReferrer);
 
   router.post('/password-reset/request', async (ctx) => {
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.requestPasswordReset);
     await api.requestPasswordReset({ email: stringField(input, 'email') }, callOptions(ctx));
     ctx.status = 202;
     ctx.body = RESET_REQUESTED;
@@ -59,13 +60,13 @@ export function recoveryRoutes(deps: RecoveryRouteDependencies): Router {
   });
 
   router.post('/password-reset', async (ctx) => {
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.resetPassword);
     await api.resetPassword({ token: stringField(input, 'token'), newPassword: stringField(input, 'new_password') }, callOptions(ctx));
     ctx.status = 204;
   });
 
   router.post('/verify-email', async (ctx) => {
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.verifyEmail);
     const { client } = await api.verifyEmail({ token: stringField(input, 'token') }, callOptions(ctx));
     ctx.body = { client: clientJson(client) };
   });

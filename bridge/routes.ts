@@ -180,9 +180,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
     ctx.body = { client: clientJson(client) };
   });
 
-  // These routes are this service's own (the original had none), read with their own fields.
-  const plainBody = (ctx: Context) => readJsonObject(ctx, deps.bodyLimitBytes);
-  secondFactorRoutes(router, { api, body: plainBody, callOptions: (ctx) => callOptions(ctx), authenticated, answerWithSession });
+  secondFactorRoutes(router, { api, body, callOptions: (ctx) => callOptions(ctx), authenticated, answerWithSession });
 
   router.get('/healthz', async (ctx) => {
     const upstream = await deps.health.check(deps.callTimeoutMs);

@@ -12,6 +12,7 @@ import type { CompleteLoginResponse } from '../gen/clientauth/v1/second_factor';
 import type { ClientAuthCallOptions, ClientAuthCalls } from '../src/client';
 import type { JsonFieldNames } from './error-middleware';
 import { invalidField } from './http-error';
+import { ROUTE_FIELDS, type BodyFields } from './body-fields';
 import type { JsonObject } from './json-body';
 import { stringField } from './request-fields';
 import { clientJson, timeJson } from './response-json';
@@ -19,7 +20,7 @@ import { clientJson, timeJson } from './response-json';
 /** What these routes borrow from the main routes: reading bodies, calling, and answering with a session. */
 export interface SecondFactorRouteHelpers {
   api: ClientAuthCalls;
-  body(ctx: Context): Promise<JsonObject>;
+  body(ctx: Context, fields: BodyFields): Promise<JsonObject>;
   callOptions(ctx: Context): ClientAuthCallOptions;
   authenticated(ctx: Context): ClientAuthCallOptions;
   answerWithSession(ctx: Context, session: CompleteLoginResponse): void;
@@ -60,7 +61,7 @@ export function secondFactorRoutes(router: Router, helpers: SecondFactorRouteHel
 
   router.post('/login/complete', async (ctx) => {
     ctx.state['jsonFieldNames'] = PASSKEY_FIELDS;
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.completeLogin);
     const passkey = input['passkey'] === undefined || input['passkey'] === null ? undefined : objectField(input, 'passkey');
     const session = await api.completeLogin(
       {
@@ -81,13 +82,13 @@ export function secondFactorRoutes(router: Router, helpers: SecondFactorRouteHel
   });
 
   router.post('/totp/confirm', async (ctx) => {
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.totpCode);
     const { recoveryCodes } = await api.confirmTotpEnrollment({ code: stringField(input, 'code') }, authenticated(ctx));
     ctx.body = { recovery_codes: recoveryCodes };
   });
 
   router.post('/totp/disable', async (ctx) => {
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.disableTotp);
     await api.disableTotp({ code: stringField(input, 'code'), recoveryCode: stringField(input, 'recovery_code') }, authenticated(ctx));
     ctx.status = 204;
   });
@@ -97,7 +98,7 @@ export function secondFactorRoutes(router: Router, helpers: SecondFactorRouteHel
   });
 
   router.post('/passkeys/register/finish', async (ctx) => {
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.finishPasskeyRegistration);
     const request = { ceremonyToken: stringField(input, 'ceremony_token'), response: objectField(input, 'response'), name: stringField(input, 'name') };
     const { passkey } = await api.finishPasskeyRegistration(request, authenticated(ctx));
     ctx.status = 201;
@@ -115,19 +116,19 @@ export function secondFactorRoutes(router: Router, helpers: SecondFactorRouteHel
   });
 
   router.post('/passkeys/login/begin', async (ctx) => {
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.beginPasskeyLogin);
     ctx.body = ceremonyJson(await api.beginPasskeyLogin({ challengeToken: stringField(input, 'challenge_token') }, callOptions(ctx)));
   });
 
   router.post('/passkeys/login/finish', async (ctx) => {
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.finishPasskeyLogin);
     const request = { ceremonyToken: stringField(input, 'ceremony_token'), response: objectField(input, 'response') };
     answerWithSession(ctx, await api.finishPasskeyLogin(request, callOptions(ctx)));
   });
 
   router.post('/reset-second-factor', async (ctx) => {
     ctx.state['jsonFieldNames'] = TARGET_ID_FIELD;
-    const input = await body(ctx);
+    const input = await body(ctx, ROUTE_FIELDS.resetSecondFactor);
     const { client } = await api.resetSecondFactor({ clientId: stringField(input, 'id') }, authenticated(ctx));
     ctx.body = { client: clientJson(client) };
   });
