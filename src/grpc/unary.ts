@@ -57,9 +57,8 @@ export function unary<Req, Res>(
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId, ...trace }, 'rpc');
     };
     const admitted = options.gate?.admits(call.metadata) ?? true;
-    const clientIp = clientIpOf(call.getPeer(), call.metadata, options.trustedProxies);
     const running = admitted
-      ? handler(call.request, { metadata: call.metadata, requestId, clientIp, request: requestContextOf(call.metadata, requestId, clientIp) })
+      ? handler(call.request, callContext(call, requestId, options.trustedProxies))
       : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));
     running.then(
       (response) => {
@@ -72,6 +71,25 @@ export function unary<Req, Res>(
         callback(serviceError);
       },
     );
+  };
+}
+
+/**
+ * The context of one call. The client's IP and the audit's request context are worked out
+ * on first use only: ValidateToken, the hottest call, reads neither.
+ */
+function callContext<Req, Res>(call: ServerUnaryCall<Req, Res>, requestId: string, trustedProxies: BlockList): CallContext {
+  let clientIp: string | undefined;
+  let request: RequestContext | undefined;
+  return {
+    metadata: call.metadata,
+    requestId,
+    get clientIp() {
+      return (clientIp ??= clientIpOf(call.getPeer(), call.metadata, trustedProxies));
+    },
+    get request() {
+      return (request ??= requestContextOf(call.metadata, requestId, this.clientIp));
+    },
   };
 }
 
