@@ -4,21 +4,21 @@
  * failure passes the one error mapping, and the cross-site guard runs before any route.
  */
 import Koa from 'koa';
-import type { Config } from '../src/config';
-import type { ClientAuthCalls } from '../src/client';
-import type { Logger } from '../src/domain/logger';
-import type { AccessLogPolicy } from '../src/grpc/access-log';
-import type { CallObserver } from '../src/grpc/unary';
-import { CookiePolicy } from './cookie-policy';
-import { clientIp } from './client-ip';
-import { crossSiteGuard } from './cross-site-guard';
-import { errorMiddleware } from './error-middleware';
-import { forwardAuth, identityOverGrpc, type IdentityOfToken } from './forward-auth';
-import { requestLog } from './request-log';
-import { recoveryRoutes } from './recovery-routes';
-import { bridgeRoutes } from './routes';
-import type { UpstreamHealth } from './upstream-health';
-import { wellKnownRoutes } from './well-known-routes';
+import type { Config } from '../src/config.js';
+import type { ClientAuthCalls } from '../src/client.js';
+import type { Logger } from '../src/domain/logger.js';
+import type { AccessLogPolicy } from '../src/grpc/access-log.js';
+import type { CallObserver } from '../src/grpc/unary.js';
+import { CookiePolicy } from './cookie-policy.js';
+import { clientIp } from './client-ip.js';
+import { crossSiteGuard } from './cross-site-guard.js';
+import { errorMiddleware } from './error-middleware.js';
+import { forwardAuth, identityOverGrpc, type IdentityOfToken } from './forward-auth.js';
+import { requestLog } from './request-log.js';
+import { recoveryRoutes } from './recovery-routes.js';
+import { bridgeRoutes } from './routes.js';
+import type { UpstreamHealth } from './upstream-health.js';
+import { wellKnownRoutes } from './well-known-routes.js';
 
 export interface BridgeAppOptions {
   config: Config['bridge'];

@@ -5,11 +5,11 @@
  */
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import type { Middleware } from 'koa';
-import { RETRY_AFTER_KEY, errorDetailOf } from '../src/client';
-import { describe } from '../src/domain/describe-error';
-import { HTTP_STATUS_OF } from '../src/grpc/http-status';
-import type { Logger } from '../src/domain/logger';
-import { HttpError } from './http-error';
+import { RETRY_AFTER_KEY, errorDetailOf } from '../src/client.js';
+import { describe } from '../src/domain/describe-error.js';
+import { HTTP_STATUS_OF } from '../src/grpc/http-status.js';
+import type { Logger } from '../src/domain/logger.js';
+import { HttpError } from './http-error.js';
 
 /** The JSON body of every error response. */
 export interface ErrorBody {

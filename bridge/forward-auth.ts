@@ -15,20 +15,20 @@
  * never cached, and a log line only for the calls ACCESS_LOG_SAMPLE picks.
  */
 import type { Context, Middleware } from 'koa';
-import { ClientKind as ProtoKind } from '../gen/clientauth/v1/client';
-import type { ClientAuthCalls } from '../src/client';
-import type { ClientKind, Principal } from '../src/domain/client';
-import { accessRequirement, requireAccess, type AccessRequirement } from '../src/domain/access-requirement';
-import { DomainError } from '../src/domain/errors';
-import type { Logger } from '../src/domain/logger';
-import { bearerOf, identityHeaders } from '../src/gateway-identity';
-import { codeOfHttpStatus, type AccessLogPolicy } from '../src/grpc/access-log';
-import { toServiceError } from '../src/grpc/status-mapping';
-import { requestIdFrom } from '../src/request-id';
-import type { CallObserver } from '../src/grpc/unary';
-import type { CookiePolicy } from './cookie-policy';
-import { toHttpError } from './error-middleware';
-import { HttpError } from './http-error';
+import { ClientKind as ProtoKind } from '../gen/clientauth/v1/client.js';
+import type { ClientAuthCalls } from '../src/client.js';
+import type { ClientKind, Principal } from '../src/domain/client.js';
+import { accessRequirement, requireAccess, type AccessRequirement } from '../src/domain/access-requirement.js';
+import { DomainError } from '../src/domain/errors.js';
+import type { Logger } from '../src/domain/logger.js';
+import { bearerOf, identityHeaders } from '../src/gateway-identity.js';
+import { codeOfHttpStatus, type AccessLogPolicy } from '../src/grpc/access-log.js';
+import { toServiceError } from '../src/grpc/status-mapping.js';
+import { requestIdFrom } from '../src/request-id.js';
+import type { CallObserver } from '../src/grpc/unary.js';
+import type { CookiePolicy } from './cookie-policy.js';
+import { toHttpError } from './error-middleware.js';
+import { HttpError } from './http-error.js';
 
 export const FORWARD_AUTH_PATH = '/auth';
 /** The name forward auth goes by in metrics and the access log policy. */

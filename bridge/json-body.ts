@@ -8,7 +8,7 @@
  */
 import getRawBody from 'raw-body';
 import type { Context } from 'koa';
-import { HttpError } from './http-error';
+import { HttpError } from './http-error.js';
 
 export type JsonObject = Record<string, unknown>;
 

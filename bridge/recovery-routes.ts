@@ -5,13 +5,13 @@
  */
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import type { ClientAuthCallOptions, ClientAuthCalls } from '../src/client';
-import { ROUTE_FIELDS, bodyFields, type BodyFields } from './body-fields';
-import { readJsonObject } from './json-body';
-import { invalidField } from './http-error';
-import { stringField } from './request-fields';
-import { RESET_PAGE_HTML, RESET_PAGE_SCRIPT } from './recovery-page';
-import { clientJson } from './response-json';
+import type { ClientAuthCallOptions, ClientAuthCalls } from '../src/client.js';
+import { ROUTE_FIELDS, bodyFields, type BodyFields } from './body-fields.js';
+import { readJsonObject } from './json-body.js';
+import { invalidField } from './http-error.js';
+import { stringField } from './request-fields.js';
+import { RESET_PAGE_HTML, RESET_PAGE_SCRIPT } from './recovery-page.js';
+import { clientJson } from './response-json.js';
 
 export interface RecoveryRouteDependencies {
   api: ClientAuthCalls;

@@ -5,19 +5,19 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { LoginResponse, RefreshTokenResponse } from '../gen/clientauth/v1/client_auth';
-import type { ClientAuthCallOptions, ClientAuthCalls } from '../src/client';
-import { parseBearer } from '../src/bearer-token';
-import { CookiePolicy, ORIGINAL_REFRESH_PATH, REFRESH_PATH } from './cookie-policy';
-import type { JsonFieldNames } from './error-middleware';
-import { ROUTE_FIELDS, bodyFields, checkRegistrationGroups, type BodyFields } from './body-fields';
-import { HttpError } from './http-error';
-import { readJsonObject } from './json-body';
-import { stringField, stringListField, stringMapField } from './request-fields';
-import { auditEventJson } from './audit-json';
-import { clientJson, deletionRequestJson, timeJson } from './response-json';
-import type { UpstreamHealth } from './upstream-health';
-import { answerWithChallenge, secondFactorRoutes } from './second-factor-routes';
+import type { LoginResponse, RefreshTokenResponse } from '../gen/clientauth/v1/client_auth.js';
+import type { ClientAuthCallOptions, ClientAuthCalls } from '../src/client.js';
+import { parseBearer } from '../src/bearer-token.js';
+import { CookiePolicy, ORIGINAL_REFRESH_PATH, REFRESH_PATH } from './cookie-policy.js';
+import type { JsonFieldNames } from './error-middleware.js';
+import { ROUTE_FIELDS, bodyFields, checkRegistrationGroups, type BodyFields } from './body-fields.js';
+import { HttpError } from './http-error.js';
+import { readJsonObject } from './json-body.js';
+import { stringField, stringListField, stringMapField } from './request-fields.js';
+import { auditEventJson } from './audit-json.js';
+import { clientJson, deletionRequestJson, timeJson } from './response-json.js';
+import type { UpstreamHealth } from './upstream-health.js';
+import { answerWithChallenge, secondFactorRoutes } from './second-factor-routes.js';
 
 export interface RouteDependencies {
   api: ClientAuthCalls;

@@ -6,16 +6,16 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import QRCode from 'qrcode';
-import type { LoginChallenge, Passkey } from '../gen/clientauth/v1/second_factor';
-import { SecondFactorKind } from '../gen/clientauth/v1/second_factor';
-import type { CompleteLoginResponse } from '../gen/clientauth/v1/second_factor';
-import type { ClientAuthCallOptions, ClientAuthCalls } from '../src/client';
-import type { JsonFieldNames } from './error-middleware';
-import { invalidField } from './http-error';
-import { ROUTE_FIELDS, type BodyFields } from './body-fields';
-import type { JsonObject } from './json-body';
-import { stringField } from './request-fields';
-import { clientJson, timeJson } from './response-json';
+import type { LoginChallenge, Passkey } from '../gen/clientauth/v1/second_factor.js';
+import { SecondFactorKind } from '../gen/clientauth/v1/second_factor.js';
+import type { CompleteLoginResponse } from '../gen/clientauth/v1/second_factor.js';
+import type { ClientAuthCallOptions, ClientAuthCalls } from '../src/client.js';
+import type { JsonFieldNames } from './error-middleware.js';
+import { invalidField } from './http-error.js';
+import { ROUTE_FIELDS, type BodyFields } from './body-fields.js';
+import type { JsonObject } from './json-body.js';
+import { stringField } from './request-fields.js';
+import { clientJson, timeJson } from './response-json.js';
 
 /** What these routes borrow from the main routes: reading bodies, calling, and answering with a session. */
 export interface SecondFactorRouteHelpers {

@@ -1,15 +1,15 @@
 /** Runs the bridge on its own HTTP server, with its gRPC client and health probe. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ClientAuthServer } from '../gen/clientauth/v1/client_auth';
-import { createClientAuthClient, promiseClient, type ClientAuthCalls } from '../src/client';
-import { INTERNAL_PASS_KEY } from '../src/grpc/call-gate';
-import { hostPort, loopbackFor } from '../src/loopback';
-import type { Config } from '../src/config';
-import type { Logger } from '../src/domain/logger';
-import { inProcessClient } from '../src/grpc/in-process-client';
-import { createBridgeApp, type BridgeAppOptions } from './app';
-import { inProcessHealth, upstreamHealth, type HealthService, type UpstreamHealth } from './upstream-health';
+import type { ClientAuthServer } from '../gen/clientauth/v1/client_auth.js';
+import { createClientAuthClient, promiseClient, type ClientAuthCalls } from '../src/client.js';
+import { INTERNAL_PASS_KEY } from '../src/grpc/call-gate.js';
+import { hostPort, loopbackFor } from '../src/loopback.js';
+import type { Config } from '../src/config.js';
+import type { Logger } from '../src/domain/logger.js';
+import { inProcessClient } from '../src/grpc/in-process-client.js';
+import { createBridgeApp, type BridgeAppOptions } from './app.js';
+import { inProcessHealth, upstreamHealth, type HealthService, type UpstreamHealth } from './upstream-health.js';
 
 export interface RunningBridge {
   server: Server;

@@ -1,7 +1,7 @@
 /** Asks the gRPC server's grpc.health.v1 service whether ClientAuth is serving. */
 import { ChannelCredentials, makeGenericClientConstructor, type Client, type ServiceDefinition, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
-import { ClientAuthService } from '../gen/clientauth/v1/client_auth';
+import { ClientAuthService } from '../gen/clientauth/v1/client_auth.js';
 
 /** SERVING, NOT_SERVING, UNKNOWN, or UNREACHABLE when the check itself failed. */
 export type UpstreamStatus = 'SERVING' | 'NOT_SERVING' | 'UNKNOWN' | 'SERVICE_UNKNOWN' | 'UNREACHABLE';

@@ -1,9 +1,9 @@
 /** The abuse limits' part of the configuration: attempt limits, the hashing queue, trusted proxies. */
 import { availableParallelism } from 'node:os';
-import type { AttemptLimitsConfig } from './domain/attempt-limits';
-import type { HashingQueueOptions } from './domain/hashing-queue';
-import { LOOPBACK_CIDRS, cidrList } from './ip-address';
-import { ConfigError, type Reader } from './config-reader';
+import type { AttemptLimitsConfig } from './domain/attempt-limits.js';
+import type { HashingQueueOptions } from './domain/hashing-queue.js';
+import { LOOPBACK_CIDRS, cidrList } from './ip-address.js';
+import { ConfigError, type Reader } from './config-reader.js';
 
 export interface AbuseConfig {
   readonly limits: AttemptLimitsConfig;

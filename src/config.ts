@@ -2,18 +2,18 @@
  * The only reader of the environment. `loadConfig` turns it into a typed, validated,
  * frozen Config, or throws a ConfigError naming the variable at fault.
  */
-import { mailFrom, recoveryFrom, verifiedRedirectFrom, type MailConfig, type RecoveryConfig } from './config-recovery';
-import { ConfigError, Reader, type Env } from './config-reader';
-import { abuseConfigFrom, type AbuseConfig } from './config-limits';
-import { legacyWindowFrom } from './legacy-window';
-import { signingFrom, type SigningConfig } from './config-signing';
-import { redisFrom, type RedisConfig } from './config-redis';
-import { secondFactorFrom, type SecondFactorConfig } from './second-factor-config';
+import { mailFrom, recoveryFrom, verifiedRedirectFrom, type MailConfig, type RecoveryConfig } from './config-recovery.js';
+import { ConfigError, Reader, type Env } from './config-reader.js';
+import { abuseConfigFrom, type AbuseConfig } from './config-limits.js';
+import { legacyWindowFrom } from './legacy-window.js';
+import { signingFrom, type SigningConfig } from './config-signing.js';
+import { redisFrom, type RedisConfig } from './config-redis.js';
+import { secondFactorFrom, type SecondFactorConfig } from './second-factor-config.js';
 
-export { ConfigError, type Env } from './config-reader';
-export type { SigningConfig } from './config-signing';
-export type { RedisConfig, RedisNode, RedisTarget } from './config-redis';
-export type { SecondFactorConfig } from './second-factor-config';
+export { ConfigError, type Env } from './config-reader.js';
+export type { SigningConfig } from './config-signing.js';
+export type { RedisConfig, RedisNode, RedisTarget } from './config-redis.js';
+export type { SecondFactorConfig } from './second-factor-config.js';
 
 export interface MongoConfig {
   readonly uri: string;

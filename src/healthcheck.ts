@@ -8,11 +8,12 @@
  * 2xx from the bridge's /healthz). Healthy means at least one answered, and all that
  * answered are healthy.
  */
+import { realpathSync } from 'node:fs';
 import { connect } from 'node:net';
 import { credentials, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
-import { ConfigError, loadConfig, type Config } from './config';
-import { hostPort, loopbackFor } from './loopback';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { hostPort, loopbackFor } from './loopback.js';
 
 const PROBE_TIMEOUT_MS = 2000;
 
@@ -107,4 +108,4 @@ async function main(): Promise<void> {
   process.exit(verdict.healthy ? 0 : 1);
 }
 
-if (require.main === module) void main();
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === import.meta.filename) void main();

@@ -3,13 +3,13 @@
  * generated client and message types, the reader of error reasons, and the
  * RevocationWatcher for gateways that verify tokens themselves.
  */
-export { createClientAuthClient, errorDetailOf, richStatusOf, ERROR_DOMAIN } from './client';
-export type { RichStatusDetails } from './client';
-export { IDEMPOTENT_METHODS, type RetryOptions } from './client-retry';
-export type { ClientAuthCallOptions, ClientAuthClientOptions, ClientAuthPromiseClient } from './client';
-export { RevocationWatcher } from './revocation-watcher';
-export type { RevocationWatcherOptions, WatchedClaims } from './revocation-watcher';
-export * from '../gen/clientauth/v1/client_auth';
+export { createClientAuthClient, errorDetailOf, richStatusOf, ERROR_DOMAIN } from './client.js';
+export type { RichStatusDetails } from './client.js';
+export { IDEMPOTENT_METHODS, type RetryOptions } from './client-retry.js';
+export type { ClientAuthCallOptions, ClientAuthClientOptions, ClientAuthPromiseClient } from './client.js';
+export { RevocationWatcher } from './revocation-watcher.js';
+export type { RevocationWatcherOptions, WatchedClaims } from './revocation-watcher.js';
+export * from '../gen/clientauth/v1/client_auth.js';
 export {
   RevocationEvent,
   RevocationEventType,
@@ -18,6 +18,6 @@ export {
   RevokedEntry,
   WatchRevocationsRequest,
   WatchRevocationsResponse,
-} from '../gen/clientauth/v1/revocation_feed';
-export { GetJwksRequest, GetJwksResponse, JsonWebKey, RotateSigningKeyRequest, RotateSigningKeyResponse } from '../gen/clientauth/v1/signing_keys';
-export { Client, ClientKind, DeletionRequest, ErrorDetail } from '../gen/clientauth/v1/client';
+} from '../gen/clientauth/v1/revocation_feed.js';
+export { GetJwksRequest, GetJwksResponse, JsonWebKey, RotateSigningKeyRequest, RotateSigningKeyResponse } from '../gen/clientauth/v1/signing_keys.js';
+export { Client, ClientKind, DeletionRequest, ErrorDetail } from '../gen/clientauth/v1/client.js';

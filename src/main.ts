@@ -5,20 +5,20 @@
  * moves the clients of the original service over (src/import-original/command.ts).
  */
 // First: tracing, when asked for, must be running before the libraries it instruments load.
-import './telemetry/preload';
-import { CookiePolicy } from '../bridge/cookie-policy';
-import { identityInProcess } from '../bridge/forward-auth';
-import { startBridge } from '../bridge/server';
-import { buildApp } from './app';
-import { ConfigError, loadConfig } from './config';
-import { describe } from './domain/describe-error';
-import { gatewayCheck } from './gateway-identity';
-import { sampledAccessLog } from './grpc/access-log';
-import { startGrpcServer } from './grpc/server';
-import { createLogger } from './logging';
-import type * as ImportOriginalModule from './import-original/command';
-import type * as MetricsModule from './metrics';
-import { flushTraces } from './telemetry/trace-context';
+import './telemetry/preload.js';
+import { CookiePolicy } from '../bridge/cookie-policy.js';
+import { identityInProcess } from '../bridge/forward-auth.js';
+import { startBridge } from '../bridge/server.js';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { describe } from './domain/describe-error.js';
+import { gatewayCheck } from './gateway-identity.js';
+import { sampledAccessLog } from './grpc/access-log.js';
+import { startGrpcServer } from './grpc/server.js';
+import { createLogger } from './logging.js';
+import type * as ImportOriginalModule from './import-original/command.js';
+import type * as MetricsModule from './metrics.js';
+import { flushTraces } from './telemetry/trace-context.js';
 
 const ROLES = ['all', 'server', 'bridge'] as const;
 type Role = (typeof ROLES)[number];

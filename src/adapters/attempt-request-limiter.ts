@@ -1,5 +1,5 @@
-import type { AttemptLimiter } from '../domain/attempt-limiter';
-import type { RequestLimiter } from '../domain/request-limiter';
+import type { AttemptLimiter } from '../domain/attempt-limiter.js';
+import type { RequestLimiter } from '../domain/request-limiter.js';
 
 /**
  * A request limiter on an attempt limiter that never refuses by itself (give it a rule of

@@ -1,5 +1,5 @@
-import { describe } from '../domain/describe-error';
-import type { Logger } from '../domain/logger';
+import { describe } from '../domain/describe-error.js';
+import type { Logger } from '../domain/logger.js';
 
 /**
  * Runs `attempt` until it succeeds or `timeoutMs` has passed, waiting 200 ms, 400 ms, ...

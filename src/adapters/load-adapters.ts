@@ -9,28 +9,28 @@
 /** The MongoDB and Redis adapters (the shared set-up). */
 export function loadSharedAdapters() {
   return {
-    ...(require('./mongo/connect') as typeof import('./mongo/connect')),
-    ...(require('./mongo/client-store') as typeof import('./mongo/client-store')),
-    ...(require('./mongo/session-store') as typeof import('./mongo/session-store')),
-    ...(require('./mongo/outbox') as typeof import('./mongo/outbox')),
-    ...(require('./mongo/mail-outbox') as typeof import('./mongo/mail-outbox')),
-    ...(require('./mongo/one-time-token-store') as typeof import('./mongo/one-time-token-store')),
-    ...(require('./mongo/second-factor-store') as typeof import('./mongo/second-factor-store')),
-    ...(require('./mongo/audit-log') as typeof import('./mongo/audit-log')),
-    ...(require('./mongo/signing-key-store') as typeof import('./mongo/signing-key-store')),
-    ...(require('./redis/connect') as typeof import('./redis/connect')),
-    ...(require('./redis/revocation-list') as typeof import('./redis/revocation-list')),
-    ...(require('./redis/event-bus') as typeof import('./redis/event-bus')),
-    ...(require('./redis/attempt-limiters') as typeof import('./redis/attempt-limiters')),
-    ...(require('./redis/audit-stream') as typeof import('./redis/audit-stream')),
-    ...(require('./redis/revocation-feed') as typeof import('./redis/revocation-feed')),
+    ...(require('./mongo/connect') as typeof import('./mongo/connect.js')),
+    ...(require('./mongo/client-store') as typeof import('./mongo/client-store.js')),
+    ...(require('./mongo/session-store') as typeof import('./mongo/session-store.js')),
+    ...(require('./mongo/outbox') as typeof import('./mongo/outbox.js')),
+    ...(require('./mongo/mail-outbox') as typeof import('./mongo/mail-outbox.js')),
+    ...(require('./mongo/one-time-token-store') as typeof import('./mongo/one-time-token-store.js')),
+    ...(require('./mongo/second-factor-store') as typeof import('./mongo/second-factor-store.js')),
+    ...(require('./mongo/audit-log') as typeof import('./mongo/audit-log.js')),
+    ...(require('./mongo/signing-key-store') as typeof import('./mongo/signing-key-store.js')),
+    ...(require('./redis/connect') as typeof import('./redis/connect.js')),
+    ...(require('./redis/revocation-list') as typeof import('./redis/revocation-list.js')),
+    ...(require('./redis/event-bus') as typeof import('./redis/event-bus.js')),
+    ...(require('./redis/attempt-limiters') as typeof import('./redis/attempt-limiters.js')),
+    ...(require('./redis/audit-stream') as typeof import('./redis/audit-stream.js')),
+    ...(require('./redis/revocation-feed') as typeof import('./redis/revocation-feed.js')),
   };
 }
 
 /** The SQLite and in-process adapters (the embedded default). */
 export function loadEmbeddedAdapters() {
   return {
-    ...(require('./embedded/development-secret') as typeof import('./embedded/development-secret')),
-    ...(require('./embedded/embedded-adapters') as typeof import('./embedded/embedded-adapters')),
+    ...(require('./embedded/development-secret') as typeof import('./embedded/development-secret.js')),
+    ...(require('./embedded/embedded-adapters') as typeof import('./embedded/embedded-adapters.js')),
   };
 }

@@ -1,6 +1,6 @@
-import { describe } from './describe-error';
-import type { Logger } from './logger';
-import type { RevocationList } from './ports';
+import { describe } from './describe-error.js';
+import type { Logger } from './logger.js';
+import type { RevocationList } from './ports.js';
 
 /**
  * Puts sessions just revoked in the store on the revocation list until `until` (ms since

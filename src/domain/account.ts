@@ -1,10 +1,10 @@
 /** GetMe and ChangePassword: what a client does with its own record. */
-import { publicClient, type Principal, type PublicClient } from './client';
-import { revokeAccessTokensOf } from './access-revocation';
-import { NO_REQUEST, type RequestContext } from './audit-event';
-import { domainError, invalidArgument } from './errors';
-import * as v from './validation';
-import type { Dependencies } from './dependencies';
+import { publicClient, type Principal, type PublicClient } from './client.js';
+import { revokeAccessTokensOf } from './access-revocation.js';
+import { NO_REQUEST, type RequestContext } from './audit-event.js';
+import { domainError, invalidArgument } from './errors.js';
+import * as v from './validation.js';
+import type { Dependencies } from './dependencies.js';
 
 export type AccountDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'hasher' | 'limits' | 'blocklist' | 'lifetimes' | 'log' | 'audit' | 'now'>;
 

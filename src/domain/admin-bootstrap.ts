@@ -1,11 +1,11 @@
 /** The admin named by ADMIN_EMAIL and ADMIN_PASSWORD, made ready at start-up. */
-import { ADMIN_GROUP, BASE_GROUP, publicClient, type ClientRecord, type PublicClient } from './client';
-import { SYSTEM } from './audit-event';
-import { insertNewClient, newClientRecord } from './client-records';
-import { DomainError, domainError, invalidArgument } from './errors';
-import { newOutboxEntry } from './outbox-entry';
-import * as v from './validation';
-import type { Dependencies } from './dependencies';
+import { ADMIN_GROUP, BASE_GROUP, publicClient, type ClientRecord, type PublicClient } from './client.js';
+import { SYSTEM } from './audit-event.js';
+import { insertNewClient, newClientRecord } from './client-records.js';
+import { DomainError, domainError, invalidArgument } from './errors.js';
+import { newOutboxEntry } from './outbox-entry.js';
+import * as v from './validation.js';
+import type { Dependencies } from './dependencies.js';
 
 export type AdminBootstrapDeps = Pick<Dependencies, 'clients' | 'hasher' | 'outbox' | 'relay' | 'log' | 'audit' | 'now'>;
 

@@ -1,14 +1,14 @@
 /** GetClient, ListClients, SetClientGroups and ListDeletionRequests: the admins' reading and granting. */
-import { revokeAccessTokensOf } from './access-revocation';
-import { publicClient, requireAdmin, type ClientKind, type Principal, type PublicClient } from './client';
-import { requireClient, withBaseGroup } from './client-records';
-import type { DeletionRequestView } from './deletion';
-import { NO_REQUEST, type RequestContext } from './audit-event';
-import { domainError } from './errors';
-import { keepingAnAdmin } from './last-admin';
-import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from './page-token';
-import * as v from './validation';
-import type { Dependencies } from './dependencies';
+import { revokeAccessTokensOf } from './access-revocation.js';
+import { publicClient, requireAdmin, type ClientKind, type Principal, type PublicClient } from './client.js';
+import { requireClient, withBaseGroup } from './client-records.js';
+import type { DeletionRequestView } from './deletion.js';
+import { NO_REQUEST, type RequestContext } from './audit-event.js';
+import { domainError } from './errors.js';
+import { keepingAnAdmin } from './last-admin.js';
+import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from './page-token.js';
+import * as v from './validation.js';
+import type { Dependencies } from './dependencies.js';
 
 export type AdministrationDeps = Pick<Dependencies, 'clients' | 'sessions' | 'outbox' | 'revocations' | 'revocationFeed' | 'lifetimes' | 'log' | 'audit' | 'now'>;
 

@@ -3,8 +3,8 @@
  * is counted before the secret is checked, so no concurrency lets more guesses through
  * than a limit allows; a success then gives back what the owner should not pay for.
  */
-import type { AttemptLimiter, AttemptLimiterFactory, Consumption, LimitRule } from './attempt-limiter';
-import { RetryLaterError, waitText } from './retry-later';
+import type { AttemptLimiter, AttemptLimiterFactory, Consumption, LimitRule } from './attempt-limiter.js';
+import { RetryLaterError, waitText } from './retry-later.js';
 
 export interface AttemptLimitsConfig {
   /** Guesses of one account's password from one source (client IP): the strict limit. */

@@ -1,5 +1,5 @@
 /** The audit trail's ports: where records are stored and read back, and where they are streamed. */
-import type { AuditEvent, AuditEventType, AuditOutcome } from './audit-event';
+import type { AuditEvent, AuditEventType, AuditOutcome } from './audit-event.js';
 
 /** Filters and paging of `AuditLog.list`. */
 export interface AuditQuery {

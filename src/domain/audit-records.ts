@@ -1,7 +1,7 @@
 /** How the outcomes of the credential checks (logins, service tokens) read in the audit trail. */
-import { ANONYMOUS, type AuditInput } from './audit-event';
-import type { OutcomeRecords } from './audited';
-import type { IssuedToken } from './token-issuer';
+import { ANONYMOUS, type AuditInput } from './audit-event.js';
+import type { OutcomeRecords } from './audited.js';
+import type { IssuedToken } from './token-issuer.js';
 
 /** What a login learnt before it was decided, for its record. */
 export interface LoginAttempt {

@@ -1,11 +1,11 @@
 /** ListAuditEvents and ListMySignIns: reading the audit trail back. */
-import { ANONYMOUS, SIGN_IN_TYPES, SYSTEM, isAuditEventType, type AuditEvent, type AuditEventType, type AuditOutcome } from './audit-event';
-import { requireAdmin, type Principal } from './client';
-import { invalidArgument } from './errors';
-import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from './page-token';
-import type { AuditQuery } from './audit-ports';
-import * as v from './validation';
-import type { Dependencies } from './dependencies';
+import { ANONYMOUS, SIGN_IN_TYPES, SYSTEM, isAuditEventType, type AuditEvent, type AuditEventType, type AuditOutcome } from './audit-event.js';
+import { requireAdmin, type Principal } from './client.js';
+import { invalidArgument } from './errors.js';
+import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from './page-token.js';
+import type { AuditQuery } from './audit-ports.js';
+import * as v from './validation.js';
+import type { Dependencies } from './dependencies.js';
 
 export type AuditTrailDeps = Pick<Dependencies, 'auditLog'>;
 

@@ -5,11 +5,11 @@
  * is stored. A store outage fails no use case: records wait in a bounded queue and are
  * written when the store is back; past the bound they are dropped and counted.
  */
-import { NO_REQUEST, type AuditEvent, type AuditEventType, type AuditInput, type AuditOutcome, type RequestContext } from './audit-event';
-import { newId } from './ids';
-import type { Logger } from './logger';
-import { OutageLog } from './outage-log';
-import type { AuditLog, AuditStream } from './audit-ports';
+import { NO_REQUEST, type AuditEvent, type AuditEventType, type AuditInput, type AuditOutcome, type RequestContext } from './audit-event.js';
+import { newId } from './ids.js';
+import type { Logger } from './logger.js';
+import { OutageLog } from './outage-log.js';
+import type { AuditLog, AuditStream } from './audit-ports.js';
 
 /** What a use case needs of the recorder. */
 export interface AuditRecorder {

@@ -2,9 +2,9 @@
  * Records the outcome of a use case whose failures are events too (a failed login, a
  * wrong service secret): the record is made once the answer is decided, success or not.
  */
-import type { AuditInput, RequestContext } from './audit-event';
-import type { AuditRecorder } from './audit';
-import { DomainError, type Reason } from './errors';
+import type { AuditInput, RequestContext } from './audit-event.js';
+import type { AuditRecorder } from './audit.js';
+import { DomainError, type Reason } from './errors.js';
 
 /**
  * Failures that say nothing about anyone's security: a malformed request, a store outage, a

@@ -1,5 +1,5 @@
 /** The client model shared by the domain and its ports. */
-import { domainError } from './errors';
+import { domainError } from './errors.js';
 
 export type ClientKind = 'user' | 'service';
 

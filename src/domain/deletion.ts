@@ -10,16 +10,16 @@
  * client, which `finishPendingDeletions` (at start-up and on every relay pass) carries
  * through the same remaining steps, announcing it exactly once.
  */
-import { ADMIN_GROUP, isAdmin, type ClientKind, type Principal } from './client';
-import { NO_REQUEST, type RequestContext } from './audit-event';
-import { describe } from './describe-error';
-import { domainError } from './errors';
-import { newId } from './ids';
-import { isActiveAdmin, keepingAnAdmin } from './last-admin';
-import { newOutboxEntry } from './outbox-entry';
-import type { MarkedClient } from './ports';
-import * as v from './validation';
-import type { Dependencies } from './dependencies';
+import { ADMIN_GROUP, isAdmin, type ClientKind, type Principal } from './client.js';
+import { NO_REQUEST, type RequestContext } from './audit-event.js';
+import { describe } from './describe-error.js';
+import { domainError } from './errors.js';
+import { newId } from './ids.js';
+import { isActiveAdmin, keepingAnAdmin } from './last-admin.js';
+import { newOutboxEntry } from './outbox-entry.js';
+import type { MarkedClient } from './ports.js';
+import * as v from './validation.js';
+import type { Dependencies } from './dependencies.js';
 
 /** A deletion request as callers see it. */
 export interface DeletionRequestView {

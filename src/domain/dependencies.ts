@@ -1,17 +1,17 @@
-import type { AuditRecorder } from './audit';
-import type { AttemptLimits } from './attempt-limits';
-import type { PasswordHashing } from './hashing-queue';
-import type { LegacyTokens } from './legacy-tokens';
-import type { Logger } from './logger';
-import type { OutboxRelay } from './outbox-relay';
-import type { AuditLog } from './audit-ports';
-import type { PasswordBlocklist } from './password-blocklist';
-import type { Recovery } from './recovery-settings';
-import type { ClientStore, Outbox, RevocationList, SessionStore } from './ports';
-import type { RevocationFeed } from './revocation-feed';
-import type { SigningKeySet } from './signing-keys';
-import type { Lifetimes, TokenIssuer } from './token-issuer';
-import type { SecondFactorSettings, SecondFactorStore, SecretSealer, TotpCodes, WebAuthnCeremonies } from './second-factor-ports';
+import type { AuditRecorder } from './audit.js';
+import type { AttemptLimits } from './attempt-limits.js';
+import type { PasswordHashing } from './hashing-queue.js';
+import type { LegacyTokens } from './legacy-tokens.js';
+import type { Logger } from './logger.js';
+import type { OutboxRelay } from './outbox-relay.js';
+import type { AuditLog } from './audit-ports.js';
+import type { PasswordBlocklist } from './password-blocklist.js';
+import type { Recovery } from './recovery-settings.js';
+import type { ClientStore, Outbox, RevocationList, SessionStore } from './ports.js';
+import type { RevocationFeed } from './revocation-feed.js';
+import type { SigningKeySet } from './signing-keys.js';
+import type { Lifetimes, TokenIssuer } from './token-issuer.js';
+import type { SecondFactorSettings, SecondFactorStore, SecretSealer, TotpCodes, WebAuthnCeremonies } from './second-factor-ports.js';
 
 /**
  * Everything a use case may depend on. Each use case takes only the part it uses

@@ -6,7 +6,7 @@
  * (punycode) form, the one DNS and mail servers use.
  */
 import { domainToASCII } from 'node:url';
-import { invalidArgument } from './errors';
+import { invalidArgument } from './errors.js';
 
 const EMAIL_MAX = 254;
 // A pragmatic shape check: one @, no spaces, a dot in the domain. Delivery proves the rest.

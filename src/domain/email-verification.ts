@@ -1,12 +1,12 @@
 /** SendEmailVerification and VerifyEmail: proof that a user reads the email it registered with. */
-import { publicClient, type ClientRecord, type Principal, type PublicClient } from './client';
-import { NO_REQUEST, type RequestContext } from './audit-event';
-import { domainError, invalidArgument } from './errors';
-import { MAX_ONE_TIME_TOKEN_LENGTH } from './one-time-tokens';
-import type { Recovery } from './recovery-settings';
-import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } from './recovery-requests';
-import { hashSecret } from './secrets';
-import type { Dependencies } from './dependencies';
+import { publicClient, type ClientRecord, type Principal, type PublicClient } from './client.js';
+import { NO_REQUEST, type RequestContext } from './audit-event.js';
+import { domainError, invalidArgument } from './errors.js';
+import { MAX_ONE_TIME_TOKEN_LENGTH } from './one-time-tokens.js';
+import type { Recovery } from './recovery-settings.js';
+import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } from './recovery-requests.js';
+import { hashSecret } from './secrets.js';
+import type { Dependencies } from './dependencies.js';
 
 export type EmailVerificationDeps = Pick<Dependencies, 'clients' | 'log' | 'audit' | 'now' | 'recovery'>;
 

@@ -3,8 +3,8 @@
  * at cost 12). Unbounded, a flood of logins queues every caller behind it until deadlines
  * pass; bounded, the callers beyond what can be served in time are told so at once.
  */
-import { RetryLaterError, waitText } from './retry-later';
-import type { PasswordHasher } from './password-hasher';
+import { RetryLaterError, waitText } from './retry-later.js';
+import type { PasswordHasher } from './password-hasher.js';
 
 export interface HashingQueueOptions {
   /** Hashes run at once (bcrypt runs on libuv's thread pool, 4 threads by default). */

@@ -4,9 +4,9 @@
  * the change and again after it, and a change that left no active admin (two admins
  * suspending each other at the same moment) is undone: both then fail, and both stay.
  */
-import { ADMIN_GROUP, type ClientRecord } from './client';
-import { domainError } from './errors';
-import type { ClientStore } from './ports';
+import { ADMIN_GROUP, type ClientRecord } from './client.js';
+import { domainError } from './errors.js';
+import type { ClientStore } from './ports.js';
 
 const PAGE = 200;
 

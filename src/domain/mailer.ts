@@ -8,11 +8,11 @@
  * Delivery is at least once: an instance that crashes between the send and the removal,
  * or two instances passing over the same message, may send it twice.
  */
-import { describe } from './describe-error';
-import { newId } from './ids';
-import { OutageLog } from './outage-log';
-import type { Logger } from './logger';
-import type { MailOutbox, MailRenderer, MailTemplate, MailTransport, QueuedMail } from './mail';
+import { describe } from './describe-error.js';
+import { newId } from './ids.js';
+import { OutageLog } from './outage-log.js';
+import type { Logger } from './logger.js';
+import type { MailOutbox, MailRenderer, MailTemplate, MailTransport, QueuedMail } from './mail.js';
 
 const BATCH = 50;
 

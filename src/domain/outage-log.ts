@@ -1,5 +1,5 @@
-import { describe } from './describe-error';
-import type { Logger } from './logger';
+import { describe } from './describe-error.js';
+import type { Logger } from './logger.js';
 
 /**
  * Logs a repeated job's failures once per outage: one warning when it starts failing, one

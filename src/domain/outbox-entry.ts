@@ -1,6 +1,6 @@
-import type { ClientRecord } from './client';
-import { newId } from './ids';
-import type { OutboxEntry, OutboxEventType } from './ports';
+import type { ClientRecord } from './client.js';
+import { newId } from './ids.js';
+import type { OutboxEntry, OutboxEventType } from './ports.js';
 
 /** A new, undelivered outbox entry about `client`, caused by the client `by`. */
 export function newOutboxEntry(

@@ -1,6 +1,6 @@
-import { describe } from './describe-error';
-import type { Logger } from './logger';
-import type { EventBus, Outbox, OutboxEntry, RevocationList } from './ports';
+import { describe } from './describe-error.js';
+import type { Logger } from './logger.js';
+import type { EventBus, Outbox, OutboxEntry, RevocationList } from './ports.js';
 
 const BATCH = 100;
 

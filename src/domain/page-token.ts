@@ -1,6 +1,6 @@
 /** Paging of the admin lists: page sizes and the opaque cursor handed to callers. */
-import { domainError } from './errors';
-import * as v from './validation';
+import { domainError } from './errors.js';
+import * as v from './validation.js';
 
 export const LIST_PAGE_DEFAULT = 50;
 export const LIST_PAGE_MAX = 500;

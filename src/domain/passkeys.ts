@@ -5,17 +5,17 @@
  * ticket (login-tickets.ts), so it is single-use and lives five minutes; the relying party
  * id and the allowed origins come from the configuration; signature counters must grow.
  */
-import { NO_REQUEST, type RequestContext } from './audit-event';
-import { passkeyLoginRecords } from './audit-records';
-import { audited } from './audited';
-import type { ClientRecord, Principal } from './client';
-import type { Dependencies } from './dependencies';
-import { DuplicateKeyError, domainError, invalidArgument } from './errors';
-import { issueTicket, openTicket, redeemTicket } from './login-tickets';
-import { WebAuthnRefusal, type CeremonyOptions, type PasskeyRecord } from './second-factor-ports';
-import type { SessionTokens, TokenPair } from './session-tokens';
-import { requireUser } from './totp';
-import * as v from './validation';
+import { NO_REQUEST, type RequestContext } from './audit-event.js';
+import { passkeyLoginRecords } from './audit-records.js';
+import { audited } from './audited.js';
+import type { ClientRecord, Principal } from './client.js';
+import type { Dependencies } from './dependencies.js';
+import { DuplicateKeyError, domainError, invalidArgument } from './errors.js';
+import { issueTicket, openTicket, redeemTicket } from './login-tickets.js';
+import { WebAuthnRefusal, type CeremonyOptions, type PasskeyRecord } from './second-factor-ports.js';
+import type { SessionTokens, TokenPair } from './session-tokens.js';
+import { requireUser } from './totp.js';
+import * as v from './validation.js';
 
 const CEREMONY_SECONDS = 5 * 60;
 const NAME_MAX = 64;

@@ -3,7 +3,7 @@
  * lists of commonly used, expected or compromised values). The check is a set lookup,
  * well under a millisecond, so it runs before any hashing.
  */
-import { DomainError } from './errors';
+import { DomainError } from './errors.js';
 
 export class PasswordBlocklist {
   private folded: Set<string> | null = null;

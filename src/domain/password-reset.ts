@@ -1,13 +1,13 @@
 /** RequestPasswordReset and ResetPassword: a forgotten password replaced through an emailed link. */
-import { revokeAccessTokensOf } from './access-revocation';
-import { NO_REQUEST, type RequestContext } from './audit-event';
-import { describe } from './describe-error';
-import { domainError, invalidArgument } from './errors';
-import { MAX_ONE_TIME_TOKEN_LENGTH } from './one-time-tokens';
-import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } from './recovery-requests';
-import { hashSecret } from './secrets';
-import * as v from './validation';
-import type { Dependencies } from './dependencies';
+import { revokeAccessTokensOf } from './access-revocation.js';
+import { NO_REQUEST, type RequestContext } from './audit-event.js';
+import { describe } from './describe-error.js';
+import { domainError, invalidArgument } from './errors.js';
+import { MAX_ONE_TIME_TOKEN_LENGTH } from './one-time-tokens.js';
+import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } from './recovery-requests.js';
+import { hashSecret } from './secrets.js';
+import * as v from './validation.js';
+import type { Dependencies } from './dependencies.js';
 
 export type PasswordResetDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'hasher' | 'blocklist' | 'lifetimes' | 'log' | 'audit' | 'now' | 'recovery'>;
 

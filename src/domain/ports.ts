@@ -2,8 +2,8 @@
  * The ports: what the domain needs from the outside world. Each states the guarantees its
  * adapters must keep; test/contract/ runs one suite per port against every adapter.
  */
-import type { ClientKind, ClientRecord } from './client';
-import type { AuthMethod } from './second-factor-ports';
+import type { ClientKind, ClientRecord } from './client.js';
+import type { AuthMethod } from './second-factor-ports.js';
 
 /** Filters and paging of `ClientStore.list`. */
 export interface ClientQuery {

@@ -1,11 +1,11 @@
 /** Steps password reset and email verification share: switching off, limiting requests, issuing tokens. */
-import { describe } from './describe-error';
-import { domainError, UnavailableError } from './errors';
-import type { Logger } from './logger';
-import type { TokenPurpose } from './one-time-tokens';
-import type { Recovery } from './recovery-settings';
-import { RetryLaterError } from './retry-later';
-import { hashSecret, newSecret } from './secrets';
+import { describe } from './describe-error.js';
+import { domainError, UnavailableError } from './errors.js';
+import type { Logger } from './logger.js';
+import type { TokenPurpose } from './one-time-tokens.js';
+import type { Recovery } from './recovery-settings.js';
+import { RetryLaterError } from './retry-later.js';
+import { hashSecret, newSecret } from './secrets.js';
 
 /** The recovery ports when the feature is on, or FEATURE_DISABLED. */
 export function requireFeature(recovery: Recovery | undefined, feature: 'passwordReset' | 'emailVerification'): Recovery {

@@ -1,7 +1,7 @@
 /** The settings and ports of password reset and email verification, as the use cases see them. */
-import type { OneTimeTokenStore } from './one-time-tokens';
-import type { Mailer } from './mailer';
-import type { RequestLimiter } from './request-limiter';
+import type { OneTimeTokenStore } from './one-time-tokens.js';
+import type { Mailer } from './mailer.js';
+import type { RequestLimiter } from './request-limiter.js';
 
 export interface RecoverySettings {
   passwordReset: boolean;

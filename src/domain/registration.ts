@@ -1,13 +1,13 @@
 /** RegisterUser and RegisterService. */
-import { ADMIN_GROUP, BASE_GROUP, publicClient, requireAdmin, type Principal, type PublicClient } from './client';
-import { invalidArgument } from './errors';
-import { insertNewClient, newClientRecord, withBaseGroup } from './client-records';
-import { ANONYMOUS, NO_REQUEST, type RequestContext } from './audit-event';
-import { hashSecret, newSecret } from './secrets';
-import { describe } from './describe-error';
-import { queueVerificationMail } from './email-verification';
-import * as v from './validation';
-import type { Dependencies } from './dependencies';
+import { ADMIN_GROUP, BASE_GROUP, publicClient, requireAdmin, type Principal, type PublicClient } from './client.js';
+import { invalidArgument } from './errors.js';
+import { insertNewClient, newClientRecord, withBaseGroup } from './client-records.js';
+import { ANONYMOUS, NO_REQUEST, type RequestContext } from './audit-event.js';
+import { hashSecret, newSecret } from './secrets.js';
+import { describe } from './describe-error.js';
+import { queueVerificationMail } from './email-verification.js';
+import * as v from './validation.js';
+import type { Dependencies } from './dependencies.js';
 
 export type RegistrationDeps = Pick<Dependencies, 'clients' | 'hasher' | 'limits' | 'blocklist' | 'audit' | 'now' | 'log' | 'recovery'>;
 

@@ -1,4 +1,4 @@
-import { DomainError, type Reason } from './errors';
+import { DomainError, type Reason } from './errors.js';
 
 /**
  * A refusal that ends by itself: the caller may try again after `retryAfterSeconds`

@@ -1,4 +1,4 @@
-import type { RevocationListSize, RevocationSnapshot, RevocationStatus } from './ports';
+import type { RevocationListSize, RevocationSnapshot, RevocationStatus } from './ports.js';
 
 export type ClientMark = 'suspended' | 'deleted';
 

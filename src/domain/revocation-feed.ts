@@ -2,9 +2,9 @@
  * The revocation feed: every change of the revocation list (and of a client's groups) as
  * an ordered, resumable stream of events, for gateways that verify tokens themselves.
  */
-import type { Logger } from './logger';
-import { describe } from './describe-error';
-import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from './ports';
+import type { Logger } from './logger.js';
+import { describe } from './describe-error.js';
+import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from './ports.js';
 
 export type RevocationEventType = 'client.suspended' | 'client.reinstated' | 'client.deleted' | 'session.revoked' | 'client.groups_changed';
 

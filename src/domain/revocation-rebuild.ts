@@ -1,4 +1,4 @@
-import type { ClientStore, Outbox, RevocationList, SessionStore } from './ports';
+import type { ClientStore, Outbox, RevocationList, SessionStore } from './ports.js';
 
 const PAGE = 500;
 

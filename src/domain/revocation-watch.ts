@@ -2,11 +2,11 @@
  * WatchRevocations: a gateway that verifies tokens itself gets what the revocation list
  * holds, then every change as it happens, and can resume after a disconnection.
  */
-import { isAdmin, type Principal } from './client';
-import type { Dependencies } from './dependencies';
-import { domainError, invalidArgument } from './errors';
-import type { RevocationSnapshot } from './ports';
-import { compareCursors, isCursor, type RevocationEvent } from './revocation-feed';
+import { isAdmin, type Principal } from './client.js';
+import type { Dependencies } from './dependencies.js';
+import { domainError, invalidArgument } from './errors.js';
+import type { RevocationSnapshot } from './ports.js';
+import { compareCursors, isCursor, type RevocationEvent } from './revocation-feed.js';
 
 /** Service clients in this group may watch; admins grant it with SetClientGroups. */
 export const GATEWAY_GROUP = 'gateway';

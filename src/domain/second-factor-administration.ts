@@ -1,11 +1,11 @@
 /** ResetSecondFactor, and ListClients filtered by whether a client has a second factor: the admins' side of second factors. */
-import { publicClient, requireAdmin, type ClientKind, type Principal, type PublicClient } from './client';
-import { NO_REQUEST, type RequestContext } from './audit-event';
-import { requireClient } from './client-records';
-import type { Administration } from './administration';
-import type { Dependencies } from './dependencies';
-import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, encodePageToken } from './page-token';
-import * as v from './validation';
+import { publicClient, requireAdmin, type ClientKind, type Principal, type PublicClient } from './client.js';
+import { NO_REQUEST, type RequestContext } from './audit-event.js';
+import { requireClient } from './client-records.js';
+import type { Administration } from './administration.js';
+import type { Dependencies } from './dependencies.js';
+import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, encodePageToken } from './page-token.js';
+import * as v from './validation.js';
 
 export type SecondFactorAdministrationDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'log' | 'audit'>;
 

@@ -7,18 +7,18 @@
  * the email's counts over, so the second factor cannot be guessed at leisure once the
  * password is known.
  */
-import { NO_REQUEST, type RequestContext } from './audit-event';
-import { secondFactorRecords } from './audit-records';
-import { audited } from './audited';
-import type { ClientRecord } from './client';
-import type { Dependencies } from './dependencies';
-import { domainError, invalidArgument } from './errors';
-import { issueTicket, openTicket, redeemTicket } from './login-tickets';
-import type { Passkeys, PasskeyAssertion } from './passkeys';
-import { useRecoveryCode } from './recovery-codes';
-import type { AuthMethod } from './second-factor-ports';
-import type { SessionTokens, TokenPair } from './session-tokens';
-import { acceptTotpCode } from './totp';
+import { NO_REQUEST, type RequestContext } from './audit-event.js';
+import { secondFactorRecords } from './audit-records.js';
+import { audited } from './audited.js';
+import type { ClientRecord } from './client.js';
+import type { Dependencies } from './dependencies.js';
+import { domainError, invalidArgument } from './errors.js';
+import { issueTicket, openTicket, redeemTicket } from './login-tickets.js';
+import type { Passkeys, PasskeyAssertion } from './passkeys.js';
+import { useRecoveryCode } from './recovery-codes.js';
+import type { AuthMethod } from './second-factor-ports.js';
+import type { SessionTokens, TokenPair } from './session-tokens.js';
+import { acceptTotpCode } from './totp.js';
 
 export const LOGIN_CHALLENGE_SECONDS = 5 * 60;
 

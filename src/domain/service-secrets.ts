@@ -1,10 +1,10 @@
 /** ResetServiceSecret: an admin gives a service client a new secret. */
-import { NO_REQUEST, type RequestContext } from './audit-event';
-import { publicClient, requireAdmin, type Principal, type PublicClient } from './client';
-import { requireClient } from './client-records';
-import type { Dependencies } from './dependencies';
-import { domainError } from './errors';
-import { hashSecret, newSecret } from './secrets';
+import { NO_REQUEST, type RequestContext } from './audit-event.js';
+import { publicClient, requireAdmin, type Principal, type PublicClient } from './client.js';
+import { requireClient } from './client-records.js';
+import type { Dependencies } from './dependencies.js';
+import { domainError } from './errors.js';
+import { hashSecret, newSecret } from './secrets.js';
 
 export type ServiceSecretsDeps = Pick<Dependencies, 'clients' | 'audit' | 'now'>;
 

@@ -1,13 +1,13 @@
 /** IssueServiceToken: the client-credentials exchange of service clients. */
-import { NO_REQUEST, type RequestContext } from './audit-event';
-import { serviceTokenRecords } from './audit-records';
-import { audited } from './audited';
-import { domainError, invalidArgument } from './errors';
-import { newId } from './ids';
-import { hashSecret, sameHash } from './secrets';
-import type { IssuedToken } from './token-issuer';
-import * as v from './validation';
-import type { Dependencies } from './dependencies';
+import { NO_REQUEST, type RequestContext } from './audit-event.js';
+import { serviceTokenRecords } from './audit-records.js';
+import { audited } from './audited.js';
+import { domainError, invalidArgument } from './errors.js';
+import { newId } from './ids.js';
+import { hashSecret, sameHash } from './secrets.js';
+import type { IssuedToken } from './token-issuer.js';
+import * as v from './validation.js';
+import type { Dependencies } from './dependencies.js';
 
 const MAX_SECRET_LENGTH = 128;
 const DUMMY_SECRET_HASH = hashSecret('no client has this secret');

@@ -2,21 +2,21 @@
  * Login, RefreshToken and Logout: a login session is one family of refresh tokens, each
  * used once; a retired one that comes back revokes its whole family (after the reuse interval).
  */
-import { ANONYMOUS, NO_REQUEST, type RequestContext } from './audit-event';
-import { loginRecords, type LoginAttempt } from './audit-records';
-import { audited } from './audited';
-import { publicClient, type ClientRecord, type PublicClient } from './client';
-import { domainError, invalidArgument } from './errors';
-import { newId } from './ids';
-import type { RefreshTokenRecord } from './ports';
-import { openAnswer, sealAnswer } from './reuse-answer';
-import { namesOf, newRefreshToken } from './refresh-token-names';
-import { hashSecret } from './secrets';
-import type { IssuedToken } from './token-issuer';
-import * as v from './validation';
-import type { Dependencies } from './dependencies';
-import { loginChallengeFor, type LoginChallenge } from './second-factor-login';
-import type { AuthMethod } from './second-factor-ports';
+import { ANONYMOUS, NO_REQUEST, type RequestContext } from './audit-event.js';
+import { loginRecords, type LoginAttempt } from './audit-records.js';
+import { audited } from './audited.js';
+import { publicClient, type ClientRecord, type PublicClient } from './client.js';
+import { domainError, invalidArgument } from './errors.js';
+import { newId } from './ids.js';
+import type { RefreshTokenRecord } from './ports.js';
+import { openAnswer, sealAnswer } from './reuse-answer.js';
+import { namesOf, newRefreshToken } from './refresh-token-names.js';
+import { hashSecret } from './secrets.js';
+import type { IssuedToken } from './token-issuer.js';
+import * as v from './validation.js';
+import type { Dependencies } from './dependencies.js';
+import { loginChallengeFor, type LoginChallenge } from './second-factor-login.js';
+import type { AuthMethod } from './second-factor-ports.js';
 
 /** Refresh tokens are two ids and 43 base64url characters (117); anything much longer is not one of ours. */
 const MAX_REFRESH_TOKEN_LENGTH = 128;

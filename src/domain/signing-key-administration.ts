@@ -1,8 +1,8 @@
 /** The use cases of the signing keys: publishing the public keys and rotating on demand. */
-import { NO_REQUEST, type RequestContext } from './audit-event';
-import { requireAdmin, type Principal } from './client';
-import type { Dependencies } from './dependencies';
-import type { PublicJwk, SigningKeyView } from './signing-keys';
+import { NO_REQUEST, type RequestContext } from './audit-event.js';
+import { requireAdmin, type Principal } from './client.js';
+import type { Dependencies } from './dependencies.js';
+import type { PublicJwk, SigningKeyView } from './signing-keys.js';
 
 export interface PublishedKeys {
   keys: PublicJwk[];

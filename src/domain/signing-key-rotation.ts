@@ -3,7 +3,7 @@
  * transactions, so agreement rests on the store's unique generation: whoever inserts
  * generation n+1 first has chosen the successor, and every other instance reads it back.
  */
-import { DuplicateKeyError } from './errors';
+import { DuplicateKeyError } from './errors.js';
 import {
   newestKey,
   partitionKeys,
@@ -12,7 +12,7 @@ import {
   type RotationPolicy,
   type SigningKeyRecord,
   type SigningKeyStore,
-} from './signing-keys';
+} from './signing-keys.js';
 
 /** Makes a fresh key pair and seals its private half; the domain never sees key material. */
 export interface SigningKeyGenerator {

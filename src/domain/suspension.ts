@@ -1,13 +1,13 @@
 /** SuspendClient and ReinstateClient. */
-import { revokeAccessTokensOf } from './access-revocation';
-import { publicClient, requireAdmin, type Principal, type PublicClient } from './client';
-import { requireClient } from './client-records';
-import { NO_REQUEST, type RequestContext } from './audit-event';
-import { domainError } from './errors';
-import { keepingAnAdmin } from './last-admin';
-import { newOutboxEntry } from './outbox-entry';
-import * as v from './validation';
-import type { Dependencies } from './dependencies';
+import { revokeAccessTokensOf } from './access-revocation.js';
+import { publicClient, requireAdmin, type Principal, type PublicClient } from './client.js';
+import { requireClient } from './client-records.js';
+import { NO_REQUEST, type RequestContext } from './audit-event.js';
+import { domainError } from './errors.js';
+import { keepingAnAdmin } from './last-admin.js';
+import { newOutboxEntry } from './outbox-entry.js';
+import * as v from './validation.js';
+import type { Dependencies } from './dependencies.js';
 
 export type SuspensionDeps = Pick<Dependencies, 'clients' | 'sessions' | 'outbox' | 'revocations' | 'relay' | 'lifetimes' | 'log' | 'audit' | 'now'>;
 

@@ -1,4 +1,4 @@
-import type { ClientKind, Principal } from './client';
+import type { ClientKind, Principal } from './client.js';
 
 /** A token and when it stops being valid. */
 export interface IssuedToken {

@@ -1,7 +1,7 @@
 /** ValidateToken, and the authentication of the bearer of every other RPC. */
-import { ADMIN_GROUP, isAdmin, type Principal } from './client';
-import { DomainError, UnavailableError, domainError } from './errors';
-import type { Dependencies } from './dependencies';
+import { ADMIN_GROUP, isAdmin, type Principal } from './client.js';
+import { DomainError, UnavailableError, domainError } from './errors.js';
+import type { Dependencies } from './dependencies.js';
 
 export type TokenValidationDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'tokens' | 'legacyTokens'>;
 

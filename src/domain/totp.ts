@@ -4,12 +4,12 @@
  * counts only once a first code confirms it; the secret is stored sealed; a code is
  * accepted once, with one step of clock drift either way.
  */
-import { NO_REQUEST, type RequestContext } from './audit-event';
-import type { ClientRecord, Principal } from './client';
-import { domainError, invalidArgument } from './errors';
-import type { Dependencies } from './dependencies';
-import { hashRecoveryCode, newRecoveryCodes, useRecoveryCode } from './recovery-codes';
-import { SealError, type TotpFactor } from './second-factor-ports';
+import { NO_REQUEST, type RequestContext } from './audit-event.js';
+import type { ClientRecord, Principal } from './client.js';
+import { domainError, invalidArgument } from './errors.js';
+import type { Dependencies } from './dependencies.js';
+import { hashRecoveryCode, newRecoveryCodes, useRecoveryCode } from './recovery-codes.js';
+import { SealError, type TotpFactor } from './second-factor-ports.js';
 
 const PERIOD_SECONDS = 30;
 /** Steps of clock drift accepted either way. */

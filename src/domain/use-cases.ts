@@ -3,26 +3,26 @@
  * these: a gRPC handler decodes a request, calls one use case, encodes its result.
  * Each use case lives in the module named for what it does (see the README's Layout).
  */
-import { Account } from './account';
-import { AdminBootstrap } from './admin-bootstrap';
-import { AuditTrail } from './audit-trail';
-import { Administration } from './administration';
-import { EmailVerification } from './email-verification';
-import { PasswordReset } from './password-reset';
-import { Deletion, type DeletionStepHook } from './deletion';
-import type { Dependencies } from './dependencies';
-import { Registration } from './registration';
-import { ServiceSecrets } from './service-secrets';
-import { RevocationWatch } from './revocation-watch';
-import { ServiceTokens } from './service-tokens';
-import { SessionTokens } from './session-tokens';
-import { SigningKeyAdministration } from './signing-key-administration';
-import { Suspension } from './suspension';
-import { Passkeys } from './passkeys';
-import { SecondFactorAdministration } from './second-factor-administration';
-import { SecondFactorLogin } from './second-factor-login';
-import { Totp } from './totp';
-import { TokenValidation } from './token-validation';
+import { Account } from './account.js';
+import { AdminBootstrap } from './admin-bootstrap.js';
+import { AuditTrail } from './audit-trail.js';
+import { Administration } from './administration.js';
+import { EmailVerification } from './email-verification.js';
+import { PasswordReset } from './password-reset.js';
+import { Deletion, type DeletionStepHook } from './deletion.js';
+import type { Dependencies } from './dependencies.js';
+import { Registration } from './registration.js';
+import { ServiceSecrets } from './service-secrets.js';
+import { RevocationWatch } from './revocation-watch.js';
+import { ServiceTokens } from './service-tokens.js';
+import { SessionTokens } from './session-tokens.js';
+import { SigningKeyAdministration } from './signing-key-administration.js';
+import { Suspension } from './suspension.js';
+import { Passkeys } from './passkeys.js';
+import { SecondFactorAdministration } from './second-factor-administration.js';
+import { SecondFactorLogin } from './second-factor-login.js';
+import { Totp } from './totp.js';
+import { TokenValidation } from './token-validation.js';
 
 /** The ports and settings every use case is built from; the clock defaults to the system's. */
 export type UseCaseDeps = Omit<Dependencies, 'now'> & {

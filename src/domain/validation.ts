@@ -1,13 +1,13 @@
 /** Input rules. Every failure is an INVALID_ARGUMENT naming the field; nothing is stored. */
-import { invalidArgument } from './errors';
-import { isId } from './ids';
-import { isImportedClientId } from './imported-clients';
+import { invalidArgument } from './errors.js';
+import { isId } from './ids.js';
+import { isImportedClientId } from './imported-clients.js';
 
 /** A client id: a UUIDv7 minted here, or the ObjectId hex of a client imported from the original service. */
 export function isClientId(value: string): boolean {
   return isId(value) || isImportedClientId(value);
 }
-export { normalizeEmail } from './email-address';
+export { normalizeEmail } from './email-address.js';
 
 // C0 and C1 control characters, including NUL.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;

@@ -1,6 +1,6 @@
 import type { Metadata } from '@grpc/grpc-js';
 import type { BlockList } from 'node:net';
-import { inList, normalizeIp } from '../ip-address';
+import { inList, normalizeIp } from '../ip-address.js';
 
 /** The metadata key a trusted proxy (the bridge) uses to name the client it calls for. */
 export const CLIENT_IP_KEY = 'x-client-ip';

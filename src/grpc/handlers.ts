@@ -1,14 +1,14 @@
-import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
-import type { UseCases } from '../domain/use-cases';
-import { invalidArgument } from '../domain/errors';
-import { auditFiltersFromProto, auditPageToProto } from './audit-convert';
-import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert';
-import { signingKeyHandlers } from './signing-key-handlers';
-import { watchRevocationsHandler } from './watch-revocations';
-import { recoveryHandlers } from './recovery-handlers';
-import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary';
-import { secondFactorHandlers } from './second-factor-handlers';
-import { loginResultToProto } from './second-factor-convert';
+import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
+import type { UseCases } from '../domain/use-cases.js';
+import { invalidArgument } from '../domain/errors.js';
+import { auditFiltersFromProto, auditPageToProto } from './audit-convert.js';
+import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert.js';
+import { signingKeyHandlers } from './signing-key-handlers.js';
+import { watchRevocationsHandler } from './watch-revocations.js';
+import { recoveryHandlers } from './recovery-handlers.js';
+import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary.js';
+import { secondFactorHandlers } from './second-factor-handlers.js';
+import { loginResultToProto } from './second-factor-convert.js';
 
 /** The ClientAuth handlers: decode, call one use case once, encode. No logic of their own. */
 export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): ClientAuthServer {

@@ -1,7 +1,7 @@
-import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
-import type { UseCases } from '../domain/use-cases';
-import { clientToProto } from './convert';
-import { bearerToken, unary, type UnaryOptions } from './unary';
+import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
+import type { UseCases } from '../domain/use-cases.js';
+import { clientToProto } from './convert.js';
+import { bearerToken, unary, type UnaryOptions } from './unary.js';
 
 type RecoveryMethods = Pick<ClientAuthServer, 'requestPasswordReset' | 'resetPassword' | 'sendEmailVerification' | 'verifyEmail'>;
 

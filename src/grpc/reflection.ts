@@ -6,7 +6,7 @@
  * descriptors protobufjs re-synthesises: one file per package, no imports, map entries
  * named its own way. Go and C++ clients reject those ("cannot resolve type
  * google.protobuf.Timestamp", "invalid map"; grpc/grpc-node#2958). So ClientAuth's files
- * come from gen/ (written by proto/plugins/protoc-gen-descriptor-set.js under `npm run gen`, with
+ * come from gen/ (written by proto/plugins/protoc-gen-descriptor-set.cjs under `npm run gen`, with
  * the proto comments), and grpc.health.v1, which we do not compile, is described below.
  */
 import type { Server } from '@grpc/grpc-js';
@@ -14,9 +14,9 @@ import { ReflectionService } from '@grpc/reflection';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { FieldDescriptorProto_Label as Label, FieldDescriptorProto_Type as Type, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
-import { fileDescriptorProtos } from '../../gen/clientauth/v1/file_descriptors';
-import { fileDescriptorProtos as errorDetailDescriptors } from '../../gen/google/rpc/file_descriptors';
-import { fileDescriptorProtos as extAuthzFileDescriptorProtos } from '../../gen/envoy/service/auth/v3/file_descriptors';
+import { fileDescriptorProtos } from '../../gen/clientauth/v1/file_descriptors.js';
+import { fileDescriptorProtos as errorDetailDescriptors } from '../../gen/google/rpc/file_descriptors.js';
+import { fileDescriptorProtos as extAuthzFileDescriptorProtos } from '../../gen/envoy/service/auth/v3/file_descriptors.js';
 
 /**
  * grpc/health/v1/health.proto as grpc-health-check serves it (Check, Watch, List). The

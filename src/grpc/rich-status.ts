@@ -1,6 +1,6 @@
 import type { Metadata, status } from '@grpc/grpc-js';
-import { BadRequest, ErrorInfo, RetryInfo } from '../../gen/google/rpc/error_details';
-import { Status } from '../../gen/google/rpc/status';
+import { BadRequest, ErrorInfo, RetryInfo } from '../../gen/google/rpc/error_details.js';
+import { Status } from '../../gen/google/rpc/status.js';
 
 /**
  * The standard rich error model (google.rpc.Status in `grpc-status-details-bin`, AIP-193),

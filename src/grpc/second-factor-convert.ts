@@ -1,10 +1,10 @@
 /** Second-factor values to and from their generated protobuf shapes. */
-import { SecondFactorKind, type LoginChallenge as LoginChallengeProto, type Passkey, type PasskeyAssertion as PasskeyAssertionProto } from '../../gen/clientauth/v1/second_factor';
-import type { LoginResponse } from '../../gen/clientauth/v1/client_auth';
-import type { PasskeyAssertion, PasskeyView } from '../domain/passkeys';
-import { isLoginChallenge, type LoginChallenge, type SecondFactorKind as Kind } from '../domain/second-factor-login';
-import type { TokenPair } from '../domain/session-tokens';
-import { tokenPairToProto } from './convert';
+import { SecondFactorKind, type LoginChallenge as LoginChallengeProto, type Passkey, type PasskeyAssertion as PasskeyAssertionProto } from '../../gen/clientauth/v1/second_factor.js';
+import type { LoginResponse } from '../../gen/clientauth/v1/client_auth.js';
+import type { PasskeyAssertion, PasskeyView } from '../domain/passkeys.js';
+import { isLoginChallenge, type LoginChallenge, type SecondFactorKind as Kind } from '../domain/second-factor-login.js';
+import type { TokenPair } from '../domain/session-tokens.js';
+import { tokenPairToProto } from './convert.js';
 
 const KIND_TO_PROTO: Record<Kind, SecondFactorKind> = {
   totp: SecondFactorKind.SECOND_FACTOR_KIND_TOTP,

@@ -1,9 +1,9 @@
-import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
-import type { Principal } from '../domain/client';
-import type { UseCases } from '../domain/use-cases';
-import { clientToProto, tokenPairToProto } from './convert';
-import { passkeyAssertionFromProto, passkeyToProto } from './second-factor-convert';
-import { unary, type CallContext, type UnaryOptions } from './unary';
+import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
+import type { Principal } from '../domain/client.js';
+import type { UseCases } from '../domain/use-cases.js';
+import { clientToProto, tokenPairToProto } from './convert.js';
+import { passkeyAssertionFromProto, passkeyToProto } from './second-factor-convert.js';
+import { unary, type CallContext, type UnaryOptions } from './unary.js';
 
 type SecondFactorMethods =
   | 'beginTotpEnrollment'

@@ -1,15 +1,15 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { ClientAuthService, type ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
-import { AuthorizationService } from '../../gen/envoy/service/auth/v3/external_auth';
-import type { UseCases } from '../domain/use-cases';
-import { gatewayCheck } from '../gateway-identity';
-import { LOOPBACK_CIDRS, cidrList } from '../ip-address';
-import { extAuthzHandlers } from './ext-authz';
-import { clientAuthHandlers } from './handlers';
-import { CallGate } from './call-gate';
-import { addReflection } from './reflection';
-import type { UnaryOptions } from './unary';
+import { ClientAuthService, type ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
+import { AuthorizationService } from '../../gen/envoy/service/auth/v3/external_auth.js';
+import type { UseCases } from '../domain/use-cases.js';
+import { gatewayCheck } from '../gateway-identity.js';
+import { LOOPBACK_CIDRS, cidrList } from '../ip-address.js';
+import { extAuthzHandlers } from './ext-authz.js';
+import { clientAuthHandlers } from './handlers.js';
+import { CallGate } from './call-gate.js';
+import { addReflection } from './reflection.js';
+import type { UnaryOptions } from './unary.js';
 
 export const SERVICE_NAME = 'clientauth.v1.ClientAuth';
 

@@ -1,7 +1,7 @@
-import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth';
-import type { Principal } from '../domain/client';
-import type { SigningKeyAdministration } from '../domain/signing-key-administration';
-import { unary, type CallContext, type UnaryOptions } from './unary';
+import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
+import type { Principal } from '../domain/client.js';
+import type { SigningKeyAdministration } from '../domain/signing-key-administration.js';
+import { unary, type CallContext, type UnaryOptions } from './unary.js';
 
 /** GetJwks and RotateSigningKey: decode, call the signing-key use case, encode. */
 export function signingKeyHandlers(

@@ -1,10 +1,10 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { ErrorDetail } from '../../gen/clientauth/v1/client';
-import { DomainError, type ErrorKind } from '../domain/errors';
-import type { Logger } from '../domain/logger';
-import { describe } from '../domain/describe-error';
-import { RetryLaterError } from '../domain/retry-later';
-import { STATUS_DETAILS_KEY, encodeRichStatus } from './rich-status';
+import { ErrorDetail } from '../../gen/clientauth/v1/client.js';
+import { DomainError, type ErrorKind } from '../domain/errors.js';
+import type { Logger } from '../domain/logger.js';
+import { describe } from '../domain/describe-error.js';
+import { RetryLaterError } from '../domain/retry-later.js';
+import { STATUS_DETAILS_KEY, encodeRichStatus } from './rich-status.js';
 
 /** Trailing metadata keys that carry the reason. */
 export const ERROR_DETAIL_KEY = 'clientauth-error-bin';

@@ -1,16 +1,16 @@
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
 import type { BlockList } from 'node:net';
-import type { RequestContext } from '../domain/audit-event';
-import type { Logger } from '../domain/logger';
-import { domainError } from '../domain/errors';
-import { parseBearer } from '../bearer-token';
-import { REQUEST_ID_KEY, requestIdFrom } from '../request-id';
-import type { AccessLogPolicy } from './access-log';
-import type { CallGate } from './call-gate';
-import { clientIpOf } from './client-ip';
-import { requestContextOf } from './request-context';
-import { REASON_KEY, toServiceError } from './status-mapping';
-import { traceFields } from '../telemetry/trace-context';
+import type { RequestContext } from '../domain/audit-event.js';
+import type { Logger } from '../domain/logger.js';
+import { domainError } from '../domain/errors.js';
+import { parseBearer } from '../bearer-token.js';
+import { REQUEST_ID_KEY, requestIdFrom } from '../request-id.js';
+import type { AccessLogPolicy } from './access-log.js';
+import type { CallGate } from './call-gate.js';
+import { clientIpOf } from './client-ip.js';
+import { requestContextOf } from './request-context.js';
+import { REASON_KEY, toServiceError } from './status-mapping.js';
+import { traceFields } from '../telemetry/trace-context.js';
 
 export interface CallContext {
   metadata: Metadata;

@@ -6,12 +6,12 @@ import {
   type RevokedEntry,
   type WatchRevocationsRequest,
   type WatchRevocationsResponse,
-} from '../../gen/clientauth/v1/revocation_feed';
-import type { Principal } from '../domain/client';
-import type { RevocationEvent, RevocationEventType as EventType } from '../domain/revocation-feed';
-import type { RevocationWatch, WatchMessage } from '../domain/revocation-watch';
-import { REASON_KEY, toServiceError } from './status-mapping';
-import { bearerToken, type UnaryOptions } from './unary';
+} from '../../gen/clientauth/v1/revocation_feed.js';
+import type { Principal } from '../domain/client.js';
+import type { RevocationEvent, RevocationEventType as EventType } from '../domain/revocation-feed.js';
+import type { RevocationWatch, WatchMessage } from '../domain/revocation-watch.js';
+import { REASON_KEY, toServiceError } from './status-mapping.js';
+import { bearerToken, type UnaryOptions } from './unary.js';
 
 const EVENT_TYPES: Record<EventType, RevocationEventType> = {
   'client.suspended': RevocationEventType.REVOCATION_EVENT_TYPE_CLIENT_SUSPENDED,

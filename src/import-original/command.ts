@@ -9,14 +9,14 @@
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { buildApp } from '../app';
-import { ConfigError, type Config } from '../config';
-import { createLogger } from '../logging';
-import * as v from '../domain/validation';
-import { isImportedClientId } from '../domain/imported-clients';
-import { importOriginal, type ImportProgress } from './import-run';
-import { openOriginalSource } from './original-source';
-import { formatSummary } from './summary-text';
+import { buildApp } from '../app.js';
+import { ConfigError, type Config } from '../config.js';
+import { createLogger } from '../logging.js';
+import * as v from '../domain/validation.js';
+import { isImportedClientId } from '../domain/imported-clients.js';
+import { importOriginal, type ImportProgress } from './import-run.js';
+import { openOriginalSource } from './original-source.js';
+import { formatSummary } from './summary-text.js';
 
 const EXIT_REFUSED = 3;
 const EXIT_USAGE = 64;

@@ -9,11 +9,11 @@
  *   operator's decision, not a guess of the import's.
  * - A suspended client is stored suspended and put on the revocation list.
  */
-import { DuplicateKeyError } from '../domain/errors';
-import type { ClientRecord } from '../domain/client';
-import type { ClientStore, RevocationList } from '../domain/ports';
-import { ORIGINAL_FIELDS, convertOriginal, normalisedEmailOf, type OriginalDocument } from './original-client';
-import type { OriginalSource } from './original-source';
+import { DuplicateKeyError } from '../domain/errors.js';
+import type { ClientRecord } from '../domain/client.js';
+import type { ClientStore, RevocationList } from '../domain/ports.js';
+import { ORIGINAL_FIELDS, convertOriginal, normalisedEmailOf, type OriginalDocument } from './original-client.js';
+import type { OriginalSource } from './original-source.js';
 
 export interface ImportTarget {
   clients: ClientStore;

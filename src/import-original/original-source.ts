@@ -3,7 +3,7 @@
  * `users`, in `_id` order. Read-only: the original's data is never changed.
  */
 import { MongoClient, ObjectId, type Collection, type Document } from 'mongodb';
-import type { OriginalDocument } from './original-client';
+import type { OriginalDocument } from './original-client.js';
 
 export interface OriginalSource {
   count(): Promise<number>;

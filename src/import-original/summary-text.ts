@@ -1,4 +1,4 @@
-import type { ImportSummary } from './import-run';
+import type { ImportSummary } from './import-run.js';
 
 /** The import's summary for an operator's terminal: counts first, then every list to act on. */
 export function formatSummary(summary: ImportSummary, dbName: string): string {

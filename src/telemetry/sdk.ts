@@ -17,7 +17,7 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { installTracing, type InProcessCallTracer } from './trace-context';
+import { installTracing, type InProcessCallTracer } from './trace-context.js';
 
 export function startTracing(options: { serviceName: string }): void {
   const sdk = new NodeSDK({

@@ -1,7 +1,7 @@
 /** The abuse-resistance part of `npm run bench`: the login storm's report and the blocklist's cost. */
-import { commonPasswordWords } from '../../src/adapters/password-lists/zxcvbn-dictionaries';
-import { PasswordBlocklist } from '../../src/domain/password-blocklist';
-import type { StormFigures } from './storm-driver';
+import { commonPasswordWords } from '../../src/adapters/password-lists/zxcvbn-dictionaries.js';
+import { PasswordBlocklist } from '../../src/domain/password-blocklist.js';
+import type { StormFigures } from './storm-driver.js';
 
 export const STORM = { storm: 200, seconds: 6, userLogins: 10 };
 const TARGETS = { validateP99Ratio: 2, refusalMs: 50 };

@@ -5,10 +5,10 @@
  * run.ts on the server's core; announces the verifications per second of each.
  */
 import { createPublicKey, verify } from 'node:crypto';
-import { asymmetricSigner, asymmetricVerifier, generatePrivateKey, publicJwkOf } from '../../src/adapters/crypto/jws';
-import { JwtTokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/adapters/crypto/jwt-token-issuer';
-import type { AsymmetricAlgorithm } from '../../src/domain/signing-keys';
-import { announce, rate, stopWithRunner } from './child';
+import { asymmetricSigner, asymmetricVerifier, generatePrivateKey, publicJwkOf } from '../../src/adapters/crypto/jws.js';
+import { JwtTokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/adapters/crypto/jwt-token-issuer.js';
+import type { AsymmetricAlgorithm } from '../../src/domain/signing-keys.js';
+import { announce, rate, stopWithRunner } from './child.js';
 
 interface Settings {
   issuer: string;

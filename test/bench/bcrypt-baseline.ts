@@ -5,7 +5,7 @@
  * run.ts on the server's core; announces compares per second.
  */
 import bcrypt from 'bcrypt';
-import { announce, stopWithRunner } from './child';
+import { announce, stopWithRunner } from './child.js';
 
 interface Settings {
   cost: number;

@@ -1,6 +1,6 @@
 /** The browser path's part of the benchmark report: each figure, its ratio, and the target. */
-import type { BrowserResults, ColdStart, Side } from './browser-path';
-import { int, ms, num, ratio } from './format';
+import type { BrowserResults, ColdStart, Side } from './browser-path.js';
+import { int, ms, num, ratio } from './format.js';
 
 export const BROWSER_TARGETS = {
   /** Bridge GET /me throughput over gRPC GetMe's, on the same server. */

@@ -5,14 +5,14 @@
  * when the runner goes away. Traces as src/main.ts does when OTEL_* variables are set.
  */
 // First, as in src/main.ts: tracing starts here when OTEL_* asks for it (the tracing-overhead phase).
-import '../../src/telemetry/preload';
-import { buildApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { sampledAccessLog } from '../../src/grpc/access-log';
-import { startGrpcServer } from '../../src/grpc/server';
-import { createLogger } from '../../src/logging';
-import { createMetrics } from '../../src/metrics';
-import { announce, stopWithRunner } from './child';
+import '../../src/telemetry/preload.js';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { sampledAccessLog } from '../../src/grpc/access-log.js';
+import { startGrpcServer } from '../../src/grpc/server.js';
+import { createLogger } from '../../src/logging.js';
+import { createMetrics } from '../../src/metrics.js';
+import { announce, stopWithRunner } from './child.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import { Server, ServerCredentials, loadPackageDefinition, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { repoRoot } from '../support/paths';
-import { announce, stopWithRunner } from './child';
+import { repoRoot } from '../support/paths.js';
+import { announce, stopWithRunner } from './child.js';
 
 export const ECHO_PROTO = join(repoRoot(), 'test/bench/proto/bench/v1/echo.proto');
 

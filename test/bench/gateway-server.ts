@@ -9,15 +9,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import Koa from 'koa';
-import { identityInProcess } from '../../bridge/forward-auth';
-import { startBridge } from '../../bridge/server';
-import { buildApp } from '../../src/app';
-import { loadConfig } from '../../src/config';
-import { gatewayCheck } from '../../src/gateway-identity';
-import { sampledAccessLog } from '../../src/grpc/access-log';
-import { startGrpcServer } from '../../src/grpc/server';
-import { createLogger } from '../../src/logging';
-import { announce, stopWithRunner } from './child';
+import { identityInProcess } from '../../bridge/forward-auth.js';
+import { startBridge } from '../../bridge/server.js';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { gatewayCheck } from '../../src/gateway-identity.js';
+import { sampledAccessLog } from '../../src/grpc/access-log.js';
+import { startGrpcServer } from '../../src/grpc/server.js';
+import { createLogger } from '../../src/logging.js';
+import { announce, stopWithRunner } from './child.js';
 
 async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ port: number; close(): void }> {
   const server = createServer(handler);

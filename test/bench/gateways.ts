@@ -14,12 +14,12 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { ChannelCredentials } from '@grpc/grpc-js';
-import { ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth';
-import { AuthorizationClient, CheckRequest, type CheckResponse } from '../../gen/envoy/service/auth/v3/external_auth';
-import { gatewayBinary, startGateway, startPlainNginx, type RunningGateway } from '../gateways/real-gateways';
-import { prepareUser } from './bench-user';
-import { h1load, h2load, pooled, type H2loadResult } from './load-generators';
-import { SERVER_CPU, pinned, startNodeChild, type NodeChild } from './processes';
+import { ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth.js';
+import { AuthorizationClient, CheckRequest, type CheckResponse } from '../../gen/envoy/service/auth/v3/external_auth.js';
+import { gatewayBinary, startGateway, startPlainNginx, type RunningGateway } from '../gateways/real-gateways.js';
+import { prepareUser } from './bench-user.js';
+import { h1load, h2load, pooled, type H2loadResult } from './load-generators.js';
+import { SERVER_CPU, pinned, startNodeChild, type NodeChild } from './processes.js';
 
 export const GATEWAY_BENCH = { rounds: 3, warmUpSeconds: 1, seconds: 3, connections: 16, inFlight: 64 };
 const TARGETS = { forwardAuth: 0.7, check: 0.7 };

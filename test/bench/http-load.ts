@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { grpcFrame, type H2loadResult } from './load-generators';
-import { LOAD_CPU, runPinned } from './processes';
+import { grpcFrame, type H2loadResult } from './load-generators.js';
+import { LOAD_CPU, runPinned } from './processes.js';
 
 export interface HttpLoadRun {
   /** http://host:port/path */

@@ -7,9 +7,9 @@
  */
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { HmacKeySet } from '../../src/adapters/crypto/fixed-key-sets';
-import { JwtTokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/adapters/crypto/jwt-token-issuer';
-import { announce, rate, stopWithRunner } from './child';
+import { HmacKeySet } from '../../src/adapters/crypto/fixed-key-sets.js';
+import { JwtTokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/adapters/crypto/jwt-token-issuer.js';
+import { announce, rate, stopWithRunner } from './child.js';
 
 interface Settings {
   secret: string;

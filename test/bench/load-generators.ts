@@ -13,8 +13,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isExecutable } from '../support/paths';
-import { LOAD_CPU, runPinned } from './processes';
+import { isExecutable } from '../support/paths.js';
+import { LOAD_CPU, runPinned } from './processes.js';
 
 /** The latest ghz release; it builds with the Go of these machines (1.26). */
 const GHZ_MODULE = 'github.com/bojand/ghz/cmd/ghz@v0.120.0';

@@ -7,9 +7,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { onJsonLines } from '../support/json-lines';
-import { freePort, repoRoot } from '../support/paths';
-import { SERVER_CPU, pinned } from './processes';
+import { onJsonLines } from '../support/json-lines.js';
+import { freePort, repoRoot } from '../support/paths.js';
+import { SERVER_CPU, pinned } from './processes.js';
 
 export interface MainProcess {
   child: ChildProcess;

@@ -7,8 +7,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { isExecutable } from '../support/paths';
-import { SERVER_CPU, pinned } from './processes';
+import { isExecutable } from '../support/paths.js';
+import { SERVER_CPU, pinned } from './processes.js';
 
 const MODULE = 'github.com/a-shine/client-auth@2841fdec7276';
 /** The name `go install` gives the binary: the module path's last element. */

@@ -7,9 +7,9 @@
  * announces refreshes per second and the failures by reason.
  */
 import type { ServiceError } from '@grpc/grpc-js';
-import { createClientAuthClient, errorDetailOf } from '../../src/client';
-import { percentile } from './load-generators';
-import { announce, stopWithRunner } from './child';
+import { createClientAuthClient, errorDetailOf } from '../../src/client.js';
+import { percentile } from './load-generators.js';
+import { announce, stopWithRunner } from './child.js';
 
 interface Settings {
   /** The gRPC server (host:port), called with RefreshToken. */

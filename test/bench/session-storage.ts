@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
-import { sqliteFilePath } from '../../src/adapters/embedded/sqlite-database';
+import { sqliteFilePath } from '../../src/adapters/embedded/sqlite-database.js';
 
 export interface StorageFigures {
   refreshes: number;

@@ -7,9 +7,9 @@
  * ended and how fast. A Node client started by run.ts on the load generator's core.
  */
 import type { ServiceError } from '@grpc/grpc-js';
-import { createClientAuthClient, errorDetailOf } from '../../src/client';
-import { announce, stopWithRunner } from './child';
-import { percentile } from './load-generators';
+import { createClientAuthClient, errorDetailOf } from '../../src/client.js';
+import { announce, stopWithRunner } from './child.js';
+import { percentile } from './load-generators.js';
 
 const WAVE_MS = 1000;
 

@@ -6,8 +6,8 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth';
-import { h2load, pooled, type H2loadResult, type LoadFigures } from './load-generators';
+import { ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth.js';
+import { h2load, pooled, type H2loadResult, type LoadFigures } from './load-generators.js';
 
 export interface TracingOverhead {
   off: LoadFigures;

@@ -6,9 +6,9 @@
  */
 import { Metadata, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { parseBearer } from '../../src/bearer-token';
-import { embeddedEnv, failure, startTestServer, type TestServer } from '../support/server';
-import { startBridgeFor, WIRINGS, type TestBridge } from './bridge-fixture';
+import { parseBearer } from '../../src/bearer-token.js';
+import { embeddedEnv, failure, startTestServer, type TestServer } from '../support/server.js';
+import { startBridgeFor, WIRINGS, type TestBridge } from './bridge-fixture.js';
 
 /** `x` stands for a valid access token. */
 const SPELLINGS: Array<[string, boolean]> = [

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { ConfigError, loadConfig } from '../../src/config';
-import { requireServices } from '../support/services';
-import { startTestServer, testEnv, type TestServer } from '../support/server';
-import { CookieClient, startBridgeFor, WIRINGS, type SetCookie, type TestBridge } from './bridge-fixture';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { requireServices } from '../support/services.js';
+import { startTestServer, testEnv, type TestServer } from '../support/server.js';
+import { CookieClient, startBridgeFor, WIRINGS, type SetCookie, type TestBridge } from './bridge-fixture.js';
 
 const PASSWORD = 'correct horse battery';
 const ACCESS_MINUTES = 7;

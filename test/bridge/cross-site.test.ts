@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { requireServices } from '../support/services';
-import { startTestServer, testEnv, type TestServer } from '../support/server';
-import { CookieClient, startBridgeFor, WIRINGS, type TestBridge } from './bridge-fixture';
+import { requireServices } from '../support/services.js';
+import { startTestServer, testEnv, type TestServer } from '../support/server.js';
+import { CookieClient, startBridgeFor, WIRINGS, type TestBridge } from './bridge-fixture.js';
 
 const PASSWORD = 'correct horse battery';
 const APP_ORIGIN = 'http://app.example.test';

@@ -1,9 +1,9 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { ErrorDetail } from '../../gen/clientauth/v1/client';
-import { toHttpError } from '../../bridge/error-middleware';
-import { HttpError } from '../../bridge/http-error';
-import { ERROR_DETAIL_KEY } from '../../src/grpc/status-mapping';
+import { ErrorDetail } from '../../gen/clientauth/v1/client.js';
+import { toHttpError } from '../../bridge/error-middleware.js';
+import { HttpError } from '../../bridge/http-error.js';
+import { ERROR_DETAIL_KEY } from '../../src/grpc/status-mapping.js';
 
 /** A gRPC error as the client library raises it, optionally with the service's ErrorDetail. */
 function grpcError(code: status, details: string, detail?: { reason: string; field?: string }): Error {

@@ -4,8 +4,8 @@
  * original sends is silently dropped.
  */
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server';
-import { CookieClient, startTestBridge, type TestBridge } from './bridge-fixture';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { CookieClient, startTestBridge, type TestBridge } from './bridge-fixture.js';
 
 const PASSWORD = 'a password of the original';
 const ADMIN = { email: 'admin@example.org', password: 'the admin password' };

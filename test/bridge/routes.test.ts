@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server';
-import { CookieClient, startBridgeFor, WIRINGS, type TestBridge } from './bridge-fixture';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { CookieClient, startBridgeFor, WIRINGS, type TestBridge } from './bridge-fixture.js';
 
 const PASSWORD = 'correct horse battery';
 

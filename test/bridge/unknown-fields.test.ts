@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server';
-import { CookieClient, startTestBridge, type TestBridge } from './bridge-fixture';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { CookieClient, startTestBridge, type TestBridge } from './bridge-fixture.js';
 
 /** Every route with a JSON body, with one field it knows; each gets a field it does not know too. */
 const ROUTES: ReadonlyArray<[string, Record<string, unknown>]> = [

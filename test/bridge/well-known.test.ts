@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { headerOf, verifiesWith } from '../support/jws';
-import { setupEnv, startTestServer, type TestServer } from '../support/server';
-import { startTestBridge, type TestBridge } from './bridge-fixture';
+import { headerOf, verifiesWith } from '../support/jws.js';
+import { setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { startTestBridge, type TestBridge } from './bridge-fixture.js';
 
 const PASSWORD = 'correct horse battery';
 

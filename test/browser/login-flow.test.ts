@@ -13,10 +13,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { requireServices } from '../support/services';
-import { skipOrFailInCI } from '../support/skip-or-fail';
-import { startTestServer, testEnv, type TestServer } from '../support/server';
-import { startBridgeFor, WIRINGS, type TestBridge } from '../bridge/bridge-fixture';
+import { requireServices } from '../support/services.js';
+import { skipOrFailInCI } from '../support/skip-or-fail.js';
+import { startTestServer, testEnv, type TestServer } from '../support/server.js';
+import { startBridgeFor, WIRINGS, type TestBridge } from '../bridge/bridge-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';

@@ -9,12 +9,12 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { eventually } from '../support/eventually';
-import { requireServices } from '../support/services';
-import { skipOrFailInCI } from '../support/skip-or-fail';
-import { startTestServer, testEnv, type TestServer } from '../support/server';
-import { startBridgeFor, WIRINGS, type TestBridge } from '../bridge/bridge-fixture';
-import { linkIn, startSmtpMailbox, type SmtpMailbox } from '../mail/smtp-mailbox';
+import { eventually } from '../support/eventually.js';
+import { requireServices } from '../support/services.js';
+import { skipOrFailInCI } from '../support/skip-or-fail.js';
+import { startTestServer, testEnv, type TestServer } from '../support/server.js';
+import { startBridgeFor, WIRINGS, type TestBridge } from '../bridge/bridge-fixture.js';
+import { linkIn, startSmtpMailbox, type SmtpMailbox } from '../mail/smtp-mailbox.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';

@@ -1,11 +1,11 @@
 /** The AttemptLimiter port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
-import type { RedisClient } from '../../src/adapters/redis/topology';
-import { memoryAttemptLimiters } from '../../src/adapters/embedded/memory-attempt-limiters';
-import { redisAttemptLimiters } from '../../src/adapters/redis/attempt-limiters';
-import type { AttemptLimiterFactory } from '../../src/domain/attempt-limiter';
-import { recordingLogger } from '../support/server';
-import { redisConnections, uniqueName } from './backends';
+import type { RedisClient } from '../../src/adapters/redis/topology.js';
+import { memoryAttemptLimiters } from '../../src/adapters/embedded/memory-attempt-limiters.js';
+import { redisAttemptLimiters } from '../../src/adapters/redis/attempt-limiters.js';
+import type { AttemptLimiterFactory } from '../../src/domain/attempt-limiter.js';
+import { recordingLogger } from '../support/server.js';
+import { redisConnections, uniqueName } from './backends.js';
 
 function attemptLimiterContract(limiters: () => AttemptLimiterFactory): void {
   const rule = { points: 5, durationSeconds: 60 };

@@ -1,12 +1,12 @@
 /** The AuditLog port's guarantees, asserted against every adapter, and the Redis audit stream. */
 import { expect } from 'chai';
-import { SqliteAuditLog } from '../../src/adapters/embedded/sqlite-audit-log';
-import { MongoAuditLog } from '../../src/adapters/mongo/audit-log';
-import { RedisAuditStream } from '../../src/adapters/redis/audit-stream';
-import type { AuditEvent, AuditEventType } from '../../src/domain/audit-event';
-import { newId } from '../../src/domain/ids';
-import type { AuditLog } from '../../src/domain/audit-ports';
-import { ferretDatabases, openSqlite, redisConnections, uniqueName } from './backends';
+import { SqliteAuditLog } from '../../src/adapters/embedded/sqlite-audit-log.js';
+import { MongoAuditLog } from '../../src/adapters/mongo/audit-log.js';
+import { RedisAuditStream } from '../../src/adapters/redis/audit-stream.js';
+import type { AuditEvent, AuditEventType } from '../../src/domain/audit-event.js';
+import { newId } from '../../src/domain/ids.js';
+import type { AuditLog } from '../../src/domain/audit-ports.js';
+import { ferretDatabases, openSqlite, redisConnections, uniqueName } from './backends.js';
 
 type OpenAuditLog = () => Promise<{ log: AuditLog; reopen(): AuditLog; close(): Promise<void> }>;
 

@@ -6,14 +6,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MongoClient, type Db } from 'mongodb';
-import { openSqliteDatabase, type SqliteDatabase } from '../../src/adapters/embedded/sqlite-database';
-import { connectRedis } from '../../src/adapters/redis/connect';
-import type { RedisClient } from '../../src/adapters/redis/topology';
-import type { RedisNode, RedisTarget } from '../../src/config';
-import { silentLogger } from '../../src/domain/logger';
-import { redisTools, startRedisCluster, type RedisClusterSetUp } from '../support/redis-topologies';
-import { requireServices } from '../support/services';
-import { skipOrFailInCI } from '../support/skip-or-fail';
+import { openSqliteDatabase, type SqliteDatabase } from '../../src/adapters/embedded/sqlite-database.js';
+import { connectRedis } from '../../src/adapters/redis/connect.js';
+import type { RedisClient } from '../../src/adapters/redis/topology.js';
+import type { RedisNode, RedisTarget } from '../../src/config.js';
+import { silentLogger } from '../../src/domain/logger.js';
+import { redisTools, startRedisCluster, type RedisClusterSetUp } from '../support/redis-topologies.js';
+import { requireServices } from '../support/services.js';
+import { skipOrFailInCI } from '../support/skip-or-fail.js';
 
 let counter = 0;
 

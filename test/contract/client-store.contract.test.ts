@@ -1,12 +1,12 @@
 /** The ClientStore port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
-import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store';
-import { MongoClientStore } from '../../src/adapters/mongo/client-store';
-import type { ClientRecord } from '../../src/domain/client';
-import { DuplicateKeyError } from '../../src/domain/errors';
-import { newId } from '../../src/domain/ids';
-import type { ClientStore } from '../../src/domain/ports';
-import { ferretDatabases, openSqlite } from './backends';
+import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store.js';
+import { MongoClientStore } from '../../src/adapters/mongo/client-store.js';
+import type { ClientRecord } from '../../src/domain/client.js';
+import { DuplicateKeyError } from '../../src/domain/errors.js';
+import { newId } from '../../src/domain/ids.js';
+import type { ClientStore } from '../../src/domain/ports.js';
+import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenClientStore = () => Promise<{ store: ClientStore; close(): Promise<void> }>;
 

@@ -1,14 +1,14 @@
 /** The EventBus port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
-import { MemoryEventBus } from '../../src/adapters/embedded/memory-event-bus';
-import { RedisEventBus, type RedisEventNames } from '../../src/adapters/redis/event-bus';
-import { UnavailableError } from '../../src/domain/errors';
-import { newId } from '../../src/domain/ids';
-import { silentLogger } from '../../src/domain/logger';
-import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../src/domain/ports';
-import { eventually } from '../support/eventually';
-import { recordingLogger } from '../support/server';
-import { redisClusterConnections, redisConnections, uniqueName, type OpenRedis } from './backends';
+import { MemoryEventBus } from '../../src/adapters/embedded/memory-event-bus.js';
+import { RedisEventBus, type RedisEventNames } from '../../src/adapters/redis/event-bus.js';
+import { UnavailableError } from '../../src/domain/errors.js';
+import { newId } from '../../src/domain/ids.js';
+import { silentLogger } from '../../src/domain/logger.js';
+import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../src/domain/ports.js';
+import { eventually } from '../support/eventually.js';
+import { recordingLogger } from '../support/server.js';
+import { redisClusterConnections, redisConnections, uniqueName, type OpenRedis } from './backends.js';
 
 /** What a consumer of the bus has received so far. */
 interface Received {

@@ -1,10 +1,10 @@
 /** The MailOutbox port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
-import { SqliteMailOutbox } from '../../src/adapters/embedded/sqlite-mail-outbox';
-import { MongoMailOutbox } from '../../src/adapters/mongo/mail-outbox';
-import { newId } from '../../src/domain/ids';
-import type { MailOutbox, QueuedMail } from '../../src/domain/mail';
-import { ferretDatabases, openSqlite } from './backends';
+import { SqliteMailOutbox } from '../../src/adapters/embedded/sqlite-mail-outbox.js';
+import { MongoMailOutbox } from '../../src/adapters/mongo/mail-outbox.js';
+import { newId } from '../../src/domain/ids.js';
+import type { MailOutbox, QueuedMail } from '../../src/domain/mail.js';
+import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenOutbox = () => Promise<{ outbox: MailOutbox; close(): Promise<void> }>;
 

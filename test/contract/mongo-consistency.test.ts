@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import type { MongoClient } from 'mongodb';
-import { connectMongo } from '../../src/adapters/mongo/connect';
-import { MongoClientStore } from '../../src/adapters/mongo/client-store';
-import { newId } from '../../src/domain/ids';
-import { recordingLogger } from '../support/server';
-import { requireServices } from '../support/services';
-import { uniqueName } from './backends';
+import { connectMongo } from '../../src/adapters/mongo/connect.js';
+import { MongoClientStore } from '../../src/adapters/mongo/client-store.js';
+import { newId } from '../../src/domain/ids.js';
+import { recordingLogger } from '../support/server.js';
+import { requireServices } from '../support/services.js';
+import { uniqueName } from './backends.js';
 
 describe('MongoDB consistency on a replica set, kept on FerretDB', () => {
   let client: MongoClient | undefined;

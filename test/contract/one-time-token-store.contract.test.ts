@@ -1,10 +1,10 @@
 /** The OneTimeTokenStore port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
-import { SqliteOneTimeTokenStore } from '../../src/adapters/embedded/sqlite-one-time-token-store';
-import { MongoOneTimeTokenStore } from '../../src/adapters/mongo/one-time-token-store';
-import type { OneTimeTokenRecord, OneTimeTokenStore } from '../../src/domain/one-time-tokens';
-import { hashSecret, newSecret } from '../../src/domain/secrets';
-import { ferretDatabases, openSqlite } from './backends';
+import { SqliteOneTimeTokenStore } from '../../src/adapters/embedded/sqlite-one-time-token-store.js';
+import { MongoOneTimeTokenStore } from '../../src/adapters/mongo/one-time-token-store.js';
+import type { OneTimeTokenRecord, OneTimeTokenStore } from '../../src/domain/one-time-tokens.js';
+import { hashSecret, newSecret } from '../../src/domain/secrets.js';
+import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenStore = () => Promise<{ store: OneTimeTokenStore; close(): Promise<void> }>;
 

@@ -1,10 +1,10 @@
 /** The Outbox port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
-import { SqliteOutbox } from '../../src/adapters/embedded/sqlite-outbox';
-import { MongoOutbox } from '../../src/adapters/mongo/outbox';
-import { newId } from '../../src/domain/ids';
-import type { Outbox, OutboxEntry, OutboxEventType } from '../../src/domain/ports';
-import { ferretDatabases, openSqlite } from './backends';
+import { SqliteOutbox } from '../../src/adapters/embedded/sqlite-outbox.js';
+import { MongoOutbox } from '../../src/adapters/mongo/outbox.js';
+import { newId } from '../../src/domain/ids.js';
+import type { Outbox, OutboxEntry, OutboxEventType } from '../../src/domain/ports.js';
+import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenOutbox = () => Promise<{ outbox: Outbox; close(): Promise<void> }>;
 

@@ -1,14 +1,14 @@
 /** The RevocationList port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
-import { MemoryRevocationList } from '../../src/adapters/embedded/memory-revocation-list';
-import { SqliteRevocationPersistence } from '../../src/adapters/embedded/sqlite-revocation-persistence';
-import { DEFAULT_KEYS, RedisRevocationList, type RedisRevocationKeys } from '../../src/adapters/redis/revocation-list';
-import type { RedisClient } from '../../src/adapters/redis/topology';
-import { newId } from '../../src/domain/ids';
-import { silentLogger } from '../../src/domain/logger';
-import type { RevocationList, RevocationStatus } from '../../src/domain/ports';
-import { eventually } from '../support/eventually';
-import { manualClock, openSqlite, redisClusterConnections, redisConnections, uniqueName, type OpenRedis } from './backends';
+import { MemoryRevocationList } from '../../src/adapters/embedded/memory-revocation-list.js';
+import { SqliteRevocationPersistence } from '../../src/adapters/embedded/sqlite-revocation-persistence.js';
+import { DEFAULT_KEYS, RedisRevocationList, type RedisRevocationKeys } from '../../src/adapters/redis/revocation-list.js';
+import type { RedisClient } from '../../src/adapters/redis/topology.js';
+import { newId } from '../../src/domain/ids.js';
+import { silentLogger } from '../../src/domain/logger.js';
+import type { RevocationList, RevocationStatus } from '../../src/domain/ports.js';
+import { eventually } from '../support/eventually.js';
+import { manualClock, openSqlite, redisClusterConnections, redisConnections, uniqueName, type OpenRedis } from './backends.js';
 
 type Clock = ReturnType<typeof manualClock>;
 type OpenRevocationList = (clock: Clock) => Promise<{ list: RevocationList; close(): Promise<void> }>;

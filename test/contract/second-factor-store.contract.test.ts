@@ -1,11 +1,11 @@
 /** The SecondFactorStore port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
-import { SqliteSecondFactorStore } from '../../src/adapters/embedded/sqlite-second-factor-store';
-import { MongoSecondFactorStore } from '../../src/adapters/mongo/second-factor-store';
-import { DuplicateKeyError } from '../../src/domain/errors';
-import { newId } from '../../src/domain/ids';
-import type { PasskeyRecord, SecondFactorStore, TotpFactor } from '../../src/domain/second-factor-ports';
-import { ferretDatabases, openSqlite } from './backends';
+import { SqliteSecondFactorStore } from '../../src/adapters/embedded/sqlite-second-factor-store.js';
+import { MongoSecondFactorStore } from '../../src/adapters/mongo/second-factor-store.js';
+import { DuplicateKeyError } from '../../src/domain/errors.js';
+import { newId } from '../../src/domain/ids.js';
+import type { PasskeyRecord, SecondFactorStore, TotpFactor } from '../../src/domain/second-factor-ports.js';
+import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenStore = () => Promise<{ store: SecondFactorStore; close(): Promise<void> }>;
 

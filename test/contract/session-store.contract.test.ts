@@ -1,11 +1,11 @@
 /** The SessionStore port's guarantees, asserted against every adapter. */
 import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { SqliteSessionStore } from '../../src/adapters/embedded/sqlite-session-store';
-import { MongoSessionStore } from '../../src/adapters/mongo/session-store';
-import { newId } from '../../src/domain/ids';
-import type { RefreshTokenRecord, SessionRecord, SessionStore } from '../../src/domain/ports';
-import { ferretDatabases, openSqlite } from './backends';
+import { SqliteSessionStore } from '../../src/adapters/embedded/sqlite-session-store.js';
+import { MongoSessionStore } from '../../src/adapters/mongo/session-store.js';
+import { newId } from '../../src/domain/ids.js';
+import type { RefreshTokenRecord, SessionRecord, SessionStore } from '../../src/domain/ports.js';
+import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenSessionStore = () => Promise<{ store: SessionStore; close(): Promise<void> }>;
 

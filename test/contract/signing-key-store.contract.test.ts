@@ -1,12 +1,12 @@
 /** The SigningKeyStore port's guarantees, and rotation on top of them, against every adapter. */
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { SqliteSigningKeyStore } from '../../src/adapters/embedded/sqlite-signing-key-store';
-import { MongoSigningKeyStore } from '../../src/adapters/mongo/signing-key-store';
-import { DuplicateKeyError } from '../../src/domain/errors';
-import { SigningKeyRotation, type SigningKeyGenerator } from '../../src/domain/signing-key-rotation';
-import type { SigningKeyRecord, SigningKeyStore } from '../../src/domain/signing-keys';
-import { ferretDatabases, openSqlite } from './backends';
+import { SqliteSigningKeyStore } from '../../src/adapters/embedded/sqlite-signing-key-store.js';
+import { MongoSigningKeyStore } from '../../src/adapters/mongo/signing-key-store.js';
+import { DuplicateKeyError } from '../../src/domain/errors.js';
+import { SigningKeyRotation, type SigningKeyGenerator } from '../../src/domain/signing-key-rotation.js';
+import type { SigningKeyRecord, SigningKeyStore } from '../../src/domain/signing-keys.js';
+import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenStore = () => Promise<{ store: SigningKeyStore; close(): Promise<void> }>;
 

@@ -4,18 +4,18 @@
  */
 import { expect } from 'chai';
 import { MongoClient } from 'mongodb';
-import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store';
-import { openSqliteDatabase } from '../../src/adapters/embedded/sqlite-database';
-import { SqliteOutbox } from '../../src/adapters/embedded/sqlite-outbox';
-import { SqliteSessionStore } from '../../src/adapters/embedded/sqlite-session-store';
-import { MongoClientStore } from '../../src/adapters/mongo/client-store';
-import { MongoOutbox } from '../../src/adapters/mongo/outbox';
-import { MongoSessionStore } from '../../src/adapters/mongo/session-store';
-import { UnavailableError } from '../../src/domain/errors';
-import { newId } from '../../src/domain/ids';
-import type { ClientStore, Outbox, SessionStore } from '../../src/domain/ports';
-import { requireServices } from '../support/services';
-import { openSqlite, uniqueName } from './backends';
+import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store.js';
+import { openSqliteDatabase } from '../../src/adapters/embedded/sqlite-database.js';
+import { SqliteOutbox } from '../../src/adapters/embedded/sqlite-outbox.js';
+import { SqliteSessionStore } from '../../src/adapters/embedded/sqlite-session-store.js';
+import { MongoClientStore } from '../../src/adapters/mongo/client-store.js';
+import { MongoOutbox } from '../../src/adapters/mongo/outbox.js';
+import { MongoSessionStore } from '../../src/adapters/mongo/session-store.js';
+import { UnavailableError } from '../../src/domain/errors.js';
+import { newId } from '../../src/domain/ids.js';
+import type { ClientStore, Outbox, SessionStore } from '../../src/domain/ports.js';
+import { requireServices } from '../support/services.js';
+import { openSqlite, uniqueName } from './backends.js';
 
 interface Stores {
   clients: ClientStore;

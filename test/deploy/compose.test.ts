@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, loadConfig } from '../../src/config';
-import { repoRoot } from '../support/paths';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { repoRoot } from '../support/paths.js';
 
 const root = repoRoot();
 const read = (file: string) => readFileSync(join(root, file), 'utf8');

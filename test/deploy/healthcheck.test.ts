@@ -6,10 +6,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { freePort, repoRoot } from '../support/paths';
-import { requireServices } from '../support/services';
-import { startTestServer, testEnv, type TestServer } from '../support/server';
-import { run } from '../tools/go-tools';
+import { freePort, repoRoot } from '../support/paths.js';
+import { requireServices } from '../support/services.js';
+import { startTestServer, testEnv, type TestServer } from '../support/server.js';
+import { run } from '../tools/go-tools.js';
 
 const HEALTHCHECK = join(repoRoot(), 'dist', 'src', 'healthcheck.js');
 

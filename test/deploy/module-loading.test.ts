@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { repoRoot } from '../support/paths';
-import { requireServices } from '../support/services';
-import { embeddedEnv, testEnv } from '../support/server';
+import { repoRoot } from '../support/paths.js';
+import { requireServices } from '../support/services.js';
+import { embeddedEnv, testEnv } from '../support/server.js';
 
 /** The line test/support/report-packages.ts writes at exit (a preload script, so not imported here). */
 const PACKAGES_LINE = 'loaded-packages:';

@@ -7,9 +7,9 @@
 import { spawn } from 'node:child_process';
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { AuthorizationClient, type CheckRequest, type CheckResponse } from '../../gen/envoy/service/auth/v3/external_auth';
-import { requireTool } from '../tools/go-tools';
-import { browserLogin, logout, startGatewayService, suspend, type GatewayService, type LoggedIn } from './gateway-fixture';
+import { AuthorizationClient, type CheckRequest, type CheckResponse } from '../../gen/envoy/service/auth/v3/external_auth.js';
+import { requireTool } from '../tools/go-tools.js';
+import { browserLogin, logout, startGatewayService, suspend, type GatewayService, type LoggedIn } from './gateway-fixture.js';
 
 /** A case as Envoy would send it. */
 interface Case {

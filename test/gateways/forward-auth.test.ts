@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { CookieClient } from '../bridge/bridge-fixture';
-import { ADMIN, BRIDGE_MODES, browserLogin, logout, startGatewayService, suspend, type GatewayService, type LoggedIn } from './gateway-fixture';
+import { CookieClient } from '../bridge/bridge-fixture.js';
+import { ADMIN, BRIDGE_MODES, browserLogin, logout, startGatewayService, suspend, type GatewayService, type LoggedIn } from './gateway-fixture.js';
 
 /** Asks /auth as a gateway does: server to server, with the headers of the request it guards. */
 async function ask(service: GatewayService, path: string, headers: Record<string, string> = {}, method = 'GET') {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { CookieClient } from '../bridge/bridge-fixture';
-import { skipOrFailInCI } from '../support/skip-or-fail';
-import { ADMIN, startGatewayService, suspend, type GatewayService } from './gateway-fixture';
-import { gatewayBinary, startEchoUpstream, startGateway, type EchoUpstream, type GatewayName, type RunningGateway } from './real-gateways';
+import { CookieClient } from '../bridge/bridge-fixture.js';
+import { skipOrFailInCI } from '../support/skip-or-fail.js';
+import { ADMIN, startGatewayService, suspend, type GatewayService } from './gateway-fixture.js';
+import { gatewayBinary, startEchoUpstream, startGateway, type EchoUpstream, type GatewayName, type RunningGateway } from './real-gateways.js';
 
 const SPOOFED = { 'X-Client-Id': 'someone-else', 'X-Client-Groups': 'admin', 'X-Client-Kind': 'service', 'X-Session-Id': 'forged' };
 

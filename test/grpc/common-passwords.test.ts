@@ -1,9 +1,9 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { commonPasswordWords } from '../../src/adapters/password-lists/zxcvbn-dictionaries';
-import { PasswordBlocklist } from '../../src/domain/password-blocklist';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server';
-import { PASSWORD, freshEmail, registerUser } from '../support/attacks';
+import { commonPasswordWords } from '../../src/adapters/password-lists/zxcvbn-dictionaries.js';
+import { PasswordBlocklist } from '../../src/domain/password-blocklist.js';
+import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { PASSWORD, freshEmail, registerUser } from '../support/attacks.js';
 
 const COMMON = ['password', 'PassWord', '        ', 'qwertyuiop', 'iloveyou', 'baseball1', 'Ｐａｓｓｗｏｒｄ', 'aaaaaaaaaa'];
 

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { ObjectId } from 'mongodb';
-import { ClientKind } from '../../gen/clientauth/v1/client';
-import type { ClientRecord } from '../../src/domain/client';
-import { newClientRecord } from '../../src/domain/client-records';
-import { createMetrics } from '../../src/metrics';
-import { SETUPS, SETUP_TITLES, TEST_SECRET, failure, setupEnv, startTestServer, type TestServer } from '../support/server';
+import { ClientKind } from '../../gen/clientauth/v1/client.js';
+import type { ClientRecord } from '../../src/domain/client.js';
+import { newClientRecord } from '../../src/domain/client-records.js';
+import { createMetrics } from '../../src/metrics.js';
+import { SETUPS, SETUP_TITLES, TEST_SECRET, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { RegisterUserRequest, ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth';
-import { richStatusOf } from '../../src/index';
-import { repoRoot } from '../support/paths';
-import { embeddedEnv, startTestServer, type TestServer } from '../support/server';
-import { skipOrFailInCI } from '../support/skip-or-fail';
-import { TOOLS_BIN, run } from '../tools/go-tools';
+import { RegisterUserRequest, ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth.js';
+import { richStatusOf } from '../../src/index.js';
+import { repoRoot } from '../support/paths.js';
+import { embeddedEnv, startTestServer, type TestServer } from '../support/server.js';
+import { skipOrFailInCI } from '../support/skip-or-fail.js';
+import { TOOLS_BIN, run } from '../tools/go-tools.js';
 
 /** What the Go and Python readers print: the status as their languages' stock helpers decode it. */
 interface ReadError {

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { expect } from 'chai';
-import { repoRoot } from '../support/paths';
+import { repoRoot } from '../support/paths.js';
 
 const root = repoRoot();
 const buf = join(root, 'node_modules/.bin/buf');

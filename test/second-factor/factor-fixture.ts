@@ -1,10 +1,10 @@
 /** What second-factor suites share: a server on either set-up, users, TOTP codes, and the stored factors read around the service. */
 import { Secret, TOTP } from 'otpauth';
-import { openSqliteDatabase } from '../../src/adapters/embedded/sqlite-database';
-import { SqliteSecondFactorStore } from '../../src/adapters/embedded/sqlite-second-factor-store';
-import { MongoSecondFactorStore } from '../../src/adapters/mongo/second-factor-store';
-import type { SecondFactorStore } from '../../src/domain/second-factor-ports';
-import { dataDirOf, type TestServer } from '../support/server';
+import { openSqliteDatabase } from '../../src/adapters/embedded/sqlite-database.js';
+import { SqliteSecondFactorStore } from '../../src/adapters/embedded/sqlite-second-factor-store.js';
+import { MongoSecondFactorStore } from '../../src/adapters/mongo/second-factor-store.js';
+import type { SecondFactorStore } from '../../src/domain/second-factor-ports.js';
+import { dataDirOf, type TestServer } from '../support/server.js';
 
 export const PASSWORD = 'correct horse battery';
 export const ADMIN = { email: 'second-factor-admin@example.com', password: 'admin password 1' };

@@ -14,11 +14,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
-import { skipOrFailInCI } from '../support/skip-or-fail';
-import { repoRoot } from '../support/paths';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server';
-import { startBridgeFor, type TestBridge, type Wiring } from '../bridge/bridge-fixture';
-import { PASSWORD, storedFactors, totpCode } from './factor-fixture';
+import { skipOrFailInCI } from '../support/skip-or-fail.js';
+import { repoRoot } from '../support/paths.js';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { startBridgeFor, type TestBridge, type Wiring } from '../bridge/bridge-fixture.js';
+import { PASSWORD, storedFactors, totpCode } from './factor-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 

@@ -2,8 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
-import { log, makeTempDir, spawnLogged, waitReady } from './managed-process';
-import { executableFromEnv, freePort, isExecutable, repoRoot } from './paths';
+import { log, makeTempDir, spawnLogged, waitReady } from './managed-process.js';
+import { executableFromEnv, freePort, isExecutable, repoRoot } from './paths.js';
 
 function ferretBinary(): string {
   const fromEnv = executableFromEnv('FERRETDB_BIN');

@@ -14,10 +14,10 @@
  *   otherwise a reason is printed, the variables stay unset, and suites that
  *   call requireServices() skip.
  */
-import { startFerret } from './ferretdb';
-import { LOG_PREFIX, log, stopAllProcesses } from './managed-process';
-import { forgetRedis, startRedisService } from './redis-process';
-import { isCI } from './skip-or-fail';
+import { startFerret } from './ferretdb.js';
+import { LOG_PREFIX, log, stopAllProcesses } from './managed-process.js';
+import { forgetRedis, startRedisService } from './redis-process.js';
+import { isCI } from './skip-or-fail.js';
 
 let unavailableReason: string | undefined;
 

@@ -1,7 +1,7 @@
 /** `node dist/src/main.js` as a deployment runs it, for the suites that test the entry point itself. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from './paths';
+import { repoRoot } from './paths.js';
 
 export interface StartedMain {
   child: ChildProcess;

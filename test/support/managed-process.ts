@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import type * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { eventually } from './eventually';
+import { eventually } from './eventually.js';
 
 const STARTUP_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 /** Repository root: nearest directory with a package.json above this file (else above cwd). */
 export function repoRoot(): string {
-  for (const start of [__dirname, process.cwd()]) {
+  for (const start of [import.meta.dirname, process.cwd()]) {
     let dir = path.resolve(start);
     for (;;) {
       if (fs.existsSync(path.join(dir, 'package.json'))) return dir;

@@ -7,8 +7,8 @@
  */
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { LOG_PREFIX, log, makeTempDir, spawnLogged, stopProcess, waitReady, type Managed } from './managed-process';
-import { executableFromEnv, findExecutable, freePort } from './paths';
+import { LOG_PREFIX, log, makeTempDir, spawnLogged, stopProcess, waitReady, type Managed } from './managed-process.js';
+import { executableFromEnv, findExecutable, freePort } from './paths.js';
 
 let redis: Managed | undefined;
 /** Binary, port and directory of the Redis started here; kept so startRedis() reuses them. */

@@ -7,11 +7,11 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { RedisNode } from '../../src/config';
-import { eventually } from './eventually';
-import { makeTempDir, spawnLogged, stopProcess, waitReady, type Managed } from './managed-process';
-import { executableFromEnv, findExecutable, freePort } from './paths';
-import { redisPing } from './redis-process';
+import type { RedisNode } from '../../src/config.js';
+import { eventually } from './eventually.js';
+import { makeTempDir, spawnLogged, stopProcess, waitReady, type Managed } from './managed-process.js';
+import { executableFromEnv, findExecutable, freePort } from './paths.js';
+import { redisPing } from './redis-process.js';
 
 const run = promisify(execFile);
 

@@ -15,4 +15,4 @@ class SpecWithSummary extends Mocha.reporters.Spec {
   }
 }
 
-export = SpecWithSummary;
+export default SpecWithSummary;

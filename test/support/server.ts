@@ -8,14 +8,14 @@ import * as path from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
 import { MongoClient, type Db } from 'mongodb';
 import { Redis } from 'ioredis';
-import { buildApp, type App } from '../../src/app';
-import { createClientAuthClient, type ClientAuthPromiseClient } from '../../src/client';
-import { loadConfig, type Config, type RedisConfig } from '../../src/config';
-import type { Logger } from '../../src/domain/logger';
-import { startGrpcServer, type RunningGrpcServer } from '../../src/grpc/server';
-import { errorDetailOf } from '../../src/grpc/status-mapping';
-import { requireServices } from './services';
-import { mongoStoredState, sqliteStoredState, type StoredState } from './stored-state';
+import { buildApp, type App } from '../../src/app.js';
+import { createClientAuthClient, type ClientAuthPromiseClient } from '../../src/client.js';
+import { loadConfig, type Config, type RedisConfig } from '../../src/config.js';
+import type { Logger } from '../../src/domain/logger.js';
+import { startGrpcServer, type RunningGrpcServer } from '../../src/grpc/server.js';
+import { errorDetailOf } from '../../src/grpc/status-mapping.js';
+import { requireServices } from './services.js';
+import { mongoStoredState, sqliteStoredState, type StoredState } from './stored-state.js';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 

@@ -2,9 +2,9 @@
  * What a test asks of the services the global fixture (global-setup.ts) provides: their
  * addresses, or a skip (a failure in CI) saying why they are missing.
  */
-import { servicesUnavailableReason } from './global-setup';
-import { canControlRedis } from './redis-process';
-import { skipOrFailInCI } from './skip-or-fail';
+import { servicesUnavailableReason } from './global-setup.js';
+import { canControlRedis } from './redis-process.js';
+import { skipOrFailInCI } from './skip-or-fail.js';
 
 /**
  * Returns the service addresses, or skips the calling test/suite (with a printed reason)

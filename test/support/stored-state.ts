@@ -4,9 +4,9 @@
  * stored state on FerretDB and on SQLite.
  */
 import type { Db } from 'mongodb';
-import type { ClientRecord } from '../../src/domain/client';
-import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store';
-import { openSqliteDatabase, type SqliteDatabase } from '../../src/adapters/embedded/sqlite-database';
+import type { ClientRecord } from '../../src/domain/client.js';
+import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store.js';
+import { openSqliteDatabase, type SqliteDatabase } from '../../src/adapters/embedded/sqlite-database.js';
 
 export type StoredClientChanges = Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>;
 

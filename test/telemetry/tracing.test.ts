@@ -12,11 +12,11 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
-import { eventually } from '../support/eventually';
-import { freePort, repoRoot } from '../support/paths';
-import { testEnv } from '../support/server';
-import { requireServices } from '../support/services';
-import { skipOrFailInCI } from '../support/skip-or-fail';
+import { eventually } from '../support/eventually.js';
+import { freePort, repoRoot } from '../support/paths.js';
+import { testEnv } from '../support/server.js';
+import { requireServices } from '../support/services.js';
+import { skipOrFailInCI } from '../support/skip-or-fail.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';

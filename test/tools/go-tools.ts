@@ -5,8 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { delimiter, join } from 'node:path';
-import { findExecutable, repoRoot } from '../support/paths';
-import { skipOrFailInCI } from '../support/skip-or-fail';
+import { findExecutable, repoRoot } from '../support/paths.js';
+import { skipOrFailInCI } from '../support/skip-or-fail.js';
 
 export const TOOLS_BIN = join(repoRoot(), '.cache', 'bin');
 

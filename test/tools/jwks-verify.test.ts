@@ -6,11 +6,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { expect } from 'chai';
-import { startTestBridge, type TestBridge } from '../bridge/bridge-fixture';
-import { headerOf } from '../support/jws';
-import { requireServices } from '../support/services';
-import { startTestServer, testEnv, type TestServer } from '../support/server';
-import { requireTool } from './go-tools';
+import { startTestBridge, type TestBridge } from '../bridge/bridge-fixture.js';
+import { headerOf } from '../support/jws.js';
+import { requireServices } from '../support/services.js';
+import { startTestServer, testEnv, type TestServer } from '../support/server.js';
+import { requireTool } from './go-tools.js';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'jwks-admin@example.com', password: 'admin password 1' };

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { repoRoot } from '../support/paths';
+import { repoRoot } from '../support/paths.js';
 
 const FORBIDDEN = /^(@grpc\/|mongodb|ioredis|koa|@koa\/|better-sqlite3|pino|prom-client|bcrypt|jsonwebtoken|nodemailer|otpauth|@simplewebauthn\/|node:http|node:net|node:fs)/;
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config.js';
 
 const EMBEDDED = { JWT_SECRET_KEY: 'a-secret-that-is-long-enough-for-the-tests' };
 

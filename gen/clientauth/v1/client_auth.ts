@@ -20,10 +20,10 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Timestamp } from "../../google/protobuf/timestamp";
-import { AuditEvent, AuditOutcome, auditOutcomeFromJSON, auditOutcomeToJSON } from "./audit";
-import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client";
-import { WatchRevocationsRequest, WatchRevocationsResponse } from "./revocation_feed";
+import { Timestamp } from "../../google/protobuf/timestamp.js";
+import { AuditEvent, AuditOutcome, auditOutcomeFromJSON, auditOutcomeToJSON } from "./audit.js";
+import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client.js";
+import { WatchRevocationsRequest, WatchRevocationsResponse } from "./revocation_feed.js";
 import {
   BeginPasskeyLoginRequest,
   BeginPasskeyLoginResponse,
@@ -48,8 +48,8 @@ import {
   LoginChallenge,
   ResetSecondFactorRequest,
   ResetSecondFactorResponse,
-} from "./second_factor";
-import { GetJwksRequest, GetJwksResponse, RotateSigningKeyRequest, RotateSigningKeyResponse } from "./signing_keys";
+} from "./second_factor.js";
+import { GetJwksRequest, GetJwksResponse, RotateSigningKeyRequest, RotateSigningKeyResponse } from "./signing_keys.js";
 
 export const protobufPackage = "clientauth.v1";
 

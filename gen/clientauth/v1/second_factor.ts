@@ -6,9 +6,9 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { Struct } from "../../google/protobuf/struct";
-import { Timestamp } from "../../google/protobuf/timestamp";
-import { Client } from "./client";
+import { Struct } from "../../google/protobuf/struct.js";
+import { Timestamp } from "../../google/protobuf/timestamp.js";
+import { Client } from "./client.js";
 
 export const protobufPackage = "clientauth.v1";
 

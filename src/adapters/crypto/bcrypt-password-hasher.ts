@@ -1,5 +1,5 @@
 import bcrypt from 'bcrypt';
-import type { PasswordHasher } from '../../domain/password-hasher';
+import type { PasswordHasher } from '../../domain/password-hasher.js';
 
 /**
  * bcrypt with a configured cost. Verification of an unknown account runs against a dummy

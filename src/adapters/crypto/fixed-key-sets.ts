@@ -4,9 +4,9 @@
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import * as fs from 'node:fs';
-import { domainError } from '../../domain/errors';
-import type { AsymmetricAlgorithm, PublicJwk, SignerKey, SigningKeySet, SigningKeyView, VerifierKey } from '../../domain/signing-keys';
-import { algorithmOf, asymmetricSigner, asymmetricVerifier, hmacKeys, publicJwkOf } from './jws';
+import { domainError } from '../../domain/errors.js';
+import type { AsymmetricAlgorithm, PublicJwk, SignerKey, SigningKeySet, SigningKeyView, VerifierKey } from '../../domain/signing-keys.js';
+import { algorithmOf, asymmetricSigner, asymmetricVerifier, hmacKeys, publicJwkOf } from './jws.js';
 
 /** How long verifiers may cache a key set that only changes when the service restarts. */
 const FIXED_SET_CACHE_SECONDS = 300;

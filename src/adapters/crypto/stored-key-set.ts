@@ -3,9 +3,9 @@
  * embedded set-up), with their private halves sealed by the key-encryption key.
  */
 import { createPublicKey } from 'node:crypto';
-import type { Logger } from '../../domain/logger';
-import { describe } from '../../domain/describe-error';
-import { SigningKeyRotation, type SigningKeyGenerator } from '../../domain/signing-key-rotation';
+import type { Logger } from '../../domain/logger.js';
+import { describe } from '../../domain/describe-error.js';
+import { SigningKeyRotation, type SigningKeyGenerator } from '../../domain/signing-key-rotation.js';
 import {
   partitionKeys,
   signingKeyAt,
@@ -18,9 +18,9 @@ import {
   type SigningKeyStore,
   type SigningKeyView,
   type VerifierKey,
-} from '../../domain/signing-keys';
-import { asymmetricSigner, asymmetricVerifier, exportPrivateKey, generatePrivateKey, importPrivateKey, publicJwkOf } from './jws';
-import { KeyDecryptionError, type KeyEncryption } from './key-encryption';
+} from '../../domain/signing-keys.js';
+import { asymmetricSigner, asymmetricVerifier, exportPrivateKey, generatePrivateKey, importPrivateKey, publicJwkOf } from './jws.js';
+import { KeyDecryptionError, type KeyEncryption } from './key-encryption.js';
 
 export interface StoredKeySetOptions {
   store: SigningKeyStore;

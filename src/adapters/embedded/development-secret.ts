@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Logger } from '../../domain/logger';
-import { ensureDataDir } from './data-dir';
+import type { Logger } from '../../domain/logger.js';
+import { ensureDataDir } from './data-dir.js';
 
 export const SECRET_FILE_NAME = 'jwt-secret';
 export const KEY_ENCRYPTION_KEY_FILE_NAME = 'key-encryption-key';

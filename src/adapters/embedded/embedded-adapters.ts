@@ -1,18 +1,18 @@
-import type { Logger } from '../../domain/logger';
-import { MemoryEventBus } from './memory-event-bus';
-import { memoryAttemptLimiters } from './memory-attempt-limiters';
-import { MemoryRevocationFeed } from './memory-revocation-feed';
-import { MemoryRevocationList } from './memory-revocation-list';
-import { SqliteAuditLog } from './sqlite-audit-log';
-import { SqliteMailOutbox } from './sqlite-mail-outbox';
-import { SqliteOneTimeTokenStore } from './sqlite-one-time-token-store';
-import { SqliteClientStore } from './sqlite-client-store';
-import { openSqliteDatabase, sqliteFilePath } from './sqlite-database';
-import { SqliteOutbox } from './sqlite-outbox';
-import { SqliteRevocationPersistence } from './sqlite-revocation-persistence';
-import { SqliteSessionStore } from './sqlite-session-store';
-import { SqliteSigningKeyStore } from './sqlite-signing-key-store';
-import { SqliteSecondFactorStore } from './sqlite-second-factor-store';
+import type { Logger } from '../../domain/logger.js';
+import { MemoryEventBus } from './memory-event-bus.js';
+import { memoryAttemptLimiters } from './memory-attempt-limiters.js';
+import { MemoryRevocationFeed } from './memory-revocation-feed.js';
+import { MemoryRevocationList } from './memory-revocation-list.js';
+import { SqliteAuditLog } from './sqlite-audit-log.js';
+import { SqliteMailOutbox } from './sqlite-mail-outbox.js';
+import { SqliteOneTimeTokenStore } from './sqlite-one-time-token-store.js';
+import { SqliteClientStore } from './sqlite-client-store.js';
+import { openSqliteDatabase, sqliteFilePath } from './sqlite-database.js';
+import { SqliteOutbox } from './sqlite-outbox.js';
+import { SqliteRevocationPersistence } from './sqlite-revocation-persistence.js';
+import { SqliteSessionStore } from './sqlite-session-store.js';
+import { SqliteSigningKeyStore } from './sqlite-signing-key-store.js';
+import { SqliteSecondFactorStore } from './sqlite-second-factor-store.js';
 
 /**
  * The adapters of the embedded set-up: one SQLite file under `dataDir` for clients,

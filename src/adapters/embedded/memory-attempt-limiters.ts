@@ -1,5 +1,5 @@
-import type { AttemptLimiterFactory } from '../../domain/attempt-limiter';
-import { FlexibleAttemptLimiter, memoryLimiter } from '../rate-limiter/flexible-attempt-limiter';
+import type { AttemptLimiterFactory } from '../../domain/attempt-limiter.js';
+import { FlexibleAttemptLimiter, memoryLimiter } from '../rate-limiter/flexible-attempt-limiter.js';
 
 /**
  * Limiters in this process's memory, for the embedded set-up (one instance). Counts do not

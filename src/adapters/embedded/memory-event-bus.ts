@@ -1,6 +1,6 @@
-import { describe } from '../../domain/describe-error';
-import type { Logger } from '../../domain/logger';
-import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/ports';
+import { describe } from '../../domain/describe-error.js';
+import type { Logger } from '../../domain/logger.js';
+import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/ports.js';
 
 /** What a MemoryEventBus emits, by event name. */
 export interface MemoryBusEvents {

@@ -1,4 +1,4 @@
-import { compareCursors, cursorTime, isCursor, type NewRevocationEvent, type RevocationEvent, type RevocationFeed } from '../../domain/revocation-feed';
+import { compareCursors, cursorTime, isCursor, type NewRevocationEvent, type RevocationEvent, type RevocationFeed } from '../../domain/revocation-feed.js';
 
 /**
  * The revocation feed of a single instance: events in memory for `retentionMs`, listeners

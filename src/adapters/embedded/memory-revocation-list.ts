@@ -1,10 +1,10 @@
-import { UnavailableError } from '../../domain/errors';
-import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/ports';
-import { silentLogger, type Logger } from '../../domain/logger';
-import { OutageLog } from '../../domain/outage-log';
-import { RevocationEntries, type ListedClient } from '../../domain/revocation-entries';
+import { UnavailableError } from '../../domain/errors.js';
+import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/ports.js';
+import { silentLogger, type Logger } from '../../domain/logger.js';
+import { OutageLog } from '../../domain/outage-log.js';
+import { RevocationEntries, type ListedClient } from '../../domain/revocation-entries.js';
 
-export type { ClientMark, ListedClient } from '../../domain/revocation-entries';
+export type { ClientMark, ListedClient } from '../../domain/revocation-entries.js';
 
 /**
  * Where an in-process revocation list keeps its entries, so that a restart does not lift a

@@ -1,7 +1,7 @@
-import type { AuditEvent, AuditEventType, AuditOutcome } from '../../domain/audit-event';
-import type { AuditLog, AuditQuery } from '../../domain/audit-ports';
-import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database';
-import { withSqliteOutages } from './sqlite-outages';
+import type { AuditEvent, AuditEventType, AuditOutcome } from '../../domain/audit-event.js';
+import type { AuditLog, AuditQuery } from '../../domain/audit-ports.js';
+import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database.js';
+import { withSqliteOutages } from './sqlite-outages.js';
 
 interface AuditRow {
   id: string;

@@ -1,8 +1,8 @@
-import type { ClientKind, ClientRecord } from '../../domain/client';
-import { DuplicateKeyError } from '../../domain/errors';
-import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/ports';
-import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database';
-import { withSqliteOutages } from './sqlite-outages';
+import type { ClientKind, ClientRecord } from '../../domain/client.js';
+import { DuplicateKeyError } from '../../domain/errors.js';
+import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/ports.js';
+import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database.js';
+import { withSqliteOutages } from './sqlite-outages.js';
 
 interface ClientRow {
   id: string;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { ensureDataDir } from './data-dir';
+import { ensureDataDir } from './data-dir.js';
 
 /** The database file of the embedded set-up, inside DATA_DIR. */
 export const SQLITE_FILE_NAME = 'client-auth.sqlite';

@@ -1,6 +1,6 @@
-import type { MailOutbox, MailTemplate, QueuedMail } from '../../domain/mail';
-import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database';
-import { withSqliteOutages } from './sqlite-outages';
+import type { MailOutbox, MailTemplate, QueuedMail } from '../../domain/mail.js';
+import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database.js';
+import { withSqliteOutages } from './sqlite-outages.js';
 
 interface MailRow {
   id: string;

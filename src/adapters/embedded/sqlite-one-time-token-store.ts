@@ -1,6 +1,6 @@
-import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../domain/one-time-tokens';
-import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database';
-import { withSqliteOutages } from './sqlite-outages';
+import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../domain/one-time-tokens.js';
+import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database.js';
+import { withSqliteOutages } from './sqlite-outages.js';
 
 interface TokenRow {
   hash: string;

@@ -1,7 +1,7 @@
-import type { ClientKind } from '../../domain/client';
-import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/ports';
-import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database';
-import { withSqliteOutages } from './sqlite-outages';
+import type { ClientKind } from '../../domain/client.js';
+import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/ports.js';
+import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database.js';
+import { withSqliteOutages } from './sqlite-outages.js';
 
 interface OutboxRow {
   id: string;

@@ -1,5 +1,5 @@
-import type { ClientMark, ListedClient, RevocationPersistence } from './memory-revocation-list';
-import type { SqliteDatabase } from './sqlite-database';
+import type { ClientMark, ListedClient, RevocationPersistence } from './memory-revocation-list.js';
+import type { SqliteDatabase } from './sqlite-database.js';
 
 /** Keeps the in-process revocation list in the `revoked_clients` and `revoked_sessions` tables. */
 export class SqliteRevocationPersistence implements RevocationPersistence {

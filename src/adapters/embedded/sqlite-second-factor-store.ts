@@ -1,7 +1,7 @@
-import { DuplicateKeyError } from '../../domain/errors';
-import type { PasskeyRecord, SecondFactorStore, TotpFactor } from '../../domain/second-factor-ports';
-import { fromMillis, isPrimaryKeyViolation, toMillis, type SqliteDatabase } from './sqlite-database';
-import { withSqliteOutages } from './sqlite-outages';
+import { DuplicateKeyError } from '../../domain/errors.js';
+import type { PasskeyRecord, SecondFactorStore, TotpFactor } from '../../domain/second-factor-ports.js';
+import { fromMillis, isPrimaryKeyViolation, toMillis, type SqliteDatabase } from './sqlite-database.js';
+import { withSqliteOutages } from './sqlite-outages.js';
 
 interface TotpRow {
   client_id: string;

@@ -1,6 +1,6 @@
-import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation } from '../../domain/ports';
-import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database';
-import { withSqliteOutages } from './sqlite-outages';
+import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation } from '../../domain/ports.js';
+import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database.js';
+import { withSqliteOutages } from './sqlite-outages.js';
 
 interface SessionRow {
   id: string;

@@ -1,6 +1,6 @@
-import { DuplicateKeyError } from '../../domain/errors';
-import type { SigningKeyRecord, SigningKeyStore } from '../../domain/signing-keys';
-import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database';
+import { DuplicateKeyError } from '../../domain/errors.js';
+import type { SigningKeyRecord, SigningKeyStore } from '../../domain/signing-keys.js';
+import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database.js';
 
 interface SigningKeyRow {
   kid: string;

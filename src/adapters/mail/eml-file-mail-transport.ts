@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Nodemailer from 'nodemailer';
-import type { MailTransport, RenderedMail } from '../../domain/mail';
-import { newId } from '../../domain/ids';
+import type { MailTransport, RenderedMail } from '../../domain/mail.js';
+import { newId } from '../../domain/ids.js';
 
 /**
  * The development mailbox: each message is written, as the SMTP server would have received

@@ -1,5 +1,5 @@
 import type * as Nodemailer from 'nodemailer';
-import type { MailTransport, RenderedMail } from '../../domain/mail';
+import type { MailTransport, RenderedMail } from '../../domain/mail.js';
 
 /** How long one SMTP exchange may take before it counts as failed (and is retried later). */
 const SMTP_TIMEOUT_MS = 15_000;

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { MailRenderer, MailTemplate, RenderedMail } from '../../domain/mail';
+import type { MailRenderer, MailTemplate, RenderedMail } from '../../domain/mail.js';
 
 /** templates/mail at the package root (this file runs from dist/src/adapters/mail). */
-export const DEFAULT_TEMPLATE_DIR = path.resolve(__dirname, '../../../../templates/mail');
+export const DEFAULT_TEMPLATE_DIR = path.resolve(import.meta.dirname, '../../../../templates/mail');
 
 const TEMPLATES: readonly MailTemplate[] = ['email-verification', 'password-reset', 'password-changed'];
 

@@ -1,7 +1,7 @@
 import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mongodb';
-import type { AuditEvent } from '../../domain/audit-event';
-import type { AuditLog, AuditQuery } from '../../domain/audit-ports';
-import { withMongoOutages } from './outages';
+import type { AuditEvent } from '../../domain/audit-event.js';
+import type { AuditLog, AuditQuery } from '../../domain/audit-ports.js';
+import { withMongoOutages } from './outages.js';
 
 type AuditDocument = Omit<AuditEvent, 'id'> & { _id: string };
 

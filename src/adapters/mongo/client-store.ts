@@ -1,9 +1,9 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import type { ClientRecord } from '../../domain/client';
-import { DuplicateKeyError } from '../../domain/errors';
-import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/ports';
-import { isDuplicateKey } from './connect';
-import { withMongoOutages } from './outages';
+import type { ClientRecord } from '../../domain/client.js';
+import { DuplicateKeyError } from '../../domain/errors.js';
+import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/ports.js';
+import { isDuplicateKey } from './connect.js';
+import { withMongoOutages } from './outages.js';
 
 /** A client as stored; `deletion` is present only once the client is marked deleted. */
 type ClientDocument = Omit<ClientRecord, 'id'> & { _id: string; deletion?: PendingDeletion };

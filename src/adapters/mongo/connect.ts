@@ -1,7 +1,7 @@
 import { MongoClient, MongoServerError, type Db, type MongoClientOptions } from 'mongodb';
-import type { Logger } from '../../domain/logger';
-import { describe } from '../../domain/describe-error';
-import { connectWithBackoff } from '../connect-with-backoff';
+import type { Logger } from '../../domain/logger.js';
+import { describe } from '../../domain/describe-error.js';
+import { connectWithBackoff } from '../connect-with-backoff.js';
 
 /**
  * What every read and write of the service needs on a replica set, whatever the connection

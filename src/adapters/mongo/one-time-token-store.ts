@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
-import { withMongoOutages } from './outages';
-import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../domain/one-time-tokens';
+import { withMongoOutages } from './outages.js';
+import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../domain/one-time-tokens.js';
 
 type TokenDocument = Omit<OneTimeTokenRecord, 'hash'> & { _id: string };
 

@@ -1,7 +1,7 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/ports';
-import { isDuplicateKey } from './connect';
-import { withMongoOutages } from './outages';
+import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/ports.js';
+import { isDuplicateKey } from './connect.js';
+import { withMongoOutages } from './outages.js';
 
 type OutboxDocument = Omit<OutboxEntry, 'id'> & { _id: string };
 

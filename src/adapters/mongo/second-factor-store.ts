@@ -1,8 +1,8 @@
 import type { Collection, Db } from 'mongodb';
-import { DuplicateKeyError } from '../../domain/errors';
-import type { PasskeyRecord, SecondFactorStore, TotpFactor } from '../../domain/second-factor-ports';
-import { isDuplicateKey } from './connect';
-import { withMongoOutages } from './outages';
+import { DuplicateKeyError } from '../../domain/errors.js';
+import type { PasskeyRecord, SecondFactorStore, TotpFactor } from '../../domain/second-factor-ports.js';
+import { isDuplicateKey } from './connect.js';
+import { withMongoOutages } from './outages.js';
 
 type TotpDocument = Omit<TotpFactor, 'clientId'> & { _id: string };
 type PasskeyDocument = Omit<PasskeyRecord, 'id'> & { _id: string };

@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
-import { DuplicateKeyError } from '../../domain/errors';
-import type { SigningKeyRecord, SigningKeyStore } from '../../domain/signing-keys';
-import { isDuplicateKey } from './connect';
+import { DuplicateKeyError } from '../../domain/errors.js';
+import type { SigningKeyRecord, SigningKeyStore } from '../../domain/signing-keys.js';
+import { isDuplicateKey } from './connect.js';
 
 type SigningKeyDocument = Omit<SigningKeyRecord, 'kid'> & { _id: string };
 

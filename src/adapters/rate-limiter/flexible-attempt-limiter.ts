@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { AttemptLimiter, Consumption, LimitRule } from '../../domain/attempt-limiter';
-import { describe } from '../../domain/describe-error';
-import type { Logger } from '../../domain/logger';
+import type { AttemptLimiter, Consumption, LimitRule } from '../../domain/attempt-limiter.js';
+import { describe } from '../../domain/describe-error.js';
+import type { Logger } from '../../domain/logger.js';
 
 /** Every limiter's keys start with this (then its name), so one Redis can hold them beside other data. */
 export const LIMITER_KEY_PREFIX = 'clientauth:limit:';

@@ -1,8 +1,8 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import type { AttemptLimiterFactory } from '../../domain/attempt-limiter';
-import type { Logger } from '../../domain/logger';
-import type { RedisClient } from './topology';
-import { FlexibleAttemptLimiter, LIMITER_KEY_PREFIX, LimiterStoreHealth, memoryLimiter } from '../rate-limiter/flexible-attempt-limiter';
+import type { AttemptLimiterFactory } from '../../domain/attempt-limiter.js';
+import type { Logger } from '../../domain/logger.js';
+import type { RedisClient } from './topology.js';
+import { FlexibleAttemptLimiter, LIMITER_KEY_PREFIX, LimiterStoreHealth, memoryLimiter } from '../rate-limiter/flexible-attempt-limiter.js';
 
 /**
  * Limiters in Redis (single node, Sentinel or Cluster: each counter is one key, so one

@@ -1,7 +1,7 @@
-import type { AuditEvent } from '../../domain/audit-event';
-import { execAll } from './exec-all';
-import type { RedisClient } from './topology';
-import type { AuditStream } from '../../domain/audit-ports';
+import type { AuditEvent } from '../../domain/audit-event.js';
+import { execAll } from './exec-all.js';
+import type { RedisClient } from './topology.js';
+import type { AuditStream } from '../../domain/audit-ports.js';
 
 /**
  * Audit records on a Redis Stream, one entry each, for SIEM shippers reading with consumer

@@ -1,8 +1,8 @@
-import type { RedisTarget } from '../../config';
-import type { Logger } from '../../domain/logger';
-import { OutageLog } from '../../domain/outage-log';
-import { connectWithBackoff } from '../connect-with-backoff';
-import { newRedisClient, type RedisClient } from './topology';
+import type { RedisTarget } from '../../config.js';
+import type { Logger } from '../../domain/logger.js';
+import { OutageLog } from '../../domain/outage-log.js';
+import { connectWithBackoff } from '../connect-with-backoff.js';
+import { newRedisClient, type RedisClient } from './topology.js';
 
 /**
  * Opens a Redis connection (a server, a Sentinel-managed master or a Cluster) and waits

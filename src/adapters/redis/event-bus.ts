@@ -1,7 +1,7 @@
-import { UnavailableError } from '../../domain/errors';
-import { execAll } from './exec-all';
-import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/ports';
-import { isCluster, publishInOrder, type RedisClient } from './topology';
+import { UnavailableError } from '../../domain/errors.js';
+import { execAll } from './exec-all.js';
+import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/ports.js';
+import { isCluster, publishInOrder, type RedisClient } from './topology.js';
 
 export interface RedisEventNames {
   /** Pub/sub channels of deletion requests (each gets every one); the payload is the client id. */

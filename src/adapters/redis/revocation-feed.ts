@@ -1,8 +1,8 @@
-import type { Logger } from '../../domain/logger';
-import { describe } from '../../domain/describe-error';
-import { UnavailableError } from '../../domain/errors';
-import type { RedisClient } from './topology';
-import { cursorTime, isCursor, type NewRevocationEvent, type RevocationEvent, type RevocationFeed } from '../../domain/revocation-feed';
+import type { Logger } from '../../domain/logger.js';
+import { describe } from '../../domain/describe-error.js';
+import { UnavailableError } from '../../domain/errors.js';
+import type { RedisClient } from './topology.js';
+import { cursorTime, isCursor, type NewRevocationEvent, type RevocationEvent, type RevocationFeed } from '../../domain/revocation-feed.js';
 
 export const DEFAULT_FEED_KEY = 'clientauth:revocation-feed';
 

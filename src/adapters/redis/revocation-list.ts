@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { UnavailableError } from '../../domain/errors';
-import type { Logger } from '../../domain/logger';
-import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/ports';
-import { RevocationEntries } from '../../domain/revocation-entries';
-import { describe } from '../../domain/describe-error';
-import { OutageLog } from '../../domain/outage-log';
-import { RevocationRefill } from './revocation-refill';
-import { getEach, onChannelMessage, subscribeChannel, writeThenPublish, type RedisClient, type RedisCommand } from './topology';
+import { UnavailableError } from '../../domain/errors.js';
+import type { Logger } from '../../domain/logger.js';
+import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/ports.js';
+import { RevocationEntries } from '../../domain/revocation-entries.js';
+import { describe } from '../../domain/describe-error.js';
+import { OutageLog } from '../../domain/outage-log.js';
+import { RevocationRefill } from './revocation-refill.js';
+import { getEach, onChannelMessage, subscribeChannel, writeThenPublish, type RedisClient, type RedisCommand } from './topology.js';
 
 export interface RedisRevocationKeys {
   /** Prefix of the key named by a suspended or deleted client's id; empty by default so a gateway's `GET <id>` sees it. */

@@ -1,6 +1,6 @@
-import type { Logger } from '../../domain/logger';
-import { OutageLog } from '../../domain/outage-log';
-import { serverIdentity, type RedisClient } from './topology';
+import type { Logger } from '../../domain/logger.js';
+import { OutageLog } from '../../domain/outage-log.js';
+import { serverIdentity, type RedisClient } from './topology.js';
 
 const RETRY_MS = 1000;
 

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import type { Principal } from '../../../src/domain/client';
-import { RetryLaterError } from '../../../src/domain/retry-later';
-import { PASSWORD, reasonOf, registeredUser, world, type World } from './fakes';
-import { tokenPair } from './second-factor-fakes';
-import { RECOVERY_SETTINGS, recoveryWorld } from './recovery-fakes';
+import type { Principal } from '../../../src/domain/client.js';
+import { RetryLaterError } from '../../../src/domain/retry-later.js';
+import { PASSWORD, reasonOf, registeredUser, world, type World } from './fakes.js';
+import { tokenPair } from './second-factor-fakes.js';
+import { RECOVERY_SETTINGS, recoveryWorld } from './recovery-fakes.js';
 
 /** A stored user made an admin, with a principal as its token would give. */
 async function storedAdmin(w: World, email: string): Promise<Principal> {

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { Audit } from '../../../src/domain/audit';
-import { silentLogger } from '../../../src/domain/logger';
-import { eventually } from '../../support/eventually';
-import { FakeAuditLog } from './fake-audit-log';
-import { ManualClock, PASSWORD, registeredUser, world } from './fakes';
+import { Audit } from '../../../src/domain/audit.js';
+import { silentLogger } from '../../../src/domain/logger.js';
+import { eventually } from '../../support/eventually.js';
+import { FakeAuditLog } from './fake-audit-log.js';
+import { ManualClock, PASSWORD, registeredUser, world } from './fakes.js';
 
 const throttled = { type: 'login.throttled', outcome: 'failure', actor: 'anonymous', target: 'someone' } as const;
 

@@ -1,7 +1,7 @@
 /** An in-memory AuditLog for unit tests; `down` makes it fail as an unreachable store. */
-import type { AuditEvent } from '../../../src/domain/audit-event';
-import { UnavailableError } from '../../../src/domain/errors';
-import type { AuditLog, AuditQuery } from '../../../src/domain/audit-ports';
+import type { AuditEvent } from '../../../src/domain/audit-event.js';
+import { UnavailableError } from '../../../src/domain/errors.js';
+import type { AuditLog, AuditQuery } from '../../../src/domain/audit-ports.js';
 
 export class FakeAuditLog implements AuditLog {
   readonly records = new Map<string, AuditEvent>();

@@ -3,13 +3,13 @@
  * its port's guarantees in the simplest way (one process, no I/O); the contract suites
  * prove the real adapters keep them too. `down` makes a fake fail as an unreachable store.
  */
-import type { ClientRecord, Principal } from '../../../src/domain/client';
-import { DuplicateKeyError, UnavailableError, domainError } from '../../../src/domain/errors';
-import { memoryAttemptLimiters } from '../../../src/adapters/embedded/memory-attempt-limiters';
-import { AttemptLimits, type AttemptLimitsConfig } from '../../../src/domain/attempt-limits';
-import type { PasswordHashing } from '../../../src/domain/hashing-queue';
-import { PasswordBlocklist } from '../../../src/domain/password-blocklist';
-import { RetryLaterError } from '../../../src/domain/retry-later';
+import type { ClientRecord, Principal } from '../../../src/domain/client.js';
+import { DuplicateKeyError, UnavailableError, domainError } from '../../../src/domain/errors.js';
+import { memoryAttemptLimiters } from '../../../src/adapters/embedded/memory-attempt-limiters.js';
+import { AttemptLimits, type AttemptLimitsConfig } from '../../../src/domain/attempt-limits.js';
+import type { PasswordHashing } from '../../../src/domain/hashing-queue.js';
+import { PasswordBlocklist } from '../../../src/domain/password-blocklist.js';
+import { RetryLaterError } from '../../../src/domain/retry-later.js';
 import type {
   ClientQuery,
   ClientStore,
@@ -23,22 +23,22 @@ import type {
   SessionRecord,
   SessionStore,
   TokenForRotation,
-} from '../../../src/domain/ports';
-import { RevocationEntries } from '../../../src/domain/revocation-entries';
-import type { IssuedToken, TokenIssuer, TokenSubject } from '../../../src/domain/token-issuer';
-import { createUseCases, type UseCaseDeps, type UseCases } from '../../../src/domain/use-cases';
-import type { DeletionStepHook } from '../../../src/domain/deletion';
-import { silentLogger } from '../../../src/domain/logger';
-import { Audit } from '../../../src/domain/audit';
-import { FakeAuditLog } from './fake-audit-log';
-import { HmacKeySet } from '../../../src/adapters/crypto/fixed-key-sets';
-import { MemoryRevocationFeed } from '../../../src/adapters/embedded/memory-revocation-feed';
-import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer';
-import { OtpauthTotpCodes } from '../../../src/adapters/crypto/otpauth-totp-codes';
-import { SimpleWebAuthnCeremonies } from '../../../src/adapters/crypto/simplewebauthn-ceremonies';
-import { FakeSecondFactorStore, SECOND_FACTOR_SETTINGS, tokenPair } from './second-factor-fakes';
-import type { SecondFactorSettings } from '../../../src/domain/second-factor-ports';
-import type { Recovery } from '../../../src/domain/recovery-settings';
+} from '../../../src/domain/ports.js';
+import { RevocationEntries } from '../../../src/domain/revocation-entries.js';
+import type { IssuedToken, TokenIssuer, TokenSubject } from '../../../src/domain/token-issuer.js';
+import { createUseCases, type UseCaseDeps, type UseCases } from '../../../src/domain/use-cases.js';
+import type { DeletionStepHook } from '../../../src/domain/deletion.js';
+import { silentLogger } from '../../../src/domain/logger.js';
+import { Audit } from '../../../src/domain/audit.js';
+import { FakeAuditLog } from './fake-audit-log.js';
+import { HmacKeySet } from '../../../src/adapters/crypto/fixed-key-sets.js';
+import { MemoryRevocationFeed } from '../../../src/adapters/embedded/memory-revocation-feed.js';
+import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer.js';
+import { OtpauthTotpCodes } from '../../../src/adapters/crypto/otpauth-totp-codes.js';
+import { SimpleWebAuthnCeremonies } from '../../../src/adapters/crypto/simplewebauthn-ceremonies.js';
+import { FakeSecondFactorStore, SECOND_FACTOR_SETTINGS, tokenPair } from './second-factor-fakes.js';
+import type { SecondFactorSettings } from '../../../src/domain/second-factor-ports.js';
+import type { Recovery } from '../../../src/domain/recovery-settings.js';
 
 /** A clock the test moves by hand. */
 export class ManualClock {

@@ -1,10 +1,10 @@
 /** In-memory fakes of the recovery ports, and the recovery wiring the unit tests use. */
-import type { MailOutbox, MailRenderer, MailTransport, QueuedMail, RenderedMail } from '../../../src/domain/mail';
-import { Mailer } from '../../../src/domain/mailer';
-import { silentLogger } from '../../../src/domain/logger';
-import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../../src/domain/one-time-tokens';
-import type { Recovery, RecoverySettings } from '../../../src/domain/recovery-settings';
-import { world } from './fakes';
+import type { MailOutbox, MailRenderer, MailTransport, QueuedMail, RenderedMail } from '../../../src/domain/mail.js';
+import { Mailer } from '../../../src/domain/mailer.js';
+import { silentLogger } from '../../../src/domain/logger.js';
+import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../../src/domain/one-time-tokens.js';
+import type { Recovery, RecoverySettings } from '../../../src/domain/recovery-settings.js';
+import { world } from './fakes.js';
 
 export class FakeOneTimeTokenStore implements OneTimeTokenStore {
   readonly tokens = new Map<string, OneTimeTokenRecord>();

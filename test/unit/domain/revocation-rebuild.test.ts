@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { newId } from '../../../src/domain/ids';
-import type { ClientQuery } from '../../../src/domain/ports';
-import { rebuildRevocations } from '../../../src/domain/revocation-rebuild';
-import { FakeRevocationList, registeredUser, world } from './fakes';
+import { newId } from '../../../src/domain/ids.js';
+import type { ClientQuery } from '../../../src/domain/ports.js';
+import { rebuildRevocations } from '../../../src/domain/revocation-rebuild.js';
+import { FakeRevocationList, registeredUser, world } from './fakes.js';
 
 const LISTED_MS = 15 * 60_000;
 

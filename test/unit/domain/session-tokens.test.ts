@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { LIFETIMES, PASSWORD, UNIT_LIMITS, reasonOf, registeredUser, world } from './fakes';
-import { tokenPair } from './second-factor-fakes';
+import { LIFETIMES, PASSWORD, UNIT_LIMITS, reasonOf, registeredUser, world } from './fakes.js';
+import { tokenPair } from './second-factor-fakes.js';
 
 describe('SessionTokens: Login (unit, with fakes)', () => {
   it('opens a session: an access token of the access lifetime and a refresh token of the session lifetime', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { LIFETIMES, adminPrincipal, reasonOf, registeredUser, world } from './fakes';
+import { LIFETIMES, adminPrincipal, reasonOf, registeredUser, world } from './fakes.js';
 
 describe('Suspension: SuspendClient and ReinstateClient (unit, with fakes)', () => {
   it('records who, why and when, revokes every session, lists the client and queues the event', async () => {

@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { HeaderMap } from "../../../config/core/v3/base";
+import { HeaderMap } from "../../../config/core/v3/base.js";
 
 export const protobufPackage = "envoy.service.auth.v3";
 

@@ -18,10 +18,10 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Status } from "../../../../google/rpc/status";
-import { HeaderValueOption } from "../../../config/core/v3/base";
-import { HttpStatus } from "../../../type/v3/http_status";
-import { AttributeContext } from "./attribute_context";
+import { Status } from "../../../../google/rpc/status.js";
+import { HeaderValueOption } from "../../../config/core/v3/base.js";
+import { HttpStatus } from "../../../type/v3/http_status.js";
+import { AttributeContext } from "./attribute_context.js";
 
 export const protobufPackage = "envoy.service.auth.v3";
 
