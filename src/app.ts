@@ -90,7 +90,7 @@ function feedRetentionMs(config: Config): number {
  */
 export async function buildApp(config: Config, log: Logger): Promise<App> {
   const stores = config.stores;
-  const embedded = stores.kind === 'embedded' ? loadEmbeddedAdapters() : null;
+  const embedded = stores.kind === 'embedded' ? await loadEmbeddedAdapters() : null;
   const adapters =
     stores.kind === 'embedded'
       ? embedded!.openEmbeddedAdapters(stores.dataDir, log, { feedRetentionMs: feedRetentionMs(config) })
@@ -227,7 +227,7 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     MongoSigningKeyStore,
     DEFAULT_FEED_KEY,
     RedisRevocationFeed,
-  } = loadSharedAdapters();
+  } = await loadSharedAdapters();
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
   const redisConnections: RedisClient[] = [];

@@ -1,120 +1,12 @@
 /**
- * Composition root: config -> adapters -> service -> gRPC server, and the Koa bridge.
- * `node dist/src/main.js [all|server|bridge]`: both (the default), only the gRPC server,
- * or only the bridge (calling BRIDGE_GRPC_TARGET). `node dist/src/main.js import-original ...`
- * moves the clients of the original service over (src/import-original/command.ts).
+ * Entry point: `node dist/src/main.js [all|server|bridge]` runs both the gRPC server and the
+ * bridge (the default), only the server, or only the bridge (calling BRIDGE_GRPC_TARGET);
+ * `node dist/src/main.js import-original ...` moves the clients of the original service
+ * over (src/import-original/command.ts). The composition root is src/start.ts.
  */
 // First: tracing, when asked for, must be running before the libraries it instruments load.
 import './telemetry/preload.js';
-import { CookiePolicy } from '../bridge/cookie-policy.js';
-import { identityInProcess } from '../bridge/forward-auth.js';
-import { startBridge } from '../bridge/server.js';
-import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { describe } from './domain/describe-error.js';
-import { gatewayCheck } from './gateway-identity.js';
-import { sampledAccessLog } from './grpc/access-log.js';
-import { startGrpcServer } from './grpc/server.js';
-import { createLogger } from './logging.js';
-import type * as ImportOriginalModule from './import-original/command.js';
-import type * as MetricsModule from './metrics.js';
-import { flushTraces } from './telemetry/trace-context.js';
 
-const ROLES = ['all', 'server', 'bridge'] as const;
-type Role = (typeof ROLES)[number];
-
-async function main(): Promise<void> {
-  if (process.argv[2] === 'import-original') {
-    // Loaded only for this command: it brings the MongoDB driver, which the embedded default never loads.
-    const { runImportOriginal } = require('./import-original/command') as typeof ImportOriginalModule;
-    process.exit(await runImportOriginal(process.argv.slice(3), () => loadConfig(process.env)));
-  }
-  const role = (process.argv[2] ?? 'all') as Role;
-  if (!ROLES.includes(role)) {
-    process.stderr.write(`client-auth: unknown role "${role}"; expected one of ${ROLES.join(', ')}\n`);
-    process.exit(64);
-  }
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`client-auth: configuration error: ${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
-  const log = createLogger(config.logLevel, 'client-auth');
-  const app = role === 'bridge' ? null : await buildApp(config, log);
-  const metrics =
-    config.metricsPort === null
-      ? null
-      : // prom-client loads only when metrics are asked for.
-        (require('./metrics') as typeof MetricsModule).createMetrics(
-          app
-            ? {
-                revocations: app.adapters.revocations,
-                outbox: app.adapters.outbox,
-                mailOutbox: app.adapters.mailOutbox,
-                audit: app.audit,
-                storesUp: () => app.adapters.storesUp(),
-                ...(app.legacyTokens ? { legacyTokens: app.legacyTokens } : {}),
-              }
-            : {},
-          { log },
-        );
-  const accessLog = sampledAccessLog(config.accessLogSample);
-  const observe = metrics ? { observe: metrics.observeRpc } : {};
-  const grpc =
-    app === null
-      ? null
-      : await startGrpcServer(app.useCases, config.grpc, {
-          log,
-          maxMessageBytes: config.grpc.maxMessageBytes,
-          trustedProxies: config.abuse.trustedProxies,
-          accessCookieName: new CookiePolicy(config.bridge).accessName,
-          accessLog,
-          ...observe,
-        });
-  if (grpc) log.info({ port: grpc.port }, 'gRPC server listening');
-  if (metrics && config.metricsPort !== null) {
-    log.info({ port: await metrics.start(config.metricsPort, config.grpc.host) }, 'metrics served at /metrics');
-  }
-  // In one process the bridge calls the server's handlers directly: no HTTP/2 hop, no
-  // protobuf encoding, and the same handlers, deadlines and error trailers.
-  const local = grpc
-    ? { handlers: grpc.handlers, health: grpc.health, maxMessageBytes: config.grpc.maxMessageBytes, internalPass: grpc.internalPass }
-    : undefined;
-  const upstream = local ? 'in-process' : config.bridge.upstream;
-  // Beside the server, forward auth asks the service in process rather than over loopback.
-  const identityOf = app ? { identityOf: identityInProcess(gatewayCheck(app.useCases), log) } : {};
-  const bridge =
-    role === 'server' ? null : await startBridge(config.bridge, { log, accessLog, ...identityOf, ...observe, ...(local ? { local } : {}) });
-  if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down: draining calls');
-    // Both stop taking work at once; the bridge's running requests may still call the server.
-    bridge?.stopTakingRequests();
-    grpc?.stopTakingCalls();
-    await bridge?.close();
-    await grpc?.shutdown();
-    await app?.close();
-    await metrics?.close();
-    await flushTraces();
-    log.info({}, 'stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
-}
-
-main().catch((error: unknown) => {
-  // An adapter's UnavailableError names the store; its cause says what the driver saw.
-  const cause = error instanceof Error && error.cause !== undefined ? ` (${describe(error.cause)})` : '';
-  process.stderr.write(`client-auth: failed to start: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
-  process.exit(1);
-});
+// Imported, not a static import: an ES module's static imports are all loaded before its
+// body runs, so the tracing hooks above would come too late for them.
+await import('./start.js');

@@ -1,10 +1,20 @@
 /**
- * Imported first by src/main.ts: starts tracing when the environment asks for it, before
- * the libraries it instruments are loaded. Without OTEL_* variables nothing of the SDK is
- * loaded, so tracing costs nothing when it is off.
+ * Run by src/main.ts before anything else is loaded: starts tracing when the environment
+ * asks for it. Without OTEL_* variables nothing of the SDK is loaded, so tracing costs
+ * nothing when it is off.
  */
+import { register } from 'node:module';
 import { tracingConfig } from '../config.js';
 
 const tracing = tracingConfig(process.env);
-// A require, not an import, so the SDK is loaded only on this path.
-if (tracing) (require('./sdk') as typeof import('./sdk.js')).startTracing(tracing);
+if (tracing) {
+  // An instrumentation patches a library as it is loaded. CommonJS loads are seen by a
+  // require hook; ES imports (the service's own, and the packages it imports) only by a
+  // loader hook, which must be in place before they are linked. The loader wraps only the
+  // modules the instrumentations name, and knows them all before this module returns.
+  const { createAddHookMessageChannel } = await import('import-in-the-middle');
+  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
+  register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
+  (await import('./sdk.js')).startTracing(tracing);
+  await waitForAllMessagesAcknowledged();
+}

@@ -6,15 +6,18 @@
  */
 // First, as in src/main.ts: tracing starts here when OTEL_* asks for it (the tracing-overhead phase).
 import '../../src/telemetry/preload.js';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { sampledAccessLog } from '../../src/grpc/access-log.js';
-import { startGrpcServer } from '../../src/grpc/server.js';
-import { createLogger } from '../../src/logging.js';
-import { createMetrics } from '../../src/metrics.js';
 import { announce, stopWithRunner } from './child.js';
 
 async function main(): Promise<void> {
+  // Imported once tracing is hooked in, as src/main.ts imports the service.
+  const [{ buildApp }, { loadConfig }, { sampledAccessLog }, { startGrpcServer }, { createLogger }, { createMetrics }] = await Promise.all([
+    import('../../src/app.js'),
+    import('../../src/config.js'),
+    import('../../src/grpc/access-log.js'),
+    import('../../src/grpc/server.js'),
+    import('../../src/logging.js'),
+    import('../../src/metrics.js'),
+  ]);
   const config = loadConfig(process.env);
   const log = createLogger(config.logLevel, 'client-auth');
   const app = await buildApp(config, log);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { repoRoot } from '../support/paths.js';
 import { requireServices } from '../support/services.js';
@@ -11,7 +12,7 @@ const PACKAGES_LINE = 'loaded-packages:';
 /** Starts `node dist/src/main.js` with `env` until it serves, stops it, and returns the npm packages it loaded. */
 async function packagesLoadedBy(env: Record<string, string>): Promise<string[]> {
   const preload = join(repoRoot(), 'dist/test/support/report-packages.js');
-  const child = spawn(process.execPath, ['-r', preload, join(repoRoot(), 'dist/src/main.js')], {
+  const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, join(repoRoot(), 'dist/src/main.js')], {
     env: { PATH: process.env['PATH'] ?? '', GRPC_PORT: '0', BRIDGE_HOST: '127.0.0.1', BRIDGE_PORT: '0', ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

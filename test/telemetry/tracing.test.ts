@@ -6,10 +6,12 @@
  * is loaded, and this test process loaded them all long ago.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
 import { eventually } from '../support/eventually.js';
@@ -65,6 +67,27 @@ function attribute(span: OtlpSpan, ...keys: string[]): string | undefined {
   return found === undefined ? undefined : String(found.stringValue ?? found.intValue ?? found.boolValue ?? found.doubleValue);
 }
 
+/** `node dist/src/main.js <role>`, once its bridge listens; what it prints goes to `sink`. */
+async function startMain(role: 'all' | 'bridge', env: Record<string, string>, sink: (text: string) => void): Promise<ChildProcess> {
+  let output = '';
+  const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/main.js'), role], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const take = (chunk: Buffer) => {
+    output += chunk.toString();
+    sink(chunk.toString());
+  };
+  child.stdout!.on('data', take);
+  child.stderr!.on('data', take);
+  await eventually(() => output.includes('bridge listening'), { timeoutMs: 30000, intervalMs: 50, what: () => `the bridge to listen; output so far:\n${output}` });
+  return child;
+}
+
+async function stopMain(child: ChildProcess | undefined): Promise<void> {
+  if (child && child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
 describe('Traces (OpenTelemetry), with OTEL_EXPORTER_OTLP_ENDPOINT set', function () {
   this.timeout(60000);
   let collector: Awaited<ReturnType<typeof startCollector>>;
@@ -73,6 +96,9 @@ describe('Traces (OpenTelemetry), with OTEL_EXPORTER_OTLP_ENDPOINT set', functio
   let browser: Browser | undefined;
   let bridgeUrl = '';
   let grpcPort = 0;
+  /** A bridge run alone (`main.js bridge`), calling the gRPC server of `child` over the network. */
+  let lone: ChildProcess | undefined;
+  let loneBridgeUrl = '';
 
   before(async function () {
     this.timeout(60000);
@@ -81,7 +107,9 @@ describe('Traces (OpenTelemetry), with OTEL_EXPORTER_OTLP_ENDPOINT set', functio
     collector = await startCollector();
     grpcPort = await freePort();
     const bridgePort = await freePort();
+    const loneBridgePort = await freePort();
     bridgeUrl = `http://127.0.0.1:${bridgePort}`;
+    loneBridgeUrl = `http://127.0.0.1:${loneBridgePort}`;
     const env = {
       ...testEnv(services, 'tracing'),
       GRPC_PORT: String(grpcPort),
@@ -95,19 +123,16 @@ describe('Traces (OpenTelemetry), with OTEL_EXPORTER_OTLP_ENDPOINT set', functio
       OTEL_METRICS_EXPORTER: 'none',
       OTEL_LOGS_EXPORTER: 'none',
     };
-    child = spawn(process.execPath, [join(repoRoot(), 'dist/src/main.js'), 'all'], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await eventually(() => output.includes('bridge listening'), { timeoutMs: 30000, intervalMs: 50, what: () => `the bridge to listen; output so far:\n${output}` });
+    child = await startMain('all', env, (text) => (output += text));
+    const loneEnv = { ...env, BRIDGE_PORT: String(loneBridgePort), CORS_ORIGINS: loneBridgeUrl, BRIDGE_GRPC_TARGET: `127.0.0.1:${grpcPort}` };
+    lone = await startMain('bridge', loneEnv, () => {});
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   });
 
   after(async () => {
     await browser?.close();
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child!.once('exit', resolve));
-    }
+    await stopMain(lone);
+    await stopMain(child);
     collector?.server.close();
   });
 
@@ -161,19 +186,60 @@ describe('Traces (OpenTelemetry), with OTEL_EXPORTER_OTLP_ENDPOINT set', functio
     expect(httpLine).to.include({ requestId: login.requestId, traceId });
     expect(rpcLine).to.include({ requestId: login.requestId, traceId });
   });
+
+  // The service and most packages it uses are ES modules, which an instrumentation sees only
+  // through the loader hook tracing registers before they load: without it, a login would
+  // have no Koa or Redis span, and a lone bridge's gRPC call would not carry the trace on.
+  it('traces what the service imports as ES modules: the Koa router, Redis commands, and the gRPC call of a bridge run alone', async () => {
+    const email = `traced-alone${Date.now()}@example.com`;
+    const traceId = randomBytes(16).toString('hex');
+    const page = await browser!.newPage();
+    await page.goto(`${loneBridgeUrl}/healthz`);
+    const call = (path: string, body: unknown) =>
+      page.evaluate(
+        async ([url, json, traceparent]) => {
+          const headers = { 'Content-Type': 'application/json', traceparent: traceparent! };
+          return (await fetch(url!, { method: 'POST', credentials: 'include', headers, body: json! })).status;
+        },
+        [`${loneBridgeUrl}${path}`, JSON.stringify(body), `00-${traceId}-${randomBytes(8).toString('hex')}-01`],
+      );
+    expect(await call('/register', { email, password: PASSWORD })).to.equal(201);
+    expect(await call('/login', { email, password: PASSWORD })).to.equal(200);
+
+    const loginSpans = () => collector.spans().filter((s) => s.traceId === traceId && attribute(s, 'rpc.method') === 'Login');
+    const inTrace = await eventually(() => collector.spans().filter((s) => s.traceId === traceId), {
+      until: (spans: OtlpSpan[]) => spans.some((s) => attribute(s, 'db.system', 'db.system.name') === 'redis') && loginSpans().length >= 2,
+      timeoutMs: 10000,
+      what: () => `the Redis and gRPC spans of the login; the trace has ${JSON.stringify(collector.spans().filter((s) => s.traceId === traceId).map((s) => s.name))}`,
+    });
+    const grpcClient = inTrace.find((s) => s.kind === CLIENT && attribute(s, 'rpc.method') === 'Login');
+    const grpcServer = inTrace.find((s) => s.kind === SERVER && attribute(s, 'rpc.method') === 'Login');
+    expect(grpcClient, 'the lone bridge\'s gRPC call is in the trace').to.not.equal(undefined);
+    expect(grpcServer, 'the server\'s handling of it continues the trace').to.not.equal(undefined);
+    expect(grpcServer!.parentSpanId).to.equal(grpcClient!.spanId);
+    expect(inTrace.some((s) => attribute(s, 'koa.type') === 'router' && attribute(s, 'http.route') === '/login'), 'the Koa router span of POST /login').to.equal(true);
+    expect(inTrace.some((s) => attribute(s, 'db.system', 'db.system.name') === 'redis'), 'a Redis command of the login').to.equal(true);
+  });
 });
 
 describe('Traces, without OTEL_* variables', () => {
-  /** The @opentelemetry modules loaded once src/main.ts's first import has run. */
+  /** The @opentelemetry packages loaded once src/main.ts's first import has run (test/support/report-packages.ts lists them). */
   const loadedWith = (env: Record<string, string>) =>
     new Promise<string[]>((resolve, reject) => {
-      const script = `require(${JSON.stringify(join(repoRoot(), 'dist/src/telemetry/preload.js'))});
-        process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((file) => file.includes('@opentelemetry'))));`;
-      const probe = spawn(process.execPath, ['-e', script], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      probe.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const preload = pathToFileURL(join(repoRoot(), 'dist/src/telemetry/preload.js')).href;
+      const reporter = pathToFileURL(join(repoRoot(), 'dist/test/support/report-packages.js')).href;
+      const probe = spawn(process.execPath, ['--import', reporter, '--input-type=module', '-e', `await import(${JSON.stringify(preload)});`], {
+        env: { PATH: process.env['PATH'] ?? '', ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      probe.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
       probe.once('error', reject);
-      probe.once('exit', () => resolve(JSON.parse(out || '[]') as string[]));
+      probe.once('exit', () => {
+        const line = err.split('\n').find((entry) => entry.startsWith('loaded-packages:'));
+        if (line === undefined) reject(new Error(`no list of loaded packages: ${err}`));
+        else resolve(line.slice('loaded-packages:'.length).split(',').filter((name) => name.startsWith('@opentelemetry/')));
+      });
     });
 
   it('loads nothing of OpenTelemetry, so tracing off costs nothing', async () => {

@@ -4,7 +4,6 @@
  * DATA_DIR/mail (./data/mail by default): to whom, the subject, and the links, decoded,
  * ready to open or paste into curl.
  */
-import { realpathSync } from 'node:fs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -22,7 +21,7 @@ export async function describeMailbox(directory: string, count: number): Promise
   return parts.length === 0 ? `no mail yet in ${directory}\n` : `${parts.join('\n\n')}\n`;
 }
 
-if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === import.meta.filename) {
+if (process.argv[1] !== undefined && fs.realpathSync(process.argv[1]) === import.meta.filename) {
   const count = Number(process.argv[2] ?? '5') || 5;
   const directory = path.resolve(process.env['DATA_DIR'] || './data', 'mail');
   describeMailbox(directory, count).then(

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type * as SimpleWebAuthn from '@simplewebauthn/server';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { WebAuthnRefusal, type WebAuthnCeremonies } from '../../domain/second-factor-ports.js';
@@ -5,10 +6,11 @@ import { WebAuthnRefusal, type WebAuthnCeremonies } from '../../domain/second-fa
 /**
  * The library, loaded at the first ceremony: it is some 18 MB of memory and a quarter of a
  * second of start-up that a service whose users never touch passkeys would pay for nothing.
+ * Required (its CommonJS build) so that the ceremonies' callers need not await the load.
  */
 let library: typeof SimpleWebAuthn | null = null;
 function simpleWebAuthn(): typeof SimpleWebAuthn {
-  return (library ??= require('@simplewebauthn/server') as typeof SimpleWebAuthn);
+  return (library ??= createRequire(import.meta.url)('@simplewebauthn/server') as typeof SimpleWebAuthn);
 }
 
 /** WebAuthn ceremonies with @simplewebauthn/server; its options and responses are the JSON @simplewebauthn/browser uses. */

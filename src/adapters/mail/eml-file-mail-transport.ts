@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type * as Nodemailer from 'nodemailer';
 import type { MailTransport, RenderedMail } from '../../domain/mail.js';
@@ -19,7 +20,7 @@ export class EmlFileMailTransport implements MailTransport {
   }
 
   async send(mail: RenderedMail): Promise<void> {
-    this.transporter ??= (require('nodemailer') as typeof Nodemailer).createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    this.transporter ??= (createRequire(import.meta.url)('nodemailer') as typeof Nodemailer).createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
     const info = await this.transporter.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
     fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
     const name = `${newId()}.eml`;

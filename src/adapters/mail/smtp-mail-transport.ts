@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type * as Nodemailer from 'nodemailer';
 import type { MailTransport, RenderedMail } from '../../domain/mail.js';
 
@@ -12,7 +13,7 @@ export class SmtpMailTransport implements MailTransport {
   constructor(url: string, private readonly from: string) {
     // Options in the URL's query (e.g. ?tls.rejectUnauthorized=false) override these.
     // Required here, not imported: a set-up without SMTP_URL never loads nodemailer for it.
-    const { createTransport } = require('nodemailer') as typeof Nodemailer;
+    const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof Nodemailer;
     this.transporter = createTransport({
       url,
       connectionTimeout: SMTP_TIMEOUT_MS,

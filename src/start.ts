@@ -1,0 +1,114 @@
+/**
+ * Composition root: config -> adapters -> service -> gRPC server, and the Koa bridge, for
+ * the role src/main.ts was started with (or its import-original command).
+ */
+import { CookiePolicy } from '../bridge/cookie-policy.js';
+import { identityInProcess } from '../bridge/forward-auth.js';
+import { startBridge } from '../bridge/server.js';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { describe } from './domain/describe-error.js';
+import { gatewayCheck } from './gateway-identity.js';
+import { sampledAccessLog } from './grpc/access-log.js';
+import { startGrpcServer } from './grpc/server.js';
+import { createLogger } from './logging.js';
+import { flushTraces } from './telemetry/trace-context.js';
+
+const ROLES = ['all', 'server', 'bridge'] as const;
+type Role = (typeof ROLES)[number];
+
+async function main(): Promise<void> {
+  if (process.argv[2] === 'import-original') {
+    // Loaded only for this command: it brings the MongoDB driver, which the embedded default never loads.
+    const { runImportOriginal } = await import('./import-original/command.js');
+    process.exit(await runImportOriginal(process.argv.slice(3), () => loadConfig(process.env)));
+  }
+  const role = (process.argv[2] ?? 'all') as Role;
+  if (!ROLES.includes(role)) {
+    process.stderr.write(`client-auth: unknown role "${role}"; expected one of ${ROLES.join(', ')}\n`);
+    process.exit(64);
+  }
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`client-auth: configuration error: ${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel, 'client-auth');
+  const app = role === 'bridge' ? null : await buildApp(config, log);
+  const metrics =
+    config.metricsPort === null
+      ? null
+      : // prom-client loads only when metrics are asked for.
+        (await import('./metrics.js')).createMetrics(
+          app
+            ? {
+                revocations: app.adapters.revocations,
+                outbox: app.adapters.outbox,
+                mailOutbox: app.adapters.mailOutbox,
+                audit: app.audit,
+                storesUp: () => app.adapters.storesUp(),
+                ...(app.legacyTokens ? { legacyTokens: app.legacyTokens } : {}),
+              }
+            : {},
+          { log },
+        );
+  const accessLog = sampledAccessLog(config.accessLogSample);
+  const observe = metrics ? { observe: metrics.observeRpc } : {};
+  const grpc =
+    app === null
+      ? null
+      : await startGrpcServer(app.useCases, config.grpc, {
+          log,
+          maxMessageBytes: config.grpc.maxMessageBytes,
+          trustedProxies: config.abuse.trustedProxies,
+          accessCookieName: new CookiePolicy(config.bridge).accessName,
+          accessLog,
+          ...observe,
+        });
+  if (grpc) log.info({ port: grpc.port }, 'gRPC server listening');
+  if (metrics && config.metricsPort !== null) {
+    log.info({ port: await metrics.start(config.metricsPort, config.grpc.host) }, 'metrics served at /metrics');
+  }
+  // In one process the bridge calls the server's handlers directly: no HTTP/2 hop, no
+  // protobuf encoding, and the same handlers, deadlines and error trailers.
+  const local = grpc
+    ? { handlers: grpc.handlers, health: grpc.health, maxMessageBytes: config.grpc.maxMessageBytes, internalPass: grpc.internalPass }
+    : undefined;
+  const upstream = local ? 'in-process' : config.bridge.upstream;
+  // Beside the server, forward auth asks the service in process rather than over loopback.
+  const identityOf = app ? { identityOf: identityInProcess(gatewayCheck(app.useCases), log) } : {};
+  const bridge =
+    role === 'server' ? null : await startBridge(config.bridge, { log, accessLog, ...identityOf, ...observe, ...(local ? { local } : {}) });
+  if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: draining calls');
+    // Both stop taking work at once; the bridge's running requests may still call the server.
+    bridge?.stopTakingRequests();
+    grpc?.stopTakingCalls();
+    await bridge?.close();
+    await grpc?.shutdown();
+    await app?.close();
+    await metrics?.close();
+    await flushTraces();
+    log.info({}, 'stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  // An adapter's UnavailableError names the store; its cause says what the driver saw.
+  const cause = error instanceof Error && error.cause !== undefined ? ` (${describe(error.cause)})` : '';
+  process.stderr.write(`client-auth: failed to start: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
+  process.exit(1);
+});
