@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LoginRequest } from '../../gen/clientauth/v1/client_auth.js';
 import { createClientAuthClient } from '../../src/client.js';
 import { freePort, repoRoot } from '../support/paths.js';
@@ -278,23 +279,38 @@ async function refreshRun(pid: number, running: Running, workDir: string, bridge
 }
 
 /**
- * main.js and what it loads in one file (esbuild), inside dist/ so the packages left out
+ * main.js and what it loads, bundled by esbuild inside dist/ so the packages left out
  * resolve: the native ones, those that read their own .proto files at run time, and the
- * drivers the embedded default never loads.
+ * drivers the embedded default never loads. An ES module bundle split at the dynamic
+ * imports, so what the service loads lazily (the drivers, prom-client) stays lazy.
  */
 function buildBundle(): string | { skipped: string } {
   const esbuild = path.join(ROOT, 'node_modules', '.bin', 'esbuild');
   if (!fs.existsSync(esbuild)) return { skipped: 'esbuild is not installed (npm install)' };
   // As deep under the package root as dist/src/adapters/mail, whose code finds the mail
   // templates four folders up from its own file.
-  const outfile = path.join(ROOT, 'dist', 'bench-bundle', 'src', 'adapters', 'main.js');
+  const outdir = path.join(ROOT, 'dist', 'bench-bundle', 'src', 'adapters');
+  fs.rmSync(outdir, { recursive: true, force: true });
   const external = ['bcrypt', 'better-sqlite3', 'grpc-health-check', '@grpc/reflection', '@grpc/proto-loader', 'protobufjs', 'mongodb', 'ioredis', 'prom-client'];
+  // The CommonJS packages inside the bundle call require, which an ES module has not.
+  const banner = "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);";
   const built = spawnSync(
     esbuild,
-    [path.join(ROOT, 'dist', 'src', 'main.js'), '--bundle', '--platform=node', '--target=node20', `--outfile=${outfile}`, '--log-level=error', ...external.map((name) => `--external:${name}`)],
+    [
+      path.join(ROOT, 'dist', 'src', 'main.js'),
+      '--bundle',
+      '--splitting',
+      '--format=esm',
+      '--platform=node',
+      '--target=node20',
+      `--outdir=${outdir}`,
+      `--banner:js=${banner}`,
+      '--log-level=error',
+      ...external.map((name) => `--external:${name}`),
+    ],
     { encoding: 'utf8', timeout: 60_000 },
   );
-  return built.status === 0 ? outfile : { skipped: `esbuild failed: ${built.stderr.trim()}` };
+  return built.status === 0 ? path.join(outdir, 'main.js') : { skipped: `esbuild failed: ${built.stderr.trim()}` };
 }
 
 async function coldStart(env: Record<string, string>, token: string, logFile: string, script?: string): Promise<ColdStart> {
@@ -315,7 +331,7 @@ async function coldStart(env: Record<string, string>, token: string, logFile: st
   const main = await startMainProcess(env, {
     logFile,
     bridgePort: port,
-    nodeFlags: ['-r', path.join(BENCH_DIST, 'startup-probe.js')],
+    nodeFlags: ['--import', pathToFileURL(path.join(BENCH_DIST, 'startup-probe.js')).href],
     ...(script ? { script } : {}),
   });
   const deadline = Date.now() + 10_000;

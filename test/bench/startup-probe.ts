@@ -1,10 +1,12 @@
 /**
- * Preloaded (`node -r`) into a server whose start-up is measured: records when the
- * preload ran (node's own bootstrap is over by then) and how long the process spent in
- * `require` at top level (module loading, lazy loads included), and writes both on
- * stderr at exit as one `startup-probe:` JSON line.
+ * Preloaded (`node --import`) into a server whose start-up is measured: records when the
+ * preload ran (node's own bootstrap is over by then) and how long the process spent loading
+ * CommonJS modules at top level (the npm packages, lazy loads included, whether required or
+ * imported: an import of a CommonJS package goes through the same loader; the service's own
+ * ES modules are not counted), and writes both on stderr at exit as one `startup-probe:`
+ * JSON line.
  */
-import Module = require('node:module');
+import Module, { createRequire } from 'node:module';
 
 const preloadAtMs = performance.timeOrigin + performance.now();
 let depth = 0;
@@ -13,9 +15,6 @@ let enteredAt = 0;
 const loader = Module as unknown as { _load: (...args: unknown[]) => unknown };
 const load = loader._load;
 loader._load = function (this: unknown, ...args: unknown[]) {
-  // The main module's own evaluation runs the start-up itself (opening the stores): only
-  // the modules it loads count as loading.
-  if (args[2] === true) return load.apply(this, args);
   if (depth++ === 0) enteredAt = performance.now();
   try {
     return load.apply(this, args);
@@ -25,6 +24,6 @@ loader._load = function (this: unknown, ...args: unknown[]) {
 };
 
 process.on('exit', () => {
-  const figures = { processStartMs: performance.timeOrigin, preloadAtMs, loadingMs, modules: Object.keys(require.cache).length };
+  const figures = { processStartMs: performance.timeOrigin, preloadAtMs, loadingMs, modules: Object.keys(createRequire(import.meta.url).cache).length };
   process.stderr.write(`startup-probe:${JSON.stringify(figures)}\n`);
 });
