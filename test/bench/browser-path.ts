@@ -60,7 +60,7 @@ export interface ColdStart {
   totalMs: number;
   /** spawn -> the preload runs: starting node itself. */
   nodeMs: number;
-  /** time spent in require, lazy loads included. */
+  /** time spent loading CommonJS packages (required or imported), lazy loads included. */
   modulesMs: number;
   /** preload -> "wired": module loading, opening the stores, start-up checks. */
   wiringMs: number;

@@ -6,7 +6,6 @@ import { WebAuthnRefusal, type WebAuthnCeremonies } from '../../domain/second-fa
 /**
  * The library, loaded at the first ceremony: it is some 18 MB of memory and a quarter of a
  * second of start-up that a service whose users never touch passkeys would pay for nothing.
- * Required (its CommonJS build) so that the ceremonies' callers need not await the load.
  */
 let library: typeof SimpleWebAuthn | null = null;
 function simpleWebAuthn(): typeof SimpleWebAuthn {
