@@ -1,19 +1,19 @@
 /**
  * Refuses passwords an attacker tries first (NIST SP 800-63B: compare new passwords with
- * lists of commonly used, expected or compromised values). The check is a set lookup,
- * well under a millisecond, so it runs before any hashing.
+ * lists of commonly used, expected or compromised values). The check is a binary search,
+ * a few microseconds, so it runs before any hashing.
  */
 import { DomainError } from './errors.js';
 
 export class PasswordBlocklist {
-  private folded: Set<string> | null = null;
+  private list: SortedWords | null = null;
 
   /**
    * `words` in any case, compared case-insensitively after NFKC; or a function giving
    * them, called at the first check, so a process that never checks a password (a
    * bridge, a start-up) never loads the list.
    */
-  constructor(private readonly words: Iterable<string> | (() => Iterable<string>)) {}
+  constructor(private words: Iterable<string> | (() => Iterable<string>)) {}
 
   /** How many distinct entries the list holds. */
   get size(): number {
@@ -39,12 +39,70 @@ export class PasswordBlocklist {
     }
   }
 
-  private entries(): Set<string> {
-    if (this.folded) return this.folded;
-    const folded = new Set<string>();
-    for (const word of typeof this.words === 'function' ? this.words() : this.words) folded.add(fold(word));
-    this.folded = folded;
-    return folded;
+  private entries(): SortedWords {
+    if (this.list) return this.list;
+    const folded: string[] = [];
+    for (const word of typeof this.words === 'function' ? this.words() : this.words) folded.push(fold(word));
+    this.list = SortedWords.of(folded);
+    // The words were copied into the compact list; whatever held them may now be let go.
+    this.words = [];
+    return this.list;
+  }
+}
+
+/**
+ * Distinct words, sorted and joined into one string, with where each starts. The garbage
+ * collector traces two objects instead of the 180,000 strings of a Set, which every full
+ * collection of a busy server would otherwise walk, and it takes a tenth of the memory.
+ * A lookup is a binary search (18 steps for 180,000 words) comparing code units in place.
+ */
+class SortedWords {
+  private constructor(
+    private readonly text: string,
+    /** Entry i is text[starts[i], starts[i + 1]). */
+    private readonly starts: Uint32Array,
+  ) {}
+
+  static of(words: string[]): SortedWords {
+    // The default sort orders by UTF-16 code units, as `compareAt` does.
+    const sorted = [...new Set(words)].sort();
+    const starts = new Uint32Array(sorted.length + 1);
+    let at = 0;
+    sorted.forEach((word, i) => {
+      starts[i] = at;
+      at += word.length;
+    });
+    starts[sorted.length] = at;
+    return new SortedWords(sorted.join(''), starts);
+  }
+
+  get size(): number {
+    return this.starts.length - 1;
+  }
+
+  has(word: string): boolean {
+    let low = 0;
+    let high = this.size - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const order = this.compareAt(middle, word);
+      if (order === 0) return true;
+      if (order < 0) low = middle + 1;
+      else high = middle - 1;
+    }
+    return false;
+  }
+
+  /** Negative when entry `i` sorts before `word`, zero when it is `word`. */
+  private compareAt(i: number, word: string): number {
+    const start = this.starts[i]!;
+    const length = this.starts[i + 1]! - start;
+    const common = Math.min(length, word.length);
+    for (let k = 0; k < common; k++) {
+      const difference = this.text.charCodeAt(start + k) - word.charCodeAt(k);
+      if (difference !== 0) return difference;
+    }
+    return length - word.length;
   }
 }
 

@@ -58,7 +58,7 @@ export function unary<Req, Res>(
     };
     const admitted = options.gate?.admits(call.metadata) ?? true;
     const running = admitted
-      ? handler(call.request, callContext(call, requestId, options.trustedProxies))
+      ? handler(call.request, new UnaryCallContext(call, requestId, options.trustedProxies))
       : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));
     running.then(
       (response) => {
@@ -76,21 +76,31 @@ export function unary<Req, Res>(
 
 /**
  * The context of one call. The client's IP and the audit's request context are worked out
- * on first use only: ValidateToken, the hottest call, reads neither.
+ * on first use only: ValidateToken, the hottest call, reads neither. A class rather than an
+ * object literal with getters: creating such a literal on every call cost ValidateToken a
+ * quarter of its throughput in `npm run bench`.
  */
-function callContext<Req, Res>(call: ServerUnaryCall<Req, Res>, requestId: string, trustedProxies: BlockList): CallContext {
-  let clientIp: string | undefined;
-  let request: RequestContext | undefined;
-  return {
-    metadata: call.metadata,
-    requestId,
-    get clientIp() {
-      return (clientIp ??= clientIpOf(call.getPeer(), call.metadata, trustedProxies));
-    },
-    get request() {
-      return (request ??= requestContextOf(call.metadata, requestId, this.clientIp));
-    },
-  };
+class UnaryCallContext implements CallContext {
+  private ip: string | undefined;
+  private context: RequestContext | undefined;
+
+  constructor(
+    private readonly call: ServerUnaryCall<unknown, unknown>,
+    readonly requestId: string,
+    private readonly trustedProxies: BlockList,
+  ) {}
+
+  get metadata(): Metadata {
+    return this.call.metadata;
+  }
+
+  get clientIp(): string {
+    return (this.ip ??= clientIpOf(this.call.getPeer(), this.call.metadata, this.trustedProxies));
+  }
+
+  get request(): RequestContext {
+    return (this.context ??= requestContextOf(this.call.metadata, this.requestId, this.clientIp));
+  }
 }
 
 /** The bearer token of the `authorization` metadata, or '' when there is none or it is not a Bearer credential. */
