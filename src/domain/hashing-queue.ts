@@ -22,11 +22,32 @@ export interface PasswordHashing extends PasswordHasher {
    * a call that will be shed is answered before it spends a limit or a database read.
    */
   ensureCapacity(): void;
+  /**
+   * Takes a place in the queue now, or throws RESOURCE_EXHAUSTED / SERVER_BUSY at once. A
+   * login reserves before its limit and database reads, so the answer to a login that will
+   * be shed comes on arrival, never after those reads have waited behind a flood; and a
+   * login given a place is never refused later for want of one.
+   */
+  reserve(): HashingReservation;
+}
+
+/** A place in the hashing queue: used once by `verify`, or given back by `release`. */
+export interface HashingReservation {
+  verify(password: string, hash: string | null): Promise<boolean>;
+  /** Gives the place back unused; does nothing once it has been used or given back. */
+  release(): void;
+}
+
+/** A place taken by `HashingQueue.reserve`. */
+export interface QueuePlace {
+  run<T>(job: () => Promise<T>): Promise<T>;
+  release(): void;
 }
 
 interface Waiter {
   start(): void;
-  timer: NodeJS.Timeout;
+  /** Absent for a caller that reserved its place: it is never refused once admitted. */
+  timer?: NodeJS.Timeout;
 }
 
 /** Weight of the newest duration in the running average the predicted wait is based on. */
@@ -34,6 +55,8 @@ const AVERAGE_WEIGHT = 0.2;
 
 export class HashingQueue {
   private running = 0;
+  /** Places reserved and not yet used or given back: they count as waiting. */
+  private reserved = 0;
   private readonly waiting: Waiter[] = [];
   private averageMs = 0;
 
@@ -41,7 +64,31 @@ export class HashingQueue {
 
   /** Runs `job` when a slot is free, or throws RESOURCE_EXHAUSTED / SERVER_BUSY. */
   async run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.running >= this.options.concurrency) await this.waitForSlot();
+    return this.runWhenFree(job, false);
+  }
+
+  /** A place for one job, or RESOURCE_EXHAUSTED / SERVER_BUSY at once. */
+  reserve(): QueuePlace {
+    this.ensureCapacity();
+    this.reserved++;
+    let held = true;
+    const giveBack = () => {
+      if (held) {
+        held = false;
+        this.reserved--;
+      }
+    };
+    return {
+      run: (job) => {
+        giveBack();
+        return this.runWhenFree(job, true);
+      },
+      release: giveBack,
+    };
+  }
+
+  private async runWhenFree<T>(job: () => Promise<T>, admitted: boolean): Promise<T> {
+    if (this.running >= this.options.concurrency) await this.waitForSlot(admitted);
     else this.running++;
     const started = Date.now();
     try {
@@ -55,7 +102,7 @@ export class HashingQueue {
 
   /** Throws what `run` would throw at once if called now. */
   ensureCapacity(): void {
-    if (this.running < this.options.concurrency) return;
+    if (this.running + this.reserved < this.options.concurrency) return;
     const refusal = this.refusal();
     if (refusal) throw refusal;
   }
@@ -67,13 +114,14 @@ export class HashingQueue {
 
   /** The refusal a newcomer gets while every slot is taken, or null when it may wait. */
   private refusal(): RetryLaterError | null {
-    const predictedMs = Math.ceil((this.waiting.length + 1) / this.options.concurrency) * this.averageMs;
-    if (this.waiting.length < this.options.maxQueue && predictedMs <= this.options.maxWaitMs) return null;
+    const ahead = this.waiting.length + this.reserved;
+    const predictedMs = Math.ceil((ahead + 1) / this.options.concurrency) * this.averageMs;
+    if (ahead < this.options.maxQueue && predictedMs <= this.options.maxWaitMs) return null;
     return this.busy(Math.max(predictedMs, this.averageMs));
   }
 
-  private waitForSlot(): Promise<void> {
-    const refusal = this.refusal();
+  private waitForSlot(admitted: boolean): Promise<void> {
+    const refusal = admitted ? null : this.refusal();
     if (refusal) return Promise.reject(refusal);
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
@@ -81,11 +129,13 @@ export class HashingQueue {
           clearTimeout(waiter.timer);
           resolve();
         },
-        timer: setTimeout(() => {
+      };
+      if (!admitted) {
+        waiter.timer = setTimeout(() => {
           this.waiting.splice(this.waiting.indexOf(waiter), 1);
           reject(this.busy(this.averageMs));
-        }, this.options.maxWaitMs),
-      };
+        }, this.options.maxWaitMs);
+      }
       this.waiting.push(waiter);
     });
   }
@@ -124,5 +174,10 @@ export class QueuedPasswordHasher implements PasswordHashing {
 
   ensureCapacity(): void {
     this.queue.ensureCapacity();
+  }
+
+  reserve(): HashingReservation {
+    const place = this.queue.reserve();
+    return { verify: (password, hash) => place.run(() => this.inner.verify(password, hash)), release: () => place.release() };
   }
 }

@@ -61,12 +61,19 @@ export class SessionTokens {
     if (Buffer.byteLength(input.password, 'utf8') > v.PASSWORD_MAX_BYTES) {
       throw invalidArgument('password', `password must be at most ${v.PASSWORD_MAX_BYTES} bytes of UTF-8`);
     }
-    hasher.ensureCapacity();
-    const attempt = await limits.beginLogin(email, input.source ?? '');
-    const found = await clients.findByEmail(email);
-    const client = found?.kind === 'user' ? found : null;
-    seen.target = client?.id ?? '';
-    const matches = await hasher.verify(input.password, client?.passwordHash ?? null);
+    const place = hasher.reserve();
+    let attempt: Awaited<ReturnType<typeof limits.beginLogin>>;
+    let client: ClientRecord | null;
+    let matches: boolean;
+    try {
+      attempt = await limits.beginLogin(email, input.source ?? '');
+      const found = await clients.findByEmail(email);
+      client = found?.kind === 'user' ? found : null;
+      seen.target = client?.id ?? '';
+      matches = await place.verify(input.password, client?.passwordHash ?? null);
+    } finally {
+      place.release();
+    }
     if (!client || !matches || client.passwordHash === null) throw domainError('INVALID_CREDENTIALS');
     // With a second factor the login is not over: clearing the counts now would let each
     // correct password wipe out the wrong codes counted since (see second-factor-login.ts).

@@ -526,6 +526,14 @@ function printReport(r: Results, options: Options): void {
   }
   const rounds = (runs: number[]) => runs.map((n) => int(n)).join(' / ');
   out(`  each round, calls/s: echo ${rounds(r.echoRounds)}; ${r.setUps.map((s) => `${s.name} ${rounds(s.validateRounds)}`).join('; ')}`);
+  for (const s of r.setUps) {
+    const byRound = s.validateRounds.map((calls, i) => calls / r.echoRounds[i]!);
+    const sorted = [...byRound].sort((a, b) => a - b);
+    out(
+      `  ${s.name} / echo by round: ${byRound.map((x) => ratio(x)).join(' / ')} (median ${ratio(sorted[Math.floor(sorted.length / 2)]!)}, ` +
+        `spread ${ratio(sorted[0]!)} to ${ratio(sorted[sorted.length - 1]!)})`,
+    );
+  }
   const echoMeanMs = (VALIDATE.inFlight / r.echo.perSecond) * 1000;
   if (echoMeanMs >= TARGETS.validateP99Ms / 2) {
     out(`  note: with ${VALIDATE.inFlight} calls in flight the mean latency is in flight / throughput: ${ms(echoMeanMs)} ms for the bare echo`);

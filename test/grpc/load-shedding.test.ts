@@ -40,6 +40,32 @@ describe('The password-hashing queue', () => {
     expect(Date.now() - started).to.be.below(20);
     await Promise.all([running, waiting]);
   });
+
+  it('never refuses a reserved place later: the refusal comes at reserve() or not at all', async () => {
+    const queue = new HashingQueue({ concurrency: 1, maxQueue: 1, maxWaitMs: 1000 });
+    const place = queue.reserve();
+    // While the holder of the place reads the database, others fill the slot and the queue.
+    const first = queue.run(() => sleep(50).then(() => 'first'));
+    const shed = await queue.run(async () => 'shed').catch((error: unknown) => error);
+    expect(shed).to.be.instanceOf(RetryLaterError).with.property('reason', 'SERVER_BUSY');
+    const started = Date.now();
+    expect(() => queue.reserve()).to.throw(RetryLaterError, /busy/);
+    expect(Date.now() - started).to.be.below(20);
+    expect(await place.run(async () => 'reserved')).to.equal('reserved');
+    expect(await first).to.equal('first');
+    // Used, the place is free for the next caller.
+    queue.reserve().release();
+    expect(await queue.run(async () => 'after')).to.equal('after');
+  });
+
+  it('gives a released place back to the next caller', async () => {
+    const queue = new HashingQueue({ concurrency: 1, maxQueue: 0, maxWaitMs: 1000 });
+    const place = queue.reserve();
+    expect(() => queue.reserve()).to.throw(RetryLaterError);
+    place.release();
+    place.release();
+    expect(await queue.reserve().run(async () => 'ok')).to.equal('ok');
+  });
 });
 
 for (const setup of SETUPS) describe(`A login flood is shed, not queued until deadlines pass (${SETUP_TITLES[setup]})`, function () {

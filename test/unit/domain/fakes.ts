@@ -7,7 +7,7 @@ import type { ClientRecord, Principal } from '../../../src/domain/client.js';
 import { DuplicateKeyError, UnavailableError, domainError } from '../../../src/domain/errors.js';
 import { memoryAttemptLimiters } from '../../../src/adapters/embedded/memory-attempt-limiters.js';
 import { AttemptLimits, type AttemptLimitsConfig } from '../../../src/domain/attempt-limits.js';
-import type { PasswordHashing } from '../../../src/domain/hashing-queue.js';
+import type { HashingReservation, PasswordHashing } from '../../../src/domain/hashing-queue.js';
 import { PasswordBlocklist } from '../../../src/domain/password-blocklist.js';
 import { RetryLaterError } from '../../../src/domain/retry-later.js';
 import type {
@@ -242,6 +242,9 @@ export class FakePasswordHasher implements PasswordHashing {
   readonly verified: Array<string | null> = [];
   /** When true, the hashing queue is full: every call is shed. */
   busy = false;
+  /** Places taken in the queue, and places given back (used or not). */
+  reservations = 0;
+  released = 0;
   constructor(public cost = 10) {}
   async hash(password: string): Promise<string> {
     return `fake:${this.cost}:${password}`;
@@ -255,6 +258,11 @@ export class FakePasswordHasher implements PasswordHashing {
   }
   ensureCapacity(): void {
     if (this.busy) throw new RetryLaterError('SERVER_BUSY', 'busy', 1);
+  }
+  reserve(): HashingReservation {
+    this.ensureCapacity();
+    this.reservations++;
+    return { verify: (password, hash) => this.verify(password, hash), release: () => void (this.released++) };
   }
 }
 

@@ -64,6 +64,18 @@ describe('SessionTokens: Login (unit, with fakes)', () => {
     expect(tokenPair(await w.useCases.sessionTokens.login({ email, password: PASSWORD })).client.email).to.equal(email);
   });
 
+  it('takes its place in the hashing queue before the limit and the database, and gives it back however the login ends', async () => {
+    const w = world();
+    const { email } = await registeredUser(w);
+    const before = w.hasher.reservations;
+    await w.useCases.sessionTokens.login({ email, password: PASSWORD });
+    await w.useCases.sessionTokens.login({ email, password: 'wrong' }).catch(() => undefined);
+    for (let i = 0; i < UNIT_LIMITS.loginPerEmailAndSource.points; i++) await w.useCases.sessionTokens.login({ email, password: 'wrong' }).catch(() => undefined);
+    expect(await reasonOf(w.useCases.sessionTokens.login({ email, password: PASSWORD }))).to.equal('TOO_MANY_ATTEMPTS');
+    expect(w.hasher.reservations - before).to.equal(UNIT_LIMITS.loginPerEmailAndSource.points + 3);
+    expect(w.hasher.released).to.equal(w.hasher.reservations);
+  });
+
   it('answers a suspended user with the right password CLIENT_SUSPENDED, and re-hashes a weaker hash on login', async () => {
     const w = world();
     const { client, email } = await registeredUser(w);
