@@ -18,22 +18,19 @@ export interface HashingQueueOptions {
 /** A password hasher behind a bounded queue: what the use cases hash with. */
 export interface PasswordHashing extends PasswordHasher {
   /**
-   * Throws RESOURCE_EXHAUSTED / SERVER_BUSY when a hash asked for now would be refused, so
-   * a call that will be shed is answered before it spends a limit or a database read.
-   */
-  ensureCapacity(): void;
-  /**
    * Takes a place in the queue now, or throws RESOURCE_EXHAUSTED / SERVER_BUSY at once. A
-   * login reserves before its limit and database reads, so the answer to a login that will
-   * be shed comes on arrival, never after those reads have waited behind a flood; and a
-   * login given a place is never refused later for want of one.
+   * call that hashes (Login, RegisterUser, ChangePassword) reserves before its limit and
+   * database reads, so the answer to a call that will be shed comes on arrival, never
+   * after those reads have waited behind a flood; and a call given a place is never
+   * refused later for want of one.
    */
   reserve(): HashingReservation;
 }
 
-/** A place in the hashing queue: used once by `verify`, or given back by `release`. */
+/** A place in the hashing queue: used once by `verify` or `hash`, or given back by `release`. */
 export interface HashingReservation {
   verify(password: string, hash: string | null): Promise<boolean>;
+  hash(password: string): Promise<string>;
   /** Gives the place back unused; does nothing once it has been used or given back. */
   release(): void;
 }
@@ -172,12 +169,12 @@ export class QueuedPasswordHasher implements PasswordHashing {
     return this.inner.needsRehash(hash);
   }
 
-  ensureCapacity(): void {
-    this.queue.ensureCapacity();
-  }
-
   reserve(): HashingReservation {
     const place = this.queue.reserve();
-    return { verify: (password, hash) => place.run(() => this.inner.verify(password, hash)), release: () => place.release() };
+    return {
+      verify: (password, hash) => place.run(() => this.inner.verify(password, hash)),
+      hash: (password) => place.run(() => this.inner.hash(password)),
+      release: () => place.release(),
+    };
   }
 }

@@ -35,9 +35,15 @@ export class Registration {
       attributes: v.attributes('attributes', input.attributes),
       groups: [BASE_GROUP.user],
     };
-    this.deps.hasher.ensureCapacity();
-    await this.deps.limits.beginRegistration(input.source ?? '');
-    const record = newClientRecord('user', email, { ...fields, passwordHash: await this.deps.hasher.hash(password) }, this.deps.now());
+    const place = this.deps.hasher.reserve();
+    let passwordHash: string;
+    try {
+      await this.deps.limits.beginRegistration(input.source ?? '');
+      passwordHash = await place.hash(password);
+    } finally {
+      place.release();
+    }
+    const record = newClientRecord('user', email, { ...fields, passwordHash }, this.deps.now());
     await insertNewClient(this.deps.clients, record);
     this.deps.audit.record({ type: 'client.registered', outcome: 'success', actor: ANONYMOUS, target: record.id, details: { email } }, request);
     if (this.deps.recovery?.settings.emailVerification) {

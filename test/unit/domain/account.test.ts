@@ -44,4 +44,14 @@ describe('Account: GetMe and ChangePassword (unit, with fakes)', () => {
     expect(await reasonOf(w.useCases.account.changePassword(principal, { currentPassword: PASSWORD, newPassword: 'short' }))).to.equal('INVALID_ARGUMENT');
     expect(await reasonOf(w.useCases.account.changePassword({ ...principal, kind: 'service' }, { currentPassword: PASSWORD, newPassword: 'a brand new password' }))).to.equal('NOT_A_USER');
   });
+
+  it('checks the current password in a place taken in the hashing queue, given back whether it was right or wrong', async () => {
+    const w = world();
+    const { principal } = await registeredUser(w);
+    const before = w.hasher.reservations;
+    expect(await reasonOf(w.useCases.account.changePassword(principal, { currentPassword: 'wrong one', newPassword: 'a brand new password' }))).to.equal('INVALID_CREDENTIALS');
+    await w.useCases.account.changePassword(principal, { currentPassword: PASSWORD, newPassword: 'a brand new password' });
+    expect(w.hasher.reservations - before).to.equal(2);
+    expect(w.hasher.released).to.equal(w.hasher.reservations);
+  });
 });

@@ -262,7 +262,7 @@ export class FakePasswordHasher implements PasswordHashing {
   reserve(): HashingReservation {
     this.ensureCapacity();
     this.reservations++;
-    return { verify: (password, hash) => this.verify(password, hash), release: () => void (this.released++) };
+    return { verify: (password, hash) => this.verify(password, hash), hash: (password) => this.hash(password), release: () => void (this.released++) };
   }
 }
 

@@ -14,6 +14,17 @@ describe('Registration (unit, with fakes)', () => {
     expect(client.createdAt.getTime()).to.equal(w.clock.now());
   });
 
+  it('takes a place in the hashing queue before its limit, gives it back, and is shed on arrival while hashing is saturated', async () => {
+    const w = world();
+    const input = (email: string) => ({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+    await w.useCases.registration.registerUser(input('first@example.com'));
+    expect([w.hasher.reservations, w.hasher.released]).to.deep.equal([1, 1]);
+    w.hasher.busy = true;
+    expect(await reasonOf(w.useCases.registration.registerUser(input('second@example.com')))).to.equal('SERVER_BUSY');
+    expect(await w.clients.findByEmail('second@example.com')).to.equal(null);
+    expect([w.hasher.reservations, w.hasher.released]).to.deep.equal([1, 1]);
+  });
+
   it('refuses a taken email with EMAIL_TAKEN on the email field, and bad input with INVALID_ARGUMENT', async () => {
     const w = world();
     await registeredUser(w, 'taken@example.com');
