@@ -149,9 +149,18 @@ interface AsymmetricRates {
   sameToken: number;
 }
 
+/** ValidateToken against the echo in alternating rounds. */
+interface ValidateFigures {
+  echo: LoadFigures;
+  echoRounds: number[];
+  setUps: Array<{ name: SetUpName; validate: LoadFigures; validateRounds: number[] }>;
+}
+
 interface Results {
   echo: LoadFigures;
   echoRounds: number[];
+  /** The same rounds once the full set-ups have served the WatchRevocations phase's streams. */
+  afterStreams: ValidateFigures;
   setUps: SetUpResults[];
   bcrypt: { perSecond: number; compares: number; mismatches: number };
   jwt: { stringSecret: number; keyObject: number; tokenIssuerNewToken: number; tokenIssuerSameToken: number };
@@ -286,7 +295,34 @@ async function measure(
     setUps.push({ name, validateOnly, server, logFile, address, adapters: String(ready['adapters']), ...(await prepareUser(address)) });
   }
   const fullSetUps = setUps.filter((setUp) => !setUp.validateOnly);
-  // First, while the servers are fresh: the idle watchers' RSS is then not hidden by garbage from the other phases.
+  const token = setUps[0]!.token;
+  const tracedAddress = `127.0.0.1:${(await traced.ready)['port']}`;
+  const tracedUser = await prepareUser(tracedAddress);
+
+  const common = { inFlight: VALIDATE.inFlight, warmUpSeconds: VALIDATE.warmUpSeconds, seconds: VALIDATE.seconds, workDir };
+  const logFrom = new Map(setUps.map((s) => [s.name, fs.statSync(s.logFile).size]));
+  const validateRounds = async (which: string) => {
+    say(
+      `ValidateToken (${setUps.map((s) => s.name).join(', ')}) and echo, ${which}: ${VALIDATE.rounds} alternating rounds of ` +
+        `${VALIDATE.warmUpSeconds} s warm-up + ${VALIDATE.seconds} s each, ${VALIDATE.inFlight} in flight`,
+    );
+    const echoRuns: H2loadResult[] = [];
+    const validateRuns = new Map<SetUp['name'], H2loadResult[]>(setUps.map((s) => [s.name, []]));
+    for (let round = 0; round < VALIDATE.rounds; round++) {
+      echoRuns.push(await h2load({ ...common, address: echoAddress, path: '/bench.v1.Echo/Echo', message: stringField(1, token) }));
+      for (const setUp of setUps) {
+        const message = ValidateTokenRequest.encode({ token: setUp.token }).finish();
+        validateRuns.get(setUp.name)!.push(await h2load({ ...common, address: setUp.address, path: '/clientauth.v1.ClientAuth/ValidateToken', message }));
+      }
+    }
+    return { echoRuns, validateRuns };
+  };
+  // First, on servers that have served only their set-up's registration and login, as the
+  // echo has served nothing: the handlers are compared, not the processes' histories.
+  const { echoRuns, validateRuns } = await validateRounds('fresh servers');
+
+  // The idle watchers' RSS is a difference (with them open minus before), so the garbage of the
+  // ValidateToken rounds above does not count in it.
   const fanouts = new Map<SetUp['name'], SetUpResults['fanout']>();
   for (const setUp of fullSetUps) {
     say(`WatchRevocations (${setUp.name}): ${WATCH.idleWatchers} idle watchers, then ${WATCH.samples} suspensions seen by ${WATCH.watchers} watchers, from CPU ${LOAD_CPU}`);
@@ -301,25 +337,9 @@ async function measure(
     );
   }
 
-  const token = setUps[0]!.token;
-  const tracedAddress = `127.0.0.1:${(await traced.ready)['port']}`;
-  const tracedUser = await prepareUser(tracedAddress);
-
-  say(
-    `ValidateToken (${setUps.map((s) => s.name).join(', ')}) and echo, ${VALIDATE.rounds} alternating rounds of ` +
-      `${VALIDATE.warmUpSeconds} s warm-up + ${VALIDATE.seconds} s each, ${VALIDATE.inFlight} in flight`,
-  );
-  const common = { inFlight: VALIDATE.inFlight, warmUpSeconds: VALIDATE.warmUpSeconds, seconds: VALIDATE.seconds, workDir };
-  const echoRuns: H2loadResult[] = [];
-  const validateRuns = new Map<SetUp['name'], H2loadResult[]>(setUps.map((s) => [s.name, []]));
-  const logFrom = new Map(setUps.map((s) => [s.name, fs.statSync(s.logFile).size]));
-  for (let round = 0; round < VALIDATE.rounds; round++) {
-    echoRuns.push(await h2load({ ...common, address: echoAddress, path: '/bench.v1.Echo/Echo', message: stringField(1, token) }));
-    for (const setUp of setUps) {
-      const message = ValidateTokenRequest.encode({ token: setUp.token }).finish();
-      validateRuns.get(setUp.name)!.push(await h2load({ ...common, address: setUp.address, path: '/clientauth.v1.ClientAuth/ValidateToken', message }));
-    }
-  }
+  // Again once the servers have served WatchRevocations streams: grpc-js and Node's HTTP/2
+  // code answer unary calls more slowly in a process that has served streams (see README).
+  const afterStreams = await validateRounds(`after the WatchRevocations phase (${WATCH.idleWatchers + WATCH.watchers} streams on each full set-up)`);
 
   say(`ValidateToken with tracing on (1 % sampled, OTLP to a local sink) vs off, shared set-up, ${TRACING_ROUNDS} alternating rounds`);
   const tracing = await measureTracingOverhead(setUps[0]!, { address: tracedAddress, token: tracedUser.token }, sink, { ...common, rounds: TRACING_ROUNDS });
@@ -412,6 +432,15 @@ async function measure(
   return {
     echo: pooled(echoRuns),
     echoRounds: echoRuns.map((run) => pooled([run]).perSecond),
+    afterStreams: {
+      echo: pooled(afterStreams.echoRuns),
+      echoRounds: afterStreams.echoRuns.map((run) => pooled([run]).perSecond),
+      setUps: setUps.map((setUp) => ({
+        name: setUp.name,
+        validate: pooled(afterStreams.validateRuns.get(setUp.name)!),
+        validateRounds: afterStreams.validateRuns.get(setUp.name)!.map((run) => pooled([run]).perSecond),
+      })),
+    },
     setUps: setUps.map((setUp) => ({
       name: setUp.name,
       adapters: setUp.adapters,
@@ -504,7 +533,8 @@ function printReport(r: Results, options: Options): void {
   out();
 
   out(`ValidateToken vs a bare grpc-js echo: h2load, one HTTP/2 connection, ${VALIDATE.inFlight} calls in flight,`);
-  out(`  ${VALIDATE.rounds} alternating rounds of ${VALIDATE.seconds} s each after ${VALIDATE.warmUpSeconds} s warm-up; echo carries a ${r.tokenLength}-character string (the token)`);
+  out(`  ${VALIDATE.rounds} alternating rounds of ${VALIDATE.seconds} s each after ${VALIDATE.warmUpSeconds} s warm-up; echo carries a ${r.tokenLength}-character string (the token);`);
+  out(`  first on servers that have served only their set-up's registration and login (the echo has served nothing)`);
   out(row('', 'calls/s', 'p50 ms', 'p99 ms'));
   out(row('  echo (baseline)', int(r.echo.perSecond), ms(r.echo.p50Ms), ms(r.echo.p99Ms)));
   for (const s of r.setUps) out(row(`  ValidateToken, ${s.name}`, int(s.validate.perSecond), ms(s.validate.p50Ms), ms(s.validate.p99Ms)));
@@ -526,14 +556,19 @@ function printReport(r: Results, options: Options): void {
   }
   const rounds = (runs: number[]) => runs.map((n) => int(n)).join(' / ');
   out(`  each round, calls/s: echo ${rounds(r.echoRounds)}; ${r.setUps.map((s) => `${s.name} ${rounds(s.validateRounds)}`).join('; ')}`);
-  for (const s of r.setUps) {
-    const byRound = s.validateRounds.map((calls, i) => calls / r.echoRounds[i]!);
-    const sorted = [...byRound].sort((a, b) => a - b);
-    out(
-      `  ${s.name} / echo by round: ${byRound.map((x) => ratio(x)).join(' / ')} (median ${ratio(sorted[Math.floor(sorted.length / 2)]!)}, ` +
-        `spread ${ratio(sorted[0]!)} to ${ratio(sorted[sorted.length - 1]!)})`,
+  const byRound = (name: string, validateRounds: number[], echoRounds: number[]) => {
+    const ratios = validateRounds.map((calls, i) => calls / echoRounds[i]!);
+    const sorted = [...ratios].sort((a, b) => a - b);
+    return (
+      `${name} / echo by round: ${ratios.map((x) => ratio(x)).join(' / ')} (median ${ratio(sorted[Math.floor(sorted.length / 2)]!)}, ` +
+      `spread ${ratio(sorted[0]!)} to ${ratio(sorted[sorted.length - 1]!)})`
     );
-  }
+  };
+  for (const s of r.setUps) out(`  ${byRound(s.name, s.validateRounds, r.echoRounds)}`);
+  const after = r.afterStreams;
+  out(`  the same rounds after the WatchRevocations phase (${WATCH.idleWatchers + WATCH.watchers} streams on each full set-up; the echo served none):`);
+  out(`    calls/s: echo ${int(after.echo.perSecond)}; ${after.setUps.map((s) => `${s.name} ${int(s.validate.perSecond)} (${ratio(s.validate.perSecond / after.echo.perSecond)})`).join('; ')}`);
+  for (const s of after.setUps) out(`    ${byRound(s.name, s.validateRounds, after.echoRounds)}`);
   const echoMeanMs = (VALIDATE.inFlight / r.echo.perSecond) * 1000;
   if (echoMeanMs >= TARGETS.validateP99Ms / 2) {
     out(`  note: with ${VALIDATE.inFlight} calls in flight the mean latency is in flight / throughput: ${ms(echoMeanMs)} ms for the bare echo`);
