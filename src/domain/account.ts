@@ -34,15 +34,11 @@ export class Account {
     const client = await clients.findById(caller.clientId);
     if (!client) throw domainError('CLIENT_NOT_FOUND');
     this.deps.blocklist.check('new_password', newPassword, client.email);
-    const place = hasher.reserve();
-    let attempt: Awaited<ReturnType<typeof this.deps.limits.beginPasswordCheck>>;
-    let currentOk: boolean;
-    try {
-      attempt = await this.deps.limits.beginPasswordCheck(client.id, input.source ?? '');
-      currentOk = Buffer.byteLength(input.currentPassword, 'utf8') <= v.PASSWORD_MAX_BYTES && (await place.verify(input.currentPassword, client.passwordHash));
-    } finally {
-      place.release();
-    }
+    const { attempt, currentOk } = await hasher.withPlace(async (place) => {
+      const attempt = await this.deps.limits.beginPasswordCheck(client.id, input.source ?? '');
+      const currentOk = Buffer.byteLength(input.currentPassword, 'utf8') <= v.PASSWORD_MAX_BYTES && (await place.verify(input.currentPassword, client.passwordHash));
+      return { attempt, currentOk };
+    });
     const record = { type: 'password.changed', actor: client.id, target: client.id, sessionId: caller.sessionId } as const;
     if (!currentOk) {
       this.deps.audit.record({ ...record, outcome: 'failure', details: { reason: 'INVALID_CREDENTIALS' } }, request);

@@ -22,17 +22,15 @@ export interface PasswordHashing extends PasswordHasher {
    * call that hashes (Login, RegisterUser, ChangePassword) reserves before its limit and
    * database reads, so the answer to a call that will be shed comes on arrival, never
    * after those reads have waited behind a flood; and a call given a place is never
-   * refused later for want of one.
+   * refused later for want of one. The place is given back when `work` ends, used or not.
    */
-  reserve(): HashingReservation;
+  withPlace<T>(work: (place: PlaceInQueue) => Promise<T>): Promise<T>;
 }
 
-/** A place in the hashing queue: used once by `verify` or `hash`, or given back by `release`. */
-export interface HashingReservation {
+/** A place in the hashing queue, for one `verify` or one `hash`. */
+export interface PlaceInQueue {
   verify(password: string, hash: string | null): Promise<boolean>;
   hash(password: string): Promise<string>;
-  /** Gives the place back unused; does nothing once it has been used or given back. */
-  release(): void;
 }
 
 /** A place taken by `HashingQueue.reserve`. */
@@ -98,7 +96,7 @@ export class HashingQueue {
   }
 
   /** Throws what `run` would throw at once if called now. */
-  ensureCapacity(): void {
+  private ensureCapacity(): void {
     if (this.running + this.reserved < this.options.concurrency) return;
     const refusal = this.refusal();
     if (refusal) throw refusal;
@@ -169,12 +167,15 @@ export class QueuedPasswordHasher implements PasswordHashing {
     return this.inner.needsRehash(hash);
   }
 
-  reserve(): HashingReservation {
+  async withPlace<T>(work: (place: PlaceInQueue) => Promise<T>): Promise<T> {
     const place = this.queue.reserve();
-    return {
-      verify: (password, hash) => place.run(() => this.inner.verify(password, hash)),
-      hash: (password) => place.run(() => this.inner.hash(password)),
-      release: () => place.release(),
-    };
+    try {
+      return await work({
+        verify: (password, hash) => place.run(() => this.inner.verify(password, hash)),
+        hash: (password) => place.run(() => this.inner.hash(password)),
+      });
+    } finally {
+      place.release();
+    }
   }
 }

@@ -35,14 +35,10 @@ export class Registration {
       attributes: v.attributes('attributes', input.attributes),
       groups: [BASE_GROUP.user],
     };
-    const place = this.deps.hasher.reserve();
-    let passwordHash: string;
-    try {
+    const passwordHash = await this.deps.hasher.withPlace(async (place) => {
       await this.deps.limits.beginRegistration(input.source ?? '');
-      passwordHash = await place.hash(password);
-    } finally {
-      place.release();
-    }
+      return place.hash(password);
+    });
     const record = newClientRecord('user', email, { ...fields, passwordHash }, this.deps.now());
     await insertNewClient(this.deps.clients, record);
     this.deps.audit.record({ type: 'client.registered', outcome: 'success', actor: ANONYMOUS, target: record.id, details: { email } }, request);

@@ -61,19 +61,13 @@ export class SessionTokens {
     if (Buffer.byteLength(input.password, 'utf8') > v.PASSWORD_MAX_BYTES) {
       throw invalidArgument('password', `password must be at most ${v.PASSWORD_MAX_BYTES} bytes of UTF-8`);
     }
-    const place = hasher.reserve();
-    let attempt: Awaited<ReturnType<typeof limits.beginLogin>>;
-    let client: ClientRecord | null;
-    let matches: boolean;
-    try {
-      attempt = await limits.beginLogin(email, input.source ?? '');
+    const { attempt, client, matches } = await hasher.withPlace(async (place) => {
+      const attempt = await limits.beginLogin(email, input.source ?? '');
       const found = await clients.findByEmail(email);
-      client = found?.kind === 'user' ? found : null;
+      const client = found?.kind === 'user' ? found : null;
       seen.target = client?.id ?? '';
-      matches = await place.verify(input.password, client?.passwordHash ?? null);
-    } finally {
-      place.release();
-    }
+      return { attempt, client, matches: await place.verify(input.password, client?.passwordHash ?? null) };
+    });
     if (!client || !matches || client.passwordHash === null) throw domainError('INVALID_CREDENTIALS');
     // With a second factor the login is not over: clearing the counts now would let each
     // correct password wipe out the wrong codes counted since (see second-factor-login.ts).

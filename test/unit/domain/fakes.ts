@@ -7,7 +7,7 @@ import type { ClientRecord, Principal } from '../../../src/domain/client.js';
 import { DuplicateKeyError, UnavailableError, domainError } from '../../../src/domain/errors.js';
 import { memoryAttemptLimiters } from '../../../src/adapters/embedded/memory-attempt-limiters.js';
 import { AttemptLimits, type AttemptLimitsConfig } from '../../../src/domain/attempt-limits.js';
-import type { HashingReservation, PasswordHashing } from '../../../src/domain/hashing-queue.js';
+import type { PasswordHashing, PlaceInQueue } from '../../../src/domain/hashing-queue.js';
 import { PasswordBlocklist } from '../../../src/domain/password-blocklist.js';
 import { RetryLaterError } from '../../../src/domain/retry-later.js';
 import type {
@@ -256,13 +256,14 @@ export class FakePasswordHasher implements PasswordHashing {
   needsRehash(hash: string): boolean {
     return Number(hash.split(':')[1]) < this.cost;
   }
-  ensureCapacity(): void {
+  async withPlace<T>(work: (place: PlaceInQueue) => Promise<T>): Promise<T> {
     if (this.busy) throw new RetryLaterError('SERVER_BUSY', 'busy', 1);
-  }
-  reserve(): HashingReservation {
-    this.ensureCapacity();
     this.reservations++;
-    return { verify: (password, hash) => this.verify(password, hash), hash: (password) => this.hash(password), release: () => void (this.released++) };
+    try {
+      return await work({ verify: (password, hash) => this.verify(password, hash), hash: (password) => this.hash(password) });
+    } finally {
+      this.released++;
+    }
   }
 }
 
