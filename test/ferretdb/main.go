@@ -2,7 +2,7 @@
 //
 // Usage:
 //
-//	ferretdb -listen 127.0.0.1:27017 -dir /path/to/data [-log-level error]
+//	ferretdb -listen 127.0.0.1:27017 -dir /path/to/data [-log-level error] [-index-id-lookups=false]
 //
 // Build from the repository root (this directory is its own Go module, and the
 // root has no go.mod, so plain `go build ./test/ferretdb` does not work there):
@@ -34,6 +34,8 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (host:port)")
 	dir := flag.String("dir", "", "directory for the SQLite databases (created if missing)")
 	logLevel := flag.String("log-level", "error", "log level: debug, info, warn or error")
+	indexIDLookups := flag.Bool("index-id-lookups", true,
+		"add the index FerretDB's own _id lookups use to every collection (see id_lookup_index.go); false runs stock FerretDB")
 	flag.Parse()
 
 	if *dir == "" {
@@ -81,6 +83,10 @@ func main() {
 
 	// The TCP listener is bound by ferretdb.New, so the address is known now.
 	fmt.Printf("ferretdb: listening on %s (sqlite %s)\n", f.MongoDBURI(), sqliteURL)
+
+	if *indexIDLookups {
+		go keepIDLookupIndexes(ctx, absDir, logger)
+	}
 
 	if err = f.Run(ctx); err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
