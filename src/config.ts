@@ -29,6 +29,12 @@ export type StoresConfig =
       readonly kind: 'embedded';
       /** The SQLite file, the generated secrets and the mail drop live here. */
       readonly dataDir: string;
+      /**
+       * SQLite's `synchronous` in WAL mode: `normal` syncs at checkpoints (nothing is lost
+       * when the process dies; the last commits can be lost when the machine does), `full`
+       * syncs every commit.
+       */
+      readonly synchronous: 'normal' | 'full';
     }
   | {
       readonly kind: 'shared';
@@ -212,7 +218,9 @@ export function tracingConfig(env: Env): { serviceName: string } | null {
 function storesFrom(read: Reader): StoresConfig {
   const mongo = mongoFrom(read);
   const redis = redisFrom(read);
-  if (mongo === null && redis === null) return { kind: 'embedded', dataDir: read.string('DATA_DIR', './data') };
+  if (mongo === null && redis === null) {
+    return { kind: 'embedded', dataDir: read.string('DATA_DIR', './data'), synchronous: read.oneOf('SQLITE_SYNCHRONOUS', ['normal', 'full'] as const, 'normal') };
+  }
   if (mongo === null || redis === null) {
     const missing = mongo === null ? 'MongoDB (MONGODB_URI or DB_HOST)' : 'Redis (REDIS_URL, REDIS_HOST, REDIS_SENTINELS or REDIS_CLUSTER_NODES)';
     throw new ConfigError(

@@ -79,6 +79,14 @@ async function main(): Promise<void> {
   const measureUntil = measureFrom + settings.seconds * 1000;
   const latenciesMs: number[] = [];
   const failures: Record<string, number> = {};
+  // The driver's own CPU over the measured window: near 1 means the figure is the driver's, not the server's.
+  let cpuAtStart: NodeJS.CpuUsage | undefined;
+  let driverCpuShare = 0;
+  setTimeout(() => (cpuAtStart = process.cpuUsage()), settings.warmUpSeconds * 1000);
+  setTimeout(() => {
+    const used = process.cpuUsage(cpuAtStart);
+    driverCpuShare = (used.user + used.system) / (settings.seconds * 1e6);
+  }, (settings.warmUpSeconds + settings.seconds) * 1000);
 
   const chain = async (refreshToken: string) => {
     let token = refreshToken;
@@ -106,6 +114,7 @@ async function main(): Promise<void> {
     perSecond: latenciesMs.length / settings.seconds,
     p50Ms: percentile(latenciesMs, 50),
     p99Ms: percentile(latenciesMs, 99),
+    driverCpuShare,
     failures,
   });
 }

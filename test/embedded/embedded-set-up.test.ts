@@ -44,9 +44,17 @@ describe('The embedded default (no MongoDB, no Redis)', function () {
     const adapterLines = server.logs.map((line) => JSON.parse(line) as { level: string; msg: string }).filter((line) => /adapters/i.test(line.msg));
     expect(adapterLines).to.have.length(1);
     expect(adapterLines[0]!.level).to.equal('info');
-    expect(adapterLines[0]!.msg).to.contain(`client-auth is wired on embedded adapters: SQLite at ${sqliteFilePath(dataDirOf(server.config))}`);
+    expect(adapterLines[0]!.msg).to.contain(
+      `client-auth is wired on embedded adapters: SQLite at ${sqliteFilePath(dataDirOf(server.config))} (synchronous=NORMAL)`,
+    );
     expect(adapterLines[0]!.msg).to.contain('in-process revocation list and event bus');
     expect(adapterLines[0]!.msg).to.contain('serves ONE instance only');
+  });
+
+  it('syncs every commit with SQLITE_SYNCHRONOUS=full, and says so', async () => {
+    const server = await start({ ...embeddedEnv(), SQLITE_SYNCHRONOUS: 'full' });
+    const adapterLine = server.logs.find((line) => /wired on embedded adapters/.test(line));
+    expect(adapterLine).to.contain('(synchronous=FULL)');
   });
 
   it('creates DATA_DIR and its database owner-only, since password hashes live there', async () => {

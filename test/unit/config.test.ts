@@ -149,8 +149,13 @@ describe('Configuration', () => {
 
     it('selects the embedded set-up with neither store, keeping the key-encryption key unset outside production', () => {
       const config = loadConfig({ DATA_DIR: '/var/lib/client-auth' });
-      expect(config.stores).to.deep.equal({ kind: 'embedded', dataDir: '/var/lib/client-auth' });
+      expect(config.stores).to.deep.equal({ kind: 'embedded', dataDir: '/var/lib/client-auth', synchronous: 'normal' });
       expect(config.signing).to.deep.include({ algorithm: 'ES256', keys: { kind: 'stored', encryptionKey: null } });
+    });
+
+    it('takes SQLITE_SYNCHRONOUS=full, and refuses a value it does not know, naming the ones it does', () => {
+      expect(loadConfig({ SQLITE_SYNCHRONOUS: 'full' }).stores).to.include({ kind: 'embedded', synchronous: 'full' });
+      expect(() => loadConfig({ SQLITE_SYNCHRONOUS: 'off' })).to.throw(ConfigError, /SQLITE_SYNCHRONOUS.*normal.*full/);
     });
 
     it('selects the shared set-up with both stores and the secret every instance signs with', () => {

@@ -7,7 +7,7 @@ import { SqliteAuditLog } from './sqlite-audit-log.js';
 import { SqliteMailOutbox } from './sqlite-mail-outbox.js';
 import { SqliteOneTimeTokenStore } from './sqlite-one-time-token-store.js';
 import { SqliteClientStore } from './sqlite-client-store.js';
-import { openSqliteDatabase, sqliteFilePath } from './sqlite-database.js';
+import { openSqliteDatabase, sqliteFilePath, synchronousOf } from './sqlite-database.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { SqliteRevocationPersistence } from './sqlite-revocation-persistence.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
@@ -20,8 +20,8 @@ import { SqliteSecondFactorStore } from './sqlite-second-factor-store.js';
  * list, event bus and attempt limiters. Nothing to install, and one instance only: a second
  * process would not hear of the first one's revocations or count its failed logins.
  */
-export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { feedRetentionMs: number }) {
-  const db = openSqliteDatabase(dataDir);
+export function openEmbeddedAdapters({ dataDir, synchronous }: { dataDir: string; synchronous: 'normal' | 'full' }, log: Logger, options: { feedRetentionMs: number }) {
+  const db = openSqliteDatabase(dataDir, { synchronous });
   const revocations = new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(db), log });
   const events = new MemoryEventBus(log);
   const revocationFeed = new MemoryRevocationFeed(options.feedRetentionMs);
@@ -40,7 +40,7 @@ export function openEmbeddedAdapters(dataDir: string, log: Logger, options: { fe
     oneTimeTokens: new SqliteOneTimeTokenStore(db),
     mailOutbox: new SqliteMailOutbox(db),
     description:
-      `embedded adapters: SQLite at ${sqliteFilePath(dataDir)}, in-process revocation list and event bus — ` +
+      `embedded adapters: SQLite at ${sqliteFilePath(dataDir)} (synchronous=${synchronousOf(db)}), in-process revocation list and event bus — ` +
       'serves ONE instance only; configure MongoDB and Redis to run several',
     storesUp: async () => ({ sqlite: db.open }),
     close: async () => {
