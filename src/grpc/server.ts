@@ -9,11 +9,12 @@ import { extAuthzHandlers } from './ext-authz.js';
 import { clientAuthHandlers } from './handlers.js';
 import { CallGate } from './call-gate.js';
 import { addReflection } from './reflection.js';
+import { TURN_BUDGET_MS, TurnBudget } from './turn-budget.js';
 import type { UnaryOptions } from './unary.js';
 
 export const SERVICE_NAME = 'clientauth.v1.ClientAuth';
 
-export interface GrpcServerOptions extends Omit<UnaryOptions, 'trustedProxies'> {
+export interface GrpcServerOptions extends Omit<UnaryOptions, 'trustedProxies' | 'turns'> {
   /** Larger requests are refused with RESOURCE_EXHAUSTED before any handler runs. */
   maxMessageBytes: number;
   /** The access-token cookie as browsers send it, for ext_authz (default `token`). */
@@ -45,7 +46,8 @@ export function createGrpcServer(
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
   });
-  const unaryOptions = { ...options, trustedProxies: cidrList(options.trustedProxies ?? LOOPBACK_CIDRS) };
+  // One budget for every service of the server: they share one event loop.
+  const unaryOptions = { ...options, trustedProxies: cidrList(options.trustedProxies ?? LOOPBACK_CIDRS), turns: new TurnBudget(TURN_BUDGET_MS) };
   const handlers = clientAuthHandlers(useCases, unaryOptions);
   server.addService(ClientAuthService, handlers);
   const accessCookieName = options.accessCookieName ?? 'token';

@@ -1,4 +1,4 @@
-import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall } from '@grpc/grpc-js';
+import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
 import type { BlockList } from 'node:net';
 import type { RequestContext } from '../domain/audit-event.js';
 import type { Logger } from '../domain/logger.js';
@@ -7,6 +7,7 @@ import { parseBearer } from '../bearer-token.js';
 import { REQUEST_ID_KEY, requestIdFrom } from '../request-id.js';
 import type { AccessLogPolicy } from './access-log.js';
 import type { CallGate } from './call-gate.js';
+import type { TurnBudget } from './turn-budget.js';
 import { clientIpOf } from './client-ip.js';
 import { requestContextOf } from './request-context.js';
 import { REASON_KEY, toServiceError } from './status-mapping.js';
@@ -33,6 +34,8 @@ export interface UnaryOptions {
   gate?: CallGate;
   /** Peers believed when they name the client's IP in metadata. */
   trustedProxies: BlockList;
+  /** When given, calls start within its budget of each event-loop turn (see turn-budget.ts). */
+  turns?: TurnBudget;
 }
 
 /**
@@ -46,7 +49,7 @@ export function unary<Req, Res>(
   handler: (request: Req, context: CallContext) => Promise<Res>,
   options: UnaryOptions,
 ): handleUnaryCall<Req, Res> {
-  return (call: ServerUnaryCall<Req, Res>, callback) => {
+  const start = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdFrom(call.metadata.get(REQUEST_ID_KEY)[0]);
     const trace = traceFields();
@@ -72,6 +75,18 @@ export function unary<Req, Res>(
       },
     );
   };
+  const turns = options.turns;
+  if (!turns) return start;
+  return (call, callback) =>
+    turns.run(() => {
+      // A call that waited for its turn may have been cancelled meanwhile: nobody is listening.
+      if (call.cancelled) return options.observe?.(method, status.CANCELLED, 0, '');
+      try {
+        start(call, callback);
+      } catch (error) {
+        callback(toServiceError(error, options.log, method));
+      }
+    });
 }
 
 /**

@@ -9,7 +9,7 @@ const REDIS = { REDIS_URL: 'redis://127.0.0.1:6379' };
 describe('Choosing between the embedded and the shared set-up', () => {
   it('runs embedded with nothing configured: no stores, ES256 with no key-encryption key yet, DATA_DIR ./data', () => {
     const config = loadConfig({});
-    expect(config.stores).to.deep.equal({ kind: 'embedded', dataDir: './data' });
+    expect(config.stores).to.deep.equal({ kind: 'embedded', dataDir: './data', synchronous: 'normal' });
     expect(config.signing).to.deep.include({ algorithm: 'ES256', keys: { kind: 'stored', encryptionKey: null } });
   });
 

@@ -36,17 +36,20 @@ async function mongoPing(uri: string): Promise<boolean> {
   }
 }
 
-/** Starts FerretDB on a free loopback port with data in a fresh temp directory; returns its URI. */
-export async function startFerret(): Promise<string> {
+/**
+ * Starts FerretDB on a free loopback port with data in a fresh temp directory; returns its URI.
+ * `stock: true` runs it without the `_id` lookup index our build adds (test/ferretdb/id_lookup_index.go).
+ */
+export async function startFerret(options: { stock?: boolean } = {}): Promise<string> {
   const bin = ferretBinary();
   const port = await freePort();
   const base = makeTempDir('client-auth-ferretdb-');
   const dataDir = path.join(base, 'data');
   fs.mkdirSync(dataDir);
   const logFile = path.join(base, 'ferretdb.log');
-  const ferret = spawnLogged('FerretDB', bin, ['-listen', `127.0.0.1:${port}`, '-dir', dataDir], port, logFile);
+  const ferret = spawnLogged('FerretDB', bin, ['-listen', `127.0.0.1:${port}`, '-dir', dataDir, ...(options.stock ? ['-index-id-lookups=false'] : [])], port, logFile);
   const uri = `mongodb://127.0.0.1:${port}/`;
   await waitReady(ferret, () => mongoPing(uri));
-  log(`FerretDB (MongoDB wire protocol) running at ${uri} (pid ${ferret.proc.pid}, data ${dataDir})`);
+  log(`FerretDB${options.stock ? ' (stock)' : ''} (MongoDB wire protocol) running at ${uri} (pid ${ferret.proc.pid}, data ${dataDir})`);
   return uri;
 }
