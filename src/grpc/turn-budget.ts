@@ -1,6 +1,7 @@
 /**
  * Starts calls within a budget of event-loop time per turn, so that a burst of calls cannot
- * hold every answer until the last of them is done.
+ * hold every answer until the last of them is done, nor hold other connections' calls
+ * behind it.
  *
  * Node writes a connection's HTTP/2 frames once per turn of the event loop. One read from a
  * gateway's or a client's connection can carry dozens of calls, and with synchronous stores
@@ -11,30 +12,43 @@
  * 64 refreshing clients, and 1.4x the throughput once calls were spread over turns).
  *
  * Past the budget, a call waits for a later turn: the answers so far go out and new input is
- * read first. Calls start in the order they came. Cheap calls (ValidateToken takes about
- * 40 µs) fit dozens to a turn and never wait; with stores that answer asynchronously a call's
- * start is short, so little ever waits either.
+ * read first. Waiting calls are kept per connection and taken in turn from each, so a
+ * connection that sends a thousand calls at once (a login storm) delays another
+ * connection's call by one call of its own per turn, not by the whole thousand. Each
+ * connection's calls start in the order they came. Cheap calls (ValidateToken takes about
+ * 40 µs) fit dozens to a turn and never wait; with stores that answer asynchronously a
+ * call's start is short, so little ever waits either.
  */
 export class TurnBudget {
   private turnStarted = -1;
-  private readonly waiting: Array<() => void> = [];
+  /** Waiting calls by connection, in the order the connections first had one waiting. */
+  private readonly waiting = new Map<string, Array<() => void>>();
+  private count = 0;
 
   constructor(private readonly budgetMs: number) {}
 
-  /** Runs `start` now if this turn has time left and nothing is waiting, else in a later turn. */
-  run(start: () => void): void {
+  /**
+   * Runs `start` now if this turn has time left and nothing is waiting, else in a later
+   * turn. `connection` names the caller's connection; it is asked for only when the call
+   * has to wait.
+   */
+  run(start: () => void, connection: () => string): void {
     const now = performance.now();
     if (this.turnStarted < 0) this.beginTurn(now);
-    if (this.waiting.length === 0 && now - this.turnStarted < this.budgetMs) {
+    if (this.count === 0 && now - this.turnStarted < this.budgetMs) {
       start();
       return;
     }
-    this.waiting.push(start);
+    const key = connection();
+    const queue = this.waiting.get(key);
+    if (queue) queue.push(start);
+    else this.waiting.set(key, [start]);
+    this.count += 1;
   }
 
   /** Calls waiting for a turn (for tests). */
   get queued(): number {
-    return this.waiting.length;
+    return this.count;
   }
 
   private beginTurn(now: number): void {
@@ -44,13 +58,23 @@ export class TurnBudget {
 
   private readonly nextTurn = (): void => {
     this.turnStarted = -1;
-    if (this.waiting.length === 0) return;
+    if (this.count === 0) return;
     this.beginTurn(performance.now());
-    // At least one waiting call runs each turn, however long it takes.
+    // One call from each connection in turn; at least one call a turn, however long it takes.
     do {
-      const start = this.waiting.shift()!;
-      start();
-    } while (this.waiting.length > 0 && performance.now() - this.turnStarted < this.budgetMs);
+      for (const [key, queue] of this.waiting) {
+        const start = queue.shift()!;
+        this.count -= 1;
+        if (queue.length === 0) this.waiting.delete(key);
+        else {
+          // The connection goes to the back of the line.
+          this.waiting.delete(key);
+          this.waiting.set(key, queue);
+        }
+        start();
+        break;
+      }
+    } while (this.count > 0 && performance.now() - this.turnStarted < this.budgetMs);
   };
 }
 

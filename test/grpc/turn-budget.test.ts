@@ -18,7 +18,7 @@ describe('The turn budget', () => {
   it('runs cheap calls at once, in the order they came', () => {
     const turns = new TurnBudget(1);
     const ran: number[] = [];
-    for (let call = 0; call < 50; call++) turns.run(() => ran.push(call));
+    for (let call = 0; call < 50; call++) turns.run(() => ran.push(call), () => 'a');
     expect(ran).to.deep.equal([...Array(50).keys()]);
     expect(turns.queued).to.equal(0);
   });
@@ -32,7 +32,7 @@ describe('The turn budget', () => {
         // What a call's answer waits for: the next turn of the loop.
         if (call === 0) setImmediate(() => log.push('turn'));
         busy(3);
-      });
+      }, () => 'a');
     }
     expect(log).to.deep.equal(['call 0']);
     expect(turns.queued).to.equal(5);
@@ -43,10 +43,22 @@ describe('The turn budget', () => {
     expect(log.indexOf('turn')).to.be.greaterThan(0).and.lessThan(log.indexOf('call 5'));
   });
 
+  it("takes waiting calls from each connection in turn, each connection's in the order they came", async () => {
+    const turns = new TurnBudget(1);
+    const ran: string[] = [];
+    turns.run(() => busy(2), () => 'first');
+    for (let call = 0; call < 4; call++) turns.run(() => (busy(2), ran.push(`storm ${call}`)), () => 'storm');
+    turns.run(() => ran.push('user'), () => 'user');
+    for (let call = 4; call < 6; call++) turns.run(() => (busy(2), ran.push(`storm ${call}`)), () => 'storm');
+    while (turns.queued > 0) await nextTurn();
+    expect(ran).to.deep.equal(['storm 0', 'user', 'storm 1', 'storm 2', 'storm 3', 'storm 4', 'storm 5']);
+  });
+
   describe('in front of a real gRPC server with a slow synchronous handler', () => {
     let server: Server;
     let client: ClientAuthClient;
     let started = 0;
+    let address = '';
 
     before(async () => {
       server = new Server();
@@ -63,7 +75,8 @@ describe('The turn budget', () => {
       const port = await new Promise<number>((resolve, reject) =>
         server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
       );
-      client = new ClientAuthClient(`127.0.0.1:${port}`, credentials.createInsecure());
+      address = `127.0.0.1:${port}`;
+      client = new ClientAuthClient(address, credentials.createInsecure());
     });
     after(async () => {
       client?.close();
@@ -89,6 +102,28 @@ describe('The turn budget', () => {
       expect(answers).to.deep.equal(Array.from({ length: BURST }, (_, index) => `call ${index}`));
       // Without the budget the whole burst ran in one turn, and the first answer came after all 30 had run.
       expect(startedWhenAnswered[0]).to.be.lessThan(BURST / 2);
+    });
+
+    it("answers another connection's call while a burst from one connection is still waiting", async () => {
+      // A second connection of its own (clients with the same options would share one).
+      const other = new ClientAuthClient(address, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 });
+      try {
+        const callOn = (on: ClientAuthClient, token: string) =>
+          new Promise<string>((resolve, reject) => on.validateToken({ token }, (error, value) => (error ? reject(error) : resolve(value.clientId))));
+        expect(await callOn(other, 'warm')).to.equal('warm');
+        started = 0;
+        const BURST = 30;
+        const burst = Promise.all(Array.from({ length: BURST }, (_, index) => call(`call ${index}`)));
+        while (started === 0) await nextTurn();
+        const answer = await callOn(other, 'other');
+        const startedWhenOtherAnswered = started;
+        await burst;
+        expect(answer).to.equal('other');
+        // First come, first served across connections would have run the whole burst first.
+        expect(startedWhenOtherAnswered).to.be.lessThan(BURST / 2);
+      } finally {
+        other.close();
+      }
     });
   });
 });
