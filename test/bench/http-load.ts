@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { grpcFrame, type H2loadResult } from './load-generators.js';
+import { STALL_TIMEOUT, grpcFrame, type H2loadResult } from './load-generators.js';
 import { LOAD_CPU, runPinned } from './processes.js';
 
 export interface HttpLoadRun {
@@ -36,6 +36,7 @@ export async function httpLoad(run: HttpLoadRun): Promise<HttpLoadResult> {
     '-D', String(run.seconds),
     `--warm-up-time=${run.warmUpSeconds}`,
     `--log-file=${logFile}`,
+    ...STALL_TIMEOUT,
     ...(run.protocol === 'http1' ? ['--h1', '-c', String(run.inFlight), '-m', '1'] : ['-c', '1', '-m', String(run.inFlight)]),
   ];
   const headers = { ...run.headers };

@@ -102,6 +102,13 @@ export async function h2load(run: H2loadRun): Promise<H2loadResult> {
   }
 }
 
+/**
+ * A connection with a request outstanding and nothing heard for this long is given up, and
+ * its request counted as timed out: without it one unanswered request kept h2load running
+ * past the end of the measurement until the bench killed it (seen once, through NGINX).
+ */
+export const STALL_TIMEOUT = ['--connection-inactivity-timeout=5'];
+
 export interface H1loadRun {
   url: string;
   headers: Record<string, string>;
@@ -120,7 +127,7 @@ export function h1load(run: H1loadRun): Promise<H2loadResult> {
 
 async function runH2load(args: string[], run: { warmUpSeconds: number; seconds: number; workDir: string }): Promise<H2loadResult> {
   const logFile = path.join(run.workDir, `h2load-log-${stampOf()}.tsv`);
-  const timing = ['-D', String(run.seconds), `--warm-up-time=${run.warmUpSeconds}`, `--log-file=${logFile}`];
+  const timing = ['-D', String(run.seconds), `--warm-up-time=${run.warmUpSeconds}`, `--log-file=${logFile}`, ...STALL_TIMEOUT];
   try {
     const result = await runPinned(LOAD_CPU, 'h2load', [...timing, ...args], (run.warmUpSeconds + run.seconds + 30) * 1000);
     const summary = /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored, (\d+) timeout/.exec(result.stdout);
