@@ -14,8 +14,19 @@ describe('The audit recorder', () => {
     audit.record({ type: 'logout', outcome: 'success', actor: 'a', target: 'a' });
     await Promise.resolve();
     expect(store.appends).to.equal(0);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(store.records.size).to.equal(1);
+    await eventually(() => store.records.size === 1, { what: 'the record to be written' });
+  });
+
+  it('writes the records of a busy moment together, in one write, not one write per call', async () => {
+    const store = new FakeAuditLog();
+    const audit = new Audit({ store, stream: null, log: silentLogger, queueMax: 100, retentionDays: 90 });
+    for (let call = 0; call < 10; call++) {
+      audit.record({ type: 'token.refreshed', outcome: 'success', actor: `c${call}`, target: `c${call}` });
+      // Each call in a turn of its own, as calls spread over turns are.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await eventually(() => store.records.size === 10, { what: 'the records to be written' });
+    expect(store.appends).to.equal(1);
   });
 
   it('never fails a login while its store is down: the record waits and is written when the store is back', async () => {
