@@ -321,12 +321,17 @@ async function measure(
     );
     const echoRuns: H2loadResult[] = [];
     const validateRuns = new Map<SetUp['name'], H2loadResult[]>(setUps.map((s) => [s.name, []]));
-    for (let round = 0; round < VALIDATE.rounds; round++) {
-      echoRuns.push(await h2load({ ...common, address: echoAddress, path: '/bench.v1.Echo/Echo', message: stringField(1, token) }));
-      for (const setUp of setUps) {
+    const runs: Array<() => Promise<void>> = [
+      async () => void echoRuns.push(await h2load({ ...common, address: echoAddress, path: '/bench.v1.Echo/Echo', message: stringField(1, token) })),
+      ...setUps.map((setUp) => async () => {
         const message = ValidateTokenRequest.encode({ token: setUp.token }).finish();
         validateRuns.get(setUp.name)!.push(await h2load({ ...common, address: setUp.address, path: '/clientauth.v1.ClientAuth/ValidateToken', message }));
-      }
+      }),
+    ];
+    // Each round starts one place further along (echo first, then the first set-up first, ...),
+    // so that no figure is always the one measured last, when the machine has drifted furthest.
+    for (let round = 0; round < VALIDATE.rounds; round++) {
+      for (let step = 0; step < runs.length; step++) await runs[(round + step) % runs.length]!();
     }
     return { echoRuns, validateRuns };
   };
