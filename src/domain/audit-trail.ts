@@ -7,7 +7,7 @@ import type { AuditQuery } from './audit-ports.js';
 import * as v from './validation.js';
 import type { Dependencies } from './dependencies.js';
 
-export type AuditTrailDeps = Pick<Dependencies, 'auditLog'>;
+export type AuditTrailDeps = Pick<Dependencies, 'audit' | 'auditLog'>;
 
 /** One page, newest first; `nextPageToken` is empty on the last page. */
 export interface AuditPage {
@@ -61,6 +61,9 @@ export class AuditTrail {
 
   private async page(limit: number, pageToken: string, filters: Omit<AuditQuery, 'limit' | 'beforeId'>): Promise<AuditPage> {
     const beforeId = pageToken === '' ? undefined : decodePageToken(pageToken);
+    // Records gather briefly before they are written (see audit.ts): a caller who has just
+    // been refused a login and asks for its sign-ins on this instance must see the refusal.
+    await this.deps.audit.flush();
     // One more than asked for tells whether there is a next page without a second query.
     const found = await this.deps.auditLog.list({ ...filters, limit: limit + 1, ...(beforeId ? { beforeId } : {}) });
     const events = found.slice(0, limit);

@@ -19,6 +19,8 @@ export interface AuditRecorder {
    * refusals leaves a bounded trail.
    */
   record(input: AuditInput, request?: RequestContext, coalesceKey?: string): void;
+  /** Writes what has been recorded so far; readers of the trail call it first, to read their own writes. */
+  flush(): Promise<void>;
 }
 
 export interface AuditOptions {

@@ -12,37 +12,34 @@
  * 64 refreshing clients, and 1.4x the throughput once calls were spread over turns).
  *
  * Past the budget, a call waits for a later turn: the answers so far go out and new input is
- * read first. Waiting calls are kept per connection and taken in turn from each, so a
- * connection that sends a thousand calls at once (a login storm) delays another
- * connection's call by one call of its own per turn, not by the whole thousand. Each
- * connection's calls start in the order they came. Cheap calls (ValidateToken takes about
- * 40 µs) fit dozens to a turn and never wait; with stores that answer asynchronously a
- * call's start is short, so little ever waits either.
+ * read first. Waiting calls are kept by the turn they arrived in, and taken in turn from
+ * each arrival, so a thousand calls that came at once (a login storm, on its own
+ * connection or multiplexed with everyone else's on a gateway's) delay a call that comes
+ * after them by one call of theirs per turn, not by the whole thousand. Calls that arrived
+ * together start in the order they came. Cheap calls (ValidateToken takes about 40 µs)
+ * fit dozens to a turn and never wait; with stores that answer asynchronously a call's
+ * start is short, so little ever waits either.
  */
 export class TurnBudget {
   private turnStarted = -1;
-  /** Waiting calls by connection, in the order the connections first had one waiting. */
-  private readonly waiting = new Map<string, Array<() => void>>();
+  private turn = 0;
+  /** Waiting calls by the turn they arrived in, oldest arrival first. */
+  private readonly waiting = new Map<number, Array<() => void>>();
   private count = 0;
 
   constructor(private readonly budgetMs: number) {}
 
-  /**
-   * Runs `start` now if this turn has time left and nothing is waiting, else in a later
-   * turn. `connection` names the caller's connection; it is asked for only when the call
-   * has to wait.
-   */
-  run(start: () => void, connection: () => string): void {
+  /** Runs `start` now if this turn has time left and nothing is waiting, else in a later turn. */
+  run(start: () => void): void {
     const now = performance.now();
     if (this.turnStarted < 0) this.beginTurn(now);
     if (this.count === 0 && now - this.turnStarted < this.budgetMs) {
       start();
       return;
     }
-    const key = connection();
-    const queue = this.waiting.get(key);
+    const queue = this.waiting.get(this.turn);
     if (queue) queue.push(start);
-    else this.waiting.set(key, [start]);
+    else this.waiting.set(this.turn, [start]);
     this.count += 1;
   }
 
@@ -53,6 +50,7 @@ export class TurnBudget {
 
   private beginTurn(now: number): void {
     this.turnStarted = now;
+    this.turn += 1;
     setImmediate(this.nextTurn);
   }
 
@@ -60,14 +58,14 @@ export class TurnBudget {
     this.turnStarted = -1;
     if (this.count === 0) return;
     this.beginTurn(performance.now());
-    // One call from each connection in turn; at least one call a turn, however long it takes.
+    // One call from each arrival in turn; at least one call a turn, however long it takes.
     do {
       for (const [key, queue] of this.waiting) {
         const start = queue.shift()!;
         this.count -= 1;
         if (queue.length === 0) this.waiting.delete(key);
         else {
-          // The connection goes to the back of the line.
+          // The arrival goes to the back of the line.
           this.waiting.delete(key);
           this.waiting.set(key, queue);
         }

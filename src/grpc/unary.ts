@@ -78,18 +78,15 @@ export function unary<Req, Res>(
   const turns = options.turns;
   if (!turns) return start;
   return (call, callback) =>
-    turns.run(
-      () => {
-        // A call that waited for its turn may have been cancelled meanwhile: nobody is listening.
-        if (call.cancelled) return options.observe?.(method, status.CANCELLED, 0, '');
-        try {
-          start(call, callback);
-        } catch (error) {
-          callback(toServiceError(error, options.log, method));
-        }
-      },
-      () => call.getPeer(),
-    );
+    turns.run(() => {
+      // A call that waited for its turn may have been cancelled meanwhile: nobody is listening.
+      if (call.cancelled) return options.observe?.(method, status.CANCELLED, 0, '');
+      try {
+        start(call, callback);
+      } catch (error) {
+        callback(toServiceError(error, options.log, method));
+      }
+    });
 }
 
 /**

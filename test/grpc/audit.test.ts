@@ -255,6 +255,15 @@ for (const setup of SETUPS) describe(`The audit trail (${SETUP_TITLES[setup]})`,
     expect(await failure(server.api.listMySignIns({ pageSize: 0, pageToken: '' }))).to.include({ code: status.UNAUTHENTICATED });
   });
 
+  it('reads its own writes: a refused login shows in the sign-ins asked for right after it', async () => {
+    const user = await register();
+    await failure(server.api.login({ email: user.email, password: WRONG }));
+    const { accessToken } = remember(await server.api.login({ email: user.email, password: PASSWORD }));
+    // No flush here: records gather before they are written, and the reader must not miss them.
+    const { signIns } = await server.api.listMySignIns({ pageSize: 0, pageToken: '' }, { token: accessToken });
+    expect(signIns.map((record) => record.type)).to.deep.equal(['login.succeeded', 'login.failed']);
+  });
+
   it('keeps a flood of 1,000 failed logins on one account to a bounded trail', async () => {
     const user = await register();
     const before = server.app.audit.stats().recorded.get('login.throttled|failure')?.count ?? 0;

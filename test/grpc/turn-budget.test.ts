@@ -18,7 +18,7 @@ describe('The turn budget', () => {
   it('runs cheap calls at once, in the order they came', () => {
     const turns = new TurnBudget(1);
     const ran: number[] = [];
-    for (let call = 0; call < 50; call++) turns.run(() => ran.push(call), () => 'a');
+    for (let call = 0; call < 50; call++) turns.run(() => ran.push(call));
     expect(ran).to.deep.equal([...Array(50).keys()]);
     expect(turns.queued).to.equal(0);
   });
@@ -32,7 +32,7 @@ describe('The turn budget', () => {
         // What a call's answer waits for: the next turn of the loop.
         if (call === 0) setImmediate(() => log.push('turn'));
         busy(3);
-      }, () => 'a');
+      });
     }
     expect(log).to.deep.equal(['call 0']);
     expect(turns.queued).to.equal(5);
@@ -43,15 +43,19 @@ describe('The turn budget', () => {
     expect(log.indexOf('turn')).to.be.greaterThan(0).and.lessThan(log.indexOf('call 5'));
   });
 
-  it("takes waiting calls from each connection in turn, each connection's in the order they came", async () => {
+  it('takes waiting calls from each arrival in turn, the calls of one arrival in the order they came', async () => {
     const turns = new TurnBudget(1);
     const ran: string[] = [];
-    turns.run(() => busy(2), () => 'first');
-    for (let call = 0; call < 4; call++) turns.run(() => (busy(2), ran.push(`storm ${call}`)), () => 'storm');
-    turns.run(() => ran.push('user'), () => 'user');
-    for (let call = 4; call < 6; call++) turns.run(() => (busy(2), ran.push(`storm ${call}`)), () => 'storm');
+    // A storm arrives: the first call runs, the rest wait.
+    turns.run(() => (busy(2), ran.push('storm 0')));
+    for (let call = 1; call < 4; call++) turns.run(() => (busy(2), ran.push(`storm ${call}`)));
+    // A turn later, while the storm is still waiting, a user's call arrives, with two more.
+    await nextTurn();
+    turns.run(() => ran.push('user'));
+    for (let call = 4; call < 6; call++) turns.run(() => (busy(2), ran.push(`late ${call}`)));
     while (turns.queued > 0) await nextTurn();
-    expect(ran).to.deep.equal(['storm 0', 'user', 'storm 1', 'storm 2', 'storm 3', 'storm 4', 'storm 5']);
+    // The storm's next call was due first; then the two arrivals alternate.
+    expect(ran).to.deep.equal(['storm 0', 'storm 1', 'storm 2', 'user', 'storm 3', 'late 4', 'late 5']);
   });
 
   describe('in front of a real gRPC server with a slow synchronous handler', () => {
@@ -102,6 +106,20 @@ describe('The turn budget', () => {
       expect(answers).to.deep.equal(Array.from({ length: BURST }, (_, index) => `call ${index}`));
       // Without the budget the whole burst ran in one turn, and the first answer came after all 30 had run.
       expect(startedWhenAnswered[0]).to.be.lessThan(BURST / 2);
+    });
+
+    it('answers a call that comes after a burst, on the same connection, while the burst is still waiting', async () => {
+      expect(await call('warm')).to.equal('warm');
+      started = 0;
+      const BURST = 30;
+      const burst = Promise.all(Array.from({ length: BURST }, (_, index) => call(`call ${index}`)));
+      while (started === 0) await nextTurn();
+      const answer = await call('late');
+      const startedWhenLateAnswered = started;
+      await burst;
+      expect(answer).to.equal('late');
+      // First come, first served would have run the whole burst first.
+      expect(startedWhenLateAnswered).to.be.lessThan(BURST / 2);
     });
 
     it("answers another connection's call while a burst from one connection is still waiting", async () => {
