@@ -231,13 +231,20 @@ describe('SessionStore contract', () => {
       return { store, close };
     });
 
-    it('treats a rotation claimed by an earlier version (in refresh_token_rotations) as a rotation', async () => {
+    it('moves the rotations an earlier build claimed in refresh_token_rotations beside the tokens at start-up, still rotations', async () => {
       const { db, close } = await openDatabase();
       try {
         const store = new MongoSessionStore(db);
         const { session, token } = aSession(newId());
         await store.create(session, token);
+        const untouched = aSession(newId());
+        await store.create(untouched.session, untouched.token);
         await db.collection('refresh_token_rotations').insertOne({ _id: token.hash as never, sessionId: session.id, clientId: session.clientId, expiresAt: session.expiresAt });
+        // Start-up; twice, as a restart would, which must change nothing more.
+        await store.ensureIndexes();
+        await store.ensureIndexes();
+        expect(await db.collection('refresh_token_rotations').countDocuments()).to.equal(0);
+        expect(await store.isRetired(untouched.token.hash)).to.equal(false);
         expect(await store.isRetired(token.hash)).to.equal(true);
         const found = await store.findForRotation(token.hash);
         expect(found?.successor).to.include({ sessionId: session.id, parent: token.hash });

@@ -20,7 +20,11 @@ interface ClaimDocument {
   sealedAnswer?: string;
 }
 
-/** A claim written before claims lived beside the tokens, keyed by the retired token's hash. */
+/**
+ * A claim written before claims lived beside the tokens, keyed by the retired token's hash;
+ * converted at start-up (see `ensureIndexes`). A converted claim has no successor (`child`
+ * is empty) and no answer to give again.
+ */
 interface LegacyClaimDocument {
   _id: string;
   sessionId: string;
@@ -35,9 +39,8 @@ const CLAIM_PREFIX = 'rotated:';
  * claims of their rotations. Rotation inserts, in one ordered command, the claim on the
  * old token and then the new token: the claim's `_id` is unique, and an insert is atomic on
  * MongoDB and FerretDB alike (FerretDB's updates are not isolated), so exactly one caller
- * wins, and a losing claim stops the command before the new token. A token, its claim and
- * the claim of the earlier scheme (`refresh_token_rotations`) are three primary-key
- * lookups made at once. Every query on this path is a plain `_id` lookup: FerretDB's
+ * wins, and a losing claim stops the command before the new token. A token and its claim
+ * are two primary-key lookups made at once. Every query on this path is a plain `_id` lookup: FerretDB's
  * SQLite backend pushes down nothing else and scans the whole collection for any other
  * filter. Retired tokens and their claims stay until their session expires, so a token of
  * any age that comes back is recognised as reuse; FerretDB has no TTL indexes, so expired
@@ -58,10 +61,41 @@ export class MongoSessionStore implements SessionStore {
     return withMongoOutages(this, 'the session store');
   }
 
+  /**
+   * Start-up work: the indexes, and the claims of the earlier scheme moved beside the tokens.
+   * Builds of 2026-11-28 and 29 claimed rotations in `refresh_token_rotations`; each claim
+   * there becomes a claim here with no successor to give again (a replay of its token is
+   * reuse, as it was), so that a rotation reads two documents rather than three. Stop
+   * instances of those builds before starting this one: a claim they wrote afterwards would
+   * not be seen.
+   */
   async ensureIndexes(): Promise<void> {
     await this.tokens.createIndex({ clientId: 1 }, { name: 'client' });
     await this.rotations.createIndex({ clientId: 1 }, { name: 'client' });
     await this.sessions.createIndex({ clientId: 1 }, { name: 'client' });
+    await this.convertEarlierClaims();
+  }
+
+  private async convertEarlierClaims(): Promise<void> {
+    for (;;) {
+      const batch = await this.rotations.find({}).limit(500).toArray();
+      if (batch.length === 0) return;
+      const claims: ClaimDocument[] = batch.map((earlier) => ({
+        _id: CLAIM_PREFIX + earlier._id,
+        child: '',
+        sessionId: earlier.sessionId,
+        clientId: earlier.clientId,
+        createdAt: new Date(0),
+        expiresAt: earlier.expiresAt,
+      }));
+      try {
+        await this.claims.insertMany(claims, { ordered: false });
+      } catch (error) {
+        // A claim already converted (a start-up stopped half way) is left as it is.
+        if (!(error instanceof MongoBulkWriteError && allDuplicateKeys(error))) throw error;
+      }
+      await this.rotations.deleteMany({ _id: { $in: batch.map((earlier) => earlier._id) } });
+    }
   }
 
   async create(session: SessionRecord, firstToken: RefreshTokenRecord): Promise<void> {
@@ -83,29 +117,15 @@ export class MongoSessionStore implements SessionStore {
   }
 
   async isRetired(hash: string): Promise<boolean> {
-    const [claim, legacy] = await Promise.all([
-      this.claims.findOne({ _id: CLAIM_PREFIX + hash }, { projection: { _id: 1 } }),
-      this.rotations.findOne({ _id: hash }, { projection: { _id: 1 } }),
-    ]);
-    return claim !== null || legacy !== null;
+    return (await this.claims.findOne({ _id: CLAIM_PREFIX + hash }, { projection: { _id: 1 } })) !== null;
   }
 
   async findForRotation(hash: string): Promise<TokenForRotation | null> {
-    const [token, claim, legacy] = await Promise.all([
-      this.tokens.findOne({ _id: hash }),
-      this.claims.findOne({ _id: CLAIM_PREFIX + hash }),
-      this.rotations.findOne({ _id: hash }),
-    ]);
+    const [token, claim] = await Promise.all([this.tokens.findOne({ _id: hash }), this.claims.findOne({ _id: CLAIM_PREFIX + hash })]);
     if (!token) return null;
-    const successor = claim ? successorOf(hash, claim) : legacy ? legacySuccessorOf(legacy) : null;
-    return { token: tokenRecord(token), successor };
+    return { token: tokenRecord(token), successor: claim ? successorOf(hash, claim) : null };
   }
 
-  /**
-   * A claim of the earlier scheme is checked by `findForRotation`, which a rotation follows;
-   * only an instance of an earlier version rotating the same token at the same moment, during
-   * an upgrade, could still race this one.
-   */
   async rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean> {
     const claim: ClaimDocument = {
       _id: CLAIM_PREFIX + parentHash,
@@ -175,9 +195,9 @@ function successorOf(parentHash: string, claim: ClaimDocument): RefreshTokenReco
   };
 }
 
-/** A successor of the earlier scheme is known only to exist: it has no answer to give again. */
-function legacySuccessorOf(claim: LegacyClaimDocument): RefreshTokenRecord {
-  return { hash: '', sessionId: claim.sessionId, clientId: claim.clientId, parent: claim._id, createdAt: new Date(0), expiresAt: claim.expiresAt };
+function allDuplicateKeys(error: MongoBulkWriteError): boolean {
+  const errors = error.writeErrors;
+  return (Array.isArray(errors) ? errors : [errors]).every((writeError) => writeError.code === 11000);
 }
 
 function firstFailedIndex(error: MongoBulkWriteError): number | undefined {
