@@ -31,12 +31,23 @@ export class TurnBudget {
 
   /** Runs `start` now if this turn has time left and nothing is waiting, else in a later turn. */
   run(start: () => void): void {
+    if (this.mayStartNow()) start();
+    else this.wait(start);
+  }
+
+  /**
+   * Whether a call may start now: this turn has time left and nothing is waiting. A caller
+   * told no hands its start to `wait` (the hot path asks first, so that a call that runs at
+   * once allocates nothing for the budget).
+   */
+  mayStartNow(): boolean {
     const now = performance.now();
     if (this.turnStarted < 0) this.beginTurn(now);
-    if (this.count === 0 && now - this.turnStarted < this.budgetMs) {
-      start();
-      return;
-    }
+    return this.count === 0 && now - this.turnStarted < this.budgetMs;
+  }
+
+  /** Starts `start` in a later turn, after the calls that arrived before it. */
+  wait(start: () => void): void {
     const queue = this.waiting.get(this.turn);
     if (queue) queue.push(start);
     else this.waiting.set(this.turn, [start]);

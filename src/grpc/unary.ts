@@ -77,16 +77,19 @@ export function unary<Req, Res>(
   };
   const turns = options.turns;
   if (!turns) return start;
-  return (call, callback) =>
-    turns.run(() => {
+  return (call, callback) => {
+    if (turns.mayStartNow()) return start(call, callback);
+    turns.wait(() => {
       // A call that waited for its turn may have been cancelled meanwhile: nobody is listening.
       if (call.cancelled) return options.observe?.(method, status.CANCELLED, 0, '');
       try {
         start(call, callback);
       } catch (error) {
+        // Out of grpc-js's own call stack here: a throw would go unanswered (and uncaught).
         callback(toServiceError(error, options.log, method));
       }
     });
+  };
 }
 
 /**
