@@ -71,7 +71,6 @@ export class MongoSessionStore implements SessionStore {
    */
   async ensureIndexes(): Promise<void> {
     await this.tokens.createIndex({ clientId: 1 }, { name: 'client' });
-    await this.rotations.createIndex({ clientId: 1 }, { name: 'client' });
     await this.sessions.createIndex({ clientId: 1 }, { name: 'client' });
     await this.convertEarlierClaims();
   }
@@ -164,13 +163,11 @@ export class MongoSessionStore implements SessionStore {
 
   async deleteAllOfClient(clientId: string): Promise<void> {
     await this.tokens.deleteMany({ clientId });
-    await this.rotations.deleteMany({ clientId });
     await this.sessions.deleteMany({ clientId });
   }
 
   async sweepExpired(now: Date): Promise<number> {
     await this.tokens.deleteMany({ expiresAt: { $lte: now } });
-    await this.rotations.deleteMany({ expiresAt: { $lte: now } });
     const result = await this.sessions.deleteMany({ expiresAt: { $lte: now } });
     return result.deletedCount;
   }
