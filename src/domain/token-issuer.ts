@@ -26,7 +26,8 @@ export interface TokenSubject {
  *   algorithm, a wrong issuer or audience) and TOKEN_EXPIRED once the token has expired.
  * - `allowExpired` accepts an expired but authentic token: only for giving something up
  *   (logout), never for gaining access.
- * - Each `verify` returns a fresh Principal: no caller can change what another one sees.
+ * - `verify` returns a frozen Principal, which may be the same object for every check of one
+ *   token: no caller can change what another one sees.
  */
 export interface TokenIssuer {
   issue(subject: TokenSubject, ttlSeconds: number): IssuedToken;

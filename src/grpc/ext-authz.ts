@@ -12,12 +12,13 @@ import type { HeaderValueOption } from '../../gen/envoy/config/core/v3/base.js';
 import { HeaderValueOption_HeaderAppendAction as AppendAction } from '../../gen/envoy/config/core/v3/base.js';
 import type { StatusCode } from '../../gen/envoy/type/v3/http_status.js';
 import type { AttributeContext_HttpRequest } from '../../gen/envoy/service/auth/v3/attribute_context.js';
-import type { AuthorizationServer, CheckRequest, CheckResponse } from '../../gen/envoy/service/auth/v3/external_auth.js';
+import { AuthorizationService, CheckResponse, type AuthorizationServer, type CheckRequest } from '../../gen/envoy/service/auth/v3/external_auth.js';
 import type { Principal } from '../domain/client.js';
 import { accessRequirement, requireAccess } from '../domain/access-requirement.js';
 import { domainError } from '../domain/errors.js';
 import { bearerOf, cookieValue, identityHeaders, isIdentityHeader } from '../gateway-identity.js';
 import { HTTP_STATUS_OF } from './http-status.js';
+import { ReusedResponses } from './reused-responses.js';
 import { REASON_KEY, toServiceError } from './status-mapping.js';
 import type { UnaryOptions } from './unary.js';
 
@@ -40,7 +41,19 @@ const DENIED_HEADERS_401: HeaderValueOption[] = [
 ];
 const DENIED_HEADERS: HeaderValueOption[] = DENIED_HEADERS_401.slice(1);
 
-export function extAuthzHandlers(check: TokenCheck, options: ExtAuthzOptions): AuthorizationServer {
+/**
+ * The Authorization service: its definition (an allowed request's answer encoded once per
+ * token, when the request carried no identity header to remove) and its handler.
+ */
+export function extAuthzService(check: TokenCheck, options: ExtAuthzOptions): { definition: typeof AuthorizationService; handlers: AuthorizationServer } {
+  const allowedAsIs = new ReusedResponses((principal: Principal) => allowed(principal, []), (response: CheckResponse) => Buffer.from(CheckResponse.encode(response).finish()));
+  return {
+    definition: { ...AuthorizationService, check: { ...AuthorizationService.check, responseSerialize: allowedAsIs.serialize } },
+    handlers: extAuthzHandlers(check, options, allowedAsIs),
+  };
+}
+
+function extAuthzHandlers(check: TokenCheck, options: ExtAuthzOptions, allowedAsIs: ReusedResponses<Principal, CheckResponse>): AuthorizationServer {
   const decide = async (request: CheckRequest, metadata: Metadata): Promise<Decision> => {
     const http = request.attributes?.request?.http;
     const context = request.attributes?.contextExtensions ?? {};
@@ -52,7 +65,8 @@ export function extAuthzHandlers(check: TokenCheck, options: ExtAuthzOptions): A
       const requirement = accessRequirement(context['group'], context['kind'], context['second_factor']);
       const principal = await check(token);
       requireAccess(principal, requirement);
-      return { response: allowed(principal, headers), code: status.OK, reason: '' };
+      const remove = identityHeadersToRemove(headers);
+      return { response: remove.length === 0 ? allowedAsIs.of(principal) : allowed(principal, remove), code: status.OK, reason: '' };
     } catch (error) {
       return denied(error, options);
     }
@@ -99,13 +113,20 @@ function tokenOf(headers: Record<string, string>, cookieName: string): string {
   return bearer !== '' ? bearer : (cookieValue(headers['cookie'], cookieName) ?? '');
 }
 
-function allowed(principal: Principal, requestHeaders: Record<string, string>): CheckResponse {
-  const set = identityHeaders(principal).map(([name, value]) => header(name, value));
-  // Ours are overwritten; any other x-client-* the client sent is removed.
+/** Identity headers the client sent that the answer does not overwrite: any x-client-* beyond ours. */
+function identityHeadersToRemove(requestHeaders: Record<string, string>): string[] {
   const remove: string[] = [];
   for (const name in requestHeaders) {
-    if (isIdentityHeader(name) && !set.some((option) => option.header!.key === name)) remove.push(name);
+    if (isIdentityHeader(name) && !SET_HEADERS.has(name)) remove.push(name);
   }
+  return remove;
+}
+
+/** The names of the headers an allowed request gets, whatever the principal. */
+const SET_HEADERS = new Set(identityHeaders({ clientId: '', kind: 'user', groups: [], sessionId: '' }).map(([name]) => name));
+
+function allowed(principal: Principal, remove: string[]): CheckResponse {
+  const set = identityHeaders(principal).map(([name, value]) => header(name, value));
   return { status: OK_STATUS, httpResponse: { $case: 'okResponse', value: { headers: set, headersToRemove: remove } } };
 }
 

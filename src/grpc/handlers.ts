@@ -1,4 +1,5 @@
-import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
+import { ClientAuthService, ValidateTokenResponse, type ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
+import type { Principal } from '../domain/client.js';
 import type { UseCases } from '../domain/use-cases.js';
 import { invalidArgument } from '../domain/errors.js';
 import { auditFiltersFromProto, auditPageToProto } from './audit-convert.js';
@@ -6,12 +7,33 @@ import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, toke
 import { signingKeyHandlers } from './signing-key-handlers.js';
 import { watchRevocationsHandler } from './watch-revocations.js';
 import { recoveryHandlers } from './recovery-handlers.js';
+import { ReusedResponses } from './reused-responses.js';
 import { bearerToken, unary, type CallContext, type UnaryOptions } from './unary.js';
 import { secondFactorHandlers } from './second-factor-handlers.js';
 import { loginResultToProto } from './second-factor-convert.js';
 
+/** The ClientAuth service: its definition (with ValidateToken's answers encoded once per token) and handlers. */
+export function clientAuthService(useCases: UseCases, options: UnaryOptions): { definition: typeof ClientAuthService; handlers: ClientAuthServer } {
+  const validated = new ReusedResponses(validateTokenResponse, (response: ValidateTokenResponse) => Buffer.from(ValidateTokenResponse.encode(response).finish()));
+  return {
+    definition: { ...ClientAuthService, validateToken: { ...ClientAuthService.validateToken, responseSerialize: validated.serialize } },
+    handlers: clientAuthHandlers(useCases, options, validated),
+  };
+}
+
+function validateTokenResponse(principal: Principal): ValidateTokenResponse {
+  return {
+    clientId: principal.clientId,
+    kind: kindToProto(principal.kind),
+    groups: principal.groups,
+    sessionId: principal.sessionId,
+    expireTime: principal.expiresAt,
+    amr: principal.amr,
+  };
+}
+
 /** The ClientAuth handlers: decode, call one use case once, encode. No logic of their own. */
-export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): ClientAuthServer {
+function clientAuthHandlers(useCases: UseCases, options: UnaryOptions, validated: ReusedResponses<Principal, ValidateTokenResponse>): ClientAuthServer {
   const { registration, sessionTokens, serviceTokens, tokenValidation, account, administration, suspension, deletion, auditTrail } = useCases;
   const caller = (context: CallContext) => tokenValidation.authenticate(bearerToken(context.metadata));
 
@@ -59,17 +81,7 @@ export function clientAuthHandlers(useCases: UseCases, options: UnaryOptions): C
       return {};
     }, options),
 
-    validateToken: unary('ValidateToken', async (request) => {
-      const principal = await tokenValidation.validateToken(request.token);
-      return {
-        clientId: principal.clientId,
-        kind: kindToProto(principal.kind),
-        groups: principal.groups,
-        sessionId: principal.sessionId,
-        expireTime: principal.expiresAt,
-        amr: principal.amr,
-      };
-    }, options),
+    validateToken: unary('ValidateToken', async (request) => validated.of(await tokenValidation.validateToken(request.token)), options),
 
     getMe: unary('GetMe', async (_request, context) => {
       return { client: clientToProto(await account.getMe(await caller(context))) };

@@ -1,12 +1,11 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
-import { ClientAuthService, type ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
-import { AuthorizationService } from '../../gen/envoy/service/auth/v3/external_auth.js';
+import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
 import type { UseCases } from '../domain/use-cases.js';
 import { gatewayCheck } from '../gateway-identity.js';
 import { LOOPBACK_CIDRS, cidrList } from '../ip-address.js';
-import { extAuthzHandlers } from './ext-authz.js';
-import { clientAuthHandlers } from './handlers.js';
+import { extAuthzService } from './ext-authz.js';
+import { clientAuthService } from './handlers.js';
 import { CallGate } from './call-gate.js';
 import { addReflection } from './reflection.js';
 import { TURN_BUDGET_MS, TurnBudget } from './turn-budget.js';
@@ -48,10 +47,11 @@ export function createGrpcServer(
   });
   // One budget for every service of the server: they share one event loop.
   const unaryOptions = { ...options, trustedProxies: cidrList(options.trustedProxies ?? LOOPBACK_CIDRS), turns: new TurnBudget(TURN_BUDGET_MS) };
-  const handlers = clientAuthHandlers(useCases, unaryOptions);
-  server.addService(ClientAuthService, handlers);
+  const { definition, handlers } = clientAuthService(useCases, unaryOptions);
+  server.addService(definition, handlers);
   const accessCookieName = options.accessCookieName ?? 'token';
-  server.addService(AuthorizationService, extAuthzHandlers(gatewayCheck(useCases), { ...unaryOptions, accessCookieName }));
+  const extAuthz = extAuthzService(gatewayCheck(useCases), { ...unaryOptions, accessCookieName });
+  server.addService(extAuthz.definition, extAuthz.handlers);
 
   const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);

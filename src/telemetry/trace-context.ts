@@ -6,10 +6,12 @@
 let currentTraceId: () => string | undefined = () => undefined;
 let flush: () => Promise<void> = async () => {};
 
-/** `{ traceId }` of the span this code runs in, for a log line; `{}` when tracing is off. */
-export function traceFields(): { traceId?: string } {
+const NO_TRACE: { traceId?: string } = Object.freeze({});
+
+/** `{ traceId }` of the span this code runs in, for a log line; `{}` (one shared object) when tracing is off. */
+export function traceFields(): { readonly traceId?: string } {
   const traceId = currentTraceId();
-  return traceId === undefined ? {} : { traceId };
+  return traceId === undefined ? NO_TRACE : { traceId };
 }
 
 /** Sends what is still buffered; call once before exiting. */

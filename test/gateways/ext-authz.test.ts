@@ -113,6 +113,17 @@ for (const [title, checkerOf] of [
       expect(outcome.headers_to_remove).to.deep.equal(['x-client-role']);
     });
 
+    it('removes spoofed headers for a token whose plain answer was given before, and gives the plain one again after', async () => {
+      const plain = { name: 'plain', headers: { authorization: `Bearer ${user.token}` } };
+      const spoofed = { name: 'spoofed', headers: { authorization: `Bearer ${user.token}`, 'x-client-admin': 'yes' } };
+      const [first, withSpoof, again] = await check(service.server.address, [plain, spoofed, plain]);
+      expect(first!.headers_to_remove ?? []).to.deep.equal([]);
+      expect(withSpoof!.headers_to_remove).to.deep.equal(['x-client-admin']);
+      expect(setHeaders(withSpoof!)).to.deep.equal(setHeaders(first!));
+      expect(again!.headers_to_remove ?? []).to.deep.equal([]);
+      expect(setHeaders(again!)['x-client-id']).to.equal(user.id);
+    });
+
     it('allows a request with authorization: Bearer', async () => {
       const outcome = await one({ name: 'bearer', headers: { authorization: `Bearer ${user.token}` } });
       expect(outcome.response).to.equal('ok');

@@ -64,6 +64,16 @@ describe('Suspension and the deletion cascade', function () {
       expect(await server.db.collection('sessions').countDocuments({ clientId: client.id, revokedAt: null })).to.equal(0);
     });
 
+    it('refuses a token from the suspension on, though its answer was kept from the checks before it', async () => {
+      const { client, session } = await registerAndLogin();
+      const first = await server.api.validateToken({ token: session.accessToken });
+      const second = await server.api.validateToken({ token: session.accessToken });
+      expect(first).to.deep.include({ clientId: client.id, groups: ['user'], sessionId: second.sessionId });
+      expect(second).to.deep.equal(first);
+      await server.api.suspendClient({ clientId: client.id, reason: 'kept answers' }, { token: adminToken });
+      expect(await failure(server.api.validateToken({ token: session.accessToken }))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
+    });
+
     it('reveals nothing to a password guesser: a wrong password on a suspended client is INVALID_CREDENTIALS', async () => {
       const { client } = await registerAndLogin();
       await server.api.suspendClient({ clientId: client.id, reason: '' }, { token: adminToken });

@@ -28,12 +28,15 @@ function reasonOf(run: () => unknown): string {
 }
 
 describe('JwtTokenIssuer.verify on a token it has verified before', () => {
-  it('returns the same principal as the first time, as a separate object each call', () => {
+  it('returns the principal of the first time, frozen, so no caller can change what the next one gets', () => {
     const tokens = newIssuer();
     const { token } = tokens.issue(SUBJECT, 900);
     const first = tokens.verify(token);
-    first.groups.push('admin');
-    first.expiresAt.setTime(0);
+    expect(() => first.groups.push('admin')).to.throw(TypeError);
+    expect(() => first.amr.push('pwd')).to.throw(TypeError);
+    expect(() => {
+      (first as { clientId: string }).clientId = 'someone-else';
+    }).to.throw(TypeError);
 
     const second = tokens.verify(token);
     expect(second).to.deep.equal({ ...SUBJECT, amr: [], expiresAt: second.expiresAt });

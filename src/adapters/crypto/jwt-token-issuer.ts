@@ -54,9 +54,9 @@ interface VerifiedToken {
  * A gateway validates the same token on every request of a session, so tokens that
  * verified are remembered: checking one again costs a map lookup and the expiry test
  * instead of a signature check, two base64 decodes and two JSON parses (see `npm run
- * bench`). Nothing else about a signed token can change: its signature, issuer and
- * audience passed once and its claims are fixed. Revocation is not part of this check
- * and is still asked on every call.
+ * bench`), and gives the same frozen principal as the first time. Nothing else about a
+ * signed token can change: its signature, issuer and audience passed once and its claims
+ * are fixed. Revocation is not part of this check and is still asked on every call.
  */
 export class JwtTokenIssuer implements TokenIssuer {
   /**
@@ -111,7 +111,7 @@ export class JwtTokenIssuer implements TokenIssuer {
     if (known !== undefined) {
       // Expired from the second `exp` names on, as for a full verification.
       if (options.allowExpired !== true && clockTimestamp >= known.exp) throw tokenExpired();
-      return copyOf(known.principal);
+      return known.principal;
     }
     const payload = this.verifySignature(token);
     if (payload.iss !== this.settings.issuer || !audienceHolds(payload.aud, this.settings.audience)) throw invalidToken();
@@ -120,17 +120,17 @@ export class JwtTokenIssuer implements TokenIssuer {
     if (payload.iat > clockTimestamp + skew || payload.exp - payload.iat > this.settings.maxLifetimeSeconds[payload.kind]) throw invalidToken();
     if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > clockTimestamp + skew)) throw invalidToken();
     if (options.allowExpired !== true && clockTimestamp >= payload.exp) throw tokenExpired();
-    const principal: Principal = {
+    const principal = frozenPrincipal({
       clientId: payload.sub,
       kind: payload.kind,
       groups: payload.groups,
       sessionId: payload.sid,
       expiresAt: new Date(payload.exp * 1000),
       amr: payload.amr ?? [],
-    };
+    });
     // `nbf` is the one other claim checked against the clock; tokens carrying it (none of
     // ours do) are verified in full every time rather than reasoned about here.
-    if (payload.nbf === undefined) this.remember(token, { principal: copyOf(principal), exp: payload.exp });
+    if (payload.nbf === undefined) this.remember(token, { principal, exp: payload.exp });
     return principal;
   }
 
@@ -160,8 +160,16 @@ export class JwtTokenIssuer implements TokenIssuer {
 }
 
 /** A fresh Principal each call, as a full verification gives, so no caller can change another's. */
-function copyOf(principal: Principal): Principal {
-  return { ...principal, groups: [...principal.groups], amr: [...principal.amr], expiresAt: new Date(principal.expiresAt.getTime()) };
+/**
+ * The principal a token proves, frozen: `verify` hands the remembered object to every caller
+ * of the same token (no copy per call, and the gRPC layer keeps the encoded answer beside it,
+ * see src/grpc/reused-responses.ts), so no caller may change it. Its `expiresAt` is a Date,
+ * which freezing cannot protect; nothing sets a principal's dates.
+ */
+function frozenPrincipal(principal: Principal): Principal {
+  Object.freeze(principal.groups);
+  Object.freeze(principal.amr);
+  return Object.freeze(principal);
 }
 
 /** The encoded header of a signer's tokens; the same for every token it signs, so kept. */
