@@ -59,10 +59,17 @@ import { measureTracingOverhead, startOtlpSink, tracingEnv, type TracingOverhead
 const ROOT = repoRoot();
 const BENCH_DIST = path.join(ROOT, 'dist', 'test', 'bench');
 // The gRPC paths, the gateways and the browser path each take a few minutes on a loaded machine.
-const RUN_LIMIT_MS = 15 * 60_000;
+const RUN_LIMIT_MS = 25 * 60_000;
 const READY_TIMEOUT_MS = 60_000;
 
-const VALIDATE = { inFlight: 64, rounds: 3, warmUpSeconds: 1, seconds: 4 };
+/**
+ * Each ValidateToken run is measured between two echo runs and compared with their mean:
+ * the echo's own rate drifted by up to a quarter between rounds of one run, so a round
+ * compared with an echo run measured half a minute away mostly measured the machine.
+ * Runs of 6 s, not 4: over 4 s the server's garbage collection work varied threefold
+ * between runs (0 to 5 full collections; measured with --trace-gc, see README).
+ */
+const VALIDATE = { inFlight: 64, rounds: 3, warmUpSeconds: 1, seconds: 6 };
 const TRACING_ROUNDS = 2;
 const LOGIN = { inFlight: 8, warmUpSeconds: 1, seconds: 10 };
 const BCRYPT = { cost: 10, warmUpSeconds: 1, seconds: 10 };
@@ -138,6 +145,8 @@ interface SetUpResults {
   adapters: string;
   validate: LoadFigures;
   validateRounds: number[];
+  /** The echo figure each round is compared with (the mean of the echo runs either side of it). */
+  baselineRounds: number[];
   validateLog: LogCount;
   login: (LoadFigures & { statuses: Record<string, number> }) | { skipped: string } | null;
   refresh: RefreshFigures | null;
@@ -164,7 +173,8 @@ interface AsymmetricRates {
 interface ValidateFigures {
   echo: LoadFigures;
   echoRounds: number[];
-  setUps: Array<{ name: SetUpName; validate: LoadFigures; validateRounds: number[] }>;
+  /** Per set-up, each round's ValidateToken figure and the echo figure it is compared with (the echo runs either side of it). */
+  setUps: Array<{ name: SetUpName; validate: LoadFigures; validateRounds: number[]; baselineRounds: number[] }>;
 }
 
 interface Results {
@@ -316,28 +326,36 @@ async function measure(
   const logFrom = new Map(setUps.map((s) => [s.name, fs.statSync(s.logFile).size]));
   const validateRounds = async (which: string) => {
     say(
-      `ValidateToken (${setUps.map((s) => s.name).join(', ')}) and echo, ${which}: ${VALIDATE.rounds} alternating rounds of ` +
+      `ValidateToken (${setUps.map((s) => s.name).join(', ')}) and echo, ${which}: ${VALIDATE.rounds} rounds, each ValidateToken run between two echo runs, of ` +
         `${VALIDATE.warmUpSeconds} s warm-up + ${VALIDATE.seconds} s each, ${VALIDATE.inFlight} in flight`,
     );
     const echoRuns: H2loadResult[] = [];
     const validateRuns = new Map<SetUp['name'], H2loadResult[]>(setUps.map((s) => [s.name, []]));
-    const runs: Array<() => Promise<void>> = [
-      async () => void echoRuns.push(await h2load({ ...common, address: echoAddress, path: '/bench.v1.Echo/Echo', message: stringField(1, token) })),
-      ...setUps.map((setUp) => async () => {
+    // The echo figure each ValidateToken run is compared with: the mean of the echo runs just
+    // before and just after it, so that the machine's drift between runs cancels out.
+    const baselines = new Map<SetUp['name'], number[]>(setUps.map((s) => [s.name, []]));
+    const echo = async () => {
+      const run = await h2load({ ...common, address: echoAddress, path: '/bench.v1.Echo/Echo', message: stringField(1, token) });
+      echoRuns.push(run);
+      return pooled([run]).perSecond;
+    };
+    // Each round takes the set-ups one place further along, so that none is always last.
+    for (let round = 0; round < VALIDATE.rounds; round++) {
+      let before = await echo();
+      for (let step = 0; step < setUps.length; step++) {
+        const setUp = setUps[(round + step) % setUps.length]!;
         const message = ValidateTokenRequest.encode({ token: setUp.token }).finish();
         validateRuns.get(setUp.name)!.push(await h2load({ ...common, address: setUp.address, path: '/clientauth.v1.ClientAuth/ValidateToken', message }));
-      }),
-    ];
-    // Each round starts one place further along (echo first, then the first set-up first, ...),
-    // so that no figure is always the one measured last, when the machine has drifted furthest.
-    for (let round = 0; round < VALIDATE.rounds; round++) {
-      for (let step = 0; step < runs.length; step++) await runs[(round + step) % runs.length]!();
+        const after = await echo();
+        baselines.get(setUp.name)!.push((before + after) / 2);
+        before = after;
+      }
     }
-    return { echoRuns, validateRuns };
+    return { echoRuns, validateRuns, baselines };
   };
   // First, on servers that have served only their set-up's registration and login, as the
   // echo has served nothing: the handlers are compared, not the processes' histories.
-  const { echoRuns, validateRuns } = await validateRounds('fresh servers');
+  const { echoRuns, validateRuns, baselines } = await validateRounds('fresh servers');
 
   // The idle watchers' RSS is a difference (with them open minus before), so the garbage of the
   // ValidateToken rounds above does not count in it.
@@ -468,6 +486,7 @@ async function measure(
         name: setUp.name,
         validate: pooled(afterStreams.validateRuns.get(setUp.name)!),
         validateRounds: afterStreams.validateRuns.get(setUp.name)!.map((run) => pooled([run]).perSecond),
+        baselineRounds: afterStreams.baselines.get(setUp.name)!,
       })),
     },
     setUps: setUps.map((setUp) => ({
@@ -475,6 +494,7 @@ async function measure(
       adapters: setUp.adapters,
       validate: pooled(validateRuns.get(setUp.name)!),
       validateRounds: validateRuns.get(setUp.name)!.map((run) => pooled([run]).perSecond),
+      baselineRounds: baselines.get(setUp.name)!,
       // Counted once the server has exited, so its log is flushed; no later phase calls ValidateToken.
       validateLog: countLoggedCalls(setUp.logFile, logFrom.get(setUp.name)!, 'ValidateToken'),
       login: logins.get(setUp.name) ?? null,
@@ -563,7 +583,8 @@ function printReport(r: Results, options: Options): void {
   out();
 
   out(`ValidateToken vs a bare grpc-js echo: h2load, one HTTP/2 connection, ${VALIDATE.inFlight} calls in flight,`);
-  out(`  ${VALIDATE.rounds} alternating rounds of ${VALIDATE.seconds} s each after ${VALIDATE.warmUpSeconds} s warm-up; echo carries a ${r.tokenLength}-character string (the token);`);
+  out(`  ${VALIDATE.rounds} rounds of ${VALIDATE.seconds} s runs after ${VALIDATE.warmUpSeconds} s warm-up, each ValidateToken run between two echo runs (a round's`);
+  out(`  ratio is to their mean); echo carries a ${r.tokenLength}-character string (the token);`);
   out(`  first on servers that have served only their set-up's registration and login (the echo has served nothing)`);
   out(row('', 'calls/s', 'p50 ms', 'p99 ms'));
   out(row('  echo (baseline)', int(r.echo.perSecond), ms(r.echo.p50Ms), ms(r.echo.p99Ms)));
@@ -585,20 +606,20 @@ function printReport(r: Results, options: Options): void {
     out(`  checks, ${s.name}: h2load saw ${s.validate.failed === 0 ? 'no failed streams' : `${s.validate.failed} failed streams`}; the server logged ${logged}`);
   }
   const rounds = (runs: number[]) => runs.map((n) => int(n)).join(' / ');
-  out(`  each round, calls/s: echo ${rounds(r.echoRounds)}; ${r.setUps.map((s) => `${s.name} ${rounds(s.validateRounds)}`).join('; ')}`);
-  const byRound = (name: string, validateRounds: number[], echoRounds: number[]) => {
-    const ratios = validateRounds.map((calls, i) => calls / echoRounds[i]!);
+  out(`  each round, calls/s, and the mean of the echo runs either side of it: ${r.setUps.map((s) => `${s.name} ${rounds(s.validateRounds)} (echo ${rounds(s.baselineRounds)})`).join('; ')}`);
+  const byRound = (name: string, validateRounds: number[], baselineRounds: number[]) => {
+    const ratios = validateRounds.map((calls, i) => calls / baselineRounds[i]!);
     const sorted = [...ratios].sort((a, b) => a - b);
     return (
       `${name} / echo by round: ${ratios.map((x) => ratio(x)).join(' / ')} (median ${ratio(sorted[Math.floor(sorted.length / 2)]!)}, ` +
       `spread ${ratio(sorted[0]!)} to ${ratio(sorted[sorted.length - 1]!)})`
     );
   };
-  for (const s of r.setUps) out(`  ${byRound(s.name, s.validateRounds, r.echoRounds)}`);
+  for (const s of r.setUps) out(`  ${byRound(s.name, s.validateRounds, s.baselineRounds)}`);
   const after = r.afterStreams;
   out(`  the same rounds after the WatchRevocations phase (${WATCH.idleWatchers + WATCH.watchers} streams on each full set-up; the echo served none):`);
   out(`    calls/s: echo ${int(after.echo.perSecond)}; ${after.setUps.map((s) => `${s.name} ${int(s.validate.perSecond)} (${ratio(s.validate.perSecond / after.echo.perSecond)})`).join('; ')}`);
-  for (const s of after.setUps) out(`    ${byRound(s.name, s.validateRounds, after.echoRounds)}`);
+  for (const s of after.setUps) out(`    ${byRound(s.name, s.validateRounds, s.baselineRounds)}`);
   const echoMeanMs = (VALIDATE.inFlight / r.echo.perSecond) * 1000;
   if (echoMeanMs >= TARGETS.validateP99Ms / 2) {
     out(`  note: with ${VALIDATE.inFlight} calls in flight the mean latency is in flight / throughput: ${ms(echoMeanMs)} ms for the bare echo`);
