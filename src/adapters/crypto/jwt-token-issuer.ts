@@ -159,7 +159,6 @@ export class JwtTokenIssuer implements TokenIssuer {
   }
 }
 
-/** A fresh Principal each call, as a full verification gives, so no caller can change another's. */
 /**
  * The principal a token proves, frozen: `verify` hands the remembered object to every caller
  * of the same token (no copy per call, and the gRPC layer keeps the encoded answer beside it,
