@@ -180,7 +180,13 @@ describe('Traces (OpenTelemetry), with OTEL_EXPORTER_OTLP_ENDPOINT set', functio
     expect(everything).to.not.match(/bearer /i);
 
     // The bridge's and the server's log lines of the login carry the request id and the trace id together.
-    const lines = output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    // The bridge writes its line once the response has gone, so the test may read the output before it.
+    const logLines = () => output.split('\n').filter((line) => line.startsWith('{') && line.endsWith('}')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = await eventually(logLines, {
+      until: (found) => found.some((line) => line['msg'] === 'http' && line['path'] === '/login'),
+      timeoutMs: 10000,
+      what: 'the log line of POST /login',
+    });
     const httpLine = lines.find((line) => line['msg'] === 'http' && line['path'] === '/login');
     const rpcLine = lines.find((line) => line['msg'] === 'rpc' && line['method'] === 'Login');
     expect(httpLine).to.include({ requestId: login.requestId, traceId });
