@@ -183,7 +183,7 @@ describe('Traces (OpenTelemetry), with OTEL_EXPORTER_OTLP_ENDPOINT set', functio
     // The bridge writes its line once the response has gone, so the test may read the output before it.
     const logLines = () => output.split('\n').filter((line) => line.startsWith('{') && line.endsWith('}')).map((line) => JSON.parse(line) as Record<string, unknown>);
     const lines = await eventually(logLines, {
-      until: (found) => found.some((line) => line['msg'] === 'http' && line['path'] === '/login'),
+      until: (found: Record<string, unknown>[]) => found.some((line) => line['msg'] === 'http' && line['path'] === '/login'),
       timeoutMs: 10000,
       what: 'the log line of POST /login',
     });
