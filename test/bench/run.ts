@@ -59,7 +59,7 @@ import { measureTracingOverhead, startOtlpSink, tracingEnv, type TracingOverhead
 const ROOT = repoRoot();
 const BENCH_DIST = path.join(ROOT, 'dist', 'test', 'bench');
 // The gRPC paths, the gateways and the browser path each take a few minutes on a loaded machine.
-const RUN_LIMIT_MS = 25 * 60_000;
+const RUN_LIMIT_MS = 40 * 60_000;
 const READY_TIMEOUT_MS = 60_000;
 
 /**
