@@ -71,18 +71,13 @@ export class TurnBudget {
     this.beginTurn(performance.now());
     // One call from each arrival in turn; at least one call a turn, however long it takes.
     do {
-      for (const [key, queue] of this.waiting) {
-        const start = queue.shift()!;
-        this.count -= 1;
-        if (queue.length === 0) this.waiting.delete(key);
-        else {
-          // The arrival goes to the back of the line.
-          this.waiting.delete(key);
-          this.waiting.set(key, queue);
-        }
-        start();
-        break;
-      }
+      const [arrival, queue] = this.waiting.entries().next().value!;
+      const start = queue.shift()!;
+      this.count -= 1;
+      // The arrival goes to the back of the line, or out of it once empty.
+      this.waiting.delete(arrival);
+      if (queue.length > 0) this.waiting.set(arrival, queue);
+      start();
     } while (this.count > 0 && performance.now() - this.turnStarted < this.budgetMs);
   };
 }
