@@ -8,6 +8,7 @@ import { extAuthzService } from './ext-authz.js';
 import { clientAuthService } from './handlers.js';
 import { CallGate } from './call-gate.js';
 import { addReflection } from './reflection.js';
+import { keepServerStreamsInTables, type StreamTableCount } from './stream-table.js';
 import { TURN_BUDGET_MS, TurnBudget } from './turn-budget.js';
 import type { UnaryOptions } from './unary.js';
 
@@ -30,6 +31,8 @@ export interface RunningGrpcServer {
   handlers: ClientAuthServer;
   /** Passed by this process's bridge while the server drains (see CallGate). */
   internalPass: string;
+  /** Its HTTP/2 sessions so far, and how many keep their streams in a StreamTable (see stream-table.ts). */
+  streamTables: StreamTableCount;
   /** At once: health says NOT_SERVING and new calls end UNAVAILABLE; running calls go on. */
   stopTakingCalls(): void;
   /** Stops taking calls, lets running ones finish (bounded), then closes. */
@@ -74,12 +77,17 @@ export async function startGrpcServer(useCases: UseCases, address: { host: strin
       error ? reject(error) : resolve(bound),
     );
   });
+  // Before the first connection's session opens (sessions open on a later turn).
+  const streamTables = keepServerStreamsInTables(server, (reason) =>
+    options.log.warn({ reason }, "HTTP/2 sessions keep their streams in Node's Map: calls on long-lived connections cost more GC"),
+  );
   return {
     server,
     port,
     health,
     handlers,
     internalPass: gate.internalPass,
+    streamTables,
     stopTakingCalls,
     shutdown: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {
