@@ -8,7 +8,7 @@ import { extAuthzService } from './ext-authz.js';
 import { clientAuthService } from './handlers.js';
 import { CallGate } from './call-gate.js';
 import { addReflection } from './reflection.js';
-import { keepServerStreamsInTables, type StreamTableCount } from './stream-table.js';
+import { keepServerStreamsInTables, stopPretenuring, type StreamTableCount } from './stream-table.js';
 import { TURN_BUDGET_MS, TurnBudget } from './turn-budget.js';
 import type { UnaryOptions } from './unary.js';
 
@@ -77,7 +77,9 @@ export async function startGrpcServer(useCases: UseCases, address: { host: strin
       error ? reject(error) : resolve(bound),
     );
   });
-  // Before the first connection's session opens (sessions open on a later turn).
+  // Before the first connection's session opens (sessions open on a later turn). Both keep
+  // the calls of a long-lived connection from being promoted wholesale (see stream-table.ts).
+  stopPretenuring();
   const streamTables = keepServerStreamsInTables(server, (reason) =>
     options.log.warn({ reason }, "HTTP/2 sessions keep their streams in Node's Map: calls on long-lived connections cost more GC"),
   );

@@ -3,13 +3,14 @@
  * bench.v1.Echo/Echo, with no logging, no validation and no work beyond decoding and
  * encoding one string. Started pinned to a core by run.ts; announces its port.
  *
- * With `--stream-tables` its HTTP/2 sessions keep their streams as client-auth's do (see
- * src/grpc/stream-table.ts): the stricter baseline, the wire with the same GC fix.
+ * With `--as-client-auth` it serves as client-auth's gRPC server does (see
+ * src/grpc/stream-table.ts): its HTTP/2 sessions keep their streams in tables and V8's
+ * pretenuring is off. That is the stricter baseline: the wire with the same GC fixes.
  */
 import { join } from 'node:path';
 import { Server, ServerCredentials, loadPackageDefinition, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { keepServerStreamsInTables } from '../../src/grpc/stream-table.js';
+import { keepServerStreamsInTables, stopPretenuring } from '../../src/grpc/stream-table.js';
 import { repoRoot } from '../support/paths.js';
 import { announce, stopWithRunner } from './child.js';
 
@@ -27,13 +28,18 @@ async function main(): Promise<void> {
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
-  if (process.argv.includes('--stream-tables')) {
-    keepServerStreamsInTables(server, (reason) => {
-      process.stderr.write(`echo server: no stream tables: ${reason}\n`);
-      process.exit(1);
-    });
-  }
-  stopWithRunner(() => new Promise<void>((resolve) => server.tryShutdown(() => resolve())));
+  const tuned = process.argv.includes('--as-client-auth');
+  if (tuned) stopPretenuring();
+  const tables = tuned
+    ? keepServerStreamsInTables(server, (reason) => {
+        process.stderr.write(`echo server: no stream tables: ${reason}\n`);
+        process.exit(1);
+      })
+    : null;
+  stopWithRunner(async () => {
+    if (tables) process.stderr.write(`echo server: ${tables.sessions} sessions, ${tables.withTables} with stream tables\n`);
+    await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+  });
   announce({ port });
 }
 

@@ -3,7 +3,7 @@
  * same rounds on the same core:
  *
  *   GET /auth (forward auth)  vs a bare Koa route in the same process  (HTTP/1.1, keep-alive pool)
- *   ext_authz Check           vs the grpc-js echo with stream tables  (h2load, one HTTP/2 connection)
+ *   ext_authz Check           vs the grpc-js echo with client-auth's GC fixes (h2load, one HTTP/2 connection)
  *   NGINX with auth_request   vs NGINX proxying the same application without it
  *
  * The server is `main.js all` as one process (gRPC server and bridge, forward auth asking
@@ -60,7 +60,7 @@ export async function measureGateways(context: GatewayBenchContext): Promise<Gat
   };
   const accessLogSample = process.env['ACCESS_LOG_SAMPLE'] ?? '0';
   say(`gateways: starting client-auth (gRPC + bridge in one process, embedded set-up, ACCESS_LOG_SAMPLE=${accessLogSample}) and the echo baseline on CPU ${SERVER_CPU}`);
-  const echo = start('gateway-echo', 'echo-server.js', {}, ['--stream-tables']);
+  const echo = start('gateway-echo', 'echo-server.js', {}, ['--as-client-auth']);
   const server = start('gateway-server', 'gateway-server.js', {
     JWT_SECRET_KEY: randomBytes(48).toString('base64url'),
     BCRYPT_COST: '4',
@@ -160,7 +160,7 @@ export function gatewayReport(r: GatewayResults, row: (label: string, a: string,
   lines.push(`Gateways: ${rounds} alternating rounds of ${seconds} s after ${warmUpSeconds} s warm-up; client-auth as one process (gRPC + bridge) on CPU ${SERVER_CPU}, ACCESS_LOG_SAMPLE=${r.accessLogSample}`);
   lines.push('');
   section(`GET /auth (forward auth, cookie) vs a bare Koa route in the same process: h2load --h1, ${connections} keep-alive connections`, r.forwardAuth, ['GET /auth', 'bare Koa'], TARGETS.forwardAuth);
-  section(`ext_authz Check vs the grpc-js echo with stream tables: h2load, one HTTP/2 connection, ${inFlight} calls in flight`, r.check, ['Check', 'echo'], TARGETS.check);
+  section(`ext_authz Check vs the grpc-js echo with client-auth's GC fixes: h2load, one HTTP/2 connection, ${inFlight} calls in flight`, r.check, ['Check', 'echo'], TARGETS.check);
   if ('skipped' in r.nginx) lines.push(`NGINX: not measured (${r.nginx.skipped})`, '');
   else section(`NGINX (workers on CPU ${SERVER_CPU}) with auth_request to client-auth vs NGINX proxying the same application without it: h2load --h1, ${connections} connections`, r.nginx, ['with auth_request', 'without'], null);
   return lines;
