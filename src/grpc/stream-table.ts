@@ -26,7 +26,7 @@ import v8 from 'node:v8';
  * HTTP/2 code uses for a session's streams: `get`, `set`, `delete`, `size`, `forEach`.
  */
 export class StreamTable<Stream> {
-  private byId: Record<number, Stream> = Object.create(null) as Record<number, Stream>;
+  private readonly byId: Record<number, Stream> = Object.create(null) as Record<number, Stream>;
   private count = 0;
 
   get size(): number {
