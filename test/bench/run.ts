@@ -642,11 +642,14 @@ function printReport(r: Results, options: Options): void {
     return `calls/s ${rounds(bareRounds)}; bare / echo, by round: ${ratios.map((x) => ratio(x)).join(' / ')}`;
   };
   out(`  the bare grpc-js echo (without the GC fixes), one run a round: ${bareLine(r.echoRounds, r.bareEchoRounds)}`);
+  const againstBare = (validateRounds: number[], bareRounds: number[]) => validateRounds.map((calls, i) => ratio(calls / bareRounds[i]!)).join(' / ');
+  out(`  ValidateToken / the bare echo, each round's run against that round's bare run: ${r.setUps.map((s) => `${s.name} ${againstBare(s.validateRounds, r.bareEchoRounds)}`).join('; ')}`);
   const after = r.afterStreams;
   out(`  the same rounds after the WatchRevocations phase (${WATCH.idleWatchers + WATCH.watchers} streams on each full set-up; the echo served none):`);
   out(`    calls/s: echo ${int(after.echo.perSecond)}; ${after.setUps.map((s) => `${s.name} ${int(s.validate.perSecond)} (${ratio(s.validate.perSecond / after.echo.perSecond)})`).join('; ')}`);
   for (const s of after.setUps) out(`    ${byRound(s.name, s.validateRounds, s.baselineRounds)}`);
   out(`    the bare echo: ${bareLine(after.echoRounds, after.bareEchoRounds)}`);
+  out(`    ValidateToken / the bare echo: ${after.setUps.map((s) => `${s.name} ${againstBare(s.validateRounds, after.bareEchoRounds)}`).join('; ')}`);
   const echoMeanMs = (VALIDATE.inFlight / r.echo.perSecond) * 1000;
   if (echoMeanMs >= TARGETS.validateP99Ms / 2) {
     out(`  note: with ${VALIDATE.inFlight} calls in flight the mean latency is in flight / throughput: ${ms(echoMeanMs)} ms for the echo`);
