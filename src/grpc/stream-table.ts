@@ -108,19 +108,22 @@ export function keepStreamsInTable(session: object): boolean {
   return true;
 }
 
-/** Whether a session keeps its streams in a StreamTable (for tests and the start-up check). */
+/** Whether a session keeps its streams in a StreamTable (for tests). */
 export function keepsStreamsInTable(session: object): boolean {
   return sessionState(session)?.streams instanceof StreamTable;
 }
 
+/** What the table needs of an HTTP/2 server: its `session` event. */
+interface SessionSource {
+  on(event: 'session', listener: (session: object) => void): unknown;
+}
+
 /** The HTTP/2 servers a grpc-js Server listens with: a private field, so looked up with care. */
-function http2ServersOf(server: object): Array<{ on(event: 'session', listener: (session: object) => void): unknown }> | null {
+function http2ServersOf(server: object): SessionSource[] | null {
   const servers = (server as { http2Servers?: unknown }).http2Servers;
   if (!(servers instanceof Map)) return null;
   const list = [...servers.keys()] as unknown[];
-  return list.every((s) => typeof s === 'object' && s !== null && typeof (s as { on?: unknown }).on === 'function')
-    ? (list as Array<{ on(event: 'session', listener: (session: object) => void): unknown }>)
-    : null;
+  return list.every((s) => typeof s === 'object' && s !== null && typeof (s as { on?: unknown }).on === 'function') ? (list as SessionSource[]) : null;
 }
 
 /** How many HTTP/2 sessions a server has opened, and how many of them keep their streams in a StreamTable. */

@@ -348,8 +348,9 @@ async function measure(
     // The echo figure each ValidateToken run is compared with: the mean of the echo runs just
     // before and just after it, so that the machine's drift between runs cancels out.
     const baselines = new Map<SetUp['name'], number[]>(setUps.map((s) => [s.name, []]));
+    const echoAt = (address: string) => h2load({ ...common, address, path: '/bench.v1.Echo/Echo', message: stringField(1, token) });
     const echo = async () => {
-      const run = await h2load({ ...common, address: echoAddress, path: '/bench.v1.Echo/Echo', message: stringField(1, token) });
+      const run = await echoAt(echoAddress);
       echoRuns.push(run);
       return pooled([run]).perSecond;
     };
@@ -364,7 +365,7 @@ async function measure(
         baselines.get(setUp.name)!.push((before + after) / 2);
         before = after;
       }
-      bareEchoRuns.push(await h2load({ ...common, address: bareEchoAddress, path: '/bench.v1.Echo/Echo', message: stringField(1, token) }));
+      bareEchoRuns.push(await echoAt(bareEchoAddress));
     }
     return { echoRuns, bareEchoRuns, validateRuns, baselines };
   };
