@@ -5,7 +5,6 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import QRCode from 'qrcode';
 import type { LoginChallenge, Passkey } from '../gen/clientauth/v1/second_factor.js';
 import { SecondFactorKind } from '../gen/clientauth/v1/second_factor.js';
 import type { CompleteLoginResponse } from '../gen/clientauth/v1/second_factor.js';
@@ -77,6 +76,8 @@ export function secondFactorRoutes(router: Router, helpers: SecondFactorRouteHel
 
   router.post('/totp/begin', async (ctx) => {
     const { secret, otpauthUri } = await api.beginTotpEnrollment({}, authenticated(ctx));
+    // Loaded at the first enrolment: most starts never draw a QR code.
+    const { default: QRCode } = await import('qrcode');
     const svg = await QRCode.toString(otpauthUri, { type: 'svg', margin: 2 });
     ctx.body = { secret, otpauth_uri: otpauthUri, qr_code: `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}` };
   });

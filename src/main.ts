@@ -4,7 +4,9 @@
  * `node dist/src/main.js import-original ...` moves the clients of the original service
  * over (src/import-original/command.ts). The composition root is src/start.ts.
  */
-// First: tracing, when asked for, must be running before the libraries it instruments load.
+// First: keep the young generation small while modules load (src/startup-heap.ts).
+import './startup-heap-hold.js';
+// Then tracing, when asked for, must be running before the libraries it instruments load.
 import './telemetry/preload.js';
 
 // Imported, not a static import: an ES module's static imports are all loaded before its

@@ -12,6 +12,7 @@ import { gatewayCheck } from './gateway-identity.js';
 import { sampledAccessLog } from './grpc/access-log.js';
 import { startGrpcServer } from './grpc/server.js';
 import { createLogger } from './logging.js';
+import { startupDone } from './startup-heap.js';
 import { flushTraces } from './telemetry/trace-context.js';
 
 const ROLES = ['all', 'server', 'bridge'] as const;
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
   const bridge =
     role === 'server' ? null : await startBridge(config.bridge, { log, accessLog, ...identityOf, ...observe, ...(local ? { local } : {}) });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
+  startupDone();
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,0 +1,4 @@
+/** Imported first by src/main.ts: the start-up's young generation stays small (src/startup-heap.ts). */
+import { holdYoungGeneration } from './startup-heap.js';
+
+holdYoungGeneration();
