@@ -8,12 +8,20 @@
  * google.protobuf.Timestamp", "invalid map"; grpc/grpc-node#2958). So ClientAuth's files
  * come from gen/ (written by proto/plugins/protoc-gen-descriptor-set.cjs under `npm run gen`, with
  * the proto comments), and grpc.health.v1, which we do not compile, is described below.
+ *
+ * Reflection is a debugging tool: its libraries (@grpc/reflection parses its own .proto files
+ * with protobufjs; @bufbuild/protobuf encodes the health file) are loaded and its descriptors
+ * built at its first call, not at every start, where they cost some 0.1 s. The two services
+ * are registered at start with their paths; their handlers and (de)serialisers hand over to
+ * the library's on first use. Both libraries are CommonJS, so they are loaded synchronously:
+ * a request message can arrive before any await would finish.
  */
-import type { Server } from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
+import { createRequire } from 'node:module';
+import type { handleBidiStreamingCall, MethodDefinition, Server, ServiceDefinition } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
-import { create, toBinary } from '@bufbuild/protobuf';
-import { FieldDescriptorProto_Label as Label, FieldDescriptorProto_Type as Type, FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
+import type { ReflectionService } from '@grpc/reflection';
+import type * as Protobuf from '@bufbuild/protobuf';
+import type * as Wkt from '@bufbuild/protobuf/wkt';
 import { fileDescriptorProtos } from '../../gen/clientauth/v1/file_descriptors.js';
 import { fileDescriptorProtos as errorDetailDescriptors } from '../../gen/google/rpc/file_descriptors.js';
 import { fileDescriptorProtos as extAuthzFileDescriptorProtos } from '../../gen/envoy/service/auth/v3/file_descriptors.js';
@@ -22,7 +30,9 @@ import { fileDescriptorProtos as extAuthzFileDescriptorProtos } from '../../gen/
  * grpc/health/v1/health.proto as grpc-health-check serves it (Check, Watch, List). The
  * health protocol is frozen, so a literal is safer here than re-deriving it.
  */
-const HEALTH_FILE = create(FileDescriptorProtoSchema, {
+function healthFile(protobuf: typeof Protobuf, wkt: typeof Wkt): Uint8Array {
+  const { FieldDescriptorProto_Label: Label, FieldDescriptorProto_Type: Type, FileDescriptorProtoSchema } = wkt;
+  return protobuf.toBinary(FileDescriptorProtoSchema, protobuf.create(FileDescriptorProtoSchema, {
   name: 'grpc/health/v1/health.proto',
   package: 'grpc.health.v1',
   syntax: 'proto3',
@@ -74,7 +84,8 @@ const HEALTH_FILE = create(FileDescriptorProtoSchema, {
       ],
     },
   ],
-});
+  }));
+}
 
 /**
  * Adds the reflection service (v1 and v1alpha) describing ClientAuth, Envoy's ext_authz,
@@ -82,13 +93,63 @@ const HEALTH_FILE = create(FileDescriptorProtoSchema, {
  * and BadRequest.
  */
 export function addReflection(server: Pick<Server, 'addService'>): void {
+  let built: Map<string, ReflectionMethod> | null = null;
+  const method = (path: string) => {
+    built ??= buildReflection();
+    const found = built.get(path);
+    if (!found) throw new Error(`@grpc/reflection no longer serves ${path}`);
+    return found;
+  };
+  for (const path of REFLECTION_PATHS) {
+    const definition: ServiceDefinition = {
+      ServerReflectionInfo: {
+        path,
+        requestStream: true,
+        responseStream: true,
+        originalName: 'serverReflectionInfo',
+        requestSerialize: (value: object) => method(path).definition.requestSerialize(value),
+        requestDeserialize: (bytes: Buffer) => method(path).definition.requestDeserialize(bytes),
+        responseSerialize: (value: object) => method(path).definition.responseSerialize(value),
+        responseDeserialize: (bytes: Buffer) => method(path).definition.responseDeserialize(bytes),
+      },
+    };
+    server.addService(definition, { ServerReflectionInfo: (call: Parameters<handleBidiStreamingCall<object, object>>[0]) => method(path).handler(call) });
+  }
+}
+
+/** A reflection method as @grpc/reflection registers it. */
+interface ReflectionMethod {
+  definition: MethodDefinition<object, object>;
+  handler: handleBidiStreamingCall<object, object>;
+}
+
+/** The method both versions of the reflection protocol serve, v1 and v1alpha. */
+export const REFLECTION_PATHS = [
+  '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
+  '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo',
+] as const;
+
+/** Loads @grpc/reflection and builds its services; returns each method with its handler, by path. */
+function buildReflection(): Map<string, ReflectionMethod> {
+  const require = createRequire(import.meta.url);
+  const { ReflectionService: Service } = require('@grpc/reflection') as { ReflectionService: typeof ReflectionService };
+  const protobuf = require('@bufbuild/protobuf') as typeof Protobuf;
+  const wkt = require('@bufbuild/protobuf/wkt') as typeof Wkt;
   // Each gen/ directory lists the files it imports as well; a file is served once.
   const seen = new Set<string>();
   const files = [...fileDescriptorProtos, ...extAuthzFileDescriptorProtos, ...errorDetailDescriptors]
     .filter((file) => !seen.has(file.name) && seen.add(file.name))
     .map((file) => Buffer.from(file.base64, 'base64'));
-  files.push(Buffer.from(toBinary(FileDescriptorProtoSchema, HEALTH_FILE)));
+  files.push(Buffer.from(healthFile(protobuf, wkt)));
   // ReflectionService reads only `fileDescriptorProtos` from a package definition's entries.
-  const definition = { 'clientauth.v1': { fileDescriptorProtos: files } } as unknown as PackageDefinition;
-  new ReflectionService(definition).addToServer(server);
+  const packageDefinition = { 'clientauth.v1': { fileDescriptorProtos: files } } as unknown as PackageDefinition;
+  const methods = new Map<string, ReflectionMethod>();
+  new Service(packageDefinition).addToServer({
+    addService(service: ServiceDefinition, implementation: Record<string, unknown>) {
+      for (const [name, definition] of Object.entries(service)) {
+        methods.set(definition.path, { definition: definition as MethodDefinition<object, object>, handler: implementation[name] as handleBidiStreamingCall<object, object> });
+      }
+    },
+  } as unknown as Server);
+  return methods;
 }
