@@ -1,7 +1,7 @@
 /** Asks the gRPC server's grpc.health.v1 service whether ClientAuth is serving. */
-import { ChannelCredentials, makeGenericClientConstructor, type Client, type ServiceDefinition, type ServiceError } from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
+import { ChannelCredentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { ClientAuthService } from '../gen/clientauth/v1/client_auth.js';
+import { HealthClient, healthCheckResponse_ServingStatusToJSON, type HealthCheckResponse, type HealthServer } from '../gen/grpc/health/v1/health.js';
 
 /** SERVING, NOT_SERVING, UNKNOWN, or UNREACHABLE when the check itself failed. */
 export type UpstreamStatus = 'SERVING' | 'NOT_SERVING' | 'UNKNOWN' | 'SERVICE_UNKNOWN' | 'UNREACHABLE';
@@ -11,52 +11,43 @@ export interface UpstreamHealth {
   close(): void;
 }
 
-type HealthClient = Client & {
-  Check(request: { service: string }, options: { deadline: number }, callback: (error: ServiceError | null, response?: { status: string }) => void): void;
-};
-
 /** "clientauth.v1.ClientAuth", from the generated definition rather than the server's code. */
 const SERVICE_NAME = ClientAuthService.login.path.split('/')[1]!;
 
-const HealthClientConstructor = makeGenericClientConstructor(healthService as unknown as ServiceDefinition, 'grpc.health.v1.Health');
-
 export function upstreamHealth(address: string, credentials = ChannelCredentials.createInsecure()): UpstreamHealth {
-  const client = new HealthClientConstructor(address, credentials) as unknown as HealthClient;
+  const client = new HealthClient(address, credentials);
   return {
     check: (deadlineMs) =>
       new Promise((resolve) => {
-        client.Check({ service: SERVICE_NAME }, { deadline: Date.now() + deadlineMs }, (error, response) => {
-          resolve(error || !response ? 'UNREACHABLE' : (response.status as UpstreamStatus));
+        client.check({ service: SERVICE_NAME }, new Metadata(), { deadline: Date.now() + deadlineMs }, (error: ServiceError | null, response?: HealthCheckResponse) => {
+          resolve(statusOf(error, response));
         });
       }),
     close: () => client.close(),
   };
 }
 
-/** The part of grpc-health-check's HealthImplementation that registers its handlers. */
+/** The part of the server's health service (src/grpc/health.ts) a bridge in the same process asks. */
 export interface HealthService {
-  addToServer(server: { addService(definition: unknown, implementation: Record<string, unknown>): void }): void;
+  handlers(): Pick<HealthServer, 'check'>;
 }
-
-type CheckHandler = (
-  call: { request: { service: string } },
-  callback: (error: unknown, response?: { status: string }) => void,
-) => void;
 
 /**
  * The same question asked of the health service in this process: its own Check handler,
- * taken the way a server would take it, so the answer follows every setStatus.
+ * called the way a server would call it, so the answer follows every setStatus.
  */
 export function inProcessHealth(health: HealthService): UpstreamHealth {
-  let check: CheckHandler | undefined;
-  health.addToServer({ addService: (_definition, implementation) => (check = implementation['check'] as CheckHandler) });
+  const { check } = health.handlers();
   return {
     check: () =>
       new Promise((resolve) => {
-        check!({ request: { service: SERVICE_NAME } }, (error, response) => {
-          resolve(error || !response ? 'UNREACHABLE' : (response.status as UpstreamStatus));
-        });
+        const call = { request: { service: SERVICE_NAME } } as Parameters<typeof check>[0];
+        check(call, (error, response) => resolve(statusOf(error, response ?? undefined)));
       }),
     close: () => {},
   };
+}
+
+function statusOf(error: unknown, response: HealthCheckResponse | undefined): UpstreamStatus {
+  return error || !response ? 'UNREACHABLE' : (healthCheckResponse_ServingStatusToJSON(response.status) as UpstreamStatus);
 }

@@ -10,8 +10,8 @@
  */
 import { realpathSync } from 'node:fs';
 import { connect } from 'node:net';
-import { credentials, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
+import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { HealthClient, healthCheckResponse_ServingStatusToJSON, type HealthCheckResponse } from '../gen/grpc/health/v1/health.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { hostPort, loopbackFor } from './loopback.js';
 
@@ -69,15 +69,16 @@ function accepts(host: string, port: number, timeoutMs: number): Promise<boolean
   });
 }
 
-const HealthClient = makeGenericClientConstructor(healthService, 'Health');
-
 function grpcServing(target: string, timeoutMs: number): Promise<{ healthy: boolean; detail: string }> {
   const client = new HealthClient(target, credentials.createInsecure());
   return new Promise((resolve) => {
-    client['check']!({ service: '' }, { deadline: Date.now() + timeoutMs }, (error: ServiceError | null, response?: { status?: string }) => {
+    client.check({ service: '' }, new Metadata(), { deadline: Date.now() + timeoutMs }, (error: ServiceError | null, response?: HealthCheckResponse) => {
       client.close();
       if (error) resolve({ healthy: false, detail: `health check failed: ${error.details || error.message}` });
-      else resolve({ healthy: response?.status === 'SERVING', detail: response?.status ?? 'no status' });
+      else {
+        const status = response ? healthCheckResponse_ServingStatusToJSON(response.status) : 'no status';
+        resolve({ healthy: status === 'SERVING', detail: status });
+      }
     });
   });
 }

@@ -7,85 +7,23 @@
  * named its own way. Go and C++ clients reject those ("cannot resolve type
  * google.protobuf.Timestamp", "invalid map"; grpc/grpc-node#2958). So ClientAuth's files
  * come from gen/ (written by proto/plugins/protoc-gen-descriptor-set.cjs under `npm run gen`, with
- * the proto comments), and grpc.health.v1, which we do not compile, is described below.
+ * the proto comments), grpc.health.v1's included.
  *
- * Reflection is a debugging tool: its libraries (@grpc/reflection parses its own .proto files
- * with protobufjs; @bufbuild/protobuf encodes the health file) are loaded and its descriptors
- * built at its first call, not at every start, where they cost some 0.1 s. The two services
- * are registered at start with their paths; their handlers and (de)serialisers hand over to
- * the library's on first use. Both libraries are CommonJS, so they are loaded synchronously:
- * a request message can arrive before any await would finish.
+ * Reflection is a debugging tool: its library (@grpc/reflection, which parses its own .proto
+ * files with protobufjs) is loaded and its descriptors built at its first call, not at every
+ * start, where that costs some 70 ms. The two services are registered at start with their
+ * paths; their handlers and (de)serialisers hand over to the library's on first use. The
+ * library is CommonJS, so it is loaded synchronously: a request message can arrive before
+ * any await would finish.
  */
 import { createRequire } from 'node:module';
 import type { handleBidiStreamingCall, MethodDefinition, Server, ServiceDefinition } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import type { ReflectionService } from '@grpc/reflection';
-import type * as Protobuf from '@bufbuild/protobuf';
-import type * as Wkt from '@bufbuild/protobuf/wkt';
 import { fileDescriptorProtos } from '../../gen/clientauth/v1/file_descriptors.js';
 import { fileDescriptorProtos as errorDetailDescriptors } from '../../gen/google/rpc/file_descriptors.js';
 import { fileDescriptorProtos as extAuthzFileDescriptorProtos } from '../../gen/envoy/service/auth/v3/file_descriptors.js';
-
-/**
- * grpc/health/v1/health.proto as grpc-health-check serves it (Check, Watch, List). The
- * health protocol is frozen, so a literal is safer here than re-deriving it.
- */
-function healthFile(protobuf: typeof Protobuf, wkt: typeof Wkt): Uint8Array {
-  const { FieldDescriptorProto_Label: Label, FieldDescriptorProto_Type: Type, FileDescriptorProtoSchema } = wkt;
-  return protobuf.toBinary(FileDescriptorProtoSchema, protobuf.create(FileDescriptorProtoSchema, {
-  name: 'grpc/health/v1/health.proto',
-  package: 'grpc.health.v1',
-  syntax: 'proto3',
-  options: { goPackage: 'google.golang.org/grpc/health/grpc_health_v1' },
-  messageType: [
-    { name: 'HealthListRequest' },
-    {
-      name: 'HealthListResponse',
-      field: [
-        { name: 'statuses', number: 1, label: Label.REPEATED, type: Type.MESSAGE, typeName: '.grpc.health.v1.HealthListResponse.StatusesEntry', jsonName: 'statuses' },
-      ],
-      nestedType: [
-        {
-          name: 'StatusesEntry',
-          options: { mapEntry: true },
-          field: [
-            { name: 'key', number: 1, label: Label.OPTIONAL, type: Type.STRING, jsonName: 'key' },
-            { name: 'value', number: 2, label: Label.OPTIONAL, type: Type.MESSAGE, typeName: '.grpc.health.v1.HealthCheckResponse', jsonName: 'value' },
-          ],
-        },
-      ],
-    },
-    { name: 'HealthCheckRequest', field: [{ name: 'service', number: 1, label: Label.OPTIONAL, type: Type.STRING, jsonName: 'service' }] },
-    {
-      name: 'HealthCheckResponse',
-      field: [
-        { name: 'status', number: 1, label: Label.OPTIONAL, type: Type.ENUM, typeName: '.grpc.health.v1.HealthCheckResponse.ServingStatus', jsonName: 'status' },
-      ],
-      enumType: [
-        {
-          name: 'ServingStatus',
-          value: [
-            { name: 'UNKNOWN', number: 0 },
-            { name: 'SERVING', number: 1 },
-            { name: 'NOT_SERVING', number: 2 },
-            { name: 'SERVICE_UNKNOWN', number: 3 },
-          ],
-        },
-      ],
-    },
-  ],
-  service: [
-    {
-      name: 'Health',
-      method: [
-        { name: 'Check', inputType: '.grpc.health.v1.HealthCheckRequest', outputType: '.grpc.health.v1.HealthCheckResponse' },
-        { name: 'Watch', inputType: '.grpc.health.v1.HealthCheckRequest', outputType: '.grpc.health.v1.HealthCheckResponse', serverStreaming: true },
-        { name: 'List', inputType: '.grpc.health.v1.HealthListRequest', outputType: '.grpc.health.v1.HealthListResponse' },
-      ],
-    },
-  ],
-  }));
-}
+import { fileDescriptorProtos as healthFileDescriptorProtos } from '../../gen/grpc/health/v1/file_descriptors.js';
 
 /**
  * Adds the reflection service (v1 and v1alpha) describing ClientAuth, Envoy's ext_authz,
@@ -133,14 +71,11 @@ export const REFLECTION_PATHS = [
 function buildReflection(): Map<string, ReflectionMethod> {
   const require = createRequire(import.meta.url);
   const { ReflectionService: Service } = require('@grpc/reflection') as { ReflectionService: typeof ReflectionService };
-  const protobuf = require('@bufbuild/protobuf') as typeof Protobuf;
-  const wkt = require('@bufbuild/protobuf/wkt') as typeof Wkt;
   // Each gen/ directory lists the files it imports as well; a file is served once.
   const seen = new Set<string>();
-  const files = [...fileDescriptorProtos, ...extAuthzFileDescriptorProtos, ...errorDetailDescriptors]
+  const files = [...fileDescriptorProtos, ...extAuthzFileDescriptorProtos, ...healthFileDescriptorProtos, ...errorDetailDescriptors]
     .filter((file) => !seen.has(file.name) && seen.add(file.name))
     .map((file) => Buffer.from(file.base64, 'base64'));
-  files.push(Buffer.from(healthFile(protobuf, wkt)));
   // ReflectionService reads only `fileDescriptorProtos` from a package definition's entries.
   const packageDefinition = { 'clientauth.v1': { fileDescriptorProtos: files } } as unknown as PackageDefinition;
   const methods = new Map<string, ReflectionMethod>();

@@ -1,5 +1,4 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { HealthImplementation } from 'grpc-health-check';
 import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
 import type { UseCases } from '../domain/use-cases.js';
 import { gatewayCheck } from '../gateway-identity.js';
@@ -7,6 +6,7 @@ import { LOOPBACK_CIDRS, cidrList } from '../ip-address.js';
 import { extAuthzService } from './ext-authz.js';
 import { clientAuthService } from './handlers.js';
 import { CallGate } from './call-gate.js';
+import { HealthStatuses } from './health.js';
 import { addReflection } from './reflection.js';
 import { keepServerStreamsInTables, stopPretenuring, type StreamTableCount } from './stream-table.js';
 import { TURN_BUDGET_MS, TurnBudget } from './turn-budget.js';
@@ -26,7 +26,7 @@ export interface GrpcServerOptions extends Omit<UnaryOptions, 'trustedProxies' |
 export interface RunningGrpcServer {
   server: Server;
   port: number;
-  health: HealthImplementation;
+  health: HealthStatuses;
   /** The handlers the server runs, for an in-process client in the same process. */
   handlers: ClientAuthServer;
   /** Passed by this process's bridge while the server drains (see CallGate). */
@@ -43,7 +43,7 @@ export interface RunningGrpcServer {
 export function createGrpcServer(
   useCases: UseCases,
   options: GrpcServerOptions,
-): { server: Server; health: HealthImplementation; handlers: ClientAuthServer } {
+): { server: Server; health: HealthStatuses; handlers: ClientAuthServer } {
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
@@ -56,7 +56,7 @@ export function createGrpcServer(
   const extAuthz = extAuthzService(gatewayCheck(useCases), { ...unaryOptions, accessCookieName });
   server.addService(extAuthz.definition, extAuthz.handlers);
 
-  const health = new HealthImplementation({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
+  const health = new HealthStatuses({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
 
   addReflection(server);

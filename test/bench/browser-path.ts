@@ -291,7 +291,7 @@ function buildBundle(): string | { skipped: string } {
   // templates four folders up from its own file.
   const outdir = path.join(ROOT, 'dist', 'bench-bundle', 'src', 'adapters');
   fs.rmSync(outdir, { recursive: true, force: true });
-  const external = ['bcrypt', 'better-sqlite3', 'grpc-health-check', '@grpc/reflection', '@grpc/proto-loader', 'protobufjs', 'mongodb', 'ioredis', 'prom-client'];
+  const external = ['bcrypt', 'better-sqlite3', '@grpc/reflection', '@grpc/proto-loader', 'protobufjs', 'mongodb', 'ioredis', 'prom-client'];
   // The CommonJS packages inside the bundle call require, which an ES module has not.
   const banner = "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);";
   const built = spawnSync(

@@ -37,10 +37,10 @@ async function packagesLoadedBy(env: Record<string, string>): Promise<string[]> 
 describe('Start-up loads only what the configuration uses', function () {
   this.timeout(30000);
 
-  it('loads neither the MongoDB driver nor ioredis nor prom-client on the embedded default, nor nodemailer, the WebAuthn, QR code or reflection libraries before they are used', async () => {
+  it('loads neither the MongoDB driver nor ioredis nor prom-client on the embedded default, nor nodemailer, the WebAuthn, QR code or reflection libraries (nor protobufjs) before they are used', async () => {
     const packages = await packagesLoadedBy(embeddedEnv());
     expect(packages).to.include('better-sqlite3');
-    const unused = ['mongodb', 'ioredis', 'prom-client', 'nodemailer', '@simplewebauthn/server', 'qrcode', '@grpc/reflection'];
+    const unused = ['mongodb', 'ioredis', 'prom-client', 'nodemailer', '@simplewebauthn/server', 'qrcode', '@grpc/reflection', '@grpc/proto-loader', 'protobufjs'];
     expect(packages.filter((name) => unused.includes(name))).to.deep.equal([]);
   });
 
