@@ -215,6 +215,16 @@ export function tracingConfig(env: Env): { serviceName: string } | null {
   return requested ? { serviceName: env['OTEL_SERVICE_NAME'] || 'client-auth' } : null;
 }
 
+/**
+ * Whether the operator sizes V8's young generation (on the command line or in
+ * NODE_OPTIONS); then the start leaves it alone (src/startup-heap.ts). Called by
+ * src/startup-heap-hold.ts, the first module main.js loads.
+ */
+export function youngGenerationSizedByOperator(env: Env, execArgv: readonly string[]): boolean {
+  const flag = /--(max-|min-)?semi-space-(size|growth-factor)\b|--max-new-space-size\b/;
+  return [...execArgv, env['NODE_OPTIONS'] ?? ''].some((arg) => flag.test(arg.replaceAll('_', '-')));
+}
+
 function storesFrom(read: Reader): StoresConfig {
   const mongo = mongoFrom(read);
   const redis = redisFrom(read);

@@ -6,29 +6,32 @@
  * off (a growth factor of 1), and `startupDone()` turns it back on (V8's default factor, 2)
  * once the listeners are up, so that under load the young generation grows as before.
  *
- * Left alone when the command line or NODE_OPTIONS sizes the young generation itself.
- * Imported first by src/main.ts, before the other modules load.
+ * Left alone when the operator sizes the young generation (config.ts,
+ * youngGenerationSizedByOperator). Held by src/startup-heap-hold.ts, before the other
+ * modules load.
  */
 import v8 from 'node:v8';
 
 /** V8's default `--semi-space-growth-factor`. */
 const V8_DEFAULT_GROWTH = 2;
-const OPERATOR_FLAGS = /--(max-|min-)?semi-space-(size|growth-factor)|--max-new-space-size/;
+/**
+ * Process-wide, not module state: the bundled start (src/build/bundle.ts) has its own copy
+ * of this module, apart from the one main.js held the young generation with.
+ */
+const HELD = Symbol.for('client-auth.young-generation-held');
+const flags = globalThis as { [HELD]?: boolean };
 
-const operatorSizes = [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].some((arg) => OPERATOR_FLAGS.test(arg.replaceAll('_', '-')));
-let holding = false;
-
-/** Stops the young generation from growing; the process's first modules call this. */
-export function holdYoungGeneration(): boolean {
-  if (operatorSizes || holding) return holding;
+/** Stops the young generation from growing, unless the operator sized it; true when held. */
+export function holdYoungGeneration(sizedByOperator: boolean): boolean {
+  if (sizedByOperator) return false;
   v8.setFlagsFromString('--semi-space-growth-factor=1');
-  holding = true;
+  flags[HELD] = true;
   return true;
 }
 
 /** Lets the young generation grow again; a no-op when it was not held. */
 export function startupDone(): void {
-  if (!holding) return;
+  if (!flags[HELD]) return;
   v8.setFlagsFromString(`--semi-space-growth-factor=${V8_DEFAULT_GROWTH}`);
-  holding = false;
+  flags[HELD] = false;
 }

@@ -38,7 +38,7 @@ export class SigningKeyRotation {
     const activation = scheduledActivation(keys, now, this.policy, this.algorithm);
     if (activation !== null && activation - this.policy.publishAheadMs <= now) {
       // The very first key signs at once: nothing signed before it, so no cache needs warning.
-      keys = (await this.insertSuccessor(keys, keys.length === 0 ? now : activation)).keys;
+      keys = (await this.insertSuccessor(keys, now, keys.length === 0 ? now : activation)).keys;
     }
     const { published, expired } = partitionKeys(keys, now, this.policy.retainMs);
     for (const key of expired) await this.store.delete(key.kid);
@@ -54,16 +54,20 @@ export class SigningKeyRotation {
     const now = this.now();
     const newest = newestKey(keys);
     if (newest !== null && newest.activatesAt.getTime() > now) return newest;
-    return (await this.insertSuccessor(keys, now + this.policy.publishAheadMs)).key;
+    return (await this.insertSuccessor(keys, now, now + this.policy.publishAheadMs)).key;
   }
 
-  /** Inserts the next generation; when another instance got there first, its key is the successor. */
-  private async insertSuccessor(keys: SigningKeyRecord[], activatesAt: number): Promise<{ key: SigningKeyRecord; keys: SigningKeyRecord[] }> {
+  /**
+   * Inserts the next generation, created at `now` (the same moment its activation was
+   * reckoned from, so a rotation's publish-ahead is exact); when another instance got there
+   * first, its key is the successor.
+   */
+  private async insertSuccessor(keys: SigningKeyRecord[], now: number, activatesAt: number): Promise<{ key: SigningKeyRecord; keys: SigningKeyRecord[] }> {
     const generation = (newestKey(keys)?.generation ?? 0) + 1;
     const key = this.generator.generate({
       algorithm: this.algorithm,
       generation,
-      createdAt: new Date(this.now()),
+      createdAt: new Date(now),
       activatesAt: new Date(activatesAt),
     });
     try {

@@ -18,3 +18,6 @@ if (tracing) {
   (await import('./sdk.js')).startTracing(tracing);
   await waitForAllMessagesAcknowledged();
 }
+
+/** Whether tracing runs: then the service must load its packages unbundled, for the hooks to see them. */
+export const tracingStarted = tracing !== null;

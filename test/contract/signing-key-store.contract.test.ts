@@ -102,6 +102,14 @@ function signingKeyStoreContract(open: OpenStore): void {
       expect((await store.list()).map((key) => key.generation)).to.deep.equal([1, 2]);
     });
 
+    it('publishes a rotated key exactly one publish-ahead before it signs, however the clock moves during the rotation', async () => {
+      await rotation().maintain();
+      // A clock that ticks on every reading, as a real one can between two readings.
+      const ticking = new SigningKeyRotation(store, generator, POLICY, 'ES256', () => (now += 1));
+      const rotated = await ticking.rotate();
+      expect(rotated.activatesAt.getTime() - rotated.createdAt.getTime()).to.equal(POLICY.publishAheadMs);
+    });
+
     it('keeps a retired key published until its last token has expired, then removes it', async () => {
       const [first] = await rotation().maintain();
       const successor = await rotation().rotate();

@@ -56,7 +56,7 @@ describe('The build: ES modules, imports that say what they are', function () {
 
   it('emits ES modules: the entry point imports, and nothing is required or exported CommonJS-style', () => {
     const main = fs.readFileSync(path.join(root, 'dist/src/main.js'), 'utf8');
-    expect(main).to.match(/^import '\.\/telemetry\/preload\.js';$/m);
+    expect(main).to.match(/^import \{ tracingStarted \} from '\.\/telemetry\/preload\.js';$/m);
     const index = fs.readFileSync(path.join(root, 'dist/src/index.js'), 'utf8');
     expect(index).to.match(/^export \{ createClientAuthClient\b/m);
     expect(`${main}\n${index}`).to.not.match(/\brequire\(|\bexports\.|module\.exports/);

@@ -8,11 +8,16 @@ import { embeddedEnv, testEnv } from '../support/server.js';
 
 /** The line test/support/report-packages.ts writes at exit (a preload script, so not imported here). */
 const PACKAGES_LINE = 'loaded-packages:';
+const BUNDLE_LINE = 'ran-bundle:';
 
-/** Starts `node dist/src/main.js` with `env` until it serves, stops it, and returns the npm packages it loaded. */
-async function packagesLoadedBy(env: Record<string, string>): Promise<string[]> {
+/**
+ * Starts `script` (by default dist/src/start.js, the composition root unbundled, so that the
+ * packages inside the bundle are seen too) with `env` until it serves, stops it, and
+ * returns the npm packages it loaded and whether it ran the bundle.
+ */
+async function loadedBy(env: Record<string, string>, script = 'dist/src/start.js'): Promise<{ packages: string[]; ranBundle: boolean }> {
   const preload = join(repoRoot(), 'dist/test/support/report-packages.js');
-  const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, join(repoRoot(), 'dist/src/main.js')], {
+  const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, join(repoRoot(), script)], {
     env: { PATH: process.env['PATH'] ?? '', GRPC_PORT: '0', BRIDGE_HOST: '127.0.0.1', BRIDGE_PORT: '0', ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -30,8 +35,13 @@ async function packagesLoadedBy(env: Record<string, string>): Promise<string[]> 
   child.kill('SIGTERM');
   await exited;
   const line = stderr.split('\n').find((entry) => entry.startsWith(PACKAGES_LINE));
-  if (!line) throw new Error(`no list of loaded packages: ${stderr}`);
-  return line.slice(PACKAGES_LINE.length).split(',');
+  const bundleLine = stderr.split('\n').find((entry) => entry.startsWith(BUNDLE_LINE));
+  if (!line || !bundleLine) throw new Error(`no list of loaded packages: ${stderr}`);
+  return { packages: line.slice(PACKAGES_LINE.length).split(','), ranBundle: bundleLine === `${BUNDLE_LINE}true` };
+}
+
+async function packagesLoadedBy(env: Record<string, string>): Promise<string[]> {
+  return (await loadedBy(env)).packages;
 }
 
 describe('Start-up loads only what the configuration uses', function () {
@@ -42,6 +52,19 @@ describe('Start-up loads only what the configuration uses', function () {
     expect(packages).to.include('better-sqlite3');
     const unused = ['mongodb', 'ioredis', 'prom-client', 'nodemailer', '@simplewebauthn/server', 'qrcode', '@grpc/reflection', '@grpc/proto-loader', 'protobufjs'];
     expect(packages.filter((name) => unused.includes(name))).to.deep.equal([]);
+  });
+
+  it('runs the bundle from main.js, keeping the native modules and the unused drivers out of it and unloaded', async () => {
+    const { packages, ranBundle } = await loadedBy(embeddedEnv(), 'dist/src/main.js');
+    expect(ranBundle).to.equal(true);
+    expect(packages).to.include.members(['bcrypt', 'better-sqlite3']);
+    expect(packages.filter((name) => ['mongodb', 'ioredis', 'prom-client', 'nodemailer', '@simplewebauthn/server', '@grpc/reflection'].includes(name))).to.deep.equal([]);
+  });
+
+  it('runs unbundled from main.js when tracing is on, so that the tracing hooks see each package load', async () => {
+    const { packages, ranBundle } = await loadedBy(embeddedEnv({ OTEL_TRACES_EXPORTER: 'console' }), 'dist/src/main.js');
+    expect(ranBundle).to.equal(false);
+    expect(packages).to.include.members(['@grpc/grpc-js', 'koa', '@opentelemetry/instrumentation-grpc']);
   });
 
   it('loads prom-client once METRICS_PORT is set', async () => {

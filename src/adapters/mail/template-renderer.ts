@@ -2,8 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MailRenderer, MailTemplate, RenderedMail } from '../../domain/mail.js';
 
-/** templates/mail at the package root (this file runs from dist/src/adapters/mail). */
-export const DEFAULT_TEMPLATE_DIR = path.resolve(import.meta.dirname, '../../../../templates/mail');
+/**
+ * templates/mail at the package root: the nearest folder above this file with a
+ * package.json (it runs from dist/src/adapters/mail, or from the bundle in dist/bundle).
+ */
+export const DEFAULT_TEMPLATE_DIR = path.join(packageRoot(import.meta.dirname), 'templates', 'mail');
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}: cannot find templates/mail`);
+  }
+}
 
 const TEMPLATES: readonly MailTemplate[] = ['email-verification', 'password-reset', 'password-changed'];
 
