@@ -28,9 +28,10 @@ COPY tsconfig.build.json ./
 COPY gen ./gen
 COPY src ./src
 COPY bridge ./bridge
-# Compile, then bundle the composition root for a faster start (src/build/bundle.ts);
-# main.js runs the bundle, or the compiled modules when tracing is on.
-RUN npx tsc -p tsconfig.build.json && node dist/src/build/bundle.js
+# Compile, then bundle the composition root for a faster start and write the
+# common-password list (src/build/main.ts); main.js runs the bundle, or the compiled
+# modules when tracing is on.
+RUN npx tsc -p tsconfig.build.json && node dist/src/build/main.js
 
 FROM toolchain AS production-dependencies
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

@@ -27,7 +27,7 @@ import { JwtOriginalTokenDecoder } from './adapters/crypto/original-token-decode
 import { loadEmbeddedAdapters, loadSharedAdapters } from './adapters/load-adapters.js';
 import type { RedisClient } from './adapters/redis/topology.js';
 import { requestLimiterOn } from './adapters/attempt-request-limiter.js';
-import { commonPasswordWords } from './adapters/password-lists/zxcvbn-dictionaries.js';
+import { commonPasswordList } from './adapters/password-lists/common-password-file.js';
 import { wireRecovery, type WiredRecovery } from './recovery-wiring.js';
 import { openSigningKeys, secondFactorSealingKey } from './signing-key-setup.js';
 
@@ -75,7 +75,7 @@ let blocklist: PasswordBlocklist | null = null;
 
 /** Built once per process, on the first password it checks: the list is large and never changes. */
 function sharedBlocklist(): PasswordBlocklist {
-  blocklist ??= new PasswordBlocklist(commonPasswordWords);
+  blocklist ??= new PasswordBlocklist(() => commonPasswordList());
   return blocklist;
 }
 

@@ -215,14 +215,26 @@ export function tracingConfig(env: Env): { serviceName: string } | null {
   return requested ? { serviceName: env['OTEL_SERVICE_NAME'] || 'client-auth' } : null;
 }
 
+/** Which parts of V8's heap sizing the operator set on the command line or in NODE_OPTIONS. */
+export interface OperatorHeapFlags {
+  /** `--max-semi-space-size`, `--min-semi-space-size`, `--semi-space-growth-factor` or `--max-new-space-size`. */
+  youngGeneration: boolean;
+  /** `--heap-growing-percent`. */
+  oldGenerationGrowth: boolean;
+}
+
 /**
- * Whether the operator sizes V8's young generation (on the command line or in
- * NODE_OPTIONS); then the start leaves it alone (src/startup-heap.ts). Called by
- * src/startup-heap-hold.ts, the first module main.js loads.
+ * What the operator set of V8's heap sizing, which the service's own policy
+ * (src/heap-policy.ts) then leaves alone. Called by src/heap-policy-apply.ts, the first
+ * module main.js loads, before loadConfig.
  */
-export function youngGenerationSizedByOperator(env: Env, execArgv: readonly string[]): boolean {
-  const flag = /--(max-|min-)?semi-space-(size|growth-factor)\b|--max-new-space-size\b/;
-  return [...execArgv, env['NODE_OPTIONS'] ?? ''].some((arg) => flag.test(arg.replaceAll('_', '-')));
+export function operatorHeapFlags(env: Env, execArgv: readonly string[]): OperatorHeapFlags {
+  const given = [...execArgv, env['NODE_OPTIONS'] ?? ''].map((arg) => arg.replaceAll('_', '-'));
+  const set = (flag: RegExp) => given.some((arg) => flag.test(arg));
+  return {
+    youngGeneration: set(/--(max-|min-)?semi-space-(size|growth-factor)\b|--max-new-space-size\b/),
+    oldGenerationGrowth: set(/--heap-growing-percent\b/),
+  };
 }
 
 function storesFrom(read: Reader): StoresConfig {

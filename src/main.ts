@@ -4,8 +4,8 @@
  * `node dist/src/main.js import-original ...` moves the clients of the original service
  * over (src/import-original/command.ts). The composition root is src/start.ts.
  */
-// First: keep the young generation small while modules load (src/startup-heap.ts).
-import './startup-heap-hold.js';
+// First: the heap policy, which keeps the young generation small while modules load (src/heap-policy.ts).
+import './heap-policy-apply.js';
 // Then tracing, when asked for, must be running before the libraries it instruments load.
 import { tracingStarted } from './telemetry/preload.js';
 import { existsSync } from 'node:fs';

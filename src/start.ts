@@ -12,7 +12,7 @@ import { gatewayCheck } from './gateway-identity.js';
 import { sampledAccessLog } from './grpc/access-log.js';
 import { startGrpcServer } from './grpc/server.js';
 import { createLogger } from './logging.js';
-import { startupDone } from './startup-heap.js';
+import { startupDone } from './heap-policy.js';
 import { flushTraces } from './telemetry/trace-context.js';
 
 const ROLES = ['all', 'server', 'bridge'] as const;

@@ -1,5 +1,5 @@
 /**
- * Bundles the service for a fast start (`npm run build` runs this after tsc): the compiled
+ * Bundles the service for a fast start (src/build/main.ts, after tsc): the compiled
  * composition root, dist/src/start.js, and what it imports, as ES modules in dist/bundle,
  * split at the dynamic imports so what loads lazily (the drivers, prom-client, the import
  * command) stays lazy. src/main.ts runs the bundle unless tracing is on.
@@ -52,8 +52,4 @@ export async function bundle(dist: string): Promise<void> {
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
     logLevel: 'warning',
   });
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  await bundle(path.resolve(import.meta.dirname, '..', '..'));
 }

@@ -13,7 +13,6 @@
  * service runs on the same FerretDB and Redis and its /login and /me are measured in
  * alternating rounds with ours.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,6 +26,7 @@ import { startMainProcess, type MainProcess } from './main-process.js';
 import { ensurePeer, startPeer, type Peer } from './peer-original.js';
 import { LOAD_CPU, runNodeChild } from './processes.js';
 import { sessionStorage, type StorageFigures } from './session-storage.js';
+import { BUNDLE_DIR } from '../../src/build/bundle.js';
 
 const ROOT = repoRoot();
 const BENCH_DIST = path.join(ROOT, 'dist', 'test', 'bench');
@@ -80,8 +80,11 @@ export interface PeerFigures {
 export interface BrowserResults {
   setUps: SetUpFigures[];
   coldStarts: ColdStart[];
-  /** The same cold starts from a single-file bundle of main.js, run alternately with the others; or why not. */
-  bundled: ColdStart[] | { skipped: string };
+  /**
+   * The same cold starts without the bundle (dist/src/start.js, the compiled modules, as
+   * main.js runs them with tracing on), run alternately with the others; or why not.
+   */
+  unbundled: ColdStart[] | { skipped: string };
   peer: PeerFigures | null;
 }
 
@@ -136,15 +139,15 @@ export async function measureBrowserPath(
   }
   if (options.cpuProfile) say(`CPU profiles of main.js written to ${profileDir}`);
 
-  const bundle = buildBundle();
-  say(`cold start of the embedded default to its first served GET /me, ${COLD_STARTS} times` + (typeof bundle === 'string' ? ', alternating with a bundle of main.js' : ''));
+  const bundled = fs.existsSync(path.join(ROOT, 'dist', BUNDLE_DIR, 'start.js'));
+  say(`cold start of the embedded default to its first served GET /me, ${COLD_STARTS} times` + (bundled ? ', alternating with the unbundled modules' : ''));
   const coldStarts: ColdStart[] = [];
-  const bundled: ColdStart[] = [];
+  const unbundled: ColdStart[] = [];
   for (let run = 0; run < COLD_STARTS; run++) {
     coldStarts.push(await coldStart(setUpEnv.embedded, embeddedToken, path.join(workDir, 'cold.log')));
-    if (typeof bundle === 'string') bundled.push(await coldStart(setUpEnv.embedded, embeddedToken, path.join(workDir, 'cold.log'), bundle));
+    if (bundled) unbundled.push(await coldStart(setUpEnv.embedded, embeddedToken, path.join(workDir, 'cold.log'), UNBUNDLED));
   }
-  return { setUps, coldStarts, bundled: typeof bundle === 'string' ? bundled : bundle, peer };
+  return { setUps, coldStarts, unbundled: bundled ? unbundled : { skipped: 'no bundle in dist (npm run build makes one), so main.js ran unbundled' }, peer };
 }
 
 async function startRunning(env: Record<string, string>, logFile: string, nodeFlags: string[]): Promise<Running> {
@@ -279,41 +282,16 @@ async function refreshRun(pid: number, running: Running, workDir: string, bridge
 }
 
 /**
- * main.js and what it loads, bundled by esbuild inside dist/ so the packages left out
- * resolve: the native ones, those that read their own .proto files at run time, and the
- * drivers the embedded default never loads. An ES module bundle split at the dynamic
- * imports, so what the service loads lazily (the drivers, prom-client) stays lazy.
+ * The compiled composition root, run as main.js runs it without its bundle: with the
+ * heap policy applied first (src/heap-policy-apply.ts), so that the two
+ * differ only in the bundle.
  */
-function buildBundle(): string | { skipped: string } {
-  const esbuild = path.join(ROOT, 'node_modules', '.bin', 'esbuild');
-  if (!fs.existsSync(esbuild)) return { skipped: 'esbuild is not installed (npm install)' };
-  // As deep under the package root as dist/src/adapters/mail, whose code finds the mail
-  // templates four folders up from its own file.
-  const outdir = path.join(ROOT, 'dist', 'bench-bundle', 'src', 'adapters');
-  fs.rmSync(outdir, { recursive: true, force: true });
-  const external = ['bcrypt', 'better-sqlite3', '@grpc/reflection', '@grpc/proto-loader', 'protobufjs', 'mongodb', 'ioredis', 'prom-client'];
-  // The CommonJS packages inside the bundle call require, which an ES module has not.
-  const banner = "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);";
-  const built = spawnSync(
-    esbuild,
-    [
-      path.join(ROOT, 'dist', 'src', 'main.js'),
-      '--bundle',
-      '--splitting',
-      '--format=esm',
-      '--platform=node',
-      '--target=node20',
-      `--outdir=${outdir}`,
-      `--banner:js=${banner}`,
-      '--log-level=error',
-      ...external.map((name) => `--external:${name}`),
-    ],
-    { encoding: 'utf8', timeout: 60_000 },
-  );
-  return built.status === 0 ? path.join(outdir, 'main.js') : { skipped: `esbuild failed: ${built.stderr.trim()}` };
-}
+const UNBUNDLED = {
+  script: path.join(ROOT, 'dist', 'src', 'start.js'),
+  nodeFlags: ['--import', pathToFileURL(path.join(ROOT, 'dist', 'src', 'heap-policy-apply.js')).href],
+};
 
-async function coldStart(env: Record<string, string>, token: string, logFile: string, script?: string): Promise<ColdStart> {
+async function coldStart(env: Record<string, string>, token: string, logFile: string, unbundled?: typeof UNBUNDLED): Promise<ColdStart> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/me`;
   let servedAt = 0;
@@ -331,8 +309,8 @@ async function coldStart(env: Record<string, string>, token: string, logFile: st
   const main = await startMainProcess(env, {
     logFile,
     bridgePort: port,
-    nodeFlags: ['--import', pathToFileURL(path.join(BENCH_DIST, 'startup-probe.js')).href],
-    ...(script ? { script } : {}),
+    nodeFlags: ['--import', pathToFileURL(path.join(BENCH_DIST, 'startup-probe.js')).href, ...(unbundled?.nodeFlags ?? [])],
+    ...(unbundled ? { script: unbundled.script } : {}),
   });
   const deadline = Date.now() + 10_000;
   while (servedAt === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));

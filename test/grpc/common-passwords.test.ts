@@ -1,17 +1,28 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { commonPasswordWords } from '../../src/adapters/password-lists/zxcvbn-dictionaries.js';
-import { PasswordBlocklist } from '../../src/domain/password-blocklist.js';
+import { commonPasswordList } from '../../src/adapters/password-lists/common-password-file.js';
+import { commonPasswordWords } from '../../src/build/zxcvbn-dictionaries.js';
+import { PasswordBlocklist, SortedWords, foldPassword } from '../../src/domain/password-blocklist.js';
 import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
 import { PASSWORD, freshEmail, registerUser } from '../support/attacks.js';
 
 const COMMON = ['password', 'PassWord', '        ', 'qwertyuiop', 'iloveyou', 'baseball1', 'Ｐａｓｓｗｏｒｄ', 'aaaaaaaaaa'];
 
 describe('The common-password blocklist', () => {
-  const blocklist = new PasswordBlocklist(commonPasswordWords());
+  // As the service builds it: from the list the build wrote into dist/.
+  const blocklist = new PasswordBlocklist(() => commonPasswordList());
 
   it('holds at least 100,000 entries', () => {
     expect(blocklist.size).to.be.at.least(100_000);
+  });
+
+  it('holds exactly the words of the dictionary packages, folded as passwords are compared', () => {
+    const words = commonPasswordWords();
+    const folded = new Set(words.map(foldPassword));
+    expect(blocklist.size).to.equal(folded.size);
+    const list = commonPasswordList();
+    for (let i = 0; i < words.length; i += 97) expect(list.has(foldPassword(words[i]!)), words[i]).to.equal(true);
+    expect(list.has('a passphrase no dictionary holds 7f3e')).to.equal(false);
   });
 
   it('checks a password in well under a millisecond', () => {
@@ -26,6 +37,22 @@ describe('The common-password blocklist', () => {
     }
     const perCheckMs = Number(process.hrtime.bigint() - started) / 1e6 / rounds;
     expect(perCheckMs).to.be.below(1);
+  });
+});
+
+describe('SortedWords.fromLines: the built list read as it is', () => {
+  it('finds each line and nothing between them', () => {
+    const list = SortedWords.fromLines('apple\nbanana\ncherry');
+    expect(list.size).to.equal(3);
+    for (const word of ['apple', 'banana', 'cherry']) expect(list.has(word), word).to.equal(true);
+    for (const word of ['', 'app', 'applebanana', 'banana\n', 'cherryx', 'zebra']) expect(list.has(word), word).to.equal(false);
+    expect(SortedWords.fromLines('').size).to.equal(0);
+  });
+
+  it('refuses lines out of order or repeated, which a binary search would miss', () => {
+    expect(() => SortedWords.fromLines('banana\napple')).to.throw('out of order or repeated at line 2');
+    expect(() => SortedWords.fromLines('apple\nbanana\nbanana')).to.throw('at line 3');
+    expect(() => SortedWords.fromLines('apple\napple2\napple')).to.throw('at line 3');
   });
 });
 

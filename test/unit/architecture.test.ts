@@ -21,13 +21,13 @@ describe('The layering', () => {
     expect(offenders).to.deep.equal([]);
   });
 
-  it('reads the environment only in src/config.ts (entry points just hand it to loadConfig, tracingConfig or youngGenerationSizedByOperator)', () => {
+  it('reads the environment only in src/config.ts (entry points just hand it to loadConfig, tracingConfig or operatorHeapFlags)', () => {
     const offenders: string[] = [];
     const walk = (dir: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
-        else if (entry.name.endsWith('.ts') && /process\.env\b/.test(readFileSync(path, 'utf8').replaceAll('loadConfig(process.env)', '').replaceAll('tracingConfig(process.env)', '').replaceAll('youngGenerationSizedByOperator(process.env', ''))) {
+        else if (entry.name.endsWith('.ts') && /process\.env\b/.test(readFileSync(path, 'utf8').replaceAll('loadConfig(process.env)', '').replaceAll('tracingConfig(process.env)', '').replaceAll('operatorHeapFlags(process.env', ''))) {
           offenders.push(path.slice(repoRoot().length + 1));
         }
       }

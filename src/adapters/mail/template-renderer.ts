@@ -1,19 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { packageRoot } from '../package-root.js';
 import type { MailRenderer, MailTemplate, RenderedMail } from '../../domain/mail.js';
 
-/**
- * templates/mail at the package root: the nearest folder above this file with a
- * package.json (it runs from dist/src/adapters/mail, or from the bundle in dist/bundle).
- */
+/** templates/mail at the package root. */
 export const DEFAULT_TEMPLATE_DIR = path.join(packageRoot(import.meta.dirname), 'templates', 'mail');
-
-function packageRoot(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${from}: cannot find templates/mail`);
-  }
-}
 
 const TEMPLATES: readonly MailTemplate[] = ['email-verification', 'password-reset', 'password-changed'];
 

@@ -9,14 +9,13 @@ import { createRequire } from 'node:module';
 const PACKAGES = ['@zxcvbn-ts/language-common', '@zxcvbn-ts/language-en'];
 
 /**
- * Every entry of the dictionaries. Called once per process, on the first password checked:
- * the packages decompress their lists when loaded (a few hundred milliseconds, some 20 MB
- * of strings), which a process that never checks a password should not pay. The
- * blocklist copies the words into a compact form, so the packages are then dropped from
- * the module cache and their arrays can be collected. Required rather than imported, so
- * the call stays synchronous and the packages (CommonJS) sit in a cache that lets them go.
- * Their decompressor goes too: it would keep its parent, and so the local require's
- * module and every package it loaded, alive.
+ * Every entry of the dictionaries, for the build's common-password list (password-list.ts;
+ * the service reads that list, not these packages, which are development dependencies).
+ * The packages decompress their lists when loaded: a few hundred milliseconds and some
+ * 60 MB for a moment. Required rather than imported, so the call stays synchronous, and
+ * dropped from the module cache after, with their decompressor (which would keep its
+ * parent, and so every package the local require loaded, alive), so a long-lived caller
+ * (a test) lets their arrays go.
  */
 export function commonPasswordWords(): string[] {
   const require = createRequire(import.meta.url);

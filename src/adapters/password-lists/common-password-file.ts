@@ -1,0 +1,28 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SortedWords } from '../../domain/password-blocklist.js';
+import { packageRoot } from '../package-root.js';
+
+/**
+ * The common-password list as the build writes it (src/build/password-list.ts): the
+ * words of zxcvbn-ts's dictionaries, folded, distinct and sorted, one per line, in
+ * dist/common-passwords.txt (about 1.6 MB).
+ *
+ * Why a built file rather than the dictionary packages at run time: those decompress
+ * their lists when loaded, which held the event loop for about 0.3 s at the first
+ * password checked and took some 60 MB of memory for a moment (the packages' strings
+ * and arrays), most of a server's peak. Read from this file, the list costs a few
+ * milliseconds and the 2 MB it keeps.
+ */
+export const COMMON_PASSWORD_FILE = path.join('dist', 'common-passwords.txt');
+
+export function commonPasswordList(root = packageRoot(import.meta.dirname)): SortedWords {
+  const file = path.join(root, COMMON_PASSWORD_FILE);
+  let lines: string;
+  try {
+    lines = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`the common-password list ${file} cannot be read (npm run build writes it): ${(error as Error).message}`);
+  }
+  return SortedWords.fromLines(lines);
+}
