@@ -10,6 +10,7 @@ import { describe } from '../src/domain/describe-error.js';
 import { HTTP_STATUS_OF } from '../src/grpc/http-status.js';
 import type { Logger } from '../src/domain/logger.js';
 import { HttpError } from './http-error.js';
+import { respondJson } from './json-response.js';
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
@@ -48,7 +49,7 @@ export function errorMiddleware(log: Logger): Middleware {
         log.error({ requestId: ctx.state['requestId'], method: ctx.method, path: ctx.path, err: describe(error) }, 'request failed unexpectedly');
       }
       ctx.status = status;
-      ctx.body = body;
+      respondJson(ctx, body);
       if (retryAfterSeconds !== undefined) ctx.set('Retry-After', String(retryAfterSeconds));
     }
   };

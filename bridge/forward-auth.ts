@@ -29,6 +29,7 @@ import type { CallObserver } from '../src/grpc/unary.js';
 import type { CookiePolicy } from './cookie-policy.js';
 import { toHttpError } from './error-middleware.js';
 import { HttpError } from './http-error.js';
+import { respondJson } from './json-response.js';
 
 export const FORWARD_AUTH_PATH = '/auth';
 /** The name forward auth goes by in metrics and the access log policy. */
@@ -99,6 +100,7 @@ export function forwardAuth(options: ForwardAuthOptions): Middleware {
     const started = process.hrtime.bigint();
     const requestId = requestIdFrom(ctx.get('X-Request-Id'));
     ctx.set('Cache-Control', 'no-store');
+    let reason = '';
     try {
       const requirement = requirementOf(ctx.querystring);
       const identity = await identityOf(tokenOf(ctx, cookies), requestId);
@@ -112,11 +114,12 @@ export function forwardAuth(options: ForwardAuthOptions): Middleware {
       if (status === 500) log.error({ requestId, method: ctx.method, path: ctx.path, err: String(error) }, 'request failed unexpectedly');
       if (status === 401) ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
       ctx.status = status;
-      ctx.body = body;
+      respondJson(ctx, body);
+      reason = body.reason;
     }
     const code = codeOfHttpStatus(ctx.status);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    options.observe?.(FORWARD_AUTH_METHOD, code, seconds, ctx.status === 200 ? '' : String((ctx.body as { reason?: string }).reason ?? ''));
+    options.observe?.(FORWARD_AUTH_METHOD, code, seconds, reason);
     if (!options.accessLog || options.accessLog.logs(FORWARD_AUTH_METHOD, code)) {
       log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1e6) / 1e3, requestId }, 'http');
     }

@@ -12,6 +12,7 @@ import { invalidField } from './http-error.js';
 import { stringField } from './request-fields.js';
 import { RESET_PAGE_HTML, RESET_PAGE_SCRIPT } from './recovery-page.js';
 import { clientJson } from './response-json.js';
+import { respondJson } from './json-response.js';
 
 export interface RecoveryRouteDependencies {
   api: ClientAuthCalls;
@@ -46,7 +47,7 @@ export function recoveryRoutes(deps: RecoveryRouteDependencies): Router {
     const input = await body(ctx, ROUTE_FIELDS.requestPasswordReset);
     await api.requestPasswordReset({ email: stringField(input, 'email') }, callOptions(ctx));
     ctx.status = 202;
-    ctx.body = RESET_REQUESTED;
+    respondJson(ctx, RESET_REQUESTED);
   });
 
   router.get('/password-reset', (ctx) => {
@@ -68,7 +69,7 @@ export function recoveryRoutes(deps: RecoveryRouteDependencies): Router {
   router.post('/verify-email', async (ctx) => {
     const input = await body(ctx, ROUTE_FIELDS.verifyEmail);
     const { client } = await api.verifyEmail({ token: stringField(input, 'token') }, callOptions(ctx));
-    ctx.body = { client: clientJson(client) };
+    respondJson(ctx, { client: clientJson(client) });
   });
 
   // A link opened from a mail program: a top-level navigation from another site, which the

@@ -18,6 +18,7 @@ import { auditEventJson } from './audit-json.js';
 import { clientJson, deletionRequestJson, timeJson } from './response-json.js';
 import type { UpstreamHealth } from './upstream-health.js';
 import { answerWithChallenge, secondFactorRoutes } from './second-factor-routes.js';
+import { respondJson } from './json-response.js';
 
 export interface RouteDependencies {
   api: ClientAuthCalls;
@@ -59,11 +60,11 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
       { value: session.accessToken, expiresAt: session.accessTokenExpireTime },
       { value: session.refreshToken, expiresAt: session.refreshTokenExpireTime },
     );
-    ctx.body = {
+    respondJson(ctx, {
       client: clientJson(session.client),
       access_token_expire_time: timeJson(session.accessTokenExpireTime),
       refresh_token_expire_time: timeJson(session.refreshTokenExpireTime),
-    };
+    });
   };
 
   const registerUser = async (ctx: Context) => {
@@ -81,7 +82,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
       callOptions(ctx),
     );
     ctx.status = 201;
-    ctx.body = { client: clientJson(client) };
+    respondJson(ctx, { client: clientJson(client) });
   };
   router.post('/register', registerUser);
   router.post('/register-user', registerUser);
@@ -91,7 +92,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
     const request = { email: stringField(input, 'email'), name: stringField(input, 'name'), groups: stringListField(input, 'groups') };
     const response = await api.registerService(request, authenticated(ctx));
     ctx.status = 201;
-    ctx.body = { client: clientJson(response.client), client_secret: response.clientSecret };
+    respondJson(ctx, { client: clientJson(response.client), client_secret: response.clientSecret });
   });
 
   router.post('/login', async (ctx) => {
@@ -125,13 +126,13 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
 
   router.get('/me', async (ctx) => {
     const { client } = await api.getMe({}, authenticated(ctx));
-    ctx.body = { client: clientJson(client) };
+    respondJson(ctx, { client: clientJson(client) });
   });
 
   router.get('/me/sign-ins', async (ctx) => {
     const pageToken = typeof ctx.query['page_token'] === 'string' ? ctx.query['page_token'] : '';
     const page = await api.listMySignIns({ pageSize: 0, pageToken }, authenticated(ctx));
-    ctx.body = { sign_ins: page.signIns.map(auditEventJson), next_page_token: page.nextPageToken };
+    respondJson(ctx, { sign_ins: page.signIns.map(auditEventJson), next_page_token: page.nextPageToken });
   });
 
   router.post('/logout', async (ctx) => {
@@ -160,7 +161,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
     await body(ctx, ROUTE_FIELDS.none);
     const { deletionRequest } = await api.deleteClient({ clientId: '' }, authenticated(ctx));
     cookies.clearSession(ctx);
-    ctx.body = { deletion_request: deletionRequestJson(deletionRequest) };
+    respondJson(ctx, { deletion_request: deletionRequestJson(deletionRequest) });
   };
   router.post('/delete', deleteCaller);
   router.delete('/me', deleteCaller);
@@ -170,14 +171,14 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
     const input = await body(ctx, ROUTE_FIELDS.suspend);
     const request = { clientId: stringField(input, 'id'), reason: stringField(input, 'reason') };
     const { client } = await api.suspendClient(request, authenticated(ctx));
-    ctx.body = { client: clientJson(client) };
+    respondJson(ctx, { client: clientJson(client) });
   });
 
   router.post('/reinstate', async (ctx) => {
     ctx.state['jsonFieldNames'] = TARGET_ID_FIELD;
     const input = await body(ctx, ROUTE_FIELDS.reinstate);
     const { client } = await api.reinstateClient({ clientId: stringField(input, 'id') }, authenticated(ctx));
-    ctx.body = { client: clientJson(client) };
+    respondJson(ctx, { client: clientJson(client) });
   });
 
   secondFactorRoutes(router, { api, body, callOptions: (ctx) => callOptions(ctx), authenticated, answerWithSession });
@@ -185,11 +186,11 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   router.get('/healthz', async (ctx) => {
     const upstream = await deps.health.check(deps.callTimeoutMs);
     if (upstream === 'SERVING') {
-      ctx.body = { status: upstream };
+      respondJson(ctx, { status: upstream });
       return;
     }
     ctx.status = 503;
-    ctx.body = { message: 'the gRPC upstream is not serving', reason: 'UNAVAILABLE', status: upstream };
+    respondJson(ctx, { message: 'the gRPC upstream is not serving', reason: 'UNAVAILABLE', status: upstream });
   });
 
   return router;

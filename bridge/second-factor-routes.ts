@@ -15,6 +15,7 @@ import { ROUTE_FIELDS, type BodyFields } from './body-fields.js';
 import type { JsonObject } from './json-body.js';
 import { stringField } from './request-fields.js';
 import { clientJson, timeJson } from './response-json.js';
+import { respondJson } from './json-response.js';
 
 /** What these routes borrow from the main routes: reading bodies, calling, and answering with a session. */
 export interface SecondFactorRouteHelpers {
@@ -41,13 +42,13 @@ const TARGET_ID_FIELD: JsonFieldNames = { client_id: 'id' };
  */
 export function answerWithChallenge(ctx: Context, challenge: LoginChallenge): void {
   ctx.status = 401;
-  ctx.body = {
+  respondJson(ctx, {
     message: 'a second factor is required: POST /login/complete with the challenge and one of the factors',
     reason: 'MFA_REQUIRED',
     challenge_token: challenge.challengeToken,
     challenge_expire_time: timeJson(challenge.expireTime),
     factors: challenge.factors.map((kind) => FACTOR_NAMES[kind]).filter((name) => name !== undefined),
-  };
+  });
 }
 
 export function secondFactorRoutes(router: Router, helpers: SecondFactorRouteHelpers): void {
@@ -79,13 +80,13 @@ export function secondFactorRoutes(router: Router, helpers: SecondFactorRouteHel
     // Loaded at the first enrolment: most starts never draw a QR code.
     const { default: QRCode } = await import('qrcode');
     const svg = await QRCode.toString(otpauthUri, { type: 'svg', margin: 2 });
-    ctx.body = { secret, otpauth_uri: otpauthUri, qr_code: `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}` };
+    respondJson(ctx, { secret, otpauth_uri: otpauthUri, qr_code: `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}` });
   });
 
   router.post('/totp/confirm', async (ctx) => {
     const input = await body(ctx, ROUTE_FIELDS.totpCode);
     const { recoveryCodes } = await api.confirmTotpEnrollment({ code: stringField(input, 'code') }, authenticated(ctx));
-    ctx.body = { recovery_codes: recoveryCodes };
+    respondJson(ctx, { recovery_codes: recoveryCodes });
   });
 
   router.post('/totp/disable', async (ctx) => {
@@ -95,7 +96,7 @@ export function secondFactorRoutes(router: Router, helpers: SecondFactorRouteHel
   });
 
   router.post('/passkeys/register/begin', async (ctx) => {
-    ctx.body = ceremonyJson(await api.beginPasskeyRegistration({}, authenticated(ctx)));
+    respondJson(ctx, ceremonyJson(await api.beginPasskeyRegistration({}, authenticated(ctx))));
   });
 
   router.post('/passkeys/register/finish', async (ctx) => {
@@ -103,12 +104,12 @@ export function secondFactorRoutes(router: Router, helpers: SecondFactorRouteHel
     const request = { ceremonyToken: stringField(input, 'ceremony_token'), response: objectField(input, 'response'), name: stringField(input, 'name') };
     const { passkey } = await api.finishPasskeyRegistration(request, authenticated(ctx));
     ctx.status = 201;
-    ctx.body = { passkey: passkeyJson(passkey) };
+    respondJson(ctx, { passkey: passkeyJson(passkey) });
   });
 
   router.get('/passkeys', async (ctx) => {
     const { passkeys } = await api.listPasskeys({}, authenticated(ctx));
-    ctx.body = { passkeys: passkeys.map(passkeyJson) };
+    respondJson(ctx, { passkeys: passkeys.map(passkeyJson) });
   });
 
   router.delete('/passkeys/:id', async (ctx) => {
@@ -118,7 +119,7 @@ export function secondFactorRoutes(router: Router, helpers: SecondFactorRouteHel
 
   router.post('/passkeys/login/begin', async (ctx) => {
     const input = await body(ctx, ROUTE_FIELDS.beginPasskeyLogin);
-    ctx.body = ceremonyJson(await api.beginPasskeyLogin({ challengeToken: stringField(input, 'challenge_token') }, callOptions(ctx)));
+    respondJson(ctx, ceremonyJson(await api.beginPasskeyLogin({ challengeToken: stringField(input, 'challenge_token') }, callOptions(ctx))));
   });
 
   router.post('/passkeys/login/finish', async (ctx) => {
@@ -131,7 +132,7 @@ export function secondFactorRoutes(router: Router, helpers: SecondFactorRouteHel
     ctx.state['jsonFieldNames'] = TARGET_ID_FIELD;
     const input = await body(ctx, ROUTE_FIELDS.resetSecondFactor);
     const { client } = await api.resetSecondFactor({ clientId: stringField(input, 'id') }, authenticated(ctx));
-    ctx.body = { client: clientJson(client) };
+    respondJson(ctx, { client: clientJson(client) });
   });
 }
 
