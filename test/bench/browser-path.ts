@@ -52,7 +52,8 @@ export interface SetUpFigures {
   me: { bridge: Side; grpc: Side };
   login: { bridge: Side; grpc: Side };
   refresh: { bridge: Side; grpc: Side };
-  memory: { readyMb: number; peakMb: number };
+  /** RSS at ready, and its high-water mark (VmHWM) at the end and after each phase: what took it there. */
+  memory: { readyMb: number; peakMb: number; peakAfter: { me: number; login: number; refresh: number } };
   storage: StorageFigures;
 }
 
@@ -182,6 +183,7 @@ async function measureSetUp(
       await measured(pid, { ...ME, workDir, protocol: 'grpc', url: `http://${running.grpcAddress}/clientauth.v1.ClientAuth/GetMe`, headers: { authorization: `Bearer ${running.token}` }, body: new Uint8Array() }),
     );
   }
+  const peakAfterMe = memoryMb(pid).peak;
   say(`  POST /login vs Login: ${LOGIN.warmUpSeconds} s + ${LOGIN.seconds} s each, ${LOGIN.inFlight} in flight, bcrypt cost ${BCRYPT_COST}`);
   const credentials = { email: running.email, password: running.password };
   const loginBridge = await measured(pid, {
@@ -201,6 +203,7 @@ async function measureSetUp(
     url: `http://${running.grpcAddress}/clientauth.v1.ClientAuth/Login`,
     body: LoginRequest.encode(credentials).finish(),
   });
+  const peakAfterLogin = memoryMb(pid).peak;
   say(`  POST /refresh vs RefreshToken: ${REFRESH.sessions} chained sessions, ${REFRESH.warmUpSeconds} s + ${REFRESH.seconds} s each`);
   const refreshBridge = await refreshRun(pid, running, workDir, true);
   const refreshGrpc = await refreshRun(pid, running, workDir, false);
@@ -210,7 +213,7 @@ async function measureSetUp(
     me: { bridge: side(meRuns.bridge), grpc: side(meRuns.grpc) },
     login: { bridge: side([loginBridge]), grpc: side([loginGrpc]) },
     refresh: { bridge: refreshBridge.side, grpc: refreshGrpc.side },
-    memory: { readyMb: running.readyMb, peakMb: memoryMb(pid).peak },
+    memory: { readyMb: running.readyMb, peakMb: memoryMb(pid).peak, peakAfter: { me: peakAfterMe, login: peakAfterLogin, refresh: memoryMb(pid).peak } },
     storage,
   };
 }
