@@ -17,7 +17,7 @@
  * any await would finish.
  */
 import { createRequire } from 'node:module';
-import type { handleBidiStreamingCall, MethodDefinition, Server, ServiceDefinition } from '@grpc/grpc-js';
+import { status, type handleBidiStreamingCall, type MethodDefinition, type Server, type ServiceDefinition } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import type { ReflectionService } from '@grpc/reflection';
 import { fileDescriptorProtos } from '../../gen/clientauth/v1/file_descriptors.js';
@@ -51,7 +51,15 @@ export function addReflection(server: Pick<Server, 'addService'>): void {
         responseDeserialize: (bytes: Buffer) => method(path).definition.responseDeserialize(bytes),
       },
     };
-    server.addService(definition, { ServerReflectionInfo: (call: Parameters<handleBidiStreamingCall<object, object>>[0]) => method(path).handler(call) });
+    const handler: handleBidiStreamingCall<object, object> = (call) => {
+      try {
+        method(path).handler(call);
+      } catch (error) {
+        // A library that no longer loads or builds fails the call, not the process.
+        call.emit('error', { code: status.UNIMPLEMENTED, details: `server reflection is not available: ${(error as Error).message}` });
+      }
+    };
+    server.addService(definition, { ServerReflectionInfo: handler });
   }
 }
 
