@@ -32,7 +32,7 @@ const ROOT = repoRoot();
 const BENCH_DIST = path.join(ROOT, 'dist', 'test', 'bench');
 const ME = { inFlight: 64, rounds: 2, warmUpSeconds: 1, seconds: 3 };
 const LOGIN = { inFlight: 8, rounds: 1, warmUpSeconds: 1, seconds: 4 };
-const REFRESH = { sessions: 16, warmUpSeconds: 1, seconds: 4 };
+const REFRESH = { sessions: 16, rounds: 2, warmUpSeconds: 1, seconds: 4 };
 const COLD_STARTS = 3;
 const BCRYPT_COST = 10;
 
@@ -204,9 +204,19 @@ async function measureSetUp(
     body: LoginRequest.encode(credentials).finish(),
   });
   const peakAfterLogin = memoryMb(pid).peak;
-  say(`  POST /refresh vs RefreshToken: ${REFRESH.sessions} chained sessions, ${REFRESH.warmUpSeconds} s + ${REFRESH.seconds} s each`);
-  const refreshBridge = await refreshRun(pid, running, workDir, true);
-  const refreshGrpc = await refreshRun(pid, running, workDir, false);
+  say(
+    `  POST /refresh vs RefreshToken: ${REFRESH.rounds} alternating rounds of ${REFRESH.sessions} chained sessions, ${REFRESH.warmUpSeconds} s + ${REFRESH.seconds} s each`,
+  );
+  // Alternating, and each round in the other order: a store that slows as its tables fill
+  // must not favour whichever side runs first.
+  const refreshRuns = { bridge: [] as RefreshRun[], grpc: [] as RefreshRun[] };
+  for (let round = 0; round < REFRESH.rounds; round++) {
+    for (const bridge of round % 2 === 0 ? [true, false] : [false, true]) {
+      (bridge ? refreshRuns.bridge : refreshRuns.grpc).push(await refreshRun(pid, running, workDir, bridge, round));
+    }
+  }
+  const refreshBridge = pooledRefreshes(refreshRuns.bridge);
+  const refreshGrpc = pooledRefreshes(refreshRuns.grpc);
   const storage = await sessionStorage(stores, refreshBridge.refreshes + refreshGrpc.refreshes);
   return {
     name,
@@ -246,7 +256,32 @@ interface RefreshFigures {
   failures: Record<string, number>;
 }
 
-async function refreshRun(pid: number, running: Running, workDir: string, bridge: boolean): Promise<{ side: Side; refreshes: number }> {
+interface RefreshRun {
+  side: Side;
+  refreshes: number;
+}
+
+/** The rounds of one side as one: rate over their measured seconds, CPU over their refreshes, the rounds' mean percentiles. */
+function pooledRefreshes(runs: RefreshRun[]): RefreshRun {
+  const calls = runs.reduce((sum, run) => sum + run.side.calls, 0);
+  const seconds = runs.reduce((sum, run) => sum + run.side.seconds, 0);
+  const cpuMs = runs.reduce((sum, run) => sum + run.side.cpuMsPerRequest * run.side.calls, 0);
+  const mean = (value: (run: RefreshRun) => number) => runs.reduce((sum, run) => sum + value(run), 0) / runs.length;
+  return {
+    side: {
+      calls,
+      failed: 0,
+      seconds,
+      perSecond: calls / seconds,
+      p50Ms: mean((run) => run.side.p50Ms),
+      p99Ms: mean((run) => run.side.p99Ms),
+      cpuMsPerRequest: cpuMs / Math.max(1, calls),
+    },
+    refreshes: runs.reduce((sum, run) => sum + run.refreshes, 0),
+  };
+}
+
+async function refreshRun(pid: number, running: Running, workDir: string, bridge: boolean, round: number): Promise<RefreshRun> {
   const settings = {
     address: running.grpcAddress,
     ...(bridge ? { bridgeUrl: running.bridgeUrl, refreshCookie: 'refresh_token' } : {}),
@@ -262,7 +297,7 @@ async function refreshRun(pid: number, running: Running, workDir: string, bridge
   try {
     figures = await runNodeChild<RefreshFigures>(LOAD_CPU, path.join(BENCH_DIST, 'refresh-driver.js'), [JSON.stringify(settings)], {
       readyTimeoutMs: (REFRESH.warmUpSeconds + REFRESH.seconds + 60) * 1000,
-      outputFile: path.join(workDir, `refresh-${bridge ? 'bridge' : 'grpc'}.log`),
+      outputFile: path.join(workDir, `refresh-${bridge ? 'bridge' : 'grpc'}-${round}.log`),
     });
   } finally {
     clearInterval(sampler);
