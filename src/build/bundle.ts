@@ -4,8 +4,8 @@
  * split at the dynamic imports so what loads lazily (the drivers, prom-client, the import
  * command) stays lazy. src/main.ts runs the bundle unless tracing is on.
  *
- * Why: node resolves, reads and compiles one file instead of some 400, which cuts the cold
- * start by about a third (README, "What start-up loads"). Left out, and loaded from
+ * Why: node resolves and reads one file instead of some 400, which about halves the cold
+ * start (README, "What start-up loads"). Left out, and loaded from
  * node_modules as before: the native modules, the packages that read their own files at
  * run time (reflection's .proto files, the password dictionaries), the drivers and
  * libraries only some configurations use, and tracing, which instruments packages as they

@@ -1,19 +1,25 @@
+import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import type { PasswordHasher } from '../../domain/password-hasher.js';
 
+/** bcrypt's own base-64 alphabet, in which a hash's salt and checksum are written. */
+const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/** Characters of the checksum that follows the salt in a hash. */
+const CHECKSUM_LENGTH = 31;
+
 /**
  * bcrypt with a configured cost. Verification of an unknown account runs against a dummy
- * hash of the same cost, so it takes as long as a wrong password. The dummy hash is made on
- * bcrypt's worker threads as the hasher is built, not on the start-up path (a cost-10 hash
- * is some 55 ms of a cold start); a verification that comes before it is ready waits for it.
+ * hash of the same cost, so it takes as long as a wrong password. The dummy is a fresh salt
+ * of that cost with a random checksum: comparing against it runs the full key schedule, as
+ * against a real hash, and matches nothing, and making it costs no hashing (a cost-10 hash
+ * made at construction was some 55 ms of every start).
  */
 export class BcryptPasswordHasher implements PasswordHasher {
-  private readonly dummyHash: Promise<string>;
+  private readonly dummyHash: string;
 
   constructor(readonly cost: number) {
-    this.dummyHash = bcrypt.hash('dummy password that matches nothing', cost);
-    // A failure surfaces on the first verification of an unknown account, not as an unhandled rejection.
-    this.dummyHash.catch(() => {});
+    const checksum = Array.from(randomBytes(CHECKSUM_LENGTH), (byte) => BCRYPT_ALPHABET[byte & 63]).join('');
+    this.dummyHash = bcrypt.genSaltSync(cost) + checksum;
   }
 
   hash(password: string): Promise<string> {
@@ -22,7 +28,7 @@ export class BcryptPasswordHasher implements PasswordHasher {
 
   /** Compares against `hash`, or the dummy hash when it is null; false in that case. */
   async verify(password: string, hash: string | null): Promise<boolean> {
-    const matches = await bcrypt.compare(password, hash ?? (await this.dummyHash));
+    const matches = await bcrypt.compare(password, hash ?? this.dummyHash);
     return matches && hash !== null;
   }
 
