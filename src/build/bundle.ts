@@ -5,11 +5,11 @@
  * command) stays lazy. src/main.ts runs the bundle unless tracing is on.
  *
  * Why: node resolves and reads one file instead of some 400, which about halves the cold
- * start (README, "What start-up loads"). Left out, and loaded from
- * node_modules as before: the native modules, the packages that read their own files at
- * run time (reflection's .proto files, the password dictionaries), the drivers and
- * libraries only some configurations use, and tracing, which instruments packages as they
- * load and so needs them unbundled.
+ * start (README, "What start-up loads"); the shared set-up's drivers are bundled too, in
+ * the chunk only that set-up imports. Left out, and loaded from node_modules as before: the
+ * native modules, the packages that read their own files at run time (reflection's .proto
+ * files, the password dictionaries), the libraries only some requests or configurations
+ * use, and tracing, which instruments packages as they load and so needs them unbundled.
  */
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
@@ -21,8 +21,16 @@ export const BUNDLE_DIR = 'bundle';
 const EXTERNAL = [
   'bcrypt',
   'better-sqlite3',
-  'mongodb',
-  'ioredis',
+  // The MongoDB driver's optional companions (compression, Kerberos, client-side
+  // encryption, cloud credentials, SOCKS): it requires each only when configured, and none
+  // is installed.
+  '@aws-sdk/credential-providers',
+  '@mongodb-js/zstd',
+  'gcp-metadata',
+  'kerberos',
+  'mongodb-client-encryption',
+  'snappy',
+  'socks',
   'prom-client',
   'nodemailer',
   '@simplewebauthn/server',

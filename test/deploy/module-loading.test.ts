@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
@@ -8,14 +9,24 @@ import { embeddedEnv, testEnv } from '../support/server.js';
 
 /** The line test/support/report-packages.ts writes at exit (a preload script, so not imported here). */
 const PACKAGES_LINE = 'loaded-packages:';
-const BUNDLE_LINE = 'ran-bundle:';
+const BUNDLE_LINE = 'bundle-files:';
+
+/** The bundle's files that hold a driver, found by a class only that driver defines. */
+function bundleFilesHolding(marker: RegExp): string[] {
+  const dir = join(repoRoot(), 'dist/bundle');
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.js') && marker.test(readFileSync(join(dir, name), 'utf8')))
+    .map((name) => join(dir, name));
+}
+const MONGODB_DRIVER = /\bMongoServerSelectionError=class\b/;
+const IOREDIS = /\b_?Redis extends Commander_/;
 
 /**
  * Starts `script` (by default dist/src/start.js, the composition root unbundled, so that the
  * packages inside the bundle are seen too) with `env` until it serves, stops it, and
- * returns the npm packages it loaded and whether it ran the bundle.
+ * returns the npm packages it loaded and the files of the bundle it imported.
  */
-async function loadedBy(env: Record<string, string>, script = 'dist/src/start.js'): Promise<{ packages: string[]; ranBundle: boolean }> {
+async function loadedBy(env: Record<string, string>, script = 'dist/src/start.js'): Promise<{ packages: string[]; bundleFiles: string[] }> {
   const preload = join(repoRoot(), 'dist/test/support/report-packages.js');
   const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, join(repoRoot(), script)], {
     env: { PATH: process.env['PATH'] ?? '', GRPC_PORT: '0', BRIDGE_HOST: '127.0.0.1', BRIDGE_PORT: '0', ...env, LOG_LEVEL: 'info' },
@@ -37,7 +48,7 @@ async function loadedBy(env: Record<string, string>, script = 'dist/src/start.js
   const line = stderr.split('\n').find((entry) => entry.startsWith(PACKAGES_LINE));
   const bundleLine = stderr.split('\n').find((entry) => entry.startsWith(BUNDLE_LINE));
   if (!line || !bundleLine) throw new Error(`no list of loaded packages: ${stderr}`);
-  return { packages: line.slice(PACKAGES_LINE.length).split(','), ranBundle: bundleLine === `${BUNDLE_LINE}true` };
+  return { packages: line.slice(PACKAGES_LINE.length).split(','), bundleFiles: bundleLine.slice(BUNDLE_LINE.length).split(',').filter(Boolean) };
 }
 
 async function packagesLoadedBy(env: Record<string, string>): Promise<string[]> {
@@ -54,16 +65,25 @@ describe('Start-up loads only what the configuration uses', function () {
     expect(packages.filter((name) => unused.includes(name))).to.deep.equal([]);
   });
 
-  it('runs the bundle from main.js, keeping the native modules and the unused drivers out of it and unloaded', async () => {
-    const { packages, ranBundle } = await loadedBy(embeddedEnv(), 'dist/src/main.js');
-    expect(ranBundle).to.equal(true);
+  it('runs the bundle from main.js, with the native modules outside it, and neither driver loaded on the embedded default', async () => {
+    const { packages, bundleFiles } = await loadedBy(embeddedEnv(), 'dist/src/main.js');
+    expect(bundleFiles).to.include(join(repoRoot(), 'dist/bundle/start.js'));
     expect(packages).to.include.members(['bcrypt', 'better-sqlite3']);
     expect(packages.filter((name) => ['mongodb', 'ioredis', 'prom-client', 'nodemailer', '@simplewebauthn/server', '@grpc/reflection'].includes(name))).to.deep.equal([]);
+    const drivers = [...bundleFilesHolding(MONGODB_DRIVER), ...bundleFilesHolding(IOREDIS)];
+    expect(drivers, 'the bundle holds both drivers').to.have.length.of.at.least(2);
+    expect(bundleFiles.filter((file) => drivers.includes(file))).to.deep.equal([]);
+  });
+
+  it('runs the bundle on the shared set-up too, with the drivers from their own chunks and better-sqlite3 unloaded', async function () {
+    const { packages, bundleFiles } = await loadedBy(testEnv(requireServices(this), 'module_loading_bundle'), 'dist/src/main.js');
+    expect(bundleFiles).to.include.members([...bundleFilesHolding(MONGODB_DRIVER), ...bundleFilesHolding(IOREDIS)]);
+    expect(packages).to.not.include('better-sqlite3');
   });
 
   it('runs unbundled from main.js when tracing is on, so that the tracing hooks see each package load', async () => {
-    const { packages, ranBundle } = await loadedBy(embeddedEnv({ OTEL_TRACES_EXPORTER: 'console' }), 'dist/src/main.js');
-    expect(ranBundle).to.equal(false);
+    const { packages, bundleFiles } = await loadedBy(embeddedEnv({ OTEL_TRACES_EXPORTER: 'console' }), 'dist/src/main.js');
+    expect(bundleFiles).to.deep.equal([]);
     expect(packages).to.include.members(['@grpc/grpc-js', 'koa', '@opentelemetry/instrumentation-grpc']);
   });
 

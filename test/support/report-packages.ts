@@ -2,8 +2,8 @@
  * Preloaded with `node --import` into a service under test: at exit it writes the npm
  * packages the process loaded, one line on stderr, so a test can tell what a configuration
  * loads. CommonJS modules (required, or imported from an ES module) are in `require.cache`;
- * ES modules are reported by the loader hooks of record-imports.ts. A second line says
- * whether the process ran the bundle (dist/bundle, src/build/bundle.ts).
+ * ES modules are reported by the loader hooks of record-imports.ts. A second line lists the
+ * files of the bundle (dist/bundle, src/build/bundle.ts) the process imported, if any.
  */
 // A script, never imported: importing it would report the importer's packages too.
 import { createRequire, register } from 'node:module';
@@ -28,5 +28,5 @@ process.on('exit', () => {
     packages.add(parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!);
   }
   process.stderr.write(`loaded-packages:${[...packages].sort().join(',')}\n`);
-  process.stderr.write(`ran-bundle:${[...imported].some((file) => file.includes('/dist/bundle/'))}\n`);
+  process.stderr.write(`bundle-files:${[...imported].filter((file) => file.includes('/dist/bundle/')).join(',')}\n`);
 });
