@@ -52,6 +52,8 @@ export interface SetUpFigures {
   me: { bridge: Side; grpc: Side };
   login: { bridge: Side; grpc: Side };
   refresh: { bridge: Side; grpc: Side };
+  /** The refresh driver's share of its core (CPU 1, shared with FerretDB and Redis), mean over the rounds: bridge, gRPC. */
+  refreshDriverCpu: { bridge: number; grpc: number };
   /** RSS at ready, and its high-water mark (VmHWM) at the end and after each phase: what took it there. */
   memory: { readyMb: number; peakMb: number; peakAfter: { me: number; login: number; refresh: number } };
   storage: StorageFigures;
@@ -223,6 +225,7 @@ async function measureSetUp(
     me: { bridge: side(meRuns.bridge), grpc: side(meRuns.grpc) },
     login: { bridge: side([loginBridge]), grpc: side([loginGrpc]) },
     refresh: { bridge: refreshBridge.side, grpc: refreshGrpc.side },
+    refreshDriverCpu: { bridge: refreshBridge.driverCpuShare, grpc: refreshGrpc.driverCpuShare },
     memory: { readyMb: running.readyMb, peakMb: memoryMb(pid).peak, peakAfter: { me: peakAfterMe, login: peakAfterLogin, refresh: memoryMb(pid).peak } },
     storage,
   };
@@ -254,11 +257,13 @@ interface RefreshFigures {
   p50Ms: number;
   p99Ms: number;
   failures: Record<string, number>;
+  driverCpuShare: number;
 }
 
 interface RefreshRun {
   side: Side;
   refreshes: number;
+  driverCpuShare: number;
 }
 
 /** The rounds of one side as one: rate over their measured seconds, CPU over their refreshes, the rounds' mean percentiles. */
@@ -278,6 +283,7 @@ function pooledRefreshes(runs: RefreshRun[]): RefreshRun {
       cpuMsPerRequest: cpuMs / Math.max(1, calls),
     },
     refreshes: runs.reduce((sum, run) => sum + run.refreshes, 0),
+    driverCpuShare: mean((run) => run.driverCpuShare),
   };
 }
 
@@ -316,6 +322,7 @@ async function refreshRun(pid: number, running: Running, workDir: string, bridge
       cpuMsPerRequest: (cpu * 1000) / Math.max(1, figures.refreshes),
     },
     refreshes: figures.refreshes,
+    driverCpuShare: figures.driverCpuShare,
   };
 }
 

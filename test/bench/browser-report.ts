@@ -35,6 +35,10 @@ export function browserReport(r: BrowserResults): string[] {
     pair('POST /login vs Login', s.login.bridge, s.login.grpc, BROWSER_TARGETS.routeVsCall);
     pair('POST /refresh vs RefreshToken', s.refresh.bridge, s.refresh.grpc, BROWSER_TARGETS.routeVsCall);
     out(
+      `    the refresh driver used ${Math.round(s.refreshDriverCpu.bridge * 100)} % (bridge) and ${Math.round(s.refreshDriverCpu.grpc * 100)} % (gRPC) of CPU 1` +
+        (s.name === 'shared' ? ', the core FerretDB and Redis run on' : ''),
+    );
+    out(
       `    RSS: ${num(s.memory.readyMb)} MB at ready (target < ${BROWSER_TARGETS.readyMb}: ${met(s.memory.readyMb < BROWSER_TARGETS.readyMb)}), ` +
         `${num(s.memory.peakMb)} MB peak (target < ${BROWSER_TARGETS.peakMb}: ${met(s.memory.peakMb < BROWSER_TARGETS.peakMb)}; ` +
         `high-water mark after the /me, login and refresh phases ${num(s.memory.peakAfter.me)} / ${num(s.memory.peakAfter.login)} / ${num(s.memory.peakAfter.refresh)} MB)`,
