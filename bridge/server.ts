@@ -10,6 +10,7 @@ import type { Logger } from '../src/domain/logger.js';
 import { inProcessClient } from '../src/grpc/in-process-client.js';
 import { createBridgeApp, type BridgeAppOptions } from './app.js';
 import { inProcessHealth, upstreamHealth, type HealthService, type UpstreamHealth } from './upstream-health.js';
+import { JSON_CONTENT_TYPE } from './json-response.js';
 
 export interface RunningBridge {
   server: Server;
@@ -60,7 +61,7 @@ export async function startBridge(config: Config['bridge'], options: BridgeOptio
   // 503 instead of a refused connection, on new and kept-alive connections alike.
   const server = createServer((request, response) => {
     if (draining) {
-      response.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', Connection: 'close', 'Retry-After': '1', 'Cache-Control': 'no-store' });
+      response.writeHead(503, { 'Content-Type': JSON_CONTENT_TYPE, Connection: 'close', 'Retry-After': '1', 'Cache-Control': 'no-store' });
       response.end(JSON.stringify(SHUTTING_DOWN));
       return;
     }

@@ -19,15 +19,15 @@
  *   on a helper thread) and the peak stays under 150 MB, at the same throughput within the
  *   machine's noise.
  *
- * Each is left alone when the operator sets it (config.ts, operatorHeapFlags).
+ * Each is left alone when the operator sets it (config-heap.ts, operatorHeapFlags).
  */
 import v8 from 'node:v8';
-import type { OperatorHeapFlags } from './config.js';
+import type { OperatorHeapFlags } from './config-heap.js';
 
 /** V8's default `--semi-space-growth-factor`. */
 const V8_DEFAULT_GROWTH = 2;
 /** `--heap-growing-percent`: after a full collection, the old generation's next limit is 1.3× what it kept. */
-export const OLD_GENERATION_GROWTH_PERCENT = 30;
+const OLD_GENERATION_GROWTH_PERCENT = 30;
 
 /**
  * Process-wide, not module state: the bundled start (src/build/bundle.ts) has its own copy

@@ -11,19 +11,18 @@ import { commonPasswordWords } from './zxcvbn-dictionaries.js';
 import { foldPassword } from '../domain/password-blocklist.js';
 
 /** The list's lines from the dictionaries' words. */
-export function passwordListLines(words: Iterable<string>): string {
+function passwordListLines(words: Iterable<string>): string {
   const folded = new Set<string>();
   for (const word of words) folded.add(foldPassword(word));
   // The default sort orders by UTF-16 code units, as the list's lookups compare.
   return [...folded].sort().join('\n');
 }
 
-/** Writes the list under `root` (the package root); returns how many words it holds. */
-export function writePasswordList(root: string): number {
+/** Writes the list under `root` (the package root). */
+export function writePasswordList(root: string): void {
   const lines = passwordListLines(commonPasswordWords());
   const file = path.join(root, COMMON_PASSWORD_FILE);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(`${file}.tmp`, lines);
   fs.renameSync(`${file}.tmp`, file);
-  return lines.split('\n').length;
 }

@@ -9,7 +9,6 @@ import {
   HealthCheckResponse_ServingStatus as ServingStatus,
   HealthService,
   healthCheckResponse_ServingStatusFromJSON,
-  healthCheckResponse_ServingStatusToJSON,
   type HealthCheckRequest,
   type HealthCheckResponse,
   type HealthListRequest,
@@ -39,12 +38,6 @@ export class HealthStatuses {
     this.statuses.set(service, next);
     if (previous === next) return;
     for (const watcher of this.watchers.get(service) ?? []) watcher(next);
-  }
-
-  /** The status Check answers; null for a service the server does not know. */
-  statusOf(service: string): ServingStatusName | null {
-    const status = this.statuses.get(service);
-    return status === undefined ? null : (healthCheckResponse_ServingStatusToJSON(status) as ServingStatusName);
   }
 
   /** Registers grpc.health.v1.Health on `server`. */

@@ -70,7 +70,7 @@ interface ReflectionMethod {
 }
 
 /** The method both versions of the reflection protocol serve, v1 and v1alpha. */
-export const REFLECTION_PATHS = [
+const REFLECTION_PATHS = [
   '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
   '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo',
 ] as const;

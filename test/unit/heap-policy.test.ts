@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { operatorHeapFlags, type OperatorHeapFlags } from '../../src/config.js';
+import { operatorHeapFlags, type OperatorHeapFlags } from '../../src/config-heap.js';
 
 const MODULE = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/heap-policy.js')).href;
 
