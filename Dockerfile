@@ -29,9 +29,9 @@ COPY gen ./gen
 COPY src ./src
 COPY bridge ./bridge
 # Compile, then bundle the composition root for a faster start and write the
-# common-password list (src/build/main.ts); main.js runs the bundle, or the compiled
+# common-password list (src/build/run-build.ts); main.js runs the bundle, or the compiled
 # modules when tracing is on.
-RUN npx tsc -p tsconfig.build.json && node dist/src/build/main.js
+RUN npx tsc -p tsconfig.build.json && node dist/src/build/run-build.js
 
 FROM toolchain AS production-dependencies
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
@@ -52,8 +52,8 @@ USER 1000:1000
 # gRPC, the bridge, and Prometheus metrics when METRICS_PORT=9464.
 EXPOSE 50051 8000 9464
 # Probes whichever of the gRPC health service and the bridge's /healthz this container
-# runs (src/healthcheck.ts), so the same check is right for all, server and bridge.
+# runs (src/cli/healthcheck.ts), so the same check is right for all, server and bridge.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["node", "dist/src/healthcheck.js"]
+    CMD ["node", "dist/src/cli/healthcheck.js"]
 ENTRYPOINT ["node", "dist/src/main.js"]
 CMD ["all"]

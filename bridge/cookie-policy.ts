@@ -13,7 +13,7 @@
  */
 import { parseCookie, stringifySetCookie } from 'cookie';
 import type { Context } from 'koa';
-import type { Config } from '../src/config.js';
+import type { Config } from '../src/config/index.js';
 
 /** Where the refresh cookie is sent: both GET and POST /refresh live here. */
 export const REFRESH_PATH = '/refresh';

@@ -3,12 +3,12 @@
  * generated client and message types, the reader of error reasons, and the
  * RevocationWatcher for gateways that verify tokens themselves.
  */
-export { createClientAuthClient, errorDetailOf, richStatusOf, ERROR_DOMAIN } from './client.js';
-export type { RichStatusDetails } from './client.js';
-export { IDEMPOTENT_METHODS, type RetryOptions } from './client-retry.js';
-export type { ClientAuthCallOptions, ClientAuthClientOptions, ClientAuthPromiseClient } from './client.js';
-export { RevocationWatcher } from './revocation-watcher.js';
-export type { RevocationWatcherOptions, WatchedClaims } from './revocation-watcher.js';
+export { createClientAuthClient, errorDetailOf, richStatusOf, ERROR_DOMAIN } from './sdk/typed-client.js';
+export type { RichStatusDetails } from './sdk/typed-client.js';
+export { IDEMPOTENT_METHODS, type RetryOptions } from './sdk/retry-policy.js';
+export type { ClientAuthCallOptions, ClientAuthClientOptions, ClientAuthPromiseClient } from './sdk/typed-client.js';
+export { RevocationWatcher } from './sdk/revocation-watcher.js';
+export type { RevocationWatcherOptions, WatchedClaims } from './sdk/revocation-watcher.js';
 export * from '../gen/clientauth/v1/client_auth.js';
 export {
   RevocationEvent,

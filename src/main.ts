@@ -5,9 +5,9 @@
  * over (src/import-original/command.ts). The composition root is src/start.ts.
  */
 // First: the heap policy, which keeps the young generation small while modules load (src/heap-policy.ts).
-import './heap-policy-apply.js';
+import './bootstrap/heap-policy-apply.js';
 // Then tracing, when asked for, must be running before the libraries it instruments load.
-import { tracingStarted } from './telemetry/preload.js';
+import { tracingStarted } from './observability/tracing/preload.js';
 import { existsSync } from 'node:fs';
 
 // The bundle of start.js (src/build/bundle.ts, built by `npm run build`) starts in about
@@ -16,4 +16,4 @@ import { existsSync } from 'node:fs';
 const bundled = new URL('../bundle/start.js', import.meta.url);
 // Imported, not a static import: an ES module's static imports are all loaded before its
 // body runs, so the tracing hooks above would come too late for them.
-await import(!tracingStarted && existsSync(bundled) ? bundled.href : './start.js');
+await import(!tracingStarted && existsSync(bundled) ? bundled.href : './bootstrap/start.js');

@@ -5,9 +5,9 @@
  * INVALID_ARGUMENT naming it: a misspelt field silently ignored is data silently lost.
  */
 import type { Context } from 'koa';
-import type { JsonFieldNames } from './error-middleware.js';
-import { invalidField } from './http-error.js';
-import type { JsonObject } from './json-body.js';
+import type { JsonFieldNames } from '../middleware/error-middleware.js';
+import { invalidField } from '../middleware/http-error.js';
+import type { JsonObject } from './request-body.js';
 
 /** Canonical (snake_case) name → the other spellings accepted for it. */
 export type BodyFields = Readonly<Record<string, readonly string[]>>;

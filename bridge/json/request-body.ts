@@ -8,7 +8,7 @@
  */
 import getRawBody from 'raw-body';
 import type { Context } from 'koa';
-import { HttpError } from './http-error.js';
+import { HttpError } from '../middleware/http-error.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -19,7 +19,7 @@ export async function readJsonObject(ctx: Context, limitBytes: number): Promise<
   // what a cross-site form or a preflight-free fetch sends, and the README's security notes
   // explain why the cross-site guard, not this check, is what stops those.
   if (ctx.get('Content-Type') !== '' && !ctx.is('application/json', '+json')) {
-    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'the body must be JSON, sent with Content-Type: application/json (or no Content-Type)');
+    throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'the body must be JSON, sent with Content-Type: application/json (or no Content-Type)');
   }
   const raw = await readLimited(ctx, limitBytes);
   let text: string;
@@ -55,7 +55,7 @@ async function readLimited(ctx: Context, limitBytes: number): Promise<Buffer> {
         throw tooLarge(ctx, limitBytes);
       case 'request.aborted':
       case 'request.size.invalid':
-        throw new HttpError(400, 'REQUEST_ABORTED', 'the request body was cut off');
+        throw new HttpError('REQUEST_ABORTED', 'the request body was cut off');
     }
     throw error;
   }
@@ -64,9 +64,9 @@ async function readLimited(ctx: Context, limitBytes: number): Promise<Buffer> {
 function tooLarge(ctx: Context, limitBytes: number): HttpError {
   // The rest of the body is never read; closing the connection stops the sender.
   ctx.set('Connection', 'close');
-  return new HttpError(413, 'BODY_TOO_LARGE', `the body must be at most ${limitBytes} bytes`);
+  return new HttpError('BODY_TOO_LARGE', `the body must be at most ${limitBytes} bytes`);
 }
 
 function invalidJson(message: string): HttpError {
-  return new HttpError(400, 'INVALID_JSON', message);
+  return new HttpError('INVALID_JSON', message);
 }

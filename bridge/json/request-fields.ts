@@ -4,8 +4,8 @@
  * stays the service's business. A field that is missing or null reads as empty, which
  * the service then refuses if it is required.
  */
-import { invalidField } from './http-error.js';
-import type { JsonObject } from './json-body.js';
+import { invalidField } from '../middleware/http-error.js';
+import type { JsonObject } from './request-body.js';
 
 export function stringField(body: JsonObject, field: string): string {
   const value = body[field];

@@ -6,7 +6,7 @@
  * the client itself and are never believed.
  */
 import type { Middleware } from 'koa';
-import { normalizeIp } from '../src/ip-address.js';
+import { normalizeIp } from '../../src/transport/shared/ip-address.js';
 
 export interface ClientIpPolicy {
   trustProxy: boolean;

@@ -11,7 +11,7 @@
  */
 import type { Context, Middleware } from 'koa';
 import { HttpError } from './http-error.js';
-import { ORIGINAL_REFRESH_PATH, REFRESH_PATH } from './cookie-policy.js';
+import { ORIGINAL_REFRESH_PATH, REFRESH_PATH } from '../cookie-policy.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** GET routes that still change state (they rotate tokens), so they are guarded too. */
@@ -69,5 +69,5 @@ function fromTrustedSite(ctx: Context, origin: string, originAllowed: boolean): 
 }
 
 function crossSite(): HttpError {
-  return new HttpError(403, 'CROSS_SITE_REQUEST', 'cross-site requests may not change state here; add the page origin to CORS_ORIGINS if it is yours');
+  return new HttpError('CROSS_SITE_REQUEST', 'cross-site requests may not change state here; add the page origin to CORS_ORIGINS if it is yours');
 }

@@ -5,12 +5,13 @@
  */
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import type { Middleware } from 'koa';
-import { RETRY_AFTER_KEY, errorDetailOf } from '../src/client.js';
-import { describe } from '../src/domain/describe-error.js';
-import { HTTP_STATUS_OF } from '../src/grpc/http-status.js';
-import type { Logger } from '../src/domain/logger.js';
-import { HttpError } from './http-error.js';
-import { respondJson } from './json-response.js';
+import { RETRY_AFTER_KEY, errorDetailOf } from '../../src/sdk/typed-client.js';
+import { describeError } from '../../src/domain/kernel/error-text.js';
+import { HTTP_STATUS_OF } from '../../src/transport/grpc/http-status.js';
+import type { Logger } from '../../src/domain/kernel/logger.js';
+import { HttpError, type BridgeReason } from './http-error.js';
+import type { Reason } from '../../src/domain/kernel/errors.js';
+import { respondJson } from '../json/respond.js';
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
@@ -24,13 +25,13 @@ export interface ErrorBody {
  * What the caller sees when the failure did not come from the service's own error
  * mapping (no ErrorDetail): grpc-js's text then describes our network, not the request.
  */
-const TRANSPORT_FAILURE: Partial<Record<GrpcStatus, ErrorBody>> = {
+const TRANSPORT_FAILURE: Partial<Record<GrpcStatus, ErrorBody & { reason: BridgeReason | Reason }>> = {
   [GrpcStatus.UNAVAILABLE]: { message: 'the authentication service is unavailable; retry later', reason: 'UNAVAILABLE' },
   [GrpcStatus.DEADLINE_EXCEEDED]: { message: 'the authentication service did not answer in time; retry later', reason: 'DEADLINE_EXCEEDED' },
   [GrpcStatus.RESOURCE_EXHAUSTED]: { message: 'the request is too large', reason: 'MESSAGE_TOO_LARGE' },
 };
 
-const INTERNAL: ErrorBody = { message: 'internal error', reason: 'INTERNAL' };
+const INTERNAL: ErrorBody & { reason: BridgeReason } = { message: 'internal error', reason: 'INTERNAL' };
 
 /** Renames the gRPC request fields a route exposes under other JSON names (e.g. client_id -> id). */
 export type JsonFieldNames = Readonly<Record<string, string>>;
@@ -40,13 +41,13 @@ export function errorMiddleware(log: Logger): Middleware {
     try {
       await next();
       // The router answers an unknown path or method with a bare status; give it a body too.
-      if (ctx.body == null && ctx.status === 404) throw new HttpError(404, 'NOT_FOUND', `no route ${ctx.method} ${ctx.path}`);
-      if (ctx.body == null && ctx.status === 405) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}; see the Allow header`);
-      if (ctx.body == null && ctx.status === 501) throw new HttpError(501, 'NOT_IMPLEMENTED', `${ctx.method} is not implemented`);
+      if (ctx.body == null && ctx.status === 404) throw new HttpError('NOT_FOUND', `no route ${ctx.method} ${ctx.path}`);
+      if (ctx.body == null && ctx.status === 405) throw new HttpError('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}; see the Allow header`);
+      if (ctx.body == null && ctx.status === 501) throw new HttpError('NOT_IMPLEMENTED', `${ctx.method} is not implemented`);
     } catch (error) {
       const { status, body, retryAfterSeconds } = toHttpError(error, ctx.state['jsonFieldNames'] as JsonFieldNames | undefined);
       if (status === 500) {
-        log.error({ requestId: ctx.state['requestId'], method: ctx.method, path: ctx.path, err: describe(error) }, 'request failed unexpectedly');
+        log.error({ requestId: ctx.state['requestId'], method: ctx.method, path: ctx.path, err: describeError(error) }, 'request failed unexpectedly');
       }
       ctx.status = status;
       respondJson(ctx, body);

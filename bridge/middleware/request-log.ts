@@ -3,9 +3,9 @@
  * response header, and logs one line per request: never a cookie, a body or a header.
  */
 import type { Middleware } from 'koa';
-import type { Logger } from '../src/domain/logger.js';
-import { requestIdFrom } from '../src/request-id.js';
-import { traceFields } from '../src/telemetry/trace-context.js';
+import type { Logger } from '../../src/domain/kernel/logger.js';
+import { requestIdFrom } from '../../src/transport/shared/request-id.js';
+import { traceFields } from '../../src/observability/tracing/trace-context.js';
 
 export function requestLog(log: Logger): Middleware {
   return async (ctx, next) => {

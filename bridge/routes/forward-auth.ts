@@ -15,21 +15,21 @@
  * never cached, and a log line only for the calls ACCESS_LOG_SAMPLE picks.
  */
 import type { Context, Middleware } from 'koa';
-import { ClientKind as ProtoKind } from '../gen/clientauth/v1/client.js';
-import type { ClientAuthCalls } from '../src/client.js';
-import type { ClientKind, Principal } from '../src/domain/client.js';
-import { accessRequirement, requireAccess, type AccessRequirement } from '../src/domain/access-requirement.js';
-import { DomainError } from '../src/domain/errors.js';
-import type { Logger } from '../src/domain/logger.js';
-import { bearerOf, identityHeaders } from '../src/gateway-identity.js';
-import { codeOfHttpStatus, type AccessLogPolicy } from '../src/grpc/access-log.js';
-import { toServiceError } from '../src/grpc/status-mapping.js';
-import { requestIdFrom } from '../src/request-id.js';
-import type { CallObserver } from '../src/grpc/unary.js';
-import type { CookiePolicy } from './cookie-policy.js';
-import { toHttpError } from './error-middleware.js';
-import { HttpError } from './http-error.js';
-import { respondJson } from './json-response.js';
+import { ClientKind as ProtoKind } from '../../gen/clientauth/v1/client.js';
+import type { ClientAuthCalls } from '../../src/sdk/typed-client.js';
+import type { ClientKind, Principal } from '../../src/domain/kernel/client.js';
+import { accessRequirement, requireAccess, type AccessRequirement } from '../../src/domain/sessions/access-requirement.js';
+import { DomainError } from '../../src/domain/kernel/errors.js';
+import type { Logger } from '../../src/domain/kernel/logger.js';
+import { bearerOf, identityHeaders } from '../../src/transport/shared/gateway-identity.js';
+import { codeOfHttpStatus, type AccessLogPolicy } from '../../src/transport/grpc/access-log.js';
+import { toServiceError } from '../../src/transport/grpc/status-mapping.js';
+import { requestIdFrom } from '../../src/transport/shared/request-id.js';
+import type { CallObserver } from '../../src/transport/grpc/unary.js';
+import type { CookiePolicy } from '../cookie-policy.js';
+import { toHttpError } from '../middleware/error-middleware.js';
+import { HttpError } from '../middleware/http-error.js';
+import { respondJson } from '../json/respond.js';
 
 export const FORWARD_AUTH_PATH = '/auth';
 /** The name forward auth goes by in metrics and the access log policy. */
@@ -128,9 +128,9 @@ export function forwardAuth(options: ForwardAuthOptions): Middleware {
 
 function tokenOf(ctx: Context, cookies: CookiePolicy): string {
   const bearer = bearerOf(ctx.get('Authorization'));
-  if (bearer === null) throw new HttpError(401, 'TOKEN_INVALID', 'the Authorization header must be "Bearer <token>"');
+  if (bearer === null) throw new HttpError('TOKEN_INVALID', 'the Authorization header must be "Bearer <token>"');
   const token = bearer !== '' ? bearer : cookies.readAccess(ctx);
-  if (token === undefined) throw new HttpError(401, 'TOKEN_MISSING', 'a token is required');
+  if (token === undefined) throw new HttpError('TOKEN_MISSING', 'a token is required');
   return token;
 }
 

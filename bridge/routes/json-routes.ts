@@ -5,20 +5,20 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { LoginResponse, RefreshTokenResponse } from '../gen/clientauth/v1/client_auth.js';
-import type { ClientAuthCallOptions, ClientAuthCalls } from '../src/client.js';
-import { parseBearer } from '../src/bearer-token.js';
-import { CookiePolicy, ORIGINAL_REFRESH_PATH, REFRESH_PATH } from './cookie-policy.js';
-import type { JsonFieldNames } from './error-middleware.js';
-import { ROUTE_FIELDS, bodyFields, checkRegistrationGroups, type BodyFields } from './body-fields.js';
-import { HttpError } from './http-error.js';
-import { readJsonObject } from './json-body.js';
-import { stringField, stringListField, stringMapField } from './request-fields.js';
-import { auditEventJson } from './audit-json.js';
-import { clientJson, deletionRequestJson, timeJson } from './response-json.js';
-import type { UpstreamHealth } from './upstream-health.js';
+import type { LoginResponse, RefreshTokenResponse } from '../../gen/clientauth/v1/client_auth.js';
+import type { ClientAuthCallOptions, ClientAuthCalls } from '../../src/sdk/typed-client.js';
+import { parseBearer } from '../../src/transport/shared/bearer-token.js';
+import { CookiePolicy, ORIGINAL_REFRESH_PATH, REFRESH_PATH } from '../cookie-policy.js';
+import type { JsonFieldNames } from '../middleware/error-middleware.js';
+import { ROUTE_FIELDS, bodyFields, checkRegistrationGroups, type BodyFields } from '../json/body-fields.js';
+import { HttpError } from '../middleware/http-error.js';
+import { readJsonObject } from '../json/request-body.js';
+import { stringField, stringListField, stringMapField } from '../json/request-fields.js';
+import { auditEventJson } from '../json/audit-json.js';
+import { clientJson, deletionRequestJson, timeJson } from '../json/client-json.js';
+import type { UpstreamHealth } from '../upstream-health.js';
 import { answerWithChallenge, secondFactorRoutes } from './second-factor-routes.js';
-import { respondJson } from './json-response.js';
+import { respondJson } from '../json/respond.js';
 
 export interface RouteDependencies {
   api: ClientAuthCalls;
@@ -48,8 +48,8 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   const accessToken = (ctx: Context): string | undefined => {
     const header = ctx.get('Authorization');
     const token = header === '' ? cookies.readAccess(ctx) : parseBearer(header);
-    if (header !== '' && token === undefined) throw new HttpError(401, 'TOKEN_INVALID', 'the Authorization header must be "Bearer <token>"');
-    if (token !== undefined && !CookiePolicy.isTokenShaped(token)) throw new HttpError(401, 'TOKEN_INVALID', 'the token is malformed');
+    if (header !== '' && token === undefined) throw new HttpError('TOKEN_INVALID', 'the Authorization header must be "Bearer <token>"');
+    if (token !== undefined && !CookiePolicy.isTokenShaped(token)) throw new HttpError('TOKEN_INVALID', 'the token is malformed');
     return token;
   };
   const authenticated = (ctx: Context) => callOptions(ctx, accessToken(ctx));
@@ -104,10 +104,10 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
 
   const refresh = async (ctx: Context) => {
     const refreshToken = cookies.readRefresh(ctx);
-    if (refreshToken === undefined) throw new HttpError(401, 'TOKEN_MISSING', 'no refresh cookie; log in again');
+    if (refreshToken === undefined) throw new HttpError('TOKEN_MISSING', 'no refresh cookie; log in again');
     if (!CookiePolicy.isTokenShaped(refreshToken)) {
       cookies.clearSession(ctx);
-      throw new HttpError(401, 'TOKEN_INVALID', 'the refresh cookie is malformed; log in again');
+      throw new HttpError('TOKEN_INVALID', 'the refresh cookie is malformed; log in again');
     }
     try {
       answerWithSession(ctx, await api.refreshToken({ refreshToken }, callOptions(ctx)));

@@ -5,14 +5,14 @@
  */
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import type { ClientAuthCallOptions, ClientAuthCalls } from '../src/client.js';
-import { ROUTE_FIELDS, bodyFields, type BodyFields } from './body-fields.js';
-import { readJsonObject } from './json-body.js';
-import { invalidField } from './http-error.js';
-import { stringField } from './request-fields.js';
+import type { ClientAuthCallOptions, ClientAuthCalls } from '../../src/sdk/typed-client.js';
+import { ROUTE_FIELDS, bodyFields, type BodyFields } from '../json/body-fields.js';
+import { readJsonObject } from '../json/request-body.js';
+import { invalidField } from '../middleware/http-error.js';
+import { stringField } from '../json/request-fields.js';
 import { RESET_PAGE_HTML, RESET_PAGE_SCRIPT } from './recovery-page.js';
-import { clientJson } from './response-json.js';
-import { respondJson } from './json-response.js';
+import { clientJson } from '../json/client-json.js';
+import { respondJson } from '../json/respond.js';
 
 export interface RecoveryRouteDependencies {
   api: ClientAuthCalls;

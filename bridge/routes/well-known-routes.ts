@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import type { ClientAuthCalls } from '../src/client.js';
+import type { ClientAuthCalls } from '../../src/sdk/typed-client.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 export const OPENID_CONFIGURATION_PATH = '/.well-known/openid-configuration';

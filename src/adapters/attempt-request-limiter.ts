@@ -1,5 +1,4 @@
-import type { AttemptLimiter } from '../domain/attempt-limiter.js';
-import type { RequestLimiter } from '../domain/request-limiter.js';
+import type { AttemptLimiter, RequestLimiter } from '../domain/abuse/ports.js';
 
 /**
  * A request limiter on an attempt limiter that never refuses by itself (give it a rule of

@@ -1,5 +1,5 @@
-import { describe } from '../domain/describe-error.js';
-import type { Logger } from '../domain/logger.js';
+import { describeError } from '../domain/kernel/error-text.js';
+import type { Logger } from '../domain/kernel/logger.js';
 
 /**
  * Runs `attempt` until it succeeds or `timeoutMs` has passed, waiting 200 ms, 400 ms, ...
@@ -22,9 +22,9 @@ export async function connectWithBackoff<T>(
       return await attempt(Math.max(250, Math.min(2000, (deadline - Date.now()) / 2)));
     } catch (error) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`${what}${role(logFields)} did not answer within ${timeoutMs} ms: ${describe(error)}`);
+      if (remaining <= 0) throw new Error(`${what}${role(logFields)} did not answer within ${timeoutMs} ms: ${describeError(error)}`);
       const retryInMs = Math.min(delay, remaining);
-      log.info({ ...logFields, attempt: attemptNumber, retryInMs, err: describe(error) }, `waiting for ${what}`);
+      log.info({ ...logFields, attempt: attemptNumber, retryInMs, err: describeError(error) }, `waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, retryInMs));
       delay = Math.min(delay * 2, 2000);
     }

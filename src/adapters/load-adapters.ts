@@ -8,7 +8,7 @@
 /** The MongoDB and Redis adapters (the shared set-up). */
 export async function loadSharedAdapters() {
   const [connect, clients, sessions, outbox, mailOutbox, oneTimeTokens, secondFactors, auditLog, signingKeys] = await Promise.all([
-    import('./mongo/connect.js'),
+    import('./mongo/mongo-connect.js'),
     import('./mongo/client-store.js'),
     import('./mongo/session-store.js'),
     import('./mongo/outbox.js'),
@@ -19,7 +19,7 @@ export async function loadSharedAdapters() {
     import('./mongo/signing-key-store.js'),
   ]);
   const [redis, revocationList, eventBus, attemptLimiters, auditStream, revocationFeed] = await Promise.all([
-    import('./redis/connect.js'),
+    import('./redis/redis-connect.js'),
     import('./redis/revocation-list.js'),
     import('./redis/event-bus.js'),
     import('./redis/attempt-limiters.js'),

@@ -1,4 +1,4 @@
-import { UnavailableError } from '../domain/errors.js';
+import { UnavailableError } from '../domain/kernel/errors.js';
 
 /**
  * Wraps a store so that every method that fails because its backing service cannot be

@@ -1,33 +1,34 @@
 import type { MongoClient } from 'mongodb';
-import type { Config, StoresConfig } from './config.js';
-import type { Logger } from './domain/logger.js';
-import { OutageLog } from './domain/outage-log.js';
-import { OutboxRelay } from './domain/outbox-relay.js';
-import { rebuildRevocations } from './domain/revocation-rebuild.js';
-import { Audit } from './domain/audit.js';
-import type { AuditLog, AuditStream } from './domain/audit-ports.js';
-import type { AttemptLimiterFactory } from './domain/attempt-limiter.js';
-import { AttemptLimits } from './domain/attempt-limits.js';
-import { HashingQueue, QueuedPasswordHasher } from './domain/hashing-queue.js';
-import { PasswordBlocklist } from './domain/password-blocklist.js';
-import type { ClientStore, EventBus, Outbox, RevocationList, SessionStore } from './domain/ports.js';
-import { FeedingRevocationList, type RevocationFeed } from './domain/revocation-feed.js';
-import type { SigningKeySet, SigningKeyStore } from './domain/signing-keys.js';
-import type { SecondFactorStore } from './domain/second-factor-ports.js';
-import { AesGcmSecretSealer } from './adapters/crypto/secret-sealer.js';
-import { OtpauthTotpCodes } from './adapters/crypto/otpauth-totp-codes.js';
-import { SimpleWebAuthnCeremonies } from './adapters/crypto/simplewebauthn-ceremonies.js';
-import type { MailOutbox } from './domain/mail.js';
-import type { OneTimeTokenStore } from './domain/one-time-tokens.js';
-import { LegacyTokens } from './domain/legacy-tokens.js';
-import { createUseCases, type UseCases } from './domain/use-cases.js';
-import { BcryptPasswordHasher } from './adapters/crypto/bcrypt-password-hasher.js';
-import { JwtTokenIssuer } from './adapters/crypto/jwt-token-issuer.js';
-import { JwtOriginalTokenDecoder } from './adapters/crypto/original-token-decoder.js';
-import { loadEmbeddedAdapters, loadSharedAdapters } from './adapters/load-adapters.js';
-import type { RedisClient } from './adapters/redis/topology.js';
-import { requestLimiterOn } from './adapters/attempt-request-limiter.js';
-import { commonPasswordList } from './adapters/password-lists/common-password-file.js';
+import type { Config, StoresConfig } from '../config/index.js';
+import type { Logger } from '../domain/kernel/logger.js';
+import { OutageLog } from '../domain/kernel/outage-log.js';
+import { OutboxRelay } from '../domain/clients/outbox-relay.js';
+import { rebuildRevocations } from '../domain/revocation/rebuild.js';
+import { Audit } from '../domain/audit/recorder.js';
+import type { AuditLog, AuditStream } from '../domain/audit/ports.js';
+import type { AttemptLimiterFactory } from '../domain/abuse/ports.js';
+import { AttemptLimitRules } from '../domain/abuse/attempt-limits.js';
+import { HashingQueue, QueuedPasswordHasher } from '../domain/abuse/hashing-queue.js';
+import { CommonPasswordBlocklist } from '../domain/abuse/password-blocklist.js';
+import type { ClientStore, EventBus, Outbox } from '../domain/clients/ports.js';
+import type { RevocationList, RevocationFeed } from '../domain/revocation/ports.js';
+import type { SessionStore } from '../domain/sessions/ports.js';
+import { FeedingRevocationList } from '../domain/revocation/feed.js';
+import type { SigningKeySet, SigningKeyStore } from '../domain/signing-keys/ports.js';
+import type { SecondFactorStore } from '../domain/second-factor/ports.js';
+import { AesGcmSecretSealer } from '../adapters/crypto/secret-sealer.js';
+import { OtpauthTotpCodes } from '../adapters/crypto/otpauth-totp-codes.js';
+import { SimpleWebAuthnCeremonies } from '../adapters/crypto/simplewebauthn-ceremonies.js';
+import type { MailOutbox, OneTimeTokenStore } from '../domain/recovery/ports.js';
+import { LegacyTokens } from '../domain/sessions/legacy-tokens.js';
+import { createUseCases, type UseCases } from './use-cases.js';
+import { BcryptPasswordHasher } from '../adapters/crypto/bcrypt-password-hasher.js';
+import { JwtTokenIssuer } from '../adapters/crypto/jwt-token-issuer.js';
+import { JwtOriginalTokenDecoder } from '../adapters/crypto/original-token-decoder.js';
+import { loadEmbeddedAdapters, loadSharedAdapters } from '../adapters/load-adapters.js';
+import type { RedisClient } from '../adapters/redis/topology.js';
+import { requestLimiterOn } from '../adapters/attempt-request-limiter.js';
+import { commonPasswordList } from '../adapters/password-lists/common-password-file.js';
 import { wireRecovery, type WiredRecovery } from './recovery-wiring.js';
 import { openSigningKeys, secondFactorSealingKey } from './signing-key-setup.js';
 
@@ -71,11 +72,11 @@ type SharedStores = Extract<StoresConfig, { kind: 'shared' }>;
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
-let blocklist: PasswordBlocklist | null = null;
+let blocklist: CommonPasswordBlocklist | null = null;
 
 /** Built once per process, on the first password it checks: the list is large and never changes. */
-function sharedBlocklist(): PasswordBlocklist {
-  blocklist ??= new PasswordBlocklist(() => commonPasswordList());
+function sharedBlocklist(): CommonPasswordBlocklist {
+  blocklist ??= new CommonPasswordBlocklist(() => commonPasswordList());
   return blocklist;
 }
 
@@ -123,7 +124,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       sessions: adapters.sessions,
       outbox: adapters.outbox,
       revocations,
-      limits: new AttemptLimits(config.abuse.limits, adapters.limiters),
+      limits: new AttemptLimitRules(config.abuse.limits, adapters.limiters),
       blocklist: sharedBlocklist(),
       relay,
       hasher: new QueuedPasswordHasher(new BcryptPasswordHasher(config.bcryptCost), new HashingQueue(config.abuse.hashing)),

@@ -1,5 +1,5 @@
 /** Imported first by src/main.ts: the heap policy (src/heap-policy.ts) applies before the other modules load. */
-import { operatorHeapFlags } from './config-heap.js';
+import { operatorHeapFlags } from '../config/heap.js';
 import { applyHeapPolicy } from './heap-policy.js';
 
 applyHeapPolicy(operatorHeapFlags(process.env, process.execArgv));

@@ -22,7 +22,7 @@
  * Each is left alone when the operator sets it (config-heap.ts, operatorHeapFlags).
  */
 import v8 from 'node:v8';
-import type { OperatorHeapFlags } from './config-heap.js';
+import type { OperatorHeapFlags } from '../config/heap.js';
 
 /** V8's default `--semi-space-growth-factor`. */
 const V8_DEFAULT_GROWTH = 2;

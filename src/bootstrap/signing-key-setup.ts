@@ -2,13 +2,13 @@
  * Opens the signing keys the configuration names: the HS256 secret, an operator's PEM
  * file, or the shared store with sealed private keys.
  */
-import type { Config } from './config.js';
-import type { Logger } from './domain/logger.js';
-import type { SigningKeySet, SigningKeyStore } from './domain/signing-keys.js';
-import { HmacKeySet, PemKeySet } from './adapters/crypto/fixed-key-sets.js';
-import { KeyEncryption } from './adapters/crypto/key-encryption.js';
-import { StoredKeySet } from './adapters/crypto/stored-key-set.js';
-import { developmentKeyEncryptionKey, developmentSecret } from './adapters/embedded/development-secret.js';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../domain/kernel/logger.js';
+import type { SigningKeySet, SigningKeyStore } from '../domain/signing-keys/ports.js';
+import { HmacKeySet, PemKeySet } from '../adapters/crypto/fixed-key-sets.js';
+import { KeyEncryption } from '../adapters/crypto/key-encryption.js';
+import { StoredKeySet } from '../adapters/crypto/stored-key-set.js';
+import { developmentKeyEncryptionKey, developmentSecret } from '../adapters/embedded/development-secret.js';
 
 export async function openSigningKeys(config: Config, store: SigningKeyStore, log: Logger): Promise<SigningKeySet> {
   const { signing, stores } = config;

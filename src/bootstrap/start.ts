@@ -2,18 +2,18 @@
  * Composition root: config -> adapters -> service -> gRPC server, and the Koa bridge, for
  * the role src/main.ts was started with (or its import-original command).
  */
-import { CookiePolicy } from '../bridge/cookie-policy.js';
-import { identityInProcess } from '../bridge/forward-auth.js';
-import { startBridge } from '../bridge/server.js';
-import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { describe } from './domain/describe-error.js';
-import { gatewayCheck } from './gateway-identity.js';
-import { sampledAccessLog } from './grpc/access-log.js';
-import { startGrpcServer } from './grpc/server.js';
-import { createLogger } from './logging.js';
+import { CookiePolicy } from '../../bridge/cookie-policy.js';
+import { identityInProcess } from '../../bridge/routes/forward-auth.js';
+import { startBridge } from '../../bridge/server.js';
+import { buildApp } from './composition.js';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { describeError } from '../domain/kernel/error-text.js';
+import { gatewayCheck } from '../transport/shared/gateway-identity.js';
+import { sampledAccessLog } from '../transport/grpc/access-log.js';
+import { startGrpcServer } from '../transport/grpc/grpc-server.js';
+import { createLogger } from '../observability/logging.js';
 import { startupDone } from './heap-policy.js';
-import { flushTraces } from './telemetry/trace-context.js';
+import { flushTraces } from '../observability/tracing/trace-context.js';
 
 const ROLES = ['all', 'server', 'bridge'] as const;
 type Role = (typeof ROLES)[number];
@@ -21,7 +21,7 @@ type Role = (typeof ROLES)[number];
 async function main(): Promise<void> {
   if (process.argv[2] === 'import-original') {
     // Loaded only for this command: it brings the MongoDB driver, which the embedded default never loads.
-    const { runImportOriginal } = await import('./import-original/command.js');
+    const { runImportOriginal } = await import('../cli/import-original/command.js');
     process.exit(await runImportOriginal(process.argv.slice(3), () => loadConfig(process.env)));
   }
   const role = (process.argv[2] ?? 'all') as Role;
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     config.metricsPort === null
       ? null
       : // prom-client loads only when metrics are asked for.
-        (await import('./metrics.js')).createMetrics(
+        (await import('../observability/metrics.js')).createMetrics(
           app
             ? {
                 revocations: app.adapters.revocations,
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // An adapter's UnavailableError names the store; its cause says what the driver saw.
-  const cause = error instanceof Error && error.cause !== undefined ? ` (${describe(error.cause)})` : '';
+  const cause = error instanceof Error && error.cause !== undefined ? ` (${describeError(error.cause)})` : '';
   process.stderr.write(`client-auth: failed to start: ${error instanceof Error ? error.message : String(error)}${cause}\n`);
   process.exit(1);
 });

@@ -1,32 +1,56 @@
 /**
  * Every use case of client-auth, built from one set of ports. Transports hold one of
  * these: a gRPC handler decodes a request, calls one use case, encodes its result.
- * Each use case lives in the module named for what it does (see the README's Layout).
+ * Each use case lives in the module named for what it does (docs/architecture.md).
+ * Capabilities reach each other only through ports; this is where those ports are plugged
+ * into the use cases that implement them.
  */
-import { Account } from './account.js';
-import { AdminBootstrap } from './admin-bootstrap.js';
-import { AuditTrail } from './audit-trail.js';
-import { Administration } from './administration.js';
-import { EmailVerification } from './email-verification.js';
-import { PasswordReset } from './password-reset.js';
-import { Deletion, type DeletionStepHook } from './deletion.js';
-import type { Dependencies } from './dependencies.js';
-import { Registration } from './registration.js';
-import { ServiceSecrets } from './service-secrets.js';
-import { RevocationWatch } from './revocation-watch.js';
-import { ServiceTokens } from './service-tokens.js';
-import { SessionTokens } from './session-tokens.js';
-import { SigningKeyAdministration } from './signing-key-administration.js';
-import { Suspension } from './suspension.js';
-import { Passkeys } from './passkeys.js';
-import { SecondFactorAdministration } from './second-factor-administration.js';
-import { SecondFactorLogin } from './second-factor-login.js';
-import { Totp } from './totp.js';
-import { TokenValidation } from './token-validation.js';
+import { AuditTrail, type AuditTrailDeps } from '../domain/audit/trail.js';
+import { Account, type AccountDeps } from '../domain/clients/account.js';
+import { AdminBootstrap, type AdminBootstrapDeps } from '../domain/clients/admin-bootstrap.js';
+import { Administration, type AdministrationDeps } from '../domain/clients/administration.js';
+import { Deletion, type DeletionDeps, type DeletionStepHook } from '../domain/clients/deletion.js';
+import { Registration, type RegistrationDeps } from '../domain/clients/registration.js';
+import { ServiceSecrets, type ServiceSecretsDeps } from '../domain/clients/service-secrets.js';
+import { Suspension, type SuspensionDeps } from '../domain/clients/suspension.js';
+import type { Clock } from '../domain/kernel/clock.js';
+import { EmailVerification, type EmailVerificationDeps } from '../domain/recovery/email-verification.js';
+import { PasswordReset, type PasswordResetDeps } from '../domain/recovery/password-reset.js';
+import { RevocationWatch, type RevocationWatchDeps } from '../domain/revocation/watch.js';
+import { SecondFactorLogin, type SecondFactorLoginDeps } from '../domain/second-factor/complete-login.js';
+import { SecondFactorAdministration, type SecondFactorAdministrationDeps } from '../domain/second-factor/factor-administration.js';
+import { LoginChallenges } from '../domain/second-factor/login-challenges.js';
+import { Passkeys, type PasskeysDeps } from '../domain/second-factor/passkeys.js';
+import { Totp, type TotpDeps } from '../domain/second-factor/totp.js';
+import { ServiceTokens, type ServiceTokensDeps } from '../domain/sessions/service-tokens.js';
+import { SessionTokens, type SessionTokensDeps } from '../domain/sessions/session-tokens.js';
+import { TokenValidation, type TokenValidationDeps } from '../domain/sessions/token-validation.js';
+import { SigningKeyAdministration, type SigningKeyAdministrationDeps } from '../domain/signing-keys/key-administration.js';
+
+/** Everything any use case depends on: the union of what each one declares. */
+type EveryUseCaseDeps = AccountDeps &
+  AdminBootstrapDeps &
+  AdministrationDeps &
+  AuditTrailDeps &
+  DeletionDeps &
+  EmailVerificationDeps &
+  PasskeysDeps &
+  PasswordResetDeps &
+  RegistrationDeps &
+  RevocationWatchDeps &
+  SecondFactorAdministrationDeps &
+  SecondFactorLoginDeps &
+  ServiceSecretsDeps &
+  ServiceTokensDeps &
+  SessionTokensDeps &
+  SigningKeyAdministrationDeps &
+  SuspensionDeps &
+  TokenValidationDeps &
+  TotpDeps;
 
 /** The ports and settings every use case is built from; the clock defaults to the system's. */
-export type UseCaseDeps = Omit<Dependencies, 'now'> & {
-  now?: () => number;
+export type UseCaseDeps = Omit<EveryUseCaseDeps, 'now' | 'afterStep'> & {
+  now?: Clock;
   /** Test-only: called between the steps of a deletion, to stand for a crash there. */
   afterDeletionStep?: DeletionStepHook;
 };
@@ -56,11 +80,12 @@ export interface UseCases {
 export function createUseCases(input: UseCaseDeps): UseCases {
   const { afterDeletionStep, ...rest } = input;
   const deps = { ...rest, now: input.now ?? Date.now };
-  const sessionTokens = new SessionTokens(deps);
+  const sessionTokens = new SessionTokens(deps, new LoginChallenges(deps));
   const administration = new Administration(deps);
   const passkeys = new Passkeys(deps, sessionTokens);
+  const emailVerification = new EmailVerification(deps);
   return {
-    registration: new Registration(deps),
+    registration: new Registration(deps, emailVerification),
     adminBootstrap: new AdminBootstrap(deps),
     sessionTokens,
     serviceTokens: new ServiceTokens(deps),
@@ -78,6 +103,6 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     secondFactorLogin: new SecondFactorLogin(deps, sessionTokens, passkeys),
     secondFactorAdministration: new SecondFactorAdministration(deps, administration),
     passwordReset: new PasswordReset(deps),
-    emailVerification: new EmailVerification(deps),
+    emailVerification,
   };
 }

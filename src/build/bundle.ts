@@ -42,12 +42,12 @@ const EXTERNAL = [
   'import-in-the-middle',
 ];
 
-/** Builds dist/bundle from dist/src/start.js; `dist` is the compiled output folder. */
+/** Builds dist/bundle from dist/src/bootstrap/start.js; `dist` is the compiled output folder. */
 export async function bundle(dist: string): Promise<void> {
   const outdir = path.join(dist, BUNDLE_DIR);
   rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: [path.join(dist, 'src', 'start.js')],
+    entryPoints: [path.join(dist, 'src', 'bootstrap', 'start.js')],
     bundle: true,
     splitting: true,
     format: 'esm',

@@ -11,9 +11,9 @@
 import { realpathSync } from 'node:fs';
 import { connect } from 'node:net';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { HealthClient, healthCheckResponse_ServingStatusToJSON, type HealthCheckResponse } from '../gen/grpc/health/v1/health.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { hostPort, loopbackFor } from './loopback.js';
+import { HealthClient, healthCheckResponse_ServingStatusToJSON, type HealthCheckResponse } from '../../gen/grpc/health/v1/health.js';
+import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { hostPort, loopbackFor } from '../transport/shared/loopback.js';
 
 const PROBE_TIMEOUT_MS = 2000;
 

@@ -1,4 +1,4 @@
-import type { Env } from './config-reader.js';
+import type { Env } from './reader.js';
 
 /** Which parts of V8's heap sizing the operator set on the command line or in NODE_OPTIONS. */
 export interface OperatorHeapFlags {

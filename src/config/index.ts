@@ -2,18 +2,18 @@
  * The only reader of the environment. `loadConfig` turns it into a typed, validated,
  * frozen Config, or throws a ConfigError naming the variable at fault.
  */
-import { mailFrom, recoveryFrom, verifiedRedirectFrom, type MailConfig, type RecoveryConfig } from './config-recovery.js';
-import { ConfigError, Reader, type Env } from './config-reader.js';
-import { abuseConfigFrom, type AbuseConfig } from './config-limits.js';
+import { mailFrom, recoveryFrom, verifiedRedirectFrom, type MailConfig, type RecoveryConfig } from './recovery.js';
+import { ConfigError, Reader, type Env } from './reader.js';
+import { abuseConfigFrom, type AbuseConfig } from './limits.js';
 import { legacyWindowFrom } from './legacy-window.js';
-import { signingFrom, type SigningConfig } from './config-signing.js';
-import { redisFrom, type RedisConfig } from './config-redis.js';
-import { secondFactorFrom, type SecondFactorConfig } from './second-factor-config.js';
+import { signingFrom, type SigningConfig } from './signing.js';
+import { redisFrom, type RedisConfig } from './redis.js';
+import { secondFactorFrom, type SecondFactorConfig } from './second-factor.js';
 
-export { ConfigError, type Env } from './config-reader.js';
-export type { SigningConfig } from './config-signing.js';
-export type { RedisConfig, RedisNode, RedisTarget } from './config-redis.js';
-export type { SecondFactorConfig } from './second-factor-config.js';
+export { ConfigError, type Env } from './reader.js';
+export type { SigningConfig } from './signing.js';
+export type { RedisConfig, RedisNode, RedisTarget } from './redis.js';
+export type { SecondFactorConfig } from './second-factor.js';
 
 export interface MongoConfig {
   readonly uri: string;

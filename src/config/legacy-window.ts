@@ -2,7 +2,7 @@
  * LEGACY_TOKENS_UNTIL, read by src/config.ts: until when tokens of the original service
  * are accepted. A migration aid, so its window is short and explicit.
  */
-import { ConfigError } from './config-reader.js';
+import { ConfigError } from './reader.js';
 
 const LEGACY_WINDOW_MAX_DAYS = 30;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;

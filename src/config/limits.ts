@@ -1,9 +1,9 @@
 /** The abuse limits' part of the configuration: attempt limits, the hashing queue, trusted proxies. */
 import { availableParallelism } from 'node:os';
-import type { AttemptLimitsConfig } from './domain/attempt-limits.js';
-import type { HashingQueueOptions } from './domain/hashing-queue.js';
-import { LOOPBACK_CIDRS, cidrList } from './ip-address.js';
-import { ConfigError, type Reader } from './config-reader.js';
+import type { AttemptLimitsConfig } from '../domain/abuse/attempt-limits.js';
+import type { HashingQueueOptions } from '../domain/abuse/hashing-queue.js';
+import { LOOPBACK_CIDRS, cidrList } from '../transport/shared/ip-address.js';
+import { ConfigError, type Reader } from './reader.js';
 
 export interface AbuseConfig {
   readonly limits: AttemptLimitsConfig;

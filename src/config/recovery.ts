@@ -3,7 +3,7 @@
  * (src/config.ts), which owns the environment.
  */
 import * as path from 'node:path';
-import { ConfigError, type Reader } from './config-reader.js';
+import { ConfigError, type Reader } from './reader.js';
 
 export interface RecoveryConfig {
   readonly passwordReset: boolean;

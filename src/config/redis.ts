@@ -3,7 +3,7 @@
  * managed master (REDIS_SENTINELS), or a Cluster (REDIS_CLUSTER_NODES). Exactly one of
  * the three may be configured.
  */
-import { ConfigError, type Reader } from './config-reader.js';
+import { ConfigError, type Reader } from './reader.js';
 
 export interface RedisNode {
   readonly host: string;

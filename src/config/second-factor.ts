@@ -1,5 +1,5 @@
 /** The variables of second factors: the key that seals their secrets, the TOTP issuer, and the WebAuthn relying party. */
-import { ConfigError, type Reader } from './config-reader.js';
+import { ConfigError, type Reader } from './reader.js';
 
 export interface SecondFactorConfig {
   /** Seals TOTP secrets and login tickets; null: derived from the JWT secret (a warning is logged). */

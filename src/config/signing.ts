@@ -2,7 +2,7 @@
  * The variables of token signing (the algorithm, the HS256 secret, the stored or file keys
  * and their rotation); read by `loadConfig` (src/config.ts), which owns the environment.
  */
-import { ConfigError, type Reader } from './config-reader.js';
+import { ConfigError, type Reader } from './reader.js';
 
 const MIN_PRODUCTION_SECRET_BYTES = 32;
 const MIN_KEY_ENCRYPTION_KEY_BYTES = 32;

@@ -1,6 +1,6 @@
 /** The audit trail's metrics: records by type and outcome, records dropped, records waiting. */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { AuditStats } from './domain/audit.js';
+import type { AuditStats } from '../domain/audit/recorder.js';
 
 export function registerAuditMetrics(registry: Registry, prefix: string, audit: { stats(): AuditStats }): void {
   // Counted by the recorder as events happen; read on each scrape.

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { Config } from './config.js';
+import type { Config } from '../config/index.js';
 
 /**
  * Structured JSON logs on stdout. Callers never pass secrets (tests check the logs of whole

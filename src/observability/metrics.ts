@@ -4,18 +4,19 @@
  * prom-client's global one: two instances in one process (tests) never mix counters.
  */
 import { createServer, type Server } from 'node:http';
-import type { MailOutbox } from './domain/mail.js';
+import type { MailOutbox } from '../domain/recovery/ports.js';
 import type { AddressInfo } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { registerAuditMetrics } from './audit-metrics.js';
-import type { AuditStats } from './domain/audit.js';
-import { isReason, type Reason } from './domain/errors.js';
-import type { LegacyTokens } from './domain/legacy-tokens.js';
-import { silentLogger, type Logger } from './domain/logger.js';
-import { OutageLog } from './domain/outage-log.js';
-import type { Outbox, RevocationList } from './domain/ports.js';
-import type { CallObserver } from './grpc/unary.js';
+import type { AuditStats } from '../domain/audit/recorder.js';
+import { isReason, type Reason } from '../domain/kernel/errors.js';
+import type { LegacyTokens } from '../domain/sessions/legacy-tokens.js';
+import { silentLogger, type Logger } from '../domain/kernel/logger.js';
+import { OutageLog } from '../domain/kernel/outage-log.js';
+import type { Outbox } from '../domain/clients/ports.js';
+import type { RevocationList } from '../domain/revocation/ports.js';
+import type { CallObserver } from '../transport/grpc/unary.js';
 
 export type StoreName = 'mongodb' | 'redis' | 'sqlite';
 

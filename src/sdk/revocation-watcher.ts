@@ -10,8 +10,8 @@
  * misses nothing), and treats a stream silent for longer than `silenceMs` as dead.
  */
 import { Metadata, type ClientReadableStream } from '@grpc/grpc-js';
-import { RevocationEventType, type RevocationEvent, type RevocationSnapshot, type WatchRevocationsResponse } from '../gen/clientauth/v1/revocation_feed.js';
-import type { ClientAuthPromiseClient } from './client.js';
+import { RevocationEventType, type RevocationEvent, type RevocationSnapshot, type WatchRevocationsResponse } from '../../gen/clientauth/v1/revocation_feed.js';
+import type { ClientAuthPromiseClient } from './typed-client.js';
 
 export interface RevocationWatcherOptions {
   /** An admin's or a gateway service's access token; a function is asked again at every connection. */

@@ -8,14 +8,12 @@
  * `authorization: Bearer <token>`.
  */
 import { ChannelCredentials, Metadata, type CallOptions, type ServiceError, type handleUnaryCall } from '@grpc/grpc-js';
-import * as api from '../gen/clientauth/v1/client_auth.js';
-import * as secondFactorApi from '../gen/clientauth/v1/second_factor.js';
-import * as signingKeyApi from '../gen/clientauth/v1/signing_keys.js';
-import { ClientAuthClient, ClientAuthService, type ClientAuthServer, type DeepPartial } from '../gen/clientauth/v1/client_auth.js';
-import { retryServiceConfig, type RetryOptions } from './client-retry.js';
-import { CLIENT_USER_AGENT_KEY } from './grpc/request-context.js';
-import { CLIENT_IP_KEY } from './grpc/client-ip.js';
-import { REQUEST_ID_KEY } from './request-id.js';
+import * as api from '../../gen/clientauth/v1/client_auth.js';
+import * as secondFactorApi from '../../gen/clientauth/v1/second_factor.js';
+import * as signingKeyApi from '../../gen/clientauth/v1/signing_keys.js';
+import { ClientAuthClient, ClientAuthService, type ClientAuthServer, type DeepPartial } from '../../gen/clientauth/v1/client_auth.js';
+import { retryServiceConfig, type RetryOptions } from './retry-policy.js';
+import { CLIENT_IP_KEY, CLIENT_USER_AGENT_KEY, REQUEST_ID_KEY } from './call-metadata.js';
 
 export interface ClientAuthCallOptions {
   /** The bearer token for this call; overrides the client's. */
@@ -132,5 +130,4 @@ function requestFiller(method: string): (partial: unknown) => unknown {
   return message.fromPartial.bind(message);
 }
 
-export { RETRY_AFTER_KEY, errorDetailOf } from './grpc/status-mapping.js';
-export { richStatusOf, ERROR_DOMAIN, type RichStatusDetails } from './grpc/rich-status.js';
+export { RETRY_AFTER_KEY, errorDetailOf, richStatusOf, ERROR_DOMAIN, type RichStatusDetails } from './error-details.js';

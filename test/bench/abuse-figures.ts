@@ -1,6 +1,6 @@
 /** The abuse-resistance part of `npm run bench`: the login storm's report and the blocklist's cost. */
 import { commonPasswordList } from '../../src/adapters/password-lists/common-password-file.js';
-import { PasswordBlocklist } from '../../src/domain/password-blocklist.js';
+import { CommonPasswordBlocklist } from '../../src/domain/abuse/password-blocklist.js';
 import type { StormFigures } from './storm-driver.js';
 
 export const STORM = { storm: 200, seconds: 6, userLogins: 10 };
@@ -10,7 +10,7 @@ const TARGETS = { validateP99Ratio: 2, refusalMs: 50 };
 export function measureBlocklist(): { entries: number; microsPerCheck: number; buildMs: number } {
   const started = performance.now();
   // Read from the list the build wrote, as the service reads it at its first check.
-  const blocklist = new PasswordBlocklist(() => commonPasswordList());
+  const blocklist = new CommonPasswordBlocklist(() => commonPasswordList());
   const entries = blocklist.size;
   const buildMs = performance.now() - started;
   const rounds = 200_000;

@@ -7,7 +7,7 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { asymmetricSigner, asymmetricVerifier, generatePrivateKey, publicJwkOf } from '../../src/adapters/crypto/jws.js';
 import { JwtTokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/adapters/crypto/jwt-token-issuer.js';
-import type { AsymmetricAlgorithm } from '../../src/domain/signing-keys.js';
+import type { AsymmetricAlgorithm } from '../../src/domain/signing-keys/ports.js';
 import { announce, rate, stopWithRunner } from './child.js';
 
 interface Settings {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createClientAuthClient } from '../../src/client.js';
+import { createClientAuthClient } from '../../src/sdk/typed-client.js';
 
 /** Registers a user, logs it in and checks its token validates: the state every phase starts from. */
 export async function prepareUser(address: string): Promise<{ email: string; password: string; token: string }> {

@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LoginRequest } from '../../gen/clientauth/v1/client_auth.js';
-import { createClientAuthClient } from '../../src/client.js';
+import { createClientAuthClient } from '../../src/sdk/typed-client.js';
 import { freePort, repoRoot } from '../support/paths.js';
 import { cpuSeconds, httpLoad, memoryMb, type HttpLoadResult, type HttpLoadRun } from './http-load.js';
 import { pooled, type LoadFigures } from './load-generators.js';

@@ -5,18 +5,18 @@
  * when the runner goes away. Traces as src/main.ts does when OTEL_* variables are set.
  */
 // First, as in src/main.ts: tracing starts here when OTEL_* asks for it (the tracing-overhead phase).
-import '../../src/telemetry/preload.js';
+import '../../src/observability/tracing/preload.js';
 import { announce, stopWithRunner } from './child.js';
 
 async function main(): Promise<void> {
   // Imported once tracing is hooked in, as src/main.ts imports the service.
   const [{ buildApp }, { loadConfig }, { sampledAccessLog }, { startGrpcServer }, { createLogger }, { createMetrics }] = await Promise.all([
-    import('../../src/app.js'),
-    import('../../src/config.js'),
-    import('../../src/grpc/access-log.js'),
-    import('../../src/grpc/server.js'),
-    import('../../src/logging.js'),
-    import('../../src/metrics.js'),
+    import('../../src/bootstrap/composition.js'),
+    import('../../src/config/index.js'),
+    import('../../src/transport/grpc/access-log.js'),
+    import('../../src/transport/grpc/grpc-server.js'),
+    import('../../src/observability/logging.js'),
+    import('../../src/observability/metrics.js'),
   ]);
   const config = loadConfig(process.env);
   const log = createLogger(config.logLevel, 'client-auth');

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { Server, ServerCredentials, loadPackageDefinition, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { keepServerStreamsInTables, stopPretenuring } from '../../src/grpc/stream-table.js';
+import { keepServerStreamsInTables, stopPretenuring } from '../../src/transport/grpc/stream-table.js';
 import { repoRoot } from '../support/paths.js';
 import { announce, stopWithRunner } from './child.js';
 

@@ -9,14 +9,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import Koa from 'koa';
-import { identityInProcess } from '../../bridge/forward-auth.js';
+import { identityInProcess } from '../../bridge/routes/forward-auth.js';
 import { startBridge } from '../../bridge/server.js';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { gatewayCheck } from '../../src/gateway-identity.js';
-import { sampledAccessLog } from '../../src/grpc/access-log.js';
-import { startGrpcServer } from '../../src/grpc/server.js';
-import { createLogger } from '../../src/logging.js';
+import { buildApp } from '../../src/bootstrap/composition.js';
+import { loadConfig } from '../../src/config/index.js';
+import { gatewayCheck } from '../../src/transport/shared/gateway-identity.js';
+import { sampledAccessLog } from '../../src/transport/grpc/access-log.js';
+import { startGrpcServer } from '../../src/transport/grpc/grpc-server.js';
+import { createLogger } from '../../src/observability/logging.js';
 import { announce, stopWithRunner } from './child.js';
 
 async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ port: number; close(): void }> {

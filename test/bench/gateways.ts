@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth.js';
 import { AuthorizationClient, CheckRequest, type CheckResponse } from '../../gen/envoy/service/auth/v3/external_auth.js';
-import { gatewayBinary, startGateway, startPlainNginx, type RunningGateway } from '../gateways/real-gateways.js';
+import { gatewayBinary, startGateway, startPlainNginx, type RunningGateway } from '../integration/gateways/real-gateways.js';
 import { prepareUser } from './bench-user.js';
 import { h1load, h2load, pooled, type H2loadResult } from './load-generators.js';
 import { SERVER_CPU, pinned, startNodeChild, type NodeChild } from './processes.js';

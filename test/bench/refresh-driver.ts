@@ -7,7 +7,7 @@
  * announces refreshes per second and the failures by reason.
  */
 import type { ServiceError } from '@grpc/grpc-js';
-import { createClientAuthClient, errorDetailOf } from '../../src/client.js';
+import { createClientAuthClient, errorDetailOf } from '../../src/sdk/typed-client.js';
 import { percentile } from './load-generators.js';
 import { announce, stopWithRunner } from './child.js';
 

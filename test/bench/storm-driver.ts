@@ -7,7 +7,7 @@
  * ended and how fast. A Node client started by run.ts on the load generator's core.
  */
 import type { ServiceError } from '@grpc/grpc-js';
-import { createClientAuthClient, errorDetailOf } from '../../src/client.js';
+import { createClientAuthClient, errorDetailOf } from '../../src/sdk/typed-client.js';
 import { announce, stopWithRunner } from './child.js';
 import { percentile } from './load-generators.js';
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { ChannelCredentials, Metadata, type ClientReadableStream } from '@grpc/grpc-js';
 import { ClientAuthClient } from '../../gen/clientauth/v1/client_auth.js';
 import { RevocationEventType, type WatchRevocationsResponse } from '../../gen/clientauth/v1/revocation_feed.js';
-import { createClientAuthClient } from '../../src/client.js';
+import { createClientAuthClient } from '../../src/sdk/typed-client.js';
 import { percentile } from './load-generators.js';
 import { announce, stopWithRunner } from './child.js';
 

@@ -16,7 +16,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { requireServices } from '../support/services.js';
 import { skipOrFailInCI } from '../support/skip-or-fail.js';
 import { startTestServer, testEnv, type TestServer } from '../support/server.js';
-import { startBridgeFor, WIRINGS, type TestBridge } from '../bridge/bridge-fixture.js';
+import { startBridgeFor, WIRINGS, type TestBridge } from '../integration/bridge/bridge-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';

@@ -17,8 +17,8 @@ import { chromium, type Browser, type BrowserContext, type CDPSession, type Page
 import { skipOrFailInCI } from '../support/skip-or-fail.js';
 import { repoRoot } from '../support/paths.js';
 import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { startBridgeFor, type TestBridge, type Wiring } from '../bridge/bridge-fixture.js';
-import { PASSWORD, storedFactors, totpCode } from './factor-fixture.js';
+import { startBridgeFor, type TestBridge, type Wiring } from '../integration/bridge/bridge-fixture.js';
+import { PASSWORD, storedFactors, totpCode } from '../support/factor-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 

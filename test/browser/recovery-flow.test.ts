@@ -13,8 +13,8 @@ import { eventually } from '../support/eventually.js';
 import { requireServices } from '../support/services.js';
 import { skipOrFailInCI } from '../support/skip-or-fail.js';
 import { startTestServer, testEnv, type TestServer } from '../support/server.js';
-import { startBridgeFor, WIRINGS, type TestBridge } from '../bridge/bridge-fixture.js';
-import { linkIn, startSmtpMailbox, type SmtpMailbox } from '../mail/smtp-mailbox.js';
+import { startBridgeFor, WIRINGS, type TestBridge } from '../integration/bridge/bridge-fixture.js';
+import { linkIn, startSmtpMailbox, type SmtpMailbox } from '../support/smtp-mailbox.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { RedisClient } from '../../src/adapters/redis/topology.js';
 import { memoryAttemptLimiters } from '../../src/adapters/embedded/memory-attempt-limiters.js';
 import { redisAttemptLimiters } from '../../src/adapters/redis/attempt-limiters.js';
-import type { AttemptLimiterFactory } from '../../src/domain/attempt-limiter.js';
+import type { AttemptLimiterFactory } from '../../src/domain/abuse/ports.js';
 import { recordingLogger } from '../support/server.js';
 import { redisConnections, uniqueName } from './backends.js';
 

@@ -3,9 +3,8 @@ import { expect } from 'chai';
 import { SqliteAuditLog } from '../../src/adapters/embedded/sqlite-audit-log.js';
 import { MongoAuditLog } from '../../src/adapters/mongo/audit-log.js';
 import { RedisAuditStream } from '../../src/adapters/redis/audit-stream.js';
-import type { AuditEvent, AuditEventType } from '../../src/domain/audit-event.js';
-import { newId } from '../../src/domain/ids.js';
-import type { AuditLog } from '../../src/domain/audit-ports.js';
+import type { AuditEvent, AuditEventType, AuditLog } from '../../src/domain/audit/ports.js';
+import { newId } from '../../src/domain/kernel/ids.js';
 import { ferretDatabases, openSqlite, redisConnections, uniqueName } from './backends.js';
 
 type OpenAuditLog = () => Promise<{ log: AuditLog; reopen(): AuditLog; close(): Promise<void> }>;

@@ -2,10 +2,10 @@
 import { expect } from 'chai';
 import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store.js';
 import { MongoClientStore } from '../../src/adapters/mongo/client-store.js';
-import type { ClientRecord } from '../../src/domain/client.js';
-import { DuplicateKeyError } from '../../src/domain/errors.js';
-import { newId } from '../../src/domain/ids.js';
-import type { ClientStore } from '../../src/domain/ports.js';
+import type { ClientRecord } from '../../src/domain/kernel/client.js';
+import { DuplicateKeyError } from '../../src/domain/kernel/errors.js';
+import { newId } from '../../src/domain/kernel/ids.js';
+import type { ClientStore } from '../../src/domain/clients/ports.js';
 import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenClientStore = () => Promise<{ store: ClientStore; close(): Promise<void> }>;

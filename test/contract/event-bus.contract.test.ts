@@ -2,10 +2,10 @@
 import { expect } from 'chai';
 import { MemoryEventBus } from '../../src/adapters/embedded/memory-event-bus.js';
 import { RedisEventBus, type RedisEventNames } from '../../src/adapters/redis/event-bus.js';
-import { UnavailableError } from '../../src/domain/errors.js';
-import { newId } from '../../src/domain/ids.js';
-import { silentLogger } from '../../src/domain/logger.js';
-import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../src/domain/ports.js';
+import { UnavailableError } from '../../src/domain/kernel/errors.js';
+import { newId } from '../../src/domain/kernel/ids.js';
+import { silentLogger } from '../../src/domain/kernel/logger.js';
+import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../src/domain/clients/ports.js';
 import { eventually } from '../support/eventually.js';
 import { recordingLogger } from '../support/server.js';
 import { redisClusterConnections, redisConnections, uniqueName, type OpenRedis } from './backends.js';

@@ -2,8 +2,8 @@
 import { expect } from 'chai';
 import { SqliteMailOutbox } from '../../src/adapters/embedded/sqlite-mail-outbox.js';
 import { MongoMailOutbox } from '../../src/adapters/mongo/mail-outbox.js';
-import { newId } from '../../src/domain/ids.js';
-import type { MailOutbox, QueuedMail } from '../../src/domain/mail.js';
+import { newId } from '../../src/domain/kernel/ids.js';
+import type { MailOutbox, QueuedMail } from '../../src/domain/recovery/ports.js';
 import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenOutbox = () => Promise<{ outbox: MailOutbox; close(): Promise<void> }>;

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { MongoClient } from 'mongodb';
-import { connectMongo } from '../../src/adapters/mongo/connect.js';
+import { connectMongo } from '../../src/adapters/mongo/mongo-connect.js';
 import { MongoClientStore } from '../../src/adapters/mongo/client-store.js';
-import { newId } from '../../src/domain/ids.js';
+import { newId } from '../../src/domain/kernel/ids.js';
 import { recordingLogger } from '../support/server.js';
 import { requireServices } from '../support/services.js';
 import { uniqueName } from './backends.js';

@@ -4,9 +4,9 @@ import { MemoryRevocationList } from '../../src/adapters/embedded/memory-revocat
 import { SqliteRevocationPersistence } from '../../src/adapters/embedded/sqlite-revocation-persistence.js';
 import { DEFAULT_KEYS, RedisRevocationList, type RedisRevocationKeys } from '../../src/adapters/redis/revocation-list.js';
 import type { RedisClient } from '../../src/adapters/redis/topology.js';
-import { newId } from '../../src/domain/ids.js';
-import { silentLogger } from '../../src/domain/logger.js';
-import type { RevocationList, RevocationStatus } from '../../src/domain/ports.js';
+import { newId } from '../../src/domain/kernel/ids.js';
+import { silentLogger } from '../../src/domain/kernel/logger.js';
+import type { RevocationList, RevocationStatus } from '../../src/domain/revocation/ports.js';
 import { eventually } from '../support/eventually.js';
 import { manualClock, openSqlite, redisClusterConnections, redisConnections, uniqueName, type OpenRedis } from './backends.js';
 

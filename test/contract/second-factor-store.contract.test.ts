@@ -2,9 +2,9 @@
 import { expect } from 'chai';
 import { SqliteSecondFactorStore } from '../../src/adapters/embedded/sqlite-second-factor-store.js';
 import { MongoSecondFactorStore } from '../../src/adapters/mongo/second-factor-store.js';
-import { DuplicateKeyError } from '../../src/domain/errors.js';
-import { newId } from '../../src/domain/ids.js';
-import type { PasskeyRecord, SecondFactorStore, TotpFactor } from '../../src/domain/second-factor-ports.js';
+import { DuplicateKeyError } from '../../src/domain/kernel/errors.js';
+import { newId } from '../../src/domain/kernel/ids.js';
+import type { PasskeyRecord, SecondFactorStore, TotpFactor } from '../../src/domain/second-factor/ports.js';
 import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenStore = () => Promise<{ store: SecondFactorStore; close(): Promise<void> }>;

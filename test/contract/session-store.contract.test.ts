@@ -3,8 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { SqliteSessionStore } from '../../src/adapters/embedded/sqlite-session-store.js';
 import { MongoSessionStore } from '../../src/adapters/mongo/session-store.js';
-import { newId } from '../../src/domain/ids.js';
-import type { RefreshTokenRecord, SessionRecord, SessionStore } from '../../src/domain/ports.js';
+import { newId } from '../../src/domain/kernel/ids.js';
+import type { RefreshTokenRecord, SessionRecord, SessionStore } from '../../src/domain/sessions/ports.js';
 import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenSessionStore = () => Promise<{ store: SessionStore; close(): Promise<void> }>;

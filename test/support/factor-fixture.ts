@@ -3,8 +3,8 @@ import { Secret, TOTP } from 'otpauth';
 import { openSqliteDatabase } from '../../src/adapters/embedded/sqlite-database.js';
 import { SqliteSecondFactorStore } from '../../src/adapters/embedded/sqlite-second-factor-store.js';
 import { MongoSecondFactorStore } from '../../src/adapters/mongo/second-factor-store.js';
-import type { SecondFactorStore } from '../../src/domain/second-factor-ports.js';
-import { dataDirOf, type TestServer } from '../support/server.js';
+import type { SecondFactorStore } from '../../src/domain/second-factor/ports.js';
+import { dataDirOf, type TestServer } from './server.js';
 
 export const PASSWORD = 'correct horse battery';
 export const ADMIN = { email: 'second-factor-admin@example.com', password: 'admin password 1' };

@@ -12,7 +12,7 @@ function ferretBinary(): string {
   if (!isExecutable(bin)) {
     throw new Error(
       `FerretDB binary not found at ${bin}; build it from the repo root with ` +
-        `\`go -C test/ferretdb build -o ../../.cache/ferretdb .\` (Go >= 1.24, fetches modules from the Go module proxy; ` +
+        `\`go -C test/support/ferretdb build -o ../../../.cache/ferretdb .\` (Go >= 1.24, fetches modules from the Go module proxy; ` +
         `.ci/run does this too), or set FERRETDB_BIN, or set TEST_MONGODB_URI to an existing MongoDB/FerretDB.`,
     );
   }

@@ -5,8 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { delimiter, join } from 'node:path';
-import { findExecutable, repoRoot } from '../support/paths.js';
-import { skipOrFailInCI } from '../support/skip-or-fail.js';
+import { findExecutable, repoRoot } from './paths.js';
+import { skipOrFailInCI } from './skip-or-fail.js';
 
 export const TOOLS_BIN = join(repoRoot(), '.cache', 'bin');
 
@@ -14,8 +14,8 @@ const INSTALL_HINT: Record<string, string> = {
   grpcurl: 'GOBIN=$PWD/.cache/bin go install github.com/fullstorydev/grpcurl/cmd/grpcurl@v1.9.3',
   'grpc-health-probe': 'GOBIN=$PWD/.cache/bin go install github.com/grpc-ecosystem/grpc-health-probe@v0.4.63',
   jq: 'apt-get install jq',
-  'envoy-check': 'go -C test/envoy-check build -buildvcs=false -o ../../.cache/bin/envoy-check .',
-  'jwks-verify': 'go -C test/jwks-verify build -buildvcs=false -o ../../.cache/bin/jwks-verify .',
+  'envoy-check': 'go -C test/interop/envoy-check build -buildvcs=false -o ../../../.cache/bin/envoy-check .',
+  'jwks-verify': 'go -C test/interop/jwks-verify build -buildvcs=false -o ../../../.cache/bin/jwks-verify .',
 };
 
 /** Where `name` is: .cache/bin first, then PATH. */

@@ -3,7 +3,7 @@ import { createHmac, createPublicKey, sign, verify, type KeyObject } from 'node:
 import type { JsonWebKey as JwkMessage } from '../../gen/clientauth/v1/signing_keys.js';
 import { KeyEncryption } from '../../src/adapters/crypto/key-encryption.js';
 import { importPrivateKey } from '../../src/adapters/crypto/jws.js';
-import type { SigningKeyRecord } from '../../src/domain/signing-keys.js';
+import type { SigningKeyRecord } from '../../src/domain/signing-keys/ports.js';
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { RedisNode } from '../../src/config.js';
+import type { RedisNode } from '../../src/config/index.js';
 import { eventually } from './eventually.js';
 import { makeTempDir, spawnLogged, stopProcess, waitReady, type Managed } from './managed-process.js';
 import { executableFromEnv, findExecutable, freePort } from './paths.js';

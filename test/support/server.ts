@@ -8,12 +8,12 @@ import * as path from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
 import { MongoClient, type Db } from 'mongodb';
 import { Redis } from 'ioredis';
-import { buildApp, type App } from '../../src/app.js';
-import { createClientAuthClient, type ClientAuthPromiseClient } from '../../src/client.js';
-import { loadConfig, type Config, type RedisConfig } from '../../src/config.js';
-import type { Logger } from '../../src/domain/logger.js';
-import { startGrpcServer, type RunningGrpcServer } from '../../src/grpc/server.js';
-import { errorDetailOf } from '../../src/grpc/status-mapping.js';
+import { buildApp, type App } from '../../src/bootstrap/composition.js';
+import { createClientAuthClient, type ClientAuthPromiseClient } from '../../src/sdk/typed-client.js';
+import { loadConfig, type Config, type RedisConfig } from '../../src/config/index.js';
+import type { Logger } from '../../src/domain/kernel/logger.js';
+import { startGrpcServer, type RunningGrpcServer } from '../../src/transport/grpc/grpc-server.js';
+import { errorDetailOf } from '../../src/sdk/error-details.js';
 import { requireServices } from './services.js';
 import { mongoStoredState, sqliteStoredState, type StoredState } from './stored-state.js';
 

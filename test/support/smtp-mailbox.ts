@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { eventually } from '../support/eventually.js';
+import { eventually } from './eventually.js';
 
 export interface ReceivedMail {
   to: string;

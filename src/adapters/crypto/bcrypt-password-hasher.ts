@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
-import type { PasswordHasher } from '../../domain/password-hasher.js';
+import type { PasswordHasher } from '../../domain/abuse/ports.js';
 
 /** bcrypt's own base-64 alphabet, in which a hash's salt and checksum are written. */
 const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

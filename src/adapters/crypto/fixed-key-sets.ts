@@ -4,8 +4,8 @@
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import * as fs from 'node:fs';
-import { domainError } from '../../domain/errors.js';
-import type { AsymmetricAlgorithm, PublicJwk, SignerKey, SigningKeySet, SigningKeyView, VerifierKey } from '../../domain/signing-keys.js';
+import { domainError } from '../../domain/kernel/errors.js';
+import type { AsymmetricAlgorithm, PublicJwk, SignerKey, SigningKeySet, SigningKeyView, VerifierKey } from '../../domain/signing-keys/ports.js';
 import { algorithmOf, asymmetricSigner, asymmetricVerifier, hmacKeys, publicJwkOf } from './jws.js';
 
 /** How long verifiers may cache a key set that only changes when the service restarts. */

@@ -15,7 +15,7 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import type { AsymmetricAlgorithm, PublicJwk, SignerKey, VerifierKey } from '../../domain/signing-keys.js';
+import type { AsymmetricAlgorithm, PublicJwk, SignerKey, VerifierKey } from '../../domain/signing-keys/ports.js';
 
 /** The digest each algorithm signs with; Ed25519 hashes internally. */
 const DIGEST: Record<AsymmetricAlgorithm, string | null> = { ES256: 'sha256', EdDSA: null };

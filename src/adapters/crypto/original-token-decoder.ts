@@ -1,8 +1,8 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { domainError } from '../../domain/errors.js';
-import { isImportedClientId } from '../../domain/imported-clients.js';
-import type { OriginalTokenClaims, OriginalTokenDecoder } from '../../domain/legacy-tokens.js';
+import { domainError } from '../../domain/kernel/errors.js';
+import { isImportedClientId } from '../../domain/kernel/imported-clients.js';
+import type { OriginalTokenClaims, OriginalTokenDecoder } from '../../domain/sessions/legacy-tokens.js';
 
 const MAX_TOKEN_LENGTH = 8192;
 

@@ -1,5 +1,5 @@
 import { Secret, TOTP } from 'otpauth';
-import type { TotpCodes } from '../../domain/second-factor-ports.js';
+import type { TotpCodes } from '../../domain/second-factor/ports.js';
 
 const PERIOD_SECONDS = 30;
 const DIGITS = 6;

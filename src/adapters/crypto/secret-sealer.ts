@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { SealError, type SecretSealer } from '../../domain/second-factor-ports.js';
+import { SealError, type SecretSealer } from '../../domain/second-factor/ports.js';
 
 const VERSION = 's1';
 const IV_BYTES = 12;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as SimpleWebAuthn from '@simplewebauthn/server';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { WebAuthnRefusal, type WebAuthnCeremonies } from '../../domain/second-factor-ports.js';
+import { WebAuthnRefusal, type WebAuthnCeremonies } from '../../domain/second-factor/ports.js';
 
 /**
  * The library, loaded at the first ceremony: it is some 18 MB of memory and a quarter of a

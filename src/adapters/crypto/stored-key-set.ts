@@ -3,22 +3,11 @@
  * embedded set-up), with their private halves sealed by the key-encryption key.
  */
 import { createPublicKey } from 'node:crypto';
-import type { Logger } from '../../domain/logger.js';
-import { describe } from '../../domain/describe-error.js';
-import { SigningKeyRotation, type SigningKeyGenerator } from '../../domain/signing-key-rotation.js';
-import {
-  partitionKeys,
-  signingKeyAt,
-  type AsymmetricAlgorithm,
-  type PublicJwk,
-  type RotationPolicy,
-  type SignerKey,
-  type SigningKeyRecord,
-  type SigningKeySet,
-  type SigningKeyStore,
-  type SigningKeyView,
-  type VerifierKey,
-} from '../../domain/signing-keys.js';
+import type { Logger } from '../../domain/kernel/logger.js';
+import { describeError } from '../../domain/kernel/error-text.js';
+import { SigningKeyRotation, type SigningKeyGenerator } from '../../domain/signing-keys/rotation.js';
+import { partitionKeys, signingKeyAt } from '../../domain/signing-keys/schedule.js';
+import { type AsymmetricAlgorithm, type PublicJwk, type RotationPolicy, type SignerKey, type SigningKeyRecord, type SigningKeySet, type SigningKeyStore, type SigningKeyView, type VerifierKey } from '../../domain/signing-keys/ports.js';
 import { asymmetricSigner, asymmetricVerifier, exportPrivateKey, generatePrivateKey, importPrivateKey, publicJwkOf } from './jws.js';
 import { KeyDecryptionError, type KeyEncryption } from './key-encryption.js';
 
@@ -129,7 +118,7 @@ export class StoredKeySet implements SigningKeySet {
       try {
         next.set(record.kid, known ?? this.load(record));
       } catch (error) {
-        this.options.log.error({ kid: record.kid, err: describe(error) }, 'a stored signing key cannot be opened with this instance\'s key-encryption key; it is ignored');
+        this.options.log.error({ kid: record.kid, err: describeError(error) }, 'a stored signing key cannot be opened with this instance\'s key-encryption key; it is ignored');
       }
     }
     this.loaded = next;
@@ -138,7 +127,7 @@ export class StoredKeySet implements SigningKeySet {
 
   private async reloadQuietly(): Promise<void> {
     await this.reload().catch((error: unknown) => {
-      this.options.log.warn({ err: describe(error) }, 'signing keys could not be reloaded; the keys already loaded stay in use');
+      this.options.log.warn({ err: describeError(error) }, 'signing keys could not be reloaded; the keys already loaded stay in use');
     });
   }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Logger } from '../../domain/logger.js';
+import type { Logger } from '../../domain/kernel/logger.js';
 import { ensureDataDir } from './data-dir.js';
 
 export const SECRET_FILE_NAME = 'jwt-secret';

@@ -1,4 +1,4 @@
-import type { Logger } from '../../domain/logger.js';
+import type { Logger } from '../../domain/kernel/logger.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 import { memoryAttemptLimiters } from './memory-attempt-limiters.js';
 import { MemoryRevocationFeed } from './memory-revocation-feed.js';

@@ -1,4 +1,4 @@
-import type { AttemptLimiterFactory } from '../../domain/attempt-limiter.js';
+import type { AttemptLimiterFactory } from '../../domain/abuse/ports.js';
 import { FlexibleAttemptLimiter, memoryLimiter } from '../rate-limiter/flexible-attempt-limiter.js';
 
 /**

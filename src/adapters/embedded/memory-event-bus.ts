@@ -1,6 +1,6 @@
-import { describe } from '../../domain/describe-error.js';
-import type { Logger } from '../../domain/logger.js';
-import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/ports.js';
+import { describeError } from '../../domain/kernel/error-text.js';
+import type { Logger } from '../../domain/kernel/logger.js';
+import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/clients/ports.js';
 
 /** What a MemoryEventBus emits, by event name. */
 export interface MemoryBusEvents {
@@ -52,7 +52,7 @@ export class MemoryEventBus implements EventBus {
       try {
         listener(event);
       } catch (error) {
-        this.log.warn({ event: type, err: describe(error) }, 'an in-process event listener failed');
+        this.log.warn({ event: type, err: describeError(error) }, 'an in-process event listener failed');
       }
     }
   }

@@ -1,10 +1,10 @@
-import { UnavailableError } from '../../domain/errors.js';
-import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/ports.js';
-import { silentLogger, type Logger } from '../../domain/logger.js';
-import { OutageLog } from '../../domain/outage-log.js';
-import { RevocationEntries, type ListedClient } from '../../domain/revocation-entries.js';
+import { UnavailableError } from '../../domain/kernel/errors.js';
+import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/revocation/ports.js';
+import { silentLogger, type Logger } from '../../domain/kernel/logger.js';
+import { OutageLog } from '../../domain/kernel/outage-log.js';
+import { RevocationEntries, type ListedClient } from '../../domain/revocation/entries.js';
 
-export type { ClientMark, ListedClient } from '../../domain/revocation-entries.js';
+export type { ClientMark, ListedClient } from '../../domain/revocation/entries.js';
 
 /**
  * Where an in-process revocation list keeps its entries, so that a restart does not lift a

@@ -1,5 +1,4 @@
-import type { AuditEvent, AuditEventType, AuditOutcome } from '../../domain/audit-event.js';
-import type { AuditLog, AuditQuery } from '../../domain/audit-ports.js';
+import type { AuditEvent, AuditEventType, AuditOutcome, AuditLog, AuditQuery } from '../../domain/audit/ports.js';
 import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 

@@ -1,6 +1,6 @@
-import type { ClientKind, ClientRecord } from '../../domain/client.js';
-import { DuplicateKeyError } from '../../domain/errors.js';
-import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/ports.js';
+import type { ClientKind, ClientRecord } from '../../domain/kernel/client.js';
+import { DuplicateKeyError } from '../../domain/kernel/errors.js';
+import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/clients/ports.js';
 import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 

@@ -1,4 +1,4 @@
-import type { MailOutbox, MailTemplate, QueuedMail } from '../../domain/mail.js';
+import type { MailOutbox, MailTemplate, QueuedMail } from '../../domain/recovery/ports.js';
 import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 

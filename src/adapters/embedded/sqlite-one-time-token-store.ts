@@ -1,4 +1,4 @@
-import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../domain/one-time-tokens.js';
+import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../domain/recovery/ports.js';
 import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { reportingOutages } from '../outages.js';
+import { reportingOutages } from '../store-outages.js';
 
 /** Result codes of a file that cannot be read or written now, as opposed to a bad statement. */
 const OUTAGE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB|PROTOCOL)/;

@@ -1,5 +1,5 @@
-import type { ClientKind } from '../../domain/client.js';
-import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/ports.js';
+import type { ClientKind } from '../../domain/kernel/client.js';
+import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/clients/ports.js';
 import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 

@@ -1,5 +1,5 @@
-import { DuplicateKeyError } from '../../domain/errors.js';
-import type { PasskeyRecord, SecondFactorStore, TotpFactor } from '../../domain/second-factor-ports.js';
+import { DuplicateKeyError } from '../../domain/kernel/errors.js';
+import type { PasskeyRecord, SecondFactorStore, TotpFactor } from '../../domain/second-factor/ports.js';
 import { fromMillis, isPrimaryKeyViolation, toMillis, type SqliteDatabase } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 

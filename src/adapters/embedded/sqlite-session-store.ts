@@ -1,4 +1,4 @@
-import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation } from '../../domain/ports.js';
+import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation } from '../../domain/sessions/ports.js';
 import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 

@@ -1,5 +1,5 @@
-import { DuplicateKeyError } from '../../domain/errors.js';
-import type { SigningKeyRecord, SigningKeyStore } from '../../domain/signing-keys.js';
+import { DuplicateKeyError } from '../../domain/kernel/errors.js';
+import type { SigningKeyRecord, SigningKeyStore } from '../../domain/signing-keys/ports.js';
 import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database.js';
 
 interface SigningKeyRow {

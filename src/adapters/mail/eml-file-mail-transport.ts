@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type * as Nodemailer from 'nodemailer';
-import type { MailTransport, RenderedMail } from '../../domain/mail.js';
-import { newId } from '../../domain/ids.js';
+import type { MailTransport, RenderedMail } from '../../domain/recovery/ports.js';
+import { newId } from '../../domain/kernel/ids.js';
 
 /**
  * The development mailbox: each message is written, as the SMTP server would have received

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Nodemailer from 'nodemailer';
-import type { MailTransport, RenderedMail } from '../../domain/mail.js';
+import type { MailTransport, RenderedMail } from '../../domain/recovery/ports.js';
 
 /** How long one SMTP exchange may take before it counts as failed (and is retried later). */
 const SMTP_TIMEOUT_MS = 15_000;

@@ -1,7 +1,6 @@
 import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mongodb';
-import type { AuditEvent } from '../../domain/audit-event.js';
-import type { AuditLog, AuditQuery } from '../../domain/audit-ports.js';
-import { withMongoOutages } from './outages.js';
+import type { AuditEvent, AuditLog, AuditQuery } from '../../domain/audit/ports.js';
+import { withMongoOutages } from './mongo-outages.js';
 
 type AuditDocument = Omit<AuditEvent, 'id'> & { _id: string };
 

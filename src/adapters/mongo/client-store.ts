@@ -1,9 +1,9 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import type { ClientRecord } from '../../domain/client.js';
-import { DuplicateKeyError } from '../../domain/errors.js';
-import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/ports.js';
-import { isDuplicateKey } from './connect.js';
-import { withMongoOutages } from './outages.js';
+import type { ClientRecord } from '../../domain/kernel/client.js';
+import { DuplicateKeyError } from '../../domain/kernel/errors.js';
+import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/clients/ports.js';
+import { isDuplicateKey } from './mongo-connect.js';
+import { withMongoOutages } from './mongo-outages.js';
 
 /** A client as stored; `deletion` is present only once the client is marked deleted. */
 type ClientDocument = Omit<ClientRecord, 'id'> & { _id: string; deletion?: PendingDeletion };

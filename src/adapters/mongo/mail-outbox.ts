@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
-import { withMongoOutages } from './outages.js';
-import type { MailOutbox, QueuedMail } from '../../domain/mail.js';
-import { isDuplicateKey } from './connect.js';
+import { withMongoOutages } from './mongo-outages.js';
+import type { MailOutbox, QueuedMail } from '../../domain/recovery/ports.js';
+import { isDuplicateKey } from './mongo-connect.js';
 
 type MailDocument = Omit<QueuedMail, 'id'> & { _id: string };
 

@@ -1,6 +1,6 @@
 import { MongoClient, MongoServerError, type Db, type MongoClientOptions } from 'mongodb';
-import type { Logger } from '../../domain/logger.js';
-import { describe } from '../../domain/describe-error.js';
+import type { Logger } from '../../domain/kernel/logger.js';
+import { describeError } from '../../domain/kernel/error-text.js';
 import { connectWithBackoff } from '../connect-with-backoff.js';
 
 /**
@@ -39,7 +39,7 @@ export async function connectMongo(uri: string, dbName: string, timeoutMs: numbe
       log.info({ topology, writeConcern: 'majority', readPreference: 'primary' }, 'connected to MongoDB');
       return { client, db };
     } catch (error) {
-      await client.close().catch((closeError: unknown) => log.warn({ err: describe(closeError) }, 'could not close a failed MongoDB connection'));
+      await client.close().catch((closeError: unknown) => log.warn({ err: describeError(closeError) }, 'could not close a failed MongoDB connection'));
       throw error;
     }
   });

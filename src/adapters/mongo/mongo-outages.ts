@@ -9,7 +9,7 @@ import {
   MongoTopologyClosedError,
   MongoWriteConcernError,
 } from 'mongodb';
-import { reportingOutages } from '../outages.js';
+import { reportingOutages } from '../store-outages.js';
 
 /**
  * Whether a driver error means MongoDB could not be reached (network, server selection, a

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
-import { withMongoOutages } from './outages.js';
-import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../domain/one-time-tokens.js';
+import { withMongoOutages } from './mongo-outages.js';
+import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../domain/recovery/ports.js';
 
 type TokenDocument = Omit<OneTimeTokenRecord, 'hash'> & { _id: string };
 

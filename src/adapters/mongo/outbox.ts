@@ -1,7 +1,7 @@
 import type { Collection, Db, Filter } from 'mongodb';
-import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/ports.js';
-import { isDuplicateKey } from './connect.js';
-import { withMongoOutages } from './outages.js';
+import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/clients/ports.js';
+import { isDuplicateKey } from './mongo-connect.js';
+import { withMongoOutages } from './mongo-outages.js';
 
 type OutboxDocument = Omit<OutboxEntry, 'id'> & { _id: string };
 

@@ -1,8 +1,8 @@
 import type { Collection, Db } from 'mongodb';
-import { DuplicateKeyError } from '../../domain/errors.js';
-import type { PasskeyRecord, SecondFactorStore, TotpFactor } from '../../domain/second-factor-ports.js';
-import { isDuplicateKey } from './connect.js';
-import { withMongoOutages } from './outages.js';
+import { DuplicateKeyError } from '../../domain/kernel/errors.js';
+import type { PasskeyRecord, SecondFactorStore, TotpFactor } from '../../domain/second-factor/ports.js';
+import { isDuplicateKey } from './mongo-connect.js';
+import { withMongoOutages } from './mongo-outages.js';
 
 type TotpDocument = Omit<TotpFactor, 'clientId'> & { _id: string };
 type PasskeyDocument = Omit<PasskeyRecord, 'id'> & { _id: string };

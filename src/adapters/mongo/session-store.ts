@@ -1,7 +1,7 @@
 import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mongodb';
-import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation } from '../../domain/ports.js';
-import { isDuplicateKey } from './connect.js';
-import { withMongoOutages } from './outages.js';
+import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation } from '../../domain/sessions/ports.js';
+import { isDuplicateKey } from './mongo-connect.js';
+import { withMongoOutages } from './mongo-outages.js';
 
 type SessionDocument = Omit<SessionRecord, 'id'> & { _id: string };
 type TokenDocument = Omit<RefreshTokenRecord, 'hash'> & { _id: string };

@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
-import { DuplicateKeyError } from '../../domain/errors.js';
-import type { SigningKeyRecord, SigningKeyStore } from '../../domain/signing-keys.js';
-import { isDuplicateKey } from './connect.js';
+import { DuplicateKeyError } from '../../domain/kernel/errors.js';
+import type { SigningKeyRecord, SigningKeyStore } from '../../domain/signing-keys/ports.js';
+import { isDuplicateKey } from './mongo-connect.js';
 
 type SigningKeyDocument = Omit<SigningKeyRecord, 'kid'> & { _id: string };
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SortedWords } from '../../domain/password-blocklist.js';
+import { SortedWords } from '../../domain/abuse/password-blocklist.js';
 import { packageRoot } from '../package-root.js';
 
 /**

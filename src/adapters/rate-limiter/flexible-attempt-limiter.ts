@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { AttemptLimiter, Consumption, LimitRule } from '../../domain/attempt-limiter.js';
-import { describe } from '../../domain/describe-error.js';
-import type { Logger } from '../../domain/logger.js';
+import type { AttemptLimiter, Consumption, LimitRule } from '../../domain/abuse/ports.js';
+import { describeError } from '../../domain/kernel/error-text.js';
+import type { Logger } from '../../domain/kernel/logger.js';
 
 /** Every limiter's keys start with this (then its name), so one Redis can hold them beside other data. */
 export const LIMITER_KEY_PREFIX = 'clientauth:limit:';
@@ -19,7 +19,7 @@ export class LimiterStoreHealth {
   failed(error: unknown): void {
     if (this.down) return;
     this.down = true;
-    this.log.warn({ err: describe(error) }, `${this.what} unavailable; attempt limits are counted per instance until it is back`);
+    this.log.warn({ err: describeError(error) }, `${this.what} unavailable; attempt limits are counted per instance until it is back`);
   }
 
   answered(): void {

@@ -1,6 +1,6 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import type { AttemptLimiterFactory } from '../../domain/attempt-limiter.js';
-import type { Logger } from '../../domain/logger.js';
+import type { AttemptLimiterFactory } from '../../domain/abuse/ports.js';
+import type { Logger } from '../../domain/kernel/logger.js';
 import type { RedisClient } from './topology.js';
 import { FlexibleAttemptLimiter, LIMITER_KEY_PREFIX, LimiterStoreHealth, memoryLimiter } from '../rate-limiter/flexible-attempt-limiter.js';
 

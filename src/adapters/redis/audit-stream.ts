@@ -1,7 +1,6 @@
-import type { AuditEvent } from '../../domain/audit-event.js';
+import type { AuditEvent, AuditStream } from '../../domain/audit/ports.js';
 import { execAll } from './exec-all.js';
 import type { RedisClient } from './topology.js';
-import type { AuditStream } from '../../domain/audit-ports.js';
 
 /**
  * Audit records on a Redis Stream, one entry each, for SIEM shippers reading with consumer

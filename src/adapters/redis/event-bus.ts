@@ -1,6 +1,6 @@
-import { UnavailableError } from '../../domain/errors.js';
+import { UnavailableError } from '../../domain/kernel/errors.js';
 import { execAll } from './exec-all.js';
-import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/ports.js';
+import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/clients/ports.js';
 import { isCluster, publishInOrder, type RedisClient } from './topology.js';
 
 export interface RedisEventNames {

@@ -1,5 +1,5 @@
 import type { ChainableCommander } from 'ioredis';
-import { UnavailableError } from '../../domain/errors.js';
+import { UnavailableError } from '../../domain/kernel/errors.js';
 
 /**
  * Runs a MULTI or a pipeline and resolves only when every command in it succeeded; any

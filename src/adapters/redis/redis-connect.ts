@@ -1,6 +1,6 @@
-import type { RedisTarget } from '../../config.js';
-import type { Logger } from '../../domain/logger.js';
-import { OutageLog } from '../../domain/outage-log.js';
+import type { RedisTarget } from '../../config/index.js';
+import type { Logger } from '../../domain/kernel/logger.js';
+import { OutageLog } from '../../domain/kernel/outage-log.js';
 import { connectWithBackoff } from '../connect-with-backoff.js';
 import { newRedisClient, type RedisClient } from './topology.js';
 

@@ -1,8 +1,9 @@
-import type { Logger } from '../../domain/logger.js';
-import { describe } from '../../domain/describe-error.js';
-import { UnavailableError } from '../../domain/errors.js';
+import type { Logger } from '../../domain/kernel/logger.js';
+import { describeError } from '../../domain/kernel/error-text.js';
+import { UnavailableError } from '../../domain/kernel/errors.js';
 import type { RedisClient } from './topology.js';
-import { cursorTime, isCursor, type NewRevocationEvent, type RevocationEvent, type RevocationFeed } from '../../domain/revocation-feed.js';
+import { cursorTime, isCursor } from '../../domain/revocation/feed.js';
+import { type NewRevocationEvent, type RevocationEvent, type RevocationFeed } from '../../domain/revocation/ports.js';
 
 export const DEFAULT_FEED_KEY = 'clientauth:revocation-feed';
 
@@ -96,7 +97,7 @@ export class RedisRevocationFeed implements RevocationFeed {
         }
       } catch (error) {
         if (this.closed) return;
-        if (!failing) this.log.warn({ err: describe(error) }, 'revocation feed unreachable; watchers get what they missed once it is back');
+        if (!failing) this.log.warn({ err: describeError(error) }, 'revocation feed unreachable; watchers get what they missed once it is back');
         failing = true;
         await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
       }

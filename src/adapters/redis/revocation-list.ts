@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { UnavailableError } from '../../domain/errors.js';
-import type { Logger } from '../../domain/logger.js';
-import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/ports.js';
-import { RevocationEntries } from '../../domain/revocation-entries.js';
-import { describe } from '../../domain/describe-error.js';
-import { OutageLog } from '../../domain/outage-log.js';
+import { UnavailableError } from '../../domain/kernel/errors.js';
+import type { Logger } from '../../domain/kernel/logger.js';
+import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/revocation/ports.js';
+import { RevocationEntries } from '../../domain/revocation/entries.js';
+import { describeError } from '../../domain/kernel/error-text.js';
+import { OutageLog } from '../../domain/kernel/outage-log.js';
 import { RevocationRefill } from './revocation-refill.js';
 import { getEach, onChannelMessage, subscribeChannel, writeThenPublish, type RedisClient, type RedisCommand } from './topology.js';
 
@@ -242,7 +242,7 @@ export class RedisRevocationList implements RevocationList {
     } catch (error) {
       this.buffered = null;
       this.synced = false;
-      this.log.warn({ err: describe(error) }, 'revocation list could not sync; will retry when Redis is back');
+      this.log.warn({ err: describeError(error) }, 'revocation list could not sync; will retry when Redis is back');
     }
   }
 

@@ -1,5 +1,5 @@
-import type { Logger } from '../../domain/logger.js';
-import { OutageLog } from '../../domain/outage-log.js';
+import type { Logger } from '../../domain/kernel/logger.js';
+import { OutageLog } from '../../domain/kernel/outage-log.js';
 import { serverIdentity, type RedisClient } from './topology.js';
 
 const RETRY_MS = 1000;

@@ -1,5 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import type { RedisTarget } from '../../config.js';
+import type { RedisTarget } from '../../config/index.js';
 
 /**
  * What the Redis adapters talk to: one connection to a server (standalone, or the master a

@@ -9,11 +9,11 @@
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { buildApp } from '../app.js';
-import { ConfigError, type Config } from '../config.js';
-import { createLogger } from '../logging.js';
-import * as v from '../domain/validation.js';
-import { isImportedClientId } from '../domain/imported-clients.js';
+import { buildApp } from '../../bootstrap/composition.js';
+import { ConfigError, type Config } from '../../config/index.js';
+import { createLogger } from '../../observability/logging.js';
+import * as v from '../../domain/kernel/validation.js';
+import { isImportedClientId } from '../../domain/kernel/imported-clients.js';
 import { importOriginal, type ImportProgress } from './import-run.js';
 import { openOriginalSource } from './original-source.js';
 import { formatSummary } from './summary-text.js';

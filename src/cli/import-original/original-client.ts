@@ -7,10 +7,10 @@
  * struct tags (`"firstName, omitempty"`) never took effect, so every document holds every
  * field, the ones of the other kind as empty strings; `groups` may be null or missing.
  */
-import { ADMIN_GROUP, BASE_GROUP, type ClientKind, type ClientRecord } from '../domain/client.js';
-import { DomainError, invalidArgument } from '../domain/errors.js';
-import { importedClientCreatedAt, isImportedClientId } from '../domain/imported-clients.js';
-import * as v from '../domain/validation.js';
+import { ADMIN_GROUP, BASE_GROUP, type ClientKind, type ClientRecord } from '../../domain/kernel/client.js';
+import { DomainError, invalidArgument } from '../../domain/kernel/errors.js';
+import { importedClientCreatedAt, isImportedClientId } from '../../domain/kernel/imported-clients.js';
+import * as v from '../../domain/kernel/validation.js';
 
 /** A document of the original's `users` collection, its `_id` already as hex. */
 export interface OriginalDocument {

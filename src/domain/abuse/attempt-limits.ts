@@ -3,8 +3,8 @@
  * is counted before the secret is checked, so no concurrency lets more guesses through
  * than a limit allows; a success then gives back what the owner should not pay for.
  */
-import type { AttemptLimiter, AttemptLimiterFactory, Consumption, LimitRule } from './attempt-limiter.js';
-import { RetryLaterError, waitText } from './retry-later.js';
+import type { Attempt, AttemptLimiter, AttemptLimiterFactory, AttemptLimits, Consumption, LimitRule } from './ports.js';
+import { RetryLaterError, waitText } from '../kernel/retry-later.js';
 
 export interface AttemptLimitsConfig {
   /** Guesses of one account's password from one source (client IP): the strict limit. */
@@ -21,16 +21,10 @@ export interface AttemptLimitsConfig {
   readonly serviceTokenPerSource: LimitRule;
 }
 
-/** An attempt let through: tell it how it ended. */
-export interface Attempt {
-  /** The secret was right: give back what the owner's success should not cost. */
-  succeeded(): Promise<void>;
-}
-
 /** How long the strikes that grow the per-email delay are remembered. */
 const STRIKE_MEMORY_SECONDS = 24 * 3600;
 
-export class AttemptLimits {
+export class AttemptLimitRules implements AttemptLimits {
   private readonly loginEmailSource: AttemptLimiter;
   private readonly loginEmail: AttemptLimiter;
   private readonly loginEmailStrikes: AttemptLimiter;

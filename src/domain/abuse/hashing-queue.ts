@@ -3,8 +3,8 @@
  * at cost 12). Unbounded, a flood of logins queues every caller behind it until deadlines
  * pass; bounded, the callers beyond what can be served in time are told so at once.
  */
-import { RetryLaterError, waitText } from './retry-later.js';
-import type { PasswordHasher } from './password-hasher.js';
+import { RetryLaterError, waitText } from '../kernel/retry-later.js';
+import type { PasswordHasher, PasswordHashing, PlaceInQueue } from './ports.js';
 
 export interface HashingQueueOptions {
   /** Hashes run at once (bcrypt runs on libuv's thread pool, 4 threads by default). */
@@ -13,24 +13,6 @@ export interface HashingQueueOptions {
   readonly maxQueue: number;
   /** The longest a caller may wait; one whose predicted wait is longer is refused at once. */
   readonly maxWaitMs: number;
-}
-
-/** A password hasher behind a bounded queue: what the use cases hash with. */
-export interface PasswordHashing extends PasswordHasher {
-  /**
-   * Takes a place in the queue now, or throws RESOURCE_EXHAUSTED / SERVER_BUSY at once. A
-   * call that hashes (Login, RegisterUser, ChangePassword) reserves before its limit and
-   * database reads, so the answer to a call that will be shed comes on arrival, never
-   * after those reads have waited behind a flood; and a call given a place is never
-   * refused later for want of one. The place is given back when `work` ends, used or not.
-   */
-  withPlace<T>(work: (place: PlaceInQueue) => Promise<T>): Promise<T>;
-}
-
-/** A place in the hashing queue, for one `verify` or one `hash`. */
-export interface PlaceInQueue {
-  verify(password: string, hash: string | null): Promise<boolean>;
-  hash(password: string): Promise<string>;
 }
 
 /** A place taken by `HashingQueue.reserve`. */

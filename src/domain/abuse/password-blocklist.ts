@@ -3,9 +3,10 @@
  * lists of commonly used, expected or compromised values). The check is a binary search,
  * a few microseconds, so it runs before any hashing.
  */
-import { DomainError } from './errors.js';
+import { DomainError } from '../kernel/errors.js';
+import type { PasswordBlocklist } from './ports.js';
 
-export class PasswordBlocklist {
+export class CommonPasswordBlocklist implements PasswordBlocklist {
   private list: SortedWords | null = null;
 
   /**

@@ -1,7 +1,42 @@
 /**
- * The limiter port: counts attempts per key, so a limit holds whatever the concurrency and
- * on every instance that shares the store.
+ * The abuse defences' door: the limits every attempt at a secret counts against, the
+ * password hasher behind its bounded queue, the list of passwords refused as too common,
+ * and the limiter ports they are built on.
  */
+
+/**
+ * What each attempt at a secret (a login, a second factor, a password check, a registration,
+ * a service secret) counts against. Every attempt is counted before the secret is checked;
+ * a refusal is RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS with the wait.
+ */
+export interface AttemptLimits {
+  /** Counts a login of `email` from `source` (a client IP, '' when unknown), or refuses it. */
+  beginLogin(email: string, source: string): Promise<Attempt>;
+  /** Counts a guess at the second factor of `email`'s login, strictly per account. */
+  beginSecondFactor(email: string, source: string): Promise<Attempt>;
+  /** Counts a check of a signed-in user's current password (ChangePassword), like a login. */
+  beginPasswordCheck(clientId: string, source: string): Promise<Attempt>;
+  /** Counts a registration from `source`; each one costs, successful or not. */
+  beginRegistration(source: string): Promise<void>;
+  /** Counts a service-token request from `source`; a right secret costs nothing. */
+  beginServiceToken(source: string): Promise<Attempt>;
+}
+
+/** An attempt let through: tell it how it ended. */
+export interface Attempt {
+  /** The secret was right: give back what the owner's success should not cost. */
+  succeeded(): Promise<void>;
+}
+
+/** Refuses passwords an attacker tries first. */
+export interface PasswordBlocklist {
+  /**
+   * Throws INVALID_ARGUMENT / PASSWORD_TOO_COMMON (naming `field`) when `password` is on
+   * the list, is one character repeated, or is the account's email or its local part.
+   */
+  check(field: string, password: string, email: string): void;
+}
+
 
 /** At most `points` attempts per key within `durationSeconds`, the window opening at the first. */
 export interface LimitRule {
@@ -42,3 +77,48 @@ export interface AttemptLimiter {
 
 /** Makes the limiter named `name` (a namespace of keys) enforcing `rule`. */
 export type AttemptLimiterFactory = (name: string, rule: LimitRule) => AttemptLimiter;
+
+/**
+ * Hashes and checks user passwords (a port; the bcrypt adapter is in src/adapters/crypto).
+ * - `hash` returns a salted, slow hash; two hashes of one password differ.
+ * - `verify(password, null)` costs as long as checking a wrong password and answers false,
+ *   so an unknown account cannot be told from a wrong password by timing.
+ * - `needsRehash` is true for a hash made with weaker settings than the current ones, so
+ *   the next successful login can upgrade it.
+ */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, hash: string | null): Promise<boolean>;
+  needsRehash(hash: string): boolean;
+}
+
+/** A password hasher behind a bounded queue: what the use cases hash with. */
+export interface PasswordHashing extends PasswordHasher {
+  /**
+   * Takes a place in the queue now, or throws RESOURCE_EXHAUSTED / SERVER_BUSY at once. A
+   * call that hashes (Login, RegisterUser, ChangePassword) reserves before its limit and
+   * database reads, so the answer to a call that will be shed comes on arrival, never
+   * after those reads have waited behind a flood; and a call given a place is never
+   * refused later for want of one. The place is given back when `work` ends, used or not.
+   */
+  withPlace<T>(work: (place: PlaceInQueue) => Promise<T>): Promise<T>;
+}
+
+/** A place in the hashing queue, for one `verify` or one `hash`. */
+export interface PlaceInQueue {
+  verify(password: string, hash: string | null): Promise<boolean>;
+  hash(password: string): Promise<string>;
+}
+
+/**
+ * Counts requests per key in a fixed window, shared by every instance that shares the store.
+ * - `hit` counts one request and returns the key's count in its window, this one included;
+ *   under N concurrent hits on one key each gets a distinct count and the last is N.
+ * - A key's window opens at its first hit and does not move; afterwards the count is 0 again.
+ * - Keys are never stored in clear where other programs read them (Redis names the counter
+ *   by the key's SHA-256), so the store does not become a list of emails or addresses.
+ * - When the store cannot be reached, `hit` rejects with `UnavailableError`.
+ */
+export interface RequestLimiter {
+  hit(key: string): Promise<number>;
+}

@@ -5,23 +5,12 @@
  * is stored. A store outage fails no use case: records wait in a bounded queue and are
  * written when the store is back; past the bound they are dropped and counted.
  */
-import { NO_REQUEST, type AuditEvent, type AuditEventType, type AuditInput, type AuditOutcome, type RequestContext } from './audit-event.js';
-import { newId } from './ids.js';
-import type { Logger } from './logger.js';
-import { OutageLog } from './outage-log.js';
-import type { AuditLog, AuditStream } from './audit-ports.js';
-
-/** What a use case needs of the recorder. */
-export interface AuditRecorder {
-  /**
-   * Records one event. With `coalesceKey`, events of one key within a minute make one
-   * record (the next one after the minute says how many were folded in): a flood of
-   * refusals leaves a bounded trail.
-   */
-  record(input: AuditInput, request?: RequestContext, coalesceKey?: string): void;
-  /** Writes what has been recorded so far; readers of the trail call it first, to read their own writes. */
-  flush(): Promise<void>;
-}
+import { DomainError, type Reason } from '../kernel/errors.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { newId } from '../kernel/ids.js';
+import type { Logger } from '../kernel/logger.js';
+import { OutageLog } from '../kernel/outage-log.js';
+import type { AuditEvent, AuditEventType, AuditInput, AuditLog, AuditOutcome, AuditRecorder, AuditStream, OutcomeRecords } from './ports.js';
 
 export interface AuditOptions {
   store: AuditLog;
@@ -130,6 +119,12 @@ class BoundedSink {
   }
 }
 
+/**
+ * Failures that say nothing about anyone's security: a malformed request, a store outage, a
+ * login shed because the server is busy hashing (a storm would otherwise flood the trail).
+ */
+const UNRECORDED: ReadonlySet<Reason> = new Set(['INVALID_ARGUMENT', 'UNAVAILABLE', 'SERVER_BUSY']);
+
 export class Audit implements AuditRecorder {
   private readonly now: () => number;
   private readonly stored: BoundedSink;
@@ -154,6 +149,19 @@ export class Audit implements AuditRecorder {
       new OutageLog(log, 'audit store writes'),
       (batch) => this.streamed?.push(batch),
     );
+  }
+
+  async outcome<T extends R, R>(request: RequestContext, work: () => Promise<T>, records: OutcomeRecords<R>): Promise<T> {
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      const failure = error instanceof DomainError && !UNRECORDED.has(error.reason) ? records.failure(error.reason) : null;
+      if (failure) this.record(failure, request, records.coalesceKey?.(failure));
+      throw error;
+    }
+    this.record(records.success(result), request);
+    return result;
   }
 
   record(input: AuditInput, request: RequestContext = NO_REQUEST, coalesceKey?: string): void {

@@ -1,13 +1,15 @@
 /** ListAuditEvents and ListMySignIns: reading the audit trail back. */
-import { ANONYMOUS, SIGN_IN_TYPES, SYSTEM, isAuditEventType, type AuditEvent, type AuditEventType, type AuditOutcome } from './audit-event.js';
-import { requireAdmin, type Principal } from './client.js';
-import { invalidArgument } from './errors.js';
-import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from './page-token.js';
-import type { AuditQuery } from './audit-ports.js';
-import * as v from './validation.js';
-import type { Dependencies } from './dependencies.js';
+import { ANONYMOUS, SYSTEM } from '../kernel/request.js';
+import { SIGN_IN_TYPES, isAuditEventType, type AuditEvent, type AuditEventType, type AuditOutcome, type AuditQuery, type AuditLog, type AuditRecorder } from './ports.js';
+import { requireAdmin, type Principal } from '../kernel/client.js';
+import { invalidArgument } from '../kernel/errors.js';
+import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from '../kernel/page-token.js';
+import * as v from '../kernel/validation.js';
 
-export type AuditTrailDeps = Pick<Dependencies, 'audit' | 'auditLog'>;
+export interface AuditTrailDeps {
+  audit: AuditRecorder;
+  auditLog: AuditLog;
+}
 
 /** One page, newest first; `nextPageToken` is empty on the last page. */
 export interface AuditPage {

@@ -1,12 +1,28 @@
 /** GetMe and ChangePassword: what a client does with its own record. */
-import { publicClient, type Principal, type PublicClient } from './client.js';
-import { revokeAccessTokensOf } from './access-revocation.js';
-import { NO_REQUEST, type RequestContext } from './audit-event.js';
-import { domainError, invalidArgument } from './errors.js';
-import * as v from './validation.js';
-import type { Dependencies } from './dependencies.js';
+import { publicClient, type Principal, type PublicClient } from '../kernel/client.js';
+import { revokeAccessTokensOf, type RevocationList } from '../revocation/ports.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
+import * as v from '../kernel/validation.js';
+import type { AttemptLimits, PasswordBlocklist, PasswordHashing } from '../abuse/ports.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { ClientStore } from './ports.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { Lifetimes, SessionStore } from '../sessions/ports.js';
 
-export type AccountDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'hasher' | 'limits' | 'blocklist' | 'lifetimes' | 'log' | 'audit' | 'now'>;
+export interface AccountDeps {
+  clients: ClientStore;
+  sessions: SessionStore;
+  revocations: RevocationList;
+  hasher: PasswordHashing;
+  limits: AttemptLimits;
+  blocklist: PasswordBlocklist;
+  lifetimes: Lifetimes;
+  log: Logger;
+  audit: AuditRecorder;
+  now: Clock;
+}
 
 export class Account {
   constructor(private readonly deps: AccountDeps) {}

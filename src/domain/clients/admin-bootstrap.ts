@@ -1,13 +1,27 @@
 /** The admin named by ADMIN_EMAIL and ADMIN_PASSWORD, made ready at start-up. */
-import { ADMIN_GROUP, BASE_GROUP, publicClient, type ClientRecord, type PublicClient } from './client.js';
-import { SYSTEM } from './audit-event.js';
-import { insertNewClient, newClientRecord } from './client-records.js';
-import { DomainError, domainError, invalidArgument } from './errors.js';
+import { ADMIN_GROUP, BASE_GROUP, publicClient, type ClientRecord, type PublicClient } from '../kernel/client.js';
+import { SYSTEM } from '../kernel/request.js';
+import { insertNewClient, newClientRecord } from './records.js';
+import { DomainError, domainError, invalidArgument } from '../kernel/errors.js';
 import { newOutboxEntry } from './outbox-entry.js';
-import * as v from './validation.js';
-import type { Dependencies } from './dependencies.js';
+import * as v from '../kernel/validation.js';
+import type { PasswordHashing } from '../abuse/ports.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { OutboxRelay } from './outbox-relay.js';
+import type { ClientStore, Outbox } from './ports.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
 
-export type AdminBootstrapDeps = Pick<Dependencies, 'clients' | 'hasher' | 'outbox' | 'relay' | 'log' | 'audit' | 'now'>;
+export interface AdminBootstrapDeps {
+  clients: ClientStore;
+  hasher: PasswordHashing;
+  outbox: Outbox;
+  /** Delivers what a use case just put in the outbox, now if it can. */
+  relay: Pick<OutboxRelay, 'flush'>;
+  log: Logger;
+  audit: AuditRecorder;
+  now: Clock;
+}
 
 export class AdminBootstrap {
   constructor(private readonly deps: AdminBootstrapDeps) {}

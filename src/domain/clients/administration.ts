@@ -1,16 +1,30 @@
 /** GetClient, ListClients, SetClientGroups and ListDeletionRequests: the admins' reading and granting. */
-import { revokeAccessTokensOf } from './access-revocation.js';
-import { publicClient, requireAdmin, type ClientKind, type Principal, type PublicClient } from './client.js';
-import { requireClient, withBaseGroup } from './client-records.js';
+import { revokeAccessTokensOf, type RevocationFeed, type RevocationList } from '../revocation/ports.js';
+import { publicClient, requireAdmin, type ClientKind, type Principal, type PublicClient } from '../kernel/client.js';
+import { requireClient, withBaseGroup } from './records.js';
 import type { DeletionRequestView } from './deletion.js';
-import { NO_REQUEST, type RequestContext } from './audit-event.js';
-import { domainError } from './errors.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { domainError } from '../kernel/errors.js';
 import { keepingAnAdmin } from './last-admin.js';
-import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from './page-token.js';
-import * as v from './validation.js';
-import type { Dependencies } from './dependencies.js';
+import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from '../kernel/page-token.js';
+import * as v from '../kernel/validation.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { ClientStore, Outbox } from './ports.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { Lifetimes, SessionStore } from '../sessions/ports.js';
 
-export type AdministrationDeps = Pick<Dependencies, 'clients' | 'sessions' | 'outbox' | 'revocations' | 'revocationFeed' | 'lifetimes' | 'log' | 'audit' | 'now'>;
+export interface AdministrationDeps {
+  clients: ClientStore;
+  sessions: SessionStore;
+  outbox: Outbox;
+  revocations: RevocationList;
+  revocationFeed: RevocationFeed;
+  lifetimes: Lifetimes;
+  log: Logger;
+  audit: AuditRecorder;
+  now: Clock;
+}
 
 export class Administration {
   constructor(private readonly deps: AdministrationDeps) {}

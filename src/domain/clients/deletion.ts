@@ -10,16 +10,22 @@
  * client, which `finishPendingDeletions` (at start-up and on every relay pass) carries
  * through the same remaining steps, announcing it exactly once.
  */
-import { ADMIN_GROUP, isAdmin, type ClientKind, type Principal } from './client.js';
-import { NO_REQUEST, type RequestContext } from './audit-event.js';
-import { describe } from './describe-error.js';
-import { domainError } from './errors.js';
-import { newId } from './ids.js';
+import { ADMIN_GROUP, isAdmin, type ClientKind, type Principal } from '../kernel/client.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { describeError } from '../kernel/error-text.js';
+import { domainError } from '../kernel/errors.js';
+import { newId } from '../kernel/ids.js';
 import { isActiveAdmin, keepingAnAdmin } from './last-admin.js';
 import { newOutboxEntry } from './outbox-entry.js';
-import type { MarkedClient } from './ports.js';
-import * as v from './validation.js';
-import type { Dependencies } from './dependencies.js';
+import type { MarkedClient, ClientStore, Outbox } from './ports.js';
+import * as v from '../kernel/validation.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { OutboxRelay } from './outbox-relay.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { Recovery } from '../recovery/ports.js';
+import type { SecondFactorStore } from '../second-factor/ports.js';
+import type { SessionStore } from '../sessions/ports.js';
 
 /** A deletion request as callers see it. */
 export interface DeletionRequestView {
@@ -39,7 +45,20 @@ export type DeletionStep = 'found' | 'marked' | 'queued' | 'sessions-removed';
  */
 export type DeletionStepHook = (step: DeletionStep, clientId: string) => void | Promise<void>;
 
-export type DeletionDeps = Pick<Dependencies, 'clients' | 'sessions' | 'secondFactors' | 'outbox' | 'relay' | 'log' | 'audit' | 'now' | 'recovery'> & { afterStep?: DeletionStepHook; };
+export interface DeletionDeps {
+  clients: ClientStore;
+  sessions: SessionStore;
+  secondFactors: SecondFactorStore;
+  outbox: Outbox;
+  /** Delivers what a use case just put in the outbox, now if it can. */
+  relay: Pick<OutboxRelay, 'flush'>;
+  log: Logger;
+  audit: AuditRecorder;
+  now: Clock;
+  /** Password reset and email verification (mail, one-time tokens); absent when neither is wired. */
+  recovery?: Recovery;
+  afterStep?: DeletionStepHook;
+}
 
 /** How many half-done deletions one recovery pass finishes at most. */
 const RECOVERY_BATCH = 100;
@@ -101,7 +120,7 @@ export class Deletion {
       }
       this.recoveryFailing = false;
     } catch (error) {
-      if (!this.recoveryFailing) this.deps.log.warn({ err: describe(error) }, 'interrupted deletions cannot be finished now; retrying');
+      if (!this.recoveryFailing) this.deps.log.warn({ err: describeError(error) }, 'interrupted deletions cannot be finished now; retrying');
       this.recoveryFailing = true;
     }
     return finished;

@@ -4,8 +4,8 @@
  * the change and again after it, and a change that left no active admin (two admins
  * suspending each other at the same moment) is undone: both then fail, and both stay.
  */
-import { ADMIN_GROUP, type ClientRecord } from './client.js';
-import { domainError } from './errors.js';
+import { ADMIN_GROUP, type ClientRecord } from '../kernel/client.js';
+import { domainError } from '../kernel/errors.js';
 import type { ClientStore } from './ports.js';
 
 const PAGE = 200;

@@ -1,5 +1,5 @@
-import type { ClientRecord } from './client.js';
-import { newId } from './ids.js';
+import type { ClientRecord } from '../kernel/client.js';
+import { newId } from '../kernel/ids.js';
 import type { OutboxEntry, OutboxEventType } from './ports.js';
 
 /** A new, undelivered outbox entry about `client`, caused by the client `by`. */

@@ -1,6 +1,7 @@
-import { describe } from './describe-error.js';
-import type { Logger } from './logger.js';
-import type { EventBus, Outbox, OutboxEntry, RevocationList } from './ports.js';
+import { describeError } from '../kernel/error-text.js';
+import type { Logger } from '../kernel/logger.js';
+import type { EventBus, Outbox, OutboxEntry } from './ports.js';
+import type { RevocationList } from '../revocation/ports.js';
 
 const BATCH = 100;
 
@@ -43,7 +44,7 @@ export class OutboxRelay {
     const pass = () => {
       if (this.passing !== null) return;
       this.passing = (async () => {
-        await beforeEachPass?.().catch((error: unknown) => this.log.warn({ err: describe(error) }, 'outbox relay: the work before a pass failed'));
+        await beforeEachPass?.().catch((error: unknown) => this.log.warn({ err: describeError(error) }, 'outbox relay: the work before a pass failed'));
         await this.flush();
       })().finally(() => {
         this.passing = null;
@@ -73,7 +74,7 @@ export class OutboxRelay {
         if (entries.length < BATCH) return true;
       }
     } catch (error) {
-      this.log.warn({ err: describe(error) }, 'outbox delivery failed; pending entries will be retried');
+      this.log.warn({ err: describeError(error) }, 'outbox delivery failed; pending entries will be retried');
       return false;
     }
   }

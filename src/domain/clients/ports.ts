@@ -1,9 +1,9 @@
 /**
- * The ports: what the domain needs from the outside world. Each states the guarantees its
+ * The clients' door: where clients are stored, the outbox of events not yet delivered,
+ * and the bus that carries them to other services. Each port states the guarantees its
  * adapters must keep; test/contract/ runs one suite per port against every adapter.
  */
-import type { ClientKind, ClientRecord } from './client.js';
-import type { AuthMethod } from './second-factor-ports.js';
+import type { ClientKind, ClientRecord } from '../kernel/client.js';
 
 /** Filters and paging of `ClientStore.list`. */
 export interface ClientQuery {
@@ -59,76 +59,6 @@ export interface ClientStore {
   list(query: ClientQuery): Promise<ClientRecord[]>;
 }
 
-/** A login session: one family of refresh tokens. */
-export interface SessionRecord {
-  id: string;
-  clientId: string;
-  createdAt: Date;
-  /** The family's absolute end: no refresh token of it is valid after this. */
-  expiresAt: Date;
-  revokedAt: Date | null;
-  /** How the client authenticated when the session began (`amr`); absent on sessions older than second factors: a password. */
-  amr?: AuthMethod[];
-}
-
-/** One refresh token of a session, identified by the SHA-256 of its value. */
-export interface RefreshTokenRecord {
-  hash: string;
-  sessionId: string;
-  clientId: string;
-  /** The hash of the token this one replaced; for a session's first token, `root:<session id>`. */
-  parent: string;
-  createdAt: Date;
-  expiresAt: Date;
-  /**
-   * What the rotation that made this token answered, sealed with its parent token (see
-   * reuse-answer.ts), so a second use of the parent within the reuse interval gets the
-   * same answer. Absent on a session's first token.
-   */
-  sealedAnswer?: string;
-}
-
-/** A refresh token with its successor, if it has been rotated. */
-export interface TokenForRotation {
-  token: RefreshTokenRecord;
-  successor: RefreshTokenRecord | null;
-}
-
-/**
- * Stores sessions and their refresh tokens.
- * - `rotate(parentHash, next)` stores `next` as the only successor of `parentHash`: under
- *   concurrent rotations of one token exactly one caller gets true and stores its token;
- *   every other gets false and stores nothing. A token that has a successor is retired.
- *   Retired tokens are kept until their session expires, so the replay of a token of any
- *   age is seen as reuse (a thief who rotated first cannot outrun detection by rotating
- *   twice); `sweepExpired` removes them with their session.
- * - `isRetired(hash)` is true once a successor of `hash` exists.
- * - `findForRotation(hash)` answers, in one round trip to the store, the token and its
- *   successor (null while it has none), or null when no token has the hash.
- * - Expired sessions and tokens may linger until `sweepExpired`; callers check expiry.
- */
-export interface SessionStore {
-  create(session: SessionRecord, firstToken: RefreshTokenRecord): Promise<void>;
-  findSession(id: string): Promise<SessionRecord | null>;
-  findToken(hash: string): Promise<RefreshTokenRecord | null>;
-  isRetired(hash: string): Promise<boolean>;
-  findForRotation(hash: string): Promise<TokenForRotation | null>;
-  rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean>;
-  /** Marks the session revoked (idempotent). */
-  revoke(sessionId: string, at: Date): Promise<void>;
-  /** Revokes every live session of the client except `exceptSessionId`; returns their ids. */
-  revokeAllOfClient(clientId: string, at: Date, exceptSessionId?: string): Promise<string[]>;
-  /** Removes every session and refresh token of the client. */
-  deleteAllOfClient(clientId: string): Promise<void>;
-  /** Removes sessions and tokens that expired before `now`; returns how many sessions. */
-  sweepExpired(now: Date): Promise<number>;
-  /**
-   * Sessions revoked after `revokedAfter` (their access tokens may still be unexpired),
-   * ordered by id ascending; page with `afterId`. What a lost revocation list is refilled from.
-   */
-  listRevoked(query: { revokedAfter: Date; afterId?: string; limit: number }): Promise<SessionRecord[]>;
-}
-
 export type OutboxEventType = 'client.deletion_requested' | 'client.suspended' | 'client.reinstated';
 
 /** An event that must reach the revocation list and the event bus. */
@@ -163,56 +93,6 @@ export interface Outbox {
   backlog(): Promise<number>;
 }
 
-/** Why a token is refused by the revocation list, or null when it is not. */
-export type RevocationStatus = 'CLIENT_SUSPENDED' | 'CLIENT_DELETED' | 'SESSION_REVOKED' | null;
-
-/** How many suspended clients, deleted clients and revoked sessions a revocation list holds. */
-export interface RevocationListSize {
-  suspended: number;
-  deleted: number;
-  sessions: number;
-}
-
-/** What a revocation list holds at one moment; `until` is ms since the epoch (Infinity: until reinstated). */
-export interface RevocationSnapshot {
-  suspended: Array<{ id: string; until: number }>;
-  deleted: Array<{ id: string; until: number }>;
-  sessions: Array<{ id: string; until: number }>;
-}
-
-/**
- * The live list of suspended and deleted clients and revoked sessions, shared by every
- * instance.
- * - `status` answers from memory while the instance is in sync (no I/O per call); when it
- *   cannot be sure it is in sync it asks the shared store, and when that cannot be reached
- *   it throws `UnavailableError` (fails closed, never open).
- * - A change made through one instance is seen by every instance's `status` promptly
- *   (within 100 ms on a healthy network) and immediately by the instance that made it.
- * - Changes are idempotent; a deleted client stays listed until `until` (ms since epoch),
- *   a revoked session likewise; a suspension lasts until `reinstateClient`.
- */
-export interface RevocationList {
-  status(clientId: string, sessionId: string): Promise<RevocationStatus>;
-  suspendClient(clientId: string): Promise<void>;
-  /** Lifts a suspension; a deletion mark stays. */
-  reinstateClient(clientId: string): Promise<void>;
-  markClientDeleted(clientId: string, until: number): Promise<void>;
-  revokeSession(sessionId: string, until: number): Promise<void>;
-  /**
-   * Sets how the list refills itself from the stores, and runs it now. The shared copy
-   * can be lost (a Redis restarted empty, or replaced by another); when the list notices,
-   * it runs `refill` again, and until a refill has succeeded `status` throws
-   * `UnavailableError` (fails closed). Resolves once the first refill is done; rejects
-   * when it failed.
-   */
-  refillWith(refill: () => Promise<void>): Promise<void>;
-  /** Entries held in memory, for metrics. */
-  size(): RevocationListSize;
-  /** Every entry in force; throws `UnavailableError` when the instance is not in sync. */
-  snapshot(): RevocationSnapshot;
-  close(): Promise<void>;
-}
-
 /** A request that every other service delete a client's data. */
 export interface DeletionRequestEvent {
   clientId: string;
@@ -240,4 +120,13 @@ export interface EventBus {
   publishDeletionRequest(event: DeletionRequestEvent): Promise<void>;
   publishClientEvent(event: ClientStateEvent): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * What registration asks of email verification: the first verification mail of a new user.
+ * Does nothing when verification is off; rejects when the mail could not be queued (the
+ * user can ask for it again).
+ */
+export interface VerificationMail {
+  mailNewUser(client: ClientRecord): Promise<void>;
 }

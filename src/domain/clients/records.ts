@@ -1,9 +1,9 @@
 /** Building, storing and finding client records: the steps several use cases share. */
-import { BASE_GROUP, type ClientKind, type ClientRecord } from './client.js';
-import { DuplicateKeyError, domainError } from './errors.js';
-import { newId } from './ids.js';
+import { BASE_GROUP, type ClientKind, type ClientRecord } from '../kernel/client.js';
+import { DuplicateKeyError, domainError } from '../kernel/errors.js';
+import { newId } from '../kernel/ids.js';
 import type { ClientStore } from './ports.js';
-import * as v from './validation.js';
+import * as v from '../kernel/validation.js';
 
 /** A new client of `kind`: not suspended, created now, with its kind's base group unless `fields` say otherwise. */
 export function newClientRecord(kind: ClientKind, email: string, fields: Partial<ClientRecord>, now: number): ClientRecord {

@@ -1,18 +1,35 @@
 /** RegisterUser and RegisterService. */
-import { ADMIN_GROUP, BASE_GROUP, publicClient, requireAdmin, type Principal, type PublicClient } from './client.js';
-import { invalidArgument } from './errors.js';
-import { insertNewClient, newClientRecord, withBaseGroup } from './client-records.js';
-import { ANONYMOUS, NO_REQUEST, type RequestContext } from './audit-event.js';
-import { hashSecret, newSecret } from './secrets.js';
-import { describe } from './describe-error.js';
-import { queueVerificationMail } from './email-verification.js';
-import * as v from './validation.js';
-import type { Dependencies } from './dependencies.js';
+import { ADMIN_GROUP, BASE_GROUP, publicClient, requireAdmin, type Principal, type PublicClient } from '../kernel/client.js';
+import { invalidArgument } from '../kernel/errors.js';
+import { insertNewClient, newClientRecord, withBaseGroup } from './records.js';
+import { ANONYMOUS, NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { hashSecret, newSecret } from '../kernel/secrets.js';
+import { describeError } from '../kernel/error-text.js';
+import * as v from '../kernel/validation.js';
+import type { AttemptLimits, PasswordBlocklist, PasswordHashing } from '../abuse/ports.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { ClientStore, VerificationMail } from './ports.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { Recovery } from '../recovery/ports.js';
 
-export type RegistrationDeps = Pick<Dependencies, 'clients' | 'hasher' | 'limits' | 'blocklist' | 'audit' | 'now' | 'log' | 'recovery'>;
+export interface RegistrationDeps {
+  clients: ClientStore;
+  hasher: PasswordHashing;
+  limits: AttemptLimits;
+  blocklist: PasswordBlocklist;
+  audit: AuditRecorder;
+  now: Clock;
+  log: Logger;
+  /** Password reset and email verification (mail, one-time tokens); absent when neither is wired. */
+  recovery?: Recovery;
+}
 
 export class Registration {
-  constructor(private readonly deps: RegistrationDeps) {}
+  constructor(
+    private readonly deps: RegistrationDeps,
+    private readonly verification: VerificationMail,
+  ) {}
 
   /** Registers a user in the "user" group only; the request cannot choose groups. */
   async registerUser(input: {
@@ -42,12 +59,10 @@ export class Registration {
     const record = newClientRecord('user', email, { ...fields, passwordHash }, this.deps.now());
     await insertNewClient(this.deps.clients, record);
     this.deps.audit.record({ type: 'client.registered', outcome: 'success', actor: ANONYMOUS, target: record.id, details: { email } }, request);
-    if (this.deps.recovery?.settings.emailVerification) {
-      // The user exists now; a verification mail that cannot be queued is asked for again later.
-      await queueVerificationMail(this.deps.recovery, record, this.deps.now()).catch((error: unknown) => {
-        this.deps.log.warn({ clientId: record.id, err: describe(error) }, 'verification mail not queued at registration');
-      });
-    }
+    // The user exists now; a verification mail that cannot be queued is asked for again later.
+    await this.verification.mailNewUser(record).catch((error: unknown) => {
+      this.deps.log.warn({ clientId: record.id, err: describeError(error) }, 'verification mail not queued at registration');
+    });
     return publicClient(record);
   }
 

@@ -1,12 +1,18 @@
 /** ResetServiceSecret: an admin gives a service client a new secret. */
-import { NO_REQUEST, type RequestContext } from './audit-event.js';
-import { publicClient, requireAdmin, type Principal, type PublicClient } from './client.js';
-import { requireClient } from './client-records.js';
-import type { Dependencies } from './dependencies.js';
-import { domainError } from './errors.js';
-import { hashSecret, newSecret } from './secrets.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { publicClient, requireAdmin, type Principal, type PublicClient } from '../kernel/client.js';
+import { requireClient } from './records.js';
+import { domainError } from '../kernel/errors.js';
+import { hashSecret, newSecret } from '../kernel/secrets.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { ClientStore } from './ports.js';
+import type { Clock } from '../kernel/clock.js';
 
-export type ServiceSecretsDeps = Pick<Dependencies, 'clients' | 'audit' | 'now'>;
+export interface ServiceSecretsDeps {
+  clients: ClientStore;
+  audit: AuditRecorder;
+  now: Clock;
+}
 
 export class ServiceSecrets {
   constructor(private readonly deps: ServiceSecretsDeps) {}

@@ -1,15 +1,31 @@
 /** SuspendClient and ReinstateClient. */
-import { revokeAccessTokensOf } from './access-revocation.js';
-import { publicClient, requireAdmin, type Principal, type PublicClient } from './client.js';
-import { requireClient } from './client-records.js';
-import { NO_REQUEST, type RequestContext } from './audit-event.js';
-import { domainError } from './errors.js';
+import { revokeAccessTokensOf, type RevocationList } from '../revocation/ports.js';
+import { publicClient, requireAdmin, type Principal, type PublicClient } from '../kernel/client.js';
+import { requireClient } from './records.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { domainError } from '../kernel/errors.js';
 import { keepingAnAdmin } from './last-admin.js';
 import { newOutboxEntry } from './outbox-entry.js';
-import * as v from './validation.js';
-import type { Dependencies } from './dependencies.js';
+import * as v from '../kernel/validation.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { OutboxRelay } from './outbox-relay.js';
+import type { ClientStore, Outbox } from './ports.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { Lifetimes, SessionStore } from '../sessions/ports.js';
 
-export type SuspensionDeps = Pick<Dependencies, 'clients' | 'sessions' | 'outbox' | 'revocations' | 'relay' | 'lifetimes' | 'log' | 'audit' | 'now'>;
+export interface SuspensionDeps {
+  clients: ClientStore;
+  sessions: SessionStore;
+  outbox: Outbox;
+  revocations: RevocationList;
+  /** Delivers what a use case just put in the outbox, now if it can. */
+  relay: Pick<OutboxRelay, 'flush'>;
+  lifetimes: Lifetimes;
+  log: Logger;
+  audit: AuditRecorder;
+  now: Clock;
+}
 
 export class Suspension {
   constructor(private readonly deps: SuspensionDeps) {}

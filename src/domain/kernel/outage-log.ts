@@ -1,4 +1,4 @@
-import { describe } from './describe-error.js';
+import { describeError } from './error-text.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -26,7 +26,7 @@ export class OutageLog {
     this.failures++;
     if (this.failingSince !== null) return;
     this.failingSince = this.now();
-    this.log.warn({ ...fields, err: describe(error) }, `${this.what} failing; logged again once it works`);
+    this.log.warn({ ...fields, err: describeError(error) }, `${this.what} failing; logged again once it works`);
   }
 
   succeeded(): void {

@@ -1,19 +1,28 @@
 /** SendEmailVerification and VerifyEmail: proof that a user reads the email it registered with. */
-import { publicClient, type ClientRecord, type Principal, type PublicClient } from './client.js';
-import { NO_REQUEST, type RequestContext } from './audit-event.js';
-import { domainError, invalidArgument } from './errors.js';
-import { MAX_ONE_TIME_TOKEN_LENGTH } from './one-time-tokens.js';
-import type { Recovery } from './recovery-settings.js';
-import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } from './recovery-requests.js';
-import { hashSecret } from './secrets.js';
-import type { Dependencies } from './dependencies.js';
+import { publicClient, type ClientRecord, type Principal, type PublicClient } from '../kernel/client.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
+import { MAX_ONE_TIME_TOKEN_LENGTH, type Recovery } from './ports.js';
+import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } from './requests.js';
+import { hashSecret } from '../kernel/secrets.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { ClientStore, VerificationMail } from '../clients/ports.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
 
-export type EmailVerificationDeps = Pick<Dependencies, 'clients' | 'log' | 'audit' | 'now' | 'recovery'>;
+export interface EmailVerificationDeps {
+  clients: ClientStore;
+  log: Logger;
+  audit: AuditRecorder;
+  now: Clock;
+  /** Password reset and email verification (mail, one-time tokens); absent when neither is wired. */
+  recovery?: Recovery;
+}
 
 /** The path of the bridge's verification route; the token follows as `?token=`. */
 export const VERIFY_PATH = '/verify-email';
 
-export class EmailVerification {
+export class EmailVerification implements VerificationMail {
   constructor(private readonly deps: EmailVerificationDeps) {}
 
   /** Mails the caller a new verification link, unless its email is verified already. */
@@ -28,6 +37,12 @@ export class EmailVerification {
   }
 
   /** Marks the token's client verified (once; a verified one stays as it was) and spends the token. */
+  /** The first verification mail of a user just registered; nothing when verification is off. */
+  async mailNewUser(client: ClientRecord): Promise<void> {
+    if (!this.deps.recovery?.settings.emailVerification) return;
+    await queueVerificationMail(this.deps.recovery, client, this.deps.now());
+  }
+
   async verifyEmail(input: { token: string }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
     const recovery = requireFeature(this.deps.recovery, 'emailVerification');
     if (input.token === '') throw invalidArgument('token', 'token is required');
@@ -46,7 +61,7 @@ export class EmailVerification {
 }
 
 /** Issues a verification token for a user and queues the email that carries it. */
-export async function queueVerificationMail(recovery: Recovery, client: ClientRecord, now: number): Promise<void> {
+async function queueVerificationMail(recovery: Recovery, client: ClientRecord, now: number): Promise<void> {
   const { settings } = recovery;
   const token = await issueOneTimeToken(recovery, client.id, 'email_verification', settings.verificationTokenTtlSeconds, now);
   await recovery.mailer.queue(client, 'email-verification', {

@@ -8,11 +8,11 @@
  * Delivery is at least once: an instance that crashes between the send and the removal,
  * or two instances passing over the same message, may send it twice.
  */
-import { describe } from './describe-error.js';
-import { newId } from './ids.js';
-import { OutageLog } from './outage-log.js';
-import type { Logger } from './logger.js';
-import type { MailOutbox, MailRenderer, MailTemplate, MailTransport, QueuedMail } from './mail.js';
+import { describeError } from '../kernel/error-text.js';
+import { newId } from '../kernel/ids.js';
+import { OutageLog } from '../kernel/outage-log.js';
+import type { Logger } from '../kernel/logger.js';
+import type { MailOutbox, MailQueue, MailRenderer, MailTemplate, MailTransport, QueuedMail } from './ports.js';
 
 const BATCH = 50;
 
@@ -24,7 +24,7 @@ export interface MailerSettings {
   maxAgeMs: number;
 }
 
-export class Mailer {
+export class Mailer implements MailQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private readonly outboxOutage: OutageLog;
@@ -117,7 +117,7 @@ export class Mailer {
       const attempts = mail.attempts + 1;
       const delay = Math.min(this.settings.retryBaseMs * 2 ** (attempts - 1), this.settings.retryMaxMs);
       await this.outbox.reschedule(mail.id, attempts, new Date(now + delay));
-      this.log.warn({ ...fields, attempts, retryInMs: delay, err: describe(error) }, 'mail not sent; it stays queued and will be retried');
+      this.log.warn({ ...fields, attempts, retryInMs: delay, err: describeError(error) }, 'mail not sent; it stays queued and will be retried');
       return false;
     }
     await this.outbox.remove(mail.id);

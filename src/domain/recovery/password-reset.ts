@@ -1,15 +1,32 @@
 /** RequestPasswordReset and ResetPassword: a forgotten password replaced through an emailed link. */
-import { revokeAccessTokensOf } from './access-revocation.js';
-import { NO_REQUEST, type RequestContext } from './audit-event.js';
-import { describe } from './describe-error.js';
-import { domainError, invalidArgument } from './errors.js';
-import { MAX_ONE_TIME_TOKEN_LENGTH } from './one-time-tokens.js';
-import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } from './recovery-requests.js';
-import { hashSecret } from './secrets.js';
-import * as v from './validation.js';
-import type { Dependencies } from './dependencies.js';
+import { revokeAccessTokensOf, type RevocationList } from '../revocation/ports.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { describeError } from '../kernel/error-text.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
+import { MAX_ONE_TIME_TOKEN_LENGTH, type Recovery } from './ports.js';
+import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } from './requests.js';
+import { hashSecret } from '../kernel/secrets.js';
+import * as v from '../kernel/validation.js';
+import type { PasswordBlocklist, PasswordHashing } from '../abuse/ports.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { ClientStore } from '../clients/ports.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { Lifetimes, SessionStore } from '../sessions/ports.js';
 
-export type PasswordResetDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'hasher' | 'blocklist' | 'lifetimes' | 'log' | 'audit' | 'now' | 'recovery'>;
+export interface PasswordResetDeps {
+  clients: ClientStore;
+  sessions: SessionStore;
+  revocations: RevocationList;
+  hasher: PasswordHashing;
+  blocklist: PasswordBlocklist;
+  lifetimes: Lifetimes;
+  log: Logger;
+  audit: AuditRecorder;
+  now: Clock;
+  /** Password reset and email verification (mail, one-time tokens); absent when neither is wired. */
+  recovery?: Recovery;
+}
 
 /** The path of the bridge's reset page; the token follows in the fragment, which browsers send to no server. */
 export const RESET_PAGE_PATH = '/password-reset';
@@ -31,7 +48,7 @@ export class PasswordReset {
     const ipKey = input.clientIp ? [{ key: `reset-ip:${input.clientIp}`, perIp: true }] : [];
     await limitRequests(recovery, this.deps.log, [{ key: `reset-email:${email}` }, ...ipKey]);
     const work = this.sendResetMail(email).catch((error: unknown) => {
-      this.deps.log.warn({ err: describe(error) }, 'a password-reset request could not be carried out');
+      this.deps.log.warn({ err: describeError(error) }, 'a password-reset request could not be carried out');
     });
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
@@ -64,7 +81,7 @@ export class PasswordReset {
     this.deps.audit.record({ type: 'password.reset', outcome: 'success', actor: client.id, target: client.id }, request);
     // The password is changed; a notice that cannot be queued now must not undo that.
     await recovery.mailer.queue(client, 'password-changed', commonMailValues(recovery, client.email)).catch((error: unknown) => {
-      this.deps.log.warn({ clientId: client.id, err: describe(error) }, 'password-changed notice not queued');
+      this.deps.log.warn({ clientId: client.id, err: describeError(error) }, 'password-changed notice not queued');
     });
   }
 

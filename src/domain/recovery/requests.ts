@@ -1,11 +1,10 @@
 /** Steps password reset and email verification share: switching off, limiting requests, issuing tokens. */
-import { describe } from './describe-error.js';
-import { domainError, UnavailableError } from './errors.js';
-import type { Logger } from './logger.js';
-import type { TokenPurpose } from './one-time-tokens.js';
-import type { Recovery } from './recovery-settings.js';
-import { RetryLaterError } from './retry-later.js';
-import { hashSecret, newSecret } from './secrets.js';
+import { describeError } from '../kernel/error-text.js';
+import { domainError, UnavailableError } from '../kernel/errors.js';
+import type { Logger } from '../kernel/logger.js';
+import type { TokenPurpose, Recovery } from './ports.js';
+import { RetryLaterError } from '../kernel/retry-later.js';
+import { hashSecret, newSecret } from '../kernel/secrets.js';
 
 /** The recovery ports when the feature is on, or FEATURE_DISABLED. */
 export function requireFeature(recovery: Recovery | undefined, feature: 'passwordReset' | 'emailVerification'): Recovery {
@@ -26,7 +25,7 @@ export async function limitRequests(recovery: Recovery, log: Logger, keys: { key
     over = await Promise.all(keys.map(async ({ key, perIp }) => (await recovery.limiter.hit(key)) > (perIp ? maxPerIp : max)));
   } catch (error) {
     if (!(error instanceof UnavailableError)) throw error;
-    log.warn({ err: describe(error) }, 'request limiter unavailable; recovery requests go unlimited meanwhile');
+    log.warn({ err: describeError(error) }, 'request limiter unavailable; recovery requests go unlimited meanwhile');
     return;
   }
   if (over.includes(true)) {

@@ -2,47 +2,9 @@
  * The revocation feed: every change of the revocation list (and of a client's groups) as
  * an ordered, resumable stream of events, for gateways that verify tokens themselves.
  */
-import type { Logger } from './logger.js';
-import { describe } from './describe-error.js';
-import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from './ports.js';
-
-export type RevocationEventType = 'client.suspended' | 'client.reinstated' | 'client.deleted' | 'session.revoked' | 'client.groups_changed';
-
-/** One change, as every watcher receives it. */
-export interface RevocationEvent {
-  /** Orders events; a watcher resumes after the last cursor it saw. */
-  cursor: string;
-  type: RevocationEventType;
-  /** Empty for a session event. */
-  clientId: string;
-  /** Empty for a client event. */
-  sessionId: string;
-  /** When the entry stops mattering (ms since the epoch): every token it refuses has expired by then. Null: until lifted. */
-  until: number | null;
-  /** client.groups_changed: the client's groups from now on. */
-  groups: string[];
-  at: number;
-}
-
-export type NewRevocationEvent = Omit<RevocationEvent, 'cursor'>;
-
-/**
- * The shared, ordered log of revocation events.
- * - `append` resolves once the event is in the log every instance reads.
- * - `subscribe` calls the listener, in cursor order, with every event appended by any
- *   instance after the subscription began (within 100 ms on a healthy network).
- * - `since(cursor)` returns the events after `cursor`, oldest first, or null when the log
- *   no longer reaches back that far (the watcher then needs a snapshot).
- * - `head` is the cursor of the newest event (or a cursor before every future one).
- * - Cursors compare with `compareCursors`; a malformed cursor makes `since` return null.
- */
-export interface RevocationFeed {
-  append(event: NewRevocationEvent): Promise<void>;
-  since(cursor: string): Promise<RevocationEvent[] | null>;
-  head(): Promise<string>;
-  subscribe(listener: (event: RevocationEvent) => void): () => void;
-  close(): Promise<void>;
-}
+import type { Logger } from '../kernel/logger.js';
+import { describeError } from '../kernel/error-text.js';
+import type { NewRevocationEvent, RevocationEventType, RevocationFeed, RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from './ports.js';
 
 const CURSOR = /^(\d{1,15})-(\d{1,15})$/;
 
@@ -129,7 +91,7 @@ export class FeedingRevocationList implements RevocationList {
     try {
       await this.feed.append(event);
     } catch (error) {
-      this.log.warn({ type, err: describe(error) }, 'revocation event not appended to the feed');
+      this.log.warn({ type, err: describeError(error) }, 'revocation event not appended to the feed');
       throw error;
     }
   }

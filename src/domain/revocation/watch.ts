@@ -2,11 +2,11 @@
  * WatchRevocations: a gateway that verifies tokens itself gets what the revocation list
  * holds, then every change as it happens, and can resume after a disconnection.
  */
-import { isAdmin, type Principal } from './client.js';
-import type { Dependencies } from './dependencies.js';
-import { domainError, invalidArgument } from './errors.js';
-import type { RevocationSnapshot } from './ports.js';
-import { compareCursors, isCursor, type RevocationEvent } from './revocation-feed.js';
+import { isAdmin, type Principal } from '../kernel/client.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
+import type { RevocationSnapshot, RevocationEvent, RevocationFeed, RevocationList } from './ports.js';
+import { compareCursors, isCursor } from './feed.js';
+import type { Clock } from '../kernel/clock.js';
 
 /** Service clients in this group may watch; admins grant it with SetClientGroups. */
 export const GATEWAY_GROUP = 'gateway';
@@ -24,8 +24,16 @@ export type WatchMessage =
   /** Sent on a quiet stream so the watcher can tell it from a dead connection; carries the last cursor sent. */
   | { kind: 'heartbeat'; cursor: string; at: number };
 
+export interface RevocationWatchDeps {
+  revocations: RevocationList;
+  revocationFeed: RevocationFeed;
+  /** How often a quiet WatchRevocations stream sends a heartbeat. */
+  watchHeartbeatMs: number;
+  now: Clock;
+}
+
 export class RevocationWatch {
-  constructor(private readonly deps: Pick<Dependencies, 'revocations' | 'revocationFeed' | 'watchHeartbeatMs' | 'now'>) {}
+  constructor(private readonly deps: RevocationWatchDeps) {}
 
   /**
    * Starts a watch: with a `resumeFrom` cursor the feed still reaches, the events after it;

@@ -1,67 +1,38 @@
 /**
  * The second step of a login for a client with a second factor. After a correct password
  * such a client gets no tokens but a login challenge: a ticket (login-tickets.ts) valid for
- * five minutes, naming the factors it may use. CompleteLogin trades the challenge and one
+ * five minutes, naming the factors it may use (login-challenges.ts). CompleteLogin trades the challenge and one
  * factor for the token pair; one attempt uses the challenge up, right or wrong. Every code
  * is counted before it is checked (attempt-limits.ts), and only a completed login starts
  * the email's counts over, so the second factor cannot be guessed at leisure once the
  * password is known.
  */
-import { NO_REQUEST, type RequestContext } from './audit-event.js';
-import { secondFactorRecords } from './audit-records.js';
-import { audited } from './audited.js';
-import type { ClientRecord } from './client.js';
-import type { Dependencies } from './dependencies.js';
-import { domainError, invalidArgument } from './errors.js';
-import { issueTicket, openTicket, redeemTicket } from './login-tickets.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { secondFactorRecords } from './factor-records.js';
+import type { ClientRecord } from '../kernel/client.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
+import { openTicket, redeemTicket } from './login-tickets.js';
 import type { Passkeys, PasskeyAssertion } from './passkeys.js';
 import { useRecoveryCode } from './recovery-codes.js';
-import type { AuthMethod } from './second-factor-ports.js';
-import type { SessionTokens, TokenPair } from './session-tokens.js';
+import type { AuthMethod, TokenPair } from '../sessions/ports.js';
 import { acceptTotpCode } from './totp.js';
+import type { AttemptLimits } from '../abuse/ports.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { ClientStore } from '../clients/ports.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { SecondFactorStore, SecretSealer, TotpCodes, SessionStarter } from './ports.js';
 
-export const LOGIN_CHALLENGE_SECONDS = 5 * 60;
-
-export type SecondFactorKind = 'totp' | 'recovery_code' | 'passkey';
-
-/** The answer to a correct password when a second factor is needed. */
-export interface LoginChallenge {
-  challengeToken: string;
-  expiresAt: Date;
-  factors: SecondFactorKind[];
+export interface SecondFactorLoginDeps {
+  clients: ClientStore;
+  secondFactors: SecondFactorStore;
+  sealer: SecretSealer;
+  totpCodes: TotpCodes;
+  limits: AttemptLimits;
+  log: Logger;
+  audit: AuditRecorder;
+  now: Clock;
 }
-
-/** Whether a value Login returned is a challenge rather than a token pair. */
-export function isLoginChallenge(value: TokenPair | LoginChallenge): value is LoginChallenge {
-  return 'challengeToken' in value;
-}
-
-/** The challenge for a client whose password was right, or null when it has no second factor. */
-export async function loginChallengeFor(
-  deps: Pick<Dependencies, 'secondFactors' | 'sealer' | 'now'>,
-  client: ClientRecord,
-): Promise<LoginChallenge | null> {
-  const factors = await factorsOf(deps, client.id);
-  if (factors.length === 0) return null;
-  const { token, expiresAt } = issueTicket(deps.sealer, 'login-challenge', {
-    clientId: client.id,
-    payload: {},
-    ttlSeconds: LOGIN_CHALLENGE_SECONDS,
-    now: deps.now(),
-  });
-  return { challengeToken: token, expiresAt, factors };
-}
-
-/** The factors a client may complete a login with: none means the password is enough. */
-export async function factorsOf(deps: Pick<Dependencies, 'secondFactors'>, clientId: string): Promise<SecondFactorKind[]> {
-  const [totp, passkeys] = await Promise.all([deps.secondFactors.findTotp(clientId), deps.secondFactors.listPasskeys(clientId)]);
-  const factors: SecondFactorKind[] = [];
-  if (totp?.confirmedAt) factors.push('totp', 'recovery_code');
-  if (passkeys.length > 0) factors.push('passkey');
-  return factors;
-}
-
-export type SecondFactorLoginDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'totpCodes' | 'limits' | 'log' | 'audit' | 'now'>;
 
 export interface CompleteLoginInput {
   /** The client IP the attempt comes from, '' when unknown. */
@@ -76,7 +47,7 @@ export interface CompleteLoginInput {
 export class SecondFactorLogin {
   constructor(
     private readonly deps: SecondFactorLoginDeps,
-    private readonly sessionTokens: SessionTokens,
+    private readonly sessions: SessionStarter,
     private readonly passkeys: Passkeys,
   ) {}
 
@@ -84,7 +55,7 @@ export class SecondFactorLogin {
   completeLogin(input: CompleteLoginInput, request: RequestContext = NO_REQUEST): Promise<TokenPair> {
     const method = input.passkey ? 'passkey' : input.totpCode !== '' ? 'totp' : input.recoveryCode !== '' ? 'recovery_code' : '';
     const seen = { target: '', method };
-    return audited(this.deps.audit, request, () => this.checkFactor(input, seen), secondFactorRecords(seen));
+    return this.deps.audit.outcome(request, () => this.checkFactor(input, seen), secondFactorRecords(seen));
   }
 
   private async checkFactor(input: CompleteLoginInput, seen: { target: string }): Promise<TokenPair> {
@@ -102,7 +73,7 @@ export class SecondFactorLogin {
     const method = await this.check(client, input);
     if (method === null) throw domainError('SECOND_FACTOR_INVALID');
     await attempt.succeeded();
-    return this.sessionTokens.startSession(client, ['pwd', method]);
+    return this.sessions.startSession(client, ['pwd', method]);
   }
 
   /** The method the factor given proves, or null when it proves nothing. */

@@ -1,18 +1,24 @@
 /** ResetSecondFactor, and ListClients filtered by whether a client has a second factor: the admins' side of second factors. */
-import { publicClient, requireAdmin, type ClientKind, type Principal, type PublicClient } from './client.js';
-import { NO_REQUEST, type RequestContext } from './audit-event.js';
-import { requireClient } from './client-records.js';
-import type { Administration } from './administration.js';
-import type { Dependencies } from './dependencies.js';
-import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, encodePageToken } from './page-token.js';
-import * as v from './validation.js';
+import { requireAdmin, type ClientKind, type Principal, type PublicClient } from '../kernel/client.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, encodePageToken } from '../kernel/page-token.js';
+import * as v from '../kernel/validation.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { ClientStore } from '../clients/ports.js';
+import type { Logger } from '../kernel/logger.js';
+import type { SecondFactorStore, ClientDirectory } from './ports.js';
 
-export type SecondFactorAdministrationDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'log' | 'audit'>;
+export interface SecondFactorAdministrationDeps {
+  clients: ClientStore;
+  secondFactors: SecondFactorStore;
+  log: Logger;
+  audit: AuditRecorder;
+}
 
 export class SecondFactorAdministration {
   constructor(
     private readonly deps: SecondFactorAdministrationDeps,
-    private readonly administration: Administration,
+    private readonly directory: ClientDirectory,
   ) {}
 
   /**
@@ -22,11 +28,11 @@ export class SecondFactorAdministration {
    */
   async resetSecondFactor(caller: Principal, input: { clientId: string }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
     requireAdmin(caller);
-    const client = await requireClient(this.deps.clients, input.clientId);
+    const client = await this.directory.getClient(caller, input);
     await this.deps.secondFactors.deleteAllOfClient(client.id);
     this.deps.log.info({ clientId: client.id, by: caller.clientId }, 'second factors reset by an admin');
     this.deps.audit.record({ type: 'second_factor.reset', outcome: 'success', actor: caller.clientId, target: client.id }, request);
-    return publicClient(client);
+    return client;
   }
 
   /**
@@ -44,7 +50,7 @@ export class SecondFactorAdministration {
     const kept: PublicClient[] = [];
     let pageToken = input.pageToken;
     do {
-      const page = await this.administration.listClients(caller, { ...query, pageSize: LIST_PAGE_MAX, pageToken });
+      const page = await this.directory.listClients(caller, { ...query, pageSize: LIST_PAGE_MAX, pageToken });
       const withFactor = await this.deps.secondFactors.haveFactor(page.clients.map((client) => client.id));
       for (const client of page.clients) {
         if (withFactor.has(client.id) !== hasSecondFactor) continue;

@@ -6,8 +6,8 @@
  * ticket exactly one succeeds.
  */
 import { randomBytes } from 'node:crypto';
-import { domainError, invalidArgument } from './errors.js';
-import { SealError, type SecondFactorStore, type SecretSealer } from './second-factor-ports.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
+import { SealError, type SecondFactorStore, type SecretSealer } from './ports.js';
 
 /** What a ticket is for; a ticket of one purpose never opens as another. */
 export type TicketPurpose = 'login-challenge' | 'passkey-registration' | 'passkey-login';

@@ -5,17 +5,20 @@
  * ticket (login-tickets.ts), so it is single-use and lives five minutes; the relying party
  * id and the allowed origins come from the configuration; signature counters must grow.
  */
-import { NO_REQUEST, type RequestContext } from './audit-event.js';
-import { passkeyLoginRecords } from './audit-records.js';
-import { audited } from './audited.js';
-import type { ClientRecord, Principal } from './client.js';
-import type { Dependencies } from './dependencies.js';
-import { DuplicateKeyError, domainError, invalidArgument } from './errors.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { passkeyLoginRecords } from './factor-records.js';
+import type { ClientRecord, Principal } from '../kernel/client.js';
+import { DuplicateKeyError, domainError, invalidArgument } from '../kernel/errors.js';
 import { issueTicket, openTicket, redeemTicket } from './login-tickets.js';
-import { WebAuthnRefusal, type CeremonyOptions, type PasskeyRecord } from './second-factor-ports.js';
-import type { SessionTokens, TokenPair } from './session-tokens.js';
+import { WebAuthnRefusal, type CeremonyOptions, type PasskeyRecord, type SecondFactorSettings, type SecondFactorStore, type SecretSealer, type WebAuthnCeremonies, type SessionStarter } from './ports.js';
+import type { TokenPair } from '../sessions/ports.js';
 import { requireUser } from './totp.js';
-import * as v from './validation.js';
+import * as v from '../kernel/validation.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { ClientStore } from '../clients/ports.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { Recovery } from '../recovery/ports.js';
 
 const CEREMONY_SECONDS = 5 * 60;
 const NAME_MAX = 64;
@@ -42,12 +45,23 @@ interface CeremonyPayload {
   passwordless?: boolean;
 }
 
-export type PasskeysDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'webauthn' | 'secondFactorSettings' | 'recovery' | 'log' | 'audit' | 'now'>;
+export interface PasskeysDeps {
+  clients: ClientStore;
+  secondFactors: SecondFactorStore;
+  sealer: SecretSealer;
+  webauthn: WebAuthnCeremonies;
+  secondFactorSettings: SecondFactorSettings;
+  /** Password reset and email verification (mail, one-time tokens); absent when neither is wired. */
+  recovery?: Recovery;
+  log: Logger;
+  audit: AuditRecorder;
+  now: Clock;
+}
 
 export class Passkeys {
   constructor(
     private readonly deps: PasskeysDeps,
-    private readonly sessionTokens: SessionTokens,
+    private readonly sessions: SessionStarter,
   ) {}
 
   /** Options to create a passkey for the calling user; registered ones are excluded. */
@@ -125,7 +139,7 @@ export class Passkeys {
   /** A login with a passkey and no password. */
   finishLogin(input: PasskeyAssertion, request: RequestContext = NO_REQUEST): Promise<TokenPair> {
     const attempt = { target: '' };
-    return audited(this.deps.audit, request, () => this.checkPasskey(input, attempt), passkeyLoginRecords(attempt));
+    return this.deps.audit.outcome(request, () => this.checkPasskey(input, attempt), passkeyLoginRecords(attempt));
   }
 
   private async checkPasskey(input: PasskeyAssertion, attempt: { target: string }): Promise<TokenPair> {
@@ -135,7 +149,7 @@ export class Passkeys {
     if (client.suspended) throw domainError('CLIENT_SUSPENDED');
     // A passkey stands in for the password here, so the rule Login applies after it applies too.
     if (this.deps.recovery?.settings.requireVerifiedEmail && client.emailVerifiedAt === null) throw domainError('EMAIL_NOT_VERIFIED');
-    return this.sessionTokens.startSession(client, ['hwk']);
+    return this.sessions.startSession(client, ['hwk']);
   }
 
   /**

@@ -1,10 +1,25 @@
 /**
- * The ports of second factors (TOTP with recovery codes, passkeys) and the records they
- * keep. test/contract/second-factor-store.contract.test.ts runs one suite against every adapter.
+ * The second factors' door: the records second factors (TOTP with recovery codes, passkeys)
+ * keep and the ports they need, the store's among them
+ * (test/contract/second-factor-store.contract.test.ts runs one suite against every adapter),
+ * and what they need of the sessions and of the clients' administration.
  */
+import type { ClientKind, ClientRecord, Principal, PublicClient } from '../kernel/client.js';
+import type { AuthMethod, TokenPair } from '../sessions/ports.js';
 
-/** How a client proved who it is, as the `amr` claim says it (RFC 8176). */
-export type AuthMethod = 'pwd' | 'otp' | 'hwk';
+/** What a completed second step asks of the sessions: a session for a client who has just proven who it is. */
+export interface SessionStarter {
+  startSession(client: ClientRecord, amr: AuthMethod[]): Promise<TokenPair>;
+}
+
+/** What the admins' side of second factors asks of the clients' administration (GetClient, ListClients). */
+export interface ClientDirectory {
+  getClient(caller: Principal, input: { clientId: string }): Promise<PublicClient>;
+  listClients(
+    caller: Principal,
+    input: { pageSize: number; pageToken: string; kind?: ClientKind; suspended?: boolean; emailPrefix: string },
+  ): Promise<{ clients: PublicClient[]; nextPageToken: string }>;
+}
 
 /** An authenticator app (TOTP, RFC 6238) of a client: pending until a first code confirms it. */
 export interface TotpFactor {

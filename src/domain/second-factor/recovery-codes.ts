@@ -5,7 +5,7 @@
  * claim in the second-factor store, which exactly one concurrent use wins.
  */
 import { createHash, randomInt } from 'node:crypto';
-import type { SecondFactorStore, TotpFactor } from './second-factor-ports.js';
+import type { SecondFactorStore, TotpFactor } from './ports.js';
 
 export const RECOVERY_CODE_COUNT = 10;
 /** Crockford's base32: no i, l, o or u, so a code read aloud or copied by hand survives. */

@@ -4,18 +4,30 @@
  * counts only once a first code confirms it; the secret is stored sealed; a code is
  * accepted once, with one step of clock drift either way.
  */
-import { NO_REQUEST, type RequestContext } from './audit-event.js';
-import type { ClientRecord, Principal } from './client.js';
-import { domainError, invalidArgument } from './errors.js';
-import type { Dependencies } from './dependencies.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import type { ClientRecord, Principal } from '../kernel/client.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
 import { hashRecoveryCode, newRecoveryCodes, useRecoveryCode } from './recovery-codes.js';
-import { SealError, type TotpFactor } from './second-factor-ports.js';
+import { SealError, type TotpFactor, type SecondFactorSettings, type SecondFactorStore, type SecretSealer, type TotpCodes } from './ports.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { ClientStore } from '../clients/ports.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
 
 const PERIOD_SECONDS = 30;
 /** Steps of clock drift accepted either way. */
 const DRIFT_STEPS = 1;
 
-export type TotpDeps = Pick<Dependencies, 'clients' | 'secondFactors' | 'sealer' | 'totpCodes' | 'secondFactorSettings' | 'log' | 'audit' | 'now'>;
+export interface TotpDeps {
+  clients: ClientStore;
+  secondFactors: SecondFactorStore;
+  sealer: SecretSealer;
+  totpCodes: TotpCodes;
+  secondFactorSettings: SecondFactorSettings;
+  log: Logger;
+  audit: AuditRecorder;
+  now: Clock;
+}
 
 export class Totp {
   constructor(private readonly deps: TotpDeps) {}
@@ -96,7 +108,7 @@ export async function acceptTotpCode(deps: Pick<TotpDeps, 'secondFactors' | 'sea
 }
 
 /** The calling client's record, which must be a user: services have no second factor. */
-export async function requireUser(deps: Pick<Dependencies, 'clients'>, caller: Principal): Promise<ClientRecord> {
+export async function requireUser(deps: { clients: ClientStore }, caller: Principal): Promise<ClientRecord> {
   const client = await deps.clients.findById(caller.clientId);
   if (!client) throw domainError('CLIENT_NOT_FOUND');
   if (client.kind !== 'user') throw domainError('NOT_A_USER', 'only users have second factors');

@@ -5,9 +5,9 @@
  * `group`, `kind`, `second_factor`) both decide here, so one location guarded by either
  * gateway admits the same callers.
  */
-import type { ClientKind, Principal } from './client.js';
-import { domainError, invalidArgument } from './errors.js';
-import { groups as checkGroups } from './validation.js';
+import type { ClientKind, Principal } from '../kernel/client.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
+import { groups as checkGroups } from '../kernel/validation.js';
 
 export interface AccessRequirement {
   readonly group: string | null;

@@ -1,7 +1,6 @@
-/** How the outcomes of the credential checks (logins, service tokens) read in the audit trail. */
-import { ANONYMOUS, type AuditInput } from './audit-event.js';
-import type { OutcomeRecords } from './audited.js';
-import type { IssuedToken } from './token-issuer.js';
+/** How the outcomes of a password login read in the audit trail. */
+import { ANONYMOUS } from '../kernel/request.js';
+import type { AuditInput, OutcomeRecords } from '../audit/ports.js';
 
 /** What a login learnt before it was decided, for its record. */
 export interface LoginAttempt {
@@ -36,29 +35,5 @@ export function loginRecords(
     }),
     // A flood against one email leaves one throttled record a minute, not one per try.
     coalesceKey: (failure: AuditInput) => (failure.type === 'login.throttled' ? `login.throttled:${email()}` : undefined),
-  };
-}
-
-/** CompleteLogin: the second step of a login, with the factor it used. */
-export function secondFactorRecords(attempt: { target: string; method: string }): OutcomeRecords<{ sessionId: string }> {
-  const details = () => (attempt.method ? { method: attempt.method } : {});
-  return {
-    success: ({ sessionId }) => ({ type: 'second_factor.passed', outcome: 'success', actor: attempt.target, target: attempt.target, sessionId, details: details() }),
-    failure: (reason) => ({ type: 'second_factor.failed', outcome: 'failure', actor: ANONYMOUS, target: attempt.target, details: { reason, ...details() } }),
-  };
-}
-
-/** FinishPasskeyLogin: a login with a passkey and no password. */
-export function passkeyLoginRecords(attempt: { target: string }): OutcomeRecords<{ client: { id: string }; sessionId: string }> {
-  return {
-    success: ({ client, sessionId }) => ({ type: 'login.succeeded', outcome: 'success', actor: client.id, target: client.id, sessionId, details: { method: 'passkey' } }),
-    failure: (reason) => ({ type: 'login.failed', outcome: 'failure', actor: ANONYMOUS, target: attempt.target, details: { reason, method: 'passkey' } }),
-  };
-}
-
-export function serviceTokenRecords(clientId: string, known: () => boolean): OutcomeRecords<IssuedToken> {
-  return {
-    success: () => ({ type: 'service_token.issued', outcome: 'success', actor: clientId, target: clientId }),
-    failure: (reason) => ({ type: 'service_token.issued', outcome: 'failure', actor: ANONYMOUS, target: known() ? clientId : '', details: { reason } }),
   };
 }

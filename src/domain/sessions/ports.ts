@@ -1,4 +1,11 @@
-import type { ClientKind, Principal } from './client.js';
+/**
+ * The sessions' door: how a session's tokens are issued, stored and checked, and what a
+ * login answers. Each port states the guarantees its adapters must keep.
+ */
+import type { ClientKind, ClientRecord, Principal, PublicClient } from '../kernel/client.js';
+
+/** How a client proved who it is, as the `amr` claim says it (RFC 8176). */
+export type AuthMethod = 'pwd' | 'otp' | 'hwk';
 
 /** A token and when it stops being valid. */
 export interface IssuedToken {
@@ -41,4 +48,106 @@ export interface Lifetimes {
   refreshToken: number;
   /** How long a retired refresh token still answers with the pair its rotation made (the reuse interval). */
   retiredRefreshToken: number;
+}
+
+/** A login session: one family of refresh tokens. */
+export interface SessionRecord {
+  id: string;
+  clientId: string;
+  createdAt: Date;
+  /** The family's absolute end: no refresh token of it is valid after this. */
+  expiresAt: Date;
+  revokedAt: Date | null;
+  /** How the client authenticated when the session began (`amr`); absent on sessions older than second factors: a password. */
+  amr?: AuthMethod[];
+}
+
+/** One refresh token of a session, identified by the SHA-256 of its value. */
+export interface RefreshTokenRecord {
+  hash: string;
+  sessionId: string;
+  clientId: string;
+  /** The hash of the token this one replaced; for a session's first token, `root:<session id>`. */
+  parent: string;
+  createdAt: Date;
+  expiresAt: Date;
+  /**
+   * What the rotation that made this token answered, sealed with its parent token (see
+   * reuse-answer.ts), so a second use of the parent within the reuse interval gets the
+   * same answer. Absent on a session's first token.
+   */
+  sealedAnswer?: string;
+}
+
+/** A refresh token with its successor, if it has been rotated. */
+export interface TokenForRotation {
+  token: RefreshTokenRecord;
+  successor: RefreshTokenRecord | null;
+}
+
+/**
+ * Stores sessions and their refresh tokens.
+ * - `rotate(parentHash, next)` stores `next` as the only successor of `parentHash`: under
+ *   concurrent rotations of one token exactly one caller gets true and stores its token;
+ *   every other gets false and stores nothing. A token that has a successor is retired.
+ *   Retired tokens are kept until their session expires, so the replay of a token of any
+ *   age is seen as reuse (a thief who rotated first cannot outrun detection by rotating
+ *   twice); `sweepExpired` removes them with their session.
+ * - `isRetired(hash)` is true once a successor of `hash` exists.
+ * - `findForRotation(hash)` answers, in one round trip to the store, the token and its
+ *   successor (null while it has none), or null when no token has the hash.
+ * - Expired sessions and tokens may linger until `sweepExpired`; callers check expiry.
+ */
+export interface SessionStore {
+  create(session: SessionRecord, firstToken: RefreshTokenRecord): Promise<void>;
+  findSession(id: string): Promise<SessionRecord | null>;
+  findToken(hash: string): Promise<RefreshTokenRecord | null>;
+  isRetired(hash: string): Promise<boolean>;
+  findForRotation(hash: string): Promise<TokenForRotation | null>;
+  rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean>;
+  /** Marks the session revoked (idempotent). */
+  revoke(sessionId: string, at: Date): Promise<void>;
+  /** Revokes every live session of the client except `exceptSessionId`; returns their ids. */
+  revokeAllOfClient(clientId: string, at: Date, exceptSessionId?: string): Promise<string[]>;
+  /** Removes every session and refresh token of the client. */
+  deleteAllOfClient(clientId: string): Promise<void>;
+  /** Removes sessions and tokens that expired before `now`; returns how many sessions. */
+  sweepExpired(now: Date): Promise<number>;
+  /**
+   * Sessions revoked after `revokedAfter` (their access tokens may still be unexpired),
+   * ordered by id ascending; page with `afterId`. What a lost revocation list is refilled from.
+   */
+  listRevoked(query: { revokedAfter: Date; afterId?: string; limit: number }): Promise<SessionRecord[]>;
+}
+
+/** What Login and RefreshToken hand out. */
+export interface TokenPair {
+  access: IssuedToken;
+  refresh: IssuedToken;
+  client: PublicClient;
+  sessionId: string;
+}
+
+/** The factors a login's second step may use. */
+export type SecondFactorKind = 'totp' | 'recovery_code' | 'passkey';
+
+/** The answer to a correct password when a second factor is needed. */
+export interface LoginChallenge {
+  challengeToken: string;
+  expiresAt: Date;
+  factors: SecondFactorKind[];
+}
+
+/** Whether a value Login returned is a challenge rather than a token pair. */
+export function isLoginChallenge(value: TokenPair | LoginChallenge): value is LoginChallenge {
+  return 'challengeToken' in value;
+}
+
+/**
+ * What Login asks once the password is right: the challenge of the second step, or null
+ * when the client has no second factor and the password is enough. Second factors
+ * implement it (src/domain/second-factor/login-challenges.ts).
+ */
+export interface SecondStep {
+  challengeFor(client: ClientRecord): Promise<LoginChallenge | null>;
 }

@@ -4,8 +4,8 @@
  * changing them gives a token nobody has. Naming them lets a refresh read the token, its
  * session and its client in one round trip instead of three in a row.
  */
-import { newSecret } from './secrets.js';
-import { isClientId } from './validation.js';
+import { newSecret } from '../kernel/secrets.js';
+import { isClientId } from '../kernel/validation.js';
 
 export function newRefreshToken(clientId: string, sessionId: string): string {
   return `${clientId}.${sessionId}.${newSecret()}`;

@@ -6,8 +6,8 @@
  * does not reveal the new tokens, only presenting the old one does.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import type { ClientRecord } from './client.js';
-import type { IssuedToken } from './token-issuer.js';
+import type { ClientRecord } from '../kernel/client.js';
+import type { IssuedToken } from './ports.js';
 
 /** What a refresh answers: the new access and refresh tokens and the client. */
 export interface RefreshAnswer {

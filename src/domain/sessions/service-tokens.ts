@@ -1,18 +1,26 @@
 /** IssueServiceToken: the client-credentials exchange of service clients. */
-import { NO_REQUEST, type RequestContext } from './audit-event.js';
-import { serviceTokenRecords } from './audit-records.js';
-import { audited } from './audited.js';
-import { domainError, invalidArgument } from './errors.js';
-import { newId } from './ids.js';
-import { hashSecret, sameHash } from './secrets.js';
-import type { IssuedToken } from './token-issuer.js';
-import * as v from './validation.js';
-import type { Dependencies } from './dependencies.js';
+import type { OutcomeRecords, AuditRecorder } from '../audit/ports.js';
+import { ANONYMOUS, NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
+import { newId } from '../kernel/ids.js';
+import { hashSecret, sameHash } from '../kernel/secrets.js';
+import type { IssuedToken, Lifetimes, TokenIssuer } from './ports.js';
+import * as v from '../kernel/validation.js';
+import type { AttemptLimits } from '../abuse/ports.js';
+import type { ClientStore } from '../clients/ports.js';
+import type { Clock } from '../kernel/clock.js';
 
 const MAX_SECRET_LENGTH = 128;
 const DUMMY_SECRET_HASH = hashSecret('no client has this secret');
 
-export type ServiceTokensDeps = Pick<Dependencies, 'clients' | 'tokens' | 'limits' | 'lifetimes' | 'audit' | 'now'>;
+export interface ServiceTokensDeps {
+  clients: ClientStore;
+  tokens: TokenIssuer;
+  limits: AttemptLimits;
+  lifetimes: Lifetimes;
+  audit: AuditRecorder;
+  now: Clock;
+}
 
 export class ServiceTokens {
   constructor(private readonly deps: ServiceTokensDeps) {}
@@ -21,7 +29,7 @@ export class ServiceTokens {
   issueServiceToken(input: { clientId: string; clientSecret: string; source?: string }, request: RequestContext = NO_REQUEST): Promise<IssuedToken> {
     const seen = { known: false };
     const records = serviceTokenRecords(input.clientId, () => seen.known);
-    return audited(this.deps.audit, request, () => this.checkSecret(input, seen), records);
+    return this.deps.audit.outcome(request, () => this.checkSecret(input, seen), records);
   }
 
   private async checkSecret(input: { clientId: string; clientSecret: string; source?: string }, seen: { known: boolean }): Promise<IssuedToken> {
@@ -42,4 +50,12 @@ export class ServiceTokens {
     const subject = { clientId: client.id, kind: client.kind, groups: client.groups, sessionId: newId(this.deps.now()) };
     return this.deps.tokens.issue(subject, this.deps.lifetimes.serviceToken);
   }
+}
+
+/** How IssueServiceToken reads in the audit trail; a failure names the client only if it exists. */
+export function serviceTokenRecords(clientId: string, known: () => boolean): OutcomeRecords<IssuedToken> {
+  return {
+    success: () => ({ type: 'service_token.issued', outcome: 'success', actor: clientId, target: clientId }),
+    failure: (reason) => ({ type: 'service_token.issued', outcome: 'failure', actor: ANONYMOUS, target: known() ? clientId : '', details: { reason } }),
+  };
 }

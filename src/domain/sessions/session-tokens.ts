@@ -2,40 +2,47 @@
  * Login, RefreshToken and Logout: a login session is one family of refresh tokens, each
  * used once; a retired one that comes back revokes its whole family (after the reuse interval).
  */
-import { ANONYMOUS, NO_REQUEST, type RequestContext } from './audit-event.js';
-import { loginRecords, type LoginAttempt } from './audit-records.js';
-import { audited } from './audited.js';
-import { publicClient, type ClientRecord, type PublicClient } from './client.js';
-import { domainError, invalidArgument } from './errors.js';
-import { newId } from './ids.js';
-import type { RefreshTokenRecord } from './ports.js';
+import { ANONYMOUS, NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { loginRecords, type LoginAttempt } from './login-records.js';
+import { publicClient, type ClientRecord } from '../kernel/client.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
+import { newId } from '../kernel/ids.js';
 import { openAnswer, sealAnswer } from './reuse-answer.js';
 import { namesOf, newRefreshToken } from './refresh-token-names.js';
-import { hashSecret } from './secrets.js';
-import type { IssuedToken } from './token-issuer.js';
-import * as v from './validation.js';
-import type { Dependencies } from './dependencies.js';
-import { loginChallengeFor, type LoginChallenge } from './second-factor-login.js';
-import type { AuthMethod } from './second-factor-ports.js';
+import { hashSecret } from '../kernel/secrets.js';
+import * as v from '../kernel/validation.js';
+import type { AuthMethod, IssuedToken, LoginChallenge, RefreshTokenRecord, SecondStep, TokenPair, Lifetimes, SessionStore, TokenIssuer } from './ports.js';
+import type { AttemptLimits, PasswordHashing } from '../abuse/ports.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { ClientStore } from '../clients/ports.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { Recovery } from '../recovery/ports.js';
+import type { RevocationList } from '../revocation/ports.js';
 
 /** Refresh tokens are two ids and 43 base64url characters (117); anything much longer is not one of ours. */
 const MAX_REFRESH_TOKEN_LENGTH = 128;
 
-export type SessionTokensDeps = Pick<
-  Dependencies,
-  'clients' | 'sessions' | 'revocations' | 'limits' | 'hasher' | 'tokens' | 'lifetimes' | 'log' | 'audit' | 'now' | 'recovery' | 'secondFactors' | 'sealer'
->;
-
-/** What Login and RefreshToken hand out. */
-export interface TokenPair {
-  access: IssuedToken;
-  refresh: IssuedToken;
-  client: PublicClient;
-  sessionId: string;
+export interface SessionTokensDeps {
+  clients: ClientStore;
+  sessions: SessionStore;
+  revocations: RevocationList;
+  limits: AttemptLimits;
+  hasher: PasswordHashing;
+  tokens: TokenIssuer;
+  lifetimes: Lifetimes;
+  log: Logger;
+  audit: AuditRecorder;
+  now: Clock;
+  /** Password reset and email verification (mail, one-time tokens); absent when neither is wired. */
+  recovery?: Recovery;
 }
 
 export class SessionTokens {
-  constructor(private readonly deps: SessionTokensDeps) {}
+  constructor(
+    private readonly deps: SessionTokensDeps,
+    private readonly secondStep: SecondStep,
+  ) {}
 
   /**
    * Logs a user in; unknown email and wrong password are indistinguishable, in answer and
@@ -43,7 +50,7 @@ export class SessionTokens {
    * checked, registered email or not, so a refusal says nothing of the account. A login the
    * hashing queue would refuse is refused first, before it spends a limit or a read.
    * A client with a second factor gets no tokens yet, but a challenge to complete
-   * (see second-factor-login.ts).
+   * (see src/domain/second-factor/complete-login.ts).
    */
   login(input: { email: string; password: string; source?: string }, request: RequestContext = NO_REQUEST): Promise<TokenPair | LoginChallenge> {
     const seen: LoginAttempt = { email: input.email, target: '' };
@@ -51,7 +58,7 @@ export class SessionTokens {
       const found = await this.deps.clients.findByEmail(email);
       return found?.kind === 'user' ? found.id : '';
     };
-    return audited(this.deps.audit, request, () => this.checkLogin(input, seen), loginRecords(seen, findUser));
+    return this.deps.audit.outcome(request, () => this.checkLogin(input, seen), loginRecords(seen, findUser));
   }
 
   private async checkLogin(input: { email: string; password: string; source?: string }, seen: LoginAttempt): Promise<TokenPair | LoginChallenge> {
@@ -70,8 +77,8 @@ export class SessionTokens {
     });
     if (!client || !matches || client.passwordHash === null) throw domainError('INVALID_CREDENTIALS');
     // With a second factor the login is not over: clearing the counts now would let each
-    // correct password wipe out the wrong codes counted since (see second-factor-login.ts).
-    const challenge = client.suspended ? null : await loginChallengeFor(this.deps, client);
+    // correct password wipe out the wrong codes counted since (see src/domain/second-factor/complete-login.ts).
+    const challenge = client.suspended ? null : await this.secondStep.challengeFor(client);
     // The password was right, so whoever this is is not guessing it, suspended or not.
     if (challenge === null) await attempt.succeeded();
     if (client.suspended) throw domainError('CLIENT_SUSPENDED');

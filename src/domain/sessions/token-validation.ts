@@ -1,9 +1,19 @@
 /** ValidateToken, and the authentication of the bearer of every other RPC. */
-import { ADMIN_GROUP, isAdmin, type Principal } from './client.js';
-import { DomainError, UnavailableError, domainError } from './errors.js';
-import type { Dependencies } from './dependencies.js';
+import { ADMIN_GROUP, isAdmin, type Principal } from '../kernel/client.js';
+import { DomainError, UnavailableError, domainError } from '../kernel/errors.js';
+import type { ClientStore } from '../clients/ports.js';
+import type { RevocationList } from '../revocation/ports.js';
+import type { LegacyTokens } from './legacy-tokens.js';
+import type { SessionStore, TokenIssuer } from './ports.js';
 
-export type TokenValidationDeps = Pick<Dependencies, 'clients' | 'sessions' | 'revocations' | 'tokens' | 'legacyTokens'>;
+export interface TokenValidationDeps {
+  clients: ClientStore;
+  sessions: SessionStore;
+  revocations: RevocationList;
+  tokens: TokenIssuer;
+  /** Tokens of the original service, accepted until LEGACY_TOKENS_UNTIL; absent or null when off. */
+  legacyTokens?: LegacyTokens | null;
+}
 
 export class TokenValidation {
   constructor(private readonly deps: TokenValidationDeps) {}

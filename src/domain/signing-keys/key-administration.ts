@@ -1,8 +1,9 @@
 /** The use cases of the signing keys: publishing the public keys and rotating on demand. */
-import { NO_REQUEST, type RequestContext } from './audit-event.js';
-import { requireAdmin, type Principal } from './client.js';
-import type { Dependencies } from './dependencies.js';
-import type { PublicJwk, SigningKeyView } from './signing-keys.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { requireAdmin, type Principal } from '../kernel/client.js';
+import type { PublicJwk, SigningKeyView, SigningKeySet } from './ports.js';
+import type { AuditRecorder } from '../audit/ports.js';
+import type { Logger } from '../kernel/logger.js';
 
 export interface PublishedKeys {
   keys: PublicJwk[];
@@ -10,8 +11,14 @@ export interface PublishedKeys {
   cacheSeconds: number;
 }
 
+export interface SigningKeyAdministrationDeps {
+  keys: SigningKeySet;
+  log: Logger;
+  audit: AuditRecorder;
+}
+
 export class SigningKeyAdministration {
-  constructor(private readonly deps: Pick<Dependencies, 'keys' | 'log' | 'audit'>) {}
+  constructor(private readonly deps: SigningKeyAdministrationDeps) {}
 
   /** The public keys verifiers may trust now; anyone may ask. Empty with HS256. */
   publishedKeys(): PublishedKeys {

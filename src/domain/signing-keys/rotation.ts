@@ -3,16 +3,9 @@
  * transactions, so agreement rests on the store's unique generation: whoever inserts
  * generation n+1 first has chosen the successor, and every other instance reads it back.
  */
-import { DuplicateKeyError } from './errors.js';
-import {
-  newestKey,
-  partitionKeys,
-  scheduledActivation,
-  type AsymmetricAlgorithm,
-  type RotationPolicy,
-  type SigningKeyRecord,
-  type SigningKeyStore,
-} from './signing-keys.js';
+import { DuplicateKeyError } from '../kernel/errors.js';
+import { newestKey, partitionKeys, scheduledActivation } from './schedule.js';
+import { type AsymmetricAlgorithm, type RotationPolicy, type SigningKeyRecord, type SigningKeyStore } from './ports.js';
 
 /** Makes a fresh key pair and seals its private half; the domain never sees key material. */
 export interface SigningKeyGenerator {

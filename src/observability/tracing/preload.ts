@@ -4,7 +4,7 @@
  * nothing when it is off.
  */
 import { register } from 'node:module';
-import { tracingConfig } from '../config.js';
+import { tracingConfig } from '../../config/index.js';
 
 const tracing = tracingConfig(process.env);
 if (tracing) {
@@ -15,7 +15,7 @@ if (tracing) {
   const { createAddHookMessageChannel } = await import('import-in-the-middle');
   const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel();
   register('import-in-the-middle/hook.mjs', import.meta.url, registerOptions);
-  (await import('./sdk.js')).startTracing(tracing);
+  (await import('./open-telemetry.js')).startTracing(tracing);
   await waitForAllMessagesAcknowledged();
 }
 

@@ -1,8 +1,8 @@
 /** Audit records and filters to and from their generated protobuf shapes. */
-import { AuditOutcome as ProtoOutcome, type AuditEvent as ProtoEvent } from '../../gen/clientauth/v1/audit.js';
-import type { ListAuditEventsRequest } from '../../gen/clientauth/v1/client_auth.js';
-import type { AuditEvent } from '../domain/audit-event.js';
-import type { AuditFilters, AuditPage } from '../domain/audit-trail.js';
+import { AuditOutcome as ProtoOutcome, type AuditEvent as ProtoEvent } from '../../../gen/clientauth/v1/audit.js';
+import type { ListAuditEventsRequest } from '../../../gen/clientauth/v1/client_auth.js';
+import type { AuditEvent } from '../../domain/audit/ports.js';
+import type { AuditFilters, AuditPage } from '../../domain/audit/trail.js';
 
 export function auditEventToProto(event: AuditEvent): ProtoEvent {
   return {

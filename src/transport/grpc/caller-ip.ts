@@ -1,9 +1,8 @@
 import type { Metadata } from '@grpc/grpc-js';
 import type { BlockList } from 'node:net';
-import { inList, normalizeIp } from '../ip-address.js';
+import { CLIENT_IP_KEY } from '../../sdk/call-metadata.js';
+import { inList, normalizeIp } from '../shared/ip-address.js';
 
-/** The metadata key a trusted proxy (the bridge) uses to name the client it calls for. */
-export const CLIENT_IP_KEY = 'x-client-ip';
 
 /**
  * The IP the attempt limits count against: the peer's own address, unless the peer is a

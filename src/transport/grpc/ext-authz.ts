@@ -8,18 +8,18 @@
  * according to its failure_mode_allow, which a denial must not depend on.
  */
 import { status, type Metadata, type handleUnaryCall } from '@grpc/grpc-js';
-import type { HeaderValueOption } from '../../gen/envoy/config/core/v3/base.js';
-import { HeaderValueOption_HeaderAppendAction as AppendAction } from '../../gen/envoy/config/core/v3/base.js';
-import type { StatusCode } from '../../gen/envoy/type/v3/http_status.js';
-import type { AttributeContext_HttpRequest } from '../../gen/envoy/service/auth/v3/attribute_context.js';
-import { AuthorizationService, CheckResponse, type AuthorizationServer, type CheckRequest } from '../../gen/envoy/service/auth/v3/external_auth.js';
-import type { Principal } from '../domain/client.js';
-import { accessRequirement, requireAccess } from '../domain/access-requirement.js';
-import { domainError } from '../domain/errors.js';
-import { bearerOf, cookieValue, identityHeaders, isIdentityHeader } from '../gateway-identity.js';
+import { type HeaderValueOption, HeaderValueOption_HeaderAppendAction as AppendAction } from '../../../gen/envoy/config/core/v3/base.js';
+import type { StatusCode } from '../../../gen/envoy/type/v3/http_status.js';
+import type { AttributeContext_HttpRequest } from '../../../gen/envoy/service/auth/v3/attribute_context.js';
+import { AuthorizationService, CheckResponse, type AuthorizationServer, type CheckRequest } from '../../../gen/envoy/service/auth/v3/external_auth.js';
+import type { Principal } from '../../domain/kernel/client.js';
+import { accessRequirement, requireAccess } from '../../domain/sessions/access-requirement.js';
+import { domainError } from '../../domain/kernel/errors.js';
+import { bearerOf, cookieValue, identityHeaders, isIdentityHeader } from '../shared/gateway-identity.js';
 import { HTTP_STATUS_OF } from './http-status.js';
 import { ReusedResponses } from './reused-responses.js';
-import { REASON_KEY, toServiceError } from './status-mapping.js';
+import { REASON_KEY } from '../../sdk/error-details.js';
+import { toServiceError } from './status-mapping.js';
 import type { UnaryOptions } from './unary.js';
 
 /** The one way ext_authz asks whether a token is good: ValidateToken's check. */

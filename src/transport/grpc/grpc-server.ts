@@ -1,8 +1,8 @@
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
-import type { UseCases } from '../domain/use-cases.js';
-import { gatewayCheck } from '../gateway-identity.js';
-import { LOOPBACK_CIDRS, cidrList } from '../ip-address.js';
+import type { ClientAuthServer } from '../../../gen/clientauth/v1/client_auth.js';
+import type { UseCases } from '../../bootstrap/use-cases.js';
+import { gatewayCheck } from '../shared/gateway-identity.js';
+import { LOOPBACK_CIDRS, cidrList } from '../shared/ip-address.js';
 import { extAuthzService } from './ext-authz.js';
 import { clientAuthService } from './handlers.js';
 import { CallGate } from './call-gate.js';

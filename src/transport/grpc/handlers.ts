@@ -1,7 +1,7 @@
-import { ClientAuthService, ValidateTokenResponse, type ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
-import type { Principal } from '../domain/client.js';
-import type { UseCases } from '../domain/use-cases.js';
-import { invalidArgument } from '../domain/errors.js';
+import { ClientAuthService, ValidateTokenResponse, type ClientAuthServer } from '../../../gen/clientauth/v1/client_auth.js';
+import type { Principal } from '../../domain/kernel/client.js';
+import type { UseCases } from '../../bootstrap/use-cases.js';
+import { invalidArgument } from '../../domain/kernel/errors.js';
 import { auditFiltersFromProto, auditPageToProto } from './audit-convert.js';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert.js';
 import { signingKeyHandlers } from './signing-key-handlers.js';

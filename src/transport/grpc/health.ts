@@ -14,7 +14,7 @@ import {
   type HealthListRequest,
   type HealthListResponse,
   type HealthServer,
-} from '../../gen/grpc/health/v1/health.js';
+} from '../../../gen/grpc/health/v1/health.js';
 
 /** What a service can be set to; SERVICE_UNKNOWN is only ever an answer. */
 export type ServingStatusName = 'SERVING' | 'NOT_SERVING' | 'UNKNOWN';

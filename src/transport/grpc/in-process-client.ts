@@ -14,9 +14,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { Metadata, status, type CallOptions, type ServerUnaryCall, type ServiceError, type handleUnaryCall } from '@grpc/grpc-js';
-import { ClientAuthService, type ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
-import type { UnaryCallbackClient, UnaryCallbackMethod } from '../client.js';
-import { traceInProcessCall } from '../telemetry/trace-context.js';
+import { ClientAuthService, type ClientAuthServer } from '../../../gen/clientauth/v1/client_auth.js';
+import type { UnaryCallbackClient, UnaryCallbackMethod } from '../../sdk/typed-client.js';
+import { traceInProcessCall } from '../../observability/tracing/trace-context.js';
 
 export interface InProcessOptions {
   /** The gRPC server's receive limit (GRPC_MAX_MESSAGE_BYTES). */

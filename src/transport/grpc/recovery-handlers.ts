@@ -1,5 +1,5 @@
-import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
-import type { UseCases } from '../domain/use-cases.js';
+import type { ClientAuthServer } from '../../../gen/clientauth/v1/client_auth.js';
+import type { UseCases } from '../../bootstrap/use-cases.js';
 import { clientToProto } from './convert.js';
 import { bearerToken, unary, type UnaryOptions } from './unary.js';
 

@@ -20,10 +20,10 @@ import { createRequire } from 'node:module';
 import { status, type handleBidiStreamingCall, type MethodDefinition, type Server, type ServiceDefinition } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import type { ReflectionService } from '@grpc/reflection';
-import { fileDescriptorProtos } from '../../gen/clientauth/v1/file_descriptors.js';
-import { fileDescriptorProtos as errorDetailDescriptors } from '../../gen/google/rpc/file_descriptors.js';
-import { fileDescriptorProtos as extAuthzFileDescriptorProtos } from '../../gen/envoy/service/auth/v3/file_descriptors.js';
-import { fileDescriptorProtos as healthFileDescriptorProtos } from '../../gen/grpc/health/v1/file_descriptors.js';
+import { fileDescriptorProtos } from '../../../gen/clientauth/v1/file_descriptors.js';
+import { fileDescriptorProtos as errorDetailDescriptors } from '../../../gen/google/rpc/file_descriptors.js';
+import { fileDescriptorProtos as extAuthzFileDescriptorProtos } from '../../../gen/envoy/service/auth/v3/file_descriptors.js';
+import { fileDescriptorProtos as healthFileDescriptorProtos } from '../../../gen/grpc/health/v1/file_descriptors.js';
 
 /**
  * Adds the reflection service (v1 and v1alpha) describing ClientAuth, Envoy's ext_authz,

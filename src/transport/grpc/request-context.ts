@@ -5,10 +5,9 @@
  * A user agent proves nothing either way, so whoever sends the key is believed.
  */
 import type { Metadata } from '@grpc/grpc-js';
-import type { RequestContext } from '../domain/audit-event.js';
+import { CLIENT_USER_AGENT_KEY } from '../../sdk/call-metadata.js';
+import type { RequestContext } from '../../domain/kernel/request.js';
 
-/** The metadata key a proxy uses for the user agent of the client it calls for. */
-export const CLIENT_USER_AGENT_KEY = 'x-client-user-agent';
 
 const USER_AGENT_MAX = 256;
 

@@ -1,9 +1,8 @@
 /** Second-factor values to and from their generated protobuf shapes. */
-import { SecondFactorKind, type LoginChallenge as LoginChallengeProto, type Passkey, type PasskeyAssertion as PasskeyAssertionProto } from '../../gen/clientauth/v1/second_factor.js';
-import type { LoginResponse } from '../../gen/clientauth/v1/client_auth.js';
-import type { PasskeyAssertion, PasskeyView } from '../domain/passkeys.js';
-import { isLoginChallenge, type LoginChallenge, type SecondFactorKind as Kind } from '../domain/second-factor-login.js';
-import type { TokenPair } from '../domain/session-tokens.js';
+import { SecondFactorKind, type LoginChallenge as LoginChallengeProto, type Passkey, type PasskeyAssertion as PasskeyAssertionProto } from '../../../gen/clientauth/v1/second_factor.js';
+import type { LoginResponse } from '../../../gen/clientauth/v1/client_auth.js';
+import type { PasskeyAssertion, PasskeyView } from '../../domain/second-factor/passkeys.js';
+import { isLoginChallenge, type LoginChallenge, type SecondFactorKind as Kind, type TokenPair } from '../../domain/sessions/ports.js';
 import { tokenPairToProto } from './convert.js';
 
 const KIND_TO_PROTO: Record<Kind, SecondFactorKind> = {

@@ -1,6 +1,6 @@
-import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
-import type { Principal } from '../domain/client.js';
-import type { UseCases } from '../domain/use-cases.js';
+import type { ClientAuthServer } from '../../../gen/clientauth/v1/client_auth.js';
+import type { Principal } from '../../domain/kernel/client.js';
+import type { UseCases } from '../../bootstrap/use-cases.js';
 import { clientToProto, tokenPairToProto } from './convert.js';
 import { passkeyAssertionFromProto, passkeyToProto } from './second-factor-convert.js';
 import { unary, type CallContext, type UnaryOptions } from './unary.js';

@@ -1,6 +1,6 @@
-import type { ClientAuthServer } from '../../gen/clientauth/v1/client_auth.js';
-import type { Principal } from '../domain/client.js';
-import type { SigningKeyAdministration } from '../domain/signing-key-administration.js';
+import type { ClientAuthServer } from '../../../gen/clientauth/v1/client_auth.js';
+import type { Principal } from '../../domain/kernel/client.js';
+import type { SigningKeyAdministration } from '../../domain/signing-keys/key-administration.js';
 import { unary, type CallContext, type UnaryOptions } from './unary.js';
 
 /** GetJwks and RotateSigningKey: decode, call the signing-key use case, encode. */

@@ -1,16 +1,11 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { ErrorDetail } from '../../gen/clientauth/v1/client.js';
-import { DomainError, type ErrorKind } from '../domain/errors.js';
-import type { Logger } from '../domain/logger.js';
-import { describe } from '../domain/describe-error.js';
-import { RetryLaterError } from '../domain/retry-later.js';
-import { STATUS_DETAILS_KEY, encodeRichStatus } from './rich-status.js';
-
-/** Trailing metadata keys that carry the reason. */
-export const ERROR_DETAIL_KEY = 'clientauth-error-bin';
-export const REASON_KEY = 'clientauth-reason';
-/** Seconds after which a RESOURCE_EXHAUSTED call may be tried again (like HTTP's Retry-After). */
-export const RETRY_AFTER_KEY = 'retry-after';
+import { ErrorDetail } from '../../../gen/clientauth/v1/client.js';
+import { DomainError, type ErrorKind } from '../../domain/kernel/errors.js';
+import type { Logger } from '../../domain/kernel/logger.js';
+import { describeError } from '../../domain/kernel/error-text.js';
+import { RetryLaterError } from '../../domain/kernel/retry-later.js';
+import { ERROR_DETAIL_KEY, REASON_KEY, RETRY_AFTER_KEY, STATUS_DETAILS_KEY } from '../../sdk/error-details.js';
+import { encodeRichStatus } from './rich-status.js';
 
 const CODE_OF: Record<ErrorKind, status> = {
   invalid_argument: status.INVALID_ARGUMENT,
@@ -23,6 +18,11 @@ const CODE_OF: Record<ErrorKind, status> = {
   unavailable: status.UNAVAILABLE,
 };
 
+/** The gRPC status of a kind of failure. */
+export function grpcCodeOf(kind: ErrorKind): status {
+  return CODE_OF[kind];
+}
+
 /**
  * The one mapping from any thrown value to a gRPC status. Domain errors keep their
  * message and reason (an unreachable store is one: its adapter says so with
@@ -30,13 +30,13 @@ const CODE_OF: Record<ErrorKind, status> = {
  */
 export function toServiceError(error: unknown, log: Logger, method: string): Partial<ServiceError> & { code: status } {
   if (error instanceof DomainError) {
-    if (error.kind === 'unavailable') log.warn({ method, err: describe(error.cause ?? error) }, 'dependency unavailable');
+    if (error.kind === 'unavailable') log.warn({ method, err: describeError(error.cause ?? error) }, 'dependency unavailable');
     const retryAfterSeconds = error instanceof RetryLaterError ? error.retryAfterSeconds : undefined;
-    const mapped = withDetail(CODE_OF[error.kind], error.message, error.reason, error.field, retryAfterSeconds);
+    const mapped = withDetail(grpcCodeOf(error.kind), error.message, error.reason, error.field, retryAfterSeconds);
     if (retryAfterSeconds !== undefined) mapped.metadata!.set(RETRY_AFTER_KEY, String(retryAfterSeconds));
     return mapped;
   }
-  log.error({ method, err: describe(error), stack: error instanceof Error ? error.stack : undefined }, 'unexpected error');
+  log.error({ method, err: describeError(error), stack: error instanceof Error ? error.stack : undefined }, 'unexpected error');
   return withDetail(status.INTERNAL, 'internal error', 'INTERNAL');
 }
 
@@ -46,10 +46,4 @@ function withDetail(code: status, details: string, reason: string, field?: strin
   metadata.set(REASON_KEY, reason);
   metadata.set(STATUS_DETAILS_KEY, encodeRichStatus({ code, message: details, reason, field, retryAfterSeconds }));
   return { code, details, metadata };
-}
-
-/** Reads the reason and field a client-auth error carries (for clients of the service). */
-export function errorDetailOf(error: { metadata?: Metadata }): ErrorDetail | null {
-  const value = error.metadata?.get(ERROR_DETAIL_KEY)[0];
-  return Buffer.isBuffer(value) ? ErrorDetail.decode(value) : null;
 }

@@ -1,17 +1,19 @@
 import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
 import type { BlockList } from 'node:net';
-import type { RequestContext } from '../domain/audit-event.js';
-import type { Logger } from '../domain/logger.js';
-import { domainError } from '../domain/errors.js';
-import { parseBearer } from '../bearer-token.js';
-import { REQUEST_ID_KEY, requestIdFrom } from '../request-id.js';
+import type { RequestContext } from '../../domain/kernel/request.js';
+import type { Logger } from '../../domain/kernel/logger.js';
+import { domainError } from '../../domain/kernel/errors.js';
+import { parseBearer } from '../shared/bearer-token.js';
+import { REQUEST_ID_KEY } from '../../sdk/call-metadata.js';
+import { requestIdFrom } from '../shared/request-id.js';
 import type { AccessLogPolicy } from './access-log.js';
 import type { CallGate } from './call-gate.js';
 import type { TurnBudget } from './turn-budget.js';
-import { clientIpOf } from './client-ip.js';
+import { clientIpOf } from './caller-ip.js';
 import { requestContextOf } from './request-context.js';
-import { REASON_KEY, toServiceError } from './status-mapping.js';
-import { traceFields } from '../telemetry/trace-context.js';
+import { REASON_KEY } from '../../sdk/error-details.js';
+import { toServiceError } from './status-mapping.js';
+import { traceFields } from '../../observability/tracing/trace-context.js';
 
 export interface CallContext {
   metadata: Metadata;

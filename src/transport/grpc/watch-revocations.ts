@@ -6,11 +6,12 @@ import {
   type RevokedEntry,
   type WatchRevocationsRequest,
   type WatchRevocationsResponse,
-} from '../../gen/clientauth/v1/revocation_feed.js';
-import type { Principal } from '../domain/client.js';
-import type { RevocationEvent, RevocationEventType as EventType } from '../domain/revocation-feed.js';
-import type { RevocationWatch, WatchMessage } from '../domain/revocation-watch.js';
-import { REASON_KEY, toServiceError } from './status-mapping.js';
+} from '../../../gen/clientauth/v1/revocation_feed.js';
+import type { Principal } from '../../domain/kernel/client.js';
+import type { RevocationEvent, RevocationEventType as EventType } from '../../domain/revocation/ports.js';
+import type { RevocationWatch, WatchMessage } from '../../domain/revocation/watch.js';
+import { REASON_KEY } from '../../sdk/error-details.js';
+import { toServiceError } from './status-mapping.js';
 import { bearerToken, type UnaryOptions } from './unary.js';
 
 const EVENT_TYPES: Record<EventType, RevocationEventType> = {

@@ -4,9 +4,9 @@
  * answers with them, and Envoy's ext_authz sets them. A client must never be able to send
  * them itself, so gateways strip every incoming header for which `isIdentityHeader` holds.
  */
-import type { UseCases } from './domain/use-cases.js';
+import type { UseCases } from '../../bootstrap/use-cases.js';
 import { parseBearer } from './bearer-token.js';
-import type { Principal } from './domain/client.js';
+import type { Principal } from '../../domain/kernel/client.js';
 
 /**
  * The check every gateway dialect shares (ValidateToken, ext_authz Check, forward auth):

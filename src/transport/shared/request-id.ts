@@ -4,9 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 
-/** The gRPC metadata key (and, capitalised, the HTTP header) that carries a request id. */
-export const REQUEST_ID_KEY = 'x-request-id';
-
 /** Short enough for a log line, and no character that could forge one. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 

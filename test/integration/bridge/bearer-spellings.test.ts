@@ -6,8 +6,8 @@
  */
 import { Metadata, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { parseBearer } from '../../src/bearer-token.js';
-import { embeddedEnv, failure, startTestServer, type TestServer } from '../support/server.js';
+import { parseBearer } from '../../../src/transport/shared/bearer-token.js';
+import { embeddedEnv, failure, startTestServer, type TestServer } from '../../support/server.js';
 import { startBridgeFor, WIRINGS, type TestBridge } from './bridge-fixture.js';
 
 /** `x` stands for a valid access token. */

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { ConfigError, loadConfig } from '../../src/config.js';
-import { requireServices } from '../support/services.js';
-import { startTestServer, testEnv, type TestServer } from '../support/server.js';
+import { ConfigError, loadConfig } from '../../../src/config/index.js';
+import { requireServices } from '../../support/services.js';
+import { startTestServer, testEnv, type TestServer } from '../../support/server.js';
 import { CookieClient, startBridgeFor, WIRINGS, type SetCookie, type TestBridge } from './bridge-fixture.js';
 
 const PASSWORD = 'correct horse battery';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { requireServices } from '../support/services.js';
-import { startTestServer, testEnv, type TestServer } from '../support/server.js';
+import { requireServices } from '../../support/services.js';
+import { startTestServer, testEnv, type TestServer } from '../../support/server.js';
 import { CookieClient, startBridgeFor, WIRINGS, type TestBridge } from './bridge-fixture.js';
 
 const PASSWORD = 'correct horse battery';

@@ -1,9 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { expect } from 'chai';
-import { freePort } from '../support/paths.js';
-import { requireServices } from '../support/services.js';
-import { startTestServer, testEnv, type TestServer } from '../support/server.js';
+import { freePort } from '../../support/paths.js';
+import { requireServices } from '../../support/services.js';
+import { startTestServer, testEnv, type TestServer } from '../../support/server.js';
 import { CookieClient, startBridgeFor, startTestBridge, WIRINGS, type TestBridge } from './bridge-fixture.js';
 
 const BODY_LIMIT = 1024;

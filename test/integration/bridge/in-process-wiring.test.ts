@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { status } from '@grpc/grpc-js';
-import { promiseClient, type ClientAuthCalls } from '../../src/client.js';
-import { inProcessClient } from '../../src/grpc/in-process-client.js';
-import { SERVICE_NAME } from '../../src/grpc/server.js';
-import { errorDetailOf } from '../../src/grpc/status-mapping.js';
-import { embeddedEnv, startTestServer, type TestServer } from '../support/server.js';
+import { promiseClient, type ClientAuthCalls } from '../../../src/sdk/typed-client.js';
+import { inProcessClient } from '../../../src/transport/grpc/in-process-client.js';
+import { SERVICE_NAME } from '../../../src/transport/grpc/grpc-server.js';
+import { errorDetailOf } from '../../../src/sdk/error-details.js';
+import { embeddedEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { CookieClient, startBridgeFor, type TestBridge } from './bridge-fixture.js';
 
 /** How a call failed, as a caller of either client sees it. */

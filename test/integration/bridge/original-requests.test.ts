@@ -4,7 +4,7 @@
  * original sends is silently dropped.
  */
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { CookieClient, startTestBridge, type TestBridge } from './bridge-fixture.js';
 
 const PASSWORD = 'a password of the original';

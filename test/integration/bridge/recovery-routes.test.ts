@@ -3,9 +3,9 @@
  * SMTP server: answers, redirects, the cross-site guard, and where tokens may never go.
  */
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { CookieClient, startBridgeFor, WIRINGS, type TestBridge } from '../bridge/bridge-fixture.js';
-import { linkIn, startSmtpMailbox, tokenOf, type SmtpMailbox } from './smtp-mailbox.js';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { CookieClient, startBridgeFor, WIRINGS, type TestBridge } from './bridge-fixture.js';
+import { linkIn, startSmtpMailbox, tokenOf, type SmtpMailbox } from '../../support/smtp-mailbox.js';
 
 const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'a brand new passphrase';

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { freePort, repoRoot } from '../support/paths.js';
-import { requireServices } from '../support/services.js';
-import { runMain as run, portOf, type StartedMain as Started } from '../support/main-process.js';
-import { testEnv } from '../support/server.js';
+import { freePort, repoRoot } from '../../support/paths.js';
+import { requireServices } from '../../support/services.js';
+import { runMain as run, portOf, type StartedMain as Started } from '../../support/main-process.js';
+import { testEnv } from '../../support/server.js';
 
 describe('node dist/src/main.js runs the gRPC server, the bridge, or both', function () {
   this.timeout(30000);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { CookieClient, startBridgeFor, WIRINGS, type TestBridge } from './bridge-fixture.js';
 
 const PASSWORD = 'correct horse battery';

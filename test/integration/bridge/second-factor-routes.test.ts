@@ -1,8 +1,8 @@
 /** The second-factor routes of the bridge over plain HTTP: the MFA_REQUIRED answer, bad input, the cross-site guard, and the admin reset. */
 import { expect } from 'chai';
-import { startTestServer, setupEnv, type TestServer } from '../support/server.js';
-import { CookieClient, startBridgeFor, WIRINGS, type TestBridge } from '../bridge/bridge-fixture.js';
-import { ADMIN, PASSWORD, totpCode } from './factor-fixture.js';
+import { startTestServer, setupEnv, type TestServer } from '../../support/server.js';
+import { CookieClient, startBridgeFor, WIRINGS, type TestBridge } from './bridge-fixture.js';
+import { ADMIN, PASSWORD, totpCode } from '../../support/factor-fixture.js';
 
 const EVIL = { Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' };
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { CookieClient, startTestBridge, type TestBridge } from './bridge-fixture.js';
 
 /** Every route with a JSON body, with one field it knows; each gets a field it does not know too. */

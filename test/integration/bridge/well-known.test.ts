@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { headerOf, verifiesWith } from '../support/jws.js';
-import { setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { headerOf, verifiesWith } from '../../support/jws.js';
+import { setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { startTestBridge, type TestBridge } from './bridge-fixture.js';
 
 const PASSWORD = 'correct horse battery';

@@ -1,17 +1,17 @@
 /**
- * The image's HEALTHCHECK command (`node dist/src/healthcheck.js`), run as Docker runs it:
+ * The image's HEALTHCHECK command (`node dist/src/cli/healthcheck.js`), run as Docker runs it:
  * a separate process with the container's environment, judged by its exit code.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { freePort, repoRoot } from '../support/paths.js';
-import { requireServices } from '../support/services.js';
-import { startTestServer, testEnv, type TestServer } from '../support/server.js';
-import { run } from '../tools/go-tools.js';
+import { freePort, repoRoot } from '../../support/paths.js';
+import { requireServices } from '../../support/services.js';
+import { startTestServer, testEnv, type TestServer } from '../../support/server.js';
+import { run } from '../../support/go-tools.js';
 
-const HEALTHCHECK = join(repoRoot(), 'dist', 'src', 'healthcheck.js');
+const HEALTHCHECK = join(repoRoot(), 'dist', 'src', 'cli', 'healthcheck.js');
 
 /** Runs the health check with only the given environment, as `docker exec` would with the container's. */
 async function healthcheck(env: Record<string, string>): Promise<{ exitCode: number; output: string }> {

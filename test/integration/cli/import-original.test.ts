@@ -5,12 +5,12 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { MongoClient, type Db } from 'mongodb';
 import { Redis } from 'ioredis';
-import { uniqueName } from '../contract/backends.js';
-import { repoRoot } from '../support/paths.js';
-import { requireServices } from '../support/services.js';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { sqliteStoredState } from '../support/stored-state.js';
-import { ORIGINAL_PASSWORD, goBcrypt, originalService, originalUser, writeOriginal } from './original-fixture.js';
+import { uniqueName } from '../../contract/backends.js';
+import { repoRoot } from '../../support/paths.js';
+import { requireServices } from '../../support/services.js';
+import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { sqliteStoredState } from '../../support/stored-state.js';
+import { ORIGINAL_PASSWORD, goBcrypt, originalService, originalUser, writeOriginal } from '../../support/original-fixture.js';
 
 const run = promisify(execFile);
 const DOCUMENTS = 10_000;

@@ -4,12 +4,12 @@
  * that the compose environment is one the service accepts (loadConfig succeeds on it)
  * and uses only variables the service really reads.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, loadConfig } from '../../src/config.js';
-import { repoRoot } from '../support/paths.js';
+import { ConfigError, loadConfig } from '../../../src/config/index.js';
+import { repoRoot } from '../../support/paths.js';
 
 const root = repoRoot();
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -118,11 +118,11 @@ function containerPorts(service: ComposeService): number[] {
   return (service.ports ?? []).map((port) => (typeof port === 'string' ? Number(port.split(':').pop()!.split('/')[0]) : port.target));
 }
 
-// --- What src/config.ts reads -------------------------------------------------------
+// --- What src/config/ reads -------------------------------------------------------
 
-/** Every environment variable src/config.ts (and its Redis part) reads, from its source: `read.x('NAME'` and `env['NAME']`. */
+/** Every environment variable src/config/ reads, from its source: `read.x('NAME'` and `env['NAME']`. */
 function variablesConfigReads(): Set<string> {
-  const source = ['src/config.ts', 'src/config-redis.ts', 'src/config-recovery.ts', 'src/config-signing.ts'].map(read).join('\n');
+  const source = readdirSync(join(root, 'src/config')).filter((name) => name.endsWith('.ts')).map((name) => read(`src/config/${name}`)).join('\n');
   const names = [...source.matchAll(/\bread\.\w+\(\s*'([A-Z][A-Z0-9_]*)'/g), ...source.matchAll(/\benv\[\s*'([A-Z][A-Z0-9_]*)'\s*\]/g)].map((match) => match[1]!);
   return new Set(names);
 }
@@ -181,12 +181,12 @@ describe('The Dockerfile', () => {
     expect(all(runtime, 'RUN').join('\n')).not.to.match(/apt-get install|npm (ci|install)/);
   });
 
-  it('has a health check that runs the compiled src/healthcheck.ts', () => {
+  it('has a health check that runs the compiled src/cli/healthcheck.ts', () => {
     const healthchecks = all(runtime, 'HEALTHCHECK');
     expect(healthchecks).to.have.lengthOf(1);
     const command = JSON.parse(/\bCMD\s+(\[.*\])\s*$/.exec(healthchecks[0]!)![1]!) as string[];
-    expect(command).to.deep.equal(['node', 'dist/src/healthcheck.js']);
-    expect(() => read('src/healthcheck.ts')).not.to.throw();
+    expect(command).to.deep.equal(['node', 'dist/src/cli/healthcheck.js']);
+    expect(() => read('src/cli/healthcheck.ts')).not.to.throw();
   });
 
   it('starts main.js with the role as the command: all by default', () => {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { repoRoot } from '../support/paths.js';
+import { repoRoot } from '../../support/paths.js';
 
 const root = repoRoot();
 
@@ -56,14 +56,14 @@ describe('The build: ES modules, imports that say what they are', function () {
 
   it('emits ES modules: the entry point imports, and nothing is required or exported CommonJS-style', () => {
     const main = fs.readFileSync(path.join(root, 'dist/src/main.js'), 'utf8');
-    expect(main).to.match(/^import \{ tracingStarted \} from '\.\/telemetry\/preload\.js';$/m);
+    expect(main).to.match(/^import \{ tracingStarted \} from '\.\/observability\/tracing\/preload\.js';$/m);
     const index = fs.readFileSync(path.join(root, 'dist/src/index.js'), 'utf8');
     expect(index).to.match(/^export \{ createClientAuthClient\b/m);
     expect(`${main}\n${index}`).to.not.match(/\brequire\(|\bexports\.|module\.exports/);
   });
 
   it('refuses to build a type imported as if it were a value, and builds it imported as a type', () => {
-    const config = JSON.stringify(path.join(root, 'src/config.js'));
+    const config = JSON.stringify(path.join(root, 'src/config/index.js'));
     const asValue = typeCheckWithBuildOptions(`import { Config } from ${config};\nexport const probe: Config | null = null;\n`);
     expect(asValue).to.match(/TS1484/);
     expect(typeCheckWithBuildOptions(`import type { Config } from ${config};\nexport const probe: Config | null = null;\n`)).to.equal('');

@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
-import { repoRoot } from '../support/paths.js';
-import { requireServices } from '../support/services.js';
-import { embeddedEnv, testEnv } from '../support/server.js';
+import { repoRoot } from '../../support/paths.js';
+import { requireServices } from '../../support/services.js';
+import { embeddedEnv, testEnv } from '../../support/server.js';
 
 /** The line test/support/report-packages.ts writes at exit (a preload script, so not imported here). */
 const PACKAGES_LINE = 'loaded-packages:';
@@ -26,7 +26,7 @@ const IOREDIS = /\b_?Redis extends Commander_/;
  * packages inside the bundle are seen too) with `env` until it serves, stops it, and
  * returns the npm packages it loaded and the files of the bundle it imported.
  */
-async function loadedBy(env: Record<string, string>, script = 'dist/src/start.js'): Promise<{ packages: string[]; bundleFiles: string[] }> {
+async function loadedBy(env: Record<string, string>, script = 'dist/src/bootstrap/start.js'): Promise<{ packages: string[]; bundleFiles: string[] }> {
   const preload = join(repoRoot(), 'dist/test/support/report-packages.js');
   const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, join(repoRoot(), script)], {
     env: { PATH: process.env['PATH'] ?? '', GRPC_PORT: '0', BRIDGE_HOST: '127.0.0.1', BRIDGE_PORT: '0', ...env, LOG_LEVEL: 'info' },

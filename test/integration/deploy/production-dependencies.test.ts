@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { builtinModules } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot } from '../support/paths.js';
+import { repoRoot } from '../../support/paths.js';
 
 /** The compiled code a production image runs: everything in dist but the tests and the build tools. */
 const RUNTIME_DIRS = ['dist/src', 'dist/bridge', 'dist/gen'];

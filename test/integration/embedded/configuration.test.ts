@@ -1,6 +1,6 @@
 /** Which set-up a configuration selects, and what it refuses. */
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../../src/config/index.js';
 
 const LONG_SECRET = 's'.repeat(32);
 const MONGO = { MONGODB_URI: 'mongodb://127.0.0.1:27017' };

@@ -1,16 +1,16 @@
 import { ChannelCredentials, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { AuthorizationClient, type CheckResponse } from '../../gen/envoy/service/auth/v3/external_auth.js';
-import { identityInProcess } from '../../bridge/forward-auth.js';
-import { startBridge, type RunningBridge } from '../../bridge/server.js';
-import { buildApp, type App } from '../../src/app.js';
-import { createClientAuthClient, type ClientAuthPromiseClient } from '../../src/client.js';
-import { loadConfig } from '../../src/config.js';
-import { gatewayCheck } from '../../src/gateway-identity.js';
-import { sampledAccessLog } from '../../src/grpc/access-log.js';
-import { startGrpcServer, type RunningGrpcServer } from '../../src/grpc/server.js';
-import { createMetrics, type Metrics } from '../../src/metrics.js';
-import { embeddedEnv, recordingLogger } from '../support/server.js';
+import { AuthorizationClient, type CheckResponse } from '../../../gen/envoy/service/auth/v3/external_auth.js';
+import { identityInProcess } from '../../../bridge/routes/forward-auth.js';
+import { startBridge, type RunningBridge } from '../../../bridge/server.js';
+import { buildApp, type App } from '../../../src/bootstrap/composition.js';
+import { createClientAuthClient, type ClientAuthPromiseClient } from '../../../src/sdk/typed-client.js';
+import { loadConfig } from '../../../src/config/index.js';
+import { gatewayCheck } from '../../../src/transport/shared/gateway-identity.js';
+import { sampledAccessLog } from '../../../src/transport/grpc/access-log.js';
+import { startGrpcServer, type RunningGrpcServer } from '../../../src/transport/grpc/grpc-server.js';
+import { createMetrics, type Metrics } from '../../../src/observability/metrics.js';
+import { embeddedEnv, recordingLogger } from '../../support/server.js';
 
 describe('The access log policy of the gateway checks', () => {
   const pick = (sample: number, method: string, code: status, calls: number) => {

@@ -7,8 +7,8 @@
 import { spawn } from 'node:child_process';
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { AuthorizationClient, type CheckRequest, type CheckResponse } from '../../gen/envoy/service/auth/v3/external_auth.js';
-import { requireTool } from '../tools/go-tools.js';
+import { AuthorizationClient, type CheckRequest, type CheckResponse } from '../../../gen/envoy/service/auth/v3/external_auth.js';
+import { requireTool } from '../../support/go-tools.js';
 import { browserLogin, logout, startGatewayService, suspend, type GatewayService, type LoggedIn } from './gateway-fixture.js';
 
 /** A case as Envoy would send it. */
@@ -18,7 +18,7 @@ interface Case {
   context?: Record<string, string>;
 }
 
-/** What Envoy reads from the answer, in the shape test/envoy-check prints. */
+/** What Envoy reads from the answer, in the shape test/interop/envoy-check prints. */
 interface Outcome {
   name: string;
   call_code: number;

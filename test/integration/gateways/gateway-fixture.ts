@@ -3,11 +3,11 @@
  * user who logs in through the bridge like a browser, and the ways a session ends.
  */
 import { randomBytes } from 'node:crypto';
-import { identityInProcess } from '../../bridge/forward-auth.js';
-import { startBridge } from '../../bridge/server.js';
-import { gatewayCheck } from '../../src/gateway-identity.js';
+import { identityInProcess } from '../../../bridge/routes/forward-auth.js';
+import { startBridge } from '../../../bridge/server.js';
+import { gatewayCheck } from '../../../src/transport/shared/gateway-identity.js';
 import { CookieClient, startTestBridge, type TestBridge } from '../bridge/bridge-fixture.js';
-import { recordingLogger, setupEnv, startTestServer, type Setup, type TestServer } from '../support/server.js';
+import { recordingLogger, setupEnv, startTestServer, type Setup, type TestServer } from '../../support/server.js';
 
 export const ADMIN = { email: 'gateway-admin@example.com', password: 'gateway admin password' };
 

@@ -1,9 +1,9 @@
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { AuthorizationClient, type CheckResponse } from '../../gen/envoy/service/auth/v3/external_auth.js';
-import { createClientAuthClient } from '../../src/client.js';
-import { portOf, runMain, type StartedMain } from '../support/main-process.js';
-import { embeddedEnv } from '../support/server.js';
+import { AuthorizationClient, type CheckResponse } from '../../../gen/envoy/service/auth/v3/external_auth.js';
+import { createClientAuthClient } from '../../../src/sdk/typed-client.js';
+import { portOf, runMain, type StartedMain } from '../../support/main-process.js';
+import { embeddedEnv } from '../../support/server.js';
 
 describe('node dist/src/main.js serves the gateway checks as deployed', function () {
   this.timeout(30000);

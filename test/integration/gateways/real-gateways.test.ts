@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { CookieClient } from '../bridge/bridge-fixture.js';
-import { skipOrFailInCI } from '../support/skip-or-fail.js';
+import { skipOrFailInCI } from '../../support/skip-or-fail.js';
 import { ADMIN, startGatewayService, suspend, type GatewayService } from './gateway-fixture.js';
 import { gatewayBinary, startEchoUpstream, startGateway, type EchoUpstream, type GatewayName, type RunningGateway } from './real-gateways.js';
 

@@ -10,8 +10,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findTool } from '../tools/go-tools.js';
-import { freePort, repoRoot } from '../support/paths.js';
+import { findTool } from '../../support/go-tools.js';
+import { freePort, repoRoot } from '../../support/paths.js';
 
 export const GATEWAY_CONFIGS = path.join(repoRoot(), 'deploy', 'gateways');
 const START_TIMEOUT_MS = 15_000;

@@ -1,9 +1,9 @@
 /** A gateway location that demands a second factor: forward auth's `?second_factor=true` (Envoy: the `second_factor` context extension). */
 import { expect } from 'chai';
-import { accessRequirement, requireAccess } from '../../src/domain/access-requirement.js';
-import { setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { accessRequirement, requireAccess } from '../../../src/domain/sessions/access-requirement.js';
+import { setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { startBridgeFor, type TestBridge } from '../bridge/bridge-fixture.js';
-import { PASSWORD, enrolTotp, registerUser, totpCode } from './factor-fixture.js';
+import { PASSWORD, enrolTotp, registerUser, totpCode } from '../../support/factor-fixture.js';
 
 describe('Gateways demanding a second factor', function () {
   this.timeout(30000);

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { CLIENT_GROUPS_HEADER, CLIENT_ID_HEADER, CLIENT_KIND_HEADER, SESSION_ID_HEADER } from '../../src/gateway-identity.js';
-import { AuthorizationService } from '../../gen/envoy/service/auth/v3/external_auth.js';
+import { CLIENT_GROUPS_HEADER, CLIENT_ID_HEADER, CLIENT_KIND_HEADER, SESSION_ID_HEADER } from '../../../src/transport/shared/gateway-identity.js';
+import { AuthorizationService } from '../../../gen/envoy/service/auth/v3/external_auth.js';
 import { GATEWAY_CONFIGS } from './real-gateways.js';
 
 const IDENTITY = [CLIENT_ID_HEADER, CLIENT_KIND_HEADER, CLIENT_GROUPS_HEADER, SESSION_ID_HEADER];

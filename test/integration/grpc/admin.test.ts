@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { ClientKind } from '../../gen/clientauth/v1/client.js';
-import { requireServices } from '../support/services.js';
-import { dbNameOf, failure, startTestServer, testEnv, type TestServer } from '../support/server.js';
+import { ClientKind } from '../../../gen/clientauth/v1/client.js';
+import { requireServices } from '../../support/services.js';
+import { dbNameOf, failure, startTestServer, testEnv, type TestServer } from '../../support/server.js';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'root@example.com', password: 'admin password 1' };

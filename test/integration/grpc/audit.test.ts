@@ -1,11 +1,11 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { AuditOutcome, type AuditEvent } from '../../gen/clientauth/v1/audit.js';
-import { ListAuditEventsRequest } from '../../gen/clientauth/v1/client_auth.js';
-import { newId } from '../../src/domain/ids.js';
-import { createMetrics } from '../../src/metrics.js';
+import { AuditOutcome, type AuditEvent } from '../../../gen/clientauth/v1/audit.js';
+import { ListAuditEventsRequest } from '../../../gen/clientauth/v1/client_auth.js';
+import { newId } from '../../../src/domain/kernel/ids.js';
+import { createMetrics } from '../../../src/observability/metrics.js';
 import { CookieClient, startTestBridge, type TestBridge } from '../bridge/bridge-fixture.js';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'a brand new passphrase';

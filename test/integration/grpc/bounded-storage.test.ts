@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { status } from '@grpc/grpc-js';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 const PASSWORD = 'correct horse battery';
 const REFRESHES = 12;

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { PASSWORD, WRONG, burst, freshEmail, outcomeOf, registerUser, sourceIp } from '../support/attacks.js';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { PASSWORD, WRONG, burst, freshEmail, outcomeOf, registerUser, sourceIp } from '../../support/attacks.js';
 
 const MAX = 3;
 const NEW_PASSWORD = 'a brand new passphrase';

@@ -1,9 +1,9 @@
 import { Metadata } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { clientIpOf } from '../../src/grpc/client-ip.js';
-import { cidrList } from '../../src/ip-address.js';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { WRONG, freshEmail, loginFrom, outcomeOf, registerUser, sourceIp } from '../support/attacks.js';
+import { clientIpOf } from '../../../src/transport/grpc/caller-ip.js';
+import { cidrList } from '../../../src/transport/shared/ip-address.js';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { WRONG, freshEmail, loginFrom, outcomeOf, registerUser, sourceIp } from '../../support/attacks.js';
 
 const MAX = 2;
 

@@ -1,16 +1,16 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { commonPasswordList } from '../../src/adapters/password-lists/common-password-file.js';
-import { commonPasswordWords } from '../../src/build/zxcvbn-dictionaries.js';
-import { PasswordBlocklist, SortedWords, foldPassword } from '../../src/domain/password-blocklist.js';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { PASSWORD, freshEmail, registerUser } from '../support/attacks.js';
+import { commonPasswordList } from '../../../src/adapters/password-lists/common-password-file.js';
+import { commonPasswordWords } from '../../../src/build/zxcvbn-dictionaries.js';
+import { CommonPasswordBlocklist, SortedWords, foldPassword } from '../../../src/domain/abuse/password-blocklist.js';
+import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { PASSWORD, freshEmail, registerUser } from '../../support/attacks.js';
 
 const COMMON = ['password', 'PassWord', '        ', 'qwertyuiop', 'iloveyou', 'baseball1', 'Ｐａｓｓｗｏｒｄ', 'aaaaaaaaaa'];
 
 describe('The common-password blocklist', () => {
   // As the service builds it: from the list the build wrote into dist/.
-  const blocklist = new PasswordBlocklist(() => commonPasswordList());
+  const blocklist = new CommonPasswordBlocklist(() => commonPasswordList());
 
   it('holds at least 100,000 entries', () => {
     expect(blocklist.size).to.be.at.least(100_000);

@@ -3,9 +3,9 @@ import { status } from '@grpc/grpc-js';
 import bcrypt from 'bcrypt';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { ClientKind } from '../../gen/clientauth/v1/client.js';
-import type { LoginResponse } from '../../gen/clientauth/v1/client_auth.js';
-import { SETUPS, SETUP_TITLES, TEST_SECRET, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { ClientKind } from '../../../gen/clientauth/v1/client.js';
+import type { LoginResponse } from '../../../gen/clientauth/v1/client_auth.js';
+import { SETUPS, SETUP_TITLES, TEST_SECRET, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 const PASSWORD = 'correct horse battery';
 

@@ -5,12 +5,12 @@
  */
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import type { Principal } from '../../src/domain/client.js';
-import { Deletion, type DeletionStep } from '../../src/domain/deletion.js';
-import { silentLogger } from '../../src/domain/logger.js';
-import { SETUPS, SETUP_TITLES, dbNameOf, failure, setupEnv, startTestServer, testEnv, type TestServer } from '../support/server.js';
-import { eventually } from '../support/eventually.js';
-import { requireServices } from '../support/services.js';
+import type { Principal } from '../../../src/domain/kernel/client.js';
+import { Deletion, type DeletionStep } from '../../../src/domain/clients/deletion.js';
+import { silentLogger } from '../../../src/domain/kernel/logger.js';
+import { SETUPS, SETUP_TITLES, dbNameOf, failure, setupEnv, startTestServer, testEnv, type TestServer } from '../../support/server.js';
+import { eventually } from '../../support/eventually.js';
+import { requireServices } from '../../support/services.js';
 
 const PASSWORD = 'correct horse battery';
 const STEPS: readonly DeletionStep[] = ['found', 'marked', 'queued', 'sessions-removed'];

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { PASSWORD, freshEmail, registerUser } from '../support/attacks.js';
+import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { PASSWORD, freshEmail, registerUser } from '../../support/attacks.js';
 
 const ROOT = { email: 'demotion-root@example.com', password: 'the root admin password' };
 

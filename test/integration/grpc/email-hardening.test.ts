@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { PASSWORD } from '../support/attacks.js';
+import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { PASSWORD } from '../../support/attacks.js';
 
 for (const setup of SETUPS) describe(`Emails that look alike are one account or none (${SETUP_TITLES[setup]})`, function () {
   this.timeout(60000);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as grpc from '@grpc/grpc-js';
-import { HealthClient, HealthCheckResponse_ServingStatus as Status, type HealthCheckResponse, type HealthListResponse } from '../../gen/grpc/health/v1/health.js';
-import { HealthStatuses } from '../../src/grpc/health.js';
+import { HealthClient, HealthCheckResponse_ServingStatus as Status, type HealthCheckResponse, type HealthListResponse } from '../../../gen/grpc/health/v1/health.js';
+import { HealthStatuses } from '../../../src/transport/grpc/health.js';
 
 function check(client: HealthClient, service: string): Promise<HealthCheckResponse> {
   return new Promise((resolve, reject) => client.check({ service }, (error, response) => (error ? reject(error) : resolve(response))));

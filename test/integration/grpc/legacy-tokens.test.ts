@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { ObjectId } from 'mongodb';
-import { ClientKind } from '../../gen/clientauth/v1/client.js';
-import type { ClientRecord } from '../../src/domain/client.js';
-import { newClientRecord } from '../../src/domain/client-records.js';
-import { createMetrics } from '../../src/metrics.js';
-import { SETUPS, SETUP_TITLES, TEST_SECRET, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { ClientKind } from '../../../gen/clientauth/v1/client.js';
+import type { ClientRecord } from '../../../src/domain/kernel/client.js';
+import { newClientRecord } from '../../../src/domain/clients/records.js';
+import { createMetrics } from '../../../src/observability/metrics.js';
+import { SETUPS, SETUP_TITLES, TEST_SECRET, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { createClientAuthClient } from '../../src/client.js';
-import { freePort, repoRoot } from '../support/paths.js';
-import { eventually } from '../support/eventually.js';
-import { requireServices } from '../support/services.js';
-import { failure, testEnv } from '../support/server.js';
-import { upstreamHealth } from '../../bridge/upstream-health.js';
+import { createClientAuthClient } from '../../../src/sdk/typed-client.js';
+import { freePort, repoRoot } from '../../support/paths.js';
+import { eventually } from '../../support/eventually.js';
+import { requireServices } from '../../support/services.js';
+import { failure, testEnv } from '../../support/server.js';
+import { upstreamHealth } from '../../../bridge/upstream-health.js';
 
 const PASSWORD = 'correct horse battery';
 

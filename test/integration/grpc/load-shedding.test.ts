@@ -1,9 +1,9 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { HashingQueue } from '../../src/domain/hashing-queue.js';
-import { RetryLaterError } from '../../src/domain/retry-later.js';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { PASSWORD, WRONG, freshEmail, loginFrom, outcomeOf, registerUser, sourceIp, type Outcome } from '../support/attacks.js';
+import { HashingQueue } from '../../../src/domain/abuse/hashing-queue.js';
+import { RetryLaterError } from '../../../src/domain/kernel/retry-later.js';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { PASSWORD, WRONG, freshEmail, loginFrom, outcomeOf, registerUser, sourceIp, type Outcome } from '../../support/attacks.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

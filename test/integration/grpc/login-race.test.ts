@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { PASSWORD, WRONG, burst, freshEmail, loginFrom, registerUser, sourceIp } from '../support/attacks.js';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { PASSWORD, WRONG, burst, freshEmail, loginFrom, registerUser, sourceIp } from '../../support/attacks.js';
 
 const MAX = 3;
 const EMAIL_MAX = 6;

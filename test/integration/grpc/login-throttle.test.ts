@@ -1,9 +1,9 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { CookieClient, startBridgeFor, type TestBridge } from '../bridge/bridge-fixture.js';
-import { startRedis, stopRedis } from '../support/redis-process.js';
-import { requireRedisControl } from '../support/services.js';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { startRedis, stopRedis } from '../../support/redis-process.js';
+import { requireRedisControl } from '../../support/services.js';
+import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 const PASSWORD = 'correct horse battery';
 const WRONG = 'wrong password';

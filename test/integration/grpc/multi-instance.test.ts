@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { createClientAuthClient, type ClientAuthPromiseClient } from '../../src/client.js';
-import { freePort, repoRoot } from '../support/paths.js';
-import { eventually } from '../support/eventually.js';
-import { startRedis, stopRedis } from '../support/redis-process.js';
-import { requireRedisControl, requireServices } from '../support/services.js';
-import { failure, startTestServer, testEnv, type TestServer } from '../support/server.js';
+import { createClientAuthClient, type ClientAuthPromiseClient } from '../../../src/sdk/typed-client.js';
+import { freePort, repoRoot } from '../../support/paths.js';
+import { eventually } from '../../support/eventually.js';
+import { startRedis, stopRedis } from '../../support/redis-process.js';
+import { requireRedisControl, requireServices } from '../../support/services.js';
+import { failure, startTestServer, testEnv, type TestServer } from '../../support/server.js';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'root@example.com', password: 'admin password 1' };

@@ -4,9 +4,9 @@
  */
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { eventually } from '../support/eventually.js';
-import { linkIn, startSmtpMailbox, tokenOf, type SmtpMailbox } from './smtp-mailbox.js';
+import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { eventually } from '../../support/eventually.js';
+import { linkIn, startSmtpMailbox, tokenOf, type SmtpMailbox } from '../../support/smtp-mailbox.js';
 
 const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'a brand new passphrase';

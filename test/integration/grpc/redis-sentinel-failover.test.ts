@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { createClientAuthClient } from '../../src/client.js';
-import { eventually } from '../support/eventually.js';
-import { redisTools, startRedisSentinels, type RedisSentinelSetUp } from '../support/redis-topologies.js';
-import { startTestServer, testEnv, type TestServer } from '../support/server.js';
-import { requireServices } from '../support/services.js';
-import { skipOrFailInCI } from '../support/skip-or-fail.js';
+import { createClientAuthClient } from '../../../src/sdk/typed-client.js';
+import { eventually } from '../../support/eventually.js';
+import { redisTools, startRedisSentinels, type RedisSentinelSetUp } from '../../support/redis-topologies.js';
+import { startTestServer, testEnv, type TestServer } from '../../support/server.js';
+import { requireServices } from '../../support/services.js';
+import { skipOrFailInCI } from '../../support/skip-or-fail.js';
 
 const PASSWORD = 'correct horse battery';
 /** The master and replica, and the sentinels, each require their own password. */

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { addReflection } from '../../src/grpc/reflection.js';
+import { addReflection } from '../../../src/transport/grpc/reflection.js';
 
 const require = createRequire(import.meta.url);
 const PROTO_DIR = path.join(path.dirname(require.resolve('@grpc/reflection/package.json')), 'build', 'proto');

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { RegisterUserRequest, ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth.js';
-import { richStatusOf } from '../../src/index.js';
-import { repoRoot } from '../support/paths.js';
-import { embeddedEnv, startTestServer, type TestServer } from '../support/server.js';
-import { skipOrFailInCI } from '../support/skip-or-fail.js';
-import { TOOLS_BIN, run } from '../tools/go-tools.js';
+import { RegisterUserRequest, ValidateTokenRequest } from '../../../gen/clientauth/v1/client_auth.js';
+import { richStatusOf } from '../../../src/index.js';
+import { repoRoot } from '../../support/paths.js';
+import { embeddedEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { skipOrFailInCI } from '../../support/skip-or-fail.js';
+import { TOOLS_BIN, run } from '../../support/go-tools.js';
 
 /** What the Go and Python readers print: the status as their languages' stock helpers decode it. */
 interface ReadError {
@@ -28,7 +28,7 @@ const badToken = Buffer.from(ValidateTokenRequest.encode({ token: 'not-a-jwt' })
 
 const GO_READER = join(TOOLS_BIN, 'rich-error-reader-go');
 const PYTHON = join(repoRoot(), '.cache', 'venv', 'rich-errors', 'bin', 'python');
-const PYTHON_READER = join(repoRoot(), 'test', 'rich-errors', 'python', 'read_error.py');
+const PYTHON_READER = join(repoRoot(), 'test', 'interop', 'rich-errors-python', 'read_error.py');
 
 function expectInvalidEmail(read: ReadError): void {
   expect(read.code).to.equal(status.INVALID_ARGUMENT);
@@ -64,7 +64,7 @@ describe('Errors in the standard rich error model (grpc-status-details-bin)', fu
 
   describe('read by Go with status.FromError(err).Details()', () => {
     before(function () {
-      if (!existsSync(GO_READER)) skipOrFailInCI(this, `${GO_READER} is missing; build it with: go -C test/rich-errors/go build -o ../../../.cache/bin/rich-error-reader-go .`);
+      if (!existsSync(GO_READER)) skipOrFailInCI(this, `${GO_READER} is missing; build it with: go -C test/interop/rich-errors-go build -o ../../../.cache/bin/rich-error-reader-go .`);
     });
 
     for (const [title, method, request, check] of [
@@ -82,7 +82,7 @@ describe('Errors in the standard rich error model (grpc-status-details-bin)', fu
   describe('read by Python with grpc_status.rpc_status.from_call()', () => {
     before(function () {
       if (!existsSync(PYTHON)) {
-        skipOrFailInCI(this, `${PYTHON} is missing; make it with: python3 -m venv .cache/venv/rich-errors && .cache/venv/rich-errors/bin/pip install -r test/rich-errors/python/requirements.txt`);
+        skipOrFailInCI(this, `${PYTHON} is missing; make it with: python3 -m venv .cache/venv/rich-errors && .cache/venv/rich-errors/bin/pip install -r test/interop/rich-errors-python/requirements.txt`);
       }
     });
 

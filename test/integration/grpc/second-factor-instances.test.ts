@@ -1,9 +1,9 @@
 /** Second factors across instances and kinds of client: what one instance used up, another refuses; services have none; the token says how its holder logged in. */
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { requireServices } from '../support/services.js';
-import { dbNameOf, failure, startTestServer, testEnv, type TestServer } from '../support/server.js';
-import { ADMIN, PASSWORD, enrolTotp, registerUser, totpCode } from './factor-fixture.js';
+import { requireServices } from '../../support/services.js';
+import { dbNameOf, failure, startTestServer, testEnv, type TestServer } from '../../support/server.js';
+import { ADMIN, PASSWORD, enrolTotp, registerUser, totpCode } from '../../support/factor-fixture.js';
 
 describe('Second factors on two instances sharing FerretDB and Redis', function () {
   this.timeout(30000);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { ListAuditEventsRequest } from '../../gen/clientauth/v1/client_auth.js';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { ListAuditEventsRequest } from '../../../gen/clientauth/v1/client_auth.js';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 const ADMIN = { email: 'key-admin@example.com', password: 'admin password 1' };
 

@@ -3,12 +3,12 @@ import * as path from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { KEY_ENCRYPTION_KEY_FILE_NAME } from '../../src/adapters/embedded/development-secret.js';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
-import { generatePrivateKey } from '../../src/adapters/crypto/jws.js';
-import { headerOf, claimsOf, hmacToken, openStoredKey, signToken, verifiesWith } from '../support/jws.js';
-import { SETUPS, SETUP_TITLES, TEST_SECRET, failure, recordingLogger, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { KEY_ENCRYPTION_KEY_FILE_NAME } from '../../../src/adapters/embedded/development-secret.js';
+import { buildApp } from '../../../src/bootstrap/composition.js';
+import { loadConfig } from '../../../src/config/index.js';
+import { generatePrivateKey } from '../../../src/adapters/crypto/jws.js';
+import { headerOf, claimsOf, hmacToken, openStoredKey, signToken, verifiesWith } from '../../support/jws.js';
+import { SETUPS, SETUP_TITLES, TEST_SECRET, failure, recordingLogger, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'keys-admin@example.com', password: 'admin password 1' };

@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { PASSWORD, WRONG, burst, freshEmail, loginFrom, outcomeOf, registerUser, sourceIp } from '../support/attacks.js';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { PASSWORD, WRONG, burst, freshEmail, loginFrom, outcomeOf, registerUser, sourceIp } from '../../support/attacks.js';
 
 const LOGIN_IP_MAX = 5;
 const REGISTER_IP_MAX = 3;

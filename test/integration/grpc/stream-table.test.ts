@@ -3,9 +3,9 @@ import { expect } from 'chai';
 import { EventEmitter, once } from 'node:events';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { ClientAuthClient, type ValidateTokenResponse } from '../../gen/clientauth/v1/client_auth.js';
-import { StreamTable, keepServerStreamsInTables, keepStreamsInTable, keepsStreamsInTable } from '../../src/grpc/stream-table.js';
-import { embeddedEnv, startTestServer, type TestServer } from '../support/server.js';
+import { ClientAuthClient, type ValidateTokenResponse } from '../../../gen/clientauth/v1/client_auth.js';
+import { StreamTable, keepServerStreamsInTables, keepStreamsInTable, keepsStreamsInTable } from '../../../src/transport/grpc/stream-table.js';
+import { embeddedEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 /** A Node HTTP/2 server whose streams wait until the test answers them, and a client connected to it. */
 async function heldStreams() {

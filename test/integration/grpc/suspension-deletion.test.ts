@@ -2,11 +2,11 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
-import { ClientKind } from '../../gen/clientauth/v1/client.js';
-import { startRedis, stopRedis } from '../support/redis-process.js';
-import { eventually } from '../support/eventually.js';
-import { requireRedisControl, requireServices } from '../support/services.js';
-import { TEST_SECRET, dbNameOf, failure, startTestServer, testEnv, type TestServer } from '../support/server.js';
+import { ClientKind } from '../../../gen/clientauth/v1/client.js';
+import { startRedis, stopRedis } from '../../support/redis-process.js';
+import { eventually } from '../../support/eventually.js';
+import { requireRedisControl, requireServices } from '../../support/services.js';
+import { TEST_SECRET, dbNameOf, failure, startTestServer, testEnv, type TestServer } from '../../support/server.js';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'root@example.com', password: 'admin password 1' };

@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { SecondFactorKind } from '../../gen/clientauth/v1/second_factor.js';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { ADMIN, PASSWORD, enrolTotp, registerUser, storedFactors, totpCode } from './factor-fixture.js';
+import { SecondFactorKind } from '../../../gen/clientauth/v1/second_factor.js';
+import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { ADMIN, PASSWORD, enrolTotp, registerUser, storedFactors, totpCode } from '../../support/factor-fixture.js';
 
 const MAX_FAILURES = 4;
 

@@ -1,8 +1,8 @@
 import { Server, ServerCredentials, status, type ServerUnaryCall, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { ClientAuthService } from '../../gen/clientauth/v1/client_auth.js';
-import * as pkg from '../../src/index.js';
-import { embeddedEnv, startTestServer, type TestServer } from '../support/server.js';
+import { ClientAuthService } from '../../../gen/clientauth/v1/client_auth.js';
+import * as pkg from '../../../src/index.js';
+import { embeddedEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 /**
  * A real gRPC server with the ClientAuth service whose every method fails UNAVAILABLE a

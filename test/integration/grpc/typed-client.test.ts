@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import * as pkg from '../../src/index.js';
-import { freePort } from '../support/paths.js';
-import { embeddedEnv, startTestServer, type TestServer } from '../support/server.js';
+import * as pkg from '../../../src/index.js';
+import { freePort } from '../../support/paths.js';
+import { embeddedEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 describe('The typed client a service author imports', function () {
   this.timeout(20000);

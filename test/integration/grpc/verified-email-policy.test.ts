@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, dataDirOf, failure, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { linkIn, startSmtpMailbox, tokenOf, type SmtpMailbox } from './smtp-mailbox.js';
+import { SETUPS, SETUP_TITLES, dataDirOf, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { linkIn, startSmtpMailbox, tokenOf, type SmtpMailbox } from '../../support/smtp-mailbox.js';
 
 const PASSWORD = 'correct horse battery';
 const user = (email: string) => ({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });

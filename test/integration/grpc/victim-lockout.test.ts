@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { CookieClient, startTestBridge, type TestBridge } from '../bridge/bridge-fixture.js';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { PASSWORD, WRONG, burst, freshEmail, loginFrom, outcomeOf, registerUser, sourceIp } from '../support/attacks.js';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { PASSWORD, WRONG, burst, freshEmail, loginFrom, outcomeOf, registerUser, sourceIp } from '../../support/attacks.js';
 
 const MAX = 3;
 const EMAIL_MAX = 4;

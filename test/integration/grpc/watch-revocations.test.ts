@@ -1,13 +1,13 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { RevocationEventType, type WatchRevocationsResponse } from '../../gen/clientauth/v1/revocation_feed.js';
-import * as pkg from '../../src/index.js';
-import { RevocationWatcher } from '../../src/revocation-watcher.js';
-import { createClientAuthClient, type ClientAuthPromiseClient } from '../../src/client.js';
-import { errorDetailOf } from '../../src/grpc/status-mapping.js';
-import { claimsOf } from '../support/jws.js';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { startTcpProxy } from '../support/tcp-proxy.js';
+import { RevocationEventType, type WatchRevocationsResponse } from '../../../gen/clientauth/v1/revocation_feed.js';
+import * as pkg from '../../../src/index.js';
+import { RevocationWatcher } from '../../../src/sdk/revocation-watcher.js';
+import { createClientAuthClient, type ClientAuthPromiseClient } from '../../../src/sdk/typed-client.js';
+import { errorDetailOf } from '../../../src/sdk/error-details.js';
+import { claimsOf } from '../../support/jws.js';
+import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { startTcpProxy } from '../../support/tcp-proxy.js';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'watch-admin@example.com', password: 'admin password 1' };

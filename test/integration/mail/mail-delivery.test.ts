@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
-import { eventually } from '../support/eventually.js';
-import { SETUPS, SETUP_TITLES, dataDirOf, embeddedEnv, setupEnv, startTestServer, type TestServer } from '../support/server.js';
-import { describeMailbox } from '../tools/dev-mailbox.js';
-import { linkIn, startSmtpMailbox, tokenOf, type SmtpMailbox } from './smtp-mailbox.js';
+import { eventually } from '../../support/eventually.js';
+import { SETUPS, SETUP_TITLES, dataDirOf, embeddedEnv, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { describeMailbox } from '../../support/dev-mailbox.js';
+import { linkIn, startSmtpMailbox, tokenOf, type SmtpMailbox } from '../../support/smtp-mailbox.js';
 
 const PASSWORD = 'correct horse battery';
 

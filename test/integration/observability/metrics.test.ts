@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { createMetrics, loginOutcomeOf, type Metrics, type MetricsSources } from '../../src/metrics.js';
+import { createMetrics, loginOutcomeOf, type Metrics, type MetricsSources } from '../../../src/observability/metrics.js';
 
 /** What a Prometheus server would read: one scrape over HTTP. */
 async function scrape(port: number, path = '/metrics', method = 'GET'): Promise<{ status: number; type: string; body: string }> {

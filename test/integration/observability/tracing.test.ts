@@ -14,11 +14,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { chromium, type Browser } from 'playwright-core';
-import { eventually } from '../support/eventually.js';
-import { freePort, repoRoot } from '../support/paths.js';
-import { testEnv } from '../support/server.js';
-import { requireServices } from '../support/services.js';
-import { skipOrFailInCI } from '../support/skip-or-fail.js';
+import { eventually } from '../../support/eventually.js';
+import { freePort, repoRoot } from '../../support/paths.js';
+import { testEnv } from '../../support/server.js';
+import { requireServices } from '../../support/services.js';
+import { skipOrFailInCI } from '../../support/skip-or-fail.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';
@@ -232,7 +232,7 @@ describe('Traces, without OTEL_* variables', () => {
   /** The @opentelemetry packages loaded once src/main.ts's first import has run (test/support/report-packages.ts lists them). */
   const loadedWith = (env: Record<string, string>) =>
     new Promise<string[]>((resolve, reject) => {
-      const preload = pathToFileURL(join(repoRoot(), 'dist/src/telemetry/preload.js')).href;
+      const preload = pathToFileURL(join(repoRoot(), 'dist/src/observability/tracing/preload.js')).href;
       const reporter = pathToFileURL(join(repoRoot(), 'dist/test/support/report-packages.js')).href;
       const probe = spawn(process.execPath, ['--import', reporter, '--input-type=module', '-e', `await import(${JSON.stringify(preload)});`], {
         env: { PATH: process.env['PATH'] ?? '', ...env },

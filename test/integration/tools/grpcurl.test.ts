@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { repoRoot } from '../support/paths.js';
-import { requireServices } from '../support/services.js';
-import { startTestServer, testEnv, type TestServer } from '../support/server.js';
-import { requireTool, runBash, type ToolRun } from './go-tools.js';
+import { repoRoot } from '../../support/paths.js';
+import { requireServices } from '../../support/services.js';
+import { startTestServer, testEnv, type TestServer } from '../../support/server.js';
+import { requireTool, runBash, type ToolRun } from '../../support/go-tools.js';
 
 const README_ADDRESS = 'localhost:50051';
 

@@ -7,10 +7,10 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { expect } from 'chai';
 import { startTestBridge, type TestBridge } from '../bridge/bridge-fixture.js';
-import { headerOf } from '../support/jws.js';
-import { requireServices } from '../support/services.js';
-import { startTestServer, testEnv, type TestServer } from '../support/server.js';
-import { requireTool } from './go-tools.js';
+import { headerOf } from '../../support/jws.js';
+import { requireServices } from '../../support/services.js';
+import { startTestServer, testEnv, type TestServer } from '../../support/server.js';
+import { requireTool } from '../../support/go-tools.js';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'jwks-admin@example.com', password: 'admin password 1' };

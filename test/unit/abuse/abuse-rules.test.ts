@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import type { Principal } from '../../../src/domain/client.js';
-import { RetryLaterError } from '../../../src/domain/retry-later.js';
-import { PASSWORD, reasonOf, registeredUser, world, type World } from './fakes.js';
-import { tokenPair } from './second-factor-fakes.js';
-import { RECOVERY_SETTINGS, recoveryWorld } from './recovery-fakes.js';
+import type { Principal } from '../../../src/domain/kernel/client.js';
+import { RetryLaterError } from '../../../src/domain/kernel/retry-later.js';
+import { PASSWORD, reasonOf, registeredUser, world, type World } from '../fakes/world.js';
+import { tokenPair } from '../fakes/second-factor.js';
+import { RECOVERY_SETTINGS, recoveryWorld } from '../fakes/recovery.js';
 
 /** A stored user made an admin, with a principal as its token would give. */
 async function storedAdmin(w: World, email: string): Promise<Principal> {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import bcrypt from 'bcrypt';
-import { BcryptPasswordHasher } from '../../src/adapters/crypto/bcrypt-password-hasher.js';
+import { BcryptPasswordHasher } from '../../../src/adapters/crypto/bcrypt-password-hasher.js';
 
 /** Median duration in ns of `runs` sequential calls. */
 async function medianNs(runs: number, call: () => Promise<unknown>): Promise<number> {

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { Audit } from '../../../src/domain/audit.js';
-import { silentLogger } from '../../../src/domain/logger.js';
+import { Audit } from '../../../src/domain/audit/recorder.js';
+import { silentLogger } from '../../../src/domain/kernel/logger.js';
 import { eventually } from '../../support/eventually.js';
-import { FakeAuditLog } from './fake-audit-log.js';
-import { ManualClock, PASSWORD, registeredUser, world } from './fakes.js';
+import { FakeAuditLog } from '../fakes/audit-log.js';
+import { ManualClock, PASSWORD, registeredUser, world } from '../fakes/world.js';
 
 const throttled = { type: 'login.throttled', outcome: 'failure', actor: 'anonymous', target: 'someone' } as const;
 

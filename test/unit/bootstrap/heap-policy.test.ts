@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { operatorHeapFlags, type OperatorHeapFlags } from '../../src/config-heap.js';
+import { operatorHeapFlags, type OperatorHeapFlags } from '../../../src/config/heap.js';
 
-const MODULE = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/heap-policy.js')).href;
+const MODULE = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/bootstrap/heap-policy.js')).href;
 
 /** Runs `body` in a child node after applying the policy as an operator with `operator` would; returns what it prints. */
 function inChild<T>(operator: OperatorHeapFlags, body: string): T {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { convertOriginal, type OriginalDocument } from '../../src/import-original/original-client.js';
+import { convertOriginal, type OriginalDocument } from '../../../src/cli/import-original/original-client.js';
 
 const ID = '6385f1c2a1b2c3d4e5f60718';
 const HASH = `$2a$10$${'a'.repeat(53)}`;

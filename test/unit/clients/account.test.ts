@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { LIFETIMES, PASSWORD, reasonOf, registeredUser, world } from './fakes.js';
-import { tokenPair } from './second-factor-fakes.js';
+import { LIFETIMES, PASSWORD, reasonOf, registeredUser, world } from '../fakes/world.js';
+import { tokenPair } from '../fakes/second-factor.js';
 
 describe('Account: GetMe and ChangePassword (unit, with fakes)', () => {
   it('returns the caller\'s record without hashes, and CLIENT_NOT_FOUND once it is gone', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { adminPrincipal, reasonOf, registeredUser, world } from './fakes.js';
+import { adminPrincipal, reasonOf, registeredUser, world } from '../fakes/world.js';
 
 describe('AdminBootstrap (unit, with fakes)', () => {
   it('creates the admin once, in the user and admin groups', async () => {

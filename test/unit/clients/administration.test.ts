@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { adminPrincipal, reasonOf, registeredUser, world } from './fakes.js';
+import { adminPrincipal, reasonOf, registeredUser, world } from '../fakes/world.js';
 
 describe('Administration (unit, with fakes)', () => {
   it('checks the admin group before anything else', async () => {

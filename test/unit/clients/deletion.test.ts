@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { DeletionStep } from '../../../src/domain/deletion.js';
-import { adminPrincipal, reasonOf, registeredUser, world } from './fakes.js';
+import type { DeletionStep } from '../../../src/domain/clients/deletion.js';
+import { adminPrincipal, reasonOf, registeredUser, world } from '../fakes/world.js';
 
 describe('Deletion: DeleteClient (unit, with fakes)', () => {
   it('removes the client and its sessions and queues one deletion request, delivered at once', async () => {

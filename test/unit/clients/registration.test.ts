@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { LIFETIMES, PASSWORD, adminPrincipal, reasonOf, registeredUser, world } from './fakes.js';
+import { LIFETIMES, PASSWORD, adminPrincipal, reasonOf, registeredUser, world } from '../fakes/world.js';
 
 describe('Registration (unit, with fakes)', () => {
   it('registers a user in the user group only, storing a hash and never returning it', async () => {

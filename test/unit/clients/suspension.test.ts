@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { LIFETIMES, adminPrincipal, reasonOf, registeredUser, world } from './fakes.js';
+import { LIFETIMES, adminPrincipal, reasonOf, registeredUser, world } from '../fakes/world.js';
 
 describe('Suspension: SuspendClient and ReinstateClient (unit, with fakes)', () => {
   it('records who, why and when, revokes every session, lists the client and queues the event', async () => {

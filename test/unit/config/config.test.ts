@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { availableParallelism } from 'node:os';
-import { defaultHashConcurrency } from '../../src/config-limits.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { defaultHashConcurrency } from '../../../src/config/limits.js';
+import { ConfigError, loadConfig } from '../../../src/config/index.js';
 
 const SHARED = { MONGODB_URI: 'mongodb://127.0.0.1:27017', REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET_KEY: 'k'.repeat(32) };
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../../src/config/index.js';
 
 const EMBEDDED = { JWT_SECRET_KEY: 'a-secret-that-is-long-enough-for-the-tests' };
 

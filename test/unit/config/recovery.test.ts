@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../../src/config/index.js';
 
 const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET_KEY: 'k'.repeat(32) };
 const SMTP = { SMTP_URL: 'smtps://mailer:secret@smtp.example.com', SMTP_FROM: 'Example <no-reply@example.com>' };

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../../src/config/index.js';
 
 const BASE = { MONGODB_URI: 'mongodb://127.0.0.1:27017', JWT_SECRET_KEY: 'k'.repeat(32) };
 

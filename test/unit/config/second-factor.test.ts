@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../../src/config/index.js';
 
 describe('Configuration of second factors', () => {
   it('has passkeys off and no key-encryption key by default', () => {

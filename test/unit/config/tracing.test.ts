@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { tracingConfig } from '../../src/config.js';
+import { tracingConfig } from '../../../src/config/index.js';
 
 describe('Tracing configuration (the standard OTEL_* variables)', () => {
   it('is off without an endpoint or exporter, with OTEL_TRACES_EXPORTER=none, and with OTEL_SDK_DISABLED=true', () => {

@@ -1,7 +1,6 @@
 /** An in-memory AuditLog for unit tests; `down` makes it fail as an unreachable store. */
-import type { AuditEvent } from '../../../src/domain/audit-event.js';
-import { UnavailableError } from '../../../src/domain/errors.js';
-import type { AuditLog, AuditQuery } from '../../../src/domain/audit-ports.js';
+import type { AuditEvent, AuditLog, AuditQuery } from '../../../src/domain/audit/ports.js';
+import { UnavailableError } from '../../../src/domain/kernel/errors.js';
 
 export class FakeAuditLog implements AuditLog {
   readonly records = new Map<string, AuditEvent>();

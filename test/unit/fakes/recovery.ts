@@ -1,10 +1,8 @@
 /** In-memory fakes of the recovery ports, and the recovery wiring the unit tests use. */
-import type { MailOutbox, MailRenderer, MailTransport, QueuedMail, RenderedMail } from '../../../src/domain/mail.js';
-import { Mailer } from '../../../src/domain/mailer.js';
-import { silentLogger } from '../../../src/domain/logger.js';
-import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../../src/domain/one-time-tokens.js';
-import type { Recovery, RecoverySettings } from '../../../src/domain/recovery-settings.js';
-import { world } from './fakes.js';
+import type { MailOutbox, MailRenderer, MailTransport, QueuedMail, RenderedMail, OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose, Recovery, RecoverySettings } from '../../../src/domain/recovery/ports.js';
+import { Mailer } from '../../../src/domain/recovery/mailer.js';
+import { silentLogger } from '../../../src/domain/kernel/logger.js';
+import { world } from './world.js';
 
 export class FakeOneTimeTokenStore implements OneTimeTokenStore {
   readonly tokens = new Map<string, OneTimeTokenRecord>();

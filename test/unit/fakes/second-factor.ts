@@ -1,8 +1,7 @@
 /** An in-memory fake of the second-factor store, keeping its port's guarantees in one process. */
-import { DuplicateKeyError } from '../../../src/domain/errors.js';
-import type { PasskeyRecord, SecondFactorSettings, SecondFactorStore, TotpFactor } from '../../../src/domain/second-factor-ports.js';
-import { isLoginChallenge, type LoginChallenge } from '../../../src/domain/second-factor-login.js';
-import type { TokenPair } from '../../../src/domain/session-tokens.js';
+import { DuplicateKeyError } from '../../../src/domain/kernel/errors.js';
+import type { PasskeyRecord, SecondFactorSettings, SecondFactorStore, TotpFactor } from '../../../src/domain/second-factor/ports.js';
+import { isLoginChallenge, type LoginChallenge, type TokenPair } from '../../../src/domain/sessions/ports.js';
 
 const copy = <T>(value: T): T => structuredClone(value);
 

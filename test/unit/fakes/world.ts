@@ -3,42 +3,30 @@
  * its port's guarantees in the simplest way (one process, no I/O); the contract suites
  * prove the real adapters keep them too. `down` makes a fake fail as an unreachable store.
  */
-import type { ClientRecord, Principal } from '../../../src/domain/client.js';
-import { DuplicateKeyError, UnavailableError, domainError } from '../../../src/domain/errors.js';
+import type { ClientRecord, Principal } from '../../../src/domain/kernel/client.js';
+import { DuplicateKeyError, UnavailableError, domainError } from '../../../src/domain/kernel/errors.js';
 import { memoryAttemptLimiters } from '../../../src/adapters/embedded/memory-attempt-limiters.js';
-import { AttemptLimits, type AttemptLimitsConfig } from '../../../src/domain/attempt-limits.js';
-import type { PasswordHashing, PlaceInQueue } from '../../../src/domain/hashing-queue.js';
-import { PasswordBlocklist } from '../../../src/domain/password-blocklist.js';
-import { RetryLaterError } from '../../../src/domain/retry-later.js';
-import type {
-  ClientQuery,
-  ClientStore,
-  MarkedClient,
-  Outbox,
-  OutboxEntry,
-  PendingDeletion,
-  RefreshTokenRecord,
-  RevocationList,
-  RevocationStatus,
-  SessionRecord,
-  SessionStore,
-  TokenForRotation,
-} from '../../../src/domain/ports.js';
-import { RevocationEntries } from '../../../src/domain/revocation-entries.js';
-import type { IssuedToken, TokenIssuer, TokenSubject } from '../../../src/domain/token-issuer.js';
-import { createUseCases, type UseCaseDeps, type UseCases } from '../../../src/domain/use-cases.js';
-import type { DeletionStepHook } from '../../../src/domain/deletion.js';
-import { silentLogger } from '../../../src/domain/logger.js';
-import { Audit } from '../../../src/domain/audit.js';
-import { FakeAuditLog } from './fake-audit-log.js';
+import { AttemptLimitRules, type AttemptLimitsConfig } from '../../../src/domain/abuse/attempt-limits.js';
+import type { PasswordHashing, PlaceInQueue } from '../../../src/domain/abuse/ports.js';
+import { CommonPasswordBlocklist } from '../../../src/domain/abuse/password-blocklist.js';
+import { RetryLaterError } from '../../../src/domain/kernel/retry-later.js';
+import type { ClientQuery, ClientStore, MarkedClient, Outbox, OutboxEntry, PendingDeletion } from '../../../src/domain/clients/ports.js';
+import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation, IssuedToken, TokenIssuer, TokenSubject } from '../../../src/domain/sessions/ports.js';
+import type { RevocationList, RevocationStatus } from '../../../src/domain/revocation/ports.js';
+import { RevocationEntries } from '../../../src/domain/revocation/entries.js';
+import { createUseCases, type UseCaseDeps, type UseCases } from '../../../src/bootstrap/use-cases.js';
+import type { DeletionStepHook } from '../../../src/domain/clients/deletion.js';
+import { silentLogger } from '../../../src/domain/kernel/logger.js';
+import { Audit } from '../../../src/domain/audit/recorder.js';
+import { FakeAuditLog } from './audit-log.js';
 import { HmacKeySet } from '../../../src/adapters/crypto/fixed-key-sets.js';
 import { MemoryRevocationFeed } from '../../../src/adapters/embedded/memory-revocation-feed.js';
 import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer.js';
 import { OtpauthTotpCodes } from '../../../src/adapters/crypto/otpauth-totp-codes.js';
 import { SimpleWebAuthnCeremonies } from '../../../src/adapters/crypto/simplewebauthn-ceremonies.js';
-import { FakeSecondFactorStore, SECOND_FACTOR_SETTINGS, tokenPair } from './second-factor-fakes.js';
-import type { SecondFactorSettings } from '../../../src/domain/second-factor-ports.js';
-import type { Recovery } from '../../../src/domain/recovery-settings.js';
+import { FakeSecondFactorStore, SECOND_FACTOR_SETTINGS, tokenPair } from './second-factor.js';
+import type { SecondFactorSettings } from '../../../src/domain/second-factor/ports.js';
+import type { Recovery } from '../../../src/domain/recovery/ports.js';
 
 /** A clock the test moves by hand. */
 export class ManualClock {
@@ -295,7 +283,7 @@ export interface World {
   sessions: FakeSessionStore;
   outbox: FakeOutbox;
   revocations: FakeRevocationList;
-  limits: AttemptLimits;
+  limits: AttemptLimitRules;
   hasher: FakePasswordHasher;
   tokens: FakeTokenIssuer;
   secondFactors: FakeSecondFactorStore;
@@ -328,7 +316,7 @@ export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?
     sessions: new FakeSessionStore(),
     outbox: new FakeOutbox(),
     revocations: new FakeRevocationList(clock.now),
-    limits: new AttemptLimits(UNIT_LIMITS, memoryAttemptLimiters()),
+    limits: new AttemptLimitRules(UNIT_LIMITS, memoryAttemptLimiters()),
     hasher: new FakePasswordHasher(),
     tokens: new FakeTokenIssuer(clock.now),
     secondFactors: new FakeSecondFactorStore(),
@@ -357,7 +345,7 @@ export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?
     relay,
     audit,
     auditLog,
-    blocklist: new PasswordBlocklist(COMMON_PASSWORDS),
+    blocklist: new CommonPasswordBlocklist(COMMON_PASSWORDS),
     lifetimes: LIFETIMES,
     log,
     now: clock.now,

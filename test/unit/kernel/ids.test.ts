@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isId, newId } from '../../src/domain/ids.js';
+import { isId, newId } from '../../../src/domain/kernel/ids.js';
 
 describe('Client and event ids', () => {
   it('are UUIDv7 and strictly increasing, even within one millisecond', () => {

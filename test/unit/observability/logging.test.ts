@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { expect } from 'chai';
-import { createLogger } from '../../src/logging.js';
+import { createLogger } from '../../../src/observability/logging.js';
 
 describe('The logger', () => {
   it('writes one JSON line per entry, with the service name and level', () => {

@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { createMetrics } from '../../src/metrics.js';
+import { createMetrics } from '../../../src/observability/metrics.js';
 
 describe('Metrics of mail and verified emails', () => {
   it('exports the mail outbox backlog, and counts a Login refused for an unverified email as its own outcome', async () => {

@@ -1,12 +1,12 @@
 /** The mail relay's timing rules, on a clock moved by hand: back-off, and dropping stale mail. */
 import { expect } from 'chai';
-import { SqliteMailOutbox } from '../../src/adapters/embedded/sqlite-mail-outbox.js';
-import { TemplateMailRenderer } from '../../src/adapters/mail/template-renderer.js';
-import type { MailTransport, RenderedMail } from '../../src/domain/mail.js';
-import { Mailer } from '../../src/domain/mailer.js';
-import { openSqlite, type SqliteBackend } from '../contract/backends.js';
-import { recordingLogger } from '../support/server.js';
-import { ManualClock } from './domain/fakes.js';
+import { SqliteMailOutbox } from '../../../src/adapters/embedded/sqlite-mail-outbox.js';
+import { TemplateMailRenderer } from '../../../src/adapters/mail/template-renderer.js';
+import type { MailTransport, RenderedMail } from '../../../src/domain/recovery/ports.js';
+import { Mailer } from '../../../src/domain/recovery/mailer.js';
+import { openSqlite, type SqliteBackend } from '../../contract/backends.js';
+import { recordingLogger } from '../../support/server.js';
+import { ManualClock } from '../fakes/world.js';
 
 class FlakyTransport implements MailTransport {
   readonly description = 'a test transport';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { PASSWORD, reasonOf, registeredUser, world } from './fakes.js';
-import { recoveryWorld } from './recovery-fakes.js';
+import { PASSWORD, reasonOf, registeredUser, world } from '../fakes/world.js';
+import { recoveryWorld } from '../fakes/recovery.js';
 
 const NEW_PASSWORD = 'a brand new passphrase';
 

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { newId } from '../../../src/domain/ids.js';
-import type { ClientQuery } from '../../../src/domain/ports.js';
-import { rebuildRevocations } from '../../../src/domain/revocation-rebuild.js';
-import { FakeRevocationList, registeredUser, world } from './fakes.js';
+import { newId } from '../../../src/domain/kernel/ids.js';
+import type { ClientQuery } from '../../../src/domain/clients/ports.js';
+import { rebuildRevocations } from '../../../src/domain/revocation/rebuild.js';
+import { FakeRevocationList, registeredUser, world } from '../fakes/world.js';
 
 const LISTED_MS = 15 * 60_000;
 

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { Secret, TOTP } from 'otpauth';
-import { SealError } from '../../../src/domain/second-factor-ports.js';
-import { isLoginChallenge } from '../../../src/domain/second-factor-login.js';
+import { SealError } from '../../../src/domain/second-factor/ports.js';
+import { isLoginChallenge } from '../../../src/domain/sessions/ports.js';
 import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer.js';
-import { PASSWORD, adminPrincipal, reasonOf, registeredUser, world, type World } from './fakes.js';
+import { PASSWORD, adminPrincipal, reasonOf, registeredUser, world, type World } from '../fakes/world.js';
 
 const codeAt = (secret: string, at: number) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp: at });
 const noFactor = { totpCode: '', recoveryCode: '', passkey: null };

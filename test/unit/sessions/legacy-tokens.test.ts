@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { loadConfig } from '../../src/config.js';
-import type { ClientRecord } from '../../src/domain/client.js';
-import { DomainError } from '../../src/domain/errors.js';
-import { JwtOriginalTokenDecoder } from '../../src/adapters/crypto/original-token-decoder.js';
-import { LegacyTokens } from '../../src/domain/legacy-tokens.js';
-import { silentLogger } from '../../src/domain/logger.js';
-import { manualClock } from '../contract/backends.js';
+import { loadConfig } from '../../../src/config/index.js';
+import type { ClientRecord } from '../../../src/domain/kernel/client.js';
+import { DomainError } from '../../../src/domain/kernel/errors.js';
+import { JwtOriginalTokenDecoder } from '../../../src/adapters/crypto/original-token-decoder.js';
+import { LegacyTokens } from '../../../src/domain/sessions/legacy-tokens.js';
+import { silentLogger } from '../../../src/domain/kernel/logger.js';
+import { manualClock } from '../../contract/backends.js';
 
 const SECRET = 'the original service secret, 32+ bytes';
 const DAY_MS = 24 * 3600 * 1000;

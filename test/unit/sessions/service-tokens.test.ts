@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { adminPrincipal, reasonOf, registeredUser, world } from './fakes.js';
+import { adminPrincipal, reasonOf, registeredUser, world } from '../fakes/world.js';
 
 describe('ServiceTokens: IssueServiceToken (unit, with fakes)', () => {
   it('issues a token for the right id and secret, and INVALID_CREDENTIALS for a wrong secret, an unknown id or a user', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { LIFETIMES, PASSWORD, UNIT_LIMITS, reasonOf, registeredUser, world } from './fakes.js';
-import { tokenPair } from './second-factor-fakes.js';
+import { LIFETIMES, PASSWORD, UNIT_LIMITS, reasonOf, registeredUser, world } from '../fakes/world.js';
+import { tokenPair } from '../fakes/second-factor.js';
 
 describe('SessionTokens: Login (unit, with fakes)', () => {
   it('opens a session: an access token of the access lifetime and a refresh token of the session lifetime', async () => {

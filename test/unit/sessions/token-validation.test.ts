@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { LIFETIMES, reasonOf, registeredUser, world } from './fakes.js';
+import { LIFETIMES, reasonOf, registeredUser, world } from '../fakes/world.js';
 
 describe('TokenValidation (unit, with fakes)', () => {
   it('validates a live token, and refuses a missing, forged or expired one', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { hostPort, loopbackFor } from '../../src/loopback.js';
+import { hostPort, loopbackFor } from '../../../src/transport/shared/loopback.js';
 
 describe('Reaching a listener of this machine', () => {
   it('dials a wildcard bind address on the loopback of the same family, and any other as it is', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { ValidateTokenResponse } from '../../gen/clientauth/v1/client_auth.js';
-import { ReusedResponses } from '../../src/grpc/reused-responses.js';
+import { ValidateTokenResponse } from '../../../gen/clientauth/v1/client_auth.js';
+import { ReusedResponses } from '../../../src/transport/grpc/reused-responses.js';
 
 describe('ReusedResponses (answers kept beside the principal a token proves)', () => {
   let builds = 0;

@@ -1,9 +1,9 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { DomainError, REASONS, invalidArgument, type Reason } from '../../src/domain/errors.js';
-import { ERROR_DOMAIN, richStatusOf } from '../../src/grpc/rich-status.js';
-import { toServiceError } from '../../src/grpc/status-mapping.js';
-import { recordingLogger } from '../support/server.js';
+import { DomainError, REASONS, invalidArgument, type Reason } from '../../../src/domain/kernel/errors.js';
+import { ERROR_DOMAIN, richStatusOf } from '../../../src/sdk/error-details.js';
+import { toServiceError } from '../../../src/transport/grpc/status-mapping.js';
+import { recordingLogger } from '../../support/server.js';
 
 describe('The rich status every error carries', () => {
   it('holds the code, the message and an ErrorInfo with the reason for every reason of the catalogue', () => {

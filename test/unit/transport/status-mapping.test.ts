@@ -1,8 +1,9 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { DomainError, REASONS, UnavailableError, invalidArgument, type Reason } from '../../src/domain/errors.js';
-import { errorDetailOf, toServiceError } from '../../src/grpc/status-mapping.js';
-import { recordingLogger } from '../support/server.js';
+import { DomainError, REASONS, UnavailableError, invalidArgument, type Reason } from '../../../src/domain/kernel/errors.js';
+import { errorDetailOf } from '../../../src/sdk/error-details.js';
+import { toServiceError } from '../../../src/transport/grpc/status-mapping.js';
+import { recordingLogger } from '../../support/server.js';
 
 describe('The error to gRPC status mapping', () => {
   it('keeps a domain error\'s message, reason and field', () => {

@@ -1,0 +1,113 @@
+/**
+ * The revocation list's door: the live list of suspended and deleted clients and revoked
+ * sessions that every token check consults, and the feed of its changes that gateways
+ * watch. Each port states the guarantees its adapters must keep.
+ */
+import { describeError } from '../kernel/error-text.js';
+import type { Logger } from '../kernel/logger.js';
+
+/** Why a token is refused by the revocation list, or null when it is not. */
+export type RevocationStatus = 'CLIENT_SUSPENDED' | 'CLIENT_DELETED' | 'SESSION_REVOKED' | null;
+
+/** How many suspended clients, deleted clients and revoked sessions a revocation list holds. */
+export interface RevocationListSize {
+  suspended: number;
+  deleted: number;
+  sessions: number;
+}
+
+/** What a revocation list holds at one moment; `until` is ms since the epoch (Infinity: until reinstated). */
+export interface RevocationSnapshot {
+  suspended: Array<{ id: string; until: number }>;
+  deleted: Array<{ id: string; until: number }>;
+  sessions: Array<{ id: string; until: number }>;
+}
+
+/**
+ * The live list of suspended and deleted clients and revoked sessions, shared by every
+ * instance.
+ * - `status` answers from memory while the instance is in sync (no I/O per call); when it
+ *   cannot be sure it is in sync it asks the shared store, and when that cannot be reached
+ *   it throws `UnavailableError` (fails closed, never open).
+ * - A change made through one instance is seen by every instance's `status` promptly
+ *   (within 100 ms on a healthy network) and immediately by the instance that made it.
+ * - Changes are idempotent; a deleted client stays listed until `until` (ms since epoch),
+ *   a revoked session likewise; a suspension lasts until `reinstateClient`.
+ */
+export interface RevocationList {
+  status(clientId: string, sessionId: string): Promise<RevocationStatus>;
+  suspendClient(clientId: string): Promise<void>;
+  /** Lifts a suspension; a deletion mark stays. */
+  reinstateClient(clientId: string): Promise<void>;
+  markClientDeleted(clientId: string, until: number): Promise<void>;
+  revokeSession(sessionId: string, until: number): Promise<void>;
+  /**
+   * Sets how the list refills itself from the stores, and runs it now. The shared copy
+   * can be lost (a Redis restarted empty, or replaced by another); when the list notices,
+   * it runs `refill` again, and until a refill has succeeded `status` throws
+   * `UnavailableError` (fails closed). Resolves once the first refill is done; rejects
+   * when it failed.
+   */
+  refillWith(refill: () => Promise<void>): Promise<void>;
+  /** Entries held in memory, for metrics. */
+  size(): RevocationListSize;
+  /** Every entry in force; throws `UnavailableError` when the instance is not in sync. */
+  snapshot(): RevocationSnapshot;
+  close(): Promise<void>;
+}
+
+export type RevocationEventType = 'client.suspended' | 'client.reinstated' | 'client.deleted' | 'session.revoked' | 'client.groups_changed';
+
+/** One change, as every watcher receives it. */
+export interface RevocationEvent {
+  /** Orders events; a watcher resumes after the last cursor it saw. */
+  cursor: string;
+  type: RevocationEventType;
+  /** Empty for a session event. */
+  clientId: string;
+  /** Empty for a client event. */
+  sessionId: string;
+  /** When the entry stops mattering (ms since the epoch): every token it refuses has expired by then. Null: until lifted. */
+  until: number | null;
+  /** client.groups_changed: the client's groups from now on. */
+  groups: string[];
+  at: number;
+}
+
+export type NewRevocationEvent = Omit<RevocationEvent, 'cursor'>;
+
+/**
+ * The shared, ordered log of revocation events.
+ * - `append` resolves once the event is in the log every instance reads.
+ * - `subscribe` calls the listener, in cursor order, with every event appended by any
+ *   instance after the subscription began (within 100 ms on a healthy network).
+ * - `since(cursor)` returns the events after `cursor`, oldest first, or null when the log
+ *   no longer reaches back that far (the watcher then needs a snapshot).
+ * - `head` is the cursor of the newest event (or a cursor before every future one).
+ * - Cursors compare with `compareCursors`; a malformed cursor makes `since` return null.
+ */
+export interface RevocationFeed {
+  append(event: NewRevocationEvent): Promise<void>;
+  since(cursor: string): Promise<RevocationEvent[] | null>;
+  head(): Promise<string>;
+  subscribe(listener: (event: RevocationEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * Puts sessions just revoked in the store on the revocation list until `until` (ms since
+ * the epoch), so their access tokens fail at once rather than at expiry. The change that
+ * caused it is already stored (their refresh tokens are dead), so a revocation list that
+ * cannot be reached now is logged, not reported as a failure of that change: its tokens
+ * die within one access lifetime.
+ */
+export async function revokeAccessTokensOf(
+  deps: { revocations: RevocationList; log: Logger },
+  clientId: string,
+  sessionIds: string[],
+  until: number,
+): Promise<void> {
+  await Promise.all(sessionIds.map((sessionId) => deps.revocations.revokeSession(sessionId, until))).catch((error: unknown) => {
+    deps.log.warn({ clientId, sessions: sessionIds.length, err: describeError(error) }, 'revoked sessions not yet on the revocation list');
+  });
+}
