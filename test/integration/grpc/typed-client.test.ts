@@ -12,7 +12,7 @@ describe('The typed client a service author imports', function () {
   });
   after(async () => server?.close());
 
-  it('validates a token and reads the reason of a refusal, as the README shows', async () => {
+  it('validates a token and reads the reason of a refusal, as docs/api.md shows', async () => {
     const auth = pkg.createClientAuthClient(server.address, { deadlineMs: 2000 });
     try {
       const email = `author${Date.now()}@example.com`;

@@ -100,7 +100,7 @@ for (const setup of SETUPS) {
       stream.call.cancel();
     });
 
-    it('serves the gateway of the README: the package\'s RevocationWatcher, signed in as a gateway service, refuses a suspended client', async () => {
+    it('serves the gateway of docs/gateways.md: the package\'s RevocationWatcher, signed in as a gateway service, refuses a suspended client', async () => {
       const { client, clientSecret } = await server.api.registerService({ email: `gateway${++counter}@example.com`, name: 'gateway', groups: ['gateway'] }, { token: adminToken });
       const gatewayToken = async () => (await server.api.issueServiceToken({ clientId: client!.id, clientSecret })).accessToken;
       const watcher = new pkg.RevocationWatcher(server.api, { token: gatewayToken });

@@ -1,5 +1,5 @@
 /**
- * The README's grpcurl walk-through, run word for word against the real server: the
+ * The grpcurl walk-through of docs/api.md, run word for word against the real server: the
  * only change is the address (localhost:50051 becomes the test server's port). All the
  * commands run in one shell, in order, so `TOKEN` carries from Login to the calls after
  * it, as it does for a reader pasting them.
@@ -12,9 +12,9 @@ import { requireServices } from '../../support/services.js';
 import { startTestServer, testEnv, type TestServer } from '../../support/server.js';
 import { requireTool, runBash, type ToolRun } from '../../support/go-tools.js';
 
-const README_ADDRESS = 'localhost:50051';
+const DOCS_ADDRESS = 'localhost:50051';
 
-/** The README's "Talking to it with grpcurl" commands, in order. Keep both in step: a test below checks the README holds each. */
+/** The commands of docs/api.md's "With grpcurl", in order. Keep both in step: a test below checks docs/api.md holds each. */
 export const GRPCURL_EXAMPLES = {
   list: `grpcurl -plaintext localhost:50051 list`,
   describe: `grpcurl -plaintext localhost:50051 describe clientauth.v1.ClientAuth`,
@@ -38,7 +38,7 @@ const MARKER = '--- grpcurl example finished:';
 async function runExamples(address: string): Promise<Record<ExampleName, ToolRun>> {
   const names = Object.keys(GRPCURL_EXAMPLES) as ExampleName[];
   const script = names
-    .map((name) => `${GRPCURL_EXAMPLES[name].split(README_ADDRESS).join(address)} 2>&1\necho "${MARKER} ${name} $?"`)
+    .map((name) => `${GRPCURL_EXAMPLES[name].split(DOCS_ADDRESS).join(address)} 2>&1\necho "${MARKER} ${name} $?"`)
     .join('\n');
   const { stdout, exitCode } = await runBash(script);
   expect(exitCode, stdout).to.equal(0);
@@ -53,10 +53,10 @@ async function runExamples(address: string): Promise<Record<ExampleName, ToolRun
   return results;
 }
 
-/** Collapses line continuations and runs of blanks, so the README may wrap lines differently. */
+/** Collapses line continuations and runs of blanks, so docs/api.md may wrap lines differently. */
 const normalise = (text: string) => text.replace(/\\\n/g, ' ').replace(/\s+/g, ' ').trim();
 
-describe('grpcurl against the running server, as the README shows', function () {
+describe('grpcurl against the running server, as docs/api.md shows', function () {
   this.timeout(60000);
   let server: TestServer;
   let results: Record<ExampleName, ToolRun>;
@@ -143,10 +143,10 @@ describe('grpcurl against the running server, as the README shows', function () 
     expect(signIns[1].userAgent).to.match(/grpc-go/);
   });
 
-  it('is what the README shows: every command appears in README.md', function () {
-    const text = normalise(readFileSync(join(repoRoot(), 'README.md'), 'utf8'));
+  it('is what docs/api.md shows: every command appears in docs/api.md', function () {
+    const text = normalise(readFileSync(join(repoRoot(), 'docs/api.md'), 'utf8'));
     for (const [name, command] of Object.entries(GRPCURL_EXAMPLES)) {
-      expect(text.includes(normalise(command)), `README.md lacks the "${name}" example:\n${command}`).to.equal(true);
+      expect(text.includes(normalise(command)), `docs/api.md lacks the "${name}" example:\n${command}`).to.equal(true);
     }
   });
 });
