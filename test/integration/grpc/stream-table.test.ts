@@ -1,6 +1,7 @@
 import { credentials, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { EventEmitter, once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { ClientAuthClient, type ValidateTokenResponse } from '../../../gen/clientauth/v1/client_auth.js';
@@ -183,5 +184,15 @@ describe('HTTP/2 stream tables (what keeps long-lived connections out of a GC ch
       expect(reasons).to.have.length(1);
       expect(count.problem).to.match(/streams/);
     });
+  });
+});
+
+describe('V8 flag the gRPC server turns off (stopPretenuring)', () => {
+  it('is one this node knows: a node that no longer had --allocation-site-pretenuring would refuse it on its command line', () => {
+    // setFlagsFromString ignores an unknown flag with a warning, so the server would run on
+    // without its GC fix; the command line refuses one, which is how this test notices.
+    const output = execFileSync(process.execPath, ['--no-allocation-site-pretenuring', '-e', "process.stdout.write('started')"], { encoding: 'utf8' });
+    expect(output).to.equal('started');
+    expect(execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' })).to.match(/--allocation-site-pretenuring\b/);
   });
 });
