@@ -27,7 +27,7 @@ export function upstreamHealth(address: string, credentials = ChannelCredentials
   };
 }
 
-/** The part of the server's health service (src/grpc/health.ts) a bridge in the same process asks. */
+/** The part of the server's health service (src/transport/grpc/health.ts) a bridge in the same process asks. */
 export interface HealthService {
   handlers(): Pick<HealthServer, 'check'>;
 }

@@ -16,8 +16,8 @@ export async function readJsonObject(ctx: Context, limitBytes: number): Promise<
   if (!hasBody(ctx)) return {};
   // No Content-Type at all is read as JSON, as the original service did (Go's http.Post
   // and fetch with a bare Blob send none). Form and text/plain bodies stay 415: they are
-  // what a cross-site form or a preflight-free fetch sends, and the README's security notes
-  // explain why the cross-site guard, not this check, is what stops those.
+  // what a cross-site form or a preflight-free fetch sends, and docs/security.md
+  // explains why the cross-site guard, not this check, is what stops those.
   if (ctx.get('Content-Type') !== '' && !ctx.is('application/json', '+json')) {
     throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'the body must be JSON, sent with Content-Type: application/json (or no Content-Type)');
   }

@@ -9,7 +9,7 @@
  * google.protobuf.Timestamp", "invalid map"; grpc/grpc-node#2958). The descriptors buf
  * hands a plugin are the compiler's own, comments included, so `grpcurl describe` shows
  * the API documentation too. Being generated into gen/, they are checked like the rest of
- * gen/ (test/proto/generated-code.test.ts).
+ * gen/ (test/drift/generated-code.test.ts).
  *
  * Plain CommonJS so buf can run it with node before anything is compiled.
  */

@@ -1,8 +1,8 @@
 /**
  * The adapters of one set-up, loaded only when the configuration asks for it: the
  * embedded default never loads the MongoDB driver or ioredis, and the shared set-up never
- * loads better-sqlite3. Loading the unused drivers cost start-up time and tens of
- * megabytes of memory. The modules of a set-up are imported together, not one by one.
+ * loads better-sqlite3. Loading the unused drivers would cost start-up time and memory.
+ * The modules of a set-up are imported together, not one by one.
  */
 
 /** The MongoDB and Redis adapters (the shared set-up). */

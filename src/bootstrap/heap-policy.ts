@@ -1,25 +1,24 @@
 /**
  * How V8's heap is sized in the service process, set as the process starts (by
- * src/heap-policy-apply.ts, the first module main.js loads), where V8's defaults, made for
- * short scripts and big machines, cost a long-lived service memory it does not use:
+ * heap-policy-apply.ts, the first module main.js loads), where V8's defaults, made for
+ * short scripts and big machines, cost a long-lived service memory it does not use. The
+ * measurements behind both settings: docs/adr/0003-heap-policy.md.
  *
  * - **The young generation is held at its first size until the listeners are up.** V8
  *   doubles its young generation (up to 2 × 16 MB on 64-bit Node) each time a scavenge finds
- *   it busy, and loading and wiring the modules is busy enough to take it to the top: some
- *   20 MB of the resident memory at ready, for a start that keeps little of what it
- *   allocates. `startupDone()` lets it grow again (V8's default factor, 2), so under load it
- *   grows as before: held small for good, it halved the throughput of GetMe and /me.
+ *   it busy, and loading and wiring the modules is busy enough to take it to the top, for a
+ *   start that keeps little of what it allocates. `startupDone()` lets it grow again (V8's
+ *   default factor, 2), so under load it grows as V8 would have it: held small for good, it
+ *   would cost GetMe and /me much of their throughput.
  * - **The old generation may grow by 30 % of what a full collection kept, not up to 4×.**
  *   Under load every call leaves some objects that outlive two scavenges (its HTTP/2
- *   stream's wrappers among them, which hold the stream's native memory until collected),
- *   about 450 bytes a call. With V8's default growth the old generation took in some 75 MB
- *   of such garbage between full collections, and the native memory behind it, before a
- *   full collection ran: the process peaked at 250–340 MB under the bench. Bounded, a full
- *   collection runs every second or so under load (a few milliseconds of marking, mostly
- *   on a helper thread) and the peak stays under 150 MB, at the same throughput within the
- *   machine's noise.
+ *   stream's wrappers among them, which hold the stream's native memory until collected).
+ *   With V8's default growth the old generation takes in a great deal of such garbage, and
+ *   the native memory behind it, before a full collection runs. Bounded, full collections
+ *   run more often under load (their marking mostly on a helper thread) and the peak stays
+ *   far lower, at the same throughput within the machine's noise.
  *
- * Each is left alone when the operator sets it (config-heap.ts, operatorHeapFlags).
+ * Each is left alone when the operator sets it (src/config/heap.ts, operatorHeapFlags).
  */
 import v8 from 'node:v8';
 import type { OperatorHeapFlags } from '../config/heap.js';

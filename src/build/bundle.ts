@@ -1,12 +1,12 @@
 /**
- * Bundles the service for a fast start (src/build/main.ts, after tsc): the compiled
- * composition root, dist/src/start.js, and what it imports, as ES modules in dist/bundle,
+ * Bundles the service for a fast start (src/build/run-build.ts, after tsc): the compiled
+ * composition root, dist/src/bootstrap/start.js, and what it imports, as ES modules in dist/bundle,
  * split at the dynamic imports so what loads lazily (the drivers, prom-client, the import
  * command) stays lazy. src/main.ts runs the bundle unless tracing is on.
  *
- * Why: node resolves and reads one file instead of some 400, which about halves the cold
- * start (README, "What start-up loads"); the shared set-up's drivers are bundled too, in
- * the chunk only that set-up imports. Left out, and loaded from node_modules as before: the
+ * Why: node resolves and reads one file instead of hundreds, which shortens the cold start
+ * (docs/adr/0004-bundled-start.md); the shared set-up's drivers are bundled too, in the
+ * chunk only that set-up imports. Left out, and loaded from node_modules as before: the
  * native modules, the packages that read their own files at run time (reflection's .proto
  * files, the password dictionaries), the libraries only some requests or configurations
  * use, and tracing, which instruments packages as they load and so needs them unbundled.

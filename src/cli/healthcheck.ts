@@ -1,5 +1,5 @@
 /**
- * The container's health check: `node dist/src/healthcheck.js` exits 0 when healthy.
+ * The container's health check: `node dist/src/cli/healthcheck.js` exits 0 when healthy.
  *
  * One image runs the gRPC server, the bridge or both (the argument of main.js), and the
  * check has to be right for each without being told which. So it probes both listeners

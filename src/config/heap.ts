@@ -10,8 +10,8 @@ export interface OperatorHeapFlags {
 
 /**
  * What the operator set of V8's heap sizing, which the service's own policy
- * (src/heap-policy.ts) then leaves alone. Called by src/heap-policy-apply.ts, the first
- * module main.js loads, before loadConfig. Its own file beside config.ts, as the other
+ * (src/bootstrap/heap-policy.ts) then leaves alone. Called by src/bootstrap/heap-policy-apply.ts, the first
+ * module main.js loads, before loadConfig. Its own file beside index.ts, as the other
  * parts of the configuration are, since it is read before the configuration is.
  */
 export function operatorHeapFlags(env: Env, execArgv: readonly string[]): OperatorHeapFlags {

@@ -81,7 +81,7 @@ export interface Config {
   };
   readonly signing: SigningConfig;
   readonly bcryptCost: number;
-  /** Attempt limits, the password-hashing queue and trusted proxies (src/config-limits.ts). */
+  /** Attempt limits, the password-hashing queue and trusted proxies (src/config/limits.ts). */
   readonly abuse: AbuseConfig;
   readonly stores: StoresConfig;
   readonly revocationKeyPrefix: string;
@@ -205,7 +205,7 @@ export function loadConfig(env: Env): Config {
 /**
  * Whether OpenTelemetry's standard variables ask for traces (an OTLP endpoint, or a traces
  * exporter other than `none`, and the SDK not disabled), and the service name to report.
- * The SDK reads the rest of OTEL_* itself. Called by src/telemetry/preload.ts before
+ * The SDK reads the rest of OTEL_* itself. Called by src/observability/tracing/preload.ts before
  * loadConfig, since tracing must start before the libraries it instruments load.
  */
 export function tracingConfig(env: Env): { serviceName: string } | null {

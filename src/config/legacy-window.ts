@@ -1,5 +1,5 @@
 /**
- * LEGACY_TOKENS_UNTIL, read by src/config.ts: until when tokens of the original service
+ * LEGACY_TOKENS_UNTIL, read by src/config/index.ts: until when tokens of the original service
  * are accepted. A migration aid, so its window is short and explicit.
  */
 import { ConfigError } from './reader.js';

@@ -1,5 +1,5 @@
 /**
- * How src/config.ts reads one variable: each method parses, checks and defaults one kind
+ * How src/config/index.ts reads one variable: each method parses, checks and defaults one kind
  * of value, and throws a ConfigError naming the variable when the value is bad.
  */
 

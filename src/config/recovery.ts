@@ -1,6 +1,6 @@
 /**
  * The variables of password reset, email verification and mail; read by `loadConfig`
- * (src/config.ts), which owns the environment.
+ * (src/config/index.ts), which owns the environment.
  */
 import * as path from 'node:path';
 import { ConfigError, type Reader } from './reader.js';

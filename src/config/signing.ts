@@ -1,6 +1,6 @@
 /**
  * The variables of token signing (the algorithm, the HS256 secret, the stored or file keys
- * and their rotation); read by `loadConfig` (src/config.ts), which owns the environment.
+ * and their rotation); read by `loadConfig` (src/config/index.ts), which owns the environment.
  */
 import { ConfigError, type Reader } from './reader.js';
 

@@ -4,7 +4,7 @@ import type { Config } from '../config/index.js';
 /**
  * Structured JSON logs on stdout. Callers never pass secrets (tests check the logs of whole
  * flows for them); `redact` is the second line of defence, on the top-level field names a
- * secret would have. Wildcard paths would double the cost of every line, and the hottest
+ * secret would have. Wildcard paths would make every line markedly dearer, and the hottest
  * RPC, ValidateToken, logs one per call.
  */
 export function createLogger(level: Config['logLevel'], name: string, destination?: pino.DestinationStream): pino.Logger {

@@ -40,7 +40,7 @@ export interface ClientAuthClientOptions {
   /** Metadata sent with every call. */
   metadata?: Readonly<Record<string, string>>;
   /**
-   * Retries of the idempotent calls on UNAVAILABLE (src/client-retry.ts), within the call's
+   * Retries of the idempotent calls on UNAVAILABLE (src/sdk/retry-policy.ts), within the call's
    * deadline; `false` turns them off. On by default.
    */
   retry?: RetryOptions | false;

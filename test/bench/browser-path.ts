@@ -84,7 +84,7 @@ export interface BrowserResults {
   setUps: SetUpFigures[];
   coldStarts: ColdStart[];
   /**
-   * The same cold starts without the bundle (dist/src/start.js, the compiled modules, as
+   * The same cold starts without the bundle (dist/src/bootstrap/start.js, the compiled modules, as
    * main.js runs them with tracing on), run alternately with the others; or why not.
    */
   unbundled: ColdStart[] | { skipped: string };
@@ -328,7 +328,7 @@ async function refreshRun(pid: number, running: Running, workDir: string, bridge
 
 /**
  * The compiled composition root, run as main.js runs it without its bundle: with the
- * heap policy applied first (src/heap-policy-apply.ts), so that the two
+ * heap policy applied first (src/bootstrap/heap-policy-apply.ts), so that the two
  * differ only in the bundle.
  */
 const UNBUNDLED = {

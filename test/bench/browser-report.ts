@@ -62,7 +62,7 @@ export function browserReport(r: BrowserResults): string[] {
     if (Array.isArray(r.unbundled) && r.unbundled.length > 0) {
       const unbundled = medianBy(r.unbundled, (c) => c.totalMs);
       out(
-        `    the same without the bundle (dist/src/start.js, as with tracing on; alternating runs: ${r.unbundled.map((c) => int(c.totalMs)).join(' / ')} ms): median ${int(unbundled.totalMs)} ms; ` +
+        `    the same without the bundle (dist/src/bootstrap/start.js, as with tracing on; alternating runs: ${r.unbundled.map((c) => int(c.totalMs)).join(' / ')} ms): median ${int(unbundled.totalMs)} ms; ` +
           `bundled / unbundled ${ratio(median.totalMs / unbundled.totalMs)}; to "wired" ${int(median.nodeMs + median.wiringMs)} vs ${int(unbundled.nodeMs + unbundled.wiringMs)} ms`,
       );
     } else if (!Array.isArray(r.unbundled)) {

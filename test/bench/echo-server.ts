@@ -4,7 +4,7 @@
  * encoding one string. Started pinned to a core by run.ts; announces its port.
  *
  * With `--as-client-auth` it serves as client-auth's gRPC server does (see
- * src/grpc/stream-table.ts): its HTTP/2 sessions keep their streams in tables and V8's
+ * src/transport/grpc/stream-table.ts): its HTTP/2 sessions keep their streams in tables and V8's
  * pretenuring is off. That is the stricter baseline: the wire with the same GC fixes.
  */
 import { join } from 'node:path';

@@ -32,7 +32,7 @@ export interface MainProcessOptions {
   logFile: string;
   nodeFlags?: string[];
   readyTimeoutMs?: number;
-  /** The script to run instead of dist/src/main.js (dist/src/start.js, unbundled). */
+  /** The script to run instead of dist/src/main.js (dist/src/bootstrap/start.js, unbundled). */
   script?: string;
   /** The bridge port (a free one when absent). */
   bridgePort?: number;

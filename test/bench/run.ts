@@ -4,7 +4,7 @@
  *
  *   ValidateToken   vs a grpc-js echo RPC            (h2load, 64 in flight, one connection),
  *                   on ES256 tokens, and on EdDSA tokens (embedded); the echo serves with
- *                   client-auth's two GC fixes (src/grpc/stream-table.ts), and the bare
+ *                   client-auth's two GC fixes (src/transport/grpc/stream-table.ts), and the bare
  *                   echo, as grpc-js comes, is measured once a round beside it
  *   Login           vs raw bcrypt.compare, same cost (ghz, 8 in flight)
  *   RefreshToken    refreshes per second             (a Node client chaining 16 sessions)
@@ -69,7 +69,7 @@ const READY_TIMEOUT_MS = 60_000;
  * the echo's own rate drifted by up to a quarter between rounds of one run, so a round
  * compared with an echo run measured half a minute away mostly measured the machine.
  * Runs of 6 s, not 4: over 4 s the server's garbage collection work varied threefold
- * between runs (0 to 5 full collections; measured with --trace-gc, see README).
+ * between runs (0 to 5 full collections; measured with --trace-gc, see docs/benchmarks.md).
  */
 const VALIDATE = { inFlight: 64, rounds: 3, warmUpSeconds: 1, seconds: 6 };
 const TRACING_ROUNDS = 2;
@@ -273,7 +273,7 @@ async function measure(
 
   say(`starting the echo baseline and client-auth (${options.embedded ? 'shared and embedded set-ups' : 'shared set-up'}) on CPU ${SERVER_CPU}`);
   // The baseline: grpc-js's echo with client-auth's two GC fixes (stream tables and no
-  // pretenuring, src/grpc/stream-table.ts), so a ratio measures the handlers, not those
+  // pretenuring, src/transport/grpc/stream-table.ts), so a ratio measures the handlers, not those
   // fixes. The bare echo, as grpc-js comes, runs once a round beside it.
   const echoServer = startNodeChild(SERVER_CPU, path.join(BENCH_DIST, 'echo-server.js'), ['--as-client-auth'], {
     readyTimeoutMs: READY_TIMEOUT_MS,
@@ -390,7 +390,7 @@ async function measure(
   }
 
   // Again once the servers have served WatchRevocations streams: grpc-js and Node's HTTP/2
-  // code answer unary calls more slowly in a process that has served streams (see README).
+  // code answer unary calls more slowly in a process that has served streams (see docs/adr/0005-http2-stream-table-and-pretenuring.md).
   const afterStreams = await validateRounds(`after the WatchRevocations phase (${WATCH.idleWatchers + WATCH.watchers} streams on each full set-up)`);
 
   say(`ValidateToken with tracing on (1 % sampled, OTLP to a local sink) vs off, shared set-up, ${TRACING_ROUNDS} alternating rounds`);
@@ -437,7 +437,7 @@ async function measure(
     refreshes.set(setUp.name, await driveRefreshes(setUp.name, setUp));
   }
   // The same refreshes over stock FerretDB, whose `_id` lookups read the whole collection
-  // (test/ferretdb/id_lookup_index.go): the figure the shared set-up had before our build of
+  // (test/support/ferretdb/id_lookup_index.go): the figure the shared set-up had before our build of
   // FerretDB added the index those lookups use.
   let refreshStockFerret: RefreshFigures | null = null;
   if (fullSetUps.some((setUp) => setUp.name === 'shared')) {
@@ -601,7 +601,7 @@ function printReport(r: Results, options: Options): void {
   for (const s of r.setUps) out(`  ${s.name} set-up${where[s.name]}; the server reports "${s.adapters.split(' — ')[0]}"`);
   out();
 
-  out(`ValidateToken vs a grpc-js echo with client-auth's GC fixes (stream tables, no pretenuring: src/grpc/stream-table.ts):`);
+  out(`ValidateToken vs a grpc-js echo with client-auth's GC fixes (stream tables, no pretenuring: src/transport/grpc/stream-table.ts):`);
   out(`  h2load, one HTTP/2 connection, ${VALIDATE.inFlight} calls in flight,`);
   out(`  ${VALIDATE.rounds} rounds of ${VALIDATE.seconds} s runs after ${VALIDATE.warmUpSeconds} s warm-up, each ValidateToken run between two echo runs (a round's`);
   out(`  ratio is to their mean); echo carries a ${r.tokenLength}-character string (the token);`);

@@ -38,7 +38,7 @@ async function mongoPing(uri: string): Promise<boolean> {
 
 /**
  * Starts FerretDB on a free loopback port with data in a fresh temp directory; returns its URI.
- * `stock: true` runs it without the `_id` lookup index our build adds (test/ferretdb/id_lookup_index.go).
+ * `stock: true` runs it without the `_id` lookup index our build adds (test/support/ferretdb/id_lookup_index.go).
  */
 export async function startFerret(options: { stock?: boolean } = {}): Promise<string> {
   const bin = ferretBinary();

@@ -7,7 +7,7 @@
  *   are and nothing is started. If only one is set, only the other service is
  *   started.
  * - Otherwise FerretDB (`.cache/ferretdb` under the repo root, or $FERRETDB_BIN;
- *   built from test/ferretdb) and `redis-server` (on PATH, or $REDIS_SERVER_BIN)
+ *   built from test/support/ferretdb) and `redis-server` (on PATH, or $REDIS_SERVER_BIN)
  *   are started on free loopback ports with data in fresh temp directories,
  *   and the two variables are set for the tests.
  * - When something is missing or fails to start: with CI=true the run fails;

@@ -4703,7 +4703,7 @@ export const ClientAuthService = {
    * and a wrong password alike, and UNAUTHENTICATED / CLIENT_SUSPENDED (only after the
    * password was right) for a suspended user. Every attempt is counted before the
    * password is checked, per (email, client IP), per email and per client IP; past a
-   * limit (LOGIN_MAX_FAILURES and the others in the README), fails with
+   * limit (LOGIN_MAX_FAILURES and the others in docs/configuration.md), fails with
    * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without checking the password, registered
    * email or not; a successful login starts the email's counts over. Fails with
    * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated. Both carry
@@ -5326,7 +5326,7 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * and a wrong password alike, and UNAUTHENTICATED / CLIENT_SUSPENDED (only after the
    * password was right) for a suspended user. Every attempt is counted before the
    * password is checked, per (email, client IP), per email and per client IP; past a
-   * limit (LOGIN_MAX_FAILURES and the others in the README), fails with
+   * limit (LOGIN_MAX_FAILURES and the others in docs/configuration.md), fails with
    * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without checking the password, registered
    * email or not; a successful login starts the email's counts over. Fails with
    * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated. Both carry
@@ -5672,7 +5672,7 @@ export interface ClientAuthClient extends Client {
    * and a wrong password alike, and UNAUTHENTICATED / CLIENT_SUSPENDED (only after the
    * password was right) for a suspended user. Every attempt is counted before the
    * password is checked, per (email, client IP), per email and per client IP; past a
-   * limit (LOGIN_MAX_FAILURES and the others in the README), fails with
+   * limit (LOGIN_MAX_FAILURES and the others in docs/configuration.md), fails with
    * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS without checking the password, registered
    * email or not; a successful login starts the email's counts over. Fails with
    * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated. Both carry

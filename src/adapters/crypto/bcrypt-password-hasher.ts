@@ -11,8 +11,8 @@ const CHECKSUM_LENGTH = 31;
  * bcrypt with a configured cost. Verification of an unknown account runs against a dummy
  * hash of the same cost, so it takes as long as a wrong password. The dummy is a fresh salt
  * of that cost with a random checksum: comparing against it runs the full key schedule, as
- * against a real hash, and matches nothing, and making it costs no hashing (a cost-10 hash
- * made at construction was some 55 ms of every start).
+ * against a real hash, and matches nothing, and making it costs no hashing, so nothing of it
+ * runs at start.
  */
 export class BcryptPasswordHasher implements PasswordHasher {
   private readonly dummyHash: string;

@@ -7,7 +7,7 @@ import type { IssuedToken, TokenIssuer, TokenSubject } from '../../domain/sessio
 /** No legitimate token of ours comes near this; longer input is refused before parsing. */
 const MAX_TOKEN_LENGTH = 8192;
 /**
- * At most how many verified tokens are remembered: about 8 MB, and more than the live
+ * At most how many verified tokens are remembered: a few megabytes, and more than the live
  * sessions of most deployments within one access-token lifetime.
  */
 export const VERIFIED_TOKENS_REMEMBERED = 10_000;
@@ -62,7 +62,7 @@ export class JwtTokenIssuer implements TokenIssuer {
   /**
    * Verified tokens in two generations of up to half the limit each; when the newer one is
    * full the older one is dropped whole. (Deleting a V8 Map's oldest entry one at a time
-   * costs a scan past every earlier deletion, which halved the rate of unseen tokens.)
+   * costs a scan past every earlier deletion, which slows the check of every unseen token.)
    */
   private recentlyVerified = new Map<string, VerifiedToken>();
   private earlierVerified = new Map<string, VerifiedToken>();
@@ -162,7 +162,7 @@ export class JwtTokenIssuer implements TokenIssuer {
 /**
  * The principal a token proves, frozen: `verify` hands the remembered object to every caller
  * of the same token (no copy per call, and the gRPC layer keeps the encoded answer beside it,
- * see src/grpc/reused-responses.ts), so no caller may change it. Its `expiresAt` is a Date,
+ * see src/transport/grpc/reused-responses.ts), so no caller may change it. Its `expiresAt` is a Date,
  * which freezing cannot protect; nothing sets a principal's dates.
  */
 function frozenPrincipal(principal: Principal): Principal {

@@ -4,8 +4,8 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simp
 import { WebAuthnRefusal, type WebAuthnCeremonies } from '../../domain/second-factor/ports.js';
 
 /**
- * The library, loaded at the first ceremony: it is some 18 MB of memory and a quarter of a
- * second of start-up that a service whose users never touch passkeys would pay for nothing.
+ * The library, loaded at the first ceremony: its memory and its share of the start-up are
+ * what a service whose users never touch passkeys would pay for nothing.
  */
 let library: typeof SimpleWebAuthn | null = null;
 function simpleWebAuthn(): typeof SimpleWebAuthn {

@@ -27,8 +27,8 @@ export function openSqliteDatabase(dataDir: string, options: { synchronous: 'nor
     // WAL lets a reader (a backup, a test, sqlite3 on the command line) look while the service writes.
     db.pragma('journal_mode = WAL');
     // FULL would fsync the WAL on every commit, holding the event loop for the disk's flush
-    // (about 0.15 ms of every refresh token rotation here); NORMAL syncs at checkpoints only.
-    // WAL keeps the file consistent either way (SQLITE_SYNCHRONOUS in the README).
+    // on every refresh token rotation; NORMAL syncs at checkpoints only.
+    // WAL keeps the file consistent either way (SQLITE_SYNCHRONOUS in docs/configuration.md).
     db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     // Another connection to the file may hold the write lock briefly; wait rather than fail.
     db.pragma('busy_timeout = 5000');

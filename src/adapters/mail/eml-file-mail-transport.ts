@@ -12,7 +12,7 @@ import { newId } from '../../domain/kernel/ids.js';
  */
 export class EmlFileMailTransport implements MailTransport {
   readonly description: string;
-  /** Made at the first message: nodemailer is some 10 MB of memory that most runs never use. */
+  /** Made at the first message: nodemailer takes memory that most runs never use. */
   private transporter: ReturnType<typeof Nodemailer.createTransport> | null = null;
 
   constructor(private readonly directory: string, private readonly from: string) {

@@ -10,7 +10,7 @@ import { connectWithBackoff } from '../connect-with-backoff.js';
  * acknowledged by a majority and survives a failover; every read decides an authentication
  * or a change, so it goes to the primary and never sees a stale secondary; a write or read
  * cut by a failover is retried once by the driver. A majority that does not answer within
- * `wtimeoutMS` fails the call with UNAVAILABLE (src/adapters/mongo/outages.ts).
+ * `wtimeoutMS` fails the call with UNAVAILABLE (src/adapters/mongo/mongo-outages.ts).
  *
  * FerretDB and a standalone MongoDB accept all of it: they take `w: "majority"` as
  * acknowledged by themselves, and the driver sends no retryable-write ids to a server

@@ -6,13 +6,13 @@ import { packageRoot } from '../package-root.js';
 /**
  * The common-password list as the build writes it (src/build/password-list.ts): the
  * words of zxcvbn-ts's dictionaries, folded, distinct and sorted, one per line, in
- * dist/common-passwords.txt (about 1.6 MB).
+ * dist/common-passwords.txt.
  *
  * Why a built file rather than the dictionary packages at run time: those decompress
- * their lists when loaded, which held the event loop for about 0.3 s at the first
- * password checked and took some 60 MB of memory for a moment (the packages' strings
- * and arrays), most of a server's peak. Read from this file, in place, the list costs
- * about 20 ms and the 2 MB it keeps.
+ * their lists when loaded, which holds the event loop at the first password checked and
+ * takes, for a moment, most of a server's peak memory (the packages' strings and arrays).
+ * Read from this file, in place, the list costs a fraction of that time and keeps only its
+ * text (the figures: docs/adr/0004-bundled-start.md).
  */
 export const COMMON_PASSWORD_FILE = path.join('dist', 'common-passwords.txt');
 

@@ -1,7 +1,8 @@
 /**
- * Password hashing is the one expensive thing the service does (bcrypt: ~250 ms of a core
- * at cost 12). Unbounded, a flood of logins queues every caller behind it until deadlines
- * pass; bounded, the callers beyond what can be served in time are told so at once.
+ * Password hashing is the one expensive thing the service does (bcrypt is slow by design:
+ * each step of its cost doubles the time a hash holds a core). Unbounded, a flood of logins
+ * queues every caller behind it until deadlines pass; bounded, the callers beyond what can
+ * be served in time are told so at once.
  */
 import { RetryLaterError, waitText } from '../kernel/retry-later.js';
 import type { PasswordHasher, PasswordHashing, PlaceInQueue } from './ports.js';

@@ -1,7 +1,7 @@
 /**
  * Refuses passwords an attacker tries first (NIST SP 800-63B: compare new passwords with
  * lists of commonly used, expected or compromised values). The check is a binary search,
- * a few microseconds, so it runs before any hashing.
+ * cheap next to a hash, so it runs before any hashing.
  */
 import { DomainError } from '../kernel/errors.js';
 import type { PasswordBlocklist } from './ports.js';
@@ -60,7 +60,7 @@ export class CommonPasswordBlocklist implements PasswordBlocklist {
 /**
  * Distinct words, sorted and joined into one string, one per line, with where each starts.
  * The garbage collector traces two objects instead of the 180,000 strings of a Set, which
- * every full collection of a busy server would otherwise walk, and it takes a tenth of the
+ * every full collection of a busy server would otherwise walk, and it takes far less
  * memory. A lookup is a binary search (18 steps for 180,000 words) comparing code units in
  * place.
  */

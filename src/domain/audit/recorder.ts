@@ -36,7 +36,7 @@ const BATCH = 100;
 /**
  * Records gather this long before a write, so that a busy server stores them in batches:
  * one SQLite commit or one insert command for many records, not one for every call or two
- * (a commit per turn cost an embedded refresh about 5 % of its CPU).
+ * (a commit per turn is a share of an embedded refresh's CPU that shows in its throughput).
  */
 const GATHER_MS = 20;
 const COALESCE_MS = 60_000;

@@ -1,8 +1,8 @@
 /**
  * Every error the domain raises, in one catalogue. Each reason is a stable UPPER_SNAKE
  * string callers switch on, and it has exactly one `kind` (the class of failure, which the
- * transports map to a status in one place each: src/grpc/status-mapping.ts,
- * bridge/error-middleware.ts) and one default message, whichever use case raises it.
+ * transports map to a status in one place each: src/transport/grpc/status-mapping.ts,
+ * bridge/middleware/error-middleware.ts) and one default message, whichever use case raises it.
  */
 
 /** The class of a failure, independent of any transport. */
@@ -60,7 +60,7 @@ export const REASONS = {
   EMAIL_NOT_VERIFIED: { kind: 'failed_precondition', message: 'the email is not verified yet; follow the link in the verification email' },
   FEATURE_DISABLED: { kind: 'failed_precondition', message: 'this feature is switched off on this service' },
   UNAVAILABLE: { kind: 'unavailable', message: 'a store is unavailable; retry later' },
-  // Second factors (src/domain/totp.ts, passkeys.ts, second-factor-login.ts).
+  // Second factors (src/domain/second-factor/: totp.ts, passkeys.ts, complete-login.ts).
   CODE_INVALID: { kind: 'invalid_argument', message: 'the code is not valid' },
   SECOND_FACTOR_INVALID: { kind: 'unauthenticated', message: 'the second factor is not valid' },
   CHALLENGE_INVALID: { kind: 'unauthenticated', message: 'the login challenge is not valid, was used already or has expired; log in again' },

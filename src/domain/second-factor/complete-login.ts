@@ -3,7 +3,7 @@
  * such a client gets no tokens but a login challenge: a ticket (login-tickets.ts) valid for
  * five minutes, naming the factors it may use (login-challenges.ts). CompleteLogin trades the challenge and one
  * factor for the token pair; one attempt uses the challenge up, right or wrong. Every code
- * is counted before it is checked (attempt-limits.ts), and only a completed login starts
+ * is counted before it is checked (src/domain/abuse/attempt-limits.ts), and only a completed login starts
  * the email's counts over, so the second factor cannot be guessed at leisure once the
  * password is known.
  */

@@ -46,7 +46,7 @@ export class SessionTokens {
 
   /**
    * Logs a user in; unknown email and wrong password are indistinguishable, in answer and
-   * time. Every attempt is counted (src/domain/attempt-limits.ts) before the password is
+   * time. Every attempt is counted (src/domain/abuse/attempt-limits.ts) before the password is
    * checked, registered email or not, so a refusal says nothing of the account. A login the
    * hashing queue would refuse is refused first, before it spends a limit or a read.
    * A client with a second factor gets no tokens yet, but a challenge to complete

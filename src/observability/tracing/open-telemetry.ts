@@ -1,7 +1,7 @@
 /**
  * The OpenTelemetry SDK with the instrumentations of the libraries a request goes through:
  * the bridge's HTTP server and Koa, the gRPC client and server, MongoDB and ioredis. Loaded
- * by src/telemetry/preload.ts only when tracing is requested, before any of those libraries,
+ * by src/observability/tracing/preload.ts only when tracing is requested, before any of those libraries,
  * since an instrumentation patches a library as it is loaded.
  *
  * The exporter, sampler and resource come from the SDK's standard OTEL_* variables. What a

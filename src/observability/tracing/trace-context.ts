@@ -1,6 +1,6 @@
 /**
  * What the rest of the code asks of tracing, without loading it: the trace id to put in a
- * log line, and a flush at shutdown. Both do nothing until src/telemetry/sdk.ts, loaded
+ * log line, and a flush at shutdown. Both do nothing until src/observability/tracing/open-telemetry.ts, loaded
  * only when tracing is requested, fills them in.
  */
 let currentTraceId: () => string | undefined = () => undefined;
@@ -20,7 +20,7 @@ export function flushTraces(): Promise<void> {
 }
 
 /**
- * Runs a call the bridge hands to the gRPC handlers in process (src/grpc/in-process-client.ts)
+ * Runs a call the bridge hands to the gRPC handlers in process (src/transport/grpc/in-process-client.ts)
  * inside the spans the gRPC instrumentation records for a call over the network: a client
  * span and, under it, a server span, ended by `finish` with the call's status code.
  */

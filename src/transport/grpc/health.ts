@@ -1,8 +1,8 @@
 /**
  * grpc.health.v1 (Check, List, Watch), served with the codecs generated from
  * proto/grpc/health/v1/health.proto. The packaged implementation (grpc-health-check) parses
- * its .proto with protobufjs at load, some 50 ms of every start; the protocol is small and
- * frozen, so it is served here.
+ * its .proto with protobufjs at load, at every start; the protocol is small and frozen, so
+ * it is served here.
  */
 import { status as GrpcStatus, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
 import {

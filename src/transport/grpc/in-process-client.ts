@@ -48,7 +48,7 @@ function inProcessMethod(method: Method, handler: handleUnaryCall<unknown, unkno
         return;
       }
     }
-    // The promise layer (src/client.ts) has completed the request with its proto defaults.
+    // The promise layer (src/sdk/typed-client.ts) has completed the request with its proto defaults.
     const call = new InProcessCall(request, metadata.clone(), deadline, method.path);
     traceInProcessCall(method.path, (finishSpans) => {
       let finished = false;

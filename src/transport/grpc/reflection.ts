@@ -11,10 +11,10 @@
  *
  * Reflection is a debugging tool: its library (@grpc/reflection, which parses its own .proto
  * files with protobufjs) is loaded and its descriptors built at its first call, not at every
- * start, where that costs some 70 ms. The two services are registered at start with their
- * paths; their handlers and (de)serialisers hand over to the library's on first use. The
- * library is CommonJS, so it is loaded synchronously: a request message can arrive before
- * any await would finish.
+ * start, which would pay for them whether anyone reflects or not. The two services are
+ * registered at start with their paths; their handlers and (de)serialisers hand over to the
+ * library's on first use. The library is CommonJS, so it is loaded synchronously: a request
+ * message can arrive before any await would finish.
  */
 import { createRequire } from 'node:module';
 import { status, type handleBidiStreamingCall, type MethodDefinition, type Server, type ServiceDefinition } from '@grpc/grpc-js';

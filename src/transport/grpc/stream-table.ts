@@ -14,12 +14,8 @@ import v8 from 'node:v8';
  * pointers into the young generation as live) keeps its successor, every stream in it and
  * everything those streams hold; they are promoted in turn and keep the next table, and so
  * on until the next full GC, which starts the chain again. On a connection that stays open
- * (a gateway's, a service's channel) the chain never ends.
- *
- * Measured with Node 20 and h2load, 64 calls in flight on one connection: with the `Map`,
- * a young-generation GC promoted 1.7 MB (bare HTTP/2) to 2.5 MB (this server), 98 % of what
- * survived it, took 5–7 ms instead of 1 ms, and full GCs ran every quarter second; the bare
- * HTTP/2 server served 36k calls/s, and 43k with this table.
+ * (a gateway's, a service's channel) the chain never ends. What it cost, and which Node and
+ * grpc-js internals this relies on: docs/adr/0005-http2-stream-table-and-pretenuring.md.
  *
  * The table keeps the streams as the integer-keyed properties of a plain object, whose
  * replaced stores keep no link to anything. It has the part of the `Map` interface Node's
@@ -170,11 +166,10 @@ export function keepServerStreamsInTables(server: object, onProblem: (reason: st
  * generation. A server that is idle for a while (V8's memory reducer then shrinks the heap)
  * and then loaded runs full GCs while dozens of calls are in flight, so the sites of a
  * call's objects look long-lived: from then on those objects are born old, die at the end of
- * their call, and until the next full GC keep everything young they point to alive. Measured
- * with the echo and h2load after 20 s idle, with stream tables: 2.2 MB promoted per
- * young-generation GC, 5 ms each, a full GC every half second; with pretenuring off, 45 KB
- * and 1 ms, and 15 % more calls per second. A server allocates almost nothing that lives
- * long, so pretenuring has nothing to win here. Applies to the whole process, once.
+ * their call, and until the next full GC keep everything young they point to alive (see
+ * docs/adr/0005-http2-stream-table-and-pretenuring.md). A server allocates almost nothing
+ * that lives long, so pretenuring has nothing to win here. Applies to the whole process,
+ * once.
  */
 export function stopPretenuring(): void {
   v8.setFlagsFromString('--no-allocation-site-pretenuring');

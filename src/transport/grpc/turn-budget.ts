@@ -8,17 +8,16 @@
  * (the embedded set-up's SQLite) each call runs to its end as soon as it arrives: the whole
  * burst ran in one turn, and the first answer left with the last. The callers' next calls
  * then arrived together too, so the server alternated between running a burst and waiting
- * for the next one (measured: busy three quarters of the time under a closed loop of 16 or
- * 64 refreshing clients, and 1.4x the throughput once calls were spread over turns).
+ * for the next one, idle for part of each cycle.
  *
  * Past the budget, a call waits for a later turn: the answers so far go out and new input is
  * read first. Waiting calls are kept by the turn they arrived in, and taken in turn from
  * each arrival, so a thousand calls that came at once (a login storm, on its own
  * connection or multiplexed with everyone else's on a gateway's) delay a call that comes
  * after them by one call of theirs per turn, not by the whole thousand. Calls that arrived
- * together start in the order they came. Cheap calls (ValidateToken takes about 40 µs)
- * fit dozens to a turn and never wait; with stores that answer asynchronously a call's
- * start is short, so little ever waits either.
+ * together start in the order they came. Cheap calls (ValidateToken) fit many to a turn
+ * and never wait; with stores that answer asynchronously a call's start is short, so
+ * little ever waits either.
  */
 export class TurnBudget {
   private turnStarted = -1;
@@ -82,5 +81,5 @@ export class TurnBudget {
   };
 }
 
-/** The budget each gRPC server gives a turn: about two refresh rotations on the embedded set-up. */
+/** The budget each gRPC server gives a turn: room for a refresh rotation or two on the embedded set-up. */
 export const TURN_BUDGET_MS = 1;

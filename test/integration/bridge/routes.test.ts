@@ -13,7 +13,7 @@ for (const setup of SETUPS) for (const wiring of WIRINGS) describe(`The Koa brid
   const browser = () => new CookieClient(bridge.url);
 
   before(async function () {
-    // No reuse interval, so a replayed refresh cookie is caught at once (the interval is shown in test/grpc/refresh-reuse.test.ts).
+    // No reuse interval, so a replayed refresh cookie is caught at once (the interval is shown in test/integration/grpc/refresh-reuse.test.ts).
     server = await startTestServer(setupEnv(setup, this, 'bridge_routes', { REFRESH_REUSE_INTERVAL_SEC: '0' }));
     bridge = await startBridgeFor(server, wiring);
   });

@@ -246,7 +246,7 @@ describe('docker-compose.yml', () => {
     expect(services['redis']!.ports ?? []).to.be.empty;
   });
 
-  it('passes client-auth only variables src/config.ts reads, including all the original names', () => {
+  it('passes client-auth only variables src/config/index.ts reads, including all the original names', () => {
     const known = variablesConfigReads();
     // The extraction itself must work, or the next check would pass on nothing.
     expect([...known]).to.include.members([...ORIGINAL_NAMES, 'NODE_ENV', 'METRICS_PORT', 'LOG_LEVEL']);

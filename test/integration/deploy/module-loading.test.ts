@@ -22,7 +22,7 @@ const MONGODB_DRIVER = /\bMongoServerSelectionError=class\b/;
 const IOREDIS = /\b_?Redis extends Commander_/;
 
 /**
- * Starts `script` (by default dist/src/start.js, the composition root unbundled, so that the
+ * Starts `script` (by default dist/src/bootstrap/start.js, the composition root unbundled, so that the
  * packages inside the bundle are seen too) with `env` until it serves, stops it, and
  * returns the npm packages it loaded and the files of the bundle it imported.
  */

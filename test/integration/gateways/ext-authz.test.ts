@@ -1,7 +1,7 @@
 /**
  * Envoy's ext_authz Check, asked two ways with the same cases: with the client ts-proto
  * generates from our declaration of Envoy's messages, and with Envoy's own Go types
- * (test/envoy-check, built from github.com/envoyproxy/go-control-plane/envoy). The second
+ * (test/interop/envoy-check, built from github.com/envoyproxy/go-control-plane/envoy). The second
  * is what proves our field numbers and types are Envoy's.
  */
 import { spawn } from 'node:child_process';

@@ -16,7 +16,7 @@ for (const setup of SETUPS) describe(`ClientAuth over gRPC on ${SETUP_TITLES[set
   const email = () => `user${++counter}.${Date.now()}@example.com`;
 
   before(async function () {
-    // No reuse interval: these tests show reuse detection itself (test/grpc/refresh-reuse.test.ts shows the interval).
+    // No reuse interval: these tests show reuse detection itself (test/integration/grpc/refresh-reuse.test.ts shows the interval).
     server = await startTestServer(setupEnv(setup, this, 'core', { BCRYPT_COST: '5', REFRESH_REUSE_INTERVAL_SEC: '0' }));
   });
   after(async () => server?.close());

@@ -7,7 +7,7 @@ function check(client: HealthClient, service: string): Promise<HealthCheckRespon
   return new Promise((resolve, reject) => client.check({ service }, (error, response) => (error ? reject(error) : resolve(response))));
 }
 
-describe('grpc.health.v1 (src/grpc/health.ts) on a real server', () => {
+describe('grpc.health.v1 (src/transport/grpc/health.ts) on a real server', () => {
   let server: grpc.Server;
   let client: HealthClient;
   let health: HealthStatuses;

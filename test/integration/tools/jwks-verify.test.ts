@@ -1,5 +1,5 @@
 /**
- * A verifier nobody on this project wrote: test/jwks-verify, a Go program on
+ * A verifier nobody on this project wrote: test/interop/jwks-verify, a Go program on
  * github.com/lestrrat-go/jwx that fetches the bridge's JWKS over HTTP, caches it for the
  * Cache-Control max-age it is sent, and verifies tokens, before, during and after a rotation.
  */

@@ -1,7 +1,7 @@
 // envoy-check calls client-auth's Envoy external authorization service
 // (envoy.service.auth.v3.Authorization/Check) with Envoy's own Go types, as Envoy's
 // ext_authz filter would, and prints what came back. The cases and their expectations
-// live in the mocha suite (test/gateways/ext-authz-go.test.ts); this program only
+// live in the mocha suite (test/integration/gateways/ext-authz-go.test.ts); this program only
 // speaks the protocol, so a field number or type we declared wrong shows up as a
 // difference between Envoy's reading of the answer and ours.
 //

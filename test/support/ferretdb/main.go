@@ -5,9 +5,9 @@
 //	ferretdb -listen 127.0.0.1:27017 -dir /path/to/data [-log-level error] [-index-id-lookups=false]
 //
 // Build from the repository root (this directory is its own Go module, and the
-// root has no go.mod, so plain `go build ./test/ferretdb` does not work there):
+// root has no go.mod, so plain `go build ./test/support/ferretdb` does not work there):
 //
-//	go -C test/ferretdb build -o ../../.cache/ferretdb .
+//	go -C test/support/ferretdb build -o ../../.cache/ferretdb .
 //
 // FerretDB v1.24.2's own command cannot simply be `go install`ed (it panics at
 // start-up on a missing build/version/version.txt), so the embeddable library

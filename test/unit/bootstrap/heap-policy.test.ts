@@ -35,7 +35,7 @@ const PROMOTED_GARBAGE = `
   }
 `;
 
-describe('the heap policy (src/heap-policy.ts)', function () {
+describe('the heap policy (src/bootstrap/heap-policy.ts)', function () {
   this.timeout(30000);
 
   it('holds the young generation while the start runs, and lets it grow once the start is done', () => {

@@ -30,7 +30,7 @@ export const protobufFileName = "grpc/health/v1/health.proto";
  * package, names and field numbers (grpc/grpc-proto grpc/health/v1/health.proto), so
  * grpc-health-probe, grpcurl, Kubernetes' gRPC probes and load balancers can ask
  * client-auth whether it serves. Compiled here rather than loaded from a .proto file at
- * start-up: src/grpc/health.ts serves it with the generated codecs.
+ * start-up: src/transport/grpc/health.ts serves it with the generated codecs.
  */
 
 /** Which service the caller asks about; empty for the server as a whole. */
