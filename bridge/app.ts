@@ -5,20 +5,20 @@
  */
 import Koa from 'koa';
 import type { Config } from '../src/config/index.js';
-import type { ClientAuthCalls } from '../src/sdk/typed-client.js';
 import type { Logger } from '../src/domain/kernel/logger.js';
+import type { ClientAuthCalls } from '../src/sdk/typed-client.js';
 import type { AccessLogPolicy } from '../src/transport/grpc/access-log.js';
 import type { CallObserver } from '../src/transport/grpc/unary.js';
 import { CookiePolicy } from './cookie-policy.js';
 import { clientIp } from './middleware/browser-ip.js';
 import { crossSiteGuard } from './middleware/cross-site-guard.js';
 import { errorMiddleware } from './middleware/error-middleware.js';
-import { forwardAuth, identityOverGrpc, type IdentityOfToken } from './routes/forward-auth.js';
 import { requestLog } from './middleware/request-log.js';
-import { recoveryRoutes } from './routes/recovery-routes.js';
+import { forwardAuth, type IdentityOfToken, identityOverGrpc } from './routes/forward-auth.js';
 import { bridgeRoutes } from './routes/json-routes.js';
-import type { UpstreamHealth } from './upstream-health.js';
+import { recoveryRoutes } from './routes/recovery-routes.js';
 import { wellKnownRoutes } from './routes/well-known-routes.js';
+import type { UpstreamHealth } from './upstream-health.js';
 
 export interface BridgeAppOptions {
   config: Config['bridge'];

@@ -76,10 +76,7 @@ export class CookiePolicy {
 
   private serialize(ctx: Context, name: string, value: string, path: string, maxAge: number): string {
     if (value !== '' && !TOKEN_VALUE.test(value)) throw new Error('a token holds characters a cookie cannot carry');
-    return stringifySetCookie(
-      { name, value, maxAge, path, httpOnly: true, sameSite: 'lax', secure: this.config.cookieSecure || ctx.secure },
-      AS_IS,
-    );
+    return stringifySetCookie({ name, value, maxAge, path, httpOnly: true, sameSite: 'lax', secure: this.config.cookieSecure || ctx.secure }, AS_IS);
   }
 }
 

@@ -2,15 +2,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClientAuthServer } from '../gen/clientauth/v1/client_auth.js';
-import { createClientAuthClient, promiseClient, type ClientAuthCalls } from '../src/sdk/typed-client.js';
-import { INTERNAL_PASS_KEY } from '../src/transport/grpc/call-gate.js';
-import { hostPort, loopbackFor } from '../src/transport/shared/loopback.js';
 import type { Config } from '../src/config/index.js';
 import type { Logger } from '../src/domain/kernel/logger.js';
+import { type ClientAuthCalls, createClientAuthClient, promiseClient } from '../src/sdk/typed-client.js';
+import { INTERNAL_PASS_KEY } from '../src/transport/grpc/call-gate.js';
 import { inProcessClient } from '../src/transport/grpc/in-process-client.js';
-import { createBridgeApp, type BridgeAppOptions } from './app.js';
-import { inProcessHealth, upstreamHealth, type HealthService, type UpstreamHealth } from './upstream-health.js';
+import { hostPort, loopbackFor } from '../src/transport/shared/loopback.js';
+import { type BridgeAppOptions, createBridgeApp } from './app.js';
 import { JSON_CONTENT_TYPE } from './json/respond.js';
+import { type HealthService, inProcessHealth, type UpstreamHealth, upstreamHealth } from './upstream-health.js';
 
 export interface RunningBridge {
   server: Server;

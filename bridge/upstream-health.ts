@@ -1,7 +1,7 @@
 /** Asks the gRPC server's grpc.health.v1 service whether ClientAuth is serving. */
 import { ChannelCredentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { ClientAuthService } from '../gen/clientauth/v1/client_auth.js';
-import { HealthClient, healthCheckResponse_ServingStatusToJSON, type HealthCheckResponse, type HealthServer } from '../gen/grpc/health/v1/health.js';
+import { type HealthCheckResponse, HealthClient, type HealthServer, healthCheckResponse_ServingStatusToJSON } from '../gen/grpc/health/v1/health.js';
 
 /** SERVING, NOT_SERVING, UNKNOWN, or UNREACHABLE when the check itself failed. */
 export type UpstreamStatus = 'SERVING' | 'NOT_SERVING' | 'UNKNOWN' | 'SERVICE_UNKNOWN' | 'UNREACHABLE';
@@ -19,9 +19,14 @@ export function upstreamHealth(address: string, credentials = ChannelCredentials
   return {
     check: (deadlineMs) =>
       new Promise((resolve) => {
-        client.check({ service: SERVICE_NAME }, new Metadata(), { deadline: Date.now() + deadlineMs }, (error: ServiceError | null, response?: HealthCheckResponse) => {
-          resolve(statusOf(error, response));
-        });
+        client.check(
+          { service: SERVICE_NAME },
+          new Metadata(),
+          { deadline: Date.now() + deadlineMs },
+          (error: ServiceError | null, response?: HealthCheckResponse) => {
+            resolve(statusOf(error, response));
+          },
+        );
       }),
     close: () => client.close(),
   };

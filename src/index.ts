@@ -3,12 +3,8 @@
  * generated client and message types, the reader of error reasons, and the
  * RevocationWatcher for gateways that verify tokens themselves.
  */
-export { createClientAuthClient, errorDetailOf, richStatusOf, ERROR_DOMAIN } from './sdk/typed-client.js';
-export type { RichStatusDetails } from './sdk/typed-client.js';
-export { IDEMPOTENT_METHODS, type RetryOptions } from './sdk/retry-policy.js';
-export type { ClientAuthCallOptions, ClientAuthClientOptions, ClientAuthPromiseClient } from './sdk/typed-client.js';
-export { RevocationWatcher } from './sdk/revocation-watcher.js';
-export type { RevocationWatcherOptions, WatchedClaims } from './sdk/revocation-watcher.js';
+
+export { Client, ClientKind, DeletionRequest, ErrorDetail } from '../gen/clientauth/v1/client.js';
 export * from '../gen/clientauth/v1/client_auth.js';
 export {
   RevocationEvent,
@@ -20,4 +16,8 @@ export {
   WatchRevocationsResponse,
 } from '../gen/clientauth/v1/revocation_feed.js';
 export { GetJwksRequest, GetJwksResponse, JsonWebKey, RotateSigningKeyRequest, RotateSigningKeyResponse } from '../gen/clientauth/v1/signing_keys.js';
-export { Client, ClientKind, DeletionRequest, ErrorDetail } from '../gen/clientauth/v1/client.js';
+export { IDEMPOTENT_METHODS, type RetryOptions } from './sdk/retry-policy.js';
+export type { RevocationWatcherOptions, WatchedClaims } from './sdk/revocation-watcher.js';
+export { RevocationWatcher } from './sdk/revocation-watcher.js';
+export type { ClientAuthCallOptions, ClientAuthClientOptions, ClientAuthPromiseClient, RichStatusDetails } from './sdk/typed-client.js';
+export { createClientAuthClient, ERROR_DOMAIN, errorDetailOf, richStatusOf } from './sdk/typed-client.js';

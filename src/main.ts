@@ -6,9 +6,9 @@
  */
 // First: the heap policy, which keeps the young generation small while modules load (src/bootstrap/heap-policy.ts).
 import './bootstrap/heap-policy-apply.js';
+import { existsSync } from 'node:fs';
 // Then tracing, when asked for, must be running before the libraries it instruments load.
 import { tracingStarted } from './observability/tracing/preload.js';
-import { existsSync } from 'node:fs';
 
 // The bundle of start.js (src/build/bundle.ts, built by `npm run build`) starts faster
 // (docs/adr/0004-bundled-start.md); tracing needs the packages unbundled, and a build

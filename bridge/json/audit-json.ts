@@ -1,5 +1,5 @@
 /** Audit records as the bridge answers them, with the snake_case names of the API. */
-import { AuditOutcome, type AuditEvent } from '../../gen/clientauth/v1/audit.js';
+import { type AuditEvent, AuditOutcome } from '../../gen/clientauth/v1/audit.js';
 import { timeJson } from './client-json.js';
 
 export interface AuditEventJson {

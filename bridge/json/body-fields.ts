@@ -57,7 +57,10 @@ export function bodyFields(ctx: Context, body: JsonObject, fields: BodyFields): 
     const canonical = canonicalOf.get(name);
     if (canonical === undefined) {
       const known = [...canonicalOf.keys()];
-      throw invalidField(name, known.length === 0 ? `this route takes no body fields; ${name} is not one` : `${name} is not a field of this route; it takes ${known.join(', ')}`);
+      throw invalidField(
+        name,
+        known.length === 0 ? `this route takes no body fields; ${name} is not one` : `${name} is not a field of this route; it takes ${known.join(', ')}`,
+      );
     }
     if (Object.hasOwn(result, canonical)) throw invalidField(name, `${name} and ${spelling[canonical]} are the same field; send one`);
     result[canonical] = value;

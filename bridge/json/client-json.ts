@@ -1,5 +1,5 @@
 /** The JSON the bridge answers with: the gRPC messages with the original snake_case names. */
-import { ClientKind, type Client, type DeletionRequest } from '../../gen/clientauth/v1/client.js';
+import { type Client, ClientKind, type DeletionRequest } from '../../gen/clientauth/v1/client.js';
 
 export interface ClientJson {
   id: string;

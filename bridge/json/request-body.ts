@@ -6,8 +6,9 @@
  * `raw-body` reads the bytes (as node-oidc-provider does). The UTF-8 check stays here:
  * raw-body's decoding replaces bad bytes instead of refusing them.
  */
-import getRawBody from 'raw-body';
+
 import type { Context } from 'koa';
+import getRawBody from 'raw-body';
 import { HttpError } from '../middleware/http-error.js';
 
 export type JsonObject = Record<string, unknown>;

@@ -16,7 +16,10 @@ export interface ClientIpPolicy {
 export function clientIpOf(socketAddress: string | undefined, forwardedFor: string, policy: ClientIpPolicy): string {
   const peer = normalizeIp(socketAddress ?? '');
   if (!policy.trustProxy) return peer;
-  const entries = forwardedFor.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = forwardedFor
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   const named = entries[entries.length - policy.proxyHops];
   return (named === undefined ? '' : normalizeIp(named)) || peer;
 }

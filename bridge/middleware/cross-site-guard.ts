@@ -10,8 +10,8 @@
  * browsers acting for someone else, and pass.
  */
 import type { Context, Middleware } from 'koa';
-import { HttpError } from './http-error.js';
 import { ORIGINAL_REFRESH_PATH, REFRESH_PATH } from '../cookie-policy.js';
+import { HttpError } from './http-error.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** GET routes that still change state (they rotate tokens), so they are guarded too. */

@@ -5,13 +5,13 @@
  */
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import type { Middleware } from 'koa';
-import { RETRY_AFTER_KEY, errorDetailOf } from '../../src/sdk/typed-client.js';
 import { describeError } from '../../src/domain/kernel/error-text.js';
-import { HTTP_STATUS_OF } from '../../src/transport/grpc/http-status.js';
-import type { Logger } from '../../src/domain/kernel/logger.js';
-import { HttpError, type BridgeReason } from './http-error.js';
 import type { Reason } from '../../src/domain/kernel/errors.js';
+import type { Logger } from '../../src/domain/kernel/logger.js';
+import { errorDetailOf, RETRY_AFTER_KEY } from '../../src/sdk/typed-client.js';
+import { HTTP_STATUS_OF } from '../../src/transport/grpc/http-status.js';
 import { respondJson } from '../json/respond.js';
+import { type BridgeReason, HttpError } from './http-error.js';
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
@@ -42,7 +42,8 @@ export function errorMiddleware(log: Logger): Middleware {
       await next();
       // The router answers an unknown path or method with a bare status; give it a body too.
       if (ctx.body == null && ctx.status === 404) throw new HttpError('NOT_FOUND', `no route ${ctx.method} ${ctx.path}`);
-      if (ctx.body == null && ctx.status === 405) throw new HttpError('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}; see the Allow header`);
+      if (ctx.body == null && ctx.status === 405)
+        throw new HttpError('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}; see the Allow header`);
       if (ctx.body == null && ctx.status === 501) throw new HttpError('NOT_IMPLEMENTED', `${ctx.method} is not implemented`);
     } catch (error) {
       const { status, body, retryAfterSeconds } = toHttpError(error, ctx.state['jsonFieldNames'] as JsonFieldNames | undefined);
@@ -70,9 +71,8 @@ export function toHttpError(error: unknown, fieldNames: JsonFieldNames = {}): { 
       return fixed ? { status, body: fixed } : { status: 500, body: INTERNAL };
     }
     const jsonField = detail.field ? (fieldNames[detail.field] ?? detail.field) : undefined;
-    const message = jsonField && jsonField !== detail.field && error.details.startsWith(detail.field)
-      ? jsonField + error.details.slice(detail.field.length)
-      : error.details;
+    const message =
+      jsonField && jsonField !== detail.field && error.details.startsWith(detail.field) ? jsonField + error.details.slice(detail.field.length) : error.details;
     const mapped = { status, body: withField({ message, reason: detail.reason || GrpcStatus[error.code] }, jsonField) };
     const retryAfter = Number(error.metadata.get(RETRY_AFTER_KEY)[0]);
     return Number.isInteger(retryAfter) && retryAfter > 0 ? { ...mapped, retryAfterSeconds: retryAfter } : mapped;

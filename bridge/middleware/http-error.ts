@@ -4,9 +4,9 @@
  * reason like the service's own, listed once in BRIDGE_REASONS with its HTTP status; the
  * service's reasons (src/domain/kernel/errors.ts) keep the status their kind maps to.
  */
-import { REASONS, isReason, type Reason } from '../../src/domain/kernel/errors.js';
-import { grpcCodeOf } from '../../src/transport/grpc/status-mapping.js';
+import { isReason, REASONS, type Reason } from '../../src/domain/kernel/errors.js';
 import { HTTP_STATUS_OF } from '../../src/transport/grpc/http-status.js';
+import { grpcCodeOf } from '../../src/transport/grpc/status-mapping.js';
 
 /** The bridge's own reasons, with their status and what they mean (docs/errors.md is generated from them). */
 export const BRIDGE_REASONS = {

@@ -4,8 +4,8 @@
  */
 import type { Middleware } from 'koa';
 import type { Logger } from '../../src/domain/kernel/logger.js';
-import { requestIdFrom } from '../../src/transport/shared/request-id.js';
 import { traceFields } from '../../src/observability/tracing/trace-context.js';
+import { requestIdFrom } from '../../src/transport/shared/request-id.js';
 
 export function requestLog(log: Logger): Middleware {
   return async (ctx, next) => {

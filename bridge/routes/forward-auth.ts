@@ -16,20 +16,20 @@
  */
 import type { Context, Middleware } from 'koa';
 import { ClientKind as ProtoKind } from '../../gen/clientauth/v1/client.js';
-import type { ClientAuthCalls } from '../../src/sdk/typed-client.js';
 import type { ClientKind, Principal } from '../../src/domain/kernel/client.js';
-import { accessRequirement, requireAccess, type AccessRequirement } from '../../src/domain/sessions/access-requirement.js';
 import { DomainError } from '../../src/domain/kernel/errors.js';
 import type { Logger } from '../../src/domain/kernel/logger.js';
-import { bearerOf, identityHeaders } from '../../src/transport/shared/gateway-identity.js';
-import { codeOfHttpStatus, type AccessLogPolicy } from '../../src/transport/grpc/access-log.js';
+import { type AccessRequirement, accessRequirement, requireAccess } from '../../src/domain/sessions/access-requirement.js';
+import type { ClientAuthCalls } from '../../src/sdk/typed-client.js';
+import { type AccessLogPolicy, codeOfHttpStatus } from '../../src/transport/grpc/access-log.js';
 import { toServiceError } from '../../src/transport/grpc/status-mapping.js';
-import { requestIdFrom } from '../../src/transport/shared/request-id.js';
 import type { CallObserver } from '../../src/transport/grpc/unary.js';
+import { bearerOf, identityHeaders } from '../../src/transport/shared/gateway-identity.js';
+import { requestIdFrom } from '../../src/transport/shared/request-id.js';
 import type { CookiePolicy } from '../cookie-policy.js';
+import { respondJson } from '../json/respond.js';
 import { toHttpError } from '../middleware/error-middleware.js';
 import { HttpError } from '../middleware/http-error.js';
-import { respondJson } from '../json/respond.js';
 
 export const FORWARD_AUTH_PATH = '/auth';
 /** The name forward auth goes by in metrics and the access log policy. */

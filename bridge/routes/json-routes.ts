@@ -9,16 +9,16 @@ import type { LoginResponse, RefreshTokenResponse } from '../../gen/clientauth/v
 import type { ClientAuthCallOptions, ClientAuthCalls } from '../../src/sdk/typed-client.js';
 import { parseBearer } from '../../src/transport/shared/bearer-token.js';
 import { CookiePolicy, ORIGINAL_REFRESH_PATH, REFRESH_PATH } from '../cookie-policy.js';
-import type { JsonFieldNames } from '../middleware/error-middleware.js';
-import { ROUTE_FIELDS, bodyFields, checkRegistrationGroups, type BodyFields } from '../json/body-fields.js';
-import { HttpError } from '../middleware/http-error.js';
+import { auditEventJson } from '../json/audit-json.js';
+import { type BodyFields, bodyFields, checkRegistrationGroups, ROUTE_FIELDS } from '../json/body-fields.js';
+import { clientJson, deletionRequestJson, timeJson } from '../json/client-json.js';
 import { readJsonObject } from '../json/request-body.js';
 import { stringField, stringListField, stringMapField } from '../json/request-fields.js';
-import { auditEventJson } from '../json/audit-json.js';
-import { clientJson, deletionRequestJson, timeJson } from '../json/client-json.js';
+import { respondJson } from '../json/respond.js';
+import type { JsonFieldNames } from '../middleware/error-middleware.js';
+import { HttpError } from '../middleware/http-error.js';
 import type { UpstreamHealth } from '../upstream-health.js';
 import { answerWithChallenge, secondFactorRoutes } from './second-factor-routes.js';
-import { respondJson } from '../json/respond.js';
 
 export interface RouteDependencies {
   api: ClientAuthCalls;

@@ -6,13 +6,13 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { ClientAuthCallOptions, ClientAuthCalls } from '../../src/sdk/typed-client.js';
-import { ROUTE_FIELDS, bodyFields, type BodyFields } from '../json/body-fields.js';
-import { readJsonObject } from '../json/request-body.js';
-import { invalidField } from '../middleware/http-error.js';
-import { stringField } from '../json/request-fields.js';
-import { RESET_PAGE_HTML, RESET_PAGE_SCRIPT } from './recovery-page.js';
+import { type BodyFields, bodyFields, ROUTE_FIELDS } from '../json/body-fields.js';
 import { clientJson } from '../json/client-json.js';
+import { readJsonObject } from '../json/request-body.js';
+import { stringField } from '../json/request-fields.js';
 import { respondJson } from '../json/respond.js';
+import { invalidField } from '../middleware/http-error.js';
+import { RESET_PAGE_HTML, RESET_PAGE_SCRIPT } from './recovery-page.js';
 
 export interface RecoveryRouteDependencies {
   api: ClientAuthCalls;

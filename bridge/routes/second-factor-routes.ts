@@ -5,15 +5,15 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { type LoginChallenge, type Passkey, SecondFactorKind, type CompleteLoginResponse } from '../../gen/clientauth/v1/second_factor.js';
+import { type CompleteLoginResponse, type LoginChallenge, type Passkey, SecondFactorKind } from '../../gen/clientauth/v1/second_factor.js';
 import type { ClientAuthCallOptions, ClientAuthCalls } from '../../src/sdk/typed-client.js';
-import type { JsonFieldNames } from '../middleware/error-middleware.js';
-import { invalidField } from '../middleware/http-error.js';
-import { ROUTE_FIELDS, type BodyFields } from '../json/body-fields.js';
+import { type BodyFields, ROUTE_FIELDS } from '../json/body-fields.js';
+import { clientJson, timeJson } from '../json/client-json.js';
 import type { JsonObject } from '../json/request-body.js';
 import { stringField } from '../json/request-fields.js';
-import { clientJson, timeJson } from '../json/client-json.js';
 import { respondJson } from '../json/respond.js';
+import type { JsonFieldNames } from '../middleware/error-middleware.js';
+import { invalidField } from '../middleware/http-error.js';
 
 /** What these routes borrow from the main routes: reading bodies, calling, and answering with a session. */
 export interface SecondFactorRouteHelpers {

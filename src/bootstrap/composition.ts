@@ -1,36 +1,36 @@
 import type { MongoClient } from 'mongodb';
-import type { Config, StoresConfig } from '../config/index.js';
-import type { Logger } from '../domain/kernel/logger.js';
-import { OutageLog } from '../domain/kernel/outage-log.js';
-import { OutboxRelay } from '../domain/clients/outbox-relay.js';
-import { rebuildRevocations } from '../domain/revocation/rebuild.js';
-import { Audit } from '../domain/audit/recorder.js';
-import type { AuditLog, AuditStream } from '../domain/audit/ports.js';
-import type { AttemptLimiterFactory } from '../domain/abuse/ports.js';
-import { AttemptLimitRules } from '../domain/abuse/attempt-limits.js';
-import { HashingQueue, QueuedPasswordHasher } from '../domain/abuse/hashing-queue.js';
-import { CommonPasswordBlocklist } from '../domain/abuse/password-blocklist.js';
-import type { ClientStore, EventBus, Outbox } from '../domain/clients/ports.js';
-import type { RevocationList, RevocationFeed } from '../domain/revocation/ports.js';
-import type { SessionStore } from '../domain/sessions/ports.js';
-import { FeedingRevocationList } from '../domain/revocation/feed.js';
-import type { SigningKeySet, SigningKeyStore } from '../domain/signing-keys/ports.js';
-import type { SecondFactorStore } from '../domain/second-factor/ports.js';
-import { AesGcmSecretSealer } from '../adapters/crypto/secret-sealer.js';
-import { OtpauthTotpCodes } from '../adapters/crypto/otpauth-totp-codes.js';
-import { SimpleWebAuthnCeremonies } from '../adapters/crypto/simplewebauthn-ceremonies.js';
-import type { MailOutbox, OneTimeTokenStore } from '../domain/recovery/ports.js';
-import { LegacyTokens } from '../domain/sessions/legacy-tokens.js';
-import { createUseCases, type UseCases } from './use-cases.js';
+import { requestLimiterOn } from '../adapters/attempt-request-limiter.js';
 import { BcryptPasswordHasher } from '../adapters/crypto/bcrypt-password-hasher.js';
 import { JwtTokenIssuer } from '../adapters/crypto/jwt-token-issuer.js';
 import { JwtOriginalTokenDecoder } from '../adapters/crypto/original-token-decoder.js';
+import { OtpauthTotpCodes } from '../adapters/crypto/otpauth-totp-codes.js';
+import { AesGcmSecretSealer } from '../adapters/crypto/secret-sealer.js';
+import { SimpleWebAuthnCeremonies } from '../adapters/crypto/simplewebauthn-ceremonies.js';
 import { loadEmbeddedAdapters, loadSharedAdapters } from '../adapters/load-adapters.js';
-import type { RedisClient } from '../adapters/redis/topology.js';
-import { requestLimiterOn } from '../adapters/attempt-request-limiter.js';
 import { commonPasswordList } from '../adapters/password-lists/common-password-file.js';
-import { wireRecovery, type WiredRecovery } from './recovery-wiring.js';
+import type { RedisClient } from '../adapters/redis/topology.js';
+import type { Config, StoresConfig } from '../config/index.js';
+import { AttemptLimitRules } from '../domain/abuse/attempt-limits.js';
+import { HashingQueue, QueuedPasswordHasher } from '../domain/abuse/hashing-queue.js';
+import { CommonPasswordBlocklist } from '../domain/abuse/password-blocklist.js';
+import type { AttemptLimiterFactory } from '../domain/abuse/ports.js';
+import type { AuditLog, AuditStream } from '../domain/audit/ports.js';
+import { Audit } from '../domain/audit/recorder.js';
+import { OutboxRelay } from '../domain/clients/outbox-relay.js';
+import type { ClientStore, EventBus, Outbox } from '../domain/clients/ports.js';
+import type { Logger } from '../domain/kernel/logger.js';
+import { OutageLog } from '../domain/kernel/outage-log.js';
+import type { MailOutbox, OneTimeTokenStore } from '../domain/recovery/ports.js';
+import { FeedingRevocationList } from '../domain/revocation/feed.js';
+import type { RevocationFeed, RevocationList } from '../domain/revocation/ports.js';
+import { rebuildRevocations } from '../domain/revocation/rebuild.js';
+import type { SecondFactorStore } from '../domain/second-factor/ports.js';
+import { LegacyTokens } from '../domain/sessions/legacy-tokens.js';
+import type { SessionStore } from '../domain/sessions/ports.js';
+import type { SigningKeySet, SigningKeyStore } from '../domain/signing-keys/ports.js';
+import { type WiredRecovery, wireRecovery } from './recovery-wiring.js';
 import { openSigningKeys, secondFactorSealingKey } from './signing-key-setup.js';
+import { createUseCases, type UseCases } from './use-cases.js';
 
 /** The adapters behind the ports, and how to release them. */
 export interface Adapters {
@@ -113,7 +113,13 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     const longestTokenMs = Math.max(lifetimes.accessToken, lifetimes.serviceToken) * 1000;
     // Every change of the revocation list, whichever use case makes it, also goes to the watchers' feed.
     const revocations = new FeedingRevocationList(adapters.revocations, adapters.revocationFeed, log);
-    const audit = new Audit({ store: adapters.auditLog, stream: adapters.auditStream, log, retentionDays: config.audit.retentionDays, queueMax: config.audit.queueMax });
+    const audit = new Audit({
+      store: adapters.auditLog,
+      stream: adapters.auditStream,
+      log,
+      retentionDays: config.audit.retentionDays,
+      queueMax: config.audit.queueMax,
+    });
     const relay = new OutboxRelay(adapters.outbox, revocations, adapters.events, longestTokenMs, log);
     const legacyTokens =
       config.legacyTokensUntil === null || config.legacyTokenSecret === null
@@ -257,11 +263,15 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
     const subscriber = await connectRedis(stores.redis, timeout, log, 'subscriber', { subscriber: true });
     redisConnections.push(subscriber);
     const revocations = await RedisRevocationList.start(redis, subscriber, { ...DEFAULT_KEYS, clientKeyPrefix: config.revocationKeyPrefix }, log);
-    const events = new RedisEventBus(redis, {
-      deletionChannels: config.deletionChannels,
-      deletionStream: config.deletionStream,
-      clientEventsChannel: config.clientEventsChannel,
-    }, { replicas: stores.redis.replicaAcks, timeoutMs: stores.redis.replicaAckTimeoutMs });
+    const events = new RedisEventBus(
+      redis,
+      {
+        deletionChannels: config.deletionChannels,
+        deletionStream: config.deletionStream,
+        clientEventsChannel: config.clientEventsChannel,
+      },
+      { replicas: stores.redis.replicaAcks, timeoutMs: stores.redis.replicaAckTimeoutMs },
+    );
     const feedReader = await connectRedis(stores.redis, timeout, log, 'revocation feed');
     redisConnections.push(feedReader);
     const revocationFeed = await RedisRevocationFeed.start(redis, feedReader, { key: DEFAULT_FEED_KEY, retentionMs: feedRetentionMs(config), log });
@@ -282,7 +292,10 @@ async function connectAdapters(config: Config, stores: SharedStores, log: Logger
       mailOutbox,
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
-        mongodb: await connected.db.command({ ping: 1 }).then(() => true, () => false),
+        mongodb: await connected.db.command({ ping: 1 }).then(
+          () => true,
+          () => false,
+        ),
         redis: redis.status === 'ready' && subscriber.status === 'ready',
       }),
       close: async () => {

@@ -1,12 +1,13 @@
 /** Builds the mail relay and the recovery ports from the configuration and the stores. */
-import type { Config } from '../config/index.js';
-import type { Logger } from '../domain/kernel/logger.js';
-import type { MailOutbox, MailTransport, OneTimeTokenStore, Recovery } from '../domain/recovery/ports.js';
-import { Mailer } from '../domain/recovery/mailer.js';
-import type { RequestLimiter } from '../domain/abuse/ports.js';
+
 import { EmlFileMailTransport } from '../adapters/mail/eml-file-mail-transport.js';
 import { SmtpMailTransport } from '../adapters/mail/smtp-mail-transport.js';
 import { TemplateMailRenderer } from '../adapters/mail/template-renderer.js';
+import type { Config } from '../config/index.js';
+import type { RequestLimiter } from '../domain/abuse/ports.js';
+import type { Logger } from '../domain/kernel/logger.js';
+import { Mailer } from '../domain/recovery/mailer.js';
+import type { MailOutbox, MailTransport, OneTimeTokenStore, Recovery } from '../domain/recovery/ports.js';
 
 /** The longest wait between two attempts at one message. */
 const MAIL_RETRY_MAX_MS = 15 * 60 * 1000;

@@ -2,13 +2,14 @@
  * Opens the signing keys the configuration names: the HS256 secret, an operator's PEM
  * file, or the shared store with sealed private keys.
  */
-import type { Config } from '../config/index.js';
-import type { Logger } from '../domain/kernel/logger.js';
-import type { SigningKeySet, SigningKeyStore } from '../domain/signing-keys/ports.js';
+
 import { HmacKeySet, PemKeySet } from '../adapters/crypto/fixed-key-sets.js';
 import { KeyEncryption } from '../adapters/crypto/key-encryption.js';
 import { StoredKeySet } from '../adapters/crypto/stored-key-set.js';
 import { developmentKeyEncryptionKey, developmentSecret } from '../adapters/embedded/development-secret.js';
+import type { Config } from '../config/index.js';
+import type { Logger } from '../domain/kernel/logger.js';
+import type { SigningKeySet, SigningKeyStore } from '../domain/signing-keys/ports.js';
 
 export async function openSigningKeys(config: Config, store: SigningKeyStore, log: Logger): Promise<SigningKeySet> {
   const { signing, stores } = config;
@@ -60,6 +61,7 @@ export function secondFactorSealingKey(config: Config, log: Logger): string {
     if (signing.secret !== null) return signing.secret;
   }
   // loadConfig requires KEY_ENCRYPTION_KEY wherever nothing can be generated, except with a key file.
-  if (stores.kind !== 'embedded') throw new Error('KEY_ENCRYPTION_KEY is required to seal second-factor secrets when tokens are signed with JWT_PRIVATE_KEY_FILE');
+  if (stores.kind !== 'embedded')
+    throw new Error('KEY_ENCRYPTION_KEY is required to seal second-factor secrets when tokens are signed with JWT_PRIVATE_KEY_FILE');
   return signing.algorithm === 'HS256' ? developmentSecret(stores.dataDir, log) : developmentKeyEncryptionKey(stores.dataDir, log);
 }

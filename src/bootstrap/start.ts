@@ -5,15 +5,15 @@
 import { CookiePolicy } from '../../bridge/cookie-policy.js';
 import { identityInProcess } from '../../bridge/routes/forward-auth.js';
 import { startBridge } from '../../bridge/server.js';
-import { buildApp } from './composition.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { describeError } from '../domain/kernel/error-text.js';
-import { gatewayCheck } from '../transport/shared/gateway-identity.js';
+import { createLogger } from '../observability/logging.js';
+import { flushTraces } from '../observability/tracing/trace-context.js';
 import { sampledAccessLog } from '../transport/grpc/access-log.js';
 import { startGrpcServer } from '../transport/grpc/grpc-server.js';
-import { createLogger } from '../observability/logging.js';
+import { gatewayCheck } from '../transport/shared/gateway-identity.js';
+import { buildApp } from './composition.js';
 import { startupDone } from './heap-policy.js';
-import { flushTraces } from '../observability/tracing/trace-context.js';
 
 const ROLES = ['all', 'server', 'bridge'] as const;
 type Role = (typeof ROLES)[number];
@@ -83,8 +83,7 @@ async function main(): Promise<void> {
   const upstream = local ? 'in-process' : config.bridge.upstream;
   // Beside the server, forward auth asks the service in process rather than over loopback.
   const identityOf = app ? { identityOf: identityInProcess(gatewayCheck(app.useCases), log) } : {};
-  const bridge =
-    role === 'server' ? null : await startBridge(config.bridge, { log, accessLog, ...identityOf, ...observe, ...(local ? { local } : {}) });
+  const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, accessLog, ...identityOf, ...observe, ...(local ? { local } : {}) });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
   startupDone();
 

@@ -11,9 +11,10 @@
  * files, the password dictionaries), the libraries only some requests or configurations
  * use, and tracing, which instruments packages as they load and so needs them unbundled.
  */
-import { build } from 'esbuild';
+
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { build } from 'esbuild';
 
 /** Where the bundle goes, beside dist/src. */
 export const BUNDLE_DIR = 'bundle';

@@ -19,7 +19,7 @@ export function configurationPage(): string {
     '',
     'Everything is read from the environment, in one place (`src/config/`, whose `index.ts` alone reads',
     'the environment). A bad value stops start-up with a message naming the variable. The',
-    'original service\'s names (`JWT_SECRET_KEY`, `JWT_TOKEN_EXP_MIN`, `DB_HOST`, `DB_PORT`, `DB_USER`,',
+    "original service's names (`JWT_SECRET_KEY`, `JWT_TOKEN_EXP_MIN`, `DB_HOST`, `DB_PORT`, `DB_USER`,",
     '`DB_PASSWORD`, `DB_NAME`, `REDIS_HOST`, `REDIS_PORT`, `REDIS_PASSWORD`) keep working.',
     '',
     ...CONFIGURATION.map((section) => `- [${section.title}](#${anchor(section.title)})`),

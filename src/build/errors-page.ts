@@ -1,6 +1,6 @@
 /** docs/errors.md, written from the catalogue of reasons (src/domain/kernel/errors.ts) and the bridge's own (bridge/middleware/http-error.ts). */
 import { status } from '@grpc/grpc-js';
-import { BRIDGE_REASONS, httpStatusOf, type BridgeReason } from '../../bridge/middleware/http-error.js';
+import { BRIDGE_REASONS, type BridgeReason, httpStatusOf } from '../../bridge/middleware/http-error.js';
 import { REASONS, type Reason } from '../domain/kernel/errors.js';
 import { grpcCodeOf } from '../transport/grpc/status-mapping.js';
 
@@ -15,7 +15,7 @@ export function errorsPage(): string {
     'Every failure carries a stable UPPER_SNAKE reason that callers switch on. Over gRPC it is in the',
     'standard rich error model (`google.rpc.Status` with an `ErrorInfo` of domain `clientauth.v1`, a',
     '`BadRequest` naming the field at fault, a `RetryInfo` for a refusal that ends by itself), in',
-    'client-auth\'s own `clientauth-error-bin` and in `clientauth-reason`; the bridge answers',
+    "client-auth's own `clientauth-error-bin` and in `clientauth-reason`; the bridge answers",
     '`{"message": ..., "reason": ..., "field": ...}` with the HTTP status below, and `Retry-After` where',
     'a wait is known. Anything unexpected is INTERNAL / 500 with no internal text; its cause is logged.',
     'How to read them: [api.md](api.md) (gRPC) and [bridge.md](bridge.md) (HTTP).',

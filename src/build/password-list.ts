@@ -7,8 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMON_PASSWORD_FILE } from '../adapters/password-lists/common-password-file.js';
-import { commonPasswordWords } from './zxcvbn-dictionaries.js';
 import { foldPassword } from '../domain/abuse/password-blocklist.js';
+import { commonPasswordWords } from './zxcvbn-dictionaries.js';
 
 /** The list's lines from the dictionaries' words. */
 function passwordListLines(words: Iterable<string>): string {

@@ -11,8 +11,8 @@
 import { realpathSync } from 'node:fs';
 import { connect } from 'node:net';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { HealthClient, healthCheckResponse_ServingStatusToJSON, type HealthCheckResponse } from '../../gen/grpc/health/v1/health.js';
-import { ConfigError, loadConfig, type Config } from '../config/index.js';
+import { type HealthCheckResponse, HealthClient, healthCheckResponse_ServingStatusToJSON } from '../../gen/grpc/health/v1/health.js';
+import { type Config, ConfigError, loadConfig } from '../config/index.js';
 import { hostPort, loopbackFor } from '../transport/shared/loopback.js';
 
 const PROBE_TIMEOUT_MS = 2000;

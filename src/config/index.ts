@@ -2,18 +2,19 @@
  * The only reader of the environment. `loadConfig` turns it into a typed, validated,
  * frozen Config, or throws a ConfigError naming the variable at fault.
  */
-import { mailFrom, recoveryFrom, verifiedRedirectFrom, type MailConfig, type RecoveryConfig } from './recovery.js';
-import { ConfigError, Reader, type Env } from './reader.js';
-import { abuseConfigFrom, type AbuseConfig } from './limits.js';
+
 import { legacyWindowFrom } from './legacy-window.js';
-import { signingFrom, type SigningConfig } from './signing.js';
-import { redisFrom, type RedisConfig } from './redis.js';
-import { secondFactorFrom, type SecondFactorConfig } from './second-factor.js';
+import { type AbuseConfig, abuseConfigFrom } from './limits.js';
+import { ConfigError, type Env, Reader } from './reader.js';
+import { type MailConfig, mailFrom, type RecoveryConfig, recoveryFrom, verifiedRedirectFrom } from './recovery.js';
+import { type RedisConfig, redisFrom } from './redis.js';
+import { type SecondFactorConfig, secondFactorFrom } from './second-factor.js';
+import { type SigningConfig, signingFrom } from './signing.js';
 
 export { ConfigError, type Env } from './reader.js';
-export type { SigningConfig } from './signing.js';
 export type { RedisConfig, RedisNode, RedisTarget } from './redis.js';
 export type { SecondFactorConfig } from './second-factor.js';
+export type { SigningConfig } from './signing.js';
 
 export interface MongoConfig {
   readonly uri: string;
@@ -219,7 +220,11 @@ function storesFrom(read: Reader): StoresConfig {
   const mongo = mongoFrom(read);
   const redis = redisFrom(read);
   if (mongo === null && redis === null) {
-    return { kind: 'embedded', dataDir: read.string('DATA_DIR', './data'), synchronous: read.oneOf('SQLITE_SYNCHRONOUS', ['normal', 'full'] as const, 'normal') };
+    return {
+      kind: 'embedded',
+      dataDir: read.string('DATA_DIR', './data'),
+      synchronous: read.oneOf('SQLITE_SYNCHRONOUS', ['normal', 'full'] as const, 'normal'),
+    };
   }
   if (mongo === null || redis === null) {
     const missing = mongo === null ? 'MongoDB (MONGODB_URI or DB_HOST)' : 'Redis (REDIS_URL, REDIS_HOST, REDIS_SENTINELS or REDIS_CLUSTER_NODES)';
@@ -294,4 +299,3 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
-

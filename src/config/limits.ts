@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import type { AttemptLimitsConfig } from '../domain/abuse/attempt-limits.js';
 import type { HashingQueueOptions } from '../domain/abuse/hashing-queue.js';
-import { LOOPBACK_CIDRS, cidrList } from '../transport/shared/ip-address.js';
+import { cidrList, LOOPBACK_CIDRS } from '../transport/shared/ip-address.js';
 import { ConfigError, type Reader } from './reader.js';
 
 export interface AbuseConfig {

@@ -74,6 +74,9 @@ export class Reader {
   list(name: string): string[] {
     const raw = this.optional(name);
     if (raw === null) return [];
-    return raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    return raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   }
 }

@@ -57,7 +57,7 @@ function redisTargetFrom(read: Reader): RedisTarget | null {
   const sentinels = read.optional('REDIS_SENTINELS');
   if (sentinels !== null) {
     const name = read.optional('REDIS_SENTINEL_NAME');
-    if (name === null) throw new ConfigError('REDIS_SENTINEL_NAME (the monitored master\'s name) is required with REDIS_SENTINELS');
+    if (name === null) throw new ConfigError("REDIS_SENTINEL_NAME (the monitored master's name) is required with REDIS_SENTINELS");
     return {
       kind: 'sentinel',
       sentinels: nodes(read, 'REDIS_SENTINELS', 26379),

@@ -4,19 +4,19 @@
  * prom-client's global one: two instances in one process (tests) never mix counters.
  */
 import { createServer, type Server } from 'node:http';
-import type { MailOutbox } from '../domain/recovery/ports.js';
 import type { AddressInfo } from 'node:net';
 import { status } from '@grpc/grpc-js';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { registerAuditMetrics } from './audit-metrics.js';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuditStats } from '../domain/audit/recorder.js';
-import { isReason, type Reason } from '../domain/kernel/errors.js';
-import type { LegacyTokens } from '../domain/sessions/legacy-tokens.js';
-import { silentLogger, type Logger } from '../domain/kernel/logger.js';
-import { OutageLog } from '../domain/kernel/outage-log.js';
 import type { Outbox } from '../domain/clients/ports.js';
+import { isReason, type Reason } from '../domain/kernel/errors.js';
+import { type Logger, silentLogger } from '../domain/kernel/logger.js';
+import { OutageLog } from '../domain/kernel/outage-log.js';
+import type { MailOutbox } from '../domain/recovery/ports.js';
 import type { RevocationList } from '../domain/revocation/ports.js';
+import type { LegacyTokens } from '../domain/sessions/legacy-tokens.js';
 import type { CallObserver } from '../transport/grpc/unary.js';
+import { registerAuditMetrics } from './audit-metrics.js';
 
 export type StoreName = 'mongodb' | 'redis' | 'sqlite';
 
@@ -60,7 +60,16 @@ const METRIC_PREFIX = 'clientauth_';
 const DEFAULT_SOURCE_TIMEOUT_MS = 2000;
 /** From a cached token check (well under 1 ms) to a bcrypt login or a slow store (seconds). */
 const RPC_DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-const LOGIN_OUTCOMES: readonly LoginOutcome[] = ['success', 'invalid_credentials', 'suspended', 'email_not_verified', 'throttled', 'server_busy', 'invalid_argument', 'error'];
+const LOGIN_OUTCOMES: readonly LoginOutcome[] = [
+  'success',
+  'invalid_credentials',
+  'suspended',
+  'email_not_verified',
+  'throttled',
+  'server_busy',
+  'invalid_argument',
+  'error',
+];
 
 /** The reasons a Login can fail with that are not errors of the service; any other is 'error'. */
 const LOGIN_OUTCOME_OF: Partial<Record<Reason, LoginOutcome>> = {
@@ -154,8 +163,10 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
     });
   };
   if (outbox) {
-    backlogGauge('outbox_backlog', 'Outbox events not yet delivered to the revocation list and the event bus. NaN when the outbox could not be read in time.', () =>
-      outbox.backlog(),
+    backlogGauge(
+      'outbox_backlog',
+      'Outbox events not yet delivered to the revocation list and the event bus. NaN when the outbox could not be read in time.',
+      () => outbox.backlog(),
     );
   }
   if (mailOutbox) {

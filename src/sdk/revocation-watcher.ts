@@ -9,8 +9,8 @@
  * It follows WatchRevocations, reconnecting with its last cursor after any failure (so it
  * misses nothing), and treats a stream silent for longer than `silenceMs` as dead.
  */
-import { Metadata, type ClientReadableStream } from '@grpc/grpc-js';
-import { RevocationEventType, type RevocationEvent, type RevocationSnapshot, type WatchRevocationsResponse } from '../../gen/clientauth/v1/revocation_feed.js';
+import { type ClientReadableStream, Metadata } from '@grpc/grpc-js';
+import { type RevocationEvent, RevocationEventType, type RevocationSnapshot, type WatchRevocationsResponse } from '../../gen/clientauth/v1/revocation_feed.js';
 import type { ClientAuthPromiseClient } from './typed-client.js';
 
 export interface RevocationWatcherOptions {

@@ -7,13 +7,13 @@
  * Every call has a deadline; `token` (per call or for the client) is sent as
  * `authorization: Bearer <token>`.
  */
-import { ChannelCredentials, Metadata, type CallOptions, type ServiceError, type handleUnaryCall } from '@grpc/grpc-js';
+import { type CallOptions, ChannelCredentials, type handleUnaryCall, Metadata, type ServiceError } from '@grpc/grpc-js';
 import * as api from '../../gen/clientauth/v1/client_auth.js';
+import { ClientAuthClient, type ClientAuthServer, ClientAuthService, type DeepPartial } from '../../gen/clientauth/v1/client_auth.js';
 import * as secondFactorApi from '../../gen/clientauth/v1/second_factor.js';
 import * as signingKeyApi from '../../gen/clientauth/v1/signing_keys.js';
-import { ClientAuthClient, ClientAuthService, type ClientAuthServer, type DeepPartial } from '../../gen/clientauth/v1/client_auth.js';
-import { retryServiceConfig, type RetryOptions } from './retry-policy.js';
 import { CLIENT_IP_KEY, CLIENT_USER_AGENT_KEY, REQUEST_ID_KEY } from './call-metadata.js';
+import { type RetryOptions, retryServiceConfig } from './retry-policy.js';
 
 export interface ClientAuthCallOptions {
   /** The bearer token for this call; overrides the client's. */
@@ -130,4 +130,4 @@ function requestFiller(method: string): (partial: unknown) => unknown {
   return message.fromPartial.bind(message);
 }
 
-export { RETRY_AFTER_KEY, errorDetailOf, richStatusOf, ERROR_DOMAIN, type RichStatusDetails } from './error-details.js';
+export { ERROR_DOMAIN, errorDetailOf, RETRY_AFTER_KEY, type RichStatusDetails, richStatusOf } from './error-details.js';

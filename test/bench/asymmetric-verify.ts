@@ -31,8 +31,9 @@ function measure(algorithm: AsymmetricAlgorithm, settings: Settings) {
     { issuer: settings.issuer, audience: settings.audience, clockSkewSeconds: 30, maxLifetimeSeconds: { user: 3600, service: 3600 } },
     { signer: () => signer, verifier: (tokenKid) => (tokenKid === kid ? verifier : null) },
   );
-  const tokens = Array.from({ length: DISTINCT_TOKENS }, (_, i) =>
-    issuer.issue({ clientId: `bench-client-${i}`, kind: 'user', groups: ['user'], sessionId: `bench-session-${i}` }, 3600).token,
+  const tokens = Array.from(
+    { length: DISTINCT_TOKENS },
+    (_, i) => issuer.issue({ clientId: `bench-client-${i}`, kind: 'user', groups: ['user'], sessionId: `bench-session-${i}` }, 3600).token,
   );
   const token = tokens[0]!;
   const [header, payload, signature] = token.split('.') as [string, string, string];

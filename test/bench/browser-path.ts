@@ -18,15 +18,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LoginRequest } from '../../gen/clientauth/v1/client_auth.js';
+import { BUNDLE_DIR } from '../../src/build/bundle.js';
 import { createClientAuthClient } from '../../src/sdk/typed-client.js';
 import { freePort, repoRoot } from '../support/paths.js';
-import { cpuSeconds, httpLoad, memoryMb, type HttpLoadResult, type HttpLoadRun } from './http-load.js';
-import { pooled, type LoadFigures } from './load-generators.js';
-import { startMainProcess, type MainProcess } from './main-process.js';
-import { ensurePeer, startPeer, type Peer } from './peer-original.js';
+import { cpuSeconds, type HttpLoadResult, type HttpLoadRun, httpLoad, memoryMb } from './http-load.js';
+import { type LoadFigures, pooled } from './load-generators.js';
+import { type MainProcess, startMainProcess } from './main-process.js';
+import { ensurePeer, type Peer, startPeer } from './peer-original.js';
 import { LOAD_CPU, runNodeChild } from './processes.js';
-import { sessionStorage, type StorageFigures } from './session-storage.js';
-import { BUNDLE_DIR } from '../../src/build/bundle.js';
+import { type StorageFigures, sessionStorage } from './session-storage.js';
 
 const ROOT = repoRoot();
 const BENCH_DIST = path.join(ROOT, 'dist', 'test', 'bench');
@@ -180,9 +180,18 @@ async function measureSetUp(
   const meRuns = { bridge: [] as Array<HttpLoadResult & { cpu: number }>, grpc: [] as Array<HttpLoadResult & { cpu: number }> };
   say(`  GET /me vs GetMe: ${ME.rounds} alternating rounds of ${ME.warmUpSeconds} s + ${ME.seconds} s, ${ME.inFlight} in flight`);
   for (let round = 0; round < ME.rounds; round++) {
-    meRuns.bridge.push(await measured(pid, { ...ME, workDir, protocol: 'http1', url: `${running.bridgeUrl}/me`, headers: { cookie: `token=${running.token}` } }));
+    meRuns.bridge.push(
+      await measured(pid, { ...ME, workDir, protocol: 'http1', url: `${running.bridgeUrl}/me`, headers: { cookie: `token=${running.token}` } }),
+    );
     meRuns.grpc.push(
-      await measured(pid, { ...ME, workDir, protocol: 'grpc', url: `http://${running.grpcAddress}/clientauth.v1.ClientAuth/GetMe`, headers: { authorization: `Bearer ${running.token}` }, body: new Uint8Array() }),
+      await measured(pid, {
+        ...ME,
+        workDir,
+        protocol: 'grpc',
+        url: `http://${running.grpcAddress}/clientauth.v1.ClientAuth/GetMe`,
+        headers: { authorization: `Bearer ${running.token}` },
+        body: new Uint8Array(),
+      }),
     );
   }
   const peakAfterMe = memoryMb(pid).peak;
@@ -343,7 +352,10 @@ async function coldStart(env: Record<string, string>, token: string, logFile: st
   let stop = false;
   const poll = (async () => {
     while (!stop) {
-      const status = await fetch(url, { headers: { cookie: `token=${token}` } }).then((response) => response.status, () => 0);
+      const status = await fetch(url, { headers: { cookie: `token=${token}` } }).then(
+        (response) => response.status,
+        () => 0,
+      );
       if (status === 200) {
         servedAt = Date.now();
         return;
@@ -409,7 +421,9 @@ async function measurePeer(
     });
     for (let round = 0; round < ME.rounds; round++) {
       me.peer.push(await measured(peer.pid, { ...ME, workDir, protocol: 'http1', url: `${peer.url}/me`, headers: { cookie: `token=${peer.token}` } }));
-      me.ours.push(await measured(ours.main.pid, { ...ME, workDir, protocol: 'http1', url: `${ours.bridgeUrl}/me`, headers: { cookie: `token=${ours.token}` } }));
+      me.ours.push(
+        await measured(ours.main.pid, { ...ME, workDir, protocol: 'http1', url: `${ours.bridgeUrl}/me`, headers: { cookie: `token=${ours.token}` } }),
+      );
       login.peer.push(await measured(peer.pid, loginRun(`${peer.url}/login`, peer.email, peer.password)));
       login.ours.push(await measured(ours.main.pid, loginRun(`${ours.bridgeUrl}/login`, ours.email, ours.password)));
     }

@@ -53,7 +53,9 @@ export function browserReport(r: BrowserResults): string[] {
   out();
   if (r.coldStarts.length > 0) {
     const median = medianBy(r.coldStarts, (c) => c.totalMs);
-    out(`  cold start of the embedded default (node dist/src/main.js, bundled) to its first served GET /me (median of ${r.coldStarts.length}: ${r.coldStarts.map((c) => int(c.totalMs)).join(' / ')} ms)`);
+    out(
+      `  cold start of the embedded default (node dist/src/main.js, bundled) to its first served GET /me (median of ${r.coldStarts.length}: ${r.coldStarts.map((c) => int(c.totalMs)).join(' / ')} ms)`,
+    );
     out(
       `    ${int(median.totalMs)} ms = node ${int(median.nodeMs)} + start-up to "wired" ${int(median.wiringMs)} (of which module loading ${int(median.modulesMs)})` +
         ` + to listening ${int(median.listenMs)} + first request ${int(median.firstRequestMs)}`,
@@ -79,14 +81,24 @@ export function browserReport(r: BrowserResults): string[] {
       const peerPair = (label: string, ours: Side, peer: Side) => {
         out(row(`    ${label}, ours`, num(ours.perSecond), ms(ours.p50Ms), ms(ours.p99Ms), ms(ours.cpuMsPerRequest)));
         out(row(`    ${label}, original`, num(peer.perSecond), ms(peer.p50Ms), ms(peer.p99Ms), ms(peer.cpuMsPerRequest)));
-        out(row(`    ours / original`, ratio(ours.perSecond / peer.perSecond), ratio(ours.p50Ms / peer.p50Ms), ratio(ours.p99Ms / peer.p99Ms), ratio(ours.cpuMsPerRequest / peer.cpuMsPerRequest)));
+        out(
+          row(
+            `    ours / original`,
+            ratio(ours.perSecond / peer.perSecond),
+            ratio(ours.p50Ms / peer.p50Ms),
+            ratio(ours.p99Ms / peer.p99Ms),
+            ratio(ours.cpuMsPerRequest / peer.cpuMsPerRequest),
+          ),
+        );
       };
       peerPair('GET /me', r.peer.me.ours, r.peer.me.peer);
       const meMet = r.peer.me.ours.perSecond >= r.peer.me.peer.perSecond * BROWSER_TARGETS.meVsOriginal && r.peer.me.ours.p99Ms <= r.peer.me.peer.p99Ms;
       out(`    target: /me throughput >= the original's with p99 no worse: ${met(meMet)}`);
       peerPair('POST /login', r.peer.login.ours, r.peer.login.peer);
       if (r.peer.memory) {
-        out(`    RSS ready / peak: ours ${num(r.peer.memory.ours.readyMb)} / ${num(r.peer.memory.ours.peakMb)} MB, original ${num(r.peer.memory.peer.readyMb)} / ${num(r.peer.memory.peer.peakMb)} MB`);
+        out(
+          `    RSS ready / peak: ours ${num(r.peer.memory.ours.readyMb)} / ${num(r.peer.memory.ours.peakMb)} MB, original ${num(r.peer.memory.peer.readyMb)} / ${num(r.peer.memory.peer.peakMb)} MB`,
+        );
       }
     }
   }

@@ -8,7 +8,7 @@
  * pretenuring is off. That is the stricter baseline: the wire with the same GC fixes.
  */
 import { join } from 'node:path';
-import { Server, ServerCredentials, loadPackageDefinition, type GrpcObject, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { type GrpcObject, loadPackageDefinition, Server, ServerCredentials, type ServiceClientConstructor } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { keepServerStreamsInTables, stopPretenuring } from '../../src/transport/grpc/stream-table.js';
 import { repoRoot } from '../support/paths.js';

@@ -13,10 +13,10 @@ import { identityInProcess } from '../../bridge/routes/forward-auth.js';
 import { startBridge } from '../../bridge/server.js';
 import { buildApp } from '../../src/bootstrap/composition.js';
 import { loadConfig } from '../../src/config/index.js';
-import { gatewayCheck } from '../../src/transport/shared/gateway-identity.js';
+import { createLogger } from '../../src/observability/logging.js';
 import { sampledAccessLog } from '../../src/transport/grpc/access-log.js';
 import { startGrpcServer } from '../../src/transport/grpc/grpc-server.js';
-import { createLogger } from '../../src/observability/logging.js';
+import { gatewayCheck } from '../../src/transport/shared/gateway-identity.js';
 import { announce, stopWithRunner } from './child.js';
 
 async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ port: number; close(): void }> {

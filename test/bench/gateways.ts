@@ -16,10 +16,10 @@ import * as path from 'node:path';
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth.js';
 import { AuthorizationClient, CheckRequest, type CheckResponse } from '../../gen/envoy/service/auth/v3/external_auth.js';
-import { gatewayBinary, startGateway, startPlainNginx, type RunningGateway } from '../integration/gateways/real-gateways.js';
+import { gatewayBinary, type RunningGateway, startGateway, startPlainNginx } from '../integration/gateways/real-gateways.js';
 import { prepareUser } from './bench-user.js';
-import { h1load, h2load, pooled, type H2loadResult } from './load-generators.js';
-import { SERVER_CPU, pinned, startNodeChild, type NodeChild } from './processes.js';
+import { type H2loadResult, h1load, h2load, pooled } from './load-generators.js';
+import { type NodeChild, pinned, SERVER_CPU, startNodeChild } from './processes.js';
 
 /** Rounds of 10 s, as ValidateToken's in run.ts (a shorter round samples the garbage collector's irregular cycle). */
 export const GATEWAY_BENCH = { rounds: 3, warmUpSeconds: 1, seconds: 10, connections: 16, inFlight: 64 };
@@ -59,7 +59,9 @@ export async function measureGateways(context: GatewayBenchContext): Promise<Gat
     return child;
   };
   const accessLogSample = process.env['ACCESS_LOG_SAMPLE'] ?? '0';
-  say(`gateways: starting client-auth (gRPC + bridge in one process, embedded set-up, ACCESS_LOG_SAMPLE=${accessLogSample}) and the echo baseline on CPU ${SERVER_CPU}`);
+  say(
+    `gateways: starting client-auth (gRPC + bridge in one process, embedded set-up, ACCESS_LOG_SAMPLE=${accessLogSample}) and the echo baseline on CPU ${SERVER_CPU}`,
+  );
   const echo = start('gateway-echo', 'echo-server.js', {}, ['--as-client-auth']);
   const server = start('gateway-server', 'gateway-server.js', {
     JWT_SECRET_KEY: randomBytes(48).toString('base64url'),
@@ -77,7 +79,10 @@ export async function measureGateways(context: GatewayBenchContext): Promise<Gat
   const grpcAddress = `127.0.0.1:${ports['grpcPort']}`;
   const { token } = await prepareUser(grpcAddress);
   const checkMessage = CheckRequest.encode({
-    attributes: { request: { http: { id: '', method: 'GET', path: '/', host: 'app', headers: { authorization: `Bearer ${token}` }, headerMap: undefined } }, contextExtensions: {} },
+    attributes: {
+      request: { http: { id: '', method: 'GET', path: '/', host: 'app', headers: { authorization: `Bearer ${token}` }, headerMap: undefined } },
+      contextExtensions: {},
+    },
   }).finish();
   await expectAllowed(grpcAddress, checkMessage);
 
@@ -93,7 +98,9 @@ export async function measureGateways(context: GatewayBenchContext): Promise<Gat
   }
 
   const { rounds, warmUpSeconds, seconds, connections, inFlight } = GATEWAY_BENCH;
-  say(`gateways: ${rounds} alternating rounds of ${warmUpSeconds} s warm-up + ${seconds} s for each of /auth, bare Koa, Check, echo${'auth' in nginx ? ', NGINX with and without auth_request' : ''}`);
+  say(
+    `gateways: ${rounds} alternating rounds of ${warmUpSeconds} s warm-up + ${seconds} s for each of /auth, bare Koa, Check, echo${'auth' in nginx ? ', NGINX with and without auth_request' : ''}`,
+  );
   const http = (url: string, headers: Record<string, string> = {}) => h1load({ url, headers, connections, warmUpSeconds, seconds, workDir });
   const grpc = (address: string, route: string, message: Uint8Array) => h2load({ address, path: route, message, inFlight, warmUpSeconds, seconds, workDir });
   const cookie = { cookie: `token=${token}` };
@@ -150,18 +157,41 @@ export function gatewayReport(r: GatewayResults, row: (label: string, a: string,
     lines.push(row(`  ${names[1]} (baseline)`, int(baseline.perSecond), fixed(baseline.p50Ms), fixed(baseline.p99Ms)));
     lines.push(row(`  ${names[0]}`, int(measured.perSecond), fixed(measured.p50Ms), fixed(measured.p99Ms)));
     lines.push(row('  ratio', fixed(measured.perSecond / baseline.perSecond), fixed(measured.p50Ms / baseline.p50Ms), fixed(measured.p99Ms / baseline.p99Ms)));
-    if (target !== null) lines.push(row('  target', `>= ${target.toFixed(2)}`, '', '') + `  ${measured.perSecond / baseline.perSecond >= target ? 'met' : 'below target'}`);
-    lines.push(`  each round, per s: ${names[1]} ${p.baseline.map((run) => int(pooled([run]).perSecond)).join(' / ')}; ${names[0]} ${p.measured.map((run) => int(pooled([run]).perSecond)).join(' / ')}`);
+    if (target !== null)
+      lines.push(row('  target', `>= ${target.toFixed(2)}`, '', '') + `  ${measured.perSecond / baseline.perSecond >= target ? 'met' : 'below target'}`);
+    lines.push(
+      `  each round, per s: ${names[1]} ${p.baseline.map((run) => int(pooled([run]).perSecond)).join(' / ')}; ${names[0]} ${p.measured.map((run) => int(pooled([run]).perSecond)).join(' / ')}`,
+    );
     lines.push(`  ratio by round: ${roundRatios.map(fixed).join(' / ')} (spread ${fixed(Math.min(...roundRatios))} to ${fixed(Math.max(...roundRatios))})`);
     const failed = (runs: H2loadResult[]) => runs.reduce((sum, run) => sum + run.failed, 0);
-    lines.push(`  checks: ${failed(p.measured) + failed(p.baseline) === 0 ? 'every request answered 2xx' : `${failed(p.measured)} ${names[0]} and ${failed(p.baseline)} baseline requests failed or were not 2xx`}`);
+    lines.push(
+      `  checks: ${failed(p.measured) + failed(p.baseline) === 0 ? 'every request answered 2xx' : `${failed(p.measured)} ${names[0]} and ${failed(p.baseline)} baseline requests failed or were not 2xx`}`,
+    );
     lines.push('');
   };
-  lines.push(`Gateways: ${rounds} alternating rounds of ${seconds} s after ${warmUpSeconds} s warm-up; client-auth as one process (gRPC + bridge) on CPU ${SERVER_CPU}, ACCESS_LOG_SAMPLE=${r.accessLogSample}`);
+  lines.push(
+    `Gateways: ${rounds} alternating rounds of ${seconds} s after ${warmUpSeconds} s warm-up; client-auth as one process (gRPC + bridge) on CPU ${SERVER_CPU}, ACCESS_LOG_SAMPLE=${r.accessLogSample}`,
+  );
   lines.push('');
-  section(`GET /auth (forward auth, cookie) vs a bare Koa route in the same process: h2load --h1, ${connections} keep-alive connections`, r.forwardAuth, ['GET /auth', 'bare Koa'], TARGETS.forwardAuth);
-  section(`ext_authz Check vs the grpc-js echo with client-auth's GC fixes: h2load, one HTTP/2 connection, ${inFlight} calls in flight`, r.check, ['Check', 'echo'], TARGETS.check);
+  section(
+    `GET /auth (forward auth, cookie) vs a bare Koa route in the same process: h2load --h1, ${connections} keep-alive connections`,
+    r.forwardAuth,
+    ['GET /auth', 'bare Koa'],
+    TARGETS.forwardAuth,
+  );
+  section(
+    `ext_authz Check vs the grpc-js echo with client-auth's GC fixes: h2load, one HTTP/2 connection, ${inFlight} calls in flight`,
+    r.check,
+    ['Check', 'echo'],
+    TARGETS.check,
+  );
   if ('skipped' in r.nginx) lines.push(`NGINX: not measured (${r.nginx.skipped})`, '');
-  else section(`NGINX (workers on CPU ${SERVER_CPU}) with auth_request to client-auth vs NGINX proxying the same application without it: h2load --h1, ${connections} connections`, r.nginx, ['with auth_request', 'without'], null);
+  else
+    section(
+      `NGINX (workers on CPU ${SERVER_CPU}) with auth_request to client-auth vs NGINX proxying the same application without it: h2load --h1, ${connections} connections`,
+      r.nginx,
+      ['with auth_request', 'without'],
+      null,
+    );
   return lines;
 }

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { STALL_TIMEOUT, grpcFrame, type H2loadResult } from './load-generators.js';
+import { grpcFrame, type H2loadResult, STALL_TIMEOUT } from './load-generators.js';
 import { LOAD_CPU, runPinned } from './processes.js';
 
 export interface HttpLoadRun {
@@ -33,7 +33,8 @@ export async function httpLoad(run: HttpLoadRun): Promise<HttpLoadResult> {
   const logFile = path.join(run.workDir, `h2load-log-${stamp}.tsv`);
   const bodyFile = path.join(run.workDir, `h2load-body-${stamp}.bin`);
   const args = [
-    '-D', String(run.seconds),
+    '-D',
+    String(run.seconds),
     `--warm-up-time=${run.warmUpSeconds}`,
     `--log-file=${logFile}`,
     ...STALL_TIMEOUT,

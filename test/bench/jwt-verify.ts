@@ -29,8 +29,9 @@ function main(): void {
     { issuer: settings.issuer, audience: settings.audience, clockSkewSeconds: 30, maxLifetimeSeconds: { user: 3600, service: 3600 } },
     new HmacKeySet(settings.secret),
   );
-  const tokens = Array.from({ length: DISTINCT_TOKENS }, (_, i) =>
-    issuer.issue({ clientId: `bench-client-${i}`, kind: 'user', groups: ['user'], sessionId: `bench-session-${i}` }, 3600).token,
+  const tokens = Array.from(
+    { length: DISTINCT_TOKENS },
+    (_, i) => issuer.issue({ clientId: `bench-client-${i}`, kind: 'user', groups: ['user'], sessionId: `bench-session-${i}` }, 3600).token,
   );
   const token = tokens[0]!;
   const options: jwt.VerifyOptions = { algorithms: ['HS256'], issuer: settings.issuer, audience: settings.audience };

@@ -193,15 +193,24 @@ export async function ghz(run: GhzRun): Promise<LoadFigures & { statuses: Status
   const tailSeconds = 1;
   const args = [
     '--insecure',
-    '--cpus', '1',
-    '--proto', run.protoFile,
-    '--import-paths', run.importPath,
-    '--call', run.call,
-    '-d', JSON.stringify(run.data),
-    '-c', String(run.concurrency),
-    '--connections', '1',
-    '-z', `${run.warmUpSeconds + run.seconds + tailSeconds}s`,
-    '-O', 'json',
+    '--cpus',
+    '1',
+    '--proto',
+    run.protoFile,
+    '--import-paths',
+    run.importPath,
+    '--call',
+    run.call,
+    '-d',
+    JSON.stringify(run.data),
+    '-c',
+    String(run.concurrency),
+    '--connections',
+    '1',
+    '-z',
+    `${run.warmUpSeconds + run.seconds + tailSeconds}s`,
+    '-O',
+    'json',
     run.address,
   ];
   const result = await runPinned(LOAD_CPU, run.ghz, args, (run.warmUpSeconds + run.seconds + 60) * 1000);
@@ -253,4 +262,3 @@ export function percentile(values: number[], p: number): number {
   const sorted = Float64Array.from(values).sort();
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
-

@@ -4,12 +4,12 @@
  * ready once its bridge answers GET /healthz (so any LOG_LEVEL works). Its log lines are
  * kept for the start-up breakdown. Stopped with SIGTERM, as an orchestrator would.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { onJsonLines } from '../support/json-lines.js';
 import { freePort, repoRoot } from '../support/paths.js';
-import { SERVER_CPU, pinned } from './processes.js';
+import { pinned, SERVER_CPU } from './processes.js';
 
 export interface MainProcess {
   child: ChildProcess;
@@ -68,7 +68,12 @@ export async function startMainProcess(env: Record<string, string>, options: Mai
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   const health = `http://127.0.0.1:${bridgePort}/healthz`;
-  while ((await fetch(health).then((response) => response.status, () => 0)) !== 200) {
+  while (
+    (await fetch(health).then(
+      (response) => response.status,
+      () => 0,
+    )) !== 200
+  ) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`main.js exited before it served: ${stderr}`);
     if (Date.now() > deadline) {
       await stop();

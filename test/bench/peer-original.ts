@@ -4,11 +4,11 @@
  * registered and logged in on it. It listens on port 8000 (fixed in its code) and takes
  * its settings from the original variables.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { isExecutable } from '../support/paths.js';
-import { SERVER_CPU, pinned } from './processes.js';
+import { pinned, SERVER_CPU } from './processes.js';
 
 const MODULE = 'github.com/a-shine/client-auth@2841fdec7276';
 /** The name `go install` gives the binary: the module path's last element. */
@@ -78,8 +78,14 @@ export async function startPeer(bin: string, stores: { mongoUri: string; redisUr
   try {
     const url = `http://127.0.0.1:${PEER_PORT}`;
     const deadline = Date.now() + 30_000;
-    while (!(await fetch(`${url}/me`).then(() => true, () => false))) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the original service did not start: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+    while (
+      !(await fetch(`${url}/me`).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`the original service did not start: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const email = `peer-${Date.now().toString(36)}@example.com`;

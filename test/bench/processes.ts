@@ -3,7 +3,7 @@
  * is remembered until it ends, and killed if the runner exits first, so a failed or
  * interrupted run leaves nothing behind.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 
@@ -32,8 +32,7 @@ function remember(child: ChildProcess): void {
  */
 export const pinningProblem: () => string | null = (() => {
   const cpus = os.availableParallelism();
-  const problem =
-    cpus < 2 ? `only ${cpus} CPU available` : spawnSync('taskset', ['-V']).error ? 'taskset not found (Debian package util-linux)' : null;
+  const problem = cpus < 2 ? `only ${cpus} CPU available` : spawnSync('taskset', ['-V']).error ? 'taskset not found (Debian package util-linux)' : null;
   return () => problem;
 })();
 

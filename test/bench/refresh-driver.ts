@@ -8,8 +8,8 @@
  */
 import type { ServiceError } from '@grpc/grpc-js';
 import { createClientAuthClient, errorDetailOf } from '../../src/sdk/typed-client.js';
-import { percentile } from './load-generators.js';
 import { announce, stopWithRunner } from './child.js';
+import { percentile } from './load-generators.js';
 
 interface Settings {
   /** The gRPC server (host:port), called with RefreshToken. */
@@ -83,10 +83,13 @@ async function main(): Promise<void> {
   let cpuAtStart: NodeJS.CpuUsage | undefined;
   let driverCpuShare = 0;
   setTimeout(() => (cpuAtStart = process.cpuUsage()), settings.warmUpSeconds * 1000);
-  setTimeout(() => {
-    const used = process.cpuUsage(cpuAtStart);
-    driverCpuShare = (used.user + used.system) / (settings.seconds * 1e6);
-  }, (settings.warmUpSeconds + settings.seconds) * 1000);
+  setTimeout(
+    () => {
+      const used = process.cpuUsage(cpuAtStart);
+      driverCpuShare = (used.user + used.system) / (settings.seconds * 1e6);
+    },
+    (settings.warmUpSeconds + settings.seconds) * 1000,
+  );
 
   const chain = async (refreshToken: string) => {
     let token = refreshToken;

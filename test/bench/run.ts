@@ -47,16 +47,16 @@ import { ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth.js';
 import { startFerret } from '../support/ferretdb.js';
 import { mochaGlobalSetup, mochaGlobalTeardown } from '../support/global-setup.js';
 import { repoRoot } from '../support/paths.js';
+import { measureBlocklist, STORM, stormReport } from './abuse-figures.js';
 import { prepareUser } from './bench-user.js';
-import { gatewayReport, measureGateways } from './gateways.js';
-import { STORM, measureBlocklist, stormReport } from './abuse-figures.js';
-import type { StormFigures } from './storm-driver.js';
-import { ensureGhz, ensureH2load, ghz, h2load, pooled, type H2loadResult, type LoadFigures } from './load-generators.js';
-import { LOAD_CPU, SERVER_CPU, killAll, pinSelf, pinningProblem, runNodeChild, startNodeChild, type NodeChild } from './processes.js';
-import { int, ms, num, ratio, verdict } from './format.js';
-import { measureBrowserPath, type BrowserResults } from './browser-path.js';
+import { type BrowserResults, measureBrowserPath } from './browser-path.js';
 import { browserReport } from './browser-report.js';
-import { measureTracingOverhead, startOtlpSink, tracingEnv, type TracingOverhead } from './tracing-overhead.js';
+import { int, ms, num, ratio, verdict } from './format.js';
+import { gatewayReport, measureGateways } from './gateways.js';
+import { ensureGhz, ensureH2load, ghz, type H2loadResult, h2load, type LoadFigures, pooled } from './load-generators.js';
+import { killAll, LOAD_CPU, type NodeChild, pinningProblem, pinSelf, runNodeChild, SERVER_CPU, startNodeChild } from './processes.js';
+import type { StormFigures } from './storm-driver.js';
+import { measureTracingOverhead, startOtlpSink, type TracingOverhead, tracingEnv } from './tracing-overhead.js';
 
 const ROOT = repoRoot();
 const BENCH_DIST = path.join(ROOT, 'dist', 'test', 'bench');
@@ -101,7 +101,16 @@ function say(line: string): void {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { logLevel: 'info', cpuProfile: false, metrics: false, embedded: true, gatewaysOnly: false, grpcPaths: true, browserPath: true, peerOriginal: false };
+  const options: Options = {
+    logLevel: 'info',
+    cpuProfile: false,
+    metrics: false,
+    embedded: true,
+    gatewaysOnly: false,
+    grpcPaths: true,
+    browserPath: true,
+    peerOriginal: false,
+  };
   for (const arg of argv) {
     if (arg === '--cpu-prof') options.cpuProfile = true;
     else if (arg === '--metrics') options.metrics = true;
@@ -111,7 +120,10 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--no-browser') options.browserPath = false;
     else if (arg === '--peer-original') options.peerOriginal = true;
     else if (arg.startsWith('--log-level=')) options.logLevel = arg.slice('--log-level='.length);
-    else throw new Error(`unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only, --browser-only, --no-browser, --peer-original)`);
+    else
+      throw new Error(
+        `unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only, --browser-only, --no-browser, --peer-original)`,
+      );
   }
   return options;
 }
@@ -377,7 +389,9 @@ async function measure(
   // ValidateToken rounds above does not count in it.
   const fanouts = new Map<SetUp['name'], SetUpResults['fanout']>();
   for (const setUp of fullSetUps) {
-    say(`WatchRevocations (${setUp.name}): ${WATCH.idleWatchers} idle watchers, then ${WATCH.samples} suspensions seen by ${WATCH.watchers} watchers, from CPU ${LOAD_CPU}`);
+    say(
+      `WatchRevocations (${setUp.name}): ${WATCH.idleWatchers} idle watchers, then ${WATCH.samples} suspensions seen by ${WATCH.watchers} watchers, from CPU ${LOAD_CPU}`,
+    );
     fanouts.set(
       setUp.name,
       await runNodeChild<NonNullable<SetUpResults['fanout']>>(
@@ -451,7 +465,9 @@ async function measure(
 
   const storms = new Map<SetUp['name'], StormFigures>();
   for (const setUp of setUps) {
-    say(`Login storm (${setUp.name}): waves of ${STORM.storm} concurrent wrong-password logins each second for ${STORM.seconds} s, with ValidateToken and a real user's logins`);
+    say(
+      `Login storm (${setUp.name}): waves of ${STORM.storm} concurrent wrong-password logins each second for ${STORM.seconds} s, with ValidateToken and a real user's logins`,
+    );
     storms.set(
       setUp.name,
       await runNodeChild<StormFigures>(
@@ -473,7 +489,15 @@ async function measure(
   const bcrypt = await runNodeChild<Results['bcrypt']>(
     SERVER_CPU,
     path.join(BENCH_DIST, 'bcrypt-baseline.js'),
-    [JSON.stringify({ cost: BCRYPT.cost, password: setUps[0]!.password, inFlight: LOGIN.inFlight, warmUpSeconds: BCRYPT.warmUpSeconds, seconds: BCRYPT.seconds })],
+    [
+      JSON.stringify({
+        cost: BCRYPT.cost,
+        password: setUps[0]!.password,
+        inFlight: LOGIN.inFlight,
+        warmUpSeconds: BCRYPT.warmUpSeconds,
+        seconds: BCRYPT.seconds,
+      }),
+    ],
     { readyTimeoutMs: (BCRYPT.warmUpSeconds + BCRYPT.seconds + 60) * 1000, outputFile: path.join(workDir, 'bcrypt.log') },
   );
 
@@ -603,18 +627,29 @@ function printReport(r: Results, options: Options): void {
 
   out(`ValidateToken vs a grpc-js echo with client-auth's GC fixes (stream tables, no pretenuring: src/transport/grpc/stream-table.ts):`);
   out(`  h2load, one HTTP/2 connection, ${VALIDATE.inFlight} calls in flight,`);
-  out(`  ${VALIDATE.rounds} rounds of ${VALIDATE.seconds} s runs after ${VALIDATE.warmUpSeconds} s warm-up, each ValidateToken run between two echo runs (a round's`);
+  out(
+    `  ${VALIDATE.rounds} rounds of ${VALIDATE.seconds} s runs after ${VALIDATE.warmUpSeconds} s warm-up, each ValidateToken run between two echo runs (a round's`,
+  );
   out(`  ratio is to their mean); echo carries a ${r.tokenLength}-character string (the token);`);
   out(`  first on servers that have served only their set-up's registration and login (the echo has served nothing)`);
   out(row('', 'calls/s', 'p50 ms', 'p99 ms'));
   out(row('  echo (baseline)', int(r.echo.perSecond), ms(r.echo.p50Ms), ms(r.echo.p99Ms)));
   for (const s of r.setUps) out(row(`  ValidateToken, ${s.name}`, int(s.validate.perSecond), ms(s.validate.p50Ms), ms(s.validate.p99Ms)));
   for (const s of r.setUps) {
-    out(row(`  ${s.name} / echo`, ratio(s.validate.perSecond / r.echo.perSecond), ratio(s.validate.p50Ms / r.echo.p50Ms), ratio(s.validate.p99Ms / r.echo.p99Ms)));
+    out(
+      row(`  ${s.name} / echo`, ratio(s.validate.perSecond / r.echo.perSecond), ratio(s.validate.p50Ms / r.echo.p50Ms), ratio(s.validate.p99Ms / r.echo.p99Ms)),
+    );
   }
   out(row('  target', `>= ${TARGETS.validateThroughput.toFixed(2)}`, '', `< ${TARGETS.validateP99Ms} ms`));
   for (const s of r.setUps) {
-    out(row(`  result, ${s.name}`, verdict(s.validate.perSecond / r.echo.perSecond >= TARGETS.validateThroughput), '', verdict(s.validate.p99Ms < TARGETS.validateP99Ms)));
+    out(
+      row(
+        `  result, ${s.name}`,
+        verdict(s.validate.perSecond / r.echo.perSecond >= TARGETS.validateThroughput),
+        '',
+        verdict(s.validate.p99Ms < TARGETS.validateP99Ms),
+      ),
+    );
   }
   for (const s of r.setUps) {
     const notOk = Object.entries(s.validateLog.notOk);
@@ -623,10 +658,14 @@ function printReport(r: Results, options: Options): void {
         ? `no ValidateToken calls (LOG_LEVEL=${options.logLevel}, ACCESS_LOG_SAMPLE=${process.env['ACCESS_LOG_SAMPLE'] ?? '0'}: ` +
           'ordinary outcomes of the gateway checks are not logged), so their statuses are unchecked'
         : `${int(s.validateLog.ok)} ValidateToken calls OK` + (notOk.length ? `, NOT OK: ${notOk.map(([c, n]) => `${n} ${c}`).join(', ')}` : ', none failed');
-    out(`  checks, ${s.name}: h2load saw ${s.validate.failed === 0 ? 'no failed streams' : `${s.validate.failed} failed streams`}; the server logged ${logged}`);
+    out(
+      `  checks, ${s.name}: h2load saw ${s.validate.failed === 0 ? 'no failed streams' : `${s.validate.failed} failed streams`}; the server logged ${logged}`,
+    );
   }
   const rounds = (runs: number[]) => runs.map((n) => int(n)).join(' / ');
-  out(`  each round, calls/s, and the mean of the echo runs either side of it: ${r.setUps.map((s) => `${s.name} ${rounds(s.validateRounds)} (echo ${rounds(s.baselineRounds)})`).join('; ')}`);
+  out(
+    `  each round, calls/s, and the mean of the echo runs either side of it: ${r.setUps.map((s) => `${s.name} ${rounds(s.validateRounds)} (echo ${rounds(s.baselineRounds)})`).join('; ')}`,
+  );
   const byRound = (name: string, validateRounds: number[], baselineRounds: number[]) => {
     const ratios = validateRounds.map((calls, i) => calls / baselineRounds[i]!);
     const sorted = [...ratios].sort((a, b) => a - b);
@@ -644,10 +683,14 @@ function printReport(r: Results, options: Options): void {
   };
   out(`  the bare grpc-js echo (without the GC fixes), one run a round: ${bareLine(r.echoRounds, r.bareEchoRounds)}`);
   const againstBare = (validateRounds: number[], bareRounds: number[]) => validateRounds.map((calls, i) => ratio(calls / bareRounds[i]!)).join(' / ');
-  out(`  ValidateToken / the bare echo, each round's run against that round's bare run: ${r.setUps.map((s) => `${s.name} ${againstBare(s.validateRounds, r.bareEchoRounds)}`).join('; ')}`);
+  out(
+    `  ValidateToken / the bare echo, each round's run against that round's bare run: ${r.setUps.map((s) => `${s.name} ${againstBare(s.validateRounds, r.bareEchoRounds)}`).join('; ')}`,
+  );
   const after = r.afterStreams;
   out(`  the same rounds after the WatchRevocations phase (${WATCH.idleWatchers + WATCH.watchers} streams on each full set-up; the echo served none):`);
-  out(`    calls/s: echo ${int(after.echo.perSecond)}; ${after.setUps.map((s) => `${s.name} ${int(s.validate.perSecond)} (${ratio(s.validate.perSecond / after.echo.perSecond)})`).join('; ')}`);
+  out(
+    `    calls/s: echo ${int(after.echo.perSecond)}; ${after.setUps.map((s) => `${s.name} ${int(s.validate.perSecond)} (${ratio(s.validate.perSecond / after.echo.perSecond)})`).join('; ')}`,
+  );
   for (const s of after.setUps) out(`    ${byRound(s.name, s.validateRounds, s.baselineRounds)}`);
   out(`    the bare echo: ${bareLine(after.echoRounds, after.bareEchoRounds)}`);
   out(`    ValidateToken / the bare echo: ${after.setUps.map((s) => `${s.name} ${againstBare(s.validateRounds, after.bareEchoRounds)}`).join('; ')}`);
@@ -663,11 +706,20 @@ function printReport(r: Results, options: Options): void {
   out(row('', 'calls/s', 'p50 ms', 'p99 ms'));
   out(row('  tracing off', int(r.tracing.off.perSecond), ms(r.tracing.off.p50Ms), ms(r.tracing.off.p99Ms)));
   out(row('  tracing on, 1 %', int(r.tracing.on.perSecond), ms(r.tracing.on.p50Ms), ms(r.tracing.on.p99Ms)));
-  out(row('  on / off', ratio(r.tracing.on.perSecond / r.tracing.off.perSecond), ratio(r.tracing.on.p50Ms / r.tracing.off.p50Ms), ratio(r.tracing.on.p99Ms / r.tracing.off.p99Ms)));
+  out(
+    row(
+      '  on / off',
+      ratio(r.tracing.on.perSecond / r.tracing.off.perSecond),
+      ratio(r.tracing.on.p50Ms / r.tracing.off.p50Ms),
+      ratio(r.tracing.on.p99Ms / r.tracing.off.p99Ms),
+    ),
+  );
   out(`  checks: the sink received ${r.tracing.exports} trace exports; h2load saw ${r.tracing.on.failed + r.tracing.off.failed} failed streams`);
   out();
 
-  out(`Login vs raw bcrypt.compare at cost ${BCRYPT.cost}, ${LOGIN.inFlight} in flight, both on CPU ${SERVER_CPU}, ${LOGIN.seconds} s after ${LOGIN.warmUpSeconds} s warm-up`);
+  out(
+    `Login vs raw bcrypt.compare at cost ${BCRYPT.cost}, ${LOGIN.inFlight} in flight, both on CPU ${SERVER_CPU}, ${LOGIN.seconds} s after ${LOGIN.warmUpSeconds} s warm-up`,
+  );
   out(row('', 'per s', 'p50 ms', 'p99 ms'));
   out(row('  bcrypt.compare (baseline)', num(r.bcrypt.perSecond), '', ''));
   const full = r.setUps.flatMap((s) => (s.login && s.refresh ? [{ ...s, login: s.login, refresh: s.refresh }] : []));
@@ -683,7 +735,9 @@ function printReport(r: Results, options: Options): void {
   }
   for (const s of full) {
     if ('skipped' in s.login) continue;
-    const statuses = Object.entries(s.login.statuses).map(([code, n]) => `${n} ${code}`).join(', ');
+    const statuses = Object.entries(s.login.statuses)
+      .map(([code, n]) => `${n} ${code}`)
+      .join(', ');
     out(`  checks, ${s.name}: ghz statuses of the calls that ended in the window: ${statuses}`);
   }
   if (r.bcrypt.mismatches) out(`  checks: bcrypt.compare said "no match" ${r.bcrypt.mismatches} times`);
@@ -745,10 +799,14 @@ function printReport(r: Results, options: Options): void {
   );
   out();
 
-  out(`Login storm: waves of ${STORM.storm} concurrent wrong-password logins (distinct emails and client IPs) each second for ${STORM.seconds} s, default hashing queue`);
+  out(
+    `Login storm: waves of ${STORM.storm} concurrent wrong-password logins (distinct emails and client IPs) each second for ${STORM.seconds} s, default hashing queue`,
+  );
   for (const s of r.setUps) for (const line of stormReport(s.name, s.storm)) out(line);
-  out(`Common-password blocklist: ${int(r.blocklist.entries)} entries, read from dist/common-passwords.txt in ${r.blocklist.buildMs.toFixed(0)} ms, ` +
-    `${r.blocklist.microsPerCheck.toFixed(2)} µs per check (target < 1 ms: ${r.blocklist.microsPerCheck < 1000 ? 'met' : 'NOT met'})`);
+  out(
+    `Common-password blocklist: ${int(r.blocklist.entries)} entries, read from dist/common-passwords.txt in ${r.blocklist.buildMs.toFixed(0)} ms, ` +
+      `${r.blocklist.microsPerCheck.toFixed(2)} µs per check (target < 1 ms: ${r.blocklist.microsPerCheck < 1000 ? 'met' : 'NOT met'})`,
+  );
   out();
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -760,7 +818,7 @@ function row(label: string, a: string, b: string, c: string): string {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`[bench] failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     killAll();
     process.exit(1);
   },

@@ -37,7 +37,14 @@ export async function sessionStorage(stores: { dataDir: string } | { mongoUri: s
   try {
     const db = client.db(stores.dbName);
     const counts = await Promise.all(TABLES.map((name) => db.collection(name).countDocuments()));
-    const sizes = await Promise.all(TABLES.map((name) => db.command({ collStats: name }).then((stats) => Number(stats['size'] ?? 0), () => NaN)));
+    const sizes = await Promise.all(
+      TABLES.map((name) =>
+        db.command({ collStats: name }).then(
+          (stats) => Number(stats['size'] ?? 0),
+          () => NaN,
+        ),
+      ),
+    );
     return { refreshes, sessions: counts[0]!, refreshTokens: counts[1]!, rotations: counts[2]!, bytes: sizes.reduce((sum, size) => sum + size, 0) };
   } finally {
     await client.close();

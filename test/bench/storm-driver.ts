@@ -66,7 +66,10 @@ async function main(): Promise<void> {
     Array.from({ length: settings.storm }, async () => {
       const index = sent++;
       const outcome = await outcomeOf(
-        attacker.login({ email: `storm-${index}@example.com`, password: 'not the password' }, { clientIp: `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}` }),
+        attacker.login(
+          { email: `storm-${index}@example.com`, password: 'not the password' },
+          { clientIp: `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}` },
+        ),
       );
       storm[outcome] = (storm[outcome] ?? 0) + 1;
     });

@@ -7,7 +7,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ValidateTokenRequest } from '../../gen/clientauth/v1/client_auth.js';
-import { h2load, pooled, type H2loadResult, type LoadFigures } from './load-generators.js';
+import { type H2loadResult, h2load, type LoadFigures, pooled } from './load-generators.js';
 
 export interface TracingOverhead {
   off: LoadFigures;
@@ -55,7 +55,10 @@ export async function measureTracingOverhead(
 ): Promise<TracingOverhead> {
   const runs: Record<'off' | 'on', H2loadResult[]> = { off: [], on: [] };
   for (let round = 0; round < run.rounds; round++) {
-    for (const [which, target] of [['off', untraced], ['on', traced]] as const) {
+    for (const [which, target] of [
+      ['off', untraced],
+      ['on', traced],
+    ] as const) {
       const message = ValidateTokenRequest.encode({ token: target.token }).finish();
       runs[which].push(await h2load({ ...run, address: target.address, path: '/clientauth.v1.ClientAuth/ValidateToken', message }));
     }

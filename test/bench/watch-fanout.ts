@@ -5,12 +5,12 @@
  * client started by run.ts on the load generator's core; announces the figures.
  */
 import * as fs from 'node:fs';
-import { ChannelCredentials, Metadata, type ClientReadableStream } from '@grpc/grpc-js';
+import { ChannelCredentials, type ClientReadableStream, Metadata } from '@grpc/grpc-js';
 import { ClientAuthClient } from '../../gen/clientauth/v1/client_auth.js';
 import { RevocationEventType, type WatchRevocationsResponse } from '../../gen/clientauth/v1/revocation_feed.js';
 import { createClientAuthClient } from '../../src/sdk/typed-client.js';
-import { percentile } from './load-generators.js';
 import { announce, stopWithRunner } from './child.js';
+import { percentile } from './load-generators.js';
 
 interface Settings {
   address: string;

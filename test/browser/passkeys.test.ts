@@ -13,12 +13,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
-import { skipOrFailInCI } from '../support/skip-or-fail.js';
-import { repoRoot } from '../support/paths.js';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import { startBridgeFor, type TestBridge, type Wiring } from '../integration/bridge/bridge-fixture.js';
 import { PASSWORD, storedFactors, totpCode } from '../support/factor-fixture.js';
+import { repoRoot } from '../support/paths.js';
+import { SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../support/server.js';
+import { skipOrFailInCI } from '../support/skip-or-fail.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -79,7 +79,14 @@ async function addAuthenticator(context: BrowserContext, page: Page): Promise<{ 
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
   return { cdp, authenticatorId };
 }
@@ -112,7 +119,15 @@ for (const setup of SETUPS) {
       browser = await chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP localhost 127.0.0.1'],
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--host-resolver-rules=MAP localhost 127.0.0.1',
+        ],
       });
       context = await browser.newContext();
       app = await context.newPage();
@@ -132,7 +147,8 @@ for (const setup of SETUPS) {
     const call = (page: Page, method: string, path: string, body?: unknown): Promise<BridgeAnswer> =>
       page.evaluate(([m, p, b]) => (window as any).callBridge(m, p, b ?? undefined), [method, path, body ?? null] as const);
     const registerPasskey = (page: Page, name: string): Promise<BridgeAnswer> => page.evaluate((n) => (window as any).registerPasskey(n), name);
-    const passkeyLogin = (page: Page, challengeToken?: string): Promise<BridgeAnswer> => page.evaluate((c) => (window as any).passkeyLogin(c), challengeToken ?? '');
+    const passkeyLogin = (page: Page, challengeToken?: string): Promise<BridgeAnswer> =>
+      page.evaluate((c) => (window as any).passkeyLogin(c), challengeToken ?? '');
     const amrOfSession = async () => {
       const token = (await context.cookies(bridgeUrl)).find((cookie) => cookie.name === 'token')!.value;
       return (await server.api.validateToken({ token })).amr;
@@ -153,7 +169,7 @@ for (const setup of SETUPS) {
         user = await registerAndLogIn(app, 'passkey');
       });
 
-      it('registers it with the browser\'s navigator.credentials and lists it', async () => {
+      it("registers it with the browser's navigator.credentials and lists it", async () => {
         const registered = await registerPasskey(app, 'laptop');
         expect(registered.status, JSON.stringify(registered.body)).to.equal(201);
         expect(registered.body.passkey).to.include({ name: 'laptop', last_use_time: null });

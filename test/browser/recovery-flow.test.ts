@@ -8,13 +8,13 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { startBridgeFor, type TestBridge, WIRINGS } from '../integration/bridge/bridge-fixture.js';
 import { eventually } from '../support/eventually.js';
+import { startTestServer, type TestServer, testEnv } from '../support/server.js';
 import { requireServices } from '../support/services.js';
 import { skipOrFailInCI } from '../support/skip-or-fail.js';
-import { startTestServer, testEnv, type TestServer } from '../support/server.js';
-import { startBridgeFor, WIRINGS, type TestBridge } from '../integration/bridge/bridge-fixture.js';
-import { linkIn, startSmtpMailbox, type SmtpMailbox } from '../support/smtp-mailbox.js';
+import { linkIn, type SmtpMailbox, startSmtpMailbox } from '../support/smtp-mailbox.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';
@@ -28,116 +28,127 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-for (const wiring of WIRINGS) describe(`Account recovery in headless Chromium, through the bridge and a real SMTP server (${wiring} wiring)`, function () {
-  this.timeout(60000);
-  let server: TestServer;
-  let bridge: TestBridge;
-  let mailbox: SmtpMailbox;
-  let welcome: Server;
-  let welcomeUrl: string;
-  const welcomeRequests: { url: string; headers: IncomingHttpHeaders }[] = [];
-  let browser: Browser;
-  let page: Page;
+for (const wiring of WIRINGS)
+  describe(`Account recovery in headless Chromium, through the bridge and a real SMTP server (${wiring} wiring)`, function () {
+    this.timeout(60000);
+    let server: TestServer;
+    let bridge: TestBridge;
+    let mailbox: SmtpMailbox;
+    let welcome: Server;
+    let welcomeUrl: string;
+    const welcomeRequests: { url: string; headers: IncomingHttpHeaders }[] = [];
+    let browser: Browser;
+    let page: Page;
 
-  before(async function () {
-    if (!existsSync(CHROMIUM)) skipOrFailInCI(this, `${CHROMIUM} is missing (apt-get install chromium)`);
-    const services = requireServices(this);
-    mailbox = await startSmtpMailbox();
-    welcome = createServer((request, response) => {
-      welcomeRequests.push({ url: request.url ?? '', headers: request.headers });
-      response.writeHead(200, { 'Content-Type': 'text/html' });
-      response.end('<!doctype html><title>welcome</title><p>Your email is verified.</p>');
+    before(async function () {
+      if (!existsSync(CHROMIUM)) skipOrFailInCI(this, `${CHROMIUM} is missing (apt-get install chromium)`);
+      const services = requireServices(this);
+      mailbox = await startSmtpMailbox();
+      welcome = createServer((request, response) => {
+        welcomeRequests.push({ url: request.url ?? '', headers: request.headers });
+        response.writeHead(200, { 'Content-Type': 'text/html' });
+        response.end('<!doctype html><title>welcome</title><p>Your email is verified.</p>');
+      });
+      await new Promise<void>((resolve) => welcome.listen(0, '127.0.0.1', resolve));
+      welcomeUrl = `http://127.0.0.1:${(welcome.address() as AddressInfo).port}/welcome`;
+      const bridgePort = await freePort();
+      const publicUrl = `http://127.0.0.1:${bridgePort}`;
+      server = await startTestServer(
+        testEnv(services, 'browser-recovery', {
+          SMTP_URL: mailbox.url,
+          PUBLIC_URL: publicUrl,
+          // Every suite's requests come from 127.0.0.1 and count in the run's one Redis.
+          RECOVERY_IP_REQUESTS_MAX: '100000',
+        }),
+      );
+      bridge = await startBridgeFor(server, wiring, { BRIDGE_PORT: String(bridgePort), EMAIL_VERIFIED_REDIRECT_URL: welcomeUrl });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+      page = await (await browser.newContext()).newPage();
+      await page.goto(`${bridge.url}/healthz`);
     });
-    await new Promise<void>((resolve) => welcome.listen(0, '127.0.0.1', resolve));
-    welcomeUrl = `http://127.0.0.1:${(welcome.address() as AddressInfo).port}/welcome`;
-    const bridgePort = await freePort();
-    const publicUrl = `http://127.0.0.1:${bridgePort}`;
-    server = await startTestServer(testEnv(services, 'browser-recovery', {
-        SMTP_URL: mailbox.url,
-        PUBLIC_URL: publicUrl,
-        // Every suite's requests come from 127.0.0.1 and count in the run's one Redis.
-        RECOVERY_IP_REQUESTS_MAX: '100000',
-      }));
-    bridge = await startBridgeFor(server, wiring, { BRIDGE_PORT: String(bridgePort), EMAIL_VERIFIED_REDIRECT_URL: welcomeUrl });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+
+    after(async () => {
+      await browser?.close();
+      await bridge?.close();
+      await server?.close();
+      await mailbox?.close();
+      welcome?.close();
     });
-    page = await (await browser.newContext()).newPage();
-    await page.goto(`${bridge.url}/healthz`);
+
+    /** A same-origin fetch from the page, as the front end served with the bridge would make. */
+    const call = (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> =>
+      page.evaluate(
+        async ([m, p, b]) => {
+          const response = await fetch(p, {
+            method: m,
+            credentials: 'include',
+            ...(b === null ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) }),
+          });
+          const text = await response.text();
+          return { status: response.status, body: text ? JSON.parse(text) : null };
+        },
+        [method, path, body ?? null] as const,
+      );
+
+    it('registers, opens the verification link from the mail, and is verified', async () => {
+      const email = `chromium.verify.${Date.now()}@example.org`;
+      expect((await call('POST', '/register', { email, password: PASSWORD })).status).to.equal(201);
+      const link = linkIn(await mailbox.waitFor(email, /Confirm/), `${bridge.url}/verify-email?token=`);
+
+      await page.goto(link);
+      expect(page.url()).to.equal(welcomeUrl);
+      expect(await page.textContent('p')).to.equal('Your email is verified.');
+      // The redirect said no-referrer: the page it lands on never learns the token.
+      const landing = welcomeRequests.filter((request) => request.url === '/welcome');
+      expect(landing).to.have.length(1);
+      expect(landing[0]!.headers['referer']).to.equal(undefined);
+
+      await page.goto(`${bridge.url}/healthz`);
+      expect((await call('POST', '/login', { email, password: PASSWORD })).status).to.equal(200);
+      const me = await call('GET', '/me');
+      expect(me.body.client).to.include({ email, email_verified: true });
+    });
+
+    it('forgets the password, opens the reset link, sets a new password; the old session is refused and the new password logs in', async () => {
+      const email = `chromium.reset.${Date.now()}@example.org`;
+      await page.goto(`${bridge.url}/healthz`);
+      expect((await call('POST', '/register', { email, password: PASSWORD })).status).to.equal(201);
+      expect((await call('POST', '/login', { email, password: PASSWORD })).status).to.equal(200);
+      expect((await call('GET', '/me')).status).to.equal(200);
+
+      expect((await call('POST', '/password-reset/request', { email })).status).to.equal(202);
+      const link = linkIn(await mailbox.waitFor(email, /Reset your/), `${bridge.url}/password-reset#token=`);
+      const token = new URLSearchParams(new URL(link).hash.slice(1)).get('token')!;
+
+      await page.goto(link);
+      // The page moved the token out of the address bar and its history entry at once.
+      await eventually(() => page.url() === `${bridge.url}/password-reset`, { what: 'the token gone from the address' });
+      await page.fill('#new-password', NEW_PASSWORD);
+      await page.click('button[type=submit]');
+      await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('Your password is changed'));
+
+      // The browser still holds the old session's cookie; the service refuses it.
+      const refused = await call('GET', '/me');
+      expect(refused.status).to.equal(401);
+      expect(refused.body.reason).to.equal('SESSION_REVOKED');
+      expect((await call('POST', '/login', { email, password: PASSWORD })).status).to.equal(401);
+      expect((await call('POST', '/login', { email, password: NEW_PASSWORD })).status).to.equal(200);
+      expect((await call('GET', '/me')).body.client.email).to.equal(email);
+
+      await mailbox.waitFor(email, /was changed/);
+      expect(bridge.logs.join('\n')).to.not.include(token);
+      expect(server.logs.join('\n')).to.not.include(token);
+    });
   });
-
-  after(async () => {
-    await browser?.close();
-    await bridge?.close();
-    await server?.close();
-    await mailbox?.close();
-    welcome?.close();
-  });
-
-  /** A same-origin fetch from the page, as the front end served with the bridge would make. */
-  const call = (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> =>
-    page.evaluate(
-      async ([m, p, b]) => {
-        const response = await fetch(p, {
-          method: m,
-          credentials: 'include',
-          ...(b === null ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) }),
-        });
-        const text = await response.text();
-        return { status: response.status, body: text ? JSON.parse(text) : null };
-      },
-      [method, path, body ?? null] as const,
-    );
-
-  it('registers, opens the verification link from the mail, and is verified', async () => {
-    const email = `chromium.verify.${Date.now()}@example.org`;
-    expect((await call('POST', '/register', { email, password: PASSWORD })).status).to.equal(201);
-    const link = linkIn(await mailbox.waitFor(email, /Confirm/), `${bridge.url}/verify-email?token=`);
-
-    await page.goto(link);
-    expect(page.url()).to.equal(welcomeUrl);
-    expect(await page.textContent('p')).to.equal('Your email is verified.');
-    // The redirect said no-referrer: the page it lands on never learns the token.
-    const landing = welcomeRequests.filter((request) => request.url === '/welcome');
-    expect(landing).to.have.length(1);
-    expect(landing[0]!.headers['referer']).to.equal(undefined);
-
-    await page.goto(`${bridge.url}/healthz`);
-    expect((await call('POST', '/login', { email, password: PASSWORD })).status).to.equal(200);
-    const me = await call('GET', '/me');
-    expect(me.body.client).to.include({ email, email_verified: true });
-  });
-
-  it('forgets the password, opens the reset link, sets a new password; the old session is refused and the new password logs in', async () => {
-    const email = `chromium.reset.${Date.now()}@example.org`;
-    await page.goto(`${bridge.url}/healthz`);
-    expect((await call('POST', '/register', { email, password: PASSWORD })).status).to.equal(201);
-    expect((await call('POST', '/login', { email, password: PASSWORD })).status).to.equal(200);
-    expect((await call('GET', '/me')).status).to.equal(200);
-
-    expect((await call('POST', '/password-reset/request', { email })).status).to.equal(202);
-    const link = linkIn(await mailbox.waitFor(email, /Reset your/), `${bridge.url}/password-reset#token=`);
-    const token = new URLSearchParams(new URL(link).hash.slice(1)).get('token')!;
-
-    await page.goto(link);
-    // The page moved the token out of the address bar and its history entry at once.
-    await eventually(() => page.url() === `${bridge.url}/password-reset`, { what: 'the token gone from the address' });
-    await page.fill('#new-password', NEW_PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('Your password is changed'));
-
-    // The browser still holds the old session's cookie; the service refuses it.
-    const refused = await call('GET', '/me');
-    expect(refused.status).to.equal(401);
-    expect(refused.body.reason).to.equal('SESSION_REVOKED');
-    expect((await call('POST', '/login', { email, password: PASSWORD })).status).to.equal(401);
-    expect((await call('POST', '/login', { email, password: NEW_PASSWORD })).status).to.equal(200);
-    expect((await call('GET', '/me')).body.client.email).to.equal(email);
-
-    await mailbox.waitFor(email, /was changed/);
-    expect(bridge.logs.join('\n')).to.not.include(token);
-    expect(server.logs.join('\n')).to.not.include(token);
-  });
-});

@@ -1,8 +1,8 @@
 /** The AttemptLimiter port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
-import type { RedisClient } from '../../src/adapters/redis/topology.js';
 import { memoryAttemptLimiters } from '../../src/adapters/embedded/memory-attempt-limiters.js';
 import { redisAttemptLimiters } from '../../src/adapters/redis/attempt-limiters.js';
+import type { RedisClient } from '../../src/adapters/redis/topology.js';
 import type { AttemptLimiterFactory } from '../../src/domain/abuse/ports.js';
 import { recordingLogger } from '../support/server.js';
 import { redisConnections, uniqueName } from './backends.js';

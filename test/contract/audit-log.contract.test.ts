@@ -116,7 +116,14 @@ describe('Redis audit stream', () => {
       const entries = await redis.xrange(stream, '-', '+');
       const fields = entries.map(([, values]) => Object.fromEntries(Array.from({ length: values.length / 2 }, (_, i) => [values[2 * i], values[2 * i + 1]])));
       expect(fields.map((entry) => entry['id'])).to.deep.equal(ids(batch));
-      expect(fields[1]).to.include({ type: 'groups.changed', outcome: 'success', actor: ADMIN, ip: '192.0.2.7', user_agent: 'contract', request_id: 'request-1' });
+      expect(fields[1]).to.include({
+        type: 'groups.changed',
+        outcome: 'success',
+        actor: ADMIN,
+        ip: '192.0.2.7',
+        user_agent: 'contract',
+        request_id: 'request-1',
+      });
       expect(JSON.parse(fields[1]!['details']!)).to.deep.equal(batch[1]!.details);
     } finally {
       await redis.del(stream);

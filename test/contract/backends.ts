@@ -5,13 +5,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MongoClient, type Db } from 'mongodb';
+import { type Db, MongoClient } from 'mongodb';
 import { openSqliteDatabase, type SqliteDatabase } from '../../src/adapters/embedded/sqlite-database.js';
 import { connectRedis } from '../../src/adapters/redis/redis-connect.js';
 import type { RedisClient } from '../../src/adapters/redis/topology.js';
 import type { RedisNode, RedisTarget } from '../../src/config/index.js';
 import { silentLogger } from '../../src/domain/kernel/logger.js';
-import { redisTools, startRedisCluster, type RedisClusterSetUp } from '../support/redis-topologies.js';
+import { type RedisClusterSetUp, redisTools, startRedisCluster } from '../support/redis-topologies.js';
 import { requireServices } from '../support/services.js';
 import { skipOrFailInCI } from '../support/skip-or-fail.js';
 

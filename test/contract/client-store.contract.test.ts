@@ -2,10 +2,10 @@
 import { expect } from 'chai';
 import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store.js';
 import { MongoClientStore } from '../../src/adapters/mongo/client-store.js';
+import type { ClientStore } from '../../src/domain/clients/ports.js';
 import type { ClientRecord } from '../../src/domain/kernel/client.js';
 import { DuplicateKeyError } from '../../src/domain/kernel/errors.js';
 import { newId } from '../../src/domain/kernel/ids.js';
-import type { ClientStore } from '../../src/domain/clients/ports.js';
 import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenClientStore = () => Promise<{ store: ClientStore; close(): Promise<void> }>;
@@ -38,7 +38,10 @@ function aClient(fields: Partial<ClientRecord> = {}): ClientRecord {
 }
 
 async function expectDuplicate(insert: Promise<void>): Promise<void> {
-  const error = await insert.then(() => null, (caught: unknown) => caught);
+  const error = await insert.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
   expect(error).to.be.instanceOf(DuplicateKeyError);
 }
 

@@ -2,13 +2,13 @@
 import { expect } from 'chai';
 import { MemoryEventBus } from '../../src/adapters/embedded/memory-event-bus.js';
 import { RedisEventBus, type RedisEventNames } from '../../src/adapters/redis/event-bus.js';
+import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../src/domain/clients/ports.js';
 import { UnavailableError } from '../../src/domain/kernel/errors.js';
 import { newId } from '../../src/domain/kernel/ids.js';
 import { silentLogger } from '../../src/domain/kernel/logger.js';
-import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../src/domain/clients/ports.js';
 import { eventually } from '../support/eventually.js';
 import { recordingLogger } from '../support/server.js';
-import { redisClusterConnections, redisConnections, uniqueName, type OpenRedis } from './backends.js';
+import { type OpenRedis, redisClusterConnections, redisConnections, uniqueName } from './backends.js';
 
 /** What a consumer of the bus has received so far. */
 interface Received {
@@ -118,7 +118,11 @@ describe('EventBus contract', () => {
 function redisEventBusSuite(connect: OpenRedis): void {
   const uniqueNames = (): RedisEventNames => {
     const tag = uniqueName('events');
-    return { deletionChannels: [`${tag}:deletion`, `${tag}:user-delete`], deletionStream: `${tag}:deletion-stream`, clientEventsChannel: `${tag}:client-events` };
+    return {
+      deletionChannels: [`${tag}:deletion`, `${tag}:user-delete`],
+      deletionStream: `${tag}:deletion-stream`,
+      clientEventsChannel: `${tag}:client-events`,
+    };
   };
 
   /** A bus on fresh names, and a consumer that reads the stream and listens on every channel. */
@@ -148,7 +152,7 @@ function redisEventBusSuite(connect: OpenRedis): void {
 
   eventBusContract(openRedisBus);
 
-  describe('the gateway\'s contract', () => {
+  describe("the gateway's contract", () => {
     let opened: Awaited<ReturnType<typeof openRedisBus>>;
     beforeEach(async () => {
       opened = await openRedisBus();
@@ -170,10 +174,14 @@ function redisEventBusSuite(connect: OpenRedis): void {
       const entries = await opened.redis.xrange(opened.names.deletionStream, '-', '+');
       expect(entries).to.have.length(1);
       expect(entries[0]![1]).to.deep.equal([
-        'client_id', request.clientId,
-        'kind', 'service',
-        'requested_at', AT.toISOString(),
-        'requested_by', request.requestedBy,
+        'client_id',
+        request.clientId,
+        'kind',
+        'service',
+        'requested_at',
+        AT.toISOString(),
+        'requested_by',
+        request.requestedBy,
       ]);
     });
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { MongoClient } from 'mongodb';
-import { connectMongo } from '../../src/adapters/mongo/mongo-connect.js';
 import { MongoClientStore } from '../../src/adapters/mongo/client-store.js';
+import { connectMongo } from '../../src/adapters/mongo/mongo-connect.js';
 import { newId } from '../../src/domain/kernel/ids.js';
 import { recordingLogger } from '../support/server.js';
 import { requireServices } from '../support/services.js';
@@ -22,7 +22,9 @@ describe('MongoDB consistency on a replica set, kept on FerretDB', () => {
     expect(clients.writeConcern?.w).to.equal('majority');
     expect(clients.readPreference?.mode).to.equal('primary');
     expect(client.options.retryWrites).to.equal(true);
-    expect(lines.map((line) => JSON.parse(line) as { msg: string; topology: string }).find((line) => line.msg === 'connected to MongoDB')?.topology).to.equal('single server');
+    expect(lines.map((line) => JSON.parse(line) as { msg: string; topology: string }).find((line) => line.msg === 'connected to MongoDB')?.topology).to.equal(
+      'single server',
+    );
 
     // FerretDB takes all of it: a client written and read back through the store.
     const store = new MongoClientStore(connected.db);
@@ -30,8 +32,24 @@ describe('MongoDB consistency on a replica set, kept on FerretDB', () => {
     const id = newId();
     const now = new Date();
     await store.insert({
-      id, kind: 'user', email: `${id}@example.com`, firstName: '', lastName: '', phoneNumber: '', name: '', groups: ['user'], attributes: {},
-      passwordHash: 'x', secretHash: null, suspended: false, suspensionReason: '', suspendedAt: null, suspendedBy: '', emailVerifiedAt: null, createdAt: now, updatedAt: now,
+      id,
+      kind: 'user',
+      email: `${id}@example.com`,
+      firstName: '',
+      lastName: '',
+      phoneNumber: '',
+      name: '',
+      groups: ['user'],
+      attributes: {},
+      passwordHash: 'x',
+      secretHash: null,
+      suspended: false,
+      suspensionReason: '',
+      suspendedAt: null,
+      suspendedBy: '',
+      emailVerifiedAt: null,
+      createdAt: now,
+      updatedAt: now,
     });
     expect((await store.findById(id))?.email).to.equal(`${id}@example.com`);
     await connected.db.dropDatabase();

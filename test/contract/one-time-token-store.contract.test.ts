@@ -2,8 +2,8 @@
 import { expect } from 'chai';
 import { SqliteOneTimeTokenStore } from '../../src/adapters/embedded/sqlite-one-time-token-store.js';
 import { MongoOneTimeTokenStore } from '../../src/adapters/mongo/one-time-token-store.js';
-import type { OneTimeTokenRecord, OneTimeTokenStore } from '../../src/domain/recovery/ports.js';
 import { hashSecret, newSecret } from '../../src/domain/kernel/secrets.js';
+import type { OneTimeTokenRecord, OneTimeTokenStore } from '../../src/domain/recovery/ports.js';
 import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenStore = () => Promise<{ store: OneTimeTokenStore; close(): Promise<void> }>;

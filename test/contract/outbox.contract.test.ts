@@ -2,8 +2,8 @@
 import { expect } from 'chai';
 import { SqliteOutbox } from '../../src/adapters/embedded/sqlite-outbox.js';
 import { MongoOutbox } from '../../src/adapters/mongo/outbox.js';
-import { newId } from '../../src/domain/kernel/ids.js';
 import type { Outbox, OutboxEntry, OutboxEventType } from '../../src/domain/clients/ports.js';
+import { newId } from '../../src/domain/kernel/ids.js';
 import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenOutbox = () => Promise<{ outbox: Outbox; close(): Promise<void> }>;

@@ -2,13 +2,13 @@
 import { expect } from 'chai';
 import { MemoryRevocationList } from '../../src/adapters/embedded/memory-revocation-list.js';
 import { SqliteRevocationPersistence } from '../../src/adapters/embedded/sqlite-revocation-persistence.js';
-import { DEFAULT_KEYS, RedisRevocationList, type RedisRevocationKeys } from '../../src/adapters/redis/revocation-list.js';
+import { DEFAULT_KEYS, type RedisRevocationKeys, RedisRevocationList } from '../../src/adapters/redis/revocation-list.js';
 import type { RedisClient } from '../../src/adapters/redis/topology.js';
 import { newId } from '../../src/domain/kernel/ids.js';
 import { silentLogger } from '../../src/domain/kernel/logger.js';
 import type { RevocationList, RevocationStatus } from '../../src/domain/revocation/ports.js';
 import { eventually } from '../support/eventually.js';
-import { manualClock, openSqlite, redisClusterConnections, redisConnections, uniqueName, type OpenRedis } from './backends.js';
+import { manualClock, type OpenRedis, openSqlite, redisClusterConnections, redisConnections, uniqueName } from './backends.js';
 
 type Clock = ReturnType<typeof manualClock>;
 type OpenRevocationList = (clock: Clock) => Promise<{ list: RevocationList; close(): Promise<void> }>;
@@ -85,7 +85,7 @@ function revocationListContract(open: OpenRevocationList): void {
     expect(await list.status(client, session)).to.equal(null);
   });
 
-  it('names the client\'s state before the session\'s when both are listed', async () => {
+  it("names the client's state before the session's when both are listed", async () => {
     const client = newId();
     const session = newId();
     await list.revokeSession(session, clock.now() + MINUTE);
@@ -197,7 +197,13 @@ function redisRevocationListSuite(connect: OpenRedis): void {
   };
   const uniqueKeys = (): RedisRevocationKeys => {
     const tag = uniqueName('revocations');
-    return { clientKeyPrefix: `${tag}:`, sessionKeyPrefix: `${tag}:${DEFAULT_KEYS.sessionKeyPrefix}`, indexKey: `${tag}:index`, syncChannel: `${tag}:sync`, markerKey: `${tag}:refilled` };
+    return {
+      clientKeyPrefix: `${tag}:`,
+      sessionKeyPrefix: `${tag}:${DEFAULT_KEYS.sessionKeyPrefix}`,
+      indexKey: `${tag}:index`,
+      syncChannel: `${tag}:sync`,
+      markerKey: `${tag}:refilled`,
+    };
   };
 
   revocationListContract((clock) => startInstance(uniqueKeys(), clock));

@@ -12,7 +12,13 @@ type OpenStore = () => Promise<{ store: SecondFactorStore; close(): Promise<void
 const AT = new Date(Date.UTC(2026, 4, 5, 6, 7, 8, 900));
 
 function totp(clientId: string, confirmed: boolean): TotpFactor {
-  return { clientId, sealedSecret: 's1.sealed', recoveryCodeHashes: confirmed ? ['a'.repeat(64), 'b'.repeat(64)] : [], createdAt: AT, confirmedAt: confirmed ? AT : null };
+  return {
+    clientId,
+    sealedSecret: 's1.sealed',
+    recoveryCodeHashes: confirmed ? ['a'.repeat(64), 'b'.repeat(64)] : [],
+    createdAt: AT,
+    confirmedAt: confirmed ? AT : null,
+  };
 }
 
 function passkey(clientId: string, id = `cred-${newId()}`): PasskeyRecord {
@@ -40,12 +46,15 @@ function secondFactorStoreContract(open: OpenStore): void {
   it('refuses a second passkey with the same credential id, whichever client it is for', async () => {
     const first = passkey(newId());
     await store.addPasskey(first);
-    const error = await store.addPasskey(passkey(newId(), first.id)).then(() => null, (caught: unknown) => caught);
+    const error = await store.addPasskey(passkey(newId(), first.id)).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
     expect(error).to.be.instanceOf(DuplicateKeyError);
     expect(await store.findPasskey(first.id)).to.deep.equal(first);
   });
 
-  it('lists a client\'s passkeys oldest first, records their use, and deletes only the owner\'s', async () => {
+  it("lists a client's passkeys oldest first, records their use, and deletes only the owner's", async () => {
     const clientId = newId();
     const older = { ...passkey(clientId), createdAt: new Date(AT.getTime() - 1000) };
     const newer = passkey(clientId);

@@ -59,7 +59,7 @@ function sessionStoreContract(open: OpenSessionStore): void {
     expect(await store.findToken(aHash())).to.equal(null);
   });
 
-  it('rotates a token once: the successor is stored with the parent\'s hash and the parent is retired', async () => {
+  it("rotates a token once: the successor is stored with the parent's hash and the parent is retired", async () => {
     const { token } = await create(newId());
     expect(await store.isRetired(token.hash)).to.equal(false);
     const next = successorOf(token);
@@ -77,7 +77,7 @@ function sessionStoreContract(open: OpenSessionStore): void {
     expect(await store.findToken(late.hash)).to.equal(null);
   });
 
-  it('lets exactly one of 20 concurrent rotations of one token win; only the winner\'s token is stored', async () => {
+  it("lets exactly one of 20 concurrent rotations of one token win; only the winner's token is stored", async () => {
     const { token } = await create(newId());
     const contenders = Array.from({ length: 20 }, () => successorOf(token));
     const results = await Promise.all(contenders.map((next) => store.rotate(token.hash, next)));
@@ -147,7 +147,7 @@ function sessionStoreContract(open: OpenSessionStore): void {
     expect(await store.revokeAllOfClient(clientId, later(6000))).to.deep.equal([kept.session.id]);
   });
 
-  it('deletes every session and refresh token of a client, and nobody else\'s', async () => {
+  it("deletes every session and refresh token of a client, and nobody else's", async () => {
     const clientId = newId();
     const first = await create(clientId);
     const second = await create(clientId);
@@ -239,7 +239,9 @@ describe('SessionStore contract', () => {
         await store.create(session, token);
         const untouched = aSession(newId());
         await store.create(untouched.session, untouched.token);
-        await db.collection('refresh_token_rotations').insertOne({ _id: token.hash as never, sessionId: session.id, clientId: session.clientId, expiresAt: session.expiresAt });
+        await db
+          .collection('refresh_token_rotations')
+          .insertOne({ _id: token.hash as never, sessionId: session.id, clientId: session.clientId, expiresAt: session.expiresAt });
         // Start-up; twice, as a restart would, which must change nothing more.
         await store.ensureIndexes();
         await store.ensureIndexes();

@@ -4,8 +4,8 @@ import { expect } from 'chai';
 import { SqliteSigningKeyStore } from '../../src/adapters/embedded/sqlite-signing-key-store.js';
 import { MongoSigningKeyStore } from '../../src/adapters/mongo/signing-key-store.js';
 import { DuplicateKeyError } from '../../src/domain/kernel/errors.js';
-import { SigningKeyRotation, type SigningKeyGenerator } from '../../src/domain/signing-keys/rotation.js';
 import type { SigningKeyRecord, SigningKeyStore } from '../../src/domain/signing-keys/ports.js';
+import { type SigningKeyGenerator, SigningKeyRotation } from '../../src/domain/signing-keys/rotation.js';
 import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenStore = () => Promise<{ store: SigningKeyStore; close(): Promise<void> }>;

@@ -11,9 +11,9 @@ import { SqliteSessionStore } from '../../src/adapters/embedded/sqlite-session-s
 import { MongoClientStore } from '../../src/adapters/mongo/client-store.js';
 import { MongoOutbox } from '../../src/adapters/mongo/outbox.js';
 import { MongoSessionStore } from '../../src/adapters/mongo/session-store.js';
+import type { ClientStore, Outbox } from '../../src/domain/clients/ports.js';
 import { UnavailableError } from '../../src/domain/kernel/errors.js';
 import { newId } from '../../src/domain/kernel/ids.js';
-import type { ClientStore, Outbox } from '../../src/domain/clients/ports.js';
 import type { SessionStore } from '../../src/domain/sessions/ports.js';
 import { requireServices } from '../support/services.js';
 import { openSqlite, uniqueName } from './backends.js';

@@ -21,7 +21,9 @@ function variablesRead(): Set<string> {
     .filter((name) => name.endsWith('.ts') && name !== 'variables.ts')
     .map((name) => read(`src/config/${name}`))
     .join('\n');
-  const names = [...source.matchAll(/\bread\.\w+\(\s*'([A-Z][A-Z0-9_]*)'/g), ...source.matchAll(/\benv\[\s*'([A-Z][A-Z0-9_]*)'\s*\]/g)].map((match) => match[1]!);
+  const names = [...source.matchAll(/\bread\.\w+\(\s*'([A-Z][A-Z0-9_]*)'/g), ...source.matchAll(/\benv\[\s*'([A-Z][A-Z0-9_]*)'\s*\]/g)].map(
+    (match) => match[1]!,
+  );
   return new Set(names);
 }
 

@@ -28,8 +28,12 @@ describe('The protos and gen/', function () {
     const out = mkdtempSync(join(tmpdir(), 'client-auth-gen-'));
     try {
       execFileSync(buf, ['generate', '--output', out], { cwd: root, env, encoding: 'utf8' });
-      const fresh = filesUnder(join(out, 'gen')).map((path) => relative(join(out, 'gen'), path)).sort();
-      const committed = filesUnder(join(root, 'gen')).map((path) => relative(join(root, 'gen'), path)).sort();
+      const fresh = filesUnder(join(out, 'gen'))
+        .map((path) => relative(join(out, 'gen'), path))
+        .sort();
+      const committed = filesUnder(join(root, 'gen'))
+        .map((path) => relative(join(root, 'gen'), path))
+        .sort();
       expect(committed).to.deep.equal(fresh);
       for (const file of fresh) {
         const same = readFileSync(join(out, 'gen', file), 'utf8') === readFileSync(join(root, 'gen', file), 'utf8');

@@ -3,7 +3,7 @@
  * tally of how they ended. Every burst is small and local (127.0.0.1) and ends on its own.
  */
 import type { ServiceError } from '@grpc/grpc-js';
-import { RETRY_AFTER_KEY, errorDetailOf, richStatusOf, type ClientAuthPromiseClient } from '../../src/sdk/typed-client.js';
+import { type ClientAuthPromiseClient, errorDetailOf, RETRY_AFTER_KEY, richStatusOf } from '../../src/sdk/typed-client.js';
 
 export const PASSWORD = 'correct horse battery';
 export const WRONG = 'wrong horse battery';

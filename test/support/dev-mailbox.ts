@@ -10,7 +10,12 @@ import { simpleParser } from 'mailparser';
 
 export async function describeMailbox(directory: string, count: number): Promise<string> {
   if (!fs.existsSync(directory)) return `no mail yet: ${directory} does not exist\n`;
-  const files = fs.readdirSync(directory).filter((name) => name.endsWith('.eml')).sort().slice(-count).reverse();
+  const files = fs
+    .readdirSync(directory)
+    .filter((name) => name.endsWith('.eml'))
+    .sort()
+    .slice(-count)
+    .reverse();
   const parts: string[] = [];
   for (const name of files) {
     const mail = await simpleParser(fs.readFileSync(path.join(directory, name)));

@@ -47,7 +47,13 @@ export async function startFerret(options: { stock?: boolean } = {}): Promise<st
   const dataDir = path.join(base, 'data');
   fs.mkdirSync(dataDir);
   const logFile = path.join(base, 'ferretdb.log');
-  const ferret = spawnLogged('FerretDB', bin, ['-listen', `127.0.0.1:${port}`, '-dir', dataDir, ...(options.stock ? ['-index-id-lookups=false'] : [])], port, logFile);
+  const ferret = spawnLogged(
+    'FerretDB',
+    bin,
+    ['-listen', `127.0.0.1:${port}`, '-dir', dataDir, ...(options.stock ? ['-index-id-lookups=false'] : [])],
+    port,
+    logFile,
+  );
   const uri = `mongodb://127.0.0.1:${port}/`;
   await waitReady(ferret, () => mongoPing(uri));
   log(`FerretDB${options.stock ? ' (stock)' : ''} (MongoDB wire protocol) running at ${uri} (pid ${ferret.proc.pid}, data ${dataDir})`);

@@ -1,8 +1,8 @@
 /** Reading and hand-making JWS tokens in tests, with Node's crypto only. */
-import { createHmac, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHmac, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 import type { JsonWebKey as JwkMessage } from '../../gen/clientauth/v1/signing_keys.js';
-import { KeyEncryption } from '../../src/adapters/crypto/key-encryption.js';
 import { importPrivateKey } from '../../src/adapters/crypto/jws.js';
+import { KeyEncryption } from '../../src/adapters/crypto/key-encryption.js';
 import type { SigningKeyRecord } from '../../src/domain/signing-keys/ports.js';
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

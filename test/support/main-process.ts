@@ -1,5 +1,5 @@
 /** `node dist/src/main.js` as a deployment runs it, for the suites that test the entry point itself. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
 

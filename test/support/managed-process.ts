@@ -3,7 +3,7 @@
  * use: every one is killed and removed when the run ends, however it ends. A detached
  * watchdog process covers the endings that skip Node's 'exit' listeners.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import type * as net from 'node:net';
 import * as os from 'node:os';
@@ -78,8 +78,7 @@ export async function waitReady(m: Managed, probe: () => Promise<boolean>): Prom
     async () => {
       if (m.hasExited) {
         throw new Error(
-          `${m.name} exited during start-up (exit code ${m.proc.exitCode}, signal ${m.proc.signalCode}). ` +
-            `Last output:\n${tailOfFile(m.logFile)}`,
+          `${m.name} exited during start-up (exit code ${m.proc.exitCode}, signal ${m.proc.signalCode}). ` + `Last output:\n${tailOfFile(m.logFile)}`,
         );
       }
       return probe();

@@ -4,7 +4,7 @@
  * (its `omitempty` tags never took effect), bcrypt hashes as Go writes them ($2a$).
  */
 import bcrypt from 'bcrypt';
-import { ObjectId, type Db } from 'mongodb';
+import { type Db, ObjectId } from 'mongodb';
 
 export const ORIGINAL_PASSWORD = 'the password from before';
 

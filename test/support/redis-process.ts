@@ -7,7 +7,7 @@
  */
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { LOG_PREFIX, log, makeTempDir, spawnLogged, stopProcess, waitReady, type Managed } from './managed-process.js';
+import { LOG_PREFIX, log, type Managed, makeTempDir, spawnLogged, stopProcess, waitReady } from './managed-process.js';
 import { executableFromEnv, findExecutable, freePort } from './paths.js';
 
 let redis: Managed | undefined;

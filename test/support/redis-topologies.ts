@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { RedisNode } from '../../src/config/index.js';
 import { eventually } from './eventually.js';
-import { makeTempDir, spawnLogged, stopProcess, waitReady, type Managed } from './managed-process.js';
+import { type Managed, makeTempDir, spawnLogged, stopProcess, waitReady } from './managed-process.js';
 import { executableFromEnv, findExecutable, freePort } from './paths.js';
 import { redisPing } from './redis-process.js';
 
@@ -54,7 +54,9 @@ export async function startRedisCluster(tools: { server: string; cli: string }):
   const dir = makeTempDir('client-auth-redis-cluster-');
   const ports = [await freePort(), await freePort(), await freePort()];
   const instances = await Promise.all(
-    ports.map((port) => startInstance('Redis Cluster node', tools.server, dir, `cluster-enabled yes\ncluster-config-file nodes-${port}.conf\ncluster-node-timeout 2000\n`, port)),
+    ports.map((port) =>
+      startInstance('Redis Cluster node', tools.server, dir, `cluster-enabled yes\ncluster-config-file nodes-${port}.conf\ncluster-node-timeout 2000\n`, port),
+    ),
   );
   await run(tools.cli, ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 60_000 });
   for (const port of ports) {
@@ -91,7 +93,11 @@ export interface SentinelPasswords {
  * One master, one replica and three sentinels (quorum 2) that call the master down after
  * one second without an answer; every one of them requires its password.
  */
-export async function startRedisSentinels(tools: { server: string; cli: string }, passwords: SentinelPasswords, name = 'clientauth'): Promise<RedisSentinelSetUp> {
+export async function startRedisSentinels(
+  tools: { server: string; cli: string },
+  passwords: SentinelPasswords,
+  name = 'clientauth',
+): Promise<RedisSentinelSetUp> {
   const dir = makeTempDir('client-auth-redis-sentinel-');
   const dataAuth = `requirepass "${passwords.data}"\nmasterauth "${passwords.data}"\n`;
   const master = await startInstance('Redis master', tools.server, dir, dataAuth, await freePort());
@@ -129,7 +135,8 @@ export async function startRedisSentinels(tools: { server: string; cli: string }
     master,
     replica,
     killMaster: () => void master.process.proc.kill('SIGKILL'),
-    currentMasterPort: async () => Number((await cli(tools.cli, sentinels[0]!.port, passwords.sentinel, 'sentinel', 'get-master-addr-by-name', name)).trim().split('\n')[1]),
+    currentMasterPort: async () =>
+      Number((await cli(tools.cli, sentinels[0]!.port, passwords.sentinel, 'sentinel', 'get-master-addr-by-name', name)).trim().split('\n')[1]),
     stop: async () => void (await Promise.all(all.map((instance) => stopProcess(instance.process)))),
   };
 }

@@ -6,16 +6,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
-import { MongoClient, type Db } from 'mongodb';
 import { Redis } from 'ioredis';
-import { buildApp, type App } from '../../src/bootstrap/composition.js';
-import { createClientAuthClient, type ClientAuthPromiseClient } from '../../src/sdk/typed-client.js';
-import { loadConfig, type Config, type RedisConfig } from '../../src/config/index.js';
+import { type Db, MongoClient } from 'mongodb';
+import { type App, buildApp } from '../../src/bootstrap/composition.js';
+import { type Config, loadConfig, type RedisConfig } from '../../src/config/index.js';
 import type { Logger } from '../../src/domain/kernel/logger.js';
-import { startGrpcServer, type RunningGrpcServer } from '../../src/transport/grpc/grpc-server.js';
 import { errorDetailOf } from '../../src/sdk/error-details.js';
+import { type ClientAuthPromiseClient, createClientAuthClient } from '../../src/sdk/typed-client.js';
+import { type RunningGrpcServer, startGrpcServer } from '../../src/transport/grpc/grpc-server.js';
 import { requireServices } from './services.js';
-import { mongoStoredState, sqliteStoredState, type StoredState } from './stored-state.js';
+import { mongoStoredState, type StoredState, sqliteStoredState } from './stored-state.js';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 
@@ -135,11 +135,15 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
   const logs: string[] = [];
   const log = recordingLogger(logs);
   const app = await buildApp(config, log);
-  const grpc = await startGrpcServer(app.useCases, { host: '127.0.0.1', port: 0 }, {
-    log,
-    maxMessageBytes: config.grpc.maxMessageBytes,
-    trustedProxies: config.abuse.trustedProxies,
-  });
+  const grpc = await startGrpcServer(
+    app.useCases,
+    { host: '127.0.0.1', port: 0 },
+    {
+      log,
+      maxMessageBytes: config.grpc.maxMessageBytes,
+      trustedProxies: config.abuse.trustedProxies,
+    },
+  );
   const address = `127.0.0.1:${grpc.port}`;
   const api = createClientAuthClient(address);
   const shutdown = async () => {

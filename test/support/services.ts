@@ -29,4 +29,3 @@ export function requireRedisControl(ctx: Mocha.Context): void {
   if (canControlRedis()) return;
   skipOrFailInCI(ctx, 'this test stops and restarts Redis, and this run did not start Redis itself (TEST_REDIS_URL was given)');
 }
-

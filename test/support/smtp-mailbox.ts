@@ -4,7 +4,7 @@
  * trouble does: with a temporary 451 to every MAIL FROM.
  */
 import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { eventually } from './eventually.js';
 

@@ -4,9 +4,9 @@
  * stored state on FerretDB and on SQLite.
  */
 import type { Db } from 'mongodb';
-import type { ClientRecord } from '../../src/domain/kernel/client.js';
 import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store.js';
 import { openSqliteDatabase, type SqliteDatabase } from '../../src/adapters/embedded/sqlite-database.js';
+import type { ClientRecord } from '../../src/domain/kernel/client.js';
 
 export type StoredClientChanges = Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>;
 

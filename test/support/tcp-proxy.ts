@@ -1,5 +1,5 @@
 /** A TCP proxy whose link can be cut and restored, to stand for a network that drops. */
-import { createConnection, createServer, type Server, type Socket, type AddressInfo } from 'node:net';
+import { type AddressInfo, createConnection, createServer, type Server, type Socket } from 'node:net';
 
 export interface TcpProxy {
   /** host:port to connect to instead of the target. */

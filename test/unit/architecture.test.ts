@@ -11,7 +11,8 @@ import { repoRoot } from '../support/paths.js';
 
 const root = repoRoot();
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
-const FORBIDDEN_IN_DOMAIN = /^(@grpc\/|mongodb|ioredis|koa|@koa\/|better-sqlite3|pino|prom-client|bcrypt|jsonwebtoken|nodemailer|otpauth|@simplewebauthn\/|node:http|node:net|node:fs)/;
+const FORBIDDEN_IN_DOMAIN =
+  /^(@grpc\/|mongodb|ioredis|koa|@koa\/|better-sqlite3|pino|prom-client|bcrypt|jsonwebtoken|nodemailer|otpauth|@simplewebauthn\/|node:http|node:net|node:fs)/;
 const MAX_LINES = 300;
 
 /** `src/domain/<capability>/...` → the capability; null outside the domain. */
@@ -49,7 +50,9 @@ describe('The architecture', () => {
     it('imports no transport, database, logging or crypto library, and nothing outside src/domain', () => {
       const offenders = domain.flatMap((file) =>
         specifiersOf(read(file))
-          .filter((specifier) => FORBIDDEN_IN_DOMAIN.test(specifier) || (specifier.startsWith('.') && !join(dirname(file), specifier).startsWith('src/domain/')))
+          .filter(
+            (specifier) => FORBIDDEN_IN_DOMAIN.test(specifier) || (specifier.startsWith('.') && !join(dirname(file), specifier).startsWith('src/domain/')),
+          )
           .map((specifier) => `${file}: ${specifier}`),
       );
       expect(offenders).to.deep.equal([]);
@@ -98,7 +101,7 @@ describe('The architecture', () => {
     expect(files.sort()).to.deep.equal(['index.ts', 'main.ts']);
   });
 
-  it('gives no two files in src/ and bridge/ the same name, but for each capability\'s ports.ts and the index files', () => {
+  it("gives no two files in src/ and bridge/ the same name, but for each capability's ports.ts and the index files", () => {
     const byName = new Map<string, string[]>();
     for (const file of code) byName.set(basename(file), [...(byName.get(basename(file)) ?? []), file]);
     const shared = [...byName].filter(([name, files]) => files.length > 1 && name !== 'ports.ts' && name !== 'index.ts');
@@ -114,7 +117,10 @@ describe('The architecture', () => {
     const offenders = code
       .filter((file) => file.startsWith('src/sdk/'))
       .flatMap((file) => specifiersOf(read(file)).map((specifier) => ({ file, specifier })))
-      .filter(({ specifier }) => !(specifier.startsWith('./') || specifier.startsWith('../../gen/') || specifier === '@grpc/grpc-js' || specifier.startsWith('node:')));
+      .filter(
+        ({ specifier }) =>
+          !(specifier.startsWith('./') || specifier.startsWith('../../gen/') || specifier === '@grpc/grpc-js' || specifier.startsWith('node:')),
+      );
     expect(offenders).to.deep.equal([]);
   });
 
@@ -122,7 +128,9 @@ describe('The architecture', () => {
     const offenders = code.filter(
       (file) =>
         file !== 'src/config/index.ts' &&
-        /process\.env\b/.test(read(file).replaceAll('loadConfig(process.env)', '').replaceAll('tracingConfig(process.env)', '').replaceAll('operatorHeapFlags(process.env', '')),
+        /process\.env\b/.test(
+          read(file).replaceAll('loadConfig(process.env)', '').replaceAll('tracingConfig(process.env)', '').replaceAll('operatorHeapFlags(process.env', ''),
+        ),
     );
     expect(offenders).to.deep.equal([]);
   });

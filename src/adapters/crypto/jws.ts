@@ -10,10 +10,10 @@ import {
   createPublicKey,
   createSecretKey,
   generateKeyPairSync,
+  type KeyObject,
   sign,
   timingSafeEqual,
   verify,
-  type KeyObject,
 } from 'node:crypto';
 import type { AsymmetricAlgorithm, PublicJwk, SignerKey, VerifierKey } from '../../domain/signing-keys/ports.js';
 
@@ -21,9 +21,7 @@ import type { AsymmetricAlgorithm, PublicJwk, SignerKey, VerifierKey } from '../
 const DIGEST: Record<AsymmetricAlgorithm, string | null> = { ES256: 'sha256', EdDSA: null };
 
 export function generatePrivateKey(algorithm: AsymmetricAlgorithm): KeyObject {
-  return algorithm === 'ES256'
-    ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey
-    : generateKeyPairSync('ed25519').privateKey;
+  return algorithm === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey : generateKeyPairSync('ed25519').privateKey;
 }
 
 /** The algorithm a private or public key is for, or null for any other kind of key. */
@@ -38,9 +36,7 @@ export function publicJwkOf(key: KeyObject, algorithm: AsymmetricAlgorithm): Pub
   const exported = createPublicKey(key).export({ format: 'jwk' }) as { kty: string; crv: string; x: string; y?: string };
   // RFC 7638: the required members only, in lexicographic order, no whitespace.
   const required =
-    exported.kty === 'EC'
-      ? { crv: exported.crv, kty: exported.kty, x: exported.x, y: exported.y }
-      : { crv: exported.crv, kty: exported.kty, x: exported.x };
+    exported.kty === 'EC' ? { crv: exported.crv, kty: exported.kty, x: exported.x, y: exported.y } : { crv: exported.crv, kty: exported.kty, x: exported.x };
   const kid = createHash('sha256').update(JSON.stringify(required)).digest('base64url');
   return { ...(required as Omit<PublicJwk, 'kid' | 'alg' | 'use'>), kid, alg: algorithm, use: 'sig' };
 }

@@ -1,8 +1,8 @@
 import type { ClientKind, Principal } from '../../domain/kernel/client.js';
 import { domainError } from '../../domain/kernel/errors.js';
 import { newId } from '../../domain/kernel/ids.js';
-import type { SignerKey, SigningKeySet } from '../../domain/signing-keys/ports.js';
 import type { IssuedToken, TokenIssuer, TokenSubject } from '../../domain/sessions/ports.js';
+import type { SignerKey, SigningKeySet } from '../../domain/signing-keys/ports.js';
 
 /** No legitimate token of ours comes near this; longer input is refused before parsing. */
 const MAX_TOKEN_LENGTH = 8192;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as SimpleWebAuthn from '@simplewebauthn/server';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { WebAuthnRefusal, type WebAuthnCeremonies } from '../../domain/second-factor/ports.js';
+import { type WebAuthnCeremonies, WebAuthnRefusal } from '../../domain/second-factor/ports.js';
 
 /**
  * The library, loaded at the first ceremony: its memory and its share of the start-up are
@@ -51,7 +51,11 @@ export class SimpleWebAuthnCeremonies implements WebAuthnCeremonies {
   }
 
   async authenticationOptions(input: Parameters<WebAuthnCeremonies['authenticationOptions']>[0]) {
-    const options = await simpleWebAuthn().generateAuthenticationOptions({ rpID: input.rpId, userVerification: input.userVerification, allowCredentials: input.allow });
+    const options = await simpleWebAuthn().generateAuthenticationOptions({
+      rpID: input.rpId,
+      userVerification: input.userVerification,
+      allowCredentials: input.allow,
+    });
     return { options: options as unknown as Record<string, unknown>, challenge: options.challenge };
   }
 
@@ -62,7 +66,11 @@ export class SimpleWebAuthnCeremonies implements WebAuthnCeremonies {
         expectedChallenge: input.challenge,
         expectedOrigin: [...input.origins],
         expectedRPID: input.rpId,
-        credential: { id: input.credential.id, publicKey: new Uint8Array(Buffer.from(input.credential.publicKey, 'base64url')), counter: input.credential.counter },
+        credential: {
+          id: input.credential.id,
+          publicKey: new Uint8Array(Buffer.from(input.credential.publicKey, 'base64url')),
+          counter: input.credential.counter,
+        },
         requireUserVerification: input.requireUserVerification,
       }),
     );

@@ -3,11 +3,21 @@
  * embedded set-up), with their private halves sealed by the key-encryption key.
  */
 import { createPublicKey } from 'node:crypto';
-import type { Logger } from '../../domain/kernel/logger.js';
 import { describeError } from '../../domain/kernel/error-text.js';
-import { SigningKeyRotation, type SigningKeyGenerator } from '../../domain/signing-keys/rotation.js';
+import type { Logger } from '../../domain/kernel/logger.js';
+import {
+  type AsymmetricAlgorithm,
+  type PublicJwk,
+  type RotationPolicy,
+  type SignerKey,
+  type SigningKeyRecord,
+  type SigningKeySet,
+  type SigningKeyStore,
+  type SigningKeyView,
+  type VerifierKey,
+} from '../../domain/signing-keys/ports.js';
+import { type SigningKeyGenerator, SigningKeyRotation } from '../../domain/signing-keys/rotation.js';
 import { partitionKeys, signingKeyAt } from '../../domain/signing-keys/schedule.js';
-import { type AsymmetricAlgorithm, type PublicJwk, type RotationPolicy, type SignerKey, type SigningKeyRecord, type SigningKeySet, type SigningKeyStore, type SigningKeyView, type VerifierKey } from '../../domain/signing-keys/ports.js';
 import { asymmetricSigner, asymmetricVerifier, exportPrivateKey, generatePrivateKey, importPrivateKey, publicJwkOf } from './jws.js';
 import { KeyDecryptionError, type KeyEncryption } from './key-encryption.js';
 
@@ -118,7 +128,10 @@ export class StoredKeySet implements SigningKeySet {
       try {
         next.set(record.kid, known ?? this.load(record));
       } catch (error) {
-        this.options.log.error({ kid: record.kid, err: describeError(error) }, 'a stored signing key cannot be opened with this instance\'s key-encryption key; it is ignored');
+        this.options.log.error(
+          { kid: record.kid, err: describeError(error) },
+          "a stored signing key cannot be opened with this instance's key-encryption key; it is ignored",
+        );
       }
     }
     this.loaded = next;

@@ -46,9 +46,6 @@ function generatedSecret(dataDir: string, fileName: string, variable: string, us
   if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
     throw new Error(`${file} holds fewer than ${MIN_SECRET_BYTES} bytes; delete it to have a new secret generated, or set ${variable}`);
   }
-  log.warn(
-    { file },
-    `${variable} is not set: ${use} ${created ? 'generated into' : 'read from'} ${file}. ` + `You MUST set ${variable} in production`,
-  );
+  log.warn({ file }, `${variable} is not set: ${use} ${created ? 'generated into' : 'read from'} ${file}. ` + `You MUST set ${variable} in production`);
   return secret;
 }

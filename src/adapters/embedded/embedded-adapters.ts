@@ -1,18 +1,18 @@
 import type { Logger } from '../../domain/kernel/logger.js';
-import { MemoryEventBus } from './memory-event-bus.js';
 import { memoryAttemptLimiters } from './memory-attempt-limiters.js';
+import { MemoryEventBus } from './memory-event-bus.js';
 import { MemoryRevocationFeed } from './memory-revocation-feed.js';
 import { MemoryRevocationList } from './memory-revocation-list.js';
 import { SqliteAuditLog } from './sqlite-audit-log.js';
-import { SqliteMailOutbox } from './sqlite-mail-outbox.js';
-import { SqliteOneTimeTokenStore } from './sqlite-one-time-token-store.js';
 import { SqliteClientStore } from './sqlite-client-store.js';
 import { openSqliteDatabase, sqliteFilePath, synchronousOf } from './sqlite-database.js';
+import { SqliteMailOutbox } from './sqlite-mail-outbox.js';
+import { SqliteOneTimeTokenStore } from './sqlite-one-time-token-store.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { SqliteRevocationPersistence } from './sqlite-revocation-persistence.js';
+import { SqliteSecondFactorStore } from './sqlite-second-factor-store.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 import { SqliteSigningKeyStore } from './sqlite-signing-key-store.js';
-import { SqliteSecondFactorStore } from './sqlite-second-factor-store.js';
 
 /**
  * The adapters of the embedded set-up: one SQLite file under `dataDir` for clients,
@@ -20,7 +20,11 @@ import { SqliteSecondFactorStore } from './sqlite-second-factor-store.js';
  * list, event bus and attempt limiters. Nothing to install, and one instance only: a second
  * process would not hear of the first one's revocations or count its failed logins.
  */
-export function openEmbeddedAdapters({ dataDir, synchronous }: { dataDir: string; synchronous: 'normal' | 'full' }, log: Logger, options: { feedRetentionMs: number }) {
+export function openEmbeddedAdapters(
+  { dataDir, synchronous }: { dataDir: string; synchronous: 'normal' | 'full' },
+  log: Logger,
+  options: { feedRetentionMs: number },
+) {
   const db = openSqliteDatabase(dataDir, { synchronous });
   const revocations = new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(db), log });
   const events = new MemoryEventBus(log);

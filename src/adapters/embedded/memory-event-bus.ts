@@ -1,6 +1,6 @@
+import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/clients/ports.js';
 import { describeError } from '../../domain/kernel/error-text.js';
 import type { Logger } from '../../domain/kernel/logger.js';
-import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/clients/ports.js';
 
 /** What a MemoryEventBus emits, by event name. */
 export interface MemoryBusEvents {

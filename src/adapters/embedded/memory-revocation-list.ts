@@ -1,8 +1,8 @@
 import { UnavailableError } from '../../domain/kernel/errors.js';
-import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/revocation/ports.js';
-import { silentLogger, type Logger } from '../../domain/kernel/logger.js';
+import { type Logger, silentLogger } from '../../domain/kernel/logger.js';
 import { OutageLog } from '../../domain/kernel/outage-log.js';
-import { RevocationEntries, type ListedClient } from '../../domain/revocation/entries.js';
+import { type ListedClient, RevocationEntries } from '../../domain/revocation/entries.js';
+import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/revocation/ports.js';
 
 export type { ClientMark, ListedClient } from '../../domain/revocation/entries.js';
 
@@ -34,9 +34,7 @@ export class MemoryRevocationList implements RevocationList {
 
   private readonly sweepLog: OutageLog;
 
-  constructor(
-    private readonly options: { persistence?: RevocationPersistence; now?: () => number; log?: Logger } = {},
-  ) {
+  constructor(private readonly options: { persistence?: RevocationPersistence; now?: () => number; log?: Logger } = {}) {
     this.sweepLog = new OutageLog(options.log ?? silentLogger, 'sweep of the stored revocation list');
     const now = () => (this.options.now ?? Date.now)();
     this.entries = new RevocationEntries(now, options.persistence?.load(now()) ?? {});

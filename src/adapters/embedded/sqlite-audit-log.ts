@@ -1,5 +1,5 @@
-import type { AuditEvent, AuditEventType, AuditOutcome, AuditLog, AuditQuery } from '../../domain/audit/ports.js';
-import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database.js';
+import type { AuditEvent, AuditEventType, AuditLog, AuditOutcome, AuditQuery } from '../../domain/audit/ports.js';
+import { fromMillis, type SqliteDatabase, toMillis } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 
 interface AuditRow {

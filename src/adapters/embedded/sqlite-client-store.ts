@@ -1,7 +1,7 @@
+import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/clients/ports.js';
 import type { ClientKind, ClientRecord } from '../../domain/kernel/client.js';
 import { DuplicateKeyError } from '../../domain/kernel/errors.js';
-import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/clients/ports.js';
-import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database.js';
+import { fromMillis, isUniqueViolation, type SqliteDatabase, toMillis } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 
 interface ClientRow {

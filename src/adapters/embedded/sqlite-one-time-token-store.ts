@@ -1,5 +1,5 @@
 import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../domain/recovery/ports.js';
-import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database.js';
+import { fromMillis, type SqliteDatabase, toMillis } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 
 interface TokenRow {

@@ -1,6 +1,6 @@
-import type { ClientKind } from '../../domain/kernel/client.js';
 import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/clients/ports.js';
-import { fromMillis, toMillis, type SqliteDatabase } from './sqlite-database.js';
+import type { ClientKind } from '../../domain/kernel/client.js';
+import { fromMillis, type SqliteDatabase, toMillis } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 
 interface OutboxRow {

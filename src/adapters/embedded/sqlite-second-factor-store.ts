@@ -1,6 +1,6 @@
 import { DuplicateKeyError } from '../../domain/kernel/errors.js';
 import type { PasskeyRecord, SecondFactorStore, TotpFactor } from '../../domain/second-factor/ports.js';
-import { fromMillis, isPrimaryKeyViolation, toMillis, type SqliteDatabase } from './sqlite-database.js';
+import { fromMillis, isPrimaryKeyViolation, type SqliteDatabase, toMillis } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 
 interface TotpRow {
@@ -53,7 +53,9 @@ export class SqliteSecondFactorStore implements SecondFactorStore {
       deleteClaims: db.prepare<[string]>('DELETE FROM second_factor_claims WHERE client_id = ?'),
       claim: db.prepare<[string, string, number]>('INSERT INTO second_factor_claims (key, client_id, until) VALUES (?, ?, ?)'),
       sweep: db.prepare<[number]>('DELETE FROM second_factor_claims WHERE until < ?'),
-      confirmedTotp: db.prepare<[string], string>('SELECT client_id FROM totp_factors WHERE confirmed_at IS NOT NULL AND client_id IN (SELECT value FROM json_each(?))').pluck(),
+      confirmedTotp: db
+        .prepare<[string], string>('SELECT client_id FROM totp_factors WHERE confirmed_at IS NOT NULL AND client_id IN (SELECT value FROM json_each(?))')
+        .pluck(),
       withPasskey: db.prepare<[string], string>('SELECT DISTINCT client_id FROM passkeys WHERE client_id IN (SELECT value FROM json_each(?))').pluck(),
     };
     this.deleteAll = db.transaction((clientId: string) => {

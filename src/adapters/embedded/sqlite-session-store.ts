@@ -1,5 +1,5 @@
 import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation } from '../../domain/sessions/ports.js';
-import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database.js';
+import { fromMillis, isUniqueViolation, type SqliteDatabase, toMillis } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 
 interface SessionRow {
@@ -56,9 +56,7 @@ export class SqliteSessionStore implements SessionStore {
       deleteSessionsOfClient: db.prepare<[string]>('DELETE FROM sessions WHERE client_id = ?'),
       deleteExpiredTokens: db.prepare<[number]>('DELETE FROM refresh_tokens WHERE expires_at <= ?'),
       deleteExpiredSessions: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
-      revokedAfter: db.prepare<[number, string, number], SessionRow>(
-        'SELECT * FROM sessions WHERE revoked_at > ? AND id > ? ORDER BY id LIMIT ?',
-      ),
+      revokedAfter: db.prepare<[number, string, number], SessionRow>('SELECT * FROM sessions WHERE revoked_at > ? AND id > ? ORDER BY id LIMIT ?'),
     };
     this.createBoth = db.transaction((session: SessionRow, token: TokenRow) => {
       this.statements.insertSession.run(session);

@@ -1,6 +1,6 @@
 import { DuplicateKeyError } from '../../domain/kernel/errors.js';
 import type { SigningKeyRecord, SigningKeyStore } from '../../domain/signing-keys/ports.js';
-import { fromMillis, isUniqueViolation, toMillis, type SqliteDatabase } from './sqlite-database.js';
+import { fromMillis, isUniqueViolation, type SqliteDatabase, toMillis } from './sqlite-database.js';
 
 interface SigningKeyRow {
   kid: string;

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type * as Nodemailer from 'nodemailer';
-import type { MailTransport, RenderedMail } from '../../domain/recovery/ports.js';
 import { newId } from '../../domain/kernel/ids.js';
+import type { MailTransport, RenderedMail } from '../../domain/recovery/ports.js';
 
 /**
  * The development mailbox: each message is written, as the SMTP server would have received
@@ -15,12 +15,19 @@ export class EmlFileMailTransport implements MailTransport {
   /** Made at the first message: nodemailer takes memory that most runs never use. */
   private transporter: ReturnType<typeof Nodemailer.createTransport> | null = null;
 
-  constructor(private readonly directory: string, private readonly from: string) {
+  constructor(
+    private readonly directory: string,
+    private readonly from: string,
+  ) {
     this.description = `.eml files in ${path.resolve(directory)} (no SMTP_URL: nothing is sent)`;
   }
 
   async send(mail: RenderedMail): Promise<void> {
-    this.transporter ??= (createRequire(import.meta.url)('nodemailer') as typeof Nodemailer).createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+    this.transporter ??= (createRequire(import.meta.url)('nodemailer') as typeof Nodemailer).createTransport({
+      streamTransport: true,
+      buffer: true,
+      newline: 'unix',
+    });
     const info = await this.transporter.sendMail({ from: this.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
     fs.mkdirSync(this.directory, { recursive: true, mode: 0o700 });
     const name = `${newId()}.eml`;

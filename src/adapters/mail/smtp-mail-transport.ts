@@ -10,7 +10,10 @@ export class SmtpMailTransport implements MailTransport {
   readonly description: string;
   private readonly transporter: ReturnType<typeof Nodemailer.createTransport>;
 
-  constructor(url: string, private readonly from: string) {
+  constructor(
+    url: string,
+    private readonly from: string,
+  ) {
     // Options in the URL's query (e.g. ?tls.rejectUnauthorized=false) override these.
     // Required here, not imported: a set-up without SMTP_URL never loads nodemailer for it.
     const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof Nodemailer;

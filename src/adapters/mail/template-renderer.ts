@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { packageRoot } from '../package-root.js';
 import type { MailRenderer, MailTemplate, RenderedMail } from '../../domain/recovery/ports.js';
+import { packageRoot } from '../package-root.js';
 
 /** templates/mail at the package root. */
 export const DEFAULT_TEMPLATE_DIR = path.join(packageRoot(import.meta.dirname), 'templates', 'mail');

@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mongodb';
+import { type Collection, type Db, type Filter, MongoBulkWriteError } from 'mongodb';
 import type { AuditEvent, AuditLog, AuditQuery } from '../../domain/audit/ports.js';
 import { withMongoOutages } from './mongo-outages.js';
 
@@ -27,7 +27,10 @@ export class MongoAuditLog implements AuditLog {
   async append(events: readonly AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
     try {
-      await this.collection.insertMany(events.map(({ id, ...rest }) => ({ _id: id, ...rest })), { ordered: false });
+      await this.collection.insertMany(
+        events.map(({ id, ...rest }) => ({ _id: id, ...rest })),
+        { ordered: false },
+      );
     } catch (error) {
       // Records stored by an earlier try of this batch: each is kept once, as the port promises.
       const onlyDuplicates = error instanceof MongoBulkWriteError && error.writeErrors instanceof Array && error.writeErrors.every((w) => w.code === 11000);

@@ -1,7 +1,7 @@
 import type { Collection, Db, Filter } from 'mongodb';
+import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/clients/ports.js';
 import type { ClientRecord } from '../../domain/kernel/client.js';
 import { DuplicateKeyError } from '../../domain/kernel/errors.js';
-import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/clients/ports.js';
 import { isDuplicateKey } from './mongo-connect.js';
 import { withMongoOutages } from './mongo-outages.js';
 
@@ -56,7 +56,11 @@ export class MongoClientStore implements ClientStore {
   }
 
   async listMarkedDeleted(limit: number): Promise<MarkedClient[]> {
-    const documents = await this.collection.find({ deletion: { $exists: true } }).sort({ 'deletion.at': 1 }).limit(limit).toArray();
+    const documents = await this.collection
+      .find({ deletion: { $exists: true } })
+      .sort({ 'deletion.at': 1 })
+      .limit(limit)
+      .toArray();
     return documents.map((document) => markedOf(document)!);
   }
 

@@ -1,7 +1,7 @@
 import type { Collection, Db } from 'mongodb';
-import { withMongoOutages } from './mongo-outages.js';
 import type { MailOutbox, QueuedMail } from '../../domain/recovery/ports.js';
 import { isDuplicateKey } from './mongo-connect.js';
+import { withMongoOutages } from './mongo-outages.js';
 
 type MailDocument = Omit<QueuedMail, 'id'> & { _id: string };
 
@@ -29,7 +29,11 @@ export class MongoMailOutbox implements MailOutbox {
   }
 
   async due(now: Date, limit: number): Promise<QueuedMail[]> {
-    const documents = await this.collection.find({ nextAttemptAt: { $lte: now } }).sort({ _id: 1 }).limit(limit).toArray();
+    const documents = await this.collection
+      .find({ nextAttemptAt: { $lte: now } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
     return documents.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
   }
 

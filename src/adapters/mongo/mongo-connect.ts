@@ -1,6 +1,6 @@
-import { MongoClient, MongoServerError, type Db, type MongoClientOptions } from 'mongodb';
-import type { Logger } from '../../domain/kernel/logger.js';
+import { type Db, MongoClient, type MongoClientOptions, MongoServerError } from 'mongodb';
 import { describeError } from '../../domain/kernel/error-text.js';
+import type { Logger } from '../../domain/kernel/logger.js';
 import { connectWithBackoff } from '../connect-with-backoff.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
-import { withMongoOutages } from './mongo-outages.js';
 import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../domain/recovery/ports.js';
+import { withMongoOutages } from './mongo-outages.js';
 
 type TokenDocument = Omit<OneTimeTokenRecord, 'hash'> & { _id: string };
 

@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, type Collection, type Db, type Filter } from 'mongodb';
+import { type Collection, type Db, type Filter, MongoBulkWriteError } from 'mongodb';
 import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation } from '../../domain/sessions/ports.js';
 import { isDuplicateKey } from './mongo-connect.js';
 import { withMongoOutages } from './mongo-outages.js';
@@ -153,9 +153,7 @@ export class MongoSessionStore implements SessionStore {
   }
 
   async revokeAllOfClient(clientId: string, at: Date, exceptSessionId?: string): Promise<string[]> {
-    const live = await this.sessions
-      .find({ clientId, revokedAt: null, expiresAt: { $gt: at } }, { projection: { _id: 1 } })
-      .toArray();
+    const live = await this.sessions.find({ clientId, revokedAt: null, expiresAt: { $gt: at } }, { projection: { _id: 1 } }).toArray();
     const ids = live.map((session) => session._id).filter((id) => id !== exceptSessionId);
     if (ids.length > 0) await this.sessions.updateMany({ _id: { $in: ids } }, { $set: { revokedAt: at } });
     return ids;

@@ -1,8 +1,8 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { AttemptLimiterFactory } from '../../domain/abuse/ports.js';
 import type { Logger } from '../../domain/kernel/logger.js';
-import type { RedisClient } from './topology.js';
 import { FlexibleAttemptLimiter, LIMITER_KEY_PREFIX, LimiterStoreHealth, memoryLimiter } from '../rate-limiter/flexible-attempt-limiter.js';
+import type { RedisClient } from './topology.js';
 
 /**
  * Limiters in Redis (single node, Sentinel or Cluster: each counter is one key, so one

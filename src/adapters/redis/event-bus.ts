@@ -1,6 +1,6 @@
+import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/clients/ports.js';
 import { UnavailableError } from '../../domain/kernel/errors.js';
 import { execAll } from './exec-all.js';
-import type { ClientStateEvent, DeletionRequestEvent, EventBus } from '../../domain/clients/ports.js';
 import { isCluster, publishInOrder, type RedisClient } from './topology.js';
 
 export interface RedisEventNames {
@@ -35,10 +35,14 @@ export class RedisEventBus implements EventBus {
       .xadd(
         this.names.deletionStream,
         '*',
-        'client_id', event.clientId,
-        'kind', event.kind,
-        'requested_at', event.requestedAt.toISOString(),
-        'requested_by', event.requestedBy,
+        'client_id',
+        event.clientId,
+        'kind',
+        event.kind,
+        'requested_at',
+        event.requestedAt.toISOString(),
+        'requested_by',
+        event.requestedBy,
       );
     for (const channel of this.names.deletionChannels) multi.publish(channel, event.clientId);
     await this.exec(multi);

@@ -1,9 +1,9 @@
-import type { Logger } from '../../domain/kernel/logger.js';
 import { describeError } from '../../domain/kernel/error-text.js';
 import { UnavailableError } from '../../domain/kernel/errors.js';
-import type { RedisClient } from './topology.js';
+import type { Logger } from '../../domain/kernel/logger.js';
 import { cursorTime, isCursor } from '../../domain/revocation/feed.js';
 import { type NewRevocationEvent, type RevocationEvent, type RevocationFeed } from '../../domain/revocation/ports.js';
+import type { RedisClient } from './topology.js';
 
 export const DEFAULT_FEED_KEY = 'clientauth:revocation-feed';
 
@@ -35,7 +35,11 @@ export class RedisRevocationFeed implements RevocationFeed {
   }
 
   /** Starts following the stream from its current end. `reader` is used for nothing else: XREAD blocks it. */
-  static async start(redis: RedisClient, reader: RedisClient, options: { key: string; retentionMs: number; log: Logger; now?: () => number }): Promise<RedisRevocationFeed> {
+  static async start(
+    redis: RedisClient,
+    reader: RedisClient,
+    options: { key: string; retentionMs: number; log: Logger; now?: () => number },
+  ): Promise<RedisRevocationFeed> {
     const now = options.now ?? Date.now;
     const newest = await redis.xrevrange(options.key, '+', '-', 'COUNT', 1);
     return new RedisRevocationFeed(redis, reader, options.key, options.retentionMs, options.log, now, newest[0]?.[0] ?? '0-0');

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { describeError } from '../../domain/kernel/error-text.js';
 import { UnavailableError } from '../../domain/kernel/errors.js';
 import type { Logger } from '../../domain/kernel/logger.js';
-import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/revocation/ports.js';
-import { RevocationEntries } from '../../domain/revocation/entries.js';
-import { describeError } from '../../domain/kernel/error-text.js';
 import { OutageLog } from '../../domain/kernel/outage-log.js';
+import { RevocationEntries } from '../../domain/revocation/entries.js';
+import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/revocation/ports.js';
 import { RevocationRefill } from './revocation-refill.js';
-import { getEach, onChannelMessage, subscribeChannel, writeThenPublish, type RedisClient, type RedisCommand } from './topology.js';
+import { getEach, onChannelMessage, type RedisClient, type RedisCommand, subscribeChannel, writeThenPublish } from './topology.js';
 
 export interface RedisRevocationKeys {
   /** Prefix of the key named by a suspended or deleted client's id; empty by default so a gateway's `GET <id>` sees it. */
@@ -80,7 +80,13 @@ export class RedisRevocationList implements RevocationList {
   }
 
   /** Subscribes, loads the list and returns once this instance is in sync. */
-  static async start(redis: RedisClient, subscriber: RedisClient, keys: RedisRevocationKeys, log: Logger, now: () => number = Date.now): Promise<RedisRevocationList> {
+  static async start(
+    redis: RedisClient,
+    subscriber: RedisClient,
+    keys: RedisRevocationKeys,
+    log: Logger,
+    now: () => number = Date.now,
+  ): Promise<RedisRevocationList> {
     const list = new RedisRevocationList(redis, subscriber, keys, log, now);
     onChannelMessage(subscriber, keys.syncChannel, (message) => list.receive(message));
     subscriber.on('close', () => list.lostSync());

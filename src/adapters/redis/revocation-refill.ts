@@ -1,6 +1,6 @@
 import type { Logger } from '../../domain/kernel/logger.js';
 import { OutageLog } from '../../domain/kernel/outage-log.js';
-import { serverIdentity, type RedisClient } from './topology.js';
+import { type RedisClient, serverIdentity } from './topology.js';
 
 const RETRY_MS = 1000;
 

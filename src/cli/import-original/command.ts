@@ -10,11 +10,11 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { buildApp } from '../../bootstrap/composition.js';
-import { ConfigError, type Config } from '../../config/index.js';
-import { createLogger } from '../../observability/logging.js';
-import * as v from '../../domain/kernel/validation.js';
+import { type Config, ConfigError } from '../../config/index.js';
 import { isImportedClientId } from '../../domain/kernel/imported-clients.js';
-import { importOriginal, type ImportProgress } from './import-run.js';
+import * as v from '../../domain/kernel/validation.js';
+import { createLogger } from '../../observability/logging.js';
+import { type ImportProgress, importOriginal } from './import-run.js';
 import { openOriginalSource } from './original-source.js';
 import { formatSummary } from './summary-text.js';
 
@@ -42,10 +42,16 @@ export async function runImportOriginal(argv: readonly string[], loadConfig: () 
     return usage(error instanceof Error ? error.message : String(error));
   }
   const from = args.from;
-  if (from === undefined || !/^mongodb(\+srv)?:\/\//.test(from)) return usage('--from <mongodb:// uri of the original service\'s MongoDB> is required');
+  if (from === undefined || !/^mongodb(\+srv)?:\/\//.test(from)) return usage("--from <mongodb:// uri of the original service's MongoDB> is required");
   let keepAdmin: Set<string>;
   try {
-    keepAdmin = new Set(args['keep-admin'].flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '').map(adminKey));
+    keepAdmin = new Set(
+      args['keep-admin']
+        .flatMap((value) => value.split(','))
+        .map((value) => value.trim())
+        .filter((value) => value !== '')
+        .map(adminKey),
+    );
   } catch (error) {
     return usage(error instanceof Error ? error.message : String(error));
   }
@@ -59,17 +65,22 @@ export async function runImportOriginal(argv: readonly string[], loadConfig: () 
     return EXIT_CONFIG;
   }
   const dbName = args['from-db'] ?? config.originalDbName;
-  if (dbName === null || !/^[A-Za-z0-9_-]{1,63}$/.test(dbName)) return usage("the original service's database: set DB_NAME as it had it, or pass --from-db <name>");
+  if (dbName === null || !/^[A-Za-z0-9_-]{1,63}$/.test(dbName))
+    return usage("the original service's database: set DB_NAME as it had it, or pass --from-db <name>");
   const log = createLogger(config.logLevel, 'client-auth-import', pino.destination(2));
   const source = await openOriginalSource(from, dbName, config.startupTimeoutMs);
   try {
     const app = await buildApp(config, log);
     try {
-      const summary = await importOriginal(source, { clients: app.adapters.clients, revocations: app.adapters.revocations }, {
-        apply: args.apply,
-        keepAdmin,
-        progress: progressReporter(),
-      });
+      const summary = await importOriginal(
+        source,
+        { clients: app.adapters.clients, revocations: app.adapters.revocations },
+        {
+          apply: args.apply,
+          keepAdmin,
+          progress: progressReporter(),
+        },
+      );
       process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, dbName));
       return summary.refused.length > 0 || summary.duplicates.length > 0 ? EXIT_REFUSED : 0;
     } finally {

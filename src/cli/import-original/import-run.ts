@@ -9,11 +9,12 @@
  *   operator's decision, not a guess of the import's.
  * - A suspended client is stored suspended and put on the revocation list.
  */
-import { DuplicateKeyError } from '../../domain/kernel/errors.js';
-import type { ClientRecord } from '../../domain/kernel/client.js';
+
 import type { ClientStore } from '../../domain/clients/ports.js';
+import type { ClientRecord } from '../../domain/kernel/client.js';
+import { DuplicateKeyError } from '../../domain/kernel/errors.js';
 import type { RevocationList } from '../../domain/revocation/ports.js';
-import { ORIGINAL_FIELDS, convertOriginal, normalisedEmailOf, type OriginalDocument } from './original-client.js';
+import { convertOriginal, normalisedEmailOf, ORIGINAL_FIELDS, type OriginalDocument } from './original-client.js';
 import type { OriginalSource } from './original-source.js';
 
 export interface ImportTarget {

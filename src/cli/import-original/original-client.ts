@@ -22,9 +22,7 @@ export interface OriginalDocument {
 export const ORIGINAL_FIELDS: ReadonlySet<string> = new Set(['_id', 'email', 'suspended', 'groups', 'firstName', 'lastName', 'hashedPassword', 'name']);
 
 /** What the import does with one document. */
-export type Conversion =
-  | { ok: true; record: ClientRecord; hadAdmin: boolean; adminKept: boolean }
-  | { ok: false; reason: string };
+export type Conversion = { ok: true; record: ClientRecord; hadAdmin: boolean; adminKept: boolean } | { ok: false; reason: string };
 
 export const SUSPENSION_REASON = 'suspended in the original service';
 
@@ -75,7 +73,10 @@ function convert(document: OriginalDocument, keepAdmin: ReadonlySet<string>, now
   const originalGroups = groupsOf(fields);
   const hadAdmin = originalGroups.includes(ADMIN_GROUP);
   const adminKept = hadAdmin && (keepAdmin.has(id) || keepAdmin.has(email));
-  const carried = v.groups('groups', originalGroups.filter((group) => group !== ADMIN_GROUP || adminKept));
+  const carried = v.groups(
+    'groups',
+    originalGroups.filter((group) => group !== ADMIN_GROUP || adminKept),
+  );
   const groups = carried.includes(BASE_GROUP[kind]) ? carried : [BASE_GROUP[kind], ...carried];
   const isSuspended = suspended === true;
   return {

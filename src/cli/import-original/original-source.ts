@@ -2,7 +2,7 @@
  * Reads the original service's clients from its MongoDB: database `DB_NAME`, collection
  * `users`, in `_id` order. Read-only: the original's data is never changed.
  */
-import { MongoClient, ObjectId, type Collection, type Document } from 'mongodb';
+import { type Collection, type Document, MongoClient, ObjectId } from 'mongodb';
 import type { OriginalDocument } from './original-client.js';
 
 export interface OriginalSource {

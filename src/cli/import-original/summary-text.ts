@@ -4,7 +4,11 @@ import type { ImportSummary } from './import-run.js';
 export function formatSummary(summary: ImportSummary, dbName: string): string {
   const lines: string[] = [];
   const would = summary.applied ? '' : 'would be ';
-  lines.push(summary.applied ? `import-original: applied (${dbName}.users)` : `import-original: DRY RUN, nothing written (${dbName}.users); run again with --apply to write`);
+  lines.push(
+    summary.applied
+      ? `import-original: applied (${dbName}.users)`
+      : `import-original: DRY RUN, nothing written (${dbName}.users); run again with --apply to write`,
+  );
   lines.push(`documents read:      ${summary.read}`);
   lines.push(`${summary.applied ? 'imported:            ' : 'would be imported:   '}${summary.imported}`);
   lines.push(`already imported:    ${summary.alreadyImported}${summary.imported === 0 && summary.alreadyImported > 0 ? ' (nothing to change)' : ''}`);

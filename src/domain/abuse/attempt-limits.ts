@@ -3,8 +3,9 @@
  * is counted before the secret is checked, so no concurrency lets more guesses through
  * than a limit allows; a success then gives back what the owner should not pay for.
  */
-import type { Attempt, AttemptLimiter, AttemptLimiterFactory, AttemptLimits, Consumption, LimitRule } from './ports.js';
+
 import { RetryLaterError, waitText } from '../kernel/retry-later.js';
+import type { Attempt, AttemptLimiter, AttemptLimiterFactory, AttemptLimits, Consumption, LimitRule } from './ports.js';
 
 export interface AttemptLimitsConfig {
   /** Guesses of one account's password from one source (client IP): the strict limit. */

@@ -37,7 +37,6 @@ export interface PasswordBlocklist {
   check(field: string, password: string, email: string): void;
 }
 
-
 /** At most `points` attempts per key within `durationSeconds`, the window opening at the first. */
 export interface LimitRule {
   readonly points: number;

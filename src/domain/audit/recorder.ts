@@ -6,10 +6,10 @@
  * written when the store is back; past the bound they are dropped and counted.
  */
 import { DomainError, type Reason } from '../kernel/errors.js';
-import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
 import { newId } from '../kernel/ids.js';
 import type { Logger } from '../kernel/logger.js';
 import { OutageLog } from '../kernel/outage-log.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
 import type { AuditEvent, AuditEventType, AuditInput, AuditLog, AuditOutcome, AuditRecorder, AuditStream, OutcomeRecords } from './ports.js';
 
 export interface AuditOptions {
@@ -139,9 +139,7 @@ export class Audit implements AuditRecorder {
     this.now = options.now ?? Date.now;
     const retryMs = options.retryMs ?? 1000;
     const { stream, log } = options;
-    this.streamed = stream
-      ? new BoundedSink((batch) => stream.publish(batch), options.queueMax, retryMs, new OutageLog(log, 'audit stream publishing'))
-      : null;
+    this.streamed = stream ? new BoundedSink((batch) => stream.publish(batch), options.queueMax, retryMs, new OutageLog(log, 'audit stream publishing')) : null;
     this.stored = new BoundedSink(
       (batch) => options.store.append(batch),
       options.queueMax,
@@ -173,12 +171,10 @@ export class Audit implements AuditRecorder {
       const { findTarget } = input;
       if (findTarget) {
         // After the answer has gone out, like the store write (a SQLite read is synchronous).
-        const found = new Promise((resolve) => setImmediate(resolve))
-          .then(findTarget)
-          .then(
-            (target) => this.append({ ...input, target }, request, repeated, at),
-            () => this.append(input, request, repeated, at),
-          );
+        const found = new Promise((resolve) => setImmediate(resolve)).then(findTarget).then(
+          (target) => this.append({ ...input, target }, request, repeated, at),
+          () => this.append(input, request, repeated, at),
+        );
         this.finding.add(found);
         void found.finally(() => this.finding.delete(found));
       } else {

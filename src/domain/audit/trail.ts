@@ -1,10 +1,20 @@
 /** ListAuditEvents and ListMySignIns: reading the audit trail back. */
-import { ANONYMOUS, SYSTEM } from '../kernel/request.js';
-import { SIGN_IN_TYPES, isAuditEventType, type AuditEvent, type AuditEventType, type AuditOutcome, type AuditQuery, type AuditLog, type AuditRecorder } from './ports.js';
-import { requireAdmin, type Principal } from '../kernel/client.js';
+
+import { type Principal, requireAdmin } from '../kernel/client.js';
 import { invalidArgument } from '../kernel/errors.js';
-import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from '../kernel/page-token.js';
+import { decodePageToken, encodePageToken, LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from '../kernel/page-token.js';
+import { ANONYMOUS, SYSTEM } from '../kernel/request.js';
 import * as v from '../kernel/validation.js';
+import {
+  type AuditEvent,
+  type AuditEventType,
+  type AuditLog,
+  type AuditOutcome,
+  type AuditQuery,
+  type AuditRecorder,
+  isAuditEventType,
+  SIGN_IN_TYPES,
+} from './ports.js';
 
 export interface AuditTrailDeps {
   audit: AuditRecorder;
@@ -40,7 +50,8 @@ export class AuditTrail {
   async listAuditEvents(caller: Principal, input: AuditFilters): Promise<AuditPage> {
     requireAdmin(caller);
     const limit = v.pageSize('page_size', input.pageSize, LIST_PAGE_DEFAULT, LIST_PAGE_MAX);
-    if (input.type !== '' && !isAuditEventType(input.type)) throw invalidArgument('type', `type must be one of the audit event types; got "${input.type.slice(0, 64)}"`);
+    if (input.type !== '' && !isAuditEventType(input.type))
+      throw invalidArgument('type', `type must be one of the audit event types; got "${input.type.slice(0, 64)}"`);
     if (input.actorId !== '' && input.actorId !== ANONYMOUS && input.actorId !== SYSTEM) v.clientId('actor_id', input.actorId);
     if (input.targetClientId !== '') v.clientId('target_client_id', input.targetClientId);
     if (input.outcome === 'invalid') throw invalidArgument('outcome', 'outcome is not a known audit outcome');

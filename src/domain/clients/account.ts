@@ -1,15 +1,16 @@
 /** GetMe and ChangePassword: what a client does with its own record. */
-import { publicClient, type Principal, type PublicClient } from '../kernel/client.js';
-import { revokeAccessTokensOf, type RevocationList } from '../revocation/ports.js';
-import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import { domainError, invalidArgument } from '../kernel/errors.js';
-import * as v from '../kernel/validation.js';
+
 import type { AttemptLimits, PasswordBlocklist, PasswordHashing } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
-import type { ClientStore } from './ports.js';
+import { type Principal, type PublicClient, publicClient } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import * as v from '../kernel/validation.js';
+import { type RevocationList, revokeAccessTokensOf } from '../revocation/ports.js';
 import type { Lifetimes, SessionStore } from '../sessions/ports.js';
+import type { ClientStore } from './ports.js';
 
 export interface AccountDeps {
   clients: ClientStore;
@@ -52,7 +53,8 @@ export class Account {
     this.deps.blocklist.check('new_password', newPassword, client.email);
     const { attempt, currentOk } = await hasher.withPlace(async (place) => {
       const attempt = await this.deps.limits.beginPasswordCheck(client.id, input.source ?? '');
-      const currentOk = Buffer.byteLength(input.currentPassword, 'utf8') <= v.PASSWORD_MAX_BYTES && (await place.verify(input.currentPassword, client.passwordHash));
+      const currentOk =
+        Buffer.byteLength(input.currentPassword, 'utf8') <= v.PASSWORD_MAX_BYTES && (await place.verify(input.currentPassword, client.passwordHash));
       return { attempt, currentOk };
     });
     const record = { type: 'password.changed', actor: client.id, target: client.id, sessionId: caller.sessionId } as const;

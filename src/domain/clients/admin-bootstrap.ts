@@ -1,16 +1,17 @@
 /** The admin named by ADMIN_EMAIL and ADMIN_PASSWORD, made ready at start-up. */
-import { ADMIN_GROUP, BASE_GROUP, publicClient, type ClientRecord, type PublicClient } from '../kernel/client.js';
-import { SYSTEM } from '../kernel/request.js';
-import { insertNewClient, newClientRecord } from './records.js';
-import { DomainError, domainError, invalidArgument } from '../kernel/errors.js';
-import { newOutboxEntry } from './outbox-entry.js';
-import * as v from '../kernel/validation.js';
+
 import type { PasswordHashing } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
+import { ADMIN_GROUP, BASE_GROUP, type ClientRecord, type PublicClient, publicClient } from '../kernel/client.js';
+import type { Clock } from '../kernel/clock.js';
+import { DomainError, domainError, invalidArgument } from '../kernel/errors.js';
+import type { Logger } from '../kernel/logger.js';
+import { SYSTEM } from '../kernel/request.js';
+import * as v from '../kernel/validation.js';
+import { newOutboxEntry } from './outbox-entry.js';
 import type { OutboxRelay } from './outbox-relay.js';
 import type { ClientStore, Outbox } from './ports.js';
-import type { Clock } from '../kernel/clock.js';
-import type { Logger } from '../kernel/logger.js';
+import { insertNewClient, newClientRecord } from './records.js';
 
 export interface AdminBootstrapDeps {
   clients: ClientStore;
@@ -37,12 +38,7 @@ export class AdminBootstrap {
     v.checkPassword('ADMIN_PASSWORD', password);
     const existing = await clients.findByEmail(email);
     if (!existing) {
-      const record = newClientRecord(
-        'user',
-        email,
-        { groups: [BASE_GROUP.user, ADMIN_GROUP], passwordHash: await hasher.hash(password) },
-        this.deps.now(),
-      );
+      const record = newClientRecord('user', email, { groups: [BASE_GROUP.user, ADMIN_GROUP], passwordHash: await hasher.hash(password) }, this.deps.now());
       try {
         await insertNewClient(clients, record);
         this.recordBootstrap(record.id, [], record.groups);

@@ -1,18 +1,19 @@
 /** GetClient, ListClients, SetClientGroups and ListDeletionRequests: the admins' reading and granting. */
-import { revokeAccessTokensOf, type RevocationFeed, type RevocationList } from '../revocation/ports.js';
-import { publicClient, requireAdmin, type ClientKind, type Principal, type PublicClient } from '../kernel/client.js';
-import { requireClient, withBaseGroup } from './records.js';
-import type { DeletionRequestView } from './deletion.js';
-import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import { domainError } from '../kernel/errors.js';
-import { keepingAnAdmin } from './last-admin.js';
-import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, decodePageToken, encodePageToken } from '../kernel/page-token.js';
-import * as v from '../kernel/validation.js';
+
 import type { AuditRecorder } from '../audit/ports.js';
-import type { ClientStore, Outbox } from './ports.js';
+import { type ClientKind, type Principal, type PublicClient, publicClient, requireAdmin } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
+import { domainError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
+import { decodePageToken, encodePageToken, LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from '../kernel/page-token.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import * as v from '../kernel/validation.js';
+import { type RevocationFeed, type RevocationList, revokeAccessTokensOf } from '../revocation/ports.js';
 import type { Lifetimes, SessionStore } from '../sessions/ports.js';
+import type { DeletionRequestView } from './deletion.js';
+import { keepingAnAdmin } from './last-admin.js';
+import type { ClientStore, Outbox } from './ports.js';
+import { requireClient, withBaseGroup } from './records.js';
 
 export interface AdministrationDeps {
   clients: ClientStore;

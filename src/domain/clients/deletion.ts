@@ -10,22 +10,23 @@
  * client, which `finishPendingDeletions` (at start-up and on every relay pass) carries
  * through the same remaining steps, announcing it exactly once.
  */
-import { ADMIN_GROUP, isAdmin, type ClientKind, type Principal } from '../kernel/client.js';
-import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+
+import type { AuditRecorder } from '../audit/ports.js';
+import { ADMIN_GROUP, type ClientKind, isAdmin, type Principal } from '../kernel/client.js';
+import type { Clock } from '../kernel/clock.js';
 import { describeError } from '../kernel/error-text.js';
 import { domainError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
-import { isActiveAdmin, keepingAnAdmin } from './last-admin.js';
-import { newOutboxEntry } from './outbox-entry.js';
-import type { MarkedClient, ClientStore, Outbox } from './ports.js';
-import * as v from '../kernel/validation.js';
-import type { AuditRecorder } from '../audit/ports.js';
-import type { OutboxRelay } from './outbox-relay.js';
-import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import * as v from '../kernel/validation.js';
 import type { Recovery } from '../recovery/ports.js';
 import type { SecondFactorStore } from '../second-factor/ports.js';
 import type { SessionStore } from '../sessions/ports.js';
+import { isActiveAdmin, keepingAnAdmin } from './last-admin.js';
+import { newOutboxEntry } from './outbox-entry.js';
+import type { OutboxRelay } from './outbox-relay.js';
+import type { ClientStore, MarkedClient, Outbox } from './ports.js';
 
 /** A deletion request as callers see it. */
 export interface DeletionRequestView {

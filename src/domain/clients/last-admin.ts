@@ -18,11 +18,7 @@ export function isActiveAdmin(client: ClientRecord): boolean {
  * Applies `change` to `target` (an update that may end its being an active admin) unless
  * that would leave no active admin; returns the updated record or null when it is gone.
  */
-export async function keepingAnAdmin(
-  clients: ClientStore,
-  target: ClientRecord,
-  change: Partial<ClientRecord>,
-): Promise<ClientRecord | null> {
+export async function keepingAnAdmin(clients: ClientStore, target: ClientRecord, change: Partial<ClientRecord>): Promise<ClientRecord | null> {
   const endsAdmin = isActiveAdmin(target) && !isActiveAdmin({ ...target, ...change });
   if (!endsAdmin) return clients.update(target.id, change);
   if (!(await anotherActiveAdmin(clients, target.id))) throw lastAdmin();

@@ -1,7 +1,7 @@
 import { describeError } from '../kernel/error-text.js';
 import type { Logger } from '../kernel/logger.js';
-import type { EventBus, Outbox, OutboxEntry } from './ports.js';
 import type { RevocationList } from '../revocation/ports.js';
+import type { EventBus, Outbox, OutboxEntry } from './ports.js';
 
 const BATCH = 100;
 

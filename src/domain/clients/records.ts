@@ -2,8 +2,8 @@
 import { BASE_GROUP, type ClientKind, type ClientRecord } from '../kernel/client.js';
 import { DuplicateKeyError, domainError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
-import type { ClientStore } from './ports.js';
 import * as v from '../kernel/validation.js';
+import type { ClientStore } from './ports.js';
 
 /** A new client of `kind`: not suspended, created now, with its kind's base group unless `fields` say otherwise. */
 export function newClientRecord(kind: ClientKind, email: string, fields: Partial<ClientRecord>, now: number): ClientRecord {

@@ -1,17 +1,18 @@
 /** RegisterUser and RegisterService. */
-import { ADMIN_GROUP, BASE_GROUP, publicClient, requireAdmin, type Principal, type PublicClient } from '../kernel/client.js';
-import { invalidArgument } from '../kernel/errors.js';
-import { insertNewClient, newClientRecord, withBaseGroup } from './records.js';
-import { ANONYMOUS, NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import { hashSecret, newSecret } from '../kernel/secrets.js';
-import { describeError } from '../kernel/error-text.js';
-import * as v from '../kernel/validation.js';
+
 import type { AttemptLimits, PasswordBlocklist, PasswordHashing } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
-import type { ClientStore, VerificationMail } from './ports.js';
+import { ADMIN_GROUP, BASE_GROUP, type Principal, type PublicClient, publicClient, requireAdmin } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
+import { describeError } from '../kernel/error-text.js';
+import { invalidArgument } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
+import { ANONYMOUS, NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { hashSecret, newSecret } from '../kernel/secrets.js';
+import * as v from '../kernel/validation.js';
 import type { Recovery } from '../recovery/ports.js';
+import type { ClientStore, VerificationMail } from './ports.js';
+import { insertNewClient, newClientRecord, withBaseGroup } from './records.js';
 
 export interface RegistrationDeps {
   clients: ClientStore;
@@ -32,16 +33,19 @@ export class Registration {
   ) {}
 
   /** Registers a user in the "user" group only; the request cannot choose groups. */
-  async registerUser(input: {
-    email: string;
-    password: string;
-    firstName: string;
-    lastName: string;
-    phoneNumber: string;
-    attributes: Record<string, string>;
-    /** The client IP the registration comes from, '' when unknown. */
-    source?: string;
-  }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
+  async registerUser(
+    input: {
+      email: string;
+      password: string;
+      firstName: string;
+      lastName: string;
+      phoneNumber: string;
+      attributes: Record<string, string>;
+      /** The client IP the registration comes from, '' when unknown. */
+      source?: string;
+    },
+    request: RequestContext = NO_REQUEST,
+  ): Promise<PublicClient> {
     const email = v.normalizeEmail('email', input.email);
     const password = v.checkPassword('password', input.password);
     this.deps.blocklist.check('password', password, email);
@@ -81,7 +85,10 @@ export class Registration {
     const clientSecret = newSecret();
     const record = newClientRecord('service', email, { name, groups, secretHash: hashSecret(clientSecret) }, this.deps.now());
     await insertNewClient(this.deps.clients, record);
-    this.deps.audit.record({ type: 'service.registered', outcome: 'success', actor: caller.clientId, target: record.id, details: { email, groupsAfter: groups } }, request);
+    this.deps.audit.record(
+      { type: 'service.registered', outcome: 'success', actor: caller.clientId, target: record.id, details: { email, groupsAfter: groups } },
+      request,
+    );
     return { client: publicClient(record), clientSecret };
   }
 }

@@ -1,12 +1,13 @@
 /** ResetServiceSecret: an admin gives a service client a new secret. */
-import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import { publicClient, requireAdmin, type Principal, type PublicClient } from '../kernel/client.js';
-import { requireClient } from './records.js';
-import { domainError } from '../kernel/errors.js';
-import { hashSecret, newSecret } from '../kernel/secrets.js';
+
 import type { AuditRecorder } from '../audit/ports.js';
-import type { ClientStore } from './ports.js';
+import { type Principal, type PublicClient, publicClient, requireAdmin } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
+import { domainError } from '../kernel/errors.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { hashSecret, newSecret } from '../kernel/secrets.js';
+import type { ClientStore } from './ports.js';
+import { requireClient } from './records.js';
 
 export interface ServiceSecretsDeps {
   clients: ClientStore;

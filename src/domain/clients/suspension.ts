@@ -1,18 +1,19 @@
 /** SuspendClient and ReinstateClient. */
-import { revokeAccessTokensOf, type RevocationList } from '../revocation/ports.js';
-import { publicClient, requireAdmin, type Principal, type PublicClient } from '../kernel/client.js';
-import { requireClient } from './records.js';
-import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+
+import type { AuditRecorder } from '../audit/ports.js';
+import { type Principal, type PublicClient, publicClient, requireAdmin } from '../kernel/client.js';
+import type { Clock } from '../kernel/clock.js';
 import { domainError } from '../kernel/errors.js';
+import type { Logger } from '../kernel/logger.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import * as v from '../kernel/validation.js';
+import { type RevocationList, revokeAccessTokensOf } from '../revocation/ports.js';
+import type { Lifetimes, SessionStore } from '../sessions/ports.js';
 import { keepingAnAdmin } from './last-admin.js';
 import { newOutboxEntry } from './outbox-entry.js';
-import * as v from '../kernel/validation.js';
-import type { AuditRecorder } from '../audit/ports.js';
 import type { OutboxRelay } from './outbox-relay.js';
 import type { ClientStore, Outbox } from './ports.js';
-import type { Clock } from '../kernel/clock.js';
-import type { Logger } from '../kernel/logger.js';
-import type { Lifetimes, SessionStore } from '../sessions/ports.js';
+import { requireClient } from './records.js';
 
 export interface SuspensionDeps {
   clients: ClientStore;

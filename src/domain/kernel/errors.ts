@@ -48,7 +48,7 @@ export const REASONS = {
   TOO_MANY_ATTEMPTS: { kind: 'resource_exhausted', message: 'too many attempts; try again after the time in retry-after' },
   SERVER_BUSY: { kind: 'resource_exhausted', message: 'the server is busy checking passwords; try again after the time in retry-after' },
   NOT_A_SERVICE: { kind: 'failed_precondition', message: 'only a service client has a client secret' },
-  SIGNING_KEY_NOT_ROTATABLE: { kind: 'failed_precondition', message: 'the signing keys are not the service\'s to rotate' },
+  SIGNING_KEY_NOT_ROTATABLE: { kind: 'failed_precondition', message: "the signing keys are not the service's to rotate" },
   RESET_TOKEN_INVALID: {
     kind: 'unauthenticated',
     message: 'this password-reset link is not valid: it is unknown, used or expired; ask for a new one',

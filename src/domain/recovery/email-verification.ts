@@ -1,14 +1,15 @@
 /** SendEmailVerification and VerifyEmail: proof that a user reads the email it registered with. */
-import { publicClient, type ClientRecord, type Principal, type PublicClient } from '../kernel/client.js';
-import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import { domainError, invalidArgument } from '../kernel/errors.js';
-import { MAX_ONE_TIME_TOKEN_LENGTH, type Recovery } from './ports.js';
-import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } from './requests.js';
-import { hashSecret } from '../kernel/secrets.js';
+
 import type { AuditRecorder } from '../audit/ports.js';
 import type { ClientStore, VerificationMail } from '../clients/ports.js';
+import { type ClientRecord, type Principal, type PublicClient, publicClient } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { hashSecret } from '../kernel/secrets.js';
+import { MAX_ONE_TIME_TOKEN_LENGTH, type Recovery } from './ports.js';
+import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } from './requests.js';
 
 export interface EmailVerificationDeps {
   clients: ClientStore;

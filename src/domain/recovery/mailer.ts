@@ -10,8 +10,8 @@
  */
 import { describeError } from '../kernel/error-text.js';
 import { newId } from '../kernel/ids.js';
-import { OutageLog } from '../kernel/outage-log.js';
 import type { Logger } from '../kernel/logger.js';
+import { OutageLog } from '../kernel/outage-log.js';
 import type { MailOutbox, MailQueue, MailRenderer, MailTemplate, MailTransport, QueuedMail } from './ports.js';
 
 const BATCH = 50;

@@ -1,18 +1,19 @@
 /** RequestPasswordReset and ResetPassword: a forgotten password replaced through an emailed link. */
-import { revokeAccessTokensOf, type RevocationList } from '../revocation/ports.js';
-import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import { describeError } from '../kernel/error-text.js';
-import { domainError, invalidArgument } from '../kernel/errors.js';
-import { MAX_ONE_TIME_TOKEN_LENGTH, type Recovery } from './ports.js';
-import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } from './requests.js';
-import { hashSecret } from '../kernel/secrets.js';
-import * as v from '../kernel/validation.js';
+
 import type { PasswordBlocklist, PasswordHashing } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
 import type { ClientStore } from '../clients/ports.js';
 import type { Clock } from '../kernel/clock.js';
+import { describeError } from '../kernel/error-text.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { hashSecret } from '../kernel/secrets.js';
+import * as v from '../kernel/validation.js';
+import { type RevocationList, revokeAccessTokensOf } from '../revocation/ports.js';
 import type { Lifetimes, SessionStore } from '../sessions/ports.js';
+import { MAX_ONE_TIME_TOKEN_LENGTH, type Recovery } from './ports.js';
+import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } from './requests.js';
 
 export interface PasswordResetDeps {
   clients: ClientStore;

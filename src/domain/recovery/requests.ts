@@ -2,9 +2,9 @@
 import { describeError } from '../kernel/error-text.js';
 import { domainError, UnavailableError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
-import type { TokenPurpose, Recovery } from './ports.js';
 import { RetryLaterError } from '../kernel/retry-later.js';
 import { hashSecret, newSecret } from '../kernel/secrets.js';
+import type { Recovery, TokenPurpose } from './ports.js';
 
 /** The recovery ports when the feature is on, or FEATURE_DISABLED. */
 export function requireFeature(recovery: Recovery | undefined, feature: 'passwordReset' | 'emailVerification'): Recovery {

@@ -2,9 +2,18 @@
  * The revocation feed: every change of the revocation list (and of a client's groups) as
  * an ordered, resumable stream of events, for gateways that verify tokens themselves.
  */
-import type { Logger } from '../kernel/logger.js';
+
 import { describeError } from '../kernel/error-text.js';
-import type { NewRevocationEvent, RevocationEventType, RevocationFeed, RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from './ports.js';
+import type { Logger } from '../kernel/logger.js';
+import type {
+  NewRevocationEvent,
+  RevocationEventType,
+  RevocationFeed,
+  RevocationList,
+  RevocationListSize,
+  RevocationSnapshot,
+  RevocationStatus,
+} from './ports.js';
 
 const CURSOR = /^(\d{1,15})-(\d{1,15})$/;
 

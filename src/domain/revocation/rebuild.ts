@@ -1,6 +1,6 @@
 import type { ClientStore, Outbox } from '../clients/ports.js';
-import type { RevocationList } from './ports.js';
 import type { SessionStore } from '../sessions/ports.js';
+import type { RevocationList } from './ports.js';
 
 const PAGE = 500;
 

@@ -3,10 +3,10 @@
  * holds, then every change as it happens, and can resume after a disconnection.
  */
 import { isAdmin, type Principal } from '../kernel/client.js';
-import { domainError, invalidArgument } from '../kernel/errors.js';
-import type { RevocationSnapshot, RevocationEvent, RevocationFeed, RevocationList } from './ports.js';
-import { compareCursors, isCursor } from './feed.js';
 import type { Clock } from '../kernel/clock.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
+import { compareCursors, isCursor } from './feed.js';
+import type { RevocationEvent, RevocationFeed, RevocationList, RevocationSnapshot } from './ports.js';
 
 /** Service clients in this group may watch; admins grant it with SetClientGroups. */
 export const GATEWAY_GROUP = 'gateway';

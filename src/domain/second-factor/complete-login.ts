@@ -7,21 +7,22 @@
  * the email's counts over, so the second factor cannot be guessed at leisure once the
  * password is known.
  */
-import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import { secondFactorRecords } from './factor-records.js';
-import type { ClientRecord } from '../kernel/client.js';
-import { domainError, invalidArgument } from '../kernel/errors.js';
-import { openTicket, redeemTicket } from './login-tickets.js';
-import type { Passkeys, PasskeyAssertion } from './passkeys.js';
-import { useRecoveryCode } from './recovery-codes.js';
-import type { AuthMethod, TokenPair } from '../sessions/ports.js';
-import { acceptTotpCode } from './totp.js';
+
 import type { AttemptLimits } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
 import type { ClientStore } from '../clients/ports.js';
+import type { ClientRecord } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
-import type { SecondFactorStore, SecretSealer, TotpCodes, SessionStarter } from './ports.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import type { AuthMethod, TokenPair } from '../sessions/ports.js';
+import { secondFactorRecords } from './factor-records.js';
+import { openTicket, redeemTicket } from './login-tickets.js';
+import type { PasskeyAssertion, Passkeys } from './passkeys.js';
+import type { SecondFactorStore, SecretSealer, SessionStarter, TotpCodes } from './ports.js';
+import { useRecoveryCode } from './recovery-codes.js';
+import { acceptTotpCode } from './totp.js';
 
 export interface SecondFactorLoginDeps {
   clients: ClientStore;
@@ -81,9 +82,10 @@ export class SecondFactorLogin {
     if (input.passkey) return (await this.passkeys.verifyAssertion(input.passkey, client.id)) ? 'hwk' : null;
     const factor = await this.deps.secondFactors.findTotp(client.id);
     if (!factor?.confirmedAt) return null;
-    const accepted = input.totpCode !== ''
-      ? await acceptTotpCode(this.deps, factor, input.totpCode)
-      : await useRecoveryCode(this.deps.secondFactors, factor, input.recoveryCode);
+    const accepted =
+      input.totpCode !== ''
+        ? await acceptTotpCode(this.deps, factor, input.totpCode)
+        : await useRecoveryCode(this.deps.secondFactors, factor, input.recoveryCode);
     return accepted ? 'otp' : null;
   }
 }

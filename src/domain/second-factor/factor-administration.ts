@@ -1,12 +1,13 @@
 /** ResetSecondFactor, and ListClients filtered by whether a client has a second factor: the admins' side of second factors. */
-import { requireAdmin, type ClientKind, type Principal, type PublicClient } from '../kernel/client.js';
-import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import { LIST_PAGE_DEFAULT, LIST_PAGE_MAX, encodePageToken } from '../kernel/page-token.js';
-import * as v from '../kernel/validation.js';
+
 import type { AuditRecorder } from '../audit/ports.js';
 import type { ClientStore } from '../clients/ports.js';
+import { type ClientKind, type Principal, type PublicClient, requireAdmin } from '../kernel/client.js';
 import type { Logger } from '../kernel/logger.js';
-import type { SecondFactorStore, ClientDirectory } from './ports.js';
+import { encodePageToken, LIST_PAGE_DEFAULT, LIST_PAGE_MAX } from '../kernel/page-token.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import * as v from '../kernel/validation.js';
+import type { ClientDirectory, SecondFactorStore } from './ports.js';
 
 export interface SecondFactorAdministrationDeps {
   clients: ClientStore;

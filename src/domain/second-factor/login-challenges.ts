@@ -3,8 +3,9 @@
  * (login-tickets.ts) valid for five minutes, naming the factors it may use. Login asks
  * through the sessions' SecondStep port; CompleteLogin redeems the ticket.
  */
-import type { Clock } from '../kernel/clock.js';
+
 import type { ClientRecord } from '../kernel/client.js';
+import type { Clock } from '../kernel/clock.js';
 import type { LoginChallenge, SecondFactorKind, SecondStep } from '../sessions/ports.js';
 import { issueTicket } from './login-tickets.js';
 import type { SecondFactorStore, SecretSealer } from './ports.js';

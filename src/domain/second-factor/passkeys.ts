@@ -5,20 +5,30 @@
  * ticket (login-tickets.ts), so it is single-use and lives five minutes; the relying party
  * id and the allowed origins come from the configuration; signature counters must grow.
  */
-import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import { passkeyLoginRecords } from './factor-records.js';
-import type { ClientRecord, Principal } from '../kernel/client.js';
-import { DuplicateKeyError, domainError, invalidArgument } from '../kernel/errors.js';
-import { issueTicket, openTicket, redeemTicket } from './login-tickets.js';
-import { WebAuthnRefusal, type CeremonyOptions, type PasskeyRecord, type SecondFactorSettings, type SecondFactorStore, type SecretSealer, type WebAuthnCeremonies, type SessionStarter } from './ports.js';
-import type { TokenPair } from '../sessions/ports.js';
-import { requireUser } from './totp.js';
-import * as v from '../kernel/validation.js';
+
 import type { AuditRecorder } from '../audit/ports.js';
 import type { ClientStore } from '../clients/ports.js';
+import type { ClientRecord, Principal } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
+import { DuplicateKeyError, domainError, invalidArgument } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import * as v from '../kernel/validation.js';
 import type { Recovery } from '../recovery/ports.js';
+import type { TokenPair } from '../sessions/ports.js';
+import { passkeyLoginRecords } from './factor-records.js';
+import { issueTicket, openTicket, redeemTicket } from './login-tickets.js';
+import {
+  type CeremonyOptions,
+  type PasskeyRecord,
+  type SecondFactorSettings,
+  type SecondFactorStore,
+  type SecretSealer,
+  type SessionStarter,
+  type WebAuthnCeremonies,
+  WebAuthnRefusal,
+} from './ports.js';
+import { requireUser } from './totp.js';
 
 const CEREMONY_SECONDS = 5 * 60;
 const NAME_MAX = 64;
@@ -89,7 +99,12 @@ export class Passkeys {
     const user = await requireUser(this.deps, caller);
     let credential;
     try {
-      credential = await this.deps.webauthn.verifyRegistration({ response: input.response, challenge: ticket.payload.challenge, origins: rp.origins, rpId: rp.rpId });
+      credential = await this.deps.webauthn.verifyRegistration({
+        response: input.response,
+        challenge: ticket.payload.challenge,
+        origins: rp.origins,
+        rpId: rp.rpId,
+      });
     } catch (error) {
       if (!(error instanceof WebAuthnRefusal)) throw error;
       throw domainError('PASSKEY_REJECTED', `the passkey registration could not be verified: ${error.message}`, 'response');
@@ -189,7 +204,12 @@ export class Passkeys {
     return this.deps.clients.findById(passkey.clientId);
   }
 
-  private ceremony(purpose: 'passkey-registration' | 'passkey-login', clientId: string, options: CeremonyOptions, extra: Omit<CeremonyPayload, 'challenge'>): Ceremony {
+  private ceremony(
+    purpose: 'passkey-registration' | 'passkey-login',
+    clientId: string,
+    options: CeremonyOptions,
+    extra: Omit<CeremonyPayload, 'challenge'>,
+  ): Ceremony {
     const payload: CeremonyPayload = { challenge: options.challenge, ...extra };
     const { token, expiresAt } = issueTicket(this.deps.sealer, purpose, { clientId, payload, ttlSeconds: CEREMONY_SECONDS, now: this.deps.now() });
     return { options: options.options, ceremonyToken: token, expiresAt };

@@ -152,9 +152,12 @@ export interface WebAuthnCeremonies {
     userDisplayName: string;
     exclude: CredentialDescriptor[];
   }): Promise<CeremonyOptions>;
-  verifyRegistration(input: { response: Record<string, unknown>; challenge: string; origins: readonly string[]; rpId: string }): Promise<
-    CredentialDescriptor & { publicKey: string; counter: number; backedUp: boolean }
-  >;
+  verifyRegistration(input: {
+    response: Record<string, unknown>;
+    challenge: string;
+    origins: readonly string[];
+    rpId: string;
+  }): Promise<CredentialDescriptor & { publicKey: string; counter: number; backedUp: boolean }>;
   authenticationOptions(input: { rpId: string; allow: CredentialDescriptor[]; userVerification: 'required' | 'preferred' }): Promise<CeremonyOptions>;
   verifyAuthentication(input: {
     response: Record<string, unknown>;

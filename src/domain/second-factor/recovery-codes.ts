@@ -24,7 +24,9 @@ export function newRecoveryCodes(): string[] {
 
 /** How a code is stored. */
 export function hashRecoveryCode(clientId: string, code: string): string {
-  return createHash('sha256').update(`${clientId}:${normalize(code)}`, 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(`${clientId}:${normalize(code)}`, 'utf8')
+    .digest('hex');
 }
 
 /** Uses up one of the factor's recovery codes; false when it is not one of them or was used already. */

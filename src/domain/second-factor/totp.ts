@@ -4,15 +4,16 @@
  * counts only once a first code confirms it; the secret is stored sealed; a code is
  * accepted once, with one step of clock drift either way.
  */
-import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import type { ClientRecord, Principal } from '../kernel/client.js';
-import { domainError, invalidArgument } from '../kernel/errors.js';
-import { hashRecoveryCode, newRecoveryCodes, useRecoveryCode } from './recovery-codes.js';
-import { SealError, type TotpFactor, type SecondFactorSettings, type SecondFactorStore, type SecretSealer, type TotpCodes } from './ports.js';
+
 import type { AuditRecorder } from '../audit/ports.js';
 import type { ClientStore } from '../clients/ports.js';
+import type { ClientRecord, Principal } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { SealError, type SecondFactorSettings, type SecondFactorStore, type SecretSealer, type TotpCodes, type TotpFactor } from './ports.js';
+import { hashRecoveryCode, newRecoveryCodes, useRecoveryCode } from './recovery-codes.js';
 
 const PERIOD_SECONDS = 30;
 /** Steps of clock drift accepted either way. */
@@ -76,9 +77,8 @@ export class Totp {
     if ((input.code === '') === (input.recoveryCode === '')) throw invalidArgument('code', 'exactly one of code and recovery_code is required');
     const factor = await this.deps.secondFactors.findTotp(user.id);
     if (!factor?.confirmedAt) throw domainError('TOTP_NOT_ENABLED');
-    const accepted = input.code !== ''
-      ? await acceptTotpCode(this.deps, factor, input.code)
-      : await useRecoveryCode(this.deps.secondFactors, factor, input.recoveryCode);
+    const accepted =
+      input.code !== '' ? await acceptTotpCode(this.deps, factor, input.code) : await useRecoveryCode(this.deps.secondFactors, factor, input.recoveryCode);
     if (!accepted) throw domainError('CODE_INVALID', undefined, input.code !== '' ? 'code' : 'recovery_code');
     await this.deps.secondFactors.deleteTotp(user.id);
     this.deps.log.info({ clientId: user.id }, 'TOTP disabled');
@@ -90,7 +90,11 @@ export class Totp {
  * Whether `code` is the factor's code for now, one step before or one after, and that step
  * was not used before: each step's code is accepted once (RFC 6238 section 5.2).
  */
-export async function acceptTotpCode(deps: Pick<TotpDeps, 'secondFactors' | 'sealer' | 'totpCodes' | 'log' | 'now'>, factor: TotpFactor, code: string): Promise<boolean> {
+export async function acceptTotpCode(
+  deps: Pick<TotpDeps, 'secondFactors' | 'sealer' | 'totpCodes' | 'log' | 'now'>,
+  factor: TotpFactor,
+  code: string,
+): Promise<boolean> {
   let secret: string;
   try {
     secret = deps.sealer.open(factor.sealedSecret, sealBinding(factor.clientId));

@@ -9,10 +9,11 @@
  * never from the token: the original let anyone register as admin. After the window a
  * legacy token is refused like any other invalid token (TOKEN_INVALID).
  */
+
+import type { ClientStore } from '../clients/ports.js';
 import type { ClientKind, ClientRecord, Principal } from '../kernel/client.js';
 import { domainError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
-import type { ClientStore } from '../clients/ports.js';
 
 /** What a token of the original service claims, once its signature was checked. */
 export interface OriginalTokenClaims {

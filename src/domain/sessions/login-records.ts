@@ -1,6 +1,7 @@
 /** How the outcomes of a password login read in the audit trail. */
-import { ANONYMOUS } from '../kernel/request.js';
+
 import type { AuditInput, OutcomeRecords } from '../audit/ports.js';
+import { ANONYMOUS } from '../kernel/request.js';
 
 /** What a login learnt before it was decided, for its record. */
 export interface LoginAttempt {

@@ -1,14 +1,15 @@
 /** IssueServiceToken: the client-credentials exchange of service clients. */
-import type { OutcomeRecords, AuditRecorder } from '../audit/ports.js';
-import { ANONYMOUS, NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import { domainError, invalidArgument } from '../kernel/errors.js';
-import { newId } from '../kernel/ids.js';
-import { hashSecret, sameHash } from '../kernel/secrets.js';
-import type { IssuedToken, Lifetimes, TokenIssuer } from './ports.js';
-import * as v from '../kernel/validation.js';
+
 import type { AttemptLimits } from '../abuse/ports.js';
+import type { AuditRecorder, OutcomeRecords } from '../audit/ports.js';
 import type { ClientStore } from '../clients/ports.js';
 import type { Clock } from '../kernel/clock.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
+import { newId } from '../kernel/ids.js';
+import { ANONYMOUS, NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { hashSecret, sameHash } from '../kernel/secrets.js';
+import * as v from '../kernel/validation.js';
+import type { IssuedToken, Lifetimes, TokenIssuer } from './ports.js';
 
 const MAX_SECRET_LENGTH = 128;
 const DUMMY_SECRET_HASH = hashSecret('no client has this secret');

@@ -2,23 +2,24 @@
  * Login, RefreshToken and Logout: a login session is one family of refresh tokens, each
  * used once; a retired one that comes back revokes its whole family (after the reuse interval).
  */
-import { ANONYMOUS, NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import { loginRecords, type LoginAttempt } from './login-records.js';
-import { publicClient, type ClientRecord } from '../kernel/client.js';
-import { domainError, invalidArgument } from '../kernel/errors.js';
-import { newId } from '../kernel/ids.js';
-import { openAnswer, sealAnswer } from './reuse-answer.js';
-import { namesOf, newRefreshToken } from './refresh-token-names.js';
-import { hashSecret } from '../kernel/secrets.js';
-import * as v from '../kernel/validation.js';
-import type { AuthMethod, IssuedToken, LoginChallenge, RefreshTokenRecord, SecondStep, TokenPair, Lifetimes, SessionStore, TokenIssuer } from './ports.js';
+
 import type { AttemptLimits, PasswordHashing } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
 import type { ClientStore } from '../clients/ports.js';
+import { type ClientRecord, publicClient } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
+import { domainError, invalidArgument } from '../kernel/errors.js';
+import { newId } from '../kernel/ids.js';
 import type { Logger } from '../kernel/logger.js';
+import { ANONYMOUS, NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import { hashSecret } from '../kernel/secrets.js';
+import * as v from '../kernel/validation.js';
 import type { Recovery } from '../recovery/ports.js';
 import type { RevocationList } from '../revocation/ports.js';
+import { type LoginAttempt, loginRecords } from './login-records.js';
+import type { AuthMethod, IssuedToken, Lifetimes, LoginChallenge, RefreshTokenRecord, SecondStep, SessionStore, TokenIssuer, TokenPair } from './ports.js';
+import { namesOf, newRefreshToken } from './refresh-token-names.js';
+import { openAnswer, sealAnswer } from './reuse-answer.js';
 
 /** Refresh tokens are two ids and 43 base64url characters (117); anything much longer is not one of ours. */
 const MAX_REFRESH_TOKEN_LENGTH = 128;

@@ -1,7 +1,8 @@
 /** ValidateToken, and the authentication of the bearer of every other RPC. */
-import { ADMIN_GROUP, isAdmin, type Principal } from '../kernel/client.js';
-import { DomainError, UnavailableError, domainError } from '../kernel/errors.js';
+
 import type { ClientStore } from '../clients/ports.js';
+import { ADMIN_GROUP, isAdmin, type Principal } from '../kernel/client.js';
+import { DomainError, domainError, UnavailableError } from '../kernel/errors.js';
 import type { RevocationList } from '../revocation/ports.js';
 import type { LegacyTokens } from './legacy-tokens.js';
 import type { SessionStore, TokenIssuer } from './ports.js';
@@ -56,10 +57,7 @@ export class TokenValidation {
     } catch (error) {
       if (!(error instanceof UnavailableError)) throw error;
       const principal = await this.verifyAccess(token);
-      const [client, session] = await Promise.all([
-        this.deps.clients.findById(principal.clientId),
-        this.deps.sessions.findSession(principal.sessionId),
-      ]);
+      const [client, session] = await Promise.all([this.deps.clients.findById(principal.clientId), this.deps.sessions.findSession(principal.sessionId)]);
       if (!client) throw domainError('CLIENT_DELETED');
       if (client.suspended) throw domainError('CLIENT_SUSPENDED');
       if (!session || session.clientId !== client.id) throw error;

@@ -1,9 +1,10 @@
 /** The use cases of the signing keys: publishing the public keys and rotating on demand. */
-import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import { requireAdmin, type Principal } from '../kernel/client.js';
-import type { PublicJwk, SigningKeyView, SigningKeySet } from './ports.js';
+
 import type { AuditRecorder } from '../audit/ports.js';
+import { type Principal, requireAdmin } from '../kernel/client.js';
 import type { Logger } from '../kernel/logger.js';
+import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
+import type { PublicJwk, SigningKeySet, SigningKeyView } from './ports.js';
 
 export interface PublishedKeys {
   keys: PublicJwk[];

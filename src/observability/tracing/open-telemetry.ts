@@ -10,14 +10,14 @@
  * value replaced by "?" (the instrumentation's default), so no token, password, secret or
  * hash reaches a span.
  */
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { installTracing, type InProcessCallTracer } from './trace-context.js';
+import { type InProcessCallTracer, installTracing } from './trace-context.js';
 
 export function startTracing(options: { serviceName: string }): void {
   const sdk = new NodeSDK({

@@ -32,11 +32,7 @@ export function traceInProcessCall<T>(path: string, run: (finish: (code: number,
   return inProcessCall(path, run);
 }
 
-export function installTracing(hooks: {
-  currentTraceId: () => string | undefined;
-  flush: () => Promise<void>;
-  inProcessCall: InProcessCallTracer;
-}): void {
+export function installTracing(hooks: { currentTraceId: () => string | undefined; flush: () => Promise<void>; inProcessCall: InProcessCallTracer }): void {
   currentTraceId = hooks.currentTraceId;
   flush = hooks.flush;
   inProcessCall = hooks.inProcessCall;

@@ -1,5 +1,5 @@
 /** Audit records and filters to and from their generated protobuf shapes. */
-import { AuditOutcome as ProtoOutcome, type AuditEvent as ProtoEvent } from '../../../gen/clientauth/v1/audit.js';
+import { type AuditEvent as ProtoEvent, AuditOutcome as ProtoOutcome } from '../../../gen/clientauth/v1/audit.js';
 import type { ListAuditEventsRequest } from '../../../gen/clientauth/v1/client_auth.js';
 import type { AuditEvent } from '../../domain/audit/ports.js';
 import type { AuditFilters, AuditPage } from '../../domain/audit/trail.js';

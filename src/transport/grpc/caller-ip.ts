@@ -1,8 +1,7 @@
-import type { Metadata } from '@grpc/grpc-js';
 import type { BlockList } from 'node:net';
+import type { Metadata } from '@grpc/grpc-js';
 import { CLIENT_IP_KEY } from '../../sdk/call-metadata.js';
 import { inList, normalizeIp } from '../shared/ip-address.js';
-
 
 /**
  * The IP the attempt limits count against: the peer's own address, unless the peer is a

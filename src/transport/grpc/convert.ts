@@ -1,9 +1,9 @@
 /** Domain values to and from their generated protobuf shapes. */
-import { ClientKind as ProtoKind, type Client, type DeletionRequest } from '../../../gen/clientauth/v1/client.js';
-import type { ClientKind, PublicClient } from '../../domain/kernel/client.js';
-import type { DeletionRequestView } from '../../domain/clients/deletion.js';
-import type { TokenPair } from '../../domain/sessions/ports.js';
+import { type Client, type DeletionRequest, ClientKind as ProtoKind } from '../../../gen/clientauth/v1/client.js';
 import type { LoginResponse } from '../../../gen/clientauth/v1/client_auth.js';
+import type { DeletionRequestView } from '../../domain/clients/deletion.js';
+import type { ClientKind, PublicClient } from '../../domain/kernel/client.js';
+import type { TokenPair } from '../../domain/sessions/ports.js';
 
 export function kindToProto(kind: ClientKind): ProtoKind {
   return kind === 'user' ? ProtoKind.CLIENT_KIND_USER : ProtoKind.CLIENT_KIND_SERVICE;

@@ -7,18 +7,18 @@
  * A decision is always a CheckResponse, never a gRPC error: Envoy treats a failed call
  * according to its failure_mode_allow, which a denial must not depend on.
  */
-import { status, type Metadata, type handleUnaryCall } from '@grpc/grpc-js';
-import { type HeaderValueOption, HeaderValueOption_HeaderAppendAction as AppendAction } from '../../../gen/envoy/config/core/v3/base.js';
-import type { StatusCode } from '../../../gen/envoy/type/v3/http_status.js';
+import { type handleUnaryCall, type Metadata, status } from '@grpc/grpc-js';
+import { HeaderValueOption_HeaderAppendAction as AppendAction, type HeaderValueOption } from '../../../gen/envoy/config/core/v3/base.js';
 import type { AttributeContext_HttpRequest } from '../../../gen/envoy/service/auth/v3/attribute_context.js';
-import { AuthorizationService, CheckResponse, type AuthorizationServer, type CheckRequest } from '../../../gen/envoy/service/auth/v3/external_auth.js';
+import { type AuthorizationServer, AuthorizationService, type CheckRequest, CheckResponse } from '../../../gen/envoy/service/auth/v3/external_auth.js';
+import type { StatusCode } from '../../../gen/envoy/type/v3/http_status.js';
 import type { Principal } from '../../domain/kernel/client.js';
-import { accessRequirement, requireAccess } from '../../domain/sessions/access-requirement.js';
 import { domainError } from '../../domain/kernel/errors.js';
+import { accessRequirement, requireAccess } from '../../domain/sessions/access-requirement.js';
+import { REASON_KEY } from '../../sdk/error-details.js';
 import { bearerOf, cookieValue, identityHeaders, isIdentityHeader } from '../shared/gateway-identity.js';
 import { HTTP_STATUS_OF } from './http-status.js';
 import { ReusedResponses } from './reused-responses.js';
-import { REASON_KEY } from '../../sdk/error-details.js';
 import { toServiceError } from './status-mapping.js';
 import type { UnaryOptions } from './unary.js';
 
@@ -46,7 +46,10 @@ const DENIED_HEADERS: HeaderValueOption[] = DENIED_HEADERS_401.slice(1);
  * token, when the request carried no identity header to remove) and its handler.
  */
 export function extAuthzService(check: TokenCheck, options: ExtAuthzOptions): { definition: typeof AuthorizationService; handlers: AuthorizationServer } {
-  const allowedAsIs = new ReusedResponses((principal: Principal) => allowed(principal, []), (response: CheckResponse) => Buffer.from(CheckResponse.encode(response).finish()));
+  const allowedAsIs = new ReusedResponses(
+    (principal: Principal) => allowed(principal, []),
+    (response: CheckResponse) => Buffer.from(CheckResponse.encode(response).finish()),
+  );
   return {
     definition: { ...AuthorizationService, check: { ...AuthorizationService.check, responseSerialize: allowedAsIs.serialize } },
     handlers: extAuthzHandlers(check, options, allowedAsIs),

@@ -2,13 +2,13 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { ClientAuthServer } from '../../../gen/clientauth/v1/client_auth.js';
 import type { UseCases } from '../../bootstrap/use-cases.js';
 import { gatewayCheck } from '../shared/gateway-identity.js';
-import { LOOPBACK_CIDRS, cidrList } from '../shared/ip-address.js';
+import { cidrList, LOOPBACK_CIDRS } from '../shared/ip-address.js';
+import { CallGate } from './call-gate.js';
 import { extAuthzService } from './ext-authz.js';
 import { clientAuthService } from './handlers.js';
-import { CallGate } from './call-gate.js';
 import { HealthStatuses } from './health.js';
 import { addReflection } from './reflection.js';
-import { keepServerStreamsInTables, stopPretenuring, type StreamTableCount } from './stream-table.js';
+import { keepServerStreamsInTables, type StreamTableCount, stopPretenuring } from './stream-table.js';
 import { TURN_BUDGET_MS, TurnBudget } from './turn-budget.js';
 import type { UnaryOptions } from './unary.js';
 
@@ -40,10 +40,7 @@ export interface RunningGrpcServer {
 }
 
 /** Builds the server: ClientAuth, Envoy's ext_authz, grpc.health.v1 and reflection (so grpcurl can list and describe). */
-export function createGrpcServer(
-  useCases: UseCases,
-  options: GrpcServerOptions,
-): { server: Server; health: HealthStatuses; handlers: ClientAuthServer } {
+export function createGrpcServer(useCases: UseCases, options: GrpcServerOptions): { server: Server; health: HealthStatuses; handlers: ClientAuthServer } {
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
@@ -73,9 +70,7 @@ export async function startGrpcServer(useCases: UseCases, address: { host: strin
     health.setStatus(SERVICE_NAME, 'NOT_SERVING');
   };
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${address.host}:${address.port}`, ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    );
+    server.bindAsync(`${address.host}:${address.port}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
   });
   // Before the first connection's session opens (sessions open on a later turn). Both keep
   // the calls of a long-lived connection from being promoted wholesale (see stream-table.ts).

@@ -6,14 +6,14 @@
  */
 import { status as GrpcStatus, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
 import {
-  HealthCheckResponse_ServingStatus as ServingStatus,
-  HealthService,
-  healthCheckResponse_ServingStatusFromJSON,
   type HealthCheckRequest,
   type HealthCheckResponse,
   type HealthListRequest,
   type HealthListResponse,
   type HealthServer,
+  HealthService,
+  healthCheckResponse_ServingStatusFromJSON,
+  HealthCheckResponse_ServingStatus as ServingStatus,
 } from '../../../gen/grpc/health/v1/health.js';
 
 /** What a service can be set to; SERVICE_UNKNOWN is only ever an answer. */

@@ -13,10 +13,10 @@
  * deadline fails with DEADLINE_EXCEEDED, as grpc-js answers both.
  */
 import { EventEmitter } from 'node:events';
-import { Metadata, status, type CallOptions, type ServerUnaryCall, type ServiceError, type handleUnaryCall } from '@grpc/grpc-js';
-import { ClientAuthService, type ClientAuthServer } from '../../../gen/clientauth/v1/client_auth.js';
-import type { UnaryCallbackClient, UnaryCallbackMethod } from '../../sdk/typed-client.js';
+import { type CallOptions, type handleUnaryCall, Metadata, type ServerUnaryCall, type ServiceError, status } from '@grpc/grpc-js';
+import { type ClientAuthServer, ClientAuthService } from '../../../gen/clientauth/v1/client_auth.js';
 import { traceInProcessCall } from '../../observability/tracing/trace-context.js';
+import type { UnaryCallbackClient, UnaryCallbackMethod } from '../../sdk/typed-client.js';
 
 export interface InProcessOptions {
   /** The gRPC server's receive limit (GRPC_MAX_MESSAGE_BYTES). */
@@ -60,11 +60,14 @@ function inProcessMethod(method: Method, handler: handleUnaryCall<unknown, unkno
       const timer =
         deadline === Infinity
           ? undefined
-          : setTimeout(() => {
-              call.cancelled = true;
-              call.emit('cancelled', 'deadline');
-              end(callError(status.DEADLINE_EXCEEDED, 'Deadline exceeded', new Metadata()));
-            }, Math.max(0, deadline - Date.now()));
+          : setTimeout(
+              () => {
+                call.cancelled = true;
+                call.emit('cancelled', 'deadline');
+                end(callError(status.DEADLINE_EXCEEDED, 'Deadline exceeded', new Metadata()));
+              },
+              Math.max(0, deadline - Date.now()),
+            );
       handler(call as unknown as ServerUnaryCall<unknown, unknown>, (error, value) => {
         if (finished) return;
         clearTimeout(timer);

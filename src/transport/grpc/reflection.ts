@@ -17,12 +17,12 @@
  * message can arrive before any await would finish.
  */
 import { createRequire } from 'node:module';
-import { status, type handleBidiStreamingCall, type MethodDefinition, type Server, type ServiceDefinition } from '@grpc/grpc-js';
+import { type handleBidiStreamingCall, type MethodDefinition, type Server, type ServiceDefinition, status } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import type { ReflectionService } from '@grpc/reflection';
 import { fileDescriptorProtos } from '../../../gen/clientauth/v1/file_descriptors.js';
-import { fileDescriptorProtos as errorDetailDescriptors } from '../../../gen/google/rpc/file_descriptors.js';
 import { fileDescriptorProtos as extAuthzFileDescriptorProtos } from '../../../gen/envoy/service/auth/v3/file_descriptors.js';
+import { fileDescriptorProtos as errorDetailDescriptors } from '../../../gen/google/rpc/file_descriptors.js';
 import { fileDescriptorProtos as healthFileDescriptorProtos } from '../../../gen/grpc/health/v1/file_descriptors.js';
 
 /**
@@ -90,7 +90,10 @@ function buildReflection(): Map<string, ReflectionMethod> {
   new Service(packageDefinition).addToServer({
     addService(service: ServiceDefinition, implementation: Record<string, unknown>) {
       for (const [name, definition] of Object.entries(service)) {
-        methods.set(definition.path, { definition: definition as MethodDefinition<object, object>, handler: implementation[name] as handleBidiStreamingCall<object, object> });
+        methods.set(definition.path, {
+          definition: definition as MethodDefinition<object, object>,
+          handler: implementation[name] as handleBidiStreamingCall<object, object>,
+        });
       }
     },
   } as unknown as Server);

@@ -5,9 +5,8 @@
  * A user agent proves nothing either way, so whoever sends the key is believed.
  */
 import type { Metadata } from '@grpc/grpc-js';
-import { CLIENT_USER_AGENT_KEY } from '../../sdk/call-metadata.js';
 import type { RequestContext } from '../../domain/kernel/request.js';
-
+import { CLIENT_USER_AGENT_KEY } from '../../sdk/call-metadata.js';
 
 const USER_AGENT_MAX = 256;
 

@@ -1,8 +1,14 @@
 /** Second-factor values to and from their generated protobuf shapes. */
-import { SecondFactorKind, type LoginChallenge as LoginChallengeProto, type Passkey, type PasskeyAssertion as PasskeyAssertionProto } from '../../../gen/clientauth/v1/second_factor.js';
+
 import type { LoginResponse } from '../../../gen/clientauth/v1/client_auth.js';
+import {
+  type LoginChallenge as LoginChallengeProto,
+  type Passkey,
+  type PasskeyAssertion as PasskeyAssertionProto,
+  SecondFactorKind,
+} from '../../../gen/clientauth/v1/second_factor.js';
 import type { PasskeyAssertion, PasskeyView } from '../../domain/second-factor/passkeys.js';
-import { isLoginChallenge, type LoginChallenge, type SecondFactorKind as Kind, type TokenPair } from '../../domain/sessions/ports.js';
+import { isLoginChallenge, type SecondFactorKind as Kind, type LoginChallenge, type TokenPair } from '../../domain/sessions/ports.js';
 import { tokenPairToProto } from './convert.js';
 
 const KIND_TO_PROTO: Record<Kind, SecondFactorKind> = {

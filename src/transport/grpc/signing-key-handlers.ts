@@ -1,7 +1,7 @@
 import type { ClientAuthServer } from '../../../gen/clientauth/v1/client_auth.js';
 import type { Principal } from '../../domain/kernel/client.js';
 import type { SigningKeyAdministration } from '../../domain/signing-keys/key-administration.js';
-import { unary, type CallContext, type UnaryOptions } from './unary.js';
+import { type CallContext, type UnaryOptions, unary } from './unary.js';
 
 /** GetJwks and RotateSigningKey: decode, call the signing-key use case, encode. */
 export function signingKeyHandlers(
@@ -10,17 +10,25 @@ export function signingKeyHandlers(
   options: UnaryOptions,
 ): Pick<ClientAuthServer, 'getJwks' | 'rotateSigningKey'> {
   return {
-    getJwks: unary('GetJwks', async () => {
-      const published = signingKeys.publishedKeys();
-      return {
-        keys: published.keys.map((key) => ({ ...key, y: key.y ?? '' })),
-        cacheMaxAgeSeconds: published.cacheSeconds,
-      };
-    }, options),
+    getJwks: unary(
+      'GetJwks',
+      async () => {
+        const published = signingKeys.publishedKeys();
+        return {
+          keys: published.keys.map((key) => ({ ...key, y: key.y ?? '' })),
+          cacheMaxAgeSeconds: published.cacheSeconds,
+        };
+      },
+      options,
+    ),
 
-    rotateSigningKey: unary('RotateSigningKey', async (_request, context) => {
-      const key = await signingKeys.rotate(await caller(context), context.request);
-      return { kid: key.kid, algorithm: key.algorithm, publishTime: key.publishedAt, activateTime: key.activatesAt };
-    }, options),
+    rotateSigningKey: unary(
+      'RotateSigningKey',
+      async (_request, context) => {
+        const key = await signingKeys.rotate(await caller(context), context.request);
+        return { kid: key.kid, algorithm: key.algorithm, publishTime: key.publishedAt, activateTime: key.activatesAt };
+      },
+      options,
+    ),
   };
 }

@@ -1,8 +1,8 @@
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { ErrorDetail } from '../../../gen/clientauth/v1/client.js';
+import { describeError } from '../../domain/kernel/error-text.js';
 import { DomainError, type ErrorKind } from '../../domain/kernel/errors.js';
 import type { Logger } from '../../domain/kernel/logger.js';
-import { describeError } from '../../domain/kernel/error-text.js';
 import { RetryLaterError } from '../../domain/kernel/retry-later.js';
 import { ERROR_DETAIL_KEY, REASON_KEY, RETRY_AFTER_KEY, STATUS_DETAILS_KEY } from '../../sdk/error-details.js';
 import { encodeRichStatus } from './rich-status.js';

@@ -1,19 +1,19 @@
-import { status, type Metadata, type ServerUnaryCall, type handleUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
 import type { BlockList } from 'node:net';
-import type { RequestContext } from '../../domain/kernel/request.js';
-import type { Logger } from '../../domain/kernel/logger.js';
+import { type handleUnaryCall, type Metadata, type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js';
 import { domainError } from '../../domain/kernel/errors.js';
-import { parseBearer } from '../shared/bearer-token.js';
+import type { Logger } from '../../domain/kernel/logger.js';
+import type { RequestContext } from '../../domain/kernel/request.js';
+import { traceFields } from '../../observability/tracing/trace-context.js';
 import { REQUEST_ID_KEY } from '../../sdk/call-metadata.js';
+import { REASON_KEY } from '../../sdk/error-details.js';
+import { parseBearer } from '../shared/bearer-token.js';
 import { requestIdFrom } from '../shared/request-id.js';
 import type { AccessLogPolicy } from './access-log.js';
 import type { CallGate } from './call-gate.js';
-import type { TurnBudget } from './turn-budget.js';
 import { clientIpOf } from './caller-ip.js';
 import { requestContextOf } from './request-context.js';
-import { REASON_KEY } from '../../sdk/error-details.js';
 import { toServiceError } from './status-mapping.js';
-import { traceFields } from '../../observability/tracing/trace-context.js';
+import type { TurnBudget } from './turn-budget.js';
 
 export interface CallContext {
   metadata: Metadata;
@@ -62,9 +62,7 @@ export function unary<Req, Res>(
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId: context.requestId, ...trace }, 'rpc');
     };
     const admitted = options.gate?.admits(call.metadata) ?? true;
-    const running = admitted
-      ? handler(call.request, context)
-      : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));
+    const running = admitted ? handler(call.request, context) : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));
     running.then(
       (response) => {
         finish(status.OK, '');

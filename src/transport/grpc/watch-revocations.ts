@@ -1,14 +1,14 @@
 /** The WatchRevocations server stream: authenticate, start a watch, encode its messages, beat. */
-import { status, type ServerWritableStream, type handleServerStreamingCall } from '@grpc/grpc-js';
+import { type handleServerStreamingCall, type ServerWritableStream, status } from '@grpc/grpc-js';
 import {
-  RevocationEventType,
   type RevocationEvent as ProtoEvent,
+  RevocationEventType,
   type RevokedEntry,
   type WatchRevocationsRequest,
   type WatchRevocationsResponse,
 } from '../../../gen/clientauth/v1/revocation_feed.js';
 import type { Principal } from '../../domain/kernel/client.js';
-import type { RevocationEvent, RevocationEventType as EventType } from '../../domain/revocation/ports.js';
+import type { RevocationEventType as EventType, RevocationEvent } from '../../domain/revocation/ports.js';
 import type { RevocationWatch, WatchMessage } from '../../domain/revocation/watch.js';
 import { REASON_KEY } from '../../sdk/error-details.js';
 import { toServiceError } from './status-mapping.js';

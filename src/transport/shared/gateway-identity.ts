@@ -5,8 +5,8 @@
  * them itself, so gateways strip every incoming header for which `isIdentityHeader` holds.
  */
 import type { UseCases } from '../../bootstrap/use-cases.js';
-import { parseBearer } from './bearer-token.js';
 import type { Principal } from '../../domain/kernel/client.js';
+import { parseBearer } from './bearer-token.js';
 
 /**
  * The check every gateway dialect shares (ValidateToken, ext_authz Check, forward auth):

@@ -3,9 +3,10 @@
  * server, and a small cookie-keeping HTTP client that behaves like a browser would with
  * our cookies (names, paths, Max-Age=0 deletion), so flows read like a user's session.
  */
+
+import { type RunningBridge, startBridge } from '../../../bridge/server.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { recordingLogger, type TestServer } from '../../support/server.js';
-import { startBridge, type RunningBridge } from '../../../bridge/server.js';
 
 export interface TestBridge extends RunningBridge {
   /** Lines the bridge logged, as JSON strings. */

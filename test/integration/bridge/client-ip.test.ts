@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { clientIpOf } from '../../../bridge/middleware/browser-ip.js';
+import { freshEmail, PASSWORD, registerUser, WRONG } from '../../support/attacks.js';
 import { SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
-import { PASSWORD, WRONG, freshEmail, registerUser } from '../../support/attacks.js';
 import { CookieClient, startTestBridge, type TestBridge } from './bridge-fixture.js';
 
 const MAX = 2;

@@ -1,8 +1,8 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { ErrorDetail } from '../../../gen/clientauth/v1/client.js';
 import { toHttpError } from '../../../bridge/middleware/error-middleware.js';
 import { HttpError } from '../../../bridge/middleware/http-error.js';
+import { ErrorDetail } from '../../../gen/clientauth/v1/client.js';
 import { ERROR_DETAIL_KEY } from '../../../src/sdk/error-details.js';
 
 /** A gRPC error as the client library raises it, optionally with the service's ErrorDetail. */
@@ -59,7 +59,7 @@ describe('The bridge maps gRPC statuses to HTTP in one place', () => {
     });
   });
 
-  it('passes the bridge\'s own errors through with their status, reason and field', () => {
+  it("passes the bridge's own errors through with their status, reason and field", () => {
     expect(toHttpError(new HttpError('UNSUPPORTED_MEDIA_TYPE', 'send JSON'))).to.deep.equal({
       status: 415,
       body: { message: 'send JSON', reason: 'UNSUPPORTED_MEDIA_TYPE' },

@@ -1,9 +1,9 @@
-import { expect } from 'chai';
 import { status } from '@grpc/grpc-js';
-import { promiseClient, type ClientAuthCalls } from '../../../src/sdk/typed-client.js';
-import { inProcessClient } from '../../../src/transport/grpc/in-process-client.js';
-import { SERVICE_NAME } from '../../../src/transport/grpc/grpc-server.js';
+import { expect } from 'chai';
 import { errorDetailOf } from '../../../src/sdk/error-details.js';
+import { type ClientAuthCalls, promiseClient } from '../../../src/sdk/typed-client.js';
+import { SERVICE_NAME } from '../../../src/transport/grpc/grpc-server.js';
+import { inProcessClient } from '../../../src/transport/grpc/in-process-client.js';
 import { embeddedEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { CookieClient, startBridgeFor, type TestBridge } from './bridge-fixture.js';
 

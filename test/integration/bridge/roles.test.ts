@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { portOf, runMain as run, type StartedMain as Started } from '../../support/main-process.js';
 import { freePort, repoRoot } from '../../support/paths.js';
-import { requireServices } from '../../support/services.js';
-import { runMain as run, portOf, type StartedMain as Started } from '../../support/main-process.js';
 import { testEnv } from '../../support/server.js';
+import { requireServices } from '../../support/services.js';
 
 describe('node dist/src/main.js runs the gRPC server, the bridge, or both', function () {
   this.timeout(30000);
@@ -32,7 +32,10 @@ describe('node dist/src/main.js runs the gRPC server, the bridge, or both', func
 
     both.child.kill('SIGTERM');
     expect(await both.exit).to.equal(0);
-    const refused = await fetch(`${bridgeUrl}/healthz`).then(() => 'answered', () => 'refused');
+    const refused = await fetch(`${bridgeUrl}/healthz`).then(
+      () => 'answered',
+      () => 'refused',
+    );
     expect(refused).to.equal('refused');
   });
 

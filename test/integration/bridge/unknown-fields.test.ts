@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { CookieClient, startTestBridge, type TestBridge } from './bridge-fixture.js';
 
 /** Every route with a JSON body, with one field it knows; each gets a field it does not know too. */
@@ -19,25 +19,26 @@ const ROUTES: ReadonlyArray<[string, Record<string, unknown>]> = [
   ['/suspend', { id: 'x' }],
 ];
 
-for (const setup of SETUPS) describe(`Bridge routes refuse a body field they do not know (${SETUP_TITLES[setup]})`, function () {
-  this.timeout(30000);
-  let server: TestServer;
-  let bridge: TestBridge;
+for (const setup of SETUPS)
+  describe(`Bridge routes refuse a body field they do not know (${SETUP_TITLES[setup]})`, function () {
+    this.timeout(30000);
+    let server: TestServer;
+    let bridge: TestBridge;
 
-  before(async function () {
-    server = await startTestServer(setupEnv(setup, this, 'unknown_fields'));
-    bridge = await startTestBridge(server.address);
-  });
-  after(async () => {
-    await bridge?.close();
-    await server?.close();
-  });
-
-  for (const [path, known] of ROUTES) {
-    it(`POST ${path} answers 400 INVALID_ARGUMENT naming the unknown field, before anything else`, async () => {
-      const answer = await new CookieClient(bridge.url).post(path, { ...known, colour: 'blue' });
-      expect(answer.status).to.equal(400);
-      expect(answer.body).to.include({ reason: 'INVALID_ARGUMENT', field: 'colour' });
+    before(async function () {
+      server = await startTestServer(setupEnv(setup, this, 'unknown_fields'));
+      bridge = await startTestBridge(server.address);
     });
-  }
-});
+    after(async () => {
+      await bridge?.close();
+      await server?.close();
+    });
+
+    for (const [path, known] of ROUTES) {
+      it(`POST ${path} answers 400 INVALID_ARGUMENT naming the unknown field, before anything else`, async () => {
+        const answer = await new CookieClient(bridge.url).post(path, { ...known, colour: 'blue' });
+        expect(answer.status).to.equal(400);
+        expect(answer.body).to.include({ reason: 'INVALID_ARGUMENT', field: 'colour' });
+      });
+    }
+  });

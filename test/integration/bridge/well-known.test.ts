@@ -5,7 +5,7 @@ import { startTestBridge, type TestBridge } from './bridge-fixture.js';
 
 const PASSWORD = 'correct horse battery';
 
-describe('The bridge\'s discovery routes', function () {
+describe("The bridge's discovery routes", function () {
   this.timeout(30000);
   const running: Array<{ server: TestServer; bridge: TestBridge }> = [];
   after(async () => {
@@ -21,7 +21,7 @@ describe('The bridge\'s discovery routes', function () {
     return { server, bridge };
   };
 
-  it('serve GET /.well-known/jwks.json: the public keys only, cacheable for the set\'s max-age, with an ETag honoured by If-None-Match', async function () {
+  it("serve GET /.well-known/jwks.json: the public keys only, cacheable for the set's max-age, with an ETag honoured by If-None-Match", async function () {
     const { server, bridge } = await start(this, { JWT_ALGORITHM: 'ES256', SIGNING_KEY_PUBLISH_AHEAD: '20m' });
     const response = await fetch(`${bridge.url}/.well-known/jwks.json`);
     expect(response.status).to.equal(200);

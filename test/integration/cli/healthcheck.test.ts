@@ -6,10 +6,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { freePort, repoRoot } from '../../support/paths.js';
-import { requireServices } from '../../support/services.js';
-import { startTestServer, testEnv, type TestServer } from '../../support/server.js';
 import { run } from '../../support/go-tools.js';
+import { freePort, repoRoot } from '../../support/paths.js';
+import { startTestServer, type TestServer, testEnv } from '../../support/server.js';
+import { requireServices } from '../../support/services.js';
 
 const HEALTHCHECK = join(repoRoot(), 'dist', 'src', 'cli', 'healthcheck.js');
 

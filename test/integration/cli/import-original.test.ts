@@ -3,14 +3,14 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { MongoClient, type Db } from 'mongodb';
 import { Redis } from 'ioredis';
+import { type Db, MongoClient } from 'mongodb';
 import { uniqueName } from '../../contract/backends.js';
+import { goBcrypt, ORIGINAL_PASSWORD, originalService, originalUser, writeOriginal } from '../../support/original-fixture.js';
 import { repoRoot } from '../../support/paths.js';
+import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { requireServices } from '../../support/services.js';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { sqliteStoredState } from '../../support/stored-state.js';
-import { ORIGINAL_PASSWORD, goBcrypt, originalService, originalUser, writeOriginal } from '../../support/original-fixture.js';
 
 const run = promisify(execFile);
 const DOCUMENTS = 10_000;
@@ -99,7 +99,14 @@ for (const setup of SETUPS) {
       // Someone registered here, under a new id, with an address an original client holds.
       const server = await startTestServer(env);
       try {
-        const { client } = await server.api.registerUser({ email: 'taken@example.org', password: 'registered here first', firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+        const { client } = await server.api.registerUser({
+          email: 'taken@example.org',
+          password: 'registered here first',
+          firstName: '',
+          lastName: '',
+          phoneNumber: '',
+          attributes: {},
+        });
         ids['registeredHere'] = client!.id;
       } finally {
         await server.close();

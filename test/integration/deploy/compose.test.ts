@@ -55,7 +55,8 @@ function parseDockerfile(text: string): Stage[] {
   return stages;
 }
 
-const all = (stage: Stage, keyword: string) => stage.instructions.filter((instruction) => instruction.keyword === keyword).map((instruction) => instruction.args);
+const all = (stage: Stage, keyword: string) =>
+  stage.instructions.filter((instruction) => instruction.keyword === keyword).map((instruction) => instruction.args);
 
 /** The variables an ENV instruction sets (`ENV A=1 B="two"`). */
 function envOf(stage: Stage): Record<string, string> {
@@ -122,12 +123,28 @@ function containerPorts(service: ComposeService): number[] {
 
 /** Every environment variable src/config/ reads, from its source: `read.x('NAME'` and `env['NAME']`. */
 function variablesConfigReads(): Set<string> {
-  const source = readdirSync(join(root, 'src/config')).filter((name) => name.endsWith('.ts')).map((name) => read(`src/config/${name}`)).join('\n');
-  const names = [...source.matchAll(/\bread\.\w+\(\s*'([A-Z][A-Z0-9_]*)'/g), ...source.matchAll(/\benv\[\s*'([A-Z][A-Z0-9_]*)'\s*\]/g)].map((match) => match[1]!);
+  const source = readdirSync(join(root, 'src/config'))
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => read(`src/config/${name}`))
+    .join('\n');
+  const names = [...source.matchAll(/\bread\.\w+\(\s*'([A-Z][A-Z0-9_]*)'/g), ...source.matchAll(/\benv\[\s*'([A-Z][A-Z0-9_]*)'\s*\]/g)].map(
+    (match) => match[1]!,
+  );
   return new Set(names);
 }
 
-const ORIGINAL_NAMES = ['JWT_SECRET_KEY', 'JWT_TOKEN_EXP_MIN', 'DB_HOST', 'DB_PORT', 'DB_USER', 'DB_PASSWORD', 'DB_NAME', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_PASSWORD'];
+const ORIGINAL_NAMES = [
+  'JWT_SECRET_KEY',
+  'JWT_TOKEN_EXP_MIN',
+  'DB_HOST',
+  'DB_PORT',
+  'DB_USER',
+  'DB_PASSWORD',
+  'DB_NAME',
+  'REDIS_HOST',
+  'REDIS_PORT',
+  'REDIS_PASSWORD',
+];
 
 /** What an operator puts in .env: the three secrets compose requires, with characters a URI must escape. */
 const SAMPLE_SECRETS = {
@@ -200,12 +217,20 @@ describe('The Dockerfile', () => {
     expect(build, 'a stage runs tsc').to.not.equal(undefined);
     const copied = [...stages.flatMap((stage) => all(stage, 'COPY'))]
       .filter((args) => !args.startsWith('--from'))
-      .flatMap((args) => args.replace(/--\S+\s+/g, '').split(/\s+/).slice(0, -1));
+      .flatMap((args) =>
+        args
+          .replace(/--\S+\s+/g, '')
+          .split(/\s+/)
+          .slice(0, -1),
+      );
     const include = (JSON.parse(read('tsconfig.build.json')) as { include: string[] }).include;
     expect(include, 'the image is built without the tests').not.to.include('test');
     expect(copied).to.include.members(['package.json', 'package-lock.json', 'tsconfig.build.json', ...include]);
 
-    const ignore = read('.dockerignore').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+    const ignore = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
     expect(ignore[0], '.dockerignore starts by excluding everything').to.equal('*');
     const allowed = ignore.filter((line) => line.startsWith('!')).map((line) => line.slice(1).replace(/\/$/, ''));
     for (const path of copied) expect(allowed, `.dockerignore must let ${path} through`).to.include(path.replace(/\/$/, ''));
@@ -251,7 +276,10 @@ describe('docker-compose.yml', () => {
     // The extraction itself must work, or the next check would pass on nothing.
     expect([...known]).to.include.members([...ORIGINAL_NAMES, 'NODE_ENV', 'METRICS_PORT', 'LOG_LEVEL']);
     const given = Object.keys(environmentOf(raw.services['client-auth']!));
-    expect(given.filter((name) => !known.has(name)), 'variables config.ts never reads').to.be.empty;
+    expect(
+      given.filter((name) => !known.has(name)),
+      'variables config.ts never reads',
+    ).to.be.empty;
     expect(given).to.include.members(ORIGINAL_NAMES);
   });
 

@@ -22,7 +22,11 @@ function typeCheckWithBuildOptions(source: string): string {
   try {
     fs.writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
     fs.writeFileSync(path.join(dir, 'probe.ts'), source);
-    const config = { extends: path.join(root, 'tsconfig.build.json'), compilerOptions: { rootDir: '/', noEmit: true, typeRoots: [path.join(root, 'node_modules', '@types')] }, include: ['probe.ts'] };
+    const config = {
+      extends: path.join(root, 'tsconfig.build.json'),
+      compilerOptions: { rootDir: '/', noEmit: true, typeRoots: [path.join(root, 'node_modules', '@types')] },
+      include: ['probe.ts'],
+    };
     fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(config));
     const tsc = spawnSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', dir], { encoding: 'utf8', timeout: 60_000 });
     return tsc.status === 0 ? '' : `${tsc.stdout}${tsc.stderr}`;
@@ -70,7 +74,7 @@ describe('The build: ES modules, imports that say what they are', function () {
   });
 
   it('gives the typed client and RevocationWatcher to a consumer that imports the package, and to one that requires it', () => {
-    const probe = "console.log(typeof pkg.createClientAuthClient, typeof pkg.RevocationWatcher, typeof pkg.LoginRequest.encode)";
+    const probe = 'console.log(typeof pkg.createClientAuthClient, typeof pkg.RevocationWatcher, typeof pkg.LoginRequest.encode)';
     expect(consume(['--input-type=module'], `import * as pkg from 'client-auth'; ${probe}`).trim()).to.equal('function function function');
     expect(consume(['--input-type=commonjs'], `const pkg = require('client-auth'); ${probe}`).trim()).to.equal('function function function');
   });

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { repoRoot } from '../../support/paths.js';
-import { requireServices } from '../../support/services.js';
 import { embeddedEnv, testEnv } from '../../support/server.js';
+import { requireServices } from '../../support/services.js';
 
 /** The line test/support/report-packages.ts writes at exit (a preload script, so not imported here). */
 const PACKAGES_LINE = 'loaded-packages:';
@@ -61,7 +61,17 @@ describe('Start-up loads only what the configuration uses', function () {
   it('loads neither the MongoDB driver nor ioredis nor prom-client on the embedded default, nor nodemailer, the WebAuthn, QR code or reflection libraries (nor protobufjs) before they are used', async () => {
     const packages = await packagesLoadedBy(embeddedEnv());
     expect(packages).to.include('better-sqlite3');
-    const unused = ['mongodb', 'ioredis', 'prom-client', 'nodemailer', '@simplewebauthn/server', 'qrcode', '@grpc/reflection', '@grpc/proto-loader', 'protobufjs'];
+    const unused = [
+      'mongodb',
+      'ioredis',
+      'prom-client',
+      'nodemailer',
+      '@simplewebauthn/server',
+      'qrcode',
+      '@grpc/reflection',
+      '@grpc/proto-loader',
+      'protobufjs',
+    ];
     expect(packages.filter((name) => unused.includes(name))).to.deep.equal([]);
   });
 
@@ -69,7 +79,9 @@ describe('Start-up loads only what the configuration uses', function () {
     const { packages, bundleFiles } = await loadedBy(embeddedEnv(), 'dist/src/main.js');
     expect(bundleFiles).to.include(join(repoRoot(), 'dist/bundle/start.js'));
     expect(packages).to.include.members(['bcrypt', 'better-sqlite3']);
-    expect(packages.filter((name) => ['mongodb', 'ioredis', 'prom-client', 'nodemailer', '@simplewebauthn/server', '@grpc/reflection'].includes(name))).to.deep.equal([]);
+    expect(
+      packages.filter((name) => ['mongodb', 'ioredis', 'prom-client', 'nodemailer', '@simplewebauthn/server', '@grpc/reflection'].includes(name)),
+    ).to.deep.equal([]);
     const drivers = [...bundleFilesHolding(MONGODB_DRIVER), ...bundleFilesHolding(IOREDIS)];
     expect(drivers, 'the bundle holds both drivers').to.have.length.of.at.least(2);
     expect(bundleFiles.filter((file) => drivers.includes(file))).to.deep.equal([]);

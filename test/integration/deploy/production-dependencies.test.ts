@@ -3,10 +3,11 @@
  * has is what `dependencies` lists. Every package the running service can load must be
  * there, or the image fails at start or at the first request that loads it.
  */
-import { expect } from 'chai';
-import { builtinModules } from 'node:module';
+
 import * as fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import * as path from 'node:path';
+import { expect } from 'chai';
 import { repoRoot } from '../../support/paths.js';
 
 /** The compiled code a production image runs: everything in dist but the tests and the build tools. */

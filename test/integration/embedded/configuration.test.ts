@@ -28,7 +28,10 @@ describe('Choosing between the embedded and the shared set-up', () => {
   }
 
   it('stops a production start without KEY_ENCRYPTION_KEY (ES256, the default), even embedded', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, 'KEY_ENCRYPTION_KEY (32+ bytes) is required when NODE_ENV=production and JWT_ALGORITHM=ES256');
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(
+      ConfigError,
+      'KEY_ENCRYPTION_KEY (32+ bytes) is required when NODE_ENV=production and JWT_ALGORITHM=ES256',
+    );
     const mail = { SMTP_URL: 'smtp://mail.example.com', SMTP_FROM: 'Example <no-reply@example.com>' };
     expect(loadConfig({ NODE_ENV: 'production', KEY_ENCRYPTION_KEY: LONG_SECRET, ...mail }).signing.algorithm).to.equal('ES256');
   });

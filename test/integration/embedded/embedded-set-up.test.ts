@@ -8,8 +8,8 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { ClientKind } from '../../../gen/clientauth/v1/client.js';
-import { MemoryEventBus } from '../../../src/adapters/embedded/memory-event-bus.js';
 import { SECRET_FILE_NAME } from '../../../src/adapters/embedded/development-secret.js';
+import { MemoryEventBus } from '../../../src/adapters/embedded/memory-event-bus.js';
 import { sqliteFilePath } from '../../../src/adapters/embedded/sqlite-database.js';
 import { buildApp } from '../../../src/bootstrap/composition.js';
 import { loadConfig } from '../../../src/config/index.js';
@@ -141,7 +141,9 @@ describe('The embedded default (no MongoDB, no Redis)', function () {
       let error: unknown;
       await buildApp(loadConfig(env), recordingLogger([])).catch((caught: unknown) => (error = caught));
       expect(error).to.be.instanceOf(Error);
-      expect((error as Error).message).to.contain(SECRET_FILE_NAME).and.contain('JWT_SECRET_KEY');
+      expect((error as Error).message)
+        .to.contain(SECRET_FILE_NAME)
+        .and.contain('JWT_SECRET_KEY');
     });
   });
 

@@ -1,15 +1,15 @@
 import { ChannelCredentials, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { AuthorizationClient, type CheckResponse } from '../../../gen/envoy/service/auth/v3/external_auth.js';
 import { identityInProcess } from '../../../bridge/routes/forward-auth.js';
-import { startBridge, type RunningBridge } from '../../../bridge/server.js';
-import { buildApp, type App } from '../../../src/bootstrap/composition.js';
-import { createClientAuthClient, type ClientAuthPromiseClient } from '../../../src/sdk/typed-client.js';
+import { type RunningBridge, startBridge } from '../../../bridge/server.js';
+import { AuthorizationClient, type CheckResponse } from '../../../gen/envoy/service/auth/v3/external_auth.js';
+import { type App, buildApp } from '../../../src/bootstrap/composition.js';
 import { loadConfig } from '../../../src/config/index.js';
-import { gatewayCheck } from '../../../src/transport/shared/gateway-identity.js';
-import { sampledAccessLog } from '../../../src/transport/grpc/access-log.js';
-import { startGrpcServer, type RunningGrpcServer } from '../../../src/transport/grpc/grpc-server.js';
 import { createMetrics, type Metrics } from '../../../src/observability/metrics.js';
+import { type ClientAuthPromiseClient, createClientAuthClient } from '../../../src/sdk/typed-client.js';
+import { sampledAccessLog } from '../../../src/transport/grpc/access-log.js';
+import { type RunningGrpcServer, startGrpcServer } from '../../../src/transport/grpc/grpc-server.js';
+import { gatewayCheck } from '../../../src/transport/shared/gateway-identity.js';
 import { embeddedEnv, recordingLogger } from '../../support/server.js';
 
 describe('The access log policy of the gateway checks', () => {
@@ -74,7 +74,10 @@ describe('The gateway checks with ACCESS_LOG_SAMPLE=0, as a server runs them by 
     const authz = new AuthorizationClient(`127.0.0.1:${grpc.port}`, ChannelCredentials.createInsecure());
     const check = (headers: Record<string, string>) =>
       new Promise<CheckResponse>((resolve, reject) =>
-        authz.check({ attributes: { request: { http: { id: '', method: 'GET', path: '/', host: 'a', headers, headerMap: undefined } }, contextExtensions: {} } }, (e, r) => (e ? reject(e) : resolve(r))),
+        authz.check(
+          { attributes: { request: { http: { id: '', method: 'GET', path: '/', host: 'a', headers, headerMap: undefined } }, contextExtensions: {} } },
+          (e, r) => (e ? reject(e) : resolve(r)),
+        ),
       );
     const linesBefore = logs.length;
     for (let i = 0; i < 5; i++) {
@@ -88,7 +91,8 @@ describe('The gateway checks with ACCESS_LOG_SAMPLE=0, as a server runs them by 
     expect(logs.slice(linesBefore)).to.deep.equal([]);
 
     const body = await metrics.registry.metrics();
-    const count = (method: string, code: string) => Number(new RegExp(`^clientauth_rpc_total\\{method="${method}",code="${code}"\\} (\\d+)$`, 'm').exec(body)?.[1] ?? 0);
+    const count = (method: string, code: string) =>
+      Number(new RegExp(`^clientauth_rpc_total\\{method="${method}",code="${code}"\\} (\\d+)$`, 'm').exec(body)?.[1] ?? 0);
     expect([count('ValidateToken', 'OK'), count('Check', 'OK'), count('Check', 'UNAUTHENTICATED')]).to.deep.equal([5, 5, 5]);
     expect([count('ForwardAuth', 'OK'), count('ForwardAuth', 'UNAUTHENTICATED')]).to.deep.equal([5, 5]);
   });

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { eventually } from '../../support/eventually.js';
+import { startTestServer, type TestServer, testEnv } from '../../support/server.js';
 import { requireServices } from '../../support/services.js';
-import { startTestServer, testEnv, type TestServer } from '../../support/server.js';
 
 describe('Deletion requests on every DELETION_CHANNELS channel, as the original api-gateway expects', function () {
   this.timeout(30000);

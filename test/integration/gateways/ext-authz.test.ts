@@ -9,7 +9,7 @@ import { ChannelCredentials } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { AuthorizationClient, type CheckRequest, type CheckResponse } from '../../../gen/envoy/service/auth/v3/external_auth.js';
 import { requireTool } from '../../support/go-tools.js';
-import { browserLogin, logout, startGatewayService, suspend, type GatewayService, type LoggedIn } from './gateway-fixture.js';
+import { browserLogin, type GatewayService, type LoggedIn, logout, startGatewayService, suspend } from './gateway-fixture.js';
 
 /** A case as Envoy would send it. */
 interface Case {
@@ -46,7 +46,9 @@ const withTsProto: Checker = async (address, cases) => {
           contextExtensions: c.context ?? {},
         },
       };
-      const response = await new Promise<CheckResponse>((resolve, reject) => client.check(request, (error, answer) => (error ? reject(error) : resolve(answer))));
+      const response = await new Promise<CheckResponse>((resolve, reject) =>
+        client.check(request, (error, answer) => (error ? reject(error) : resolve(answer))),
+      );
       const http = response.httpResponse;
       const headers = (options: { header: { key: string; value: string } | undefined; appendAction: number }[]) =>
         options.map((o) => ({ key: o.header!.key, value: o.header!.value, append_action: APPEND_ACTIONS[o.appendAction]! }));
@@ -107,7 +109,12 @@ for (const [title, checkerOf] of [
         headers: { cookie: `theme=dark; token=${user.token}`, 'x-client-id': 'someone-else', 'x-client-role': 'admin', 'x-session-id': 'forged' },
       });
       expect(outcome).to.include({ call_code: 0, status_code: 0, response: 'ok' });
-      expect(setHeaders(outcome)).to.deep.equal({ 'x-client-id': user.id, 'x-client-kind': 'user', 'x-client-groups': 'user', 'x-session-id': setHeaders(outcome)['x-session-id'] });
+      expect(setHeaders(outcome)).to.deep.equal({
+        'x-client-id': user.id,
+        'x-client-kind': 'user',
+        'x-client-groups': 'user',
+        'x-session-id': setHeaders(outcome)['x-session-id'],
+      });
       expect(setHeaders(outcome)['x-session-id']).to.match(/^[0-9a-f-]{36}$/);
       expect(outcome.headers_to_set!.every((h) => h.append_action === 'OVERWRITE_IF_EXISTS_OR_ADD')).to.equal(true);
       expect(outcome.headers_to_remove).to.deep.equal(['x-client-role']);
@@ -137,7 +144,7 @@ for (const [title, checkerOf] of [
       expect(JSON.parse(outcome.denied_body!)).to.deep.equal({ message: 'a token is required', reason: 'TOKEN_MISSING' });
     });
 
-    it('applies the route\'s context extension group=admin: 403 PERMISSION_DENIED for a user, OK for an admin', async () => {
+    it("applies the route's context extension group=admin: 403 PERMISSION_DENIED for a user, OK for an admin", async () => {
       const [denied, allowed] = await check(service.server.address, [
         { name: 'user', headers: { cookie: `token=${user.token}` }, context: { group: 'admin' } },
         { name: 'admin', headers: { authorization: `Bearer ${service.adminToken}` }, context: { group: 'admin' } },
@@ -198,7 +205,9 @@ describe('Envoy ext_authz Check with encode_raw_headers (headers in header_map, 
           contextExtensions: {},
         },
       };
-      const response = await new Promise<CheckResponse>((resolve, reject) => client.check(request, (error, answer) => (error ? reject(error) : resolve(answer))));
+      const response = await new Promise<CheckResponse>((resolve, reject) =>
+        client.check(request, (error, answer) => (error ? reject(error) : resolve(answer))),
+      );
       expect(response.httpResponse?.$case).to.equal('okResponse');
       const ok = response.httpResponse!.value as { headers: { header?: { key: string; value: string } }[]; headersToRemove: string[] };
       expect(ok.headers.find((h) => h.header!.key === 'x-client-id')!.header!.value).to.equal(user.id);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { CookieClient } from '../bridge/bridge-fixture.js';
-import { ADMIN, BRIDGE_MODES, browserLogin, logout, startGatewayService, suspend, type GatewayService, type LoggedIn } from './gateway-fixture.js';
+import { ADMIN, BRIDGE_MODES, browserLogin, type GatewayService, type LoggedIn, logout, startGatewayService, suspend } from './gateway-fixture.js';
 
 /** Asks /auth as a gateway does: server to server, with the headers of the request it guards. */
 async function ask(service: GatewayService, path: string, headers: Record<string, string> = {}, method = 'GET') {
@@ -56,7 +56,12 @@ for (const mode of BRIDGE_MODES) {
     });
 
     it('is not refused by the cross-site guard: gateways call it server to server, whatever the Origin', async () => {
-      const answer = await ask(service, '/auth', { Cookie: `token=${user.token}`, Origin: 'https://elsewhere.example', 'Sec-Fetch-Site': 'cross-site' }, 'POST');
+      const answer = await ask(
+        service,
+        '/auth',
+        { Cookie: `token=${user.token}`, Origin: 'https://elsewhere.example', 'Sec-Fetch-Site': 'cross-site' },
+        'POST',
+      );
       expect(answer.status).to.equal(200);
     });
 

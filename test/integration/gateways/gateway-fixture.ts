@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { identityInProcess } from '../../../bridge/routes/forward-auth.js';
 import { startBridge } from '../../../bridge/server.js';
 import { gatewayCheck } from '../../../src/transport/shared/gateway-identity.js';
+import { recordingLogger, type Setup, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { CookieClient, startTestBridge, type TestBridge } from '../bridge/bridge-fixture.js';
-import { recordingLogger, setupEnv, startTestServer, type Setup, type TestServer } from '../../support/server.js';
 
 export const ADMIN = { email: 'gateway-admin@example.com', password: 'gateway admin password' };
 

@@ -35,7 +35,12 @@ describe('node dist/src/main.js serves the gateway checks as deployed', function
     try {
       return await new Promise<CheckResponse>((resolve, reject) =>
         client.check(
-          { attributes: { request: { http: { id: '', method: 'GET', path: '/', host: 'app', headers: { cookie }, headerMap: undefined } }, contextExtensions: {} } },
+          {
+            attributes: {
+              request: { http: { id: '', method: 'GET', path: '/', host: 'app', headers: { cookie }, headerMap: undefined } },
+              contextExtensions: {},
+            },
+          },
           (error, answer) => (error ? reject(error) : resolve(answer)),
         ),
       );

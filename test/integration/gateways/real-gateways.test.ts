@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { CookieClient } from '../bridge/bridge-fixture.js';
 import { skipOrFailInCI } from '../../support/skip-or-fail.js';
-import { ADMIN, startGatewayService, suspend, type GatewayService } from './gateway-fixture.js';
-import { gatewayBinary, startEchoUpstream, startGateway, type EchoUpstream, type GatewayName, type RunningGateway } from './real-gateways.js';
+import { CookieClient } from '../bridge/bridge-fixture.js';
+import { ADMIN, type GatewayService, startGatewayService, suspend } from './gateway-fixture.js';
+import { type EchoUpstream, type GatewayName, gatewayBinary, type RunningGateway, startEchoUpstream, startGateway } from './real-gateways.js';
 
 const SPOOFED = { 'X-Client-Id': 'someone-else', 'X-Client-Groups': 'admin', 'X-Client-Kind': 'service', 'X-Session-Id': 'forged' };
 

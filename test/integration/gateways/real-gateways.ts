@@ -4,7 +4,7 @@
  * own temp directory, pid file and logs; and the application behind them: a tiny HTTP
  * server that answers every request with the headers it received.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import * as net from 'node:net';
@@ -84,7 +84,12 @@ export async function startGateway(name: GatewayName, bin: string, bridge: strin
   if (name === 'nginx') {
     const shipped = fs.readFileSync(path.join(GATEWAY_CONFIGS, 'nginx.conf'), 'utf8');
     const identity = fs.readFileSync(path.join(GATEWAY_CONFIGS, 'client-auth-identity.conf'), 'utf8');
-    return startNginx(bin, (port) => template(shipped, [...addresses, ['listen 8080;', `listen 127.0.0.1:${port};`]], 'nginx.conf'), { 'client-auth-identity.conf': identity }, launch);
+    return startNginx(
+      bin,
+      (port) => template(shipped, [...addresses, ['listen 8080;', `listen 127.0.0.1:${port};`]], 'nginx.conf'),
+      { 'client-auth-identity.conf': identity },
+      launch,
+    );
   }
   const dir = gatewayDir('caddy');
   const port = await freePort();
@@ -129,7 +134,16 @@ async function startNginx(bin: string, config: (port: number) => string, files: 
   fs.writeFileSync(path.join(dir, 'nginx.conf'), config(port));
   for (const [file, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), text);
   fs.mkdirSync(path.join(dir, 'logs'));
-  const args = ['-p', `${dir}/`, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log'), '-g', `daemon off; pid ${path.join(dir, 'nginx.pid')};`];
+  const args = [
+    '-p',
+    `${dir}/`,
+    '-c',
+    path.join(dir, 'nginx.conf'),
+    '-e',
+    path.join(dir, 'error.log'),
+    '-g',
+    `daemon off; pid ${path.join(dir, 'nginx.pid')};`,
+  ];
   return runGateway('nginx', launch(bin, args), dir, port, {});
 }
 
@@ -141,14 +155,24 @@ function gatewayDir(name: GatewayName): string {
 }
 
 /** Starts the gateway in the foreground, with its output in `dir`, and waits until it listens. */
-async function runGateway(name: GatewayName, command: { command: string; args: string[] }, dir: string, port: number, env: NodeJS.ProcessEnv): Promise<RunningGateway> {
+async function runGateway(
+  name: GatewayName,
+  command: { command: string; args: string[] },
+  dir: string,
+  port: number,
+  env: NodeJS.ProcessEnv,
+): Promise<RunningGateway> {
   const out = fs.openSync(path.join(dir, 'output.log'), 'a');
   const child = spawn(command.command, command.args, { stdio: ['ignore', out, out], env: { PATH: process.env['PATH'] ?? '', ...env } });
   fs.closeSync(out);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
-  const log = () => ['output.log', 'error.log'].map((file) => readIfThere(path.join(dir, file))).join('\n').trim();
+  const log = () =>
+    ['output.log', 'error.log']
+      .map((file) => readIfThere(path.join(dir, file)))
+      .join('\n')
+      .trim();
   const stop = async () => {
     process.off('exit', killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
@@ -171,7 +195,8 @@ async function runGateway(name: GatewayName, command: { command: string; args: s
 async function waitListening(child: ChildProcess, port: number, log: () => string): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the gateway exited at start-up (${child.exitCode ?? child.signalCode}):\n${log()}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the gateway exited at start-up (${child.exitCode ?? child.signalCode}):\n${log()}`);
     if (await connects(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -1,9 +1,9 @@
 /** A gateway location that demands a second factor: forward auth's `?second_factor=true` (Envoy: the `second_factor` context extension). */
 import { expect } from 'chai';
 import { accessRequirement, requireAccess } from '../../../src/domain/sessions/access-requirement.js';
+import { enrolTotp, PASSWORD, registerUser, totpCode } from '../../support/factor-fixture.js';
 import { setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { startBridgeFor, type TestBridge } from '../bridge/bridge-fixture.js';
-import { PASSWORD, enrolTotp, registerUser, totpCode } from '../../support/factor-fixture.js';
 
 describe('Gateways demanding a second factor', function () {
   this.timeout(30000);
@@ -49,8 +49,12 @@ describe('Gateways demanding a second factor', function () {
   it('decides alike for Envoy: a passkey or a code counts, a password alone does not', () => {
     const requirement = accessRequirement(undefined, undefined, 'true');
     const principal = (amr: string[]) => ({ kind: 'user' as const, groups: ['user'], amr });
-    expect(() => requireAccess(principal(['pwd']), requirement)).to.throw().with.property('reason', 'SECOND_FACTOR_REQUIRED');
-    expect(() => requireAccess(principal([]), requirement)).to.throw().with.property('reason', 'SECOND_FACTOR_REQUIRED');
+    expect(() => requireAccess(principal(['pwd']), requirement))
+      .to.throw()
+      .with.property('reason', 'SECOND_FACTOR_REQUIRED');
+    expect(() => requireAccess(principal([]), requirement))
+      .to.throw()
+      .with.property('reason', 'SECOND_FACTOR_REQUIRED');
     for (const amr of [['pwd', 'otp'], ['pwd', 'hwk'], ['hwk']]) expect(() => requireAccess(principal(amr), requirement)).to.not.throw();
   });
 });

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { CLIENT_GROUPS_HEADER, CLIENT_ID_HEADER, CLIENT_KIND_HEADER, SESSION_ID_HEADER } from '../../../src/transport/shared/gateway-identity.js';
 import { AuthorizationService } from '../../../gen/envoy/service/auth/v3/external_auth.js';
+import { CLIENT_GROUPS_HEADER, CLIENT_ID_HEADER, CLIENT_KIND_HEADER, SESSION_ID_HEADER } from '../../../src/transport/shared/gateway-identity.js';
 import { GATEWAY_CONFIGS } from './real-gateways.js';
 
 const IDENTITY = [CLIENT_ID_HEADER, CLIENT_KIND_HEADER, CLIENT_GROUPS_HEADER, SESSION_ID_HEADER];
@@ -40,20 +40,25 @@ describe('The shipped gateway configs', () => {
     const extAuthz = manager.http_filters.find((filter: { name: string }) => filter.name === 'envoy.filters.http.ext_authz').typed_config;
     const routes = manager.route_config.virtual_hosts[0].routes;
 
-    it('calls client-auth\'s gRPC port over HTTP/2 with the v3 API, failing closed', () => {
+    it("calls client-auth's gRPC port over HTTP/2 with the v3 API, failing closed", () => {
       expect(extAuthz.transport_api_version).to.equal('V3');
       expect(extAuthz.failure_mode_allow).to.equal(false);
       const cluster = config.static_resources.clusters.find((c: { name: string }) => c.name === extAuthz.grpc_service.envoy_grpc.cluster_name);
-      expect(cluster.typed_extension_protocol_options['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'].explicit_http_config).to.have.key('http2_protocol_options');
+      expect(cluster.typed_extension_protocol_options['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'].explicit_http_config).to.have.key(
+        'http2_protocol_options',
+      );
       expect(cluster.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value).to.equal(50051);
       // The RPC Envoy calls is the one client-auth serves.
       expect(AuthorizationService.check.path).to.equal('/envoy.service.auth.v3.Authorization/Check');
     });
 
-    it('asks for the admin group on /admin/ and skips the check only on the bridge\'s browser routes', () => {
+    it("asks for the admin group on /admin/ and skips the check only on the bridge's browser routes", () => {
       const admin = routes.find((route: { match: { prefix?: string } }) => route.match.prefix === '/admin/');
       expect(admin.typed_per_filter_config['envoy.filters.http.ext_authz'].check_settings.context_extensions).to.deep.equal({ group: 'admin' });
-      const unchecked = routes.filter((route: { typed_per_filter_config?: Record<string, { disabled?: boolean }> }) => route.typed_per_filter_config?.['envoy.filters.http.ext_authz']?.disabled);
+      const unchecked = routes.filter(
+        (route: { typed_per_filter_config?: Record<string, { disabled?: boolean }> }) =>
+          route.typed_per_filter_config?.['envoy.filters.http.ext_authz']?.disabled,
+      );
       expect(unchecked.map((route: { route: { cluster: string } }) => route.route.cluster)).to.deep.equal(['client_auth_bridge']);
     });
   });

@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { ClientKind } from '../../../gen/clientauth/v1/client.js';
+import { dbNameOf, failure, startTestServer, type TestServer, testEnv } from '../../support/server.js';
 import { requireServices } from '../../support/services.js';
-import { dbNameOf, failure, startTestServer, testEnv, type TestServer } from '../../support/server.js';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'root@example.com', password: 'admin password 1' };
@@ -80,10 +80,11 @@ describe('Admins and their RPCs', function () {
     });
 
     it('answers an admin asking for an unknown id with NOT_FOUND / CLIENT_NOT_FOUND and a malformed one with INVALID_ARGUMENT', async () => {
-      expect(await failure(server.api.getClient({ clientId: '0190d6a8-0000-7000-8000-000000000000' }, { token: adminToken })))
-        .to.include({ code: status.NOT_FOUND, reason: 'CLIENT_NOT_FOUND' });
-      expect(await failure(server.api.getClient({ clientId: 'x' }, { token: adminToken })))
-        .to.include({ code: status.INVALID_ARGUMENT, field: 'client_id' });
+      expect(await failure(server.api.getClient({ clientId: '0190d6a8-0000-7000-8000-000000000000' }, { token: adminToken }))).to.include({
+        code: status.NOT_FOUND,
+        reason: 'CLIENT_NOT_FOUND',
+      });
+      expect(await failure(server.api.getClient({ clientId: 'x' }, { token: adminToken }))).to.include({ code: status.INVALID_ARGUMENT, field: 'client_id' });
     });
   });
 
@@ -99,8 +100,10 @@ describe('Admins and their RPCs', function () {
 
     it('refuses malformed group names with INVALID_ARGUMENT and changes nothing', async () => {
       const client = await register();
-      expect(await failure(server.api.setClientGroups({ clientId: client.id, groups: ['Admin!'] }, { token: adminToken })))
-        .to.include({ code: status.INVALID_ARGUMENT, field: 'groups' });
+      expect(await failure(server.api.setClientGroups({ clientId: client.id, groups: ['Admin!'] }, { token: adminToken }))).to.include({
+        code: status.INVALID_ARGUMENT,
+        field: 'groups',
+      });
       expect((await server.api.getClient({ clientId: client.id }, { token: adminToken })).client!.groups).to.deep.equal(['user']);
     });
   });
@@ -131,7 +134,10 @@ describe('Admins and their RPCs', function () {
       await server.api.registerService({ email: `${prefix}.svc@example.org`, name: 'svc', groups: [] }, { token: adminToken });
       await server.api.suspendClient({ clientId: a.id, reason: 'test' }, { token: adminToken });
       const list = (filter: { kind?: ClientKind; suspended?: boolean }) =>
-        server.api.listClients({ pageSize: 50, pageToken: '', kind: filter.kind ?? 0, suspended: filter.suspended, emailPrefix: prefix.toUpperCase() }, { token: adminToken });
+        server.api.listClients(
+          { pageSize: 50, pageToken: '', kind: filter.kind ?? 0, suspended: filter.suspended, emailPrefix: prefix.toUpperCase() },
+          { token: adminToken },
+        );
       expect((await list({})).clients).to.have.length(3);
       expect((await list({ kind: ClientKind.CLIENT_KIND_SERVICE })).clients.map((c) => c.name)).to.deep.equal(['svc']);
       expect((await list({ suspended: true })).clients.map((c) => c.id)).to.deep.equal([a.id]);
@@ -139,12 +145,17 @@ describe('Admins and their RPCs', function () {
     });
 
     it('refuses a forged page token and an out-of-range page size', async () => {
-      expect(await failure(server.api.listClients({ pageSize: 0, pageToken: 'bm9wZQ', kind: 0, suspended: undefined, emailPrefix: '' }, { token: adminToken })))
-        .to.include({ code: status.INVALID_ARGUMENT, reason: 'INVALID_PAGE_TOKEN' });
-      expect(await failure(server.api.listClients({ pageSize: 501, pageToken: '', kind: 0, suspended: undefined, emailPrefix: '' }, { token: adminToken })))
-        .to.include({ code: status.INVALID_ARGUMENT, field: 'page_size' });
-      expect(await failure(server.api.listClients({ pageSize: 1, pageToken: '', kind: 7 as ClientKind, suspended: undefined, emailPrefix: '' }, { token: adminToken })))
-        .to.include({ code: status.INVALID_ARGUMENT, field: 'kind' });
+      expect(
+        await failure(server.api.listClients({ pageSize: 0, pageToken: 'bm9wZQ', kind: 0, suspended: undefined, emailPrefix: '' }, { token: adminToken })),
+      ).to.include({ code: status.INVALID_ARGUMENT, reason: 'INVALID_PAGE_TOKEN' });
+      expect(
+        await failure(server.api.listClients({ pageSize: 501, pageToken: '', kind: 0, suspended: undefined, emailPrefix: '' }, { token: adminToken })),
+      ).to.include({ code: status.INVALID_ARGUMENT, field: 'page_size' });
+      expect(
+        await failure(
+          server.api.listClients({ pageSize: 1, pageToken: '', kind: 7 as ClientKind, suspended: undefined, emailPrefix: '' }, { token: adminToken }),
+        ),
+      ).to.include({ code: status.INVALID_ARGUMENT, field: 'kind' });
     });
   });
 });

@@ -2,9 +2,9 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { commonPasswordList } from '../../../src/adapters/password-lists/common-password-file.js';
 import { commonPasswordWords } from '../../../src/build/zxcvbn-dictionaries.js';
-import { CommonPasswordBlocklist, SortedWords, foldPassword } from '../../../src/domain/abuse/password-blocklist.js';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
-import { PASSWORD, freshEmail, registerUser } from '../../support/attacks.js';
+import { CommonPasswordBlocklist, foldPassword, SortedWords } from '../../../src/domain/abuse/password-blocklist.js';
+import { freshEmail, PASSWORD, registerUser } from '../../support/attacks.js';
+import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 const COMMON = ['password', 'PassWord', '        ', 'qwertyuiop', 'iloveyou', 'baseball1', 'Ｐａｓｓｗｏｒｄ', 'aaaaaaaaaa'];
 
@@ -56,38 +56,39 @@ describe('SortedWords.fromLines: the built list read as it is', () => {
   });
 });
 
-for (const setup of SETUPS) describe(`Common and guessable passwords are refused (${SETUP_TITLES[setup]})`, function () {
-  this.timeout(60000);
-  let server: TestServer;
+for (const setup of SETUPS)
+  describe(`Common and guessable passwords are refused (${SETUP_TITLES[setup]})`, function () {
+    this.timeout(60000);
+    let server: TestServer;
 
-  before(async function () {
-    server = await startTestServer(setupEnv(setup, this, 'common_passwords'));
-  });
-  after(async () => server?.close());
-
-  const register = (email: string, password: string) =>
-    server.api.registerUser({ email, password, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
-
-  for (const password of COMMON) {
-    it(`refuses to register with ${JSON.stringify(password)}: INVALID_ARGUMENT / PASSWORD_TOO_COMMON, nothing stored`, async () => {
-      const email = freshEmail('common');
-      expect(await failure(register(email, password))).to.include({ code: status.INVALID_ARGUMENT, reason: 'PASSWORD_TOO_COMMON', field: 'password' });
-      expect(await server.store.countClients({ email })).to.equal(0);
+    before(async function () {
+      server = await startTestServer(setupEnv(setup, this, 'common_passwords'));
     });
-  }
+    after(async () => server?.close());
 
-  it("refuses the email's local part, in any case, as the password", async () => {
-    const email = `Marguerite.Yourcenar${Date.now()}@example.com`.toLowerCase();
-    const local = email.split('@')[0]!;
-    expect(await failure(register(email, local.toUpperCase()))).to.include({ reason: 'PASSWORD_TOO_COMMON' });
-  });
+    const register = (email: string, password: string) =>
+      server.api.registerUser({ email, password, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
 
-  it('refuses a common new password on ChangePassword and keeps the old one', async () => {
-    const email = freshEmail('changer');
-    await registerUser(server.api, email);
-    const token = (await server.api.login({ email, password: PASSWORD })).accessToken;
-    const refused = await failure(server.api.changePassword({ currentPassword: PASSWORD, newPassword: 'letmein1' }, { token }));
-    expect(refused).to.include({ code: status.INVALID_ARGUMENT, reason: 'PASSWORD_TOO_COMMON', field: 'new_password' });
-    expect((await server.api.login({ email, password: PASSWORD })).client!.email).to.equal(email);
+    for (const password of COMMON) {
+      it(`refuses to register with ${JSON.stringify(password)}: INVALID_ARGUMENT / PASSWORD_TOO_COMMON, nothing stored`, async () => {
+        const email = freshEmail('common');
+        expect(await failure(register(email, password))).to.include({ code: status.INVALID_ARGUMENT, reason: 'PASSWORD_TOO_COMMON', field: 'password' });
+        expect(await server.store.countClients({ email })).to.equal(0);
+      });
+    }
+
+    it("refuses the email's local part, in any case, as the password", async () => {
+      const email = `Marguerite.Yourcenar${Date.now()}@example.com`.toLowerCase();
+      const local = email.split('@')[0]!;
+      expect(await failure(register(email, local.toUpperCase()))).to.include({ reason: 'PASSWORD_TOO_COMMON' });
+    });
+
+    it('refuses a common new password on ChangePassword and keeps the old one', async () => {
+      const email = freshEmail('changer');
+      await registerUser(server.api, email);
+      const token = (await server.api.login({ email, password: PASSWORD })).accessToken;
+      const refused = await failure(server.api.changePassword({ currentPassword: PASSWORD, newPassword: 'letmein1' }, { token }));
+      expect(refused).to.include({ code: status.INVALID_ARGUMENT, reason: 'PASSWORD_TOO_COMMON', field: 'new_password' });
+      expect((await server.api.login({ email, password: PASSWORD })).client!.email).to.equal(email);
+    });
   });
-});

@@ -1,56 +1,57 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
-import { PASSWORD, freshEmail, registerUser } from '../../support/attacks.js';
+import { freshEmail, PASSWORD, registerUser } from '../../support/attacks.js';
+import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 const ROOT = { email: 'demotion-root@example.com', password: 'the root admin password' };
 
-for (const setup of SETUPS) describe(`A demotion ends the demoted admin's rights at once (${SETUP_TITLES[setup]})`, function () {
-  this.timeout(60000);
-  /** Two instances on one set of stores on 'shared'; the embedded set-up serves one. */
-  let instances: TestServer[];
+for (const setup of SETUPS)
+  describe(`A demotion ends the demoted admin's rights at once (${SETUP_TITLES[setup]})`, function () {
+    this.timeout(60000);
+    /** Two instances on one set of stores on 'shared'; the embedded set-up serves one. */
+    let instances: TestServer[];
 
-  before(async function () {
-    const env = setupEnv(setup, this, 'demotion', { ADMIN_EMAIL: ROOT.email, ADMIN_PASSWORD: ROOT.password });
-    const first = await startTestServer(env);
-    instances = setup === 'shared' ? [first, await startTestServer(env)] : [first];
-  });
-  after(async () => {
-    for (const instance of instances ?? []) await instance.close();
-  });
+    before(async function () {
+      const env = setupEnv(setup, this, 'demotion', { ADMIN_EMAIL: ROOT.email, ADMIN_PASSWORD: ROOT.password });
+      const first = await startTestServer(env);
+      instances = setup === 'shared' ? [first, await startTestServer(env)] : [first];
+    });
+    after(async () => {
+      for (const instance of instances ?? []) await instance.close();
+    });
 
-  it('refuses the old token on SuspendClient on every instance, with nothing changed, and ends its sessions', async () => {
-    const [first] = instances;
-    const rootToken = (await first!.api.login(ROOT)).accessToken;
-    const deputy = await registerUser(first!.api, freshEmail('deputy'));
-    await first!.api.setClientGroups({ clientId: deputy.id, groups: ['admin'] }, { token: rootToken });
-    const deputyToken = (await first!.api.login({ email: deputy.email, password: PASSWORD })).accessToken;
-    const target = await registerUser(first!.api, freshEmail('target'));
-    for (const instance of instances) {
-      expect((await instance.api.getClient({ clientId: target.id }, { token: deputyToken })).client!.id).to.equal(target.id);
-    }
+    it('refuses the old token on SuspendClient on every instance, with nothing changed, and ends its sessions', async () => {
+      const [first] = instances;
+      const rootToken = (await first!.api.login(ROOT)).accessToken;
+      const deputy = await registerUser(first!.api, freshEmail('deputy'));
+      await first!.api.setClientGroups({ clientId: deputy.id, groups: ['admin'] }, { token: rootToken });
+      const deputyToken = (await first!.api.login({ email: deputy.email, password: PASSWORD })).accessToken;
+      const target = await registerUser(first!.api, freshEmail('target'));
+      for (const instance of instances) {
+        expect((await instance.api.getClient({ clientId: target.id }, { token: deputyToken })).client!.id).to.equal(target.id);
+      }
 
-    await first!.api.setClientGroups({ clientId: deputy.id, groups: [] }, { token: rootToken });
-    for (const instance of instances) {
-      const refused = await failure(instance.api.suspendClient({ clientId: target.id, reason: 'demoted admin' }, { token: deputyToken }));
-      expect([status.PERMISSION_DENIED, status.UNAUTHENTICATED]).to.include(refused.code);
-    }
-    expect((await first!.store.client(target.id))!.suspended).to.equal(false);
-    // Gateways asking ValidateToken learn of it through the revocation list, within 100 ms on every instance.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    for (const instance of instances) {
-      expect(await failure(instance.api.validateToken({ token: deputyToken }))).to.include({ reason: 'SESSION_REVOKED' });
-    }
-  });
+      await first!.api.setClientGroups({ clientId: deputy.id, groups: [] }, { token: rootToken });
+      for (const instance of instances) {
+        const refused = await failure(instance.api.suspendClient({ clientId: target.id, reason: 'demoted admin' }, { token: deputyToken }));
+        expect([status.PERMISSION_DENIED, status.UNAUTHENTICATED]).to.include(refused.code);
+      }
+      expect((await first!.store.client(target.id))!.suspended).to.equal(false);
+      // Gateways asking ValidateToken learn of it through the revocation list, within 100 ms on every instance.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (const instance of instances) {
+        expect(await failure(instance.api.validateToken({ token: deputyToken }))).to.include({ reason: 'SESSION_REVOKED' });
+      }
+    });
 
-  it('ends the sessions of a promoted client too, so no token carries stale groups', async () => {
-    const [first] = instances;
-    const rootToken = (await first!.api.login(ROOT)).accessToken;
-    const member = await registerUser(first!.api, freshEmail('member'));
-    const memberToken = (await first!.api.login({ email: member.email, password: PASSWORD })).accessToken;
-    await first!.api.setClientGroups({ clientId: member.id, groups: ['billing'] }, { token: rootToken });
-    expect(await failure(first!.api.validateToken({ token: memberToken }))).to.include({ reason: 'SESSION_REVOKED' });
-    const fresh = (await first!.api.login({ email: member.email, password: PASSWORD })).accessToken;
-    expect((await first!.api.validateToken({ token: fresh })).groups).to.have.members(['user', 'billing']);
+    it('ends the sessions of a promoted client too, so no token carries stale groups', async () => {
+      const [first] = instances;
+      const rootToken = (await first!.api.login(ROOT)).accessToken;
+      const member = await registerUser(first!.api, freshEmail('member'));
+      const memberToken = (await first!.api.login({ email: member.email, password: PASSWORD })).accessToken;
+      await first!.api.setClientGroups({ clientId: member.id, groups: ['billing'] }, { token: rootToken });
+      expect(await failure(first!.api.validateToken({ token: memberToken }))).to.include({ reason: 'SESSION_REVOKED' });
+      const fresh = (await first!.api.login({ email: member.email, password: PASSWORD })).accessToken;
+      expect((await first!.api.validateToken({ token: fresh })).groups).to.have.members(['user', 'billing']);
+    });
   });
-});

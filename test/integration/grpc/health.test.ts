@@ -1,6 +1,11 @@
-import { expect } from 'chai';
 import * as grpc from '@grpc/grpc-js';
-import { HealthClient, HealthCheckResponse_ServingStatus as Status, type HealthCheckResponse, type HealthListResponse } from '../../../gen/grpc/health/v1/health.js';
+import { expect } from 'chai';
+import {
+  type HealthCheckResponse,
+  HealthClient,
+  type HealthListResponse,
+  HealthCheckResponse_ServingStatus as Status,
+} from '../../../gen/grpc/health/v1/health.js';
 import { HealthStatuses } from '../../../src/transport/grpc/health.js';
 
 function check(client: HealthClient, service: string): Promise<HealthCheckResponse> {
@@ -41,7 +46,9 @@ describe('grpc.health.v1 (src/transport/grpc/health.ts) on a real server', () =>
 
   it('lists every service with its status', async () => {
     health.setStatus('', 'NOT_SERVING');
-    const listed = await new Promise<HealthListResponse>((resolve, reject) => client.list({}, (error, response) => (error ? reject(error) : resolve(response))));
+    const listed = await new Promise<HealthListResponse>((resolve, reject) =>
+      client.list({}, (error, response) => (error ? reject(error) : resolve(response))),
+    );
     expect(listed).to.deep.equal({ statuses: { '': { status: Status.NOT_SERVING }, 'clientauth.v1.ClientAuth': { status: Status.SERVING } } });
   });
 

@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { ObjectId } from 'mongodb';
 import { ClientKind } from '../../../gen/clientauth/v1/client.js';
-import type { ClientRecord } from '../../../src/domain/kernel/client.js';
 import { newClientRecord } from '../../../src/domain/clients/records.js';
+import type { ClientRecord } from '../../../src/domain/kernel/client.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
-import { SETUPS, SETUP_TITLES, TEST_SECRET, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, TEST_SECRET, type TestServer } from '../../support/server.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -1,15 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { createClientAuthClient } from '../../../src/sdk/typed-client.js';
-import { freePort, repoRoot } from '../../support/paths.js';
-import { eventually } from '../../support/eventually.js';
-import { requireServices } from '../../support/services.js';
-import { failure, testEnv } from '../../support/server.js';
 import { upstreamHealth } from '../../../bridge/upstream-health.js';
+import { createClientAuthClient } from '../../../src/sdk/typed-client.js';
+import { eventually } from '../../support/eventually.js';
+import { freePort, repoRoot } from '../../support/paths.js';
+import { failure, testEnv } from '../../support/server.js';
+import { requireServices } from '../../support/services.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -53,11 +53,20 @@ describe('The server process', function () {
     started.push(running);
     await eventually(() => running.output().includes('waiting for Redis'), { timeoutMs: 15000, intervalMs: 50, what: 'the waiting log line' });
     const dir = mkdtempSync(join(tmpdir(), 'client-auth-late-redis-'));
-    const redis = spawn(process.env['REDIS_SERVER_BIN'] ?? 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--dir', dir], { stdio: 'ignore' });
+    const redis = spawn(process.env['REDIS_SERVER_BIN'] ?? 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--dir', dir], {
+      stdio: 'ignore',
+    });
     try {
       await eventually(() => running.output().includes('gRPC server listening'), { timeoutMs: 20000, intervalMs: 50, what: 'the server to listen' });
       const api = createClientAuthClient(`127.0.0.1:${grpcPort}`);
-      const { client } = await api.registerUser({ email: `late${Date.now()}@example.com`, password: 'correct horse battery', firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+      const { client } = await api.registerUser({
+        email: `late${Date.now()}@example.com`,
+        password: 'correct horse battery',
+        firstName: '',
+        lastName: '',
+        phoneNumber: '',
+        attributes: {},
+      });
       expect(client!.groups).to.deep.equal(['user']);
       await api.login({ email: client!.email, password: 'correct horse battery' });
       await api.login({ email: client!.email, password: 'a wrong password' }).catch(() => {});
@@ -130,7 +139,12 @@ describe('The server process', function () {
   it('gives up after STARTUP_TIMEOUT_MS when MongoDB never answers, and says so', async function () {
     const services = requireServices(this);
     const deadPort = await freePort();
-    const running = startProcess({ ...testEnv(services, 'no-mongo'), MONGODB_URI: `mongodb://127.0.0.1:${deadPort}/`, STARTUP_TIMEOUT_MS: '1500', GRPC_PORT: '0' });
+    const running = startProcess({
+      ...testEnv(services, 'no-mongo'),
+      MONGODB_URI: `mongodb://127.0.0.1:${deadPort}/`,
+      STARTUP_TIMEOUT_MS: '1500',
+      GRPC_PORT: '0',
+    });
     started.push(running);
     expect(await running.exited).to.equal(1);
     expect(running.output()).to.contain('waiting for MongoDB');

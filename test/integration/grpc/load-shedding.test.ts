@@ -2,8 +2,8 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { HashingQueue } from '../../../src/domain/abuse/hashing-queue.js';
 import { RetryLaterError } from '../../../src/domain/kernel/retry-later.js';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
-import { PASSWORD, WRONG, freshEmail, loginFrom, outcomeOf, registerUser, sourceIp, type Outcome } from '../../support/attacks.js';
+import { freshEmail, loginFrom, type Outcome, outcomeOf, PASSWORD, registerUser, sourceIp, WRONG } from '../../support/attacks.js';
+import { SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -68,67 +68,71 @@ describe('The password-hashing queue', () => {
   });
 });
 
-for (const setup of SETUPS) describe(`A login flood is shed, not queued until deadlines pass (${SETUP_TITLES[setup]})`, function () {
-  this.timeout(60000);
-  let server: TestServer;
+for (const setup of SETUPS)
+  describe(`A login flood is shed, not queued until deadlines pass (${SETUP_TITLES[setup]})`, function () {
+    this.timeout(60000);
+    let server: TestServer;
 
-  before(async function () {
-    server = await startTestServer(
-      setupEnv(setup, this, 'load_shedding', { BCRYPT_COST: '9', HASH_CONCURRENCY: '1', HASH_QUEUE_MAX: '3', HASH_QUEUE_WAIT_MS: '400' }),
-    );
+    before(async function () {
+      server = await startTestServer(
+        setupEnv(setup, this, 'load_shedding', { BCRYPT_COST: '9', HASH_CONCURRENCY: '1', HASH_QUEUE_MAX: '3', HASH_QUEUE_WAIT_MS: '400' }),
+      );
+    });
+    after(async () => server?.close());
+
+    it('answers a flood of 40 logins with checked ones or RESOURCE_EXHAUSTED / SERVER_BUSY on arrival, never a time-out', async () => {
+      const email = freshEmail('regular');
+      await registerUser(server.api, email);
+      await server.api.login({ email, password: PASSWORD });
+      const timed = async (call: Promise<unknown>): Promise<Outcome & { ms: number }> => {
+        const started = performance.now();
+        const outcome = await outcomeOf(call);
+        return { ...outcome, ms: performance.now() - started };
+      };
+      const flood = Array.from({ length: 40 }, (_, index) => timed(loginFrom(server.api, freshEmail('flood'), WRONG, sourceIp(index))));
+      const outcomes = await Promise.all(flood);
+
+      const shed = outcomes.filter((outcome) => outcome.reason === 'SERVER_BUSY');
+      expect(shed.length).to.be.at.least(10);
+      for (const outcome of shed) {
+        expect(outcome.code).to.equal(status.RESOURCE_EXHAUSTED);
+        expect(outcome.retryAfter).to.be.at.least(1);
+      }
+      expect(outcomes.every((outcome) => ['SERVER_BUSY', 'INVALID_CREDENTIALS'].includes(outcome.reason))).to.equal(true);
+      // Refused on arrival, not after sitting out HASH_QUEUE_WAIT_MS (bounds are loose: CI machines are shared).
+      expect(shed.map((outcome) => outcome.ms).sort((a, b) => a - b)[Math.floor(shed.length / 2)]).to.be.below(400);
+    });
   });
-  after(async () => server?.close());
 
-  it('answers a flood of 40 logins with checked ones or RESOURCE_EXHAUSTED / SERVER_BUSY on arrival, never a time-out', async () => {
-    const email = freshEmail('regular');
-    await registerUser(server.api, email);
-    await server.api.login({ email, password: PASSWORD });
-    const timed = async (call: Promise<unknown>): Promise<Outcome & { ms: number }> => {
-      const started = performance.now();
-      const outcome = await outcomeOf(call);
-      return { ...outcome, ms: performance.now() - started };
-    };
-    const flood = Array.from({ length: 40 }, (_, index) => timed(loginFrom(server.api, freshEmail('flood'), WRONG, sourceIp(index))));
-    const outcomes = await Promise.all(flood);
+for (const setup of SETUPS)
+  describe(`Token calls never wait behind password hashing (${SETUP_TITLES[setup]})`, function () {
+    this.timeout(60000);
+    let server: TestServer;
 
-    const shed = outcomes.filter((outcome) => outcome.reason === 'SERVER_BUSY');
-    expect(shed.length).to.be.at.least(10);
-    for (const outcome of shed) {
-      expect(outcome.code).to.equal(status.RESOURCE_EXHAUSTED);
-      expect(outcome.retryAfter).to.be.at.least(1);
-    }
-    expect(outcomes.every((outcome) => ['SERVER_BUSY', 'INVALID_CREDENTIALS'].includes(outcome.reason))).to.equal(true);
-    // Refused on arrival, not after sitting out HASH_QUEUE_WAIT_MS (bounds are loose: CI machines are shared).
-    expect(shed.map((outcome) => outcome.ms).sort((a, b) => a - b)[Math.floor(shed.length / 2)]).to.be.below(400);
+    before(async function () {
+      // One hashing slot at a cost of a few hundred milliseconds: three logins are a backlog of about a second.
+      server = await startTestServer(setupEnv(setup, this, 'hashing_backlog', { BCRYPT_COST: '12', HASH_CONCURRENCY: '1', HASH_QUEUE_WAIT_MS: '30000' }));
+    });
+    after(async () => server?.close());
+
+    it('answers ValidateToken, GetMe and RefreshToken while logins wait for hashing, not after them', async () => {
+      const email = freshEmail('reader');
+      await registerUser(server.api, email);
+      const session = await server.api.login({ email, password: PASSWORD });
+      const finished: string[] = [];
+      const note = (label: string) => (value: unknown) => {
+        finished.push(label);
+        return value;
+      };
+      const logins = Array.from({ length: 3 }, (_, index) =>
+        outcomeOf(server.api.login({ email, password: PASSWORD }, { clientIp: sourceIp(index) })).then(note('login')),
+      );
+      await Promise.all([
+        server.api.validateToken({ token: session.accessToken }).then(note('ValidateToken')),
+        server.api.getMe({}, { token: session.accessToken }).then(note('GetMe')),
+        server.api.refreshToken({ refreshToken: session.refreshToken }).then(note('RefreshToken')),
+      ]);
+      await Promise.all(logins);
+      expect(finished.slice(0, 3)).to.have.members(['ValidateToken', 'GetMe', 'RefreshToken']);
+    });
   });
-});
-
-for (const setup of SETUPS) describe(`Token calls never wait behind password hashing (${SETUP_TITLES[setup]})`, function () {
-  this.timeout(60000);
-  let server: TestServer;
-
-  before(async function () {
-    // One hashing slot at a cost of a few hundred milliseconds: three logins are a backlog of about a second.
-    server = await startTestServer(setupEnv(setup, this, 'hashing_backlog', { BCRYPT_COST: '12', HASH_CONCURRENCY: '1', HASH_QUEUE_WAIT_MS: '30000' }));
-  });
-  after(async () => server?.close());
-
-  it('answers ValidateToken, GetMe and RefreshToken while logins wait for hashing, not after them', async () => {
-    const email = freshEmail('reader');
-    await registerUser(server.api, email);
-    const session = await server.api.login({ email, password: PASSWORD });
-    const finished: string[] = [];
-    const note = (label: string) => (value: unknown) => {
-      finished.push(label);
-      return value;
-    };
-    const logins = Array.from({ length: 3 }, (_, index) => outcomeOf(server.api.login({ email, password: PASSWORD }, { clientIp: sourceIp(index) })).then(note('login')));
-    await Promise.all([
-      server.api.validateToken({ token: session.accessToken }).then(note('ValidateToken')),
-      server.api.getMe({}, { token: session.accessToken }).then(note('GetMe')),
-      server.api.refreshToken({ refreshToken: session.refreshToken }).then(note('RefreshToken')),
-    ]);
-    await Promise.all(logins);
-    expect(finished.slice(0, 3)).to.have.members(['ValidateToken', 'GetMe', 'RefreshToken']);
-  });
-});

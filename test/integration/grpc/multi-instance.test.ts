@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { createClientAuthClient, type ClientAuthPromiseClient } from '../../../src/sdk/typed-client.js';
-import { freePort, repoRoot } from '../../support/paths.js';
+import { type ClientAuthPromiseClient, createClientAuthClient } from '../../../src/sdk/typed-client.js';
 import { eventually } from '../../support/eventually.js';
+import { freePort, repoRoot } from '../../support/paths.js';
 import { startRedis, stopRedis } from '../../support/redis-process.js';
+import { failure, startTestServer, type TestServer, testEnv } from '../../support/server.js';
 import { requireRedisControl, requireServices } from '../../support/services.js';
-import { failure, startTestServer, testEnv, type TestServer } from '../../support/server.js';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'root@example.com', password: 'admin password 1' };
@@ -25,7 +25,10 @@ async function startServerProcess(env: Record<string, string>): Promise<{ child:
   await eventually(
     async () => {
       if (child.exitCode !== null) throw new Error(`server process exited: ${output.join('')}`);
-      return api.validateToken({ token: 'x' }).then(() => true, (error: { code?: number }) => error.code === 16);
+      return api.validateToken({ token: 'x' }).then(
+        () => true,
+        (error: { code?: number }) => error.code === 16,
+      );
     },
     { timeoutMs: 20000, intervalMs: 100, what: () => `the server process to start: ${output.join('')}` },
   );
@@ -54,7 +57,7 @@ describe('Two server processes sharing one Redis', function () {
     await first?.close();
   });
 
-  it('sees a suspension made through one instance in the other\'s ValidateToken within 100 ms', async () => {
+  it("sees a suspension made through one instance in the other's ValidateToken within 100 ms", async () => {
     const adminToken = (await first.api.login(ADMIN)).accessToken;
     const email = `shared${Date.now()}@example.com`;
     const { client } = await first.api.registerUser({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
@@ -63,20 +66,22 @@ describe('Two server processes sharing one Redis', function () {
 
     await first.api.suspendClient({ clientId: client!.id, reason: 'multi-instance check' }, { token: adminToken });
     const suspendedAt = Date.now();
-    const reason = await eventually(
-      async () => (await failure(second.api.validateToken({ token: accessToken })).catch(() => ({ reason: '' }))).reason,
-      { timeoutMs: 2000, intervalMs: 0, what: 'the other instance to refuse the token' },
-    );
+    const reason = await eventually(async () => (await failure(second.api.validateToken({ token: accessToken })).catch(() => ({ reason: '' }))).reason, {
+      timeoutMs: 2000,
+      intervalMs: 0,
+      what: 'the other instance to refuse the token',
+    });
     const elapsed = Date.now() - suspendedAt;
     expect(reason).to.equal('CLIENT_SUSPENDED');
     expect(elapsed).to.be.below(100);
 
     await first.api.reinstateClient({ clientId: client!.id }, { token: adminToken });
     const fresh = await first.api.login({ email, password: PASSWORD });
-    const clientId = await eventually(
-      async () => (await second.api.validateToken({ token: fresh.accessToken }).catch(() => ({ clientId: '' }))).clientId,
-      { timeoutMs: 2000, intervalMs: 0, what: 'the other instance to accept a token of the reinstated client' },
-    );
+    const clientId = await eventually(async () => (await second.api.validateToken({ token: fresh.accessToken }).catch(() => ({ clientId: '' }))).clientId, {
+      timeoutMs: 2000,
+      intervalMs: 0,
+      what: 'the other instance to accept a token of the reinstated client',
+    });
     expect(clientId).to.equal(client!.id);
   });
 
@@ -133,7 +138,10 @@ describe('Two server processes sharing one Redis', function () {
   });
 
   it('logs JSON lines with the method, code and duration of each call, and no token', async () => {
-    const lines = second.output.join('').split('\n').filter((line) => line.includes('"msg":"rpc"'));
+    const lines = second.output
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('"msg":"rpc"'));
     expect(lines.length).to.be.greaterThan(0);
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(parsed.some((entry) => entry['method'] === 'ValidateToken' && entry['code'] === 'OK' && typeof entry['ms'] === 'number')).to.equal(true);

@@ -4,9 +4,9 @@
  */
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { eventually } from '../../support/eventually.js';
-import { linkIn, startSmtpMailbox, tokenOf, type SmtpMailbox } from '../../support/smtp-mailbox.js';
+import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { linkIn, type SmtpMailbox, startSmtpMailbox, tokenOf } from '../../support/smtp-mailbox.js';
 
 const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'a brand new passphrase';
@@ -119,9 +119,15 @@ for (const setup of SETUPS) {
       await server.api.verifyEmail({ token: tokenOf(linkIn(await mailbox.waitFor(verified.email, /Confirm/), `${PUBLIC_URL}/verify-email?token=`)) });
       const admin = (await server.api.login(ADMIN)).accessToken;
       const only = async (emailVerified: boolean) =>
-        (await server.api.listClients({ pageSize: 500, pageToken: '', kind: 0, emailPrefix: 'filter-', emailVerified }, { token: admin })).clients.map((c) => c.email);
-      expect(await only(true)).to.include(verified.email).and.not.include(unverified.email);
-      expect(await only(false)).to.include(unverified.email).and.not.include(verified.email);
+        (await server.api.listClients({ pageSize: 500, pageToken: '', kind: 0, emailPrefix: 'filter-', emailVerified }, { token: admin })).clients.map(
+          (c) => c.email,
+        );
+      expect(await only(true))
+        .to.include(verified.email)
+        .and.not.include(unverified.email);
+      expect(await only(false))
+        .to.include(unverified.email)
+        .and.not.include(verified.email);
       expect((await server.api.getClient({ clientId: verified.id }, { token: admin })).client!.emailVerified).to.equal(true);
     });
 
@@ -147,10 +153,16 @@ for (const setup of SETUPS) {
       const second = tokenOf(await resetLink(client.email, 1));
 
       // A password the rules refuse does not spend the token.
-      expect(await failure(server.api.resetPassword({ token: first, newPassword: 'short' }))).to.include({ code: status.INVALID_ARGUMENT, field: 'new_password' });
+      expect(await failure(server.api.resetPassword({ token: first, newPassword: 'short' }))).to.include({
+        code: status.INVALID_ARGUMENT,
+        field: 'new_password',
+      });
       expect(await server.api.resetPassword({ token: first, newPassword: NEW_PASSWORD })).to.deep.equal({});
 
-      expect(await failure(server.api.resetPassword({ token: first, newPassword: NEW_PASSWORD }))).to.include({ code: status.UNAUTHENTICATED, reason: 'RESET_TOKEN_INVALID' });
+      expect(await failure(server.api.resetPassword({ token: first, newPassword: NEW_PASSWORD }))).to.include({
+        code: status.UNAUTHENTICATED,
+        reason: 'RESET_TOKEN_INVALID',
+      });
       expect(await failure(server.api.resetPassword({ token: second, newPassword: NEW_PASSWORD }))).to.include({ reason: 'RESET_TOKEN_INVALID' });
       expect(await failure(server.api.validateToken({ token: session.accessToken }))).to.include({ reason: 'SESSION_REVOKED' });
       expect(await failure(server.api.refreshToken({ refreshToken: session.refreshToken }))).to.include({ reason: 'SESSION_REVOKED' });

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { createClientAuthClient } from '../../../src/sdk/typed-client.js';
 import { eventually } from '../../support/eventually.js';
-import { redisTools, startRedisSentinels, type RedisSentinelSetUp } from '../../support/redis-topologies.js';
-import { startTestServer, testEnv, type TestServer } from '../../support/server.js';
+import { type RedisSentinelSetUp, redisTools, startRedisSentinels } from '../../support/redis-topologies.js';
+import { startTestServer, type TestServer, testEnv } from '../../support/server.js';
 import { requireServices } from '../../support/services.js';
 import { skipOrFailInCI } from '../../support/skip-or-fail.js';
 
@@ -60,7 +60,10 @@ describe('Redis Sentinel, passwords on the data nodes and on the sentinels: the 
     const validating = (async () => {
       while (streaming) {
         const at = Date.now();
-        const ok = await probe.validateToken({ token: watcher.token }).then(() => true, () => false);
+        const ok = await probe.validateToken({ token: watcher.token }).then(
+          () => true,
+          () => false,
+        );
         validations.push({ at, ok });
         await sleep(20);
       }
@@ -77,7 +80,10 @@ describe('Redis Sentinel, passwords on the data nodes and on the sentinels: the 
         }
         // As a caller would: the client retries UNAVAILABLE itself; past that, try again until the deadline.
         for (;;) {
-          const ok = await api.deleteClient({}, { token: user.token }).then(() => true, () => false);
+          const ok = await api.deleteClient({}, { token: user.token }).then(
+            () => true,
+            () => false,
+          );
           if (ok) break;
           expect(Date.now(), `DeleteClient of ${user.id} still failing 60 s on`).to.be.below(deadline);
           await sleep(100);
@@ -98,7 +104,11 @@ describe('Redis Sentinel, passwords on the data nodes and on the sentinels: the 
     }
 
     // The sentinels agree on the promoted replica (the one asked may learn of it a moment after the leader).
-    await eventually(() => sentinel!.currentMasterPort(), { until: (port: number) => port === sentinel!.replica.port, timeoutMs: 15_000, what: 'the sentinels to name the replica as master' });
+    await eventually(() => sentinel!.currentMasterPort(), {
+      until: (port: number) => port === sentinel!.replica.port,
+      timeoutMs: 15_000,
+      what: 'the sentinels to name the replica as master',
+    });
     const afterKill = validations.filter((v) => v.at >= killedAt);
     const firstFailure = afterKill.find((v) => !v.ok);
     const lastFailure = afterKill.filter((v) => !v.ok).at(-1);
@@ -121,7 +131,10 @@ describe('Redis Sentinel, passwords on the data nodes and on the sentinels: the 
     expect(streamed).to.include.members(answered);
 
     // The refilled revocation list refuses the deleted clients' tokens; the survivor's still works.
-    const refusedAfter = await api.validateToken({ token: doomed[0]!.token }).then(() => 'accepted', (error: { code: number }) => error.code);
+    const refusedAfter = await api.validateToken({ token: doomed[0]!.token }).then(
+      () => 'accepted',
+      (error: { code: number }) => error.code,
+    );
     expect(refusedAfter).to.not.equal('accepted');
     expect((await api.validateToken({ token: watcher.token })).clientId).to.equal(watcher.id);
   });

@@ -1,8 +1,8 @@
-import { expect } from 'chai';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { expect } from 'chai';
 import { addReflection } from '../../../src/transport/grpc/reflection.js';
 
 const require = createRequire(import.meta.url);
@@ -16,7 +16,13 @@ interface ReflectionResponse {
 
 /** One request on a fresh reflection stream of `version`, answered by the server at `address`. */
 async function ask(address: string, version: 'v1' | 'v1alpha', request: Record<string, string>): Promise<ReflectionResponse> {
-  const definition = protoLoader.loadSync(path.join(PROTO_DIR, 'grpc', 'reflection', version, 'reflection.proto'), { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true });
+  const definition = protoLoader.loadSync(path.join(PROTO_DIR, 'grpc', 'reflection', version, 'reflection.proto'), {
+    keepCase: false,
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
   const reflection = (grpc.loadPackageDefinition(definition) as any).grpc.reflection[version];
   const client = new reflection.ServerReflection(address, grpc.credentials.createInsecure());
   try {

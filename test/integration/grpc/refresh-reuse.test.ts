@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { claimsOf } from '../../support/jws.js';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 const PASSWORD = 'correct horse battery';
 
@@ -68,7 +68,14 @@ for (const setup of SETUPS) {
       const now = new Date();
       await server.app.adapters.sessions.create(
         { id: `${sessionId.slice(0, -4)}beef`, clientId: clientId!, createdAt: now, expiresAt: new Date(now.getTime() + 3600_000), revokedAt: null },
-        { hash: sha256(legacy), sessionId: `${sessionId.slice(0, -4)}beef`, clientId: clientId!, parent: `root:legacy-${legacy}`, createdAt: now, expiresAt: new Date(now.getTime() + 3600_000) },
+        {
+          hash: sha256(legacy),
+          sessionId: `${sessionId.slice(0, -4)}beef`,
+          clientId: clientId!,
+          parent: `root:legacy-${legacy}`,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + 3600_000),
+        },
       );
       const rotated = await server.api.refreshToken({ refreshToken: legacy });
       expect(rotated.refreshToken.startsWith(`${clientId}.${sessionId.slice(0, -4)}beef.`)).to.equal(true);

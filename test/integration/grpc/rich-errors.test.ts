@@ -4,10 +4,10 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { RegisterUserRequest, ValidateTokenRequest } from '../../../gen/clientauth/v1/client_auth.js';
 import { richStatusOf } from '../../../src/index.js';
+import { run, TOOLS_BIN } from '../../support/go-tools.js';
 import { repoRoot } from '../../support/paths.js';
 import { embeddedEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { skipOrFailInCI } from '../../support/skip-or-fail.js';
-import { TOOLS_BIN, run } from '../../support/go-tools.js';
 
 /** What the Go and Python readers print: the status as their languages' stock helpers decode it. */
 interface ReadError {
@@ -54,7 +54,9 @@ describe('Errors in the standard rich error model (grpc-status-details-bin)', fu
   after(async () => server?.close());
 
   it('carry an ErrorInfo and, for a bad field, a BadRequest that the typed client decodes', async () => {
-    const refused = (await server.api.registerUser({ email: 'not-an-email', password: 'correct horse battery', firstName: '', lastName: '', phoneNumber: '', attributes: {} }).catch((e: unknown) => e)) as { code: number };
+    const refused = (await server.api
+      .registerUser({ email: 'not-an-email', password: 'correct horse battery', firstName: '', lastName: '', phoneNumber: '', attributes: {} })
+      .catch((e: unknown) => e)) as { code: number };
     expect(refused.code).to.equal(status.INVALID_ARGUMENT);
     const rich = richStatusOf(refused as never)!;
     expect(rich.status.code).to.equal(status.INVALID_ARGUMENT);
@@ -64,7 +66,8 @@ describe('Errors in the standard rich error model (grpc-status-details-bin)', fu
 
   describe('read by Go with status.FromError(err).Details()', () => {
     before(function () {
-      if (!existsSync(GO_READER)) skipOrFailInCI(this, `${GO_READER} is missing; build it with: go -C test/interop/rich-errors-go build -o ../../../.cache/bin/rich-error-reader-go .`);
+      if (!existsSync(GO_READER))
+        skipOrFailInCI(this, `${GO_READER} is missing; build it with: go -C test/interop/rich-errors-go build -o ../../../.cache/bin/rich-error-reader-go .`);
     });
 
     for (const [title, method, request, check] of [
@@ -82,7 +85,10 @@ describe('Errors in the standard rich error model (grpc-status-details-bin)', fu
   describe('read by Python with grpc_status.rpc_status.from_call()', () => {
     before(function () {
       if (!existsSync(PYTHON)) {
-        skipOrFailInCI(this, `${PYTHON} is missing; make it with: python3 -m venv .cache/venv/rich-errors && .cache/venv/rich-errors/bin/pip install -r test/interop/rich-errors-python/requirements.txt`);
+        skipOrFailInCI(
+          this,
+          `${PYTHON} is missing; make it with: python3 -m venv .cache/venv/rich-errors && .cache/venv/rich-errors/bin/pip install -r test/interop/rich-errors-python/requirements.txt`,
+        );
       }
     });
 

@@ -1,8 +1,8 @@
 /** Second factors in the audit trail: enrolment, the two steps of a login, removal and an admin's reset. */
 import { expect } from 'chai';
 import { ListAuditEventsRequest } from '../../../gen/clientauth/v1/client_auth.js';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
-import { ADMIN, PASSWORD, enrolTotp, registerUser, totpCode } from '../../support/factor-fixture.js';
+import { ADMIN, enrolTotp, PASSWORD, registerUser, totpCode } from '../../support/factor-fixture.js';
+import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 for (const setup of SETUPS) {
   describe(`Second factors in the audit trail (${SETUP_TITLES[setup]})`, function () {

@@ -1,9 +1,9 @@
 /** Second factors across instances and kinds of client: what one instance used up, another refuses; services have none; the token says how its holder logged in. */
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
+import { ADMIN, enrolTotp, PASSWORD, registerUser, totpCode } from '../../support/factor-fixture.js';
+import { dbNameOf, failure, startTestServer, type TestServer, testEnv } from '../../support/server.js';
 import { requireServices } from '../../support/services.js';
-import { dbNameOf, failure, startTestServer, testEnv, type TestServer } from '../../support/server.js';
-import { ADMIN, PASSWORD, enrolTotp, registerUser, totpCode } from '../../support/factor-fixture.js';
 
 describe('Second factors on two instances sharing FerretDB and Redis', function () {
   this.timeout(30000);
@@ -30,7 +30,9 @@ describe('Second factors on two instances sharing FerretDB and Redis', function 
     expect(replay).to.include({ code: status.UNAUTHENTICATED, reason: 'SECOND_FACTOR_INVALID' });
 
     await second.api.completeLogin({ challengeToken: await challengeOn(second), totpCode: '', recoveryCode: recoveryCodes[0]!, passkey: undefined });
-    const reused = await failure(first.api.completeLogin({ challengeToken: await challengeOn(first), totpCode: '', recoveryCode: recoveryCodes[0]!, passkey: undefined }));
+    const reused = await failure(
+      first.api.completeLogin({ challengeToken: await challengeOn(first), totpCode: '', recoveryCode: recoveryCodes[0]!, passkey: undefined }),
+    );
     expect(reused.reason).to.equal('SECOND_FACTOR_INVALID');
   });
 

@@ -3,12 +3,12 @@ import * as path from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
+import { generatePrivateKey } from '../../../src/adapters/crypto/jws.js';
 import { KEY_ENCRYPTION_KEY_FILE_NAME } from '../../../src/adapters/embedded/development-secret.js';
 import { buildApp } from '../../../src/bootstrap/composition.js';
 import { loadConfig } from '../../../src/config/index.js';
-import { generatePrivateKey } from '../../../src/adapters/crypto/jws.js';
-import { headerOf, claimsOf, hmacToken, openStoredKey, signToken, verifiesWith } from '../../support/jws.js';
-import { SETUPS, SETUP_TITLES, TEST_SECRET, failure, recordingLogger, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { claimsOf, headerOf, hmacToken, openStoredKey, signToken, verifiesWith } from '../../support/jws.js';
+import { failure, recordingLogger, SETUP_TITLES, SETUPS, setupEnv, startTestServer, TEST_SECRET, type TestServer } from '../../support/server.js';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'keys-admin@example.com', password: 'admin password 1' };
@@ -62,7 +62,7 @@ for (const setup of SETUPS) {
       expect(() => openStoredKey(record!, 'another-key-encryption-key-of-32-bytes!!')).to.throw(/does not open/);
     });
 
-    it('refuses a token whose kid is unknown, or whose alg is not its key\'s (none, HS256 keyed with the public key), with TOKEN_INVALID', async () => {
+    it("refuses a token whose kid is unknown, or whose alg is not its key's (none, HS256 keyed with the public key), with TOKEN_INVALID", async () => {
       const { accessToken } = await session();
       const { kid } = headerOf(accessToken) as { kid: string };
       const claims = claimsOf(accessToken);
@@ -90,11 +90,7 @@ for (const setup of SETUPS) {
       const withClaims = (changes: object, extraHeader: object = {}) => signToken({ ...header, ...extraHeader }, { ...claims, ...changes }, privateKey);
 
       expect((await server.api.validateToken({ token: withClaims({ iat: now + 20, exp: now + 600 }) })).clientId).to.equal(claimsOf(accessToken)['sub']);
-      const refused = [
-        withClaims({}, { crit: ['exp'] }),
-        withClaims({ iat: now + 120, exp: now + 600 }),
-        withClaims({ iat: now, exp: now + 15 * 60 + 1 }),
-      ];
+      const refused = [withClaims({}, { crit: ['exp'] }), withClaims({ iat: now + 120, exp: now + 600 }), withClaims({ iat: now, exp: now + 15 * 60 + 1 })];
       for (const token of refused) {
         expect(await failure(server.api.validateToken({ token }))).to.include({ reason: 'TOKEN_INVALID' });
       }
@@ -128,7 +124,10 @@ for (const setup of SETUPS) {
       const stored = await storedKeys();
       const logs: string[] = [];
       const wrong = loadConfig({ ...env, KEY_ENCRYPTION_KEY: 'not-the-key-the-signing-keys-were-sealed-with' });
-      const error = await buildApp(wrong, recordingLogger(logs)).then(() => null, (caught: Error) => caught);
+      const error = await buildApp(wrong, recordingLogger(logs)).then(
+        () => null,
+        (caught: Error) => caught,
+      );
       expect(error?.message).to.contain('KEY_ENCRYPTION_KEY').and.contain('does not open the stored signing key').and.contain('No new key set is generated');
       expect((await storedKeys()).map((key) => key.kid)).to.deep.equal(stored.map((key) => key.kid));
     });
@@ -170,7 +169,7 @@ describe('Signing keys in other modes', function () {
     return (await server.api.login({ email, password: PASSWORD })).accessToken;
   };
 
-  it('stays on HS256 when only JWT_SECRET_KEY is set: kid in the header, the original gateway\'s check passes, the JWKS is empty, and it says asymmetric is recommended', async function () {
+  it("stays on HS256 when only JWT_SECRET_KEY is set: kid in the header, the original gateway's check passes, the JWKS is empty, and it says asymmetric is recommended", async function () {
     const server = await start(setupEnv('embedded', this, 'hs256'));
     const token = await login(server);
     expect(headerOf(token)).to.include({ alg: 'HS256' }).and.to.have.property('kid');
@@ -222,13 +221,18 @@ describe('Signing keys in other modes', function () {
     expect(headerOf(token)).to.include({ alg: 'ES256' });
     const file = path.join(env['DATA_DIR']!, KEY_ENCRYPTION_KEY_FILE_NAME);
     expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
-    expect(server.logs.some((line) => line.includes('KEY_ENCRYPTION_KEY is not set') && line.includes('MUST set KEY_ENCRYPTION_KEY in production'))).to.equal(true);
+    expect(server.logs.some((line) => line.includes('KEY_ENCRYPTION_KEY is not set') && line.includes('MUST set KEY_ENCRYPTION_KEY in production'))).to.equal(
+      true,
+    );
     const stored = await server.app.adapters.signingKeys.list();
     const kek = fs.readFileSync(file);
     await servers.pop()!.close();
 
     fs.rmSync(file);
-    const error = await buildApp(loadConfig(env), recordingLogger([])).then(() => null, (caught: Error) => caught);
+    const error = await buildApp(loadConfig(env), recordingLogger([])).then(
+      () => null,
+      (caught: Error) => caught,
+    );
     expect(error?.message).to.contain('does not open the stored signing key').and.contain('DATA_DIR');
 
     fs.writeFileSync(file, kek, { mode: 0o600 });

@@ -1,11 +1,11 @@
-import { credentials, status } from '@grpc/grpc-js';
-import { expect } from 'chai';
-import { EventEmitter, once } from 'node:events';
 import { execFileSync } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { credentials, status } from '@grpc/grpc-js';
+import { expect } from 'chai';
 import { ClientAuthClient, type ValidateTokenResponse } from '../../../gen/clientauth/v1/client_auth.js';
-import { StreamTable, keepServerStreamsInTables, keepStreamsInTable, keepsStreamsInTable } from '../../../src/transport/grpc/stream-table.js';
+import { keepServerStreamsInTables, keepStreamsInTable, keepsStreamsInTable, StreamTable } from '../../../src/transport/grpc/stream-table.js';
 import { embeddedEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 /** A Node HTTP/2 server whose streams wait until the test answers them, and a client connected to it. */
@@ -145,7 +145,9 @@ describe('HTTP/2 stream tables (what keeps long-lived connections out of a GC ch
       const clients = [0, 1].map(() => new ClientAuthClient(server.address, credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }));
       try {
         const validate = (client: ClientAuthClient) =>
-          new Promise<ValidateTokenResponse>((resolve, reject) => client.validateToken({ token: accessToken }, (error, answer) => (error ? reject(error) : resolve(answer))));
+          new Promise<ValidateTokenResponse>((resolve, reject) =>
+            client.validateToken({ token: accessToken }, (error, answer) => (error ? reject(error) : resolve(answer))),
+          );
         // Enough calls on each connection that its table's store is replaced many times over.
         for (let wave = 0; wave < 5; wave++) {
           const answers = await Promise.all(clients.flatMap((client) => Array.from({ length: 100 }, () => validate(client))));

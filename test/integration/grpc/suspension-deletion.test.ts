@@ -3,10 +3,10 @@ import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { ClientKind } from '../../../gen/clientauth/v1/client.js';
-import { startRedis, stopRedis } from '../../support/redis-process.js';
 import { eventually } from '../../support/eventually.js';
+import { startRedis, stopRedis } from '../../support/redis-process.js';
+import { dbNameOf, failure, startTestServer, TEST_SECRET, type TestServer, testEnv } from '../../support/server.js';
 import { requireRedisControl, requireServices } from '../../support/services.js';
-import { TEST_SECRET, dbNameOf, failure, startTestServer, testEnv, type TestServer } from '../../support/server.js';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'root@example.com', password: 'admin password 1' };
@@ -32,11 +32,13 @@ describe('Suspension and the deletion cascade', function () {
   before(async function () {
     const services = requireServices(this);
     redisUrl = services.redisUrl;
-    server = await startTestServer(testEnv(services, 'suspension', {
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      OUTBOX_RELAY_INTERVAL_MS: '200',
-    }));
+    server = await startTestServer(
+      testEnv(services, 'suspension', {
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+        OUTBOX_RELAY_INTERVAL_MS: '200',
+      }),
+    );
     const login = await server.api.login(ADMIN);
     adminToken = login.accessToken;
     adminId = login.client!.id;
@@ -45,7 +47,14 @@ describe('Suspension and the deletion cascade', function () {
 
   const registerAndLogin = async () => {
     const address = email();
-    const { client } = await server.api.registerUser({ email: address, password: PASSWORD, firstName: 'Grace', lastName: 'Hopper', phoneNumber: '', attributes: {} });
+    const { client } = await server.api.registerUser({
+      email: address,
+      password: PASSWORD,
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      phoneNumber: '',
+      attributes: {},
+    });
     const session = await server.api.login({ email: address, password: PASSWORD });
     return { client: client!, session };
   };
@@ -59,8 +68,14 @@ describe('Suspension and the deletion cascade', function () {
       expect(suspended!.suspendTime!.getTime()).to.be.within(before - 1000, Date.now() + 1000);
 
       expect(await failure(server.api.validateToken({ token: session.accessToken }))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
-      expect(await failure(server.api.refreshToken({ refreshToken: session.refreshToken }))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
-      expect(await failure(server.api.login({ email: client.email, password: PASSWORD }))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
+      expect(await failure(server.api.refreshToken({ refreshToken: session.refreshToken }))).to.include({
+        code: status.UNAUTHENTICATED,
+        reason: 'CLIENT_SUSPENDED',
+      });
+      expect(await failure(server.api.login({ email: client.email, password: PASSWORD }))).to.include({
+        code: status.UNAUTHENTICATED,
+        reason: 'CLIENT_SUSPENDED',
+      });
       expect(await server.db.collection('sessions').countDocuments({ clientId: client.id, revokedAt: null })).to.equal(0);
     });
 
@@ -84,7 +99,10 @@ describe('Suspension and the deletion cascade', function () {
       const { client, clientSecret } = await server.api.registerService({ email: email(), name: 'batch', groups: [] }, { token: adminToken });
       const token = (await server.api.issueServiceToken({ clientId: client!.id, clientSecret })).accessToken;
       await server.api.suspendClient({ clientId: client!.id, reason: 'leaked secret' }, { token: adminToken });
-      expect(await failure(server.api.issueServiceToken({ clientId: client!.id, clientSecret }))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
+      expect(await failure(server.api.issueServiceToken({ clientId: client!.id, clientSecret }))).to.include({
+        code: status.UNAUTHENTICATED,
+        reason: 'CLIENT_SUSPENDED',
+      });
       expect(await failure(server.api.validateToken({ token }))).to.include({ reason: 'CLIENT_SUSPENDED' });
     });
 
@@ -109,7 +127,14 @@ describe('Suspension and the deletion cascade', function () {
         ['GetMe (service)', () => server.api.getMe({}, { token: serviceToken })],
         ['ChangePassword', () => server.api.changePassword({ currentPassword: PASSWORD, newPassword: 'another long password' }, bearer)],
         ['DeleteClient', () => server.api.deleteClient({ clientId: '' }, bearer)],
-        ['ListClients', () => server.api.listClients({ pageSize: 1, pageToken: '', kind: ClientKind.CLIENT_KIND_UNSPECIFIED, emailPrefix: '' }, { token: adminSession.accessToken })],
+        [
+          'ListClients',
+          () =>
+            server.api.listClients(
+              { pageSize: 1, pageToken: '', kind: ClientKind.CLIENT_KIND_UNSPECIFIED, emailPrefix: '' },
+              { token: adminSession.accessToken },
+            ),
+        ],
       ];
       for (const [rpc, call] of calls) {
         expect(await failure(call()), rpc).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_SUSPENDED' });
@@ -239,16 +264,20 @@ describe('Suspension and the deletion cascade', function () {
     it('lets an admin delete anyone and nobody else delete another client', async () => {
       const victim = await registerAndLogin();
       const other = await registerAndLogin();
-      expect(await failure(server.api.deleteClient({ clientId: victim.client.id }, { token: other.session.accessToken })))
-        .to.include({ code: status.PERMISSION_DENIED });
+      expect(await failure(server.api.deleteClient({ clientId: victim.client.id }, { token: other.session.accessToken }))).to.include({
+        code: status.PERMISSION_DENIED,
+      });
       const { deletionRequest } = await server.api.deleteClient({ clientId: victim.client.id }, { token: adminToken });
       expect(deletionRequest!.requestedBy).to.equal(adminId);
-      expect(await failure(server.api.deleteClient({ clientId: victim.client.id }, { token: adminToken }))).to.include({ code: status.NOT_FOUND, reason: 'CLIENT_NOT_FOUND' });
+      expect(await failure(server.api.deleteClient({ clientId: victim.client.id }, { token: adminToken }))).to.include({
+        code: status.NOT_FOUND,
+        reason: 'CLIENT_NOT_FOUND',
+      });
       const listed = await server.api.listDeletionRequests({ pageSize: 10, pendingOnly: false }, { token: adminToken });
       expect(listed.deletionRequests[0]).to.deep.include({ clientId: victim.client.id, requestedBy: adminId, delivered: true });
     });
 
-    it('changes a password while Redis is down: the change stands and the other sessions\' refresh tokens die', async function () {
+    it("changes a password while Redis is down: the change stands and the other sessions' refresh tokens die", async function () {
       requireRedisControl(this);
       const { client, session } = await registerAndLogin();
       const other = await server.api.login({ email: client.email, password: PASSWORD });
@@ -310,10 +339,13 @@ describe('Suspension and the deletion cascade', function () {
         const pendingLeft = () => server.db.collection('outbox').countDocuments({ clientId: client.id, deliveredAt: null });
         expect(await eventually(pendingLeft, { until: (left: number) => left === 0, what: 'the entry to be marked delivered' })).to.equal(0);
         // Once re-synced, the instance answers from memory again, and the id is on the list.
-        const reason = await eventually(async () => {
-          const failed = await failure(server.api.validateToken({ token: session.accessToken })).catch(() => undefined);
-          return failed?.reason === 'CLIENT_DELETED' ? failed.reason : undefined;
-        }, { timeoutMs: 10000 });
+        const reason = await eventually(
+          async () => {
+            const failed = await failure(server.api.validateToken({ token: session.accessToken })).catch(() => undefined);
+            return failed?.reason === 'CLIENT_DELETED' ? failed.reason : undefined;
+          },
+          { timeoutMs: 10000 },
+        );
         expect(reason).to.equal('CLIENT_DELETED');
       } finally {
         if (!restarted) await startRedis();

@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { SecondFactorKind } from '../../../gen/clientauth/v1/second_factor.js';
-import { SETUPS, SETUP_TITLES, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
-import { ADMIN, PASSWORD, enrolTotp, registerUser, storedFactors, totpCode } from '../../support/factor-fixture.js';
+import { ADMIN, enrolTotp, PASSWORD, registerUser, storedFactors, totpCode } from '../../support/factor-fixture.js';
+import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 const MAX_FAILURES = 4;
 
@@ -38,7 +38,10 @@ for (const setup of SETUPS) {
       const { accessToken: token } = await passwordLogin(user.email);
       const begun = await server.api.beginTotpEnrollment({}, { token });
       expect(begun.secret).to.match(/^[A-Z2-7]{32}$/);
-      expect(begun.otpauthUri).to.match(/^otpauth:\/\/totp\/client-auth:/).and.contain(`secret=${begun.secret}`).and.contain('issuer=client-auth');
+      expect(begun.otpauthUri)
+        .to.match(/^otpauth:\/\/totp\/client-auth:/)
+        .and.contain(`secret=${begun.secret}`)
+        .and.contain('issuer=client-auth');
       expect(begun.otpauthUri).to.contain(encodeURIComponent(user.email));
 
       // Pending: the password alone still logs in.
@@ -75,7 +78,9 @@ for (const setup of SETUPS) {
       expect(lifetime).to.be.within(4 * 60_000, 5 * 60_000 + 1000);
 
       const wrongCode = totpCode(user.secret, 1) === '123456' ? '654321' : '123456';
-      const wrong = await failure(server.api.completeLogin({ challengeToken: challenge.challengeToken, totpCode: wrongCode, recoveryCode: '', passkey: undefined }));
+      const wrong = await failure(
+        server.api.completeLogin({ challengeToken: challenge.challengeToken, totpCode: wrongCode, recoveryCode: '', passkey: undefined }),
+      );
       expect(wrong).to.include({ code: status.UNAUTHENTICATED, reason: 'SECOND_FACTOR_INVALID' });
       // One attempt uses the challenge up: the right code comes too late for it.
       const code = totpCode(user.secret, 1);
@@ -93,16 +98,25 @@ for (const setup of SETUPS) {
 
       const reused = await failure(server.api.completeLogin({ challengeToken: second.challengeToken, totpCode: code, recoveryCode: '', passkey: undefined }));
       expect(reused).to.include({ code: status.UNAUTHENTICATED, reason: 'CHALLENGE_INVALID' });
-      const replay = await failure(server.api.completeLogin({ challengeToken: (await challengeFor(user.email)).challengeToken, totpCode: code, recoveryCode: '', passkey: undefined }));
+      const replay = await failure(
+        server.api.completeLogin({ challengeToken: (await challengeFor(user.email)).challengeToken, totpCode: code, recoveryCode: '', passkey: undefined }),
+      );
       expect(replay).to.include({ code: status.UNAUTHENTICATED, reason: 'SECOND_FACTOR_INVALID' });
     });
 
     it('accepts each recovery code once', async () => {
       const user = await userWithTotp();
       const recoveryCode = user.recoveryCodes[3]!.toUpperCase();
-      const pair = await server.api.completeLogin({ challengeToken: (await challengeFor(user.email)).challengeToken, totpCode: '', recoveryCode, passkey: undefined });
+      const pair = await server.api.completeLogin({
+        challengeToken: (await challengeFor(user.email)).challengeToken,
+        totpCode: '',
+        recoveryCode,
+        passkey: undefined,
+      });
       expect((await server.api.validateToken({ token: pair.accessToken })).amr).to.deep.equal(['pwd', 'otp']);
-      const again = await failure(server.api.completeLogin({ challengeToken: (await challengeFor(user.email)).challengeToken, totpCode: '', recoveryCode, passkey: undefined }));
+      const again = await failure(
+        server.api.completeLogin({ challengeToken: (await challengeFor(user.email)).challengeToken, totpCode: '', recoveryCode, passkey: undefined }),
+      );
       expect(again.reason).to.equal('SECOND_FACTOR_INVALID');
     });
 
@@ -114,7 +128,9 @@ for (const setup of SETUPS) {
       for (let attempt = 0; attempt < MAX_FAILURES; attempt++) {
         const challenge = await challengeFor(user.email);
         challenges.push(challenge);
-        const wrong = await failure(server.api.completeLogin({ challengeToken: challenge.challengeToken, totpCode: wrongCode(attempt), recoveryCode: '', passkey: undefined }));
+        const wrong = await failure(
+          server.api.completeLogin({ challengeToken: challenge.challengeToken, totpCode: wrongCode(attempt), recoveryCode: '', passkey: undefined }),
+        );
         expect(wrong.reason).to.equal('SECOND_FACTOR_INVALID');
       }
       expect((await failure(passwordLogin(user.email))).reason).to.equal('TOO_MANY_ATTEMPTS');
@@ -125,7 +141,10 @@ for (const setup of SETUPS) {
       const user = await userWithTotp();
       const { challengeToken } = await challengeFor(user.email);
       const tampered = challengeToken.slice(0, -3) + (challengeToken.endsWith('AAA') ? 'BBB' : 'AAA');
-      expect((await failure(server.api.completeLogin({ challengeToken: tampered, totpCode: totpCode(user.secret, 1), recoveryCode: '', passkey: undefined }))).reason).to.equal('CHALLENGE_INVALID');
+      expect(
+        (await failure(server.api.completeLogin({ challengeToken: tampered, totpCode: totpCode(user.secret, 1), recoveryCode: '', passkey: undefined })))
+          .reason,
+      ).to.equal('CHALLENGE_INVALID');
       const none = await failure(server.api.completeLogin({ challengeToken, totpCode: '', recoveryCode: '', passkey: undefined }));
       expect(none).to.include({ code: status.INVALID_ARGUMENT, reason: 'INVALID_ARGUMENT' });
       const both = await failure(server.api.completeLogin({ challengeToken, totpCode: '123456', recoveryCode: user.recoveryCodes[0]!, passkey: undefined }));
@@ -146,9 +165,15 @@ for (const setup of SETUPS) {
       const withFactor = await userWithTotp();
       const without = await registerUser(server);
       const list = async (hasSecondFactor: boolean) =>
-        (await server.api.listClients({ pageSize: 500, pageToken: '', kind: 0, emailPrefix: '', hasSecondFactor }, { token: adminToken })).clients.map((c) => c.id);
-      expect(await list(true)).to.include(withFactor.id).and.not.include(without.id);
-      expect(await list(false)).to.include(without.id).and.not.include(withFactor.id);
+        (await server.api.listClients({ pageSize: 500, pageToken: '', kind: 0, emailPrefix: '', hasSecondFactor }, { token: adminToken })).clients.map(
+          (c) => c.id,
+        );
+      expect(await list(true))
+        .to.include(withFactor.id)
+        .and.not.include(without.id);
+      expect(await list(false))
+        .to.include(without.id)
+        .and.not.include(withFactor.id);
 
       const denied = await failure(server.api.resetSecondFactor({ clientId: withFactor.id }, { token: withFactor.token }));
       expect(denied).to.include({ code: status.PERMISSION_DENIED, reason: 'PERMISSION_DENIED' });

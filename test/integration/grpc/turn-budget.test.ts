@@ -1,10 +1,10 @@
-import { Server, ServerCredentials, credentials, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { credentials, Server, ServerCredentials, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { ClientAuthClient, ClientAuthService, ValidateTokenResponse, type ValidateTokenRequest } from '../../../gen/clientauth/v1/client_auth.js';
+import { ClientAuthClient, ClientAuthService, type ValidateTokenRequest, ValidateTokenResponse } from '../../../gen/clientauth/v1/client_auth.js';
+import { createLogger } from '../../../src/observability/logging.js';
 import { TurnBudget } from '../../../src/transport/grpc/turn-budget.js';
 import { unary } from '../../../src/transport/grpc/unary.js';
 import { cidrList, LOOPBACK_CIDRS } from '../../../src/transport/shared/ip-address.js';
-import { createLogger } from '../../../src/observability/logging.js';
 
 /** Holds the thread for `ms`, as a call with synchronous stores does. */
 function busy(ms: number): void {

@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, status, type ServerUnaryCall, type sendUnaryData, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerUnaryCall, type sendUnaryData, status, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { ClientAuthService } from '../../../gen/clientauth/v1/client_auth.js';
 import * as pkg from '../../../src/index.js';
@@ -76,7 +76,11 @@ describe('The typed client', function () {
     it('never retries a call that would change something twice (Login, RefreshToken, RegisterUser)', async () => {
       const auth = pkg.createClientAuthClient(flaky.address, { retry: { initialBackoffMs: 10, maxBackoffMs: 50 } });
       try {
-        for (const call of [() => auth.login({ email: 'a@example.com', password: 'p' }), () => auth.refreshToken({ refreshToken: 'r' }), () => auth.registerUser({ email: 'a@example.com' })]) {
+        for (const call of [
+          () => auth.login({ email: 'a@example.com', password: 'p' }),
+          () => auth.refreshToken({ refreshToken: 'r' }),
+          () => auth.registerUser({ email: 'a@example.com' }),
+        ]) {
           const error = (await call().catch((e: unknown) => e)) as { code: number };
           expect(error.code).to.equal(status.UNAVAILABLE);
         }

@@ -46,7 +46,7 @@ describe('The typed client a service author imports', function () {
   it('fails within its deadline when the server cannot be reached', async () => {
     const auth = pkg.createClientAuthClient(`127.0.0.1:${await freePort()}`, { deadlineMs: 300 });
     const started = Date.now();
-    const error = (await auth.validateToken({ token: "x" }).catch((e: unknown) => e)) as { code: number };
+    const error = (await auth.validateToken({ token: 'x' }).catch((e: unknown) => e)) as { code: number };
     auth.close();
     expect([status.UNAVAILABLE, status.DEADLINE_EXCEEDED]).to.include(error.code);
     expect(Date.now() - started).to.be.below(3000);

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { SETUPS, SETUP_TITLES, dataDirOf, failure, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
-import { linkIn, startSmtpMailbox, tokenOf, type SmtpMailbox } from '../../support/smtp-mailbox.js';
+import { dataDirOf, failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { linkIn, type SmtpMailbox, startSmtpMailbox, tokenOf } from '../../support/smtp-mailbox.js';
 
 const PASSWORD = 'correct horse battery';
 const user = (email: string) => ({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
@@ -27,7 +27,10 @@ for (const setup of SETUPS) {
     it('refuses an unverified user with EMAIL_NOT_VERIFIED only after the right password, and logs it in once verified', async () => {
       const email = `unverified.${setup}.${Date.now()}@example.org`;
       await server.api.registerUser(user(email));
-      expect(await failure(server.api.login({ email, password: 'not the password' }))).to.include({ code: status.UNAUTHENTICATED, reason: 'INVALID_CREDENTIALS' });
+      expect(await failure(server.api.login({ email, password: 'not the password' }))).to.include({
+        code: status.UNAUTHENTICATED,
+        reason: 'INVALID_CREDENTIALS',
+      });
       expect(await failure(server.api.login({ email: `nobody.${email}`, password: PASSWORD }))).to.include({ reason: 'INVALID_CREDENTIALS' });
       expect(await failure(server.api.login({ email, password: PASSWORD }))).to.include({ code: status.FAILED_PRECONDITION, reason: 'EMAIL_NOT_VERIFIED' });
 

@@ -1,12 +1,12 @@
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { RevocationEventType, type WatchRevocationsResponse } from '../../../gen/clientauth/v1/revocation_feed.js';
 import * as pkg from '../../../src/index.js';
-import { RevocationWatcher } from '../../../src/sdk/revocation-watcher.js';
-import { createClientAuthClient, type ClientAuthPromiseClient } from '../../../src/sdk/typed-client.js';
 import { errorDetailOf } from '../../../src/sdk/error-details.js';
+import { RevocationWatcher } from '../../../src/sdk/revocation-watcher.js';
+import { type ClientAuthPromiseClient, createClientAuthClient } from '../../../src/sdk/typed-client.js';
 import { claimsOf } from '../../support/jws.js';
-import { SETUPS, SETUP_TITLES, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { startTcpProxy } from '../../support/tcp-proxy.js';
 
 const PASSWORD = 'correct horse battery';
@@ -100,8 +100,11 @@ for (const setup of SETUPS) {
       stream.call.cancel();
     });
 
-    it('serves the gateway of docs/gateways.md: the package\'s RevocationWatcher, signed in as a gateway service, refuses a suspended client', async () => {
-      const { client, clientSecret } = await server.api.registerService({ email: `gateway${++counter}@example.com`, name: 'gateway', groups: ['gateway'] }, { token: adminToken });
+    it("serves the gateway of docs/gateways.md: the package's RevocationWatcher, signed in as a gateway service, refuses a suspended client", async () => {
+      const { client, clientSecret } = await server.api.registerService(
+        { email: `gateway${++counter}@example.com`, name: 'gateway', groups: ['gateway'] },
+        { token: adminToken },
+      );
       const gatewayToken = async () => (await server.api.issueServiceToken({ clientId: client!.id, clientSecret })).accessToken;
       const watcher = new pkg.RevocationWatcher(server.api, { token: gatewayToken });
       try {
@@ -232,7 +235,14 @@ describe('WatchRevocations across instances sharing FerretDB and Redis', functio
 
   it('shows a watcher on one instance a suspension made through the other within 100 ms of SuspendClient returning', async () => {
     const adminToken = (await first.api.login(ADMIN)).accessToken;
-    const { client } = await first.api.registerUser({ email: 'across@example.com', password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+    const { client } = await first.api.registerUser({
+      email: 'across@example.com',
+      password: PASSWORD,
+      firstName: '',
+      lastName: '',
+      phoneNumber: '',
+      attributes: {},
+    });
     const watcher = new RevocationWatcher(second.api, { token: adminToken });
     try {
       await watcher.start();

@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { simpleParser } from 'mailparser';
-import { eventually } from '../../support/eventually.js';
-import { SETUPS, SETUP_TITLES, dataDirOf, embeddedEnv, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { describeMailbox } from '../../support/dev-mailbox.js';
-import { linkIn, startSmtpMailbox, tokenOf, type SmtpMailbox } from '../../support/smtp-mailbox.js';
+import { eventually } from '../../support/eventually.js';
+import { dataDirOf, embeddedEnv, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { linkIn, type SmtpMailbox, startSmtpMailbox, tokenOf } from '../../support/smtp-mailbox.js';
 
 const PASSWORD = 'correct horse battery';
 

@@ -5,7 +5,7 @@
  * through the bridge. In a child process because an instrumentation patches a library as it
  * is loaded, and this test process loaded them all long ago.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { eventually } from '../../support/eventually.js';
 import { freePort, repoRoot } from '../../support/paths.js';
 import { testEnv } from '../../support/server.js';
@@ -70,14 +70,21 @@ function attribute(span: OtlpSpan, ...keys: string[]): string | undefined {
 /** `node dist/src/main.js <role>`, once its bridge listens; what it prints goes to `sink`. */
 async function startMain(role: 'all' | 'bridge', env: Record<string, string>, sink: (text: string) => void): Promise<ChildProcess> {
   let output = '';
-  const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/main.js'), role], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(repoRoot(), 'dist/src/main.js'), role], {
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const take = (chunk: Buffer) => {
     output += chunk.toString();
     sink(chunk.toString());
   };
   child.stdout!.on('data', take);
   child.stderr!.on('data', take);
-  await eventually(() => output.includes('bridge listening'), { timeoutMs: 30000, intervalMs: 50, what: () => `the bridge to listen; output so far:\n${output}` });
+  await eventually(() => output.includes('bridge listening'), {
+    timeoutMs: 30000,
+    intervalMs: 50,
+    what: () => `the bridge to listen; output so far:\n${output}`,
+  });
   return child;
 }
 
@@ -157,7 +164,15 @@ describe('Traces (OpenTelemetry), with OTEL_EXPORTER_OTLP_ENDPOINT set', functio
 
     // The login's trace: the bridge's HTTP server span for POST /login, and all that hangs under it.
     const loginSpan = await eventually(
-      () => collector.spans().find((s) => s.kind === SERVER && attribute(s, 'http.route', 'url.path', 'http.target') === '/login' && attribute(s, 'http.method', 'http.request.method') === 'POST'),
+      () =>
+        collector
+          .spans()
+          .find(
+            (s) =>
+              s.kind === SERVER &&
+              attribute(s, 'http.route', 'url.path', 'http.target') === '/login' &&
+              attribute(s, 'http.method', 'http.request.method') === 'POST',
+          ),
       { until: (span: OtlpSpan | undefined) => span !== undefined, timeoutMs: 10000, what: 'the span of POST /login' },
     );
     const traceId = loginSpan!.traceId;
@@ -168,8 +183,8 @@ describe('Traces (OpenTelemetry), with OTEL_EXPORTER_OTLP_ENDPOINT set', functio
     });
     const grpcClient = inTrace.find((s) => s.kind === CLIENT && attribute(s, 'rpc.method') === 'Login');
     const grpcServer = inTrace.find((s) => s.kind === SERVER && attribute(s, 'rpc.method') === 'Login');
-    expect(grpcClient, 'the bridge\'s gRPC call is in the trace').to.not.equal(undefined);
-    expect(grpcServer, 'the server\'s handling of it continues the trace').to.not.equal(undefined);
+    expect(grpcClient, "the bridge's gRPC call is in the trace").to.not.equal(undefined);
+    expect(grpcServer, "the server's handling of it continues the trace").to.not.equal(undefined);
     expect(grpcServer!.parentSpanId).to.equal(grpcClient!.spanId);
     expect(inTrace.filter((s) => attribute(s, 'db.system', 'db.system.name') === 'mongodb').length).to.be.at.least(1);
     // One login, one trace: no span of the Login RPC in any other trace.
@@ -181,7 +196,11 @@ describe('Traces (OpenTelemetry), with OTEL_EXPORTER_OTLP_ENDPOINT set', functio
 
     // The bridge's and the server's log lines of the login carry the request id and the trace id together.
     // The bridge writes its line once the response has gone, so the test may read the output before it.
-    const logLines = () => output.split('\n').filter((line) => line.startsWith('{') && line.endsWith('}')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const logLines = () =>
+      output
+        .split('\n')
+        .filter((line) => line.startsWith('{') && line.endsWith('}'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
     const lines = await eventually(logLines, {
       until: (found: Record<string, unknown>[]) => found.some((line) => line['msg'] === 'http' && line['path'] === '/login'),
       timeoutMs: 10000,
@@ -216,15 +235,27 @@ describe('Traces (OpenTelemetry), with OTEL_EXPORTER_OTLP_ENDPOINT set', functio
     const inTrace = await eventually(() => collector.spans().filter((s) => s.traceId === traceId), {
       until: (spans: OtlpSpan[]) => spans.some((s) => attribute(s, 'db.system', 'db.system.name') === 'redis') && loginSpans().length >= 2,
       timeoutMs: 10000,
-      what: () => `the Redis and gRPC spans of the login; the trace has ${JSON.stringify(collector.spans().filter((s) => s.traceId === traceId).map((s) => s.name))}`,
+      what: () =>
+        `the Redis and gRPC spans of the login; the trace has ${JSON.stringify(
+          collector
+            .spans()
+            .filter((s) => s.traceId === traceId)
+            .map((s) => s.name),
+        )}`,
     });
     const grpcClient = inTrace.find((s) => s.kind === CLIENT && attribute(s, 'rpc.method') === 'Login');
     const grpcServer = inTrace.find((s) => s.kind === SERVER && attribute(s, 'rpc.method') === 'Login');
-    expect(grpcClient, 'the lone bridge\'s gRPC call is in the trace').to.not.equal(undefined);
-    expect(grpcServer, 'the server\'s handling of it continues the trace').to.not.equal(undefined);
+    expect(grpcClient, "the lone bridge's gRPC call is in the trace").to.not.equal(undefined);
+    expect(grpcServer, "the server's handling of it continues the trace").to.not.equal(undefined);
     expect(grpcServer!.parentSpanId).to.equal(grpcClient!.spanId);
-    expect(inTrace.some((s) => attribute(s, 'koa.type') === 'router' && attribute(s, 'http.route') === '/login'), 'the Koa router span of POST /login').to.equal(true);
-    expect(inTrace.some((s) => attribute(s, 'db.system', 'db.system.name') === 'redis'), 'a Redis command of the login').to.equal(true);
+    expect(
+      inTrace.some((s) => attribute(s, 'koa.type') === 'router' && attribute(s, 'http.route') === '/login'),
+      'the Koa router span of POST /login',
+    ).to.equal(true);
+    expect(
+      inTrace.some((s) => attribute(s, 'db.system', 'db.system.name') === 'redis'),
+      'a Redis command of the login',
+    ).to.equal(true);
   });
 });
 
@@ -244,13 +275,21 @@ describe('Traces, without OTEL_* variables', () => {
       probe.once('exit', () => {
         const line = err.split('\n').find((entry) => entry.startsWith('loaded-packages:'));
         if (line === undefined) reject(new Error(`no list of loaded packages: ${err}`));
-        else resolve(line.slice('loaded-packages:'.length).split(',').filter((name) => name.startsWith('@opentelemetry/')));
+        else
+          resolve(
+            line
+              .slice('loaded-packages:'.length)
+              .split(',')
+              .filter((name) => name.startsWith('@opentelemetry/')),
+          );
       });
     });
 
   it('loads nothing of OpenTelemetry, so tracing off costs nothing', async () => {
     expect(await loadedWith({})).to.deep.equal([]);
     expect(await loadedWith({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SDK_DISABLED: 'true' })).to.deep.equal([]);
-    expect((await loadedWith({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' })).length).to.be.above(10);
+    expect(
+      (await loadedWith({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:1', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' })).length,
+    ).to.be.above(10);
   });
 });

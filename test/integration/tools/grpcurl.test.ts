@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { repoRoot } from '../../support/paths.js';
-import { requireServices } from '../../support/services.js';
-import { startTestServer, testEnv, type TestServer } from '../../support/server.js';
 import { requireTool, runBash, type ToolRun } from '../../support/go-tools.js';
+import { repoRoot } from '../../support/paths.js';
+import { startTestServer, type TestServer, testEnv } from '../../support/server.js';
+import { requireServices } from '../../support/services.js';
 
 const DOCS_ADDRESS = 'localhost:50051';
 
@@ -37,9 +37,7 @@ const MARKER = '--- grpcurl example finished:';
 /** Runs every example in one bash, and splits the output back into one result per example. */
 async function runExamples(address: string): Promise<Record<ExampleName, ToolRun>> {
   const names = Object.keys(GRPCURL_EXAMPLES) as ExampleName[];
-  const script = names
-    .map((name) => `${GRPCURL_EXAMPLES[name].split(DOCS_ADDRESS).join(address)} 2>&1\necho "${MARKER} ${name} $?"`)
-    .join('\n');
+  const script = names.map((name) => `${GRPCURL_EXAMPLES[name].split(DOCS_ADDRESS).join(address)} 2>&1\necho "${MARKER} ${name} $?"`).join('\n');
   const { stdout, exitCode } = await runBash(script);
   expect(exitCode, stdout).to.equal(0);
   const results = {} as Record<ExampleName, ToolRun>;
@@ -70,7 +68,7 @@ describe('grpcurl against the running server, as docs/api.md shows', function ()
   });
   after(async () => server?.close());
 
-  it('lists ClientAuth, Envoy\'s ext_authz and the health service by server reflection', () => {
+  it("lists ClientAuth, Envoy's ext_authz and the health service by server reflection", () => {
     const { exitCode, stdout } = results.list;
     expect(exitCode, stdout).to.equal(0);
     expect(stdout.trim().split('\n')).to.deep.equal(['clientauth.v1.ClientAuth', 'envoy.service.auth.v3.Authorization', 'grpc.health.v1.Health']);
@@ -134,7 +132,7 @@ describe('grpcurl against the running server, as docs/api.md shows', function ()
     expect(stdout).not.to.include('not my password');
   });
 
-  it('lists the sign-ins of the token\'s user, the refused one included, newest first', () => {
+  it("lists the sign-ins of the token's user, the refused one included, newest first", () => {
     const { exitCode, stdout } = results.mySignIns;
     expect(exitCode, stdout).to.equal(0);
     const { signIns } = JSON.parse(stdout);

@@ -4,10 +4,10 @@
  */
 import { expect } from 'chai';
 import { SERVICE_NAME } from '../../../src/transport/grpc/grpc-server.js';
-import { freePort } from '../../support/paths.js';
-import { requireServices } from '../../support/services.js';
-import { startTestServer, testEnv, type TestServer } from '../../support/server.js';
 import { requireTool, run } from '../../support/go-tools.js';
+import { freePort } from '../../support/paths.js';
+import { startTestServer, type TestServer, testEnv } from '../../support/server.js';
+import { requireServices } from '../../support/services.js';
 
 /** grpc-health-probe's documented exit codes. */
 const EXIT = { healthy: 0, connectionFailure: 2, rpcFailure: 3, unhealthy: 4 } as const;

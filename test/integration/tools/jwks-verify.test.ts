@@ -3,14 +3,14 @@
  * github.com/lestrrat-go/jwx that fetches the bridge's JWKS over HTTP, caches it for the
  * Cache-Control max-age it is sent, and verifies tokens, before, during and after a rotation.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { expect } from 'chai';
-import { startTestBridge, type TestBridge } from '../bridge/bridge-fixture.js';
-import { headerOf } from '../../support/jws.js';
-import { requireServices } from '../../support/services.js';
-import { startTestServer, testEnv, type TestServer } from '../../support/server.js';
 import { requireTool } from '../../support/go-tools.js';
+import { headerOf } from '../../support/jws.js';
+import { startTestServer, type TestServer, testEnv } from '../../support/server.js';
+import { requireServices } from '../../support/services.js';
+import { startTestBridge, type TestBridge } from '../bridge/bridge-fixture.js';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'jwks-admin@example.com', password: 'admin password 1' };
@@ -53,7 +53,7 @@ class GoVerifier {
   }
 }
 
-describe('A Go service verifying tokens with lestrrat-go/jwx against the bridge\'s JWKS', function () {
+describe("A Go service verifying tokens with lestrrat-go/jwx against the bridge's JWKS", function () {
   this.timeout(60000);
   let server: TestServer;
   let bridge: TestBridge;
@@ -82,7 +82,14 @@ describe('A Go service verifying tokens with lestrrat-go/jwx against the bridge\
   });
 
   it('accepts every token issued before, during and after a rotation, and refuses a forged one', async () => {
-    const { client } = await server.api.registerUser({ email: 'go@example.com', password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+    const { client } = await server.api.registerUser({
+      email: 'go@example.com',
+      password: PASSWORD,
+      firstName: '',
+      lastName: '',
+      phoneNumber: '',
+      attributes: {},
+    });
     const tokenNow = async () => (await server.api.login({ email: 'go@example.com', password: PASSWORD })).accessToken;
 
     const first = await tokenNow();

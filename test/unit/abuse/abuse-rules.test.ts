@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import type { Principal } from '../../../src/domain/kernel/client.js';
 import { RetryLaterError } from '../../../src/domain/kernel/retry-later.js';
-import { PASSWORD, reasonOf, registeredUser, world, type World } from '../fakes/world.js';
-import { tokenPair } from '../fakes/second-factor.js';
 import { RECOVERY_SETTINGS, recoveryWorld } from '../fakes/recovery.js';
+import { tokenPair } from '../fakes/second-factor.js';
+import { PASSWORD, reasonOf, registeredUser, type World, world } from '../fakes/world.js';
 
 /** A stored user made an admin, with a principal as its token would give. */
 async function storedAdmin(w: World, email: string): Promise<Principal> {
@@ -37,7 +37,7 @@ describe('The last active admin (unit, with fakes)', () => {
 });
 
 describe('A change of groups (unit, with fakes)', () => {
-  it('ends the client\'s sessions, and an old admin token loses its rights at the next call', async () => {
+  it("ends the client's sessions, and an old admin token loses its rights at the next call", async () => {
     const w = world();
     await storedAdmin(w, 'root@example.com');
     const { pair, principal } = await registeredUser(w, 'deputy@example.com');
@@ -46,7 +46,9 @@ describe('A change of groups (unit, with fakes)', () => {
     const admin = await w.useCases.tokenValidation.authenticate(adminPair.access.token);
     expect(admin.groups).to.include('admin');
 
-    const root = await w.useCases.tokenValidation.authenticate(tokenPair(await w.useCases.sessionTokens.login({ email: 'root@example.com', password: PASSWORD })).access.token);
+    const root = await w.useCases.tokenValidation.authenticate(
+      tokenPair(await w.useCases.sessionTokens.login({ email: 'root@example.com', password: PASSWORD })).access.token,
+    );
     await w.useCases.administration.setClientGroups(root, { clientId: principal.clientId, groups: [] });
     expect(await reasonOf(w.useCases.tokenValidation.validateToken(pair.access.token))).to.equal('SESSION_REVOKED');
     expect(await reasonOf(w.useCases.tokenValidation.validateToken(adminPair.access.token))).to.equal('SESSION_REVOKED');
@@ -68,7 +70,7 @@ describe('A change of groups (unit, with fakes)', () => {
 describe('Registration and password rules (unit, with fakes)', () => {
   const input = { password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} };
 
-  it('refuses a listed password, one repeated character and the email\'s local part with PASSWORD_TOO_COMMON', async () => {
+  it("refuses a listed password, one repeated character and the email's local part with PASSWORD_TOO_COMMON", async () => {
     const w = world();
     for (const password of ['Password', '        ', 'zzzzzzzzzz', 'marguerite']) {
       expect(await reasonOf(w.useCases.registration.registerUser({ ...input, email: 'marguerite@example.com', password }))).to.equal('PASSWORD_TOO_COMMON');

@@ -1,5 +1,5 @@
-import { expect } from 'chai';
 import bcrypt from 'bcrypt';
+import { expect } from 'chai';
 import { BcryptPasswordHasher } from '../../../src/adapters/crypto/bcrypt-password-hasher.js';
 
 /** Median duration in ns of `runs` sequential calls. */

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { DomainError } from '../../../src/domain/kernel/errors.js';
 import { HmacKeySet } from '../../../src/adapters/crypto/fixed-key-sets.js';
 import { JwtTokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../../src/adapters/crypto/jwt-token-issuer.js';
+import { DomainError } from '../../../src/domain/kernel/errors.js';
 
 const SECRET = 'unit-test-secret-that-is-at-least-32-bytes';
 const SETTINGS = { issuer: 'client-auth', audience: 'client-auth', clockSkewSeconds: 30, maxLifetimeSeconds: { user: 900, service: 900 } };

@@ -1,8 +1,8 @@
-import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { operatorHeapFlags, type OperatorHeapFlags } from '../../../src/config/heap.js';
+import { expect } from 'chai';
+import { type OperatorHeapFlags, operatorHeapFlags } from '../../../src/config/heap.js';
 
 const MODULE = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../src/bootstrap/heap-policy.js')).href;
 
@@ -61,7 +61,10 @@ describe('the heap policy (src/bootstrap/heap-policy.ts)', function () {
 
   it('collects promoted garbage before the old generation grows far past what it keeps, unless the operator sets the growth', () => {
     const run = (operator: OperatorHeapFlags) =>
-      inChild<{ bounded: boolean; peak: number }>(operator, `${PROMOTED_GARBAGE} console.log(JSON.stringify({ bounded: applied.oldGenerationBounded, peak }));`);
+      inChild<{ bounded: boolean; peak: number }>(
+        operator,
+        `${PROMOTED_GARBAGE} console.log(JSON.stringify({ bounded: applied.oldGenerationBounded, peak }));`,
+      );
     const bounded = run({ youngGeneration: true, oldGenerationGrowth: false });
     const unbounded = run({ youngGeneration: true, oldGenerationGrowth: true });
     expect(bounded.bounded).to.equal(true);
@@ -73,8 +76,14 @@ describe('the heap policy (src/bootstrap/heap-policy.ts)', function () {
   it("takes the operator's settings from the command line or NODE_OPTIONS, and nothing else", () => {
     expect(operatorHeapFlags({}, ['--max-semi-space-size=8'])).to.deep.equal({ youngGeneration: true, oldGenerationGrowth: false });
     expect(operatorHeapFlags({}, ['--semi_space_growth_factor=4'])).to.deep.equal({ youngGeneration: true, oldGenerationGrowth: false });
-    expect(operatorHeapFlags({ NODE_OPTIONS: '--enable-source-maps --min-semi-space-size=4' }, [])).to.deep.equal({ youngGeneration: true, oldGenerationGrowth: false });
+    expect(operatorHeapFlags({ NODE_OPTIONS: '--enable-source-maps --min-semi-space-size=4' }, [])).to.deep.equal({
+      youngGeneration: true,
+      oldGenerationGrowth: false,
+    });
     expect(operatorHeapFlags({ NODE_OPTIONS: '--heap-growing-percent=100' }, [])).to.deep.equal({ youngGeneration: false, oldGenerationGrowth: true });
-    expect(operatorHeapFlags({ NODE_OPTIONS: '--max-old-space-size=512' }, ['--enable-source-maps'])).to.deep.equal({ youngGeneration: false, oldGenerationGrowth: false });
+    expect(operatorHeapFlags({ NODE_OPTIONS: '--max-old-space-size=512' }, ['--enable-source-maps'])).to.deep.equal({
+      youngGeneration: false,
+      oldGenerationGrowth: false,
+    });
   });
 });

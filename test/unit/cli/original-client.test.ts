@@ -7,7 +7,20 @@ const NOW = new Date('2026-11-29T12:00:00Z');
 
 /** A user document as the original's Go code wrote it: every field, those of services empty. */
 function user(fields: Record<string, unknown> = {}): OriginalDocument {
-  return { id: ID, fields: { _id: ID, email: 'bob@example.org', hashedPassword: HASH, suspended: false, groups: ['user'], firstName: 'Bob', lastName: 'Smith', name: '', ...fields } };
+  return {
+    id: ID,
+    fields: {
+      _id: ID,
+      email: 'bob@example.org',
+      hashedPassword: HASH,
+      suspended: false,
+      groups: ['user'],
+      firstName: 'Bob',
+      lastName: 'Smith',
+      name: '',
+      ...fields,
+    },
+  };
 }
 
 describe('A document of the original service, converted for the import', () => {

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { LIFETIMES, PASSWORD, reasonOf, registeredUser, world } from '../fakes/world.js';
 import { tokenPair } from '../fakes/second-factor.js';
+import { LIFETIMES, PASSWORD, reasonOf, registeredUser, world } from '../fakes/world.js';
 
 describe('Account: GetMe and ChangePassword (unit, with fakes)', () => {
-  it('returns the caller\'s record without hashes, and CLIENT_NOT_FOUND once it is gone', async () => {
+  it("returns the caller's record without hashes, and CLIENT_NOT_FOUND once it is gone", async () => {
     const w = world();
     const { principal, email } = await registeredUser(w);
     const me = await w.useCases.account.getMe(principal);
@@ -40,16 +40,22 @@ describe('Account: GetMe and ChangePassword (unit, with fakes)', () => {
   it('refuses a wrong current password, a weak new one, and a service', async () => {
     const w = world();
     const { principal } = await registeredUser(w);
-    expect(await reasonOf(w.useCases.account.changePassword(principal, { currentPassword: 'wrong one', newPassword: 'a brand new password' }))).to.equal('INVALID_CREDENTIALS');
+    expect(await reasonOf(w.useCases.account.changePassword(principal, { currentPassword: 'wrong one', newPassword: 'a brand new password' }))).to.equal(
+      'INVALID_CREDENTIALS',
+    );
     expect(await reasonOf(w.useCases.account.changePassword(principal, { currentPassword: PASSWORD, newPassword: 'short' }))).to.equal('INVALID_ARGUMENT');
-    expect(await reasonOf(w.useCases.account.changePassword({ ...principal, kind: 'service' }, { currentPassword: PASSWORD, newPassword: 'a brand new password' }))).to.equal('NOT_A_USER');
+    expect(
+      await reasonOf(w.useCases.account.changePassword({ ...principal, kind: 'service' }, { currentPassword: PASSWORD, newPassword: 'a brand new password' })),
+    ).to.equal('NOT_A_USER');
   });
 
   it('checks the current password in a place taken in the hashing queue, given back whether it was right or wrong', async () => {
     const w = world();
     const { principal } = await registeredUser(w);
     const before = w.hasher.reservations;
-    expect(await reasonOf(w.useCases.account.changePassword(principal, { currentPassword: 'wrong one', newPassword: 'a brand new password' }))).to.equal('INVALID_CREDENTIALS');
+    expect(await reasonOf(w.useCases.account.changePassword(principal, { currentPassword: 'wrong one', newPassword: 'a brand new password' }))).to.equal(
+      'INVALID_CREDENTIALS',
+    );
     await w.useCases.account.changePassword(principal, { currentPassword: PASSWORD, newPassword: 'a brand new password' });
     expect(w.hasher.reservations - before).to.equal(2);
     expect(w.hasher.released).to.equal(w.hasher.reservations);

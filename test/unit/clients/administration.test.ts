@@ -31,7 +31,9 @@ describe('Administration (unit, with fakes)', () => {
       pageToken = page.nextPageToken;
     } while (pageToken !== '');
     expect(seen).to.deep.equal(ids);
-    expect(await reasonOf(w.useCases.administration.listClients(adminPrincipal(), { pageSize: 2, pageToken: 'garbage', emailPrefix: '' }))).to.equal('INVALID_PAGE_TOKEN');
+    expect(await reasonOf(w.useCases.administration.listClients(adminPrincipal(), { pageSize: 2, pageToken: 'garbage', emailPrefix: '' }))).to.equal(
+      'INVALID_PAGE_TOKEN',
+    );
   });
 
   it('replaces groups keeping the base group, and answers CLIENT_NOT_FOUND for an unknown client', async () => {
@@ -39,6 +41,8 @@ describe('Administration (unit, with fakes)', () => {
     const { client } = await registeredUser(w);
     const updated = await w.useCases.administration.setClientGroups(adminPrincipal(), { clientId: client.id, groups: ['admin'] });
     expect(updated.groups).to.deep.equal(['user', 'admin']);
-    expect(await reasonOf(w.useCases.administration.getClient(adminPrincipal(), { clientId: '01900000-0000-7000-8000-00000000dead' }))).to.equal('CLIENT_NOT_FOUND');
+    expect(await reasonOf(w.useCases.administration.getClient(adminPrincipal(), { clientId: '01900000-0000-7000-8000-00000000dead' }))).to.equal(
+      'CLIENT_NOT_FOUND',
+    );
   });
 });

@@ -51,11 +51,17 @@ describe('Deletion: DeleteClient (unit, with fakes)', () => {
   }
 
   it('logs a recovery that cannot reach its stores once, and finishes on a later pass', async () => {
-    const w = world({ afterDeletionStep: (step) => { if (step === 'marked') throw new Error('crash'); } });
+    const w = world({
+      afterDeletionStep: (step) => {
+        if (step === 'marked') throw new Error('crash');
+      },
+    });
     const { principal } = await registeredUser(w);
     await w.useCases.deletion.deleteClient(principal, { clientId: '' }).catch(() => undefined);
     const list = w.clients.listMarkedDeleted.bind(w.clients);
-    w.clients.listMarkedDeleted = async () => { throw new Error('store down'); };
+    w.clients.listMarkedDeleted = async () => {
+      throw new Error('store down');
+    };
     await w.useCases.deletion.finishPendingDeletions();
     await w.useCases.deletion.finishPendingDeletions();
     expect(w.logs.filter((line) => line.startsWith('interrupted deletions cannot be finished'))).to.have.length(1);

@@ -1,11 +1,16 @@
 import { expect } from 'chai';
-import { LIFETIMES, PASSWORD, adminPrincipal, reasonOf, registeredUser, world } from '../fakes/world.js';
+import { adminPrincipal, LIFETIMES, PASSWORD, reasonOf, registeredUser, world } from '../fakes/world.js';
 
 describe('Registration (unit, with fakes)', () => {
   it('registers a user in the user group only, storing a hash and never returning it', async () => {
     const w = world();
     const client = await w.useCases.registration.registerUser({
-      email: ' Ada@Example.COM ', password: PASSWORD, firstName: 'Ada', lastName: 'L', phoneNumber: '', attributes: { team: 'x' },
+      email: ' Ada@Example.COM ',
+      password: PASSWORD,
+      firstName: 'Ada',
+      lastName: 'L',
+      phoneNumber: '',
+      attributes: { team: 'x' },
     });
     expect(client).to.include({ email: 'ada@example.com', kind: 'user', firstName: 'Ada' });
     expect(client.groups).to.deep.equal(['user']);
@@ -37,8 +42,14 @@ describe('Registration (unit, with fakes)', () => {
   it('registers a service only for an admin, with the service group first and a secret shown once', async () => {
     const w = world();
     const { principal } = await registeredUser(w);
-    expect(await reasonOf(w.useCases.registration.registerService(principal, { email: 's@example.com', name: 'svc', groups: [] }))).to.equal('PERMISSION_DENIED');
-    const { client, clientSecret } = await w.useCases.registration.registerService(adminPrincipal(), { email: 's@example.com', name: 'svc', groups: ['billing'] });
+    expect(await reasonOf(w.useCases.registration.registerService(principal, { email: 's@example.com', name: 'svc', groups: [] }))).to.equal(
+      'PERMISSION_DENIED',
+    );
+    const { client, clientSecret } = await w.useCases.registration.registerService(adminPrincipal(), {
+      email: 's@example.com',
+      name: 'svc',
+      groups: ['billing'],
+    });
     expect(client.groups).to.deep.equal(['service', 'billing']);
     const token = await w.useCases.serviceTokens.issueServiceToken({ clientId: client.id, clientSecret });
     expect(token.expiresAt.getTime()).to.equal(w.clock.now() + LIFETIMES.serviceToken * 1000);

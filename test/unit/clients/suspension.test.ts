@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { LIFETIMES, adminPrincipal, reasonOf, registeredUser, world } from '../fakes/world.js';
+import { adminPrincipal, LIFETIMES, reasonOf, registeredUser, world } from '../fakes/world.js';
 
 describe('Suspension: SuspendClient and ReinstateClient (unit, with fakes)', () => {
   it('records who, why and when, revokes every session, lists the client and queues the event', async () => {
@@ -31,6 +31,8 @@ describe('Suspension: SuspendClient and ReinstateClient (unit, with fakes)', () 
     const w = world();
     const { principal } = await registeredUser(w);
     expect(await reasonOf(w.useCases.suspension.suspendClient(principal, { clientId: principal.clientId, reason: '' }))).to.equal('PERMISSION_DENIED');
-    expect(await reasonOf(w.useCases.suspension.reinstateClient(adminPrincipal(), { clientId: '01900000-0000-7000-8000-00000000dead' }))).to.equal('CLIENT_NOT_FOUND');
+    expect(await reasonOf(w.useCases.suspension.reinstateClient(adminPrincipal(), { clientId: '01900000-0000-7000-8000-00000000dead' }))).to.equal(
+      'CLIENT_NOT_FOUND',
+    );
   });
 });

@@ -1,12 +1,12 @@
-import { expect } from 'chai';
 import { availableParallelism } from 'node:os';
-import { defaultHashConcurrency } from '../../../src/config/limits.js';
+import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../../src/config/index.js';
+import { defaultHashConcurrency } from '../../../src/config/limits.js';
 
 const SHARED = { MONGODB_URI: 'mongodb://127.0.0.1:27017', REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET_KEY: 'k'.repeat(32) };
 
 describe('Configuration', () => {
-  it('reads the original service\'s variable names', () => {
+  it("reads the original service's variable names", () => {
     const config = loadConfig({
       JWT_SECRET_KEY: 's'.repeat(40),
       JWT_TOKEN_EXP_MIN: '30',
@@ -68,8 +68,10 @@ describe('Configuration', () => {
 
   it('limits an email to 10 guesses per source in 15 minutes by default, and reads LOGIN_MAX_FAILURES and LOGIN_FAILURE_WINDOW_MIN', () => {
     expect(loadConfig(SHARED).abuse.limits.loginPerEmailAndSource).to.deep.equal({ points: 10, durationSeconds: 15 * 60 });
-    expect(loadConfig({ ...SHARED, LOGIN_MAX_FAILURES: '5', LOGIN_FAILURE_WINDOW_MIN: '60' }).abuse.limits.loginPerEmailAndSource)
-      .to.deep.equal({ points: 5, durationSeconds: 3600 });
+    expect(loadConfig({ ...SHARED, LOGIN_MAX_FAILURES: '5', LOGIN_FAILURE_WINDOW_MIN: '60' }).abuse.limits.loginPerEmailAndSource).to.deep.equal({
+      points: 5,
+      durationSeconds: 3600,
+    });
   });
 
   it('has defaults for every attempt limit, the hashing queue and the trusted proxies', () => {
@@ -104,8 +106,12 @@ describe('Configuration', () => {
     expect(loadConfig(stores).signing).to.include({ algorithm: 'ES256', chosen: false });
     expect(loadConfig(SHARED).signing).to.include({ algorithm: 'HS256', chosen: false });
     expect(loadConfig({ ...SHARED, ...stores, JWT_ALGORITHM: 'EdDSA' }).signing).to.include({ algorithm: 'EdDSA', chosen: true });
-    expect(loadConfig({ ...stores, JWT_PRIVATE_KEY_FILE: '/etc/client-auth/key.pem' }).signing).to.deep.include({ keys: { kind: 'file', path: '/etc/client-auth/key.pem' } });
-    expect(() => loadConfig({ ...SHARED, JWT_ALGORITHM: 'HS256', JWT_PRIVATE_KEY_FILE: '/k.pem' })).to.throw(/JWT_PRIVATE_KEY_FILE .* cannot be used with JWT_ALGORITHM=HS256/);
+    expect(loadConfig({ ...stores, JWT_PRIVATE_KEY_FILE: '/etc/client-auth/key.pem' }).signing).to.deep.include({
+      keys: { kind: 'file', path: '/etc/client-auth/key.pem' },
+    });
+    expect(() => loadConfig({ ...SHARED, JWT_ALGORITHM: 'HS256', JWT_PRIVATE_KEY_FILE: '/k.pem' })).to.throw(
+      /JWT_PRIVATE_KEY_FILE .* cannot be used with JWT_ALGORITHM=HS256/,
+    );
     expect(() => loadConfig({ ...SHARED, JWT_ALGORITHM: 'RS256' })).to.throw(/JWT_ALGORITHM must be one of ES256, EdDSA, HS256; got "RS256"/);
   });
 
@@ -120,22 +126,44 @@ describe('Configuration', () => {
   });
 
   it('refuses MongoDB without Redis and says why', () => {
-    expect(() => loadConfig({ MONGODB_URI: SHARED.MONGODB_URI, JWT_SECRET_KEY: SHARED.JWT_SECRET_KEY })).to.throw(/Redis .* not configured.*in-process revocation list cannot serve several instances/);
+    expect(() => loadConfig({ MONGODB_URI: SHARED.MONGODB_URI, JWT_SECRET_KEY: SHARED.JWT_SECRET_KEY })).to.throw(
+      /Redis .* not configured.*in-process revocation list cannot serve several instances/,
+    );
   });
 
   describe('start-up rules, each stopping start-up with a message naming the variable', () => {
     const rules: Array<[string, Record<string, string | undefined>, RegExp]> = [
       ['MongoDB without Redis', { REDIS_URL: undefined }, /Redis \(REDIS_URL, REDIS_HOST, REDIS_SENTINELS or REDIS_CLUSTER_NODES\) is not configured/],
       ['Redis without MongoDB', { MONGODB_URI: undefined }, /MongoDB \(MONGODB_URI or DB_HOST\) is not configured/],
-      ['the shared set-up without JWT_SECRET_KEY or KEY_ENCRYPTION_KEY', { JWT_SECRET_KEY: undefined }, /KEY_ENCRYPTION_KEY \(32\+ bytes\) is required with MongoDB and Redis/],
-      ['the shared set-up on HS256 without JWT_SECRET_KEY', { JWT_SECRET_KEY: undefined, JWT_ALGORITHM: 'HS256' }, /JWT_SECRET_KEY is required with MongoDB and Redis/],
-      ['production without JWT_SECRET_KEY or KEY_ENCRYPTION_KEY', { JWT_SECRET_KEY: undefined, NODE_ENV: 'production' }, /KEY_ENCRYPTION_KEY \(32\+ bytes\) is required when NODE_ENV=production/],
+      [
+        'the shared set-up without JWT_SECRET_KEY or KEY_ENCRYPTION_KEY',
+        { JWT_SECRET_KEY: undefined },
+        /KEY_ENCRYPTION_KEY \(32\+ bytes\) is required with MongoDB and Redis/,
+      ],
+      [
+        'the shared set-up on HS256 without JWT_SECRET_KEY',
+        { JWT_SECRET_KEY: undefined, JWT_ALGORITHM: 'HS256' },
+        /JWT_SECRET_KEY is required with MongoDB and Redis/,
+      ],
+      [
+        'production without JWT_SECRET_KEY or KEY_ENCRYPTION_KEY',
+        { JWT_SECRET_KEY: undefined, NODE_ENV: 'production' },
+        /KEY_ENCRYPTION_KEY \(32\+ bytes\) is required when NODE_ENV=production/,
+      ],
       ['a KEY_ENCRYPTION_KEY of 31 bytes', { KEY_ENCRYPTION_KEY: 'k'.repeat(31) }, /KEY_ENCRYPTION_KEY must be at least 32 bytes/],
       ['a JWT_SECRET_KEY of 31 bytes in production', { JWT_SECRET_KEY: 'k'.repeat(31), NODE_ENV: 'production' }, /JWT_SECRET_KEY must be at least 32 bytes/],
       ['an ACCESS_COOKIE_NAME with a space', { ACCESS_COOKIE_NAME: 'my token' }, /ACCESS_COOKIE_NAME must be a cookie name/],
       ['a REFRESH_COOKIE_NAME with a semicolon', { REFRESH_COOKIE_NAME: 'r;t' }, /REFRESH_COOKIE_NAME must be a cookie name/],
-      ['an ACCESS_COOKIE_NAME that carries the __Host- prefix itself', { ACCESS_COOKIE_NAME: '__Host-token' }, /ACCESS_COOKIE_NAME .* without a __Host-\/__Secure- prefix/],
-      ['a REFRESH_COOKIE_NAME that carries the __Secure- prefix itself', { REFRESH_COOKIE_NAME: '__secure-r' }, /REFRESH_COOKIE_NAME .* without a __Host-\/__Secure- prefix/],
+      [
+        'an ACCESS_COOKIE_NAME that carries the __Host- prefix itself',
+        { ACCESS_COOKIE_NAME: '__Host-token' },
+        /ACCESS_COOKIE_NAME .* without a __Host-\/__Secure- prefix/,
+      ],
+      [
+        'a REFRESH_COOKIE_NAME that carries the __Secure- prefix itself',
+        { REFRESH_COOKIE_NAME: '__secure-r' },
+        /REFRESH_COOKIE_NAME .* without a __Host-\/__Secure- prefix/,
+      ],
       ['an ACCESS_COOKIE_NAME over 64 characters', { ACCESS_COOKIE_NAME: 't'.repeat(65) }, /ACCESS_COOKIE_NAME must be a cookie name of 1 to 64/],
       ['one name for both cookies', { ACCESS_COOKIE_NAME: 'sid', REFRESH_COOKIE_NAME: 'sid' }, /ACCESS_COOKIE_NAME and REFRESH_COOKIE_NAME must differ/],
       ['COOKIE_HOST_PREFIX without COOKIE_SECURE', { COOKIE_HOST_PREFIX: 'true', COOKIE_SECURE: 'false' }, /COOKIE_HOST_PREFIX=true needs COOKIE_SECURE=true/],

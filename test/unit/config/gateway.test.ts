@@ -27,7 +27,12 @@ describe('Configuration for gateways', () => {
       expect(loadConfig(EMBEDDED).accessLogSample).to.equal(0);
     });
 
-    for (const [raw, value] of [['1', 1], ['0.01', 0.01], ['.5', 0.5], ['0', 0]] as const) {
+    for (const [raw, value] of [
+      ['1', 1],
+      ['0.01', 0.01],
+      ['.5', 0.5],
+      ['0', 0],
+    ] as const) {
       it(`reads ${raw} as ${value}`, () => {
         expect(loadConfig({ ...EMBEDDED, ACCESS_LOG_SAMPLE: raw }).accessLogSample).to.equal(value);
       });

@@ -46,10 +46,18 @@ describe('Configuration of password reset, email verification and mail', () => {
     ['an SMTP_URL of another scheme', { SMTP_URL: 'http://mail.example.com' }, /SMTP_URL must start with smtp:\/\/ or smtps:\/\//],
     ['a PUBLIC_URL that is not a URL', { PUBLIC_URL: 'auth.example.com' }, /PUBLIC_URL must be an absolute http\(s\) URL/],
     ['a PUBLIC_URL with a query', { PUBLIC_URL: 'https://auth.example.com/?a=1' }, /PUBLIC_URL must have no query/],
-    ['an EMAIL_VERIFIED_REDIRECT_URL of another scheme', { EMAIL_VERIFIED_REDIRECT_URL: 'javascript:alert(1)' }, /EMAIL_VERIFIED_REDIRECT_URL must be an http\(s\) URL/],
+    [
+      'an EMAIL_VERIFIED_REDIRECT_URL of another scheme',
+      { EMAIL_VERIFIED_REDIRECT_URL: 'javascript:alert(1)' },
+      /EMAIL_VERIFIED_REDIRECT_URL must be an http\(s\) URL/,
+    ],
     ['a PASSWORD_RESET_TTL_MIN under 5', { PASSWORD_RESET_TTL_MIN: '4' }, /PASSWORD_RESET_TTL_MIN must be a whole number from 5 to 1440/],
     ['a MAIL_MAX_AGE_MIN of 0', { MAIL_MAX_AGE_MIN: '0' }, /MAIL_MAX_AGE_MIN/],
-    ['REQUIRE_VERIFIED_EMAIL without EMAIL_VERIFICATION', { REQUIRE_VERIFIED_EMAIL: 'true', EMAIL_VERIFICATION: 'false' }, /REQUIRE_VERIFIED_EMAIL=true needs EMAIL_VERIFICATION=true/],
+    [
+      'REQUIRE_VERIFIED_EMAIL without EMAIL_VERIFICATION',
+      { REQUIRE_VERIFIED_EMAIL: 'true', EMAIL_VERIFICATION: 'false' },
+      /REQUIRE_VERIFIED_EMAIL=true needs EMAIL_VERIFICATION=true/,
+    ],
   ];
   for (const [what, env, message] of bad) {
     it(`stops on ${what}, naming the variable`, () => {

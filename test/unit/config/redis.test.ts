@@ -37,7 +37,9 @@ describe('Redis configuration: one server, Sentinel or Cluster', () => {
   });
 
   it('reads a Cluster set-up: its seed nodes, credentials and TLS', () => {
-    expect(redisOf({ REDIS_CLUSTER_NODES: 'redis-0:6379,redis-1:6380,[::1]:7000', REDIS_USERNAME: 'auth', REDIS_PASSWORD: 'p', REDIS_TLS: 'true' })).to.deep.equal({
+    expect(
+      redisOf({ REDIS_CLUSTER_NODES: 'redis-0:6379,redis-1:6380,[::1]:7000', REDIS_USERNAME: 'auth', REDIS_PASSWORD: 'p', REDIS_TLS: 'true' }),
+    ).to.deep.equal({
       kind: 'cluster',
       nodes: [
         { host: 'redis-0', port: 6379 },
@@ -57,7 +59,11 @@ describe('Redis configuration: one server, Sentinel or Cluster', () => {
     ['sentinels without the master name', { REDIS_SENTINELS: 's:26379' }, /REDIS_SENTINEL_NAME .* is required with REDIS_SENTINELS/],
     ['a node that is not host:port', { REDIS_CLUSTER_NODES: 'r:6379,r:port' }, /REDIS_CLUSTER_NODES entries must be host:port; got "r:port"/],
     ['a port out of range', { REDIS_SENTINELS: 's:70000', REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINELS entries must be host:port/],
-    ['a replica count on a Cluster', { REDIS_CLUSTER_NODES: 'r:6379', REDIS_WAIT_REPLICAS: '1' }, /REDIS_WAIT_REPLICAS is not supported with REDIS_CLUSTER_NODES/],
+    [
+      'a replica count on a Cluster',
+      { REDIS_CLUSTER_NODES: 'r:6379', REDIS_WAIT_REPLICAS: '1' },
+      /REDIS_WAIT_REPLICAS is not supported with REDIS_CLUSTER_NODES/,
+    ],
     ['an empty list', { REDIS_CLUSTER_NODES: ' , ' }, /REDIS_CLUSTER_NODES must list host:port entries/],
   ] as const) {
     it(`refuses ${title}, naming the variable`, () => {

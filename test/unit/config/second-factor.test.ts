@@ -13,7 +13,10 @@ describe('Configuration of second factors', () => {
   it('reads the relying party and its origins, which must lie on its domain', () => {
     const config = loadConfig({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.com, https://app.example.com', WEBAUTHN_RP_NAME: 'Example' });
     expect(config.secondFactor.webauthn).to.deep.equal({ rpId: 'example.com', rpName: 'Example', origins: ['https://example.com', 'https://app.example.com'] });
-    expect(() => loadConfig({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.org' })).to.throw(ConfigError, /WEBAUTHN_ORIGINS entries must be on WEBAUTHN_RP_ID/);
+    expect(() => loadConfig({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://example.org' })).to.throw(
+      ConfigError,
+      /WEBAUTHN_ORIGINS entries must be on WEBAUTHN_RP_ID/,
+    );
     expect(() => loadConfig({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://notexample.com' })).to.throw(ConfigError, /WEBAUTHN_ORIGINS/);
     expect(() => loadConfig({ WEBAUTHN_RP_ID: 'https://example.com' })).to.throw(ConfigError, /WEBAUTHN_RP_ID must be a domain name/);
     expect(() => loadConfig({ WEBAUTHN_ORIGINS: 'https://localhost/app' })).to.throw(ConfigError, /bare origins/);

@@ -11,7 +11,9 @@ describe('Tracing configuration (the standard OTEL_* variables)', () => {
 
   it('is on with an OTLP endpoint or a traces exporter, named client-auth unless OTEL_SERVICE_NAME says otherwise', () => {
     expect(tracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).to.deep.equal({ serviceName: 'client-auth' });
-    expect(tracingConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces', OTEL_SERVICE_NAME: 'auth-eu' })).to.deep.equal({ serviceName: 'auth-eu' });
+    expect(tracingConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces', OTEL_SERVICE_NAME: 'auth-eu' })).to.deep.equal({
+      serviceName: 'auth-eu',
+    });
     expect(tracingConfig({ OTEL_TRACES_EXPORTER: 'console' })).to.deep.equal({ serviceName: 'client-auth' });
   });
 });

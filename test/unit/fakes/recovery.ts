@@ -1,7 +1,19 @@
 /** In-memory fakes of the recovery ports, and the recovery wiring the unit tests use. */
-import type { MailOutbox, MailRenderer, MailTransport, QueuedMail, RenderedMail, OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose, Recovery, RecoverySettings } from '../../../src/domain/recovery/ports.js';
-import { Mailer } from '../../../src/domain/recovery/mailer.js';
+
 import { silentLogger } from '../../../src/domain/kernel/logger.js';
+import { Mailer } from '../../../src/domain/recovery/mailer.js';
+import type {
+  MailOutbox,
+  MailRenderer,
+  MailTransport,
+  OneTimeTokenRecord,
+  OneTimeTokenStore,
+  QueuedMail,
+  Recovery,
+  RecoverySettings,
+  RenderedMail,
+  TokenPurpose,
+} from '../../../src/domain/recovery/ports.js';
 import { world } from './world.js';
 
 export class FakeOneTimeTokenStore implements OneTimeTokenStore {
@@ -31,7 +43,10 @@ export class FakeMailOutbox implements MailOutbox {
     if (!this.mails.has(mail.id)) this.mails.set(mail.id, { ...mail });
   }
   async due(now: Date, limit: number): Promise<QueuedMail[]> {
-    return [...this.mails.values()].filter((mail) => mail.nextAttemptAt.getTime() <= now.getTime()).sort((a, b) => (a.id < b.id ? -1 : 1)).slice(0, limit);
+    return [...this.mails.values()]
+      .filter((mail) => mail.nextAttemptAt.getTime() <= now.getTime())
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, limit);
   }
   async reschedule(id: string, attempts: number, nextAttemptAt: Date): Promise<void> {
     const mail = this.mails.get(id);
@@ -102,4 +117,3 @@ export function recoveryWorld(settings: Partial<RecoverySettings> = {}) {
   clock = w.clock.now;
   return { w, ...parts };
 }
-

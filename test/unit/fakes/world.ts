@@ -3,30 +3,39 @@
  * its port's guarantees in the simplest way (one process, no I/O); the contract suites
  * prove the real adapters keep them too. `down` makes a fake fail as an unreachable store.
  */
-import type { ClientRecord, Principal } from '../../../src/domain/kernel/client.js';
-import { DuplicateKeyError, UnavailableError, domainError } from '../../../src/domain/kernel/errors.js';
-import { memoryAttemptLimiters } from '../../../src/adapters/embedded/memory-attempt-limiters.js';
-import { AttemptLimitRules, type AttemptLimitsConfig } from '../../../src/domain/abuse/attempt-limits.js';
-import type { PasswordHashing, PlaceInQueue } from '../../../src/domain/abuse/ports.js';
-import { CommonPasswordBlocklist } from '../../../src/domain/abuse/password-blocklist.js';
-import { RetryLaterError } from '../../../src/domain/kernel/retry-later.js';
-import type { ClientQuery, ClientStore, MarkedClient, Outbox, OutboxEntry, PendingDeletion } from '../../../src/domain/clients/ports.js';
-import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation, IssuedToken, TokenIssuer, TokenSubject } from '../../../src/domain/sessions/ports.js';
-import type { RevocationList, RevocationStatus } from '../../../src/domain/revocation/ports.js';
-import { RevocationEntries } from '../../../src/domain/revocation/entries.js';
-import { createUseCases, type UseCaseDeps, type UseCases } from '../../../src/bootstrap/use-cases.js';
-import type { DeletionStepHook } from '../../../src/domain/clients/deletion.js';
-import { silentLogger } from '../../../src/domain/kernel/logger.js';
-import { Audit } from '../../../src/domain/audit/recorder.js';
-import { FakeAuditLog } from './audit-log.js';
+
 import { HmacKeySet } from '../../../src/adapters/crypto/fixed-key-sets.js';
-import { MemoryRevocationFeed } from '../../../src/adapters/embedded/memory-revocation-feed.js';
-import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer.js';
 import { OtpauthTotpCodes } from '../../../src/adapters/crypto/otpauth-totp-codes.js';
+import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer.js';
 import { SimpleWebAuthnCeremonies } from '../../../src/adapters/crypto/simplewebauthn-ceremonies.js';
-import { FakeSecondFactorStore, SECOND_FACTOR_SETTINGS, tokenPair } from './second-factor.js';
-import type { SecondFactorSettings } from '../../../src/domain/second-factor/ports.js';
+import { memoryAttemptLimiters } from '../../../src/adapters/embedded/memory-attempt-limiters.js';
+import { MemoryRevocationFeed } from '../../../src/adapters/embedded/memory-revocation-feed.js';
+import { createUseCases, type UseCaseDeps, type UseCases } from '../../../src/bootstrap/use-cases.js';
+import { AttemptLimitRules, type AttemptLimitsConfig } from '../../../src/domain/abuse/attempt-limits.js';
+import { CommonPasswordBlocklist } from '../../../src/domain/abuse/password-blocklist.js';
+import type { PasswordHashing, PlaceInQueue } from '../../../src/domain/abuse/ports.js';
+import { Audit } from '../../../src/domain/audit/recorder.js';
+import type { DeletionStepHook } from '../../../src/domain/clients/deletion.js';
+import type { ClientQuery, ClientStore, MarkedClient, Outbox, OutboxEntry, PendingDeletion } from '../../../src/domain/clients/ports.js';
+import type { ClientRecord, Principal } from '../../../src/domain/kernel/client.js';
+import { DuplicateKeyError, domainError, UnavailableError } from '../../../src/domain/kernel/errors.js';
+import { silentLogger } from '../../../src/domain/kernel/logger.js';
+import { RetryLaterError } from '../../../src/domain/kernel/retry-later.js';
 import type { Recovery } from '../../../src/domain/recovery/ports.js';
+import { RevocationEntries } from '../../../src/domain/revocation/entries.js';
+import type { RevocationList, RevocationStatus } from '../../../src/domain/revocation/ports.js';
+import type { SecondFactorSettings } from '../../../src/domain/second-factor/ports.js';
+import type {
+  IssuedToken,
+  RefreshTokenRecord,
+  SessionRecord,
+  SessionStore,
+  TokenForRotation,
+  TokenIssuer,
+  TokenSubject,
+} from '../../../src/domain/sessions/ports.js';
+import { FakeAuditLog } from './audit-log.js';
+import { FakeSecondFactorStore, SECOND_FACTOR_SETTINGS, tokenPair } from './second-factor.js';
 
 /** A clock the test moves by hand. */
 export class ManualClock {
@@ -161,7 +170,11 @@ export class FakeOutbox implements Outbox {
     if (!this.entries.some((known) => known.id === entry.id)) this.entries.push(copy(entry));
   }
   async pending(limit: number): Promise<OutboxEntry[]> {
-    return this.entries.filter((entry) => !entry.deliveredAt).sort((a, b) => (a.id < b.id ? -1 : 1)).slice(0, limit).map(copy);
+    return this.entries
+      .filter((entry) => !entry.deliveredAt)
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .slice(0, limit)
+      .map(copy);
   }
   async markDelivered(id: string, at: Date): Promise<void> {
     const entry = this.entries.find((known) => known.id === id);

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import type { RedisClient } from '../../../src/adapters/redis/topology.js';
 import { connectRedis } from '../../../src/adapters/redis/redis-connect.js';
+import type { RedisClient } from '../../../src/adapters/redis/topology.js';
 import { OutageLog } from '../../../src/domain/kernel/outage-log.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { eventually } from '../../support/eventually.js';
-import { recordingLogger } from '../../support/server.js';
 import { startRedis, stopRedis } from '../../support/redis-process.js';
+import { recordingLogger } from '../../support/server.js';
 import { requireRedisControl, requireServices } from '../../support/services.js';
 
 const parsed = (lines: string[]) => lines.map((line) => JSON.parse(line) as { level: string; msg: string; err?: string });

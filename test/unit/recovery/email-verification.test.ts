@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { reasonOf, registeredUser } from '../fakes/world.js';
 import { recoveryWorld } from '../fakes/recovery.js';
+import { reasonOf, registeredUser } from '../fakes/world.js';
 
 describe('EmailVerification: SendEmailVerification and VerifyEmail (unit, with fakes)', () => {
   it('refuses a verification token after EMAIL_VERIFICATION_TTL_HOURS', async () => {

@@ -2,8 +2,8 @@
 import { expect } from 'chai';
 import { SqliteMailOutbox } from '../../../src/adapters/embedded/sqlite-mail-outbox.js';
 import { TemplateMailRenderer } from '../../../src/adapters/mail/template-renderer.js';
-import type { MailTransport, RenderedMail } from '../../../src/domain/recovery/ports.js';
 import { Mailer } from '../../../src/domain/recovery/mailer.js';
+import type { MailTransport, RenderedMail } from '../../../src/domain/recovery/ports.js';
 import { openSqlite, type SqliteBackend } from '../../contract/backends.js';
 import { recordingLogger } from '../../support/server.js';
 import { ManualClock } from '../fakes/world.js';
@@ -35,7 +35,14 @@ describe('The mail relay', () => {
     transport = new FlakyTransport();
     clock = new ManualClock();
     logs = [];
-    mailer = new Mailer(outbox, new TemplateMailRenderer(), transport, { retryBaseMs: 1000, retryMaxMs: 4000, maxAgeMs: 60_000 }, recordingLogger(logs), clock.now);
+    mailer = new Mailer(
+      outbox,
+      new TemplateMailRenderer(),
+      transport,
+      { retryBaseMs: 1000, retryMaxMs: 4000, maxAgeMs: 60_000 },
+      recordingLogger(logs),
+      clock.now,
+    );
   });
   afterEach(async () => {
     await mailer.stop();

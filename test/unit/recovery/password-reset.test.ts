@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { PASSWORD, reasonOf, registeredUser, world } from '../fakes/world.js';
 import { recoveryWorld } from '../fakes/recovery.js';
+import { PASSWORD, reasonOf, registeredUser, world } from '../fakes/world.js';
 
 const NEW_PASSWORD = 'a brand new passphrase';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { newId } from '../../../src/domain/kernel/ids.js';
 import type { ClientQuery } from '../../../src/domain/clients/ports.js';
+import { newId } from '../../../src/domain/kernel/ids.js';
 import { rebuildRevocations } from '../../../src/domain/revocation/rebuild.js';
 import { FakeRevocationList, registeredUser, world } from '../fakes/world.js';
 
@@ -16,7 +16,16 @@ describe('Rebuilding a lost revocation list from the stores', () => {
     await w.clients.update(suspended.client.id, { suspended: true, suspensionReason: 'abuse' });
     await w.sessions.revoke(loggedOutLongAgo.principal.sessionId, new Date(w.clock.now()));
     const deletion = (clientId: string) =>
-      w.outbox.add({ id: newId(w.clock.now()), type: 'client.deletion_requested', clientId, clientKind: 'user', at: new Date(w.clock.now()), by: clientId, reason: '', deliveredAt: null });
+      w.outbox.add({
+        id: newId(w.clock.now()),
+        type: 'client.deletion_requested',
+        clientId,
+        clientKind: 'user',
+        at: new Date(w.clock.now()),
+        by: clientId,
+        reason: '',
+        deliveredAt: null,
+      });
     const [deletedLongAgo, deletedNow] = [newId(), newId()];
     await deletion(deletedLongAgo);
     w.clock.advance(LISTED_MS + 1000);

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { Secret, TOTP } from 'otpauth';
+import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer.js';
 import { SealError } from '../../../src/domain/second-factor/ports.js';
 import { isLoginChallenge } from '../../../src/domain/sessions/ports.js';
-import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer.js';
-import { PASSWORD, adminPrincipal, reasonOf, registeredUser, world, type World } from '../fakes/world.js';
+import { adminPrincipal, PASSWORD, reasonOf, registeredUser, type World, world } from '../fakes/world.js';
 
 const codeAt = (secret: string, at: number) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp: at });
 const noFactor = { totpCode: '', recoveryCode: '', passkey: null };
@@ -26,7 +26,11 @@ describe('Second factors (unit, with fakes)', () => {
     const user = await userWithTotp(w);
     w.clock.advance(10 * 30_000);
     const complete = async (offsetSteps: number) =>
-      w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken: await user.challenge(), totpCode: codeAt(user.secret, w.clock.now() + offsetSteps * 30_000) });
+      w.useCases.secondFactorLogin.completeLogin({
+        ...noFactor,
+        challengeToken: await user.challenge(),
+        totpCode: codeAt(user.secret, w.clock.now() + offsetSteps * 30_000),
+      });
     expect(await reasonOf(complete(2))).to.equal('SECOND_FACTOR_INVALID');
     expect(await reasonOf(complete(-2))).to.equal('SECOND_FACTOR_INVALID');
     expect((await complete(1)).client.id).to.equal(user.client.id);
@@ -39,7 +43,9 @@ describe('Second factors (unit, with fakes)', () => {
     const user = await userWithTotp(w);
     const challengeToken = await user.challenge();
     w.clock.advance(5 * 60_000);
-    expect(await reasonOf(w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken, totpCode: codeAt(user.secret, w.clock.now()) }))).to.equal('CHALLENGE_INVALID');
+    expect(await reasonOf(w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken, totpCode: codeAt(user.secret, w.clock.now()) }))).to.equal(
+      'CHALLENGE_INVALID',
+    );
   });
 
   it('refuses a suspended user at the second step too', async () => {
@@ -47,7 +53,9 @@ describe('Second factors (unit, with fakes)', () => {
     const user = await userWithTotp(w);
     const challengeToken = await user.challenge();
     await w.useCases.suspension.suspendClient(adminPrincipal(), { clientId: user.client.id, reason: 'abuse' });
-    expect(await reasonOf(w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken, totpCode: codeAt(user.secret, w.clock.now() + 30_000) }))).to.equal('CLIENT_SUSPENDED');
+    expect(
+      await reasonOf(w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken, totpCode: codeAt(user.secret, w.clock.now() + 30_000) })),
+    ).to.equal('CLIENT_SUSPENDED');
   });
 
   it('does not let a passkey ceremony begun by one user be finished by another', async () => {
@@ -69,8 +77,14 @@ describe('Second factors (unit, with fakes)', () => {
     const factor = w.secondFactors.totp.get(user.client.id)!;
     factor.sealedSecret = new AesGcmSecretSealer('the key-encryption key before a change').seal(user.secret, `totp:${user.client.id}`);
     const code = codeAt(user.secret, w.clock.now() + 30_000);
-    expect(await reasonOf(w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken: await user.challenge(), totpCode: code }))).to.equal('SECOND_FACTOR_INVALID');
-    const pair = await w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken: await user.challenge(), recoveryCode: user.recoveryCodes[0]! });
+    expect(await reasonOf(w.useCases.secondFactorLogin.completeLogin({ ...noFactor, challengeToken: await user.challenge(), totpCode: code }))).to.equal(
+      'SECOND_FACTOR_INVALID',
+    );
+    const pair = await w.useCases.secondFactorLogin.completeLogin({
+      ...noFactor,
+      challengeToken: await user.challenge(),
+      recoveryCode: user.recoveryCodes[0]!,
+    });
     expect(pair.client.id).to.equal(user.client.id);
   });
 

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
+import { JwtOriginalTokenDecoder } from '../../../src/adapters/crypto/original-token-decoder.js';
 import { loadConfig } from '../../../src/config/index.js';
 import type { ClientRecord } from '../../../src/domain/kernel/client.js';
 import { DomainError } from '../../../src/domain/kernel/errors.js';
-import { JwtOriginalTokenDecoder } from '../../../src/adapters/crypto/original-token-decoder.js';
-import { LegacyTokens } from '../../../src/domain/sessions/legacy-tokens.js';
 import { silentLogger } from '../../../src/domain/kernel/logger.js';
+import { LegacyTokens } from '../../../src/domain/sessions/legacy-tokens.js';
 import { manualClock } from '../../contract/backends.js';
 
 const SECRET = 'the original service secret, 32+ bytes';
@@ -43,7 +43,13 @@ describe('LegacyTokens at the end of the window', () => {
   it('accepts a service token up to the date and refuses it from then on', async () => {
     const clock = manualClock(Date.parse('2026-11-01T00:00:00Z'));
     const service = { id: 'a'.repeat(24), kind: 'service', groups: ['service'], suspended: false } as ClientRecord;
-    const legacy = new LegacyTokens(new Date('2026-11-02T00:00:00Z'), new JwtOriginalTokenDecoder(SECRET), { findById: async (id: string) => (id === service.id ? service : null) }, silentLogger, clock.now);
+    const legacy = new LegacyTokens(
+      new Date('2026-11-02T00:00:00Z'),
+      new JwtOriginalTokenDecoder(SECRET),
+      { findById: async (id: string) => (id === service.id ? service : null) },
+      silentLogger,
+      clock.now,
+    );
     const token = jwt.sign({ id: service.id, groups: null }, SECRET, { algorithm: 'HS256', noTimestamp: true });
     expect((await legacy.verify(token))!.clientId).to.equal(service.id);
     clock.advance(DAY_MS - 1);
@@ -56,8 +62,17 @@ describe('LegacyTokens at the end of the window', () => {
   it('never lets a user token outlive the window', async () => {
     const clock = manualClock(Date.parse('2026-11-01T23:30:00Z'));
     const user = { id: 'b'.repeat(24), kind: 'user', groups: ['user'], suspended: false } as ClientRecord;
-    const legacy = new LegacyTokens(new Date('2026-11-02T00:00:00Z'), new JwtOriginalTokenDecoder(SECRET), { findById: async () => user }, silentLogger, clock.now);
-    const token = jwt.sign({ id: user.id, groups: ['user'], exp: Date.parse('2026-11-02T06:00:00Z') / 1000 }, SECRET, { algorithm: 'HS256', noTimestamp: true });
+    const legacy = new LegacyTokens(
+      new Date('2026-11-02T00:00:00Z'),
+      new JwtOriginalTokenDecoder(SECRET),
+      { findById: async () => user },
+      silentLogger,
+      clock.now,
+    );
+    const token = jwt.sign({ id: user.id, groups: ['user'], exp: Date.parse('2026-11-02T06:00:00Z') / 1000 }, SECRET, {
+      algorithm: 'HS256',
+      noTimestamp: true,
+    });
     expect((await legacy.verify(token))!.expiresAt.toISOString()).to.equal('2026-11-02T00:00:00.000Z');
     clock.advance(DAY_MS);
     expect(await legacy.verify(token)).to.equal(null);

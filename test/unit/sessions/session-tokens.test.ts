@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { LIFETIMES, PASSWORD, UNIT_LIMITS, reasonOf, registeredUser, world } from '../fakes/world.js';
 import { tokenPair } from '../fakes/second-factor.js';
+import { LIFETIMES, PASSWORD, reasonOf, registeredUser, UNIT_LIMITS, world } from '../fakes/world.js';
 
 describe('SessionTokens: Login (unit, with fakes)', () => {
   it('opens a session: an access token of the access lifetime and a refresh token of the session lifetime', async () => {
@@ -70,7 +70,8 @@ describe('SessionTokens: Login (unit, with fakes)', () => {
     const before = w.hasher.reservations;
     await w.useCases.sessionTokens.login({ email, password: PASSWORD });
     await w.useCases.sessionTokens.login({ email, password: 'wrong' }).catch(() => undefined);
-    for (let i = 0; i < UNIT_LIMITS.loginPerEmailAndSource.points; i++) await w.useCases.sessionTokens.login({ email, password: 'wrong' }).catch(() => undefined);
+    for (let i = 0; i < UNIT_LIMITS.loginPerEmailAndSource.points; i++)
+      await w.useCases.sessionTokens.login({ email, password: 'wrong' }).catch(() => undefined);
     expect(await reasonOf(w.useCases.sessionTokens.login({ email, password: PASSWORD }))).to.equal('TOO_MANY_ATTEMPTS');
     expect(w.hasher.reservations - before).to.equal(UNIT_LIMITS.loginPerEmailAndSource.points + 3);
     expect(w.hasher.released).to.equal(w.hasher.reservations);
@@ -99,7 +100,7 @@ describe('SessionTokens: RefreshToken (unit, with fakes)', () => {
     expect(await reasonOf(w.useCases.sessionTokens.refresh({ refreshToken: next.refresh.token }))).to.equal('SESSION_REVOKED');
   });
 
-  it('refuses an unknown, an expired, a suspended client\'s and a deleted client\'s refresh token', async () => {
+  it("refuses an unknown, an expired, a suspended client's and a deleted client's refresh token", async () => {
     const w = world();
     expect(await reasonOf(w.useCases.sessionTokens.refresh({ refreshToken: 'nope' }))).to.equal('TOKEN_INVALID');
     expect(await reasonOf(w.useCases.sessionTokens.refresh({ refreshToken: '' }))).to.equal('INVALID_ARGUMENT');

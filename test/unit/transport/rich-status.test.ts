@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { DomainError, REASONS, invalidArgument, type Reason } from '../../../src/domain/kernel/errors.js';
+import { DomainError, invalidArgument, REASONS, type Reason } from '../../../src/domain/kernel/errors.js';
 import { ERROR_DOMAIN, richStatusOf } from '../../../src/sdk/error-details.js';
 import { toServiceError } from '../../../src/transport/grpc/status-mapping.js';
 import { recordingLogger } from '../../support/server.js';

@@ -1,12 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { DomainError, REASONS, UnavailableError, invalidArgument, type Reason } from '../../../src/domain/kernel/errors.js';
+import { DomainError, invalidArgument, REASONS, type Reason, UnavailableError } from '../../../src/domain/kernel/errors.js';
 import { errorDetailOf } from '../../../src/sdk/error-details.js';
 import { toServiceError } from '../../../src/transport/grpc/status-mapping.js';
 import { recordingLogger } from '../../support/server.js';
 
 describe('The error to gRPC status mapping', () => {
-  it('keeps a domain error\'s message, reason and field', () => {
+  it("keeps a domain error's message, reason and field", () => {
     const mapped = toServiceError(invalidArgument('email', 'email is not a valid email address'), recordingLogger([]), 'RegisterUser');
     expect(mapped.code).to.equal(status.INVALID_ARGUMENT);
     expect(mapped.details).to.equal('email is not a valid email address');
@@ -46,7 +46,7 @@ describe('The error to gRPC status mapping', () => {
     expect(logs.join('\n')).to.contain('cannot read secretHash');
   });
 
-  it('turns an adapter\'s UnavailableError into UNAVAILABLE without the driver\'s text, and logs the cause', () => {
+  it("turns an adapter's UnavailableError into UNAVAILABLE without the driver's text, and logs the cause", () => {
     const logs: string[] = [];
     const driverError = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:27017'), { name: 'MongoServerSelectionError' });
     const mapped = toServiceError(new UnavailableError('the client store', { cause: driverError }), recordingLogger(logs), 'Login');
@@ -56,7 +56,7 @@ describe('The error to gRPC status mapping', () => {
     expect(logs.join('\n')).to.contain('ECONNREFUSED');
   });
 
-  it('knows no driver: a driver\'s error that no adapter translated is INTERNAL, whatever its name', () => {
+  it("knows no driver: a driver's error that no adapter translated is INTERNAL, whatever its name", () => {
     const outage = Object.assign(new Error('connection refused'), { name: 'MongoServerSelectionError' });
     const mapped = toServiceError(outage, recordingLogger([]), 'Login');
     expect(mapped.code).to.equal(status.INTERNAL);
