@@ -5,7 +5,7 @@
 import { CookiePolicy } from '../../bridge/cookie-policy.js';
 import { identityInProcess } from '../../bridge/routes/forward-auth.js';
 import { startBridge } from '../../bridge/server.js';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { type Config, ConfigError, loadConfig } from '../config/index.js';
 import { describeError } from '../domain/kernel/error-text.js';
 import { createLogger } from '../observability/logging.js';
 import { flushTraces } from '../observability/tracing/trace-context.js';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     process.stderr.write(`client-auth: unknown role "${role}"; expected one of ${ROLES.join(', ')}\n`);
     process.exit(64);
   }
-  let config;
+  let config: Config;
   try {
     config = loadConfig(process.env);
   } catch (error) {

@@ -267,6 +267,7 @@ function deletionChannelsFrom(read: Reader): string[] {
     throw new ConfigError('set DELETION_CHANNELS or DELETION_CHANNEL, not both (DELETION_CHANNELS is a comma-separated list)');
   }
   if (single !== null) return [read.string('DELETION_CHANNEL', single)];
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
   if (channels.some((channel) => /[\u0000-\u001f\s]/.test(channel))) {
     throw new ConfigError('DELETION_CHANNELS entries must not contain spaces or control characters');
   }

@@ -21,6 +21,7 @@ export class Reader {
     const value = this.env[name];
     if (value === undefined) return fallback;
     if (value === '' && !options.allowEmpty) return fallback;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
     if (/[\u0000-\u001f]/.test(value)) throw new ConfigError(`${name} must not contain control characters`);
     return value;
   }

@@ -196,9 +196,13 @@ export function createMetrics(sources: MetricsSources, options: MetricsOptions =
   const series = new Map<string, { total: ReturnType<typeof rpcTotal.labels>; duration: ReturnType<typeof rpcDuration.labels> }[]>();
   const seriesOf = (method: string, code: status) => {
     let byCode = series.get(method);
-    if (byCode === undefined) series.set(method, (byCode = []));
+    if (byCode === undefined) {
+      byCode = [];
+      series.set(method, byCode);
+    }
     const name = status[code] ?? String(code);
-    return (byCode[code] ??= { total: rpcTotal.labels({ method, code: name }), duration: rpcDuration.labels({ method, code: name }) });
+    byCode[code] ??= { total: rpcTotal.labels({ method, code: name }), duration: rpcDuration.labels({ method, code: name }) };
+    return byCode[code];
   };
 
   let server: Server | null = null;

@@ -143,7 +143,7 @@ export async function measureBrowserPath(
   if (options.cpuProfile) say(`CPU profiles of main.js written to ${profileDir}`);
 
   const bundled = fs.existsSync(path.join(ROOT, 'dist', BUNDLE_DIR, 'start.js'));
-  say(`cold start of the embedded default to its first served GET /me, ${COLD_STARTS} times` + (bundled ? ', alternating with the unbundled modules' : ''));
+  say(`cold start of the embedded default to its first served GET /me, ${COLD_STARTS} times${bundled ? ', alternating with the unbundled modules' : ''}`);
   const coldStarts: ColdStart[] = [];
   const unbundled: ColdStart[] = [];
   for (let run = 0; run < COLD_STARTS; run++) {

@@ -158,7 +158,7 @@ export function gatewayReport(r: GatewayResults, row: (label: string, a: string,
     lines.push(row(`  ${names[0]}`, int(measured.perSecond), fixed(measured.p50Ms), fixed(measured.p99Ms)));
     lines.push(row('  ratio', fixed(measured.perSecond / baseline.perSecond), fixed(measured.p50Ms / baseline.p50Ms), fixed(measured.p99Ms / baseline.p99Ms)));
     if (target !== null)
-      lines.push(row('  target', `>= ${target.toFixed(2)}`, '', '') + `  ${measured.perSecond / baseline.perSecond >= target ? 'met' : 'below target'}`);
+      lines.push(`${row('  target', `>= ${target.toFixed(2)}`, '', '')}  ${measured.perSecond / baseline.perSecond >= target ? 'met' : 'below target'}`);
     lines.push(
       `  each round, per s: ${names[1]} ${p.baseline.map((run) => int(pooled([run]).perSecond)).join(' / ')}; ${names[0]} ${p.measured.map((run) => int(pooled([run]).perSecond)).join(' / ')}`,
     );

@@ -657,7 +657,7 @@ function printReport(r: Results, options: Options): void {
       s.validateLog.ok + notOk.length === 0
         ? `no ValidateToken calls (LOG_LEVEL=${options.logLevel}, ACCESS_LOG_SAMPLE=${process.env['ACCESS_LOG_SAMPLE'] ?? '0'}: ` +
           'ordinary outcomes of the gateway checks are not logged), so their statuses are unchecked'
-        : `${int(s.validateLog.ok)} ValidateToken calls OK` + (notOk.length ? `, NOT OK: ${notOk.map(([c, n]) => `${n} ${c}`).join(', ')}` : ', none failed');
+        : `${int(s.validateLog.ok)} ValidateToken calls OK${notOk.length ? `, NOT OK: ${notOk.map(([c, n]) => `${n} ${c}`).join(', ')}` : ', none failed'}`;
     out(
       `  checks, ${s.name}: h2load saw ${s.validate.failed === 0 ? 'no failed streams' : `${s.validate.failed} failed streams`}; the server logged ${logged}`,
     );
@@ -808,7 +808,7 @@ function printReport(r: Results, options: Options): void {
       `${r.blocklist.microsPerCheck.toFixed(2)} µs per check (target < 1 ms: ${r.blocklist.microsPerCheck < 1000 ? 'met' : 'NOT met'})`,
   );
   out();
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function row(label: string, a: string, b: string, c: string): string {

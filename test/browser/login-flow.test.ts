@@ -113,7 +113,7 @@ for (const wiring of WIRINGS)
       page.evaluate(([m, p, b, e]) => (window as any).callBridge(m, p, b ?? undefined, e ?? undefined), [method, path, body ?? null, extra ?? null] as const);
 
     const bridgeCookies = async () => {
-      const cookies = await context.cookies(bridge.url + '/refresh');
+      const cookies = await context.cookies(`${bridge.url}/refresh`);
       return { access: cookies.find((c) => c.name === 'token'), refresh: cookies.find((c) => c.name === 'refresh_token') };
     };
 

@@ -59,7 +59,7 @@ describe('AttemptLimiter contract: in process (embedded)', () => {
   attemptLimiterContract(() => memoryAttemptLimiters());
 });
 
-describe('AttemptLimiter contract: Redis', function () {
+describe('AttemptLimiter contract: Redis', () => {
   const connect = redisConnections();
   let redis: RedisClient;
   const logs: string[] = [];

@@ -5,8 +5,7 @@ export function onJsonLines(stream: Readable, onLine: (line: Record<string, unkn
   let buffered = '';
   stream.on('data', (chunk: Buffer) => {
     buffered += chunk.toString('utf8');
-    let newline: number;
-    while ((newline = buffered.indexOf('\n')) >= 0) {
+    for (let newline = buffered.indexOf('\n'); newline >= 0; newline = buffered.indexOf('\n')) {
       const text = buffered.slice(0, newline);
       buffered = buffered.slice(newline + 1);
       let line: Record<string, unknown>;

@@ -204,7 +204,7 @@ function startWatchdog(): void {
 
 function tellWatchdog(line: string): void {
   const stdin = watchdog?.stdin;
-  if (stdin && stdin.writable) stdin.write(`${line}\n`);
+  if (stdin?.writable) stdin.write(`${line}\n`);
 }
 
 function stopWatchdog(): void {

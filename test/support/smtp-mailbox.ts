@@ -70,8 +70,12 @@ export async function startSmtpMailbox(): Promise<SmtpMailbox> {
     url: `smtp://127.0.0.1:${port}`,
     received,
     refusals: 0,
-    refuse: () => void (refusing = true),
-    accept: () => void (refusing = false),
+    refuse: () => {
+      refusing = true;
+    },
+    accept: () => {
+      refusing = false;
+    },
     to: forRecipient,
     waitFor: (to: string, subject?: RegExp, timeoutMs = 10_000) =>
       eventually(() => forRecipient(to).find((mail) => subject === undefined || subject.test(mail.subject)), {

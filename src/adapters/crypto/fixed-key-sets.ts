@@ -2,7 +2,7 @@
  * Key sets the service does not rotate: the HS256 shared secret of the original
  * deployments, and a private key an operator manages in a PEM file.
  */
-import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import { domainError } from '../../domain/kernel/errors.js';
 import type { AsymmetricAlgorithm, PublicJwk, SignerKey, SigningKeySet, SigningKeyView, VerifierKey } from '../../domain/signing-keys/ports.js';
@@ -64,7 +64,7 @@ export class PemKeySet extends FixedKeySet {
     } catch (error) {
       throw new Error(`JWT_PRIVATE_KEY_FILE ${file} cannot be read: ${(error as Error).message}`, { cause: error });
     }
-    let privateKey;
+    let privateKey: KeyObject;
     try {
       privateKey = createPrivateKey(pem);
     } catch {

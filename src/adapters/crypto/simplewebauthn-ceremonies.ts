@@ -9,7 +9,8 @@ import { type WebAuthnCeremonies, WebAuthnRefusal } from '../../domain/second-fa
  */
 let library: typeof SimpleWebAuthn | null = null;
 function simpleWebAuthn(): typeof SimpleWebAuthn {
-  return (library ??= createRequire(import.meta.url)('@simplewebauthn/server') as typeof SimpleWebAuthn);
+  library ??= createRequire(import.meta.url)('@simplewebauthn/server') as typeof SimpleWebAuthn;
+  return library;
 }
 
 /** WebAuthn ceremonies with @simplewebauthn/server; its options and responses are the JSON @simplewebauthn/browser uses. */

@@ -5,16 +5,16 @@
 import { createPublicKey } from 'node:crypto';
 import { describeError } from '../../domain/kernel/error-text.js';
 import type { Logger } from '../../domain/kernel/logger.js';
-import {
-  type AsymmetricAlgorithm,
-  type PublicJwk,
-  type RotationPolicy,
-  type SignerKey,
-  type SigningKeyRecord,
-  type SigningKeySet,
-  type SigningKeyStore,
-  type SigningKeyView,
-  type VerifierKey,
+import type {
+  AsymmetricAlgorithm,
+  PublicJwk,
+  RotationPolicy,
+  SignerKey,
+  SigningKeyRecord,
+  SigningKeySet,
+  SigningKeyStore,
+  SigningKeyView,
+  VerifierKey,
 } from '../../domain/signing-keys/ports.js';
 import { type SigningKeyGenerator, SigningKeyRotation } from '../../domain/signing-keys/rotation.js';
 import { partitionKeys, signingKeyAt } from '../../domain/signing-keys/schedule.js';

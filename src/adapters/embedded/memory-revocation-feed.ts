@@ -1,5 +1,5 @@
 import { compareCursors, cursorTime, isCursor } from '../../domain/revocation/feed.js';
-import { type NewRevocationEvent, type RevocationEvent, type RevocationFeed } from '../../domain/revocation/ports.js';
+import type { NewRevocationEvent, RevocationEvent, RevocationFeed } from '../../domain/revocation/ports.js';
 
 /**
  * The revocation feed of a single instance: events in memory for `retentionMs`, listeners

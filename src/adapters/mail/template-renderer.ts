@@ -36,11 +36,11 @@ export class TemplateMailRenderer implements MailRenderer {
   render(template: MailTemplate, to: string, variables: Record<string, string>): RenderedMail {
     const source = this.templates.get(template);
     if (!source) throw new Error(`no mail template ${template}`);
-    const fill = (body: string, escape: (value: string) => string) =>
+    const fill = (body: string, encode: (value: string) => string) =>
       body.replace(/\{\{(\w+)\}\}/g, (_whole, name: string) => {
         const value = variables[name];
         if (value === undefined) throw new Error(`mail template ${template} uses {{${name}}}, which has no value`);
-        return escape(value);
+        return encode(value);
       });
     return {
       to,

@@ -33,7 +33,7 @@ export class MongoAuditLog implements AuditLog {
       );
     } catch (error) {
       // Records stored by an earlier try of this batch: each is kept once, as the port promises.
-      const onlyDuplicates = error instanceof MongoBulkWriteError && error.writeErrors instanceof Array && error.writeErrors.every((w) => w.code === 11000);
+      const onlyDuplicates = error instanceof MongoBulkWriteError && Array.isArray(error.writeErrors) && error.writeErrors.every((w) => w.code === 11000);
       if (!onlyDuplicates) throw error;
     }
   }

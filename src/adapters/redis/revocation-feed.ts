@@ -2,7 +2,7 @@ import { describeError } from '../../domain/kernel/error-text.js';
 import { UnavailableError } from '../../domain/kernel/errors.js';
 import type { Logger } from '../../domain/kernel/logger.js';
 import { cursorTime, isCursor } from '../../domain/revocation/feed.js';
-import { type NewRevocationEvent, type RevocationEvent, type RevocationFeed } from '../../domain/revocation/ports.js';
+import type { NewRevocationEvent, RevocationEvent, RevocationFeed } from '../../domain/revocation/ports.js';
 import type { RedisClient } from './topology.js';
 
 export const DEFAULT_FEED_KEY = 'clientauth:revocation-feed';

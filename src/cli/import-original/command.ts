@@ -23,21 +23,28 @@ const EXIT_USAGE = 64;
 const EXIT_CONFIG = 78;
 const PROGRESS_EVERY_MS = 1000;
 
+/** The options of the command line; throws on an unknown or malformed one. */
+function commandLine(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    options: {
+      from: { type: 'string' },
+      'from-db': { type: 'string' },
+      apply: { type: 'boolean', default: false },
+      'keep-admin': { type: 'string', multiple: true, default: [] },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  }).values;
+}
+
+type CommandLine = ReturnType<typeof commandLine>;
+
 export async function runImportOriginal(argv: readonly string[], loadConfig: () => Config): Promise<number> {
-  let args;
+  let args: CommandLine;
   try {
-    args = parseArgs({
-      args: [...argv],
-      options: {
-        from: { type: 'string' },
-        'from-db': { type: 'string' },
-        apply: { type: 'boolean', default: false },
-        'keep-admin': { type: 'string', multiple: true, default: [] },
-        json: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
+    args = commandLine(argv);
   } catch (error) {
     return usage(error instanceof Error ? error.message : String(error));
   }
@@ -56,7 +63,7 @@ export async function runImportOriginal(argv: readonly string[], loadConfig: () 
     return usage(error instanceof Error ? error.message : String(error));
   }
 
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {

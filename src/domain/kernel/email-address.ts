@@ -12,6 +12,7 @@ const EMAIL_MAX = 254;
 // A pragmatic shape check: one @, no spaces, a dot in the domain. Delivery proves the rest.
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 // C0 and C1 control characters, including NUL.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // Format characters (zero-width joiners, soft hyphen, BOM, the bidi embeddings, overrides
 // and isolates) and the bidi marks: invisible, or reorder what the reader sees.

@@ -10,6 +10,7 @@ export function isClientId(value: string): boolean {
 export { normalizeEmail } from './email-address.js';
 
 // C0 and C1 control characters, including NUL.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 export const PASSWORD_MIN_BYTES = 8;

@@ -73,7 +73,7 @@ export class PasswordReset {
     const token = await recovery.tokens.consume(hashSecret(input.token), 'password_reset', new Date(now));
     if (!token) throw domainError('RESET_TOKEN_INVALID');
     const client = await clients.findById(token.clientId);
-    if (!client || client.kind !== 'user' || client.suspended) throw domainError('RESET_TOKEN_INVALID');
+    if (client?.kind !== 'user' || client.suspended) throw domainError('RESET_TOKEN_INVALID');
 
     await clients.update(client.id, { passwordHash: await hasher.hash(password), updatedAt: new Date(now) });
     await recovery.tokens.deleteAllOfClient(client.id, 'password_reset');
@@ -95,7 +95,7 @@ export class PasswordReset {
     const recovery = requireFeature(this.deps.recovery, 'passwordReset');
     const client = await this.deps.clients.findByEmail(email);
     // Services have no password, and a suspended user may not take its account back this way.
-    if (!client || client.kind !== 'user' || client.suspended) return;
+    if (client?.kind !== 'user' || client.suspended) return;
     const { settings } = recovery;
     const token = await issueOneTimeToken(recovery, client.id, 'password_reset', settings.resetTokenTtlSeconds, this.deps.now());
     await recovery.mailer.queue(client, 'password-reset', {

@@ -97,7 +97,7 @@ export class Passkeys {
     const ticket = openTicket<CeremonyPayload>(this.deps.sealer, 'passkey-registration', input.ceremonyToken, this.deps.now(), 'ceremony_token');
     if (ticket.clientId !== caller.clientId) throw domainError('CHALLENGE_INVALID');
     const user = await requireUser(this.deps, caller);
-    let credential;
+    let credential: Awaited<ReturnType<WebAuthnCeremonies['verifyRegistration']>>;
     try {
       credential = await this.deps.webauthn.verifyRegistration({
         response: input.response,

@@ -4,7 +4,7 @@
  * generation n+1 first has chosen the successor, and every other instance reads it back.
  */
 import { DuplicateKeyError } from '../kernel/errors.js';
-import { type AsymmetricAlgorithm, type RotationPolicy, type SigningKeyRecord, type SigningKeyStore } from './ports.js';
+import type { AsymmetricAlgorithm, RotationPolicy, SigningKeyRecord, SigningKeyStore } from './ports.js';
 import { newestKey, partitionKeys, scheduledActivation } from './schedule.js';
 
 /** Makes a fresh key pair and seals its private half; the domain never sees key material. */

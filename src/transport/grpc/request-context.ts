@@ -14,5 +14,6 @@ export function requestContextOf(metadata: Metadata, requestId: string, ip: stri
   const forwarded = metadata.get(CLIENT_USER_AGENT_KEY)[0];
   const own = metadata.get('user-agent')[0];
   const userAgent = typeof forwarded === 'string' && forwarded !== '' ? forwarded : typeof own === 'string' ? own : '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
   return { ip, userAgent: userAgent.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, USER_AGENT_MAX), requestId };
 }

@@ -99,7 +99,7 @@ export function keepStreamsInTable(session: object): boolean {
   if (!state) return false;
   if (state.streams instanceof StreamTable) return true;
   const table = new StreamTable<unknown>();
-  state.streams.forEach((stream, id) => table.set(id, stream));
+  for (const [id, stream] of state.streams) table.set(id, stream);
   state.streams = table;
   return true;
 }

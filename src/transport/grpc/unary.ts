@@ -110,7 +110,8 @@ class UnaryCallContext implements CallContext {
   ) {}
 
   get requestId(): string {
-    return (this.id ??= requestIdFrom(this.call.metadata.get(REQUEST_ID_KEY)[0]));
+    this.id ??= requestIdFrom(this.call.metadata.get(REQUEST_ID_KEY)[0]);
+    return this.id;
   }
 
   get metadata(): Metadata {
@@ -118,11 +119,13 @@ class UnaryCallContext implements CallContext {
   }
 
   get clientIp(): string {
-    return (this.ip ??= clientIpOf(this.call.getPeer(), this.call.metadata, this.trustedProxies));
+    this.ip ??= clientIpOf(this.call.getPeer(), this.call.metadata, this.trustedProxies);
+    return this.ip;
   }
 
   get request(): RequestContext {
-    return (this.context ??= requestContextOf(this.call.metadata, this.requestId, this.clientIp));
+    this.context ??= requestContextOf(this.call.metadata, this.requestId, this.clientIp);
+    return this.context;
   }
 }
 

@@ -18,7 +18,7 @@ async function failureOf(call: Promise<unknown>) {
   return { isError: error instanceof Error, code: error.code, details: error.details, message: error.message, detail: errorDetailOf(error) };
 }
 
-describe('The in-process wiring of the bridge (the default `all` role)', function () {
+describe('The in-process wiring of the bridge (the default `all` role)', () => {
   let server: TestServer;
   let inProcess: ClientAuthCalls;
 

@@ -148,7 +148,7 @@ const ORIGINAL_NAMES = [
 
 /** What an operator puts in .env: the three secrets compose requires, with characters a URI must escape. */
 const SAMPLE_SECRETS = {
-  JWT_SECRET_KEY: 'k'.repeat(24) + '/+=sample-secret-48-bytes',
+  JWT_SECRET_KEY: `${'k'.repeat(24)}/+=sample-secret-48-bytes`,
   DB_PASSWORD: 'db p@ss:w/rd?',
   REDIS_PASSWORD: 'redis p@ss#1',
   SMTP_URL: 'smtps://mailer:p%40ss@smtp.example.com',

@@ -6,7 +6,7 @@ const PASSWORD = 'correct horse battery';
 const REFRESHES = 12;
 
 for (const setup of SETUPS)
-  describe(`Session storage is bounded by session expiry (${SETUP_TITLES[setup]})`, function () {
+  describe(`Session storage is bounded by session expiry (${SETUP_TITLES[setup]})`, () => {
     let server: TestServer;
 
     before(async function () {

@@ -47,12 +47,25 @@ describe('The turn budget', () => {
     const turns = new TurnBudget(1);
     const ran: string[] = [];
     // A storm arrives: the first call runs, the rest wait.
-    turns.run(() => (busy(2), ran.push('storm 0')));
-    for (let call = 1; call < 4; call++) turns.run(() => (busy(2), ran.push(`storm ${call}`)));
+    turns.run(() => {
+      busy(2);
+      ran.push('storm 0');
+    });
+    for (let call = 1; call < 4; call++) {
+      turns.run(() => {
+        busy(2);
+        ran.push(`storm ${call}`);
+      });
+    }
     // A turn later, while the storm is still waiting, a user's call arrives, with two more.
     await nextTurn();
     turns.run(() => ran.push('user'));
-    for (let call = 4; call < 6; call++) turns.run(() => (busy(2), ran.push(`late ${call}`)));
+    for (let call = 4; call < 6; call++) {
+      turns.run(() => {
+        busy(2);
+        ran.push(`late ${call}`);
+      });
+    }
     while (turns.queued > 0) await nextTurn();
     // The storm's next call was due first; then the two arrivals alternate.
     expect(ran).to.deep.equal(['storm 0', 'storm 1', 'storm 2', 'user', 'storm 3', 'late 4', 'late 5']);

@@ -13,7 +13,7 @@ function samples(body: string, name: string): string[] {
   return body.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
 }
 
-describe('Prometheus metrics', function () {
+describe('Prometheus metrics', () => {
   let metrics: Metrics;
   let port: number;
   let backlog = 3;
@@ -125,7 +125,7 @@ describe('Prometheus metrics', function () {
   });
 });
 
-describe('Prometheus metrics when a store cannot answer', function () {
+describe('Prometheus metrics when a store cannot answer', () => {
   it('still serves the scrape, with NaN for the gauges it could not read and the store marked down', async () => {
     const metrics = createMetrics(
       {

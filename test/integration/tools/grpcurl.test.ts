@@ -15,7 +15,7 @@ import { requireServices } from '../../support/services.js';
 const DOCS_ADDRESS = 'localhost:50051';
 
 /** The commands of docs/api.md's "With grpcurl", in order. Keep both in step: a test below checks docs/api.md holds each. */
-export const GRPCURL_EXAMPLES = {
+const GRPCURL_EXAMPLES = {
   list: `grpcurl -plaintext localhost:50051 list`,
   describe: `grpcurl -plaintext localhost:50051 describe clientauth.v1.ClientAuth`,
   health: `grpcurl -plaintext localhost:50051 grpc.health.v1.Health/Check`,
@@ -141,7 +141,7 @@ describe('grpcurl against the running server, as docs/api.md shows', function ()
     expect(signIns[1].userAgent).to.match(/grpc-go/);
   });
 
-  it('is what docs/api.md shows: every command appears in docs/api.md', function () {
+  it('is what docs/api.md shows: every command appears in docs/api.md', () => {
     const text = normalise(readFileSync(join(repoRoot(), 'docs/api.md'), 'utf8'));
     for (const [name, command] of Object.entries(GRPCURL_EXAMPLES)) {
       expect(text.includes(normalise(command)), `docs/api.md lacks the "${name}" example:\n${command}`).to.equal(true);
