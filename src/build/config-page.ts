@@ -1,5 +1,6 @@
-/** docs/configuration.md, written from the catalogue of variables (src/config/variables.ts). */
-import { CONFIGURATION, type VariableDoc } from '../config/variables.js';
+/** docs/configuration.md, written from the catalogue of variables (src/config/variable-catalogue.ts). */
+import { CONFIGURATION } from '../config/variable-catalogue.js';
+import type { VariableDoc } from '../config/variables.js';
 
 export const CONFIGURATION_PAGE = 'docs/configuration.md';
 
@@ -15,7 +16,7 @@ export function configurationPage(): string {
   const lines = [
     '# Configuration',
     '',
-    '<!-- Written by `npm run docs` from src/config/variables.ts: edit that file, not this page (test/drift/docs.test.ts fails when they differ). -->',
+    '<!-- Written by `npm run docs` from src/config/variables-access.ts and variables-runtime.ts: edit those, not this page (test/drift/docs.test.ts fails when they differ). -->',
     '',
     'Everything is read from the environment, in one place (`src/config/`, whose `index.ts` alone reads',
     'the environment). A bad value stops start-up with a message naming the variable. The',

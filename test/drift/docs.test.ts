@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { CONFIGURATION_PAGE, configurationPage } from '../../src/build/config-page.js';
 import { ERRORS_PAGE, errorsPage } from '../../src/build/errors-page.js';
-import { CONFIGURATION } from '../../src/config/variables.js';
+import { CONFIGURATION } from '../../src/config/variable-catalogue.js';
 import { brokenLinks } from '../support/markdown-links.js';
 import { repoRoot } from '../support/paths.js';
 
@@ -18,7 +18,7 @@ const read = (file: string) => readFileSync(join(root, file), 'utf8');
 /** Every variable src/config/ reads, from its source: `read.x('NAME'` and `env['NAME']`. */
 function variablesRead(): Set<string> {
   const source = readdirSync(join(root, 'src/config'))
-    .filter((name) => name.endsWith('.ts') && name !== 'variables.ts')
+    .filter((name) => name.endsWith('.ts') && !/^variable/.test(name))
     .map((name) => read(`src/config/${name}`))
     .join('\n');
   const names = [...source.matchAll(/\bread\.\w+\(\s*'([A-Z][A-Z0-9_]*)'/g), ...source.matchAll(/\benv\[\s*'([A-Z][A-Z0-9_]*)'\s*\]/g)].map(
