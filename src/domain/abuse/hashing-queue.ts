@@ -5,7 +5,6 @@
  * be served in time are told so at once.
  */
 import { RetryLaterError, waitText } from '../kernel/retry-later.js';
-import type { PasswordHasher, PasswordHashing, PlaceInQueue } from './ports.js';
 
 export interface HashingQueueOptions {
   /** Hashes run at once (bcrypt runs on libuv's thread pool, 4 threads by default). */
@@ -128,37 +127,5 @@ export class HashingQueue {
   private busy(drainMs: number): RetryLaterError {
     const seconds = Math.max(1, Math.ceil(drainMs / 1000));
     return new RetryLaterError('SERVER_BUSY', `the server is busy checking passwords; try again in ${waitText(seconds)}`, seconds);
-  }
-}
-
-/** A hasher whose every hash and verification passes through `queue`. */
-export class QueuedPasswordHasher implements PasswordHashing {
-  constructor(
-    private readonly inner: PasswordHasher,
-    private readonly queue: HashingQueue,
-  ) {}
-
-  hash(password: string): Promise<string> {
-    return this.queue.run(() => this.inner.hash(password));
-  }
-
-  verify(password: string, hash: string | null): Promise<boolean> {
-    return this.queue.run(() => this.inner.verify(password, hash));
-  }
-
-  needsRehash(hash: string): boolean {
-    return this.inner.needsRehash(hash);
-  }
-
-  async withPlace<T>(work: (place: PlaceInQueue) => Promise<T>): Promise<T> {
-    const place = this.queue.reserve();
-    try {
-      return await work({
-        verify: (password, hash) => place.run(() => this.inner.verify(password, hash)),
-        hash: (password) => place.run(() => this.inner.hash(password)),
-      });
-    } finally {
-      place.release();
-    }
   }
 }
