@@ -49,11 +49,26 @@ function sharedBlocklist(): CommonPasswordBlocklist {
 }
 
 /**
+ * The password hasher behind its bounded queue, which starts timing one hash at once, while
+ * the stores connect: a flood that comes right after start is then measured against this
+ * machine's hash, not an assumption.
+ */
+function queuedHasher(config: Config, log: Logger): QueuedPasswordHasher {
+  const bcrypt = new BcryptPasswordHasher(config.bcryptCost);
+  const hasher = new QueuedPasswordHasher(bcrypt, new HashingQueue(config.abuse.hashing, bcrypt.assumedHashMs));
+  void hasher.calibrate().catch((error: unknown) => {
+    log.warn({ err: String(error) }, 'timing a password hash at start-up failed; the hashing queue assumes the configured cost until a login is hashed');
+  });
+  return hasher;
+}
+
+/**
  * Connects the adapters (MongoDB and Redis, waiting for them, bounded; or the embedded set
  * when neither is configured), builds the service and starts its relay.
  */
 export async function buildApp(config: Config, log: Logger): Promise<App> {
   const stores = config.stores;
+  const hasher = queuedHasher(config, log);
   const embedded = stores.kind === 'embedded' ? await loadEmbeddedAdapters() : null;
   const adapters =
     stores.kind === 'embedded'
@@ -96,7 +111,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       limits: new AttemptLimitRules(config.abuse.limits, adapters.limiters),
       blocklist: sharedBlocklist(),
       relay,
-      hasher: new QueuedPasswordHasher(new BcryptPasswordHasher(config.bcryptCost), new HashingQueue(config.abuse.hashing)),
+      hasher,
       tokens: new JwtTokenIssuer(
         {
           issuer: config.jwt.issuer,

@@ -6,6 +6,8 @@ import type { PasswordHasher } from '../../domain/abuse/ports.js';
 const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** Characters of the checksum that follows the salt in a hash. */
 const CHECKSUM_LENGTH = 31;
+/** Milliseconds per round of the key schedule assumed before a hash is timed (cost 12: 512 ms). */
+const MS_PER_ROUND = 0.125;
 
 /**
  * bcrypt with a configured cost. Verification of an unknown account runs against a dummy
@@ -20,6 +22,16 @@ export class BcryptPasswordHasher implements PasswordHasher {
   constructor(readonly cost: number) {
     const checksum = Array.from(randomBytes(CHECKSUM_LENGTH), (byte) => BCRYPT_ALPHABET[byte & 63]).join('');
     this.dummyHash = bcrypt.genSaltSync(cost) + checksum;
+  }
+
+  /**
+   * How long one hash is taken to last before one has been timed on this machine: twice
+   * what a current server core takes (docs/benchmarks.md), doubling with each step of the
+   * cost as bcrypt's work does. Too long only refuses a few callers early; too short would
+   * admit more than can be served in time.
+   */
+  get assumedHashMs(): number {
+    return 2 ** this.cost * MS_PER_ROUND;
   }
 
   hash(password: string): Promise<string> {

@@ -7,9 +7,18 @@ import { SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A job that runs until the test releases it. */
+function held(): { promise: Promise<void>; release: () => void } {
+  let release = () => {};
+  const promise = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { promise, release };
+}
+
 describe('The password-hashing queue', () => {
   it('runs `concurrency` jobs, queues up to `maxQueue`, and refuses the rest at once with SERVER_BUSY', async () => {
-    const queue = new HashingQueue({ concurrency: 2, maxQueue: 2, maxWaitMs: 1000 });
+    const queue = new HashingQueue({ concurrency: 2, maxQueue: 2, maxWaitMs: 1000 }, 30);
     let running = 0;
     let most = 0;
     const job = async () => {
@@ -30,7 +39,7 @@ describe('The password-hashing queue', () => {
   });
 
   it('refuses at once a caller whose predicted wait is longer than maxWaitMs', async () => {
-    const queue = new HashingQueue({ concurrency: 1, maxQueue: 100, maxWaitMs: 100 });
+    const queue = new HashingQueue({ concurrency: 1, maxQueue: 100, maxWaitMs: 100 }, 60);
     await queue.run(() => sleep(60));
     const running = queue.run(() => sleep(60));
     const waiting = queue.run(() => sleep(60));
@@ -42,7 +51,7 @@ describe('The password-hashing queue', () => {
   });
 
   it('never refuses a reserved place later: the refusal comes at reserve() or not at all', async () => {
-    const queue = new HashingQueue({ concurrency: 1, maxQueue: 1, maxWaitMs: 1000 });
+    const queue = new HashingQueue({ concurrency: 1, maxQueue: 1, maxWaitMs: 1000 }, 50);
     const place = queue.reserve();
     // While the holder of the place reads the database, others fill the slot and the queue.
     const first = queue.run(() => sleep(50).then(() => 'first'));
@@ -58,8 +67,92 @@ describe('The password-hashing queue', () => {
     expect(await queue.run(async () => 'after')).to.equal('after');
   });
 
+  it('predicts the wait from the assumed cost of a hash before any hash has been timed', async () => {
+    const queue = new HashingQueue({ concurrency: 1, maxQueue: 100, maxWaitMs: 1000 }, 400);
+    const blocker = held();
+    const running = queue.run(() => blocker.promise);
+    const waiting = [queue.reserve(), queue.reserve()];
+    // Two hashes of 400 ms ahead of it, and the one running: a wait of about 1200 ms.
+    expect(() => queue.reserve()).to.throw(RetryLaterError, /busy/);
+    blocker.release();
+    await running;
+    for (const place of waiting) place.release();
+  });
+
+  it('refuses on arrival a call whose wait and hash would pass its deadline, and admits one whose deadline leaves room', async () => {
+    const queue = new HashingQueue({ concurrency: 1, maxQueue: 100, maxWaitMs: 10000 }, 200);
+    const blocker = held();
+    const running = queue.run(() => blocker.promise);
+    const refused = (() => {
+      try {
+        queue.reserve(Date.now() + 400);
+        return null;
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refused).to.be.instanceOf(RetryLaterError).with.property('reason', 'SERVER_BUSY');
+    expect((refused as RetryLaterError).retryAfterSeconds).to.be.at.least(1);
+    // A hash without a place (a login's rehash, ChangePassword's new hash) is held to its deadline alike.
+    let hashed = false;
+    const alone = await queue.run(async () => (hashed = true), Date.now() + 400).catch((error: unknown) => error);
+    expect(alone).to.be.instanceOf(RetryLaterError).with.property('reason', 'SERVER_BUSY');
+    expect(hashed).to.equal(false);
+    queue.reserve(Date.now() + 60000).release();
+    blocker.release();
+    await running;
+  });
+
+  it('refuses a waiting place once its deadline no longer leaves room for the hash, instead of letting it time out', async () => {
+    const queue = new HashingQueue({ concurrency: 1, maxQueue: 100, maxWaitMs: 10000 }, 50);
+    const blocker = held();
+    const running = queue.run(() => blocker.promise);
+    const place = queue.reserve(Date.now() + 500);
+    let hashed = false;
+    // The hash ahead never ends until the refusal came: without it this test would time out.
+    const refused = await place
+      .run(async () => {
+        hashed = true;
+      })
+      .catch((error: unknown) => error);
+    expect(refused).to.be.instanceOf(RetryLaterError).with.property('reason', 'SERVER_BUSY');
+    expect(hashed).to.equal(false);
+    expect(queue.queued).to.equal(0);
+    blocker.release();
+    await running;
+    expect(await queue.run(async () => 'after')).to.equal('after');
+  });
+
+  it('refuses a waiting call whose turn comes too late for its deadline, and passes the slot to the next', async () => {
+    const queue = new HashingQueue({ concurrency: 1, maxQueue: 100, maxWaitMs: 10000 }, 20);
+    // The hash ahead runs far longer than the 20 ms assumed: the waiters' deadlines pass meanwhile.
+    const running = queue.run(() => sleep(300));
+    const late = queue.reserve(Date.now() + 200);
+    const patient = queue.reserve();
+    let lateHashed = false;
+    const outcomes = await Promise.all([
+      late.run(async () => (lateHashed = true)).catch((error: unknown) => error),
+      patient.run(async () => 'hashed'),
+      running,
+    ]);
+    expect(outcomes[0]).to.be.instanceOf(RetryLaterError).with.property('reason', 'SERVER_BUSY');
+    expect(lateHashed).to.equal(false);
+    expect(outcomes[1]).to.equal('hashed');
+  });
+
+  it('starts a call at once when a slot is free and its deadline leaves room for the hash, and refuses it when not', async () => {
+    const queue = new HashingQueue({ concurrency: 1, maxQueue: 100, maxWaitMs: 10000 }, 1000);
+    let hashed = false;
+    expect(() => queue.reserve(Date.now() + 500)).to.throw(RetryLaterError, /busy/);
+    const refused = await queue.run(async () => (hashed = true), Date.now() + 500).catch((error: unknown) => error);
+    expect(refused).to.be.instanceOf(RetryLaterError).with.property('reason', 'SERVER_BUSY');
+    expect(hashed).to.equal(false);
+    // Too near to wait for a slot (that needs room for two hashes), near enough to start one now.
+    expect(await queue.reserve(Date.now() + 1500).run(async () => 'hashed')).to.equal('hashed');
+  });
+
   it('gives a released place back to the next caller', async () => {
-    const queue = new HashingQueue({ concurrency: 1, maxQueue: 0, maxWaitMs: 1000 });
+    const queue = new HashingQueue({ concurrency: 1, maxQueue: 0, maxWaitMs: 1000 }, 50);
     const place = queue.reserve();
     expect(() => queue.reserve()).to.throw(RetryLaterError);
     place.release();
