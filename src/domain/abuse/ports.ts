@@ -94,13 +94,21 @@ export interface PasswordHasher {
 /** A password hasher behind a bounded queue: what the use cases hash with. */
 export interface PasswordHashing extends PasswordHasher {
   /**
+   * Hashes when a slot is free, or throws RESOURCE_EXHAUSTED / SERVER_BUSY: at once when the
+   * queue is full or the wait would pass `deadline` (as in `withPlace`), or while waiting.
+   */
+  hash(password: string, deadline?: number): Promise<string>;
+  /**
    * Takes a place in the queue now, or throws RESOURCE_EXHAUSTED / SERVER_BUSY at once. A
    * call that hashes (Login, RegisterUser, ChangePassword) reserves before its limit and
    * database reads, so the answer to a call that will be shed comes on arrival, never
-   * after those reads have waited behind a flood; and a call given a place is never
-   * refused later for want of one. The place is given back when `work` ends, used or not.
+   * after those reads have waited behind a flood. `deadline` is when the caller stops
+   * listening (ms since the epoch; none when absent): a call whose wait for a slot would
+   * leave too little of it for the hash is refused the same way, on arrival or as soon as
+   * that is known, never left to time out; without a deadline, a call given a place is never
+   * refused later. The place is given back when `work` ends, used or not.
    */
-  withPlace<T>(work: (place: PlaceInQueue) => Promise<T>): Promise<T>;
+  withPlace<T>(work: (place: PlaceInQueue) => Promise<T>, deadline?: number): Promise<T>;
 }
 
 /** A place in the hashing queue, for one `verify` or one `hash`. */

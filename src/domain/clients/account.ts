@@ -56,7 +56,7 @@ export class Account {
       const currentOk =
         Buffer.byteLength(input.currentPassword, 'utf8') <= v.PASSWORD_MAX_BYTES && (await place.verify(input.currentPassword, client.passwordHash));
       return { attempt, currentOk };
-    });
+    }, request.deadline);
     const record = { type: 'password.changed', actor: client.id, target: client.id, sessionId: caller.sessionId } as const;
     if (!currentOk) {
       this.deps.audit.record({ ...record, outcome: 'failure', details: { reason: 'INVALID_CREDENTIALS' } }, request);
@@ -65,7 +65,7 @@ export class Account {
     await attempt.succeeded();
 
     const now = new Date(this.deps.now());
-    await clients.update(client.id, { passwordHash: await hasher.hash(newPassword), updatedAt: now });
+    await clients.update(client.id, { passwordHash: await hasher.hash(newPassword, request.deadline), updatedAt: now });
     const revoked = await sessions.revokeAllOfClient(client.id, now, caller.sessionId);
     await revokeAccessTokensOf(this.deps, client.id, revoked, now.getTime() + this.deps.lifetimes.accessToken * 1000);
     this.deps.audit.record({ ...record, outcome: 'success' }, request);

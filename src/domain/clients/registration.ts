@@ -59,7 +59,7 @@ export class Registration {
     const passwordHash = await this.deps.hasher.withPlace(async (place) => {
       await this.deps.limits.beginRegistration(input.source ?? '');
       return place.hash(password);
-    });
+    }, request.deadline);
     const record = newClientRecord('user', email, { ...fields, passwordHash }, this.deps.now());
     await insertNewClient(this.deps.clients, record);
     this.deps.audit.record({ type: 'client.registered', outcome: 'success', actor: ANONYMOUS, target: record.id, details: { email } }, request);

@@ -6,6 +6,12 @@ export interface RequestContext {
   readonly ip: string;
   readonly userAgent: string;
   readonly requestId: string;
+  /**
+   * When the caller stops listening, in ms since the epoch (its gRPC deadline, the bridge's
+   * BRIDGE_CALL_TIMEOUT_MS included); absent when it set none. Work that can be refused
+   * early (the hashing queue) refuses rather than answer after it.
+   */
+  readonly deadline?: number;
 }
 
 /** The context of work no request caused (start-up, background jobs). */

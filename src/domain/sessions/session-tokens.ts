@@ -59,10 +59,14 @@ export class SessionTokens {
       const found = await this.deps.clients.findByEmail(email);
       return found?.kind === 'user' ? found.id : '';
     };
-    return this.deps.audit.outcome(request, () => this.checkLogin(input, seen), loginRecords(seen, findUser));
+    return this.deps.audit.outcome(request, () => this.checkLogin(input, seen, request.deadline), loginRecords(seen, findUser));
   }
 
-  private async checkLogin(input: { email: string; password: string; source?: string }, seen: LoginAttempt): Promise<TokenPair | LoginChallenge> {
+  private async checkLogin(
+    input: { email: string; password: string; source?: string },
+    seen: LoginAttempt,
+    deadline: number | undefined,
+  ): Promise<TokenPair | LoginChallenge> {
     const { clients, hasher, limits } = this.deps;
     const email = v.normalizeEmail('email', input.email);
     if (input.password === '') throw invalidArgument('password', 'password is required');
@@ -75,7 +79,7 @@ export class SessionTokens {
       const client = found?.kind === 'user' ? found : null;
       seen.target = client?.id ?? '';
       return { attempt, client, matches: await place.verify(input.password, client?.passwordHash ?? null) };
-    });
+    }, deadline);
     if (!client || !matches || client.passwordHash === null) throw domainError('INVALID_CREDENTIALS');
     // With a second factor the login is not over: clearing the counts now would let each
     // correct password wipe out the wrong codes counted since (see src/domain/second-factor/complete-login.ts).
@@ -87,7 +91,7 @@ export class SessionTokens {
     if (this.deps.recovery?.settings.requireVerifiedEmail && client.emailVerifiedAt === null) throw domainError('EMAIL_NOT_VERIFIED');
 
     if (hasher.needsRehash(client.passwordHash)) {
-      const passwordHash = await hasher.hash(input.password);
+      const passwordHash = await hasher.hash(input.password, deadline);
       await clients.update(client.id, { passwordHash, updatedAt: new Date(this.deps.now()) });
     }
     return challenge ?? this.startSession(client, ['pwd']);

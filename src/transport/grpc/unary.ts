@@ -124,7 +124,7 @@ class UnaryCallContext implements CallContext {
   }
 
   get request(): RequestContext {
-    this.context ??= requestContextOf(this.call.metadata, this.requestId, this.clientIp);
+    this.context ??= requestContextOf(this.call.metadata, this.requestId, this.clientIp, this.call.getDeadline());
     return this.context;
   }
 }

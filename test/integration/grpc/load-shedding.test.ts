@@ -4,6 +4,7 @@ import { HashingQueue } from '../../../src/domain/abuse/hashing-queue.js';
 import { RetryLaterError } from '../../../src/domain/kernel/retry-later.js';
 import { freshEmail, loginFrom, type Outcome, outcomeOf, PASSWORD, registerUser, sourceIp, WRONG } from '../../support/attacks.js';
 import { SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { CookieClient, startBridgeFor, type TestBridge, WIRINGS } from '../bridge/bridge-fixture.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -229,3 +230,63 @@ for (const setup of SETUPS)
       expect(finished.slice(0, 3)).to.have.members(['ValidateToken', 'GetMe', 'RefreshToken']);
     });
   });
+
+/**
+ * The flood of the hardening review (issue 27, M1): right after start, with the production
+ * hashing settings (BCRYPT_COST 12, HASH_CONCURRENCY one per core, the default queue), 70
+ * logins of distinct emails at once: far more than can be hashed before the callers'
+ * deadlines. Every caller must get its answer in time: a checked password or a refusal
+ * with a retry-after, never a time-out.
+ */
+const FLOOD = 70;
+
+for (const setup of SETUPS)
+  describe(`A login flood on a just-started instance is refused, never timed out (${SETUP_TITLES[setup]})`, function () {
+    this.timeout(120000);
+    let server: TestServer | undefined;
+    let bridge: TestBridge | undefined;
+
+    beforeEach(async function () {
+      server = await startTestServer(setupEnv(setup, this, 'cold_flood', { BCRYPT_COST: '12' }));
+    });
+    afterEach(async () => {
+      await bridge?.close();
+      bridge = undefined;
+      await server?.close();
+    });
+
+    for (const wiring of WIRINGS)
+      it(`answers ${FLOOD} parallel POST /login through the bridge (${wiring}) with 401 or 429 and Retry-After, never 503`, async () => {
+        bridge = await startBridgeFor(server!, wiring);
+        const browser = new CookieClient(bridge.url);
+        const responses = await Promise.all(Array.from({ length: FLOOD }, () => browser.post('/login', { email: freshEmail('cold'), password: WRONG })));
+        const tally = tallyOf(responses.map((response) => `${response.status} ${response.body?.reason}`));
+        expect(
+          Object.keys(tally).filter((outcome) => !['401 INVALID_CREDENTIALS', '429 SERVER_BUSY'].includes(outcome)),
+          JSON.stringify(tally),
+        ).to.deep.equal([]);
+        for (const refused of responses.filter((response) => response.status === 429)) {
+          expect(Number(refused.headers.get('retry-after'))).to.be.at.least(1);
+        }
+      });
+
+    it(`answers ${FLOOD} parallel Logins with a 5 s deadline with INVALID_CREDENTIALS or RESOURCE_EXHAUSTED / SERVER_BUSY, never DEADLINE_EXCEEDED`, async () => {
+      const outcomes = await Promise.all(
+        Array.from({ length: FLOOD }, (_, index) =>
+          outcomeOf(server!.api.login({ email: freshEmail('cold'), password: WRONG }, { clientIp: sourceIp(index), deadlineMs: 5000 })),
+        ),
+      );
+      const tally = tallyOf(outcomes.map((outcome) => `${status[outcome.code]} ${outcome.reason}`));
+      expect(
+        Object.keys(tally).filter((outcome) => !['UNAUTHENTICATED INVALID_CREDENTIALS', 'RESOURCE_EXHAUSTED SERVER_BUSY'].includes(outcome)),
+        JSON.stringify(tally),
+      ).to.deep.equal([]);
+      for (const refused of outcomes.filter((outcome) => outcome.reason === 'SERVER_BUSY')) expect(refused.retryAfter).to.be.at.least(1);
+    });
+  });
+
+function tallyOf(outcomes: string[]): Record<string, number> {
+  const tally: Record<string, number> = {};
+  for (const outcome of outcomes) tally[outcome] = (tally[outcome] ?? 0) + 1;
+  return tally;
+}
