@@ -86,7 +86,7 @@ export const ACCESS_VARIABLES: readonly VariableSection[] = [
       names: ['HASH_QUEUE_MAX', 'HASH_QUEUE_WAIT_MS'],
       default: '`100` / `3000`',
       description:
-        'Calls that may wait for a hashing slot, and the longest wait (under `BRIDGE_CALL_TIMEOUT_MS`, so an admitted login still answers in time); a call predicted to wait longer is answered at once with RESOURCE_EXHAUSTED / `SERVER_BUSY`.',
+        "Calls that may wait for a hashing slot, and the longest predicted wait; a call that would wait longer, or whose wait and three hashes would pass its deadline (its gRPC deadline, the bridge's `BRIDGE_CALL_TIMEOUT_MS`), is answered at once with RESOURCE_EXHAUSTED / `SERVER_BUSY` (see docs/security.md, Load shedding).",
     },
     {
       names: ['TRUSTED_PROXY_CIDRS'],

@@ -70,7 +70,11 @@ export const RUNTIME_VARIABLES: readonly VariableSection[] = [
     { names: ['GRPC_MAX_MESSAGE_BYTES'], default: '`65536`', description: 'Larger requests are refused with RESOURCE_EXHAUSTED.' },
     { names: ['BRIDGE_HOST', 'BRIDGE_PORT'], default: '`0.0.0.0` / `8000`', description: 'Where the bridge listens.' },
     { names: ['BRIDGE_GRPC_TARGET'], default: '`127.0.0.1:<GRPC_PORT>`', description: 'The gRPC server the bridge calls when run alone.' },
-    { names: ['BRIDGE_CALL_TIMEOUT_MS'], default: '`5000`', description: 'Deadline of every gRPC call the bridge makes.' },
+    {
+      names: ['BRIDGE_CALL_TIMEOUT_MS'],
+      default: '`5000`',
+      description: 'Deadline of every gRPC call the bridge makes; the hashing queue refuses a login at once (429) rather than let it pass this.',
+    },
     { names: ['BRIDGE_BODY_LIMIT_BYTES'], default: '`16384`', description: 'Larger request bodies get 413.' },
     {
       names: ['BRIDGE_TRUST_PROXY'],
