@@ -8,7 +8,7 @@ import type { AuditRecorder } from '../audit/ports.js';
 import type { ClientStore } from '../clients/ports.js';
 import { type ClientRecord, publicClient } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
-import { domainError, invalidArgument } from '../kernel/errors.js';
+import { DomainError, domainError, invalidArgument } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import type { Logger } from '../kernel/logger.js';
 import { ANONYMOUS, NO_REQUEST, type RequestContext } from '../kernel/request.js';
@@ -90,11 +90,24 @@ export class SessionTokens {
     // Only now, after the password: the answer must tell a guesser nothing.
     if (this.deps.recovery?.settings.requireVerifiedEmail && client.emailVerifiedAt === null) throw domainError('EMAIL_NOT_VERIFIED');
 
-    if (hasher.needsRehash(client.passwordHash)) {
-      const passwordHash = await hasher.hash(input.password, deadline);
-      await clients.update(client.id, { passwordHash, updatedAt: new Date(this.deps.now()) });
-    }
+    if (hasher.needsRehash(client.passwordHash)) await this.upgradeHash(client, input.password, deadline);
     return challenge ?? this.startSession(client, ['pwd']);
+  }
+
+  /**
+   * Stores a hash of the current strength for a password just proven right. When the
+   * hashing queue has no room for it now, the login goes on without it: the next login
+   * upgrades it, and a right password is never refused for want of an upgrade.
+   */
+  private async upgradeHash(client: ClientRecord, password: string, deadline: number | undefined): Promise<void> {
+    let passwordHash: string;
+    try {
+      passwordHash = await this.deps.hasher.hash(password, deadline);
+    } catch (error) {
+      if (error instanceof DomainError && error.reason === 'SERVER_BUSY') return;
+      throw error;
+    }
+    await this.deps.clients.update(client.id, { passwordHash, updatedAt: new Date(this.deps.now()) });
   }
 
   /**

@@ -243,11 +243,14 @@ export class FakePasswordHasher implements PasswordHashing {
   readonly verified: Array<string | null> = [];
   /** When true, the hashing queue is full: every call is shed. */
   busy = false;
+  /** When true, a hash outside a place already taken (an upgrade, a new password) is shed. */
+  hashBusy = false;
   /** Places taken in the queue, and places given back (used or not). */
   reservations = 0;
   released = 0;
   constructor(public cost = 10) {}
   async hash(password: string): Promise<string> {
+    if (this.hashBusy) throw new RetryLaterError('SERVER_BUSY', 'busy', 1);
     return `fake:${this.cost}:${password}`;
   }
   async verify(password: string, hash: string | null): Promise<boolean> {

@@ -23,6 +23,19 @@ describe('SessionTokens: Login (unit, with fakes)', () => {
     expect(await reasonOf(w.useCases.sessionTokens.login({ email: 'nobody@example.com', password: PASSWORD }))).to.equal('TOO_MANY_ATTEMPTS');
   });
 
+  it('logs in with a right password even when the hashing queue has no room to upgrade its hash, and upgrades it at a later login', async () => {
+    const w = world();
+    const { email, client } = await registeredUser(w);
+    w.hasher.cost = 12;
+    w.hasher.hashBusy = true;
+    const pair = await w.useCases.sessionTokens.login({ email, password: PASSWORD });
+    expect(pair).to.have.property('sessionId');
+    expect((await w.clients.findById(client.id))!.passwordHash).to.equal(`fake:10:${PASSWORD}`);
+    w.hasher.hashBusy = false;
+    await w.useCases.sessionTokens.login({ email, password: PASSWORD });
+    expect((await w.clients.findById(client.id))!.passwordHash).to.equal(`fake:12:${PASSWORD}`);
+  });
+
   it('spends a password comparison on an unknown email too, so timing does not tell accounts apart', async () => {
     const w = world();
     await registeredUser(w);
