@@ -75,7 +75,15 @@ export class PasswordReset {
     const client = await clients.findById(token.clientId);
     if (client?.kind !== 'user' || client.suspended) throw domainError('RESET_TOKEN_INVALID');
 
-    await clients.update(client.id, { passwordHash: await hasher.hash(password), updatedAt: new Date(now) });
+    let passwordHash: string;
+    try {
+      passwordHash = await hasher.hash(password);
+    } catch (error) {
+      // A refusal to hash now (a busy server) must not cost the user the link: it works again.
+      await recovery.tokens.add(token);
+      throw error;
+    }
+    await clients.update(client.id, { passwordHash, updatedAt: new Date(now) });
     await recovery.tokens.deleteAllOfClient(client.id, 'password_reset');
     const revoked = await sessions.revokeAllOfClient(client.id, new Date(now));
     await revokeAccessTokensOf(this.deps, client.id, revoked, now + this.deps.lifetimes.accessToken * 1000);

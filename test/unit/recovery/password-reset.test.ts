@@ -33,6 +33,19 @@ describe('PasswordReset: RequestPasswordReset and ResetPassword (unit, with fake
     await w.useCases.sessionTokens.login({ email, password: PASSWORD });
   });
 
+  it('keeps the reset link working when the server is too busy to hash the new password, so the user can try again', async () => {
+    const world = recoveryWorld();
+    const { w } = world;
+    const { email } = await registeredUser(w);
+    const token = await mailedResetToken(world, email);
+    w.hasher.hashBusy = true;
+    expect(await reasonOf(w.useCases.passwordReset.resetPassword({ token, newPassword: NEW_PASSWORD }))).to.equal('SERVER_BUSY');
+    await w.useCases.sessionTokens.login({ email, password: PASSWORD });
+    w.hasher.hashBusy = false;
+    await w.useCases.passwordReset.resetPassword({ token, newPassword: NEW_PASSWORD });
+    await w.useCases.sessionTokens.login({ email, password: NEW_PASSWORD });
+  });
+
   it('revokes every session, the caller of none included, and puts them on the revocation list', async () => {
     const world = recoveryWorld();
     const { w, transport, mailer } = world;
