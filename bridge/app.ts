@@ -65,7 +65,7 @@ export function createBridgeApp({ config, api, health, log, ...gateway }: Bridge
   });
   app.use(errorMiddleware(log));
   app.use(crossSiteGuard(config.allowedOrigins));
-  const wellKnown = wellKnownRoutes({ api, issuer: config.issuer, callTimeoutMs: config.callTimeoutMs });
+  const wellKnown = wellKnownRoutes({ api, issuer: config.issuer, publicUrl: config.publicUrl, callTimeoutMs: config.callTimeoutMs });
   app.use(wellKnown.routes());
   app.use(wellKnown.allowedMethods());
   const recovery = recoveryRoutes({

@@ -14,7 +14,19 @@ export const OPENID_CONFIGURATION_PATH = '/.well-known/openid-configuration';
 /** The discovery document changes only with a deployment; caches may keep it this long. */
 const DISCOVERY_MAX_AGE_SECONDS = 3600;
 
-export function wellKnownRoutes(deps: { api: ClientAuthCalls; issuer: string; callTimeoutMs: number }): Router {
+export interface WellKnownDependencies {
+  api: ClientAuthCalls;
+  issuer: string;
+  /**
+   * PUBLIC_URL, where every URL the documents name starts. Never the request's Host or
+   * X-Forwarded-Host: these answers are public and cached, so one request naming another
+   * host would point every verifier behind the cache at it.
+   */
+  publicUrl: string;
+  callTimeoutMs: number;
+}
+
+export function wellKnownRoutes(deps: WellKnownDependencies): Router {
   const router = new Router({ strict: true, sensitive: true });
 
   router.get(JWKS_PATH, async (ctx) => {
@@ -24,16 +36,13 @@ export function wellKnownRoutes(deps: { api: ClientAuthCalls; issuer: string; ca
     answerCacheable(ctx, jwks, cacheMaxAgeSeconds);
   });
 
+  const discovery = {
+    issuer: deps.issuer,
+    jwks_uri: `${deps.publicUrl}${JWKS_PATH}`,
+    id_token_signing_alg_values_supported: ['ES256', 'EdDSA'],
+  };
   router.get(OPENID_CONFIGURATION_PATH, (ctx) => {
-    answerCacheable(
-      ctx,
-      {
-        issuer: deps.issuer,
-        jwks_uri: `${ctx.protocol}://${ctx.host}${JWKS_PATH}`,
-        id_token_signing_alg_values_supported: ['ES256', 'EdDSA'],
-      },
-      DISCOVERY_MAX_AGE_SECONDS,
-    );
+    answerCacheable(ctx, discovery, DISCOVERY_MAX_AGE_SECONDS);
   });
   return router;
 }

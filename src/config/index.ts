@@ -40,6 +40,8 @@ export interface Config {
     readonly bodyLimitBytes: number;
     /** JWT_ISSUER, which the OpenID discovery document names. */
     readonly issuer: string;
+    /** PUBLIC_URL (no trailing slash): the discovery document's URLs start with it. */
+    readonly publicUrl: string;
     /** Where GET /verify-email sends the browser after verifying. */
     readonly emailVerifiedRedirectUrl: string;
   };
@@ -138,6 +140,7 @@ export function loadConfig(env: Env): Config {
       callTimeoutMs: read.int('BRIDGE_CALL_TIMEOUT_MS', 5000, 100, 60000),
       bodyLimitBytes: read.int('BRIDGE_BODY_LIMIT_BYTES', 16 * 1024, 256, 1024 * 1024),
       issuer,
+      publicUrl: recovery.publicUrl,
       emailVerifiedRedirectUrl: verifiedRedirectFrom(read, recovery),
     },
     jwt: {
