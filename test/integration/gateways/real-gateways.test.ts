@@ -89,6 +89,14 @@ for (const name of ['nginx', 'caddy'] as const satisfies readonly GatewayName[])
       expect(((await admin.json()) as { headers: Record<string, string> }).headers['x-client-groups']!.split(',')).to.include('admin');
     });
 
+    it("never turns the request's own query string into a requirement: the application's ?group=, ?kind=, ?Group= pass to it as they were", async () => {
+      const { browser } = await loggedInBrowser();
+      for (const query of ['?group=admin', '?kind=service', '?second_factor=true', '?Group=admin&page=2', '?group=']) {
+        const answer = await reachedUpstream(() => withCookie(browser, `/app/page${query}`));
+        expect(answer, `${query}: ${gateway.log()}`).to.deep.equal({ status: 200, reached: true });
+      }
+    });
+
     it('refuses a suspended client with 401 on its next request', async () => {
       const { browser, id } = await loggedInBrowser();
       expect((await browser.get('/app/page')).status).to.equal(200);
