@@ -6,7 +6,7 @@
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import type { Middleware } from 'koa';
 import { describeError } from '../../src/domain/kernel/error-text.js';
-import type { Reason } from '../../src/domain/kernel/errors.js';
+import { isReason, REASONS, type Reason } from '../../src/domain/kernel/errors.js';
 import type { Logger } from '../../src/domain/kernel/logger.js';
 import { errorDetailOf, RETRY_AFTER_KEY } from '../../src/sdk/typed-client.js';
 import { HTTP_STATUS_OF } from '../../src/transport/grpc/http-status.js';
@@ -63,9 +63,9 @@ export function toHttpError(error: unknown, fieldNames: JsonFieldNames = {}): { 
     return { status: error.status, body: withField({ message: error.message, reason: error.reason }, error.field) };
   }
   if (isServiceError(error)) {
-    const status = HTTP_STATUS_OF[error.code];
-    if (status === undefined) return { status: 500, body: INTERNAL };
     const detail = errorDetailOf(error);
+    const status = HTTP_STATUS_OF[error.code];
+    if (status === undefined) return { status: 500, body: error.code === GrpcStatus.INTERNAL ? internalBody(detail?.reason) : INTERNAL };
     if (!detail) {
       const fixed = TRANSPORT_FAILURE[error.code];
       return fixed ? { status, body: fixed } : { status: 500, body: INTERNAL };
@@ -78,6 +78,11 @@ export function toHttpError(error: unknown, fieldNames: JsonFieldNames = {}): { 
     return Number.isInteger(retryAfter) && retryAfter > 0 ? { ...mapped, retryAfterSeconds: retryAfter } : mapped;
   }
   return { status: 500, body: INTERNAL };
+}
+
+/** A misconfiguration the catalogue names keeps its reason and catalogue message; anything else is the bare INTERNAL. */
+function internalBody(reason: string | undefined): ErrorBody {
+  return reason !== undefined && isReason(reason) && REASONS[reason].kind === 'internal' ? { message: REASONS[reason].message, reason } : INTERNAL;
 }
 
 function withField(body: ErrorBody, field: string | undefined): ErrorBody {

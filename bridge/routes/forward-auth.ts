@@ -6,8 +6,11 @@
  *
  *   200  X-Client-Id, X-Client-Kind, X-Client-Groups (comma-separated), X-Session-Id
  *   401  the usual JSON error body and `WWW-Authenticate: Bearer error="invalid_token"`
- *   403  PERMISSION_DENIED, when `?group=` or `?kind=` asks for more than the caller has;
- *        SECOND_FACTOR_REQUIRED, when `?second_factor=true` and the login used a password alone
+ *   403  PERMISSION_DENIED, when `?group=` (each one given) or `?kind=` asks for more than the
+ *        caller has; SECOND_FACTOR_REQUIRED, when `?second_factor=true` and the login used a
+ *        password alone
+ *   500  GATEWAY_MISCONFIGURED, when the query is no requirement this service can read
+ *        (an unknown or empty key): the gateway's configuration must be fixed
  *
  * The token is the access cookie or `Authorization: Bearer`. Gateways call this route
  * server to server, once per request they pass, so it runs ahead of the other routes'
@@ -88,8 +91,7 @@ export function forwardAuth(options: ForwardAuthOptions): Middleware {
   const requirementOf = (query: string): AccessRequirement => {
     let requirement = requirements.get(query);
     if (requirement === undefined) {
-      const params = new URLSearchParams(query);
-      requirement = accessRequirement(params.get('group') ?? undefined, params.get('kind') ?? undefined, params.get('second_factor') ?? undefined);
+      requirement = accessRequirement(new URLSearchParams(query));
       if (requirements.size < REQUIREMENTS_REMEMBERED) requirements.set(query, requirement);
     }
     return requirement;
@@ -111,7 +113,9 @@ export function forwardAuth(options: ForwardAuthOptions): Middleware {
       ctx.body = '';
     } catch (error) {
       const { status, body } = toHttpError(error instanceof DomainError ? asCallError(error, log) : error);
-      if (status === 500) log.error({ requestId, method: ctx.method, path: ctx.path, err: String(error) }, 'request failed unexpectedly');
+      // A domain error was logged where it was mapped, a misconfiguration with what to fix.
+      if (status === 500 && !(error instanceof DomainError))
+        log.error({ requestId, method: ctx.method, path: ctx.path, err: String(error) }, 'request failed unexpectedly');
       if (status === 401) ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
       ctx.status = status;
       respondJson(ctx, body);

@@ -14,7 +14,9 @@ export type ErrorKind =
   | 'already_exists'
   | 'failed_precondition'
   | 'resource_exhausted'
-  | 'unavailable';
+  | 'unavailable'
+  /** Not the caller's doing and not passing: a configuration to fix (see MisconfigurationError). */
+  | 'internal';
 
 /**
  * The reasons. Adding one is an API change: callers switch on them. A reason appears here
@@ -71,6 +73,11 @@ export const REASONS = {
   PASSKEY_ALREADY_REGISTERED: { kind: 'already_exists', message: 'this passkey is already registered' },
   PASSKEY_NOT_FOUND: { kind: 'not_found', message: 'the caller has no passkey with this id' },
   SECOND_FACTOR_REQUIRED: { kind: 'permission_denied', message: 'this location needs a login with a second factor; log in again with one' },
+  // A gateway location's requirement (src/domain/sessions/access-requirement.ts) that cannot be read.
+  GATEWAY_MISCONFIGURED: {
+    kind: 'internal',
+    message: "this location's access requirement is misconfigured in the gateway; client-auth's log says what to fix",
+  },
 } as const satisfies Record<string, { kind: ErrorKind; message: string }>;
 
 /** Stable reasons, as listed in `REASONS`. */
@@ -102,6 +109,20 @@ export class DomainError extends Error {
 /** The error of `reason`, with its catalogue message unless a more precise one is given. */
 export function domainError(reason: Reason, message?: string, field?: string): DomainError {
   return new DomainError(reason, message, field);
+}
+
+/**
+ * A configuration someone must fix, found while serving a call: the caller gets the
+ * catalogue message, and `problem`, written for the operator, goes to the log only (the
+ * transports log it once, where they map the error).
+ */
+export class MisconfigurationError extends DomainError {
+  constructor(
+    reason: Reason,
+    readonly problem: string,
+  ) {
+    super(reason);
+  }
 }
 
 /** Bad input: nothing was changed. */

@@ -65,7 +65,7 @@ function extAuthzHandlers(check: TokenCheck, options: ExtAuthzOptions, allowedAs
       if (options.gate && !options.gate.admits(metadata)) throw domainError('UNAVAILABLE', 'this instance is shutting down; retry later');
       const headers = headersOf(http);
       const token = tokenOf(headers, options.accessCookieName);
-      const requirement = accessRequirement(context['group'], context['kind'], context['second_factor']);
+      const requirement = accessRequirement(Object.entries(context));
       const principal = await check(token);
       requireAccess(principal, requirement);
       const remove = identityHeadersToRemove(headers);

@@ -1,7 +1,7 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { ErrorDetail } from '../../../gen/clientauth/v1/client.js';
 import { describeError } from '../../domain/kernel/error-text.js';
-import { DomainError, type ErrorKind } from '../../domain/kernel/errors.js';
+import { DomainError, type ErrorKind, MisconfigurationError } from '../../domain/kernel/errors.js';
 import type { Logger } from '../../domain/kernel/logger.js';
 import { RetryLaterError } from '../../domain/kernel/retry-later.js';
 import { ERROR_DETAIL_KEY, REASON_KEY, RETRY_AFTER_KEY, STATUS_DETAILS_KEY } from '../../sdk/error-details.js';
@@ -16,6 +16,7 @@ const CODE_OF: Record<ErrorKind, status> = {
   failed_precondition: status.FAILED_PRECONDITION,
   resource_exhausted: status.RESOURCE_EXHAUSTED,
   unavailable: status.UNAVAILABLE,
+  internal: status.INTERNAL,
 };
 
 /** The gRPC status of a kind of failure. */
@@ -26,11 +27,13 @@ export function grpcCodeOf(kind: ErrorKind): status {
 /**
  * The one mapping from any thrown value to a gRPC status. Domain errors keep their
  * message and reason (an unreachable store is one: its adapter says so with
- * `UnavailableError`); anything else is INTERNAL with no internal text, and is logged here.
+ * `UnavailableError`; a misconfiguration is logged here with what to fix); anything else
+ * is INTERNAL with no internal text, and is logged here.
  */
 export function toServiceError(error: unknown, log: Logger, method: string): Partial<ServiceError> & { code: status } {
   if (error instanceof DomainError) {
     if (error.kind === 'unavailable') log.warn({ method, err: describeError(error.cause ?? error) }, 'dependency unavailable');
+    if (error instanceof MisconfigurationError) log.error({ method, reason: error.reason, problem: error.problem }, 'refused: misconfigured');
     const retryAfterSeconds = error instanceof RetryLaterError ? error.retryAfterSeconds : undefined;
     const mapped = withDetail(grpcCodeOf(error.kind), error.message, error.reason, error.field, retryAfterSeconds);
     if (retryAfterSeconds !== undefined) mapped.metadata!.set(RETRY_AFTER_KEY, String(retryAfterSeconds));

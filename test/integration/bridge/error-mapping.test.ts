@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { toHttpError } from '../../../bridge/middleware/error-middleware.js';
 import { HttpError } from '../../../bridge/middleware/http-error.js';
 import { ErrorDetail } from '../../../gen/clientauth/v1/client.js';
+import { REASONS } from '../../../src/domain/kernel/errors.js';
 import { ERROR_DETAIL_KEY } from '../../../src/sdk/error-details.js';
 
 /** A gRPC error as the client library raises it, optionally with the service's ErrorDetail. */
@@ -35,6 +36,11 @@ describe('The bridge maps gRPC statuses to HTTP in one place', () => {
   it('answers INTERNAL from the service with a bare 500 that shows none of its text', () => {
     const mappedError = toHttpError(grpcError(status.INTERNAL, 'E11000 duplicate key in client_auth.sessions', { reason: 'INTERNAL' }));
     expect(mappedError).to.deep.equal({ status: 500, body: { message: 'internal error', reason: 'INTERNAL' } });
+  });
+
+  it("answers a misconfiguration with 500, its reason and the catalogue's message, never the text the status carries", () => {
+    const mappedError = toHttpError(grpcError(status.INTERNAL, 'unknown requirement "Group" at /srv/app.js', { reason: 'GATEWAY_MISCONFIGURED' }));
+    expect(mappedError).to.deep.equal({ status: 500, body: { message: REASONS.GATEWAY_MISCONFIGURED.message, reason: 'GATEWAY_MISCONFIGURED' } });
   });
 
   it('answers a status the service never sends, or a bug in the bridge, with the same bare 500', () => {

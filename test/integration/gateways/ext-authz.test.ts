@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { ChannelCredentials } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { AuthorizationClient, type CheckRequest, type CheckResponse } from '../../../gen/envoy/service/auth/v3/external_auth.js';
+import { REASONS } from '../../../src/domain/kernel/errors.js';
 import { requireTool } from '../../support/go-tools.js';
 import { browserLogin, type GatewayService, type LoggedIn, logout, startGatewayService, suspend } from './gateway-fixture.js';
 
@@ -157,6 +158,38 @@ for (const [title, checkerOf] of [
 
     it('applies kind=service: a user is denied 403', async () => {
       expect(await one({ name: 'kind', headers: { cookie: `token=${user.token}` }, context: { kind: 'service' } })).to.include({ denied_status: 403 });
+    });
+
+    it('denies, never allows, a context extension it does not understand: INTERNAL, 500 GATEWAY_MISCONFIGURED and an error line naming it', async () => {
+      const contexts: Record<string, string>[] = [
+        { groups: 'admin' },
+        { Group: 'admin' },
+        { group: '' },
+        { kind: '' },
+        { second_factor: '' },
+        { kind: 'robot' },
+        { second_factor: 'yes' },
+        { group: 'user', 'group[]': 'admin' },
+      ];
+      const logged = service.server.logs.length;
+      const outcomes = await check(
+        service.server.address,
+        contexts.map((context, n) => ({ name: `misconfigured-${n}`, headers: { authorization: `Bearer ${service.adminToken}` }, context })),
+      );
+      for (const [n, outcome] of outcomes.entries()) {
+        expect(outcome, JSON.stringify(contexts[n])).to.include({ call_code: 0, status_code: 13, response: 'denied', denied_status: 500 });
+        expect(JSON.parse(outcome.denied_body!), JSON.stringify(contexts[n])).to.deep.equal({
+          message: REASONS.GATEWAY_MISCONFIGURED.message,
+          reason: 'GATEWAY_MISCONFIGURED',
+        });
+      }
+      const problems = service.server.logs
+        .slice(logged)
+        .map((line) => JSON.parse(line) as Record<string, string>)
+        .filter((line) => line['reason'] === 'GATEWAY_MISCONFIGURED' && line['level'] === 'error')
+        .map((line) => line['problem']!);
+      expect(problems).to.have.length(contexts.length);
+      for (const key of ['"groups"', '"Group"', '"group[]"']) expect(problems.join('\n')).to.include(key);
     });
 
     it('denies a logged-out session and a suspended client with 401 at once', async () => {

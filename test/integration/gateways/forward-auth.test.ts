@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { REASONS } from '../../../src/domain/kernel/errors.js';
 import { CookieClient } from '../bridge/bridge-fixture.js';
 import { ADMIN, BRIDGE_MODES, browserLogin, type GatewayService, type LoggedIn, logout, startGatewayService, suspend } from './gateway-fixture.js';
 
@@ -79,10 +80,30 @@ for (const mode of BRIDGE_MODES) {
       expect((await ask(service, '/auth?kind=user', { Cookie: `token=${user.token}` })).status).to.equal(200);
     });
 
-    it('answers 400 INVALID_ARGUMENT for a requirement no client could meet, rather than ignoring it', async () => {
-      const answer = await ask(service, '/auth?kind=robot', { Cookie: `token=${user.token}` });
-      expect(answer.status).to.equal(400);
-      expect(answer.body).to.include({ reason: 'INVALID_ARGUMENT', field: 'kind' });
+    it('enforces every ?group= it is given: a user is refused where both user and admin are asked for', async () => {
+      const both = '/auth?group=user&group=admin';
+      const denied = await ask(service, both, { Cookie: `token=${user.token}` });
+      expect(denied.status).to.equal(403);
+      expect(denied.body).to.deep.equal({ message: 'this location needs the group admin', reason: 'PERMISSION_DENIED' });
+      expect((await ask(service, both, { Authorization: `Bearer ${service.adminToken}` })).status).to.equal(200);
+    });
+
+    it('answers 500 GATEWAY_MISCONFIGURED, with an error line naming the mistake, for a requirement it does not understand: never 200', async () => {
+      const mistakes = ['?Group=admin', '?group[]=admin', '?groups=admin', '?group=', '?group', '?second_factor=', '?kind=', '?=admin'];
+      const invalid = ['?kind=robot', '?second_factor=yes', '?group=Admin!', '?kind=user&kind=service', '?second_factor=true&second_factor=true'];
+      for (const query of [...mistakes, ...invalid]) {
+        const logged = service.bridge.logs.length;
+        const answer = await ask(service, `/auth${query}`, { Cookie: `token=${user.token}` });
+        expect(answer.status, query).to.equal(500);
+        expect(answer.body, query).to.deep.equal({ message: REASONS.GATEWAY_MISCONFIGURED.message, reason: 'GATEWAY_MISCONFIGURED' });
+        expect(answer.headers.get('x-client-id'), query).to.equal(null);
+        const lines = service.bridge.logs.slice(logged).map((line) => JSON.parse(line) as Record<string, string>);
+        const line = lines.find((entry) => entry['reason'] === 'GATEWAY_MISCONFIGURED');
+        expect(line, `${query}: ${JSON.stringify(lines)}`).to.include({ level: 'error', method: 'ForwardAuth' });
+        expect(line!['problem'], query).to.be.a('string').and.not.equal('');
+        const key = /^\?([^=&]*)/.exec(query)![1]!;
+        if (mistakes.includes(query) && key !== '') expect(line!['problem'], query).to.include(`"${key}"`);
+      }
     });
 
     it('answers 401 SESSION_REVOKED once the user logged out, at once', async () => {

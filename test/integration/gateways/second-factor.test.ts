@@ -41,13 +41,15 @@ describe('Gateways demanding a second factor', function () {
   it('refuses a misconfigured requirement rather than letting everyone in', async () => {
     const user = await registerUser(server);
     const token = (await server.api.login({ email: user.email, password: PASSWORD })).accessToken;
-    const misconfigured = await ask('?second_factor=yes', token);
-    expect(misconfigured.status).to.equal(400);
-    expect(((await misconfigured.json()) as { field: string }).field).to.equal('second_factor');
+    for (const query of ['?second_factor=yes', '?second_factor=', '?second-factor=true', '?secondFactor=true']) {
+      const misconfigured = await ask(query, token);
+      expect(misconfigured.status, query).to.equal(500);
+      expect(((await misconfigured.json()) as { reason: string }).reason, query).to.equal('GATEWAY_MISCONFIGURED');
+    }
   });
 
   it('decides alike for Envoy: a passkey or a code counts, a password alone does not', () => {
-    const requirement = accessRequirement(undefined, undefined, 'true');
+    const requirement = accessRequirement([['second_factor', 'true']]);
     const principal = (amr: string[]) => ({ kind: 'user' as const, groups: ['user'], amr });
     expect(() => requireAccess(principal(['pwd']), requirement))
       .to.throw()
