@@ -8,12 +8,18 @@
  * (user with `exp`, service without) matches the stored client. Groups come from the store,
  * never from the token: the original let anyone register as admin. After the window a
  * legacy token is refused like any other invalid token (TOKEN_INVALID).
+ *
+ * The original had no sessions, so such a token names none (its `sessionId` is ''). A
+ * logout ends the token itself instead: it is put on the revocation list, under a name
+ * derived from the token (`revocationIdOf`), until it would have expired.
  */
 
 import type { ClientStore } from '../clients/ports.js';
 import type { ClientKind, ClientRecord, Principal } from '../kernel/client.js';
-import { domainError } from '../kernel/errors.js';
+import { DomainError, domainError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
+import { hashSecret } from '../kernel/secrets.js';
+import type { TokenIssuer } from './ports.js';
 
 /** What a token of the original service claims, once its signature was checked. */
 export interface OriginalTokenClaims {
@@ -103,4 +109,33 @@ export class LegacyTokens {
     this.clientCache.set(id, { client, at: now });
     return client;
   }
+}
+
+/**
+ * The caller behind an access token: one of this service's (expired ones too with
+ * `allowExpired`), or else one of the original service's while LEGACY_TOKENS_UNTIL is open.
+ */
+export async function verifyAnyToken(
+  deps: { tokens: TokenIssuer; legacyTokens?: LegacyTokens | null },
+  token: string,
+  options?: { allowExpired: boolean },
+): Promise<Principal> {
+  try {
+    return deps.tokens.verify(token, options);
+  } catch (error) {
+    const legacyTokens = deps.legacyTokens;
+    if (!legacyTokens || !(error instanceof DomainError && error.reason === 'TOKEN_INVALID')) throw error;
+    const legacy = await legacyTokens.verify(token);
+    if (legacy === null) throw error;
+    return legacy;
+  }
+}
+
+/**
+ * The name under which the revocation list knows the token of `principal`: its session,
+ * or, for a token of the original service, which has none, the token itself (its SHA-256:
+ * the list, and the feed that repeats it, must not hold a usable token).
+ */
+export function revocationIdOf(principal: Pick<Principal, 'sessionId'>, token: string): string {
+  return principal.sessionId !== '' ? principal.sessionId : `legacy.${hashSecret(token)}`;
 }

@@ -16,6 +16,7 @@ import { hashSecret } from '../kernel/secrets.js';
 import * as v from '../kernel/validation.js';
 import type { Recovery } from '../recovery/ports.js';
 import type { RevocationList } from '../revocation/ports.js';
+import { type LegacyTokens, revocationIdOf, verifyAnyToken } from './legacy-tokens.js';
 import { type LoginAttempt, loginRecords } from './login-records.js';
 import type { AuthMethod, IssuedToken, Lifetimes, LoginChallenge, RefreshTokenRecord, SecondStep, SessionStore, TokenIssuer, TokenPair } from './ports.js';
 import { namesOf, newRefreshToken } from './refresh-token-names.js';
@@ -37,6 +38,8 @@ export interface SessionTokensDeps {
   now: Clock;
   /** Password reset and email verification (mail, one-time tokens); absent when neither is wired. */
   recovery?: Recovery;
+  /** Tokens of the original service, which Logout ends too; absent or null when off. */
+  legacyTokens?: LegacyTokens | null;
 }
 
 export class SessionTokens {
@@ -198,9 +201,10 @@ export class SessionTokens {
     if (token === '') throw domainError('TOKEN_MISSING');
     // An expired access token still names its session: a browser that comes back after
     // the token expired must be able to end the session its refresh token keeps alive.
-    const principal = this.deps.tokens.verify(token, { allowExpired: true });
-    await this.deps.sessions.revoke(principal.sessionId, new Date(this.deps.now()));
-    await this.deps.revocations.revokeSession(principal.sessionId, principal.expiresAt.getTime());
+    const principal = await verifyAnyToken(this.deps, token, { allowExpired: true });
+    // A token of the original service has no session to end: the token itself is listed.
+    if (principal.sessionId !== '') await this.deps.sessions.revoke(principal.sessionId, new Date(this.deps.now()));
+    await this.deps.revocations.revokeSession(revocationIdOf(principal, token), principal.expiresAt.getTime());
     const { clientId, sessionId } = principal;
     this.deps.audit.record({ type: 'logout', outcome: 'success', actor: clientId, target: clientId, sessionId }, request);
   }

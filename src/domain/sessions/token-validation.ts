@@ -2,9 +2,9 @@
 
 import type { ClientStore } from '../clients/ports.js';
 import { ADMIN_GROUP, isAdmin, type Principal } from '../kernel/client.js';
-import { DomainError, domainError, UnavailableError } from '../kernel/errors.js';
+import { domainError, UnavailableError } from '../kernel/errors.js';
 import type { RevocationList } from '../revocation/ports.js';
-import type { LegacyTokens } from './legacy-tokens.js';
+import { type LegacyTokens, revocationIdOf, verifyAnyToken } from './legacy-tokens.js';
 import type { SessionStore, TokenIssuer } from './ports.js';
 
 export interface TokenValidationDeps {
@@ -25,8 +25,8 @@ export class TokenValidation {
    */
   async validateToken(token: string): Promise<Principal> {
     if (token === '') throw domainError('TOKEN_MISSING');
-    const principal = await this.verifyAccess(token);
-    const status = await this.deps.revocations.status(principal.clientId, principal.sessionId);
+    const principal = await verifyAnyToken(this.deps, token);
+    const status = await this.deps.revocations.status(principal.clientId, revocationIdOf(principal, token));
     if (status !== null) throw domainError(status);
     return principal;
   }
@@ -56,26 +56,13 @@ export class TokenValidation {
       return await this.validateToken(token);
     } catch (error) {
       if (!(error instanceof UnavailableError)) throw error;
-      const principal = await this.verifyAccess(token);
+      const principal = await verifyAnyToken(this.deps, token);
       const [client, session] = await Promise.all([this.deps.clients.findById(principal.clientId), this.deps.sessions.findSession(principal.sessionId)]);
       if (!client) throw domainError('CLIENT_DELETED');
       if (client.suspended) throw domainError('CLIENT_SUSPENDED');
       if (!session || session.clientId !== client.id) throw error;
       if (session.revokedAt) throw domainError('SESSION_REVOKED');
       return principal;
-    }
-  }
-
-  /** A token of this service, or one of the original service while LEGACY_TOKENS_UNTIL has not passed. */
-  private async verifyAccess(token: string): Promise<Principal> {
-    try {
-      return this.deps.tokens.verify(token);
-    } catch (error) {
-      const legacyTokens = this.deps.legacyTokens;
-      if (!legacyTokens || !(error instanceof DomainError && error.reason === 'TOKEN_INVALID')) throw error;
-      const legacy = await legacyTokens.verify(token);
-      if (legacy === null) throw error;
-      return legacy;
     }
   }
 }

@@ -16,7 +16,7 @@ import type { Principal } from '../../domain/kernel/client.js';
 import { domainError } from '../../domain/kernel/errors.js';
 import { accessRequirement, requireAccess } from '../../domain/sessions/access-requirement.js';
 import { REASON_KEY } from '../../sdk/error-details.js';
-import { bearerOf, cookieValue, identityHeaders, isIdentityHeader } from '../shared/gateway-identity.js';
+import { bearerOf, cookieValue, identityHeaders, isIdentityHeader, SESSION_ID_HEADER } from '../shared/gateway-identity.js';
 import { HTTP_STATUS_OF } from './http-status.js';
 import { ReusedResponses } from './reused-responses.js';
 import { toServiceError } from './status-mapping.js';
@@ -68,7 +68,7 @@ function extAuthzHandlers(check: TokenCheck, options: ExtAuthzOptions, allowedAs
       const requirement = accessRequirement(Object.entries(context));
       const principal = await check(token);
       requireAccess(principal, requirement);
-      const remove = identityHeadersToRemove(headers);
+      const remove = identityHeadersToRemove(headers, principal);
       return { response: remove.length === 0 ? allowedAsIs.of(principal) : allowed(principal, remove), code: status.OK, reason: '' };
     } catch (error) {
       return denied(error, options);
@@ -116,16 +116,21 @@ function tokenOf(headers: Record<string, string>, cookieName: string): string {
   return bearer !== '' ? bearer : (cookieValue(headers['cookie'], cookieName) ?? '');
 }
 
-/** Identity headers the client sent that the answer does not overwrite: any x-client-* beyond ours. */
-function identityHeadersToRemove(requestHeaders: Record<string, string>): string[] {
+/**
+ * Identity headers the client sent that the answer does not overwrite: any x-client-*
+ * beyond ours, and x-session-id when the principal has no session to set in it.
+ */
+function identityHeadersToRemove(requestHeaders: Record<string, string>, principal: Principal): string[] {
   const remove: string[] = [];
   for (const name in requestHeaders) {
-    if (isIdentityHeader(name) && !SET_HEADERS.has(name)) remove.push(name);
+    if (!isIdentityHeader(name)) continue;
+    const overwritten = name === SESSION_ID_HEADER ? principal.sessionId !== '' : SET_HEADERS.has(name);
+    if (!overwritten) remove.push(name);
   }
   return remove;
 }
 
-/** The names of the headers an allowed request gets, whatever the principal. */
+/** The names of the headers every allowed request gets (and x-session-id, when it has a session). */
 const SET_HEADERS = new Set(identityHeaders({ clientId: '', kind: 'user', groups: [], sessionId: '' }).map(([name]) => name));
 
 function allowed(principal: Principal, remove: string[]): CheckResponse {

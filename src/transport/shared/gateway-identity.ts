@@ -26,15 +26,20 @@ export function isIdentityHeader(lowerCaseName: string): boolean {
   return lowerCaseName.startsWith('x-client-') || lowerCaseName === SESSION_ID_HEADER;
 }
 
-/** The identity of a validated caller as [header, value] pairs, in a fixed order. */
+/**
+ * The identity of a validated caller as [header, value] pairs, in a fixed order. A token
+ * of the original service belongs to no session: then there is no `x-session-id` at all,
+ * rather than an empty one an application might take for a session id.
+ */
 export function identityHeaders(principal: Pick<Principal, 'clientId' | 'kind' | 'groups' | 'sessionId'>): [string, string][] {
-  return [
+  const headers: [string, string][] = [
     [CLIENT_ID_HEADER, principal.clientId],
     [CLIENT_KIND_HEADER, principal.kind],
     // Group names are [a-z0-9_.-], so a comma never appears inside one.
     [CLIENT_GROUPS_HEADER, principal.groups.join(',')],
-    [SESSION_ID_HEADER, principal.sessionId],
   ];
+  if (principal.sessionId !== '') headers.push([SESSION_ID_HEADER, principal.sessionId]);
+  return headers;
 }
 
 /**

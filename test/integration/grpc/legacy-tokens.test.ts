@@ -1,11 +1,14 @@
+import { ChannelCredentials } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { ObjectId } from 'mongodb';
 import { ClientKind } from '../../../gen/clientauth/v1/client.js';
+import { AuthorizationClient, type CheckRequest, type CheckResponse, type OkHttpResponse } from '../../../gen/envoy/service/auth/v3/external_auth.js';
 import { newClientRecord } from '../../../src/domain/clients/records.js';
 import type { ClientRecord } from '../../../src/domain/kernel/client.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
 import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, TEST_SECRET, type TestServer } from '../../support/server.js';
+import { startBridgeFor } from '../bridge/bridge-fixture.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -80,6 +83,69 @@ for (const setup of SETUPS) {
         await server.api.validateToken({ token });
         await server.app.adapters.revocations.suspendClient(victim.id);
         expect(await failure(server.api.validateToken({ token }))).to.include({ reason: 'CLIENT_SUSPENDED' });
+      });
+
+      it("ends a token at logout, user's or service's: refused from then on (SESSION_REVOKED), while the client's other tokens stay good", async () => {
+        const client = importedClient('user');
+        const service = importedClient('service');
+        for (const imported of [client, service]) await server.app.adapters.clients.insert(imported);
+        const token = originalToken({ id: client.id, groups: ['user'], exp: inAnHour() });
+        const other = originalToken({ id: client.id, groups: ['user'], exp: inAnHour() + 60 });
+        const serviceToken = originalToken({ id: service.id, groups: null });
+        for (const ended of [token, serviceToken]) {
+          await server.api.validateToken({ token: ended });
+          await server.api.logout({}, { token: ended });
+          expect(await failure(server.api.validateToken({ token: ended }))).to.include({ reason: 'SESSION_REVOKED' });
+          expect(await failure(server.api.getMe({}, { token: ended }))).to.include({ reason: 'SESSION_REVOKED' });
+        }
+        expect((await server.api.validateToken({ token: other })).clientId).to.equal(client.id);
+        expect((await server.api.getMe({}, { token: other })).client!.id).to.equal(client.id);
+      });
+
+      it('through the bridge: /auth names no session (no X-Session-Id at all), and POST /logout ends the token for /me and /auth', async () => {
+        const client = importedClient('user');
+        await server.app.adapters.clients.insert(client);
+        const token = originalToken({ id: client.id, groups: ['user'], exp: inAnHour() });
+        const bridge = await startBridgeFor(server, 'in-process');
+        const send = (path: string, method = 'GET') => fetch(bridge.url + path, { method, headers: { Cookie: `token=${token}` } });
+        try {
+          const auth = await send('/auth');
+          expect(auth.status).to.equal(200);
+          expect(auth.headers.get('x-client-id')).to.equal(client.id);
+          expect(auth.headers.has('x-session-id')).to.equal(false);
+          expect((await send('/me')).status).to.equal(200);
+
+          expect((await send('/logout', 'POST')).status).to.equal(204);
+          for (const path of ['/me', '/auth']) {
+            const refused = await send(path);
+            expect(refused.status, path).to.equal(401);
+            expect(((await refused.json()) as { reason: string }).reason, path).to.equal('SESSION_REVOKED');
+          }
+        } finally {
+          await bridge.close();
+        }
+      });
+
+      it('through ext_authz: the allowed answer sets no x-session-id and removes one the request carried', async () => {
+        const client = importedClient('user');
+        await server.app.adapters.clients.insert(client);
+        const token = originalToken({ id: client.id, groups: ['user'], exp: inAnHour() });
+        const authz = new AuthorizationClient(server.address, ChannelCredentials.createInsecure());
+        try {
+          const http = { id: 'legacy', method: 'GET', path: '/', host: 'app.example.com', headerMap: undefined };
+          const request: CheckRequest = {
+            attributes: { request: { http: { ...http, headers: { authorization: `Bearer ${token}`, 'x-session-id': 'forged' } } }, contextExtensions: {} },
+          };
+          const answer = await new Promise<CheckResponse>((resolve, reject) =>
+            authz.check(request, (error, value) => (error ? reject(error) : resolve(value))),
+          );
+          expect(answer.httpResponse?.$case).to.equal('okResponse');
+          const ok = answer.httpResponse!.value as OkHttpResponse;
+          expect(ok.headers.map((option) => option.header!.key)).to.deep.equal(['x-client-id', 'x-client-kind', 'x-client-groups']);
+          expect(ok.headersToRemove).to.deep.equal(['x-session-id']);
+        } finally {
+          authz.close();
+        }
       });
 
       it('counts every accepted token in metrics and logs each client once', async () => {

@@ -5,7 +5,7 @@ import { loadConfig } from '../../../src/config/index.js';
 import type { ClientRecord } from '../../../src/domain/kernel/client.js';
 import { DomainError } from '../../../src/domain/kernel/errors.js';
 import { silentLogger } from '../../../src/domain/kernel/logger.js';
-import { LegacyTokens } from '../../../src/domain/sessions/legacy-tokens.js';
+import { LegacyTokens, revocationIdOf } from '../../../src/domain/sessions/legacy-tokens.js';
 import { manualClock } from '../../contract/backends.js';
 
 const SECRET = 'the original service secret, 32+ bytes';
@@ -80,5 +80,18 @@ describe('LegacyTokens at the end of the window', () => {
     clock.advance(-DAY_MS);
     const error = await legacy.verify(expired).catch((thrown: unknown) => thrown);
     expect(error).to.be.instanceOf(DomainError).with.property('reason', 'TOKEN_EXPIRED');
+  });
+});
+
+describe('How the revocation list names a token at logout', () => {
+  it('by its session, or for a token of the original service (which has none) by a hash of the token: one name per token, never the token', () => {
+    expect(revocationIdOf({ sessionId: '0190aaaa-0000-7000-8000-000000000001' }, 'any token')).to.equal('0190aaaa-0000-7000-8000-000000000001');
+    const first = jwt.sign({ id: 'c'.repeat(24), exp: 2_000_000_000 }, SECRET, { algorithm: 'HS256', noTimestamp: true });
+    const second = jwt.sign({ id: 'c'.repeat(24), exp: 2_000_000_060 }, SECRET, { algorithm: 'HS256', noTimestamp: true });
+    const [a, b] = [revocationIdOf({ sessionId: '' }, first), revocationIdOf({ sessionId: '' }, second)];
+    expect(a).to.match(/^legacy\.[0-9a-f]{64}$/);
+    expect(b).to.not.equal(a);
+    expect(revocationIdOf({ sessionId: '' }, first)).to.equal(a);
+    for (const part of first.split('.')) expect(a).to.not.include(part);
   });
 });
