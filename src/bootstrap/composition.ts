@@ -3,7 +3,7 @@ import { BcryptPasswordHasher } from '../adapters/crypto/bcrypt-password-hasher.
 import { JwtTokenIssuer } from '../adapters/crypto/jwt-token-issuer.js';
 import { JwtOriginalTokenDecoder } from '../adapters/crypto/original-token-decoder.js';
 import { OtpauthTotpCodes } from '../adapters/crypto/otpauth-totp-codes.js';
-import { AesGcmSecretSealer } from '../adapters/crypto/secret-sealer.js';
+import { AesGcmSecretSealer, SEALING_PURPOSES } from '../adapters/crypto/secret-sealer.js';
 import { SimpleWebAuthnCeremonies } from '../adapters/crypto/simplewebauthn-ceremonies.js';
 import { loadEmbeddedAdapters } from '../adapters/load-adapters.js';
 import { commonPasswordList } from '../adapters/password-lists/common-password-file.js';
@@ -81,7 +81,9 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     const recoveryLimiter = requestLimiterOn(
       adapters.limiters('recovery-requests', { points: Number.MAX_SAFE_INTEGER, durationSeconds: config.recovery.requestLimit.windowSeconds }),
     );
-    mail = wireRecovery(config, { ...adapters, recoveryLimiter }, log);
+    // One key-encryption key seals second-factor secrets and queued mail, each under a key of its own.
+    const sealingKey = secondFactorSealingKey(config, log);
+    mail = wireRecovery(config, { ...adapters, recoveryLimiter }, log, { sealingKey });
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,
       serviceToken: config.jwt.serviceTokenTtlSeconds,
@@ -130,7 +132,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       auditLog: adapters.auditLog,
       legacyTokens,
       secondFactors: adapters.secondFactors,
-      sealer: new AesGcmSecretSealer(secondFactorSealingKey(config, log)),
+      sealer: new AesGcmSecretSealer(sealingKey, SEALING_PURPOSES.secondFactors),
       totpCodes: new OtpauthTotpCodes(),
       webauthn: new SimpleWebAuthnCeremonies(),
       secondFactorSettings: config.secondFactor,

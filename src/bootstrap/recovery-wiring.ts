@@ -1,5 +1,6 @@
 /** Builds the mail relay and the recovery ports from the configuration and the stores. */
 
+import { AesGcmSecretSealer, SEALING_PURPOSES } from '../adapters/crypto/secret-sealer.js';
 import { EmlFileMailTransport } from '../adapters/mail/eml-file-mail-transport.js';
 import { SmtpMailTransport } from '../adapters/mail/smtp-mail-transport.js';
 import { TemplateMailRenderer } from '../adapters/mail/template-renderer.js';
@@ -24,7 +25,7 @@ export function wireRecovery(
   config: Pick<Config, 'recovery' | 'mail'>,
   stores: { oneTimeTokens: OneTimeTokenStore; mailOutbox: MailOutbox; recoveryLimiter: RequestLimiter },
   log: Logger,
-  options: { templateDir?: string } = {},
+  options: { templateDir?: string; sealingKey: string },
 ): WiredRecovery {
   const { mail } = config;
   const transport = mail.kind === 'smtp' ? new SmtpMailTransport(mail.url, mail.from) : new EmlFileMailTransport(mail.directory, mail.from);
@@ -32,6 +33,7 @@ export function wireRecovery(
     stores.mailOutbox,
     new TemplateMailRenderer(options.templateDir),
     transport,
+    new AesGcmSecretSealer(options.sealingKey, SEALING_PURPOSES.queuedMail),
     { retryBaseMs: mail.retryBaseMs, retryMaxMs: Math.max(MAIL_RETRY_MAX_MS, mail.retryBaseMs), maxAgeMs: mail.maxAgeSeconds * 1000 },
     log,
   );

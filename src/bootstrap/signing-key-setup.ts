@@ -48,7 +48,7 @@ export async function openSigningKeys(config: Config, store: SigningKeyStore, lo
 }
 
 /**
- * The key that seals second-factor secrets: KEY_ENCRYPTION_KEY, or else the key the
+ * The key that seals second-factor secrets and queued mail: KEY_ENCRYPTION_KEY, or else the key the
  * signing set-up already has, so that a deployment that predates second factors keeps
  * starting: the HS256 secret (then a leaked JWT secret also opens the stored TOTP secrets,
  * hence the warning), or the embedded set-up's generated key-encryption key.
@@ -57,7 +57,7 @@ export function secondFactorSealingKey(config: Config, log: Logger): string {
   const { signing, stores } = config;
   if (config.secondFactor.keyEncryptionKey !== null) return config.secondFactor.keyEncryptionKey;
   if (signing.algorithm === 'HS256') {
-    log.warn({}, 'KEY_ENCRYPTION_KEY is not set: TOTP secrets are sealed with a key derived from the JWT secret; set KEY_ENCRYPTION_KEY');
+    log.warn({}, 'KEY_ENCRYPTION_KEY is not set: TOTP secrets and queued mail are sealed with a key derived from the JWT secret; set KEY_ENCRYPTION_KEY');
     if (signing.secret !== null) return signing.secret;
   }
   // loadConfig requires KEY_ENCRYPTION_KEY wherever nothing can be generated, except with a key file.

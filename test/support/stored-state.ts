@@ -25,6 +25,8 @@ export interface StoredState {
   sessionRows(): Promise<{ sessions: number; refreshTokens: number; rotations: number }>;
   /** The stored one-time tokens (reset and verification) of a client, as raw rows. */
   oneTimeTokensOf(clientId: string): Promise<Record<string, unknown>[]>;
+  /** Every message waiting in the mail outbox, as raw rows in JSON: what a copy of the database would reveal. */
+  dumpMailOutbox(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export function mongoStoredState(db: Db): StoredState {
       rotations: await db.collection('refresh_token_rotations').countDocuments(),
     }),
     oneTimeTokensOf: (clientId) => db.collection('one_time_tokens').find({ clientId }).toArray(),
+    dumpMailOutbox: async () => JSON.stringify(await db.collection('mail_outbox').find().toArray()),
     close: async () => {},
   };
 }
@@ -81,6 +84,7 @@ export function sqliteStoredState(dataDir: string): StoredState {
       rotations: 0,
     }),
     oneTimeTokensOf: async (clientId) => db.prepare<[string], Record<string, unknown>>('SELECT * FROM one_time_tokens WHERE client_id = ?').all(clientId),
+    dumpMailOutbox: async () => JSON.stringify(db.prepare('SELECT * FROM mail_outbox').all()),
     close: async () => {
       db.close();
     },

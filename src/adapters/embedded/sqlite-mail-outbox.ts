@@ -51,7 +51,8 @@ export class SqliteMailOutbox implements MailOutbox {
       clientId: row.client_id,
       to: row.recipient,
       template: row.template as MailTemplate,
-      variables: JSON.parse(row.variables_json) as Record<string, string>,
+      // JSON of the sealed string, or of the plain object an earlier release stored.
+      variables: JSON.parse(row.variables_json) as QueuedMail['variables'],
       createdAt: fromMillis(row.created_at),
       attempts: row.attempts,
       nextAttemptAt: fromMillis(row.next_attempt_at),

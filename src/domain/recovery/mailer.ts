@@ -3,7 +3,9 @@
  * after each queueing, and one every interval) render and send what is due. A failed send
  * is retried with a doubling back-off; a message older than the maximum age is dropped
  * with a log line, because a stale reset link is worse than none. A sent or dropped
- * message is removed from the outbox, so its link leaves the store too.
+ * message is removed from the outbox, so its link leaves the store too. While it waits,
+ * its values are sealed: whoever reads the store (a backup, a replica) finds no link that
+ * works, and the link is opened only to render the message as it is sent.
  *
  * Delivery is at least once: an instance that crashes between the send and the removal,
  * or two instances passing over the same message, may send it twice.
@@ -12,7 +14,7 @@ import { describeError } from '../kernel/error-text.js';
 import { newId } from '../kernel/ids.js';
 import type { Logger } from '../kernel/logger.js';
 import { OutageLog } from '../kernel/outage-log.js';
-import type { MailOutbox, MailQueue, MailRenderer, MailTemplate, MailTransport, QueuedMail } from './ports.js';
+import type { MailOutbox, MailQueue, MailRenderer, MailSealer, MailTemplate, MailTransport, QueuedMail } from './ports.js';
 
 const BATCH = 50;
 
@@ -33,6 +35,7 @@ export class Mailer implements MailQueue {
     private readonly outbox: MailOutbox,
     private readonly renderer: MailRenderer,
     private readonly transport: MailTransport,
+    private readonly sealer: MailSealer,
     private readonly settings: MailerSettings,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
@@ -46,12 +49,13 @@ export class Mailer implements MailQueue {
    */
   async queue(client: { id: string; email: string }, template: MailTemplate, variables: Record<string, string>): Promise<void> {
     const now = this.now();
+    const id = newId(now);
     await this.outbox.add({
-      id: newId(now),
+      id,
       clientId: client.id,
       to: client.email,
       template,
-      variables,
+      variables: this.sealer.seal(JSON.stringify(variables), sealedFor(id, client.email, template)),
       createdAt: new Date(now),
       attempts: 0,
       nextAttemptAt: new Date(now),
@@ -111,8 +115,14 @@ export class Mailer implements MailQueue {
       this.log.warn({ ...fields, attempts: mail.attempts, ageMinutes: Math.floor(ageMs / 60000) }, 'mail dropped unsent: older than MAIL_MAX_AGE_MIN');
       return true;
     }
+    const variables = this.open(mail);
+    if (variables === null) {
+      await this.outbox.remove(mail.id);
+      this.log.warn({ ...fields, attempts: mail.attempts }, 'mail dropped unsent: its sealed values do not open with this key-encryption key');
+      return true;
+    }
     try {
-      await this.transport.send(this.renderer.render(mail.template, mail.to, mail.variables));
+      await this.transport.send(this.renderer.render(mail.template, mail.to, variables));
     } catch (error) {
       const attempts = mail.attempts + 1;
       const delay = Math.min(this.settings.retryBaseMs * 2 ** (attempts - 1), this.settings.retryMaxMs);
@@ -124,4 +134,19 @@ export class Mailer implements MailQueue {
     this.log.info({ ...fields, attempts: mail.attempts + 1 }, 'mail sent');
     return true;
   }
+
+  /** The values of a queued message, or null when they cannot be opened (KEY_ENCRYPTION_KEY changed, or the row was altered). */
+  private open(mail: QueuedMail): Record<string, string> | null {
+    if (typeof mail.variables !== 'string') return mail.variables;
+    try {
+      return JSON.parse(this.sealer.open(mail.variables, sealedFor(mail.id, mail.to, mail.template))) as Record<string, string>;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** What a message's sealed values are bound to: they open for this message, this recipient and this template only. */
+function sealedFor(id: string, to: string, template: MailTemplate): string {
+  return `mail ${id} ${template} ${to}`;
 }

@@ -89,8 +89,13 @@ export interface QueuedMail {
   clientId: string;
   to: string;
   template: MailTemplate;
-  /** The template's values, e.g. the link; they may hold a token, so the row goes once sent. */
-  variables: Record<string, string>;
+  /**
+   * The template's values (the link among them, with its one-time token), sealed by the
+   * mailer's `MailSealer` and bound to the message's id, recipient and template: the store
+   * never holds a usable link, and a value moved to another row or recipient does not open.
+   * A plain object in a message an earlier release queued, which is sent as it is.
+   */
+  variables: string | Record<string, string>;
   createdAt: Date;
   /** Failed sends so far. */
   attempts: number;
@@ -114,6 +119,17 @@ export interface MailOutbox {
   deleteAllOfClient(clientId: string): Promise<void>;
   /** How many messages are waiting. */
   backlog(): Promise<number>;
+}
+
+/**
+ * Seals the values of queued mail with the key-encryption key (the crypto adapter's
+ * AES-GCM sealer, under a key derived for mail alone).
+ * - `open(seal(text, boundTo), boundTo)` gives `text` back; with another `boundTo`, or
+ *   another key, `open` throws.
+ */
+export interface MailSealer {
+  seal(plaintext: string, boundTo: string): string;
+  open(sealed: string, boundTo: string): string;
 }
 
 /** A message ready to send. */

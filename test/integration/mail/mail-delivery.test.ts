@@ -58,6 +58,48 @@ for (const setup of SETUPS) {
   });
 }
 
+for (const setup of SETUPS) {
+  describe(`Links waiting in the mail outbox on ${SETUP_TITLES[setup]}`, function () {
+    this.timeout(30000);
+    let server: TestServer;
+    let mailbox: SmtpMailbox;
+
+    before(async function () {
+      mailbox = await startSmtpMailbox();
+      server = await startTestServer(
+        setupEnv(setup, this, 'mail-at-rest', { SMTP_URL: mailbox.url, MAIL_RETRY_BASE_MS: '50', OUTBOX_RELAY_INTERVAL_MS: '50' }),
+      );
+    });
+    after(async () => {
+      await server?.close();
+      await mailbox?.close();
+    });
+
+    it('are stored in no usable form while SMTP is down, and still arrive working once it is back', async () => {
+      mailbox.refuse();
+      const email = `at-rest.${setup}.${Date.now()}@example.org`;
+      await server.api.registerUser({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+      await server.api.requestPasswordReset({ email });
+      await eventually(async () => (await server.app.adapters.mailOutbox.backlog()) >= 2 && mailbox.refusals >= 2, { what: 'both links refused and queued' });
+      // What anyone who reads the database (a backup, a replica, a dump) sees of the queued mail.
+      const stored = await server.store.dumpMailOutbox();
+      expect(stored).to.include(email);
+      expect(stored).to.not.match(/token=|\/password-reset#|\/verify-email\?/);
+
+      mailbox.accept();
+      const reset = await mailbox.waitFor(email, /reset/i);
+      const verification = await mailbox.waitFor(email, /Confirm/);
+      const resetToken = tokenOf(linkIn(reset, 'http://localhost:8000/password-reset#token='));
+      const verificationToken = tokenOf(linkIn(verification, 'http://localhost:8000/verify-email?token='));
+      for (const token of [resetToken, verificationToken]) expect(stored).to.not.include(token);
+      await server.api.resetPassword({ token: resetToken, newPassword: 'a brand new passphrase' });
+      await server.api.login({ email, password: 'a brand new passphrase' });
+      expect((await server.api.verifyEmail({ token: verificationToken })).client!.emailVerified).to.equal(true);
+      await eventually(async () => (await server.app.adapters.mailOutbox.backlog()) === 0, { what: 'an empty mail outbox' });
+    });
+  });
+}
+
 describe('Mail on the embedded default without SMTP_URL', function () {
   this.timeout(30000);
   let server: TestServer;

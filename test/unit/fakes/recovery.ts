@@ -1,5 +1,6 @@
 /** In-memory fakes of the recovery ports, and the recovery wiring the unit tests use. */
 
+import { AesGcmSecretSealer, SEALING_PURPOSES } from '../../../src/adapters/crypto/secret-sealer.js';
 import { silentLogger } from '../../../src/domain/kernel/logger.js';
 import { Mailer } from '../../../src/domain/recovery/mailer.js';
 import type {
@@ -82,6 +83,9 @@ export class FakeMailTransport implements MailTransport, MailRenderer {
   }
 }
 
+/** The key-encryption key the fakes' mail is sealed with. */
+export const MAIL_TEST_KEY = 'the key-encryption key of the unit tests';
+
 export const RECOVERY_SETTINGS: RecoverySettings = {
   passwordReset: true,
   emailVerification: true,
@@ -98,7 +102,15 @@ export function fakeRecovery(now: () => number, settings: Partial<RecoverySettin
   const tokens = new FakeOneTimeTokenStore();
   const outbox = new FakeMailOutbox();
   const transport = new FakeMailTransport();
-  const mailer = new Mailer(outbox, transport, transport, { retryBaseMs: 1000, retryMaxMs: 60_000, maxAgeMs: 3_600_000 }, silentLogger, now);
+  const mailer = new Mailer(
+    outbox,
+    transport,
+    transport,
+    new AesGcmSecretSealer(MAIL_TEST_KEY, SEALING_PURPOSES.queuedMail),
+    { retryBaseMs: 1000, retryMaxMs: 60_000, maxAgeMs: 3_600_000 },
+    silentLogger,
+    now,
+  );
   const counts = new Map<string, number>();
   const recovery: Recovery = {
     settings: { ...RECOVERY_SETTINGS, ...settings },

@@ -1,11 +1,13 @@
 /** The mail relay's timing rules, on a clock moved by hand: back-off, and dropping stale mail. */
 import { expect } from 'chai';
+import { AesGcmSecretSealer, SEALING_PURPOSES } from '../../../src/adapters/crypto/secret-sealer.js';
 import { SqliteMailOutbox } from '../../../src/adapters/embedded/sqlite-mail-outbox.js';
 import { TemplateMailRenderer } from '../../../src/adapters/mail/template-renderer.js';
 import { Mailer } from '../../../src/domain/recovery/mailer.js';
 import type { MailTransport, RenderedMail } from '../../../src/domain/recovery/ports.js';
 import { openSqlite, type SqliteBackend } from '../../contract/backends.js';
 import { recordingLogger } from '../../support/server.js';
+import { MAIL_TEST_KEY } from '../fakes/recovery.js';
 import { ManualClock } from '../fakes/world.js';
 
 class FlakyTransport implements MailTransport {
@@ -39,6 +41,7 @@ describe('The mail relay', () => {
       outbox,
       new TemplateMailRenderer(),
       transport,
+      new AesGcmSecretSealer(MAIL_TEST_KEY, SEALING_PURPOSES.queuedMail),
       { retryBaseMs: 1000, retryMaxMs: 4000, maxAgeMs: 60_000 },
       recordingLogger(logs),
       clock.now,
@@ -96,6 +99,77 @@ describe('The mail relay', () => {
     await mailer.queue(client, 'password-reset', values);
     await mailer.flush();
     await mailer.forget(client.id);
+    expect(await outbox.backlog()).to.equal(0);
+  });
+
+  it('keeps the values of a waiting message sealed: the stored row holds no link, and the link is back in the message sent', async () => {
+    transport.down = true;
+    await mailer.queue(client, 'password-reset', values);
+    await mailer.flush();
+    const row = JSON.stringify(sqlite.db.prepare('SELECT * FROM mail_outbox').all());
+    expect(row).to.include(client.email);
+    expect(row).to.not.include('SECRET');
+    expect(row).to.not.include('password-reset#');
+    transport.down = false;
+    clock.advance(1000);
+    await mailer.flush();
+    expect(transport.sent[0]!.text).to.include('https://x.test/password-reset#token=SECRET');
+  });
+
+  for (const [title, tamper] of [
+    ['moved to another recipient', "UPDATE mail_outbox SET recipient = 'attacker@example.net'"],
+    ['given to another template', "UPDATE mail_outbox SET template = 'password-changed'"],
+  ] as const) {
+    it(`sends nothing of a message whose sealed values were ${title}: dropped, with a warning`, async () => {
+      transport.down = true;
+      await mailer.queue(client, 'password-reset', values);
+      await mailer.flush();
+      sqlite.db.exec(tamper);
+      transport.down = false;
+      clock.advance(1000);
+      await mailer.flush();
+      expect(transport.sent).to.deep.equal([]);
+      expect(await outbox.backlog()).to.equal(0);
+      expect(logs.some((line) => line.includes('do not open'))).to.equal(true);
+    });
+  }
+
+  it('drops, with a warning, a message sealed under another key-encryption key', async () => {
+    transport.down = true;
+    await mailer.queue(client, 'password-reset', values);
+    await mailer.flush();
+    const otherKey = new Mailer(
+      outbox,
+      new TemplateMailRenderer(),
+      transport,
+      new AesGcmSecretSealer(`${MAIL_TEST_KEY}, rotated`, SEALING_PURPOSES.queuedMail),
+      { retryBaseMs: 1000, retryMaxMs: 4000, maxAgeMs: 60_000 },
+      recordingLogger(logs),
+      clock.now,
+    );
+    transport.down = false;
+    clock.advance(1000);
+    await otherKey.flush();
+    expect(transport.sent).to.deep.equal([]);
+    expect(await outbox.backlog()).to.equal(0);
+    expect(logs.some((line) => line.includes('do not open'))).to.equal(true);
+  });
+
+  it('still sends a message an earlier release queued with its values in plain', async () => {
+    const now = new Date(clock.now());
+    await outbox.add({
+      id: '01900000-0000-7000-8000-00000000aaaa',
+      clientId: client.id,
+      to: client.email,
+      template: 'password-reset',
+      variables: values,
+      createdAt: now,
+      attempts: 0,
+      nextAttemptAt: now,
+    });
+    await mailer.flush();
+    expect(transport.sent).to.have.length(1);
+    expect(transport.sent[0]!.text).to.include('https://x.test/password-reset#token=SECRET');
     expect(await outbox.backlog()).to.equal(0);
   });
 });
