@@ -35,7 +35,8 @@ export function recoveryRoutes(deps: RecoveryRouteDependencies): Router {
   const callOptions = (ctx: Context): ClientAuthCallOptions => ({
     deadlineMs: deps.callTimeoutMs,
     requestId: ctx.state['requestId'] as string,
-    clientIp: ctx.ip,
+    // The one client IP of the bridge (middleware/browser-ip.ts); Koa's ctx.ip would take X-Forwarded-For's first entry, which the client writes.
+    clientIp: ctx.state['clientIp'] as string,
   });
   const noReferrer = async (ctx: Context, next: Next) => {
     ctx.set('Referrer-Policy', 'no-referrer');

@@ -30,8 +30,10 @@ export interface Config {
     readonly cookieSecure: boolean;
     /** Name the cookies `__Host-<access>` and `__Secure-<refresh>`; needs cookieSecure. */
     readonly cookieHostPrefix: boolean;
-    /** Believe X-Forwarded-For/-Proto/-Host from the proxies in front of the bridge. */
+    /** Believe X-Forwarded-For/-Proto/-Host from the proxies in front of the bridge (those in `trustedProxies` only). */
     readonly trustProxy: boolean;
+    /** TRUSTED_PROXY_CIDRS: the proxies whose X-Forwarded-* the bridge believes with `trustProxy`. */
+    readonly trustedProxies: readonly string[];
     /** How many proxies append to X-Forwarded-For: the client is that many entries from its end. */
     readonly proxyHops: number;
     readonly accessCookieName: string;
@@ -117,6 +119,13 @@ export function loadConfig(env: Env): Config {
   const recovery = recoveryFrom(read, bridgePort);
   const legacyTokenSecret = read.optional('JWT_SECRET_KEY');
   const legacyTokensUntil = legacyWindowFrom(read.optional('LEGACY_TOKENS_UNTIL'), legacyTokenSecret);
+  const abuse = abuseConfigFrom(read);
+  const trustProxy = read.bool('BRIDGE_TRUST_PROXY', false);
+  if (trustProxy && abuse.trustedProxies.length === 0) {
+    throw new ConfigError(
+      'BRIDGE_TRUST_PROXY=true needs TRUSTED_PROXY_CIDRS, the addresses of the proxies in front of the bridge: X-Forwarded-For is believed from them only',
+    );
+  }
 
   return deepFreeze({
     production,
@@ -133,7 +142,8 @@ export function loadConfig(env: Env): Config {
       allowedOrigins: read.list('CORS_ORIGINS').map((origin) => checkOrigin('CORS_ORIGINS', origin)),
       cookieSecure,
       cookieHostPrefix,
-      trustProxy: read.bool('BRIDGE_TRUST_PROXY', false),
+      trustProxy,
+      trustedProxies: abuse.trustedProxies,
       proxyHops: read.int('BRIDGE_PROXY_HOPS', 1, 1, 10),
       accessCookieName,
       refreshCookieName,
@@ -154,7 +164,7 @@ export function loadConfig(env: Env): Config {
     },
     signing,
     bcryptCost: read.int('BCRYPT_COST', 12, 4, 15),
-    abuse: abuseConfigFrom(read),
+    abuse,
     stores,
     revocationKeyPrefix: read.string('REVOCATION_KEY_PREFIX', '', { allowEmpty: true }),
     deletionChannels: deletionChannelsFrom(read),

@@ -2,13 +2,17 @@
 import { availableParallelism } from 'node:os';
 import type { AttemptLimitsConfig } from '../domain/abuse/attempt-limits.js';
 import type { HashingQueueOptions } from '../domain/abuse/hashing-queue.js';
-import { cidrList, LOOPBACK_CIDRS } from '../transport/shared/ip-address.js';
+import { cidrList } from '../transport/shared/ip-address.js';
 import { ConfigError, type Reader } from './reader.js';
 
 export interface AbuseConfig {
   readonly limits: AttemptLimitsConfig;
   readonly hashing: HashingQueueOptions;
-  /** Peers whose `x-client-ip` metadata names the client (the bridge, a gateway). */
+  /**
+   * TRUSTED_PROXY_CIDRS: peers whose `x-client-ip` metadata names the client (a bridge in
+   * another process, a gateway), and proxies whose X-Forwarded-For the bridge believes.
+   * Empty by default: then only the bridge of the same process names clients.
+   */
   readonly trustedProxies: readonly string[];
 }
 
@@ -50,6 +54,6 @@ export function abuseConfigFrom(read: Reader): AbuseConfig {
       maxQueue: read.int('HASH_QUEUE_MAX', 100, 0, 100000),
       maxWaitMs: read.int('HASH_QUEUE_WAIT_MS', 3000, 1, 60000),
     },
-    trustedProxies: trustedProxies.length > 0 ? trustedProxies : LOOPBACK_CIDRS,
+    trustedProxies,
   };
 }

@@ -90,9 +90,9 @@ export const ACCESS_VARIABLES: readonly VariableSection[] = [
     },
     {
       names: ['TRUSTED_PROXY_CIDRS'],
-      default: '`127.0.0.0/8,::1/128`',
+      default: 'none',
       description:
-        "Peers whose `x-client-ip` metadata names the client IP (the bridge, a gateway); from any other peer the metadata is ignored and the peer's own address counts.",
+        "Comma-separated CIDRs or addresses of the proxies believed about a client's IP: gRPC peers whose `x-client-ip` metadata names it (a bridge run as its own process, `main.js bridge`, even on the same host; a gateway), and, with `BRIDGE_TRUST_PROXY`, the proxies in front of the bridge whose `X-Forwarded-*` it reads. From anyone else the metadata and headers are ignored and the peer's own address counts. The bridge of the same process (role `all`) needs no entry: it proves itself otherwise. Loopback is not listed by default: any local process could name addresses.",
     },
   ]),
   section('Cookies', [

@@ -79,7 +79,8 @@ export const RUNTIME_VARIABLES: readonly VariableSection[] = [
     {
       names: ['BRIDGE_TRUST_PROXY'],
       default: '`false`',
-      description: "Trust `X-Forwarded-Proto`/`-Host`/`-For` from the proxies in front of the bridge. Without it the client IP is the socket's peer.",
+      description:
+        "Trust `X-Forwarded-Proto`/`-Host`/`-For` from the proxies in front of the bridge, those in `TRUSTED_PROXY_CIDRS` only (without it start-up stops). Without it the client IP is the socket's peer.",
     },
     {
       names: ['BRIDGE_PROXY_HOPS'],

@@ -307,6 +307,8 @@ async function measure(
     LOG_LEVEL: options.logLevel,
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: '0',
+    // The drivers stand for gateways naming many clients' IPs (the login storm's attackers).
+    TRUSTED_PROXY_CIDRS: '127.0.0.1/32',
     ...(options.metrics ? { METRICS_PORT: '0' } : {}),
   };
   const startServer = (name: SetUp['name'], env: Record<string, string>, validateOnly = false, logName: string = name) => {

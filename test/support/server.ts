@@ -78,6 +78,13 @@ export const GENEROUS_SOURCE_LIMITS: Readonly<Record<string, string>> = {
   SERVICE_TOKEN_IP_MAX_FAILURES: '1000000',
 };
 
+/**
+ * The suites call the gRPC port from loopback as a gateway does, naming each call's client
+ * IP (`clientIp`), so they are listed as a trusted proxy, as an operator lists theirs. A
+ * suite about who is believed sets TRUSTED_PROXY_CIDRS itself ('' for the default: nobody).
+ */
+export const SUITE_AS_PROXY: Readonly<Record<string, string>> = { TRUSTED_PROXY_CIDRS: '127.0.0.0/8,::1/128' };
+
 export function testEnv(services: { mongoUri: string; redisUrl: string }, label: string, env: Record<string, string> = {}): Record<string, string> {
   return {
     MONGODB_URI: services.mongoUri,
@@ -89,6 +96,7 @@ export function testEnv(services: { mongoUri: string; redisUrl: string }, label:
     GRPC_PORT: '0',
     STARTUP_TIMEOUT_MS: '10000',
     ...GENEROUS_SOURCE_LIMITS,
+    ...SUITE_AS_PROXY,
     ...uniqueNames(label),
     ...env,
   };
@@ -118,6 +126,7 @@ export function embeddedEnv(env: Record<string, string> = {}): Record<string, st
     GRPC_HOST: '127.0.0.1',
     GRPC_PORT: '0',
     ...GENEROUS_SOURCE_LIMITS,
+    ...SUITE_AS_PROXY,
     ...env,
   };
 }

@@ -9,7 +9,9 @@ export const INTERNAL_PASS_KEY = 'x-clientauth-internal-pass';
  * end UNAVAILABLE (the client retries another instance) while those already running
  * finish. The bridge of the same process keeps passing: an HTTP request it accepted
  * before the shutdown must be able to make its gRPC calls. It proves it is that bridge
- * with a random value only this process knows, sent over loopback.
+ * with a random value only this process knows, which never leaves the process (the bridge
+ * calls the handlers in process). The same proof lets it name its browsers' IPs
+ * (caller-ip.ts) without any network being trusted for it.
  */
 export class CallGate {
   /** Sent by this process's bridge in `INTERNAL_PASS_KEY`. */
@@ -21,7 +23,11 @@ export class CallGate {
   }
 
   admits(metadata: Metadata): boolean {
-    if (this.open) return true;
+    return this.open || this.fromOwnBridge(metadata);
+  }
+
+  /** Whether the call comes from this process's own bridge: it carries the pass. */
+  fromOwnBridge(metadata: Metadata): boolean {
     const given = metadata.get(INTERNAL_PASS_KEY)[0];
     if (typeof given !== 'string' || given.length !== this.internalPass.length) return false;
     return timingSafeEqual(Buffer.from(given), Buffer.from(this.internalPass));

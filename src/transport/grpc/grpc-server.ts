@@ -2,7 +2,7 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { ClientAuthServer } from '../../../gen/clientauth/v1/client_auth.js';
 import type { UseCases } from '../../bootstrap/use-cases.js';
 import { gatewayCheck } from '../shared/gateway-identity.js';
-import { cidrList, LOOPBACK_CIDRS } from '../shared/ip-address.js';
+import { cidrList } from '../shared/ip-address.js';
 import { CallGate } from './call-gate.js';
 import { extAuthzService } from './ext-authz.js';
 import { clientAuthService } from './handlers.js';
@@ -19,7 +19,7 @@ export interface GrpcServerOptions extends Omit<UnaryOptions, 'trustedProxies' |
   maxMessageBytes: number;
   /** The access-token cookie as browsers send it, for ext_authz (default `token`). */
   accessCookieName?: string;
-  /** CIDRs of the proxies whose `x-client-ip` metadata is believed (TRUSTED_PROXY_CIDRS; loopback when absent). */
+  /** CIDRs of the proxies whose `x-client-ip` metadata is believed (TRUSTED_PROXY_CIDRS; none when absent: only this process's bridge is). */
   trustedProxies?: readonly string[];
 }
 
@@ -46,7 +46,7 @@ export function createGrpcServer(useCases: UseCases, options: GrpcServerOptions)
     'grpc.keepalive_permit_without_calls': 1,
   });
   // One budget for every service of the server: they share one event loop.
-  const unaryOptions = { ...options, trustedProxies: cidrList(options.trustedProxies ?? LOOPBACK_CIDRS), turns: new TurnBudget(TURN_BUDGET_MS) };
+  const unaryOptions = { ...options, trustedProxies: cidrList(options.trustedProxies ?? []), turns: new TurnBudget(TURN_BUDGET_MS) };
   const { definition, handlers } = clientAuthService(useCases, unaryOptions);
   server.addService(definition, handlers);
   const accessCookieName = options.accessCookieName ?? 'token';

@@ -10,7 +10,7 @@ import { parseBearer } from '../shared/bearer-token.js';
 import { requestIdFrom } from '../shared/request-id.js';
 import type { AccessLogPolicy } from './access-log.js';
 import type { CallGate } from './call-gate.js';
-import { clientIpOf } from './caller-ip.js';
+import { type CallerTrust, clientIpOf } from './caller-ip.js';
 import { requestContextOf } from './request-context.js';
 import { toServiceError } from './status-mapping.js';
 import type { TurnBudget } from './turn-budget.js';
@@ -34,7 +34,7 @@ export interface UnaryOptions {
   accessLog?: AccessLogPolicy;
   /** When closed (shutting down), new calls end UNAVAILABLE before their handler runs. */
   gate?: CallGate;
-  /** Peers believed when they name the client's IP in metadata. */
+  /** Peers believed when they name the client's IP in metadata (besides this process's bridge, which the gate knows). */
   trustedProxies: BlockList;
   /** When given, calls start within its budget of each event-loop turn (see turn-budget.ts). */
   turns?: TurnBudget;
@@ -51,10 +51,11 @@ export function unary<Req, Res>(
   handler: (request: Req, context: CallContext) => Promise<Res>,
   options: UnaryOptions,
 ): handleUnaryCall<Req, Res> {
+  const trust: CallerTrust = { proxies: options.trustedProxies, ...(options.gate ? { ownBridge: options.gate } : {}) };
   const start = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
     const started = process.hrtime.bigint();
     const trace = traceFields();
-    const context = new UnaryCallContext(call, options.trustedProxies);
+    const context = new UnaryCallContext(call, trust);
     const finish = (code: status, reason: string) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       options.observe?.(method, code, seconds, reason);
@@ -106,7 +107,7 @@ class UnaryCallContext implements CallContext {
 
   constructor(
     private readonly call: ServerUnaryCall<unknown, unknown>,
-    private readonly trustedProxies: BlockList,
+    private readonly trust: CallerTrust,
   ) {}
 
   get requestId(): string {
@@ -119,7 +120,7 @@ class UnaryCallContext implements CallContext {
   }
 
   get clientIp(): string {
-    this.ip ??= clientIpOf(this.call.getPeer(), this.call.metadata, this.trustedProxies);
+    this.ip ??= clientIpOf(this.call.getPeer(), this.call.metadata, this.trust);
     return this.ip;
   }
 

@@ -1,9 +1,6 @@
 /** IP addresses as the limits key them, and the CIDR lists that say which peers to believe. */
 import { BlockList, isIP } from 'node:net';
 
-/** The peers trusted to name a client IP when nothing else is configured: this host. */
-export const LOOPBACK_CIDRS: readonly string[] = ['127.0.0.0/8', '::1/128'];
-
 /** The canonical text of an IP, or '' when `text` is not one. IPv4-mapped IPv6 becomes IPv4. */
 export function normalizeIp(text: string): string {
   const trimmed = text.trim().replace(/^\[(.*)\]$/, '$1');

@@ -34,7 +34,13 @@ export async function startBridgeFor(server: TestServer, wiring: Wiring, env: Re
   if (wiring === 'network') return startTestBridge(server.address, env);
   const config = loadConfig({ BRIDGE_HOST: '127.0.0.1', BRIDGE_PORT: '0', ...env });
   const logs: string[] = [];
-  const local = { handlers: server.grpc.handlers, health: server.grpc.health, maxMessageBytes: server.config.grpc.maxMessageBytes };
+  // As src/bootstrap/start.ts wires it: the server's pass is how it knows its own bridge.
+  const local = {
+    handlers: server.grpc.handlers,
+    health: server.grpc.health,
+    maxMessageBytes: server.config.grpc.maxMessageBytes,
+    internalPass: server.grpc.internalPass,
+  };
   const bridge = await startBridge(config.bridge, { log: recordingLogger(logs), local });
   return Object.assign(bridge, { logs });
 }

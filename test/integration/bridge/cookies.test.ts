@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { ConfigError, loadConfig } from '../../../src/config/index.js';
-import { startTestServer, type TestServer, testEnv } from '../../support/server.js';
+import { SUITE_AS_PROXY, startTestServer, type TestServer, testEnv } from '../../support/server.js';
 import { requireServices } from '../../support/services.js';
 import { CookieClient, type SetCookie, startBridgeFor, type TestBridge, WIRINGS } from './bridge-fixture.js';
 
@@ -87,14 +87,15 @@ for (const wiring of WIRINGS)
       expect(logout.cookies.map((cookie) => cookie.name)).to.deep.equal(['token', 'refresh_token', 'refresh_token']);
     });
 
-    it('marks the cookies Secure behind a TLS-terminating proxy only when BRIDGE_TRUST_PROXY says to believe it', async () => {
-      const trusting = await bridgeWith({ BRIDGE_TRUST_PROXY: 'true' });
+    it('marks the cookies Secure behind a TLS-terminating proxy only when BRIDGE_TRUST_PROXY says to believe it, and TRUSTED_PROXY_CIDRS lists it', async () => {
+      const trusting = await bridgeWith({ BRIDGE_TRUST_PROXY: 'true', ...SUITE_AS_PROXY });
       const behindTls = await login(trusting, { 'X-Forwarded-Proto': 'https' });
       expect(named(behindTls.cookies, 'token').attributes['secure']).to.equal(true);
 
-      const untrusting = await bridgeWith();
-      const spoofed = await login(untrusting, { 'X-Forwarded-Proto': 'https' });
-      expect(named(spoofed.cookies, 'token').attributes).not.to.have.property('secure');
+      for (const untrusting of [await bridgeWith(), await bridgeWith({ BRIDGE_TRUST_PROXY: 'true', TRUSTED_PROXY_CIDRS: '192.0.2.0/24' })]) {
+        const spoofed = await login(untrusting, { 'X-Forwarded-Proto': 'https' });
+        expect(named(spoofed.cookies, 'token').attributes).not.to.have.property('secure');
+      }
     });
 
     it('uses __Host-token and __Secure-refresh_token with COOKIE_HOST_PREFIX, and reads only the prefixed cookie back', async () => {

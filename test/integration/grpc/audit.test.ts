@@ -4,7 +4,7 @@ import { type AuditEvent, AuditOutcome } from '../../../gen/clientauth/v1/audit.
 import { ListAuditEventsRequest } from '../../../gen/clientauth/v1/client_auth.js';
 import { newId } from '../../../src/domain/kernel/ids.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
-import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { failure, SETUP_TITLES, SETUPS, SUITE_AS_PROXY, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { CookieClient, startTestBridge, type TestBridge } from '../bridge/bridge-fixture.js';
 
 const PASSWORD = 'correct horse battery';
@@ -114,7 +114,7 @@ for (const setup of SETUPS)
     });
 
     it('records the address a trusted proxy in front of the bridge names in X-Forwarded-For', async () => {
-      const proxied = await startTestBridge(server.address, { BRIDGE_TRUST_PROXY: 'true' });
+      const proxied = await startTestBridge(server.address, { BRIDGE_TRUST_PROXY: 'true', ...SUITE_AS_PROXY });
       try {
         const address = email('proxied');
         const response = await new CookieClient(proxied.url).post(

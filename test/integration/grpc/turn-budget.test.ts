@@ -4,7 +4,7 @@ import { ClientAuthClient, ClientAuthService, type ValidateTokenRequest, Validat
 import { createLogger } from '../../../src/observability/logging.js';
 import { TurnBudget } from '../../../src/transport/grpc/turn-budget.js';
 import { unary } from '../../../src/transport/grpc/unary.js';
-import { cidrList, LOOPBACK_CIDRS } from '../../../src/transport/shared/ip-address.js';
+import { cidrList } from '../../../src/transport/shared/ip-address.js';
 
 /** Holds the thread for `ms`, as a call with synchronous stores does. */
 function busy(ms: number): void {
@@ -86,7 +86,7 @@ describe('The turn budget', () => {
           busy(3);
           return ValidateTokenResponse.fromPartial({ clientId: request.token });
         },
-        { log: createLogger('silent', 'turn-budget-test'), trustedProxies: cidrList(LOOPBACK_CIDRS), turns: new TurnBudget(1) },
+        { log: createLogger('silent', 'turn-budget-test'), trustedProxies: cidrList([]), turns: new TurnBudget(1) },
       );
       server.addService(ClientAuthService, { validateToken } as unknown as UntypedServiceImplementation);
       const port = await new Promise<number>((resolve, reject) =>
