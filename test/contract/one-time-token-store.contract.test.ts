@@ -30,6 +30,16 @@ function oneTimeTokenContract(open: OpenStore): void {
     expect(await store.consume(token.hash, 'password_reset', NOW)).to.equal(null);
   });
 
+  it('finds a live token of its purpose without spending it, and no expired or spent one', async () => {
+    const token = aToken();
+    await store.add(token);
+    expect(await store.find(token.hash, 'password_reset', NOW)).to.deep.equal(token);
+    expect(await store.find(token.hash, 'email_verification', NOW)).to.equal(null);
+    expect(await store.find(token.hash, 'password_reset', minutes(30))).to.equal(null);
+    expect(await store.consume(token.hash, 'password_reset', NOW)).to.deep.equal(token);
+    expect(await store.find(token.hash, 'password_reset', NOW)).to.equal(null);
+  });
+
   it('knows a token only for its own purpose, and a wrong-purpose try does not spend it', async () => {
     const token = aToken({ purpose: 'email_verification' });
     await store.add(token);

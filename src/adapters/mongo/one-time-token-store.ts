@@ -27,6 +27,13 @@ export class MongoOneTimeTokenStore implements OneTimeTokenStore {
     await this.collection.insertOne({ _id: hash, ...rest });
   }
 
+  async find(hash: string, purpose: TokenPurpose, now: Date): Promise<OneTimeTokenRecord | null> {
+    const document = await this.collection.findOne({ _id: hash });
+    if (!document || document.purpose !== purpose || document.expiresAt.getTime() <= now.getTime()) return null;
+    const { _id, ...rest } = document;
+    return { hash: _id, ...rest };
+  }
+
   async consume(hash: string, purpose: TokenPurpose, now: Date): Promise<OneTimeTokenRecord | null> {
     const document = await this.collection.findOne({ _id: hash });
     if (!document || document.purpose !== purpose) return null;

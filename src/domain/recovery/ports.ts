@@ -61,6 +61,8 @@ export interface OneTimeTokenRecord {
 
 /**
  * Stores one-time tokens.
+ * - `find(hash, purpose, now)` returns the token when it exists, has that purpose and has
+ *   not expired, and leaves it stored: a look before a decision that may not spend it.
  * - `consume(hash, purpose, now)` removes the token and returns it when it exists, has that
  *   purpose and has not expired; under concurrent calls on one token exactly one caller
  *   gets it and every other gets null. An expired token is removed and null.
@@ -69,6 +71,7 @@ export interface OneTimeTokenRecord {
  */
 export interface OneTimeTokenStore {
   add(token: OneTimeTokenRecord): Promise<void>;
+  find(hash: string, purpose: TokenPurpose, now: Date): Promise<OneTimeTokenRecord | null>;
   consume(hash: string, purpose: TokenPurpose, now: Date): Promise<OneTimeTokenRecord | null>;
   deleteAllOfClient(clientId: string, purpose?: TokenPurpose): Promise<void>;
   /** Removes tokens that expired before `now`; returns how many. */

@@ -22,6 +22,10 @@ export class FakeOneTimeTokenStore implements OneTimeTokenStore {
   async add(token: OneTimeTokenRecord): Promise<void> {
     this.tokens.set(token.hash, { ...token });
   }
+  async find(hash: string, purpose: TokenPurpose, now: Date): Promise<OneTimeTokenRecord | null> {
+    const token = this.tokens.get(hash);
+    return token && token.purpose === purpose && token.expiresAt.getTime() > now.getTime() ? { ...token } : null;
+  }
   async consume(hash: string, purpose: TokenPurpose, now: Date): Promise<OneTimeTokenRecord | null> {
     const token = this.tokens.get(hash);
     if (!token || token.purpose !== purpose) return null;
