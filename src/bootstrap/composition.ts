@@ -7,10 +7,12 @@ import { AesGcmSecretSealer, SEALING_PURPOSES } from '../adapters/crypto/secret-
 import { SimpleWebAuthnCeremonies } from '../adapters/crypto/simplewebauthn-ceremonies.js';
 import { loadEmbeddedAdapters } from '../adapters/load-adapters.js';
 import { commonPasswordList } from '../adapters/password-lists/common-password-file.js';
+import { ZxcvbnPasswordStrength } from '../adapters/password-lists/zxcvbn-strength.js';
 import type { Config } from '../config/index.js';
 import { AttemptLimitRules } from '../domain/abuse/attempt-limits.js';
 import { HashingQueue } from '../domain/abuse/hashing-queue.js';
 import { CommonPasswordBlocklist } from '../domain/abuse/password-blocklist.js';
+import { MinimumStrength } from '../domain/abuse/password-strength.js';
 import { QueuedPasswordHasher } from '../domain/abuse/queued-password-hasher.js';
 import { Audit } from '../domain/audit/recorder.js';
 import { OutboxRelay } from '../domain/clients/outbox-relay.js';
@@ -112,6 +114,8 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       revocations,
       limits: new AttemptLimitRules(config.abuse.limits, adapters.limiters),
       blocklist: sharedBlocklist(),
+      // The estimator loads at the first password it judges, never at start-up.
+      strength: new MinimumStrength(new ZxcvbnPasswordStrength(), config.passwordMinScore),
       relay,
       hasher,
       tokens: new JwtTokenIssuer(

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 /**
  * The words the blocklist refuses: zxcvbn-ts's list of the most common passwords (from
  * leaked password corpora) and its English dictionaries (common words, first names, last
- * names, Wikipedia words): the guesses a dictionary attack tries first.
+ * names, Wikipedia words): the guesses a dictionary attack tries first. And the same
+ * packages' data for the strength estimator.
  */
 
 const PACKAGES = ['@zxcvbn-ts/language-common', '@zxcvbn-ts/language-en'];
@@ -18,9 +19,7 @@ const PACKAGES = ['@zxcvbn-ts/language-common', '@zxcvbn-ts/language-en'];
  * (a test) lets their arrays go.
  */
 export function commonPasswordWords(): string[] {
-  const require = createRequire(import.meta.url);
-  const common = require(PACKAGES[0]!) as typeof import('@zxcvbn-ts/language-common');
-  const english = require(PACKAGES[1]!) as typeof import('@zxcvbn-ts/language-en');
+  const { common, english } = loadPackages();
   const words: string[] = [];
   const dictionaries = [
     common.dictionary['passwords-common'],
@@ -32,7 +31,31 @@ export function commonPasswordWords(): string[] {
   for (const dictionary of dictionaries) {
     for (const word of dictionary ?? []) words.push(String(word));
   }
+  return words;
+}
+
+/** What the strength estimator is given, as zxcvbn-ts's documentation sets it up: every dictionary of both packages, the keyboard graphs, the English feedback. */
+export interface EstimatorData {
+  dictionary: Record<string, (string | number)[]>;
+  graphs: unknown;
+  translations: unknown;
+}
+
+/** The packages' data for the strength estimator (src/build/strength-dictionaries.ts writes it into dist/). */
+export function estimatorData(): EstimatorData {
+  const { common, english } = loadPackages();
+  return {
+    dictionary: { ...common.dictionary, ...english.dictionary } as Record<string, (string | number)[]>,
+    graphs: common.adjacencyGraphs,
+    translations: english.translations,
+  };
+}
+
+function loadPackages() {
+  const require = createRequire(import.meta.url);
+  const common = require(PACKAGES[0]!) as typeof import('@zxcvbn-ts/language-common');
+  const english = require(PACKAGES[1]!) as typeof import('@zxcvbn-ts/language-en');
   const ofPackages = (file: string) => file.includes('/node_modules/@zxcvbn-ts/');
   for (const file of Object.keys(require.cache)) if (ofPackages(file)) delete require.cache[file];
-  return words;
+  return { common, english };
 }

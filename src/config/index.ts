@@ -60,6 +60,8 @@ export interface Config {
   };
   readonly signing: SigningConfig;
   readonly bcryptCost: number;
+  /** The strength estimator's score (0 to 4) a new password must reach; 0 turns the estimator off. */
+  readonly passwordMinScore: number;
   /** Attempt limits, the password-hashing queue and trusted proxies (src/config/limits.ts). */
   readonly abuse: AbuseConfig;
   readonly stores: StoresConfig;
@@ -164,6 +166,7 @@ export function loadConfig(env: Env): Config {
     },
     signing,
     bcryptCost: read.int('BCRYPT_COST', 12, 4, 15),
+    passwordMinScore: read.int('PASSWORD_MIN_SCORE', 3, 0, 4),
     abuse,
     stores,
     revocationKeyPrefix: read.string('REVOCATION_KEY_PREFIX', '', { allowEmpty: true }),

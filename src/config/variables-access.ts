@@ -52,6 +52,12 @@ export const ACCESS_VARIABLES: readonly VariableSection[] = [
   section('Passwords and attempt limits', [
     { names: ['BCRYPT_COST'], default: '`12`', description: 'bcrypt cost (4–15). Hashes of a lower cost are re-hashed at the next login.' },
     {
+      names: ['PASSWORD_MIN_SCORE'],
+      default: '`3`',
+      description:
+        'The score (0–4) of the zxcvbn-ts strength estimator every new password must reach, or INVALID_ARGUMENT / `PASSWORD_TOO_WEAK`; `0` turns the estimator off (the common-password list still applies). See [Passwords](security.md#passwords).',
+    },
+    {
       names: ['LOGIN_MAX_FAILURES'],
       default: '`10`',
       description:

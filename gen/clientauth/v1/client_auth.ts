@@ -4646,7 +4646,9 @@ export const ClientAuthService = {
    * Registers a user. Public. The new user's groups are always ["user"]: a request can
    * never grant itself groups. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email
    * is registered, INVALID_ARGUMENT / INVALID_ARGUMENT naming the field, INVALID_ARGUMENT
-   * / PASSWORD_TOO_COMMON for a common or guessable password, RESOURCE_EXHAUSTED /
+   * / PASSWORD_TOO_COMMON for a password on the common-password list, INVALID_ARGUMENT /
+   * PASSWORD_TOO_WEAK for one the strength estimator scores under PASSWORD_MIN_SCORE (the
+   * message says why, never echoing the password), RESOURCE_EXHAUSTED /
    * TOO_MANY_ATTEMPTS past REGISTER_IP_MAX registrations from one client IP, or
    * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated; both with
    * retry-after metadata in seconds.
@@ -4790,7 +4792,8 @@ export const ClientAuthService = {
    * Changes the calling user's password (bearer) and revokes all its other sessions.
    * Fails with UNAUTHENTICATED / INVALID_CREDENTIALS when the current password is wrong,
    * FAILED_PRECONDITION / NOT_A_USER for a service client, INVALID_ARGUMENT /
-   * PASSWORD_TOO_COMMON for a common new password, and RESOURCE_EXHAUSTED /
+   * PASSWORD_TOO_COMMON for a common new password or PASSWORD_TOO_WEAK for one scored
+   * under PASSWORD_MIN_SCORE (both checked once the current password is proved), and RESOURCE_EXHAUSTED /
    * TOO_MANY_ATTEMPTS (after LOGIN_MAX_FAILURES wrong current passwords) or SERVER_BUSY,
    * with retry-after metadata.
    */
@@ -5210,7 +5213,8 @@ export const ClientAuthService = {
    * "your password was changed" email is sent. Fails with UNAUTHENTICATED /
    * RESET_TOKEN_INVALID for an unknown, used or expired token alike (and for the token of
    * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password` (reason
-   * INVALID_ARGUMENT, or PASSWORD_TOO_COMMON before the token is spent), or
+   * INVALID_ARGUMENT, or PASSWORD_TOO_COMMON or PASSWORD_TOO_WEAK, for a live token and
+   * without spending it), or
    * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   resetPassword: {
@@ -5298,7 +5302,9 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * Registers a user. Public. The new user's groups are always ["user"]: a request can
    * never grant itself groups. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email
    * is registered, INVALID_ARGUMENT / INVALID_ARGUMENT naming the field, INVALID_ARGUMENT
-   * / PASSWORD_TOO_COMMON for a common or guessable password, RESOURCE_EXHAUSTED /
+   * / PASSWORD_TOO_COMMON for a password on the common-password list, INVALID_ARGUMENT /
+   * PASSWORD_TOO_WEAK for one the strength estimator scores under PASSWORD_MIN_SCORE (the
+   * message says why, never echoing the password), RESOURCE_EXHAUSTED /
    * TOO_MANY_ATTEMPTS past REGISTER_IP_MAX registrations from one client IP, or
    * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated; both with
    * retry-after metadata in seconds.
@@ -5371,7 +5377,8 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * Changes the calling user's password (bearer) and revokes all its other sessions.
    * Fails with UNAUTHENTICATED / INVALID_CREDENTIALS when the current password is wrong,
    * FAILED_PRECONDITION / NOT_A_USER for a service client, INVALID_ARGUMENT /
-   * PASSWORD_TOO_COMMON for a common new password, and RESOURCE_EXHAUSTED /
+   * PASSWORD_TOO_COMMON for a common new password or PASSWORD_TOO_WEAK for one scored
+   * under PASSWORD_MIN_SCORE (both checked once the current password is proved), and RESOURCE_EXHAUSTED /
    * TOO_MANY_ATTEMPTS (after LOGIN_MAX_FAILURES wrong current passwords) or SERVER_BUSY,
    * with retry-after metadata.
    */
@@ -5560,7 +5567,8 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * "your password was changed" email is sent. Fails with UNAUTHENTICATED /
    * RESET_TOKEN_INVALID for an unknown, used or expired token alike (and for the token of
    * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password` (reason
-   * INVALID_ARGUMENT, or PASSWORD_TOO_COMMON before the token is spent), or
+   * INVALID_ARGUMENT, or PASSWORD_TOO_COMMON or PASSWORD_TOO_WEAK, for a live token and
+   * without spending it), or
    * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   resetPassword: handleUnaryCall<ResetPasswordRequest, ResetPasswordResponse>;
@@ -5602,7 +5610,9 @@ export interface ClientAuthClient extends Client {
    * Registers a user. Public. The new user's groups are always ["user"]: a request can
    * never grant itself groups. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email
    * is registered, INVALID_ARGUMENT / INVALID_ARGUMENT naming the field, INVALID_ARGUMENT
-   * / PASSWORD_TOO_COMMON for a common or guessable password, RESOURCE_EXHAUSTED /
+   * / PASSWORD_TOO_COMMON for a password on the common-password list, INVALID_ARGUMENT /
+   * PASSWORD_TOO_WEAK for one the strength estimator scores under PASSWORD_MIN_SCORE (the
+   * message says why, never echoing the password), RESOURCE_EXHAUSTED /
    * TOO_MANY_ATTEMPTS past REGISTER_IP_MAX registrations from one client IP, or
    * RESOURCE_EXHAUSTED / SERVER_BUSY when password hashing is saturated; both with
    * retry-after metadata in seconds.
@@ -5787,7 +5797,8 @@ export interface ClientAuthClient extends Client {
    * Changes the calling user's password (bearer) and revokes all its other sessions.
    * Fails with UNAUTHENTICATED / INVALID_CREDENTIALS when the current password is wrong,
    * FAILED_PRECONDITION / NOT_A_USER for a service client, INVALID_ARGUMENT /
-   * PASSWORD_TOO_COMMON for a common new password, and RESOURCE_EXHAUSTED /
+   * PASSWORD_TOO_COMMON for a common new password or PASSWORD_TOO_WEAK for one scored
+   * under PASSWORD_MIN_SCORE (both checked once the current password is proved), and RESOURCE_EXHAUSTED /
    * TOO_MANY_ATTEMPTS (after LOGIN_MAX_FAILURES wrong current passwords) or SERVER_BUSY,
    * with retry-after metadata.
    */
@@ -6306,7 +6317,8 @@ export interface ClientAuthClient extends Client {
    * "your password was changed" email is sent. Fails with UNAUTHENTICATED /
    * RESET_TOKEN_INVALID for an unknown, used or expired token alike (and for the token of
    * a user suspended or deleted since), INVALID_ARGUMENT naming `new_password` (reason
-   * INVALID_ARGUMENT, or PASSWORD_TOO_COMMON before the token is spent), or
+   * INVALID_ARGUMENT, or PASSWORD_TOO_COMMON or PASSWORD_TOO_WEAK, for a live token and
+   * without spending it), or
    * FAILED_PRECONDITION / FEATURE_DISABLED when PASSWORD_RESET=false.
    */
   resetPassword(

@@ -107,16 +107,28 @@ export class SortedWords {
   }
 
   has(word: string): boolean {
+    return this.indexOf(word) !== -1;
+  }
+
+  /** The position of `word` in code-unit order, or -1 when it is not a word of the list. */
+  indexOf(word: string): number {
     let low = 0;
     let high = this.size - 1;
     while (low <= high) {
       const middle = (low + high) >>> 1;
       const order = this.compareAt(middle, word, 0, word.length);
-      if (order === 0) return true;
+      if (order === 0) return middle;
       if (order < 0) low = middle + 1;
       else high = middle - 1;
     }
-    return false;
+    return -1;
+  }
+
+  /** The length of the longest word, in UTF-16 code units. */
+  longestLength(): number {
+    let longest = 0;
+    for (let i = 0; i < this.size; i++) longest = Math.max(longest, this.lengthOf(i));
+    return longest;
   }
 
   private lengthOf(i: number): number {

@@ -1,7 +1,7 @@
 /**
  * The abuse defences' door: the limits every attempt at a secret counts against, the
  * password hasher behind its bounded queue, the list of passwords refused as too common,
- * and the limiter ports they are built on.
+ * the strength a new password must have, and the limiter ports they are built on.
  */
 
 /**
@@ -35,6 +35,44 @@ export interface PasswordBlocklist {
    * the list, is one character repeated, or is the account's email or its local part.
    */
   check(field: string, password: string, email: string): void;
+}
+
+/** What a strength estimator makes of a password. */
+export interface StrengthEstimate {
+  /** 0 (guessed at once) to 4 (very hard to guess), zxcvbn's scale. */
+  readonly score: number;
+  /** Why the score is low, one sentence; '' when there is nothing to say. Never holds the password. */
+  readonly warning: string;
+  /** What would make the password stronger, a sentence each. Never hold the password. */
+  readonly suggestions: readonly string[];
+}
+
+/**
+ * Judges how hard a password is to guess (a port; the zxcvbn-ts adapter is in
+ * src/adapters/password-lists/). `userInputs` (the account's email, its parts, names) count
+ * as words an attacker tries first. The first call may load dictionaries; later calls
+ * cost milliseconds of this thread, so callers make them after the limits that bound
+ * how often anyone can ask.
+ */
+export interface PasswordStrength {
+  estimate(password: string, userInputs: readonly string[]): Promise<StrengthEstimate>;
+}
+
+/** Who a password is for: the words of the account an attacker tries first. */
+export interface AccountWords {
+  readonly email: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+}
+
+/** The strength every password that is set must have. */
+export interface StrengthRule {
+  /**
+   * Throws INVALID_ARGUMENT / PASSWORD_TOO_WEAK (naming `field`) when `password` scores
+   * below the configured minimum for `account`; the message carries the estimator's
+   * warning and suggestions, never the password.
+   */
+  check(field: string, password: string, account: AccountWords): Promise<void>;
 }
 
 /** At most `points` attempts per key within `durationSeconds`, the window opening at the first. */

@@ -1,6 +1,6 @@
 /** GetMe and ChangePassword: what a client does with its own record. */
 
-import type { AttemptLimits, PasswordBlocklist, PasswordHashing } from '../abuse/ports.js';
+import type { AttemptLimits, PasswordBlocklist, PasswordHashing, StrengthRule } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
 import { type Principal, type PublicClient, publicClient } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
@@ -19,6 +19,7 @@ export interface AccountDeps {
   hasher: PasswordHashing;
   limits: AttemptLimits;
   blocklist: PasswordBlocklist;
+  strength: StrengthRule;
   lifetimes: Lifetimes;
   log: Logger;
   audit: AuditRecorder;
@@ -63,6 +64,8 @@ export class Account {
       throw domainError('INVALID_CREDENTIALS');
     }
     await attempt.succeeded();
+    // Only a caller who proved the current password gets an estimate (milliseconds of this thread).
+    await this.deps.strength.check('new_password', newPassword, client);
 
     const now = new Date(this.deps.now());
     await clients.update(client.id, { passwordHash: await hasher.hash(newPassword, request.deadline), updatedAt: now });

@@ -1,6 +1,6 @@
 /** The admin named by ADMIN_EMAIL and ADMIN_PASSWORD, made ready at start-up. */
 
-import type { PasswordHashing } from '../abuse/ports.js';
+import type { PasswordBlocklist, PasswordHashing, StrengthRule } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
 import { ADMIN_GROUP, BASE_GROUP, type ClientRecord, type PublicClient, publicClient } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
@@ -16,6 +16,8 @@ import { insertNewClient, newClientRecord } from './records.js';
 export interface AdminBootstrapDeps {
   clients: ClientStore;
   hasher: PasswordHashing;
+  blocklist: PasswordBlocklist;
+  strength: StrengthRule;
   outbox: Outbox;
   /** Delivers what a use case just put in the outbox, now if it can. */
   relay: Pick<OutboxRelay, 'flush'>;
@@ -36,6 +38,9 @@ export class AdminBootstrap {
     const { clients, hasher } = this.deps;
     const email = v.normalizeEmail('ADMIN_EMAIL', emailInput);
     v.checkPassword('ADMIN_PASSWORD', password);
+    // The admin's password meets the rules every other password meets: a weak one stops the start.
+    this.deps.blocklist.check('ADMIN_PASSWORD', password, email);
+    await this.deps.strength.check('ADMIN_PASSWORD', password, { email });
     const existing = await clients.findByEmail(email);
     if (!existing) {
       const record = newClientRecord('user', email, { groups: [BASE_GROUP.user, ADMIN_GROUP], passwordHash: await hasher.hash(password) }, this.deps.now());

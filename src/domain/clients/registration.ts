@@ -1,6 +1,6 @@
 /** RegisterUser and RegisterService. */
 
-import type { AttemptLimits, PasswordBlocklist, PasswordHashing } from '../abuse/ports.js';
+import type { AttemptLimits, PasswordBlocklist, PasswordHashing, StrengthRule } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
 import { ADMIN_GROUP, BASE_GROUP, type Principal, type PublicClient, publicClient, requireAdmin } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
@@ -19,6 +19,7 @@ export interface RegistrationDeps {
   hasher: PasswordHashing;
   limits: AttemptLimits;
   blocklist: PasswordBlocklist;
+  strength: StrengthRule;
   audit: AuditRecorder;
   now: Clock;
   log: Logger;
@@ -58,6 +59,9 @@ export class Registration {
     };
     const passwordHash = await this.deps.hasher.withPlace(async (place) => {
       await this.deps.limits.beginRegistration(input.source ?? '');
+      // After the limit: an estimate costs milliseconds of this thread, which only the
+      // registrations the limit lets through may spend.
+      await this.deps.strength.check('password', password, { email, firstName: fields.firstName, lastName: fields.lastName });
       return place.hash(password);
     }, request.deadline);
     const record = newClientRecord('user', email, { ...fields, passwordHash }, this.deps.now());

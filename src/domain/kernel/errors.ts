@@ -47,6 +47,7 @@ export const REASONS = {
   NOT_A_USER: { kind: 'failed_precondition', message: 'only users have a password' },
   LAST_ADMIN: { kind: 'failed_precondition', message: 'this is the last active admin; make another client an admin first' },
   PASSWORD_TOO_COMMON: { kind: 'invalid_argument', message: 'the password is too common or too easy to guess; choose another' },
+  PASSWORD_TOO_WEAK: { kind: 'invalid_argument', message: 'the password is too easy to guess; add another word or two, uncommon ones' },
   TOO_MANY_ATTEMPTS: { kind: 'resource_exhausted', message: 'too many attempts; try again after the time in retry-after' },
   SERVER_BUSY: { kind: 'resource_exhausted', message: 'the server is busy checking passwords; try again after the time in retry-after' },
   NOT_A_SERVICE: { kind: 'failed_precondition', message: 'only a service client has a client secret' },

@@ -1,6 +1,6 @@
 /** RequestPasswordReset and ResetPassword: a forgotten password replaced through an emailed link. */
 
-import type { PasswordBlocklist, PasswordHashing } from '../abuse/ports.js';
+import type { PasswordBlocklist, PasswordHashing, StrengthRule } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
 import type { ClientStore } from '../clients/ports.js';
 import type { Clock } from '../kernel/clock.js';
@@ -21,6 +21,7 @@ export interface PasswordResetDeps {
   revocations: RevocationList;
   hasher: PasswordHashing;
   blocklist: PasswordBlocklist;
+  strength: StrengthRule;
   lifetimes: Lifetimes;
   log: Logger;
   audit: AuditRecorder;
@@ -64,13 +65,19 @@ export class PasswordReset {
     const recovery = requireFeature(this.deps.recovery, 'passwordReset');
     const { clients, sessions, hasher } = this.deps;
     if (input.token === '') throw invalidArgument('token', 'token is required');
-    // Checked before the token is spent, so a password the rules refuse costs no new email.
     const password = v.checkPassword('new_password', input.newPassword);
-    // The email is known only from the token, which must not be spent on a refusal: the list alone, then.
-    this.deps.blocklist.check('new_password', password, '');
     if (input.token.length > MAX_ONE_TIME_TOKEN_LENGTH) throw domainError('RESET_TOKEN_INVALID');
     const now = this.deps.now();
-    const token = await recovery.tokens.consume(hashSecret(input.token), 'password_reset', new Date(now));
+    const tokenHash = hashSecret(input.token);
+    // The password's rules are checked before the token is spent, so a refused password
+    // costs no new email, and after it is found, so that only the holder of a live link
+    // gets an estimate (milliseconds of this thread) and the account's own words count.
+    const pending = await recovery.tokens.find(tokenHash, 'password_reset', new Date(now));
+    const holder = pending && (await clients.findById(pending.clientId));
+    if (holder?.kind !== 'user' || holder.suspended) throw domainError('RESET_TOKEN_INVALID');
+    this.deps.blocklist.check('new_password', password, holder.email);
+    await this.deps.strength.check('new_password', password, holder);
+    const token = await recovery.tokens.consume(tokenHash, 'password_reset', new Date(now));
     if (!token) throw domainError('RESET_TOKEN_INVALID');
     const client = await clients.findById(token.clientId);
     if (client?.kind !== 'user' || client.suspended) throw domainError('RESET_TOKEN_INVALID');

@@ -46,9 +46,16 @@ describe('The in-process wiring of the bridge (the default `all` role)', () => {
   });
 
   it('answers with the same messages as the network client, defaults included', async () => {
-    await server.api.registerUser({ email: 'same@example.com', password: 'long enough', firstName: 'Ada', lastName: '', phoneNumber: '', attributes: {} });
-    const overNetwork = await server.api.login({ email: 'same@example.com', password: 'long enough' });
-    const direct = await inProcess.login({ email: 'same@example.com', password: 'long enough' });
+    await server.api.registerUser({
+      email: 'same@example.com',
+      password: 'long enough, and then some',
+      firstName: 'Ada',
+      lastName: '',
+      phoneNumber: '',
+      attributes: {},
+    });
+    const overNetwork = await server.api.login({ email: 'same@example.com', password: 'long enough, and then some' });
+    const direct = await inProcess.login({ email: 'same@example.com', password: 'long enough, and then some' });
     expect(Object.keys(direct).sort()).to.deep.equal(Object.keys(overNetwork).sort());
     expect(direct.client).to.deep.equal(overNetwork.client);
     const me = await inProcess.getMe({}, { token: direct.accessToken });
@@ -57,7 +64,7 @@ describe('The in-process wiring of the bridge (the default `all` role)', () => {
 
   it('refuses a request over GRPC_MAX_MESSAGE_BYTES with RESOURCE_EXHAUSTED, as the server would', async () => {
     const attributes = Object.fromEntries(Array.from({ length: 40 }, (_, index) => [`key${index}`, 'v'.repeat(2000)]));
-    const request = { email: 'huge@example.com', password: 'long enough', firstName: '', lastName: '', phoneNumber: '', attributes };
+    const request = { email: 'huge@example.com', password: 'long enough, and then some', firstName: '', lastName: '', phoneNumber: '', attributes };
     expect((await failureOf(inProcess.registerUser(request))).code).to.equal(status.RESOURCE_EXHAUSTED);
     expect((await failureOf(server.api.registerUser(request))).code).to.equal(status.RESOURCE_EXHAUSTED);
     expect(await server.store.countClients({ email: 'huge@example.com' })).to.equal(0);

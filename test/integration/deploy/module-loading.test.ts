@@ -58,7 +58,7 @@ async function packagesLoadedBy(env: Record<string, string>): Promise<string[]> 
 describe('Start-up loads only what the configuration uses', function () {
   this.timeout(30000);
 
-  it('loads neither the MongoDB driver nor ioredis nor prom-client on the embedded default, nor nodemailer, the WebAuthn, QR code or reflection libraries (nor protobufjs) before they are used', async () => {
+  it('loads neither the MongoDB driver nor ioredis nor prom-client on the embedded default, nor nodemailer, the WebAuthn, QR code or reflection libraries (nor protobufjs), nor the password-strength estimator, before they are used', async () => {
     const packages = await packagesLoadedBy(embeddedEnv());
     expect(packages).to.include('better-sqlite3');
     const unused = [
@@ -71,6 +71,7 @@ describe('Start-up loads only what the configuration uses', function () {
       '@grpc/reflection',
       '@grpc/proto-loader',
       'protobufjs',
+      '@zxcvbn-ts/core',
     ];
     expect(packages.filter((name) => unused.includes(name))).to.deep.equal([]);
   });
@@ -80,7 +81,9 @@ describe('Start-up loads only what the configuration uses', function () {
     expect(bundleFiles).to.include(join(repoRoot(), 'dist/bundle/start.js'));
     expect(packages).to.include.members(['bcrypt', 'better-sqlite3']);
     expect(
-      packages.filter((name) => ['mongodb', 'ioredis', 'prom-client', 'nodemailer', '@simplewebauthn/server', '@grpc/reflection'].includes(name)),
+      packages.filter((name) =>
+        ['mongodb', 'ioredis', 'prom-client', 'nodemailer', '@simplewebauthn/server', '@grpc/reflection', '@zxcvbn-ts/core'].includes(name),
+      ),
     ).to.deep.equal([]);
     const drivers = [...bundleFilesHolding(MONGODB_DRIVER), ...bundleFilesHolding(IOREDIS)];
     expect(drivers, 'the bundle holds both drivers').to.have.length.of.at.least(2);

@@ -13,7 +13,8 @@ import { MemoryRevocationFeed } from '../../../src/adapters/embedded/memory-revo
 import { createUseCases, type UseCaseDeps, type UseCases } from '../../../src/bootstrap/use-cases.js';
 import { AttemptLimitRules, type AttemptLimitsConfig } from '../../../src/domain/abuse/attempt-limits.js';
 import { CommonPasswordBlocklist } from '../../../src/domain/abuse/password-blocklist.js';
-import type { PasswordHashing, PlaceInQueue } from '../../../src/domain/abuse/ports.js';
+import { MinimumStrength } from '../../../src/domain/abuse/password-strength.js';
+import type { PasswordHashing, PasswordStrength, PlaceInQueue, StrengthEstimate } from '../../../src/domain/abuse/ports.js';
 import { Audit } from '../../../src/domain/audit/recorder.js';
 import type { DeletionStepHook } from '../../../src/domain/clients/deletion.js';
 import type { ClientQuery, ClientStore, MarkedClient, Outbox, OutboxEntry, PendingDeletion } from '../../../src/domain/clients/ports.js';
@@ -301,6 +302,7 @@ export interface World {
   revocations: FakeRevocationList;
   limits: AttemptLimitRules;
   hasher: FakePasswordHasher;
+  estimator: FakePasswordStrength;
   tokens: FakeTokenIssuer;
   secondFactors: FakeSecondFactorStore;
   logs: string[];
@@ -322,6 +324,20 @@ export const UNIT_LIMITS: AttemptLimitsConfig = {
 };
 /** A tiny stand-in for the common-password list. */
 export const COMMON_PASSWORDS = ['password', 'letmein1', 'iloveyou'];
+/** The passwords the stand-in estimator scores 1; it scores every other one 4. */
+export const WEAK_PASSWORDS = ['Password1!', 'Summer2024!', 'qwertyqwerty'];
+
+/** A stand-in for the zxcvbn-ts estimator that remembers the words of the account it was given. */
+export class FakePasswordStrength implements PasswordStrength {
+  readonly inputs: (readonly string[])[] = [];
+  async estimate(password: string, userInputs: readonly string[]): Promise<StrengthEstimate> {
+    this.inputs.push(userInputs);
+    const weak = WEAK_PASSWORDS.includes(password) || userInputs.some((word) => password.toLowerCase().includes(word.toLowerCase()));
+    return weak
+      ? { score: 1, warning: 'This is similar to a commonly used password.', suggestions: ['Add more words that are less common.'] }
+      : { score: 4, warning: '', suggestions: [] };
+  }
+}
 
 export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?: Recovery; secondFactorSettings?: SecondFactorSettings } = {}): World {
   const clock = new ManualClock();
@@ -334,6 +350,7 @@ export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?
     revocations: new FakeRevocationList(clock.now),
     limits: new AttemptLimitRules(UNIT_LIMITS, memoryAttemptLimiters()),
     hasher: new FakePasswordHasher(),
+    estimator: new FakePasswordStrength(),
     tokens: new FakeTokenIssuer(clock.now),
     secondFactors: new FakeSecondFactorStore(),
     logs,
@@ -362,6 +379,7 @@ export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?
     audit,
     auditLog,
     blocklist: new CommonPasswordBlocklist(COMMON_PASSWORDS),
+    strength: new MinimumStrength(parts.estimator, 3),
     lifetimes: LIFETIMES,
     log,
     now: clock.now,
