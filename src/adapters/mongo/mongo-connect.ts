@@ -47,5 +47,8 @@ export async function connectMongo(uri: string, dbName: string, timeoutMs: numbe
 
 /** MongoDB's and FerretDB's duplicate-key error. */
 export function isDuplicateKey(error: unknown): boolean {
-  return error instanceof MongoServerError && error.code === 11000;
+  if (!(error instanceof MongoServerError)) return false;
+  // FerretDB's SQLite backend reports a unique index broken by an update (an insert gets
+  // 11000) as an InternalError carrying SQLite's message.
+  return error.code === 11000 || (error.code === 1 && /UNIQUE constraint failed/.test(error.message));
 }
