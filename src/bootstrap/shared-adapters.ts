@@ -77,6 +77,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
     const oneTimeTokens = new MongoOneTimeTokenStore(connected.db);
     const mailOutbox = new MongoMailOutbox(connected.db);
     await clients.ensureIndexes();
+    await clients.fillEmailSkeletons(log);
     await signingKeys.ensureIndexes();
     await secondFactors.ensureIndexes();
     await sessions.ensureIndexes();

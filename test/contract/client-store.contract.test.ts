@@ -1,14 +1,16 @@
 /** The ClientStore port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
-import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store.js';
+import { fillEmailSkeletons, SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store.js';
 import { MongoClientStore } from '../../src/adapters/mongo/client-store.js';
 import type { ClientStore } from '../../src/domain/clients/ports.js';
 import type { ClientRecord } from '../../src/domain/kernel/client.js';
 import { DuplicateKeyError } from '../../src/domain/kernel/errors.js';
 import { newId } from '../../src/domain/kernel/ids.js';
+import { silentLogger } from '../../src/domain/kernel/logger.js';
 import { ferretDatabases, openSqlite } from './backends.js';
 
-type OpenClientStore = () => Promise<{ store: ClientStore; close(): Promise<void> }>;
+/** A store, and what an upgrade does to it: `forgetSkeletons` makes its rows as an earlier release left them, `fillSkeletons` is the start-up's fill. */
+type OpenClientStore = () => Promise<{ store: ClientStore; close(): Promise<void>; forgetSkeletons(): Promise<void>; fillSkeletons(): Promise<number> }>;
 
 let sequence = 0;
 
@@ -48,8 +50,10 @@ async function expectDuplicate(insert: Promise<void>): Promise<void> {
 function clientStoreContract(open: OpenClientStore): void {
   let store: ClientStore;
   let close: () => Promise<void>;
+  let forgetSkeletons: () => Promise<void>;
+  let fillSkeletons: () => Promise<number>;
   beforeEach(async () => {
-    ({ store, close } = await open());
+    ({ store, close, forgetSkeletons, fillSkeletons } = await open());
   });
   afterEach(async () => close?.());
 
@@ -220,6 +224,52 @@ function clientStoreContract(open: OpenClientStore): void {
     expect(ids(rest)).to.deep.equal(ids(evens.slice(2)));
   });
 
+  it('refuses a client whose email reads as a stored one’s, with DuplicateKeyError, and keeps distinct ASCII addresses apart', async () => {
+    const tag = `${++sequence}`;
+    await store.insert(aClient({ email: `admin${tag}@example.com` }));
+    for (const lookAlike of [`\u0251dmin${tag}@example.com`, `adm\u0131n${tag}@example.com`, `\u1d00dmin${tag}@example.com`, `admi\u1e45${tag}@example.com`]) {
+      await expectDuplicate(store.insert(aClient({ email: lookAlike })));
+      expect(await store.findByEmail(lookAlike), lookAlike).to.equal(null);
+    }
+    for (const distinct of [`adrnin${tag}@example.com`, `adm1n${tag}@example.com`]) await store.insert(aClient({ email: distinct }));
+  });
+
+  it('gives exactly one success among 20 concurrent inserts of emails that read alike', async () => {
+    const tag = `${++sequence}`;
+    const spellings = ['p', 'p'].flatMap(() => [`paypal${tag}`, `p\u0251ypal${tag}`, `pay\u0440al${tag}`, `p\u0251yp\u0251l${tag}`, `pa\u028fpal${tag}`]);
+    const results = await Promise.allSettled([...spellings, ...spellings].map((local) => store.insert(aClient({ email: `${local}@example.com` }))));
+    expect(results.filter((result) => result.status === 'fulfilled')).to.have.length(1);
+    for (const result of results) if (result.status === 'rejected') expect(result.reason).to.be.instanceOf(DuplicateKeyError);
+  });
+
+  it('refuses to change an email into a look-alike of another client’s, and changes nothing', async () => {
+    const tag = `${++sequence}`;
+    await store.insert(aClient({ email: `root${tag}@example.com` }));
+    const other = aClient({ email: `other${tag}@example.com` });
+    await store.insert(other);
+    await expectDuplicate(store.update(other.id, { email: `r\u1d0f\u1d0ft${tag}@example.com` }).then(() => undefined));
+    expect((await store.findById(other.id))!.email).to.equal(other.email);
+    await store.update(other.id, { email: `renamed${tag}@example.com` });
+    await expectDuplicate(store.insert(aClient({ email: `r\u0435named${tag}@example.com` })));
+  });
+
+  it('fills the skeletons of clients an earlier release stored: their look-alikes are refused after, and two old look-alikes both keep working', async () => {
+    const tag = `${++sequence}`;
+    const holder = aClient({ email: `zoe${tag}@example.com` });
+    await store.insert(holder);
+    await forgetSkeletons();
+    // Before skeletons, a look-alike could be stored beside it.
+    const twin = aClient({ email: `zo\u00e9${tag}@example.com` });
+    await store.insert(twin);
+    await forgetSkeletons();
+    expect(await fillSkeletons()).to.be.at.least(2);
+    expect(await fillSkeletons()).to.equal(0);
+    expect((await store.findById(holder.id))!.email).to.equal(holder.email);
+    expect((await store.findById(twin.id))!.email).to.equal(twin.email);
+    await store.update(twin.id, { firstName: 'Zoé' });
+    await expectDuplicate(store.insert(aClient({ email: `z\u1d0fe${tag}@example.com` })));
+  });
+
   it('keeps the time an email was verified and filters by it', async () => {
     const verifiedAt = new Date(Date.UTC(2026, 5, 7, 8, 9, 10, 111));
     const unverified = aClient();
@@ -239,7 +289,12 @@ describe('ClientStore contract', () => {
   describe('on SQLite (embedded)', () => {
     clientStoreContract(async () => {
       const sqlite = await openSqlite();
-      return { store: new SqliteClientStore(sqlite.db), close: sqlite.close };
+      return {
+        store: new SqliteClientStore(sqlite.db),
+        close: sqlite.close,
+        forgetSkeletons: async () => void sqlite.db.prepare('UPDATE clients SET email_skeleton = NULL').run(),
+        fillSkeletons: async () => fillEmailSkeletons(sqlite.db, silentLogger),
+      };
     });
   });
 
@@ -249,7 +304,12 @@ describe('ClientStore contract', () => {
       const { db, close } = await openDatabase();
       const store = new MongoClientStore(db);
       await store.ensureIndexes();
-      return { store, close };
+      return {
+        store,
+        close,
+        forgetSkeletons: async () => void (await db.collection('clients').updateMany({}, { $unset: { emailSkeleton: '' } })),
+        fillSkeletons: () => store.fillEmailSkeletons(silentLogger),
+      };
     });
   });
 });

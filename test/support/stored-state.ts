@@ -23,6 +23,8 @@ export interface StoredState {
   dumpRefreshTokens(): Promise<string>;
   /** How many rows the sessions take: sessions, refresh tokens and rotation claims (the shared set-up keeps those apart). */
   sessionRows(): Promise<{ sessions: number; refreshTokens: number; rotations: number }>;
+  /** Removes every client's email skeleton, as the rows of a release before them are. */
+  forgetEmailSkeletons(): Promise<void>;
   /** The stored one-time tokens (reset and verification) of a client, as raw rows. */
   oneTimeTokensOf(clientId: string): Promise<Record<string, unknown>[]>;
   /** Every message waiting in the mail outbox, as raw rows in JSON: what a copy of the database would reveal. */
@@ -52,6 +54,9 @@ export function mongoStoredState(db: Db): StoredState {
       refreshTokens: await tokens.countDocuments(),
       rotations: await db.collection('refresh_token_rotations').countDocuments(),
     }),
+    async forgetEmailSkeletons() {
+      await clients.updateMany({}, { $unset: { emailSkeleton: '' } });
+    },
     oneTimeTokensOf: (clientId) => db.collection('one_time_tokens').find({ clientId }).toArray(),
     dumpMailOutbox: async () => JSON.stringify(await db.collection('mail_outbox').find().toArray()),
     close: async () => {},
@@ -83,6 +88,9 @@ export function sqliteStoredState(dataDir: string): StoredState {
       refreshTokens: db.prepare('SELECT count(*) FROM refresh_tokens').pluck().get() as number,
       rotations: 0,
     }),
+    async forgetEmailSkeletons() {
+      db.prepare('UPDATE clients SET email_skeleton = NULL').run();
+    },
     oneTimeTokensOf: async (clientId) => db.prepare<[string], Record<string, unknown>>('SELECT * FROM one_time_tokens WHERE client_id = ?').all(clientId),
     dumpMailOutbox: async () => JSON.stringify(db.prepare('SELECT * FROM mail_outbox').all()),
     close: async () => {

@@ -4,7 +4,7 @@ import { MemoryEventBus } from './memory-event-bus.js';
 import { MemoryRevocationFeed } from './memory-revocation-feed.js';
 import { MemoryRevocationList } from './memory-revocation-list.js';
 import { SqliteAuditLog } from './sqlite-audit-log.js';
-import { SqliteClientStore } from './sqlite-client-store.js';
+import { fillEmailSkeletons, SqliteClientStore } from './sqlite-client-store.js';
 import { openSqliteDatabase, sqliteFilePath, synchronousOf } from './sqlite-database.js';
 import { SqliteMailOutbox } from './sqlite-mail-outbox.js';
 import { SqliteOneTimeTokenStore } from './sqlite-one-time-token-store.js';
@@ -26,6 +26,7 @@ export function openEmbeddedAdapters(
   options: { feedRetentionMs: number },
 ) {
   const db = openSqliteDatabase(dataDir, { synchronous });
+  fillEmailSkeletons(db, log);
   const revocations = new MemoryRevocationList({ persistence: new SqliteRevocationPersistence(db), log });
   const events = new MemoryEventBus(log);
   const revocationFeed = new MemoryRevocationFeed(options.feedRetentionMs);

@@ -1,6 +1,8 @@
 import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/clients/ports.js';
 import type { ClientKind, ClientRecord } from '../../domain/kernel/client.js';
 import { DuplicateKeyError } from '../../domain/kernel/errors.js';
+import type { Logger } from '../../domain/kernel/logger.js';
+import { emailSkeleton, reportLookAlike, shadowedSkeleton } from '../confusables/email-skeleton.js';
 import { fromMillis, isUniqueViolation, type SqliteDatabase, toMillis } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 
@@ -23,6 +25,8 @@ interface ClientRow {
   created_at: number;
   updated_at: number;
   email_verified_at: number | null;
+  /** NULL only on rows an earlier release stored, until `fillEmailSkeletons`. */
+  email_skeleton: string | null;
 }
 
 /** The columns of a deletion mark, NULL until the client is marked deleted. */
@@ -53,7 +57,10 @@ const COLUMNS: { [K in keyof Required<ClientChanges>]: [column: keyof ClientRow,
   emailVerifiedAt: ['email_verified_at', (value) => toMillis(value)],
 };
 
-/** Clients in the `clients` table; its UNIQUE email column makes registration atomic. */
+/**
+ * Clients in the `clients` table; its UNIQUE email and email_skeleton columns make
+ * registration atomic on the email and on what a reader sees in it.
+ */
 export class SqliteClientStore implements ClientStore {
   private readonly insertStatement;
   private readonly byId;
@@ -66,9 +73,9 @@ export class SqliteClientStore implements ClientStore {
   constructor(private readonly db: SqliteDatabase) {
     this.insertStatement = db.prepare(`
       INSERT INTO clients (id, kind, email, first_name, last_name, phone_number, name, groups_json, attributes_json,
-        password_hash, secret_hash, suspended, suspension_reason, suspended_at, suspended_by, created_at, updated_at, email_verified_at)
+        password_hash, secret_hash, suspended, suspension_reason, suspended_at, suspended_by, created_at, updated_at, email_verified_at, email_skeleton)
       VALUES (@id, @kind, @email, @first_name, @last_name, @phone_number, @name, @groups_json, @attributes_json,
-        @password_hash, @secret_hash, @suspended, @suspension_reason, @suspended_at, @suspended_by, @created_at, @updated_at, @email_verified_at)`);
+        @password_hash, @secret_hash, @suspended, @suspension_reason, @suspended_at, @suspended_by, @created_at, @updated_at, @email_verified_at, @email_skeleton)`);
     this.byId = db.prepare<[string], ClientRow>(`SELECT * FROM clients WHERE id = ? AND ${LIVE}`);
     this.byEmail = db.prepare<[string], ClientRow>(`SELECT * FROM clients WHERE email = ? AND ${LIVE}`);
     this.deleteStatement = db.prepare<[string]>('DELETE FROM clients WHERE id = ?');
@@ -109,6 +116,10 @@ export class SqliteClientStore implements ClientStore {
       if (!mapping) throw new Error(`SqliteClientStore.update cannot change "${field}"`);
       assignments.push(`${mapping[0]} = ?`);
       values.push(mapping[1](value));
+    }
+    if (changes.email !== undefined) {
+      assignments.push('email_skeleton = ?');
+      values.push(emailSkeleton(changes.email));
     }
     if (assignments.length === 0) return this.findById(id);
     const update = this.db.prepare<unknown[], ClientRow>(`UPDATE clients SET ${assignments.join(', ')} WHERE id = ? AND ${LIVE} RETURNING *`);
@@ -181,7 +192,34 @@ function toRow(client: ClientRecord): ClientRow {
     created_at: toMillis(client.createdAt),
     updated_at: toMillis(client.updatedAt),
     email_verified_at: toMillis(client.emailVerifiedAt),
+    email_skeleton: emailSkeleton(client.email),
   };
+}
+
+/**
+ * Gives the rows an earlier release stored their email's skeleton, at start-up (before the
+ * service serves, in one transaction); returns how many it filled. A row whose email reads
+ * as another's that was stored first (two look-alikes from before this rule) keeps working
+ * under a skeleton no other email can have, and is logged: look-alikes of both stay refused,
+ * since they read as the first one.
+ */
+export function fillEmailSkeletons(db: SqliteDatabase, log: Logger): number {
+  const unfilled = db.prepare<[], { id: string; email: string }>('SELECT id, email FROM clients WHERE email_skeleton IS NULL ORDER BY id').all();
+  if (unfilled.length === 0) return 0;
+  const set = db.prepare<[string, string]>('UPDATE clients SET email_skeleton = ? WHERE id = ?');
+  const holderOf = db.prepare<[string], { id: string }>('SELECT id FROM clients WHERE email_skeleton = ?');
+  db.transaction(() => {
+    for (const { id, email } of unfilled) {
+      const skeleton = emailSkeleton(email);
+      const holder = holderOf.get(skeleton);
+      if (holder) {
+        set.run(shadowedSkeleton(skeleton, id), id);
+        reportLookAlike(log, holder.id, id);
+      } else set.run(skeleton, id);
+    }
+  }).immediate();
+  log.info({ filled: unfilled.length }, 'email skeletons filled for clients stored by an earlier release');
+  return unfilled.length;
 }
 
 /** The rows of clients not marked deleted: the only ones the port lets callers see. */

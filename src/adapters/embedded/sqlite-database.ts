@@ -220,6 +220,14 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_events_target ON audit_events (target, id);
   CREATE INDEX audit_events_actor ON audit_events (actor, id);
   `,
+  `
+  -- The skeleton of each client's email (src/adapters/confusables/email-skeleton.ts): two
+  -- addresses that read alike have the same, and UNIQUE lets only one be stored. Rows of
+  -- earlier releases have NULL (which UNIQUE allows any number of) until the start-up
+  -- fills them (fillEmailSkeletons in sqlite-client-store.ts).
+  ALTER TABLE clients ADD COLUMN email_skeleton TEXT;
+  CREATE UNIQUE INDEX clients_email_skeleton ON clients (email_skeleton);
+  `,
 ];
 
 function migrate(db: SqliteDatabase): void {

@@ -2,16 +2,26 @@ import type { Collection, Db, Filter } from 'mongodb';
 import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/clients/ports.js';
 import type { ClientRecord } from '../../domain/kernel/client.js';
 import { DuplicateKeyError } from '../../domain/kernel/errors.js';
+import type { Logger } from '../../domain/kernel/logger.js';
+import { emailSkeleton, reportLookAlike, shadowedSkeleton } from '../confusables/email-skeleton.js';
 import { isDuplicateKey } from './mongo-connect.js';
 import { withMongoOutages } from './mongo-outages.js';
 
-/** A client as stored; `deletion` is present only once the client is marked deleted. */
-type ClientDocument = Omit<ClientRecord, 'id'> & { _id: string; deletion?: PendingDeletion };
+/**
+ * A client as stored; `deletion` is present only once the client is marked deleted, and
+ * `emailSkeleton` is absent only on documents of an earlier release until the start-up
+ * fills it (`fillEmailSkeletons`).
+ */
+type ClientDocument = Omit<ClientRecord, 'id'> & { _id: string; deletion?: PendingDeletion; emailSkeleton?: string };
 
 /** Matches the clients not marked deleted: the only ones the port lets callers see. */
 const LIVE = { deletion: { $exists: false } } as const;
 
-/** Clients in the `clients` collection; a unique index on `email` makes registration atomic. */
+/**
+ * Clients in the `clients` collection; unique indexes on `email` and on `emailSkeleton` make
+ * registration atomic on the email and on what a reader sees in it (an insert is atomic on
+ * every unique index, on MongoDB and FerretDB alike).
+ */
 export class MongoClientStore implements ClientStore {
   private readonly collection: Collection<ClientDocument>;
 
@@ -24,6 +34,43 @@ export class MongoClientStore implements ClientStore {
   /** One index per call: FerretDB builds them one at a time. */
   async ensureIndexes(): Promise<void> {
     await this.collection.createIndex({ email: 1 }, { unique: true, name: 'email_unique' });
+    // Sparse: the documents of an earlier release, without the field, are not one duplicate "null".
+    await this.collection.createIndex({ emailSkeleton: 1 }, { unique: true, sparse: true, name: 'email_skeleton_unique' });
+  }
+
+  /**
+   * Gives the documents an earlier release stored their email's skeleton, at start-up
+   * (after `ensureIndexes`, before the service serves), 500 at a time; returns how many
+   * it filled. Each write is conditional on the field still being absent, so instances
+   * starting together fill each document once. A document whose email reads as another's
+   * that has its skeleton already keeps working under a skeleton no email can have, and is
+   * logged: look-alikes of both stay refused, since they read as the other one.
+   */
+  async fillEmailSkeletons(log: Logger): Promise<number> {
+    let filled = 0;
+    for (;;) {
+      const batch = await this.collection
+        .find({ emailSkeleton: { $exists: false } }, { projection: { _id: 1, email: 1 } })
+        .sort({ _id: 1 })
+        .limit(500)
+        .toArray();
+      if (batch.length === 0) break;
+      for (const { _id: id, email } of batch) {
+        const skeleton = emailSkeleton(email);
+        const unfilled = { _id: id, emailSkeleton: { $exists: false } };
+        try {
+          await this.collection.updateOne(unfilled, { $set: { emailSkeleton: skeleton } });
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+          const holder = await this.collection.findOne({ emailSkeleton: skeleton }, { projection: { _id: 1 } });
+          await this.collection.updateOne(unfilled, { $set: { emailSkeleton: shadowedSkeleton(skeleton, id) } });
+          reportLookAlike(log, holder?._id ?? '', id);
+        }
+        filled++;
+      }
+    }
+    if (filled > 0) log.info({ filled }, 'email skeletons filled for clients stored by an earlier release');
+    return filled;
   }
 
   async insert(client: ClientRecord): Promise<void> {
@@ -44,8 +91,15 @@ export class MongoClientStore implements ClientStore {
   }
 
   async update(id: string, changes: Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>): Promise<ClientRecord | null> {
-    const result = await this.collection.updateOne({ _id: id, ...LIVE }, { $set: changes });
-    if (result.matchedCount === 0) return null;
+    const set = changes.email === undefined ? changes : { ...changes, emailSkeleton: emailSkeleton(changes.email) };
+    let matched: number;
+    try {
+      matched = (await this.collection.updateOne({ _id: id, ...LIVE }, { $set: set })).matchedCount;
+    } catch (error) {
+      if (isDuplicateKey(error)) throw new DuplicateKeyError('email');
+      throw error;
+    }
+    if (matched === 0) return null;
     return this.findById(id);
   }
 
@@ -84,12 +138,12 @@ export class MongoClientStore implements ClientStore {
 
 function toDocument(client: ClientRecord): ClientDocument {
   const { id, ...rest } = client;
-  return { _id: id, ...rest };
+  return { _id: id, ...rest, emailSkeleton: emailSkeleton(client.email) };
 }
 
 function fromDocument(document: ClientDocument | null): ClientRecord | null {
   if (!document) return null;
-  const { _id, deletion: _deletion, ...rest } = document;
+  const { _id, deletion: _deletion, emailSkeleton: _skeleton, ...rest } = document;
   return { id: _id, ...rest, emailVerifiedAt: rest.emailVerifiedAt ?? null };
 }
 

@@ -35,8 +35,12 @@ export interface MarkedClient {
 
 /**
  * Stores clients.
- * - `insert` is atomic on the email: under concurrent inserts of one email exactly one
- *   succeeds and every other throws `DuplicateKeyError('email')`.
+ * - `insert` is atomic on the email and on what a reader sees in it: under concurrent
+ *   inserts of one email, or of emails that read alike (`ɑdmin@` and `admin@`: the same
+ *   skeleton, an adapter's rule after UTS #39, see docs/adr/0009-email-skeletons.md), exactly
+ *   one succeeds and every other throws `DuplicateKeyError('email')`. A stored client's
+ *   look-alike is refused however long ago it was stored. `update` of the email keeps both
+ *   guarantees, with the same error.
  * - `update` sets the given fields and returns the new record, or null if none has the id.
  * - `list` returns clients ordered by id ascending, so paging with `afterId` is stable.
  * - `markDeleted` records a deletion on the client in one change of its record (no store

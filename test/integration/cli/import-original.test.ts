@@ -193,6 +193,14 @@ for (const setup of SETUPS) {
         expect(await failure(server.api.login({ email: 'alice@example.org', password: 'not the password' }))).to.include({ reason: 'INVALID_CREDENTIALS' });
       });
 
+      it('keep their look-alikes out: an address that reads as an imported one is EMAIL_TAKEN', async () => {
+        const lookAlike = '\u0251lice@example.org';
+        const refused = await failure(
+          server.api.registerUser({ email: lookAlike, password: 'a passphrase for the twin', firstName: '', lastName: '', phoneNumber: '', attributes: {} }),
+        );
+        expect(refused).to.include({ code: status.ALREADY_EXISTS, reason: 'EMAIL_TAKEN' });
+      });
+
       it('lose admin unless it was kept with --keep-admin', async () => {
         const mallory = await server.api.login({ email: 'mallory@example.org', password: ORIGINAL_PASSWORD });
         expect(mallory.client!.groups).to.deep.equal(['user']);

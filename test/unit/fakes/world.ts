@@ -4,6 +4,7 @@
  * prove the real adapters keep them too. `down` makes a fake fail as an unreachable store.
  */
 
+import { emailSkeleton } from '../../../src/adapters/confusables/email-skeleton.js';
 import { HmacKeySet } from '../../../src/adapters/crypto/fixed-key-sets.js';
 import { OtpauthTotpCodes } from '../../../src/adapters/crypto/otpauth-totp-codes.js';
 import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer.js';
@@ -53,7 +54,9 @@ export class FakeClientStore implements ClientStore {
   readonly records = new Map<string, { client: ClientRecord; deletion?: PendingDeletion }>();
 
   async insert(client: ClientRecord): Promise<void> {
-    for (const { client: other } of this.records.values()) if (other.email === client.email) throw new DuplicateKeyError('email');
+    // The port's guarantee: unique on the email and on its skeleton (the adapters' own function).
+    const skeleton = emailSkeleton(client.email);
+    for (const { client: other } of this.records.values()) if (emailSkeleton(other.email) === skeleton) throw new DuplicateKeyError('email');
     this.records.set(client.id, { client: copy(client) });
   }
   async findById(id: string): Promise<ClientRecord | null> {
@@ -67,6 +70,11 @@ export class FakeClientStore implements ClientStore {
   async update(id: string, changes: Partial<ClientRecord>): Promise<ClientRecord | null> {
     const record = this.records.get(id);
     if (!record || record.deletion) return null;
+    if (changes.email !== undefined) {
+      const skeleton = emailSkeleton(changes.email);
+      for (const [otherId, { client: other }] of this.records)
+        if (otherId !== id && emailSkeleton(other.email) === skeleton) throw new DuplicateKeyError('email');
+    }
     Object.assign(record.client, copy(changes));
     return copy(record.client);
   }
