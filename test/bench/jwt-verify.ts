@@ -2,14 +2,15 @@
  * How fast an HS256 token verifies: jsonwebtoken with a string secret (which it turns
  * into a key on every call), with a KeyObject made once, and through JwtTokenIssuer.verify,
  * the ValidateToken hot path, both for tokens it has not seen (a new one each call) and
- * for the same token again (as a gateway checks one session's token on every request).
+ * for the same token again (as a gateway checks one session's token on every request),
+ * awaited as its callers await it.
  * Started by run.ts on the server's core; announces the verifications per second of each.
  */
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { HmacKeySet } from '../../src/adapters/crypto/fixed-key-sets.js';
 import { JwtTokenIssuer, VERIFIED_TOKENS_REMEMBERED } from '../../src/adapters/crypto/jwt-token-issuer.js';
-import { announce, rate, stopWithRunner } from './child.js';
+import { announce, rate, rateAwaited, stopWithRunner } from './child.js';
 
 interface Settings {
   secret: string;
@@ -22,7 +23,7 @@ interface Settings {
 /** More distinct tokens than JwtTokenIssuer remembers, so cycling through them never finds one it knows. */
 const DISTINCT_TOKENS = 2 * VERIFIED_TOKENS_REMEMBERED;
 
-function main(): void {
+async function main(): Promise<void> {
   stopWithRunner(async () => {});
   const settings = JSON.parse(process.argv[2]!) as Settings;
   const issuer = new JwtTokenIssuer(
@@ -40,14 +41,12 @@ function main(): void {
   announce({
     stringSecret: rate(() => jwt.verify(token, settings.secret, options), settings.warmUpSeconds, settings.seconds),
     keyObject: rate(() => jwt.verify(token, key, options), settings.warmUpSeconds, settings.seconds),
-    tokenIssuerNewToken: rate(() => issuer.verify(tokens[next++ % tokens.length]!), settings.warmUpSeconds, settings.seconds),
-    tokenIssuerSameToken: rate(() => issuer.verify(token), settings.warmUpSeconds, settings.seconds),
+    tokenIssuerNewToken: await rateAwaited(() => issuer.verify(tokens[next++ % tokens.length]!), settings.warmUpSeconds, settings.seconds),
+    tokenIssuerSameToken: await rateAwaited(() => issuer.verify(token), settings.warmUpSeconds, settings.seconds),
   });
 }
 
-try {
-  main();
-} catch (error: unknown) {
+main().catch((error: unknown) => {
   process.stderr.write(`jwt verify: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);
-}
+});

@@ -33,6 +33,7 @@
  *   --shared-only       skip the embedded set-up
  *   --cpu-prof          write V8 CPU profiles of the servers to .cache/bench-profiles/
  *   --gateways-only     only the gateway figures (no FerretDB or Redis needed)
+ *   --verify-only       only the token verification figures (HS256, ES256, EdDSA; nothing started)
  *   --browser-only      only the browser path (test/bench/browser-path.ts)
  *   --no-browser        skip the browser path
  *   --peer-original     also build and measure the original Go service (see peer-original.ts)
@@ -94,6 +95,7 @@ interface Options {
   browserPath: boolean;
   peerOriginal: boolean;
   gatewaysOnly: boolean;
+  verifyOnly: boolean;
 }
 
 function say(line: string): void {
@@ -107,6 +109,7 @@ function parseOptions(argv: string[]): Options {
     metrics: false,
     embedded: true,
     gatewaysOnly: false,
+    verifyOnly: false,
     grpcPaths: true,
     browserPath: true,
     peerOriginal: false,
@@ -116,13 +119,14 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--metrics') options.metrics = true;
     else if (arg === '--shared-only') options.embedded = false;
     else if (arg === '--gateways-only') options.gatewaysOnly = true;
+    else if (arg === '--verify-only') options.verifyOnly = true;
     else if (arg === '--browser-only') options.grpcPaths = false;
     else if (arg === '--no-browser') options.browserPath = false;
     else if (arg === '--peer-original') options.peerOriginal = true;
     else if (arg.startsWith('--log-level=')) options.logLevel = arg.slice('--log-level='.length);
     else
       throw new Error(
-        `unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only, --browser-only, --no-browser, --peer-original)`,
+        `unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only, --verify-only, --browser-only, --no-browser, --peer-original)`,
       );
   }
   return options;
@@ -221,6 +225,16 @@ async function main(): Promise<void> {
 
   const pinning = pinningProblem();
   if (pinning) say(`NOT pinning processes to cores (${pinning}); the figures mean less`);
+  if (options.verifyOnly) {
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-auth-bench-'));
+    try {
+      process.stdout.write(`${verificationReport(await measureVerification(workDir)).join('\n')}\n`);
+    } finally {
+      fs.rmSync(workDir, { recursive: true, force: true });
+      clearTimeout(limit);
+    }
+    return;
+  }
   ensureH2load(say);
   let ghzBin: string | null = null;
   let ghzMissing = '';
@@ -503,20 +517,7 @@ async function measure(
     { readyTimeoutMs: (BCRYPT.warmUpSeconds + BCRYPT.seconds + 60) * 1000, outputFile: path.join(workDir, 'bcrypt.log') },
   );
 
-  say(`HS256 verification on CPU ${SERVER_CPU}`);
-  const jwt = await runNodeChild<Results['jwt']>(
-    SERVER_CPU,
-    path.join(BENCH_DIST, 'jwt-verify.js'),
-    [JSON.stringify({ secret, issuer: ISSUER, audience: AUDIENCE, ...JWT })],
-    { readyTimeoutMs: 60_000, outputFile: path.join(workDir, 'jwt.log') },
-  );
-  say(`ES256 and EdDSA verification on CPU ${SERVER_CPU}`);
-  const asymmetric = await runNodeChild<Results['asymmetric']>(
-    SERVER_CPU,
-    path.join(BENCH_DIST, 'asymmetric-verify.js'),
-    [JSON.stringify({ issuer: ISSUER, audience: AUDIENCE, ...ASYMMETRIC })],
-    { readyTimeoutMs: 120_000, outputFile: path.join(workDir, 'asymmetric.log') },
-  );
+  const { jwt, asymmetric } = await measureVerification(workDir, secret);
   if (options.cpuProfile) say(`server CPU profiles written to ${profileDir}`);
 
   return {
@@ -555,6 +556,25 @@ async function measure(
     tracing,
     refreshStockFerret,
   };
+}
+
+/** Token verification on the server's core: HS256 (jsonwebtoken baselines) and ES256 and EdDSA (raw crypto.verify baselines). */
+async function measureVerification(workDir: string, secret = randomBytes(48).toString('base64url')): Promise<Pick<Results, 'jwt' | 'asymmetric'>> {
+  say(`HS256 verification on CPU ${SERVER_CPU}`);
+  const jwt = await runNodeChild<Results['jwt']>(
+    SERVER_CPU,
+    path.join(BENCH_DIST, 'jwt-verify.js'),
+    [JSON.stringify({ secret, issuer: ISSUER, audience: AUDIENCE, ...JWT })],
+    { readyTimeoutMs: 60_000, outputFile: path.join(workDir, 'jwt.log') },
+  );
+  say(`ES256 and EdDSA verification on CPU ${SERVER_CPU}`);
+  const asymmetric = await runNodeChild<Results['asymmetric']>(
+    SERVER_CPU,
+    path.join(BENCH_DIST, 'asymmetric-verify.js'),
+    [JSON.stringify({ issuer: ISSUER, audience: AUDIENCE, ...ASYMMETRIC })],
+    { readyTimeoutMs: 120_000, outputFile: path.join(workDir, 'asymmetric.log') },
+  );
+  return { jwt, asymmetric };
 }
 
 /** V8 CPU profiles of the servers, into .cache/bench-profiles/, when --cpu-prof asks for them. */
@@ -778,7 +798,26 @@ function printReport(r: Results, options: Options): void {
   out(`  idle RSS: the server's resident set with ${WATCH.idleWatchers} open, quiet watchers, minus before (target < 30 MB)`);
   out();
 
-  out(`ES256 and EdDSA verification on one core, best of 3 alternating rounds of ${ASYMMETRIC.seconds / 3} s: JwtTokenIssuer.verify against raw crypto.verify`);
+  for (const line of verificationReport(r)) out(line);
+
+  out(
+    `Login storm: waves of ${STORM.storm} concurrent wrong-password logins (distinct emails and client IPs) each second for ${STORM.seconds} s, default hashing queue`,
+  );
+  for (const s of r.setUps) for (const line of stormReport(s.name, s.storm)) out(line);
+  out(
+    `Common-password blocklist: ${int(r.blocklist.entries)} entries, read from dist/common-passwords.txt in ${r.blocklist.buildMs.toFixed(0)} ms, ` +
+      `${r.blocklist.microsPerCheck.toFixed(2)} µs per check (target < 1 ms: ${r.blocklist.microsPerCheck < 1000 ? 'met' : 'NOT met'})`,
+  );
+  out();
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function verificationReport(r: Pick<Results, 'jwt' | 'asymmetric'>): string[] {
+  const lines: string[] = [];
+  const out = (line = '') => lines.push(line);
+  out(
+    `ES256 and EdDSA verification on one core, best of 3 alternating rounds of ${ASYMMETRIC.seconds / 3} s: JwtTokenIssuer.verify (awaited, 8 in flight) against raw crypto.verify`,
+  );
   out(row('', 'per s', 'ratio', ''));
   for (const algorithm of ['ES256', 'EdDSA'] as const) {
     const a = r.asymmetric[algorithm];
@@ -800,17 +839,7 @@ function printReport(r: Results, options: Options): void {
       (usesKeyObject ? 'it uses the KeyObject' : 'it pays the string-secret cost'),
   );
   out();
-
-  out(
-    `Login storm: waves of ${STORM.storm} concurrent wrong-password logins (distinct emails and client IPs) each second for ${STORM.seconds} s, default hashing queue`,
-  );
-  for (const s of r.setUps) for (const line of stormReport(s.name, s.storm)) out(line);
-  out(
-    `Common-password blocklist: ${int(r.blocklist.entries)} entries, read from dist/common-passwords.txt in ${r.blocklist.buildMs.toFixed(0)} ms, ` +
-      `${r.blocklist.microsPerCheck.toFixed(2)} µs per check (target < 1 ms: ${r.blocklist.microsPerCheck < 1000 ? 'met' : 'NOT met'})`,
-  );
-  out();
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return lines;
 }
 
 function row(label: string, a: string, b: string, c: string): string {
