@@ -121,7 +121,7 @@ export async function verifyAnyToken(
   options?: { allowExpired: boolean },
 ): Promise<Principal> {
   try {
-    return deps.tokens.verify(token, options);
+    return await deps.tokens.verify(token, options);
   } catch (error) {
     const legacyTokens = deps.legacyTokens;
     if (!legacyTokens || !(error instanceof DomainError && error.reason === 'TOKEN_INVALID')) throw error;

@@ -38,7 +38,7 @@ export interface TokenSubject {
  */
 export interface TokenIssuer {
   issue(subject: TokenSubject, ttlSeconds: number): IssuedToken;
-  verify(token: string, options?: { allowExpired?: boolean }): Principal;
+  verify(token: string, options?: { allowExpired?: boolean }): Promise<Principal>;
 }
 
 /** Token lifetimes, in seconds. */

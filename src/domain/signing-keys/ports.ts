@@ -74,10 +74,14 @@ export interface SignerKey {
   sign(data: Buffer): Buffer;
 }
 
-/** A key that verifies tokens bearing its kid, and only with its own algorithm. */
+/**
+ * A key that verifies tokens bearing its kid, and only with its own algorithm. `key` gives
+ * the public key (or the HS256 secret) in the form the token adapter's JOSE library
+ * verifies with, imported once; it is opaque to the domain, as a sealed private key is.
+ */
 export interface VerifierKey {
   algorithm: SigningAlgorithm;
-  verify(data: Buffer, signature: Buffer): boolean;
+  key(): Promise<unknown>;
 }
 
 /** A newly stored key, as RotateSigningKey reports it. */

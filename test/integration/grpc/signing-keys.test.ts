@@ -7,7 +7,7 @@ import { generatePrivateKey } from '../../../src/adapters/crypto/jws.js';
 import { KEY_ENCRYPTION_KEY_FILE_NAME } from '../../../src/adapters/embedded/development-secret.js';
 import { buildApp } from '../../../src/bootstrap/composition.js';
 import { loadConfig } from '../../../src/config/index.js';
-import { claimsOf, headerOf, hmacToken, openStoredKey, signToken, verifiesWith } from '../../support/jws.js';
+import { claimsOf, hasHighS, headerOf, hmacToken, openStoredKey, signToken, verifiesWith, withSignatureHalf } from '../../support/jws.js';
 import { failure, recordingLogger, SETUP_TITLES, SETUPS, setupEnv, startTestServer, TEST_SECRET, type TestServer } from '../../support/server.js';
 
 const PASSWORD = 'correct horse battery';
@@ -80,6 +80,46 @@ for (const setup of SETUPS) {
       }
     });
 
+    it('refuses another spelling of a valid token with TOKEN_INVALID: its ES256 signature in high-s form, or characters after it', async () => {
+      const { accessToken } = await session();
+      const [head, body, signature] = accessToken.split('.') as [string, string, string];
+      // Every signature the service gives is in low-s form, so the high-s twin is never its own.
+      expect(hasHighS(accessToken)).to.equal(false);
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      // 64 bytes take 86 characters: the last one carries 4 spare bits a lenient decoder ignores.
+      const spareBits = alphabet[alphabet.indexOf(signature.at(-1)!) ^ 1]!;
+      const spellings = [
+        withSignatureHalf(accessToken, 'high'),
+        `${accessToken}!!`,
+        `${accessToken}==`,
+        `${accessToken}.`,
+        `${head}.${body}.${signature.slice(0, -1)}${spareBits}`,
+        `${head}.${body}.${signature.slice(0, 43)}\n${signature.slice(43)}`,
+      ];
+      for (const token of spellings) {
+        expect(await failure(server.api.validateToken({ token })), JSON.stringify(token.slice(-8))).to.include({
+          code: status.UNAUTHENTICATED,
+          reason: 'TOKEN_INVALID',
+        });
+      }
+      expect((await server.api.validateToken({ token: accessToken })).clientId).to.equal(claimsOf(accessToken)['sub']);
+    });
+
+    it('refuses a token whose header was changed after signing, with TOKEN_INVALID', async () => {
+      const { accessToken } = await session();
+      const [, body, signature] = accessToken.split('.');
+      const header = headerOf(accessToken);
+      const headers = [
+        { ...header, typ: 'at+jwt' },
+        { ...header, jku: 'https://attacker.example/jwks.json' },
+        { kid: header['kid'], typ: 'JWT', alg: 'ES256' },
+      ];
+      for (const changed of headers) {
+        const token = `${Buffer.from(JSON.stringify(changed)).toString('base64url')}.${body}.${signature}`;
+        expect(await failure(server.api.validateToken({ token }))).to.include({ code: status.UNAUTHENTICATED, reason: 'TOKEN_INVALID' });
+      }
+    });
+
     it('refuses, as RFC 8725 advises, a crit header, an iat beyond the clock skew and a lifetime longer than configured', async () => {
       const { accessToken } = await session();
       const header = headerOf(accessToken);
@@ -90,7 +130,13 @@ for (const setup of SETUPS) {
       const withClaims = (changes: object, extraHeader: object = {}) => signToken({ ...header, ...extraHeader }, { ...claims, ...changes }, privateKey);
 
       expect((await server.api.validateToken({ token: withClaims({ iat: now + 20, exp: now + 600 }) })).clientId).to.equal(claimsOf(accessToken)['sub']);
-      const refused = [withClaims({}, { crit: ['exp'] }), withClaims({ iat: now + 120, exp: now + 600 }), withClaims({ iat: now, exp: now + 15 * 60 + 1 })];
+      const refused = [
+        withClaims({}, { crit: ['exp'] }),
+        // The one extension jose itself understands; this issuer never sets it.
+        withClaims({}, { crit: ['b64'], b64: true }),
+        withClaims({ iat: now + 120, exp: now + 600 }),
+        withClaims({ iat: now, exp: now + 15 * 60 + 1 }),
+      ];
       for (const token of refused) {
         expect(await failure(server.api.validateToken({ token }))).to.include({ reason: 'TOKEN_INVALID' });
       }

@@ -17,7 +17,7 @@ describe('Account: GetMe and ChangePassword (unit, with fakes)', () => {
     const w = world();
     const { principal, email } = await registeredUser(w);
     const other = tokenPair(await w.useCases.sessionTokens.login({ email, password: PASSWORD }));
-    const otherSession = w.tokens.verify(other.access.token).sessionId;
+    const otherSession = (await w.tokens.verify(other.access.token)).sessionId;
     await w.useCases.account.changePassword(principal, { currentPassword: PASSWORD, newPassword: 'a brand new password' });
     expect(await reasonOf(w.useCases.sessionTokens.login({ email, password: PASSWORD }))).to.equal('INVALID_CREDENTIALS');
     await w.useCases.sessionTokens.login({ email, password: 'a brand new password' });

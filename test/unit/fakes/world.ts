@@ -293,7 +293,7 @@ export class FakeTokenIssuer implements TokenIssuer {
     this.issued.set(token, { ...subject, groups: [...subject.groups], amr: subject.amr ?? [], expiresAt });
     return { token, expiresAt };
   }
-  verify(token: string, options: { allowExpired?: boolean } = {}): Principal {
+  async verify(token: string, options: { allowExpired?: boolean } = {}): Promise<Principal> {
     const principal = this.issued.get(token);
     if (!principal) throw domainError('TOKEN_INVALID');
     if (!options.allowExpired && principal.expiresAt.getTime() <= this.now()) throw domainError('TOKEN_EXPIRED');
@@ -407,7 +407,7 @@ export const PASSWORD = 'correct horse battery';
 export async function registeredUser(w: World, email = `user${Math.random().toString(36).slice(2)}@example.com`) {
   const client = await w.useCases.registration.registerUser({ email, password: PASSWORD, firstName: 'Ada', lastName: '', phoneNumber: '', attributes: {} });
   const pair = tokenPair(await w.useCases.sessionTokens.login({ email, password: PASSWORD }));
-  const principal = w.tokens.verify(pair.access.token);
+  const principal = await w.tokens.verify(pair.access.token);
   return { client, pair, principal, email };
 }
 

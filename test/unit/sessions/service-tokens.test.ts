@@ -6,7 +6,7 @@ describe('ServiceTokens: IssueServiceToken (unit, with fakes)', () => {
     const w = world();
     const { client, clientSecret } = await w.useCases.registration.registerService(adminPrincipal(), { email: 's@example.com', name: 'svc', groups: [] });
     const issued = await w.useCases.serviceTokens.issueServiceToken({ clientId: client.id, clientSecret });
-    expect(w.tokens.verify(issued.token)).to.include({ clientId: client.id, kind: 'service' });
+    expect(await w.tokens.verify(issued.token)).to.include({ clientId: client.id, kind: 'service' });
     const { client: user } = await registeredUser(w);
     for (const input of [
       { clientId: client.id, clientSecret: 'wrong' },
