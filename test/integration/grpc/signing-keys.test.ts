@@ -80,6 +80,22 @@ for (const setup of SETUPS) {
       }
     });
 
+    it('refuses a token signed with the signing key itself under a kid the key set does not hold, or under none, with TOKEN_INVALID', async () => {
+      const { accessToken } = await session();
+      const header = headerOf(accessToken);
+      const claims = claimsOf(accessToken);
+      const record = (await storedKeys()).find((key) => key.kid === header['kid'])!;
+      const privateKey = openStoredKey(record, KEY_ENCRYPTION_KEY);
+      // The key and the claims are good: under its own kid the same signing passes.
+      expect((await server.api.validateToken({ token: signToken(header, claims, privateKey) })).clientId).to.equal(claims['sub']);
+
+      const { kid: _kid, ...withoutKid } = header;
+      for (const forgedHeader of [{ ...header, kid: 'no-such-key' }, { ...header, kid: '' }, withoutKid]) {
+        const token = signToken(forgedHeader, claims, privateKey);
+        expect(await failure(server.api.validateToken({ token }))).to.include({ code: status.UNAUTHENTICATED, reason: 'TOKEN_INVALID' });
+      }
+    });
+
     it('refuses another spelling of a valid token with TOKEN_INVALID: its ES256 signature in high-s form, or characters after it', async () => {
       const { accessToken } = await session();
       const [head, body, signature] = accessToken.split('.') as [string, string, string];
