@@ -11,7 +11,8 @@ import type { Config } from '../config/index.js';
 import type { Logger } from '../domain/kernel/logger.js';
 import type { SigningKeySet, SigningKeyStore } from '../domain/signing-keys/ports.js';
 
-export async function openSigningKeys(config: Config, store: SigningKeyStore, log: Logger): Promise<SigningKeySet> {
+/** `now` is this instance's clock (tests move it); stored keys change by the store's clock, whatever it says. */
+export async function openSigningKeys(config: Config, store: SigningKeyStore, log: Logger, now: () => number = Date.now): Promise<SigningKeySet> {
   const { signing, stores } = config;
   // loadConfig leaves a secret or an encryption key unset only in the embedded set-up outside production.
   const generated = (make: (dataDir: string) => string, variable: string) => {
@@ -44,6 +45,7 @@ export async function openSigningKeys(config: Config, store: SigningKeyStore, lo
     },
     encryptionKeySource: given !== null ? 'KEY_ENCRYPTION_KEY' : 'the key-encryption-key file generated in DATA_DIR',
     log,
+    now,
   });
 }
 

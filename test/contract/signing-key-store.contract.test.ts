@@ -28,6 +28,11 @@ function aKey(generation: number, activatesAt = new Date(START)): SigningKeyReco
   };
 }
 
+/** The store, with its clock replaced by `now`: how these tests move the time every instance reads. */
+function withClock(store: SigningKeyStore, now: () => number): SigningKeyStore {
+  return { list: () => store.list(), insert: (key) => store.insert(key), delete: (kid) => store.delete(kid), now: async () => now() };
+}
+
 /** Keys without key material: the store and the schedule are what is under test here. */
 const generator: SigningKeyGenerator = {
   generate: ({ generation, activatesAt, createdAt }) => ({ ...aKey(generation, activatesAt), createdAt }),
@@ -67,9 +72,25 @@ function signingKeyStoreContract(open: OpenStore): void {
     expect(await store.list()).to.deep.equal([]);
   });
 
+  it("tells the store's own time, the same for every reader whatever its clock says", async () => {
+    const before = Date.now();
+    const told = await store.now();
+    const after = Date.now();
+    // Both run on this machine's clock; a generous margin, as this is no timing test.
+    expect(told)
+      .to.be.a('number')
+      .within(before - 5000, after + 5000);
+  });
+
   describe('under rotation', () => {
     let now = START;
-    const rotation = () => new SigningKeyRotation(store, generator, POLICY, 'ES256', () => now);
+    const rotation = () =>
+      new SigningKeyRotation(
+        withClock(store, () => now),
+        generator,
+        POLICY,
+        'ES256',
+      );
     beforeEach(() => {
       now = START;
     });
@@ -105,7 +126,12 @@ function signingKeyStoreContract(open: OpenStore): void {
     it('publishes a rotated key exactly one publish-ahead before it signs, however the clock moves during the rotation', async () => {
       await rotation().maintain();
       // A clock that ticks on every reading, as a real one can between two readings.
-      const ticking = new SigningKeyRotation(store, generator, POLICY, 'ES256', () => (now += 1));
+      const ticking = new SigningKeyRotation(
+        withClock(store, () => (now += 1)),
+        generator,
+        POLICY,
+        'ES256',
+      );
       const rotated = await ticking.rotate();
       expect(rotated.activatesAt.getTime() - rotated.createdAt.getTime()).to.equal(POLICY.publishAheadMs);
     });

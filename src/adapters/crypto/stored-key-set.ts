@@ -29,6 +29,7 @@ export interface StoredKeySetOptions {
   /** Where the key-encryption key came from, for the start-up error. */
   encryptionKeySource: string;
   log: Logger;
+  /** This instance's clock; which key signs and what is published follow the store's, estimated from it. */
   now?: () => number;
 }
 
@@ -42,10 +43,20 @@ interface LoadedKey {
 
 /** An unknown kid triggers a reload at most this often, so forged kids cannot flood the store. */
 const UNKNOWN_KID_RELOAD_MS = 5_000;
+/** A clock further than this from the store's is logged as a warning ... */
+const CLOCK_DISAGREEMENT_MS = 60_000;
+/** ... and again at most this often while it lasts. */
+const CLOCK_WARNING_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Reloads the set every quarter of the publish-ahead time and lets verifiers cache it as
  * long again, so every instance and every cache knows a new key well before it signs.
+ *
+ * Keys change by the store's clock, not this instance's (rotation.ts): each reload reads
+ * the store's time and keeps the difference, so between reloads this instance picks the
+ * signing key as every other instance does, however wrong its own clock is. A difference
+ * of more than a minute is logged as a warning: the tokens this instance issues carry its
+ * own clock's times, which other instances may refuse.
  */
 export class StoredKeySet implements SigningKeySet {
   readonly cacheSeconds: number;
@@ -54,6 +65,9 @@ export class StoredKeySet implements SigningKeySet {
   private timer: NodeJS.Timeout | null = null;
   private lastReload = 0;
   private readonly now: () => number;
+  /** The store's clock minus this instance's, as last measured. */
+  private clockOffsetMs = 0;
+  private lastClockWarning: number | null = null;
 
   private constructor(
     private readonly rotation: SigningKeyRotation,
@@ -69,7 +83,7 @@ export class StoredKeySet implements SigningKeySet {
    */
   static async open(options: StoredKeySetOptions): Promise<StoredKeySet> {
     const generator = new SealingKeyGenerator(options.encryption);
-    const rotation = new SigningKeyRotation(options.store, generator, options.policy, options.algorithm, options.now);
+    const rotation = new SigningKeyRotation(options.store, generator, options.policy, options.algorithm);
     const set = new StoredKeySet(rotation, options);
     for (const record of await options.store.list()) {
       try {
@@ -90,7 +104,7 @@ export class StoredKeySet implements SigningKeySet {
   }
 
   signer(): SignerKey {
-    const signing = signingKeyAt(this.published, this.now());
+    const signing = signingKeyAt(this.published, this.storeNow());
     if (signing === null) throw new Error('no signing key is loaded');
     return signing.signer;
   }
@@ -121,6 +135,7 @@ export class StoredKeySet implements SigningKeySet {
 
   private async reload(): Promise<void> {
     this.lastReload = this.now();
+    await this.measureClock();
     const records = await this.rotation.maintain();
     const next = new Map<string, LoadedKey>();
     for (const record of records) {
@@ -135,7 +150,34 @@ export class StoredKeySet implements SigningKeySet {
       }
     }
     this.loaded = next;
-    this.published = partitionKeys([...next.values()], this.now(), this.options.policy.retainMs).published;
+    this.published = partitionKeys([...next.values()], this.storeNow(), this.options.policy.retainMs).published;
+  }
+
+  /** The store's time now, as this instance reckons it from its own clock and the last measured difference. */
+  private storeNow(): number {
+    return this.now() + this.clockOffsetMs;
+  }
+
+  /** Reads the store's clock, keeps its difference from this instance's (to half a round trip) and warns of a large one. */
+  private async measureClock(): Promise<void> {
+    const sentAt = this.now();
+    const storeTime = await this.options.store.now();
+    const localTime = (sentAt + this.now()) / 2;
+    this.clockOffsetMs = storeTime - localTime;
+    const disagreement = Math.abs(this.clockOffsetMs);
+    if (disagreement <= CLOCK_DISAGREEMENT_MS) {
+      if (this.lastClockWarning !== null) this.options.log.info({}, "this instance's clock agrees with the signing-key store's again");
+      this.lastClockWarning = null;
+      return;
+    }
+    if (this.lastClockWarning !== null && localTime - this.lastClockWarning < CLOCK_WARNING_INTERVAL_MS) return;
+    this.lastClockWarning = localTime;
+    const seconds = Math.round(disagreement / 1000);
+    this.options.log.warn(
+      { aheadOfStoreSeconds: Math.round(-this.clockOffsetMs / 1000), storeTime: new Date(storeTime).toISOString() },
+      `this instance's clock is ${describeSeconds(seconds)} ${this.clockOffsetMs < 0 ? 'ahead of' : 'behind'} the signing-key store's: ` +
+        "signing keys follow the store's clock, but the tokens this instance issues carry its own times, which other instances may refuse. Fix this machine's clock (NTP)",
+    );
   }
 
   private async reloadQuietly(): Promise<void> {
@@ -156,6 +198,11 @@ export class StoredKeySet implements SigningKeySet {
     this.loaded.set(record.kid, loaded);
     return loaded;
   }
+}
+
+/** A duration for a log line: seconds, or days when there are many. */
+function describeSeconds(seconds: number): string {
+  return seconds < 2 * 86_400 ? `${seconds} s` : `${Math.round(seconds / 86_400)} days (${seconds} s)`;
 }
 
 /** Generates key pairs and seals the private half, bound to its kid. */

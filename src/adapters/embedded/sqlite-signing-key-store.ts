@@ -12,7 +12,11 @@ interface SigningKeyRow {
   activates_at: number;
 }
 
-/** Signing keys in the `signing_keys` table; UNIQUE (generation) makes each successor exactly-once. */
+/**
+ * Signing keys in the `signing_keys` table; UNIQUE (generation) makes each successor
+ * exactly-once. Its clock is SQLite's (`julianday('now')`, the machine's clock, to the
+ * millisecond): every process sharing the file runs on this machine and reads it alike.
+ */
 export class SqliteSigningKeyStore implements SigningKeyStore {
   private readonly statements;
 
@@ -24,6 +28,7 @@ export class SqliteSigningKeyStore implements SigningKeyStore {
           'VALUES (@kid, @generation, @algorithm, @public_key_json, @sealed_private_key, @created_at, @activates_at)',
       ),
       delete: db.prepare<[string]>('DELETE FROM signing_keys WHERE kid = ?'),
+      now: db.prepare<[], { now: number }>("SELECT CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER) AS now"),
     };
   }
 
@@ -58,5 +63,9 @@ export class SqliteSigningKeyStore implements SigningKeyStore {
 
   async delete(kid: string): Promise<void> {
     this.statements.delete.run(kid);
+  }
+
+  async now(): Promise<number> {
+    return this.statements.now.get()!.now;
   }
 }

@@ -13,7 +13,7 @@ type SigningKeyDocument = Omit<SigningKeyRecord, 'kid'> & { _id: string };
 export class MongoSigningKeyStore implements SigningKeyStore {
   private readonly keys: Collection<SigningKeyDocument>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.keys = db.collection<SigningKeyDocument>('signing_keys');
   }
 
@@ -38,5 +38,12 @@ export class MongoSigningKeyStore implements SigningKeyStore {
 
   async delete(kid: string): Promise<void> {
     await this.keys.deleteOne({ _id: kid });
+  }
+
+  /** The server's clock, as `hello` reports it (`localTime`; FerretDB has no `$$NOW`). */
+  async now(): Promise<number> {
+    const { localTime } = await this.db.command({ hello: 1 });
+    if (!(localTime instanceof Date)) throw new Error('the database did not report its time (hello.localTime)');
+    return localTime.getTime();
   }
 }

@@ -1,9 +1,10 @@
 /**
  * The signing keys' door: what a key is, the port that stores the set all instances share,
  * and the key set tokens are signed and verified with. The schedule (schedule.ts) decides,
- * from the stored set and the clock alone, which key signs, which keys are published and
- * when the next one is due. Every instance computes the same answer from the same records,
- * so instances agree without talking to each other.
+ * from the stored set and the store's clock alone, which key signs, which keys are
+ * published and when the next one is due. Every instance computes the same answer from the
+ * same records and the same clock, so instances agree without talking to each other, and
+ * an instance whose own clock is wrong cannot retire or delete a key the others still use.
  *
  * A stored key never changes after it is inserted. Key n+1 is the successor of key n;
  * it is published as soon as it is stored and signs from its `activatesAt`, at which
@@ -49,11 +50,15 @@ export interface SigningKeyRecord {
  *   transaction).
  * - `list` returns every stored key, in generation order.
  * - `delete` removes a key by kid; deleting one already gone is not an error.
+ * - `now` is the store's own clock, in milliseconds since the epoch: one clock every
+ *   instance sharing the store reads alike, whatever its own says (the database server's,
+ *   or in the embedded set-up the machine's, read by SQLite, not by the process).
  */
 export interface SigningKeyStore {
   list(): Promise<SigningKeyRecord[]>;
   insert(key: SigningKeyRecord): Promise<void>;
   delete(kid: string): Promise<void>;
+  now(): Promise<number>;
 }
 
 /** When keys change, in milliseconds. */

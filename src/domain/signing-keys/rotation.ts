@@ -2,6 +2,9 @@
  * Rotation of the stored signing keys. Instances share no lock and FerretDB has no
  * transactions, so agreement rests on the store's unique generation: whoever inserts
  * generation n+1 first has chosen the successor, and every other instance reads it back.
+ * Time is the store's (`SigningKeyStore.now`), never the instance's: an instance whose
+ * clock runs 70 days ahead would otherwise insert a successor, retire the key every other
+ * instance signs with and delete it, and their tokens with it.
  */
 import { DuplicateKeyError } from '../kernel/errors.js';
 import type { AsymmetricAlgorithm, RotationPolicy, SigningKeyRecord, SigningKeyStore } from './ports.js';
@@ -18,7 +21,6 @@ export class SigningKeyRotation {
     private readonly generator: SigningKeyGenerator,
     private readonly policy: RotationPolicy,
     private readonly algorithm: AsymmetricAlgorithm,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /**
@@ -27,7 +29,7 @@ export class SigningKeyRotation {
    */
   async maintain(): Promise<SigningKeyRecord[]> {
     let keys = await this.store.list();
-    const now = this.now();
+    const now = await this.store.now();
     const activation = scheduledActivation(keys, now, this.policy, this.algorithm);
     if (activation !== null && activation - this.policy.publishAheadMs <= now) {
       // The very first key signs at once: nothing signed before it, so no cache needs warning.
@@ -44,7 +46,7 @@ export class SigningKeyRotation {
    */
   async rotate(): Promise<SigningKeyRecord> {
     const keys = await this.store.list();
-    const now = this.now();
+    const now = await this.store.now();
     const newest = newestKey(keys);
     if (newest !== null && newest.activatesAt.getTime() > now) return newest;
     return (await this.insertSuccessor(keys, now, now + this.policy.publishAheadMs)).key;
