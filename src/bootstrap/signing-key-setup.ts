@@ -32,7 +32,9 @@ export async function openSigningKeys(config: Config, store: SigningKeyStore, lo
   }
   if (signing.keys.kind === 'file') return new PemKeySet(signing.keys.path, signing.chosen ? signing.algorithm : null);
   const given = signing.keys.encryptionKey;
-  const encryptionKey = given ?? generated((dataDir) => developmentKeyEncryptionKey(dataDir, log), 'KEY_ENCRYPTION_KEY');
+  // Counted first: a key file lost over stored keys must stop start-up before a new one is written.
+  const sealedKeys = given === null ? (await store.list()).length : 0;
+  const encryptionKey = given ?? generated((dataDir) => developmentKeyEncryptionKey(dataDir, log, sealedKeys), 'KEY_ENCRYPTION_KEY');
   const longestTokenSeconds = Math.max(config.jwt.accessTokenTtlSeconds, config.jwt.serviceTokenTtlSeconds);
   return StoredKeySet.open({
     store,

@@ -23,10 +23,21 @@ export function developmentSecret(dataDir: string, log: Logger): string {
 /**
  * The key that encrypts the stored signing keys of an embedded set-up started without
  * KEY_ENCRYPTION_KEY, kept like the development secret. Losing the file loses the keys:
- * start-up then stops rather than generate a new set over them.
+ * with `sealedKeys` stored, a missing file stops start-up, naming it, and no new one is
+ * written (a new key would open none of them, and would have to be deleted by hand before
+ * the old one could be put back).
  */
-export function developmentKeyEncryptionKey(dataDir: string, log: Logger): string {
-  return generatedSecret(dataDir, KEY_ENCRYPTION_KEY_FILE_NAME, 'KEY_ENCRYPTION_KEY', 'encrypting the signing keys with a key', log);
+export function developmentKeyEncryptionKey(dataDir: string, log: Logger, sealedKeys = 0): string {
+  const use = 'encrypting the signing keys with a key';
+  if (sealedKeys === 0) return generatedSecret(dataDir, KEY_ENCRYPTION_KEY_FILE_NAME, 'KEY_ENCRYPTION_KEY', use, log);
+  const file = path.join(ensureDataDir(dataDir), KEY_ENCRYPTION_KEY_FILE_NAME);
+  if (!fs.existsSync(file)) {
+    throw new Error(
+      `the key-encryption key file ${file} generated in DATA_DIR is missing, but the store holds ${sealedKeys} signing key(s) sealed with it: ` +
+        'put the file back (from a backup), or set KEY_ENCRYPTION_KEY to its content. No new key set is generated over an existing one, and no new file is written',
+    );
+  }
+  return generatedSecret(dataDir, KEY_ENCRYPTION_KEY_FILE_NAME, 'KEY_ENCRYPTION_KEY', use, log);
 }
 
 function generatedSecret(dataDir: string, fileName: string, variable: string, use: string, log: Logger): string {

@@ -276,7 +276,7 @@ describe('Signing keys in other modes', function () {
     expect(await failure(server.api.rotateSigningKey({}, { token: adminToken }))).to.include({ reason: 'SIGNING_KEY_NOT_ROTATABLE' });
   });
 
-  it('generates the key-encryption key into DATA_DIR when embedded, and refuses to start once that file is lost, naming it', async function () {
+  it('generates the key-encryption key into DATA_DIR when embedded, and refuses to start once that file is lost, naming it and writing no new one', async function () {
     const { JWT_SECRET_KEY: _secret, ...env } = setupEnv('embedded', this, 'kek');
     const server = await start(env);
     const token = await login(server);
@@ -295,7 +295,13 @@ describe('Signing keys in other modes', function () {
       () => null,
       (caught: Error) => caught,
     );
-    expect(error?.message).to.contain('does not open the stored signing key').and.contain('DATA_DIR');
+    // No new key file over the stored keys: putting the old one back is all it takes.
+    expect(fs.existsSync(file)).to.equal(false);
+    expect(error?.message)
+      .to.contain(`${file} generated in DATA_DIR is missing`)
+      .and.contain('holds 1 signing key(s) sealed with it')
+      .and.contain('put the file back')
+      .and.contain('KEY_ENCRYPTION_KEY');
 
     fs.writeFileSync(file, kek, { mode: 0o600 });
     const restarted = await start(env);
