@@ -29,11 +29,11 @@ export interface OriginalTokenClaims {
 
 /**
  * Reads a token of the original service (a port; the JWT adapter is in src/adapters/crypto).
- * - Returns null for anything that is not one, authentic and signed with its secret.
- * - Throws the domain's TOKEN_EXPIRED for an authentic one whose `exp` has passed at `nowMs`.
+ * - Answers null for anything that is not one, authentic and signed with its secret.
+ * - Rejects with the domain's TOKEN_EXPIRED for an authentic one whose `exp` has passed at `nowMs`.
  */
 export interface OriginalTokenDecoder {
-  decode(token: string, nowMs: number): OriginalTokenClaims | null;
+  decode(token: string, nowMs: number): Promise<OriginalTokenClaims | null>;
 }
 
 /** How many legacy tokens were accepted, by kind, since the process started. */
@@ -73,7 +73,7 @@ export class LegacyTokens {
    */
   async verify(token: string): Promise<Principal | null> {
     if (!this.isOpen()) return null;
-    const claims = this.decoder.decode(token, this.now());
+    const claims = await this.decoder.decode(token, this.now());
     if (claims === null) return null;
     const kind: ClientKind = claims.exp === undefined ? 'service' : 'user';
     const client = await this.client(claims.id);

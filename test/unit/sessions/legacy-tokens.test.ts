@@ -95,3 +95,28 @@ describe('How the revocation list names a token at logout', () => {
     for (const part of first.split('.')) expect(a).to.not.include(part);
   });
 });
+
+describe('JwtOriginalTokenDecoder', () => {
+  const NOW = Date.parse('2026-11-01T00:00:00Z');
+  const id = 'c'.repeat(24);
+
+  it("reads the original's tokens, and nothing spelled or signed otherwise: another secret, a kid, alg none, this service's claims, characters after the signature", async () => {
+    const decoder = new JwtOriginalTokenDecoder(SECRET);
+    const sign = (claims: object, options: jwt.SignOptions = {}, secret = SECRET) =>
+      jwt.sign(claims, secret, { algorithm: 'HS256', noTimestamp: true, ...options });
+    const genuine = sign({ id, groups: ['user'], exp: NOW / 1000 + 60 });
+    expect(await decoder.decode(genuine, NOW)).to.deep.equal({ id, exp: NOW / 1000 + 60 });
+    const [, body] = genuine.split('.');
+    const others = [
+      sign({ id, groups: ['user'] }, {}, 'another secret of at least 32 bytes!'),
+      sign({ id, groups: ['user'] }, { keyid: 'hs256-abc' }),
+      `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${body}.`,
+      sign({ id, groups: ['user'], iss: 'client-auth', aud: 'client-auth', sid: 's' }),
+      sign({ id: 'not-an-imported-id', groups: ['user'] }),
+      `${genuine}!!`,
+      `${genuine}=`,
+      `${genuine} `,
+    ];
+    for (const token of others) expect(await decoder.decode(token, NOW), token).to.equal(null);
+  });
+});
