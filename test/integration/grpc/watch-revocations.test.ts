@@ -1,39 +1,17 @@
-import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { RevocationEventType, type WatchRevocationsResponse } from '../../../gen/clientauth/v1/revocation_feed.js';
 import * as pkg from '../../../src/index.js';
 import { errorDetailOf } from '../../../src/sdk/error-details.js';
 import { RevocationWatcher } from '../../../src/sdk/revocation-watcher.js';
-import { type ClientAuthPromiseClient, createClientAuthClient } from '../../../src/sdk/typed-client.js';
+import { createClientAuthClient } from '../../../src/sdk/typed-client.js';
 import { claimsOf } from '../../support/jws.js';
 import { SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { startTcpProxy } from '../../support/tcp-proxy.js';
+import { openWatchStream as openStream, refusalOf } from '../../support/watch-stream.js';
 
 const PASSWORD = 'correct horse battery';
 const ADMIN = { email: 'watch-admin@example.com', password: 'admin password 1' };
-
-/** A raw WatchRevocations stream, its messages collected as they come. */
-function openStream(api: ClientAuthPromiseClient, token: string, cursor = '') {
-  const messages: WatchRevocationsResponse[] = [];
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${token}`);
-  const call = api.raw.watchRevocations({ cursor }, metadata);
-  const ended = new Promise<ServiceError | null>((resolve) => {
-    call.on('error', (error: ServiceError) => resolve(error));
-    call.on('end', () => resolve(null));
-  });
-  call.on('data', (message: WatchRevocationsResponse) => messages.push(message));
-  const next = async (predicate: (message: WatchRevocationsResponse) => boolean, timeoutMs = 3000) => {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const found = messages.find(predicate);
-      if (found) return found;
-      if (Date.now() > until) throw new Error(`no such message within ${timeoutMs} ms; got ${JSON.stringify(messages)}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  };
-  return { call, messages, ended, next };
-}
 
 type Message = NonNullable<WatchRevocationsResponse['message']>;
 
@@ -63,23 +41,27 @@ for (const setup of SETUPS) {
       const email = `watched${++counter}@example.com`;
       const { client } = await server.api.registerUser({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
       const { accessToken } = await server.api.login({ email, password: PASSWORD });
-      return { id: client!.id, token: accessToken, sid: claimsOf(accessToken)['sid'] as string };
+      return { id: client!.id, email, token: accessToken, sid: claimsOf(accessToken)['sid'] as string };
     };
     const serviceToken = async (groups: string[]) => {
       const { client, clientSecret } = await server.api.registerService({ email: `svc${++counter}@example.com`, name: 'gw', groups }, { token: adminToken });
       return (await server.api.issueServiceToken({ clientId: client!.id, clientSecret })).accessToken;
     };
 
-    it('refuses users and services outside the group "gateway" with PERMISSION_DENIED, and a malformed cursor with INVALID_ARGUMENT', async () => {
-      for (const token of [(await user()).token, await serviceToken(['billing'])]) {
-        const error = await openStream(server.api, token).ended;
-        expect(error?.code).to.equal(status.PERMISSION_DENIED);
-        expect(errorDetailOf(error!)?.reason).to.equal('PERMISSION_DENIED');
+    it('refuses users, even in the group "gateway", and services outside it with PERMISSION_DENIED as the stream\'s answer; a malformed cursor with INVALID_ARGUMENT', async () => {
+      const gatewayUser = await user();
+      await server.api.setClientGroups({ clientId: gatewayUser.id, groups: ['gateway'] }, { token: adminToken });
+      const gatewayUserToken = (await server.api.login({ email: gatewayUser.email, password: PASSWORD })).accessToken;
+      expect(claimsOf(gatewayUserToken)['groups']).to.include('gateway');
+      for (const token of [(await user()).token, gatewayUserToken, await serviceToken(['billing'])]) {
+        const refused = await refusalOf(openStream(server.api, token));
+        expect(refused.code).to.equal(status.PERMISSION_DENIED);
+        expect(errorDetailOf(refused)?.reason).to.equal('PERMISSION_DENIED');
       }
-      const malformed = await openStream(server.api, adminToken, 'not a cursor').ended;
-      expect(malformed?.code).to.equal(status.INVALID_ARGUMENT);
-      expect(errorDetailOf(malformed!)?.field).to.equal('cursor');
-      expect((await openStream(server.api, '').ended)?.code).to.equal(status.UNAUTHENTICATED);
+      const malformed = await refusalOf(openStream(server.api, adminToken, 'not a cursor'));
+      expect(malformed.code).to.equal(status.INVALID_ARGUMENT);
+      expect(errorDetailOf(malformed)?.field).to.equal('cursor');
+      expect((await refusalOf(openStream(server.api, ''))).code).to.equal(status.UNAUTHENTICATED);
     });
 
     it('gives a gateway service a snapshot of suspended and deleted clients and revoked sessions, each with its end', async () => {
