@@ -1,7 +1,8 @@
 /** A raw WatchRevocations stream, as the suites open it: its messages as they come, its first answer and its end. */
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
 import { AssertionError } from 'chai';
-import type { WatchRevocationsResponse } from '../../gen/clientauth/v1/revocation_feed.js';
+import { RevocationEventType, type WatchRevocationsResponse } from '../../gen/clientauth/v1/revocation_feed.js';
+import { errorDetailOf } from '../../src/sdk/error-details.js';
 import type { ClientAuthPromiseClient } from '../../src/sdk/typed-client.js';
 
 export interface WatchStream {
@@ -58,3 +59,27 @@ export async function endOf(stream: WatchStream): Promise<ServiceError> {
   if (error === null) throw new AssertionError('the stream ended with OK where it must end with an error');
   return error;
 }
+
+/**
+ * The code and reason a stream ended with, once its caller lost its right to it; fails as
+ * soon as the stream shows it is still open instead: it delivers a message `alive` accepts
+ * (such as a change made after the one that should have ended it).
+ */
+export async function endingOf(stream: WatchStream, alive: (message: WatchRevocationsResponse) => boolean): Promise<{ code: number; reason: string }> {
+  const delivered = stream.next(alive, 20_000).then(
+    (message) => message,
+    () => null,
+  );
+  const outcome = await Promise.race([endOf(stream), delivered]);
+  if (!(outcome instanceof Error)) {
+    stream.call.cancel();
+    throw new AssertionError(`the stream is still open: it delivered ${JSON.stringify(outcome)}`);
+  }
+  return { code: outcome.code, reason: errorDetailOf(outcome)?.reason ?? '' };
+}
+
+/** Whether a message is the event of `clientId`'s suspension. */
+export const suspensionOf = (clientId: string) => (message: WatchRevocationsResponse) =>
+  message.message?.$case === 'event' &&
+  message.message.value.type === RevocationEventType.REVOCATION_EVENT_TYPE_CLIENT_SUSPENDED &&
+  message.message.value.clientId === clientId;

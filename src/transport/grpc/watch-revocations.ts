@@ -30,25 +30,31 @@ export function watchRevocationsHandler(
   return (call: ServerWritableStream<WatchRevocationsRequest, WatchRevocationsResponse>) => {
     const started = process.hrtime.bigint();
     let stop = () => {};
+    let finished = false;
     const finish = (code: status, reason: string) => {
+      if (finished) return false;
+      finished = true;
       stop();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       options.observe?.('WatchRevocations', code, seconds, reason);
       options.log.info({ method: 'WatchRevocations', code: status[code], ms: Math.round(seconds * 1e3) }, 'rpc');
+      return true;
+    };
+    /** Ends the stream with the status `error` maps to, unless it has ended already. */
+    const fail = (error: unknown) => {
+      const serviceError = toServiceError(error, options.log, 'WatchRevocations');
+      if (finish(serviceError.code, String(serviceError.metadata?.get(REASON_KEY)[0] ?? ''))) call.emit('error', serviceError);
     };
     call.once('cancelled', () => finish(status.CANCELLED, ''));
 
     (async () => {
       const caller = await authenticate(bearerToken(call.metadata));
-      stop = await watch.start(caller, call.request.cursor, (message) => {
+      const send = (message: WatchMessage) => {
         if (!call.cancelled) call.write(toProto(message));
-      });
-      if (call.cancelled) stop();
-    })().catch((error: unknown) => {
-      const serviceError = toServiceError(error, options.log, 'WatchRevocations');
-      finish(serviceError.code, String(serviceError.metadata?.get(REASON_KEY)[0] ?? ''));
-      call.emit('error', serviceError);
-    });
+      };
+      stop = await watch.start(caller, call.request.cursor, send, fail);
+      if (finished) stop();
+    })().catch(fail);
   };
 }
 

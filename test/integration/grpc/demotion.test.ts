@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { freshEmail, PASSWORD, registerUser } from '../../support/attacks.js';
 import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+import { endingOf, openWatchStream, suspensionOf, type WatchStream } from '../../support/watch-stream.js';
 
 const ROOT = { email: 'demotion-root@example.com', password: 'the root admin password' };
 
@@ -41,6 +42,28 @@ for (const setup of SETUPS)
       await new Promise((resolve) => setTimeout(resolve, 200));
       for (const instance of instances) {
         expect(await failure(instance.api.validateToken({ token: deputyToken }))).to.include({ reason: 'SESSION_REVOKED' });
+      }
+    });
+
+    it("ends the demoted admin's WatchRevocations streams on every instance with UNAUTHENTICATED, before they deliver another change", async () => {
+      const [first] = instances;
+      const rootToken = (await first!.api.login(ROOT)).accessToken;
+      const deputy = await registerUser(first!.api, freshEmail('watching-deputy'));
+      await first!.api.setClientGroups({ clientId: deputy.id, groups: ['admin'] }, { token: rootToken });
+      const deputyToken = (await first!.api.login({ email: deputy.email, password: PASSWORD })).accessToken;
+      const streams: WatchStream[] = [];
+      for (const instance of instances) {
+        const stream = openWatchStream(instance.api, deputyToken);
+        await stream.next((message) => message.message?.$case === 'snapshot');
+        streams.push(stream);
+      }
+
+      await first!.api.setClientGroups({ clientId: deputy.id, groups: [] }, { token: rootToken });
+      // Made after the demotion: a stream still open would deliver it, with the client id it names.
+      const bystander = await registerUser(first!.api, freshEmail('bystander'));
+      await first!.api.suspendClient({ clientId: bystander.id, reason: 'after the demotion' }, { token: rootToken });
+      for (const stream of streams) {
+        expect(await endingOf(stream, suspensionOf(bystander.id))).to.deep.equal({ code: status.UNAUTHENTICATED, reason: 'SESSION_REVOKED' });
       }
     });
 
