@@ -7,22 +7,40 @@ export interface TcpProxy {
   /** Drops every connection and refuses new ones until `restore`. */
   cut(): Promise<void>;
   restore(): Promise<void>;
+  /** Keeps the connections open but forwards nothing on them, those opened now and until `passNew` or `release`: a peer that stalls. */
+  stall(): void;
+  /** Connections opened from now on forward again; the stalled ones stay stalled until `release`. */
+  passNew(): void;
+  /** Every stalled connection forwards again. */
+  release(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  const stalled = new Set<Socket>();
+  let stallNew = false;
+  const stallSocket = (socket: Socket) => {
+    stalled.add(socket);
+    socket.pause();
+  };
   const listen = (port: number) =>
     new Promise<Server>((resolve, reject) => {
       const server = createServer((client) => {
         const upstream = createConnection(target);
         sockets.add(client).add(upstream);
         client.pipe(upstream).pipe(client);
+        if (stallNew) {
+          stallSocket(client);
+          stallSocket(upstream);
+        }
         const drop = () => {
           client.destroy();
           upstream.destroy();
           sockets.delete(client);
           sockets.delete(upstream);
+          stalled.delete(client);
+          stalled.delete(upstream);
         };
         client.on('error', drop).on('close', drop);
         upstream.on('error', drop).on('close', drop);
@@ -44,6 +62,18 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     cut: stop,
     restore: async () => {
       server = await listen(port);
+    },
+    stall: () => {
+      stallNew = true;
+      for (const socket of sockets) stallSocket(socket);
+    },
+    passNew: () => {
+      stallNew = false;
+    },
+    release: () => {
+      stallNew = false;
+      for (const socket of stalled) socket.resume();
+      stalled.clear();
     },
     close: stop,
   };
