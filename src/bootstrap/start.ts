@@ -66,6 +66,7 @@ async function main(): Promise<void> {
       : await startGrpcServer(app.useCases, config.grpc, {
           log,
           maxMessageBytes: config.grpc.maxMessageBytes,
+          streams: config.streams,
           trustedProxies: config.abuse.trustedProxies,
           accessCookieName: new CookiePolicy(config.bridge).accessName,
           accessLog,

@@ -3,6 +3,7 @@
  * frozen Config, or throws a ConfigError naming the variable at fault.
  */
 
+import type { StreamLimits } from '../transport/grpc/watch-streams.js';
 import { legacyWindowFrom } from './legacy-window.js';
 import { type AbuseConfig, abuseConfigFrom } from './limits.js';
 import { ConfigError, type Env, Reader } from './reader.js';
@@ -10,6 +11,7 @@ import { type MailConfig, mailFrom, type RecoveryConfig, recoveryFrom, verifiedR
 import { type SecondFactorConfig, secondFactorFrom } from './second-factor.js';
 import { type SigningConfig, signingFrom } from './signing.js';
 import { type StoresConfig, storesFrom } from './stores.js';
+import { streamLimitsFrom } from './streams.js';
 
 export { ConfigError, type Env } from './reader.js';
 export type { RedisConfig, RedisNode, RedisTarget } from './redis.js';
@@ -21,6 +23,8 @@ export interface Config {
   readonly production: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly grpc: { readonly host: string; readonly port: number; readonly maxMessageBytes: number };
+  /** Streams per connection, and watch streams per process and per caller (src/config/streams.ts). */
+  readonly streams: StreamLimits;
   readonly bridge: {
     readonly host: string;
     readonly port: number;
@@ -137,6 +141,7 @@ export function loadConfig(env: Env): Config {
       port: grpcPort,
       maxMessageBytes: read.int('GRPC_MAX_MESSAGE_BYTES', 64 * 1024, 1024, 4 * 1024 * 1024),
     },
+    streams: streamLimitsFrom(read),
     bridge: {
       host: read.string('BRIDGE_HOST', '0.0.0.0'),
       port: bridgePort,

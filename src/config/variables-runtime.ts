@@ -68,6 +68,24 @@ export const RUNTIME_VARIABLES: readonly VariableSection[] = [
   section('Listeners and the bridge', [
     { names: ['GRPC_HOST', 'GRPC_PORT'], default: '`0.0.0.0` / `50051`', description: 'Where the gRPC server listens.' },
     { names: ['GRPC_MAX_MESSAGE_BYTES'], default: '`65536`', description: 'Larger requests are refused with RESOURCE_EXHAUSTED.' },
+    {
+      names: ['GRPC_MAX_STREAMS_PER_CONNECTION'],
+      default: '`100`',
+      description:
+        "How many calls one gRPC connection may have open at once, streams and unary calls alike (HTTP/2 `SETTINGS_MAX_CONCURRENT_STREAMS`, 1–10000). A client's further calls wait on its side until one ends; a peer that ignores the setting has them refused (`REFUSED_STREAM`). Clients with more calls in flight open more connections.",
+    },
+    {
+      names: ['WATCH_STREAMS_MAX', 'WATCH_STREAMS_PER_CLIENT'],
+      default: '`1000` / `100`',
+      description:
+        'How many `WatchRevocations` streams this instance keeps open at once, and how many of them one client (an admin, a gateway service) may hold; past either, a new stream is refused with RESOURCE_EXHAUSTED `TOO_MANY_STREAMS`. Gateways that share one service client count together.',
+    },
+    {
+      names: ['HEALTH_WATCH_STREAMS_MAX', 'HEALTH_WATCH_STREAMS_PER_IP'],
+      default: '`1000` / `100`',
+      description:
+        '`grpc.health.v1.Health/Watch` streams (unauthenticated) this instance keeps open at once, and per client IP; past either, RESOURCE_EXHAUSTED `TOO_MANY_STREAMS`. `Check` is not limited.',
+    },
     { names: ['BRIDGE_HOST', 'BRIDGE_PORT'], default: '`0.0.0.0` / `8000`', description: 'Where the bridge listens.' },
     { names: ['BRIDGE_GRPC_TARGET'], default: '`127.0.0.1:<GRPC_PORT>`', description: 'The gRPC server the bridge calls when run alone.' },
     {

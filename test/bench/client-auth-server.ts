@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const grpc = await startGrpcServer(app.useCases, config.grpc, {
     log,
     maxMessageBytes: config.grpc.maxMessageBytes,
+    streams: config.streams,
     trustedProxies: config.abuse.trustedProxies,
     accessLog: sampledAccessLog(config.accessLogSample),
     ...(metrics ? { observe: metrics.observeRpc } : {}),

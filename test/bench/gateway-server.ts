@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel, 'client-auth');
   const app = await buildApp(config, log);
   const accessLog = sampledAccessLog(config.accessLogSample);
-  const grpc = await startGrpcServer(app.useCases, config.grpc, { log, maxMessageBytes: config.grpc.maxMessageBytes, accessLog });
+  const grpc = await startGrpcServer(app.useCases, config.grpc, { log, maxMessageBytes: config.grpc.maxMessageBytes, streams: config.streams, accessLog });
   const bridge = await startBridge(config.bridge, {
     log,
     upstream: `127.0.0.1:${grpc.port}`,

@@ -323,6 +323,8 @@ async function measure(
     GRPC_PORT: '0',
     // The drivers stand for gateways naming many clients' IPs (the login storm's attackers).
     TRUSTED_PROXY_CIDRS: '127.0.0.1/32',
+    // The WatchRevocations phase opens all its streams with the one admin's token.
+    WATCH_STREAMS_PER_CLIENT: String(WATCH.idleWatchers + WATCH.watchers),
     ...(options.metrics ? { METRICS_PORT: '0' } : {}),
   };
   const startServer = (name: SetUp['name'], env: Record<string, string>, validateOnly = false, logName: string = name) => {

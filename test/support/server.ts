@@ -150,6 +150,7 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
     {
       log,
       maxMessageBytes: config.grpc.maxMessageBytes,
+      streams: config.streams,
       trustedProxies: config.abuse.trustedProxies,
     },
   );

@@ -50,6 +50,7 @@ export const REASONS = {
   PASSWORD_TOO_WEAK: { kind: 'invalid_argument', message: 'the password is too easy to guess; add another word or two, uncommon ones' },
   TOO_MANY_ATTEMPTS: { kind: 'resource_exhausted', message: 'too many attempts; try again after the time in retry-after' },
   SERVER_BUSY: { kind: 'resource_exhausted', message: 'the server is busy checking passwords; try again after the time in retry-after' },
+  TOO_MANY_STREAMS: { kind: 'resource_exhausted', message: 'too many watch streams are open; close one, or retry later or on another instance' },
   NOT_A_SERVICE: { kind: 'failed_precondition', message: 'only a service client has a client secret' },
   SIGNING_KEY_NOT_ROTATABLE: { kind: 'failed_precondition', message: "the signing keys are not the service's to rotate" },
   RESET_TOKEN_INVALID: {

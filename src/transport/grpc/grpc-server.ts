@@ -4,6 +4,7 @@ import type { UseCases } from '../../bootstrap/use-cases.js';
 import { gatewayCheck } from '../shared/gateway-identity.js';
 import { cidrList } from '../shared/ip-address.js';
 import { CallGate } from './call-gate.js';
+import { clientIpOf } from './caller-ip.js';
 import { extAuthzService } from './ext-authz.js';
 import { clientAuthService } from './handlers.js';
 import { HealthStatuses } from './health.js';
@@ -11,16 +12,25 @@ import { addReflection } from './reflection.js';
 import { keepServerStreamsInTables, type StreamTableCount, stopPretenuring } from './stream-table.js';
 import { TURN_BUDGET_MS, TurnBudget } from './turn-budget.js';
 import type { UnaryOptions } from './unary.js';
+import { DEFAULT_STREAM_LIMITS, type StreamLimits, WatchStreams } from './watch-streams.js';
 
 export const SERVICE_NAME = 'clientauth.v1.ClientAuth';
 
-export interface GrpcServerOptions extends Omit<UnaryOptions, 'trustedProxies' | 'turns'> {
+export interface GrpcServerOptions extends Omit<UnaryOptions, 'trustedProxies' | 'turns' | 'revocationWatches'> {
   /** Larger requests are refused with RESOURCE_EXHAUSTED before any handler runs. */
   maxMessageBytes: number;
   /** The access-token cookie as browsers send it, for ext_authz (default `token`). */
   accessCookieName?: string;
   /** CIDRs of the proxies whose `x-client-ip` metadata is believed (TRUSTED_PROXY_CIDRS; none when absent: only this process's bridge is). */
   trustedProxies?: readonly string[];
+  /** Streams per connection, and watch streams per process and per caller; DEFAULT_STREAM_LIMITS when absent. */
+  streams?: StreamLimits;
+}
+
+/** The open watch streams, by kind. */
+export interface OpenWatches {
+  revocations: WatchStreams;
+  health: WatchStreams;
 }
 
 export interface RunningGrpcServer {
@@ -33,6 +43,8 @@ export interface RunningGrpcServer {
   internalPass: string;
   /** Its HTTP/2 sessions so far, and how many keep their streams in a StreamTable (see stream-table.ts). */
   streamTables: StreamTableCount;
+  /** The watch streams open now. */
+  watches: OpenWatches;
   /** At once: health says NOT_SERVING and new calls end UNAVAILABLE; running calls go on. */
   stopTakingCalls(): void;
   /** Stops taking calls, lets running ones finish (bounded), then closes. */
@@ -40,13 +52,24 @@ export interface RunningGrpcServer {
 }
 
 /** Builds the server: ClientAuth, Envoy's ext_authz, grpc.health.v1 and reflection (so grpcurl can list and describe). */
-export function createGrpcServer(useCases: UseCases, options: GrpcServerOptions): { server: Server; health: HealthStatuses; handlers: ClientAuthServer } {
+export function createGrpcServer(
+  useCases: UseCases,
+  options: GrpcServerOptions,
+): { server: Server; health: HealthStatuses; handlers: ClientAuthServer; watches: OpenWatches } {
+  const limits = options.streams ?? DEFAULT_STREAM_LIMITS;
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     'grpc.keepalive_permit_without_calls': 1,
+    'grpc.max_concurrent_streams': limits.perConnection,
   });
+  const watches: OpenWatches = {
+    revocations: new WatchStreams(limits.revocationWatches, 'WatchRevocations streams', 'client'),
+    health: new WatchStreams(limits.healthWatches, 'health Watch streams', 'IP address'),
+  };
   // One budget for every service of the server: they share one event loop.
-  const unaryOptions = { ...options, trustedProxies: cidrList(options.trustedProxies ?? []), turns: new TurnBudget(TURN_BUDGET_MS) };
+  const trustedProxies = cidrList(options.trustedProxies ?? []);
+  const callerTrust = { proxies: trustedProxies, ...(options.gate ? { ownBridge: options.gate } : {}) };
+  const unaryOptions = { ...options, trustedProxies, turns: new TurnBudget(TURN_BUDGET_MS), revocationWatches: watches.revocations };
   const { definition, handlers } = clientAuthService(useCases, unaryOptions);
   server.addService(definition, handlers);
   const accessCookieName = options.accessCookieName ?? 'token';
@@ -54,16 +77,20 @@ export function createGrpcServer(useCases: UseCases, options: GrpcServerOptions)
   server.addService(extAuthz.definition, extAuthz.handlers);
 
   const health = new HealthStatuses({ '': 'SERVING', [SERVICE_NAME]: 'SERVING' });
-  health.addToServer(server);
+  health.addToServer(server, {
+    streams: watches.health,
+    callerOf: (call) => clientIpOf(call.getPeer(), call.metadata, callerTrust),
+    log: options.log,
+  });
 
   addReflection(server);
-  return { server, health, handlers };
+  return { server, health, handlers, watches };
 }
 
 /** Binds to host:port (0 picks a free one) and starts serving. */
 export async function startGrpcServer(useCases: UseCases, address: { host: string; port: number }, options: GrpcServerOptions): Promise<RunningGrpcServer> {
   const gate = new CallGate();
-  const { server, health, handlers } = createGrpcServer(useCases, { ...options, gate });
+  const { server, health, handlers, watches } = createGrpcServer(useCases, { ...options, gate });
   const stopTakingCalls = () => {
     gate.close();
     health.setStatus('', 'NOT_SERVING');
@@ -85,6 +112,7 @@ export async function startGrpcServer(useCases: UseCases, address: { host: strin
     handlers,
     internalPass: gate.internalPass,
     streamTables,
+    watches,
     stopTakingCalls,
     shutdown: (graceMs = 10_000) =>
       new Promise<void>((resolve) => {

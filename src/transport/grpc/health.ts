@@ -15,12 +15,27 @@ import {
   healthCheckResponse_ServingStatusFromJSON,
   HealthCheckResponse_ServingStatus as ServingStatus,
 } from '../../../gen/grpc/health/v1/health.js';
+import type { Logger } from '../../domain/kernel/logger.js';
+import { toServiceError } from './status-mapping.js';
+import type { WatchStreams } from './watch-streams.js';
 
 /** What a service can be set to; SERVICE_UNKNOWN is only ever an answer. */
 export type ServingStatusName = 'SERVING' | 'NOT_SERVING' | 'UNKNOWN';
 
 /** List refuses past this many services, as the protocol asks, rather than answer a huge map. */
 const LIST_LIMIT = 100;
+
+const WATCH_METHOD = 'grpc.health.v1.Health/Watch';
+
+type WatchCall = ServerWritableStream<HealthCheckRequest, HealthCheckResponse>;
+
+/** How Watch streams are bounded (see watch-streams.ts). */
+export interface HealthWatchLimits {
+  streams: WatchStreams;
+  /** Who a stream counts against: Watch is unauthenticated, so its client's IP. */
+  callerOf(call: WatchCall): string;
+  log: Logger;
+}
 
 /** The statuses the server reports, by service name ("" is the server as a whole). */
 export class HealthStatuses {
@@ -40,13 +55,13 @@ export class HealthStatuses {
     for (const watcher of this.watchers.get(service) ?? []) watcher(next);
   }
 
-  /** Registers grpc.health.v1.Health on `server`. */
-  addToServer(server: { addService(definition: typeof HealthService, implementation: HealthServer): void }): void {
-    server.addService(HealthService, this.handlers());
+  /** Registers grpc.health.v1.Health on `server`; its Watch streams bounded by `limits` when given. */
+  addToServer(server: { addService(definition: typeof HealthService, implementation: HealthServer): void }, limits?: HealthWatchLimits): void {
+    server.addService(HealthService, this.handlers(limits));
   }
 
   /** The service's handlers, by the generated definition's method names. */
-  handlers(): HealthServer {
+  handlers(limits?: HealthWatchLimits): HealthServer {
     return {
       check: (call: ServerUnaryCall<HealthCheckRequest, HealthCheckResponse>, callback: sendUnaryData<HealthCheckResponse>) => {
         const status = this.statuses.get(call.request.service);
@@ -62,15 +77,26 @@ export class HealthStatuses {
         for (const [service, status] of this.statuses) statuses[service] = { status };
         callback(null, { statuses });
       },
-      watch: (call: ServerWritableStream<HealthCheckRequest, HealthCheckResponse>) => {
+      watch: (call: WatchCall) => {
         const service = call.request.service;
         const watcher = (status: ServingStatus) => call.write({ status });
         const watchers = this.watchers.get(service) ?? new Set();
-        this.watchers.set(service, watchers.add(watcher));
+        let release = () => {};
         const forget = () => {
+          release();
           watchers.delete(watcher);
           if (watchers.size === 0 && this.watchers.get(service) === watchers) this.watchers.delete(service);
         };
+        if (limits) {
+          const fail = (error: unknown) => call.emit('error', toServiceError(error, limits.log, WATCH_METHOD));
+          try {
+            release = limits.streams.admit(limits.callerOf(call));
+          } catch (error) {
+            fail(error);
+            return;
+          }
+        }
+        this.watchers.set(service, watchers.add(watcher));
         call.on('cancelled', forget);
         call.on('close', forget);
         call.write({ status: this.statuses.get(service) ?? ServingStatus.SERVICE_UNKNOWN });

@@ -14,6 +14,7 @@ import { type CallerTrust, clientIpOf } from './caller-ip.js';
 import { requestContextOf } from './request-context.js';
 import { toServiceError } from './status-mapping.js';
 import type { TurnBudget } from './turn-budget.js';
+import type { WatchStreams } from './watch-streams.js';
 
 export interface CallContext {
   metadata: Metadata;
@@ -34,6 +35,8 @@ export interface UnaryOptions {
   accessLog?: AccessLogPolicy;
   /** When closed (shutting down), new calls end UNAVAILABLE before their handler runs. */
   gate?: CallGate;
+  /** The places for WatchRevocations streams (see watch-streams.ts); unbounded when absent. */
+  revocationWatches?: WatchStreams;
   /** Peers believed when they name the client's IP in metadata (besides this process's bridge, which the gate knows). */
   trustedProxies: BlockList;
   /** When given, calls start within its budget of each event-loop turn (see turn-budget.ts). */

@@ -30,11 +30,13 @@ export function watchRevocationsHandler(
   return (call: ServerWritableStream<WatchRevocationsRequest, WatchRevocationsResponse>) => {
     const started = process.hrtime.bigint();
     let stop = () => {};
+    let release = () => {};
     let finished = false;
     const finish = (code: status, reason: string) => {
       if (finished) return false;
       finished = true;
       stop();
+      release();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       options.observe?.('WatchRevocations', code, seconds, reason);
       options.log.info({ method: 'WatchRevocations', code: status[code], ms: Math.round(seconds * 1e3) }, 'rpc');
@@ -49,6 +51,8 @@ export function watchRevocationsHandler(
 
     (async () => {
       const caller = await authenticate(bearerToken(call.metadata));
+      if (finished) return;
+      release = options.revocationWatches?.admit(caller.clientId) ?? release;
       const send = (message: WatchMessage) => {
         if (!call.cancelled) call.write(toProto(message));
       };

@@ -90,6 +90,29 @@ describe('Configuration', () => {
     expect(bridge.proxyHops).to.equal(1);
   });
 
+  it('bounds streams by default (100 a connection; 1000 WatchRevocations and 100 a client; 1000 health Watches and 100 an IP), and reads each limit', () => {
+    expect(loadConfig(SHARED).streams).to.deep.equal({
+      perConnection: 100,
+      revocationWatches: { perProcess: 1000, perCaller: 100 },
+      healthWatches: { perProcess: 1000, perCaller: 100 },
+    });
+    const env = {
+      GRPC_MAX_STREAMS_PER_CONNECTION: '20',
+      WATCH_STREAMS_MAX: '50',
+      WATCH_STREAMS_PER_CLIENT: '5',
+      HEALTH_WATCH_STREAMS_MAX: '40',
+      HEALTH_WATCH_STREAMS_PER_IP: '4',
+    };
+    expect(loadConfig({ ...SHARED, ...env }).streams).to.deep.equal({
+      perConnection: 20,
+      revocationWatches: { perProcess: 50, perCaller: 5 },
+      healthWatches: { perProcess: 40, perCaller: 4 },
+    });
+    for (const name of Object.keys(env)) {
+      expect(() => loadConfig({ ...SHARED, [name]: '0' })).to.throw(new RegExp(`${name} must be a whole number from 1 to`));
+    }
+  });
+
   it('stops on a TRUSTED_PROXY_CIDRS entry that is not an address or CIDR, naming it', () => {
     expect(() => loadConfig({ ...SHARED, TRUSTED_PROXY_CIDRS: '10.0.0.0/8, 10.1.2.3/40' })).to.throw(/TRUSTED_PROXY_CIDRS: "10.1.2.3\/40"/);
     expect(loadConfig({ ...SHARED, TRUSTED_PROXY_CIDRS: '10.0.0.0/8,fd00::/8' }).abuse.trustedProxies).to.deep.equal(['10.0.0.0/8', 'fd00::/8']);
