@@ -93,7 +93,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: draining calls');
-    // Both stop taking work at once; the bridge's running requests may still call the server.
+    // Both stop taking work at once, and every watch stream ends (its client resumes
+    // elsewhere); the bridge's running requests may still call the server.
     bridge?.stopTakingRequests();
     grpc?.stopTakingCalls();
     await bridge?.close();

@@ -1,8 +1,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
+import { type DomainError, domainError } from '../../domain/kernel/errors.js';
 
 /** The metadata key by which this process's own bridge is let through a closing gate. */
 export const INTERNAL_PASS_KEY = 'x-clientauth-internal-pass';
+
+/** What a call refused, or a stream ended, by a draining server answers: UNAVAILABLE, so the client retries elsewhere. */
+export function shuttingDown(): DomainError {
+  return domainError('UNAVAILABLE', 'this instance is shutting down; retry later');
+}
 
 /**
  * Whether the server takes new calls. On shutdown the gate closes at once, so new calls

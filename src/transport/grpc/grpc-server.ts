@@ -45,7 +45,11 @@ export interface RunningGrpcServer {
   streamTables: StreamTableCount;
   /** The watch streams open now. */
   watches: OpenWatches;
-  /** At once: health says NOT_SERVING and new calls end UNAVAILABLE; running calls go on. */
+  /**
+   * At once: health says NOT_SERVING, new calls end UNAVAILABLE, and every watch stream
+   * (WatchRevocations, health Watch) ends UNAVAILABLE, its client resuming elsewhere;
+   * running calls go on.
+   */
   stopTakingCalls(): void;
   /** Stops taking calls, lets running ones finish (bounded), then closes. */
   shutdown(graceMs?: number): Promise<void>;
@@ -93,8 +97,11 @@ export async function startGrpcServer(useCases: UseCases, address: { host: strin
   const { server, health, handlers, watches } = createGrpcServer(useCases, { ...options, gate });
   const stopTakingCalls = () => {
     gate.close();
+    // Watchers hear NOT_SERVING first, then their stream ends.
     health.setStatus('', 'NOT_SERVING');
     health.setStatus(SERVICE_NAME, 'NOT_SERVING');
+    watches.revocations.endAll();
+    watches.health.endAll();
   };
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${address.host}:${address.port}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));

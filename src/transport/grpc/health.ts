@@ -29,7 +29,7 @@ const WATCH_METHOD = 'grpc.health.v1.Health/Watch';
 
 type WatchCall = ServerWritableStream<HealthCheckRequest, HealthCheckResponse>;
 
-/** How Watch streams are bounded (see watch-streams.ts). */
+/** How Watch streams are bounded (see watch-streams.ts), and ended when the server drains. */
 export interface HealthWatchLimits {
   streams: WatchStreams;
   /** Who a stream counts against: Watch is unauthenticated, so its client's IP. */
@@ -90,7 +90,10 @@ export class HealthStatuses {
         if (limits) {
           const fail = (error: unknown) => call.emit('error', toServiceError(error, limits.log, WATCH_METHOD));
           try {
-            release = limits.streams.admit(limits.callerOf(call));
+            release = limits.streams.admit(limits.callerOf(call), (error) => {
+              forget();
+              fail(error);
+            });
           } catch (error) {
             fail(error);
             return;

@@ -1,7 +1,7 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { ErrorDetail } from '../../../gen/clientauth/v1/client.js';
 import { describeError } from '../../domain/kernel/error-text.js';
-import { DomainError, type ErrorKind, MisconfigurationError } from '../../domain/kernel/errors.js';
+import { DomainError, type ErrorKind, MisconfigurationError, UnavailableError } from '../../domain/kernel/errors.js';
 import type { Logger } from '../../domain/kernel/logger.js';
 import { RetryLaterError } from '../../domain/kernel/retry-later.js';
 import { ERROR_DETAIL_KEY, REASON_KEY, RETRY_AFTER_KEY, STATUS_DETAILS_KEY } from '../../sdk/error-details.js';
@@ -32,7 +32,8 @@ export function grpcCodeOf(kind: ErrorKind): status {
  */
 export function toServiceError(error: unknown, log: Logger, method: string): Partial<ServiceError> & { code: status } {
   if (error instanceof DomainError) {
-    if (error.kind === 'unavailable') log.warn({ method, err: describeError(error.cause ?? error) }, 'dependency unavailable');
+    // A store's failure is news; a draining server's own UNAVAILABLE is not.
+    if (error instanceof UnavailableError) log.warn({ method, err: describeError(error.cause ?? error) }, 'dependency unavailable');
     if (error instanceof MisconfigurationError) log.error({ method, reason: error.reason, problem: error.problem }, 'refused: misconfigured');
     const retryAfterSeconds = error instanceof RetryLaterError ? error.retryAfterSeconds : undefined;
     const mapped = withDetail(grpcCodeOf(error.kind), error.message, error.reason, error.field, retryAfterSeconds);

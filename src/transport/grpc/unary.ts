@@ -1,6 +1,5 @@
 import type { BlockList } from 'node:net';
 import { type handleUnaryCall, type Metadata, type ServerUnaryCall, type sendUnaryData, status } from '@grpc/grpc-js';
-import { domainError } from '../../domain/kernel/errors.js';
 import type { Logger } from '../../domain/kernel/logger.js';
 import type { RequestContext } from '../../domain/kernel/request.js';
 import { traceFields } from '../../observability/tracing/trace-context.js';
@@ -9,7 +8,7 @@ import { REASON_KEY } from '../../sdk/error-details.js';
 import { parseBearer } from '../shared/bearer-token.js';
 import { requestIdFrom } from '../shared/request-id.js';
 import type { AccessLogPolicy } from './access-log.js';
-import type { CallGate } from './call-gate.js';
+import { type CallGate, shuttingDown } from './call-gate.js';
 import { type CallerTrust, clientIpOf } from './caller-ip.js';
 import { requestContextOf } from './request-context.js';
 import { toServiceError } from './status-mapping.js';
@@ -66,7 +65,7 @@ export function unary<Req, Res>(
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId: context.requestId, ...trace }, 'rpc');
     };
     const admitted = options.gate?.admits(call.metadata) ?? true;
-    const running = admitted ? handler(call.request, context) : Promise.reject(domainError('UNAVAILABLE', 'this instance is shutting down; retry later'));
+    const running = admitted ? handler(call.request, context) : Promise.reject(shuttingDown());
     running.then(
       (response) => {
         finish(status.OK, '');

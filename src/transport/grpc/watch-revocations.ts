@@ -11,6 +11,7 @@ import type { Principal } from '../../domain/kernel/client.js';
 import type { RevocationEventType as EventType, RevocationEvent } from '../../domain/revocation/ports.js';
 import type { RevocationWatch, WatchMessage } from '../../domain/revocation/watch.js';
 import { REASON_KEY } from '../../sdk/error-details.js';
+import { shuttingDown } from './call-gate.js';
 import { toServiceError } from './status-mapping.js';
 import { bearerToken, type UnaryOptions } from './unary.js';
 
@@ -49,10 +50,11 @@ export function watchRevocationsHandler(
     };
     call.once('cancelled', () => finish(status.CANCELLED, ''));
 
+    if (options.gate && !options.gate.admits(call.metadata)) return fail(shuttingDown());
     (async () => {
       const caller = await authenticate(bearerToken(call.metadata));
       if (finished) return;
-      release = options.revocationWatches?.admit(caller.clientId) ?? release;
+      release = options.revocationWatches?.admit(caller.clientId, fail) ?? release;
       const send = (message: WatchMessage) => {
         if (!call.cancelled) call.write(toProto(message));
       };

@@ -1,13 +1,14 @@
 /**
  * The open watch streams of one kind (WatchRevocations, or grpc.health.v1 Watch): how many
- * there may be.
+ * there may be, and how to end them all when the server drains.
  *
  * A watch stream lives as long as its caller keeps it open, so what it holds (its HTTP/2
  * stream, its buffers, its subscription) adds up with every stream; without a bound a few
  * connections can open thousands. Each kind has its own bound, so the unauthenticated
  * health Watch cannot use up the places the gateways' WatchRevocations need.
  */
-import { domainError } from '../../domain/kernel/errors.js';
+import { type DomainError, domainError } from '../../domain/kernel/errors.js';
+import { shuttingDown } from './call-gate.js';
 
 export interface WatchStreamLimits {
   /** Streams of this kind open at once in this process. */
@@ -30,9 +31,13 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   healthWatches: { perProcess: 1000, perCaller: 100 },
 };
 
+/** Ends one open stream with an error; called at most once. */
+export type EndStream = (error: DomainError) => void;
+
 export class WatchStreams {
-  private readonly open = new Set<object>();
+  private readonly open = new Set<EndStream>();
   private readonly byCaller = new Map<string, number>();
+  private draining = false;
 
   /**
    * @param what names the streams in refusals ("WatchRevocations streams")
@@ -50,11 +55,13 @@ export class WatchStreams {
   }
 
   /**
-   * Takes a place for a new stream of `caller`. Returns what gives the place back (call it
-   * once the stream has ended, however it ended; a second call does nothing). Throws
-   * TOO_MANY_STREAMS when a limit is reached.
+   * Takes a place for a new stream of `caller`, which `end` ends when the server drains.
+   * Returns what gives the place back (call it once the stream has ended, however it
+   * ended; a second call does nothing). Throws TOO_MANY_STREAMS when a limit is reached,
+   * UNAVAILABLE when the server drains.
    */
-  admit(caller: string): () => void {
+  admit(caller: string, end: EndStream): () => void {
+    if (this.draining) throw shuttingDown();
     if (this.open.size >= this.limits.perProcess) {
       throw domainError('TOO_MANY_STREAMS', `this instance has ${this.limits.perProcess} ${this.what} open, its limit; retry later or elsewhere`);
     }
@@ -62,7 +69,8 @@ export class WatchStreams {
     if (count >= this.limits.perCaller) {
       throw domainError('TOO_MANY_STREAMS', `this ${this.callerIs} has ${this.limits.perCaller} ${this.what} open, its limit; close one first`);
     }
-    const entry = {};
+    // A stream is one entry even when two streams end alike: each gets its own function.
+    const entry: EndStream = (error) => end(error);
     this.open.add(entry);
     this.byCaller.set(caller, count + 1);
     let released = false;
@@ -74,5 +82,14 @@ export class WatchStreams {
       if (left > 0) this.byCaller.set(caller, left);
       else this.byCaller.delete(caller);
     };
+  }
+
+  /**
+   * The server drains: every open stream ends now with UNAVAILABLE (its client resumes on
+   * another instance) and new ones are refused, so no watch holds the drain open.
+   */
+  endAll(): void {
+    this.draining = true;
+    for (const end of [...this.open]) end(shuttingDown());
   }
 }

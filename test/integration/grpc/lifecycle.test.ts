@@ -2,16 +2,20 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { status } from '@grpc/grpc-js';
+import { credentials, type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { upstreamHealth } from '../../../bridge/upstream-health.js';
+import { type HealthCheckResponse, HealthClient, HealthCheckResponse_ServingStatus as Serving } from '../../../gen/grpc/health/v1/health.js';
+import { errorDetailOf } from '../../../src/sdk/error-details.js';
 import { createClientAuthClient } from '../../../src/sdk/typed-client.js';
 import { eventually } from '../../support/eventually.js';
 import { freePort, repoRoot } from '../../support/paths.js';
-import { failure, testEnv } from '../../support/server.js';
+import { embeddedEnv, failure, SETUP_TITLES, SETUPS, testEnv } from '../../support/server.js';
 import { requireServices } from '../../support/services.js';
+import { openWatchStream } from '../../support/watch-stream.js';
 
 const PASSWORD = 'correct horse battery';
+const ADMIN = { email: 'lifecycle-admin@example.com', password: 'the lifecycle admin password' };
 
 interface Running {
   child: ChildProcess;
@@ -135,6 +139,41 @@ describe('The server process', function () {
       health.close();
     }
   });
+
+  for (const setup of SETUPS)
+    it(`on SIGTERM (${SETUP_TITLES[setup]}), ends every WatchRevocations and health Watch stream at once with UNAVAILABLE, so none holds the drain, and exits 0`, async function () {
+      const env = setup === 'shared' ? testEnv(requireServices(this), 'drain_watches') : embeddedEnv();
+      const grpcPort = await freePort();
+      const running = startProcess({ ...env, GRPC_PORT: String(grpcPort), ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+      started.push(running);
+      await eventually(() => running.output().includes('gRPC server listening'), { timeoutMs: 20000, intervalMs: 50, what: 'the server to listen' });
+      const api = createClientAuthClient(`127.0.0.1:${grpcPort}`, { retry: false });
+      const health = new HealthClient(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
+      try {
+        const stream = openWatchStream(api, (await api.login(ADMIN)).accessToken);
+        await stream.next((message) => message.message?.$case === 'snapshot');
+        const statuses: Serving[] = [];
+        const watch = health.watch({ service: '' });
+        watch.on('data', (response: HealthCheckResponse) => statuses.push(response.status));
+        const watchEnded = new Promise<ServiceError>((resolve) => watch.once('error', resolve));
+        await eventually(() => statuses.length > 0, { what: 'the health Watch status' });
+
+        running.child.kill('SIGTERM');
+        const ended = (await stream.ended)!;
+        expect({ code: ended.code, reason: errorDetailOf(ended)?.reason, details: ended.details }).to.deep.equal({
+          code: status.UNAVAILABLE,
+          reason: 'UNAVAILABLE',
+          details: 'this instance is shutting down; retry later',
+        });
+        const watchError = await watchEnded;
+        expect({ code: watchError.code, reason: errorDetailOf(watchError)?.reason }).to.deep.equal({ code: status.UNAVAILABLE, reason: 'UNAVAILABLE' });
+        expect(statuses).to.deep.equal([Serving.SERVING, Serving.NOT_SERVING]);
+        expect(await running.exited).to.equal(0);
+      } finally {
+        api.close();
+        health.close();
+      }
+    });
 
   it('gives up after STARTUP_TIMEOUT_MS when MongoDB never answers, and says so', async function () {
     const services = requireServices(this);
