@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     bridge?.stopTakingRequests();
     grpc?.stopTakingCalls();
     await bridge?.close();
+    // Resolves once no handler runs, those whose callers gave up included: only then may the stores close.
     await grpc?.shutdown();
     await app?.close();
     await metrics?.close();

@@ -51,8 +51,12 @@ export interface RunningGrpcServer {
    * running calls go on.
    */
   stopTakingCalls(): void;
-  /** Stops taking calls, lets running ones finish (bounded), then closes. */
-  shutdown(graceMs?: number): Promise<void>;
+  /**
+   * Stops taking calls, lets running ones finish (bounded by `graceMs`), closes, then
+   * waits for the handlers still running, those whose callers left among them (bounded
+   * by `callsGraceMs`): the stores may be closed once it resolves.
+   */
+  shutdown(graceMs?: number, callsGraceMs?: number): Promise<void>;
 }
 
 /** Builds the server: ClientAuth, Envoy's ext_authz, grpc.health.v1 and reflection (so grpcurl can list and describe). */
@@ -112,6 +116,14 @@ export async function startGrpcServer(useCases: UseCases, address: { host: strin
   const streamTables = keepServerStreamsInTables(server, (reason) =>
     options.log.warn({ reason }, "HTTP/2 sessions keep their streams in Node's Map: calls on long-lived connections cost more GC"),
   );
+  const closeConnections = (graceMs: number) =>
+    new Promise<void>((resolve) => {
+      const force = setTimeout(() => server.forceShutdown(), graceMs);
+      server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
   return {
     server,
     port,
@@ -121,14 +133,20 @@ export async function startGrpcServer(useCases: UseCases, address: { host: strin
     streamTables,
     watches,
     stopTakingCalls,
-    shutdown: (graceMs = 10_000) =>
-      new Promise<void>((resolve) => {
-        stopTakingCalls();
-        const force = setTimeout(() => server.forceShutdown(), graceMs);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      }),
+    shutdown: async (graceMs = 10_000, callsGraceMs = RUNNING_CALLS_GRACE_MS) => {
+      stopTakingCalls();
+      await closeConnections(graceMs);
+      if (gate.runningCalls === 0) return;
+      options.log.info({ calls: gate.runningCalls }, 'waiting for running calls to end before closing the stores');
+      const ended = await Promise.race([gate.idle().then(() => true), sleep(callsGraceMs).then(() => false)]);
+      if (!ended) options.log.warn({ calls: gate.runningCalls }, 'calls still running when the stores close: they will fail');
+    },
   };
+}
+
+/** How long a shutdown waits for handlers still running once the connections are closed. */
+const RUNNING_CALLS_GRACE_MS = 20_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -32,7 +32,7 @@ export interface UnaryOptions {
   observe?: CallObserver;
   /** Which calls get a log line; every call when absent. */
   accessLog?: AccessLogPolicy;
-  /** When closed (shutting down), new calls end UNAVAILABLE before their handler runs. */
+  /** When closed (shutting down), new calls end UNAVAILABLE before their handler runs; it counts the calls running. */
   gate?: CallGate;
   /** The places for WatchRevocations streams (see watch-streams.ts); unbounded when absent. */
   revocationWatches?: WatchStreams;
@@ -64,14 +64,18 @@ export function unary<Req, Res>(
       if (options.accessLog && !options.accessLog.logs(method, code)) return;
       options.log.info({ method, code: status[code], ms: Math.round(seconds * 1e6) / 1e3, requestId: context.requestId, ...trace }, 'rpc');
     };
-    const admitted = options.gate?.admits(call.metadata) ?? true;
+    const gate = options.gate;
+    const admitted = gate?.admits(call.metadata) ?? true;
+    if (admitted) gate?.enter();
     const running = admitted ? handler(call.request, context) : Promise.reject(shuttingDown());
     running.then(
       (response) => {
+        if (admitted) gate?.leave();
         finish(status.OK, '');
         callback(null, response);
       },
       (error: unknown) => {
+        if (admitted) gate?.leave();
         const serviceError = toServiceError(error, options.log, method);
         finish(serviceError.code, String(serviceError.metadata?.get(REASON_KEY)[0] ?? ''));
         callback(serviceError);

@@ -50,17 +50,26 @@ export function watchRevocationsHandler(
     };
     call.once('cancelled', () => finish(status.CANCELLED, ''));
 
-    if (options.gate && !options.gate.admits(call.metadata)) return fail(shuttingDown());
-    (async () => {
-      const caller = await authenticate(bearerToken(call.metadata));
-      if (finished) return;
-      release = options.revocationWatches?.admit(caller.clientId, fail) ?? release;
-      const send = (message: WatchMessage) => {
-        if (!call.cancelled) call.write(toProto(message));
-      };
-      stop = await watch.start(caller, call.request.cursor, send, fail);
-      if (finished) stop();
-    })().catch(fail);
+    const gate = options.gate;
+    if (gate && !gate.admits(call.metadata)) return fail(shuttingDown());
+    // Running while it reads the stores (the caller, the feed); once started it only listens.
+    gate?.enter();
+    void (async () => {
+      try {
+        const caller = await authenticate(bearerToken(call.metadata));
+        if (finished) return;
+        release = options.revocationWatches?.admit(caller.clientId, fail) ?? release;
+        const send = (message: WatchMessage) => {
+          if (!call.cancelled) call.write(toProto(message));
+        };
+        stop = await watch.start(caller, call.request.cursor, send, fail);
+        if (finished) stop();
+      } catch (error) {
+        fail(error);
+      } finally {
+        gate?.leave();
+      }
+    })();
   };
 }
 

@@ -12,6 +12,7 @@ import { eventually } from '../../support/eventually.js';
 import { freePort, repoRoot } from '../../support/paths.js';
 import { embeddedEnv, failure, SETUP_TITLES, SETUPS, testEnv } from '../../support/server.js';
 import { requireServices } from '../../support/services.js';
+import { startTcpProxy } from '../../support/tcp-proxy.js';
 import { openWatchStream } from '../../support/watch-stream.js';
 
 const PASSWORD = 'correct horse battery';
@@ -174,6 +175,67 @@ describe('The server process', function () {
         health.close();
       }
     });
+
+  it('on SIGTERM, closes the stores only after the last running call has ended, those whose callers gave up included (GET /me on FerretDB and Redis)', async function () {
+    const services = requireServices(this);
+    const mongo = new URL(services.mongoUri);
+    // MongoDB behind a proxy that can stall.
+    const proxy = await startTcpProxy({ host: mongo.hostname, port: Number(mongo.port) });
+    const [grpcPort, bridgePort] = [await freePort(), await freePort()];
+    const running = startProcess(
+      {
+        ...testEnv(services, 'drain_calls'),
+        MONGODB_URI: `mongodb://${proxy.address}/`,
+        OUTBOX_RELAY_INTERVAL_MS: '600000',
+        GRPC_PORT: String(grpcPort),
+        BRIDGE_PORT: String(bridgePort),
+        BRIDGE_HOST: '127.0.0.1',
+        BRIDGE_CALL_TIMEOUT_MS: '300',
+      },
+      [],
+    );
+    started.push(running);
+    try {
+      await eventually(() => running.output().includes('bridge listening'), { timeoutMs: 20000, intervalMs: 50, what: 'the bridge to listen' });
+      const bridge = `http://127.0.0.1:${bridgePort}`;
+      const json = { 'Content-Type': 'application/json' };
+      const email = `drain-calls${Date.now()}@example.com`;
+      expect((await fetch(`${bridge}/register`, { method: 'POST', headers: json, body: JSON.stringify({ email, password: PASSWORD }) })).status).to.equal(201);
+      const login = await fetch(`${bridge}/login`, { method: 'POST', headers: json, body: JSON.stringify({ email, password: PASSWORD }) });
+      const cookie = login.headers
+        .getSetCookie()
+        .map((line) => line.split(';')[0])
+        .join('; ');
+      expect((await fetch(`${bridge}/me`, { headers: { cookie } })).status).to.equal(200);
+
+      // MongoDB stalls: each GET /me is answered at the bridge's deadline, while its GetMe runs on.
+      proxy.stall();
+      const answers = await Promise.all(Array.from({ length: 17 }, () => fetch(`${bridge}/me`, { headers: { cookie } }).then((response) => response.status)));
+      expect(answers).to.deep.equal(Array(17).fill(503));
+      const runningCalls = () =>
+        running
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('"method":"GetMe"') && line.includes('"msg":"rpc"')).length;
+      expect(runningCalls(), 'GetMe calls ended before MongoDB answered').to.equal(1);
+
+      proxy.passNew();
+      running.child.kill('SIGTERM');
+      // The stores must not close before MongoDB answers those calls: once the process says it waits, MongoDB comes back.
+      await Promise.race([
+        running.exited,
+        eventually(() => running.output().includes('waiting for running calls'), { timeoutMs: 20000, what: 'the wait for running calls' }),
+      ]);
+      proxy.release();
+      expect(await running.exited).to.equal(0);
+      const lines = running.output().split('\n');
+      const getMe = lines.filter((line) => line.includes('"method":"GetMe"') && line.includes('"msg":"rpc"'));
+      expect(getMe.map((line) => (JSON.parse(line) as { code: string }).code)).to.deep.equal(Array(18).fill('OK'));
+      expect(lines.filter((line) => line.includes('dependency unavailable'))).to.deep.equal([]);
+    } finally {
+      await proxy.close();
+    }
+  });
 
   it('gives up after STARTUP_TIMEOUT_MS when MongoDB never answers, and says so', async function () {
     const services = requireServices(this);
