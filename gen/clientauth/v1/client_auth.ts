@@ -4980,8 +4980,16 @@ export const ClientAuthService = {
    * on any instance as it happens (suspended, reinstated, deleted, session revoked,
    * groups changed), and a heartbeat every WATCH_HEARTBEAT_SEC seconds. Each message
    * carries a cursor; reconnecting with the last one resumes without a gap. Admins and
-   * service clients in the group "gateway" only (bearer): others get PERMISSION_DENIED /
-   * PERMISSION_DENIED. Fails with INVALID_ARGUMENT for a cursor that is not one.
+   * service clients in the group "gateway" only (bearer), by the token and the stored
+   * groups alike: others get PERMISSION_DENIED / PERMISSION_DENIED. Fails with
+   * INVALID_ARGUMENT for a cursor that is not one, and RESOURCE_EXHAUSTED /
+   * TOO_MANY_STREAMS past WATCH_STREAMS_MAX streams on the instance or
+   * WATCH_STREAMS_PER_CLIENT for the caller. An open stream ends the moment its caller
+   * loses the right to it: UNAUTHENTICATED / CLIENT_SUSPENDED, CLIENT_DELETED,
+   * SESSION_REVOKED (its own session) or TOKEN_EXPIRED (at its token's expiry; reconnect
+   * with a new token and the last cursor), or PERMISSION_DENIED when its groups change
+   * to ones that may not watch. A shutting-down instance ends every stream with
+   * UNAVAILABLE / UNAVAILABLE: reconnect, to another instance, with the last cursor.
    */
   watchRevocations: {
     path: "/clientauth.v1.ClientAuth/WatchRevocations" as const,
@@ -5463,8 +5471,16 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * on any instance as it happens (suspended, reinstated, deleted, session revoked,
    * groups changed), and a heartbeat every WATCH_HEARTBEAT_SEC seconds. Each message
    * carries a cursor; reconnecting with the last one resumes without a gap. Admins and
-   * service clients in the group "gateway" only (bearer): others get PERMISSION_DENIED /
-   * PERMISSION_DENIED. Fails with INVALID_ARGUMENT for a cursor that is not one.
+   * service clients in the group "gateway" only (bearer), by the token and the stored
+   * groups alike: others get PERMISSION_DENIED / PERMISSION_DENIED. Fails with
+   * INVALID_ARGUMENT for a cursor that is not one, and RESOURCE_EXHAUSTED /
+   * TOO_MANY_STREAMS past WATCH_STREAMS_MAX streams on the instance or
+   * WATCH_STREAMS_PER_CLIENT for the caller. An open stream ends the moment its caller
+   * loses the right to it: UNAUTHENTICATED / CLIENT_SUSPENDED, CLIENT_DELETED,
+   * SESSION_REVOKED (its own session) or TOKEN_EXPIRED (at its token's expiry; reconnect
+   * with a new token and the last cursor), or PERMISSION_DENIED when its groups change
+   * to ones that may not watch. A shutting-down instance ends every stream with
+   * UNAVAILABLE / UNAVAILABLE: reconnect, to another instance, with the last cursor.
    */
   watchRevocations: handleServerStreamingCall<WatchRevocationsRequest, WatchRevocationsResponse>;
   /**
@@ -6037,8 +6053,16 @@ export interface ClientAuthClient extends Client {
    * on any instance as it happens (suspended, reinstated, deleted, session revoked,
    * groups changed), and a heartbeat every WATCH_HEARTBEAT_SEC seconds. Each message
    * carries a cursor; reconnecting with the last one resumes without a gap. Admins and
-   * service clients in the group "gateway" only (bearer): others get PERMISSION_DENIED /
-   * PERMISSION_DENIED. Fails with INVALID_ARGUMENT for a cursor that is not one.
+   * service clients in the group "gateway" only (bearer), by the token and the stored
+   * groups alike: others get PERMISSION_DENIED / PERMISSION_DENIED. Fails with
+   * INVALID_ARGUMENT for a cursor that is not one, and RESOURCE_EXHAUSTED /
+   * TOO_MANY_STREAMS past WATCH_STREAMS_MAX streams on the instance or
+   * WATCH_STREAMS_PER_CLIENT for the caller. An open stream ends the moment its caller
+   * loses the right to it: UNAUTHENTICATED / CLIENT_SUSPENDED, CLIENT_DELETED,
+   * SESSION_REVOKED (its own session) or TOKEN_EXPIRED (at its token's expiry; reconnect
+   * with a new token and the last cursor), or PERMISSION_DENIED when its groups change
+   * to ones that may not watch. A shutting-down instance ends every stream with
+   * UNAVAILABLE / UNAVAILABLE: reconnect, to another instance, with the last cursor.
    */
   watchRevocations(
     request: WatchRevocationsRequest,
