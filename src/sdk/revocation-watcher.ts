@@ -2,19 +2,27 @@
  * A local, always-current copy of the revocation list for a Node gateway that verifies
  * tokens itself:
  *
- *   const watcher = new RevocationWatcher(createClientAuthClient('client-auth:50051'), { token: gatewayToken });
+ *   const api = createClientAuthClient('client-auth:50051');
+ *   const gatewayToken = async () => (await api.issueServiceToken({ clientId, clientSecret })).accessToken;
+ *   const watcher = new RevocationWatcher(api, { token: gatewayToken });
  *   await watcher.start();
  *   const ok = (await jwtVerify(token, jwks)) && !watcher.revoked(claims);
  *
  * It follows WatchRevocations, reconnecting with its last cursor after any failure (so it
- * misses nothing), and treats a stream silent for longer than `silenceMs` as dead.
+ * misses nothing), and treats a stream silent for longer than `silenceMs` as dead. The
+ * server ends a stream when its token expires, when its caller loses the right to watch,
+ * and when the instance shuts down; the watcher then reconnects, asking `token` again.
  */
 import { type ClientReadableStream, Metadata } from '@grpc/grpc-js';
 import { type RevocationEvent, RevocationEventType, type RevocationSnapshot, type WatchRevocationsResponse } from '../../gen/clientauth/v1/revocation_feed.js';
 import type { ClientAuthPromiseClient } from './typed-client.js';
 
 export interface RevocationWatcherOptions {
-  /** An admin's or a gateway service's access token; a function is asked again at every connection. */
+  /**
+   * An admin's or a gateway service's access token. A function is asked again at every
+   * connection: give one that returns a fresh token, since a stream ends when its token
+   * expires (a fixed token then fails every reconnection).
+   */
   token: string | (() => string | Promise<string>);
   /** Wait this long before reconnecting (ms; 1000). */
   retryMs?: number;

@@ -1,8 +1,10 @@
-import { status } from '@grpc/grpc-js';
+import { type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import type { WatchRevocationsResponse } from '../../../gen/clientauth/v1/revocation_feed.js';
 import { errorDetailOf } from '../../../src/sdk/error-details.js';
+import { RevocationWatcher } from '../../../src/sdk/revocation-watcher.js';
 import { freshEmail, PASSWORD, registerUser } from '../../support/attacks.js';
+import { eventually } from '../../support/eventually.js';
 import { claimsOf, headerOf, hmacToken } from '../../support/jws.js';
 import { SETUP_TITLES, SETUPS, setupEnv, startTestServer, TEST_SECRET, type TestServer } from '../../support/server.js';
 import { endingOf, openWatchStream, refusalOf, suspensionOf, type WatchStream } from '../../support/watch-stream.js';
@@ -95,6 +97,32 @@ for (const setup of SETUPS)
       const heartbeatPastExpiry = (message: WatchRevocationsResponse) =>
         message.message?.$case === 'heartbeat' && (message.message.value.time?.getTime() ?? 0) > (exp + 1) * 1000;
       expect(await endingOf(stream, heartbeatPastExpiry)).to.deep.equal({ code: status.UNAUTHENTICATED, reason: 'TOKEN_EXPIRED' });
+    });
+
+    it("lets the package's RevocationWatcher, given a function for its token, resume past its token's expiry with a new one, and see what follows", async () => {
+      const admin = await deputy();
+      const shortLived = hmacToken(headerOf(admin.token), { ...claimsOf(admin.token), exp: Math.floor(Date.now() / 1000) + 2 }, TEST_SECRET);
+      const given: string[] = [];
+      const errors: ServiceError[] = [];
+      const watcher = new RevocationWatcher(server.api, {
+        // The first connection gets the token about to expire, the next ones a fresh one.
+        token: () => {
+          given.push(given.length === 0 ? shortLived : admin.token);
+          return given[given.length - 1]!;
+        },
+        retryMs: 100,
+        onError: (error) => errors.push(error as ServiceError),
+      });
+      try {
+        await watcher.start();
+        await eventually(() => given.length === 2, { what: 'the watcher to reconnect with a new token' });
+        expect({ code: errors[0]?.code, reason: errorDetailOf(errors[0]!)?.reason }).to.deep.equal({ code: status.UNAUTHENTICATED, reason: 'TOKEN_EXPIRED' });
+        const target = await registerUser(server.api, freshEmail('after-expiry'));
+        await server.api.suspendClient({ clientId: target.id, reason: 'after the expiry' }, { token: rootToken });
+        await eventually(() => watcher.revoked({ sub: target.id }), { what: 'the suspension to reach the resumed watcher' });
+      } finally {
+        watcher.stop();
+      }
     });
 
     it("keeps the stream of a gateway whose own client is not concerned: others' suspensions, logouts and group changes reach it", async () => {
