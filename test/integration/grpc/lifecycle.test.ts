@@ -190,34 +190,32 @@ describe('The server process', function () {
         GRPC_PORT: String(grpcPort),
         BRIDGE_PORT: String(bridgePort),
         BRIDGE_HOST: '127.0.0.1',
-        BRIDGE_CALL_TIMEOUT_MS: '300',
+        BRIDGE_CALL_TIMEOUT_MS: '1000',
       },
       [],
     );
     started.push(running);
+    const api = createClientAuthClient(`127.0.0.1:${grpcPort}`, { retry: false });
+    const getMeLines = () =>
+      running
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"method":"GetMe"') && line.includes('"msg":"rpc"'));
     try {
       await eventually(() => running.output().includes('bridge listening'), { timeoutMs: 20000, intervalMs: 50, what: 'the bridge to listen' });
       const bridge = `http://127.0.0.1:${bridgePort}`;
-      const json = { 'Content-Type': 'application/json' };
       const email = `drain-calls${Date.now()}@example.com`;
-      expect((await fetch(`${bridge}/register`, { method: 'POST', headers: json, body: JSON.stringify({ email, password: PASSWORD }) })).status).to.equal(201);
-      const login = await fetch(`${bridge}/login`, { method: 'POST', headers: json, body: JSON.stringify({ email, password: PASSWORD }) });
-      const cookie = login.headers
-        .getSetCookie()
-        .map((line) => line.split(';')[0])
-        .join('; ');
-      expect((await fetch(`${bridge}/me`, { headers: { cookie } })).status).to.equal(200);
+      await api.registerUser({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+      const { accessToken } = await api.login({ email, password: PASSWORD });
+      const cookie = `token=${accessToken}`;
+      expect((await api.getMe({}, { token: accessToken })).client!.email).to.equal(email);
+      await eventually(() => getMeLines().length === 1, { what: "the first GetMe's log line" });
 
       // MongoDB stalls: each GET /me is answered at the bridge's deadline, while its GetMe runs on.
       proxy.stall();
       const answers = await Promise.all(Array.from({ length: 17 }, () => fetch(`${bridge}/me`, { headers: { cookie } }).then((response) => response.status)));
       expect(answers).to.deep.equal(Array(17).fill(503));
-      const runningCalls = () =>
-        running
-          .output()
-          .split('\n')
-          .filter((line) => line.includes('"method":"GetMe"') && line.includes('"msg":"rpc"')).length;
-      expect(runningCalls(), 'GetMe calls ended before MongoDB answered').to.equal(1);
+      expect(getMeLines().length, 'GetMe calls ended before MongoDB answered').to.equal(1);
 
       proxy.passNew();
       running.child.kill('SIGTERM');
@@ -228,11 +226,15 @@ describe('The server process', function () {
       ]);
       proxy.release();
       expect(await running.exited).to.equal(0);
-      const lines = running.output().split('\n');
-      const getMe = lines.filter((line) => line.includes('"method":"GetMe"') && line.includes('"msg":"rpc"'));
-      expect(getMe.map((line) => (JSON.parse(line) as { code: string }).code)).to.deep.equal(Array(18).fill('OK'));
-      expect(lines.filter((line) => line.includes('dependency unavailable'))).to.deep.equal([]);
+      expect(getMeLines().map((line) => (JSON.parse(line) as { code: string }).code)).to.deep.equal(Array(18).fill('OK'));
+      expect(
+        running
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('dependency unavailable')),
+      ).to.deep.equal([]);
     } finally {
+      api.close();
       await proxy.close();
     }
   });
