@@ -71,6 +71,40 @@ export async function startRedisCluster(tools: { server: string; cli: string }):
   };
 }
 
+export interface RedisReplicaPair {
+  primary: RedisInstance;
+  replica: RedisInstance;
+  /** Waits until the replica has everything the primary holds now (its replication offset caught up). */
+  caughtUp(): Promise<void>;
+  /** Makes the replica a master of its own (REPLICAOF NO ONE), as a failover promotes it; it keeps what it had copied. */
+  promote(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Two plain redis-servers, the second a replica of the first, without passwords or sentinels: the test decides when a failover happens. */
+export async function startRedisReplicaPair(tools: { server: string; cli: string }): Promise<RedisReplicaPair> {
+  const dir = makeTempDir('client-auth-redis-pair-');
+  const primary = await startInstance('Redis primary', tools.server, dir, '', await freePort());
+  const replica = await startInstance('Redis replica', tools.server, dir, `replicaof 127.0.0.1 ${primary.port}\n`, await freePort());
+  const offset = async (port: number, field: string) =>
+    Number(new RegExp(`^${field}:(\\d+)`, 'm').exec(await cli(tools.cli, port, '', 'info', 'replication'))?.[1] ?? -1);
+  const caughtUp = async () => {
+    const target = await offset(primary.port, 'master_repl_offset');
+    await eventually(async () => (await offset(replica.port, 'master_repl_offset')) >= target, { timeoutMs: 30_000, what: 'the replica to catch up' });
+  };
+  await eventually(async () => (await cli(tools.cli, replica.port, '', 'info', 'replication')).includes('master_link_status:up'), {
+    timeoutMs: 30_000,
+    what: 'the replica to follow the primary',
+  });
+  return {
+    primary,
+    replica,
+    caughtUp,
+    promote: async () => void (await cli(tools.cli, replica.port, '', 'replicaof', 'no', 'one')),
+    stop: async () => void (await Promise.all([primary, replica].map((instance) => stopProcess(instance.process)))),
+  };
+}
+
 export interface RedisSentinelSetUp {
   name: string;
   sentinels: RedisNode[];

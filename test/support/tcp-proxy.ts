@@ -1,4 +1,7 @@
-/** A TCP proxy whose link can be cut and restored, to stand for a network that drops. */
+/**
+ * A TCP proxy whose link can be cut and restored, to stand for a network that drops, and
+ * pointed at another server, to stand for an address that now leads elsewhere (a failover).
+ */
 import { type AddressInfo, createConnection, createServer, type Server, type Socket } from 'node:net';
 
 export interface TcpProxy {
@@ -13,11 +16,14 @@ export interface TcpProxy {
   passNew(): void;
   /** Every stalled connection forwards again. */
   release(): void;
+  /** Connections made from now on go to `target`; those open stay where they are. */
+  retarget(target: { host: string; port: number }): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  let current = target;
   const stalled = new Set<Socket>();
   let stallNew = false;
   const stallSocket = (socket: Socket) => {
@@ -27,7 +33,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const listen = (port: number) =>
     new Promise<Server>((resolve, reject) => {
       const server = createServer((client) => {
-        const upstream = createConnection(target);
+        const upstream = createConnection(current);
         sockets.add(client).add(upstream);
         client.pipe(upstream).pipe(client);
         if (stallNew) {
@@ -74,6 +80,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       stallNew = false;
       for (const socket of stalled) socket.resume();
       stalled.clear();
+    },
+    retarget: (next) => {
+      current = next;
     },
     close: stop,
   };
