@@ -4,6 +4,7 @@ import { MemoryRevocationList } from '../../src/adapters/embedded/memory-revocat
 import { SqliteRevocationPersistence } from '../../src/adapters/embedded/sqlite-revocation-persistence.js';
 import { DEFAULT_KEYS, type RedisRevocationKeys, RedisRevocationList } from '../../src/adapters/redis/revocation-list.js';
 import type { RedisClient } from '../../src/adapters/redis/topology.js';
+import { UnavailableError } from '../../src/domain/kernel/errors.js';
 import { newId } from '../../src/domain/kernel/ids.js';
 import { silentLogger } from '../../src/domain/kernel/logger.js';
 import type { RevocationList, RevocationStatus } from '../../src/domain/revocation/ports.js';
@@ -305,6 +306,46 @@ function redisRevocationListSuite(connect: OpenRedis): void {
         expect(await list.status(suspended, newId())).to.equal('CLIENT_SUSPENDED');
         expect(await redis.get(`${keys.clientKeyPrefix}${suspended}`)).to.equal('suspended');
       } finally {
+        await list.close();
+        redis.disconnect();
+        subscriber.disconnect();
+      }
+    });
+
+    it('throws UnavailableError from snapshot() while it refills after a loss, rather than hand out the emptied copy', async function () {
+      this.timeout(15000);
+      const redis = await connect();
+      const subscriber = await connect({ subscriber: true });
+      const keys = uniqueKeys();
+      const list = await RedisRevocationList.start(redis, subscriber, keys, silentLogger);
+      const suspended = newId();
+      let refills = 0;
+      let gate: Promise<void> = Promise.resolve();
+      let openGate = () => {};
+      await list.refillWith(async () => {
+        refills++;
+        await gate;
+        await list.suspendClient(suspended);
+      });
+      try {
+        expect(list.snapshot().suspended.map((entry) => entry.id)).to.deep.equal([suspended]);
+        gate = new Promise((resolve) => {
+          openGate = resolve;
+        });
+        await redis.del(keys.markerKey);
+        await eventually(() => refills === 2, { timeoutMs: 8000, what: 'the refill after the loss to start' });
+        expect(() => list.snapshot()).to.throw(UnavailableError);
+        openGate();
+        const snapshot = await eventually(() => {
+          try {
+            return list.snapshot();
+          } catch {
+            return null;
+          }
+        });
+        expect(snapshot.suspended.map((entry) => entry.id)).to.deep.equal([suspended]);
+      } finally {
+        openGate();
         await list.close();
         redis.disconnect();
         subscriber.disconnect();

@@ -160,8 +160,9 @@ export class RedisRevocationList implements RevocationList {
     return this.entries.size();
   }
 
+  /** From memory, only when `status` would answer from memory: in sync, and no refill due. */
   snapshot(): RevocationSnapshot {
-    if (!this.synced) throw new UnavailableError('the revocation list');
+    if (!this.synced || this.refill.isDue()) throw new UnavailableError('the revocation list');
     return this.entries.snapshot();
   }
 

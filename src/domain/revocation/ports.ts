@@ -51,7 +51,7 @@ export interface RevocationList {
   refillWith(refill: () => Promise<void>): Promise<void>;
   /** Entries held in memory, for metrics. */
   size(): RevocationListSize;
-  /** Every entry in force; throws `UnavailableError` when the instance is not in sync. */
+  /** Every entry in force; throws `UnavailableError` whenever `status` could not answer from memory (not in sync, refilling). */
   snapshot(): RevocationSnapshot;
   close(): Promise<void>;
 }
