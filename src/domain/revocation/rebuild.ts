@@ -28,20 +28,25 @@ export interface RebuiltRevocations {
  * copy that can be lost (a Redis restarted empty). Every write is idempotent, so instances
  * that rebuild at the same time agree.
  *
+ * With `since` (ms since the epoch) it replays only what changed from then on: clients
+ * suspended (or with no time of suspension), deleted or whose sessions were revoked since,
+ * for a list that was intact before but may have missed those changes.
+ *
  * A client reinstated while the rebuild runs could be listed again by it after the
  * reinstatement reached the list; a second look at who is still suspended lifts those.
  */
-export async function rebuildRevocations(sources: RevocationRebuildSources): Promise<RebuiltRevocations> {
+export async function rebuildRevocations(sources: RevocationRebuildSources, options: { since?: number } = {}): Promise<RebuiltRevocations> {
   const now = (sources.now ?? Date.now)();
-  const suspended = await suspendedIds(sources.clients);
+  const from = Math.max(now - sources.listedMs, options.since ?? Number.NEGATIVE_INFINITY);
+  const suspended = await suspendedIds(sources.clients, options.since);
   for (const id of suspended) await sources.revocations.suspendClient(id);
-  const stillSuspended = new Set(await suspendedIds(sources.clients));
+  const stillSuspended = new Set(await suspendedIds(sources.clients, options.since));
   for (const id of suspended) if (!stillSuspended.has(id)) await sources.revocations.reinstateClient(id);
 
   let deleted = 0;
   for (let beforeId: string | undefined; ; ) {
     const page = await sources.outbox.list({ type: 'client.deletion_requested', limit: PAGE, ...(beforeId ? { beforeId } : {}) });
-    const live = page.filter((entry) => entry.at.getTime() + sources.listedMs > now);
+    const live = page.filter((entry) => entry.at.getTime() >= from && entry.at.getTime() + sources.listedMs > now);
     for (const entry of live) await sources.revocations.markClientDeleted(entry.clientId, entry.at.getTime() + sources.listedMs);
     deleted += live.length;
     // Newest first: once a page reaches entries too old to matter, the rest are older still.
@@ -50,7 +55,8 @@ export async function rebuildRevocations(sources: RevocationRebuildSources): Pro
   }
 
   let sessions = 0;
-  const revokedAfter = new Date(now - sources.listedMs);
+  // `revokedAfter` excludes its own millisecond; `from` is included, as above.
+  const revokedAfter = new Date(from - 1);
   for (let afterId: string | undefined; ; ) {
     const page = await sources.sessions.listRevoked({ revokedAfter, limit: PAGE, ...(afterId ? { afterId } : {}) });
     for (const session of page) await sources.revocations.revokeSession(session.id, session.revokedAt!.getTime() + sources.listedMs);
@@ -61,11 +67,12 @@ export async function rebuildRevocations(sources: RevocationRebuildSources): Pro
   return { suspended: stillSuspended.size, deleted, sessions };
 }
 
-async function suspendedIds(clients: ClientStore): Promise<string[]> {
+/** Suspended clients; with `since`, those suspended from then on (or at a time not recorded). */
+async function suspendedIds(clients: ClientStore, since?: number): Promise<string[]> {
   const ids: string[] = [];
   for (let afterId: string | undefined; ; ) {
     const page = await clients.list({ suspended: true, limit: PAGE, ...(afterId ? { afterId } : {}) });
-    ids.push(...page.map((client) => client.id));
+    for (const client of page) if (since === undefined || client.suspendedAt === null || client.suspendedAt.getTime() >= since) ids.push(client.id);
     if (page.length < PAGE) return ids;
     afterId = page[page.length - 1]!.id;
   }

@@ -45,6 +45,48 @@ describe('Rebuilding a lost revocation list from the stores', () => {
     expect(await revocations.status(deletedLongAgo, newId())).to.equal(null);
   });
 
+  it('replays, with `since`, only what the stores changed from then on', async () => {
+    const w = world();
+    const [suspendedBefore, suspendedAfter, loggedOutBefore, loggedOutAfter] = [
+      await registeredUser(w),
+      await registeredUser(w),
+      await registeredUser(w),
+      await registeredUser(w),
+    ];
+    const deletion = (clientId: string) =>
+      w.outbox.add({
+        id: newId(w.clock.now()),
+        type: 'client.deletion_requested',
+        clientId,
+        clientKind: 'user',
+        at: new Date(w.clock.now()),
+        by: clientId,
+        reason: '',
+        deliveredAt: null,
+      });
+    const [deletedBefore, deletedAfter] = [newId(), newId()];
+    await w.clients.update(suspendedBefore.client.id, { suspended: true, suspendedAt: new Date(w.clock.now()) });
+    await w.sessions.revoke(loggedOutBefore.principal.sessionId, new Date(w.clock.now()));
+    await deletion(deletedBefore);
+    w.clock.advance(1000);
+    const since = w.clock.now();
+    await w.clients.update(suspendedAfter.client.id, { suspended: true, suspendedAt: new Date(w.clock.now()) });
+    await w.sessions.revoke(loggedOutAfter.principal.sessionId, new Date(w.clock.now()));
+    await deletion(deletedAfter);
+
+    const revocations = new FakeRevocationList(w.clock.now);
+    const replayed = await rebuildRevocations({ ...w, revocations, listedMs: LISTED_MS, now: w.clock.now }, { since });
+
+    expect(replayed).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1 });
+    const status = (who: { principal: { clientId: string; sessionId: string } }) => revocations.status(who.principal.clientId, who.principal.sessionId);
+    expect(await status(suspendedAfter)).to.equal('CLIENT_SUSPENDED');
+    expect(await status(loggedOutAfter)).to.equal('SESSION_REVOKED');
+    expect(await revocations.status(deletedAfter, newId())).to.equal('CLIENT_DELETED');
+    expect(await status(suspendedBefore)).to.equal(null);
+    expect(await status(loggedOutBefore)).to.equal(null);
+    expect(await revocations.status(deletedBefore, newId())).to.equal(null);
+  });
+
   it('lifts a suspension that a reinstatement ended while the rebuild was listing it', async () => {
     const w = world();
     const { client, principal } = await registeredUser(w);
