@@ -149,10 +149,17 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     const finished = await useCases.deletion.finishPendingDeletions();
     if (finished > 0) log.info({ finished }, 'interrupted deletions finished');
     // The stores are the truth: fill the revocation list from them now, and again whenever
-    // it is lost (a Redis restarted empty), failing closed meanwhile.
-    await adapters.revocations.refillWith(async () => {
-      const rebuilt = await rebuildRevocations({ ...adapters, listedMs: longestTokenMs });
-      log.info(rebuilt, 'revocation list rebuilt from the stores');
+    // it is lost (a Redis restarted empty), failing closed meanwhile. A full refill is not
+    // announced to watchers; a replay of what Redis missed while unreachable is, since the
+    // feed missed it too.
+    await adapters.revocations.refillWith(async (since) => {
+      if (since === undefined) {
+        const rebuilt = await rebuildRevocations({ ...adapters, listedMs: longestTokenMs });
+        log.info(rebuilt, 'revocation list rebuilt from the stores');
+        return;
+      }
+      const replayed = await rebuildRevocations({ ...adapters, revocations, listedMs: longestTokenMs }, { since });
+      log.info({ ...replayed, since: new Date(since).toISOString() }, 'revocations the stores made while Redis was unreachable replayed');
     });
     // Every relay pass first finishes deletions a crash interrupted, so their requests go out too.
     relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());

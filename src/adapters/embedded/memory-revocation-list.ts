@@ -66,7 +66,7 @@ export class MemoryRevocationList implements RevocationList {
   }
 
   /** Its copy is this process's own, kept in SQLite, so nothing else can empty it: one refill, now. */
-  async refillWith(refill: () => Promise<void>): Promise<void> {
+  async refillWith(refill: (since?: number) => Promise<void>): Promise<void> {
     await refill();
   }
 

@@ -5,8 +5,8 @@ import type { Logger } from '../../domain/kernel/logger.js';
 import { OutageLog } from '../../domain/kernel/outage-log.js';
 import { RevocationEntries } from '../../domain/revocation/entries.js';
 import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/revocation/ports.js';
-import { RevocationRefill } from './revocation-refill.js';
-import { getEach, onChannelMessage, type RedisClient, type RedisCommand, subscribeChannel, writeThenPublish } from './topology.js';
+import { type Refill, RevocationRefill } from './revocation-refill.js';
+import { getEach, onChannelMessage, onConnections, type RedisClient, type RedisCommand, subscribeChannel, writeThenPublish } from './topology.js';
 
 export interface RedisRevocationKeys {
   /** Prefix of the key named by a suspended or deleted client's id; empty by default so a gateway's `GET <id>` sees it. */
@@ -17,7 +17,7 @@ export interface RedisRevocationKeys {
   indexKey: string;
   /** Pub/sub channel on which instances tell each other of changes. */
   syncChannel: string;
-  /** Written once the list has been refilled from the stores; its absence means Redis lost the list. */
+  /** Written once the list has been refilled from the stores (see RevocationRefill); its absence means Redis lost the list. */
   markerKey: string;
 }
 
@@ -45,7 +45,10 @@ const CHECK_INTERVAL_MS = 2_000;
  * (expiring), `<session prefix><sid>` = "revoked" (expiring), and an index sorted set to
  * load them all. Each instance loads the index at start and follows changes on a pub/sub
  * channel, so `status` answers from memory. While the subscription is down or re-syncing,
- * `status` asks Redis instead; if Redis cannot answer, it throws (fails closed).
+ * `status` asks Redis instead; if Redis cannot answer, it throws (fails closed). It also
+ * throws while Redis is not proved to hold the whole list (RevocationRefill): after a loss,
+ * after any reconnection, and after a write of this instance failed, until a refill or a
+ * replay from the stores has put back what Redis may lack.
  */
 export class RedisRevocationList implements RevocationList {
   private entries: RevocationEntries;
@@ -70,9 +73,15 @@ export class RedisRevocationList implements RevocationList {
     this.entries = new RevocationEntries(now);
     this.sweepLog = new OutageLog(log, 'sweep of the revocation index');
     this.checkLog = new OutageLog(log, 'check of the revocation list in Redis');
-    this.refill = new RevocationRefill(redis, keys.markerKey, log, () => {
-      this.entries = new RevocationEntries(now);
-    });
+    this.refill = new RevocationRefill(
+      redis,
+      keys.markerKey,
+      log,
+      () => {
+        this.entries = new RevocationEntries(now);
+      },
+      now,
+    );
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
     this.checker = setInterval(() => void this.checkLog.run(() => this.refill.check()), CHECK_INTERVAL_MS);
@@ -91,13 +100,14 @@ export class RedisRevocationList implements RevocationList {
     onChannelMessage(subscriber, keys.syncChannel, (message) => list.receive(message));
     subscriber.on('close', () => list.lostSync());
     subscriber.on('ready', () => void list.resync());
+    onConnections(redis, { closed: () => list.refill.doubt('a Redis connection dropped'), ready: () => list.refill.reconnected() });
     await list.resync();
     if (!list.synced) throw new Error('could not load the revocation list from Redis');
     return list;
   }
 
   async status(clientId: string, sessionId: string): Promise<RevocationStatus> {
-    if (this.refill.isDue()) throw new UnavailableError('the revocation list');
+    if (!this.refill.isTrusted()) throw new UnavailableError('the revocation list');
     if (this.synced) return this.entries.status(clientId, sessionId);
     let values: (string | null)[];
     try {
@@ -105,11 +115,8 @@ export class RedisRevocationList implements RevocationList {
     } catch (error) {
       throw new UnavailableError('the revocation list', { cause: error });
     }
-    // An empty Redis answers "not listed" for everyone: without the marker, nothing it says counts.
-    if (values[2] === null) {
-      this.refill.markerMissing();
-      throw new UnavailableError('the revocation list');
-    }
+    // An empty Redis answers "not listed" for everyone: without the marker proved, nothing it says counts.
+    if (!this.refill.confirm(values[2] ?? null)) throw new UnavailableError('the revocation list');
     if (values[0] === 'suspended') return 'CLIENT_SUSPENDED';
     if (values[0] === 'deleted') return 'CLIENT_DELETED';
     return values[1] !== null && values[1] !== undefined ? 'SESSION_REVOKED' : null;
@@ -152,7 +159,7 @@ export class RedisRevocationList implements RevocationList {
     ]);
   }
 
-  refillWith(refill: () => Promise<void>): Promise<void> {
+  refillWith(refill: Refill): Promise<void> {
     return this.refill.start(refill);
   }
 
@@ -160,9 +167,9 @@ export class RedisRevocationList implements RevocationList {
     return this.entries.size();
   }
 
-  /** From memory, only when `status` would answer from memory: in sync, and no refill due. */
+  /** From memory, only when `status` would answer from memory: in sync, and Redis proved whole. */
   snapshot(): RevocationSnapshot {
-    if (!this.synced || this.refill.isDue()) throw new UnavailableError('the revocation list');
+    if (!this.synced || !this.refill.isTrusted()) throw new UnavailableError('the revocation list');
     return this.entries.snapshot();
   }
 
@@ -182,6 +189,8 @@ export class RedisRevocationList implements RevocationList {
     try {
       await writeThenPublish(this.redis, commands, this.keys.syncChannel, JSON.stringify({ ...change, origin: this.origin }));
     } catch (error) {
+      // This instance holds the change (and the store it came from does); Redis may not.
+      this.refill.doubt('a write to Redis failed');
       throw new UnavailableError('the revocation list', { cause: error });
     }
   }

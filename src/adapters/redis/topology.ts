@@ -71,6 +71,27 @@ export async function serverIdentity(client: RedisClient): Promise<string> {
   return ids.sort().join(',');
 }
 
+/**
+ * Calls `closed` whenever a connection of `client` drops, and `ready` whenever one is
+ * usable again: of the one server, or of any node of a Cluster (those it has now and those
+ * it connects to later). Whatever a connection comes back to may be another server (a
+ * failover, an address that now leads elsewhere), so what it says must be proved again.
+ */
+export function onConnections(client: RedisClient, listeners: { closed: () => void; ready: () => void }): void {
+  if (!isCluster(client)) {
+    client.on('close', listeners.closed).on('ready', listeners.ready);
+    return;
+  }
+  const watched = new WeakSet<Redis>();
+  const watch = (node: Redis) => {
+    if (watched.has(node)) return;
+    watched.add(node);
+    node.on('close', listeners.closed).on('ready', listeners.ready);
+  };
+  for (const node of client.nodes('all')) watch(node);
+  client.on('+node', watch).on('-node', listeners.closed);
+}
+
 /** One command, as `[name, ...arguments]`. */
 export type RedisCommand = [string, ...(string | number)[]];
 

@@ -73,8 +73,8 @@ export class FeedingRevocationList implements RevocationList {
     await this.append('session.revoked', { sessionId, until });
   }
 
-  /** A refill restores what the stores hold, which watchers already had: it is not announced. */
-  refillWith(refill: () => Promise<void>): Promise<void> {
+  /** Passed through: the caller decides which of its writes go through this list, and so are announced. */
+  refillWith(refill: (since?: number) => Promise<void>): Promise<void> {
     return this.list.refillWith(refill);
   }
 

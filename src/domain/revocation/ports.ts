@@ -28,7 +28,9 @@ export interface RevocationSnapshot {
  * instance.
  * - `status` answers from memory while the instance is in sync (no I/O per call); when it
  *   cannot be sure it is in sync it asks the shared store, and when that cannot be reached
- *   it throws `UnavailableError` (fails closed, never open).
+ *   it throws `UnavailableError` (fails closed, never open). It also throws while the
+ *   shared store is not proved to hold every entry: after a reconnection, until the store is
+ *   proved the same one (and what it may have missed meanwhile is replayed) or refilled.
  * - A change made through one instance is seen by every instance's `status` promptly
  *   (within 100 ms on a healthy network) and immediately by the instance that made it.
  * - Changes are idempotent; a deleted client stays listed until `until` (ms since epoch),
@@ -42,16 +44,19 @@ export interface RevocationList {
   markClientDeleted(clientId: string, until: number): Promise<void>;
   revokeSession(sessionId: string, until: number): Promise<void>;
   /**
-   * Sets how the list refills itself from the stores, and runs it now. The shared copy
-   * can be lost (a Redis restarted empty, or replaced by another); when the list notices,
-   * it runs `refill` again, and until a refill has succeeded `status` throws
-   * `UnavailableError` (fails closed). Resolves once the first refill is done; rejects
-   * when it failed.
+   * Sets how the list refills itself from the stores, and runs it now (with no argument:
+   * everything). The shared copy can be lost (a Redis restarted empty, or replaced by
+   * another); when the list notices, it runs `refill()` again. It can also miss changes
+   * while it cannot be reached (a write of this instance failed, the store recorded it);
+   * once it is proved the same copy, the list runs `refill(since)`, which must put back
+   * every change the stores made from `since` (ms since the epoch) on. Until the refill or
+   * replay has succeeded `status` and `snapshot` throw `UnavailableError` (fail closed).
+   * Resolves once the first refill is done; rejects when it failed.
    */
-  refillWith(refill: () => Promise<void>): Promise<void>;
+  refillWith(refill: (since?: number) => Promise<void>): Promise<void>;
   /** Entries held in memory, for metrics. */
   size(): RevocationListSize;
-  /** Every entry in force; throws `UnavailableError` whenever `status` could not answer from memory (not in sync, refilling). */
+  /** Every entry in force; throws `UnavailableError` whenever `status` could not answer from memory (not in sync, refilling, replaying). */
   snapshot(): RevocationSnapshot;
   close(): Promise<void>;
 }

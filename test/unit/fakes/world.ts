@@ -233,7 +233,7 @@ export class FakeRevocationList implements RevocationList {
     this.reachable();
     this.entries.revokeSession(sessionId, until);
   }
-  async refillWith(refill: () => Promise<void>): Promise<void> {
+  async refillWith(refill: (since?: number) => Promise<void>): Promise<void> {
     await refill();
   }
   size() {
