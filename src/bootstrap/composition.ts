@@ -150,8 +150,8 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     if (finished > 0) log.info({ finished }, 'interrupted deletions finished');
     // The stores are the truth: fill the revocation list from them now, and again whenever
     // it is lost (a Redis restarted empty), failing closed meanwhile. A full refill is not
-    // announced to watchers; a replay of what Redis missed while unreachable is, since the
-    // feed missed it too.
+    // announced to watchers (the feed starts a new epoch with it, so they take a snapshot);
+    // a replay of what Redis missed while unreachable is, since the feed missed it too.
     await adapters.revocations.refillWith(async (since) => {
       if (since === undefined) {
         const rebuilt = await rebuildRevocations({ ...adapters, listedMs: longestTokenMs });

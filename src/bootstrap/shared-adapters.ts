@@ -103,7 +103,12 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
     );
     const feedReader = await connectRedis(stores.redis, timeout, log, 'revocation feed');
     redisConnections.push(feedReader);
-    const revocationFeed = await RedisRevocationFeed.start(redis, feedReader, { key: DEFAULT_FEED_KEY, retentionMs: feedRetentionMs(config), log });
+    const revocationFeed = await RedisRevocationFeed.start(redis, feedReader, {
+      key: DEFAULT_FEED_KEY,
+      retentionMs: feedRetentionMs(config),
+      epochs: revocations.epochs,
+      log,
+    });
     const mongoClient = mongo;
     return {
       clients,

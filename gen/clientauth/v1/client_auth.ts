@@ -4979,7 +4979,8 @@ export const ClientAuthService = {
    * snapshot (suspended and deleted clients, revoked sessions), then every change made
    * on any instance as it happens (suspended, reinstated, deleted, session revoked,
    * groups changed), and a heartbeat every WATCH_HEARTBEAT_SEC seconds. Each message
-   * carries a cursor; reconnecting with the last one resumes without a gap. Admins and
+   * carries a cursor; reconnecting with the last one resumes without a gap, or with a
+   * fresh snapshot when the feed has lost its history since. Admins and
    * service clients in the group "gateway" only (bearer), by the token and the stored
    * groups alike: others get PERMISSION_DENIED / PERMISSION_DENIED. Fails with
    * INVALID_ARGUMENT for a cursor that is not one, and RESOURCE_EXHAUSTED /
@@ -4989,7 +4990,9 @@ export const ClientAuthService = {
    * SESSION_REVOKED (its own session) or TOKEN_EXPIRED (at its token's expiry; reconnect
    * with a new token and the last cursor), or PERMISSION_DENIED when its groups change
    * to ones that may not watch. A shutting-down instance ends every stream with
-   * UNAVAILABLE / UNAVAILABLE: reconnect, to another instance, with the last cursor.
+   * UNAVAILABLE / UNAVAILABLE: reconnect, to another instance, with the last cursor. So
+   * does an instance whose feed loses its history (Redis lost its data): the last cursor
+   * then gets a fresh snapshot; until the list is rebuilt, calls fail with UNAVAILABLE.
    */
   watchRevocations: {
     path: "/clientauth.v1.ClientAuth/WatchRevocations" as const,
@@ -5470,7 +5473,8 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * snapshot (suspended and deleted clients, revoked sessions), then every change made
    * on any instance as it happens (suspended, reinstated, deleted, session revoked,
    * groups changed), and a heartbeat every WATCH_HEARTBEAT_SEC seconds. Each message
-   * carries a cursor; reconnecting with the last one resumes without a gap. Admins and
+   * carries a cursor; reconnecting with the last one resumes without a gap, or with a
+   * fresh snapshot when the feed has lost its history since. Admins and
    * service clients in the group "gateway" only (bearer), by the token and the stored
    * groups alike: others get PERMISSION_DENIED / PERMISSION_DENIED. Fails with
    * INVALID_ARGUMENT for a cursor that is not one, and RESOURCE_EXHAUSTED /
@@ -5480,7 +5484,9 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * SESSION_REVOKED (its own session) or TOKEN_EXPIRED (at its token's expiry; reconnect
    * with a new token and the last cursor), or PERMISSION_DENIED when its groups change
    * to ones that may not watch. A shutting-down instance ends every stream with
-   * UNAVAILABLE / UNAVAILABLE: reconnect, to another instance, with the last cursor.
+   * UNAVAILABLE / UNAVAILABLE: reconnect, to another instance, with the last cursor. So
+   * does an instance whose feed loses its history (Redis lost its data): the last cursor
+   * then gets a fresh snapshot; until the list is rebuilt, calls fail with UNAVAILABLE.
    */
   watchRevocations: handleServerStreamingCall<WatchRevocationsRequest, WatchRevocationsResponse>;
   /**
@@ -6052,7 +6058,8 @@ export interface ClientAuthClient extends Client {
    * snapshot (suspended and deleted clients, revoked sessions), then every change made
    * on any instance as it happens (suspended, reinstated, deleted, session revoked,
    * groups changed), and a heartbeat every WATCH_HEARTBEAT_SEC seconds. Each message
-   * carries a cursor; reconnecting with the last one resumes without a gap. Admins and
+   * carries a cursor; reconnecting with the last one resumes without a gap, or with a
+   * fresh snapshot when the feed has lost its history since. Admins and
    * service clients in the group "gateway" only (bearer), by the token and the stored
    * groups alike: others get PERMISSION_DENIED / PERMISSION_DENIED. Fails with
    * INVALID_ARGUMENT for a cursor that is not one, and RESOURCE_EXHAUSTED /
@@ -6062,7 +6069,9 @@ export interface ClientAuthClient extends Client {
    * SESSION_REVOKED (its own session) or TOKEN_EXPIRED (at its token's expiry; reconnect
    * with a new token and the last cursor), or PERMISSION_DENIED when its groups change
    * to ones that may not watch. A shutting-down instance ends every stream with
-   * UNAVAILABLE / UNAVAILABLE: reconnect, to another instance, with the last cursor.
+   * UNAVAILABLE / UNAVAILABLE: reconnect, to another instance, with the last cursor. So
+   * does an instance whose feed loses its history (Redis lost its data): the last cursor
+   * then gets a fresh snapshot; until the list is rebuilt, calls fail with UNAVAILABLE.
    */
   watchRevocations(
     request: WatchRevocationsRequest,

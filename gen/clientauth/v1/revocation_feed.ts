@@ -83,13 +83,21 @@ export function revocationEventTypeToJSON(object: RevocationEventType): string {
 export interface WatchRevocationsRequest {
   /**
    * The cursor of the last message received, to resume after a disconnection: the
-   * stream then starts with the events missed since. Empty, or a cursor older than the
-   * feed keeps, starts with a snapshot. Any other text fails with INVALID_ARGUMENT.
+   * stream then starts with the events missed since. Empty, or a cursor the feed cannot
+   * vouch for, starts with a snapshot: one older than the feed keeps, or one from before
+   * the feed lost its history (Redis lost its data or was replaced; the embedded instance
+   * restarted). Cursors are opaque: pass back the last one exactly as received. Any
+   * other text fails with INVALID_ARGUMENT. While the service cannot vouch for its
+   * revocation list (Redis unreachable, or a rebuild under way), the call fails with
+   * UNAVAILABLE: retry with the same cursor.
    */
   cursor: string;
 }
 
-/** One message of the WatchRevocations stream. */
+/**
+ * One message of the WatchRevocations stream. A stream open when the feed loses its
+ * history ends with UNAVAILABLE; resuming with the last cursor then starts with a snapshot.
+ */
 export interface WatchRevocationsResponse {
   /** What this message carries. */
   message:

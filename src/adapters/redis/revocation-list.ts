@@ -5,7 +5,7 @@ import type { Logger } from '../../domain/kernel/logger.js';
 import { OutageLog } from '../../domain/kernel/outage-log.js';
 import { RevocationEntries } from '../../domain/revocation/entries.js';
 import type { RevocationList, RevocationListSize, RevocationSnapshot, RevocationStatus } from '../../domain/revocation/ports.js';
-import { type Refill, RevocationRefill } from './revocation-refill.js';
+import { type Refill, type RevocationEpochs, RevocationRefill } from './revocation-refill.js';
 import { getEach, onChannelMessage, onConnections, type RedisClient, type RedisCommand, subscribeChannel, writeThenPublish } from './topology.js';
 
 export interface RedisRevocationKeys {
@@ -161,6 +161,11 @@ export class RedisRevocationList implements RevocationList {
 
   refillWith(refill: Refill): Promise<void> {
     return this.refill.start(refill);
+  }
+
+  /** The epochs of the data set this list proves, for the revocation feed's cursors. */
+  get epochs(): RevocationEpochs {
+    return this.refill;
   }
 
   size(): RevocationListSize {

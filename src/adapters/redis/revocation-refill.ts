@@ -17,6 +17,21 @@ const REFILLING_TTL_MS = 3_600_000;
 export type Refill = (since?: number) => Promise<void>;
 
 /**
+ * The epoch of the Redis data set the list has proved: the revocation feed tags its cursors
+ * with it, and a cursor of another epoch cannot be resumed (its log may be lost).
+ */
+export interface RevocationEpochs {
+  /** The key whose value vouches for the data set (see RevocationRefill). */
+  readonly markerKey: string;
+  /** The epoch now, or null while the list is not sure of Redis (a refill or a replay is due). */
+  current(): string | null;
+  /** Tells `listener` of each new epoch, once the list has proved it. */
+  onChange(listener: (epoch: string) => void): void;
+  /** Compares a marker just read with the one proved; a different one counts as a loss. True when they match. */
+  confirm(marker: string | null): boolean;
+}
+
+/**
  * Decides when the revocation list may trust Redis, and has it refilled or replayed when not.
  *
  * Redis can come back empty (restarted without persistence), be another server (a failover,
@@ -30,7 +45,7 @@ export type Refill = (since?: number) => Promise<void>;
  * on is replayed. Until then the list is not trusted (it fails closed); a refill or replay
  * that fails is retried every second.
  */
-export class RevocationRefill {
+export class RevocationRefill implements RevocationEpochs {
   private refill: Refill | null = null;
   /** A full refill is due: from start until the first one, and from a noticed loss until the next one. */
   private due = true;
@@ -45,6 +60,7 @@ export class RevocationRefill {
   private marker: string | null = null;
   private retry: NodeJS.Timeout | null = null;
   private readonly failures: OutageLog;
+  private readonly epochListeners: Array<(epoch: string) => void> = [];
 
   constructor(
     private readonly redis: RedisClient,
@@ -60,6 +76,14 @@ export class RevocationRefill {
   /** Whether the list may answer: no refill or replay is due. */
   isTrusted(): boolean {
     return !this.due && this.doubtSince === null;
+  }
+
+  current(): string | null {
+    return this.isTrusted() && this.marker !== null ? epochOf(this.marker) : null;
+  }
+
+  onChange(listener: (epoch: string) => void): void {
+    this.epochListeners.push(listener);
   }
 
   /** Sets the refill and runs it now; rejects with its error when it fails (it is retried). */
@@ -81,7 +105,6 @@ export class RevocationRefill {
     else if (this.confirm(marker) && this.doubtSince !== null) void this.run();
   }
 
-  /** Compares a marker just read with the one proved; a different one counts as a loss. True when they match. */
   confirm(marker: string | null): boolean {
     if (this.refill === null || this.due) return false;
     if (marker === this.marker) return true;
@@ -182,8 +205,14 @@ export class RevocationRefill {
 
   private prove(runId: string, marker: string): void {
     this.runId = runId;
+    if (marker === this.marker) return;
     this.marker = marker;
+    for (const listener of this.epochListeners) listener(epochOf(marker));
   }
+}
+
+function epochOf(marker: string): string {
+  return marker.slice(0, marker.indexOf('@'));
 }
 
 /**

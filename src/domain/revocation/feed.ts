@@ -15,21 +15,44 @@ import type {
   RevocationStatus,
 } from './ports.js';
 
-const CURSOR = /^(\d{1,15})-(\d{1,15})$/;
+/** `<epoch>:<ms>-<sequence>`; cursors of earlier versions had no epoch. */
+const CURSOR = /^(?:([0-9a-f]{1,32}):)?(\d{1,15})-(\d{1,15})$/;
 
-/** Cursors are `<ms>-<sequence>`, as Redis stream ids are; true when the text is one. */
+/**
+ * A cursor names a feed's epoch and a position in its log (`<ms>-<sequence>`, as Redis
+ * stream ids are). The epoch changes whenever the log may have lost events (the store
+ * behind it lost its data, or the feed is another process's), so a cursor of another
+ * epoch cannot be resumed from. True when the text is a cursor, of any epoch or of none.
+ */
 export function isCursor(text: string): boolean {
   return CURSOR.test(text);
 }
 
-/** The millisecond a cursor was made at. */
-export function cursorTime(cursor: string): number {
-  return Number(CURSOR.exec(cursor)?.[1] ?? 0);
+/** The cursor at `position` in the log of `epoch` (an empty epoch: a cursor no feed resumes from). */
+export function makeCursor(epoch: string, position: string): string {
+  return epoch === '' ? position : `${epoch}:${position}`;
 }
 
+/** The epoch of a cursor; empty for a cursor of an earlier version, which no feed resumes from. */
+export function cursorEpoch(cursor: string): string {
+  return CURSOR.exec(cursor)?.[1] ?? '';
+}
+
+/** The position of a cursor in its epoch's log: `<ms>-<sequence>`. */
+export function cursorPosition(cursor: string): string {
+  const match = CURSOR.exec(cursor);
+  return match ? `${match[2]}-${match[3]}` : '0-0';
+}
+
+/** The millisecond a cursor was made at. */
+export function cursorTime(cursor: string): number {
+  return Number(CURSOR.exec(cursor)?.[2] ?? 0);
+}
+
+/** Orders two cursors of one epoch by their position. */
 export function compareCursors(a: string, b: string): number {
-  const [am, as] = a.split('-').map(Number) as [number, number];
-  const [bm, bs] = b.split('-').map(Number) as [number, number];
+  const [am, as] = cursorPosition(a).split('-').map(Number) as [number, number];
+  const [bm, bs] = cursorPosition(b).split('-').map(Number) as [number, number];
   return am - bm || as - bs;
 }
 

@@ -86,16 +86,22 @@ export type NewRevocationEvent = Omit<RevocationEvent, 'cursor'>;
  * - `append` resolves once the event is in the log every instance reads.
  * - `subscribe` calls the listener, in cursor order, with every event appended by any
  *   instance after the subscription began (within 100 ms on a healthy network).
- * - `since(cursor)` returns the events after `cursor`, oldest first, or null when the log
- *   no longer reaches back that far (the watcher then needs a snapshot).
- * - `head` is the cursor of the newest event (or a cursor before every future one).
- * - Cursors compare with `compareCursors`; a malformed cursor makes `since` return null.
+ * - `since(cursor)` returns the events after `cursor`, oldest first, or null when it cannot
+ *   vouch that they are all still there: the log no longer reaches back that far, or the
+ *   cursor is of another epoch (see `isCursor`: the log may have lost events since). The
+ *   watcher then needs a snapshot. Never a silent jump.
+ * - `head` is the cursor of the newest event (or a cursor before every future one); it
+ *   throws `UnavailableError` while the feed cannot vouch for its log.
+ * - When the epoch changes (the log may have lost events), `onRestart` of every subscription
+ *   is called: what it delivered before cannot be continued, and its watcher must start over
+ *   from a snapshot. Events after that are of the new epoch.
+ * - Cursors of one epoch compare with `compareCursors`; a malformed cursor makes `since` return null.
  */
 export interface RevocationFeed {
   append(event: NewRevocationEvent): Promise<void>;
   since(cursor: string): Promise<RevocationEvent[] | null>;
   head(): Promise<string>;
-  subscribe(listener: (event: RevocationEvent) => void): () => void;
+  subscribe(listener: (event: RevocationEvent) => void, onRestart?: () => void): () => void;
   close(): Promise<void>;
 }
 

@@ -6,8 +6,8 @@
 import type { ClientStore } from '../clients/ports.js';
 import { ADMIN_GROUP, type ClientKind, type Principal } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
-import { type DomainError, domainError, invalidArgument } from '../kernel/errors.js';
-import { compareCursors, isCursor } from './feed.js';
+import { type DomainError, domainError, invalidArgument, UnavailableError } from '../kernel/errors.js';
+import { compareCursors, cursorEpoch, isCursor, makeCursor } from './feed.js';
 import type { RevocationEvent, RevocationFeed, RevocationList, RevocationSnapshot } from './ports.js';
 
 /** Service clients in this group may watch; admins grant it with SetClientGroups. */
@@ -73,14 +73,16 @@ export class RevocationWatch {
   constructor(private readonly deps: RevocationWatchDeps) {}
 
   /**
-   * Starts a watch: with a `resumeFrom` cursor the feed still reaches, the events after it;
+   * Starts a watch: with a `resumeFrom` cursor the feed can vouch for, the events after it;
    * otherwise a snapshot. Then every event, in order, and a heartbeat every
    * `heartbeatMs`, until the returned function is called. Admins and service clients in
    * the group "gateway" only, by their token and by their stored groups alike.
    *
    * The watch ends itself, calling `end` once and sending nothing more, at the first live
-   * event that takes the caller's right away (see `endOfWatchBy`) and when its token
-   * expires. One that happens while the watch starts makes `start` throw instead.
+   * event that takes the caller's right away (see `endOfWatchBy`), when its token
+   * expires, and with `UnavailableError` when the feed restarts (its log may have lost
+   * events: the watcher, resuming with its last cursor, gets a fresh snapshot). One that
+   * happens while the watch starts makes `start` throw instead.
    */
   async start(caller: Principal, resumeFrom: string, send: (message: WatchMessage) => void, end: (error: DomainError) => void): Promise<() => void> {
     if (!mayWatch(caller.kind, caller.groups)) throw notAllowed();
@@ -100,12 +102,15 @@ export class RevocationWatch {
     };
     // Subscribed before anything is read, so nothing appended meanwhile falls between the two,
     // and a change that ends the caller's right is seen however early it comes.
-    const unsubscribe = this.deps.revocationFeed.subscribe((event) => {
-      const ending = endOfWatchBy(caller, event);
-      if (ending) endWith(ending);
-      else if (buffered) buffered.push(event);
-      else deliver(event);
-    });
+    const unsubscribe = this.deps.revocationFeed.subscribe(
+      (event) => {
+        const ending = endOfWatchBy(caller, event);
+        if (ending) endWith(ending);
+        else if (buffered) buffered.push(event);
+        else deliver(event);
+      },
+      () => endWith(new UnavailableError('the revocation feed')),
+    );
     const expiry = setTimeout(() => endWith(domainError('TOKEN_EXPIRED')), Math.min(lifetimeMs, LONGEST_TIMER_MS));
     const stop = () => {
       clearTimeout(expiry);
@@ -132,7 +137,7 @@ export class RevocationWatch {
         const head = await this.deps.revocationFeed.head();
         if (ended) throw ended;
         send({ kind: 'snapshot', snapshot: this.deps.revocations.snapshot(), cursor: head });
-        const overlap = (await this.deps.revocationFeed.since(`${Math.max(0, this.deps.now() - SNAPSHOT_OVERLAP_MS)}-0`)) ?? [];
+        const overlap = (await this.deps.revocationFeed.since(makeCursor(cursorEpoch(head), `${Math.max(0, this.deps.now() - SNAPSHOT_OVERLAP_MS)}-0`))) ?? [];
         if (ended) throw ended;
         for (const event of overlap) if (compareCursors(event.cursor, head) <= 0) send({ kind: 'event', event });
         last = head;
