@@ -142,6 +142,38 @@ describe('RevocationList on Redis, through faults of its links', function () {
       return { list, asked };
     };
 
+    it('answers from memory again once both its connections are back, though its subscription came back first', async () => {
+      const commandsLink = await startTcpProxy(redisAddress);
+      const subscriberLink = await startTcpProxy(redisAddress);
+      closers.push(
+        () => commandsLink.close(),
+        () => subscriberLink.close(),
+      );
+      const redis = await open(commandsLink.address);
+      const subscriber = await open(subscriberLink.address, true);
+      const list = await RedisRevocationList.start(redis, subscriber, uniqueKeys(), silentLogger);
+      closers.push(
+        () => redis.disconnect(),
+        () => subscriber.disconnect(),
+        () => list.close(),
+      );
+      await list.refillWith(async () => {});
+      const client = newId();
+      await list.suspendClient(client);
+
+      await commandsLink.cut();
+      await subscriberLink.cut();
+      await eventually(() => !list.isSynced(), { what: 'the instance to notice its subscription is down' });
+      // The subscription is back while commands still fail: loading the list fails with them.
+      await subscriberLink.restore();
+      await eventually(() => subscriber.status === 'ready', { timeoutMs: 10_000, what: 'the subscription to be back' });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await commandsLink.restore();
+
+      await eventually(() => list.isSynced(), { timeoutMs: 10_000, what: 'the instance to load the list again' });
+      expect(list.snapshot().suspended.map((entry) => entry.id)).to.deep.equal([client]);
+    });
+
     it('puts back, before it answers again, a revocation the stores hold but Redis never heard of; another instance hears of it too', async () => {
       link = await startTcpProxy(redisAddress);
       closers.push(() => link.close());

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { describeError } from '../../domain/kernel/error-text.js';
 import { UnavailableError } from '../../domain/kernel/errors.js';
 import type { Logger } from '../../domain/kernel/logger.js';
 import { OutageLog } from '../../domain/kernel/outage-log.js';
@@ -35,7 +34,7 @@ type Change =
   | { op: 'session'; id: string; until: number };
 
 const SWEEP_INTERVAL_MS = 60_000;
-/** How often an instance asks whether Redis lost the list without dropping its connections (FLUSHALL). */
+/** How often an instance checks for a loss that dropped no connection (FLUSHALL), or retries a load that failed. */
 const CHECK_INTERVAL_MS = 2_000;
 
 /**
@@ -61,6 +60,7 @@ export class RedisRevocationList implements RevocationList {
   private readonly checker: NodeJS.Timeout;
   private readonly sweepLog: OutageLog;
   private readonly checkLog: OutageLog;
+  private readonly loadLog: OutageLog;
   private readonly refill: RevocationRefill;
 
   private constructor(
@@ -73,6 +73,7 @@ export class RedisRevocationList implements RevocationList {
     this.entries = new RevocationEntries(now);
     this.sweepLog = new OutageLog(log, 'sweep of the revocation index');
     this.checkLog = new OutageLog(log, 'check of the revocation list in Redis');
+    this.loadLog = new OutageLog(log, 'load of the revocation list from Redis');
     this.refill = new RevocationRefill(
       redis,
       keys.markerKey,
@@ -84,7 +85,7 @@ export class RedisRevocationList implements RevocationList {
     );
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
-    this.checker = setInterval(() => void this.checkLog.run(() => this.refill.check()), CHECK_INTERVAL_MS);
+    this.checker = setInterval(() => void this.checkOrLoad(), CHECK_INTERVAL_MS);
     this.checker.unref();
   }
 
@@ -100,7 +101,7 @@ export class RedisRevocationList implements RevocationList {
     onChannelMessage(subscriber, keys.syncChannel, (message) => list.receive(message));
     subscriber.on('close', () => list.lostSync());
     subscriber.on('ready', () => void list.resync());
-    onConnections(redis, { closed: () => list.refill.doubt('a Redis connection dropped'), ready: () => list.refill.reconnected() });
+    onConnections(redis, { closed: () => list.refill.doubt('a Redis connection dropped'), ready: () => list.reconnected() });
     await list.resync();
     if (!list.synced) throw new Error('could not load the revocation list from Redis');
     return list;
@@ -229,6 +230,18 @@ export class RedisRevocationList implements RevocationList {
     this.apply(change);
   }
 
+  /** Commands work again: prove Redis now, and load the list if the subscription came back first (its load then failed). */
+  private reconnected(): void {
+    this.refill.reconnected();
+    void this.checkOrLoad();
+  }
+
+  /** A load that failed is not retried by the subscription, which is already back: the check does it. */
+  private async checkOrLoad(): Promise<void> {
+    if (!this.synced && this.subscriber.status === 'ready') await this.resync();
+    else await this.checkLog.run(() => this.refill.check());
+  }
+
   private lostSync(): void {
     if (this.synced) this.log.warn({}, 'revocation subscription lost; asking Redis on every check until re-synced');
     this.synced = false;
@@ -260,10 +273,11 @@ export class RedisRevocationList implements RevocationList {
       await this.refill.check();
       this.synced = this.subscriber.status === 'ready';
       if (this.synced) this.log.info(this.entries.size(), 'revocation list in sync');
+      this.loadLog.succeeded();
     } catch (error) {
       this.buffered = null;
       this.synced = false;
-      this.log.warn({ err: describeError(error) }, 'revocation list could not sync; will retry when Redis is back');
+      this.loadLog.failed(error);
     }
   }
 
