@@ -96,6 +96,17 @@ for (const setup of SETUPS)
         expect(failed).to.include({ field: 'password', reason: 'INVALID_ARGUMENT' });
       });
 
+      it('accepts a password of any composition: lower-case words alone, digits alone, any script with symbols and emoji', async () => {
+        // No composition rule (NIST SP 800-63B): none of these has an upper-case letter; two have no symbol, one no letter.
+        for (const password of ['plum violin orbit seldom', '4921 7730 5518 2046', 'żółw ωμέγα 雪山 ☃ 🙂 kayak']) {
+          const address = email();
+          await register(address, password);
+          expect((await login(address, password)).accessToken, password)
+            .to.be.a('string')
+            .and.not.equal('');
+        }
+      });
+
       it('refuses a message over 64 KiB with RESOURCE_EXHAUSTED', async () => {
         const failed = await failure(
           server.api.registerUser({
@@ -143,6 +154,43 @@ for (const setup of SETUPS)
         const unknownEmail = await failure(login(email(), 'wrong password'));
         expect(wrongPassword).to.deep.equal(unknownEmail);
         expect(wrongPassword).to.include({ code: status.UNAUTHENTICATED, reason: 'INVALID_CREDENTIALS' });
+      });
+
+      it('verifies the password exactly as given: another case, spacing, width or length is INVALID_CREDENTIALS, and past 72 bytes it is refused, never cut', async () => {
+        const password = 'Velvet Tractor Umbrella Harbour';
+        const address = email();
+        await register(address, password);
+        const variants = [
+          'velvet tractor umbrella harbour',
+          'VELVET TRACTOR UMBRELLA HARBOUR',
+          ' Velvet Tractor Umbrella Harbour',
+          'Velvet Tractor Umbrella Harbour ',
+          'VelvetTractor Umbrella Harbour',
+          'Ｖelvet Tractor Umbrella Harbour',
+          'Velvet Tractor Umbrella Harbou',
+          'Velvet Tractor Umbrella Harbours',
+        ];
+        for (const variant of variants) {
+          expect(await failure(login(address, variant)), JSON.stringify(variant)).to.include({ code: status.UNAUTHENTICATED, reason: 'INVALID_CREDENTIALS' });
+        }
+        // bcrypt reads no further than 72 bytes: a longer password must not log in as its first 72.
+        const longest = 'velvet tractor umbrella harbour quietly folding paper lanterns at dusk 4';
+        const other = email();
+        await register(other, longest);
+        expect(await failure(login(other, `${longest}b`))).to.include({ code: status.INVALID_ARGUMENT, field: 'password' });
+        expect((await login(address, password)).accessToken).to.not.equal('');
+        expect((await login(other, longest)).accessToken).to.not.equal('');
+      });
+
+      it('takes only an access token as one: a refresh token is TOKEN_INVALID to ValidateToken and GetMe, and an access token is no refresh token', async () => {
+        const address = email();
+        await register(address);
+        const session = await login(address);
+        expect(await failure(validate(session.refreshToken))).to.include({ code: status.UNAUTHENTICATED, reason: 'TOKEN_INVALID' });
+        expect(await failure(server.api.getMe({}, { token: session.refreshToken }))).to.include({ code: status.UNAUTHENTICATED, reason: 'TOKEN_INVALID' });
+        expect(await failure(refresh(session.accessToken))).to.include({ code: status.UNAUTHENTICATED, reason: 'TOKEN_INVALID' });
+        // Neither mistake cost the session anything.
+        expect((await refresh(session.refreshToken)).accessToken).to.not.equal('');
       });
 
       it('re-hashes a password stored with a lower cost at the next successful login', async () => {
