@@ -12,6 +12,13 @@ describe('SessionTokens: Login (unit, with fakes)', () => {
     expect((await w.sessions.findSession(principal.sessionId))!.revokedAt).to.equal(null);
   });
 
+  it('keeps a password valid however long ago it was set: no password expires', async () => {
+    const w = world();
+    const { email } = await registeredUser(w);
+    w.clock.advance(5 * 365 * 86_400_000);
+    expect(tokenPair(await w.useCases.sessionTokens.login({ email, password: PASSWORD })).client.email).to.equal(email);
+  });
+
   it('answers an unknown email and a wrong password alike, and counts both against the email', async () => {
     const w = world();
     const { email } = await registeredUser(w);
@@ -111,6 +118,21 @@ describe('SessionTokens: RefreshToken (unit, with fakes)', () => {
     expect((await w.sessions.findSession(principal.sessionId))!.revokedAt).to.be.instanceOf(Date);
     expect(await w.revocations.status(principal.clientId, principal.sessionId)).to.equal('SESSION_REVOKED');
     expect(await reasonOf(w.useCases.sessionTokens.refresh({ refreshToken: next.refresh.token }))).to.equal('SESSION_REVOKED');
+  });
+
+  it("ends a session at its login's lifetime however often it is refreshed: a rotation never extends it", async () => {
+    const w = world();
+    const { pair } = await registeredUser(w);
+    const end = pair.refresh.expiresAt.getTime();
+    let refreshToken = pair.refresh.token;
+    while (w.clock.now() + 86_400_000 < end) {
+      w.clock.advance(86_400_000);
+      const next = await w.useCases.sessionTokens.refresh({ refreshToken });
+      expect(next.refresh.expiresAt.getTime()).to.equal(end);
+      refreshToken = next.refresh.token;
+    }
+    w.clock.advance(end - w.clock.now());
+    expect(await reasonOf(w.useCases.sessionTokens.refresh({ refreshToken }))).to.equal('TOKEN_EXPIRED');
   });
 
   it("refuses an unknown, an expired, a suspended client's and a deleted client's refresh token", async () => {
