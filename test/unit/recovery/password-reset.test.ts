@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { Secret, TOTP } from 'otpauth';
+import { isLoginChallenge } from '../../../src/domain/sessions/ports.js';
 import { recoveryWorld } from '../fakes/recovery.js';
 import { PASSWORD, reasonOf, registeredUser, world } from '../fakes/world.js';
 
@@ -54,6 +56,18 @@ describe('PasswordReset: RequestPasswordReset and ResetPassword (unit, with fake
     expect(await w.revocations.status(principal.clientId, principal.sessionId)).to.equal('SESSION_REVOKED');
     await mailer.flush();
     expect(transport.sent.map((mail) => mail.subject)).to.deep.equal(['email-verification', 'password-reset', 'password-changed']);
+  });
+
+  it('leaves a second factor in force: the reset gives no token, and the new password alone gets a challenge, not a session', async () => {
+    const world = recoveryWorld();
+    const { w } = world;
+    const { email, principal } = await registeredUser(w);
+    const { secret } = await w.useCases.totp.beginEnrollment(principal);
+    const code = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp: w.clock.now() });
+    await w.useCases.totp.confirmEnrollment(principal, { code });
+    expect(await w.useCases.passwordReset.resetPassword({ token: await mailedResetToken(world, email), newPassword: NEW_PASSWORD })).to.equal(undefined);
+    expect(isLoginChallenge(await w.useCases.sessionTokens.login({ email, password: NEW_PASSWORD }))).to.equal(true);
+    expect(await w.secondFactors.findTotp(principal.clientId)).to.include({ clientId: principal.clientId });
   });
 
   it('does not let a verification token reset a password', async () => {
