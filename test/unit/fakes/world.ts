@@ -26,7 +26,7 @@ import { RetryLaterError } from '../../../src/domain/kernel/retry-later.js';
 import type { Recovery } from '../../../src/domain/recovery/ports.js';
 import { RevocationEntries } from '../../../src/domain/revocation/entries.js';
 import type { RevocationList, RevocationStatus } from '../../../src/domain/revocation/ports.js';
-import type { SecondFactorSettings } from '../../../src/domain/second-factor/ports.js';
+import type { SecondFactorSettings, WebAuthnCeremonies } from '../../../src/domain/second-factor/ports.js';
 import type {
   IssuedToken,
   RefreshTokenRecord,
@@ -347,7 +347,9 @@ export class FakePasswordStrength implements PasswordStrength {
   }
 }
 
-export function world(options: { afterDeletionStep?: DeletionStepHook; recovery?: Recovery; secondFactorSettings?: SecondFactorSettings } = {}): World {
+export function world(
+  options: { afterDeletionStep?: DeletionStepHook; recovery?: Recovery; secondFactorSettings?: SecondFactorSettings; webauthn?: WebAuthnCeremonies } = {},
+): World {
   const clock = new ManualClock();
   const logs: string[] = [];
   const parts = {

@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import { Secret, TOTP } from 'otpauth';
 import { AesGcmSecretSealer } from '../../../src/adapters/crypto/secret-sealer.js';
-import { SealError } from '../../../src/domain/second-factor/ports.js';
+import { SimpleWebAuthnCeremonies } from '../../../src/adapters/crypto/simplewebauthn-ceremonies.js';
+import { SealError, type WebAuthnCeremonies } from '../../../src/domain/second-factor/ports.js';
 import { isLoginChallenge } from '../../../src/domain/sessions/ports.js';
+import { fakeRecovery } from '../fakes/recovery.js';
 import { adminPrincipal, PASSWORD, reasonOf, registeredUser, type World, world } from '../fakes/world.js';
 
 const codeAt = (secret: string, at: number) => new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp: at });
@@ -64,6 +66,52 @@ describe('Second factors (unit, with fakes)', () => {
     const bob = await registeredUser(w);
     const { ceremonyToken } = await w.useCases.passkeys.beginRegistration(alice.principal);
     expect(await reasonOf(w.useCases.passkeys.finishRegistration(bob.principal, { ceremonyToken, response: {}, name: '' }))).to.equal('CHALLENGE_INVALID');
+  });
+
+  it('refuses a passkey login alone to a suspended user, and with REQUIRE_VERIFIED_EMAIL to an unverified one, as Login does', async () => {
+    // Ceremonies that take any assertion of a stored passkey: what is tested is what follows the signature.
+    const real = new SimpleWebAuthnCeremonies();
+    const webauthn: WebAuthnCeremonies = {
+      registrationOptions: (input) => real.registrationOptions(input),
+      verifyRegistration: (input) => real.verifyRegistration(input),
+      authenticationOptions: (input) => real.authenticationOptions(input),
+      verifyAuthentication: async ({ credential }) => ({ newCounter: credential.counter + 1 }),
+    };
+    let now = () => 0;
+    const { recovery } = fakeRecovery(() => now(), { requireVerifiedEmail: true });
+    const w = world({ recovery, webauthn });
+    now = w.clock.now;
+    const client = await w.useCases.registration.registerUser({
+      email: 'passkey@example.com',
+      password: PASSWORD,
+      firstName: '',
+      lastName: '',
+      phoneNumber: '',
+      attributes: {},
+    });
+    const at = new Date(w.clock.now());
+    await w.secondFactors.addPasskey({
+      id: 'credential-1',
+      clientId: client.id,
+      publicKey: 'k',
+      counter: 0,
+      transports: [],
+      name: 'laptop',
+      backedUp: false,
+      createdAt: at,
+      lastUsedAt: null,
+    });
+    const passkeyLogin = async () => {
+      const { ceremonyToken } = await w.useCases.passkeys.beginLogin({ challengeToken: '' });
+      return w.useCases.passkeys.finishLogin({ ceremonyToken, response: { id: 'credential-1', response: {} } });
+    };
+    expect(await reasonOf(w.useCases.sessionTokens.login({ email: 'passkey@example.com', password: PASSWORD }))).to.equal('EMAIL_NOT_VERIFIED');
+    expect(await reasonOf(passkeyLogin())).to.equal('EMAIL_NOT_VERIFIED');
+    await w.clients.update(client.id, { emailVerifiedAt: at });
+    expect((await passkeyLogin()).client.id).to.equal(client.id);
+    await w.useCases.suspension.suspendClient(adminPrincipal(), { clientId: client.id, reason: 'abuse' });
+    expect(await reasonOf(w.useCases.sessionTokens.login({ email: 'passkey@example.com', password: PASSWORD }))).to.equal('CLIENT_SUSPENDED');
+    expect(await reasonOf(passkeyLogin())).to.equal('CLIENT_SUSPENDED');
   });
 
   it('turns passkeys off when no origin is configured', async () => {
