@@ -137,6 +137,23 @@ describe('JwtTokenIssuer with ES256 and EdDSA keys', () => {
     expect((await tokens.verify(seen)).clientId).to.equal('client-1');
   });
 
+  it('takes the key from its own key set only: a token signed with another key is refused whatever its jwk, jku or x5u header offers', async () => {
+    const { tokens } = asymmetricIssuer('ES256');
+    const { token } = tokens.issue(SUBJECT, 900);
+    const header = headerOf(token);
+    const claims = claimsOf(token);
+    const attacker = generatePrivateKey('ES256');
+    const attackerJwk = createPublicKey(attacker).export({ format: 'jwk' });
+    const forged = [
+      signToken({ ...header, jwk: attackerJwk }, claims, attacker),
+      signToken({ alg: 'ES256', typ: 'JWT', jwk: attackerJwk }, claims, attacker),
+      signToken({ ...header, jku: 'https://attacker.example/jwks.json' }, claims, attacker),
+      signToken({ ...header, x5u: 'https://attacker.example/cert.pem' }, claims, attacker),
+    ];
+    for (const candidate of forged) expect(await reasonOf(() => tokens.verify(candidate)), JSON.stringify(headerOf(candidate))).to.equal('TOKEN_INVALID');
+    expect((await tokens.verify(token)).clientId).to.equal('client-1');
+  });
+
   for (const algorithm of ['ES256', 'EdDSA'] as const) {
     it(`refuses an ${algorithm} token with anything after its signature, padding or whitespace inside it`, async () => {
       const { tokens } = asymmetricIssuer(algorithm);
