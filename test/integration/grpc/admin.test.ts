@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { ClientKind } from '../../../gen/clientauth/v1/client.js';
-import { dbNameOf, failure, startTestServer, type TestServer, testEnv } from '../../support/server.js';
+import { dbNameOf, failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer, testEnv } from '../../support/server.js';
 import { requireServices } from '../../support/services.js';
 
 const PASSWORD = 'correct horse battery';
@@ -164,3 +164,20 @@ async function hash(password: string): Promise<string> {
   const bcrypt = await import('bcrypt');
   return bcrypt.hash(password, 4);
 }
+
+for (const setup of SETUPS)
+  describe(`A service started without ADMIN_EMAIL (${SETUP_TITLES[setup]})`, function () {
+    this.timeout(30000);
+    let server: TestServer;
+    before(async function () {
+      server = await startTestServer(setupEnv(setup, this, 'no-admin'));
+    });
+    after(async () => server?.close());
+
+    it('holds no account at all: there is no default account to log in to', async () => {
+      expect(await server.store.countClients()).to.equal(0);
+      for (const email of ['admin@example.com', 'root@localhost.localdomain']) {
+        expect(await failure(server.api.login({ email, password: 'admin password' }))).to.include({ reason: 'INVALID_CREDENTIALS' });
+      }
+    });
+  });
