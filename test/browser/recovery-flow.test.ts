@@ -121,6 +121,26 @@ for (const wiring of WIRINGS)
       expect(me.body.client).to.include({ email, email_verified: true });
     });
 
+    it('masks the new password on the reset page (type=password) and lets a paste or a password manager fill it', async () => {
+      const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+      try {
+        const reset = await context.newPage();
+        await reset.goto(`${bridge.url}/password-reset`);
+        const field = reset.locator('#new-password');
+        expect(await field.getAttribute('type')).to.equal('password');
+        expect(await field.getAttribute('autocomplete')).to.equal('new-password');
+        await reset.evaluate((text) => navigator.clipboard.writeText(text), NEW_PASSWORD);
+        await field.focus();
+        await reset.keyboard.press('Control+V');
+        expect(await field.inputValue()).to.equal(NEW_PASSWORD);
+        await field.fill('');
+        await field.fill(NEW_PASSWORD);
+        expect(await field.inputValue()).to.equal(NEW_PASSWORD);
+      } finally {
+        await context.close();
+      }
+    });
+
     it('forgets the password, opens the reset link, sets a new password; the old session is refused and the new password logs in', async () => {
       const email = `chromium.reset.${Date.now()}@example.org`;
       await page.goto(`${bridge.url}/healthz`);
