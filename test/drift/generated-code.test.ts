@@ -24,6 +24,21 @@ describe('The protos and gen/', function () {
     expect(output.trim()).to.equal('');
   });
 
+  it('ask for no password hint and no secret question: no RPC, message or field of clientauth.v1 names one', () => {
+    const protos = filesUnder(join(root, 'proto/clientauth')).filter((path) => path.endsWith('.proto'));
+    expect(protos).to.not.deep.equal([]);
+    const names = protos.flatMap((path) => {
+      const code = readFileSync(path, 'utf8').replace(/\/\/.*$/gm, '');
+      const declared = [
+        ...code.matchAll(/\b(?:rpc|message|enum)\s+(\w+)/g),
+        ...code.matchAll(/^\s*(?:repeated\s+|optional\s+)?(?:map<[^>]+>|[\w.]+)\s+(\w+)\s*=\s*\d+/gm),
+      ];
+      return declared.map((match) => `${relative(root, path)}: ${match[1]}`);
+    });
+    expect(names.length).to.be.greaterThan(100);
+    expect(names.filter((name) => /hint|question|security_?answer|memorable/i.test(name))).to.deep.equal([]);
+  });
+
   it('match gen/ exactly: gen/ holds what the protos generate and nothing else', () => {
     const out = mkdtempSync(join(tmpdir(), 'client-auth-gen-'));
     try {

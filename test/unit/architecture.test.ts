@@ -135,6 +135,10 @@ describe('The architecture', () => {
     expect(offenders).to.deep.equal([]);
   });
 
+  it('draws every random value from node:crypto: nothing in src/ or bridge/ calls Math.random', () => {
+    expect(code.filter((file) => /\bMath\.random\b/.test(read(file)))).to.deep.equal([]);
+  });
+
   it('keeps driver names out of the transports: the adapters translate their failures into domain errors', () => {
     const offenders = code
       .filter((file) => file.startsWith('src/transport/') || file.startsWith('bridge/'))
