@@ -65,3 +65,17 @@ describe('The links of the README and docs/', () => {
     }
   });
 });
+
+describe('The ways to sign in (docs/security.md)', () => {
+  it('name every RPC that answers with an access token, so no way in goes undocumented', () => {
+    const protos = readdirSync(join(root, 'proto/clientauth/v1'))
+      .filter((name) => name.endsWith('.proto'))
+      .map((name) => read(`proto/clientauth/v1/${name}`).replace(/\/\/.*$/gm, ''))
+      .join('\n');
+    const withToken = new Set([...protos.matchAll(/message (\w+) \{[^}]*\bstring access_token = \d+;/g)].map((match) => match[1]!));
+    const rpcs = [...protos.matchAll(/rpc (\w+)\(\w+\) returns \((\w+)\)/g)].filter((match) => withToken.has(match[2]!)).map((match) => match[1]!);
+    expect(rpcs).to.include.members(['Login', 'RefreshToken']);
+    const section = read('docs/security.md').split('\n## Ways to sign in\n')[1]?.split('\n## ')[0] ?? '';
+    expect(rpcs.filter((rpc) => !section.includes(`\`${rpc}\``))).to.deep.equal([]);
+  });
+});
