@@ -13,15 +13,16 @@ export { normalizeEmail } from './email-address.js';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-export const PASSWORD_MIN_BYTES = 8;
+/** At least 8 characters as a reader counts them (grapheme clusters: an emoji is one), whatever their bytes. */
+export const PASSWORD_MIN_CHARACTERS = 8;
 /** bcrypt reads no further than 72 bytes, so a longer password would be silently cut. */
 export const PASSWORD_MAX_BYTES = 72;
 
 export function checkPassword(field: string, value: string): string {
   if (value === '') throw invalidArgument(field, `${field} is required`);
   if (value.includes('\u0000')) throw invalidArgument(field, `${field} must not contain a NUL character`);
+  if (characterCount(value) < PASSWORD_MIN_CHARACTERS) throw invalidArgument(field, `${field} must be at least ${PASSWORD_MIN_CHARACTERS} characters`);
   const bytes = Buffer.byteLength(value, 'utf8');
-  if (bytes < PASSWORD_MIN_BYTES) throw invalidArgument(field, `${field} must be at least ${PASSWORD_MIN_BYTES} bytes`);
   if (bytes > PASSWORD_MAX_BYTES) throw invalidArgument(field, `${field} must be at most ${PASSWORD_MAX_BYTES} bytes of UTF-8`);
   return value;
 }
@@ -80,4 +81,13 @@ export function pageSize(field: string, value: number, fallback: number, max: nu
   if (value === 0) return fallback;
   if (!Number.isInteger(value) || value < 1 || value > max) throw invalidArgument(field, `${field} must be between 1 and ${max}`);
   return value;
+}
+
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** How many characters a reader sees in `value`. */
+function characterCount(value: string): number {
+  let count = 0;
+  for (const _ of GRAPHEMES.segment(value)) count++;
+  return count;
 }

@@ -72,7 +72,8 @@ for (const setup of SETUPS)
       const badInputs: Array<[string, string, string, string]> = [
         ['an invalid email', 'not-an-email', PASSWORD, 'email'],
         ['an empty email', '', PASSWORD, 'email'],
-        ['a password under 8 bytes', 'x', 'short1!', 'password'],
+        ['a password under 8 characters', 'x', 'short1!', 'password'],
+        ['a password under 8 characters, though of more than 8 bytes', 'x', '🙂🎉🚀🌍🐱', 'password'],
         ['a password over 72 bytes of UTF-8', 'x', 'é'.repeat(37), 'password'],
         ['a password with a NUL', 'x', 'abcdefgh\u0000ij', 'password'],
       ];
