@@ -12,12 +12,14 @@ import { type SecondFactorConfig, secondFactorFrom } from './second-factor.js';
 import { type SigningConfig, signingFrom } from './signing.js';
 import { type StoresConfig, storesFrom } from './stores.js';
 import { streamLimitsFrom } from './streams.js';
+import { type UiConfig, uiFrom } from './ui.js';
 
 export { ConfigError, type Env } from './reader.js';
 export type { RedisConfig, RedisNode, RedisTarget } from './redis.js';
 export type { SecondFactorConfig } from './second-factor.js';
 export type { SigningConfig } from './signing.js';
 export type { MongoConfig, StoresConfig } from './stores.js';
+export type { UiConfig } from './ui.js';
 
 export interface Config {
   readonly production: boolean;
@@ -50,6 +52,8 @@ export interface Config {
     readonly publicUrl: string;
     /** Where GET /verify-email sends the browser after verifying. */
     readonly emailVerifiedRedirectUrl: string;
+    /** The hosted pages (src/config/ui.ts). */
+    readonly ui: UiConfig;
   };
   readonly jwt: {
     readonly issuer: string;
@@ -159,6 +163,7 @@ export function loadConfig(env: Env): Config {
       issuer,
       publicUrl: recovery.publicUrl,
       emailVerifiedRedirectUrl: verifiedRedirectFrom(read, recovery),
+      ui: uiFrom(read, recovery.productName),
     },
     jwt: {
       issuer,

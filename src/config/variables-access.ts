@@ -170,7 +170,7 @@ export const ACCESS_VARIABLES: readonly VariableSection[] = [
       default: '`<PRODUCT_NAME> <no-reply@localhost>`',
       description: 'The sender of every mail; required with `SMTP_URL` in production.',
     },
-    { names: ['PRODUCT_NAME'], default: '`client-auth`', description: "The product's name as the emails say it." },
+    { names: ['PRODUCT_NAME'], default: '`client-auth`', description: "The product's name as the emails and the hosted pages say it." },
     {
       names: ['MAIL_MAX_AGE_MIN'],
       default: '`60`',
@@ -181,6 +181,31 @@ export const ACCESS_VARIABLES: readonly VariableSection[] = [
       names: ['MAIL_RETRY_BASE_MS'],
       default: '`5000`',
       description: 'The wait before the first retry of a mail the SMTP server did not take; each further retry waits twice as long, up to 15 minutes.',
+    },
+  ]),
+  section('Hosted pages', [
+    {
+      names: ['UI_ENABLED'],
+      default: '`true`',
+      description:
+        'Serve the hosted pages (`/`, `/sign-in`, `/account`, `/sign-out`; see [Hosted pages](ui.md)) from the bridge. `false` leaves the bridge JSON only.',
+    },
+    {
+      names: ['UI_RETURN_TO_ORIGINS'],
+      default: 'none',
+      description:
+        'Comma-separated origins (e.g. `https://app.example.com`) that `?return_to=` may send the browser to after a sign-in; a path on the bridge is always allowed. Anything else lands on `/account`: never an open redirect.',
+    },
+    {
+      names: ['UI_LOGO_URL'],
+      default: 'none (the product name alone)',
+      description: "The logo in the pages' header: an http(s) URL (its origin joins the pages' `img-src`) or a path on the bridge's origin.",
+    },
+    {
+      names: ['UI_ACCENT_COLOR'],
+      default: '`#1d70b8`',
+      description:
+        'The accent of buttons, links and focus rings, `#rgb` or `#rrggbb`. The text on it is black or white, whichever contrasts more; links fall back to the text colour where the accent would be too faint.',
     },
   ]),
 ];
