@@ -1,0 +1,72 @@
+/** Every string the hosted pages show, in German (the keys and parameters of en.ts). */
+import type { Messages } from './en.js';
+
+export const de: Messages = {
+  languageName: 'Deutsch',
+  layout: {
+    skipToMain: 'Zum Inhalt springen',
+    home: (product) => `${product}, Startseite`,
+    footer: (product) => `${product}: Anmeldung und Konto`,
+  },
+  form: {
+    errorSummaryTitle: 'Es gibt ein Problem',
+    errorPrefix: 'Fehler:',
+    noticeTitle: 'Erledigt',
+  },
+  signIn: {
+    title: 'Anmelden',
+    email: 'E-Mail-Adresse',
+    password: 'Passwort',
+    submit: 'Anmelden',
+    emailMissing: 'Geben Sie Ihre E-Mail-Adresse ein',
+    passwordMissing: 'Geben Sie Ihr Passwort ein',
+    signedOut: 'Sie haben sich abgemeldet.',
+  },
+  secondStep: {
+    title: 'Bestätigen Sie, dass Sie es sind',
+    intro: 'Ihr Konto hat einen zweiten Schritt. Bestätigen Sie, dass Sie es sind, um die Anmeldung abzuschließen.',
+    totpLabel: 'Code aus Ihrer Authenticator-App',
+    totpHint: 'Der 6-stellige Code, den die App jetzt für dieses Konto zeigt.',
+    totpMissing: 'Geben Sie den Code aus Ihrer Authenticator-App ein',
+    recoveryLabel: 'Wiederherstellungscode',
+    recoveryHint: 'Einer der Wiederherstellungscodes, die Sie beim Einrichten der App gespeichert haben. Jeder Code gilt einmal.',
+    recoveryMissing: 'Geben Sie einen Ihrer Wiederherstellungscodes ein',
+    submit: 'Weiter',
+    useRecoveryCode: 'Stattdessen einen Wiederherstellungscode verwenden',
+    useTotp: 'Stattdessen die Authenticator-App verwenden',
+  },
+  account: {
+    title: 'Ihr Konto',
+    name: 'Name',
+    email: 'E-Mail-Adresse',
+    noName: 'Nicht angegeben',
+    signOut: 'Abmelden',
+  },
+  errorPage: {
+    title: 'Etwas ist schiefgegangen',
+    toSignIn: 'Zur Anmeldeseite',
+    reference: (id) => `Referenz: ${id}`,
+  },
+  reasons: {
+    INVALID_CREDENTIALS: 'Die E-Mail-Adresse oder das Passwort stimmt nicht.',
+    CLIENT_SUSPENDED: 'Dieses Konto ist gesperrt. Wenden Sie sich an die Betreiber dieses Dienstes.',
+    CLIENT_DELETED: 'Dieses Konto wurde gelöscht.',
+    EMAIL_NOT_VERIFIED: 'Bestätigen Sie zuerst Ihre E-Mail-Adresse: Folgen Sie dem Link in der E-Mail, die wir Ihnen geschickt haben.',
+    TOO_MANY_ATTEMPTS: (wait) => `Zu viele Versuche. Versuchen Sie es in ${wait} erneut.`,
+    SERVER_BUSY: (wait) => `Der Dienst ist ausgelastet. Versuchen Sie es in ${wait} erneut.`,
+    UNAVAILABLE: 'Der Dienst ist gerade nicht erreichbar. Versuchen Sie es gleich noch einmal.',
+    DEADLINE_EXCEEDED: 'Der Dienst hat nicht rechtzeitig geantwortet. Versuchen Sie es gleich noch einmal.',
+    CHALLENGE_INVALID: 'Die Anmeldung hat zu lange gedauert, oder die Seite wurde schon verwendet. Melden Sie sich erneut an.',
+    SECOND_FACTOR_INVALID: 'Dieser Code stimmt nicht. Melden Sie sich erneut an und verwenden Sie einen neuen Code.',
+    CODE_INVALID: 'Geben Sie den Code so ein, wie die App oder die Liste ihn zeigt.',
+    CROSS_SITE_REQUEST:
+      'Dieses Formular wurde von einer anderen Website gesendet und deshalb abgelehnt. Öffnen Sie die Seite hier und versuchen Sie es erneut.',
+    SESSION_ENDED: 'Sie sind nicht angemeldet, oder Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',
+    INVALID_ARGUMENT: 'Prüfen Sie Ihre Eingaben.',
+    BODY_TOO_LARGE: 'Ihre Eingabe ist zu lang.',
+    UNSUPPORTED_MEDIA_TYPE: 'Dieses Formular konnte nicht gelesen werden. Öffnen Sie die Seite erneut und versuchen Sie es noch einmal.',
+    NOT_FOUND: 'Diese Seite gibt es nicht. Prüfen Sie die Adresse.',
+    METHOD_NOT_ALLOWED: 'Diese Seite lässt sich so nicht verwenden. Öffnen Sie sie erneut über ihren Link.',
+    INTERNAL: 'Bei uns ist etwas schiefgegangen. Versuchen Sie es später noch einmal.',
+  },
+};
