@@ -18,6 +18,7 @@ import { respondJson } from '../json/respond.js';
 import type { JsonFieldNames } from '../middleware/error-middleware.js';
 import { HttpError } from '../middleware/http-error.js';
 import type { UpstreamHealth } from '../upstream-health.js';
+import { callOptionsOf } from './call-options.js';
 import { answerWithChallenge, secondFactorRoutes } from './second-factor-routes.js';
 
 export interface RouteDependencies {
@@ -37,13 +38,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   const router = new Router({ strict: true, sensitive: true });
 
   const body = async (ctx: Context, fields: BodyFields) => bodyFields(ctx, await readJsonObject(ctx, deps.bodyLimitBytes), fields);
-  const callOptions = (ctx: Context, token?: string): ClientAuthCallOptions => ({
-    deadlineMs: deps.callTimeoutMs,
-    requestId: ctx.state['requestId'] as string,
-    userAgent: ctx.get('User-Agent'),
-    clientIp: ctx.state['clientIp'] as string,
-    ...(token ? { token } : {}),
-  });
+  const callOptions = (ctx: Context, token?: string): ClientAuthCallOptions => callOptionsOf(ctx, deps.callTimeoutMs, token);
   /** The caller's access token: an Authorization header (non-browser callers) or the cookie. */
   const accessToken = (ctx: Context): string | undefined => {
     const header = ctx.get('Authorization');
