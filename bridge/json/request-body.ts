@@ -43,11 +43,11 @@ export async function readJsonObject(ctx: Context, limitBytes: number): Promise<
 
 // Not type-is's hasBody (what Koa's ctx.is uses): it counts `Content-Length: 0` as a body,
 // and an empty POST without a Content-Type would then get 415 instead of reading as {}.
-function hasBody(ctx: Context): boolean {
+export function hasBody(ctx: Context): boolean {
   return ctx.get('Transfer-Encoding') !== '' || (ctx.request.length ?? 0) > 0;
 }
 
-async function readLimited(ctx: Context, limitBytes: number): Promise<Buffer> {
+export async function readLimited(ctx: Context, limitBytes: number): Promise<Buffer> {
   try {
     return await getRawBody(ctx.req, { length: ctx.request.length, limit: limitBytes });
   } catch (error) {

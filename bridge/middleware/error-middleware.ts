@@ -4,7 +4,7 @@
  * 500 whose cause is logged here and never shown.
  */
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { describeError } from '../../src/domain/kernel/error-text.js';
 import { isReason, REASONS, type Reason } from '../../src/domain/kernel/errors.js';
 import type { Logger } from '../../src/domain/kernel/logger.js';
@@ -33,10 +33,23 @@ const TRANSPORT_FAILURE: Partial<Record<GrpcStatus, ErrorBody & { reason: Bridge
 
 const INTERNAL: ErrorBody & { reason: BridgeReason } = { message: 'internal error', reason: 'INTERNAL' };
 
+/** A failure as HTTP sees it: what the JSON body says, and the status and wait that go with it. */
+export interface HttpFailure {
+  status: number;
+  body: ErrorBody;
+  retryAfterSeconds?: number;
+}
+
+/**
+ * Answers a failure some other way than JSON (the pages answer with an HTML page for
+ * their own paths); returns false to leave it to the JSON answer.
+ */
+export type FailureAnswer = (ctx: Context, failure: HttpFailure) => boolean;
+
 /** Renames the gRPC request fields a route exposes under other JSON names (e.g. client_id -> id). */
 export type JsonFieldNames = Readonly<Record<string, string>>;
 
-export function errorMiddleware(log: Logger): Middleware {
+export function errorMiddleware(log: Logger, answer?: FailureAnswer): Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -46,10 +59,12 @@ export function errorMiddleware(log: Logger): Middleware {
         throw new HttpError('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}; see the Allow header`);
       if (ctx.body == null && ctx.status === 501) throw new HttpError('NOT_IMPLEMENTED', `${ctx.method} is not implemented`);
     } catch (error) {
-      const { status, body, retryAfterSeconds } = toHttpError(error, ctx.state['jsonFieldNames'] as JsonFieldNames | undefined);
+      const failure = toHttpError(error, ctx.state['jsonFieldNames'] as JsonFieldNames | undefined);
+      const { status, body, retryAfterSeconds } = failure;
       if (status === 500) {
         log.error({ requestId: ctx.state['requestId'], method: ctx.method, path: ctx.path, err: describeError(error) }, 'request failed unexpectedly');
       }
+      if (answer?.(ctx, failure)) return;
       ctx.status = status;
       respondJson(ctx, body);
       if (retryAfterSeconds !== undefined) ctx.set('Retry-After', String(retryAfterSeconds));
@@ -58,7 +73,7 @@ export function errorMiddleware(log: Logger): Middleware {
 }
 
 /** Maps any thrown value to an HTTP status and the JSON error body. */
-export function toHttpError(error: unknown, fieldNames: JsonFieldNames = {}): { status: number; body: ErrorBody; retryAfterSeconds?: number } {
+export function toHttpError(error: unknown, fieldNames: JsonFieldNames = {}): HttpFailure {
   if (error instanceof HttpError) {
     return { status: error.status, body: withField({ message: error.message, reason: error.reason }, error.field) };
   }

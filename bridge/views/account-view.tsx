@@ -1,0 +1,28 @@
+/** The signed-in landing page: who is signed in, and the way out. The account's other pages link from here. */
+import { Button, PostForm } from './form.js';
+import { Layout } from './layout.js';
+import type { PageFrame } from './page-frame.js';
+
+export interface AccountViewProps {
+  frame: PageFrame;
+  client: { firstName: string; lastName: string; email: string };
+}
+
+export function AccountView({ frame, client }: AccountViewProps) {
+  const { t } = frame.locale;
+  const name = [client.firstName, client.lastName].filter((part) => part !== '').join(' ');
+  return (
+    <Layout frame={frame} title={t.account.title}>
+      <h1>{t.account.title}</h1>
+      <dl class="summary-list">
+        <dt>{t.account.name}</dt>
+        <dd>{name || t.account.noName}</dd>
+        <dt>{t.account.email}</dt>
+        <dd>{client.email}</dd>
+      </dl>
+      <PostForm action="/sign-out">
+        <Button secondary>{t.account.signOut}</Button>
+      </PostForm>
+    </Layout>
+  );
+}
