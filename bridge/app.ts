@@ -14,8 +14,11 @@ import { clientIp } from './middleware/browser-ip.js';
 import { crossSiteGuard } from './middleware/cross-site-guard.js';
 import { errorMiddleware } from './middleware/error-middleware.js';
 import { requestLog } from './middleware/request-log.js';
+import { PageAssets } from './pages/page-assets.js';
+import { PageRenderer } from './pages/page-renderer.js';
 import { forwardAuth, type IdentityOfToken, identityOverGrpc } from './routes/forward-auth.js';
 import { bridgeRoutes } from './routes/json-routes.js';
+import { pageFailureAnswer, pageRoutes } from './routes/page-routes.js';
 import { recoveryRoutes } from './routes/recovery-routes.js';
 import { wellKnownRoutes } from './routes/well-known-routes.js';
 import type { UpstreamHealth } from './upstream-health.js';
@@ -63,7 +66,9 @@ export function createBridgeApp({ config, api, health, log, ...gateway }: Bridge
     ctx.set('X-Content-Type-Options', 'nosniff');
     await next();
   });
-  app.use(errorMiddleware(log));
+  // The hosted pages (UI_ENABLED): their failures are answered with a page, in their language.
+  const renderer = config.ui.enabled ? new PageRenderer(config.ui, new PageAssets(config.ui)) : null;
+  app.use(errorMiddleware(log, renderer ? pageFailureAnswer(renderer) : undefined));
   app.use(crossSiteGuard(config.allowedOrigins));
   const wellKnown = wellKnownRoutes({ api, issuer: config.issuer, publicUrl: config.publicUrl, callTimeoutMs: config.callTimeoutMs });
   app.use(wellKnown.routes());
@@ -78,5 +83,17 @@ export function createBridgeApp({ config, api, health, log, ...gateway }: Bridge
   app.use(recovery.routes());
   app.use(router.allowedMethods());
   app.use(recovery.allowedMethods());
+  if (renderer) {
+    const pages = pageRoutes({
+      api,
+      cookies,
+      ui: config.ui,
+      renderer,
+      callTimeoutMs: config.callTimeoutMs,
+      bodyLimitBytes: config.bodyLimitBytes,
+    });
+    app.use(pages.routes());
+    app.use(pages.allowedMethods());
+  }
   return app;
 }

@@ -24,7 +24,7 @@ export interface SecondFactorRouteHelpers {
   answerWithSession(ctx: Context, session: CompleteLoginResponse): void;
 }
 
-const FACTOR_NAMES: Partial<Record<SecondFactorKind, string>> = {
+export const FACTOR_NAMES: Partial<Record<SecondFactorKind, string>> = {
   [SecondFactorKind.SECOND_FACTOR_KIND_TOTP]: 'totp',
   [SecondFactorKind.SECOND_FACTOR_KIND_RECOVERY_CODE]: 'recovery_code',
   [SecondFactorKind.SECOND_FACTOR_KIND_PASSKEY]: 'passkey',

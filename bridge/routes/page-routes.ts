@@ -1,0 +1,46 @@
+/**
+ * The hosted pages (docs/ui.md): server-rendered forms that post and are answered with a
+ * 303, calling the service through the same client as the JSON routes and setting the same
+ * cookies. They hold no rule of their own: the service decides, the pages say it in words.
+ * A new page adds its path to PAGE_PATHS (so its failures render as pages) and its routes
+ * beside the others (CONTRIBUTING.md, "Adding a page").
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { CookiePolicy } from '../cookie-policy.js';
+import type { FailureAnswer } from '../middleware/error-middleware.js';
+import { pageFailureFrom } from '../pages/page-failure.js';
+import type { PageRenderer } from '../pages/page-renderer.js';
+import { accountPages } from './account-pages.js';
+import type { PageRouteDependencies } from './page-dependencies.js';
+import { signInPages } from './sign-in-pages.js';
+
+/** Every page's path: a failure on one of them is answered with an error page rather than JSON. */
+export const PAGE_PATHS: ReadonlySet<string> = new Set(['/', '/sign-in', '/sign-in/second-step', '/sign-out', '/account']);
+
+export function pageRoutes(deps: PageRouteDependencies): Router {
+  const router = new Router({ strict: true, sensitive: true });
+
+  // The cookie is enough to choose; /account checks the session and sends a stale one to /sign-in.
+  router.get('/', (ctx) => deps.renderer.redirect(ctx, hasSessionCookie(ctx, deps.cookies) ? '/account' : '/sign-in'));
+
+  router.get('/assets/:file', (ctx, next) => (deps.renderer.assets.serve(ctx) ? undefined : next()));
+
+  signInPages(router, deps);
+  accountPages(router, deps);
+  return router;
+}
+
+/** Failures on a page's path answered with the error page, in the reader's language. */
+export function pageFailureAnswer(renderer: PageRenderer): FailureAnswer {
+  return (ctx, failure) => {
+    if (!PAGE_PATHS.has(ctx.path)) return false;
+    renderer.renderFailure(ctx, pageFailureFrom(failure));
+    return true;
+  };
+}
+
+export function hasSessionCookie(ctx: Context, cookies: CookiePolicy): boolean {
+  const token = cookies.readAccess(ctx);
+  return token !== undefined && CookiePolicy.isTokenShaped(token);
+}
