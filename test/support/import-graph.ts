@@ -6,12 +6,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-/** Every .ts file under `dirs` (relative to `root`), as paths relative to `root`. */
+/** Every .ts and .tsx file (the views) under `dirs` (relative to `root`), as paths relative to `root`. */
 export function sourceFiles(root: string, dirs: readonly string[]): string[] {
   const files: string[] = [];
   for (const dir of dirs) {
     for (const entry of readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })) {
-      if (entry.endsWith('.ts') && !entry.endsWith('.d.ts')) files.push(join(dir, entry));
+      if ((entry.endsWith('.ts') || entry.endsWith('.tsx')) && !entry.endsWith('.d.ts')) files.push(join(dir, entry));
     }
   }
   return files.sort();
@@ -31,9 +31,11 @@ export function importGraph(root: string, files: readonly string[]): Map<string,
   const known = new Set(files);
   const graph = new Map<string, string[]>();
   for (const file of files) {
+    // `./x.js` is the compiled name of ./x.ts or ./x.tsx, whichever exists.
     const targets = specifiersOf(readFileSync(join(root, file), 'utf8'))
       .filter((specifier) => specifier.startsWith('.'))
-      .map((specifier) => relative(root, resolve(root, dirname(file), specifier.replace(/\.js$/, '.ts'))))
+      .map((specifier) => relative(root, resolve(root, dirname(file), specifier.replace(/\.js$/, ''))))
+      .flatMap((target) => [`${target}.ts`, `${target}.tsx`])
       .filter((target) => known.has(target));
     graph.set(file, [...new Set(targets)]);
   }

@@ -81,6 +81,12 @@ describe('The architecture', () => {
     });
   });
 
+  it('reads the views and pages written in TSX like any other source, their imports included', () => {
+    expect(code).to.include.members(['bridge/views/layout.tsx', 'bridge/routes/sign-in-pages.tsx']);
+    expect(graph.get('bridge/routes/sign-in-pages.tsx')).to.include.members(['bridge/views/sign-in-view.tsx', 'bridge/pages/form.ts']);
+    expect(graph.get('bridge/views/sign-in-view.tsx')).to.include('bridge/views/layout.tsx');
+  });
+
   it('has no import cycle in src/ and bridge/, type-only and dynamic imports included', () => {
     expect(importCycles(graph)).to.deep.equal([]);
   });
