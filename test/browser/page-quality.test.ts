@@ -1,0 +1,175 @@
+/**
+ * The qualities every page and state must keep, measured in Chromium: no accessibility
+ * violation axe-core can find (light and dark), a weight under 50 KB (HTML with its CSS
+ * and script, before compression; printed), no sideways scrolling at 320 px, and screenshots at 1280 and 375 px wide,
+ * light and dark, written to docs/ui/ for docs/ui.md (commit them when they change).
+ *
+ * States: sign-in empty and with errors, the second step (code and recovery code), the
+ * account page, and an error page. Screenshots and weights are taken on the embedded
+ * set-up only: one run writes one set; axe runs on both.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
+import { enrolTotp } from '../support/factor-fixture.js';
+import { PASSWORD, type PageStack, startPageStack } from '../support/page-fixture.js';
+import { repoRoot } from '../support/paths.js';
+import { SETUP_TITLES, SETUPS } from '../support/server.js';
+
+const AXE = join(repoRoot(), 'node_modules/axe-core/axe.min.js');
+const SCREENSHOTS = join(repoRoot(), 'docs/ui');
+const MAX_PAGE_BYTES = 50 * 1024;
+const WIDTHS = [1280, 375] as const;
+const SCHEMES = ['light', 'dark'] as const;
+/** Fixed, so the screenshots change only when the pages do. */
+const PERSON = { email: 'ada.lovelace@example.org', firstName: 'Ada', lastName: 'Lovelace' };
+
+interface State {
+  name: string;
+  /** Brings `page` to the state, from a signed-out browser. */
+  reach(page: Page, url: string): Promise<void>;
+}
+
+const fill = async (page: Page, email: string, password: string) => {
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+};
+
+const STATES: readonly State[] = [
+  { name: 'sign-in', reach: async (page, url) => void (await page.goto(`${url}/sign-in`)) },
+  {
+    name: 'sign-in-error',
+    reach: async (page, url) => {
+      await page.goto(`${url}/sign-in`);
+      await fill(page, PERSON.email, 'not the password');
+    },
+  },
+  {
+    name: 'second-step',
+    reach: async (page, url) => {
+      await page.goto(`${url}/sign-in`);
+      await fill(page, PERSON.email, PASSWORD);
+    },
+  },
+  {
+    name: 'second-step-recovery-code',
+    reach: async (page, url) => {
+      await page.goto(`${url}/sign-in`);
+      await fill(page, PERSON.email, PASSWORD);
+      await page.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    },
+  },
+  {
+    name: 'second-step-error',
+    reach: async (page, url) => {
+      await page.goto(`${url}/sign-in`);
+      await fill(page, PERSON.email, PASSWORD);
+      await page.getByRole('button', { name: 'Continue' }).click();
+    },
+  },
+  {
+    name: 'account',
+    reach: async (page, url) => {
+      await page.goto(`${url}/sign-in`);
+      await fill(page, `plain.${PERSON.email}`, PASSWORD);
+    },
+  },
+  { name: 'error', reach: async (page, url) => void (await page.goto(`${url}/sign-out`)) },
+];
+
+for (const setup of SETUPS)
+  describe(`Every page and state in Chromium: accessibility${setup === 'embedded' ? ', weight and screenshots' : ''}, on ${SETUP_TITLES[setup]}`, function () {
+    this.timeout(120000);
+    let stack: PageStack;
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+
+    before(async function () {
+      browser = await launchChromium(this);
+      stack = await startPageStack(setup, this, 'page_quality');
+      const register = (email: string) =>
+        stack.server.api.registerUser({ email, password: PASSWORD, firstName: PERSON.firstName, lastName: PERSON.lastName, phoneNumber: '', attributes: {} });
+      await register(PERSON.email);
+      await register(`plain.${PERSON.email}`);
+      await enrolTotp(stack.server, (await stack.server.api.login({ email: PERSON.email, password: PASSWORD })).accessToken);
+      // Script on, for axe only; bypassCSP lets its injected script run under the pages' policy.
+      context = await browser.newContext({ bypassCSP: true });
+      page = await context.newPage();
+    });
+
+    after(async () => {
+      await context?.close();
+      await browser?.close();
+      await stack?.close();
+    });
+
+    for (const state of STATES) {
+      it(`finds no accessibility violation on ${state.name}, light or dark`, async () => {
+        await context.clearCookies();
+        await state.reach(page, stack.bridge.url);
+        await page.addScriptTag({ path: AXE });
+        for (const colorScheme of SCHEMES) {
+          await page.emulateMedia({ colorScheme });
+          const violations = await page.evaluate(async () => {
+            const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+            return result.violations.map((violation: any) => `${violation.id}: ${violation.nodes.map((node: any) => node.target.join(' ')).join(', ')}`);
+          });
+          expect(violations, `${state.name} (${colorScheme})`).to.deep.equal([]);
+        }
+      });
+
+      if (setup !== 'embedded') continue;
+
+      it(`keeps ${state.name} under 50 KB, fits it in 320 px, and photographs it at ${WIDTHS.join(' and ')} px, light and dark`, async () => {
+        await context.clearCookies();
+        const html = await reachAndRead(page, state, stack.bridge.url);
+        const assets = [...html.matchAll(/<(?:link rel="stylesheet" href|script src)="([^"]+)"/g)].map((match) => match[1]!);
+        const assetBytes = await Promise.all(assets.map(async (href) => (await (await fetch(`${stack.bridge.url}${href}`)).arrayBuffer()).byteLength));
+        const htmlBytes = Buffer.byteLength(html);
+        const total = htmlBytes + assetBytes.reduce((sum, bytes) => sum + bytes, 0);
+        console.log(
+          `      page weight ${state.name}: ${kb(total)} (HTML ${kb(htmlBytes)}, CSS and script ${kb(total - htmlBytes)}), limit ${kb(MAX_PAGE_BYTES)}`,
+        );
+        expect(total).to.be.below(MAX_PAGE_BYTES);
+
+        mkdirSync(SCREENSHOTS, { recursive: true });
+        for (const width of WIDTHS) {
+          await page.setViewportSize({ width, height: width > 600 ? 800 : 740 });
+          for (const colorScheme of SCHEMES) {
+            await page.emulateMedia({ colorScheme });
+            await page.screenshot({ path: join(SCREENSHOTS, `${state.name}-${width}-${colorScheme}.png`), fullPage: true, animations: 'disabled' });
+          }
+        }
+        // From 320 px on, nothing scrolls sideways.
+        await page.setViewportSize({ width: 320, height: 640 });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), `${state.name} at 320 px`).to.be.at.most(320);
+        await page.setViewportSize({ width: 1280, height: 720 });
+      });
+    }
+  });
+
+/** Brings the page to the state and returns the HTML the bridge sent for it (the last document, after any 303). */
+async function reachAndRead(page: Page, state: State, url: string): Promise<string> {
+  const documents: Response[] = [];
+  const record = (response: Response) => {
+    if (response.request().resourceType() === 'document' && response.url().startsWith(url)) documents.push(response);
+  };
+  page.on('response', record);
+  try {
+    await state.reach(page, url);
+    await page.waitForLoadState('load');
+  } finally {
+    page.off('response', record);
+  }
+  const shown = documents.at(-1);
+  if (!shown || shown.status() === 303) throw new Error(`no page was shown for ${state.name}`);
+  return shown.text();
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
