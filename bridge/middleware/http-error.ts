@@ -14,7 +14,7 @@ export const BRIDGE_REASONS = {
   METHOD_NOT_ALLOWED: { status: 405, meaning: 'the route exists, not with this method; the Allow header lists those it takes' },
   NOT_IMPLEMENTED: { status: 501, meaning: 'the method is not one HTTP servers must know' },
   CROSS_SITE_REQUEST: { status: 403, meaning: 'a state-changing request from an origin not in CORS_ORIGINS' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'a body not of the type the route reads: JSON, or a form (application/x-www-form-urlencoded) on the hosted pages' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'a body not of the type the route reads: JSON, or a form on the pages' },
   INVALID_JSON: { status: 400, meaning: 'a body that is not one JSON object' },
   BODY_TOO_LARGE: { status: 413, meaning: 'a body over BRIDGE_BODY_LIMIT_BYTES' },
   REQUEST_ABORTED: { status: 400, meaning: 'the client closed the connection before its body arrived' },
