@@ -5,22 +5,25 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { repoRoot } from '../support/paths.js';
 
 const root = repoRoot();
 const biome = join(root, 'node_modules/.bin/biome');
 
-/** Runs `biome check` with the project's configuration over one planted source file; returns its diagnostics' rule names. */
-function complaintsAbout(source: string): string[] {
+/**
+ * Runs `biome check` with the project's configuration over one planted source file (at
+ * `file`, a path as in the repository); returns its diagnostics' rule names.
+ */
+function complaintsAbout(source: string, file = 'src/planted.ts'): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'client-auth-lint-'));
   try {
     copyFileSync(join(root, 'biome.json'), join(dir, 'biome.json'));
-    mkdirSync(join(dir, 'src'));
-    writeFileSync(join(dir, 'src', 'planted.ts'), source);
+    mkdirSync(join(dir, dirname(file)), { recursive: true });
+    writeFileSync(join(dir, file), source);
     try {
-      execFileSync(biome, ['check', '--vcs-enabled=false', '--max-diagnostics=50', 'src'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+      execFileSync(biome, ['check', '--vcs-enabled=false', '--max-diagnostics=50', dirname(file)], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
       return [];
     } catch (error) {
       const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
@@ -52,6 +55,11 @@ describe('The linter (Biome)', function () {
   it('refuses an unused import and an unused variable', () => {
     const complaints = complaintsAbout("import { a } from './a.js';\n\nexport function f(): number {\n  const unused = 1;\n  return 2;\n}\n");
     expect(complaints).to.include.members(['lint/correctness/noUnusedImports', 'lint/correctness/noUnusedVariables']);
+  });
+
+  it('refuses dangerouslySetInnerHTML in a view, the one way around the escaping of the pages (ADR 0011)', () => {
+    const view = 'export function Planted({ html }: { html: string }) {\n  return <p dangerouslySetInnerHTML={{ __html: html }} />;\n}\n';
+    expect(complaintsAbout(view, 'bridge/views/planted.tsx')).to.include('lint/security/noDangerouslySetInnerHtml');
   });
 
   it('refuses imports out of order', () => {
