@@ -97,7 +97,8 @@ for (const setup of SETUPS)
       await register(`plain.${PERSON.email}`);
       await enrolTotp(stack.server, (await stack.server.api.login({ email: PERSON.email, password: PASSWORD })).accessToken);
       // Script on, for axe only; bypassCSP lets its injected script run under the pages' policy.
-      context = await browser.newContext({ bypassCSP: true });
+      // A fixed request id: the error page shows it as a reference, and the screenshots must not change with it.
+      context = await browser.newContext({ bypassCSP: true, extraHTTPHeaders: { 'X-Request-Id': 'f00d-cafe' } });
       page = await context.newPage();
     });
 
