@@ -112,6 +112,21 @@ function sessionStoreContract(open: OpenSessionStore): void {
     expect(await store.findForRotation(next.hash)).to.deep.equal({ token: { ...next, parent: token.hash }, successor: null });
   });
 
+  it('keeps where a session began and where each of its tokens was issued, and leaves both out of records that had none', async () => {
+    const { session, token } = aSession(newId());
+    const device = { userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0', clientIp: '203.0.113.7' };
+    await store.create({ ...session, ...device }, { ...token, ...device });
+    expect(await store.findSession(session.id)).to.deep.equal({ ...session, ...device });
+    expect(await store.findToken(token.hash)).to.deep.equal({ ...token, ...device });
+    const next = { ...successorOf(token), userAgent: 'curl/8.5.0', clientIp: '2001:db8::1' };
+    await store.rotate(token.hash, next);
+    expect(await store.findToken(next.hash)).to.deep.equal({ ...next, parent: token.hash });
+
+    const earlier = await create(newId());
+    expect(await store.findSession(earlier.session.id)).to.not.have.any.keys('userAgent', 'clientIp');
+    expect(await store.findToken(earlier.token.hash)).to.not.have.any.keys('userAgent', 'clientIp');
+  });
+
   it('says no token is retired when it has no successor, known or not', async () => {
     const { token } = await create(newId());
     expect(await store.isRetired(token.hash)).to.equal(false);

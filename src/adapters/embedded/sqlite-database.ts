@@ -228,6 +228,14 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE clients ADD COLUMN email_skeleton TEXT;
   CREATE UNIQUE INDEX clients_email_skeleton ON clients (email_skeleton);
   `,
+  `
+  -- Where a session began and where each refresh token was issued (user agent, client IP):
+  -- a session's last use is its newest token. NULL on rows of earlier releases.
+  ALTER TABLE sessions ADD COLUMN user_agent TEXT;
+  ALTER TABLE sessions ADD COLUMN client_ip TEXT;
+  ALTER TABLE refresh_tokens ADD COLUMN user_agent TEXT;
+  ALTER TABLE refresh_tokens ADD COLUMN client_ip TEXT;
+  `,
 ];
 
 function migrate(db: SqliteDatabase): void {

@@ -9,6 +9,8 @@ interface SessionRow {
   expires_at: number;
   revoked_at: number | null;
   amr_json: string | null;
+  user_agent: string | null;
+  client_ip: string | null;
 }
 
 interface TokenRow {
@@ -19,6 +21,8 @@ interface TokenRow {
   created_at: number;
   expires_at: number;
   sealed_answer: string | null;
+  user_agent: string | null;
+  client_ip: string | null;
 }
 
 /**
@@ -36,11 +40,12 @@ export class SqliteSessionStore implements SessionStore {
   constructor(db: SqliteDatabase) {
     this.statements = {
       insertSession: db.prepare(
-        'INSERT INTO sessions (id, client_id, created_at, expires_at, revoked_at, amr_json) VALUES (@id, @client_id, @created_at, @expires_at, @revoked_at, @amr_json)',
+        'INSERT INTO sessions (id, client_id, created_at, expires_at, revoked_at, amr_json, user_agent, client_ip) ' +
+          'VALUES (@id, @client_id, @created_at, @expires_at, @revoked_at, @amr_json, @user_agent, @client_ip)',
       ),
       insertToken: db.prepare(
-        'INSERT INTO refresh_tokens (hash, session_id, client_id, parent, created_at, expires_at, sealed_answer) ' +
-          'VALUES (@hash, @session_id, @client_id, @parent, @created_at, @expires_at, @sealed_answer)',
+        'INSERT INTO refresh_tokens (hash, session_id, client_id, parent, created_at, expires_at, sealed_answer, user_agent, client_ip) ' +
+          'VALUES (@hash, @session_id, @client_id, @parent, @created_at, @expires_at, @sealed_answer, @user_agent, @client_ip)',
       ),
       session: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
       token: db.prepare<[string], TokenRow>('SELECT * FROM refresh_tokens WHERE hash = ?'),
@@ -79,6 +84,8 @@ export class SqliteSessionStore implements SessionStore {
         expires_at: toMillis(session.expiresAt),
         revoked_at: toMillis(session.revokedAt),
         amr_json: session.amr ? JSON.stringify(session.amr) : null,
+        user_agent: session.userAgent ?? null,
+        client_ip: session.clientIp ?? null,
       },
       tokenRow(firstToken),
     );
@@ -148,6 +155,7 @@ function sessionRecord(row: SessionRow): SessionRecord {
     expiresAt: fromMillis(row.expires_at),
     revokedAt: fromMillis(row.revoked_at),
     ...(row.amr_json === null ? {} : { amr: JSON.parse(row.amr_json) as SessionRecord['amr'] }),
+    ...deviceOf(row),
   };
 }
 
@@ -160,6 +168,8 @@ function tokenRow(token: RefreshTokenRecord): TokenRow {
     created_at: toMillis(token.createdAt),
     expires_at: toMillis(token.expiresAt),
     sealed_answer: token.sealedAnswer ?? null,
+    user_agent: token.userAgent ?? null,
+    client_ip: token.clientIp ?? null,
   };
 }
 
@@ -172,5 +182,14 @@ function tokenRecord(row: TokenRow): RefreshTokenRecord {
     createdAt: fromMillis(row.created_at),
     expiresAt: fromMillis(row.expires_at),
     ...(row.sealed_answer === null ? {} : { sealedAnswer: row.sealed_answer }),
+    ...deviceOf(row),
+  };
+}
+
+/** The user agent and client IP a row recorded; none on rows of earlier releases. */
+function deviceOf(row: { user_agent: string | null; client_ip: string | null }): { userAgent?: string; clientIp?: string } {
+  return {
+    ...(row.user_agent === null ? {} : { userAgent: row.user_agent }),
+    ...(row.client_ip === null ? {} : { clientIp: row.client_ip }),
   };
 }

@@ -56,10 +56,10 @@ export class SecondFactorLogin {
   completeLogin(input: CompleteLoginInput, request: RequestContext = NO_REQUEST): Promise<TokenPair> {
     const method = input.passkey ? 'passkey' : input.totpCode !== '' ? 'totp' : input.recoveryCode !== '' ? 'recovery_code' : '';
     const seen = { target: '', method };
-    return this.deps.audit.outcome(request, () => this.checkFactor(input, seen), secondFactorRecords(seen));
+    return this.deps.audit.outcome(request, () => this.checkFactor(input, seen, request), secondFactorRecords(seen));
   }
 
-  private async checkFactor(input: CompleteLoginInput, seen: { target: string }): Promise<TokenPair> {
+  private async checkFactor(input: CompleteLoginInput, seen: { target: string }, request: RequestContext): Promise<TokenPair> {
     const given = [input.totpCode !== '', input.recoveryCode !== '', input.passkey !== null].filter(Boolean).length;
     if (given !== 1) throw invalidArgument('totp_code', 'exactly one of totp_code, recovery_code and passkey is required');
     const ticket = openTicket(this.deps.sealer, 'login-challenge', input.challengeToken, this.deps.now(), 'challenge_token');
@@ -74,7 +74,7 @@ export class SecondFactorLogin {
     const method = await this.check(client, input);
     if (method === null) throw domainError('SECOND_FACTOR_INVALID');
     await attempt.succeeded();
-    return this.sessions.startSession(client, ['pwd', method]);
+    return this.sessions.startSession(client, ['pwd', method], request);
   }
 
   /** The method the factor given proves, or null when it proves nothing. */

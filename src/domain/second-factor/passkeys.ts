@@ -154,17 +154,17 @@ export class Passkeys {
   /** A login with a passkey and no password. */
   finishLogin(input: PasskeyAssertion, request: RequestContext = NO_REQUEST): Promise<TokenPair> {
     const attempt = { target: '' };
-    return this.deps.audit.outcome(request, () => this.checkPasskey(input, attempt), passkeyLoginRecords(attempt));
+    return this.deps.audit.outcome(request, () => this.checkPasskey(input, attempt, request), passkeyLoginRecords(attempt));
   }
 
-  private async checkPasskey(input: PasskeyAssertion, attempt: { target: string }): Promise<TokenPair> {
+  private async checkPasskey(input: PasskeyAssertion, attempt: { target: string }, request: RequestContext): Promise<TokenPair> {
     const client = await this.verifyAssertion(input, null);
     if (!client) throw domainError('INVALID_CREDENTIALS');
     attempt.target = client.id;
     if (client.suspended) throw domainError('CLIENT_SUSPENDED');
     // A passkey stands in for the password here, so the rule Login applies after it applies too.
     if (this.deps.recovery?.settings.requireVerifiedEmail && client.emailVerifiedAt === null) throw domainError('EMAIL_NOT_VERIFIED');
-    return this.sessions.startSession(client, ['hwk']);
+    return this.sessions.startSession(client, ['hwk'], request);
   }
 
   /**

@@ -5,11 +5,12 @@
  * and what they need of the sessions and of the clients' administration.
  */
 import type { ClientKind, ClientRecord, Principal, PublicClient } from '../kernel/client.js';
+import type { RequestContext } from '../kernel/request.js';
 import type { AuthMethod, TokenPair } from '../sessions/ports.js';
 
-/** What a completed second step asks of the sessions: a session for a client who has just proven who it is. */
+/** What a completed second step asks of the sessions: a session for a client who has just proven who it is, recording where from. */
 export interface SessionStarter {
-  startSession(client: ClientRecord, amr: AuthMethod[]): Promise<TokenPair>;
+  startSession(client: ClientRecord, amr: AuthMethod[], request: RequestContext): Promise<TokenPair>;
 }
 
 /** What the admins' side of second factors asks of the clients' administration (GetClient, ListClients). */

@@ -60,6 +60,13 @@ export interface SessionRecord {
   revokedAt: Date | null;
   /** How the client authenticated when the session began (`amr`); absent on sessions older than second factors: a password. */
   amr?: AuthMethod[];
+  /**
+   * Where the session began: the user agent (control characters removed, at most 256
+   * characters, as the audit trail stores it) and the client IP of the sign-in. Absent on
+   * sessions begun before sessions recorded them.
+   */
+  userAgent?: string;
+  clientIp?: string;
 }
 
 /** One refresh token of a session, identified by the SHA-256 of its value. */
@@ -77,6 +84,22 @@ export interface RefreshTokenRecord {
    * same answer. Absent on a session's first token.
    */
   sealedAnswer?: string;
+  /**
+   * Where the token was issued to, as on `SessionRecord`: the session's last use is its
+   * newest token's `createdAt`, `userAgent` and `clientIp`, so a refresh records it in the
+   * write it makes anyway. Absent on tokens issued before tokens recorded them.
+   */
+  userAgent?: string;
+  clientIp?: string;
+}
+
+/** A live session with its last use: its newest refresh token's time, user agent and client IP (the sign-in's when it was never refreshed). */
+export interface SessionActivity {
+  session: SessionRecord;
+  lastUsedAt: Date;
+  /** '' when neither the newest token nor the session recorded one. */
+  userAgent: string;
+  clientIp: string;
 }
 
 /** A refresh token with its successor, if it has been rotated. */
@@ -95,7 +118,8 @@ export interface TokenForRotation {
  *   twice); `sweepExpired` removes them with their session.
  * - `isRetired(hash)` is true once a successor of `hash` exists.
  * - `findForRotation(hash)` answers, in one round trip to the store, the token and its
- *   successor (null while it has none), or null when no token has the hash.
+ *   successor (null while it has none), or null when no token has the hash. The successor
+ *   may leave out `userAgent` and `clientIp` (what a second use needs is the rest).
  * - Expired sessions and tokens may linger until `sweepExpired`; callers check expiry.
  */
 export interface SessionStore {

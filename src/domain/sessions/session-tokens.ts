@@ -62,15 +62,16 @@ export class SessionTokens {
       const found = await this.deps.clients.findByEmail(email);
       return found?.kind === 'user' ? found.id : '';
     };
-    return this.deps.audit.outcome(request, () => this.checkLogin(input, seen, request.deadline), loginRecords(seen, findUser));
+    return this.deps.audit.outcome(request, () => this.checkLogin(input, seen, request), loginRecords(seen, findUser));
   }
 
   private async checkLogin(
     input: { email: string; password: string; source?: string },
     seen: LoginAttempt,
-    deadline: number | undefined,
+    request: RequestContext,
   ): Promise<TokenPair | LoginChallenge> {
     const { clients, hasher, limits } = this.deps;
+    const { deadline } = request;
     const email = v.normalizeEmail('email', input.email);
     if (input.password === '') throw invalidArgument('password', 'password is required');
     if (Buffer.byteLength(input.password, 'utf8') > v.PASSWORD_MAX_BYTES) {
@@ -94,7 +95,7 @@ export class SessionTokens {
     if (this.deps.recovery?.settings.requireVerifiedEmail && client.emailVerifiedAt === null) throw domainError('EMAIL_NOT_VERIFIED');
 
     if (hasher.needsRehash(client.passwordHash)) await this.upgradeHash(client, input.password, deadline);
-    return challenge ?? this.startSession(client, ['pwd']);
+    return challenge ?? this.startSession(client, ['pwd'], request);
   }
 
   /**
@@ -165,6 +166,9 @@ export class SessionTokens {
       createdAt: new Date(now),
       expiresAt: session.expiresAt,
       sealedAnswer: sealAnswer(input.refreshToken, answer),
+      // The session's last use, recorded in the write the rotation makes anyway (see SessionActivity).
+      userAgent: request.userAgent,
+      clientIp: request.ip,
     };
     if (await sessions.rotate(hash, next)) {
       this.deps.audit.record({ type: 'token.refreshed', outcome: 'success', actor: client.id, target: client.id, sessionId: session.id }, request);
@@ -209,14 +213,15 @@ export class SessionTokens {
     this.deps.audit.record({ type: 'logout', outcome: 'success', actor: clientId, target: clientId, sessionId }, request);
   }
 
-  /** A new session for a client who has just proven who it is, by `amr`. */
-  async startSession(client: ClientRecord, amr: AuthMethod[]): Promise<TokenPair> {
+  /** A new session for a client who has just proven who it is, by `amr`, from where `request` came. */
+  async startSession(client: ClientRecord, amr: AuthMethod[], request: RequestContext): Promise<TokenPair> {
     const now = this.deps.now();
     const sessionId = newId(now);
     const expiresAt = new Date(now + this.deps.lifetimes.refreshToken * 1000);
     const refreshToken = newRefreshToken(client.id, sessionId);
+    const device = { userAgent: request.userAgent, clientIp: request.ip };
     await this.deps.sessions.create(
-      { id: sessionId, clientId: client.id, createdAt: new Date(now), expiresAt, revokedAt: null, amr },
+      { id: sessionId, clientId: client.id, createdAt: new Date(now), expiresAt, revokedAt: null, amr, ...device },
       {
         hash: hashSecret(refreshToken),
         sessionId,
@@ -224,6 +229,7 @@ export class SessionTokens {
         parent: `root:${sessionId}`,
         createdAt: new Date(now),
         expiresAt,
+        ...device,
       },
     );
     return {
