@@ -127,6 +127,38 @@ function sessionStoreContract(open: OpenSessionStore): void {
     expect(await store.findToken(earlier.token.hash)).to.not.have.any.keys('userAgent', 'clientIp');
   });
 
+  it("lists a client's live sessions, each with the time, user agent and client IP of its newest token", async () => {
+    const clientId = newId();
+    const signIn = { userAgent: 'Firefox on the laptop', clientIp: '203.0.113.7' };
+    const refreshed = aSession(clientId);
+    await store.create({ ...refreshed.session, ...signIn }, { ...refreshed.token, ...signIn });
+    const first = { ...successorOf(refreshed.token), createdAt: later(HOUR), userAgent: 'Firefox, updated', clientIp: '203.0.113.8' };
+    await store.rotate(refreshed.token.hash, first);
+    const newest = { ...successorOf(first), createdAt: later(2 * HOUR), userAgent: 'Firefox, on the train', clientIp: '198.51.100.2' };
+    await store.rotate(first.hash, newest);
+    const idle = aSession(clientId, { createdAt: later(10) });
+    const phone = { userAgent: 'Safari on the phone', clientIp: '2001:db8::5' };
+    await store.create({ ...idle.session, ...phone }, { ...idle.token, ...phone });
+    const earlier = await create(clientId);
+    await create(clientId, { revokedAt: later(-HOUR) });
+    await create(clientId, { expiresAt: later(-1) });
+    await create(newId());
+
+    const listed = await store.listLive(clientId, NOW);
+    const byId = new Map(listed.map((activity) => [activity.session.id, activity]));
+    expect([...byId.keys()].sort()).to.deep.equal([refreshed.session.id, idle.session.id, earlier.session.id].sort());
+    expect(byId.get(refreshed.session.id)).to.deep.equal({
+      session: { ...refreshed.session, ...signIn },
+      lastUsedAt: later(2 * HOUR),
+      userAgent: 'Firefox, on the train',
+      clientIp: '198.51.100.2',
+    });
+    expect(byId.get(idle.session.id)).to.deep.include({ lastUsedAt: idle.token.createdAt, ...phone });
+    expect(byId.get(earlier.session.id)).to.deep.include({ lastUsedAt: earlier.token.createdAt, userAgent: '', clientIp: '' });
+    expect(await store.listLive(newId(), NOW)).to.deep.equal([]);
+    expect(await store.listLive(clientId, later(25 * HOUR))).to.deep.equal([]);
+  });
+
   it('says no token is retired when it has no successor, known or not', async () => {
     const { token } = await create(newId());
     expect(await store.isRetired(token.hash)).to.equal(false);

@@ -1,4 +1,4 @@
-import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation } from '../../domain/sessions/ports.js';
+import type { RefreshTokenRecord, SessionActivity, SessionRecord, SessionStore, TokenForRotation } from '../../domain/sessions/ports.js';
 import { fromMillis, isUniqueViolation, type SqliteDatabase, toMillis } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 
@@ -9,6 +9,13 @@ interface SessionRow {
   expires_at: number;
   revoked_at: number | null;
   amr_json: string | null;
+  user_agent: string | null;
+  client_ip: string | null;
+}
+
+interface NewestTokenRow {
+  session_id: string;
+  created_at: number;
   user_agent: string | null;
   client_ip: string | null;
 }
@@ -36,6 +43,7 @@ export class SqliteSessionStore implements SessionStore {
   private readonly statements;
   private readonly createBoth;
   private readonly deleteBoth;
+  private readonly readLive;
 
   constructor(db: SqliteDatabase) {
     this.statements = {
@@ -61,6 +69,12 @@ export class SqliteSessionStore implements SessionStore {
       deleteSessionsOfClient: db.prepare<[string]>('DELETE FROM sessions WHERE client_id = ?'),
       deleteExpiredTokens: db.prepare<[number]>('DELETE FROM refresh_tokens WHERE expires_at <= ?'),
       deleteExpiredSessions: db.prepare<[number]>('DELETE FROM sessions WHERE expires_at <= ?'),
+      liveOfClient: db.prepare<[string, number], SessionRow>('SELECT * FROM sessions WHERE client_id = ? AND revoked_at IS NULL AND expires_at > ?'),
+      // SQLite takes the bare columns of a MAX() aggregate from the row holding the maximum:
+      // the newest token of each session, read through the client index in one pass.
+      newestTokens: db.prepare<[string, number], NewestTokenRow>(
+        'SELECT session_id, MAX(created_at) AS created_at, user_agent, client_ip FROM refresh_tokens WHERE client_id = ? AND expires_at > ? GROUP BY session_id',
+      ),
       revokedAfter: db.prepare<[number, string, number], SessionRow>('SELECT * FROM sessions WHERE revoked_at > ? AND id > ? ORDER BY id LIMIT ?'),
     };
     this.createBoth = db.transaction((session: SessionRow, token: TokenRow) => {
@@ -71,6 +85,11 @@ export class SqliteSessionStore implements SessionStore {
       this.statements.deleteTokensOfClient.run(clientId);
       this.statements.deleteSessionsOfClient.run(clientId);
     });
+    // One snapshot: a session and its newest token as they were at one moment.
+    this.readLive = db.transaction((clientId: string, now: number) => ({
+      sessions: this.statements.liveOfClient.all(clientId, now),
+      newest: this.statements.newestTokens.all(clientId, now),
+    }));
     // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
     return withSqliteOutages(this, 'the session store');
   }
@@ -130,6 +149,21 @@ export class SqliteSessionStore implements SessionStore {
   async revokeAllOfClient(clientId: string, at: Date, exceptSessionId?: string): Promise<string[]> {
     const millis = toMillis(at);
     return this.statements.revokeLiveOfClient.all(millis, clientId, millis, exceptSessionId ?? null);
+  }
+
+  async listLive(clientId: string, now: Date): Promise<SessionActivity[]> {
+    const { sessions, newest } = this.readLive(clientId, toMillis(now));
+    const newestOf = new Map(newest.map((row) => [row.session_id, row]));
+    return sessions.map((row) => {
+      const session = sessionRecord(row);
+      const token = newestOf.get(row.id);
+      return {
+        session,
+        lastUsedAt: token ? fromMillis(token.created_at) : session.createdAt,
+        userAgent: token?.user_agent ?? session.userAgent ?? '',
+        clientIp: token?.client_ip ?? session.clientIp ?? '',
+      };
+    });
   }
 
   async deleteAllOfClient(clientId: string): Promise<void> {

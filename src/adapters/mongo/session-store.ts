@@ -1,5 +1,5 @@
 import { type Collection, type Db, type Filter, MongoBulkWriteError } from 'mongodb';
-import type { RefreshTokenRecord, SessionRecord, SessionStore, TokenForRotation } from '../../domain/sessions/ports.js';
+import type { RefreshTokenRecord, SessionActivity, SessionRecord, SessionStore, TokenForRotation } from '../../domain/sessions/ports.js';
 import { isDuplicateKey } from './mongo-connect.js';
 import { withMongoOutages } from './mongo-outages.js';
 
@@ -33,6 +33,14 @@ interface LegacyClaimDocument {
 }
 
 const CLAIM_PREFIX = 'rotated:';
+
+/** What `listLive` reads of a token; the device is absent on tokens of earlier releases. */
+interface NewestToken {
+  sessionId: string;
+  createdAt: Date;
+  userAgent?: string;
+  clientIp?: string;
+}
 
 /**
  * Sessions in `sessions`; refresh tokens in `refresh_tokens` keyed by their hash, with the
@@ -157,6 +165,37 @@ export class MongoSessionStore implements SessionStore {
     const ids = live.map((session) => session._id).filter((id) => id !== exceptSessionId);
     if (ids.length > 0) await this.sessions.updateMany({ _id: { $in: ids } }, { $set: { revokedAt: at } });
     return ids;
+  }
+
+  /**
+   * The live sessions, then their tokens newest first (through the `client` index; claims
+   * have no `parent`), read only until each session has met its newest one. FerretDB has no
+   * `$first` accumulator to group them on the server, so the cursor stops early instead; the
+   * projection keeps each token a few dozen bytes.
+   */
+  async listLive(clientId: string, now: Date): Promise<SessionActivity[]> {
+    const live = await this.sessions.find({ clientId, revokedAt: null, expiresAt: { $gt: now } }).toArray();
+    if (live.length === 0) return [];
+    const newestOf = new Map<string, NewestToken>();
+    const cursor = this.tokens
+      .find({ clientId, sessionId: { $in: live.map((session) => session._id) }, parent: { $exists: true } })
+      .project<NewestToken>({ _id: 0, sessionId: 1, createdAt: 1, userAgent: 1, clientIp: 1 })
+      .sort({ createdAt: -1 });
+    for await (const token of cursor) {
+      if (!newestOf.has(token.sessionId)) newestOf.set(token.sessionId, token);
+      // Leaving the loop closes the cursor.
+      if (newestOf.size === live.length) break;
+    }
+    return live.map(({ _id, ...rest }) => {
+      const session: SessionRecord = { id: _id, ...rest };
+      const token = newestOf.get(_id);
+      return {
+        session,
+        lastUsedAt: token?.createdAt ?? session.createdAt,
+        userAgent: token?.userAgent ?? session.userAgent ?? '',
+        clientIp: token?.clientIp ?? session.clientIp ?? '',
+      };
+    });
   }
 
   async deleteAllOfClient(clientId: string): Promise<void> {

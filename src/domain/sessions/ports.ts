@@ -131,6 +131,11 @@ export interface SessionStore {
   rotate(parentHash: string, next: RefreshTokenRecord): Promise<boolean>;
   /** Marks the session revoked (idempotent). */
   revoke(sessionId: string, at: Date): Promise<void>;
+  /**
+   * Every session of the client neither revoked nor expired at `now`, each with its last
+   * use (see SessionActivity), in no particular order.
+   */
+  listLive(clientId: string, now: Date): Promise<SessionActivity[]>;
   /** Revokes every live session of the client except `exceptSessionId`; returns their ids. */
   revokeAllOfClient(clientId: string, at: Date, exceptSessionId?: string): Promise<string[]>;
   /** Removes every session and refresh token of the client. */

@@ -30,6 +30,7 @@ import type { SecondFactorSettings, WebAuthnCeremonies } from '../../../src/doma
 import type {
   IssuedToken,
   RefreshTokenRecord,
+  SessionActivity,
   SessionRecord,
   SessionStore,
   TokenForRotation,
@@ -148,6 +149,20 @@ export class FakeSessionStore implements SessionStore {
       revoked.push(session.id);
     }
     return revoked;
+  }
+  async listLive(clientId: string, now: Date): Promise<SessionActivity[]> {
+    const live = [...this.sessions.values()].filter((session) => session.clientId === clientId && !session.revokedAt && session.expiresAt > now);
+    return live.map((session) => {
+      const newest = [...this.tokens.values()]
+        .filter((token) => token.sessionId === session.id)
+        .reduce<RefreshTokenRecord | undefined>((best, token) => (!best || token.createdAt > best.createdAt ? token : best), undefined);
+      return {
+        session: copy(session),
+        lastUsedAt: newest?.createdAt ?? session.createdAt,
+        userAgent: newest?.userAgent ?? session.userAgent ?? '',
+        clientIp: newest?.clientIp ?? session.clientIp ?? '',
+      };
+    });
   }
   async deleteAllOfClient(clientId: string): Promise<void> {
     for (const [id, session] of this.sessions) if (session.clientId === clientId) this.sessions.delete(id);
