@@ -22,6 +22,7 @@ import { SecondFactorAdministration, type SecondFactorAdministrationDeps } from 
 import { LoginChallenges } from '../domain/second-factor/login-challenges.js';
 import { Passkeys, type PasskeysDeps } from '../domain/second-factor/passkeys.js';
 import { Totp, type TotpDeps } from '../domain/second-factor/totp.js';
+import { MySessions, type MySessionsDeps } from '../domain/sessions/my-sessions.js';
 import { ServiceTokens, type ServiceTokensDeps } from '../domain/sessions/service-tokens.js';
 import { SessionTokens, type SessionTokensDeps } from '../domain/sessions/session-tokens.js';
 import { TokenValidation, type TokenValidationDeps } from '../domain/sessions/token-validation.js';
@@ -34,6 +35,7 @@ type EveryUseCaseDeps = AccountDeps &
   AuditTrailDeps &
   DeletionDeps &
   EmailVerificationDeps &
+  MySessionsDeps &
   PasskeysDeps &
   PasswordResetDeps &
   RegistrationDeps &
@@ -59,6 +61,7 @@ export interface UseCases {
   registration: Registration;
   adminBootstrap: AdminBootstrap;
   sessionTokens: SessionTokens;
+  mySessions: MySessions;
   serviceTokens: ServiceTokens;
   serviceSecrets: ServiceSecrets;
   tokenValidation: TokenValidation;
@@ -88,6 +91,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     registration: new Registration(deps, emailVerification),
     adminBootstrap: new AdminBootstrap(deps),
     sessionTokens,
+    mySessions: new MySessions(deps),
     serviceTokens: new ServiceTokens(deps),
     serviceSecrets: new ServiceSecrets(deps),
     tokenValidation: new TokenValidation(deps),

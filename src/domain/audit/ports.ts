@@ -28,6 +28,7 @@ export const AUDIT_EVENT_TYPES = [
   'token.refreshed',
   'refresh_token.reused',
   'logout',
+  'session.ended',
   'password.changed',
   'password.reset',
   'email.verified',

@@ -43,6 +43,7 @@ export const REASONS = {
   CLIENT_DELETED: { kind: 'unauthenticated', message: 'the client has been deleted' },
   PERMISSION_DENIED: { kind: 'permission_denied', message: 'this call needs the admin group' },
   CLIENT_NOT_FOUND: { kind: 'not_found', message: 'no client has this id' },
+  SESSION_NOT_FOUND: { kind: 'not_found', message: 'the caller has no session with this id' },
   EMAIL_TAKEN: { kind: 'already_exists', message: 'a client with this email is already registered' },
   NOT_A_USER: { kind: 'failed_precondition', message: 'only users have a password' },
   LAST_ADMIN: { kind: 'failed_precondition', message: 'this is the last active admin; make another client an admin first' },
