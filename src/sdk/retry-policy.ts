@@ -21,6 +21,9 @@ export const IDEMPOTENT_METHODS = [
   'SuspendClient',
   'ReinstateClient',
   'DeleteClient',
+  'ListMySessions',
+  'EndMySession',
+  'EndMyOtherSessions',
 ] as const;
 
 export interface RetryOptions {

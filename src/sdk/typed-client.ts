@@ -8,6 +8,7 @@
  * `authorization: Bearer <token>`.
  */
 import { type CallOptions, ChannelCredentials, type handleUnaryCall, Metadata, type ServiceError } from '@grpc/grpc-js';
+import * as accountApi from '../../gen/clientauth/v1/account.js';
 import * as api from '../../gen/clientauth/v1/client_auth.js';
 import { ClientAuthClient, type ClientAuthServer, ClientAuthService, type DeepPartial } from '../../gen/clientauth/v1/client_auth.js';
 import * as secondFactorApi from '../../gen/clientauth/v1/second_factor.js';
@@ -116,6 +117,9 @@ export function promiseClient(raw: UnaryCallbackClient, options: Omit<ClientAuth
   return client as ClientAuthCalls;
 }
 
+/** What the filler needs of a generated message. */
+type MessageCodec = { fromPartial?: (partial: unknown) => unknown };
+
 /**
  * Fills a partial request with the proto defaults, through the generated `fromPartial` of
  * the method's request message (`XRequest` for RPC `X`: buf lint's RPC_REQUEST_STANDARD_NAME
@@ -123,8 +127,8 @@ export function promiseClient(raw: UnaryCallbackClient, options: Omit<ClientAuth
  */
 function requestFiller(method: string): (partial: unknown) => unknown {
   const name = `${method.charAt(0).toUpperCase()}${method.slice(1)}Request`;
-  // The second-factor messages are generated from their own proto file.
-  const messages = { ...api, ...secondFactorApi, ...signingKeyApi } as unknown as Record<string, { fromPartial?: (partial: unknown) => unknown } | undefined>;
+  // The account and second-factor messages are generated from their own proto files.
+  const messages = { ...api, ...accountApi, ...secondFactorApi, ...signingKeyApi } as unknown as Record<string, MessageCodec | undefined>;
   const message = messages[name];
   if (typeof message?.fromPartial !== 'function') throw new Error(`no generated ${name} for ${method}`);
   return message.fromPartial.bind(message);

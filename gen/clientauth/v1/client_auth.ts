@@ -21,6 +21,14 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
+import {
+  EndMyOtherSessionsRequest,
+  EndMyOtherSessionsResponse,
+  EndMySessionRequest,
+  EndMySessionResponse,
+  ListMySessionsRequest,
+  ListMySessionsResponse,
+} from "./account.js";
 import { AuditEvent, AuditOutcome, auditOutcomeFromJSON, auditOutcomeToJSON } from "./audit.js";
 import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client.js";
 import { WatchRevocationsRequest, WatchRevocationsResponse } from "./revocation_feed.js";
@@ -5306,6 +5314,57 @@ export const ClientAuthService = {
       Buffer.from(ListMySignInsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListMySignInsResponse => ListMySignInsResponse.decode(value),
   },
+  /**
+   * Lists the caller's live login sessions (bearer), most recently used first: when each
+   * signed in and was last used (its latest refresh), the user agent and client IP of that
+   * use, how it signed in, and which one is the caller's own. Fails with UNAUTHENTICATED as
+   * ValidateToken does.
+   */
+  listMySessions: {
+    path: "/clientauth.v1.ClientAuth/ListMySessions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListMySessionsRequest): Buffer =>
+      Buffer.from(ListMySessionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListMySessionsRequest => ListMySessionsRequest.decode(value),
+    responseSerialize: (value: ListMySessionsResponse): Buffer =>
+      Buffer.from(ListMySessionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListMySessionsResponse => ListMySessionsResponse.decode(value),
+  },
+  /**
+   * Ends one of the caller's sessions (bearer), as a logout of it would: its refresh token
+   * stops working at once and its access tokens fail ValidateToken on every instance from
+   * the next call. Ending the caller's own session is allowed (the response says so), and
+   * ending a session that has ended already succeeds. Fails with NOT_FOUND /
+   * SESSION_NOT_FOUND for a session that is not the caller's, whether or not it exists,
+   * and INVALID_ARGUMENT (field session_id) for a malformed id.
+   */
+  endMySession: {
+    path: "/clientauth.v1.ClientAuth/EndMySession" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: EndMySessionRequest): Buffer => Buffer.from(EndMySessionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EndMySessionRequest => EndMySessionRequest.decode(value),
+    responseSerialize: (value: EndMySessionResponse): Buffer =>
+      Buffer.from(EndMySessionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EndMySessionResponse => EndMySessionResponse.decode(value),
+  },
+  /**
+   * Ends every live session of the caller but the one of its own token (bearer), as
+   * EndMySession ends one, and says how many. Fails with UNAUTHENTICATED as ValidateToken
+   * does.
+   */
+  endMyOtherSessions: {
+    path: "/clientauth.v1.ClientAuth/EndMyOtherSessions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: EndMyOtherSessionsRequest): Buffer =>
+      Buffer.from(EndMyOtherSessionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EndMyOtherSessionsRequest => EndMyOtherSessionsRequest.decode(value),
+    responseSerialize: (value: EndMyOtherSessionsResponse): Buffer =>
+      Buffer.from(EndMyOtherSessionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EndMyOtherSessionsResponse => EndMyOtherSessionsResponse.decode(value),
+  },
 } as const;
 
 export interface ClientAuthServer extends UntypedServiceImplementation {
@@ -5625,6 +5684,28 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * does, or INVALID_ARGUMENT / INVALID_PAGE_TOKEN.
    */
   listMySignIns: handleUnaryCall<ListMySignInsRequest, ListMySignInsResponse>;
+  /**
+   * Lists the caller's live login sessions (bearer), most recently used first: when each
+   * signed in and was last used (its latest refresh), the user agent and client IP of that
+   * use, how it signed in, and which one is the caller's own. Fails with UNAUTHENTICATED as
+   * ValidateToken does.
+   */
+  listMySessions: handleUnaryCall<ListMySessionsRequest, ListMySessionsResponse>;
+  /**
+   * Ends one of the caller's sessions (bearer), as a logout of it would: its refresh token
+   * stops working at once and its access tokens fail ValidateToken on every instance from
+   * the next call. Ending the caller's own session is allowed (the response says so), and
+   * ending a session that has ended already succeeds. Fails with NOT_FOUND /
+   * SESSION_NOT_FOUND for a session that is not the caller's, whether or not it exists,
+   * and INVALID_ARGUMENT (field session_id) for a malformed id.
+   */
+  endMySession: handleUnaryCall<EndMySessionRequest, EndMySessionResponse>;
+  /**
+   * Ends every live session of the caller but the one of its own token (bearer), as
+   * EndMySession ends one, and says how many. Fails with UNAUTHENTICATED as ValidateToken
+   * does.
+   */
+  endMyOtherSessions: handleUnaryCall<EndMyOtherSessionsRequest, EndMyOtherSessionsResponse>;
 }
 
 export interface ClientAuthClient extends Client {
@@ -6455,6 +6536,70 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListMySignInsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Lists the caller's live login sessions (bearer), most recently used first: when each
+   * signed in and was last used (its latest refresh), the user agent and client IP of that
+   * use, how it signed in, and which one is the caller's own. Fails with UNAUTHENTICATED as
+   * ValidateToken does.
+   */
+  listMySessions(
+    request: ListMySessionsRequest,
+    callback: (error: ServiceError | null, response: ListMySessionsResponse) => void,
+  ): ClientUnaryCall;
+  listMySessions(
+    request: ListMySessionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListMySessionsResponse) => void,
+  ): ClientUnaryCall;
+  listMySessions(
+    request: ListMySessionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListMySessionsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Ends one of the caller's sessions (bearer), as a logout of it would: its refresh token
+   * stops working at once and its access tokens fail ValidateToken on every instance from
+   * the next call. Ending the caller's own session is allowed (the response says so), and
+   * ending a session that has ended already succeeds. Fails with NOT_FOUND /
+   * SESSION_NOT_FOUND for a session that is not the caller's, whether or not it exists,
+   * and INVALID_ARGUMENT (field session_id) for a malformed id.
+   */
+  endMySession(
+    request: EndMySessionRequest,
+    callback: (error: ServiceError | null, response: EndMySessionResponse) => void,
+  ): ClientUnaryCall;
+  endMySession(
+    request: EndMySessionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EndMySessionResponse) => void,
+  ): ClientUnaryCall;
+  endMySession(
+    request: EndMySessionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EndMySessionResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Ends every live session of the caller but the one of its own token (bearer), as
+   * EndMySession ends one, and says how many. Fails with UNAUTHENTICATED as ValidateToken
+   * does.
+   */
+  endMyOtherSessions(
+    request: EndMyOtherSessionsRequest,
+    callback: (error: ServiceError | null, response: EndMyOtherSessionsResponse) => void,
+  ): ClientUnaryCall;
+  endMyOtherSessions(
+    request: EndMyOtherSessionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EndMyOtherSessionsResponse) => void,
+  ): ClientUnaryCall;
+  endMyOtherSessions(
+    request: EndMyOtherSessionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EndMyOtherSessionsResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -2,6 +2,7 @@ import { type ClientAuthServer, ClientAuthService, ValidateTokenResponse } from 
 import type { UseCases } from '../../bootstrap/use-cases.js';
 import type { Principal } from '../../domain/kernel/client.js';
 import { invalidArgument } from '../../domain/kernel/errors.js';
+import { accountHandlers } from './account-handlers.js';
 import { auditFiltersFromProto, auditPageToProto } from './audit-convert.js';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert.js';
 import { recoveryHandlers } from './recovery-handlers.js';
@@ -249,6 +250,7 @@ function clientAuthHandlers(useCases: UseCases, options: UnaryOptions, validated
       options,
     ),
 
+    ...accountHandlers(useCases, caller, options),
     ...secondFactorHandlers(useCases, caller, options),
     ...recoveryHandlers(useCases, options),
   };

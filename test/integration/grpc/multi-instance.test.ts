@@ -93,6 +93,21 @@ describe('Two server processes sharing one Redis', function () {
     expect(await failure(first.api.validateToken({ token: accessToken }))).to.include({ reason: 'SESSION_REVOKED' });
   });
 
+  it('sees sessions a user ended from its account page through one instance refused by the other at once', async () => {
+    const email = `ended${Date.now()}@example.com`;
+    await first.api.registerUser({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+    const laptop = await first.api.login({ email, password: PASSWORD });
+    const phone = await first.api.login({ email, password: PASSWORD });
+    const tablet = await first.api.login({ email, password: PASSWORD });
+    const phoneSession = (await first.api.validateToken({ token: phone.accessToken })).sessionId;
+    await second.api.endMySession({ sessionId: phoneSession }, { token: laptop.accessToken });
+    expect(await failure(first.api.validateToken({ token: phone.accessToken }))).to.include({ reason: 'SESSION_REVOKED' });
+    await second.api.endMyOtherSessions({}, { token: laptop.accessToken });
+    expect(await failure(first.api.validateToken({ token: tablet.accessToken }))).to.include({ reason: 'SESSION_REVOKED' });
+    expect(await failure(first.api.refreshToken({ refreshToken: tablet.refreshToken }))).to.include({ reason: 'SESSION_REVOKED' });
+    expect((await first.api.validateToken({ token: laptop.accessToken })).sessionId).to.not.equal(phoneSession);
+  });
+
   it('refuses suspended, deleted and logged-out clients on both instances after Redis restarts empty, and puts the gateway keys back', async function () {
     requireRedisControl(this);
     const adminToken = (await first.api.login(ADMIN)).accessToken;
