@@ -18,6 +18,7 @@ import { respondJson } from '../json/respond.js';
 import type { JsonFieldNames } from '../middleware/error-middleware.js';
 import { HttpError } from '../middleware/http-error.js';
 import type { UpstreamHealth } from '../upstream-health.js';
+import { accountRoutes } from './account-routes.js';
 import { callOptionsOf } from './call-options.js';
 import { answerWithChallenge, secondFactorRoutes } from './second-factor-routes.js';
 
@@ -177,6 +178,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
   });
 
   secondFactorRoutes(router, { api, body, callOptions: (ctx) => callOptions(ctx), authenticated, answerWithSession });
+  accountRoutes(router, { api, cookies, body, authenticated });
 
   router.get('/healthz', async (ctx) => {
     const upstream = await deps.health.check(deps.callTimeoutMs);

@@ -104,6 +104,10 @@ export class CookieClient {
     return this.send('DELETE', path, options);
   }
 
+  patch(path: string, body?: unknown, options: RequestOptions = {}) {
+    return this.send('PATCH', path, { ...options, ...(body !== undefined ? { body } : {}) });
+  }
+
   cookie(name: string): string | undefined {
     return [...this.jar.values()].find((cookie) => cookie.name === name)?.value;
   }
