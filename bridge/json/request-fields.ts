@@ -14,6 +14,13 @@ export function stringField(body: JsonObject, field: string): string {
   return value;
 }
 
+/** A string field of a partial update (PATCH): missing or null is undefined, "leave it as it is". */
+export function optionalStringField(body: JsonObject, field: string): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  return stringField(body, field);
+}
+
 export function stringListField(body: JsonObject, field: string): string[] {
   const value = body[field];
   if (value === undefined || value === null) return [];

@@ -18,7 +18,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const STATE_CHANGING_GET_PATHS = new Set([REFRESH_PATH, ORIGINAL_REFRESH_PATH]);
 
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
-const ALLOWED_METHODS = 'GET, POST, DELETE';
+const ALLOWED_METHODS = 'GET, POST, PATCH, DELETE';
 const ALLOWED_REQUEST_HEADERS = 'Content-Type, Authorization, X-Request-Id';
 
 export function crossSiteGuard(allowedOrigins: readonly string[]): Middleware {

@@ -1,6 +1,6 @@
 /**
- * The browser routes of a signed-in user's own account: its sessions (list them, end one,
- * end all the others). Each is one gRPC call; the cross-site guard runs before all of them,
+ * The browser routes of a signed-in user's own account: its profile, and its sessions (list
+ * them, end one, end all the others). Each is one gRPC call; the cross-site guard runs before all of them,
  * and the service decides everything: whose session is whose, what ending one does.
  */
 import type Router from '@koa/router';
@@ -8,7 +8,9 @@ import type { Context } from 'koa';
 import type { ClientAuthCallOptions, ClientAuthCalls } from '../../src/sdk/typed-client.js';
 import type { CookiePolicy } from '../cookie-policy.js';
 import { type BodyFields, ROUTE_FIELDS } from '../json/body-fields.js';
+import { clientJson } from '../json/client-json.js';
 import type { JsonObject } from '../json/request-body.js';
+import { optionalStringField } from '../json/request-fields.js';
 import { respondJson } from '../json/respond.js';
 import { sessionJson } from '../json/session-json.js';
 import type { JsonFieldNames } from '../middleware/error-middleware.js';
@@ -26,6 +28,15 @@ const SESSION_ID_FIELD: JsonFieldNames = { session_id: 'id' };
 
 export function accountRoutes(router: Router, helpers: AccountRouteHelpers): void {
   const { api, cookies, body, authenticated } = helpers;
+
+  router.patch('/me', async (ctx) => {
+    const input = await body(ctx, ROUTE_FIELDS.updateProfile);
+    const firstName = optionalStringField(input, 'first_name');
+    const lastName = optionalStringField(input, 'last_name');
+    const request = { ...(firstName === undefined ? {} : { firstName }), ...(lastName === undefined ? {} : { lastName }) };
+    const { client } = await api.updateMyProfile(request, authenticated(ctx));
+    respondJson(ctx, { client: clientJson(client) });
+  });
 
   router.get('/me/sessions', async (ctx) => {
     const { sessions } = await api.listMySessions({}, authenticated(ctx));

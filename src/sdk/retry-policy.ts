@@ -21,6 +21,7 @@ export const IDEMPOTENT_METHODS = [
   'SuspendClient',
   'ReinstateClient',
   'DeleteClient',
+  'UpdateMyProfile',
   'ListMySessions',
   'EndMySession',
   'EndMyOtherSessions',

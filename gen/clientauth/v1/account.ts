@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
+import { Client } from "./client.js";
 
 export const protobufPackage = "clientauth.v1";
 
@@ -80,6 +81,25 @@ export interface EndMyOtherSessionsRequest {
 export interface EndMyOtherSessionsResponse {
   /** How many sessions were ended. */
   endedSessionCount: number;
+}
+
+/** The request of UpdateMyProfile: the names to change; a name left unset stays as it is. */
+export interface UpdateMyProfileRequest {
+  /**
+   * The caller's new first name, at most 100 characters, trimmed, no control characters
+   * (as RegisterUser takes it); empty clears it.
+   */
+  firstName?:
+    | string
+    | undefined;
+  /** The caller's new last name, with the rules of first_name. */
+  lastName?: string | undefined;
+}
+
+/** The response of UpdateMyProfile. */
+export interface UpdateMyProfileResponse {
+  /** The caller's client record with its new names. */
+  client: Client | undefined;
 }
 
 function createBaseSession(): Session {
@@ -676,6 +696,168 @@ export const EndMyOtherSessionsResponse: MessageFns<EndMyOtherSessionsResponse> 
   fromPartial<I extends Exact<DeepPartial<EndMyOtherSessionsResponse>, I>>(object: I): EndMyOtherSessionsResponse {
     const message = createBaseEndMyOtherSessionsResponse();
     message.endedSessionCount = object.endedSessionCount ?? 0;
+    return message;
+  },
+};
+
+function createBaseUpdateMyProfileRequest(): UpdateMyProfileRequest {
+  return { firstName: undefined, lastName: undefined };
+}
+
+export const UpdateMyProfileRequest: MessageFns<UpdateMyProfileRequest> = {
+  encode(message: UpdateMyProfileRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.firstName !== undefined) {
+      writer.uint32(10).string(message.firstName);
+    }
+    if (message.lastName !== undefined) {
+      writer.uint32(18).string(message.lastName);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateMyProfileRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateMyProfileRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.firstName = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.lastName = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateMyProfileRequest {
+    return {
+      firstName: isSet(object.firstName)
+        ? globalThis.String(object.firstName)
+        : isSet(object.first_name)
+        ? globalThis.String(object.first_name)
+        : undefined,
+      lastName: isSet(object.lastName)
+        ? globalThis.String(object.lastName)
+        : isSet(object.last_name)
+        ? globalThis.String(object.last_name)
+        : undefined,
+    };
+  },
+
+  toJSON(message: UpdateMyProfileRequest): unknown {
+    const obj: any = {};
+    if (message.firstName !== undefined) {
+      obj.firstName = message.firstName;
+    }
+    if (message.lastName !== undefined) {
+      obj.lastName = message.lastName;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateMyProfileRequest>, I>>(base?: I): UpdateMyProfileRequest {
+    return UpdateMyProfileRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateMyProfileRequest>, I>>(object: I): UpdateMyProfileRequest {
+    const message = createBaseUpdateMyProfileRequest();
+    message.firstName = object.firstName ?? undefined;
+    message.lastName = object.lastName ?? undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateMyProfileResponse(): UpdateMyProfileResponse {
+  return { client: undefined };
+}
+
+export const UpdateMyProfileResponse: MessageFns<UpdateMyProfileResponse> = {
+  encode(message: UpdateMyProfileResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.client !== undefined) {
+      Client.encode(message.client, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateMyProfileResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateMyProfileResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.client = Client.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateMyProfileResponse {
+    return { client: isSet(object.client) ? Client.fromJSON(object.client) : undefined };
+  },
+
+  toJSON(message: UpdateMyProfileResponse): unknown {
+    const obj: any = {};
+    if (message.client !== undefined) {
+      obj.client = Client.toJSON(message.client);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateMyProfileResponse>, I>>(base?: I): UpdateMyProfileResponse {
+    return UpdateMyProfileResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateMyProfileResponse>, I>>(object: I): UpdateMyProfileResponse {
+    const message = createBaseUpdateMyProfileResponse();
+    message.client = (object.client !== undefined && object.client !== null)
+      ? Client.fromPartial(object.client)
+      : undefined;
     return message;
   },
 };

@@ -28,6 +28,8 @@ import {
   EndMySessionResponse,
   ListMySessionsRequest,
   ListMySessionsResponse,
+  UpdateMyProfileRequest,
+  UpdateMyProfileResponse,
 } from "./account.js";
 import { AuditEvent, AuditOutcome, auditOutcomeFromJSON, auditOutcomeToJSON } from "./audit.js";
 import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client.js";
@@ -4797,6 +4799,24 @@ export const ClientAuthService = {
     responseDeserialize: (value: Buffer): GetMeResponse => GetMeResponse.decode(value),
   },
   /**
+   * Changes the calling user's first and last name (bearer), checked as RegisterUser checks
+   * them; a name left unset stays as it is. Returns the updated record. Fails with
+   * INVALID_ARGUMENT / INVALID_ARGUMENT naming first_name or last_name (nothing is
+   * changed), FAILED_PRECONDITION / NOT_A_USER for a service, or UNAUTHENTICATED as
+   * ValidateToken does.
+   */
+  updateMyProfile: {
+    path: "/clientauth.v1.ClientAuth/UpdateMyProfile" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateMyProfileRequest): Buffer =>
+      Buffer.from(UpdateMyProfileRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateMyProfileRequest => UpdateMyProfileRequest.decode(value),
+    responseSerialize: (value: UpdateMyProfileResponse): Buffer =>
+      Buffer.from(UpdateMyProfileResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateMyProfileResponse => UpdateMyProfileResponse.decode(value),
+  },
+  /**
    * Changes the calling user's password (bearer) and revokes all its other sessions.
    * Fails with UNAUTHENTICATED / INVALID_CREDENTIALS when the current password is wrong,
    * FAILED_PRECONDITION / NOT_A_USER for a service client, INVALID_ARGUMENT /
@@ -5444,6 +5464,14 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    */
   getMe: handleUnaryCall<GetMeRequest, GetMeResponse>;
   /**
+   * Changes the calling user's first and last name (bearer), checked as RegisterUser checks
+   * them; a name left unset stays as it is. Returns the updated record. Fails with
+   * INVALID_ARGUMENT / INVALID_ARGUMENT naming first_name or last_name (nothing is
+   * changed), FAILED_PRECONDITION / NOT_A_USER for a service, or UNAUTHENTICATED as
+   * ValidateToken does.
+   */
+  updateMyProfile: handleUnaryCall<UpdateMyProfileRequest, UpdateMyProfileResponse>;
+  /**
    * Changes the calling user's password (bearer) and revokes all its other sessions.
    * Fails with UNAUTHENTICATED / INVALID_CREDENTIALS when the current password is wrong,
    * FAILED_PRECONDITION / NOT_A_USER for a service client, INVALID_ARGUMENT /
@@ -5895,6 +5923,28 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetMeResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Changes the calling user's first and last name (bearer), checked as RegisterUser checks
+   * them; a name left unset stays as it is. Returns the updated record. Fails with
+   * INVALID_ARGUMENT / INVALID_ARGUMENT naming first_name or last_name (nothing is
+   * changed), FAILED_PRECONDITION / NOT_A_USER for a service, or UNAUTHENTICATED as
+   * ValidateToken does.
+   */
+  updateMyProfile(
+    request: UpdateMyProfileRequest,
+    callback: (error: ServiceError | null, response: UpdateMyProfileResponse) => void,
+  ): ClientUnaryCall;
+  updateMyProfile(
+    request: UpdateMyProfileRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateMyProfileResponse) => void,
+  ): ClientUnaryCall;
+  updateMyProfile(
+    request: UpdateMyProfileRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateMyProfileResponse) => void,
   ): ClientUnaryCall;
   /**
    * Changes the calling user's password (bearer) and revokes all its other sessions.

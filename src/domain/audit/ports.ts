@@ -30,6 +30,7 @@ export const AUDIT_EVENT_TYPES = [
   'logout',
   'session.ended',
   'password.changed',
+  'profile.updated',
   'password.reset',
   'email.verified',
   'service_token.issued',

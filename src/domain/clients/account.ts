@@ -1,4 +1,4 @@
-/** GetMe and ChangePassword: what a client does with its own record. */
+/** GetMe, UpdateMyProfile and ChangePassword: what a client does with its own record. */
 
 import type { AttemptLimits, PasswordBlocklist, PasswordHashing, StrengthRule } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
@@ -34,6 +34,26 @@ export class Account {
     const client = await this.deps.clients.findById(caller.clientId);
     if (!client) throw domainError('CLIENT_NOT_FOUND');
     return publicClient(client);
+  }
+
+  /**
+   * Changes the names of the calling user, checked as registration checks them: a name it
+   * is not given stays as it is, an empty one is cleared.
+   */
+  async updateProfile(caller: Principal, input: { firstName?: string; lastName?: string }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
+    if (caller.kind !== 'user') throw domainError('NOT_A_USER', 'only users have a first and a last name');
+    const changes = {
+      ...(input.firstName === undefined ? {} : { firstName: v.personName('first_name', input.firstName) }),
+      ...(input.lastName === undefined ? {} : { lastName: v.personName('last_name', input.lastName) }),
+    };
+    const client = await this.deps.clients.findById(caller.clientId);
+    if (!client) throw domainError('CLIENT_NOT_FOUND');
+    if (Object.keys(changes).length === 0) return publicClient(client);
+    const updated = await this.deps.clients.update(client.id, { ...changes, updatedAt: new Date(this.deps.now()) });
+    if (!updated) throw domainError('CLIENT_NOT_FOUND');
+    const { clientId, sessionId } = caller;
+    this.deps.audit.record({ type: 'profile.updated', outcome: 'success', actor: clientId, target: clientId, sessionId }, request);
+    return publicClient(updated);
   }
 
   /**

@@ -51,8 +51,8 @@ export class Registration {
     const password = v.checkPassword('password', input.password);
     this.deps.blocklist.check('password', password, email);
     const fields = {
-      firstName: v.text('first_name', input.firstName, 100),
-      lastName: v.text('last_name', input.lastName, 100),
+      firstName: v.personName('first_name', input.firstName),
+      lastName: v.personName('last_name', input.lastName),
       phoneNumber: v.text('phone_number', input.phoneNumber, 32),
       attributes: v.attributes('attributes', input.attributes),
       groups: [BASE_GROUP.user],

@@ -36,6 +36,12 @@ export function text(field: string, value: string, max: number, options: { requi
   return trimmed;
 }
 
+/** A user's first or last name, as registration and the profile take it: free text, at most 100 characters. */
+export function personName(field: string, value: string): string {
+  return text(field, value, PERSON_NAME_MAX);
+}
+export const PERSON_NAME_MAX = 100;
+
 export function clientId(field: string, value: string): string {
   if (value === '') throw invalidArgument(field, `${field} is required`);
   if (!isClientId(value)) throw invalidArgument(field, `${field} is not a client id`);

@@ -1,20 +1,33 @@
-/** The handlers of what a client does with its own account (sessions): decode, call one use case once, encode. */
+/** The handlers of what a client does with its own account (profile, sessions): decode, call one use case once, encode. */
 import type { Session } from '../../../gen/clientauth/v1/account.js';
 import type { ClientAuthServer } from '../../../gen/clientauth/v1/client_auth.js';
 import type { UseCases } from '../../bootstrap/use-cases.js';
 import type { Principal } from '../../domain/kernel/client.js';
 import type { MySessionView } from '../../domain/sessions/my-sessions.js';
+import { clientToProto } from './convert.js';
 import { type CallContext, type UnaryOptions, unary } from './unary.js';
 
-type AccountMethods = 'listMySessions' | 'endMySession' | 'endMyOtherSessions';
+type AccountMethods = 'updateMyProfile' | 'listMySessions' | 'endMySession' | 'endMyOtherSessions';
 
 export function accountHandlers(
   useCases: UseCases,
   caller: (context: CallContext) => Promise<Principal>,
   options: UnaryOptions,
 ): Pick<ClientAuthServer, AccountMethods> {
-  const { mySessions } = useCases;
+  const { account, mySessions } = useCases;
   return {
+    updateMyProfile: unary(
+      'UpdateMyProfile',
+      async (request, context) => {
+        const names = {
+          ...(request.firstName === undefined ? {} : { firstName: request.firstName }),
+          ...(request.lastName === undefined ? {} : { lastName: request.lastName }),
+        };
+        return { client: clientToProto(await account.updateProfile(await caller(context), names, context.request)) };
+      },
+      options,
+    ),
+
     listMySessions: unary(
       'ListMySessions',
       async (_request, context) => {

@@ -17,7 +17,7 @@ for (const wiring of WIRINGS)
 
     before(async function () {
       server = await startTestServer(setupEnv('embedded', this, 'bridge_account', { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }));
-      bridge = await startBridgeFor(server, wiring);
+      bridge = await startBridgeFor(server, wiring, { CORS_ORIGINS: 'http://app.example' });
     });
     after(async () => {
       await bridge?.close();
@@ -35,6 +35,45 @@ for (const wiring of WIRINGS)
       const id = (await laptop.get('/me')).body.client.id as string;
       return { email, id, laptop, phone };
     }
+
+    describe('profile', () => {
+      it('changes the names a PATCH /me gives, in either spelling, and keeps the others', async () => {
+        const { laptop } = await userInTwoBrowsers();
+        const changed = await laptop.patch('/me', { first_name: 'Grace', lastName: 'Hopper' });
+        expect(changed.status).to.equal(200);
+        expect(changed.body.client).to.include({ first_name: 'Grace', last_name: 'Hopper' });
+        const onlyLast = await laptop.patch('/me', { last_name: 'Murray Hopper', first_name: null });
+        expect(onlyLast.body.client).to.include({ first_name: 'Grace', last_name: 'Murray Hopper' });
+        expect((await laptop.get('/me')).body.client).to.include({ first_name: 'Grace', last_name: 'Murray Hopper' });
+      });
+
+      it('refuses a bad name, an unknown field and a field of the wrong type with 400 naming it, and another site with 403', async () => {
+        const { laptop } = await userInTwoBrowsers();
+        const tooLong = await laptop.patch('/me', { first_name: 'x'.repeat(101) });
+        expect(tooLong.status).to.equal(400);
+        expect(tooLong.body).to.include({ reason: 'INVALID_ARGUMENT', field: 'first_name' });
+        const camel = await laptop.patch('/me', { firstName: 'x'.repeat(101) });
+        expect(camel.body).to.include({ field: 'firstName' });
+        const unknown = await laptop.patch('/me', { email: 'new@example.com' });
+        expect(unknown.status).to.equal(400);
+        expect(unknown.body).to.include({ field: 'email' });
+        const wrongType = await laptop.patch('/me', { last_name: 7 });
+        expect(wrongType.body).to.include({ field: 'last_name' });
+        const crossSite = await laptop.patch('/me', { first_name: 'Mallory' }, { headers: EVIL });
+        expect(crossSite.status).to.equal(403);
+        expect(crossSite.body.reason).to.equal('CROSS_SITE_REQUEST');
+        expect((await laptop.get('/me')).body.client).to.include({ first_name: 'Ada' });
+      });
+
+      it('lets a configured origin send PATCH after a CORS preflight', async () => {
+        const preflight = await fetch(`${bridge.url}/me`, {
+          method: 'OPTIONS',
+          headers: { Origin: 'http://app.example', 'Access-Control-Request-Method': 'PATCH' },
+        });
+        expect(preflight.status).to.equal(204);
+        expect(preflight.headers.get('access-control-allow-methods')).to.contain('PATCH');
+      });
+    });
 
     describe('sessions', () => {
       it("lists the signed-in user's sessions with the browser and address of their last use, and marks the one asking", async () => {

@@ -61,3 +61,46 @@ describe('Account: GetMe and ChangePassword (unit, with fakes)', () => {
     expect(w.hasher.released).to.equal(w.hasher.reservations);
   });
 });
+
+describe('Account: UpdateMyProfile (unit, with fakes)', () => {
+  it('changes the first and last name it is given, trimmed, leaves one it is not given, and records the change', async () => {
+    const w = world();
+    const { principal } = await registeredUser(w);
+    w.clock.advance(60_000);
+    const updated = await w.useCases.account.updateProfile(principal, { firstName: '  Grace ', lastName: 'Hopper' });
+    expect(updated).to.include({ firstName: 'Grace', lastName: 'Hopper' });
+    expect(updated.updatedAt).to.deep.equal(new Date(w.clock.now()));
+    expect(updated).not.to.have.property('passwordHash');
+    expect(await w.clients.findById(principal.clientId)).to.include({ firstName: 'Grace', lastName: 'Hopper' });
+    expect(await w.useCases.account.updateProfile(principal, { lastName: '' })).to.include({ firstName: 'Grace', lastName: '' });
+    await w.audit.flush();
+    const records = [...w.auditLog.records.values()].filter((record) => record.type === 'profile.updated');
+    expect(records.map(({ actor, target, sessionId, outcome }) => ({ actor, target, sessionId, outcome }))).to.deep.equal([
+      { actor: principal.clientId, target: principal.clientId, sessionId: principal.sessionId, outcome: 'success' },
+      { actor: principal.clientId, target: principal.clientId, sessionId: principal.sessionId, outcome: 'success' },
+    ]);
+  });
+
+  it('refuses a name registration would refuse, naming the field, and changes nothing', async () => {
+    const w = world();
+    const { principal } = await registeredUser(w);
+    for (const [input, field] of [
+      [{ firstName: 'x'.repeat(101) }, 'first_name'],
+      [{ firstName: 'Grace', lastName: 'Hop\u0000per' }, 'last_name'],
+      [{ lastName: 'line\nbreak' }, 'last_name'],
+    ] as const) {
+      const error = await w.useCases.account.updateProfile(principal, input).catch((failure: unknown) => failure);
+      expect(error).to.include({ reason: 'INVALID_ARGUMENT', field });
+    }
+    expect(await w.clients.findById(principal.clientId)).to.include({ firstName: 'Ada', lastName: '' });
+  });
+
+  it('answers a call that changes nothing with the record as it is, and refuses a service', async () => {
+    const w = world();
+    const { principal } = await registeredUser(w);
+    expect(await w.useCases.account.updateProfile(principal, {})).to.include({ firstName: 'Ada' });
+    expect(await reasonOf(w.useCases.account.updateProfile({ ...principal, kind: 'service' }, { firstName: 'Bot' }))).to.equal('NOT_A_USER');
+    await w.clients.delete(principal.clientId);
+    expect(await reasonOf(w.useCases.account.updateProfile(principal, { firstName: 'Grace' }))).to.equal('CLIENT_NOT_FOUND');
+  });
+});
