@@ -21,6 +21,7 @@ import { SecondFactorLogin, type SecondFactorLoginDeps } from '../domain/second-
 import { SecondFactorAdministration, type SecondFactorAdministrationDeps } from '../domain/second-factor/factor-administration.js';
 import { LoginChallenges } from '../domain/second-factor/login-challenges.js';
 import { Passkeys, type PasskeysDeps } from '../domain/second-factor/passkeys.js';
+import { RecoveryCodeRegeneration, type RecoveryCodeRegenerationDeps } from '../domain/second-factor/recovery-code-regeneration.js';
 import { Totp, type TotpDeps } from '../domain/second-factor/totp.js';
 import { MySessions, type MySessionsDeps } from '../domain/sessions/my-sessions.js';
 import { ServiceTokens, type ServiceTokensDeps } from '../domain/sessions/service-tokens.js';
@@ -38,6 +39,7 @@ type EveryUseCaseDeps = AccountDeps &
   MySessionsDeps &
   PasskeysDeps &
   PasswordResetDeps &
+  RecoveryCodeRegenerationDeps &
   RegistrationDeps &
   RevocationWatchDeps &
   SecondFactorAdministrationDeps &
@@ -73,6 +75,7 @@ export interface UseCases {
   signingKeys: SigningKeyAdministration;
   revocationWatch: RevocationWatch;
   totp: Totp;
+  recoveryCodeRegeneration: RecoveryCodeRegeneration;
   passkeys: Passkeys;
   secondFactorLogin: SecondFactorLogin;
   secondFactorAdministration: SecondFactorAdministration;
@@ -103,6 +106,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     signingKeys: new SigningKeyAdministration(deps),
     revocationWatch: new RevocationWatch(deps),
     totp: new Totp(deps),
+    recoveryCodeRegeneration: new RecoveryCodeRegeneration(deps),
     passkeys,
     secondFactorLogin: new SecondFactorLogin(deps, sessionTokens, passkeys),
     secondFactorAdministration: new SecondFactorAdministration(deps, administration),

@@ -43,6 +43,25 @@ function secondFactorStoreContract(open: OpenStore): void {
     expect(await store.findTotp(clientId)).to.equal(null);
   });
 
+  it('replaces the recovery codes of a confirmed TOTP factor only, and never brings back a factor that is gone', async () => {
+    const confirmed = newId();
+    await store.saveTotp(totp(confirmed, true));
+    const fresh = ['c'.repeat(64), 'd'.repeat(64), 'e'.repeat(64)];
+    expect(await store.replaceRecoveryCodes(confirmed, fresh)).to.equal(true);
+    expect(await store.findTotp(confirmed)).to.deep.equal({ ...totp(confirmed, true), recoveryCodeHashes: fresh });
+
+    const pending = newId();
+    await store.saveTotp(totp(pending, false));
+    expect(await store.replaceRecoveryCodes(pending, fresh)).to.equal(false);
+    expect(await store.findTotp(pending)).to.deep.equal(totp(pending, false));
+
+    const disabled = newId();
+    await store.saveTotp(totp(disabled, true));
+    await store.deleteTotp(disabled);
+    expect(await store.replaceRecoveryCodes(disabled, fresh)).to.equal(false);
+    expect(await store.findTotp(disabled)).to.equal(null);
+  });
+
   it('refuses a second passkey with the same credential id, whichever client it is for', async () => {
     const first = passkey(newId());
     await store.addPasskey(first);

@@ -41,6 +41,7 @@ export class SqliteSecondFactorStore implements SecondFactorStore {
       ),
       findTotp: db.prepare<[string], TotpRow>('SELECT * FROM totp_factors WHERE client_id = ?'),
       deleteTotp: db.prepare<[string]>('DELETE FROM totp_factors WHERE client_id = ?'),
+      replaceRecoveryCodes: db.prepare<[string, string]>('UPDATE totp_factors SET recovery_hashes_json = ? WHERE client_id = ? AND confirmed_at IS NOT NULL'),
       addPasskey: db.prepare(
         `INSERT INTO passkeys (id, client_id, public_key, counter, transports_json, name, backed_up, created_at, last_used_at)
          VALUES (@id, @client_id, @public_key, @counter, @transports_json, @name, @backed_up, @created_at, @last_used_at)`,
@@ -87,6 +88,10 @@ export class SqliteSecondFactorStore implements SecondFactorStore {
       createdAt: fromMillis(row.created_at),
       confirmedAt: fromMillis(row.confirmed_at),
     };
+  }
+
+  async replaceRecoveryCodes(clientId: string, recoveryCodeHashes: string[]): Promise<boolean> {
+    return this.statements.replaceRecoveryCodes.run(JSON.stringify(recoveryCodeHashes), clientId).changes === 1;
   }
 
   async deleteTotp(clientId: string): Promise<boolean> {

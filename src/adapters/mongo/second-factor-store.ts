@@ -48,6 +48,11 @@ export class MongoSecondFactorStore implements SecondFactorStore {
     return { clientId: _id, ...rest };
   }
 
+  async replaceRecoveryCodes(clientId: string, recoveryCodeHashes: string[]): Promise<boolean> {
+    const result = await this.totp.updateOne({ _id: clientId, confirmedAt: { $ne: null } }, { $set: { recoveryCodeHashes } });
+    return result.matchedCount === 1;
+  }
+
   async deleteTotp(clientId: string): Promise<boolean> {
     return (await this.totp.deleteOne({ _id: clientId })).deletedCount === 1;
   }

@@ -25,6 +25,7 @@ export const AUDIT_EVENT_TYPES = [
   'second_factor.enrolled',
   'second_factor.removed',
   'second_factor.reset',
+  'recovery_codes.regenerated',
   'token.refreshed',
   'refresh_token.reused',
   'logout',

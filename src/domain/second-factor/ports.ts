@@ -65,6 +65,12 @@ export interface PasskeyRecord {
 export interface SecondFactorStore {
   saveTotp(factor: TotpFactor): Promise<void>;
   findTotp(clientId: string): Promise<TotpFactor | null>;
+  /**
+   * Replaces the recovery codes of the client's confirmed TOTP factor and keeps the rest of
+   * it; false, and nothing stored, when the client has no confirmed factor. It never
+   * creates one: a factor disabled meanwhile stays disabled.
+   */
+  replaceRecoveryCodes(clientId: string, recoveryCodeHashes: string[]): Promise<boolean>;
   /** True if the client had a TOTP factor (pending or confirmed). */
   deleteTotp(clientId: string): Promise<boolean>;
   addPasskey(passkey: PasskeyRecord): Promise<void>;

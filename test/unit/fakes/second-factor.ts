@@ -17,6 +17,12 @@ export class FakeSecondFactorStore implements SecondFactorStore {
     const factor = this.totp.get(clientId);
     return factor ? copy(factor) : null;
   }
+  async replaceRecoveryCodes(clientId: string, recoveryCodeHashes: string[]): Promise<boolean> {
+    const factor = this.totp.get(clientId);
+    if (!factor?.confirmedAt) return false;
+    factor.recoveryCodeHashes = [...recoveryCodeHashes];
+    return true;
+  }
   async deleteTotp(clientId: string): Promise<boolean> {
     return this.totp.delete(clientId);
   }
