@@ -87,6 +87,12 @@ export function secondFactorRoutes(router: Router, helpers: SecondFactorRouteHel
     respondJson(ctx, { recovery_codes: recoveryCodes });
   });
 
+  router.post('/me/recovery-codes', async (ctx) => {
+    const input = await body(ctx, ROUTE_FIELDS.totpCode);
+    const { recoveryCodes } = await api.regenerateRecoveryCodes({ code: stringField(input, 'code') }, authenticated(ctx));
+    respondJson(ctx, { recovery_codes: recoveryCodes });
+  });
+
   router.post('/totp/disable', async (ctx) => {
     const input = await body(ctx, ROUTE_FIELDS.disableTotp);
     await api.disableTotp({ code: stringField(input, 'code'), recoveryCode: stringField(input, 'recovery_code') }, authenticated(ctx));

@@ -56,6 +56,8 @@ import {
   ListPasskeysRequest,
   ListPasskeysResponse,
   LoginChallenge,
+  RegenerateRecoveryCodesRequest,
+  RegenerateRecoveryCodesResponse,
   ResetSecondFactorRequest,
   ResetSecondFactorResponse,
 } from "./second_factor.js";
@@ -5083,6 +5085,28 @@ export const ClientAuthService = {
     responseDeserialize: (value: Buffer): DisableTotpResponse => DisableTotpResponse.decode(value),
   },
   /**
+   * Replaces the calling user's recovery codes with ten new ones, shown this once (bearer,
+   * users with a confirmed TOTP). It takes a current code of the authenticator app, each
+   * code accepted once; a wrong one counts as a guess at the account's second factor, as in
+   * CompleteLogin. Every earlier recovery code, used or not, stops working. Fails with
+   * INVALID_ARGUMENT / CODE_INVALID (field code) for a wrong or already used code,
+   * FAILED_PRECONDITION / TOTP_NOT_ENABLED without a confirmed TOTP, FAILED_PRECONDITION /
+   * NOT_A_USER for a service, or RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (retry-after
+   * metadata) past LOGIN_MAX_FAILURES wrong codes.
+   */
+  regenerateRecoveryCodes: {
+    path: "/clientauth.v1.ClientAuth/RegenerateRecoveryCodes" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RegenerateRecoveryCodesRequest): Buffer =>
+      Buffer.from(RegenerateRecoveryCodesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RegenerateRecoveryCodesRequest => RegenerateRecoveryCodesRequest.decode(value),
+    responseSerialize: (value: RegenerateRecoveryCodesResponse): Buffer =>
+      Buffer.from(RegenerateRecoveryCodesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RegenerateRecoveryCodesResponse =>
+      RegenerateRecoveryCodesResponse.decode(value),
+  },
+  /**
    * Finishes a login that Login answered with a challenge: the challenge token and one
    * factor (a TOTP code, a recovery code or a passkey assertion) give the token pair, and
    * the challenge is used up. Public. Each TOTP code is accepted once, with one 30-second
@@ -5597,6 +5621,17 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * FAILED_PRECONDITION / TOTP_NOT_ENABLED.
    */
   disableTotp: handleUnaryCall<DisableTotpRequest, DisableTotpResponse>;
+  /**
+   * Replaces the calling user's recovery codes with ten new ones, shown this once (bearer,
+   * users with a confirmed TOTP). It takes a current code of the authenticator app, each
+   * code accepted once; a wrong one counts as a guess at the account's second factor, as in
+   * CompleteLogin. Every earlier recovery code, used or not, stops working. Fails with
+   * INVALID_ARGUMENT / CODE_INVALID (field code) for a wrong or already used code,
+   * FAILED_PRECONDITION / TOTP_NOT_ENABLED without a confirmed TOTP, FAILED_PRECONDITION /
+   * NOT_A_USER for a service, or RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (retry-after
+   * metadata) past LOGIN_MAX_FAILURES wrong codes.
+   */
+  regenerateRecoveryCodes: handleUnaryCall<RegenerateRecoveryCodesRequest, RegenerateRecoveryCodesResponse>;
   /**
    * Finishes a login that Login answered with a challenge: the challenge token and one
    * factor (a TOTP code, a recovery code or a passkey assertion) give the token pair, and
@@ -6275,6 +6310,31 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DisableTotpResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Replaces the calling user's recovery codes with ten new ones, shown this once (bearer,
+   * users with a confirmed TOTP). It takes a current code of the authenticator app, each
+   * code accepted once; a wrong one counts as a guess at the account's second factor, as in
+   * CompleteLogin. Every earlier recovery code, used or not, stops working. Fails with
+   * INVALID_ARGUMENT / CODE_INVALID (field code) for a wrong or already used code,
+   * FAILED_PRECONDITION / TOTP_NOT_ENABLED without a confirmed TOTP, FAILED_PRECONDITION /
+   * NOT_A_USER for a service, or RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (retry-after
+   * metadata) past LOGIN_MAX_FAILURES wrong codes.
+   */
+  regenerateRecoveryCodes(
+    request: RegenerateRecoveryCodesRequest,
+    callback: (error: ServiceError | null, response: RegenerateRecoveryCodesResponse) => void,
+  ): ClientUnaryCall;
+  regenerateRecoveryCodes(
+    request: RegenerateRecoveryCodesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RegenerateRecoveryCodesResponse) => void,
+  ): ClientUnaryCall;
+  regenerateRecoveryCodes(
+    request: RegenerateRecoveryCodesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RegenerateRecoveryCodesResponse) => void,
   ): ClientUnaryCall;
   /**
    * Finishes a login that Login answered with a challenge: the challenge token and one

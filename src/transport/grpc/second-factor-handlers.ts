@@ -9,6 +9,7 @@ type SecondFactorMethods =
   | 'beginTotpEnrollment'
   | 'confirmTotpEnrollment'
   | 'disableTotp'
+  | 'regenerateRecoveryCodes'
   | 'completeLogin'
   | 'beginPasskeyRegistration'
   | 'finishPasskeyRegistration'
@@ -24,7 +25,7 @@ export function secondFactorHandlers(
   caller: (context: CallContext) => Promise<Principal>,
   options: UnaryOptions,
 ): Pick<ClientAuthServer, SecondFactorMethods> {
-  const { totp, passkeys, secondFactorLogin, secondFactorAdministration } = useCases;
+  const { totp, recoveryCodeRegeneration, passkeys, secondFactorLogin, secondFactorAdministration } = useCases;
   const ceremonyToProto = (ceremony: { options: Record<string, unknown>; ceremonyToken: string; expiresAt: Date }) => ({
     options: ceremony.options,
     ceremonyToken: ceremony.ceremonyToken,
@@ -54,6 +55,14 @@ export function secondFactorHandlers(
       async (request, context) => {
         await totp.disable(await caller(context), { code: request.code, recoveryCode: request.recoveryCode }, context.request);
         return {};
+      },
+      options,
+    ),
+
+    regenerateRecoveryCodes: unary(
+      'RegenerateRecoveryCodes',
+      async (request, context) => {
+        return recoveryCodeRegeneration.regenerate(await caller(context), { code: request.code, source: context.clientIp }, context.request);
       },
       options,
     ),

@@ -70,12 +70,39 @@ for (const wiring of WIRINGS)
 
     it('refuses every second-factor ceremony from another site with 403 CROSS_SITE_REQUEST', async () => {
       const { client } = await userWithTotp();
-      for (const path of ['/login/complete', '/totp/begin', '/totp/disable', '/passkeys/register/begin', '/passkeys/login/begin', '/passkeys/login/finish']) {
+      for (const path of [
+        '/login/complete',
+        '/totp/begin',
+        '/totp/disable',
+        '/me/recovery-codes',
+        '/passkeys/register/begin',
+        '/passkeys/login/begin',
+        '/passkeys/login/finish',
+      ]) {
         const refused = await client.post(path, {}, { headers: EVIL });
         expect(refused.status, path).to.equal(403);
         expect(refused.body.reason, path).to.equal('CROSS_SITE_REQUEST');
       }
       expect((await client.delete('/passkeys/anything', { headers: EVIL })).status).to.equal(403);
+    });
+
+    it('regenerates the recovery codes for a current code with POST /me/recovery-codes; the old ones stop completing a login', async () => {
+      const { client, email, secret, recoveryCodes } = await userWithTotp();
+      const wrong = await client.post('/me/recovery-codes', { code: totpCode(secret) });
+      expect(wrong.status).to.equal(400);
+      expect(wrong.body).to.include({ reason: 'CODE_INVALID', field: 'code' });
+      const regenerated = await client.post('/me/recovery-codes', { code: totpCode(secret, 1) });
+      expect(regenerated.status).to.equal(200);
+      expect(regenerated.body.recovery_codes).to.have.length(10);
+
+      const fresh = new CookieClient(bridge.url);
+      const completeWith = async (recoveryCode: string) => {
+        const login = await fresh.post('/login', { email, password: PASSWORD });
+        return fresh.post('/login/complete', { challenge_token: login.body.challenge_token, recovery_code: recoveryCode });
+      };
+      expect((await completeWith(recoveryCodes[0]!)).body.reason).to.equal('SECOND_FACTOR_INVALID');
+      expect((await completeWith(regenerated.body.recovery_codes[0])).status).to.equal(200);
+      expect((await client.post('/me/recovery-codes', { code: 123456 })).body).to.include({ reason: 'INVALID_ARGUMENT', field: 'code' });
     });
 
     it('answers passkey routes 400 PASSKEYS_NOT_CONFIGURED when WEBAUTHN_ORIGINS is empty', async () => {

@@ -161,6 +161,45 @@ for (const setup of SETUPS) {
       expect((await server.api.validateToken({ token: pair.accessToken })).amr).to.deep.equal(['pwd']);
     });
 
+    it('regenerates the recovery codes for a current code: the new ones complete a login, the old ones no longer do', async () => {
+      const user = await userWithTotp();
+      const completeWith = (challengeToken: string, recoveryCode: string) =>
+        server.api.completeLogin({ challengeToken, totpCode: '', recoveryCode, passkey: undefined });
+      await completeWith((await challengeFor(user.email)).challengeToken, user.recoveryCodes[0]!);
+
+      const { recoveryCodes } = await server.api.regenerateRecoveryCodes({ code: totpCode(user.secret, 1) }, { token: user.token });
+      expect(recoveryCodes).to.have.length(10);
+      for (const code of recoveryCodes) expect(code).to.match(/^[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}$/);
+      expect(recoveryCodes).to.not.include.members(user.recoveryCodes);
+      const old = await failure(completeWith((await challengeFor(user.email)).challengeToken, user.recoveryCodes[1]!));
+      expect(old).to.include({ code: status.UNAUTHENTICATED, reason: 'SECOND_FACTOR_INVALID' });
+      const pair = await completeWith((await challengeFor(user.email)).challengeToken, recoveryCodes[0]!);
+      expect((await server.api.validateToken({ token: pair.accessToken })).amr).to.deep.equal(['pwd', 'otp']);
+      expect(server.logs.join('\n')).to.not.contain(recoveryCodes[2]!);
+
+      const { events } = await server.api.listAuditEvents({ targetClientId: user.id, type: 'recovery_codes.regenerated' }, { token: adminToken });
+      expect(events.map((event) => [event.actorId, event.outcome])).to.deep.equal([[user.id, 1]]);
+    });
+
+    it('refuses to regenerate the recovery codes for a wrong or used code, or without TOTP, and stops a guesser at the login limit', async () => {
+      const user = await userWithTotp();
+      const code = totpCode(user.secret, 1);
+      await server.api.regenerateRecoveryCodes({ code }, { token: user.token });
+      const used = await failure(server.api.regenerateRecoveryCodes({ code }, { token: user.token }));
+      expect(used).to.include({ code: status.INVALID_ARGUMENT, reason: 'CODE_INVALID', field: 'code' });
+      const wrongCode = (n: number) => String((Number(totpCode(user.secret)) + 500_000 + n) % 1_000_000).padStart(6, '0');
+      for (let attempt = 1; attempt < MAX_FAILURES; attempt++) {
+        expect((await failure(server.api.regenerateRecoveryCodes({ code: wrongCode(attempt) }, { token: user.token }))).reason).to.equal('CODE_INVALID');
+      }
+      const throttled = await failure(server.api.regenerateRecoveryCodes({ code: totpCode(user.secret, -1) }, { token: user.token }));
+      expect(throttled).to.include({ code: status.RESOURCE_EXHAUSTED, reason: 'TOO_MANY_ATTEMPTS' });
+
+      const plain = await registerUser(server);
+      const { accessToken } = await passwordLogin(plain.email);
+      const none = await failure(server.api.regenerateRecoveryCodes({ code: '123456' }, { token: accessToken }));
+      expect(none).to.include({ code: status.FAILED_PRECONDITION, reason: 'TOTP_NOT_ENABLED' });
+    });
+
     it('lets an admin find clients with a second factor and reset them; others may not', async () => {
       const withFactor = await userWithTotp();
       const without = await registerUser(server);
