@@ -62,6 +62,17 @@ function secondFactorStoreContract(open: OpenStore): void {
     expect(await store.findTotp(disabled)).to.equal(null);
   });
 
+  it("renames only the owner's passkey, and keeps the rest of it", async () => {
+    const clientId = newId();
+    const own = passkey(clientId);
+    await store.addPasskey(own);
+    expect(await store.renamePasskey(clientId, own.id, 'work laptop')).to.equal(true);
+    expect(await store.findPasskey(own.id)).to.deep.equal({ ...own, name: 'work laptop' });
+    expect(await store.renamePasskey(newId(), own.id, 'stolen')).to.equal(false);
+    expect(await store.renamePasskey(clientId, 'cred-unknown', 'nothing')).to.equal(false);
+    expect((await store.findPasskey(own.id))!.name).to.equal('work laptop');
+  });
+
   it('refuses a second passkey with the same credential id, whichever client it is for', async () => {
     const first = passkey(newId());
     await store.addPasskey(first);

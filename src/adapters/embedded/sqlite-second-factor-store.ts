@@ -49,6 +49,7 @@ export class SqliteSecondFactorStore implements SecondFactorStore {
       findPasskey: db.prepare<[string], PasskeyRow>('SELECT * FROM passkeys WHERE id = ?'),
       listPasskeys: db.prepare<[string], PasskeyRow>('SELECT * FROM passkeys WHERE client_id = ? ORDER BY created_at, id'),
       recordUse: db.prepare<[number, number, string]>('UPDATE passkeys SET counter = ?, last_used_at = ? WHERE id = ?'),
+      renamePasskey: db.prepare<[string, string, string]>('UPDATE passkeys SET name = ? WHERE client_id = ? AND id = ?'),
       deletePasskey: db.prepare<[string, string]>('DELETE FROM passkeys WHERE client_id = ? AND id = ?'),
       deletePasskeys: db.prepare<[string]>('DELETE FROM passkeys WHERE client_id = ?'),
       deleteClaims: db.prepare<[string]>('DELETE FROM second_factor_claims WHERE client_id = ?'),
@@ -128,6 +129,10 @@ export class SqliteSecondFactorStore implements SecondFactorStore {
 
   async recordPasskeyUse(id: string, counter: number, at: Date): Promise<void> {
     this.statements.recordUse.run(counter, toMillis(at), id);
+  }
+
+  async renamePasskey(clientId: string, id: string, name: string): Promise<boolean> {
+    return this.statements.renamePasskey.run(name, clientId, id).changes === 1;
   }
 
   async deletePasskey(clientId: string, id: string): Promise<boolean> {

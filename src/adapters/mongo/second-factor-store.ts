@@ -80,6 +80,10 @@ export class MongoSecondFactorStore implements SecondFactorStore {
     await this.passkeys.updateOne({ _id: id }, { $set: { counter, lastUsedAt: at } });
   }
 
+  async renamePasskey(clientId: string, id: string, name: string): Promise<boolean> {
+    return (await this.passkeys.updateOne({ _id: id, clientId }, { $set: { name } })).matchedCount === 1;
+  }
+
   async deletePasskey(clientId: string, id: string): Promise<boolean> {
     return (await this.passkeys.deleteOne({ _id: id, clientId })).deletedCount === 1;
   }

@@ -24,6 +24,7 @@ export const AUDIT_EVENT_TYPES = [
   ...SIGN_IN_TYPES,
   'second_factor.enrolled',
   'second_factor.removed',
+  'second_factor.renamed',
   'second_factor.reset',
   'recovery_codes.regenerated',
   'token.refreshed',

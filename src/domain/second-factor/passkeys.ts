@@ -1,6 +1,6 @@
 /**
  * Passkeys (WebAuthn): BeginPasskeyRegistration and
- * FinishPasskeyRegistration for the caller, ListPasskeys and DeletePasskey, and
+ * FinishPasskeyRegistration for the caller, ListPasskeys, RenamePasskey and DeletePasskey, and
  * BeginPasskeyLogin and FinishPasskeyLogin for anyone. A ceremony's challenge travels in a
  * ticket (login-tickets.ts), so it is single-use and lives five minutes; the relying party
  * id and the allowed origins come from the configuration; signature counters must grow.
@@ -125,6 +125,18 @@ export class Passkeys {
   async list(caller: Principal): Promise<PasskeyView[]> {
     const user = await requireUser(this.deps, caller);
     return (await this.deps.secondFactors.listPasskeys(user.id)).map(viewOf);
+  }
+
+  /** Gives one of the caller's passkeys a new name; someone else's is answered as one that does not exist. */
+  async rename(caller: Principal, input: { passkeyId: string; name: string }, request: RequestContext = NO_REQUEST): Promise<PasskeyView> {
+    if (input.passkeyId === '') throw invalidArgument('passkey_id', 'passkey_id is required');
+    const name = v.text('name', input.name, NAME_MAX, { required: true });
+    const user = await requireUser(this.deps, caller);
+    if (!(await this.deps.secondFactors.renamePasskey(user.id, input.passkeyId, name))) throw domainError('PASSKEY_NOT_FOUND');
+    const passkey = await this.deps.secondFactors.findPasskey(input.passkeyId);
+    if (passkey?.clientId !== user.id) throw domainError('PASSKEY_NOT_FOUND');
+    this.deps.audit.record({ type: 'second_factor.renamed', outcome: 'success', actor: user.id, target: user.id, details: { method: 'passkey' } }, request);
+    return viewOf(passkey);
   }
 
   async delete(caller: Principal, input: { passkeyId: string }, request: RequestContext = NO_REQUEST): Promise<void> {

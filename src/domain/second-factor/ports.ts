@@ -79,6 +79,8 @@ export interface SecondFactorStore {
   listPasskeys(clientId: string): Promise<PasskeyRecord[]>;
   /** Records a successful use: the new signature counter, and when. */
   recordPasskeyUse(id: string, counter: number, at: Date): Promise<void>;
+  /** Gives the client's passkey `id` a new name; false, and nothing changed, when the client has no passkey `id`. */
+  renamePasskey(clientId: string, id: string, name: string): Promise<boolean>;
   /** True if the client had this passkey. */
   deletePasskey(clientId: string, id: string): Promise<boolean>;
   deleteAllOfClient(clientId: string): Promise<void>;

@@ -41,6 +41,12 @@ export class FakeSecondFactorStore implements SecondFactorStore {
     const passkey = this.passkeys.get(id);
     if (passkey) Object.assign(passkey, { counter, lastUsedAt: at });
   }
+  async renamePasskey(clientId: string, id: string, name: string): Promise<boolean> {
+    const passkey = this.passkeys.get(id);
+    if (passkey?.clientId !== clientId) return false;
+    passkey.name = name;
+    return true;
+  }
   async deletePasskey(clientId: string, id: string): Promise<boolean> {
     return this.passkeys.get(id)?.clientId === clientId && this.passkeys.delete(id);
   }
