@@ -35,6 +35,7 @@ export const ROUTE_FIELDS = {
   totpCode: { code: [] },
   disableTotp: { code: [], recovery_code: ['recoveryCode'] },
   finishPasskeyRegistration: { ceremony_token: ['ceremonyToken'], response: [], name: [] },
+  renamePasskey: { name: [] },
   beginPasskeyLogin: { challenge_token: ['challengeToken'] },
   finishPasskeyLogin: { ceremony_token: ['ceremonyToken'], response: [] },
   resetSecondFactor: { id: [] },

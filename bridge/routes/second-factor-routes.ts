@@ -33,6 +33,8 @@ export const FACTOR_NAMES: Partial<Record<SecondFactorKind, string>> = {
 /** The passkey assertion of CompleteLogin arrives as `passkey: { ceremony_token, response }`. */
 const PASSKEY_FIELDS: JsonFieldNames = { ceremony_token: 'passkey.ceremony_token', response: 'passkey.response' };
 const TARGET_ID_FIELD: JsonFieldNames = { client_id: 'id' };
+/** The passkey of PATCH /passkeys/:id is the path's `:id`; the service calls it passkey_id. */
+const PASSKEY_ID_FIELD: JsonFieldNames = { passkey_id: 'id' };
 
 /**
  * A correct password of a user with a second factor: no cookies yet, but 401 MFA_REQUIRED
@@ -114,6 +116,13 @@ export function secondFactorRoutes(router: Router, helpers: SecondFactorRouteHel
   router.get('/passkeys', async (ctx) => {
     const { passkeys } = await api.listPasskeys({}, authenticated(ctx));
     respondJson(ctx, { passkeys: passkeys.map(passkeyJson) });
+  });
+
+  router.patch('/passkeys/:id', async (ctx) => {
+    ctx.state['jsonFieldNames'] = PASSKEY_ID_FIELD;
+    const input = await body(ctx, ROUTE_FIELDS.renamePasskey);
+    const { passkey } = await api.renamePasskey({ passkeyId: ctx.params['id'] ?? '', name: stringField(input, 'name') }, authenticated(ctx));
+    respondJson(ctx, { passkey: passkeyJson(passkey) });
   });
 
   router.delete('/passkeys/:id', async (ctx) => {

@@ -22,6 +22,7 @@ export const IDEMPOTENT_METHODS = [
   'ReinstateClient',
   'DeleteClient',
   'UpdateMyProfile',
+  'RenamePasskey',
   'ListMySessions',
   'EndMySession',
   'EndMyOtherSessions',

@@ -280,6 +280,20 @@ for (const setup of SETUPS) {
         }
       });
 
+      it('renames a passkey from the page, which then logs in under its new name', async () => {
+        const challenge = (await call(app, 'POST', '/login', { email: user.email, password: PASSWORD })).body.challenge_token;
+        expect((await passkeyLogin(app, challenge)).status).to.equal(200);
+        const renamed = await call(app, 'PATCH', `/passkeys/${encodeURIComponent(passkeyId)}`, { name: 'work laptop' });
+        expect(renamed.status, JSON.stringify(renamed.body)).to.equal(200);
+        expect(renamed.body.passkey).to.include({ id: passkeyId, name: 'work laptop' });
+        const names = (await call(app, 'GET', '/passkeys')).body.passkeys.map((p: { name: string }) => p.name);
+        expect(names).to.deep.equal(['work laptop', 'phone']);
+        await call(app, 'POST', '/logout');
+        const login = await passkeyLogin(app);
+        expect(login.status, JSON.stringify(login.body)).to.equal(200);
+        expect(login.body.client.id).to.equal(user.id);
+      });
+
       it('deletes the passkeys, after which they log no one in', async () => {
         const challenge = (await call(app, 'POST', '/login', { email: user.email, password: PASSWORD })).body.challenge_token;
         expect((await passkeyLogin(app, challenge)).status).to.equal(200);

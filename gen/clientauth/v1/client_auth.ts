@@ -58,6 +58,8 @@ import {
   LoginChallenge,
   RegenerateRecoveryCodesRequest,
   RegenerateRecoveryCodesResponse,
+  RenamePasskeyRequest,
+  RenamePasskeyResponse,
   ResetSecondFactorRequest,
   ResetSecondFactorResponse,
 } from "./second_factor.js";
@@ -5180,6 +5182,23 @@ export const ClientAuthService = {
     responseDeserialize: (value: Buffer): ListPasskeysResponse => ListPasskeysResponse.decode(value),
   },
   /**
+   * Gives one of the calling user's passkeys a new label (bearer) and returns it. Fails with
+   * NOT_FOUND / PASSKEY_NOT_FOUND when the caller has none with that id (another user's
+   * passkey included), INVALID_ARGUMENT (field name or passkey_id) for an empty, too long
+   * or control-character name or a missing id, or FAILED_PRECONDITION / NOT_A_USER for a
+   * service.
+   */
+  renamePasskey: {
+    path: "/clientauth.v1.ClientAuth/RenamePasskey" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RenamePasskeyRequest): Buffer => Buffer.from(RenamePasskeyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RenamePasskeyRequest => RenamePasskeyRequest.decode(value),
+    responseSerialize: (value: RenamePasskeyResponse): Buffer =>
+      Buffer.from(RenamePasskeyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RenamePasskeyResponse => RenamePasskeyResponse.decode(value),
+  },
+  /**
    * Deletes one of the calling user's passkeys (bearer). Fails with NOT_FOUND /
    * PASSKEY_NOT_FOUND when the caller has none with that id.
    */
@@ -5663,6 +5682,14 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * for a service.
    */
   listPasskeys: handleUnaryCall<ListPasskeysRequest, ListPasskeysResponse>;
+  /**
+   * Gives one of the calling user's passkeys a new label (bearer) and returns it. Fails with
+   * NOT_FOUND / PASSKEY_NOT_FOUND when the caller has none with that id (another user's
+   * passkey included), INVALID_ARGUMENT (field name or passkey_id) for an empty, too long
+   * or control-character name or a missing id, or FAILED_PRECONDITION / NOT_A_USER for a
+   * service.
+   */
+  renamePasskey: handleUnaryCall<RenamePasskeyRequest, RenamePasskeyResponse>;
   /**
    * Deletes one of the calling user's passkeys (bearer). Fails with NOT_FOUND /
    * PASSKEY_NOT_FOUND when the caller has none with that id.
@@ -6422,6 +6449,28 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListPasskeysResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Gives one of the calling user's passkeys a new label (bearer) and returns it. Fails with
+   * NOT_FOUND / PASSKEY_NOT_FOUND when the caller has none with that id (another user's
+   * passkey included), INVALID_ARGUMENT (field name or passkey_id) for an empty, too long
+   * or control-character name or a missing id, or FAILED_PRECONDITION / NOT_A_USER for a
+   * service.
+   */
+  renamePasskey(
+    request: RenamePasskeyRequest,
+    callback: (error: ServiceError | null, response: RenamePasskeyResponse) => void,
+  ): ClientUnaryCall;
+  renamePasskey(
+    request: RenamePasskeyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RenamePasskeyResponse) => void,
+  ): ClientUnaryCall;
+  renamePasskey(
+    request: RenamePasskeyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RenamePasskeyResponse) => void,
   ): ClientUnaryCall;
   /**
    * Deletes one of the calling user's passkeys (bearer). Fails with NOT_FOUND /

@@ -239,6 +239,20 @@ export interface ListPasskeysResponse {
   passkeys: Passkey[];
 }
 
+/** The request of RenamePasskey. */
+export interface RenamePasskeyRequest {
+  /** The id of one of the caller's passkeys (Passkey.id). Required. */
+  passkeyId: string;
+  /** The new label, 1 to 64 characters once trimmed, no control characters. Required. */
+  name: string;
+}
+
+/** The response of RenamePasskey. */
+export interface RenamePasskeyResponse {
+  /** The passkey with its new name. */
+  passkey: Passkey | undefined;
+}
+
 /** The request of DeletePasskey. */
 export interface DeletePasskeyRequest {
   /** The id of one of the caller's passkeys. Required. */
@@ -2008,6 +2022,164 @@ export const ListPasskeysResponse: MessageFns<ListPasskeysResponse> = {
   fromPartial<I extends Exact<DeepPartial<ListPasskeysResponse>, I>>(object: I): ListPasskeysResponse {
     const message = createBaseListPasskeysResponse();
     message.passkeys = object.passkeys?.map((e) => Passkey.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRenamePasskeyRequest(): RenamePasskeyRequest {
+  return { passkeyId: "", name: "" };
+}
+
+export const RenamePasskeyRequest: MessageFns<RenamePasskeyRequest> = {
+  encode(message: RenamePasskeyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.passkeyId !== "") {
+      writer.uint32(10).string(message.passkeyId);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RenamePasskeyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRenamePasskeyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.passkeyId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RenamePasskeyRequest {
+    return {
+      passkeyId: isSet(object.passkeyId)
+        ? globalThis.String(object.passkeyId)
+        : isSet(object.passkey_id)
+        ? globalThis.String(object.passkey_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+    };
+  },
+
+  toJSON(message: RenamePasskeyRequest): unknown {
+    const obj: any = {};
+    if (message.passkeyId !== "") {
+      obj.passkeyId = message.passkeyId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RenamePasskeyRequest>, I>>(base?: I): RenamePasskeyRequest {
+    return RenamePasskeyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RenamePasskeyRequest>, I>>(object: I): RenamePasskeyRequest {
+    const message = createBaseRenamePasskeyRequest();
+    message.passkeyId = object.passkeyId ?? "";
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseRenamePasskeyResponse(): RenamePasskeyResponse {
+  return { passkey: undefined };
+}
+
+export const RenamePasskeyResponse: MessageFns<RenamePasskeyResponse> = {
+  encode(message: RenamePasskeyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.passkey !== undefined) {
+      Passkey.encode(message.passkey, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RenamePasskeyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRenamePasskeyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.passkey = Passkey.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RenamePasskeyResponse {
+    return { passkey: isSet(object.passkey) ? Passkey.fromJSON(object.passkey) : undefined };
+  },
+
+  toJSON(message: RenamePasskeyResponse): unknown {
+    const obj: any = {};
+    if (message.passkey !== undefined) {
+      obj.passkey = Passkey.toJSON(message.passkey);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RenamePasskeyResponse>, I>>(base?: I): RenamePasskeyResponse {
+    return RenamePasskeyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RenamePasskeyResponse>, I>>(object: I): RenamePasskeyResponse {
+    const message = createBaseRenamePasskeyResponse();
+    message.passkey = (object.passkey !== undefined && object.passkey !== null)
+      ? Passkey.fromPartial(object.passkey)
+      : undefined;
     return message;
   },
 };

@@ -14,6 +14,7 @@ type SecondFactorMethods =
   | 'beginPasskeyRegistration'
   | 'finishPasskeyRegistration'
   | 'listPasskeys'
+  | 'renamePasskey'
   | 'deletePasskey'
   | 'beginPasskeyLogin'
   | 'finishPasskeyLogin'
@@ -115,6 +116,15 @@ export function secondFactorHandlers(
       'ListPasskeys',
       async (_request, context) => {
         return { passkeys: (await passkeys.list(await caller(context))).map(passkeyToProto) };
+      },
+      options,
+    ),
+
+    renamePasskey: unary(
+      'RenamePasskey',
+      async (request, context) => {
+        const passkey = await passkeys.rename(await caller(context), { passkeyId: request.passkeyId, name: request.name }, context.request);
+        return { passkey: passkeyToProto(passkey) };
       },
       options,
     ),

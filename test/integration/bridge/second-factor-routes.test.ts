@@ -1,6 +1,6 @@
 /** The second-factor routes of the bridge over plain HTTP: the MFA_REQUIRED answer, bad input, the cross-site guard, and the admin reset. */
 import { expect } from 'chai';
-import { ADMIN, PASSWORD, totpCode } from '../../support/factor-fixture.js';
+import { ADMIN, PASSWORD, storedFactors, totpCode } from '../../support/factor-fixture.js';
 import { setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { CookieClient, startBridgeFor, type TestBridge, WIRINGS } from './bridge-fixture.js';
 
@@ -103,6 +103,45 @@ for (const wiring of WIRINGS)
       expect((await completeWith(recoveryCodes[0]!)).body.reason).to.equal('SECOND_FACTOR_INVALID');
       expect((await completeWith(regenerated.body.recovery_codes[0])).status).to.equal(200);
       expect((await client.post('/me/recovery-codes', { code: 123456 })).body).to.include({ reason: 'INVALID_ARGUMENT', field: 'code' });
+    });
+
+    it("renames a passkey with PATCH /passkeys/:id, and refuses another user's, a bad name and another site", async () => {
+      const { client, id } = await userWithTotp();
+      const other = await userWithTotp();
+      const stored = storedFactors(server);
+      const passkey = (clientId: string, credential: string) => ({
+        id: credential,
+        clientId,
+        publicKey: 'pQECAyYgASFYIA',
+        counter: 0,
+        transports: ['usb'],
+        name: 'passkey',
+        backedUp: false,
+        createdAt: new Date(),
+        lastUsedAt: null,
+      });
+      const mine = `cred-mine-${wiring}-${Date.now()}`;
+      const theirs = `cred-theirs-${wiring}-${Date.now()}`;
+      try {
+        await stored.store.addPasskey(passkey(id, mine));
+        await stored.store.addPasskey(passkey(other.id, theirs));
+      } finally {
+        stored.close();
+      }
+      const renamed = await client.patch(`/passkeys/${mine}`, { name: 'security key' });
+      expect(renamed.status).to.equal(200);
+      expect(renamed.body.passkey).to.include({ id: mine, name: 'security key', backed_up: false });
+      expect((await client.get('/passkeys')).body.passkeys.map((p: { name: string }) => p.name)).to.deep.equal(['security key']);
+
+      const notMine = await client.patch(`/passkeys/${theirs}`, { name: 'mine now' });
+      expect(notMine.status).to.equal(404);
+      expect(notMine.body.reason).to.equal('PASSKEY_NOT_FOUND');
+      const tooLong = await client.patch(`/passkeys/${mine}`, { name: 'x'.repeat(65) });
+      expect(tooLong.status).to.equal(400);
+      expect(tooLong.body).to.include({ field: 'name' });
+      expect((await client.patch(`/passkeys/${mine}`, { label: 'x' })).body).to.include({ field: 'label' });
+      expect((await client.patch(`/passkeys/${mine}`, { name: 'evil' }, { headers: EVIL })).status).to.equal(403);
+      expect((await other.client.get('/passkeys')).body.passkeys.map((p: { name: string }) => p.name)).to.deep.equal(['passkey']);
     });
 
     it('answers passkey routes 400 PASSKEYS_NOT_CONFIGURED when WEBAUTHN_ORIGINS is empty', async () => {

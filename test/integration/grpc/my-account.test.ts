@@ -1,10 +1,11 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { ADMIN, PASSWORD, registerUser } from '../../support/factor-fixture.js';
+import type { PasskeyRecord } from '../../../src/domain/second-factor/ports.js';
+import { ADMIN, PASSWORD, registerUser, storedFactors } from '../../support/factor-fixture.js';
 import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 for (const setup of SETUPS) {
-  describe(`A user's own account (UpdateMyProfile), on ${SETUP_TITLES[setup]}`, function () {
+  describe(`A user's own account (UpdateMyProfile, RenamePasskey), on ${SETUP_TITLES[setup]}`, function () {
     this.timeout(30000);
     let server: TestServer;
     let adminToken: string;
@@ -57,6 +58,53 @@ for (const setup of SETUPS) {
           code: status.FAILED_PRECONDITION,
           reason: 'NOT_A_USER',
         });
+      });
+    });
+
+    describe('RenamePasskey', () => {
+      /** A passkey of `clientId`, stored as FinishPasskeyRegistration stores one (the ceremony itself is the browser suite's). */
+      const storedPasskey = async (clientId: string): Promise<PasskeyRecord> => {
+        const passkey: PasskeyRecord = {
+          id: `cred-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+          clientId,
+          publicKey: 'pQECAyYgASFYIA',
+          counter: 0,
+          transports: ['internal'],
+          name: 'passkey',
+          backedUp: false,
+          createdAt: new Date(),
+          lastUsedAt: null,
+        };
+        const stored = storedFactors(server);
+        try {
+          await stored.store.addPasskey(passkey);
+        } finally {
+          stored.close();
+        }
+        return passkey;
+      };
+
+      it("renames one of the caller's passkeys, which ListPasskeys then shows, and records it", async () => {
+        const user = await signedIn();
+        const passkey = await storedPasskey(user.id);
+        const { passkey: renamed } = await server.api.renamePasskey({ passkeyId: passkey.id, name: ' work laptop ' }, { token: user.token });
+        expect(renamed).to.include({ id: passkey.id, name: 'work laptop' });
+        expect((await server.api.listPasskeys({}, { token: user.token })).passkeys.map((listed) => listed.name)).to.deep.equal(['work laptop']);
+        const { events } = await server.api.listAuditEvents({ targetClientId: user.id, type: 'second_factor.renamed' }, { token: adminToken });
+        expect(events.map((event) => [event.actorId, event.method])).to.deep.equal([[user.id, 'passkey']]);
+      });
+
+      it("answers another user's passkey NOT_FOUND, as an unknown one, and a bad name INVALID_ARGUMENT, renaming nothing", async () => {
+        const user = await signedIn();
+        const other = await signedIn();
+        const theirs = await storedPasskey(other.id);
+        const refused = await failure(server.api.renamePasskey({ passkeyId: theirs.id, name: 'mine now' }, { token: user.token }));
+        const unknown = await failure(server.api.renamePasskey({ passkeyId: 'cred-unknown', name: 'mine now' }, { token: user.token }));
+        expect(refused).to.deep.equal(unknown);
+        expect(refused).to.include({ code: status.NOT_FOUND, reason: 'PASSKEY_NOT_FOUND' });
+        const empty = await failure(server.api.renamePasskey({ passkeyId: theirs.id, name: ' ' }, { token: other.token }));
+        expect(empty).to.include({ code: status.INVALID_ARGUMENT, field: 'name' });
+        expect((await server.api.listPasskeys({}, { token: other.token })).passkeys.map((listed) => listed.name)).to.deep.equal(['passkey']);
       });
     });
   });
