@@ -10,6 +10,7 @@ import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
 import * as v from '../kernel/validation.js';
 import { type RevocationList, revokeAccessTokensOf } from '../revocation/ports.js';
 import type { Lifetimes, SessionStore } from '../sessions/ports.js';
+import { provesPassword } from './password-proof.js';
 import type { ClientStore } from './ports.js';
 
 export interface AccountDeps {
@@ -72,18 +73,11 @@ export class Account {
     const client = await clients.findById(caller.clientId);
     if (!client) throw domainError('CLIENT_NOT_FOUND');
     this.deps.blocklist.check('new_password', newPassword, client.email);
-    const { attempt, currentOk } = await hasher.withPlace(async (place) => {
-      const attempt = await this.deps.limits.beginPasswordCheck(client.id, input.source ?? '');
-      const currentOk =
-        Buffer.byteLength(input.currentPassword, 'utf8') <= v.PASSWORD_MAX_BYTES && (await place.verify(input.currentPassword, client.passwordHash));
-      return { attempt, currentOk };
-    }, request.deadline);
     const record = { type: 'password.changed', actor: client.id, target: client.id, sessionId: caller.sessionId } as const;
-    if (!currentOk) {
+    if (!(await provesPassword(this.deps, client, input.currentPassword, input.source ?? '', request.deadline))) {
       this.deps.audit.record({ ...record, outcome: 'failure', details: { reason: 'INVALID_CREDENTIALS' } }, request);
       throw domainError('INVALID_CREDENTIALS');
     }
-    await attempt.succeeded();
     // Only a caller who proved the current password gets an estimate (milliseconds of this thread).
     await this.deps.strength.check('new_password', newPassword, client);
 
