@@ -11,6 +11,7 @@ import { AdminBootstrap, type AdminBootstrapDeps } from '../domain/clients/admin
 import { Administration, type AdministrationDeps } from '../domain/clients/administration.js';
 import { Deletion, type DeletionDeps, type DeletionStepHook } from '../domain/clients/deletion.js';
 import { Registration, type RegistrationDeps } from '../domain/clients/registration.js';
+import { SelfDeletion, type SelfDeletionDeps } from '../domain/clients/self-deletion.js';
 import { ServiceSecrets, type ServiceSecretsDeps } from '../domain/clients/service-secrets.js';
 import { Suspension, type SuspensionDeps } from '../domain/clients/suspension.js';
 import type { Clock } from '../domain/kernel/clock.js';
@@ -42,6 +43,7 @@ type EveryUseCaseDeps = AccountDeps &
   RecoveryCodeRegenerationDeps &
   RegistrationDeps &
   RevocationWatchDeps &
+  SelfDeletionDeps &
   SecondFactorAdministrationDeps &
   SecondFactorLoginDeps &
   ServiceSecretsDeps &
@@ -71,6 +73,7 @@ export interface UseCases {
   administration: Administration;
   suspension: Suspension;
   deletion: Deletion;
+  selfDeletion: SelfDeletion;
   auditTrail: AuditTrail;
   signingKeys: SigningKeyAdministration;
   revocationWatch: RevocationWatch;
@@ -90,6 +93,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
   const administration = new Administration(deps);
   const passkeys = new Passkeys(deps, sessionTokens);
   const emailVerification = new EmailVerification(deps);
+  const deletion = new Deletion(afterDeletionStep ? { ...deps, afterStep: afterDeletionStep } : deps);
   return {
     registration: new Registration(deps, emailVerification),
     adminBootstrap: new AdminBootstrap(deps),
@@ -101,7 +105,8 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     account: new Account(deps),
     administration,
     suspension: new Suspension(deps),
-    deletion: new Deletion(afterDeletionStep ? { ...deps, afterStep: afterDeletionStep } : deps),
+    deletion,
+    selfDeletion: new SelfDeletion(deps, deletion),
     auditTrail: new AuditTrail(deps),
     signingKeys: new SigningKeyAdministration(deps),
     revocationWatch: new RevocationWatch(deps),
