@@ -26,6 +26,7 @@ export const ROUTE_FIELDS = {
   registerService: { email: [], name: [], groups: [] },
   login: { email: [], password: [] },
   updateProfile: { first_name: ['firstName'], last_name: ['lastName'] },
+  deleteMyAccount: { password: [] },
   suspend: { id: [], reason: [] },
   reinstate: { id: [] },
   requestPasswordReset: { email: [] },

@@ -1,6 +1,6 @@
 /**
- * The browser routes of a signed-in user's own account: its profile, and its sessions (list
- * them, end one, end all the others). Each is one gRPC call; the cross-site guard runs before all of them,
+ * The browser routes of a signed-in user's own account: its profile, its sessions (list
+ * them, end one, end all the others), and its deletion. Each is one gRPC call; the cross-site guard runs before all of them,
  * and the service decides everything: whose session is whose, what ending one does.
  */
 import type Router from '@koa/router';
@@ -8,9 +8,9 @@ import type { Context } from 'koa';
 import type { ClientAuthCallOptions, ClientAuthCalls } from '../../src/sdk/typed-client.js';
 import type { CookiePolicy } from '../cookie-policy.js';
 import { type BodyFields, ROUTE_FIELDS } from '../json/body-fields.js';
-import { clientJson } from '../json/client-json.js';
+import { clientJson, deletionRequestJson } from '../json/client-json.js';
 import type { JsonObject } from '../json/request-body.js';
-import { optionalStringField } from '../json/request-fields.js';
+import { optionalStringField, stringField } from '../json/request-fields.js';
 import { respondJson } from '../json/respond.js';
 import { sessionJson } from '../json/session-json.js';
 import type { JsonFieldNames } from '../middleware/error-middleware.js';
@@ -55,5 +55,12 @@ export function accountRoutes(router: Router, helpers: AccountRouteHelpers): voi
     await body(ctx, ROUTE_FIELDS.none);
     const { endedSessionCount } = await api.endMyOtherSessions({}, authenticated(ctx));
     respondJson(ctx, { ended_session_count: endedSessionCount });
+  });
+
+  router.post('/me/delete', async (ctx) => {
+    const input = await body(ctx, ROUTE_FIELDS.deleteMyAccount);
+    const { deletionRequest } = await api.deleteMyAccount({ password: stringField(input, 'password') }, authenticated(ctx));
+    cookies.clearSession(ctx);
+    respondJson(ctx, { deletion_request: deletionRequestJson(deletionRequest) });
   });
 }

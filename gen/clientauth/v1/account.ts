@@ -7,7 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
-import { Client } from "./client.js";
+import { Client, DeletionRequest } from "./client.js";
 
 export const protobufPackage = "clientauth.v1";
 
@@ -100,6 +100,18 @@ export interface UpdateMyProfileRequest {
 export interface UpdateMyProfileResponse {
   /** The caller's client record with its new names. */
   client: Client | undefined;
+}
+
+/** The request of DeleteMyAccount. */
+export interface DeleteMyAccountRequest {
+  /** The caller's current password, re-entered. Required. */
+  password: string;
+}
+
+/** The response of DeleteMyAccount. */
+export interface DeleteMyAccountResponse {
+  /** The deletion request sent (or queued) to every other service. */
+  deletionRequest: DeletionRequest | undefined;
 }
 
 function createBaseSession(): Session {
@@ -857,6 +869,148 @@ export const UpdateMyProfileResponse: MessageFns<UpdateMyProfileResponse> = {
     const message = createBaseUpdateMyProfileResponse();
     message.client = (object.client !== undefined && object.client !== null)
       ? Client.fromPartial(object.client)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteMyAccountRequest(): DeleteMyAccountRequest {
+  return { password: "" };
+}
+
+export const DeleteMyAccountRequest: MessageFns<DeleteMyAccountRequest> = {
+  encode(message: DeleteMyAccountRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.password !== "") {
+      writer.uint32(10).string(message.password);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteMyAccountRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteMyAccountRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.password = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteMyAccountRequest {
+    return { password: isSet(object.password) ? globalThis.String(object.password) : "" };
+  },
+
+  toJSON(message: DeleteMyAccountRequest): unknown {
+    const obj: any = {};
+    if (message.password !== "") {
+      obj.password = message.password;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteMyAccountRequest>, I>>(base?: I): DeleteMyAccountRequest {
+    return DeleteMyAccountRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteMyAccountRequest>, I>>(object: I): DeleteMyAccountRequest {
+    const message = createBaseDeleteMyAccountRequest();
+    message.password = object.password ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteMyAccountResponse(): DeleteMyAccountResponse {
+  return { deletionRequest: undefined };
+}
+
+export const DeleteMyAccountResponse: MessageFns<DeleteMyAccountResponse> = {
+  encode(message: DeleteMyAccountResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.deletionRequest !== undefined) {
+      DeletionRequest.encode(message.deletionRequest, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteMyAccountResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteMyAccountResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.deletionRequest = DeletionRequest.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteMyAccountResponse {
+    return {
+      deletionRequest: isSet(object.deletionRequest)
+        ? DeletionRequest.fromJSON(object.deletionRequest)
+        : isSet(object.deletion_request)
+        ? DeletionRequest.fromJSON(object.deletion_request)
+        : undefined,
+    };
+  },
+
+  toJSON(message: DeleteMyAccountResponse): unknown {
+    const obj: any = {};
+    if (message.deletionRequest !== undefined) {
+      obj.deletionRequest = DeletionRequest.toJSON(message.deletionRequest);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteMyAccountResponse>, I>>(base?: I): DeleteMyAccountResponse {
+    return DeleteMyAccountResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteMyAccountResponse>, I>>(object: I): DeleteMyAccountResponse {
+    const message = createBaseDeleteMyAccountResponse();
+    message.deletionRequest = (object.deletionRequest !== undefined && object.deletionRequest !== null)
+      ? DeletionRequest.fromPartial(object.deletionRequest)
       : undefined;
     return message;
   },

@@ -22,6 +22,8 @@ import {
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
 import {
+  DeleteMyAccountRequest,
+  DeleteMyAccountResponse,
   EndMyOtherSessionsRequest,
   EndMyOtherSessionsResponse,
   EndMySessionRequest,
@@ -4859,6 +4861,27 @@ export const ClientAuthService = {
     responseDeserialize: (value: Buffer): DeleteClientResponse => DeleteClientResponse.decode(value),
   },
   /**
+   * Deletes the calling user (bearer) once its current password is re-entered, with
+   * DeleteClient's cascade: the record, its sessions and second factors go, its tokens die
+   * at once, and a deletion request goes to every other service. The password check is
+   * counted as ChangePassword's is. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for a
+   * wrong password (nothing is deleted), INVALID_ARGUMENT (field password) when it is
+   * missing, FAILED_PRECONDITION / NOT_A_USER for a service, FAILED_PRECONDITION /
+   * LAST_ADMIN for the last active admin, or RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (after
+   * LOGIN_MAX_FAILURES wrong passwords) or SERVER_BUSY, with retry-after metadata.
+   */
+  deleteMyAccount: {
+    path: "/clientauth.v1.ClientAuth/DeleteMyAccount" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteMyAccountRequest): Buffer =>
+      Buffer.from(DeleteMyAccountRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteMyAccountRequest => DeleteMyAccountRequest.decode(value),
+    responseSerialize: (value: DeleteMyAccountResponse): Buffer =>
+      Buffer.from(DeleteMyAccountResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteMyAccountResponse => DeleteMyAccountResponse.decode(value),
+  },
+  /**
    * Returns any client's record. Admins only (bearer); the permission check comes before
    * any lookup. Fails with PERMISSION_DENIED / PERMISSION_DENIED or NOT_FOUND /
    * CLIENT_NOT_FOUND.
@@ -5534,6 +5557,17 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    */
   deleteClient: handleUnaryCall<DeleteClientRequest, DeleteClientResponse>;
   /**
+   * Deletes the calling user (bearer) once its current password is re-entered, with
+   * DeleteClient's cascade: the record, its sessions and second factors go, its tokens die
+   * at once, and a deletion request goes to every other service. The password check is
+   * counted as ChangePassword's is. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for a
+   * wrong password (nothing is deleted), INVALID_ARGUMENT (field password) when it is
+   * missing, FAILED_PRECONDITION / NOT_A_USER for a service, FAILED_PRECONDITION /
+   * LAST_ADMIN for the last active admin, or RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (after
+   * LOGIN_MAX_FAILURES wrong passwords) or SERVER_BUSY, with retry-after metadata.
+   */
+  deleteMyAccount: handleUnaryCall<DeleteMyAccountRequest, DeleteMyAccountResponse>;
+  /**
    * Returns any client's record. Admins only (bearer); the permission check comes before
    * any lookup. Fails with PERMISSION_DENIED / PERMISSION_DENIED or NOT_FOUND /
    * CLIENT_NOT_FOUND.
@@ -6054,6 +6088,31 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteClientResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Deletes the calling user (bearer) once its current password is re-entered, with
+   * DeleteClient's cascade: the record, its sessions and second factors go, its tokens die
+   * at once, and a deletion request goes to every other service. The password check is
+   * counted as ChangePassword's is. Fails with UNAUTHENTICATED / INVALID_CREDENTIALS for a
+   * wrong password (nothing is deleted), INVALID_ARGUMENT (field password) when it is
+   * missing, FAILED_PRECONDITION / NOT_A_USER for a service, FAILED_PRECONDITION /
+   * LAST_ADMIN for the last active admin, or RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS (after
+   * LOGIN_MAX_FAILURES wrong passwords) or SERVER_BUSY, with retry-after metadata.
+   */
+  deleteMyAccount(
+    request: DeleteMyAccountRequest,
+    callback: (error: ServiceError | null, response: DeleteMyAccountResponse) => void,
+  ): ClientUnaryCall;
+  deleteMyAccount(
+    request: DeleteMyAccountRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteMyAccountResponse) => void,
+  ): ClientUnaryCall;
+  deleteMyAccount(
+    request: DeleteMyAccountRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteMyAccountResponse) => void,
   ): ClientUnaryCall;
   /**
    * Returns any client's record. Admins only (bearer); the permission check comes before

@@ -1,20 +1,20 @@
-/** The handlers of what a client does with its own account (profile, sessions): decode, call one use case once, encode. */
+/** The handlers of what a client does with its own account (profile, sessions, deletion): decode, call one use case once, encode. */
 import type { Session } from '../../../gen/clientauth/v1/account.js';
 import type { ClientAuthServer } from '../../../gen/clientauth/v1/client_auth.js';
 import type { UseCases } from '../../bootstrap/use-cases.js';
 import type { Principal } from '../../domain/kernel/client.js';
 import type { MySessionView } from '../../domain/sessions/my-sessions.js';
-import { clientToProto } from './convert.js';
+import { clientToProto, deletionRequestToProto } from './convert.js';
 import { type CallContext, type UnaryOptions, unary } from './unary.js';
 
-type AccountMethods = 'updateMyProfile' | 'listMySessions' | 'endMySession' | 'endMyOtherSessions';
+type AccountMethods = 'updateMyProfile' | 'listMySessions' | 'endMySession' | 'endMyOtherSessions' | 'deleteMyAccount';
 
 export function accountHandlers(
   useCases: UseCases,
   caller: (context: CallContext) => Promise<Principal>,
   options: UnaryOptions,
 ): Pick<ClientAuthServer, AccountMethods> {
-  const { account, mySessions } = useCases;
+  const { account, mySessions, selfDeletion } = useCases;
   return {
     updateMyProfile: unary(
       'UpdateMyProfile',
@@ -48,6 +48,15 @@ export function accountHandlers(
       'EndMyOtherSessions',
       async (_request, context) => {
         return { endedSessionCount: await mySessions.endOthers(await caller(context), context.request) };
+      },
+      options,
+    ),
+
+    deleteMyAccount: unary(
+      'DeleteMyAccount',
+      async (request, context) => {
+        const requested = await selfDeletion.deleteMyAccount(await caller(context), { password: request.password, source: context.clientIp }, context.request);
+        return { deletionRequest: deletionRequestToProto(requested) };
       },
       options,
     ),

@@ -155,4 +155,32 @@ for (const wiring of WIRINGS)
         expect((await phone.get('/me')).status).to.equal(200);
       });
     });
+
+    describe('deleting the account', () => {
+      it('deletes the signed-in user once its password is re-entered with POST /me/delete, and signs every browser out', async () => {
+        const { email, id, laptop, phone } = await userInTwoBrowsers();
+        const deleted = await laptop.post('/me/delete', { password: PASSWORD });
+        expect(deleted.status).to.equal(200);
+        expect(deleted.body.deletion_request).to.include({ client_id: id, requested_by: id });
+        expect(deleted.cookies.map((cookie) => [cookie.name, cookie.attributes['max-age']])).to.deep.include(['token', '0']);
+        expect((await phone.get('/me')).body.reason).to.equal('CLIENT_DELETED');
+        expect((await new CookieClient(bridge.url).post('/login', { email, password: PASSWORD })).status).to.equal(401);
+      });
+
+      it('refuses a wrong password with 401 and keeps the user signed in; a missing one, another field and another site too', async () => {
+        const { laptop } = await userInTwoBrowsers();
+        const wrong = await laptop.post('/me/delete', { password: 'not the password' });
+        expect(wrong.status).to.equal(401);
+        expect(wrong.body.reason).to.equal('INVALID_CREDENTIALS');
+        expect(wrong.cookies).to.deep.equal([]);
+        expect((await laptop.get('/me')).status).to.equal(200);
+        const missing = await laptop.post('/me/delete', {});
+        expect(missing.status).to.equal(400);
+        expect(missing.body).to.include({ reason: 'INVALID_ARGUMENT', field: 'password' });
+        expect((await laptop.post('/me/delete', { password: PASSWORD, id: 'someone-else' })).body).to.include({ field: 'id' });
+        const crossSite = await laptop.post('/me/delete', { password: PASSWORD }, { headers: EVIL });
+        expect(crossSite.status).to.equal(403);
+        expect((await laptop.get('/me')).status).to.equal(200);
+      });
+    });
   });

@@ -1,17 +1,21 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import type { PasskeyRecord } from '../../../src/domain/second-factor/ports.js';
-import { ADMIN, PASSWORD, registerUser, storedFactors } from '../../support/factor-fixture.js';
+import { ADMIN, enrolTotp, PASSWORD, registerUser, storedFactors } from '../../support/factor-fixture.js';
 import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
+const MAX_FAILURES = 4;
+
 for (const setup of SETUPS) {
-  describe(`A user's own account (UpdateMyProfile, RenamePasskey), on ${SETUP_TITLES[setup]}`, function () {
+  describe(`A user's own account (UpdateMyProfile, RenamePasskey, DeleteMyAccount), on ${SETUP_TITLES[setup]}`, function () {
     this.timeout(30000);
     let server: TestServer;
     let adminToken: string;
 
     before(async function () {
-      server = await startTestServer(setupEnv(setup, this, 'my_account', { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }));
+      server = await startTestServer(
+        setupEnv(setup, this, 'my_account', { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, LOGIN_MAX_FAILURES: String(MAX_FAILURES) }),
+      );
       adminToken = (await server.api.login(ADMIN)).accessToken;
     });
     after(async () => server?.close());
@@ -105,6 +109,59 @@ for (const setup of SETUPS) {
         const empty = await failure(server.api.renamePasskey({ passkeyId: theirs.id, name: ' ' }, { token: other.token }));
         expect(empty).to.include({ code: status.INVALID_ARGUMENT, field: 'name' });
         expect((await server.api.listPasskeys({}, { token: other.token })).passkeys.map((listed) => listed.name)).to.deep.equal(['passkey']);
+      });
+    });
+
+    describe('DeleteMyAccount', () => {
+      it('deletes the caller once its password is re-entered: its tokens die at once, its factors go, and every service is told', async () => {
+        const user = await signedIn();
+        const other = await server.api.login({ email: user.email, password: PASSWORD });
+        await enrolTotp(server, user.token);
+        const { deletionRequest } = await server.api.deleteMyAccount({ password: PASSWORD }, { token: user.token });
+        expect(deletionRequest).to.include({ clientId: user.id, requestedBy: user.id });
+
+        for (const token of [user.token, other.accessToken]) {
+          expect(await failure(server.api.validateToken({ token }))).to.include({ code: status.UNAUTHENTICATED, reason: 'CLIENT_DELETED' });
+        }
+        expect(await failure(server.api.refreshToken({ refreshToken: other.refreshToken }))).to.include({ code: status.UNAUTHENTICATED });
+        expect(await failure(server.api.login({ email: user.email, password: PASSWORD }))).to.include({ reason: 'INVALID_CREDENTIALS' });
+        expect(await failure(server.api.getClient({ clientId: user.id }, { token: adminToken }))).to.include({ code: status.NOT_FOUND });
+        const stored = storedFactors(server);
+        try {
+          expect(await stored.store.findTotp(user.id)).to.equal(null);
+        } finally {
+          stored.close();
+        }
+        const { deletionRequests } = await server.api.listDeletionRequests({ pageSize: 500 }, { token: adminToken });
+        expect(deletionRequests.filter((request) => request.clientId === user.id).map((request) => request.requestedBy)).to.deep.equal([user.id]);
+        const { events } = await server.api.listAuditEvents({ targetClientId: user.id, type: 'client.deleted' }, { token: adminToken });
+        expect(events.map((event) => [event.actorId, event.outcome])).to.deep.equal([[user.id, 1]]);
+      });
+
+      it('refuses a wrong password with INVALID_CREDENTIALS and deletes nothing, and stops a guesser at the limit ChangePassword has', async () => {
+        const user = await signedIn();
+        const wrong = await failure(server.api.deleteMyAccount({ password: 'not the password' }, { token: user.token }));
+        expect(wrong).to.include({ code: status.UNAUTHENTICATED, reason: 'INVALID_CREDENTIALS' });
+        expect((await server.api.getMe({}, { token: user.token })).client!.id).to.equal(user.id);
+        for (let attempt = 1; attempt < MAX_FAILURES - 1; attempt++) {
+          expect((await failure(server.api.deleteMyAccount({ password: `wrong ${attempt}` }, { token: user.token }))).reason).to.equal('INVALID_CREDENTIALS');
+        }
+        const changed = await failure(
+          server.api.changePassword({ currentPassword: 'wrong again', newPassword: 'a brand new password' }, { token: user.token }),
+        );
+        expect(changed.reason).to.equal('INVALID_CREDENTIALS');
+        const throttled = await failure(server.api.deleteMyAccount({ password: PASSWORD }, { token: user.token }));
+        expect(throttled).to.include({ code: status.RESOURCE_EXHAUSTED, reason: 'TOO_MANY_ATTEMPTS' });
+        expect((await server.api.getMe({}, { token: user.token })).client!.id).to.equal(user.id);
+        const missing = await failure(server.api.deleteMyAccount({ password: '' }, { token: user.token }));
+        expect(missing).to.include({ code: status.INVALID_ARGUMENT, field: 'password' });
+      });
+
+      it('keeps the last active admin', async () => {
+        const refused = await failure(server.api.deleteMyAccount({ password: ADMIN.password }, { token: adminToken }));
+        expect(refused).to.include({ code: status.FAILED_PRECONDITION, reason: 'LAST_ADMIN' });
+        const { client } = await server.api.getMe({}, { token: adminToken });
+        expect(client!.groups).to.include('admin');
       });
     });
   });
