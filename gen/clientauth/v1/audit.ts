@@ -70,9 +70,11 @@ export interface AuditEvent {
    * What happened: client.registered, login.succeeded, login.failed, login.throttled,
    * login.second_factor_required (a right password; the login waits for CompleteLogin),
    * second_factor.passed, second_factor.failed, second_factor.enrolled,
-   * second_factor.removed, second_factor.reset, token.refreshed, refresh_token.reused, logout, password.changed, password.reset,
-   * email.verified, service_token.issued, service.registered, service_secret.reset,
-   * groups.changed,
+   * second_factor.removed, second_factor.renamed, second_factor.reset,
+   * recovery_codes.regenerated, token.refreshed, refresh_token.reused, logout,
+   * session.ended (EndMySession, EndMyOtherSessions: one per session ended),
+   * password.changed, profile.updated, password.reset, email.verified,
+   * service_token.issued, service.registered, service_secret.reset, groups.changed,
    * client.suspended, client.reinstated, client.deleted, admin.bootstrapped or
    * signing_key.rotated (RotateSigningKey; no target, the new key's kid in key_id).
    */

@@ -28,6 +28,7 @@ const GRPCURL_EXAMPLES = {
   wrongPassword: `grpcurl -plaintext -v -d '{"email": "ada@example.com", "password": "not my password"}' \\
   localhost:50051 clientauth.v1.ClientAuth/Login`,
   mySignIns: `grpcurl -plaintext -H "authorization: Bearer $TOKEN" localhost:50051 clientauth.v1.ClientAuth/ListMySignIns`,
+  mySessions: `grpcurl -plaintext -H "authorization: Bearer $TOKEN" localhost:50051 clientauth.v1.ClientAuth/ListMySessions`,
 } as const;
 
 type ExampleName = keyof typeof GRPCURL_EXAMPLES;
@@ -139,6 +140,17 @@ describe('grpcurl against the running server, as docs/api.md shows', function ()
     expect(signIns.map((signIn: { type: string }) => signIn.type)).to.deep.equal(['login.failed', 'login.succeeded']);
     expect(signIns[0]).to.include({ outcome: 'AUDIT_OUTCOME_FAILURE', actorId: 'anonymous', reason: 'INVALID_CREDENTIALS', clientIp: '127.0.0.1' });
     expect(signIns[1].userAgent).to.match(/grpc-go/);
+  });
+
+  it("lists the token's session, marked as the caller's own, with grpcurl's user agent and address", () => {
+    const { exitCode, stdout } = results.mySessions;
+    expect(exitCode, stdout).to.equal(0);
+    const { sessions } = JSON.parse(stdout);
+    const validated = JSON.parse(results.validate.stdout);
+    expect(sessions).to.have.length(1);
+    expect(sessions[0]).to.include({ id: validated.sessionId, current: true, clientIp: '127.0.0.1' });
+    expect(sessions[0].userAgent).to.match(/grpc-go/);
+    expect(sessions[0].amr).to.deep.equal(['pwd']);
   });
 
   it('is what docs/api.md shows: every command appears in docs/api.md', () => {
