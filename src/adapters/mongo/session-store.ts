@@ -171,7 +171,8 @@ export class MongoSessionStore implements SessionStore {
    * The live sessions, then their tokens newest first (through the `client` index; claims
    * have no `parent`), read only until each session has met its newest one. FerretDB has no
    * `$first` accumulator to group them on the server, so the cursor stops early instead; the
-   * projection keeps each token a few dozen bytes.
+   * projection keeps each token a few dozen bytes. An account page asks this, not the hot
+   * path: on FerretDB's SQLite backend, which pushes down `_id` lookups only, it scans.
    */
   async listLive(clientId: string, now: Date): Promise<SessionActivity[]> {
     const live = await this.sessions.find({ clientId, revokedAt: null, expiresAt: { $gt: now } }).toArray();
