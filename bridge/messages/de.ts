@@ -42,6 +42,19 @@ export const de: Messages = {
     noName: 'Nicht angegeben',
     signOut: 'Abmelden',
   },
+  accountNav: {
+    label: 'Ihr Konto',
+    sections: {
+      overview: 'Übersicht',
+      profile: 'Name',
+      password: 'Passwort',
+      twoFactor: 'Anmeldung in zwei Schritten',
+      passkeys: 'Passkeys',
+      sessions: 'Wo Sie angemeldet sind',
+      signIns: 'Anmeldeverlauf',
+      delete: 'Konto löschen',
+    },
+  },
   errorPage: {
     title: 'Etwas ist schiefgegangen',
     toSignIn: 'Zur Anmeldeseite',

@@ -44,6 +44,19 @@ export const en = {
     noName: 'Not given',
     signOut: 'Sign out',
   },
+  accountNav: {
+    label: 'Your account',
+    sections: {
+      overview: 'Overview',
+      profile: 'Name',
+      password: 'Password',
+      twoFactor: 'Two-step sign-in',
+      passkeys: 'Passkeys',
+      sessions: 'Where you are signed in',
+      signIns: 'Sign-in history',
+      delete: 'Delete account',
+    },
+  },
   errorPage: {
     title: 'Something went wrong',
     toSignIn: 'Go to the sign-in page',

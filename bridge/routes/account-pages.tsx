@@ -1,13 +1,14 @@
 /**
  * /account, the signed-in landing page, and /sign-out. Both read the session from the
- * access cookie the sign-in set; a missing or ended session goes to /sign-in.
+ * access cookie the sign-in set; a missing or ended session goes to /sign-in
+ * (pages/signed-in.ts, which every account page goes through).
  */
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { CookiePolicy } from '../cookie-policy.js';
 import { readForm } from '../pages/form.js';
-import { isSignedOut, pageFailureOf } from '../pages/page-failure.js';
+import { signedInPage } from '../pages/signed-in.js';
 import { AccountView } from '../views/account-view.js';
 import { callOptionsOf } from './call-options.js';
 import type { PageRouteDependencies } from './page-dependencies.js';
@@ -19,20 +20,14 @@ export function accountPages(router: Router, deps: PageRouteDependencies): void 
     return token !== undefined && CookiePolicy.isTokenShaped(token) ? token : undefined;
   };
 
-  router.get('/account', async (ctx) => {
-    const token = sessionToken(ctx);
-    if (token === undefined) return renderer.redirect(ctx, '/sign-in');
-    let client: { firstName: string; lastName: string; email: string } | undefined;
-    try {
-      client = (await api.getMe({}, callOptionsOf(ctx, deps.callTimeoutMs, token))).client;
-    } catch (error) {
-      if (!isSignedOut(pageFailureOf(error))) throw error;
-      cookies.clearSession(ctx);
-      return renderer.redirect(ctx, '/sign-in');
-    }
-    if (!client) throw new Error('the service answered GetMe without a client');
-    renderer.render(ctx, <AccountView frame={renderer.frame(ctx)} client={client} />);
-  });
+  router.get(
+    '/account',
+    signedInPage(deps, async (ctx, call) => {
+      const { client } = await api.getMe({}, call);
+      if (!client) throw new Error('the service answered GetMe without a client');
+      renderer.render(ctx, <AccountView frame={renderer.frame(ctx)} client={client} />);
+    }),
+  );
 
   router.post('/sign-out', async (ctx) => {
     await readForm(ctx, deps.bodyLimitBytes, []);

@@ -1,6 +1,6 @@
-/** The signed-in landing page: who is signed in, and the way out. The account's other pages link from here. */
+/** The signed-in landing page: who is signed in, the account's sections, and the way out. */
+import { AccountLayout } from './account-layout.js';
 import { Button, PostForm } from './form.js';
-import { Layout } from './layout.js';
 import type { PageFrame } from './page-frame.js';
 
 export interface AccountViewProps {
@@ -12,8 +12,7 @@ export function AccountView({ frame, client }: AccountViewProps) {
   const { t } = frame.locale;
   const name = [client.firstName, client.lastName].filter((part) => part !== '').join(' ');
   return (
-    <Layout frame={frame} title={t.account.title}>
-      <h1>{t.account.title}</h1>
+    <AccountLayout frame={frame} title={t.account.title} current="/account">
       <dl class="summary-list">
         <dt>{t.account.name}</dt>
         <dd>{name || t.account.noName}</dd>
@@ -23,6 +22,6 @@ export function AccountView({ frame, client }: AccountViewProps) {
       <PostForm action="/sign-out">
         <Button secondary>{t.account.signOut}</Button>
       </PostForm>
-    </Layout>
+    </AccountLayout>
   );
 }

@@ -58,16 +58,16 @@ for (const setup of SETUPS)
       expectPageHeaders(account.headers, 'GET /account', { csp: CSP });
     });
 
-    it('sends /account without a session, or with an ended one, to /sign-in, and drops the stale cookie', async () => {
+    it('sends /account without a session, or with an ended one, to /sign-in coming back to it, and drops the stale cookie', async () => {
       const none = await fetchPage(`${url}/account`);
-      expect([none.status, none.location]).to.deep.equal([303, '/sign-in']);
+      expect([none.status, none.location]).to.deep.equal([303, '/sign-in?return_to=%2Faccount']);
       const { email } = await registerPerson(stack.server);
       const cookie = accessCookieOf(await signIn(email));
       const out = await fetchPage(`${url}/sign-out`, { form: {}, headers: { Cookie: cookie } });
       expect([out.status, out.location]).to.deep.equal([303, '/sign-in?notice=signed-out']);
       expect(out.setCookies.filter((line) => line.includes('Max-Age=0'))).to.have.length(3);
       const ended = await fetchPage(`${url}/account`, { headers: { Cookie: cookie } });
-      expect([ended.status, ended.location]).to.deep.equal([303, '/sign-in']);
+      expect([ended.status, ended.location]).to.deep.equal([303, '/sign-in?return_to=%2Faccount']);
       expect(ended.setCookies.some((line) => line.startsWith('token=;'))).to.equal(true);
       expect((await fetchPage(`${url}/sign-in?notice=signed-out`)).text).to.contain('You have signed out.');
     });
