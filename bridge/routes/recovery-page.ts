@@ -1,9 +1,10 @@
 /**
- * The page a password-reset link opens. The token travels in the link's fragment
- * (`#token=...`), which browsers send to no server, so it reaches no access log; the
- * script takes it, removes it from the address bar and history, and posts it with the new
- * password. The page and the script are static: no value from the request is written
- * into them.
+ * The page a password-reset link opens on a bridge without the hosted pages
+ * (UI_ENABLED=false; with them, bridge/routes/recovery-pages.tsx answers instead). The
+ * mailed link carries the token as `?token=...`, links of earlier releases in the fragment
+ * (`#token=...`); the script takes it from either, removes it from the address bar and
+ * history, and posts it with the new password. The page and the script are static: no
+ * value from the request is written into them.
  */
 export const RESET_PAGE_HTML = `<!doctype html>
 <html lang="en">
@@ -26,7 +27,7 @@ export const RESET_PAGE_HTML = `<!doctype html>
 
 export const RESET_PAGE_SCRIPT = `'use strict';
 (function () {
-  var token = new URLSearchParams(location.hash.slice(1)).get('token') || '';
+  var token = new URLSearchParams(location.search).get('token') || new URLSearchParams(location.hash.slice(1)).get('token') || '';
   history.replaceState(null, '', location.pathname);
   var form = document.getElementById('reset');
   var status = document.getElementById('status');

@@ -1,8 +1,10 @@
 /**
- * Account recovery end to end in headless Chromium, with mail from a real SMTP server:
- * register -> open the verification link from the mail -> verified; forgot password ->
- * open the reset link -> choose a new password -> the old session cookie is refused ->
- * log in with the new password.
+ * Account recovery end to end in headless Chromium through the JSON routes, with mail from
+ * a real SMTP server, on a bridge without the hosted pages (UI_ENABLED=false), as a front
+ * end of its own uses it: register -> open the verification link from the mail -> verified;
+ * forgot password -> open the reset link on the bridge's script page -> choose a new
+ * password -> the old session cookie is refused -> log in with the new password. The hosted
+ * pages' own flows are in recovery-pages.test.ts.
  */
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -14,7 +16,7 @@ import { eventually } from '../support/eventually.js';
 import { startTestServer, type TestServer, testEnv } from '../support/server.js';
 import { requireServices } from '../support/services.js';
 import { skipOrFailInCI } from '../support/skip-or-fail.js';
-import { linkIn, type SmtpMailbox, startSmtpMailbox } from '../support/smtp-mailbox.js';
+import { linkIn, type SmtpMailbox, startSmtpMailbox, tokenOf } from '../support/smtp-mailbox.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery';
@@ -29,7 +31,7 @@ async function freePort(): Promise<number> {
 }
 
 for (const wiring of WIRINGS)
-  describe(`Account recovery in headless Chromium, through the bridge and a real SMTP server (${wiring} wiring)`, function () {
+  describe(`Account recovery in headless Chromium, through the JSON routes without the pages and a real SMTP server (${wiring} wiring)`, function () {
     this.timeout(60000);
     let server: TestServer;
     let bridge: TestBridge;
@@ -61,7 +63,7 @@ for (const wiring of WIRINGS)
           RECOVERY_IP_REQUESTS_MAX: '100000',
         }),
       );
-      bridge = await startBridgeFor(server, wiring, { BRIDGE_PORT: String(bridgePort), EMAIL_VERIFIED_REDIRECT_URL: welcomeUrl });
+      bridge = await startBridgeFor(server, wiring, { BRIDGE_PORT: String(bridgePort), EMAIL_VERIFIED_REDIRECT_URL: welcomeUrl, UI_ENABLED: 'false' });
       browser = await chromium.launch({
         executablePath: CHROMIUM,
         headless: true,
@@ -141,7 +143,7 @@ for (const wiring of WIRINGS)
       }
     });
 
-    it('forgets the password, opens the reset link, sets a new password; the old session is refused and the new password logs in', async () => {
+    const resetThrough = async (link: (token: string) => string, what: string) => {
       const email = `chromium.reset.${Date.now()}@example.org`;
       await page.goto(`${bridge.url}/healthz`);
       expect((await call('POST', '/register', { email, password: PASSWORD })).status).to.equal(201);
@@ -149,12 +151,11 @@ for (const wiring of WIRINGS)
       expect((await call('GET', '/me')).status).to.equal(200);
 
       expect((await call('POST', '/password-reset/request', { email })).status).to.equal(202);
-      const link = linkIn(await mailbox.waitFor(email, /Reset your/), `${bridge.url}/password-reset#token=`);
-      const token = new URLSearchParams(new URL(link).hash.slice(1)).get('token')!;
+      const token = tokenOf(linkIn(await mailbox.waitFor(email, /Reset your/), `${bridge.url}/password-reset?token=`));
 
-      await page.goto(link);
+      await page.goto(link(token));
       // The page moved the token out of the address bar and its history entry at once.
-      await eventually(() => page.url() === `${bridge.url}/password-reset`, { what: 'the token gone from the address' });
+      await eventually(() => page.url() === `${bridge.url}/password-reset`, { what: `the token gone from the address (${what})` });
       await page.fill('#new-password', NEW_PASSWORD);
       await page.click('button[type=submit]');
       await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('Your password is changed'));
@@ -170,5 +171,13 @@ for (const wiring of WIRINGS)
       await mailbox.waitFor(email, /was changed/);
       expect(bridge.logs.join('\n')).to.not.include(token);
       expect(server.logs.join('\n')).to.not.include(token);
+    };
+
+    it('forgets the password, opens the mailed reset link, sets a new password; the old session is refused and the new password logs in', async () => {
+      await resetThrough((token) => `${bridge.url}/password-reset?token=${token}`, 'the mailed link, token in the query');
+    });
+
+    it('still takes a reset link of an earlier release, with the token in the fragment', async () => {
+      await resetThrough((token) => `${bridge.url}/password-reset#token=${token}`, 'an earlier link, token in the fragment');
     });
   });

@@ -5292,7 +5292,7 @@ export const ClientAuthService = {
    * Asks for a password-reset email. Public. Always answers OK with an empty response,
    * in the same time, whether or not the email is registered, so it reveals nothing
    * about who has an account. When the email belongs to an active (not suspended) user,
-   * one email goes out with a link to PUBLIC_URL + "/password-reset#token=<token>"; the
+   * one email goes out with a link to PUBLIC_URL + "/password-reset?token=<token>"; the
    * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
    * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
    * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within
@@ -5756,7 +5756,7 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * Asks for a password-reset email. Public. Always answers OK with an empty response,
    * in the same time, whether or not the email is registered, so it reveals nothing
    * about who has an account. When the email belongs to an active (not suspended) user,
-   * one email goes out with a link to PUBLIC_URL + "/password-reset#token=<token>"; the
+   * one email goes out with a link to PUBLIC_URL + "/password-reset?token=<token>"; the
    * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
    * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
    * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within
@@ -6619,7 +6619,7 @@ export interface ClientAuthClient extends Client {
    * Asks for a password-reset email. Public. Always answers OK with an empty response,
    * in the same time, whether or not the email is registered, so it reveals nothing
    * about who has an account. When the email belongs to an active (not suspended) user,
-   * one email goes out with a link to PUBLIC_URL + "/password-reset#token=<token>"; the
+   * one email goes out with a link to PUBLIC_URL + "/password-reset?token=<token>"; the
    * token is single-use and expires after PASSWORD_RESET_TTL_MIN minutes. Fails with
    * RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS once one email has asked RECOVERY_REQUESTS_MAX
    * times, or one client IP RECOVERY_IP_REQUESTS_MAX times, within

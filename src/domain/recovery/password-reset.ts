@@ -30,7 +30,11 @@ export interface PasswordResetDeps {
   recovery?: Recovery;
 }
 
-/** The path of the bridge's reset page; the token follows in the fragment, which browsers send to no server. */
+/**
+ * The path of the bridge's reset page; the token follows as `?token=`, so the page works
+ * without script (it posts the token back in its form). The bridge never logs a query and
+ * answers the page with no Referer; why not the fragment: docs/adr/0012-reset-link-query.md.
+ */
 export const RESET_PAGE_PATH = '/password-reset';
 
 export class PasswordReset {
@@ -115,7 +119,7 @@ export class PasswordReset {
     const token = await issueOneTimeToken(recovery, client.id, 'password_reset', settings.resetTokenTtlSeconds, this.deps.now());
     await recovery.mailer.queue(client, 'password-reset', {
       ...commonMailValues(recovery, client.email),
-      link: `${settings.publicUrl}${RESET_PAGE_PATH}#token=${token}`,
+      link: `${settings.publicUrl}${RESET_PAGE_PATH}?token=${token}`,
       minutes: String(Math.round(settings.resetTokenTtlSeconds / 60)),
     });
   }

@@ -45,7 +45,7 @@ describe('The bridge refuses patterned passwords (embedded, in-process wiring)',
     const address = email('resetter');
     expect((await browser.post('/register', { email: address, password: STRONG_PASSPHRASE })).status).to.equal(201);
     await browser.post('/password-reset/request', { email: address });
-    const token = tokenOf(linkIn(await mailbox.waitFor(address, /Reset your/), `${PUBLIC_URL}/password-reset#token=`));
+    const token = tokenOf(linkIn(await mailbox.waitFor(address, /Reset your/), `${PUBLIC_URL}/password-reset?token=`));
     for (const password of PATTERNED_PASSWORDS) {
       const answer = await browser.post('/password-reset', { token, new_password: password });
       expect(answer.status, password).to.equal(400);

@@ -58,7 +58,7 @@ for (const setup of SETUPS)
         const { browser, address } = await registered();
         expect((await browser.post('/login', { email: address, password: PASSWORD })).status).to.equal(200);
         await browser.post('/password-reset/request', { email: address });
-        const token = tokenOf(linkIn(await mailbox.waitFor(address, /Reset your/), 'http://localhost:8000/password-reset#token='));
+        const token = tokenOf(linkIn(await mailbox.waitFor(address, /Reset your/), 'http://localhost:8000/password-reset?token='));
         const reset = await new CookieClient(bridge.url).post('/password-reset', { token, new_password: NEW_PASSWORD });
         expect(reset.status).to.equal(204);
         expect(reset.headers.get('referrer-policy')).to.equal('no-referrer');

@@ -88,7 +88,7 @@ describe('Patterned passwords are refused wherever a password is set (gRPC)', fu
     const address = email('resetter');
     await register(address, PASSWORD);
     await server.api.requestPasswordReset({ email: address });
-    const token = tokenOf(linkIn(await mailbox.waitFor(address, /Reset your/), `${PUBLIC_URL}/password-reset#token=`));
+    const token = tokenOf(linkIn(await mailbox.waitFor(address, /Reset your/), `${PUBLIC_URL}/password-reset?token=`));
     for (const password of PATTERNED_PASSWORDS) {
       const refused = await failure(server.api.resetPassword({ token, newPassword: password }));
       expect(refused, password).to.include({ code: status.INVALID_ARGUMENT, reason: 'PASSWORD_TOO_WEAK', field: 'new_password' });

@@ -32,7 +32,7 @@ for (const setup of SETUPS) {
       const verifyToken = tokenOf(linkIn(await mailbox.waitFor(address, /Confirm/), `${PUBLIC_URL}/verify-email?token=`));
       await server.api.verifyEmail({ token: verifyToken }, { userAgent: 'ResetTest/2.0' });
       await server.api.requestPasswordReset({ email: address });
-      const resetToken = tokenOf(linkIn(await mailbox.waitFor(address, /Reset your/), `${PUBLIC_URL}/password-reset#token=`));
+      const resetToken = tokenOf(linkIn(await mailbox.waitFor(address, /Reset your/), `${PUBLIC_URL}/password-reset?token=`));
       await server.api.resetPassword({ token: resetToken, newPassword: NEW_PASSWORD });
 
       await server.app.audit.flush();

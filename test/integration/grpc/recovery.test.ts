@@ -55,7 +55,7 @@ for (const setup of SETUPS) {
       const mails = () => mailbox.to(address).filter((mail) => /Reset your/.test(mail.subject));
       await mailbox.waitFor(address, /Reset your/);
       if (nth > 0) await eventually(() => mails().length > nth);
-      return linkIn(mails()[nth]!, `${PUBLIC_URL}/password-reset#token=`);
+      return linkIn(mails()[nth]!, `${PUBLIC_URL}/password-reset?token=`);
     };
 
     it('sends a verification email at registration, with text and HTML bodies, the product name and SMTP_FROM', async () => {

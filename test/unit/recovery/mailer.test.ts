@@ -29,7 +29,7 @@ describe('The mail relay', () => {
   let logs: string[];
   let mailer: Mailer;
   const client = { id: 'client-a', email: 'ada@example.com' };
-  const values = { product: 'Example', email: client.email, publicUrl: 'https://x.test', link: 'https://x.test/password-reset#token=SECRET', minutes: '30' };
+  const values = { product: 'Example', email: client.email, publicUrl: 'https://x.test', link: 'https://x.test/password-reset?token=SECRET', minutes: '30' };
 
   beforeEach(async () => {
     sqlite = await openSqlite();
@@ -57,7 +57,7 @@ describe('The mail relay', () => {
     await mailer.flush();
     expect(transport.sent).to.have.length(1);
     expect(transport.sent[0]).to.deep.include({ to: client.email, subject: 'Reset your Example password' });
-    expect(transport.sent[0]!.html).to.include('href="https://x.test/password-reset#token=SECRET"');
+    expect(transport.sent[0]!.html).to.include('href="https://x.test/password-reset?token=SECRET"');
     expect(await outbox.backlog()).to.equal(0);
   });
 
@@ -109,11 +109,11 @@ describe('The mail relay', () => {
     const row = JSON.stringify(sqlite.db.prepare('SELECT * FROM mail_outbox').all());
     expect(row).to.include(client.email);
     expect(row).to.not.include('SECRET');
-    expect(row).to.not.include('password-reset#');
+    expect(row).to.not.include('password-reset?');
     transport.down = false;
     clock.advance(1000);
     await mailer.flush();
-    expect(transport.sent[0]!.text).to.include('https://x.test/password-reset#token=SECRET');
+    expect(transport.sent[0]!.text).to.include('https://x.test/password-reset?token=SECRET');
   });
 
   for (const [title, tamper] of [
@@ -169,7 +169,7 @@ describe('The mail relay', () => {
     });
     await mailer.flush();
     expect(transport.sent).to.have.length(1);
-    expect(transport.sent[0]!.text).to.include('https://x.test/password-reset#token=SECRET');
+    expect(transport.sent[0]!.text).to.include('https://x.test/password-reset?token=SECRET');
     expect(await outbox.backlog()).to.equal(0);
   });
 });
