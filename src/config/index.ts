@@ -163,7 +163,7 @@ export function loadConfig(env: Env): Config {
       issuer,
       publicUrl: recovery.publicUrl,
       emailVerifiedRedirectUrl: verifiedRedirectFrom(read, recovery),
-      ui: uiFrom(read, recovery.productName),
+      ui: uiFrom(read, recovery),
     },
     jwt: {
       issuer,

@@ -4,6 +4,7 @@
  * `loadConfig` (src/config/index.ts), which owns the environment.
  */
 import { ConfigError, type Reader } from './reader.js';
+import type { RecoveryConfig } from './recovery.js';
 
 export interface UiConfig {
   readonly enabled: boolean;
@@ -15,17 +16,26 @@ export interface UiConfig {
   readonly logoUrl: string | null;
   /** `#rrggbb`, lower case: the pages' stylesheet is built with it (bridge/pages/brand.ts). */
   readonly accentColor: string;
+  /**
+   * PASSWORD_RESET and EMAIL_VERIFICATION, as the service reads them: the pages offer a
+   * way to a reset only when there is one, and say a verification mail was sent only when
+   * one was. (A bridge run apart from the service reads the same variables.)
+   */
+  readonly passwordReset: boolean;
+  readonly emailVerification: boolean;
 }
 
 const DEFAULT_ACCENT = '#1d70b8';
 
-export function uiFrom(read: Reader, productName: string): UiConfig {
+export function uiFrom(read: Reader, recovery: RecoveryConfig): UiConfig {
   return {
     enabled: read.bool('UI_ENABLED', true),
     returnToOrigins: read.list('UI_RETURN_TO_ORIGINS').map(returnOrigin),
-    productName,
+    productName: recovery.productName,
     logoUrl: logoUrl(read.optional('UI_LOGO_URL')),
     accentColor: hexColour(read.string('UI_ACCENT_COLOR', DEFAULT_ACCENT)),
+    passwordReset: recovery.passwordReset,
+    emailVerification: recovery.emailVerification,
   };
 }
 

@@ -9,7 +9,14 @@ describe('Configuration of the hosted pages', () => {
       productName: 'client-auth',
       logoUrl: null,
       accentColor: '#1d70b8',
+      passwordReset: true,
+      emailVerification: true,
     });
+  });
+
+  it('follows PASSWORD_RESET and EMAIL_VERIFICATION, so the pages offer only what the service does', () => {
+    const ui = loadConfig({ PASSWORD_RESET: 'false', EMAIL_VERIFICATION: 'false' }).bridge.ui;
+    expect(ui).to.include({ passwordReset: false, emailVerification: false });
   });
 
   it('reads the switch, the product name, the return origins, the logo and the accent', () => {
@@ -26,6 +33,8 @@ describe('Configuration of the hosted pages', () => {
       productName: 'Example ID',
       logoUrl: 'https://cdn.example.com/logo.svg',
       accentColor: '#00aa77',
+      passwordReset: true,
+      emailVerification: true,
     });
     expect(loadConfig({ UI_LOGO_URL: '/static/logo.png' }).bridge.ui.logoUrl).to.equal('/static/logo.png');
   });
