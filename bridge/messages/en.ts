@@ -3,6 +3,8 @@
  * (their type is this one's, so a missing or extra key fails to compile). Parameters are
  * already formatted for the language (bridge/messages/catalogue.ts does it with Intl).
  */
+import { strengthAdviceEn } from './strength-advice-en.js';
+
 export const en = {
   languageName: 'English',
   layout: {
@@ -23,6 +25,12 @@ export const en = {
     emailMissing: 'Enter your email address',
     passwordMissing: 'Enter your password',
     signedOut: 'You have signed out.',
+    forgotPassword: 'Forgot your password?',
+    noAccount: 'No account yet?',
+    signUp: 'Create an account',
+    passwordChanged: 'Your password is changed, and you are signed out everywhere. Sign in with the new password.',
+    signedUp: 'Your account is created. Sign in to continue.',
+    confirmEmail: 'Your account is created. Open the link in the email we sent you to confirm your address, then sign in.',
   },
   secondStep: {
     title: 'Confirm it is you',
@@ -36,6 +44,68 @@ export const en = {
     submit: 'Continue',
     useRecoveryCode: 'Use a recovery code instead',
     useTotp: 'Use the authenticator app instead',
+  },
+  signUp: {
+    title: 'Create an account',
+    email: 'Email address',
+    emailHint: 'You sign in with it.',
+    password: 'Password',
+    firstName: 'First name (optional)',
+    lastName: 'Last name (optional)',
+    submit: 'Create account',
+    emailMissing: 'Enter your email address',
+    passwordMissing: 'Choose a password',
+    emailInvalid: 'Enter an email address like name@example.com',
+    firstNameInvalid: 'Enter a first name of at most 100 characters',
+    lastNameInvalid: 'Enter a last name of at most 100 characters',
+    haveAccount: 'Already have an account?',
+    signIn: 'Sign in',
+  },
+  /** Choosing a password, on every page that sets one. */
+  newPassword: {
+    hint: 'At least 8 characters. A few words that have nothing to do with each other make a strong password that is easy to remember.',
+    invalid: 'Choose a password of at least 8 characters and at most 72 (fewer with accents or emoji)',
+  },
+  /** The password-strength estimator's advice, which the service adds to PASSWORD_TOO_WEAK (strength-advice-en.ts). */
+  strengthAdvice: strengthAdviceEn,
+  verifyEmail: {
+    title: 'Confirm your email address',
+    verifiedTitle: 'Email address confirmed',
+    verified: (email: string) => `Your email address ${email} is confirmed.`,
+    pending: (email: string) => `We sent an email to ${email}. Open the link in it to confirm that the address is yours.`,
+    signedUp: 'Your account is created.',
+    sent: (email: string) => `We sent a new link to ${email}.`,
+    noMail: 'No email? Look in your spam folder, or ask for a new link. A new link replaces the ones before it.',
+    newLink: 'Send a new link',
+    continue: 'Continue',
+    invalidTitle: 'This link does not work',
+    signInForNewLink: 'Sign in to ask for a new link',
+  },
+  forgotPassword: {
+    title: 'Reset your password',
+    intro: 'Enter the email address of your account. We will send you a link to choose a new password.',
+    email: 'Email address',
+    submit: 'Send the link',
+    emailMissing: 'Enter your email address',
+    emailInvalid: 'Enter an email address like name@example.com',
+    sentTitle: 'Check your email',
+    sent: 'If an account has this email address, we have sent a link to it. The link works once, and only for a short time.',
+    noMail: 'No email after a few minutes? Look in your spam folder, or ask again.',
+    askAgain: 'Ask for another link',
+    backToSignIn: 'Back to sign in',
+  },
+  passwordReset: {
+    title: 'Choose a new password',
+    intro: 'Changing your password signs you out everywhere.',
+    newPassword: 'New password',
+    confirmPassword: 'The new password again',
+    submit: 'Change password',
+    newPasswordMissing: 'Choose a new password',
+    confirmMissing: 'Type the new password again',
+    mismatch: 'The two passwords are not the same',
+    noToken: 'This page needs the link from the email we sent you. Open the link in the email, or ask for a new one.',
+    invalidTitle: 'This link does not work',
+    askAgain: 'Ask for a new link',
   },
   account: {
     title: 'Your account',
@@ -68,6 +138,12 @@ export const en = {
     CLIENT_SUSPENDED: 'This account is suspended. Ask the people who run this service.',
     CLIENT_DELETED: 'This account has been deleted.',
     EMAIL_NOT_VERIFIED: 'Confirm your email address first: follow the link in the email we sent you.',
+    EMAIL_TAKEN: 'An account with this email address exists already. Sign in, or reset your password if you forgot it.',
+    PASSWORD_TOO_COMMON: 'This password is one of the most common ones, so it is easy to guess. Choose another.',
+    PASSWORD_TOO_WEAK: 'This password is too easy to guess.',
+    RESET_TOKEN_INVALID: 'This link to reset your password does not work: it was used already, or it has expired. Ask for a new one.',
+    VERIFICATION_TOKEN_INVALID: 'This link to confirm your email address does not work: it was used already, or it has expired.',
+    FEATURE_DISABLED: 'This service does not offer that. Ask the people who run it.',
     TOO_MANY_ATTEMPTS: (wait: string) => `Too many attempts. Try again in ${wait}.`,
     SERVER_BUSY: (wait: string) => `The service is busy. Try again in ${wait}.`,
     UNAVAILABLE: 'The service cannot be reached right now. Try again in a moment.',

@@ -7,6 +7,7 @@
 import type { Locale } from '../messages/catalogue.js';
 import { en, type PageReason } from '../messages/en.js';
 import { type HttpFailure, toHttpError } from '../middleware/error-middleware.js';
+import { type AdviceKey, adviceSentence, strengthAdviceIn } from './strength-advice.js';
 
 export interface PageFailure {
   status: number;
@@ -15,6 +16,8 @@ export interface PageFailure {
   retryAfterSeconds?: number;
   /** The request field the service named, when it named one. */
   field?: string;
+  /** For PASSWORD_TOO_WEAK: the estimator's advice the service gave. */
+  advice?: AdviceKey[];
 }
 
 /** Every way of being not (or no longer) signed in reads the same on a page. */
@@ -41,13 +44,15 @@ export function pageFailureFrom({ status, body, retryAfterSeconds }: HttpFailure
   const failure: PageFailure = { status, reason: pageReasonOf(body.reason, status) };
   if (retryAfterSeconds !== undefined) failure.retryAfterSeconds = retryAfterSeconds;
   if (body.field !== undefined) failure.field = body.field;
+  if (failure.reason === 'PASSWORD_TOO_WEAK') failure.advice = strengthAdviceIn(body.message);
   return failure;
 }
 
 /** The words of a failure in the page's language. */
 export function failureMessage(locale: Locale, failure: PageFailure): string {
   const message = locale.t.reasons[failure.reason];
-  return typeof message === 'function' ? message(locale.wait(failure.retryAfterSeconds ?? DEFAULT_WAIT_SECONDS)) : message;
+  const words = typeof message === 'function' ? message(locale.wait(failure.retryAfterSeconds ?? DEFAULT_WAIT_SECONDS)) : message;
+  return [words, ...(failure.advice ?? []).map((key) => adviceSentence(locale, key))].join(' ');
 }
 
 /** Whether a failure means the browser holds no working session. */
