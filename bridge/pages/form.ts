@@ -22,6 +22,11 @@ export interface FormError {
   message: string;
 }
 
+/** A body posted as a browser posts a form without script. */
+export function isFormPost(ctx: Context): boolean {
+  return ctx.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+}
+
 /** Reads the named fields of a posted form; other fields are ignored, a repeated one counts once (its first value). */
 export async function readForm<Name extends string>(ctx: Context, limitBytes: number, names: readonly Name[]): Promise<FormValues<Name>> {
   const values = Object.fromEntries(names.map((name) => [name, ''])) as FormValues<Name>;

@@ -26,3 +26,15 @@ export function returnTarget(value: unknown, allowedOrigins: readonly string[]):
   if (parsed.href !== value && parsed.origin !== value) return null;
   return allowedOrigins.includes(parsed.origin) && parsed.username === '' && parsed.password === '' ? parsed.href : null;
 }
+
+/**
+ * A path on the bridge with its query, carrying a return_to (already checked) on, so the way
+ * back to the app survives a detour through another page (sign-in to sign-up, sign-up to
+ * the verification page).
+ */
+export function withReturn(path: string, returnTo: string | undefined, query: Readonly<Record<string, string>> = {}): string {
+  const params = new URLSearchParams(query);
+  if (returnTo) params.set('return_to', returnTo);
+  const search = params.toString();
+  return search === '' ? path : `${path}?${search}`;
+}
