@@ -29,7 +29,9 @@ export function signInPages(router: Router, deps: PageRouteDependencies): void {
   const checkedReturn = (value: unknown) => returnTarget(value, deps.ui.returnToOrigins) ?? undefined;
 
   const signInAgain = (ctx: Context, frame: PageFrame, input: { email: string; returnTo?: string | undefined }, errors: FormError[], status: number) => {
-    renderer.render(ctx, <SignInView frame={frame} email={input.email} errors={errors} returnTo={input.returnTo} />, { status });
+    renderer.render(ctx, <SignInView frame={frame} email={input.email} errors={errors} returnTo={input.returnTo} passwordReset={deps.ui.passwordReset} />, {
+      status,
+    });
   };
   const failed = (ctx: Context, frame: PageFrame, failure: PageFailure): FormError[] => {
     if (failure.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(failure.retryAfterSeconds));
@@ -48,8 +50,8 @@ export function signInPages(router: Router, deps: PageRouteDependencies): void {
 
   router.get('/sign-in', (ctx) => {
     const frame = renderer.frame(ctx);
-    const notice = ctx.query['notice'] === 'signed-out' ? frame.locale.t.signIn.signedOut : undefined;
-    renderer.render(ctx, <SignInView frame={frame} returnTo={checkedReturn(ctx.query['return_to'])} notice={notice} />);
+    const notice = noticeOf(frame, ctx.query['notice']);
+    renderer.render(ctx, <SignInView frame={frame} returnTo={checkedReturn(ctx.query['return_to'])} notice={notice} passwordReset={deps.ui.passwordReset} />);
   });
 
   router.post('/sign-in', async (ctx) => {
@@ -102,6 +104,18 @@ export function signInPages(router: Router, deps: PageRouteDependencies): void {
     }
     signedIn(ctx, session, returnTo);
   });
+}
+
+/** The notice another page sends the browser here with (`?notice=`): only these words, never the query's. */
+function noticeOf(frame: PageFrame, notice: unknown): string | undefined {
+  const { signIn } = frame.locale.t;
+  const notices: Readonly<Record<string, string>> = {
+    'signed-out': signIn.signedOut,
+    'password-changed': signIn.passwordChanged,
+    'signed-up': signIn.signedUp,
+    'confirm-email': signIn.confirmEmail,
+  };
+  return typeof notice === 'string' && Object.hasOwn(notices, notice) ? notices[notice] : undefined;
 }
 
 /** The challenge's factors by name ('totp,recovery_code,passkey'), as the next post carries them. */

@@ -1,5 +1,10 @@
-/** The sign-in page: email and password, with the errors of the last try and the notice of a sign-out. */
+/**
+ * The sign-in page: email and password, with the errors of the last try or a notice (signed
+ * out, password changed, account created), and the ways to a forgotten password and to a new
+ * account.
+ */
 import type { FormError } from '../pages/form.js';
+import { withReturn } from '../pages/return-to.js';
 import { Button, ErrorSummary, Notice, PostForm, TextField } from './form.js';
 import { Layout } from './layout.js';
 import type { PageFrame } from './page-frame.js';
@@ -10,9 +15,11 @@ export interface SignInViewProps {
   errors?: readonly FormError[];
   returnTo?: string | undefined;
   notice?: string | undefined;
+  /** Whether the service resets forgotten passwords (PASSWORD_RESET): the link to it shows only then. */
+  passwordReset?: boolean;
 }
 
-export function SignInView({ frame, email = '', errors = [], returnTo, notice }: SignInViewProps) {
+export function SignInView({ frame, email = '', errors = [], returnTo, notice, passwordReset = true }: SignInViewProps) {
   const { t } = frame.locale;
   return (
     <Layout frame={frame} title={t.signIn.title} hasErrors={errors.length > 0}>
@@ -24,6 +31,14 @@ export function SignInView({ frame, email = '', errors = [], returnTo, notice }:
         <TextField frame={frame} name="password" type="password" label={t.signIn.password} errors={errors} autocomplete="current-password" />
         <Button>{t.signIn.submit}</Button>
       </PostForm>
+      {passwordReset ? (
+        <p class="other-ways">
+          <a href="/forgot-password">{t.signIn.forgotPassword}</a>
+        </p>
+      ) : null}
+      <p class="other-ways">
+        {t.signIn.noAccount} <a href={withReturn('/sign-up', returnTo)}>{t.signIn.signUp}</a>
+      </p>
     </Layout>
   );
 }
