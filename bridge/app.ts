@@ -78,6 +78,7 @@ export function createBridgeApp({ config, api, health, log, ...gateway }: Bridge
     callTimeoutMs: config.callTimeoutMs,
     bodyLimitBytes: config.bodyLimitBytes,
     emailVerifiedRedirectUrl: config.emailVerifiedRedirectUrl,
+    pages: renderer !== null,
   });
   app.use(router.routes());
   app.use(recovery.routes());
@@ -91,6 +92,7 @@ export function createBridgeApp({ config, api, health, log, ...gateway }: Bridge
       renderer,
       callTimeoutMs: config.callTimeoutMs,
       bodyLimitBytes: config.bodyLimitBytes,
+      emailVerifiedRedirectUrl: config.emailVerifiedRedirectUrl,
     });
     app.use(pages.routes());
     app.use(pages.allowedMethods());

@@ -11,4 +11,6 @@ export interface PageRouteDependencies {
   renderer: PageRenderer;
   callTimeoutMs: number;
   bodyLimitBytes: number;
+  /** EMAIL_VERIFIED_REDIRECT_URL: where the verification page's "Continue" leads once a link confirmed an address. */
+  emailVerifiedRedirectUrl: string;
 }

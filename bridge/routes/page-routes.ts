@@ -9,14 +9,35 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { CookiePolicy } from '../cookie-policy.js';
 import type { FailureAnswer } from '../middleware/error-middleware.js';
+import { isFormPost } from '../pages/form.js';
 import { pageFailureFrom } from '../pages/page-failure.js';
 import type { PageRenderer } from '../pages/page-renderer.js';
 import { accountPages } from './account-pages.js';
 import type { PageRouteDependencies } from './page-dependencies.js';
+import { passwordResetPages } from './password-reset-pages.js';
 import { signInPages } from './sign-in-pages.js';
+import { signUpPages } from './sign-up-pages.js';
+import { verifyEmailPages } from './verify-email-pages.js';
 
 /** Every page's path: a failure on one of them is answered with an error page rather than JSON. */
-export const PAGE_PATHS: ReadonlySet<string> = new Set(['/', '/sign-in', '/sign-in/second-step', '/sign-out', '/account']);
+export const PAGE_PATHS: ReadonlySet<string> = new Set([
+  '/',
+  '/sign-in',
+  '/sign-in/second-step',
+  '/sign-out',
+  '/account',
+  '/sign-up',
+  '/verify-email',
+  '/verify-email/new-link',
+  '/forgot-password',
+  '/password-reset',
+]);
+/**
+ * Page paths a JSON route answers too (POST /password-reset and POST /verify-email with a
+ * JSON body, bridge/routes/recovery-routes.ts): a failure there is the page's only for a
+ * GET or a posted form.
+ */
+const SHARED_WITH_JSON: ReadonlySet<string> = new Set(['/password-reset', '/verify-email']);
 
 export function pageRoutes(deps: PageRouteDependencies): Router {
   const router = new Router({ strict: true, sensitive: true });
@@ -27,14 +48,24 @@ export function pageRoutes(deps: PageRouteDependencies): Router {
   router.get('/assets/:file', (ctx, next) => (deps.renderer.assets.serve(ctx) ? undefined : next()));
 
   signInPages(router, deps);
+  signUpPages(router, deps);
+  verifyEmailPages(router, deps);
+  passwordResetPages(router, deps);
   accountPages(router, deps);
   return router;
+}
+
+/** Whether a request is for a page (its failures answered with a page), rather than for a JSON route. */
+export function isPageRequest(ctx: Context): boolean {
+  if (!PAGE_PATHS.has(ctx.path)) return false;
+  if (!SHARED_WITH_JSON.has(ctx.path)) return true;
+  return ctx.method === 'GET' || ctx.method === 'HEAD' || isFormPost(ctx);
 }
 
 /** Failures on a page's path answered with the error page, in the reader's language. */
 export function pageFailureAnswer(renderer: PageRenderer): FailureAnswer {
   return (ctx, failure) => {
-    if (!PAGE_PATHS.has(ctx.path)) return false;
+    if (!isPageRequest(ctx)) return false;
     renderer.renderFailure(ctx, pageFailureFrom(failure));
     return true;
   };

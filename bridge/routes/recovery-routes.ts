@@ -1,7 +1,9 @@
 /**
  * The browser routes of password reset and email verification. Each makes one gRPC call.
  * Every answer here carries `Referrer-Policy: no-referrer`, so a token in the address
- * never travels on to another site in a Referer header.
+ * never travels on to another site in a Referer header. With the hosted pages (UI_ENABLED)
+ * the mailed links open pages instead (password-reset-pages.tsx, verify-email-pages.tsx),
+ * and the forms those pages post go to them; JSON bodies stay here.
  */
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
@@ -12,6 +14,7 @@ import { readJsonObject } from '../json/request-body.js';
 import { stringField } from '../json/request-fields.js';
 import { respondJson } from '../json/respond.js';
 import { invalidField } from '../middleware/http-error.js';
+import { isFormPost } from '../pages/form.js';
 import { RESET_PAGE_HTML, RESET_PAGE_SCRIPT } from './recovery-page.js';
 
 export interface RecoveryRouteDependencies {
@@ -20,6 +23,8 @@ export interface RecoveryRouteDependencies {
   bodyLimitBytes: number;
   /** Where GET /verify-email sends the browser once the email is verified. */
   emailVerifiedRedirectUrl: string;
+  /** The hosted pages answer the mailed links and take their forms' posts. */
+  pages: boolean;
 }
 
 /** The same answer for every email, known or not. */
@@ -43,6 +48,11 @@ export function recoveryRoutes(deps: RecoveryRouteDependencies): Router {
     await next();
   };
   router.use(['/password-reset', '/password-reset.js', '/password-reset/request', '/verify-email'], noReferrer);
+  /** A form posted to a path a page shares goes on to the page. */
+  const jsonOnly =
+    (handler: (ctx: Context) => Promise<void>) =>
+    (ctx: Context, next: Next): Promise<void> =>
+      deps.pages && isFormPost(ctx) ? next() : handler(ctx);
 
   router.post('/password-reset/request', async (ctx) => {
     const input = await body(ctx, ROUTE_FIELDS.requestPasswordReset);
@@ -51,38 +61,48 @@ export function recoveryRoutes(deps: RecoveryRouteDependencies): Router {
     respondJson(ctx, RESET_REQUESTED);
   });
 
-  router.get('/password-reset', (ctx) => {
-    ctx.set('Content-Security-Policy', RESET_PAGE_CSP);
-    ctx.type = 'html';
-    ctx.body = RESET_PAGE_HTML;
-  });
-  router.get('/password-reset.js', (ctx) => {
-    ctx.type = 'application/javascript';
-    ctx.body = RESET_PAGE_SCRIPT;
-  });
+  if (!deps.pages) {
+    router.get('/password-reset', (ctx) => {
+      ctx.set('Content-Security-Policy', RESET_PAGE_CSP);
+      ctx.type = 'html';
+      ctx.body = RESET_PAGE_HTML;
+    });
+    router.get('/password-reset.js', (ctx) => {
+      ctx.type = 'application/javascript';
+      ctx.body = RESET_PAGE_SCRIPT;
+    });
+  }
 
-  router.post('/password-reset', async (ctx) => {
-    const input = await body(ctx, ROUTE_FIELDS.resetPassword);
-    await api.resetPassword({ token: stringField(input, 'token'), newPassword: stringField(input, 'new_password') }, callOptions(ctx));
-    ctx.status = 204;
-  });
+  router.post(
+    '/password-reset',
+    jsonOnly(async (ctx) => {
+      const input = await body(ctx, ROUTE_FIELDS.resetPassword);
+      await api.resetPassword({ token: stringField(input, 'token'), newPassword: stringField(input, 'new_password') }, callOptions(ctx));
+      ctx.status = 204;
+    }),
+  );
 
-  router.post('/verify-email', async (ctx) => {
-    const input = await body(ctx, ROUTE_FIELDS.verifyEmail);
-    const { client } = await api.verifyEmail({ token: stringField(input, 'token') }, callOptions(ctx));
-    respondJson(ctx, { client: clientJson(client) });
-  });
+  router.post(
+    '/verify-email',
+    jsonOnly(async (ctx) => {
+      const input = await body(ctx, ROUTE_FIELDS.verifyEmail);
+      const { client } = await api.verifyEmail({ token: stringField(input, 'token') }, callOptions(ctx));
+      respondJson(ctx, { client: clientJson(client) });
+    }),
+  );
 
   // A link opened from a mail program: a top-level navigation from another site, which the
   // cross-site guard would refuse for a state-changing route. It needs no guard: it uses
   // no cookie, and the token it spends proves the mailbox, whoever's browser brings it.
-  router.get('/verify-email', async (ctx) => {
-    const token = ctx.query['token'];
-    if (typeof token !== 'string') throw invalidField('token', 'the link must carry one token');
-    await api.verifyEmail({ token }, callOptions(ctx));
-    ctx.status = 303;
-    ctx.redirect(deps.emailVerifiedRedirectUrl);
-  });
+  if (!deps.pages) {
+    router.get('/verify-email', async (ctx) => {
+      const token = ctx.query['token'];
+      if (typeof token !== 'string') throw invalidField('token', 'the link must carry one token');
+      await api.verifyEmail({ token }, callOptions(ctx));
+      ctx.status = 303;
+      ctx.redirect(deps.emailVerifiedRedirectUrl);
+    });
+  }
 
   return router;
 }

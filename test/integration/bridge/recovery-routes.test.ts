@@ -1,6 +1,9 @@
 /**
  * The bridge's password-reset and verification routes over a real gRPC server and a real
  * SMTP server: answers, redirects, the cross-site guard, and where tokens may never go.
+ * The JSON routes are checked on a bridge with the hosted pages (the default), which share
+ * two of their paths; the mailed links' routes of a bridge without them (UI_ENABLED=false)
+ * on a second bridge. The pages' own answers: recovery-pages.test.ts.
  */
 import { expect } from 'chai';
 import { SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
@@ -17,6 +20,7 @@ for (const setup of SETUPS)
       this.timeout(30000);
       let server: TestServer;
       let bridge: TestBridge;
+      let withoutPages: TestBridge;
       let mailbox: SmtpMailbox;
       let counter = 0;
       const email = () => `route${++counter}.${setup}.${Date.now()}@example.com`;
@@ -27,9 +31,11 @@ for (const setup of SETUPS)
           setupEnv(setup, this, 'recovery_routes', { SMTP_URL: mailbox.url, PUBLIC_URL: 'http://localhost:8000', RECOVERY_IP_REQUESTS_MAX: '100000' }),
         );
         bridge = await startBridgeFor(server, wiring, { EMAIL_VERIFIED_REDIRECT_URL: REDIRECT });
+        withoutPages = await startBridgeFor(server, wiring, { EMAIL_VERIFIED_REDIRECT_URL: REDIRECT, UI_ENABLED: 'false' });
       });
       after(async () => {
         await bridge?.close();
+        await withoutPages?.close();
         await server?.close();
         await mailbox?.close();
       });
@@ -71,31 +77,31 @@ for (const setup of SETUPS)
         expect(server.logs.join('\n')).to.not.include(token);
       });
 
-      it('serves the reset page with a script of its own, under a strict CSP and no referrer', async () => {
-        const page = await fetch(`${bridge.url}/password-reset`);
+      it('without the pages, serves the reset page with a script of its own, under a strict CSP and no referrer', async () => {
+        const page = await fetch(`${withoutPages.url}/password-reset`);
         expect(page.status).to.equal(200);
         expect(page.headers.get('content-type')).to.match(/^text\/html/);
         expect(page.headers.get('content-security-policy')).to.include("script-src 'self'");
         expect(page.headers.get('referrer-policy')).to.equal('no-referrer');
         expect(await page.text()).to.include('<script src="/password-reset.js"');
-        const script = await fetch(`${bridge.url}/password-reset.js`);
+        const script = await fetch(`${withoutPages.url}/password-reset.js`);
         expect(script.headers.get('content-type')).to.match(/javascript/);
         expect(await script.text()).to.include('history.replaceState');
       });
 
-      it('verifies with GET /verify-email?token= and redirects (303) to EMAIL_VERIFIED_REDIRECT_URL, keeping the token out of the log', async () => {
+      it('without the pages, verifies with GET /verify-email?token= and redirects (303) to EMAIL_VERIFIED_REDIRECT_URL, keeping the token out of the log', async () => {
         const { browser, address } = await registered();
         const token = await verificationToken(address);
         // A link opened from a webmail page: a top-level navigation from another site.
-        const opened = await fetch(`${bridge.url}/verify-email?token=${token}`, { redirect: 'manual', headers: { 'Sec-Fetch-Site': 'cross-site' } });
+        const opened = await fetch(`${withoutPages.url}/verify-email?token=${token}`, { redirect: 'manual', headers: { 'Sec-Fetch-Site': 'cross-site' } });
         expect(opened.status).to.equal(303);
         expect(opened.headers.get('location')).to.equal(REDIRECT);
         expect(opened.headers.get('referrer-policy')).to.equal('no-referrer');
-        expect(bridge.logs.join('\n')).to.not.include(token);
-        expect(bridge.logs.some((line) => line.includes('"path":"/verify-email"'))).to.equal(true);
+        expect(withoutPages.logs.join('\n')).to.not.include(token);
+        expect(withoutPages.logs.some((line) => line.includes('"path":"/verify-email"'))).to.equal(true);
         await browser.post('/login', { email: address, password: PASSWORD });
         expect((await browser.get('/me')).body.client).to.include({ email_verified: true });
-        const reused = await fetch(`${bridge.url}/verify-email?token=${token}`, { redirect: 'manual' });
+        const reused = await fetch(`${withoutPages.url}/verify-email?token=${token}`, { redirect: 'manual' });
         expect(reused.status).to.equal(401);
       });
 
@@ -129,7 +135,7 @@ for (const setup of SETUPS)
         const badEmail = await client.post('/password-reset/request', { email: 42 });
         expect(badEmail.status).to.equal(400);
         expect(badEmail.body.field).to.equal('email');
-        const noToken = await fetch(`${bridge.url}/verify-email`, { redirect: 'manual' });
+        const noToken = await fetch(`${withoutPages.url}/verify-email`, { redirect: 'manual' });
         expect(noToken.status).to.equal(400);
         const shortPassword = await client.post('/password-reset', { token: 'A'.repeat(43), new_password: 'short' });
         expect(shortPassword.status).to.equal(400);
