@@ -5,7 +5,9 @@
  * light and dark, written to docs/ui/ for docs/ui.md (commit them when they change).
  *
  * States: sign-in empty and with errors, the second step (code and recovery code), the
- * account page, and an error page. Screenshots and weights are taken on the embedded
+ * account page, an error page; sign-up (empty, refused), email verification (mail sent,
+ * the link's button, a link that does not work, confirmed), forgot-password (empty, error,
+ * sent) and password reset (form, error, a link that does not work, no token). Screenshots and weights are taken on the embedded
  * set-up only: one run writes one set; axe runs on both.
  */
 import { mkdirSync } from 'node:fs';
@@ -25,6 +27,9 @@ const WIDTHS = [1280, 375] as const;
 const SCHEMES = ['light', 'dark'] as const;
 /** Fixed, so the screenshots change only when the pages do. */
 const PERSON = { email: 'ada.lovelace@example.org', firstName: 'Ada', lastName: 'Lovelace' };
+/** A mailed link's token no account holds: the reset and verification pages' form, and their "link does not work". */
+const UNKNOWN_TOKEN = 'A'.repeat(43);
+const NEW_PASSWORD = 'velvet tractor umbrella 42';
 
 interface State {
   name: string;
@@ -78,6 +83,62 @@ const STATES: readonly State[] = [
     },
   },
   { name: 'error', reach: async (page, url) => void (await page.goto(`${url}/sign-out`)) },
+  { name: 'sign-up', reach: async (page, url) => void (await page.goto(`${url}/sign-up`)) },
+  {
+    name: 'sign-up-error',
+    reach: async (page, url) => {
+      await page.goto(`${url}/sign-up`);
+      await page.getByLabel('Email address').fill(`new.${PERSON.email}`);
+      await page.getByLabel('Password', { exact: true }).fill('qwertyqwerty');
+      await page.getByRole('button', { name: 'Create account' }).click();
+    },
+  },
+  {
+    name: 'verify-email-sent',
+    reach: async (page, url) => {
+      await page.goto(`${url}/sign-in`);
+      await fill(page, `plain.${PERSON.email}`, PASSWORD);
+      await page.goto(`${url}/verify-email?notice=signed-up`);
+    },
+  },
+  { name: 'verify-email-confirm', reach: async (page, url) => void (await page.goto(`${url}/verify-email?token=${UNKNOWN_TOKEN}`)) },
+  {
+    name: 'verify-email-invalid',
+    reach: async (page, url) => {
+      await page.goto(`${url}/verify-email?token=${UNKNOWN_TOKEN}`);
+      await page.getByRole('button', { name: 'Confirm my email address' }).click();
+    },
+  },
+  { name: 'verify-email-confirmed', reach: async (page, url) => void (await page.goto(`${url}/verify-email?notice=verified`)) },
+  { name: 'forgot-password', reach: async (page, url) => void (await page.goto(`${url}/forgot-password`)) },
+  {
+    name: 'forgot-password-error',
+    reach: async (page, url) => {
+      await page.goto(`${url}/forgot-password`);
+      await page.getByRole('button', { name: 'Send the link' }).click();
+    },
+  },
+  { name: 'forgot-password-sent', reach: async (page, url) => void (await page.goto(`${url}/forgot-password?notice=sent`)) },
+  { name: 'password-reset', reach: async (page, url) => void (await page.goto(`${url}/password-reset?token=${UNKNOWN_TOKEN}`)) },
+  {
+    name: 'password-reset-error',
+    reach: async (page, url) => {
+      await page.goto(`${url}/password-reset?token=${UNKNOWN_TOKEN}`);
+      await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+      await page.getByLabel('The new password again').fill(`${NEW_PASSWORD}!`);
+      await page.getByRole('button', { name: 'Change password' }).click();
+    },
+  },
+  {
+    name: 'password-reset-invalid',
+    reach: async (page, url) => {
+      await page.goto(`${url}/password-reset?token=${UNKNOWN_TOKEN}`);
+      await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+      await page.getByLabel('The new password again').fill(NEW_PASSWORD);
+      await page.getByRole('button', { name: 'Change password' }).click();
+    },
+  },
+  { name: 'password-reset-no-token', reach: async (page, url) => void (await page.goto(`${url}/password-reset`)) },
 ];
 
 for (const setup of SETUPS)
