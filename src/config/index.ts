@@ -50,7 +50,7 @@ export interface Config {
     readonly issuer: string;
     /** PUBLIC_URL (no trailing slash): the discovery document's URLs start with it. */
     readonly publicUrl: string;
-    /** Where GET /verify-email sends the browser after verifying. */
+    /** Where the verification page leads once a link confirmed the address (without the pages: where GET /verify-email?token= redirects). */
     readonly emailVerifiedRedirectUrl: string;
     /** The hosted pages (src/config/ui.ts). */
     readonly ui: UiConfig;

@@ -46,7 +46,7 @@ export function recoveryFrom(read: Reader, bridgePort: number): RecoveryConfig {
   };
 }
 
-/** Where GET /verify-email sends the browser once the email is verified. */
+/** Where the verification page leads once a link confirmed the address (without the pages: where GET /verify-email?token= redirects). */
 export function verifiedRedirectFrom(read: Reader, recovery: RecoveryConfig): string {
   return httpUrl('EMAIL_VERIFIED_REDIRECT_URL', read.string('EMAIL_VERIFIED_REDIRECT_URL', `${recovery.publicUrl}/`));
 }

@@ -149,7 +149,8 @@ export const ACCESS_VARIABLES: readonly VariableSection[] = [
     {
       names: ['EMAIL_VERIFIED_REDIRECT_URL'],
       default: '`<PUBLIC_URL>/`',
-      description: 'Where `GET /verify-email?token=` sends the browser (303) once the email is verified.',
+      description:
+        'Where the verification page\'s "Continue" leads once a link confirmed the address (without the hosted pages, `UI_ENABLED=false`: where `GET /verify-email?token=` sends the browser, 303).',
     },
     {
       names: ['RECOVERY_REQUESTS_MAX'],
