@@ -6,6 +6,7 @@
  *   GET /me with the cookie   vs GetMe          (h2load: HTTP/1.1, 64 connections | HTTP/2, 64 streams)
  *   POST /login               vs Login          (h2load, 8 in flight, bcrypt cost 10)
  *   POST /refresh             vs RefreshToken   (a Node driver chaining 16 sessions)
+ *   GET /sign-in (the page)   and POST /sign-in (the form, answered 303) vs POST /login
  *
  * with the server's CPU time per request, its memory at ready and at peak, the rows and
  * bytes the sessions hold after the refreshes, and the cold start of the embedded default
@@ -32,6 +33,9 @@ const ROOT = repoRoot();
 const BENCH_DIST = path.join(ROOT, 'dist', 'test', 'bench');
 const ME = { inFlight: 64, rounds: 2, warmUpSeconds: 1, seconds: 3 };
 const LOGIN = { inFlight: 8, rounds: 1, warmUpSeconds: 1, seconds: 4 };
+/** The hosted sign-in page as a browser loads it, and its form as a browser posts it. */
+const SIGN_IN_PAGE = { inFlight: 64, rounds: 1, warmUpSeconds: 1, seconds: 3 };
+const SIGN_IN_FORM = LOGIN;
 const REFRESH = { sessions: 16, rounds: 2, warmUpSeconds: 1, seconds: 4 };
 const COLD_STARTS = 3;
 const BCRYPT_COST = 10;
@@ -51,6 +55,8 @@ export interface SetUpFigures {
   name: 'embedded' | 'shared';
   me: { bridge: Side; grpc: Side };
   login: { bridge: Side; grpc: Side };
+  /** The hosted pages: GET /sign-in, and a password sign-in through its form. */
+  pages: { signInPage: Side; signInForm: Side };
   refresh: { bridge: Side; grpc: Side };
   /** The refresh driver's share of its core (CPU 1, shared with FerretDB and Redis), mean over the rounds: bridge, gRPC. */
   refreshDriverCpu: { bridge: number; grpc: number };
@@ -214,6 +220,26 @@ async function measureSetUp(
     url: `http://${running.grpcAddress}/clientauth.v1.ClientAuth/Login`,
     body: LoginRequest.encode(credentials).finish(),
   });
+  say(
+    `  GET /sign-in: ${SIGN_IN_PAGE.warmUpSeconds} s + ${SIGN_IN_PAGE.seconds} s, ${SIGN_IN_PAGE.inFlight} in flight; POST /sign-in (the form): as POST /login`,
+  );
+  const signInPage = await measured(pid, {
+    ...SIGN_IN_PAGE,
+    workDir,
+    protocol: 'http1',
+    url: `${running.bridgeUrl}/sign-in`,
+    headers: { 'accept-language': 'en' },
+  });
+  const signInForm = await measured(pid, {
+    ...SIGN_IN_FORM,
+    workDir,
+    protocol: 'http1',
+    method: 'POST',
+    url: `${running.bridgeUrl}/sign-in`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(credentials).toString(),
+  });
+  if (signInForm.statuses['3xx'] === 0) throw new Error(`POST /sign-in signed no one in: ${JSON.stringify(signInForm.statuses)}`);
   const peakAfterLogin = memoryMb(pid).peak;
   say(
     `  POST /refresh vs RefreshToken: ${REFRESH.rounds} alternating rounds of ${REFRESH.sessions} chained sessions, ${REFRESH.warmUpSeconds} s + ${REFRESH.seconds} s each`,
@@ -233,6 +259,7 @@ async function measureSetUp(
     name,
     me: { bridge: side(meRuns.bridge), grpc: side(meRuns.grpc) },
     login: { bridge: side([loginBridge]), grpc: side([loginGrpc]) },
+    pages: { signInPage: side([signInPage]), signInForm: side([signInForm]) },
     refresh: { bridge: refreshBridge.side, grpc: refreshGrpc.side },
     refreshDriverCpu: { bridge: refreshBridge.driverCpuShare, grpc: refreshGrpc.driverCpuShare },
     memory: { readyMb: running.readyMb, peakMb: memoryMb(pid).peak, peakAfter: { me: peakAfterMe, login: peakAfterLogin, refresh: memoryMb(pid).peak } },
@@ -341,8 +368,8 @@ async function refreshRun(pid: number, running: Running, workDir: string, bridge
  * differ only in the bundle.
  */
 const UNBUNDLED = {
-  script: path.join(ROOT, 'dist', 'src', 'start.js'),
-  nodeFlags: ['--import', pathToFileURL(path.join(ROOT, 'dist', 'src', 'heap-policy-apply.js')).href],
+  script: path.join(ROOT, 'dist', 'src', 'bootstrap', 'start.js'),
+  nodeFlags: ['--import', pathToFileURL(path.join(ROOT, 'dist', 'src', 'bootstrap', 'heap-policy-apply.js')).href],
 };
 
 async function coldStart(env: Record<string, string>, token: string, logFile: string, unbundled?: typeof UNBUNDLED): Promise<ColdStart> {

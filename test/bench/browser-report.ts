@@ -33,6 +33,12 @@ export function browserReport(r: BrowserResults): string[] {
     };
     pair('GET /me vs GetMe', s.me.bridge, s.me.grpc, BROWSER_TARGETS.meVsGetMe);
     pair('POST /login vs Login', s.login.bridge, s.login.grpc, BROWSER_TARGETS.routeVsCall);
+    const { signInPage, signInForm } = s.pages;
+    out(row('    GET /sign-in (the page)', num(signInPage.perSecond), ms(signInPage.p50Ms), ms(signInPage.p99Ms), ms(signInPage.cpuMsPerRequest)));
+    out(row('    POST /sign-in (the form, 303)', num(signInForm.perSecond), ms(signInForm.p50Ms), ms(signInForm.p99Ms), ms(signInForm.cpuMsPerRequest)));
+    const formVsJson = signInForm.perSecond / s.login.bridge.perSecond;
+    out(row('    form / POST /login', ratio(formVsJson), '', '', ratio(signInForm.cpuMsPerRequest / s.login.bridge.cpuMsPerRequest)));
+    out(`    target: the form signs in within 10 % of POST /login: ${met(formVsJson >= BROWSER_TARGETS.routeVsCall)}`);
     pair('POST /refresh vs RefreshToken', s.refresh.bridge, s.refresh.grpc, BROWSER_TARGETS.routeVsCall);
     out(
       `    the refresh driver used ${Math.round(s.refreshDriverCpu.bridge * 100)} % (bridge) and ${Math.round(s.refreshDriverCpu.grpc * 100)} % (gRPC) of CPU 1` +

@@ -58,7 +58,8 @@ export async function httpLoad(run: HttpLoadRun): Promise<HttpLoadResult> {
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => line.split('\t'))
-      .filter((fields) => fields[1]!.startsWith('2'))
+      // Answered: a 2xx, or a 3xx (a form's 303 is its success).
+      .filter((fields) => /^[23]/.test(fields[1]!))
       .map((fields) => Number(fields[2]));
     return {
       failed: Number(summary[5]) + Number(summary[6]) + Number(summary[7]) + Number(codes[3]) + Number(codes[4]),
