@@ -55,6 +55,8 @@ import {
   FinishPasskeyLoginResponse,
   FinishPasskeyRegistrationRequest,
   FinishPasskeyRegistrationResponse,
+  GetMySecondFactorsRequest,
+  GetMySecondFactorsResponse,
   ListPasskeysRequest,
   ListPasskeysResponse,
   LoginChallenge,
@@ -5132,6 +5134,23 @@ export const ClientAuthService = {
       RegenerateRecoveryCodesResponse.decode(value),
   },
   /**
+   * Says which second factors the calling user (bearer) has, so an account page shows the
+   * right choices: whether its authenticator app (TOTP) is on (its passkeys are
+   * ListPasskeys'). A begun but unconfirmed enrolment counts as off. Fails with
+   * FAILED_PRECONDITION / NOT_A_USER for a service, or UNAUTHENTICATED as ValidateToken does.
+   */
+  getMySecondFactors: {
+    path: "/clientauth.v1.ClientAuth/GetMySecondFactors" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetMySecondFactorsRequest): Buffer =>
+      Buffer.from(GetMySecondFactorsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetMySecondFactorsRequest => GetMySecondFactorsRequest.decode(value),
+    responseSerialize: (value: GetMySecondFactorsResponse): Buffer =>
+      Buffer.from(GetMySecondFactorsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetMySecondFactorsResponse => GetMySecondFactorsResponse.decode(value),
+  },
+  /**
    * Finishes a login that Login answered with a challenge: the challenge token and one
    * factor (a TOTP code, a recovery code or a passkey assertion) give the token pair, and
    * the challenge is used up. Public. Each TOTP code is accepted once, with one 30-second
@@ -5685,6 +5704,13 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * metadata) past LOGIN_MAX_FAILURES wrong codes.
    */
   regenerateRecoveryCodes: handleUnaryCall<RegenerateRecoveryCodesRequest, RegenerateRecoveryCodesResponse>;
+  /**
+   * Says which second factors the calling user (bearer) has, so an account page shows the
+   * right choices: whether its authenticator app (TOTP) is on (its passkeys are
+   * ListPasskeys'). A begun but unconfirmed enrolment counts as off. Fails with
+   * FAILED_PRECONDITION / NOT_A_USER for a service, or UNAUTHENTICATED as ValidateToken does.
+   */
+  getMySecondFactors: handleUnaryCall<GetMySecondFactorsRequest, GetMySecondFactorsResponse>;
   /**
    * Finishes a login that Login answered with a challenge: the challenge token and one
    * factor (a TOTP code, a recovery code or a passkey assertion) give the token pair, and
@@ -6421,6 +6447,27 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RegenerateRecoveryCodesResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Says which second factors the calling user (bearer) has, so an account page shows the
+   * right choices: whether its authenticator app (TOTP) is on (its passkeys are
+   * ListPasskeys'). A begun but unconfirmed enrolment counts as off. Fails with
+   * FAILED_PRECONDITION / NOT_A_USER for a service, or UNAUTHENTICATED as ValidateToken does.
+   */
+  getMySecondFactors(
+    request: GetMySecondFactorsRequest,
+    callback: (error: ServiceError | null, response: GetMySecondFactorsResponse) => void,
+  ): ClientUnaryCall;
+  getMySecondFactors(
+    request: GetMySecondFactorsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetMySecondFactorsResponse) => void,
+  ): ClientUnaryCall;
+  getMySecondFactors(
+    request: GetMySecondFactorsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetMySecondFactorsResponse) => void,
   ): ClientUnaryCall;
   /**
    * Finishes a login that Login answered with a challenge: the challenge token and one

@@ -162,6 +162,16 @@ export interface RegenerateRecoveryCodesResponse {
   recoveryCodes: string[];
 }
 
+/** The request of GetMySecondFactors: the caller is the bearer. */
+export interface GetMySecondFactorsRequest {
+}
+
+/** The response of GetMySecondFactors. */
+export interface GetMySecondFactorsResponse {
+  /** Whether the caller's authenticator app (TOTP) is on: an enrolment confirmed with a code. */
+  totpEnabled: boolean;
+}
+
 /** The request of CompleteLogin: the challenge and exactly one factor. */
 export interface CompleteLoginRequest {
   /** The challenge_token of Login's LoginChallenge. Required. */
@@ -1266,6 +1276,131 @@ export const RegenerateRecoveryCodesResponse: MessageFns<RegenerateRecoveryCodes
   ): RegenerateRecoveryCodesResponse {
     const message = createBaseRegenerateRecoveryCodesResponse();
     message.recoveryCodes = object.recoveryCodes?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetMySecondFactorsRequest(): GetMySecondFactorsRequest {
+  return {};
+}
+
+export const GetMySecondFactorsRequest: MessageFns<GetMySecondFactorsRequest> = {
+  encode(_: GetMySecondFactorsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMySecondFactorsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMySecondFactorsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetMySecondFactorsRequest {
+    return {};
+  },
+
+  toJSON(_: GetMySecondFactorsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetMySecondFactorsRequest>, I>>(base?: I): GetMySecondFactorsRequest {
+    return GetMySecondFactorsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetMySecondFactorsRequest>, I>>(_: I): GetMySecondFactorsRequest {
+    const message = createBaseGetMySecondFactorsRequest();
+    return message;
+  },
+};
+
+function createBaseGetMySecondFactorsResponse(): GetMySecondFactorsResponse {
+  return { totpEnabled: false };
+}
+
+export const GetMySecondFactorsResponse: MessageFns<GetMySecondFactorsResponse> = {
+  encode(message: GetMySecondFactorsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.totpEnabled !== false) {
+      writer.uint32(8).bool(message.totpEnabled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetMySecondFactorsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetMySecondFactorsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.totpEnabled = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetMySecondFactorsResponse {
+    return {
+      totpEnabled: isSet(object.totpEnabled)
+        ? globalThis.Boolean(object.totpEnabled)
+        : isSet(object.totp_enabled)
+        ? globalThis.Boolean(object.totp_enabled)
+        : false,
+    };
+  },
+
+  toJSON(message: GetMySecondFactorsResponse): unknown {
+    const obj: any = {};
+    if (message.totpEnabled !== false) {
+      obj.totpEnabled = message.totpEnabled;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetMySecondFactorsResponse>, I>>(base?: I): GetMySecondFactorsResponse {
+    return GetMySecondFactorsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetMySecondFactorsResponse>, I>>(object: I): GetMySecondFactorsResponse {
+    const message = createBaseGetMySecondFactorsResponse();
+    message.totpEnabled = object.totpEnabled ?? false;
     return message;
   },
 };

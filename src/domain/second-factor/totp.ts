@@ -1,5 +1,5 @@
 /**
- * BeginTotpEnrollment, ConfirmTotpEnrollment and DisableTotp: an authenticator app
+ * BeginTotpEnrollment, ConfirmTotpEnrollment, DisableTotp and GetMySecondFactors: an authenticator app
  * (TOTP, RFC 6238: SHA-1, 6 digits, 30-second steps) as a second factor. An enrolment
  * counts only once a first code confirms it; the secret is stored sealed; a code is
  * accepted once, with one step of clock drift either way.
@@ -50,6 +50,13 @@ export class Totp {
       confirmedAt: null,
     });
     return { secret, uri: this.deps.totpCodes.uri(secret, this.deps.secondFactorSettings.totpIssuer, user.email) };
+  }
+
+  /** GetMySecondFactors: whether the caller's TOTP is on; a pending enrolment is not. */
+  async status(caller: Principal): Promise<{ totpEnabled: boolean }> {
+    const user = await requireUser(this.deps, caller);
+    const factor = await this.deps.secondFactors.findTotp(user.id);
+    return { totpEnabled: Boolean(factor?.confirmedAt) };
   }
 
   /** Turns the pending enrolment on with one correct code; returns the recovery codes, shown this once. */

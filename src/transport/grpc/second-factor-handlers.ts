@@ -10,6 +10,7 @@ type SecondFactorMethods =
   | 'confirmTotpEnrollment'
   | 'disableTotp'
   | 'regenerateRecoveryCodes'
+  | 'getMySecondFactors'
   | 'completeLogin'
   | 'beginPasskeyRegistration'
   | 'finishPasskeyRegistration'
@@ -67,6 +68,8 @@ export function secondFactorHandlers(
       },
       options,
     ),
+
+    getMySecondFactors: unary('GetMySecondFactors', async (_request, context) => totp.status(await caller(context)), options),
 
     completeLogin: unary(
       'CompleteLogin',

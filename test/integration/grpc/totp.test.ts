@@ -151,6 +151,19 @@ for (const setup of SETUPS) {
       expect(both.code).to.equal(status.INVALID_ARGUMENT);
     });
 
+    it('says TOTP is off before and during an enrolment, on once confirmed, and off again once disabled (GetMySecondFactors)', async () => {
+      const user = await registerUser(server);
+      const { accessToken: token } = await passwordLogin(user.email);
+      expect(await server.api.getMySecondFactors({}, { token })).to.deep.equal({ totpEnabled: false });
+      const { secret } = await server.api.beginTotpEnrollment({}, { token });
+      expect(await server.api.getMySecondFactors({}, { token })).to.deep.equal({ totpEnabled: false });
+      const { recoveryCodes } = await server.api.confirmTotpEnrollment({ code: totpCode(secret) }, { token });
+      expect(await server.api.getMySecondFactors({}, { token })).to.deep.equal({ totpEnabled: true });
+      await server.api.disableTotp({ code: '', recoveryCode: recoveryCodes[0]! }, { token });
+      expect(await server.api.getMySecondFactors({}, { token })).to.deep.equal({ totpEnabled: false });
+      expect(await failure(server.api.getMySecondFactors({}, {}))).to.include({ code: status.UNAUTHENTICATED });
+    });
+
     it('turns TOTP off with a recovery code, after which the password alone logs in', async () => {
       const user = await userWithTotp();
       const wrong = await failure(server.api.disableTotp({ code: '', recoveryCode: 'aaaa-bbbb-cccc-dddd' }, { token: user.token }));
