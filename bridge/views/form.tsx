@@ -57,8 +57,10 @@ export function PostForm({ action, returnTo, hidden = {}, children, ...rest }: P
 
 export interface TextFieldProps {
   frame: PageFrame;
-  /** The input's id and name: the error summary links to it by id. */
+  /** The input's name, and its id unless `id` is given: the error summary links to it by id. */
   name: string;
+  /** An id of its own, when several forms of a page have a field of the same name. */
+  id?: string;
   label: string;
   type?: 'text' | 'email' | 'password';
   value?: string;
@@ -69,25 +71,25 @@ export interface TextFieldProps {
   spellcheck?: boolean;
 }
 
-export function TextField({ frame, name, label, type = 'text', value, hint, errors = [], autocomplete, inputMode, spellcheck }: TextFieldProps) {
-  const error = errors.find((candidate) => candidate.field === name);
-  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ');
+export function TextField({ frame, name, id = name, label, type = 'text', value, hint, errors = [], autocomplete, inputMode, spellcheck }: TextFieldProps) {
+  const error = errors.find((candidate) => candidate.field === id);
+  const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
     <div class={error ? 'field field-error' : 'field'}>
-      <label for={name}>{label}</label>
+      <label for={id}>{label}</label>
       {hint ? (
-        <p class="hint" id={`${name}-hint`}>
+        <p class="hint" id={`${id}-hint`}>
           {hint}
         </p>
       ) : null}
       {error ? (
-        <p class="error-message" id={`${name}-error`}>
+        <p class="error-message" id={`${id}-error`}>
           <span class="visually-hidden">{frame.locale.t.form.errorPrefix} </span>
           {error.message}
         </p>
       ) : null}
       <input
-        id={name}
+        id={id}
         name={name}
         // preact types each input type apart; these three take the same attributes.
         type={type as 'text'}
