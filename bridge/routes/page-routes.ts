@@ -14,9 +14,11 @@ import { pageFailureFrom } from '../pages/page-failure.js';
 import type { PageRenderer } from '../pages/page-renderer.js';
 import { accountPages } from './account-pages.js';
 import type { PageRouteDependencies } from './page-dependencies.js';
+import { PASSKEY_PATHS, passkeyPages } from './passkey-pages.js';
 import { passwordResetPages } from './password-reset-pages.js';
 import { signInPages } from './sign-in-pages.js';
 import { signUpPages } from './sign-up-pages.js';
+import { TWO_FACTOR_PATHS, twoFactorPages } from './two-factor-pages.js';
 import { verifyEmailPages } from './verify-email-pages.js';
 
 /** Every page's path: a failure on one of them is answered with an error page rather than JSON. */
@@ -31,6 +33,8 @@ export const PAGE_PATHS: ReadonlySet<string> = new Set([
   '/verify-email/new-link',
   '/forgot-password',
   '/password-reset',
+  ...TWO_FACTOR_PATHS,
+  ...PASSKEY_PATHS,
 ]);
 /**
  * Page paths a JSON route answers too (POST /password-reset and POST /verify-email with a
@@ -52,6 +56,8 @@ export function pageRoutes(deps: PageRouteDependencies): Router {
   verifyEmailPages(router, deps);
   passwordResetPages(router, deps);
   accountPages(router, deps);
+  twoFactorPages(router, deps);
+  passkeyPages(router, deps);
   return router;
 }
 
