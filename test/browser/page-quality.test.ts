@@ -7,7 +7,8 @@
  * States: sign-in empty and with errors, the second step (code and recovery code), the
  * account page, an error page; sign-up (empty, refused), email verification (mail sent,
  * the link's button, a link that does not work, confirmed), forgot-password (empty, error,
- * sent) and password reset (form, error, a link that does not work, no token). Screenshots and weights are taken on the embedded
+ * sent) and password reset (form, error, a link that does not work, no token); the
+ * two-step sign-in and passkey pages (factor-states.ts). Screenshots and weights are taken on the embedded
  * set-up only: one run writes one set; axe runs on both.
  */
 import { mkdirSync } from 'node:fs';
@@ -16,9 +17,10 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
 import { enrolTotp } from '../support/factor-fixture.js';
-import { PASSWORD, type PageStack, startPageStack } from '../support/page-fixture.js';
+import { PASSWORD, type PageStack, type PageState as State, startPageStack } from '../support/page-fixture.js';
 import { repoRoot } from '../support/paths.js';
 import { SETUP_TITLES, SETUPS } from '../support/server.js';
+import { FACTOR_STATES } from './factor-states.js';
 
 const AXE = join(repoRoot(), 'node_modules/axe-core/axe.min.js');
 const SCREENSHOTS = join(repoRoot(), 'docs/ui');
@@ -30,12 +32,6 @@ const PERSON = { email: 'ada.lovelace@example.org', firstName: 'Ada', lastName: 
 /** A mailed link's token no account holds: the reset and verification pages' form, and their "link does not work". */
 const UNKNOWN_TOKEN = 'A'.repeat(43);
 const NEW_PASSWORD = 'velvet tractor umbrella 42';
-
-interface State {
-  name: string;
-  /** Brings `page` to the state, from a signed-out browser. */
-  reach(page: Page, url: string): Promise<void>;
-}
 
 const fill = async (page: Page, email: string, password: string) => {
   await page.getByLabel('Email address').fill(email);
@@ -139,6 +135,7 @@ const STATES: readonly State[] = [
     },
   },
   { name: 'password-reset-no-token', reach: async (page, url) => void (await page.goto(`${url}/password-reset`)) },
+  ...FACTOR_STATES,
 ];
 
 for (const setup of SETUPS)
@@ -172,7 +169,7 @@ for (const setup of SETUPS)
     for (const state of STATES) {
       it(`finds no accessibility violation on ${state.name}, light or dark`, async () => {
         await context.clearCookies();
-        await state.reach(page, stack.bridge.url);
+        await state.reach(page, stack.bridge.url, stack);
         await page.addScriptTag({ path: AXE });
         for (const colorScheme of SCHEMES) {
           await page.emulateMedia({ colorScheme });
@@ -188,7 +185,7 @@ for (const setup of SETUPS)
 
       it(`keeps ${state.name} under 50 KB, fits it in 320 px, and photographs it at ${WIDTHS.join(' and ')} px, light and dark`, async () => {
         await context.clearCookies();
-        const html = await reachAndRead(page, state, stack.bridge.url);
+        const html = await reachAndRead(page, state, stack);
         const assets = [...html.matchAll(/<(?:link rel="stylesheet" href|script src)="([^"]+)"/g)].map((match) => match[1]!);
         const assetBytes = await Promise.all(assets.map(async (href) => (await (await fetch(`${stack.bridge.url}${href}`)).arrayBuffer()).byteLength));
         const htmlBytes = Buffer.byteLength(html);
@@ -203,7 +200,13 @@ for (const setup of SETUPS)
           await page.setViewportSize({ width, height: width > 600 ? 800 : 740 });
           for (const colorScheme of SCHEMES) {
             await page.emulateMedia({ colorScheme });
-            await page.screenshot({ path: join(SCREENSHOTS, `${state.name}-${width}-${colorScheme}.png`), fullPage: true, animations: 'disabled' });
+            await page.screenshot({
+              path: join(SCREENSHOTS, `${state.name}-${width}-${colorScheme}.png`),
+              fullPage: true,
+              animations: 'disabled',
+              mask: (state.mask ?? []).map((selector) => page.locator(selector)),
+              maskColor: '#b1b4b6',
+            });
           }
         }
         // From 320 px on, nothing scrolls sideways.
@@ -215,14 +218,15 @@ for (const setup of SETUPS)
   });
 
 /** Brings the page to the state and returns the HTML the bridge sent for it (the last document, after any 303). */
-async function reachAndRead(page: Page, state: State, url: string): Promise<string> {
+async function reachAndRead(page: Page, state: State, stack: PageStack): Promise<string> {
+  const url = stack.bridge.url;
   const documents: Response[] = [];
   const record = (response: Response) => {
     if (response.request().resourceType() === 'document' && response.url().startsWith(url)) documents.push(response);
   };
   page.on('response', record);
   try {
-    await state.reach(page, url);
+    await state.reach(page, url, stack);
     await page.waitForLoadState('load');
   } finally {
     page.off('response', record);

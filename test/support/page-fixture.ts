@@ -13,6 +13,15 @@ export { ADMIN, PASSWORD };
 /** The policy the issue and docs/ui.md promise, before any return origin is added to form-action. */
 export const PAGE_CSP = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
+/** A page in one of its states, as test/browser/page-quality.test.ts measures and photographs it. */
+export interface PageState {
+  name: string;
+  /** Brings `page` to the state, from a signed-out browser. */
+  reach(page: import('playwright-core').Page, url: string, stack: PageStack): Promise<void>;
+  /** What differs at every run (new secrets and codes), covered in the screenshots. */
+  mask?: readonly string[];
+}
+
 export interface PageStack {
   server: TestServer;
   bridge: TestBridge;
