@@ -13,9 +13,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { startBridgeFor, type TestBridge, type Wiring } from '../integration/bridge/bridge-fixture.js';
 import { PASSWORD, storedFactors, totpCode } from '../support/factor-fixture.js';
+import { addVirtualAuthenticator as addAuthenticator, type VirtualAuthenticator } from '../support/passkey-fixture.js';
 import { repoRoot } from '../support/paths.js';
 import { SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../support/server.js';
 import { skipOrFailInCI } from '../support/skip-or-fail.js';
@@ -74,23 +75,6 @@ interface BridgeAnswer {
   body: any;
 }
 
-/** A virtual authenticator on the page: a platform authenticator that verifies its user and keeps discoverable credentials. */
-async function addAuthenticator(context: BrowserContext, page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return { cdp, authenticatorId };
-}
-
 for (const setup of SETUPS) {
   // Each wiring of the bridge once, without running Chromium four times.
   const wiring: Wiring = setup === 'embedded' ? 'in-process' : 'network';
@@ -103,7 +87,7 @@ for (const setup of SETUPS) {
     let browser: Browser;
     let context: BrowserContext;
     let app: Page;
-    let appAuthenticator: { cdp: CDPSession; authenticatorId: string };
+    let appAuthenticator: VirtualAuthenticator;
     let bridgeUrl = '';
 
     before(async function () {

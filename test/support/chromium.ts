@@ -7,8 +7,8 @@ import { skipOrFailInCI } from './skip-or-fail.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Launches Chromium, or skips (fails in CI) the suite of `ctx` when it is missing. */
-export async function launchChromium(ctx: Mocha.Context): Promise<Browser> {
+/** Launches Chromium, or skips (fails in CI) the suite of `ctx` when it is missing; `args` adds switches. */
+export async function launchChromium(ctx: Mocha.Context, args: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) skipOrFailInCI(ctx, `${CHROMIUM} is missing (apt-get install chromium)`);
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -21,6 +21,7 @@ export async function launchChromium(ctx: Mocha.Context): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...args,
     ],
   });
 }
