@@ -127,6 +127,7 @@ export function loadConfig(env: Env): Config {
   const metricsPort = read.optional('METRICS_PORT');
   const bridgePort = read.int('BRIDGE_PORT', 8000, 0, 65535);
   const recovery = recoveryFrom(read, bridgePort);
+  const secondFactor = secondFactorFrom(read);
   const legacyTokenSecret = read.optional('JWT_SECRET_KEY');
   const legacyTokensUntil = legacyWindowFrom(read.optional('LEGACY_TOKENS_UNTIL'), legacyTokenSecret);
   const abuse = abuseConfigFrom(read);
@@ -163,7 +164,7 @@ export function loadConfig(env: Env): Config {
       issuer,
       publicUrl: recovery.publicUrl,
       emailVerifiedRedirectUrl: verifiedRedirectFrom(read, recovery),
-      ui: uiFrom(read, recovery),
+      ui: uiFrom(read, recovery, secondFactor.webauthn.origins.length > 0),
     },
     jwt: {
       issuer,
@@ -191,7 +192,7 @@ export function loadConfig(env: Env): Config {
     originalDbName: read.optional('DB_NAME') === null ? null : read.string('DB_NAME', ''),
     legacyTokensUntil,
     legacyTokenSecret: legacyTokensUntil === null ? null : legacyTokenSecret,
-    secondFactor: secondFactorFrom(read),
+    secondFactor,
     recovery,
     mail: mailFrom(read, recovery, production),
     accessLogSample: read.fraction('ACCESS_LOG_SAMPLE', 0),

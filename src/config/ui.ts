@@ -23,11 +23,17 @@ export interface UiConfig {
    */
   readonly passwordReset: boolean;
   readonly emailVerification: boolean;
+  /**
+   * Whether the sign-in page offers a passkey without a password: true when this
+   * process's WEBAUTHN_ORIGINS names any origin (a bridge run alone needs it set too).
+   * A passkey as the second step is offered whenever the login challenge names one.
+   */
+  readonly passkeys: boolean;
 }
 
 const DEFAULT_ACCENT = '#1d70b8';
 
-export function uiFrom(read: Reader, recovery: RecoveryConfig): UiConfig {
+export function uiFrom(read: Reader, recovery: RecoveryConfig, passkeys: boolean): UiConfig {
   return {
     enabled: read.bool('UI_ENABLED', true),
     returnToOrigins: read.list('UI_RETURN_TO_ORIGINS').map(returnOrigin),
@@ -36,6 +42,7 @@ export function uiFrom(read: Reader, recovery: RecoveryConfig): UiConfig {
     accentColor: hexColour(read.string('UI_ACCENT_COLOR', DEFAULT_ACCENT)),
     passwordReset: recovery.passwordReset,
     emailVerification: recovery.emailVerification,
+    passkeys,
   };
 }
 

@@ -123,7 +123,7 @@ export const ACCESS_VARIABLES: readonly VariableSection[] = [
       names: ['WEBAUTHN_ORIGINS'],
       default: 'none (passkeys off)',
       description:
-        'Comma-separated page origins a passkey ceremony may come from, each on `WEBAUTHN_RP_ID` or a subdomain of it (e.g. `https://app.example.com`). Empty turns passkeys off (`PASSKEYS_NOT_CONFIGURED`).',
+        'Comma-separated page origins a passkey ceremony may come from, each on `WEBAUTHN_RP_ID` or a subdomain of it (e.g. `https://app.example.com`). Empty turns passkeys off (`PASSKEYS_NOT_CONFIGURED`). The hosted sign-in page offers a passkey sign-in when it is set; a bridge run alone needs it set too.',
     },
   ]),
   section('Recovery and mail', [

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../../src/config/index.js';
 
 describe('Configuration of the hosted pages', () => {
-  it('has the pages on, no return origin, no logo, the product name and the default accent by default', () => {
+  it('has the pages on, no return origin, no logo, the product name, the default accent and no passkey by default', () => {
     expect(loadConfig({}).bridge.ui).to.deep.equal({
       enabled: true,
       returnToOrigins: [],
@@ -11,12 +11,17 @@ describe('Configuration of the hosted pages', () => {
       accentColor: '#1d70b8',
       passwordReset: true,
       emailVerification: true,
+      passkeys: false,
     });
   });
 
   it('follows PASSWORD_RESET and EMAIL_VERIFICATION, so the pages offer only what the service does', () => {
     const ui = loadConfig({ PASSWORD_RESET: 'false', EMAIL_VERIFICATION: 'false' }).bridge.ui;
     expect(ui).to.include({ passwordReset: false, emailVerification: false });
+  });
+
+  it('offers passkeys on the pages when WEBAUTHN_ORIGINS names an origin', () => {
+    expect(loadConfig({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://id.example.com' }).bridge.ui.passkeys).to.equal(true);
   });
 
   it('reads the switch, the product name, the return origins, the logo and the accent', () => {
@@ -35,6 +40,7 @@ describe('Configuration of the hosted pages', () => {
       accentColor: '#00aa77',
       passwordReset: true,
       emailVerification: true,
+      passkeys: false,
     });
     expect(loadConfig({ UI_LOGO_URL: '/static/logo.png' }).bridge.ui.logoUrl).to.equal('/static/logo.png');
   });
