@@ -29,6 +29,12 @@ export const de: Messages = {
     signedUp: 'Ihr Konto ist angelegt. Melden Sie sich an, um fortzufahren.',
     confirmEmail:
       'Ihr Konto ist angelegt. Öffnen Sie den Link in der E-Mail, die wir Ihnen geschickt haben, um Ihre Adresse zu bestätigen, und melden Sie sich dann an.',
+    passkeyTitle: 'Oder mit einem Passkey',
+    passkeyHint: 'Ohne Passwort: Ihr Telefon, Ihr Computer oder Ihr Sicherheitsschlüssel bestätigt, dass Sie es sind.',
+    passkeyButton: 'Mit einem Passkey anmelden',
+    passkeyFailed: 'Ihr Passkey wurde nicht verwendet. Versuchen Sie es erneut, oder melden Sie sich mit E-Mail-Adresse und Passwort an.',
+    passkeyMissing: 'Melden Sie sich mit Ihrem Passkey an, oder mit E-Mail-Adresse und Passwort.',
+    passkeyRefused: 'Dieser Passkey wurde nicht angenommen. Versuchen Sie einen anderen, oder melden Sie sich mit E-Mail-Adresse und Passwort an.',
   },
   secondStep: {
     title: 'Bestätigen Sie, dass Sie es sind',
@@ -42,6 +48,19 @@ export const de: Messages = {
     submit: 'Weiter',
     useRecoveryCode: 'Stattdessen einen Wiederherstellungscode verwenden',
     useTotp: 'Stattdessen die Authenticator-App verwenden',
+    passkeyHint:
+      'Verwenden Sie den Passkey, den Sie diesem Konto hinzugefügt haben: Ihr Telefon, Ihr Computer oder Ihr Sicherheitsschlüssel bestätigt, dass Sie es sind.',
+    passkeyButton: 'Passkey verwenden',
+    passkeyFailed: 'Ihr Passkey wurde nicht verwendet. Versuchen Sie es erneut, oder bestätigen Sie auf andere Weise, dass Sie es sind.',
+    passkeyMissing: 'Verwenden Sie Ihren Passkey, um fortzufahren.',
+    passkeyRefused: 'Dieser Passkey wurde nicht angenommen. Melden Sie sich erneut an und verwenden Sie einen Passkey, den Sie diesem Konto hinzugefügt haben.',
+    passkeyNoScript:
+      'Ein Passkey braucht JavaScript, das in diesem Browser ausgeschaltet ist. Schalten Sie es ein und melden Sie sich erneut an, oder wählen Sie unten einen anderen Weg.',
+    passkeyNoScriptOnly: 'Ein Passkey braucht JavaScript, das in diesem Browser ausgeschaltet ist. Schalten Sie es ein und melden Sie sich erneut an.',
+    passkeyUnsupported:
+      'Dieser Browser kann keine Passkeys verwenden. Wählen Sie unten einen anderen Weg, oder melden Sie sich mit einem Browser an, der es kann.',
+    passkeyUnsupportedOnly: 'Dieser Browser kann keine Passkeys verwenden. Melden Sie sich mit einem Browser an, der es kann.',
+    usePasskey: 'Stattdessen einen Passkey verwenden',
   },
   signUp: {
     title: 'Konto anlegen',

@@ -23,12 +23,15 @@ export interface RenderOptions extends PageHeaderOptions {
 
 export class PageRenderer {
   private readonly policy: string;
+  /** The scripts of a page that offers a passkey, in the order they run: @simplewebauthn/browser, then the pages' own. */
+  readonly passkeyScripts: readonly string[];
 
   constructor(
     private readonly ui: UiConfig,
     readonly assets: PageAssets,
   ) {
     this.policy = pagePolicy(ui);
+    this.passkeyScripts = [assets.href('simplewebauthn-browser.js'), assets.href('passkey-sign-in.js')];
   }
 
   /** The language and brand of this request, for its views. */

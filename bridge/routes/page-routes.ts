@@ -26,6 +26,7 @@ export const PAGE_PATHS: ReadonlySet<string> = new Set([
   '/',
   '/sign-in',
   '/sign-in/second-step',
+  '/sign-in/passkey',
   '/sign-out',
   '/account',
   '/sign-up',

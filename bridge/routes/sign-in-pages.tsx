@@ -1,13 +1,16 @@
 /**
  * /sign-in: email and password, then, when the account has one, the second step on the
- * page the password was posted to (a code from the authenticator app or a recovery code).
- * A finished sign-in sets the session cookies and answers 303 to return_to when
- * UI_RETURN_TO_ORIGINS allows it (pages/return-to.ts), else to /account.
+ * page the password was posted to (a passkey, a code from the authenticator app or a
+ * recovery code); or, when passkeys are on, a passkey alone (POST /sign-in/passkey). A
+ * finished sign-in sets the session cookies and answers 303 to return_to when
+ * UI_RETURN_TO_ORIGINS allows it (pages/return-to.ts), else to /account. A passkey's
+ * ceremony runs in the browser (views/passkey-form.tsx); its assertion is posted here
+ * like a code.
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { LoginResponse } from '../../gen/clientauth/v1/client_auth.js';
-import type { CompleteLoginResponse, LoginChallenge } from '../../gen/clientauth/v1/second_factor.js';
+import type { LoginChallenge } from '../../gen/clientauth/v1/second_factor.js';
 import { type FormError, missingFields, readForm } from '../pages/form.js';
 import { expectedFailureOf, failureMessage, type PageFailure } from '../pages/page-failure.js';
 import { returnTarget } from '../pages/return-to.js';
@@ -19,27 +22,58 @@ import type { PageRouteDependencies } from './page-dependencies.js';
 import { FACTOR_NAMES } from './second-factor-routes.js';
 
 const SIGN_IN_FIELDS = ['email', 'password', 'return_to'] as const;
-const SECOND_STEP_FIELDS = ['challenge_token', 'factors', 'email', 'method', 'switch_to', 'totp_code', 'recovery_code', 'return_to'] as const;
+const PASSKEY_FIELDS = ['ceremony_token', 'passkey_response'] as const;
+const SECOND_STEP_FIELDS = [
+  'challenge_token',
+  'factors',
+  'email',
+  'method',
+  'switch_to',
+  'totp_code',
+  'recovery_code',
+  ...PASSKEY_FIELDS,
+  'return_to',
+] as const;
+/** What a finished sign-in hands the browser, whichever way it went. */
+type IssuedSession = Pick<LoginResponse, 'accessToken' | 'accessTokenExpireTime' | 'refreshToken' | 'refreshTokenExpireTime'>;
 /** Where the summary points for a failure the service reports on no field. */
 const FIELD_OF_REASON: Partial<Record<string, string>> = { INVALID_CREDENTIALS: 'password' };
+/** The order the second step offers the methods in: a passkey first, the strongest and quickest. */
+const METHOD_ORDER: readonly SecondStepMethod[] = ['passkey', 'totp', 'recovery_code'];
 
 export function signInPages(router: Router, deps: PageRouteDependencies): void {
   const { api, cookies, renderer } = deps;
   /** A return_to we may follow, else nothing: an unchecked one is never carried on. */
   const checkedReturn = (value: unknown) => returnTarget(value, deps.ui.returnToOrigins) ?? undefined;
 
+  /** The scripts of the passwordless passkey, when the service takes passkeys (UiConfig.passkeys). */
+  const passkeyScripts = deps.ui.passkeys ? renderer.passkeyScripts : undefined;
+
   const signInAgain = (ctx: Context, frame: PageFrame, input: { email: string; returnTo?: string | undefined }, errors: FormError[], status: number) => {
-    renderer.render(ctx, <SignInView frame={frame} email={input.email} errors={errors} returnTo={input.returnTo} passwordReset={deps.ui.passwordReset} />, {
-      status,
-    });
+    const view = (
+      <SignInView
+        frame={frame}
+        email={input.email}
+        errors={errors}
+        returnTo={input.returnTo}
+        passwordReset={deps.ui.passwordReset}
+        passkeyScripts={passkeyScripts}
+      />
+    );
+    renderer.render(ctx, view, { status });
   };
-  const failed = (ctx: Context, frame: PageFrame, failure: PageFailure): FormError[] => {
+  /**
+   * The failure as the form's error, on the field at fault when the password form is. A
+   * `message` words it for the way it was tried, where the catalogue's reason would not fit.
+   */
+  const failed = (ctx: Context, frame: PageFrame, failure: PageFailure, options: { message?: string | undefined; onField?: boolean } = {}): FormError[] => {
     if (failure.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(failure.retryAfterSeconds));
+    const message = options.message ?? failureMessage(frame.locale, failure);
+    if (options.onField === false) return [{ message }];
     const field = FIELD_OF_REASON[failure.reason] ?? (failure.field === 'email' || failure.field === 'password' ? failure.field : undefined);
-    const message = failureMessage(frame.locale, failure);
     return [field ? { field, message } : { message }];
   };
-  const signedIn = (ctx: Context, session: LoginResponse | CompleteLoginResponse, returnTo: string | undefined) => {
+  const signedIn = (ctx: Context, session: IssuedSession, returnTo: string | undefined) => {
     cookies.setSession(
       ctx,
       { value: session.accessToken, expiresAt: session.accessTokenExpireTime },
@@ -51,7 +85,11 @@ export function signInPages(router: Router, deps: PageRouteDependencies): void {
   router.get('/sign-in', (ctx) => {
     const frame = renderer.frame(ctx);
     const notice = noticeOf(frame, ctx.query['notice']);
-    renderer.render(ctx, <SignInView frame={frame} returnTo={checkedReturn(ctx.query['return_to'])} notice={notice} passwordReset={deps.ui.passwordReset} />);
+    const returnTo = checkedReturn(ctx.query['return_to']);
+    renderer.render(
+      ctx,
+      <SignInView frame={frame} returnTo={returnTo} notice={notice} passwordReset={deps.ui.passwordReset} passkeyScripts={passkeyScripts} />,
+    );
   });
 
   router.post('/sign-in', async (ctx) => {
@@ -68,10 +106,21 @@ export function signInPages(router: Router, deps: PageRouteDependencies): void {
       return signInAgain(ctx, frame, input, failed(ctx, frame, failure), failure.status);
     }
     if (!session.secondFactorChallenge) return signedIn(ctx, session, input.returnTo);
-    const methods = methodsOf(factorNames(session.secondFactorChallenge));
-    if (methods.length === 0) throw new Error('the service asked for a second factor these pages cannot take yet (a passkey alone)');
-    const carried = { challenge_token: session.secondFactorChallenge.challengeToken, factors: factorNames(session.secondFactorChallenge), email: form.email };
-    renderer.render(ctx, <SecondStepView frame={frame} method={methods[0]!} alternative={methods[1] ?? null} carried={carried} returnTo={input.returnTo} />);
+    const factors = factorNames(session.secondFactorChallenge);
+    const [method, ...alternatives] = methodsOf(factors);
+    if (method === undefined) throw new Error(`the service asked for a second factor these pages do not know (${factors})`);
+    const carried = { challenge_token: session.secondFactorChallenge.challengeToken, factors, email: form.email };
+    const view = (
+      <SecondStepView
+        frame={frame}
+        method={method}
+        alternatives={alternatives}
+        carried={carried}
+        returnTo={input.returnTo}
+        passkeyScripts={renderer.passkeyScripts}
+      />
+    );
+    renderer.render(ctx, view);
   });
 
   router.post('/sign-in/second-step', async (ctx) => {
@@ -82,28 +131,70 @@ export function signInPages(router: Router, deps: PageRouteDependencies): void {
     const methods = methodsOf(form.factors);
     const carried = { challenge_token: form.challenge_token, factors: form.factors, email: form.email };
     const step = (method: SecondStepMethod, errors: FormError[] = [], status = 200) => {
-      const alternative = methods.find((other) => other !== method) ?? null;
-      renderer.render(ctx, <SecondStepView frame={frame} method={method} alternative={alternative} carried={carried} errors={errors} returnTo={returnTo} />, {
-        status,
-      });
+      const alternatives = methods.filter((other) => other !== method);
+      const view = (
+        <SecondStepView
+          frame={frame}
+          method={method}
+          alternatives={alternatives}
+          carried={carried}
+          errors={errors}
+          returnTo={returnTo}
+          passkeyScripts={renderer.passkeyScripts}
+        />
+      );
+      renderer.render(ctx, view, { status });
     };
     const switchTo = methods.find((method) => method === form.switch_to);
     if (switchTo) return step(switchTo);
     const method = methods.find((candidate) => candidate === form.method) ?? methods[0] ?? 'totp';
-    const missing =
-      method === 'totp' ? missingFields(form, { totp_code: t.secondStep.totpMissing }) : missingFields(form, { recovery_code: t.secondStep.recoveryMissing });
-    if (missing.length > 0) return step(method, missing, 400);
-    let session: CompleteLoginResponse;
+    let factor: { totpCode: string; recoveryCode: string; passkey: { ceremonyToken: string; response: Record<string, unknown> } | undefined };
+    if (method === 'passkey') {
+      const passkey = passkeyOf(form);
+      if (!passkey) return step(method, [{ message: t.secondStep.passkeyMissing }], 400);
+      factor = { totpCode: '', recoveryCode: '', passkey };
+    } else {
+      const missing =
+        method === 'totp' ? missingFields(form, { totp_code: t.secondStep.totpMissing }) : missingFields(form, { recovery_code: t.secondStep.recoveryMissing });
+      if (missing.length > 0) return step(method, missing, 400);
+      factor =
+        method === 'totp'
+          ? { totpCode: form.totp_code.trim(), recoveryCode: '', passkey: undefined }
+          : { totpCode: '', recoveryCode: form.recovery_code.trim(), passkey: undefined };
+    }
+    let session: IssuedSession;
     try {
-      const code = method === 'totp' ? { totpCode: form.totp_code.trim(), recoveryCode: '' } : { totpCode: '', recoveryCode: form.recovery_code.trim() };
-      session = await api.completeLogin({ challengeToken: form.challenge_token, ...code, passkey: undefined }, callOptionsOf(ctx, deps.callTimeoutMs));
+      session = await api.completeLogin({ challengeToken: form.challenge_token, ...factor }, callOptionsOf(ctx, deps.callTimeoutMs));
     } catch (error) {
       // The service spends the challenge at the first try, right or wrong: the way on is the password again.
       const failure = expectedFailureOf(error);
-      return signInAgain(ctx, frame, { email: form.email, returnTo }, failed(ctx, frame, { ...failure, field: undefined }), failure.status);
+      const refusedPasskey = method === 'passkey' && failure.reason === 'SECOND_FACTOR_INVALID';
+      const errors = failed(ctx, frame, { ...failure, field: undefined }, { message: refusedPasskey ? t.secondStep.passkeyRefused : undefined });
+      return signInAgain(ctx, frame, { email: form.email, returnTo }, errors, failure.status);
     }
     signedIn(ctx, session, returnTo);
   });
+
+  // A passkey instead of email and password: the page's script posts the assertion of a discoverable credential.
+  if (deps.ui.passkeys)
+    router.post('/sign-in/passkey', async (ctx) => {
+      const form = await readForm(ctx, deps.bodyLimitBytes, [...PASSKEY_FIELDS, 'return_to']);
+      const frame = renderer.frame(ctx);
+      const { t } = frame.locale;
+      const input = { email: '', returnTo: checkedReturn(form.return_to) };
+      const passkey = passkeyOf(form);
+      if (!passkey) return signInAgain(ctx, frame, input, [{ message: t.signIn.passkeyMissing }], 400);
+      let session: IssuedSession;
+      try {
+        session = await api.finishPasskeyLogin(passkey, callOptionsOf(ctx, deps.callTimeoutMs));
+      } catch (error) {
+        const failure = expectedFailureOf(error);
+        // The service answers a passkey it does not know as it answers a wrong password; the words say passkey.
+        const message = failure.reason === 'INVALID_CREDENTIALS' ? t.signIn.passkeyRefused : undefined;
+        return signInAgain(ctx, frame, input, failed(ctx, frame, failure, { message, onField: false }), failure.status);
+      }
+      signedIn(ctx, session, input.returnTo);
+    });
 }
 
 /** The notice another page sends the browser here with (`?notice=`): only these words, never the query's. */
@@ -123,8 +214,21 @@ function factorNames(challenge: LoginChallenge): string {
   return challenge.factors.map((kind) => FACTOR_NAMES[kind]).join(',');
 }
 
-/** The methods these pages offer of a challenge's factors, the first one first; passkeys are not among them yet. */
+/** The methods these pages offer of a challenge's factors, in METHOD_ORDER. */
 function methodsOf(factors: string): SecondStepMethod[] {
   const named = factors.split(',');
-  return (['totp', 'recovery_code'] as const).filter((method) => named.includes(method));
+  return METHOD_ORDER.filter((method) => named.includes(method));
+}
+
+/** The passkey assertion the page's script posted, or null when there is none that reads as one. */
+function passkeyOf(form: Record<(typeof PASSKEY_FIELDS)[number], string>): { ceremonyToken: string; response: Record<string, unknown> } | null {
+  if (form.ceremony_token === '' || form.passkey_response === '') return null;
+  let response: unknown;
+  try {
+    response = JSON.parse(form.passkey_response);
+  } catch {
+    return null;
+  }
+  if (typeof response !== 'object' || response === null || Array.isArray(response)) return null;
+  return { ceremonyToken: form.ceremony_token, response: response as Record<string, unknown> };
 }

@@ -202,6 +202,15 @@ for (const setup of SETUPS)
       expectPageHeaders(wrongMethod.headers, 'GET /sign-out', { csp: CSP });
     });
 
+    it('offers no passkey sign-in without WEBAUTHN_ORIGINS: no script on /sign-in, and nothing to post to', async () => {
+      expect((await fetchPage(`${url}/sign-in`)).text)
+        .to.not.contain('<script')
+        .and.not.contain('passkey');
+      const posted = await fetchPage(`${url}/sign-in/passkey`, { form: { ceremony_token: 'x', passkey_response: '{}' } });
+      expect(posted.status).to.equal(404);
+      expect(posted.text).to.contain('This page does not exist.');
+    });
+
     it('serves the stylesheet under a content hash, cached for a year, with the accent in it', async () => {
       const page = await fetchPage(`${url}/sign-in`);
       const href = /<link rel="stylesheet" href="([^"]+)"/.exec(page.text)![1]!;
