@@ -4,12 +4,15 @@
  * and script, before compression; printed), no sideways scrolling at 320 px, and screenshots at 1280 and 375 px wide,
  * light and dark, written to docs/ui/ for docs/ui.md (commit them when they change).
  *
- * States: sign-in empty and with errors, the second step (code and recovery code), the
- * account page, an error page; sign-up (empty, refused), email verification (mail sent,
+ * States: sign-in empty (with its passkey) and with errors, a passkey that was not used,
+ * the second step (passkey, code and recovery code, a passkey not used, a code missing),
+ * the account page, an error page; sign-up (empty, refused), email verification (mail sent,
  * the link's button, a link that does not work, confirmed), forgot-password (empty, error,
  * sent) and password reset (form, error, a link that does not work, no token); the
- * two-step sign-in and passkey pages (factor-states.ts). Screenshots and weights are taken on the embedded
- * set-up only: one run writes one set; axe runs on both.
+ * two-step sign-in and passkey pages of the account (factor-states.ts). Passkeys
+ * are on (WEBAUTHN_ORIGINS names the bridge), as they would be where people use them; a
+ * virtual authenticator on the page holds one person's passkey. Screenshots and weights
+ * are taken on the embedded set-up only: one run writes one set; axe runs on both.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +20,15 @@ import { expect } from 'chai';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
 import { enrolTotp } from '../support/factor-fixture.js';
-import { PASSWORD, type PageStack, type PageState as State, startPageStack } from '../support/page-fixture.js';
+import { PASSWORD, type PageState as State } from '../support/page-fixture.js';
+import {
+  addVirtualAuthenticator,
+  LOCALHOST_SWITCH,
+  type PasskeyPageStack,
+  registerPasskey,
+  startPasskeyPageStack,
+  type VirtualAuthenticator,
+} from '../support/passkey-fixture.js';
 import { repoRoot } from '../support/paths.js';
 import { SETUP_TITLES, SETUPS } from '../support/server.js';
 import { FACTOR_STATES } from './factor-states.js';
@@ -32,20 +43,64 @@ const PERSON = { email: 'ada.lovelace@example.org', firstName: 'Ada', lastName: 
 /** A mailed link's token no account holds: the reset and verification pages' form, and their "link does not work". */
 const UNKNOWN_TOKEN = 'A'.repeat(43);
 const NEW_PASSWORD = 'velvet tractor umbrella 42';
+/** Has a passkey (on the page's authenticator) and TOTP. */
+const PASSKEY_PERSON = `passkey.${PERSON.email}`;
+
+/** Presses a passkey button while the authenticator holds no passkey, so the ceremony fails, and waits for the alert; the passkey is put back. */
+async function passkeyNotUsed(page: Page, authenticator: VirtualAuthenticator, button: string): Promise<void> {
+  const { cdp, authenticatorId } = authenticator;
+  const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+  await cdp.send('WebAuthn.clearCredentials', { authenticatorId });
+  try {
+    await page.getByRole('button', { name: button }).click();
+    await page.locator('#passkey-error').waitFor({ state: 'visible' });
+  } finally {
+    for (const credential of credentials) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential });
+  }
+}
 
 const fill = async (page: Page, email: string, password: string) => {
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 };
 
 const STATES: readonly State[] = [
-  { name: 'sign-in', reach: async (page, url) => void (await page.goto(`${url}/sign-in`)) },
+  {
+    name: 'sign-in',
+    reach: async (page, url) => {
+      await page.goto(`${url}/sign-in`);
+      await page.getByRole('button', { name: 'Sign in with a passkey' }).waitFor({ state: 'visible' });
+    },
+  },
   {
     name: 'sign-in-error',
     reach: async (page, url) => {
       await page.goto(`${url}/sign-in`);
       await fill(page, PERSON.email, 'not the password');
+    },
+  },
+  {
+    name: 'sign-in-passkey-not-used',
+    reach: async (page, url, _stack, authenticator) => {
+      await page.goto(`${url}/sign-in`);
+      await passkeyNotUsed(page, authenticator, 'Sign in with a passkey');
+    },
+  },
+  {
+    name: 'second-step-passkey',
+    reach: async (page, url) => {
+      await page.goto(`${url}/sign-in`);
+      await fill(page, PASSKEY_PERSON, PASSWORD);
+      await page.getByRole('button', { name: 'Use your passkey' }).waitFor({ state: 'visible' });
+    },
+  },
+  {
+    name: 'second-step-passkey-not-used',
+    reach: async (page, url, _stack, authenticator) => {
+      await page.goto(`${url}/sign-in`);
+      await fill(page, PASSKEY_PERSON, PASSWORD);
+      await passkeyNotUsed(page, authenticator, 'Use your passkey');
     },
   },
   {
@@ -141,23 +196,31 @@ const STATES: readonly State[] = [
 for (const setup of SETUPS)
   describe(`Every page and state in Chromium: accessibility${setup === 'embedded' ? ', weight and screenshots' : ''}, on ${SETUP_TITLES[setup]}`, function () {
     this.timeout(120000);
-    let stack: PageStack;
+    let stack: PasskeyPageStack;
     let browser: Browser;
     let context: BrowserContext;
     let page: Page;
+    let authenticator: VirtualAuthenticator;
 
     before(async function () {
-      browser = await launchChromium(this);
-      stack = await startPageStack(setup, this, 'page_quality');
+      browser = await launchChromium(this, [LOCALHOST_SWITCH]);
+      stack = await startPasskeyPageStack(setup, this, 'page_quality');
       const register = (email: string) =>
         stack.server.api.registerUser({ email, password: PASSWORD, firstName: PERSON.firstName, lastName: PERSON.lastName, phoneNumber: '', attributes: {} });
       await register(PERSON.email);
       await register(`plain.${PERSON.email}`);
+      await register(PASSKEY_PERSON);
       await enrolTotp(stack.server, (await stack.server.api.login({ email: PERSON.email, password: PASSWORD })).accessToken);
-      // Script on, for axe only; bypassCSP lets its injected script run under the pages' policy.
+      // Script on, for axe (bypassCSP lets its injected script run under the pages' policy) and the passkeys.
       // A fixed request id: the error page shows it as a reference, and the screenshots must not change with it.
       context = await browser.newContext({ bypassCSP: true, extraHTTPHeaders: { 'X-Request-Id': 'f00d-cafe' } });
       page = await context.newPage();
+      await page.goto(`${stack.url}/sign-in`);
+      authenticator = await addVirtualAuthenticator(context, page);
+      await fill(page, PASSKEY_PERSON, PASSWORD);
+      expect((await registerPasskey(page, 'laptop')).status).to.equal(201);
+      const token = (await context.cookies(stack.url)).find((cookie) => cookie.name === 'token')!.value;
+      await enrolTotp(stack.server, token);
     });
 
     after(async () => {
@@ -169,7 +232,7 @@ for (const setup of SETUPS)
     for (const state of STATES) {
       it(`finds no accessibility violation on ${state.name}, light or dark`, async () => {
         await context.clearCookies();
-        await state.reach(page, stack.bridge.url, stack);
+        await state.reach(page, stack.url, stack, authenticator);
         await page.addScriptTag({ path: AXE });
         for (const colorScheme of SCHEMES) {
           await page.emulateMedia({ colorScheme });
@@ -185,9 +248,9 @@ for (const setup of SETUPS)
 
       it(`keeps ${state.name} under 50 KB, fits it in 320 px, and photographs it at ${WIDTHS.join(' and ')} px, light and dark`, async () => {
         await context.clearCookies();
-        const html = await reachAndRead(page, state, stack);
+        const html = await reachAndRead(page, state, stack, authenticator);
         const assets = [...html.matchAll(/<(?:link rel="stylesheet" href|script src)="([^"]+)"/g)].map((match) => match[1]!);
-        const assetBytes = await Promise.all(assets.map(async (href) => (await (await fetch(`${stack.bridge.url}${href}`)).arrayBuffer()).byteLength));
+        const assetBytes = await Promise.all(assets.map(async (href) => (await (await fetch(`${stack.url}${href}`)).arrayBuffer()).byteLength));
         const htmlBytes = Buffer.byteLength(html);
         const total = htmlBytes + assetBytes.reduce((sum, bytes) => sum + bytes, 0);
         console.log(
@@ -218,15 +281,15 @@ for (const setup of SETUPS)
   });
 
 /** Brings the page to the state and returns the HTML the bridge sent for it (the last document, after any 303). */
-async function reachAndRead(page: Page, state: State, stack: PageStack): Promise<string> {
-  const url = stack.bridge.url;
+async function reachAndRead(page: Page, state: State, stack: PasskeyPageStack, authenticator: VirtualAuthenticator): Promise<string> {
+  const { url } = stack;
   const documents: Response[] = [];
   const record = (response: Response) => {
     if (response.request().resourceType() === 'document' && response.url().startsWith(url)) documents.push(response);
   };
   page.on('response', record);
   try {
-    await state.reach(page, url, stack);
+    await state.reach(page, url, stack, authenticator);
     await page.waitForLoadState('load');
   } finally {
     page.off('response', record);

@@ -4,6 +4,7 @@
  * covered), users, form posts as a browser sends them, and the headers every page carries.
  */
 import { expect } from 'chai';
+import type { VirtualAuthenticator } from './passkey-fixture.js';
 import { startBridgeFor, type TestBridge } from '../integration/bridge/bridge-fixture.js';
 import { ADMIN, PASSWORD } from './factor-fixture.js';
 import { type Setup, setupEnv, startTestServer, type TestServer } from './server.js';
@@ -16,8 +17,8 @@ export const PAGE_CSP = "default-src 'self'; script-src 'self'; object-src 'none
 /** A page in one of its states, as test/browser/page-quality.test.ts measures and photographs it. */
 export interface PageState {
   name: string;
-  /** Brings `page` to the state, from a signed-out browser. */
-  reach(page: import('playwright-core').Page, url: string, stack: PageStack): Promise<void>;
+  /** Brings `page` to the state, from a signed-out browser; `authenticator` is the page's virtual one, holding one person's passkey. */
+  reach(page: import('playwright-core').Page, url: string, stack: PageStack, authenticator: VirtualAuthenticator): Promise<void>;
   /** What differs at every run (new secrets and codes), covered in the screenshots. */
   mask?: readonly string[];
 }
