@@ -7,6 +7,9 @@
  * - The refresh token goes in its own HttpOnly cookie scoped to /refresh, so it travels
  *   with no other request; and, with the same value, to /refresh-user-token, the original
  *   service's refresh route (a cookie path matches only itself and what lies below it).
+ *   With the hosted pages on, also to the pages that keep a session alive past its access
+ *   token: /account (and below) refreshes it, /sign-out ends it (ADR 0013). Never Path=/:
+ *   the JSON routes, /auth and whatever a gateway puts on this origin never see it.
  * - Secure when configured or when the request came over TLS; with COOKIE_HOST_PREFIX the
  *   names carry `__Host-` (access) and `__Secure-` (refresh: `__Host-` demands Path=/), so
  *   a sibling subdomain cannot plant a cookie that shadows ours.
@@ -19,7 +22,8 @@ import type { Config } from '../src/config/index.js';
 export const REFRESH_PATH = '/refresh';
 /** The original service's refresh route, kept as an alias of REFRESH_PATH. */
 export const ORIGINAL_REFRESH_PATH = '/refresh-user-token';
-const REFRESH_COOKIE_PATHS = [REFRESH_PATH, ORIGINAL_REFRESH_PATH];
+/** The hosted pages that need the refresh token: /account and the pages below it rotate it when the access token has gone, /sign-out ends its session. */
+export const PAGE_SESSION_PATHS: readonly string[] = ['/account', '/sign-out'];
 
 /** A token and when it expires, as the service issued them. */
 export interface IssuedToken {
@@ -33,11 +37,14 @@ const TOKEN_VALUE = /^[A-Za-z0-9._~+/=-]{1,4096}$/;
 export class CookiePolicy {
   readonly accessName: string;
   readonly refreshName: string;
+  /** Where the refresh cookie is set, and cleared: every path that reads it. */
+  private readonly refreshPaths: readonly string[];
 
   constructor(
-    private readonly config: Pick<Config['bridge'], 'accessCookieName' | 'refreshCookieName' | 'cookieSecure' | 'cookieHostPrefix'>,
+    private readonly config: Pick<Config['bridge'], 'accessCookieName' | 'refreshCookieName' | 'cookieSecure' | 'cookieHostPrefix' | 'ui'>,
     private readonly now: () => number = Date.now,
   ) {
+    this.refreshPaths = [REFRESH_PATH, ORIGINAL_REFRESH_PATH, ...(config.ui.enabled ? PAGE_SESSION_PATHS : [])];
     this.accessName = config.cookieHostPrefix ? `__Host-${config.accessCookieName}` : config.accessCookieName;
     this.refreshName = config.cookieHostPrefix ? `__Secure-${config.refreshCookieName}` : config.refreshCookieName;
   }
@@ -45,7 +52,7 @@ export class CookiePolicy {
   /** Sets both cookies of a fresh session (after Login or RefreshToken). */
   setSession(ctx: Context, access: IssuedToken, refresh: IssuedToken): void {
     ctx.append('Set-Cookie', this.serialize(ctx, this.accessName, access.value, '/', this.maxAgeOf(access.expiresAt)));
-    for (const path of REFRESH_COOKIE_PATHS) {
+    for (const path of this.refreshPaths) {
       ctx.append('Set-Cookie', this.serialize(ctx, this.refreshName, refresh.value, path, this.maxAgeOf(refresh.expiresAt)));
     }
   }
@@ -53,7 +60,7 @@ export class CookiePolicy {
   /** Tells the browser to drop both cookies: same name and path, Max-Age=0. */
   clearSession(ctx: Context): void {
     ctx.append('Set-Cookie', this.serialize(ctx, this.accessName, '', '/', 0));
-    for (const path of REFRESH_COOKIE_PATHS) ctx.append('Set-Cookie', this.serialize(ctx, this.refreshName, '', path, 0));
+    for (const path of this.refreshPaths) ctx.append('Set-Cookie', this.serialize(ctx, this.refreshName, '', path, 0));
   }
 
   readAccess(ctx: Context): string | undefined {

@@ -70,13 +70,20 @@ for (const wiring of WIRINGS)
       expect(refresh.value).to.not.equal(named(cookies, 'token').value);
     });
 
-    it("sends the same refresh cookie to the original service's /refresh-user-token, and to no other path", async () => {
+    it("sends the same refresh cookie to the original service's /refresh-user-token and to the pages that keep a session (/account, /sign-out), and to no other path", async () => {
       const bridge = await bridgeWith();
       const { cookies } = await login(bridge);
       const refreshCookies = cookies.filter((cookie) => cookie.name === 'refresh_token');
-      expect(refreshCookies.map((cookie) => cookie.attributes['path'])).to.deep.equal(['/refresh', '/refresh-user-token']);
+      expect(refreshCookies.map((cookie) => cookie.attributes['path'])).to.deep.equal(['/refresh', '/refresh-user-token', '/account', '/sign-out']);
       expect(new Set(refreshCookies.map((cookie) => cookie.value)).size).to.equal(1);
       for (const cookie of refreshCookies) expect(cookie.attributes).to.include({ httponly: true, samesite: 'Lax' });
+    });
+
+    it('keeps the refresh cookie off the pages paths when the pages are off (UI_ENABLED=false)', async () => {
+      const bridge = await bridgeWith({ UI_ENABLED: 'false' });
+      const { cookies } = await login(bridge);
+      const paths = cookies.filter((cookie) => cookie.name === 'refresh_token').map((cookie) => cookie.attributes['path']);
+      expect(paths).to.deep.equal(['/refresh', '/refresh-user-token']);
     });
 
     it('marks both cookies Secure, on login and on logout, when COOKIE_SECURE is set', async () => {
@@ -84,7 +91,7 @@ for (const wiring of WIRINGS)
       const { client, cookies } = await login(bridge);
       const logout = await client.post('/logout', undefined, { headers: { Cookie: `token=${named(cookies, 'token').value}` } });
       for (const cookie of [...cookies, ...logout.cookies]) expect(cookie.attributes['secure'], cookie.name).to.equal(true);
-      expect(logout.cookies.map((cookie) => cookie.name)).to.deep.equal(['token', 'refresh_token', 'refresh_token']);
+      expect(logout.cookies.map((cookie) => cookie.name)).to.deep.equal(['token', ...Array(4).fill('refresh_token')]);
     });
 
     it('marks the cookies Secure behind a TLS-terminating proxy only when BRIDGE_TRUST_PROXY says to believe it, and TRUSTED_PROXY_CIDRS lists it', async () => {
@@ -116,7 +123,7 @@ for (const wiring of WIRINGS)
     it('uses the access cookie name ACCESS_COOKIE_NAME gives', async () => {
       const bridge = await bridgeWith({ ACCESS_COOKIE_NAME: 'session' });
       const { client, cookies } = await login(bridge);
-      expect(cookies.map((cookie) => cookie.name)).to.deep.equal(['session', 'refresh_token', 'refresh_token']);
+      expect(cookies.map((cookie) => cookie.name)).to.deep.equal(['session', ...Array(4).fill('refresh_token')]);
       expect((await client.get('/me')).status).to.equal(200);
     });
 
