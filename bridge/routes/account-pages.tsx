@@ -1,23 +1,30 @@
 /**
- * /account, the signed-in landing page, and /sign-out. Both read the session from the
- * access cookie the sign-in set; a missing or ended session goes to /sign-in
- * (pages/signed-in.ts, which every account page goes through).
+ * /account, the signed-in landing page, and /sign-out. Both go by the session of the
+ * request's cookies (pages/signed-in.ts, which every account page goes through): an access
+ * token that has gone is refreshed first; without a working session /account goes to
+ * /sign-in, and /sign-out has nothing left to end.
  */
 import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { CookiePolicy } from '../cookie-policy.js';
 import { readForm } from '../pages/form.js';
-import { signedInPage } from '../pages/signed-in.js';
+import { accessTokenOf, isExpiredToken, refreshedAccessToken, signedInPage } from '../pages/signed-in.js';
 import { AccountView } from '../views/account-view.js';
 import { callOptionsOf } from './call-options.js';
 import type { PageRouteDependencies } from './page-dependencies.js';
 
 export function accountPages(router: Router, deps: PageRouteDependencies): void {
   const { api, cookies, renderer } = deps;
-  const sessionToken = (ctx: Context): string | undefined => {
-    const token = cookies.readAccess(ctx);
-    return token !== undefined && CookiePolicy.isTokenShaped(token) ? token : undefined;
+  /** Ends the session `token` belongs to; false when the token had expired, so that only its refresh token can end it. */
+  const endSession = async (ctx: Context, token: string): Promise<boolean> => {
+    try {
+      await api.logout({}, callOptionsOf(ctx, deps.callTimeoutMs, token));
+      return true;
+    } catch (error) {
+      // Invalid or already revoked: there is no session left to end.
+      if ((error as Partial<ServiceError>).code !== GrpcStatus.UNAUTHENTICATED) throw error;
+      return !isExpiredToken(error);
+    }
   };
 
   router.get(
@@ -33,14 +40,11 @@ export function accountPages(router: Router, deps: PageRouteDependencies): void 
     await readForm(ctx, deps.bodyLimitBytes, []);
     // As POST /logout: the cookies go whatever happens next.
     cookies.clearSession(ctx);
-    const token = sessionToken(ctx);
-    if (token !== undefined) {
-      try {
-        await api.logout({}, callOptionsOf(ctx, deps.callTimeoutMs, token));
-      } catch (error) {
-        // Expired, invalid or already revoked: there is no session left to end.
-        if ((error as Partial<ServiceError>).code !== GrpcStatus.UNAUTHENTICATED) throw error;
-      }
+    // A session whose access token has gone or expired is refreshed (the new cookies not kept) so that it ends here too.
+    const access = accessTokenOf(ctx, deps);
+    if (access === undefined || !(await endSession(ctx, access))) {
+      const refreshed = await refreshedAccessToken(ctx, deps, false);
+      if (refreshed !== undefined) await endSession(ctx, refreshed);
     }
     renderer.redirect(ctx, '/sign-in?notice=signed-out');
   });
