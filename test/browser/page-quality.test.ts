@@ -25,6 +25,7 @@ import {
   addVirtualAuthenticator,
   LOCALHOST_SWITCH,
   type PasskeyPageStack,
+  passkeyNotUsed,
   registerPasskey,
   startPasskeyPageStack,
   type VirtualAuthenticator,
@@ -45,19 +46,6 @@ const UNKNOWN_TOKEN = 'A'.repeat(43);
 const NEW_PASSWORD = 'velvet tractor umbrella 42';
 /** Has a passkey (on the page's authenticator) and TOTP. */
 const PASSKEY_PERSON = `passkey.${PERSON.email}`;
-
-/** Presses a passkey button while the authenticator holds no passkey, so the ceremony fails, and waits for the alert; the passkey is put back. */
-async function passkeyNotUsed(page: Page, authenticator: VirtualAuthenticator, button: string): Promise<void> {
-  const { cdp, authenticatorId } = authenticator;
-  const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
-  await cdp.send('WebAuthn.clearCredentials', { authenticatorId });
-  try {
-    await page.getByRole('button', { name: button }).click();
-    await page.locator('#passkey-error').waitFor({ state: 'visible' });
-  } finally {
-    for (const credential of credentials) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential });
-  }
-}
 
 const fill = async (page: Page, email: string, password: string) => {
   await page.getByLabel('Email address').fill(email);

@@ -92,3 +92,16 @@ export function registerPasskey(page: Page, name: string): Promise<{ status: num
     return post('/passkeys/register/finish', { ceremony_token: begun.body.ceremony_token, response: (credential as any).toJSON(), name: passkeyName });
   }, name);
 }
+
+/** Presses a passkey button while the authenticator holds no passkey, so the ceremony fails, and waits for the alert; the passkey is put back. */
+export async function passkeyNotUsed(page: Page, authenticator: VirtualAuthenticator, button: string): Promise<void> {
+  const { cdp, authenticatorId } = authenticator;
+  const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+  await cdp.send('WebAuthn.clearCredentials', { authenticatorId });
+  try {
+    await page.getByRole('button', { name: button }).click();
+    await page.locator('#passkey-error').waitFor({ state: 'visible' });
+  } finally {
+    for (const credential of credentials) await cdp.send('WebAuthn.addCredential', { authenticatorId, credential });
+  }
+}
