@@ -4,9 +4,9 @@
  * covered), users, form posts as a browser sends them, and the headers every page carries.
  */
 import { expect } from 'chai';
-import type { VirtualAuthenticator } from './passkey-fixture.js';
 import { startBridgeFor, type TestBridge } from '../integration/bridge/bridge-fixture.js';
 import { ADMIN, PASSWORD } from './factor-fixture.js';
+import type { VirtualAuthenticator } from './passkey-fixture.js';
 import { type Setup, setupEnv, startTestServer, type TestServer } from './server.js';
 
 export { ADMIN, PASSWORD };
