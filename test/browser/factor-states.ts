@@ -17,7 +17,7 @@ async function signIn(page: Page, url: string, email: string, secret?: string): 
   await page.goto(`${url}/sign-in`);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   if (secret === undefined) return;
   await page.getByLabel('Code from your authenticator app').fill(totpCode(secret, 1));
   await page.getByRole('button', { name: 'Continue' }).click();
