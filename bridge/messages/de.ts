@@ -1,4 +1,5 @@
 /** Every string the hosted pages show, in German (the keys and parameters of en.ts). */
+import { accountPagesDe } from './account-pages-de.js';
 import type { Messages } from './en.js';
 import { strengthAdviceDe } from './strength-advice-de.js';
 
@@ -209,6 +210,7 @@ export const de: Messages = {
     renamed: 'Der Passkey wurde umbenannt.',
     deleted: 'Der Passkey wurde gelöscht.',
   },
+  accountPages: accountPagesDe,
   errorPage: {
     title: 'Etwas ist schiefgegangen',
     toSignIn: 'Zur Anmeldeseite',
@@ -226,6 +228,8 @@ export const de: Messages = {
       'Dieser Link zum Zurücksetzen Ihres Passworts funktioniert nicht: Er wurde schon verwendet, oder er ist abgelaufen. Fordern Sie einen neuen an.',
     VERIFICATION_TOKEN_INVALID: 'Dieser Link zum Bestätigen Ihrer E-Mail-Adresse funktioniert nicht: Er wurde schon verwendet, oder er ist abgelaufen.',
     FEATURE_DISABLED: 'Das bietet dieser Dienst nicht an. Wenden Sie sich an die Betreiber.',
+    LAST_ADMIN: 'Dies ist das letzte Administratorkonto und kann deshalb nicht gelöscht werden. Machen Sie zuerst eine andere Person zum Administrator.',
+    SESSION_NOT_FOUND: 'Diese Sitzung ist schon beendet, oder sie gehört nicht Ihnen.',
     TOO_MANY_ATTEMPTS: (wait) => `Zu viele Versuche. Versuchen Sie es in ${wait} erneut.`,
     SERVER_BUSY: (wait) => `Der Dienst ist ausgelastet. Versuchen Sie es in ${wait} erneut.`,
     UNAVAILABLE: 'Der Dienst ist gerade nicht erreichbar. Versuchen Sie es gleich noch einmal.',

@@ -3,6 +3,8 @@
  * (their type is this one's, so a missing or extra key fails to compile). Parameters are
  * already formatted for the language (bridge/messages/catalogue.ts does it with Intl).
  */
+
+import { accountPagesEn } from './account-pages-en.js';
 import { strengthAdviceEn } from './strength-advice-en.js';
 
 export const en = {
@@ -208,6 +210,8 @@ export const en = {
     renamed: 'The passkey was renamed.',
     deleted: 'The passkey was deleted.',
   },
+  /** The account's sections (account-pages-en.ts). */
+  accountPages: accountPagesEn,
   errorPage: {
     title: 'Something went wrong',
     toSignIn: 'Go to the sign-in page',
@@ -225,6 +229,8 @@ export const en = {
     RESET_TOKEN_INVALID: 'This link to reset your password does not work: it was used already, or it has expired. Ask for a new one.',
     VERIFICATION_TOKEN_INVALID: 'This link to confirm your email address does not work: it was used already, or it has expired.',
     FEATURE_DISABLED: 'This service does not offer that. Ask the people who run it.',
+    LAST_ADMIN: 'This is the last administrator account, so it cannot be deleted. Make another person an administrator first.',
+    SESSION_NOT_FOUND: 'That session has ended already, or it is not yours.',
     TOO_MANY_ATTEMPTS: (wait: string) => `Too many attempts. Try again in ${wait}.`,
     SERVER_BUSY: (wait: string) => `The service is busy. Try again in ${wait}.`,
     UNAVAILABLE: 'The service cannot be reached right now. Try again in a moment.',
