@@ -16,6 +16,7 @@ import { accountPages } from './account-pages.js';
 import type { PageRouteDependencies } from './page-dependencies.js';
 import { PASSKEY_PATHS, passkeyPages } from './passkey-pages.js';
 import { passwordResetPages } from './password-reset-pages.js';
+import { profilePages } from './profile-pages.js';
 import { signInPages } from './sign-in-pages.js';
 import { signUpPages } from './sign-up-pages.js';
 import { TWO_FACTOR_PATHS, twoFactorPages } from './two-factor-pages.js';
@@ -34,6 +35,8 @@ export const PAGE_PATHS: ReadonlySet<string> = new Set([
   '/verify-email/new-link',
   '/forgot-password',
   '/password-reset',
+  '/account/profile',
+  '/account/password',
   ...TWO_FACTOR_PATHS,
   ...PASSKEY_PATHS,
 ]);
@@ -59,6 +62,7 @@ export function pageRoutes(deps: PageRouteDependencies): Router {
   accountPages(router, deps);
   twoFactorPages(router, deps);
   passkeyPages(router, deps);
+  profilePages(router, deps);
   return router;
 }
 
