@@ -17,6 +17,7 @@ import type { PageRouteDependencies } from './page-dependencies.js';
 import { PASSKEY_PATHS, passkeyPages } from './passkey-pages.js';
 import { passwordResetPages } from './password-reset-pages.js';
 import { profilePages } from './profile-pages.js';
+import { sessionPages } from './session-pages.js';
 import { signInPages } from './sign-in-pages.js';
 import { signUpPages } from './sign-up-pages.js';
 import { TWO_FACTOR_PATHS, twoFactorPages } from './two-factor-pages.js';
@@ -37,6 +38,10 @@ export const PAGE_PATHS: ReadonlySet<string> = new Set([
   '/password-reset',
   '/account/profile',
   '/account/password',
+  '/account/sessions',
+  '/account/sessions/end',
+  '/account/sessions/end-others',
+  '/account/sign-ins',
   ...TWO_FACTOR_PATHS,
   ...PASSKEY_PATHS,
 ]);
@@ -63,6 +68,7 @@ export function pageRoutes(deps: PageRouteDependencies): Router {
   twoFactorPages(router, deps);
   passkeyPages(router, deps);
   profilePages(router, deps);
+  sessionPages(router, deps);
   return router;
 }
 
