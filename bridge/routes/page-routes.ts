@@ -12,6 +12,7 @@ import type { FailureAnswer } from '../middleware/error-middleware.js';
 import { isFormPost } from '../pages/form.js';
 import { pageFailureFrom } from '../pages/page-failure.js';
 import type { PageRenderer } from '../pages/page-renderer.js';
+import { accountDeletionPages } from './account-deletion-pages.js';
 import { accountPages } from './account-pages.js';
 import type { PageRouteDependencies } from './page-dependencies.js';
 import { PASSKEY_PATHS, passkeyPages } from './passkey-pages.js';
@@ -42,6 +43,8 @@ export const PAGE_PATHS: ReadonlySet<string> = new Set([
   '/account/sessions/end',
   '/account/sessions/end-others',
   '/account/sign-ins',
+  '/account/delete',
+  '/account/deleted',
   ...TWO_FACTOR_PATHS,
   ...PASSKEY_PATHS,
 ]);
@@ -69,6 +72,7 @@ export function pageRoutes(deps: PageRouteDependencies): Router {
   passkeyPages(router, deps);
   profilePages(router, deps);
   sessionPages(router, deps);
+  accountDeletionPages(router, deps);
   return router;
 }
 

@@ -4,7 +4,7 @@
  * language, posts forms as a same-origin page does, and follows nothing by itself, so each
  * 303 is checked before it is followed.
  */
-import { type PageAnswer, PASSWORD } from './page-fixture.js';
+import { PASSWORD, type PageAnswer } from './page-fixture.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 

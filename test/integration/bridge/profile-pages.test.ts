@@ -104,7 +104,11 @@ for (const setup of SETUPS)
 
     it('says a wrong current password beside it with 401, and changes nothing', async () => {
       const { email, browser } = await signedIn();
-      const answer = await browser.post('/account/password', { current_password: 'not it at all', new_password: STRONG_PASSPHRASE, confirm_password: STRONG_PASSPHRASE });
+      const answer = await browser.post('/account/password', {
+        current_password: 'not it at all',
+        new_password: STRONG_PASSPHRASE,
+        confirm_password: STRONG_PASSPHRASE,
+      });
       expect(answer.status).to.equal(401);
       expect(answer.text).to.match(/id="current_password-error">.*Your current password is not right/);
       expect(answer.text).to.not.contain('not it at all').and.not.contain(STRONG_PASSPHRASE);
@@ -130,7 +134,11 @@ for (const setup of SETUPS)
       const empty = await browser.post('/account/password', {});
       expect(empty.status).to.equal(400);
       expect(empty.text).to.contain('Enter your current password').and.contain('Choose a new password').and.contain('Type the new password again');
-      const mismatch = await browser.post('/account/password', { current_password: PASSWORD, new_password: STRONG_PASSPHRASE, confirm_password: `${STRONG_PASSPHRASE}!` });
+      const mismatch = await browser.post('/account/password', {
+        current_password: PASSWORD,
+        new_password: STRONG_PASSPHRASE,
+        confirm_password: `${STRONG_PASSPHRASE}!`,
+      });
       expect(mismatch.status).to.equal(400);
       expect(mismatch.text).to.match(/id="confirm_password-error">.*The two new passwords are not the same/);
     });
@@ -140,7 +148,11 @@ for (const setup of SETUPS)
       const profile = await browser.post('/account/profile', { first_name: 'Mallory' }, EVIL);
       expect(profile.status).to.equal(403);
       expect(profile.text).to.contain('This form was sent from another site, so it was refused.');
-      const password = await browser.post('/account/password', { current_password: PASSWORD, new_password: STRONG_PASSPHRASE, confirm_password: STRONG_PASSPHRASE }, EVIL);
+      const password = await browser.post(
+        '/account/password',
+        { current_password: PASSWORD, new_password: STRONG_PASSPHRASE, confirm_password: STRONG_PASSPHRASE },
+        EVIL,
+      );
       expect(password.status).to.equal(403);
       expect(await storedName(email)).to.deep.equal(['Ada', 'Lovelace']);
     });
