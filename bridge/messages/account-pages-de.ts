@@ -40,7 +40,7 @@ export const accountPagesDe: typeof accountPagesEn = {
     lastUsed: 'Zuletzt genutzt',
     unknown: 'Nicht erfasst',
     endOne: 'Abmelden',
-    endOneDetail: (device: string, lastUsed: string) => `: ${device}, zuletzt genutzt ${lastUsed}`,
+    endOneDetail: (device: string, lastUsed: string) => `${device}, zuletzt genutzt ${lastUsed}`,
     endThis: 'Auf diesem Gerät abmelden',
     endOthers: 'Überall sonst abmelden',
     noOthers: 'Sie sind nirgendwo sonst angemeldet.',

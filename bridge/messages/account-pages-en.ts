@@ -42,7 +42,7 @@ export const accountPagesEn = {
     lastUsed: 'Last used',
     unknown: 'Not recorded',
     endOne: 'Sign out',
-    endOneDetail: (device: string, lastUsed: string) => `: ${device}, last used ${lastUsed}`,
+    endOneDetail: (device: string, lastUsed: string) => `${device}, last used ${lastUsed}`,
     endThis: 'Sign out on this device',
     endOthers: 'Sign out everywhere else',
     noOthers: 'You are not signed in anywhere else.',

@@ -66,8 +66,7 @@ function SessionItem({ frame, session }: { frame: PageFrame; session: Session })
           <Button secondary>{words.endThis}</Button>
         ) : (
           <Button secondary>
-            {words.endOne}
-            <span class="visually-hidden">{words.endOneDetail(device, lastUsed)}</span>
+            {words.endOne} <span class="visually-hidden">{words.endOneDetail(device, lastUsed)}</span>
           </Button>
         )}
       </PostForm>

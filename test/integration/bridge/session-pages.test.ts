@@ -47,7 +47,7 @@ for (const setup of SETUPS)
       expect(page.text).to.match(/Chrome on Linux<span class="tag">This device<\/span>/);
       expect(page.text).to.match(/Signed in<\/dt><dd>[A-Z][a-z]+ \d{1,2}, \d{4} at \d{1,2}:\d{2}\s?[AP]M UTC<\/dd>/);
       expect(page.text).to.contain('Sign out on this device').and.contain('Sign out everywhere else');
-      expect(page.text).to.contain('<span class="visually-hidden">: Safari on iOS, last used ');
+      expect(page.text).to.contain('Sign out <span class="visually-hidden">Safari on iOS, last used ');
     });
 
     it('says it in German, with German dates', async () => {
