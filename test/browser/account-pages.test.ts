@@ -51,12 +51,12 @@ for (const setup of SETUPS)
       expect(await laptop.getByRole('heading', { level: 2, name: /Chrome on Linux.*This device/ }).count()).to.equal(1);
       await laptop.getByRole('button', { name: /^Sign out Safari on iOS, last used / }).click();
       expect(laptop.url()).to.equal(`${stack.bridge.url}/account/sessions?notice=ended`);
-      expect(await laptop.getByRole('status').innerText()).to.contain('That device is signed out.');
+      expect(await laptop.getByRole('status').textContent()).to.contain('That device is signed out.');
       expect(await laptop.getByRole('heading', { level: 2, name: /Safari on iOS/ }).count()).to.equal(0);
 
       await phone.reload();
       expect(phone.url()).to.equal(`${stack.bridge.url}/sign-in?return_to=%2Faccount`);
-      expect(await phone.getByRole('heading', { level: 1 }).innerText()).to.equal('Sign in');
+      expect(await phone.getByRole('heading', { level: 1 }).textContent()).to.equal('Sign in');
       await laptop.goto(`${stack.bridge.url}/account`);
       expect(new URL(laptop.url()).pathname).to.equal('/account');
     });
