@@ -57,9 +57,9 @@ function SessionItem({ frame, session }: { frame: PageFrame; session: Session })
         <dt>{words.clientIp}</dt>
         <dd>{session.clientIp || words.unknown}</dd>
         <dt>{words.signedInAt}</dt>
-        <dd>{when(session.createTime)}</dd>
+        <dd class="time">{when(session.createTime)}</dd>
         <dt>{words.lastUsed}</dt>
-        <dd>{lastUsed}</dd>
+        <dd class="time">{lastUsed}</dd>
       </dl>
       <PostForm action="/account/sessions/end" hidden={{ session_id: session.id }}>
         {session.current ? (

@@ -31,7 +31,7 @@ export function SignInsView({ frame, signIns, olderHref, paged }: SignInsViewPro
           <li key={event.id}>
             <dl class="record">
               <dt>{words.time}</dt>
-              <dd>{event.time ? frame.locale.dateTime(event.time) : ''}</dd>
+              <dd class="time">{event.time ? frame.locale.dateTime(event.time) : ''}</dd>
               <dt>{words.outcome}</dt>
               <dd>{outcomeOf(words, event.type)}</dd>
               <dt>{words.method}</dt>

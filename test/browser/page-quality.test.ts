@@ -9,7 +9,8 @@
  * the account page, an error page; sign-up (empty, refused), email verification (mail sent,
  * the link's button, a link that does not work, confirmed), forgot-password (empty, error,
  * sent) and password reset (form, error, a link that does not work, no token); the
- * two-step sign-in and passkey pages of the account (factor-states.ts). Passkeys
+ * two-step sign-in and passkey pages of the account (factor-states.ts); the account's
+ * other sections (account-page-states.ts). Passkeys
  * are on (WEBAUTHN_ORIGINS names the bridge), as they would be where people use them; a
  * virtual authenticator on the page holds one person's passkey. Screenshots and weights
  * are taken on the embedded set-up only: one run writes one set; axe runs on both.
@@ -32,6 +33,7 @@ import {
 } from '../support/passkey-fixture.js';
 import { repoRoot } from '../support/paths.js';
 import { SETUP_TITLES, SETUPS } from '../support/server.js';
+import { ACCOUNT_STATES } from './account-page-states.js';
 import { FACTOR_STATES } from './factor-states.js';
 
 const AXE = join(repoRoot(), 'node_modules/axe-core/axe.min.js');
@@ -179,6 +181,7 @@ const STATES: readonly State[] = [
   },
   { name: 'password-reset-no-token', reach: async (page, url) => void (await page.goto(`${url}/password-reset`)) },
   ...FACTOR_STATES,
+  ...ACCOUNT_STATES,
 ];
 
 for (const setup of SETUPS)
