@@ -1,5 +1,6 @@
 /**
- * The account's sessions page in Chromium with JavaScript off, on both set-ups: one person
+ * The account's sections in Chromium with JavaScript off, on both set-ups. The name is
+ * changed with the keyboard alone, its refusal announced and focused. One person
  * signed in in two browsers (two contexts, two cookie jars, two user agents) signs the
  * other out from /account/sessions, and the other browser's next page is the sign-in page.
  */
@@ -13,7 +14,7 @@ const LAPTOP = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like 
 const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 for (const setup of SETUPS)
-  describe(`The sessions page in Chromium without JavaScript, on ${SETUP_TITLES[setup]}`, function () {
+  describe(`The account sections in Chromium without JavaScript, on ${SETUP_TITLES[setup]}`, function () {
     this.timeout(60000);
     let stack: PageStack;
     let browser: Browser;
@@ -40,6 +41,35 @@ for (const setup of SETUPS)
       expect(new URL(page.url()).pathname).to.equal('/account');
       return page;
     };
+
+    it('changes the name with the keyboard alone, and focuses the announced error summary when the name is refused', async () => {
+      const { email } = await registerPerson(stack.server);
+      const page = await signedInBrowser(email, LAPTOP);
+      await page.goto(`${stack.bridge.url}/account/profile`);
+      const focused = () => page.evaluate(() => document.activeElement?.id ?? '');
+      for (let presses = 0; presses < 20 && (await focused()) !== 'first_name'; presses++) await page.keyboard.press('Tab');
+      expect(await focused()).to.equal('first_name');
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type('A'.repeat(101));
+      // The refusal is a page of its own (the post's answer, 400): wait for it to load.
+      await Promise.all([page.waitForResponse((response) => response.request().method() === 'POST'), page.keyboard.press('Enter')]);
+      await page.waitForLoadState('load');
+      expect(await focused()).to.equal('error-summary');
+      expect(await page.getByRole('alert').textContent()).to.contain('Enter a first name of at most 100 characters');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      expect(await focused()).to.equal('first_name');
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type('Grace');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('ControlOrMeta+A');
+      await page.keyboard.type('Hopper');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(`${stack.bridge.url}/account/profile?notice=saved`);
+      expect(await page.getByRole('status').textContent()).to.contain('Your name is saved.');
+      const { client } = await stack.server.api.getMe({}, { token: (await stack.server.api.login({ email, password: PASSWORD })).accessToken });
+      expect([client!.firstName, client!.lastName]).to.deep.equal(['Grace', 'Hopper']);
+    });
 
     it("signs the other browser out from /account/sessions: the other's next page load goes to /sign-in", async () => {
       const { email } = await registerPerson(stack.server);
