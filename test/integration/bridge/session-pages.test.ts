@@ -45,7 +45,7 @@ for (const setup of SETUPS)
       expectPageHeaders(page.headers, 'GET /account/sessions');
       expect(page.text).to.contain('Safari on iOS').and.contain('Chrome on Linux').and.contain('127.0.0.1');
       expect(page.text).to.match(/Chrome on Linux<span class="tag">This device<\/span>/);
-      expect(page.text).to.match(/Signed in<\/dt><dd>[A-Z][a-z]+ \d{1,2}, \d{4} at \d{1,2}:\d{2}\s?[AP]M UTC<\/dd>/);
+      expect(page.text).to.match(/Signed in<\/dt><dd class="time">[A-Z][a-z]+ \d{1,2}, \d{4} at \d{1,2}:\d{2}\s?[AP]M UTC<\/dd>/);
       expect(page.text).to.contain('Sign out on this device').and.contain('Sign out everywhere else');
       expect(page.text).to.contain('Sign out <span class="visually-hidden">Safari on iOS, last used ');
     });
@@ -54,7 +54,7 @@ for (const setup of SETUPS)
       const { laptop } = await inTwoBrowsers();
       const page = await laptop.get('/account/sessions', { 'Accept-Language': 'de' });
       expect(page.text).to.contain('Chrome unter Linux').and.contain('Dieses Gerät').and.contain('Überall sonst abmelden');
-      expect(page.text).to.match(/Angemeldet<\/dt><dd>\d{1,2}\. [A-ZÄÖÜ][a-zäöü]+ \d{4} um \d{2}:\d{2} UTC<\/dd>/);
+      expect(page.text).to.match(/Angemeldet<\/dt><dd class="time">\d{1,2}\. [A-ZÄÖÜ][a-zäöü]+ \d{4} um \d{2}:\d{2} UTC<\/dd>/);
     });
 
     it('signs another device out: 303 with a notice; its next page goes to /sign-in and its refresh token is refused', async () => {
