@@ -18,7 +18,7 @@ async function signIn(page: Page, url: string, stack: PageStack, then: string): 
   await page.goto(`${url}/sign-in?return_to=${encodeURIComponent(then)}`);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   return email;
 }
 

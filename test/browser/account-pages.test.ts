@@ -37,7 +37,7 @@ for (const setup of SETUPS)
       await page.goto(`${stack.bridge.url}/sign-in`);
       await page.getByLabel('Email address').fill(email);
       await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       expect(new URL(page.url()).pathname).to.equal('/account');
       return page;
     };
