@@ -11,9 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
-import { describeMailbox } from '../support/dev-mailbox.js';
 import { eventually } from '../support/eventually.js';
-import { PASSWORD, type PageStack, registerPerson, startPageStack } from '../support/page-fixture.js';
+import { mailedLink as mailedLinkIn, PASSWORD, type PageStack, registerPerson, startPageStack } from '../support/page-fixture.js';
 import { freshDataDir, SETUP_TITLES, SETUPS } from '../support/server.js';
 
 const NEW_PASSWORD = 'velvet tractor umbrella 42';
@@ -64,19 +63,7 @@ for (const setup of SETUPS)
       contexts.push(context);
       return context.newPage();
     };
-    /** The link to `path` in the newest mail to `email`, as `npm run mailbox` lists it. */
-    const mailedLink = (email: string, path: string) =>
-      eventually(
-        async () => {
-          const prefix = `${url}${path}?token=`;
-          const listing = (await describeMailbox(mailDir, 100)).split('\n\n').find((block) => block.includes(email) && block.includes(prefix));
-          return listing
-            ?.split('\n')
-            .map((line) => line.trim().replace(/^link:\s+/, ''))
-            .find((line) => line.startsWith(prefix));
-        },
-        { what: `a mail to ${email} with a link to ${path}` },
-      );
+    const mailedLink = (email: string, path: string) => mailedLinkIn(mailDir, email, url, path);
     const signIn = async (page: Page, email: string, password: string) => {
       await page.getByLabel('Email address').fill(email);
       await page.getByLabel('Password', { exact: true }).fill(password);

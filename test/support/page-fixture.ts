@@ -5,6 +5,8 @@
  */
 import { expect } from 'chai';
 import { startBridgeFor, type TestBridge } from '../integration/bridge/bridge-fixture.js';
+import { describeMailbox } from './dev-mailbox.js';
+import { eventually } from './eventually.js';
 import { ADMIN, PASSWORD } from './factor-fixture.js';
 import type { VirtualAuthenticator } from './passkey-fixture.js';
 import { type Setup, setupEnv, startTestServer, type TestServer } from './server.js';
@@ -106,4 +108,23 @@ export function expectPageHeaders(headers: Headers, what: string, options: { car
   expect(headers.get('X-Content-Type-Options'), `${what}: nosniff`).to.equal('nosniff');
   expect(headers.get('Cache-Control'), `${what}: cache`).to.equal('no-store');
   expect(headers.get('Referrer-Policy'), `${what}: referrer`).to.equal(options.carriesToken ? 'no-referrer' : 'same-origin');
+}
+
+/**
+ * The link to `url` + `path` in the newest mail to `email` in the development mailbox
+ * `mailDir` (DATA_DIR/mail without SMTP_URL), as `npm run mailbox` lists it; waits for the
+ * mail to arrive.
+ */
+export function mailedLink(mailDir: string, email: string, url: string, path: string): Promise<string> {
+  const prefix = `${url}${path}?token=`;
+  return eventually(
+    async () =>
+      (await describeMailbox(mailDir, 100))
+        .split('\n\n')
+        .find((block) => block.includes(email) && block.includes(prefix))
+        ?.split('\n')
+        .map((line) => line.trim().replace(/^link:\s+/, ''))
+        .find((line) => line.startsWith(prefix)),
+    { what: `a mail to ${email} with a link to ${path}`, timeoutMs: 15000 },
+  );
 }
