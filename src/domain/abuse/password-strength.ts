@@ -5,7 +5,7 @@
  * The common-password list is checked before, and separately: it is exact, and cheap.
  */
 import { DomainError } from '../kernel/errors.js';
-import type { AccountWords, PasswordStrength, StrengthEstimate, StrengthRule } from './ports.js';
+import type { AccountWords, PasswordStrength, StrengthEstimate, StrengthJudgement, StrengthRule } from './ports.js';
 
 export class MinimumStrength implements StrengthRule {
   /** `minScore` 0 lets every password through without asking the estimator. */
@@ -14,10 +14,15 @@ export class MinimumStrength implements StrengthRule {
     readonly minScore: number,
   ) {}
 
+  async judge(password: string, account: AccountWords): Promise<StrengthJudgement | null> {
+    if (this.minScore <= 0) return null;
+    const estimate = advice(await this.estimator.estimate(password, accountWords(account)));
+    return { estimate, strongEnough: estimate.score >= this.minScore };
+  }
+
   async check(field: string, password: string, account: AccountWords): Promise<void> {
-    if (this.minScore <= 0) return;
-    const estimate = await this.estimator.estimate(password, accountWords(account));
-    if (estimate.score < this.minScore) throw new DomainError('PASSWORD_TOO_WEAK', refusalText(field, estimate), field);
+    const judged = await this.judge(password, account);
+    if (judged && !judged.strongEnough) throw new DomainError('PASSWORD_TOO_WEAK', refusalText(field, judged.estimate), field);
   }
 }
 
@@ -36,8 +41,17 @@ export function accountWords(account: AccountWords): string[] {
   return [...new Set(words.map((word) => word.trim()).filter((word) => word.length >= 3))];
 }
 
+/** The estimator's advice as a refusal gives it (and EstimatePasswordStrength answers it): trimmed, blank sentences left out. */
+function advice(estimate: StrengthEstimate): StrengthEstimate {
+  return {
+    score: estimate.score,
+    warning: estimate.warning.trim(),
+    suggestions: estimate.suggestions.map((sentence) => sentence.trim()).filter((sentence) => sentence !== ''),
+  };
+}
+
 /** "password is too easy to guess. <warning> <suggestions>": the estimator's sentences, never the password. */
 function refusalText(field: string, estimate: StrengthEstimate): string {
-  const sentences = [estimate.warning, ...estimate.suggestions].map((sentence) => sentence.trim()).filter((sentence) => sentence !== '');
+  const sentences = [estimate.warning, ...estimate.suggestions].filter((sentence) => sentence !== '');
   return [`${field} is too easy to guess.`, ...sentences].join(' ');
 }

@@ -20,6 +20,8 @@ export interface AttemptLimits {
   beginRegistration(source: string): Promise<void>;
   /** Counts a service-token request from `source`; a right secret costs nothing. */
   beginServiceToken(source: string): Promise<Attempt>;
+  /** Counts a password-strength estimate asked from `source` (EstimatePasswordStrength), whatever its verdict. */
+  beginStrengthEstimate(source: string): Promise<void>;
 }
 
 /** An attempt let through: tell it how it ended. */
@@ -65,8 +67,20 @@ export interface AccountWords {
   readonly lastName?: string;
 }
 
+/** The estimator's reading of a password, and whether it reaches the minimum. */
+export interface StrengthJudgement {
+  readonly estimate: StrengthEstimate;
+  readonly strongEnough: boolean;
+}
+
 /** The strength every password that is set must have. */
 export interface StrengthRule {
+  /**
+   * The estimate of `password` for `account` (warning and suggestions trimmed, blank ones
+   * left out: the advice a refusal gives) and whether it reaches the minimum; null when
+   * the minimum is 0, which asks the estimator nothing.
+   */
+  judge(password: string, account: AccountWords): Promise<StrengthJudgement | null>;
   /**
    * Throws INVALID_ARGUMENT / PASSWORD_TOO_WEAK (naming `field`) when `password` scores
    * below the configured minimum for `account`; the message carries the estimator's
