@@ -48,6 +48,7 @@ export function abuseConfigFrom(read: Reader): AbuseConfig {
         durationSeconds: read.int('REGISTER_IP_WINDOW_MIN', 60, 1, 24 * 60) * MINUTE,
       },
       serviceTokenPerSource: { points: read.int('SERVICE_TOKEN_IP_MAX_FAILURES', 100, 1, 1000000), durationSeconds: window },
+      estimatePerSource: { points: read.int('PASSWORD_ESTIMATE_IP_MAX', 600, 1, 1000000), durationSeconds: 60 * MINUTE },
     },
     hashing: {
       concurrency: read.int('HASH_CONCURRENCY', defaultHashConcurrency(), 1, 64),

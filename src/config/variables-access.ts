@@ -87,6 +87,12 @@ export const ACCESS_VARIABLES: readonly VariableSection[] = [
         'Registrations from one client IP per window, successful or not (an office behind one NAT address signing everyone up in an hour stays under it).',
     },
     { names: ['SERVICE_TOKEN_IP_MAX_FAILURES'], default: '`100`', description: 'Failed `IssueServiceToken` calls from one client IP in a login window.' },
+    {
+      names: ['PASSWORD_ESTIMATE_IP_MAX'],
+      default: '`600`',
+      description:
+        "`EstimatePasswordStrength` calls (the pages' live strength hint, one per pause in typing) from one client IP in an hour; then RESOURCE_EXHAUSTED / `TOO_MANY_ATTEMPTS` (429 on the bridge). Each costs milliseconds of the estimator's thread.",
+    },
     { names: ['HASH_CONCURRENCY'], default: 'CPUs (at most 4)', description: "Password hashes computed at once (bcrypt runs on libuv's 4 threads)." },
     {
       names: ['HASH_QUEUE_MAX', 'HASH_QUEUE_WAIT_MS'],

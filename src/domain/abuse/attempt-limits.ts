@@ -20,6 +20,8 @@ export interface AttemptLimitsConfig {
   readonly registrationPerSource: LimitRule;
   /** Failed service-token requests from one source. */
   readonly serviceTokenPerSource: LimitRule;
+  /** Password-strength estimates (the pages' live hint) from one source, whatever their verdict. */
+  readonly estimatePerSource: LimitRule;
 }
 
 /** How long the strikes that grow the per-email delay are remembered. */
@@ -34,6 +36,7 @@ export class AttemptLimitRules implements AttemptLimits {
   private readonly secondFactorEmail: AttemptLimiter;
   private readonly registrationSource: AttemptLimiter;
   private readonly serviceTokenSource: AttemptLimiter;
+  private readonly estimateSource: AttemptLimiter;
 
   constructor(
     private readonly config: AttemptLimitsConfig,
@@ -47,6 +50,7 @@ export class AttemptLimitRules implements AttemptLimits {
     this.secondFactorEmail = limiter('second-factor-email', config.loginPerEmailAndSource);
     this.registrationSource = limiter('register-ip', config.registrationPerSource);
     this.serviceTokenSource = limiter('service-token-ip', config.serviceTokenPerSource);
+    this.estimateSource = limiter('strength-estimate-ip', config.estimatePerSource);
   }
 
   /**
@@ -106,6 +110,14 @@ export class AttemptLimitRules implements AttemptLimits {
   async beginServiceToken(source: string): Promise<Attempt> {
     await this.take(this.serviceTokenSource, source);
     return { succeeded: () => this.serviceTokenSource.refund(source) };
+  }
+
+  /**
+   * Counts a password-strength estimate from `source`. Its own allowance, not the
+   * registrations': a person typing a password asks several times before signing up once.
+   */
+  async beginStrengthEstimate(source: string): Promise<void> {
+    await this.take(this.estimateSource, source);
   }
 
   private async take(limiter: AttemptLimiter, key: string): Promise<void> {

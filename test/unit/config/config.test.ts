@@ -82,6 +82,7 @@ describe('Configuration', () => {
       loginPerSource: { points: 100, durationSeconds: 900 },
       registrationPerSource: { points: 50, durationSeconds: 3600 },
       serviceTokenPerSource: { points: 100, durationSeconds: 900 },
+      estimatePerSource: { points: 600, durationSeconds: 3600 },
     });
     expect(abuse.hashing).to.deep.equal({ concurrency: defaultHashConcurrency(), maxQueue: 100, maxWaitMs: 3000 });
     expect(defaultHashConcurrency()).to.equal(Math.max(1, Math.min(4, availableParallelism())));
