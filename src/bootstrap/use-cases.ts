@@ -5,6 +5,7 @@
  * Capabilities reach each other only through ports; this is where those ports are plugged
  * into the use cases that implement them.
  */
+import { type StrengthEstimateDeps, StrengthEstimates } from '../domain/abuse/strength-estimate.js';
 import { AuditTrail, type AuditTrailDeps } from '../domain/audit/trail.js';
 import { Account, type AccountDeps } from '../domain/clients/account.js';
 import { AdminBootstrap, type AdminBootstrapDeps } from '../domain/clients/admin-bootstrap.js';
@@ -50,6 +51,7 @@ type EveryUseCaseDeps = AccountDeps &
   ServiceTokensDeps &
   SessionTokensDeps &
   SigningKeyAdministrationDeps &
+  StrengthEstimateDeps &
   SuspensionDeps &
   TokenValidationDeps &
   TotpDeps;
@@ -84,6 +86,7 @@ export interface UseCases {
   secondFactorAdministration: SecondFactorAdministration;
   passwordReset: PasswordReset;
   emailVerification: EmailVerification;
+  strengthEstimates: StrengthEstimates;
 }
 
 export function createUseCases(input: UseCaseDeps): UseCases {
@@ -117,5 +120,6 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     secondFactorAdministration: new SecondFactorAdministration(deps, administration),
     passwordReset: new PasswordReset(deps),
     emailVerification,
+    strengthEstimates: new StrengthEstimates(deps),
   };
 }

@@ -344,6 +344,7 @@ export const UNIT_LIMITS: AttemptLimitsConfig = {
   loginPerSource: { points: 1000, durationSeconds: 900 },
   registrationPerSource: { points: 1000, durationSeconds: 3600 },
   serviceTokenPerSource: { points: 1000, durationSeconds: 900 },
+  estimatePerSource: { points: 5, durationSeconds: 3600 },
 };
 /** A tiny stand-in for the common-password list. */
 export const COMMON_PASSWORDS = ['password', 'letmein1', 'iloveyou'];
