@@ -35,6 +35,7 @@ import {
 } from "./account.js";
 import { AuditEvent, AuditOutcome, auditOutcomeFromJSON, auditOutcomeToJSON } from "./audit.js";
 import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client.js";
+import { EstimatePasswordStrengthRequest, EstimatePasswordStrengthResponse } from "./password_strength.js";
 import { WatchRevocationsRequest, WatchRevocationsResponse } from "./revocation_feed.js";
 import {
   BeginPasskeyLoginRequest,
@@ -4682,6 +4683,29 @@ export const ClientAuthService = {
     responseDeserialize: (value: Buffer): RegisterUserResponse => RegisterUserResponse.decode(value),
   },
   /**
+   * Judges a password before it is set, with the rules and the strength estimator
+   * RegisterUser, ChangePassword and ResetPassword apply, for a live hint while a person
+   * types one: same verdict, same reason, same advice. Public, no token; it sets nothing,
+   * and the call that sets the password still decides. Fails with INVALID_ARGUMENT /
+   * INVALID_ARGUMENT naming the field for an empty password, one over 72 bytes, or an email
+   * or name over its bound, and RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS past
+   * PASSWORD_ESTIMATE_IP_MAX calls from one client IP in an hour (retry-after metadata in
+   * seconds). The password is never logged.
+   */
+  estimatePasswordStrength: {
+    path: "/clientauth.v1.ClientAuth/EstimatePasswordStrength" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: EstimatePasswordStrengthRequest): Buffer =>
+      Buffer.from(EstimatePasswordStrengthRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EstimatePasswordStrengthRequest =>
+      EstimatePasswordStrengthRequest.decode(value),
+    responseSerialize: (value: EstimatePasswordStrengthResponse): Buffer =>
+      Buffer.from(EstimatePasswordStrengthResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EstimatePasswordStrengthResponse =>
+      EstimatePasswordStrengthResponse.decode(value),
+  },
+  /**
    * Registers a service client and returns its client secret, shown this once and
    * stored only as a hash. Admins only (bearer): others get PERMISSION_DENIED /
    * PERMISSION_DENIED. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email is taken,
@@ -5486,6 +5510,17 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    */
   registerUser: handleUnaryCall<RegisterUserRequest, RegisterUserResponse>;
   /**
+   * Judges a password before it is set, with the rules and the strength estimator
+   * RegisterUser, ChangePassword and ResetPassword apply, for a live hint while a person
+   * types one: same verdict, same reason, same advice. Public, no token; it sets nothing,
+   * and the call that sets the password still decides. Fails with INVALID_ARGUMENT /
+   * INVALID_ARGUMENT naming the field for an empty password, one over 72 bytes, or an email
+   * or name over its bound, and RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS past
+   * PASSWORD_ESTIMATE_IP_MAX calls from one client IP in an hour (retry-after metadata in
+   * seconds). The password is never logged.
+   */
+  estimatePasswordStrength: handleUnaryCall<EstimatePasswordStrengthRequest, EstimatePasswordStrengthResponse>;
+  /**
    * Registers a service client and returns its client secret, shown this once and
    * stored only as a hash. Admins only (bearer): others get PERMISSION_DENIED /
    * PERMISSION_DENIED. Fails with ALREADY_EXISTS / EMAIL_TAKEN when the email is taken,
@@ -5884,6 +5919,31 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RegisterUserResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Judges a password before it is set, with the rules and the strength estimator
+   * RegisterUser, ChangePassword and ResetPassword apply, for a live hint while a person
+   * types one: same verdict, same reason, same advice. Public, no token; it sets nothing,
+   * and the call that sets the password still decides. Fails with INVALID_ARGUMENT /
+   * INVALID_ARGUMENT naming the field for an empty password, one over 72 bytes, or an email
+   * or name over its bound, and RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS past
+   * PASSWORD_ESTIMATE_IP_MAX calls from one client IP in an hour (retry-after metadata in
+   * seconds). The password is never logged.
+   */
+  estimatePasswordStrength(
+    request: EstimatePasswordStrengthRequest,
+    callback: (error: ServiceError | null, response: EstimatePasswordStrengthResponse) => void,
+  ): ClientUnaryCall;
+  estimatePasswordStrength(
+    request: EstimatePasswordStrengthRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EstimatePasswordStrengthResponse) => void,
+  ): ClientUnaryCall;
+  estimatePasswordStrength(
+    request: EstimatePasswordStrengthRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EstimatePasswordStrengthResponse) => void,
   ): ClientUnaryCall;
   /**
    * Registers a service client and returns its client secret, shown this once and
