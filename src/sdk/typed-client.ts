@@ -11,6 +11,7 @@ import { type CallOptions, ChannelCredentials, type handleUnaryCall, Metadata, t
 import * as accountApi from '../../gen/clientauth/v1/account.js';
 import * as api from '../../gen/clientauth/v1/client_auth.js';
 import { ClientAuthClient, type ClientAuthServer, ClientAuthService, type DeepPartial } from '../../gen/clientauth/v1/client_auth.js';
+import * as passwordStrengthApi from '../../gen/clientauth/v1/password_strength.js';
 import * as secondFactorApi from '../../gen/clientauth/v1/second_factor.js';
 import * as signingKeyApi from '../../gen/clientauth/v1/signing_keys.js';
 import { CLIENT_IP_KEY, CLIENT_USER_AGENT_KEY, REQUEST_ID_KEY } from './call-metadata.js';
@@ -127,8 +128,11 @@ type MessageCodec = { fromPartial?: (partial: unknown) => unknown };
  */
 function requestFiller(method: string): (partial: unknown) => unknown {
   const name = `${method.charAt(0).toUpperCase()}${method.slice(1)}Request`;
-  // The account and second-factor messages are generated from their own proto files.
-  const messages = { ...api, ...accountApi, ...secondFactorApi, ...signingKeyApi } as unknown as Record<string, MessageCodec | undefined>;
+  // The account, password-strength and second-factor messages are generated from their own proto files.
+  const messages = { ...api, ...accountApi, ...passwordStrengthApi, ...secondFactorApi, ...signingKeyApi } as unknown as Record<
+    string,
+    MessageCodec | undefined
+  >;
   const message = messages[name];
   if (typeof message?.fromPartial !== 'function') throw new Error(`no generated ${name} for ${method}`);
   return message.fromPartial.bind(message);

@@ -10,6 +10,7 @@ import { ReusedResponses } from './reused-responses.js';
 import { loginResultToProto } from './second-factor-convert.js';
 import { secondFactorHandlers } from './second-factor-handlers.js';
 import { signingKeyHandlers } from './signing-key-handlers.js';
+import { strengthHandlers } from './strength-handlers.js';
 import { bearerToken, type CallContext, type UnaryOptions, unary } from './unary.js';
 import { watchRevocationsHandler } from './watch-revocations.js';
 
@@ -253,5 +254,6 @@ function clientAuthHandlers(useCases: UseCases, options: UnaryOptions, validated
     ...accountHandlers(useCases, caller, options),
     ...secondFactorHandlers(useCases, caller, options),
     ...recoveryHandlers(useCases, options),
+    ...strengthHandlers(useCases, options),
   };
 }
