@@ -82,6 +82,9 @@ export const de: Messages = {
   newPassword: {
     hint: 'Mindestens 8 Zeichen. Einige Wörter, die nichts miteinander zu tun haben, ergeben ein starkes Passwort, das man sich leicht merkt.',
     invalid: 'Wählen Sie ein Passwort mit mindestens 8 und höchstens 72 Zeichen (weniger mit Umlauten, Akzenten oder Emoji)',
+    weak: 'Schwach',
+    strongEnough: 'Stark genug',
+    addWords: 'Fügen Sie ein oder zwei weitere, ungewöhnliche Wörter hinzu.',
   },
   strengthAdvice: strengthAdviceDe,
   verifyEmail: {

@@ -83,6 +83,11 @@ export const en = {
   newPassword: {
     hint: 'At least 8 characters. A few words that have nothing to do with each other make a strong password that is easy to remember.',
     invalid: 'Choose a password of at least 8 characters and at most 72 (fewer with accents or emoji)',
+    /** The live hint under the field (views/assets/password-strength.js): the verdict, then the advice. */
+    weak: 'Weak',
+    strongEnough: 'Strong enough',
+    /** The advice of a weak password when the estimator gives none of its own. */
+    addWords: 'Add another word or two, uncommon ones.',
   },
   /** The password-strength estimator's advice, which the service adds to PASSWORD_TOO_WEAK (strength-advice-en.ts). */
   strengthAdvice: strengthAdviceEn,
