@@ -32,6 +32,7 @@ export const ROUTE_FIELDS = {
   requestPasswordReset: { email: [] },
   resetPassword: { token: [], new_password: ['newPassword'] },
   verifyEmail: { token: [] },
+  passwordStrength: { password: [], email: [], first_name: ['firstName'], last_name: ['lastName'] },
   completeLogin: { challenge_token: ['challengeToken'], totp_code: ['totpCode'], recovery_code: ['recoveryCode'], passkey: [] },
   totpCode: { code: [] },
   disableTotp: { code: [], recovery_code: ['recoveryCode'] },

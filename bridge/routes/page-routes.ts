@@ -21,6 +21,7 @@ import { profilePages } from './profile-pages.js';
 import { sessionPages } from './session-pages.js';
 import { signInPages } from './sign-in-pages.js';
 import { signUpPages } from './sign-up-pages.js';
+import { strengthHintRoutes } from './strength-hint-routes.js';
 import { TWO_FACTOR_PATHS, twoFactorPages } from './two-factor-pages.js';
 import { verifyEmailPages } from './verify-email-pages.js';
 
@@ -73,6 +74,7 @@ export function pageRoutes(deps: PageRouteDependencies): Router {
   profilePages(router, deps);
   sessionPages(router, deps);
   accountDeletionPages(router, deps);
+  strengthHintRoutes(router, deps);
   return router;
 }
 
