@@ -42,10 +42,20 @@ export function passwordResetPages(router: Router, deps: PageRouteDependencies):
   });
 
   const resetPage = (ctx: Context, frame: PageFrame, state: PasswordResetState, errors: FormError[] = [], status = 200) =>
-    renderer.render(ctx, <PasswordResetView frame={frame} state={state} errors={errors} script={renderer.assets.href('password-reset.js')} />, {
-      status,
-      carriesToken: true,
-    });
+    renderer.render(
+      ctx,
+      <PasswordResetView
+        frame={frame}
+        state={state}
+        errors={errors}
+        script={renderer.assets.href('password-reset.js')}
+        hintScript={renderer.assets.href('password-strength.js')}
+      />,
+      {
+        status,
+        carriesToken: true,
+      },
+    );
 
   router.get('/password-reset', (ctx) => {
     const token = ctx.query['token'];

@@ -21,6 +21,7 @@ const SIGN_UP_FIELDS = ['email', 'password', 'first_name', 'last_name', 'return_
 export function signUpPages(router: Router, deps: PageRouteDependencies): void {
   const { api, cookies, renderer } = deps;
   const checkedReturn = (value: unknown) => returnTarget(value, deps.ui.returnToOrigins) ?? undefined;
+  const hintScript = renderer.assets.href('password-strength.js');
 
   /** The account exists: sign it in, or say on the sign-in page why that waits. */
   const signInNew = async (ctx: Context, email: string, password: string, returnTo: string | undefined) => {
@@ -44,7 +45,7 @@ export function signUpPages(router: Router, deps: PageRouteDependencies): void {
   };
 
   router.get('/sign-up', (ctx) => {
-    renderer.render(ctx, <SignUpView frame={renderer.frame(ctx)} returnTo={checkedReturn(ctx.query['return_to'])} />);
+    renderer.render(ctx, <SignUpView frame={renderer.frame(ctx)} returnTo={checkedReturn(ctx.query['return_to'])} hintScript={hintScript} />);
   });
 
   router.post('/sign-up', async (ctx) => {
@@ -54,7 +55,8 @@ export function signUpPages(router: Router, deps: PageRouteDependencies): void {
     const returnTo = checkedReturn(form.return_to);
     const values = { email: form.email, first_name: form.first_name, last_name: form.last_name };
     const missing = missingFields(form, { email: t.signUp.emailMissing, password: t.signUp.passwordMissing });
-    if (missing.length > 0) return renderer.render(ctx, <SignUpView frame={frame} values={values} errors={missing} returnTo={returnTo} />, { status: 400 });
+    if (missing.length > 0)
+      return renderer.render(ctx, <SignUpView frame={frame} values={values} errors={missing} returnTo={returnTo} hintScript={hintScript} />, { status: 400 });
     try {
       await api.registerUser(
         { email: form.email, password: form.password, firstName: form.first_name, lastName: form.last_name, phoneNumber: '', attributes: {} },
@@ -65,7 +67,9 @@ export function signUpPages(router: Router, deps: PageRouteDependencies): void {
         invalid: { email: t.signUp.emailInvalid, password: t.newPassword.invalid, first_name: t.signUp.firstNameInvalid, last_name: t.signUp.lastNameInvalid },
         byReason: { EMAIL_TAKEN: 'email' },
       });
-      return renderer.render(ctx, <SignUpView frame={frame} values={values} errors={errors} returnTo={returnTo} />, { status: failure.status });
+      return renderer.render(ctx, <SignUpView frame={frame} values={values} errors={errors} returnTo={returnTo} hintScript={hintScript} />, {
+        status: failure.status,
+      });
     }
     await signInNew(ctx, form.email, form.password, returnTo);
   });

@@ -9,6 +9,7 @@ import type { FormError } from '../pages/form.js';
 import { Button, ErrorSummary, PostForm, TextField } from './form.js';
 import { Layout } from './layout.js';
 import type { PageFrame } from './page-frame.js';
+import { PasswordMeter } from './password-meter.js';
 
 export type PasswordResetState =
   /** The form; `token` is '' when the address carried none. */
@@ -22,9 +23,11 @@ export interface PasswordResetViewProps {
   errors?: readonly FormError[];
   /** The script file that reads a token from the fragment and tidies the address bar. */
   script: string;
+  /** The live strength hint's script (assets/password-strength.js). */
+  hintScript: string;
 }
 
-export function PasswordResetView({ frame, state, errors = [], script }: PasswordResetViewProps) {
+export function PasswordResetView({ frame, state, errors = [], script, hintScript }: PasswordResetViewProps) {
   const { t } = frame.locale;
   const askAgain = (
     <p>
@@ -42,7 +45,7 @@ export function PasswordResetView({ frame, state, errors = [], script }: Passwor
   }
   const hasToken = state.token !== '';
   return (
-    <Layout frame={frame} title={t.passwordReset.title} hasErrors={errors.length > 0} scripts={[script]}>
+    <Layout frame={frame} title={t.passwordReset.title} hasErrors={errors.length > 0} scripts={[script, hintScript]}>
       <ErrorSummary frame={frame} errors={errors} />
       <h1>{t.passwordReset.title}</h1>
       <div id="reset-missing" hidden={hasToken}>
@@ -61,6 +64,7 @@ export function PasswordResetView({ frame, state, errors = [], script }: Passwor
             errors={errors}
             autocomplete="new-password"
           />
+          <PasswordMeter field="new_password" />
           <TextField
             frame={frame}
             name="confirm_password"
