@@ -6,7 +6,7 @@
  *
  * States: sign-in empty (with its passkey) and with errors, a passkey that was not used,
  * the second step (passkey, code and recovery code, a passkey not used, a code missing),
- * the account page, an error page; sign-up (empty, refused), email verification (mail sent,
+ * the account page, an error page; sign-up (empty, refused, the live strength hint showing), email verification (mail sent,
  * the link's button, a link that does not work, confirmed), forgot-password (empty, error,
  * sent) and password reset (form, error, a link that does not work, no token); the
  * two-step sign-in and passkey pages of the account (factor-states.ts); the account's
@@ -132,6 +132,15 @@ const STATES: readonly State[] = [
       await page.getByLabel('Email address').fill(`new.${PERSON.email}`);
       await page.getByLabel('Password', { exact: true }).fill('qwertyqwerty');
       await page.getByRole('button', { name: 'Create account' }).click();
+    },
+  },
+  {
+    name: 'sign-up-strength-hint',
+    reach: async (page, url) => {
+      await page.goto(`${url}/sign-up`);
+      await page.getByLabel('Email address').fill(`hint.${PERSON.email}`);
+      await page.getByLabel('Password', { exact: true }).fill('Password123!');
+      await page.waitForFunction(() => (document.getElementById('password-strength')?.textContent ?? '') !== '');
     },
   },
   {
