@@ -6,6 +6,7 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
+import type { ClientAuthCallOptions } from '../../src/sdk/typed-client.js';
 import { type FormError, missingFields, readForm } from '../pages/form.js';
 import { sectionFailure } from '../pages/section-failure.js';
 import { signedInPage } from '../pages/signed-in.js';
@@ -19,6 +20,15 @@ const PASSWORD_FIELDS = ['current_password', 'new_password', 'confirm_password']
 
 export function profilePages(router: Router, deps: PageRouteDependencies): void {
   const { api, renderer } = deps;
+  const hintScript = renderer.assets.href('password-strength.js');
+  /**
+   * The account's words for the live strength hint, which ChangePassword judges the new
+   * password with. Only the hint needs them: if they cannot be read, it judges without them.
+   */
+  const accountWords = async (call: ClientAuthCallOptions) => {
+    const { client } = await api.getMe({}, call).catch(() => ({ client: undefined }));
+    return client ? { email: client.email, firstName: client.firstName, lastName: client.lastName } : undefined;
+  };
 
   router.get(
     '/account/profile',
@@ -53,10 +63,10 @@ export function profilePages(router: Router, deps: PageRouteDependencies): void 
 
   router.get(
     '/account/password',
-    signedInPage(deps, async (ctx) => {
+    signedInPage(deps, async (ctx, call) => {
       const frame = renderer.frame(ctx);
       const notice = ctx.query['notice'] === 'changed' ? frame.locale.t.accountPages.password.changed : undefined;
-      renderer.render(ctx, <PasswordView frame={frame} notice={notice} />);
+      renderer.render(ctx, <PasswordView frame={frame} notice={notice} hintScript={hintScript} account={await accountWords(call)} />);
     }),
   );
 
@@ -65,7 +75,8 @@ export function profilePages(router: Router, deps: PageRouteDependencies): void 
     signedInPage(deps, async (ctx, call) => {
       const form = await readForm(ctx, deps.bodyLimitBytes, PASSWORD_FIELDS);
       const frame = renderer.frame(ctx);
-      const again = (errors: FormError[], status: number) => renderer.render(ctx, <PasswordView frame={frame} errors={errors} />, { status });
+      const again = async (errors: FormError[], status: number) =>
+        renderer.render(ctx, <PasswordView frame={frame} errors={errors} hintScript={hintScript} account={await accountWords(call)} />, { status });
       const words = frame.locale.t.accountPages.password;
       const missing = missingFields(form, { current_password: words.currentMissing, new_password: words.newMissing, confirm_password: words.confirmMissing });
       if (missing.length > 0) return again(missing, 400);
