@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { de } from '../../../bridge/messages/de.js';
 import { en } from '../../../bridge/messages/en.js';
-import { type PageStack, startPageStack } from '../../support/page-fixture.js';
+import { accessCookieOf, fetchPage, PASSWORD, type PageStack, registerPerson, startPageStack } from '../../support/page-fixture.js';
 import { STRONG_PASSPHRASE } from '../../support/passwords.js';
 import { SETUP_TITLES, SETUPS } from '../../support/server.js';
 import { CookieClient } from './bridge-fixture.js';
@@ -69,6 +69,22 @@ for (const setup of SETUPS)
       expect(JSON.stringify(long.body)).to.not.include(STRONG_PASSPHRASE);
       const unknown = await hint({ password: WEAK, phone_number: '1' });
       expect(unknown.status).to.equal(400);
+    });
+
+    it('is loaded by /sign-up, /password-reset and /account/password, the last with the account’s words', async () => {
+      const regionOf = (html: string, field: string) => html.match(new RegExp(`<p[^>]*data-strength-for="${field}"[^>]*>`))?.[0] ?? '';
+      const signUp = await fetchPage(`${stack.bridge.url}/sign-up`);
+      expect(signUp.text).to.match(/<script src="\/assets\/password-strength\.[\w-]+\.js" defer/);
+      expect(regionOf(signUp.text, 'password')).to.include('aria-live="polite"');
+      const reset = await fetchPage(`${stack.bridge.url}/password-reset?token=${'A'.repeat(43)}`);
+      expect(regionOf(reset.text, 'new_password')).to.include('aria-live="polite"');
+      const { email } = await registerPerson(stack.server, 'Grace', 'Hopper');
+      const signedIn = await fetchPage(`${stack.bridge.url}/sign-in`, { form: { email, password: PASSWORD } });
+      const page = await fetchPage(`${stack.bridge.url}/account/password`, { headers: { Cookie: accessCookieOf(signedIn) } });
+      expect(page.status).to.equal(200);
+      expect(page.text).to.match(/<script src="\/assets\/password-strength\.[\w-]+\.js" defer/);
+      const region = regionOf(page.text, 'new_password');
+      expect(region).to.include('aria-live="polite"').and.include(`data-email="${email}"`).and.include('data-last-name="Hopper"');
     });
 
     it('refuses a request from another site with 403 CROSS_SITE_REQUEST', async () => {
