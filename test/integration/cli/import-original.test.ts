@@ -1,39 +1,15 @@
-import { execFile } from 'node:child_process';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { type Db, MongoClient } from 'mongodb';
 import { uniqueName } from '../../contract/backends.js';
+import { runImportCommand } from '../../support/import-command.js';
 import { goBcrypt, ORIGINAL_PASSWORD, originalService, originalUser, writeOriginal } from '../../support/original-fixture.js';
-import { repoRoot } from '../../support/paths.js';
 import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 import { requireServices } from '../../support/services.js';
 import { sqliteStoredState } from '../../support/stored-state.js';
 
-const run = promisify(execFile);
 const DOCUMENTS = 10_000;
-
-interface CommandResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the command as an operator would, in its own process. */
-async function importOriginal(env: Record<string, string>, args: string[]): Promise<CommandResult> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [path.join(repoRoot(), 'dist/src/main.js'), 'import-original', ...args], {
-      env: { PATH: process.env['PATH'] ?? '', ...env },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
-}
 
 for (const setup of SETUPS) {
   describe(`import-original: the original service's clients move into ${SETUP_TITLES[setup]}`, function () {
@@ -117,7 +93,7 @@ for (const setup of SETUPS) {
     });
 
     it('by default only reports what it would do, and writes nothing', async () => {
-      const result = await importOriginal(env, ['--from', mongoUri, '--keep-admin', 'root@example.org']);
+      const result = await runImportCommand(env, ['--from', mongoUri, '--keep-admin', 'root@example.org']);
       expect(result.stdout).to.include('DRY RUN, nothing written');
       expect(result.stdout).to.match(/documents read: +10000/);
       expect(result.stdout).to.match(new RegExp(`would be imported: +${DOCUMENTS - 5}\\b`));
@@ -128,7 +104,7 @@ for (const setup of SETUPS) {
     });
 
     it('with --apply carries ids, hashes, names and suspensions, refuses duplicates and bad documents, and reports progress', async () => {
-      const result = await importOriginal(env, ['--from', mongoUri, '--apply', '--keep-admin', 'Root@example.org', '--json']);
+      const result = await runImportCommand(env, ['--from', mongoUri, '--apply', '--keep-admin', 'Root@example.org', '--json']);
       expect(result.code, result.stderr).to.equal(3);
       expect(result.stderr).to.include(`importing: ${DOCUMENTS}/${DOCUMENTS} documents`);
       const summary = JSON.parse(result.stdout);
@@ -161,17 +137,17 @@ for (const setup of SETUPS) {
     });
 
     it('run again changes nothing and says so', async () => {
-      const result = await importOriginal(env, ['--from', mongoUri, '--apply', '--keep-admin', 'root@example.org']);
+      const result = await runImportCommand(env, ['--from', mongoUri, '--apply', '--keep-admin', 'root@example.org']);
       expect(result.stdout, result.stderr).to.match(/imported: +0\b/);
       expect(result.stdout).to.match(new RegExp(`already imported: +${DOCUMENTS - 5} \\(nothing to change\\)`));
       expect(await storedClients()).to.equal(DOCUMENTS - 5 + 1);
     });
 
     it('refuses a bad command line without touching anything', async () => {
-      const missing = await importOriginal(env, ['--apply']);
+      const missing = await runImportCommand(env, ['--apply']);
       expect(missing.code).to.equal(64);
       expect(missing.stderr).to.include('--from');
-      const unknown = await importOriginal(env, ['--from', mongoUri, '--aply']);
+      const unknown = await runImportCommand(env, ['--from', mongoUri, '--aply']);
       expect(unknown.code).to.equal(64);
     });
 
