@@ -46,13 +46,45 @@ describe('A document of the original service, converted for the import', () => {
     expect(kept.ok && kept.record.groups).to.deep.equal(['user', 'admin']);
   });
 
+  it('normalises the groups the original let through, saying what changed, and drops only names no group can have', () => {
+    const result = convertOriginal(user({ groups: ['', 'User', 'ADMIN', 'admin', 'Editors', 'Power Users'] }), new Set(['bob@example.org']), NOW);
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.record.groups).to.deep.equal(['user', 'admin', 'editors']);
+    expect(result.groupChanges).to.deep.equal([
+      '"" dropped (empty)',
+      '"User" became "user"',
+      '"ADMIN" became "admin"',
+      '"admin" merged (a duplicate)',
+      '"Editors" became "editors"',
+      '"Power Users" dropped (not a group name here: lower-case a-z, 0-9, _ . - starting with a letter, at most 64)',
+    ]);
+    expect(convertOriginal(user(), new Set(), NOW))
+      .to.include({ ok: true })
+      .and.to.have.deep.property('groupChanges', []);
+  });
+
+  it('does not make an admin of a case-folded ADMIN unless it is kept', () => {
+    const result = convertOriginal(user({ groups: ['ADMIN'] }), new Set(), NOW);
+    expect(result.ok && result.record.groups).to.deep.equal(['user']);
+    expect(result).to.include({ hadAdmin: true, adminKept: false });
+  });
+
+  it('drops entries that are not text, and groups that are not a list, saying so', () => {
+    const mixed = convertOriginal(user({ groups: ['user', 42, null] }), new Set(), NOW);
+    expect(mixed.ok && mixed.groupChanges).to.deep.equal(['42 dropped (not text)', 'null dropped (not text)']);
+    const single = convertOriginal(user({ groups: 'user' }), new Set(), NOW);
+    expect(single.ok && single.record.groups).to.deep.equal(['user']);
+    expect(single.ok && single.groupChanges).to.deep.equal(['"user" dropped (groups is not a list)']);
+  });
+
   for (const [title, fields, reason] of [
+    ['no email', { email: '' }, 'email is required: a client is found by its email'],
+    ['no password hash (and no service name)', { hashedPassword: '' }, 'nothing to log in with'],
     ['a hash that is not bcrypt', { hashedPassword: 'hunter22' }, 'hashedPassword is not a bcrypt hash'],
     ['both a hash and a service name', { name: 'Billing' }, 'both a hashedPassword (user) and a name (service)'],
     ['neither a hash nor a name', { hashedPassword: '' }, 'neither a hashedPassword (user) nor a name (service)'],
     ['an invalid email', { email: 'bob at example' }, 'email is not a valid email address'],
     ['a suspended flag that is not a boolean', { suspended: 'yes' }, 'suspended is not a boolean'],
-    ['groups that are not names', { groups: ['Power Users'] }, 'groups entries must be lower-case names'],
     ['a first name that is not text', { firstName: 42 }, 'firstName is not a string'],
   ] as const) {
     it(`refuses ${title}, saying why`, () => {
