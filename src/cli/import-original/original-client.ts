@@ -11,6 +11,7 @@ import { ADMIN_GROUP, BASE_GROUP, type ClientKind, type ClientRecord } from '../
 import { DomainError, invalidArgument } from '../../domain/kernel/errors.js';
 import { importedClientCreatedAt, isImportedClientId } from '../../domain/kernel/imported-clients.js';
 import * as v from '../../domain/kernel/validation.js';
+import { normaliseGroups } from './original-groups.js';
 
 /** A document of the original's `users` collection, its `_id` already as hex. */
 export interface OriginalDocument {
@@ -22,7 +23,16 @@ export interface OriginalDocument {
 export const ORIGINAL_FIELDS: ReadonlySet<string> = new Set(['_id', 'email', 'suspended', 'groups', 'firstName', 'lastName', 'hashedPassword', 'name']);
 
 /** What the import does with one document. */
-export type Conversion = { ok: true; record: ClientRecord; hadAdmin: boolean; adminKept: boolean } | { ok: false; reason: string };
+export type Conversion =
+  | {
+      ok: true;
+      record: ClientRecord;
+      hadAdmin: boolean;
+      adminKept: boolean;
+      /** What normalising the document's groups changed, one line each (empty when nothing). */
+      groupChanges: string[];
+    }
+  | { ok: false; reason: string };
 
 export const SUSPENSION_REASON = 'suspended in the original service';
 
@@ -56,13 +66,16 @@ export function normalisedEmailOf(document: OriginalDocument): string | null {
 function convert(document: OriginalDocument, keepAdmin: ReadonlySet<string>, now: Date): Conversion {
   const { id, fields } = document;
   if (!isImportedClientId(id)) return { ok: false, reason: '_id is not an ObjectId' };
-  const email = v.normalizeEmail('email', stringOf(fields, 'email'));
+  const rawEmail = stringOf(fields, 'email');
+  // Only what cannot be a client is refused: one with no address to be found by, or nothing to log in with.
+  if (rawEmail.trim() === '') return { ok: false, reason: 'email is required: a client is found by its email' };
+  const email = v.normalizeEmail('email', rawEmail);
   const hashedPassword = stringOf(fields, 'hashedPassword');
   const name = stringOf(fields, 'name').trim();
   let kind: ClientKind;
   if (hashedPassword !== '' && name === '') kind = 'user';
   else if (hashedPassword === '' && name !== '') kind = 'service';
-  else if (hashedPassword === '') return { ok: false, reason: 'neither a hashedPassword (user) nor a name (service)' };
+  else if (hashedPassword === '') return { ok: false, reason: 'neither a hashedPassword (user) nor a name (service): nothing to log in with' };
   else return { ok: false, reason: 'both a hashedPassword (user) and a name (service)' };
   if (kind === 'user' && !BCRYPT_HASH.test(hashedPassword)) return { ok: false, reason: 'hashedPassword is not a bcrypt hash' };
 
@@ -70,7 +83,7 @@ function convert(document: OriginalDocument, keepAdmin: ReadonlySet<string>, now
   if (suspended !== undefined && suspended !== null && typeof suspended !== 'boolean') {
     return { ok: false, reason: 'suspended is not a boolean' };
   }
-  const originalGroups = groupsOf(fields);
+  const { groups: originalGroups, changes: groupChanges } = normaliseGroups(fields['groups']);
   const hadAdmin = originalGroups.includes(ADMIN_GROUP);
   const adminKept = hadAdmin && (keepAdmin.has(id) || keepAdmin.has(email));
   const carried = v.groups(
@@ -83,6 +96,7 @@ function convert(document: OriginalDocument, keepAdmin: ReadonlySet<string>, now
     ok: true,
     hadAdmin,
     adminKept,
+    groupChanges,
     record: {
       id,
       kind,
@@ -115,11 +129,12 @@ function stringOf(fields: Record<string, unknown>, name: string): string {
   return value;
 }
 
-function groupsOf(fields: Record<string, unknown>): string[] {
-  const value = fields['groups'];
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || !value.every((group): group is string => typeof group === 'string')) {
-    throw invalidArgument('groups', 'groups is not a list of strings');
-  }
-  return value;
+/**
+ * A client suspended only by a key in the original's Redis, stored suspended. Suspensions
+ * here have no end (they last until `/reinstate`), so the key's end goes into the reason
+ * for an admin to read, not into a timer.
+ */
+export function withOriginalRedisSuspension(record: ClientRecord, endsAt: Date | null, now: Date): ClientRecord {
+  const end = endsAt === null ? '' : `; it would have lifted at ${endsAt.toISOString()}`;
+  return { ...record, suspended: true, suspensionReason: `${SUSPENSION_REASON} (its Redis key${end})`, suspendedAt: now, suspendedBy: '' };
 }

@@ -51,11 +51,16 @@ export function clientId(field: string, value: string): string {
 const GROUP_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
 export const MAX_GROUPS = 32;
 
+/** Whether a value is a group name as groups are stored: lower case, 1 to 64 characters. */
+export function isGroupName(value: string): boolean {
+  return GROUP_PATTERN.test(value);
+}
+
 /** Group names: lower-case identifiers, deduplicated, at most 32. */
 export function groups(field: string, values: readonly string[]): string[] {
   if (values.length > MAX_GROUPS) throw invalidArgument(field, `${field} has more than ${MAX_GROUPS} entries`);
   for (const group of values) {
-    if (!GROUP_PATTERN.test(group)) {
+    if (!isGroupName(group)) {
       throw invalidArgument(field, `${field} entries must be lower-case names of 1 to 64 characters (a-z, 0-9, _ . -) starting with a letter`);
     }
   }
