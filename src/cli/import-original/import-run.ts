@@ -7,14 +7,17 @@
  * - A normalised email held by two documents, or by a client registered here under another
  *   id, is refused for every document that holds it: which one is the real owner is the
  *   operator's decision, not a guess of the import's.
- * - A suspended client is stored suspended and put on the revocation list.
+ * - A suspended client is stored suspended and put on the revocation list: suspended in its
+ *   document, or (for a client imported by this run) by a live key in the original's Redis.
+ * - Groups are normalised, never a reason to refuse; each change is reported per document.
  */
 
 import type { ClientStore } from '../../domain/clients/ports.js';
 import type { ClientRecord } from '../../domain/kernel/client.js';
 import { DuplicateKeyError } from '../../domain/kernel/errors.js';
 import type { RevocationList } from '../../domain/revocation/ports.js';
-import { convertOriginal, normalisedEmailOf, ORIGINAL_FIELDS, type OriginalDocument } from './original-client.js';
+import { convertOriginal, normalisedEmailOf, ORIGINAL_FIELDS, type OriginalDocument, withOriginalRedisSuspension } from './original-client.js';
+import type { OriginalSuspension } from './original-redis.js';
 import type { OriginalSource } from './original-source.js';
 
 export interface ImportTarget {
@@ -26,6 +29,8 @@ export interface ImportOptions {
   apply: boolean;
   /** Ids and normalised emails whose `admin` group is carried over. */
   keepAdmin: ReadonlySet<string>;
+  /** The live suspensions in the original's Redis, by client id (`--from-redis`). */
+  originalSuspensions?: ReadonlyMap<string, OriginalSuspension>;
   now?: () => number;
   progress?: (progress: ImportProgress) => void;
   batchSize?: number;
@@ -55,6 +60,12 @@ export interface ImportSummary {
   admins: { id: string; email: string; kept: boolean }[];
   /** Service clients without a secret: an admin gives each one with ResetServiceSecret. */
   servicesWithoutSecret: { id: string; email: string; name: string }[];
+  /** Documents whose groups were normalised, and how. */
+  groupChanges: { id: string; email: string; changes: string[] }[];
+  /** Clients imported suspended because of a live key in the original's Redis, and when the original would have lifted it. */
+  redisSuspensions: { id: string; email: string; wouldHaveLiftedAt: string | null }[];
+  /** Suspension keys in the original's Redis not carried over, and why. */
+  redisKeysNotCarried: { id: string; reason: string }[];
   /** Fields found in the original's documents that are not part of its schema and not carried. */
   fieldsNotCarried: string[];
 }
@@ -76,8 +87,15 @@ export async function importOriginal(source: OriginalSource, target: ImportTarge
     duplicates: [],
     admins: [],
     servicesWithoutSecret: [],
+    groupChanges: [],
+    redisSuspensions: [],
+    redisKeysNotCarried: [],
     fieldsNotCarried: [],
   };
+  const suspensions = options.originalSuspensions ?? new Map<string, OriginalSuspension>();
+  // Of the ids in the original's Redis: those with a document, and those whose document was not carried.
+  const inSource = new Set<string>();
+  const notCarried = new Set<string>();
 
   // First pass: which normalised emails more than one document holds.
   const idsByEmail = new Map<string, string[]>();
@@ -86,6 +104,7 @@ export async function importOriginal(source: OriginalSource, target: ImportTarge
     checked += batch.length;
     options.progress?.({ phase: 'checking emails', done: checked, total: Math.max(total, checked) });
     for (const document of batch) {
+      if (suspensions.has(document.id)) inSource.add(document.id);
       const email = normalisedEmailOf(document);
       if (email !== null) idsByEmail.set(email, [...(idsByEmail.get(email) ?? []), document.id]);
     }
@@ -103,25 +122,36 @@ export async function importOriginal(source: OriginalSource, target: ImportTarge
   const importOne = async (document: OriginalDocument): Promise<void> => {
     for (const field of Object.keys(document.fields)) if (!ORIGINAL_FIELDS.has(field)) extraFields.add(field);
     const email = normalisedEmailOf(document);
-    if (email !== null && duplicated.has(email)) return;
+    if (email !== null && duplicated.has(email)) {
+      notCarried.add(document.id);
+      return;
+    }
     const conversion = convertOriginal(document, options.keepAdmin, new Date(now()));
     if (!conversion.ok) {
+      notCarried.add(document.id);
       summary.refused.push({ id: document.id, email: typeof document.fields['email'] === 'string' ? document.fields['email'] : '', reason: conversion.reason });
       return;
     }
-    const { record } = conversion;
+    let { record } = conversion;
+    if (conversion.groupChanges.length > 0) summary.groupChanges.push({ id: record.id, email: record.email, changes: conversion.groupChanges });
     if (conversion.hadAdmin) summary.admins.push({ id: record.id, email: record.email, kept: conversion.adminKept });
     const existing = stored.byId.get(record.id);
+    const live = suspensions.get(record.id);
     if (existing) {
+      // Like any change made in the original after a client was imported, not carried: an admin here may have reinstated it.
+      if (live && !existing.suspended) summary.redisKeysNotCarried.push({ id: record.id, reason: 'already imported, and active here: left as it is' });
       summary.alreadyImported++;
       await noteCarried(existing);
       return;
     }
     const holder = stored.idByEmail.get(record.email);
     if (holder !== undefined) {
+      notCarried.add(record.id);
       summary.duplicates.push({ email: record.email, ids: [record.id], registeredHereAs: holder });
       return;
     }
+    const suspendedByKey = live !== undefined && !record.suspended;
+    if (suspendedByKey) record = withOriginalRedisSuspension(record, live.endsAt, new Date(now()));
     if (options.apply) {
       try {
         await target.clients.insert(record);
@@ -139,6 +169,7 @@ export async function importOriginal(source: OriginalSource, target: ImportTarge
       }
     }
     summary.imported++;
+    if (suspendedByKey) summary.redisSuspensions.push({ id: record.id, email: record.email, wouldHaveLiftedAt: live.endsAt?.toISOString() ?? null });
     await noteCarried(carriedOf(record));
   };
   const noteCarried = async (client: CarriedClient): Promise<void> => {
@@ -157,8 +188,13 @@ export async function importOriginal(source: OriginalSource, target: ImportTarge
     summary.read += batch.length;
     options.progress?.({ phase: 'importing', done: summary.read, total: Math.max(total, summary.read) });
   }
+  for (const id of suspensions.keys()) {
+    if (!inSource.has(id)) summary.redisKeysNotCarried.push({ id, reason: "no document with this id in the original's users" });
+    else if (notCarried.has(id)) summary.redisKeysNotCarried.push({ id, reason: 'its document was refused' });
+  }
   summary.fieldsNotCarried = [...extraFields].sort();
-  for (const list of [summary.refused, summary.admins, summary.servicesWithoutSecret]) list.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const byId = [summary.refused, summary.admins, summary.servicesWithoutSecret, summary.groupChanges, summary.redisSuspensions, summary.redisKeysNotCarried];
+  for (const list of byId) list.sort((a, b) => (a.id < b.id ? -1 : 1));
   summary.duplicates.sort((a, b) => (a.email < b.email ? -1 : 1));
   return summary;
 }

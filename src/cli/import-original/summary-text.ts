@@ -28,6 +28,23 @@ export function formatSummary(summary: ImportSummary, dbName: string): string {
     lines.push(`services without a secret: ${summary.servicesWithoutSecret.length} (give each one with the ResetServiceSecret RPC)`);
     for (const service of summary.servicesWithoutSecret) lines.push(`  ${service.id} <${service.email}> ${service.name}`);
   }
+  if (summary.groupChanges.length > 0) {
+    lines.push(`groups normalised:   ${summary.groupChanges.length} documents (the original stored any groups sent to it)`);
+    for (const change of summary.groupChanges) lines.push(`  groups of ${change.id} <${change.email}>: ${change.changes.join(', ')}`);
+  }
+  if (summary.redisSuspensions.length > 0) {
+    lines.push(
+      `suspended in the original's Redis: ${summary.redisSuspensions.length} (${would}stored suspended until reinstated: suspensions here do not lift on their own)`,
+    );
+    for (const suspension of summary.redisSuspensions) {
+      const end = suspension.wouldHaveLiftedAt === null ? 'its key had no end' : `would have lifted at ${suspension.wouldHaveLiftedAt}`;
+      lines.push(`  suspended ${suspension.id} <${suspension.email}> (${end})`);
+    }
+  }
+  if (summary.redisKeysNotCarried.length > 0) {
+    lines.push(`suspension keys in the original's Redis not carried: ${summary.redisKeysNotCarried.length}`);
+    for (const key of summary.redisKeysNotCarried) lines.push(`  key ${key.id} not carried: ${key.reason}`);
+  }
   if (summary.fieldsNotCarried.length > 0) lines.push(`fields not carried over: ${summary.fieldsNotCarried.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

@@ -87,7 +87,7 @@ for (const setup of SETUPS) {
       expect(lifts)
         .to.be.greaterThan(Date.now())
         .and.at.most(Date.now() + 3600_000);
-      expect(summary.redisKeysNotImported).to.deep.equal(
+      expect(summary.redisKeysNotCarried).to.deep.equal(
         [
           { id: ids['refused'], reason: 'its document was refused' },
           { id: ids['ghost'], reason: "no document with this id in the original's users" },
@@ -96,7 +96,7 @@ for (const setup of SETUPS) {
       const text = await runImportCommand(env, ['--from', mongoUri, '--from-redis', originalRedisUrl]);
       expect(text.stdout).to.match(/suspended in the original's Redis: +1\b/);
       expect(text.stdout).to.include(`  suspended ${ids['suspended']} <suspended@example.org> (would have lifted at `);
-      expect(text.stdout).to.include(`  key ${ids['ghost']} not imported: no document with this id`);
+      expect(text.stdout).to.include(`  key ${ids['ghost']} not carried: no document with this id`);
       expect(await originalRedis.pttl(ids['suspended']!)).to.be.greaterThan(0);
     });
 
