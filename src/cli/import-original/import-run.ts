@@ -163,6 +163,7 @@ export async function importOriginal(source: OriginalSource, target: ImportTarge
           summary.alreadyImported++;
           await noteCarried(carriedOf(raced));
         } else {
+          notCarried.add(record.id);
           summary.duplicates.push({ email: record.email, ids: [record.id], ...(raced ? { registeredHereAs: raced.id } : {}) });
         }
         return;
