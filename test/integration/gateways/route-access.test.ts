@@ -1,0 +1,119 @@
+/**
+ * Every route the bridge's routers register, through real NGINX and Caddy started with the
+ * shipped configs: a public route reaches the bridge without a token, a protected one is
+ * refused by the gateway without a token and reaches the bridge with one. The routes come
+ * from the routers themselves (test/support/bridge-routes.ts), so a new route is walked
+ * the day it is added, and fails here until bridge/routes/route-access.ts and the configs
+ * say where it goes.
+ */
+import { randomBytes } from 'node:crypto';
+import { expect } from 'chai';
+import { type RegisteredRoute, routeAccess } from '../../../bridge/routes/route-access.js';
+import { everyBridgeRoute } from '../../support/bridge-routes.js';
+import { skipOrFailInCI } from '../../support/skip-or-fail.js';
+import { type GatewayService, startGatewayService } from './gateway-fixture.js';
+import { type EchoUpstream, type GatewayName, gatewayBinary, type RunningGateway, startEchoUpstream, startGateway } from './real-gateways.js';
+
+/** A value for each path parameter the routers use. */
+const SAMPLES: Record<string, string> = { id: '0190a6f2-7c1e-7000-8000-000000000001', file: 'sample.css' };
+const concrete = (path: string) =>
+  path.replace(/:(\w+)/g, (_, name: string) => {
+    const sample = SAMPLES[name];
+    if (sample === undefined) throw new Error(`no sample value for :${name} in ${path}; add one to SAMPLES`);
+    return sample;
+  });
+
+/** Paths that only start like a public route: the gateway must check them and send them to the application. */
+const NEAR_MISSES = ['/registerx', '/login/complete/x', '/loginx', '/sign-inx', '/accountx/page', '/assets/a/b', '/.well-known/other', '/me-too', '/sign-upx'];
+
+for (const name of ['nginx', 'caddy'] as const satisfies readonly GatewayName[]) {
+  describe(`Every bridge route through ${name === 'nginx' ? 'NGINX' : 'Caddy'} with the shipped deploy/gateways config`, function () {
+    this.timeout(120000);
+    let service: GatewayService;
+    let upstream: EchoUpstream;
+    let gateway: RunningGateway;
+    const routes = everyBridgeRoute();
+
+    before(async function () {
+      const bin = gatewayBinary(name);
+      if (bin === null) skipOrFailInCI(this, `${name} is not installed (apt-get install ${name}; .ci/run does it)`);
+      service = await startGatewayService(this, 'embedded', 'in-process', `routes-${name}`);
+      upstream = await startEchoUpstream();
+      gateway = await startGateway(name, bin!, `127.0.0.1:${service.bridge.port}`, upstream.address);
+    });
+    after(async () => {
+      await gateway?.stop();
+      await upstream?.close();
+      await service?.close();
+    });
+
+    /** What a request through the gateway did: its status, and whether the bridge's routes or the application saw it. */
+    const send = async (method: string, path: string, token?: string) => {
+      const bridgeLines = service.bridge.logs.length;
+      const upstreamRequests = upstream.requests.length;
+      const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
+      const withBody = method !== 'GET' && method !== 'HEAD';
+      if (withBody) headers['Content-Type'] = 'application/json';
+      const response = await fetch(gateway.url + path, { method, headers, redirect: 'manual', ...(withBody ? { body: '{}' } : {}) });
+      await response.arrayBuffer();
+      // The bridge logs one `http` line per request its routes handle (forward auth's /auth writes none).
+      const bridge = service.bridge.logs.slice(bridgeLines).some((line) => {
+        const entry = JSON.parse(line) as { msg?: string; method?: string; path?: string };
+        return entry.msg === 'http' && entry.method === method && entry.path === path;
+      });
+      return { status: response.status, bridge, app: upstream.requests.length > upstreamRequests };
+    };
+    /** A user of its own for each protected route: some of them end the session or delete the account. */
+    const freshToken = async () => {
+      const email = `route-${randomBytes(5).toString('hex')}@example.com`;
+      const password = `a route password ${randomBytes(4).toString('hex')}`;
+      await service.server.api.registerUser({ email, password, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+      return (await service.server.api.login({ email, password })).accessToken;
+    };
+    const named = (route: RegisteredRoute) => `${route.method} ${route.path}`;
+
+    it('reads the routes from the routers: public and protected ones, every path classified', () => {
+      expect(routes.filter((route) => routeAccess(route.path) === undefined).map(named)).to.deep.equal([]);
+      expect(routes.filter((route) => routeAccess(route.path) === 'public').length).to.be.above(30);
+      expect(routes.filter((route) => routeAccess(route.path) === 'protected').length).to.be.above(15);
+    });
+
+    it('passes every public route to the bridge without a token, never to the application', async () => {
+      const failures: string[] = [];
+      for (const route of routes.filter((r) => routeAccess(r.path) === 'public')) {
+        const answer = await send(route.method, concrete(route.path));
+        if (!answer.bridge || answer.app) failures.push(`${named(route)}: ${JSON.stringify(answer)}`);
+      }
+      expect(failures, gateway.log()).to.deep.equal([]);
+    });
+
+    it('refuses every protected route without a token with 401, before the bridge or the application sees it', async () => {
+      const failures: string[] = [];
+      for (const route of routes.filter((r) => routeAccess(r.path) === 'protected')) {
+        const answer = await send(route.method, concrete(route.path));
+        if (answer.status !== 401 || answer.bridge || answer.app) failures.push(`${named(route)}: ${JSON.stringify(answer)}`);
+      }
+      expect(failures, gateway.log()).to.deep.equal([]);
+    });
+
+    it('passes every protected route with a valid token to the bridge, never to the application', async () => {
+      const failures: string[] = [];
+      for (const route of routes.filter((r) => routeAccess(r.path) === 'protected')) {
+        const answer = await send(route.method, concrete(route.path), await freshToken());
+        if (!answer.bridge || answer.app) failures.push(`${named(route)}: ${JSON.stringify(answer)}`);
+      }
+      expect(failures, gateway.log()).to.deep.equal([]);
+    });
+
+    it('checks a path that only starts like a public route, and sends it to the application', async () => {
+      const failures: string[] = [];
+      for (const path of NEAR_MISSES) {
+        const anonymous = await send('GET', path);
+        const signedIn = await send('GET', path, await freshToken());
+        if (anonymous.status !== 401 || anonymous.bridge || anonymous.app || !signedIn.app || signedIn.bridge)
+          failures.push(`${path}: ${JSON.stringify({ anonymous, signedIn })}`);
+      }
+      expect(failures, gateway.log()).to.deep.equal([]);
+    });
+  });
+}
