@@ -36,3 +36,28 @@ export function everyBridgeRoute(): RegisteredRoute[] {
   }
   return [...routes.values()].sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
 }
+
+/** A value for each path parameter the routers use. */
+const SAMPLES: Record<string, string> = { id: '0190a6f2-7c1e-7000-8000-000000000001', file: 'sample.css' };
+
+/** The route's path with a sample value for each parameter (`/passkeys/:id` → `/passkeys/0190a6f2-…`). */
+export function samplePath(path: string): string {
+  return path.replace(/:(\w+)/g, (_, name: string) => {
+    const sample = SAMPLES[name];
+    if (sample === undefined) throw new Error(`no sample value for :${name} in ${path}; add one to SAMPLES`);
+    return sample;
+  });
+}
+
+/** Paths that only start like a public route: a gateway must check them and send them to the application. */
+export const NEAR_MISSES: readonly string[] = [
+  '/registerx',
+  '/login/complete/x',
+  '/loginx',
+  '/sign-inx',
+  '/accountx/page',
+  '/assets/a/b',
+  '/.well-known/other',
+  '/me-too',
+  '/sign-upx',
+];

@@ -9,22 +9,10 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { type RegisteredRoute, routeAccess } from '../../../bridge/routes/route-access.js';
-import { everyBridgeRoute } from '../../support/bridge-routes.js';
+import { everyBridgeRoute, NEAR_MISSES, samplePath } from '../../support/bridge-routes.js';
 import { skipOrFailInCI } from '../../support/skip-or-fail.js';
 import { type GatewayService, startGatewayService } from './gateway-fixture.js';
 import { type EchoUpstream, type GatewayName, gatewayBinary, type RunningGateway, startEchoUpstream, startGateway } from './real-gateways.js';
-
-/** A value for each path parameter the routers use. */
-const SAMPLES: Record<string, string> = { id: '0190a6f2-7c1e-7000-8000-000000000001', file: 'sample.css' };
-const concrete = (path: string) =>
-  path.replace(/:(\w+)/g, (_, name: string) => {
-    const sample = SAMPLES[name];
-    if (sample === undefined) throw new Error(`no sample value for :${name} in ${path}; add one to SAMPLES`);
-    return sample;
-  });
-
-/** Paths that only start like a public route: the gateway must check them and send them to the application. */
-const NEAR_MISSES = ['/registerx', '/login/complete/x', '/loginx', '/sign-inx', '/accountx/page', '/assets/a/b', '/.well-known/other', '/me-too', '/sign-upx'];
 
 for (const name of ['nginx', 'caddy'] as const satisfies readonly GatewayName[]) {
   describe(`Every bridge route through ${name === 'nginx' ? 'NGINX' : 'Caddy'} with the shipped deploy/gateways config`, function () {
@@ -81,7 +69,7 @@ for (const name of ['nginx', 'caddy'] as const satisfies readonly GatewayName[])
     it('passes every public route to the bridge without a token, never to the application', async () => {
       const failures: string[] = [];
       for (const route of routes.filter((r) => routeAccess(r.path) === 'public')) {
-        const answer = await send(route.method, concrete(route.path));
+        const answer = await send(route.method, samplePath(route.path));
         if (!answer.bridge || answer.app) failures.push(`${named(route)}: ${JSON.stringify(answer)}`);
       }
       expect(failures, gateway.log()).to.deep.equal([]);
@@ -90,7 +78,7 @@ for (const name of ['nginx', 'caddy'] as const satisfies readonly GatewayName[])
     it('refuses every protected route without a token with 401, before the bridge or the application sees it', async () => {
       const failures: string[] = [];
       for (const route of routes.filter((r) => routeAccess(r.path) === 'protected')) {
-        const answer = await send(route.method, concrete(route.path));
+        const answer = await send(route.method, samplePath(route.path));
         if (answer.status !== 401 || answer.bridge || answer.app) failures.push(`${named(route)}: ${JSON.stringify(answer)}`);
       }
       expect(failures, gateway.log()).to.deep.equal([]);
@@ -99,7 +87,7 @@ for (const name of ['nginx', 'caddy'] as const satisfies readonly GatewayName[])
     it('passes every protected route with a valid token to the bridge, never to the application', async () => {
       const failures: string[] = [];
       for (const route of routes.filter((r) => routeAccess(r.path) === 'protected')) {
-        const answer = await send(route.method, concrete(route.path), await freshToken());
+        const answer = await send(route.method, samplePath(route.path), await freshToken());
         if (!answer.bridge || answer.app) failures.push(`${named(route)}: ${JSON.stringify(answer)}`);
       }
       expect(failures, gateway.log()).to.deep.equal([]);
