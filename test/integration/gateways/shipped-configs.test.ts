@@ -7,13 +7,46 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
+import { routeAccess } from '../../../bridge/routes/route-access.js';
 import { AuthorizationService } from '../../../gen/envoy/service/auth/v3/external_auth.js';
 import { CLIENT_GROUPS_HEADER, CLIENT_ID_HEADER, CLIENT_KIND_HEADER, SESSION_ID_HEADER } from '../../../src/transport/shared/gateway-identity.js';
+import { everyBridgeRoute, NEAR_MISSES, samplePath } from '../../support/bridge-routes.js';
 import { GATEWAY_CONFIGS } from './real-gateways.js';
 
 const IDENTITY = [CLIENT_ID_HEADER, CLIENT_KIND_HEADER, CLIENT_GROUPS_HEADER, SESSION_ID_HEADER];
 const read = (file: string) => parse(fs.readFileSync(path.join(GATEWAY_CONFIGS, file), 'utf8'));
 const lower = (names: string[]) => names.map((name) => name.toLowerCase());
+
+interface TraefikRouter {
+  rule: string;
+  priority?: number;
+  middlewares?: string[];
+  service: string;
+}
+
+/**
+ * Whether a Traefik rule matches a path: the rules of traefik-dynamic.yml are Path,
+ * PathPrefix and PathRegexp (Go's RE2, whose syntax these patterns share with JavaScript's)
+ * joined by `||`; anything else fails here rather than being misread.
+ */
+function traefikMatches(rule: string, path: string): boolean {
+  return rule.split(' || ').some((term) => {
+    const parsed = /^(Path|PathPrefix|PathRegexp)\(`([^`]*)`\)$/.exec(term.trim());
+    if (parsed === null) throw new Error(`a rule this test cannot read: ${term}`);
+    const [, matcher, value] = parsed as unknown as [string, string, string];
+    if (matcher === 'Path') return path === value;
+    if (matcher === 'PathPrefix') return path.startsWith(value);
+    return new RegExp(value).test(path);
+  });
+}
+
+/** The router Traefik picks for a path: the highest priority among those that match (the rule's length when none is set). */
+function traefikRouter(routers: Record<string, TraefikRouter>, path: string): string {
+  const matching = Object.entries(routers).filter(([, router]) => traefikMatches(router.rule, path));
+  matching.sort(([, a], [, b]) => (b.priority ?? b.rule.length) - (a.priority ?? a.rule.length));
+  if (matching.length === 0) throw new Error(`no router matches ${path}`);
+  return matching[0]![0];
+}
 
 describe('The shipped gateway configs', () => {
   describe('traefik-dynamic.yml', () => {
@@ -31,6 +64,23 @@ describe('The shipped gateway configs', () => {
       expect(lower(Object.keys(middlewares['strip-client-headers'].headers.customRequestHeaders))).to.deep.equal(IDENTITY);
       expect(Object.values(middlewares['strip-client-headers'].headers.customRequestHeaders)).to.deep.equal(['', '', '', '']);
       for (const router of ['app', 'app-admin']) expect(config.http.routers[router].middlewares[0]).to.equal('strip-client-headers');
+    });
+
+    it('routes every bridge route as the bridge classifies it: public ones unchecked to the bridge, protected ones checked first', () => {
+      const routers: Record<string, TraefikRouter> = config.http.routers;
+      const wrong = everyBridgeRoute().flatMap((route) => {
+        const path = samplePath(route.path);
+        const router = routers[traefikRouter(routers, path)]!;
+        const checked = (router.middlewares ?? []).includes('client-auth');
+        const right = router.service === 'client-auth' && checked === (routeAccess(route.path) === 'protected');
+        return right ? [] : [`${route.method} ${route.path}: ${routeAccess(route.path)}, routed to ${traefikRouter(routers, path)}`];
+      });
+      expect(wrong).to.deep.equal([]);
+    });
+
+    it('checks a path that only starts like a public route, and sends it to the application', () => {
+      const routers: Record<string, TraefikRouter> = config.http.routers;
+      expect(NEAR_MISSES.map((path) => `${path}: ${traefikRouter(routers, path)}`)).to.deep.equal(NEAR_MISSES.map((path) => `${path}: app`));
     });
   });
 
