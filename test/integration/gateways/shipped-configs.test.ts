@@ -102,14 +102,46 @@ describe('The shipped gateway configs', () => {
       expect(AuthorizationService.check.path).to.equal('/envoy.service.auth.v3.Authorization/Check');
     });
 
-    it("asks for the admin group on /admin/ and skips the check only on the bridge's browser routes", () => {
-      const admin = routes.find((route: { match: { prefix?: string } }) => route.match.prefix === '/admin/');
+    it("asks for the admin group on /admin/ and skips the check only on the bridge's public routes", () => {
+      const admin = routes.find((route: EnvoyRoute) => route.match.prefix === '/admin/');
       expect(admin.typed_per_filter_config['envoy.filters.http.ext_authz'].check_settings.context_extensions).to.deep.equal({ group: 'admin' });
-      const unchecked = routes.filter(
-        (route: { typed_per_filter_config?: Record<string, { disabled?: boolean }> }) =>
-          route.typed_per_filter_config?.['envoy.filters.http.ext_authz']?.disabled,
-      );
-      expect(unchecked.map((route: { route: { cluster: string } }) => route.route.cluster)).to.deep.equal(['client_auth_bridge']);
+      const unchecked = routes.filter((route: EnvoyRoute) => !envoyChecks(route));
+      expect(unchecked.map((route: EnvoyRoute) => route.route.cluster)).to.deep.equal(['client_auth_bridge', 'client_auth_bridge']);
+    });
+
+    it('routes every bridge route as the bridge classifies it: public ones unchecked to the bridge, protected ones checked first', () => {
+      const wrong = everyBridgeRoute().flatMap((route) => {
+        const chosen = envoyRoute(routes, samplePath(route.path));
+        const right = chosen.route.cluster === 'client_auth_bridge' && envoyChecks(chosen) === (routeAccess(route.path) === 'protected');
+        return right ? [] : [`${route.method} ${route.path}: ${routeAccess(route.path)}, routed to ${JSON.stringify(chosen.match)}`];
+      });
+      expect(wrong).to.deep.equal([]);
+    });
+
+    it('checks a path that only starts like a public route, and sends it to the application', () => {
+      for (const path of NEAR_MISSES) {
+        const chosen = envoyRoute(routes, path);
+        expect([path, chosen.route.cluster, envoyChecks(chosen)]).to.deep.equal([path, 'app', true]);
+      }
     });
   });
 });
+
+interface EnvoyRoute {
+  match: { prefix?: string; safe_regex?: { regex: string } };
+  route: { cluster: string };
+  typed_per_filter_config?: Record<string, { disabled?: boolean; check_settings?: unknown }>;
+}
+
+/** The route Envoy takes for a path: the first that matches (a safe_regex must match the whole path). */
+function envoyRoute(routes: EnvoyRoute[], path: string): EnvoyRoute {
+  const chosen = routes.find(({ match }) => {
+    if (match.prefix !== undefined) return path.startsWith(match.prefix);
+    if (match.safe_regex !== undefined) return new RegExp(`^(?:${match.safe_regex.regex})$`).test(path);
+    throw new Error(`a route match this test cannot read: ${JSON.stringify(match)}`);
+  });
+  if (chosen === undefined) throw new Error(`no route matches ${path}`);
+  return chosen;
+}
+
+const envoyChecks = (route: EnvoyRoute) => route.typed_per_filter_config?.['envoy.filters.http.ext_authz']?.disabled !== true;
