@@ -22,8 +22,14 @@ export interface GatewayService {
   close(): Promise<void>;
 }
 
-export async function startGatewayService(ctx: Mocha.Context, setup: Setup, mode: BridgeMode, label: string): Promise<GatewayService> {
-  const server = await startTestServer(setupEnv(setup, ctx, label, { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }));
+export async function startGatewayService(
+  ctx: Mocha.Context,
+  setup: Setup,
+  mode: BridgeMode,
+  label: string,
+  env: Record<string, string> = {},
+): Promise<GatewayService> {
+  const server = await startTestServer(setupEnv(setup, ctx, label, { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...env }));
   const bridge = mode === 'grpc' ? await startTestBridge(server.address) : await inProcessBridge(server);
   const adminToken = (await server.api.login(ADMIN)).accessToken;
   return {

@@ -14,6 +14,9 @@ import { skipOrFailInCI } from '../../support/skip-or-fail.js';
 import { type GatewayService, startGatewayService } from './gateway-fixture.js';
 import { type EchoUpstream, type GatewayName, gatewayBinary, type RunningGateway, startEchoUpstream, startGateway } from './real-gateways.js';
 
+/** A front end on another origin, allowed to call the bridge (CORS_ORIGINS). */
+const FRONT_END = 'https://front.example.com';
+
 for (const name of ['nginx', 'caddy'] as const satisfies readonly GatewayName[]) {
   describe(`Every bridge route through ${name === 'nginx' ? 'NGINX' : 'Caddy'} with the shipped deploy/gateways config`, function () {
     this.timeout(120000);
@@ -25,7 +28,7 @@ for (const name of ['nginx', 'caddy'] as const satisfies readonly GatewayName[])
     before(async function () {
       const bin = gatewayBinary(name);
       if (bin === null) skipOrFailInCI(this, `${name} is not installed (apt-get install ${name}; .ci/run does it)`);
-      service = await startGatewayService(this, 'embedded', 'in-process', `routes-${name}`);
+      service = await startGatewayService(this, 'embedded', 'in-process', `routes-${name}`, { CORS_ORIGINS: FRONT_END });
       upstream = await startEchoUpstream();
       gateway = await startGateway(name, bin!, `127.0.0.1:${service.bridge.port}`, upstream.address);
     });
@@ -36,20 +39,21 @@ for (const name of ['nginx', 'caddy'] as const satisfies readonly GatewayName[])
     });
 
     /** What a request through the gateway did: its status, and whether the bridge's routes or the application saw it. */
-    const send = async (method: string, path: string, token?: string) => {
+    const send = async (method: string, path: string, token?: string, extra: Record<string, string> = {}) => {
       const bridgeLines = service.bridge.logs.length;
       const upstreamRequests = upstream.requests.length;
-      const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
-      const withBody = method !== 'GET' && method !== 'HEAD';
+      const headers: Record<string, string> = token === undefined ? { ...extra } : { ...extra, Authorization: `Bearer ${token}` };
+      const withBody = method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
       if (withBody) headers['Content-Type'] = 'application/json';
       const response = await fetch(gateway.url + path, { method, headers, redirect: 'manual', ...(withBody ? { body: '{}' } : {}) });
       await response.arrayBuffer();
-      // The bridge logs one `http` line per request its routes handle (forward auth's /auth writes none).
+      // The bridge logs one `http` line per request its routes handle (forward auth's /auth writes none of them).
       const bridge = service.bridge.logs.slice(bridgeLines).some((line) => {
         const entry = JSON.parse(line) as { msg?: string; method?: string; path?: string };
         return entry.msg === 'http' && entry.method === method && entry.path === path;
       });
-      return { status: response.status, bridge, app: upstream.requests.length > upstreamRequests };
+      const allowOrigin = response.headers.get('access-control-allow-origin');
+      return { status: response.status, bridge, app: upstream.requests.length > upstreamRequests, ...(allowOrigin === null ? {} : { allowOrigin }) };
     };
     /** A user of its own for each protected route: some of them end the session or delete the account. */
     const freshToken = async () => {
@@ -89,6 +93,17 @@ for (const name of ['nginx', 'caddy'] as const satisfies readonly GatewayName[])
       for (const route of routes.filter((r) => routeAccess(r.path) === 'protected')) {
         const answer = await send(route.method, samplePath(route.path), await freshToken());
         if (!answer.bridge || answer.app) failures.push(`${named(route)}: ${JSON.stringify(answer)}`);
+      }
+      expect(failures, gateway.log()).to.deep.equal([]);
+    });
+
+    it('passes a CORS preflight of every protected route to the bridge, which answers it: a preflight carries no credentials', async () => {
+      const failures: string[] = [];
+      for (const route of routes.filter((r) => routeAccess(r.path) === 'protected' && r.method !== 'GET')) {
+        const preflight = { Origin: FRONT_END, 'Access-Control-Request-Method': route.method, 'Access-Control-Request-Headers': 'content-type' };
+        const answer = await send('OPTIONS', samplePath(route.path), undefined, preflight);
+        if (answer.status !== 204 || answer.allowOrigin !== FRONT_END || !answer.bridge || answer.app)
+          failures.push(`OPTIONS for ${named(route)}: ${JSON.stringify(answer)}`);
       }
       expect(failures, gateway.log()).to.deep.equal([]);
     });
