@@ -25,26 +25,30 @@ interface TraefikRouter {
 }
 
 /**
- * Whether a Traefik rule matches a path: the rules of traefik-dynamic.yml are Path,
- * PathPrefix and PathRegexp (Go's RE2, whose syntax these patterns share with JavaScript's)
- * joined by `||`; anything else fails here rather than being misread.
+ * Whether a Traefik rule matches a request: the rules of traefik-dynamic.yml are Path,
+ * PathPrefix, PathRegexp (Go's RE2, whose syntax these patterns share with JavaScript's)
+ * and Method, joined by `&&` and `||` (no parentheses); anything else fails here rather
+ * than being misread.
  */
-function traefikMatches(rule: string, path: string): boolean {
-  return rule.split(' || ').some((term) => {
-    const parsed = /^(Path|PathPrefix|PathRegexp)\(`([^`]*)`\)$/.exec(term.trim());
-    if (parsed === null) throw new Error(`a rule this test cannot read: ${term}`);
-    const [, matcher, value] = parsed as unknown as [string, string, string];
-    if (matcher === 'Path') return path === value;
-    if (matcher === 'PathPrefix') return path.startsWith(value);
-    return new RegExp(value).test(path);
-  });
+function traefikMatches(rule: string, method: string, path: string): boolean {
+  return rule.split(' || ').some((term) =>
+    term.split(' && ').every((atom) => {
+      const parsed = /^(Path|PathPrefix|PathRegexp|Method)\(`([^`]*)`\)$/.exec(atom.trim());
+      if (parsed === null) throw new Error(`a rule this test cannot read: ${atom}`);
+      const [, matcher, value] = parsed as unknown as [string, string, string];
+      if (matcher === 'Method') return method === value;
+      if (matcher === 'Path') return path === value;
+      if (matcher === 'PathPrefix') return path.startsWith(value);
+      return new RegExp(value).test(path);
+    }),
+  );
 }
 
-/** The router Traefik picks for a path: the highest priority among those that match (the rule's length when none is set). */
-function traefikRouter(routers: Record<string, TraefikRouter>, path: string): string {
-  const matching = Object.entries(routers).filter(([, router]) => traefikMatches(router.rule, path));
+/** The router Traefik picks for a request: the highest priority among those that match (the rule's length when none is set). */
+function traefikRouter(routers: Record<string, TraefikRouter>, method: string, path: string): string {
+  const matching = Object.entries(routers).filter(([, router]) => traefikMatches(router.rule, method, path));
   matching.sort(([, a], [, b]) => (b.priority ?? b.rule.length) - (a.priority ?? a.rule.length));
-  if (matching.length === 0) throw new Error(`no router matches ${path}`);
+  if (matching.length === 0) throw new Error(`no router matches ${method} ${path}`);
   return matching[0]![0];
 }
 
@@ -69,18 +73,27 @@ describe('The shipped gateway configs', () => {
     it('routes every bridge route as the bridge classifies it: public ones unchecked to the bridge, protected ones checked first', () => {
       const routers: Record<string, TraefikRouter> = config.http.routers;
       const wrong = everyBridgeRoute().flatMap((route) => {
-        const path = samplePath(route.path);
-        const router = routers[traefikRouter(routers, path)]!;
-        const checked = (router.middlewares ?? []).includes('client-auth');
-        const right = router.service === 'client-auth' && checked === (routeAccess(route.path) === 'protected');
-        return right ? [] : [`${route.method} ${route.path}: ${routeAccess(route.path)}, routed to ${traefikRouter(routers, path)}`];
+        const name = traefikRouter(routers, route.method, samplePath(route.path));
+        const checked = (routers[name]!.middlewares ?? []).includes('client-auth');
+        const right = routers[name]!.service === 'client-auth' && checked === (routeAccess(route.path) === 'protected');
+        return right ? [] : [`${route.method} ${route.path}: ${routeAccess(route.path)}, routed to ${name}`];
       });
+      expect(wrong).to.deep.equal([]);
+    });
+
+    it('passes the CORS preflight (OPTIONS) of a protected bridge route to the bridge unchecked', () => {
+      const routers: Record<string, TraefikRouter> = config.http.routers;
+      const wrong = everyBridgeRoute()
+        .filter((route) => routeAccess(route.path) === 'protected')
+        .map((route) => traefikRouter(routers, 'OPTIONS', samplePath(route.path)))
+        .filter((name) => routers[name]!.service !== 'client-auth' || (routers[name]!.middlewares ?? []).length > 0);
       expect(wrong).to.deep.equal([]);
     });
 
     it('checks a path that only starts like a public route, and sends it to the application', () => {
       const routers: Record<string, TraefikRouter> = config.http.routers;
-      expect(NEAR_MISSES.map((path) => `${path}: ${traefikRouter(routers, path)}`)).to.deep.equal(NEAR_MISSES.map((path) => `${path}: app`));
+      for (const method of ['GET', 'OPTIONS'])
+        expect(NEAR_MISSES.map((path) => `${path}: ${traefikRouter(routers, method, path)}`)).to.deep.equal(NEAR_MISSES.map((path) => `${path}: app`));
     });
   });
 
@@ -106,21 +119,29 @@ describe('The shipped gateway configs', () => {
       const admin = routes.find((route: EnvoyRoute) => route.match.prefix === '/admin/');
       expect(admin.typed_per_filter_config['envoy.filters.http.ext_authz'].check_settings.context_extensions).to.deep.equal({ group: 'admin' });
       const unchecked = routes.filter((route: EnvoyRoute) => !envoyChecks(route));
-      expect(unchecked.map((route: EnvoyRoute) => route.route.cluster)).to.deep.equal(['client_auth_bridge', 'client_auth_bridge']);
+      expect(unchecked.map((route: EnvoyRoute) => route.route.cluster)).to.deep.equal(['client_auth_bridge', 'client_auth_bridge', 'client_auth_bridge']);
     });
 
     it('routes every bridge route as the bridge classifies it: public ones unchecked to the bridge, protected ones checked first', () => {
       const wrong = everyBridgeRoute().flatMap((route) => {
-        const chosen = envoyRoute(routes, samplePath(route.path));
+        const chosen = envoyRoute(routes, route.method, samplePath(route.path));
         const right = chosen.route.cluster === 'client_auth_bridge' && envoyChecks(chosen) === (routeAccess(route.path) === 'protected');
         return right ? [] : [`${route.method} ${route.path}: ${routeAccess(route.path)}, routed to ${JSON.stringify(chosen.match)}`];
       });
       expect(wrong).to.deep.equal([]);
     });
 
+    it('passes the CORS preflight (OPTIONS) of a protected bridge route to the bridge unchecked', () => {
+      const wrong = everyBridgeRoute()
+        .filter((route) => routeAccess(route.path) === 'protected')
+        .map((route) => envoyRoute(routes, 'OPTIONS', samplePath(route.path)))
+        .filter((chosen) => chosen.route.cluster !== 'client_auth_bridge' || envoyChecks(chosen));
+      expect(wrong).to.deep.equal([]);
+    });
+
     it('checks a path that only starts like a public route, and sends it to the application', () => {
       for (const path of NEAR_MISSES) {
-        const chosen = envoyRoute(routes, path);
+        const chosen = envoyRoute(routes, 'GET', path);
         expect([path, chosen.route.cluster, envoyChecks(chosen)]).to.deep.equal([path, 'app', true]);
       }
     });
@@ -128,14 +149,18 @@ describe('The shipped gateway configs', () => {
 });
 
 interface EnvoyRoute {
-  match: { prefix?: string; safe_regex?: { regex: string } };
+  match: { prefix?: string; safe_regex?: { regex: string }; headers?: { name: string; string_match: { exact: string } }[] };
   route: { cluster: string };
   typed_per_filter_config?: Record<string, { disabled?: boolean; check_settings?: unknown }>;
 }
 
-/** The route Envoy takes for a path: the first that matches (a safe_regex must match the whole path). */
-function envoyRoute(routes: EnvoyRoute[], path: string): EnvoyRoute {
+/** The route Envoy takes for a request: the first that matches (a safe_regex must match the whole path). */
+function envoyRoute(routes: EnvoyRoute[], method: string, path: string): EnvoyRoute {
   const chosen = routes.find(({ match }) => {
+    for (const header of match.headers ?? []) {
+      if (header.name !== ':method') throw new Error(`a header match this test cannot read: ${JSON.stringify(header)}`);
+      if (header.string_match.exact !== method) return false;
+    }
     if (match.prefix !== undefined) return path.startsWith(match.prefix);
     if (match.safe_regex !== undefined) return new RegExp(`^(?:${match.safe_regex.regex})$`).test(path);
     throw new Error(`a route match this test cannot read: ${JSON.stringify(match)}`);
