@@ -12,6 +12,7 @@ import { CookiePolicy, ORIGINAL_REFRESH_PATH, REFRESH_PATH } from '../cookie-pol
 import { auditEventJson } from '../json/audit-json.js';
 import { type BodyFields, bodyFields, checkRegistrationGroups, ROUTE_FIELDS } from '../json/body-fields.js';
 import { clientJson, deletionRequestJson, timeJson } from '../json/client-json.js';
+import { ORIGINAL_MESSAGES, originalUserJson } from '../json/original-json.js';
 import { readJsonObject } from '../json/request-body.js';
 import { stringField, stringListField, stringMapField } from '../json/request-fields.js';
 import { respondJson } from '../json/respond.js';
@@ -49,14 +50,18 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
     return token;
   };
   const authenticated = (ctx: Context) => callOptions(ctx, accessToken(ctx));
-  /** A new or rotated session: the tokens go into cookies only, never into the body. */
-  const answerWithSession = (ctx: Context, session: LoginResponse | RefreshTokenResponse) => {
+  /**
+   * A new or rotated session: the tokens go into cookies only, never into the body.
+   * `original` holds what the original's clients read from the same answer.
+   */
+  const answerWithSession = (ctx: Context, session: LoginResponse | RefreshTokenResponse, original: { message?: string } = {}) => {
     cookies.setSession(
       ctx,
       { value: session.accessToken, expiresAt: session.accessTokenExpireTime },
       { value: session.refreshToken, expiresAt: session.refreshTokenExpireTime },
     );
     respondJson(ctx, {
+      ...original,
       client: clientJson(session.client),
       access_token_expire_time: timeJson(session.accessTokenExpireTime),
       refresh_token_expire_time: timeJson(session.refreshTokenExpireTime),
@@ -78,7 +83,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
       callOptions(ctx),
     );
     ctx.status = 201;
-    respondJson(ctx, { client: clientJson(client) });
+    respondJson(ctx, { message: ORIGINAL_MESSAGES.userRegistered, client: clientJson(client) });
   };
   router.post('/register', registerUser);
   router.post('/register-user', registerUser);
@@ -88,14 +93,16 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
     const request = { email: stringField(input, 'email'), name: stringField(input, 'name'), groups: stringListField(input, 'groups') };
     const response = await api.registerService(request, authenticated(ctx));
     ctx.status = 201;
-    respondJson(ctx, { client: clientJson(response.client), client_secret: response.clientSecret });
+    // No `apiToken`, which the original answered: it was a JWT that never expired, and no
+    // token is issued here; the service exchanges its secret for one (IssueServiceToken).
+    respondJson(ctx, { message: ORIGINAL_MESSAGES.serviceRegistered, client: clientJson(response.client), client_secret: response.clientSecret });
   });
 
   router.post('/login', async (ctx) => {
     const input = await body(ctx, ROUTE_FIELDS.login);
     const session = await api.login({ email: stringField(input, 'email'), password: stringField(input, 'password') }, callOptions(ctx));
     if (session.secondFactorChallenge) answerWithChallenge(ctx, session.secondFactorChallenge);
-    else answerWithSession(ctx, session);
+    else answerWithSession(ctx, session, { message: ORIGINAL_MESSAGES.loggedIn });
   });
 
   const refresh = async (ctx: Context) => {
@@ -122,7 +129,7 @@ export function bridgeRoutes(deps: RouteDependencies): Router {
 
   router.get('/me', async (ctx) => {
     const { client } = await api.getMe({}, authenticated(ctx));
-    respondJson(ctx, { client: clientJson(client) });
+    respondJson(ctx, { client: clientJson(client), user: originalUserJson(client) });
   });
 
   router.get('/me/sign-ins', async (ctx) => {
