@@ -125,7 +125,7 @@ for (const setup of SETUPS)
           const text = JSON.stringify(response.body);
           expect(text).not.to.contain(accessToken);
           expect(text).not.to.contain(refreshToken);
-          expect(Object.keys(response.body)).to.have.members(['client', 'access_token_expire_time', 'refresh_token_expire_time']);
+          expect(Object.keys(response.body)).to.have.members(['message', 'client', 'access_token_expire_time', 'refresh_token_expire_time']);
         });
 
         it('answers 401 INVALID_CREDENTIALS for a wrong password and an unknown email alike, setting no cookie', async () => {
