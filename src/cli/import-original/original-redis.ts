@@ -45,7 +45,7 @@ export async function readOriginalSuspensions(url: string, timeoutMs: number, no
       ids.forEach((id, i) => {
         const [[getError, value], [ttlError, ttl]] = [replies[2 * i]!, replies[2 * i + 1]!];
         // A key of another type (WRONGTYPE) is not one the original's /suspend wrote.
-        if (getError || ttlError || value !== 'suspended' || typeof ttl !== 'number' || ttl === -2) return;
+        if (getError || ttlError || !isSuspensionMark(id, value) || typeof ttl !== 'number' || ttl === -2) return;
         suspensions.set(id, { endsAt: ttl === -1 ? null : new Date(read + ttl) });
       });
     } while (cursor !== '0');
@@ -55,6 +55,15 @@ export async function readOriginalSuspensions(url: string, timeoutMs: number, no
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * What the original's /suspend wrote under a client's id: "suspended" in its earlier
+ * versions, the id itself at its HEAD (2841fde, where /delete writes the same, but a
+ * deleted client has no document left to import).
+ */
+function isSuspensionMark(id: string, value: unknown): boolean {
+  return value === 'suspended' || value === id;
 }
 
 /** The URL as it may be printed: no user name or password. */

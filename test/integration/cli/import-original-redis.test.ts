@@ -41,20 +41,23 @@ for (const setup of SETUPS) {
         documents.push(document);
       };
       add('suspended', originalUser({ email: 'suspended@example.org' }, known));
+      add('suspended-at-head', originalUser({ email: 'suspended.at.head@example.org' }, known));
       add('active', originalUser({ email: 'active@example.org' }, known));
       add('refused', originalUser({ email: 'refused@example.org', hashedPassword: 'not bcrypt' }, known));
       ids['ghost'] = new ObjectId().toHexString();
       await writeOriginal(sourceDb, documents);
 
       originalRedis = new Redis(originalRedisUrl);
-      // As the original's /suspend wrote them: the id, "suspended", an hour to live.
+      // As the original's /suspend wrote them: the id, "suspended", an hour to live; and
+      // at its HEAD (2841fde), the id as its own value, for JWT_TOKEN_EXP_MIN.
       await originalRedis.set(ids['suspended']!, 'suspended', 'EX', 3600);
+      await originalRedis.set(ids['suspended-at-head']!, ids['suspended-at-head']!, 'EX', 900);
       await originalRedis.set(ids['refused']!, 'suspended', 'EX', 3600);
       await originalRedis.set(ids['ghost']!, 'suspended', 'EX', 3600);
     });
     after(async () => {
       if (originalRedis) {
-        await originalRedis.del(ids['suspended']!, ids['refused']!, ids['ghost']!);
+        await originalRedis.del(ids['suspended']!, ids['suspended-at-head']!, ids['refused']!, ids['ghost']!);
         originalRedis.disconnect();
       }
       await source?.close();
@@ -79,11 +82,13 @@ for (const setup of SETUPS) {
       const result = await runImportCommand(env, ['--from', mongoUri, '--from-redis', originalRedisUrl, '--json']);
       expect(result.code, result.stderr).to.equal(3);
       const summary = JSON.parse(result.stdout);
-      expect(summary.suspended).to.equal(1);
-      expect(summary.redisSuspensions).to.have.length(1);
-      expect(summary.redisSuspensions[0]).to.include({ id: ids['suspended'], email: 'suspended@example.org' });
+      expect(summary.suspended).to.equal(2);
+      expect(summary.redisSuspensions).to.have.length(2);
+      const carried = (id: string) => summary.redisSuspensions.find((suspension: { id: string }) => suspension.id === id);
+      expect(carried(ids['suspended']!)).to.include({ email: 'suspended@example.org' });
+      expect(carried(ids['suspended-at-head']!)).to.include({ email: 'suspended.at.head@example.org' });
       // The original would have lifted it within the hour; this service keeps it until /reinstate.
-      const lifts = Date.parse(summary.redisSuspensions[0].wouldHaveLiftedAt);
+      const lifts = Date.parse(carried(ids['suspended']!).wouldHaveLiftedAt);
       expect(lifts)
         .to.be.greaterThan(Date.now())
         .and.at.most(Date.now() + 3600_000);
@@ -94,7 +99,7 @@ for (const setup of SETUPS) {
         ].sort((a, b) => (a.id! < b.id! ? -1 : 1)),
       );
       const text = await runImportCommand(env, ['--from', mongoUri, '--from-redis', originalRedisUrl]);
-      expect(text.stdout).to.match(/suspended in the original's Redis: +1\b/);
+      expect(text.stdout).to.match(/suspended in the original's Redis: +2\b/);
       expect(text.stdout).to.include(`  suspended ${ids['suspended']} <suspended@example.org> (would have lifted at `);
       expect(text.stdout).to.include(`  key ${ids['ghost']} not carried: no document with this id`);
       expect(await originalRedis.pttl(ids['suspended']!)).to.be.greaterThan(0);
@@ -103,7 +108,7 @@ for (const setup of SETUPS) {
     it('with --apply, the client suspended in the original is stored suspended, with the reason', async () => {
       const result = await runImportCommand(env, ['--from', mongoUri, '--from-redis', originalRedisUrl, '--apply', '--json']);
       expect(result.code, result.stderr).to.equal(3);
-      expect(JSON.parse(result.stdout)).to.include({ applied: true, imported: 2, suspended: 1 });
+      expect(JSON.parse(result.stdout)).to.include({ applied: true, imported: 3, suspended: 2 });
     });
 
     describe('after the import', () => {
@@ -113,15 +118,17 @@ for (const setup of SETUPS) {
       });
       after(async () => server?.close());
 
-      it('the client suspended in the original is refused with CLIENT_SUSPENDED, everywhere the revocation list is asked', async () => {
-        expect(await failure(server.api.login({ email: 'suspended@example.org', password: ORIGINAL_PASSWORD }))).to.include({
-          reason: 'CLIENT_SUSPENDED',
+      for (const [name, email] of [
+        ['suspended', 'suspended@example.org'],
+        ['suspended-at-head', 'suspended.at.head@example.org'],
+      ] as const)
+        it(`the client suspended in the original (${name}) is refused with CLIENT_SUSPENDED, everywhere the revocation list is asked`, async () => {
+          expect(await failure(server.api.login({ email, password: ORIGINAL_PASSWORD }))).to.include({ reason: 'CLIENT_SUSPENDED' });
+          expect(await server.app.adapters.revocations.status(ids[name]!, 'any-session')).to.equal('CLIENT_SUSPENDED');
+          const stored = await server.store.client(ids[name]!);
+          expect(stored).to.include({ suspended: true });
+          expect(stored!.suspensionReason).to.match(/^suspended in the original service \(its Redis key; it would have lifted at /);
         });
-        expect(await server.app.adapters.revocations.status(ids['suspended']!, 'any-session')).to.equal('CLIENT_SUSPENDED');
-        const stored = await server.store.client(ids['suspended']!);
-        expect(stored).to.include({ suspended: true });
-        expect(stored!.suspensionReason).to.match(/^suspended in the original service \(its Redis key; it would have lifted at /);
-      });
 
       it('a client not suspended there logs in', async () => {
         const active = await server.api.login({ email: 'active@example.org', password: ORIGINAL_PASSWORD });
