@@ -7,7 +7,7 @@ import type { StreamLimits } from '../transport/grpc/watch-streams.js';
 import { legacyWindowFrom } from './legacy-window.js';
 import { type AbuseConfig, abuseConfigFrom } from './limits.js';
 import { ConfigError, type Env, Reader } from './reader.js';
-import { type MailConfig, mailFrom, type RecoveryConfig, recoveryFrom, verifiedRedirectFrom } from './recovery.js';
+import { checkCookiePolicy, type MailConfig, mailFrom, type RecoveryConfig, recoveryFrom, verifiedRedirectFrom } from './recovery.js';
 import { type SecondFactorConfig, secondFactorFrom } from './second-factor.js';
 import { type SigningConfig, signingFrom } from './signing.js';
 import { type StoresConfig, storesFrom } from './stores.js';
@@ -127,6 +127,7 @@ export function loadConfig(env: Env): Config {
   const metricsPort = read.optional('METRICS_PORT');
   const bridgePort = read.int('BRIDGE_PORT', 8000, 0, 65535);
   const recovery = recoveryFrom(read, bridgePort);
+  checkCookiePolicy(recovery.publicUrl, cookieSecure);
   const secondFactor = secondFactorFrom(read);
   const legacyTokenSecret = read.optional('JWT_SECRET_KEY');
   const legacyTokensUntil = legacyWindowFrom(read.optional('LEGACY_TOKENS_UNTIL'), legacyTokenSecret);

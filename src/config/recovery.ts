@@ -2,6 +2,7 @@
  * The variables of password reset, email verification and mail; read by `loadConfig`
  * (src/config/index.ts), which owns the environment.
  */
+import { isIPv4 } from 'node:net';
 import * as path from 'node:path';
 import { ConfigError, type Reader } from './reader.js';
 
@@ -70,6 +71,25 @@ export function mailFrom(read: Reader, recovery: RecoveryConfig, production: boo
     );
   }
   return { ...common, kind: 'files', directory: path.resolve(read.string('DATA_DIR', './data'), 'mail') };
+}
+
+/**
+ * Secure cookies reach the bridge only over https, or on loopback, which browsers treat as
+ * a secure context: with COOKIE_SECURE on, an http PUBLIC_URL elsewhere would start, and
+ * then no browser there would ever keep a cookie (every login would seem to forget itself).
+ */
+export function checkCookiePolicy(publicUrl: string, cookieSecure: boolean): void {
+  const { protocol, hostname } = new URL(publicUrl);
+  if (!cookieSecure || protocol !== 'http:' || isLoopback(hostname)) return;
+  throw new ConfigError(
+    `PUBLIC_URL=${publicUrl} is http, but COOKIE_SECURE is on (the default when NODE_ENV=production): browsers keep Secure cookies ` +
+      'only over https or on localhost, so nobody could stay signed in. Serve the bridge over https and set PUBLIC_URL=https://..., ' +
+      'or, on a trusted network only, set COOKIE_SECURE=false',
+  );
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || (isIPv4(hostname) && hostname.startsWith('127.'));
 }
 
 function httpUrl(name: string, value: string): string {

@@ -108,7 +108,12 @@ export const ACCESS_VARIABLES: readonly VariableSection[] = [
     },
   ]),
   section('Cookies', [
-    { names: ['COOKIE_SECURE'], default: '`true` in production', description: 'Mark cookies `Secure`.' },
+    {
+      names: ['COOKIE_SECURE'],
+      default: '`true` in production',
+      description:
+        'Mark cookies `Secure`. When on, `PUBLIC_URL` must be `https://` or on loopback (`localhost`, `127.0.0.0/8`, `[::1]`): browsers keep Secure cookies over nothing else, so any other `http://` `PUBLIC_URL` stops start-up.',
+    },
     {
       names: ['COOKIE_HOST_PREFIX'],
       default: '`false`',

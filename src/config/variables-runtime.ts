@@ -115,7 +115,7 @@ export const RUNTIME_VARIABLES: readonly VariableSection[] = [
       names: ['PUBLIC_URL'],
       default: '`http://localhost:<BRIDGE_PORT>`',
       description:
-        'Where browsers reach the bridge (or the front end that serves its routes); the links in emails and the URLs of `/.well-known/openid-configuration` start with it. An absolute http(s) URL without query; a trailing `/` is dropped.',
+        'Where browsers reach the bridge (or the front end that serves its routes); the links in emails and the URLs of `/.well-known/openid-configuration` start with it. An absolute http(s) URL without query; a trailing `/` is dropped. With `COOKIE_SECURE` on (production), an `http://` URL is refused unless its host is loopback.',
     },
   ]),
   section('Gateways and events', [
