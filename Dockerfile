@@ -3,9 +3,27 @@
 # client-auth: one image for the gRPC server, the browser bridge, or both.
 #
 #   docker build -t client-auth .
-#   docker run client-auth            # both: gRPC on 50051, bridge on 8000
-#   docker run client-auth server     # the gRPC server only
-#   docker run client-auth bridge     # the bridge only (set BRIDGE_GRPC_TARGET)
+#
+# To try it, outside production (the embedded set-up: SQLite and generated keys in
+# /app/data, mail written as .eml files to /app/data/mail):
+#
+#   docker run -p 50051:50051 -p 8000:8000 -e NODE_ENV=development client-auth
+#
+# The image sets NODE_ENV=production, where start-up refuses to run (exit 78) without a
+# key-encryption key, generated once and kept (the stored signing keys open with it
+# only), and a mail server; docs/operations.md, "Running the image", has the rest.
+#
+#   openssl rand -base64 48 > key-encryption-key    # once; back it up
+#   export KEY_ENCRYPTION_KEY="$(cat key-encryption-key)"
+#   docker run -p 50051:50051 -p 8000:8000 -v client-auth-data:/app/data \
+#     -e KEY_ENCRYPTION_KEY \
+#     -e SMTP_URL=smtps://mailer:its-password@smtp.example.com \
+#     -e SMTP_FROM='Example <no-reply@example.com>' \
+#     -e PUBLIC_URL=https://auth.example.com \
+#     client-auth
+#
+# The command after the image picks the role: all (the default: gRPC on 50051, the
+# bridge on 8000), server, or bridge (with BRIDGE_GRPC_TARGET=<server host>:50051).
 #
 # Stages: a toolchain with what native modules need, a full build that compiles the
 # TypeScript, a production-only install, and a slim runtime that gets just the last two.
