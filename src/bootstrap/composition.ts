@@ -79,12 +79,14 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   let keys: SigningKeySet | null = null;
   let mail: WiredRecovery | null = null;
   try {
-    keys = await openSigningKeys(config, adapters.signingKeys, log);
+    // Counted before any key file is generated into DATA_DIR, so that none is generated over what the old one sealed.
+    const sealed = 'sealedRecords' in adapters ? adapters.sealedRecords() : undefined;
+    keys = await openSigningKeys(config, adapters.signingKeys, log, undefined, sealed);
     const recoveryLimiter = requestLimiterOn(
       adapters.limiters('recovery-requests', { points: Number.MAX_SAFE_INTEGER, durationSeconds: config.recovery.requestLimit.windowSeconds }),
     );
     // One key-encryption key seals second-factor secrets and queued mail, each under a key of its own.
-    const sealingKey = secondFactorSealingKey(config, log);
+    const sealingKey = secondFactorSealingKey(config, log, sealed);
     mail = wireRecovery(config, { ...adapters, recoveryLimiter }, log, { sealingKey });
     const lifetimes = {
       accessToken: config.jwt.accessTokenTtlSeconds,

@@ -1,11 +1,12 @@
 import type { Logger } from '../../domain/kernel/logger.js';
+import type { SealedData } from './development-secret.js';
 import { memoryAttemptLimiters } from './memory-attempt-limiters.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 import { MemoryRevocationFeed } from './memory-revocation-feed.js';
 import { MemoryRevocationList } from './memory-revocation-list.js';
 import { SqliteAuditLog } from './sqlite-audit-log.js';
 import { fillEmailSkeletons, SqliteClientStore } from './sqlite-client-store.js';
-import { openSqliteDatabase, sqliteFilePath, synchronousOf } from './sqlite-database.js';
+import { openSqliteDatabase, type SqliteDatabase, sqliteFilePath, synchronousOf } from './sqlite-database.js';
 import { SqliteMailOutbox } from './sqlite-mail-outbox.js';
 import { SqliteOneTimeTokenStore } from './sqlite-one-time-token-store.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
@@ -48,6 +49,12 @@ export function openEmbeddedAdapters(
       `embedded adapters: SQLite at ${sqliteFilePath(dataDir)} (synchronous=${synchronousOf(db)}), in-process revocation list and event bus — ` +
       'serves ONE instance only; configure MongoDB and Redis to run several',
     storesUp: async () => ({ sqlite: db.open }),
+    /** What the file holds sealed with the generated key-encryption key or JWT secret; read before either is generated. */
+    sealedRecords: (): SealedData => ({
+      signingKeys: countRows(db, 'signing_keys'),
+      totpSecrets: countRows(db, 'totp_factors'),
+      queuedMail: countRows(db, 'mail_outbox'),
+    }),
     close: async () => {
       await revocationFeed.close();
       await revocations.close();
@@ -55,4 +62,8 @@ export function openEmbeddedAdapters(
       db.close();
     },
   };
+}
+
+function countRows(db: SqliteDatabase, table: 'signing_keys' | 'totp_factors' | 'mail_outbox'): number {
+  return (db.prepare(`SELECT COUNT(*) AS count FROM ${table}`).get() as { count: number }).count;
 }
