@@ -1,7 +1,7 @@
 /**
- * The Go command-line tools the tests drive (grpcurl, grpc-health-probe, envoy-check, jwks-verify), built by
- * .ci/run into .cache/bin. Missing in CI is a failure; elsewhere the suite skips and
- * says how to build them.
+ * The Go command-line tools the tests drive (grpcurl, grpc-health-probe, envoy-check, jwks-verify,
+ * helm, helm-check), built by .ci/run into .cache/bin. Missing in CI is a failure; elsewhere
+ * the suite skips and says how to build them.
  */
 import { spawn } from 'node:child_process';
 import { delimiter, join } from 'node:path';
@@ -16,6 +16,8 @@ const INSTALL_HINT: Record<string, string> = {
   jq: 'apt-get install jq',
   'envoy-check': 'go -C test/interop/envoy-check build -buildvcs=false -o ../../../.cache/bin/envoy-check .',
   'jwks-verify': 'go -C test/interop/jwks-verify build -buildvcs=false -o ../../../.cache/bin/jwks-verify .',
+  helm: 'GOBIN=$PWD/.cache/bin go install helm.sh/helm/v4/cmd/helm@v4.3.2',
+  'helm-check': 'go -C test/helm build -buildvcs=false -o ../../.cache/bin/helm-check .',
 };
 
 /** Where `name` is: .cache/bin first, then PATH. */
