@@ -6,6 +6,7 @@
 import type { StreamLimits } from '../transport/grpc/watch-streams.js';
 import { legacyWindowFrom } from './legacy-window.js';
 import { type AbuseConfig, abuseConfigFrom } from './limits.js';
+import { type PasswordHashingConfig, passwordHashingFrom } from './password-hashing.js';
 import { ConfigError, type Env, Reader } from './reader.js';
 import { checkCookiePolicy, type MailConfig, mailFrom, type RecoveryConfig, recoveryFrom, verifiedRedirectFrom } from './recovery.js';
 import { type SecondFactorConfig, secondFactorFrom } from './second-factor.js';
@@ -68,6 +69,8 @@ export interface Config {
   };
   readonly signing: SigningConfig;
   readonly bcryptCost: number;
+  /** The algorithm new passwords are hashed with, and argon2id's parameters (src/config/password-hashing.ts). */
+  readonly passwordHashing: PasswordHashingConfig;
   /** The strength estimator's score (0 to 4) a new password must reach; 0 turns the estimator off. */
   readonly passwordMinScore: number;
   /** Attempt limits, the password-hashing queue and trusted proxies (src/config/limits.ts). */
@@ -178,6 +181,7 @@ export function loadConfig(env: Env): Config {
     },
     signing,
     bcryptCost: read.int('BCRYPT_COST', 12, 4, 15),
+    passwordHashing: passwordHashingFrom(read),
     passwordMinScore: read.int('PASSWORD_MIN_SCORE', 3, 0, 4),
     abuse,
     stores,

@@ -19,7 +19,7 @@ export interface AbuseConfig {
 const MINUTE = 60;
 
 /**
- * One hash per CPU this process may use, and at most libuv's 4 threads, which bcrypt runs
+ * One hash per CPU this process may use, and at most libuv's 4 threads, which bcrypt and argon2id run
  * on: more would only queue inside libuv, where no wait is bounded and nothing is shed.
  */
 export function defaultHashConcurrency(): number {

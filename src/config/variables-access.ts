@@ -52,6 +52,18 @@ export const ACCESS_VARIABLES: readonly VariableSection[] = [
   section('Passwords and attempt limits', [
     { names: ['BCRYPT_COST'], default: '`12`', description: 'bcrypt cost (4–15). Hashes of a lower cost are re-hashed at the next login.' },
     {
+      names: ['PASSWORD_HASH'],
+      default: '`bcrypt`',
+      description:
+        'The algorithm new passwords are hashed with: `bcrypt` or `argon2id`. A stored hash is checked with its own algorithm whatever this says; one of the other algorithm is re-hashed at the next successful login. See [Password storage](security.md#password-storage).',
+    },
+    {
+      names: ['ARGON2_MEMORY_KIB', 'ARGON2_ITERATIONS', 'ARGON2_PARALLELISM'],
+      default: '`19456` / `2` / `1`',
+      description:
+        "argon2id's memory in KiB (19456–1048576), passes (2–32) and lanes (1–16), with `PASSWORD_HASH=argon2id`. The defaults, OWASP's minimum, are also the lowest values accepted. Hashes with less of any are re-hashed at the next login.",
+    },
+    {
       names: ['PASSWORD_MIN_SCORE'],
       default: '`3`',
       description:
@@ -93,7 +105,7 @@ export const ACCESS_VARIABLES: readonly VariableSection[] = [
       description:
         "`EstimatePasswordStrength` calls (the pages' live strength hint, one per pause in typing) from one client IP in an hour; then RESOURCE_EXHAUSTED / `TOO_MANY_ATTEMPTS` (429 on the bridge). Each costs milliseconds of the estimator's thread.",
     },
-    { names: ['HASH_CONCURRENCY'], default: 'CPUs (at most 4)', description: "Password hashes computed at once (bcrypt runs on libuv's 4 threads)." },
+    { names: ['HASH_CONCURRENCY'], default: 'CPUs (at most 4)', description: "Password hashes computed at once (bcrypt and argon2id run on libuv's 4 threads)." },
     {
       names: ['HASH_QUEUE_MAX', 'HASH_QUEUE_WAIT_MS'],
       default: '`100` / `3000`',
