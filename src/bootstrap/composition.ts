@@ -1,5 +1,5 @@
 import { requestLimiterOn } from '../adapters/attempt-request-limiter.js';
-import { BcryptPasswordHasher } from '../adapters/crypto/bcrypt-password-hasher.js';
+import { passwordHasherFor } from '../adapters/crypto/configured-password-hasher.js';
 import { JwtTokenIssuer } from '../adapters/crypto/jwt-token-issuer.js';
 import { JwtOriginalTokenDecoder } from '../adapters/crypto/original-token-decoder.js';
 import { OtpauthTotpCodes } from '../adapters/crypto/otpauth-totp-codes.js';
@@ -56,10 +56,10 @@ function sharedBlocklist(): CommonPasswordBlocklist {
  * machine's hash, not an assumption.
  */
 function queuedHasher(config: Config, log: Logger): QueuedPasswordHasher {
-  const bcrypt = new BcryptPasswordHasher(config.bcryptCost);
-  const hasher = new QueuedPasswordHasher(bcrypt, new HashingQueue(config.abuse.hashing, bcrypt.assumedHashMs));
+  const configured = passwordHasherFor({ ...config.passwordHashing, bcryptCost: config.bcryptCost });
+  const hasher = new QueuedPasswordHasher(configured, new HashingQueue(config.abuse.hashing, configured.assumedHashMs));
   void hasher.calibrate().catch((error: unknown) => {
-    log.warn({ err: String(error) }, 'timing a password hash at start-up failed; the hashing queue assumes the configured cost until a login is hashed');
+    log.warn({ err: String(error) }, 'timing a password hash at start-up failed; the hashing queue assumes the configured parameters until a login is hashed');
   });
   return hasher;
 }

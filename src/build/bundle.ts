@@ -21,6 +21,7 @@ export const BUNDLE_DIR = 'bundle';
 
 const EXTERNAL = [
   'bcrypt',
+  '@node-rs/argon2',
   'better-sqlite3',
   // The MongoDB driver's optional companions (compression, Kerberos, client-side
   // encryption, cloud credentials, SOCKS): it requires each only when configured, and none

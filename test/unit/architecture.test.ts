@@ -12,7 +12,7 @@ import { repoRoot } from '../support/paths.js';
 const root = repoRoot();
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
 const FORBIDDEN_IN_DOMAIN =
-  /^(@grpc\/|mongodb|ioredis|koa|@koa\/|better-sqlite3|pino|prom-client|bcrypt|jsonwebtoken|nodemailer|otpauth|@simplewebauthn\/|node:http|node:net|node:fs)/;
+  /^(@grpc\/|mongodb|ioredis|koa|@koa\/|better-sqlite3|pino|prom-client|bcrypt|@node-rs\/|jsonwebtoken|nodemailer|otpauth|@simplewebauthn\/|node:http|node:net|node:fs)/;
 const MAX_LINES = 300;
 
 /** `src/domain/<capability>/...` → the capability; null outside the domain. */
