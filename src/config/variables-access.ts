@@ -105,7 +105,11 @@ export const ACCESS_VARIABLES: readonly VariableSection[] = [
       description:
         "`EstimatePasswordStrength` calls (the pages' live strength hint, one per pause in typing) from one client IP in an hour; then RESOURCE_EXHAUSTED / `TOO_MANY_ATTEMPTS` (429 on the bridge). Each costs milliseconds of the estimator's thread.",
     },
-    { names: ['HASH_CONCURRENCY'], default: 'CPUs (at most 4)', description: "Password hashes computed at once (bcrypt and argon2id run on libuv's 4 threads)." },
+    {
+      names: ['HASH_CONCURRENCY'],
+      default: 'CPUs (at most 4)',
+      description: "Password hashes computed at once (bcrypt and argon2id run on libuv's 4 threads).",
+    },
     {
       names: ['HASH_QUEUE_MAX', 'HASH_QUEUE_WAIT_MS'],
       default: '`100` / `3000`',

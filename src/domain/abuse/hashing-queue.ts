@@ -1,6 +1,7 @@
 /**
- * Password hashing is the one expensive thing the service does (bcrypt is slow by design:
- * each step of its cost doubles the time a hash holds a core). Unbounded, a flood of logins
+ * Password hashing is the one expensive thing the service does (bcrypt and argon2id are slow
+ * by design: each step of bcrypt's cost doubles the time a hash holds a core, and argon2id's
+ * grows with its memory times its passes). Both pass through this one queue. Unbounded, a flood of logins
  * queues every caller behind it until deadlines pass; bounded, the callers beyond what can
  * be served in time are told so at once.
  *
@@ -15,13 +16,13 @@
  * - a waiting call is never left to meet its deadline in the queue: it is refused the same
  *   way once its deadline no longer leaves room for three hashes, or when its turn comes
  *   too late. Otherwise a call given a place is never refused later.
- * The estimate starts from the configured cost (`assumedHashMs`), before any hash has been
+ * The estimate starts from the configured algorithm's parameters (`assumedHashMs`), before any hash has been
  * timed, so a flood that arrives right after start is measured against it, not against 0.
  */
 import { RetryLaterError, waitText } from '../kernel/retry-later.js';
 
 export interface HashingQueueOptions {
-  /** Hashes run at once (bcrypt runs on libuv's thread pool, 4 threads by default). */
+  /** Hashes run at once (bcrypt and argon2id run on libuv's thread pool, 4 threads by default). */
   readonly concurrency: number;
   /** Callers that may wait for a slot; the next one is refused at once. */
   readonly maxQueue: number;
@@ -76,7 +77,7 @@ export class HashingQueue {
 
   /**
    * `assumedHashMs`: how long one hash is taken to last until one has been timed (see
-   * `BcryptPasswordHasher.assumedHashMs`); too long errs on the side of refusing.
+   * `assumedHashMs` of the adapters in src/adapters/crypto/); too long errs on the side of refusing.
    */
   constructor(
     private readonly options: HashingQueueOptions,

@@ -130,7 +130,7 @@ export interface AttemptLimiter {
 export type AttemptLimiterFactory = (name: string, rule: LimitRule) => AttemptLimiter;
 
 /**
- * Hashes and checks user passwords (a port; the bcrypt adapter is in src/adapters/crypto).
+ * Hashes and checks user passwords (a port; the bcrypt and argon2id adapters are in src/adapters/crypto).
  * - `hash` returns a salted, slow hash; two hashes of one password differ.
  * - `verify(password, null)` costs as long as checking a wrong password and answers false,
  *   so an unknown account cannot be told from a wrong password by timing.

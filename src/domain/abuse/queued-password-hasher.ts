@@ -37,7 +37,7 @@ export class QueuedPasswordHasher implements PasswordHashing {
   }
 
   /**
-   * Times one hash of the configured cost, so the queue's estimate is this machine's before
+   * Times one hash of the configured algorithm and parameters, so the queue's estimate is this machine's before
    * the first caller's hash is. Run once at start-up, off any call's path; it holds one slot
    * for one hash, like any caller.
    */

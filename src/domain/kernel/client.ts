@@ -18,7 +18,7 @@ export interface ClientRecord {
   name: string;
   groups: string[];
   attributes: Record<string, string>;
-  /** bcrypt hash of a user's password; null for services. */
+  /** bcrypt or argon2id hash of a user's password (PHC / modular crypt format); null for services. */
   passwordHash: string | null;
   /** SHA-256 (hex) of a service's client secret; null for users. */
   secretHash: string | null;

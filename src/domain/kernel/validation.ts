@@ -15,7 +15,11 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** At least 8 characters as a reader counts them (grapheme clusters: an emoji is one), whatever their bytes. */
 export const PASSWORD_MIN_CHARACTERS = 8;
-/** bcrypt reads no further than 72 bytes, so a longer password would be silently cut. */
+/**
+ * bcrypt reads no further than 72 bytes, so a longer password would be silently cut. The
+ * limit holds under argon2id too, which has none: a password set under argon2id then still
+ * logs in after a switch back to bcrypt (docs/adr/0014-argon2id-opt-in.md).
+ */
 export const PASSWORD_MAX_BYTES = 72;
 
 export function checkPassword(field: string, value: string): string {
