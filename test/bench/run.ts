@@ -6,7 +6,9 @@
  *                   on ES256 tokens, and on EdDSA tokens (embedded); the echo serves with
  *                   client-auth's two GC fixes (src/transport/grpc/stream-table.ts), and the bare
  *                   echo, as grpc-js comes, is measured once a round beside it
- *   Login           vs raw bcrypt.compare, same cost (ghz, 8 in flight)
+ *   Login           vs raw bcrypt.compare, same cost (ghz, 8 in flight); and with
+ *                   PASSWORD_HASH=argon2id vs raw argon2 verify, same parameters (embedded,
+ *                   test/bench/password-hashes.ts)
  *   RefreshToken    refreshes per second             (a Node client chaining 16 sessions)
  *   WatchRevocations  SuspendClient returned -> 100 watchers have the event (p50/p99),
  *                   and the server's RSS for 200 idle watchers
@@ -37,6 +39,7 @@
  *   --browser-only      only the browser path (test/bench/browser-path.ts)
  *   --no-browser        skip the browser path
  *   --peer-original     also build and measure the original Go service (see peer-original.ts)
+ *   --hashes-only       only Login by password hash, bcrypt and argon2id, each vs its raw hash (embedded)
  *
  * ACCESS_LOG_SAMPLE in the environment is passed to the servers (default: the service's, 0).
  */
@@ -55,6 +58,7 @@ import { browserReport } from './browser-report.js';
 import { int, ms, num, ratio, verdict } from './format.js';
 import { gatewayReport, measureGateways } from './gateways.js';
 import { ensureGhz, ensureH2load, ghz, type H2loadResult, h2load, type LoadFigures, pooled } from './load-generators.js';
+import { type HashAlgorithm, measurePasswordHashes, passwordHashReport } from './password-hashes.js';
 import { killAll, LOAD_CPU, type NodeChild, pinningProblem, pinSelf, runNodeChild, SERVER_CPU, startNodeChild } from './processes.js';
 import type { StormFigures } from './storm-driver.js';
 import { measureTracingOverhead, startOtlpSink, type TracingOverhead, tracingEnv } from './tracing-overhead.js';
@@ -96,6 +100,7 @@ interface Options {
   peerOriginal: boolean;
   gatewaysOnly: boolean;
   verifyOnly: boolean;
+  hashesOnly: boolean;
 }
 
 function say(line: string): void {
@@ -110,6 +115,7 @@ function parseOptions(argv: string[]): Options {
     embedded: true,
     gatewaysOnly: false,
     verifyOnly: false,
+    hashesOnly: false,
     grpcPaths: true,
     browserPath: true,
     peerOriginal: false,
@@ -120,13 +126,14 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--shared-only') options.embedded = false;
     else if (arg === '--gateways-only') options.gatewaysOnly = true;
     else if (arg === '--verify-only') options.verifyOnly = true;
+    else if (arg === '--hashes-only') options.hashesOnly = true;
     else if (arg === '--browser-only') options.grpcPaths = false;
     else if (arg === '--no-browser') options.browserPath = false;
     else if (arg === '--peer-original') options.peerOriginal = true;
     else if (arg.startsWith('--log-level=')) options.logLevel = arg.slice('--log-level='.length);
     else
       throw new Error(
-        `unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only, --verify-only, --browser-only, --no-browser, --peer-original)`,
+        `unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only, --verify-only, --hashes-only, --browser-only, --no-browser, --peer-original)`,
       );
   }
   return options;
@@ -247,7 +254,15 @@ async function main(): Promise<void> {
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-auth-bench-'));
   const children: NodeChild[] = [];
+  const hashes = (algorithms: HashAlgorithm[]) =>
+    ghzBin === null
+      ? Promise.resolve([])
+      : measurePasswordHashes({ algorithms, ghz: ghzBin, root: ROOT, distDir: BENCH_DIST, workDir, children, logLevel: options.logLevel, say });
   try {
+    if (options.hashesOnly) {
+      process.stdout.write(`${passwordHashReport(await hashes(['bcrypt', 'argon2id']), row).join('\n')}\n`);
+      return;
+    }
     // FerretDB and Redis inherit this core: off the server's core, as a database on
     // another machine would be. The runner itself is idle while anything is measured.
     pinSelf(LOAD_CPU);
@@ -265,6 +280,8 @@ async function main(): Promise<void> {
     }
     // Printed before the gateway phase, so a failure there does not lose these figures.
     if (results) printReport(results, options);
+    // bcrypt's Login is in the report above, against the same raw compare.
+    if (options.grpcPaths) process.stdout.write(`${passwordHashReport(await hashes(['argon2id']), row).join('\n')}\n`);
     // --browser-only measures the browser path alone.
     const gateways = options.grpcPaths
       ? await measureGateways({
