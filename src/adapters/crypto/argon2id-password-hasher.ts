@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { hash, parseOptions, verify } from '@node-rs/argon2';
 import type { PasswordHasher } from '../../domain/abuse/ports.js';
+
+/** The native module, loaded at the first hash or comparison: an instance on bcrypt whose store holds no argon2 hash never loads it. */
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
+const argon2Module = () => (argon2 ??= import('@node-rs/argon2'));
+/** The parameters of an argon2id v19 PHC string. */
+const ARGON2ID_V19_PARAMETERS = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/;
 
 /** @node-rs/argon2's `Algorithm.Argon2id`, a const enum its type declarations cannot give at run time. */
 const ARGON2ID = 2;
@@ -44,20 +49,21 @@ export class Argon2idPasswordHasher implements PasswordHasher {
     return this.parameters.memoryKib * this.parameters.iterations * MS_PER_KIB_PASS;
   }
 
-  hash(password: string): Promise<string> {
-    return hash(password, this.options);
+  async hash(password: string): Promise<string> {
+    return (await argon2Module()).hash(password, this.options);
   }
 
   /** Compares against `hash` (any argon2 variant), or the dummy hash when it is null; false in that case. */
   async verify(password: string, hash: string | null): Promise<boolean> {
-    const matches = await verify(hash ?? this.dummyHash, password);
+    const matches = await (await argon2Module()).verify(hash ?? this.dummyHash, password);
     return matches && hash !== null;
   }
 
   /** True unless `hash` is argon2id v19 with at least the configured memory, iterations and lanes. */
   needsRehash(hash: string): boolean {
-    if (!hash.startsWith(ARGON2ID_V19)) return true;
-    const { memoryCost, timeCost, parallelism } = parseOptions(hash);
+    const stored = ARGON2ID_V19_PARAMETERS.exec(hash);
+    if (!stored) return true;
+    const [memoryCost, timeCost, parallelism] = stored.slice(1).map(Number) as [number, number, number];
     const { memoryKib, iterations, parallelism: lanes } = this.parameters;
     return memoryCost < memoryKib || timeCost < iterations || parallelism < lanes;
   }
