@@ -97,7 +97,7 @@ export interface BrowserResults {
   peer: PeerFigures | null;
 }
 
-interface Running {
+export interface Running {
   main: MainProcess;
   bridgeUrl: string;
   grpcAddress: string;
@@ -159,7 +159,7 @@ export async function measureBrowserPath(
   return { setUps, coldStarts, unbundled: bundled ? unbundled : { skipped: 'no bundle in dist (npm run build makes one), so main.js ran unbundled' }, peer };
 }
 
-async function startRunning(env: Record<string, string>, logFile: string, nodeFlags: string[]): Promise<Running> {
+export async function startRunning(env: Record<string, string>, logFile: string, nodeFlags: string[]): Promise<Running> {
   const main = await startMainProcess(env, { logFile, nodeFlags });
   const readyMb = memoryMb(main.pid).rss;
   const grpcAddress = `127.0.0.1:${main.grpcPort}`;
@@ -268,7 +268,7 @@ async function measureSetUp(
 }
 
 /** One h2load run, with the server's CPU time over its measured window. */
-async function measured(pid: number, run: HttpLoadRun): Promise<HttpLoadResult & { cpu: number }> {
+export async function measured(pid: number, run: HttpLoadRun): Promise<HttpLoadResult & { cpu: number }> {
   let fromCpu = cpuSeconds(pid);
   const warmedUp = setTimeout(() => (fromCpu = cpuSeconds(pid)), run.warmUpSeconds * 1000);
   const result = await httpLoad(run);
@@ -278,7 +278,7 @@ async function measured(pid: number, run: HttpLoadRun): Promise<HttpLoadResult &
   return { ...result, cpu };
 }
 
-function side(runs: Array<HttpLoadResult & { cpu: number }>): Side {
+export function side(runs: Array<HttpLoadResult & { cpu: number }>): Side {
   const figures = pooled(runs);
   const cpu = runs.reduce((sum, run) => sum + run.cpu, 0);
   return { ...figures, cpuMsPerRequest: (cpu * 1000) / Math.max(1, figures.calls) };
@@ -323,7 +323,7 @@ function pooledRefreshes(runs: RefreshRun[]): RefreshRun {
   };
 }
 
-async function refreshRun(pid: number, running: Running, workDir: string, bridge: boolean, round: number): Promise<RefreshRun> {
+export async function refreshRun(pid: number, running: Running, workDir: string, bridge: boolean, round: number): Promise<RefreshRun> {
   const settings = {
     address: running.grpcAddress,
     ...(bridge ? { bridgeUrl: running.bridgeUrl, refreshCookie: 'refresh_token' } : {}),
@@ -372,7 +372,7 @@ const UNBUNDLED = {
   nodeFlags: ['--import', pathToFileURL(path.join(ROOT, 'dist', 'src', 'bootstrap', 'heap-policy-apply.js')).href],
 };
 
-async function coldStart(env: Record<string, string>, token: string, logFile: string, unbundled?: typeof UNBUNDLED): Promise<ColdStart> {
+export async function coldStart(env: Record<string, string>, token: string, logFile: string, unbundled?: typeof UNBUNDLED): Promise<ColdStart> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/me`;
   let servedAt = 0;

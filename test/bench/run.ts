@@ -40,6 +40,8 @@
  *   --no-browser        skip the browser path
  *   --peer-original     also build and measure the original Go service (see peer-original.ts)
  *   --hashes-only       only Login by password hash, bcrypt and argon2id, each vs its raw hash (embedded)
+ *   --shared-paths      only the shared set-up's /me, GetMe, client credentials and refresh, with CPU and
+ *                       round trips per request, RSS per phase and the cold start (test/bench/shared-paths.ts)
  *
  * ACCESS_LOG_SAMPLE in the environment is passed to the servers (default: the service's, 0).
  */
@@ -60,6 +62,7 @@ import { gatewayReport, measureGateways } from './gateways.js';
 import { ensureGhz, ensureH2load, ghz, type H2loadResult, h2load, type LoadFigures, pooled } from './load-generators.js';
 import { type HashAlgorithm, measurePasswordHashes, passwordHashReport } from './password-hashes.js';
 import { killAll, LOAD_CPU, type NodeChild, pinningProblem, pinSelf, runNodeChild, SERVER_CPU, startNodeChild } from './processes.js';
+import { measureSharedPaths, sharedPathsReport } from './shared-paths.js';
 import type { StormFigures } from './storm-driver.js';
 import { measureTracingOverhead, startOtlpSink, type TracingOverhead, tracingEnv } from './tracing-overhead.js';
 
@@ -101,6 +104,7 @@ interface Options {
   gatewaysOnly: boolean;
   verifyOnly: boolean;
   hashesOnly: boolean;
+  sharedPaths: boolean;
 }
 
 function say(line: string): void {
@@ -116,6 +120,7 @@ function parseOptions(argv: string[]): Options {
     gatewaysOnly: false,
     verifyOnly: false,
     hashesOnly: false,
+    sharedPaths: false,
     grpcPaths: true,
     browserPath: true,
     peerOriginal: false,
@@ -127,13 +132,14 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--gateways-only') options.gatewaysOnly = true;
     else if (arg === '--verify-only') options.verifyOnly = true;
     else if (arg === '--hashes-only') options.hashesOnly = true;
+    else if (arg === '--shared-paths') options.sharedPaths = true;
     else if (arg === '--browser-only') options.grpcPaths = false;
     else if (arg === '--no-browser') options.browserPath = false;
     else if (arg === '--peer-original') options.peerOriginal = true;
     else if (arg.startsWith('--log-level=')) options.logLevel = arg.slice('--log-level='.length);
     else
       throw new Error(
-        `unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only, --verify-only, --hashes-only, --browser-only, --no-browser, --peer-original)`,
+        `unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only, --verify-only, --hashes-only, --shared-paths, --browser-only, --no-browser, --peer-original)`,
       );
   }
   return options;
@@ -266,6 +272,15 @@ async function main(): Promise<void> {
     // FerretDB and Redis inherit this core: off the server's core, as a database on
     // another machine would be. The runner itself is idle while anything is measured.
     pinSelf(LOAD_CPU);
+    if (options.sharedPaths) {
+      await mochaGlobalSetup();
+      const mongoUri = process.env['TEST_MONGODB_URI'];
+      const redisUrl = process.env['TEST_REDIS_URL'];
+      if (!mongoUri || !redisUrl) throw new Error('FerretDB and Redis could not be started (see the lines above)');
+      const figures = await measureSharedPaths(options, { mongoUri, redisUrl }, workDir, say);
+      process.stdout.write(`${sharedPathsReport(figures).join('\n')}\n`);
+      return;
+    }
     let results: Results | null = null;
     let browser: BrowserResults | null = null;
     if (!options.gatewaysOnly) {
