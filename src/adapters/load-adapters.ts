@@ -18,13 +18,14 @@ export async function loadSharedAdapters() {
     import('./mongo/audit-log.js'),
     import('./mongo/signing-key-store.js'),
   ]);
-  const [redis, revocationList, eventBus, attemptLimiters, auditStream, revocationFeed] = await Promise.all([
+  const [redis, revocationList, eventBus, attemptLimiters, auditStream, revocationFeed, cachedClients] = await Promise.all([
     import('./redis/redis-connect.js'),
     import('./redis/revocation-list.js'),
     import('./redis/event-bus.js'),
     import('./redis/attempt-limiters.js'),
     import('./redis/audit-stream.js'),
     import('./redis/revocation-feed.js'),
+    import('./redis/cached-client-store.js'),
   ]);
   return {
     ...connect,
@@ -42,6 +43,7 @@ export async function loadSharedAdapters() {
     ...attemptLimiters,
     ...auditStream,
     ...revocationFeed,
+    ...cachedClients,
   };
 }
 

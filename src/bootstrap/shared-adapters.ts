@@ -62,6 +62,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
     MongoSigningKeyStore,
     DEFAULT_FEED_KEY,
     RedisRevocationFeed,
+    CachedClientStore,
   } = await loadSharedAdapters();
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
@@ -92,6 +93,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
     const subscriber = await connectRedis(stores.redis, timeout, log, 'subscriber', { subscriber: true });
     redisConnections.push(subscriber);
     const revocations = await RedisRevocationList.start(redis, subscriber, { ...DEFAULT_KEYS, clientKeyPrefix: config.revocationKeyPrefix }, log);
+    const cachedClients = config.clientCache.maxEntries > 0 ? await CachedClientStore.start(clients, redis, subscriber, config.clientCache, log) : null;
     const events = new RedisEventBus(
       redis,
       {
@@ -111,7 +113,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
     });
     const mongoClient = mongo;
     return {
-      clients,
+      clients: cachedClients ?? clients,
       sessions,
       outbox,
       revocations,
@@ -135,6 +137,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
       close: async () => {
         await revocationFeed.close();
         await revocations.close();
+        cachedClients?.close();
         for (const connection of redisConnections) connection.disconnect();
         await mongoClient.close();
       },

@@ -4,6 +4,7 @@
  */
 
 import type { StreamLimits } from '../transport/grpc/watch-streams.js';
+import { type ClientCacheConfig, clientCacheFrom } from './client-cache.js';
 import { legacyWindowFrom } from './legacy-window.js';
 import { type AbuseConfig, abuseConfigFrom } from './limits.js';
 import { type PasswordHashingConfig, passwordHashingFrom } from './password-hashing.js';
@@ -76,6 +77,8 @@ export interface Config {
   /** Attempt limits, the password-hashing queue and trusted proxies (src/config/limits.ts). */
   readonly abuse: AbuseConfig;
   readonly stores: StoresConfig;
+  /** The shared set-up's cache of client records (src/config/client-cache.ts). */
+  readonly clientCache: ClientCacheConfig;
   readonly revocationKeyPrefix: string;
   /** Pub/sub channels each deletion is published on (the bare client id). */
   readonly deletionChannels: readonly string[];
@@ -185,6 +188,7 @@ export function loadConfig(env: Env): Config {
     passwordMinScore: read.int('PASSWORD_MIN_SCORE', 3, 0, 4),
     abuse,
     stores,
+    clientCache: clientCacheFrom(read),
     revocationKeyPrefix: read.string('REVOCATION_KEY_PREFIX', '', { allowEmpty: true }),
     deletionChannels: deletionChannelsFrom(read),
     deletionStream: read.string('DELETION_STREAM', 'client-data-deletion-requests'),

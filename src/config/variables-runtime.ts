@@ -63,6 +63,19 @@ export const RUNTIME_VARIABLES: readonly VariableSection[] = [
       description:
         "Embedded set-up: when SQLite flushes its write-ahead log to disk. `normal` flushes at checkpoints: nothing is lost when the process dies, and the file stays consistent, but the last commits before a power loss or kernel crash can be lost (a logout or a rotation among them). `full` flushes every commit, which holds the event loop for the disk's flush on every write. Choose `full` when a power loss must not undo an acknowledged logout; the shared set-up's writes are MongoDB majority writes either way.",
     },
+    {
+      names: ['CLIENT_CACHE_MAX_ENTRIES'],
+      default: '`10000`',
+      description:
+        'Shared set-up: client records each instance keeps in memory, so that `GET /me`, `GetMe`, admin checks, refreshes and client credentials need no MongoDB read; every change of a client is announced on Redis and forgotten by every instance before the change returns (see [ADR 0015](adr/0015-client-record-cache.md)). `0` turns the cache off.',
+    },
+    { names: ['CLIENT_CACHE_MAX_MB'], default: '`8`', description: 'Shared set-up: about how many megabytes of client records each instance keeps at most.' },
+    {
+      names: ['CLIENT_CACHE_MAX_AGE_SEC'],
+      default: '`60`',
+      description:
+        'Shared set-up: a kept client record older than this is read from MongoDB again, which bounds how long a change made behind the service (by hand in MongoDB) or an announcement Redis lost can go unseen.',
+    },
     { names: ['STARTUP_TIMEOUT_MS'], default: '`30000`', description: 'How long start-up waits for MongoDB and Redis, retrying, before it gives up.' },
   ]),
   section('Listeners and the bridge', [

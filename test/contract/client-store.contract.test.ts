@@ -2,12 +2,13 @@
 import { expect } from 'chai';
 import { fillEmailSkeletons, SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store.js';
 import { MongoClientStore } from '../../src/adapters/mongo/client-store.js';
+import { CachedClientStore } from '../../src/adapters/redis/cached-client-store.js';
 import type { ClientStore } from '../../src/domain/clients/ports.js';
 import type { ClientRecord } from '../../src/domain/kernel/client.js';
 import { DuplicateKeyError } from '../../src/domain/kernel/errors.js';
 import { newId } from '../../src/domain/kernel/ids.js';
 import { silentLogger } from '../../src/domain/kernel/logger.js';
-import { ferretDatabases, openSqlite } from './backends.js';
+import { ferretDatabases, openSqlite, redisConnections } from './backends.js';
 
 /** A store, and what an upgrade does to it: `forgetSkeletons` makes its rows as an earlier release left them, `fillSkeletons` is the start-up's fill. */
 type OpenClientStore = () => Promise<{ store: ClientStore; close(): Promise<void>; forgetSkeletons(): Promise<void>; fillSkeletons(): Promise<number> }>;
@@ -309,6 +310,29 @@ describe('ClientStore contract', () => {
         close,
         forgetSkeletons: async () => void (await db.collection('clients').updateMany({}, { $unset: { emailSkeleton: '' } })),
         fillSkeletons: () => store.fillEmailSkeletons(silentLogger),
+      };
+    });
+  });
+
+  describe('on FerretDB behind the client-record cache (Redis)', () => {
+    const openDatabase = ferretDatabases();
+    const openRedis = redisConnections();
+    clientStoreContract(async () => {
+      const { db, close } = await openDatabase();
+      const inner = new MongoClientStore(db);
+      await inner.ensureIndexes();
+      const [redis, subscriber] = [await openRedis(), await openRedis({ subscriber: true })];
+      const store = await CachedClientStore.start(inner, redis, subscriber, { maxEntries: 1000, maxBytes: 1024 * 1024, maxAgeMs: 60_000 }, silentLogger);
+      return {
+        store,
+        close: async () => {
+          store.close();
+          redis.disconnect();
+          subscriber.disconnect();
+          await close();
+        },
+        forgetSkeletons: async () => void (await db.collection('clients').updateMany({}, { $unset: { emailSkeleton: '' } })),
+        fillSkeletons: () => inner.fillEmailSkeletons(silentLogger),
       };
     });
   });

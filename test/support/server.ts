@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { type Db, MongoClient } from 'mongodb';
+import { CLIENT_CHANGES_CHANNEL } from '../../src/adapters/redis/cached-client-store.js';
 import { type App, buildApp } from '../../src/bootstrap/composition.js';
 import { type Config, loadConfig, type RedisConfig } from '../../src/config/index.js';
 import type { Logger } from '../../src/domain/kernel/logger.js';
@@ -200,7 +201,7 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
     grpc,
     address,
     api,
-    store: mongoStoredState(db),
+    store: mongoStoredState(db, (clientId) => redis.publish(CLIENT_CHANGES_CHANNEL, clientId)),
     db,
     redis,
     logs,

@@ -13,7 +13,11 @@ export type StoredClientChanges = Partial<Omit<ClientRecord, 'id' | 'kind' | 'cr
 export interface StoredState {
   /** The client as stored, hashes included; null when none has the id. */
   client(id: string): Promise<ClientRecord | null>;
-  /** Changes a stored client directly, around the service's rules (e.g. to make an admin). */
+  /**
+   * Changes a stored client directly, around the service's rules (e.g. to make an admin),
+   * and on the shared set-up names it on the client-change channel, as an operator who
+   * edits MongoDB by hand does so that the instances forget their copy (docs/operations.md).
+   */
   updateClient(id: string, changes: StoredClientChanges): Promise<void>;
   /** How many clients are stored, or how many with this email. */
   countClients(filter?: { email?: string }): Promise<number>;
@@ -33,7 +37,7 @@ export interface StoredState {
 }
 
 /** Stored state in MongoDB/FerretDB, from the raw collections. */
-export function mongoStoredState(db: Db): StoredState {
+export function mongoStoredState(db: Db, announce: (clientId: string) => Promise<unknown> = async () => {}): StoredState {
   const clients = db.collection('clients');
   const tokens = db.collection('refresh_tokens');
   return {
@@ -45,6 +49,7 @@ export function mongoStoredState(db: Db): StoredState {
     },
     async updateClient(id, changes) {
       await clients.updateOne({ _id: id as never }, { $set: changes });
+      await announce(id);
     },
     countClients: (filter = {}) => clients.countDocuments(filter.email === undefined ? {} : { email: filter.email }),
     countRefreshTokens: (filter) => tokens.countDocuments('hash' in filter ? { _id: filter.hash as never } : { parent: filter.parent }),
