@@ -18,7 +18,18 @@ import type { Recovery } from '../recovery/ports.js';
 import type { RevocationList } from '../revocation/ports.js';
 import { type LegacyTokens, revocationIdOf, verifyAnyToken } from './legacy-tokens.js';
 import { type LoginAttempt, loginRecords } from './login-records.js';
-import type { AuthMethod, IssuedToken, Lifetimes, LoginChallenge, RefreshTokenRecord, SecondStep, SessionStore, TokenIssuer, TokenPair } from './ports.js';
+import type {
+  AuthMethod,
+  IssuedToken,
+  Lifetimes,
+  LoginChallenge,
+  RefreshTokenRecord,
+  SecondStep,
+  SessionRecord,
+  SessionStore,
+  TokenIssuer,
+  TokenPair,
+} from './ports.js';
 import { namesOf, newRefreshToken } from './refresh-token-names.js';
 import { openAnswer, sealAnswer } from './reuse-answer.js';
 
@@ -117,9 +128,10 @@ export class SessionTokens {
   /**
    * Rotates a refresh token. A retired one coming back revokes its whole family, except
    * within `lifetimes.retiredRefreshToken` of its rotation: two tabs refreshing at once
-   * both get the pair the first rotation made. Two round trips to the stores: the token
-   * with its successor, its session and its client at once (the token names them), then
-   * the insert that claims the rotation.
+   * both get the pair the first rotation made. Two round trips to the stores: the token,
+   * its session and its client at once (the token names them; the client store may answer
+   * from memory), then the insert that claims the rotation. A token rotated already is
+   * told by that insert failing, or by a check failing, and only then is its successor read.
    */
   async refresh(input: { refreshToken: string }, request: RequestContext = NO_REQUEST): Promise<TokenPair> {
     const { clients, sessions } = this.deps;
@@ -127,30 +139,28 @@ export class SessionTokens {
     if (input.refreshToken.length > MAX_REFRESH_TOKEN_LENGTH) throw invalidRefreshToken();
     const hash = hashSecret(input.refreshToken);
     const names = namesOf(input.refreshToken);
-    const [found, namedClient, namedSession] = await Promise.all([
-      sessions.findForRotation(hash),
+    const [token, namedClient, namedSession] = await Promise.all([
+      sessions.findToken(hash),
       names ? clients.findById(names.clientId) : null,
       names ? sessions.findSession(names.sessionId) : null,
     ]);
-    if (!found) throw invalidRefreshToken();
-    if (found.successor) return this.answerAgain(input.refreshToken, found.successor, request);
-    const { token } = found;
+    if (!token) throw invalidRefreshToken();
     // A token issued before tokens named their session is read the slow way.
     const named = names !== null && names.clientId === token.clientId && names.sessionId === token.sessionId;
-    const [client, session] = named
+    const [foundClient, foundSession] = named
       ? [namedClient, namedSession]
       : await Promise.all([clients.findById(token.clientId), sessions.findSession(token.sessionId)]);
-
-    // The client's state comes first: a suspension revokes every session, and the holder
-    // of a refresh token should learn why it stopped working.
-    if (!client) throw domainError('CLIENT_DELETED');
-    if (client.suspended) throw domainError('CLIENT_SUSPENDED');
     const now = this.deps.now();
-    if (!session || session.revokedAt) throw domainError('SESSION_REVOKED');
-    if (token.expiresAt.getTime() <= now || session.expiresAt.getTime() <= now) {
-      throw domainError('TOKEN_EXPIRED', 'the refresh token has expired; log in again');
+    let client: ClientRecord;
+    let session: SessionRecord;
+    try {
+      ({ client, session } = checkRotation(token, foundClient, foundSession, now));
+    } catch (error) {
+      // A retired token is answered as before (its answer again, or reuse), whatever has happened since.
+      const rotated = await sessions.findForRotation(hash);
+      if (rotated?.successor) return this.answerAgain(input.refreshToken, rotated.successor, request);
+      throw error;
     }
-
     const refreshToken = newRefreshToken(client.id, session.id);
     const answer: TokenPair = {
       access: this.issueAccess(client, session.id, session.amr ?? ['pwd']),
@@ -266,4 +276,23 @@ export class SessionTokens {
 
 function invalidRefreshToken() {
   return domainError('TOKEN_INVALID', 'the refresh token is not valid');
+}
+
+/**
+ * The client's state comes first: a suspension revokes every session, and the holder of a
+ * refresh token should learn why it stopped working.
+ */
+function checkRotation(
+  token: RefreshTokenRecord,
+  client: ClientRecord | null,
+  session: SessionRecord | null,
+  now: number,
+): { client: ClientRecord; session: SessionRecord } {
+  if (!client) throw domainError('CLIENT_DELETED');
+  if (client.suspended) throw domainError('CLIENT_SUSPENDED');
+  if (!session || session.revokedAt) throw domainError('SESSION_REVOKED');
+  if (token.expiresAt.getTime() <= now || session.expiresAt.getTime() <= now) {
+    throw domainError('TOKEN_EXPIRED', 'the refresh token has expired; log in again');
+  }
+  return { client, session };
 }

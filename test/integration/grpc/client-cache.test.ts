@@ -59,6 +59,17 @@ describe('The client records each instance keeps (FerretDB and Redis)', function
     expect((await readsServed(first.db)) - before).to.be.below(5);
   });
 
+  it('rotates a refresh token with two reads of MongoDB: the token and its session', async () => {
+    const email = `rotating${++counter}.${Date.now()}@example.com`;
+    await first.api.registerUser({ email, password: PASSWORD, firstName: 'Ada', lastName: 'Lovelace', phoneNumber: '', attributes: {} });
+    let { refreshToken } = await first.api.login({ email, password: PASSWORD });
+    refreshToken = (await first.api.refreshToken({ refreshToken })).refreshToken;
+    const before = await readsServed(first.db);
+    for (let i = 0; i < 10; i++) refreshToken = (await first.api.refreshToken({ refreshToken })).refreshToken;
+    // Without the cache and with the successor read up front: four reads each (token, its successor, session, client).
+    expect((await readsServed(first.db)) - before).to.be.below(10 * 2 + 5);
+  });
+
   it('answers the next GetMe on the other instance with a profile changed through one', async () => {
     const { token } = await user();
     expect((await second.api.getMe({}, { token })).client!.firstName).to.equal('Ada');
