@@ -22,6 +22,7 @@ import { coldStart, measured, type Running, refreshRun, type Side, side, startRu
 import { int, ms, num } from './format.js';
 import type { HttpLoadResult } from './http-load.js';
 import { memoryMb } from './http-load.js';
+import { startMainProcess } from './main-process.js';
 import { type RoundTrips, storeCounters } from './store-counters.js';
 
 const ME = { inFlight: 64, rounds: 3, warmUpSeconds: 1, seconds: 3 };
@@ -70,17 +71,16 @@ export async function measureSharedPaths(
     MONGODB_URI: services.mongoUri,
     REDIS_URL: services.redisUrl,
     DB_NAME: `bench_shared_${Date.now().toString(36)}`,
-    ADMIN_EMAIL: ADMIN.email,
-    ADMIN_PASSWORD: ADMIN.password,
   };
   const profileDir = path.join(repoRoot(), '.cache', 'bench-profiles');
   const nodeFlags = options.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   say('shared paths: node dist/src/main.js on FerretDB + Redis, CPU 0; load, FerretDB and Redis on CPU 1');
+  const credentials = await serviceCredentials(env, workDir);
   const running = await startRunning(env, path.join(workDir, 'main-shared-paths.log'), nodeFlags);
   const counters = storeCounters(services);
   let figures: Omit<SharedPathFigures, 'coldStartsMs'>;
   try {
-    figures = await measurePaths(running, workDir, counters, say);
+    figures = await measurePaths(running, credentials, workDir, counters, say);
   } finally {
     await running.main.stop();
     await counters.close();
@@ -91,8 +91,33 @@ export async function measureSharedPaths(
   return { ...figures, coldStartsMs };
 }
 
+/**
+ * A service client's id and secret, registered by an admin on an instance of its own: an
+ * instance started with ADMIN_EMAIL checks the admin's password at start, which loads the
+ * strength estimator's dictionaries, and its RSS at ready would not be the service's.
+ */
+async function serviceCredentials(env: Record<string, string>, workDir: string): Promise<{ clientId: string; clientSecret: string }> {
+  const setUp = await startMainProcess(
+    { ...env, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    { logFile: path.join(workDir, 'main-shared-admin.log') },
+  );
+  const api = createClientAuthClient(`127.0.0.1:${setUp.grpcPort}`, { deadlineMs: 10_000 });
+  try {
+    const adminToken = (await api.login(ADMIN)).accessToken;
+    const service = await api.registerService(
+      { email: `bench-service-${Date.now().toString(36)}@example.com`, name: 'bench', groups: [] },
+      { token: adminToken },
+    );
+    return { clientId: service.client!.id, clientSecret: service.clientSecret };
+  } finally {
+    api.close();
+    await setUp.stop();
+  }
+}
+
 async function measurePaths(
   running: Running,
+  credentials: { clientId: string; clientSecret: string },
   workDir: string,
   counters: ReturnType<typeof storeCounters>,
   say: (line: string) => void,
@@ -100,13 +125,6 @@ async function measurePaths(
   const pid = running.main.pid;
   const api = createClientAuthClient(running.grpcAddress, { deadlineMs: 10_000 });
   try {
-    const adminToken = (await api.login(ADMIN)).accessToken;
-    const service = await api.registerService(
-      { email: `bench-service-${Date.now().toString(36)}@example.com`, name: 'bench', groups: [] },
-      { token: adminToken },
-    );
-    const credentials = { clientId: service.client!.id, clientSecret: service.clientSecret };
-
     say(`  round trips to the stores, ${COUNTED} sequential requests of each path`);
     const roundTrips = {
       me: await counters.perRequest(COUNTED, () => fetchOk(`${running.bridgeUrl}/me`, { cookie: `token=${running.token}` })),

@@ -16,6 +16,9 @@ export interface RoundTrips {
 const MONGO_IGNORED = new Set(['unknown', 'hello', 'ismaster', 'isMaster', 'ping', 'serverStatus', 'buildInfo', 'endSessions']);
 const REDIS_IGNORED = new Set(['info', 'ping', 'client', 'hello', 'select', 'subscribe', 'psubscribe', 'config']);
 
+/** How long batched writes (audit records) take to land after the last request. */
+const SETTLE_MS = 300;
+
 export function storeCounters(services: { mongoUri: string; redisUrl: string }) {
   const mongo = new MongoClient(services.mongoUri, { directConnection: true });
   const redis = new Redis(services.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -30,17 +33,28 @@ export function storeCounters(services: { mongoUri: string; redisUrl: string }) 
     return { mongo: mongoCount, redis: redisCount };
   };
   return {
-    /** Runs `request` `n` times, one after the other, and answers the commands each made on average. */
+    /**
+     * Runs `request` `n` times, one after the other, and answers the commands each made on
+     * average, less what the instance sends by itself (its relay and checks, counted over
+     * as long again with no request) so that a slow machine does not inflate the count.
+     */
     async perRequest(n: number, request: () => Promise<unknown>): Promise<RoundTrips> {
       if (redis.status === 'wait') await redis.connect();
       await request();
       // Let the batched writes of the warm-up request (audit records) land before counting.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       const before = await counts();
+      const started = Date.now();
       for (let i = 0; i < n; i++) await request();
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const busyMs = Date.now() - started;
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       const after = await counts();
-      return { mongo: (after.mongo - before.mongo) / n, redis: (after.redis - before.redis) / n };
+      await new Promise((resolve) => setTimeout(resolve, busyMs + SETTLE_MS));
+      const idle = await counts();
+      return {
+        mongo: Math.max(0, after.mongo - before.mongo - (idle.mongo - after.mongo)) / n,
+        redis: Math.max(0, after.redis - before.redis - (idle.redis - after.redis)) / n,
+      };
     },
     async close(): Promise<void> {
       await mongo.close();
