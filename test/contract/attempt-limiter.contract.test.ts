@@ -70,6 +70,15 @@ describe('AttemptLimiter contract: Redis', () => {
 
   attemptLimiterContract(() => redisAttemptLimiters(redis, recordingLogger(logs)));
 
+  it('gives back no more than was counted when refunds run at once', async () => {
+    const limiter = redisAttemptLimiters(redis, recordingLogger(logs))(uniqueName('refunds'), { points: 5, durationSeconds: 60 });
+    const email = key('refunds');
+    for (let i = 0; i < 3; i++) await limiter.consume(email);
+    await Promise.all(Array.from({ length: 10 }, () => limiter.refund(email)));
+    // Ten refunds of a count of three leave it at zero, not at minus seven: nothing is banked for later guesses.
+    expect((await limiter.consume(email)).consumed).to.equal(1);
+  });
+
   it('stores no key that holds the email or the IP in clear', async () => {
     const local = uniqueName('hidden');
     const limiter = redisAttemptLimiters(redis, recordingLogger(logs))('login-email-ip', { points: 3, durationSeconds: 60 });

@@ -30,14 +30,23 @@ export class LimiterStoreHealth {
 }
 
 /**
+ * Gives back one point of the store's key `storeKey` (the limiter's `getKey`) in one
+ * atomic operation, never below zero and keeping the key's expiry.
+ */
+export type StoreRefund = (storeKey: string) => Promise<void>;
+
+/**
  * An AttemptLimiter on `rate-limiter-flexible`: its consume is one atomic store operation
  * (a Lua script on Redis), which is what lets a limit hold under concurrency. With a
- * `fallback`, a store failure is answered from this process's memory instead.
+ * `fallback`, a store failure is answered from this process's memory instead. With a
+ * `storeRefund`, a refund is that one operation too; without, it reads the count and then
+ * gives a point back, two operations between which another refund can slip.
  */
 export class FlexibleAttemptLimiter implements AttemptLimiter {
   constructor(
     private readonly store: RateLimiterAbstract,
     private readonly fallback: { limiter: RateLimiterMemory; health: LimiterStoreHealth } | null,
+    private readonly storeRefund: StoreRefund | null = null,
   ) {}
 
   async consume(key: string): Promise<Consumption> {
@@ -50,9 +59,8 @@ export class FlexibleAttemptLimiter implements AttemptLimiter {
   }
 
   async refund(key: string): Promise<void> {
-    // A refund past zero would bank attempts for later; rewarding only what was counted keeps the key at 0.
-    const current = await this.run((limiter, k) => limiter.get(k), key);
-    if (current !== null && current.consumedPoints > 0) await this.run((limiter, k) => limiter.reward(k), key);
+    const storeRefund = this.storeRefund;
+    await this.run((limiter, k) => (storeRefund && limiter === this.store ? storeRefund(limiter.getKey(k)) : refundCounted(limiter, k)), key);
   }
 
   async clear(key: string): Promise<void> {
@@ -79,6 +87,12 @@ export class FlexibleAttemptLimiter implements AttemptLimiter {
       return operation(this.fallback.limiter, stored);
     }
   }
+}
+
+/** A refund past zero would bank attempts for later; rewarding only what was counted keeps the key at 0. */
+async function refundCounted(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  const current = await limiter.get(key);
+  if (current !== null && current.consumedPoints > 0) await limiter.reward(key);
 }
 
 /** An in-process limiter for `rule`; the embedded set-up's store and a shared store's fallback. */

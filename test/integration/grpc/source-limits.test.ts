@@ -71,4 +71,20 @@ for (const setup of SETUPS)
       const fromElsewhere = await server.api.issueServiceToken({ clientId, clientSecret: service.clientSecret }, { clientIp: sourceIp(91) });
       expect(fromElsewhere.accessToken).to.be.a('string');
     });
+
+    it('stops wrong service secrets at the limit while right ones from the same source arrive at the same time', async () => {
+      const adminToken = (await server.api.login(ADMIN, { clientIp: sourceIp(92) })).accessToken;
+      const service = await server.api.registerService({ email: freshEmail('svc'), name: 'billing', groups: [] }, { token: adminToken });
+      const clientId = service.client!.id;
+      // Right and wrong secrets interleaved, all in flight at once: a right one's refund must not let a wrong one more through.
+      const mixed = await burst(SERVICE_TOKEN_IP_MAX * 6, (index) =>
+        server.api.issueServiceToken({ clientId, clientSecret: index % 2 === 0 ? service.clientSecret : 'not the secret' }, { clientIp: sourceIp(93) }),
+      );
+      const wrongOutcomes = mixed.outcomes.filter((_, index) => index % 2 === 1);
+      expect(wrongOutcomes.filter((outcome) => outcome.reason === 'INVALID_CREDENTIALS')).to.have.length.at.most(SERVICE_TOKEN_IP_MAX);
+      expect(mixed.outcomes.filter((outcome) => outcome.reason === 'OK').length).to.be.above(0);
+      // Every wrong secret was counted, whatever the right ones gave back meanwhile: the source stays refused.
+      const guesses = await burst(3, () => server.api.issueServiceToken({ clientId, clientSecret: 'not the secret' }, { clientIp: sourceIp(93) }));
+      expect(guesses.tally).to.deep.equal({ TOO_MANY_ATTEMPTS: 3 });
+    });
   });
