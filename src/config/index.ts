@@ -183,7 +183,7 @@ export function loadConfig(env: Env): Config {
       refreshReuseIntervalSeconds: read.int('REFRESH_REUSE_INTERVAL_SEC', 10, 0, 300),
     },
     signing,
-    bcryptCost: read.int('BCRYPT_COST', 12, 4, 15),
+    bcryptCost: read.int('BCRYPT_COST', 10, 4, 15),
     passwordHashing: passwordHashingFrom(read),
     passwordMinScore: read.int('PASSWORD_MIN_SCORE', 3, 0, 4),
     abuse,

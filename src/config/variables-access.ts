@@ -50,7 +50,12 @@ export const ACCESS_VARIABLES: readonly VariableSection[] = [
     },
   ]),
   section('Passwords and attempt limits', [
-    { names: ['BCRYPT_COST'], default: '`12`', description: 'bcrypt cost (4–15). Hashes of a lower cost are re-hashed at the next login.' },
+    {
+      names: ['BCRYPT_COST'],
+      default: '`10`',
+      description:
+        'bcrypt cost (4–15), 10 as the original service stored. Hashes of a lower cost are re-hashed at the next login; raise it as hardware allows, never lower it under stored hashes (docs/security.md).',
+    },
     {
       names: ['PASSWORD_HASH'],
       default: '`bcrypt`',

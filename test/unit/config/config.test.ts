@@ -33,7 +33,7 @@ describe('Configuration', () => {
     expect(config.grpc.port).to.equal(50051);
     expect(config.bridge.port).to.equal(8000);
     expect(config.jwt.accessTokenTtlSeconds).to.equal(900);
-    expect(config.bcryptCost).to.equal(12);
+    expect(config.bcryptCost).to.equal(10);
     // `user-delete` is the channel the original api-gateway listens on.
     expect(config.deletionChannels).to.deep.equal(['client-data-deletion-request', 'user-delete']);
     expect(config.accessLogSample).to.equal(0);

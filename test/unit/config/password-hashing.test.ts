@@ -5,7 +5,14 @@ describe('Configuration of password hashing', () => {
   it('hashes with bcrypt by default, with argon2id parameters at OWASP minimums ready for PASSWORD_HASH=argon2id', () => {
     const config = loadConfig({});
     expect(config.passwordHashing).to.deep.equal({ algorithm: 'bcrypt', argon2id: { memoryKib: 19456, iterations: 2, parallelism: 1 } });
-    expect(config.bcryptCost).to.equal(12);
+    // Cost 10 is what the original service stored (docs/adr/0014-argon2id-opt-in.md).
+    expect(config.bcryptCost).to.equal(10);
+  });
+
+  it('reads BCRYPT_COST down to its floor of 4 and refuses below it, naming the variable', () => {
+    expect(loadConfig({ BCRYPT_COST: '12' }).bcryptCost).to.equal(12);
+    expect(loadConfig({ BCRYPT_COST: '4' }).bcryptCost).to.equal(4);
+    expect(() => loadConfig({ BCRYPT_COST: '3' })).to.throw(ConfigError, /BCRYPT_COST must be a whole number from 4 to 15; got "3"/);
   });
 
   it('reads PASSWORD_HASH=argon2id and its parameters', () => {
