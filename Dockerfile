@@ -28,7 +28,11 @@
 # Stages: a toolchain with what native modules need, a full build that compiles the
 # TypeScript, a production-only install, and a slim runtime that gets just the last two.
 
-FROM node:20-bookworm-slim AS toolchain
+# Node 24 (Active LTS) in every stage, the major .ci/run tests on (test/drift/node-version.test.ts).
+# The runtime is the same slim image rather than distroless nodejs24-debian12: the native
+# modules compiled below then run on the very Node and glibc that built them, and the
+# HEALTHCHECK and ENTRYPOINT find `node` on PATH (docs/operations.md, "Node").
+FROM node:24-bookworm-slim AS toolchain
 # bcrypt and better-sqlite3 are native: compile them here, from the sources on the npm
 # registry, rather than fetch prebuilt binaries from elsewhere at install time.
 RUN apt-get update \
@@ -54,7 +58,7 @@ RUN npx tsc -p tsconfig.build.json && node dist/src/build/run-build.js
 FROM toolchain AS production-dependencies
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=production-dependencies /app/node_modules ./node_modules

@@ -113,9 +113,11 @@ describe('The Dockerfile', () => {
     runtime = stages[stages.length - 1]!;
   });
 
-  it('is multi-stage and ends in a node:20 slim runtime', () => {
+  it('is multi-stage and ends in a node:24 slim runtime, the Node the toolchain stage compiled for', () => {
     expect(stages.length).to.be.greaterThan(1);
-    expect(runtime.image).to.match(/^node:20[\w.-]*-slim$/);
+    expect(runtime.image).to.match(/^node:24[\w.-]*-slim$/);
+    // The native modules (bcrypt, better-sqlite3) run on the Node whose headers built them.
+    expect(stages[0]!.image).to.equal(runtime.image);
   });
 
   it('runs as a non-root user', () => {
