@@ -1,13 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { expect } from 'chai';
 import { repoRoot } from '../support/paths.js';
 
 const root = repoRoot();
 const buf = join(root, 'node_modules/.bin/buf');
-const env = { ...process.env, PATH: `${join(root, 'node_modules/.bin')}:${process.env['PATH'] ?? ''}` };
+/**
+ * buf's plugins (protoc-gen-ts_proto) are node_modules/.bin scripts that start with
+ * `#!/usr/bin/env node`: this Node's folder comes first, so they run on the Node of the suite.
+ */
+const env = { ...process.env, PATH: `${dirname(process.execPath)}:${join(root, 'node_modules/.bin')}:${process.env['PATH'] ?? ''}` };
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -20,7 +24,7 @@ describe('The protos and gen/', function () {
   this.timeout(60000);
 
   it('pass buf lint', () => {
-    const output = execFileSync(buf, ['lint'], { cwd: root, env, encoding: 'utf8' });
+    const output = execFileSync(process.execPath, [buf, 'lint'], { cwd: root, env, encoding: 'utf8' });
     expect(output.trim()).to.equal('');
   });
 
@@ -42,7 +46,7 @@ describe('The protos and gen/', function () {
   it('match gen/ exactly: gen/ holds what the protos generate and nothing else', () => {
     const out = mkdtempSync(join(tmpdir(), 'client-auth-gen-'));
     try {
-      execFileSync(buf, ['generate', '--output', out], { cwd: root, env, encoding: 'utf8' });
+      execFileSync(process.execPath, [buf, 'generate', '--output', out], { cwd: root, env, encoding: 'utf8' });
       const fresh = filesUnder(join(out, 'gen'))
         .map((path) => relative(join(out, 'gen'), path))
         .sort();

@@ -23,7 +23,11 @@ function complaintsAbout(source: string, file = 'src/planted.ts'): string[] {
     mkdirSync(join(dir, dirname(file)), { recursive: true });
     writeFileSync(join(dir, file), source);
     try {
-      execFileSync(biome, ['check', '--vcs-enabled=false', '--max-diagnostics=50', dirname(file)], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+      execFileSync(process.execPath, [biome, 'check', '--vcs-enabled=false', '--max-diagnostics=50', dirname(file)], {
+        cwd: dir,
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
       return [];
     } catch (error) {
       const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`;
@@ -38,7 +42,7 @@ describe('The linter (Biome)', function () {
   this.timeout(60000);
 
   it('passes the whole tree', () => {
-    const output = execFileSync(biome, ['check', '.'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+    const output = execFileSync(process.execPath, [biome, 'check', '.'], { cwd: root, encoding: 'utf8', stdio: 'pipe' });
     expect(output).to.not.match(/error/i);
   });
 

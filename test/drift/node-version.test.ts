@@ -5,8 +5,8 @@
  * Under CI=true the suite itself must be running on that major: a `.ci/run` that put
  * another Node first on PATH would otherwise pass on the machine's own Node.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { expect } from 'chai';
 import { parseDockerfile } from '../support/dockerfile.js';
 import { repoRoot } from '../support/paths.js';
@@ -35,6 +35,17 @@ function engineMajors(range: string): number[] {
   });
 }
 
+/** The TypeScript sources of the service, the bridge and the tests. */
+function sources(dir = root, into: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const file = join(dir, name);
+    if (statSync(file).isDirectory()) {
+      if (dir !== root || ['src', 'bridge', 'test'].includes(name)) sources(file, into);
+    } else if (name.endsWith('.ts')) into.push(file);
+  }
+  return into;
+}
+
 describe('The Node version', () => {
   it('is one major in .ci/run, engines and every FROM of the Dockerfile', () => {
     const major = majorOf(ciNodeVersion());
@@ -55,6 +66,24 @@ describe('The Node version', () => {
     for (const file of ['README.md', 'CONTRIBUTING.md', 'docs/operations.md']) expect(read(file), file).to.include(`Node ${major}`);
     // The set-up instructions send no one to the Node past its end of life.
     for (const file of ['README.md', 'CONTRIBUTING.md']) expect(read(file), file).not.to.match(/\bNode 20\b/);
+  });
+
+  it('is the one that runs the suite in every child Node the tests and scripts start', () => {
+    const wrong: string[] = [];
+    for (const file of sources()) {
+      const code = readFileSync(file, 'utf8');
+      const where = relative(root, file);
+      // `node` by name is whichever Node is first on PATH, not necessarily this one.
+      if (/\b(?:spawn|spawnSync|exec|execSync|execFile|execFileSync|fork|run)\(\s*['"`]node['"`]/.test(code)) wrong.push(`${where}: starts 'node' by name`);
+      // A node_modules/.bin script starts with `#!/usr/bin/env node`: the same, unless this Node runs it.
+      for (const [, name] of code.matchAll(/const (\w+) = join\([^)]*'node_modules\/\.bin\/[^']+'\)/g)) {
+        if (new RegExp(`\\b(?:spawn|spawnSync|execFile|execFileSync)\\(\\s*${name}\\b`).test(code)) wrong.push(`${where}: runs ${name} by its #! line`);
+      }
+      // Tools whose plugins are node_modules/.bin scripts must find this Node first on PATH.
+      if (/PATH:.*node_modules\/\.bin/.test(code) && !/dirname\(process\.execPath\)/.test(code))
+        wrong.push(`${where}: a PATH without this Node's folder first`);
+    }
+    expect(wrong).to.deep.equal([]);
   });
 
   it('runs this suite on that major under CI', function () {
