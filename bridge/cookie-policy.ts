@@ -8,7 +8,7 @@
  *   with no other request; and, with the same value, to /refresh-user-token, the original
  *   service's refresh route (a cookie path matches only itself and what lies below it).
  *   With the hosted pages on, also to the pages that keep a session alive past its access
- *   token: /account (and below) refreshes it, /sign-out ends it (ADR 0013). Never Path=/:
+ *   token: /account and /admin (and below) refresh it, /sign-out ends it (ADR 0013). Never Path=/:
  *   the JSON routes, /auth and whatever a gateway puts on this origin never see it.
  * - Secure when configured or when the request came over TLS; with COOKIE_HOST_PREFIX the
  *   names carry `__Host-` (access) and `__Secure-` (refresh: `__Host-` demands Path=/), so
@@ -22,8 +22,11 @@ import type { Config } from '../src/config/index.js';
 export const REFRESH_PATH = '/refresh';
 /** The original service's refresh route, kept as an alias of REFRESH_PATH. */
 export const ORIGINAL_REFRESH_PATH = '/refresh-user-token';
-/** The hosted pages that need the refresh token: /account and the pages below it rotate it when the access token has gone, /sign-out ends its session. */
-export const PAGE_SESSION_PATHS: readonly string[] = ['/account', '/sign-out'];
+/**
+ * The hosted pages that need the refresh token: /account and the admin console at /admin
+ * (and the pages below them) rotate it when the access token has gone, /sign-out ends its session.
+ */
+export const PAGE_SESSION_PATHS: readonly string[] = ['/account', '/admin', '/sign-out'];
 
 /** A token and when it expires, as the service issued them. */
 export interface IssuedToken {

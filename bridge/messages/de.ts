@@ -1,5 +1,6 @@
 /** Every string the hosted pages show, in German (the keys and parameters of en.ts). */
 import { accountPagesDe } from './account-pages-de.js';
+import { consoleDe } from './console-de.js';
 import type { Messages } from './en.js';
 import { strengthAdviceDe } from './strength-advice-de.js';
 
@@ -214,6 +215,7 @@ export const de: Messages = {
     deleted: 'Der Passkey wurde gelöscht.',
   },
   accountPages: accountPagesDe,
+  console: consoleDe,
   errorPage: {
     title: 'Etwas ist schiefgegangen',
     toSignIn: 'Zur Anmeldeseite',
@@ -256,5 +258,6 @@ export const de: Messages = {
     NOT_FOUND: 'Diese Seite gibt es nicht. Prüfen Sie die Adresse.',
     METHOD_NOT_ALLOWED: 'Diese Seite lässt sich so nicht verwenden. Öffnen Sie sie erneut über ihren Link.',
     INTERNAL: 'Bei uns ist etwas schiefgegangen. Versuchen Sie es später noch einmal.',
+    ...consoleDe.reasons,
   },
 };

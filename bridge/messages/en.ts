@@ -5,6 +5,7 @@
  */
 
 import { accountPagesEn } from './account-pages-en.js';
+import { consoleEn } from './console-en.js';
 import { strengthAdviceEn } from './strength-advice-en.js';
 
 export const en = {
@@ -217,6 +218,8 @@ export const en = {
   },
   /** The account's sections (account-pages-en.ts). */
   accountPages: accountPagesEn,
+  /** The admin console (console-en.ts). */
+  console: consoleEn,
   errorPage: {
     title: 'Something went wrong',
     toSignIn: 'Go to the sign-in page',
@@ -258,6 +261,7 @@ export const en = {
     NOT_FOUND: 'This page does not exist. Check the address.',
     METHOD_NOT_ALLOWED: 'This page cannot be used that way. Open it again from its link.',
     INTERNAL: 'Something went wrong on our side. Try again later.',
+    ...consoleEn.reasons,
   },
 };
 

@@ -14,6 +14,8 @@ import { pageFailureFrom } from '../pages/page-failure.js';
 import type { PageRenderer } from '../pages/page-renderer.js';
 import { accountDeletionPages } from './account-deletion-pages.js';
 import { accountPages } from './account-pages.js';
+import { consolePages } from './console-pages.js';
+import { isConsolePath } from './console-paths.js';
 import type { PageRouteDependencies } from './page-dependencies.js';
 import { PASSKEY_PATHS, passkeyPages } from './passkey-pages.js';
 import { passwordResetPages } from './password-reset-pages.js';
@@ -75,11 +77,13 @@ export function pageRoutes(deps: PageRouteDependencies): Router {
   sessionPages(router, deps);
   accountDeletionPages(router, deps);
   strengthHintRoutes(router, deps);
+  consolePages(router, deps);
   return router;
 }
 
 /** Whether a request is for a page (its failures answered with a page), rather than for a JSON route. */
 export function isPageRequest(ctx: Context): boolean {
+  if (isConsolePath(ctx.path)) return true;
   if (!PAGE_PATHS.has(ctx.path)) return false;
   if (!SHARED_WITH_JSON.has(ctx.path)) return true;
   return ctx.method === 'GET' || ctx.method === 'HEAD' || isFormPost(ctx);

@@ -12,6 +12,7 @@
  */
 import type Router from '@koa/router';
 import type Koa from 'koa';
+import { CONSOLE_PATHS } from './console-paths.js';
 
 export type RouteAccess = 'public' | 'protected';
 
@@ -19,9 +20,9 @@ export type RouteAccess = 'public' | 'protected';
  * Reachable without an access token: how a browser or a client gets, renews and ends a
  * session (the second step of a login, passkey sign-in and the original's routes
  * included), the mailed links, discovery, health, and the hosted pages. The account pages
- * are public for the gateway: they read the session from the cookies themselves, renew an
- * expired access token from the refresh cookie, and send a browser without a session to
- * /sign-in, all of which a gateway's 401 would cut short.
+ * and the admin console are public for the gateway: they read the session from the cookies
+ * themselves, renew an expired access token from the refresh cookie, and send a browser
+ * without a session to /sign-in, all of which a gateway's 401 would cut short.
  */
 export const PUBLIC_PATHS: readonly string[] = [
   // Sessions (JSON).
@@ -71,6 +72,8 @@ export const PUBLIC_PATHS: readonly string[] = [
   '/account/passkeys',
   '/account/passkeys/rename',
   '/account/passkeys/delete',
+  // The admin console (UI_ENABLED): it checks the session and the admin group itself, as the account pages do.
+  ...CONSOLE_PATHS,
 ];
 
 /** Need an access token (the cookie or `Authorization: Bearer`): the gateway checks it first. */

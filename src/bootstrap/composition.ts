@@ -133,6 +133,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       revocationFeed: adapters.revocationFeed,
       watchHeartbeatMs: config.watchHeartbeatSeconds * 1000,
       lifetimes,
+      recentSignInSeconds: config.adminConsole.reauthSeconds,
       log,
       audit,
       auditLog: adapters.auditLog,

@@ -26,6 +26,7 @@ import { Passkeys, type PasskeysDeps } from '../domain/second-factor/passkeys.js
 import { RecoveryCodeRegeneration, type RecoveryCodeRegenerationDeps } from '../domain/second-factor/recovery-code-regeneration.js';
 import { Totp, type TotpDeps } from '../domain/second-factor/totp.js';
 import { MySessions, type MySessionsDeps } from '../domain/sessions/my-sessions.js';
+import { RecentSignIn, type RecentSignInDeps } from '../domain/sessions/recent-sign-in.js';
 import { ServiceTokens, type ServiceTokensDeps } from '../domain/sessions/service-tokens.js';
 import { SessionTokens, type SessionTokensDeps } from '../domain/sessions/session-tokens.js';
 import { TokenValidation, type TokenValidationDeps } from '../domain/sessions/token-validation.js';
@@ -41,6 +42,7 @@ type EveryUseCaseDeps = AccountDeps &
   MySessionsDeps &
   PasskeysDeps &
   PasswordResetDeps &
+  RecentSignInDeps &
   RecoveryCodeRegenerationDeps &
   RegistrationDeps &
   RevocationWatchDeps &
@@ -68,6 +70,7 @@ export interface UseCases {
   adminBootstrap: AdminBootstrap;
   sessionTokens: SessionTokens;
   mySessions: MySessions;
+  recentSignIn: RecentSignIn;
   serviceTokens: ServiceTokens;
   serviceSecrets: ServiceSecrets;
   tokenValidation: TokenValidation;
@@ -102,6 +105,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     adminBootstrap: new AdminBootstrap(deps),
     sessionTokens,
     mySessions: new MySessions(deps),
+    recentSignIn: new RecentSignIn(deps),
     serviceTokens: new ServiceTokens(deps),
     serviceSecrets: new ServiceSecrets(deps),
     tokenValidation: new TokenValidation(deps),

@@ -4,6 +4,7 @@
  */
 
 import type { StreamLimits } from '../transport/grpc/watch-streams.js';
+import { type AdminConsoleConfig, adminConsoleFrom } from './admin-console.js';
 import { type ClientCacheConfig, clientCacheFrom } from './client-cache.js';
 import { legacyWindowFrom } from './legacy-window.js';
 import { type AbuseConfig, abuseConfigFrom } from './limits.js';
@@ -87,6 +88,8 @@ export interface Config {
   readonly outboxRelayIntervalMs: number;
   readonly startupTimeoutMs: number;
   readonly admin: { readonly email: string; readonly password: string } | null;
+  /** The admin console (src/config/admin-console.ts). */
+  readonly adminConsole: AdminConsoleConfig;
   /** How often WatchRevocations streams send a heartbeat. */
   readonly watchHeartbeatSeconds: number;
   readonly metricsPort: number | null;
@@ -196,6 +199,7 @@ export function loadConfig(env: Env): Config {
     outboxRelayIntervalMs: read.int('OUTBOX_RELAY_INTERVAL_MS', 2000, 50, 600000),
     startupTimeoutMs: read.int('STARTUP_TIMEOUT_MS', 30000, 0, 600000),
     admin: adminEmail !== null && adminPassword !== null ? { email: adminEmail, password: adminPassword } : null,
+    adminConsole: adminConsoleFrom(read),
     watchHeartbeatSeconds: read.int('WATCH_HEARTBEAT_SEC', 15, 1, 300),
     metricsPort: metricsPort === null ? null : read.int('METRICS_PORT', 9464, 0, 65535),
     originalDbName: read.optional('DB_NAME') === null ? null : read.string('DB_NAME', ''),

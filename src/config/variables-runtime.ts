@@ -172,6 +172,12 @@ export const RUNTIME_VARIABLES: readonly VariableSection[] = [
   ]),
   section('Operations', [
     { names: ['ADMIN_EMAIL', 'ADMIN_PASSWORD'], default: '—', description: 'Creates (or brings up to date) the first admin at start-up.' },
+    {
+      names: ['ADMIN_REAUTH_MIN'],
+      default: '`15`',
+      description:
+        'Minutes (1–480) after an admin signed in during which the [admin console](console.md) carries out state-changing actions; past them it asks for the password (and second factor) again first.',
+    },
     { names: ['METRICS_PORT'], default: 'off', description: 'Serve Prometheus metrics on this port.' },
     {
       names: ['OTEL_EXPORTER_OTLP_ENDPOINT'],

@@ -9,6 +9,7 @@
  */
 import { type CallOptions, ChannelCredentials, type handleUnaryCall, Metadata, type ServiceError } from '@grpc/grpc-js';
 import * as accountApi from '../../gen/clientauth/v1/account.js';
+import * as adminConsoleApi from '../../gen/clientauth/v1/admin_console.js';
 import * as api from '../../gen/clientauth/v1/client_auth.js';
 import { ClientAuthClient, type ClientAuthServer, ClientAuthService, type DeepPartial } from '../../gen/clientauth/v1/client_auth.js';
 import * as passwordStrengthApi from '../../gen/clientauth/v1/password_strength.js';
@@ -129,7 +130,7 @@ type MessageCodec = { fromPartial?: (partial: unknown) => unknown };
 function requestFiller(method: string): (partial: unknown) => unknown {
   const name = `${method.charAt(0).toUpperCase()}${method.slice(1)}Request`;
   // The account, password-strength and second-factor messages are generated from their own proto files.
-  const messages = { ...api, ...accountApi, ...passwordStrengthApi, ...secondFactorApi, ...signingKeyApi } as unknown as Record<
+  const messages = { ...api, ...accountApi, ...adminConsoleApi, ...passwordStrengthApi, ...secondFactorApi, ...signingKeyApi } as unknown as Record<
     string,
     MessageCodec | undefined
   >;

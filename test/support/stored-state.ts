@@ -33,6 +33,8 @@ export interface StoredState {
   oneTimeTokensOf(clientId: string): Promise<Record<string, unknown>[]>;
   /** Every message waiting in the mail outbox, as raw rows in JSON: what a copy of the database would reveal. */
   dumpMailOutbox(): Promise<string>;
+  /** Moves the sign-in time of every session of a client `ms` into the past, as if it signed in that much earlier. */
+  backdateSessionsOf(clientId: string, ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,12 @@ export function mongoStoredState(db: Db, announce: (clientId: string) => Promise
     },
     oneTimeTokensOf: (clientId) => db.collection('one_time_tokens').find({ clientId }).toArray(),
     dumpMailOutbox: async () => JSON.stringify(await db.collection('mail_outbox').find().toArray()),
+    async backdateSessionsOf(clientId, ms) {
+      const sessions = db.collection<{ _id: string; createdAt: Date }>('sessions');
+      for (const session of await sessions.find({ clientId }).toArray()) {
+        await sessions.updateOne({ _id: session._id }, { $set: { createdAt: new Date(session.createdAt.getTime() - ms) } });
+      }
+    },
     close: async () => {},
   };
 }
@@ -98,6 +106,9 @@ export function sqliteStoredState(dataDir: string): StoredState {
     },
     oneTimeTokensOf: async (clientId) => db.prepare<[string], Record<string, unknown>>('SELECT * FROM one_time_tokens WHERE client_id = ?').all(clientId),
     dumpMailOutbox: async () => JSON.stringify(db.prepare('SELECT * FROM mail_outbox').all()),
+    async backdateSessionsOf(clientId, ms) {
+      db.prepare('UPDATE sessions SET created_at = created_at - ? WHERE client_id = ?').run(ms, clientId);
+    },
     close: async () => {
       db.close();
     },

@@ -33,6 +33,7 @@ import {
   UpdateMyProfileRequest,
   UpdateMyProfileResponse,
 } from "./account.js";
+import { CheckRecentSignInRequest, CheckRecentSignInResponse } from "./admin_console.js";
 import { AuditEvent, AuditOutcome, auditOutcomeFromJSON, auditOutcomeToJSON } from "./audit.js";
 import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client.js";
 import { EstimatePasswordStrengthRequest, EstimatePasswordStrengthResponse } from "./password_strength.js";
@@ -5494,6 +5495,24 @@ export const ClientAuthService = {
       Buffer.from(EndMyOtherSessionsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): EndMyOtherSessionsResponse => EndMyOtherSessionsResponse.decode(value),
   },
+  /**
+   * Says whether the caller's session signed in within the last ADMIN_REAUTH_MIN minutes
+   * (bearer): the admin console asks it before every state-changing action, and asks for
+   * the password (and second factor) again when it is not. A session's sign-in time is
+   * when its login completed (after the second step, when there is one); refreshing the
+   * session never moves it. Fails with UNAUTHENTICATED as ValidateToken does.
+   */
+  checkRecentSignIn: {
+    path: "/clientauth.v1.ClientAuth/CheckRecentSignIn" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CheckRecentSignInRequest): Buffer =>
+      Buffer.from(CheckRecentSignInRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CheckRecentSignInRequest => CheckRecentSignInRequest.decode(value),
+    responseSerialize: (value: CheckRecentSignInResponse): Buffer =>
+      Buffer.from(CheckRecentSignInResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CheckRecentSignInResponse => CheckRecentSignInResponse.decode(value),
+  },
 } as const;
 
 export interface ClientAuthServer extends UntypedServiceImplementation {
@@ -5891,6 +5910,14 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * does.
    */
   endMyOtherSessions: handleUnaryCall<EndMyOtherSessionsRequest, EndMyOtherSessionsResponse>;
+  /**
+   * Says whether the caller's session signed in within the last ADMIN_REAUTH_MIN minutes
+   * (bearer): the admin console asks it before every state-changing action, and asks for
+   * the password (and second factor) again when it is not. A session's sign-in time is
+   * when its login completed (after the second step, when there is one); refreshing the
+   * session never moves it. Fails with UNAUTHENTICATED as ValidateToken does.
+   */
+  checkRecentSignIn: handleUnaryCall<CheckRecentSignInRequest, CheckRecentSignInResponse>;
 }
 
 export interface ClientAuthClient extends Client {
@@ -6925,6 +6952,28 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: EndMyOtherSessionsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Says whether the caller's session signed in within the last ADMIN_REAUTH_MIN minutes
+   * (bearer): the admin console asks it before every state-changing action, and asks for
+   * the password (and second factor) again when it is not. A session's sign-in time is
+   * when its login completed (after the second step, when there is one); refreshing the
+   * session never moves it. Fails with UNAUTHENTICATED as ValidateToken does.
+   */
+  checkRecentSignIn(
+    request: CheckRecentSignInRequest,
+    callback: (error: ServiceError | null, response: CheckRecentSignInResponse) => void,
+  ): ClientUnaryCall;
+  checkRecentSignIn(
+    request: CheckRecentSignInRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CheckRecentSignInResponse) => void,
+  ): ClientUnaryCall;
+  checkRecentSignIn(
+    request: CheckRecentSignInRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CheckRecentSignInResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -4,6 +4,7 @@ import type { Principal } from '../../domain/kernel/client.js';
 import { invalidArgument } from '../../domain/kernel/errors.js';
 import { accountHandlers } from './account-handlers.js';
 import { auditFiltersFromProto, auditPageToProto } from './audit-convert.js';
+import { consoleHandlers } from './console-handlers.js';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert.js';
 import { recoveryHandlers } from './recovery-handlers.js';
 import { ReusedResponses } from './reused-responses.js';
@@ -252,6 +253,7 @@ function clientAuthHandlers(useCases: UseCases, options: UnaryOptions, validated
     ),
 
     ...accountHandlers(useCases, caller, options),
+    ...consoleHandlers(useCases, caller, options),
     ...secondFactorHandlers(useCases, caller, options),
     ...recoveryHandlers(useCases, options),
     ...strengthHandlers(useCases, options),

@@ -48,7 +48,7 @@ for (const setup of SETUPS)
       const deleted = await browser.post('/account/delete', { password: PASSWORD });
       expect([deleted.status, deleted.location]).to.deep.equal([303, '/account/deleted']);
       // The access cookie, and the refresh cookie on each of its paths (cookie-policy.ts).
-      expect(deleted.setCookies.filter((line) => line.includes('Max-Age=0'))).to.have.length(5);
+      expect(deleted.setCookies.filter((line) => line.includes('Max-Age=0'))).to.have.length(6);
       const page = await browser.get('/account/deleted');
       expect(page.status).to.equal(200);
       expect(page.text).to.contain('Your account is deleted, and you are signed out everywhere.').and.contain('href="/sign-in"');

@@ -74,7 +74,7 @@ for (const wiring of WIRINGS)
       const bridge = await bridgeWith();
       const { cookies } = await login(bridge);
       const refreshCookies = cookies.filter((cookie) => cookie.name === 'refresh_token');
-      expect(refreshCookies.map((cookie) => cookie.attributes['path'])).to.deep.equal(['/refresh', '/refresh-user-token', '/account', '/sign-out']);
+      expect(refreshCookies.map((cookie) => cookie.attributes['path'])).to.deep.equal(['/refresh', '/refresh-user-token', '/account', '/admin', '/sign-out']);
       expect(new Set(refreshCookies.map((cookie) => cookie.value)).size).to.equal(1);
       for (const cookie of refreshCookies) expect(cookie.attributes).to.include({ httponly: true, samesite: 'Lax' });
     });
@@ -91,7 +91,7 @@ for (const wiring of WIRINGS)
       const { client, cookies } = await login(bridge);
       const logout = await client.post('/logout', undefined, { headers: { Cookie: `token=${named(cookies, 'token').value}` } });
       for (const cookie of [...cookies, ...logout.cookies]) expect(cookie.attributes['secure'], cookie.name).to.equal(true);
-      expect(logout.cookies.map((cookie) => cookie.name)).to.deep.equal(['token', ...Array(4).fill('refresh_token')]);
+      expect(logout.cookies.map((cookie) => cookie.name)).to.deep.equal(['token', ...Array(5).fill('refresh_token')]);
     });
 
     it('marks the cookies Secure behind a TLS-terminating proxy only when BRIDGE_TRUST_PROXY says to believe it, and TRUSTED_PROXY_CIDRS lists it', async () => {
@@ -123,7 +123,7 @@ for (const wiring of WIRINGS)
     it('uses the access cookie name ACCESS_COOKIE_NAME gives', async () => {
       const bridge = await bridgeWith({ ACCESS_COOKIE_NAME: 'session' });
       const { client, cookies } = await login(bridge);
-      expect(cookies.map((cookie) => cookie.name)).to.deep.equal(['session', ...Array(4).fill('refresh_token')]);
+      expect(cookies.map((cookie) => cookie.name)).to.deep.equal(['session', ...Array(5).fill('refresh_token')]);
       expect((await client.get('/me')).status).to.equal(200);
     });
 

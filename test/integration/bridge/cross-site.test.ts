@@ -102,7 +102,7 @@ for (const wiring of WIRINGS)
         expect(response.headers.get('access-control-allow-origin')).to.equal(APP_ORIGIN);
         expect(response.headers.get('access-control-allow-credentials')).to.equal('true');
         expect(response.headers.get('vary')).to.match(/\bOrigin\b/);
-        expect(response.cookies.map((cookie) => cookie.name)).to.deep.equal(['token', ...Array(4).fill('refresh_token')]);
+        expect(response.cookies.map((cookie) => cookie.name)).to.deep.equal(['token', ...Array(5).fill('refresh_token')]);
       });
 
       it("accepts a request from the bridge's own origin, by Origin or by Sec-Fetch-Site: same-origin", async () => {

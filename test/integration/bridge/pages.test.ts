@@ -66,7 +66,7 @@ for (const setup of SETUPS)
       const out = await fetchPage(`${url}/sign-out`, { form: {}, headers: { Cookie: cookie } });
       expect([out.status, out.location]).to.deep.equal([303, '/sign-in?notice=signed-out']);
       // The access cookie, and the refresh cookie on each of its paths (cookie-policy.ts).
-      expect(out.setCookies.filter((line) => line.includes('Max-Age=0'))).to.have.length(5);
+      expect(out.setCookies.filter((line) => line.includes('Max-Age=0'))).to.have.length(6);
       const ended = await fetchPage(`${url}/account`, { headers: { Cookie: cookie } });
       expect([ended.status, ended.location]).to.deep.equal([303, '/sign-in?return_to=%2Faccount']);
       expect(ended.setCookies.some((line) => line.startsWith('token=;'))).to.equal(true);

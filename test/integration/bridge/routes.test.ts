@@ -213,7 +213,7 @@ for (const setup of SETUPS)
           expect(replay.body.reason).to.equal('REFRESH_TOKEN_REUSED');
           expect(replay.cookies.map((cookie) => [cookie.name, cookie.attributes['max-age']])).to.deep.equal([
             ['token', '0'],
-            ...Array(4).fill(['refresh_token', '0']),
+            ...Array(5).fill(['refresh_token', '0']),
           ]);
           const legitimate = await client.post('/refresh');
           expect(legitimate.status).to.equal(401);
@@ -232,6 +232,7 @@ for (const setup of SETUPS)
             ['refresh_token', '', '0', '/refresh'],
             ['refresh_token', '', '0', '/refresh-user-token'],
             ['refresh_token', '', '0', '/account'],
+            ['refresh_token', '', '0', '/admin'],
             ['refresh_token', '', '0', '/sign-out'],
           ]);
           const replay = await browser().get('/me', { headers: { Authorization: `Bearer ${accessToken}` } });
@@ -247,11 +248,11 @@ for (const setup of SETUPS)
           expect(again.status).to.equal(204);
           expect(again.cookies.map((cookie) => [cookie.name, cookie.attributes['max-age']])).to.deep.equal([
             ['token', '0'],
-            ...Array(4).fill(['refresh_token', '0']),
+            ...Array(5).fill(['refresh_token', '0']),
           ]);
           const withoutCookies = await browser().post('/logout');
           expect(withoutCookies.status).to.equal(204);
-          expect(withoutCookies.cookies).to.have.length(5);
+          expect(withoutCookies.cookies).to.have.length(6);
         });
       });
 
@@ -267,7 +268,7 @@ for (const setup of SETUPS)
             expect(response.body.deletion_request).to.include({ client_id: id, kind: 'user', requested_by: id });
             expect(response.cookies.map((cookie) => [cookie.name, cookie.attributes['max-age']])).to.deep.equal([
               ['token', '0'],
-              ...Array(4).fill(['refresh_token', '0']),
+              ...Array(5).fill(['refresh_token', '0']),
             ]);
             expect(await server.store.client(id)).to.equal(null);
             const login = await browser().post('/login', { email: address, password: PASSWORD });

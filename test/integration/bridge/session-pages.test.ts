@@ -74,7 +74,7 @@ for (const setup of SETUPS)
       const ended = await laptop.post('/account/sessions/end', { session_id: laptopSession });
       expect([ended.status, ended.location]).to.deep.equal([303, '/sign-in?notice=signed-out']);
       // The access cookie, and the refresh cookie on each of its paths (cookie-policy.ts).
-      expect(ended.setCookies.filter((line) => line.includes('Max-Age=0'))).to.have.length(5);
+      expect(ended.setCookies.filter((line) => line.includes('Max-Age=0'))).to.have.length(6);
       expect(laptop.cookie('token')).to.equal(undefined);
       expect((await laptop.get('/account/sessions')).location).to.equal('/sign-in?return_to=%2Faccount%2Fsessions');
       expect((await phone.get('/account')).status).to.equal(200);

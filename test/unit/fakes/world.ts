@@ -364,7 +364,13 @@ export class FakePasswordStrength implements PasswordStrength {
 }
 
 export function world(
-  options: { afterDeletionStep?: DeletionStepHook; recovery?: Recovery; secondFactorSettings?: SecondFactorSettings; webauthn?: WebAuthnCeremonies } = {},
+  options: {
+    afterDeletionStep?: DeletionStepHook;
+    recovery?: Recovery;
+    secondFactorSettings?: SecondFactorSettings;
+    webauthn?: WebAuthnCeremonies;
+    recentSignInSeconds?: number;
+  } = {},
 ): World {
   const clock = new ManualClock();
   const logs: string[] = [];
@@ -407,6 +413,7 @@ export function world(
     blocklist: new CommonPasswordBlocklist(COMMON_PASSWORDS),
     strength: new MinimumStrength(parts.estimator, 3),
     lifetimes: LIFETIMES,
+    recentSignInSeconds: 15 * 60,
     log,
     now: clock.now,
     // Pure computation, so the unit tests use the real adapters.

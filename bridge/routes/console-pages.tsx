@@ -1,0 +1,23 @@
+/**
+ * The admin console (docs/console.md): another family of the hosted pages, at /admin, with
+ * the same renderer, layout, words, forms, cross-site guard and headers. Every page goes
+ * through the gate (pages/console-gate.ts) and every state-changing post through the
+ * re-authentication (pages/console-action.tsx). A section adds its paths to CONSOLE_PATHS
+ * in console-paths.ts (and so to route-access.ts) and registers its routes from `consolePages`.
+ */
+import type Router from '@koa/router';
+import { adminPage } from '../pages/console-gate.js';
+import { ConsoleOverviewView } from '../views/console-overview-view.js';
+import { CONSOLE_ROOT } from './console-paths.js';
+import type { PageRouteDependencies } from './page-dependencies.js';
+
+export function consolePages(router: Router, deps: PageRouteDependencies): void {
+  const { renderer } = deps;
+
+  router.get(
+    CONSOLE_ROOT,
+    adminPage(deps, async (ctx, _call, admin) => {
+      renderer.render(ctx, <ConsoleOverviewView frame={renderer.frame(ctx)} adminEmail={admin.email} />);
+    }),
+  );
+}

@@ -1,0 +1,25 @@
+/** The handlers of the RPCs the admin console needs beside the admin RPCs: decode, call one use case once, encode. */
+import type { ClientAuthServer } from '../../../gen/clientauth/v1/client_auth.js';
+import type { UseCases } from '../../bootstrap/use-cases.js';
+import type { Principal } from '../../domain/kernel/client.js';
+import { type CallContext, type UnaryOptions, unary } from './unary.js';
+
+type ConsoleMethods = 'checkRecentSignIn';
+
+export function consoleHandlers(
+  useCases: UseCases,
+  caller: (context: CallContext) => Promise<Principal>,
+  options: UnaryOptions,
+): Pick<ClientAuthServer, ConsoleMethods> {
+  const { recentSignIn } = useCases;
+  return {
+    checkRecentSignIn: unary(
+      'CheckRecentSignIn',
+      async (_request, context) => {
+        const answer = await recentSignIn.check(await caller(context));
+        return { recent: answer.recent, signInTime: answer.signedInAt ?? undefined, recentUntilTime: answer.recentUntil ?? undefined };
+      },
+      options,
+    ),
+  };
+}
