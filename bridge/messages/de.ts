@@ -1,5 +1,6 @@
 /** Every string the hosted pages show, in German (the keys and parameters of en.ts). */
 import { accountPagesDe } from './account-pages-de.js';
+import { consoleClientsDe } from './console-clients-de.js';
 import { consoleDe } from './console-de.js';
 import type { Messages } from './en.js';
 import { strengthAdviceDe } from './strength-advice-de.js';
@@ -216,6 +217,7 @@ export const de: Messages = {
   },
   accountPages: accountPagesDe,
   console: consoleDe,
+  consoleClients: consoleClientsDe,
   errorPage: {
     title: 'Etwas ist schiefgegangen',
     toSignIn: 'Zur Anmeldeseite',

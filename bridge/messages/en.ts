@@ -5,6 +5,7 @@
  */
 
 import { accountPagesEn } from './account-pages-en.js';
+import { consoleClientsEn } from './console-clients-en.js';
 import { consoleEn } from './console-en.js';
 import { strengthAdviceEn } from './strength-advice-en.js';
 
@@ -220,6 +221,7 @@ export const en = {
   accountPages: accountPagesEn,
   /** The admin console (console-en.ts). */
   console: consoleEn,
+  consoleClients: consoleClientsEn,
   errorPage: {
     title: 'Something went wrong',
     toSignIn: 'Go to the sign-in page',

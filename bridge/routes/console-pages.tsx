@@ -8,6 +8,7 @@
 import type Router from '@koa/router';
 import { adminPage } from '../pages/console-gate.js';
 import { ConsoleOverviewView } from '../views/console-overview-view.js';
+import { consoleClientPages } from './console-client-pages.js';
 import { CONSOLE_ROOT } from './console-paths.js';
 import type { PageRouteDependencies } from './page-dependencies.js';
 
@@ -20,4 +21,5 @@ export function consolePages(router: Router, deps: PageRouteDependencies): void 
       renderer.render(ctx, <ConsoleOverviewView frame={renderer.frame(ctx)} adminEmail={admin.email} />);
     }),
   );
+  consoleClientPages(router, deps);
 }

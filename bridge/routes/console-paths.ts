@@ -9,7 +9,18 @@
  */
 export const CONSOLE_ROOT = '/admin';
 
-export const CONSOLE_PATHS: readonly string[] = [CONSOLE_ROOT];
+export const CONSOLE_PATHS: readonly string[] = [
+  CONSOLE_ROOT,
+  // Clients (console-client-pages.tsx).
+  '/admin/clients',
+  '/admin/clients/:id',
+  '/admin/clients/:id/suspend',
+  '/admin/clients/:id/reinstate',
+  '/admin/clients/:id/groups',
+  '/admin/clients/:id/reset-second-factor',
+  '/admin/clients/:id/delete',
+  '/admin/clients/:id/deletion',
+];
 
 /** A registered path as a pattern: each `:name` one segment. */
 function patternOf(path: string): RegExp {

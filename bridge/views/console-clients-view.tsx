@@ -1,0 +1,114 @@
+/**
+ * /admin/clients: the search (an email prefix, as the service folds addresses) and the
+ * filters as a GET form, so a search is a link to share; the clients of one page in a
+ * table, each linking to its own page; a link to the next page (keyset paging: the
+ * service's page token).
+ */
+import type { Client } from '../../gen/clientauth/v1/client.js';
+import { ClientKind } from '../../gen/clientauth/v1/client.js';
+import { ConsoleLayout } from './console-layout.js';
+import type { PageFrame } from './page-frame.js';
+
+/** The list's filters as the address carries them ('' for any). */
+export interface ClientFilters {
+  email: string;
+  kind: '' | 'user' | 'service';
+  suspended: '' | 'yes' | 'no';
+  verified: '' | 'yes' | 'no';
+}
+
+export interface ConsoleClientsViewProps {
+  frame: PageFrame;
+  adminEmail: string;
+  filters: ClientFilters;
+  clients: readonly Client[];
+  /** The next page's address, when there is one. */
+  nextHref?: string | undefined;
+  /** The first page's address, when this is not it. */
+  firstHref?: string | undefined;
+}
+
+export function ConsoleClientsView({ frame, adminEmail, filters, clients, nextHref, firstHref }: ConsoleClientsViewProps) {
+  const words = frame.locale.t.consoleClients.list;
+  const choice = (name: keyof ClientFilters, label: string, options: ReadonlyArray<[string, string]>) => (
+    <div class="field">
+      <label for={`filter-${name}`}>{label}</label>
+      <select id={`filter-${name}`} name={name}>
+        {options.map(([value, text]) => (
+          <option key={value} value={value} selected={filters[name] === value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+  const yesNo: ReadonlyArray<[string, string]> = [
+    ['', words.any],
+    ['yes', words.yes],
+    ['no', words.no],
+  ];
+  return (
+    <ConsoleLayout frame={frame} title={words.title} current="clients" adminEmail={adminEmail}>
+      <form method="get" action="/admin/clients" class="console-filters">
+        <div class="field">
+          <label for="filter-email">{words.searchLabel}</label>
+          <p class="hint" id="filter-email-hint">
+            {words.searchHint}
+          </p>
+          <input id="filter-email" name="email" type="search" value={filters.email} spellcheck={false} aria-describedby="filter-email-hint" />
+        </div>
+        {choice('kind', words.kind, [
+          ['', words.any],
+          ['user', words.user],
+          ['service', words.service],
+        ])}
+        {choice('suspended', words.suspended, yesNo)}
+        {choice('verified', words.verified, yesNo)}
+        <button type="submit">{words.filter}</button>
+      </form>
+      {clients.length === 0 ? (
+        <p>{words.none}</p>
+      ) : (
+        <table class="data-table">
+          <caption>{words.caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{words.email}</th>
+              <th scope="col">{words.name}</th>
+              <th scope="col">{words.kind}</th>
+              <th scope="col">{words.created}</th>
+              <th scope="col">{words.state}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {clients.map((client) => (
+              <tr key={client.id}>
+                <th scope="row">
+                  <a href={`/admin/clients/${encodeURIComponent(client.id)}`}>{client.email}</a>
+                </th>
+                <td data-label={words.name}>{displayName(client)}</td>
+                <td data-label={words.kind}>{client.kind === ClientKind.CLIENT_KIND_SERVICE ? words.service : words.user}</td>
+                <td data-label={words.created}>{client.createTime ? frame.locale.date(client.createTime) : ''}</td>
+                <td data-label={words.state}>
+                  {client.suspended ? <span class="tag">{words.suspendedTag}</span> : words.active}
+                  {!client.emailVerified && client.kind === ClientKind.CLIENT_KIND_USER ? <span class="tag">{words.unverifiedTag}</span> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {nextHref || firstHref ? (
+        <p class="pager">
+          {firstHref ? <a href={firstHref}>{words.first}</a> : null}
+          {nextHref ? <a href={nextHref}>{words.next}</a> : null}
+        </p>
+      ) : null}
+    </ConsoleLayout>
+  );
+}
+
+/** A person's names, or a service's name. */
+export function displayName(client: Client): string {
+  return client.kind === ClientKind.CLIENT_KIND_SERVICE ? client.name : [client.firstName, client.lastName].filter(Boolean).join(' ');
+}
