@@ -1,27 +1,28 @@
 /**
- * The console's Clients section: /admin/clients (search and filters over ListClients,
- * keyset paged), /admin/clients/:id (GetClient and the latest of ListAuditEvents about it)
- * and its actions, each one admin RPC (SuspendClient, ReinstateClient, SetClientGroups,
- * ResetSecondFactor, DeleteClient), which audits it. The service decides everything: a
- * refusal (the last admin, a bad reason) shows the client's page again with the reason.
+ * The console's page of one client: /admin/clients/:id (GetClient, the latest of
+ * ListAuditEvents about it, ListClientSessions) and its actions, each one admin RPC
+ * (SuspendClient, ReinstateClient, SetClientGroups, ResetSecondFactor, EndClientSessions,
+ * DeleteClient), which audits it. The service decides everything: a refusal (the last
+ * admin, a bad reason) shows the client's page again with the reason. The list of clients
+ * is console-client-list-pages.tsx.
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { type Client, ClientKind } from '../../gen/clientauth/v1/client.js';
+import type { Client } from '../../gen/clientauth/v1/client.js';
 import type { ClientAuthCallOptions } from '../../src/sdk/typed-client.js';
 import { invalidField } from '../middleware/http-error.js';
 import { adminAction } from '../pages/console-action.js';
 import { adminPage } from '../pages/console-gate.js';
+import { deviceName } from '../pages/device-name.js';
 import type { FormError } from '../pages/form.js';
 import { sectionFailure } from '../pages/section-failure.js';
 import { ConsoleClientDeletedView } from '../views/console-client-deleted-view.js';
 import { ConsoleClientView } from '../views/console-client-view.js';
-import { type ClientFilters, ConsoleClientsView } from '../views/console-clients-view.js';
+import { consoleClientListPages } from './console-client-list-pages.js';
 import type { PageRouteDependencies } from './page-dependencies.js';
 
 /** The Clients section's paths, as its routes name them (console-paths.ts lists them). */
 export const CLIENT_PATHS = {
-  list: '/admin/clients',
   client: '/admin/clients/:id',
   suspend: '/admin/clients/:id/suspend',
   reinstate: '/admin/clients/:id/reinstate',
@@ -29,61 +30,20 @@ export const CLIENT_PATHS = {
   resetSecondFactor: '/admin/clients/:id/reset-second-factor',
   delete: '/admin/clients/:id/delete',
   deletion: '/admin/clients/:id/deletion',
+  endSession: '/admin/clients/:id/sessions/end',
+  endAllSessions: '/admin/clients/:id/sessions/end-all',
 } as const;
 
-/** Clients a page of the list shows. */
-const PAGE_SIZE = 50;
 /** Audit events the client's page shows; the audit log has the rest. */
 const EVENTS_SHOWN = 20;
 /** Deletion requests searched for the one of a deleted client: the newest, as ListDeletionRequests answers them. */
 const DELETIONS_SEARCHED = 200;
-/** A page token is the service's opaque cursor; a longer one is none of its. */
-const MAX_PAGE_TOKEN = 512;
-/** An email is at most 254 characters (RFC 5321); so is a prefix of one. */
-const MAX_PREFIX = 254;
 
 export function consoleClientPages(router: Router, deps: PageRouteDependencies): void {
+  consoleClientListPages(router, deps);
   const { api, renderer } = deps;
   const pathOf = (id: string) => `/admin/clients/${encodeURIComponent(id)}`;
   const idOf = (ctx: Context) => ctx.params['id'] ?? '';
-
-  router.get(
-    CLIENT_PATHS.list,
-    adminPage(deps, async (ctx, call, admin) => {
-      const filters = filtersOf(ctx.query);
-      const token = ctx.query['page'];
-      if (token !== undefined && (typeof token !== 'string' || token.length > MAX_PAGE_TOKEN)) throw invalidField('page', 'page is not a page token');
-      const pageToken = typeof token === 'string' ? token : '';
-      const { clients, nextPageToken } = await api.listClients(
-        {
-          pageSize: PAGE_SIZE,
-          pageToken,
-          emailPrefix: filters.email,
-          kind:
-            filters.kind === 'user'
-              ? ClientKind.CLIENT_KIND_USER
-              : filters.kind === 'service'
-                ? ClientKind.CLIENT_KIND_SERVICE
-                : ClientKind.CLIENT_KIND_UNSPECIFIED,
-          ...(filters.suspended === '' ? {} : { suspended: filters.suspended === 'yes' }),
-          ...(filters.verified === '' ? {} : { emailVerified: filters.verified === 'yes' }),
-        },
-        call,
-      );
-      const href = (page?: string) => listHref(filters, page);
-      const view = (
-        <ConsoleClientsView
-          frame={renderer.frame(ctx)}
-          adminEmail={admin.email}
-          filters={filters}
-          clients={clients}
-          nextHref={nextPageToken ? href(nextPageToken) : undefined}
-          firstHref={pageToken ? href() : undefined}
-        />
-      );
-      renderer.render(ctx, view);
-    }),
-  );
 
   /** The client's page, with what just happened (`notice`) or what went wrong (`errors`, with what was typed). */
   const showClient = async (
@@ -97,17 +57,34 @@ export function consoleClientPages(router: Router, deps: PageRouteDependencies):
     if (!client) throw new Error('the service answered GetClient without a client');
     const { events } = await api.listAuditEvents({ targetClientId: client.id, pageSize: EVENTS_SHOWN }, call);
     const frame = renderer.frame(ctx);
+    const sessions = (await api.listClientSessions({ clientId: client.id }, call)).sessions.map((session) => ({
+      id: session.id,
+      device: deviceName(frame.locale, session.userAgent),
+      clientIp: session.clientIp,
+      signedInAt: session.createTime,
+      lastUsedAt: session.lastUseTime,
+    }));
     const words = frame.locale.t.consoleClients.client;
     const notices: Readonly<Record<string, string>> = {
       suspended: words.suspended,
       reinstated: words.reinstated,
       groups: words.groupsSaved,
       'factors-reset': words.factorsReset,
+      'sessions-ended': words.sessionsEnded,
     };
     const key = ctx.query['notice'];
     const notice = failed === null && typeof key === 'string' && Object.hasOwn(notices, key) ? notices[key] : undefined;
     const view = (
-      <ConsoleClientView frame={frame} adminEmail={admin.email} client={client} events={events} notice={notice} errors={failed?.errors} typed={failed?.typed} />
+      <ConsoleClientView
+        frame={frame}
+        adminEmail={admin.email}
+        client={client}
+        sessions={sessions}
+        events={events}
+        notice={notice}
+        errors={failed?.errors}
+        typed={failed?.typed}
+      />
     );
     renderer.render(ctx, view, { status: failed?.status ?? 200 });
   };
@@ -226,6 +203,36 @@ export function consoleClientPages(router: Router, deps: PageRouteDependencies):
     }),
   );
 
+  router.post(
+    CLIENT_PATHS.endSession,
+    adminAction(deps, {
+      fields: ['session_id'],
+      section: 'clients',
+      cancel,
+      handler: async (ctx, call, admin, form) => {
+        const id = idOf(ctx);
+        // An empty id would end every session: that is the other form's, never this one's.
+        if (form.session_id === '') throw invalidField('session_id', 'session_id is required');
+        const done = await attempt(ctx, call, admin, form, {}, () => api.endClientSessions({ clientId: id, sessionId: form.session_id }, call));
+        if (done) renderer.redirect(ctx, `${pathOf(id)}?notice=sessions-ended`);
+      },
+    }),
+  );
+
+  router.post(
+    CLIENT_PATHS.endAllSessions,
+    adminAction(deps, {
+      fields: [],
+      section: 'clients',
+      cancel,
+      handler: async (ctx, call, admin) => {
+        const id = idOf(ctx);
+        const done = await attempt(ctx, call, admin, {}, {}, () => api.endClientSessions({ clientId: id, sessionId: '' }, call));
+        if (done) renderer.redirect(ctx, `${pathOf(id)}?notice=sessions-ended`);
+      },
+    }),
+  );
+
   router.get(
     CLIENT_PATHS.deletion,
     adminPage(deps, async (ctx, call, admin) => {
@@ -235,36 +242,4 @@ export function consoleClientPages(router: Router, deps: PageRouteDependencies):
       renderer.render(ctx, <ConsoleClientDeletedView frame={renderer.frame(ctx)} adminEmail={admin.email} clientId={id} request={request} />);
     }),
   );
-}
-
-/** The list's filters from the address; anything but the values the form offers is bad input (400). */
-function filtersOf(query: Context['query']): ClientFilters {
-  const one = (name: string): string => {
-    const value = query[name];
-    if (value === undefined) return '';
-    if (typeof value !== 'string') throw invalidField(name, `${name} is given more than once`);
-    return value;
-  };
-  const among = <Value extends string>(name: string, values: readonly Value[]): Value => {
-    const value = one(name);
-    if (!(values as readonly string[]).includes(value)) throw invalidField(name, `${name} must be one of ${values.filter(Boolean).join(', ')}`);
-    return value as Value;
-  };
-  const email = one('email').trim();
-  if (email.length > MAX_PREFIX) throw invalidField('email', `email is longer than ${MAX_PREFIX} characters`);
-  return {
-    email,
-    kind: among('kind', ['', 'user', 'service'] as const),
-    suspended: among('suspended', ['', 'yes', 'no'] as const),
-    verified: among('verified', ['', 'yes', 'no'] as const),
-  };
-}
-
-/** The list's address with its filters (the empty ones left out) and a page token. */
-function listHref(filters: ClientFilters, page?: string): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(filters)) if (value !== '') params.set(name, value);
-  if (page) params.set('page', page);
-  const search = params.toString();
-  return search === '' ? CLIENT_PATHS.list : `${CLIENT_PATHS.list}?${search}`;
 }

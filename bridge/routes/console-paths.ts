@@ -20,6 +20,8 @@ export const CONSOLE_PATHS: readonly string[] = [
   '/admin/clients/:id/reset-second-factor',
   '/admin/clients/:id/delete',
   '/admin/clients/:id/deletion',
+  '/admin/clients/:id/sessions/end',
+  '/admin/clients/:id/sessions/end-all',
 ];
 
 /** A registered path as a pattern: each `:name` one segment. */

@@ -13,10 +13,21 @@ import { ConsoleLayout } from './console-layout.js';
 import { Button, ErrorSummary, Notice, PostForm, TextField } from './form.js';
 import type { PageFrame } from './page-frame.js';
 
+/** One of the client's live sessions, as the page lists it. */
+export interface ClientSessionRow {
+  id: string;
+  /** The browser or app, in words (pages/device-name.ts). */
+  device: string;
+  clientIp: string;
+  signedInAt: Date | undefined;
+  lastUsedAt: Date | undefined;
+}
+
 export interface ConsoleClientViewProps {
   frame: PageFrame;
   adminEmail: string;
   client: Client;
+  sessions: readonly ClientSessionRow[];
   events: readonly AuditEvent[];
   notice?: string | undefined;
   errors?: readonly FormError[];
@@ -24,7 +35,7 @@ export interface ConsoleClientViewProps {
   typed?: Readonly<Record<string, string>>;
 }
 
-export function ConsoleClientView({ frame, adminEmail, client, events, notice, errors = [], typed = {} }: ConsoleClientViewProps) {
+export function ConsoleClientView({ frame, adminEmail, client, sessions, events, notice, errors = [], typed = {} }: ConsoleClientViewProps) {
   const { locale } = frame;
   const words = locale.t.consoleClients.client;
   const list = locale.t.consoleClients.list;
@@ -82,7 +93,53 @@ export function ConsoleClientView({ frame, adminEmail, client, events, notice, e
             </PostForm>
           </>
         )}
+      </section>
+
+      <section aria-labelledby="sessions-title">
+        <h2 id="sessions-title">{words.sessions}</h2>
         <p>{words.sessionsIntro}</p>
+        {sessions.length === 0 ? (
+          <p>{words.noSessions}</p>
+        ) : (
+          <>
+            <table class="data-table">
+              <caption>{words.sessionsCaption}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{words.device}</th>
+                  <th scope="col">{words.ip}</th>
+                  <th scope="col">{words.signedIn}</th>
+                  <th scope="col">{words.lastUsed}</th>
+                  <th scope="col">{words.endSession}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {sessions.map((session) => (
+                  <tr key={session.id}>
+                    <th scope="row">{session.device}</th>
+                    <td data-label={words.ip}>{session.clientIp}</td>
+                    <td data-label={words.signedIn}>{when(session.signedInAt)}</td>
+                    <td data-label={words.lastUsed}>{when(session.lastUsedAt)}</td>
+                    <td class="row-actions">
+                      <PostForm action={`${base}/sessions/end`} hidden={{ session_id: session.id }}>
+                        <Button secondary>
+                          {words.endSession}
+                          <span class="visually-hidden">
+                            {' '}
+                            {session.device}, {when(session.lastUsedAt)}
+                          </span>
+                        </Button>
+                      </PostForm>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <PostForm action={`${base}/sessions/end-all`}>
+              <Button secondary>{words.endAll}</Button>
+            </PostForm>
+          </>
+        )}
       </section>
 
       <section aria-labelledby="groups-title">

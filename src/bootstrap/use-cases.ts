@@ -25,6 +25,7 @@ import { LoginChallenges } from '../domain/second-factor/login-challenges.js';
 import { Passkeys, type PasskeysDeps } from '../domain/second-factor/passkeys.js';
 import { RecoveryCodeRegeneration, type RecoveryCodeRegenerationDeps } from '../domain/second-factor/recovery-code-regeneration.js';
 import { Totp, type TotpDeps } from '../domain/second-factor/totp.js';
+import { ClientSessions, type ClientSessionsDeps } from '../domain/sessions/client-sessions.js';
 import { MySessions, type MySessionsDeps } from '../domain/sessions/my-sessions.js';
 import { RecentSignIn, type RecentSignInDeps } from '../domain/sessions/recent-sign-in.js';
 import { ServiceTokens, type ServiceTokensDeps } from '../domain/sessions/service-tokens.js';
@@ -37,6 +38,7 @@ type EveryUseCaseDeps = AccountDeps &
   AdminBootstrapDeps &
   AdministrationDeps &
   AuditTrailDeps &
+  ClientSessionsDeps &
   DeletionDeps &
   EmailVerificationDeps &
   MySessionsDeps &
@@ -71,6 +73,7 @@ export interface UseCases {
   sessionTokens: SessionTokens;
   mySessions: MySessions;
   recentSignIn: RecentSignIn;
+  clientSessions: ClientSessions;
   serviceTokens: ServiceTokens;
   serviceSecrets: ServiceSecrets;
   tokenValidation: TokenValidation;
@@ -106,6 +109,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     sessionTokens,
     mySessions: new MySessions(deps),
     recentSignIn: new RecentSignIn(deps),
+    clientSessions: new ClientSessions(deps),
     serviceTokens: new ServiceTokens(deps),
     serviceSecrets: new ServiceSecrets(deps),
     tokenValidation: new TokenValidation(deps),

@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Timestamp } from "../../google/protobuf/timestamp.js";
+import { Session } from "./account.js";
 
 export const protobufPackage = "clientauth.v1";
 
@@ -30,6 +31,35 @@ export interface CheckRecentSignInResponse {
     | undefined;
   /** Until when the sign-in counts as recent; unset when the caller has no session. */
   recentUntilTime: Date | undefined;
+}
+
+/** The request of ListClientSessions. */
+export interface ListClientSessionsRequest {
+  /** The client whose sessions to list. Required. */
+  clientId: string;
+}
+
+/** The response of ListClientSessions. */
+export interface ListClientSessionsResponse {
+  /**
+   * The client's live sessions (neither ended nor expired), most recently used first;
+   * `current` is always false. Empty for a client that does not exist.
+   */
+  sessions: Session[];
+}
+
+/** The request of EndClientSessions. */
+export interface EndClientSessionsRequest {
+  /** The client whose sessions to end. Required. */
+  clientId: string;
+  /** The one session to end (Session.id); empty ends every live session of the client. */
+  sessionId: string;
+}
+
+/** The response of EndClientSessions. */
+export interface EndClientSessionsResponse {
+  /** How many sessions were ended (0 for a session that had ended already). */
+  endedSessionCount: number;
 }
 
 function createBaseCheckRecentSignInRequest(): CheckRecentSignInRequest {
@@ -189,6 +219,314 @@ export const CheckRecentSignInResponse: MessageFns<CheckRecentSignInResponse> = 
     message.recent = object.recent ?? false;
     message.signInTime = object.signInTime ?? undefined;
     message.recentUntilTime = object.recentUntilTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListClientSessionsRequest(): ListClientSessionsRequest {
+  return { clientId: "" };
+}
+
+export const ListClientSessionsRequest: MessageFns<ListClientSessionsRequest> = {
+  encode(message: ListClientSessionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.clientId !== "") {
+      writer.uint32(10).string(message.clientId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListClientSessionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListClientSessionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.clientId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListClientSessionsRequest {
+    return {
+      clientId: isSet(object.clientId)
+        ? globalThis.String(object.clientId)
+        : isSet(object.client_id)
+        ? globalThis.String(object.client_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListClientSessionsRequest): unknown {
+    const obj: any = {};
+    if (message.clientId !== "") {
+      obj.clientId = message.clientId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListClientSessionsRequest>, I>>(base?: I): ListClientSessionsRequest {
+    return ListClientSessionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListClientSessionsRequest>, I>>(object: I): ListClientSessionsRequest {
+    const message = createBaseListClientSessionsRequest();
+    message.clientId = object.clientId ?? "";
+    return message;
+  },
+};
+
+function createBaseListClientSessionsResponse(): ListClientSessionsResponse {
+  return { sessions: [] };
+}
+
+export const ListClientSessionsResponse: MessageFns<ListClientSessionsResponse> = {
+  encode(message: ListClientSessionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.sessions) {
+      Session.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListClientSessionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListClientSessionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessions.push(Session.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListClientSessionsResponse {
+    return {
+      sessions: globalThis.Array.isArray(object?.sessions) ? object.sessions.map((e: any) => Session.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListClientSessionsResponse): unknown {
+    const obj: any = {};
+    if (message.sessions?.length) {
+      obj.sessions = message.sessions.map((e) => Session.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListClientSessionsResponse>, I>>(base?: I): ListClientSessionsResponse {
+    return ListClientSessionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListClientSessionsResponse>, I>>(object: I): ListClientSessionsResponse {
+    const message = createBaseListClientSessionsResponse();
+    message.sessions = object.sessions?.map((e) => Session.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseEndClientSessionsRequest(): EndClientSessionsRequest {
+  return { clientId: "", sessionId: "" };
+}
+
+export const EndClientSessionsRequest: MessageFns<EndClientSessionsRequest> = {
+  encode(message: EndClientSessionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.clientId !== "") {
+      writer.uint32(10).string(message.clientId);
+    }
+    if (message.sessionId !== "") {
+      writer.uint32(18).string(message.sessionId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EndClientSessionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEndClientSessionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.clientId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EndClientSessionsRequest {
+    return {
+      clientId: isSet(object.clientId)
+        ? globalThis.String(object.clientId)
+        : isSet(object.client_id)
+        ? globalThis.String(object.client_id)
+        : "",
+      sessionId: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "",
+    };
+  },
+
+  toJSON(message: EndClientSessionsRequest): unknown {
+    const obj: any = {};
+    if (message.clientId !== "") {
+      obj.clientId = message.clientId;
+    }
+    if (message.sessionId !== "") {
+      obj.sessionId = message.sessionId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EndClientSessionsRequest>, I>>(base?: I): EndClientSessionsRequest {
+    return EndClientSessionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EndClientSessionsRequest>, I>>(object: I): EndClientSessionsRequest {
+    const message = createBaseEndClientSessionsRequest();
+    message.clientId = object.clientId ?? "";
+    message.sessionId = object.sessionId ?? "";
+    return message;
+  },
+};
+
+function createBaseEndClientSessionsResponse(): EndClientSessionsResponse {
+  return { endedSessionCount: 0 };
+}
+
+export const EndClientSessionsResponse: MessageFns<EndClientSessionsResponse> = {
+  encode(message: EndClientSessionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.endedSessionCount !== 0) {
+      writer.uint32(8).int32(message.endedSessionCount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): EndClientSessionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEndClientSessionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.endedSessionCount = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): EndClientSessionsResponse {
+    return {
+      endedSessionCount: isSet(object.endedSessionCount)
+        ? globalThis.Number(object.endedSessionCount)
+        : isSet(object.ended_session_count)
+        ? globalThis.Number(object.ended_session_count)
+        : 0,
+    };
+  },
+
+  toJSON(message: EndClientSessionsResponse): unknown {
+    const obj: any = {};
+    if (message.endedSessionCount !== 0) {
+      obj.endedSessionCount = Math.round(message.endedSessionCount);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<EndClientSessionsResponse>, I>>(base?: I): EndClientSessionsResponse {
+    return EndClientSessionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<EndClientSessionsResponse>, I>>(object: I): EndClientSessionsResponse {
+    const message = createBaseEndClientSessionsResponse();
+    message.endedSessionCount = object.endedSessionCount ?? 0;
     return message;
   },
 };

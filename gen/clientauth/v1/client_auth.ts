@@ -33,7 +33,14 @@ import {
   UpdateMyProfileRequest,
   UpdateMyProfileResponse,
 } from "./account.js";
-import { CheckRecentSignInRequest, CheckRecentSignInResponse } from "./admin_console.js";
+import {
+  CheckRecentSignInRequest,
+  CheckRecentSignInResponse,
+  EndClientSessionsRequest,
+  EndClientSessionsResponse,
+  ListClientSessionsRequest,
+  ListClientSessionsResponse,
+} from "./admin_console.js";
 import { AuditEvent, AuditOutcome, auditOutcomeFromJSON, auditOutcomeToJSON } from "./audit.js";
 import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client.js";
 import { EstimatePasswordStrengthRequest, EstimatePasswordStrengthResponse } from "./password_strength.js";
@@ -5513,6 +5520,41 @@ export const ClientAuthService = {
       Buffer.from(CheckRecentSignInResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CheckRecentSignInResponse => CheckRecentSignInResponse.decode(value),
   },
+  /**
+   * Lists another client's live login sessions, most recently used first, as
+   * ListMySessions lists the caller's own. Admins only (bearer); the permission check comes
+   * before any lookup. Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT
+   * (field client_id).
+   */
+  listClientSessions: {
+    path: "/clientauth.v1.ClientAuth/ListClientSessions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListClientSessionsRequest): Buffer =>
+      Buffer.from(ListClientSessionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListClientSessionsRequest => ListClientSessionsRequest.decode(value),
+    responseSerialize: (value: ListClientSessionsResponse): Buffer =>
+      Buffer.from(ListClientSessionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListClientSessionsResponse => ListClientSessionsResponse.decode(value),
+  },
+  /**
+   * Ends one session of a client, or all of them, as EndMySession ends one: its refresh
+   * token stops at once and its access tokens fail ValidateToken on every instance from the
+   * next call; one session.ended audit record each, naming the admin. Admins only (bearer).
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / SESSION_NOT_FOUND for a
+   * session that is not the client's, or INVALID_ARGUMENT (client_id, session_id).
+   */
+  endClientSessions: {
+    path: "/clientauth.v1.ClientAuth/EndClientSessions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: EndClientSessionsRequest): Buffer =>
+      Buffer.from(EndClientSessionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): EndClientSessionsRequest => EndClientSessionsRequest.decode(value),
+    responseSerialize: (value: EndClientSessionsResponse): Buffer =>
+      Buffer.from(EndClientSessionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): EndClientSessionsResponse => EndClientSessionsResponse.decode(value),
+  },
 } as const;
 
 export interface ClientAuthServer extends UntypedServiceImplementation {
@@ -5918,6 +5960,21 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * session never moves it. Fails with UNAUTHENTICATED as ValidateToken does.
    */
   checkRecentSignIn: handleUnaryCall<CheckRecentSignInRequest, CheckRecentSignInResponse>;
+  /**
+   * Lists another client's live login sessions, most recently used first, as
+   * ListMySessions lists the caller's own. Admins only (bearer); the permission check comes
+   * before any lookup. Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT
+   * (field client_id).
+   */
+  listClientSessions: handleUnaryCall<ListClientSessionsRequest, ListClientSessionsResponse>;
+  /**
+   * Ends one session of a client, or all of them, as EndMySession ends one: its refresh
+   * token stops at once and its access tokens fail ValidateToken on every instance from the
+   * next call; one session.ended audit record each, naming the admin. Admins only (bearer).
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / SESSION_NOT_FOUND for a
+   * session that is not the client's, or INVALID_ARGUMENT (client_id, session_id).
+   */
+  endClientSessions: handleUnaryCall<EndClientSessionsRequest, EndClientSessionsResponse>;
 }
 
 export interface ClientAuthClient extends Client {
@@ -6974,6 +7031,49 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CheckRecentSignInResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Lists another client's live login sessions, most recently used first, as
+   * ListMySessions lists the caller's own. Admins only (bearer); the permission check comes
+   * before any lookup. Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT
+   * (field client_id).
+   */
+  listClientSessions(
+    request: ListClientSessionsRequest,
+    callback: (error: ServiceError | null, response: ListClientSessionsResponse) => void,
+  ): ClientUnaryCall;
+  listClientSessions(
+    request: ListClientSessionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListClientSessionsResponse) => void,
+  ): ClientUnaryCall;
+  listClientSessions(
+    request: ListClientSessionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListClientSessionsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Ends one session of a client, or all of them, as EndMySession ends one: its refresh
+   * token stops at once and its access tokens fail ValidateToken on every instance from the
+   * next call; one session.ended audit record each, naming the admin. Admins only (bearer).
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / SESSION_NOT_FOUND for a
+   * session that is not the client's, or INVALID_ARGUMENT (client_id, session_id).
+   */
+  endClientSessions(
+    request: EndClientSessionsRequest,
+    callback: (error: ServiceError | null, response: EndClientSessionsResponse) => void,
+  ): ClientUnaryCall;
+  endClientSessions(
+    request: EndClientSessionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: EndClientSessionsResponse) => void,
+  ): ClientUnaryCall;
+  endClientSessions(
+    request: EndClientSessionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: EndClientSessionsResponse) => void,
   ): ClientUnaryCall;
 }
 

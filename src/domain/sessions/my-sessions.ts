@@ -87,7 +87,7 @@ export class MySessions {
   }
 }
 
-function viewOf({ session, lastUsedAt, userAgent, clientIp }: SessionActivity, caller: Principal): MySessionView {
+export function viewOf({ session, lastUsedAt, userAgent, clientIp }: SessionActivity, caller: Principal): MySessionView {
   return {
     id: session.id,
     createdAt: session.createdAt,
@@ -101,6 +101,6 @@ function viewOf({ session, lastUsedAt, userAgent, clientIp }: SessionActivity, c
 }
 
 /** Most recent use first; sessions used in the same millisecond, the newer sign-in first. */
-function newestUseFirst(a: MySessionView, b: MySessionView): number {
+export function newestUseFirst(a: MySessionView, b: MySessionView): number {
   return b.lastUsedAt.getTime() - a.lastUsedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }

@@ -63,7 +63,7 @@ export function accountHandlers(
   };
 }
 
-function sessionToProto(session: MySessionView): Session {
+export function sessionToProto(session: MySessionView): Session {
   return {
     id: session.id,
     createTime: session.createdAt,

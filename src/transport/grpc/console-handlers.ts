@@ -1,23 +1,41 @@
-/** The handlers of the RPCs the admin console needs beside the admin RPCs: decode, call one use case once, encode. */
+/** The handlers of the RPCs the admin console added to the admin RPCs: decode, call one use case once, encode. */
 import type { ClientAuthServer } from '../../../gen/clientauth/v1/client_auth.js';
 import type { UseCases } from '../../bootstrap/use-cases.js';
 import type { Principal } from '../../domain/kernel/client.js';
+import { sessionToProto } from './account-handlers.js';
 import { type CallContext, type UnaryOptions, unary } from './unary.js';
 
-type ConsoleMethods = 'checkRecentSignIn';
+type ConsoleMethods = 'checkRecentSignIn' | 'listClientSessions' | 'endClientSessions';
 
 export function consoleHandlers(
   useCases: UseCases,
   caller: (context: CallContext) => Promise<Principal>,
   options: UnaryOptions,
 ): Pick<ClientAuthServer, ConsoleMethods> {
-  const { recentSignIn } = useCases;
+  const { recentSignIn, clientSessions } = useCases;
   return {
     checkRecentSignIn: unary(
       'CheckRecentSignIn',
       async (_request, context) => {
         const answer = await recentSignIn.check(await caller(context));
         return { recent: answer.recent, signInTime: answer.signedInAt ?? undefined, recentUntilTime: answer.recentUntil ?? undefined };
+      },
+      options,
+    ),
+
+    listClientSessions: unary(
+      'ListClientSessions',
+      async (request, context) => {
+        return { sessions: (await clientSessions.list(await caller(context), { clientId: request.clientId })).map(sessionToProto) };
+      },
+      options,
+    ),
+
+    endClientSessions: unary(
+      'EndClientSessions',
+      async (request, context) => {
+        const input = { clientId: request.clientId, sessionId: request.sessionId };
+        return { endedSessionCount: await clientSessions.end(await caller(context), input, context.request) };
       },
       options,
     ),

@@ -17,6 +17,7 @@ import { adminToken, newAdmin, PASSWORD, signedInBrowser } from './console-fixtu
 
 const EVIL = { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' };
 const MINUTE = 60_000;
+const PHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
 
 for (const setup of SETUPS)
   describe(`The console's Clients section over HTTP, on ${SETUP_TITLES[setup]}`, function () {
@@ -190,6 +191,31 @@ for (const setup of SETUPS)
       const [event] = await eventsAbout(target.id, 'client.deleted');
       expect(event).to.deep.include({ actorId: admin.id, clientIp: '127.0.0.1' });
       expect((await browser.get(`/admin/clients/${target.id}`)).status).to.equal(404);
+    });
+
+    it("lists a client's sessions and signs out one or all of them: those browsers are refused at once, one audit event each", async () => {
+      const { admin, browser, target, targetBrowser } = await adminAndTarget();
+      const phone = await signedInBrowser(stack, target.email, PASSWORD, { 'User-Agent': PHONE });
+      const page = await browser.get(`/admin/clients/${target.id}`);
+      expect(page.text).to.contain('Safari on iOS');
+      const ids = [...page.text.matchAll(/name="session_id" value="([^"]+)"/g)].map((match) => match[1]!);
+      expect(ids).to.have.length(2);
+      // Most recently used first: the phone signed in last.
+      const ended = await browser.post(`/admin/clients/${target.id}/sessions/end`, { session_id: ids[0]! });
+      expect([ended.status, ended.location]).to.deep.equal([303, `/admin/clients/${target.id}?notice=sessions-ended`]);
+      expect((await phone.get('/auth')).status).to.equal(401);
+      expect((await targetBrowser.get('/auth')).status).to.equal(200);
+      const [event] = await eventsAbout(target.id, 'session.ended');
+      expect(event).to.deep.include({ actorId: admin.id, sessionId: ids[0], clientIp: '127.0.0.1' });
+
+      const all = await browser.post(`/admin/clients/${target.id}/sessions/end-all`, {});
+      expect(all.status).to.equal(303);
+      expect((await targetBrowser.get('/auth')).status).to.equal(401);
+      expect((await browser.get(`/admin/clients/${target.id}`)).text).to.contain('The client is not signed in anywhere.');
+      const bad = await browser.post(`/admin/clients/${target.id}/sessions/end`, { session_id: 'not an id' });
+      expect(bad.status).to.equal(400);
+      const none = await browser.post(`/admin/clients/${target.id}/sessions/end`, { session_id: '' });
+      expect(none.status).to.equal(400);
     });
 
     it('refuses every action to a non-admin (403) and to another site (403), changing nothing', async () => {
