@@ -15,13 +15,12 @@
  * virtual authenticator on the page holds one person's passkey. Screenshots and weights
  * are taken on the embedded set-up only: one run writes one set; axe runs on both.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'chai';
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
 import { enrolTotp } from '../support/factor-fixture.js';
 import { PASSWORD, type PageState as State } from '../support/page-fixture.js';
+import { expectNoAxeViolations, measureAndPhotograph, reachAndRead, WIDTHS } from '../support/page-quality.js';
 import {
   addVirtualAuthenticator,
   LOCALHOST_SWITCH,
@@ -31,16 +30,10 @@ import {
   startPasskeyPageStack,
   type VirtualAuthenticator,
 } from '../support/passkey-fixture.js';
-import { repoRoot } from '../support/paths.js';
 import { SETUP_TITLES, SETUPS } from '../support/server.js';
 import { ACCOUNT_STATES } from './account-page-states.js';
 import { FACTOR_STATES } from './factor-states.js';
 
-const AXE = join(repoRoot(), 'node_modules/axe-core/axe.min.js');
-const SCREENSHOTS = join(repoRoot(), 'docs/ui');
-const MAX_PAGE_BYTES = 50 * 1024;
-const WIDTHS = [1280, 375] as const;
-const SCHEMES = ['light', 'dark'] as const;
 /** Fixed, so the screenshots change only when the pages do. */
 const PERSON = { email: 'ada.lovelace@example.org', firstName: 'Ada', lastName: 'Lovelace' };
 /** A mailed link's token no account holds: the reset and verification pages' form, and their "link does not work". */
@@ -233,72 +226,15 @@ for (const setup of SETUPS)
       it(`finds no accessibility violation on ${state.name}, light or dark`, async () => {
         await context.clearCookies();
         await state.reach(page, stack.url, stack, authenticator);
-        await page.addScriptTag({ path: AXE });
-        for (const colorScheme of SCHEMES) {
-          await page.emulateMedia({ colorScheme });
-          const violations = await page.evaluate(async () => {
-            const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-            return result.violations.map((violation: any) => `${violation.id}: ${violation.nodes.map((node: any) => node.target.join(' ')).join(', ')}`);
-          });
-          expect(violations, `${state.name} (${colorScheme})`).to.deep.equal([]);
-        }
+        await expectNoAxeViolations(page, state.name);
       });
 
       if (setup !== 'embedded') continue;
 
       it(`keeps ${state.name} under 50 KB, fits it in 320 px, and photographs it at ${WIDTHS.join(' and ')} px, light and dark`, async () => {
         await context.clearCookies();
-        const html = await reachAndRead(page, state, stack, authenticator);
-        const assets = [...html.matchAll(/<(?:link rel="stylesheet" href|script src)="([^"]+)"/g)].map((match) => match[1]!);
-        const assetBytes = await Promise.all(assets.map(async (href) => (await (await fetch(`${stack.url}${href}`)).arrayBuffer()).byteLength));
-        const htmlBytes = Buffer.byteLength(html);
-        const total = htmlBytes + assetBytes.reduce((sum, bytes) => sum + bytes, 0);
-        console.log(
-          `      page weight ${state.name}: ${kb(total)} (HTML ${kb(htmlBytes)}, CSS and script ${kb(total - htmlBytes)}), limit ${kb(MAX_PAGE_BYTES)}`,
-        );
-        expect(total).to.be.below(MAX_PAGE_BYTES);
-
-        mkdirSync(SCREENSHOTS, { recursive: true });
-        for (const width of WIDTHS) {
-          await page.setViewportSize({ width, height: width > 600 ? 800 : 740 });
-          for (const colorScheme of SCHEMES) {
-            await page.emulateMedia({ colorScheme });
-            await page.screenshot({
-              path: join(SCREENSHOTS, `${state.name}-${width}-${colorScheme}.png`),
-              fullPage: true,
-              animations: 'disabled',
-              mask: (state.mask ?? []).map((selector) => page.locator(selector)),
-              maskColor: '#b1b4b6',
-            });
-          }
-        }
-        // From 320 px on, nothing scrolls sideways.
-        await page.setViewportSize({ width: 320, height: 640 });
-        expect(await page.evaluate(() => document.documentElement.scrollWidth), `${state.name} at 320 px`).to.be.at.most(320);
-        await page.setViewportSize({ width: 1280, height: 720 });
+        const html = await reachAndRead(page, stack.url, state.name, () => state.reach(page, stack.url, stack, authenticator));
+        await measureAndPhotograph(page, stack.url, state.name, html, state.mask);
       });
     }
   });
-
-/** Brings the page to the state and returns the HTML the bridge sent for it (the last document, after any 303). */
-async function reachAndRead(page: Page, state: State, stack: PasskeyPageStack, authenticator: VirtualAuthenticator): Promise<string> {
-  const { url } = stack;
-  const documents: Response[] = [];
-  const record = (response: Response) => {
-    if (response.request().resourceType() === 'document' && response.url().startsWith(url)) documents.push(response);
-  };
-  page.on('response', record);
-  try {
-    await state.reach(page, url, stack, authenticator);
-    await page.waitForLoadState('load');
-  } finally {
-    page.off('response', record);
-  }
-  const shown = documents.at(-1);
-  if (!shown || shown.status() === 303) throw new Error(`no page was shown for ${state.name}`);
-  return shown.text();
-}
-
-function kb(bytes: number): string {
-  return `${(bytes / 1024).toFixed(1)} KB`;
-}
