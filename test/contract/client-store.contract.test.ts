@@ -188,6 +188,23 @@ function clientStoreContract(open: OpenClientStore): void {
     expect(seen).to.deep.equal(ids(clients));
   });
 
+  it('lists newest first with newestFirst, and afterId then pages towards older clients, each client exactly once', async () => {
+    const start = Date.now();
+    const clients = Array.from({ length: 7 }, (_, i) => aClient({ id: newId(start + i) }));
+    for (const index of [4, 0, 6, 2, 5, 1, 3]) await store.insert(clients[index]!);
+    const newest = ids(clients).reverse();
+    expect(ids(await store.list({ limit: 100, newestFirst: true }))).to.deep.equal(newest);
+    const seen: string[] = [];
+    let afterId: string | undefined;
+    for (;;) {
+      const page = await store.list({ limit: 3, newestFirst: true, ...(afterId ? { afterId } : {}) });
+      seen.push(...ids(page));
+      if (page.length < 3) break;
+      afterId = page[page.length - 1]!.id;
+    }
+    expect(seen).to.deep.equal(newest);
+  });
+
   it('filters by kind and by suspension, alone and together', async () => {
     const start = Date.now();
     const user = aClient({ id: newId(start) });

@@ -306,12 +306,20 @@ export interface ListClientsRequest {
    * Only clients that have (true) or have not (false) a second factor (a confirmed TOTP or
    * a passkey); unset means either.
    */
-  hasSecondFactor?: boolean | undefined;
+  hasSecondFactor?:
+    | boolean
+    | undefined;
+  /**
+   * Newest first: the clients in descending id order, which is creation order (ids are
+   * UUIDv7; an imported client keeps its original id). A page token continues in the
+   * order of the request that issued it.
+   */
+  newestFirst: boolean;
 }
 
 /** The response of ListClients. */
 export interface ListClientsResponse {
-  /** The clients of this page, ordered by id. */
+  /** The clients of this page, ordered by id (descending with newest_first). */
   clients: Client1[];
   /** The token for the next page; empty when this is the last page. */
   nextPageToken: string;
@@ -2602,6 +2610,7 @@ function createBaseListClientsRequest(): ListClientsRequest {
     emailPrefix: "",
     emailVerified: undefined,
     hasSecondFactor: undefined,
+    newestFirst: false,
   };
 }
 
@@ -2627,6 +2636,9 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
     }
     if (message.hasSecondFactor !== undefined) {
       writer.uint32(56).bool(message.hasSecondFactor);
+    }
+    if (message.newestFirst !== false) {
+      writer.uint32(64).bool(message.newestFirst);
     }
     return writer;
   },
@@ -2700,6 +2712,14 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
             message.hasSecondFactor = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.newestFirst = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2741,6 +2761,11 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
         : isSet(object.has_second_factor)
         ? globalThis.Boolean(object.has_second_factor)
         : undefined,
+      newestFirst: isSet(object.newestFirst)
+        ? globalThis.Boolean(object.newestFirst)
+        : isSet(object.newest_first)
+        ? globalThis.Boolean(object.newest_first)
+        : false,
     };
   },
 
@@ -2767,6 +2792,9 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
     if (message.hasSecondFactor !== undefined) {
       obj.hasSecondFactor = message.hasSecondFactor;
     }
+    if (message.newestFirst !== false) {
+      obj.newestFirst = message.newestFirst;
+    }
     return obj;
   },
 
@@ -2782,6 +2810,7 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
     message.emailPrefix = object.emailPrefix ?? "";
     message.emailVerified = object.emailVerified ?? undefined;
     message.hasSecondFactor = object.hasSecondFactor ?? undefined;
+    message.newestFirst = object.newestFirst ?? false;
     return message;
   },
 };
@@ -4930,7 +4959,8 @@ export const ClientAuthService = {
     responseDeserialize: (value: Buffer): GetClientResponse => GetClientResponse.decode(value),
   },
   /**
-   * Lists clients in a stable order (by id), a page at a time, optionally filtered (by kind,
+   * Lists clients in a stable order (by id, which is creation order; oldest first unless
+   * newest_first), a page at a time, optionally filtered (by kind,
    * suspension, email prefix, and whether they have a second factor). Admins only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
    * INVALID_PAGE_TOKEN.
    */
@@ -5689,7 +5719,8 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    */
   getClient: handleUnaryCall<GetClientRequest, GetClientResponse>;
   /**
-   * Lists clients in a stable order (by id), a page at a time, optionally filtered (by kind,
+   * Lists clients in a stable order (by id, which is creation order; oldest first unless
+   * newest_first), a page at a time, optionally filtered (by kind,
    * suspension, email prefix, and whether they have a second factor). Admins only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
    * INVALID_PAGE_TOKEN.
    */
@@ -6305,7 +6336,8 @@ export interface ClientAuthClient extends Client {
     callback: (error: ServiceError | null, response: GetClientResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Lists clients in a stable order (by id), a page at a time, optionally filtered (by kind,
+   * Lists clients in a stable order (by id, which is creation order; oldest first unless
+   * newest_first), a page at a time, optionally filtered (by kind,
    * suspension, email prefix, and whether they have a second factor). Admins only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
    * INVALID_PAGE_TOKEN.
    */

@@ -163,11 +163,12 @@ export class SqliteClientStore implements ClientStore {
       values.push(query.emailPrefix, query.emailPrefix);
     }
     if (query.afterId) {
-      conditions.push('id > ?');
+      conditions.push(query.newestFirst ? 'id < ?' : 'id > ?');
       values.push(query.afterId);
     }
     const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const rows = this.db.prepare<unknown[], ClientRow>(`SELECT * FROM clients ${where} ORDER BY id LIMIT ?`).all(...values, query.limit);
+    const order = query.newestFirst ? 'DESC' : 'ASC';
+    const rows = this.db.prepare<unknown[], ClientRow>(`SELECT * FROM clients ${where} ORDER BY id ${order} LIMIT ?`).all(...values, query.limit);
     return rows.map((row) => fromRow(row)!);
   }
 }

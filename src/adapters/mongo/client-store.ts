@@ -130,8 +130,12 @@ export class MongoClientStore implements ClientStore {
     // Records from before email verification have no field at all: null matches them too.
     if (query.emailVerified !== undefined) filter.emailVerifiedAt = query.emailVerified ? { $ne: null } : null;
     if (query.emailPrefix) filter.email = { $regex: `^${escapeRegex(query.emailPrefix)}` };
-    if (query.afterId) filter._id = { $gt: query.afterId };
-    const documents = await this.collection.find(filter).sort({ _id: 1 }).limit(query.limit).toArray();
+    if (query.afterId) filter._id = query.newestFirst ? { $lt: query.afterId } : { $gt: query.afterId };
+    const documents = await this.collection
+      .find(filter)
+      .sort({ _id: query.newestFirst ? -1 : 1 })
+      .limit(query.limit)
+      .toArray();
     return documents.map((document) => fromDocument(document)!);
   }
 }

@@ -35,10 +35,18 @@ export class Administration {
     return publicClient(await requireClient(this.deps.clients, input.clientId));
   }
 
-  /** One page of clients in id order; `nextPageToken` is empty on the last page. */
+  /** One page of clients in id (creation) order, oldest or newest first; `nextPageToken` is empty on the last page. */
   async listClients(
     caller: Principal,
-    input: { pageSize: number; pageToken: string; kind?: ClientKind; suspended?: boolean; emailVerified?: boolean; emailPrefix: string },
+    input: {
+      pageSize: number;
+      pageToken: string;
+      kind?: ClientKind;
+      suspended?: boolean;
+      emailVerified?: boolean;
+      emailPrefix: string;
+      newestFirst?: boolean;
+    },
   ): Promise<{ clients: PublicClient[]; nextPageToken: string }> {
     requireAdmin(caller);
     const limit = v.pageSize('page_size', input.pageSize, LIST_PAGE_DEFAULT, LIST_PAGE_MAX);
@@ -52,6 +60,7 @@ export class Administration {
       ...(input.emailVerified !== undefined ? { emailVerified: input.emailVerified } : {}),
       ...(emailPrefix ? { emailPrefix } : {}),
       ...(afterId ? { afterId } : {}),
+      ...(input.newestFirst ? { newestFirst: true } : {}),
     });
     const clients = page.slice(0, limit);
     const last = clients[clients.length - 1];

@@ -13,7 +13,12 @@ export interface ClientQuery {
   emailPrefix?: string;
   /** Only clients whose email is (true) or is not (false) verified. */
   emailVerified?: boolean;
-  /** Return only ids greater than this (the paging cursor). */
+  /**
+   * Newest first: ids in descending order. Ids are UUIDv7, so id order is creation order
+   * (an imported client keeps its original id, and sorts by it).
+   */
+  newestFirst?: boolean;
+  /** The paging cursor: only ids after this one in the list's order (greater, or smaller with `newestFirst`). */
   afterId?: string;
   limit: number;
 }
@@ -42,7 +47,8 @@ export interface MarkedClient {
  *   look-alike is refused however long ago it was stored. `update` of the email keeps both
  *   guarantees, with the same error.
  * - `update` sets the given fields and returns the new record, or null if none has the id.
- * - `list` returns clients ordered by id ascending, so paging with `afterId` is stable.
+ * - `list` returns clients ordered by id, ascending (descending with `newestFirst`), so
+ *   paging with `afterId` is stable; both orders are served by the primary key.
  * - `markDeleted` records a deletion on the client in one change of its record (no store
  *   we support has multi-document transactions, so this one write is the moment of
  *   deletion). From then on `findById`, `findByEmail`, `list` and `update` act as if the

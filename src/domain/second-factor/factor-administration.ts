@@ -43,7 +43,15 @@ export class SecondFactorAdministration {
    */
   async listClients(
     caller: Principal,
-    input: { pageSize: number; pageToken: string; kind?: ClientKind; suspended?: boolean; emailPrefix: string; hasSecondFactor: boolean },
+    input: {
+      pageSize: number;
+      pageToken: string;
+      kind?: ClientKind;
+      suspended?: boolean;
+      emailPrefix: string;
+      newestFirst?: boolean;
+      hasSecondFactor: boolean;
+    },
   ): Promise<{ clients: PublicClient[]; nextPageToken: string }> {
     requireAdmin(caller);
     const limit = v.pageSize('page_size', input.pageSize, LIST_PAGE_DEFAULT, LIST_PAGE_MAX);

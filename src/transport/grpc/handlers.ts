@@ -177,6 +177,7 @@ function clientAuthHandlers(useCases: UseCases, options: UnaryOptions, validated
           ...(kind ? { kind } : {}),
           ...(request.suspended !== undefined ? { suspended: request.suspended } : {}),
           ...(request.emailVerified !== undefined ? { emailVerified: request.emailVerified } : {}),
+          ...(request.newestFirst ? { newestFirst: true } : {}),
         };
         const page =
           request.hasSecondFactor === undefined

@@ -36,6 +36,23 @@ describe('Administration (unit, with fakes)', () => {
     );
   });
 
+  it('pages newest first when asked, through every client exactly once', async () => {
+    const w = world();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await registeredUser(w, `n${i}@example.com`)).client.id);
+      w.clock.advance(1);
+    }
+    const seen: string[] = [];
+    let pageToken = '';
+    do {
+      const page = await w.useCases.administration.listClients(adminPrincipal(), { pageSize: 2, pageToken, emailPrefix: 'n', newestFirst: true });
+      seen.push(...page.clients.map((client) => client.id));
+      pageToken = page.nextPageToken;
+    } while (pageToken !== '');
+    expect(seen).to.deep.equal([...ids].reverse());
+  });
+
   it('replaces groups keeping the base group, and answers CLIENT_NOT_FOUND for an unknown client', async () => {
     const w = world();
     const { client } = await registeredUser(w);

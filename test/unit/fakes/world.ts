@@ -102,8 +102,8 @@ export class FakeClientStore implements ClientStore {
       .filter((client) => query.kind === undefined || client.kind === query.kind)
       .filter((client) => query.suspended === undefined || client.suspended === query.suspended)
       .filter((client) => query.emailPrefix === undefined || client.email.startsWith(query.emailPrefix))
-      .filter((client) => query.afterId === undefined || client.id > query.afterId)
-      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .filter((client) => query.afterId === undefined || (query.newestFirst ? client.id < query.afterId : client.id > query.afterId))
+      .sort((a, b) => (a.id < b.id ? -1 : 1) * (query.newestFirst ? -1 : 1))
       .slice(0, query.limit)
       .map(copy);
   }
