@@ -44,6 +44,7 @@ export function consoleClientListPages(router: Router, deps: PageRouteDependenci
                 : ClientKind.CLIENT_KIND_UNSPECIFIED,
           ...(filters.suspended === '' ? {} : { suspended: filters.suspended === 'yes' }),
           ...(filters.verified === '' ? {} : { emailVerified: filters.verified === 'yes' }),
+          newestFirst: filters.order === 'newest',
         },
         call,
       );
@@ -83,6 +84,7 @@ function filtersOf(query: Context['query']): ClientFilters {
     kind: among('kind', ['', 'user', 'service'] as const),
     suspended: among('suspended', ['', 'yes', 'no'] as const),
     verified: among('verified', ['', 'yes', 'no'] as const),
+    order: among('order', ['', 'newest'] as const),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
- * /admin/clients: the search (an email prefix, as the service folds addresses) and the
- * filters as a GET form, so a search is a link to share; the clients of one page in a
+ * /admin/clients: the search (an email prefix, as the service folds addresses), the
+ * filters and the order (by creation, either way) as a GET form, so a search is a link to share; the clients of one page in a
  * table, each linking to its own page; a link to the next page (keyset paging: the
  * service's page token).
  */
@@ -15,6 +15,8 @@ export interface ClientFilters {
   kind: '' | 'user' | 'service';
   suspended: '' | 'yes' | 'no';
   verified: '' | 'yes' | 'no';
+  /** '' for oldest first (the service's default), 'newest' for newest first. */
+  order: '' | 'newest';
 }
 
 export interface ConsoleClientsViewProps {
@@ -64,13 +66,17 @@ export function ConsoleClientsView({ frame, adminEmail, filters, clients, nextHr
         ])}
         {choice('suspended', words.suspended, yesNo)}
         {choice('verified', words.verified, yesNo)}
+        {choice('order', words.order, [
+          ['', words.oldestFirst],
+          ['newest', words.newestFirst],
+        ])}
         <button type="submit">{words.filter}</button>
       </form>
       {clients.length === 0 ? (
         <p>{words.none}</p>
       ) : (
         <table class="data-table">
-          <caption>{words.caption}</caption>
+          <caption>{filters.order === 'newest' ? words.captionNewest : words.caption}</caption>
           <thead>
             <tr>
               <th scope="col">{words.email}</th>

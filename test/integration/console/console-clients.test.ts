@@ -76,6 +76,12 @@ for (const setup of SETUPS)
       expect(second.text).to.not.contain('Next clients');
       expect(second.text).to.contain('First page');
 
+      const newest = await browser.get(`/admin/clients?email=${prefix}&order=newest`);
+      expect(rows(newest.text).slice(0, 2)).to.deep.equal([`${prefix}.51@example.org`, `${prefix}.50@example.org`]);
+      expect(newest.text).to.contain('Clients, newest first');
+      const older = /<a href="(\/admin\/clients\?[^"]*page=[^"]+)">Next clients<\/a>/.exec(newest.text)?.[1]?.replaceAll('&amp;', '&');
+      expect(rows((await browser.get(older!)).text)).to.deep.equal([`${prefix}.01@example.org`, `${prefix}.00@example.org`]);
+
       const services = await browser.get(`/admin/clients?email=${prefix}&kind=service`);
       expect(services.text).to.contain('No client matches.');
       const unverified = await browser.get(`/admin/clients?email=${prefix}.0&verified=no&suspended=no`);
@@ -84,7 +90,15 @@ for (const setup of SETUPS)
 
     it('answers a filter or page it does not know with 400 and the reason, never a 500', async () => {
       const { browser } = await adminAndTarget();
-      for (const query of ['kind=robot', 'suspended=maybe', 'verified=1', 'page=not-a-token', `email=${'a'.repeat(300)}`, 'kind=user&kind=service']) {
+      for (const query of [
+        'kind=robot',
+        'order=oldest',
+        'suspended=maybe',
+        'verified=1',
+        'page=not-a-token',
+        `email=${'a'.repeat(300)}`,
+        'kind=user&kind=service',
+      ]) {
         const page = await browser.get(`/admin/clients?${query}`);
         expect(page.status, query).to.equal(400);
         expectPageHeaders(page.headers, query);
