@@ -10,7 +10,7 @@
  * the same audit records as /sign-in), swaps the session cookies for the new session's,
  * ends the old session, and carries the action out with the carried fields, so the admin
  * never enters them twice. Why the fields travel in the page and not in a server-side
- * record: ADR 0016. The fields an action declares are its only ones, and none is a secret.
+ * record: ADR 0018. The fields an action declares are its only ones, and none is a secret.
  */
 import type { Context } from 'koa';
 import type { Client } from '../../gen/clientauth/v1/client.js';
