@@ -67,32 +67,66 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
   const redisConnections: RedisClient[] = [];
-  try {
+  const started: Array<{ close(): unknown }> = [];
+  /** Opens a Redis connection that start-up's failure path will close, whichever side failed. */
+  const openRedis = async (role: string, options?: { subscriber?: boolean }) => {
+    const connection = await connectRedis(stores.redis, timeout, log, role, options);
+    redisConnections.push(connection);
+    return connection;
+  };
+  // MongoDB and Redis are made ready side by side, and each side's independent steps at once:
+  // start-up waits for the slower side, not for their sum. Nothing is served before both are
+  // ready, the revocation list loaded first (fail closed).
+  const openMongo = async () => {
     const connected = await connectMongo(stores.mongo.uri, stores.mongo.dbName, timeout, log);
     mongo = connected.client;
-    const clients = new MongoClientStore(connected.db);
-    const sessions = new MongoSessionStore(connected.db);
-    const outbox = new MongoOutbox(connected.db);
-    const signingKeys = new MongoSigningKeyStore(connected.db);
-    const secondFactors = new MongoSecondFactorStore(connected.db);
-    const oneTimeTokens = new MongoOneTimeTokenStore(connected.db);
-    const mailOutbox = new MongoMailOutbox(connected.db);
-    await clients.ensureIndexes();
-    await clients.fillEmailSkeletons(log);
-    await signingKeys.ensureIndexes();
-    await secondFactors.ensureIndexes();
-    await sessions.ensureIndexes();
-    await outbox.ensureIndexes();
-    const auditLog = new MongoAuditLog(connected.db);
-    await auditLog.ensureIndexes();
-    await oneTimeTokens.ensureIndexes();
-    await mailOutbox.ensureIndexes();
-
-    const redis = await connectRedis(stores.redis, timeout, log, 'commands');
-    redisConnections.push(redis);
-    const subscriber = await connectRedis(stores.redis, timeout, log, 'subscriber', { subscriber: true });
-    redisConnections.push(subscriber);
+    const db = connected.db;
+    const mongoStores = {
+      db,
+      clients: new MongoClientStore(db),
+      sessions: new MongoSessionStore(db),
+      outbox: new MongoOutbox(db),
+      signingKeys: new MongoSigningKeyStore(db),
+      secondFactors: new MongoSecondFactorStore(db),
+      oneTimeTokens: new MongoOneTimeTokenStore(db),
+      mailOutbox: new MongoMailOutbox(db),
+      auditLog: new MongoAuditLog(db),
+    };
+    const { clients, sessions, outbox, signingKeys, secondFactors, oneTimeTokens, mailOutbox, auditLog } = mongoStores;
+    await settleAll([
+      clients.ensureIndexes().then(() => clients.fillEmailSkeletons(log)),
+      signingKeys.ensureIndexes(),
+      secondFactors.ensureIndexes(),
+      sessions.ensureIndexes(),
+      outbox.ensureIndexes(),
+      auditLog.ensureIndexes(),
+      oneTimeTokens.ensureIndexes(),
+      mailOutbox.ensureIndexes(),
+    ]);
+    return { ...mongoStores, client: connected.client };
+  };
+  const openRedisSide = async () => {
+    const [redis, subscriber, feedReader] = await settleAll([
+      openRedis('commands'),
+      openRedis('subscriber', { subscriber: true }),
+      openRedis('revocation feed'),
+    ]);
     const revocations = await RedisRevocationList.start(redis, subscriber, { ...DEFAULT_KEYS, clientKeyPrefix: config.revocationKeyPrefix }, log);
+    started.push(revocations);
+    // The feed's cursors name the list's epochs: it starts once the list has.
+    const revocationFeed = await RedisRevocationFeed.start(redis, feedReader, {
+      key: DEFAULT_FEED_KEY,
+      retentionMs: feedRetentionMs(config),
+      epochs: revocations.epochs,
+      log,
+    });
+    started.push(revocationFeed);
+    return { redis, subscriber, revocations, revocationFeed };
+  };
+  try {
+    const [mongoSide, redisSide] = await settleAll([openMongo(), openRedisSide()]);
+    const { clients, sessions, outbox, signingKeys, secondFactors, oneTimeTokens, mailOutbox, auditLog } = mongoSide;
+    const { redis, subscriber, revocations, revocationFeed } = redisSide;
     const cachedClients = config.clientCache.maxEntries > 0 ? await CachedClientStore.start(clients, redis, subscriber, config.clientCache, log) : null;
     const events = new RedisEventBus(
       redis,
@@ -103,15 +137,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
       },
       { replicas: stores.redis.replicaAcks, timeoutMs: stores.redis.replicaAckTimeoutMs },
     );
-    const feedReader = await connectRedis(stores.redis, timeout, log, 'revocation feed');
-    redisConnections.push(feedReader);
-    const revocationFeed = await RedisRevocationFeed.start(redis, feedReader, {
-      key: DEFAULT_FEED_KEY,
-      retentionMs: feedRetentionMs(config),
-      epochs: revocations.epochs,
-      log,
-    });
-    const mongoClient = mongo;
+    const mongoClient = mongoSide.client;
     return {
       clients: cachedClients ?? clients,
       sessions,
@@ -128,7 +154,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
       mailOutbox,
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
-        mongodb: await connected.db.command({ ping: 1 }).then(
+        mongodb: await mongoSide.db.command({ ping: 1 }).then(
           () => true,
           () => false,
         ),
@@ -143,8 +169,21 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
       },
     };
   } catch (error) {
+    for (const part of started) await part.close();
     for (const connection of redisConnections) connection.disconnect();
-    await mongo?.close();
+    await (mongo as MongoClient | null)?.close();
     throw error;
   }
+}
+
+/**
+ * Like `Promise.all`, but waits for every step to settle before it rejects, so that a step
+ * still under way when another fails cannot open a connection after the failure path has
+ * closed those it knew of.
+ */
+async function settleAll<T extends readonly unknown[]>(steps: readonly [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> {
+  const settled = await Promise.allSettled(steps);
+  const failed = settled.find((step): step is PromiseRejectedResult => step.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((step) => (step as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
