@@ -186,6 +186,8 @@ describe('The server process', function () {
       {
         ...testEnv(services, 'drain_calls'),
         MONGODB_URI: `mongodb://${proxy.address}/`,
+        // Without the client-record cache every GetMe reads MongoDB, and that read is what must drain.
+        CLIENT_CACHE_MAX_ENTRIES: '0',
         OUTBOX_RELAY_INTERVAL_MS: '600000',
         GRPC_PORT: String(grpcPort),
         BRIDGE_PORT: String(bridgePort),
