@@ -7,7 +7,7 @@
 
 /** The MongoDB and Redis adapters (the shared set-up). */
 export async function loadSharedAdapters() {
-  const [connect, clients, sessions, outbox, mailOutbox, oneTimeTokens, secondFactors, auditLog, signingKeys] = await Promise.all([
+  const [connect, clients, sessions, outbox, mailOutbox, oneTimeTokens, secondFactors, auditLog, signingKeys, oidc] = await Promise.all([
     import('./mongo/mongo-connect.js'),
     import('./mongo/client-store.js'),
     import('./mongo/session-store.js'),
@@ -17,6 +17,7 @@ export async function loadSharedAdapters() {
     import('./mongo/second-factor-store.js'),
     import('./mongo/audit-log.js'),
     import('./mongo/signing-key-store.js'),
+    import('./mongo/oidc-store.js'),
   ]);
   const [redis, revocationList, eventBus, attemptLimiters, auditStream, revocationFeed, cachedClients] = await Promise.all([
     import('./redis/redis-connect.js'),
@@ -37,6 +38,7 @@ export async function loadSharedAdapters() {
     ...secondFactors,
     ...auditLog,
     ...signingKeys,
+    ...oidc,
     ...redis,
     ...revocationList,
     ...eventBus,

@@ -168,13 +168,14 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
     mail.mailer.start(config.outboxRelayIntervalMs);
     void mail.mailer.flush();
-    const sweepLog = new OutageLog(log, 'sweep of expired sessions, one-time tokens and second-factor claims');
+    const sweepLog = new OutageLog(log, 'sweep of expired sessions, one-time tokens, second-factor claims and OpenID Provider records');
     const sweeper = setInterval(
       () =>
         void sweepLog.run(async () => {
           await adapters.sessions.sweepExpired(new Date());
           await adapters.oneTimeTokens.sweepExpired(new Date());
           await adapters.secondFactors.sweepClaims(new Date());
+          await adapters.oidc.sweepExpired(new Date());
         }),
       SWEEP_INTERVAL_MS,
     );

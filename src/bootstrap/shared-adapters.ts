@@ -7,6 +7,7 @@ import type { AttemptLimiterFactory } from '../domain/abuse/ports.js';
 import type { AuditLog, AuditStream } from '../domain/audit/ports.js';
 import type { ClientStore, EventBus, Outbox } from '../domain/clients/ports.js';
 import type { Logger } from '../domain/kernel/logger.js';
+import type { OidcStore } from '../domain/oidc/ports.js';
 import type { MailOutbox, OneTimeTokenStore } from '../domain/recovery/ports.js';
 import type { RevocationFeed, RevocationList } from '../domain/revocation/ports.js';
 import type { SecondFactorStore } from '../domain/second-factor/ports.js';
@@ -37,6 +38,8 @@ export interface Adapters {
   secondFactors: SecondFactorStore;
   oneTimeTokens: OneTimeTokenStore;
   mailOutbox: MailOutbox;
+  /** The OpenID Provider's records. */
+  oidc: OidcStore;
   description: string;
   /** Whether each store is reachable now, for metrics. */
   storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
@@ -63,6 +66,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
     DEFAULT_FEED_KEY,
     RedisRevocationFeed,
     CachedClientStore,
+    MongoOidcStore,
   } = await loadSharedAdapters();
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
@@ -91,8 +95,9 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
       oneTimeTokens: new MongoOneTimeTokenStore(db),
       mailOutbox: new MongoMailOutbox(db),
       auditLog: new MongoAuditLog(db),
+      oidc: new MongoOidcStore(db),
     };
-    const { clients, sessions, outbox, signingKeys, secondFactors, oneTimeTokens, mailOutbox, auditLog } = mongoStores;
+    const { clients, sessions, outbox, signingKeys, secondFactors, oneTimeTokens, mailOutbox, auditLog, oidc } = mongoStores;
     await settleAll([
       clients.ensureIndexes().then(() => clients.fillEmailSkeletons(log)),
       signingKeys.ensureIndexes(),
@@ -102,6 +107,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
       auditLog.ensureIndexes(),
       oneTimeTokens.ensureIndexes(),
       mailOutbox.ensureIndexes(),
+      oidc.ensureIndexes(),
     ]);
     return { ...mongoStores, client: connected.client };
   };
@@ -125,7 +131,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
   };
   try {
     const [mongoSide, redisSide] = await settleAll([openMongo(), openRedisSide()]);
-    const { clients, sessions, outbox, signingKeys, secondFactors, oneTimeTokens, mailOutbox, auditLog } = mongoSide;
+    const { clients, sessions, outbox, signingKeys, secondFactors, oneTimeTokens, mailOutbox, auditLog, oidc } = mongoSide;
     const { redis, subscriber, revocations, revocationFeed } = redisSide;
     const cachedClients = config.clientCache.maxEntries > 0 ? await CachedClientStore.start(clients, redis, subscriber, config.clientCache, log) : null;
     const events = new RedisEventBus(
@@ -152,6 +158,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
       secondFactors,
       oneTimeTokens,
       mailOutbox,
+      oidc,
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
         mongodb: await mongoSide.db.command({ ping: 1 }).then(

@@ -8,6 +8,7 @@ import { SqliteAuditLog } from './sqlite-audit-log.js';
 import { fillEmailSkeletons, SqliteClientStore } from './sqlite-client-store.js';
 import { openSqliteDatabase, type SqliteDatabase, sqliteFilePath, synchronousOf } from './sqlite-database.js';
 import { SqliteMailOutbox } from './sqlite-mail-outbox.js';
+import { SqliteOidcStore } from './sqlite-oidc-store.js';
 import { SqliteOneTimeTokenStore } from './sqlite-one-time-token-store.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { SqliteRevocationPersistence } from './sqlite-revocation-persistence.js';
@@ -45,6 +46,7 @@ export function openEmbeddedAdapters(
     secondFactors: new SqliteSecondFactorStore(db),
     oneTimeTokens: new SqliteOneTimeTokenStore(db),
     mailOutbox: new SqliteMailOutbox(db),
+    oidc: new SqliteOidcStore(db),
     description:
       `embedded adapters: SQLite at ${sqliteFilePath(dataDir)} (synchronous=${synchronousOf(db)}), in-process revocation list and event bus — ` +
       'serves ONE instance only; configure MongoDB and Redis to run several',

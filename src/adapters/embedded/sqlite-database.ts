@@ -236,6 +236,18 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE refresh_tokens ADD COLUMN user_agent TEXT;
   ALTER TABLE refresh_tokens ADD COLUMN client_ip TEXT;
   `,
+  `
+  -- The OpenID Provider's records (src/adapters/embedded/sqlite-oidc-store.ts), by model and id.
+  CREATE TABLE oidc_records (
+    model TEXT NOT NULL, id TEXT NOT NULL, payload_json TEXT NOT NULL, grant_id TEXT, uid TEXT, user_code TEXT,
+    account_id TEXT, expires_at INTEGER, consumed_at INTEGER, PRIMARY KEY (model, id)
+  );
+  CREATE INDEX oidc_records_grant ON oidc_records (grant_id);
+  CREATE INDEX oidc_records_uid ON oidc_records (uid);
+  CREATE INDEX oidc_records_user_code ON oidc_records (user_code);
+  CREATE INDEX oidc_records_account ON oidc_records (account_id);
+  CREATE INDEX oidc_records_expiry ON oidc_records (expires_at);
+  `,
 ];
 
 function migrate(db: SqliteDatabase): void {

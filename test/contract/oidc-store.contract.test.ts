@@ -1,0 +1,129 @@
+/** The OidcStore port's guarantees, asserted against every adapter. */
+import { expect } from 'chai';
+import { SqliteOidcStore } from '../../src/adapters/embedded/sqlite-oidc-store.js';
+import { MongoOidcStore } from '../../src/adapters/mongo/oidc-store.js';
+import type { OidcRecord, OidcStore } from '../../src/domain/oidc/ports.js';
+import { ferretDatabases, openSqlite } from './backends.js';
+
+type OpenStore = () => Promise<{ store: OidcStore; reopen(): OidcStore; close(): Promise<void> }>;
+
+const NOW = new Date(Date.UTC(2026, 3, 4, 5, 6, 7, 890));
+const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
+let counter = 0;
+
+function aRecord(fields: Partial<OidcRecord> = {}): OidcRecord {
+  const id = `record-${++counter}`;
+  return {
+    model: 'RefreshToken',
+    id,
+    // Keys with dots and dollars, as resource URLs and claim names have.
+    payload: { jti: id, resources: { 'https://api.example.com/v1': 'openid profile' }, $weird: [1, { 'a.b': true }] },
+    grantId: 'grant-a',
+    uid: null,
+    userCode: null,
+    accountId: 'account-a',
+    expiresAt: minutes(30),
+    consumedAt: null,
+    ...fields,
+  };
+}
+
+function oidcStoreContract(open: OpenStore): void {
+  let store: OidcStore;
+  let reopen: () => OidcStore;
+  let close: () => Promise<void>;
+  beforeEach(async () => {
+    ({ store, reopen, close } = await open());
+  });
+  afterEach(async () => close());
+
+  it('finds a record by model and id with every field, also through a new connection (a restart), and not under another model', async () => {
+    const record = aRecord();
+    await store.upsert(record);
+    expect(await store.find('RefreshToken', record.id, NOW)).to.deep.equal(record);
+    expect(await reopen().find('RefreshToken', record.id, NOW)).to.deep.equal(record);
+    expect(await store.find('AuthorizationCode', record.id, NOW)).to.equal(null);
+  });
+
+  it('replaces a record whole on upsert, and keeps one with no expiry until destroyed', async () => {
+    const record = aRecord({ model: 'Client', expiresAt: null, grantId: null });
+    await store.upsert(record);
+    const changed = { ...record, payload: { redirect_uris: ['https://app.example.com/cb'] } };
+    await store.upsert(changed);
+    expect(await store.find('Client', record.id, minutes(60 * 24 * 365))).to.deep.equal(changed);
+    await store.destroy('Client', record.id);
+    await store.destroy('Client', record.id);
+    expect(await store.find('Client', record.id, NOW)).to.equal(null);
+  });
+
+  it('finds by uid and by user code within the model only', async () => {
+    const interaction = aRecord({ model: 'Interaction', uid: 'uid-1', grantId: null });
+    const device = aRecord({ model: 'DeviceCode', userCode: 'ABCD-EFGH' });
+    await store.upsert(interaction);
+    await store.upsert(device);
+    expect(await store.findByUid('Interaction', 'uid-1', NOW)).to.deep.equal(interaction);
+    expect(await store.findByUid('Session', 'uid-1', NOW)).to.equal(null);
+    expect(await store.findByUserCode('DeviceCode', 'ABCD-EFGH', NOW)).to.deep.equal(device);
+    expect(await store.findByUserCode('DeviceCode', 'ZZZZ-ZZZZ', NOW)).to.equal(null);
+  });
+
+  it('never returns an expired record, by any lookup', async () => {
+    const record = aRecord({ uid: 'uid-expiring', userCode: 'CODE-EXP', expiresAt: minutes(1) });
+    await store.upsert(record);
+    expect(await store.find('RefreshToken', record.id, minutes(1))).to.equal(null);
+    expect(await store.findByUid('RefreshToken', 'uid-expiring', minutes(2))).to.equal(null);
+    expect(await store.findByUserCode('RefreshToken', 'CODE-EXP', minutes(2))).to.equal(null);
+  });
+
+  it('marks a record consumed once: a second consume keeps the first time', async () => {
+    const record = aRecord({ model: 'AuthorizationCode' });
+    await store.upsert(record);
+    await store.consume('AuthorizationCode', record.id, minutes(1));
+    await store.consume('AuthorizationCode', record.id, minutes(2));
+    expect((await store.find('AuthorizationCode', record.id, NOW))?.consumedAt).to.deep.equal(minutes(1));
+  });
+
+  it("revokes a grant's records of every model and no other grant's, and lists an account's grants", async () => {
+    const token = aRecord();
+    const code = aRecord({ model: 'AuthorizationCode' });
+    const grant = aRecord({ model: 'Grant', id: 'grant-a' });
+    const other = aRecord({ grantId: 'grant-b' });
+    const someoneElse = aRecord({ grantId: 'grant-c', accountId: 'account-b' });
+    for (const record of [token, code, grant, other, someoneElse]) await store.upsert(record);
+    expect((await store.grantIdsOfAccount('account-a')).sort()).to.deep.equal(['grant-a', 'grant-b']);
+    await store.revokeByGrantId('grant-a');
+    for (const record of [token, code, grant]) expect(await store.find(record.model, record.id, NOW)).to.equal(null);
+    expect(await store.find('RefreshToken', other.id, NOW)).to.deep.equal(other);
+    expect(await store.grantIdsOfAccount('account-a')).to.deep.equal(['grant-b']);
+    expect(await store.grantIdsOfAccount('account-b')).to.deep.equal(['grant-c']);
+  });
+
+  it('sweeps expired records only', async () => {
+    const expired = aRecord({ expiresAt: minutes(-1) });
+    const live = aRecord();
+    const forever = aRecord({ model: 'Client', expiresAt: null });
+    for (const record of [expired, live, forever]) await store.upsert(record);
+    expect(await store.sweepExpired(NOW)).to.equal(1);
+    expect(await store.find('RefreshToken', live.id, NOW)).to.deep.equal(live);
+    expect(await store.find('Client', forever.id, NOW)).to.deep.equal(forever);
+  });
+}
+
+describe('OidcStore contract', () => {
+  describe('on SQLite (embedded)', () => {
+    oidcStoreContract(async () => {
+      const sqlite = await openSqlite();
+      return { store: new SqliteOidcStore(sqlite.db), reopen: () => new SqliteOidcStore(sqlite.reopen()), close: sqlite.close };
+    });
+  });
+
+  describe('on FerretDB (MongoDB wire protocol)', () => {
+    const openDatabase = ferretDatabases();
+    oidcStoreContract(async () => {
+      const { db, close } = await openDatabase();
+      const store = new MongoOidcStore(db);
+      await store.ensureIndexes();
+      return { store, reopen: () => new MongoOidcStore(db), close };
+    });
+  });
+});
