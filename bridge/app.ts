@@ -14,6 +14,7 @@ import { clientIp } from './middleware/browser-ip.js';
 import { crossSiteGuard } from './middleware/cross-site-guard.js';
 import { errorMiddleware } from './middleware/error-middleware.js';
 import { requestLog } from './middleware/request-log.js';
+import { type OidcMount, oidcProvider } from './oidc/provider-mount.js';
 import { PageAssets } from './pages/page-assets.js';
 import { PageRenderer } from './pages/page-renderer.js';
 import { forwardAuth, type IdentityOfToken, identityOverGrpc } from './routes/forward-auth.js';
@@ -32,9 +33,11 @@ export interface BridgeAppOptions {
   identityOf?: IdentityOfToken;
   accessLog?: AccessLogPolicy;
   observe?: CallObserver;
+  /** The OpenID Provider's parts, beside the service only; absent in a bridge started alone. */
+  oidc?: OidcMount;
 }
 
-export function createBridgeApp({ config, api, health, log, ...gateway }: BridgeAppOptions): Koa {
+export function createBridgeApp({ config, api, health, log, oidc, ...gateway }: BridgeAppOptions): Koa {
   const app = new Koa({ proxy: config.trustProxy });
   // The error middleware answers and logs every failure; Koa's own handler would only
   // repeat it on stderr.
@@ -69,8 +72,11 @@ export function createBridgeApp({ config, api, health, log, ...gateway }: Bridge
   // The hosted pages (UI_ENABLED): their failures are answered with a page, in their language.
   const renderer = config.ui.enabled ? new PageRenderer(config.ui, new PageAssets(config.ui)) : null;
   app.use(errorMiddleware(log, renderer ? pageFailureAnswer(renderer) : undefined));
+  // Before the cross-site guard: the provider's token endpoints are called by other origins
+  // by design, and its own forms carry their own CSRF tokens.
+  app.use(oidcProvider(oidc ?? null));
   app.use(crossSiteGuard(config.allowedOrigins));
-  const wellKnown = wellKnownRoutes({ api, issuer: config.issuer, publicUrl: config.publicUrl, callTimeoutMs: config.callTimeoutMs });
+  const wellKnown = wellKnownRoutes({ api, callTimeoutMs: config.callTimeoutMs });
   app.use(wellKnown.routes());
   app.use(wellKnown.allowedMethods());
   const recovery = recoveryRoutes({

@@ -43,7 +43,7 @@ export type BridgeOptions = {
   upstream?: string;
   /** When given, the bridge calls these handlers in process and `upstream` is unused. */
   local?: LocalServer;
-} & Pick<BridgeAppOptions, 'identityOf' | 'accessLog' | 'observe'>;
+} & Pick<BridgeAppOptions, 'identityOf' | 'accessLog' | 'observe' | 'oidc'>;
 
 /**
  * Starts the bridge on config.host:config.port (0 picks a free one), calling the gRPC

@@ -20,6 +20,11 @@ export const BRIDGE_REASONS = {
   REQUEST_ABORTED: { status: 400, meaning: 'the client closed the connection before its body arrived' },
   MESSAGE_TOO_LARGE: { status: 429, meaning: 'the gRPC server refused the request as too large' },
   DEADLINE_EXCEEDED: { status: 503, meaning: 'the gRPC server did not answer within BRIDGE_CALL_TIMEOUT_MS' },
+  OIDC_UNAVAILABLE: {
+    status: 404,
+    meaning: 'no OpenID Provider: tokens are signed HS256 with JWT_SECRET_KEY, whose JWKS is empty (set JWT_ALGORITHM=ES256, docs/oidc.md)',
+  },
+  OIDC_NOT_SERVED: { status: 404, meaning: 'no OpenID Provider in this process: it runs beside the service (the `all` role), not in a bridge started alone' },
   INTERNAL: { status: 500, meaning: 'anything unexpected; the cause is logged, never shown' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 

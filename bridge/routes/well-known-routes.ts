@@ -1,7 +1,7 @@
 /**
- * The discovery routes off-the-shelf verifiers (Envoy jwt_authn, Kong, jose's
- * createRemoteJWKSet, Go's jwx) are pointed at: the JWKS and a minimal OpenID discovery
- * document naming it. Public and cacheable, unlike every other answer of the bridge.
+ * The JWKS off-the-shelf verifiers (Envoy jwt_authn, Kong, jose's createRemoteJWKSet, Go's
+ * jwx) are pointed at, public and cacheable, unlike every other answer of the bridge. The
+ * OpenID discovery document that names it is the provider's (bridge/oidc/).
  */
 import { createHash } from 'node:crypto';
 import Router from '@koa/router';
@@ -11,18 +11,8 @@ import type { ClientAuthCalls } from '../../src/sdk/typed-client.js';
 export const JWKS_PATH = '/.well-known/jwks.json';
 export const OPENID_CONFIGURATION_PATH = '/.well-known/openid-configuration';
 
-/** The discovery document changes only with a deployment; caches may keep it this long. */
-const DISCOVERY_MAX_AGE_SECONDS = 3600;
-
 export interface WellKnownDependencies {
   api: ClientAuthCalls;
-  issuer: string;
-  /**
-   * PUBLIC_URL, where every URL the documents name starts. Never the request's Host or
-   * X-Forwarded-Host: these answers are public and cached, so one request naming another
-   * host would point every verifier behind the cache at it.
-   */
-  publicUrl: string;
   callTimeoutMs: number;
 }
 
@@ -36,14 +26,6 @@ export function wellKnownRoutes(deps: WellKnownDependencies): Router {
     answerCacheable(ctx, jwks, cacheMaxAgeSeconds);
   });
 
-  const discovery = {
-    issuer: deps.issuer,
-    jwks_uri: `${deps.publicUrl}${JWKS_PATH}`,
-    id_token_signing_alg_values_supported: ['ES256', 'EdDSA'],
-  };
-  router.get(OPENID_CONFIGURATION_PATH, (ctx) => {
-    answerCacheable(ctx, discovery, DISCOVERY_MAX_AGE_SECONDS);
-  });
   return router;
 }
 

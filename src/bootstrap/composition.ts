@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { requestLimiterOn } from '../adapters/attempt-request-limiter.js';
 import { passwordHasherFor } from '../adapters/crypto/configured-password-hasher.js';
 import { JwtTokenIssuer } from '../adapters/crypto/jwt-token-issuer.js';
@@ -37,7 +38,17 @@ export interface App {
   audit: Audit;
   /** The mail relay and its transport. */
   mail: WiredRecovery;
+  /** What the OpenID Provider beside the service reads directly (src/bootstrap/oidc-wiring.ts). */
+  oidc: AppOidcParts;
   close(): Promise<void>;
+}
+
+/** The key set, the lifetimes and the secret the OpenID Provider is built from. */
+export interface AppOidcParts {
+  keys: SigningKeySet;
+  tokens: { issuer: string; audience: string; userSeconds: number; serviceSeconds: number; refreshSeconds: number };
+  /** Keys the provider's cookies, derived from the key that seals second factors; never used to seal anything. */
+  cookieSecret: string;
 }
 
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
@@ -192,6 +203,17 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       relay,
       audit,
       mail: wiredMail,
+      oidc: {
+        keys: signingKeys,
+        tokens: {
+          issuer: config.jwt.issuer,
+          audience: config.jwt.audience,
+          userSeconds: lifetimes.accessToken,
+          serviceSeconds: lifetimes.serviceToken,
+          refreshSeconds: lifetimes.refreshToken,
+        },
+        cookieSecret: derivedSecret(sealingKey, 'client-auth oidc-provider cookies'),
+      },
       close: async () => {
         clearInterval(sweeper);
         await relay.stop();
@@ -208,4 +230,9 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     await adapters.close();
     throw error;
   }
+}
+
+/** A secret for one purpose derived from `key` (HKDF-SHA256), so that it opens nothing else. */
+function derivedSecret(key: string, purpose: string): string {
+  return Buffer.from(hkdfSync('sha256', key, '', purpose, 32)).toString('base64url');
 }

@@ -14,6 +14,7 @@ import { startGrpcServer } from '../transport/grpc/grpc-server.js';
 import { gatewayCheck } from '../transport/shared/gateway-identity.js';
 import { buildApp } from './composition.js';
 import { startupDone } from './heap-policy.js';
+import { oidcMountOf } from './oidc-wiring.js';
 
 const ROLES = ['all', 'server', 'bridge'] as const;
 type Role = (typeof ROLES)[number];
@@ -84,7 +85,9 @@ async function main(): Promise<void> {
   const upstream = local ? 'in-process' : config.bridge.upstream;
   // Beside the server, forward auth asks the service in process rather than over loopback.
   const identityOf = app ? { identityOf: identityInProcess(gatewayCheck(app.useCases), log) } : {};
-  const bridge = role === 'server' ? null : await startBridge(config.bridge, { log, accessLog, ...identityOf, ...observe, ...(local ? { local } : {}) });
+  const oidc = app ? { oidc: oidcMountOf(app, config.bridge.publicUrl) } : {};
+  const bridge =
+    role === 'server' ? null : await startBridge(config.bridge, { log, accessLog, ...identityOf, ...observe, ...oidc, ...(local ? { local } : {}) });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
   startupDone();
 

@@ -16,6 +16,7 @@ import { SelfDeletion, type SelfDeletionDeps } from '../domain/clients/self-dele
 import { ServiceSecrets, type ServiceSecretsDeps } from '../domain/clients/service-secrets.js';
 import { Suspension, type SuspensionDeps } from '../domain/clients/suspension.js';
 import type { Clock } from '../domain/kernel/clock.js';
+import { OidcServiceClients, type OidcServiceClientsDeps } from '../domain/oidc/service-clients.js';
 import { EmailVerification, type EmailVerificationDeps } from '../domain/recovery/email-verification.js';
 import { PasswordReset, type PasswordResetDeps } from '../domain/recovery/password-reset.js';
 import { RevocationWatch, type RevocationWatchDeps } from '../domain/revocation/watch.js';
@@ -42,6 +43,7 @@ type EveryUseCaseDeps = AccountDeps &
   DeletionDeps &
   EmailVerificationDeps &
   MySessionsDeps &
+  OidcServiceClientsDeps &
   PasskeysDeps &
   PasswordResetDeps &
   RecentSignInDeps &
@@ -93,6 +95,7 @@ export interface UseCases {
   passwordReset: PasswordReset;
   emailVerification: EmailVerification;
   strengthEstimates: StrengthEstimates;
+  oidcServiceClients: OidcServiceClients;
 }
 
 export function createUseCases(input: UseCaseDeps): UseCases {
@@ -129,5 +132,6 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     passwordReset: new PasswordReset(deps),
     emailVerification,
     strengthEstimates: new StrengthEstimates(deps),
+    oidcServiceClients: new OidcServiceClients(deps),
   };
 }

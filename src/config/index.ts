@@ -49,9 +49,7 @@ export interface Config {
     readonly refreshCookieName: string;
     readonly callTimeoutMs: number;
     readonly bodyLimitBytes: number;
-    /** JWT_ISSUER, which the OpenID discovery document names. */
-    readonly issuer: string;
-    /** PUBLIC_URL (no trailing slash): the discovery document's URLs start with it. */
+    /** PUBLIC_URL (no trailing slash): the OpenID Provider's issuer; every URL discovery names starts with it. */
     readonly publicUrl: string;
     /** Where the verification page leads once a link confirmed the address (without the pages: where GET /verify-email?token= redirects). */
     readonly emailVerifiedRedirectUrl: string;
@@ -171,7 +169,6 @@ export function loadConfig(env: Env): Config {
       refreshCookieName,
       callTimeoutMs: read.int('BRIDGE_CALL_TIMEOUT_MS', 5000, 100, 60000),
       bodyLimitBytes: read.int('BRIDGE_BODY_LIMIT_BYTES', 16 * 1024, 256, 1024 * 1024),
-      issuer,
       publicUrl: recovery.publicUrl,
       emailVerifiedRedirectUrl: verifiedRedirectFrom(read, recovery),
       ui: uiFrom(read, recovery, secondFactor.webauthn.origins.length > 0),

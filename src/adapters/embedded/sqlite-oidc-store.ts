@@ -30,9 +30,7 @@ export class SqliteOidcStore implements OidcStore {
       consume: db.prepare<[number, string, string]>('UPDATE oidc_records SET consumed_at = COALESCE(consumed_at, ?) WHERE model = ? AND id = ?'),
       destroy: db.prepare<[string, string]>('DELETE FROM oidc_records WHERE model = ? AND id = ?'),
       revokeGrant: db.prepare<[string]>('DELETE FROM oidc_records WHERE grant_id = ?'),
-      grantsOfAccount: db.prepare<[string], { grant_id: string }>(
-        'SELECT DISTINCT grant_id FROM oidc_records WHERE account_id = ? AND grant_id IS NOT NULL',
-      ),
+      grantsOfAccount: db.prepare<[string], { grant_id: string }>('SELECT DISTINCT grant_id FROM oidc_records WHERE account_id = ? AND grant_id IS NOT NULL'),
       sweep: db.prepare<[number]>('DELETE FROM oidc_records WHERE expires_at IS NOT NULL AND expires_at <= ?'),
     };
     // Every method reports an outage of the store as UnavailableError (see ../outages.ts).

@@ -5,6 +5,7 @@
  */
 
 import { type RunningBridge, startBridge } from '../../../bridge/server.js';
+import { oidcMountOf } from '../../../src/bootstrap/oidc-wiring.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { recordingLogger, type TestServer } from '../../support/server.js';
 
@@ -41,7 +42,9 @@ export async function startBridgeFor(server: TestServer, wiring: Wiring, env: Re
     maxMessageBytes: server.config.grpc.maxMessageBytes,
     internalPass: server.grpc.internalPass,
   };
-  const bridge = await startBridge(config.bridge, { log: recordingLogger(logs), local });
+  // As start.ts wires it, the OpenID Provider too: it runs beside the service only.
+  const oidc = oidcMountOf(server.app, config.bridge.publicUrl);
+  const bridge = await startBridge(config.bridge, { log: recordingLogger(logs), local, oidc });
   return Object.assign(bridge, { logs });
 }
 

@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { expect } from 'chai';
 import { headerOf, verifiesWith } from '../../support/jws.js';
 import { setupEnv, startTestServer, type TestServer } from '../../support/server.js';
@@ -53,39 +52,4 @@ describe("The bridge's discovery routes", function () {
     const hs256 = await start(this, {});
     expect(await (await fetch(`${hs256.bridge.url}/.well-known/jwks.json`)).json()).to.deep.equal({ keys: [] });
   });
-
-  it('serve GET /.well-known/openid-configuration naming the issuer and the JWKS URL under PUBLIC_URL', async function () {
-    const { bridge } = await start(this, { JWT_ALGORITHM: 'ES256' }, { JWT_ISSUER: 'https://auth.example.com', PUBLIC_URL: 'https://auth.example.com/' });
-    const direct = await fetch(`${bridge.url}/.well-known/openid-configuration`);
-    expect(direct.status).to.equal(200);
-    expect(direct.headers.get('cache-control')).to.match(/^public, max-age=\d+$/);
-    expect(await direct.json()).to.include({ issuer: 'https://auth.example.com', jwks_uri: 'https://auth.example.com/.well-known/jwks.json' });
-  });
-
-  it('take no URL from Host or X-Forwarded-*: a cached discovery document cannot point verifiers at another host', async function () {
-    const publicUrl = 'https://auth.example.com';
-    for (const bridgeEnv of [{}, { BRIDGE_TRUST_PROXY: 'true', TRUSTED_PROXY_CIDRS: '127.0.0.0/8,::1/128' }] as Record<string, string>[]) {
-      const { bridge } = await start(this, { JWT_ALGORITHM: 'ES256' }, { PUBLIC_URL: publicUrl, ...bridgeEnv });
-      for (const headers of [{ Host: 'evil.example' }, { 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'http' }] as Record<string, string>[]) {
-        const answer = await rawGet(bridge.port, '/.well-known/openid-configuration', headers);
-        expect(answer.status, JSON.stringify({ bridgeEnv, headers })).to.equal(200);
-        expect(JSON.parse(answer.body), JSON.stringify({ bridgeEnv, headers })).to.include({ jwks_uri: `${publicUrl}/.well-known/jwks.json` });
-        expect(answer.body).to.not.include('evil.example');
-      }
-    }
-  });
 });
-
-/** A GET with the headers as given (fetch would not let a test set Host). */
-function rawGet(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const call = request({ host: '127.0.0.1', port, path, headers }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-    });
-    call.once('error', reject);
-    call.end();
-  });
-}

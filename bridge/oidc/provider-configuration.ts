@@ -1,0 +1,168 @@
+/**
+ * The OpenID Provider (oidc-provider, ADR 0015): its configuration on our stores, keys and
+ * clients. Only what is served is switched on; discovery is generated from this, so it
+ * advertises nothing else.
+ */
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { DomainError } from '../../src/domain/kernel/errors.js';
+import type { OidcStore } from '../../src/domain/oidc/ports.js';
+import type { OidcServiceClients } from '../../src/domain/oidc/service-clients.js';
+import { type ClientMetadataLookup, storeAdapters } from './provider-adapter.js';
+import type { KeystoreState } from './provider-keys.js';
+
+/** Where the provider's endpoints are, under the bridge; the JWKS is our own route. */
+export const OIDC_ROUTES = {
+  authorization: '/oidc/authorize',
+  token: '/oidc/token',
+  userinfo: '/oidc/userinfo',
+  jwks: '/.well-known/jwks.json',
+  introspection: '/oidc/introspect',
+  revocation: '/oidc/revoke',
+  end_session: '/oidc/logout',
+} as const;
+
+/** The access tokens' lifetimes and the claims our token check expects of them. */
+export interface OidcTokenSettings {
+  /** JWT_ISSUER and JWT_AUDIENCE: what ValidateToken checks. */
+  issuer: string;
+  audience: string;
+  userSeconds: number;
+  serviceSeconds: number;
+  refreshSeconds: number;
+}
+
+export interface OidcProviderDependencies {
+  /** PUBLIC_URL: the issuer, and where every URL discovery names starts. */
+  issuer: string;
+  store: OidcStore;
+  serviceClients: OidcServiceClients;
+  tokens: OidcTokenSettings;
+  /** Keys that sign the provider's cookies (derived from the key-encryption key). */
+  cookieKeys: string[];
+  /** Where a request came from, as the bridge's client-IP policy reckons it, for the attempt limits. */
+  sourceOf(ctx: KoaContextWithOIDC): string;
+}
+
+/** The one resource server: every API that checks tokens with our JWKS, ValidateToken or GET /auth. */
+const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'groups'];
+/** An extra metadata field carrying a service client's groups into its tokens. */
+const GROUPS_FIELD = 'client_auth_groups';
+
+/**
+ * A provider for one state of the key set. The provider is rebuilt when a rotation changes
+ * the state (provider-mount.ts); everything it keeps between requests is in the store.
+ */
+export function buildProvider(deps: OidcProviderDependencies, keystore: KeystoreState): Provider {
+  const resource = `${deps.issuer}/`;
+  const configuration: Configuration = {
+    adapter: storeAdapters(deps.store, serviceClientMetadata(deps.serviceClients)),
+    jwks: { keys: keystore.keys },
+    routes: { ...OIDC_ROUTES },
+    scopes: SCOPES,
+    claims: { openid: ['sub'], profile: ['name', 'given_name', 'family_name'], email: ['email', 'email_verified'], groups: ['groups'] },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      id_token_signed_response_alg: keystore.algorithm,
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: [keystore.algorithm],
+      userinfoSigningAlgValues: [keystore.algorithm],
+      introspectionSigningAlgValues: [keystore.algorithm],
+      authorizationSigningAlgValues: [keystore.algorithm],
+      requestObjectSigningAlgValues: [keystore.algorithm],
+      clientAuthSigningAlgValues: [keystore.algorithm],
+    },
+    extraClientMetadata: { properties: [GROUPS_FIELD] },
+    responseTypes: ['code'],
+    cookies: { keys: deps.cookieKeys },
+    ttl: {
+      AccessToken: deps.tokens.userSeconds,
+      ClientCredentials: deps.tokens.serviceSeconds,
+      AuthorizationCode: 60,
+      IdToken: deps.tokens.userSeconds,
+      Interaction: 600,
+      RefreshToken: deps.tokens.refreshSeconds,
+      Grant: deps.tokens.refreshSeconds,
+      Session: deps.tokens.refreshSeconds,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      // A DPoP-bound token would be honoured by no gateway in front of our APIs.
+      dPoP: { enabled: false },
+      pushedAuthorizationRequests: { enabled: false },
+      externalSigningSupport: { enabled: true, ack: 'experimental-01' },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => resource,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, indicator, client) => {
+          if (indicator !== resource) throw new errors.InvalidTarget();
+          const service = client.grantTypes?.includes('client_credentials') === true;
+          return {
+            scope: SCOPES.filter((scope) => scope !== 'offline_access').join(' '),
+            audience: deps.tokens.audience,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: service ? deps.tokens.serviceSeconds : deps.tokens.userSeconds,
+            jwt: { sign: { alg: keystore.algorithm } },
+          };
+        },
+      },
+    },
+    extraTokenClaims: (ctx, token) => {
+      if (token.kind !== 'ClientCredentials') return undefined;
+      // A service token belongs to no session: a fresh id, as IssueServiceToken gives.
+      const groups = ctx.oidc.client?.metadata()[GROUPS_FIELD];
+      return { id: token.clientId, groups: Array.isArray(groups) ? groups : [], kind: 'service', sid: randomUUID() };
+    },
+    formats: {
+      customizers: {
+        jwt: (_ctx, _token, jwt) => {
+          // The issuer our token check expects; ID tokens keep the provider's (PUBLIC_URL).
+          jwt.payload.iss = deps.tokens.issuer;
+        },
+      },
+    },
+  };
+  const provider = new Provider(deps.issuer, configuration);
+  replaceSecretCheck(provider, deps);
+  return provider;
+}
+
+/**
+ * The secret of a service client is checked against its stored hash by the domain, never
+ * compared in clear: the metadata the provider holds carries a placeholder no request can
+ * know (per process and client, stable so the provider's client cache keeps working).
+ */
+function serviceClientMetadata(serviceClients: OidcServiceClients): ClientMetadataLookup {
+  const placeholderKey = randomBytes(32);
+  return async (clientId) => {
+    const client = await serviceClients.find(clientId);
+    if (client === null || client.suspended) return null;
+    return {
+      client_id: client.id,
+      client_secret: createHmac('sha256', placeholderKey).update(client.id).digest('base64url'),
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'client_secret_basic',
+      [GROUPS_FIELD]: client.groups,
+    };
+  };
+}
+
+/** oidc-provider awaits `compareClientSecret` (ADR 0015, internals); ours asks the domain, behind the attempt limits. */
+function replaceSecretCheck(provider: Provider, deps: OidcProviderDependencies): void {
+  provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientId: string }, actual: string) {
+    try {
+      return await deps.serviceClients.secretMatches(this.clientId, actual, deps.sourceOf(Provider.ctx as KoaContextWithOIDC));
+    } catch (error) {
+      if (error instanceof DomainError && error.reason === 'TOO_MANY_ATTEMPTS') throw new errors.InvalidClientAuth('too many failed attempts; retry later');
+      throw error;
+    }
+  };
+}

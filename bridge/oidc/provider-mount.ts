@@ -1,0 +1,71 @@
+/**
+ * Mounts the OpenID Provider in the bridge: its routes under /oidc/ and the discovery
+ * document, answered by the provider built for the key set as it is now. The provider
+ * sees the request as addressed to PUBLIC_URL whatever its Host or X-Forwarded-* say, so
+ * no URL it gives out (discovery, redirects) comes from the request.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Middleware } from 'koa';
+import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { SigningKeySet } from '../../src/domain/signing-keys/ports.js';
+import { HttpError } from '../middleware/http-error.js';
+import { OPENID_CONFIGURATION_PATH } from '../routes/well-known-routes.js';
+import { buildProvider, type OidcProviderDependencies } from './provider-configuration.js';
+import { keystoreOf } from './provider-keys.js';
+
+/** What the bridge needs to serve the provider: everything but the request's source, which the mount supplies. */
+export interface OidcMount {
+  provider: Omit<OidcProviderDependencies, 'sourceOf'>;
+  keys: Pick<SigningKeySet, 'signer' | 'publicKeys'>;
+}
+
+const OIDC_PREFIX = '/oidc/';
+
+function isProviderPath(path: string): boolean {
+  return path === OPENID_CONFIGURATION_PATH || path.startsWith(OIDC_PREFIX);
+}
+
+/**
+ * The provider's routes, or for them a 404 saying why there is none: `mount` is null in a
+ * bridge started alone, and the key set signs HS256 (nothing published to verify an ID
+ * token with) in the original deployments' mode.
+ */
+export function oidcProvider(mount: OidcMount | null): Middleware {
+  if (mount === null) {
+    return async (ctx, next) => {
+      if (!isProviderPath(ctx.path)) return next();
+      throw new HttpError('OIDC_NOT_SERVED', 'the OpenID Provider runs in the process that also runs the service (the `all` role)');
+    };
+  }
+  const sources = new WeakMap<IncomingMessage, string>();
+  const deps: OidcProviderDependencies = { ...mount.provider, sourceOf: (ctx: KoaContextWithOIDC) => sources.get(ctx.req) ?? '' };
+  const publicUrl = new URL(mount.provider.issuer);
+  let current: { fingerprint: string; provider: Provider; handle: ReturnType<Provider['callback']> } | null = null;
+  return async (ctx, next) => {
+    if (!isProviderPath(ctx.path)) return next();
+    const keystore = keystoreOf(mount.keys);
+    if (keystore === null) {
+      throw new HttpError(
+        'OIDC_UNAVAILABLE',
+        'no OpenID Provider while tokens are signed HS256 with JWT_SECRET_KEY: set JWT_ALGORITHM=ES256 and KEY_ENCRYPTION_KEY (docs/signing-keys.md)',
+      );
+    }
+    if (current?.fingerprint !== keystore.fingerprint) {
+      const provider = buildProvider(deps, keystore);
+      // The provider reads its origin from the headers set below, which come from PUBLIC_URL only.
+      provider.proxy = true;
+      current = { fingerprint: keystore.fingerprint, provider, handle: provider.callback() };
+    }
+    const { req } = ctx;
+    sources.set(req, ctx.state['clientIp'] as string);
+    req.headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
+    req.headers['x-forwarded-host'] = publicUrl.host;
+    req.headers.host = publicUrl.host;
+    delete req.headers['x-forwarded-for'];
+    // A PUBLIC_URL with a path (a proxy that strips it) is where the provider's routes are mounted.
+    if (publicUrl.pathname !== '/') (req as IncomingMessage & { originalUrl?: string }).originalUrl = `${publicUrl.pathname.replace(/\/$/, '')}${req.url}`;
+    ctx.respond = false;
+    await current.handle(req, ctx.res);
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * The service clients as the OpenID Provider's confidential clients: the same clients and
+ * secrets RegisterService issues, checked as IssueServiceToken checks them.
+ */
+
+import type { AttemptLimits } from '../abuse/ports.js';
+import type { ClientStore } from '../clients/ports.js';
+import { hashSecret, sameHash } from '../kernel/secrets.js';
+import * as v from '../kernel/validation.js';
+
+/** No secret we issue comes near this; longer input is refused before it is hashed. */
+const MAX_SECRET_LENGTH = 128;
+const DUMMY_SECRET_HASH = hashSecret('no client has this secret');
+
+/** What the provider learns of a service client: never its secret's hash. */
+export interface OidcServiceClient {
+  id: string;
+  groups: string[];
+  suspended: boolean;
+}
+
+export interface OidcServiceClientsDeps {
+  clients: Pick<ClientStore, 'findById'>;
+  limits: Pick<AttemptLimits, 'beginServiceToken'>;
+}
+
+export class OidcServiceClients {
+  constructor(private readonly deps: OidcServiceClientsDeps) {}
+
+  /** The service client with a secret named `clientId`, or null for any other id (users included). */
+  async find(clientId: string): Promise<OidcServiceClient | null> {
+    const found = v.isClientId(clientId) ? await this.deps.clients.findById(clientId) : null;
+    if (found?.kind !== 'service' || found.secretHash === null) return null;
+    return { id: found.id, groups: found.groups, suspended: found.suspended };
+  }
+
+  /**
+   * Whether `secret` is the current secret of service client `clientId`. Counted against
+   * `source` as IssueServiceToken counts it (throws TOO_MANY_ATTEMPTS past the limit); an unknown
+   * id is compared against a dummy hash, so timing says nothing about which ids exist.
+   */
+  async secretMatches(clientId: string, secret: string, source: string): Promise<boolean> {
+    const attempt = await this.deps.limits.beginServiceToken(source);
+    if (secret === '' || secret.length > MAX_SECRET_LENGTH) return false;
+    const found = v.isClientId(clientId) ? await this.deps.clients.findById(clientId) : null;
+    const stored = found?.kind === 'service' ? found.secretHash : null;
+    const matches = sameHash(hashSecret(secret), stored ?? DUMMY_SECRET_HASH) && stored !== null;
+    if (matches) await attempt.succeeded();
+    return matches;
+  }
+}
