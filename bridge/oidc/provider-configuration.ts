@@ -48,6 +48,8 @@ export interface OidcProviderDependencies {
 const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'groups'];
 /** An extra metadata field carrying a service client's groups into its tokens. */
 const GROUPS_FIELD = 'client_auth_groups';
+/** An extra metadata field: the client skips the consent page (SetOidcClient's first_party). */
+export const FIRST_PARTY_FIELD = 'client_auth_first_party';
 
 /**
  * A provider for one state of the key set. The provider is rebuilt when a rotation changes
@@ -76,7 +78,7 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
       requestObjectSigningAlgValues: [keystore.algorithm],
       clientAuthSigningAlgValues: [keystore.algorithm],
     },
-    extraClientMetadata: { properties: [GROUPS_FIELD] },
+    extraClientMetadata: { properties: [GROUPS_FIELD, FIRST_PARTY_FIELD] },
     responseTypes: ['code'],
     cookies: { keys: deps.cookieKeys },
     ttl: {
@@ -143,14 +145,20 @@ function serviceClientMetadata(serviceClients: OidcServiceClients): ClientMetada
   return async (clientId) => {
     const client = await serviceClients.find(clientId);
     if (client === null || client.suspended) return null;
+    // Without settings (SetOidcClient) a service client uses client credentials only.
+    const settings = client.settings;
+    const grantTypes: string[] = settings?.grantTypes ?? ['client_credentials'];
     return {
       client_id: client.id,
-      client_secret: createHmac('sha256', placeholderKey).update(client.id).digest('base64url'),
-      grant_types: ['client_credentials'],
-      response_types: [],
-      redirect_uris: [],
-      token_endpoint_auth_method: 'client_secret_basic',
+      ...(settings?.publicClient ? {} : { client_secret: createHmac('sha256', placeholderKey).update(client.id).digest('base64url') }),
+      grant_types: grantTypes,
+      response_types: grantTypes.includes('authorization_code') ? ['code'] : [],
+      redirect_uris: settings?.redirectUris ?? [],
+      post_logout_redirect_uris: settings?.postLogoutRedirectUris ?? [],
+      token_endpoint_auth_method: settings?.publicClient ? 'none' : 'client_secret_basic',
+      ...(settings ? { scope: settings.scopes.join(' ') } : {}),
       [GROUPS_FIELD]: client.groups,
+      [FIRST_PARTY_FIELD]: settings?.firstParty ?? false,
     };
   };
 }

@@ -155,6 +155,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       webauthn: new SimpleWebAuthnCeremonies(),
       secondFactorSettings: config.secondFactor,
       recovery: mail.recovery,
+      oidcRecords: adapters.oidc,
     });
     if (config.admin) {
       const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);

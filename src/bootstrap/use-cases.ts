@@ -16,6 +16,7 @@ import { SelfDeletion, type SelfDeletionDeps } from '../domain/clients/self-dele
 import { ServiceSecrets, type ServiceSecretsDeps } from '../domain/clients/service-secrets.js';
 import { Suspension, type SuspensionDeps } from '../domain/clients/suspension.js';
 import type { Clock } from '../domain/kernel/clock.js';
+import { OidcClientRegistrations, type OidcClientRegistrationsDeps } from '../domain/oidc/client-registration.js';
 import { OidcServiceClients, type OidcServiceClientsDeps } from '../domain/oidc/service-clients.js';
 import { EmailVerification, type EmailVerificationDeps } from '../domain/recovery/email-verification.js';
 import { PasswordReset, type PasswordResetDeps } from '../domain/recovery/password-reset.js';
@@ -43,6 +44,7 @@ type EveryUseCaseDeps = AccountDeps &
   DeletionDeps &
   EmailVerificationDeps &
   MySessionsDeps &
+  OidcClientRegistrationsDeps &
   OidcServiceClientsDeps &
   PasskeysDeps &
   PasswordResetDeps &
@@ -96,6 +98,7 @@ export interface UseCases {
   emailVerification: EmailVerification;
   strengthEstimates: StrengthEstimates;
   oidcServiceClients: OidcServiceClients;
+  oidcClientRegistrations: OidcClientRegistrations;
 }
 
 export function createUseCases(input: UseCaseDeps): UseCases {
@@ -133,5 +136,6 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     emailVerification,
     strengthEstimates: new StrengthEstimates(deps),
     oidcServiceClients: new OidcServiceClients(deps),
+    oidcClientRegistrations: new OidcClientRegistrations(deps),
   };
 }

@@ -12,6 +12,7 @@ import * as accountApi from '../../gen/clientauth/v1/account.js';
 import * as adminConsoleApi from '../../gen/clientauth/v1/admin_console.js';
 import * as api from '../../gen/clientauth/v1/client_auth.js';
 import { ClientAuthClient, type ClientAuthServer, ClientAuthService, type DeepPartial } from '../../gen/clientauth/v1/client_auth.js';
+import * as oidcClientsApi from '../../gen/clientauth/v1/oidc_clients.js';
 import * as passwordStrengthApi from '../../gen/clientauth/v1/password_strength.js';
 import * as secondFactorApi from '../../gen/clientauth/v1/second_factor.js';
 import * as signingKeyApi from '../../gen/clientauth/v1/signing_keys.js';
@@ -129,8 +130,8 @@ type MessageCodec = { fromPartial?: (partial: unknown) => unknown };
  */
 function requestFiller(method: string): (partial: unknown) => unknown {
   const name = `${method.charAt(0).toUpperCase()}${method.slice(1)}Request`;
-  // The account, password-strength and second-factor messages are generated from their own proto files.
-  const messages = { ...api, ...accountApi, ...adminConsoleApi, ...passwordStrengthApi, ...secondFactorApi, ...signingKeyApi } as unknown as Record<
+  // The account, admin console, OIDC client, password-strength and second-factor messages are generated from their own proto files.
+  const messages = { ...api, ...accountApi, ...adminConsoleApi, ...oidcClientsApi, ...passwordStrengthApi, ...secondFactorApi, ...signingKeyApi } as unknown as Record<
     string,
     MessageCodec | undefined
   >;

@@ -43,6 +43,7 @@ import {
 } from "./admin_console.js";
 import { AuditEvent, AuditOutcome, auditOutcomeFromJSON, auditOutcomeToJSON } from "./audit.js";
 import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client.js";
+import { SetOidcClientRequest, SetOidcClientResponse } from "./oidc_clients.js";
 import { EstimatePasswordStrengthRequest, EstimatePasswordStrengthResponse } from "./password_strength.js";
 import { WatchRevocationsRequest, WatchRevocationsResponse } from "./revocation_feed.js";
 import {
@@ -5061,6 +5062,26 @@ export const ClientAuthService = {
     responseDeserialize: (value: Buffer): ResetServiceSecretResponse => ResetServiceSecretResponse.decode(value),
   },
   /**
+   * Registers (or replaces) how a service client signs people in through the OpenID
+   * Provider (docs/oidc.md): its redirect URIs, post-logout redirect URIs, whether it is
+   * public or confidential and first-party, and the scopes and grant types it may use.
+   * Without it a service client may use client credentials only. Admins only (bearer).
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND,
+   * FAILED_PRECONDITION / NOT_A_SERVICE when the client is a user, or INVALID_ARGUMENT /
+   * INVALID_ARGUMENT naming the field (a wildcard, a fragment, a non-https URI off
+   * loopback, an unknown scope or grant type).
+   */
+  setOidcClient: {
+    path: "/clientauth.v1.ClientAuth/SetOidcClient" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SetOidcClientRequest): Buffer => Buffer.from(SetOidcClientRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SetOidcClientRequest => SetOidcClientRequest.decode(value),
+    responseSerialize: (value: SetOidcClientResponse): Buffer =>
+      Buffer.from(SetOidcClientResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SetOidcClientResponse => SetOidcClientResponse.decode(value),
+  },
+  /**
    * Returns the public keys that verify access tokens (a JWKS), for gateways and services
    * that verify tokens themselves. Public. Tokens name their key in the `kid` header;
    * with HS256 (the shared secret) the set is empty.
@@ -5764,6 +5785,17 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    */
   resetServiceSecret: handleUnaryCall<ResetServiceSecretRequest, ResetServiceSecretResponse>;
   /**
+   * Registers (or replaces) how a service client signs people in through the OpenID
+   * Provider (docs/oidc.md): its redirect URIs, post-logout redirect URIs, whether it is
+   * public or confidential and first-party, and the scopes and grant types it may use.
+   * Without it a service client may use client credentials only. Admins only (bearer).
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND,
+   * FAILED_PRECONDITION / NOT_A_SERVICE when the client is a user, or INVALID_ARGUMENT /
+   * INVALID_ARGUMENT naming the field (a wildcard, a fragment, a non-https URI off
+   * loopback, an unknown scope or grant type).
+   */
+  setOidcClient: handleUnaryCall<SetOidcClientRequest, SetOidcClientResponse>;
+  /**
    * Returns the public keys that verify access tokens (a JWKS), for gateways and services
    * that verify tokens themselves. Public. Tokens name their key in the `kid` header;
    * with HS256 (the shared secret) the set is empty.
@@ -6463,6 +6495,31 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ResetServiceSecretResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Registers (or replaces) how a service client signs people in through the OpenID
+   * Provider (docs/oidc.md): its redirect URIs, post-logout redirect URIs, whether it is
+   * public or confidential and first-party, and the scopes and grant types it may use.
+   * Without it a service client may use client credentials only. Admins only (bearer).
+   * Fails with PERMISSION_DENIED / PERMISSION_DENIED, NOT_FOUND / CLIENT_NOT_FOUND,
+   * FAILED_PRECONDITION / NOT_A_SERVICE when the client is a user, or INVALID_ARGUMENT /
+   * INVALID_ARGUMENT naming the field (a wildcard, a fragment, a non-https URI off
+   * loopback, an unknown scope or grant type).
+   */
+  setOidcClient(
+    request: SetOidcClientRequest,
+    callback: (error: ServiceError | null, response: SetOidcClientResponse) => void,
+  ): ClientUnaryCall;
+  setOidcClient(
+    request: SetOidcClientRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SetOidcClientResponse) => void,
+  ): ClientUnaryCall;
+  setOidcClient(
+    request: SetOidcClientRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SetOidcClientResponse) => void,
   ): ClientUnaryCall;
   /**
    * Returns the public keys that verify access tokens (a JWKS), for gateways and services

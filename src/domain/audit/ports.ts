@@ -38,6 +38,7 @@ export const AUDIT_EVENT_TYPES = [
   'service_token.issued',
   'service.registered',
   'service_secret.reset',
+  'oidc_client.set',
   'groups.changed',
   'client.suspended',
   'client.reinstated',

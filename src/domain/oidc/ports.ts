@@ -48,3 +48,23 @@ export interface OidcStore {
   grantIdsOfAccount(accountId: string): Promise<string[]>;
   sweepExpired(now: Date): Promise<number>;
 }
+
+/** The scopes a client may be allowed, and the grant types it may use. */
+export const OIDC_SCOPES = ['openid', 'profile', 'email', 'groups', 'offline_access'] as const;
+export const OIDC_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+export type OidcScope = (typeof OIDC_SCOPES)[number];
+export type OidcGrantType = (typeof OIDC_GRANT_TYPES)[number];
+
+/** How a service client signs people in through the provider, as an admin registered it (SetOidcClient). */
+export interface OidcClientSettings {
+  clientId: string;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  /** No secret: PKCE (S256) alone, and no client credentials. */
+  publicClient: boolean;
+  /** Skips the consent page. */
+  firstParty: boolean;
+  scopes: OidcScope[];
+  grantTypes: OidcGrantType[];
+  updatedAt: Date;
+}

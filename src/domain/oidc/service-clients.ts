@@ -7,6 +7,8 @@ import type { AttemptLimits } from '../abuse/ports.js';
 import type { ClientStore } from '../clients/ports.js';
 import { hashSecret, sameHash } from '../kernel/secrets.js';
 import * as v from '../kernel/validation.js';
+import { registeredSettings } from './client-registration.js';
+import type { OidcClientSettings, OidcStore } from './ports.js';
 
 /** No secret we issue comes near this; longer input is refused before it is hashed. */
 const MAX_SECRET_LENGTH = 128;
@@ -17,11 +19,14 @@ export interface OidcServiceClient {
   id: string;
   groups: string[];
   suspended: boolean;
+  /** How it signs people in, if an admin registered it (SetOidcClient); null: client credentials only. */
+  settings: OidcClientSettings | null;
 }
 
 export interface OidcServiceClientsDeps {
   clients: Pick<ClientStore, 'findById'>;
   limits: Pick<AttemptLimits, 'beginServiceToken'>;
+  oidcRecords: OidcStore;
 }
 
 export class OidcServiceClients {
@@ -31,7 +36,7 @@ export class OidcServiceClients {
   async find(clientId: string): Promise<OidcServiceClient | null> {
     const found = v.isClientId(clientId) ? await this.deps.clients.findById(clientId) : null;
     if (found?.kind !== 'service' || found.secretHash === null) return null;
-    return { id: found.id, groups: found.groups, suspended: found.suspended };
+    return { id: found.id, groups: found.groups, suspended: found.suspended, settings: await registeredSettings(this.deps.oidcRecords, found.id) };
   }
 
   /**

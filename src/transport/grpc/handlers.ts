@@ -6,6 +6,7 @@ import { accountHandlers } from './account-handlers.js';
 import { auditFiltersFromProto, auditPageToProto } from './audit-convert.js';
 import { consoleHandlers } from './console-handlers.js';
 import { clientToProto, deletionRequestToProto, kindFromProto, kindToProto, tokenPairToProto } from './convert.js';
+import { oidcHandlers } from './oidc-handlers.js';
 import { recoveryHandlers } from './recovery-handlers.js';
 import { ReusedResponses } from './reused-responses.js';
 import { loginResultToProto } from './second-factor-convert.js';
@@ -44,6 +45,7 @@ function clientAuthHandlers(useCases: UseCases, options: UnaryOptions, validated
 
   return {
     ...signingKeyHandlers(useCases.signingKeys, caller, options),
+    ...oidcHandlers(useCases.oidcClientRegistrations, caller, options),
     watchRevocations: watchRevocationsHandler(useCases.revocationWatch, (token) => tokenValidation.authenticate(token), options),
 
     registerUser: unary(

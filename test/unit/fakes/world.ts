@@ -38,6 +38,7 @@ import type {
   TokenSubject,
 } from '../../../src/domain/sessions/ports.js';
 import { FakeAuditLog } from './audit-log.js';
+import { FakeOidcStore } from './oidc.js';
 import { FakeSecondFactorStore, SECOND_FACTOR_SETTINGS, tokenPair } from './second-factor.js';
 
 /** A clock the test moves by hand. */
@@ -385,6 +386,7 @@ export function world(
     estimator: new FakePasswordStrength(),
     tokens: new FakeTokenIssuer(clock.now),
     secondFactors: new FakeSecondFactorStore(),
+    oidcRecords: new FakeOidcStore(),
     logs,
   };
   const log = { ...silentLogger, warn: (_fields: object, message: string) => void logs.push(message) };
