@@ -5,13 +5,14 @@
  * no URL it gives out (discovery, redirects) comes from the request.
  */
 import type { IncomingMessage } from 'node:http';
+import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { SigningKeySet } from '../../src/domain/signing-keys/ports.js';
 import { HttpError } from '../middleware/http-error.js';
 import { OPENID_CONFIGURATION_PATH } from '../routes/well-known-routes.js';
-import { buildProvider, type OidcProviderDependencies } from './provider-configuration.js';
+import { buildProvider, OIDC_ROUTES, type OidcProviderDependencies } from './provider-configuration.js';
 import { keystoreOf } from './provider-keys.js';
 
 /** What the bridge needs to serve the provider: everything but the request's source, which the mount supplies. */
@@ -20,10 +21,24 @@ export interface OidcMount {
   keys: Pick<SigningKeySet, 'signer' | 'publicKeys'>;
 }
 
-const OIDC_PREFIX = '/oidc/';
+/** Every path the provider answers, with its methods: the gateways pass them as public (route-access.ts). */
+const PROVIDER_ROUTES: ReadonlyArray<[path: string, methods: readonly ('get' | 'post')[]]> = [
+  [OPENID_CONFIGURATION_PATH, ['get']],
+  [OIDC_ROUTES.authorization, ['get', 'post']],
+  [`${OIDC_ROUTES.authorization}/:uid`, ['get']],
+  [OIDC_ROUTES.token, ['post']],
+  [OIDC_ROUTES.userinfo, ['get', 'post']],
+  [OIDC_ROUTES.introspection, ['post']],
+  [OIDC_ROUTES.revocation, ['post']],
+  [OIDC_ROUTES.end_session, ['get', 'post']],
+  [`${OIDC_ROUTES.end_session}/confirm`, ['post']],
+  [`${OIDC_ROUTES.end_session}/success`, ['get']],
+];
 
-function isProviderPath(path: string): boolean {
-  return path === OPENID_CONFIGURATION_PATH || path.startsWith(OIDC_PREFIX);
+function providerRouter(handle: Middleware): Router {
+  const router = new Router({ strict: true, sensitive: true });
+  for (const [path, methods] of PROVIDER_ROUTES) for (const method of methods) router[method](path, handle);
+  return router;
 }
 
 /**
@@ -31,19 +46,17 @@ function isProviderPath(path: string): boolean {
  * bridge started alone, and the key set signs HS256 (nothing published to verify an ID
  * token with) in the original deployments' mode.
  */
-export function oidcProvider(mount: OidcMount | null): Middleware {
+export function oidcProvider(mount: OidcMount | null): Router {
   if (mount === null) {
-    return async (ctx, next) => {
-      if (!isProviderPath(ctx.path)) return next();
+    return providerRouter(() => {
       throw new HttpError('OIDC_NOT_SERVED', 'the OpenID Provider runs in the process that also runs the service (the `all` role)');
-    };
+    });
   }
   const sources = new WeakMap<IncomingMessage, string>();
   const deps: OidcProviderDependencies = { ...mount.provider, sourceOf: (ctx: KoaContextWithOIDC) => sources.get(ctx.req) ?? '' };
   const publicUrl = new URL(mount.provider.issuer);
   let current: { fingerprint: string; provider: Provider; handle: ReturnType<Provider['callback']> } | null = null;
-  return async (ctx, next) => {
-    if (!isProviderPath(ctx.path)) return next();
+  return providerRouter(async (ctx) => {
     const keystore = keystoreOf(mount.keys);
     if (keystore === null) {
       throw new HttpError(
@@ -67,5 +80,5 @@ export function oidcProvider(mount: OidcMount | null): Middleware {
     if (publicUrl.pathname !== '/') (req as IncomingMessage & { originalUrl?: string }).originalUrl = `${publicUrl.pathname.replace(/\/$/, '')}${req.url}`;
     ctx.respond = false;
     await current.handle(req, ctx.res);
-  };
+  });
 }

@@ -44,6 +44,16 @@ export const PUBLIC_PATHS: readonly string[] = [
   '/.well-known/jwks.json',
   '/.well-known/openid-configuration',
   '/healthz',
+  // The OpenID Provider (bridge/oidc/): its own client authentication and sessions.
+  '/oidc/authorize',
+  '/oidc/authorize/:uid',
+  '/oidc/token',
+  '/oidc/userinfo',
+  '/oidc/introspect',
+  '/oidc/revoke',
+  '/oidc/logout',
+  '/oidc/logout/confirm',
+  '/oidc/logout/success',
   // The hosted pages (UI_ENABLED).
   '/',
   '/assets/:file',

@@ -38,7 +38,7 @@ export function everyBridgeRoute(): RegisteredRoute[] {
 }
 
 /** A value for each path parameter the routers use. */
-const SAMPLES: Record<string, string> = { id: '0190a6f2-7c1e-7000-8000-000000000001', file: 'sample.css' };
+const SAMPLES: Record<string, string> = { id: '0190a6f2-7c1e-7000-8000-000000000001', file: 'sample.css', uid: 'sample-interaction' };
 
 /** The route's path with a sample value for each parameter (`/passkeys/:id` → `/passkeys/0190a6f2-…`). */
 export function samplePath(path: string): string {
