@@ -6,6 +6,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { DomainError } from '../../src/domain/kernel/errors.js';
+import type { OidcAccounts } from '../../src/domain/oidc/accounts.js';
 import type { OidcStore } from '../../src/domain/oidc/ports.js';
 import type { OidcServiceClients } from '../../src/domain/oidc/service-clients.js';
 import { type ClientMetadataLookup, storeAdapters } from './provider-adapter.js';
@@ -37,12 +38,19 @@ export interface OidcProviderDependencies {
   issuer: string;
   store: OidcStore;
   serviceClients: OidcServiceClients;
+  accounts: OidcAccounts;
   tokens: OidcTokenSettings;
   /** Keys that sign the provider's cookies (derived from the key-encryption key). */
   cookieKeys: string[];
   /** Where a request came from, as the bridge's client-IP policy reckons it, for the attempt limits. */
   sourceOf(ctx: KoaContextWithOIDC): string;
 }
+
+/** Where the provider sends a browser to sign in or consent (bridge/oidc/interactions.ts). */
+export const INTERACTION_PATH = '/oidc/interaction';
+/** The `acr` of a sign-in with one factor, and with a second one (TOTP or a passkey). */
+export const ACR_ONE_FACTOR = 'urn:client-auth:acr:1fa';
+export const ACR_TWO_FACTORS = 'urn:client-auth:acr:2fa';
 
 /** The one resource server: every API that checks tokens with our JWKS, ValidateToken or GET /auth. */
 const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'groups'];
@@ -62,7 +70,12 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
     jwks: { keys: keystore.keys },
     routes: { ...OIDC_ROUTES },
     scopes: SCOPES,
-    claims: { openid: ['sub'], profile: ['name', 'given_name', 'family_name'], email: ['email', 'email_verified'], groups: ['groups'] },
+    claims: {
+      openid: ['sub', 'acr', 'amr', 'auth_time'],
+      profile: ['name', 'given_name', 'family_name'],
+      email: ['email', 'email_verified'],
+      groups: ['groups'],
+    },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
     clientDefaults: {
       grant_types: ['authorization_code'],
@@ -80,6 +93,30 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
     },
     extraClientMetadata: { properties: [GROUPS_FIELD, FIRST_PARTY_FIELD] },
     responseTypes: ['code'],
+    acrValues: [ACR_ONE_FACTOR, ACR_TWO_FACTORS],
+    interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
+    findAccount: async (_ctx, sub) => {
+      const claims = await deps.accounts.claimsOf(sub);
+      return claims === null ? undefined : { accountId: sub, claims: () => ({ ...claims }) };
+    },
+    // First-party clients (SetOidcClient) are granted what they ask, within what they may ask, without a consent page.
+    loadExistingGrant: async (ctx) => {
+      const { client, session, provider } = ctx.oidc;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? (client ? session?.grantIdFor(client.clientId) : undefined);
+      if (grantId) return provider.Grant.find(grantId);
+      if (!client || !session?.accountId || client.metadata()[FIRST_PARTY_FIELD] !== true) return undefined;
+      const grant = new provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      const scopes = [...ctx.oidc.requestParamScopes].filter((scope) => (client.scope ?? '').split(' ').includes(scope));
+      grant.addOIDCScope(scopes.join(' '));
+      grant.addResourceScope(resource, scopes.filter((scope) => scope !== 'offline_access').join(' '));
+      await grant.save();
+      return grant;
+    },
+    rotateRefreshToken: () => true,
+    // OpenID Connect gives offline_access only with prompt=consent; a first-party client,
+    // which never sees a consent page, gets refresh tokens by its registration alone.
+    issueRefreshToken: (_ctx, client, source) =>
+      client.grantTypeAllowed('refresh_token') && (source.scopes.has('offline_access') || client.metadata()[FIRST_PARTY_FIELD] === true),
     cookies: { keys: deps.cookieKeys },
     ttl: {
       AccessToken: deps.tokens.userSeconds,
@@ -115,11 +152,18 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
         },
       },
     },
-    extraTokenClaims: (ctx, token) => {
-      if (token.kind !== 'ClientCredentials') return undefined;
-      // A service token belongs to no session: a fresh id, as IssueServiceToken gives.
-      const groups = ctx.oidc.client?.metadata()[GROUPS_FIELD];
-      return { id: token.clientId, groups: Array.isArray(groups) ? groups : [], kind: 'service', sid: randomUUID() };
+    extraTokenClaims: async (ctx, token) => {
+      if (token.kind === 'ClientCredentials') {
+        // A service token belongs to no session: a fresh id, as IssueServiceToken gives.
+        const groups = ctx.oidc.client?.metadata()[GROUPS_FIELD];
+        return { id: token.clientId, groups: Array.isArray(groups) ? groups : [], kind: 'service', sid: randomUUID() };
+      }
+      // A person's token: the groups they have now, and the grant as its session, so that revoking the grant revokes it.
+      const claims = token.accountId ? await deps.accounts.claimsOf(token.accountId) : null;
+      if (claims === null) throw new errors.InvalidGrant('the account cannot sign in');
+      const { AuthorizationCode: code, RefreshToken: refresh } = ctx.oidc.entities;
+      const amr = code?.amr ?? refresh?.amr;
+      return { id: claims.sub, groups: claims.groups, kind: 'user', sid: token.grantId, ...(amr ? { amr } : {}) };
     },
     formats: {
       customizers: {

@@ -6,14 +6,17 @@
  */
 import type { IncomingMessage } from 'node:http';
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { SigningKeySet } from '../../src/domain/signing-keys/ports.js';
+import type { CookiePolicy } from '../cookie-policy.js';
 import { HttpError } from '../middleware/http-error.js';
 import { OPENID_CONFIGURATION_PATH } from '../routes/well-known-routes.js';
-import { buildProvider, OIDC_ROUTES, type OidcProviderDependencies } from './provider-configuration.js';
+import { interactionRoutes } from './interactions.js';
+import { buildProvider, INTERACTION_PATH, OIDC_ROUTES, type OidcProviderDependencies } from './provider-configuration.js';
 import { keystoreOf } from './provider-keys.js';
+import { userinfoHandler } from './userinfo.js';
 
 /** What the bridge needs to serve the provider: everything but the request's source, which the mount supplies. */
 export interface OidcMount {
@@ -33,6 +36,7 @@ const PROVIDER_ROUTES: ReadonlyArray<[path: string, methods: readonly ('get' | '
   [OIDC_ROUTES.end_session, ['get', 'post']],
   [`${OIDC_ROUTES.end_session}/confirm`, ['post']],
   [`${OIDC_ROUTES.end_session}/success`, ['get']],
+  [`${INTERACTION_PATH}/:uid`, ['get']],
 ];
 
 function providerRouter(handle: Middleware): Router {
@@ -46,7 +50,7 @@ function providerRouter(handle: Middleware): Router {
  * bridge started alone, and the key set signs HS256 (nothing published to verify an ID
  * token with) in the original deployments' mode.
  */
-export function oidcProvider(mount: OidcMount | null): Router {
+export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy): Router {
   if (mount === null) {
     return providerRouter(() => {
       throw new HttpError('OIDC_NOT_SERVED', 'the OpenID Provider runs in the process that also runs the service (the `all` role)');
@@ -56,7 +60,9 @@ export function oidcProvider(mount: OidcMount | null): Router {
   const deps: OidcProviderDependencies = { ...mount.provider, sourceOf: (ctx: KoaContextWithOIDC) => sources.get(ctx.req) ?? '' };
   const publicUrl = new URL(mount.provider.issuer);
   let current: { fingerprint: string; provider: Provider; handle: ReturnType<Provider['callback']> } | null = null;
-  return providerRouter(async (ctx) => {
+
+  /** The provider for the key set as it is now, with the request made PUBLIC_URL's. */
+  const providerFor = (ctx: Context) => {
     const keystore = keystoreOf(mount.keys);
     if (keystore === null) {
       throw new HttpError(
@@ -76,9 +82,20 @@ export function oidcProvider(mount: OidcMount | null): Router {
     req.headers['x-forwarded-host'] = publicUrl.host;
     req.headers.host = publicUrl.host;
     delete req.headers['x-forwarded-for'];
-    // A PUBLIC_URL with a path (a proxy that strips it) is where the provider's routes are mounted.
-    if (publicUrl.pathname !== '/') (req as IncomingMessage & { originalUrl?: string }).originalUrl = `${publicUrl.pathname.replace(/\/$/, '')}${req.url}`;
+    return current;
+  };
+
+  const router = providerRouter(async (ctx) => {
+    const { handle } = providerFor(ctx);
     ctx.respond = false;
-    await current.handle(req, ctx.res);
+    await handle(ctx.req, ctx.res);
   });
+  // Registered first, so they answer before the provider's own handler of the same path.
+  const userinfo = userinfoHandler(mount.provider.accounts);
+  const own = new Router({ strict: true, sensitive: true });
+  own.get(OIDC_ROUTES.userinfo, userinfo);
+  own.post(OIDC_ROUTES.userinfo, userinfo);
+  interactionRoutes(own, { provider: (ctx) => providerFor(ctx).provider, accounts: mount.provider.accounts, store: mount.provider.store, cookies });
+  own.use(router.routes());
+  return own;
 }

@@ -54,6 +54,7 @@ export const PUBLIC_PATHS: readonly string[] = [
   '/oidc/logout',
   '/oidc/logout/confirm',
   '/oidc/logout/success',
+  '/oidc/interaction/:uid',
   // The hosted pages (UI_ENABLED).
   '/',
   '/assets/:file',

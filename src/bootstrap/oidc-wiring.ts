@@ -9,6 +9,7 @@ export function oidcMountOf(app: App, publicUrl: string): OidcMount {
       issuer: publicUrl,
       store: app.adapters.oidc,
       serviceClients: app.useCases.oidcServiceClients,
+      accounts: app.useCases.oidcAccounts,
       tokens: app.oidc.tokens,
       cookieKeys: [app.oidc.cookieSecret],
     },

@@ -16,6 +16,7 @@ import { SelfDeletion, type SelfDeletionDeps } from '../domain/clients/self-dele
 import { ServiceSecrets, type ServiceSecretsDeps } from '../domain/clients/service-secrets.js';
 import { Suspension, type SuspensionDeps } from '../domain/clients/suspension.js';
 import type { Clock } from '../domain/kernel/clock.js';
+import { OidcAccounts } from '../domain/oidc/accounts.js';
 import { OidcClientRegistrations, type OidcClientRegistrationsDeps } from '../domain/oidc/client-registration.js';
 import { OidcServiceClients, type OidcServiceClientsDeps } from '../domain/oidc/service-clients.js';
 import { EmailVerification, type EmailVerificationDeps } from '../domain/recovery/email-verification.js';
@@ -99,6 +100,7 @@ export interface UseCases {
   strengthEstimates: StrengthEstimates;
   oidcServiceClients: OidcServiceClients;
   oidcClientRegistrations: OidcClientRegistrations;
+  oidcAccounts: OidcAccounts;
 }
 
 export function createUseCases(input: UseCaseDeps): UseCases {
@@ -109,6 +111,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
   const passkeys = new Passkeys(deps, sessionTokens);
   const emailVerification = new EmailVerification(deps);
   const deletion = new Deletion(afterDeletionStep ? { ...deps, afterStep: afterDeletionStep } : deps);
+  const tokenValidation = new TokenValidation(deps);
   return {
     registration: new Registration(deps, emailVerification),
     adminBootstrap: new AdminBootstrap(deps),
@@ -118,7 +121,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     clientSessions: new ClientSessions(deps),
     serviceTokens: new ServiceTokens(deps),
     serviceSecrets: new ServiceSecrets(deps),
-    tokenValidation: new TokenValidation(deps),
+    tokenValidation,
     account: new Account(deps),
     administration,
     suspension: new Suspension(deps),
@@ -137,5 +140,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     strengthEstimates: new StrengthEstimates(deps),
     oidcServiceClients: new OidcServiceClients(deps),
     oidcClientRegistrations: new OidcClientRegistrations(deps),
+    // The provider's sign-ins are checked exactly as ValidateToken checks a token.
+    oidcAccounts: new OidcAccounts({ ...deps, accessTokens: tokenValidation }),
   };
 }

@@ -80,3 +80,96 @@ export async function registerServiceClient(stack: OidcStack, groups: string[] =
   const answer = await stack.server.api.registerService({ email, name: `service ${counter}`, groups }, { token: await stack.adminToken() });
   return { id: answer.client!.id, secret: answer.clientSecret };
 }
+
+/**
+ * A browser over HTTP: keeps cookies by name and path (Secure ones too: the bridge is on
+ * loopback), sends the issuer's URLs to the bridge, follows redirects one at a time, and
+ * says it is on the bridge's own origin, as a browser on the pages does.
+ */
+export class OidcBrowser {
+  private readonly jar = new Map<string, { name: string; value: string; path: string }>();
+
+  constructor(private readonly stack: OidcStack) {}
+
+  /** Requests `url` (on the issuer) and follows redirects until one leaves the issuer; returns the last answer and where it pointed. */
+  async walk(url: string, init: { form?: Record<string, string> } = {}): Promise<{ status: number; text: string; url: string; location: string | null }> {
+    let answer = await this.send(url, init.form);
+    let current = url;
+    for (let hops = 0; hops < 12 && answer.location !== null; hops++) {
+      const next = new URL(answer.location, current).href;
+      if (!next.startsWith(ISSUER)) return { ...answer, url: current };
+      current = next;
+      answer = await this.send(next);
+    }
+    return { ...answer, url: current };
+  }
+
+  /** The hidden inputs of the first form in `html`, as a browser would post them back with its button. */
+  static hiddenFields(html: string): Record<string, string> {
+    const fields: Record<string, string> = {};
+    const form = /<form[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
+    for (const match of form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) fields[match[1]!] = decodeEntities(match[2]!);
+    return fields;
+  }
+
+  private async send(url: string, form?: Record<string, string>): Promise<{ status: number; text: string; location: string | null }> {
+    const path = new URL(url).pathname;
+    const cookie = [...this.jar.values()]
+      .filter((entry) => path === entry.path || path.startsWith(entry.path.endsWith('/') ? entry.path : `${entry.path}/`))
+      .map((entry) => `${entry.name}=${entry.value}`)
+      .join('; ');
+    const headers: Record<string, string> = { 'Sec-Fetch-Site': 'same-origin', ...(cookie === '' ? {} : { Cookie: cookie }) };
+    if (form) headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    const response = await this.stack.fetch(url, {
+      method: form ? 'POST' : 'GET',
+      headers,
+      redirect: 'manual',
+      ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(';');
+      const name = pair!.slice(0, pair!.indexOf('=')).trim();
+      const value = pair!.slice(pair!.indexOf('=') + 1).trim();
+      const cookiePath =
+        attributes
+          .map((part) => part.trim())
+          .find((part) => part.toLowerCase().startsWith('path='))
+          ?.slice(5) ?? '/';
+      const expired = attributes.some((part) => /^\s*(max-age=0|expires=thu, 01 jan 1970)/i.test(part));
+      if (expired || value === '') this.jar.delete(`${name};${cookiePath}`);
+      else this.jar.set(`${name};${cookiePath}`, { name, value, path: cookiePath });
+    }
+    return { status: response.status, text: await response.text(), location: response.headers.get('Location') };
+  }
+}
+
+function decodeEntities(value: string): string {
+  return value
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** Registers a service client as an app that signs people in (SetOidcClient), first-party unless told otherwise. */
+export async function registerApp(
+  stack: OidcStack,
+  settings: { publicClient?: boolean; firstParty?: boolean; redirectUri?: string } = {},
+): Promise<{ id: string; secret: string; redirectUri: string }> {
+  const service = await registerServiceClient(stack);
+  const redirectUri = settings.redirectUri ?? 'https://app.example.test/callback';
+  await stack.server.api.setOidcClient(
+    {
+      clientId: service.id,
+      redirectUris: [redirectUri],
+      postLogoutRedirectUris: ['https://app.example.test/signed-out'],
+      publicClient: settings.publicClient ?? false,
+      firstParty: settings.firstParty ?? true,
+      scopes: ['openid', 'profile', 'email', 'groups', 'offline_access'],
+      grantTypes: ['authorization_code', 'refresh_token'],
+    },
+    { token: await stack.adminToken() },
+  );
+  return { ...service, redirectUri };
+}

@@ -5,6 +5,13 @@
  * must hold on every set-up: records survive a restart, expire, and go with their grant.
  */
 
+import type { Principal } from '../kernel/client.js';
+
+/** Checks an access token as ValidateToken does (signature, expiry, the revocation list); TokenValidation is plugged in. */
+export interface AccessTokenCheck {
+  validateToken(token: string): Promise<Principal>;
+}
+
 /**
  * One record of the provider, of one model ('Grant', 'RefreshToken', 'AuthorizationCode',
  * 'Session', 'Interaction' ...). Its payload is the library's and opaque here; the fields

@@ -1,0 +1,140 @@
+import { expect } from 'chai';
+import { decodeJwt } from 'jose';
+import * as client from 'openid-client';
+import { enrolTotp, PASSWORD, registerUser, totpCode } from '../../support/factor-fixture.js';
+import { ISSUER, OidcBrowser, type OidcStack, oauthErrorOf, registerApp, startOidcStack } from '../../support/oidc-fixture.js';
+import { SETUP_TITLES, SETUPS } from '../../support/server.js';
+
+const SCOPE = 'openid profile email groups offline_access';
+
+/** The start of a code flow with PKCE (S256), as openid-client builds it. */
+async function authorization(configuration: client.Configuration, redirectUri: string, extra: Record<string, string> = {}) {
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(configuration, {
+    redirect_uri: redirectUri,
+    scope: SCOPE,
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...extra,
+  });
+  return { url: url.href, checks: { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce } };
+}
+
+/** Signs in on the hosted page the flow sent the browser to, with the second step when asked; returns where the flow ended. */
+async function signIn(browser: OidcBrowser, page: { text: string; url: string }, email: string, totpSecret?: string) {
+  expect(page.url, 'the flow shows the hosted sign-in').to.match(/\/sign-in\?return_to=%2Foidc%2Finteraction%2F/);
+  const returnTo = new URL(page.url).searchParams.get('return_to')!;
+  const first = await browser.walk(`${ISSUER}/sign-in`, { form: { email, password: PASSWORD, return_to: returnTo } });
+  if (totpSecret === undefined) return first;
+  // The next step's code: the current one was spent confirming the enrolment.
+  return browser.walk(`${ISSUER}/sign-in/second-step`, {
+    form: { ...OidcBrowser.hiddenFields(first.text), method: 'totp', totp_code: totpCode(totpSecret, 1) },
+  });
+}
+
+for (const setup of SETUPS)
+  describe(`The authorization code flow with PKCE at the OpenID Provider (${SETUP_TITLES[setup]})`, function () {
+    this.timeout(60000);
+    let stack: OidcStack;
+    before(async function () {
+      stack = await startOidcStack(setup, this, 'oidc_code_flow');
+    });
+    after(async () => stack?.close());
+
+    it('signs a person in through the hosted sign-in and gives an ID token openid-client verifies, an access token ValidateToken and GET /auth accept, and userinfo', async () => {
+      const app = await registerApp(stack);
+      const person = await registerUser(stack.server, 'oidc');
+      const configuration = await stack.discover(app.id, app.secret, client.ClientSecretBasic(app.secret));
+      const { url, checks } = await authorization(configuration, app.redirectUri);
+      const browser = new OidcBrowser(stack);
+      const ended = await signIn(browser, await browser.walk(url), person.email);
+      expect(ended.location).to.match(/^https:\/\/app\.example\.test\/callback\?code=/);
+
+      const tokens = await client.authorizationCodeGrant(configuration, new URL(ended.location!), checks);
+      const idToken = tokens.claims()!;
+      expect(idToken).to.include({ iss: ISSUER, sub: person.id, aud: app.id, acr: 'urn:client-auth:acr:1fa' });
+      expect(idToken['amr']).to.deep.equal(['pwd']);
+      expect(tokens.refresh_token).to.be.a('string');
+
+      const principal = await stack.server.api.validateToken({ token: tokens.access_token });
+      expect(principal.clientId).to.equal(person.id);
+      expect(decodeJwt(tokens.access_token)).to.include({ client_id: app.id, kind: 'user' });
+      const gateway = await fetch(`${stack.bridge.url}/auth`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+      expect(gateway.status).to.equal(200);
+      expect(gateway.headers.get('X-Client-Id')).to.equal(person.id);
+
+      const userinfo = await client.fetchUserInfo(configuration, tokens.access_token, person.id);
+      expect(userinfo).to.include({ sub: person.id, email: person.email, email_verified: false, given_name: 'Ada' });
+      expect(userinfo['groups']).to.deep.equal(['user']);
+    });
+
+    it('reflects the second factor in acr and amr when the person signs in with TOTP', async () => {
+      const app = await registerApp(stack);
+      const person = await registerUser(stack.server, 'oidc-totp');
+      const { secret } = await enrolTotp(stack.server, (await stack.server.api.login({ email: person.email, password: PASSWORD })).accessToken);
+      const configuration = await stack.discover(app.id, app.secret, client.ClientSecretBasic(app.secret));
+      const { url, checks } = await authorization(configuration, app.redirectUri);
+      const browser = new OidcBrowser(stack);
+      const ended = await signIn(browser, await browser.walk(url), person.email, secret);
+      expect(ended.location, `${ended.status} ${ended.url} ${ended.text.slice(0, 1500)}`).to.be.a('string');
+      const tokens = await client.authorizationCodeGrant(configuration, new URL(ended.location!), checks);
+      expect(tokens.claims()).to.include({ acr: 'urn:client-auth:acr:2fa' });
+      expect(tokens.claims()!['amr']).to.include.members(['pwd', 'otp']);
+    });
+
+    it('rotates refresh tokens, and a refresh token used twice revokes the grant', async () => {
+      const app = await registerApp(stack);
+      const person = await registerUser(stack.server, 'oidc-refresh');
+      const configuration = await stack.discover(app.id, app.secret, client.ClientSecretBasic(app.secret));
+      const { url, checks } = await authorization(configuration, app.redirectUri);
+      const browser = new OidcBrowser(stack);
+      const tokens = await client.authorizationCodeGrant(
+        configuration,
+        new URL((await signIn(browser, await browser.walk(url), person.email)).location!),
+        checks,
+      );
+      const refreshed = await client.refreshTokenGrant(configuration, tokens.refresh_token!);
+      expect(refreshed.refresh_token).to.be.a('string').and.not.equal(tokens.refresh_token);
+      expect((await stack.server.api.validateToken({ token: refreshed.access_token })).clientId).to.equal(person.id);
+      expect(await oauthErrorOf(client.refreshTokenGrant(configuration, tokens.refresh_token!))).to.equal('invalid_grant');
+      expect(await oauthErrorOf(client.refreshTokenGrant(configuration, refreshed.refresh_token!))).to.equal('invalid_grant');
+    });
+
+    it('signs an already signed-in browser in without the form, and asks again for prompt=login', async () => {
+      const app = await registerApp(stack);
+      const person = await registerUser(stack.server, 'oidc-prompt');
+      const configuration = await stack.discover(app.id, app.secret, client.ClientSecretBasic(app.secret));
+      const browser = new OidcBrowser(stack);
+      const first = await authorization(configuration, app.redirectUri);
+      await signIn(browser, await browser.walk(first.url), person.email);
+      const again = await authorization(configuration, app.redirectUri);
+      expect((await browser.walk(again.url)).location).to.match(/^https:\/\/app\.example\.test\/callback\?code=/);
+      const forced = await authorization(configuration, app.redirectUri, { prompt: 'login' });
+      const page = await browser.walk(forced.url);
+      expect(page.url, `${page.status} ${page.text.slice(0, 600)}`).to.match(/\/sign-in\?return_to=/);
+      expect((await signIn(browser, page, person.email)).location).to.match(/^https:\/\/app\.example\.test\/callback\?code=/);
+    });
+
+    it('refuses a redirect URI not registered exactly, and a public client without PKCE or with plain PKCE', async () => {
+      const app = await registerApp(stack);
+      const configuration = await stack.discover(app.id, app.secret, client.ClientSecretBasic(app.secret));
+      const wrong = await authorization(configuration, `${app.redirectUri}/extra`);
+      const refused = await new OidcBrowser(stack).walk(wrong.url);
+      expect(refused.status).to.equal(400);
+      expect(refused.location).to.equal(null);
+      expect(refused.text).to.include('redirect_uri');
+
+      const spa = await registerApp(stack, { publicClient: true });
+      const spaConfiguration = await stack.discover(spa.id, undefined, client.None());
+      for (const pkce of [{}, { code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }] as Record<string, string>[]) {
+        const url = client.buildAuthorizationUrl(spaConfiguration, { redirect_uri: spa.redirectUri, scope: 'openid', state: 's', ...pkce });
+        const answer = await new OidcBrowser(stack).walk(url.href);
+        const error = answer.location === null ? answer.text : new URL(answer.location).searchParams.get('error');
+        expect(error, JSON.stringify(pkce)).to.match(/invalid_request/);
+      }
+    });
+  });
