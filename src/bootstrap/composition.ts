@@ -193,6 +193,9 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     );
     sweeper.unref();
     audit.startSweeping(SWEEP_INTERVAL_MS);
+    // Logout, suspension, demotion and deletion end the person's grants at the OpenID Provider too.
+    const grantLog = new OutageLog(log, 'revocation of OpenID Provider grants');
+    const stopFollowing = adapters.revocationFeed.subscribe((event) => void grantLog.run(() => useCases.oidcGrantRevocation.follow(event)));
     log.info({ algorithm: config.signing.algorithm }, `client-auth is wired on ${adapters.description}`);
     log.info({}, `mail (password reset, email verification) goes to ${mail.transport.description}`);
     const signingKeys = keys;
@@ -217,6 +220,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       },
       close: async () => {
         clearInterval(sweeper);
+        stopFollowing();
         await relay.stop();
         await useCases.passwordReset.settle();
         await audit.close();

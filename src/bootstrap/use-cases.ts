@@ -18,6 +18,7 @@ import { Suspension, type SuspensionDeps } from '../domain/clients/suspension.js
 import type { Clock } from '../domain/kernel/clock.js';
 import { OidcAccounts } from '../domain/oidc/accounts.js';
 import { OidcClientRegistrations, type OidcClientRegistrationsDeps } from '../domain/oidc/client-registration.js';
+import { OidcGrantRevocation, type OidcGrantRevocationDeps } from '../domain/oidc/grant-revocation.js';
 import { OidcServiceClients, type OidcServiceClientsDeps } from '../domain/oidc/service-clients.js';
 import { EmailVerification, type EmailVerificationDeps } from '../domain/recovery/email-verification.js';
 import { PasswordReset, type PasswordResetDeps } from '../domain/recovery/password-reset.js';
@@ -46,6 +47,7 @@ type EveryUseCaseDeps = AccountDeps &
   EmailVerificationDeps &
   MySessionsDeps &
   OidcClientRegistrationsDeps &
+  OidcGrantRevocationDeps &
   OidcServiceClientsDeps &
   PasskeysDeps &
   PasswordResetDeps &
@@ -101,6 +103,7 @@ export interface UseCases {
   oidcServiceClients: OidcServiceClients;
   oidcClientRegistrations: OidcClientRegistrations;
   oidcAccounts: OidcAccounts;
+  oidcGrantRevocation: OidcGrantRevocation;
 }
 
 export function createUseCases(input: UseCaseDeps): UseCases {
@@ -141,6 +144,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     oidcServiceClients: new OidcServiceClients(deps),
     oidcClientRegistrations: new OidcClientRegistrations(deps),
     // The provider's sign-ins are checked exactly as ValidateToken checks a token.
-    oidcAccounts: new OidcAccounts({ ...deps, accessTokens: tokenValidation }),
+    oidcAccounts: new OidcAccounts({ ...deps, accessTokens: tokenValidation, signInEnding: sessionTokens }),
+    oidcGrantRevocation: new OidcGrantRevocation(deps),
   };
 }
