@@ -7,6 +7,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { DomainError } from '../../src/domain/kernel/errors.js';
 import type { OidcAccounts } from '../../src/domain/oidc/accounts.js';
+import type { OidcGrantRevocation } from '../../src/domain/oidc/grant-revocation.js';
 import type { OidcStore } from '../../src/domain/oidc/ports.js';
 import type { OidcServiceClients } from '../../src/domain/oidc/service-clients.js';
 import { type ClientMetadataLookup, storeAdapters } from './provider-adapter.js';
@@ -39,11 +40,14 @@ export interface OidcProviderDependencies {
   store: OidcStore;
   serviceClients: OidcServiceClients;
   accounts: OidcAccounts;
+  grants: OidcGrantRevocation;
   tokens: OidcTokenSettings;
   /** Keys that sign the provider's cookies (derived from the key-encryption key). */
   cookieKeys: string[];
   /** Where a request came from, as the bridge's client-IP policy reckons it, for the attempt limits. */
   sourceOf(ctx: KoaContextWithOIDC): string;
+  /** Ends the browser's client-auth session (its cookies and the session itself): RP-initiated logout signs out of both. */
+  endBrowserSession(ctx: KoaContextWithOIDC): void;
 }
 
 /** Where the provider sends a browser to sign in or consent (bridge/oidc/interactions.ts). */
@@ -131,6 +135,20 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      revocation: { enabled: true },
+      // The library's pages load a web font from Google; these load nothing from elsewhere.
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.body = plainPage(
+            'Sign out',
+            `<h1>Sign out of client-auth and this app?</h1>${form}<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button> <button type="submit" form="op.logoutForm">No, stay signed in</button>`,
+          );
+        },
+        postLogoutSuccessSource: (ctx) => {
+          ctx.body = plainPage('Signed out', '<h1>You are signed out.</h1>');
+        },
+      },
       // A DPoP-bound token would be honoured by no gateway in front of our APIs.
       dPoP: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
@@ -176,6 +194,12 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
   };
   const provider = new Provider(deps.issuer, configuration);
   replaceSecretCheck(provider, deps);
+  // A grant the provider revokes (a reused refresh token or code, a revocation request) takes its access tokens with it.
+  provider.on('grant.revoked', (_ctx, grantId: string) => void deps.grants.grantRevoked(grantId));
+  // "Yes, sign me out" at the end-session page signs the browser out of client-auth too.
+  provider.on('end_session.success', (ctx: KoaContextWithOIDC) => {
+    if (ctx.oidc.params?.['logout']) deps.endBrowserSession(ctx);
+  });
   return provider;
 }
 
@@ -217,4 +241,9 @@ function replaceSecretCheck(provider: Provider, deps: OidcProviderDependencies):
       throw error;
     }
   };
+}
+
+/** A bare page for the provider's own screens (the end-session confirmation); escapes nothing, so only fixed text and the library's form go in. */
+function plainPage(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head><body><main>${body}</main></body></html>`;
 }

@@ -20,7 +20,7 @@ import { userinfoHandler } from './userinfo.js';
 
 /** What the bridge needs to serve the provider: everything but the request's source, which the mount supplies. */
 export interface OidcMount {
-  provider: Omit<OidcProviderDependencies, 'sourceOf'>;
+  provider: Omit<OidcProviderDependencies, 'sourceOf' | 'endBrowserSession'>;
   keys: Pick<SigningKeySet, 'signer' | 'publicKeys'>;
 }
 
@@ -57,7 +57,15 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy): Ro
     });
   }
   const sources = new WeakMap<IncomingMessage, string>();
-  const deps: OidcProviderDependencies = { ...mount.provider, sourceOf: (ctx: KoaContextWithOIDC) => sources.get(ctx.req) ?? '' };
+  const deps: OidcProviderDependencies = {
+    ...mount.provider,
+    sourceOf: (ctx: KoaContextWithOIDC) => sources.get(ctx.req) ?? '',
+    endBrowserSession: (ctx: KoaContextWithOIDC) => {
+      const token = cookies.readAccess(ctx);
+      cookies.clearSession(ctx);
+      if (token !== undefined) void mount.provider.accounts.endSignIn(token);
+    },
+  };
   const publicUrl = new URL(mount.provider.issuer);
   let current: { fingerprint: string; provider: Provider; handle: ReturnType<Provider['callback']> } | null = null;
 

@@ -10,6 +10,7 @@ export function oidcMountOf(app: App, publicUrl: string): OidcMount {
       store: app.adapters.oidc,
       serviceClients: app.useCases.oidcServiceClients,
       accounts: app.useCases.oidcAccounts,
+      grants: app.useCases.oidcGrantRevocation,
       tokens: app.oidc.tokens,
       cookieKeys: [app.oidc.cookieSecret],
     },

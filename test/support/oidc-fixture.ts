@@ -5,9 +5,10 @@
  * where PUBLIC_URL is the public name), and openid-client as the relying party, whose
  * requests to that issuer are sent to the bridge.
  */
+import { expect } from 'chai';
 import * as client from 'openid-client';
 import { startBridgeFor, type TestBridge } from '../integration/bridge/bridge-fixture.js';
-import { ADMIN } from './factor-fixture.js';
+import { ADMIN, PASSWORD, registerUser, totpCode } from './factor-fixture.js';
 import { type Setup, setupEnv, startTestServer, type TestServer } from './server.js';
 
 export { ADMIN };
@@ -104,6 +105,11 @@ export class OidcBrowser {
     return { ...answer, url: current };
   }
 
+  /** The value of the cookie `name` the browser holds, at any path. */
+  cookie(name: string): string | undefined {
+    return [...this.jar.values()].find((entry) => entry.name === name)?.value;
+  }
+
   /** The hidden inputs of the first form in `html`, as a browser would post them back with its button. */
   static hiddenFields(html: string): Record<string, string> {
     const fields: Record<string, string> = {};
@@ -172,4 +178,47 @@ export async function registerApp(
     { token: await stack.adminToken() },
   );
   return { ...service, redirectUri };
+}
+
+export const SCOPE = 'openid profile email groups offline_access';
+
+/** The start of a code flow with PKCE (S256), as openid-client builds it. */
+export async function authorization(configuration: client.Configuration, redirectUri: string, extra: Record<string, string> = {}) {
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(configuration, {
+    redirect_uri: redirectUri,
+    scope: SCOPE,
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    ...extra,
+  });
+  return { url: url.href, checks: { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce } };
+}
+
+/** Signs in on the hosted page the flow sent the browser to, with the second step when asked; returns where the flow ended. */
+export async function signIn(browser: OidcBrowser, page: { text: string; url: string }, email: string, totpSecret?: string) {
+  expect(page.url, 'the flow shows the hosted sign-in').to.match(/\/sign-in\?return_to=%2Foidc%2Finteraction%2F/);
+  const returnTo = new URL(page.url).searchParams.get('return_to')!;
+  const first = await browser.walk(`${ISSUER}/sign-in`, { form: { email, password: PASSWORD, return_to: returnTo } });
+  if (totpSecret === undefined) return first;
+  // The next step's code: the current one was spent confirming the enrolment.
+  return browser.walk(`${ISSUER}/sign-in/second-step`, {
+    form: { ...OidcBrowser.hiddenFields(first.text), method: 'totp', totp_code: totpCode(totpSecret, 1) },
+  });
+}
+
+/** A person signed in to a first-party app through the code flow: the app's configuration and the tokens it got. */
+export async function signedInToApp(stack: OidcStack) {
+  const app = await registerApp(stack);
+  const person = await registerUser(stack.server, 'oidc-person');
+  const configuration = await stack.discover(app.id, app.secret, client.ClientSecretBasic(app.secret));
+  const { url, checks } = await authorization(configuration, app.redirectUri);
+  const browser = new OidcBrowser(stack);
+  const ended = await signIn(browser, await browser.walk(url), person.email);
+  const tokens = await client.authorizationCodeGrant(configuration, new URL(ended.location!), checks);
+  return { app, person, configuration, tokens, browser };
 }

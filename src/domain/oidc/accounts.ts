@@ -6,7 +6,7 @@
 
 import type { ClientStore } from '../clients/ports.js';
 import type { SessionStore } from '../sessions/ports.js';
-import type { AccessTokenCheck } from './ports.js';
+import type { AccessTokenCheck, SignInEnding } from './ports.js';
 
 /** A browser's sign-in, as the provider's login result needs it. */
 export interface OidcSignIn {
@@ -32,6 +32,7 @@ export interface OidcAccountsDeps {
   clients: Pick<ClientStore, 'findById'>;
   sessions: Pick<SessionStore, 'findSession'>;
   accessTokens: AccessTokenCheck;
+  signInEnding: SignInEnding;
 }
 
 export class OidcAccounts {
@@ -47,6 +48,11 @@ export class OidcAccounts {
     const session = await this.deps.sessions.findSession(principal.sessionId);
     if (session === null || session.clientId !== principal.clientId || session.revokedAt) return null;
     return { accountId: principal.clientId, amr: [...principal.amr], authTime: session.createdAt };
+  }
+
+  /** Ends the browser's session of an access token (RP-initiated logout ends ours too); one already ended is no error. */
+  async endSignIn(accessToken: string): Promise<void> {
+    await this.deps.signInEnding.logout(accessToken).catch(() => undefined);
   }
 
   /** The claims of the person an access token is for (ValidateToken's checks), or null when it is no valid user's token. */

@@ -12,6 +12,11 @@ export interface AccessTokenCheck {
   validateToken(token: string): Promise<Principal>;
 }
 
+/** Ends the session an access token belongs to, as Logout does; SessionTokens is plugged in. */
+export interface SignInEnding {
+  logout(token: string): Promise<void>;
+}
+
 /**
  * One record of the provider, of one model ('Grant', 'RefreshToken', 'AuthorizationCode',
  * 'Session', 'Interaction' ...). Its payload is the library's and opaque here; the fields

@@ -1,40 +1,20 @@
 import { expect } from 'chai';
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
-import { enrolTotp, PASSWORD, registerUser, totpCode } from '../../support/factor-fixture.js';
-import { ISSUER, OidcBrowser, type OidcStack, oauthErrorOf, registerApp, startOidcStack } from '../../support/oidc-fixture.js';
-import { SETUP_TITLES, SETUPS } from '../../support/server.js';
-
-const SCOPE = 'openid profile email groups offline_access';
-
-/** The start of a code flow with PKCE (S256), as openid-client builds it. */
-async function authorization(configuration: client.Configuration, redirectUri: string, extra: Record<string, string> = {}) {
-  const verifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
-  const nonce = client.randomNonce();
-  const url = client.buildAuthorizationUrl(configuration, {
-    redirect_uri: redirectUri,
-    scope: SCOPE,
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-    ...extra,
-  });
-  return { url: url.href, checks: { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce } };
-}
-
-/** Signs in on the hosted page the flow sent the browser to, with the second step when asked; returns where the flow ended. */
-async function signIn(browser: OidcBrowser, page: { text: string; url: string }, email: string, totpSecret?: string) {
-  expect(page.url, 'the flow shows the hosted sign-in').to.match(/\/sign-in\?return_to=%2Foidc%2Finteraction%2F/);
-  const returnTo = new URL(page.url).searchParams.get('return_to')!;
-  const first = await browser.walk(`${ISSUER}/sign-in`, { form: { email, password: PASSWORD, return_to: returnTo } });
-  if (totpSecret === undefined) return first;
-  // The next step's code: the current one was spent confirming the enrolment.
-  return browser.walk(`${ISSUER}/sign-in/second-step`, {
-    form: { ...OidcBrowser.hiddenFields(first.text), method: 'totp', totp_code: totpCode(totpSecret, 1) },
-  });
-}
+import { eventually } from '../../support/eventually.js';
+import { enrolTotp, PASSWORD, registerUser } from '../../support/factor-fixture.js';
+import {
+  authorization,
+  ISSUER,
+  OidcBrowser,
+  type OidcStack,
+  oauthErrorOf,
+  registerApp,
+  signedInToApp,
+  signIn,
+  startOidcStack,
+} from '../../support/oidc-fixture.js';
+import { failure, SETUP_TITLES, SETUPS } from '../../support/server.js';
 
 for (const setup of SETUPS)
   describe(`The authorization code flow with PKCE at the OpenID Provider (${SETUP_TITLES[setup]})`, function () {
@@ -136,5 +116,28 @@ for (const setup of SETUPS)
         const error = answer.location === null ? answer.text : new URL(answer.location).searchParams.get('error');
         expect(error, JSON.stringify(pkce)).to.match(/invalid_request/);
       }
+    });
+
+    it('signs the browser out of the app and of client-auth at RP-initiated logout, back to the registered post-logout URI', async () => {
+      const { configuration, tokens, browser } = await signedInToApp(stack);
+      const session = browser.cookie('token');
+      expect(session).to.be.a('string');
+      const end = client.buildEndSessionUrl(configuration, {
+        id_token_hint: tokens.id_token!,
+        post_logout_redirect_uri: 'https://app.example.test/signed-out',
+        state: 'bye',
+      });
+      const confirm = await browser.walk(end.href);
+      expect(confirm.status).to.equal(200);
+      expect(confirm.text).to.not.include('googleapis');
+      const done = await browser.walk(`${ISSUER}/oidc/logout/confirm`, { form: { ...OidcBrowser.hiddenFields(confirm.text), logout: 'yes' } });
+      expect(done.location).to.equal('https://app.example.test/signed-out?state=bye');
+      expect(browser.cookie('token')).to.equal(undefined);
+      await eventually(
+        async () => (await failure(stack.server.api.validateToken({ token: session! })).catch(() => null))?.reason === 'SESSION_REVOKED' || null,
+        {
+          what: "the browser's client-auth session ended",
+        },
+      );
     });
   });
