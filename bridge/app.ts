@@ -74,7 +74,7 @@ export function createBridgeApp({ config, api, health, log, oidc, ...gateway }: 
   app.use(errorMiddleware(log, renderer ? pageFailureAnswer(renderer) : undefined));
   // Before the cross-site guard: the provider's token endpoints are called by other origins
   // by design, and its own forms carry their own CSRF tokens.
-  const provider = oidcProvider(oidc ?? null, cookies);
+  const provider = oidcProvider(oidc ?? null, cookies, config.bodyLimitBytes);
   app.use(provider.routes());
   app.use(crossSiteGuard(config.allowedOrigins));
   const wellKnown = wellKnownRoutes({ api, callTimeoutMs: config.callTimeoutMs });

@@ -136,6 +136,8 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       revocation: { enabled: true },
+      // Answered by introspection.ts (our JWT access tokens are not stored); enabled so discovery names it.
+      introspection: { enabled: true },
       // The library's pages load a web font from Google; these load nothing from elsewhere.
       rpInitiatedLogout: {
         enabled: true,

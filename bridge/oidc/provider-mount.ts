@@ -14,6 +14,7 @@ import type { CookiePolicy } from '../cookie-policy.js';
 import { HttpError } from '../middleware/http-error.js';
 import { OPENID_CONFIGURATION_PATH } from '../routes/well-known-routes.js';
 import { interactionRoutes } from './interactions.js';
+import { introspectionHandler } from './introspection.js';
 import { buildProvider, INTERACTION_PATH, OIDC_ROUTES, type OidcProviderDependencies } from './provider-configuration.js';
 import { keystoreOf } from './provider-keys.js';
 import { userinfoHandler } from './userinfo.js';
@@ -50,7 +51,7 @@ function providerRouter(handle: Middleware): Router {
  * bridge started alone, and the key set signs HS256 (nothing published to verify an ID
  * token with) in the original deployments' mode.
  */
-export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy): Router {
+export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bodyLimitBytes: number): Router {
   if (mount === null) {
     return providerRouter(() => {
       throw new HttpError('OIDC_NOT_SERVED', 'the OpenID Provider runs in the process that also runs the service (the `all` role)');
@@ -103,6 +104,10 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy): Ro
   const own = new Router({ strict: true, sensitive: true });
   own.get(OIDC_ROUTES.userinfo, userinfo);
   own.post(OIDC_ROUTES.userinfo, userinfo);
+  own.post(
+    OIDC_ROUTES.introspection,
+    introspectionHandler({ accounts: mount.provider.accounts, serviceClients: mount.provider.serviceClients, store: mount.provider.store, bodyLimitBytes }),
+  );
   interactionRoutes(own, { provider: (ctx) => providerFor(ctx).provider, accounts: mount.provider.accounts, store: mount.provider.store, cookies });
   own.use(router.routes());
   return own;

@@ -61,6 +61,15 @@ export class OidcAccounts {
     return principal?.kind === 'user' ? this.claimsOf(principal.clientId) : null;
   }
 
+  /**
+   * What RFC 7662 introspection says of an access token: its claims if ValidateToken
+   * accepts it now, else null (inactive). `claims` are the token's own, read once verified.
+   */
+  async activeAccessToken(token: string): Promise<{ clientId: string; kind: string; expiresAt: Date } | null> {
+    const principal = await this.deps.accessTokens.validateToken(token).catch(() => null);
+    return principal === null ? null : { clientId: principal.clientId, kind: principal.kind, expiresAt: principal.expiresAt };
+  }
+
   /** The claims of a user who may still sign in, or null (unknown, a service, suspended). */
   async claimsOf(accountId: string): Promise<OidcClaims | null> {
     const client = await this.deps.clients.findById(accountId);
