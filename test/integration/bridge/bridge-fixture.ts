@@ -42,9 +42,10 @@ export async function startBridgeFor(server: TestServer, wiring: Wiring, env: Re
     maxMessageBytes: server.config.grpc.maxMessageBytes,
     internalPass: server.grpc.internalPass,
   };
-  // As start.ts wires it, the OpenID Provider too: it runs beside the service only.
-  const oidc = oidcMountOf(server.app, config.bridge.publicUrl);
-  const bridge = await startBridge(config.bridge, { log: recordingLogger(logs), local, oidc });
+  // As start.ts wires it, the OpenID Provider too: it runs beside the service only. (A
+  // suite's stand-in server may carry handlers alone, and then serves no provider.)
+  const oidc = (server as Partial<TestServer>).app ? { oidc: oidcMountOf(server.app, config.bridge.publicUrl) } : {};
+  const bridge = await startBridge(config.bridge, { log: recordingLogger(logs), local, ...oidc });
   return Object.assign(bridge, { logs });
 }
 
