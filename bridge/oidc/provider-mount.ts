@@ -91,6 +91,8 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bod
     req.headers['x-forwarded-host'] = publicUrl.host;
     req.headers.host = publicUrl.host;
     delete req.headers['x-forwarded-for'];
+    // A PUBLIC_URL with a path (a proxy that strips it before the bridge): the provider names its URLs under it.
+    if (publicUrl.pathname !== '/') (req as IncomingMessage & { originalUrl?: string }).originalUrl = `${publicUrl.pathname.replace(/\/$/, '')}${req.url}`;
     return current;
   };
 

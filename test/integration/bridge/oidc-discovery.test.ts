@@ -90,6 +90,16 @@ describe('The OpenID discovery document on the other key sets and roles', functi
     }
   });
 
+  it('names every URL under the path of a PUBLIC_URL that has one (a proxy serving the bridge under a prefix)', async function () {
+    const stack = await startOidcStack('embedded', this, 'oidc_prefix', {}, { PUBLIC_URL: `${ISSUER}/auth` });
+    try {
+      const metadata = (await (await fetch(`${stack.bridge.url}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+      expect(metadata).to.include({ issuer: `${ISSUER}/auth`, token_endpoint: `${ISSUER}/auth/oidc/token`, jwks_uri: `${ISSUER}/auth/.well-known/jwks.json` });
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('answers 404 OIDC_NOT_SERVED from a bridge started alone, which has no stores', async () => {
     const server = await startTestServer(embeddedEnv({ JWT_ALGORITHM: 'ES256', KEY_ENCRYPTION_KEY }));
     const bridge = await startTestBridge(server.address, { PUBLIC_URL: ISSUER });
