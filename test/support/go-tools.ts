@@ -1,6 +1,6 @@
 /**
  * The Go command-line tools the tests drive (grpcurl, grpc-health-probe, envoy-check, jwks-verify,
- * helm, helm-check), built by .ci/run into .cache/bin. Missing in CI is a failure; elsewhere
+ * helm, helm-check, oauth2-proxy, oidc-rp), built by .ci/run into .cache/bin. Missing in CI is a failure; elsewhere
  * the suite skips and says how to build them.
  */
 import { spawn } from 'node:child_process';
@@ -18,6 +18,8 @@ const INSTALL_HINT: Record<string, string> = {
   'jwks-verify': 'go -C test/interop/jwks-verify build -buildvcs=false -o ../../../.cache/bin/jwks-verify .',
   helm: 'GOBIN=$PWD/.cache/bin go install helm.sh/helm/v4/cmd/helm@v4.3.2',
   'helm-check': 'go -C test/helm build -buildvcs=false -o ../../.cache/bin/helm-check .',
+  'oauth2-proxy': 'GOBIN=$PWD/.cache/bin go install github.com/oauth2-proxy/oauth2-proxy/v7@v7.15.6',
+  'oidc-rp': 'go -C test/interop/oidc-rp build -buildvcs=false -o ../../../.cache/bin/oidc-rp .',
 };
 
 /** Where `name` is: .cache/bin first, then PATH. */
