@@ -63,6 +63,11 @@ export async function bundle(dist: string): Promise<void> {
     // (node --enable-source-maps).
     minifyWhitespace: true,
     minifySyntax: true,
+    // minifySyntax drops the name of a class expression nothing refers to by it, and
+    // oidc-provider names its models (AccessToken, ClientCredentials ...) by their classes'
+    // `name`: without it, their lifetimes and stored records went unnamed
+    // (test/integration/deploy/oidc-bundle.test.ts).
+    keepNames: true,
     external: EXTERNAL,
     // The CommonJS packages inside an ES module bundle call require, which ES modules lack.
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
