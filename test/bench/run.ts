@@ -42,6 +42,8 @@
  *   --hashes-only       only Login by password hash, bcrypt and argon2id, each vs its raw hash (embedded)
  *   --shared-paths      only the shared set-up's /me, GetMe, client credentials and refresh, with CPU and
  *                       round trips per request, RSS per phase and the cold start (test/bench/shared-paths.ts)
+ *   --oidc-only         only the OpenID Provider: client credentials at /oidc/token, and code + PKCE
+ *                       round trips without a browser (embedded, test/bench/oidc-figures.ts)
  *
  * ACCESS_LOG_SAMPLE in the environment is passed to the servers (default: the service's, 0).
  */
@@ -60,6 +62,7 @@ import { browserReport } from './browser-report.js';
 import { int, ms, num, ratio, verdict } from './format.js';
 import { gatewayReport, measureGateways } from './gateways.js';
 import { ensureGhz, ensureH2load, ghz, type H2loadResult, h2load, type LoadFigures, pooled } from './load-generators.js';
+import { measureOidc, oidcReport } from './oidc-figures.js';
 import { type HashAlgorithm, measurePasswordHashes, passwordHashReport } from './password-hashes.js';
 import { killAll, LOAD_CPU, type NodeChild, pinningProblem, pinSelf, runNodeChild, SERVER_CPU, startNodeChild } from './processes.js';
 import { measureSharedPaths, sharedPathsReport } from './shared-paths.js';
@@ -105,6 +108,7 @@ interface Options {
   verifyOnly: boolean;
   hashesOnly: boolean;
   sharedPaths: boolean;
+  oidcOnly: boolean;
 }
 
 function say(line: string): void {
@@ -121,6 +125,7 @@ function parseOptions(argv: string[]): Options {
     verifyOnly: false,
     hashesOnly: false,
     sharedPaths: false,
+    oidcOnly: false,
     grpcPaths: true,
     browserPath: true,
     peerOriginal: false,
@@ -133,13 +138,14 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--verify-only') options.verifyOnly = true;
     else if (arg === '--hashes-only') options.hashesOnly = true;
     else if (arg === '--shared-paths') options.sharedPaths = true;
+    else if (arg === '--oidc-only') options.oidcOnly = true;
     else if (arg === '--browser-only') options.grpcPaths = false;
     else if (arg === '--no-browser') options.browserPath = false;
     else if (arg === '--peer-original') options.peerOriginal = true;
     else if (arg.startsWith('--log-level=')) options.logLevel = arg.slice('--log-level='.length);
     else
       throw new Error(
-        `unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only, --verify-only, --hashes-only, --shared-paths, --browser-only, --no-browser, --peer-original)`,
+        `unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only, --verify-only, --hashes-only, --shared-paths, --oidc-only, --browser-only, --no-browser, --peer-original)`,
       );
   }
   return options;
@@ -269,6 +275,11 @@ async function main(): Promise<void> {
       process.stdout.write(`${passwordHashReport(await hashes(['bcrypt', 'argon2id']), row).join('\n')}\n`);
       return;
     }
+    if (options.oidcOnly) {
+      const oidc = await measureOidc({ root: ROOT, distDir: BENCH_DIST, workDir, ghz: ghzBin, logLevel: options.logLevel, say });
+      process.stdout.write(`${oidcReport(oidc, row).join('\n')}\n`);
+      return;
+    }
     // FerretDB and Redis inherit this core: off the server's core, as a database on
     // another machine would be. The runner itself is idle while anything is measured.
     pinSelf(LOAD_CPU);
@@ -297,6 +308,10 @@ async function main(): Promise<void> {
     if (results) printReport(results, options);
     // bcrypt's Login is in the report above, against the same raw compare.
     if (options.grpcPaths) process.stdout.write(`${passwordHashReport(await hashes(['argon2id']), row).join('\n')}\n`);
+    if (options.grpcPaths) {
+      const oidc = await measureOidc({ root: ROOT, distDir: BENCH_DIST, workDir, ghz: ghzBin, logLevel: options.logLevel, say });
+      process.stdout.write(`${oidcReport(oidc, row).join('\n')}\n`);
+    }
     // --browser-only measures the browser path alone.
     const gateways = options.grpcPaths
       ? await measureGateways({

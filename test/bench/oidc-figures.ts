@@ -1,0 +1,154 @@
+/**
+ * The OpenID Provider's figures (`npm run bench -- --oidc-only`), on `main.js` (service and
+ * bridge in one process, the provider in the bridge) on the embedded set-up, pinned to the
+ * server core, with the load on the other:
+ *
+ *   client credentials   POST /oidc/token, grant_type=client_credentials with HTTP Basic,
+ *                        by h2load over HTTP/1.1 keep-alive connections; beside it the same
+ *                        service client's IssueServiceToken over gRPC (ghz), the way that
+ *                        existed before, in the same run
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { createClientAuthClient } from '../../src/sdk/typed-client.js';
+import { freePort } from '../support/paths.js';
+import { num } from './format.js';
+import { type HttpLoadResult, httpLoad } from './http-load.js';
+import { ghz, type LoadFigures, pooled } from './load-generators.js';
+import { type MainProcess, startMainProcess } from './main-process.js';
+import { LOAD_CPU, SERVER_CPU } from './processes.js';
+
+/** Three rounds of 8 s after 2 s of warm-up: the machine is shared, so a round alone says little. */
+export const OIDC_BENCH = { rounds: 3, warmUpSeconds: 2, seconds: 8, connections: 16 };
+const TARGETS = { clientCredentialsPerSecond: 1500 };
+const ADMIN = { email: 'oidc-bench-admin@example.com', password: `bench-admin-${randomBytes(9).toString('base64url')}` };
+
+export interface OidcResults {
+  clientCredentials: LoadFigures & { rounds: number[]; statuses: HttpLoadResult['statuses'] };
+  issueServiceToken: (LoadFigures & { statuses: Record<string, number> }) | { skipped: string };
+}
+
+export interface OidcBenchContext {
+  root: string;
+  distDir: string;
+  workDir: string;
+  ghz: string | null;
+  logLevel: string;
+  say(line: string): void;
+}
+
+export async function measureOidc(context: OidcBenchContext): Promise<OidcResults> {
+  const { say, workDir } = context;
+  say(`OpenID Provider: node dist/src/main.js (embedded) on CPU ${SERVER_CPU}, load on CPU ${LOAD_CPU}`);
+  const main = await startProvider(workDir, context.logLevel);
+  try {
+    const grpcAddress = `127.0.0.1:${main.grpcPort}`;
+    const bridgeUrl = `http://127.0.0.1:${main.bridgePort}`;
+    const service = await registerService(grpcAddress);
+    const basic = Buffer.from(`${encodeURIComponent(service.id)}:${encodeURIComponent(service.secret)}`).toString('base64');
+    const check = await fetch(`${bridgeUrl}/oidc/token`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    if (check.status !== 200) throw new Error(`the token endpoint refused the bench's service client: ${check.status} ${await check.text()}`);
+
+    const runs: HttpLoadResult[] = [];
+    for (let round = 1; round <= OIDC_BENCH.rounds; round++) {
+      say(`client credentials: POST /oidc/token, ${OIDC_BENCH.connections} connections, round ${round} of ${OIDC_BENCH.rounds}`);
+      runs.push(
+        await httpLoad({
+          url: `${bridgeUrl}/oidc/token`,
+          method: 'POST',
+          headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'grant_type=client_credentials',
+          protocol: 'http1',
+          inFlight: OIDC_BENCH.connections,
+          warmUpSeconds: OIDC_BENCH.warmUpSeconds,
+          seconds: OIDC_BENCH.seconds,
+          workDir,
+        }),
+      );
+    }
+    const statuses = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
+    for (const run of runs) for (const key of Object.keys(statuses) as Array<keyof typeof statuses>) statuses[key] += run.statuses[key];
+    const clientCredentials = { ...pooled(runs), rounds: runs.map((run) => run.latenciesUs.length / run.seconds), statuses };
+
+    let issueServiceToken: OidcResults['issueServiceToken'] = { skipped: 'ghz is missing' };
+    if (context.ghz) {
+      say(`IssueServiceToken for the same service client: ghz, ${OIDC_BENCH.connections} in flight`);
+      issueServiceToken = await ghz({
+        ghz: context.ghz,
+        address: grpcAddress,
+        protoFile: path.join(context.root, 'proto', 'clientauth', 'v1', 'client_auth.proto'),
+        importPath: path.join(context.root, 'proto'),
+        call: 'clientauth.v1.ClientAuth.IssueServiceToken',
+        data: { client_id: service.id, client_secret: service.secret },
+        concurrency: OIDC_BENCH.connections,
+        warmUpSeconds: OIDC_BENCH.warmUpSeconds,
+        seconds: OIDC_BENCH.seconds,
+      });
+    }
+
+    return { clientCredentials, issueServiceToken };
+  } finally {
+    await main.stop();
+  }
+}
+
+async function startProvider(workDir: string, logLevel: string): Promise<MainProcess> {
+  const bridgePort = await freePort();
+  return startMainProcess(
+    {
+      DATA_DIR: path.join(workDir, 'oidc-embedded-data'),
+      JWT_ALGORITHM: 'ES256',
+      KEY_ENCRYPTION_KEY: randomBytes(48).toString('base64url'),
+      PUBLIC_URL: `http://127.0.0.1:${bridgePort}`,
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      LOG_LEVEL: logLevel,
+      GRPC_HOST: '127.0.0.1',
+      BRIDGE_HOST: '127.0.0.1',
+      // A shared, loaded machine must not turn slow sign-ins into 503s.
+      BRIDGE_CALL_TIMEOUT_MS: '30000',
+      // Every flow comes from 127.0.0.1: the per-source limits are not what is measured.
+      LOGIN_IP_MAX_FAILURES: '1000000',
+      SERVICE_TOKEN_IP_MAX_FAILURES: '1000000',
+    },
+    { logFile: path.join(workDir, 'oidc-main.log'), bridgePort },
+  );
+}
+
+async function registerService(grpcAddress: string): Promise<{ id: string; secret: string }> {
+  const api = createClientAuthClient(grpcAddress, { deadlineMs: 10_000 });
+  try {
+    const token = (await api.login(ADMIN)).accessToken;
+    const answer = await api.registerService({ email: `oidc-bench-${Date.now().toString(36)}@example.com`, name: 'OIDC bench', groups: [] }, { token });
+    return { id: answer.client!.id, secret: answer.clientSecret };
+  } finally {
+    api.close();
+  }
+}
+
+export function oidcReport(results: OidcResults, row: (label: string, a: string, b: string, c: string) => string): string[] {
+  const { clientCredentials: cc } = results;
+  const lines = [
+    '',
+    `OpenID Provider, embedded set-up, main.js on CPU ${SERVER_CPU}, load on CPU ${LOAD_CPU}`,
+    row('', 'per second', 'p50', 'p99'),
+    row(
+      `  client credentials (POST /oidc/token, ${OIDC_BENCH.connections} conns)`,
+      num(cc.perSecond),
+      `${cc.p50Ms.toFixed(1)} ms`,
+      `${cc.p99Ms.toFixed(1)} ms`,
+    ),
+    `    rounds: ${cc.rounds.map(num).join(', ')} per second; target >= ${num(TARGETS.clientCredentialsPerSecond)}/s: ${cc.perSecond >= TARGETS.clientCredentialsPerSecond ? 'met' : 'below target'}; statuses ${JSON.stringify(cc.statuses)}`,
+  ];
+  const ist = results.issueServiceToken;
+  if ('skipped' in ist) lines.push(`  IssueServiceToken (gRPC): skipped, ${ist.skipped}`);
+  else
+    lines.push(
+      row(`  IssueServiceToken (gRPC, ${OIDC_BENCH.connections} in flight)`, num(ist.perSecond), `${ist.p50Ms.toFixed(1)} ms`, `${ist.p99Ms.toFixed(1)} ms`),
+    );
+  return lines;
+}
