@@ -3,9 +3,28 @@
  * client (RegisterService) given its redirect URIs by SetOidcClient, and the PKCE pieces
  * and URLs of the authorization requests they make.
  */
+
+/**
+ * An issuer that is the bridge's own loopback address, for startOidcStack's bridge
+ * environment: what a browser, a Go program or oauth2-proxy reaches without a resolver of
+ * the test's (PUBLIC_URL is the issuer, so the bridge's port is chosen before it starts).
+ */
+export async function loopbackIssuer(): Promise<{ issuer: string; bridgeEnv: Record<string, string> }> {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  return { issuer, bridgeEnv: { BRIDGE_PORT: String(port), PUBLIC_URL: issuer } };
+}
+
+/** openid-client's view of the provider at a loopback `issuer` (http, hence allowed insecure), as `rp`, authenticating with its secret. */
+export function discoverAt(issuer: string, rp: { id: string; secret: string }): Promise<client.Configuration> {
+  return client.discovery(new URL(issuer), rp.id, rp.secret, client.ClientSecretBasic(rp.secret), { execute: [client.allowInsecureRequests] });
+}
+
 import { createHash, randomBytes } from 'node:crypto';
+import * as client from 'openid-client';
 import type { OidcStack } from './oidc-fixture.js';
 import { registerServiceClient } from './oidc-fixture.js';
+import { freePort } from './paths.js';
 
 export interface RegisteredRp {
   id: string;
