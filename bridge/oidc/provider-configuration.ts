@@ -107,7 +107,10 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
     loadExistingGrant: async (ctx) => {
       const { client, session, provider } = ctx.oidc;
       const grantId = ctx.oidc.result?.consent?.grantId ?? (client ? session?.grantIdFor(client.clientId) : undefined);
-      if (grantId) return provider.Grant.find(grantId);
+      // A grant the session still names may be gone (revoked: a refresh token reused, a logout
+      // elsewhere); a first-party client then gets a new one rather than a consent page.
+      const existing = grantId ? await provider.Grant.find(grantId) : undefined;
+      if (existing) return existing;
       if (!client || !session?.accountId || client.metadata()[FIRST_PARTY_FIELD] !== true) return undefined;
       const grant = new provider.Grant({ clientId: client.clientId, accountId: session.accountId });
       const scopes = [...ctx.oidc.requestParamScopes].filter((scope) => (client.scope ?? '').split(' ').includes(scope));
