@@ -7,6 +7,11 @@
  *                        by h2load over HTTP/1.1 keep-alive connections; beside it the same
  *                        service client's IssueServiceToken over gRPC (ghz), the way that
  *                        existed before, in the same run
+ *   code + PKCE          full round trips without a browser (test/bench/oidc-round-trip-driver.ts):
+ *                        authorize, the hosted sign-in by form post with a cookie jar, the
+ *                        redirect with the code, the token exchange; once signing in every
+ *                        time (the password hash included), once with the provider's session
+ *                        already there (what an app pays per sign-in after the first)
  */
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
@@ -16,16 +21,29 @@ import { num } from './format.js';
 import { type HttpLoadResult, httpLoad } from './http-load.js';
 import { ghz, type LoadFigures, pooled } from './load-generators.js';
 import { type MainProcess, startMainProcess } from './main-process.js';
-import { LOAD_CPU, SERVER_CPU } from './processes.js';
+import { LOAD_CPU, runNodeChild, SERVER_CPU } from './processes.js';
 
 /** Three rounds of 8 s after 2 s of warm-up: the machine is shared, so a round alone says little. */
 export const OIDC_BENCH = { rounds: 3, warmUpSeconds: 2, seconds: 8, connections: 16 };
+/** Four people signing in at once each time: more only queue their bcrypt hashes past HASH_QUEUE_WAIT_MS on one core. */
+export const ROUND_TRIPS = { flows: { signIn: 4, session: 8 }, warmUpSeconds: 2, seconds: 10 };
+/** As the other phases' logins (the service's default is 12). */
+const BCRYPT_COST = 10;
 const TARGETS = { clientCredentialsPerSecond: 1500 };
 const ADMIN = { email: 'oidc-bench-admin@example.com', password: `bench-admin-${randomBytes(9).toString('base64url')}` };
+
+export interface RoundTripFigures {
+  perSecond: number;
+  roundTrips: number;
+  p50Ms: number;
+  p99Ms: number;
+  failures: Record<string, number>;
+}
 
 export interface OidcResults {
   clientCredentials: LoadFigures & { rounds: number[]; statuses: HttpLoadResult['statuses'] };
   issueServiceToken: (LoadFigures & { statuses: Record<string, number> }) | { skipped: string };
+  roundTrips: { signIn: RoundTripFigures; session: RoundTripFigures };
 }
 
 export interface OidcBenchContext {
@@ -90,7 +108,8 @@ export async function measureOidc(context: OidcBenchContext): Promise<OidcResult
       });
     }
 
-    return { clientCredentials, issueServiceToken };
+    const roundTrips = await measureRoundTrips(context, grpcAddress, bridgeUrl);
+    return { clientCredentials, issueServiceToken, roundTrips };
   } finally {
     await main.stop();
   }
@@ -102,6 +121,7 @@ async function startProvider(workDir: string, logLevel: string): Promise<MainPro
     {
       DATA_DIR: path.join(workDir, 'oidc-embedded-data'),
       JWT_ALGORITHM: 'ES256',
+      BCRYPT_COST: String(BCRYPT_COST),
       KEY_ENCRYPTION_KEY: randomBytes(48).toString('base64url'),
       PUBLIC_URL: `http://127.0.0.1:${bridgePort}`,
       ADMIN_EMAIL: ADMIN.email,
@@ -150,5 +170,30 @@ export function oidcReport(results: OidcResults, row: (label: string, a: string,
     lines.push(
       row(`  IssueServiceToken (gRPC, ${OIDC_BENCH.connections} in flight)`, num(ist.perSecond), `${ist.p50Ms.toFixed(1)} ms`, `${ist.p99Ms.toFixed(1)} ms`),
     );
+  for (const [label, mode] of [
+    [`code + PKCE, signing in each time (bcrypt cost ${BCRYPT_COST})`, 'signIn'],
+    ['code + PKCE, provider session kept', 'session'],
+  ] as const) {
+    const figures = results.roundTrips[mode];
+    lines.push(
+      row(`  ${label} (${ROUND_TRIPS.flows[mode]} flows)`, num(figures.perSecond), `${figures.p50Ms.toFixed(1)} ms`, `${figures.p99Ms.toFixed(1)} ms`),
+    );
+    if (Object.keys(figures.failures).length > 0) lines.push(`    failures: ${JSON.stringify(figures.failures)}`);
+  }
   return lines;
+}
+
+async function measureRoundTrips(context: OidcBenchContext, grpcAddress: string, bridgeUrl: string): Promise<OidcResults['roundTrips']> {
+  const run = (mode: 'signIn' | 'session') => {
+    context.say(
+      `code + PKCE round trips (${mode === 'signIn' ? 'signing in each time' : 'provider session kept'}), ${ROUND_TRIPS.flows[mode]} flows on CPU ${LOAD_CPU}`,
+    );
+    return runNodeChild<RoundTripFigures>(
+      LOAD_CPU,
+      path.join(context.distDir, 'oidc-round-trip-driver.js'),
+      [JSON.stringify({ grpcAddress, bridgeUrl, admin: ADMIN, mode, ...ROUND_TRIPS, flows: ROUND_TRIPS.flows[mode] })],
+      { readyTimeoutMs: (ROUND_TRIPS.warmUpSeconds + ROUND_TRIPS.seconds + 90) * 1000, outputFile: path.join(context.workDir, `oidc-round-trips-${mode}.log`) },
+    );
+  };
+  return { signIn: await run('signIn'), session: await run('session') };
 }
