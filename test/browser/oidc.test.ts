@@ -2,7 +2,7 @@
  * Relying parties nobody on this project wrote, signing a person in through the OpenID
  * Provider in headless Chromium, on both set-ups:
  * - openid-client: discovery, code + PKCE through the hosted sign-in with a TOTP second
- *   factor, the ID token's acr/amr, userinfo, refresh, revocation and
+ *   factor, the ID token's acr/amr, userinfo, introspection, refresh, revocation and
  *   RP-initiated logout, which ends our own session too;
  * - go-oidc (test/interop/oidc-rp): verifies that ID token against our discovery and JWKS,
  *   and exchanges a code of its own;
@@ -160,6 +160,7 @@ for (const setup of SETUPS)
           'token_endpoint',
           'userinfo_endpoint',
           'jwks_uri',
+          'introspection_endpoint',
           'revocation_endpoint',
           'end_session_endpoint',
         ] as const)
@@ -244,9 +245,10 @@ for (const setup of SETUPS)
         });
       });
 
-      it('answers userinfo with the access token, which ValidateToken takes as the person', async () => {
+      it('answers userinfo, and introspects the access token as active; ValidateToken takes it as the person', async () => {
         const info = await client.fetchUserInfo(configuration, tokens.access_token, person.id);
         expect(info).to.include({ sub: person.id, email: person.email, email_verified: true });
+        expect(await client.tokenIntrospection(configuration, tokens.access_token)).to.include({ active: true, sub: person.id, client_id: rp.id });
         expect((await stack.server.api.validateToken({ token: tokens.access_token })).clientId).to.equal(person.id);
       });
 
@@ -266,8 +268,10 @@ for (const setup of SETUPS)
         expect(fresh.refresh_token).to.be.a('string');
       });
 
-      it('revokes a refresh token: it refreshes nothing afterwards', async () => {
+      it('revokes a refresh token: introspection says inactive, and it refreshes nothing', async () => {
+        expect((await client.tokenIntrospection(configuration, fresh.refresh_token!)).active).to.equal(true);
         await client.tokenRevocation(configuration, fresh.refresh_token!);
+        expect((await client.tokenIntrospection(configuration, fresh.refresh_token!)).active).to.equal(false);
         expect(await oauthErrorOf(client.refreshTokenGrant(configuration, fresh.refresh_token!))).to.equal('invalid_grant');
       });
 

@@ -63,6 +63,7 @@ for (const setup of SETUPS)
       expect(((await again.json()) as { error: string }).error).to.equal('invalid_grant');
 
       expect(await oauthErrorOf(client.refreshTokenGrant(configuration, tokens.refresh_token))).to.equal('invalid_grant');
+      expect((await client.tokenIntrospection(configuration, tokens.access_token)).active).to.equal(false);
       const userinfo = await fetch(`${stack.bridge.url}/oidc/userinfo`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
       expect(userinfo.status).to.equal(401);
       expect((await failure(stack.server.api.validateToken({ token: tokens.access_token }))).reason).to.equal('SESSION_REVOKED');
