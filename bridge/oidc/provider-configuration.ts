@@ -1,5 +1,5 @@
 /**
- * The OpenID Provider (oidc-provider, ADR 0015): its configuration on our stores, keys and
+ * The OpenID Provider (oidc-provider, ADR 0019): its configuration on our stores, keys and
  * clients. Only what is served is switched on; discovery is generated from this, so it
  * advertises nothing else.
  */
@@ -236,7 +236,7 @@ function serviceClientMetadata(serviceClients: OidcServiceClients): ClientMetada
   };
 }
 
-/** oidc-provider awaits `compareClientSecret` (ADR 0015, internals); ours asks the domain, behind the attempt limits. */
+/** oidc-provider awaits `compareClientSecret` (ADR 0019, internals); ours asks the domain, behind the attempt limits. */
 function replaceSecretCheck(provider: Provider, deps: OidcProviderDependencies): void {
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientId: string }, actual: string) {
     try {

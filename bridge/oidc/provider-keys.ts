@@ -2,7 +2,7 @@
  * Our key set as the provider's keystore: each published key becomes an
  * `ExternalSigningKey` whose signature is our signer's (ES256 in low-s form, ADR 0010), so
  * the provider's tokens pass our own token check and the JWKS gateways fetch already
- * holds their keys. The provider never holds a private key (ADR 0015).
+ * holds their keys. The provider never holds a private key (ADR 0019).
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { ExternalSigningKey } from 'oidc-provider';

@@ -1,4 +1,4 @@
-/** The OpenID Provider's parts, from the service beside it (the `all` role; ADR 0015). */
+/** The OpenID Provider's parts, from the service beside it (the `all` role; ADR 0019). */
 import type { OidcMount } from '../../bridge/oidc/provider-mount.js';
 import type { App } from './composition.js';
 

@@ -1,7 +1,7 @@
 /**
  * The OpenID Provider's door: where the provider's records live (sessions, interactions,
  * codes, refresh tokens, grants), and what it asks of the service clients it serves.
- * The protocol itself is the library's (bridge/oidc/, ADR 0015); the domain keeps what
+ * The protocol itself is the library's (bridge/oidc/, ADR 0019); the domain keeps what
  * must hold on every set-up: records survive a restart, expire, and go with their grant.
  */
 
