@@ -131,10 +131,15 @@ type MessageCodec = { fromPartial?: (partial: unknown) => unknown };
 function requestFiller(method: string): (partial: unknown) => unknown {
   const name = `${method.charAt(0).toUpperCase()}${method.slice(1)}Request`;
   // The account, admin console, OIDC client, password-strength and second-factor messages are generated from their own proto files.
-  const messages = { ...api, ...accountApi, ...adminConsoleApi, ...oidcClientsApi, ...passwordStrengthApi, ...secondFactorApi, ...signingKeyApi } as unknown as Record<
-    string,
-    MessageCodec | undefined
-  >;
+  const messages = {
+    ...api,
+    ...accountApi,
+    ...adminConsoleApi,
+    ...oidcClientsApi,
+    ...passwordStrengthApi,
+    ...secondFactorApi,
+    ...signingKeyApi,
+  } as unknown as Record<string, MessageCodec | undefined>;
   const message = messages[name];
   if (typeof message?.fromPartial !== 'function') throw new Error(`no generated ${name} for ${method}`);
   return message.fromPartial.bind(message);
