@@ -1,6 +1,7 @@
 /** The AuditLog port's guarantees, asserted against every adapter, and the Redis audit stream. */
 import { expect } from 'chai';
 import { SqliteAuditLog } from '../../src/adapters/embedded/sqlite-audit-log.js';
+import type { SqliteDatabase } from '../../src/adapters/embedded/sqlite-database.js';
 import { MongoAuditLog } from '../../src/adapters/mongo/audit-log.js';
 import { RedisAuditStream } from '../../src/adapters/redis/audit-stream.js';
 import type { AuditEvent, AuditEventType, AuditLog } from '../../src/domain/audit/ports.js';
@@ -64,6 +65,20 @@ function auditLogContract(open: OpenAuditLog): void {
     expect(ids(await log.list({ from: second!.at, to: fourth!.at, limit: 10 }))).to.deep.equal(ids([third!, second!]));
   });
 
+  it('filters by client IP, alone and with the other filters', async () => {
+    const batch = records('login.failed', 'login.failed', 'login.succeeded', 'client.suspended').map((event, i) => ({
+      ...event,
+      ip: i % 2 === 0 ? '198.51.100.23' : '2001:db8::23',
+    }));
+    await log.append(batch);
+    const [first, second, third, fourth] = batch;
+    expect(ids(await log.list({ ip: '198.51.100.23', limit: 10 }))).to.deep.equal(ids([third!, first!]));
+    expect(ids(await log.list({ ip: '2001:db8::23', limit: 10 }))).to.deep.equal(ids([fourth!, second!]));
+    expect(ids(await log.list({ ip: '198.51.100.23', outcome: 'failure', limit: 10 }))).to.deep.equal(ids([first!]));
+    expect(ids(await log.list({ ip: '2001:db8::23', from: third!.at, limit: 10 }))).to.deep.equal(ids([fourth!]));
+    expect(await log.list({ ip: '198.51.100.99', limit: 10 })).to.deep.equal([]);
+  });
+
   it('pages with beforeId, stable while newer records arrive', async () => {
     const batch = records('login.failed', 'login.failed', 'login.failed', 'login.failed');
     await log.append(batch.slice(0, 3));
@@ -97,6 +112,60 @@ describe('AuditLog contract', () => {
       const log = new MongoAuditLog(db);
       await log.ensureIndexes();
       return { log, reopen: () => new MongoAuditLog(db), close };
+    });
+
+    it('keeps an index for each filter the console pages by: target, actor, client IP, and time through the id', async () => {
+      const { db, close } = await openDatabase();
+      try {
+        await new MongoAuditLog(db).ensureIndexes();
+        const keys = (await db.collection('audit_events').indexes()).map((index) => JSON.stringify(index.key));
+        expect(keys).to.include.members(['{"_id":1}', '{"target":1,"_id":-1}', '{"actor":1,"_id":-1}', '{"ip":1,"_id":-1}']);
+      } finally {
+        await close();
+      }
+    });
+  });
+
+  describe('on SQLite, the query plans', () => {
+    /** The plan SQLite chose for every SELECT the log ran, one string per query. */
+    const plansOf = (db: SqliteDatabase): string[] => {
+      const plans: string[] = [];
+      const prepare = db.prepare.bind(db);
+      db.prepare = ((sql: string) => {
+        const statement = prepare(sql);
+        if (!sql.startsWith('SELECT')) return statement;
+        const all = statement.all.bind(statement);
+        statement.all = ((...params: unknown[]) => {
+          const steps = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+          plans.push(steps.map((step) => step.detail).join('; '));
+          return all(...params);
+        }) as typeof statement.all;
+        return statement;
+      }) as typeof db.prepare;
+      return plans;
+    };
+
+    it('reads a page by client IP or from a time on from an index, newest first, without scanning or sorting the table', async () => {
+      const sqlite = await openSqlite();
+      try {
+        const log = new SqliteAuditLog(sqlite.db);
+        const plans = plansOf(sqlite.db);
+        const at = new Date(START);
+        await log.list({ ip: '192.0.2.7', limit: 50 });
+        await log.list({ from: at, to: new Date(START + 3600_000), limit: 50 });
+        await log.list({ ip: '192.0.2.7', from: at, limit: 50 });
+        await log.list({ target: TARGET, from: at, to: new Date(START + 3600_000), limit: 50 });
+        expect(plans).to.have.length(4);
+        for (const plan of plans) {
+          expect(plan).to.match(/SEARCH audit_events USING (COVERING )?INDEX/);
+          expect(plan).to.not.match(/TEMP B-TREE|SCAN audit_events/);
+        }
+        // A time range with no start reads the newest records first, in order, and stops at the page's end.
+        await log.list({ to: at, limit: 50 });
+        expect(plans[4]).to.not.match(/TEMP B-TREE/);
+      } finally {
+        await sqlite.close();
+      }
     });
   });
 });

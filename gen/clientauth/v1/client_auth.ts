@@ -459,8 +459,19 @@ export interface ListAuditEventsRequest {
   startTime:
     | Date
     | undefined;
-  /** Only records before this time. */
-  endTime: Date | undefined;
+  /**
+   * Only records before this time; when both are set, end_time must be after start_time
+   * (INVALID_ARGUMENT naming end_time otherwise).
+   */
+  endTime:
+    | Date
+    | undefined;
+  /**
+   * Only records of calls from this client IP (IPv4, or IPv6 in any notation: matched as
+   * the service stores it, an IPv4-mapped IPv6 address as its IPv4). A value that is not
+   * an IP address fails with INVALID_ARGUMENT naming client_ip.
+   */
+  clientIp: string;
 }
 
 /** The response of ListAuditEvents. */
@@ -4203,6 +4214,7 @@ function createBaseListAuditEventsRequest(): ListAuditEventsRequest {
     outcome: 0,
     startTime: undefined,
     endTime: undefined,
+    clientIp: "",
   };
 }
 
@@ -4231,6 +4243,9 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
     }
     if (message.endTime !== undefined) {
       Timestamp.encode(toTimestamp(message.endTime), writer.uint32(66).fork()).join();
+    }
+    if (message.clientIp !== "") {
+      writer.uint32(74).string(message.clientIp);
     }
     return writer;
   },
@@ -4312,6 +4327,14 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
             message.endTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.clientIp = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4358,6 +4381,11 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
         : isSet(object.end_time)
         ? fromJsonTimestamp(object.end_time)
         : undefined,
+      clientIp: isSet(object.clientIp)
+        ? globalThis.String(object.clientIp)
+        : isSet(object.client_ip)
+        ? globalThis.String(object.client_ip)
+        : "",
     };
   },
 
@@ -4387,6 +4415,9 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
     if (message.endTime !== undefined) {
       obj.endTime = message.endTime.toISOString();
     }
+    if (message.clientIp !== "") {
+      obj.clientIp = message.clientIp;
+    }
     return obj;
   },
 
@@ -4403,6 +4434,7 @@ export const ListAuditEventsRequest: MessageFns<ListAuditEventsRequest> = {
     message.outcome = object.outcome ?? 0;
     message.startTime = object.startTime ?? undefined;
     message.endTime = object.endTime ?? undefined;
+    message.clientIp = object.clientIp ?? "";
     return message;
   },
 };

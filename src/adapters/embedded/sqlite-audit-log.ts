@@ -1,4 +1,5 @@
 import type { AuditEvent, AuditEventType, AuditLog, AuditOutcome, AuditQuery } from '../../domain/audit/ports.js';
+import { firstIdAt } from '../../domain/kernel/ids.js';
 import { fromMillis, type SqliteDatabase, toMillis } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
 
@@ -51,8 +52,13 @@ export class SqliteAuditLog implements AuditLog {
     if (query.actor !== undefined) where('actor = ?', query.actor);
     if (query.types !== undefined) where(`type IN (${query.types.map(() => '?').join(', ') || 'NULL'})`, ...query.types);
     if (query.outcome !== undefined) where('outcome = ?', query.outcome);
-    if (query.from !== undefined) where('at >= ?', toMillis(query.from));
-    if (query.to !== undefined) where('at < ?', toMillis(query.to));
+    if (query.ip !== undefined) where('ip = ?', query.ip);
+    // A record's id carries a time at or after its `at` (newId), so the id bound keeps every
+    // record in range and lets the index that gives the order (the primary key, or (ip, id),
+    // (target, id), (actor, id)) skip the older ones. `at` stays the exact test, written
+    // `+at` so the planner does not read the `at` index and then sort the whole range.
+    if (query.from !== undefined) where('id >= ? AND +at >= ?', firstIdAt(query.from.getTime()), toMillis(query.from));
+    if (query.to !== undefined) where('+at < ?', toMillis(query.to));
     if (query.beforeId !== undefined) where('id < ?', query.beforeId);
     const clause = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
     return this.db

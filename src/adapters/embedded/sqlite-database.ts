@@ -248,6 +248,10 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX oidc_records_account ON oidc_records (account_id);
   CREATE INDEX oidc_records_expiry ON oidc_records (expires_at);
   `,
+  `
+  -- The audit trail by client IP, newest first (the console's filter).
+  CREATE INDEX audit_events_ip ON audit_events (ip, id);
+  `,
 ];
 
 function migrate(db: SqliteDatabase): void {

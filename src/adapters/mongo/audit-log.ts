@@ -1,5 +1,6 @@
 import { type Collection, type Db, type Filter, MongoBulkWriteError } from 'mongodb';
 import type { AuditEvent, AuditLog, AuditQuery } from '../../domain/audit/ports.js';
+import { firstIdAt } from '../../domain/kernel/ids.js';
 import { withMongoOutages } from './mongo-outages.js';
 
 type AuditDocument = Omit<AuditEvent, 'id'> & { _id: string };
@@ -22,6 +23,7 @@ export class MongoAuditLog implements AuditLog {
     await this.collection.createIndex({ at: 1 }, { name: 'at' });
     await this.collection.createIndex({ target: 1, _id: -1 }, { name: 'target' });
     await this.collection.createIndex({ actor: 1, _id: -1 }, { name: 'actor' });
+    await this.collection.createIndex({ ip: 1, _id: -1 }, { name: 'ip' });
   }
 
   async append(events: readonly AuditEvent[]): Promise<void> {
@@ -44,10 +46,16 @@ export class MongoAuditLog implements AuditLog {
     if (query.actor !== undefined) filter.actor = query.actor;
     if (query.types !== undefined) filter.type = { $in: [...query.types] };
     if (query.outcome !== undefined) filter.outcome = query.outcome;
+    if (query.ip !== undefined) filter.ip = query.ip;
     if (query.from !== undefined || query.to !== undefined) {
       filter.at = { ...(query.from ? { $gte: query.from } : {}), ...(query.to ? { $lt: query.to } : {}) };
     }
-    if (query.beforeId !== undefined) filter._id = { $lt: query.beforeId };
+    // A record's id carries a time at or after its `at` (newId), so this bound keeps every
+    // record in range and lets the index that gives the order (`_id`, or target, actor or
+    // ip with `_id`) skip the older ones.
+    const lower = query.from !== undefined ? { $gte: firstIdAt(query.from.getTime()) } : {};
+    const upper = query.beforeId !== undefined ? { $lt: query.beforeId } : {};
+    if (query.from !== undefined || query.beforeId !== undefined) filter._id = { ...lower, ...upper };
     const documents = await this.collection.find(filter).sort({ _id: -1 }).limit(query.limit).toArray();
     return documents.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
   }

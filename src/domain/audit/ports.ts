@@ -138,6 +138,8 @@ export interface AuditQuery {
   actor?: string;
   types?: readonly AuditEventType[];
   outcome?: AuditOutcome;
+  /** The client IP, as the recorder stored it (normalised, see RequestContext.ip). */
+  ip?: string;
   /** Records at or after this time. */
   from?: Date;
   /** Records before this time. */
@@ -151,7 +153,8 @@ export interface AuditQuery {
  * Stores the audit trail.
  * - `append` is idempotent by id: a batch retried after a failure stores each record once.
  * - `list` returns records newest first (id descending), so paging with `beforeId` is
- *   stable while records are appended.
+ *   stable while records are appended. It reads every filter (target, actor, client IP,
+ *   time range) from an index, never a scan of the trail.
  * - `sweep` removes every record older than `before` and returns how many (stores without
  *   TTL indexes, FerretDB among them, need it).
  * - When the store cannot be reached, every method rejects with `UnavailableError`.

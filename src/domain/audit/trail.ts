@@ -37,6 +37,8 @@ export interface AuditFilters {
   /** '' for any. */
   type: string;
   outcome?: AuditOutcome | 'invalid';
+  /** The client IP, normalised as the recorder stores it; 'invalid' when the caller gave something else. */
+  clientIp?: string | 'invalid';
   from?: Date;
   to?: Date;
 }
@@ -55,12 +57,14 @@ export class AuditTrail {
     if (input.actorId !== '' && input.actorId !== ANONYMOUS && input.actorId !== SYSTEM) v.clientId('actor_id', input.actorId);
     if (input.targetClientId !== '') v.clientId('target_client_id', input.targetClientId);
     if (input.outcome === 'invalid') throw invalidArgument('outcome', 'outcome is not a known audit outcome');
+    if (input.clientIp === 'invalid') throw invalidArgument('client_ip', 'client_ip must be an IPv4 or IPv6 address');
     if (input.from && input.to && input.from >= input.to) throw invalidArgument('end_time', 'end_time must be after start_time');
     return this.page(limit, input.pageToken, {
       ...(input.targetClientId ? { target: input.targetClientId } : {}),
       ...(input.actorId ? { actor: input.actorId } : {}),
       ...(input.type ? { types: [input.type as AuditEventType] } : {}),
       ...(input.outcome ? { outcome: input.outcome } : {}),
+      ...(input.clientIp ? { ip: input.clientIp } : {}),
       ...(input.from ? { from: input.from } : {}),
       ...(input.to ? { to: input.to } : {}),
     });

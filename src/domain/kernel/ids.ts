@@ -27,6 +27,16 @@ export function newId(now: number = Date.now()): string {
   return v7({ msecs: last.msecs, seq: last.seq });
 }
 
+/**
+ * The least id `newId(msecs)` or any later call can return: every id made at or after
+ * `msecs` sorts at or after it (an id's time is never before the time it was made with), so
+ * "made at or after a time" can be read from the index of ids.
+ */
+export function firstIdAt(msecs: number): string {
+  const time = Math.max(0, Math.min(msecs, 0xffffffffffff)).toString(16).padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-0000-0000-000000000000`;
+}
+
 const ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function isId(value: string): boolean {

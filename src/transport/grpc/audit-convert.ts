@@ -3,6 +3,7 @@ import { type AuditEvent as ProtoEvent, AuditOutcome as ProtoOutcome } from '../
 import type { ListAuditEventsRequest } from '../../../gen/clientauth/v1/client_auth.js';
 import type { AuditEvent } from '../../domain/audit/ports.js';
 import type { AuditFilters, AuditPage } from '../../domain/audit/trail.js';
+import { normalizeIp } from '../shared/ip-address.js';
 
 export function auditEventToProto(event: AuditEvent): ProtoEvent {
   return {
@@ -39,6 +40,8 @@ export function auditFiltersFromProto(request: ListAuditEventsRequest): AuditFil
     actorId: request.actorId,
     type: request.type,
     ...(outcome ? { outcome } : {}),
+    // Normalised as the recorder stores it (an IPv4-mapped address as IPv4); the use case refuses what is no IP.
+    ...(request.clientIp !== '' ? { clientIp: normalizeIp(request.clientIp) || 'invalid' } : {}),
     ...(request.startTime ? { from: request.startTime } : {}),
     ...(request.endTime ? { to: request.endTime } : {}),
   };

@@ -260,6 +260,32 @@ for (const setup of SETUPS)
       expect(paged).to.deep.equal(all.map((record) => record.id));
     });
 
+    it('filters by the client IP the bridge saw, in any notation of it, within a time range', async () => {
+      const proxied = await startTestBridge(server.address, { BRIDGE_TRUST_PROXY: 'true', ...SUITE_AS_PROXY });
+      try {
+        const started = new Date();
+        const fromIp = async (ip: string) => {
+          const response = await new CookieClient(proxied.url).post(
+            '/register',
+            { email: email('by-ip'), password: PASSWORD },
+            { headers: { 'X-Forwarded-For': ip } },
+          );
+          expect(response.status).to.equal(201);
+          return response.body.client.id as string;
+        };
+        const first = await fromIp('203.0.113.61');
+        const second = await fromIp('2001:db8::61');
+        const third = await fromIp('203.0.113.61');
+        const targets = async (filter: Partial<ListAuditEventsRequest>) => (await events(filter)).map((record) => record.targetClientId);
+        expect(await targets({ clientIp: '203.0.113.61' })).to.deep.equal([third, first]);
+        expect(await targets({ clientIp: '2001:0db8:0000::0061' })).to.deep.equal([second]);
+        expect(await targets({ clientIp: '::ffff:203.0.113.61', startTime: started, type: 'client.registered' })).to.deep.equal([third, first]);
+        expect(await targets({ clientIp: '203.0.113.61', endTime: started })).to.deep.equal([]);
+      } finally {
+        await proxied.close();
+      }
+    });
+
     it('lets only admins list the trail, and refuses unknown types and empty time ranges', async () => {
       const user = await register();
       const { accessToken } = remember(await server.api.login({ email: user.email, password: PASSWORD }));
@@ -273,6 +299,8 @@ for (const setup of SETUPS)
       expect(await bad({ actorId: 'someone' })).to.include({ code: status.INVALID_ARGUMENT, field: 'actor_id' });
       expect(await bad({ startTime: new Date(), endTime: new Date(Date.now() - 1000) })).to.include({ code: status.INVALID_ARGUMENT, field: 'end_time' });
       expect(await bad({ pageToken: 'garbage' })).to.include({ code: status.INVALID_ARGUMENT, reason: 'INVALID_PAGE_TOKEN' });
+      expect(await bad({ clientIp: '203.0.113' })).to.include({ code: status.INVALID_ARGUMENT, field: 'client_ip' });
+      expect(await bad({ clientIp: '10.0.0.1/8' })).to.include({ code: status.INVALID_ARGUMENT, field: 'client_ip' });
     });
 
     it('shows a user its own sign-ins, failed ones included, and nobody else’s', async () => {
