@@ -36,6 +36,7 @@ function aClient(fields: Partial<ClientRecord> = {}): ClientRecord {
     createdAt,
     updatedAt: createdAt,
     emailVerifiedAt: null,
+    lastTokenIssuedAt: null,
     ...fields,
   };
 }
@@ -286,6 +287,35 @@ function clientStoreContract(open: OpenClientStore): void {
     expect((await store.findById(twin.id))!.email).to.equal(twin.email);
     await store.update(twin.id, { firstName: 'Zoé' });
     await expectDuplicate(store.insert(aClient({ email: `z\u1d0fe${tag}@example.com` })));
+  });
+
+  it("records a service's last token issue only when the stored one is older than the bound, never going back, and never on a deleted client", async () => {
+    const service = aClient({ kind: 'service', passwordHash: null, secretHash: 'ab'.repeat(32) });
+    await store.insert(service);
+    expect((await store.findById(service.id))!.lastTokenIssuedAt).to.equal(null);
+    const t0 = Date.UTC(2026, 5, 1, 12);
+    await store.recordTokenIssue(service.id, new Date(t0), new Date(t0 - 60_000));
+    expect((await store.findById(service.id))!.lastTokenIssuedAt).to.deep.equal(new Date(t0));
+    // Within the minute: no write.
+    await store.recordTokenIssue(service.id, new Date(t0 + 30_000), new Date(t0 + 30_000 - 60_000));
+    expect((await store.findById(service.id))!.lastTokenIssuedAt).to.deep.equal(new Date(t0));
+    // A late writer with an older time does not move it back.
+    await store.recordTokenIssue(service.id, new Date(t0 - 120_000), new Date(t0 - 180_000));
+    expect((await store.findById(service.id))!.lastTokenIssuedAt).to.deep.equal(new Date(t0));
+    // Past the minute: written; updatedAt stays.
+    await store.recordTokenIssue(service.id, new Date(t0 + 61_000), new Date(t0 + 1_000));
+    const after = (await store.findById(service.id))!;
+    expect(after.lastTokenIssuedAt).to.deep.equal(new Date(t0 + 61_000));
+    expect(after.updatedAt).to.deep.equal(service.updatedAt);
+    expect((await store.list({ kind: 'service', limit: 10 })).find((client) => client.id === service.id)!.lastTokenIssuedAt).to.deep.equal(
+      new Date(t0 + 61_000),
+    );
+    await store.markDeleted(service.id, { requestId: newId(), at: new Date(), by: service.id });
+    await store.recordTokenIssue(service.id, new Date(t0 + 200_000), new Date(t0 + 140_000));
+    expect((await store.listMarkedDeleted(10)).find((marked) => marked.client.id === service.id)!.client.lastTokenIssuedAt).to.deep.equal(
+      new Date(t0 + 61_000),
+    );
+    await store.recordTokenIssue(newId(), new Date(t0), new Date(t0 - 60_000));
   });
 
   it('keeps the time an email was verified and filters by it', async () => {

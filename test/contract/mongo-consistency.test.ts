@@ -48,6 +48,7 @@ describe('MongoDB consistency on a replica set, kept on FerretDB', () => {
       suspendedAt: null,
       suspendedBy: '',
       emailVerifiedAt: null,
+      lastTokenIssuedAt: null,
       createdAt: now,
       updatedAt: now,
     });

@@ -102,7 +102,15 @@ export interface Client {
    */
   emailVerified: boolean;
   /** When the email was verified; unset while it is not. */
-  emailVerifyTime: Date | undefined;
+  emailVerifyTime:
+    | Date
+    | undefined;
+  /**
+   * For a service: when it last obtained an access token with IssueServiceToken, to the
+   * minute (the service records at most one issue per service a minute). Unset for users,
+   * and for services that have obtained none since the service began recording it.
+   */
+  lastTokenIssueTime: Date | undefined;
 }
 
 export interface Client_AttributesEntry {
@@ -158,6 +166,7 @@ function createBaseClient(): Client {
     updateTime: undefined,
     emailVerified: false,
     emailVerifyTime: undefined,
+    lastTokenIssueTime: undefined,
   };
 }
 
@@ -213,6 +222,9 @@ export const Client: MessageFns<Client> = {
     }
     if (message.emailVerifyTime !== undefined) {
       Timestamp.encode(toTimestamp(message.emailVerifyTime), writer.uint32(138).fork()).join();
+    }
+    if (message.lastTokenIssueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.lastTokenIssueTime), writer.uint32(146).fork()).join();
     }
     return writer;
   },
@@ -369,6 +381,14 @@ export const Client: MessageFns<Client> = {
             message.emailVerifyTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.lastTokenIssueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -455,6 +475,11 @@ export const Client: MessageFns<Client> = {
         : isSet(object.email_verify_time)
         ? fromJsonTimestamp(object.email_verify_time)
         : undefined,
+      lastTokenIssueTime: isSet(object.lastTokenIssueTime)
+        ? fromJsonTimestamp(object.lastTokenIssueTime)
+        : isSet(object.last_token_issue_time)
+        ? fromJsonTimestamp(object.last_token_issue_time)
+        : undefined,
     };
   },
 
@@ -517,6 +542,9 @@ export const Client: MessageFns<Client> = {
     if (message.emailVerifyTime !== undefined) {
       obj.emailVerifyTime = message.emailVerifyTime.toISOString();
     }
+    if (message.lastTokenIssueTime !== undefined) {
+      obj.lastTokenIssueTime = message.lastTokenIssueTime.toISOString();
+    }
     return obj;
   },
 
@@ -550,6 +578,7 @@ export const Client: MessageFns<Client> = {
     message.updateTime = object.updateTime ?? undefined;
     message.emailVerified = object.emailVerified ?? false;
     message.emailVerifyTime = object.emailVerifyTime ?? undefined;
+    message.lastTokenIssueTime = object.lastTokenIssueTime ?? undefined;
     return message;
   },
 };

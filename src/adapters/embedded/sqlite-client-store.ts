@@ -25,6 +25,8 @@ interface ClientRow {
   created_at: number;
   updated_at: number;
   email_verified_at: number | null;
+  /** A service's last token issue (recordTokenIssue); NULL until one, and on users. */
+  last_token_at: number | null;
   /** NULL only on rows an earlier release stored, until `fillEmailSkeletons`. */
   email_skeleton: string | null;
 }
@@ -36,7 +38,7 @@ interface DeletionColumns {
   deletion_by: string | null;
 }
 
-type ClientChanges = Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>;
+type ClientChanges = Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt' | 'lastTokenIssuedAt'>>;
 
 /** How each changeable field is stored: its column and its encoding. */
 const COLUMNS: { [K in keyof Required<ClientChanges>]: [column: keyof ClientRow, encode: (value: ClientRecord[K]) => unknown] } = {
@@ -69,13 +71,14 @@ export class SqliteClientStore implements ClientStore {
   private readonly markStatement;
   private readonly anyById;
   private readonly marked;
+  private readonly tokenIssueStatement;
 
   constructor(private readonly db: SqliteDatabase) {
     this.insertStatement = db.prepare(`
       INSERT INTO clients (id, kind, email, first_name, last_name, phone_number, name, groups_json, attributes_json,
-        password_hash, secret_hash, suspended, suspension_reason, suspended_at, suspended_by, created_at, updated_at, email_verified_at, email_skeleton)
+        password_hash, secret_hash, suspended, suspension_reason, suspended_at, suspended_by, created_at, updated_at, email_verified_at, last_token_at, email_skeleton)
       VALUES (@id, @kind, @email, @first_name, @last_name, @phone_number, @name, @groups_json, @attributes_json,
-        @password_hash, @secret_hash, @suspended, @suspension_reason, @suspended_at, @suspended_by, @created_at, @updated_at, @email_verified_at, @email_skeleton)`);
+        @password_hash, @secret_hash, @suspended, @suspension_reason, @suspended_at, @suspended_by, @created_at, @updated_at, @email_verified_at, @last_token_at, @email_skeleton)`);
     this.byId = db.prepare<[string], ClientRow>(`SELECT * FROM clients WHERE id = ? AND ${LIVE}`);
     this.byEmail = db.prepare<[string], ClientRow>(`SELECT * FROM clients WHERE email = ? AND ${LIVE}`);
     this.deleteStatement = db.prepare<[string]>('DELETE FROM clients WHERE id = ?');
@@ -85,6 +88,9 @@ export class SqliteClientStore implements ClientStore {
     this.anyById = db.prepare<[string], ClientRow & DeletionColumns>('SELECT * FROM clients WHERE id = ?');
     this.marked = db.prepare<[number], ClientRow & DeletionColumns>(
       'SELECT * FROM clients WHERE deletion_request_id IS NOT NULL ORDER BY deletion_at, id LIMIT ?',
+    );
+    this.tokenIssueStatement = db.prepare<[number, string, number]>(
+      `UPDATE clients SET last_token_at = ? WHERE id = ? AND ${LIVE} AND (last_token_at IS NULL OR last_token_at < ?)`,
     );
     // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
     return withSqliteOutages(this, 'the client store');
@@ -129,6 +135,10 @@ export class SqliteClientStore implements ClientStore {
       if (isUniqueViolation(error)) throw new DuplicateKeyError('email');
       throw error;
     }
+  }
+
+  async recordTokenIssue(id: string, at: Date, notBefore: Date): Promise<void> {
+    this.tokenIssueStatement.run(toMillis(at), id, toMillis(notBefore));
   }
 
   async markDeleted(id: string, deletion: PendingDeletion): Promise<MarkedClient | null> {
@@ -193,6 +203,7 @@ function toRow(client: ClientRecord): ClientRow {
     created_at: toMillis(client.createdAt),
     updated_at: toMillis(client.updatedAt),
     email_verified_at: toMillis(client.emailVerifiedAt),
+    last_token_at: toMillis(client.lastTokenIssuedAt),
     email_skeleton: emailSkeleton(client.email),
   };
 }
@@ -255,5 +266,6 @@ function fromRow(row: ClientRow | undefined): ClientRecord | null {
     createdAt: fromMillis(row.created_at),
     updatedAt: fromMillis(row.updated_at),
     emailVerifiedAt: fromMillis(row.email_verified_at),
+    lastTokenIssuedAt: fromMillis(row.last_token_at),
   };
 }

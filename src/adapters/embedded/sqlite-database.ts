@@ -252,6 +252,10 @@ const MIGRATIONS: readonly string[] = [
   -- The audit trail by client IP, newest first (the console's filter).
   CREATE INDEX audit_events_ip ON audit_events (ip, id);
   `,
+  `
+  -- A service's last token issue, to the minute (ClientStore.recordTokenIssue).
+  ALTER TABLE clients ADD COLUMN last_token_at INTEGER;
+  `,
 ];
 
 function migrate(db: SqliteDatabase): void {

@@ -90,7 +90,7 @@ export class MongoClientStore implements ClientStore {
     return fromDocument(live(await this.collection.findOne({ email })));
   }
 
-  async update(id: string, changes: Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>): Promise<ClientRecord | null> {
+  async update(id: string, changes: Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt' | 'lastTokenIssuedAt'>>): Promise<ClientRecord | null> {
     const set = changes.email === undefined ? changes : { ...changes, emailSkeleton: emailSkeleton(changes.email) };
     let matched: number;
     try {
@@ -101,6 +101,12 @@ export class MongoClientStore implements ClientStore {
     }
     if (matched === 0) return null;
     return this.findById(id);
+  }
+
+  async recordTokenIssue(id: string, at: Date, notBefore: Date): Promise<void> {
+    // `null` matches documents without the field too (those of earlier releases).
+    const older = { $or: [{ lastTokenIssuedAt: null }, { lastTokenIssuedAt: { $lt: notBefore } }] };
+    await this.collection.updateOne({ _id: id, ...LIVE, ...older }, { $set: { lastTokenIssuedAt: at } });
   }
 
   async markDeleted(id: string, deletion: PendingDeletion): Promise<MarkedClient | null> {
@@ -148,7 +154,7 @@ function toDocument(client: ClientRecord): ClientDocument {
 function fromDocument(document: ClientDocument | null): ClientRecord | null {
   if (!document) return null;
   const { _id, deletion: _deletion, emailSkeleton: _skeleton, ...rest } = document;
-  return { id: _id, ...rest, emailVerifiedAt: rest.emailVerifiedAt ?? null };
+  return { id: _id, ...rest, emailVerifiedAt: rest.emailVerifiedAt ?? null, lastTokenIssuedAt: rest.lastTokenIssuedAt ?? null };
 }
 
 /**

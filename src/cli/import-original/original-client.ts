@@ -112,6 +112,7 @@ function convert(document: OriginalDocument, keepAdmin: ReadonlySet<string>, now
       secretHash: null,
       // The original never checked an address; claiming one verified here would be a guess.
       emailVerifiedAt: null,
+      lastTokenIssuedAt: null,
       suspended: isSuspended,
       suspensionReason: isSuspended ? SUSPENSION_REASON : '',
       suspendedAt: isSuspended ? now : null,

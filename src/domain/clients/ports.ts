@@ -60,7 +60,14 @@ export interface ClientStore {
   insert(client: ClientRecord): Promise<void>;
   findById(id: string): Promise<ClientRecord | null>;
   findByEmail(email: string): Promise<ClientRecord | null>;
-  update(id: string, changes: Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>): Promise<ClientRecord | null>;
+  update(id: string, changes: Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt' | 'lastTokenIssuedAt'>>): Promise<ClientRecord | null>;
+  /**
+   * Sets `lastTokenIssuedAt` to `at` unless the stored one is at or after `notBefore`, in one
+   * conditional write: instances issuing tokens to one service at once write its record at
+   * most once per interval, and the time never goes back. A client marked deleted, or none,
+   * is left alone. It does not change `updatedAt`: the record itself has not changed.
+   */
+  recordTokenIssue(id: string, at: Date, notBefore: Date): Promise<void>;
   markDeleted(id: string, deletion: PendingDeletion): Promise<MarkedClient | null>;
   /** Clients marked deleted and not yet removed, oldest deletion first. */
   listMarkedDeleted(limit: number): Promise<MarkedClient[]>;

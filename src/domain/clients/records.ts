@@ -28,6 +28,7 @@ export function newClientRecord(kind: ClientKind, email: string, fields: Partial
     updatedAt: at,
     emailVerifiedAt: null,
     ...fields,
+    lastTokenIssuedAt: null,
   };
 }
 

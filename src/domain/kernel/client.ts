@@ -30,6 +30,11 @@ export interface ClientRecord {
   updatedAt: Date;
   /** When the client proved it reads its email (a verification link); null until then. */
   emailVerifiedAt: Date | null;
+  /**
+   * A service's last IssueServiceToken, to the minute (ClientStore.recordTokenIssue); null
+   * for users and for services that have obtained none since it was recorded.
+   */
+  lastTokenIssuedAt: Date | null;
 }
 
 /** What a caller may see of a client: the record without its hashes. */

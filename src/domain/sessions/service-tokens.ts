@@ -12,6 +12,13 @@ import * as v from '../kernel/validation.js';
 import type { IssuedToken, Lifetimes, TokenIssuer } from './ports.js';
 
 const MAX_SECRET_LENGTH = 128;
+/**
+ * A service's last token issue is kept to the minute. A service that takes a token per
+ * request would otherwise turn every token into a write of its client record; this way
+ * its record is written at most once a minute, whatever the rate and however many
+ * instances serve it (the store's write is conditional), which is all a console needs.
+ */
+const TOKEN_ISSUE_PRECISION_MS = 60_000;
 const DUMMY_SECRET_HASH = hashSecret('no client has this secret');
 
 export interface ServiceTokensDeps {
@@ -48,8 +55,15 @@ export class ServiceTokens {
     await attempt.succeeded();
     if (client.suspended) throw domainError('CLIENT_SUSPENDED');
     // A service token belongs to no login session: its session id is fresh and never stored.
-    const subject = { clientId: client.id, kind: client.kind, groups: client.groups, sessionId: newId(this.deps.now()) };
-    return this.deps.tokens.issue(subject, this.deps.lifetimes.serviceToken);
+    const now = this.deps.now();
+    const subject = { clientId: client.id, kind: client.kind, groups: client.groups, sessionId: newId(now) };
+    const issued = await this.deps.tokens.issue(subject, this.deps.lifetimes.serviceToken);
+    // The record just read says whether the stored time is stale: most tokens cost no write.
+    const last = client.lastTokenIssuedAt?.getTime() ?? null;
+    if (last === null || now - last >= TOKEN_ISSUE_PRECISION_MS) {
+      await this.deps.clients.recordTokenIssue(client.id, new Date(now), new Date(now - TOKEN_ISSUE_PRECISION_MS + 1));
+    }
+    return issued;
   }
 }
 

@@ -42,6 +42,7 @@ export function clientToProto(client: PublicClient): Client {
     updateTime: client.updatedAt,
     emailVerified: client.emailVerifiedAt !== null,
     emailVerifyTime: client.emailVerifiedAt ?? undefined,
+    lastTokenIssueTime: client.lastTokenIssuedAt ?? undefined,
   };
 }
 

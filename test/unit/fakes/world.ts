@@ -80,6 +80,12 @@ export class FakeClientStore implements ClientStore {
     Object.assign(record.client, copy(changes));
     return copy(record.client);
   }
+  async recordTokenIssue(id: string, at: Date, notBefore: Date): Promise<void> {
+    const record = this.records.get(id);
+    if (!record || record.deletion) return;
+    const last = record.client.lastTokenIssuedAt;
+    if (last === null || last < notBefore) record.client.lastTokenIssuedAt = new Date(at);
+  }
   async markDeleted(id: string, deletion: PendingDeletion): Promise<MarkedClient | null> {
     const record = this.records.get(id);
     if (!record) return null;

@@ -25,4 +25,34 @@ describe('ServiceTokens: IssueServiceToken (unit, with fakes)', () => {
     await w.clients.update(client.id, { suspended: true });
     expect(await reasonOf(w.useCases.serviceTokens.issueServiceToken({ clientId: client.id, clientSecret }))).to.equal('CLIENT_SUSPENDED');
   });
+
+  it('records when a service last obtained a token, writing its record at most once a minute', async () => {
+    const w = world();
+    const { client, clientSecret } = await w.useCases.registration.registerService(adminPrincipal(), { email: 's@example.com', name: 'svc', groups: [] });
+    const stored = async () => (await w.clients.findById(client.id))!.lastTokenIssuedAt;
+    expect(await stored()).to.equal(null);
+    let writes = 0;
+    const record = w.clients.recordTokenIssue.bind(w.clients);
+    w.clients.recordTokenIssue = (...args) => {
+      writes++;
+      return record(...args);
+    };
+    const issue = () => w.useCases.serviceTokens.issueServiceToken({ clientId: client.id, clientSecret });
+    const first = w.clock.now();
+    await issue();
+    expect(await stored()).to.deep.equal(new Date(first));
+    w.clock.advance(30_000);
+    await issue();
+    await issue();
+    expect(writes).to.equal(1);
+    expect(await stored()).to.deep.equal(new Date(first));
+    w.clock.advance(31_000);
+    await issue();
+    expect(writes).to.equal(2);
+    expect(await stored()).to.deep.equal(new Date(first + 61_000));
+    // A refused exchange is no issue.
+    w.clock.advance(120_000);
+    expect(await reasonOf(w.useCases.serviceTokens.issueServiceToken({ clientId: client.id, clientSecret: 'wrong' }))).to.equal('INVALID_CREDENTIALS');
+    expect(await stored()).to.deep.equal(new Date(first + 61_000));
+  });
 });

@@ -1,0 +1,83 @@
+/**
+ * What the console's operations sections read from the service: a service client's last
+ * token issue and the signing keys with their states, on both set-ups.
+ */
+import { status } from '@grpc/grpc-js';
+import { expect } from 'chai';
+import { ClientKind } from '../../../gen/clientauth/v1/client.js';
+import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
+
+const ADMIN = { email: 'console-ops-root@example.com', password: 'admin password 1' };
+const PASSWORD = 'correct horse battery';
+
+for (const setup of SETUPS)
+  describe(`The console's operations over gRPC (${SETUP_TITLES[setup]})`, function () {
+    this.timeout(60000);
+    let server: TestServer;
+    let adminToken: string;
+    let counter = 0;
+    const email = (prefix: string) => `${prefix}${++counter}.${Date.now()}@example.com`;
+
+    before(async function () {
+      server = await startTestServer(setupEnv(setup, this, 'console-ops', { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }));
+      adminToken = (await server.api.login(ADMIN)).accessToken;
+    });
+    after(async () => server?.close());
+
+    describe('a service client’s last token issue', () => {
+      it('is unset until the service obtains a token, then shows in ListClients (kind SERVICE) and GetClient, to the minute', async () => {
+        const { client, clientSecret } = await server.api.registerService({ email: email('svc'), name: 'billing', groups: [] }, { token: adminToken });
+        const listed = async () => {
+          const services: NonNullable<typeof client>[] = [];
+          let pageToken = '';
+          do {
+            const page = await server.api.listClients(
+              { pageSize: 500, pageToken, kind: ClientKind.CLIENT_KIND_SERVICE, emailPrefix: client!.email },
+              { token: adminToken },
+            );
+            services.push(...page.clients);
+            pageToken = page.nextPageToken;
+          } while (pageToken !== '');
+          return services.find((service) => service.id === client!.id)!;
+        };
+        expect((await listed()).lastTokenIssueTime).to.equal(undefined);
+
+        const before = Date.now();
+        await server.api.issueServiceToken({ clientId: client!.id, clientSecret });
+        const after = Date.now();
+        const first = (await listed()).lastTokenIssueTime!;
+        expect(first.getTime()).to.be.within(before, after);
+        expect((await server.api.getClient({ clientId: client!.id }, { token: adminToken })).client!.lastTokenIssueTime).to.deep.equal(first);
+        expect((await server.store.client(client!.id))!.lastTokenIssuedAt).to.deep.equal(first);
+
+        // Another token within the minute leaves the record as it was: no write per token.
+        await server.api.issueServiceToken({ clientId: client!.id, clientSecret });
+        expect((await listed()).lastTokenIssueTime).to.deep.equal(first);
+
+        // A refused exchange is no issue, and a user has none.
+        await failure(server.api.issueServiceToken({ clientId: client!.id, clientSecret: 'not the secret' }));
+        expect((await listed()).lastTokenIssueTime).to.deep.equal(first);
+        const user = await server.api.registerUser({
+          email: email('user'),
+          password: PASSWORD,
+          firstName: 'Ada',
+          lastName: '',
+          phoneNumber: '',
+          attributes: {},
+        });
+        expect((await server.api.getClient({ clientId: user.client!.id }, { token: adminToken })).client!.lastTokenIssueTime).to.equal(undefined);
+      });
+
+      it('keeps the last token issue through a reset of the secret, and ListClients stays admin-only', async () => {
+        const { client, clientSecret } = await server.api.registerService({ email: email('svc'), name: 'mailer', groups: [] }, { token: adminToken });
+        await server.api.issueServiceToken({ clientId: client!.id, clientSecret });
+        const issued = (await server.api.getClient({ clientId: client!.id }, { token: adminToken })).client!.lastTokenIssueTime!;
+        const reset = await server.api.resetServiceSecret({ clientId: client!.id }, { token: adminToken });
+        expect(reset.client!.lastTokenIssueTime).to.deep.equal(issued);
+        const { accessToken } = await server.api.issueServiceToken({ clientId: client!.id, clientSecret: reset.clientSecret });
+        expect(
+          await failure(server.api.listClients({ pageSize: 0, pageToken: '', kind: ClientKind.CLIENT_KIND_SERVICE, emailPrefix: '' }, { token: accessToken })),
+        ).to.include({ code: status.PERMISSION_DENIED });
+      });
+    });
+  });
