@@ -17,6 +17,7 @@ export const IDEMPOTENT_METHODS = [
   'GetClient',
   'ListClients',
   'ListDeletionRequests',
+  'ListSigningKeys',
   'SetClientGroups',
   'SuspendClient',
   'ReinstateClient',

@@ -77,7 +77,14 @@ import {
   ResetSecondFactorRequest,
   ResetSecondFactorResponse,
 } from "./second_factor.js";
-import { GetJwksRequest, GetJwksResponse, RotateSigningKeyRequest, RotateSigningKeyResponse } from "./signing_keys.js";
+import {
+  GetJwksRequest,
+  GetJwksResponse,
+  ListSigningKeysRequest,
+  ListSigningKeysResponse,
+  RotateSigningKeyRequest,
+  RotateSigningKeyResponse,
+} from "./signing_keys.js";
 
 export const protobufPackage = "clientauth.v1";
 
@@ -5147,6 +5154,25 @@ export const ClientAuthService = {
     responseDeserialize: (value: Buffer): RotateSigningKeyResponse => RotateSigningKeyResponse.decode(value),
   },
   /**
+   * Lists the signing keys verifiers trust now, newest first, with what each does (active,
+   * next, retired) and when it was created, starts signing, stopped and leaves the JWKS;
+   * and where the keys come from (stored by the service, the operator's file, or the HS256
+   * secret, which publishes none). The store is read afresh, so a rotation on any instance
+   * shows at once. Never a private key. Admins only (bearer): others get
+   * PERMISSION_DENIED / PERMISSION_DENIED.
+   */
+  listSigningKeys: {
+    path: "/clientauth.v1.ClientAuth/ListSigningKeys" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListSigningKeysRequest): Buffer =>
+      Buffer.from(ListSigningKeysRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListSigningKeysRequest => ListSigningKeysRequest.decode(value),
+    responseSerialize: (value: ListSigningKeysResponse): Buffer =>
+      Buffer.from(ListSigningKeysResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListSigningKeysResponse => ListSigningKeysResponse.decode(value),
+  },
+  /**
    * Streams the revocation list to a gateway that verifies tokens itself: first a
    * snapshot (suspended and deleted clients, revoked sessions), then every change made
    * on any instance as it happens (suspended, reinstated, deleted, session revoked,
@@ -5842,6 +5868,15 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * SIGNING_KEY_NOT_ROTATABLE with HS256 or JWT_PRIVATE_KEY_FILE (the operator's keys).
    */
   rotateSigningKey: handleUnaryCall<RotateSigningKeyRequest, RotateSigningKeyResponse>;
+  /**
+   * Lists the signing keys verifiers trust now, newest first, with what each does (active,
+   * next, retired) and when it was created, starts signing, stopped and leaves the JWKS;
+   * and where the keys come from (stored by the service, the operator's file, or the HS256
+   * secret, which publishes none). The store is read afresh, so a rotation on any instance
+   * shows at once. Never a private key. Admins only (bearer): others get
+   * PERMISSION_DENIED / PERMISSION_DENIED.
+   */
+  listSigningKeys: handleUnaryCall<ListSigningKeysRequest, ListSigningKeysResponse>;
   /**
    * Streams the revocation list to a gateway that verifies tokens itself: first a
    * snapshot (suspended and deleted clients, revoked sessions), then every change made
@@ -6595,6 +6630,29 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RotateSigningKeyResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Lists the signing keys verifiers trust now, newest first, with what each does (active,
+   * next, retired) and when it was created, starts signing, stopped and leaves the JWKS;
+   * and where the keys come from (stored by the service, the operator's file, or the HS256
+   * secret, which publishes none). The store is read afresh, so a rotation on any instance
+   * shows at once. Never a private key. Admins only (bearer): others get
+   * PERMISSION_DENIED / PERMISSION_DENIED.
+   */
+  listSigningKeys(
+    request: ListSigningKeysRequest,
+    callback: (error: ServiceError | null, response: ListSigningKeysResponse) => void,
+  ): ClientUnaryCall;
+  listSigningKeys(
+    request: ListSigningKeysRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListSigningKeysResponse) => void,
+  ): ClientUnaryCall;
+  listSigningKeys(
+    request: ListSigningKeysRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListSigningKeysResponse) => void,
   ): ClientUnaryCall;
   /**
    * Streams the revocation list to a gateway that verifies tokens itself: first a

@@ -12,6 +12,112 @@ export const protobufPackage = "clientauth.v1";
 
 export const protobufFileName = "clientauth/v1/signing_keys.proto";
 
+/** Where the signing keys come from. */
+export enum SigningKeySource {
+  /** SIGNING_KEY_SOURCE_UNSPECIFIED - Never sent. */
+  SIGNING_KEY_SOURCE_UNSPECIFIED = 0,
+  /**
+   * SIGNING_KEY_SOURCE_STORED - Generated and stored by the service (the shared store or the embedded SQLite file),
+   * rotated on schedule and by RotateSigningKey.
+   */
+  SIGNING_KEY_SOURCE_STORED = 1,
+  /** SIGNING_KEY_SOURCE_FILE - The operator's key from JWT_PRIVATE_KEY_FILE; the operator rotates it by replacing the file. */
+  SIGNING_KEY_SOURCE_FILE = 2,
+  /** SIGNING_KEY_SOURCE_SECRET - HS256 with the shared secret JWT_SECRET_KEY: no key is published; changing the secret rotates it. */
+  SIGNING_KEY_SOURCE_SECRET = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function signingKeySourceFromJSON(object: any): SigningKeySource {
+  switch (object) {
+    case 0:
+    case "SIGNING_KEY_SOURCE_UNSPECIFIED":
+      return SigningKeySource.SIGNING_KEY_SOURCE_UNSPECIFIED;
+    case 1:
+    case "SIGNING_KEY_SOURCE_STORED":
+      return SigningKeySource.SIGNING_KEY_SOURCE_STORED;
+    case 2:
+    case "SIGNING_KEY_SOURCE_FILE":
+      return SigningKeySource.SIGNING_KEY_SOURCE_FILE;
+    case 3:
+    case "SIGNING_KEY_SOURCE_SECRET":
+      return SigningKeySource.SIGNING_KEY_SOURCE_SECRET;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SigningKeySource.UNRECOGNIZED;
+  }
+}
+
+export function signingKeySourceToJSON(object: SigningKeySource): string {
+  switch (object) {
+    case SigningKeySource.SIGNING_KEY_SOURCE_UNSPECIFIED:
+      return "SIGNING_KEY_SOURCE_UNSPECIFIED";
+    case SigningKeySource.SIGNING_KEY_SOURCE_STORED:
+      return "SIGNING_KEY_SOURCE_STORED";
+    case SigningKeySource.SIGNING_KEY_SOURCE_FILE:
+      return "SIGNING_KEY_SOURCE_FILE";
+    case SigningKeySource.SIGNING_KEY_SOURCE_SECRET:
+      return "SIGNING_KEY_SOURCE_SECRET";
+    case SigningKeySource.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** What a published key does now. */
+export enum SigningKeyState {
+  /** SIGNING_KEY_STATE_UNSPECIFIED - Never sent. */
+  SIGNING_KEY_STATE_UNSPECIFIED = 0,
+  /** SIGNING_KEY_STATE_ACTIVE - It signs the access tokens issued now. */
+  SIGNING_KEY_STATE_ACTIVE = 1,
+  /** SIGNING_KEY_STATE_NEXT - Published ahead of signing: it signs from activate_time, and the active key stops then. */
+  SIGNING_KEY_STATE_NEXT = 2,
+  /**
+   * SIGNING_KEY_STATE_RETIRED - It no longer signs; it stays published until expire_time, when the last token it
+   * signed has expired.
+   */
+  SIGNING_KEY_STATE_RETIRED = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function signingKeyStateFromJSON(object: any): SigningKeyState {
+  switch (object) {
+    case 0:
+    case "SIGNING_KEY_STATE_UNSPECIFIED":
+      return SigningKeyState.SIGNING_KEY_STATE_UNSPECIFIED;
+    case 1:
+    case "SIGNING_KEY_STATE_ACTIVE":
+      return SigningKeyState.SIGNING_KEY_STATE_ACTIVE;
+    case 2:
+    case "SIGNING_KEY_STATE_NEXT":
+      return SigningKeyState.SIGNING_KEY_STATE_NEXT;
+    case 3:
+    case "SIGNING_KEY_STATE_RETIRED":
+      return SigningKeyState.SIGNING_KEY_STATE_RETIRED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return SigningKeyState.UNRECOGNIZED;
+  }
+}
+
+export function signingKeyStateToJSON(object: SigningKeyState): string {
+  switch (object) {
+    case SigningKeyState.SIGNING_KEY_STATE_UNSPECIFIED:
+      return "SIGNING_KEY_STATE_UNSPECIFIED";
+    case SigningKeyState.SIGNING_KEY_STATE_ACTIVE:
+      return "SIGNING_KEY_STATE_ACTIVE";
+    case SigningKeyState.SIGNING_KEY_STATE_NEXT:
+      return "SIGNING_KEY_STATE_NEXT";
+    case SigningKeyState.SIGNING_KEY_STATE_RETIRED:
+      return "SIGNING_KEY_STATE_RETIRED";
+    case SigningKeyState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** The request of GetJwks. */
 export interface GetJwksRequest {
 }
@@ -68,6 +174,48 @@ export interface RotateSigningKeyResponse {
    * before it signs until then and stays published until its last token has expired.
    */
   activateTime: Date | undefined;
+}
+
+/** The request of ListSigningKeys. */
+export interface ListSigningKeysRequest {
+}
+
+/** The response of ListSigningKeys. */
+export interface ListSigningKeysResponse {
+  /** Where the keys come from, and so whether RotateSigningKey can rotate them. */
+  source: SigningKeySource;
+  /**
+   * The keys verifiers trust now (the JWKS of GetJwks), newest first, each with its state
+   * and dates. Empty with SIGNING_KEY_SOURCE_SECRET, which publishes no key.
+   */
+  keys: SigningKey[];
+}
+
+/** A signing key as ListSigningKeys shows it: never its private half. */
+export interface SigningKey {
+  /** The key id; access tokens signed with this key carry it in their `kid` header. */
+  kid: string;
+  /** Its algorithm, "ES256" or "EdDSA". */
+  algorithm: string;
+  /** What it does now. */
+  state: SigningKeyState;
+  /** When it was generated and published; unset for the operator's key (SIGNING_KEY_SOURCE_FILE). */
+  createTime:
+    | Date
+    | undefined;
+  /** When it starts (or started) signing; unset for the operator's key. */
+  activateTime:
+    | Date
+    | undefined;
+  /** When its successor took over and it stopped signing; unset unless RETIRED. */
+  retireTime:
+    | Date
+    | undefined;
+  /**
+   * When it leaves the published set: retire_time plus the longest token lifetime and the
+   * clock skew allowed. Unset unless RETIRED.
+   */
+  expireTime: Date | undefined;
 }
 
 function createBaseGetJwksRequest(): GetJwksRequest {
@@ -549,6 +697,332 @@ export const RotateSigningKeyResponse: MessageFns<RotateSigningKeyResponse> = {
     message.algorithm = object.algorithm ?? "";
     message.publishTime = object.publishTime ?? undefined;
     message.activateTime = object.activateTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseListSigningKeysRequest(): ListSigningKeysRequest {
+  return {};
+}
+
+export const ListSigningKeysRequest: MessageFns<ListSigningKeysRequest> = {
+  encode(_: ListSigningKeysRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSigningKeysRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSigningKeysRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListSigningKeysRequest {
+    return {};
+  },
+
+  toJSON(_: ListSigningKeysRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSigningKeysRequest>, I>>(base?: I): ListSigningKeysRequest {
+    return ListSigningKeysRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSigningKeysRequest>, I>>(_: I): ListSigningKeysRequest {
+    const message = createBaseListSigningKeysRequest();
+    return message;
+  },
+};
+
+function createBaseListSigningKeysResponse(): ListSigningKeysResponse {
+  return { source: 0, keys: [] };
+}
+
+export const ListSigningKeysResponse: MessageFns<ListSigningKeysResponse> = {
+  encode(message: ListSigningKeysResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.source !== 0) {
+      writer.uint32(8).int32(message.source);
+    }
+    for (const v of message.keys) {
+      SigningKey.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListSigningKeysResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListSigningKeysResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.source = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.keys.push(SigningKey.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListSigningKeysResponse {
+    return {
+      source: isSet(object.source) ? signingKeySourceFromJSON(object.source) : 0,
+      keys: globalThis.Array.isArray(object?.keys) ? object.keys.map((e: any) => SigningKey.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListSigningKeysResponse): unknown {
+    const obj: any = {};
+    if (message.source !== 0) {
+      obj.source = signingKeySourceToJSON(message.source);
+    }
+    if (message.keys?.length) {
+      obj.keys = message.keys.map((e) => SigningKey.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListSigningKeysResponse>, I>>(base?: I): ListSigningKeysResponse {
+    return ListSigningKeysResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListSigningKeysResponse>, I>>(object: I): ListSigningKeysResponse {
+    const message = createBaseListSigningKeysResponse();
+    message.source = object.source ?? 0;
+    message.keys = object.keys?.map((e) => SigningKey.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSigningKey(): SigningKey {
+  return {
+    kid: "",
+    algorithm: "",
+    state: 0,
+    createTime: undefined,
+    activateTime: undefined,
+    retireTime: undefined,
+    expireTime: undefined,
+  };
+}
+
+export const SigningKey: MessageFns<SigningKey> = {
+  encode(message: SigningKey, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kid !== "") {
+      writer.uint32(10).string(message.kid);
+    }
+    if (message.algorithm !== "") {
+      writer.uint32(18).string(message.algorithm);
+    }
+    if (message.state !== 0) {
+      writer.uint32(24).int32(message.state);
+    }
+    if (message.createTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.createTime), writer.uint32(34).fork()).join();
+    }
+    if (message.activateTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.activateTime), writer.uint32(42).fork()).join();
+    }
+    if (message.retireTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.retireTime), writer.uint32(50).fork()).join();
+    }
+    if (message.expireTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.expireTime), writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SigningKey {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSigningKey();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.kid = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.algorithm = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.createTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.activateTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.retireTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.expireTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SigningKey {
+    return {
+      kid: isSet(object.kid) ? globalThis.String(object.kid) : "",
+      algorithm: isSet(object.algorithm) ? globalThis.String(object.algorithm) : "",
+      state: isSet(object.state) ? signingKeyStateFromJSON(object.state) : 0,
+      createTime: isSet(object.createTime)
+        ? fromJsonTimestamp(object.createTime)
+        : isSet(object.create_time)
+        ? fromJsonTimestamp(object.create_time)
+        : undefined,
+      activateTime: isSet(object.activateTime)
+        ? fromJsonTimestamp(object.activateTime)
+        : isSet(object.activate_time)
+        ? fromJsonTimestamp(object.activate_time)
+        : undefined,
+      retireTime: isSet(object.retireTime)
+        ? fromJsonTimestamp(object.retireTime)
+        : isSet(object.retire_time)
+        ? fromJsonTimestamp(object.retire_time)
+        : undefined,
+      expireTime: isSet(object.expireTime)
+        ? fromJsonTimestamp(object.expireTime)
+        : isSet(object.expire_time)
+        ? fromJsonTimestamp(object.expire_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: SigningKey): unknown {
+    const obj: any = {};
+    if (message.kid !== "") {
+      obj.kid = message.kid;
+    }
+    if (message.algorithm !== "") {
+      obj.algorithm = message.algorithm;
+    }
+    if (message.state !== 0) {
+      obj.state = signingKeyStateToJSON(message.state);
+    }
+    if (message.createTime !== undefined) {
+      obj.createTime = message.createTime.toISOString();
+    }
+    if (message.activateTime !== undefined) {
+      obj.activateTime = message.activateTime.toISOString();
+    }
+    if (message.retireTime !== undefined) {
+      obj.retireTime = message.retireTime.toISOString();
+    }
+    if (message.expireTime !== undefined) {
+      obj.expireTime = message.expireTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SigningKey>, I>>(base?: I): SigningKey {
+    return SigningKey.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SigningKey>, I>>(object: I): SigningKey {
+    const message = createBaseSigningKey();
+    message.kid = object.kid ?? "";
+    message.algorithm = object.algorithm ?? "";
+    message.state = object.state ?? 0;
+    message.createTime = object.createTime ?? undefined;
+    message.activateTime = object.activateTime ?? undefined;
+    message.retireTime = object.retireTime ?? undefined;
+    message.expireTime = object.expireTime ?? undefined;
     return message;
   },
 };

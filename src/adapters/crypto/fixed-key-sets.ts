@@ -5,7 +5,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import * as fs from 'node:fs';
 import { domainError } from '../../domain/kernel/errors.js';
-import type { AsymmetricAlgorithm, PublicJwk, SignerKey, SigningKeySet, SigningKeyView, VerifierKey } from '../../domain/signing-keys/ports.js';
+import type { AsymmetricAlgorithm, KeyInventory, PublicJwk, SignerKey, SigningKeySet, SigningKeyView, VerifierKey } from '../../domain/signing-keys/ports.js';
 import { algorithmOf, asymmetricSigner, asymmetricVerifier, hmacKeys, publicJwkOf } from './jws.js';
 
 /** How long verifiers may cache a key set that only changes when the service restarts. */
@@ -16,6 +16,7 @@ abstract class FixedKeySet implements SigningKeySet {
   abstract signer(): SignerKey;
   abstract verifier(kid: string | undefined): VerifierKey | null;
   abstract publicKeys(): PublicJwk[];
+  abstract inventory(): Promise<KeyInventory>;
 
   constructor(private readonly why: string) {}
 
@@ -46,6 +47,10 @@ export class HmacKeySet extends FixedKeySet {
 
   publicKeys(): PublicJwk[] {
     return [];
+  }
+
+  async inventory(): Promise<KeyInventory> {
+    return { source: 'secret', keys: [] };
   }
 }
 
@@ -90,5 +95,11 @@ export class PemKeySet extends FixedKeySet {
 
   publicKeys(): PublicJwk[] {
     return [this.jwk];
+  }
+
+  /** The file holds one key, which signs; its dates are the operator's to know. */
+  async inventory(): Promise<KeyInventory> {
+    const key = { kid: this.jwk.kid, algorithm: this.jwk.alg, state: 'active' as const };
+    return { source: 'file', keys: [{ ...key, createdAt: null, activatesAt: null, retiredAt: null, expiresAt: null }] };
   }
 }

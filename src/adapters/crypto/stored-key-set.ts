@@ -7,6 +7,7 @@ import { describeError } from '../../domain/kernel/error-text.js';
 import type { Logger } from '../../domain/kernel/logger.js';
 import type {
   AsymmetricAlgorithm,
+  KeyInventory,
   PublicJwk,
   RotationPolicy,
   SignerKey,
@@ -17,7 +18,7 @@ import type {
   VerifierKey,
 } from '../../domain/signing-keys/ports.js';
 import { type SigningKeyGenerator, SigningKeyRotation } from '../../domain/signing-keys/rotation.js';
-import { partitionKeys, signingKeyAt } from '../../domain/signing-keys/schedule.js';
+import { keyStatuses, partitionKeys, signingKeyAt } from '../../domain/signing-keys/schedule.js';
 import { asymmetricSigner, asymmetricVerifier, exportPrivateKey, generatePrivateKey, importPrivateKey, publicJwkOf } from './jws.js';
 import { KeyDecryptionError, type KeyEncryption } from './key-encryption.js';
 
@@ -126,6 +127,12 @@ export class StoredKeySet implements SigningKeySet {
     const key = await this.rotation.rotate();
     await this.reload();
     return { kid: key.kid, algorithm: key.algorithm, publishedAt: key.createdAt, activatesAt: key.activatesAt };
+  }
+
+  async inventory(): Promise<KeyInventory> {
+    await this.reload();
+    const records = this.published.map((key) => key.record);
+    return { source: 'stored', keys: keyStatuses(records, this.storeNow(), this.options.policy.retainMs) };
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ import type { AuditRecorder } from '../audit/ports.js';
 import { type Principal, requireAdmin } from '../kernel/client.js';
 import type { Logger } from '../kernel/logger.js';
 import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import type { PublicJwk, SigningKeySet, SigningKeyView } from './ports.js';
+import type { KeyInventory, PublicJwk, SigningKeySet, SigningKeyView } from './ports.js';
 
 export interface PublishedKeys {
   keys: PublicJwk[];
@@ -24,6 +24,12 @@ export class SigningKeyAdministration {
   /** The public keys verifiers may trust now; anyone may ask. Empty with HS256. */
   publishedKeys(): PublishedKeys {
     return { keys: this.deps.keys.publicKeys(), cacheSeconds: this.deps.keys.cacheSeconds };
+  }
+
+  /** The published keys with what each does now and its dates (ListSigningKeys); admins only. */
+  async listKeys(caller: Principal): Promise<KeyInventory> {
+    requireAdmin(caller);
+    return this.deps.keys.inventory();
   }
 
   /**

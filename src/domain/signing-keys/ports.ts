@@ -97,6 +97,33 @@ export interface SigningKeyView {
   activatesAt: Date;
 }
 
+/** Where a key set's keys come from: the service's store, the operator's PEM file, or the HS256 secret. */
+export type KeySource = 'stored' | 'file' | 'secret';
+
+/** What a published key does now: signs, waits to sign, or only verifies the tokens it signed. */
+export type KeyState = 'active' | 'next' | 'retired';
+
+/** A key verifiers trust now, as ListSigningKeys shows it. */
+export interface KeyStatus {
+  kid: string;
+  algorithm: AsymmetricAlgorithm;
+  state: KeyState;
+  /** When it was generated and published; null for the operator's key. */
+  createdAt: Date | null;
+  /** When it starts (or started) signing; null for the operator's key. */
+  activatesAt: Date | null;
+  /** When its successor took over; null unless retired. */
+  retiredAt: Date | null;
+  /** When it leaves the published set (retiredAt plus the retention); null unless retired. */
+  expiresAt: Date | null;
+}
+
+/** The key set as an admin sees it: where it comes from, and its keys newest first. */
+export interface KeyInventory {
+  source: KeySource;
+  keys: KeyStatus[];
+}
+
 /**
  * The keys this instance signs and verifies with, kept current from wherever they live
  * (the shared store, a PEM file, the HS256 secret).
@@ -114,5 +141,7 @@ export interface SigningKeySet {
   /** How long a verifier may cache `publicKeys` and still learn of a new key before it signs. */
   readonly cacheSeconds: number;
   rotate(): Promise<SigningKeyView>;
+  /** The published keys with their states; a stored set reads the store afresh first. */
+  inventory(): Promise<KeyInventory>;
   close(): Promise<void>;
 }

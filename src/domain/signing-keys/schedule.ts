@@ -2,7 +2,7 @@
  * The key schedule: which key signs, which keys are published and when the next one is
  * due, from the stored set and the clock alone.
  */
-import type { AsymmetricAlgorithm, RotationPolicy, SigningKeyRecord } from './ports.js';
+import type { AsymmetricAlgorithm, KeyStatus, RotationPolicy, SigningKeyRecord } from './ports.js';
 
 /** The key that signs at `now`: the newest one already active (or, before any is, the oldest). */
 export function signingKeyAt<K extends Pick<SigningKeyRecord, 'generation' | 'activatesAt'>>(keys: readonly K[], now: number): K | null {
@@ -51,4 +51,26 @@ export function scheduledActivation(keys: readonly SigningKeyRecord[], now: numb
   // A change of JWT_ALGORITHM is a rotation that is due now.
   if (newest.algorithm !== algorithm) return now + policy.publishAheadMs;
   return Math.max(now + policy.publishAheadMs, newest.activatesAt.getTime() + policy.rotationMs);
+}
+
+/** The published keys at `now`, newest first, each with its state and the dates that go with it. */
+export function keyStatuses(keys: readonly SigningKeyRecord[], now: number, retainMs: number): KeyStatus[] {
+  const { published } = partitionKeys(keys, now, retainMs);
+  const signing = signingKeyAt(published, now);
+  return [...published]
+    .sort((a, b) => b.generation - a.generation)
+    .map((key) => {
+      const successor = keys.find((other) => other.generation === key.generation + 1);
+      const state = key === signing ? 'active' : key.activatesAt.getTime() > now ? 'next' : 'retired';
+      const retiredAt = state === 'retired' && successor !== undefined ? successor.activatesAt : null;
+      return {
+        kid: key.kid,
+        algorithm: key.algorithm,
+        state,
+        createdAt: key.createdAt,
+        activatesAt: key.activatesAt,
+        retiredAt,
+        expiresAt: retiredAt === null ? null : new Date(retiredAt.getTime() + retainMs),
+      };
+    });
 }

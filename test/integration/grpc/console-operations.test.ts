@@ -5,10 +5,13 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { ClientKind } from '../../../gen/clientauth/v1/client.js';
+import { type ListSigningKeysResponse, SigningKeySource, SigningKeyState } from '../../../gen/clientauth/v1/signing_keys.js';
+import { eventually } from '../../support/eventually.js';
 import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, type TestServer } from '../../support/server.js';
 
 const ADMIN = { email: 'console-ops-root@example.com', password: 'admin password 1' };
 const PASSWORD = 'correct horse battery';
+const KEY_ENCRYPTION_KEY = 'a-key-encryption-key-of-at-least-32-bytes!';
 
 for (const setup of SETUPS)
   describe(`The console's operations over gRPC (${SETUP_TITLES[setup]})`, function () {
@@ -78,6 +81,65 @@ for (const setup of SETUPS)
         expect(
           await failure(server.api.listClients({ pageSize: 0, pageToken: '', kind: ClientKind.CLIENT_KIND_SERVICE, emailPrefix: '' }, { token: accessToken })),
         ).to.include({ code: status.PERMISSION_DENIED });
+      });
+    });
+
+    describe('ListSigningKeys', () => {
+      it('says HS256 publishes no key, and refuses anyone but an admin', async () => {
+        expect(await server.api.listSigningKeys({}, { token: adminToken })).to.deep.equal({ source: SigningKeySource.SIGNING_KEY_SOURCE_SECRET, keys: [] });
+        const address = email('user');
+        await server.api.registerUser({ email: address, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+        const { accessToken } = await server.api.login({ email: address, password: PASSWORD });
+        expect(await failure(server.api.listSigningKeys({}, { token: accessToken }))).to.include({
+          code: status.PERMISSION_DENIED,
+          reason: 'PERMISSION_DENIED',
+        });
+        expect(await failure(server.api.listSigningKeys({}))).to.include({ code: status.UNAUTHENTICATED });
+      });
+
+      describe('with stored keys (ES256)', () => {
+        let keyed: TestServer;
+        let keyedAdmin: string;
+        before(async function () {
+          const env = { JWT_ALGORITHM: 'ES256', KEY_ENCRYPTION_KEY, SIGNING_KEY_PUBLISH_AHEAD: '2s', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password };
+          keyed = await startTestServer(setupEnv(setup, this, 'console-keys', env));
+          keyedAdmin = (await keyed.api.login(ADMIN)).accessToken;
+        });
+        after(async () => keyed?.close());
+
+        it('lists the key set newest first with states and dates: the active key, a rotation’s next key, then the retired one until it expires', async () => {
+          const initial = await keyed.api.listSigningKeys({}, { token: keyedAdmin });
+          expect(initial.source).to.equal(SigningKeySource.SIGNING_KEY_SOURCE_STORED);
+          expect(initial.keys).to.have.length(1);
+          const [first] = initial.keys;
+          expect(first).to.include({ algorithm: 'ES256', state: SigningKeyState.SIGNING_KEY_STATE_ACTIVE, retireTime: undefined, expireTime: undefined });
+          expect(first!.createTime).to.be.instanceOf(Date);
+          expect(first!.activateTime!.getTime()).to.be.at.most(Date.now());
+          const published = (await keyed.api.getJwks({})).keys.map((key) => key.kid);
+          expect(published).to.deep.equal([first!.kid]);
+
+          const rotated = await keyed.api.rotateSigningKey({}, { token: keyedAdmin });
+          const waiting = await keyed.api.listSigningKeys({}, { token: keyedAdmin });
+          expect(waiting.keys.map((key) => [key.kid, key.state])).to.deep.equal([
+            [rotated.kid, SigningKeyState.SIGNING_KEY_STATE_NEXT],
+            [first!.kid, SigningKeyState.SIGNING_KEY_STATE_ACTIVE],
+          ]);
+          expect(waiting.keys[0]).to.deep.include({ createTime: rotated.publishTime, activateTime: rotated.activateTime });
+
+          const after = await eventually(() => keyed.api.listSigningKeys({}, { token: keyedAdmin }), {
+            until: (list: ListSigningKeysResponse) => list.keys[0]?.state === SigningKeyState.SIGNING_KEY_STATE_ACTIVE,
+            what: 'the rotated key to sign',
+          });
+          expect(after.keys.map((key) => [key.kid, key.state])).to.deep.equal([
+            [rotated.kid, SigningKeyState.SIGNING_KEY_STATE_ACTIVE],
+            [first!.kid, SigningKeyState.SIGNING_KEY_STATE_RETIRED],
+          ]);
+          const retired = after.keys[1]!;
+          expect(retired.retireTime).to.deep.equal(rotated.activateTime);
+          expect(retired.expireTime!.getTime()).to.be.above(retired.retireTime!.getTime());
+          // Nothing of a private key travels.
+          expect(JSON.stringify(after)).to.not.match(/"d"|PRIVATE|sealed/i);
+        });
       });
     });
   });
