@@ -2,6 +2,7 @@
 import { accountPagesDe } from './account-pages-de.js';
 import { consoleClientsDe } from './console-clients-de.js';
 import { consoleDe } from './console-de.js';
+import { consoleOpsDe } from './console-ops-de.js';
 import type { Messages } from './en.js';
 import { strengthAdviceDe } from './strength-advice-de.js';
 
@@ -218,6 +219,7 @@ export const de: Messages = {
   accountPages: accountPagesDe,
   console: consoleDe,
   consoleClients: consoleClientsDe,
+  consoleOps: consoleOpsDe,
   errorPage: {
     title: 'Etwas ist schiefgegangen',
     toSignIn: 'Zur Anmeldeseite',
@@ -261,5 +263,6 @@ export const de: Messages = {
     METHOD_NOT_ALLOWED: 'Diese Seite lässt sich so nicht verwenden. Öffnen Sie sie erneut über ihren Link.',
     INTERNAL: 'Bei uns ist etwas schiefgegangen. Versuchen Sie es später noch einmal.',
     ...consoleDe.reasons,
+    ...consoleOpsDe.reasons,
   },
 };

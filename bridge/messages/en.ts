@@ -7,6 +7,7 @@
 import { accountPagesEn } from './account-pages-en.js';
 import { consoleClientsEn } from './console-clients-en.js';
 import { consoleEn } from './console-en.js';
+import { consoleOpsEn } from './console-ops-en.js';
 import { strengthAdviceEn } from './strength-advice-en.js';
 
 export const en = {
@@ -222,6 +223,8 @@ export const en = {
   /** The admin console (console-en.ts). */
   console: consoleEn,
   consoleClients: consoleClientsEn,
+  /** The console's service clients, audit log, signing keys and deletion requests (console-ops-en.ts). */
+  consoleOps: consoleOpsEn,
   errorPage: {
     title: 'Something went wrong',
     toSignIn: 'Go to the sign-in page',
@@ -264,6 +267,7 @@ export const en = {
     METHOD_NOT_ALLOWED: 'This page cannot be used that way. Open it again from its link.',
     INTERNAL: 'Something went wrong on our side. Try again later.',
     ...consoleEn.reasons,
+    ...consoleOpsEn.reasons,
   },
 };
 
