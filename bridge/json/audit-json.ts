@@ -30,3 +30,27 @@ export function auditEventJson(event: AuditEvent): AuditEventJson {
     reason: event.reason,
   };
 }
+
+/** Every field of a record, as ListAuditEvents gives it: what the console's export writes, one record a line. */
+export interface AuditRecordJson extends AuditEventJson {
+  request_id: string;
+  email: string;
+  groups_before: string[];
+  groups_after: string[];
+  repeated: number;
+  method: string;
+  key_id: string;
+}
+
+export function auditRecordJson(event: AuditEvent): AuditRecordJson {
+  return {
+    ...auditEventJson(event),
+    request_id: event.requestId,
+    email: event.email,
+    groups_before: event.groupsBefore,
+    groups_after: event.groupsAfter,
+    repeated: event.repeated,
+    method: event.method,
+    key_id: event.keyId,
+  };
+}
