@@ -9,7 +9,10 @@ import type Router from '@koa/router';
 import { adminPage } from '../pages/console-gate.js';
 import { ConsoleOverviewView } from '../views/console-overview-view.js';
 import { consoleClientPages } from './console-client-pages.js';
+import { consoleAuditPages } from './console-audit-pages.js';
+import { consoleKeyPages } from './console-key-pages.js';
 import { CONSOLE_ROOT } from './console-paths.js';
+import { consoleServicePages } from './console-service-pages.js';
 import type { PageRouteDependencies } from './page-dependencies.js';
 
 export function consolePages(router: Router, deps: PageRouteDependencies): void {
@@ -22,4 +25,7 @@ export function consolePages(router: Router, deps: PageRouteDependencies): void 
     }),
   );
   consoleClientPages(router, deps);
+  consoleServicePages(router, deps);
+  consoleAuditPages(router, deps);
+  consoleKeyPages(router, deps);
 }

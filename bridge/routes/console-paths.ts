@@ -22,6 +22,15 @@ export const CONSOLE_PATHS: readonly string[] = [
   '/admin/clients/:id/deletion',
   '/admin/clients/:id/sessions/end',
   '/admin/clients/:id/sessions/end-all',
+  // Service clients, audit log, signing keys, deletion requests (console-service-pages.tsx,
+  // console-audit-pages.tsx, console-key-pages.tsx).
+  '/admin/services',
+  '/admin/services/:id/reset-secret',
+  '/admin/audit',
+  '/admin/audit/export',
+  '/admin/signing-keys',
+  '/admin/signing-keys/rotate',
+  '/admin/deletion-requests',
 ];
 
 /** A registered path as a pattern: each `:name` one segment. */

@@ -1,0 +1,59 @@
+/**
+ * /admin/deletion-requests: the outbox's deletion requests as ListDeletionRequests gives
+ * them, newest first, each delivered (and when) or pending; all of them or the pending only.
+ */
+import { ClientKind, type DeletionRequest } from '../../gen/clientauth/v1/client.js';
+import { ConsoleLayout } from './console-layout.js';
+import type { PageFrame } from './page-frame.js';
+
+export const DELETIONS_PATH = '/admin/deletion-requests';
+
+export interface ConsoleDeletionsViewProps {
+  frame: PageFrame;
+  adminEmail: string;
+  requests: readonly DeletionRequest[];
+  pendingOnly: boolean;
+}
+
+export function ConsoleDeletionsView({ frame, adminEmail, requests, pendingOnly }: ConsoleDeletionsViewProps) {
+  const { locale } = frame;
+  const words = locale.t.consoleOps.deletions;
+  const when = (date: Date | undefined) => (date ? locale.dateTime(date) : locale.t.consoleOps.none);
+  return (
+    <ConsoleLayout frame={frame} title={locale.t.console.nav.sections.deletionRequests} current="deletionRequests" adminEmail={adminEmail}>
+      <p>{words.intro}</p>
+      <p class="filter-links">{pendingOnly ? <a href={DELETIONS_PATH}>{words.all}</a> : <a href={`${DELETIONS_PATH}?pending=1`}>{words.pendingOnly}</a>}</p>
+      {requests.length === 0 ? (
+        <p>{words.none}</p>
+      ) : (
+        <table class="data-table">
+          <caption>{pendingOnly ? `${words.listCaption} (${words.pendingOnly})` : words.listCaption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{words.client}</th>
+              <th scope="col">{words.kind}</th>
+              <th scope="col">{words.requested}</th>
+              <th scope="col">{words.by}</th>
+              <th scope="col">{words.state}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {requests.map((request) => (
+              <tr key={`${request.clientId}:${request.requestTime?.getTime() ?? 0}`}>
+                <th scope="row">
+                  <code>{request.clientId}</code>
+                </th>
+                <td data-label={words.kind}>{request.kind === ClientKind.CLIENT_KIND_SERVICE ? words.service : words.user}</td>
+                <td data-label={words.requested}>{when(request.requestTime)}</td>
+                <td data-label={words.by}>
+                  <code>{request.requestedBy}</code>
+                </td>
+                <td data-label={words.state}>{request.delivered ? words.delivered(when(request.deliverTime)) : <strong>{words.pending}</strong>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </ConsoleLayout>
+  );
+}
