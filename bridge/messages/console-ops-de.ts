@@ -33,7 +33,7 @@ export const consoleOpsDe: typeof consoleOpsEn = {
     resetTitle: 'Neues Geheimnis des Dienst-Clients',
     registered: (name: string) => `${name} ist registriert.`,
     reset: (name: string) => `${name} hat ein neues Geheimnis. Das bisherige gilt ab jetzt nicht mehr; damit ausgestellte Tokens gelten, bis sie ablaufen.`,
-    intro: 'Geben Sie dem Dienst seine Client-Id und sein Geheimnis. Er tauscht sie mit IssueServiceToken (oder POST /token an der Bridge) gegen ein Token.',
+    intro: 'Geben Sie dem Dienst seine Client-Id und sein Geheimnis. Er tauscht sie mit dem RPC IssueServiceToken gegen ein Token.',
     onceOnly: 'Das Geheimnis wird nur dieses eine Mal gezeigt. Kopieren Sie es jetzt: Der Dienst speichert nur einen Hash davon.',
     clientId: 'Client-Id',
     secret: 'Client-Geheimnis',

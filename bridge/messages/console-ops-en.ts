@@ -33,7 +33,7 @@ export const consoleOpsEn = {
     resetTitle: 'New secret for the service client',
     registered: (name: string) => `${name} is registered.`,
     reset: (name: string) => `${name} has a new secret. The previous one stopped working now; tokens issued with it live until they expire.`,
-    intro: 'Give the service its client id and secret. It exchanges them for a token with IssueServiceToken (or POST /token on the bridge).',
+    intro: 'Give the service its client id and secret. It exchanges them for a token with the IssueServiceToken RPC.',
     onceOnly: 'This is the only time the secret is shown. Copy it now: the service keeps only a hash of it.',
     clientId: 'Client id',
     secret: 'Client secret',
