@@ -8,8 +8,8 @@
 import type Router from '@koa/router';
 import { adminPage } from '../pages/console-gate.js';
 import { ConsoleOverviewView } from '../views/console-overview-view.js';
-import { consoleClientPages } from './console-client-pages.js';
 import { consoleAuditPages } from './console-audit-pages.js';
+import { consoleClientPages } from './console-client-pages.js';
 import { consoleKeyPages } from './console-key-pages.js';
 import { CONSOLE_ROOT } from './console-paths.js';
 import { consoleServicePages } from './console-service-pages.js';
