@@ -306,3 +306,26 @@ for (const setup of SETUPS)
       });
     });
   });
+
+for (const setup of SETUPS)
+  describe(`The console's signing keys with the HS256 secret, on ${SETUP_TITLES[setup]}`, function () {
+    this.timeout(60000);
+    let stack: PageStack;
+    before(async function () {
+      stack = await startPageStack(setup, this, 'console_ops_hs256');
+    });
+    after(() => stack?.close());
+
+    it('says no key is published and offers no rotation; a rotation posted anyway gets the service’s reason and changes nothing', async () => {
+      const { email } = await newAdmin(stack);
+      const browser = await signedInBrowser(stack, email);
+      const page = await browser.get('/admin/signing-keys');
+      expect(page.status).to.equal(200);
+      expect(page.text).to.contain('shared secret JWT_SECRET_KEY (HS256)');
+      expect(page.text).to.not.contain('Rotate the signing key now');
+      const rotated = await browser.post('/admin/signing-keys/rotate', {});
+      expect(rotated.status).to.equal(400);
+      expect(rotated.text).to.contain('These signing keys are not the service’s to rotate');
+      expect((await stack.server.api.getJwks({})).keys).to.deep.equal([]);
+    });
+  });

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
+import { SigningKeySource, SigningKeyState } from '../../../gen/clientauth/v1/signing_keys.js';
 import { generatePrivateKey } from '../../../src/adapters/crypto/jws.js';
 import { KEY_ENCRYPTION_KEY_FILE_NAME } from '../../../src/adapters/embedded/development-secret.js';
 import { buildApp } from '../../../src/bootstrap/composition.js';
@@ -274,6 +275,21 @@ describe('Signing keys in other modes', function () {
     expect(verifiesWith(token, keys[0]!)).to.equal(true);
     const adminToken = (await server.api.login(ADMIN)).accessToken;
     expect(await failure(server.api.rotateSigningKey({}, { token: adminToken }))).to.include({ reason: 'SIGNING_KEY_NOT_ROTATABLE' });
+    // ListSigningKeys: the operator's one key, signing, with no dates the service could know.
+    expect(await server.api.listSigningKeys({}, { token: adminToken })).to.deep.equal({
+      source: SigningKeySource.SIGNING_KEY_SOURCE_FILE,
+      keys: [
+        {
+          kid: keys[0]!.kid,
+          algorithm: 'EdDSA',
+          state: SigningKeyState.SIGNING_KEY_STATE_ACTIVE,
+          createTime: undefined,
+          activateTime: undefined,
+          retireTime: undefined,
+          expireTime: undefined,
+        },
+      ],
+    });
   });
 
   it('generates the key-encryption key into DATA_DIR when embedded, and refuses to start once that file is lost, naming it and writing no new one', async function () {
