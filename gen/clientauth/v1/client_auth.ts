@@ -382,12 +382,20 @@ export interface ListDeletionRequestsRequest {
   pageSize: number;
   /** Only requests the event bus has not accepted yet. */
   pendingOnly: boolean;
+  /**
+   * The next_page_token of the previous page (asked with the same pending_only); empty
+   * for the first page. One the service did not issue fails with INVALID_ARGUMENT /
+   * INVALID_PAGE_TOKEN.
+   */
+  pageToken: string;
 }
 
 /** The response of ListDeletionRequests. */
 export interface ListDeletionRequestsResponse {
   /** The deletion requests, newest first. */
   deletionRequests: DeletionRequest[];
+  /** The token for the next (older) page; empty when this is the last page. */
+  nextPageToken: string;
 }
 
 /** The request of ResetServiceSecret. */
@@ -3382,7 +3390,7 @@ export const ReinstateClientResponse: MessageFns<ReinstateClientResponse> = {
 };
 
 function createBaseListDeletionRequestsRequest(): ListDeletionRequestsRequest {
-  return { pageSize: 0, pendingOnly: false };
+  return { pageSize: 0, pendingOnly: false, pageToken: "" };
 }
 
 export const ListDeletionRequestsRequest: MessageFns<ListDeletionRequestsRequest> = {
@@ -3392,6 +3400,9 @@ export const ListDeletionRequestsRequest: MessageFns<ListDeletionRequestsRequest
     }
     if (message.pendingOnly !== false) {
       writer.uint32(16).bool(message.pendingOnly);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
     }
     return writer;
   },
@@ -3425,6 +3436,14 @@ export const ListDeletionRequestsRequest: MessageFns<ListDeletionRequestsRequest
             message.pendingOnly = reader.bool();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3449,6 +3468,11 @@ export const ListDeletionRequestsRequest: MessageFns<ListDeletionRequestsRequest
         : isSet(object.pending_only)
         ? globalThis.Boolean(object.pending_only)
         : false,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
     };
   },
 
@@ -3460,6 +3484,9 @@ export const ListDeletionRequestsRequest: MessageFns<ListDeletionRequestsRequest
     if (message.pendingOnly !== false) {
       obj.pendingOnly = message.pendingOnly;
     }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
     return obj;
   },
 
@@ -3470,18 +3497,22 @@ export const ListDeletionRequestsRequest: MessageFns<ListDeletionRequestsRequest
     const message = createBaseListDeletionRequestsRequest();
     message.pageSize = object.pageSize ?? 0;
     message.pendingOnly = object.pendingOnly ?? false;
+    message.pageToken = object.pageToken ?? "";
     return message;
   },
 };
 
 function createBaseListDeletionRequestsResponse(): ListDeletionRequestsResponse {
-  return { deletionRequests: [] };
+  return { deletionRequests: [], nextPageToken: "" };
 }
 
 export const ListDeletionRequestsResponse: MessageFns<ListDeletionRequestsResponse> = {
   encode(message: ListDeletionRequestsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.deletionRequests) {
       DeletionRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
     }
     return writer;
   },
@@ -3507,6 +3538,14 @@ export const ListDeletionRequestsResponse: MessageFns<ListDeletionRequestsRespon
             message.deletionRequests.push(DeletionRequest.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3526,6 +3565,11 @@ export const ListDeletionRequestsResponse: MessageFns<ListDeletionRequestsRespon
         : globalThis.Array.isArray(object?.deletion_requests)
         ? object.deletion_requests.map((e: any) => DeletionRequest.fromJSON(e))
         : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
     };
   },
 
@@ -3533,6 +3577,9 @@ export const ListDeletionRequestsResponse: MessageFns<ListDeletionRequestsRespon
     const obj: any = {};
     if (message.deletionRequests?.length) {
       obj.deletionRequests = message.deletionRequests.map((e) => DeletionRequest.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
     }
     return obj;
   },
@@ -3543,6 +3590,7 @@ export const ListDeletionRequestsResponse: MessageFns<ListDeletionRequestsRespon
   fromPartial<I extends Exact<DeepPartial<ListDeletionRequestsResponse>, I>>(object: I): ListDeletionRequestsResponse {
     const message = createBaseListDeletionRequestsResponse();
     message.deletionRequests = object.deletionRequests?.map((e) => DeletionRequest.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
     return message;
   },
 };

@@ -101,17 +101,31 @@ export class Administration {
   }
 
   /** The deletion requests in the outbox, newest first, delivered or not. */
-  async listDeletionRequests(caller: Principal, input: { pageSize: number; pendingOnly: boolean }): Promise<DeletionRequestView[]> {
+  /** The outbox's deletion requests, newest first, a page at a time; `nextPageToken` is empty on the last page. */
+  async listDeletionRequests(
+    caller: Principal,
+    input: { pageSize: number; pendingOnly: boolean; pageToken?: string },
+  ): Promise<{ requests: DeletionRequestView[]; nextPageToken: string }> {
     requireAdmin(caller);
     const limit = v.pageSize('page_size', input.pageSize, LIST_PAGE_DEFAULT, LIST_PAGE_MAX);
-    const entries = await this.deps.outbox.list({ type: 'client.deletion_requested', pendingOnly: input.pendingOnly, limit });
-    return entries.map((entry) => ({
+    const beforeId = input.pageToken ? decodePageToken(input.pageToken) : undefined;
+    // One more than asked for tells whether there is a next page without a second query.
+    const found = await this.deps.outbox.list({
+      type: 'client.deletion_requested',
+      pendingOnly: input.pendingOnly,
+      limit: limit + 1,
+      ...(beforeId ? { beforeId } : {}),
+    });
+    const entries = found.slice(0, limit);
+    const last = entries[entries.length - 1];
+    const requests = entries.map((entry) => ({
       clientId: entry.clientId,
       kind: entry.clientKind,
       requestedAt: entry.at,
       requestedBy: entry.by,
       deliveredAt: entry.deliveredAt,
     }));
+    return { requests, nextPageToken: found.length > limit && last ? encodePageToken(last.id) : '' };
   }
 }
 

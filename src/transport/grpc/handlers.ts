@@ -220,11 +220,12 @@ function clientAuthHandlers(useCases: UseCases, options: UnaryOptions, validated
     listDeletionRequests: unary(
       'ListDeletionRequests',
       async (request, context) => {
-        const requests = await administration.listDeletionRequests(await caller(context), {
+        const page = await administration.listDeletionRequests(await caller(context), {
           pageSize: request.pageSize,
           pendingOnly: request.pendingOnly,
+          pageToken: request.pageToken,
         });
-        return { deletionRequests: requests.map(deletionRequestToProto) };
+        return { deletionRequests: page.requests.map(deletionRequestToProto), nextPageToken: page.nextPageToken };
       },
       options,
     ),

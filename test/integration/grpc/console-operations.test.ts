@@ -84,6 +84,40 @@ for (const setup of SETUPS)
       });
     });
 
+    describe('ListDeletionRequests', () => {
+      it('pages newest first with a page token, each request once, and refuses a token it did not issue', async () => {
+        const deleted: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const { client } = await server.api.registerUser({
+            email: email('gone'),
+            password: PASSWORD,
+            firstName: '',
+            lastName: '',
+            phoneNumber: '',
+            attributes: {},
+          });
+          await server.api.deleteClient({ clientId: client!.id }, { token: adminToken });
+          deleted.push(client!.id);
+        }
+        const paged: string[] = [];
+        let pageToken = '';
+        let pages = 0;
+        do {
+          const page = await server.api.listDeletionRequests({ pageSize: 1, pendingOnly: false, pageToken }, { token: adminToken });
+          expect(page.deletionRequests.length).to.be.at.most(1);
+          paged.push(...page.deletionRequests.map((request) => request.clientId));
+          pageToken = page.nextPageToken;
+          pages++;
+        } while (pageToken !== '' && pages < 100);
+        expect(paged.filter((id) => deleted.includes(id))).to.deep.equal([...deleted].reverse());
+        expect(new Set(paged).size).to.equal(paged.length);
+        expect(await failure(server.api.listDeletionRequests({ pageSize: 1, pendingOnly: false, pageToken: 'garbage' }, { token: adminToken }))).to.include({
+          code: status.INVALID_ARGUMENT,
+          reason: 'INVALID_PAGE_TOKEN',
+        });
+      });
+    });
+
     describe('ListSigningKeys', () => {
       it('says HS256 publishes no key, and refuses anyone but an admin', async () => {
         expect(await server.api.listSigningKeys({}, { token: adminToken })).to.deep.equal({ source: SigningKeySource.SIGNING_KEY_SOURCE_SECRET, keys: [] });
