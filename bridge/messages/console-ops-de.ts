@@ -116,6 +116,7 @@ export const consoleOpsDe: typeof consoleOpsEn = {
     pendingOnly: 'Nur ausstehende',
     all: 'Alle Anfragen',
     none: 'Keine Löschanfragen.',
+    more: 'Ältere Anfragen',
   },
   reasons: {
     SIGNING_KEY_NOT_ROTATABLE: 'Diese Signaturschlüssel rotiert nicht der Dienst: Sie stammen aus dem gemeinsamen Geheimnis oder aus einer Schlüsseldatei.',

@@ -115,6 +115,7 @@ export const consoleOpsEn = {
     pendingOnly: 'Pending only',
     all: 'All requests',
     none: 'No deletion requests.',
+    more: 'Older requests',
   },
   /** The reasons only these sections meet; merged into `reasons`. */
   reasons: {

@@ -14,8 +14,7 @@ import { ConsoleDeletionsView, DELETIONS_PATH } from '../views/console-deletions
 import { ConsoleKeysView, KEYS_PATH } from '../views/console-keys-view.js';
 import type { PageRouteDependencies } from './page-dependencies.js';
 
-/** The service's largest page: the newest requests, which are the ones an operator looks for. */
-const DELETIONS_PAGE_SIZE = 500;
+const DELETIONS_PAGE_SIZE = 50;
 
 export function consoleKeyPages(router: Router, deps: PageRouteDependencies): void {
   const { api, renderer } = deps;
@@ -56,8 +55,14 @@ export function consoleKeyPages(router: Router, deps: PageRouteDependencies): vo
     DELETIONS_PATH,
     adminPage(deps, async (ctx, call, admin) => {
       const pendingOnly = ctx.query['pending'] === '1';
-      const { deletionRequests } = await api.listDeletionRequests({ pageSize: DELETIONS_PAGE_SIZE, pendingOnly }, call);
-      renderer.render(ctx, <ConsoleDeletionsView frame={renderer.frame(ctx)} adminEmail={admin.email} requests={deletionRequests} pendingOnly={pendingOnly} />);
+      const pageToken = typeof ctx.query['page'] === 'string' ? ctx.query['page'] : '';
+      const { deletionRequests, nextPageToken } = await api.listDeletionRequests({ pageSize: DELETIONS_PAGE_SIZE, pendingOnly, pageToken }, call);
+      const next = new URLSearchParams({ ...(pendingOnly ? { pending: '1' } : {}), page: nextPageToken });
+      const nextPage = nextPageToken ? `${DELETIONS_PATH}?${next.toString()}` : undefined;
+      const view = (
+        <ConsoleDeletionsView frame={renderer.frame(ctx)} adminEmail={admin.email} requests={deletionRequests} pendingOnly={pendingOnly} nextPage={nextPage} />
+      );
+      renderer.render(ctx, view);
     }),
   );
 }

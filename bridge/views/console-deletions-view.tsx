@@ -1,6 +1,7 @@
 /**
  * /admin/deletion-requests: the outbox's deletion requests as ListDeletionRequests gives
- * them, newest first, each delivered (and when) or pending; all of them or the pending only.
+ * them, newest first, each delivered (and when) or pending; all of them or the pending
+ * only, a page at a time.
  */
 import { ClientKind, type DeletionRequest } from '../../gen/clientauth/v1/client.js';
 import { ConsoleLayout } from './console-layout.js';
@@ -13,9 +14,11 @@ export interface ConsoleDeletionsViewProps {
   adminEmail: string;
   requests: readonly DeletionRequest[];
   pendingOnly: boolean;
+  /** The next (older) page's address; none on the last page. */
+  nextPage?: string | undefined;
 }
 
-export function ConsoleDeletionsView({ frame, adminEmail, requests, pendingOnly }: ConsoleDeletionsViewProps) {
+export function ConsoleDeletionsView({ frame, adminEmail, requests, pendingOnly, nextPage }: ConsoleDeletionsViewProps) {
   const { locale } = frame;
   const words = locale.t.consoleOps.deletions;
   const when = (date: Date | undefined) => (date ? locale.dateTime(date) : locale.t.consoleOps.none);
@@ -54,6 +57,11 @@ export function ConsoleDeletionsView({ frame, adminEmail, requests, pendingOnly 
           </tbody>
         </table>
       )}
+      {nextPage ? (
+        <p>
+          <a href={nextPage}>{words.more}</a>
+        </p>
+      ) : null}
     </ConsoleLayout>
   );
 }

@@ -289,6 +289,9 @@ for (const setup of SETUPS)
         const pending = await browser.get('/admin/deletion-requests?pending=1');
         expect(pending.status).to.equal(200);
         expect(pending.text).to.contain('All requests');
+        const stale = await browser.get('/admin/deletion-requests?page=garbage');
+        expect(stale.status).to.equal(400);
+        expect(stale.text).to.contain('This page of the list does not exist any more.');
       });
 
       it('keeps every operations page from anyone but an admin', async () => {
