@@ -1,7 +1,7 @@
 /**
  * The states of the console's operations sections (service clients, the secret shown once,
- * the audit log, the signing keys, the deletion requests) that console-operations.test.ts
- * checks with axe, weighs and photographs, in English and German. Each reach starts from a
+ * the audit log, the signing keys, the deletion requests) that
+ * console-operations-quality.test.ts checks with axe, weighs and photographs, in English and German. Each reach starts from a
  * signed-out browser and signs in as an admin of its own (made by the bootstrap admin), so
  * every state can be reached again. Ids, secrets and times change at every run: the
  * screenshots cover them. The stack's keys must be stored ones (JWT_ALGORITHM=ES256).

@@ -5,12 +5,14 @@
  * client's open session is refused at once through GET /auth), reinstates it, resets its
  * second factor, and deletes it after the re-authentication window has passed: the console
  * asks for the password and a code, then deletes without the form being filled again (on
- * the shared set-up a Redis subscriber receives the deletion). A non-admin and an
- * anonymous visitor are refused.
+ * the shared set-up a Redis subscriber receives the deletion). It then registers a service
+ * and obtains a token with the secret the copy button copied, and filters the audit log to
+ * the walk's actions and exports them. A non-admin and an anonymous visitor are refused.
  *
  * The window is passed by moving the admin's sign-in time back in the store (what the
  * clock would do in 16 minutes), never by waiting.
  */
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
@@ -33,6 +35,7 @@ for (const setup of SETUPS)
     const run = `${setup}${Date.now()}`;
     const admin = { id: '', email: `console.admin.${run}@example.org`, secret: '', recoveryCodes: [] as string[] };
     const target = { id: '', email: '', token: '' };
+    const service = { id: '', secret: '' };
     const deletions: string[] = [];
     let unsubscribe: () => void = () => {};
     let failedStep: string | undefined;
@@ -178,6 +181,61 @@ for (const setup of SETUPS)
         },
         { what: 'the deletion request delivered', timeoutMs: 15000 },
       );
+    });
+
+    it('registers a service, and the secret the copy button copied (its script under the pages’ CSP) obtains a token', async () => {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+      const blocked: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+      });
+      await page.getByRole('link', { name: 'Service clients', exact: true }).click();
+      await page.getByLabel('Name', { exact: true }).fill('Walk billing');
+      await page.getByLabel('Contact email', { exact: true }).fill(`billing.${run}@example.org`);
+      await page.getByRole('button', { name: 'Register' }).click();
+      expect(await heading()).to.equal('Service client registered');
+      service.id = (await page.locator('#service-client-id').textContent())!;
+      const shown = await page.locator('#client-secret').inputValue();
+      await page.getByRole('button', { name: 'Copy the secret' }).click();
+      await page.getByRole('status').filter({ hasText: 'Copied.' }).waitFor();
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      expect(copied).to.equal(shown);
+      expect(blocked).to.deep.equal([]);
+      service.secret = copied;
+      const { accessToken } = await stack.server.api.issueServiceToken({ clientId: service.id, clientSecret: copied });
+      expect((await stack.server.api.validateToken({ token: accessToken })).clientId).to.equal(service.id);
+    });
+
+    it('filters the audit log to the walk’s actions and exports them as JSON Lines', async () => {
+      await stack.server.app.audit.flush();
+      await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+      await page.getByLabel('Actor (a client id, anonymous or system)').fill(admin.id);
+      await page.getByLabel('Outcome').selectOption('success');
+      await page.getByRole('button', { name: 'Show' }).click();
+      expect(await main())
+        .to.contain('service.registered')
+        .and.contain('client.deleted')
+        .and.contain('client.suspended');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export these events (JSON Lines)' }).click()]);
+      expect(download.suggestedFilename()).to.match(/^audit-events-.+\.jsonl$/);
+      const lines = readFileSync((await download.path())!, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, string>);
+      expect(new Set(lines.map((line) => line['actor_id']))).to.deep.equal(new Set([admin.id]));
+      expect(new Set(lines.map((line) => line['outcome']))).to.deep.equal(new Set(['success']));
+      // The walk's changes, newest first; what the admin did to its own account (sign-ins, the
+      // re-authentication's logout, its enrolment) is in the export too, on itself.
+      const actions = lines.filter((line) => line['target_client_id'] !== admin.id).map((line) => [line['type'], line['target_client_id']]);
+      expect(actions).to.deep.equal([
+        ['service.registered', service.id],
+        ['client.deleted', target.id],
+        ['second_factor.reset', target.id],
+        ['client.reinstated', target.id],
+        ['client.suspended', target.id],
+      ]);
+      expect(lines.every((line) => line['client_ip'] === '127.0.0.1')).to.equal(true);
+      expect(JSON.stringify(lines)).to.not.contain(service.secret);
     });
 
     it('refuses a signed-in non-admin (403) and an anonymous visitor (the sign-in page)', async () => {
