@@ -86,6 +86,12 @@ export class CachedClientStore implements ClientStore {
     return this.changing(id, () => this.store.update(id, changes));
   }
 
+  recordTokenIssue(id: string, at: Date, notBefore: Date): Promise<void> {
+    // At most once a minute per service (the domain's bound), so every instance re-reads the
+    // service's record once a minute at most, and the console sees the time at once.
+    return this.changing(id, () => this.store.recordTokenIssue(id, at, notBefore));
+  }
+
   markDeleted(id: string, deletion: PendingDeletion): Promise<MarkedClient | null> {
     return this.changing(id, () => this.store.markDeleted(id, deletion));
   }

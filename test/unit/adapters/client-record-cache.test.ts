@@ -25,6 +25,7 @@ function record(id: string, firstName = 'Ada'): ClientRecord {
     createdAt: at,
     updatedAt: at,
     emailVerifiedAt: null,
+    lastTokenIssuedAt: null,
   };
 }
 
