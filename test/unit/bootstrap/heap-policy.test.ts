@@ -45,8 +45,9 @@ describe('the heap policy (src/bootstrap/heap-policy.ts)', function () {
        console.log(JSON.stringify({ held: applied.youngGenerationHeld, whileHeld, afterDone: space('new_space') }));`,
     );
     expect(sizes.held).to.equal(true);
-    // The same churn takes an unheld young generation from 1 to 16 MB (the next test).
-    expect(sizes.whileHeld).to.be.at.most(2);
+    // The same churn takes an unheld young generation from 1 to 16 MB (the next test). Held, it
+    // is 2 × 1 MB, which Node 24's V8 reports with up to one more page of new space.
+    expect(sizes.whileHeld).to.be.at.most(3);
     expect(sizes.afterDone).to.be.above(sizes.whileHeld * 2);
   });
 
@@ -64,9 +65,10 @@ describe('the heap policy (src/bootstrap/heap-policy.ts)', function () {
        }
        console.log(JSON.stringify({ peak }));`,
     );
-    // V8's own ceiling is 2 × 16 MB, where the same load takes it.
+    // V8's own ceiling is 2 × 16 MB (Node 20) or 2 × 64 MB (Node 24), where the same load takes
+    // it; 2 × 8 MB is reported with up to a few pages more of new space on Node 24.
     expect(sizes.peak).to.be.above(4);
-    expect(sizes.peak).to.be.at.most(16);
+    expect(sizes.peak).to.be.at.most(18);
   });
 
   it('leaves the young generation alone when the operator sizes it', () => {
