@@ -44,10 +44,15 @@ describe('the heap policy (src/bootstrap/heap-policy.ts)', function () {
       `${CHURN} churn(); const whileHeld = space('new_space'); startupDone(); churn();
        console.log(JSON.stringify({ held: applied.youngGenerationHeld, whileHeld, afterDone: space('new_space') }));`,
     );
+    const unheld = inChild<{ size: number }>(
+      { youngGeneration: true, oldGenerationGrowth: false },
+      `${CHURN} churn(); console.log(JSON.stringify({ size: space('new_space') }));`,
+    );
     expect(sizes.held).to.equal(true);
-    // The same churn takes an unheld young generation from 1 to 16 MB (the next test). Held, it
-    // is 2 × 1 MB, which Node 24's V8 reports with up to one more page of new space.
-    expect(sizes.whileHeld).to.be.at.most(3);
+    // Unheld, the same churn takes the young generation to V8's ceiling (2 × 16 MB on Node 20,
+    // 2 × 64 MB on Node 24). Held, it stays at 2 × 1 MB, which Node 24's V8 reports with a few
+    // more pages of new space now and then (up to 9 MB in 20 runs), so the bound is relative.
+    expect(sizes.whileHeld).to.be.below(unheld.size / 3);
     expect(sizes.afterDone).to.be.above(sizes.whileHeld * 2);
   });
 
@@ -66,9 +71,10 @@ describe('the heap policy (src/bootstrap/heap-policy.ts)', function () {
        console.log(JSON.stringify({ peak }));`,
     );
     // V8's own ceiling is 2 × 16 MB (Node 20) or 2 × 64 MB (Node 24), where the same load takes
-    // it; 2 × 8 MB is reported with up to a few pages more of new space on Node 24.
+    // it; 2 × 8 MB is reported with a few pages more of new space on Node 24 (16 to 19.5 MB in
+    // 30 runs), so the bound sits halfway between the policy's ceiling and Node 20's.
     expect(sizes.peak).to.be.above(4);
-    expect(sizes.peak).to.be.at.most(18);
+    expect(sizes.peak).to.be.at.most(24);
   });
 
   it('leaves the young generation alone when the operator sizes it', () => {
