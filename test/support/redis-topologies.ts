@@ -114,6 +114,8 @@ export interface RedisSentinelSetUp {
   killMaster(): void;
   /** The port of the master the sentinels name now. */
   currentMasterPort(): Promise<number>;
+  /** The last lines of every process's log, to explain a failover that did not happen. */
+  logTails(lines?: number): string;
   stop(): Promise<void>;
 }
 
@@ -171,6 +173,13 @@ export async function startRedisSentinels(
     killMaster: () => void master.process.proc.kill('SIGKILL'),
     currentMasterPort: async () =>
       Number((await cli(tools.cli, sentinels[0]!.port, passwords.sentinel, 'sentinel', 'get-master-addr-by-name', name)).trim().split('\n')[1]),
+    logTails: (lines = 15) =>
+      all
+        .map(({ process: managed }) => {
+          const text = fs.existsSync(managed.logFile) ? fs.readFileSync(managed.logFile, 'utf8') : '(no log)';
+          return `--- ${managed.name} on ${managed.port}${managed.hasExited ? ' (exited)' : ''}\n${text.trimEnd().split('\n').slice(-lines).join('\n')}`;
+        })
+        .join('\n'),
     stop: async () => void (await Promise.all(all.map((instance) => stopProcess(instance.process)))),
   };
 }

@@ -94,8 +94,15 @@ describe('Redis Sentinel, passwords on the data nodes and on the sentinels: the 
       // A sentinel on a starved machine enters TILT mode for 30 s and holds the failover back;
       // the bound leaves room for that, while the figure printed is the real time without service.
       await eventually(() => validations.some((v) => v.at > killedAt && v.ok) && validations.at(-1)!.ok, {
-        timeoutMs: 75_000,
+        timeoutMs: 100_000,
         what: 'ValidateToken to succeed again after the failover',
+      }).catch(async (error: Error) => {
+        // What the sentinels did and what the service logged: the reason is in one of them.
+        const named = await sentinel!.currentMasterPort().catch((failed: Error) => failed.message);
+        error.message +=
+          `\nthe sentinels name ${named} as master (the replica is ${sentinel!.replica.port})` +
+          `\n${sentinel!.logTails()}\n--- client-auth\n${server!.logs.slice(-30).join('\n')}`;
+        throw error;
       });
     } finally {
       streaming = false;
