@@ -22,7 +22,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { eventually } from '../support/eventually.js';
 import { enrolTotp, PASSWORD, registerUser, totpCode } from '../support/factor-fixture.js';
 import { runGoRp } from '../support/go-oidc-rp.js';
-import { requireTool } from '../support/go-tools.js';
+import { awaitTool, requireTool } from '../support/go-tools.js';
 import { oauth2ProxyRedirectUri, type RunningOAuth2Proxy, startOAuth2Proxy, startUpstream, UPSTREAM_GREETING, type Upstream } from '../support/oauth2-proxy.js';
 import { discoverAt, loopbackIssuer, type RegisteredRp, registerRp } from '../support/oidc-clients.js';
 import { type OidcStack, oauthErrorOf, startOidcStack } from '../support/oidc-fixture.js';
@@ -85,7 +85,7 @@ for (const setup of SETUPS)
     before(async function () {
       if (!existsSync(CHROMIUM)) skipOrFailInCI(this, `${CHROMIUM} is missing (apt-get install chromium)`);
       goRp = requireTool(this, 'oidc-rp');
-      oauth2ProxyBinary = requireTool(this, 'oauth2-proxy');
+      oauth2ProxyBinary = await awaitTool(this, 'oauth2-proxy');
       const loopback = await loopbackIssuer();
       issuer = loopback.issuer;
       rpPages = await startRpPages();

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadConfig } from '../../../src/config/index.js';
 import { CONFIGURATION } from '../../../src/config/variable-catalogue.js';
-import { requireTool, run, runBash, type ToolRun } from '../../support/go-tools.js';
+import { awaitTool, run, runBash, type ToolRun } from '../../support/go-tools.js';
 import { repoRoot } from '../../support/paths.js';
 
 const root = repoRoot();
@@ -52,9 +52,9 @@ describe('Helm chart deploy/helm/client-auth', function () {
   let helm: string;
   let check: string;
 
-  before(function () {
-    helm = requireTool(this, 'helm');
-    check = requireTool(this, 'helm-check');
+  before(async function () {
+    helm = await awaitTool(this, 'helm');
+    check = await awaitTool(this, 'helm-check');
   });
 
   /** `helm template` piped to helm-check; the summary when both accept it. */
