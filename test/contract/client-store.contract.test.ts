@@ -331,6 +331,58 @@ function clientStoreContract(open: OpenClientStore): void {
     expect(ids(await store.list({ emailVerified: true, limit: 10 }))).to.deep.equal(ids([verified, later]));
     expect(ids(await store.list({ emailVerified: false, limit: 10 }))).to.deep.equal(ids([unverified]));
   });
+
+  it('filters by group, alone and with the other filters, and pages through a group in both orders', async () => {
+    const start = Date.now();
+    const clients = Array.from({ length: 8 }, (_, i) =>
+      aClient({
+        id: newId(start + i),
+        email: `${i % 2 ? 'odd' : 'even'}${i}@x.io`,
+        groups: i % 3 === 0 ? ['user'] : ['user', 'ops', ...(i % 2 ? ['billing'] : [])],
+        suspended: i === 4,
+      }),
+    );
+    const service = aClient({ id: newId(start + 8), kind: 'service', groups: ['service', 'ops'] });
+    for (const client of [service, ...clients].reverse()) await store.insert(client);
+    const ops = [...clients.filter((_, i) => i % 3 !== 0), service];
+    expect(ids(await store.list({ group: 'ops', limit: 20 }))).to.deep.equal(ids(ops));
+    expect(ids(await store.list({ group: 'billing', limit: 20 }))).to.deep.equal(ids(clients.filter((_, i) => i % 3 !== 0 && i % 2 === 1)));
+    expect(ids(await store.list({ group: 'ops', kind: 'service', limit: 20 }))).to.deep.equal(ids([service]));
+    expect(ids(await store.list({ group: 'ops', kind: 'user', suspended: true, limit: 20 }))).to.deep.equal(ids([clients[4]!]));
+    expect(ids(await store.list({ group: 'ops', emailPrefix: 'even', suspended: false, limit: 20 }))).to.deep.equal(ids([clients[2]!]));
+    expect(ids(await store.list({ group: 'ops', emailVerified: true, limit: 20 }))).to.deep.equal([]);
+    expect(ids(await store.list({ group: 'nobody', limit: 20 }))).to.deep.equal([]);
+
+    for (const newestFirst of [false, true]) {
+      const seen: string[] = [];
+      let afterId: string | undefined;
+      for (;;) {
+        const page = await store.list({ group: 'ops', limit: 2, newestFirst, ...(afterId ? { afterId } : {}) });
+        seen.push(...ids(page));
+        if (page.length < 2) break;
+        afterId = page[page.length - 1]!.id;
+      }
+      expect(seen).to.deep.equal(newestFirst ? ids(ops).reverse() : ids(ops));
+    }
+  });
+
+  it('moves a client in and out of a group as its groups change, and leaves out one marked deleted or deleted', async () => {
+    const [a, b] = [aClient(), aClient({ groups: ['user', 'ops'] })];
+    for (const client of [a, b]) await store.insert(client);
+    expect(ids(await store.list({ group: 'ops', limit: 10 }))).to.deep.equal(ids([b]));
+    await store.update(a.id, { groups: ['user', 'ops'] });
+    await store.update(b.id, { groups: ['user', 'billing'] });
+    expect(ids(await store.list({ group: 'ops', limit: 10 }))).to.deep.equal(ids([a]));
+    expect(ids(await store.list({ group: 'billing', limit: 10 }))).to.deep.equal(ids([b]));
+    await store.update(a.id, { firstName: 'Grace' });
+    expect(ids(await store.list({ group: 'ops', limit: 10 }))).to.deep.equal(ids([a]));
+    await store.markDeleted(a.id, { requestId: newId(), at: new Date(), by: b.id });
+    expect(await store.list({ group: 'ops', limit: 10 })).to.deep.equal([]);
+    await store.delete(a.id);
+    await store.delete(b.id);
+    expect(await store.list({ group: 'billing', limit: 10 })).to.deep.equal([]);
+    expect(await store.list({ group: 'user', limit: 10 })).to.deep.equal([]);
+  });
 }
 
 describe('ClientStore contract', () => {

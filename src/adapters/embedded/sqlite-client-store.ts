@@ -172,14 +172,22 @@ export class SqliteClientStore implements ClientStore {
       conditions.push('substr(email, 1, length(?)) = ?');
       values.push(query.emailPrefix, query.emailPrefix);
     }
+    const order = query.newestFirst ? 'DESC' : 'ASC';
+    // With a group, the group's rows of client_groups lead, in id order from their index,
+    // and each client is fetched by its id: a page reads the group's rows, not the table.
+    const key = query.group === undefined ? 'id' : 'client_groups.client_id';
     if (query.afterId) {
-      conditions.push(query.newestFirst ? 'id < ?' : 'id > ?');
+      conditions.push(`${key} ${query.newestFirst ? '<' : '>'} ?`);
       values.push(query.afterId);
     }
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-    const order = query.newestFirst ? 'DESC' : 'ASC';
-    const rows = this.db.prepare<unknown[], ClientRow>(`SELECT * FROM clients ${where} ORDER BY id ${order} LIMIT ?`).all(...values, query.limit);
-    return rows.map((row) => fromRow(row)!);
+    const from =
+      query.group === undefined ? 'clients' : 'client_groups CROSS JOIN clients ON clients.id = client_groups.client_id AND client_groups.group_name = ?';
+    const sql = `SELECT clients.* FROM ${from} WHERE ${conditions.join(' AND ')} ORDER BY ${key} ${order} LIMIT ?`;
+    const params = query.group === undefined ? [...values, query.limit] : [query.group, ...values, query.limit];
+    return this.db
+      .prepare<unknown[], ClientRow>(sql)
+      .all(...params)
+      .map((row) => fromRow(row)!);
   }
 }
 

@@ -214,6 +214,30 @@ export const SCHEMA_MIGRATIONS: readonly string[] = [
   -- A service's last token issue, to the minute (ClientStore.recordTokenIssue).
   ALTER TABLE clients ADD COLUMN last_token_at INTEGER;
   `,
+  `
+  -- Each client's groups, one row per group, so the client list filters by group from an
+  -- index (group_name, client_id) in id order rather than by reading every client's JSON.
+  -- The triggers keep it in step with groups_json in the statement that writes the row,
+  -- whichever code path writes it; the INSERT fills it for the clients stored before.
+  CREATE TABLE client_groups (
+    group_name TEXT NOT NULL,
+    client_id  TEXT NOT NULL,
+    PRIMARY KEY (group_name, client_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX client_groups_client ON client_groups (client_id);
+  INSERT OR IGNORE INTO client_groups (group_name, client_id)
+    SELECT groups.value, clients.id FROM clients, json_each(clients.groups_json) AS groups;
+  CREATE TRIGGER client_groups_on_insert AFTER INSERT ON clients BEGIN
+    INSERT OR IGNORE INTO client_groups (group_name, client_id) SELECT value, NEW.id FROM json_each(NEW.groups_json);
+  END;
+  CREATE TRIGGER client_groups_on_update AFTER UPDATE OF groups_json ON clients BEGIN
+    DELETE FROM client_groups WHERE client_id = OLD.id;
+    INSERT OR IGNORE INTO client_groups (group_name, client_id) SELECT value, NEW.id FROM json_each(NEW.groups_json);
+  END;
+  CREATE TRIGGER client_groups_on_delete AFTER DELETE ON clients BEGIN
+    DELETE FROM client_groups WHERE client_id = OLD.id;
+  END;
+  `,
 ];
 
 /** Brings the schema of `db` up to date, in one transaction, under the write lock. */

@@ -36,6 +36,8 @@ export class MongoClientStore implements ClientStore {
     await this.collection.createIndex({ email: 1 }, { unique: true, name: 'email_unique' });
     // Sparse: the documents of an earlier release, without the field, are not one duplicate "null".
     await this.collection.createIndex({ emailSkeleton: 1 }, { unique: true, sparse: true, name: 'email_skeleton_unique' });
+    // Multikey (groups is an array): the list filtered by a group reads its entries in id order.
+    await this.collection.createIndex({ groups: 1, _id: 1 }, { name: 'groups_id' });
   }
 
   /**
@@ -136,6 +138,7 @@ export class MongoClientStore implements ClientStore {
     // Records from before email verification have no field at all: null matches them too.
     if (query.emailVerified !== undefined) filter.emailVerifiedAt = query.emailVerified ? { $ne: null } : null;
     if (query.emailPrefix) filter.email = { $regex: `^${escapeRegex(query.emailPrefix)}` };
+    if (query.group !== undefined) filter.groups = query.group;
     if (query.afterId) filter._id = query.newestFirst ? { $lt: query.afterId } : { $gt: query.afterId };
     const documents = await this.collection
       .find(filter)

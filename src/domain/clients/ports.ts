@@ -13,6 +13,8 @@ export interface ClientQuery {
   emailPrefix?: string;
   /** Only clients whose email is (true) or is not (false) verified. */
   emailVerified?: boolean;
+  /** Only clients with this group among their groups; a valid group name. */
+  group?: string;
   /**
    * Newest first: ids in descending order. Ids are UUIDv7, so id order is creation order
    * (an imported client keeps its original id, and sorts by it).
@@ -48,7 +50,9 @@ export interface MarkedClient {
  *   guarantees, with the same error.
  * - `update` sets the given fields and returns the new record, or null if none has the id.
  * - `list` returns clients ordered by id, ascending (descending with `newestFirst`), so
- *   paging with `afterId` is stable; both orders are served by the primary key.
+ *   paging with `afterId` is stable; both orders are served by the primary key. With
+ *   `group`, both are served by an index on (group, id), and a change of a client's groups
+ *   (or its deletion) shows in the next `list`.
  * - `markDeleted` records a deletion on the client in one change of its record (no store
  *   we support has multi-document transactions, so this one write is the moment of
  *   deletion). From then on `findById`, `findByEmail`, `list` and `update` act as if the

@@ -109,6 +109,8 @@ export class FakeClientStore implements ClientStore {
       .filter((client) => query.kind === undefined || client.kind === query.kind)
       .filter((client) => query.suspended === undefined || client.suspended === query.suspended)
       .filter((client) => query.emailPrefix === undefined || client.email.startsWith(query.emailPrefix))
+      .filter((client) => query.emailVerified === undefined || (client.emailVerifiedAt !== null) === query.emailVerified)
+      .filter((client) => query.group === undefined || client.groups.includes(query.group))
       .filter((client) => query.afterId === undefined || (query.newestFirst ? client.id < query.afterId : client.id > query.afterId))
       .sort((a, b) => (a.id < b.id ? -1 : 1) * (query.newestFirst ? -1 : 1))
       .slice(0, query.limit)
