@@ -323,6 +323,12 @@ export interface ListClientsRequest {
    * order of the request that issued it.
    */
   newestFirst: boolean;
+  /**
+   * Only clients in this group (a group name as SetClientGroups takes it: lower case, 1 to
+   * 64 characters); empty means any group. Anything else fails with INVALID_ARGUMENT /
+   * INVALID_ARGUMENT naming the field "group".
+   */
+  group: string;
 }
 
 /** The response of ListClients. */
@@ -2638,6 +2644,7 @@ function createBaseListClientsRequest(): ListClientsRequest {
     emailVerified: undefined,
     hasSecondFactor: undefined,
     newestFirst: false,
+    group: "",
   };
 }
 
@@ -2666,6 +2673,9 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
     }
     if (message.newestFirst !== false) {
       writer.uint32(64).bool(message.newestFirst);
+    }
+    if (message.group !== "") {
+      writer.uint32(74).string(message.group);
     }
     return writer;
   },
@@ -2747,6 +2757,14 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
             message.newestFirst = reader.bool();
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.group = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2793,6 +2811,7 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
         : isSet(object.newest_first)
         ? globalThis.Boolean(object.newest_first)
         : false,
+      group: isSet(object.group) ? globalThis.String(object.group) : "",
     };
   },
 
@@ -2822,6 +2841,9 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
     if (message.newestFirst !== false) {
       obj.newestFirst = message.newestFirst;
     }
+    if (message.group !== "") {
+      obj.group = message.group;
+    }
     return obj;
   },
 
@@ -2838,6 +2860,7 @@ export const ListClientsRequest: MessageFns<ListClientsRequest> = {
     message.emailVerified = object.emailVerified ?? undefined;
     message.hasSecondFactor = object.hasSecondFactor ?? undefined;
     message.newestFirst = object.newestFirst ?? false;
+    message.group = object.group ?? "";
     return message;
   },
 };
@@ -5048,9 +5071,11 @@ export const ClientAuthService = {
   },
   /**
    * Lists clients in a stable order (by id, which is creation order; oldest first unless
-   * newest_first), a page at a time, optionally filtered (by kind,
-   * suspension, email prefix, and whether they have a second factor). Admins only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
-   * INVALID_PAGE_TOKEN.
+   * newest_first), a page at a time, optionally filtered (by kind, suspension, email
+   * prefix, email verification, group, and whether they have a second factor). Admins only
+   * (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED, INVALID_ARGUMENT /
+   * INVALID_PAGE_TOKEN, or INVALID_ARGUMENT / INVALID_ARGUMENT naming the field (a group
+   * that is not a group name, a page size out of range).
    */
   listClients: {
     path: "/clientauth.v1.ClientAuth/ListClients" as const,
@@ -5847,9 +5872,11 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
   getClient: handleUnaryCall<GetClientRequest, GetClientResponse>;
   /**
    * Lists clients in a stable order (by id, which is creation order; oldest first unless
-   * newest_first), a page at a time, optionally filtered (by kind,
-   * suspension, email prefix, and whether they have a second factor). Admins only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
-   * INVALID_PAGE_TOKEN.
+   * newest_first), a page at a time, optionally filtered (by kind, suspension, email
+   * prefix, email verification, group, and whether they have a second factor). Admins only
+   * (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED, INVALID_ARGUMENT /
+   * INVALID_PAGE_TOKEN, or INVALID_ARGUMENT / INVALID_ARGUMENT naming the field (a group
+   * that is not a group name, a page size out of range).
    */
   listClients: handleUnaryCall<ListClientsRequest, ListClientsResponse>;
   /**
@@ -6484,9 +6511,11 @@ export interface ClientAuthClient extends Client {
   ): ClientUnaryCall;
   /**
    * Lists clients in a stable order (by id, which is creation order; oldest first unless
-   * newest_first), a page at a time, optionally filtered (by kind,
-   * suspension, email prefix, and whether they have a second factor). Admins only (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED or INVALID_ARGUMENT /
-   * INVALID_PAGE_TOKEN.
+   * newest_first), a page at a time, optionally filtered (by kind, suspension, email
+   * prefix, email verification, group, and whether they have a second factor). Admins only
+   * (bearer). Fails with PERMISSION_DENIED / PERMISSION_DENIED, INVALID_ARGUMENT /
+   * INVALID_PAGE_TOKEN, or INVALID_ARGUMENT / INVALID_ARGUMENT naming the field (a group
+   * that is not a group name, a page size out of range).
    */
   listClients(
     request: ListClientsRequest,

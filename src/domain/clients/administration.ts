@@ -45,12 +45,14 @@ export class Administration {
       suspended?: boolean;
       emailVerified?: boolean;
       emailPrefix: string;
+      group?: string;
       newestFirst?: boolean;
     },
   ): Promise<{ clients: PublicClient[]; nextPageToken: string }> {
     requireAdmin(caller);
     const limit = v.pageSize('page_size', input.pageSize, LIST_PAGE_DEFAULT, LIST_PAGE_MAX);
     const emailPrefix = v.text('email_prefix', input.emailPrefix, 254).toLowerCase();
+    const group = input.group ? v.group('group', input.group) : undefined;
     const afterId = input.pageToken === '' ? undefined : decodePageToken(input.pageToken);
     // One more than asked for tells whether there is a next page without a second query.
     const page = await this.deps.clients.list({
@@ -59,6 +61,7 @@ export class Administration {
       ...(input.suspended !== undefined ? { suspended: input.suspended } : {}),
       ...(input.emailVerified !== undefined ? { emailVerified: input.emailVerified } : {}),
       ...(emailPrefix ? { emailPrefix } : {}),
+      ...(group ? { group } : {}),
       ...(afterId ? { afterId } : {}),
       ...(input.newestFirst ? { newestFirst: true } : {}),
     });

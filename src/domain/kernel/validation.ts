@@ -60,6 +60,12 @@ export function isGroupName(value: string): boolean {
   return GROUP_PATTERN.test(value);
 }
 
+/** One group name, as a filter takes it. */
+export function group(field: string, value: string): string {
+  if (!isGroupName(value)) throw invalidArgument(field, `${field} must be a lower-case name of 1 to 64 characters (a-z, 0-9, _ . -) starting with a letter`);
+  return value;
+}
+
 /** Group names: lower-case identifiers, deduplicated, at most 32. */
 export function groups(field: string, values: readonly string[]): string[] {
   if (values.length > MAX_GROUPS) throw invalidArgument(field, `${field} has more than ${MAX_GROUPS} entries`);

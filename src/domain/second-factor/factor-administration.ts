@@ -48,7 +48,9 @@ export class SecondFactorAdministration {
       pageToken: string;
       kind?: ClientKind;
       suspended?: boolean;
+      emailVerified?: boolean;
       emailPrefix: string;
+      group?: string;
       newestFirst?: boolean;
       hasSecondFactor: boolean;
     },

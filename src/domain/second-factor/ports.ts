@@ -18,7 +18,16 @@ export interface ClientDirectory {
   getClient(caller: Principal, input: { clientId: string }): Promise<PublicClient>;
   listClients(
     caller: Principal,
-    input: { pageSize: number; pageToken: string; kind?: ClientKind; suspended?: boolean; emailPrefix: string },
+    input: {
+      pageSize: number;
+      pageToken: string;
+      kind?: ClientKind;
+      suspended?: boolean;
+      emailVerified?: boolean;
+      emailPrefix: string;
+      group?: string;
+      newestFirst?: boolean;
+    },
   ): Promise<{ clients: PublicClient[]; nextPageToken: string }>;
 }
 

@@ -179,6 +179,7 @@ function clientAuthHandlers(useCases: UseCases, options: UnaryOptions, validated
           ...(kind ? { kind } : {}),
           ...(request.suspended !== undefined ? { suspended: request.suspended } : {}),
           ...(request.emailVerified !== undefined ? { emailVerified: request.emailVerified } : {}),
+          ...(request.group !== '' ? { group: request.group } : {}),
           ...(request.newestFirst ? { newestFirst: true } : {}),
         };
         const page =
