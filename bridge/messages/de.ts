@@ -2,6 +2,7 @@
 import { accountPagesDe } from './account-pages-de.js';
 import { consoleClientsDe } from './console-clients-de.js';
 import { consoleDe } from './console-de.js';
+import { consoleGroupsDe } from './console-groups-de.js';
 import { consoleOpsDe } from './console-ops-de.js';
 import type { Messages } from './en.js';
 import { strengthAdviceDe } from './strength-advice-de.js';
@@ -219,6 +220,7 @@ export const de: Messages = {
   accountPages: accountPagesDe,
   console: consoleDe,
   consoleClients: consoleClientsDe,
+  consoleGroups: consoleGroupsDe,
   consoleOps: consoleOpsDe,
   errorPage: {
     title: 'Etwas ist schiefgegangen',

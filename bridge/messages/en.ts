@@ -7,6 +7,7 @@
 import { accountPagesEn } from './account-pages-en.js';
 import { consoleClientsEn } from './console-clients-en.js';
 import { consoleEn } from './console-en.js';
+import { consoleGroupsEn } from './console-groups-en.js';
 import { consoleOpsEn } from './console-ops-en.js';
 import { strengthAdviceEn } from './strength-advice-en.js';
 
@@ -223,6 +224,8 @@ export const en = {
   /** The admin console (console-en.ts). */
   console: consoleEn,
   consoleClients: consoleClientsEn,
+  /** The client list's group filter (console-groups-en.ts). */
+  consoleGroups: consoleGroupsEn,
   /** The console's service clients, audit log, signing keys and deletion requests (console-ops-en.ts). */
   consoleOps: consoleOpsEn,
   errorPage: {

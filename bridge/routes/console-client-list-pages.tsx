@@ -2,13 +2,16 @@
  * The console's list of clients: /admin/clients, the search (an email prefix, folded as
  * the service stores addresses) and filters over ListClients, keyset paged by the
  * service's page token. Filters and pages are in the address, so a search is a link to
- * share; anything but the values the form offers is bad input (400).
+ * share; anything but the values the form offers is bad input (400), and a group the
+ * service refuses is shown beside its field (400).
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
-import { ClientKind } from '../../gen/clientauth/v1/client.js';
+import { type Client, ClientKind } from '../../gen/clientauth/v1/client.js';
 import { invalidField } from '../middleware/http-error.js';
 import { adminPage } from '../pages/console-gate.js';
+import type { FormError } from '../pages/form.js';
+import { expectedFailureOf } from '../pages/page-failure.js';
 import { type ClientFilters, ConsoleClientsView } from '../views/console-clients-view.js';
 import type { PageRouteDependencies } from './page-dependencies.js';
 
@@ -31,23 +34,35 @@ export function consoleClientListPages(router: Router, deps: PageRouteDependenci
       const token = ctx.query['page'];
       if (token !== undefined && (typeof token !== 'string' || token.length > MAX_PAGE_TOKEN)) throw invalidField('page', 'page is not a page token');
       const pageToken = typeof token === 'string' ? token : '';
-      const { clients, nextPageToken } = await api.listClients(
-        {
-          pageSize: PAGE_SIZE,
-          pageToken,
-          emailPrefix: filters.email,
-          kind:
-            filters.kind === 'user'
-              ? ClientKind.CLIENT_KIND_USER
-              : filters.kind === 'service'
-                ? ClientKind.CLIENT_KIND_SERVICE
-                : ClientKind.CLIENT_KIND_UNSPECIFIED,
-          ...(filters.suspended === '' ? {} : { suspended: filters.suspended === 'yes' }),
-          ...(filters.verified === '' ? {} : { emailVerified: filters.verified === 'yes' }),
-          newestFirst: filters.order === 'newest',
-        },
-        call,
-      );
+      const request = {
+        pageSize: PAGE_SIZE,
+        pageToken,
+        emailPrefix: filters.email,
+        kind:
+          filters.kind === 'user'
+            ? ClientKind.CLIENT_KIND_USER
+            : filters.kind === 'service'
+              ? ClientKind.CLIENT_KIND_SERVICE
+              : ClientKind.CLIENT_KIND_UNSPECIFIED,
+        ...(filters.suspended === '' ? {} : { suspended: filters.suspended === 'yes' }),
+        ...(filters.verified === '' ? {} : { emailVerified: filters.verified === 'yes' }),
+        group: filters.group,
+        newestFirst: filters.order === 'newest',
+      };
+      let page: { clients: Client[]; nextPageToken: string };
+      let errors: FormError[] = [];
+      let status = 200;
+      try {
+        page = await api.listClients(request, call);
+      } catch (error) {
+        // The service checks the group name; its refusal is shown beside the field. Any other failure is the error page's.
+        const failure = expectedFailureOf(error);
+        if (failure.field !== 'group') throw error;
+        page = { clients: [], nextPageToken: '' };
+        errors = [{ field: 'filter-group', message: renderer.frame(ctx).locale.t.consoleGroups.invalid }];
+        status = failure.status;
+      }
+      const { clients, nextPageToken } = page;
       const href = (page?: string) => listHref(filters, page);
       const view = (
         <ConsoleClientsView
@@ -57,9 +72,10 @@ export function consoleClientListPages(router: Router, deps: PageRouteDependenci
           clients={clients}
           nextHref={nextPageToken ? href(nextPageToken) : undefined}
           firstHref={pageToken ? href() : undefined}
+          errors={errors}
         />
       );
-      renderer.render(ctx, view);
+      renderer.render(ctx, view, { status });
     }),
   );
 }
@@ -84,6 +100,7 @@ function filtersOf(query: Context['query']): ClientFilters {
     kind: among('kind', ['', 'user', 'service'] as const),
     suspended: among('suspended', ['', 'yes', 'no'] as const),
     verified: among('verified', ['', 'yes', 'no'] as const),
+    group: one('group').trim(),
     order: among('order', ['', 'newest'] as const),
   };
 }

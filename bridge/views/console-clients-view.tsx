@@ -6,7 +6,9 @@
  */
 import type { Client } from '../../gen/clientauth/v1/client.js';
 import { ClientKind } from '../../gen/clientauth/v1/client.js';
+import type { FormError } from '../pages/form.js';
 import { ConsoleLayout } from './console-layout.js';
+import { ErrorSummary, TextField } from './form.js';
 import type { PageFrame } from './page-frame.js';
 
 /** The list's filters as the address carries them ('' for any). */
@@ -15,6 +17,8 @@ export interface ClientFilters {
   kind: '' | 'user' | 'service';
   suspended: '' | 'yes' | 'no';
   verified: '' | 'yes' | 'no';
+  /** A group name, or '' for any group; the service checks it. */
+  group: string;
   /** '' for oldest first (the service's default), 'newest' for newest first. */
   order: '' | 'newest';
 }
@@ -28,10 +32,13 @@ export interface ConsoleClientsViewProps {
   nextHref?: string | undefined;
   /** The first page's address, when this is not it. */
   firstHref?: string | undefined;
+  /** A filter the service refused, beside its field (the group's id is `filter-group`). */
+  errors?: readonly FormError[];
 }
 
-export function ConsoleClientsView({ frame, adminEmail, filters, clients, nextHref, firstHref }: ConsoleClientsViewProps) {
+export function ConsoleClientsView({ frame, adminEmail, filters, clients, nextHref, firstHref, errors = [] }: ConsoleClientsViewProps) {
   const words = frame.locale.t.consoleClients.list;
+  const groupWords = frame.locale.t.consoleGroups;
   const choice = (name: keyof ClientFilters, label: string, options: ReadonlyArray<[string, string]>) => (
     <div class="field">
       <label for={`filter-${name}`}>{label}</label>
@@ -50,7 +57,8 @@ export function ConsoleClientsView({ frame, adminEmail, filters, clients, nextHr
     ['no', words.no],
   ];
   return (
-    <ConsoleLayout frame={frame} title={words.title} current="clients" adminEmail={adminEmail}>
+    <ConsoleLayout frame={frame} title={words.title} current="clients" adminEmail={adminEmail} hasErrors={errors.length > 0}>
+      <ErrorSummary frame={frame} errors={errors} />
       <form method="get" action="/admin/clients" class="console-filters">
         <div class="field">
           <label for="filter-email">{words.searchLabel}</label>
@@ -64,6 +72,16 @@ export function ConsoleClientsView({ frame, adminEmail, filters, clients, nextHr
           ['user', words.user],
           ['service', words.service],
         ])}
+        <TextField
+          frame={frame}
+          name="group"
+          id="filter-group"
+          label={groupWords.label}
+          hint={groupWords.hint}
+          value={filters.group}
+          errors={errors}
+          spellcheck={false}
+        />
         {choice('suspended', words.suspended, yesNo)}
         {choice('verified', words.verified, yesNo)}
         {choice('order', words.order, [
@@ -72,7 +90,7 @@ export function ConsoleClientsView({ frame, adminEmail, filters, clients, nextHr
         ])}
         <button type="submit">{words.filter}</button>
       </form>
-      {clients.length === 0 ? (
+      {errors.length > 0 ? null : clients.length === 0 ? (
         <p>{words.none}</p>
       ) : (
         <table class="data-table">

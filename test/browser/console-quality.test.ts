@@ -5,9 +5,9 @@
  * reached by the keyboard alone; and, on the embedded set-up, the weight under 50 KB, no
  * sideways scrolling at 320 px, and the screenshots in docs/ui/ (docs/ui.md shows them).
  *
- * States: the overview, the 403 page of a non-admin, the list of clients (a search), a
- * client's page, the same with a refused suspension, the re-authentication page, and a
- * deleted client's cascade.
+ * States: the overview, the 403 page of a non-admin, the list of clients (a search, and a
+ * refused group filter), a client's page, the same with a refused suspension, the
+ * re-authentication page, and a deleted client's cascade.
  */
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -40,6 +40,8 @@ const STATES: readonly ConsoleState[] = [
     },
   },
   { name: 'console-clients', reach: async (page, url) => void (await page.goto(`${url}/admin/clients?email=ada`)), mask: ['td[data-label]'] },
+  // A group the service refuses: the list's form with the reason beside the group field (400).
+  { name: 'console-clients-group-refused', reach: async (page, url) => void (await page.goto(`${url}/admin/clients?group=Night%20Shift`)) },
   {
     name: 'console-client',
     reach: async (page, url, _stack, ids) => void (await page.goto(`${url}/admin/clients/${ids.person}`)),
