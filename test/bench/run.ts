@@ -44,6 +44,10 @@
  *                       round trips per request, RSS per phase and the cold start (test/bench/shared-paths.ts)
  *   --oidc-only         only the OpenID Provider: client credentials at /oidc/token, and code + PKCE
  *                       round trips without a browser (embedded, test/bench/oidc-figures.ts)
+ *   --console-only      only the admin console's list and search pages over many clients, embedded
+ *                       and shared (test/bench/console-figures.ts)
+ *   --console-clients=E,S  how many clients --console-only writes: E embedded, S on FerretDB
+ *                       (default 100000,10000)
  *
  * ACCESS_LOG_SAMPLE in the environment is passed to the servers (default: the service's, 0).
  */
@@ -59,6 +63,7 @@ import { measureBlocklist, STORM, stormReport } from './abuse-figures.js';
 import { prepareUser } from './bench-user.js';
 import { type BrowserResults, measureBrowserPath } from './browser-path.js';
 import { browserReport } from './browser-report.js';
+import { CONSOLE_CLIENTS, consoleReport, measureConsole } from './console-figures.js';
 import { int, ms, num, ratio, verdict } from './format.js';
 import { gatewayReport, measureGateways } from './gateways.js';
 import { ensureGhz, ensureH2load, ghz, type H2loadResult, h2load, type LoadFigures, pooled } from './load-generators.js';
@@ -109,6 +114,8 @@ interface Options {
   hashesOnly: boolean;
   sharedPaths: boolean;
   oidcOnly: boolean;
+  consoleOnly: boolean;
+  consoleClients: { embedded: number; shared: number };
 }
 
 function say(line: string): void {
@@ -126,6 +133,8 @@ function parseOptions(argv: string[]): Options {
     hashesOnly: false,
     sharedPaths: false,
     oidcOnly: false,
+    consoleOnly: false,
+    consoleClients: { ...CONSOLE_CLIENTS },
     grpcPaths: true,
     browserPath: true,
     peerOriginal: false,
@@ -139,16 +148,27 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--hashes-only') options.hashesOnly = true;
     else if (arg === '--shared-paths') options.sharedPaths = true;
     else if (arg === '--oidc-only') options.oidcOnly = true;
+    else if (arg === '--console-only') options.consoleOnly = true;
+    else if (arg.startsWith('--console-clients=')) options.consoleClients = consoleClientsOf(arg.slice('--console-clients='.length));
     else if (arg === '--browser-only') options.grpcPaths = false;
     else if (arg === '--no-browser') options.browserPath = false;
     else if (arg === '--peer-original') options.peerOriginal = true;
     else if (arg.startsWith('--log-level=')) options.logLevel = arg.slice('--log-level='.length);
     else
       throw new Error(
-        `unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only, --verify-only, --hashes-only, --shared-paths, --oidc-only, --browser-only, --no-browser, --peer-original)`,
+        `unknown option ${arg} (known: --log-level=LEVEL, --metrics, --shared-only, --cpu-prof, --gateways-only, --verify-only, --hashes-only, --shared-paths, --oidc-only, --console-only, --console-clients=E,S, --browser-only, --no-browser, --peer-original)`,
       );
   }
   return options;
+}
+
+/** `--console-clients=E,S`: two positive whole numbers. */
+function consoleClientsOf(value: string): { embedded: number; shared: number } {
+  const counts = value.split(',').map(Number);
+  if (counts.length !== 2 || !counts.every((count) => Number.isInteger(count) && count > 0)) {
+    throw new Error(`--console-clients must be two positive whole numbers, embedded then shared (e.g. 100000,10000); got "${value}"`);
+  }
+  return { embedded: counts[0]!, shared: counts[1]! };
 }
 
 type SetUpName = 'shared' | 'embedded' | 'embedded, EdDSA';
@@ -283,6 +303,15 @@ async function main(): Promise<void> {
     // FerretDB and Redis inherit this core: off the server's core, as a database on
     // another machine would be. The runner itself is idle while anything is measured.
     pinSelf(LOAD_CPU);
+    if (options.consoleOnly) {
+      await mochaGlobalSetup();
+      const mongoUri = process.env['TEST_MONGODB_URI'];
+      const redisUrl = process.env['TEST_REDIS_URL'];
+      if (!mongoUri || !redisUrl) throw new Error('FerretDB and Redis could not be started (see the lines above)');
+      const figures = await measureConsole({ workDir, logLevel: options.logLevel, counts: options.consoleClients, services: { mongoUri, redisUrl }, say });
+      process.stdout.write(`${consoleReport(figures, row).join('\n')}\n`);
+      return;
+    }
     if (options.sharedPaths) {
       await mochaGlobalSetup();
       const mongoUri = process.env['TEST_MONGODB_URI'];
