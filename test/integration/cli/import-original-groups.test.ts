@@ -119,6 +119,17 @@ for (const setup of SETUPS) {
         }
       });
 
+      it('ListClients by group finds the imported clients in their normalised groups', async () => {
+        const token = (await server.api.login({ email: 'admins@example.org', password: ORIGINAL_PASSWORD })).accessToken;
+        const inGroup = async (group: string) =>
+          (await server.api.listClients({ pageSize: 50, pageToken: '', kind: 0, emailPrefix: '', newestFirst: false, group }, { token })).clients.map(
+            (client) => client.id,
+          );
+        expect(await inGroup('editors')).to.deep.equal([ids['custom']]);
+        expect(await inGroup('admin')).to.deep.equal([ids['admins']]);
+        expect(await inGroup('user')).to.have.members(['empty', 'capital', 'admins', 'custom', 'spaced', 'plain'].map((name) => ids[name]));
+      });
+
       it('the refused documents are not clients', async () => {
         expect(await server.store.client(ids['noEmail']!)).to.equal(null);
         expect(await server.store.client(ids['noHash']!)).to.equal(null);
