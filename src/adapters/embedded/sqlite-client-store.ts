@@ -61,7 +61,9 @@ const COLUMNS: { [K in keyof Required<ClientChanges>]: [column: keyof ClientRow,
 
 /**
  * Clients in the `clients` table; its UNIQUE email and email_skeleton columns make
- * registration atomic on the email and on what a reader sees in it.
+ * registration atomic on the email and on what a reader sees in it. Each client's groups
+ * are also rows of `client_groups`, which the schema's triggers keep in step with every
+ * write of the row (docs/adr/0020-client-groups-kept-by-triggers.md); only `list` reads them.
  */
 export class SqliteClientStore implements ClientStore {
   private readonly insertStatement;
