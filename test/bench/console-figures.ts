@@ -256,7 +256,7 @@ export function consoleReport(results: ConsoleSetUpFigures[], row: (label: strin
       row('', 'per second', 'p50', 'p99'),
     );
     for (const page of result.pages) {
-      lines.push(row(`  ${page.label}`, num(page.perSecond), `${page.p50Ms.toFixed(1)} ms`, `${page.p99Ms.toFixed(1)} ms`));
+      lines.push(row(`  ${page.label}`, num(page.perSecond), ` ${num(page.p50Ms)} ms`, ` ${num(page.p99Ms)} ms`));
       lines.push(
         `    ${page.path}: ${page.rows} clients on the page, ${page.requests} requests, ${page.cpuMsPerRequest.toFixed(1)} ms of server CPU a request`,
       );
