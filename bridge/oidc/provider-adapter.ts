@@ -9,6 +9,9 @@ import type { OidcRecord, OidcStore } from '../../src/domain/oidc/ports.js';
 /** Reads the provider's client metadata by client id; null for an id that is no client of the provider now. */
 export type ClientMetadataLookup = (clientId: string) => Promise<AdapterPayload | null>;
 
+/** The provider's model of a grant: what a person allowed a client (scopes, claims). */
+const GRANT_MODEL = 'Grant';
+
 /** The payload's fields copied beside it, so that the store finds records by them. */
 function recordOf(model: string, id: string, payload: AdapterPayload, expiresIn: number | undefined): OidcRecord {
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
@@ -16,7 +19,9 @@ function recordOf(model: string, id: string, payload: AdapterPayload, expiresIn:
     model,
     id,
     payload: payload as Record<string, unknown>,
-    grantId: text(payload.grantId),
+    // A grant is its own grant: revoking it (revokeByGrantId) deletes it with its codes and
+    // tokens, and "every grant of this account" finds it even when it has none left.
+    grantId: model === GRANT_MODEL ? id : text(payload.grantId),
     uid: text(payload.uid),
     userCode: text(payload.userCode),
     accountId: text(payload.accountId),
