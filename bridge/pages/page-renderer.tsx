@@ -46,10 +46,15 @@ export class PageRenderer {
   }
 
   render(ctx: Context, view: VNode, options: RenderOptions = {}): void {
-    setPageHeaders(ctx, this.policy, options);
+    setPageHeaders(ctx, this.policyOf(options), options);
     ctx.status = options.status ?? 200;
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = DOCTYPE + renderToString(view);
+  }
+
+  /** The pages' policy, with the form origins of an OpenID interaction when the page is part of one. */
+  private policyOf(options: PageHeaderOptions): string {
+    return options.formOrigins !== undefined && options.formOrigins.length > 0 ? pagePolicy(this.ui, options.formOrigins) : this.policy;
   }
 
   /** A 303 to `location` (a path on the bridge or a checked return_to): the answer to every successful post. */

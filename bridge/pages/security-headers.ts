@@ -15,14 +15,22 @@ export interface PageHeaderOptions {
    * Sec-Fetch-Site for them.
    */
   carriesToken?: boolean;
+  /**
+   * Origins this page's forms may lead to besides the policy's own: the registered
+   * redirect origins of the one OpenID client whose interaction the page is part of
+   * (bridge/oidc/interaction-origins.ts). Empty on every other page.
+   */
+  formOrigins?: readonly string[];
 }
 
 /**
  * The policy of every page. form-action lists the return origins: browsers apply it to
  * the redirect that follows a form's post too, and a sign-in answers with a 303 to
- * return_to. img-src lists the logo's origin when the logo lives elsewhere.
+ * return_to. A page in an OpenID Provider interaction adds its client's redirect origins
+ * (`formOrigins`), as its post ends at that client. img-src lists the logo's origin when
+ * the logo lives elsewhere.
  */
-export function pagePolicy(ui: Pick<UiConfig, 'returnToOrigins' | 'logoUrl'>): string {
+export function pagePolicy(ui: Pick<UiConfig, 'returnToOrigins' | 'logoUrl'>, formOrigins: readonly string[] = []): string {
   const logoOrigin = ui.logoUrl !== null && !ui.logoUrl.startsWith('/') ? new URL(ui.logoUrl).origin : null;
   const directives = [
     "default-src 'self'",
@@ -30,7 +38,7 @@ export function pagePolicy(ui: Pick<UiConfig, 'returnToOrigins' | 'logoUrl'>): s
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
-    ["form-action 'self'", ...ui.returnToOrigins].join(' '),
+    ["form-action 'self'", ...new Set([...ui.returnToOrigins, ...formOrigins])].join(' '),
     ...(logoOrigin !== null ? [`img-src 'self' ${logoOrigin}`] : []),
   ];
   return directives.join('; ');

@@ -13,4 +13,10 @@ export interface PageRouteDependencies {
   bodyLimitBytes: number;
   /** EMAIL_VERIFIED_REDIRECT_URL: where the verification page's "Continue" leads once a link confirmed an address. */
   emailVerifiedRedirectUrl: string;
+  /**
+   * The origins a sign-in's form may lead to besides the return origins: the redirect
+   * origins of the OpenID client whose interaction `returnTo` names (oidc/interaction-origins.ts).
+   * Absent without the OpenID Provider.
+   */
+  formOriginsOf?: (returnTo: string | undefined) => Promise<readonly string[]>;
 }

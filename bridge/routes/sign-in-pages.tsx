@@ -45,11 +45,13 @@ export function signInPages(router: Router, deps: PageRouteDependencies): void {
   const { api, cookies, renderer } = deps;
   /** A return_to we may follow, else nothing: an unchecked one is never carried on. */
   const checkedReturn = (value: unknown) => returnTarget(value, deps.ui.returnToOrigins) ?? undefined;
+  /** A page leading back into an OpenID interaction lets its form end at that client (PageRouteDependencies.formOriginsOf). */
+  const formOriginsOf = async (returnTo: string | undefined) => ({ formOrigins: (await deps.formOriginsOf?.(returnTo)) ?? [] });
 
   /** The scripts of the passwordless passkey, when the service takes passkeys (UiConfig.passkeys). */
   const passkeyScripts = deps.ui.passkeys ? renderer.passkeyScripts : undefined;
 
-  const signInAgain = (ctx: Context, frame: PageFrame, input: { email: string; returnTo?: string | undefined }, errors: FormError[], status: number) => {
+  const signInAgain = async (ctx: Context, frame: PageFrame, input: { email: string; returnTo?: string | undefined }, errors: FormError[], status: number) => {
     const view = (
       <SignInView
         frame={frame}
@@ -60,7 +62,7 @@ export function signInPages(router: Router, deps: PageRouteDependencies): void {
         passkeyScripts={passkeyScripts}
       />
     );
-    renderer.render(ctx, view, { status });
+    renderer.render(ctx, view, { status, ...(await formOriginsOf(input.returnTo)) });
   };
   /**
    * The failure as the form's error, on the field at fault when the password form is. A
@@ -82,13 +84,14 @@ export function signInPages(router: Router, deps: PageRouteDependencies): void {
     renderer.redirect(ctx, returnTo ?? '/account');
   };
 
-  router.get('/sign-in', (ctx) => {
+  router.get('/sign-in', async (ctx) => {
     const frame = renderer.frame(ctx);
     const notice = noticeOf(frame, ctx.query['notice']);
     const returnTo = checkedReturn(ctx.query['return_to']);
     renderer.render(
       ctx,
       <SignInView frame={frame} returnTo={returnTo} notice={notice} passwordReset={deps.ui.passwordReset} passkeyScripts={passkeyScripts} />,
+      await formOriginsOf(returnTo),
     );
   });
 
@@ -120,7 +123,7 @@ export function signInPages(router: Router, deps: PageRouteDependencies): void {
         passkeyScripts={renderer.passkeyScripts}
       />
     );
-    renderer.render(ctx, view);
+    renderer.render(ctx, view, await formOriginsOf(input.returnTo));
   });
 
   router.post('/sign-in/second-step', async (ctx) => {
@@ -130,7 +133,7 @@ export function signInPages(router: Router, deps: PageRouteDependencies): void {
     const returnTo = checkedReturn(form.return_to);
     const methods = methodsOf(form.factors);
     const carried = { challenge_token: form.challenge_token, factors: form.factors, email: form.email };
-    const step = (method: SecondStepMethod, errors: FormError[] = [], status = 200) => {
+    const step = async (method: SecondStepMethod, errors: FormError[] = [], status = 200) => {
       const alternatives = methods.filter((other) => other !== method);
       const view = (
         <SecondStepView
@@ -143,7 +146,7 @@ export function signInPages(router: Router, deps: PageRouteDependencies): void {
           passkeyScripts={renderer.passkeyScripts}
         />
       );
-      renderer.render(ctx, view, { status });
+      renderer.render(ctx, view, { status, ...(await formOriginsOf(returnTo)) });
     };
     const switchTo = methods.find((method) => method === form.switch_to);
     if (switchTo) return step(switchTo);

@@ -93,7 +93,10 @@ export class OidcBrowser {
   constructor(private readonly stack: OidcStack) {}
 
   /** Requests `url` (on the issuer) and follows redirects until one leaves the issuer; returns the last answer and where it pointed. */
-  async walk(url: string, init: { form?: Record<string, string> } = {}): Promise<{ status: number; text: string; url: string; location: string | null }> {
+  async walk(
+    url: string,
+    init: { form?: Record<string, string> } = {},
+  ): Promise<{ status: number; text: string; url: string; location: string | null; headers: Headers }> {
     let answer = await this.send(url, init.form);
     let current = url;
     for (let hops = 0; hops < 12 && answer.location !== null; hops++) {
@@ -118,7 +121,7 @@ export class OidcBrowser {
     return fields;
   }
 
-  private async send(url: string, form?: Record<string, string>): Promise<{ status: number; text: string; location: string | null }> {
+  private async send(url: string, form?: Record<string, string>): Promise<{ status: number; text: string; location: string | null; headers: Headers }> {
     const path = new URL(url).pathname;
     const cookie = [...this.jar.values()]
       .filter((entry) => path === entry.path || path.startsWith(entry.path.endsWith('/') ? entry.path : `${entry.path}/`))
@@ -145,7 +148,7 @@ export class OidcBrowser {
       if (expired || value === '') this.jar.delete(`${name};${cookiePath}`);
       else this.jar.set(`${name};${cookiePath}`, { name, value, path: cookiePath });
     }
-    return { status: response.status, text: await response.text(), location: response.headers.get('Location') };
+    return { status: response.status, text: await response.text(), location: response.headers.get('Location'), headers: response.headers };
   }
 }
 
