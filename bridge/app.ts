@@ -14,6 +14,7 @@ import { clientIp } from './middleware/browser-ip.js';
 import { crossSiteGuard } from './middleware/cross-site-guard.js';
 import { errorMiddleware } from './middleware/error-middleware.js';
 import { requestLog } from './middleware/request-log.js';
+import { interactionOrigins } from './oidc/interaction-origins.js';
 import { type OidcMount, oidcProvider } from './oidc/provider-mount.js';
 import { PageAssets } from './pages/page-assets.js';
 import { PageRenderer } from './pages/page-renderer.js';
@@ -74,9 +75,10 @@ export function createBridgeApp({ config, api, health, log, oidc, ...gateway }: 
   app.use(errorMiddleware(log, renderer ? pageFailureAnswer(renderer) : undefined));
   // Before the cross-site guard: the provider's token endpoints are called by other origins
   // by design, and its own forms carry their own CSRF tokens.
-  const provider = oidcProvider(oidc ?? null, cookies, config.bodyLimitBytes);
+  const guard = crossSiteGuard(config.allowedOrigins);
+  const provider = oidcProvider(oidc ?? null, cookies, config.bodyLimitBytes, { renderer, crossSiteGuard: guard });
   app.use(provider.routes());
-  app.use(crossSiteGuard(config.allowedOrigins));
+  app.use(guard);
   const wellKnown = wellKnownRoutes({ api, callTimeoutMs: config.callTimeoutMs });
   app.use(wellKnown.routes());
   app.use(wellKnown.allowedMethods());
@@ -100,6 +102,7 @@ export function createBridgeApp({ config, api, health, log, oidc, ...gateway }: 
       callTimeoutMs: config.callTimeoutMs,
       bodyLimitBytes: config.bodyLimitBytes,
       emailVerifiedRedirectUrl: config.emailVerifiedRedirectUrl,
+      ...(oidc ? { formOriginsOf: interactionOrigins(oidc.provider).ofReturn } : {}),
     });
     app.use(pages.routes());
     app.use(pages.allowedMethods());

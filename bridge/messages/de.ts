@@ -5,6 +5,7 @@ import { consoleDe } from './console-de.js';
 import { consoleGroupsDe } from './console-groups-de.js';
 import { consoleOpsDe } from './console-ops-de.js';
 import type { Messages } from './en.js';
+import { oidcPagesDe } from './oidc-pages-de.js';
 import { strengthAdviceDe } from './strength-advice-de.js';
 
 export const de: Messages = {
@@ -222,6 +223,7 @@ export const de: Messages = {
   consoleClients: consoleClientsDe,
   consoleGroups: consoleGroupsDe,
   consoleOps: consoleOpsDe,
+  oidcPages: oidcPagesDe,
   errorPage: {
     title: 'Etwas ist schiefgegangen',
     toSignIn: 'Zur Anmeldeseite',

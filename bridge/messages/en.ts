@@ -9,6 +9,7 @@ import { consoleClientsEn } from './console-clients-en.js';
 import { consoleEn } from './console-en.js';
 import { consoleGroupsEn } from './console-groups-en.js';
 import { consoleOpsEn } from './console-ops-en.js';
+import { oidcPagesEn } from './oidc-pages-en.js';
 import { strengthAdviceEn } from './strength-advice-en.js';
 
 export const en = {
@@ -228,6 +229,8 @@ export const en = {
   consoleGroups: consoleGroupsEn,
   /** The console's service clients, audit log, signing keys and deletion requests (console-ops-en.ts). */
   consoleOps: consoleOpsEn,
+  /** The OpenID Provider's pages: consent, sign-out, its errors (oidc-pages-en.ts). */
+  oidcPages: oidcPagesEn,
   errorPage: {
     title: 'Something went wrong',
     toSignIn: 'Go to the sign-in page',

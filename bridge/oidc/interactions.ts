@@ -3,18 +3,21 @@
  * its second step and passkeys): the interaction sends the browser to /sign-in and back,
  * and the session cookie it then carries tells the provider who signed in, how (amr), and
  * when. prompt=login and max_age ask for a sign-in newer than the interaction itself.
- * First-party clients are granted without a consent page (provider-configuration.ts);
- * any other client is refused with access_denied, as consent pages are not served yet.
+ * Consent is consent.tsx's: first-party clients are granted without a page, any other
+ * client asks the person.
  */
 import type Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
-import { errors, type InteractionResults } from 'oidc-provider';
+import { errors } from 'oidc-provider';
 import type { OidcAccounts } from '../../src/domain/oidc/accounts.js';
 import type { OidcStore } from '../../src/domain/oidc/ports.js';
 import type { CookiePolicy } from '../cookie-policy.js';
 import { HttpError } from '../middleware/http-error.js';
+import type { PageRenderer } from '../pages/page-renderer.js';
 import { accessTokenOf } from '../pages/signed-in.js';
+import { askConsent, type ConsentDependencies, consentRoutes } from './consent.js';
+import type { InteractionOrigins } from './interaction-origins.js';
 import { ACR_ONE_FACTOR, ACR_TWO_FACTORS, INTERACTION_PATH } from './provider-configuration.js';
 
 /** The second factors among a sign-in's methods (RFC 8176). */
@@ -43,17 +46,27 @@ export interface InteractionDependencies {
   accounts: OidcAccounts;
   store: OidcStore;
   cookies: CookiePolicy;
+  renderer: PageRenderer | null;
+  origins: InteractionOrigins;
+  bodyLimitBytes: number;
+  crossSiteGuard: Middleware;
+}
+
+/** The interaction this browser is in, by its cookie; a 404 saying so when it has none (expired, or another browser's). */
+async function detailsOf(ctx: Context, provider: Provider) {
+  return provider.interactionDetails(ctx.req, ctx.res).catch((error: unknown) => {
+    if (error instanceof errors.SessionNotFound)
+      throw new HttpError('NOT_FOUND', 'this sign-in has expired or began in another browser; start again from the app');
+    throw error;
+  });
 }
 
 export function interactionRoutes(router: Router, deps: InteractionDependencies): void {
+  const consent: ConsentDependencies = { ...deps, details: detailsOf };
+  consentRoutes(router, consent);
   router.get(`${INTERACTION_PATH}/:uid`, async (ctx) => {
     const provider = deps.provider(ctx);
-    const interaction = await provider.interactionDetails(ctx.req, ctx.res).catch((error: unknown) => {
-      if (error instanceof errors.SessionNotFound)
-        throw new HttpError('NOT_FOUND', 'this sign-in has expired or began in another browser; start again from the app');
-      throw error;
-    });
-    let result: InteractionResults;
+    const interaction = await detailsOf(ctx, provider);
     if (interaction.prompt.name === 'login') {
       const token = accessTokenOf(ctx, deps);
       const signIn = token === undefined ? null : await deps.accounts.signInOf(token);
@@ -65,21 +78,16 @@ export function interactionRoutes(router: Router, deps: InteractionDependencies)
         ctx.redirect(`/sign-in?return_to=${encodeURIComponent(ctx.path)}`);
         return;
       }
-      result = {
-        login: {
-          accountId: signIn.accountId,
-          amr: signIn.amr,
-          acr: signIn.amr.some((method) => SECOND_FACTORS.has(method)) ? ACR_TWO_FACTORS : ACR_ONE_FACTOR,
-          ts: Math.floor(signIn.authTime.getTime() / 1000),
-        },
+      const login = {
+        accountId: signIn.accountId,
+        amr: signIn.amr,
+        acr: signIn.amr.some((method) => SECOND_FACTORS.has(method)) ? ACR_TWO_FACTORS : ACR_ONE_FACTOR,
+        ts: Math.floor(signIn.authTime.getTime() / 1000),
       };
-    } else {
-      result = {
-        error: 'access_denied',
-        error_description: 'this client needs consent, which is not offered; an admin can make it first-party (SetOidcClient)',
-      };
+      ctx.status = 303;
+      ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, { login }, { mergeWithLastSubmission: false }));
+      return;
     }
-    ctx.status = 303;
-    ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
+    await askConsent(ctx, consent, provider, interaction);
   });
 }

@@ -223,6 +223,7 @@ function serviceClientMetadata(serviceClients: OidcServiceClients): ClientMetada
     const grantTypes: string[] = settings?.grantTypes ?? ['client_credentials'];
     return {
       client_id: client.id,
+      ...(client.name !== '' ? { client_name: client.name } : {}),
       ...(settings?.publicClient ? {} : { client_secret: createHmac('sha256', placeholderKey).update(client.id).digest('base64url') }),
       grant_types: grantTypes,
       response_types: grantTypes.includes('authorization_code') ? ['code'] : [],

@@ -12,7 +12,9 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { SigningKeySet } from '../../src/domain/signing-keys/ports.js';
 import type { CookiePolicy } from '../cookie-policy.js';
 import { HttpError } from '../middleware/http-error.js';
+import type { PageRenderer } from '../pages/page-renderer.js';
 import { OPENID_CONFIGURATION_PATH } from '../routes/well-known-routes.js';
+import { interactionOrigins } from './interaction-origins.js';
 import { interactionRoutes } from './interactions.js';
 import { introspectionHandler } from './introspection.js';
 import { buildProvider, INTERACTION_PATH, OIDC_ROUTES, type OidcProviderDependencies } from './provider-configuration.js';
@@ -38,6 +40,7 @@ const PROVIDER_ROUTES: ReadonlyArray<[path: string, methods: readonly ('get' | '
   [`${OIDC_ROUTES.end_session}/confirm`, ['post']],
   [`${OIDC_ROUTES.end_session}/success`, ['get']],
   [`${INTERACTION_PATH}/:uid`, ['get']],
+  [`${INTERACTION_PATH}/:uid/consent`, ['post']],
 ];
 
 function providerRouter(handle: Middleware): Router {
@@ -51,7 +54,15 @@ function providerRouter(handle: Middleware): Router {
  * bridge started alone, and the key set signs HS256 (nothing published to verify an ID
  * token with) in the original deployments' mode.
  */
-export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bodyLimitBytes: number): Router {
+/** What the provider's own pages (consent, sign-out, errors) are rendered and guarded with. */
+export interface OidcPages {
+  /** The hosted pages' renderer; null when they are off (UI_ENABLED=false). */
+  renderer: PageRenderer | null;
+  /** The bridge's cross-site guard, for the forms the bridge itself answers (the consent decision). */
+  crossSiteGuard: Middleware;
+}
+
+export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bodyLimitBytes: number, pages: OidcPages): Router {
   if (mount === null) {
     return providerRouter(() => {
       throw new HttpError('OIDC_NOT_SERVED', 'the OpenID Provider runs in the process that also runs the service (the `all` role)');
@@ -110,7 +121,16 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bod
     OIDC_ROUTES.introspection,
     introspectionHandler({ accounts: mount.provider.accounts, serviceClients: mount.provider.serviceClients, store: mount.provider.store, bodyLimitBytes }),
   );
-  interactionRoutes(own, { provider: (ctx) => providerFor(ctx).provider, accounts: mount.provider.accounts, store: mount.provider.store, cookies });
+  interactionRoutes(own, {
+    provider: (ctx) => providerFor(ctx).provider,
+    accounts: mount.provider.accounts,
+    store: mount.provider.store,
+    cookies,
+    renderer: pages.renderer,
+    origins: interactionOrigins(mount.provider),
+    bodyLimitBytes,
+    crossSiteGuard: pages.crossSiteGuard,
+  });
   own.use(router.routes());
   return own;
 }

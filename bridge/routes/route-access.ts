@@ -55,6 +55,7 @@ export const PUBLIC_PATHS: readonly string[] = [
   '/oidc/logout/confirm',
   '/oidc/logout/success',
   '/oidc/interaction/:uid',
+  '/oidc/interaction/:uid/consent',
   // The hosted pages (UI_ENABLED).
   '/',
   '/assets/:file',

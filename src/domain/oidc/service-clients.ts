@@ -17,6 +17,8 @@ const DUMMY_SECRET_HASH = hashSecret('no client has this secret');
 /** What the provider learns of a service client: never its secret's hash. */
 export interface OidcServiceClient {
   id: string;
+  /** The name it was registered with: what the consent page calls the app. */
+  name: string;
   groups: string[];
   suspended: boolean;
   /** How it signs people in, if an admin registered it (SetOidcClient); null: client credentials only. */
@@ -36,7 +38,13 @@ export class OidcServiceClients {
   async find(clientId: string): Promise<OidcServiceClient | null> {
     const found = v.isClientId(clientId) ? await this.deps.clients.findById(clientId) : null;
     if (found?.kind !== 'service' || found.secretHash === null) return null;
-    return { id: found.id, groups: found.groups, suspended: found.suspended, settings: await registeredSettings(this.deps.oidcRecords, found.id) };
+    return {
+      id: found.id,
+      name: found.name,
+      groups: found.groups,
+      suspended: found.suspended,
+      settings: await registeredSettings(this.deps.oidcRecords, found.id),
+    };
   }
 
   /**
