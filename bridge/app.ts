@@ -16,6 +16,7 @@ import { errorMiddleware } from './middleware/error-middleware.js';
 import { requestLog } from './middleware/request-log.js';
 import { interactionOrigins } from './oidc/interaction-origins.js';
 import { type OidcMount, oidcProvider } from './oidc/provider-mount.js';
+import { providerPages } from './oidc/provider-pages.js';
 import { PageAssets } from './pages/page-assets.js';
 import { PageRenderer } from './pages/page-renderer.js';
 import { forwardAuth, type IdentityOfToken, identityOverGrpc } from './routes/forward-auth.js';
@@ -76,7 +77,13 @@ export function createBridgeApp({ config, api, health, log, oidc, ...gateway }: 
   // Before the cross-site guard: the provider's token endpoints are called by other origins
   // by design, and its own forms carry their own CSRF tokens.
   const guard = crossSiteGuard(config.allowedOrigins);
-  const provider = oidcProvider(oidc ?? null, cookies, config.bodyLimitBytes, { renderer, crossSiteGuard: guard });
+  // The provider's own pages are ours even with the hosted pages off (then unstyled: no stylesheet is served).
+  const providerPageRenderer = renderer ?? new PageRenderer(config.ui, new PageAssets(config.ui));
+  const provider = oidcProvider(oidc ?? null, cookies, config.bodyLimitBytes, {
+    renderer,
+    crossSiteGuard: guard,
+    providerPages: providerPages(providerPageRenderer),
+  });
   app.use(provider.routes());
   app.use(guard);
   const wellKnown = wellKnownRoutes({ api, callTimeoutMs: config.callTimeoutMs });

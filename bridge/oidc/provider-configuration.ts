@@ -12,6 +12,7 @@ import type { OidcStore } from '../../src/domain/oidc/ports.js';
 import type { OidcServiceClients } from '../../src/domain/oidc/service-clients.js';
 import { type ClientMetadataLookup, storeAdapters } from './provider-adapter.js';
 import type { KeystoreState } from './provider-keys.js';
+import type { ProviderPages } from './provider-pages.js';
 
 /** Where the provider's endpoints are, under the bridge; the JWKS is our own route. */
 export const OIDC_ROUTES = {
@@ -46,6 +47,8 @@ export interface OidcProviderDependencies {
   cookieKeys: string[];
   /** Where a request came from, as the bridge's client-IP policy reckons it, for the attempt limits. */
   sourceOf(ctx: KoaContextWithOIDC): string;
+  /** The provider's own pages (errors, end-session confirmation, signed out) as hosted pages. */
+  pages: ProviderPages;
   /** Ends the browser's client-auth session (its cookies and the session itself): RP-initiated logout signs out of both. */
   endBrowserSession(ctx: KoaContextWithOIDC): void;
 }
@@ -119,6 +122,7 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
       await grant.save();
       return grant;
     },
+    renderError: deps.pages.renderError,
     rotateRefreshToken: () => true,
     // OpenID Connect gives offline_access only with prompt=consent; a first-party client,
     // which never sees a consent page, gets refresh tokens by its registration alone.
@@ -141,18 +145,11 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
       revocation: { enabled: true },
       // Answered by introspection.ts (our JWT access tokens are not stored); enabled so discovery names it.
       introspection: { enabled: true },
-      // The library's pages load a web font from Google; these load nothing from elsewhere.
+      // The library's own pages load a web font from Google; ours are the hosted pages (provider-pages.tsx).
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: (ctx, form) => {
-          ctx.body = plainPage(
-            'Sign out',
-            `<h1>Sign out of client-auth and this app?</h1>${form}<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button> <button type="submit" form="op.logoutForm">No, stay signed in</button>`,
-          );
-        },
-        postLogoutSuccessSource: (ctx) => {
-          ctx.body = plainPage('Signed out', '<h1>You are signed out.</h1>');
-        },
+        logoutSource: deps.pages.logoutSource,
+        postLogoutSuccessSource: deps.pages.postLogoutSuccessSource,
       },
       // A DPoP-bound token would be honoured by no gateway in front of our APIs.
       dPoP: { enabled: false },
@@ -247,9 +244,4 @@ function replaceSecretCheck(provider: Provider, deps: OidcProviderDependencies):
       throw error;
     }
   };
-}
-
-/** A bare page for the provider's own screens (the end-session confirmation); escapes nothing, so only fixed text and the library's form go in. */
-function plainPage(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head><body><main>${body}</main></body></html>`;
 }

@@ -19,11 +19,12 @@ import { interactionRoutes } from './interactions.js';
 import { introspectionHandler } from './introspection.js';
 import { buildProvider, INTERACTION_PATH, OIDC_ROUTES, type OidcProviderDependencies } from './provider-configuration.js';
 import { keystoreOf } from './provider-keys.js';
+import type { ProviderPages } from './provider-pages.js';
 import { userinfoHandler } from './userinfo.js';
 
 /** What the bridge needs to serve the provider: everything but the request's source, which the mount supplies. */
 export interface OidcMount {
-  provider: Omit<OidcProviderDependencies, 'sourceOf' | 'endBrowserSession'>;
+  provider: Omit<OidcProviderDependencies, 'sourceOf' | 'endBrowserSession' | 'pages'>;
   keys: Pick<SigningKeySet, 'signer' | 'publicKeys'>;
 }
 
@@ -56,8 +57,10 @@ function providerRouter(handle: Middleware): Router {
  */
 /** What the provider's own pages (consent, sign-out, errors) are rendered and guarded with. */
 export interface OidcPages {
-  /** The hosted pages' renderer; null when they are off (UI_ENABLED=false). */
+  /** The hosted pages' renderer; null when they are off (UI_ENABLED=false): then no consent page is offered. */
   renderer: PageRenderer | null;
+  /** The pages the provider renders itself (provider-pages.tsx), served whether or not the hosted pages are on. */
+  providerPages: ProviderPages;
   /** The bridge's cross-site guard, for the forms the bridge itself answers (the consent decision). */
   crossSiteGuard: Middleware;
 }
@@ -71,6 +74,7 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bod
   const sources = new WeakMap<IncomingMessage, string>();
   const deps: OidcProviderDependencies = {
     ...mount.provider,
+    pages: pages.providerPages,
     sourceOf: (ctx: KoaContextWithOIDC) => sources.get(ctx.req) ?? '',
     endBrowserSession: (ctx: KoaContextWithOIDC) => {
       const token = cookies.readAccess(ctx);

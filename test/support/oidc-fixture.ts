@@ -95,15 +95,15 @@ export class OidcBrowser {
   /** Requests `url` (on the issuer) and follows redirects until one leaves the issuer; returns the last answer and where it pointed. */
   async walk(
     url: string,
-    init: { form?: Record<string, string> } = {},
+    init: { form?: Record<string, string>; headers?: Record<string, string> } = {},
   ): Promise<{ status: number; text: string; url: string; location: string | null; headers: Headers }> {
-    let answer = await this.send(url, init.form);
+    let answer = await this.send(url, init.form, init.headers);
     let current = url;
     for (let hops = 0; hops < 12 && answer.location !== null; hops++) {
       const next = new URL(answer.location, current).href;
       if (!next.startsWith(ISSUER)) return { ...answer, url: current };
       current = next;
-      answer = await this.send(next);
+      answer = await this.send(next, undefined, init.headers);
     }
     return { ...answer, url: current };
   }
@@ -121,13 +121,17 @@ export class OidcBrowser {
     return fields;
   }
 
-  private async send(url: string, form?: Record<string, string>): Promise<{ status: number; text: string; location: string | null; headers: Headers }> {
+  private async send(
+    url: string,
+    form?: Record<string, string>,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<{ status: number; text: string; location: string | null; headers: Headers }> {
     const path = new URL(url).pathname;
     const cookie = [...this.jar.values()]
       .filter((entry) => path === entry.path || path.startsWith(entry.path.endsWith('/') ? entry.path : `${entry.path}/`))
       .map((entry) => `${entry.name}=${entry.value}`)
       .join('; ');
-    const headers: Record<string, string> = { 'Sec-Fetch-Site': 'same-origin', ...(cookie === '' ? {} : { Cookie: cookie }) };
+    const headers: Record<string, string> = { 'Sec-Fetch-Site': 'same-origin', ...extraHeaders, ...(cookie === '' ? {} : { Cookie: cookie }) };
     if (form) headers['Content-Type'] = 'application/x-www-form-urlencoded';
     const response = await this.stack.fetch(url, {
       method: form ? 'POST' : 'GET',
