@@ -32,7 +32,7 @@ export function ConsentView({ frame, app, scopes, action }: ConsentViewProps) {
       <PostForm action={action} class="consent-decision">
         <button type="submit" name="decision" value="allow">
           {consent.allow}
-        </button>{' '}
+        </button>
         <button type="submit" name="decision" value="deny" class="secondary">
           {consent.deny}
         </button>

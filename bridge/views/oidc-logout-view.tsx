@@ -24,7 +24,7 @@ export function OidcLogoutView({ frame, app, action, xsrf }: OidcLogoutViewProps
       <PostForm action={action} hidden={{ xsrf }} class="oidc-logout">
         <button type="submit" name="logout" value="yes">
           {logout.yes}
-        </button>{' '}
+        </button>
         <button type="submit" class="secondary">
           {logout.no}
         </button>

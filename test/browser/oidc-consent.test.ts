@@ -122,7 +122,7 @@ for (const setup of SETUPS)
         if (new URL(page.url()).pathname === '/sign-in') await signInOnPage();
         await page.getByRole('heading', { level: 1 }).waitFor();
         expect(new URL(page.url()).pathname).to.match(/^\/oidc\/interaction\//);
-        const main = await page.locator('main').innerText();
+        const main = (await page.locator('main').textContent()) ?? '';
         expect(main, 'the app by its name').to.match(/service \d+/);
         expect(main).to.match(/email address/i);
         expect(main).to.match(/name/i);
