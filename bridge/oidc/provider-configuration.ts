@@ -12,7 +12,6 @@ import type { OidcStore } from '../../src/domain/oidc/ports.js';
 import type { OidcServiceClients } from '../../src/domain/oidc/service-clients.js';
 import { type ClientMetadataLookup, storeAdapters } from './provider-adapter.js';
 import type { KeystoreState } from './provider-keys.js';
-import type { ProviderPages } from './provider-pages.js';
 
 /** Where the provider's endpoints are, under the bridge; the JWKS is our own route. */
 export const OIDC_ROUTES = {
@@ -33,6 +32,15 @@ export interface OidcTokenSettings {
   userSeconds: number;
   serviceSeconds: number;
   refreshSeconds: number;
+}
+
+type RpInitiatedLogout = NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>;
+
+/** The pages the provider renders itself, as hosted pages (provider-pages.tsx). */
+export interface ProviderPages {
+  renderError: NonNullable<Configuration['renderError']>;
+  logoutSource: NonNullable<RpInitiatedLogout['logoutSource']>;
+  postLogoutSuccessSource: NonNullable<RpInitiatedLogout['postLogoutSuccessSource']>;
 }
 
 export interface OidcProviderDependencies {

@@ -17,9 +17,8 @@ import { OPENID_CONFIGURATION_PATH } from '../routes/well-known-routes.js';
 import { interactionOrigins } from './interaction-origins.js';
 import { interactionRoutes } from './interactions.js';
 import { introspectionHandler } from './introspection.js';
-import { buildProvider, INTERACTION_PATH, OIDC_ROUTES, type OidcProviderDependencies } from './provider-configuration.js';
+import { buildProvider, INTERACTION_PATH, OIDC_ROUTES, type OidcProviderDependencies, type ProviderPages } from './provider-configuration.js';
 import { keystoreOf } from './provider-keys.js';
-import type { ProviderPages } from './provider-pages.js';
 import { userinfoHandler } from './userinfo.js';
 
 /** What the bridge needs to serve the provider: everything but the request's source, which the mount supplies. */

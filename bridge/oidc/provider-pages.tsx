@@ -5,20 +5,13 @@
  * that client's post-logout origins (the form's post is redirected there); the error page
  * says the OAuth error code and our words, never the request's values or the library's text.
  */
-import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { PageRenderer } from '../pages/page-renderer.js';
 import { OidcErrorView } from '../views/oidc-error-view.js';
 import { OidcLogoutView } from '../views/oidc-logout-view.js';
 import { OidcSignedOutView } from '../views/oidc-signed-out-view.js';
 import { originsOf } from './interaction-origins.js';
-
-type RpInitiatedLogout = NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>;
-
-export interface ProviderPages {
-  renderError: NonNullable<Configuration['renderError']>;
-  logoutSource: NonNullable<RpInitiatedLogout['logoutSource']>;
-  postLogoutSuccessSource: NonNullable<RpInitiatedLogout['postLogoutSuccessSource']>;
-}
+import type { ProviderPages } from './provider-configuration.js';
 
 /** OAuth error codes are the library's own lower-case words; anything else is shown as server_error. */
 const ERROR_CODE = /^[a-z_]{1,64}$/;

@@ -126,7 +126,14 @@ for (const setup of SETUPS)
         thirdParty: await app(APP_NAME, false, '/third-party/callback'),
         firstParty: await app('Dashboard', true, '/first-party/callback'),
       };
-      await stack.server.api.registerUser({ email: PERSON.email, password: PASSWORD, firstName: PERSON.firstName, lastName: PERSON.lastName, phoneNumber: '', attributes: {} });
+      await stack.server.api.registerUser({
+        email: PERSON.email,
+        password: PASSWORD,
+        firstName: PERSON.firstName,
+        lastName: PERSON.lastName,
+        phoneNumber: '',
+        attributes: {},
+      });
     });
     after(async () => {
       await context?.close();
