@@ -22,6 +22,8 @@ export function signUpPages(router: Router, deps: PageRouteDependencies): void {
   const { api, cookies, renderer } = deps;
   const checkedReturn = (value: unknown) => returnTarget(value, deps.ui.returnToOrigins) ?? undefined;
   const hintScript = renderer.assets.href('password-strength.js');
+  /** A sign-up on the way back into an OpenID interaction lets its form end at that client (PageRouteDependencies.formOriginsOf). */
+  const formOrigins = async (returnTo: string | undefined) => (await deps.formOriginsOf?.(returnTo)) ?? [];
 
   /** The account exists: sign it in, or say on the sign-in page why that waits. */
   const signInNew = async (ctx: Context, email: string, password: string, returnTo: string | undefined) => {
@@ -44,8 +46,9 @@ export function signUpPages(router: Router, deps: PageRouteDependencies): void {
     renderer.redirect(ctx, deps.ui.emailVerification ? withReturn('/verify-email', returnTo, { notice: 'signed-up' }) : (returnTo ?? '/account'));
   };
 
-  router.get('/sign-up', (ctx) => {
-    renderer.render(ctx, <SignUpView frame={renderer.frame(ctx)} returnTo={checkedReturn(ctx.query['return_to'])} hintScript={hintScript} />);
+  router.get('/sign-up', async (ctx) => {
+    const returnTo = checkedReturn(ctx.query['return_to']);
+    renderer.render(ctx, <SignUpView frame={renderer.frame(ctx)} returnTo={returnTo} hintScript={hintScript} />, { formOrigins: await formOrigins(returnTo) });
   });
 
   router.post('/sign-up', async (ctx) => {
@@ -56,7 +59,10 @@ export function signUpPages(router: Router, deps: PageRouteDependencies): void {
     const values = { email: form.email, first_name: form.first_name, last_name: form.last_name };
     const missing = missingFields(form, { email: t.signUp.emailMissing, password: t.signUp.passwordMissing });
     if (missing.length > 0)
-      return renderer.render(ctx, <SignUpView frame={frame} values={values} errors={missing} returnTo={returnTo} hintScript={hintScript} />, { status: 400 });
+      return renderer.render(ctx, <SignUpView frame={frame} values={values} errors={missing} returnTo={returnTo} hintScript={hintScript} />, {
+        status: 400,
+        formOrigins: await formOrigins(returnTo),
+      });
     try {
       await api.registerUser(
         { email: form.email, password: form.password, firstName: form.first_name, lastName: form.last_name, phoneNumber: '', attributes: {} },
@@ -69,6 +75,7 @@ export function signUpPages(router: Router, deps: PageRouteDependencies): void {
       });
       return renderer.render(ctx, <SignUpView frame={frame} values={values} errors={errors} returnTo={returnTo} hintScript={hintScript} />, {
         status: failure.status,
+        formOrigins: await formOrigins(returnTo),
       });
     }
     await signInNew(ctx, form.email, form.password, returnTo);

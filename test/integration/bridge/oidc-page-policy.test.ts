@@ -70,6 +70,21 @@ for (const setup of SETUPS)
       expect(formAction(failed.headers.get('Content-Security-Policy'))).to.deep.equal(["'self'", 'https://app-a.example.test']);
     });
 
+    it('lists them on the sign-up page the sign-in links to, which can sign the new person in and back to the app', async () => {
+      const app = await registerApp(stack, { redirectUri: 'https://app-d.example.test/callback' });
+      const { page } = await startAt(app);
+      const returnTo = new URL(page.url).searchParams.get('return_to')!;
+      const signUp = await stack.fetch(`${ISSUER}/sign-up?return_to=${encodeURIComponent(returnTo)}`);
+      expect(formAction(signUp.headers.get('Content-Security-Policy'))).to.deep.equal(["'self'", 'https://app-d.example.test']);
+      const refused = await stack.fetch(`${ISSUER}/sign-up`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'Sec-Fetch-Site': 'same-origin' },
+        body: new URLSearchParams({ email: '', password: '', return_to: returnTo }).toString(),
+      });
+      expect(refused.status).to.equal(400);
+      expect(formAction(refused.headers.get('Content-Security-Policy'))).to.deep.equal(["'self'", 'https://app-d.example.test']);
+    });
+
     it("lists exactly the redirect origins of the interaction's client on its consent page", async () => {
       const app = await registerApp(stack, { redirectUri: 'https://app-c.example.test/callback', firstParty: false });
       const person = await registerUser(stack.server, 'oidc-policy');
