@@ -24,8 +24,6 @@ export interface InteractionOrigins {
   ofReturn(returnTo: string | undefined): Promise<string[]>;
   /** The redirect origins of the client of interaction `uid`; none when there is no such interaction. */
   ofInteraction(uid: string): Promise<string[]>;
-  /** The post-logout redirect origins of client `clientId`: where the end-session page's post ends. */
-  ofLogout(clientId: string | undefined): Promise<string[]>;
 }
 
 export function interactionOrigins(deps: { store: OidcStore; serviceClients: Pick<OidcServiceClients, 'find'> }): InteractionOrigins {
@@ -45,6 +43,5 @@ export function interactionOrigins(deps: { store: OidcStore; serviceClients: Pic
       const uid = returnTo === undefined ? undefined : INTERACTION_RETURN.exec(returnTo)?.[1];
       return uid === undefined ? [] : ofInteraction(uid);
     },
-    ofLogout: async (clientId) => originsOf((await settingsOf(clientId))?.postLogoutRedirectUris ?? []),
   };
 }
