@@ -3,7 +3,7 @@
  * Chromium holds every redirect after a form's post to the posting page's form-action,
  * and a sign-in or consent in an interaction ends, through the provider, at the client's
  * redirect URI: so those pages allow the registered redirect origins of that interaction's
- * client, and only its (docs/oidc.md#which-origins-a-sign-in-returns-to).
+ * client, and only its (docs/oidc.md#which-origins-a-sign-in-can-return-to).
  */
 import type { OidcStore } from '../../src/domain/oidc/ports.js';
 import type { OidcServiceClients } from '../../src/domain/oidc/service-clients.js';
