@@ -10,6 +10,7 @@
 import { type CallOptions, ChannelCredentials, type handleUnaryCall, Metadata, type ServiceError } from '@grpc/grpc-js';
 import * as accountApi from '../../gen/clientauth/v1/account.js';
 import * as adminConsoleApi from '../../gen/clientauth/v1/admin_console.js';
+import * as adminOverviewApi from '../../gen/clientauth/v1/admin_overview.js';
 import * as api from '../../gen/clientauth/v1/client_auth.js';
 import { ClientAuthClient, type ClientAuthServer, ClientAuthService, type DeepPartial } from '../../gen/clientauth/v1/client_auth.js';
 import * as oidcClientsApi from '../../gen/clientauth/v1/oidc_clients.js';
@@ -130,11 +131,12 @@ type MessageCodec = { fromPartial?: (partial: unknown) => unknown };
  */
 function requestFiller(method: string): (partial: unknown) => unknown {
   const name = `${method.charAt(0).toUpperCase()}${method.slice(1)}Request`;
-  // The account, admin console, OIDC client, password-strength and second-factor messages are generated from their own proto files.
+  // The account, admin console and overview, OIDC client, password-strength and second-factor messages are generated from their own proto files.
   const messages = {
     ...api,
     ...accountApi,
     ...adminConsoleApi,
+    ...adminOverviewApi,
     ...oidcClientsApi,
     ...passwordStrengthApi,
     ...secondFactorApi,

@@ -41,6 +41,7 @@ import {
   ListClientSessionsRequest,
   ListClientSessionsResponse,
 } from "./admin_console.js";
+import { GetAdminOverviewRequest, GetAdminOverviewResponse } from "./admin_overview.js";
 import { AuditEvent, AuditOutcome, auditOutcomeFromJSON, auditOutcomeToJSON } from "./audit.js";
 import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client.js";
 import { SetOidcClientRequest, SetOidcClientResponse } from "./oidc_clients.js";
@@ -5737,6 +5738,24 @@ export const ClientAuthService = {
       Buffer.from(EndClientSessionsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): EndClientSessionsResponse => EndClientSessionsResponse.decode(value),
   },
+  /**
+   * The figures of the admin console's Overview: clients by kind, suspended clients, active
+   * sessions, sign-ins and failed sign-ins of the last 24 hours, deletion requests not yet
+   * delivered, and the signing key in use. Each count is read from an index. Reading them
+   * changes nothing and is not audited, like ListClients. Admins only (bearer). Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED.
+   */
+  getAdminOverview: {
+    path: "/clientauth.v1.ClientAuth/GetAdminOverview" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetAdminOverviewRequest): Buffer =>
+      Buffer.from(GetAdminOverviewRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetAdminOverviewRequest => GetAdminOverviewRequest.decode(value),
+    responseSerialize: (value: GetAdminOverviewResponse): Buffer =>
+      Buffer.from(GetAdminOverviewResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetAdminOverviewResponse => GetAdminOverviewResponse.decode(value),
+  },
 } as const;
 
 export interface ClientAuthServer extends UntypedServiceImplementation {
@@ -6180,6 +6199,14 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * session that is not the client's, or INVALID_ARGUMENT (client_id, session_id).
    */
   endClientSessions: handleUnaryCall<EndClientSessionsRequest, EndClientSessionsResponse>;
+  /**
+   * The figures of the admin console's Overview: clients by kind, suspended clients, active
+   * sessions, sign-ins and failed sign-ins of the last 24 hours, deletion requests not yet
+   * delivered, and the signing key in use. Each count is read from an index. Reading them
+   * changes nothing and is not audited, like ListClients. Admins only (bearer). Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED.
+   */
+  getAdminOverview: handleUnaryCall<GetAdminOverviewRequest, GetAdminOverviewResponse>;
 }
 
 export interface ClientAuthClient extends Client {
@@ -7330,6 +7357,28 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: EndClientSessionsResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The figures of the admin console's Overview: clients by kind, suspended clients, active
+   * sessions, sign-ins and failed sign-ins of the last 24 hours, deletion requests not yet
+   * delivered, and the signing key in use. Each count is read from an index. Reading them
+   * changes nothing and is not audited, like ListClients. Admins only (bearer). Fails with
+   * PERMISSION_DENIED / PERMISSION_DENIED.
+   */
+  getAdminOverview(
+    request: GetAdminOverviewRequest,
+    callback: (error: ServiceError | null, response: GetAdminOverviewResponse) => void,
+  ): ClientUnaryCall;
+  getAdminOverview(
+    request: GetAdminOverviewRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetAdminOverviewResponse) => void,
+  ): ClientUnaryCall;
+  getAdminOverview(
+    request: GetAdminOverviewRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetAdminOverviewResponse) => void,
   ): ClientUnaryCall;
 }
 
