@@ -7,7 +7,7 @@
 
 /** The MongoDB and Redis adapters (the shared set-up). */
 export async function loadSharedAdapters() {
-  const [connect, clients, sessions, outbox, mailOutbox, oneTimeTokens, secondFactors, auditLog, signingKeys, oidc] = await Promise.all([
+  const [connect, clients, sessions, outbox, mailOutbox, oneTimeTokens, secondFactors, auditLog, signingKeys, oidc, overviewCounts] = await Promise.all([
     import('./mongo/mongo-connect.js'),
     import('./mongo/client-store.js'),
     import('./mongo/session-store.js'),
@@ -18,6 +18,7 @@ export async function loadSharedAdapters() {
     import('./mongo/audit-log.js'),
     import('./mongo/signing-key-store.js'),
     import('./mongo/oidc-store.js'),
+    import('./mongo/overview-counts.js'),
   ]);
   const [redis, revocationList, eventBus, attemptLimiters, auditStream, revocationFeed, cachedClients] = await Promise.all([
     import('./redis/redis-connect.js'),
@@ -39,6 +40,7 @@ export async function loadSharedAdapters() {
     ...auditLog,
     ...signingKeys,
     ...oidc,
+    ...overviewCounts,
     ...redis,
     ...revocationList,
     ...eventBus,

@@ -156,6 +156,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       secondFactorSettings: config.secondFactor,
       recovery: mail.recovery,
       oidcRecords: adapters.oidc,
+      overviewCounts: adapters.overviewCounts,
     });
     if (config.admin) {
       const admin = await useCases.adminBootstrap.ensureAdmin(config.admin.email, config.admin.password);

@@ -8,6 +8,7 @@ import type { AuditLog, AuditStream } from '../domain/audit/ports.js';
 import type { ClientStore, EventBus, Outbox } from '../domain/clients/ports.js';
 import type { Logger } from '../domain/kernel/logger.js';
 import type { OidcStore } from '../domain/oidc/ports.js';
+import type { OverviewCounts } from '../domain/overview/ports.js';
 import type { MailOutbox, OneTimeTokenStore } from '../domain/recovery/ports.js';
 import type { RevocationFeed, RevocationList } from '../domain/revocation/ports.js';
 import type { SecondFactorStore } from '../domain/second-factor/ports.js';
@@ -40,6 +41,8 @@ export interface Adapters {
   mailOutbox: MailOutbox;
   /** The OpenID Provider's records. */
   oidc: OidcStore;
+  /** The admin Overview's counts. */
+  overviewCounts: OverviewCounts;
   description: string;
   /** Whether each store is reachable now, for metrics. */
   storesUp(): Promise<Partial<Record<'mongodb' | 'redis' | 'sqlite', boolean>>>;
@@ -67,6 +70,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
     RedisRevocationFeed,
     CachedClientStore,
     MongoOidcStore,
+    MongoOverviewCounts,
   } = await loadSharedAdapters();
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
@@ -96,6 +100,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
       mailOutbox: new MongoMailOutbox(db),
       auditLog: new MongoAuditLog(db),
       oidc: new MongoOidcStore(db),
+      overviewCounts: new MongoOverviewCounts(db),
     };
     const { clients, sessions, outbox, signingKeys, secondFactors, oneTimeTokens, mailOutbox, auditLog, oidc } = mongoStores;
     await settleAll([
@@ -131,7 +136,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
   };
   try {
     const [mongoSide, redisSide] = await settleAll([openMongo(), openRedisSide()]);
-    const { clients, sessions, outbox, signingKeys, secondFactors, oneTimeTokens, mailOutbox, auditLog, oidc } = mongoSide;
+    const { clients, sessions, outbox, signingKeys, secondFactors, oneTimeTokens, mailOutbox, auditLog, oidc, overviewCounts } = mongoSide;
     const { redis, subscriber, revocations, revocationFeed } = redisSide;
     const cachedClients = config.clientCache.maxEntries > 0 ? await CachedClientStore.start(clients, redis, subscriber, config.clientCache, log) : null;
     const events = new RedisEventBus(
@@ -159,6 +164,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
       oneTimeTokens,
       mailOutbox,
       oidc,
+      overviewCounts,
       description: 'MongoDB + Redis (shared: any number of instances)',
       storesUp: async () => ({
         mongodb: await mongoSide.db.command({ ping: 1 }).then(

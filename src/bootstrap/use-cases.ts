@@ -20,6 +20,7 @@ import { OidcAccounts } from '../domain/oidc/accounts.js';
 import { OidcClientRegistrations, type OidcClientRegistrationsDeps } from '../domain/oidc/client-registration.js';
 import { OidcGrantRevocation, type OidcGrantRevocationDeps } from '../domain/oidc/grant-revocation.js';
 import { OidcServiceClients, type OidcServiceClientsDeps } from '../domain/oidc/service-clients.js';
+import { AdminOverview, type AdminOverviewDeps } from '../domain/overview/figures.js';
 import { EmailVerification, type EmailVerificationDeps } from '../domain/recovery/email-verification.js';
 import { PasswordReset, type PasswordResetDeps } from '../domain/recovery/password-reset.js';
 import { RevocationWatch, type RevocationWatchDeps } from '../domain/revocation/watch.js';
@@ -41,6 +42,7 @@ import { SigningKeyAdministration, type SigningKeyAdministrationDeps } from '../
 type EveryUseCaseDeps = AccountDeps &
   AdminBootstrapDeps &
   AdministrationDeps &
+  AdminOverviewDeps &
   AuditTrailDeps &
   ClientSessionsDeps &
   DeletionDeps &
@@ -86,6 +88,7 @@ export interface UseCases {
   tokenValidation: TokenValidation;
   account: Account;
   administration: Administration;
+  adminOverview: AdminOverview;
   suspension: Suspension;
   deletion: Deletion;
   selfDeletion: SelfDeletion;
@@ -127,6 +130,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     tokenValidation,
     account: new Account(deps),
     administration,
+    adminOverview: new AdminOverview(deps),
     suspension: new Suspension(deps),
     deletion,
     selfDeletion: new SelfDeletion(deps, deletion),

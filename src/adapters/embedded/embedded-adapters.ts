@@ -11,6 +11,7 @@ import { SqliteMailOutbox } from './sqlite-mail-outbox.js';
 import { SqliteOidcStore } from './sqlite-oidc-store.js';
 import { SqliteOneTimeTokenStore } from './sqlite-one-time-token-store.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
+import { SqliteOverviewCounts } from './sqlite-overview-counts.js';
 import { SqliteRevocationPersistence } from './sqlite-revocation-persistence.js';
 import { SqliteSecondFactorStore } from './sqlite-second-factor-store.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
@@ -47,6 +48,7 @@ export function openEmbeddedAdapters(
     oneTimeTokens: new SqliteOneTimeTokenStore(db),
     mailOutbox: new SqliteMailOutbox(db),
     oidc: new SqliteOidcStore(db),
+    overviewCounts: new SqliteOverviewCounts(db),
     description:
       `embedded adapters: SQLite at ${sqliteFilePath(dataDir)} (synchronous=${synchronousOf(db)}), in-process revocation list and event bus — ` +
       'serves ONE instance only; configure MongoDB and Redis to run several',

@@ -238,6 +238,15 @@ export const SCHEMA_MIGRATIONS: readonly string[] = [
     DELETE FROM client_groups WHERE client_id = OLD.id;
   END;
   `,
+  `
+  -- The admin Overview's counts (sqlite-overview-counts.ts), each from an index that covers
+  -- its filter: clients by kind and suspension (not marked deleted), live sessions, and
+  -- audit events of some types since a time; pending outbox entries by type.
+  CREATE INDEX clients_kind_suspended ON clients (kind, suspended) WHERE deletion_request_id IS NULL;
+  CREATE INDEX sessions_live ON sessions (expires_at) WHERE revoked_at IS NULL;
+  CREATE INDEX audit_events_type_at ON audit_events (type, at);
+  CREATE INDEX outbox_pending_type ON outbox (type) WHERE delivered_at IS NULL;
+  `,
 ];
 
 /** Brings the schema of `db` up to date, in one transaction, under the write lock. */

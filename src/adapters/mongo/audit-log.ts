@@ -24,6 +24,8 @@ export class MongoAuditLog implements AuditLog {
     await this.collection.createIndex({ target: 1, _id: -1 }, { name: 'target' });
     await this.collection.createIndex({ actor: 1, _id: -1 }, { name: 'actor' });
     await this.collection.createIndex({ ip: 1, _id: -1 }, { name: 'ip' });
+    // The admin Overview's sign-in counts of the last day (overview-counts.ts).
+    await this.collection.createIndex({ type: 1, at: 1 }, { name: 'type_at' });
   }
 
   async append(events: readonly AuditEvent[]): Promise<void> {

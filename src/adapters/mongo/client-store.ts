@@ -38,6 +38,8 @@ export class MongoClientStore implements ClientStore {
     await this.collection.createIndex({ emailSkeleton: 1 }, { unique: true, sparse: true, name: 'email_skeleton_unique' });
     // Multikey (groups is an array): the list filtered by a group reads its entries in id order.
     await this.collection.createIndex({ groups: 1, _id: 1 }, { name: 'groups_id' });
+    // The admin Overview's counts by kind and suspension (overview-counts.ts).
+    await this.collection.createIndex({ kind: 1, suspended: 1 }, { name: 'kind_suspended' });
   }
 
   /**

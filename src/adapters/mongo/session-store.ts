@@ -80,6 +80,8 @@ export class MongoSessionStore implements SessionStore {
   async ensureIndexes(): Promise<void> {
     await this.tokens.createIndex({ clientId: 1 }, { name: 'client' });
     await this.sessions.createIndex({ clientId: 1 }, { name: 'client' });
+    // The admin Overview's count of live sessions (overview-counts.ts).
+    await this.sessions.createIndex({ revokedAt: 1, expiresAt: 1 }, { name: 'live' });
     await this.convertEarlierClaims();
   }
 

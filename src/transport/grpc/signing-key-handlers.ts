@@ -37,11 +37,15 @@ export function signingKeyHandlers(
       'ListSigningKeys',
       async (_request, context) => {
         const inventory = await signingKeys.listKeys(await caller(context));
-        return { source: SOURCES[inventory.source], keys: inventory.keys.map(keyToProto) };
+        return { source: SOURCES[inventory.source], keys: inventory.keys.map(signingKeyToProto) };
       },
       options,
     ),
   };
+}
+
+export function keySourceToProto(source: KeySource): SigningKeySource {
+  return SOURCES[source];
 }
 
 const SOURCES: Record<KeySource, SigningKeySource> = {
@@ -56,7 +60,8 @@ const STATES: Record<KeyState, SigningKeyState> = {
   retired: SigningKeyState.SIGNING_KEY_STATE_RETIRED,
 };
 
-function keyToProto(key: KeyStatus): SigningKey {
+/** A key as ListSigningKeys and GetAdminOverview show it. */
+export function signingKeyToProto(key: KeyStatus): SigningKey {
   return {
     kid: key.kid,
     algorithm: key.algorithm,

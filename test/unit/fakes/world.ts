@@ -39,6 +39,7 @@ import type {
 } from '../../../src/domain/sessions/ports.js';
 import { FakeAuditLog } from './audit-log.js';
 import { FakeOidcStore } from './oidc.js';
+import { FakeOverviewCounts } from './overview.js';
 import { FakeSecondFactorStore, SECOND_FACTOR_SETTINGS, tokenPair } from './second-factor.js';
 
 /** A clock the test moves by hand. */
@@ -420,6 +421,7 @@ export function world(
     relay,
     audit,
     auditLog,
+    overviewCounts: new FakeOverviewCounts({ ...parts, auditLog }),
     blocklist: new CommonPasswordBlocklist(COMMON_PASSWORDS),
     strength: new MinimumStrength(parts.estimator, 3),
     lifetimes: LIFETIMES,
