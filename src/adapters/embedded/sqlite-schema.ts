@@ -240,12 +240,13 @@ export const SCHEMA_MIGRATIONS: readonly string[] = [
   `,
   `
   -- The admin Overview's counts (sqlite-overview-counts.ts), each from an index that covers
-  -- its filter: clients by kind and suspension (not marked deleted), live sessions, and
-  -- audit events of some types since a time; pending outbox entries by type.
-  CREATE INDEX clients_kind_suspended ON clients (kind, suspended) WHERE deletion_request_id IS NULL;
-  CREATE INDEX sessions_live ON sessions (expires_at) WHERE revoked_at IS NULL;
+  -- its filter, so no row is read: clients by kind and suspension (not marked deleted), live
+  -- sessions, audit events of some types since a time, and pending outbox entries by type.
+  -- Not partial indexes: SQLite would read each row to check the index's WHERE again.
+  CREATE INDEX clients_kind_suspended ON clients (kind, suspended, deletion_request_id);
+  CREATE INDEX sessions_live ON sessions (revoked_at, expires_at);
   CREATE INDEX audit_events_type_at ON audit_events (type, at);
-  CREATE INDEX outbox_pending_type ON outbox (type) WHERE delivered_at IS NULL;
+  CREATE INDEX outbox_pending_type ON outbox (delivered_at, type);
   `,
 ];
 
