@@ -7,8 +7,8 @@ import { withSqliteOutages } from './sqlite-outages.js';
 
 /**
  * The admin Overview's counts. Each statement is answered from one index of the schema's
- * overview migration (sqlite-database.ts) or the outbox's pending index, covering what it
- * filters, so SQLite counts index entries and never reads a row.
+ * overview migration (sqlite-schema.ts) that covers what it filters, so SQLite counts index
+ * entries and never reads a row.
  */
 export class SqliteOverviewCounts implements OverviewCounts {
   private readonly statements;
