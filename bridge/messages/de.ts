@@ -4,6 +4,7 @@ import { consoleClientsDe } from './console-clients-de.js';
 import { consoleDe } from './console-de.js';
 import { consoleGroupsDe } from './console-groups-de.js';
 import { consoleOpsDe } from './console-ops-de.js';
+import { consoleOverviewDe } from './console-overview-de.js';
 import type { Messages } from './en.js';
 import { oidcPagesDe } from './oidc-pages-de.js';
 import { strengthAdviceDe } from './strength-advice-de.js';
@@ -224,6 +225,7 @@ export const de: Messages = {
   consoleGroups: consoleGroupsDe,
   consoleOps: consoleOpsDe,
   oidcPages: oidcPagesDe,
+  consoleOverview: consoleOverviewDe,
   errorPage: {
     title: 'Etwas ist schiefgegangen',
     toSignIn: 'Zur Anmeldeseite',

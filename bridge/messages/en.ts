@@ -10,6 +10,7 @@ import { consoleEn } from './console-en.js';
 import { consoleGroupsEn } from './console-groups-en.js';
 import { consoleOpsEn } from './console-ops-en.js';
 import { oidcPagesEn } from './oidc-pages-en.js';
+import { consoleOverviewEn } from './console-overview-en.js';
 import { strengthAdviceEn } from './strength-advice-en.js';
 
 export const en = {
@@ -231,6 +232,8 @@ export const en = {
   consoleOps: consoleOpsEn,
   /** The OpenID Provider's pages: consent, sign-out, its errors (oidc-pages-en.ts). */
   oidcPages: oidcPagesEn,
+  /** The console's Overview figures (console-overview-en.ts). */
+  consoleOverview: consoleOverviewEn,
   errorPage: {
     title: 'Something went wrong',
     toSignIn: 'Go to the sign-in page',

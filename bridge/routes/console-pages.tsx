@@ -20,8 +20,9 @@ export function consolePages(router: Router, deps: PageRouteDependencies): void 
 
   router.get(
     CONSOLE_ROOT,
-    adminPage(deps, async (ctx, _call, admin) => {
-      renderer.render(ctx, <ConsoleOverviewView frame={renderer.frame(ctx)} adminEmail={admin.email} />);
+    adminPage(deps, async (ctx, call, admin) => {
+      const figures = await deps.api.getAdminOverview({}, call);
+      renderer.render(ctx, <ConsoleOverviewView frame={renderer.frame(ctx)} adminEmail={admin.email} figures={figures} />);
     }),
   );
   consoleClientPages(router, deps);

@@ -157,8 +157,14 @@ describe('OverviewCounts contract', () => {
           const steps = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
           plans.push(steps.map((step) => step.detail).join('; '));
         };
-        statement.get = ((...params: unknown[]) => (explain(params), get(...params))) as typeof statement.get;
-        statement.all = ((...params: unknown[]) => (explain(params), all(...params))) as typeof statement.all;
+        statement.get = ((...params: unknown[]) => {
+          explain(params);
+          return get(...params);
+        }) as typeof statement.get;
+        statement.all = ((...params: unknown[]) => {
+          explain(params);
+          return all(...params);
+        }) as typeof statement.all;
         return statement;
       }) as typeof db.prepare;
       return plans;
