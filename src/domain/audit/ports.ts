@@ -118,8 +118,24 @@ export interface AuditRecorder {
    * login shed while the server is busy) are not recorded.
    */
   outcome<T extends R, R>(request: RequestContext, work: () => Promise<T>, records: OutcomeRecords<R>): Promise<T>;
+  /**
+   * Runs an admin action (`work`, which records its own success) and records its refusal
+   * by the service: one event of `attempt.type`, outcome failure, with the refusal's reason
+   * (the last admin, an unknown client, a caller who is not an admin). Refusals of a
+   * malformed request or during an outage are not recorded, as for `outcome`. A target that
+   * is not a client id is recorded as '' (it is the caller's text), and the permission
+   * refusals of one caller for one action make one record a minute.
+   */
+  refusals<T>(request: RequestContext, attempt: AdminAttempt, work: () => Promise<T>): Promise<T>;
   /** Writes what has been recorded so far; readers of the trail call it first, to read their own writes. */
   flush(): Promise<void>;
+}
+
+/** An admin action as its refusal is recorded: which, by whom, on which client ('' for none). */
+export interface AdminAttempt {
+  type: AuditEventType;
+  actor: string;
+  target: string;
 }
 
 /** How the outcomes of one kind of credential check read in the trail. */

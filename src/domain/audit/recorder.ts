@@ -10,7 +10,8 @@ import { newId } from '../kernel/ids.js';
 import type { Logger } from '../kernel/logger.js';
 import { OutageLog } from '../kernel/outage-log.js';
 import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
-import type { AuditEvent, AuditEventType, AuditInput, AuditLog, AuditOutcome, AuditRecorder, AuditStream, OutcomeRecords } from './ports.js';
+import { isClientId } from '../kernel/validation.js';
+import type { AdminAttempt, AuditEvent, AuditEventType, AuditInput, AuditLog, AuditOutcome, AuditRecorder, AuditStream, OutcomeRecords } from './ports.js';
 
 export interface AuditOptions {
   store: AuditLog;
@@ -160,6 +161,19 @@ export class Audit implements AuditRecorder {
     }
     this.record(records.success(result), request);
     return result;
+  }
+
+  async refusals<T>(request: RequestContext, attempt: AdminAttempt, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof DomainError && !UNRECORDED.has(error.reason)) {
+        const target = isClientId(attempt.target) ? attempt.target : '';
+        const denied = error.reason === 'PERMISSION_DENIED' ? `${attempt.type}:denied:${attempt.actor}` : undefined;
+        this.record({ type: attempt.type, outcome: 'failure', actor: attempt.actor, target, details: { reason: error.reason } }, request, denied);
+      }
+      throw error;
+    }
   }
 
   record(input: AuditInput, request: RequestContext = NO_REQUEST, coalesceKey?: string): void {

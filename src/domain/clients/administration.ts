@@ -77,8 +77,14 @@ export class Administration {
    * Replaces a client's groups, keeping its kind's base group. The only path to "admin".
    * A change ends the client's sessions, as a password change does: tokens carry groups,
    * and a gateway must not go on honouring the old ones. The last active admin stays one.
+   * A refusal is audited too.
    */
-  async setClientGroups(caller: Principal, input: { clientId: string; groups: string[] }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
+  setClientGroups(caller: Principal, input: { clientId: string; groups: string[] }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
+    const attempt = { type: 'groups.changed', actor: caller.clientId, target: input.clientId } as const;
+    return this.deps.audit.refusals(request, attempt, () => this.setGroups(caller, input, request));
+  }
+
+  private async setGroups(caller: Principal, input: { clientId: string; groups: string[] }, request: RequestContext): Promise<PublicClient> {
     requireAdmin(caller);
     const groups = v.groups('groups', input.groups);
     const client = await requireClient(this.deps.clients, input.clientId);

@@ -74,7 +74,12 @@ export class Deletion {
    * Deletes a client (itself, or anyone for an admin) and requests the deletion of its
    * data everywhere; the relay delivers the request now if it can and retries until it can.
    */
-  async deleteClient(caller: Principal, input: { clientId: string }, request: RequestContext = NO_REQUEST): Promise<DeletionRequestView> {
+  deleteClient(caller: Principal, input: { clientId: string }, request: RequestContext = NO_REQUEST): Promise<DeletionRequestView> {
+    const attempt = { type: 'client.deleted', actor: caller.clientId, target: input.clientId === '' ? caller.clientId : input.clientId } as const;
+    return this.deps.audit.refusals(request, attempt, () => this.delete(caller, input, request));
+  }
+
+  private async delete(caller: Principal, input: { clientId: string }, request: RequestContext): Promise<DeletionRequestView> {
     const targetId = input.clientId === '' ? caller.clientId : input.clientId;
     if (targetId !== caller.clientId && !isAdmin(caller)) throw domainError('PERMISSION_DENIED', 'only an admin may delete another client');
     v.clientId('client_id', targetId);

@@ -75,10 +75,19 @@ export class Registration {
   }
 
   /** Registers a service client (admins only); the secret is returned this once and stored as a hash. */
-  async registerService(
+  registerService(
     caller: Principal,
     input: { email: string; name: string; groups: string[] },
     request: RequestContext = NO_REQUEST,
+  ): Promise<{ client: PublicClient; clientSecret: string }> {
+    const attempt = { type: 'service.registered', actor: caller.clientId, target: '' } as const;
+    return this.deps.audit.refusals(request, attempt, () => this.registerNewService(caller, input, request));
+  }
+
+  private async registerNewService(
+    caller: Principal,
+    input: { email: string; name: string; groups: string[] },
+    request: RequestContext,
   ): Promise<{ client: PublicClient; clientSecret: string }> {
     requireAdmin(caller);
     const email = v.normalizeEmail('email', input.email);

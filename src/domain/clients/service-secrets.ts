@@ -24,11 +24,16 @@ export class ServiceSecrets {
    * (it issued them non-expiring tokens instead), and this is how an admin gives them one.
    * Permission is checked before the client is looked up, so a non-admin learns nothing.
    */
-  async resetServiceSecret(
+  resetServiceSecret(
     caller: Principal,
     input: { clientId: string },
     request: RequestContext = NO_REQUEST,
   ): Promise<{ client: PublicClient; clientSecret: string }> {
+    const attempt = { type: 'service_secret.reset', actor: caller.clientId, target: input.clientId } as const;
+    return this.deps.audit.refusals(request, attempt, () => this.reset(caller, input, request));
+  }
+
+  private async reset(caller: Principal, input: { clientId: string }, request: RequestContext): Promise<{ client: PublicClient; clientSecret: string }> {
     requireAdmin(caller);
     const client = await requireClient(this.deps.clients, input.clientId);
     if (client.kind !== 'service') throw domainError('NOT_A_SERVICE');

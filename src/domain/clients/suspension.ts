@@ -31,8 +31,19 @@ export interface SuspensionDeps {
 export class Suspension {
   constructor(private readonly deps: SuspensionDeps) {}
 
-  /** Suspends a client everywhere: record, sessions, revocation list, event. Idempotent. */
-  async suspendClient(caller: Principal, input: { clientId: string; reason: string }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
+  /** Suspends a client everywhere: record, sessions, revocation list, event. Idempotent; a refusal is audited too. */
+  suspendClient(caller: Principal, input: { clientId: string; reason: string }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
+    const attempt = { type: 'client.suspended', actor: caller.clientId, target: input.clientId } as const;
+    return this.deps.audit.refusals(request, attempt, () => this.suspend(caller, input, request));
+  }
+
+  /** Lifts a suspension. Sessions revoked by it stay revoked. Idempotent; a refusal is audited too. */
+  reinstateClient(caller: Principal, input: { clientId: string }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
+    const attempt = { type: 'client.reinstated', actor: caller.clientId, target: input.clientId } as const;
+    return this.deps.audit.refusals(request, attempt, () => this.reinstate(caller, input, request));
+  }
+
+  private async suspend(caller: Principal, input: { clientId: string; reason: string }, request: RequestContext): Promise<PublicClient> {
     const { clients, sessions, outbox, relay } = this.deps;
     requireAdmin(caller);
     const reason = v.text('reason', input.reason, 500);
@@ -56,8 +67,7 @@ export class Suspension {
     return publicClient(updated);
   }
 
-  /** Lifts a suspension. Sessions revoked by it stay revoked. Idempotent. */
-  async reinstateClient(caller: Principal, input: { clientId: string }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
+  private async reinstate(caller: Principal, input: { clientId: string }, request: RequestContext): Promise<PublicClient> {
     const { clients, outbox, relay } = this.deps;
     requireAdmin(caller);
     const client = await requireClient(clients, input.clientId);

@@ -27,7 +27,12 @@ export class SecondFactorAdministration {
    * user who lost them; the next login needs the password alone. Written to the log with
    * the admin who did it.
    */
-  async resetSecondFactor(caller: Principal, input: { clientId: string }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
+  resetSecondFactor(caller: Principal, input: { clientId: string }, request: RequestContext = NO_REQUEST): Promise<PublicClient> {
+    const attempt = { type: 'second_factor.reset', actor: caller.clientId, target: input.clientId } as const;
+    return this.deps.audit.refusals(request, attempt, () => this.reset(caller, input, request));
+  }
+
+  private async reset(caller: Principal, input: { clientId: string }, request: RequestContext): Promise<PublicClient> {
     requireAdmin(caller);
     const client = await this.directory.getClient(caller, input);
     await this.deps.secondFactors.deleteAllOfClient(client.id);

@@ -43,7 +43,12 @@ export class ClientSessions {
    * empty; returns how many ended. A session of another client is answered as one that
    * does not exist; one that has ended already ends again quietly (0).
    */
-  async end(caller: Principal, input: { clientId: string; sessionId: string }, request: RequestContext = NO_REQUEST): Promise<number> {
+  end(caller: Principal, input: { clientId: string; sessionId: string }, request: RequestContext = NO_REQUEST): Promise<number> {
+    const attempt = { type: 'session.ended', actor: caller.clientId, target: input.clientId } as const;
+    return this.deps.audit.refusals(request, attempt, () => this.endSessions(caller, input, request));
+  }
+
+  private async endSessions(caller: Principal, input: { clientId: string; sessionId: string }, request: RequestContext): Promise<number> {
     requireAdmin(caller);
     const clientId = v.clientId('client_id', input.clientId);
     const now = this.deps.now();

@@ -36,7 +36,12 @@ export class SigningKeyAdministration {
    * Publishes a new signing key at once; it signs after the publish-ahead time, and the
    * current key stays published until its last token has expired, so nobody is logged out.
    */
-  async rotate(caller: Principal, request: RequestContext = NO_REQUEST): Promise<SigningKeyView> {
+  rotate(caller: Principal, request: RequestContext = NO_REQUEST): Promise<SigningKeyView> {
+    const attempt = { type: 'signing_key.rotated', actor: caller.clientId, target: '' } as const;
+    return this.deps.audit.refusals(request, attempt, () => this.rotateNow(caller, request));
+  }
+
+  private async rotateNow(caller: Principal, request: RequestContext): Promise<SigningKeyView> {
     requireAdmin(caller);
     const key = await this.deps.keys.rotate();
     this.deps.log.info({ kid: key.kid, by: caller.clientId, activatesAt: key.activatesAt.toISOString() }, 'signing key rotation requested');
