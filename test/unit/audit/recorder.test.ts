@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import { Audit } from '../../../src/domain/audit/recorder.js';
+import { domainError } from '../../../src/domain/kernel/errors.js';
 import { silentLogger } from '../../../src/domain/kernel/logger.js';
+import { NO_REQUEST } from '../../../src/domain/kernel/request.js';
 import { eventually } from '../../support/eventually.js';
 import { FakeAuditLog } from '../fakes/audit-log.js';
-import { ManualClock, PASSWORD, registeredUser, world } from '../fakes/world.js';
+import { ManualClock, PASSWORD, reasonOf, registeredUser, world } from '../fakes/world.js';
 
 const throttled = { type: 'login.throttled', outcome: 'failure', actor: 'anonymous', target: 'someone' } as const;
 
@@ -80,5 +82,41 @@ describe('The audit recorder', () => {
     expect(await audit.sweepExpired()).to.equal(0);
     clock.advance(2 * 86_400_000);
     expect(await audit.sweepExpired()).to.equal(1);
+  });
+});
+
+describe("The audit recorder's record of a refused admin action", () => {
+  const attempt = { type: 'client.suspended', actor: '01900000-0000-7000-8000-000000000001', target: '01900000-0000-7000-8000-000000000002' } as const;
+  const refuse = (reason: string) => async () => {
+    throw domainError(reason as Parameters<typeof domainError>[0]);
+  };
+  const recorder = () => {
+    const store = new FakeAuditLog();
+    return { store, audit: new Audit({ store, stream: null, log: silentLogger, queueMax: 100, retentionDays: 90 }) };
+  };
+
+  it('records a refusal with its reason and passes the error on, and records nothing when the action succeeds', async () => {
+    const { store, audit } = recorder();
+    expect(await audit.refusals(NO_REQUEST, attempt, async () => 'done')).to.equal('done');
+    expect(await reasonOf(audit.refusals(NO_REQUEST, attempt, refuse('LAST_ADMIN')))).to.equal('LAST_ADMIN');
+    await audit.flush();
+    const records = [...store.records.values()];
+    expect(records).to.have.length(1);
+    expect(records[0]).to.deep.include({
+      type: 'client.suspended',
+      outcome: 'failure',
+      actor: attempt.actor,
+      target: attempt.target,
+      details: { reason: 'LAST_ADMIN' },
+    });
+  });
+
+  it('records no malformed request or outage, and no target that is not a client id', async () => {
+    const { store, audit } = recorder();
+    await reasonOf(audit.refusals(NO_REQUEST, attempt, refuse('INVALID_ARGUMENT')));
+    await reasonOf(audit.refusals(NO_REQUEST, attempt, refuse('UNAVAILABLE')));
+    await reasonOf(audit.refusals(NO_REQUEST, { ...attempt, target: 'x'.repeat(10_000) }, refuse('CLIENT_NOT_FOUND')));
+    await audit.flush();
+    expect([...store.records.values()].map((record) => record.target)).to.deep.equal(['']);
   });
 });
