@@ -6,6 +6,7 @@
 import { type AuditEvent, AuditOutcome } from '../../gen/clientauth/v1/audit.js';
 import type { FormError } from '../pages/form.js';
 import { ConsoleLayout } from './console-layout.js';
+import { DataTable } from './data-table.js';
 import { Button, ErrorSummary, TextField } from './form.js';
 import type { PageFrame } from './page-frame.js';
 
@@ -90,35 +91,22 @@ function EventTable({ frame, events }: { frame: PageFrame; events: readonly Audi
   const { locale } = frame;
   const words = locale.t.consoleOps.audit;
   return (
-    <table class="data-table">
-      <caption>{words.listCaption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{words.time}</th>
-          <th scope="col">{words.event}</th>
-          <th scope="col">{words.actorColumn}</th>
-          <th scope="col">{words.targetColumn}</th>
-          <th scope="col">{words.ipColumn}</th>
-          <th scope="col">{words.detail}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {events.map((event) => (
-          <tr key={event.id}>
-            <th scope="row">{event.time ? locale.dateTime(event.time) : ''}</th>
-            <td data-label={words.event}>
-              {event.type} ({event.outcome === AuditOutcome.AUDIT_OUTCOME_FAILURE ? words.failure : words.success})
-            </td>
-            <td data-label={words.actorColumn}>
-              <code>{event.actorId}</code>
-            </td>
-            <td data-label={words.targetColumn}>{event.targetClientId ? <code>{event.targetClientId}</code> : locale.t.consoleOps.none}</td>
-            <td data-label={words.ipColumn}>{event.clientIp || locale.t.consoleOps.none}</td>
-            <td data-label={words.detail}>{detailOf(event) || locale.t.consoleOps.none}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      caption={words.listCaption}
+      rows={events}
+      keyOf={(event) => event.id}
+      columns={[
+        { label: words.time, rowHeader: true, cell: (event) => (event.time ? locale.dateTime(event.time) : '') },
+        {
+          label: words.event,
+          cell: (event) => `${event.type} (${event.outcome === AuditOutcome.AUDIT_OUTCOME_FAILURE ? words.failure : words.success})`,
+        },
+        { label: words.actorColumn, cell: (event) => <code>{event.actorId}</code> },
+        { label: words.targetColumn, cell: (event) => (event.targetClientId ? <code>{event.targetClientId}</code> : locale.t.consoleOps.none) },
+        { label: words.ipColumn, cell: (event) => event.clientIp || locale.t.consoleOps.none },
+        { label: words.detail, cell: (event) => detailOf(event) || locale.t.consoleOps.none },
+      ]}
+    />
   );
 }
 

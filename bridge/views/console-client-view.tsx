@@ -10,6 +10,7 @@ import { ClientKind } from '../../gen/clientauth/v1/client.js';
 import type { FormError } from '../pages/form.js';
 import { displayName } from './console-clients-view.js';
 import { ConsoleLayout } from './console-layout.js';
+import { DataTable } from './data-table.js';
 import { Button, ErrorSummary, Notice, PostForm, TextField } from './form.js';
 import type { PageFrame } from './page-frame.js';
 
@@ -102,39 +103,32 @@ export function ConsoleClientView({ frame, adminEmail, client, sessions, events,
           <p>{words.noSessions}</p>
         ) : (
           <>
-            <table class="data-table">
-              <caption>{words.sessionsCaption}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{words.device}</th>
-                  <th scope="col">{words.ip}</th>
-                  <th scope="col">{words.signedIn}</th>
-                  <th scope="col">{words.lastUsed}</th>
-                  <th scope="col">{words.endSession}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {sessions.map((session) => (
-                  <tr key={session.id}>
-                    <th scope="row">{session.device}</th>
-                    <td data-label={words.ip}>{session.clientIp}</td>
-                    <td data-label={words.signedIn}>{when(session.signedInAt)}</td>
-                    <td data-label={words.lastUsed}>{when(session.lastUsedAt)}</td>
-                    <td class="row-actions">
-                      <PostForm action={`${base}/sessions/end`} hidden={{ session_id: session.id }}>
-                        <Button secondary>
-                          {words.endSession}
-                          <span class="visually-hidden">
-                            {' '}
-                            {session.device}, {when(session.lastUsedAt)}
-                          </span>
-                        </Button>
-                      </PostForm>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              caption={words.sessionsCaption}
+              rows={sessions}
+              keyOf={(session) => session.id}
+              columns={[
+                { label: words.device, rowHeader: true, cell: (session) => session.device },
+                { label: words.ip, cell: (session) => session.clientIp },
+                { label: words.signedIn, cell: (session) => when(session.signedInAt) },
+                { label: words.lastUsed, cell: (session) => when(session.lastUsedAt) },
+                {
+                  label: words.endSession,
+                  actions: true,
+                  cell: (session) => (
+                    <PostForm action={`${base}/sessions/end`} hidden={{ session_id: session.id }}>
+                      <Button secondary>
+                        {words.endSession}
+                        <span class="visually-hidden">
+                          {' '}
+                          {session.device}, {when(session.lastUsedAt)}
+                        </span>
+                      </Button>
+                    </PostForm>
+                  ),
+                },
+              ]}
+            />
             <PostForm action={`${base}/sessions/end-all`}>
               <Button secondary>{words.endAll}</Button>
             </PostForm>
@@ -182,32 +176,26 @@ export function ConsoleClientView({ frame, adminEmail, client, sessions, events,
         {events.length === 0 ? (
           <p>{words.auditNone}</p>
         ) : (
-          <table class="data-table">
-            <caption>{words.auditCaption}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{words.time}</th>
-                <th scope="col">{words.event}</th>
-                <th scope="col">{words.outcome}</th>
-                <th scope="col">{words.actor}</th>
-                <th scope="col">{words.ip}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map((event) => (
-                <tr key={event.id}>
-                  <td data-label={words.time}>{when(event.time)}</td>
-                  <th scope="row">
+          <DataTable
+            caption={words.auditCaption}
+            rows={events}
+            keyOf={(event) => event.id}
+            columns={[
+              { label: words.time, rowHeader: true, cell: (event) => when(event.time) },
+              {
+                label: words.event,
+                cell: (event) => (
+                  <>
                     <code>{event.type}</code>
                     {event.reason ? ` (${event.reason})` : ''}
-                  </th>
-                  <td data-label={words.outcome}>{event.outcome === AuditOutcome.AUDIT_OUTCOME_SUCCESS ? words.success : words.failure}</td>
-                  <td data-label={words.actor}>{event.actorId}</td>
-                  <td data-label={words.ip}>{event.clientIp}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              { label: words.outcome, cell: (event) => (event.outcome === AuditOutcome.AUDIT_OUTCOME_SUCCESS ? words.success : words.failure) },
+              { label: words.actor, cell: (event) => event.actorId },
+              { label: words.ip, cell: (event) => event.clientIp },
+            ]}
+          />
         )}
         <p>
           <a href={`/admin/audit?target=${encodeURIComponent(client.id)}`}>{words.auditMore}</a>

@@ -9,6 +9,7 @@ import { ClientKind } from '../../gen/clientauth/v1/client.js';
 import type { FormError } from '../pages/form.js';
 import { ConsoleLayout } from './console-layout.js';
 import { ErrorSummary, TextField } from './form.js';
+import { DataTable } from './data-table.js';
 import type { PageFrame } from './page-frame.js';
 
 /** The list's filters as the address carries them ('' for any). */
@@ -93,34 +94,26 @@ export function ConsoleClientsView({ frame, adminEmail, filters, clients, nextHr
       {errors.length > 0 ? null : clients.length === 0 ? (
         <p>{words.none}</p>
       ) : (
-        <table class="data-table">
-          <caption>{filters.order === 'newest' ? words.captionNewest : words.caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{words.email}</th>
-              <th scope="col">{words.name}</th>
-              <th scope="col">{words.kind}</th>
-              <th scope="col">{words.created}</th>
-              <th scope="col">{words.state}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {clients.map((client) => (
-              <tr key={client.id}>
-                <th scope="row">
-                  <a href={`/admin/clients/${encodeURIComponent(client.id)}`}>{client.email}</a>
-                </th>
-                <td data-label={words.name}>{displayName(client)}</td>
-                <td data-label={words.kind}>{client.kind === ClientKind.CLIENT_KIND_SERVICE ? words.service : words.user}</td>
-                <td data-label={words.created}>{client.createTime ? frame.locale.date(client.createTime) : ''}</td>
-                <td data-label={words.state}>
+        <DataTable
+          caption={filters.order === 'newest' ? words.captionNewest : words.caption}
+          rows={clients}
+          keyOf={(client) => client.id}
+          columns={[
+            { label: words.email, rowHeader: true, cell: (client) => <a href={`/admin/clients/${encodeURIComponent(client.id)}`}>{client.email}</a> },
+            { label: words.name, cell: (client) => displayName(client) },
+            { label: words.kind, cell: (client) => (client.kind === ClientKind.CLIENT_KIND_SERVICE ? words.service : words.user) },
+            { label: words.created, cell: (client) => (client.createTime ? frame.locale.date(client.createTime) : '') },
+            {
+              label: words.state,
+              cell: (client) => (
+                <>
                   {client.suspended ? <span class="tag">{words.suspendedTag}</span> : words.active}
                   {!client.emailVerified && client.kind === ClientKind.CLIENT_KIND_USER ? <span class="tag">{words.unverifiedTag}</span> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+          ]}
+        />
       )}
       {nextHref || firstHref ? (
         <p class="pager">

@@ -5,6 +5,7 @@
  */
 import { ClientKind, type DeletionRequest } from '../../gen/clientauth/v1/client.js';
 import { ConsoleLayout } from './console-layout.js';
+import { DataTable } from './data-table.js';
 import type { PageFrame } from './page-frame.js';
 
 export const DELETIONS_PATH = '/admin/deletion-requests';
@@ -29,33 +30,18 @@ export function ConsoleDeletionsView({ frame, adminEmail, requests, pendingOnly,
       {requests.length === 0 ? (
         <p>{words.none}</p>
       ) : (
-        <table class="data-table">
-          <caption>{pendingOnly ? `${words.listCaption} (${words.pendingOnly})` : words.listCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{words.client}</th>
-              <th scope="col">{words.kind}</th>
-              <th scope="col">{words.requested}</th>
-              <th scope="col">{words.by}</th>
-              <th scope="col">{words.state}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {requests.map((request) => (
-              <tr key={`${request.clientId}:${request.requestTime?.getTime() ?? 0}`}>
-                <th scope="row">
-                  <code>{request.clientId}</code>
-                </th>
-                <td data-label={words.kind}>{request.kind === ClientKind.CLIENT_KIND_SERVICE ? words.service : words.user}</td>
-                <td data-label={words.requested}>{when(request.requestTime)}</td>
-                <td data-label={words.by}>
-                  <code>{request.requestedBy}</code>
-                </td>
-                <td data-label={words.state}>{request.delivered ? words.delivered(when(request.deliverTime)) : <strong>{words.pending}</strong>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption={pendingOnly ? `${words.listCaption} (${words.pendingOnly})` : words.listCaption}
+          rows={requests}
+          keyOf={(request) => `${request.clientId}:${request.requestTime?.getTime() ?? 0}`}
+          columns={[
+            { label: words.client, rowHeader: true, cell: (request) => <code>{request.clientId}</code> },
+            { label: words.kind, cell: (request) => (request.kind === ClientKind.CLIENT_KIND_SERVICE ? words.service : words.user) },
+            { label: words.requested, cell: (request) => when(request.requestTime) },
+            { label: words.by, cell: (request) => <code>{request.requestedBy}</code> },
+            { label: words.state, cell: (request) => (request.delivered ? words.delivered(when(request.deliverTime)) : <strong>{words.pending}</strong>) },
+          ]}
+        />
       )}
       {nextPage ? (
         <p>

@@ -6,6 +6,7 @@
 import { type SigningKey, SigningKeySource, SigningKeyState } from '../../gen/clientauth/v1/signing_keys.js';
 import type { FormError } from '../pages/form.js';
 import { ConsoleLayout } from './console-layout.js';
+import { DataTable } from './data-table.js';
 import { Button, ErrorSummary, Notice, PostForm } from './form.js';
 import type { PageFrame } from './page-frame.js';
 
@@ -37,35 +38,20 @@ export function ConsoleKeysView({ frame, adminEmail, source, keys, notice, error
       <p>{words.intro}</p>
       <p>{sourceWords}</p>
       {keys.length > 0 ? (
-        <table class="data-table">
-          <caption>{words.listCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{words.kid}</th>
-              <th scope="col">{words.state}</th>
-              <th scope="col">{words.algorithm}</th>
-              <th scope="col">{words.created}</th>
-              <th scope="col">{words.activates}</th>
-              <th scope="col">{words.retired}</th>
-              <th scope="col">{words.expires}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.map((key) => (
-              <tr key={key.kid}>
-                <th scope="row">
-                  <code>{key.kid}</code>
-                </th>
-                <td data-label={words.state}>{stateWords(words.states, key.state)}</td>
-                <td data-label={words.algorithm}>{key.algorithm}</td>
-                <td data-label={words.created}>{when(key.createTime)}</td>
-                <td data-label={words.activates}>{when(key.activateTime)}</td>
-                <td data-label={words.retired}>{when(key.retireTime)}</td>
-                <td data-label={words.expires}>{when(key.expireTime)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption={words.listCaption}
+          rows={keys}
+          keyOf={(key) => key.kid}
+          columns={[
+            { label: words.kid, rowHeader: true, cell: (key) => <code>{key.kid}</code> },
+            { label: words.state, cell: (key) => stateWords(words.states, key.state) },
+            { label: words.algorithm, cell: (key) => key.algorithm },
+            { label: words.created, cell: (key) => when(key.createTime) },
+            { label: words.activates, cell: (key) => when(key.activateTime) },
+            { label: words.retired, cell: (key) => when(key.retireTime) },
+            { label: words.expires, cell: (key) => when(key.expireTime) },
+          ]}
+        />
       ) : null}
       {source === SigningKeySource.SIGNING_KEY_SOURCE_STORED ? (
         <PostForm action={`${KEYS_PATH}/rotate`}>

@@ -5,6 +5,7 @@
 import type { Client } from '../../gen/clientauth/v1/client.js';
 import type { FormError } from '../pages/form.js';
 import { ConsoleLayout } from './console-layout.js';
+import { DataTable } from './data-table.js';
 import { Button, ErrorSummary, PostForm, TextField } from './form.js';
 import type { PageFrame } from './page-frame.js';
 
@@ -39,42 +40,31 @@ export function ConsoleServicesView({
       {services.length === 0 ? (
         <p>{words.none}</p>
       ) : (
-        <table class="data-table">
-          <caption>{words.listCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{words.name}</th>
-              <th scope="col">{words.id}</th>
-              <th scope="col">{words.email}</th>
-              <th scope="col">{words.groups}</th>
-              <th scope="col">{words.lastToken}</th>
-              <th scope="col">{words.status}</th>
-              <th scope="col">{words.resetSecret}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {services.map((service) => (
-              <tr key={service.id}>
-                <th scope="row">{service.name}</th>
-                <td data-label={words.id}>
-                  <code>{service.id}</code>
-                </td>
-                <td data-label={words.email}>{service.email}</td>
-                <td data-label={words.groups}>{service.groups.join(', ')}</td>
-                <td data-label={words.lastToken}>{service.lastTokenIssueTime ? locale.dateTime(service.lastTokenIssueTime) : never}</td>
-                <td data-label={words.status}>{service.suspended ? words.suspended : words.active}</td>
-                <td class="row-actions">
-                  <PostForm action={`${SERVICES_PATH}/${service.id}/reset-secret`}>
-                    <Button secondary>
-                      {words.resetSecret}
-                      <span class="visually-hidden"> {service.name}</span>
-                    </Button>
-                  </PostForm>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption={words.listCaption}
+          rows={services}
+          keyOf={(service) => service.id}
+          columns={[
+            { label: words.name, rowHeader: true, cell: (service) => service.name },
+            { label: words.id, cell: (service) => <code>{service.id}</code> },
+            { label: words.email, cell: (service) => service.email },
+            { label: words.groups, cell: (service) => service.groups.join(', ') },
+            { label: words.lastToken, cell: (service) => (service.lastTokenIssueTime ? locale.dateTime(service.lastTokenIssueTime) : never) },
+            { label: words.status, cell: (service) => (service.suspended ? words.suspended : words.active) },
+            {
+              label: words.resetSecret,
+              actions: true,
+              cell: (service) => (
+                <PostForm action={`${SERVICES_PATH}/${service.id}/reset-secret`}>
+                  <Button secondary>
+                    {words.resetSecret}
+                    <span class="visually-hidden"> {service.name}</span>
+                  </Button>
+                </PostForm>
+              ),
+            },
+          ]}
+        />
       )}
       {nextPage ? (
         <p>
