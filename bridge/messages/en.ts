@@ -9,8 +9,8 @@ import { consoleClientsEn } from './console-clients-en.js';
 import { consoleEn } from './console-en.js';
 import { consoleGroupsEn } from './console-groups-en.js';
 import { consoleOpsEn } from './console-ops-en.js';
-import { oidcPagesEn } from './oidc-pages-en.js';
 import { consoleOverviewEn } from './console-overview-en.js';
+import { oidcPagesEn } from './oidc-pages-en.js';
 import { strengthAdviceEn } from './strength-advice-en.js';
 
 export const en = {

@@ -8,8 +8,8 @@ import type { Client } from '../../gen/clientauth/v1/client.js';
 import { ClientKind } from '../../gen/clientauth/v1/client.js';
 import type { FormError } from '../pages/form.js';
 import { ConsoleLayout } from './console-layout.js';
-import { ErrorSummary, TextField } from './form.js';
 import { DataTable } from './data-table.js';
+import { ErrorSummary, TextField } from './form.js';
 import type { PageFrame } from './page-frame.js';
 
 /** The list's filters as the address carries them ('' for any). */
