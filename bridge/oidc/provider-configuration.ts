@@ -6,12 +6,14 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { DomainError } from '../../src/domain/kernel/errors.js';
+import type { OidcAccessTokenRevocation } from '../../src/domain/oidc/access-token-revocation.js';
 import type { OidcAccounts } from '../../src/domain/oidc/accounts.js';
 import type { OidcGrantRevocation } from '../../src/domain/oidc/grant-revocation.js';
 import type { OidcStore } from '../../src/domain/oidc/ports.js';
 import type { OidcServiceClients } from '../../src/domain/oidc/service-clients.js';
 import { type ClientMetadataLookup, storeAdapters } from './provider-adapter.js';
 import type { KeystoreState } from './provider-keys.js';
+import { revokeStructuredAccessTokens } from './structured-token-revocation.js';
 
 /** Where the provider's endpoints are, under the bridge; the JWKS is our own route. */
 export const OIDC_ROUTES = {
@@ -50,6 +52,8 @@ export interface OidcProviderDependencies {
   serviceClients: OidcServiceClients;
   accounts: OidcAccounts;
   grants: OidcGrantRevocation;
+  /** Revokes one access token for the client it was issued to (RFC 7009). */
+  accessTokenRevocation: OidcAccessTokenRevocation;
   tokens: OidcTokenSettings;
   /** Keys that sign the provider's cookies (derived from the key-encryption key). */
   cookieKeys: string[];
@@ -204,6 +208,7 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
   };
   const provider = new Provider(deps.issuer, configuration);
   replaceSecretCheck(provider, deps);
+  revokeStructuredAccessTokens(provider, deps.accessTokenRevocation);
   // A grant the provider revokes (a reused refresh token or code, a revocation request) takes its access tokens with it.
   provider.on('grant.revoked', (_ctx, grantId: string) => void deps.grants.grantRevoked(grantId));
   // "Yes, sign me out" at the end-session page signs the browser out of client-auth too.

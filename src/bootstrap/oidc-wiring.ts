@@ -11,6 +11,7 @@ export function oidcMountOf(app: App, publicUrl: string): OidcMount {
       serviceClients: app.useCases.oidcServiceClients,
       accounts: app.useCases.oidcAccounts,
       grants: app.useCases.oidcGrantRevocation,
+      accessTokenRevocation: app.useCases.oidcAccessTokenRevocation,
       tokens: app.oidc.tokens,
       cookieKeys: [app.oidc.cookieSecret],
     },

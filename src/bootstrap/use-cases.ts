@@ -16,6 +16,7 @@ import { SelfDeletion, type SelfDeletionDeps } from '../domain/clients/self-dele
 import { ServiceSecrets, type ServiceSecretsDeps } from '../domain/clients/service-secrets.js';
 import { Suspension, type SuspensionDeps } from '../domain/clients/suspension.js';
 import type { Clock } from '../domain/kernel/clock.js';
+import { OidcAccessTokenRevocation } from '../domain/oidc/access-token-revocation.js';
 import { OidcAccounts } from '../domain/oidc/accounts.js';
 import { OidcClientRegistrations, type OidcClientRegistrationsDeps } from '../domain/oidc/client-registration.js';
 import { OidcGrantRevocation, type OidcGrantRevocationDeps } from '../domain/oidc/grant-revocation.js';
@@ -107,6 +108,7 @@ export interface UseCases {
   oidcClientRegistrations: OidcClientRegistrations;
   oidcAccounts: OidcAccounts;
   oidcGrantRevocation: OidcGrantRevocation;
+  oidcAccessTokenRevocation: OidcAccessTokenRevocation;
 }
 
 export function createUseCases(input: UseCaseDeps): UseCases {
@@ -150,5 +152,6 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     // The provider's sign-ins are checked exactly as ValidateToken checks a token.
     oidcAccounts: new OidcAccounts({ ...deps, accessTokens: tokenValidation, signInEnding: sessionTokens }),
     oidcGrantRevocation: new OidcGrantRevocation(deps),
+    oidcAccessTokenRevocation: new OidcAccessTokenRevocation({ ...deps, accessTokens: tokenValidation }),
   };
 }

@@ -32,12 +32,15 @@ export interface RevocationWatcherOptions {
   onError?: (error: Error) => void;
 }
 
-/** The claims `revoked` looks at: `sub` (or the original `id`), `sid` and `iat`. */
+/** The claims `revoked` looks at: `sub` (or the original `id`), `sid`, `iat`, and `client_id` with `jti`. */
 export interface WatchedClaims {
   sub?: string;
   id?: string;
   sid?: string;
   iat?: number;
+  /** Present on the OpenID Provider's tokens, which their client can revoke one by one (RFC 7009) by `jti`. */
+  client_id?: string;
+  jti?: string;
 }
 
 export class RevocationWatcher {
@@ -67,13 +70,16 @@ export class RevocationWatcher {
 
   /**
    * Whether a token with these claims must be refused: its client is suspended or
-   * deleted, its session revoked, or its client's groups changed after it was issued.
+   * deleted, its session revoked, the token itself revoked by the client it was issued to
+   * (the OpenID Provider's), or its client's groups changed after it was issued.
    */
   revoked(claims: WatchedClaims): boolean {
     const now = Date.now();
     const clientId = claims.sub ?? claims.id ?? '';
     if (this.suspended.has(clientId) || (this.deleted.get(clientId) ?? 0) > now) return true;
     if (claims.sid !== undefined && (this.sessions.get(claims.sid) ?? 0) > now) return true;
+    // One token revoked alone comes as a revoked session named `token.<jti>` (tokenRevocationIdOf in the service).
+    if (claims.client_id !== undefined && claims.jti !== undefined && (this.sessions.get(`token.${claims.jti}`) ?? 0) > now) return true;
     const changed = this.groupsChanged.get(clientId);
     return changed !== undefined && claims.iat !== undefined && claims.iat < Math.floor(changed / 1000);
   }

@@ -4954,7 +4954,8 @@ export const ClientAuthService = {
    * Validates an access token, as a gateway does on every request. Public and cheap: it
    * reads no database. Returns the client's id, kind, groups, session, expiry and how it
    * authenticated (amr: pwd, otp, hwk), or fails with UNAUTHENTICATED / TOKEN_INVALID,
-   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
+   * TOKEN_EXPIRED, SESSION_REVOKED, TOKEN_REVOKED (an OpenID Provider token its client
+   * revoked, RFC 7009), CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   validateToken: {
     path: "/clientauth.v1.ClientAuth/ValidateToken" as const,
@@ -5837,7 +5838,8 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    * Validates an access token, as a gateway does on every request. Public and cheap: it
    * reads no database. Returns the client's id, kind, groups, session, expiry and how it
    * authenticated (amr: pwd, otp, hwk), or fails with UNAUTHENTICATED / TOKEN_INVALID,
-   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
+   * TOKEN_EXPIRED, SESSION_REVOKED, TOKEN_REVOKED (an OpenID Provider token its client
+   * revoked, RFC 7009), CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   validateToken: handleUnaryCall<ValidateTokenRequest, ValidateTokenResponse>;
   /**
@@ -6386,7 +6388,8 @@ export interface ClientAuthClient extends Client {
    * Validates an access token, as a gateway does on every request. Public and cheap: it
    * reads no database. Returns the client's id, kind, groups, session, expiry and how it
    * authenticated (amr: pwd, otp, hwk), or fails with UNAUTHENTICATED / TOKEN_INVALID,
-   * TOKEN_EXPIRED, SESSION_REVOKED, CLIENT_SUSPENDED or CLIENT_DELETED.
+   * TOKEN_EXPIRED, SESSION_REVOKED, TOKEN_REVOKED (an OpenID Provider token its client
+   * revoked, RFC 7009), CLIENT_SUSPENDED or CLIENT_DELETED.
    */
   validateToken(
     request: ValidateTokenRequest,

@@ -150,7 +150,11 @@ export interface RevocationEvent {
   type: RevocationEventType;
   /** The client, for client events; empty for SESSION_REVOKED. */
   clientId: string;
-  /** The session, for SESSION_REVOKED; empty otherwise. */
+  /**
+   * The session, for SESSION_REVOKED; empty otherwise. `token.<jti>` names one access
+   * token of the OpenID Provider that its client revoked (RFC 7009): refuse the token that
+   * carries that `jti` and a `client_id`, not a session.
+   */
   sessionId: string;
   /** When the entry stops mattering (CLIENT_DELETED, SESSION_REVOKED); unset otherwise. */
   expireTime:

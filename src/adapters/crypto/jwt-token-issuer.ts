@@ -40,6 +40,8 @@ interface Claims {
   iat: number;
   exp: number;
   email_verified?: boolean;
+  /** The OAuth client the OpenID Provider issued the token to; absent on our own tokens. */
+  client_id?: string;
 }
 
 /** A token that passed `verify` once, with what it proved. */
@@ -132,6 +134,7 @@ export class JwtTokenIssuer implements TokenIssuer {
       sessionId: payload.sid,
       expiresAt: new Date(payload.exp * 1000),
       amr: payload.amr ?? [],
+      ...(typeof payload.client_id === 'string' && typeof payload.jti === 'string' ? { issuedTo: { clientId: payload.client_id, tokenId: payload.jti } } : {}),
     });
     // `nbf` is the one other claim checked against the clock; tokens carrying it (none of
     // ours do) are verified in full every time rather than reasoned about here.
@@ -187,6 +190,7 @@ export class JwtTokenIssuer implements TokenIssuer {
  * which freezing cannot protect; nothing sets a principal's dates.
  */
 function frozenPrincipal(principal: Principal): Principal {
+  if (principal.issuedTo) Object.freeze(principal.issuedTo);
   Object.freeze(principal.groups);
   Object.freeze(principal.amr);
   return Object.freeze(principal);

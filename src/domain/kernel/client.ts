@@ -54,6 +54,12 @@ export interface Principal {
   expiresAt: Date;
   /** How the client authenticated (the token's `amr` claim, RFC 8176); empty when it has none. */
   amr: string[];
+  /**
+   * For a token the OpenID Provider issued (it names its OAuth client in `client_id`): that
+   * client, and the token's own id (`jti`), under which it can be revoked alone (RFC 7009).
+   * Absent on every other token.
+   */
+  issuedTo?: { clientId: string; tokenId: string };
 }
 
 export function isAdmin(principal: Principal): boolean {

@@ -35,6 +35,7 @@ export const REASONS = {
   TOKEN_INVALID: { kind: 'unauthenticated', message: 'the token is not valid' },
   TOKEN_EXPIRED: { kind: 'unauthenticated', message: 'the token has expired' },
   SESSION_REVOKED: { kind: 'unauthenticated', message: 'the session has been revoked; log in again' },
+  TOKEN_REVOKED: { kind: 'unauthenticated', message: 'the access token has been revoked by the client it was issued to' },
   REFRESH_TOKEN_REUSED: {
     kind: 'unauthenticated',
     message: 'this refresh token was already used; the session has been revoked',

@@ -106,6 +106,15 @@ export interface RevocationFeed {
 }
 
 /**
+ * The name under which the revocation list knows one access token revoked on its own (RFC
+ * 7009 at the OpenID Provider), as a revoked session: its `jti` under a prefix no session
+ * id has, so that revoking it refuses that token and no other of its session.
+ */
+export function tokenRevocationIdOf(tokenId: string): string {
+  return `token.${tokenId}`;
+}
+
+/**
  * Puts sessions just revoked in the store on the revocation list until `until` (ms since
  * the epoch), so their access tokens fail at once rather than at expiry. The change that
  * caused it is already stored (their refresh tokens are dead), so a revocation list that

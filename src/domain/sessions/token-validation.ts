@@ -3,7 +3,7 @@
 import type { ClientStore } from '../clients/ports.js';
 import { ADMIN_GROUP, isAdmin, type Principal } from '../kernel/client.js';
 import { domainError, UnavailableError } from '../kernel/errors.js';
-import type { RevocationList } from '../revocation/ports.js';
+import { type RevocationList, tokenRevocationIdOf } from '../revocation/ports.js';
 import { type LegacyTokens, revocationIdOf, verifyAnyToken } from './legacy-tokens.js';
 import type { SessionStore, TokenIssuer } from './ports.js';
 
@@ -21,13 +21,19 @@ export class TokenValidation {
 
   /**
    * Validates an access token: signature, claims, expiry, then the revocation list, which
-   * answers from memory. The gateway's per-request check; it reads no database.
+   * answers from memory. The gateway's per-request check; it reads no database. A token of
+   * the OpenID Provider is also looked up by its own id, which its client may have revoked
+   * alone (TOKEN_REVOKED); no other token costs that second lookup.
    */
   async validateToken(token: string): Promise<Principal> {
     if (token === '') throw domainError('TOKEN_MISSING');
     const principal = await verifyAnyToken(this.deps, token);
     const status = await this.deps.revocations.status(principal.clientId, revocationIdOf(principal, token));
     if (status !== null) throw domainError(status);
+    if (principal.issuedTo !== undefined) {
+      const own = await this.deps.revocations.status(principal.clientId, tokenRevocationIdOf(principal.issuedTo.tokenId));
+      if (own !== null) throw domainError(own === 'SESSION_REVOKED' ? 'TOKEN_REVOKED' : own);
+    }
     return principal;
   }
 
