@@ -40,6 +40,7 @@ export interface AuditRecordJson extends AuditEventJson {
   repeated: number;
   method: string;
   key_id: string;
+  grant_type: string;
 }
 
 export function auditRecordJson(event: AuditEvent): AuditRecordJson {
@@ -52,5 +53,6 @@ export function auditRecordJson(event: AuditEvent): AuditRecordJson {
     repeated: event.repeated,
     method: event.method,
     key_id: event.keyId,
+    grant_type: event.grantType,
   };
 }

@@ -6,14 +6,17 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { DomainError } from '../../src/domain/kernel/errors.js';
+import type { RequestContext } from '../../src/domain/kernel/request.js';
 import type { OidcAccessTokenRevocation } from '../../src/domain/oidc/access-token-revocation.js';
 import type { OidcAccounts } from '../../src/domain/oidc/accounts.js';
 import type { OidcGrantRevocation } from '../../src/domain/oidc/grant-revocation.js';
 import type { OidcStore } from '../../src/domain/oidc/ports.js';
 import type { OidcServiceClients } from '../../src/domain/oidc/service-clients.js';
+import type { OidcTokenAudit } from '../../src/domain/oidc/token-audit.js';
 import { type ClientMetadataLookup, storeAdapters } from './provider-adapter.js';
 import type { KeystoreState } from './provider-keys.js';
 import { revokeStructuredAccessTokens } from './structured-token-revocation.js';
+import { auditTokenEndpoint, THROTTLED_CLIENT_AUTH } from './token-endpoint-audit.js';
 
 /** Where the provider's endpoints are, under the bridge; the JWKS is our own route. */
 export const OIDC_ROUTES = {
@@ -57,8 +60,10 @@ export interface OidcProviderDependencies {
   tokens: OidcTokenSettings;
   /** Keys that sign the provider's cookies (derived from the key-encryption key). */
   cookieKeys: string[];
-  /** Where a request came from, as the bridge's client-IP policy reckons it, for the attempt limits. */
-  sourceOf(ctx: KoaContextWithOIDC): string;
+  /** Records the token endpoint's responses and refusals in the audit trail. */
+  tokenAudit: OidcTokenAudit;
+  /** Where a request came from (the client IP as the bridge's policy reckons it, for the attempt limits and the audit trail). */
+  requestOf(ctx: KoaContextWithOIDC): RequestContext;
   /** The provider's own pages (errors, end-session confirmation, signed out) as hosted pages. */
   pages: ProviderPages;
   /** Ends the browser's client-auth session (its cookies and the session itself): RP-initiated logout signs out of both. */
@@ -209,6 +214,7 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
   const provider = new Provider(deps.issuer, configuration);
   replaceSecretCheck(provider, deps);
   revokeStructuredAccessTokens(provider, deps.accessTokenRevocation);
+  auditTokenEndpoint(provider, deps.tokenAudit, deps.requestOf);
   // A grant the provider revokes (a reused refresh token or code, a revocation request) takes its access tokens with it.
   provider.on('grant.revoked', (_ctx, grantId: string) => void deps.grants.grantRevoked(grantId));
   // "Yes, sign me out" at the end-session page signs the browser out of client-auth too.
@@ -251,9 +257,9 @@ function serviceClientMetadata(serviceClients: OidcServiceClients): ClientMetada
 function replaceSecretCheck(provider: Provider, deps: OidcProviderDependencies): void {
   provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientId: string }, actual: string) {
     try {
-      return await deps.serviceClients.secretMatches(this.clientId, actual, deps.sourceOf(Provider.ctx as KoaContextWithOIDC));
+      return await deps.serviceClients.secretMatches(this.clientId, actual, deps.requestOf(Provider.ctx as KoaContextWithOIDC).ip);
     } catch (error) {
-      if (error instanceof DomainError && error.reason === 'TOO_MANY_ATTEMPTS') throw new errors.InvalidClientAuth('too many failed attempts; retry later');
+      if (error instanceof DomainError && error.reason === 'TOO_MANY_ATTEMPTS') throw new errors.InvalidClientAuth(THROTTLED_CLIENT_AUTH);
       throw error;
     }
   };

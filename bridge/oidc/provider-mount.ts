@@ -9,7 +9,9 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { NO_REQUEST, type RequestContext } from '../../src/domain/kernel/request.js';
 import type { SigningKeySet } from '../../src/domain/signing-keys/ports.js';
+import { recordedUserAgent } from '../../src/transport/shared/user-agent.js';
 import type { CookiePolicy } from '../cookie-policy.js';
 import { HttpError } from '../middleware/http-error.js';
 import type { PageRenderer } from '../pages/page-renderer.js';
@@ -23,7 +25,7 @@ import { userinfoHandler } from './userinfo.js';
 
 /** What the bridge needs to serve the provider: everything but the request's source, which the mount supplies. */
 export interface OidcMount {
-  provider: Omit<OidcProviderDependencies, 'sourceOf' | 'endBrowserSession' | 'pages'>;
+  provider: Omit<OidcProviderDependencies, 'requestOf' | 'endBrowserSession' | 'pages'>;
   keys: Pick<SigningKeySet, 'signer' | 'publicKeys'>;
 }
 
@@ -70,11 +72,11 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bod
       throw new HttpError('OIDC_NOT_SERVED', 'the OpenID Provider runs in the process that also runs the service (the `all` role)');
     });
   }
-  const sources = new WeakMap<IncomingMessage, string>();
+  const sources = new WeakMap<IncomingMessage, RequestContext>();
   const deps: OidcProviderDependencies = {
     ...mount.provider,
     pages: pages.providerPages,
-    sourceOf: (ctx: KoaContextWithOIDC) => sources.get(ctx.req) ?? '',
+    requestOf: (ctx: KoaContextWithOIDC) => sources.get(ctx.req) ?? NO_REQUEST,
     endBrowserSession: (ctx: KoaContextWithOIDC) => {
       const token = cookies.readAccess(ctx);
       cookies.clearSession(ctx);
@@ -100,7 +102,11 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bod
       current = { fingerprint: keystore.fingerprint, provider, handle: provider.callback() };
     }
     const { req } = ctx;
-    sources.set(req, ctx.state['clientIp'] as string);
+    sources.set(req, {
+      ip: ctx.state['clientIp'] as string,
+      userAgent: recordedUserAgent(ctx.get('User-Agent')),
+      requestId: (ctx.state['requestId'] as string | undefined) ?? '',
+    });
     req.headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
     req.headers['x-forwarded-host'] = publicUrl.host;
     req.headers.host = publicUrl.host;

@@ -117,6 +117,7 @@ function detailOf(event: AuditEvent): string {
     event.email,
     event.method,
     event.keyId,
+    event.grantType,
     event.groupsAfter.length > 0 ? `${event.groupsBefore.join(', ') || '∅'} → ${event.groupsAfter.join(', ')}` : '',
     event.repeated > 0 ? `+${event.repeated}` : '',
   ]

@@ -12,6 +12,7 @@ export function oidcMountOf(app: App, publicUrl: string): OidcMount {
       accounts: app.useCases.oidcAccounts,
       grants: app.useCases.oidcGrantRevocation,
       accessTokenRevocation: app.useCases.oidcAccessTokenRevocation,
+      tokenAudit: app.useCases.oidcTokenAudit,
       tokens: app.oidc.tokens,
       cookieKeys: [app.oidc.cookieSecret],
     },

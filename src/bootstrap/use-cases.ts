@@ -22,6 +22,7 @@ import { OidcClientRegistrations, type OidcClientRegistrationsDeps } from '../do
 import { OidcGrantRevocation, type OidcGrantRevocationDeps } from '../domain/oidc/grant-revocation.js';
 import { OidcServiceClients, type OidcServiceClientsDeps } from '../domain/oidc/service-clients.js';
 import { AdminOverview, type AdminOverviewDeps } from '../domain/overview/figures.js';
+import { OidcTokenAudit } from '../domain/oidc/token-audit.js';
 import { EmailVerification, type EmailVerificationDeps } from '../domain/recovery/email-verification.js';
 import { PasswordReset, type PasswordResetDeps } from '../domain/recovery/password-reset.js';
 import { RevocationWatch, type RevocationWatchDeps } from '../domain/revocation/watch.js';
@@ -109,6 +110,7 @@ export interface UseCases {
   oidcAccounts: OidcAccounts;
   oidcGrantRevocation: OidcGrantRevocation;
   oidcAccessTokenRevocation: OidcAccessTokenRevocation;
+  oidcTokenAudit: OidcTokenAudit;
 }
 
 export function createUseCases(input: UseCaseDeps): UseCases {
@@ -153,5 +155,6 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     oidcAccounts: new OidcAccounts({ ...deps, accessTokens: tokenValidation, signInEnding: sessionTokens }),
     oidcGrantRevocation: new OidcGrantRevocation(deps),
     oidcAccessTokenRevocation: new OidcAccessTokenRevocation({ ...deps, accessTokens: tokenValidation }),
+    oidcTokenAudit: new OidcTokenAudit(deps),
   };
 }

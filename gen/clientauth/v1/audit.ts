@@ -75,8 +75,10 @@ export interface AuditEvent {
    * session.ended (EndMySession, EndMyOtherSessions: one per session ended),
    * password.changed, profile.updated, password.reset, email.verified,
    * service_token.issued, service.registered, service_secret.reset, groups.changed,
-   * client.suspended, client.reinstated, client.deleted, admin.bootstrapped or
-   * signing_key.rotated (RotateSigningKey; no target, the new key's kid in key_id).
+   * client.suspended, client.reinstated, client.deleted, admin.bootstrapped,
+   * signing_key.rotated (RotateSigningKey; no target, the new key's kid in key_id) or
+   * oidc_token.issued (a token from the OpenID Provider's token endpoint, or a client
+   * refused there; its grant type in grant_type).
    */
   type: string;
   /** Whether it succeeded. */
@@ -116,6 +118,11 @@ export interface AuditEvent {
   method: string;
   /** The kid of the signing key a rotation published. */
   keyId: string;
+  /**
+   * The OAuth 2.0 grant type of oidc_token.issued: client_credentials,
+   * authorization_code or refresh_token; empty otherwise.
+   */
+  grantType: string;
 }
 
 function createBaseAuditEvent(): AuditEvent {
@@ -137,6 +144,7 @@ function createBaseAuditEvent(): AuditEvent {
     repeated: 0,
     method: "",
     keyId: "",
+    grantType: "",
   };
 }
 
@@ -192,6 +200,9 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     }
     if (message.keyId !== "") {
       writer.uint32(138).string(message.keyId);
+    }
+    if (message.grantType !== "") {
+      writer.uint32(146).string(message.grantType);
     }
     return writer;
   },
@@ -345,6 +356,14 @@ export const AuditEvent: MessageFns<AuditEvent> = {
             message.keyId = reader.string();
             continue;
           }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.grantType = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -412,6 +431,11 @@ export const AuditEvent: MessageFns<AuditEvent> = {
         : isSet(object.key_id)
         ? globalThis.String(object.key_id)
         : "",
+      grantType: isSet(object.grantType)
+        ? globalThis.String(object.grantType)
+        : isSet(object.grant_type)
+        ? globalThis.String(object.grant_type)
+        : "",
     };
   },
 
@@ -468,6 +492,9 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     if (message.keyId !== "") {
       obj.keyId = message.keyId;
     }
+    if (message.grantType !== "") {
+      obj.grantType = message.grantType;
+    }
     return obj;
   },
 
@@ -493,6 +520,7 @@ export const AuditEvent: MessageFns<AuditEvent> = {
     message.repeated = object.repeated ?? 0;
     message.method = object.method ?? "";
     message.keyId = object.keyId ?? "";
+    message.grantType = object.grantType ?? "";
     return message;
   },
 };

@@ -39,6 +39,7 @@ export const AUDIT_EVENT_TYPES = [
   'service.registered',
   'service_secret.reset',
   'oidc_client.set',
+  'oidc_token.issued',
   'groups.changed',
   'client.suspended',
   'client.reinstated',
@@ -63,6 +64,8 @@ export interface AuditDetails {
   method?: string;
   /** The `kid` of a signing key (signing_key.rotated). */
   keyId?: string;
+  /** The OAuth 2.0 grant type of a token the OpenID Provider issued (oidc_token.issued). */
+  grantType?: string;
   /** For an event coalesced with others like it: how many were folded into this one. */
   repeated?: number;
 }

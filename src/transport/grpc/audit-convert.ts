@@ -24,6 +24,7 @@ export function auditEventToProto(event: AuditEvent): ProtoEvent {
     repeated: event.details.repeated ?? 0,
     method: event.details.method ?? '',
     keyId: event.details.keyId ?? '',
+    grantType: event.details.grantType ?? '',
   };
 }
 

@@ -8,8 +8,7 @@
 import type { Deadline, Metadata } from '@grpc/grpc-js';
 import type { RequestContext } from '../../domain/kernel/request.js';
 import { CLIENT_USER_AGENT_KEY } from '../../sdk/call-metadata.js';
-
-const USER_AGENT_MAX = 256;
+import { recordedUserAgent } from '../shared/user-agent.js';
 
 /** `deadline` as grpc-js gives it (`call.getDeadline()`): a Date or ms since the epoch, Infinity when the caller set none. */
 export function requestContextOf(metadata: Metadata, requestId: string, ip: string, deadline: Deadline = Infinity): RequestContext {
@@ -19,8 +18,7 @@ export function requestContextOf(metadata: Metadata, requestId: string, ip: stri
   const until = deadline instanceof Date ? deadline.getTime() : deadline;
   return {
     ip,
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
-    userAgent: userAgent.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, USER_AGENT_MAX),
+    userAgent: recordedUserAgent(userAgent),
     requestId,
     ...(Number.isFinite(until) ? { deadline: until } : {}),
   };

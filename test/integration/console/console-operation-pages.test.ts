@@ -157,6 +157,7 @@ for (const setup of SETUPS)
         expect(page.text).to.contain('service_token.issued (Failure)').and.contain('INVALID_CREDENTIALS');
         expect(page.text).to.not.contain('(Success)');
         expect(page.text).to.contain('<option value="service_token.issued" selected');
+        expect(page.text, 'the OpenID Provider token events among the types').to.contain('<option value="oidc_token.issued"');
         const byIp = await browser.get(`/admin/audit?ip=${encodeURIComponent('::ffff:127.0.0.1')}&actor=${admin.id}&since=2020-01-01`);
         expect(byIp.status).to.equal(200);
         expect(byIp.text).to.contain(admin.id);
@@ -221,6 +222,7 @@ for (const setup of SETUPS)
             'repeated',
             'method',
             'key_id',
+            'grant_type',
           ].sort(),
         );
         expect(answer.text).to.not.contain(clientSecret);
