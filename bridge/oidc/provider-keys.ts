@@ -42,7 +42,7 @@ class PublishedKey extends ExternalSigningKey {
   }
 
   override sign(data: Uint8Array): Uint8Array {
-    // The provider picks the first key of the algorithm, which is the signing one (see keystoreOf).
+    // The provider picks the first key of the algorithm, which is the signing one (see ProviderKeystores).
     if (this.signer === null) throw new Error(`key ${this.jwk.kid} no longer signs`);
     return this.signer.sign(Buffer.from(data));
   }
@@ -57,20 +57,38 @@ export interface KeystoreState {
 }
 
 /**
- * The published keys with the signing one first (the provider signs with the first key of
- * an algorithm), or null when the set cannot serve an OpenID Provider (HS256: nothing is
- * published, and a shared secret must not sign ID tokens).
+ * The provider's keystore for the key set as it is now, built once per state of the set.
+ * The set changes when a rotation publishes a key, when that key starts signing and when a
+ * retired key is dropped; every instance's key set learns of it by reloading the store, as
+ * the JWKS it serves does, and the next `current()` then builds the keystore anew. While
+ * the set is unchanged, every request gets the same keystore: no key is imported per request.
  */
-export function keystoreOf(keys: Pick<SigningKeySet, 'signer' | 'publicKeys'>): KeystoreState | null {
-  const signer = keys.signer();
-  if (signer.algorithm === 'HS256') return null;
-  const published = keys.publicKeys();
-  const signing = published.find((key) => key.kid === signer.kid);
-  if (signing === undefined) return null;
-  const others = published.filter((key) => key.kid !== signer.kid && key.alg === signer.algorithm);
-  return {
-    fingerprint: [signer.kid, ...others.map((key) => key.kid)].join(' '),
-    keys: [new PublishedKey(signing, signer), ...others.map((key) => new PublishedKey(key, null))],
-    algorithm: signer.algorithm,
-  };
+export class ProviderKeystores {
+  private built: KeystoreState | null = null;
+
+  constructor(private readonly keys: Pick<SigningKeySet, 'signer' | 'publicKeys'>) {}
+
+  /**
+   * The published keys with the signing one first (the provider signs with the first key
+   * of an algorithm), or null when the set cannot serve an OpenID Provider (HS256: nothing
+   * is published, and a shared secret must not sign ID tokens).
+   */
+  current(): KeystoreState | null {
+    const signer = this.keys.signer();
+    if (signer.algorithm === 'HS256') return null;
+    const published = this.keys.publicKeys();
+    const signing = published.find((key) => key.kid === signer.kid);
+    if (signing === undefined) return null;
+    const others = published.filter((key) => key.kid !== signer.kid && key.alg === signer.algorithm);
+    // A kid is its key's thumbprint (RFC 7638): the same kids in the same order are the same keys.
+    const fingerprint = [signer.kid, ...others.map((key) => key.kid)].join(' ');
+    if (this.built?.fingerprint !== fingerprint) {
+      this.built = {
+        fingerprint,
+        keys: [new PublishedKey(signing, signer), ...others.map((key) => new PublishedKey(key, null))],
+        algorithm: signer.algorithm,
+      };
+    }
+    return this.built;
+  }
 }

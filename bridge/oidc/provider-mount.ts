@@ -20,7 +20,7 @@ import { interactionOrigins } from './interaction-origins.js';
 import { interactionRoutes } from './interactions.js';
 import { introspectionHandler } from './introspection.js';
 import { buildProvider, INTERACTION_PATH, OIDC_ROUTES, type OidcProviderDependencies, type ProviderPages } from './provider-configuration.js';
-import { keystoreOf } from './provider-keys.js';
+import { type KeystoreState, ProviderKeystores } from './provider-keys.js';
 import { userinfoHandler } from './userinfo.js';
 
 /** What the bridge needs to serve the provider: everything but the request's source, which the mount supplies. */
@@ -84,22 +84,24 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bod
     },
   };
   const publicUrl = new URL(mount.provider.issuer);
-  let current: { fingerprint: string; provider: Provider; handle: ReturnType<Provider['callback']> } | null = null;
+  const keystores = new ProviderKeystores(mount.keys);
+  let current: { keystore: KeystoreState; provider: Provider; handle: ReturnType<Provider['callback']> } | null = null;
 
   /** The provider for the key set as it is now, with the request made PUBLIC_URL's. */
   const providerFor = (ctx: Context) => {
-    const keystore = keystoreOf(mount.keys);
+    const keystore = keystores.current();
     if (keystore === null) {
       throw new HttpError(
         'OIDC_UNAVAILABLE',
         'no OpenID Provider while tokens are signed HS256 with JWT_SECRET_KEY: set JWT_ALGORITHM=ES256 and KEY_ENCRYPTION_KEY (docs/signing-keys.md)',
       );
     }
-    if (current?.fingerprint !== keystore.fingerprint) {
+    // One provider per keystore: a rotation (a new keystore) builds the next one.
+    if (current?.keystore !== keystore) {
       const provider = buildProvider(deps, keystore);
       // The provider reads its origin from the headers set below, which come from PUBLIC_URL only.
       provider.proxy = true;
-      current = { fingerprint: keystore.fingerprint, provider, handle: provider.callback() };
+      current = { keystore, provider, handle: provider.callback() };
     }
     const { req } = ctx;
     sources.set(req, {
