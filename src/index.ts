@@ -6,7 +6,7 @@
 
 export { Client, ClientKind, DeletionRequest, ErrorDetail } from '../gen/clientauth/v1/client.js';
 export * from '../gen/clientauth/v1/client_auth.js';
-export { OidcClient, SetOidcClientRequest, SetOidcClientResponse } from '../gen/clientauth/v1/oidc_clients.js';
+export { GetOidcClientRequest, GetOidcClientResponse, OidcClient, SetOidcClientRequest, SetOidcClientResponse } from '../gen/clientauth/v1/oidc_clients.js';
 export {
   RevocationEvent,
   RevocationEventType,

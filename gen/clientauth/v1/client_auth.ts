@@ -44,7 +44,12 @@ import {
 import { GetAdminOverviewRequest, GetAdminOverviewResponse } from "./admin_overview.js";
 import { AuditEvent, AuditOutcome, auditOutcomeFromJSON, auditOutcomeToJSON } from "./audit.js";
 import { Client as Client1, ClientKind, clientKindFromJSON, clientKindToJSON, DeletionRequest } from "./client.js";
-import { SetOidcClientRequest, SetOidcClientResponse } from "./oidc_clients.js";
+import {
+  GetOidcClientRequest,
+  GetOidcClientResponse,
+  SetOidcClientRequest,
+  SetOidcClientResponse,
+} from "./oidc_clients.js";
 import { EstimatePasswordStrengthRequest, EstimatePasswordStrengthResponse } from "./password_strength.js";
 import { WatchRevocationsRequest, WatchRevocationsResponse } from "./revocation_feed.js";
 import {
@@ -5196,6 +5201,24 @@ export const ClientAuthService = {
     responseDeserialize: (value: Buffer): SetOidcClientResponse => SetOidcClientResponse.decode(value),
   },
   /**
+   * Returns how a service client signs people in through the OpenID Provider, as
+   * SetOidcClient last stored it (the console's service-client page shows it). Admins
+   * only (bearer). Answers without oidc_client when none were registered: the client then
+   * uses client credentials only. Fails with PERMISSION_DENIED / PERMISSION_DENIED,
+   * NOT_FOUND / CLIENT_NOT_FOUND, or FAILED_PRECONDITION / NOT_A_SERVICE when the client
+   * is a user.
+   */
+  getOidcClient: {
+    path: "/clientauth.v1.ClientAuth/GetOidcClient" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetOidcClientRequest): Buffer => Buffer.from(GetOidcClientRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetOidcClientRequest => GetOidcClientRequest.decode(value),
+    responseSerialize: (value: GetOidcClientResponse): Buffer =>
+      Buffer.from(GetOidcClientResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetOidcClientResponse => GetOidcClientResponse.decode(value),
+  },
+  /**
    * Returns the public keys that verify access tokens (a JWKS), for gateways and services
    * that verify tokens themselves. Public. Tokens name their key in the `kid` header;
    * with HS256 (the shared secret) the set is empty.
@@ -5950,6 +5973,15 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    */
   setOidcClient: handleUnaryCall<SetOidcClientRequest, SetOidcClientResponse>;
   /**
+   * Returns how a service client signs people in through the OpenID Provider, as
+   * SetOidcClient last stored it (the console's service-client page shows it). Admins
+   * only (bearer). Answers without oidc_client when none were registered: the client then
+   * uses client credentials only. Fails with PERMISSION_DENIED / PERMISSION_DENIED,
+   * NOT_FOUND / CLIENT_NOT_FOUND, or FAILED_PRECONDITION / NOT_A_SERVICE when the client
+   * is a user.
+   */
+  getOidcClient: handleUnaryCall<GetOidcClientRequest, GetOidcClientResponse>;
+  /**
    * Returns the public keys that verify access tokens (a JWKS), for gateways and services
    * that verify tokens themselves. Public. Tokens name their key in the `kid` header;
    * with HS256 (the shared secret) the set is empty.
@@ -6694,6 +6726,29 @@ export interface ClientAuthClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SetOidcClientResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Returns how a service client signs people in through the OpenID Provider, as
+   * SetOidcClient last stored it (the console's service-client page shows it). Admins
+   * only (bearer). Answers without oidc_client when none were registered: the client then
+   * uses client credentials only. Fails with PERMISSION_DENIED / PERMISSION_DENIED,
+   * NOT_FOUND / CLIENT_NOT_FOUND, or FAILED_PRECONDITION / NOT_A_SERVICE when the client
+   * is a user.
+   */
+  getOidcClient(
+    request: GetOidcClientRequest,
+    callback: (error: ServiceError | null, response: GetOidcClientResponse) => void,
+  ): ClientUnaryCall;
+  getOidcClient(
+    request: GetOidcClientRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetOidcClientResponse) => void,
+  ): ClientUnaryCall;
+  getOidcClient(
+    request: GetOidcClientRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetOidcClientResponse) => void,
   ): ClientUnaryCall;
   /**
    * Returns the public keys that verify access tokens (a JWKS), for gateways and services

@@ -51,6 +51,18 @@ export interface SetOidcClientResponse {
   oidcClient: OidcClient | undefined;
 }
 
+/** The request of GetOidcClient. */
+export interface GetOidcClientRequest {
+  /** The service client whose settings to return. */
+  clientId: string;
+}
+
+/** The response of GetOidcClient. */
+export interface GetOidcClientResponse {
+  /** The settings as stored; unset when none were registered. */
+  oidcClient: OidcClient | undefined;
+}
+
 /** A service client's settings at the OpenID Provider, as an admin registered them. */
 export interface OidcClient {
   /** The service client's id, the client_id of OAuth 2.0. */
@@ -338,6 +350,154 @@ export const SetOidcClientResponse: MessageFns<SetOidcClientResponse> = {
   },
   fromPartial<I extends Exact<DeepPartial<SetOidcClientResponse>, I>>(object: I): SetOidcClientResponse {
     const message = createBaseSetOidcClientResponse();
+    message.oidcClient = (object.oidcClient !== undefined && object.oidcClient !== null)
+      ? OidcClient.fromPartial(object.oidcClient)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetOidcClientRequest(): GetOidcClientRequest {
+  return { clientId: "" };
+}
+
+export const GetOidcClientRequest: MessageFns<GetOidcClientRequest> = {
+  encode(message: GetOidcClientRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.clientId !== "") {
+      writer.uint32(10).string(message.clientId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOidcClientRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOidcClientRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.clientId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOidcClientRequest {
+    return {
+      clientId: isSet(object.clientId)
+        ? globalThis.String(object.clientId)
+        : isSet(object.client_id)
+        ? globalThis.String(object.client_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetOidcClientRequest): unknown {
+    const obj: any = {};
+    if (message.clientId !== "") {
+      obj.clientId = message.clientId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetOidcClientRequest>, I>>(base?: I): GetOidcClientRequest {
+    return GetOidcClientRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOidcClientRequest>, I>>(object: I): GetOidcClientRequest {
+    const message = createBaseGetOidcClientRequest();
+    message.clientId = object.clientId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetOidcClientResponse(): GetOidcClientResponse {
+  return { oidcClient: undefined };
+}
+
+export const GetOidcClientResponse: MessageFns<GetOidcClientResponse> = {
+  encode(message: GetOidcClientResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.oidcClient !== undefined) {
+      OidcClient.encode(message.oidcClient, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetOidcClientResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetOidcClientResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.oidcClient = OidcClient.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetOidcClientResponse {
+    return {
+      oidcClient: isSet(object.oidcClient)
+        ? OidcClient.fromJSON(object.oidcClient)
+        : isSet(object.oidc_client)
+        ? OidcClient.fromJSON(object.oidc_client)
+        : undefined,
+    };
+  },
+
+  toJSON(message: GetOidcClientResponse): unknown {
+    const obj: any = {};
+    if (message.oidcClient !== undefined) {
+      obj.oidcClient = OidcClient.toJSON(message.oidcClient);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetOidcClientResponse>, I>>(base?: I): GetOidcClientResponse {
+    return GetOidcClientResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetOidcClientResponse>, I>>(object: I): GetOidcClientResponse {
+    const message = createBaseGetOidcClientResponse();
     message.oidcClient = (object.oidcClient !== undefined && object.oidcClient !== null)
       ? OidcClient.fromPartial(object.oidcClient)
       : undefined;

@@ -52,6 +52,16 @@ export class OidcClientRegistrations {
     this.deps.audit.record({ type: 'oidc_client.set', outcome: 'success', actor: caller.clientId, target: client.id }, request);
     return settings;
   }
+
+  /** The OpenID Connect settings of a service client, or null when none were registered. Permission first, as for setting them. */
+  async getOidcClient(caller: Principal, clientId: string): Promise<OidcClientSettings | null> {
+    requireAdmin(caller);
+    v.clientId('client_id', clientId);
+    const client = await this.deps.clients.findById(clientId);
+    if (!client) throw domainError('CLIENT_NOT_FOUND');
+    if (client.kind !== 'service') throw domainError('NOT_A_SERVICE');
+    return registeredSettings(this.deps.oidcRecords, client.id);
+  }
 }
 
 /** The registered settings of a client, or null when it has none. */

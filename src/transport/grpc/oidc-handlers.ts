@@ -5,13 +5,21 @@ import type { OidcClientRegistrations } from '../../domain/oidc/client-registrat
 import type { OidcClientSettings, OidcGrantType, OidcScope } from '../../domain/oidc/ports.js';
 import { type CallContext, type UnaryOptions, unary } from './unary.js';
 
-/** SetOidcClient: decode, call the registration use case, encode. */
+/** GetOidcClient and SetOidcClient: decode, call the registration use case, encode. */
 export function oidcHandlers(
   registrations: OidcClientRegistrations,
   caller: (context: CallContext) => Promise<Principal>,
   options: UnaryOptions,
-): Pick<ClientAuthServer, 'setOidcClient'> {
+): Pick<ClientAuthServer, 'setOidcClient' | 'getOidcClient'> {
   return {
+    getOidcClient: unary(
+      'GetOidcClient',
+      async (request, context) => {
+        const settings = await registrations.getOidcClient(await caller(context), request.clientId);
+        return { oidcClient: settings === null ? undefined : oidcClientToProto(settings) };
+      },
+      options,
+    ),
     setOidcClient: unary(
       'SetOidcClient',
       async (request, context) => {

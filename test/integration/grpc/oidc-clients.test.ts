@@ -59,4 +59,18 @@ for (const setup of SETUPS)
         reason: 'NOT_A_SERVICE',
       });
     });
+
+    it('GetOidcClient answers the settings as stored, nothing for a service without any, to admins only', async () => {
+      const service = await registerServiceClient(stack);
+      const token = await stack.adminToken();
+      expect((await stack.server.api.getOidcClient({ clientId: service.id }, { token })).oidcClient).to.equal(undefined);
+      const { oidcClient: set } = await stack.server.api.setOidcClient(request(service.id), { token });
+      expect((await stack.server.api.getOidcClient({ clientId: service.id }, { token })).oidcClient).to.deep.equal(set);
+      const serviceToken = (await stack.server.api.issueServiceToken({ clientId: service.id, clientSecret: service.secret })).accessToken;
+      expect(await failure(stack.server.api.getOidcClient({ clientId: service.id }, { token: serviceToken }))).to.include({ code: status.PERMISSION_DENIED });
+      expect(await failure(stack.server.api.getOidcClient({ clientId: '01a00000-0000-7000-8000-000000000000' }, { token }))).to.include({
+        code: status.NOT_FOUND,
+        reason: 'CLIENT_NOT_FOUND',
+      });
+    });
   });
