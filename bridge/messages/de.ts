@@ -3,6 +3,7 @@ import { accountPagesDe } from './account-pages-de.js';
 import { consoleClientsDe } from './console-clients-de.js';
 import { consoleDe } from './console-de.js';
 import { consoleGroupsDe } from './console-groups-de.js';
+import { consoleOidcDe } from './console-oidc-de.js';
 import { consoleOpsDe } from './console-ops-de.js';
 import { consoleOverviewDe } from './console-overview-de.js';
 import type { Messages } from './en.js';
@@ -226,6 +227,7 @@ export const de: Messages = {
   consoleOps: consoleOpsDe,
   oidcPages: oidcPagesDe,
   consoleOverview: consoleOverviewDe,
+  consoleOidc: consoleOidcDe,
   errorPage: {
     title: 'Etwas ist schiefgegangen',
     toSignIn: 'Zur Anmeldeseite',

@@ -8,6 +8,7 @@ import { accountPagesEn } from './account-pages-en.js';
 import { consoleClientsEn } from './console-clients-en.js';
 import { consoleEn } from './console-en.js';
 import { consoleGroupsEn } from './console-groups-en.js';
+import { consoleOidcEn } from './console-oidc-en.js';
 import { consoleOpsEn } from './console-ops-en.js';
 import { consoleOverviewEn } from './console-overview-en.js';
 import { oidcPagesEn } from './oidc-pages-en.js';
@@ -234,6 +235,7 @@ export const en = {
   oidcPages: oidcPagesEn,
   /** The console's Overview figures (console-overview-en.ts). */
   consoleOverview: consoleOverviewEn,
+  consoleOidc: consoleOidcEn,
   errorPage: {
     title: 'Something went wrong',
     toSignIn: 'Go to the sign-in page',

@@ -11,6 +11,7 @@ import { ConsoleOverviewView } from '../views/console-overview-view.js';
 import { consoleAuditPages } from './console-audit-pages.js';
 import { consoleClientPages } from './console-client-pages.js';
 import { consoleKeyPages } from './console-key-pages.js';
+import { consoleOidcClientPages } from './console-oidc-client-pages.js';
 import { CONSOLE_ROOT } from './console-paths.js';
 import { consoleServicePages } from './console-service-pages.js';
 import type { PageRouteDependencies } from './page-dependencies.js';
@@ -27,6 +28,7 @@ export function consolePages(router: Router, deps: PageRouteDependencies): void 
   );
   consoleClientPages(router, deps);
   consoleServicePages(router, deps);
+  consoleOidcClientPages(router, deps);
   consoleAuditPages(router, deps);
   consoleKeyPages(router, deps);
 }

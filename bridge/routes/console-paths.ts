@@ -26,6 +26,8 @@ export const CONSOLE_PATHS: readonly string[] = [
   // console-audit-pages.tsx, console-key-pages.tsx).
   '/admin/services',
   '/admin/services/:id/reset-secret',
+  // A service client's OpenID Connect settings (console-oidc-client-pages.tsx).
+  '/admin/services/:id/oidc',
   '/admin/audit',
   '/admin/audit/export',
   '/admin/signing-keys',

@@ -52,6 +52,15 @@ export function ConsoleServicesView({
             { label: words.lastToken, cell: (service) => (service.lastTokenIssueTime ? locale.dateTime(service.lastTokenIssueTime) : never) },
             { label: words.status, cell: (service) => (service.suspended ? words.suspended : words.active) },
             {
+              label: locale.t.consoleOidc.column,
+              cell: (service) => (
+                <a href={`${SERVICES_PATH}/${service.id}/oidc`}>
+                  {locale.t.consoleOidc.link}
+                  <span class="visually-hidden"> {service.name}</span>
+                </a>
+              ),
+            },
+            {
               label: words.resetSecret,
               actions: true,
               cell: (service) => (

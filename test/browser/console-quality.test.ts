@@ -7,7 +7,8 @@
  *
  * States: the overview with its figures, the 403 page of a non-admin, the list of clients (a
  * search, and a refused group filter), a client's page, the same with a refused suspension,
- * the re-authentication page, and a deleted client's cascade.
+ * the re-authentication page, a deleted client's cascade, and a service client's OpenID
+ * Connect settings, also with a redirect URI the service refuses.
  */
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -25,7 +26,7 @@ const STRANGER = 'not.an.admin@example.org';
 interface ConsoleState {
   name: string;
   /** Brings the page to the state; the browser is signed in as the operator unless the state signs in otherwise. */
-  reach(page: Page, url: string, stack: PageStack, ids: { person: string; operator: string; deleted: string }): Promise<void>;
+  reach(page: Page, url: string, stack: PageStack, ids: { person: string; operator: string; deleted: string; service: string }): Promise<void>;
   /** What differs at every run (ids, times), covered in the screenshots. */
   mask?: readonly string[];
 }
@@ -77,6 +78,21 @@ const STATES: readonly ConsoleState[] = [
     reach: async (page, url, _stack, ids) => void (await page.goto(`${url}/admin/clients/${ids.deleted}/deletion`)),
     mask: ['.notice p'],
   },
+  {
+    name: 'console-oidc-client',
+    reach: async (page, url, _stack, ids) => void (await page.goto(`${url}/admin/services/${ids.service}/oidc`)),
+    // The id and the time of the last save differ at every run.
+    mask: ['main p:has(> code)', '.oidc-updated'],
+  },
+  {
+    name: 'console-oidc-client-error',
+    reach: async (page, url, _stack, ids) => {
+      await page.goto(`${url}/admin/services/${ids.service}/oidc`);
+      await page.locator('#redirect_uris').fill('https://*.example.com/login/generic_oauth');
+      await page.locator('form[action$="/oidc"] button').click();
+    },
+    mask: ['main p:has(> code)', '.oidc-updated'],
+  },
 ];
 
 async function signIn(page: Page, url: string, email: string, returnTo = '/admin'): Promise<void> {
@@ -110,7 +126,7 @@ for (const setup of SETUPS)
     this.timeout(90000);
     let stack: PageStack;
     let browser: Browser;
-    const ids = { person: '', operator: '', deleted: '' };
+    const ids = { person: '', operator: '', deleted: '', service: '' };
 
     before(async function () {
       browser = await launchChromium(this);
@@ -126,6 +142,19 @@ for (const setup of SETUPS)
       await register(STRANGER, 'Not', 'Anadmin');
       ids.deleted = await register('deleted.person@example.org', 'Gone', 'Away');
       await api.deleteClient({ clientId: ids.deleted }, { token });
+      ids.service = (await api.registerService({ email: 'grafana@example.org', name: 'Grafana', groups: [] }, { token })).client!.id;
+      await api.setOidcClient(
+        {
+          clientId: ids.service,
+          redirectUris: ['https://grafana.example.org/login/generic_oauth'],
+          postLogoutRedirectUris: ['https://grafana.example.org/'],
+          publicClient: false,
+          firstParty: true,
+          scopes: ['openid', 'profile', 'email', 'groups', 'offline_access'],
+          grantTypes: ['authorization_code', 'refresh_token'],
+        },
+        { token },
+      );
     });
     after(async () => {
       await browser?.close();
