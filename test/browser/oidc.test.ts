@@ -12,13 +12,12 @@
  * The issuer is the bridge's own loopback URL (PUBLIC_URL), so Chromium, the Go programs
  * and oauth2-proxy all reach it as they would a real deployment.
  */
-import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { expect } from 'chai';
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, serveHtml } from '../support/chromium.js';
 import { eventually } from '../support/eventually.js';
 import { enrolTotp, PASSWORD, registerUser, totpCode } from '../support/factor-fixture.js';
 import { runGoRp } from '../support/go-oidc-rp.js';
@@ -29,19 +28,15 @@ import { type OidcStack, oauthErrorOf, startOidcStack } from '../support/oidc-fi
 import { mailedLink } from '../support/page-fixture.js';
 import { freePort } from '../support/paths.js';
 import { failure, freshDataDir, SETUP_TITLES, SETUPS } from '../support/server.js';
-import { skipOrFailInCI } from '../support/skip-or-fail.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCOPE = 'openid email profile offline_access';
 
 /** The relying party's own pages: where the provider sends the browser back. */
 async function startRpPages(): Promise<{ url: string; server: Server }> {
-  const server = createServer((_request, response) => {
-    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    response.end('<!doctype html><html><head><title>relying party</title></head><body><h1>Back at the app</h1></body></html>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+  const { server, origin } = await serveHtml(
+    () => '<!doctype html><html><head><title>relying party</title></head><body><h1>Back at the app</h1></body></html>',
+  );
+  return { url: origin, server };
 }
 
 /**
@@ -83,7 +78,7 @@ for (const setup of SETUPS)
     let proxyPort: number;
 
     before(async function () {
-      if (!existsSync(CHROMIUM)) skipOrFailInCI(this, `${CHROMIUM} is missing (apt-get install chromium)`);
+      browser = await launchChromium(this);
       goRp = requireTool(this, 'oidc-rp');
       oauth2ProxyBinary = await awaitTool(this, 'oauth2-proxy');
       const loopback = await loopbackIssuer();
@@ -94,19 +89,6 @@ for (const setup of SETUPS)
       // holds the redirects after it, back to the app at the end, to the page's form-action.
       const returnOrigins = { UI_RETURN_TO_ORIGINS: [rpPages.url, `http://127.0.0.1:${proxyPort}`].join(',') };
       stack = await startOidcStack(setup, this, 'oidc_interop', { DATA_DIR: freshDataDir(), PUBLIC_URL: issuer }, { ...loopback.bridgeEnv, ...returnOrigins });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
     });
     after(async () => {
       await browser?.close();
