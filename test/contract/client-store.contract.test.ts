@@ -232,6 +232,18 @@ function clientStoreContract(open: OpenClientStore): void {
     expect(await emailsFor('x.io')).to.deep.equal([]);
   });
 
+  it('matches a prefix beyond ASCII by code point: astral characters after it, the greatest code point in it', async () => {
+    const start = Date.now();
+    const emails = ['u\u4e2da@x.io', 'u\u4e2d\u{1f600}@x.io', 'u\u4e2e@x.io', 'w\u{10ffff}@x.io', 'w\u{10ffff}\u{10ffff}@x.io', 'x\u{10ffff}@x.io'];
+    const clients = emails.map((email, i) => aClient({ id: newId(start + i), email }));
+    for (const client of clients) await store.insert(client);
+    const emailsFor = async (emailPrefix: string) => (await store.list({ emailPrefix, limit: 10 })).map((client) => client.email);
+    expect(await emailsFor('u\u4e2d')).to.deep.equal(['u\u4e2da@x.io', 'u\u4e2d\u{1f600}@x.io']);
+    expect(await emailsFor('w\u{10ffff}')).to.deep.equal(['w\u{10ffff}@x.io', 'w\u{10ffff}\u{10ffff}@x.io']);
+    expect(await emailsFor('w\u{10ffff}\u{10ffff}')).to.deep.equal(['w\u{10ffff}\u{10ffff}@x.io']);
+    expect(await emailsFor('x\u{10ffff}')).to.deep.equal(['x\u{10ffff}@x.io']);
+  });
+
   it('combines a filter with paging and never returns more than the limit', async () => {
     const start = Date.now();
     const clients = Array.from({ length: 6 }, (_, i) => aClient({ id: newId(start + i), email: `${i % 2 ? 'odd' : 'even'}${i}@x.io` }));
