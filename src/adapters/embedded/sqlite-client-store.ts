@@ -3,9 +3,9 @@ import type { ClientKind, ClientRecord } from '../../domain/kernel/client.js';
 import { DuplicateKeyError } from '../../domain/kernel/errors.js';
 import type { Logger } from '../../domain/kernel/logger.js';
 import { emailSkeleton, reportLookAlike, shadowedSkeleton } from '../confusables/email-skeleton.js';
+import { clientListQuery, LIVE } from './sqlite-client-list.js';
 import { fromMillis, isUniqueViolation, type SqliteDatabase, toMillis } from './sqlite-database.js';
 import { withSqliteOutages } from './sqlite-outages.js';
-import { prefixRange } from './sqlite-prefix-range.js';
 
 interface ClientRow {
   id: string;
@@ -159,41 +159,7 @@ export class SqliteClientStore implements ClientStore {
   }
 
   async list(query: ClientQuery): Promise<ClientRecord[]> {
-    const conditions: string[] = [LIVE];
-    const values: unknown[] = [];
-    // With a prefix, the unary + keeps kind and suspension off the index on them (which holds
-    // nearly every client): SQLite then reads the prefix's range of the email index instead.
-    const unindexed = query.emailPrefix ? '+' : '';
-    if (query.kind) {
-      conditions.push(`${unindexed}kind = ?`);
-      values.push(query.kind);
-    }
-    if (query.suspended !== undefined) {
-      conditions.push(`${unindexed}suspended = ?`);
-      values.push(query.suspended ? 1 : 0);
-    }
-    if (query.emailVerified !== undefined) conditions.push(query.emailVerified ? 'email_verified_at IS NOT NULL' : 'email_verified_at IS NULL');
-    if (query.emailPrefix) {
-      // A range of the unique email index: the prefix's matches are read, then sorted by id
-      // (docs/console.md says what a broad prefix costs).
-      const range = prefixRange(query.emailPrefix);
-      conditions.push(range.before === null ? 'email >= ?' : 'email >= ? AND email < ?');
-      values.push(range.from, ...(range.before === null ? [] : [range.before]));
-    }
-    const order = query.newestFirst ? 'DESC' : 'ASC';
-    // With a group, the group's rows of client_groups lead, in id order from their index,
-    // and each client is fetched by its id: a page reads the group's rows, not the table.
-    // With a prefix and no group, `+id` keeps the id index out of the race: walking it in
-    // order would skip the sort, but reads every client to find a selective prefix's few.
-    const key = query.group === undefined ? `${unindexed}id` : 'client_groups.client_id';
-    if (query.afterId) {
-      conditions.push(`${key} ${query.newestFirst ? '<' : '>'} ?`);
-      values.push(query.afterId);
-    }
-    const from =
-      query.group === undefined ? 'clients' : 'client_groups CROSS JOIN clients ON clients.id = client_groups.client_id AND client_groups.group_name = ?';
-    const sql = `SELECT clients.* FROM ${from} WHERE ${conditions.join(' AND ')} ORDER BY ${key} ${order} LIMIT ?`;
-    const params = query.group === undefined ? [...values, query.limit] : [query.group, ...values, query.limit];
+    const { sql, params } = clientListQuery(this.db, query);
     return this.db
       .prepare<unknown[], ClientRow>(sql)
       .all(...params)
@@ -251,9 +217,6 @@ export function fillEmailSkeletons(db: SqliteDatabase, log: Logger): number {
   log.info({ filled: unfilled.length }, 'email skeletons filled for clients stored by an earlier release');
   return unfilled.length;
 }
-
-/** The rows of clients not marked deleted: the only ones the port lets callers see. */
-const LIVE = 'deletion_request_id IS NULL';
 
 function markedOf(row: (ClientRow & DeletionColumns) | undefined): MarkedClient | null {
   if (!row || row.deletion_request_id === null) return null;
