@@ -14,21 +14,22 @@ export interface PrefixRange {
 }
 
 const GREATEST = 0x10ffff;
-const SURROGATES_FROM = 0xd800;
-const SURROGATES_AFTER = 0xdfff;
-/** With the u flag a surrogate pair reads as one code point, so this matches unpaired halves only. */
-const LONE_SURROGATE = /[\ud800-\udfff]/gu;
+const HIGH_SURROGATES = [0xd800, 0xdbff] as const;
+const FIRST_LOW_SURROGATE = 0xdc00;
+const AFTER_SURROGATES = 0xe000;
 
 export function prefixRange(prefix: string): PrefixRange {
-  // A lone surrogate is bound as U+FFFD; read the prefix as SQLite will, so both bounds agree.
-  const from = prefix.replace(LONE_SURROGATE, '\ufffd');
-  const points = Array.from(from, (character: string) => character.codePointAt(0)!);
+  // A lone surrogate is bound as its own three bytes (WTF-8), in code point order too.
+  const points = Array.from(prefix, (character: string) => character.codePointAt(0)!);
   while (points.length > 0) {
     const last = points.pop()!;
     if (last === GREATEST) continue;
-    // Surrogates are not characters and cannot be stored: the next character after U+D7FF is U+E000.
-    const next = last + 1 === SURROGATES_FROM ? SURROGATES_AFTER + 1 : last + 1;
-    return { from, before: String.fromCodePoint(...points, next) };
+    let next = last + 1;
+    // A low surrogate after a lone high one would join it into one astral character; no
+    // string from JavaScript holds that pair apart, so the next possible character is U+E000.
+    const before = points.at(-1);
+    if (next === FIRST_LOW_SURROGATE && before !== undefined && before >= HIGH_SURROGATES[0] && before <= HIGH_SURROGATES[1]) next = AFTER_SURROGATES;
+    return { from: prefix, before: String.fromCodePoint(...points, next) };
   }
-  return { from, before: null };
+  return { from: prefix, before: null };
 }
