@@ -1,12 +1,12 @@
 /** The AuditLog port's guarantees, asserted against every adapter, and the Redis audit stream. */
 import { expect } from 'chai';
 import { SqliteAuditLog } from '../../src/adapters/embedded/sqlite-audit-log.js';
-import type { SqliteDatabase } from '../../src/adapters/embedded/sqlite-database.js';
 import { MongoAuditLog } from '../../src/adapters/mongo/audit-log.js';
 import { RedisAuditStream } from '../../src/adapters/redis/audit-stream.js';
 import type { AuditEvent, AuditEventType, AuditLog } from '../../src/domain/audit/ports.js';
 import { newId } from '../../src/domain/kernel/ids.js';
 import { ferretDatabases, openSqlite, redisConnections, uniqueName } from './backends.js';
+import { sqlitePlansOf } from './store-fixtures.js';
 
 type OpenAuditLog = () => Promise<{ log: AuditLog; reopen(): AuditLog; close(): Promise<void> }>;
 
@@ -127,29 +127,11 @@ describe('AuditLog contract', () => {
   });
 
   describe('on SQLite, the query plans', () => {
-    /** The plan SQLite chose for every SELECT the log ran, one string per query. */
-    const plansOf = (db: SqliteDatabase): string[] => {
-      const plans: string[] = [];
-      const prepare = db.prepare.bind(db);
-      db.prepare = ((sql: string) => {
-        const statement = prepare(sql);
-        if (!sql.startsWith('SELECT')) return statement;
-        const all = statement.all.bind(statement);
-        statement.all = ((...params: unknown[]) => {
-          const steps = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
-          plans.push(steps.map((step) => step.detail).join('; '));
-          return all(...params);
-        }) as typeof statement.all;
-        return statement;
-      }) as typeof db.prepare;
-      return plans;
-    };
-
     it('reads a page by client IP or from a time on from an index, newest first, without scanning or sorting the table', async () => {
       const sqlite = await openSqlite();
       try {
         const log = new SqliteAuditLog(sqlite.db);
-        const plans = plansOf(sqlite.db);
+        const plans = sqlitePlansOf(sqlite.db);
         const at = new Date(START);
         await log.list({ ip: '192.0.2.7', limit: 50 });
         await log.list({ from: at, to: new Date(START + 3600_000), limit: 50 });

@@ -6,64 +6,17 @@
 import { expect } from 'chai';
 import { BROAD_PREFIX_MATCHES } from '../../src/adapters/embedded/sqlite-client-list.js';
 import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store.js';
-import type { SqliteDatabase } from '../../src/adapters/embedded/sqlite-database.js';
-import type { ClientRecord } from '../../src/domain/kernel/client.js';
 import { newId } from '../../src/domain/kernel/ids.js';
 import { openSqlite } from './backends.js';
-
-let sequence = 0;
-
-function aClient(fields: Partial<ClientRecord> = {}): ClientRecord {
-  const at = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
-  return {
-    id: newId(),
-    kind: 'user',
-    email: `member${++sequence}@example.com`,
-    firstName: '',
-    lastName: '',
-    phoneNumber: '',
-    name: '',
-    groups: ['user'],
-    attributes: {},
-    passwordHash: null,
-    secretHash: null,
-    suspended: false,
-    suspensionReason: '',
-    suspendedAt: null,
-    suspendedBy: '',
-    createdAt: at,
-    updatedAt: at,
-    emailVerifiedAt: null,
-    lastTokenIssuedAt: null,
-    ...fields,
-  };
-}
-
-/** The plan SQLite chose for every SELECT the connection ran, one string per query. */
-function plansOf(db: SqliteDatabase): string[] {
-  const plans: string[] = [];
-  const prepare = db.prepare.bind(db);
-  db.prepare = ((sql: string) => {
-    const statement = prepare(sql);
-    if (!sql.trimStart().startsWith('SELECT')) return statement;
-    const all = statement.all.bind(statement);
-    statement.all = ((...params: unknown[]) => {
-      const steps = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
-      plans.push(steps.map((step) => step.detail).join('; '));
-      return all(...params);
-    }) as typeof statement.all;
-    return statement;
-  }) as typeof db.prepare;
-  return plans;
-}
+import { aClientRecord, sqlitePlansOf } from './store-fixtures.js';
 
 describe('The email-prefix search of the client list, on the email index', () => {
   it('reads a range of the email index on SQLite, alone or with the other filters, paging and both orders, never scanning the clients', async () => {
     const sqlite = await openSqlite();
     try {
       const store = new SqliteClientStore(sqlite.db);
-      for (let i = 0; i < 20; i++) await store.insert(aClient({ suspended: i % 5 === 0 }));
-      const plans = plansOf(sqlite.db);
+      for (let i = 0; i < 20; i++) await store.insert(aClientRecord({ suspended: i % 5 === 0 }));
+      const plans = sqlitePlansOf(sqlite.db);
       const afterId = newId();
       await store.list({ emailPrefix: 'member1', limit: 51 });
       await store.list({ emailPrefix: 'member1', limit: 51, newestFirst: true, afterId });
@@ -86,14 +39,14 @@ describe('The email-prefix search of the client list, on the email index', () =>
       const store = new SqliteClientStore(sqlite.db);
       const start = Date.now();
       const clients = Array.from({ length: BROAD_PREFIX_MATCHES * 2 }, (_, i) =>
-        aClient({ id: newId(start + i), email: `${i % 3 ? 'wide' : 'other'}${i}@example.com` }),
+        aClientRecord({ id: newId(start + i), email: `${i % 3 ? 'wide' : 'other'}${i}@example.com` }),
       );
       sqlite.db.exec('BEGIN');
       for (const client of clients) await store.insert(client);
       sqlite.db.exec('COMMIT');
       const wide = clients.filter((client) => client.email.startsWith('wide')).map((client) => client.id);
       expect(wide.length).to.be.at.least(BROAD_PREFIX_MATCHES);
-      const plans = plansOf(sqlite.db);
+      const plans = sqlitePlansOf(sqlite.db);
       const ids = async (query: Parameters<typeof store.list>[0]) => (await store.list(query)).map((client) => client.id);
       const first = await ids({ emailPrefix: 'wide', limit: 3 });
       expect(first).to.deep.equal(wide.slice(0, 3));

@@ -10,58 +10,13 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store.js';
-import { openSqliteDatabase, type SqliteDatabase, sqliteFilePath } from '../../src/adapters/embedded/sqlite-database.js';
+import { openSqliteDatabase, sqliteFilePath } from '../../src/adapters/embedded/sqlite-database.js';
 import { SCHEMA_MIGRATIONS } from '../../src/adapters/embedded/sqlite-schema.js';
 import { MongoClientStore } from '../../src/adapters/mongo/client-store.js';
 import type { ClientRecord } from '../../src/domain/kernel/client.js';
 import { newId } from '../../src/domain/kernel/ids.js';
 import { ferretDatabases, openSqlite } from './backends.js';
-
-let sequence = 0;
-
-function aClient(fields: Partial<ClientRecord> = {}): ClientRecord {
-  const at = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
-  return {
-    id: newId(),
-    kind: 'user',
-    email: `member${++sequence}@example.com`,
-    firstName: '',
-    lastName: '',
-    phoneNumber: '',
-    name: '',
-    groups: ['user'],
-    attributes: {},
-    passwordHash: null,
-    secretHash: null,
-    suspended: false,
-    suspensionReason: '',
-    suspendedAt: null,
-    suspendedBy: '',
-    createdAt: at,
-    updatedAt: at,
-    emailVerifiedAt: null,
-    lastTokenIssuedAt: null,
-    ...fields,
-  };
-}
-
-/** The plan SQLite chose for every SELECT the connection ran, one string per query. */
-function plansOf(db: SqliteDatabase): string[] {
-  const plans: string[] = [];
-  const prepare = db.prepare.bind(db);
-  db.prepare = ((sql: string) => {
-    const statement = prepare(sql);
-    if (!sql.trimStart().startsWith('SELECT')) return statement;
-    const all = statement.all.bind(statement);
-    statement.all = ((...params: unknown[]) => {
-      const steps = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
-      plans.push(steps.map((step) => step.detail).join('; '));
-      return all(...params);
-    }) as typeof statement.all;
-    return statement;
-  }) as typeof db.prepare;
-  return plans;
-}
+import { aClientRecord, sqlitePlansOf } from './store-fixtures.js';
 
 describe('The group filter of the client list, on the indexes', () => {
   describe('on SQLite', () => {
@@ -69,8 +24,8 @@ describe('The group filter of the client list, on the indexes', () => {
       const sqlite = await openSqlite();
       try {
         const store = new SqliteClientStore(sqlite.db);
-        for (let i = 0; i < 20; i++) await store.insert(aClient({ groups: i % 2 ? ['user', 'ops'] : ['user'], suspended: i % 5 === 0 }));
-        const plans = plansOf(sqlite.db);
+        for (let i = 0; i < 20; i++) await store.insert(aClientRecord({ groups: i % 2 ? ['user', 'ops'] : ['user'], suspended: i % 5 === 0 }));
+        const plans = sqlitePlansOf(sqlite.db);
         const afterId = newId();
         await store.list({ group: 'ops', limit: 51 });
         await store.list({ group: 'ops', limit: 51, newestFirst: true, afterId });
@@ -97,7 +52,7 @@ describe('The group filter of the client list, on the indexes', () => {
         for (const migration of SCHEMA_MIGRATIONS.slice(0, before)) old.exec(migration);
         old.pragma(`user_version = ${before}`);
         const oldStore = new SqliteClientStore(old);
-        const [ops, both, none] = [aClient({ groups: ['user', 'ops'] }), aClient({ groups: ['user', 'ops', 'billing'] }), aClient()];
+        const [ops, both, none] = [aClientRecord({ groups: ['user', 'ops'] }), aClientRecord({ groups: ['user', 'ops', 'billing'] }), aClientRecord()];
         for (const client of [none, both, ops]) await oldStore.insert(client);
         old.close();
 

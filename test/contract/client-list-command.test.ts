@@ -8,35 +8,10 @@
 import { expect } from 'chai';
 import { type CommandStartedEvent, type CommandSucceededEvent, MongoClient } from 'mongodb';
 import { MongoClientStore } from '../../src/adapters/mongo/client-store.js';
-import type { ClientRecord } from '../../src/domain/kernel/client.js';
 import { newId } from '../../src/domain/kernel/ids.js';
 import { requireServices } from '../support/services.js';
 import { uniqueName } from './backends.js';
-
-function aClient(i: number, start: number): ClientRecord {
-  const at = new Date(Date.UTC(2026, 0, 2, 3, 4, 5));
-  return {
-    id: newId(start + i),
-    kind: 'user',
-    email: `listed${i}@example.com`,
-    firstName: '',
-    lastName: '',
-    phoneNumber: '',
-    name: '',
-    groups: ['user'],
-    attributes: {},
-    passwordHash: null,
-    secretHash: null,
-    suspended: false,
-    suspensionReason: '',
-    suspendedAt: null,
-    suspendedBy: '',
-    createdAt: at,
-    updatedAt: at,
-    emailVerifiedAt: null,
-    lastTokenIssuedAt: null,
-  };
-}
+import { aClientRecord } from './store-fixtures.js';
 
 describe('The client list on MongoDB (FerretDB), as the driver sends and receives it', () => {
   let client: MongoClient | null = null;
@@ -60,7 +35,7 @@ describe('The client list on MongoDB (FerretDB), as the driver sends and receive
       const store = new MongoClientStore(db);
       await store.ensureIndexes();
       const start = Date.now();
-      for (let i = 0; i < 120; i++) await store.insert(aClient(i, start));
+      for (let i = 0; i < 120; i++) await store.insert(aClientRecord({ id: newId(start + i), email: `listed${i}@example.com` }));
       const queries = [
         { limit: 51 },
         { limit: 51, newestFirst: true, afterId: newId(start + 100) },

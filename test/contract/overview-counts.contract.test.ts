@@ -2,7 +2,6 @@
 import { expect } from 'chai';
 import { SqliteAuditLog } from '../../src/adapters/embedded/sqlite-audit-log.js';
 import { SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store.js';
-import type { SqliteDatabase } from '../../src/adapters/embedded/sqlite-database.js';
 import { SqliteOutbox } from '../../src/adapters/embedded/sqlite-outbox.js';
 import { SqliteOverviewCounts } from '../../src/adapters/embedded/sqlite-overview-counts.js';
 import { SqliteSessionStore } from '../../src/adapters/embedded/sqlite-session-store.js';
@@ -13,11 +12,11 @@ import { MongoOverviewCounts } from '../../src/adapters/mongo/overview-counts.js
 import { MongoSessionStore } from '../../src/adapters/mongo/session-store.js';
 import type { AuditEvent, AuditEventType, AuditLog } from '../../src/domain/audit/ports.js';
 import type { ClientStore, Outbox, OutboxEntry } from '../../src/domain/clients/ports.js';
-import type { ClientRecord } from '../../src/domain/kernel/client.js';
 import { newId } from '../../src/domain/kernel/ids.js';
 import type { OverviewCounts } from '../../src/domain/overview/ports.js';
 import type { SessionStore } from '../../src/domain/sessions/ports.js';
 import { ferretDatabases, openSqlite } from './backends.js';
+import { aClientRecord, sqlitePlansOf } from './store-fixtures.js';
 
 interface Stores {
   counts: OverviewCounts;
@@ -30,33 +29,6 @@ interface Stores {
 
 const NOW = new Date(Date.UTC(2026, 11, 7, 12, 0, 0));
 const HOUR = 3600_000;
-let sequence = 0;
-
-function aClient(fields: Partial<ClientRecord> = {}): ClientRecord {
-  return {
-    id: newId(),
-    kind: 'user',
-    email: `overview${++sequence}@example.com`,
-    firstName: '',
-    lastName: '',
-    phoneNumber: '',
-    name: '',
-    groups: ['user'],
-    attributes: {},
-    passwordHash: null,
-    secretHash: null,
-    suspended: false,
-    suspensionReason: '',
-    suspendedAt: null,
-    suspendedBy: '',
-    createdAt: NOW,
-    updatedAt: NOW,
-    emailVerifiedAt: null,
-    lastTokenIssuedAt: null,
-    ...fields,
-  };
-}
-
 function anEvent(type: AuditEventType, at: Date): AuditEvent {
   return { id: newId(at.getTime()), at, type, outcome: 'success', actor: 'a', target: 'b', sessionId: '', ip: '', userAgent: '', requestId: '', details: {} };
 }
@@ -82,8 +54,14 @@ function overviewCountsContract(open: () => Promise<Stores>): void {
 
   it('counts the clients by kind and suspension, leaving out those marked deleted', async () => {
     const { clients, counts } = stores;
-    for (const client of [aClient(), aClient(), aClient({ suspended: true }), aClient({ kind: 'service', groups: ['service'] })]) await clients.insert(client);
-    const deleted = aClient();
+    for (const client of [
+      aClientRecord({}, NOW.getTime()),
+      aClientRecord({}, NOW.getTime()),
+      aClientRecord({ suspended: true }, NOW.getTime()),
+      aClientRecord({ kind: 'service', groups: ['service'] }, NOW.getTime()),
+    ])
+      await clients.insert(client);
+    const deleted = aClientRecord({}, NOW.getTime());
     await clients.insert(deleted);
     await clients.markDeleted(deleted.id, { requestId: newId(), at: NOW, by: 'admin' });
     const tallies = (await counts.clients()).filter((tally) => tally.count > 0);
@@ -145,35 +123,10 @@ describe('OverviewCounts contract', () => {
       };
     });
 
-    /** The plan SQLite chose for each statement the counts ran. */
-    const plansOf = (db: SqliteDatabase): string[] => {
-      const plans: string[] = [];
-      const prepare = db.prepare.bind(db);
-      db.prepare = ((sql: string) => {
-        const statement = prepare(sql);
-        const get = statement.get.bind(statement);
-        const all = statement.all.bind(statement);
-        const explain = (params: unknown[]) => {
-          const steps = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
-          plans.push(steps.map((step) => step.detail).join('; '));
-        };
-        statement.get = ((...params: unknown[]) => {
-          explain(params);
-          return get(...params);
-        }) as typeof statement.get;
-        statement.all = ((...params: unknown[]) => {
-          explain(params);
-          return all(...params);
-        }) as typeof statement.all;
-        return statement;
-      }) as typeof db.prepare;
-      return plans;
-    };
-
     it('answers every count from an index that covers its filter, never reading the tables', async () => {
       const sqlite = await openSqlite();
       try {
-        const plans = plansOf(sqlite.db);
+        const plans = sqlitePlansOf(sqlite.db, ['get', 'all']);
         const counts = new SqliteOverviewCounts(sqlite.db);
         await counts.clients();
         await counts.liveSessions(NOW);
