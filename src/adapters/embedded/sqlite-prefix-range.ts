@@ -14,22 +14,23 @@ export interface PrefixRange {
 }
 
 const GREATEST = 0x10ffff;
-const HIGH_SURROGATES = [0xd800, 0xdbff] as const;
-const FIRST_LOW_SURROGATE = 0xdc00;
+const SURROGATES = [0xd800, 0xdfff] as const;
 const AFTER_SURROGATES = 0xe000;
 
+/** `String.prototype.toWellFormed` (ES2024, in every Node this runs on), which es2022's types lack. */
+const wellFormed = (text: string): string => (text as string & { toWellFormed(): string }).toWellFormed();
+
 export function prefixRange(prefix: string): PrefixRange {
-  // A lone surrogate is bound as its own three bytes (WTF-8), in code point order too.
-  const points = Array.from(prefix, (character: string) => character.codePointAt(0)!);
+  // Node's UTF-8 encoder writes a lone surrogate as U+FFFD, in a stored email and in a bound
+  // prefix alike, so the range is that of the well-formed prefix. No surrogate code point is a
+  // character of a well-formed string: the successor of U+D7FF is U+E000.
+  const from = wellFormed(prefix);
+  const points = Array.from(from, (character: string) => character.codePointAt(0)!);
   while (points.length > 0) {
     const last = points.pop()!;
     if (last === GREATEST) continue;
-    let next = last + 1;
-    // A low surrogate after a lone high one would join it into one astral character; no
-    // string from JavaScript holds that pair apart, so the next possible character is U+E000.
-    const before = points.at(-1);
-    if (next === FIRST_LOW_SURROGATE && before !== undefined && before >= HIGH_SURROGATES[0] && before <= HIGH_SURROGATES[1]) next = AFTER_SURROGATES;
-    return { from: prefix, before: String.fromCodePoint(...points, next) };
+    const next = last + 1 >= SURROGATES[0] && last + 1 <= SURROGATES[1] ? AFTER_SURROGATES : last + 1;
+    return { from, before: String.fromCodePoint(...points, next) };
   }
-  return { from: prefix, before: null };
+  return { from, before: null };
 }
