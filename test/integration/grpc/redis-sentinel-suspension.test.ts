@@ -88,7 +88,14 @@ describe('Redis Sentinel: suspensions acknowledged while the master is down', fu
           return answerOf(probe, witness.token);
         },
         { until: (answer: string) => answer === 'OK', timeoutMs: 90_000, intervalMs: 0, what: 'the service to validate again after the failover' },
-      );
+      ).catch(async (error: Error) => {
+        // What the sentinels did and what the service logged: the reason is in one of them.
+        const named = await sentinel!.currentMasterPort().catch((failed: Error) => failed.message);
+        error.message +=
+          `\nthe sentinels name ${named} as master (the replica is ${sentinel!.replica.port})` +
+          `\n${sentinel!.logTails()}\n--- client-auth\n${server!.logs.slice(-40).join('\n')}`;
+        throw error;
+      });
       for (let round = 0; round < 20; round++) for (const answer of await Promise.all(users.map((user) => answerOf(probe, user.token)))) count(answer);
     } finally {
       probe.close();
