@@ -7,7 +7,7 @@ import { type AuditEvent, AuditOutcome } from '../../gen/clientauth/v1/audit.js'
 import type { FormError } from '../pages/form.js';
 import { ConsoleLayout } from './console-layout.js';
 import { DataTable } from './data-table.js';
-import { Button, ErrorSummary, TextField } from './form.js';
+import { Button, ErrorSummary, FieldFrame, TextField } from './form.js';
 import type { PageFrame } from './page-frame.js';
 
 export const AUDIT_PATH = '/admin/audit';
@@ -134,25 +134,19 @@ interface ChoiceProps {
   errors: readonly FormError[];
 }
 
-/** A select with the form helper's label and error, for a filter with known values. */
+/** A select in the frame every field has, for a filter with known values. */
 function Choice({ frame, name, label, value, options, errors }: ChoiceProps) {
-  const error = errors.find((candidate) => candidate.field === name);
   return (
-    <div class={error ? 'field field-error' : 'field'}>
-      <label for={name}>{label}</label>
-      {error ? (
-        <p class="error-message" id={`${name}-error`}>
-          <span class="visually-hidden">{frame.locale.t.form.errorPrefix} </span>
-          {error.message}
-        </p>
-      ) : null}
-      <select id={name} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${name}-error` : undefined}>
-        {options.map(([optionValue, optionLabel]) => (
-          <option key={optionValue} value={optionValue} selected={optionValue === value}>
-            {optionLabel}
-          </option>
-        ))}
-      </select>
-    </div>
+    <FieldFrame frame={frame} id={name} label={label} errors={errors}>
+      {(ties) => (
+        <select id={name} name={name} {...ties}>
+          {options.map(([optionValue, optionLabel]) => (
+            <option key={optionValue} value={optionValue} selected={optionValue === value}>
+              {optionLabel}
+            </option>
+          ))}
+        </select>
+      )}
+    </FieldFrame>
   );
 }

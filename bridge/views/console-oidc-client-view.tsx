@@ -8,7 +8,7 @@ import { OIDC_GRANT_TYPES, OIDC_SCOPES } from '../../src/domain/oidc/ports.js';
 import type { FormError, FormValues } from '../pages/form.js';
 import { ConsoleLayout } from './console-layout.js';
 import { SERVICES_PATH } from './console-services-view.js';
-import { Button, ErrorSummary, Notice, PostForm } from './form.js';
+import { Button, ErrorSummary, FieldFrame, Notice, PostForm } from './form.js';
 import type { PageFrame } from './page-frame.js';
 
 export const oidcClientPath = (clientId: string) => `${SERVICES_PATH}/${encodeURIComponent(clientId)}/oidc`;
@@ -111,33 +111,16 @@ interface UriListProps {
   errors: readonly FormError[];
 }
 
-/** A list of URIs, one a line, with its hint and error tied to it as TextField ties them. */
+/** A list of URIs, one a line, in the frame every field has. */
 function UriList({ frame, name, label, hint, value, errors }: UriListProps) {
-  const error = errors.find((candidate) => candidate.field === name);
   return (
-    <div class={error ? 'field field-error' : 'field'}>
-      <label for={name}>{label}</label>
-      <p class="hint" id={`${name}-hint`}>
-        {hint}
-      </p>
-      {error ? (
-        <p class="error-message" id={`${name}-error`}>
-          <span class="visually-hidden">{frame.locale.t.form.errorPrefix} </span>
-          {error.message}
-        </p>
-      ) : null}
-      <textarea
-        id={name}
-        name={name}
-        rows={3}
-        spellcheck={false}
-        autocomplete="off"
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={error ? `${name}-hint ${name}-error` : `${name}-hint`}
-      >
-        {value}
-      </textarea>
-    </div>
+    <FieldFrame frame={frame} id={name} label={label} hint={hint} errors={errors}>
+      {(ties) => (
+        <textarea id={name} name={name} rows={3} spellcheck={false} autocomplete="off" {...ties}>
+          {value}
+        </textarea>
+      )}
+    </FieldFrame>
   );
 }
 

@@ -72,6 +72,43 @@ export interface TextFieldProps {
 }
 
 export function TextField({ frame, name, id = name, label, type = 'text', value, hint, errors = [], autocomplete, inputMode, spellcheck }: TextFieldProps) {
+  return (
+    <FieldFrame frame={frame} id={id} label={label} hint={hint} errors={errors}>
+      {(ties) => (
+        <input
+          id={id}
+          name={name}
+          // preact types each input type apart; these three take the same attributes.
+          type={type as 'text'}
+          value={value}
+          autocomplete={autocomplete}
+          inputMode={inputMode}
+          spellcheck={spellcheck}
+          {...ties}
+        />
+      )}
+    </FieldFrame>
+  );
+}
+
+/** What ties a field's control to its hint and error, for screen readers. */
+export interface FieldTies {
+  'aria-invalid': 'true' | undefined;
+  'aria-describedby': string | undefined;
+}
+
+interface FieldFrameProps {
+  frame: PageFrame;
+  /** The control's id; the hint and error take it as their prefix. */
+  id: string;
+  label: string;
+  hint?: string | undefined;
+  errors: readonly FormError[];
+  children: (ties: FieldTies) => ComponentChildren;
+}
+
+/** One field of every form: its label, hint and error (the one whose field is `id`), then the control, tied to them. */
+export function FieldFrame({ frame, id, label, hint, errors, children }: FieldFrameProps) {
   const error = errors.find((candidate) => candidate.field === id);
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
@@ -88,18 +125,7 @@ export function TextField({ frame, name, id = name, label, type = 'text', value,
           {error.message}
         </p>
       ) : null}
-      <input
-        id={id}
-        name={name}
-        // preact types each input type apart; these three take the same attributes.
-        type={type as 'text'}
-        value={value}
-        autocomplete={autocomplete}
-        inputMode={inputMode}
-        spellcheck={spellcheck}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy || undefined}
-      />
+      {children({ 'aria-invalid': error ? 'true' : undefined, 'aria-describedby': describedBy || undefined })}
     </div>
   );
 }
