@@ -7,19 +7,21 @@
 
 /** The MongoDB and Redis adapters (the shared set-up). */
 export async function loadSharedAdapters() {
-  const [connect, clients, sessions, outbox, mailOutbox, oneTimeTokens, secondFactors, auditLog, signingKeys, oidc, overviewCounts] = await Promise.all([
-    import('./mongo/mongo-connect.js'),
-    import('./mongo/client-store.js'),
-    import('./mongo/session-store.js'),
-    import('./mongo/outbox.js'),
-    import('./mongo/mail-outbox.js'),
-    import('./mongo/one-time-token-store.js'),
-    import('./mongo/second-factor-store.js'),
-    import('./mongo/audit-log.js'),
-    import('./mongo/signing-key-store.js'),
-    import('./mongo/oidc-store.js'),
-    import('./mongo/overview-counts.js'),
-  ]);
+  const [connect, clients, sessions, outbox, mailOutbox, oneTimeTokens, secondFactors, auditLog, signingKeys, oidc, overviewCounts, revokedTokens] =
+    await Promise.all([
+      import('./mongo/mongo-connect.js'),
+      import('./mongo/client-store.js'),
+      import('./mongo/session-store.js'),
+      import('./mongo/outbox.js'),
+      import('./mongo/mail-outbox.js'),
+      import('./mongo/one-time-token-store.js'),
+      import('./mongo/second-factor-store.js'),
+      import('./mongo/audit-log.js'),
+      import('./mongo/signing-key-store.js'),
+      import('./mongo/oidc-store.js'),
+      import('./mongo/overview-counts.js'),
+      import('./mongo/revoked-token-store.js'),
+    ]);
   const [redis, revocationList, eventBus, attemptLimiters, auditStream, revocationFeed, cachedClients] = await Promise.all([
     import('./redis/redis-connect.js'),
     import('./redis/revocation-list.js'),
@@ -41,6 +43,7 @@ export async function loadSharedAdapters() {
     ...signingKeys,
     ...oidc,
     ...overviewCounts,
+    ...revokedTokens,
     ...redis,
     ...revocationList,
     ...eventBus,

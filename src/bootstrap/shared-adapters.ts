@@ -10,7 +10,7 @@ import type { Logger } from '../domain/kernel/logger.js';
 import type { OidcStore } from '../domain/oidc/ports.js';
 import type { OverviewCounts } from '../domain/overview/ports.js';
 import type { MailOutbox, OneTimeTokenStore } from '../domain/recovery/ports.js';
-import type { RevocationFeed, RevocationList } from '../domain/revocation/ports.js';
+import type { RevocationFeed, RevocationList, RevokedTokenStore } from '../domain/revocation/ports.js';
 import type { SecondFactorStore } from '../domain/second-factor/ports.js';
 import type { SessionStore } from '../domain/sessions/ports.js';
 import type { SigningKeyStore } from '../domain/signing-keys/ports.js';
@@ -28,6 +28,8 @@ export interface Adapters {
   sessions: SessionStore;
   outbox: Outbox;
   revocations: RevocationList;
+  /** Access tokens revoked one by one, which the revocation list is refilled from. */
+  revokedTokens: RevokedTokenStore;
   events: EventBus;
   /** The attempt limiters (rate-limiter-flexible on Redis, or in process). */
   limiters: AttemptLimiterFactory;
@@ -71,6 +73,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
     CachedClientStore,
     MongoOidcStore,
     MongoOverviewCounts,
+    MongoRevokedTokenStore,
   } = await loadSharedAdapters();
   const timeout = config.startupTimeoutMs;
   let mongo: MongoClient | null = null;
@@ -101,8 +104,9 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
       auditLog: new MongoAuditLog(db),
       oidc: new MongoOidcStore(db),
       overviewCounts: new MongoOverviewCounts(db),
+      revokedTokens: new MongoRevokedTokenStore(db),
     };
-    const { clients, sessions, outbox, signingKeys, secondFactors, oneTimeTokens, mailOutbox, auditLog, oidc } = mongoStores;
+    const { clients, sessions, outbox, signingKeys, secondFactors, oneTimeTokens, mailOutbox, auditLog, oidc, revokedTokens } = mongoStores;
     await settleAll([
       clients.ensureIndexes().then(() => clients.fillEmailSkeletons(log)),
       signingKeys.ensureIndexes(),
@@ -113,6 +117,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
       oneTimeTokens.ensureIndexes(),
       mailOutbox.ensureIndexes(),
       oidc.ensureIndexes(),
+      revokedTokens.ensureIndexes(),
     ]);
     return { ...mongoStores, client: connected.client };
   };
@@ -136,7 +141,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
   };
   try {
     const [mongoSide, redisSide] = await settleAll([openMongo(), openRedisSide()]);
-    const { clients, sessions, outbox, signingKeys, secondFactors, oneTimeTokens, mailOutbox, auditLog, oidc, overviewCounts } = mongoSide;
+    const { clients, sessions, outbox, signingKeys, secondFactors, oneTimeTokens, mailOutbox, auditLog, oidc, overviewCounts, revokedTokens } = mongoSide;
     const { redis, subscriber, revocations, revocationFeed } = redisSide;
     const cachedClients = config.clientCache.maxEntries > 0 ? await CachedClientStore.start(clients, redis, subscriber, config.clientCache, log) : null;
     const events = new RedisEventBus(
@@ -154,6 +159,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
       sessions,
       outbox,
       revocations,
+      revokedTokens,
       events,
       limiters: redisAttemptLimiters(redis, log),
       auditLog,

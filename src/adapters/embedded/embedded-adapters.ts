@@ -13,6 +13,7 @@ import { SqliteOneTimeTokenStore } from './sqlite-one-time-token-store.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { SqliteOverviewCounts } from './sqlite-overview-counts.js';
 import { SqliteRevocationPersistence } from './sqlite-revocation-persistence.js';
+import { SqliteRevokedTokenStore } from './sqlite-revoked-token-store.js';
 import { SqliteSecondFactorStore } from './sqlite-second-factor-store.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 import { SqliteSigningKeyStore } from './sqlite-signing-key-store.js';
@@ -38,6 +39,7 @@ export function openEmbeddedAdapters(
     sessions: new SqliteSessionStore(db),
     outbox: new SqliteOutbox(db),
     revocations,
+    revokedTokens: new SqliteRevokedTokenStore(db),
     events,
     limiters: memoryAttemptLimiters(),
     auditLog: new SqliteAuditLog(db),

@@ -248,6 +248,16 @@ export const SCHEMA_MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_events_type_at ON audit_events (type, at);
   CREATE INDEX outbox_pending_type ON outbox (delivered_at, type);
   `,
+  `
+  -- Access tokens revoked one by one at the OpenID Provider (sqlite-revoked-token-store.ts),
+  -- by jti, until they expire: what the revocation list is refilled from.
+  CREATE TABLE revoked_tokens (
+    token_id   TEXT PRIMARY KEY,
+    revoked_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX revoked_tokens_expiry ON revoked_tokens (expires_at);
+  `,
 ];
 
 /** Brings the schema of `db` up to date, in one transaction, under the write lock. */

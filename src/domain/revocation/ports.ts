@@ -114,6 +114,30 @@ export function tokenRevocationIdOf(tokenId: string): string {
   return `token.${tokenId}`;
 }
 
+/** One access token revoked on its own (RFC 7009 at the OpenID Provider), as the stores keep it. */
+export interface RevokedToken {
+  /** The token's `jti`; the revocation list knows it as `tokenRevocationIdOf(tokenId)`. */
+  tokenId: string;
+  revokedAt: Date;
+  /** The token's `exp`: from then on it is refused anyway, and the record may go. */
+  expiresAt: Date;
+}
+
+/**
+ * Access tokens revoked one by one, kept in the stores (the truth the revocation list is
+ * refilled from, as revoked sessions are), shared by every instance.
+ * - `record` is idempotent: recording a token again keeps one record, with the last call's
+ *   `revokedAt`, so a replay from a time after the first revocation still finds it.
+ * - `listLive` returns the tokens whose `expiresAt` is after `now` and, with `revokedSince`,
+ *   revoked at or after it, ordered by `tokenId` ascending; page with `afterId`.
+ * - `sweepExpired` deletes those whose `expiresAt` is at or before `now`; it returns how many.
+ */
+export interface RevokedTokenStore {
+  record(token: RevokedToken): Promise<void>;
+  listLive(query: { now: Date; revokedSince?: Date; afterId?: string; limit: number }): Promise<RevokedToken[]>;
+  sweepExpired(now: Date): Promise<number>;
+}
+
 /**
  * Puts sessions just revoked in the store on the revocation list until `until` (ms since
  * the epoch), so their access tokens fail at once rather than at expiry. The change that

@@ -1,0 +1,48 @@
+import type { Collection, Db } from 'mongodb';
+import type { RevokedToken, RevokedTokenStore } from '../../domain/revocation/ports.js';
+import { withMongoOutages } from './mongo-outages.js';
+
+type RevokedTokenDocument = Omit<RevokedToken, 'tokenId'> & { _id: string };
+
+/**
+ * Access tokens revoked one by one in the `revoked_tokens` collection, keyed by their
+ * `jti`. Expired ones are filtered out on every read and deleted by `sweepExpired`:
+ * FerretDB, the tests' MongoDB, has no TTL indexes (docs/architecture.md).
+ */
+export class MongoRevokedTokenStore implements RevokedTokenStore {
+  private readonly collection: Collection<RevokedTokenDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<RevokedTokenDocument>('revoked_tokens');
+    // Every method reports an outage of the store as UnavailableError (see ../outages.ts).
+    return withMongoOutages(this, 'the revoked token store');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    // One index per call: FerretDB creates them one at a time.
+    await this.collection.createIndex({ expiresAt: 1 }, { name: 'expiry' });
+    await this.collection.createIndex({ revokedAt: 1 }, { name: 'revoked_at' });
+  }
+
+  async record(token: RevokedToken): Promise<void> {
+    await this.collection.updateOne({ _id: token.tokenId }, { $set: { revokedAt: token.revokedAt, expiresAt: token.expiresAt } }, { upsert: true });
+  }
+
+  async listLive(query: { now: Date; revokedSince?: Date; afterId?: string; limit: number }): Promise<RevokedToken[]> {
+    const documents = await this.collection
+      .find({
+        expiresAt: { $gt: query.now },
+        ...(query.revokedSince === undefined ? {} : { revokedAt: { $gte: query.revokedSince } }),
+        ...(query.afterId === undefined ? {} : { _id: { $gt: query.afterId } }),
+      })
+      .sort({ _id: 1 })
+      .limit(query.limit)
+      .toArray();
+    return documents.map(({ _id, revokedAt, expiresAt }) => ({ tokenId: _id, revokedAt, expiresAt }));
+  }
+
+  async sweepExpired(now: Date): Promise<number> {
+    const { deletedCount } = await this.collection.deleteMany({ expiresAt: { $lte: now } });
+    return deletedCount;
+  }
+}
