@@ -156,6 +156,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       secondFactorSettings: config.secondFactor,
       recovery: mail.recovery,
       oidcRecords: adapters.oidc,
+      revokedTokens: adapters.revokedTokens,
       overviewCounts: adapters.overviewCounts,
     });
     if (config.admin) {
@@ -181,7 +182,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
     relay.start(config.outboxRelayIntervalMs, () => useCases.deletion.finishPendingDeletions());
     mail.mailer.start(config.outboxRelayIntervalMs);
     void mail.mailer.flush();
-    const sweepLog = new OutageLog(log, 'sweep of expired sessions, one-time tokens, second-factor claims and OpenID Provider records');
+    const sweepLog = new OutageLog(log, 'sweep of expired sessions, one-time tokens, second-factor claims, OpenID Provider records and revoked tokens');
     const sweeper = setInterval(
       () =>
         void sweepLog.run(async () => {
@@ -189,6 +190,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
           await adapters.oneTimeTokens.sweepExpired(new Date());
           await adapters.secondFactors.sweepClaims(new Date());
           await adapters.oidc.sweepExpired(new Date());
+          await adapters.revokedTokens.sweepExpired(new Date());
         }),
       SWEEP_INTERVAL_MS,
     );

@@ -16,7 +16,7 @@ import { SelfDeletion, type SelfDeletionDeps } from '../domain/clients/self-dele
 import { ServiceSecrets, type ServiceSecretsDeps } from '../domain/clients/service-secrets.js';
 import { Suspension, type SuspensionDeps } from '../domain/clients/suspension.js';
 import type { Clock } from '../domain/kernel/clock.js';
-import { OidcAccessTokenRevocation } from '../domain/oidc/access-token-revocation.js';
+import { OidcAccessTokenRevocation, type OidcAccessTokenRevocationDeps } from '../domain/oidc/access-token-revocation.js';
 import { OidcAccounts } from '../domain/oidc/accounts.js';
 import { OidcClientRegistrations, type OidcClientRegistrationsDeps } from '../domain/oidc/client-registration.js';
 import { OidcGrantRevocation, type OidcGrantRevocationDeps } from '../domain/oidc/grant-revocation.js';
@@ -50,6 +50,7 @@ type EveryUseCaseDeps = AccountDeps &
   DeletionDeps &
   EmailVerificationDeps &
   MySessionsDeps &
+  Omit<OidcAccessTokenRevocationDeps, 'accessTokens'> &
   OidcClientRegistrationsDeps &
   OidcGrantRevocationDeps &
   OidcServiceClientsDeps &

@@ -40,6 +40,7 @@ import type {
 import { FakeAuditLog } from './audit-log.js';
 import { FakeOidcStore } from './oidc.js';
 import { FakeOverviewCounts } from './overview.js';
+import { FakeRevokedTokenStore } from './revoked-tokens.js';
 import { FakeSecondFactorStore, SECOND_FACTOR_SETTINGS, tokenPair } from './second-factor.js';
 
 /** A clock the test moves by hand. */
@@ -333,6 +334,7 @@ export interface World {
   sessions: FakeSessionStore;
   outbox: FakeOutbox;
   revocations: FakeRevocationList;
+  revokedTokens: FakeRevokedTokenStore;
   limits: AttemptLimitRules;
   hasher: FakePasswordHasher;
   estimator: FakePasswordStrength;
@@ -390,6 +392,7 @@ export function world(
     sessions: new FakeSessionStore(),
     outbox: new FakeOutbox(),
     revocations: new FakeRevocationList(clock.now),
+    revokedTokens: new FakeRevokedTokenStore(),
     limits: new AttemptLimitRules(UNIT_LIMITS, memoryAttemptLimiters()),
     hasher: new FakePasswordHasher(),
     estimator: new FakePasswordStrength(),

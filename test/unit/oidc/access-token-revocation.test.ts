@@ -3,6 +3,7 @@ import type { Principal } from '../../../src/domain/kernel/client.js';
 import { domainError, UnavailableError } from '../../../src/domain/kernel/errors.js';
 import { OidcAccessTokenRevocation } from '../../../src/domain/oidc/access-token-revocation.js';
 import { tokenRevocationIdOf } from '../../../src/domain/revocation/ports.js';
+import { FakeRevokedTokenStore } from '../fakes/revoked-tokens.js';
 import { FakeRevocationList } from '../fakes/world.js';
 
 const NOW = Date.UTC(2026, 11, 7, 12);
@@ -21,13 +22,14 @@ const issued = (clientId: string): Principal => ({
 
 function revocationOf(principal: Principal | 'refused') {
   const revocations = new FakeRevocationList(() => NOW);
+  const revokedTokens = new FakeRevokedTokenStore();
   const accessTokens = {
     validateToken: async () => {
       if (principal === 'refused') throw domainError('TOKEN_EXPIRED');
       return principal;
     },
   };
-  return { revocations, revocation: new OidcAccessTokenRevocation({ accessTokens, revocations }) };
+  return { revocations, revokedTokens, revocation: new OidcAccessTokenRevocation({ accessTokens, revocations, revokedTokens, now: () => NOW }) };
 }
 
 describe('Revoking one access token of the OpenID Provider (unit, with fakes)', () => {
@@ -40,11 +42,27 @@ describe('Revoking one access token of the OpenID Provider (unit, with fakes)', 
     expect(revocations.entries.snapshot().sessions).to.deep.equal([{ id: tokenRevocationIdOf('jti-1'), until: EXPIRES.getTime() }]);
   });
 
+  it('keeps the revocation in the stores until the token expires, so a lost list is refilled with it', async () => {
+    const { revokedTokens, revocation } = revocationOf(issued('app-1'));
+    await revocation.revokeAccessToken('app-1', 'token');
+    expect(await revokedTokens.listLive({ now: new Date(NOW), limit: 10 })).to.deep.equal([{ tokenId: 'jti-1', revokedAt: new Date(NOW), expiresAt: EXPIRES }]);
+  });
+
+  it('keeps the revocation in the stores when the list cannot be reached, for the replay', async () => {
+    const { revocations, revokedTokens, revocation } = revocationOf(issued('app-1'));
+    revocations.down = true;
+    await revocation.revokeAccessToken('app-1', 'token').catch(() => undefined);
+    expect((await revokedTokens.listLive({ now: new Date(NOW), revokedSince: new Date(NOW), limit: 10 })).map((token) => token.tokenId)).to.deep.equal([
+      'jti-1',
+    ]);
+  });
+
   it("changes nothing for another client's token, our own login's, or one no longer valid", async () => {
     for (const principal of [issued('app-1'), { ...issued('app-1'), issuedTo: undefined }, 'refused'] as const) {
-      const { revocations, revocation } = revocationOf(principal as Principal | 'refused');
+      const { revocations, revokedTokens, revocation } = revocationOf(principal as Principal | 'refused');
       expect(await revocation.revokeAccessToken('app-2', 'token')).to.equal(false);
       expect(revocations.entries.snapshot().sessions).to.deep.equal([]);
+      expect(revokedTokens.tokens.size).to.equal(0);
     }
   });
 

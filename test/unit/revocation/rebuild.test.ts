@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { ClientQuery } from '../../../src/domain/clients/ports.js';
 import { newId } from '../../../src/domain/kernel/ids.js';
+import { tokenRevocationIdOf } from '../../../src/domain/revocation/ports.js';
 import { rebuildRevocations } from '../../../src/domain/revocation/rebuild.js';
 import { FakeRevocationList, registeredUser, world } from '../fakes/world.js';
 
@@ -31,11 +32,18 @@ describe('Rebuilding a lost revocation list from the stores', () => {
     w.clock.advance(LISTED_MS + 1000);
     await deletion(deletedNow);
     await w.sessions.revoke(loggedOutNow.principal.sessionId, new Date(w.clock.now()));
+    // Access tokens revoked one by one (RFC 7009): listed until their own expiry, not after.
+    const revokedAt = new Date(w.clock.now());
+    await w.revokedTokens.record({ tokenId: 'jti-live', revokedAt, expiresAt: new Date(w.clock.now() + 60_000) });
+    await w.revokedTokens.record({ tokenId: 'jti-expired', revokedAt, expiresAt: new Date(w.clock.now()) });
 
     const revocations = new FakeRevocationList(w.clock.now);
     const rebuilt = await rebuildRevocations({ ...w, revocations, listedMs: LISTED_MS, now: w.clock.now });
 
-    expect(rebuilt).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1 });
+    expect(rebuilt).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1, tokens: 1 });
+    expect(revocations.entries.snapshot().sessions).to.deep.include({ id: tokenRevocationIdOf('jti-live'), until: w.clock.now() + 60_000 });
+    expect(await revocations.status(live.principal.clientId, tokenRevocationIdOf('jti-live'))).to.equal('SESSION_REVOKED');
+    expect(await revocations.status(live.principal.clientId, tokenRevocationIdOf('jti-expired'))).to.equal(null);
     const status = (who: { principal: { clientId: string; sessionId: string } }) => revocations.status(who.principal.clientId, who.principal.sessionId);
     expect(await status(suspended)).to.equal('CLIENT_SUSPENDED');
     expect(await status(loggedOutNow)).to.equal('SESSION_REVOKED');
@@ -68,16 +76,21 @@ describe('Rebuilding a lost revocation list from the stores', () => {
     await w.clients.update(suspendedBefore.client.id, { suspended: true, suspendedAt: new Date(w.clock.now()) });
     await w.sessions.revoke(loggedOutBefore.principal.sessionId, new Date(w.clock.now()));
     await deletion(deletedBefore);
+    const expiresAt = new Date(w.clock.now() + 60_000);
+    await w.revokedTokens.record({ tokenId: 'jti-before', revokedAt: new Date(w.clock.now()), expiresAt });
     w.clock.advance(1000);
     const since = w.clock.now();
     await w.clients.update(suspendedAfter.client.id, { suspended: true, suspendedAt: new Date(w.clock.now()) });
     await w.sessions.revoke(loggedOutAfter.principal.sessionId, new Date(w.clock.now()));
     await deletion(deletedAfter);
+    await w.revokedTokens.record({ tokenId: 'jti-after', revokedAt: new Date(w.clock.now()), expiresAt });
 
     const revocations = new FakeRevocationList(w.clock.now);
     const replayed = await rebuildRevocations({ ...w, revocations, listedMs: LISTED_MS, now: w.clock.now }, { since });
 
-    expect(replayed).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1 });
+    expect(replayed).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1, tokens: 1 });
+    expect(await revocations.status(newId(), tokenRevocationIdOf('jti-after'))).to.equal('SESSION_REVOKED');
+    expect(await revocations.status(newId(), tokenRevocationIdOf('jti-before'))).to.equal(null);
     const status = (who: { principal: { clientId: string; sessionId: string } }) => revocations.status(who.principal.clientId, who.principal.sessionId);
     expect(await status(suspendedAfter)).to.equal('CLIENT_SUSPENDED');
     expect(await status(loggedOutAfter)).to.equal('SESSION_REVOKED');
