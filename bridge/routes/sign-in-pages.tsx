@@ -13,6 +13,7 @@ import type { LoginResponse } from '../../gen/clientauth/v1/client_auth.js';
 import type { LoginChallenge } from '../../gen/clientauth/v1/second_factor.js';
 import { type FormError, missingFields, readForm } from '../pages/form.js';
 import { expectedFailureOf, failureMessage, type PageFailure } from '../pages/page-failure.js';
+import { PASSKEY_ASSERTION_FIELDS, passkeyAssertionOf } from '../pages/passkey-assertion.js';
 import { returnTarget } from '../pages/return-to.js';
 import type { PageFrame } from '../views/page-frame.js';
 import { type SecondStepMethod, SecondStepView } from '../views/second-step-view.js';
@@ -22,7 +23,6 @@ import type { PageRouteDependencies } from './page-dependencies.js';
 import { FACTOR_NAMES } from './second-factor-routes.js';
 
 const SIGN_IN_FIELDS = ['email', 'password', 'return_to'] as const;
-const PASSKEY_FIELDS = ['ceremony_token', 'passkey_response'] as const;
 const SECOND_STEP_FIELDS = [
   'challenge_token',
   'factors',
@@ -31,7 +31,7 @@ const SECOND_STEP_FIELDS = [
   'switch_to',
   'totp_code',
   'recovery_code',
-  ...PASSKEY_FIELDS,
+  ...PASSKEY_ASSERTION_FIELDS,
   'return_to',
 ] as const;
 /** What a finished sign-in hands the browser, whichever way it went. */
@@ -153,7 +153,7 @@ export function signInPages(router: Router, deps: PageRouteDependencies): void {
     const method = methods.find((candidate) => candidate === form.method) ?? methods[0] ?? 'totp';
     let factor: { totpCode: string; recoveryCode: string; passkey: { ceremonyToken: string; response: Record<string, unknown> } | undefined };
     if (method === 'passkey') {
-      const passkey = passkeyOf(form);
+      const passkey = passkeyAssertionOf(form);
       if (!passkey) return step(method, [{ message: t.secondStep.passkeyMissing }], 400);
       factor = { totpCode: '', recoveryCode: '', passkey };
     } else {
@@ -181,11 +181,11 @@ export function signInPages(router: Router, deps: PageRouteDependencies): void {
   // A passkey instead of email and password: the page's script posts the assertion of a discoverable credential.
   if (deps.ui.passkeys)
     router.post('/sign-in/passkey', async (ctx) => {
-      const form = await readForm(ctx, deps.bodyLimitBytes, [...PASSKEY_FIELDS, 'return_to']);
+      const form = await readForm(ctx, deps.bodyLimitBytes, [...PASSKEY_ASSERTION_FIELDS, 'return_to']);
       const frame = renderer.frame(ctx);
       const { t } = frame.locale;
       const input = { email: '', returnTo: checkedReturn(form.return_to) };
-      const passkey = passkeyOf(form);
+      const passkey = passkeyAssertionOf(form);
       if (!passkey) return signInAgain(ctx, frame, input, [{ message: t.signIn.passkeyMissing }], 400);
       let session: IssuedSession;
       try {
@@ -221,17 +221,4 @@ function factorNames(challenge: LoginChallenge): string {
 function methodsOf(factors: string): SecondStepMethod[] {
   const named = factors.split(',');
   return METHOD_ORDER.filter((method) => named.includes(method));
-}
-
-/** The passkey assertion the page's script posted, or null when there is none that reads as one. */
-function passkeyOf(form: Record<(typeof PASSKEY_FIELDS)[number], string>): { ceremonyToken: string; response: Record<string, unknown> } | null {
-  if (form.ceremony_token === '' || form.passkey_response === '') return null;
-  let response: unknown;
-  try {
-    response = JSON.parse(form.passkey_response);
-  } catch {
-    return null;
-  }
-  if (typeof response !== 'object' || response === null || Array.isArray(response)) return null;
-  return { ceremonyToken: form.ceremony_token, response: response as Record<string, unknown> };
 }
