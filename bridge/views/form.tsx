@@ -130,9 +130,10 @@ export function FieldFrame({ frame, id, label, hint, errors, children }: FieldFr
   );
 }
 
-export function Button({ children, secondary = false }: { children: ComponentChildren; secondary?: boolean }) {
+/** A form's submit button; `name` and `value` say which of a form's buttons was pressed (the post carries the pressed one's). */
+export function Button({ children, secondary = false, name, value }: { children: ComponentChildren; secondary?: boolean; name?: string; value?: string }) {
   return (
-    <button type="submit" class={secondary ? 'secondary' : undefined}>
+    <button type="submit" class={secondary ? 'secondary' : undefined} name={name} value={value}>
       {children}
     </button>
   );
