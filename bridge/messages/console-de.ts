@@ -26,8 +26,6 @@ export const consoleDe: typeof consoleEn = {
     code: 'Code aus Ihrer Authenticator-App oder ein Wiederherstellungscode',
     codeHint: 'Ihr Konto hat die Anmeldung in zwei Schritten, also braucht es auch den zweiten Schritt.',
     codeMissing: 'Geben Sie den Code aus Ihrer Authenticator-App oder einen Ihrer Wiederherstellungscodes ein',
-    passkeyOnly:
-      'Ihr Konto bestätigt die Anmeldung nur mit einem Passkey, den diese Seite nicht abfragen kann. Melden Sie sich ab, mit Ihrem Passkey wieder an und wiederholen Sie dann die Änderung.',
     submit: 'Bestätigen und fortfahren',
     cancel: 'Abbrechen',
   },

@@ -30,8 +30,6 @@ export const consoleEn = {
     code: 'Code from your authenticator app, or a recovery code',
     codeHint: 'Your account has two-step sign-in, so it needs its second step too.',
     codeMissing: 'Enter the code from your authenticator app, or one of your recovery codes',
-    passkeyOnly:
-      'Your account confirms its sign-in with a passkey only, which this page cannot ask for. Sign out, sign in again with your passkey, then repeat the change.',
     submit: 'Confirm and continue',
     cancel: 'Cancel',
   },

@@ -6,6 +6,7 @@ import { consoleGroupsDe } from './console-groups-de.js';
 import { consoleOidcDe } from './console-oidc-de.js';
 import { consoleOpsDe } from './console-ops-de.js';
 import { consoleOverviewDe } from './console-overview-de.js';
+import { consoleReauthDe } from './console-reauth-de.js';
 import type { Messages } from './en.js';
 import { oidcPagesDe } from './oidc-pages-de.js';
 import { strengthAdviceDe } from './strength-advice-de.js';
@@ -228,6 +229,7 @@ export const de: Messages = {
   oidcPages: oidcPagesDe,
   consoleOverview: consoleOverviewDe,
   consoleOidc: consoleOidcDe,
+  consoleReauth: consoleReauthDe,
   errorPage: {
     title: 'Etwas ist schiefgegangen',
     toSignIn: 'Zur Anmeldeseite',

@@ -11,6 +11,7 @@ import { consoleGroupsEn } from './console-groups-en.js';
 import { consoleOidcEn } from './console-oidc-en.js';
 import { consoleOpsEn } from './console-ops-en.js';
 import { consoleOverviewEn } from './console-overview-en.js';
+import { consoleReauthEn } from './console-reauth-en.js';
 import { oidcPagesEn } from './oidc-pages-en.js';
 import { strengthAdviceEn } from './strength-advice-en.js';
 
@@ -236,6 +237,8 @@ export const en = {
   /** The console's Overview figures (console-overview-en.ts). */
   consoleOverview: consoleOverviewEn,
   consoleOidc: consoleOidcEn,
+  /** The console's re-authentication with a passkey (console-reauth-en.ts). */
+  consoleReauth: consoleReauthEn,
   errorPage: {
     title: 'Something went wrong',
     toSignIn: 'Go to the sign-in page',
