@@ -4,15 +4,18 @@
  * re-authentication window pass (the sign-in time moved back in the store, never a wait),
  * asks to suspend a client, and confirms with the password and then the passkey, as the
  * sign-in page's second step asks: the suspension is done and audited, and the new session
- * is recent. The password alone, a missing assertion and a tampered one leave the client
- * as it was. The page runs the pages' own script files under their CSP, with no axe-core
- * violation (axe-core, in English and German).
+ * is recent. The password alone, a missing assertion, a tampered one and one that proves
+ * another person leave the client (and the admin's session) as it was. An admin with an
+ * authenticator app too confirms with a code without JavaScript, or with the passkey. The
+ * page runs the pages' own script files under their CSP, with no axe-core violation, in
+ * English and German.
  */
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AuditOutcome } from '../../gen/clientauth/v1/audit.js';
 import { launchChromium } from '../support/chromium.js';
 import { eventually } from '../support/eventually.js';
+import { enrolTotp } from '../support/factor-fixture.js';
 import { ADMIN, expectPageHeaders, PASSWORD, registerPerson } from '../support/page-fixture.js';
 import { expectNoAxeViolations } from '../support/page-quality.js';
 import {
@@ -171,6 +174,49 @@ for (const setup of SETUPS)
       );
     });
 
+    it("refuses a passkey step carrying another person's challenge, though that person's passkey answers it", async () => {
+      // Another person with a passkey, copied onto the admin's authenticator: the ceremony succeeds for that person.
+      const other = await browser.newContext();
+      const person = await registerPerson(stack.server);
+      const copied: string[] = [];
+      try {
+        const personPage = await other.newPage();
+        await personPage.goto(`${url}/sign-in`);
+        const personAuthenticator = await addVirtualAuthenticator(other, personPage);
+        await personPage.bringToFront();
+        await personPage.getByLabel('Email address').fill(person.email);
+        await personPage.getByLabel('Password').fill(PASSWORD);
+        await personPage.getByRole('button', { name: 'Sign in', exact: true }).click();
+        expect((await registerPasskey(personPage, 'phone')).status).to.equal(201);
+        const { credentials } = await personAuthenticator.cdp.send('WebAuthn.getCredentials', { authenticatorId: personAuthenticator.authenticatorId });
+        for (const credential of credentials) {
+          await authenticator.cdp.send('WebAuthn.addCredential', { authenticatorId: authenticator.authenticatorId, credential });
+          copied.push(credential.credentialId);
+        }
+        await page.bringToFront();
+
+        const target = await suspensionAsked('not this admin');
+        await passwordGiven(target);
+        const before = await sessionToken();
+        const { secondFactorChallenge } = await stack.server.api.login({ email: person.email, password: PASSWORD });
+        await page.locator('input[name="challenge_token"]').evaluate((input: HTMLInputElement, token) => {
+          input.value = token;
+        }, secondFactorChallenge!.challengeToken);
+        await page.getByRole('button', { name: 'Use your passkey' }).click();
+        await page.getByText('That passkey was not accepted.').first().waitFor();
+        expect(await suspended(target.id)).to.equal(false);
+        expect(await sessionToken()).to.equal(before);
+        // The session the assertion started for the person was ended at once: only the person's own page is signed in.
+        const token = (await stack.server.api.login(ADMIN)).accessToken;
+        const { sessions } = await stack.server.api.listClientSessions({ clientId: person.id }, { token });
+        expect(sessions).to.have.length(1);
+      } finally {
+        for (const credentialId of copied)
+          await authenticator.cdp.send('WebAuthn.removeCredential', { authenticatorId: authenticator.authenticatorId, credentialId });
+        await other.close();
+      }
+    });
+
     for (const language of ['en', 'de'])
       it(`shows both steps without an axe-core violation, in ${language}`, async () => {
         // Script on for axe (bypassCSP lets its injected script run under the pages' policy).
@@ -196,4 +242,43 @@ for (const setup of SETUPS)
           await other.close();
         }
       });
+
+    // Last: the admin gains an authenticator app, which the tests above must not ask for.
+    it('offers an admin with the app and a passkey both: the code without JavaScript, the passkey with it', async () => {
+      const { recoveryCodes } = await enrolTotp(stack.server, await sessionToken());
+      const plain = await browser.newContext({ javaScriptEnabled: false });
+      try {
+        await plain.addCookies(await context.cookies(url));
+        const noScript = await plain.newPage();
+        const byCode = await registerPerson(stack.server);
+        await noScript.goto(`${url}/admin/clients/${byCode.id}`);
+        await stack.server.store.backdateSessionsOf(admin.id, 16 * MINUTE);
+        await noScript.locator('input[name="reason"]').fill('by code');
+        await noScript.locator('form[action$="/suspend"] button').click();
+        expect(await noScript.getByRole('button', { name: 'Use your passkey instead' }).isVisible()).to.equal(true);
+        await noScript.getByLabel('Your password').fill(PASSWORD);
+        await noScript.getByLabel('Code from your authenticator app, or a recovery code').fill(recoveryCodes[0]!);
+        await noScript.getByRole('button', { name: 'Confirm and continue' }).click();
+        await noScript.waitForURL(`${url}/admin/clients/${byCode.id}?notice=suspended`);
+        expect(await suspended(byCode.id)).to.equal(true);
+      } finally {
+        await plain.close();
+      }
+
+      await context.clearCookies();
+      await page.goto(`${url}/sign-in`);
+      await page.getByLabel('Email address').fill(admin.email);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByRole('button', { name: 'Use your passkey' }).click();
+      await page.waitForURL(`${url}/account`);
+      const byPasskey = await suspensionAsked('by passkey');
+      await page.getByLabel('Your password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Use your passkey instead' }).click();
+      expect(await page.getByRole('button', { name: 'Use a code instead' }).isVisible()).to.equal(true);
+      expect(await suspended(byPasskey.id)).to.equal(false);
+      await page.getByRole('button', { name: 'Use your passkey', exact: true }).click();
+      await page.waitForURL(`${url}/admin/clients/${byPasskey.id}?notice=suspended`);
+      expect(await suspended(byPasskey.id)).to.equal(true);
+    });
   });
