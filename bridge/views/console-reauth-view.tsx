@@ -124,7 +124,7 @@ function PasskeyStep({ frame, action, carried, askCode, cancel, passkeyStep }: C
           </PostForm>
         </div>
       ) : null}
-      <p>
+      <p class="reauth-cancel">
         <a href={cancel}>{frame.locale.t.console.reauth.cancel}</a>
       </p>
     </>

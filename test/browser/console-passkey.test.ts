@@ -8,7 +8,8 @@
  * another person leave the client (and the admin's session) as it was. An admin with an
  * authenticator app too confirms with a code without JavaScript, or with the passkey. The
  * page runs the pages' own script files under their CSP, with no axe-core violation, in
- * English and German.
+ * English and German; on the embedded set-up the passkey step's weight is measured and its
+ * screenshots go to docs/ui/ (console-reauth-passkey-*), as the console's quality suite does.
  */
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -17,7 +18,7 @@ import { launchChromium } from '../support/chromium.js';
 import { eventually } from '../support/eventually.js';
 import { enrolTotp } from '../support/factor-fixture.js';
 import { ADMIN, expectPageHeaders, PASSWORD, registerPerson } from '../support/page-fixture.js';
-import { expectNoAxeViolations } from '../support/page-quality.js';
+import { expectNoAxeViolations, measureAndPhotograph, reachAndRead } from '../support/page-quality.js';
 import {
   addVirtualAuthenticator,
   LOCALHOST_SWITCH,
@@ -218,7 +219,7 @@ for (const setup of SETUPS)
     });
 
     for (const language of ['en', 'de'])
-      it(`shows both steps without an axe-core violation, in ${language}`, async () => {
+      it(`shows both steps without an axe-core violation, in ${language} (the passkey step photographed on the embedded set-up)`, async () => {
         // Script on for axe (bypassCSP lets its injected script run under the pages' policy).
         const other = await browser.newContext({ bypassCSP: true, extraHTTPHeaders: { 'Accept-Language': language } });
         try {
@@ -233,9 +234,14 @@ for (const setup of SETUPS)
           expect(await quality.locator('html').getAttribute('lang')).to.equal(language);
           await quality.locator('input[name="reauth_password"]').waitFor();
           await expectNoAxeViolations(quality, `the re-authentication page of an admin with a passkey (${language})`);
-          await quality.locator('input[name="reauth_password"]').fill(PASSWORD);
-          await quality.locator('main form button').first().click();
-          await quality.locator('input[name="ceremony_token"]').waitFor({ state: 'attached' });
+          const html = await reachAndRead(quality, url, 'console-reauth-passkey', async () => {
+            await quality.locator('input[name="reauth_password"]').fill(PASSWORD);
+            await quality.locator('main form button').first().click();
+            await quality.locator('input[name="ceremony_token"]').waitFor({ state: 'attached' });
+          });
+          // The assets are fetched from here at the bridge's own address; the admin's email differs at every run.
+          if (setup === 'embedded' && language === 'en')
+            await measureAndPhotograph(quality, stack.bridge.url, 'console-reauth-passkey', html, ['.console-who']);
           await expectNoAxeViolations(quality, `the passkey step of the re-authentication (${language})`);
           expect(await suspended(target.id)).to.equal(false);
         } finally {
