@@ -23,12 +23,15 @@ import { int, ms, num } from './format.js';
 import type { HttpLoadResult } from './http-load.js';
 import { memoryMb } from './http-load.js';
 import { startMainProcess } from './main-process.js';
+import { runNodeChild, SERVER_CPU } from './processes.js';
+import type { RoundTripFloor } from './round-trip-floor.js';
 import { type RoundTrips, storeCounters } from './store-counters.js';
 
 const ME = { inFlight: 64, rounds: 3, warmUpSeconds: 1, seconds: 3 };
 const SERVICE_TOKEN = { inFlight: 8, rounds: 2, warmUpSeconds: 1, seconds: 3 };
 const REFRESH_ROUNDS = 2;
 const COLD_STARTS = 3;
+const FLOOR = { calls: 1000, rounds: 2 };
 /** Sequential requests per path for the round-trip count. */
 const COUNTED = 50;
 const ADMIN = { email: 'bench-shared-admin@example.com', password: `bench-admin-${Math.random().toString(36).slice(2)}-Aa1!` };
@@ -53,6 +56,8 @@ export interface SharedPathFigures {
   roundTrips: Record<'me' | 'getMe' | 'serviceToken' | 'refresh', RoundTrips>;
   memory: { readyMb: number; peakAfter: { me: number; serviceToken: number; refresh: number } };
   coldStartsMs: number[];
+  /** CPU µs of one awaited round trip from a bare Node process on the server's core (round-trip-floor.ts). */
+  floor: RoundTripFloor;
 }
 
 export async function measureSharedPaths(
@@ -78,17 +83,24 @@ export async function measureSharedPaths(
   const credentials = await serviceCredentials(env, workDir);
   const running = await startRunning(env, path.join(workDir, 'main-shared-paths.log'), nodeFlags);
   const counters = storeCounters(services);
-  let figures: Omit<SharedPathFigures, 'coldStartsMs'>;
+  let figures: Omit<SharedPathFigures, 'coldStartsMs' | 'floor'>;
   try {
     figures = await measurePaths(running, credentials, workDir, counters, say);
   } finally {
     await running.main.stop();
     await counters.close();
   }
+  say(`  what a round trip costs a bare Node process on the server's core, ${FLOOR.rounds} rounds of ${FLOOR.calls} calls`);
+  const floor = await runNodeChild<RoundTripFloor>(
+    SERVER_CPU,
+    path.join(repoRoot(), 'dist', 'test', 'bench', 'round-trip-floor.js'),
+    [JSON.stringify({ ...services, dbName: `${env.DB_NAME}_floor`, ...FLOOR })],
+    { readyTimeoutMs: 120_000, outputFile: path.join(workDir, 'round-trip-floor.log') },
+  );
   say(`  cold start to the first served GET /me, ${COLD_STARTS} times`);
   const coldStartsMs: number[] = [];
   for (let run = 0; run < COLD_STARTS; run++) coldStartsMs.push((await coldStart(env, running.token, path.join(workDir, 'cold-shared.log'))).totalMs);
-  return { ...figures, coldStartsMs };
+  return { ...figures, coldStartsMs, floor };
 }
 
 /**
@@ -121,7 +133,7 @@ async function measurePaths(
   workDir: string,
   counters: ReturnType<typeof storeCounters>,
   say: (line: string) => void,
-): Promise<Omit<SharedPathFigures, 'coldStartsMs'>> {
+): Promise<Omit<SharedPathFigures, 'coldStartsMs' | 'floor'>> {
   const pid = running.main.pid;
   const api = createClientAuthClient(running.grpcAddress, { deadlineMs: 10_000 });
   try {
@@ -254,6 +266,11 @@ export function sharedPathsReport(r: SharedPathFigures): string[] {
   out(
     `  RSS: ${num(r.memory.readyMb)} MB at ready (goal < ${g.readyMb}: ${met(r.memory.readyMb < g.readyMb)}); high-water mark after /me, ` +
       `client credentials, refresh: ${num(r.memory.peakAfter.me)} / ${num(r.memory.peakAfter.serviceToken)} / ${num(peak)} MB (goal < ${g.peakMb}: ${met(peak < g.peakMb)})`,
+  );
+  const f = r.floor;
+  out(
+    `  one awaited round trip from a bare Node process on the server's core, CPU µs: timer wake ${int(f.timerWakeUs)}, Redis GET ${int(f.redisGetUs)}, ` +
+      `MongoDB ping ${int(f.mongoPingUs)}, findOne by _id ${int(f.mongoFindOneUs)}`,
   );
   const sorted = [...r.coldStartsMs].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
