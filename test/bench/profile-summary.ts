@@ -15,6 +15,7 @@
  * busy time, not the milliseconds, and the CPU per request from /proc (the bench does).
  */
 import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 interface ProfileNode {
   id: number;
@@ -22,7 +23,7 @@ interface ProfileNode {
   children?: number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -130,4 +131,5 @@ function main(argv: string[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-main(process.argv.slice(2));
+// Run as a script; imported (by its test), it only exports `summarise`.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main(process.argv.slice(2));
