@@ -112,8 +112,8 @@ export interface RedisSentinelSetUp {
   replica: RedisInstance;
   /** Kills the current master with SIGKILL, as a crashed machine would go. */
   killMaster(): void;
-  /** The port of the master the sentinels name now. */
-  currentMasterPort(): Promise<number>;
+  /** The port of the master the sentinels name now, as the first sentinel (or the one at `index`) says. */
+  currentMasterPort(index?: number): Promise<number>;
   /** The last lines of every process's log, to explain a failover that did not happen. */
   logTails(lines?: number): string;
   stop(): Promise<void>;
@@ -171,8 +171,8 @@ export async function startRedisSentinels(
     master,
     replica,
     killMaster: () => void master.process.proc.kill('SIGKILL'),
-    currentMasterPort: async () =>
-      Number((await cli(tools.cli, sentinels[0]!.port, passwords.sentinel, 'sentinel', 'get-master-addr-by-name', name)).trim().split('\n')[1]),
+    currentMasterPort: async (index = 0) =>
+      Number((await cli(tools.cli, sentinels[index]!.port, passwords.sentinel, 'sentinel', 'get-master-addr-by-name', name)).trim().split('\n')[1]),
     logTails: (lines = 15) =>
       all
         .map(({ process: managed }) => {
