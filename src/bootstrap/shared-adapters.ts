@@ -62,6 +62,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
     MongoSecondFactorStore,
     MongoAuditLog,
     connectRedis,
+    closeRedis,
     DEFAULT_KEYS,
     RedisRevocationList,
     RedisEventBus,
@@ -183,13 +184,13 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
         await revocationFeed.close();
         await revocations.close();
         cachedClients?.close();
-        for (const connection of redisConnections) connection.disconnect();
+        for (const connection of redisConnections) closeRedis(connection);
         await mongoClient.close();
       },
     };
   } catch (error) {
     for (const part of started) await part.close();
-    for (const connection of redisConnections) connection.disconnect();
+    for (const connection of redisConnections) closeRedis(connection);
     await (mongo as MongoClient | null)?.close();
     throw error;
   }

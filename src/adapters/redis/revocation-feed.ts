@@ -3,6 +3,7 @@ import { UnavailableError } from '../../domain/kernel/errors.js';
 import type { Logger } from '../../domain/kernel/logger.js';
 import { compareCursors, cursorEpoch, cursorPosition, cursorTime, isCursor, makeCursor } from '../../domain/revocation/feed.js';
 import type { NewRevocationEvent, RevocationEvent, RevocationFeed } from '../../domain/revocation/ports.js';
+import { closeRedis } from './redis-connect.js';
 import type { RevocationEpochs } from './revocation-refill.js';
 import type { RedisClient } from './topology.js';
 
@@ -111,7 +112,7 @@ export class RedisRevocationFeed implements RevocationFeed {
   async close(): Promise<void> {
     this.closed = true;
     this.subscriptions.clear();
-    this.reader.disconnect();
+    closeRedis(this.reader);
     await this.following;
   }
 
