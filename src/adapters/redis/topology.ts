@@ -31,6 +31,9 @@ export function newRedisClient(config: RedisTarget, options: { subscriber: boole
         sentinelPassword: config.sentinelPassword ?? undefined,
         enableTLSForSentinelMode: config.tls,
         sentinelRetryStrategy: retryStrategy,
+        // Without it, a sentinel that accepts the connection but does not answer (stopped, stuck
+        // writing its configuration) holds the reconnection for ever: the others are never asked.
+        sentinelCommandTimeout: COMMON.commandTimeout,
         // Disconnects as soon as a sentinel announces a new master, instead of waiting for the old one's socket to fail.
         failoverDetector: true,
       });

@@ -104,4 +104,10 @@ describe('Redis Sentinel: a failover announced while the service is asking a slo
     slowSentinel!.release();
     await validatesAgain(token, 'ValidateToken to succeed again once the slow sentinel answered');
   });
+
+  it('validates again while the slow sentinel never answers: the others are asked', async () => {
+    const token = await register();
+    await failOverBehindSlowSentinel(token);
+    await validatesAgain(token, 'ValidateToken to succeed again while one sentinel holds its answers');
+  });
 });
