@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createClientAuthClient } from '../../../src/sdk/typed-client.js';
 import { eventually } from '../../support/eventually.js';
+import { logSummary } from '../../support/log-summary.js';
 import { type RedisSentinelSetUp, redisTools, startRedisSentinels } from '../../support/redis-topologies.js';
 import { startTestServer, type TestServer, testEnv } from '../../support/server.js';
 import { requireServices } from '../../support/services.js';
@@ -98,12 +99,10 @@ describe('Redis Sentinel, passwords on the data nodes and on the sentinels: the 
         what: 'ValidateToken to succeed again after the failover',
       }).catch(async (error: Error) => {
         // What the sentinels did and what the service logged: the reason is in one of them.
-        // The service's own lines, without one per call, so that what became of its connections shows.
-        const serviceLines = server!.logs.filter((line) => !line.includes('"method"')).slice(-30);
         const named = await sentinel!.currentMasterPort().catch((failed: Error) => failed.message);
         error.message +=
           `\nthe sentinels name ${named} as master (the replica is ${sentinel!.replica.port})` +
-          `\n${sentinel!.logTails()}\n--- client-auth\n${serviceLines.join('\n')}`;
+          `\n${sentinel!.logTails()}\n--- client-auth\n${logSummary(server!.logs, 40)}`;
         throw error;
       });
     } finally {

@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { errorDetailOf } from '../../../src/sdk/error-details.js';
 import { type ClientAuthPromiseClient, createClientAuthClient } from '../../../src/sdk/typed-client.js';
 import { eventually } from '../../support/eventually.js';
+import { logSummary } from '../../support/log-summary.js';
 import { type RedisSentinelSetUp, redisTools, startRedisSentinels } from '../../support/redis-topologies.js';
 import { startTestServer, type TestServer, testEnv } from '../../support/server.js';
 import { requireServices } from '../../support/services.js';
@@ -89,9 +90,7 @@ describe('Redis Sentinel: a failover announced while the service is asking a slo
   async function validatesAgain(token: string, what: string): Promise<void> {
     await eventually(() => answerOf(probe!, token), { until: (answer: string) => answer === 'OK', timeoutMs: RECOVERY_MS, what }).catch(
       async (error: Error) => {
-        // The service's own lines, without one per call: the connections' fate is among them.
-        const serviceLines = server!.logs.filter((line) => !line.includes('"method"')).slice(-30);
-        error.message += `\n${sentinel!.logTails()}\n--- client-auth\n${serviceLines.join('\n')}`;
+        error.message += `\n${sentinel!.logTails()}\n--- client-auth\n${logSummary(server!.logs, 40)}`;
         throw error;
       },
     );

@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { errorDetailOf } from '../../../src/sdk/error-details.js';
 import { type ClientAuthPromiseClient, createClientAuthClient } from '../../../src/sdk/typed-client.js';
 import { eventually } from '../../support/eventually.js';
+import { logSummary } from '../../support/log-summary.js';
 import { type RedisSentinelSetUp, redisTools, startRedisSentinels } from '../../support/redis-topologies.js';
 import { startTestServer, type TestServer, testEnv } from '../../support/server.js';
 import { requireServices } from '../../support/services.js';
@@ -90,12 +91,10 @@ describe('Redis Sentinel: suspensions acknowledged while the master is down', fu
         { until: (answer: string) => answer === 'OK', timeoutMs: 90_000, intervalMs: 0, what: 'the service to validate again after the failover' },
       ).catch(async (error: Error) => {
         // What the sentinels did and what the service logged: the reason is in one of them.
-        // The service's own lines, without one per call, so that what became of its connections shows.
-        const serviceLines = server!.logs.filter((line) => !line.includes('"method"')).slice(-40);
         const named = await sentinel!.currentMasterPort().catch((failed: Error) => failed.message);
         error.message +=
           `\nthe sentinels name ${named} as master (the replica is ${sentinel!.replica.port})` +
-          `\n${sentinel!.logTails()}\n--- client-auth\n${serviceLines.join('\n')}`;
+          `\n${sentinel!.logTails()}\n--- client-auth\n${logSummary(server!.logs, 40)}`;
         throw error;
       });
       for (let round = 0; round < 20; round++) for (const answer of await Promise.all(users.map((user) => answerOf(probe, user.token)))) count(answer);
