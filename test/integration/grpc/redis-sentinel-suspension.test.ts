@@ -62,13 +62,13 @@ describe('Redis Sentinel: suspensions acknowledged while the master is down', fu
     const api = server!.api;
     const probe = createClientAuthClient(server!.address, { retry: false, deadlineMs: 2000 });
     const adminToken = (await api.login(ADMIN)).accessToken;
-    const users = await Promise.all(
-      Array.from({ length: SUSPENDED }, async (_, i) => {
-        const email = `sentinel-suspended${i}.${Date.now()}@example.com`;
-        const { client } = await api.registerUser({ email, password: PASSWORD });
-        return { id: client!.id, token: (await api.login({ email, password: PASSWORD })).accessToken };
-      }),
-    );
+    // One at a time: at once, on a loaded machine, the service's password-hashing limit refuses some (RESOURCE_EXHAUSTED).
+    const users: { id: string; token: string }[] = [];
+    for (let i = 0; i < SUSPENDED; i++) {
+      const email = `sentinel-suspended${i}.${Date.now()}@example.com`;
+      const { client } = await api.registerUser({ email, password: PASSWORD });
+      users.push({ id: client!.id, token: (await api.login({ email, password: PASSWORD })).accessToken });
+    }
     const witness = users.pop()!;
 
     sentinel!.killMaster();
