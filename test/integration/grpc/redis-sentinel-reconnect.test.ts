@@ -6,6 +6,7 @@
  */
 import type { ServiceError } from '@grpc/grpc-js';
 import { expect } from 'chai';
+import { Redis } from 'ioredis';
 import { errorDetailOf } from '../../../src/sdk/error-details.js';
 import { type ClientAuthPromiseClient, createClientAuthClient } from '../../../src/sdk/typed-client.js';
 import { eventually } from '../../support/eventually.js';
@@ -102,6 +103,25 @@ describe('Redis Sentinel: a failover announced while the service is asking a slo
     // The sentinel answers at last (with the new master); the announcement has come meanwhile.
     slowSentinel!.release();
     await validatesAgain(token, 'ValidateToken to succeed again once the slow sentinel answered');
+
+    // A connection the service closes stays closed: none is opened again on the new master.
+    const master = new Redis({ host: '127.0.0.1', port: sentinel!.replica.port, password: PASSWORDS.data, lazyConnect: true, connectionName: 'test-observer' });
+    try {
+      const serviceConnections = async () =>
+        // Every client but the sentinels' links and this one (named by CLIENT SETNAME).
+        String(await master.call('CLIENT', 'LIST'))
+          .split('\n')
+          .filter((line) => line.startsWith('id=') && !/ name=(sentinel-|test-observer )/.test(line)).length;
+      expect(await serviceConnections()).to.be.greaterThan(0);
+      await server!.close();
+      server = undefined;
+      await eventually(serviceConnections, { until: (count: number) => count === 0, timeoutMs: 10_000, what: "the service's connections to close" });
+      // Longer than the reopening's delay: a connection reopened by mistake would be back by now.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await serviceConnections()).to.equal(0);
+    } finally {
+      master.disconnect();
+    }
   });
 
   it('validates again while the slow sentinel never answers: the others are asked', async () => {
