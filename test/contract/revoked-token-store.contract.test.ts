@@ -10,8 +10,8 @@ type OpenStore = () => Promise<{ store: RevokedTokenStore; reopen(): RevokedToke
 const NOW = new Date(Date.UTC(2026, 11, 7, 12, 0, 0, 123));
 const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
 
-function revoked(tokenId: string, revokedAt: Date, expiresAt: Date): RevokedToken {
-  return { tokenId, revokedAt, expiresAt };
+function revoked(tokenId: string, revokedAt: Date, expiresAt: Date, kind: RevokedToken['kind'] = 'token'): RevokedToken {
+  return { kind, tokenId, revokedAt, expiresAt };
 }
 
 function revokedTokenStoreContract(open: OpenStore): void {
@@ -29,6 +29,13 @@ function revokedTokenStoreContract(open: OpenStore): void {
     const expected = [live[1], live[0]];
     expect(await store.listLive({ now: NOW, limit: 10 })).to.deep.equal(expected);
     expect(await reopen().listLive({ now: NOW, limit: 10 })).to.deep.equal(expected);
+  });
+
+  it('keeps what each record revokes, a token or a whole grant, also through a new connection (a restart)', async () => {
+    const records = [revoked('grant-1', minutes(-1), minutes(15), 'grant'), revoked('jti-1', minutes(-1), minutes(5))];
+    for (const record of records) await store.record(record);
+    expect(await store.listLive({ now: NOW, limit: 10 })).to.deep.equal(records);
+    expect(await reopen().listLive({ now: NOW, revokedSince: minutes(-1), limit: 10 })).to.deep.equal(records);
   });
 
   it('lists, with `revokedSince`, only the tokens revoked at or after it', async () => {

@@ -258,6 +258,11 @@ export const SCHEMA_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX revoked_tokens_expiry ON revoked_tokens (expires_at);
   `,
+  `
+  -- Whole grants revoked at the OpenID Provider too, by grant id ('grant'), until their last
+  -- access token expires; the rows before this were single tokens.
+  ALTER TABLE revoked_tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'token';
+  `,
 ];
 
 /** Brings the schema of `db` up to date, in one transaction, under the write lock. */

@@ -2,11 +2,12 @@ import type { Collection, Db } from 'mongodb';
 import type { RevokedToken, RevokedTokenStore } from '../../domain/revocation/ports.js';
 import { withMongoOutages } from './mongo-outages.js';
 
-type RevokedTokenDocument = Omit<RevokedToken, 'tokenId'> & { _id: string };
+/** Documents recorded before grants were kept have no `kind`: they are single tokens. */
+type RevokedTokenDocument = Omit<RevokedToken, 'tokenId' | 'kind'> & { _id: string; kind?: RevokedToken['kind'] };
 
 /**
- * Access tokens revoked one by one in the `revoked_tokens` collection, keyed by their
- * `jti`. Expired ones are filtered out on every read and deleted by `sweepExpired`:
+ * Access tokens revoked one by one, and whole grants, in the `revoked_tokens` collection,
+ * keyed by the token's `jti` or the grant's id. Expired ones are filtered out on every read and deleted by `sweepExpired`:
  * FerretDB, the tests' MongoDB, has no TTL indexes (docs/architecture.md).
  */
 export class MongoRevokedTokenStore implements RevokedTokenStore {
@@ -25,7 +26,11 @@ export class MongoRevokedTokenStore implements RevokedTokenStore {
   }
 
   async record(token: RevokedToken): Promise<void> {
-    await this.collection.updateOne({ _id: token.tokenId }, { $set: { revokedAt: token.revokedAt, expiresAt: token.expiresAt } }, { upsert: true });
+    await this.collection.updateOne(
+      { _id: token.tokenId },
+      { $set: { kind: token.kind, revokedAt: token.revokedAt, expiresAt: token.expiresAt } },
+      { upsert: true },
+    );
   }
 
   async listLive(query: { now: Date; revokedSince?: Date; afterId?: string; limit: number }): Promise<RevokedToken[]> {
@@ -38,7 +43,7 @@ export class MongoRevokedTokenStore implements RevokedTokenStore {
       .sort({ _id: 1 })
       .limit(query.limit)
       .toArray();
-    return documents.map(({ _id, revokedAt, expiresAt }) => ({ tokenId: _id, revokedAt, expiresAt }));
+    return documents.map(({ _id, kind, revokedAt, expiresAt }) => ({ kind: kind ?? 'token', tokenId: _id, revokedAt, expiresAt }));
   }
 
   async sweepExpired(now: Date): Promise<number> {

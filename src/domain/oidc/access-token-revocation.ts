@@ -41,7 +41,7 @@ export class OidcAccessTokenRevocation {
     });
     const issuedTo = principal?.issuedTo;
     if (principal === null || issuedTo === undefined || issuedTo.clientId !== callerClientId) return false;
-    await this.deps.revokedTokens.record({ tokenId: issuedTo.tokenId, revokedAt: new Date(this.deps.now()), expiresAt: principal.expiresAt });
+    await this.deps.revokedTokens.record({ kind: 'token', tokenId: issuedTo.tokenId, revokedAt: new Date(this.deps.now()), expiresAt: principal.expiresAt });
     await this.deps.revocations.revokeSession(tokenRevocationIdOf(issuedTo.tokenId), principal.expiresAt.getTime());
     return true;
   }

@@ -114,21 +114,35 @@ export function tokenRevocationIdOf(tokenId: string): string {
   return `token.${tokenId}`;
 }
 
-/** One access token revoked on its own (RFC 7009 at the OpenID Provider), as the stores keep it. */
+/**
+ * One revocation of the OpenID Provider's access tokens, as the stores keep it: one access
+ * token revoked on its own (RFC 7009), or a whole grant (the provider revoked it for a code
+ * or refresh token used twice; our logout, suspension, demotion or deletion ended it).
+ */
 export interface RevokedToken {
-  /** The token's `jti`; the revocation list knows it as `tokenRevocationIdOf(tokenId)`. */
+  /** 'token': one access token, by its `jti`; 'grant': every access token of the grant (their `sid`). */
+  kind: 'token' | 'grant';
+  /** The token's `jti`, or the grant's id; the revocation list knows it as `listedIdOf(record)`. */
   tokenId: string;
   revokedAt: Date;
-  /** The token's `exp`: from then on it is refused anyway, and the record may go. */
+  /** When the last access token it refuses expires (a token's `exp`; a grant's revocation plus the access token lifetime): then the record may go. */
   expiresAt: Date;
 }
 
+/** The name under which the revocation list refuses what `revoked` revokes: a grant is listed as a revoked session (its tokens' `sid`). */
+export function listedIdOf(revoked: Pick<RevokedToken, 'kind' | 'tokenId'>): string {
+  return revoked.kind === 'grant' ? revoked.tokenId : tokenRevocationIdOf(revoked.tokenId);
+}
+
 /**
- * Access tokens revoked one by one, kept in the stores (the truth the revocation list is
- * refilled from, as revoked sessions are), shared by every instance.
- * - `record` is idempotent: recording a token again keeps one record, with the last call's
- *   `revokedAt`, so a replay from a time after the first revocation still finds it.
- * - `listLive` returns the tokens whose `expiresAt` is after `now` and, with `revokedSince`,
+ * Revocations of the provider's access tokens (one by one, or by grant), kept in the stores
+ * (the truth the revocation list is refilled from, as revoked sessions are), shared by
+ * every instance.
+ * - An id names one record whatever its kind: the provider draws `jti`s and grant ids from
+ *   one random generator, so they never meet.
+ * - `record` is idempotent: recording an id again keeps one record, with the last call's
+ *   `revokedAt` and `expiresAt`, so a replay from a time after the first revocation still finds it.
+ * - `listLive` returns the records whose `expiresAt` is after `now` and, with `revokedSince`,
  *   revoked at or after it, ordered by `tokenId` ascending; page with `afterId`.
  * - `sweepExpired` deletes those whose `expiresAt` is at or before `now`; it returns how many.
  */

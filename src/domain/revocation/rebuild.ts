@@ -1,6 +1,6 @@
 import type { ClientStore, Outbox } from '../clients/ports.js';
 import type { SessionStore } from '../sessions/ports.js';
-import { type RevocationList, type RevokedTokenStore, tokenRevocationIdOf } from './ports.js';
+import { listedIdOf, type RevocationList, type RevokedTokenStore } from './ports.js';
 
 const PAGE = 500;
 
@@ -22,18 +22,20 @@ export interface RebuiltRevocations {
   sessions: number;
   /** Access tokens revoked one by one (RFC 7009), until they expire. */
   tokens: number;
+  /** Grants of the OpenID Provider revoked whole, until their last access token expires. */
+  grants: number;
 }
 
 /**
  * Puts back on the revocation list everything the stores say must be refused: suspended
  * clients, clients deleted less than `listedMs` ago (from the outbox's deletion entries)
- * sessions revoked less than `listedMs` ago, and access tokens revoked one by one that have
- * not expired yet (until their expiry). The stores are the truth; the list is a
+ * sessions revoked less than `listedMs` ago, and the OpenID Provider's access tokens revoked
+ * one by one or by grant whose last token has not expired yet (until then). The stores are the truth; the list is a
  * copy that can be lost (a Redis restarted empty). Every write is idempotent, so instances
  * that rebuild at the same time agree.
  *
  * With `since` (ms since the epoch) it replays only what changed from then on: clients
- * suspended (or with no time of suspension), deleted or whose sessions or tokens were revoked since,
+ * suspended (or with no time of suspension), deleted or whose sessions, tokens or grants were revoked since,
  * for a list that was intact before but may have missed those changes.
  *
  * A client reinstated while the rebuild runs could be listed again by it after the
@@ -70,15 +72,19 @@ export async function rebuildRevocations(sources: RevocationRebuildSources, opti
   }
 
   let tokens = 0;
+  let grants = 0;
   const revokedSince = options.since === undefined ? {} : { revokedSince: new Date(options.since) };
   for (let afterId: string | undefined; ; ) {
     const page = await sources.revokedTokens.listLive({ now: new Date(now), ...revokedSince, limit: PAGE, ...(afterId ? { afterId } : {}) });
-    for (const token of page) await sources.revocations.revokeSession(tokenRevocationIdOf(token.tokenId), token.expiresAt.getTime());
-    tokens += page.length;
+    for (const revoked of page) {
+      await sources.revocations.revokeSession(listedIdOf(revoked), revoked.expiresAt.getTime());
+      if (revoked.kind === 'grant') grants++;
+      else tokens++;
+    }
     if (page.length < PAGE) break;
     afterId = page[page.length - 1]!.tokenId;
   }
-  return { suspended: stillSuspended.size, deleted, sessions, tokens };
+  return { suspended: stillSuspended.size, deleted, sessions, tokens, grants };
 }
 
 /** Suspended clients; with `since`, those suspended from then on (or at a time not recorded). */

@@ -1,4 +1,4 @@
-/** An in-memory RevokedTokenStore with the port's guarantees (test/contract/revoked-token-store.contract.test.ts runs the real ones). */
+/** An in-memory RevokedTokenStore (tokens and grants) with the port's guarantees (test/contract/revoked-token-store.contract.test.ts runs the real ones). */
 import type { RevokedToken, RevokedTokenStore } from '../../../src/domain/revocation/ports.js';
 
 export class FakeRevokedTokenStore implements RevokedTokenStore {

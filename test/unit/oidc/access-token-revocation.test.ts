@@ -45,7 +45,9 @@ describe('Revoking one access token of the OpenID Provider (unit, with fakes)', 
   it('keeps the revocation in the stores until the token expires, so a lost list is refilled with it', async () => {
     const { revokedTokens, revocation } = revocationOf(issued('app-1'));
     await revocation.revokeAccessToken('app-1', 'token');
-    expect(await revokedTokens.listLive({ now: new Date(NOW), limit: 10 })).to.deep.equal([{ tokenId: 'jti-1', revokedAt: new Date(NOW), expiresAt: EXPIRES }]);
+    expect(await revokedTokens.listLive({ now: new Date(NOW), limit: 10 })).to.deep.equal([
+      { kind: 'token', tokenId: 'jti-1', revokedAt: new Date(NOW), expiresAt: EXPIRES },
+    ]);
   });
 
   it('keeps the revocation in the stores when the list cannot be reached, for the replay', async () => {

@@ -34,13 +34,19 @@ describe('Rebuilding a lost revocation list from the stores', () => {
     await w.sessions.revoke(loggedOutNow.principal.sessionId, new Date(w.clock.now()));
     // Access tokens revoked one by one (RFC 7009): listed until their own expiry, not after.
     const revokedAt = new Date(w.clock.now());
-    await w.revokedTokens.record({ tokenId: 'jti-live', revokedAt, expiresAt: new Date(w.clock.now() + 60_000) });
-    await w.revokedTokens.record({ tokenId: 'jti-expired', revokedAt, expiresAt: new Date(w.clock.now()) });
+    await w.revokedTokens.record({ kind: 'token', tokenId: 'jti-live', revokedAt, expiresAt: new Date(w.clock.now() + 60_000) });
+    await w.revokedTokens.record({ kind: 'token', tokenId: 'jti-expired', revokedAt, expiresAt: new Date(w.clock.now()) });
+    // Grants revoked whole: listed as revoked sessions (their tokens' sid) until their last access token expires.
+    await w.revokedTokens.record({ kind: 'grant', tokenId: 'grant-live', revokedAt, expiresAt: new Date(w.clock.now() + 90_000) });
+    await w.revokedTokens.record({ kind: 'grant', tokenId: 'grant-expired', revokedAt, expiresAt: new Date(w.clock.now()) });
 
     const revocations = new FakeRevocationList(w.clock.now);
     const rebuilt = await rebuildRevocations({ ...w, revocations, listedMs: LISTED_MS, now: w.clock.now });
 
-    expect(rebuilt).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1, tokens: 1 });
+    expect(rebuilt).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1, tokens: 1, grants: 1 });
+    expect(revocations.entries.snapshot().sessions).to.deep.include({ id: 'grant-live', until: w.clock.now() + 90_000 });
+    expect(await revocations.status(live.principal.clientId, 'grant-live')).to.equal('SESSION_REVOKED');
+    expect(await revocations.status(live.principal.clientId, 'grant-expired')).to.equal(null);
     expect(revocations.entries.snapshot().sessions).to.deep.include({ id: tokenRevocationIdOf('jti-live'), until: w.clock.now() + 60_000 });
     expect(await revocations.status(live.principal.clientId, tokenRevocationIdOf('jti-live'))).to.equal('SESSION_REVOKED');
     expect(await revocations.status(live.principal.clientId, tokenRevocationIdOf('jti-expired'))).to.equal(null);
@@ -77,18 +83,22 @@ describe('Rebuilding a lost revocation list from the stores', () => {
     await w.sessions.revoke(loggedOutBefore.principal.sessionId, new Date(w.clock.now()));
     await deletion(deletedBefore);
     const expiresAt = new Date(w.clock.now() + 60_000);
-    await w.revokedTokens.record({ tokenId: 'jti-before', revokedAt: new Date(w.clock.now()), expiresAt });
+    await w.revokedTokens.record({ kind: 'token', tokenId: 'jti-before', revokedAt: new Date(w.clock.now()), expiresAt });
+    await w.revokedTokens.record({ kind: 'grant', tokenId: 'grant-before', revokedAt: new Date(w.clock.now()), expiresAt });
     w.clock.advance(1000);
     const since = w.clock.now();
     await w.clients.update(suspendedAfter.client.id, { suspended: true, suspendedAt: new Date(w.clock.now()) });
     await w.sessions.revoke(loggedOutAfter.principal.sessionId, new Date(w.clock.now()));
     await deletion(deletedAfter);
-    await w.revokedTokens.record({ tokenId: 'jti-after', revokedAt: new Date(w.clock.now()), expiresAt });
+    await w.revokedTokens.record({ kind: 'token', tokenId: 'jti-after', revokedAt: new Date(w.clock.now()), expiresAt });
+    await w.revokedTokens.record({ kind: 'grant', tokenId: 'grant-after', revokedAt: new Date(w.clock.now()), expiresAt });
 
     const revocations = new FakeRevocationList(w.clock.now);
     const replayed = await rebuildRevocations({ ...w, revocations, listedMs: LISTED_MS, now: w.clock.now }, { since });
 
-    expect(replayed).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1, tokens: 1 });
+    expect(replayed).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1, tokens: 1, grants: 1 });
+    expect(await revocations.status(newId(), 'grant-after')).to.equal('SESSION_REVOKED');
+    expect(await revocations.status(newId(), 'grant-before')).to.equal(null);
     expect(await revocations.status(newId(), tokenRevocationIdOf('jti-after'))).to.equal('SESSION_REVOKED');
     expect(await revocations.status(newId(), tokenRevocationIdOf('jti-before'))).to.equal(null);
     const status = (who: { principal: { clientId: string; sessionId: string } }) => revocations.status(who.principal.clientId, who.principal.sessionId);
