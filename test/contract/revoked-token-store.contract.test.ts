@@ -59,11 +59,12 @@ function revokedTokenStoreContract(open: OpenStore): void {
     expect(await store.listLive({ now: NOW, limit: 10 })).to.deep.equal([revoked('jti-again', minutes(-1), minutes(10))]);
   });
 
-  it('sweeps expired tokens only', async () => {
+  it('sweeps expired tokens and grants only', async () => {
     await store.record(revoked('jti-expired', minutes(-20), minutes(-1)));
+    await store.record(revoked('grant-expired', minutes(-20), minutes(-1), 'grant'));
     await store.record(revoked('jti-now', minutes(-20), NOW));
     await store.record(revoked('jti-live', minutes(-20), minutes(1)));
-    expect(await store.sweepExpired(NOW)).to.equal(2);
+    expect(await store.sweepExpired(NOW)).to.equal(3);
     expect(await store.listLive({ now: minutes(-30), limit: 10 })).to.deep.equal([revoked('jti-live', minutes(-20), minutes(1))]);
   });
 }

@@ -10,8 +10,19 @@ import * as client from 'openid-client';
 import { DEFAULT_KEYS } from '../../../src/adapters/redis/revocation-list.js';
 import { eventually } from '../../support/eventually.js';
 import { PASSWORD, registerUser } from '../../support/factor-fixture.js';
-import { authorization, OidcBrowser, type OidcStack, oauthErrorOf, registerApp, signedInToApp, signIn, startOidcStack } from '../../support/oidc-fixture.js';
-import { dataDirOf, failure, type TestServer } from '../../support/server.js';
+import {
+  authorization,
+  KEY_ENCRYPTION_KEY,
+  OidcBrowser,
+  type OidcStack,
+  oauthErrorOf,
+  registerApp,
+  signedInToApp,
+  signIn,
+  startOidcStack,
+} from '../../support/oidc-fixture.js';
+import { dataDirOf, dbNameOf, failure, startTestServer, type TestServer, testEnv } from '../../support/server.js';
+import { requireServices } from '../../support/services.js';
 
 /** What ValidateToken answers for `token`: OK, the reason it refuses it, or UNAVAILABLE while it fails closed. */
 async function validation(target: { server: TestServer }, token: string): Promise<string> {
@@ -141,6 +152,47 @@ describe('Revoked OpenID Provider grants after Redis lost the revocation list (M
       // The shared copy holds it again, for every other instance and gateway.
       expect(await stack.server.redis.zcount(DEFAULT_KEYS.indexKey, Date.now(), '+inf')).to.be.above(0);
     });
+});
+
+describe('A grant the OpenID Provider revoked while Redis refused writes (MongoDB + Redis)', function () {
+  this.timeout(90000);
+  let stack: OidcStack;
+  let other: TestServer;
+  before(async function () {
+    stack = await startOidcStack('shared', this, 'oidc_grant_replay');
+    // Another instance on the same stores and Redis.
+    other = await startTestServer(
+      testEnv(requireServices(this), 'unused', { JWT_ALGORITHM: 'ES256', KEY_ENCRYPTION_KEY, DB_NAME: dbNameOf(stack.server.config) }),
+    );
+  });
+  after(async () => {
+    await stack?.server.redis.config('SET', 'min-replicas-to-write', '0');
+    await other?.close();
+    await stack?.close();
+  });
+
+  it('is replayed into Redis from the stores once Redis takes writes again, and the other instance refuses its access token', async () => {
+    const { configuration, tokens } = await signedInToApp(stack);
+    const rotated = await client.refreshTokenGrant(configuration, tokens.refresh_token!);
+    const unrelated = (await signedInToApp(stack)).tokens.access_token;
+    expect(await validation({ server: other }, rotated.access_token)).to.equal('OK');
+
+    // Redis refuses every write (NOREPLICAS), so the list's write of the revoked grant fails
+    // after the store has kept it; the reuse is refused all the same.
+    await stack.server.redis.config('SET', 'min-replicas-to-write', '1');
+    expect(await oauthErrorOf(client.refreshTokenGrant(configuration, tokens.refresh_token!))).to.equal('invalid_grant');
+    // Once it tried the write, this instance refuses the token (from memory) or fails closed (it doubts Redis).
+    await eventually(async () => (await validation(stack, rotated.access_token)) !== 'OK', { what: 'the write of the revoked grant tried' });
+    await stack.server.redis.config('SET', 'min-replicas-to-write', '0');
+
+    await eventually(async () => (await validation({ server: other }, rotated.access_token)) === 'SESSION_REVOKED', {
+      timeoutMs: 20000,
+      what: 'the other instance to refuse the revoked grant',
+    });
+    await eventually(async () => (await validation(stack, unrelated)) === 'OK', { timeoutMs: 20000, what: 'this instance to trust Redis again' });
+    expect(await validation(stack, rotated.access_token)).to.equal('SESSION_REVOKED');
+    expect(await validation({ server: other }, unrelated)).to.equal('OK');
+  });
 });
 
 describe('Revoked OpenID Provider grants across a restart (embedded SQLite)', function () {
