@@ -14,7 +14,8 @@ import { readForm } from '../pages/form.js';
 import type { PageRenderer } from '../pages/page-renderer.js';
 import { ConsentView } from '../views/consent-view.js';
 import type { InteractionOrigins } from './interaction-origins.js';
-import { FIRST_PARTY_FIELD, INTERACTION_PATH } from './provider-configuration.js';
+import { FIRST_PARTY_FIELD } from './provider-clients.js';
+import { INTERACTION_PATH } from './provider-configuration.js';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 

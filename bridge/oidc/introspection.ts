@@ -26,14 +26,14 @@ export function introspectionHandler(deps: IntrospectionDependencies): (ctx: Con
     ctx.set('Cache-Control', 'no-store');
     const form = await readForm(ctx, deps.bodyLimitBytes, FIELDS);
     const caller = credentialsOf(ctx, form);
-    const client = caller === null ? null : await deps.serviceClients.find(caller.id);
+    const found = caller === null ? null : await deps.serviceClients.lookup(caller.id);
     // Public clients hold no secret to prove themselves with: introspection is for confidential ones.
     const authenticated =
       caller !== null &&
-      client !== null &&
-      !client.suspended &&
-      client.settings?.publicClient !== true &&
-      (await deps.serviceClients.secretMatches(caller.id, caller.secret, ctx.state['clientIp'] as string));
+      found !== null &&
+      !found.client.suspended &&
+      found.client.settings?.publicClient !== true &&
+      (await found.secretMatches(caller.secret, ctx.state['clientIp'] as string));
     if (!authenticated) {
       ctx.status = 401;
       ctx.set('WWW-Authenticate', 'Basic realm="client-auth", error="invalid_client"');

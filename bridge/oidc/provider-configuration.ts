@@ -3,9 +3,8 @@
  * clients. Only what is served is switched on; discovery is generated from this, so it
  * advertises nothing else.
  */
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import Provider, { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
-import { DomainError } from '../../src/domain/kernel/errors.js';
 import type { RequestContext } from '../../src/domain/kernel/request.js';
 import type { OidcAccessTokenRevocation } from '../../src/domain/oidc/access-token-revocation.js';
 import type { OidcAccounts } from '../../src/domain/oidc/accounts.js';
@@ -13,10 +12,11 @@ import type { OidcGrantRevocation } from '../../src/domain/oidc/grant-revocation
 import type { OidcStore } from '../../src/domain/oidc/ports.js';
 import type { OidcServiceClients } from '../../src/domain/oidc/service-clients.js';
 import type { OidcTokenAudit } from '../../src/domain/oidc/token-audit.js';
-import { type ClientMetadataLookup, storeAdapters } from './provider-adapter.js';
+import { storeAdapters } from './provider-adapter.js';
+import { FIRST_PARTY_FIELD, GROUPS_FIELD, ProviderClients } from './provider-clients.js';
 import type { KeystoreState } from './provider-keys.js';
 import { revokeStructuredAccessTokens } from './structured-token-revocation.js';
-import { auditTokenEndpoint, THROTTLED_CLIENT_AUTH } from './token-endpoint-audit.js';
+import { auditTokenEndpoint } from './token-endpoint-audit.js';
 
 /** Where the provider's endpoints are, under the bridge; the JWKS is our own route. */
 export const OIDC_ROUTES = {
@@ -78,10 +78,6 @@ export const ACR_TWO_FACTORS = 'urn:client-auth:acr:2fa';
 
 /** The one resource server: every API that checks tokens with our JWKS, ValidateToken or GET /auth. */
 const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'groups'];
-/** An extra metadata field carrying a service client's groups into its tokens. */
-const GROUPS_FIELD = 'client_auth_groups';
-/** An extra metadata field: the client skips the consent page (SetOidcClient's first_party). */
-export const FIRST_PARTY_FIELD = 'client_auth_first_party';
 
 /**
  * A provider for one state of the key set. The provider is rebuilt when a rotation changes
@@ -89,8 +85,9 @@ export const FIRST_PARTY_FIELD = 'client_auth_first_party';
  */
 export function buildProvider(deps: OidcProviderDependencies, keystore: KeystoreState): Provider {
   const resource = `${deps.issuer}/`;
+  const clients = new ProviderClients(deps.serviceClients);
   const configuration: Configuration = {
-    adapter: storeAdapters(deps.store, serviceClientMetadata(deps.serviceClients)),
+    adapter: storeAdapters(deps.store, clients.metadata),
     jwks: { keys: keystore.keys },
     routes: { ...OIDC_ROUTES },
     scopes: SCOPES,
@@ -191,9 +188,10 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
     },
     extraTokenClaims: async (ctx, token) => {
       if (token.kind === 'ClientCredentials') {
-        // A service token belongs to no session: a fresh id, as IssueServiceToken gives.
-        const groups = ctx.oidc.client?.metadata()[GROUPS_FIELD];
-        return { id: token.clientId, groups: Array.isArray(groups) ? groups : [], kind: 'service', sid: randomUUID() };
+        // A service token belongs to no session: a fresh id, as IssueServiceToken gives; its
+        // groups as the client read for this request has them.
+        const groups = token.clientId ? ((await clients.of(ctx, token.clientId))?.groups ?? []) : [];
+        return { id: token.clientId, groups, kind: 'service', sid: randomUUID() };
       }
       // A person's token: the groups they have now, and the grant as its session, so that revoking the grant revokes it.
       const claims = token.accountId ? await deps.accounts.claimsOf(token.accountId) : null;
@@ -212,7 +210,7 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
     },
   };
   const provider = new Provider(deps.issuer, configuration);
-  replaceSecretCheck(provider, deps);
+  clients.replaceSecretCheck(provider, deps.requestOf);
   revokeStructuredAccessTokens(provider, deps.accessTokenRevocation);
   auditTokenEndpoint(provider, deps.tokenAudit, deps.requestOf);
   // A grant the provider revokes (a reused refresh token or code, a revocation request) takes its access tokens with it.
@@ -222,45 +220,4 @@ export function buildProvider(deps: OidcProviderDependencies, keystore: Keystore
     if (ctx.oidc.params?.['logout']) deps.endBrowserSession(ctx);
   });
   return provider;
-}
-
-/**
- * The secret of a service client is checked against its stored hash by the domain, never
- * compared in clear: the metadata the provider holds carries a placeholder no request can
- * know (per process and client, stable so the provider's client cache keeps working).
- */
-function serviceClientMetadata(serviceClients: OidcServiceClients): ClientMetadataLookup {
-  const placeholderKey = randomBytes(32);
-  return async (clientId) => {
-    const client = await serviceClients.find(clientId);
-    if (client === null || client.suspended) return null;
-    // Without settings (SetOidcClient) a service client uses client credentials only.
-    const settings = client.settings;
-    const grantTypes: string[] = settings?.grantTypes ?? ['client_credentials'];
-    return {
-      client_id: client.id,
-      ...(client.name !== '' ? { client_name: client.name } : {}),
-      ...(settings?.publicClient ? {} : { client_secret: createHmac('sha256', placeholderKey).update(client.id).digest('base64url') }),
-      grant_types: grantTypes,
-      response_types: grantTypes.includes('authorization_code') ? ['code'] : [],
-      redirect_uris: settings?.redirectUris ?? [],
-      post_logout_redirect_uris: settings?.postLogoutRedirectUris ?? [],
-      token_endpoint_auth_method: settings?.publicClient ? 'none' : 'client_secret_basic',
-      ...(settings ? { scope: settings.scopes.join(' ') } : {}),
-      [GROUPS_FIELD]: client.groups,
-      [FIRST_PARTY_FIELD]: settings?.firstParty ?? false,
-    };
-  };
-}
-
-/** oidc-provider awaits `compareClientSecret` (ADR 0019, internals); ours asks the domain, behind the attempt limits. */
-function replaceSecretCheck(provider: Provider, deps: OidcProviderDependencies): void {
-  provider.Client.prototype.compareClientSecret = async function compareClientSecret(this: { clientId: string }, actual: string) {
-    try {
-      return await deps.serviceClients.secretMatches(this.clientId, actual, deps.requestOf(Provider.ctx as KoaContextWithOIDC).ip);
-    } catch (error) {
-      if (error instanceof DomainError && error.reason === 'TOO_MANY_ATTEMPTS') throw new errors.InvalidClientAuth(THROTTLED_CLIENT_AUTH);
-      throw error;
-    }
-  };
 }

@@ -25,6 +25,13 @@ export interface OidcServiceClient {
   settings: OidcClientSettings | null;
 }
 
+/** A service client read for one request, and the check of a secret against what was read. */
+export interface OidcServiceClientLookup {
+  client: OidcServiceClient;
+  /** As `OidcServiceClients.secretMatches`, against the secret hash of the record this lookup read. */
+  secretMatches(secret: string, source: string): Promise<boolean>;
+}
+
 export interface OidcServiceClientsDeps {
   clients: Pick<ClientStore, 'findById'>;
   limits: Pick<AttemptLimits, 'beginServiceToken'>;
@@ -36,14 +43,29 @@ export class OidcServiceClients {
 
   /** The service client with a secret named `clientId`, or null for any other id (users included). */
   async find(clientId: string): Promise<OidcServiceClient | null> {
+    return (await this.lookup(clientId))?.client ?? null;
+  }
+
+  /**
+   * The service client named `clientId` as read once for one request, with the check of its
+   * secret against that same record (a token request needs both: one read, not two). Null
+   * for any id that is no service client with a secret. Nothing is kept past the request:
+   * the next lookup reads the store again, so a reset secret, a suspension or a deletion
+   * holds from the next request on.
+   */
+  async lookup(clientId: string): Promise<OidcServiceClientLookup | null> {
     const found = v.isClientId(clientId) ? await this.deps.clients.findById(clientId) : null;
     if (found?.kind !== 'service' || found.secretHash === null) return null;
+    const { secretHash } = found;
     return {
-      id: found.id,
-      name: found.name,
-      groups: found.groups,
-      suspended: found.suspended,
-      settings: await registeredSettings(this.deps.oidcRecords, found.id),
+      client: {
+        id: found.id,
+        name: found.name,
+        groups: found.groups,
+        suspended: found.suspended,
+        settings: await registeredSettings(this.deps.oidcRecords, found.id),
+      },
+      secretMatches: (secret, source) => this.compare(secret, source, async () => secretHash),
     };
   }
 
@@ -53,10 +75,17 @@ export class OidcServiceClients {
    * id is compared against a dummy hash, so timing says nothing about which ids exist.
    */
   async secretMatches(clientId: string, secret: string, source: string): Promise<boolean> {
+    return this.compare(secret, source, async () => {
+      const found = v.isClientId(clientId) ? await this.deps.clients.findById(clientId) : null;
+      return found?.kind === 'service' ? found.secretHash : null;
+    });
+  }
+
+  /** The limits first, so a source past them costs no read; then the hashes, in constant time. */
+  private async compare(secret: string, source: string, storedHash: () => Promise<string | null>): Promise<boolean> {
     const attempt = await this.deps.limits.beginServiceToken(source);
     if (secret === '' || secret.length > MAX_SECRET_LENGTH) return false;
-    const found = v.isClientId(clientId) ? await this.deps.clients.findById(clientId) : null;
-    const stored = found?.kind === 'service' ? found.secretHash : null;
+    const stored = await storedHash();
     const matches = sameHash(hashSecret(secret), stored ?? DUMMY_SECRET_HASH) && stored !== null;
     if (matches) await attempt.succeeded();
     return matches;

@@ -63,6 +63,16 @@ for (const setup of SETUPS)
       expect((await failure(stack.server.api.validateToken({ token: before.access_token }))).reason).to.equal('CLIENT_SUSPENDED');
     });
 
+    it('refuses the old secret at once after a reset, and gives a token for the new one', async () => {
+      const service = await registerServiceClient(stack);
+      const old = await stack.discover(service.id, service.secret, client.ClientSecretBasic(service.secret));
+      await client.clientCredentialsGrant(old);
+      const reset = await stack.server.api.resetServiceSecret({ clientId: service.id }, { token: await stack.adminToken() });
+      expect(await oauthErrorOf(client.clientCredentialsGrant(old))).to.equal('invalid_client');
+      const renewed = await stack.discover(service.id, reset.clientSecret, client.ClientSecretBasic(reset.clientSecret));
+      expect((await stack.server.api.validateToken({ token: (await client.clientCredentialsGrant(renewed)).access_token })).clientId).to.equal(service.id);
+    });
+
     it('writes no secret and no token to the logs', async () => {
       const service = await registerServiceClient(stack);
       const configuration = await stack.discover(service.id, service.secret, client.ClientSecretPost(service.secret));
