@@ -17,8 +17,9 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { createClientAuthClient } from '../../src/sdk/typed-client.js';
 import { freePort } from '../support/paths.js';
+import { measured } from './browser-path.js';
 import { num } from './format.js';
-import { type HttpLoadResult, httpLoad } from './http-load.js';
+import { cpuSeconds, type HttpLoadResult } from './http-load.js';
 import { ghz, type LoadFigures, pooled } from './load-generators.js';
 import { type MainProcess, startMainProcess } from './main-process.js';
 import { LOAD_CPU, runNodeChild, SERVER_CPU } from './processes.js';
@@ -40,9 +41,14 @@ export interface RoundTripFigures {
   failures: Record<string, number>;
 }
 
+/** The server's CPU time per answered call over the measured windows (user + system, from /proc), in microseconds. */
+interface ServerCpu {
+  cpuUsPerCall: number;
+}
+
 export interface OidcResults {
-  clientCredentials: LoadFigures & { rounds: number[]; statuses: HttpLoadResult['statuses'] };
-  issueServiceToken: (LoadFigures & { statuses: Record<string, number> }) | { skipped: string };
+  clientCredentials: LoadFigures & ServerCpu & { rounds: number[]; statuses: HttpLoadResult['statuses'] };
+  issueServiceToken: (LoadFigures & ServerCpu & { statuses: Record<string, number> }) | { skipped: string };
   roundTrips: { signIn: RoundTripFigures; session: RoundTripFigures };
 }
 
@@ -71,11 +77,11 @@ export async function measureOidc(context: OidcBenchContext): Promise<OidcResult
     });
     if (check.status !== 200) throw new Error(`the token endpoint refused the bench's service client: ${check.status} ${await check.text()}`);
 
-    const runs: HttpLoadResult[] = [];
+    const runs: Array<HttpLoadResult & { cpu: number }> = [];
     for (let round = 1; round <= OIDC_BENCH.rounds; round++) {
       say(`client credentials: POST /oidc/token, ${OIDC_BENCH.connections} connections, round ${round} of ${OIDC_BENCH.rounds}`);
       runs.push(
-        await httpLoad({
+        await measured(main.pid, {
           url: `${bridgeUrl}/oidc/token`,
           method: 'POST',
           headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -90,12 +96,19 @@ export async function measureOidc(context: OidcBenchContext): Promise<OidcResult
     }
     const statuses = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
     for (const run of runs) for (const key of Object.keys(statuses) as Array<keyof typeof statuses>) statuses[key] += run.statuses[key];
-    const clientCredentials = { ...pooled(runs), rounds: runs.map((run) => run.latenciesUs.length / run.seconds), statuses };
+    const figures = pooled(runs);
+    const cpuUsPerCall = (runs.reduce((sum, run) => sum + run.cpu, 0) * 1e6) / Math.max(1, figures.calls);
+    const clientCredentials = { ...figures, cpuUsPerCall, rounds: runs.map((run) => run.latenciesUs.length / run.seconds), statuses };
 
     let issueServiceToken: OidcResults['issueServiceToken'] = { skipped: 'ghz is missing' };
     if (context.ghz) {
       say(`IssueServiceToken for the same service client: ghz, ${OIDC_BENCH.connections} in flight`);
-      issueServiceToken = await ghz({
+      // ghz runs warm-up, window and a second's tail: the server's CPU is read at the window's ends.
+      const cpuAt: number[] = [];
+      const timers = [OIDC_BENCH.warmUpSeconds, OIDC_BENCH.warmUpSeconds + OIDC_BENCH.seconds].map((at) =>
+        setTimeout(() => cpuAt.push(cpuSeconds(main.pid)), at * 1000),
+      );
+      const grpc = await ghz({
         ghz: context.ghz,
         address: grpcAddress,
         protoFile: path.join(context.root, 'proto', 'clientauth', 'v1', 'client_auth.proto'),
@@ -106,6 +119,9 @@ export async function measureOidc(context: OidcBenchContext): Promise<OidcResult
         warmUpSeconds: OIDC_BENCH.warmUpSeconds,
         seconds: OIDC_BENCH.seconds,
       });
+      for (const timer of timers) clearTimeout(timer);
+      const windowCpu = cpuAt.length === 2 ? cpuAt[1]! - cpuAt[0]! : Number.NaN;
+      issueServiceToken = { ...grpc, cpuUsPerCall: (windowCpu * 1e6) / Math.max(1, grpc.calls - grpc.failed) };
     }
 
     const roundTrips = await measureRoundTrips(context, grpcAddress, bridgeUrl);
@@ -163,12 +179,14 @@ export function oidcReport(results: OidcResults, row: (label: string, a: string,
       `${cc.p99Ms.toFixed(1)} ms`,
     ),
     `    rounds: ${cc.rounds.map(num).join(', ')} per second; target >= ${num(TARGETS.clientCredentialsPerSecond)}/s: ${cc.perSecond >= TARGETS.clientCredentialsPerSecond ? 'met' : 'below target'}; statuses ${JSON.stringify(cc.statuses)}`,
+    `    server CPU ${num(cc.cpuUsPerCall)} us per token`,
   ];
   const ist = results.issueServiceToken;
   if ('skipped' in ist) lines.push(`  IssueServiceToken (gRPC): skipped, ${ist.skipped}`);
   else
     lines.push(
       row(`  IssueServiceToken (gRPC, ${OIDC_BENCH.connections} in flight)`, num(ist.perSecond), `${ist.p50Ms.toFixed(1)} ms`, `${ist.p99Ms.toFixed(1)} ms`),
+      `    server CPU ${num(ist.cpuUsPerCall)} us per token; the token endpoint reaches ${(cc.perSecond / ist.perSecond).toFixed(2)} of its rate and costs ${(cc.cpuUsPerCall / ist.cpuUsPerCall).toFixed(2)} of its CPU per token`,
     );
   for (const [label, mode] of [
     [`code + PKCE, signing in each time (bcrypt cost ${BCRYPT_COST})`, 'signIn'],
