@@ -85,7 +85,7 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
   const embedded = stores.kind === 'embedded' ? await loadEmbeddedAdapters() : null;
   const adapters =
     stores.kind === 'embedded'
-      ? embedded!.openEmbeddedAdapters(stores, log, { feedRetentionMs: feedRetentionMs(config) })
+      ? embedded!.openEmbeddedAdapters(stores, log, { feedRetentionMs: feedRetentionMs(config), clientCache: config.clientCache })
       : await connectAdapters(config, stores, log);
   let keys: SigningKeySet | null = null;
   let mail: WiredRecovery | null = null;

@@ -1,4 +1,4 @@
-/** The client-record cache of the shared set-up (src/adapters/redis/cached-client-store.ts); read by `loadConfig` (index.ts). */
+/** The client-record cache (src/adapters/redis/cached-client-store.ts shared, src/adapters/embedded/memory-cached-client-store.ts embedded); read by `loadConfig` (index.ts). */
 import type { Reader } from './reader.js';
 
 export interface ClientCacheConfig {
@@ -6,7 +6,7 @@ export interface ClientCacheConfig {
   readonly maxEntries: number;
   /** About this many bytes of records per instance. */
   readonly maxBytes: number;
-  /** A record older than this is read from MongoDB again, whatever the change announcements said. */
+  /** A record older than this is read from the store again, whatever the change announcements said. */
   readonly maxAgeMs: number;
 }
 

@@ -67,14 +67,14 @@ export const RUNTIME_VARIABLES: readonly VariableSection[] = [
       names: ['CLIENT_CACHE_MAX_ENTRIES'],
       default: '`10000`',
       description:
-        'Shared set-up: client records each instance keeps in memory, so that `GET /me`, `GetMe`, admin checks, refreshes and client credentials need no MongoDB read; every change of a client is announced on Redis and forgotten by every instance before the change returns (see [ADR 0015](adr/0015-client-record-cache.md)). `0` turns the cache off.',
+        'Client records each instance keeps in memory, so that `GET /me`, `GetMe`, admin checks, refreshes and client credentials need no MongoDB or SQLite read. Shared set-up: every change of a client is announced on Redis and forgotten by every instance before the change returns; embedded set-up: its one process forgets the record as it makes the change (see [ADR 0015](adr/0015-client-record-cache.md)). `0` turns the cache off.',
     },
-    { names: ['CLIENT_CACHE_MAX_MB'], default: '`8`', description: 'Shared set-up: about how many megabytes of client records each instance keeps at most.' },
+    { names: ['CLIENT_CACHE_MAX_MB'], default: '`8`', description: 'About how many megabytes of client records each instance keeps at most.' },
     {
       names: ['CLIENT_CACHE_MAX_AGE_SEC'],
       default: '`60`',
       description:
-        'Shared set-up: a kept client record older than this is read from MongoDB again, which bounds how long a change made behind the service (by hand in MongoDB) or an announcement Redis lost can go unseen.',
+        'A kept client record older than this is read from the store again, which bounds how long a change made behind the service (by hand in MongoDB, or another process writing the SQLite file) or an announcement Redis lost can go unseen.',
     },
     { names: ['STARTUP_TIMEOUT_MS'], default: '`30000`', description: 'How long start-up waits for MongoDB and Redis, retrying, before it gives up.' },
   ]),

@@ -1,5 +1,6 @@
 /** The ClientStore port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
+import { MemoryCachedClientStore } from '../../src/adapters/embedded/memory-cached-client-store.js';
 import { fillEmailSkeletons, SqliteClientStore } from '../../src/adapters/embedded/sqlite-client-store.js';
 import { MongoClientStore } from '../../src/adapters/mongo/client-store.js';
 import { CachedClientStore } from '../../src/adapters/redis/cached-client-store.js';
@@ -410,6 +411,18 @@ describe('ClientStore contract', () => {
     });
   });
 
+  describe('on SQLite behind the in-process client-record cache (embedded)', () => {
+    clientStoreContract(async () => {
+      const sqlite = await openSqlite();
+      return {
+        store: new MemoryCachedClientStore(new SqliteClientStore(sqlite.db), { maxEntries: 1000, maxBytes: 1024 * 1024, maxAgeMs: 60_000 }),
+        close: sqlite.close,
+        forgetSkeletons: async () => void sqlite.db.prepare('UPDATE clients SET email_skeleton = NULL').run(),
+        fillSkeletons: async () => fillEmailSkeletons(sqlite.db, silentLogger),
+      };
+    });
+  });
+
   describe('on FerretDB (MongoDB wire protocol)', () => {
     const openDatabase = ferretDatabases();
     clientStoreContract(async () => {
@@ -446,5 +459,63 @@ describe('ClientStore contract', () => {
         fillSkeletons: () => inner.fillEmailSkeletons(silentLogger),
       };
     });
+  });
+});
+
+describe('The in-process client-record cache (embedded)', () => {
+  const limits = { maxEntries: 1000, maxBytes: 1024 * 1024, maxAgeMs: 60_000 };
+  let now = 0;
+
+  async function cached() {
+    const sqlite = await openSqlite();
+    const store = new MemoryCachedClientStore(new SqliteClientStore(sqlite.db), limits, () => now);
+    /** A change made behind the store, straight in the file (as another process could). */
+    const behind = (id: string, name: string) => void sqlite.db.prepare('UPDATE clients SET name = ? WHERE id = ?').run(name, id);
+    return { sqlite, store, behind };
+  }
+
+  it('answers a client it read from memory: SQLite is read once per client, not once per call', async () => {
+    const { sqlite, store, behind } = await cached();
+    try {
+      const client = aClient({ kind: 'service', name: 'before' });
+      await store.insert(client);
+      expect((await store.findById(client.id))?.name).to.equal('before');
+      behind(client.id, 'changed behind the cache');
+      expect((await store.findById(client.id))?.name).to.equal('before');
+    } finally {
+      await sqlite.close();
+    }
+  });
+
+  it('forgets a client at once when a change is made through it: a suspension, a new secret, a deletion', async () => {
+    const { sqlite, store } = await cached();
+    try {
+      const client = aClient({ kind: 'service', secretHash: 'a'.repeat(64) });
+      await store.insert(client);
+      await store.findById(client.id);
+      await store.update(client.id, { suspended: true, suspensionReason: 'leaked' });
+      expect((await store.findById(client.id))?.suspended).to.equal(true);
+      await store.update(client.id, { secretHash: 'b'.repeat(64) });
+      expect((await store.findById(client.id))?.secretHash).to.equal('b'.repeat(64));
+      await store.markDeleted(client.id, { requestId: newId(), at: new Date(), by: 'admin' });
+      expect(await store.findById(client.id)).to.equal(null);
+    } finally {
+      await sqlite.close();
+    }
+  });
+
+  it('reads a client again once its record is older than the age bound, so a change made behind it is seen', async () => {
+    const { sqlite, store, behind } = await cached();
+    try {
+      now = 0;
+      const client = aClient({ kind: 'service', name: 'before' });
+      await store.insert(client);
+      await store.findById(client.id);
+      behind(client.id, 'after');
+      now = limits.maxAgeMs;
+      expect((await store.findById(client.id))?.name).to.equal('after');
+    } finally {
+      await sqlite.close();
+    }
   });
 });

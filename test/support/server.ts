@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { ServiceError } from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
 import { type Db, MongoClient } from 'mongodb';
+import { MemoryCachedClientStore } from '../../src/adapters/embedded/memory-cached-client-store.js';
 import { CLIENT_CHANGES_CHANNEL } from '../../src/adapters/redis/cached-client-store.js';
 import { type App, buildApp } from '../../src/bootstrap/composition.js';
 import { type Config, loadConfig, type RedisConfig } from '../../src/config/index.js';
@@ -165,7 +166,10 @@ export async function startTestServer(env: Record<string, string>): Promise<Test
   };
   const stores = config.stores;
   if (stores.kind === 'embedded') {
-    const store = sqliteStoredState(stores.dataDir);
+    const clients = app.adapters.clients;
+    const store = sqliteStoredState(stores.dataDir, (id) => {
+      if (clients instanceof MemoryCachedClientStore) clients.forget(id);
+    });
     const sharedOnly = (what: string) => {
       throw new Error(`server.${what} exists on the 'shared' set-up only; use server.store`);
     };

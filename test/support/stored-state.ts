@@ -76,14 +76,19 @@ export function mongoStoredState(db: Db, announce: (clientId: string) => Promise
   };
 }
 
-/** Stored state in the embedded set-up's SQLite file, on a connection of its own. */
-export function sqliteStoredState(dataDir: string): StoredState {
+/**
+ * Stored state in the embedded set-up's SQLite file, on a connection of its own. A client
+ * changed here is then forgotten by the service's client-record cache (`forget`), as a
+ * change made through the service would be.
+ */
+export function sqliteStoredState(dataDir: string, forget: (clientId: string) => void = () => {}): StoredState {
   const db: SqliteDatabase = openSqliteDatabase(dataDir);
   const clients = new SqliteClientStore(db);
   return {
     client: (id) => clients.findById(id),
     async updateClient(id, changes) {
       await clients.update(id, changes);
+      forget(id);
     },
     async countClients(filter = {}) {
       return filter.email === undefined

@@ -1,6 +1,8 @@
 import type { Logger } from '../../domain/kernel/logger.js';
+import type { ClientCacheLimits } from '../redis/client-record-cache.js';
 import type { SealedData } from './development-secret.js';
 import { memoryAttemptLimiters } from './memory-attempt-limiters.js';
+import { MemoryCachedClientStore } from './memory-cached-client-store.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 import { MemoryRevocationFeed } from './memory-revocation-feed.js';
 import { MemoryRevocationList } from './memory-revocation-list.js';
@@ -27,7 +29,7 @@ import { SqliteSigningKeyStore } from './sqlite-signing-key-store.js';
 export function openEmbeddedAdapters(
   { dataDir, synchronous }: { dataDir: string; synchronous: 'normal' | 'full' },
   log: Logger,
-  options: { feedRetentionMs: number },
+  options: { feedRetentionMs: number; clientCache: ClientCacheLimits },
 ) {
   const db = openSqliteDatabase(dataDir, { synchronous });
   fillEmailSkeletons(db, log);
@@ -35,7 +37,8 @@ export function openEmbeddedAdapters(
   const events = new MemoryEventBus(log);
   const revocationFeed = new MemoryRevocationFeed(options.feedRetentionMs);
   return {
-    clients: new SqliteClientStore(db),
+    // Kept in memory unless CLIENT_CACHE_MAX_ENTRIES=0 (memory-cached-client-store.ts).
+    clients: options.clientCache.maxEntries > 0 ? new MemoryCachedClientStore(new SqliteClientStore(db), options.clientCache) : new SqliteClientStore(db),
     sessions: new SqliteSessionStore(db),
     outbox: new SqliteOutbox(db),
     revocations,
