@@ -58,13 +58,15 @@ export interface OidcBenchContext {
   workDir: string;
   ghz: string | null;
   logLevel: string;
+  /** Node flags for main.js (--cpu-prof writes its CPU profile). */
+  nodeFlags: string[];
   say(line: string): void;
 }
 
 export async function measureOidc(context: OidcBenchContext): Promise<OidcResults> {
   const { say, workDir } = context;
   say(`OpenID Provider: node dist/src/main.js (embedded) on CPU ${SERVER_CPU}, load on CPU ${LOAD_CPU}`);
-  const main = await startProvider(workDir, context.logLevel);
+  const main = await startProvider(workDir, context.logLevel, context.nodeFlags);
   try {
     const grpcAddress = `127.0.0.1:${main.grpcPort}`;
     const bridgeUrl = `http://127.0.0.1:${main.bridgePort}`;
@@ -131,7 +133,7 @@ export async function measureOidc(context: OidcBenchContext): Promise<OidcResult
   }
 }
 
-async function startProvider(workDir: string, logLevel: string): Promise<MainProcess> {
+async function startProvider(workDir: string, logLevel: string, nodeFlags: string[]): Promise<MainProcess> {
   const bridgePort = await freePort();
   return startMainProcess(
     {
@@ -151,7 +153,7 @@ async function startProvider(workDir: string, logLevel: string): Promise<MainPro
       LOGIN_IP_MAX_FAILURES: '1000000',
       SERVICE_TOKEN_IP_MAX_FAILURES: '1000000',
     },
-    { logFile: path.join(workDir, 'oidc-main.log'), bridgePort },
+    { logFile: path.join(workDir, 'oidc-main.log'), bridgePort, nodeFlags },
   );
 }
 

@@ -296,7 +296,15 @@ async function main(): Promise<void> {
       return;
     }
     if (options.oidcOnly) {
-      const oidc = await measureOidc({ root: ROOT, distDir: BENCH_DIST, workDir, ghz: ghzBin, logLevel: options.logLevel, say });
+      const oidc = await measureOidc({
+        root: ROOT,
+        distDir: BENCH_DIST,
+        workDir,
+        ghz: ghzBin,
+        logLevel: options.logLevel,
+        nodeFlags: profileFlags(options),
+        say,
+      });
       process.stdout.write(`${oidcReport(oidc, row).join('\n')}\n`);
       return;
     }
@@ -338,7 +346,15 @@ async function main(): Promise<void> {
     // bcrypt's Login is in the report above, against the same raw compare.
     if (options.grpcPaths) process.stdout.write(`${passwordHashReport(await hashes(['argon2id']), row).join('\n')}\n`);
     if (options.grpcPaths) {
-      const oidc = await measureOidc({ root: ROOT, distDir: BENCH_DIST, workDir, ghz: ghzBin, logLevel: options.logLevel, say });
+      const oidc = await measureOidc({
+        root: ROOT,
+        distDir: BENCH_DIST,
+        workDir,
+        ghz: ghzBin,
+        logLevel: options.logLevel,
+        nodeFlags: profileFlags(options),
+        say,
+      });
       process.stdout.write(`${oidcReport(oidc, row).join('\n')}\n`);
     }
     // --browser-only measures the browser path alone.
