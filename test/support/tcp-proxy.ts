@@ -12,7 +12,13 @@ export interface TcpProxy {
   restore(): Promise<void>;
   /** Keeps the connections open but forwards nothing on them, those opened now and until `passNew` or `release`: a peer that stalls. */
   stall(): void;
-  /** Connections opened from now on forward again; the stalled ones stay stalled until `release`. */
+  /**
+   * Stalls each connection, from now on, once it sends a request containing `text`: the
+   * request reaches the server, its reply does not come back. A link that dies under one
+   * call while the server, and the driver's monitoring connections, stay healthy.
+   */
+  stallOnRequest(text: string): void;
+  /** Connections opened from now on forward again, and no request stalls one any more; the stalled ones stay stalled until `release`. */
   passNew(): void;
   /** Every stalled connection forwards again. */
   release(): void;
@@ -26,6 +32,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   let current = target;
   const stalled = new Set<Socket>();
   let stallNew = false;
+  let stallOn: Buffer | null = null;
   const stallSocket = (socket: Socket) => {
     stalled.add(socket);
     socket.pause();
@@ -36,6 +43,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         const upstream = createConnection(current);
         sockets.add(client).add(upstream);
         client.pipe(upstream).pipe(client);
+        client.on('data', (chunk: Buffer) => {
+          if (stallOn === null || !chunk.includes(stallOn)) return;
+          stallSocket(client);
+          stallSocket(upstream);
+        });
         if (stallNew) {
           stallSocket(client);
           stallSocket(upstream);
@@ -73,11 +85,16 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       stallNew = true;
       for (const socket of sockets) stallSocket(socket);
     },
+    stallOnRequest: (text) => {
+      stallOn = Buffer.from(text);
+    },
     passNew: () => {
       stallNew = false;
+      stallOn = null;
     },
     release: () => {
       stallNew = false;
+      stallOn = null;
       for (const socket of stalled) socket.resume();
       stalled.clear();
     },
