@@ -90,7 +90,7 @@ export async function connectAdapters(config: Config, stores: SharedStores, log:
   // start-up waits for the slower side, not for their sum. Nothing is served before both are
   // ready, the revocation list loaded first (fail closed).
   const openMongo = async () => {
-    const connected = await connectMongo(stores.mongo.uri, stores.mongo.dbName, timeout, log);
+    const connected = await connectMongo(stores.mongo, timeout, log);
     mongo = connected.client;
     const db = connected.db;
     const mongoStores = {

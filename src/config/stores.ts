@@ -2,12 +2,15 @@
  * Where the state lives (MONGODB_URI or the original DB_* names, the Redis variables, or
  * DATA_DIR for the embedded set-up); read by `loadConfig` (index.ts), which owns the environment.
  */
+import { mongoSocketTimeoutFrom } from './mongo-timeouts.js';
 import { ConfigError, type Reader } from './reader.js';
 import { type RedisConfig, redisFrom } from './redis.js';
 
 export interface MongoConfig {
   readonly uri: string;
   readonly dbName: string;
+  /** How long a call may wait on its connection with nothing coming back (mongo-timeouts.ts). */
+  readonly socketTimeoutMs: number;
 }
 
 /**
@@ -58,14 +61,15 @@ function mongoFrom(read: Reader): MongoConfig | null {
   const uri = read.optional('MONGODB_URI');
   if (uri !== null) {
     if (!/^mongodb(\+srv)?:\/\//.test(uri)) throw new ConfigError('MONGODB_URI must start with mongodb:// or mongodb+srv://');
-    return { uri, dbName };
+    return { uri, dbName, socketTimeoutMs: mongoSocketTimeoutFrom(read) };
   }
   const host = read.optional('DB_HOST');
   if (host === null) return null;
+  const socketTimeoutMs = mongoSocketTimeoutFrom(read);
   const port = read.int('DB_PORT', 27017, 1, 65535);
   const user = read.optional('DB_USER');
   const password = read.optional('DB_PASSWORD');
   const auth = user === null ? '' : `${encodeURIComponent(user)}:${encodeURIComponent(password ?? '')}@`;
   const query = user === null ? '' : '?authSource=admin';
-  return { uri: `mongodb://${auth}${host}:${port}/${query}`, dbName };
+  return { uri: `mongodb://${auth}${host}:${port}/${query}`, dbName, socketTimeoutMs };
 }

@@ -12,6 +12,12 @@ export const RUNTIME_VARIABLES: readonly VariableSection[] = [
     },
     { names: ['DB_NAME'], default: '`client_auth`', description: 'MongoDB database name.' },
     {
+      names: ['MONGODB_SOCKET_TIMEOUT_MS'],
+      default: '`30000`',
+      description:
+        "Shared set-up: how long a MongoDB call waits on its connection with nothing coming back (the driver's `socketTimeoutMS`, 500 to 3600000) before it fails as an outage and is retried on another connection. Without it a connection that dies silently would hold its call, and a refill of the revocation list that fails closed meanwhile, for ever. Keep it above the slowest single reply.",
+    },
+    {
       names: ['REDIS_URL'],
       alsoReads: ['REDIS_HOST', 'REDIS_PORT', 'REDIS_PASSWORD'],
       default: '—',

@@ -16,7 +16,7 @@ describe('MongoDB consistency on a replica set, kept on FerretDB', () => {
     const lines: string[] = [];
     // An operator's URI asking for the opposite of each: the service's choices win.
     const uri = `${mongoUri}${mongoUri.includes('?') ? '&' : '?'}w=1&readPreference=secondaryPreferred&retryWrites=false`;
-    const connected = await connectMongo(uri, uniqueName('consistency'), 5000, recordingLogger(lines));
+    const connected = await connectMongo({ uri, dbName: uniqueName('consistency'), socketTimeoutMs: 30_000 }, 5000, recordingLogger(lines));
     client = connected.client;
     const clients = connected.db.collection('clients');
     expect(clients.writeConcern?.w).to.equal('majority');

@@ -28,9 +28,21 @@ export const CONSISTENCY_OPTIONS = {
  * it waits for and which topology it found. Works against MongoDB 6/7 (standalone,
  * replica set, Atlas) and FerretDB 1.x.
  */
-export async function connectMongo(uri: string, dbName: string, timeoutMs: number, log: Logger): Promise<{ client: MongoClient; db: Db }> {
+export async function connectMongo(
+  target: { uri: string; dbName: string; socketTimeoutMs: number },
+  timeoutMs: number,
+  log: Logger,
+): Promise<{ client: MongoClient; db: Db }> {
+  const { uri, dbName } = target;
   return connectWithBackoff('MongoDB', timeoutMs, log, async (attemptMs) => {
-    const client = new MongoClient(uri, { serverSelectionTimeoutMS: attemptMs, connectTimeoutMS: attemptMs, ...CONSISTENCY_OPTIONS });
+    // socketTimeoutMS: a call on a connection that went silent (no reset) fails as an outage
+    // instead of waiting for ever (src/config/mongo-timeouts.ts says why).
+    const client = new MongoClient(uri, {
+      serverSelectionTimeoutMS: attemptMs,
+      connectTimeoutMS: attemptMs,
+      socketTimeoutMS: target.socketTimeoutMs,
+      ...CONSISTENCY_OPTIONS,
+    });
     try {
       await client.connect();
       const db = client.db(dbName);

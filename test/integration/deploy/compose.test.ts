@@ -242,6 +242,7 @@ describe('docker-compose.yml', () => {
       mongo: {
         uri: `mongodb://client_auth:${encodeURIComponent(SAMPLE_SECRETS.DB_PASSWORD)}@mongo:27017/?authSource=admin`,
         dbName: 'client_auth',
+        socketTimeoutMs: 30_000,
       },
       redis: { kind: 'standalone', url: `redis://:${encodeURIComponent(SAMPLE_SECRETS.REDIS_PASSWORD)}@redis:6379`, replicaAcks: 0, replicaAckTimeoutMs: 1000 },
     });

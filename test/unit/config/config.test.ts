@@ -6,6 +6,18 @@ import { defaultHashConcurrency } from '../../../src/config/limits.js';
 const SHARED = { MONGODB_URI: 'mongodb://127.0.0.1:27017', REDIS_URL: 'redis://127.0.0.1:6379', JWT_SECRET_KEY: 'k'.repeat(32) };
 
 describe('Configuration', () => {
+  it('bounds how long a MongoDB call waits on a silent connection, 30 s unless MONGODB_SOCKET_TIMEOUT_MS says otherwise, and names the variable when it is bad', () => {
+    const shared = (env: Record<string, string>) => {
+      const { stores } = loadConfig({ ...SHARED, ...env });
+      return stores.kind === 'shared' ? stores.mongo.socketTimeoutMs : null;
+    };
+    expect(shared({})).to.equal(30_000);
+    expect(shared({ MONGODB_SOCKET_TIMEOUT_MS: '5000' })).to.equal(5000);
+    for (const bad of ['0', 'never', '100']) {
+      expect(() => loadConfig({ ...SHARED, MONGODB_SOCKET_TIMEOUT_MS: bad })).to.throw(ConfigError, /MONGODB_SOCKET_TIMEOUT_MS/);
+    }
+  });
+
   it("reads the original service's variable names", () => {
     const config = loadConfig({
       JWT_SECRET_KEY: 's'.repeat(40),
@@ -21,7 +33,7 @@ describe('Configuration', () => {
     });
     expect(config.stores).to.deep.equal({
       kind: 'shared',
-      mongo: { uri: 'mongodb://app:p%40ss%20word@mongo:27018/?authSource=admin', dbName: 'clients' },
+      mongo: { uri: 'mongodb://app:p%40ss%20word@mongo:27018/?authSource=admin', dbName: 'clients', socketTimeoutMs: 30_000 },
       redis: { kind: 'standalone', url: 'redis://:r3dis@redis:6380', replicaAcks: 0, replicaAckTimeoutMs: 1000 },
     });
     expect(config.signing).to.deep.equal({ algorithm: 'HS256', chosen: false, secret: 's'.repeat(40) });
