@@ -15,7 +15,7 @@ export const RUNTIME_VARIABLES: readonly VariableSection[] = [
       names: ['MONGODB_SOCKET_TIMEOUT_MS'],
       default: '`30000`',
       description:
-        "Shared set-up: how long a MongoDB call waits on its connection with nothing coming back (the driver's `socketTimeoutMS`, 500 to 3600000) before it fails as an outage and is retried on another connection. Without it a connection that dies silently would hold its call, and a refill of the revocation list that fails closed meanwhile, for ever. Keep it above the slowest single reply.",
+        "Shared set-up: how long a MongoDB call waits on its connection with nothing coming back (the driver's `socketTimeoutMS`, 500 to 3600000) before it fails as an outage and is retried on another connection. Without it a connection that dies silently would hold its call, and a refill of the revocation list that fails closed meanwhile, for ever. Keep it above the slowest single reply: the first start of a version that adds an index builds it on the existing collection in one call, so raise it for that start when a collection holds millions of documents.",
     },
     {
       names: ['REDIS_URL'],
