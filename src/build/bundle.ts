@@ -12,9 +12,9 @@
  * use, and tracing, which instruments packages as they load and so needs them unbundled.
  */
 
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { build, type Plugin, transform } from 'esbuild';
 
 /** Where the bundle goes, beside dist/src. */
 export const BUNDLE_DIR = 'bundle';
@@ -44,6 +44,29 @@ const EXTERNAL = [
   'import-in-the-middle',
 ];
 
+/**
+ * Keeps the names of oidc-provider's functions and classes, and only those: it names its
+ * models (AccessToken, ClientCredentials ...) by their classes' `name`, which minifySyntax
+ * drops from a class expression nothing refers to by it, and the bundle's renaming could
+ * change. esbuild's keepNames does that, but for every module, wrapping each named closure
+ * in a `__name(...)` call every time it is created: Koa's and on-finished's per-request
+ * closures included, about 5 % of a `GET /me` (docs/benchmarks.md). So the package's files
+ * alone go through keepNames before they are bundled; their own `__name` calls run where
+ * oidc-provider's code runs, on its routes (test/integration/deploy/oidc-bundle.test.ts).
+ */
+const KEEP_NAMES_OF = /[\\/]node_modules[\\/]oidc-provider[\\/].*\.js$/;
+
+const keepNamesOfOidcProvider: Plugin = {
+  name: 'keep-names-of-oidc-provider',
+  setup(plugin) {
+    plugin.onLoad({ filter: KEEP_NAMES_OF }, async (file) => {
+      const source = readFileSync(file.path, 'utf8');
+      const kept = await transform(source, { loader: 'js', keepNames: true, sourcefile: file.path, sourcemap: 'inline' });
+      return { contents: kept.code, loader: 'js' };
+    });
+  },
+};
+
 /** Builds dist/bundle from dist/src/bootstrap/start.js; `dist` is the compiled output folder. */
 export async function bundle(dist: string): Promise<void> {
   const outdir = path.join(dist, BUNDLE_DIR);
@@ -58,16 +81,14 @@ export async function bundle(dist: string): Promise<void> {
     target: 'node22',
     outdir,
     sourcemap: true,
-    // Less for V8 to scan at start (about a tenth off the cold start); names are kept, so
-    // stack traces stay readable, and the source maps lead back to the TypeScript
-    // (node --enable-source-maps).
+    // Less for V8 to scan at start (about a tenth off the cold start); identifiers are not
+    // minified, so stack traces stay readable, and the source maps lead back to the
+    // TypeScript (node --enable-source-maps).
     minifyWhitespace: true,
     minifySyntax: true,
-    // minifySyntax drops the name of a class expression nothing refers to by it, and
-    // oidc-provider names its models (AccessToken, ClientCredentials ...) by their classes'
-    // `name`: without it, their lifetimes and stored records went unnamed
-    // (test/integration/deploy/oidc-bundle.test.ts).
-    keepNames: true,
+    // No keepNames for the whole bundle: only oidc-provider reads its classes' names
+    // (keepNamesOfOidcProvider, above).
+    plugins: [keepNamesOfOidcProvider],
     external: EXTERNAL,
     // The CommonJS packages inside an ES module bundle call require, which ES modules lack.
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },

@@ -5,7 +5,8 @@
  * names would serve tokens the provider cannot look up or time.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { decodeJwt } from 'jose';
@@ -71,5 +72,35 @@ describe('node dist/src/main.js (the bundle) serves the OpenID Provider', functi
     const principal = await api.validateToken({ token: body.access_token });
     expect(principal).to.include({ clientId: id, kind: ClientKind.CLIENT_KIND_SERVICE });
     expect(principal.groups).to.have.members(['service', 'billing']);
+  });
+});
+
+/** Where the bundle calls esbuild's `__name` helper, as the source files those calls came from. */
+function sourcesNamedAtRunTime(): Set<string> {
+  const dir = join(repoRoot(), 'dist/bundle');
+  const sources = new Set<string>();
+  for (const file of readdirSync(dir).filter((name) => name.endsWith('.js'))) {
+    const map = new SourceMap(JSON.parse(readFileSync(join(dir, `${file}.map`), 'utf8')));
+    readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .forEach((line, lineNumber) => {
+        for (const call of line.matchAll(/\b__name\d*\(/g)) {
+          const entry = map.findEntry(lineNumber, call.index) as { originalSource?: string };
+          if (entry.originalSource) sources.add(entry.originalSource);
+        }
+      });
+  }
+  return sources;
+}
+
+describe('The bundle keeps function names only where they are read', () => {
+  it("names oidc-provider's functions, and none of Koa's or the service's, which run at every request", () => {
+    const sources = [...sourcesNamedAtRunTime()];
+    const oidcProvider = /node_modules\/oidc-provider\//;
+    expect(
+      sources.some((source) => oidcProvider.test(source)),
+      "oidc-provider's names kept",
+    ).to.equal(true);
+    expect(sources.filter((source) => !oidcProvider.test(source))).to.deep.equal([]);
   });
 });
