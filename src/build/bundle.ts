@@ -47,12 +47,12 @@ const EXTERNAL = [
 /**
  * Keeps the names of oidc-provider's functions and classes, and only those: it names its
  * models (AccessToken, ClientCredentials ...) by their classes' `name`, which minifySyntax
- * drops from a class expression nothing refers to by it, and the bundle's renaming could
- * change. esbuild's keepNames does that, but for every module, wrapping each named closure
- * in a `__name(...)` call every time it is created: Koa's and on-finished's per-request
- * closures included, about 5 % of a `GET /me` (docs/benchmarks.md). So the package's files
- * alone go through keepNames before they are bundled; their own `__name` calls run where
- * oidc-provider's code runs, on its routes (test/integration/deploy/oidc-bundle.test.ts).
+ * drops from a class expression nothing refers to by it and the bundle's renaming can
+ * change (test/integration/deploy/oidc-bundle.test.ts). esbuild's keepNames for the whole
+ * bundle kept them too, but wrapped every named closure of every module in a `__name(...)`
+ * call each time the closure was created, Koa's per-request ones included: a share of
+ * every request's CPU (docs/benchmarks.md). So only the package's files go through keepNames,
+ * before they are bundled; their `__name` calls run where oidc-provider's code runs.
  */
 const KEEP_NAMES_OF = /[\\/]node_modules[\\/]oidc-provider[\\/].*\.js$/;
 
