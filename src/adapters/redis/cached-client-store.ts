@@ -1,8 +1,8 @@
-import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../../domain/clients/ports.js';
-import type { ClientRecord } from '../../domain/kernel/client.js';
+import type { ClientStore } from '../../domain/clients/ports.js';
 import { describeError } from '../../domain/kernel/error-text.js';
 import type { Logger } from '../../domain/kernel/logger.js';
 import { OutageLog } from '../../domain/kernel/outage-log.js';
+import { CachingClientStore } from '../caching-client-store.js';
 import { type ClientCacheLimits, ClientRecordCache } from './client-record-cache.js';
 import { onChannelMessage, publishInOrder, type RedisClient, subscribeChannel } from './topology.js';
 
@@ -28,21 +28,20 @@ const RETRY_MS = 1000;
  * `maxAgeMs` is read again in any case, which bounds what a lost announcement or a change
  * made behind the service's back can leave stale.
  */
-export class CachedClientStore implements ClientStore {
-  private readonly cache: ClientRecordCache;
+export class CachedClientStore extends CachingClientStore {
   private readonly unannounced = new Set<string>();
   private retry: NodeJS.Timeout | null = null;
   private readonly announceLog: OutageLog;
   private closed = false;
 
   private constructor(
-    private readonly store: ClientStore,
+    store: ClientStore,
     private readonly redis: RedisClient,
     private readonly subscriber: RedisClient,
     limits: ClientCacheLimits,
     private readonly log: Logger,
   ) {
-    this.cache = new ClientRecordCache(limits);
+    super(store, new ClientRecordCache(limits));
     this.announceLog = new OutageLog(log, 'announcement of client changes on Redis');
   }
 
@@ -56,50 +55,6 @@ export class CachedClientStore implements ClientStore {
     return cached;
   }
 
-  /** Whether records are being kept, and how many; for tests and metrics. */
-  cacheState(): { enabled: boolean; entries: number; bytes: number } {
-    return { enabled: this.cache.isEnabled(), ...this.cache.size() };
-  }
-
-  findById(id: string): Promise<ClientRecord | null> {
-    return this.cache.read(id, () => this.store.findById(id));
-  }
-
-  findByEmail(email: string): Promise<ClientRecord | null> {
-    return this.store.findByEmail(email);
-  }
-
-  list(query: ClientQuery): Promise<ClientRecord[]> {
-    return this.store.list(query);
-  }
-
-  listMarkedDeleted(limit: number): Promise<MarkedClient[]> {
-    return this.store.listMarkedDeleted(limit);
-  }
-
-  insert(client: ClientRecord): Promise<void> {
-    // A client not yet stored is never kept (null answers are not), so there is nothing to forget.
-    return this.store.insert(client);
-  }
-
-  update(id: string, changes: Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>): Promise<ClientRecord | null> {
-    return this.changing(id, () => this.store.update(id, changes));
-  }
-
-  recordTokenIssue(id: string, at: Date, notBefore: Date): Promise<void> {
-    // At most once a minute per service (the domain's bound), so every instance re-reads the
-    // service's record once a minute at most, and the console sees the time at once.
-    return this.changing(id, () => this.store.recordTokenIssue(id, at, notBefore));
-  }
-
-  markDeleted(id: string, deletion: PendingDeletion): Promise<MarkedClient | null> {
-    return this.changing(id, () => this.store.markDeleted(id, deletion));
-  }
-
-  delete(id: string): Promise<boolean> {
-    return this.changing(id, () => this.store.delete(id));
-  }
-
   close(): void {
     this.closed = true;
     if (this.retry) clearTimeout(this.retry);
@@ -110,7 +65,7 @@ export class CachedClientStore implements ClientStore {
    * Makes the change, then forgets the record here and names it to every instance. Also
    * when the change failed: a write that timed out may have been made all the same.
    */
-  private async changing<T>(id: string, change: () => Promise<T>): Promise<T> {
+  protected async changing<T>(id: string, change: () => Promise<T>): Promise<T> {
     try {
       return await change();
     } finally {

@@ -1,0 +1,65 @@
+import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../domain/clients/ports.js';
+import type { ClientRecord } from '../domain/kernel/client.js';
+import type { ClientRecordCache } from './redis/client-record-cache.js';
+
+/**
+ * A ClientStore that keeps the records `findById` reads in memory (ClientRecordCache) and
+ * passes every other call to the store it wraps. Every change of a client goes through
+ * `changing`, which each set-up defines: the embedded one forgets the record
+ * (MemoryCachedClientStore), the shared one forgets it and names it to every instance
+ * (CachedClientStore). Only `findById` answers from memory; a search by email or a list
+ * always reads the store. See docs/adr/0015-client-record-cache.md.
+ */
+export abstract class CachingClientStore implements ClientStore {
+  protected constructor(
+    protected readonly store: ClientStore,
+    protected readonly cache: ClientRecordCache,
+  ) {}
+
+  /** Whether records are being kept, and how many; for tests and metrics. */
+  cacheState(): { enabled: boolean; entries: number; bytes: number } {
+    return { enabled: this.cache.isEnabled(), ...this.cache.size() };
+  }
+
+  findById(id: string): Promise<ClientRecord | null> {
+    return this.cache.read(id, () => this.store.findById(id));
+  }
+
+  findByEmail(email: string): Promise<ClientRecord | null> {
+    return this.store.findByEmail(email);
+  }
+
+  list(query: ClientQuery): Promise<ClientRecord[]> {
+    return this.store.list(query);
+  }
+
+  listMarkedDeleted(limit: number): Promise<MarkedClient[]> {
+    return this.store.listMarkedDeleted(limit);
+  }
+
+  insert(client: ClientRecord): Promise<void> {
+    // A client not yet stored is never kept (null answers are not), so there is nothing to forget.
+    return this.store.insert(client);
+  }
+
+  update(id: string, changes: Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt'>>): Promise<ClientRecord | null> {
+    return this.changing(id, () => this.store.update(id, changes));
+  }
+
+  recordTokenIssue(id: string, at: Date, notBefore: Date): Promise<void> {
+    // At most once a minute per service (the domain's bound), so the record is read again
+    // once a minute at most, and the console sees the time at once.
+    return this.changing(id, () => this.store.recordTokenIssue(id, at, notBefore));
+  }
+
+  markDeleted(id: string, deletion: PendingDeletion): Promise<MarkedClient | null> {
+    return this.changing(id, () => this.store.markDeleted(id, deletion));
+  }
+
+  delete(id: string): Promise<boolean> {
+    return this.changing(id, () => this.store.delete(id));
+  }
+
+  /** Makes the change, then forgets the record; also when the change failed, which may have been made all the same. */
+  protected abstract changing<T>(id: string, change: () => Promise<T>): Promise<T>;
+}
