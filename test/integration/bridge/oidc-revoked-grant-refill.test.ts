@@ -10,34 +10,9 @@ import * as client from 'openid-client';
 import { DEFAULT_KEYS } from '../../../src/adapters/redis/revocation-list.js';
 import { eventually } from '../../support/eventually.js';
 import { PASSWORD, registerUser } from '../../support/factor-fixture.js';
-import {
-  authorization,
-  KEY_ENCRYPTION_KEY,
-  OidcBrowser,
-  type OidcStack,
-  oauthErrorOf,
-  registerApp,
-  signedInToApp,
-  signIn,
-  startOidcStack,
-} from '../../support/oidc-fixture.js';
-import { dataDirOf, dbNameOf, failure, startTestServer, type TestServer, testEnv } from '../../support/server.js';
-import { requireServices } from '../../support/services.js';
-
-/** What ValidateToken answers for `token`: OK, the reason it refuses it, or UNAVAILABLE while it fails closed. */
-async function validation(target: { server: TestServer }, token: string): Promise<string> {
-  return target.server.api.validateToken({ token }).then(
-    () => 'OK',
-    async (error: { code?: number }) => (error.code === 14 ? 'UNAVAILABLE' : (await failure(Promise.reject(error))).reason),
-  );
-}
-
-/** What GET /auth answers for `token`: its status and reason. */
-async function gateway(stack: OidcStack, token: string): Promise<{ status: number; reason: string | undefined }> {
-  const answer = await fetch(`${stack.bridge.url}/auth`, { headers: { Authorization: `Bearer ${token}` } });
-  const body = answer.status === 200 ? {} : ((await answer.json()) as { reason?: string });
-  return { status: answer.status, reason: body.reason };
-}
+import { authorization, OidcBrowser, type OidcStack, oauthErrorOf, registerApp, signedInToApp, signIn, startOidcStack } from '../../support/oidc-fixture.js';
+import { gateway, otherInstance, validation } from '../../support/oidc-revocation-answers.js';
+import { dataDirOf, type TestServer } from '../../support/server.js';
 
 /** A person's access token whose grant the provider revoked: its refresh token was used twice. */
 async function grantRevokedByReuse(stack: OidcStack): Promise<string> {
@@ -160,10 +135,7 @@ describe('A grant the OpenID Provider revoked while Redis refused writes (MongoD
   let other: TestServer;
   before(async function () {
     stack = await startOidcStack('shared', this, 'oidc_grant_replay');
-    // Another instance on the same stores and Redis.
-    other = await startTestServer(
-      testEnv(requireServices(this), 'unused', { JWT_ALGORITHM: 'ES256', KEY_ENCRYPTION_KEY, DB_NAME: dbNameOf(stack.server.config) }),
-    );
+    other = await otherInstance(this, stack);
   });
   after(async () => {
     await stack?.server.redis.config('SET', 'min-replicas-to-write', '0');
