@@ -11,6 +11,7 @@ import type { Logger } from '../kernel/logger.js';
 import { OutageLog } from '../kernel/outage-log.js';
 import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
 import { isClientId } from '../kernel/validation.js';
+import { BoundedSink } from './bounded-sink.js';
 import type { AdminAttempt, AuditEvent, AuditEventType, AuditInput, AuditLog, AuditOutcome, AuditRecorder, AuditStream, OutcomeRecords } from './ports.js';
 
 export interface AuditOptions {
@@ -33,92 +34,9 @@ export interface AuditStats {
   queued: number;
 }
 
-const BATCH = 100;
-/**
- * Records gather this long before a write, so that a busy server stores them in batches:
- * one SQLite commit or one insert command for many records, not one for every call or two
- * (a commit per turn is a share of an embedded refresh's CPU that shows in its throughput).
- */
-const GATHER_MS = 20;
 const COALESCE_MS = 60_000;
 const COALESCE_KEYS_MAX = 10_000;
 const DAY_MS = 24 * 3600 * 1000;
-
-/** A bounded queue drained into one destination, retried after failures, outages logged once. */
-class BoundedSink {
-  private readonly queue: AuditEvent[] = [];
-  private running: Promise<void> | null = null;
-  private retry: NodeJS.Timeout | null = null;
-  private gathering: NodeJS.Timeout | null = null;
-  private closed = false;
-  dropped = 0;
-
-  constructor(
-    private readonly write: (batch: readonly AuditEvent[]) => Promise<void>,
-    private readonly max: number,
-    private readonly retryMs: number,
-    private readonly outage: OutageLog,
-    private readonly written: (batch: readonly AuditEvent[]) => void = () => {},
-  ) {}
-
-  get length(): number {
-    return this.queue.length;
-  }
-
-  push(events: readonly AuditEvent[]): void {
-    for (const event of events) {
-      if (this.queue.length >= this.max) this.dropped++;
-      else this.queue.push(event);
-    }
-    // Never in the caller's turn: its answer goes out first, even when the store is
-    // synchronous (SQLite). `close` flushes what is still gathering.
-    if (!this.running && !this.retry && !this.gathering && !this.closed) {
-      this.gathering = setTimeout(() => {
-        this.gathering = null;
-        void this.drain();
-      }, GATHER_MS);
-      this.gathering.unref();
-    }
-  }
-
-  /** Writes until the queue is empty or a write fails (then retries later). */
-  drain(): Promise<void> {
-    this.running ??= this.writeAll().finally(() => {
-      this.running = null;
-    });
-    return this.running;
-  }
-
-  close(): void {
-    this.closed = true;
-    if (this.retry) clearTimeout(this.retry);
-    if (this.gathering) clearTimeout(this.gathering);
-    this.retry = null;
-    this.gathering = null;
-  }
-
-  private async writeAll(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.slice(0, BATCH);
-      try {
-        await this.write(batch);
-      } catch (error) {
-        this.outage.failed(error, { queued: this.queue.length });
-        if (!this.closed && !this.retry) {
-          this.retry = setTimeout(() => {
-            this.retry = null;
-            void this.drain();
-          }, this.retryMs);
-          this.retry.unref();
-        }
-        return;
-      }
-      this.outage.succeeded();
-      this.queue.splice(0, batch.length);
-      this.written(batch);
-    }
-  }
-}
 
 /**
  * Failures that say nothing about anyone's security: a malformed request, a store outage, a
