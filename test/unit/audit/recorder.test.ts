@@ -31,6 +31,30 @@ describe('The audit recorder', () => {
     expect(store.appends).to.equal(1);
   });
 
+  it('writes the records that come during a slow write together after it, not one write for each', async () => {
+    const batches: number[] = [];
+    let release = () => {};
+    const store = new FakeAuditLog();
+    const append = store.append.bind(store);
+    store.append = async (events) => {
+      batches.push(events.length);
+      // The first write hangs until released, as a store under load does.
+      if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      await append(events);
+    };
+    const audit = new Audit({ store, stream: null, log: silentLogger, queueMax: 100, retentionDays: 90 });
+    const record = (actor: string) => audit.record({ type: 'token.refreshed', outcome: 'success', actor, target: actor });
+    record('first');
+    await eventually(() => batches.length === 1, { what: 'the first write to start' });
+    record('second');
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    record('third');
+    await eventually(() => store.records.size === 3, { what: 'the records to be written' });
+    // Before: [1, 1, 1], the second written alone the moment the first was stored.
+    expect(batches).to.deep.equal([1, 2]);
+  });
+
   it('never fails a login while its store is down: the record waits and is written when the store is back', async () => {
     const w = world();
     const { email } = await registeredUser(w);
