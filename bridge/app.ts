@@ -64,7 +64,7 @@ export function createBridgeApp({ config, api, health, log, oidc, ...gateway }: 
     }),
   );
   app.use(clientIp(config));
-  app.use(requestLog(log));
+  app.use(requestLog(log, gateway.accessLog));
   app.use(async (ctx, next) => {
     // Answers carry clients and set credentials: no cache may keep them.
     ctx.set('Cache-Control', 'no-store');

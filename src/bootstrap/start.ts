@@ -59,7 +59,7 @@ async function main(): Promise<void> {
             : {},
           { log },
         );
-  const accessLog = sampledAccessLog(config.accessLogSample);
+  const accessLog = sampledAccessLog(config.accessLogSample, config.accessLogReads.readSample);
   const observe = metrics ? { observe: metrics.observeRpc } : {};
   const grpc =
     app === null

@@ -4,6 +4,7 @@
  */
 
 import type { StreamLimits } from '../transport/grpc/watch-streams.js';
+import { type ReadAccessLogConfig, readAccessLogFrom } from './access-log.js';
 import { type AdminConsoleConfig, adminConsoleFrom } from './admin-console.js';
 import { type ClientCacheConfig, clientCacheFrom } from './client-cache.js';
 import { legacyWindowFrom } from './legacy-window.js';
@@ -102,6 +103,8 @@ export interface Config {
   readonly mail: MailConfig;
   /** The share of gateway checks (ValidateToken, Check, GET /auth) logged when they end as usual, 0 to 1. */
   readonly accessLogSample: number;
+  /** How many successful reads of the own record (GetMe, GET /me) are logged (src/config/access-log.ts). */
+  readonly accessLogReads: ReadAccessLogConfig;
   /** Audit records are kept `retentionDays`, published on `stream`; at most `queueMax` wait for an unreachable store. */
   readonly audit: { readonly retentionDays: number; readonly stream: string; readonly queueMax: number };
 }
@@ -206,6 +209,7 @@ export function loadConfig(env: Env): Config {
     recovery,
     mail: mailFrom(read, recovery, production),
     accessLogSample: read.fraction('ACCESS_LOG_SAMPLE', 0),
+    accessLogReads: readAccessLogFrom(read),
     audit: {
       retentionDays: read.int('AUDIT_RETENTION_DAYS', 90, 1, 3650),
       stream: read.string('AUDIT_STREAM', 'client-auth-audit'),

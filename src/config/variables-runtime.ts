@@ -156,6 +156,12 @@ export const RUNTIME_VARIABLES: readonly VariableSection[] = [
       description:
         "The share (0 to 1) of the gateway checks (`ValidateToken`, ext_authz `Check`, `GET /auth`) that get an access log line when they end as usual (allowed, or refused for the caller's token); `0.01` logs one in a hundred, `1` every one. Other outcomes (UNAVAILABLE, INTERNAL) are always logged; the metrics count every call.",
     },
+    {
+      names: ['ACCESS_LOG_READ_SAMPLE'],
+      default: '`1`',
+      description:
+        "The share (0 to 1) of successful reads of a caller's own record (`GetMe`, and the bridge's `GET /me` with its in-process `GetMe`) that get an access log line; `1` logs every one, `0.01` one in a hundred, `0` none. Their failures are always logged, every answer still carries its `X-Request-Id`, and the metrics count every call. See [ADR 0021](adr/0021-sampled-read-access-log.md).",
+    },
   ]),
   section('Audit trail', [
     {
