@@ -4,12 +4,12 @@
  */
 
 import type { StreamLimits } from '../transport/grpc/watch-streams.js';
-import { type ReadAccessLogConfig, readAccessLogFrom } from './access-log.js';
 import { type AdminConsoleConfig, adminConsoleFrom } from './admin-console.js';
 import { type ClientCacheConfig, clientCacheFrom } from './client-cache.js';
 import { legacyWindowFrom } from './legacy-window.js';
 import { type AbuseConfig, abuseConfigFrom } from './limits.js';
 import { type PasswordHashingConfig, passwordHashingFrom } from './password-hashing.js';
+import { type ReadAccessLogConfig, readAccessLogFrom } from './read-access-log.js';
 import { ConfigError, type Env, Reader } from './reader.js';
 import { checkCookiePolicy, type MailConfig, mailFrom, type RecoveryConfig, recoveryFrom, verifiedRedirectFrom } from './recovery.js';
 import { type SecondFactorConfig, secondFactorFrom } from './second-factor.js';
@@ -103,7 +103,7 @@ export interface Config {
   readonly mail: MailConfig;
   /** The share of gateway checks (ValidateToken, Check, GET /auth) logged when they end as usual, 0 to 1. */
   readonly accessLogSample: number;
-  /** How many successful reads of the own record (GetMe, GET /me) are logged (src/config/access-log.ts). */
+  /** How many successful reads of the own record (GetMe, GET /me) are logged (src/config/read-access-log.ts). */
   readonly accessLogReads: ReadAccessLogConfig;
   /** Audit records are kept `retentionDays`, published on `stream`; at most `queueMax` wait for an unreachable store. */
   readonly audit: { readonly retentionDays: number; readonly stream: string; readonly queueMax: number };
