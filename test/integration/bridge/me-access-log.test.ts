@@ -61,6 +61,8 @@ for (const setup of SETUPS) {
       const email = `reader-${started.length}@example.com`;
       await api.registerUser({ email, password: 'a reading password', firstName: '', lastName: '', phoneNumber: '', attributes: {} });
       const token = (await api.login({ email, password: 'a reading password' })).accessToken;
+      // The login's own line may still be on its way through the pipe: the counts start after it.
+      await eventually(() => main.lines.some((line) => line['method'] === 'Login'), { what: "the login's log line" });
       return { main, api, bridgeUrl, token };
     };
 
