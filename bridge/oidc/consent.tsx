@@ -14,8 +14,7 @@ import { readForm } from '../pages/form.js';
 import type { PageRenderer } from '../pages/page-renderer.js';
 import { ConsentView } from '../views/consent-view.js';
 import type { InteractionOrigins } from './interaction-origins.js';
-import { FIRST_PARTY_FIELD } from './provider-clients.js';
-import { INTERACTION_PATH } from './provider-configuration.js';
+import { FIRST_PARTY_FIELD, INTERACTION_PATH } from './provider-paths.js';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -26,7 +25,7 @@ export interface ConsentDependencies {
   bodyLimitBytes: number;
   /** The bridge's cross-site guard: the decision is a form's post, refused from another site. */
   crossSiteGuard: Middleware;
-  provider(ctx: Context): Provider;
+  provider(ctx: Context): Promise<Provider>;
   details(ctx: Context, provider: Provider): Promise<Interaction>;
 }
 
@@ -77,7 +76,7 @@ export async function askConsent(ctx: Context, deps: ConsentDependencies, provid
 
 export function consentRoutes(router: Router, deps: ConsentDependencies): void {
   router.post(`${INTERACTION_PATH}/:uid/consent`, deps.crossSiteGuard, async (ctx) => {
-    const provider = deps.provider(ctx);
+    const provider = await deps.provider(ctx);
     const interaction = await deps.details(ctx, provider);
     const form = await readForm(ctx, deps.bodyLimitBytes, ['decision']);
     // A decision for an interaction that asks for none (a stale tab): back to where the interaction stands.

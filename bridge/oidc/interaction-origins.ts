@@ -7,7 +7,7 @@
  */
 import type { OidcStore } from '../../src/domain/oidc/ports.js';
 import type { OidcServiceClients } from '../../src/domain/oidc/service-clients.js';
-import { INTERACTION_PATH } from './provider-configuration.js';
+import { INTERACTION_PATH } from './provider-paths.js';
 
 /** The provider's model of an interaction in the store; its id is the interaction's uid. */
 const INTERACTION_MODEL = 'Interaction';

@@ -9,7 +9,6 @@
 import type Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
-import { errors } from 'oidc-provider';
 import type { OidcAccounts } from '../../src/domain/oidc/accounts.js';
 import type { OidcStore } from '../../src/domain/oidc/ports.js';
 import type { CookiePolicy } from '../cookie-policy.js';
@@ -18,7 +17,7 @@ import type { PageRenderer } from '../pages/page-renderer.js';
 import { accessTokenOf } from '../pages/signed-in.js';
 import { askConsent, type ConsentDependencies, consentRoutes } from './consent.js';
 import type { InteractionOrigins } from './interaction-origins.js';
-import { ACR_ONE_FACTOR, ACR_TWO_FACTORS, INTERACTION_PATH } from './provider-configuration.js';
+import { ACR_ONE_FACTOR, ACR_TWO_FACTORS, INTERACTION_PATH } from './provider-paths.js';
 
 /** The second factors among a sign-in's methods (RFC 8176). */
 const SECOND_FACTORS = new Set(['otp', 'hwk', 'mfa']);
@@ -42,7 +41,7 @@ async function forcedSince(store: OidcStore, uid: string, exp: number): Promise<
 
 export interface InteractionDependencies {
   /** The provider as it is now, its request prepared as PUBLIC_URL's (provider-mount.ts). */
-  provider(ctx: Context): Provider;
+  provider(ctx: Context): Promise<Provider>;
   accounts: OidcAccounts;
   store: OidcStore;
   cookies: CookiePolicy;
@@ -54,7 +53,9 @@ export interface InteractionDependencies {
 
 /** The interaction this browser is in, by its cookie; a 404 saying so when it has none (expired, or another browser's). */
 async function detailsOf(ctx: Context, provider: Provider) {
-  return provider.interactionDetails(ctx.req, ctx.res).catch((error: unknown) => {
+  return provider.interactionDetails(ctx.req, ctx.res).catch(async (error: unknown) => {
+    // Imported here, not at the top: oidc-provider loads with the provider (provider-mount.ts), which gave this error.
+    const { errors } = await import('oidc-provider');
     if (error instanceof errors.SessionNotFound)
       throw new HttpError('NOT_FOUND', 'this sign-in has expired or began in another browser; start again from the app');
     throw error;
@@ -65,7 +66,7 @@ export function interactionRoutes(router: Router, deps: InteractionDependencies)
   const consent: ConsentDependencies = { ...deps, details: detailsOf };
   consentRoutes(router, consent);
   router.get(`${INTERACTION_PATH}/:uid`, async (ctx) => {
-    const provider = deps.provider(ctx);
+    const provider = await deps.provider(ctx);
     const interaction = await detailsOf(ctx, provider);
     if (interaction.prompt.name === 'login') {
       const token = accessTokenOf(ctx, deps);

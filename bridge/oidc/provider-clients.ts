@@ -12,12 +12,8 @@ import { DomainError } from '../../src/domain/kernel/errors.js';
 import type { RequestContext } from '../../src/domain/kernel/request.js';
 import type { OidcServiceClient, OidcServiceClientLookup, OidcServiceClients } from '../../src/domain/oidc/service-clients.js';
 import type { ClientMetadataLookup } from './provider-adapter.js';
+import { FIRST_PARTY_FIELD, GROUPS_FIELD } from './provider-paths.js';
 import { THROTTLED_CLIENT_AUTH } from './token-endpoint-audit.js';
-
-/** An extra metadata field carrying a service client's groups into its tokens. */
-export const GROUPS_FIELD = 'client_auth_groups';
-/** An extra metadata field: the client skips the consent page (SetOidcClient's first_party). */
-export const FIRST_PARTY_FIELD = 'client_auth_first_party';
 
 type Lookup = Promise<OidcServiceClientLookup | null>;
 

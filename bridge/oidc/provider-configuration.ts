@@ -13,21 +13,11 @@ import type { OidcStore } from '../../src/domain/oidc/ports.js';
 import type { OidcServiceClients } from '../../src/domain/oidc/service-clients.js';
 import type { OidcTokenAudit } from '../../src/domain/oidc/token-audit.js';
 import { storeAdapters } from './provider-adapter.js';
-import { FIRST_PARTY_FIELD, GROUPS_FIELD, ProviderClients } from './provider-clients.js';
+import { ProviderClients } from './provider-clients.js';
 import type { KeystoreState } from './provider-keys.js';
+import { ACR_ONE_FACTOR, ACR_TWO_FACTORS, FIRST_PARTY_FIELD, GROUPS_FIELD, INTERACTION_PATH, OIDC_ROUTES } from './provider-paths.js';
 import { revokeStructuredAccessTokens } from './structured-token-revocation.js';
 import { auditTokenEndpoint } from './token-endpoint-audit.js';
-
-/** Where the provider's endpoints are, under the bridge; the JWKS is our own route. */
-export const OIDC_ROUTES = {
-  authorization: '/oidc/authorize',
-  token: '/oidc/token',
-  userinfo: '/oidc/userinfo',
-  jwks: '/.well-known/jwks.json',
-  introspection: '/oidc/introspect',
-  revocation: '/oidc/revoke',
-  end_session: '/oidc/logout',
-} as const;
 
 /** The access tokens' lifetimes and the claims our token check expects of them. */
 export interface OidcTokenSettings {
@@ -69,12 +59,6 @@ export interface OidcProviderDependencies {
   /** Ends the browser's client-auth session (its cookies and the session itself): RP-initiated logout signs out of both. */
   endBrowserSession(ctx: KoaContextWithOIDC): void;
 }
-
-/** Where the provider sends a browser to sign in or consent (bridge/oidc/interactions.ts). */
-export const INTERACTION_PATH = '/oidc/interaction';
-/** The `acr` of a sign-in with one factor, and with a second one (TOTP or a passkey). */
-export const ACR_ONE_FACTOR = 'urn:client-auth:acr:1fa';
-export const ACR_TWO_FACTORS = 'urn:client-auth:acr:2fa';
 
 /** The one resource server: every API that checks tokens with our JWKS, ValidateToken or GET /auth. */
 const SCOPES = ['openid', 'offline_access', 'profile', 'email', 'groups'];

@@ -19,8 +19,9 @@ import { OPENID_CONFIGURATION_PATH } from '../routes/well-known-routes.js';
 import { interactionOrigins } from './interaction-origins.js';
 import { interactionRoutes } from './interactions.js';
 import { introspectionHandler } from './introspection.js';
-import { buildProvider, INTERACTION_PATH, OIDC_ROUTES, type OidcProviderDependencies, type ProviderPages } from './provider-configuration.js';
-import { type KeystoreState, ProviderKeystores } from './provider-keys.js';
+import type { OidcProviderDependencies, ProviderPages } from './provider-configuration.js';
+import type { KeystoreState, ProviderKeystores } from './provider-keys.js';
+import { INTERACTION_PATH, OIDC_ROUTES } from './provider-paths.js';
 import { userinfoHandler } from './userinfo.js';
 
 /** What the bridge needs to serve the provider: everything but the request's source, which the mount supplies. */
@@ -84,11 +85,26 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bod
     },
   };
   const publicUrl = new URL(mount.provider.issuer);
-  const keystores = new ProviderKeystores(mount.keys);
   let current: { keystore: KeystoreState; provider: Provider; handle: ReturnType<Provider['callback']> } | null = null;
+  // oidc-provider and the modules built on it load at the first request the provider
+  // answers, not at start: some 13 MB and a share of every start that a deployment without
+  // OpenID clients never uses (docs/benchmarks.md, "Cold start and memory at ready").
+  let loading: Promise<{ buildProvider: typeof import('./provider-configuration.js').buildProvider; keystores: ProviderKeystores }> | null = null;
+  const loaded = () => {
+    loading ??= Promise.all([import('./provider-configuration.js'), import('./provider-keys.js')]).then(
+      ([configuration, keys]) => ({ buildProvider: configuration.buildProvider, keystores: new keys.ProviderKeystores(mount.keys) }),
+      (error: unknown) => {
+        // A failed load is not kept: the next request tries again.
+        loading = null;
+        throw error;
+      },
+    );
+    return loading;
+  };
 
   /** The provider for the key set as it is now, with the request made PUBLIC_URL's. */
-  const providerFor = (ctx: Context) => {
+  const providerFor = async (ctx: Context) => {
+    const { buildProvider, keystores } = await loaded();
     const keystore = keystores.current();
     if (keystore === null) {
       throw new HttpError(
@@ -119,7 +135,7 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bod
   };
 
   const router = providerRouter(async (ctx) => {
-    const { handle } = providerFor(ctx);
+    const { handle } = await providerFor(ctx);
     ctx.respond = false;
     await handle(ctx.req, ctx.res);
   });
@@ -133,7 +149,7 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bod
     introspectionHandler({ accounts: mount.provider.accounts, serviceClients: mount.provider.serviceClients, store: mount.provider.store, bodyLimitBytes }),
   );
   interactionRoutes(own, {
-    provider: (ctx) => providerFor(ctx).provider,
+    provider: async (ctx) => (await providerFor(ctx)).provider,
     accounts: mount.provider.accounts,
     store: mount.provider.store,
     cookies,

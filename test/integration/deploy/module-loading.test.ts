@@ -20,6 +20,8 @@ function bundleFilesHolding(marker: RegExp): string[] {
 }
 const MONGODB_DRIVER = /\bMongoServerSelectionError=class\b/;
 const IOREDIS = /\b_?Redis extends Commander_/;
+/** A warning of oidc-provider's own, on a Node release it does not support. */
+const OIDC_PROVIDER = /Unsupported runtime\. Use Node\.js v22/;
 
 /**
  * Starts `script` (by default dist/src/bootstrap/start.js, the composition root unbundled, so that the
@@ -100,6 +102,18 @@ describe('Start-up loads only what the configuration uses', function () {
     const { packages, bundleFiles } = await loadedBy(embeddedEnv({ OTEL_TRACES_EXPORTER: 'console' }), 'dist/src/main.js');
     expect(bundleFiles).to.deep.equal([]);
     expect(packages).to.include.members(['@grpc/grpc-js', 'koa', '@opentelemetry/instrumentation-grpc']);
+  });
+
+  it('loads oidc-provider at the first OpenID Provider request, not at start, on both set-ups', async function () {
+    // Unbundled, each package is seen as it loads; bundled, the chunk that holds the provider is not imported.
+    expect(await packagesLoadedBy(embeddedEnv())).to.not.include('oidc-provider');
+    expect(await packagesLoadedBy(testEnv(requireServices(this), 'module_loading_oidc'))).to.not.include('oidc-provider');
+    const provider = bundleFilesHolding(OIDC_PROVIDER);
+    expect(provider, 'the bundle holds oidc-provider').to.have.length.of.at.least(1);
+    for (const env of [embeddedEnv(), testEnv(requireServices(this), 'module_loading_oidc_bundle')]) {
+      const { bundleFiles } = await loadedBy(env, 'dist/src/main.js');
+      expect(bundleFiles.filter((file) => provider.includes(file))).to.deep.equal([]);
+    }
   });
 
   it('loads prom-client once METRICS_PORT is set', async () => {
