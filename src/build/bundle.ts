@@ -89,6 +89,11 @@ export async function bundle(dist: string): Promise<void> {
     // No keepNames for the whole bundle: only oidc-provider reads its classes' names
     // (keepNamesOfOidcProvider, above).
     plugins: [keepNamesOfOidcProvider],
+    // The parser of MongoDB connection strings gets Node's own URL for the whatwg-url package:
+    // loading that package and tr46's mapping table was some 7 % of the shared set-up's start
+    // (docs/benchmarks.md, "Cold start and memory at ready"); both read every connection
+    // string alike (test/unit/build/connection-string-url.test.ts).
+    alias: { 'whatwg-url': path.join(dist, 'src', 'build', 'node-whatwg-url.js') },
     external: EXTERNAL,
     // The CommonJS packages inside an ES module bundle call require, which ES modules lack.
     banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
