@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createClientAuthClient } from '../../src/sdk/typed-client.js';
 import { mochaGlobalSetup, mochaGlobalTeardown } from '../support/global-setup.js';
 import { freePort } from '../support/paths.js';
@@ -32,6 +33,8 @@ interface Start {
   /** The server's CPU (user + system) until its first GET /me was answered: moves far less with the machine's load than the wall time. */
   cpuMs: number;
   rssMb: number;
+  /** The startup probe's memory at exit, right after the first answer (startup-probe.ts). */
+  memory: unknown;
   lines: Array<[number, string]>;
 }
 
@@ -60,20 +63,24 @@ async function coldStart(script: string, nodeFlags: string[], env: Record<string
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   })();
-  const mainStarting = startMainProcess(env, { logFile, bridgePort: port, script, nodeFlags });
-  const main = await mainStarting;
+  const probe = pathToFileURL(path.join(import.meta.dirname, 'startup-probe.js')).href;
+  const main = await startMainProcess(env, { logFile, bridgePort: port, script, nodeFlags: ['--import', probe, ...nodeFlags] });
   pid = main.pid;
   const deadline = Date.now() + 20_000;
   while (servedAt === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
   stop = true;
   await poll;
+  // Served before startMainProcess returned (it waits for /healthz): read now, a few milliseconds later.
   if (rssMb === 0) rssMb = memoryMb(pid).rss;
-  await main.stop();
+  if (cpuMs === 0) cpuMs = cpuSeconds(pid) * 1000;
+  const { stderr } = await main.stop();
   if (servedAt === 0) throw new Error('no GET /me served');
+  const probeLine = stderr.split('\n').find((line) => line.startsWith('startup-probe:'));
   return {
     totalMs: servedAt - main.spawnedAt,
     cpuMs,
     rssMb,
+    memory: probeLine ? (JSON.parse(probeLine.slice('startup-probe:'.length)) as { memory: unknown }).memory : null,
     lines: main.lines.map((line) => [Number(line['time']) - main.spawnedAt, String(line['msg']).slice(0, 60)]),
   };
 }
@@ -114,6 +121,7 @@ async function run(): Promise<void> {
         const start = await coldStart(scripts[which], flags[which], env, running.token, path.join(workDir, `cold-${which}.log`));
         results[which].push(start);
         process.stdout.write(`pair ${pair} ${which}: ${start.totalMs} ms, CPU ${start.cpuMs.toFixed(0)} ms, RSS ${start.rssMb.toFixed(1)} MB\n`);
+        process.stdout.write(`    memory at exit: ${JSON.stringify(start.memory)}\n`);
         for (const [at, msg] of start.lines) process.stdout.write(`    ${String(at).padStart(5)} ${msg}\n`);
       }
     }
