@@ -8,8 +8,27 @@
  */
 
 import type { Context } from 'koa';
-import getRawBody from 'raw-body';
+import type getRawBody from 'raw-body';
 import { HttpError } from '../middleware/http-error.js';
+
+let rawBody: Promise<typeof getRawBody> | null = null;
+
+/**
+ * raw-body loads at the first body read, not at start: it brings iconv-lite (some 495 KB,
+ * a third of the bundle's start.js then), which a start would compile for nothing, since
+ * no body read here names an encoding (docs/benchmarks.md, "Cold start and memory at ready").
+ */
+function loadRawBody(): Promise<typeof getRawBody> {
+  rawBody ??= import('raw-body').then(
+    (module) => module.default,
+    (error: unknown) => {
+      // A failed load is not kept: the next body read tries again.
+      rawBody = null;
+      throw error;
+    },
+  );
+  return rawBody;
+}
 
 export type JsonObject = Record<string, unknown>;
 
@@ -49,7 +68,8 @@ export function hasBody(ctx: Context): boolean {
 
 export async function readLimited(ctx: Context, limitBytes: number): Promise<Buffer> {
   try {
-    return await getRawBody(ctx.req, { length: ctx.request.length, limit: limitBytes });
+    const read = await loadRawBody();
+    return await read(ctx.req, { length: ctx.request.length, limit: limitBytes });
   } catch (error) {
     switch ((error as { type?: string }).type) {
       case 'entity.too.large':

@@ -22,6 +22,8 @@ const MONGODB_DRIVER = /\bMongoServerSelectionError=class\b/;
 const IOREDIS = /\b_?Redis extends Commander_/;
 /** A warning of oidc-provider's own, on a Node release it does not support. */
 const OIDC_PROVIDER = /Unsupported runtime\. Use Node\.js v22/;
+/** iconv-lite's own message for an encoding it does not know. */
+const ICONV_LITE = /Encoding not recognized: /;
 
 /**
  * Starts `script` (by default dist/src/bootstrap/start.js, the composition root unbundled, so that the
@@ -114,6 +116,17 @@ describe('Start-up loads only what the configuration uses', function () {
       const { bundleFiles } = await loadedBy(env, 'dist/src/main.js');
       expect(bundleFiles.filter((file) => provider.includes(file))).to.deep.equal([]);
     }
+  });
+
+  it('loads raw-body and iconv-lite at the first request body read, not at start, on both set-ups', async function () {
+    for (const env of [embeddedEnv(), testEnv(requireServices(this), 'module_loading_raw_body')]) {
+      const packages = await packagesLoadedBy(env);
+      expect(packages.filter((name) => ['raw-body', 'iconv-lite'].includes(name))).to.deep.equal([]);
+    }
+    const decoders = bundleFilesHolding(ICONV_LITE);
+    expect(decoders, 'the bundle holds iconv-lite').to.have.length.of.at.least(1);
+    const { bundleFiles } = await loadedBy(embeddedEnv(), 'dist/src/main.js');
+    expect(bundleFiles.filter((file) => decoders.includes(file))).to.deep.equal([]);
   });
 
   it('loads prom-client once METRICS_PORT is set', async () => {
