@@ -87,8 +87,9 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bod
   const publicUrl = new URL(mount.provider.issuer);
   let current: { keystore: KeystoreState; provider: Provider; handle: ReturnType<Provider['callback']> } | null = null;
   // oidc-provider and the modules built on it load at the first request the provider
-  // answers, not at start: some 13 MB and a share of every start that a deployment without
-  // OpenID clients never uses (docs/benchmarks.md, "Cold start and memory at ready").
+  // answers, not at start: some 5 MB at ready and 850 KB of the bundle to compile, which an
+  // instance no OpenID client calls never needs (docs/benchmarks.md, "Cold start and memory
+  // at ready").
   let loading: Promise<{ buildProvider: typeof import('./provider-configuration.js').buildProvider; keystores: ProviderKeystores }> | null = null;
   const loaded = () => {
     loading ??= Promise.all([import('./provider-configuration.js'), import('./provider-keys.js')]).then(
