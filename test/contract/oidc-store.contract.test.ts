@@ -1,8 +1,9 @@
 /** The OidcStore port's guarantees, asserted against every adapter. */
 import { expect } from 'chai';
+import { MemoryCachedOidcStore } from '../../src/adapters/embedded/memory-cached-oidc-store.js';
 import { SqliteOidcStore } from '../../src/adapters/embedded/sqlite-oidc-store.js';
 import { MongoOidcStore } from '../../src/adapters/mongo/oidc-store.js';
-import type { OidcRecord, OidcStore } from '../../src/domain/oidc/ports.js';
+import { OIDC_CLIENT_SETTINGS_MODEL, type OidcRecord, type OidcStore } from '../../src/domain/oidc/ports.js';
 import { ferretDatabases, openSqlite } from './backends.js';
 
 type OpenStore = () => Promise<{ store: OidcStore; reopen(): OidcStore; close(): Promise<void> }>;
@@ -117,6 +118,16 @@ describe('OidcStore contract', () => {
     });
   });
 
+  describe('on SQLite behind the in-process settings cache (embedded)', () => {
+    // 'Client' too, so that the contract's records without expiry go through what is kept.
+    const models = [OIDC_CLIENT_SETTINGS_MODEL, 'Client'];
+    oidcStoreContract(async () => {
+      const sqlite = await openSqlite();
+      const cached = (store: OidcStore) => new MemoryCachedOidcStore(store, models, { maxEntries: 1000, maxAgeMs: 60_000 });
+      return { store: cached(new SqliteOidcStore(sqlite.db)), reopen: () => cached(new SqliteOidcStore(sqlite.reopen())), close: sqlite.close };
+    });
+  });
+
   describe('on FerretDB (MongoDB wire protocol)', () => {
     const openDatabase = ferretDatabases();
     oidcStoreContract(async () => {
@@ -125,5 +136,106 @@ describe('OidcStore contract', () => {
       await store.ensureIndexes();
       return { store, reopen: () => new MongoOidcStore(db), close };
     });
+  });
+});
+
+describe('The in-process OIDC client settings cache (embedded)', () => {
+  const limits = { maxEntries: 1000, maxAgeMs: 60_000 };
+  let now = 0;
+
+  function settingsOf(clientId: string, grantTypes: string[]): OidcRecord {
+    return {
+      model: OIDC_CLIENT_SETTINGS_MODEL,
+      id: clientId,
+      payload: { clientId, grantTypes, redirectUris: ['https://app.example.com/cb'] },
+      grantId: null,
+      uid: null,
+      userCode: null,
+      accountId: null,
+      expiresAt: null,
+      consumedAt: null,
+    };
+  }
+
+  async function cached() {
+    const sqlite = await openSqlite();
+    const store = new MemoryCachedOidcStore(new SqliteOidcStore(sqlite.db), [OIDC_CLIENT_SETTINGS_MODEL], limits, () => now);
+    /** A change made behind the store, straight in the file (as another process could). */
+    const behind = (record: OidcRecord) => new SqliteOidcStore(sqlite.db).upsert(record);
+    return { sqlite, store, behind };
+  }
+
+  it("answers a client's settings, and their absence, from memory: SQLite is read once per client, not once per token", async () => {
+    const { sqlite, store, behind } = await cached();
+    try {
+      now = 0;
+      await store.upsert(settingsOf('client-a', ['authorization_code']));
+      expect((await store.find(OIDC_CLIENT_SETTINGS_MODEL, 'client-a', NOW))?.payload['grantTypes']).to.deep.equal(['authorization_code']);
+      expect(await store.find(OIDC_CLIENT_SETTINGS_MODEL, 'client-b', NOW)).to.equal(null);
+      await behind(settingsOf('client-a', ['client_credentials']));
+      await behind(settingsOf('client-b', ['client_credentials']));
+      expect((await store.find(OIDC_CLIENT_SETTINGS_MODEL, 'client-a', NOW))?.payload['grantTypes']).to.deep.equal(['authorization_code']);
+      expect(await store.find(OIDC_CLIENT_SETTINGS_MODEL, 'client-b', NOW)).to.equal(null);
+    } finally {
+      await sqlite.close();
+    }
+  });
+
+  it('forgets settings at once when they are replaced or destroyed through it (SetOidcClient)', async () => {
+    const { sqlite, store } = await cached();
+    try {
+      now = 0;
+      expect(await store.find(OIDC_CLIENT_SETTINGS_MODEL, 'client-c', NOW)).to.equal(null);
+      await store.upsert(settingsOf('client-c', ['authorization_code']));
+      expect((await store.find(OIDC_CLIENT_SETTINGS_MODEL, 'client-c', NOW))?.payload['grantTypes']).to.deep.equal(['authorization_code']);
+      await store.upsert(settingsOf('client-c', ['client_credentials']));
+      expect((await store.find(OIDC_CLIENT_SETTINGS_MODEL, 'client-c', NOW))?.payload['grantTypes']).to.deep.equal(['client_credentials']);
+      await store.destroy(OIDC_CLIENT_SETTINGS_MODEL, 'client-c');
+      expect(await store.find(OIDC_CLIENT_SETTINGS_MODEL, 'client-c', NOW)).to.equal(null);
+    } finally {
+      await sqlite.close();
+    }
+  });
+
+  it('reads settings again once they are older than the age bound, so a change made behind it is seen', async () => {
+    const { sqlite, store, behind } = await cached();
+    try {
+      now = 0;
+      await store.upsert(settingsOf('client-d', ['authorization_code']));
+      await store.find(OIDC_CLIENT_SETTINGS_MODEL, 'client-d', NOW);
+      await behind(settingsOf('client-d', ['client_credentials']));
+      now = limits.maxAgeMs;
+      expect((await store.find(OIDC_CLIENT_SETTINGS_MODEL, 'client-d', NOW))?.payload['grantTypes']).to.deep.equal(['client_credentials']);
+    } finally {
+      await sqlite.close();
+    }
+  });
+
+  it("keeps no other model's records: a refresh token consumed or revoked behind it is seen at once", async () => {
+    const { sqlite, store } = await cached();
+    try {
+      const token = aRecord({ model: 'RefreshToken', grantId: 'grant-x' });
+      await store.upsert(token);
+      expect(await store.find('RefreshToken', token.id, NOW)).to.deep.equal(token);
+      const file = new SqliteOidcStore(sqlite.db);
+      await file.consume('RefreshToken', token.id, minutes(1));
+      expect((await store.find('RefreshToken', token.id, NOW))?.consumedAt).to.deep.equal(minutes(1));
+      await file.revokeByGrantId('grant-x');
+      expect(await store.find('RefreshToken', token.id, NOW)).to.equal(null);
+    } finally {
+      await sqlite.close();
+    }
+  });
+
+  it('hands out settings no caller can change for the next one', async () => {
+    const { sqlite, store } = await cached();
+    try {
+      await store.upsert(settingsOf('client-e', ['authorization_code']));
+      const first = await store.find(OIDC_CLIENT_SETTINGS_MODEL, 'client-e', NOW);
+      expect(() => (first!.payload['grantTypes'] as string[]).push('client_credentials')).to.throw(TypeError);
+      expect((await store.find(OIDC_CLIENT_SETTINGS_MODEL, 'client-e', NOW))?.payload['grantTypes']).to.deep.equal(['authorization_code']);
+    } finally {
+      await sqlite.close();
+    }
   });
 });

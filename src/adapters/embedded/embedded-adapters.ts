@@ -1,8 +1,10 @@
 import type { Logger } from '../../domain/kernel/logger.js';
+import { OIDC_CLIENT_SETTINGS_MODEL } from '../../domain/oidc/ports.js';
 import type { ClientCacheLimits } from '../redis/client-record-cache.js';
 import type { SealedData } from './development-secret.js';
 import { memoryAttemptLimiters } from './memory-attempt-limiters.js';
 import { MemoryCachedClientStore } from './memory-cached-client-store.js';
+import { MemoryCachedOidcStore } from './memory-cached-oidc-store.js';
 import { MemoryEventBus } from './memory-event-bus.js';
 import { MemoryRevocationFeed } from './memory-revocation-feed.js';
 import { MemoryRevocationList } from './memory-revocation-list.js';
@@ -52,7 +54,11 @@ export function openEmbeddedAdapters(
     secondFactors: new SqliteSecondFactorStore(db),
     oneTimeTokens: new SqliteOneTimeTokenStore(db),
     mailOutbox: new SqliteMailOutbox(db),
-    oidc: new SqliteOidcStore(db),
+    // The service clients' OIDC settings kept in memory with the client records, and off with them (memory-cached-oidc-store.ts).
+    oidc:
+      options.clientCache.maxEntries > 0
+        ? new MemoryCachedOidcStore(new SqliteOidcStore(db), [OIDC_CLIENT_SETTINGS_MODEL], options.clientCache)
+        : new SqliteOidcStore(db),
     overviewCounts: new SqliteOverviewCounts(db),
     description:
       `embedded adapters: SQLite at ${sqliteFilePath(dataDir)} (synchronous=${synchronousOf(db)}), in-process revocation list and event bus — ` +

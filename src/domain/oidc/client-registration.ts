@@ -7,10 +7,10 @@ import type { Clock } from '../kernel/clock.js';
 import { domainError, invalidArgument } from '../kernel/errors.js';
 import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
 import * as v from '../kernel/validation.js';
-import { OIDC_GRANT_TYPES, OIDC_SCOPES, type OidcClientSettings, type OidcStore } from './ports.js';
+import { OIDC_CLIENT_SETTINGS_MODEL, OIDC_GRANT_TYPES, OIDC_SCOPES, type OidcClientSettings, type OidcStore } from './ports.js';
 
 /** The store's model of registrations: one record per service client, never expiring. */
-const MODEL = 'ClientRegistration';
+const MODEL = OIDC_CLIENT_SETTINGS_MODEL;
 const MAX_URIS = 20;
 const MAX_URI_LENGTH = 2000;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);

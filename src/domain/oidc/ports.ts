@@ -61,6 +61,12 @@ export interface OidcStore {
   sweepExpired(now: Date): Promise<number>;
 }
 
+/**
+ * The store's model of a service client's OIDC settings (SetOidcClient): one record per
+ * client, no expiry, no grant. The token endpoint reads it for every token it issues.
+ */
+export const OIDC_CLIENT_SETTINGS_MODEL = 'ClientRegistration';
+
 /** The scopes a client may be allowed, and the grant types it may use. */
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'groups', 'offline_access'] as const;
 export const OIDC_GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;

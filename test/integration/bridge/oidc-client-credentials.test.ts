@@ -73,6 +73,28 @@ for (const setup of SETUPS)
       expect((await stack.server.api.validateToken({ token: (await client.clientCredentialsGrant(renewed)).access_token })).clientId).to.equal(service.id);
     });
 
+    it('follows SetOidcClient from the next request: no client credentials once they are not registered, again once they are', async () => {
+      const service = await registerServiceClient(stack);
+      const configuration = await stack.discover(service.id, service.secret, client.ClientSecretBasic(service.secret));
+      await client.clientCredentialsGrant(configuration);
+      const admin = { token: await stack.adminToken() };
+      const settings = {
+        clientId: service.id,
+        redirectUris: ['https://app.example.com/cb'],
+        postLogoutRedirectUris: [],
+        publicClient: false,
+        firstParty: false,
+        scopes: ['openid'],
+      };
+      await stack.server.api.setOidcClient({ ...settings, grantTypes: ['authorization_code'] }, admin);
+      // oidc-provider's answer to a grant type the client is not registered for.
+      expect(await oauthErrorOf(client.clientCredentialsGrant(configuration))).to.equal('invalid_request');
+      await stack.server.api.setOidcClient({ ...settings, grantTypes: ['authorization_code', 'client_credentials'] }, admin);
+      expect((await stack.server.api.validateToken({ token: (await client.clientCredentialsGrant(configuration)).access_token })).clientId).to.equal(
+        service.id,
+      );
+    });
+
     it('writes no secret and no token to the logs', async () => {
       const service = await registerServiceClient(stack);
       const configuration = await stack.discover(service.id, service.secret, client.ClientSecretPost(service.secret));
