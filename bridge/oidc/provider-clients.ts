@@ -6,7 +6,7 @@
  * anything the provider holds. Nothing outlives the request: the next request reads the
  * client again, so a suspension, a deletion or a reset secret holds from the next request on.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import Provider, { type AdapterPayload, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { DomainError } from '../../src/domain/kernel/errors.js';
 import type { RequestContext } from '../../src/domain/kernel/request.js';
@@ -81,7 +81,7 @@ export class ProviderClients {
       ...(client.name !== '' ? { client_name: client.name } : {}),
       // A placeholder no request can know (the secret is checked by the domain, above), stable
       // per process and client so that the provider's client cache keeps working.
-      ...(settings?.publicClient ? {} : { client_secret: createHash('sha256').update(`${this.placeholderSeed}:${client.id}`).digest('base64url') }),
+      ...(settings?.publicClient ? {} : { client_secret: hash('sha256', `${this.placeholderSeed}:${client.id}`, 'base64url') }),
       grant_types: grantTypes,
       response_types: grantTypes.includes('authorization_code') ? ['code'] : [],
       redirect_uris: settings?.redirectUris ?? [],

@@ -1,4 +1,5 @@
 /** The AttemptLimiter port's guarantees, asserted against every adapter. */
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { memoryAttemptLimiters } from '../../src/adapters/embedded/memory-attempt-limiters.js';
 import { redisAttemptLimiters } from '../../src/adapters/redis/attempt-limiters.js';
@@ -86,6 +87,14 @@ describe('AttemptLimiter contract: Redis', () => {
     expect(await redis.keys(`*${local}*`)).to.deep.equal([]);
     expect(await redis.keys('*203.0.113.9*')).to.deep.equal([]);
     expect(await redis.keys('clientauth:limit:login-email-ip*')).to.not.be.empty;
+  });
+
+  it('names a key by the SHA-256 of what it counts, in hex, so every version of the service counts the same keys', async () => {
+    const local = uniqueName('named');
+    const key = `${local}@example.com\n203.0.113.10`;
+    await redisAttemptLimiters(redis, recordingLogger(logs))('login-email-ip', { points: 3, durationSeconds: 60 }).consume(key);
+    const digest = createHash('sha256').update(key, 'utf8').digest('hex');
+    expect(await redis.get(`clientauth:limit:login-email-ip:${digest}`)).to.equal('1');
   });
 
   it('counts in memory while Redis cannot be reached, logging the outage once', async () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AttemptLimiter, Consumption, LimitRule } from '../../domain/abuse/ports.js';
 import { describeError } from '../../domain/kernel/error-text.js';
@@ -104,7 +104,7 @@ function allowedBy(result: RateLimiterRes): Consumption {
   return { allowed: true, consumed: result.consumedPoints, retryAfterMs: result.msBeforeNext };
 }
 
-/** Keys hold emails and IPs: stores see only their SHA-256. */
+/** Keys hold emails and IPs: stores see only their SHA-256 (one-shot: two per counted request). */
 function storedKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
 }
