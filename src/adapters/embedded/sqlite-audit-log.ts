@@ -22,14 +22,16 @@ export class SqliteAuditLog implements AuditLog {
   private readonly statements;
 
   constructor(private readonly db: SqliteDatabase) {
-    const insert = db.prepare(
+    // Positional parameters: binding by name looks each one up in an object, and every token
+    // and sign-in writes a record (the figures: docs/benchmarks.md, client credentials).
+    const insert = db.prepare<InsertValues>(
       'INSERT OR IGNORE INTO audit_events (id, at, type, outcome, actor, target, session_id, ip, user_agent, request_id, details_json) ' +
-        'VALUES (@id, @at, @type, @outcome, @actor, @target, @session_id, @ip, @user_agent, @request_id, @details_json)',
+        'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.statements = {
       // One transaction per batch: one fsync, not one per record.
       insertAll: db.transaction((events: readonly AuditEvent[]) => {
-        for (const event of events) insert.run(toRow(event));
+        for (const event of events) insert.run(...valuesOf(event));
       }),
       sweep: db.prepare<[number]>('DELETE FROM audit_events WHERE at < ?'),
     };
@@ -72,20 +74,23 @@ export class SqliteAuditLog implements AuditLog {
   }
 }
 
-function toRow(event: AuditEvent): AuditRow {
-  return {
-    id: event.id,
-    at: toMillis(event.at),
-    type: event.type,
-    outcome: event.outcome,
-    actor: event.actor,
-    target: event.target,
-    session_id: event.sessionId,
-    ip: event.ip,
-    user_agent: event.userAgent,
-    request_id: event.requestId,
-    details_json: JSON.stringify(event.details),
-  };
+/** An insert's values, in the order of its columns. */
+type InsertValues = [string, number, string, string, string, string, string, string, string, string, string];
+
+function valuesOf(event: AuditEvent): InsertValues {
+  return [
+    event.id,
+    toMillis(event.at),
+    event.type,
+    event.outcome,
+    event.actor,
+    event.target,
+    event.sessionId,
+    event.ip,
+    event.userAgent,
+    event.requestId,
+    JSON.stringify(event.details),
+  ];
 }
 
 function fromRow(row: AuditRow): AuditEvent {
