@@ -22,6 +22,7 @@ import { LoginRequest } from '../../gen/clientauth/v1/client_auth.js';
 import { BUNDLE_DIR } from '../../src/build/bundle.js';
 import { createClientAuthClient } from '../../src/sdk/typed-client.js';
 import { freePort, repoRoot } from '../support/paths.js';
+import { pollFirstServed } from './first-served.js';
 import { cpuSeconds, type HttpLoadResult, type HttpLoadRun, httpLoad, memoryMb } from './http-load.js';
 import { type LoadFigures, pooled } from './load-generators.js';
 import { type MainProcess, startMainProcess } from './main-process.js';
@@ -374,32 +375,14 @@ const UNBUNDLED = {
 
 export async function coldStart(env: Record<string, string>, token: string, logFile: string, unbundled?: typeof UNBUNDLED): Promise<ColdStart> {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}/me`;
-  let servedAt = 0;
-  let stop = false;
-  const poll = (async () => {
-    while (!stop) {
-      const status = await fetch(url, { headers: { cookie: `token=${token}` } }).then(
-        (response) => response.status,
-        () => 0,
-      );
-      if (status === 200) {
-        servedAt = Date.now();
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  })();
+  const firstServed = pollFirstServed(`http://127.0.0.1:${port}/me`, token);
   const main = await startMainProcess(env, {
     logFile,
     bridgePort: port,
     nodeFlags: ['--import', pathToFileURL(path.join(BENCH_DIST, 'startup-probe.js')).href, ...(unbundled?.nodeFlags ?? [])],
     ...(unbundled ? { script: unbundled.script } : {}),
   });
-  const deadline = Date.now() + 10_000;
-  while (servedAt === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-  stop = true;
-  await poll;
+  const servedAt = await firstServed.until(10_000);
   const { stderr } = await main.stop();
   const probeLine = stderr.split('\n').find((line) => line.startsWith('startup-probe:'));
   if (!probeLine || servedAt === 0) throw new Error(`the cold start was not measured: ${stderr}`);

@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { createClientAuthClient } from '../../src/sdk/typed-client.js';
 import { mochaGlobalSetup, mochaGlobalTeardown } from '../support/global-setup.js';
 import { freePort } from '../support/paths.js';
+import { pollFirstServed } from './first-served.js';
 import { cpuSeconds, memoryMb } from './http-load.js';
 import { startMainProcess } from './main-process.js';
 import { LOAD_CPU, pinSelf } from './processes.js';
@@ -40,36 +41,19 @@ interface Start {
 
 async function coldStart(script: string, nodeFlags: string[], env: Record<string, string>, token: string, logFile: string): Promise<Start> {
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}/me`;
-  let servedAt = 0;
   let rssMb = 0;
   let cpuMs = 0;
-  let stop = false;
   let pid = 0;
-  const poll = (async () => {
-    while (!stop) {
-      const status = await fetch(url, { headers: { cookie: `token=${token}` } }).then(
-        (response) => response.status,
-        () => 0,
-      );
-      if (status === 200) {
-        servedAt = Date.now();
-        if (pid) {
-          rssMb = memoryMb(pid).rss;
-          cpuMs = cpuSeconds(pid) * 1000;
-        }
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 2));
+  const firstServed = pollFirstServed(`http://127.0.0.1:${port}/me`, token, () => {
+    if (pid) {
+      rssMb = memoryMb(pid).rss;
+      cpuMs = cpuSeconds(pid) * 1000;
     }
-  })();
+  });
   const probe = pathToFileURL(path.join(import.meta.dirname, 'startup-probe.js')).href;
   const main = await startMainProcess(env, { logFile, bridgePort: port, script, nodeFlags: ['--import', probe, ...nodeFlags] });
   pid = main.pid;
-  const deadline = Date.now() + 20_000;
-  while (servedAt === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-  stop = true;
-  await poll;
+  const servedAt = await firstServed.until(20_000);
   // Served before startMainProcess returned (it waits for /healthz): read now, a few milliseconds later.
   if (rssMb === 0) rssMb = memoryMb(pid).rss;
   if (cpuMs === 0) cpuMs = cpuSeconds(pid) * 1000;
