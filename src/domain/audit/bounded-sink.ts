@@ -55,6 +55,9 @@ export class BoundedSink {
     this.gathering = null;
     this.running ??= this.writeBatches(false).finally(() => {
       this.running = null;
+      // A record pushed after the last batch was taken, while this write was still running,
+      // found no timer to start: it gathers now rather than wait for the next record.
+      this.gather();
     });
     return this.running;
   }

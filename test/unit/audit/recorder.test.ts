@@ -55,6 +55,40 @@ describe('The audit recorder', () => {
     expect(batches).to.deep.equal([1, 2]);
   });
 
+  for (const ending of ['a flush', 'a retry after an outage'] as const)
+    it(`writes a record that comes just as ${ending} ends its write, without waiting for another record`, async () => {
+      // A record may come in any turn around the end of the write: each offset in microtask
+      // turns after the store has answered is tried, one store and recorder each.
+      for (let turns = 0; turns < 12; turns++) {
+        const store = new FakeAuditLog();
+        const append = store.append.bind(store);
+        const audit = new Audit({ store, stream: null, log: silentLogger, queueMax: 100, retentionDays: 90, retryMs: 5 });
+        let armed = false;
+        store.append = async (events) => {
+          await append(events);
+          if (!armed) return;
+          armed = false;
+          let later = Promise.resolve();
+          for (let turn = 0; turn < turns; turn++) later = later.then(() => {});
+          void later.then(() => audit.record({ type: 'logout', outcome: 'success', actor: 'late', target: 'late' }));
+        };
+        if (ending === 'a flush') {
+          audit.record({ type: 'logout', outcome: 'success', actor: 'first', target: 'first' });
+          armed = true;
+          await audit.flush();
+        } else {
+          store.down = true;
+          audit.record({ type: 'logout', outcome: 'success', actor: 'first', target: 'first' });
+          await eventually(() => store.appends > 0, { what: 'the write to fail' });
+          store.down = false;
+          armed = true;
+        }
+        // Before: at one offset the record stayed queued, with no write to come until the next record.
+        await eventually(() => store.records.size === 2, { what: `the record that came ${turns} turns after the write to be written`, timeoutMs: 1000 });
+        await audit.close();
+      }
+    });
+
   it('never fails a login while its store is down: the record waits and is written when the store is back', async () => {
     const w = world();
     const { email } = await registeredUser(w);
