@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { credentials, type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { upstreamHealth } from '../../../bridge/upstream-health.js';
+import { ListAuditEventsRequest } from '../../../gen/clientauth/v1/client_auth.js';
 import { type HealthCheckResponse, HealthClient, HealthCheckResponse_ServingStatus as Serving } from '../../../gen/grpc/health/v1/health.js';
 import { errorDetailOf } from '../../../src/sdk/error-details.js';
 import { createClientAuthClient } from '../../../src/sdk/typed-client.js';
@@ -173,6 +174,46 @@ describe('The server process', function () {
       } finally {
         api.close();
         health.close();
+      }
+    });
+
+  for (const setup of SETUPS)
+    it(`on SIGTERM (${SETUP_TITLES[setup]}), stores the audit records still gathering before it exits, as the next start lists them`, async function () {
+      const env = {
+        ...(setup === 'shared' ? testEnv(requireServices(this), 'drain_audit') : embeddedEnv()),
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
+      };
+      const start = async () => {
+        const grpcPort = await freePort();
+        const running = startProcess({ ...env, GRPC_PORT: String(grpcPort) });
+        started.push(running);
+        await eventually(() => running.output().includes('gRPC server listening'), { timeoutMs: 20000, intervalMs: 50, what: 'the server to listen' });
+        return { running, api: createClientAuthClient(`127.0.0.1:${grpcPort}`, { retry: false }) };
+      };
+      const first = await start();
+      let registered: string;
+      try {
+        const email = `drain-audit${Date.now()}@example.com`;
+        const { client } = await first.api.registerUser({ email, password: PASSWORD, firstName: '', lastName: '', phoneNumber: '', attributes: {} });
+        await first.api.login({ email, password: PASSWORD });
+        registered = client!.id;
+        // At once: the records of both calls are gathering for their write.
+        first.running.child.kill('SIGTERM');
+        expect(await first.running.exited).to.equal(0);
+        expect(first.running.output()).to.not.include('audit records not stored at shutdown');
+      } finally {
+        first.api.close();
+      }
+      const second = await start();
+      try {
+        const { accessToken } = await second.api.login(ADMIN);
+        const page = await second.api.listAuditEvents(ListAuditEventsRequest.fromPartial({ pageSize: 10, targetClientId: registered }), { token: accessToken });
+        expect(page.events.map((event) => event.type).sort()).to.deep.equal(['client.registered', 'login.succeeded']);
+      } finally {
+        second.api.close();
+        second.running.child.kill('SIGTERM');
+        await second.running.exited;
       }
     });
 
