@@ -95,7 +95,9 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bod
     loading ??= Promise.all([import('./provider-configuration.js'), import('./provider-keys.js')]).then(
       ([configuration, keys]) => ({ buildProvider: configuration.buildProvider, keystores: new keys.ProviderKeystores(mount.keys) }),
       (error: unknown) => {
-        // A failed load is not kept: the next request tries again.
+        // A failed load is not kept: the next request imports again. A file that could not
+        // be read is read again; a module whose own code threw fails the same way until a
+        // restart (the module cache keeps its error), answered as a logged 500 each time.
         loading = null;
         throw error;
       },
@@ -103,16 +105,19 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bod
     return loading;
   };
 
+  const unavailable = () =>
+    new HttpError(
+      'OIDC_UNAVAILABLE',
+      'no OpenID Provider while tokens are signed HS256 with JWT_SECRET_KEY: set JWT_ALGORITHM=ES256 and KEY_ENCRYPTION_KEY (docs/signing-keys.md)',
+    );
+
   /** The provider for the key set as it is now, with the request made PUBLIC_URL's. */
   const providerFor = async (ctx: Context) => {
+    // Answered before loading: an HS256 deployment never serves the provider, however often it is asked.
+    if (mount.keys.signer().algorithm === 'HS256') throw unavailable();
     const { buildProvider, keystores } = await loaded();
     const keystore = keystores.current();
-    if (keystore === null) {
-      throw new HttpError(
-        'OIDC_UNAVAILABLE',
-        'no OpenID Provider while tokens are signed HS256 with JWT_SECRET_KEY: set JWT_ALGORITHM=ES256 and KEY_ENCRYPTION_KEY (docs/signing-keys.md)',
-      );
-    }
+    if (keystore === null) throw unavailable();
     // One provider per keystore: a rotation (a new keystore) builds the next one.
     if (current?.keystore !== keystore) {
       const provider = buildProvider(deps, keystore);

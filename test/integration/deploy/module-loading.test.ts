@@ -28,9 +28,14 @@ const ICONV_LITE = /Encoding not recognized: /;
 /**
  * Starts `script` (by default dist/src/bootstrap/start.js, the composition root unbundled, so that the
  * packages inside the bundle are seen too) with `env` until it serves, stops it, and
- * returns the npm packages it loaded and the files of the bundle it imported.
+ * returns the npm packages it loaded and the files of the bundle it imported; `visit` makes
+ * its requests to the bridge before it is stopped.
  */
-async function loadedBy(env: Record<string, string>, script = 'dist/src/bootstrap/start.js'): Promise<{ packages: string[]; bundleFiles: string[] }> {
+async function loadedBy(
+  env: Record<string, string>,
+  script = 'dist/src/bootstrap/start.js',
+  visit: (bridgeUrl: string) => Promise<void> = async () => {},
+): Promise<{ packages: string[]; bundleFiles: string[] }> {
   const preload = join(repoRoot(), 'dist/test/support/report-packages.js');
   const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, join(repoRoot(), script)], {
     env: { PATH: process.env['PATH'] ?? '', GRPC_PORT: '0', BRIDGE_HOST: '127.0.0.1', BRIDGE_PORT: '0', ...env, LOG_LEVEL: 'info' },
@@ -40,13 +45,15 @@ async function loadedBy(env: Record<string, string>, script = 'dist/src/bootstra
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
+  const bridgePort = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
-      if (stdout.includes('"msg":"bridge listening"')) resolve();
+      const listening = stdout.split('\n').find((entry) => entry.includes('"msg":"bridge listening"'));
+      if (listening) resolve((JSON.parse(listening) as { port: number }).port);
     });
     void exited.then(() => reject(new Error(`main.js exited before serving: ${stderr}`)));
   });
+  await visit(`http://127.0.0.1:${bridgePort}`);
   child.kill('SIGTERM');
   await exited;
   const line = stderr.split('\n').find((entry) => entry.startsWith(PACKAGES_LINE));
@@ -116,6 +123,17 @@ describe('Start-up loads only what the configuration uses', function () {
       const { bundleFiles } = await loadedBy(env, 'dist/src/main.js');
       expect(bundleFiles.filter((file) => provider.includes(file))).to.deep.equal([]);
     }
+  });
+
+  it('answers OpenID Provider requests in HS256 mode without loading oidc-provider', async () => {
+    const visited: number[] = [];
+    const { packages } = await loadedBy(embeddedEnv(), undefined, async (bridgeUrl) => {
+      for (const path of ['/.well-known/openid-configuration', '/oidc/auth?client_id=x', '/oidc/token']) {
+        visited.push((await fetch(`${bridgeUrl}${path}`, { method: path === '/oidc/token' ? 'POST' : 'GET' })).status);
+      }
+    });
+    expect(visited).to.deep.equal([404, 404, 404]);
+    expect(packages).to.not.include('oidc-provider');
   });
 
   it('loads raw-body and iconv-lite at the first request body read, not at start, on both set-ups', async function () {
