@@ -23,7 +23,9 @@ export class TokenValidation {
    * Validates an access token: signature, claims, expiry, then the revocation list, which
    * answers from memory. The gateway's per-request check; it reads no database. A token of
    * the OpenID Provider is also looked up by its own id, which its client may have revoked
-   * alone (TOKEN_REVOKED); no other token costs that second lookup.
+   * alone (TOKEN_REVOKED), and by the client it was issued to (the app), whose suspension or
+   * deletion ends the tokens people's sign-ins gave it (CLIENT_SUSPENDED, CLIENT_DELETED),
+   * not only its own. No other token costs that second lookup.
    */
   async validateToken(token: string): Promise<Principal> {
     if (token === '') throw domainError('TOKEN_MISSING');
@@ -31,7 +33,8 @@ export class TokenValidation {
     const status = await this.deps.revocations.status(principal.clientId, revocationIdOf(principal, token));
     if (status !== null) throw domainError(status);
     if (principal.issuedTo !== undefined) {
-      const own = await this.deps.revocations.status(principal.clientId, tokenRevocationIdOf(principal.issuedTo.tokenId));
+      const { clientId, tokenId } = principal.issuedTo;
+      const own = await this.deps.revocations.status(clientId, tokenRevocationIdOf(tokenId));
       if (own !== null) throw domainError(own === 'SESSION_REVOKED' ? 'TOKEN_REVOKED' : own);
     }
     return principal;
