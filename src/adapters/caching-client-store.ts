@@ -7,8 +7,9 @@ import type { ClientRecordCache } from './redis/client-record-cache.js';
  * passes every other call to the store it wraps. Every change of a client goes through
  * `changing`, which each set-up defines: the embedded one forgets the record
  * (MemoryCachedClientStore), the shared one forgets it and names it to every instance
- * (CachedClientStore). Only `findById` answers from memory; a search by email or a list
- * always reads the store. See docs/adr/0015-client-record-cache.md.
+ * (CachedClientStore). Only `findById` answers from memory, and not when asked for the
+ * current record (the admin check: an instance cut from Redis cannot announce a demotion); a
+ * search by email or a list always reads the store. See docs/adr/0015-client-record-cache.md.
  */
 export abstract class CachingClientStore implements ClientStore {
   protected constructor(
@@ -21,7 +22,9 @@ export abstract class CachingClientStore implements ClientStore {
     return { enabled: this.cache.isEnabled(), ...this.cache.size() };
   }
 
-  findById(id: string): Promise<ClientRecord | null> {
+  findById(id: string, read?: { current?: boolean }): Promise<ClientRecord | null> {
+    // A current read is not kept either: it may race a change as any read does, and only `changing` forgets.
+    if (read?.current) return this.store.findById(id);
     return this.cache.read(id, () => this.store.findById(id));
   }
 

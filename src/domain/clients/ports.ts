@@ -62,7 +62,12 @@ export interface MarkedClient {
  */
 export interface ClientStore {
   insert(client: ClientRecord): Promise<void>;
-  findById(id: string): Promise<ClientRecord | null>;
+  /**
+   * The client of `id`, or null. With `current`, read from the store itself, past any cache
+   * in front of it: for a decision that must see a change made through another instance even
+   * when that instance could not announce it (the admin check).
+   */
+  findById(id: string, read?: { current?: boolean }): Promise<ClientRecord | null>;
   findByEmail(email: string): Promise<ClientRecord | null>;
   update(id: string, changes: Partial<Omit<ClientRecord, 'id' | 'kind' | 'createdAt' | 'lastTokenIssuedAt'>>): Promise<ClientRecord | null>;
   /**

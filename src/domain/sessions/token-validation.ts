@@ -51,12 +51,14 @@ export class TokenValidation {
   }
 
   /**
-   * An admin claim is checked against the stored groups: a demotion then ends admin rights
-   * on every instance from the next call, whatever tokens the demoted client still holds.
+   * An admin claim is checked against the stored groups, read past the client-record cache:
+   * a demotion then ends admin rights on every instance from the next call, whatever tokens
+   * the demoted client still holds, also when the instance that made it could not announce
+   * it (its link to Redis down) and the list has not heard of the sessions it ended.
    */
   private async withCurrentAdminRights(principal: Principal): Promise<Principal> {
     if (!isAdmin(principal)) return principal;
-    const client = await this.deps.clients.findById(principal.clientId);
+    const client = await this.deps.clients.findById(principal.clientId, { current: true });
     return client?.groups.includes(ADMIN_GROUP) ? principal : { ...principal, groups: client?.groups ?? [] };
   }
 
@@ -66,7 +68,10 @@ export class TokenValidation {
     } catch (error) {
       if (!(error instanceof UnavailableError)) throw error;
       const principal = await verifyAnyToken(this.deps, token);
-      const [client, session] = await Promise.all([this.deps.clients.findById(principal.clientId), this.deps.sessions.findSession(principal.sessionId)]);
+      const [client, session] = await Promise.all([
+        this.deps.clients.findById(principal.clientId, { current: true }),
+        this.deps.sessions.findSession(principal.sessionId),
+      ]);
       if (!client) throw domainError('CLIENT_DELETED');
       if (client.suspended) throw domainError('CLIENT_SUSPENDED');
       if (!session || session.clientId !== client.id) throw error;

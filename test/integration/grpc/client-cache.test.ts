@@ -4,6 +4,7 @@
  * seen costs MongoDB nothing, and no change of a client made through one instance, nor
  * one missed while an instance's link to Redis was down, is answered stale afterwards.
  */
+import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import type { Db } from 'mongodb';
 import { eventually } from '../../support/eventually.js';
@@ -102,6 +103,33 @@ describe('The client records each instance keeps (FerretDB and Redis)', function
       { timeoutMs: 2000, intervalMs: 0, what: 'the other instance to answer the new groups' },
     );
     expect(groups).to.have.members(['user', 'billing']);
+  });
+
+  it('ends on the other instance the admin rights of an admin demoted through one whose link to Redis is cut', async () => {
+    const rootToken = (await first.api.login(ADMIN)).accessToken;
+    const member = await user();
+    const email = (await first.store.client(member.id))!.email;
+    await first.api.setClientGroups({ clientId: member.id, groups: ['admin'] }, { token: rootToken });
+    const { accessToken } = await first.api.login({ email, password: PASSWORD });
+    // The instance with its link to Redis has the admin's record now.
+    await first.api.listClients({ pageSize: 1 }, { token: accessToken });
+    await link.cut();
+    try {
+      // Neither the announcement of the change nor the revocation list's entries for the
+      // sessions it ends can leave the cut instance; the stored record is changed all the same.
+      const demotion = await second.api.setClientGroups({ clientId: member.id, groups: [] }, { token: rootToken }).then(
+        () => 'done',
+        (error: { code: number; details: string }) => `${error.code} ${error.details}`,
+      );
+      expect((await first.store.client(member.id))!.groups, `the demotion answered ${demotion}`).to.deep.equal(['user']);
+      const answer = await first.api.listClients({ pageSize: 1 }, { token: accessToken }).then(
+        () => 'listed',
+        (error: { code: number }) => error.code,
+      );
+      expect(answer).to.be.oneOf([status.PERMISSION_DENIED, status.UNAUTHENTICATED, status.UNAVAILABLE]);
+    } finally {
+      await link.restore();
+    }
   });
 
   it('forgets what it kept when its link to Redis comes back, so a change announced meanwhile is not answered stale', async () => {
