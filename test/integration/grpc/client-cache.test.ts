@@ -105,6 +105,36 @@ describe('The client records each instance keeps (FerretDB and Redis)', function
     expect(groups).to.have.members(['user', 'billing']);
   });
 
+  it('ends on the other instance the admin rights of an admin demoted through one while Redis refuses writes', async () => {
+    const rootToken = (await first.api.login(ADMIN)).accessToken;
+    const member = await user();
+    const email = (await first.store.client(member.id))!.email;
+    await first.api.setClientGroups({ clientId: member.id, groups: ['admin'] }, { token: rootToken });
+    const { accessToken } = await first.api.login({ email, password: PASSWORD });
+    // The other instance has the admin's record now.
+    await second.api.listClients({ pageSize: 1 }, { token: accessToken });
+    // Redis refuses every write (NOREPLICAS): the revocation list's entries for the sessions
+    // the demotion ends do not reach the other instance, so only the record can refuse.
+    await first.redis.config('SET', 'min-replicas-to-write', '1');
+    try {
+      await first.api.setClientGroups({ clientId: member.id, groups: [] }, { token: rootToken }).catch(() => undefined);
+      expect((await first.store.client(member.id))!.groups).to.deep.equal(['user']);
+      const refused = await eventually(
+        async () => {
+          const answer = await second.api.listClients({ pageSize: 1 }, { token: accessToken }).then(
+            () => null,
+            (error: { code: number }) => error,
+          );
+          return answer?.code ?? null;
+        },
+        { timeoutMs: 2000, intervalMs: 0, what: 'the other instance to refuse the demoted admin' },
+      );
+      expect(refused).to.be.oneOf([status.PERMISSION_DENIED, status.UNAUTHENTICATED, status.UNAVAILABLE]);
+    } finally {
+      await first.redis.config('SET', 'min-replicas-to-write', '0');
+    }
+  });
+
   it('ends on the other instance the admin rights of an admin demoted through one whose link to Redis is cut', async () => {
     const rootToken = (await first.api.login(ADMIN)).accessToken;
     const member = await user();
