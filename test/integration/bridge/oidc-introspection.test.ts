@@ -36,4 +36,17 @@ for (const setup of SETUPS)
         what: 'the access token inactive',
       });
     });
+
+    it("calls a suspended or deleted person's access and refresh tokens inactive", async () => {
+      const admin = await stack.adminToken();
+      for (const end of ['suspended', 'deleted'] as const) {
+        const { person, configuration, tokens } = await signedInToApp(stack);
+        if (end === 'suspended') await stack.server.api.suspendClient({ clientId: person.id, reason: 'abuse' }, { token: admin });
+        else await stack.server.api.deleteClient({ clientId: person.id }, { token: admin });
+        for (const token of [tokens.access_token, tokens.refresh_token!])
+          await eventually(async () => ((await client.tokenIntrospection(configuration, token)).active === false ? true : null), {
+            what: `the ${end} person's ${token === tokens.access_token ? 'access' : 'refresh'} token inactive`,
+          });
+      }
+    });
   });
