@@ -38,7 +38,7 @@ export interface WatchedClaims {
   id?: string;
   sid?: string;
   iat?: number;
-  /** Present on the OpenID Provider's tokens, which their client can revoke one by one (RFC 7009) by `jti`. */
+  /** Present on the OpenID Provider's tokens: the app they were issued to, which can revoke one by one (RFC 7009) by `jti`, and whose suspension or deletion ends them. */
   client_id?: string;
   jti?: string;
 }
@@ -71,17 +71,23 @@ export class RevocationWatcher {
   /**
    * Whether a token with these claims must be refused: its client is suspended or
    * deleted, its session revoked, the token itself revoked by the client it was issued to
-   * (the OpenID Provider's), or its client's groups changed after it was issued.
+   * (the OpenID Provider's), that client (the app) suspended or deleted, or its client's
+   * groups changed after it was issued. ValidateToken refuses the same.
    */
   revoked(claims: WatchedClaims): boolean {
     const now = Date.now();
     const clientId = claims.sub ?? claims.id ?? '';
-    if (this.suspended.has(clientId) || (this.deleted.get(clientId) ?? 0) > now) return true;
+    if (this.clientEnded(clientId, now)) return true;
+    if (claims.client_id !== undefined && this.clientEnded(claims.client_id, now)) return true;
     if (claims.sid !== undefined && (this.sessions.get(claims.sid) ?? 0) > now) return true;
     // One token revoked alone comes as a revoked session named `token.<jti>` (tokenRevocationIdOf in the service).
     if (claims.client_id !== undefined && claims.jti !== undefined && (this.sessions.get(`token.${claims.jti}`) ?? 0) > now) return true;
     const changed = this.groupsChanged.get(clientId);
     return changed !== undefined && claims.iat !== undefined && claims.iat < Math.floor(changed / 1000);
+  }
+
+  private clientEnded(clientId: string, now: number): boolean {
+    return this.suspended.has(clientId) || (this.deleted.get(clientId) ?? 0) > now;
   }
 
   /** The cursor of the last message received: where a reconnection resumes. */

@@ -4,6 +4,9 @@
  * tokens it got for itself with client credentials.
  */
 import { expect } from 'chai';
+import { decodeJwt } from 'jose';
+import { RevocationWatcher } from '../../../src/sdk/revocation-watcher.js';
+import { eventually } from '../../support/eventually.js';
 import { type OidcStack, signedInToApp, startOidcStack } from '../../support/oidc-fixture.js';
 import { failure, SETUP_TITLES, SETUPS } from '../../support/server.js';
 
@@ -42,6 +45,21 @@ for (const setup of SETUPS)
       await stack.server.api.deleteClient({ clientId: app.id }, { token: await stack.adminToken() });
       expect(await validation(tokens.access_token)).to.equal('CLIENT_DELETED');
       expect(await gateway(tokens.access_token)).to.equal(401);
+    });
+
+    it("tells a gateway that verifies tokens itself (RevocationWatcher) to refuse them, and no other app's", async () => {
+      const watcher = new RevocationWatcher(stack.server.api, { token: await stack.adminToken() });
+      try {
+        await watcher.start();
+        const ended = await signedInToApp(stack);
+        const going = await signedInToApp(stack);
+        expect(watcher.revoked(decodeJwt(ended.tokens.access_token))).to.equal(false);
+        await stack.server.api.suspendClient({ clientId: ended.app.id, reason: 'compromised' }, { token: await stack.adminToken() });
+        await eventually(() => watcher.revoked(decodeJwt(ended.tokens.access_token)), { what: "the watcher refusing the suspended app's token" });
+        expect(watcher.revoked(decodeJwt(going.tokens.access_token))).to.equal(false);
+      } finally {
+        watcher.stop();
+      }
     });
 
     it('still accepts the access tokens of the apps that go on', async () => {
