@@ -9,26 +9,15 @@
 
 import type { Context } from 'koa';
 import type getRawBody from 'raw-body';
+import { onFirstUse } from '../../src/transport/shared/on-first-use.js';
 import { HttpError } from '../middleware/http-error.js';
-
-let rawBody: Promise<typeof getRawBody> | null = null;
 
 /**
  * raw-body loads at the first body read, not at start: it brings iconv-lite (some 495 KB,
  * a third of the bundle's start.js then), which a start would compile for nothing, since
  * no body read here names an encoding (docs/benchmarks.md, "Cold start and memory at ready").
  */
-function loadRawBody(): Promise<typeof getRawBody> {
-  rawBody ??= import('raw-body').then(
-    (module) => module.default,
-    (error: unknown) => {
-      // A failed load is not kept: the next body read tries again.
-      rawBody = null;
-      throw error;
-    },
-  );
-  return rawBody;
-}
+const loadRawBody = onFirstUse(async (): Promise<typeof getRawBody> => (await import('raw-body')).default);
 
 export type JsonObject = Record<string, unknown>;
 

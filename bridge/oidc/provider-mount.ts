@@ -11,6 +11,7 @@ import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { NO_REQUEST, type RequestContext } from '../../src/domain/kernel/request.js';
 import type { SigningKeySet } from '../../src/domain/signing-keys/ports.js';
+import { onFirstUse } from '../../src/transport/shared/on-first-use.js';
 import { recordedUserAgent } from '../../src/transport/shared/user-agent.js';
 import type { CookiePolicy } from '../cookie-policy.js';
 import { HttpError } from '../middleware/http-error.js';
@@ -20,7 +21,7 @@ import { interactionOrigins } from './interaction-origins.js';
 import { interactionRoutes } from './interactions.js';
 import { introspectionHandler } from './introspection.js';
 import type { OidcProviderDependencies, ProviderPages } from './provider-configuration.js';
-import type { KeystoreState, ProviderKeystores } from './provider-keys.js';
+import type { KeystoreState } from './provider-keys.js';
 import { INTERACTION_PATH, OIDC_ROUTES } from './provider-paths.js';
 import { userinfoHandler } from './userinfo.js';
 
@@ -90,20 +91,10 @@ export function oidcProvider(mount: OidcMount | null, cookies: CookiePolicy, bod
   // answers, not at start: some 5 MB at ready and 850 KB of the bundle to compile, which an
   // instance no OpenID client calls never needs (docs/benchmarks.md, "Cold start and memory
   // at ready").
-  let loading: Promise<{ buildProvider: typeof import('./provider-configuration.js').buildProvider; keystores: ProviderKeystores }> | null = null;
-  const loaded = () => {
-    loading ??= Promise.all([import('./provider-configuration.js'), import('./provider-keys.js')]).then(
-      ([configuration, keys]) => ({ buildProvider: configuration.buildProvider, keystores: new keys.ProviderKeystores(mount.keys) }),
-      (error: unknown) => {
-        // A failed load is not kept: the next request imports again. A file that could not
-        // be read is read again; a module whose own code threw fails the same way until a
-        // restart (the module cache keeps its error), answered as a logged 500 each time.
-        loading = null;
-        throw error;
-      },
-    );
-    return loading;
-  };
+  const loaded = onFirstUse(async () => {
+    const [configuration, keys] = await Promise.all([import('./provider-configuration.js'), import('./provider-keys.js')]);
+    return { buildProvider: configuration.buildProvider, keystores: new keys.ProviderKeystores(mount.keys) };
+  });
 
   const unavailable = () =>
     new HttpError(
