@@ -1,6 +1,6 @@
 import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../domain/clients/ports.js';
 import type { ClientRecord } from '../domain/kernel/client.js';
-import type { ClientRecordCache } from './redis/client-record-cache.js';
+import type { ClientRecordCache } from './record-cache.js';
 
 /**
  * A ClientStore that keeps the records `findById` reads in memory (ClientRecordCache) and

@@ -1,6 +1,6 @@
 import type { Logger } from '../../domain/kernel/logger.js';
 import { OIDC_CLIENT_SETTINGS_MODEL } from '../../domain/oidc/ports.js';
-import type { ClientCacheLimits } from '../redis/client-record-cache.js';
+import type { ClientCacheLimits } from '../record-cache.js';
 import type { SealedData } from './development-secret.js';
 import { memoryAttemptLimiters } from './memory-attempt-limiters.js';
 import { MemoryCachedClientStore } from './memory-cached-client-store.js';

@@ -1,6 +1,6 @@
 import type { ClientStore } from '../../domain/clients/ports.js';
 import { CachingClientStore } from '../caching-client-store.js';
-import { type ClientCacheLimits, ClientRecordCache } from '../redis/client-record-cache.js';
+import { type ClientCacheLimits, ClientRecordCache } from '../record-cache.js';
 
 /**
  * The embedded set-up's ClientStore with the records `findById` reads kept in this

@@ -3,7 +3,7 @@ import { describeError } from '../../domain/kernel/error-text.js';
 import type { Logger } from '../../domain/kernel/logger.js';
 import { OutageLog } from '../../domain/kernel/outage-log.js';
 import { CachingClientStore } from '../caching-client-store.js';
-import { type ClientCacheLimits, ClientRecordCache } from './client-record-cache.js';
+import { type ClientCacheLimits, ClientRecordCache } from '../record-cache.js';
 import { onChannelMessage, publishInOrder, type RedisClient, subscribeChannel } from './topology.js';
 
 /** The channel on which instances name the clients whose records changed (the bare id). */

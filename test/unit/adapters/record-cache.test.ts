@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ClientRecordCache, estimateBytes } from '../../../src/adapters/redis/client-record-cache.js';
+import { ClientRecordCache, estimateBytes } from '../../../src/adapters/record-cache.js';
 import type { ClientRecord } from '../../../src/domain/kernel/client.js';
 
 const LIMITS = { maxEntries: 100, maxBytes: 1024 * 1024, maxAgeMs: 60_000 };

@@ -1,4 +1,4 @@
-import type { ClientRecord } from '../../domain/kernel/client.js';
+import type { ClientRecord } from '../domain/kernel/client.js';
 
 /** The bounds of a ClientRecordCache. */
 export interface ClientCacheLimits {
