@@ -1,21 +1,27 @@
 import type { ClientQuery, ClientStore, MarkedClient, PendingDeletion } from '../domain/clients/ports.js';
 import type { ClientRecord } from '../domain/kernel/client.js';
-import type { ClientRecordCache } from './record-cache.js';
+import { RecordCache, type RecordCacheLimits } from './record-cache.js';
 
 /**
- * A ClientStore that keeps the records `findById` reads in memory (ClientRecordCache) and
+ * A ClientStore that keeps the records `findById` reads in memory (RecordCache) and
  * passes every other call to the store it wraps. Every change of a client goes through
- * `changing`, which each set-up defines: the embedded one forgets the record
- * (MemoryCachedClientStore), the shared one forgets it and names it to every instance
- * (CachedClientStore). Only `findById` answers from memory, and not when asked for the
+ * `changing`, which forgets the record here once the change is made (the embedded set-up's
+ * MemoryCachedClientStore needs no more); the shared one's CachedClientStore also names it
+ * to every instance. Only `findById` answers from memory, and not when asked for the
  * current record (the admin check: an instance cut from Redis cannot announce a demotion); a
  * search by email or a list always reads the store. See docs/adr/0015-client-record-cache.md.
  */
 export abstract class CachingClientStore implements ClientStore {
+  /** Absences are not kept (a client is stored by `insert`, which forgets nothing), and every record is. */
+  protected readonly cache: RecordCache<ClientRecord>;
+
   protected constructor(
     protected readonly store: ClientStore,
-    protected readonly cache: ClientRecordCache,
-  ) {}
+    limits: RecordCacheLimits,
+    now: () => number = Date.now,
+  ) {
+    this.cache = new RecordCache<ClientRecord>(limits, { now });
+  }
 
   /** Whether records are being kept, and how many; for tests and metrics. */
   cacheState(): { enabled: boolean; entries: number; bytes: number } {
@@ -63,6 +69,8 @@ export abstract class CachingClientStore implements ClientStore {
     return this.changing(id, () => this.store.delete(id));
   }
 
-  /** Makes the change, then forgets the record; also when the change failed, which may have been made all the same. */
-  protected abstract changing<T>(id: string, change: () => Promise<T>): Promise<T>;
+  /** Makes the change, then forgets the record (RecordCache.changing); the shared set-up also names it to every instance. */
+  protected changing<T>(id: string, change: () => Promise<T>): Promise<T> {
+    return this.cache.changing(id, change);
+  }
 }

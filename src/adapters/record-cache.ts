@@ -1,85 +1,107 @@
-import type { ClientRecord } from '../domain/kernel/client.js';
-
-/** The bounds of a ClientRecordCache. */
-export interface ClientCacheLimits {
+/** The bounds of a RecordCache. */
+export interface RecordCacheLimits {
   /** At most this many records; the least recently used go first. */
   maxEntries: number;
-  /** At most about this many bytes of records (an estimate: UTF-16 strings and per-field overhead). */
+  /** At most about this many bytes of entries (an estimate: UTF-16 strings and per-field overhead). */
   maxBytes: number;
-  /** A record older than this is read again, whatever the invalidations said. */
+  /** An entry older than this is read again, whatever the invalidations said. */
   maxAgeMs: number;
 }
 
-interface Entry {
-  record: ClientRecord;
+/** How a RecordCache is built. */
+export interface RecordCacheOptions {
+  /** The clock of the age bound. */
+  now?: () => number;
+}
+
+interface Entry<V> {
+  record: V;
   bytes: number;
+  /** When its read began: the record is at least that old. */
   at: number;
 }
 
-/** A read in flight: its result is cached only if nothing invalidated its id meanwhile. */
-interface Read {
-  promise: Promise<ClientRecord | null>;
+/** A read in flight: its result is kept only if nothing invalidated its key meanwhile. */
+interface Read<V> {
+  promise: Promise<V | null>;
   stale: boolean;
 }
 
 /**
- * Client records by id, read through, in this process's memory, bounded in entries and in
- * bytes (least recently used first out) and in age.
+ * Records by key, read through, in this process's memory, bounded in entries and in bytes
+ * (least recently used first out) and in age: the client records of CachingClientStore.
  *
- * What it guarantees: after `invalidate(id)` or `clear()` returns, no `read` answers a
- * record that was read from the store before that call; a read still in flight then is
- * answered to its callers but not kept. Concurrent reads of one id share one store read.
- * While `enabled` is false it keeps nothing and every read goes to the store.
- * Records are frozen: a caller that changed one would change every later answer.
+ * What it guarantees: after `invalidate(key)` or `clear()` returns, no `read` answers a
+ * record that was read from the store before that call; a read still in flight
+ * then is answered to its callers but not kept. `changing` makes a change and then
+ * invalidates, so the change's caller and every later reader see it. Concurrent reads of one
+ * key share one store read. While disabled it keeps nothing and every read goes to the store.
+ * Kept records are frozen: a caller that changed one would change every later answer.
  */
-export class ClientRecordCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly reads = new Map<string, Read>();
+export class RecordCache<V extends object> {
+  private readonly entries = new Map<string, Entry<V>>();
+  private readonly reads = new Map<string, Read<V>>();
+  private readonly now: () => number;
   private bytes = 0;
   private enabled = false;
 
   constructor(
-    private readonly limits: ClientCacheLimits,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly limits: RecordCacheLimits,
+    options: RecordCacheOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
-  /** The record of `id`: kept, or read with `load` (null answers are not kept). */
-  read(id: string, load: () => Promise<ClientRecord | null>): Promise<ClientRecord | null> {
+  /** The record under `key`: kept, or read with `load` (null answers are not kept). */
+  read(key: string, load: () => Promise<V | null>): Promise<V | null> {
     if (!this.enabled) return load();
-    const entry = this.entries.get(id);
+    const entry = this.entries.get(key);
     if (entry !== undefined) {
       if (this.now() - entry.at < this.limits.maxAgeMs) {
         // Most recently used last: Map keeps insertion order.
-        this.entries.delete(id);
-        this.entries.set(id, entry);
+        this.entries.delete(key);
+        this.entries.set(key, entry);
         return Promise.resolve(entry.record);
       }
-      this.drop(id, entry);
+      this.drop(key, entry);
     }
-    const pending = this.reads.get(id);
+    const pending = this.reads.get(key);
     if (pending !== undefined) return pending.promise;
-    const read: Read = { promise: load().then((record) => record && freeze(record)), stale: false };
-    this.reads.set(id, read);
+    const at = this.now();
+    const read: Read<V> = { promise: load().then((record) => record && deepFreeze(record)), stale: false };
+    this.reads.set(key, read);
     read.promise.then(
       (record) => {
-        if (this.reads.get(id) === read) this.reads.delete(id);
-        if (!read.stale && this.enabled && record !== null) this.keep(id, record);
+        if (this.reads.get(key) === read) this.reads.delete(key);
+        if (!read.stale && this.enabled && record !== null) this.keep(key, record, at);
       },
       () => {
-        if (this.reads.get(id) === read) this.reads.delete(id);
+        if (this.reads.get(key) === read) this.reads.delete(key);
       },
     );
     return read.promise;
   }
 
-  /** Forgets `id`, and keeps nothing a read of it already under way answers. */
-  invalidate(id: string): void {
-    const entry = this.entries.get(id);
-    if (entry !== undefined) this.drop(id, entry);
-    const read = this.reads.get(id);
+  /**
+   * Makes `change`, then forgets `key`; also when the change failed, since a write that timed
+   * out may have been made all the same. The caller has its answer only once the key is forgotten.
+   */
+  async changing<T>(key: string, change: () => Promise<T>): Promise<T> {
+    try {
+      return await change();
+    } finally {
+      this.invalidate(key);
+    }
+  }
+
+  /** Forgets `key`, and keeps nothing a read of it already under way answers. */
+  invalidate(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry !== undefined) this.drop(key, entry);
+    const read = this.reads.get(key);
     if (read !== undefined) {
       read.stale = true;
-      this.reads.delete(id);
+      this.reads.delete(key);
     }
   }
 
@@ -111,12 +133,12 @@ export class ClientRecordCache {
     return { entries: this.entries.size, bytes: this.bytes };
   }
 
-  private keep(id: string, record: ClientRecord): void {
+  private keep(key: string, record: V, at: number): void {
     const bytes = estimateBytes(record);
     if (bytes > this.limits.maxBytes || this.limits.maxEntries === 0) return;
-    const previous = this.entries.get(id);
-    if (previous !== undefined) this.drop(id, previous);
-    this.entries.set(id, { record, bytes, at: this.now() });
+    const previous = this.entries.get(key);
+    if (previous !== undefined) this.drop(key, previous);
+    this.entries.set(key, { record, bytes, at });
     this.bytes += bytes;
     for (const [oldest, entry] of this.entries) {
       if (this.entries.size <= this.limits.maxEntries && this.bytes <= this.limits.maxBytes) break;
@@ -124,27 +146,39 @@ export class ClientRecordCache {
     }
   }
 
-  private drop(id: string, entry: Entry): void {
-    this.entries.delete(id);
+  private drop(key: string, entry: Entry<V>): void {
+    this.entries.delete(key);
     this.bytes -= entry.bytes;
   }
 }
 
-/** Per object and per field, what V8 spends beyond the characters, roughly. */
+/** Per record and per field, what V8 spends beyond the characters, roughly. */
 const OBJECT_BYTES = 200;
 const FIELD_BYTES = 16;
 
-/** A record's footprint, roughly: two bytes a character (V8 may use one), plus overheads. */
-export function estimateBytes(record: ClientRecord): number {
-  let bytes = OBJECT_BYTES;
-  for (const value of Object.values(record)) bytes += FIELD_BYTES + (typeof value === 'string' ? value.length * 2 : 0);
-  for (const group of record.groups) bytes += FIELD_BYTES + group.length * 2;
-  for (const [key, value] of Object.entries(record.attributes)) bytes += 2 * FIELD_BYTES + (key.length + value.length) * 2;
+/**
+ * A record's footprint, roughly: two bytes a character (V8 may use one), plus overheads.
+ * The record's own fields share one shape, so their names cost nothing per record; a nested
+ * map (a client's attributes, an OIDC payload) pays for its keys, a list for its items.
+ */
+export function estimateBytes(record: object): number {
+  return OBJECT_BYTES + fieldBytes(record, false);
+}
+
+function fieldBytes(value: object, keyed: boolean): number {
+  let bytes = 0;
+  for (const [key, inner] of Object.entries(value)) {
+    bytes += FIELD_BYTES + (keyed ? FIELD_BYTES + key.length * 2 : 0);
+    if (typeof inner === 'string') bytes += inner.length * 2;
+    else if (inner !== null && typeof inner === 'object' && !(inner instanceof Date)) bytes += fieldBytes(inner, !Array.isArray(inner));
+  }
   return bytes;
 }
 
-function freeze(record: ClientRecord): ClientRecord {
-  Object.freeze(record.groups);
-  Object.freeze(record.attributes);
-  return Object.freeze(record);
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value) && !(value instanceof Date)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../../domain/kernel/logger.js';
 import { OIDC_CLIENT_SETTINGS_MODEL } from '../../domain/oidc/ports.js';
-import type { ClientCacheLimits } from '../record-cache.js';
+import type { RecordCacheLimits } from '../record-cache.js';
 import type { SealedData } from './development-secret.js';
 import { memoryAttemptLimiters } from './memory-attempt-limiters.js';
 import { MemoryCachedClientStore } from './memory-cached-client-store.js';
@@ -31,7 +31,7 @@ import { SqliteSigningKeyStore } from './sqlite-signing-key-store.js';
 export function openEmbeddedAdapters(
   { dataDir, synchronous }: { dataDir: string; synchronous: 'normal' | 'full' },
   log: Logger,
-  options: { feedRetentionMs: number; clientCache: ClientCacheLimits },
+  options: { feedRetentionMs: number; clientCache: RecordCacheLimits },
 ) {
   const db = openSqliteDatabase(dataDir, { synchronous });
   fillEmailSkeletons(db, log);

@@ -1,10 +1,10 @@
 import type { ClientStore } from '../../domain/clients/ports.js';
 import { CachingClientStore } from '../caching-client-store.js';
-import { type ClientCacheLimits, ClientRecordCache } from '../record-cache.js';
+import type { RecordCacheLimits } from '../record-cache.js';
 
 /**
  * The embedded set-up's ClientStore with the records `findById` reads kept in this
- * process's memory (ClientRecordCache), as the shared set-up keeps them (ADR 0015): a read
+ * process's memory (RecordCache), as the shared set-up keeps them (ADR 0015): a read
  * of the SQLite file is a transaction with its locks, a cost GetMe, refresh, IssueServiceToken
  * and the OpenID Provider's token endpoint otherwise pay on every call.
  *
@@ -15,21 +15,13 @@ import { type ClientCacheLimits, ClientRecordCache } from '../record-cache.js';
  * behind the service (another process writing the same file) can leave unseen.
  */
 export class MemoryCachedClientStore extends CachingClientStore {
-  constructor(store: ClientStore, limits: ClientCacheLimits, now: () => number = Date.now) {
-    super(store, new ClientRecordCache(limits, now));
+  constructor(store: ClientStore, limits: RecordCacheLimits, now: () => number = Date.now) {
+    super(store, limits, now);
     this.cache.enable();
   }
 
   /** Forgets `id`: for a change made behind the store (the test suites change stored clients so). */
   forget(id: string): void {
     this.cache.invalidate(id);
-  }
-
-  protected async changing<T>(id: string, change: () => Promise<T>): Promise<T> {
-    try {
-      return await change();
-    } finally {
-      this.cache.invalidate(id);
-    }
   }
 }

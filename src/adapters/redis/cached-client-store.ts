@@ -3,7 +3,7 @@ import { describeError } from '../../domain/kernel/error-text.js';
 import type { Logger } from '../../domain/kernel/logger.js';
 import { OutageLog } from '../../domain/kernel/outage-log.js';
 import { CachingClientStore } from '../caching-client-store.js';
-import { type ClientCacheLimits, ClientRecordCache } from '../record-cache.js';
+import type { RecordCacheLimits } from '../record-cache.js';
 import { onChannelMessage, publishInOrder, type RedisClient, subscribeChannel } from './topology.js';
 
 /** The channel on which instances name the clients whose records changed (the bare id). */
@@ -14,7 +14,7 @@ const RETRY_MS = 1000;
 
 /**
  * A ClientStore that keeps the records `findById` reads in this instance's memory
- * (ClientRecordCache), so that GetMe, the admin check, refresh and client credentials need
+ * (RecordCache), so that GetMe, the admin check, refresh and client credentials need
  * no MongoDB read for a client already seen. See docs/adr/0015-client-record-cache.md.
  *
  * Every change of a client goes through some instance's ClientStore; this one forgets the
@@ -38,15 +38,15 @@ export class CachedClientStore extends CachingClientStore {
     store: ClientStore,
     private readonly redis: RedisClient,
     private readonly subscriber: RedisClient,
-    limits: ClientCacheLimits,
+    limits: RecordCacheLimits,
     private readonly log: Logger,
   ) {
-    super(store, new ClientRecordCache(limits));
+    super(store, limits);
     this.announceLog = new OutageLog(log, 'announcement of client changes on Redis');
   }
 
   /** Subscribes to the changes, then keeps records; resolves once it does. */
-  static async start(store: ClientStore, redis: RedisClient, subscriber: RedisClient, limits: ClientCacheLimits, log: Logger): Promise<CachedClientStore> {
+  static async start(store: ClientStore, redis: RedisClient, subscriber: RedisClient, limits: RecordCacheLimits, log: Logger): Promise<CachedClientStore> {
     const cached = new CachedClientStore(store, redis, subscriber, limits, log);
     onChannelMessage(subscriber, CLIENT_CHANGES_CHANNEL, (id) => cached.cache.invalidate(id));
     subscriber.on('close', () => cached.lostSubscription());
@@ -65,11 +65,10 @@ export class CachedClientStore extends CachingClientStore {
    * Makes the change, then forgets the record here and names it to every instance. Also
    * when the change failed: a write that timed out may have been made all the same.
    */
-  protected async changing<T>(id: string, change: () => Promise<T>): Promise<T> {
+  protected override async changing<T>(id: string, change: () => Promise<T>): Promise<T> {
     try {
-      return await change();
+      return await super.changing(id, change);
     } finally {
-      this.cache.invalidate(id);
       await this.announce(id);
     }
   }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ClientRecordCache, estimateBytes } from '../../../src/adapters/record-cache.js';
+import { estimateBytes, RecordCache } from '../../../src/adapters/record-cache.js';
 import type { ClientRecord } from '../../../src/domain/kernel/client.js';
 
 const LIMITS = { maxEntries: 100, maxBytes: 1024 * 1024, maxAgeMs: 60_000 };
@@ -44,13 +44,13 @@ function store(records: Map<string, ClientRecord>) {
   };
 }
 
-function enabled(limits = LIMITS, now?: () => number): ClientRecordCache {
-  const cache = new ClientRecordCache(limits, now);
+function enabled(limits = LIMITS, now?: () => number): RecordCache<ClientRecord> {
+  const cache = new RecordCache<ClientRecord>(limits, now ? { now } : {});
   cache.enable();
   return cache;
 }
 
-describe('ClientRecordCache', () => {
+describe('RecordCache (client records)', () => {
   it('reads a client once and answers it again from memory', async () => {
     const records = new Map([['a', record('a')]]);
     const { state, load } = store(records);
