@@ -1,6 +1,6 @@
 /** The bounds of a RecordCache. */
 export interface RecordCacheLimits {
-  /** At most this many records; the least recently used go first. */
+  /** At most this many entries (records and kept absences); the least recently used go first. */
   maxEntries: number;
   /** At most about this many bytes of entries (an estimate: UTF-16 strings and per-field overhead). */
   maxBytes: number;
@@ -8,14 +8,26 @@ export interface RecordCacheLimits {
   maxAgeMs: number;
 }
 
-/** How a RecordCache is built. */
-export interface RecordCacheOptions {
+/** How a RecordCache is built; each option defaults to the narrow choice. */
+export interface RecordCacheOptions<V extends object> {
+  /**
+   * Keep a `null` answer (nothing stored under the key) as a record is kept: for a key that
+   * is mostly absent and read on a hot path. An absence is forgotten as a record is, so
+   * whatever makes the key exist must go through `changing` (or `invalidate`) as a change does.
+   */
+  keepAbsent?: boolean;
+  /**
+   * Whether a record may be kept. One it refuses is answered as read, neither frozen nor
+   * kept: for a record whose answer may change with no change made through the store (it
+   * expires, or a grant's revocation ends it).
+   */
+  keeps?: (record: V) => boolean;
   /** The clock of the age bound. */
   now?: () => number;
 }
 
 interface Entry<V> {
-  record: V;
+  record: V | null;
   bytes: number;
   /** When its read began: the record is at least that old. */
   at: number;
@@ -32,7 +44,7 @@ interface Read<V> {
  * (least recently used first out) and in age: the client records of CachingClientStore.
  *
  * What it guarantees: after `invalidate(key)` or `clear()` returns, no `read` answers a
- * record that was read from the store before that call; a read still in flight
+ * record or absence that was read from the store before that call; a read still in flight
  * then is answered to its callers but not kept. `changing` makes a change and then
  * invalidates, so the change's caller and every later reader see it. Concurrent reads of one
  * key share one store read. While disabled it keeps nothing and every read goes to the store.
@@ -41,18 +53,22 @@ interface Read<V> {
 export class RecordCache<V extends object> {
   private readonly entries = new Map<string, Entry<V>>();
   private readonly reads = new Map<string, Read<V>>();
+  private readonly keepAbsent: boolean;
+  private readonly keeps: (record: V) => boolean;
   private readonly now: () => number;
   private bytes = 0;
   private enabled = false;
 
   constructor(
     private readonly limits: RecordCacheLimits,
-    options: RecordCacheOptions = {},
+    options: RecordCacheOptions<V> = {},
   ) {
+    this.keepAbsent = options.keepAbsent ?? false;
+    this.keeps = options.keeps ?? (() => true);
     this.now = options.now ?? Date.now;
   }
 
-  /** The record under `key`: kept, or read with `load` (null answers are not kept). */
+  /** The record under `key` (null: none), kept or read with `load`. */
   read(key: string, load: () => Promise<V | null>): Promise<V | null> {
     if (!this.enabled) return load();
     const entry = this.entries.get(key);
@@ -68,12 +84,12 @@ export class RecordCache<V extends object> {
     const pending = this.reads.get(key);
     if (pending !== undefined) return pending.promise;
     const at = this.now();
-    const read: Read<V> = { promise: load().then((record) => record && deepFreeze(record)), stale: false };
+    const read: Read<V> = { promise: load().then((record) => (record !== null && this.keeps(record) ? deepFreeze(record) : record)), stale: false };
     this.reads.set(key, read);
     read.promise.then(
       (record) => {
         if (this.reads.get(key) === read) this.reads.delete(key);
-        if (!read.stale && this.enabled && record !== null) this.keep(key, record, at);
+        if (!read.stale && this.enabled && (record === null ? this.keepAbsent : this.keeps(record))) this.keep(key, record, at);
       },
       () => {
         if (this.reads.get(key) === read) this.reads.delete(key);
@@ -133,8 +149,8 @@ export class RecordCache<V extends object> {
     return { entries: this.entries.size, bytes: this.bytes };
   }
 
-  private keep(key: string, record: V, at: number): void {
-    const bytes = estimateBytes(record);
+  private keep(key: string, record: V | null, at: number): void {
+    const bytes = record === null ? ABSENCE_BYTES + key.length * 2 : estimateBytes(record);
     if (bytes > this.limits.maxBytes || this.limits.maxEntries === 0) return;
     const previous = this.entries.get(key);
     if (previous !== undefined) this.drop(key, previous);
@@ -152,9 +168,10 @@ export class RecordCache<V extends object> {
   }
 }
 
-/** Per record and per field, what V8 spends beyond the characters, roughly. */
+/** Per record, per field and per kept absence (its entry), what V8 spends beyond the characters, roughly. */
 const OBJECT_BYTES = 200;
 const FIELD_BYTES = 16;
+const ABSENCE_BYTES = 64;
 
 /**
  * A record's footprint, roughly: two bytes a character (V8 may use one), plus overheads.

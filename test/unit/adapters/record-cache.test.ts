@@ -183,3 +183,57 @@ describe('RecordCache (client records)', () => {
     }).to.throw(TypeError);
   });
 });
+
+describe('RecordCache options', () => {
+  it('keeps an absence when told to, within the bounds, until its key is invalidated', async () => {
+    const records = new Map<string, ClientRecord>();
+    const { state, load } = store(records);
+    const cache = new RecordCache<ClientRecord>({ ...LIMITS, maxEntries: 2 }, { keepAbsent: true });
+    cache.enable();
+    expect(await cache.read('a', load('a'))).to.equal(null);
+    expect(await cache.read('a', load('a'))).to.equal(null);
+    expect(state.reads).to.equal(1);
+    expect(cache.size().bytes).to.be.above(0);
+    // The key comes to exist through a change, which forgets the absence.
+    await cache.changing('a', async () => void records.set('a', record('a')));
+    expect((await cache.read('a', load('a')))!.firstName).to.equal('Ada');
+    await cache.read('b', load('b'));
+    await cache.read('c', load('c'));
+    expect(cache.size().entries).to.equal(2);
+  });
+
+  it('does not keep an absence whose read was under way when its key was invalidated', async () => {
+    const records = new Map<string, ClientRecord>();
+    const { state, load } = store(records);
+    const cache = new RecordCache<ClientRecord>(LIMITS, { keepAbsent: true });
+    cache.enable();
+    let release!: () => void;
+    state.gate = new Promise((resolve) => (release = resolve));
+    const inFlight = cache.read('a', load('a'));
+    records.set('a', record('a'));
+    cache.invalidate('a');
+    release();
+    expect(await inFlight).to.equal(null);
+    state.gate = null;
+    expect((await cache.read('a', load('a')))!.firstName).to.equal('Ada');
+  });
+
+  it('answers a record it must not keep as read, unfrozen, and reads it again every time', async () => {
+    const records = new Map([
+      ['service', { ...record('service'), kind: 'service' as const }],
+      ['user', record('user')],
+    ]);
+    const { state, load } = store(records);
+    const cache = new RecordCache<ClientRecord>(LIMITS, { keeps: (kept) => kept.kind !== 'service' });
+    cache.enable();
+    const refused = (await cache.read('service', load('service')))!;
+    expect(Object.isFrozen(refused)).to.equal(false);
+    records.set('service', { ...record('service', 'Grace'), kind: 'service' });
+    expect((await cache.read('service', load('service')))!.firstName).to.equal('Grace');
+    expect(state.reads).to.equal(2);
+    await cache.read('user', load('user'));
+    await cache.read('user', load('user'));
+    expect(state.reads).to.equal(3);
+    expect(cache.size().entries).to.equal(1);
+  });
+});
