@@ -123,7 +123,7 @@ describe('OidcStore contract', () => {
     const models = [OIDC_CLIENT_SETTINGS_MODEL, 'Client'];
     oidcStoreContract(async () => {
       const sqlite = await openSqlite();
-      const cached = (store: OidcStore) => new MemoryCachedOidcStore(store, models, { maxEntries: 1000, maxAgeMs: 60_000 });
+      const cached = (store: OidcStore) => new MemoryCachedOidcStore(store, models, { maxEntries: 1000, maxBytes: 1024 * 1024, maxAgeMs: 60_000 });
       return { store: cached(new SqliteOidcStore(sqlite.db)), reopen: () => cached(new SqliteOidcStore(sqlite.reopen())), close: sqlite.close };
     });
   });
@@ -140,7 +140,7 @@ describe('OidcStore contract', () => {
 });
 
 describe('The in-process OIDC client settings cache (embedded)', () => {
-  const limits = { maxEntries: 1000, maxAgeMs: 60_000 };
+  const limits = { maxEntries: 1000, maxBytes: 1024 * 1024, maxAgeMs: 60_000 };
   let now = 0;
 
   function settingsOf(clientId: string, grantTypes: string[]): OidcRecord {

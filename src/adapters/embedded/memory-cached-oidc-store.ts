@@ -1,17 +1,5 @@
 import type { OidcRecord, OidcStore } from '../../domain/oidc/ports.js';
-
-/** The bounds of what is kept (CLIENT_CACHE_MAX_ENTRIES and CLIENT_CACHE_MAX_AGE_SEC, as for client records). */
-export interface KeptRecordLimits {
-  /** At most this many records (or absences); the least recently used go first. */
-  maxEntries: number;
-  /** A record older than this is read again, whatever changed through the store. */
-  maxAgeMs: number;
-}
-
-interface Kept {
-  record: OidcRecord | null;
-  at: number;
-}
+import { RecordCache, type RecordCacheLimits } from '../record-cache.js';
 
 /**
  * The embedded set-up's OidcStore with the records of `models` kept in this process's
@@ -21,48 +9,33 @@ interface Kept {
  * the time of a read nor a grant's revocation nor a sweep can change what a kept one
  * answers; records of every other model are read from the file each time.
  *
- * What it guarantees, as the client-record cache does (ADR 0015): the embedded set-up is one
- * process, every change of a kept model goes through this store, and the record is
- * forgotten once the change is made, before its caller has an answer, so SetOidcClient holds
- * from the next token request on; a read under way while a change is made is answered but
- * not kept. A record older than `maxAgeMs` is read again, which bounds what a change made
- * behind the service (another process writing the file) can leave unseen. Kept records are
- * frozen: a caller that changed one would change every later answer.
+ * What it guarantees, as the client-record cache does (ADR 0015, the same RecordCache): the
+ * embedded set-up is one process, every change of a kept model goes through this store, and
+ * the record is forgotten once the change is made, before its caller has an answer, so
+ * SetOidcClient holds from the next token request on; a read under way while a change is made
+ * is answered but not kept. A record older than `maxAgeMs` is read again, which bounds what a
+ * change made behind the service (another process writing the file) can leave unseen. Kept
+ * records are frozen: a caller that changed one would change every later answer.
  */
 export class MemoryCachedOidcStore implements OidcStore {
-  private readonly kept = new Map<string, Kept>();
+  /** Absences kept (most service clients have no settings); records with an expiry or a grant never. */
+  private readonly cache: RecordCache<OidcRecord>;
   private readonly models: ReadonlySet<string>;
-  /** Bumped by every change of a kept model: a read that began before one is not kept. */
-  private changes = 0;
 
   constructor(
     private readonly store: OidcStore,
     models: readonly string[],
-    private readonly limits: KeptRecordLimits,
-    private readonly now: () => number = Date.now,
+    limits: RecordCacheLimits,
+    now: () => number = Date.now,
   ) {
     this.models = new Set(models);
+    this.cache = new RecordCache<OidcRecord>(limits, { keepAbsent: true, keeps: (record) => record.expiresAt === null && record.grantId === null, now });
+    this.cache.enable();
   }
 
-  async find(model: string, id: string, now: Date): Promise<OidcRecord | null> {
+  find(model: string, id: string, now: Date): Promise<OidcRecord | null> {
     if (!this.models.has(model)) return this.store.find(model, id, now);
-    const key = keyOf(model, id);
-    const entry = this.kept.get(key);
-    if (entry !== undefined) {
-      this.kept.delete(key);
-      if (this.now() - entry.at < this.limits.maxAgeMs) {
-        // Most recently used last: a Map keeps insertion order.
-        this.kept.set(key, entry);
-        return entry.record;
-      }
-    }
-    const changes = this.changes;
-    const at = this.now();
-    const record = await this.store.find(model, id, now);
-    if (record !== null && (record.expiresAt !== null || record.grantId !== null)) return record;
-    const frozen = record === null ? null : deepFreeze(record);
-    if (changes === this.changes) this.keep(key, { record: frozen, at });
-    return frozen;
+    return this.cache.read(keyOf(model, id), () => this.store.find(model, id, now));
   }
 
   upsert(record: OidcRecord): Promise<void> {
@@ -98,34 +71,12 @@ export class MemoryCachedOidcStore implements OidcStore {
     return this.store.sweepExpired(now);
   }
 
-  private async changing(model: string, id: string, change: () => Promise<void>): Promise<void> {
+  private changing(model: string, id: string, change: () => Promise<void>): Promise<void> {
     if (!this.models.has(model)) return change();
-    this.changes++;
-    try {
-      await change();
-    } finally {
-      this.changes++;
-      this.kept.delete(keyOf(model, id));
-    }
-  }
-
-  private keep(key: string, entry: Kept): void {
-    this.kept.set(key, entry);
-    if (this.kept.size > this.limits.maxEntries) {
-      const oldest = this.kept.keys().next().value;
-      if (oldest !== undefined) this.kept.delete(oldest);
-    }
+    return this.cache.changing(keyOf(model, id), change);
   }
 }
 
 function keyOf(model: string, id: string): string {
   return `${model}\n${id}`;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value) && !(value instanceof Date)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }
