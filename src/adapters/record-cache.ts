@@ -41,7 +41,9 @@ interface Read<V> {
 
 /**
  * Records by key, read through, in this process's memory, bounded in entries and in bytes
- * (least recently used first out) and in age: the client records of CachingClientStore.
+ * (least recently used first out) and in age: the one cache of the client records
+ * (CachingClientStore, both set-ups) and of the service clients' OIDC settings
+ * (MemoryCachedOidcStore, embedded). See docs/adr/0015-client-record-cache.md.
  *
  * What it guarantees: after `invalidate(key)` or `clear()` returns, no `read` answers a
  * record or absence that was read from the store before that call; a read still in flight

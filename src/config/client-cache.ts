@@ -1,4 +1,4 @@
-/** The client-record cache (src/adapters/redis/cached-client-store.ts shared, src/adapters/embedded/memory-cached-client-store.ts embedded); read by `loadConfig` (index.ts). */
+/** The record cache's bounds (src/adapters/record-cache.ts: client records on both set-ups, OIDC client settings embedded); read by `loadConfig` (index.ts). */
 import type { Reader } from './reader.js';
 
 export interface ClientCacheConfig {

@@ -73,9 +73,14 @@ export const RUNTIME_VARIABLES: readonly VariableSection[] = [
       names: ['CLIENT_CACHE_MAX_ENTRIES'],
       default: '`10000`',
       description:
-        "Client records each instance keeps in memory, so that `GET /me`, `GetMe`, admin checks, refreshes and client credentials need no MongoDB or SQLite read. Shared set-up: every change of a client is announced on Redis and forgotten by every instance before the change returns; embedded set-up: its one process forgets the record as it makes the change, and keeps the service clients' OpenID Connect settings (`SetOidcClient`) the same way, within the same count and age (see [ADR 0015](adr/0015-client-record-cache.md)). `0` turns the cache off.",
+        "Client records each instance keeps in memory, so that `GET /me`, `GetMe`, admin checks, refreshes and client credentials need no MongoDB or SQLite read. Shared set-up: every change of a client is announced on Redis and forgotten by every instance before the change returns; embedded set-up: its one process forgets the record as it makes the change, and keeps the service clients' OpenID Connect settings (`SetOidcClient`) and their absence the same way, in a cache of their own within the same count, memory and age (see [ADR 0015](adr/0015-client-record-cache.md)). `0` turns the cache off.",
     },
-    { names: ['CLIENT_CACHE_MAX_MB'], default: '`8`', description: 'About how many megabytes of client records each instance keeps at most.' },
+    {
+      names: ['CLIENT_CACHE_MAX_MB'],
+      default: '`8`',
+      description:
+        'About how many megabytes of client records each instance keeps at most (and, on the embedded set-up, as many again of OpenID Connect client settings).',
+    },
     {
       names: ['CLIENT_CACHE_MAX_AGE_SEC'],
       default: '`60`',
