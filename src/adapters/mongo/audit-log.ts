@@ -1,6 +1,7 @@
 import { type Collection, type Db, type Filter, MongoBulkWriteError } from 'mongodb';
 import type { AuditEvent, AuditLog, AuditQuery } from '../../domain/audit/ports.js';
 import { firstIdAt } from '../../domain/kernel/ids.js';
+import { ensureIndexes } from './ensure-indexes.js';
 import { withMongoOutages } from './mongo-outages.js';
 
 type AuditDocument = Omit<AuditEvent, 'id'> & { _id: string };
@@ -20,12 +21,14 @@ export class MongoAuditLog implements AuditLog {
 
   /** One index per call: FerretDB builds one at a time. */
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndex({ at: 1 }, { name: 'at' });
-    await this.collection.createIndex({ target: 1, _id: -1 }, { name: 'target' });
-    await this.collection.createIndex({ actor: 1, _id: -1 }, { name: 'actor' });
-    await this.collection.createIndex({ ip: 1, _id: -1 }, { name: 'ip' });
-    // The admin Overview's sign-in counts of the last day (overview-counts.ts).
-    await this.collection.createIndex({ type: 1, at: 1 }, { name: 'type_at' });
+    await ensureIndexes(this.collection, [
+      { key: { at: 1 }, name: 'at' },
+      { key: { target: 1, _id: -1 }, name: 'target' },
+      { key: { actor: 1, _id: -1 }, name: 'actor' },
+      { key: { ip: 1, _id: -1 }, name: 'ip' },
+      // The admin Overview's sign-in counts of the last day (overview-counts.ts).
+      { key: { type: 1, at: 1 }, name: 'type_at' },
+    ]);
   }
 
   async append(events: readonly AuditEvent[]): Promise<void> {

@@ -4,6 +4,7 @@ import type { ClientRecord } from '../../domain/kernel/client.js';
 import { DuplicateKeyError } from '../../domain/kernel/errors.js';
 import type { Logger } from '../../domain/kernel/logger.js';
 import { emailSkeleton, reportLookAlike, shadowedSkeleton } from '../confusables/email-skeleton.js';
+import { ensureIndexes } from './ensure-indexes.js';
 import { isDuplicateKey } from './mongo-connect.js';
 import { withMongoOutages } from './mongo-outages.js';
 
@@ -31,15 +32,17 @@ export class MongoClientStore implements ClientStore {
     return withMongoOutages(this, 'the client store');
   }
 
-  /** One index per call: FerretDB builds them one at a time. */
+  /** Creates the indexes missing (ensure-indexes.ts): none on a start over a database that has them. */
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndex({ email: 1 }, { unique: true, name: 'email_unique' });
-    // Sparse: the documents of an earlier release, without the field, are not one duplicate "null".
-    await this.collection.createIndex({ emailSkeleton: 1 }, { unique: true, sparse: true, name: 'email_skeleton_unique' });
-    // Multikey (groups is an array): the list filtered by a group reads its entries in id order.
-    await this.collection.createIndex({ groups: 1, _id: 1 }, { name: 'groups_id' });
-    // The admin Overview's counts by kind and suspension (overview-counts.ts).
-    await this.collection.createIndex({ kind: 1, suspended: 1 }, { name: 'kind_suspended' });
+    await ensureIndexes(this.collection, [
+      { key: { email: 1 }, unique: true, name: 'email_unique' },
+      // Sparse: the documents of an earlier release, without the field, are not one duplicate "null".
+      { key: { emailSkeleton: 1 }, unique: true, sparse: true, name: 'email_skeleton_unique' },
+      // Multikey (groups is an array): the list filtered by a group reads its entries in id order.
+      { key: { groups: 1, _id: 1 }, name: 'groups_id' },
+      // The admin Overview's counts by kind and suspension (overview-counts.ts).
+      { key: { kind: 1, suspended: 1 }, name: 'kind_suspended' },
+    ]);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { MailOutbox, QueuedMail } from '../../domain/recovery/ports.js';
+import { ensureIndexes } from './ensure-indexes.js';
 import { isDuplicateKey } from './mongo-connect.js';
 import { withMongoOutages } from './mongo-outages.js';
 
@@ -16,7 +17,7 @@ export class MongoMailOutbox implements MailOutbox {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndex({ nextAttemptAt: 1 }, { name: 'due' });
+    await ensureIndexes(this.collection, [{ key: { nextAttemptAt: 1 }, name: 'due' }]);
   }
 
   async add(mail: QueuedMail): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { OidcRecord, OidcStore } from '../../domain/oidc/ports.js';
+import { ensureIndexes } from './ensure-indexes.js';
 import { withMongoOutages } from './mongo-outages.js';
 
 /**
@@ -34,12 +35,13 @@ export class MongoOidcStore implements OidcStore {
   }
 
   async ensureIndexes(): Promise<void> {
-    // One index per call: FerretDB creates them one at a time.
-    await this.collection.createIndex({ grantId: 1 }, { name: 'grant' });
-    await this.collection.createIndex({ uid: 1 }, { name: 'uid' });
-    await this.collection.createIndex({ userCode: 1 }, { name: 'user_code' });
-    await this.collection.createIndex({ accountId: 1 }, { name: 'account' });
-    await this.collection.createIndex({ expiresAt: 1 }, { name: 'expiry' });
+    await ensureIndexes(this.collection, [
+      { key: { grantId: 1 }, name: 'grant' },
+      { key: { uid: 1 }, name: 'uid' },
+      { key: { userCode: 1 }, name: 'user_code' },
+      { key: { accountId: 1 }, name: 'account' },
+      { key: { expiresAt: 1 }, name: 'expiry' },
+    ]);
   }
 
   async upsert(record: OidcRecord): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { OneTimeTokenRecord, OneTimeTokenStore, TokenPurpose } from '../../domain/recovery/ports.js';
+import { ensureIndexes } from './ensure-indexes.js';
 import { withMongoOutages } from './mongo-outages.js';
 
 type TokenDocument = Omit<OneTimeTokenRecord, 'hash'> & { _id: string };
@@ -19,7 +20,7 @@ export class MongoOneTimeTokenStore implements OneTimeTokenStore {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndex({ clientId: 1 }, { name: 'client' });
+    await ensureIndexes(this.collection, [{ key: { clientId: 1 }, name: 'client' }]);
   }
 
   async add(token: OneTimeTokenRecord): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Collection, Db, Filter } from 'mongodb';
 import type { Outbox, OutboxEntry, OutboxEventType } from '../../domain/clients/ports.js';
+import { ensureIndexes } from './ensure-indexes.js';
 import { isDuplicateKey } from './mongo-connect.js';
 import { withMongoOutages } from './mongo-outages.js';
 
@@ -16,7 +17,7 @@ export class MongoOutbox implements Outbox {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndex({ deliveredAt: 1 }, { name: 'delivered' });
+    await ensureIndexes(this.collection, [{ key: { deliveredAt: 1 }, name: 'delivered' }]);
   }
 
   async add(entry: OutboxEntry): Promise<void> {

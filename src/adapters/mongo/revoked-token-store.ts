@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { RevokedToken, RevokedTokenStore } from '../../domain/revocation/ports.js';
+import { ensureIndexes } from './ensure-indexes.js';
 import { withMongoOutages } from './mongo-outages.js';
 
 /** Documents recorded before grants were kept have no `kind`: they are single tokens. */
@@ -20,9 +21,10 @@ export class MongoRevokedTokenStore implements RevokedTokenStore {
   }
 
   async ensureIndexes(): Promise<void> {
-    // One index per call: FerretDB creates them one at a time.
-    await this.collection.createIndex({ expiresAt: 1 }, { name: 'expiry' });
-    await this.collection.createIndex({ revokedAt: 1 }, { name: 'revoked_at' });
+    await ensureIndexes(this.collection, [
+      { key: { expiresAt: 1 }, name: 'expiry' },
+      { key: { revokedAt: 1 }, name: 'revoked_at' },
+    ]);
   }
 
   async record(token: RevokedToken): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { DuplicateKeyError } from '../../domain/kernel/errors.js';
 import type { PasskeyRecord, SecondFactorStore, TotpFactor } from '../../domain/second-factor/ports.js';
+import { ensureIndexes } from './ensure-indexes.js';
 import { isDuplicateKey } from './mongo-connect.js';
 import { withMongoOutages } from './mongo-outages.js';
 
@@ -30,10 +31,12 @@ export class MongoSecondFactorStore implements SecondFactorStore {
     return withMongoOutages(this, 'the second-factor store');
   }
 
-  /** One index per call: FerretDB builds them one at a time. */
+  /** Creates the indexes missing (ensure-indexes.ts): none on a start over a database that has them. */
   async ensureIndexes(): Promise<void> {
-    await this.passkeys.createIndex({ clientId: 1 }, { name: 'client' });
-    await this.claims.createIndex({ clientId: 1 }, { name: 'client' });
+    await Promise.all([
+      ensureIndexes(this.passkeys, [{ key: { clientId: 1 }, name: 'client' }]),
+      ensureIndexes(this.claims, [{ key: { clientId: 1 }, name: 'client' }]),
+    ]);
   }
 
   async saveTotp(factor: TotpFactor): Promise<void> {

@@ -1,5 +1,6 @@
 import { type Collection, type Db, type Filter, MongoBulkWriteError } from 'mongodb';
 import type { RefreshTokenRecord, SessionActivity, SessionRecord, SessionStore, TokenForRotation } from '../../domain/sessions/ports.js';
+import { ensureIndexes } from './ensure-indexes.js';
 import { isDuplicateKey } from './mongo-connect.js';
 import { withMongoOutages } from './mongo-outages.js';
 
@@ -78,10 +79,14 @@ export class MongoSessionStore implements SessionStore {
    * not be seen.
    */
   async ensureIndexes(): Promise<void> {
-    await this.tokens.createIndex({ clientId: 1 }, { name: 'client' });
-    await this.sessions.createIndex({ clientId: 1 }, { name: 'client' });
-    // The admin Overview's count of live sessions (overview-counts.ts).
-    await this.sessions.createIndex({ revokedAt: 1, expiresAt: 1 }, { name: 'live' });
+    await Promise.all([
+      ensureIndexes(this.tokens, [{ key: { clientId: 1 }, name: 'client' }]),
+      ensureIndexes(this.sessions, [
+        { key: { clientId: 1 }, name: 'client' },
+        // The admin Overview's count of live sessions (overview-counts.ts).
+        { key: { revokedAt: 1, expiresAt: 1 }, name: 'live' },
+      ]),
+    ]);
     await this.convertEarlierClaims();
   }
 

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import { DuplicateKeyError } from '../../domain/kernel/errors.js';
 import type { SigningKeyRecord, SigningKeyStore } from '../../domain/signing-keys/ports.js';
+import { ensureIndexes } from './ensure-indexes.js';
 import { isDuplicateKey } from './mongo-connect.js';
 
 type SigningKeyDocument = Omit<SigningKeyRecord, 'kid'> & { _id: string };
@@ -18,7 +19,7 @@ export class MongoSigningKeyStore implements SigningKeyStore {
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.keys.createIndex({ generation: 1 }, { name: 'generation', unique: true });
+    await ensureIndexes(this.keys, [{ key: { generation: 1 }, name: 'generation', unique: true }]);
   }
 
   async list(): Promise<SigningKeyRecord[]> {
