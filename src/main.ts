@@ -6,6 +6,8 @@
  */
 // First: the heap policy, which keeps the young generation small while modules load (src/bootstrap/heap-policy.ts).
 import './bootstrap/heap-policy-apply.js';
+// Then the compile cache, when COMPILE_CACHE_DIR names one: it applies to the modules loaded after it (ADR 0025).
+import './bootstrap/compile-cache-apply.js';
 import { existsSync } from 'node:fs';
 // Then tracing, when asked for, must be running before the libraries it instruments load.
 import { tracingStarted } from './observability/tracing/preload.js';

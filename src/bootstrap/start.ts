@@ -12,6 +12,7 @@ import { flushTraces } from '../observability/tracing/trace-context.js';
 import { sampledAccessLog } from '../transport/grpc/access-log.js';
 import { startGrpcServer } from '../transport/grpc/grpc-server.js';
 import { gatewayCheck } from '../transport/shared/gateway-identity.js';
+import { compileEveryChunk, reportCompileCache } from './compile-cache.js';
 import { buildApp } from './composition.js';
 import { startupDone } from './heap-policy.js';
 import { oidcMountOf } from './oidc-wiring.js';
@@ -24,6 +25,12 @@ async function main(): Promise<void> {
     // Loaded only for this command: it brings the MongoDB driver, which the embedded default never loads.
     const { runImportOriginal } = await import('../cli/import-original/command.js');
     process.exit(await runImportOriginal(process.argv.slice(3), () => loadConfig(process.env)));
+  }
+  if (process.argv[2] === 'compile') {
+    // The image build's step (Dockerfile): fills COMPILE_CACHE_DIR with the whole bundle, then exits.
+    const chunks = await compileEveryChunk(new URL('.', import.meta.url));
+    process.stderr.write(`client-auth: compiled ${chunks} modules of the bundle\n`);
+    process.exit(0);
   }
   const role = (process.argv[2] ?? 'all') as Role;
   if (!ROLES.includes(role)) {
@@ -90,6 +97,8 @@ async function main(): Promise<void> {
     role === 'server' ? null : await startBridge(config.bridge, { log, accessLog, ...identityOf, ...observe, ...oidc, ...(local ? { local } : {}) });
   if (bridge) log.info({ port: bridge.port, upstream }, 'bridge listening');
   startupDone();
+  // After the listeners: the modules a start loads are all in by now.
+  reportCompileCache(log);
 
   let stopping = false;
   const stop = async (signal: string) => {

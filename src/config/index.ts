@@ -6,6 +6,7 @@
 import type { StreamLimits } from '../transport/grpc/watch-streams.js';
 import { type AdminConsoleConfig, adminConsoleFrom } from './admin-console.js';
 import { type ClientCacheConfig, clientCacheFrom } from './client-cache.js';
+import { compileCacheDirFrom } from './compile-cache-dir.js';
 import { legacyWindowFrom } from './legacy-window.js';
 import { type AbuseConfig, abuseConfigFrom } from './limits.js';
 import { type PasswordHashingConfig, passwordHashingFrom } from './password-hashing.js';
@@ -105,6 +106,8 @@ export interface Config {
   readonly accessLogSample: number;
   /** How many successful reads of the own record (GetMe, GET /me) are logged (src/config/read-access-log.ts). */
   readonly accessLogReads: ReadAccessLogConfig;
+  /** Node's compile cache for the bundle, or null (off); applied by src/bootstrap/compile-cache-apply.ts before loadConfig runs (ADR 0025). */
+  readonly compileCacheDir: string | null;
   /** Audit records are kept `retentionDays`, published on `stream`; at most `queueMax` wait for an unreachable store. */
   readonly audit: { readonly retentionDays: number; readonly stream: string; readonly queueMax: number };
 }
@@ -210,6 +213,7 @@ export function loadConfig(env: Env): Config {
     mail: mailFrom(read, recovery, production),
     accessLogSample: read.fraction('ACCESS_LOG_SAMPLE', 0),
     accessLogReads: readAccessLogFrom(read),
+    compileCacheDir: compileCacheDirFrom(read),
     audit: {
       retentionDays: read.int('AUDIT_RETENTION_DAYS', 90, 1, 3650),
       stream: read.string('AUDIT_STREAM', 'client-auth-audit'),

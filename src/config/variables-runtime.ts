@@ -211,6 +211,12 @@ export const RUNTIME_VARIABLES: readonly VariableSection[] = [
       description:
         "Node's own options. A young-generation flag in it (`--max-semi-space-size`; Node refuses the other heap-sizing flags in `NODE_OPTIONS`, but they count on the command line) leaves the young generation to the operator instead of the heap policy; see [the heap policy](adr/0003-heap-policy.md).",
     },
+    {
+      names: ['COMPILE_CACHE_DIR'],
+      default: 'off (the image: `/app/compile-cache`)',
+      description:
+        "An absolute folder for Node's compile cache (Node 22.1 and later): the compiled code of the service's modules is kept there and read back at the next start, which then compiles less. The image sets it to a folder its build filled (`node dist/src/main.js compile`), read-only at run time. Node keys each entry by the module, Node's version and V8's flags, so a new build compiles afresh. A folder that cannot be used leaves the start as it was, with a warning; see [ADR 0025](adr/0025-compile-cache-in-the-image.md).",
+    },
   ]),
   section('Migration from the original', [
     {

@@ -130,12 +130,16 @@ describe('The architecture', () => {
     expect(offenders).to.deep.equal([]);
   });
 
-  it('reads the environment only in src/config/index.ts (entry points just hand it to loadConfig, tracingConfig or operatorHeapFlags)', () => {
+  it('reads the environment only in src/config/index.ts (entry points just hand it to loadConfig, tracingConfig, operatorHeapFlags or compileCacheConfig)', () => {
     const offenders = code.filter(
       (file) =>
         file !== 'src/config/index.ts' &&
         /process\.env\b/.test(
-          read(file).replaceAll('loadConfig(process.env)', '').replaceAll('tracingConfig(process.env)', '').replaceAll('operatorHeapFlags(process.env', ''),
+          read(file)
+            .replaceAll('loadConfig(process.env)', '')
+            .replaceAll('tracingConfig(process.env)', '')
+            .replaceAll('operatorHeapFlags(process.env', '')
+            .replaceAll('compileCacheConfig(process.env)', ''),
         ),
     );
     expect(offenders).to.deep.equal([]);
