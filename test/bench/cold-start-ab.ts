@@ -5,7 +5,7 @@
  * spawn, and the RSS right after that first answer.
  *
  *   node dist/test/bench/cold-start-ab.js --a=DIR/dist/src/main.js --b=dist/src/main.js
- *        [--set-up=shared|embedded] [--pairs=5] [--flags-a='--cpu-prof ...']
+ *        [--set-up=shared|embedded] [--pairs=5] [--flags-a='--cpu-prof ...'] [--env-b='COMPILE_CACHE_DIR=/tmp/cc ...']
  *
  * Both builds must be complete trees (package.json, templates and node_modules beside dist);
  * A, the older, registers the user the starts are asked for.
@@ -26,6 +26,15 @@ import { LOAD_CPU, pinSelf } from './processes.js';
 const args = new Map(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split(/=(.*)/s).slice(0, 2) as [string, string]));
 const scripts = { A: path.resolve(args.get('a') ?? 'dist/src/main.js'), B: path.resolve(args.get('b') ?? 'dist/src/main.js') };
 const flags = { A: (args.get('flags-a') ?? '').split(' ').filter(Boolean), B: (args.get('flags-b') ?? '').split(' ').filter(Boolean) };
+/** Variables one side starts with beyond the common ones (`NAME=value`, space-separated): the same build with and without a setting. */
+const extraEnv = (spec: string | undefined): Record<string, string> =>
+  Object.fromEntries(
+    (spec ?? '')
+      .split(' ')
+      .filter(Boolean)
+      .map((pair) => pair.split(/=(.*)/s).slice(0, 2) as [string, string]),
+  );
+const envs = { A: extraEnv(args.get('env-a')), B: extraEnv(args.get('env-b')) };
 const setUp = args.get('set-up') ?? 'shared';
 const pairs = Number(args.get('pairs') ?? 5);
 
@@ -102,7 +111,7 @@ async function run(): Promise<void> {
   try {
     for (let pair = 0; pair < pairs; pair++) {
       for (const which of pair % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const)) {
-        const start = await coldStart(scripts[which], flags[which], env, running.token, path.join(workDir, `cold-${which}.log`));
+        const start = await coldStart(scripts[which], flags[which], { ...env, ...envs[which] }, running.token, path.join(workDir, `cold-${which}.log`));
         results[which].push(start);
         process.stdout.write(`pair ${pair} ${which}: ${start.totalMs} ms, CPU ${start.cpuMs.toFixed(0)} ms, RSS ${start.rssMb.toFixed(1)} MB\n`);
         process.stdout.write(`    memory at exit: ${JSON.stringify(start.memory)}\n`);
