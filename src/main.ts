@@ -2,7 +2,8 @@
  * Entry point: `node dist/src/main.js [all|server|bridge]` runs both the gRPC server and the
  * bridge (the default), only the server, or only the bridge (calling BRIDGE_GRPC_TARGET);
  * `node dist/src/main.js import-original ...` moves the clients of the original service
- * over (src/cli/import-original/command.ts). The composition root is src/bootstrap/start.ts.
+ * over (src/cli/import-original/command.ts); `node dist/src/main.js compile` loads the whole
+ * bundle and exits, to fill COMPILE_CACHE_DIR (ADR 0025). The composition root is src/bootstrap/start.ts.
  */
 // First: the heap policy, which keeps the young generation small while modules load (src/bootstrap/heap-policy.ts).
 import './bootstrap/heap-policy-apply.js';
