@@ -8,6 +8,7 @@ import { domainError, invalidArgument } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
 import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
 import * as v from '../kernel/validation.js';
+import type { Recovery } from '../recovery/ports.js';
 import { type RevocationList, revokeAccessTokensOf } from '../revocation/ports.js';
 import type { Lifetimes, SessionStore } from '../sessions/ports.js';
 import { provesPassword } from './password-proof.js';
@@ -25,6 +26,8 @@ export interface AccountDeps {
   log: Logger;
   audit: AuditRecorder;
   now: Clock;
+  /** Password reset's one-time tokens; absent when recovery is not wired. */
+  recovery?: Recovery;
 }
 
 export class Account {
@@ -59,7 +62,9 @@ export class Account {
 
   /**
    * Changes a user's password and revokes all its other sessions. Guesses of the current
-   * password are counted like logins, so a stolen access token cannot brute-force it.
+   * password are counted like logins, so a stolen access token cannot brute-force it. The
+   * reset links mailed before the change die with it: a link read from the mailbox by
+   * whoever the user changed the password against must not set it back.
    */
   async changePassword(
     caller: Principal,
@@ -83,6 +88,7 @@ export class Account {
 
     const now = new Date(this.deps.now());
     await clients.update(client.id, { passwordHash: await hasher.hash(newPassword, request.deadline), updatedAt: now });
+    await this.deps.recovery?.tokens.deleteAllOfClient(client.id, 'password_reset');
     const revoked = await sessions.revokeAllOfClient(client.id, now, caller.sessionId);
     await revokeAccessTokensOf(this.deps, client.id, revoked, now.getTime() + this.deps.lifetimes.accessToken * 1000);
     this.deps.audit.record({ ...record, outcome: 'success' }, request);

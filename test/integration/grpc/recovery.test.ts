@@ -173,6 +173,21 @@ for (const setup of SETUPS) {
       expect((await server.store.oneTimeTokensOf(client.id)).filter((row) => JSON.stringify(row).includes('password_reset'))).to.deep.equal([]);
     });
 
+    it('ends a reset link issued before a password change: the link cannot undo the change', async () => {
+      const client = await register();
+      await requestReset(client.email);
+      const token = tokenOf(await resetLink(client.email));
+      const session = await server.api.login({ email: client.email, password: PASSWORD });
+      await server.api.changePassword({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, { token: session.accessToken });
+
+      expect(await failure(server.api.resetPassword({ token, newPassword: 'an attacker chose this one' }))).to.include({
+        code: status.UNAUTHENTICATED,
+        reason: 'RESET_TOKEN_INVALID',
+      });
+      await server.api.login({ email: client.email, password: NEW_PASSWORD });
+      expect((await server.store.oneTimeTokensOf(client.id)).filter((row) => JSON.stringify(row).includes('password_reset'))).to.deep.equal([]);
+    });
+
     it('keeps the email verified when the password is reset', async () => {
       const client = await register();
       await server.api.verifyEmail({ token: tokenOf(linkIn(await mailbox.waitFor(client.email, /Confirm/), `${PUBLIC_URL}/verify-email?token=`)) });
