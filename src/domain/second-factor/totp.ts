@@ -5,6 +5,7 @@
  * accepted once, with one step of clock drift either way.
  */
 
+import type { AttemptLimits } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
 import type { ClientStore } from '../clients/ports.js';
 import type { ClientRecord, Principal } from '../kernel/client.js';
@@ -25,6 +26,7 @@ export interface TotpDeps {
   sealer: SecretSealer;
   totpCodes: TotpCodes;
   secondFactorSettings: SecondFactorSettings;
+  limits: AttemptLimits;
   log: Logger;
   audit: AuditRecorder;
   now: Clock;
@@ -78,15 +80,21 @@ export class Totp {
     return { recoveryCodes };
   }
 
-  /** Turns TOTP off; it takes a current code or an unused recovery code. */
-  async disable(caller: Principal, input: { code: string; recoveryCode: string }, request: RequestContext = NO_REQUEST): Promise<void> {
+  /**
+   * Turns TOTP off; it takes a current code or an unused recovery code, counted as a guess
+   * at the account's second factor like CompleteLogin's: a stolen access token must not
+   * try the million codes until one turns the factor off.
+   */
+  async disable(caller: Principal, input: { code: string; recoveryCode: string; source?: string }, request: RequestContext = NO_REQUEST): Promise<void> {
     const user = await requireUser(this.deps, caller);
     if ((input.code === '') === (input.recoveryCode === '')) throw invalidArgument('code', 'exactly one of code and recovery_code is required');
     const factor = await this.deps.secondFactors.findTotp(user.id);
     if (!factor?.confirmedAt) throw domainError('TOTP_NOT_ENABLED');
+    const attempt = await this.deps.limits.beginSecondFactor(user.email, input.source ?? '');
     const accepted =
       input.code !== '' ? await acceptTotpCode(this.deps, factor, input.code) : await useRecoveryCode(this.deps.secondFactors, factor, input.recoveryCode);
     if (!accepted) throw domainError('CODE_INVALID', undefined, input.code !== '' ? 'code' : 'recovery_code');
+    await attempt.succeeded();
     await this.deps.secondFactors.deleteTotp(user.id);
     this.deps.log.info({ clientId: user.id }, 'TOTP disabled');
     this.deps.audit.record({ type: 'second_factor.removed', outcome: 'success', actor: user.id, target: user.id, details: { method: 'totp' } }, request);

@@ -55,7 +55,7 @@ export function secondFactorHandlers(
     disableTotp: unary(
       'DisableTotp',
       async (request, context) => {
-        await totp.disable(await caller(context), { code: request.code, recoveryCode: request.recoveryCode }, context.request);
+        await totp.disable(await caller(context), { code: request.code, recoveryCode: request.recoveryCode, source: context.clientIp }, context.request);
         return {};
       },
       options,

@@ -174,6 +174,17 @@ for (const setup of SETUPS) {
       expect((await server.api.validateToken({ token: pair.accessToken })).amr).to.deep.equal(['pwd']);
     });
 
+    it('stops a guesser of DisableTotp at the login limit: an access token alone cannot try codes until TOTP is off', async () => {
+      const user = await userWithTotp();
+      const wrongCode = (n: number) => String((Number(totpCode(user.secret)) + 500_000 + n) % 1_000_000).padStart(6, '0');
+      for (let attempt = 0; attempt < MAX_FAILURES; attempt++) {
+        expect((await failure(server.api.disableTotp({ code: wrongCode(attempt), recoveryCode: '' }, { token: user.token }))).reason).to.equal('CODE_INVALID');
+      }
+      const throttled = await failure(server.api.disableTotp({ code: totpCode(user.secret, 1), recoveryCode: '' }, { token: user.token }));
+      expect(throttled).to.include({ code: status.RESOURCE_EXHAUSTED, reason: 'TOO_MANY_ATTEMPTS' });
+      expect(await server.api.getMySecondFactors({}, { token: user.token })).to.deep.equal({ totpEnabled: true });
+    });
+
     it('regenerates the recovery codes for a current code: the new ones complete a login, the old ones no longer do', async () => {
       const user = await userWithTotp();
       const completeWith = (challengeToken: string, recoveryCode: string) =>
