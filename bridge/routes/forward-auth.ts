@@ -131,6 +131,10 @@ export function forwardAuth(options: ForwardAuthOptions): Middleware {
 }
 
 function tokenOf(ctx: Context, cookies: CookiePolicy): string {
+  // Node keeps the first of two Authorization headers and drops the other, while the
+  // application behind the gateway may read the other: refused, as ext_authz refuses them
+  // (Envoy joins the two into one value that is no Bearer credential).
+  if ((ctx.req.headersDistinct['authorization']?.length ?? 0) > 1) throw new HttpError('TOKEN_INVALID', 'one Authorization header at most');
   const bearer = bearerOf(ctx.get('Authorization'));
   if (bearer === null) throw new HttpError('TOKEN_INVALID', 'the Authorization header must be "Bearer <token>"');
   const token = bearer !== '' ? bearer : cookies.readAccess(ctx);

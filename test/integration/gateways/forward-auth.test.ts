@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { expect } from 'chai';
 import { REASONS } from '../../../src/domain/kernel/errors.js';
 import { CookieClient } from '../bridge/bridge-fixture.js';
@@ -8,6 +9,24 @@ async function ask(service: GatewayService, path: string, headers: Record<string
   const response = await fetch(service.bridge.url + path, { method, headers });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+/** Asks /auth with header lines exactly as given: repeated names stay repeated, which fetch would join. */
+function askRaw(service: GatewayService, path: string, headers: Record<string, string | string[]>): Promise<{ status: number; reason: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const call = request(service.bridge.url + path, { headers }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, reason: text === '' ? undefined : (JSON.parse(text) as { reason: string }).reason }),
+      );
+    });
+    call.on('error', reject);
+    call.end();
+  });
 }
 
 for (const mode of BRIDGE_MODES) {
@@ -54,6 +73,18 @@ for (const mode of BRIDGE_MODES) {
       const forged = `${user.token.slice(0, -4)}AAAA`;
       expect((await ask(service, '/auth', { Cookie: `token=${forged}` })).body.reason).to.equal('TOKEN_INVALID');
       expect((await ask(service, '/auth', { Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` })).body.reason).to.equal('TOKEN_INVALID');
+    });
+
+    it('answers 401 TOKEN_INVALID to two Authorization headers, either one valid, as ext_authz does', async () => {
+      const other = `${user.token.slice(0, -4)}AAAA`;
+      for (const pair of [
+        [`Bearer ${user.token}`, `Bearer ${other}`],
+        [`Bearer ${other}`, `Bearer ${user.token}`],
+        [`Bearer ${user.token}`, `Bearer ${user.token}`],
+      ]) {
+        expect(await askRaw(service, '/auth', { Authorization: pair })).to.deep.equal({ status: 401, reason: 'TOKEN_INVALID' });
+      }
+      expect((await askRaw(service, '/auth', { Authorization: `Bearer ${user.token}` })).status).to.equal(200);
     });
 
     it('is not refused by the cross-site guard: gateways call it server to server, whatever the Origin', async () => {
