@@ -42,12 +42,21 @@ export class TokenValidation {
 
   /**
    * Authenticates the bearer of an RPC other than ValidateToken. Like `validateToken`,
-   * except that when the revocation list cannot answer, the stores are asked instead:
-   * they hold the truth about sessions and suspensions, and these calls read them anyway.
+   * except that it refuses a person's token issued to an app, and that when the revocation
+   * list cannot answer, the stores are asked instead: they hold the truth about sessions
+   * and suspensions, and these calls read them anyway.
    * A token with no stored session (a service token) still fails closed then.
    */
   async authenticate(token: string): Promise<Principal> {
-    return this.withCurrentAdminRights(await this.authenticateToken(token));
+    const principal = await this.authenticateToken(token);
+    // A person's access token from the OpenID Provider was issued to an app, for the
+    // resources its scopes name: it must not let the app act as the person on this API
+    // (an admin's sign-in would hand the app the admin RPCs). Gateways (ValidateToken)
+    // still accept it; an app's own client-credentials token names the app itself.
+    if (principal.issuedTo !== undefined && principal.issuedTo.clientId !== principal.clientId) {
+      throw domainError('TOKEN_INVALID', 'a token issued to an app through the OpenID Provider is not accepted by this API');
+    }
+    return this.withCurrentAdminRights(principal);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
@@ -50,6 +51,28 @@ for (const setup of SETUPS)
       const userinfo = await client.fetchUserInfo(configuration, tokens.access_token, person.id);
       expect(userinfo).to.include({ sub: person.id, email: person.email, email_verified: false, given_name: 'Ada' });
       expect(userinfo['groups']).to.deep.equal(['user']);
+    });
+
+    it("gives an app no say over client-auth itself: an admin's access token issued to an app is refused by every RPC but ValidateToken", async () => {
+      const app = await registerApp(stack);
+      const person = await registerUser(stack.server, 'oidc-admin');
+      const adminToken = await stack.adminToken();
+      await stack.server.api.setClientGroups({ clientId: person.id, groups: ['user', 'admin'] }, { token: adminToken });
+      const configuration = await stack.discover(app.id, app.secret, client.ClientSecretBasic(app.secret));
+      const { url, checks } = await authorization(configuration, app.redirectUri);
+      const browser = new OidcBrowser(stack);
+      const ended = await signIn(browser, await browser.walk(url), person.email);
+      const { access_token: token } = await client.authorizationCodeGrant(configuration, new URL(ended.location!), checks);
+      expect((await stack.server.api.validateToken({ token })).groups).to.include('admin');
+
+      const victim = await registerUser(stack.server, 'oidc-victim');
+      const refused = { code: status.UNAUTHENTICATED, reason: 'TOKEN_INVALID' };
+      expect(await failure(stack.server.api.listClients({ pageSize: 10, pageToken: '', kind: 0, emailPrefix: '' }, { token }))).to.include(refused);
+      expect(await failure(stack.server.api.suspendClient({ clientId: victim.id, reason: 'an app said so' }, { token }))).to.include(refused);
+      expect(await failure(stack.server.api.getMe({}, { token }))).to.include(refused);
+      const me = await fetch(`${stack.bridge.url}/me`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(me.status).to.equal(401);
+      expect((await stack.server.store.client(victim.id))!.suspended).to.equal(false);
     });
 
     it('reflects the second factor in acr and amr when the person signs in with TOTP', async () => {
