@@ -123,6 +123,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
   const emailVerification = new EmailVerification(deps);
   const deletion = new Deletion(afterDeletionStep ? { ...deps, afterStep: afterDeletionStep } : deps);
   const tokenValidation = new TokenValidation(deps);
+  const oidcGrantRevocation = new OidcGrantRevocation(deps);
   return {
     registration: new Registration(deps, emailVerification),
     adminBootstrap: new AdminBootstrap(deps),
@@ -133,7 +134,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     serviceTokens: new ServiceTokens(deps),
     serviceSecrets: new ServiceSecrets(deps),
     tokenValidation,
-    account: new Account(deps),
+    account: new Account({ ...deps, appGrants: oidcGrantRevocation }),
     administration,
     adminOverview: new AdminOverview(deps),
     suspension: new Suspension(deps),
@@ -154,7 +155,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     oidcClientRegistrations: new OidcClientRegistrations(deps),
     // The provider's sign-ins are checked exactly as ValidateToken checks a token.
     oidcAccounts: new OidcAccounts({ ...deps, accessTokens: tokenValidation, signInEnding: sessionTokens }),
-    oidcGrantRevocation: new OidcGrantRevocation(deps),
+    oidcGrantRevocation,
     oidcAccessTokenRevocation: new OidcAccessTokenRevocation({ ...deps, accessTokens: tokenValidation }),
     oidcTokenAudit: new OidcTokenAudit(deps),
   };

@@ -12,7 +12,7 @@ import type { Recovery } from '../recovery/ports.js';
 import { type RevocationList, revokeAccessTokensOf } from '../revocation/ports.js';
 import type { Lifetimes, SessionStore } from '../sessions/ports.js';
 import { provesPassword } from './password-proof.js';
-import type { ClientStore } from './ports.js';
+import type { AppGrants, ClientStore } from './ports.js';
 
 export interface AccountDeps {
   clients: ClientStore;
@@ -28,6 +28,8 @@ export interface AccountDeps {
   now: Clock;
   /** Password reset's one-time tokens; absent when recovery is not wired. */
   recovery?: Recovery;
+  /** The person's grants to apps at the OpenID Provider; absent where none can exist. */
+  appGrants?: AppGrants;
 }
 
 export class Account {
@@ -64,7 +66,9 @@ export class Account {
    * Changes a user's password and revokes all its other sessions. Guesses of the current
    * password are counted like logins, so a stolen access token cannot brute-force it. The
    * reset links mailed before the change die with it: a link read from the mailbox by
-   * whoever the user changed the password against must not set it back.
+   * whoever the user changed the password against must not set it back. So do the grants
+   * the user gave apps, which are sessions too: ended here, not only when ending another
+   * session happens to end them.
    */
   async changePassword(
     caller: Principal,
@@ -91,6 +95,7 @@ export class Account {
     await this.deps.recovery?.tokens.deleteAllOfClient(client.id, 'password_reset');
     const revoked = await sessions.revokeAllOfClient(client.id, now, caller.sessionId);
     await revokeAccessTokensOf(this.deps, client.id, revoked, now.getTime() + this.deps.lifetimes.accessToken * 1000);
+    await this.deps.appGrants?.revokeGrantsOf(client.id);
     this.deps.audit.record({ ...record, outcome: 'success' }, request);
   }
 }

@@ -156,3 +156,12 @@ export interface EventBus {
 export interface VerificationMail {
   mailNewUser(client: ClientRecord): Promise<void>;
 }
+
+/**
+ * The grants a person gave apps at the OpenID Provider. `revokeGrantsOf` ends every one of
+ * them at once on every instance (their refresh tokens and codes, and their access tokens
+ * through the revocation list); idempotent, and a person with none costs one read.
+ */
+export interface AppGrants {
+  revokeGrantsOf(clientId: string): Promise<void>;
+}

@@ -39,6 +39,20 @@ for (const setup of SETUPS)
       );
     });
 
+    it('refuses them after the person changes the password, also from the one session that signed in to the app', async () => {
+      const { configuration, tokens, browser } = await signedInToApp(stack);
+      const session = browser.cookie('token')!;
+      await stack.server.api.changePassword({ currentPassword: PASSWORD, newPassword: 'a brand new passphrase' }, { token: session });
+      expect(await oauthErrorOf(client.refreshTokenGrant(configuration, tokens.refresh_token!))).to.equal('invalid_grant');
+      const refused = await eventually(
+        async () => (await failure(stack.server.api.validateToken({ token: tokens.access_token })).catch(() => null))?.reason ?? null,
+        { what: "the provider's access token refused" },
+      );
+      expect(refused).to.equal('SESSION_REVOKED');
+      // The session that changed the password goes on, as ChangePassword promises.
+      expect((await stack.server.api.getMe({}, { token: session })).client!.email).to.be.a('string');
+    });
+
     it('refuses them after the person is suspended', async () => {
       await refusedAfter(
         (person, token) => stack.server.api.suspendClient({ clientId: person.id, reason: 'abuse' }, { token }),
