@@ -57,7 +57,10 @@ async function run(): Promise<void> {
       const bridgePort = await freePort();
       const bridgeUrl = `http://127.0.0.1:${bridgePort}`;
       const env = { ...base, PUBLIC_URL: bridgeUrl, ...(which === 'A' ? { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password } : {}) };
-      started[which] = { ...(await startMainProcess(env, { logFile: path.join(workDir, `main-${which}.log`), script: scripts[which], bridgePort, nodeFlags: flags[which] })), bridgeUrl };
+      started[which] = {
+        ...(await startMainProcess(env, { logFile: path.join(workDir, `main-${which}.log`), script: scripts[which], bridgePort, nodeFlags: flags[which] })),
+        bridgeUrl,
+      };
     }
     const a = started.A!;
     const setUpApi = createClientAuthClient(`127.0.0.1:${a.grpcPort}`, { deadlineMs: 10_000 });
@@ -109,7 +112,9 @@ async function run(): Promise<void> {
     }
     for (const path of ['grpc', 'oidc'] as const) {
       const ratios = cpu.A[path].map((x, i) => (cpu.B[path][i]! / x).toFixed(2));
-      process.stdout.write(`${path}: A ${cpu.A[path].map((x) => x.toFixed(0)).join(' / ')} µs; B ${cpu.B[path].map((x) => x.toFixed(0)).join(' / ')} µs; B/A per pair ${ratios.join(' ')}\n`);
+      process.stdout.write(
+        `${path}: A ${cpu.A[path].map((x) => x.toFixed(0)).join(' / ')} µs; B ${cpu.B[path].map((x) => x.toFixed(0)).join(' / ')} µs; B/A per pair ${ratios.join(' ')}\n`,
+      );
     }
   } finally {
     await counters.close();
