@@ -44,6 +44,20 @@ function attemptLimiterContract(limiters: () => AttemptLimiterFactory): void {
     expect((await limiter.consume(email)).consumed).to.equal(1);
   });
 
+  it('reads what a key has counted without counting, a blocked key as past its points', async () => {
+    const limiter = limiters()(uniqueName('counted'), rule);
+    const email = key('counted');
+    expect(await limiter.counted(email)).to.equal(0);
+    for (let i = 0; i < 3; i++) await limiter.consume(email);
+    expect(await limiter.counted(email)).to.equal(3);
+    expect(await limiter.counted(email)).to.equal(3);
+    expect((await limiter.consume(email)).consumed).to.equal(4);
+    await limiter.refund(email);
+    expect(await limiter.counted(email)).to.equal(3);
+    await limiter.block(email, 60);
+    expect(await limiter.counted(email)).to.be.above(rule.points);
+  });
+
   it('refuses a blocked key until the block ends, then starts it afresh', async () => {
     const limiter = limiters()(uniqueName('block'), rule);
     const email = key('block');
@@ -106,6 +120,7 @@ describe('AttemptLimiter contract: Redis', () => {
     const results = [];
     for (let i = 0; i < 4; i++) results.push((await limiter.consume(email)).allowed);
     expect(results).to.deep.equal([true, true, false, false]);
+    expect(await limiter.counted(email)).to.equal(4);
     const warnings = lines.filter((line) => line.includes('attempt limiter store (Redis) unavailable'));
     expect(warnings).to.have.length(1);
     expect(warnings[0]).not.to.contain(email);

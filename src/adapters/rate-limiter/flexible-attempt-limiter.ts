@@ -35,18 +35,28 @@ export class LimiterStoreHealth {
  */
 export type StoreRefund = (storeKey: string) => Promise<void>;
 
+/** What the store's key `storeKey` has counted (0 when it holds nothing), in one read. */
+export type StoreCount = (storeKey: string) => Promise<number>;
+
+/** The store's own operations where the library's would take more round trips or commands. */
+export interface StoreOperations {
+  refund: StoreRefund;
+  count: StoreCount;
+}
+
 /**
  * An AttemptLimiter on `rate-limiter-flexible`: its consume is one atomic store operation
  * (a Lua script on Redis), which is what lets a limit hold under concurrency. With a
- * `fallback`, a store failure is answered from this process's memory instead. With a
- * `storeRefund`, a refund is that one operation too; without, it reads the count and then
- * gives a point back, two operations between which another refund can slip.
+ * `fallback`, a store failure is answered from this process's memory instead. With the
+ * store's `operations`, a refund is that one operation too and a count one read; without,
+ * a refund reads the count and then gives a point back, two operations between which
+ * another refund can slip, and a count is the library's `get`.
  */
 export class FlexibleAttemptLimiter implements AttemptLimiter {
   constructor(
     private readonly store: RateLimiterAbstract,
     private readonly fallback: { limiter: RateLimiterMemory; health: LimiterStoreHealth } | null,
-    private readonly storeRefund: StoreRefund | null = null,
+    private readonly operations: StoreOperations | null = null,
   ) {}
 
   async consume(key: string): Promise<Consumption> {
@@ -58,9 +68,17 @@ export class FlexibleAttemptLimiter implements AttemptLimiter {
     }
   }
 
+  async counted(key: string): Promise<number> {
+    const operations = this.operations;
+    return this.run(
+      async (limiter, k) => (operations && limiter === this.store ? operations.count(limiter.getKey(k)) : ((await limiter.get(k))?.consumedPoints ?? 0)),
+      key,
+    );
+  }
+
   async refund(key: string): Promise<void> {
-    const storeRefund = this.storeRefund;
-    await this.run((limiter, k) => (storeRefund && limiter === this.store ? storeRefund(limiter.getKey(k)) : refundCounted(limiter, k)), key);
+    const operations = this.operations;
+    await this.run((limiter, k) => (operations && limiter === this.store ? operations.refund(limiter.getKey(k)) : refundCounted(limiter, k)), key);
   }
 
   async clear(key: string): Promise<void> {

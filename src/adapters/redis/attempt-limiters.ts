@@ -1,7 +1,14 @@
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { AttemptLimiterFactory } from '../../domain/abuse/ports.js';
 import type { Logger } from '../../domain/kernel/logger.js';
-import { FlexibleAttemptLimiter, LIMITER_KEY_PREFIX, LimiterStoreHealth, memoryLimiter, type StoreRefund } from '../rate-limiter/flexible-attempt-limiter.js';
+import {
+  FlexibleAttemptLimiter,
+  LIMITER_KEY_PREFIX,
+  LimiterStoreHealth,
+  memoryLimiter,
+  type StoreCount,
+  type StoreRefund,
+} from '../rate-limiter/flexible-attempt-limiter.js';
 import type { RedisClient } from './topology.js';
 
 /**
@@ -28,13 +35,24 @@ function redisRefund(redis: RedisClient): StoreRefund {
 }
 
 /**
+ * A count as one GET: the library's `get` reads the count and its expiry in a MULTI (four
+ * commands), where a check before a service secret needs only the count (ADR 0022).
+ */
+function redisCount(redis: RedisClient): StoreCount {
+  return async (storeKey) => {
+    if (redis.status !== 'ready') throw new Error('Redis connection is not ready');
+    return Number((await redis.get(storeKey)) ?? 0);
+  };
+}
+
+/**
  * Limiters in Redis (single node, Sentinel or Cluster: each counter is one key, so one
  * slot), shared by every instance; while Redis cannot be reached each instance counts in
  * its own memory (logged once per outage).
  */
 export function redisAttemptLimiters(redis: RedisClient, log: Logger): AttemptLimiterFactory {
   const health = new LimiterStoreHealth('the attempt limiter store (Redis)', log);
-  const refund = redisRefund(redis);
+  const operations = { refund: redisRefund(redis), count: redisCount(redis) };
   return (name, rule) =>
     new FlexibleAttemptLimiter(
       new RateLimiterRedis({
@@ -45,6 +63,6 @@ export function redisAttemptLimiters(redis: RedisClient, log: Logger): AttemptLi
         rejectIfRedisNotReady: true,
       }),
       { limiter: memoryLimiter(name, rule), health },
-      refund,
+      operations,
     );
 }

@@ -108,7 +108,8 @@ export interface Consumption {
 /**
  * Counts attempts per key under one rule.
  * - `consume` is atomic: under N concurrent consumes of a fresh key with P points, exactly
- *   min(N, P) are allowed and each sees a distinct `consumed`; nothing is lost.
+ *   min(N, P) are allowed and each sees a distinct `consumed`; nothing is lost. `counted`
+ *   reads what consumes (and a block) have counted so far, as the next consume would see it.
  * - `block(key, seconds)` refuses the key until then; after it the key starts afresh.
  * - `refund` gives one point back to a key that has counted one (two refunds racing on
  *   the last point may bank one attempt: a success is rare next to guesses); `clear`
@@ -121,6 +122,8 @@ export interface Consumption {
  */
 export interface AttemptLimiter {
   consume(key: string): Promise<Consumption>;
+  /** Attempts `key` has counted in its current window (0 when none), counting nothing: one read. */
+  counted(key: string): Promise<number>;
   refund(key: string): Promise<void>;
   clear(key: string): Promise<void>;
   block(key: string, seconds: number): Promise<void>;
