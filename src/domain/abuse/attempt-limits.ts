@@ -1,7 +1,9 @@
 /**
  * Which attempts are counted, against which keys, and what a refusal says. Every attempt
- * is counted before the secret is checked, so no concurrency lets more guesses through
- * than a limit allows; a success then gives back what the owner should not pay for.
+ * at a password or a code is counted before it is checked, so no concurrency lets more
+ * guesses through than a limit allows; a success then gives back what the owner should not
+ * pay for. A service secret is counted only when wrong, the checks in flight held back in
+ * this instance's memory instead (ADR 0022): a right one costs one read and no write.
  */
 
 import { RetryLaterError, waitText } from '../kernel/retry-later.js';
@@ -37,6 +39,8 @@ export class AttemptLimitRules implements AttemptLimits {
   private readonly registrationSource: AttemptLimiter;
   private readonly serviceTokenSource: AttemptLimiter;
   private readonly estimateSource: AttemptLimiter;
+  /** Service-secret checks under way on this instance, per source; a source leaves when its last one ends. */
+  private readonly serviceChecksInFlight = new Map<string, number>();
 
   constructor(
     private readonly config: AttemptLimitsConfig,
@@ -106,10 +110,41 @@ export class AttemptLimitRules implements AttemptLimits {
     await this.take(this.registrationSource, source);
   }
 
-  /** Counts a service-token request from `source`; a right secret costs nothing. */
-  async beginServiceToken(source: string): Promise<Attempt> {
-    await this.take(this.serviceTokenSource, source);
-    return { succeeded: () => this.serviceTokenSource.refund(source) };
+  /**
+   * Checks a service secret from `source`, counting it only when wrong. A check joins the
+   * source's checks in flight here as it sends its read of the count, and leaves as it
+   * sends the count of a wrong secret (or of a refusal), on the one connection that
+   * answers in order: every check that began before it is then either still in flight or
+   * in the count it reads, never both, so on one instance no more wrong secrets are
+   * checked than the limit, whatever the concurrency (ADR 0022 for several instances).
+   */
+  async checkServiceSecret<T>(source: string, check: () => Promise<T | null>): Promise<T | null> {
+    const inFlight = (this.serviceChecksInFlight.get(source) ?? 0) + 1;
+    this.serviceChecksInFlight.set(source, inFlight);
+    let inside = true;
+    const leave = () => {
+      if (!inside) return;
+      inside = false;
+      const left = (this.serviceChecksInFlight.get(source) ?? 1) - 1;
+      if (left === 0) this.serviceChecksInFlight.delete(source);
+      else this.serviceChecksInFlight.set(source, left);
+    };
+    try {
+      const wrong = await this.serviceTokenSource.counted(source);
+      if (wrong + inFlight > this.config.serviceTokenPerSource.points) {
+        // A refusal counts as a wrong secret, as every refused attempt does: a source that keeps knocking stays refused.
+        leave();
+        throw tooManyAttempts((await this.serviceTokenSource.consume(source)).retryAfterMs);
+      }
+      const opened = await check();
+      if (opened === null) {
+        leave();
+        await this.serviceTokenSource.consume(source);
+      }
+      return opened;
+    } finally {
+      leave();
+    }
   }
 
   /**

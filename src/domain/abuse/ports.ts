@@ -6,8 +6,9 @@
 
 /**
  * What each attempt at a secret (a login, a second factor, a password check, a registration,
- * a service secret) counts against. Every attempt is counted before the secret is checked;
- * a refusal is RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS with the wait.
+ * a service secret) counts against. Every attempt at a password or a code is counted before
+ * it is checked; a service secret (256 random bits) only once it is found wrong (ADR 0022).
+ * A refusal is RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS with the wait.
  */
 export interface AttemptLimits {
   /** Counts a login of `email` from `source` (a client IP, '' when unknown), or refuses it. */
@@ -18,8 +19,15 @@ export interface AttemptLimits {
   beginPasswordCheck(clientId: string, source: string): Promise<Attempt>;
   /** Counts a registration from `source`; each one costs, successful or not. */
   beginRegistration(source: string): Promise<void>;
-  /** Counts a service-token request from `source`; a right secret costs nothing. */
-  beginServiceToken(source: string): Promise<Attempt>;
+  /**
+   * Checks a service secret presented from `source`: `check` answers what the secret opens,
+   * or null when it is wrong. Refuses before `check` runs once the source's wrong secrets
+   * and its checks in flight on this instance reach the limit (a refusal counts as a wrong
+   * secret); then counts only a wrong secret, so a right one writes nothing. Under any
+   * concurrency on one instance no more wrong secrets are checked than the limit allows;
+   * across instances, see ADR 0022.
+   */
+  checkServiceSecret<T>(source: string, check: () => Promise<T | null>): Promise<T | null>;
   /** Counts a password-strength estimate asked from `source` (EstimatePasswordStrength), whatever its verdict. */
   beginStrengthEstimate(source: string): Promise<void>;
 }

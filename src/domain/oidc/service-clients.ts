@@ -34,7 +34,7 @@ export interface OidcServiceClientLookup {
 
 export interface OidcServiceClientsDeps {
   clients: Pick<ClientStore, 'findById'>;
-  limits: Pick<AttemptLimits, 'beginServiceToken'>;
+  limits: Pick<AttemptLimits, 'checkServiceSecret'>;
   oidcRecords: OidcStore;
 }
 
@@ -83,11 +83,11 @@ export class OidcServiceClients {
 
   /** The limits first, so a source past them costs no read; then the hashes, in constant time. */
   private async compare(secret: string, source: string, storedHash: () => Promise<string | null>): Promise<boolean> {
-    const attempt = await this.deps.limits.beginServiceToken(source);
-    if (secret === '' || secret.length > MAX_SECRET_LENGTH) return false;
-    const stored = await storedHash();
-    const matches = sameHash(hashSecret(secret), stored ?? DUMMY_SECRET_HASH) && stored !== null;
-    if (matches) await attempt.succeeded();
-    return matches;
+    const matched = await this.deps.limits.checkServiceSecret(source, async () => {
+      if (secret === '' || secret.length > MAX_SECRET_LENGTH) return null;
+      const stored = await storedHash();
+      return sameHash(hashSecret(secret), stored ?? DUMMY_SECRET_HASH) && stored !== null ? true : null;
+    });
+    return matched === true;
   }
 }

@@ -43,16 +43,16 @@ export class ServiceTokens {
   private async checkSecret(input: { clientId: string; clientSecret: string; source?: string }, seen: { known: boolean }): Promise<IssuedToken> {
     if (input.clientId === '') throw invalidArgument('client_id', 'client_id is required');
     if (input.clientSecret === '') throw invalidArgument('client_secret', 'client_secret is required');
-    const attempt = await this.deps.limits.beginServiceToken(input.source ?? '');
-    if (input.clientSecret.length > MAX_SECRET_LENGTH) throw domainError('INVALID_CREDENTIALS');
-    const found = v.isClientId(input.clientId) ? await this.deps.clients.findById(input.clientId) : null;
-    const client = found?.kind === 'service' && found.secretHash !== null ? found : null;
-    seen.known = client !== null;
-    const presented = hashSecret(input.clientSecret);
-    // Compare against something even for an unknown id, so timing says nothing.
-    const matches = sameHash(presented, client?.secretHash ?? DUMMY_SECRET_HASH) && client !== null;
-    if (!client || !matches) throw domainError('INVALID_CREDENTIALS');
-    await attempt.succeeded();
+    const client = await this.deps.limits.checkServiceSecret(input.source ?? '', async () => {
+      if (input.clientSecret.length > MAX_SECRET_LENGTH) return null;
+      const found = v.isClientId(input.clientId) ? await this.deps.clients.findById(input.clientId) : null;
+      const service = found?.kind === 'service' && found.secretHash !== null ? found : null;
+      seen.known = service !== null;
+      // Compare against something even for an unknown id, so timing says nothing.
+      const matches = sameHash(hashSecret(input.clientSecret), service?.secretHash ?? DUMMY_SECRET_HASH);
+      return matches ? service : null;
+    });
+    if (!client) throw domainError('INVALID_CREDENTIALS');
     if (client.suspended) throw domainError('CLIENT_SUSPENDED');
     // A service token belongs to no login session: its session id is fresh and never stored.
     const now = this.deps.now();
