@@ -13,6 +13,7 @@ import { CookiePolicy } from './cookie-policy.js';
 import { clientIp } from './middleware/browser-ip.js';
 import { crossSiteGuard } from './middleware/cross-site-guard.js';
 import { errorMiddleware } from './middleware/error-middleware.js';
+import { pathGated } from './middleware/path-gate.js';
 import { requestLog } from './middleware/request-log.js';
 import { interactionOrigins } from './oidc/interaction-origins.js';
 import { type OidcMount, oidcProvider } from './oidc/provider-mount.js';
@@ -84,10 +85,10 @@ export function createBridgeApp({ config, api, health, log, oidc, ...gateway }: 
     crossSiteGuard: guard,
     providerPages: providerPages(providerPageRenderer),
   });
-  app.use(provider.routes());
+  app.use(pathGated(provider));
   app.use(guard);
   const wellKnown = wellKnownRoutes({ api, callTimeoutMs: config.callTimeoutMs });
-  app.use(wellKnown.routes());
+  app.use(pathGated(wellKnown));
   app.use(wellKnown.allowedMethods());
   const recovery = recoveryRoutes({
     api,
@@ -96,8 +97,8 @@ export function createBridgeApp({ config, api, health, log, oidc, ...gateway }: 
     emailVerifiedRedirectUrl: config.emailVerifiedRedirectUrl,
     pages: renderer !== null,
   });
-  app.use(router.routes());
-  app.use(recovery.routes());
+  app.use(pathGated(router));
+  app.use(pathGated(recovery));
   app.use(router.allowedMethods());
   app.use(recovery.allowedMethods());
   if (renderer) {
@@ -111,7 +112,7 @@ export function createBridgeApp({ config, api, health, log, oidc, ...gateway }: 
       emailVerifiedRedirectUrl: config.emailVerifiedRedirectUrl,
       ...(oidc ? { formOriginsOf: interactionOrigins(oidc.provider).ofReturn } : {}),
     });
-    app.use(pages.routes());
+    app.use(pathGated(pages));
     app.use(pages.allowedMethods());
   }
   return app;
