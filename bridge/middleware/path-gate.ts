@@ -16,16 +16,21 @@ import type { Middleware } from 'koa';
 export function pathGated(router: Router): Middleware {
   const routes = router.routes() as Middleware;
   const beginnings = literalBeginnings(router);
-  if (beginnings === null) return routes;
+  // A route beginning with '/' alone can match any path: nothing to skip.
+  if (beginnings === null || beginnings.some((beginning) => beginning.length < 2)) return routes;
+  // Grouped by the character after the leading '/', so a request compares its path with a few of them only.
+  const byFirst = new Map<string, string[]>();
+  for (const beginning of beginnings) byFirst.set(beginning[1]!, [...(byFirst.get(beginning[1]!) ?? []), beginning]);
   return (ctx, next) => {
     const path = ctx.path;
-    for (const beginning of beginnings) if (path.startsWith(beginning)) return routes(ctx, next);
+    const candidates = byFirst.get(path.charAt(1));
+    if (candidates !== undefined) for (const beginning of candidates) if (path.startsWith(beginning)) return routes(ctx, next);
     ctx['matched'] ??= [];
     return next();
   };
 }
 
-/** The literal beginnings of the router's routes, or null when one of them cannot be read so. */
+/** The literal beginnings of the router's routes (none the beginning of another), or null when one of them cannot be read so. */
 function literalBeginnings(router: Router): string[] | null {
   const opts = router.opts as { sensitive?: boolean; routerPath?: string; host?: unknown };
   if (opts.sensitive !== true || opts.routerPath !== undefined || opts.host !== undefined) return null;
@@ -37,5 +42,6 @@ function literalBeginnings(router: Router): string[] | null {
     if (literal === '') return null;
     beginnings.add(literal);
   }
-  return [...beginnings];
+  const all = [...beginnings];
+  return all.filter((beginning) => !all.some((other) => other !== beginning && beginning.startsWith(other)));
 }

@@ -59,7 +59,9 @@ for (const setup of SETUPS)
     it('dispatches GET /me by one router, and answers it as before', async () => {
       const browser = new CookieClient(bridge.url);
       const email = `dispatch.${Date.now()}@example.com`;
-      expect((await browser.post('/register', { email, password: PASSWORD, first_name: 'Ada', last_name: 'L', phone_number: '', attributes: {} })).status).to.equal(201);
+      expect(
+        (await browser.post('/register', { email, password: PASSWORD, first_name: 'Ada', last_name: 'L', phone_number: '', attributes: {} })).status,
+      ).to.equal(201);
       expect((await browser.post('/login', { email, password: PASSWORD })).status).to.equal(200);
       let answer: Awaited<ReturnType<CookieClient['get']>> | undefined;
       const lines = await routerLines(async () => {
