@@ -21,13 +21,15 @@ export function pathGated(router: Router): Middleware {
   // Grouped by the character after the leading '/', so a request compares its path with a few of them only.
   const byFirst = new Map<string, string[]>();
   for (const beginning of beginnings) byFirst.set(beginning[1]!, [...(byFirst.get(beginning[1]!) ?? []), beginning]);
-  return (ctx, next) => {
+  const gate: Middleware = (ctx, next) => {
     const path = ctx.path;
     const candidates = byFirst.get(path.charAt(1));
     if (candidates !== undefined) for (const beginning of candidates) if (path.startsWith(beginning)) return routes(ctx, next);
     ctx['matched'] ??= [];
     return next();
   };
+  // It carries its router, as the router's own middleware does: the route listing reads it (route-access.ts).
+  return Object.assign(gate, { router });
 }
 
 /** The literal beginnings of the router's routes (none the beginning of another), or null when one of them cannot be read so. */

@@ -64,6 +64,11 @@ describe('A router behind the path gate', () => {
     for (const path of ['/other', '/m', '/Me', '/items']) expect(result[path], path).to.equal('200 fallthrough matched=0');
   });
 
+  it('carries its router, as the route listing of the gateways reads it', () => {
+    const inner = router();
+    expect((pathGated(inner) as { router?: Router }).router).to.equal(inner);
+  });
+
   it('runs a router it cannot read every time: case-insensitive, or with a route at the root', async () => {
     const insensitive = new Router({ strict: true });
     insensitive.get('/me', (ctx) => {
