@@ -7,7 +7,7 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { expect } from 'chai';
 import { ESTIMATED_LENGTH, L33T_READINGS, loadEstimator } from '../../../src/adapters/password-lists/zxcvbn-estimator.js';
-import { estimatePasswordStrength } from '../../../src/adapters/password-lists/zxcvbn-strength.js';
+import { estimatePasswordStrength, estimatorThreadLimits } from '../../../src/adapters/password-lists/zxcvbn-strength.js';
 import { estimatorData } from '../../../src/build/zxcvbn-dictionaries.js';
 import { PATTERNED_PASSWORDS, STRONG_PASSPHRASE } from '../../support/passwords.js';
 
@@ -78,5 +78,15 @@ describe('The strength estimator (zxcvbn-ts with the built dictionaries)', funct
     const a = await estimatePasswordStrength(`${prefix}x7#kP2!qLm9z`, []);
     const b = await estimatePasswordStrength(prefix, []);
     expect(a).to.deep.equal(b);
+  });
+
+  it('judges the costliest 64-character inputs on a thread whose young generation is held at 4 MB', async () => {
+    // The thread's young generation at V8's default (48 MB) grew the process by some 30 MB
+    // more than this one under the costliest inputs (docs/benchmarks.md, issue #33).
+    const costly = ['1'.repeat(64), '4@8(3&!1|0$5+7%'.repeat(5).slice(0, 64), 'a1'.repeat(32), 'thequickbrownfoxjumpsoverthelazydog'.repeat(2).slice(0, 64)];
+    const scores = [];
+    for (const password of costly) scores.push((await estimatePasswordStrength(password, [])).score);
+    expect(scores).to.have.length(costly.length);
+    expect(estimatorThreadLimits()?.maxYoungGenerationSizeMb).to.be.at.most(4);
   });
 });
