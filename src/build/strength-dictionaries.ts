@@ -31,6 +31,16 @@ export function writeStrengthData(root: string): void {
   const content: StrengthDataFile = { graphs: data.graphs, translations: data.translations, dictionaries };
   const file = path.join(root, STRENGTH_DATA_FILE);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(content));
+  fs.writeFileSync(`${file}.tmp`, asciiJson(content));
   fs.renameSync(`${file}.tmp`, file);
+}
+
+/**
+ * JSON with every character above U+007F escaped: the thread reads the file as one string,
+ * which V8 holds at two bytes a character if a single one is above U+00FF, and at one
+ * byte when the text is ASCII (the figures: docs/benchmarks.md, issue #33).
+ * The parsed words are the same.
+ */
+function asciiJson(content: StrengthDataFile): string {
+  return JSON.stringify(content).replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

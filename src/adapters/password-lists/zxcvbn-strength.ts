@@ -28,8 +28,8 @@ const WORKER_FILE = path.join('dist', 'src', 'adapters', 'password-lists', 'stre
 /**
  * The thread's heap limits. Its young generation is held at 4 MB instead of V8's 48: an
  * estimate of a costly input allocates tens of megabytes of short-lived matches, which at
- * the default size stayed resident (some 30 MB more for the process) once judged, for the
- * same verdicts and no slower estimates (docs/benchmarks.md, "The password-strength
+ * the default size stayed resident once judged; at 4 MB the verdicts are the same and the
+ * estimates no slower (docs/benchmarks.md, "The password-strength
  * thread's young generation"). The old generation keeps V8's limit: it holds the dictionaries, and a
  * thread that ran out of it would fail every estimate it owes.
  */

@@ -4,9 +4,12 @@
  * score, guesses, sequence and feedback. This is what pins the one internal the adapter
  * relies on (see src/adapters/password-lists/zxcvbn-strength.ts).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { expect } from 'chai';
-import { ESTIMATED_LENGTH, L33T_READINGS, loadEstimator } from '../../../src/adapters/password-lists/zxcvbn-estimator.js';
+import { packageRoot } from '../../../src/adapters/package-root.js';
+import { ESTIMATED_LENGTH, L33T_READINGS, loadEstimator, STRENGTH_DATA_FILE } from '../../../src/adapters/password-lists/zxcvbn-estimator.js';
 import { estimatePasswordStrength, estimatorThreadLimits } from '../../../src/adapters/password-lists/zxcvbn-strength.js';
 import { estimatorData } from '../../../src/build/zxcvbn-dictionaries.js';
 import { PATTERNED_PASSWORDS, STRONG_PASSPHRASE } from '../../support/passwords.js';
@@ -88,5 +91,12 @@ describe('The strength estimator (zxcvbn-ts with the built dictionaries)', funct
     for (const password of costly) scores.push((await estimatePasswordStrength(password, [])).score);
     expect(scores).to.have.length(costly.length);
     expect(estimatorThreadLimits()?.maxYoungGenerationSizeMb).to.be.at.most(4);
+  });
+
+  it('reads its dictionaries from an ASCII file, which the thread holds as one byte a character while it parses', () => {
+    // A single character above U+00FF made the whole 3.4 MB text two bytes a character in
+    // V8, 3.3 MB more at the thread's load (docs/benchmarks.md, issue #33).
+    const bytes = fs.readFileSync(path.join(packageRoot(import.meta.dirname), STRENGTH_DATA_FILE));
+    expect(bytes.findIndex((byte) => byte > 0x7f)).to.equal(-1);
   });
 });
