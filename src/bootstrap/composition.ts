@@ -127,8 +127,9 @@ export async function buildApp(config: Config, log: Logger): Promise<App> {
       revocations,
       limits: new AttemptLimitRules(config.abuse.limits, adapters.limiters),
       blocklist: sharedBlocklist(),
-      // The estimator loads at the first password it judges, never at start-up.
-      strength: new MinimumStrength(new ZxcvbnPasswordStrength(), config.passwordMinScore),
+      // The estimator loads at the first password it judges, never at start-up, and again
+      // at the first after its thread was ended for being idle.
+      strength: new MinimumStrength(new ZxcvbnPasswordStrength(config.strengthThread), config.passwordMinScore),
       relay,
       hasher,
       tokens: new JwtTokenIssuer(

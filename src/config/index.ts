@@ -17,6 +17,7 @@ import { type SecondFactorConfig, secondFactorFrom } from './second-factor.js';
 import { type SigningConfig, signingFrom } from './signing.js';
 import { type StoresConfig, storesFrom } from './stores.js';
 import { streamLimitsFrom } from './streams.js';
+import { type StrengthThreadConfig, strengthThreadFrom } from './strength-thread.js';
 import { type UiConfig, uiFrom } from './ui.js';
 
 export { ConfigError, type Env } from './reader.js';
@@ -75,6 +76,8 @@ export interface Config {
   readonly passwordHashing: PasswordHashingConfig;
   /** The strength estimator's score (0 to 4) a new password must reach; 0 turns the estimator off. */
   readonly passwordMinScore: number;
+  /** The strength estimator's thread (src/config/strength-thread.ts). */
+  readonly strengthThread: StrengthThreadConfig;
   /** Attempt limits, the password-hashing queue and trusted proxies (src/config/limits.ts). */
   readonly abuse: AbuseConfig;
   readonly stores: StoresConfig;
@@ -192,6 +195,7 @@ export function loadConfig(env: Env): Config {
     bcryptCost: read.int('BCRYPT_COST', 10, 4, 15),
     passwordHashing: passwordHashingFrom(read),
     passwordMinScore: read.int('PASSWORD_MIN_SCORE', 3, 0, 4),
+    strengthThread: strengthThreadFrom(read),
     abuse,
     stores,
     clientCache: clientCacheFrom(read),

@@ -75,6 +75,12 @@ export const ACCESS_VARIABLES: readonly VariableSection[] = [
         'The score (0–4) of the zxcvbn-ts strength estimator every new password must reach, or INVALID_ARGUMENT / `PASSWORD_TOO_WEAK`; `0` turns the estimator off (the common-password list still applies). See [Passwords](security.md#passwords).',
     },
     {
+      names: ['PASSWORD_STRENGTH_IDLE_SEC'],
+      default: '`300`',
+      description:
+        "Seconds (0–86400) the strength estimator's thread may go without an estimate before it is ended, giving back most of the memory it holds; the next password judged waits for a new thread to load its dictionaries (a few tenths of a second). `0` keeps the thread for the life of the process. See [ADR 0024](adr/0024-strength-thread-ends-when-idle.md).",
+    },
+    {
       names: ['LOGIN_MAX_FAILURES'],
       default: '`10`',
       description:

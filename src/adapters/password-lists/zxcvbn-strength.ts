@@ -29,68 +29,125 @@ const WORKER_FILE = path.join('dist', 'src', 'adapters', 'password-lists', 'stre
  * The thread's heap limits. Its young generation is held at 4 MB instead of V8's 48: an
  * estimate of a costly input allocates tens of megabytes of short-lived matches, which at
  * the default size stayed resident once judged; at 4 MB the verdicts are the same and the
- * estimates no slower (docs/benchmarks.md, "The password-strength
- * thread's young generation"). The old generation keeps V8's limit: it holds the dictionaries, and a
- * thread that ran out of it would fail every estimate it owes.
+ * estimates no slower (docs/benchmarks.md, "The password-strength thread's memory"). The
+ * old generation keeps V8's limit: it holds the dictionaries, and a thread that ran out of
+ * it would fail every estimate it owes.
  */
 const THREAD_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 4 };
 
-/** The thread of this process, started at the first estimate, and the estimates it owes. */
-let thread: Worker | null = null;
-const owed = new Map<number, { resolve(estimate: StrengthEstimate): void; reject(error: Error): void }>();
-let nextId = 0;
-
-function estimatorThread(): Worker {
-  if (thread) return thread;
-  const root = packageRoot(import.meta.dirname);
-  // No execArgv: whatever the main thread was started with (a test's preload) stays there.
-  const started = new Worker(path.join(root, WORKER_FILE), { workerData: { root }, execArgv: [], resourceLimits: THREAD_LIMITS });
-  // An idle estimator must not keep a stopping process alive; one that owes an answer does.
-  started.unref();
-  started.on('message', (answer: StrengthAnswer) => {
-    const waiting = owed.get(answer.id);
-    owed.delete(answer.id);
-    if (owed.size === 0) started.unref();
-    if (!waiting) return;
-    if ('error' in answer) waiting.reject(new UnavailableError(`the password-strength estimator failed: ${answer.error}`));
-    else waiting.resolve(answer.estimate);
-  });
-  const lost = (error: Error) => {
-    if (thread !== started) return;
-    thread = null;
-    for (const waiting of owed.values()) waiting.reject(new UnavailableError(`the password-strength estimator stopped: ${error.message}`));
-    owed.clear();
-  };
-  started.on('error', lost);
-  started.on('exit', (code) => lost(new Error(`its thread exited with code ${code}`)));
-  thread = started;
-  return started;
+export interface EstimatorThreadOptions {
+  /**
+   * How long the thread may go without an estimate before it is ended, giving back what it
+   * holds; the next estimate starts a new one and waits for it to load. 0 keeps it for the
+   * life of the process. `PASSWORD_STRENGTH_IDLE_SEC`, docs/adr/0024-strength-thread-ends-when-idle.md.
+   */
+  idleMs: number;
 }
 
-/** The heap limits the estimator's thread runs with, or `undefined` before its first estimate (for the tests and the bench). */
-export function estimatorThreadLimits(): ResourceLimits | undefined {
-  return thread?.resourceLimits;
+/** The estimator's thread: started at the first estimate, and again at the first after it was ended or failed. */
+class EstimatorThread {
+  private thread: Worker | null = null;
+  private readonly owed = new Map<number, { resolve(estimate: StrengthEstimate): void; reject(error: Error): void }>();
+  private nextId = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: EstimatorThreadOptions) {}
+
+  get running(): boolean {
+    return this.thread !== null;
+  }
+
+  get limits(): ResourceLimits | undefined {
+    return this.thread?.resourceLimits;
+  }
+
+  estimate(password: string, userInputs: readonly string[]): Promise<StrengthEstimate> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    const worker = this.started();
+    return new Promise<StrengthEstimate>((resolve, reject) => {
+      const id = this.nextId++;
+      if (this.owed.size === 0) worker.ref();
+      this.owed.set(id, { resolve, reject });
+      worker.postMessage({ id, password, userInputs: [...userInputs] } satisfies StrengthRequest);
+    });
+  }
+
+  private started(): Worker {
+    if (this.thread) return this.thread;
+    const root = packageRoot(import.meta.dirname);
+    // No execArgv: whatever the main thread was started with (a test's preload) stays there.
+    const started = new Worker(path.join(root, WORKER_FILE), { workerData: { root }, execArgv: [], resourceLimits: THREAD_LIMITS });
+    // An idle estimator must not keep a stopping process alive; one that owes an answer does.
+    started.unref();
+    started.on('message', (answer: StrengthAnswer) => {
+      const waiting = this.owed.get(answer.id);
+      this.owed.delete(answer.id);
+      if (this.owed.size === 0) this.idle(started);
+      if (!waiting) return;
+      if ('error' in answer) waiting.reject(new UnavailableError(`the password-strength estimator failed: ${answer.error}`));
+      else waiting.resolve(answer.estimate);
+    });
+    const lost = (error: Error) => {
+      if (this.thread !== started) return;
+      this.thread = null;
+      for (const waiting of this.owed.values()) waiting.reject(new UnavailableError(`the password-strength estimator stopped: ${error.message}`));
+      this.owed.clear();
+    };
+    started.on('error', lost);
+    started.on('exit', (code) => lost(new Error(`its thread exited with code ${code}`)));
+    this.thread = started;
+    return started;
+  }
+
+  /** The thread owes nothing: it no longer holds the process open, and is ended once idle for `idleMs`. */
+  private idle(worker: Worker): void {
+    worker.unref();
+    if (this.options.idleMs === 0) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.thread !== worker || this.owed.size > 0) return;
+      // Forgotten before it ends, so that an estimate asked meanwhile starts a new thread
+      // instead of posting to one that will never answer.
+      this.thread = null;
+      void worker.terminate();
+    }, this.options.idleMs);
+    this.idleTimer.unref();
+  }
 }
+
+/** The thread that `estimatePasswordStrength` uses: kept for the life of the process. */
+const shared = new EstimatorThread({ idleMs: 0 });
 
 /**
  * How hard `password` is to guess, from 0 to 4, with zxcvbn's feedback in English;
- * `userInputs` are words of the account (its email, names). The function the service uses
- * (through `ZxcvbnPasswordStrength`), and the one a page's strength hint should call, so
- * the hint and the refusal agree. Rejects with UnavailableError if the estimator's thread
- * fails (it is started again at the next call).
+ * `userInputs` are words of the account (its email, names). The same estimator the
+ * service uses (through `ZxcvbnPasswordStrength`), for the tests and the bench. Rejects
+ * with UnavailableError if the estimator's thread fails (it is started again at the next call).
  */
 export function estimatePasswordStrength(password: string, userInputs: readonly string[]): Promise<StrengthEstimate> {
-  const worker = estimatorThread();
-  return new Promise<StrengthEstimate>((resolve, reject) => {
-    const id = nextId++;
-    if (owed.size === 0) worker.ref();
-    owed.set(id, { resolve, reject });
-    worker.postMessage({ id, password, userInputs: [...userInputs] } satisfies StrengthRequest);
-  });
+  return shared.estimate(password, userInputs);
 }
 
+/** The heap limits the thread of `estimatePasswordStrength` runs with, or `undefined` before its first estimate (for the tests and the bench). */
+export function estimatorThreadLimits(): ResourceLimits | undefined {
+  return shared.limits;
+}
+
+/** The service's estimator, on a thread of its own that is ended after `idleMs` without an estimate. */
 export class ZxcvbnPasswordStrength implements PasswordStrength {
+  private readonly thread: EstimatorThread;
+
+  constructor(options: EstimatorThreadOptions) {
+    this.thread = new EstimatorThread(options);
+  }
+
+  /** Whether its thread is running (for the tests). */
+  get threadRunning(): boolean {
+    return this.thread.running;
+  }
+
   estimate(password: string, userInputs: readonly string[]): Promise<StrengthEstimate> {
-    return estimatePasswordStrength(password, userInputs);
+    return this.thread.estimate(password, userInputs);
   }
 }

@@ -10,8 +10,9 @@ import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { expect } from 'chai';
 import { packageRoot } from '../../../src/adapters/package-root.js';
 import { ESTIMATED_LENGTH, L33T_READINGS, loadEstimator, STRENGTH_DATA_FILE } from '../../../src/adapters/password-lists/zxcvbn-estimator.js';
-import { estimatePasswordStrength, estimatorThreadLimits } from '../../../src/adapters/password-lists/zxcvbn-strength.js';
+import { estimatePasswordStrength, estimatorThreadLimits, ZxcvbnPasswordStrength } from '../../../src/adapters/password-lists/zxcvbn-strength.js';
 import { estimatorData } from '../../../src/build/zxcvbn-dictionaries.js';
+import { eventually } from '../../support/eventually.js';
 import { PATTERNED_PASSWORDS, STRONG_PASSPHRASE } from '../../support/passwords.js';
 
 const USER_INPUTS = ['ada.king@analytical.example', 'ada.king', 'ada', 'king', 'analytical', 'Ada', 'Lovelace'];
@@ -98,5 +99,26 @@ describe('The strength estimator (zxcvbn-ts with the built dictionaries)', funct
     // V8, 3.3 MB more at the thread's load (docs/benchmarks.md, issue #33).
     const bytes = fs.readFileSync(path.join(packageRoot(import.meta.dirname), STRENGTH_DATA_FILE));
     expect(bytes.findIndex((byte) => byte > 0x7f)).to.equal(-1);
+  });
+
+  it('ends its thread once idle for PASSWORD_STRENGTH_IDLE_SEC, and judges the next password the same on a new one', async () => {
+    const strength = new ZxcvbnPasswordStrength({ idleMs: 50 });
+    const before = await Promise.all([strength.estimate('Password1!', []), strength.estimate(STRONG_PASSPHRASE, ['ada'])]);
+    await eventually(() => !strength.threadRunning, { what: 'the idle thread to be ended' });
+    const after = await Promise.all([strength.estimate('Password1!', []), strength.estimate(STRONG_PASSPHRASE, ['ada'])]);
+    expect(after).to.deep.equal(before);
+    expect(before.map((estimate) => estimate.score >= 3)).to.deep.equal([false, true]);
+  });
+
+  it('keeps its thread while estimates keep coming, and for the life of the process with 0', async () => {
+    const busy = new ZxcvbnPasswordStrength({ idleMs: 300 });
+    const forever = new ZxcvbnPasswordStrength({ idleMs: 0 });
+    await forever.estimate('Password1!', []);
+    for (let i = 0; i < 6; i++) {
+      await busy.estimate(`Password${i}!`, []);
+      expect(busy.threadRunning).to.equal(true);
+    }
+    await eventually(() => !busy.threadRunning, { what: 'the idle thread to be ended' });
+    expect(forever.threadRunning).to.equal(true);
   });
 });

@@ -18,6 +18,15 @@ describe('Configuration', () => {
     }
   });
 
+  it("ends the strength estimator's idle thread after 300 s unless PASSWORD_STRENGTH_IDLE_SEC says otherwise (0: never), and names the variable when it is bad", () => {
+    expect(loadConfig(SHARED).strengthThread.idleMs).to.equal(300_000);
+    expect(loadConfig({ ...SHARED, PASSWORD_STRENGTH_IDLE_SEC: '30' }).strengthThread.idleMs).to.equal(30_000);
+    expect(loadConfig({ ...SHARED, PASSWORD_STRENGTH_IDLE_SEC: '0' }).strengthThread.idleMs).to.equal(0);
+    for (const bad of ['-1', 'never', '86401', '1.5']) {
+      expect(() => loadConfig({ ...SHARED, PASSWORD_STRENGTH_IDLE_SEC: bad })).to.throw(ConfigError, /PASSWORD_STRENGTH_IDLE_SEC/);
+    }
+  });
+
   it("reads the original service's variable names", () => {
     const config = loadConfig({
       JWT_SECRET_KEY: 's'.repeat(40),
