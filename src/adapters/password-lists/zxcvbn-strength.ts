@@ -116,8 +116,24 @@ class EstimatorThread {
   }
 }
 
+/**
+ * The threads of this process, one per idle time: every estimator of the process with the
+ * same settings (the service's, whatever number of servers a process composes) shares one
+ * thread, loaded once, as before threads could end.
+ */
+const threads = new Map<number, EstimatorThread>();
+
+function threadFor(options: EstimatorThreadOptions): EstimatorThread {
+  let thread = threads.get(options.idleMs);
+  if (!thread) {
+    thread = new EstimatorThread(options);
+    threads.set(options.idleMs, thread);
+  }
+  return thread;
+}
+
 /** The thread that `estimatePasswordStrength` uses: kept for the life of the process. */
-const shared = new EstimatorThread({ idleMs: 0 });
+const shared = threadFor({ idleMs: 0 });
 
 /**
  * How hard `password` is to guess, from 0 to 4, with zxcvbn's feedback in English;
@@ -134,12 +150,12 @@ export function estimatorThreadLimits(): ResourceLimits | undefined {
   return shared.limits;
 }
 
-/** The service's estimator, on a thread of its own that is ended after `idleMs` without an estimate. */
+/** The service's estimator, on a thread that is ended after `idleMs` without an estimate (shared by the estimators of the process with the same `idleMs`). */
 export class ZxcvbnPasswordStrength implements PasswordStrength {
   private readonly thread: EstimatorThread;
 
   constructor(options: EstimatorThreadOptions) {
-    this.thread = new EstimatorThread(options);
+    this.thread = threadFor(options);
   }
 
   /** Whether its thread is running (for the tests). */

@@ -121,4 +121,11 @@ describe('The strength estimator (zxcvbn-ts with the built dictionaries)', funct
     await eventually(() => !busy.threadRunning, { what: 'the idle thread to be ended' });
     expect(forever.threadRunning).to.equal(true);
   });
+
+  it('shares one thread between the estimators of a process with the same idle time, so a second server loads nothing', async () => {
+    const first = new ZxcvbnPasswordStrength({ idleMs: 60_000 });
+    const second = new ZxcvbnPasswordStrength({ idleMs: 60_000 });
+    await first.estimate('Password1!', []);
+    expect(second.threadRunning).to.equal(true);
+  });
 });
