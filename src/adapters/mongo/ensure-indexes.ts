@@ -7,21 +7,24 @@ export type IndexSpec = IndexDescription & { name: string };
 const NAMESPACE_NOT_FOUND = 26;
 
 /**
- * Whether `existing` (as listIndexes answers it) is the index `spec` asks for: the same
- * name, key and uniqueness. Sparseness is not compared: FerretDB 1.x accepts it and does not
- * list it.
+ * How `existing` (as listIndexes answers it) differs from the index `spec` asks for: in key
+ * or uniqueness; null when it is that index. Sparseness is not compared: FerretDB 1.x accepts
+ * it and does not list it.
  */
-function matches(existing: Document, spec: IndexSpec): boolean {
-  return existing['name'] === spec.name && JSON.stringify(existing['key']) === JSON.stringify(spec.key) && Boolean(existing['unique']) === Boolean(spec.unique);
+function difference(existing: Document, spec: IndexSpec): string | null {
+  if (JSON.stringify(existing['key']) !== JSON.stringify(spec.key)) return `key ${JSON.stringify(existing['key'])} instead of ${JSON.stringify(spec.key)}`;
+  if (Boolean(existing['unique']) !== Boolean(spec.unique)) return spec.unique ? 'not unique' : 'unique';
+  return null;
 }
 
 /**
  * Makes sure `collection` has every index in `specs`: one `listIndexes`, then a
  * `createIndex` for each one missing, one per call, in order (FerretDB builds them one at a
  * time). An index an operator dropped is created again at the next start. An index of the
- * same name that differs in key or uniqueness is asked for again, so the server refuses it as
- * it would refuse a plain `createIndex`, rather than the start going on with the wrong one.
- * Returns the names created.
+ * same name that differs in key or uniqueness stops the start with an error naming it: asking
+ * for it again is no check, since FerretDB answers such a `createIndex` with success and keeps
+ * the index it has (a uniqueness the service relies on would then be missing). The operator
+ * drops it and the next start creates it. Returns the names created.
  */
 export async function ensureIndexes<T extends Document>(collection: Collection<T>, specs: readonly IndexSpec[]): Promise<string[]> {
   let existing: Document[];
@@ -33,7 +36,12 @@ export async function ensureIndexes<T extends Document>(collection: Collection<T
   }
   const created: string[] = [];
   for (const spec of specs) {
-    if (existing.some((index) => matches(index, spec))) continue;
+    const same = existing.find((index) => index['name'] === spec.name);
+    if (same !== undefined) {
+      const differs = difference(same, spec);
+      if (differs === null) continue;
+      throw new Error(`index ${spec.name} of ${collection.collectionName} is ${differs}; drop it and start again to have it created as the service needs it`);
+    }
     const { key, ...options } = spec;
     await collection.createIndex(key, options);
     created.push(spec.name);
