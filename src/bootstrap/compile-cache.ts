@@ -8,6 +8,7 @@
  */
 import { readdirSync } from 'node:fs';
 import module from 'node:module';
+import { ConfigError } from '../config/reader.js';
 import type { Logger } from '../domain/kernel/logger.js';
 
 /** What the entry point's attempt came to. */
@@ -62,7 +63,25 @@ export function reportCompileCache(log: Logger): void {
 }
 
 /**
- * `main.js compile`: loads every module of the bundle (the ones a start loads only when its
+ * `main.js compile`, to its exit code: 78 (as a start's bad configuration) when
+ * COMPILE_CACHE_DIR is unset or not absolute, since the entry point then enabled no cache and
+ * the image build would go on with an empty one; otherwise compiles every chunk.
+ */
+export async function runCompile(bundleDir: URL, /** The folder, or a ConfigError. */ folder: () => string): Promise<number> {
+  try {
+    folder();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`client-auth: ${error.message}\n`);
+    return 78;
+  }
+  const chunks = await compileEveryChunk(bundleDir);
+  process.stderr.write(`client-auth: compiled ${chunks} modules of the bundle\n`);
+  return 0;
+}
+
+/**
+ * Loads every module of the bundle (the ones a start loads only when its
  * set-up or a first request needs them included) without starting anything, so that the
  * image build leaves all of them in the cache. Loading a chunk of the bundle defines its
  * modules and starts nothing.

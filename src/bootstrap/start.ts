@@ -5,6 +5,7 @@
 import { CookiePolicy } from '../../bridge/cookie-policy.js';
 import { identityInProcess } from '../../bridge/routes/forward-auth.js';
 import { startBridge } from '../../bridge/server.js';
+import { compileCacheDirRequired } from '../config/compile-cache-dir.js';
 import { type Config, ConfigError, loadConfig } from '../config/index.js';
 import { describeError } from '../domain/kernel/error-text.js';
 import { createLogger } from '../observability/logging.js';
@@ -12,7 +13,7 @@ import { flushTraces } from '../observability/tracing/trace-context.js';
 import { sampledAccessLog } from '../transport/grpc/access-log.js';
 import { startGrpcServer } from '../transport/grpc/grpc-server.js';
 import { gatewayCheck } from '../transport/shared/gateway-identity.js';
-import { compileEveryChunk, reportCompileCache } from './compile-cache.js';
+import { reportCompileCache, runCompile } from './compile-cache.js';
 import { buildApp } from './composition.js';
 import { startupDone } from './heap-policy.js';
 import { oidcMountOf } from './oidc-wiring.js';
@@ -28,9 +29,7 @@ async function main(): Promise<void> {
   }
   if (process.argv[2] === 'compile') {
     // The image build's step (Dockerfile): fills COMPILE_CACHE_DIR with the whole bundle, then exits.
-    const chunks = await compileEveryChunk(new URL('.', import.meta.url));
-    process.stderr.write(`client-auth: compiled ${chunks} modules of the bundle\n`);
-    process.exit(0);
+    process.exit(await runCompile(new URL('.', import.meta.url), () => compileCacheDirRequired(process.env)));
   }
   const role = (process.argv[2] ?? 'all') as Role;
   if (!ROLES.includes(role)) {

@@ -24,3 +24,10 @@ export function compileCacheConfig(env: Env): string | null {
     throw error;
   }
 }
+
+/** For `main.js compile`, which fills the folder: the folder, or a ConfigError naming the variable when it is unset or bad. */
+export function compileCacheDirRequired(env: Env): string {
+  const dir = compileCacheDirFrom(new Reader(env));
+  if (dir === null) throw new ConfigError('COMPILE_CACHE_DIR is not set: compile fills the folder it names');
+  return dir;
+}

@@ -71,6 +71,24 @@ describe('The compile cache (COMPILE_CACHE_DIR)', function () {
     expect(said(lines, USED)).to.equal(undefined);
   });
 
+  for (const [what, value] of [
+    ['unset', undefined],
+    ['relative', 'compile-cache'],
+  ] as const) {
+    it(`main.js compile fails, naming COMPILE_CACHE_DIR, when it is ${what}: the image build would ship no cache`, async () => {
+      const { spawnSync } = await import('node:child_process');
+      const run = spawnSync(process.execPath, [join(repoRoot(), 'dist/src/main.js'), 'compile'], {
+        env: { PATH: process.env['PATH'] ?? '', ...(value === undefined ? {} : { COMPILE_CACHE_DIR: value }) },
+        cwd: mkdtempSync(join(tmpdir(), 'client-auth-compile-cache-')),
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(run.status, run.stderr).to.equal(78);
+      expect(run.stderr).to.contain('COMPILE_CACHE_DIR');
+      expect(run.stderr).not.to.contain('compiled');
+    });
+  }
+
   it(`main.js compile ${nodeHasCache ? 'leaves every module of the bundle in the folder' : 'exits 0 on a Node without the cache'}, starting nothing`, async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'client-auth-compile-cache-')), 'cache');
     const { spawnSync } = await import('node:child_process');
