@@ -65,4 +65,15 @@ describe('Start-up of the shared set-up: the indexes (FerretDB)', function () {
     expect(email, 'email_unique after the restart').to.include({ unique: true });
     expect(email?.['key']).to.deep.equal({ email: 1 });
   });
+
+  it('starts two instances at once on an empty database: both list nothing, both create, both serve', async function () {
+    const env = testEnv(requireServices(this), 'startup_indexes_together');
+    const db = operator.db(env['DB_NAME']);
+    await db.dropDatabase();
+    const started = await Promise.allSettled([startTestServer(env), startTestServer(env)]);
+    for (const outcome of started) if (outcome.status === 'fulfilled') await outcome.value.close();
+    expect(started.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : 'started'))).to.deep.equal(['started', 'started']);
+    const email = (await db.collection('clients').listIndexes().toArray()).find((index) => index['name'] === 'email_unique');
+    expect(email, 'email_unique once both started').to.include({ unique: true });
+  });
 });
