@@ -148,7 +148,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     passkeys,
     secondFactorLogin: new SecondFactorLogin(deps, sessionTokens, passkeys),
     secondFactorAdministration: new SecondFactorAdministration(deps, administration),
-    passwordReset: new PasswordReset(deps),
+    passwordReset: new PasswordReset({ ...deps, appGrants: oidcGrantRevocation }),
     emailVerification,
     strengthEstimates: new StrengthEstimates(deps),
     oidcServiceClients: new OidcServiceClients(deps),

@@ -2,7 +2,7 @@
 
 import type { PasswordBlocklist, PasswordHashing, StrengthRule } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
-import type { ClientStore } from '../clients/ports.js';
+import type { AppGrants, ClientStore } from '../clients/ports.js';
 import type { Clock } from '../kernel/clock.js';
 import { describeError } from '../kernel/error-text.js';
 import { domainError, invalidArgument } from '../kernel/errors.js';
@@ -28,6 +28,8 @@ export interface PasswordResetDeps {
   now: Clock;
   /** Password reset and email verification (mail, one-time tokens); absent when neither is wired. */
   recovery?: Recovery;
+  /** The person's grants to apps, which a reset ends with the sessions; absent where no OpenID Provider is wired. */
+  appGrants?: AppGrants;
 }
 
 /**
@@ -62,7 +64,7 @@ export class PasswordReset {
 
   /**
    * Sets a new password with a reset token: the token is spent, the user's other reset
-   * tokens die, every session ends and a notice is mailed. An unknown, used or expired
+   * tokens die, every session and every grant to an app ends and a notice is mailed. An unknown, used or expired
    * token (or one whose user is suspended or gone) is RESET_TOKEN_INVALID alike.
    */
   async resetPassword(input: { token: string; newPassword: string }, request: RequestContext = NO_REQUEST): Promise<void> {
@@ -98,6 +100,8 @@ export class PasswordReset {
     await recovery.tokens.deleteAllOfClient(client.id, 'password_reset');
     const revoked = await sessions.revokeAllOfClient(client.id, new Date(now));
     await revokeAccessTokensOf(this.deps, client.id, revoked, now + this.deps.lifetimes.accessToken * 1000);
+    // A grant can outlive every session (one that expired announces nothing), so it is ended here, not only through them.
+    await this.deps.appGrants?.revokeGrantsOf(client.id);
     this.deps.audit.record({ type: 'password.reset', outcome: 'success', actor: client.id, target: client.id }, request);
     // The password is changed; a notice that cannot be queued now must not undo that.
     await recovery.mailer.queue(client, 'password-changed', commonMailValues(recovery, client.email)).catch((error: unknown) => {

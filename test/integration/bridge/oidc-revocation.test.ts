@@ -2,17 +2,23 @@ import { expect } from 'chai';
 import * as client from 'openid-client';
 import { eventually } from '../../support/eventually.js';
 import { PASSWORD } from '../../support/factor-fixture.js';
-import { type OidcStack, oauthErrorOf, signedInToApp, startOidcStack } from '../../support/oidc-fixture.js';
+import { ISSUER, type OidcStack, oauthErrorOf, signedInToApp, startOidcStack } from '../../support/oidc-fixture.js';
 import { failure, SETUP_TITLES, SETUPS } from '../../support/server.js';
+import { linkIn, type SmtpMailbox, startSmtpMailbox, tokenOf } from '../../support/smtp-mailbox.js';
 
 for (const setup of SETUPS)
   describe(`Our logout, suspension, demotion and deletion end a person's grants at the OpenID Provider (${SETUP_TITLES[setup]})`, function () {
     this.timeout(60000);
     let stack: OidcStack;
+    let mailbox: SmtpMailbox;
     before(async function () {
-      stack = await startOidcStack(setup, this, 'oidc_revocation');
+      mailbox = await startSmtpMailbox();
+      stack = await startOidcStack(setup, this, 'oidc_revocation', { SMTP_URL: mailbox.url, SMTP_FROM: 'Auth <auth@example.org>', PUBLIC_URL: ISSUER });
     });
-    after(async () => stack?.close());
+    after(async () => {
+      await stack?.close();
+      await mailbox?.close();
+    });
 
     /** Signs a person in to an app, applies `change`, and expects the app's refresh token and access token refused right after. */
     async function refusedAfter(change: (person: { id: string; email: string }, adminToken: string) => Promise<unknown>, reasons: string[]) {
@@ -51,6 +57,22 @@ for (const setup of SETUPS)
       expect(refused).to.equal('SESSION_REVOKED');
       // The session that changed the password goes on, as ChangePassword promises.
       expect((await stack.server.api.getMe({}, { token: session })).client!.email).to.be.a('string');
+    });
+
+    it('refuses them after a password reset, also when no session of the person is live any more', async () => {
+      const { person, configuration, tokens } = await signedInToApp(stack);
+      // The session that signed in to the app ended on its own (as an expired one does): no revocation of it is announced.
+      await stack.server.app.adapters.sessions.revokeAllOfClient(person.id, new Date());
+      await stack.server.api.requestPasswordReset({ email: person.email });
+      const mail = await mailbox.waitFor(person.email, /Reset your/);
+      const token = tokenOf(linkIn(mail, `${ISSUER}/password-reset?token=`));
+      await stack.server.api.resetPassword({ token, newPassword: 'a brand new passphrase' });
+      expect(await oauthErrorOf(client.refreshTokenGrant(configuration, tokens.refresh_token!))).to.equal('invalid_grant');
+      const refused = await eventually(
+        async () => (await failure(stack.server.api.validateToken({ token: tokens.access_token })).catch(() => null))?.reason ?? null,
+        { what: "the provider's access token refused" },
+      );
+      expect(refused).to.equal('SESSION_REVOKED');
     });
 
     it('refuses them after the person is suspended', async () => {
