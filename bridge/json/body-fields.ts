@@ -38,6 +38,7 @@ export const ROUTE_FIELDS = {
   disableTotp: { code: [], recovery_code: ['recoveryCode'] },
   finishPasskeyRegistration: { ceremony_token: ['ceremonyToken'], response: [], name: [] },
   renamePasskey: { name: [] },
+  deletePasskey: { current_password: ['currentPassword'] },
   beginPasskeyLogin: { challenge_token: ['challengeToken'] },
   finishPasskeyLogin: { ceremony_token: ['ceremonyToken'], response: [] },
   resetSecondFactor: { id: [] },

@@ -9,6 +9,7 @@ import { consoleOverviewDe } from './console-overview-de.js';
 import { consoleReauthDe } from './console-reauth-de.js';
 import type { Messages } from './en.js';
 import { oidcPagesDe } from './oidc-pages-de.js';
+import { passkeyRemovalDe } from './passkey-removal-de.js';
 import { strengthAdviceDe } from './strength-advice-de.js';
 
 export const de: Messages = {
@@ -222,6 +223,7 @@ export const de: Messages = {
     deleted: 'Der Passkey wurde gelöscht.',
   },
   accountPages: accountPagesDe,
+  passkeyRemoval: passkeyRemovalDe,
   console: consoleDe,
   consoleClients: consoleClientsDe,
   consoleGroups: consoleGroupsDe,

@@ -13,6 +13,7 @@ import { consoleOpsEn } from './console-ops-en.js';
 import { consoleOverviewEn } from './console-overview-en.js';
 import { consoleReauthEn } from './console-reauth-en.js';
 import { oidcPagesEn } from './oidc-pages-en.js';
+import { passkeyRemovalEn } from './passkey-removal-en.js';
 import { strengthAdviceEn } from './strength-advice-en.js';
 
 export const en = {
@@ -225,6 +226,8 @@ export const en = {
   },
   /** The account's sections (account-pages-en.ts). */
   accountPages: accountPagesEn,
+  /** The passkey page's removal form (passkey-removal-en.ts). */
+  passkeyRemoval: passkeyRemovalEn,
   /** The admin console (console-en.ts). */
   console: consoleEn,
   consoleClients: consoleClientsEn,

@@ -1,6 +1,6 @@
 /**
  * /account/passkeys: the list, and adding, renaming and deleting a passkey. Renaming and
- * deleting are forms that post and are answered with a 303; adding is the same form post,
+ * deleting (which takes the current password) are forms that post and are answered with a 303; adding is the same form post,
  * filled by passkey-registration.js with the ceremony's token and the browser's credential
  * (the ceremony itself runs through the JSON route /passkeys/register/begin). The passkey a
  * form names travels in a hidden field, so every path here is fixed (PAGE_PATHS).
@@ -12,7 +12,7 @@ import type { JsonObject } from '../json/request-body.js';
 import { type FormError, missingFields, readForm } from '../pages/form.js';
 import { expectedFailureOf, failureMessage } from '../pages/page-failure.js';
 import { signedInPage } from '../pages/signed-in.js';
-import { PASSKEYS_PATH, PasskeysView, renameField } from '../views/passkeys-view.js';
+import { deletePasswordField, PASSKEYS_PATH, PasskeysView, renameField } from '../views/passkeys-view.js';
 import type { PageRouteDependencies } from './page-dependencies.js';
 
 export const PASSKEY_PATHS = [PASSKEYS_PATH, `${PASSKEYS_PATH}/rename`, `${PASSKEYS_PATH}/delete`];
@@ -95,10 +95,16 @@ export function passkeyPages(router: Router, deps: PageRouteDependencies): void 
   router.post(
     `${PASSKEYS_PATH}/delete`,
     signedInPage(deps, async (ctx, call) => {
-      const form = await readForm(ctx, deps.bodyLimitBytes, ['passkey_id']);
+      const form = await readForm(ctx, deps.bodyLimitBytes, ['passkey_id', 'index', 'current_password']);
+      // The row's index names the field, so an error lands beside the right one.
+      const field = deletePasswordField(Number.parseInt(form.index, 10) || 0);
+      const words = renderer.frame(ctx).locale.t.passkeyRemoval;
+      if (form.current_password === '') return show(ctx, call, { errors: [{ field, message: words.passwordMissing }], status: 400 });
       try {
-        await api.deletePasskey({ passkeyId: form.passkey_id }, call);
+        await api.deletePasskey({ passkeyId: form.passkey_id, currentPassword: form.current_password }, call);
       } catch (error) {
+        if (expectedFailureOf(error).reason === 'INVALID_CREDENTIALS')
+          return show(ctx, call, { errors: [{ field, message: words.passwordWrong }], status: 401 });
         return show(ctx, call, failed(ctx, error));
       }
       renderer.redirect(ctx, `${PASSKEYS_PATH}?notice=deleted`);

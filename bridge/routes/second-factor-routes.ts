@@ -126,7 +126,8 @@ export function secondFactorRoutes(router: Router, helpers: SecondFactorRouteHel
   });
 
   router.delete('/passkeys/:id', async (ctx) => {
-    await api.deletePasskey({ passkeyId: ctx.params['id'] ?? '' }, authenticated(ctx));
+    const input = await body(ctx, ROUTE_FIELDS.deletePasskey);
+    await api.deletePasskey({ passkeyId: ctx.params['id'] ?? '', currentPassword: stringField(input, 'current_password') }, authenticated(ctx));
     ctx.status = 204;
   });
 

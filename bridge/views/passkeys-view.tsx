@@ -1,6 +1,6 @@
 /**
  * /account/passkeys: the caller's passkeys (name, when added, when last used, with Intl in
- * the reader's language), each renamed or deleted by a form that posts without script, and
+ * the reader's language), each renamed or deleted (for the current password) by a form that posts without script, and
  * a form to add one. Adding needs the browser's WebAuthn API, so that form starts hidden
  * behind a sentence saying so; passkey-registration.js, loaded from /assets/, swaps them
  * and runs the ceremony, then posts the form as any other.
@@ -32,6 +32,9 @@ export interface PasskeysViewProps {
 
 /** The id of the rename field of the passkey at `index` in the list. */
 export const renameField = (index: number) => `name-${index}`;
+
+/** The id of the password field of the deletion form of the passkey at `index`. */
+export const deletePasswordField = (index: number) => `current-password-${index}`;
 
 export function PasskeysView({ frame, passkeys, script, errors = [], notice, typed = {} }: PasskeysViewProps) {
   const { t } = frame.locale;
@@ -76,7 +79,16 @@ export function PasskeysView({ frame, passkeys, script, errors = [], notice, typ
                       <span class="visually-hidden"> {passkey.name}</span>
                     </Button>
                   </PostForm>
-                  <PostForm action={`${PASSKEYS_PATH}/delete`} hidden={{ passkey_id: passkey.id }}>
+                  <PostForm action={`${PASSKEYS_PATH}/delete`} hidden={{ passkey_id: passkey.id, index: String(index) }}>
+                    <TextField
+                      frame={frame}
+                      name="current_password"
+                      id={deletePasswordField(index)}
+                      type="password"
+                      label={t.passkeyRemoval.passwordLabel(passkey.name)}
+                      errors={errors}
+                      autocomplete="current-password"
+                    />
                     <Button secondary>
                       {t.passkeys.delete}
                       <span class="visually-hidden"> {passkey.name}</span>

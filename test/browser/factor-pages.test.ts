@@ -98,7 +98,7 @@ for (const setup of SETUPS)
       expect(await page.getByText('Two-step sign-in is on:').count()).to.equal(1);
     });
 
-    it('adds a passkey with the virtual authenticator, then renames and deletes it from the page', async () => {
+    it('adds a passkey with the virtual authenticator, then renames it and deletes it from the page for the current password', async () => {
       await page.goto(`${url}/account/passkeys`);
       const cdp = await context.newCDPSession(page);
       await cdp.send('WebAuthn.enable');
@@ -124,6 +124,15 @@ for (const setup of SETUPS)
       await page.waitForURL(`${url}/account/passkeys?notice=renamed`);
       expect(await page.getByRole('rowheader').allTextContents()).to.deep.equal(['Old laptop']);
 
+      // A signed-in browser alone does not delete it: the page asks for the current password.
+      await page.getByRole('button', { name: 'Delete Old laptop' }).click();
+      expect(await page.getByRole('alert').textContent()).to.contain('Enter your current password to delete a passkey');
+      await page.getByLabel('Your current password, to delete Old laptop').fill('not the password');
+      await page.getByRole('button', { name: 'Delete Old laptop' }).click();
+      expect(await page.getByRole('alert').textContent()).to.contain('Your current password is not right');
+      expect(await page.getByRole('rowheader').allTextContents()).to.deep.equal(['Old laptop']);
+
+      await page.getByLabel('Your current password, to delete Old laptop').fill(PASSWORD);
       await page.getByRole('button', { name: 'Delete Old laptop' }).click();
       await page.waitForURL(`${url}/account/passkeys?notice=deleted`);
       expect(await page.getByText('You have no passkeys yet.').count()).to.equal(1);

@@ -282,10 +282,10 @@ for (const setup of SETUPS) {
         const challenge = (await call(app, 'POST', '/login', { email: user.email, password: PASSWORD })).body.challenge_token;
         expect((await passkeyLogin(app, challenge)).status).to.equal(200);
         for (const { id } of (await call(app, 'GET', '/passkeys')).body.passkeys) {
-          expect((await call(app, 'DELETE', `/passkeys/${encodeURIComponent(id)}`)).status).to.equal(204);
+          expect((await call(app, 'DELETE', `/passkeys/${encodeURIComponent(id)}`, { current_password: PASSWORD })).status).to.equal(204);
         }
         expect((await call(app, 'GET', '/passkeys')).body.passkeys).to.deep.equal([]);
-        expect((await call(app, 'DELETE', `/passkeys/${encodeURIComponent(passkeyId)}`)).status).to.equal(404);
+        expect((await call(app, 'DELETE', `/passkeys/${encodeURIComponent(passkeyId)}`, { current_password: PASSWORD })).status).to.equal(404);
         await call(app, 'POST', '/logout');
         const refused = await passkeyLogin(app);
         expect(refused.status).to.equal(401);

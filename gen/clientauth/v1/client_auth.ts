@@ -5480,8 +5480,11 @@ export const ClientAuthService = {
     responseDeserialize: (value: Buffer): RenamePasskeyResponse => RenamePasskeyResponse.decode(value),
   },
   /**
-   * Deletes one of the calling user's passkeys (bearer). Fails with NOT_FOUND /
-   * PASSKEY_NOT_FOUND when the caller has none with that id.
+   * Deletes one of the calling user's passkeys (bearer) for the caller's current password.
+   * Fails with INVALID_ARGUMENT (field current_password) without one, UNAUTHENTICATED /
+   * INVALID_CREDENTIALS for a wrong one, RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS past the
+   * second-factor attempt limit, and NOT_FOUND / PASSKEY_NOT_FOUND when the caller has none
+   * with that id.
    */
   deletePasskey: {
     path: "/clientauth.v1.ClientAuth/DeletePasskey" as const,
@@ -6105,8 +6108,11 @@ export interface ClientAuthServer extends UntypedServiceImplementation {
    */
   renamePasskey: handleUnaryCall<RenamePasskeyRequest, RenamePasskeyResponse>;
   /**
-   * Deletes one of the calling user's passkeys (bearer). Fails with NOT_FOUND /
-   * PASSKEY_NOT_FOUND when the caller has none with that id.
+   * Deletes one of the calling user's passkeys (bearer) for the caller's current password.
+   * Fails with INVALID_ARGUMENT (field current_password) without one, UNAUTHENTICATED /
+   * INVALID_CREDENTIALS for a wrong one, RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS past the
+   * second-factor attempt limit, and NOT_FOUND / PASSKEY_NOT_FOUND when the caller has none
+   * with that id.
    */
   deletePasskey: handleUnaryCall<DeletePasskeyRequest, DeletePasskeyResponse>;
   /**
@@ -7064,8 +7070,11 @@ export interface ClientAuthClient extends Client {
     callback: (error: ServiceError | null, response: RenamePasskeyResponse) => void,
   ): ClientUnaryCall;
   /**
-   * Deletes one of the calling user's passkeys (bearer). Fails with NOT_FOUND /
-   * PASSKEY_NOT_FOUND when the caller has none with that id.
+   * Deletes one of the calling user's passkeys (bearer) for the caller's current password.
+   * Fails with INVALID_ARGUMENT (field current_password) without one, UNAUTHENTICATED /
+   * INVALID_CREDENTIALS for a wrong one, RESOURCE_EXHAUSTED / TOO_MANY_ATTEMPTS past the
+   * second-factor attempt limit, and NOT_FOUND / PASSKEY_NOT_FOUND when the caller has none
+   * with that id.
    */
   deletePasskey(
     request: DeletePasskeyRequest,

@@ -267,6 +267,12 @@ export interface RenamePasskeyResponse {
 export interface DeletePasskeyRequest {
   /** The id of one of the caller's passkeys. Required. */
   passkeyId: string;
+  /**
+   * The caller's current password, as ChangePassword asks it. Required: an access token
+   * alone must not turn a second factor off. Counted against the second-factor attempt
+   * limit, with DisableTotp's codes; a wrong one is INVALID_CREDENTIALS.
+   */
+  currentPassword: string;
 }
 
 /** The response of DeletePasskey. */
@@ -2320,13 +2326,16 @@ export const RenamePasskeyResponse: MessageFns<RenamePasskeyResponse> = {
 };
 
 function createBaseDeletePasskeyRequest(): DeletePasskeyRequest {
-  return { passkeyId: "" };
+  return { passkeyId: "", currentPassword: "" };
 }
 
 export const DeletePasskeyRequest: MessageFns<DeletePasskeyRequest> = {
   encode(message: DeletePasskeyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.passkeyId !== "") {
       writer.uint32(10).string(message.passkeyId);
+    }
+    if (message.currentPassword !== "") {
+      writer.uint32(18).string(message.currentPassword);
     }
     return writer;
   },
@@ -2352,6 +2361,14 @@ export const DeletePasskeyRequest: MessageFns<DeletePasskeyRequest> = {
             message.passkeyId = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.currentPassword = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2371,6 +2388,11 @@ export const DeletePasskeyRequest: MessageFns<DeletePasskeyRequest> = {
         : isSet(object.passkey_id)
         ? globalThis.String(object.passkey_id)
         : "",
+      currentPassword: isSet(object.currentPassword)
+        ? globalThis.String(object.currentPassword)
+        : isSet(object.current_password)
+        ? globalThis.String(object.current_password)
+        : "",
     };
   },
 
@@ -2378,6 +2400,9 @@ export const DeletePasskeyRequest: MessageFns<DeletePasskeyRequest> = {
     const obj: any = {};
     if (message.passkeyId !== "") {
       obj.passkeyId = message.passkeyId;
+    }
+    if (message.currentPassword !== "") {
+      obj.currentPassword = message.currentPassword;
     }
     return obj;
   },
@@ -2388,6 +2413,7 @@ export const DeletePasskeyRequest: MessageFns<DeletePasskeyRequest> = {
   fromPartial<I extends Exact<DeepPartial<DeletePasskeyRequest>, I>>(object: I): DeletePasskeyRequest {
     const message = createBaseDeletePasskeyRequest();
     message.passkeyId = object.passkeyId ?? "";
+    message.currentPassword = object.currentPassword ?? "";
     return message;
   },
 };

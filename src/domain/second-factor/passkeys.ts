@@ -6,6 +6,7 @@
  * id and the allowed origins come from the configuration; signature counters must grow.
  */
 
+import type { AttemptLimits, PasswordHashing } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
 import type { ClientStore } from '../clients/ports.js';
 import type { ClientRecord, Principal } from '../kernel/client.js';
@@ -61,6 +62,9 @@ export interface PasskeysDeps {
   sealer: SecretSealer;
   webauthn: WebAuthnCeremonies;
   secondFactorSettings: SecondFactorSettings;
+  /** Checks the current password DeletePasskey asks for. */
+  hasher: PasswordHashing;
+  limits: AttemptLimits;
   /** Password reset and email verification (mail, one-time tokens); absent when neither is wired. */
   recovery?: Recovery;
   log: Logger;
@@ -139,12 +143,31 @@ export class Passkeys {
     return viewOf(passkey);
   }
 
-  async delete(caller: Principal, input: { passkeyId: string }, request: RequestContext = NO_REQUEST): Promise<void> {
+  /**
+   * Deletes one of the caller's passkeys for the current password: an access token alone
+   * must not turn a second factor off. The password is counted as a guess at the account's
+   * second factor, with DisableTotp's codes, before it is compared; every user has one,
+   * a passkey-only account too (docs/second-factors.md says why it is the proof asked).
+   */
+  async delete(caller: Principal, input: { passkeyId: string; currentPassword: string; source?: string }, request: RequestContext = NO_REQUEST): Promise<void> {
     if (input.passkeyId === '') throw invalidArgument('passkey_id', 'passkey_id is required');
+    if (input.currentPassword === '') throw invalidArgument('current_password', 'current_password is required to remove a passkey');
     const user = await requireUser(this.deps, caller);
+    const record = { type: 'second_factor.removed', actor: user.id, target: user.id, details: { method: 'passkey' } } as const;
+    const { attempt, matches } = await this.deps.hasher.withPlace(async (place) => {
+      const attempt = await this.deps.limits.beginSecondFactor(user.email, input.source ?? '');
+      const matches =
+        Buffer.byteLength(input.currentPassword, 'utf8') <= v.PASSWORD_MAX_BYTES && (await place.verify(input.currentPassword, user.passwordHash));
+      return { attempt, matches };
+    }, request.deadline);
+    if (!matches) {
+      this.deps.audit.record({ ...record, outcome: 'failure', details: { method: 'passkey', reason: 'INVALID_CREDENTIALS' } }, request);
+      throw domainError('INVALID_CREDENTIALS');
+    }
+    await attempt.succeeded();
     if (!(await this.deps.secondFactors.deletePasskey(user.id, input.passkeyId))) throw domainError('PASSKEY_NOT_FOUND');
     this.deps.log.info({ clientId: user.id }, 'passkey deleted');
-    this.deps.audit.record({ type: 'second_factor.removed', outcome: 'success', actor: user.id, target: user.id, details: { method: 'passkey' } }, request);
+    this.deps.audit.record({ ...record, outcome: 'success' }, request);
   }
 
   /**

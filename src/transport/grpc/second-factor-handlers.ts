@@ -135,7 +135,11 @@ export function secondFactorHandlers(
     deletePasskey: unary(
       'DeletePasskey',
       async (request, context) => {
-        await passkeys.delete(await caller(context), { passkeyId: request.passkeyId }, context.request);
+        await passkeys.delete(
+          await caller(context),
+          { passkeyId: request.passkeyId, currentPassword: request.currentPassword, source: context.clientIp },
+          context.request,
+        );
         return {};
       },
       options,

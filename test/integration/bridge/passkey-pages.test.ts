@@ -102,17 +102,25 @@ for (const setup of SETUPS)
         .and.contain('<th scope="row">Security key</th>');
     });
 
-    it("deletes a passkey with a 303 and a notice, and cannot reach another user's", async () => {
+    it("deletes a passkey for the current password with a 303 and a notice, and cannot reach another user's", async () => {
       const user = await withPasskey();
       const other = await withPasskey('Not yours');
-      const notMine = await user.post(`${PATH}/delete`, { passkey_id: other.passkeyId });
+      const notMine = await user.post(`${PATH}/delete`, { passkey_id: other.passkeyId, index: '0', current_password: PASSWORD });
       expect(notMine.status).to.equal(404);
       expect(notMine.text).to.contain('That passkey does not exist any more.');
       const notMineRenamed = await user.post(`${PATH}/rename`, { passkey_id: other.passkeyId, index: '0', name: 'Mine now' });
       expect(notMineRenamed.status).to.equal(404);
       expect(await other.names()).to.deep.equal(['Not yours']);
 
-      const deleted = await user.post(`${PATH}/delete`, { passkey_id: user.passkeyId });
+      const noPassword = await user.post(`${PATH}/delete`, { passkey_id: user.passkeyId, index: '0', current_password: '' });
+      expect(noPassword.status).to.equal(400);
+      expect(noPassword.text).to.contain('<a href="#current-password-0">Enter your current password to delete a passkey</a>');
+      const wrong = await user.post(`${PATH}/delete`, { passkey_id: user.passkeyId, index: '0', current_password: 'not the password' });
+      expect(wrong.status).to.equal(401);
+      expect(wrong.text).to.contain('<a href="#current-password-0">Your current password is not right</a>');
+      expect(await user.names()).to.deep.equal(['Work laptop']);
+
+      const deleted = await user.post(`${PATH}/delete`, { passkey_id: user.passkeyId, index: '0', current_password: PASSWORD });
       expect([deleted.status, deleted.location]).to.deep.equal([303, `${PATH}?notice=deleted`]);
       expect(await user.names()).to.deep.equal([]);
       const page = await user.get(`${PATH}?notice=deleted`);
@@ -138,7 +146,7 @@ for (const setup of SETUPS)
       for (const [path, form] of [
         [PATH, { ceremony_token: 'x', response: '{}', name: 'Evil' }],
         [`${PATH}/rename`, { passkey_id: user.passkeyId, index: '0', name: 'Evil' }],
-        [`${PATH}/delete`, { passkey_id: user.passkeyId }],
+        [`${PATH}/delete`, { passkey_id: user.passkeyId, index: '0', current_password: PASSWORD }],
       ] as const) {
         const refused = await user.post(path, form, EVIL);
         expect(refused.status, path).to.equal(403);

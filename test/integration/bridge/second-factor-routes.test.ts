@@ -144,6 +144,37 @@ for (const wiring of WIRINGS)
       expect((await other.client.get('/passkeys')).body.passkeys.map((p: { name: string }) => p.name)).to.deep.equal(['passkey']);
     });
 
+    it('deletes a passkey with DELETE /passkeys/:id only for the current password', async () => {
+      const { client, id } = await userWithTotp();
+      const credential = `cred-delete-${wiring}-${Date.now()}`;
+      const stored = storedFactors(server);
+      try {
+        await stored.store.addPasskey({
+          id: credential,
+          clientId: id,
+          publicKey: 'pQECAyYgASFYIA',
+          counter: 0,
+          transports: ['usb'],
+          name: 'passkey',
+          backedUp: false,
+          createdAt: new Date(),
+          lastUsedAt: null,
+        });
+      } finally {
+        stored.close();
+      }
+      const names = async () => (await client.get('/passkeys')).body.passkeys.map((p: { name: string }) => p.name);
+      const alone = await client.delete(`/passkeys/${credential}`);
+      expect(alone.status).to.equal(400);
+      expect(alone.body).to.include({ reason: 'INVALID_ARGUMENT', field: 'current_password' });
+      const wrong = await client.delete(`/passkeys/${credential}`, { body: { current_password: 'not the password' } });
+      expect(wrong.status).to.equal(401);
+      expect(wrong.body.reason).to.equal('INVALID_CREDENTIALS');
+      expect(await names()).to.deep.equal(['passkey']);
+      expect((await client.delete(`/passkeys/${credential}`, { body: { current_password: PASSWORD } })).status).to.equal(204);
+      expect(await names()).to.deep.equal([]);
+    });
+
     it('answers passkey routes 400 PASSKEYS_NOT_CONFIGURED when WEBAUTHN_ORIGINS is empty', async () => {
       const begun = await new CookieClient(bridge.url).post('/passkeys/login/begin');
       expect(begun.status).to.equal(400);
