@@ -1,5 +1,6 @@
 import pino from 'pino';
 import type { Config } from '../config/index.js';
+import { stdoutDestination } from './log-destination.js';
 
 /**
  * Structured JSON logs on stdout. Callers never pass secrets (tests check the logs of whole
@@ -17,5 +18,5 @@ export function createLogger(level: Config['logLevel'], name: string, destinatio
       censor: '[redacted]',
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? stdoutDestination());
 }
