@@ -15,6 +15,7 @@ import { crossSiteGuard } from './middleware/cross-site-guard.js';
 import { errorMiddleware } from './middleware/error-middleware.js';
 import { pathGated } from './middleware/path-gate.js';
 import { requestLog } from './middleware/request-log.js';
+import { setHeader } from './middleware/response-header.js';
 import { interactionOrigins } from './oidc/interaction-origins.js';
 import { type OidcMount, oidcProvider } from './oidc/provider-mount.js';
 import { providerPages } from './oidc/provider-pages.js';
@@ -68,8 +69,8 @@ export function createBridgeApp({ config, api, health, log, oidc, ...gateway }: 
   app.use(requestLog(log, gateway.accessLog));
   app.use(async (ctx, next) => {
     // Answers carry clients and set credentials: no cache may keep them.
-    ctx.set('Cache-Control', 'no-store');
-    ctx.set('X-Content-Type-Options', 'nosniff');
+    setHeader(ctx, 'Cache-Control', 'no-store');
+    setHeader(ctx, 'X-Content-Type-Options', 'nosniff');
     await next();
   });
   // The hosted pages (UI_ENABLED): their failures are answered with a page, in their language.

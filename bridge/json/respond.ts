@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { setHeader } from '../middleware/response-header.js';
 
 /** The Content-Type of every JSON answer, as Koa would set it. */
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
@@ -11,6 +12,6 @@ export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
  * answer. The bytes are the same as Koa's own serialisation.
  */
 export function respondJson(ctx: Context, value: unknown): void {
-  ctx.set('Content-Type', JSON_CONTENT_TYPE);
+  setHeader(ctx, 'Content-Type', JSON_CONTENT_TYPE);
   ctx.body = JSON.stringify(value);
 }

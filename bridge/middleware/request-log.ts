@@ -8,13 +8,14 @@ import type { Logger } from '../../src/domain/kernel/logger.js';
 import { traceFields } from '../../src/observability/tracing/trace-context.js';
 import { type AccessLogPolicy, codeOfHttpStatus } from '../../src/transport/grpc/access-log.js';
 import { requestIdFrom } from '../../src/transport/shared/request-id.js';
+import { setHeader } from './response-header.js';
 
 export function requestLog(log: Logger, accessLog?: AccessLogPolicy): Middleware {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     const requestId = requestIdFrom(ctx.get('X-Request-Id'));
     ctx.state['requestId'] = requestId;
-    ctx.set('X-Request-Id', requestId);
+    setHeader(ctx, 'X-Request-Id', requestId);
     const trace = traceFields();
     try {
       await next();
