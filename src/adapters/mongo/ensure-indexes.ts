@@ -1,4 +1,4 @@
-import { type Collection, type Document, type IndexDescription, MongoServerError } from 'mongodb';
+import { type Collection, type Db, type Document, type IndexDescription, MongoServerError } from 'mongodb';
 
 /** An index a store needs: its key and options, always named. */
 export type IndexSpec = IndexDescription & { name: string };
@@ -7,21 +7,29 @@ export type IndexSpec = IndexDescription & { name: string };
 const NAMESPACE_NOT_FOUND = 26;
 
 /**
- * How `existing` (as listIndexes answers it) differs from the index `spec` asks for: in key
- * or uniqueness; null when it is that index. Sparseness is not compared: FerretDB 1.x accepts
- * it and does not list it.
+ * How `existing` (as listIndexes answers it) differs from the index `spec` asks for: in key,
+ * uniqueness or, where the server lists it, sparseness; null when it is that index. MongoDB
+ * lists `sparse: true` on a sparse index and nothing on another; FerretDB 1.x accepts
+ * `sparse` but lists it on none, so there a missing `sparse` proves nothing.
  */
-function difference(existing: Document, spec: IndexSpec): string | null {
+export function indexDifference(existing: Document, spec: IndexSpec, server: { listsSparse: boolean }): string | null {
   if (JSON.stringify(existing['key']) !== JSON.stringify(spec.key)) return `key ${JSON.stringify(existing['key'])} instead of ${JSON.stringify(spec.key)}`;
   if (Boolean(existing['unique']) !== Boolean(spec.unique)) return spec.unique ? 'not unique' : 'unique';
+  if (server.listsSparse && Boolean(existing['sparse']) !== Boolean(spec.sparse)) return spec.sparse ? 'not sparse' : 'sparse';
   return null;
+}
+
+/** Whether the server lists `sparse` in listIndexes: MongoDB does, FerretDB (whose buildInfo names it) does not. */
+async function listsSparse(db: Db): Promise<boolean> {
+  const info = await db.admin().command({ buildInfo: 1 });
+  return !Object.keys(info).some((key) => key.startsWith('ferretdb'));
 }
 
 /**
  * Makes sure `collection` has every index in `specs`: one `listIndexes`, then a
  * `createIndex` for each one missing, one per call, in order (FerretDB builds them one at a
  * time). An index an operator dropped is created again at the next start. An index of the
- * same name that differs in key or uniqueness stops the start with an error naming it: asking
+ * same name that differs in key, uniqueness or (on MongoDB) sparseness stops the start with an error naming it: asking
  * for it again is no check, since FerretDB answers such a `createIndex` with success and keeps
  * the index it has (a uniqueness the service relies on would then be missing). The operator
  * drops it and the next start creates it. Returns the names created.
@@ -35,10 +43,13 @@ export async function ensureIndexes<T extends Document>(collection: Collection<T
     existing = [];
   }
   const created: string[] = [];
+  let server: { listsSparse: boolean } | undefined;
   for (const spec of specs) {
     const same = existing.find((index) => index['name'] === spec.name);
     if (same !== undefined) {
-      const differs = difference(same, spec);
+      // Asked once, and only when there is an index to compare.
+      server ??= { listsSparse: await listsSparse(collection.db) };
+      const differs = indexDifference(same, spec, server);
       if (differs === null) continue;
       throw new Error(`index ${spec.name} of ${collection.collectionName} is ${differs}; drop it and start again to have it created as the service needs it`);
     }
