@@ -33,6 +33,7 @@ import { Passkeys, type PasskeysDeps } from '../domain/second-factor/passkeys.js
 import { RecoveryCodeRegeneration, type RecoveryCodeRegenerationDeps } from '../domain/second-factor/recovery-code-regeneration.js';
 import { Totp, type TotpDeps } from '../domain/second-factor/totp.js';
 import { ClientSessions, type ClientSessionsDeps } from '../domain/sessions/client-sessions.js';
+import { LegacyTokenEnding } from '../domain/sessions/legacy-token-ends.js';
 import { MySessions, type MySessionsDeps } from '../domain/sessions/my-sessions.js';
 import { RecentSignIn, type RecentSignInDeps } from '../domain/sessions/recent-sign-in.js';
 import { ServiceTokens, type ServiceTokensDeps } from '../domain/sessions/service-tokens.js';
@@ -124,6 +125,8 @@ export function createUseCases(input: UseCaseDeps): UseCases {
   const deletion = new Deletion(afterDeletionStep ? { ...deps, afterStep: afterDeletionStep } : deps);
   const tokenValidation = new TokenValidation(deps);
   const oidcGrantRevocation = new OidcGrantRevocation(deps);
+  // A password changed or reset ends the person's tokens of the original service too.
+  const legacyTokenEnds = deps.legacyTokens ? new LegacyTokenEnding({ ...deps, until: deps.legacyTokens.until }) : null;
   return {
     registration: new Registration(deps, emailVerification),
     adminBootstrap: new AdminBootstrap(deps),
@@ -134,7 +137,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     serviceTokens: new ServiceTokens(deps),
     serviceSecrets: new ServiceSecrets(deps),
     tokenValidation,
-    account: new Account({ ...deps, appGrants: oidcGrantRevocation }),
+    account: new Account({ ...deps, appGrants: oidcGrantRevocation, legacyTokenEnds }),
     administration,
     adminOverview: new AdminOverview(deps),
     suspension: new Suspension(deps),
@@ -149,6 +152,8 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     secondFactorLogin: new SecondFactorLogin(deps, sessionTokens, passkeys),
     secondFactorAdministration: new SecondFactorAdministration(deps, administration),
     passwordReset: new PasswordReset({ ...deps, appGrants: oidcGrantRevocation }),
+
+    passwordReset: new PasswordReset({ ...deps, legacyTokenEnds }),
     emailVerification,
     strengthEstimates: new StrengthEstimates(deps),
     oidcServiceClients: new OidcServiceClients(deps),

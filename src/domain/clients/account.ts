@@ -10,7 +10,7 @@ import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
 import * as v from '../kernel/validation.js';
 import type { Recovery } from '../recovery/ports.js';
 import { type RevocationList, revokeAccessTokensOf } from '../revocation/ports.js';
-import type { Lifetimes, SessionStore } from '../sessions/ports.js';
+import type { LegacyTokenEnds, Lifetimes, SessionStore } from '../sessions/ports.js';
 import { provesPassword } from './password-proof.js';
 import type { AppGrants, ClientStore } from './ports.js';
 
@@ -30,6 +30,8 @@ export interface AccountDeps {
   recovery?: Recovery;
   /** The person's grants to apps at the OpenID Provider; absent where none can exist. */
   appGrants?: AppGrants;
+  /** Ends the person's tokens of the original service; absent or null when LEGACY_TOKENS_UNTIL is not set. */
+  legacyTokenEnds?: LegacyTokenEnds | null;
 }
 
 export class Account {
@@ -68,7 +70,8 @@ export class Account {
    * reset links mailed before the change die with it: a link read from the mailbox by
    * whoever the user changed the password against must not set it back. So do the grants
    * the user gave apps, which are sessions too: ended here, not only when ending another
-   * session happens to end them.
+   * session happens to end them. So do its tokens of the original service, which name no
+   * session: all of them, the caller's own too if it is one.
    */
   async changePassword(
     caller: Principal,
@@ -96,6 +99,7 @@ export class Account {
     const revoked = await sessions.revokeAllOfClient(client.id, now, caller.sessionId);
     await revokeAccessTokensOf(this.deps, client.id, revoked, now.getTime() + this.deps.lifetimes.accessToken * 1000);
     await this.deps.appGrants?.revokeGrantsOf(client.id);
+    await this.deps.legacyTokenEnds?.endAllOf(client.id, now);
     this.deps.audit.record({ ...record, outcome: 'success' }, request);
   }
 }

@@ -11,7 +11,7 @@ import { NO_REQUEST, type RequestContext } from '../kernel/request.js';
 import { hashSecret } from '../kernel/secrets.js';
 import * as v from '../kernel/validation.js';
 import { type RevocationList, revokeAccessTokensOf } from '../revocation/ports.js';
-import type { Lifetimes, SessionStore } from '../sessions/ports.js';
+import type { LegacyTokenEnds, Lifetimes, SessionStore } from '../sessions/ports.js';
 import { MAX_ONE_TIME_TOKEN_LENGTH, type Recovery } from './ports.js';
 import { commonMailValues, issueOneTimeToken, limitRequests, requireFeature } from './requests.js';
 
@@ -30,6 +30,9 @@ export interface PasswordResetDeps {
   recovery?: Recovery;
   /** The person's grants to apps, which a reset ends with the sessions; absent where no OpenID Provider is wired. */
   appGrants?: AppGrants;
+
+  /** Ends the person's tokens of the original service; absent or null when LEGACY_TOKENS_UNTIL is not set. */
+  legacyTokenEnds?: LegacyTokenEnds | null;
 }
 
 /**
@@ -102,6 +105,8 @@ export class PasswordReset {
     await revokeAccessTokensOf(this.deps, client.id, revoked, now + this.deps.lifetimes.accessToken * 1000);
     // A grant can outlive every session (one that expired announces nothing), so it is ended here, not only through them.
     await this.deps.appGrants?.revokeGrantsOf(client.id);
+
+    await this.deps.legacyTokenEnds?.endAllOf(client.id, new Date(now));
     this.deps.audit.record({ type: 'password.reset', outcome: 'success', actor: client.id, target: client.id }, request);
     // The password is changed; a notice that cannot be queued now must not undo that.
     await recovery.mailer.queue(client, 'password-changed', commonMailValues(recovery, client.email)).catch((error: unknown) => {

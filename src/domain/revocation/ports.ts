@@ -115,23 +115,37 @@ export function tokenRevocationIdOf(tokenId: string): string {
 }
 
 /**
+ * The name under which the revocation list refuses every token of the original service
+ * (LEGACY_TOKENS_UNTIL) one client holds, as a revoked session: those tokens name no
+ * session, and once the client's password changed none of them may pass. Under a prefix no
+ * session id, `jti` or grant id has.
+ */
+export function legacyTokensRevocationIdOf(clientId: string): string {
+  return `legacy-client.${clientId}`;
+}
+
+/**
  * One revocation of the OpenID Provider's access tokens, as the stores keep it: one access
  * token revoked on its own (RFC 7009), or a whole grant (the provider revoked it for a code
  * or refresh token used twice; our logout, suspension, demotion or deletion ended it).
  */
 export interface RevokedToken {
-  /** 'token': one access token, by its `jti`; 'grant': every access token of the grant (their `sid`). */
-  kind: 'token' | 'grant';
-  /** The token's `jti`, or the grant's id; the revocation list knows it as `listedIdOf(record)`. */
+  /**
+   * 'token': one access token, by its `jti`; 'grant': every access token of the grant (their
+   * `sid`); 'legacy': every token of the original service one client holds (its `tokenId` is
+   * `legacyTokensRevocationIdOf(clientId)`), ended by a change of its password.
+   */
+  kind: 'token' | 'grant' | 'legacy';
+  /** The token's `jti`, the grant's id, or the legacy name; the revocation list knows it as `listedIdOf(record)`. */
   tokenId: string;
   revokedAt: Date;
   /** When the last access token it refuses expires (a token's `exp`; a grant's revocation plus the access token lifetime): then the record may go. */
   expiresAt: Date;
 }
 
-/** The name under which the revocation list refuses what `revoked` revokes: a grant is listed as a revoked session (its tokens' `sid`). */
+/** The name under which the revocation list refuses what `revoked` revokes: a grant is listed as a revoked session (its tokens' `sid`), a legacy record under its own name. */
 export function listedIdOf(revoked: Pick<RevokedToken, 'kind' | 'tokenId'>): string {
-  return revoked.kind === 'grant' ? revoked.tokenId : tokenRevocationIdOf(revoked.tokenId);
+  return revoked.kind === 'token' ? tokenRevocationIdOf(revoked.tokenId) : revoked.tokenId;
 }
 
 /**

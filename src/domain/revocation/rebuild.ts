@@ -24,13 +24,16 @@ export interface RebuiltRevocations {
   tokens: number;
   /** Grants of the OpenID Provider revoked whole, until their last access token expires. */
   grants: number;
+  /** Clients whose tokens of the original service a password change ended, until LEGACY_TOKENS_UNTIL. */
+  legacy: number;
 }
 
 /**
  * Puts back on the revocation list everything the stores say must be refused: suspended
  * clients, clients deleted less than `listedMs` ago (from the outbox's deletion entries)
  * sessions revoked less than `listedMs` ago, and the OpenID Provider's access tokens revoked
- * one by one or by grant whose last token has not expired yet (until then). The stores are the truth; the list is a
+ * one by one or by grant whose last token has not expired yet (until then), and the clients
+ * whose tokens of the original service a password change ended (until LEGACY_TOKENS_UNTIL). The stores are the truth; the list is a
  * copy that can be lost (a Redis restarted empty). Every write is idempotent, so instances
  * that rebuild at the same time agree.
  *
@@ -73,18 +76,20 @@ export async function rebuildRevocations(sources: RevocationRebuildSources, opti
 
   let tokens = 0;
   let grants = 0;
+  let legacy = 0;
   const revokedSince = options.since === undefined ? {} : { revokedSince: new Date(options.since) };
   for (let afterId: string | undefined; ; ) {
     const page = await sources.revokedTokens.listLive({ now: new Date(now), ...revokedSince, limit: PAGE, ...(afterId ? { afterId } : {}) });
     for (const revoked of page) {
       await sources.revocations.revokeSession(listedIdOf(revoked), revoked.expiresAt.getTime());
       if (revoked.kind === 'grant') grants++;
+      else if (revoked.kind === 'legacy') legacy++;
       else tokens++;
     }
     if (page.length < PAGE) break;
     afterId = page[page.length - 1]!.tokenId;
   }
-  return { suspended: stillSuspended.size, deleted, sessions, tokens, grants };
+  return { suspended: stillSuspended.size, deleted, sessions, tokens, grants, legacy };
 }
 
 /** Suspended clients; with `since`, those suspended from then on (or at a time not recorded). */

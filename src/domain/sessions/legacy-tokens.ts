@@ -50,7 +50,8 @@ export class LegacyTokens {
   private readonly clientCache = new Map<string, { client: ClientRecord | null; at: number }>();
 
   constructor(
-    private readonly until: Date,
+    /** LEGACY_TOKENS_UNTIL. */
+    readonly until: Date,
     private readonly decoder: OriginalTokenDecoder,
     private readonly clients: Pick<ClientStore, 'findById'>,
     private readonly log: Logger,

@@ -180,3 +180,13 @@ export function isLoginChallenge(value: TokenPair | LoginChallenge): value is Lo
 export interface SecondStep {
   challengeFor(client: ClientRecord): Promise<LoginChallenge | null>;
 }
+
+/**
+ * Ends every token of the original service (LEGACY_TOKENS_UNTIL) that one client holds:
+ * they name no session, so ending the client's sessions leaves them alone. Called when the
+ * client's password changed. Stored first (the stores are the truth the revocation list is
+ * refilled from), then listed: refused by the next request on every instance.
+ */
+export interface LegacyTokenEnds {
+  endAllOf(clientId: string, at: Date): Promise<void>;
+}

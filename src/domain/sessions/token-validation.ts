@@ -3,7 +3,7 @@
 import type { ClientStore } from '../clients/ports.js';
 import { ADMIN_GROUP, isAdmin, type Principal } from '../kernel/client.js';
 import { domainError, UnavailableError } from '../kernel/errors.js';
-import { type RevocationList, tokenRevocationIdOf } from '../revocation/ports.js';
+import { legacyTokensRevocationIdOf, type RevocationList, tokenRevocationIdOf } from '../revocation/ports.js';
 import { type LegacyTokens, revocationIdOf, verifyAnyToken } from './legacy-tokens.js';
 import type { SessionStore, TokenIssuer } from './ports.js';
 
@@ -21,7 +21,8 @@ export class TokenValidation {
 
   /**
    * Validates an access token: signature, claims, expiry, then the revocation list, which
-   * answers from memory. The gateway's per-request check; it reads no database. A token of
+   * answers from memory (for a token of the original service, which names no session, also
+   * under its client's legacy name, listed when its password changed). The gateway's per-request check; it reads no database. A token of
    * the OpenID Provider is also looked up by its own id, which its client may have revoked
    * alone (TOKEN_REVOKED), and by the client it was issued to (the app), whose suspension or
    * deletion ends the tokens people's sign-ins gave it (CLIENT_SUSPENDED, CLIENT_DELETED),
@@ -32,6 +33,11 @@ export class TokenValidation {
     const principal = await verifyAnyToken(this.deps, token);
     const status = await this.deps.revocations.status(principal.clientId, revocationIdOf(principal, token));
     if (status !== null) throw domainError(status);
+    // A token naming no session (the original service's) also ends with its client's password.
+    if (principal.sessionId === '') {
+      const ended = await this.deps.revocations.status(principal.clientId, legacyTokensRevocationIdOf(principal.clientId));
+      if (ended !== null) throw domainError(ended);
+    }
     if (principal.issuedTo !== undefined) {
       const { clientId, tokenId } = principal.issuedTo;
       const own = await this.deps.revocations.status(clientId, tokenRevocationIdOf(tokenId));

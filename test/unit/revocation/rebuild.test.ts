@@ -43,7 +43,7 @@ describe('Rebuilding a lost revocation list from the stores', () => {
     const revocations = new FakeRevocationList(w.clock.now);
     const rebuilt = await rebuildRevocations({ ...w, revocations, listedMs: LISTED_MS, now: w.clock.now });
 
-    expect(rebuilt).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1, tokens: 1, grants: 1 });
+    expect(rebuilt).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1, tokens: 1, grants: 1, legacy: 0 });
     expect(revocations.entries.snapshot().sessions).to.deep.include({ id: 'grant-live', until: w.clock.now() + 90_000 });
     expect(await revocations.status(live.principal.clientId, 'grant-live')).to.equal('SESSION_REVOKED');
     expect(await revocations.status(live.principal.clientId, 'grant-expired')).to.equal(null);
@@ -96,7 +96,7 @@ describe('Rebuilding a lost revocation list from the stores', () => {
     const revocations = new FakeRevocationList(w.clock.now);
     const replayed = await rebuildRevocations({ ...w, revocations, listedMs: LISTED_MS, now: w.clock.now }, { since });
 
-    expect(replayed).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1, tokens: 1, grants: 1 });
+    expect(replayed).to.deep.equal({ suspended: 1, deleted: 1, sessions: 1, tokens: 1, grants: 1, legacy: 0 });
     expect(await revocations.status(newId(), 'grant-after')).to.equal('SESSION_REVOKED');
     expect(await revocations.status(newId(), 'grant-before')).to.equal(null);
     expect(await revocations.status(newId(), tokenRevocationIdOf('jti-after'))).to.equal('SESSION_REVOKED');
