@@ -71,8 +71,9 @@ export class RevocationWatcher {
   /**
    * Whether a token with these claims must be refused: its client is suspended or
    * deleted, its session revoked, the token itself revoked by the client it was issued to
-   * (the OpenID Provider's), that client (the app) suspended or deleted, or its client's
-   * groups changed after it was issued. ValidateToken refuses the same.
+   * (the OpenID Provider's), that client (the app) suspended or deleted, its client's
+   * groups changed after it was issued, or, for a token of the original service, its
+   * client's password changed. ValidateToken refuses the same.
    */
   revoked(claims: WatchedClaims): boolean {
     const now = Date.now();
@@ -82,6 +83,10 @@ export class RevocationWatcher {
     if (claims.sid !== undefined && (this.sessions.get(claims.sid) ?? 0) > now) return true;
     // One token revoked alone comes as a revoked session named `token.<jti>` (tokenRevocationIdOf in the service).
     if (claims.client_id !== undefined && claims.jti !== undefined && (this.sessions.get(`token.${claims.jti}`) ?? 0) > now) return true;
+    // A token of the original service (`id`, no `sub`) names no session: a change of its
+    // client's password ends them all, as a revoked session named `legacy-client.<id>`
+    // (legacyTokensRevocationIdOf in the service).
+    if (claims.sub === undefined && claims.id !== undefined && (this.sessions.get(`legacy-client.${claims.id}`) ?? 0) > now) return true;
     const changed = this.groupsChanged.get(clientId);
     return changed !== undefined && claims.iat !== undefined && claims.iat < Math.floor(changed / 1000);
   }

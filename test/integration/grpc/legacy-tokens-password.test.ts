@@ -7,6 +7,8 @@ import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { ObjectId } from 'mongodb';
 import { newClientRecord } from '../../../src/domain/clients/records.js';
+import { RevocationWatcher } from '../../../src/sdk/revocation-watcher.js';
+import { eventually } from '../../support/eventually.js';
 import { failure, SETUP_TITLES, SETUPS, setupEnv, startTestServer, TEST_SECRET, type TestServer } from '../../support/server.js';
 import { linkIn, type SmtpMailbox, startSmtpMailbox, tokenOf } from '../../support/smtp-mailbox.js';
 import { startBridgeFor, type TestBridge } from '../bridge/bridge-fixture.js';
@@ -15,6 +17,7 @@ const DAY_MS = 24 * 3600 * 1000;
 const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'a brand new passphrase';
 const PUBLIC_URL = 'https://auth.example.test';
+const ADMIN = { email: 'legacy-pw-admin@example.com', password: 'admin password 1' };
 
 /** A user token exactly as the original service signed it: HS256, claims id, groups and exp; no iss, aud, sid. */
 const originalToken = (id: string) =>
@@ -37,6 +40,8 @@ for (const setup of SETUPS) {
           SMTP_FROM: 'Example Auth <auth@example.org>',
           PUBLIC_URL,
           RECOVERY_IP_REQUESTS_MAX: '100000',
+          ADMIN_EMAIL: ADMIN.email,
+          ADMIN_PASSWORD: ADMIN.password,
         }),
       );
       bridge = await startBridgeFor(server, 'in-process');
@@ -109,5 +114,62 @@ for (const setup of SETUPS) {
       await expectRefused(victim);
       await expectAccepted(other);
     });
+
+    it("shows the SDK's RevocationWatcher the end, by the original's claim `id`", async () => {
+      const victim = await person();
+      const other = await person();
+      const claimsOf = (token: string) => jwt.decode(token) as { id: string; exp: number };
+      const watcher = new RevocationWatcher(server.api, { token: (await server.api.login(ADMIN)).accessToken });
+      try {
+        await watcher.start();
+        expect(watcher.revoked(claimsOf(victim.token))).to.equal(false);
+        const { accessToken } = await server.api.login({ email: victim.email, password: PASSWORD });
+        await server.api.changePassword({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, { token: accessToken });
+        await eventually(() => watcher.revoked(claimsOf(victim.token)));
+        expect(watcher.revoked(claimsOf(other.token))).to.equal(false);
+        // This service's own tokens name their client as `sub` and their session as `sid`: the legacy end is not theirs.
+        const own = claimsOf((await server.api.login({ email: victim.email, password: NEW_PASSWORD })).accessToken);
+        expect(watcher.revoked(own)).to.equal(false);
+      } finally {
+        watcher.stop();
+      }
+    });
   });
 }
+
+describe('Tokens of the original service after a password change, across instances sharing FerretDB and Redis', function () {
+  this.timeout(30000);
+  let first: TestServer;
+  let second: TestServer;
+
+  before(async function () {
+    const env = setupEnv('shared', this, 'legacy_pw_multi', { LEGACY_TOKENS_UNTIL: new Date(Date.now() + 7 * DAY_MS).toISOString() });
+    first = await startTestServer(env);
+    second = await startTestServer(env);
+  });
+  after(async () => {
+    await second?.close();
+    await first?.close();
+  });
+
+  it('are refused by the other instance at its next request', async () => {
+    const { client } = await first.api.registerUser({
+      email: `multi.${Date.now()}.here@example.org`,
+      password: PASSWORD,
+      firstName: '',
+      lastName: '',
+      phoneNumber: '',
+      attributes: {},
+    });
+    const { passwordHash } = (await first.app.adapters.clients.findById(client!.id))!;
+    const email = `multi.${Date.now()}@example.org`;
+    const imported = newClientRecord('user', email, { id: new ObjectId().toHexString(), passwordHash }, Date.now());
+    await first.app.adapters.clients.insert(imported);
+    const token = originalToken(imported.id);
+    expect((await second.api.validateToken({ token })).clientId).to.equal(imported.id);
+
+    const { accessToken } = await first.api.login({ email, password: PASSWORD });
+    await first.api.changePassword({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, { token: accessToken });
+    expect(await failure(second.api.validateToken({ token }))).to.include({ reason: 'SESSION_REVOKED' });
+  });
+});
