@@ -1,13 +1,26 @@
 import { expect } from 'chai';
 import type { ClientQuery } from '../../../src/domain/clients/ports.js';
 import { newId } from '../../../src/domain/kernel/ids.js';
-import { tokenRevocationIdOf } from '../../../src/domain/revocation/ports.js';
+import { legacyTokensRevocationIdOf, tokenRevocationIdOf } from '../../../src/domain/revocation/ports.js';
 import { rebuildRevocations } from '../../../src/domain/revocation/rebuild.js';
 import { FakeRevocationList, registeredUser, world } from '../fakes/world.js';
 
 const LISTED_MS = 15 * 60_000;
 
 describe('Rebuilding a lost revocation list from the stores', () => {
+  it("puts back the end of a client's tokens of the original service, under its name, until LEGACY_TOKENS_UNTIL", async () => {
+    const w = world();
+    const person = await registeredUser(w);
+    const tokenId = legacyTokensRevocationIdOf(person.client.id);
+    const until = w.clock.now() + 7 * 24 * 3600_000;
+    await w.revokedTokens.record({ kind: 'legacy', tokenId, revokedAt: new Date(w.clock.now()), expiresAt: new Date(until) });
+    const revocations = new FakeRevocationList(w.clock.now);
+    const rebuilt = await rebuildRevocations({ ...w, revocations, listedMs: LISTED_MS, now: w.clock.now });
+    expect(rebuilt).to.include({ legacy: 1, tokens: 0, grants: 0 });
+    expect(revocations.entries.snapshot().sessions).to.deep.include({ id: tokenId, until });
+    expect(await revocations.status(person.client.id, tokenId)).to.equal('SESSION_REVOKED');
+  });
+
   it('lists suspended clients, recent deletions and recent logouts, and nothing older or lifted', async () => {
     const w = world();
     const suspended = await registeredUser(w);
