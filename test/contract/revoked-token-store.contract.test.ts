@@ -31,8 +31,12 @@ function revokedTokenStoreContract(open: OpenStore): void {
     expect(await reopen().listLive({ now: NOW, limit: 10 })).to.deep.equal(expected);
   });
 
-  it('keeps what each record revokes, a token or a whole grant, also through a new connection (a restart)', async () => {
-    const records = [revoked('grant-1', minutes(-1), minutes(15), 'grant'), revoked('jti-1', minutes(-1), minutes(5))];
+  it("keeps what each record revokes, a token, a whole grant or a client's legacy tokens, also through a new connection (a restart)", async () => {
+    const records = [
+      revoked('grant-1', minutes(-1), minutes(15), 'grant'),
+      revoked('jti-1', minutes(-1), minutes(5)),
+      revoked('legacy-client.0123456789abcdef01234567', minutes(-1), minutes(60), 'legacy'),
+    ];
     for (const record of records) await store.record(record);
     expect(await store.listLive({ now: NOW, limit: 10 })).to.deep.equal(records);
     expect(await reopen().listLive({ now: NOW, revokedSince: minutes(-1), limit: 10 })).to.deep.equal(records);
