@@ -151,9 +151,7 @@ export function createUseCases(input: UseCaseDeps): UseCases {
     passkeys,
     secondFactorLogin: new SecondFactorLogin(deps, sessionTokens, passkeys),
     secondFactorAdministration: new SecondFactorAdministration(deps, administration),
-    passwordReset: new PasswordReset({ ...deps, appGrants: oidcGrantRevocation }),
-
-    passwordReset: new PasswordReset({ ...deps, legacyTokenEnds }),
+    passwordReset: new PasswordReset({ ...deps, appGrants: oidcGrantRevocation, legacyTokenEnds }),
     emailVerification,
     strengthEstimates: new StrengthEstimates(deps),
     oidcServiceClients: new OidcServiceClients(deps),

@@ -30,7 +30,6 @@ export interface PasswordResetDeps {
   recovery?: Recovery;
   /** The person's grants to apps, which a reset ends with the sessions; absent where no OpenID Provider is wired. */
   appGrants?: AppGrants;
-
   /** Ends the person's tokens of the original service; absent or null when LEGACY_TOKENS_UNTIL is not set. */
   legacyTokenEnds?: LegacyTokenEnds | null;
 }
@@ -105,7 +104,6 @@ export class PasswordReset {
     await revokeAccessTokensOf(this.deps, client.id, revoked, now + this.deps.lifetimes.accessToken * 1000);
     // A grant can outlive every session (one that expired announces nothing), so it is ended here, not only through them.
     await this.deps.appGrants?.revokeGrantsOf(client.id);
-
     await this.deps.legacyTokenEnds?.endAllOf(client.id, new Date(now));
     this.deps.audit.record({ type: 'password.reset', outcome: 'success', actor: client.id, target: client.id }, request);
     // The password is changed; a notice that cannot be queued now must not undo that.
