@@ -115,7 +115,7 @@ describe('Helm chart deploy/helm/client-auth', function () {
     expect(defaults!.kinds).to.deep.equal(['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'PodDisruptionBudget', 'Service']);
     expect(defaults!.hpa).to.deep.equal([2, 6]);
     expect(defaults!.replicas).to.equal(null);
-    expect(defaults!.memoryRequestBytes).to.equal(160 * 1024 * 1024);
+    expect(defaults!.memoryRequestBytes).to.equal(192 * 1024 * 1024);
     expect(defaults!.env.find((entry) => entry.name === 'MONGODB_URI')?.secret).to.equal('client-auth-mongodb/uri');
 
     expect(sentinel!.serviceMonitor).to.equal(true);
