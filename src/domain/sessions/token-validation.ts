@@ -22,11 +22,12 @@ export class TokenValidation {
   /**
    * Validates an access token: signature, claims, expiry, then the revocation list, which
    * answers from memory (for a token of the original service, which names no session, also
-   * under its client's legacy name, listed when its password changed). The gateway's per-request check; it reads no database. A token of
-   * the OpenID Provider is also looked up by its own id, which its client may have revoked
-   * alone (TOKEN_REVOKED), and by the client it was issued to (the app), whose suspension or
-   * deletion ends the tokens people's sign-ins gave it (CLIENT_SUSPENDED, CLIENT_DELETED),
-   * not only its own. No other token costs that second lookup.
+   * under its client's legacy name, listed when its password changed). The gateway's
+   * per-request check; it reads no database. A token of the OpenID Provider is also looked
+   * up by its own id, which its client may have revoked alone (TOKEN_REVOKED), and by the
+   * client it was issued to (the app), whose suspension or deletion ends the tokens people's
+   * sign-ins gave it (CLIENT_SUSPENDED, CLIENT_DELETED), not only its own. No other token
+   * costs that second lookup.
    */
   async validateToken(token: string): Promise<Principal> {
     if (token === '') throw domainError('TOKEN_MISSING');
