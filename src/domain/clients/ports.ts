@@ -165,3 +165,6 @@ export interface VerificationMail {
 export interface AppGrants {
   revokeGrantsOf(clientId: string): Promise<void>;
 }
+
+/** The check of a signed-in user's current password, for the changes only its owner may make. */
+export { type PasswordProofDeps, provesPassword } from './password-proof.js';

@@ -8,7 +8,7 @@
 
 import type { AttemptLimits, PasswordHashing } from '../abuse/ports.js';
 import type { AuditRecorder } from '../audit/ports.js';
-import type { ClientStore } from '../clients/ports.js';
+import { type ClientStore, provesPassword } from '../clients/ports.js';
 import type { ClientRecord, Principal } from '../kernel/client.js';
 import type { Clock } from '../kernel/clock.js';
 import { DuplicateKeyError, domainError, invalidArgument } from '../kernel/errors.js';
@@ -154,17 +154,11 @@ export class Passkeys {
     if (input.currentPassword === '') throw invalidArgument('current_password', 'current_password is required to remove a passkey');
     const user = await requireUser(this.deps, caller);
     const record = { type: 'second_factor.removed', actor: user.id, target: user.id, details: { method: 'passkey' } } as const;
-    const { attempt, matches } = await this.deps.hasher.withPlace(async (place) => {
-      const attempt = await this.deps.limits.beginSecondFactor(user.email, input.source ?? '');
-      const matches =
-        Buffer.byteLength(input.currentPassword, 'utf8') <= v.PASSWORD_MAX_BYTES && (await place.verify(input.currentPassword, user.passwordHash));
-      return { attempt, matches };
-    }, request.deadline);
-    if (!matches) {
+    const source = input.source ?? '';
+    if (!(await provesPassword(this.deps, user, input.currentPassword, source, request.deadline, (limits) => limits.beginSecondFactor(user.email, source)))) {
       this.deps.audit.record({ ...record, outcome: 'failure', details: { method: 'passkey', reason: 'INVALID_CREDENTIALS' } }, request);
       throw domainError('INVALID_CREDENTIALS');
     }
-    await attempt.succeeded();
     if (!(await this.deps.secondFactors.deletePasskey(user.id, input.passkeyId))) throw domainError('PASSKEY_NOT_FOUND');
     this.deps.log.info({ clientId: user.id }, 'passkey deleted');
     this.deps.audit.record({ ...record, outcome: 'success' }, request);
