@@ -66,8 +66,9 @@ export class PasswordReset {
 
   /**
    * Sets a new password with a reset token: the token is spent, the user's other reset
-   * tokens die, every session and every grant to an app ends and a notice is mailed. An unknown, used or expired
-   * token (or one whose user is suspended or gone) is RESET_TOKEN_INVALID alike.
+   * tokens die, every session and every grant to an app ends and a notice is mailed. An
+   * unknown, used or expired token (or one whose user is suspended or gone) is
+   * RESET_TOKEN_INVALID alike.
    */
   async resetPassword(input: { token: string; newPassword: string }, request: RequestContext = NO_REQUEST): Promise<void> {
     const recovery = requireFeature(this.deps.recovery, 'passwordReset');

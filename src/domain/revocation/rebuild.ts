@@ -33,9 +33,9 @@ export interface RebuiltRevocations {
  * clients, clients deleted less than `listedMs` ago (from the outbox's deletion entries)
  * sessions revoked less than `listedMs` ago, and the OpenID Provider's access tokens revoked
  * one by one or by grant whose last token has not expired yet (until then), and the clients
- * whose tokens of the original service a password change ended (until LEGACY_TOKENS_UNTIL). The stores are the truth; the list is a
- * copy that can be lost (a Redis restarted empty). Every write is idempotent, so instances
- * that rebuild at the same time agree.
+ * whose tokens of the original service a password change ended (until LEGACY_TOKENS_UNTIL).
+ * The stores are the truth; the list is a copy that can be lost (a Redis restarted empty).
+ * Every write is idempotent, so instances that rebuild at the same time agree.
  *
  * With `since` (ms since the epoch) it replays only what changed from then on: clients
  * suspended (or with no time of suspension), deleted or whose sessions, tokens or grants were revoked since,
